@@ -1,0 +1,35 @@
+"""What the engine needs to know about one stored dataset (a row of the ``datasets`` catalog)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .sql import dataset_tables
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: int
+    name: str
+    version: int
+    shape: str  # 'deals' (input shapes A, B, C), 'events' (D) or 'counts' (E)
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def tables(self) -> dict[str, str]:
+        """Quoted identifiers of this dataset's tables (``deals``, ``events``, ``stages``, ...)."""
+        return dataset_tables(self.id)
+
+    @property
+    def extra_columns(self) -> dict[str, str]:
+        """Stored name (``x_...``) -> original header of every extra attribute column kept."""
+        return dict(self.meta.get("extra_columns", {}))
+
+    @property
+    def pipelines(self) -> list[str]:
+        return list(self.meta.get("pipelines", []))
+
+    @property
+    def cache_key(self) -> tuple[int, int]:
+        return (self.id, self.version)

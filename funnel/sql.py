@@ -1,0 +1,83 @@
+"""The one database boundary: identifier quoting, named queries, and running them.
+
+Rules (see README, "House rules"):
+- values go into SQL only as bound parameters (``$name``);
+- identifiers (schema, table and column names) only through :func:`ident`;
+- metric queries live as named ``.sql`` files in ``funnel/queries/`` and are plain standard SQL
+  over the canonical tables; table names are written as ``{deals}``, ``{events}``, ... and filled
+  in with quoted identifiers by :func:`render`. Anything else in braces is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+QUERY_DIR = Path(__file__).with_name("queries")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def ident(*parts: str) -> str:
+    """Quote an identifier (optionally qualified: ``ident('ds_3', 'deals')``) for SQL.
+
+    Double quotes inside a name are doubled, so any text is a safe identifier.
+    """
+    if not parts:
+        raise ValueError("ident() needs at least one part")
+    out = []
+    for part in parts:
+        if not isinstance(part, str) or part == "" or "\x00" in part:
+            raise ValueError(f"not a usable identifier: {part!r}")
+        out.append('"' + part.replace('"', '""') + '"')
+    return ".".join(out)
+
+
+def render(template: str, **identifiers: str) -> str:
+    """Fill ``{name}`` placeholders with already-quoted identifiers or trusted SQL fragments.
+
+    Callers pass values made by :func:`ident` (or fragments built only from ``ident`` and
+    constant SQL); user values never go here: they are bound parameters.
+    """
+
+    def sub(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in identifiers:
+            raise KeyError(f"query placeholder {{{key}}} has no identifier")
+        return identifiers[key]
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+@cache
+def load(name: str) -> str:
+    """The text of the named query ``funnel/queries/<name>.sql``."""
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def dataset_tables(dataset_id: int) -> dict[str, str]:
+    """Quoted identifiers of one dataset's tables, for :func:`render`."""
+    from .schema import TABLES
+
+    schema = f"ds_{int(dataset_id)}"
+    return {t: ident(schema, t) for t in TABLES}
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sql_text: str,
+    params: dict[str, Any] | list[Any] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Execute one statement with bound parameters; returns the cursor for fetching."""
+    if params is None:
+        return con.execute(sql_text)
+    return con.execute(sql_text, params)
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, sql_text: str, params=None) -> list[dict[str, Any]]:
+    cur = run(con, sql_text, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

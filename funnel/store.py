@@ -1,0 +1,205 @@
+"""The store: one DuckDB file holding named datasets (``$FUNNEL_DATA_DIR/funnel.duckdb``).
+
+DuckDB allows one writing process per file, and within a process many connections. So:
+
+- connections are opened per operation and closed after it; a process that finds the file
+  locked by another process (the CLI while the app writes, say) retries for a while and then
+  fails with the code ``store.busy`` instead of corrupting anything;
+- within a process, writes are serialised by a lock, and dataset ids come from a sequence, so
+  two sessions importing at once each get their own dataset;
+- an import writes its dataset in ONE transaction (schema ``ds_<id>``, its tables, and the catalog
+  row): a failed or killed import leaves every stored dataset as it was (DuckDB rolls the
+  unfinished transaction back from its write-ahead log).
+
+``Store(":memory:")`` is a throw-away store for the CLI's file mode and for tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .dataset import DatasetInfo
+from .errors import FunnelError
+from .schema import CATALOG_DDL, MAPPINGS_DDL, TABLES
+from .sql import fetch_dicts, ident, render, run
+
+DEFAULT_DIR = "data"
+STORE_FILE = "funnel.duckdb"
+_WRITE_LOCK = threading.Lock()
+_BUSY_WAIT_SECONDS = 20.0
+_COPY = "CREATE TABLE {target} AS SELECT * FROM {source}"
+
+
+def default_store_path() -> Path:
+    return Path(os.environ.get("FUNNEL_DATA_DIR") or DEFAULT_DIR) / STORE_FILE
+
+
+class Store:
+    def __init__(self, path: str | Path | None = None):
+        self.memory = str(path) == ":memory:"
+        self.path = ":memory:" if self.memory else Path(path or default_store_path())
+        self._mem_con: duckdb.DuckDBPyConnection | None = None
+        if not self.memory:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            run(con, "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1")
+            run(con, CATALOG_DDL)
+            run(con, MAPPINGS_DDL)
+
+    # -- connections -----------------------------------------------------------------------
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation (a cursor of the shared one for an in-memory store)."""
+        if self.memory:
+            if self._mem_con is None:
+                self._mem_con = duckdb.connect(":memory:")
+            cur = self._mem_con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+            return
+        con = self._open_file()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _open_file(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + _BUSY_WAIT_SECONDS
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:  # another process holds the file lock
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise FunnelError("store.busy", path=str(self.path)) from exc
+                time.sleep(0.2)
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for a write, serialised with every other write of this process."""
+        with _WRITE_LOCK, self.connect() as con:
+            yield con
+
+    # -- catalog ---------------------------------------------------------------------------
+    def datasets(self) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            rows = fetch_dicts(con, "SELECT * FROM datasets ORDER BY id")
+        for row in rows:
+            row["meta"] = json.loads(row["meta"]) if row["meta"] else {}
+        return rows
+
+    def info(self, dataset_id: int) -> DatasetInfo:
+        row = self.row(dataset_id)
+        return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], row["meta"])
+
+    def row(self, dataset_id: int) -> dict[str, Any]:
+        with self.connect() as con:
+            rows = fetch_dicts(con, "SELECT * FROM datasets WHERE id = $id", {"id": int(dataset_id)})
+        if not rows:
+            raise FunnelError("store.no_dataset", dataset=dataset_id)
+        row = rows[0]
+        row["meta"] = json.loads(row["meta"]) if row["meta"] else {}
+        return row
+
+    def resolve(self, ref: str | int) -> DatasetInfo:
+        """A dataset by id or by exact name (the CLI accepts both)."""
+        text = str(ref).strip()
+        if text.isdigit():
+            return self.info(int(text))
+        for row in self.datasets():
+            if row["name"] == text:
+                return self.info(row["id"])
+        raise FunnelError("store.no_dataset", dataset=text)
+
+    def find_by_hash(self, source_hash: str) -> dict[str, Any] | None:
+        for row in self.datasets():
+            if row["source_hash"] == source_hash:
+                return row
+        return None
+
+    def rename(self, dataset_id: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise FunnelError("store.empty_name")
+        self.row(dataset_id)
+        with self.writing() as con:
+            run(con, "UPDATE datasets SET name = $name WHERE id = $id", {"name": name, "id": int(dataset_id)})
+
+    def delete(self, dataset_id: int) -> None:
+        self.row(dataset_id)
+        with self.writing() as con:
+            run(con, "BEGIN TRANSACTION")
+            try:
+                run(con, render("DROP SCHEMA IF EXISTS {schema} CASCADE", schema=ident(f"ds_{int(dataset_id)}")))
+                run(con, "DELETE FROM datasets WHERE id = $id", {"id": int(dataset_id)})
+                run(con, "COMMIT")
+            except Exception:
+                run(con, "ROLLBACK")
+                raise
+
+    # -- remembered mappings ------------------------------------------------------------------
+    def remembered_mapping(self, header_key: str) -> str | None:
+        with self.connect() as con:
+            row = run(
+                con, "SELECT mapping FROM remembered_mappings WHERE header_key = $k", {"k": header_key}
+            ).fetchone()
+        return row[0] if row else None
+
+    def remember_mapping(self, header_key: str, mapping_json: str) -> None:
+        with self.writing() as con:
+            run(
+                con,
+                "INSERT OR REPLACE INTO remembered_mappings VALUES ($k, $m, $t)",
+                {"k": header_key, "m": mapping_json, "t": datetime.now()},
+            )
+
+    # -- saving an import ----------------------------------------------------------------------
+    def save(self, con: duckdb.DuckDBPyConnection, built: dict[str, Any]) -> DatasetInfo:
+        """Store the temp tables ``built['tables']`` of ``con`` as a new dataset, atomically.
+
+        ``con`` must be a connection of this store (the importer builds its temp tables there).
+        """
+        with _WRITE_LOCK:
+            dataset_id = run(con, "SELECT nextval('dataset_ids')").fetchone()[0]
+            schema = f"ds_{dataset_id}"
+            run(con, "BEGIN TRANSACTION")
+            try:
+                run(con, render("CREATE SCHEMA {schema}", schema=ident(schema)))
+                for table in TABLES:
+                    source = built["tables"][table]
+                    run(con, render(_COPY, target=ident(schema, table), source=ident(source)))
+                run(
+                    con,
+                    """INSERT INTO datasets VALUES ($id, $name, $source_file, $source_hash, $history_file,
+                       $imported_at, $shape, $rows_read, $rows_rejected, $n_deals, $n_events, 1, $meta)""",
+                    {
+                        "id": dataset_id,
+                        "name": built["name"],
+                        "source_file": built["source_file"],
+                        "source_hash": built["source_hash"],
+                        "history_file": built.get("history_file"),
+                        "imported_at": datetime.now(),
+                        "shape": built["shape"],
+                        "rows_read": built["rows_read"],
+                        "rows_rejected": built["rows_rejected"],
+                        "n_deals": built["n_deals"],
+                        "n_events": built["n_events"],
+                        "meta": json.dumps(built["meta"], ensure_ascii=False),
+                    },
+                )
+                run(con, "COMMIT")
+            except Exception:
+                run(con, "ROLLBACK")
+                raise
+        return DatasetInfo(dataset_id, built["name"], 1, built["shape"], built["meta"])
