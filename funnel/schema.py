@@ -69,6 +69,7 @@ FIELD_KINDS: dict[str, str] = {
     "won_at": "date",
     "lost_at": "date",
     "expected_close": "date",
+    "stage_changed_at": "date",
 }
 
 STATUSES = ("open", "won", "lost")

@@ -1,0 +1,173 @@
+"""propose_mapping: which column of a deals export feeds which canonical field.
+
+Order of work:
+1. recognise the CRM layout by header signature (``presets``) and map its known headers exactly;
+2. fill every field still free from the generic synonyms (EN/RU/ZH), exact first, then with an entity
+   prefix (``Deal - ``) or a parenthesised suffix removed, then fuzzy; sample values veto matches of
+   the wrong kind (a Yes/No ``Closed`` is a flag, not a date);
+3. ``source`` falls back to ``utm_source``; HubSpot ``Date entered "<Stage> (<Pipeline>)"`` columns
+   become ``stage_entered`` (input shape C);
+4. every other column is an extra attribute unless it is contact data, free text, a related-record
+   id, an audit column or a checksum.
+Columns are addressed by position: headers repeat (amoCRM ``Источник`` twice) and the first wins.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import samples as sv
+from .model import Mapping
+from .normalize import clean_header, normalize_header
+from .presets import PRESETS
+from .status import classify_stage_name
+from .synonyms import (
+    ENTITY_PREFIX,
+    MAPPABLE_FIELDS,
+    MAX_ATTRIBUTE_CHARS,
+    NORMALIZED_SOURCE_FALLBACK,
+    NORMALIZED_SYNONYMS,
+    SKIP_PATTERNS,
+)
+
+MIN_PRESET_SCORE = 0.6
+# When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
+_TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
+FUZZY_CUTOFF = 0.88
+_PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+_QUOTE = "\"'“”‘’„«»"
+_ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
+_OTHER_STAGE_TIME = re.compile(rf"^(?:date exited|cumulative time in|time in|latest time in)\s*[{_QUOTE}]",
+                               re.IGNORECASE)
+
+
+def _item_matches(item: tuple[str, ...], norm: list[str]) -> bool:
+    for alt in item:
+        if alt.startswith("prefix:"):
+            if sum(1 for h in norm if h.startswith(alt[7:])) >= 3:
+                return True
+        elif alt.startswith("suffix:"):
+            if any(h.endswith(alt[7:]) for h in norm):
+                return True
+        elif normalize_header(alt) in norm:
+            return True
+    return False
+
+
+def detect_preset(norm: list[str]) -> tuple[str | None, float]:
+    """The preset whose signature matches best: (name, share of signature items found)."""
+    best: tuple[float, int, str | None] = (0.0, 0, None)
+    for name, preset in PRESETS.items():
+        sig = preset["signature"]
+        if not all(_item_matches(item, norm) for item in preset.get("required", ())):
+            continue
+        hits = sum(1 for item in sig if _item_matches(item, norm))
+        score = hits / len(sig)
+        if hits >= 2 and score >= MIN_PRESET_SCORE and (score, hits) > best[:2]:
+            best = (score, hits, name)
+    return best[2], best[0]
+
+
+def stage_entered_columns(headers: list[str]) -> tuple[dict[int, tuple[str, str | None]], set[int]]:
+    """HubSpot stage-date columns: ({index: (stage, pipeline)} of "Date entered", indexes of the rest)."""
+    entered: dict[int, tuple[str, str | None]] = {}
+    other: set[int] = set()
+    for i, h in enumerate(headers):
+        text = clean_header(h)
+        m = _ENTERED.match(text)
+        if m:
+            entered[i] = (m.group(1).strip(), (m.group(2) or "").strip() or None)
+        elif _OTHER_STAGE_TIME.match(text):
+            other.add(i)
+    return entered, other
+
+
+def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], smp) -> list[int]:
+    """Columns whose header is one of ``alts``: non-empty samples first, then preference, then position."""
+    found = []
+    for rank, alt in enumerate(normalize_header(a) for a in alts):
+        for i, h in enumerate(norm):
+            if h == alt and i in free:
+                empty = smp is not None and not sv.column(smp, i)
+                found.append((empty, rank, i))
+    return [i for _e, _r, i in sorted(found)]
+
+
+def _generic_score(field: str, header: str) -> float:
+    syns = NORMALIZED_SYNONYMS.get(field, ())
+    if header in syns:
+        return 0.9
+    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header)):
+        if variant != header and variant in syns:
+            return 0.8
+    if len(header) >= 5:
+        close = difflib.get_close_matches(header, [s for s in syns if len(s) >= 5], n=1, cutoff=FUZZY_CUTOFF)
+        if close:
+            return round(0.75 * difflib.SequenceMatcher(None, header, close[0]).ratio(), 3)
+    return 0.0
+
+
+def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp) -> None:
+    cands = []
+    for field, kind in MAPPABLE_FIELDS.items():
+        if field in m.fields:
+            continue
+        for i in sorted(free):
+            score = _generic_score(field, norm[i])
+            if score and sv.fits_kind(sv.column(smp, i), kind):
+                cands.append((-score, i, _TIE_RANK[field], field))
+    for neg, i, _rank, field in sorted(cands):
+        if field not in m.fields and i in free:
+            m.fields[field] = i
+            m.confidence[field] = -neg
+            free.discard(i)
+
+
+def _keep_as_extra(norm: str, values: list[str]) -> bool:
+    if not norm or SKIP_PATTERNS.search(norm):
+        return False
+    return not sv.is_free_text(values, MAX_ATTRIBUTE_CHARS)
+
+
+def _closing_stages(m: Mapping, preset: dict | None, smp) -> None:
+    won = list(preset["won"]) if preset else []
+    lost = list(preset["lost"]) if preset else []
+    if "stage" in m.fields:
+        for v in dict.fromkeys(sv.column(smp, m.fields["stage"])):
+            kind = classify_stage_name(v)
+            if kind == "won" and v not in won:
+                won.append(v)
+            elif kind == "lost" and v not in lost:
+                lost.append(v)
+    m.won_stages, m.lost_stages = won, lost
+
+
+def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None) -> Mapping:
+    """The proposed mapping of a deals export (see the module docstring)."""
+    headers = [h if h is not None else "" for h in headers]
+    norm = [normalize_header(h) for h in headers]
+    name, _score = detect_preset(norm)
+    preset = PRESETS.get(name) if name else None
+    entered, other_stage_cols = stage_entered_columns(headers)
+    m = Mapping(preset=name, date_order=preset["date_order"] if preset else None,
+                stage_order=list(preset["stage_order"]) if preset and preset.get("stage_order") else None,
+                stage_entered=entered)
+    free = {i for i, h in enumerate(norm) if h} - set(entered) - other_stage_cols
+    for field, alts in (preset["fields"].items() if preset else ()):
+        found = _ordered_candidates(alts, norm, free, samples)
+        if found:
+            m.fields[field] = found[0]
+            m.confidence[field] = 1.0
+            free.discard(found[0])
+    _generic_fill(m, norm, free, samples)
+    if "source" not in m.fields:
+        found = _ordered_candidates(NORMALIZED_SOURCE_FALLBACK, norm, free, samples)
+        found = found or [i for i in sorted(free) if ENTITY_PREFIX.sub("", norm[i]) == "utm_source"]
+        if found:
+            m.fields["source"], m.confidence["source"] = found[0], 0.6
+            free.discard(found[0])
+    m.extras = {i: clean_header(headers[i]) for i in sorted(free)
+                if _keep_as_extra(norm[i], sv.column(samples, i))}
+    _closing_stages(m, preset, samples)
+    return m

@@ -1,0 +1,40 @@
+"""The mapping of a deals export onto the canonical model, as the importer and the Data page use it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Mapping:
+    preset: str | None = None                       # PRESETS key, or None for a generic file
+    fields: dict[str, int] = field(default_factory=dict)       # canonical/helper field -> column index
+    extras: dict[int, str] = field(default_factory=dict)       # column index -> header, kept attributes
+    stage_entered: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # shape C columns
+    date_order: str | None = None                   # 'dmy' / 'mdy' hint, None: decide from the values
+    won_stages: list[str] = field(default_factory=list)
+    lost_stages: list[str] = field(default_factory=list)
+    stage_order: list[str] | None = None            # the CRM's default stage order when known
+    confidence: dict[str, float] = field(default_factory=dict)  # per mapped field, 0..1
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["extras"] = {str(k): v for k, v in self.extras.items()}
+        data["stage_entered"] = {str(k): list(v) for k, v in self.stage_entered.items()}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, s: str) -> Mapping:
+        data = json.loads(s)
+        return cls(
+            preset=data.get("preset"),
+            fields={k: int(v) for k, v in (data.get("fields") or {}).items()},
+            extras={int(k): v for k, v in (data.get("extras") or {}).items()},
+            stage_entered={int(k): (v[0], v[1]) for k, v in (data.get("stage_entered") or {}).items()},
+            date_order=data.get("date_order"),
+            won_stages=list(data.get("won_stages") or []),
+            lost_stages=list(data.get("lost_stages") or []),
+            stage_order=list(data["stage_order"]) if data.get("stage_order") is not None else None,
+            confidence={k: float(v) for k, v in (data.get("confidence") or {}).items()},
+        )

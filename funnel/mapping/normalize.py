@@ -1,0 +1,76 @@
+"""Header normalisation: the text the matcher compares, and a stable key for remembered mappings.
+
+Real exports spell the same header many ways: a UTF-8 BOM glued to the first header, trailing or
+non-breaking spaces (``Бюджет ``), a Latin "C" inside a Cyrillic word (``Cтатус``), ``ё`` vs ``е``,
+a currency suffix (``Бюджет, ₽``, ``Сумма (RUB)``), quotes around the whole header, full-width
+punctuation after an Excel round trip. :func:`normalize_header` folds all of these away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+
+# Latin letters that look like Cyrillic ones, replaced inside words that also hold Cyrillic letters.
+_LOOKALIKES = str.maketrans({
+    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О", "P": "Р",
+    "T": "Т", "X": "Х", "Y": "У", "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х",
+    "y": "у", "k": "к", "m": "м", "t": "т",
+})
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+_QUOTES = "\"'“”„«»‘’`"
+_CURRENCY_CODES = "rub|rur|usd|eur|cny|rmb|gbp|kzt|uah|byn|jpy"
+_CURRENCY_SUFFIX = re.compile(
+    r"(?:[\s,]*(?:₽|руб\.?|р\.|\$|€|£|¥|元)"
+    rf"|[\s,]*\((?:₽|руб\.?|р\.|\$|€|£|¥|元|{_CURRENCY_CODES})\)"
+    rf"|,\s*(?:{_CURRENCY_CODES}))$"
+)
+
+
+def _fix_homoglyphs(text: str) -> str:
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if _CYRILLIC.search(word) and _LATIN.search(word):
+            return word.translate(_LOOKALIKES)
+        return word
+
+    return _WORD.sub(fix, text)
+
+
+def clean_header(h: str | None) -> str:
+    """The header as a person reads it: no BOM, no invisible characters, single spaces, trimmed."""
+    text = unicodedata.normalize("NFKC", h or "").translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_header(h: str | None) -> str:
+    """The comparable form of a header (see the module docstring for what is folded away)."""
+    text = _fix_homoglyphs(clean_header(h))
+    text = text.casefold().replace("ё", "е")
+    for _ in range(2):  # quotes may wrap a currency suffix and the other way round
+        if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+            text = text[1:-1].strip()
+        stripped = _CURRENCY_SUFFIX.sub("", text).strip()
+        text = stripped or text
+    return text
+
+
+def trim_trailing_empty(headers: list[str]) -> list[str]:
+    """Drop empty headers at the end (Bitrix24 ends every line with ``;``: one unnamed last column)."""
+    out = list(headers)
+    while out and not clean_header(out[-1]):
+        out.pop()
+    return out
+
+
+def header_key(headers: list[str]) -> str:
+    """A stable hash of the normalised header list, for remembering a user's mapping of a file layout."""
+    norm = [normalize_header(h) for h in trim_trailing_empty(list(headers))]
+    payload = json.dumps(norm, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]

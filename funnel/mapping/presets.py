@@ -1,0 +1,155 @@
+"""One preset per CRM export layout: data only, read by ``matcher``.
+
+Evidence and confidence for every header: ../shared/reference/crm-exports.md. A preset has
+- ``signature``: items that identify the layout; each item is a tuple of alternative normalised
+  headers, or ``prefix:<text>`` (at least three headers start with it) or ``suffix:<text>``
+  (some header ends with it). The preset whose items match best wins (see ``matcher.detect_preset``);
+  ``required`` items must all match;
+- ``fields``: canonical field -> header alternatives in order of preference (first match by
+  position among the columns with that header);
+- ``date_order`` ('dmy' / 'mdy' / None when dates are ISO), default ``won``/``lost`` stage names and
+  the default ``stage_order`` when the CRM ships one.
+"""
+
+from __future__ import annotations
+
+HUBSPOT_DEFAULT_STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
+                          "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"]
+SALESFORCE_DEFAULT_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
+                             "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",
+                             "Negotiation/Review", "Closed Won", "Closed Lost"]
+ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+                       "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost",
+                       "Closed-Lost to Competition"]
+
+PRESETS: dict[str, dict] = {
+    "amocrm_ru": {
+        "signature": [("этап сделки",), ("бюджет",), ("воронка",), ("дата создания сделки", "дата создания")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("название сделки",), "amount": ("бюджет",),
+            "manager": ("ответственный",), "created_at": ("дата создания сделки", "дата создания"),
+            "closed_at": ("дата закрытия",), "stage": ("этап сделки",), "pipeline": ("воронка",),
+            "source": ("источник",), "lost_reason": ("причина отказа",),
+        },
+        "date_order": "dmy", "won": ["Успешно реализовано"], "lost": ["Закрыто и не реализовано"],
+    },
+    "kommo_en": {
+        "signature": [("lead status",), ("sale",), ("pipeline",), ("lead title", "responsible user")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("lead title", "lead name", "name"), "amount": ("sale",),
+            "manager": ("responsible user", "responsible"), "created_at": ("date created", "created"),
+            "closed_at": ("closed at", "closing date", "date closed"), "stage": ("lead status",),
+            "pipeline": ("pipeline",), "source": ("source",), "lost_reason": ("loss reason", "lost reason"),
+        },
+        "date_order": None, "won": ["Closed - won"], "lost": ["Closed - lost"],
+    },
+    "bitrix24_ru": {
+        "signature": [("стадия сделки",), ("сделка закрыта",), ("воронка", "направление"), ("сумма",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("название сделки",), "pipeline": ("воронка", "направление"),
+            "stage": ("стадия сделки",), "amount": ("сумма",), "currency": ("валюта",),
+            "manager": ("ответственный",), "created_at": ("дата создания",),
+            "expected_close": ("предполагаемая дата закрытия",), "closed_flag": ("сделка закрыта",),
+            "source": ("источник",), "stage_changed_at": ("дата изменения стадии",),
+            "lost_reason": ("причина отказа", "причина провала"),
+        },
+        "date_order": "dmy", "won": ["Сделка успешна"], "lost": ["Сделка провалена", "Анализ причины провала"],
+    },
+    "bitrix24_en": {
+        "signature": [("stage",), ("income",), ("closed",), ("assumed close date", "stage change date")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("deal name",), "pipeline": ("pipeline",), "stage": ("stage",),
+            "amount": ("income",), "currency": ("currency",), "manager": ("responsible",),
+            "created_at": ("created",), "expected_close": ("assumed close date",), "closed_flag": ("closed",),
+            "source": ("source",), "stage_changed_at": ("stage change date",), "lost_reason": ("lost reason",),
+        },
+        "date_order": "mdy", "won": ["Deal won"], "lost": ["Deal lost", "Analyze failure"],
+    },
+    "hubspot": {
+        "signature": [("record id",), ("deal stage",), ("deal owner",), ("create date",)],
+        "fields": {
+            "deal_id": ("record id",), "deal_name": ("deal name",), "pipeline": ("pipeline",),
+            "stage": ("deal stage",), "amount": ("amount", "amount in company currency"),
+            "currency": ("currency",), "expected_close": ("close date",), "created_at": ("create date",),
+            "manager": ("deal owner",), "source": ("original source type", "latest source"),
+            "lost_reason": ("closed lost reason",), "won_flag": ("is closed won",),
+            "closed_flag": ("is deal closed?",),
+        },
+        "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost"], "stage_order": HUBSPOT_DEFAULT_STAGES,
+    },
+    "pipedrive": {
+        "signature": [("prefix:deal - ", "prefix:obchod - "),
+                      ("deal - id", "deal - pipedrive system id", "deal - system id", "obchod - id"),
+                      ("deal - stage", "deal - stage (pipeline)", "obchod - fáze")],
+        "fields": {
+            "deal_id": ("deal - id", "deal - pipedrive system id", "deal - system id", "obchod - id"),
+            "deal_name": ("deal - title", "obchod - název"), "manager": ("deal - owner",),
+            "amount": ("deal - value", "obchod - hodnota"),
+            "currency": ("deal - currency of value", "deal - currency", "obchod - měna hodnoty"),
+            "pipeline": ("deal - pipeline",), "stage": ("deal - stage", "deal - stage (pipeline)", "obchod - fáze"),
+            "status": ("deal - status", "obchod - stav"),
+            "created_at": ("deal - deal created", "deal - creation date"),
+            "won_at": ("deal - won time",), "lost_at": ("deal - lost time",),
+            "closed_at": ("deal - deal closed on", "deal - closed on"),
+            "lost_reason": ("deal - lost reason", "obchod - důvod prohry"),
+            "expected_close": ("deal - expected close date",),
+            "source": ("deal - source channel", "deal - source origin"),
+            "variant": ("deal - landing page", "deal - variant"),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+    "salesforce_report": {
+        "signature": [("opportunity owner",), ("opportunity id", "opportunity name"), ("stage",),
+                      ("close date",)],
+        "fields": {
+            "deal_id": ("opportunity id",), "deal_name": ("opportunity name",), "manager": ("opportunity owner",),
+            "stage": ("stage",), "amount": ("amount",), "currency": ("amount currency",),
+            "expected_close": ("close date",), "created_at": ("created date",), "source": ("lead source",),
+            "closed_flag": ("closed",), "won_flag": ("won",), "lost_reason": ("loss reason", "closed lost reason"),
+        },
+        "date_order": "mdy", "won": ["Closed Won"], "lost": ["Closed Lost"],
+        "stage_order": SALESFORCE_DEFAULT_STAGES,
+    },
+    "zoho": {
+        "signature": [("record id",), ("suffix:.id",), ("deal owner",), ("closing date",)],
+        "fields": {
+            "deal_id": ("record id",), "deal_name": ("deal name",), "manager": ("deal owner",),
+            "amount": ("amount",), "expected_close": ("closing date",), "stage": ("stage",),
+            "pipeline": ("pipeline",), "source": ("lead source",), "created_at": ("created time",),
+            "lost_reason": ("reason for loss",), "currency": ("currency",),
+        },
+        "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost", "Closed-Lost to Competition"],
+        "stage_order": ZOHO_DEFAULT_STAGES,
+    },
+    "nethunt": {
+        "signature": [("record id",), ("stage",), ("budget", "amount", "value")],
+        "required": [("record id",)],  # the only systematic header of a NetHunt folder export
+        "fields": {
+            "deal_id": ("record id",), "deal_name": ("name", "deal name"), "stage": ("stage",),
+            "amount": ("budget", "amount", "value"), "manager": ("owner", "responsible"),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+    "onec": {
+        "signature": [("статус",), ("закрыта",), ("этап",), ("менеджер", "ответственный")],
+        "fields": {
+            "deal_id": ("номер", "код"), "deal_name": ("наименование", "сделка"), "created_at": ("дата",),
+            "manager": ("менеджер", "ответственный"), "stage": ("этап",), "status": ("статус",),
+            "amount": ("сумма",), "currency": ("валюта",), "closed_flag": ("закрыта",),
+            "closed_at": ("дата завершения", "дата закрытия"), "lost_reason": ("причина проигрыша",),
+        },
+        "date_order": "dmy", "won": [], "lost": [],
+    },
+    "dynamics": {
+        "signature": [("(do not modify) opportunity",), ("(do not modify) row checksum",),
+                      ("status reason", "est. revenue", "topic")],
+        "fields": {
+            "deal_id": ("(do not modify) opportunity",), "deal_name": ("topic",),
+            "expected_close": ("est. close date",), "amount": ("est. revenue", "actual revenue"),
+            "manager": ("owner",), "status": ("status",), "lost_reason": ("status reason",),
+            "stage": ("sales stage", "pipeline phase"), "closed_at": ("actual close date",),
+            "created_at": ("created on",),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+}

@@ -1,0 +1,74 @@
+"""What a few sample cells of a column look like: dates, numbers, booleans, free text.
+
+Used only to break ties and veto absurd matches (a ``Closed`` column of Yes/No is a flag, of dates a
+close date); the importer parses values properly later.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DATE = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}.*)?"          # ISO
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:,?\s+\d{1,2}:\d{2}.*)?"      # 03.02.2024, 3/28/2024 4:40 PM
+    r"|\d{4}年\d{1,2}月\d{1,2}日.*"                                    # 2024年3月28日
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+\w+\s+\d{1,2}.*"        # Sat, Oct 11
+    r"|\d{1,2}\s+[a-zа-я]{3,}\.?\s+\d{4}.*"                           # 3 Feb 2024, 3 февр. 2024
+    r"|\d{10}(?:\d{3})?)\s*$",                                        # epoch seconds / ms
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,']+\)?$")
+_CURRENCY_CHARS = re.compile(r"[₽$€£¥元%]|руб\.?|[a-z]{3}$", re.IGNORECASE)
+BOOL_WORDS = {
+    "да", "нет", "yes", "no", "y", "n", "true", "false", "1", "0", "истина", "ложь", "是", "否",
+    "ja", "nein", "sí", "si", "ano", "ne",
+}
+
+
+def column(samples: list[list[str | None]] | None, idx: int) -> list[str]:
+    """The non-empty sample cells of column ``idx`` (ragged rows are fine)."""
+    out = []
+    for row in samples or []:
+        if idx < len(row) and row[idx] is not None and str(row[idx]).strip():
+            out.append(str(row[idx]).strip())
+    return out
+
+
+def is_date(v: str) -> bool:
+    return bool(_DATE.match(v)) or is_excel_serial(v)
+
+
+def is_excel_serial(v: str) -> bool:
+    try:
+        x = float(v)
+    except ValueError:
+        return False
+    return 20000 <= x <= 80000  # 1954..2119 in the 1900 date system
+
+
+def is_number(v: str) -> bool:
+    text = _CURRENCY_CHARS.sub("", v).strip()
+    return bool(text) and bool(_NUMBER.match(text)) and any(c.isdigit() for c in text)
+
+
+def is_bool(v: str) -> bool:
+    return v.strip().casefold() in BOOL_WORDS
+
+
+CHECKS = {"date": is_date, "number": is_number, "bool": is_bool}
+
+
+def share(values: list[str], check) -> float:
+    return sum(1 for v in values if check(v)) / len(values) if values else 1.0
+
+
+def fits_kind(values: list[str], kind: str) -> bool:
+    """False when most sample values cannot be of ``kind`` (no samples: no veto)."""
+    check = CHECKS.get(kind)
+    if check is None or not values:
+        return True
+    return share(values, check) >= 0.5
+
+
+def is_free_text(values: list[str], max_chars: int) -> bool:
+    return any("\n" in v or len(v) > max_chars for v in values)

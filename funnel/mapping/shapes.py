@@ -1,0 +1,215 @@
+"""Which input shape a file is (../shared/DOMAIN.md, shapes A-E), and the mappings of shapes B, D, E.
+
+- ``history`` (B): one row per stage entry: deal id, stage, entered time (+ pipeline). Known layouts
+  first (Salesforce OpportunityHistory / field history / history report, Bitrix24 REST
+  ``crm.stagehistory.list``, amoCRM/Kommo API events), then a generic deal-id/stage/date file whose
+  deal ids repeat or which has no deal attributes (amount, owner, status).
+- ``events`` (D): a raw event log: entity (user, visitor, session), step (event, page), timestamp.
+- ``counts`` (E): aggregate numbers, long (stage, count [, group]) or wide (one numeric column per
+  step in funnel order, e.g. ``Date,Pageviews,Clicks,Enrollments,Payments``).
+- ``deals`` (A, or C with HubSpot ``Date entered`` columns): everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import samples as sv
+from .matcher import detect_preset
+from .normalize import normalize_header
+from .synonyms import NORMALIZED_SYNONYMS, normalized
+
+
+@dataclass
+class HistoryMapping:
+    deal_id: int
+    stage: int
+    entered_at: int
+    pipeline: int | None = None
+    field_filter: tuple[int, str] | None = None  # keep rows whose column equals this (case-insensitive)
+
+
+@dataclass
+class EventMapping:
+    entity: int
+    step: int
+    timestamp: int | None = None
+    extras: dict[int, str] = field(default_factory=dict)
+    variant: int | None = None
+    source: int | None = None
+
+
+@dataclass
+class CountsMapping:
+    stage: int | None = None
+    count: int | None = None
+    group: int | None = None
+    wide_stages: list[int] = field(default_factory=list)
+
+
+# (deal id, stage, entered, pipeline, (filter column, kept value)) per known history layout.
+HISTORY_LAYOUTS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                            tuple[tuple[str, ...], str] | None]] = [
+    (("opportunityid",), ("newvalue",), ("createddate",), (), (("field",), "StageName")),
+    (("opportunity id", "opportunity name"), ("new value",), ("edit date", "created date"), (),
+     (("field / event", "field/event"), "Stage")),
+    (("opportunityid", "opportunity id"), ("stagename", "stage name"), ("createddate", "created date"), (), None),
+    (("opportunity id", "opportunity name"), ("to stage",), ("edit date", "last modified", "created date"),
+     (), None),
+    (("owner_id",), ("stage_id",), ("created_time",), ("category_id",), None),
+    (("entity_id",), ("value_after",), ("created_at",), ("pipeline_id",), (("type",), "lead_status_changed")),
+]
+_GENERIC_HISTORY = (
+    normalized(("deal_id", "deal id", "deal", "opportunity id", "lead_id", "lead id", "record id", "id сделки",
+                "сделка", "номер сделки", "商机编号", "商机id", "编号")),
+    normalized(("stage", "stage_name", "stage name", "new stage", "to stage", "этап", "стадия", "новый этап",
+                "阶段", "新阶段")),
+    normalized(("entered_at", "entered at", "date entered", "stage entered", "stage date", "changed at",
+                "moved at", "timestamp", "date", "дата перехода", "дата входа", "дата", "время", "进入时间",
+                "进入日期", "变更时间", "时间", "日期")),
+    normalized(("pipeline", "воронка", "漏斗", "销售漏斗")),
+)
+_EVENT_WORDS = (
+    normalized(("user_id", "userid", "user id", "user", "visitor_id", "visitor", "client_id", "clientid",
+                "session_id", "session", "cookie", "cookie_id", "uid", "entity", "entity_id", "person_id",
+                "distinct_id", "anonymous_id", "пользователь", "id пользователя", "посетитель", "用户",
+                "用户id", "访客", "会话")),
+    normalized(("step", "event", "event_name", "event name", "action", "page", "funnel_step", "step_name",
+                "шаг", "событие", "действие", "步骤", "事件", "行为")),
+    normalized(("timestamp", "time", "event_time", "event time", "datetime", "date", "ts", "created_at",
+                "время", "дата", "дата и время", "时间", "时间戳", "日期")),
+)
+_GROUP = normalized(("variant", "group", "version", "landing_page", "landing page", "source", "segment",
+                     "channel", "вариант", "группа", "источник", "сегмент", "канал", "версия", "版本", "分组",
+                     "来源", "渠道", "细分"))
+_COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "этап", "шаг", "стадия", "阶段", "步骤"))
+_COUNT = normalized(("count", "n", "number", "users", "deals", "leads", "total", "value", "qty", "количество",
+                     "кол-во", "число", "сделок", "数量", "人数", "数"))
+_STEP_WORDS = {
+    "pageview", "pageviews", "view", "views", "impression", "impressions", "reach", "click", "clicks",
+    "visit", "visits", "session", "sessions", "lead", "leads", "signup", "signups", "registration",
+    "registrations", "enrollment", "enrollments", "trial", "trials", "mql", "mqls", "sql", "sqls",
+    "opportunities", "proposals", "order", "orders", "purchase", "purchases", "payment", "payments",
+    "sale", "sales", "conversion", "conversions", "enquiries", "показы", "клики", "визиты", "переходы",
+    "лиды", "заявки", "регистрации", "продажи", "оплаты", "заказы", "покупки", "展示", "曝光", "点击",
+    "访问", "线索", "注册", "订单", "成交", "付款", "购买", "转化",
+}
+_ID_HEADER = re.compile(r"(?:^|[\s_.-])id$|^id[\s_]|^id$")
+_SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
+
+
+def _find(norm: list[str], alts: tuple[str, ...], taken: set[int] = frozenset()) -> int | None:
+    for alt in alts:
+        alt = normalize_header(alt)
+        for i, h in enumerate(norm):
+            if h == alt and i not in taken:
+                return i
+    return None
+
+
+def _history_from_layouts(norm: list[str]) -> HistoryMapping | None:
+    for deal, stage, entered, pipeline, filt in HISTORY_LAYOUTS:
+        d, s, e = _find(norm, deal), _find(norm, stage), _find(norm, entered)
+        if d is None or s is None or e is None:
+            continue
+        fcol = _find(norm, filt[0]) if filt else None
+        if filt and fcol is None and stage == ("newvalue",):
+            continue
+        return HistoryMapping(d, s, e, _find(norm, pipeline) if pipeline else None,
+                              (fcol, filt[1]) if filt and fcol is not None else None)
+    return None
+
+
+def _looks_like_deals(norm: list[str]) -> bool:
+    attrs = ("amount", "manager", "status", "deal_name", "lost_reason")
+    return any(h in NORMALIZED_SYNONYMS[f] for f in attrs for h in norm)
+
+
+def _generic_history(norm: list[str], smp) -> HistoryMapping | None:
+    d = _find(norm, _GENERIC_HISTORY[0])
+    s = _find(norm, _GENERIC_HISTORY[1], {d})
+    e = _find(norm, _GENERIC_HISTORY[2], {d, s})
+    if d is None or s is None or e is None:
+        return None
+    ids = sv.column(smp, d)
+    repeats = len(ids) > len(set(ids))
+    if not repeats and _looks_like_deals(norm):
+        return None
+    return HistoryMapping(d, s, e, _find(norm, _GENERIC_HISTORY[3], {d, s, e}))
+
+
+def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
+    """The stage-history columns of a long history file, None when it is not one."""
+    norm = [normalize_header(h) for h in headers]
+    return _history_from_layouts(norm) or _generic_history(norm, samples)
+
+
+def propose_event_mapping(headers, samples=None) -> EventMapping | None:
+    """The columns of a raw event log (entity, step, timestamp), None when it is not one."""
+    norm = [normalize_header(h) for h in headers]
+    entity = _find(norm, _EVENT_WORDS[0])
+    step = _find(norm, _EVENT_WORDS[1], {entity})
+    if entity is None or step is None:
+        return None
+    ts = _find(norm, _EVENT_WORDS[2], {entity, step})
+    variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组")),
+                    {entity, step, ts})
+    source = _find(norm, normalized(("source", "utm_source", "channel", "источник", "канал", "来源", "渠道")),
+                   {entity, step, ts, variant})
+    used = {entity, step, ts, variant, source}
+    extras = {i: str(headers[i]).strip() for i, h in enumerate(norm) if h and i not in used}
+    return EventMapping(entity, step, ts, extras, variant, source)
+
+
+def _is_step_header(h: str) -> bool:
+    return any(tok in _STEP_WORDS for tok in re.split(r"[\s_\-./]+", h) if tok)
+
+
+def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
+    def numeric(i: int) -> bool:
+        vals = sv.column(smp, i)
+        return bool(vals) and all(sv.is_number(v) for v in vals)
+
+    usable = [i for i, h in enumerate(norm) if h and not _ID_HEADER.search(h) and not _SPEND.search(h)]
+    if smp:
+        steps = [i for i in usable if numeric(i) and _is_step_header(norm[i])]
+        if len(steps) < 2:
+            steps = [i for i in usable if numeric(i)]
+    else:
+        steps = [i for i in usable if _is_step_header(norm[i])]
+    if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
+        return None
+    group = _find(norm, _GROUP, set(steps))
+    if group is None and smp:
+        group = next((i for i in usable if i not in steps and sv.column(smp, i)
+                      and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
+    return CountsMapping(None, None, group, steps)
+
+
+def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
+    """Long (stage, count [, group]) or wide (numeric step columns) aggregate counts, else None."""
+    norm = [normalize_header(h) for h in headers]
+    stage = _find(norm, _COUNT_STAGE)
+    count = _find(norm, _COUNT, {stage})
+    if _find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None:
+        return None
+    if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
+        return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])
+    return _wide_counts(norm, samples)
+
+
+def detect_shape(headers, samples=None) -> str:
+    """'history' | 'deals' | 'events' | 'counts' (see the module docstring for the precedence)."""
+    norm = [normalize_header(h) for h in headers]
+    if _history_from_layouts(norm):
+        return "history"
+    if detect_preset(norm)[0]:
+        return "deals"
+    if propose_event_mapping(headers, samples):
+        return "events"
+    if propose_counts_mapping(headers, samples):
+        return "counts"
+    if _generic_history(norm, samples):
+        return "history"
+    return "deals"

@@ -1,0 +1,75 @@
+"""Won / lost detection from status cells and from default stage names.
+
+Explicit status columns win over stage names (crm-exports.md, hard case 31): Pipedrive ``Deal - Status``
+(Open/Won/Lost/Deleted), 1C ``Статус`` (В работе/Выиграна/Проиграна), Dynamics ``Status``
+(Open/Won/Lost). Stage names are only the CRMs' *defaults* (amoCRM statuses 142/143, Bitrix24 WON/LOSE,
+HubSpot/Salesforce/Zoho ``Closed Won``/``Closed Lost``); accounts rename them, so the Data page asks
+the user to confirm.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize_header
+
+_PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
+
+
+def _fold(v: str | None) -> str:
+    """Lower-case, ё->е, punctuation and hyphens as single spaces: 'Closed-Lost' == 'closed lost'."""
+    return _PUNCT.sub(" ", normalize_header(v)).strip()
+
+
+_STATUS_WON = {
+    "won", "win", "closed won", "closedwon", "выиграна", "выигран", "выиграно", "выигрыш", "успешно",
+    "успешна", "успешная", "успех", "успешно реализовано", "сделка успешна", "реализовано",
+    "ganho", "ganha", "venda ganha", "gewonnen", "ganado", "成交", "赢单", "已成交", "赢得", "成功",
+}
+_STATUS_LOST = {
+    "lost", "lose", "loss", "closed lost", "closedlost", "проиграна", "проигран", "проиграно",
+    "проигрыш", "неуспешно", "провалена", "сделка провалена", "закрыто и не реализовано", "отказ",
+    "perdido", "perdida", "venda perdida", "verloren", "输单", "丢单", "失败", "已输单", "已丢单",
+}
+_STATUS_OPEN = {
+    "open", "opened", "in progress", "active", "в работе", "вработе", "открыта", "открыт", "открыто",
+    "активна", "активная", "в процессе", "aberto", "offen", "abierto", "进行中", "跟进中", "未成交",
+    "未关闭",
+}
+
+
+def classify_status_value(v: str | None) -> str | None:
+    """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...)."""
+    text = _fold(v)
+    if not text:
+        return None
+    for kind, words in (("won", _STATUS_WON), ("lost", _STATUS_LOST), ("open", _STATUS_OPEN)):
+        if text in words or text.replace(" ", "") in words:
+            return kind
+    return None
+
+
+_STAGE_WON = {
+    "успешно реализовано", "сделка успешна", "успешно", "выиграна", "сделка выиграна", "won", "deal won",
+    "closedwon", "closed won", "venda ganha", "成交", "赢单", "已成交", "赢单成交",
+}
+_STAGE_LOST = {
+    "закрыто и не реализовано", "сделка провалена", "анализ причины провала", "проиграна",
+    "сделка проиграна", "lost", "deal lost", "closedlost", "closed lost", "venda perdida", "输单",
+    "丢单", "已输单", "已丢单",
+}
+# Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
+_WON_PREFIXES = ("closed won ",)
+_LOST_PREFIXES = ("closed lost ",)
+
+
+def classify_stage_name(name: str | None) -> str | None:
+    """'won' | 'lost' when ``name`` is a default closing-stage name of a known CRM, else None."""
+    text = _fold(name)
+    if not text:
+        return None
+    if text in _STAGE_LOST or text.startswith(_LOST_PREFIXES):
+        return "lost"
+    if text in _STAGE_WON or text.startswith(_WON_PREFIXES):
+        return "won"
+    return None

@@ -1,0 +1,87 @@
+"""Generic header synonyms per canonical field (EN / RU / ZH), and columns never worth keeping.
+
+Source: the synonym table of ../shared/reference/crm-exports.md, plus plain spreadsheet spellings.
+Entries are written as people type them; they are normalised once at import (:func:`normalized`).
+A header listed under two fields (``Closed``: a Yes/No flag in Bitrix24, a date elsewhere) is
+resolved by the sample values (see ``matcher``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import FIELD_KINDS
+from .normalize import normalize_header
+
+# Fields the mapper fills on top of schema.FIELD_KINDS (deal_name is already there; listed for clarity).
+# stage_changed_at: Bitrix24 "Дата изменения стадии" — the close time of a deal that is closed.
+HELPER_FIELDS: dict[str, str] = {"stage_changed_at": "date", "deal_name": "text"}
+MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
+                "OpportunityId", "Lead ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "商机ID", "ID编号", "序号", "单号"),
+    "deal_name": ("Deal Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Topic",
+                  "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
+    "created_at": ("Created", "Created at", "created_at", "Create Date", "Created Date", "Created Time",
+                   "Created On", "Creation date", "Date created", "Deal created", "Fecha de creación",
+                   "Дата создания сделки", "Дата создания", "Дата", "创建日期", "创建时间", "日期"),
+    "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
+                  "Closed time", "Actual Close Date", "Date closed", "Дата закрытия", "Дата завершения",
+                  "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
+    "stage": ("Stage", "Deal Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Step", "Funnel stage",
+              "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
+    "status": ("Status", "Deal status", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
+    "amount": ("Amount", "Value", "Deal value", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
+               "Amount in company currency", "Est. Revenue", "Бюджет", "Сумма", "Сумма сделки", "Стоимость",
+               "Выручка", "金额", "商机金额", "销售额", "合同金额"),
+    "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
+    "manager": ("Owner", "Deal owner", "Opportunity Owner", "Responsible", "Responsible user", "Manager",
+                "Sales rep", "Salesperson", "Assigned to", "Ответственный", "Менеджер", "Ответственный менеджер",
+                "负责人", "销售", "销售员", "所有者", "跟进人"),
+    "source": ("Source", "Lead Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
+               "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
+    "variant": ("Variant", "Landing page", "landing_page", "Landing", "Version", "AB group", "Test group",
+                "Вариант", "Страница входа", "Посадочная страница", "Лендинг", "版本", "落地页", "实验组"),
+    "pipeline": ("Pipeline", "Funnel", "Воронка", "Направление", "销售漏斗", "漏斗", "管道"),
+    "lost_reason": ("Lost reason", "Loss Reason", "Closed Lost Reason", "Reason For Loss", "Reason lost",
+                    "Status Reason", "Причина отказа", "Причина проигрыша", "Причина провала", "输单原因",
+                    "丢单原因", "失败原因"),
+    "closed_flag": ("Closed", "Is Closed", "Is Deal Closed?", "Сделка закрыта", "Закрыта", "Закрыто",
+                    "是否关闭"),
+    "won_flag": ("Won", "Is Won", "Is Closed Won", "Выиграна", "是否成交"),
+    "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期"),
+    "lost_at": ("Lost time", "Lost date", "Date lost", "Дата проигрыша", "输单日期"),
+    "expected_close": ("Close Date", "Closing Date", "Expected close date", "Est. Close Date",
+                       "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
+                       "预计成交日期", "预计结束日期"),
+    "stage_changed_at": ("Stage change date", "Дата изменения стадии", "阶段变更日期"),
+}
+
+# `source` falls back to these when the file has no source column of the CRM's own.
+SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
+
+# Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ") tried off when nothing matches.
+ENTITY_PREFIX = re.compile(r"^(?:deal|obchod|opportunity|lead|сделка|商机)\s*[-:]\s*")
+
+# Columns not kept as extra attributes: contact details, free text, ids of related records, audit
+# columns, per-visitor tracking ids, Dynamics checksums. Matched on the normalised header.
+SKIP_PATTERNS = re.compile(
+    r"(?:phone|телефон|telefon|^(?:person|osoba) - |e-?mail|email|почта|\bfax\b|факс|^web$|address|адрес|должность|"
+    r"\bnotes?\b|примечание|comment|комментари|description|описание|\.id$|\bid\)?$|do not modify|"
+    r"^кем |created by|creator|за контакт|modified|редактир|^дата изменения$|update time|last activity|"
+    r"полное имя|^контакт|contact|^(?:_ym_uid|_ym_counter|gclid|yclid|fbclid|gclientid|roistat|cid|uid|tid)$|"
+    r"^(?:сумма/валюта|amount/currency)$|"  # Bitrix24's formatted money: not a safe source
+    r"^(?:date exited|cumulative time in|time in|latest time in) )"
+)
+# Longest sample cell (characters) still kept as an attribute; longer ones are free text.
+MAX_ATTRIBUTE_CHARS = 200
+
+
+def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize_header(w) for w in words))
+
+
+NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
+NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)

@@ -1,0 +1,119 @@
+"""Input-shape detection (DOMAIN.md shapes B, D, E) and the history / event / counts mappings."""
+
+from __future__ import annotations
+
+from funnel.mapping import (
+    CountsMapping,
+    EventMapping,
+    HistoryMapping,
+    detect_shape,
+    propose_counts_mapping,
+    propose_event_mapping,
+    propose_history_mapping,
+)
+
+
+def test_event_log():
+    h = ["user_id", "step", "timestamp", "variant"]
+    rows = [["u1", "visit", "2024-01-01 10:00", "A"], ["u1", "signup", "2024-01-01 10:05", "A"]]
+    assert detect_shape(h, rows) == "events"
+    assert propose_event_mapping(h, rows) == EventMapping(entity=0, step=1, timestamp=2, extras={}, variant=3,
+                                                          source=None)
+    assert propose_counts_mapping(h, rows) is None
+
+
+def test_event_log_keeps_other_columns_as_extras():
+    h = ["session_id", "event", "time", "utm_source", "country"]
+    m = propose_event_mapping(h)
+    assert (m.entity, m.step, m.timestamp, m.source, m.variant) == (0, 1, 2, 3, None)
+    assert m.extras == {4: "country"}
+
+
+def test_long_counts_table():
+    h = ["stage", "count", "variant"]
+    rows = [["requests", "1000", "A"], ["reached", "900", "A"], ["proposals", "30", "A"]]
+    assert detect_shape(h, rows) == "counts"
+    assert propose_counts_mapping(h, rows) == CountsMapping(stage=0, count=1, group=2, wide_stages=[])
+
+
+def test_long_counts_in_russian():
+    h = ["Этап", "Количество"]
+    assert detect_shape(h, [["Заявки", "1000"]]) == "counts"
+    assert propose_counts_mapping(h) == CountsMapping(stage=0, count=1, group=None, wide_stages=[])
+
+
+def test_wide_counts_table():
+    # the shape of udacity_free_trial_screener_experiment/control.csv
+    h = ["Date", "Pageviews", "Clicks", "Enrollments", "Payments"]
+    rows = [["Sat, Oct 11", "7723", "687", "134", "70"], ["Sun, Oct 12", "9102", "779", "147", "70"],
+            ["Sun, Nov 2", "8836", "693", "", ""]]
+    assert detect_shape(h, rows) == "counts"
+    assert propose_counts_mapping(h, rows) == CountsMapping(stage=None, count=None, group=None,
+                                                            wide_stages=[1, 2, 3, 4])
+    assert detect_shape(h) == "counts"  # from the step words alone
+
+
+def test_wide_counts_skips_ids_and_spend_and_finds_a_group():
+    # the shape of facebook_ad_campaign_conversions: ids and "Spent" are not funnel steps
+    h = ["ad_id", "xyz_campaign_id", "age", "gender", "interest", "Impressions", "Clicks", "Spent",
+         "Total_Conversion", "Approved_Conversion"]
+    rows = [["708746", "916", "30-34", "M", "15", "7350", "1", "1.43", "2", "1"]]
+    m = propose_counts_mapping(h, rows)
+    assert m.wide_stages == [5, 6, 8, 9]
+    assert m.group == 2  # "age": the first text column
+
+
+def test_salesforce_opportunity_history():
+    h = ["Id", "OpportunityId", "CreatedById", "CreatedDate", "StageName", "Amount", "ExpectedRevenue",
+         "CloseDate", "Probability", "ForecastCategory", "IsDeleted", "SystemModstamp"]
+    assert detect_shape(h) == "history"
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=1, stage=4, entered_at=3)
+
+
+def test_salesforce_field_history_filters_stage_rows():
+    h = ["Id", "OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"]
+    assert detect_shape(h) == "history"
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=1, stage=5, entered_at=2,
+                                                        field_filter=(3, "StageName"))
+
+
+def test_salesforce_history_report():
+    h = ["Opportunity Name", "From Stage", "To Stage", "Amount", "Edit Date"]
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=0, stage=2, entered_at=4)
+
+
+def test_bitrix_rest_history():
+    h = ["ID", "TYPE_ID", "OWNER_ID", "CREATED_TIME", "CATEGORY_ID", "STAGE_SEMANTIC_ID", "STAGE_ID"]
+    assert detect_shape(h) == "history"
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=2, stage=6, entered_at=3, pipeline=4)
+
+
+def test_amocrm_events_dump():
+    h = ["id", "type", "entity_id", "entity_type", "created_at", "value_after", "value_before"]
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=2, stage=5, entered_at=4,
+                                                        field_filter=(1, "lead_status_changed"))
+
+
+def test_generic_history_en_ru_zh():
+    assert propose_history_mapping(["deal_id", "stage", "entered_at"]) == HistoryMapping(0, 1, 2)
+    assert propose_history_mapping(["ID сделки", "Воронка", "Этап", "Дата перехода"]) == HistoryMapping(0, 2, 3, 1)
+    assert propose_history_mapping(["商机编号", "阶段", "进入时间"]) == HistoryMapping(0, 1, 2)
+    assert detect_shape(["deal_id", "stage", "entered_at"]) == "history"
+
+
+def test_deals_file_is_not_history_unless_ids_repeat():
+    h = ["Deal ID", "Stage", "Date", "Amount", "Owner"]
+    assert detect_shape(h, [["1", "New", "2024-01-01", "5", "A"], ["2", "Won", "2024-01-02", "7", "B"]]) == "deals"
+    assert detect_shape(h, [["1", "New", "2024-01-01", "5", "A"], ["1", "Won", "2024-01-09", "5", "A"]]) == "history"
+
+
+def test_crm_exports_are_deals():
+    assert detect_shape(["ID", "Название сделки", "Бюджет", "Этап сделки", "Воронка"]) == "deals"
+    assert detect_shape(["Record ID", "Deal Stage", "Deal owner", "Create Date"]) == "deals"
+
+
+def test_nothing_recognisable():
+    assert detect_shape([]) == "deals"
+    assert propose_history_mapping([]) is None
+    assert propose_event_mapping(["a", "b"]) is None
+    assert propose_counts_mapping(["a", "b"]) is None
