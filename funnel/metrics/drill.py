@@ -1,0 +1,101 @@
+"""Drill-down: the deals behind any number on a page.
+
+A :class:`Selection` names the number (kind, and where relevant the stage position, the group value
+and the cohort); :func:`deals_behind` returns those deals. The selection is translated into the very
+conditions the counting queries use (same spec WHERE, same furthest-position rule), so the total
+behind a number always equals the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+
+from ..dataset import DatasetInfo
+from ..errors import FunnelError
+from ..spec import FunnelSpec
+from ..sql import ident, run
+from .cohorts import COHORT_SQL
+from .context import resolve
+from .filters import check_column, query, value_in
+
+LIMIT = 10_000
+COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
+           "created_at", "closed_at", "lost_reason")
+KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open",
+         "lost_stage_unknown", "cohort")
+_BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
+              "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which number: e.g. ``Selection("lost_here", position=3, by="source", value="ads")``."""
+
+    kind: str = "all"
+    position: int | None = None
+    by: str | None = None
+    value: str | None = None
+    cohort_unit: str | None = None
+    cohort_key: date | None = None
+
+
+@dataclass
+class DrillResult:
+    frame: pd.DataFrame
+    total: int
+    truncated: bool
+    reason: str | None = None
+
+
+def _position_sql(kind: str, position: int | None, last: int | None) -> str:
+    if position is None:
+        raise FunnelError("metrics.drill_needs_stage", kind=kind)
+    op = ">=" if kind == "reached" or position == last else "="
+    status = {"lost_here": " AND status = 'lost'", "open_here": " AND status = 'open'"}.get(kind, "")
+    return f"pos {op} $s_pos{status}"
+
+
+def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tuple[str, dict[str, Any]]:
+    """SQL condition (over the drill query's columns) and parameters for one selection."""
+    if sel.kind not in KINDS:
+        raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+    parts, params = ["1 = 1"], {}
+    if sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
+        parts.append(_position_sql(sel.kind, sel.position, last))
+        params["s_pos"] = int(sel.position)
+    elif sel.kind in _BY_STATUS:
+        parts.append(_BY_STATUS[sel.kind])
+    if sel.by is not None:
+        sql, values = value_in(ident(check_column(info, sel.by)), (sel.value,), "s_grp")
+        parts.append(sql)
+        params.update(values)
+    if sel.cohort_unit is not None:
+        if sel.cohort_unit not in COHORT_SQL or sel.cohort_key is None:
+            raise FunnelError("metrics.unknown_cohort_unit", unit=str(sel.cohort_unit))
+        parts.append(f"{COHORT_SQL[sel.cohort_unit]} = $s_cohort")
+        params["s_cohort"] = datetime.combine(sel.cohort_key, time.min)
+    return " AND ".join(parts), params
+
+
+def _order(sort: str | None, descending: bool) -> str:
+    column = sort if sort in COLUMNS else "deal_id"
+    return f"{ident(column)} {'DESC' if descending else 'ASC'} NULLS LAST, {ident('deal_id')}"
+
+
+def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
+                 sort: str | None = None, descending: bool = False) -> DrillResult:
+    """The deals behind one number (at most 10,000 rows) and how many there are in all."""
+    if info.shape == "counts":
+        return DrillResult(pd.DataFrame(columns=list(COLUMNS)), 0, False, "metrics.reason.counts_no_deals")
+    ctx = resolve(con, info, spec)
+    last = ctx.positions[-1] if ctx.positions else None
+    cond, params = selection_where(info, selection, last)
+    sql = query("metrics_drill", info, where=ctx.where.sql, selection=cond, order=_order(sort, descending))
+    frame = run(con, sql, {**ctx.where.params, **params}).df()
+    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
+    frame = frame.drop(columns=["total_rows"])
+    return DrillResult(frame, total, total > len(frame))

@@ -1,0 +1,130 @@
+"""Deal outcomes: won / lost / open, win rate both ways, money, cycle length, close and fit rate.
+
+Definitions (../shared/DOMAIN.md, "Metrics"):
+
+- win rate = won / (won + lost); ``win_rate_all`` = won / all deals (open included);
+- revenue = sum of won amounts; average deal size = mean won amount (median beside it);
+- sales cycle = closed_at - created_at of won deals (``deals.cycle_days``): median and p90;
+- close rate = won / deals that reached the proposal stage the user picked;
+- fit rate = deals reaching the SQL stage / deals reaching the MQL stage (both picked by the user).
+
+A value that cannot be computed is ``None`` and ``reasons[field]`` holds a code for the page.
+Money is left out (``metrics.reason.mixed_currencies``) when won deals carry several currencies:
+their sum would mean nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..sql import run
+from .context import Context, group_sql
+from .filters import query, stage_position
+from .stages import StageRow, Tally, funnel_rows, ratio, tallies
+
+MONEY = ("revenue", "avg_deal_size", "median_deal_size")
+CYCLE = ("median_cycle_days", "p90_cycle_days")
+
+
+@dataclass
+class Outcomes:
+    deals: int = 0
+    won: int | None = 0
+    lost: int | None = 0
+    open: int | None = 0
+    win_rate: float | None = None
+    win_rate_all: float | None = None
+    revenue: float | None = None
+    avg_deal_size: float | None = None
+    median_deal_size: float | None = None
+    median_cycle_days: float | None = None
+    p90_cycle_days: float | None = None
+    close_rate: float | None = None
+    fit_rate: float | None = None
+    lost_stage_unknown: int | None = 0
+    stages: list[StageRow] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def kpis(self) -> dict[str, Any]:
+        """The scalar numbers (no stages, reasons or findings)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("stages", "reasons", "findings")}
+
+
+def money_rows(con, ctx: Context, by: str | None = None) -> dict[str | None, dict[str, Any]]:
+    """Run ``metrics_outcomes`` once: money and cycle aggregates per group value."""
+    sql = query("metrics_outcomes", ctx.info, group=group_sql(ctx.info, by), where=ctx.where.sql)
+    cur = run(con, sql, ctx.where.params)
+    names = [d[0] for d in cur.description]
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+
+
+def _stage_rate(rows: list[StageRow], num_stage: str | None, den_stage: str | None,
+                num_value: int | None = None) -> tuple[float | None, str | None]:
+    """A rate between two funnel counts named by stage; (value, reason code when None)."""
+    stages = [{"stage": r.stage, "position": r.position} for r in rows]
+    if den_stage is None or (num_value is None and num_stage is None):
+        return None, "metrics.reason.stage_not_chosen"
+    den_pos = stage_position(stages, den_stage)
+    num_pos = stage_position(stages, num_stage) if num_value is None else den_pos
+    if den_pos is None or num_pos is None:
+        return None, "metrics.reason.unknown_stage"
+    reached = {r.position: r.reached for r in rows}
+    value = ratio(num_value if num_value is not None else reached[num_pos], reached[den_pos])
+    return value, None if value is not None else "metrics.reason.zero_denominator"
+
+
+def _fill_money(out: Outcomes, money: dict[str, Any] | None) -> None:
+    money = money or {}
+    if money.get("won_currencies", 0) > 1:
+        for key in MONEY:
+            out.reasons[key] = "metrics.reason.mixed_currencies"
+    elif out.won and not money.get("won_with_amount"):
+        for key in MONEY:
+            out.reasons[key] = "metrics.reason.no_amounts"
+    elif not out.won:
+        out.revenue = 0.0
+        out.reasons["avg_deal_size"] = out.reasons["median_deal_size"] = "metrics.reason.no_won"
+    else:
+        for key in MONEY:
+            setattr(out, key, float(money[key]))
+    if money.get("won_with_cycle"):
+        for key in CYCLE:
+            setattr(out, key, float(money[key]))
+    else:
+        for key in CYCLE:
+            out.reasons[key] = "metrics.reason.no_won" if not out.won else "metrics.reason.no_cycle"
+
+
+def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcomes:
+    """Outcomes of one group from its stage tally and its money row."""
+    out = Outcomes(deals=tally.deals, won=tally.status("won"), lost=tally.status("lost"),
+                   open=tally.status("open"), lost_stage_unknown=tally.lost_unknown)
+    out.stages = funnel_rows(ctx.stages, tally)
+    if tally.lost_unknown:
+        out.findings.append({"code": "metrics.finding.lost_stage_unknown", "n": tally.lost_unknown})
+    out.win_rate = ratio(out.won, out.won + out.lost)
+    if out.win_rate is None:
+        out.reasons["win_rate"] = "metrics.reason.no_closed"
+    out.win_rate_all = ratio(out.won, out.deals)
+    if out.win_rate_all is None:
+        out.reasons["win_rate_all"] = "metrics.reason.no_deals"
+    _fill_money(out, money)
+    spec = ctx.spec
+    out.close_rate, why = _stage_rate(out.stages, None, spec.close_rate_stage, num_value=out.won)
+    if why:
+        out.reasons["close_rate"] = why
+    out.fit_rate, why = _stage_rate(out.stages, spec.fit_to, spec.fit_from)
+    if why:
+        out.reasons["fit_rate"] = why
+    return out
+
+
+def outcomes_by(con, ctx: Context, by: str | None = None,
+                values: list[str | None] | None = None) -> dict[str | None, Outcomes]:
+    """Outcomes per value of ``by`` (two grouped queries); ``values`` lists groups to show even empty."""
+    counts = tallies(con, ctx, by)
+    money = money_rows(con, ctx, by)
+    keys = list(dict.fromkeys([*(values or []), *counts]))
+    return {key: combine(ctx, counts.get(key, Tally()), money.get(key)) for key in keys}

@@ -1,0 +1,66 @@
+"""The stable JSON of the CLI (``funnel metrics``): plain numbers, fractions, ``None`` never NaN.
+
+Shape (keys are a contract; add, never rename)::
+
+    {"pipeline": str|None, "filters": {column: [values]}, "closed_only": bool,
+     "stages": [{"stage", "position", "reached", "step_conversion", "cumulative_conversion",
+                 "lost_here", "open_here"}, ...],            # funnel order
+     "deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
+     "revenue", "avg_deal_size", "median_cycle_days",
+     "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
+
+A group with no value is keyed ``""``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..dataset import DatasetInfo
+from ..spec import FunnelSpec
+from .context import resolve
+from .outcomes import Outcomes
+from .overview import outcomes_in
+
+STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_conversion",
+              "lost_here", "open_here")
+METRIC_KEYS = ("deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
+               "revenue", "avg_deal_size", "median_cycle_days")
+
+
+def clean(value: Any) -> Any:
+    """NaN / infinity -> None; numpy scalars -> Python numbers."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if hasattr(value, "item"):
+        return clean(value.item())
+    return value
+
+
+def metric_block(out: Outcomes) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "stages": [{k: clean(getattr(row, k)) for k in STAGE_KEYS} for row in out.stages],
+    }
+    block.update({k: clean(getattr(out, k)) for k in METRIC_KEYS})
+    return block
+
+
+def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None) -> dict[str, Any]:
+    """The metrics of one spec (and per value of ``by``) as a JSON-ready dict."""
+    ctx = resolve(con, info, spec)
+    overall = outcomes_in(con, ctx).get(None) or Outcomes()
+    result: dict[str, Any] = {
+        "pipeline": ctx.pipeline,
+        "filters": spec.filter_dict,
+        "closed_only": spec.closed_only,
+    }
+    result.update(metric_block(overall))
+    if by is not None:
+        groups = outcomes_in(con, ctx, by)
+        result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}
+    return result

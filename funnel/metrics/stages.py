@@ -1,0 +1,129 @@
+"""The stage funnel: reached, step and cumulative conversion, drop-off split into lost and open.
+
+Definitions (../shared/DOMAIN.md, "Funnel semantics"):
+
+- a deal **reached** stage k iff its furthest funnel position ``furthest_pos >= k``. Backward moves
+  and skipped stages are already folded into ``furthest_pos`` at import (a deal that went 1 -> 3 -> 2
+  reached 1, 2 and 3); a deal with no known position counts at stage 1;
+- **step conversion** k = reached(k) / reached(k-1) (the first stage's is 1.0);
+  **cumulative** k = reached(k) / reached(1); both ``None`` when the denominator is 0;
+- **drop-off** at k = reached(k) - reached(k+1) = deals whose furthest position is k, split into
+  ``lost_here`` (status lost) and ``open_here`` (still open there); no drop-off after the last stage.
+
+SQL returns one row per (furthest position, status) -- one pass over deals -- and the cumulative
+sums are taken here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..sql import run
+from .context import Context, group_sql
+from .filters import query
+
+
+def ratio(num: float | int | None, den: float | int | None) -> float | None:
+    """num / den, or ``None`` when either is missing or the denominator is 0 (never NaN)."""
+    if num is None or not den:
+        return None
+    return num / den
+
+
+@dataclass
+class Tally:
+    """Deal counts of one group: ``n[(position, status)]`` and lost deals with no recorded stage."""
+
+    n: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    lost_unknown: int = 0
+
+    def status(self, status: str) -> int:
+        return sum(v for (_, s), v in self.n.items() if s == status)
+
+    @property
+    def deals(self) -> int:
+        return sum(self.n.values())
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    position: int
+    reached: int
+    step_conversion: float | None
+    cumulative_conversion: float | None
+    drop_off: int | None
+    lost_here: int | None
+    open_here: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def tallies(con, ctx: Context, by: str | None = None) -> dict[str | None, Tally]:
+    """Run ``metrics_stage_counts`` once; one :class:`Tally` per group value (None = no grouping)."""
+    sql = query("metrics_stage_counts", ctx.info, group=group_sql(ctx.info, by), where=ctx.where.sql)
+    out: dict[str | None, Tally] = defaultdict(Tally)
+    for grp, pos, status, n, lost_unknown in run(con, sql, ctx.where.params).fetchall():
+        tally = out[grp]
+        tally.n[(int(pos), status)] += int(n)
+        tally.lost_unknown += int(lost_unknown)
+    return out
+
+
+def funnel_rows(stages: tuple[dict[str, Any], ...] | list[dict[str, Any]], tally: Tally) -> list[StageRow]:
+    """The stage funnel of one tally. Positions beyond the last stage count at the last stage."""
+    if not stages:
+        return []
+    last = stages[-1]["position"]
+    at: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (pos, status), n in tally.n.items():
+        at[min(pos, last)][status] += n
+    reached_from: dict[int, int] = {}
+    running = 0
+    for pos in sorted({s["position"] for s in stages} | set(at), reverse=True):
+        running += sum(at[pos].values())
+        reached_from[pos] = running
+    rows: list[StageRow] = []
+    first = reached_from[stages[0]["position"]]
+    for i, s in enumerate(stages):
+        reached = reached_from[s["position"]]
+        prev = reached_from[stages[i - 1]["position"]] if i else None
+        nxt = reached_from[stages[i + 1]["position"]] if i + 1 < len(stages) else None
+        rows.append(StageRow(
+            stage=s["stage"],
+            position=s["position"],
+            reached=reached,
+            step_conversion=ratio(reached, first) if i == 0 else ratio(reached, prev),
+            cumulative_conversion=ratio(reached, first),
+            drop_off=None if nxt is None else reached - nxt,
+            lost_here=at[s["position"]]["lost"],
+            open_here=at[s["position"]]["open"],
+        ))
+    return rows
+
+
+def biggest_drop_offs(rows: list[StageRow], k: int = 3) -> list[dict[str, Any]]:
+    """The ``k`` largest drop-offs as codes + numbers, for the Overview sentences.
+
+    Ranked by deals lost between the stages, then by the rate; steps where nobody dropped are left
+    out. ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage.
+    """
+    steps = []
+    for here, nxt in zip(rows, rows[1:], strict=False):
+        if here.drop_off:
+            steps.append({
+                "code": "metrics.dropoff.step",
+                "stage_from": here.stage,
+                "stage_to": nxt.stage,
+                "position_from": here.position,
+                "position_to": nxt.position,
+                "count": here.drop_off,
+                "rate": ratio(here.drop_off, here.reached),
+                "lost_here": here.lost_here,
+                "open_here": here.open_here,
+            })
+    steps.sort(key=lambda d: (-d["count"], -(d["rate"] or 0.0), d["position_from"]))
+    return steps[:k]
