@@ -1,0 +1,69 @@
+"""File readers of the importer: any CRM export (CSV, xlsx, xls, HTML ".xls") into a staged table.
+
+:func:`stage_file` sniffs the file kind from its magic bytes (never the extension) and hands it to
+the matching reader; every reader produces the same staged shape (see :mod:`.staging`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import FunnelError
+from . import sniff
+from .csv_reader import stage_csv
+from .excel_reader import list_workbook_sheets, stage_workbook
+from .staging import RawTable, SkippedRow
+
+__all__ = ["RawTable", "SkippedRow", "list_sheets", "stage_file"]
+
+
+def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
+               table: str = "raw") -> RawTable:
+    """Stage one uploaded file as TEMP table ``table`` in ``con``."""
+    with _as_path(source, file_name) as path:
+        kind = _kind(path, file_name)
+        if kind == "text":
+            return stage_csv(con, path, file_name, table)
+        return stage_workbook(con, path, file_name, kind, sheet, table)
+
+
+def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
+    """(sheet name, data rows) of a workbook; [] for CSV."""
+    with _as_path(source, file_name) as path:
+        kind = _kind(path, file_name)
+        if kind == "text":
+            return []
+        return list_workbook_sheets(path, file_name, kind)
+
+
+def _kind(path: Path, file_name: str) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(sniff.SAMPLE_BYTES)
+    if not head or sniff.is_blank_bytes(head) and path.stat().st_size <= len(head):
+        raise FunnelError("file.empty", file=file_name)
+    return sniff.file_kind(head)
+
+
+class _as_path:
+    """A path for the source; ``bytes`` (Streamlit uploads) go to a temporary file."""
+
+    def __init__(self, source: Path | bytes, file_name: str):
+        self.source, self.file_name, self.tmp = source, file_name, None
+
+    def __enter__(self) -> Path:
+        if isinstance(self.source, bytes | bytearray | memoryview):
+            fd, name = tempfile.mkstemp(prefix="funnel_upload_", suffix=Path(self.file_name).suffix[:10])
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(self.source)
+            self.tmp = Path(name)
+            return self.tmp
+        path = Path(self.source)
+        if not path.is_file():
+            raise FunnelError("file.empty", file=self.file_name)
+        return path
+
+    def __exit__(self, *exc) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)

@@ -1,0 +1,158 @@
+"""CSV (and tab-separated "Unicode text") files into a staged DuckDB table.
+
+Python sniffs a sample (encoding, delimiter, header row); DuckDB reads the whole file, so a
+million-row export stages in about a second. Non-UTF-8 files are first transcoded to a
+temporary UTF-8 file in 1 MB chunks.
+
+Row numbers count records, as a spreadsheet shows them (a multi-line cell is one row). DuckDB
+reads records in order (``parallel=false``, which ragged rows with quoted newlines need anyway)
+but silently skips empty lines, so when a file has empty lines outside quoted cells their record
+numbers are found with Python's csv module and added back (``ASOF`` join).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import mmap
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from ..errors import FunnelError
+from ..sql import ident, render, run
+from . import sniff
+from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
+
+CHUNK = 1 << 20
+MAX_LINE = 64 * 1024 * 1024
+UTF8 = ("utf-8", "utf-8-sig")
+
+
+def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        sample = fh.read(sniff.SAMPLE_BYTES)
+    complete = size <= sniff.SAMPLE_BYTES
+    if size == 0 or (sniff.is_blank_bytes(sample) and _all_blank(path)):
+        raise FunnelError("file.empty", file=file_name)
+    encoding = sniff.detect_encoding(sample, complete)
+    if encoding is None:
+        raise FunnelError("file.binary", file=file_name)
+    text = sniff.decode_sample(sample, encoding, complete)
+    delimiter = sniff.detect_delimiter(text, complete)
+    records = sniff.parse_records(text, delimiter, complete)
+    hdr = sniff.find_header(records)
+    if hdr is None:
+        raise FunnelError("file.no_header", file=file_name)
+    width = max(len(r) for r in records)
+    headers = pad([sniff.clean_header(c) for c in records[hdr]], width)
+    header_ordinal = sum(1 for r in records[: hdr + 1] if r)  # DuckDB does not count empty lines
+    notes: list[tuple[str, dict]] = []
+    with tempfile.TemporaryDirectory(prefix="funnel_csv_") as tmp:
+        data = path
+        if encoding not in UTF8:
+            data = transcode(path, encoding, Path(tmp) / "utf8.csv")
+            notes.append(("readers.encoding", {"encoding": encoding, "file": file_name}))
+        try:
+            blanks = _load(con, data, table, delimiter, width, header_ordinal)
+        except duckdb.Error:
+            # Invalid UTF-8 after the sample: read it again with bad bytes replaced.
+            data = transcode(path, "utf-8", Path(tmp) / "fixed.csv")
+            notes.append(("readers.bad_bytes", {"file": file_name}))
+            blanks = _load(con, data, table, delimiter, width, header_ordinal)
+    skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
+    headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped)
+    if hdr > 0:
+        notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
+    return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
+                    hdr + 1, skipped, notes + more)
+
+
+def _all_blank(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if not sniff.is_blank_bytes(chunk):
+                return False
+    return True
+
+
+def transcode(src: Path, encoding: str, dst: Path) -> Path:
+    """Re-encode ``src`` as UTF-8 into ``dst`` in chunks (undecodable bytes become U+FFFD)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while chunk := fin.read(CHUNK):
+            fout.write(decoder.decode(chunk).encode("utf-8"))
+        fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return dst
+
+
+def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int) -> list[int]:
+    """Stage the records after the header; returns record numbers of empty lines."""
+    blanks = blank_records(path, delimiter)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    source = render(
+        "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
+        "escape='\"', new_line='\\n', null_padding=true, parallel=false, strict_mode=false, auto_detect=false, "
+        "max_line_size={max_line}, columns={columns})", max_line=str(MAX_LINE), columns=columns)
+    cells = ", ".join(cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
+    params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal}
+    if not blanks:
+        sql = render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT CAST(k AS INTEGER) AS row_no, {cells} "
+                     "FROM ({src}) AS s WHERE k > $hdr", t=ident(table), cells=cells, src=source)
+        run(con, sql, params)
+        return []
+    run(con, "CREATE OR REPLACE TEMP TABLE funnel_blank_lines (t BIGINT, j BIGINT)")
+    shifts = {}
+    for j, b in enumerate(blanks, start=1):
+        shifts[b - j] = j  # non-blank records before blank j -> blanks so far
+    con.executemany("INSERT INTO funnel_blank_lines VALUES (?, ?)", list(shifts.items()))
+    sql = render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT CAST(s.k + COALESCE(b.j, 0) AS INTEGER) AS row_no, "
+                 "{cells} FROM ({src}) AS s ASOF LEFT JOIN funnel_blank_lines AS b ON s.k > b.t "
+                 "WHERE s.k > $hdr ORDER BY row_no", t=ident(table), cells=cells, src=source)
+    run(con, sql, params)
+    run(con, "DROP TABLE funnel_blank_lines")
+    return blanks
+
+
+def blank_records(path: Path, delimiter: str) -> list[int]:
+    """Record numbers of empty lines before the last record ([] when there are none).
+
+    Cheap check first: an empty line is two line breaks in a row outside quotes (the count of
+    ``"`` before it is even). Only then does Python's csv module walk the file.
+    """
+    with open(path, "rb") as fh:
+        if path.stat().st_size == 0:
+            return []
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if not _has_blank_line(mm):
+                return []
+    blanks, last = [], 0
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+        for number, record in enumerate(reader, start=1):
+            if record:
+                last = number
+            else:
+                blanks.append(number)
+    return [b for b in blanks if b < last]
+
+
+def _has_blank_line(mm) -> bool:
+    start = 3 if mm[:3] == codecs.BOM_UTF8 else 0
+    end = len(mm)
+    while end > start and mm[end - 1] in (10, 13, 32, 9):
+        end -= 1
+    if mm[start:start + 1] in (b"\n", b"\r"):
+        return True
+    for pattern in (b"\n\n", b"\n\r", b"\r\r"):
+        pos, quotes, seen = start, 0, 0
+        hit = mm.find(pattern, start, end)
+        while hit != -1:
+            quotes += mm[pos:hit].count(b'"')  # even count before it = outside a quoted cell
+            if quotes % 2 == 0 or seen > 100_000:
+                return True
+            pos, seen = hit, seen + 1
+            hit = mm.find(pattern, hit + 1, end)
+    return False

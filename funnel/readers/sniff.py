@@ -1,0 +1,188 @@
+"""What kind of file this is, how its text is encoded, and how its CSV records are split.
+
+Everything here looks at a sample (the first ~64 KB), never at the whole file: the whole file
+is read by DuckDB (see :mod:`funnel.readers.csv_reader`).
+
+- Kind comes from the magic bytes, not the extension: ``PK`` = xlsx, ``D0 CF 11 E0`` = real xls,
+  ``<`` (after an optional BOM and whitespace) = an HTML table saved as ".xls" (Bitrix24).
+- Encoding: a BOM decides (UTF-8, UTF-16); else strict UTF-8; else cp1251 or cp1252, whichever
+  reads as words — cp1251 text decoded as cp1252 gives words of accented letters only, while
+  real Western text keeps its accented letters next to ASCII letters (``café``).
+- Delimiter: the candidate (``,`` ``;`` tab ``|``) that splits the most sample records into the
+  same number (> 1) of fields; a header alone can mislead (``Probability, %``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+MAX_SNIFF_RECORDS = 200
+HEADER_SEARCH_RECORDS = 30
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_NUMBERLIKE = re.compile(r"^[\s\d.,:/\-+%()$€£¥₽'\u00a0\u202f]*$")
+
+
+def file_kind(head: bytes) -> str:
+    """'xlsx' | 'xls' | 'html' | 'text' from the first bytes of a file."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    text = head
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            text = head[len(bom):].decode(enc.replace("-sig", ""), errors="ignore").encode("ascii", "ignore")
+            break
+    stripped = text.lstrip().lower()
+    if stripped.startswith(b"<") and (b"<table" in stripped[:4096] or b"<html" in stripped[:512]
+                                       or stripped.startswith(b"<!doctype")):
+        return "html"
+    return "text"
+
+
+def is_blank_bytes(data: bytes) -> bool:
+    """True when the sample holds nothing but whitespace (and maybe a BOM)."""
+    for bom, _enc in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom):]
+            break
+    return not data.strip(b" \t\r\n\x00\x0b\x0c")
+
+
+def detect_encoding(sample: bytes, complete: bool) -> str | None:
+    """The sample's encoding, or None when it is not text (NULs, control bytes)."""
+    for bom, enc in _BOMS:
+        if sample.startswith(bom):
+            return enc
+    if b"\x00" in sample:
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = _cp1251_or_cp1252(sample)
+    return encoding if encoding and not _looks_binary(sample.decode(encoding, errors="replace")) else None
+
+
+def _cp1251_or_cp1252(sample: bytes) -> str | None:
+    scores = {}
+    for enc in ("cp1251", "cp1252"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        scores[enc] = _word_score(text)
+    if not scores:
+        return None
+    return max(scores, key=lambda enc: (scores[enc], enc == "cp1251"))
+
+
+def _word_score(text: str) -> float:
+    """Share of non-ASCII letters that sit in plausible words.
+
+    Plausible: all Cyrillic (Russian read as cp1251), or Latin with at least one ASCII letter
+    (``café``). cp1251 read as cp1252 gives words of accented letters only (``Ñäåëêà``); cp1252
+    read as cp1251 mixes scripts inside a word (``Cafй``).
+    """
+    good = total = 0
+    for word in re.findall(r"[^\W\d_]+", text):
+        high = sum(1 for ch in word if ord(ch) > 127)
+        if not high:
+            continue
+        total += high
+        cyrillic = all("\u0400" <= ch <= "\u04ff" for ch in word)
+        latin = all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
+        if cyrillic or (latin and (high < len(word) or len(word) == 1)):
+            good += high
+    return good / total if total else 0.0
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\x0c") or ch == "\ufffd")
+    return bad / len(text) > 0.01
+
+
+def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=complete)
+    return text.lstrip("\ufeff")
+
+
+def parse_records(text: str, delimiter: str, complete: bool, limit: int = MAX_SNIFF_RECORDS) -> list[list[str]]:
+    """CSV records of a text sample; the last one is dropped when the sample is cut short."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    records = []
+    try:
+        for rec in reader:
+            records.append(rec)
+            if len(records) > limit:
+                break
+    except csv.Error:
+        pass
+    if not complete and records:
+        records.pop()
+    return records
+
+
+def detect_delimiter(text: str, complete: bool) -> str:
+    """The delimiter that gives the most records with the same field count (> 1)."""
+    best, best_score = ",", (-1, 0)
+    for delim in DELIMITERS:
+        if delim not in text:
+            continue
+        widths = Counter(len(r) for r in parse_records(text, delim, complete, 60) if any(c.strip() for c in r))
+        if not widths:
+            continue
+        width, freq = max(widths.items(), key=lambda kv: (kv[1], kv[0]))
+        score = (freq if width > 1 else 0, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def effective_width(record: list[str | None]) -> int:
+    """Index after the last non-empty cell."""
+    for i in range(len(record) - 1, -1, -1):
+        cell = record[i]
+        if cell is not None and str(cell).strip():
+            return i + 1
+    return 0
+
+
+def find_header(records: list[list[str | None]]) -> int | None:
+    """Index of the header record: the first with several non-empty, mostly textual cells.
+
+    Title rows above it (Salesforce formatted reports, 1C list titles) have one or two cells.
+    """
+    widths = [effective_width(r) for r in records[:HEADER_SEARCH_RECORDS]]
+    widest = max(widths, default=0)
+    if widest == 0:
+        return None
+    need = 1 if widest == 1 else max(2, (widest + 1) // 2)
+    for index, record in enumerate(records[:HEADER_SEARCH_RECORDS]):
+        cells = [str(c).strip() for c in record if c is not None and str(c).strip()]
+        if len(cells) < need:
+            continue
+        textual = sum(1 for c in cells if not _NUMBERLIKE.match(c))
+        if textual * 2 >= len(cells):
+            return index
+    return None
+
+
+def clean_header(text: str | None) -> str:
+    """Header text without BOM, NBSP and surrounding whitespace."""
+    if text is None:
+        return ""
+    return str(text).replace("\ufeff", "").replace("\u00a0", " ").replace("\u202f", " ").strip()

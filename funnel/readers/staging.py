@@ -1,0 +1,100 @@
+"""The staged table every reader produces, and the clean-up all readers share.
+
+A staged table has ``row_no INTEGER`` (the row a spreadsheet user would see) and
+``c0 .. c{n-1} VARCHAR`` (cell text, surrounding whitespace stripped, empty = NULL). After
+loading, rows that are blank or are report totals/footers are removed and listed in
+``skipped``; empty trailing columns without a header (Bitrix24's trailing ``;``) are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import FunnelError
+from ..sql import ident, render, run
+
+SKIPPED_LISTED = 1000
+
+# First non-empty cell of a totals row (Salesforce, 1C, Excel pivots) or a report footer.
+TOTAL_PATTERN = (r"(?i)^((grand )?(sub-?)?totals?|итого|итоги|всего|合计|总计)\s*([:(].*)?$"
+                 r"|^(итого|всего|итоги)\s")
+FOOTER_PATTERN = r"(?i)^(confidential information\b|copyright \(c\))"
+
+
+@dataclass
+class SkippedRow:
+    row_no: int
+    reason: str  # 'blank' | 'total' | 'footer'
+    text: str
+
+
+@dataclass
+class RawTable:
+    table: str
+    headers: list[str]
+    n_rows: int
+    file_name: str
+    kind: str  # 'csv' | 'xlsx' | 'xls' | 'html'
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    sheets: list[str]
+    header_row: int
+    skipped: list[SkippedRow] = field(default_factory=list)
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+
+
+def cell_sql(column: str) -> str:
+    """SQL for a cleaned cell: surrounding spaces stripped, empty text as NULL.
+
+    Only spaces: ``trim(x, <set>)`` costs ~2.5 s per 10M cells against ~0.4 s for ``trim(x)``;
+    tabs or line breaks around a value are rare and stay (a number or date cell with them is
+    reported as unparsable by the importer).
+    """
+    return f"NULLIF(trim({ident(column)}), '')"
+
+
+def finish_table(con, table: str, headers: list[str], file_name: str,
+                 skipped: list[SkippedRow]) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
+    """Drop blank/total/footer rows and empty unnamed trailing columns; count what is left."""
+    notes: list[tuple[str, dict]] = []
+    first = "COALESCE(" + ", ".join(ident(f"c{i}") for i in range(len(headers))) + ")"
+    where = render("{f} IS NULL OR regexp_matches({f}, $total) OR regexp_matches({f}, $footer)", f=first)
+    params = {"total": TOTAL_PATTERN, "footer": FOOTER_PATTERN}
+    rows = run(con, render("SELECT row_no, {f}, regexp_matches({f}, $footer) FROM {t} WHERE {w} ORDER BY row_no",
+                           f=first, t=ident(table), w=where), params).fetchall()
+    if rows:
+        run(con, render("DELETE FROM {t} WHERE {w}", t=ident(table), w=where), params)
+    for row_no, text, footer in rows:
+        reason = "blank" if text is None else ("footer" if footer else "total")
+        skipped.append(SkippedRow(int(row_no), reason, (text or "")[:200]))
+    skipped.sort(key=lambda s: s.row_no)
+    headers = _drop_empty_trailing(con, table, headers)
+    n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
+    if n_rows == 0:
+        raise FunnelError("file.no_rows", file=file_name)
+    if skipped:
+        notes.append(("readers.skipped_rows", {"count": len(skipped), "file": file_name}))
+    if len(skipped) > SKIPPED_LISTED:
+        skipped = skipped[:SKIPPED_LISTED]
+    return headers, n_rows, skipped, notes
+
+
+def _drop_empty_trailing(con, table: str, headers: list[str]) -> list[str]:
+    k = len(headers)
+    while k > 1 and headers[k - 1] == "":
+        k -= 1
+    if k == len(headers):
+        return headers
+    counts = run(con, render("SELECT {cols} FROM {t}", t=ident(table), cols=", ".join(
+        f"count({ident(f'c{i}')})" for i in range(k, len(headers))))).fetchall()[0]
+    keep = len(headers)
+    while keep > k and counts[keep - 1 - k] == 0:
+        keep -= 1
+    for i in range(keep, len(headers)):
+        run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=ident(table), c=ident(f"c{i}")))
+    return headers[:keep]
+
+
+def pad(headers: list[str], width: int) -> list[str]:
+    return headers + [""] * (width - len(headers))

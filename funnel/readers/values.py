@@ -1,0 +1,294 @@
+"""Typing a staged text column: is it dates, numbers or booleans, and SQL to parse it.
+
+SQL counts, Python reasons: one GROUP BY turns the whole column into *shapes* (digits replaced
+by ``9``, lower-cased, e.g. ``99.99.9999 99:99:99``) with counts and the largest first/second
+date part; Python classifies the shapes and decides the day/month order, the decimal mark and
+which ``strptime`` formats to try. The parse expressions are DuckDB SQL built only from the
+(already quoted) column and constants — values are never pasted into SQL.
+
+Choices (documented for the quality report):
+- Day/month order is decided from the whole column: a first part > 12 settles ``dmy``, a second
+  part > 12 settles ``mdy``; otherwise the hint, else ``mdy`` for ``/`` and ``dmy`` for ``.``,
+  and the profile says ``ambiguous``.
+- Time zones: exports give wall-clock local time. When every value with an offset (``Z``,
+  ``+03:00``) carries the same offset, the offset is dropped and the wall-clock time kept; when
+  offsets differ, values are converted to UTC so they stay comparable.
+- Excel serial dates: 1900 system, epoch 1899-12-30, only 20000..80000 (1954..2119).
+- Epoch milliseconds: exactly 13 digits (HubSpot API), read as UTC.
+- Decimal mark per column: ``,`` when more values read as decimal comma (``1 250 000,00``,
+  ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..sql import ident, render, run
+
+MAX_SHAPES = 500
+SERIAL_RANGE = (20000, 80000)
+
+TRUE_WORDS = ("да", "yes", "y", "true", "t", "1", "истина", "是", "on")
+FALSE_WORDS = ("нет", "no", "n", "false", "f", "0", "ложь", "否", "off")
+
+_TIME = r"( 9{1,2}:99(:99)?)?"
+_ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|[+-]99:?99)?$")
+_DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]9{4}" + _TIME + "$")
+_SLASH = re.compile(r"^9{1,2}/9{1,2}/9{4}( 9{1,2}:99(:99)? ?([ap]m)?)?$")
+# An offset only after a time, so that dd-mm-yyyy keeps its year.
+_OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|[+-]\\d\\d:?\\d\\d)$"
+_SERIAL = re.compile(r"^9{5}(\.9+)?$")
+_EPOCH = re.compile(r"^9{13}$")
+
+_CURRENCY = r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)"
+_SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
+_SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b)$"
+_NUMBER_TAIL = re.compile(r"^\(?[-+−]?[\d.,]*\d[\d.,]*\)?$")
+_PY_CURRENCY = re.compile(r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)")
+_PY_SUFFIX = re.compile(r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b)$")
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    kind: str  # 'date' | 'number' | 'bool' | 'text' | 'empty'
+    non_empty: int
+    parsed: int
+    date_order: str | None = None  # 'dmy' | 'mdy' | 'ymd'
+    ambiguous: bool = False
+    date_formats: tuple[str, ...] = ()
+    excel_serial: bool = False
+    epoch_ms: bool = False
+    decimal: str | None = None
+    utc_offsets: str | None = None  # 'drop' (one shared offset) | 'utc' (mixed) | None
+
+
+@dataclass
+class _Shape:
+    shape: str
+    n: int
+    p1: int | None
+    p2: int | None
+    lo: float | None
+    hi: float | None
+
+
+def _shapes(con, table: str, column: str) -> tuple[int, list[_Shape]]:
+    """Shapes of the column's values with counts (one cheap GROUP BY over the whole column)."""
+    sql = render("""
+        SELECT translate(trim({col}), '0123456789', '9999999999') AS shape, count(*) AS n,
+               sum(count(*)) OVER () AS total
+        FROM {table} WHERE NULLIF(trim({col}), '') IS NOT NULL
+        GROUP BY 1 ORDER BY n DESC LIMIT $limit""", col=ident(column), table=ident(table))
+    merged: dict[str, int] = {}
+    rows = run(con, sql, {"limit": 4 * MAX_SHAPES}).fetchall()
+    total = rows[0][2] if rows else 0
+    for shape, n, _total in rows:
+        key = shape.lower()
+        merged[key] = merged.get(key, 0) + int(n)
+    top = sorted(merged.items(), key=lambda kv: -kv[1])[:MAX_SHAPES]
+    return int(total), [_Shape(k, n, None, None, None, None) for k, n in top]
+
+
+def _part_stats(con, table: str, column: str, shapes: list[_Shape]) -> None:
+    """Fill the largest first/second date part and the numeric range of the given shapes."""
+    if not shapes:
+        return
+    sql = render("""
+        SELECT lower(translate(trim({col}), '0123456789', '9999999999')) AS shape,
+               max(TRY_CAST(regexp_extract(trim({col}), '^(\\d+)', 1) AS BIGINT)),
+               max(TRY_CAST(regexp_extract(trim({col}), '^\\d+\\D(\\d+)', 1) AS BIGINT)),
+               min(TRY_CAST(trim({col}) AS DOUBLE)), max(TRY_CAST(trim({col}) AS DOUBLE))
+        FROM {table} WHERE lower(translate(trim({col}), '0123456789', '9999999999')) IN (SELECT unnest($shapes))
+        GROUP BY 1""", col=ident(column), table=ident(table))
+    stats = {r[0]: r[1:] for r in run(con, sql, {"shapes": [s.shape for s in shapes]}).fetchall()}
+    for s in shapes:
+        if s.shape in stats:
+            s.p1, s.p2, s.lo, s.hi = stats[s.shape]
+
+
+def profile_column(con, table: str, column: str, *, prefer: str | None = None,
+                   date_order_hint: str | None = None) -> ColumnProfile:
+    """Profile one staged VARCHAR column over all its rows."""
+    non_empty, shapes = _shapes(con, table, column)
+    if not non_empty:
+        return ColumnProfile("empty", 0, 0)
+    candidates = []
+    if prefer in (None, "date"):
+        _part_stats(con, table, column, [s for s in shapes if _DOT.match(s.shape) or _SLASH.match(s.shape)
+                                         or (prefer == "date" and _SERIAL.match(s.shape))])
+        date = _date_profile(shapes, non_empty, prefer == "date", date_order_hint)
+        candidates.append(replace(date, utc_offsets=_offset_policy(con, table, column, shapes)))
+    if prefer in (None, "number"):
+        candidates.append(_number_profile(shapes, non_empty))
+    if prefer in (None, "bool"):
+        candidates.append(ColumnProfile("bool", non_empty, 0))
+    best = None
+    for cand in candidates:
+        parsed = _count_parsed(con, table, column, cand)
+        cand = replace(cand, parsed=parsed)
+        if best is None or parsed > best.parsed:
+            best = cand
+    if prefer is None and best.parsed < 0.9 * non_empty:
+        return ColumnProfile("text", non_empty, non_empty)
+    return best
+
+
+def _count_parsed(con, table: str, column: str, profile: ColumnProfile) -> int:
+    expr = {"date": date_sql, "number": number_sql}.get(profile.kind)
+    sql_expr = expr(ident(column), profile) if expr else bool_sql(ident(column))
+    return int(run(con, render("SELECT count({e}) FROM {t}", e=sql_expr, t=ident(table))).fetchall()[0][0])
+
+
+def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: str | None) -> ColumnProfile:
+    iso = [s for s in shapes if _ISO.match(s.shape)]
+    dot = [s for s in shapes if _DOT.match(s.shape)]
+    slash = [s for s in shapes if _SLASH.match(s.shape)]
+    serial = preferred and any(_SERIAL.match(s.shape) and s.lo is not None and SERIAL_RANGE[0] <= s.lo
+                               and s.hi <= SERIAL_RANGE[1] for s in shapes)
+    epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
+    order, ambiguous = _day_month_order(dot + slash, hint, "/" if sum(s.n for s in slash) >= sum(
+        s.n for s in dot) else ".")
+    formats: list[str] = []
+    if iso:
+        formats += _iso_formats()
+    if dot:
+        formats += _dmy_formats(".", order) + _dmy_formats("-", order)
+    if slash:
+        formats += _dmy_formats("/", order)
+    if not dot and not slash:
+        order = "ymd" if iso else None
+    formats = _by_frequency(formats, shapes)
+    return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
+                         bool(serial), bool(epoch), None)
+
+
+def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | None:
+    """'drop' when every value with an offset has the same one, 'utc' when they differ."""
+    if not any(_ISO.match(s.shape) and re.search(r"(z|[+-]99:?99)$", s.shape) for s in shapes):
+        return None
+    sql = render("SELECT count(DISTINCT upper(regexp_extract(trim({c}), $re, 2))) FROM {t} "
+                 "WHERE regexp_matches(trim({c}), $re)", c=ident(column), t=ident(table))
+    return "drop" if run(con, sql, {"re": _OFFSET_SQL}).fetchall()[0][0] <= 1 else "utc"
+
+
+def _day_month_order(shapes: list[_Shape], hint: str | None, main_sep: str) -> tuple[str, bool]:
+    first = sum(s.n for s in shapes if (s.p1 or 0) > 12)
+    second = sum(s.n for s in shapes if (s.p2 or 0) > 12)
+    if first and first >= second:
+        return "dmy", False
+    if second:
+        return "mdy", False
+    if hint in ("dmy", "mdy"):
+        return hint, bool(shapes)
+    return ("mdy" if main_sep == "/" else "dmy"), bool(shapes)
+
+
+def _by_frequency(formats: list[str], shapes: list[_Shape]) -> list[str]:
+    """Formats in the order of how many values they fit: try_strptime stops at the first match."""
+    patterns = [(f, _format_shape(f)) for f in formats]
+    weight = dict.fromkeys(formats, 0)
+    for s in shapes:
+        for fmt, pattern in patterns:
+            if pattern.match(s.shape):
+                weight[fmt] += s.n
+                break
+    return sorted(formats, key=lambda f: -weight[f])
+
+
+def _format_shape(fmt: str) -> re.Pattern[str]:
+    """A regex over value shapes (digits as 9, lower case) for one strptime format."""
+    parts = {"%Y": "9{4}", "%m": "9{1,2}", "%d": "9{1,2}", "%H": "9{1,2}", "%I": "9{1,2}", "%M": "99",
+             "%S": "99", "%f": "9+", "%p": "[ap]m"}
+    out = re.escape(fmt.lower())
+    for code, rx in parts.items():
+        out = out.replace(re.escape(code.lower()), rx)
+    return re.compile("^" + out + r"( ?(z|[+-]99:?99))?$")
+
+
+def _iso_formats() -> list[str]:
+    out = []
+    for sep in ("T", " "):
+        out += [f"%Y-%m-%d{sep}%H:%M:%S.%f", f"%Y-%m-%d{sep}%H:%M:%S", f"%Y-%m-%d{sep}%H:%M"]
+    return out + ["%Y-%m-%d"]
+
+
+def _dmy_formats(sep: str, order: str) -> list[str]:
+    date = sep.join(("%d", "%m", "%Y") if order == "dmy" else ("%m", "%d", "%Y"))
+    times = [" %H:%M:%S", " %H:%M"]
+    if sep == "/":
+        times = [" %I:%M:%S %p", " %I:%M %p", " %I:%M:%S%p", " %I:%M%p"] + times
+    return [date + t for t in times] + [date]
+
+
+def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:
+    comma = dot = 0
+    for s in shapes:
+        core = _PY_SUFFIX.sub("", re.sub(r"[\s\u00a0\u202f'’]", "", _PY_CURRENCY.sub("", s.shape)))
+        core = core.strip("()+-−")
+        if not _NUMBER_TAIL.match(core):
+            continue
+        if re.fullmatch(r"9*(\.999)*,9+", core) and not re.fullmatch(r"9{1,3}(,999)+", core):
+            comma += s.n
+        elif re.fullmatch(r"9{1,3}(\.999){2,}", core):
+            comma += s.n
+        elif re.fullmatch(r"9*(,999)*\.9+", core) and not re.fullmatch(r"9{1,3}(\.999)+", core):
+            dot += s.n
+    return ColumnProfile("number", non_empty, 0, decimal="," if comma > dot else ".")
+
+
+def _clean_number(column_sql: str) -> str:
+    x = f"lower(trim({column_sql}))"
+    x = f"replace({x}, '−', '-')"
+    x = f"regexp_replace({x}, '^\\((.*)\\)$', '-\\1')"
+    x = f"regexp_replace({x}, '{_CURRENCY}', '', 'g')"
+    return f"regexp_replace({x}, '{_SPACES}', '', 'g')"
+
+
+def number_sql(column_sql: str, profile: ColumnProfile) -> str:
+    """SQL: the column as DOUBLE (NULL when it does not read as a number)."""
+    x = _clean_number(column_sql)
+    suffix = f"regexp_extract({x}, '{_SUFFIX}', 1)"
+    mult = (f"CASE {suffix} WHEN '' THEN 1 WHEN 'k' THEN 1e3 WHEN 'к' THEN 1e3 WHEN 'тыс' THEN 1e3 "
+            "WHEN 'тыс.' THEN 1e3 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9 WHEN 'млрд' THEN 1e9 "
+            "WHEN 'млрд.' THEN 1e9 ELSE 1e6 END")
+    body = f"regexp_replace({x}, '{_SUFFIX}', '')"
+    if profile.decimal == ",":
+        body = f"replace(regexp_replace({body}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"
+    else:
+        body = f"regexp_replace({body}, ',(\\d{{3}})', '\\1', 'g')"
+    valid = f"regexp_full_match({body}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?')"
+    return f"(CASE WHEN {valid} THEN TRY_CAST({body} AS DOUBLE) * ({mult}) END)"
+
+
+def date_sql(column_sql: str, profile: ColumnProfile) -> str:
+    """SQL: the column as TIMESTAMP (NULL when it does not read as a date)."""
+    x = f"trim({column_sql})"
+    branches = []
+    if profile.excel_serial:
+        lo, hi = SERIAL_RANGE
+        branches.append(
+            f"WHEN regexp_full_match({x}, '\\d{{5}}(\\.\\d+)?') AND TRY_CAST({x} AS DOUBLE) BETWEEN {lo} AND {hi} "
+            f"THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST({x} AS DOUBLE) * 86400) AS BIGINT) * 1000000)")
+    if profile.epoch_ms:
+        branches.append(f"WHEN regexp_full_match({x}, '\\d{{13}}') THEN epoch_ms(TRY_CAST({x} AS BIGINT))")
+    formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
+    offset = _OFFSET_SQL
+    if profile.date_formats and profile.utc_offsets == "utc":
+        tz = f"regexp_replace(regexp_replace({x}, '(?i)(\\d)\\s?z$', '\\1+00:00'), '(:\\d\\d)\\s([+-]\\d\\d)', '\\1\\2')"
+        tz_formats = "[" + ", ".join("'" + f + "%z'" for f in profile.date_formats if "%H" in f) + "]"
+        branches.append(f"WHEN regexp_matches({x}, '{offset}') THEN try_strptime({tz}, {tz_formats}) AT TIME ZONE 'UTC'")
+    fallback = "CAST(NULL AS TIMESTAMP)"
+    if profile.date_formats:
+        fallback = f"try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats})"
+    if not branches:
+        return fallback
+    return f"(CASE {' '.join(branches)} ELSE {fallback} END)"
+
+
+def bool_sql(column_sql: str) -> str:
+    """SQL: the column as BOOLEAN (Да/Нет, Yes/No, Y/N, true/false, 1/0, Истина/Ложь, 是/否)."""
+    x = f"lower(trim({column_sql}))"
+    yes = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+    no = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+    return f"(CASE WHEN {x} IN ({yes}) THEN TRUE WHEN {x} IN ({no}) THEN FALSE END)"
