@@ -1,0 +1,96 @@
+"""Revenue (or any amount) per lead: Welch's t-test from sufficient statistics.
+
+SQL hands over n, sum and sum of squares per group (GrowthBook's SampleMeanStatistic); the
+sample variance is (sumsq - sum^2 / n) / (n - 1). Welch (1947) t with Welch–Satterthwaite df;
+relative lift mean_t / mean_c - 1 with the delta-method variance of a ratio of independent
+means (Deng, Knoblich & Lu 2018, "Applying the Delta Method in Metric Analytics"; gbstats
+``frequentist_variance(relative=True)``), its interval using the same t quantile as GrowthBook.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+from .numbers import clean
+
+RELATIVE_VARIANCE_TOLERANCE = 1e-9  # rounding in sumsq may push a zero variance slightly negative
+
+
+@dataclass(frozen=True)
+class SampleMean:
+    n: int
+    sum: float
+    sumsq: float
+
+    @property
+    def mean(self) -> float | None:
+        return self.sum / self.n if self.n > 0 else None
+
+    @property
+    def variance(self) -> float | None:
+        if self.n < 2:
+            return None
+        try:
+            var = (self.sumsq - self.sum**2 / self.n) / (self.n - 1)
+        except OverflowError:
+            return None
+        if not math.isfinite(var):
+            return None
+        scale = max(abs(self.sumsq), 1.0) * RELATIVE_VARIANCE_TOLERANCE
+        return max(var, 0.0) if var > -scale else None
+
+    def reason(self) -> str | None:
+        if self.n < 0 or self.sumsq < 0:
+            return "invalid_counts"
+        if self.n == 0:
+            return "no_visitors"
+        if self.n < 2:
+            return "too_few"
+        if self.variance is None or self.sumsq * self.n < abs(self.sum) * abs(self.sum) * (1 - 1e-9):
+            return "invalid_counts"  # Cauchy–Schwarz: n * sumsq >= sum^2
+        return None
+
+
+def welch_df(a: SampleMean, b: SampleMean) -> float:
+    """Welch–Satterthwaite degrees of freedom."""
+    va, vb = a.variance / a.n, b.variance / b.n  # type: ignore[operator]
+    return (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
+
+
+def welch_compare(treatment: SampleMean, control: SampleMean, alpha: float = 0.05) -> dict:
+    """Welch's t-test of mean_t - mean_c, its interval, and the relative lift with a delta CI."""
+    out = {"test": "welch", "statistic": None, "df": None, "p_value": None, "diff": None,
+           "diff_ci_low": None, "diff_ci_high": None, "rel_lift": None, "rel_lift_ci_low": None,
+           "rel_lift_ci_high": None, "rel_lift_ci_method": "delta", "reason": None}
+    reason = treatment.reason() or control.reason()
+    if reason:
+        return {**out, "reason": reason}
+    mt, mc = treatment.mean, control.mean
+    out["diff"] = clean(mt - mc)  # type: ignore[operator]
+    se2 = treatment.variance / treatment.n + control.variance / control.n  # type: ignore[operator]
+    if se2 <= 0:
+        return {**out, "reason": "zero_variance"}
+    df = welch_df(treatment, control)
+    result = stats.ttest_ind_from_stats(mt, math.sqrt(treatment.variance), treatment.n,
+                                        mc, math.sqrt(control.variance), control.n, equal_var=False)
+    q = stats.t.ppf(1 - alpha / 2, df)
+    half = q * math.sqrt(se2)
+    out.update(statistic=clean(result.statistic), df=clean(df), p_value=clean(result.pvalue),
+               diff_ci_low=clean(mt - mc - half), diff_ci_high=clean(mt - mc + half))  # type: ignore[operator]
+    out.update(relative_lift_delta(treatment, control, q))
+    return out
+
+
+def relative_lift_delta(treatment: SampleMean, control: SampleMean, quantile: float) -> dict:
+    mt, mc = treatment.mean, control.mean
+    if not mc:
+        return {"rel_lift": None}
+    var = (treatment.variance / (mc**2 * treatment.n)  # type: ignore[operator]
+           + control.variance * mt**2 / (mc**4 * control.n))  # type: ignore[operator]
+    lift = mt / mc - 1  # type: ignore[operator]
+    half = quantile * math.sqrt(var)
+    return {"rel_lift": clean(lift), "rel_lift_ci_low": clean(lift - half),
+            "rel_lift_ci_high": clean(lift + half), "rel_lift_se": clean(math.sqrt(var))}

@@ -1,0 +1,37 @@
+"""Small helpers that keep every statistics result JSON-safe.
+
+Results leave this package as plain dicts; NaN and infinities become ``None`` so
+``json.dumps(result, allow_nan=False)`` always works and a page never shows "nan".
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+
+def clean(value: object) -> float | None:
+    """``value`` as a finite float, or ``None`` for None / NaN / inf / non-numbers."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def as_count(value: object) -> int | None:
+    """A non-negative whole number (``3`` or ``3.0``), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        return int(value) if value >= 0 else None
+    if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(value) if value >= 0 else None
+    return None
+
+
+def valid_alpha(alpha: object) -> bool:
+    number = clean(alpha)
+    return number is not None and 0.0 < number < 1.0

@@ -1,0 +1,57 @@
+"""Verdict and caveat codes turned into sentences through i18n (for the CLI and the pages).
+
+The engine returns codes and numbers only; this is the one place that formats them, so the
+English and Russian wording stays in the ``stats`` catalogs.
+"""
+
+from __future__ import annotations
+
+from ..i18n import t
+
+
+def pct(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:+.2f} %" if signed else f"{value * 100:.2f} %"
+
+
+def points(value: float | None) -> str:
+    return "—" if value is None else f"{abs(value) * 100:.2f}"
+
+
+def p_text(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _params(v: dict, alpha: float, lang: str) -> dict:
+    test = v.get("test")
+    return {
+        "group": v.get("group") or "—", "control": v.get("control") or "—",
+        "rate": pct(v.get("rate")), "control_rate": pct(v.get("control_rate")),
+        "lift": pct(v.get("rel_lift"), signed=True), "diff": points(v.get("diff")),
+        "p_value": p_text(v.get("p_value")), "srm_p": p_text(v.get("srm_p_value")),
+        "test": t(f"stats.test.{test}", lang) if test else "—",
+        "comparisons": v.get("comparisons") or 1, "alpha": f"{alpha:g}",
+        "prob_beat": pct(v.get("prob_beat_control")), "n_more": v.get("n_more_per_group"),
+        "mde": points(v.get("mde_abs")), "effect": points(v.get("effect_abs")),
+        "reason": t(f"stats.reason.{v['reason']}", lang) if v.get("reason") else "—",
+    }
+
+
+def verdict_sentence(verdict: dict, alpha: float = 0.05, lang: str = "en") -> str:
+    """The verdict in plain words, followed by the sample-size hints that apply."""
+    params = _params(verdict, alpha, lang)
+    parts = [t(f"stats.verdict.{verdict['code']}", lang, **params)]
+    if verdict["code"] in ("no_difference_yet", "not_enough_data"):
+        if verdict.get("n_more_per_group"):
+            parts.append(t("stats.verdict.tail.n_more", lang, **params))
+        if verdict.get("mde_abs") is not None:
+            parts.append(t("stats.verdict.tail.mde", lang, **params))
+    return " ".join(parts)
+
+
+def caveat_sentences(verdict: dict, alpha: float = 0.05, lang: str = "en") -> list[str]:
+    params = _params(verdict, alpha, lang)
+    return [t(f"stats.caveat.{code}", lang, **params) for code in verdict.get("caveats", [])]

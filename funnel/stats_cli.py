@@ -1,0 +1,191 @@
+"""Command-line pieces of ``python -m funnel abtest`` and ``python -m funnel samplesize``.
+
+The lead wires these into ``funnel/cli.py``: ``add_abtest_args(parser)`` adds the statistics
+options, ``run_abtest_counts`` / ``run_abtest_means`` run them on typed-in numbers, and
+``add_samplesize_parser(subparsers)`` + ``run_samplesize`` plan a test. Bad input prints one
+translated line to stderr and returns exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .i18n import t
+from .stats import analyze_counts, analyze_means, power_for_n, sample_size
+from .stats.wording import caveat_sentences, p_text, pct, verdict_sentence
+
+EXIT_USAGE = 2
+
+
+class InputError(ValueError):
+    def __init__(self, key: str, value: str):
+        super().__init__(key)
+        self.key, self.value = key, value
+
+
+def _pairs(text: str, key: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in (text or "").split(","):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(key, text)
+        pairs.append((name.strip(), value.strip()))
+    if len({n for n, _ in pairs}) != len(pairs):
+        raise InputError(key, text)
+    return pairs
+
+
+def parse_counts(text: str) -> dict[str, tuple[int, int]]:
+    """``"A=120/1000,B=150/1000"`` -> ``{"A": (1000, 120), "B": (1000, 150)}`` (n, conversions)."""
+    out = {}
+    for name, value in _pairs(text, "stats.cli.error.counts"):
+        conv, sep, leads = value.partition("/")
+        if not sep or not conv.strip().isdigit() or not leads.strip().isdigit():
+            raise InputError("stats.cli.error.counts", text)
+        out[name] = (int(leads), int(conv))
+    return out
+
+
+def parse_means(text: str) -> dict[str, tuple[int, float, float]]:
+    """``"A=100:2500:90000"`` -> ``{"A": (100, 2500.0, 90000.0)}`` (n, sum, sum of squares)."""
+    out = {}
+    for name, value in _pairs(text, "stats.cli.error.means"):
+        parts = value.split(":")
+        try:
+            if len(parts) != 3 or not parts[0].strip().isdigit():
+                raise ValueError(value)
+            out[name] = (int(parts[0]), float(parts[1]), float(parts[2]))
+        except ValueError as exc:
+            raise InputError("stats.cli.error.means", text) from exc
+    return out
+
+
+def parse_split(text: str | None) -> list[float] | dict[str, float] | None:
+    """``"50,50"`` -> ``[50.0, 50.0]``; ``"A=1,B=1"`` -> ``{"A": 1.0, "B": 1.0}``."""
+    if not text:
+        return None
+    try:
+        if "=" in text:
+            return {name: float(value) for name, value in _pairs(text, "stats.cli.error.split")}
+        return [float(x) for x in text.split(",")]
+    except ValueError as exc:
+        raise InputError("stats.cli.error.split", text) from exc
+
+
+def add_abtest_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--counts", help=t("stats.cli.help.counts"))
+    parser.add_argument("--means", help=t("stats.cli.help.means"))
+    parser.add_argument("--control", help=t("stats.cli.help.control"))
+    parser.add_argument("--expected-split", dest="expected_split", help=t("stats.cli.help.expected_split"))
+    parser.add_argument("--alpha", type=float, default=0.05, help=t("stats.cli.help.alpha"))
+    parser.add_argument("--sequential", action="store_true", help=t("stats.cli.help.sequential"))
+    parser.add_argument("--json", action="store_true", help=t("stats.cli.help.json"))
+
+
+def _fail(key: str, **params: object) -> int:
+    print(t(key, "en", **params), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _print_json(result: dict) -> None:
+    print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+
+
+def _counts_table(result: dict) -> str:
+    head = ["group", "leads", "conversions", "rate", "ci", "diff", "p_adj", "prob_beat"]
+    rows = [[t(f"stats.cli.col.{h}") for h in head]]
+    for name, g in result["groups"].items():
+        c = result["comparisons"].get(name, {})
+        ci = f"{pct(g['ci_low'])} – {pct(g['ci_high'])}" if g.get("ci_low") is not None else "—"
+        diff = f"{c['diff'] * 100:+.2f} {t('stats.unit.pp')}" if c.get("diff") is not None else ""
+        rows.append([name, str(g["n"]), str(g["conversions"]), pct(g["rate"]), ci, diff,
+                     p_text(c.get("p_value_adjusted")) if c else "", pct(c.get("prob_beat_control")) if c else ""])
+    return _table(rows)
+
+
+def run_abtest_counts(args: argparse.Namespace) -> int:
+    """``abtest --counts A=120/1000,B=150/1000 [--control A] [--expected-split 50,50] [--json]``."""
+    if not getattr(args, "counts", None):
+        return _fail("stats.cli.error.missing")
+    try:
+        groups, split = parse_counts(args.counts), parse_split(getattr(args, "expected_split", None))
+    except InputError as exc:
+        return _fail(exc.key, value=exc.value)
+    alpha = getattr(args, "alpha", 0.05)
+    result = analyze_counts(groups, getattr(args, "control", None), alpha, split,
+                            bool(getattr(args, "sequential", False)))
+    if getattr(args, "json", False):
+        _print_json(result)
+        return 0
+    if result["groups"]:
+        print(_counts_table(result))
+    print(verdict_sentence(result["verdict"], alpha))
+    for line in caveat_sentences(result["verdict"], alpha):
+        print(f"* {line}")
+    return 0
+
+
+def run_abtest_means(args: argparse.Namespace) -> int:
+    """``abtest --means A=100:2500:90000,B=... [--control A] [--json]``: Welch per group."""
+    if not getattr(args, "means", None):
+        return _fail("stats.cli.error.missing")
+    try:
+        groups = parse_means(args.means)
+    except InputError as exc:
+        return _fail(exc.key, value=exc.value)
+    alpha = getattr(args, "alpha", 0.05)
+    result = analyze_means(groups, getattr(args, "control", None), alpha)
+    if getattr(args, "json", False):
+        _print_json(result)
+        return 0
+    rows = [[t(f"stats.cli.col.{h}") for h in ("group", "leads", "mean", "sd", "diff", "p", "p_adj")]]
+    for name, g in result["groups"].items():
+        c = result["comparisons"].get(name, {})
+        fmt = lambda v: "—" if v is None else f"{v:.2f}"  # noqa: E731
+        rows.append([name, str(g["n"]), fmt(g["mean"]), fmt(g["sd"]), fmt(c.get("diff")) if c else "",
+                     p_text(c.get("p_value")) if c else "", p_text(c.get("p_value_adjusted")) if c else ""])
+    print(_table(rows))
+    if result["reason"]:
+        print(t("stats.verdict.invalid", reason=t(f"stats.reason.{result['reason']}")))
+    return 0
+
+
+def add_samplesize_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("samplesize", help=t("stats.cli.help.samplesize"))
+    parser.add_argument("--baseline", type=float, required=True, help=t("stats.cli.help.baseline"))
+    parser.add_argument("--mde", type=float, required=True, help=t("stats.cli.help.mde"))
+    parser.add_argument("--relative", action="store_true", help=t("stats.cli.help.relative"))
+    parser.add_argument("--alpha", type=float, default=0.05, help=t("stats.cli.help.alpha"))
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--power", type=float, default=0.8, help=t("stats.cli.help.power"))
+    group.add_argument("--n", type=int, help=t("stats.cli.help.n"))
+    parser.add_argument("--json", action="store_true", help=t("stats.cli.help.json"))
+    parser.set_defaults(func=run_samplesize)
+    return parser
+
+
+def run_samplesize(args: argparse.Namespace) -> int:
+    if args.n is not None:
+        result = {**power_for_n(args.baseline, args.mde, args.n, args.relative, args.alpha), "n_per_group": args.n}
+    else:
+        result = sample_size(args.baseline, args.mde, args.relative, args.alpha, args.power)
+    if result.get("reason"):
+        return _fail("stats.cli.error.samplesize", reason=t(f"stats.reason.{result['reason']}"))
+    if args.json:
+        _print_json(result)
+        return 0
+    p2 = args.baseline * (1 + args.mde) if args.relative else args.baseline + args.mde
+    common = {"p1": pct(args.baseline), "p2": pct(p2), "alpha": f"{args.alpha:g}"}
+    if args.n is not None:
+        print(t("stats.cli.samplesize.power", n=args.n, power=pct(result["power"]), **common))
+    else:
+        print(t("stats.cli.samplesize.n", n=result["n_per_group"], exact=f"{result['n_per_group_exact']:.2f}",
+                power=pct(args.power), **common))
+    return 0

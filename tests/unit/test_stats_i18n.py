@@ -1,0 +1,47 @@
+"""Every code the stats engine can emit has an English and a Russian text with the same placeholders."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from funnel.stats.wording import caveat_sentences, verdict_sentence
+
+CATALOG = Path(__file__).resolve().parents[2] / "funnel" / "i18n" / "catalog"
+CODES = {
+    "verdict": ["winner", "loser", "no_difference_yet", "not_enough_data", "srm", "invalid"],
+    "caveat": ["peeking", "small_sample", "many_comparisons", "srm"],
+    "reason": ["no_visitors", "single_group", "zero_variance", "invalid_counts", "unknown_control", "no_groups",
+               "invalid_parameters", "zero_effect", "invalid_effect", "unreachable", "too_few", "invalid_split"],
+    "test": ["z", "fisher", "sequential", "welch"],
+}
+
+
+def _load(lang):
+    return json.loads((CATALOG / f"stats.{lang}.json").read_text(encoding="utf-8"))
+
+
+def test_catalogs_have_same_keys_and_placeholders():
+    en, ru = _load("en"), _load("ru")
+    assert en.keys() == ru.keys()
+    for key in en:
+        assert key.startswith("stats.")
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", ru[key])), key
+
+
+@pytest.mark.parametrize(("area", "code"), [(a, c) for a, codes in CODES.items() for c in codes])
+def test_every_code_translated(area, code):
+    for lang in ("en", "ru"):
+        assert f"stats.{area}.{code}" in _load(lang)
+
+
+def test_sentences_fill_every_placeholder():
+    verdict = {"code": "winner", "group": "B", "control": "A", "rate": 0.15, "control_rate": 0.1, "rel_lift": 0.5,
+               "p_value": 0.0007, "test": "z", "comparisons": 2, "prob_beat_control": 0.999,
+               "caveats": ["peeking", "small_sample", "many_comparisons", "srm"], "srm_p_value": 0.02}
+    for lang in ("en", "ru"):
+        for text in [verdict_sentence(verdict, 0.05, lang), *caveat_sentences(verdict, 0.05, lang)]:
+            assert "{" not in text
+    assert "B converts better than A" in verdict_sentence(verdict)
+    assert "95 % likely" not in verdict_sentence(verdict)
