@@ -1,0 +1,240 @@
+"""``python -m funnel``: import files, list datasets, print metrics and A/B verdicts.
+
+Exit codes: 0 success, 2 unusable input (a one-line error on stderr, the store untouched).
+``--json`` prints one stable JSON document on stdout (documented in README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import FunnelError
+from .i18n import t
+
+
+def _lang() -> str:
+    return os.environ.get("FUNNEL_LANG", "en")
+
+
+def _print_json(doc: Any) -> None:
+    print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+
+
+def parse_stages(text: str | None):
+    """``"A,B,C"`` -> ["A","B","C"]; ``"Sales: A,B; Renewals: X,Y"`` -> one list per pipeline."""
+    if not text:
+        return None
+    if ":" in text and ";" in text:
+        out = {}
+        for part in text.split(";"):
+            if ":" in part:
+                pipeline, names = part.split(":", 1)
+                out[pipeline.strip()] = [s.strip() for s in names.split(",") if s.strip()]
+        return out
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def _add_import_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--history", help="a second file with the stage history (deal, stage, date entered)")
+    p.add_argument("--stages", help='funnel order when the file cannot tell it: "S1,S2,..."')
+    p.add_argument("--preset", help="expected CRM preset (amocrm_ru, bitrix24_ru, hubspot, pipedrive, ...)")
+    p.add_argument("--sheet", help="the sheet of a workbook (default: the one with most rows)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m funnel", description="Funnel Audit command line")
+    parser.add_argument("--data-dir", help="store folder (default: $FUNNEL_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import a CRM export into the store")
+    p.add_argument("path")
+    _add_import_options(p)
+    p.add_argument("--name", help="dataset name (default: the file name)")
+    p.add_argument("--force", action="store_true", help="import again even if this file was imported before")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("datasets", help="list stored datasets")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("metrics", help="funnel metrics of a stored dataset or a file")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    _add_import_options(p)
+    p.add_argument("--by", help="group by this column (manager, source, variant, or an extra column)")
+    p.add_argument("--closed-only", action="store_true", help="closed deals only")
+    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
+    p.add_argument("--pipeline")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("abtest", help="A/B comparison of groups on a dataset, or of typed-in counts")
+    p.add_argument("dataset", nargs="?", metavar="PATH_OR_DATASET")
+    _add_import_options(p)
+    p.add_argument("--by", help="the group column (variant, source, or any attribute)")
+    p.add_argument("--step", help="FROM:TO stage names (default: every step and overall)")
+    p.add_argument("--pipeline")
+    from .stats_cli import add_abtest_args, add_samplesize_parser
+
+    add_abtest_args(p)
+    add_samplesize_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except FunnelError as exc:
+        print(t("cli.error", _lang(), message=exc.message(_lang())), file=sys.stderr)
+        return 2
+
+
+def _store(args):
+    from .store import Store, default_store_path
+
+    path = Path(args.data_dir) / "funnel.duckdb" if args.data_dir else default_store_path()
+    return Store(path)
+
+
+def _dispatch(args) -> int:
+    if args.command == "import":
+        return _cmd_import(args)
+    if args.command == "datasets":
+        return _cmd_datasets(args)
+    if args.command == "metrics":
+        return _cmd_metrics(args)
+    if args.command == "abtest":
+        return _cmd_abtest(args)
+    if args.command == "samplesize":
+        from .stats_cli import run_samplesize
+
+        return run_samplesize(args)
+    raise AssertionError(args.command)
+
+
+def _import(store, args, name=None, force=False):
+    from .importer import import_file
+
+    path = Path(args.path if hasattr(args, "path") else args.dataset)
+    if not path.exists():
+        raise FunnelError("file.not_found", file=str(path))
+    history = Path(args.history) if args.history else None
+    if history is not None and not history.exists():
+        raise FunnelError("file.not_found", file=str(history))
+    return import_file(store, path, path.name, history=history, preset=args.preset,
+                       stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force)
+
+
+def import_summary(info, built, draft) -> dict[str, Any]:
+    return {
+        "dataset_id": info.id,
+        "name": info.name,
+        "shape": built["shape"],
+        "rows_read": built["rows_read"],
+        "deals": built["n_deals"],
+        "events": built["n_events"],
+        "rejected_rows": built["rows_rejected"],
+        "mapping": built["meta"]["mapping"],
+        "stage_order": built["meta"]["stage_order"],
+        "lost_stages": built["meta"].get("lost_stages", {}),
+        "remembered_mapping": draft.remembered,
+    }
+
+
+def _cmd_import(args) -> int:
+    store = _store(args)
+    info, built, draft = _import(store, args, name=args.name, force=args.force)
+    summary = import_summary(info, built, draft)
+    if args.json:
+        _print_json(summary)
+        return 0
+    lang = _lang()
+    print(t("cli.imported", lang, id=info.id, name=info.name))
+    for key in ("rows_read", "deals", "events", "rejected_rows"):
+        print(f"  {t('cli.' + key, lang)}: {summary[key]}")
+    print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
+    for pipeline, order in summary["stage_order"].items():
+        print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+    return 0
+
+
+def _cmd_datasets(args) -> int:
+    rows = _store(args).datasets()
+    if args.json:
+        _print_json([{k: r[k] for k in ("id", "name", "source_file", "shape", "rows_read", "rows_rejected",
+                                        "n_deals", "n_events", "imported_at", "version")} for r in rows])
+        return 0
+    if not rows:
+        print(t("cli.no_datasets", _lang()))
+    for r in rows:
+        print(f"{r['id']:>4}  {r['name']}  ({r['source_file']}, {r['n_deals']} deals, {r['imported_at']:%Y-%m-%d %H:%M})")
+    return 0
+
+
+def _open_dataset(args):
+    """(store, DatasetInfo): a stored dataset by id/name, or a file imported into a throw-away store."""
+    from .store import Store
+
+    ref = args.dataset
+    if ref and Path(ref).exists() and not str(ref).isdigit():
+        store = Store(":memory:")
+        args.path = ref
+        info, _built, _draft = _import(store, args)
+        return store, info
+    return _store(args), _store(args).resolve(ref)
+
+
+def spec_from_args(args):
+    from .spec import FunnelSpec
+
+    try:
+        return FunnelSpec(pipeline=getattr(args, "pipeline", None), date_from=getattr(args, "date_from", None),
+                          date_to=getattr(args, "date_to", None), closed_only=getattr(args, "closed_only", False))
+    except ValueError as exc:
+        raise FunnelError("cli.bad_date", value=str(exc)) from exc
+
+
+def format_metrics(doc: dict, lang: str) -> str:
+    """A short human-readable table of ``metrics --json``'s document."""
+    def pct(x):
+        return "—" if x is None else f"{x:.1%}"
+
+    lines = [t("cli.metrics_header", lang, deals=doc["deals"], won=doc["won"], lost=doc["lost"],
+               open=doc["open"], win_rate=pct(doc["win_rate"]))]
+    for s in doc["stages"]:
+        lines.append(f"  {s['position']:>2}. {s['stage'][:40]:<40} {s['reached']:>9}  "
+                     f"{pct(s['step_conversion']):>7}  {pct(s['cumulative_conversion']):>7}")
+    return "\n".join(lines)
+
+
+def _cmd_metrics(args) -> int:
+    from .metrics.report import metrics_json
+
+    store, info = _open_dataset(args)
+    spec = spec_from_args(args)
+    with store.connect() as con:
+        doc = metrics_json(con, info, spec, by=args.by)
+    if args.json:
+        _print_json(doc)
+    else:
+        print(format_metrics(doc, _lang()))
+    return 0
+
+
+def _cmd_abtest(args) -> int:
+    from .stats_cli import run_abtest_counts, run_abtest_means
+
+    if args.counts:
+        return run_abtest_counts(args)
+    if args.means:
+        return run_abtest_means(args)
+    if not args.dataset or not args.by:
+        raise FunnelError("cli.abtest_needs_input")
+    from .ab_dataset import run_abtest_dataset
+
+    store, info = _open_dataset(args)
+    return run_abtest_dataset(store, info, args)

@@ -1,0 +1,135 @@
+"""Deals files (input shapes A, B and C) into the canonical temp tables of an import.
+
+Steps, all in SQL over the staged file: type the mapped columns; reject rows that have no deal
+id or a value that does not parse (each reported with row, column and value); keep the first
+row of a duplicated deal id (Bitrix24 writes one row per product); resolve won/lost/open; order
+the stages; turn history (a second file, or HubSpot ``Date entered`` columns) into events; and
+derive the per-deal funnel facts (see funnel/schema.py).
+"""
+
+from __future__ import annotations
+
+from ..mapping import classify_status_value
+from ..sql import ident, render, run
+from . import stage_order
+from .columns import extra_columns, select_list, typed_columns
+from .derive import derive_deals
+from .history import stage_entered_events
+from .quality import Findings
+
+NULL_COLUMNS = {
+    "deal_name": "VARCHAR", "created_at": "TIMESTAMP", "closed_at": "TIMESTAMP", "stage": "VARCHAR",
+    "status": "VARCHAR", "amount": "DOUBLE", "currency": "VARCHAR", "manager": "VARCHAR",
+    "source": "VARCHAR", "variant": "VARCHAR", "pipeline": "VARCHAR", "lost_reason": "VARCHAR",
+    "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
+    "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP",
+}
+REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
+
+
+def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
+    """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras)."""
+    typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order)
+    extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
+    for col in typed:
+        if col.ambiguous_dates:
+            findings.add("date.ambiguous_order", "warning", column=col.header,
+                         detail=mapping.date_order or "")
+    run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT {cols} FROM {raw}",
+                    cols=select_list(typed, extras), raw=ident(raw.table)))
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_rejected (row_no INTEGER)")
+    missing = findings.examples(
+        con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
+        "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
+    if missing:
+        run(con, "INSERT INTO imp_rejected SELECT row_no FROM imp_parsed WHERE deal_id IS NULL")
+    for col in typed:
+        code = REJECT_CHECKS.get(col.kind)
+        if not code:
+            continue
+        bad = render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL AND {val} IS NULL",
+                     raw=ident(col.field + "__raw"), val=ident(col.field))
+        if findings.examples(con, bad, None, code, "error", col.header):
+            run(con, render("INSERT INTO imp_rejected SELECT row_no FROM ({q}) AS b", q=bad))
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_accepted AS
+                SELECT * FROM imp_parsed WHERE row_no NOT IN (SELECT row_no FROM imp_rejected)""")
+    findings.examples(
+        con, """SELECT row_no, deal_id AS value FROM (
+                  SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
+                  FROM imp_accepted) AS d WHERE k > 1""",
+        None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_valid AS
+                SELECT * FROM imp_accepted
+                QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1""")
+    return {c.field: c for c in typed}, extras
+
+
+def status_map(con, findings: Findings, header: str | None) -> None:
+    """``imp_status_map(value, status)`` from the distinct values of the status column."""
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_status_map (value VARCHAR, status VARCHAR)")
+    if header is None:
+        return
+    values = [r[0] for r in run(con, "SELECT DISTINCT status FROM imp_valid WHERE status IS NOT NULL").fetchall()]
+    pairs = [(v, classify_status_value(v)) for v in values]
+    for value, status in pairs:
+        if status is None:
+            n = run(con, "SELECT count(*) FROM imp_valid WHERE status = $v", {"v": value}).fetchone()[0]
+            findings.add("status.unknown_value", "warning", column=header, value=value, n=n)
+    known = [(v, s) for v, s in pairs if s]
+    if known:
+        con.executemany("INSERT INTO imp_status_map VALUES (?, ?)", known)
+
+
+def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings) -> list:
+    """Per pipeline stage lists, written to ``imp_stages``."""
+    counts = run(con, """SELECT COALESCE(pipeline, '') AS pipeline, stage, count(*) AS n
+                         FROM imp_valid WHERE stage IS NOT NULL
+                         GROUP BY 1, 2 ORDER BY 1, n DESC, stage""").fetchall()
+    won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
+        LEFT JOIN imp_status_map m ON m.value = v.status
+        WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
+        if _has_status_inputs(mapping) else set()
+    hist_rank: dict[str, list[str]] = {}
+    if has_history:
+        rows = run(con, """WITH firsts AS (
+                SELECT h.deal_id, COALESCE(v.pipeline, '') AS pipeline, h.stage, min(h.entered_at) AS t
+                FROM imp_hist h JOIN imp_valid v ON v.deal_id = h.deal_id GROUP BY 1, 2, 3),
+              ranked AS (SELECT *, row_number() OVER (PARTITION BY deal_id ORDER BY t, stage) AS r FROM firsts)
+            SELECT pipeline, stage FROM ranked GROUP BY 1, 2 ORDER BY 1, avg(r), count(*) DESC, 2""").fetchall()
+        for pipeline, stage in rows:
+            hist_rank.setdefault(pipeline, []).append(stage)
+    pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [""]
+    result = []
+    for pipeline in pipelines:
+        names = [r[1] for r in counts if r[0] == pipeline]
+        ps = stage_order.resolve(
+            pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
+            history_order=hist_rank.get(pipeline), won_names=mapping.won_stages,
+            lost_names=mapping.lost_stages, has_won_status=pipeline in won_status)
+        if ps.guessed and len(ps.funnel) > 2:
+            findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=len(ps.funnel))
+        result.append(ps)
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
+    rows = [r for ps in result for r in ps.rows()]
+    if rows:
+        con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
+    return result
+
+
+def _has_status_inputs(mapping) -> bool:
+    return any(f in mapping.fields for f in ("status", "won_flag", "won_at"))
+
+
+def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool = False,
+                findings: Findings) -> dict:
+    """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog."""
+    typed, extras = parse_rows(con, raw, mapping, findings)
+    for needed, sql_type in NULL_COLUMNS.items():
+        if needed not in typed:  # absent columns become typed NULLs so one query serves every export
+            run(con, render("ALTER TABLE imp_valid ADD COLUMN {c} {t}", c=ident(needed), t=sql_type))
+    status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None)
+    if mapping.stage_entered:
+        stage_entered_events(con, raw, mapping, findings)
+        history_loaded = True
+    stages = resolve_stages(con, mapping, explicit_stages, history_loaded, findings)
+    return derive_deals(con, typed, extras, stages, history_loaded, findings)

@@ -1,0 +1,157 @@
+"""Per-deal funnel facts, events and data-quality checks, derived once at import.
+
+Definitions (DOMAIN.md, "Funnel semantics"): a deal reached stage k when its furthest position
+is >= k. The furthest position is the largest of: the positions in its history, the position of
+its current stage (a snapshot deal at stage k passed 1..k), and for a won deal the won stage's
+position. A lost deal that has neither history nor an open current stage (it sits in a "lost"
+stage) keeps no record of where it died: it is counted at stage 1 with ``lost_stage_known``
+FALSE, and the report says how many. Backward moves and skipped stages are counted from the
+history, never dropped.
+"""
+
+from __future__ import annotations
+
+from ..sql import ident, render, run
+from .quality import Findings
+
+STATUS_CASE = """CASE
+    WHEN m.status IS NOT NULL THEN m.status
+    WHEN v.won_flag IS TRUE THEN 'won'
+    WHEN v.closed_flag IS TRUE AND v.won_flag IS FALSE THEN 'lost'
+    WHEN v.closed_flag IS TRUE AND s.kind = 'won' THEN 'won'
+    WHEN v.closed_flag IS TRUE THEN 'lost'
+    WHEN v.closed_flag IS FALSE THEN 'open'
+    WHEN s.kind IN ('won', 'lost') THEN s.kind
+    WHEN v.won_at IS NOT NULL THEN 'won'
+    WHEN v.lost_at IS NOT NULL THEN 'lost'
+    ELSE 'open' END"""
+
+
+def _events(con, history_loaded: bool, findings: Findings) -> int:
+    """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
+                position INTEGER, entered_at TIMESTAMP)""")
+    if not history_loaded:
+        return 0
+    findings.examples(con, """SELECT min(row_no) AS row_no, deal_id AS value FROM imp_hist h
+                              WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)
+                              GROUP BY deal_id""", None, "history.unknown_deal", "warning", None)
+    run(con, """INSERT INTO imp_events
+        WITH joined AS (
+            SELECT h.deal_id, COALESCE(v.pipeline, '') AS pipeline, h.stage, h.entered_at, h.row_no
+            FROM imp_hist h JOIN imp_valid v ON v.deal_id = h.deal_id),
+        runs AS (
+            SELECT *, lag(stage) OVER (PARTITION BY deal_id ORDER BY entered_at, row_no) AS prev FROM joined)
+        SELECT r.deal_id, r.pipeline, r.stage, s.position, r.entered_at
+        FROM runs r LEFT JOIN imp_stages s ON s.pipeline = r.pipeline AND s.stage = r.stage
+        WHERE r.prev IS NULL OR r.prev <> r.stage""")
+    moves = run(con, """WITH ordered AS (
+            SELECT deal_id, position,
+                   lag(position) OVER (PARTITION BY deal_id ORDER BY entered_at) AS prev
+            FROM imp_events WHERE position IS NOT NULL)
+        SELECT count(*) FILTER (WHERE position < prev),
+               count(DISTINCT deal_id) FILTER (WHERE position < prev),
+               COALESCE(sum(position - prev - 1) FILTER (WHERE position > prev + 1), 0),
+               count(DISTINCT deal_id) FILTER (WHERE position > prev + 1)
+        FROM ordered""").fetchone()
+    if moves[0]:
+        findings.add("history.backward_moves", "info", n=moves[0], detail=str(moves[1]))
+    if moves[2]:
+        findings.add("history.skipped_stages", "info", n=moves[2], detail=str(moves[3]))
+    unknown = run(con, "SELECT stage, count(*) FROM imp_events WHERE position IS NULL AND stage NOT IN "
+                       "(SELECT stage FROM imp_stages WHERE kind = 'lost') GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    for stage, n in unknown:
+        findings.add("history.unknown_stage", "warning", value=stage, n=n)
+    return run(con, "SELECT count(*) FROM imp_events").fetchone()[0]
+
+
+def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: bool,
+                 findings: Findings) -> dict:
+    n_events = _events(con, history_loaded, findings)
+    extra_select = "".join(", v." + ident(name) for name in extras)
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_deals AS
+        WITH hist AS (SELECT deal_id, max(position) AS hist_pos FROM imp_events GROUP BY deal_id),
+        last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
+        base AS (
+            SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
+                   {status} AS status_final, h.hist_pos, lp.n AS last_position
+            FROM imp_valid v
+            LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
+            LEFT JOIN imp_status_map m ON m.value = v.status
+            LEFT JOIN hist h ON h.deal_id = v.deal_id
+            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, '')),
+        pos AS (
+            SELECT *, CASE
+                WHEN status_final = 'won' THEN last_position
+                ELSE greatest(COALESCE(hist_pos, 0),
+                              CASE WHEN stage_kind = 'open' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END)
+              END AS reached,
+              COALESCE(closed_at,
+                       CASE WHEN status_final = 'won' THEN won_at WHEN status_final = 'lost' THEN lost_at END,
+                       CASE WHEN status_final <> 'open' THEN stage_changed_at END,
+                       CASE WHEN status_final <> 'open' THEN expected_close END) AS closed_final
+            FROM base)
+        SELECT deal_id, deal_name, created_at, closed_final AS closed_at, stage, status_final AS status,
+               amount, currency, manager, source, variant, pl AS pipeline, lost_reason,
+               stage_pos_raw AS stage_pos,
+               CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
+               CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
+               CASE WHEN status_final = 'lost' THEN reached > 0 END AS lost_stage_known,
+               CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
+                    THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
+               row_no{extras}
+        FROM pos v""", status=STATUS_CASE, extras=extra_select))
+    _missing_optional(typed)
+    _quality_checks(con, typed, findings)
+    n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
+    return {
+        "n_deals": n_deals,
+        "n_events": n_events,
+        "meta": {
+            "pipelines": [ps.pipeline for ps in stages],
+            "extra_columns": {name: header for name, (_i, header) in extras.items()},
+            "stage_order": {ps.pipeline: ps.funnel for ps in stages},
+            "lost_stages": {ps.pipeline: ps.lost for ps in stages},
+        },
+    }
+
+
+def _missing_optional(typed: dict) -> None:
+    for field in ("deal_name", "currency", "manager", "source", "variant", "lost_reason"):
+        typed.setdefault(field, None)
+
+
+def _quality_checks(con, typed: dict, findings: Findings) -> None:
+    def header(field):
+        col = typed.get(field)
+        return col.header if col else None
+
+    checks = [
+        ("date.closed_before_created", "warning", "closed_at",
+         "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals WHERE closed_at < created_at"),
+        ("date.in_future", "warning", "created_at",
+         "SELECT row_no, CAST(created_at AS VARCHAR) AS value FROM imp_deals "
+         "WHERE created_at > current_timestamp::TIMESTAMP + INTERVAL 1 DAY"),
+        ("date.in_future", "warning", "closed_at",
+         "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals "
+         "WHERE closed_at > current_timestamp::TIMESTAMP + INTERVAL 1 DAY"),
+        ("date.missing_created", "warning", "created_at",
+         "SELECT row_no, NULL AS value FROM imp_deals WHERE created_at IS NULL"),
+        ("amount.negative", "warning", "amount",
+         "SELECT row_no, CAST(amount AS VARCHAR) AS value FROM imp_deals WHERE amount < 0"),
+        ("stages.unknown", "warning", "stage",
+         "SELECT row_no, stage AS value FROM imp_deals WHERE stage IS NOT NULL AND stage_pos IS NULL "
+         "AND stage NOT IN (SELECT stage FROM imp_stages WHERE kind = 'lost' AND pipeline = imp_deals.pipeline)"),
+    ]
+    for code, severity, field, sql_text in checks:
+        if field == "created_at" and "created_at" not in typed and code == "date.missing_created":
+            continue
+        findings.examples(con, sql_text, None, code, severity, header(field))
+    unknown_lost = run(con, "SELECT count(*) FROM imp_deals WHERE lost_stage_known IS FALSE").fetchone()[0]
+    if unknown_lost:
+        findings.add("deals.lost_stage_unknown", "info", n=unknown_lost)
+    currencies = [r[0] for r in run(con, "SELECT DISTINCT currency FROM imp_deals WHERE currency IS NOT NULL "
+                                         "ORDER BY 1").fetchall()]
+    if len(currencies) > 1:
+        findings.add("currency.mixed", "warning", column=header("currency"), value=", ".join(currencies),
+                     n=len(currencies))

@@ -1,0 +1,91 @@
+"""Input shape D: a raw event log (entity, step, timestamp), e.g. a web funnel.
+
+Each entity becomes a deal: created when first seen, at the furthest step it reached. The last
+step of the funnel is the won one. An event log has no "open" state: an entity that never reached
+the last step counts as not converted (lost) at its furthest step — so win rate = conversion to
+the last step. Attributes (variant, source, extras) are taken from the entity's first event.
+Step order: the explicit one if given, else by the number of entities that reached each step,
+most first (a funnel narrows).
+"""
+
+from __future__ import annotations
+
+from ..readers.values import date_sql, profile_column
+from ..sql import ident, render, run
+from .columns import extra_columns
+from .quality import Findings
+
+
+def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings) -> dict:
+    ts = "NULL::TIMESTAMP"
+    ts_raw = "NULL"
+    if emap.timestamp is not None:
+        col = f"c{emap.timestamp}"
+        ts = date_sql(ident(col), profile_column(con, raw.table, col, prefer="date"))
+        ts_raw = render("NULLIF(trim({c}), '')", c=ident(col))
+    extras = extra_columns(raw.headers, emap.extras, {"variant", "source"})
+
+    def text(index):
+        return "NULL" if index is None else render("NULLIF(trim({c}), '')", c=ident(f"c{index}"))
+
+    extra_sql = "".join(f", {text(i)} AS {ident(name)}" for name, (i, _h) in extras.items())
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_log AS
+        SELECT row_no, {entity} AS deal_id, {step} AS stage, {ts} AS entered_at, {ts_raw} AS ts_raw,
+               {variant} AS variant, {source} AS source{extras}
+        FROM {raw}""", entity=text(emap.entity), step=text(emap.step), ts=ts, ts_raw=ts_raw,
+                    variant=text(emap.variant), source=text(emap.source), extras=extra_sql,
+                    raw=ident(raw.table)))
+    entity_header, step_header = raw.headers[emap.entity], raw.headers[emap.step]
+    findings.examples(con, "SELECT row_no, NULL AS value FROM imp_log WHERE deal_id IS NULL", None,
+                      "reject.missing_id", "error", entity_header)
+    findings.examples(con, "SELECT row_no, NULL AS value FROM imp_log WHERE stage IS NULL AND deal_id IS NOT NULL",
+                      None, "reject.missing_stage", "error", step_header)
+    if emap.timestamp is not None:
+        findings.examples(con, "SELECT row_no, ts_raw AS value FROM imp_log WHERE ts_raw IS NOT NULL "
+                          "AND entered_at IS NULL", None, "reject.bad_date", "error", raw.headers[emap.timestamp])
+    run(con, "DELETE FROM imp_log WHERE deal_id IS NULL OR stage IS NULL OR (ts_raw IS NOT NULL AND entered_at IS NULL)")
+    rejected = raw.n_rows - run(con, "SELECT count(*) FROM imp_log").fetchone()[0]
+
+    reach = run(con, "SELECT stage, count(DISTINCT deal_id) AS n, min(row_no) FROM imp_log GROUP BY 1 "
+                     "ORDER BY n DESC, 3").fetchall()
+    order = list(explicit_stages) if explicit_stages and not isinstance(explicit_stages, dict) else \
+        (list(explicit_stages.get("", [])) if isinstance(explicit_stages, dict) else [])
+    if not order:
+        order = [r[0] for r in reach]
+    unknown = [r for r in reach if r[0] not in order]
+    for stage, n, _ in unknown:
+        findings.add("stages.unknown", "warning", column=step_header, value=stage, n=n)
+    rows = [("", s, i, "won" if i == len(order) else "open") for i, s in enumerate(order, start=1)]
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
+    con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_events AS
+        SELECT l.deal_id, '' AS pipeline, l.stage, s.position, min(l.entered_at) AS entered_at
+        FROM imp_log l JOIN imp_stages s ON s.stage = l.stage GROUP BY 1, 2, 3, 4""")
+    firsts = "".join(f", arg_min({ident(n)}, row_no) AS {ident(n)}" for n in ["variant", "source", *extras])
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_deals AS
+        WITH per AS (SELECT deal_id, min(entered_at) AS created_at, min(row_no) AS row_no{firsts}
+                     FROM imp_log GROUP BY deal_id),
+             reach AS (SELECT deal_id, max(position) AS furthest, max(entered_at) AS last_at
+                       FROM imp_events GROUP BY deal_id),
+             n AS (SELECT max(position) AS n FROM imp_stages)
+        SELECT p.deal_id, NULL::VARCHAR AS deal_name, p.created_at,
+               CASE WHEN r.furthest = n.n THEN r.last_at END AS closed_at,
+               s.stage, CASE WHEN r.furthest = n.n THEN 'won' ELSE 'lost' END AS status,
+               NULL::DOUBLE AS amount, NULL::VARCHAR AS currency, NULL::VARCHAR AS manager,
+               p.source, p.variant, '' AS pipeline, NULL::VARCHAR AS lost_reason,
+               r.furthest AS stage_pos, r.furthest AS furthest_pos,
+               CASE WHEN r.furthest < n.n THEN r.furthest END AS lost_pos,
+               CASE WHEN r.furthest < n.n THEN TRUE END AS lost_stage_known,
+               CASE WHEN r.furthest = n.n THEN date_diff('second', p.created_at, r.last_at) / 86400.0 END
+                   AS cycle_days,
+               p.row_no{extra_cols}
+        FROM per p JOIN reach r ON r.deal_id = p.deal_id CROSS JOIN n
+        JOIN imp_stages s ON s.position = r.furthest""",
+        firsts=firsts, extra_cols="".join(", p." + ident(n) for n in extras)))
+    return {
+        "rows_rejected": rejected,
+        "n_deals": run(con, "SELECT count(*) FROM imp_deals").fetchone()[0],
+        "n_events": run(con, "SELECT count(*) FROM imp_events").fetchone()[0],
+        "meta": {"pipelines": [""], "extra_columns": {n: h for n, (_i, h) in extras.items()},
+                 "stage_order": {"": order}, "lost_stages": {"": []}},
+    }

@@ -1,0 +1,54 @@
+"""Stage history into ``imp_hist(deal_id, stage, entered_at, row_no)``.
+
+Two sources: a long history file (input shape B: Salesforce OpportunityHistory, Bitrix24
+``crm.stagehistory.list``, any "deal, stage, date entered" table), or one "date entered" column
+per stage in the deals file itself (input shape C: HubSpot). Consecutive rows that repeat a stage
+(Salesforce writes one on every amount change) are one stay in that stage: only the first counts.
+"""
+
+from __future__ import annotations
+
+from ..readers.values import date_sql, profile_column
+from ..sql import ident, render, run
+from .quality import Findings
+
+HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
+
+
+def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
+    """Fill ``imp_hist`` from a staged history file; returns the rows kept."""
+    run(con, HIST_DDL)
+    ts_col = f"c{hmap.entered_at}"
+    profile = profile_column(con, raw.table, ts_col, prefer="date")
+    where = ""
+    params: dict = {}
+    if hmap.field_filter is not None:  # Salesforce field history: only rows where Field = StageName
+        where = render("WHERE lower(trim({f})) = lower($field_value)", f=ident(f"c{hmap.field_filter[0]}"))
+        params["field_value"] = hmap.field_filter[1]
+    stage_expr = render("NULLIF(trim({s}), '')", s=ident(f"c{hmap.stage}"))
+    run(con, render(
+        """INSERT INTO imp_hist
+           SELECT NULLIF(trim({d}), ''), {stage}, {ts}, row_no FROM {raw} {where}""",
+        d=ident(f"c{hmap.deal_id}"), stage=stage_expr, ts=date_sql(ident(ts_col), profile),
+        raw=ident(raw.table), where=where), params or None)
+    bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
+    if bad:
+        findings.examples(con, "SELECT row_no, COALESCE(stage, deal_id) AS value FROM imp_hist "
+                          "WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL", None,
+                          "history.bad_row", "error", file_name)
+        run(con, "DELETE FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL")
+    return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
+
+
+def stage_entered_events(con, raw, mapping, findings: Findings) -> None:
+    """HubSpot-style ``Date entered "<Stage> (<Pipeline>)"`` columns into ``imp_hist``."""
+    run(con, HIST_DDL)
+    for index, (stage, _pipeline) in mapping.stage_entered.items():
+        col = f"c{index}"
+        profile = profile_column(con, raw.table, col, prefer="date")
+        run(con, render(
+            """INSERT INTO imp_hist
+               SELECT v.deal_id, $stage, {ts}, r.row_no FROM {raw} r JOIN imp_valid v ON v.row_no = r.row_no
+               WHERE {ts} IS NOT NULL""",
+            ts=date_sql(ident("r") + "." + ident(col), profile), raw=ident(raw.table)),
+            {"stage": stage})

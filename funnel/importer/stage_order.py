@@ -1,0 +1,98 @@
+"""Which stages a pipeline has, in which order, and which are won or lost.
+
+The order is data the user can edit; this module only proposes it, in this precedence:
+1. an explicit order (``--stages``, the Data page's editor, a sample manifest), one list for all
+   pipelines or one per pipeline;
+2. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...);
+3. the stage history: stages sorted by the average rank at which deals first enter them;
+4. otherwise a guess from the snapshot (most populated first), flagged ``stages.order_guessed``.
+
+Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
+or the user listed it as such. When an explicit order has no won stage, its last stage is the won
+one (a funnel's last step is the sale). When deals are won by their status column but no stage is
+won (Pipedrive keeps the stage a deal was won at), a final stage ``Won`` is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..mapping import classify_stage_name
+
+SYNTHETIC_WON = "Won"
+
+
+@dataclass
+class PipelineStages:
+    pipeline: str
+    funnel: list[str]  # open stages then the won stage(s), in order: positions 1..n
+    won: list[str]
+    lost: list[str]
+    guessed: bool = False
+
+    def rows(self) -> list[tuple[str, str, int | None, str]]:
+        out = []
+        for pos, stage in enumerate(self.funnel, start=1):
+            out.append((self.pipeline, stage, pos, "won" if stage in self.won else "open"))
+        for stage in self.lost:
+            out.append((self.pipeline, stage, None, "lost"))
+        return out
+
+
+def explicit_for(pipeline: str, explicit) -> list[str] | None:
+    if not explicit:
+        return None
+    if isinstance(explicit, dict):
+        return list(explicit.get(pipeline) or []) or None
+    return list(explicit)
+
+
+def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
+            history_order=None, won_names=(), lost_names=(), has_won_status=False) -> PipelineStages:
+    """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first."""
+    won_names, lost_names = set(won_names), set(lost_names)
+
+    def kind(name: str) -> str | None:
+        if name in won_names:
+            return "won"
+        if name in lost_names:
+            return "lost"
+        return classify_stage_name(name)
+
+    given = explicit_for(pipeline, explicit)
+    guessed = False
+    if given:
+        order = given
+    elif preset_order:
+        order = list(preset_order)
+    elif history_order:
+        order = list(history_order)
+    else:
+        order = list(names_by_count)
+        guessed = True
+    seen_all = list(dict.fromkeys(order + list(names_by_count) + (history_order or [])))
+    lost = [s for s in seen_all if kind(s) == "lost"]
+    funnel = [s for s in dict.fromkeys(order) if kind(s) != "lost"]
+    if not given:
+        # stages present in the data but not in the proposed order go before the won stages
+        funnel += [s for s in names_by_count if s not in funnel and kind(s) != "lost"]
+    won = [s for s in funnel if kind(s) == "won"]
+    open_ = [s for s in funnel if s not in won]
+    if given and not won and open_:
+        won = [open_.pop()]
+    if not won and has_won_status:
+        won = [SYNTHETIC_WON]
+    return PipelineStages(pipeline, open_ + won, won, lost, guessed)
+
+
+def history_order(events: list[tuple[str, str, int]]) -> list[str]:
+    """Stages ordered by the mean rank (within each deal) at which deals first enter them.
+
+    ``events``: (deal_id, stage, rank) with rank = 1-based order of the deal's first entries.
+    """
+    totals: dict[str, list[float]] = {}
+    for _deal, stage, rank in events:
+        acc = totals.setdefault(stage, [0.0, 0])
+        acc[0] += rank
+        acc[1] += 1
+    return sorted(totals, key=lambda s: (totals[s][0] / totals[s][1], -totals[s][1], s))

@@ -1,0 +1,50 @@
+"""Reading the data-quality report of a stored dataset (written by the importer)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import json
+
+from .i18n import catalog, t
+from .sql import render, run
+
+_QUERY = """SELECT code, severity, row_no, column_name, value, detail, n FROM {quality}
+            ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, row_no NULLS FIRST"""
+
+
+def report(con, info) -> pd.DataFrame:
+    """Every finding, summaries (no row) first within a code. Small: row examples are capped at import."""
+    return run(con, render(_QUERY, quality=info.tables["quality"])).df()
+
+
+def summary(df: pd.DataFrame) -> pd.DataFrame:
+    """One line per code and column: how many rows it concerns."""
+    if df.empty:
+        return df.assign(count=pd.Series(dtype="int64"))[["code", "severity", "column_name"]]
+    rows = df[df["row_no"].isna()].copy()
+    rows["count"] = rows["n"].fillna(1).astype("int64")
+    return rows[["code", "severity", "column_name", "value", "count"]].reset_index(drop=True)
+
+
+def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The report with a translated ``finding`` column, for screens and the CSV download."""
+    out = df.copy()
+    out.insert(0, "finding", [_finding_text(c, d, lang) for c, d in zip(out["code"], out["detail"], strict=True)])
+    return out
+
+
+def _finding_text(code: str, detail, lang: str) -> str:
+    """Importer findings are ``quality.<code>``; reader notes are their own keys with JSON params."""
+    key = f"quality.{code}" if f"quality.{code}" in catalog(lang) else code
+    params = {}
+    if isinstance(detail, str) and detail.startswith("{"):
+        try:
+            params = json.loads(detail)
+        except ValueError:
+            params = {}
+    return t(key, lang, **params)
+
+
+def to_csv(df: pd.DataFrame, lang: str) -> bytes:
+    return translated(df, lang).to_csv(index=False).encode("utf-8-sig")
