@@ -1,0 +1,53 @@
+"""Data page: import a CRM export, see its data-quality report, rename or delete datasets."""
+
+import streamlit as st
+
+from funnel import quality
+from ui import context
+from ui.import_flow import run_flow
+
+t = context.tr()
+store = context.get_store()
+st.title(t("ui.page.data"))
+
+with st.container(border=True):
+    st.subheader(t("ui.data.import_title"))
+    run_flow(t)
+
+info = context.current_dataset()
+if info is not None:
+    row = store.row(info.id)
+    st.subheader(t("ui.data.quality_title", name=info.name))
+    c = st.columns(4)
+    c[0].metric(t("ui.data.rows_read"), f"{row['rows_read']:,}")
+    c[1].metric(t("ui.data.rows_rejected"), f"{row['rows_rejected']:,}")
+    c[2].metric(t("ui.data.deals"), f"{row['n_deals']:,}")
+    c[3].metric(t("ui.data.events"), f"{row['n_events']:,}")
+    with store.connect() as con:
+        report = quality.report(con, info)
+    if report.empty:
+        st.success(t("ui.data.quality_clean"))
+    else:
+        summary = quality.translated(quality.summary(report), context.lang())
+        st.dataframe(summary, hide_index=True, key="quality_summary")
+        with st.expander(t("ui.data.quality_rows")):
+            st.dataframe(quality.translated(report[report["row_no"].notna()], context.lang()), hide_index=True)
+        st.download_button(t("ui.data.quality_download"), quality.to_csv(report, context.lang()),
+                           file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
+
+st.subheader(t("ui.data.datasets_title"))
+for row in context.datasets():
+    with st.expander(f"{row['id']} · {row['name']} — {row['source_file']}"):
+        st.caption(t("ui.data.dataset_line", deals=row["n_deals"], rows=row["rows_read"],
+                     rejected=row["rows_rejected"], when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))
+        new_name = st.text_input(t("ui.data.rename"), value=row["name"], key=f"rename_{row['id']}")
+        c1, c2 = st.columns(2)
+        if c1.button(t("ui.data.rename_button"), key=f"rename_btn_{row['id']}") and new_name != row["name"]:
+            store.rename(row["id"], new_name)
+            st.rerun()
+        if c2.checkbox(t("ui.data.delete_confirm"), key=f"del_ok_{row['id']}"):
+            if c2.button(t("ui.data.delete_button"), key=f"del_btn_{row['id']}", type="primary"):
+                store.delete(row["id"])
+                if st.query_params.get("ds") == str(row["id"]):
+                    del st.query_params["ds"]
+                st.rerun()

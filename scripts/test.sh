@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install the test dependencies and run the whole suite (unit, AppTest, browser).
+# Browser tests need Debian's chromium at /usr/bin/chromium; as root we install it if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+exec python3 -m pytest -q -p no:cacheprovider "$@"

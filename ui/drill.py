@@ -1,0 +1,102 @@
+"""The drill-down dialog: the deals behind any number on a page.
+
+A page calls :func:`request` (from a click callback or a button) with a
+:class:`~funnel.metrics.Selection` and a title, and :func:`show_pending` once at its end; the
+dialog then lists the deals (sorted in the database, at most 10,000 rows), the total behind the
+number, and offers CSV and XLSX downloads. Exports are written so that a spreadsheet never runs a
+cell as a formula: a deal called ``=HYPERLINK(...)`` stays text.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from funnel.charts import fmt_int
+from funnel.dataset import DatasetInfo
+from funnel.metrics import Selection
+from funnel.metrics.drill import COLUMNS
+from funnel.spec import FunnelSpec
+
+from . import cache
+
+PENDING = "_drill_pending"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def request(selection: Selection, title: str) -> None:
+    """Ask for the dialog on this run (safe inside widget callbacks)."""
+    st.session_state[PENDING] = (selection, title)
+
+
+def show_pending(info: DatasetInfo, spec: FunnelSpec, t) -> None:
+    """Open the dialog if a number was clicked; call once at the end of a page."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is not None and info.shape != "counts":
+        selection, title = pending
+        st.dialog(title, width="large")(_body)(info, spec, selection, t)
+
+
+def button(label: str, selection: Selection, title: str, key: str, info: DatasetInfo, **kwargs) -> None:
+    """A small button that opens the dialog for ``selection`` (disabled for aggregate counts)."""
+    st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary",
+              disabled=info.shape == "counts", **kwargs)
+
+
+def _headers(t, columns) -> dict[str, str]:
+    return {c: t(f"metrics.column.{c}") for c in columns}
+
+
+def _status(frame: pd.DataFrame, t) -> pd.DataFrame:
+    if "status" in frame:
+        frame = frame.copy()
+        frame["status"] = frame["status"].map(lambda s: t(f"pages.status.{s}") if isinstance(s, str) else s)
+    return frame
+
+
+def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting like a formula get a leading apostrophe (OWASP CSV injection advice)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return _defuse(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        frame.to_excel(writer, index=False, sheet_name="deals")
+    return buffer.getvalue()
+
+
+def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
+    c1, c2 = st.columns([3, 1])
+    sort = c1.selectbox(t("pages.drill.sort"), COLUMNS, key="drill_sort",
+                        format_func=lambda c: t(f"metrics.column.{c}"))
+    descending = c2.toggle(t("pages.drill.descending"), key="drill_desc")
+    result = cache.drill(info.id, info.version, spec, selection, sort, descending)
+    if result.reason:
+        st.info(t(result.reason))
+        return
+    st.markdown(t("pages.drill.total", n=fmt_int(result.total, t.lang)))
+    if result.truncated:
+        st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
+                     total=fmt_int(result.total, t.lang)))
+    frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
+    st.dataframe(frame, hide_index=True, key="drill_table", height=420)
+    d1, d2 = st.columns(2)
+    name = f"deals_{info.id}_{selection.kind}"
+    d1.download_button(t("pages.drill.csv"), to_csv(frame), file_name=f"{name}.csv", mime="text/csv",
+                       key="drill_csv", on_click="ignore")
+    d2.download_button(t("pages.drill.xlsx"), to_xlsx(frame), file_name=f"{name}.xlsx", key="drill_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore")

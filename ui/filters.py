@@ -1,0 +1,252 @@
+"""The shared filters: period, pipeline, manager / source / variant / extra columns, view conventions.
+
+Every choice lives in the URL query params, so a copied link opens the same view:
+
+=============  ==============================================================================
+``period``     ``this_month`` | ``last_quarter`` | ``last_12m`` | ``custom`` (absent = all time)
+``from/to``    ISO dates of a custom period (inclusive)
+``date``       ``closed`` to filter by closed date (absent = created date)
+``pipeline``   pipeline name (absent = the pipeline with most deals)
+``f_<col>``    repeated values of a filter column (``f_manager``, ``f_x_region``); empty = no value
+``closed``     ``1`` = closed deals only;   ``wr``: ``all`` = win rate won / all deals
+=============  ==============================================================================
+
+The URL is the truth: before a widget is drawn its state is set from the URL; a widget's change
+writes the URL (callbacks run before the script). Streamlit drops query params when the user
+switches pages, so the last params are kept in the session and written back when they vanish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from funnel.dataset import DatasetInfo
+from funnel.schema import GROUPABLE_FIELDS
+from funnel.spec import FunnelSpec
+
+from . import cache
+
+PRESETS = ("all", "this_month", "last_quarter", "last_12m", "custom")
+BASE_COLUMNS = ("manager", "source", "variant")
+NONE_TOKEN = ""  # "no value" in the URL
+PREFIX = "f_"
+SCALAR_PARAMS = ("period", "from", "to", "date", "pipeline", "closed", "wr")
+REMEMBERED = "_filters_url"
+
+
+# -- pure: params -> spec --------------------------------------------------------------------
+def period_range(preset: str, today: date, start: date | None = None,
+                 end: date | None = None) -> tuple[date | None, date | None]:
+    """Inclusive ``(from, to)`` of a preset, relative to ``today``; ``(None, None)`` for all time."""
+    if preset == "this_month":
+        return today.replace(day=1), today
+    if preset == "last_quarter":
+        first_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        last_prev = first_this - timedelta(days=1)
+        return date(last_prev.year, 3 * ((last_prev.month - 1) // 3) + 1, 1), last_prev
+    if preset == "last_12m":
+        return today - timedelta(days=364), today  # 365 days, today included
+    if preset == "custom":
+        return start, end
+    return None, None
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filter_columns(info: DatasetInfo) -> list[str]:
+    """Columns offered as filters: manager, source, variant, then the extra ``x_`` ones."""
+    if info.shape == "counts":
+        group = info.meta.get("group_column")
+        return [group] if group in GROUPABLE_FIELDS else []
+    return [*BASE_COLUMNS, *(c for c in info.extra_columns if c.startswith("x_"))]
+
+
+def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: date) -> FunnelSpec:
+    """The spec a set of query params means (unknown columns and bad dates are ignored)."""
+    one = {k: (v[-1] if v else None) for k, v in params.items()}
+    preset = one.get("period") if one.get("period") in PRESETS else "all"
+    date_from, date_to = period_range(preset, today, _iso(one.get("from")), _iso(one.get("to")))
+    filters = {}
+    for column in filter_columns(info):
+        values = params.get(PREFIX + column)
+        if values:
+            filters[column] = [None if v == NONE_TOKEN else v for v in values]
+    pipeline = one.get("pipeline")
+    return FunnelSpec(
+        pipeline=pipeline if pipeline in info.pipelines else None,
+        date_field="closed" if one.get("date") == "closed" else "created",
+        date_from=date_from, date_to=date_to, filters=filters,
+        closed_only=one.get("closed") == "1",
+    )
+
+
+# -- the URL ---------------------------------------------------------------------------------
+def _params() -> dict[str, list[str]]:
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp.keys() if k in SCALAR_PARAMS or k.startswith(PREFIX)}
+
+
+def _set(name: str, value: str | list[str] | None) -> None:
+    if value is None or value == [] or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = value
+    st.session_state[REMEMBERED] = _params()
+
+
+def current_spec(info: DatasetInfo) -> FunnelSpec:
+    """The spec of the current URL for ``info`` (what every page computes)."""
+    return spec_from_params(_params(), info, date.today())
+
+
+def win_rate_mode() -> str:
+    """``"closed"``: won / (won + lost) (default); ``"all"``: won / all deals."""
+    return "all" if st.query_params.get("wr") == "all" else "closed"
+
+
+def set_view(closed_only: bool | None = None, win_rate: str | None = None) -> None:
+    """Change the denominator conventions from a page widget (same URL params as the sidebar)."""
+    if closed_only is not None:
+        _set("closed", "1" if closed_only else None)
+    if win_rate is not None:
+        _set("wr", "all" if win_rate == "all" else None)
+
+
+def _restore(info: DatasetInfo) -> None:
+    """Write the session's params back after a page switch dropped them; forget them on a new dataset."""
+    previous = st.session_state.get("_filters_ds")
+    st.session_state["_filters_ds"] = info.id
+    if previous is not None and previous != info.id:
+        old = st.session_state.get(REMEMBERED, {})
+        st.session_state[REMEMBERED] = {k: v for k, v in old.items() if k in SCALAR_PARAMS and k != "pipeline"}
+        for k in list(st.query_params.keys()):
+            if k.startswith(PREFIX) or k == "pipeline":
+                del st.query_params[k]
+    remembered = st.session_state.get(REMEMBERED) or {}
+    if not _params() and remembered:
+        for k, v in remembered.items():
+            st.query_params[k] = v
+
+
+# -- widgets ---------------------------------------------------------------------------------
+def _sync(key: str, value: Any) -> None:
+    """The URL's value into the widget's state before the widget is drawn."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
+def _on_period() -> None:
+    preset = st.session_state["flt_period"]
+    _set("period", None if preset == "all" else preset)
+    if preset == "custom" and "from" not in st.query_params:
+        start, end = period_range("last_12m", date.today())
+        _set("from", start.isoformat())
+        _set("to", end.isoformat())
+    if preset != "custom":
+        _set("from", None)
+        _set("to", None)
+
+
+def _on_range(key: str) -> None:
+    value = st.session_state[key]
+    if isinstance(value, tuple | list) and len(value) == 2:
+        _set("from", value[0].isoformat())
+        _set("to", value[1].isoformat())
+
+
+def _on_value(key: str, param: str, default: Any, encode) -> None:
+    value = st.session_state[key]
+    _set(param, None if value == default else encode(value))
+
+
+def _on_column(column: str) -> None:
+    values = st.session_state[f"flt_{column}"]
+    _set(PREFIX + column, [NONE_TOKEN if v is None else v for v in values])
+
+
+def _period_widgets(t) -> None:
+    one = {k: v[-1] for k, v in _params().items() if v}
+    preset = one.get("period") if one.get("period") in PRESETS else "all"
+    _sync("flt_period", preset)
+    st.sidebar.selectbox(t("pages.filter.period"), PRESETS, key="flt_period", on_change=_on_period,
+                         format_func=lambda p: t(f"pages.period.{p}"))
+    if preset == "custom":
+        start, end = _iso(one.get("from")), _iso(one.get("to"))
+        if not (start and end):
+            start, end = period_range("last_12m", date.today())
+        key = f"flt_range_{start}_{end}"  # a new URL range is a new widget: no state to fight
+        st.sidebar.date_input(t("pages.filter.range"), value=(start, end), key=key, on_change=_on_range,
+                              args=(key,))
+    if preset != "all":
+        field = "closed" if one.get("date") == "closed" else "created"
+        _sync("flt_date", field)
+        st.sidebar.radio(t("pages.filter.date_field"), ("created", "closed"), key="flt_date", horizontal=True,
+                         format_func=lambda f: t(f"pages.date_field.{f}"), on_change=_on_value,
+                         args=("flt_date", "date", "created", str))
+
+
+def _pipeline_widget(info: DatasetInfo, spec: FunnelSpec, t) -> str | None:
+    default = cache.pipeline_of(info.id, info.version, spec.replace(pipeline=None))
+    pipelines = info.pipelines
+    if len(pipelines) < 2:
+        return default
+    current = spec.pipeline or default
+    _sync("flt_pipeline", current if current in pipelines else pipelines[0])
+    st.sidebar.selectbox(t("pages.filter.pipeline"), pipelines, key="flt_pipeline",
+                         on_change=_on_value, args=("flt_pipeline", "pipeline", default, str))
+    return current
+
+
+def _column_label(info: DatasetInfo, column: str, t) -> str:
+    extra = info.extra_columns.get(column)
+    return extra if extra else t(f"metrics.column.{column}")
+
+
+def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, column: str, t, where) -> None:
+    if info.shape == "counts":
+        options: list[str | None] | None = list(info.meta.get("groups", []))
+    else:
+        options = cache.group_values(info.id, info.version, pipeline, column)
+    if not options or all(v is None for v in options):
+        return
+    chosen = [v for v in spec.filter_dict.get(column, []) if v in options]
+    _sync(f"flt_{column}", chosen)
+    where.multiselect(_column_label(info, column, t), options, key=f"flt_{column}",
+                      format_func=lambda v: t("pages.filter.no_value") if v is None else str(v),
+                      placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,))
+
+
+def sidebar_filters(info: DatasetInfo | None, t) -> None:
+    """Draw the filters in the sidebar (called by app.py after the dataset picker)."""
+    if info is None:
+        return
+    _restore(info)
+    spec = current_spec(info)
+    st.sidebar.subheader(t("pages.filter.title"))
+    if info.shape != "counts":
+        _period_widgets(t)
+    pipeline = _pipeline_widget(info, spec, t)
+    columns = filter_columns(info)
+    base = [c for c in columns if not c.startswith("x_")]
+    extra = [c for c in columns if c.startswith("x_")]
+    for column in base:
+        _column_widget(info, spec, pipeline, column, t, st.sidebar)
+    if extra:
+        with st.sidebar.expander(t("pages.filter.more")):
+            for column in extra:
+                _column_widget(info, spec, pipeline, column, t, st)
+    if info.shape != "counts":
+        _sync("flt_closed", spec.closed_only)
+        st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
+                          args=("flt_closed", "closed", False, lambda v: "1"))
+    st.session_state[REMEMBERED] = _params()
