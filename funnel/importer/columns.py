@@ -53,11 +53,11 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
         kind = field_kind(field)
         ambiguous = False
         if kind == "date":
-            profile = profile_column(con, table, col, prefer="date", date_order_hint=date_order)
+            profile = profile_column(con, table, col, prefer="date", date_order_hint=date_order, count=False)
             expr = date_sql(raw, profile)
             ambiguous = bool(profile.ambiguous)
         elif kind == "number":
-            profile = profile_column(con, table, col, prefer="number")
+            profile = profile_column(con, table, col, prefer="number", count=False)
             expr = number_sql(raw, profile)
         elif kind == "bool":
             expr = bool_sql(raw)

@@ -14,7 +14,7 @@ from .quality import Findings
 
 def _number(con, raw, index: int) -> str:
     col = f"c{index}"
-    return number_sql(ident(col), profile_column(con, raw.table, col, prefer="number"))
+    return number_sql(ident(col), profile_column(con, raw.table, col, prefer="number", count=False))
 
 
 def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) -> dict:

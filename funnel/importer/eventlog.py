@@ -21,7 +21,7 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
     ts_raw = "NULL"
     if emap.timestamp is not None:
         col = f"c{emap.timestamp}"
-        ts = date_sql(ident(col), profile_column(con, raw.table, col, prefer="date"))
+        ts = date_sql(ident(col), profile_column(con, raw.table, col, prefer="date", count=False))
         ts_raw = render("NULLIF(trim({c}), '')", c=ident(col))
     extras = extra_columns(raw.headers, emap.extras, {"variant", "source"})
 

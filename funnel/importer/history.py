@@ -19,7 +19,7 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     """Fill ``imp_hist`` from a staged history file; returns the rows kept."""
     run(con, HIST_DDL)
     ts_col = f"c{hmap.entered_at}"
-    profile = profile_column(con, raw.table, ts_col, prefer="date")
+    profile = profile_column(con, raw.table, ts_col, prefer="date", count=False)
     where = ""
     params: dict = {}
     if hmap.field_filter is not None:  # Salesforce field history: only rows where Field = StageName
@@ -45,7 +45,7 @@ def stage_entered_events(con, raw, mapping, findings: Findings) -> None:
     run(con, HIST_DDL)
     for index, (stage, _pipeline) in mapping.stage_entered.items():
         col = f"c{index}"
-        profile = profile_column(con, raw.table, col, prefer="date")
+        profile = profile_column(con, raw.table, col, prefer="date", count=False)
         run(con, render(
             """INSERT INTO imp_hist
                SELECT v.deal_id, $stage, {ts}, r.row_no FROM {raw} r JOIN imp_valid v ON v.row_no = r.row_no

@@ -92,17 +92,22 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
     """Stage the records after the header; returns record numbers of empty lines."""
     blanks = blank_records(path, delimiter)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    source = render(
-        "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
-        "escape='\"', new_line='\\n', null_padding=true, parallel=false, strict_mode=false, auto_detect=false, "
-        "max_line_size={max_line}, columns={columns})", max_line=str(MAX_LINE), columns=columns)
     cells = ", ".join(cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
     params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal}
     if not blanks:
-        sql = render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT CAST(k AS INTEGER) AS row_no, {cells} "
-                     "FROM ({src}) AS s WHERE k > $hdr", t=ident(table), cells=cells, src=source)
-        run(con, sql, params)
-        return []
+        # The parallel reader keeps file order but refuses padded rows with quoted line breaks
+        # (DuckDB 2.0); the single-threaded one reads anything. Try the fast one first.
+        for parallel in ("true", "false"):
+            sql = render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT CAST(k AS INTEGER) AS row_no, {cells} "
+                         "FROM ({src}) AS s WHERE k > $hdr", t=ident(table), cells=cells,
+                         src=_read_csv_sql(columns, parallel))
+            try:
+                run(con, sql, params)
+                return []
+            except duckdb.Error:
+                if parallel == "false":
+                    raise
+    source = _read_csv_sql(columns, "false")
     run(con, "CREATE OR REPLACE TEMP TABLE funnel_blank_lines (t BIGINT, j BIGINT)")
     shifts = {}
     for j, b in enumerate(blanks, start=1):
@@ -114,6 +119,14 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
     run(con, sql, params)
     run(con, "DROP TABLE funnel_blank_lines")
     return blanks
+
+
+def _read_csv_sql(columns: str, parallel: str) -> str:
+    return render(
+        "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
+        "escape='\"', new_line='\\n', null_padding=true, parallel={parallel}, strict_mode=false, "
+        "auto_detect=false, max_line_size={max_line}, columns={columns})",
+        max_line=str(MAX_LINE), columns=columns, parallel=parallel)
 
 
 def blank_records(path: Path, delimiter: str) -> list[int]:

@@ -108,8 +108,13 @@ def _part_stats(con, table: str, column: str, shapes: list[_Shape]) -> None:
 
 
 def profile_column(con, table: str, column: str, *, prefer: str | None = None,
-                   date_order_hint: str | None = None) -> ColumnProfile:
-    """Profile one staged VARCHAR column over all its rows."""
+                   date_order_hint: str | None = None, count: bool = True) -> ColumnProfile:
+    """Profile one staged VARCHAR column over all its rows.
+
+    ``count=False`` skips the pass that counts parsable values when there is only one candidate
+    kind (the importer counts unparsable values itself while it types the column); ``parsed`` is
+    then -1.
+    """
     non_empty, shapes = _shapes(con, table, column)
     if not non_empty:
         return ColumnProfile("empty", 0, 0)
@@ -123,6 +128,8 @@ def profile_column(con, table: str, column: str, *, prefer: str | None = None,
         candidates.append(_number_profile(shapes, non_empty))
     if prefer in (None, "bool"):
         candidates.append(ColumnProfile("bool", non_empty, 0))
+    if not count and len(candidates) == 1:
+        return replace(candidates[0], parsed=-1)
     best = None
     for cand in candidates:
         parsed = _count_parsed(con, table, column, cand)
