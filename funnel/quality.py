@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 import json
+
+import pandas as pd
 
 from .i18n import catalog, t
 from .sql import render, run
