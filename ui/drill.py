@@ -14,7 +14,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import fmt_int
+from funnel.charts import fmt_int, md_escape
 from funnel.dataset import DatasetInfo
 from funnel.metrics import Selection
 from funnel.metrics.drill import COLUMNS
@@ -26,23 +26,70 @@ PENDING = "_drill_pending"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def request(selection: Selection, title: str) -> None:
-    """Ask for the dialog on this run (safe inside widget callbacks)."""
-    st.session_state[PENDING] = (selection, title)
+def request(selection: Selection, title: str, spec: FunnelSpec | None = None) -> None:
+    """Ask for the dialog on this run (safe inside widget callbacks); ``spec`` overrides the page's."""
+    st.session_state[PENDING] = (selection, title, spec)
 
 
 def show_pending(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     """Open the dialog if a number was clicked; call once at the end of a page."""
     pending = st.session_state.pop(PENDING, None)
     if pending is not None and info.shape != "counts":
-        selection, title = pending
-        st.dialog(title, width="large")(_body)(info, spec, selection, t)
+        selection, title, override = pending
+        st.dialog(title, width="large")(_body)(info, override or spec, selection, t)
+
+
+def chart_labels(t) -> dict[str, str]:
+    """The words the figures of funnel/charts.py print, in the page's language."""
+    return {"reached": t("metrics.label.reached"), "step": t("pages.chart.step"),
+            "cumulative": t("pages.chart.cumulative"), "cohort": t("metrics.label.cohort"),
+            "age": t("metrics.label.cohort_age"), "deals": t("metrics.kpi.deals"),
+            "conversion": t("pages.chart.conversion"), "share_open": t("metrics.label.share_open")}
+
+
+def nonce(key: str) -> str:
+    """The widget key of a clickable element; :func:`bump` gives it a new one (clears its selection)."""
+    return f"{key}_{st.session_state.get(f'_nonce_{key}', 0)}"
+
+
+def bump(key: str) -> None:
+    st.session_state[f"_nonce_{key}"] = st.session_state.get(f"_nonce_{key}", 0) + 1
+
+
+def _on_points(key: str, to_request) -> None:
+    state = st.session_state.get(nonce(key)) or {}
+    points = (state.get("selection") or {}).get("points") or []
+    if points:
+        point = points[0]
+        index = point.get("point_number", point.get("point_index"))
+        wanted = to_request(int(point.get("curve_number", 0)), int(index)) if index is not None else None
+        if wanted is not None:
+            request(*wanted)
+        bump(key)
+
+
+def clickable_chart(fig, key: str, to_request) -> None:
+    """A plotly chart whose clicked point opens the dialog: ``to_request(curve, index)`` returns
+    ``(selection, title[, spec])`` or None."""
+    st.plotly_chart(fig, key=nonce(key), on_select=lambda: _on_points(key, to_request),
+                    selection_mode="points", config={"displayModeBar": False})
+
+
+def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | None = None) -> None:
+    """The funnel chart: a click on a bar lists the deals that reached that stage."""
+    def to_request(_curve: int, index: int):
+        if info.shape == "counts" or index >= len(rows):
+            return None
+        row = rows[index]
+        return Selection("reached", position=row.position), t("pages.drill.title_reached", stage=md_escape(row.stage)), spec
+
+    clickable_chart(fig, key, to_request)
 
 
 def button(label: str, selection: Selection, title: str, key: str, info: DatasetInfo, **kwargs) -> None:
-    """A small button that opens the dialog for ``selection`` (disabled for aggregate counts)."""
-    st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary",
-              disabled=info.shape == "counts", **kwargs)
+    """A small button that opens the dialog for ``selection`` (none for aggregate counts: no deals)."""
+    if info.shape != "counts":
+        st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 
 def _headers(t, columns) -> dict[str, str]:
@@ -92,7 +139,7 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
         st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
                      total=fmt_int(result.total, t.lang)))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
-    st.dataframe(frame, hide_index=True, key="drill_table", height=420)
+    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—")
     d1, d2 = st.columns(2)
     name = f"deals_{info.id}_{selection.kind}"
     d1.download_button(t("pages.drill.csv"), to_csv(frame), file_name=f"{name}.csv", mime="text/csv",

@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
@@ -221,7 +222,7 @@ def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, co
         return
     chosen = [v for v in spec.filter_dict.get(column, []) if v in options]
     _sync(f"flt_{column}", chosen)
-    where.multiselect(_column_label(info, column, t), options, key=f"flt_{column}",
+    where.multiselect(md_escape(_column_label(info, column, t)), options, key=f"flt_{column}",
                       format_func=lambda v: t("pages.filter.no_value") if v is None else str(v),
                       placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,))
 
@@ -250,3 +251,30 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
                           args=("flt_closed", "closed", False, lambda v: "1"))
     st.session_state[REMEMBERED] = _params()
+
+
+# -- captions: what the numbers on screen are about ------------------------------------------
+def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
+    """"Dataset · pipeline · period · filters" in words, printed above the numbers."""
+    parts = [md_escape(info.name)]
+    pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
+    if len(info.pipelines) > 1 or pipeline:
+        parts.append(t("pages.scope.pipeline", name=md_escape(pipeline) if pipeline else t("ui.pipeline.default")))
+    if spec.date_from or spec.date_to:
+        parts.append(t(f"pages.scope.period_{spec.date_field}", date_from=spec.date_from or "…",
+                       date_to=spec.date_to or "…"))
+    elif info.shape != "counts":
+        parts.append(t("pages.period.all"))
+    for column, values in spec.filters:
+        shown = ", ".join(t("pages.filter.no_value") if v is None else md_escape(v) for v in values)
+        parts.append(f"{md_escape(_column_label(info, column, t))}: {shown}")
+    return " · ".join(parts)
+
+
+def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
+    """Which denominators the rates on screen use (always printed next to them)."""
+    if info is not None and info.shape == "counts":
+        return t("pages.view.counts")
+    view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")
+    rate = t("pages.view.wr_all") if win_rate_mode() == "all" else t("pages.view.wr_closed")
+    return t("pages.view.caption", view=view, win_rate=rate)

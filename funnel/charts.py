@@ -1,0 +1,216 @@
+"""Figures as pure functions: engine results -> plotly ``go.Figure`` (no streamlit, no queries).
+
+Pages pass the translated words (``labels``) and the language for number formats; everything else
+is data. Stage and group names are user data: plotly renders a subset of HTML in text, hover and
+tick labels, so every name is escaped with :func:`html.escape` before it reaches a figure (plotly
+turns the entities back into the literal characters on screen). ``None`` is drawn as "—", never NaN.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .metrics.cohorts import CohortTable
+from .metrics.stages import StageRow
+
+DASH = "—"
+COLORS = ("#2563eb", "#f59e0b")
+LABEL_KEYS = ("reached", "step", "cumulative", "cohort", "age", "deals", "conversion", "share_open")
+
+
+def esc(name: Any) -> str:
+    """A user-supplied name made safe for plotly text (``<b>`` shows as ``<b>``, never bold)."""
+    return html.escape("" if name is None else str(name), quote=True)
+
+
+def fmt_int(value: int | float | None, lang: str = "en") -> str:
+    if value is None or value != value:  # None or NaN
+        return DASH
+    text = f"{round(value):,}"
+    return text.replace(",", "\u00a0") if lang == "ru" else text
+
+
+def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
+    if value is None or value != value:
+        return DASH
+    text = f"{value * 100:.{digits}f}%"
+    return text.replace(".", ",").replace("%", "\u00a0%") if lang == "ru" else text
+
+
+def fmt_num(value: float | None, lang: str = "en", digits: int = 0) -> str:
+    if value is None or value != value:
+        return DASH
+    text = f"{value:,.{digits}f}"
+    if lang == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def _label(labels: Mapping[str, str] | None, key: str) -> str:
+    return esc((labels or {}).get(key, key))
+
+
+def bar_texts(rows: Sequence[StageRow], labels: Mapping[str, str] | None = None, lang: str = "en") -> list[str]:
+    """One text per bar, three short lines (they fit inside wide bars and beside narrow ones):
+    the count, the step conversion, the cumulative conversion."""
+    step, cum = _label(labels, "step"), _label(labels, "cumulative")
+    return [f"<b>{fmt_int(r.reached, lang)}</b><br>{step} {fmt_pct(r.step_conversion, lang)}"
+            f"<br>{cum} {fmt_pct(r.cumulative_conversion, lang)}" for r in rows]
+
+
+def _hover(rows: Sequence[StageRow], labels: Mapping[str, str] | None, lang: str, prefix: str = "") -> list[str]:
+    reached = _label(labels, "reached")
+    step, cum = _label(labels, "step"), _label(labels, "cumulative")
+    return [f"{prefix}<b>{esc(r.stage)}</b><br>{reached}: {fmt_int(r.reached, lang)}"
+            f"<br>{step}: {fmt_pct(r.step_conversion, lang)}<br>{cum}: {fmt_pct(r.cumulative_conversion, lang)}"
+            for r in rows]
+
+
+def _funnel_trace(rows: Sequence[StageRow], labels: Mapping[str, str] | None, lang: str,
+                  name: str | None = None, color: str = COLORS[0]) -> go.Funnel:
+    prefix = f"{esc(name)}<br>" if name is not None else ""
+    return go.Funnel(
+        y=[esc(r.stage) for r in rows],
+        x=[r.reached for r in rows],
+        text=bar_texts(rows, labels, lang),
+        textinfo="text",
+        textposition="auto",
+        textfont={"size": 11},
+        constraintext="none",
+        cliponaxis=False,
+        hovertext=_hover(rows, labels, lang, prefix),
+        hoverinfo="text",
+        name=esc(name) if name is not None else None,
+        marker={"color": color},
+        connector={"line": {"color": "#cbd5e1", "width": 1}},
+    )
+
+
+def _layout(fig: go.Figure, n_stages: int) -> go.Figure:
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=max(280, 40 + 60 * n_stages),
+        yaxis={"automargin": True},
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+def funnel_figure(rows: Sequence[StageRow], labels: Mapping[str, str] | None = None,
+                  lang: str = "en") -> go.Figure:
+    """The funnel: one bar per stage (deals that reached it), count and both conversions on each."""
+    fig = go.Figure(_funnel_trace(rows, labels, lang))
+    fig.update_layout(showlegend=False)
+    return _layout(fig, len(rows))
+
+
+def overlay_figure(rows_a: Sequence[StageRow], rows_b: Sequence[StageRow], name_a: str, name_b: str,
+                   labels: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
+    """Two funnels side by side per stage (two periods or two segments); stages of ``rows_a`` lead."""
+    by_stage = {r.stage: r for r in rows_b}
+    aligned_b = [by_stage.get(r.stage) or StageRow(r.stage, r.position, 0, None, None, None, None, None)
+                 for r in rows_a]
+    fig = go.Figure([_funnel_trace(rows_a, labels, lang, name_a, COLORS[0]),
+                     _funnel_trace(aligned_b, labels, lang, name_b, COLORS[1])])
+    fig.update_traces(connector={"visible": False})  # two traces' connectors would cross each other
+    fig.update_layout(funnelmode="group", showlegend=True, bargap=0.25,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
+    return _layout(fig, round(1.7 * len(rows_a)))
+
+
+def cohort_points(table: CohortTable, position: int) -> list[dict[str, Any]]:
+    """Per cohort: conversion to the stage at ``position`` (reached / deals), maturity and age."""
+    points = []
+    for c in table.cohorts:
+        reached = c.reached.get(position)
+        points.append({
+            "key": c.key,
+            "deals": c.deals,
+            "conversion": (reached / c.deals) if c.deals and reached is not None else None,
+            "share_open": c.share_open,
+            "age_days": c.age_days,
+        })
+    return points
+
+
+def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] | None = None,
+                  lang: str = "en") -> go.Figure:
+    """Conversion to one stage by created cohort (line) with the share still open (bars, right axis).
+
+    Young cohorts have many open deals, so their conversion is not final yet; the bars show how
+    far from final each point is.
+    """
+    points = cohort_points(table, position)
+    keys = [p["key"].isoformat() for p in points]
+    conv_label, open_label = _label(labels, "conversion"), _label(labels, "share_open")
+    hover = [f"{_label(labels, 'cohort')} {k}<br>{_label(labels, 'age')}: {fmt_int(p['age_days'], lang)}"
+             f"<br>{_label(labels, 'deals')}: {fmt_int(p['deals'], lang)}"
+             f"<br>{conv_label}: {fmt_pct(p['conversion'], lang)}<br>{open_label}: {fmt_pct(p['share_open'], lang)}"
+             for k, p in zip(keys, points, strict=True)]
+    fig = go.Figure([
+        go.Bar(x=keys, y=[p["share_open"] for p in points], name=open_label, yaxis="y2",
+               marker={"color": "#cbd5e1"}, hovertext=hover, hoverinfo="text", opacity=0.6),
+        go.Scatter(x=keys, y=[p["conversion"] for p in points], name=conv_label, mode="lines+markers",
+                   line={"color": COLORS[0], "width": 3}, hovertext=hover, hoverinfo="text",
+                   text=[fmt_pct(p["conversion"], lang) for p in points]),
+    ])
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360,
+        xaxis={"type": "category", "title": _label(labels, "cohort")},
+        yaxis={"title": conv_label, "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis2={"title": open_label, "tickformat": ".0%", "overlaying": "y", "side": "right",
+                "range": [0, 1], "tickmode": "array",
+                "tickvals": [0, 0.25, 0.5, 0.75, 1], "showgrid": False},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        dragmode=False,
+    )
+    return fig
+
+
+MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def md_escape(text: Any) -> str:
+    """A name made literal for ``st.markdown`` (no links, emphasis, LaTeX or HTML from data)."""
+    return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in ("" if text is None else str(text)))
+
+
+STAGE_TABLE_COLUMNS = ("stage", "reached", "step_conversion", "cumulative_conversion", "drop_off",
+                       "lost_here", "open_here")
+
+
+def stage_table(rows: Sequence[StageRow], lang: str = "en") -> list[dict[str, str]]:
+    """The funnel table as display strings ("—" for a missing value), one dict per stage."""
+    return [{
+        "stage": str(r.stage),
+        "reached": fmt_int(r.reached, lang),
+        "step_conversion": fmt_pct(r.step_conversion, lang),
+        "cumulative_conversion": fmt_pct(r.cumulative_conversion, lang),
+        "drop_off": fmt_int(r.drop_off, lang),
+        "lost_here": fmt_int(r.lost_here, lang),
+        "open_here": fmt_int(r.open_here, lang),
+    } for r in rows]
+
+
+RATE_KPIS = ("win_rate", "win_rate_all", "close_rate", "fit_rate")
+
+
+def kpi_delta(key: str, change: Any, lang: str = "en", pp: str = "pp") -> str | None:
+    """The tile's change against the previous period: points for rates, per cent for the rest.
+
+    ``None`` (no delta shown) when either period has no value. A previous value of 0 has no
+    relative change, so the absolute one is shown.
+    """
+    if change is None or change.change_abs is None:
+        return None
+    sign = "+" if change.change_abs >= 0 else "-"
+    if key in RATE_KPIS:
+        return f"{sign}{fmt_num(abs(change.change_abs) * 100, lang, 1)} {pp}"
+    if change.change_rel is None:
+        return f"{sign}{fmt_num(abs(change.change_abs), lang, 1 if key.endswith('_days') else 0)}"
+    return f"{sign}{fmt_pct(abs(change.change_rel), lang)}"

@@ -1,0 +1,159 @@
+"""Funnel: the stage funnel with its table, two-period / two-segment overlays, cohorts by age."""
+
+import pandas as pd
+import streamlit as st
+
+from funnel.charts import (
+    STAGE_TABLE_COLUMNS,
+    cohort_figure,
+    fmt_int,
+    fmt_pct,
+    funnel_figure,
+    md_escape,
+    overlay_figure,
+    stage_table,
+)
+from funnel.metrics import Selection
+from funnel.metrics.periods import previous_range
+from ui import cache, context, drill, filters
+from ui.routing import require_frame
+
+require_frame()
+
+t = context.tr()
+lang = context.lang()
+st.title(t("ui.page.funnel"))
+info = context.current_dataset()
+if info is None:
+    st.info(t("ui.no_datasets"))
+    st.stop()
+
+spec = filters.current_spec(info)
+out = cache.outcomes(info.id, info.version, spec)
+labels = drill.chart_labels(t)
+st.caption(filters.scope_caption(info, spec, t))
+
+# -- denominator conventions (the same URL params as the sidebar) ------------------------------
+if info.shape != "counts":
+    c1, c2 = st.columns(2)
+    st.session_state["fn_view"] = "closed" if spec.closed_only else "all"
+    c1.segmented_control(t("pages.view.deals"), ("all", "closed"), key="fn_view", required=True,
+                         format_func=lambda v: t("metrics.view.closed_only" if v == "closed" else "metrics.view.all_deals"),
+                         on_change=lambda: filters.set_view(closed_only=st.session_state["fn_view"] == "closed"))
+    st.session_state["fn_wr"] = filters.win_rate_mode()
+    c2.segmented_control(t("pages.view.win_rate"), ("closed", "all"), key="fn_wr", required=True,
+                         format_func=lambda v: t(f"pages.view.wr_{v}"),
+                         on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
+    wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
+    st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
+                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), deals=fmt_int(out.deals, lang)))
+st.caption(filters.view_caption(spec, t, info))
+
+# -- funnel chart + table -----------------------------------------------------------------------
+if not out.stages:
+    st.info(t("metrics.reason.no_deals"))
+    st.stop()
+left, right = st.columns([4, 6])
+with left:
+    drill.funnel_click(info, out.stages, funnel_figure(out.stages, labels, lang), "fn_funnel", t)
+    if info.shape != "counts":
+        st.caption(t("pages.funnel.click_hint"))
+
+KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
+           "cumulative_conversion": "reached", "drop_off": "drop_off", "lost_here": "lost_here",
+           "open_here": "open_here"}
+headers = {c: t(f"pages.table.{c}") for c in STAGE_TABLE_COLUMNS}
+table = pd.DataFrame(stage_table(out.stages, lang), columns=list(STAGE_TABLE_COLUMNS)).rename(columns=headers)
+
+
+def _on_cell() -> None:
+    state = st.session_state.get(drill.nonce("fn_table")) or {}
+    cells = (state.get("selection") or {}).get("cells") or []
+    drill.bump("fn_table")
+    if not cells or info.shape == "counts":
+        return
+    row_i, header = cells[0]
+    column = next((c for c, h in headers.items() if h == header), "reached")
+    row = out.stages[int(row_i)]
+    if KIND_OF[column] == "drop_off" and row.drop_off is None:
+        return
+    drill.request(Selection(KIND_OF[column], position=row.position),
+                  t(f"pages.drill.title_{KIND_OF[column]}", stage=md_escape(row.stage)))
+
+
+with right:
+    numbers = {headers[c]: st.column_config.TextColumn(help=t(f"metrics.label.{c}")) for c in STAGE_TABLE_COLUMNS}
+    st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_cell,
+                 selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
+    st.caption(t("pages.funnel.cell_hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+for finding in out.findings:
+    st.info(t(finding["code"], **{k: v for k, v in finding.items() if k != "code"}))
+
+# -- overlay: two periods or two segments -------------------------------------------------------
+st.subheader(t("pages.overlay.title"))
+mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay",
+                            format_func=lambda m: t(f"pages.overlay.{m}"), default="period")
+if mode == "period":
+    if info.shape == "counts" or spec.date_from is None or spec.date_to is None:
+        st.info(t("metrics.reason.counts_no_dates" if info.shape == "counts" else "metrics.reason.no_period"))
+    else:
+        prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
+        prev_spec = spec.replace(date_from=prev_from, date_to=prev_to)
+        prev = cache.outcomes(info.id, info.version, prev_spec)
+        names = (t("pages.overlay.this_period", date_from=spec.date_from, date_to=spec.date_to),
+                 t("metrics.label.previous_period", date_from=prev_from, date_to=prev_to))
+        specs = (spec, prev_spec)
+        rows = (out.stages, prev.stages)
+        drill.clickable_chart(overlay_figure(rows[0], rows[1], *names, labels=labels, lang=lang), "fn_overlay_p",
+                              lambda c, i: (Selection("reached", position=rows[0][i].position),
+                                            f"{names[c]} — {md_escape(rows[0][i].stage)}", specs[c]))
+elif mode == "segment":
+    columns = filters.filter_columns(info)
+    c1, c2, c3 = st.columns(3)
+    by = c1.selectbox(t("pages.overlay.column"), columns, key="fn_seg_col",
+                      format_func=lambda c: info.extra_columns.get(c) or t(f"metrics.column.{c}"))  # option text: no markdown
+    groups = cache.outcomes_by_group(info.id, info.version, spec, by) if by else {}
+    values = list(groups)
+    if len(values) < 2:
+        st.info(t("pages.overlay.need_two"))
+    else:
+        fmt = lambda v: t("pages.filter.no_value") if v is None else str(v)  # noqa: E731
+        a = c2.selectbox(t("pages.overlay.value_a"), values, index=0, key=f"fn_seg_a_{by}", format_func=fmt)
+        b = c3.selectbox(t("pages.overlay.value_b"), values, index=1, key=f"fn_seg_b_{by}", format_func=fmt)
+        pair = (a, b)
+        drill.clickable_chart(
+            overlay_figure(groups[a].stages, groups[b].stages, fmt(a), fmt(b), labels=labels, lang=lang),
+            "fn_overlay_s",
+            lambda c, i: (Selection("reached", position=groups[a].stages[i].position, by=by, value=pair[c]),
+                          f"{md_escape(fmt(pair[c]))} — {md_escape(groups[a].stages[i].stage)}"))
+
+# -- cohorts ------------------------------------------------------------------------------------
+st.subheader(t("pages.cohort.title"))
+if info.shape == "counts":
+    st.info(t("metrics.reason.counts_no_dates"))
+else:
+    c1, c2 = st.columns(2)
+    unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort_unit",
+                                default="month", required=True, format_func=lambda u: t(f"metrics.cohort.{u}"))
+    stage_names = [r.stage for r in out.stages]
+    target = c2.selectbox(t("pages.cohort.stage"), range(len(stage_names)), index=len(stage_names) - 1,
+                          key="fn_cohort_stage", format_func=lambda i: stage_names[i])
+    table_c = cache.cohorts(info.id, info.version, spec, unit or "month")
+    if table_c.reason:
+        st.info(t(table_c.reason))
+    else:
+        position = out.stages[target].position
+
+        def _cohort_point(curve: int, i: int):
+            key = table_c.cohorts[i].key
+            if curve == 0:
+                return Selection("open", cohort_unit=table_c.unit, cohort_key=key), t("pages.drill.title_cohort_open", cohort=key)
+            return (Selection("reached", position=position, cohort_unit=table_c.unit, cohort_key=key),
+                    t("pages.drill.title_cohort", cohort=key, stage=md_escape(stage_names[target])))
+
+        drill.clickable_chart(cohort_figure(table_c, position, labels, lang), "fn_cohort", _cohort_point)
+        st.caption(t("pages.cohort.caption", as_of=table_c.as_of))
+        if table_c.undated:
+            st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
+
+drill.show_pending(info, spec, t)

@@ -1,0 +1,86 @@
+"""Overview: pipeline health at a glance — KPI tiles with the change, the funnel, the biggest leaks."""
+
+import streamlit as st
+
+from funnel.charts import fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
+from funnel.metrics import Selection
+from ui import cache, context, drill, filters
+from ui.routing import require_frame
+
+require_frame()
+
+t = context.tr()
+lang = context.lang()
+st.title(t("ui.page.overview"))
+info = context.current_dataset()
+if info is None:
+    st.info(t("ui.no_datasets"))
+    st.stop()
+
+spec = filters.current_spec(info)
+ov = cache.overview(info.id, info.version, spec)
+out = ov.outcomes
+wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
+st.caption(filters.scope_caption(info, spec, t))
+
+TILES = (
+    ("deals", lambda v: fmt_int(v, lang), Selection("all")),
+    (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
+    ("revenue", lambda v: fmt_num(v, lang), Selection("won")),
+    ("avg_deal_size", lambda v: fmt_num(v, lang), Selection("won")),
+    ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),
+)
+cols = st.columns(len(TILES))
+for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
+    change = ov.comparison.kpis.get(key)
+    value = getattr(out, key)
+    reason = out.reasons.get(key)
+    with col:
+        tip = t(f"metrics.kpi.{key}") + (f" — {t(reason)}" if reason else "")
+        st.metric(t(f"pages.tile.{key}"), fmt(value), delta=kpi_delta(key, change, lang, t("pages.pp")),
+                  delta_color="inverse" if key == "median_cycle_days" else "normal", help=tip, border=True)
+        if reason and value is None:
+            st.caption(t(reason))
+        drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+
+if info.shape == "counts":
+    pass  # no dates, no previous period: the tiles' notes say why
+elif ov.comparison.reason:
+    st.caption(t(ov.comparison.reason))
+else:
+    st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
+                 date_to=ov.comparison.previous_to))
+st.caption(filters.view_caption(spec, t, info))
+
+st.subheader(t("pages.overview.funnel"))
+if not out.stages:
+    st.info(t("metrics.reason.no_deals"))
+else:
+    drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
+    if info.shape != "counts":
+        st.caption(t("pages.funnel.click_hint"))
+
+for finding in out.findings:
+    params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
+    st.info(t(finding["code"], **params))
+if out.lost_stage_unknown:
+    drill.button(t("pages.drill.open"), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
+                 key="ov_lost_unknown", info=info)
+if "filters" in out.reasons:
+    st.caption(t(out.reasons["filters"]))
+
+st.subheader(t("pages.overview.dropoffs"))
+if not ov.drop_offs:
+    st.caption(t("pages.overview.no_dropoffs"))
+for i, d in enumerate(ov.drop_offs):
+    code = d["code"] if d.get("lost_here") is not None else "pages.dropoff.counts"
+    text = t(code, count=fmt_int(d["count"], lang), rate=fmt_pct(d["rate"], lang),
+             stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
+             lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
+    c1, c2 = st.columns([6, 1], vertical_alignment="center")
+    c1.markdown(f"{i + 1}\\. {text}")
+    with c2:
+        drill.button(t("pages.drill.open"), Selection("drop_off", position=d["position_from"]),
+                     t("pages.drill.title_drop_off", stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}", info=info)
+
+drill.show_pending(info, spec, t)

@@ -1,0 +1,130 @@
+"""Overview and Funnel pages under Streamlit's AppTest, numbers checked against the sample CSV.
+
+The expected numbers are worked out here with pandas straight from sample_data/ (deal = unique ID,
+won = the last stage «Акты подписаны, оплачено», lost = «Закрыто и не реализовано»), never read
+back from the engine. One temporary store is shared by the module: the first run imports the samples.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from ui.drill import to_csv
+from ui.filters import period_range
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+WON, LOST = "Акты подписаны, оплачено", "Закрыто и не реализовано"
+WEAK = "Игорь Лебедев"
+
+
+@pytest.fixture(scope="module")
+def b2b() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "sample_data" / "b2b_services_deals.csv").drop_duplicates("ID")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUNNEL_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()  # the entry point imports the samples into the empty store
+        yield
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def page(path: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_kpis_match_the_csv(data_dir, b2b):
+    at = page("pages/overview.py", lang="en", ds="1")
+    won = b2b[b2b["Этап сделки"] == WON]
+    lost = b2b[b2b["Этап сделки"] == LOST]
+    values = tiles(at)
+    assert values["Deals"] == f"{len(b2b):,}"  # 4,000 unique IDs
+    assert values["Win rate"] == f"{len(won) / (len(won) + len(lost)):.1%}"  # 272 / 3800
+    assert values["Revenue"] == f"{won['Бюджет'].sum():,.0f}"
+    assert values["Average deal"] == f"{won['Бюджет'].mean():,.0f}"
+    # no period chosen: no change to show, and never "nan"
+    assert all(m.delta in ("", None) for m in at.metric)
+    assert not any("nan" in str(v).lower() for v in values.values())
+    # drop-off sentences: first the biggest one, from the definition reached(k) - reached(k+1)
+    assert "1,470 deals stopped" in at.markdown[0].value
+
+
+def test_russian_labels_and_a_filter_in_the_url(data_dir, b2b):
+    at = page("pages/overview.py", lang="ru", ds="1", f_manager=WEAK)
+    values = tiles(at)
+    mine = b2b[b2b["Ответственный"] == WEAK]
+    assert values["Сделки"] == f"{len(mine):,}".replace(",", "\u00a0")
+    assert "Доля выигранных" in values and "Выручка" in values
+    assert len(mine) < len(b2b)
+
+
+def test_funnel_page_table_and_closed_view(data_dir, b2b):
+    at = page("pages/funnel.py", lang="en", ds="1", closed="1")
+    table = at.dataframe[0].value
+    closed = b2b[b2b["Этап сделки"].isin([WON, LOST])]
+    won = (b2b["Этап сделки"] == WON).sum()
+    assert table.iloc[0, 1] == f"{len(closed):,}"  # everyone closed reached the first stage: 3,800
+    assert table.iloc[-1, 1] == f"{won:,}"  # the last stage is the sale: 272
+    assert table.iloc[-1, 3] == f"{won / len(closed):.1%}"  # cumulative = 272 / 3800
+    assert any("Closed deals only" in c.value for c in at.caption)
+
+
+def test_a_kpi_button_opens_the_deals(data_dir, b2b):
+    at = page("pages/overview.py", lang="en", ds="1")
+    at.button(key="ov_tile_deals").click().run()
+    assert not at.exception
+    drill = at.dataframe[-1].value
+    assert len(drill) == len(b2b)  # all 4,000 deals behind "Deals"
+    assert set(drill["Deal ID"].astype(str)) == set(b2b["ID"].astype(str))
+
+
+def test_period_presets():
+    today = date(2026, 11, 23)
+    assert period_range("this_month", today) == (date(2026, 11, 1), today)
+    assert period_range("last_quarter", today) == (date(2026, 7, 1), date(2026, 9, 30))
+    assert period_range("last_quarter", date(2026, 2, 10)) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert period_range("last_12m", today) == (date(2025, 11, 24), today)  # 365 days, both ends in
+    assert period_range("all", today) == (None, None)
+
+
+def test_csv_export_defuses_formulas():
+    frame = pd.DataFrame({"deal": ["=HYPERLINK(\"http://x\")", "plain", "-2+3"], "amount": [-5.0, 1.0, 2.0]})
+    text = to_csv(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-2+3" in text
+    assert ",-5.0" in text and "'-5" not in text  # numbers stay numbers
+
+
+def test_sidebar_filter_writes_the_url(data_dir, b2b):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "ru"
+    at.query_params["ds"] = "1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="flt_period").label == "Период"
+    at.toggle(key="flt_closed").set_value(True).run()
+    assert at.query_params["closed"] in ("1", ["1"])
+    closed = b2b["Этап сделки"].isin([WON, LOST]).sum()
+    assert tiles(at)["Сделки"] == f"{closed:,}".replace(",", "\u00a0")  # 3 800 closed deals

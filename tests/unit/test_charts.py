@@ -1,0 +1,116 @@
+"""Figures of funnel/charts.py, checked on fig.data / fig.layout against hand-made stage rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from funnel.charts import (
+    bar_texts,
+    cohort_figure,
+    fmt_int,
+    fmt_pct,
+    funnel_figure,
+    kpi_delta,
+    md_escape,
+    overlay_figure,
+    stage_table,
+)
+from funnel.metrics.cohorts import Cohort, CohortTable
+from funnel.metrics.periods import Change
+from funnel.metrics.stages import StageRow
+
+LABELS = {"reached": "Reached", "step": "step", "cumulative": "of first"}
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def rows(*reached: int, names: tuple[str, ...] | None = None) -> list[StageRow]:
+    """Stage rows built from the definitions: step = r_k / r_(k-1), cumulative = r_k / r_1."""
+    names = names or tuple(f"S{i + 1}" for i in range(len(reached)))
+    out = []
+    for i, (name, r) in enumerate(zip(names, reached, strict=True)):
+        prev = reached[i - 1] if i else reached[0]
+        nxt = reached[i + 1] if i + 1 < len(reached) else None
+        out.append(StageRow(name, i + 1, r, r / prev if prev else None, r / reached[0] if reached[0] else None,
+                            None if nxt is None else r - nxt, 0, 0))
+    return out
+
+
+def test_funnel_bars_carry_counts_and_both_conversions():
+    fig = funnel_figure(rows(100, 40, 10), LABELS)
+    trace = fig.data[0]
+    assert trace.type == "funnel"
+    assert list(trace.x) == [100, 40, 10]
+    assert list(trace.y) == ["S1", "S2", "S3"]
+    # S2: 40 reached, step 40/100 = 40.0 %, cumulative 40/100 = 40.0 %
+    assert trace.text[1] == "<b>40</b><br>step 40.0%<br>of first 40.0%"
+    # S3: 10 reached, step 10/40 = 25.0 %, cumulative 10/100 = 10.0 %
+    assert "step 25.0%" in trace.text[2] and "of first 10.0%" in trace.text[2]
+    assert trace.textinfo == "text"
+
+
+def test_missing_conversion_is_a_dash_never_nan():
+    # an empty first stage: 0 / 0 has no value
+    texts = bar_texts([StageRow("A", 1, 0, None, None, 0, 0, 0)], LABELS)
+    assert texts == ["<b>0</b><br>step —<br>of first —"]
+    assert "nan" not in texts[0].lower()
+    assert fmt_pct(float("nan")) == "—" and fmt_int(None) == "—"
+
+
+def test_overlay_has_two_traces_aligned_by_stage():
+    a = rows(100, 50, 20, names=("Lead", "Demo", "Won"))
+    b = rows(80, 8, names=("Lead", "Won"))  # segment B never had a "Demo" row
+    fig = overlay_figure(a, b, "This period", "Previous", LABELS)
+    assert len(fig.data) == 2
+    assert [t.name for t in fig.data] == ["This period", "Previous"]
+    assert list(fig.data[0].x) == [100, 50, 20]
+    # B aligned on A's stages: Lead 80, Demo missing -> 0, Won 8
+    assert list(fig.data[1].x) == [80, 0, 8]
+    assert fig.layout.funnelmode == "group"
+
+
+def test_html_in_names_is_escaped_everywhere():
+    fig = overlay_figure(rows(10, 5, names=(EVIL, "b")), rows(10, 5, names=(EVIL, "b")), EVIL, "<b>x</b>", LABELS)
+    for trace in fig.data:
+        assert trace.y[0] == "&lt;img src=x onerror=alert(1)&gt;"
+        for text in [*trace.y, *trace.hovertext, trace.name]:
+            assert "<img" not in text and "<b>x" not in text
+    assert fig.data[1].name == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_stage_table_strings():
+    table = stage_table(rows(200, 50), "ru")
+    # 50 / 200 = 25 %; Russian decimal comma and a no-break space before %
+    assert table[1]["step_conversion"] == "25,0\u00a0%"
+    assert table[1]["drop_off"] == "—"  # no drop-off after the last stage
+    assert table[0]["reached"] == "200"
+
+
+def test_cohort_figure_conversion_and_maturity():
+    cohorts = [
+        Cohort(date(2026, 1, 1), 10, {1: 10, 2: 4}, 2, 6, 2, 0.25, 300, 0.2),
+        Cohort(date(2026, 2, 1), 5, {1: 5, 2: 1}, 0, 1, 4, 0.0, 270, 0.8),
+    ]
+    fig = cohort_figure(CohortTable("month", date(2026, 10, 28), cohorts), position=2)
+    bars, line = fig.data
+    # conversion to stage 2 = reached(2) / deals: 4/10 = 0.4 and 1/5 = 0.2
+    assert list(line.y) == [0.4, 0.2]
+    assert list(bars.y) == [0.2, 0.8]  # share still open, as given
+    assert list(line.x) == ["2026-01-01", "2026-02-01"]
+    assert fig.layout.yaxis2.overlaying == "y"
+
+
+def test_kpi_delta():
+    # rates: absolute change in points: 0.10 -> 0.133 is +3.3 pp
+    assert kpi_delta("win_rate", Change(0.133, 0.10, 0.033, 0.33)) == "+3.3 pp"
+    # counts: relative change: 110 vs 100 = +10.0 %
+    assert kpi_delta("deals", Change(110, 100, 10, 0.1)) == "+10.0%"
+    assert kpi_delta("revenue", Change(90.0, 100.0, -10.0, -0.1)) == "-10.0%"
+    # previous 0: no relative change -> the absolute one
+    assert kpi_delta("deals", Change(5, 0, 5, None)) == "+5"
+    assert kpi_delta("deals", Change(5, None, None, None)) is None
+
+
+def test_markdown_escape_neutralises_links_and_latex():
+    text = md_escape("[click](javascript:alert(1)) $x$ **b**")
+    assert "\\[" in text and "\\$" in text and "\\*" in text
+    assert "[click](" not in text
