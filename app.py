@@ -6,8 +6,10 @@ import streamlit as st
 
 from funnel.samples import ensure_samples
 from ui import context
+from ui.filters import sidebar_filters
+from ui.routing import framed
 
-st.set_page_config(page_title="Funnel Audit", page_icon="📉", layout="wide")
+st.set_page_config(page_title="Funnel Audit", page_icon=":material/filter_alt:", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -16,13 +18,27 @@ def _bootstrap() -> bool:
     return True
 
 
+def _keep_param(name: str) -> None:
+    """The URL is the truth, but Streamlit drops query params on a page switch: write the
+    session's last value back when the URL lost it, so language and dataset survive navigation."""
+    value = st.query_params.get(name)
+    if value is None and st.session_state.get(f"param_{name}") is not None:
+        st.query_params[name] = st.session_state[f"param_{name}"]
+    elif value is not None:
+        st.session_state[f"param_{name}"] = value
+
+
+def _set_param(name: str, widget_key: str) -> None:
+    st.query_params[name] = str(st.session_state[widget_key])
+    st.session_state[f"param_{name}"] = str(st.session_state[widget_key])
+
+
 def _language_picker() -> None:
     names = context.language_names()
     current = context.lang()
-    choice = st.sidebar.selectbox("🌐", list(names), index=list(names).index(current),
-                                  format_func=names.get, key="lang_select", label_visibility="collapsed")
-    if choice != st.query_params.get("lang", "en"):
-        st.query_params["lang"] = choice
+    st.session_state["lang_select"] = current
+    st.sidebar.selectbox(":material/language:", list(names), format_func=names.get, key="lang_select",
+                         label_visibility="collapsed", on_change=_set_param, args=("lang", "lang_select"))
 
 
 def _dataset_picker(t) -> None:
@@ -31,24 +47,25 @@ def _dataset_picker(t) -> None:
         st.sidebar.info(t("ui.no_datasets"))
         return
     ids = [r["id"] for r in rows]
-    current = context.current_dataset()
     names = {r["id"]: r["name"] for r in rows}
-    choice = st.sidebar.selectbox(t("ui.dataset"), ids, index=ids.index(current.id), format_func=names.get,
-                                  key=f"ds_select_{current.id}")
-    if str(choice) != st.query_params.get("ds"):
-        st.query_params["ds"] = str(choice)
-        st.rerun()
+    st.session_state["ds_select"] = context.current_dataset().id
+    st.sidebar.selectbox(t("ui.dataset"), ids, format_func=names.get, key="ds_select",
+                         on_change=_set_param, args=("ds", "ds_select"))
 
 
 _bootstrap()
+_keep_param("lang")
+_keep_param("ds")
 _language_picker()
 t = context.tr()
 _dataset_picker(t)
+sidebar_filters(context.current_dataset(), t)
 
 pages = [
-    st.Page("pages/overview.py", title=t("ui.page.overview"), icon="📊", url_path="overview", default=True),
-    st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon="🔻", url_path="funnel"),
-    st.Page("pages/ab.py", title=t("ui.page.ab"), icon="🆎", url_path="ab"),
-    st.Page("pages/data.py", title=t("ui.page.data"), icon="🗂️", url_path="data"),
+    st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
+    st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
+    st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
 ]
-st.navigation(pages).run()
+with framed():
+    st.navigation(pages).run()

@@ -20,11 +20,10 @@ def report(con, info) -> pd.DataFrame:
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
     """One line per code and column: how many rows it concerns."""
-    if df.empty:
-        return df.assign(count=pd.Series(dtype="int64"))[["code", "severity", "column_name"]]
+    columns = ["code", "severity", "column_name", "value", "detail", "count"]
     rows = df[df["row_no"].isna()].copy()
     rows["count"] = rows["n"].fillna(1).astype("int64")
-    return rows[["code", "severity", "column_name", "value", "count"]].reset_index(drop=True)
+    return rows[columns].reset_index(drop=True)
 
 
 def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -48,3 +47,20 @@ def _finding_text(code: str, detail, lang: str) -> str:
 
 def to_csv(df: pd.DataFrame, lang: str) -> bytes:
     return translated(df, lang).to_csv(index=False).encode("utf-8-sig")
+
+
+DISPLAY_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count")
+
+
+def display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The report as shown on screen: translated finding, severity and column headers, no codes."""
+    out = translated(df, lang)
+    if "count" not in out.columns:
+        out["count"] = out["n"].fillna(1).astype("int64")
+    out["severity"] = [t(f"quality.severity.{s}", lang) for s in out["severity"]]
+    out["value"] = out["value"].fillna("—")
+    out["column_name"] = out["column_name"].fillna("—")
+    cols = [c for c in DISPLAY_COLUMNS if c in out.columns]
+    if "row_no" in cols and out["row_no"].isna().all():
+        cols.remove("row_no")
+    return out[cols].rename(columns={c: t(f"quality.col.{c}", lang) for c in cols})

@@ -5,14 +5,21 @@ import streamlit as st
 from funnel import quality
 from ui import context
 from ui.import_flow import run_flow
+from ui.routing import require_frame
+
+require_frame()
 
 t = context.tr()
 store = context.get_store()
 st.title(t("ui.page.data"))
 
-with st.container(border=True):
-    st.subheader(t("ui.data.import_title"))
-    run_flow(t)
+read_only = context.read_only()
+if read_only:
+    st.info(t("ui.data.read_only"))
+else:
+    with st.container(border=True):
+        st.subheader(t("ui.data.import_title"))
+        run_flow(t)
 
 info = context.current_dataset()
 if info is not None:
@@ -28,15 +35,15 @@ if info is not None:
     if report.empty:
         st.success(t("ui.data.quality_clean"))
     else:
-        summary = quality.translated(quality.summary(report), context.lang())
-        st.dataframe(summary, hide_index=True, key="quality_summary")
+        st.dataframe(quality.display(quality.summary(report), context.lang()), hide_index=True,
+                     key="quality_summary")
         with st.expander(t("ui.data.quality_rows")):
-            st.dataframe(quality.translated(report[report["row_no"].notna()], context.lang()), hide_index=True)
+            st.dataframe(quality.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
         st.download_button(t("ui.data.quality_download"), quality.to_csv(report, context.lang()),
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
 
 st.subheader(t("ui.data.datasets_title"))
-for row in context.datasets():
+for row in [] if read_only else context.datasets():
     with st.expander(f"{row['id']} · {row['name']} — {row['source_file']}"):
         st.caption(t("ui.data.dataset_line", deals=row["n_deals"], rows=row["rows_read"],
                      rejected=row["rows_rejected"], when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))

@@ -7,6 +7,8 @@ per operation (see funnel/store.py).
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from funnel.dataset import DatasetInfo
@@ -17,6 +19,11 @@ from funnel.store import Store
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
     return Store()
+
+
+def read_only() -> bool:
+    """A shared read-only deployment for executives: ``FUNNEL_READ_ONLY=1`` hides import, rename, delete."""
+    return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
 
 
 def lang() -> str:

@@ -143,6 +143,10 @@ def run_flow(t) -> None:
             st.subheader(t("ui.data.stages"))
             st.caption(t("ui.data.stages_help"))
             stages = stage_editor(t, built["meta"]["stage_order"])
+            for pipeline, lost in built["meta"].get("lost_stages", {}).items():
+                if lost:
+                    st.caption(context.pipeline_label(pipeline, t) + " · " +
+                               t("ui.data.lost_stages", stages=", ".join(lost)))
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
                 info, built = finish(con, store, draft, stages=stages, name=name)

@@ -83,16 +83,3 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     if not won and has_won_status:
         won = [SYNTHETIC_WON]
     return PipelineStages(pipeline, open_ + won, won, lost, guessed)
-
-
-def history_order(events: list[tuple[str, str, int]]) -> list[str]:
-    """Stages ordered by the mean rank (within each deal) at which deals first enter them.
-
-    ``events``: (deal_id, stage, rank) with rank = 1-based order of the deal's first entries.
-    """
-    totals: dict[str, list[float]] = {}
-    for _deal, stage, rank in events:
-        acc = totals.setdefault(stage, [0.0, 0])
-        acc[0] += rank
-        acc[1] += 1
-    return sorted(totals, key=lambda s: (totals[s][0] / totals[s][1], -totals[s][1], s))
