@@ -11,7 +11,7 @@ import duckdb
 
 OUT = Path(__file__).resolve().parent / "out"
 
-STAGES = ["Lead", "Qualified", "Meeting", "Proposal", "Negotiation", "Contract", "Won"]
+STAGES = ["Lead", "Qualified", "Meeting", "Proposal", "Negotiation", "Contract", "Closed Won"]
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, list[float]]:

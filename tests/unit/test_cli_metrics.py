@@ -1,0 +1,68 @@
+"""`python -m funnel metrics` on a file (throw-away store) and on a stored dataset."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+CSV = ("ID,Stage,Amount,Created,Closed,Owner\n"
+       "1,Lead,100,2024-01-01,,Ann\n"
+       "2,Demo,200,2024-01-02,,Bob\n"
+       "3,Closed Won,300,2024-01-03,2024-01-13,Ann\n"
+       "4,Closed Lost,50,2024-01-04,2024-01-05,Bob\n"
+       "5,Closed Won,500,2024-01-05,2024-01-25,Bob\n")
+
+
+def cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "funnel", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def deals_file(tmp_path):
+    p = tmp_path / "deals.csv"
+    p.write_text(CSV, encoding="utf-8")
+    return p
+
+
+def test_metrics_json_on_a_file(deals_file):
+    out = cli("metrics", str(deals_file), "--stages", "Lead,Demo,Closed Won", "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    # reached: Lead all 5; Demo: deal 2 (at Demo) + won 3 and 5 = 3; Closed Won: 3 and 5 = 2.
+    # The lost deal 4 has no recorded stage: it counts as lost at the first stage.
+    assert [(s["stage"], s["position"], s["reached"]) for s in doc["stages"]] == [
+        ("Lead", 1, 5), ("Demo", 2, 3), ("Closed Won", 3, 2)]
+    assert [s["step_conversion"] for s in doc["stages"]] == pytest.approx([1.0, 3 / 5, 2 / 3])
+    assert [s["cumulative_conversion"] for s in doc["stages"]] == pytest.approx([1.0, 0.6, 0.4])
+    assert [(s["lost_here"], s["open_here"]) for s in doc["stages"]] == [(1, 1), (0, 1), (0, 0)]
+    assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (5, 2, 1, 2)
+    assert doc["win_rate"] == pytest.approx(2 / 3)  # won / (won + lost)
+    assert doc["revenue"] == 800 and doc["avg_deal_size"] == 400
+    assert doc["median_cycle_days"] == 15  # won cycles: 10 and 20 days
+
+
+def test_metrics_by_column_and_closed_only(deals_file):
+    doc = json.loads(cli("metrics", str(deals_file), "--stages", "Lead,Demo,Closed Won", "--by", "manager",
+                         "--json").stdout)
+    ann, bob = doc["groups"]["Ann"], doc["groups"]["Bob"]
+    # Ann: deals 1 (open) and 3 (won); Bob: 2 (open), 4 (lost), 5 (won)
+    assert (ann["deals"], ann["won"], ann["open"], ann["win_rate"], ann["revenue"]) == (2, 1, 1, 1.0, 300)
+    assert (bob["deals"], bob["won"], bob["lost"], bob["win_rate"], bob["revenue"]) == (3, 1, 1, 0.5, 500)
+    closed = json.loads(cli("metrics", str(deals_file), "--stages", "Lead,Demo,Closed Won", "--closed-only",
+                            "--json").stdout)
+    # closed deals only: 3, 4, 5 -> reached Lead 3, Demo 2, Won 2
+    assert [s["reached"] for s in closed["stages"]] == [3, 2, 2] and closed["open"] == 0
+
+
+def test_metrics_on_a_stored_dataset_and_bad_input(deals_file, tmp_path):
+    store = ["--data-dir", str(tmp_path / "store")]
+    assert cli(*store, "import", str(deals_file), "--stages", "Lead,Demo,Closed Won", "--name", "Q1").returncode == 0
+    by_name = json.loads(cli(*store, "metrics", "Q1", "--json").stdout)
+    by_id = json.loads(cli(*store, "metrics", "1", "--from", "2024-01-03", "--to", "2024-01-05", "--json").stdout)
+    assert by_name["deals"] == 5
+    assert by_id["deals"] == 3  # created 3rd to 5th January: deals 3, 4, 5
+    missing = cli(*store, "metrics", "no-such-dataset", "--json")
+    assert missing.returncode == 2 and "no-such-dataset" in missing.stderr and missing.stdout == ""
