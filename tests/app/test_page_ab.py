@@ -80,6 +80,13 @@ def test_one_step_from_the_url_and_widgets_write_the_url(ids):
     assert not at.success and any("No real difference yet" in b.value for b in at.info)
 
 
+def test_deals_dataset_with_money(ids):
+    at = page(lang="en", ds=ids["B2B services (amoCRM)"], ab_by="manager")
+    assert at.selectbox(key="ab_by_w").value == "manager"
+    assert any(h.value == "Revenue per lead" for h in at.subheader)  # won amounts exist
+    assert len(at.dataframe) == 2  # the comparison table and revenue per lead
+
+
 def test_counts_dataset(ids):
     at = page(lang="en", ds=ids[COUNTS])
     assert at.selectbox(key="ab_by_w").value == "source"

@@ -1,0 +1,108 @@
+"""The A/B page's figure and table as pure functions of an ``analyze_dataset`` / ``analyze_counts`` result.
+
+No streamlit, no queries: the page passes the translated words and the language. Group and stage
+names are user data and are escaped for plotly with :func:`funnel.charts.esc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .charts import DASH, esc, fmt_int, fmt_pct
+from .stats.wording import p_text
+
+PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")
+TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "ci", "diff", "diff_ci", "lift", "p_value",
+                 "p_value_adjusted", "prob_beat_control", "test")  # the long test name last
+
+
+def steps_of(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The analysed steps shown side by side: every step of a whole-funnel result, else the one step."""
+    steps = list(result.get("steps") or [])
+    return steps if steps else [result]
+
+
+def step_label(step: Mapping[str, Any]) -> str:
+    """``"click → lead"`` (plain text; escape it for the target)."""
+    if step.get("from") is None:
+        return DASH
+    return f"{step['from']} → {step['to']}"
+
+
+def _error(entry: Mapping[str, Any]) -> tuple[float, float]:
+    rate, low, high = entry.get("rate"), entry.get("ci_low"), entry.get("ci_high")
+    if rate is None or low is None or high is None:
+        return 0.0, 0.0
+    return max(0.0, high - rate), max(0.0, rate - low)
+
+
+def ab_figure(result: Mapping[str, Any], labels: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
+    """Conversion per group at every step, with the (1 - alpha) Wilson interval as error bars.
+
+    One trace per group (control first), one x position per step; trace order = group order, point
+    order = step order, so a click maps back to ``(group, step)``."""
+    labels = labels or {}
+    steps = steps_of(result)
+    x = [esc(step_label(s)) for s in steps]
+    traces = []
+    for k, name in enumerate(result.get("groups") or {}):
+        entries = [s["groups"].get(name, {}) for s in steps]
+        errors = [_error(e) for e in entries]
+        hover = [f"<b>{esc(name)}</b> · {esc(step_label(s))}<br>{esc(labels.get('rate', 'rate'))}: "
+                 f"{fmt_pct(e.get('rate'), lang)} ({fmt_int(e.get('conversions'), lang)} / {fmt_int(e.get('n'), lang)})"
+                 f"<br>{esc(labels.get('ci', 'CI'))}: {fmt_pct(e.get('ci_low'), lang)} – {fmt_pct(e.get('ci_high'), lang)}"
+                 for s, e in zip(steps, entries, strict=True)]
+        traces.append(go.Bar(
+            name=esc(name), x=x, y=[e.get("rate") for e in entries],
+            error_y={"type": "data", "symmetric": False, "array": [hi for hi, _ in errors],
+                     "arrayminus": [lo for _, lo in errors], "thickness": 1.5, "width": 6},
+            text=[fmt_pct(e.get("rate"), lang) for e in entries], textposition="inside",
+            insidetextanchor="start", textfont={"color": "white"},
+            hovertext=hover, hoverinfo="text", marker={"color": PALETTE[k % len(PALETTE)]},
+            cliponaxis=False,
+        ))
+    fig = go.Figure(traces)
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380,
+                      yaxis={"tickformat": ".0%", "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                      clickmode="event+select", dragmode=False)
+    return fig
+
+
+def _pp(value: float | None, lang: str, signed: bool = True) -> str:
+    if value is None:
+        return DASH
+    text = f"{value * 100:+.2f}" if signed else f"{value * 100:.2f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def _interval(low: float | None, high: float | None, fmt) -> str:
+    return DASH if low is None or high is None else f"{fmt(low)} … {fmt(high)}"
+
+
+def ab_rows(result: Mapping[str, Any], test_names: Mapping[str, str] | None = None,
+            lang: str = "en") -> list[dict[str, Any]]:
+    """The comparison table as display strings: one row per (step, group), control rows without a test.
+
+    Each row also carries ``_step`` (index into :func:`steps_of`) and ``_group`` for drill-down."""
+    rows = []
+    for i, step in enumerate(steps_of(result)):
+        for name, g in step["groups"].items():
+            c = step["comparisons"].get(name) or {}
+            rows.append({
+                "step": step_label(step), "group": name, "n": fmt_int(g.get("n"), lang),
+                "conversions": fmt_int(g.get("conversions"), lang), "rate": fmt_pct(g.get("rate"), lang, 2),
+                "ci": _interval(g.get("ci_low"), g.get("ci_high"), lambda v: fmt_pct(v, lang, 2)),
+                "diff": _pp(c.get("diff"), lang) if c else DASH,
+                "diff_ci": _interval(c.get("diff_ci_low"), c.get("diff_ci_high"), lambda v: _pp(v, lang)),
+                "lift": fmt_pct(c.get("rel_lift"), lang) if c else DASH,
+                "test": (test_names or {}).get(c.get("test"), c.get("test") or DASH) if c else DASH,
+                "p_value": p_text(c.get("p_value")) if c else DASH,
+                "p_value_adjusted": p_text(c.get("p_value_adjusted")) if c else DASH,
+                "prob_beat_control": fmt_pct(c.get("prob_beat_control"), lang) if c else DASH,
+                "_step": i, "_group": name,
+            })
+    return rows

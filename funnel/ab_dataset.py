@@ -1,0 +1,294 @@
+"""A/B comparison of the groups of a stored dataset (landing variants, traffic sources, managers, ...).
+
+SQL counts, Python reasons: one grouped pass over ``deals`` (``ab_step_counts.sql``) gives deals per
+(group value, furthest position) and the sufficient statistics of revenue per lead; the counts are
+cumulated here into "reached stage k" per group (a deal reached k iff ``furthest_pos >= k``, see
+``funnel/metrics/stages.py``), and :mod:`funnel.stats` does the statistics.
+
+Decisions:
+
+* groups compared are the non-empty values of the column, largest first (at most ``MAX_GROUPS``);
+  deals with no value are counted under ``""`` and left out of the tests (``notes`` says so);
+* the default control is a group named like one (``control``, ``A``, ``old_page``, ...), else the
+  largest group; it is listed first;
+* without ``step`` the top-level fields are the whole funnel (entered the first stage -> reached
+  the last, won, stage) and ``steps`` holds every consecutive step. The overall comparison and all
+  steps form ONE Holm family (``analyze_steps``): they are all read off the same page, so the
+  chance of any false alarm stays at most alpha. With ``step`` it is one planned comparison
+  (``analyze_counts``, no correction across steps);
+* revenue per lead = sum of won amounts / deals of the group (a won deal with no amount adds 0),
+  Welch's t-test on (n, sum, sum of squares) via ``analyze_means``; left out (``None``) when no
+  won deal has an amount or won deals carry several currencies;
+* aggregate-count datasets (shape E) compare the values of their one grouping column, with the
+  stored counts per stage as they are (no cumulation; deal filters cannot apply).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from typing import Any
+
+from .dataset import DatasetInfo
+from .errors import FunnelError
+from .metrics.context import resolve
+from .metrics.filters import query
+from .spec import FunnelSpec
+from .sql import ident, run
+from .stats import analyze_counts, analyze_means, analyze_steps
+
+AB_FIELDS = ("variant", "source", "manager", "pipeline")
+CONTROL_NAMES = ("control", "a", "old", "old_page", "baseline", "original", "default", "контроль")
+MAX_GROUPS = 20
+NO_VALUE = ""
+
+
+# -- columns and stages ---------------------------------------------------------------------------
+def ab_columns(info: DatasetInfo) -> list[str]:
+    """Columns a comparison may group by: variant, source, manager, pipeline and the ``x_`` extras
+    (for aggregate counts: the file's one grouping column)."""
+    if info.shape == "counts":
+        group = info.meta.get("group_column")
+        return [group] if group else []
+    return [*AB_FIELDS, *(c for c in info.extra_columns if c.startswith("x_"))]
+
+
+def column_headers(info: DatasetInfo) -> dict[str, str]:
+    """Original file header -> stored column, for the columns in :func:`ab_columns`."""
+    columns = ab_columns(info)
+    fields = dict((info.meta.get("mapping") or {}).get("fields") or {})
+    if info.shape == "counts" and "group" in fields and columns:
+        fields = {columns[0]: fields["group"]}
+    out = {str(header): field for field, header in fields.items() if field in columns and header}
+    out.update({str(header): name for name, header in info.extra_columns.items() if name in columns})
+    return out
+
+
+def resolve_column(info: DatasetInfo, by: str | None) -> str:
+    """``by`` as a stored column: a column name, or the original header of a mapped/extra column."""
+    columns = ab_columns(info)
+    text = "" if by is None else str(by).strip()
+    if text in columns:
+        return text
+    headers = column_headers(info)
+    if text in headers:
+        return headers[text]
+    folded = {h.casefold(): c for h, c in headers.items()} | {c.casefold(): c for c in columns}
+    if text.casefold() in folded:
+        return folded[text.casefold()]
+    raise FunnelError("ab.unknown_column", column=text, columns=", ".join(columns))
+
+
+def parse_step(text: str, stages: list[str]) -> tuple[str, str]:
+    """``"click:lead"`` -> ``("click", "lead")``; a stage name may itself contain ``:``."""
+    for i, ch in enumerate(text):
+        if ch == ":" and text[:i].strip() in stages and text[i + 1:].strip() in stages:
+            return text[:i].strip(), text[i + 1:].strip()
+    head, _, tail = text.partition(":")
+    bad = head.strip() if head.strip() not in stages else tail.strip()
+    raise FunnelError("ab.unknown_stage", stage=bad, stages=", ".join(stages))
+
+
+def _step_index(stages: list[str], step: tuple[str, str]) -> tuple[int, int]:
+    for name in step:
+        if name not in stages:
+            raise FunnelError("ab.unknown_stage", stage=str(name), stages=", ".join(stages))
+    i, j = stages.index(step[0]), stages.index(step[1])
+    if i >= j:
+        raise FunnelError("ab.bad_step", stage_from=step[0], stage_to=step[1])
+    return i, j
+
+
+# -- counts ---------------------------------------------------------------------------------------
+def _cumulate(at: dict[int, int], positions: list[int]) -> list[int]:
+    """Reached stage k = deals whose (clamped) furthest position is >= k."""
+    first, last = positions[0], positions[-1]
+    clamped: dict[int, int] = defaultdict(int)
+    for pos, n in at.items():
+        clamped[min(max(pos, first), last)] += n
+    return [sum(n for p, n in clamped.items() if p >= pos) for pos in positions]
+
+
+def _ordered(groups: dict[str, list[int]]) -> dict[str, list[int]]:
+    named = sorted((g for g in groups if g != NO_VALUE), key=lambda g: (-(groups[g] or [0])[0], g))
+    return {g: groups[g] for g in named + ([NO_VALUE] if NO_VALUE in groups else [])}
+
+
+def _deal_counts(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict[str, Any]:
+    ctx = resolve(con, info, spec)
+    stages, positions = [s["stage"] for s in ctx.stages], [s["position"] for s in ctx.stages]
+    sql = query("ab_step_counts", info, group=ident(column), where=ctx.where.sql)
+    at: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    money: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    currencies: set[str] = set()
+    for grp, pos, n, won_amounts, total, sumsq, cur_min, cur_max in run(con, sql, ctx.where.params).fetchall():
+        key = NO_VALUE if grp is None else str(grp)
+        at[key][int(pos)] += int(n)
+        m = money[key]
+        m["won_with_amount"] += int(won_amounts or 0)
+        m["sum"] += float(total or 0.0)
+        m["sumsq"] += float(sumsq or 0.0)
+        currencies.update(c for c in (cur_min, cur_max) if c is not None)
+    groups = {g: _cumulate(counts, positions) if positions else [] for g, counts in at.items()}
+    return {"by": column, "pipeline": ctx.pipeline, "stages": stages, "positions": positions, "groups": _ordered(groups),
+            "money": {g: dict(m) for g, m in money.items()}, "mixed_currencies": len(currencies) > 1,
+            "empty_value": NO_VALUE in groups, "notes": []}
+
+
+def _counts_table(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict[str, Any]:
+    ctx = resolve(con, info, spec)
+    names: dict[int, str] = {}
+    n: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for stage, position, grp, count in run(con, query("metrics_counts", info), {"pipeline": ctx.pipeline}).fetchall():
+        names.setdefault(int(position), stage)
+        if grp != "":
+            n[grp][int(position)] += int(count)
+    chosen = dict(spec.filters).get(column)
+    positions = sorted(names)
+    groups = {g: [c.get(p, 0) for p in positions] for g, c in n.items() if chosen is None or g in chosen}
+    ignored = bool(spec.date_from or spec.date_to or spec.closed_only or any(c != column for c, _ in spec.filters))
+    return {"by": column, "pipeline": ctx.pipeline, "stages": [names[p] for p in positions], "positions": positions,
+            "groups": _ordered(groups), "money": {}, "mixed_currencies": False, "empty_value": False,
+            "notes": ["ab.note.counts_filters_ignored"] if ignored else []}
+
+
+def step_counts(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> dict[str, Any]:
+    """``{"stages": [...], "groups": {value: [reached stage 1..n]}, ...}`` for the column ``by``.
+
+    Groups are ordered by size (entrants), ``""`` (deals with no value, ``empty_value`` True) last.
+    Also ``by`` (the stored column), ``pipeline``, ``money`` per group (won deals with an amount,
+    sum, sum of squares), ``mixed_currencies`` and ``notes`` (codes)."""
+    column = resolve_column(info, by)
+    if info.shape == "counts":
+        return _counts_table(con, info, spec, column)
+    return _deal_counts(con, info, spec, column)
+
+
+# -- analysis -------------------------------------------------------------------------------------
+def default_control(names: list[str]) -> str | None:
+    """A group named like a control (``control``, ``A``, ``old_page``...), else the first (largest)."""
+    for wanted in CONTROL_NAMES:
+        for name in names:
+            if name.strip().casefold() == wanted:
+                return name
+    return names[0] if names else None
+
+
+def _revenue(counts: dict[str, Any], order: list[str], control: str | None, alpha: float) -> dict | None:
+    money = counts["money"]
+    if not money or counts["mixed_currencies"] or not any(money.get(g, {}).get("won_with_amount") for g in order):
+        return None
+    groups = {g: (counts["groups"][g][0] if counts["groups"][g] else 0, money.get(g, {}).get("sum", 0.0),
+                  money.get(g, {}).get("sumsq", 0.0)) for g in order}
+    return analyze_means(groups, control, alpha)
+
+
+def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, int]]:
+    if step is not None:
+        return [_step_index(stages, step)]
+    if len(stages) < 2:
+        return []
+    return [(0, len(stages) - 1)] + [(k, k + 1) for k in range(len(stages) - 1)]
+
+
+def _step_input(counts: dict, order: list[str], i: int, j: int) -> dict[str, Any]:
+    groups = counts["groups"]
+    return {"from": counts["stages"][i], "to": counts["stages"][j],
+            "groups": {g: (groups[g][i], groups[g][j]) for g in order}}
+
+
+def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: str | None = None,
+                    step: tuple[str, str] | None = None, alpha: float = 0.05, expected_split: object = None,
+                    sequential: bool = False) -> dict[str, Any]:
+    """The A/B result of the groups of ``by`` (see the module docstring for what is compared).
+
+    Top-level fields are those of :func:`funnel.stats.analyze_counts` for ``step`` (or for the whole
+    funnel), plus ``from``/``to``, ``by``, ``stages``, ``pipeline``, ``steps`` (without ``step``),
+    ``comparisons_total``, ``revenue_per_lead``, ``no_value_n``, ``groups_left_out`` and ``notes``."""
+    counts = step_counts(con, info, spec, by)
+    named = [g for g in counts["groups"] if g != NO_VALUE]
+    if control is not None and str(control) not in named:
+        raise FunnelError("ab.unknown_control", value=str(control), values=", ".join(named[:MAX_GROUPS]))
+    kept = named[:MAX_GROUPS]
+    control = str(control) if control is not None else default_control(kept)
+    if control is not None and control not in kept:
+        kept = [control, *kept[:MAX_GROUPS - 1]]
+    order = ([control] if control else []) + [g for g in kept if g != control]
+    notes = list(counts["notes"])
+    pairs = _pairs(counts["stages"], tuple(step) if step else None)
+    inputs = [_step_input(counts, order, i, j) for i, j in pairs]
+    if step is not None:
+        result = {**analyze_counts(inputs[0]["groups"], control, alpha, expected_split, sequential),
+                  "from": inputs[0]["from"], "to": inputs[0]["to"], "comparisons_total": None}
+    elif inputs:
+        multi = analyze_steps(inputs, control, alpha, expected_split, sequential)
+        result = {**multi["steps"][0], "steps": multi["steps"][1:], "comparisons_total": multi["comparisons_total"]}
+    else:
+        notes.append("ab.note.single_stage")
+        result = {**analyze_counts({}, control, alpha), "from": None, "to": None, "steps": [],
+                  "comparisons_total": 0}
+    if counts["empty_value"]:
+        notes.append("ab.note.empty_value")
+    if len(named) > len(kept):
+        notes.append("ab.note.groups_left_out")
+    if counts["mixed_currencies"]:
+        notes.append("ab.note.mixed_currencies")
+    no_value = counts["groups"].get(NO_VALUE)
+    result.update(by=counts["by"], stages=counts["stages"], positions=counts["positions"], pipeline=counts["pipeline"],
+                  revenue_per_lead=_revenue(counts, order, control, alpha),
+                  no_value_n=no_value[0] if no_value else 0, groups_left_out=len(named) - len(kept), notes=notes)
+    return result
+
+
+# -- command line ---------------------------------------------------------------------------------
+def _text_report(result: dict[str, Any], lang: str) -> str:
+    from .i18n import t
+    from .stats.wording import caveat_sentences, verdict_sentence
+    from .stats_cli import _counts_table
+
+    alpha = result["alpha"]
+    lines = [t("ab.cli.header", lang, by=result["by"], stage_from=result["from"] or "—",
+               stage_to=result["to"] or "—")]
+    if result["groups"]:
+        lines.append(_counts_table(result))
+    lines.append(verdict_sentence(result["verdict"], alpha, lang))
+    lines += [f"* {c}" for c in caveat_sentences(result["verdict"], alpha, lang)]
+    for step in result.get("steps") or []:
+        lines.append("")
+        lines.append(t("ab.cli.step", lang, stage_from=step["from"], stage_to=step["to"]))
+        lines.append(_counts_table(step))
+        lines.append(verdict_sentence(step["verdict"], alpha, lang))
+    lines += [t(code, lang, n=result["no_value_n"], k=result["groups_left_out"]) for code in result["notes"]]
+    return "\n".join(lines)
+
+
+def run_abtest_dataset(store, info: DatasetInfo, args: argparse.Namespace) -> int:
+    """``python -m funnel abtest PATH_OR_DATASET --by COLUMN [--control V] [--step FROM:TO] [--json]``.
+
+    Bad input raises :class:`FunnelError` (the CLI prints it and exits with 2)."""
+    import os
+
+    from .cli import spec_from_args
+    from .stats_cli import EXIT_USAGE, InputError, parse_split
+
+    lang = os.environ.get("FUNNEL_LANG", "en")
+    try:
+        split = parse_split(getattr(args, "expected_split", None))
+    except InputError as exc:
+        raise FunnelError("ab.bad_split", value=exc.value) from exc
+    alpha = getattr(args, "alpha", 0.05)
+    if not 0 < alpha < 1:
+        raise FunnelError("ab.bad_alpha", value=alpha)
+    spec = spec_from_args(args)
+    with store.connect() as con:
+        step = None
+        if getattr(args, "step", None):
+            step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])
+        result = analyze_dataset(con, info, spec, args.by, getattr(args, "control", None), step, alpha,
+                                 split, bool(getattr(args, "sequential", False)))
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False, default=str))
+    else:
+        print(_text_report(result, lang))
+    return 0 if result["verdict"]["code"] != "invalid" else EXIT_USAGE

@@ -1,0 +1,214 @@
+"""A/B comparison: the groups of the dataset (variant, source, manager, ...) or typed-in numbers."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from funnel.ab_charts import TABLE_COLUMNS, ab_figure, ab_rows, step_label, steps_of
+from funnel.ab_dataset import MAX_GROUPS, default_control, parse_step
+from funnel.charts import fmt_num, md_escape
+from funnel.errors import FunnelError
+from funnel.metrics import Selection
+from funnel.stats import analyze_counts
+from funnel.stats_cli import InputError, parse_split
+from ui import ab_widgets as w
+from ui import cache, context, drill, filters
+from ui.routing import require_frame
+
+require_frame()
+
+t = context.tr()
+lang = context.lang()
+st.title(t("ui.page.ab"))
+TEST_NAMES = {k: t(f"stats.test.{k}") for k in ("z", "fisher", "sequential")}
+HEADERS = {c: t(f"ab.col.{c}") for c in TABLE_COLUMNS}
+LABELS = {"rate": t("ab.col.rate"), "ci": t("ab.col.ci")}
+
+
+def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
+    rows = ab_rows(result, TEST_NAMES, lang)
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=HEADERS)
+    if key is None:
+        st.dataframe(frame, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
+    return rows
+
+
+def _verdicts(result: dict) -> None:
+    alpha = result["alpha"]
+    if result.get("steps"):
+        w.verdict_block(result, alpha, t, t("ab.overall", step=step_label(result)))
+        st.subheader(t("ab.by_step"))
+        steps = result["steps"]
+        places = st.columns(len(steps)) if len(steps) <= 3 else [st.container() for _ in steps]
+        for step, place in zip(steps, places, strict=True):
+            with place:
+                w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
+    else:
+        w.verdict_block(result, alpha, t, step_label(result) if result.get("from") else None)
+
+
+def _revenue(result: dict) -> None:
+    rev = result.get("revenue_per_lead")
+    if not rev or not rev.get("groups"):
+        return
+    st.subheader(t("ab.revenue.title"))
+    rows = []
+    for name, g in rev["groups"].items():
+        c = rev["comparisons"].get(name) or {}
+        p = c.get("p_value_adjusted")
+        rows.append({t("ab.col.group"): name, t("ab.col.n"): g.get("n"), t("ab.revenue.mean"): fmt_num(g.get("mean"), lang, 2),
+                     t("ab.revenue.diff"): fmt_num(c.get("diff"), lang, 2) if c else "—",
+                     t("ab.col.p_value_adjusted"): "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.caption(t("ab.revenue.caption", test=t("stats.test.welch")))
+
+
+def _show_dataset_result(info, spec, result: dict, by: str) -> None:
+    _verdicts(result)
+    steps, groups = steps_of(result), list(result["groups"])
+    position = dict(zip(result["stages"], result["positions"], strict=True))
+
+    def request(group: str, stage: str) -> tuple:
+        title = t("ab.drill.title", group=md_escape(group), stage=md_escape(stage))
+        return Selection("reached", position=position[stage], by=by, value=group), title
+
+    st.subheader(t("ab.chart.title"))
+    drill.clickable_chart(ab_figure(result, LABELS, lang), "ab_chart",
+                          lambda c, i: request(groups[c], steps[i]["to"]) if c < len(groups) else None)
+    rows: list[dict] = []
+
+    def on_cell() -> None:
+        state = st.session_state.get(drill.nonce("ab_table")) or {}
+        cells = (state.get("selection") or {}).get("cells") or []
+        drill.bump("ab_table")
+        if cells and info.shape != "counts":
+            row = rows[int(cells[0][0])]
+            stage = {HEADERS["n"]: "from", HEADERS["conversions"]: "to"}.get(cells[0][1])
+            if stage:
+                drill.request(*request(row["_group"], steps[row["_step"]][stage]))
+
+    rows.extend(_table(result, "ab_table", on_cell))
+    st.caption(t("ab.table.hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+    _revenue(result)
+    for code in result.get("notes", []):
+        st.caption(t(code, n=result["no_value_n"], k=result["groups_left_out"]))
+
+
+def _controls(info, spec, columns: list[str]) -> dict | None:
+    by = w.pick_column(info, columns)
+    c1, c2, c3, c4 = st.columns(4)
+    w.sync("ab_by_w", by)
+    c1.selectbox(t("ab.by"), columns, key="ab_by_w", format_func=lambda c: w.column_label(info, c, t),
+                 on_change=w.on_change, args=("ab_by_w", "ab_by"))
+    counts = w.counts(info.id, info.version, spec, by)
+    named = [g for g in counts["groups"] if g != ""][:MAX_GROUPS]
+    if len(named) < 2:
+        st.info(t("ab.need_two_groups"))
+        return None
+    control = w.param("ab_control") if w.param("ab_control") in named else default_control(named)
+    w.sync("ab_control_w", control)
+    c2.selectbox(t("ab.control"), named, key="ab_control_w", on_change=w.on_change, args=("ab_control_w", "ab_control"))
+    stages = counts["stages"]
+    options = {w.ALL_STEPS: t("ab.step.all")} | {f"{a}:{b}": f"{a} → {b}" for a, b in zip(stages, stages[1:], strict=False)}
+    if len(stages) > 2:
+        options[f"{stages[0]}:{stages[-1]}"] = f"{stages[0]} → {stages[-1]}"
+    w.sync("ab_step_w", w.param("ab_step") if w.param("ab_step") in options else w.ALL_STEPS)
+    c3.selectbox(t("ab.step"), list(options), key="ab_step_w", format_func=options.get,
+                 on_change=w.on_change, args=("ab_step_w", "ab_step"))
+    w.sync("ab_alpha_w", w.alpha_param())
+    c4.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_alpha_w", on_change=w.on_change, args=("ab_alpha_w", "ab_alpha"))
+    with st.expander(t("ab.advanced")):
+        w.sync("ab_split_w", w.param("ab_split") or "")
+        st.text_input(t("ab.split"), key="ab_split_w", placeholder="A=50,B=50", help=t("ab.split_help"),
+                      on_change=w.on_change, args=("ab_split_w", "ab_split"))
+        w.sync("ab_seq_w", w.param("ab_seq") == "1")
+        st.toggle(t("ab.sequential"), key="ab_seq_w", help=t("ab.sequential_help"), on_change=w.on_change,
+                  args=("ab_seq_w", "ab_seq", lambda v: "1" if v else ""))
+    step = st.session_state["ab_step_w"]
+    return {"by": by, "control": st.session_state["ab_control_w"], "alpha": st.session_state["ab_alpha_w"],
+            "step": parse_step(step, stages) if step else None, "split": st.session_state["ab_split_w"],
+            "sequential": st.session_state["ab_seq_w"]}
+
+
+def _split_key(text: str):
+    split = parse_split(text)
+    if isinstance(split, dict):
+        return tuple(split.items())
+    return tuple(split) if split else None
+
+
+def dataset_mode(info) -> dict | None:
+    spec = filters.current_spec(info)
+    st.caption(filters.scope_caption(info, spec, t))
+    pipeline = spec.pipeline or cache.pipeline_of(info.id, info.version, spec)
+    columns = w.usable_columns(info, pipeline)
+    if not columns:
+        st.info(t("ab.no_columns"))
+        return None
+    try:
+        choice = _controls(info, spec, columns)
+        if choice is None:
+            return None
+        try:
+            split = _split_key(choice["split"])
+        except InputError:
+            st.warning(t("error.ab.bad_split", value=choice["split"]))
+            split = None
+        result = w.analyze(info.id, info.version, spec, choice["by"], choice["control"], choice["step"],
+                           choice["alpha"], split, choice["sequential"])
+    except FunnelError as exc:
+        st.error(exc.message(lang))
+        return None
+    _show_dataset_result(info, spec, result, choice["by"])
+    drill.show_pending(info, spec, t)
+    return result
+
+
+def _typed_groups(frame: pd.DataFrame) -> dict:
+    groups = {}
+    for row in frame.itertuples(index=False):
+        name = "" if row.name is None or (isinstance(row.name, float) and math.isnan(row.name)) else str(row.name).strip()
+        if not name:
+            continue
+        n, x = row.visitors, row.conversions
+        ok = all(isinstance(v, int | float) and not math.isnan(v) for v in (n, x))
+        groups[name] = (int(n), int(x)) if ok else None
+    return groups
+
+
+def typed_mode() -> dict | None:
+    st.caption(t("ab.typed.caption"))
+    default = pd.DataFrame({"name": ["A", "B"], "visitors": [1000, 1000], "conversions": [100, 120],
+                            "revenue": [None, None]}).astype({"revenue": "float"})
+    config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in default.columns}
+    frame = st.data_editor(default, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config)
+    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, index=1, key="ab_typed_alpha")
+    result = analyze_counts(_typed_groups(frame), None, alpha)
+    result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})
+    w.verdict_block(result, alpha, t)
+    if result["groups"]:
+        st.plotly_chart(ab_figure(result, LABELS, lang), key="ab_typed_chart", config={"displayModeBar": False})
+        _table(result)
+    revenue = {str(r.name): r.revenue / r.visitors for r in frame.itertuples(index=False)
+               if isinstance(r.revenue, float) and not math.isnan(r.revenue) and r.visitors}
+    if revenue:
+        st.markdown(" · ".join(t("ab.typed.revenue_line", group=md_escape(g), value=fmt_num(v, lang, 2))
+                               for g, v in revenue.items()))
+        st.caption(t("ab.typed.revenue_note"))
+    return result
+
+
+info = context.current_dataset()
+modes = ("dataset", "typed") if info is not None else ("typed",)
+w.sync("ab_mode_w", w.param("ab_mode") if w.param("ab_mode") in modes else modes[0])
+mode = st.segmented_control(t("ab.mode"), modes, key="ab_mode_w", required=True,
+                            format_func=lambda m: t(f"ab.mode.{m}"), on_change=w.on_change, args=("ab_mode_w", "ab_mode"))
+shown = dataset_mode(info) if mode == "dataset" else typed_mode()
+st.subheader(t("ab.calc.title"))
+baseline = None
+if shown and shown.get("groups"):
+    baseline = (steps_of(shown)[0]["groups"].get(shown.get("control")) or {}).get("rate")
+w.calculator(t, baseline)

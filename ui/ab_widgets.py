@@ -1,0 +1,153 @@
+"""Pieces of the A/B page: cached engine calls, URL-backed widgets, the verdict block, the calculator.
+
+The view lives in the URL (``ab_mode``, ``ab_by``, ``ab_control``, ``ab_step``, ``ab_alpha``,
+``ab_split``, ``ab_seq``): before a widget is drawn its state is set from the URL, and its change
+writes the URL back, as the shared filters do (ui/filters.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from funnel import ab_dataset
+from funnel.charts import fmt_pct, md_escape
+from funnel.dataset import DatasetInfo
+from funnel.errors import FunnelError
+from funnel.spec import FunnelSpec
+from funnel.stats import power_for_n, sample_size
+from funnel.stats.wording import caveat_sentences, verdict_sentence
+
+from . import cache
+from .context import get_store
+
+HASH = {FunnelSpec: repr}
+ALPHAS = (0.01, 0.05, 0.1)
+ALL_STEPS = ""
+
+
+# -- cached engine calls ----------------------------------------------------------------------
+@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
+def counts(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> dict[str, Any]:
+    with get_store().connect() as con:
+        return ab_dataset.step_counts(con, get_store().info(dataset_id), spec, by)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
+def analyze(dataset_id: int, version: int, spec: FunnelSpec, by: str, control: str | None,
+            step: tuple[str, str] | None, alpha: float, split: tuple | None, sequential: bool) -> dict[str, Any]:
+    split_arg = dict(split) if split and isinstance(split[0], tuple) else (list(split) if split else None)
+    with get_store().connect() as con:
+        return ab_dataset.analyze_dataset(con, get_store().info(dataset_id), spec, by, control, step, alpha,
+                                          split_arg, sequential)
+
+
+# -- the URL ----------------------------------------------------------------------------------
+def param(name: str, default: str | None = None) -> str | None:
+    return st.query_params.get(name, default)
+
+
+def set_param(name: str, value: str | None) -> None:
+    if value is None or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = value
+
+
+def alpha_param() -> float:
+    """``ab_alpha`` from the URL when it is one of :data:`ALPHAS`, else 0.05."""
+    try:
+        alpha = float(param("ab_alpha") or 0.05)
+    except ValueError:
+        return 0.05
+    return alpha if alpha in ALPHAS else 0.05
+
+
+def sync(key: str, value: Any) -> None:
+    """The URL's value into the widget's state before the widget is drawn."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
+def on_change(key: str, name: str, encode=str) -> None:
+    value = st.session_state.get(key)
+    set_param(name, None if value is None else encode(value))
+
+
+# -- columns ----------------------------------------------------------------------------------
+def column_label(info: DatasetInfo, column: str, t) -> str:
+    """"Variant (landing)": the canonical name with the file's header, or an extra column's header."""
+    if column in info.extra_columns:
+        return info.extra_columns[column]
+    header = next((h for h, c in ab_dataset.column_headers(info).items() if c == column), None)
+    name = t(f"ab.column.{column}")
+    return f"{name} ({header})" if header and header.casefold() != column.casefold() else name
+
+
+def usable_columns(info: DatasetInfo, pipeline: str | None) -> list[str]:
+    """Columns with at least two values to compare (a column with too many to list stays in)."""
+    if info.shape == "counts":
+        return ab_dataset.ab_columns(info) if len(info.meta.get("groups", [])) >= 2 else []
+    out = []
+    for column in ab_dataset.ab_columns(info):
+        values = cache.group_values(info.id, info.version, pipeline, column)
+        if values is None or len([v for v in values if v is not None]) >= 2:
+            out.append(column)
+    return out
+
+
+def pick_column(info: DatasetInfo, columns: list[str]) -> str | None:
+    """The URL's ``ab_by`` (a column or a file header), else variant, else the first usable column."""
+    wanted = param("ab_by")
+    if wanted:
+        try:
+            column = ab_dataset.resolve_column(info, wanted)
+            if column in columns:
+                return column
+        except FunnelError:
+            pass
+    return "variant" if "variant" in columns else (columns[0] if columns else None)
+
+
+# -- verdict ----------------------------------------------------------------------------------
+def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: tuple[str, ...] = ()) -> None:
+    """Headline in bold, the verdict sentence, then the caveats except ``skip`` (all text through i18n)."""
+    verdict = step["verdict"]
+    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
+    headline = t(f"ab.headline.{verdict['code']}", **params)
+    sentence = md_escape(verdict_sentence(verdict, alpha, t.lang))
+    prefix = f"**{md_escape(title)}** · " if title else ""
+    box = {"winner": st.success, "loser": st.warning, "srm": st.error, "invalid": st.error}.get(verdict["code"], st.info)
+    box(f"{prefix}**{headline}**  \n{sentence}")
+    kept = {**verdict, "caveats": [c for c in verdict.get("caveats", []) if c not in skip]}
+    for line in caveat_sentences(kept, alpha, t.lang):
+        st.caption("⚠️ " + md_escape(line))
+
+
+# -- sample-size calculator -------------------------------------------------------------------
+def calculator(t, baseline: float | None) -> None:
+    """Baseline, effect (absolute points or relative %), alpha, power -> leads per group; or n -> power."""
+    mode = st.segmented_control(t("ab.calc.mode"), ("n", "power"), key="ab_calc_mode", default="n", required=True,
+                                format_func=lambda m: t(f"ab.calc.mode_{m}"))
+    c1, c2, c3, c4 = st.columns(4)
+    base = c1.number_input(t("ab.calc.baseline"), 0.01, 99.99, min(99.99, max(0.01, round((baseline or 0.1) * 100, 2))), 0.5,
+                           key="ab_calc_base", format="%.2f")
+    relative = c2.toggle(t("ab.calc.relative"), key="ab_calc_rel")
+    mde = c2.number_input(t("ab.calc.mde_rel" if relative else "ab.calc.mde_abs"), 0.01, 1000.0,
+                          10.0 if relative else 2.0, 0.5, key=f"ab_calc_mde_{relative}", format="%.2f")
+    alpha = c3.selectbox(t("ab.calc.alpha"), ALPHAS, index=1, key="ab_calc_alpha")
+    if mode == "power":
+        n = c4.number_input(t("ab.calc.n"), 2, 100_000_000, 1000, 100, key="ab_calc_n")
+        out = power_for_n(base / 100, mde / 100, n, relative, alpha)
+        text = t("ab.calc.power_result", power=f"{out['power'] * 100:.1f}", n=n) if out["power"] is not None else None
+    else:
+        power = c4.selectbox(t("ab.calc.power"), (0.8, 0.9, 0.95), key="ab_calc_power",
+                             format_func=lambda p: fmt_pct(p, t.lang, 0))
+        out = sample_size(base / 100, mde / 100, relative, alpha, power)
+        text = t("ab.calc.n_result", n=out["n_per_group"], power=fmt_pct(power, t.lang, 0)) if out["n_per_group"] else None
+    if text is None:
+        st.warning(t(f"stats.reason.{out['reason']}"))
+    else:
+        st.markdown(text)
