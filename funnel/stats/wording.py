@@ -40,12 +40,17 @@ def _params(v: dict, alpha: float, lang: str) -> dict:
     }
 
 
+# Beyond this many more leads per group the hint helps nobody (the observed gap is about zero):
+# the minimum-detectable-effect sentence says what the traffic can show instead.
+PRACTICAL_N_MORE = 10_000_000
+
+
 def verdict_sentence(verdict: dict, alpha: float = 0.05, lang: str = "en") -> str:
     """The verdict in plain words, followed by the sample-size hints that apply."""
     params = _params(verdict, alpha, lang)
     parts = [t(f"stats.verdict.{verdict['code']}", lang, **params)]
     if verdict["code"] in ("no_difference_yet", "not_enough_data"):
-        if verdict.get("n_more_per_group"):
+        if verdict.get("n_more_per_group") and verdict["n_more_per_group"] <= PRACTICAL_N_MORE:
             parts.append(t("stats.verdict.tail.n_more", lang, **params))
         if verdict.get("mde_abs") is not None:
             parts.append(t("stats.verdict.tail.mde", lang, **params))

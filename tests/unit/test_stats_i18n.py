@@ -45,3 +45,13 @@ def test_sentences_fill_every_placeholder():
             assert "{" not in text
     assert "B converts better than A" in verdict_sentence(verdict)
     assert "95 % likely" not in verdict_sentence(verdict)
+
+
+def test_no_absurd_sample_size_hint_when_the_gap_is_about_zero():
+    from funnel.stats.wording import verdict_sentence
+
+    base = {"code": "no_difference_yet", "group": "B", "control": "A", "rate": 0.1, "control_rate": 0.1,
+            "p_value": 0.99, "test": "z", "mde_abs": 0.01, "effect_abs": 0.00001}
+    assert "more leads" in verdict_sentence({**base, "n_more_per_group": 5000}, 0.05, "en")
+    text = verdict_sentence({**base, "n_more_per_group": 25_302_793_749}, 0.05, "en")
+    assert "25302793749" not in text and "percentage points or more" in text
