@@ -36,11 +36,14 @@ from .metrics.context import resolve
 from .metrics.filters import query
 from .spec import FunnelSpec
 from .sql import ident, run
-from .stats import analyze_counts, analyze_means, analyze_steps
+from .stats import analyze_amounts, analyze_counts, analyze_means, analyze_steps
 
 AB_FIELDS = ("variant", "source", "manager", "pipeline")
 CONTROL_NAMES = ("control", "a", "old", "old_page", "baseline", "original", "default", "контроль")
 MAX_GROUPS = 20
+# Up to this many leads the revenue comparison also reads the values themselves (Mann-Whitney and a
+# bootstrap need them); beyond it, Welch from SQL's sufficient statistics alone.
+RAW_AMOUNTS_LIMIT = 50_000
 NO_VALUE = ""
 
 
@@ -175,13 +178,39 @@ def default_control(names: list[str]) -> str | None:
     return names[0] if names else None
 
 
-def _revenue(counts: dict[str, Any], order: list[str], control: str | None, alpha: float) -> dict | None:
+def _revenue(counts: dict[str, Any], order: list[str], control: str | None, alpha: float,
+             amounts: dict[str, Any] | None = None) -> dict | None:
+    """Welch on (n, sum, sum of squares); with the raw values (moderate sizes) also Mann-Whitney and
+    a seeded bootstrap interval, since money is skewed."""
     money = counts["money"]
     if not money or counts["mixed_currencies"] or not any(money.get(g, {}).get("won_with_amount") for g in order):
         return None
+    if amounts is not None:
+        return analyze_amounts({g: amounts.get(g, []) for g in order}, control, alpha)
     groups = {g: (counts["groups"][g][0] if counts["groups"][g] else 0, money.get(g, {}).get("sum", 0.0),
                   money.get(g, {}).get("sumsq", 0.0)) for g in order}
     return analyze_means(groups, control, alpha)
+
+
+def _amounts(con, info, spec, counts, order) -> dict[str, Any] | None:
+    money = counts["money"]
+    if not money or counts["mixed_currencies"]:
+        return None
+    return lead_amounts(con, info, spec, counts["by"], order)
+
+
+def lead_amounts(con, info: DatasetInfo, spec: FunnelSpec, column: str, order: list[str],
+                 limit: int = RAW_AMOUNTS_LIMIT) -> dict[str, Any] | None:
+    """Revenue of every lead per group (numpy arrays), or None above ``limit`` leads in all."""
+    if info.shape == "counts":
+        return None
+    ctx = resolve(con, info, spec)
+    res = run(con, query("ab_lead_amounts", info, group=ident(column), where=ctx.where.sql),
+              ctx.where.params).fetchnumpy()
+    if len(res["grp"]) > limit:
+        return None
+    grp, revenue = res["grp"].astype(str), res["revenue"].astype(float)
+    return {g: revenue[grp == g] for g in order}
 
 
 def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, int]]:
@@ -236,7 +265,7 @@ def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: 
         notes.append("ab.note.mixed_currencies")
     no_value = counts["groups"].get(NO_VALUE)
     result.update(by=counts["by"], stages=counts["stages"], positions=counts["positions"], pipeline=counts["pipeline"],
-                  revenue_per_lead=_revenue(counts, order, control, alpha),
+                  revenue_per_lead=_revenue(counts, order, control, alpha, _amounts(con, info, spec, counts, order)),
                   no_value_n=no_value[0] if no_value else 0, groups_left_out=len(named) - len(kept), notes=notes)
     return result
 

@@ -50,6 +50,10 @@ def _verdicts(result: dict) -> None:
         w.verdict_block(result, alpha, t, step_label(result) if result.get("from") else None)
 
 
+def _p(p) -> str:
+    return "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+
+
 def _revenue(result: dict) -> None:
     rev = result.get("revenue_per_lead")
     if not rev or not rev.get("groups"):
@@ -61,7 +65,8 @@ def _revenue(result: dict) -> None:
         p = c.get("p_value_adjusted")
         rows.append({t("ab.col.group"): name, t("ab.col.n"): g.get("n"), t("ab.revenue.mean"): fmt_num(g.get("mean"), lang, 2),
                      t("ab.revenue.diff"): fmt_num(c.get("diff"), lang, 2) if c else "—",
-                     t("ab.col.p_value_adjusted"): "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")})
+                     t("ab.col.p_value_adjusted"): _p(p), t("ab.revenue.mann_whitney"): _p(
+                         (c.get("mann_whitney") or {}).get("p_value"))})
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     st.caption(t("ab.revenue.caption", test=t("stats.test.welch")))
 

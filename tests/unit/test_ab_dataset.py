@@ -102,6 +102,22 @@ def test_revenue_per_lead_from_sums(con, ab):
     assert rev["comparisons"]["B"]["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
 
 
+def test_revenue_per_lead_from_raw_amounts_adds_rank_test_and_bootstrap(con, ab):
+    rev = analyze_dataset(con, ab, FunnelSpec(), "variant")["revenue_per_lead"]
+    comp = rev["comparisons"]["B"]
+    # the same leads written out by hand: A = 10 x 100 and 190 x 0, B = 15 x 100 and 185 x 0
+    a, b = [100.0] * 10 + [0.0] * 190, [100.0] * 15 + [0.0] * 185
+    assert comp["mann_whitney"]["p_value"] == pytest.approx(stats.mannwhitneyu(b, a).pvalue, rel=1e-9)
+    boot = comp["bootstrap"]
+    assert boot["n_resamples"] == 2000 and boot["ci_low"] < 2.5 < boot["ci_high"]  # observed diff 7.5 - 5
+
+
+def test_revenue_from_sums_only_above_the_raw_limit(con, ab):
+    from funnel.ab_dataset import lead_amounts
+
+    assert lead_amounts(con, ab, FunnelSpec(), "variant", ["A", "B"], limit=10) is None
+
+
 def test_filters_and_headers(con, ab):
     assert resolve_column(ab, "landing") == "variant"  # the file's header of a mapped column
     assert resolve_column(ab, "Segment") == "x_segment"  # the original header of an extra column
