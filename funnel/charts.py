@@ -50,6 +50,19 @@ def fmt_num(value: float | None, lang: str = "en", digits: int = 0) -> str:
     return text
 
 
+COMPACT = {"en": ((1e9, "B"), (1e6, "M"), (1e3, "K")), "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс."))}
+
+
+def fmt_compact(value: float | None, lang: str = "en") -> str:
+    """Big money in a KPI tile: 79,806,500 -> "79.8M" / "79,8 млн" (the exact value goes in the tooltip)."""
+    if value is None or value != value:
+        return DASH
+    for size, suffix in COMPACT.get(lang, COMPACT["en"]):
+        if abs(value) >= size:
+            return fmt_num(value / size, lang, 1) + suffix
+    return fmt_num(value, lang)
+
+
 def _label(labels: Mapping[str, str] | None, key: str) -> str:
     return esc((labels or {}).get(key, key))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from funnel.charts import fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
+from funnel.charts import fmt_compact, fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
 from funnel.metrics import Selection
 from ui import cache, context, drill, filters
 from ui.routing import require_frame
@@ -26,8 +26,8 @@ st.caption(filters.scope_caption(info, spec, t))
 TILES = (
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
     (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
-    ("revenue", lambda v: fmt_num(v, lang), Selection("won")),
-    ("avg_deal_size", lambda v: fmt_num(v, lang), Selection("won")),
+    ("revenue", lambda v: fmt_compact(v, lang), Selection("won")),
+    ("avg_deal_size", lambda v: fmt_compact(v, lang), Selection("won")),
     ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),
 )
 cols = st.columns(len(TILES))
@@ -36,7 +36,8 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     value = getattr(out, key)
     reason = out.reasons.get(key)
     with col:
-        tip = t(f"metrics.kpi.{key}") + (f" — {t(reason)}" if reason else "")
+        tip = t(f"metrics.kpi.{key}") + (f": {fmt_num(value, lang, 2)}" if key in ("revenue", "avg_deal_size")
+                                         and value is not None else "") + (f" — {t(reason)}" if reason else "")
         st.metric(t(f"pages.tile.{key}"), fmt(value), delta=kpi_delta(key, change, lang, t("pages.pp")),
                   delta_color="inverse" if key == "median_cycle_days" else "normal", help=tip, border=True)
         if reason and value is None:

@@ -25,9 +25,18 @@ def p_text(value: float | None) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def _localize(params: dict, lang: str) -> dict:
+    """Russian writes the decimal comma: 10.69 % -> 10,69 %."""
+    if lang != "ru":
+        return params
+    names = ("group", "control", "test", "reason")  # data and words, not numbers
+    return {k: v.replace(".", ",") if k not in names and isinstance(v, str) and any(c.isdigit() for c in v)
+            else v for k, v in params.items()}
+
+
 def _params(v: dict, alpha: float, lang: str) -> dict:
     test = v.get("test")
-    return {
+    return _localize({
         "group": v.get("group") or "—", "control": v.get("control") or "—",
         "rate": pct(v.get("rate")), "control_rate": pct(v.get("control_rate")),
         "lift": pct(v.get("rel_lift"), signed=True), "diff": points(v.get("diff")),
@@ -37,7 +46,7 @@ def _params(v: dict, alpha: float, lang: str) -> dict:
         "prob_beat": pct(v.get("prob_beat_control")), "n_more": v.get("n_more_per_group"),
         "mde": points(v.get("mde_abs")), "effect": points(v.get("effect_abs")),
         "reason": t(f"stats.reason.{v['reason']}", lang) if v.get("reason") else "—",
-    }
+    }, lang)
 
 
 # Beyond this many more leads per group the hint helps nobody (the observed gap is about zero):
