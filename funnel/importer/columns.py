@@ -10,19 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..readers.values import bool_sql, date_sql, number_sql, profile_column
-from ..schema import extra_column_name
+from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident
-
-# Kinds of the helper fields the mapping may fill besides the canonical ones.
-HELPER_KINDS = {
-    "closed_flag": "bool",
-    "won_flag": "bool",
-    "won_at": "date",
-    "lost_at": "date",
-    "expected_close": "date",
-    "stage_changed_at": "date",
-}
-
 
 @dataclass
 class TypedColumn:
@@ -36,10 +25,6 @@ class TypedColumn:
 
 
 def field_kind(field: str) -> str:
-    from ..schema import FIELD_KINDS
-
-    if field in HELPER_KINDS:
-        return HELPER_KINDS[field]
     kind = FIELD_KINDS.get(field, "text")
     return "text" if kind == "status" else kind
 
