@@ -13,6 +13,7 @@ from ..readers.values import bool_sql, date_sql, number_sql, profile_column
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident
 
+
 @dataclass
 class TypedColumn:
     field: str
