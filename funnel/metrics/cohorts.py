@@ -20,7 +20,7 @@ from ..spec import FunnelSpec
 from ..sql import run
 from .context import resolve
 from .filters import query
-from .stages import Tally, funnel_rows, ratio, tallies
+from .stages import Tally, entered_position, funnel_rows, ratio
 
 # Whitelisted constant fragments: the unit is never taken from user text into SQL.
 COHORT_SQL = {
@@ -28,6 +28,8 @@ COHORT_SQL = {
     "month": "date_trunc('month', created_at)",
     "quarter": "date_trunc('quarter', created_at)",
 }
+# The same over the created day (metrics_cohort_counts truncates day rows, not every deal).
+COHORT_OF_DAY = {unit: sql.replace("created_at", "created_day") for unit, sql in COHORT_SQL.items()}
 
 
 @dataclass
@@ -74,13 +76,14 @@ def cohorts(con, info: DatasetInfo, spec: FunnelSpec, unit: str = "month") -> Co
         return CohortTable(unit, None, reason="metrics.reason.counts_no_dates")
     ctx = resolve(con, info, spec)
     as_of = as_of_date(con, info)
-    sql = query("metrics_cohort_counts", info, cohort=COHORT_SQL[unit], where=ctx.where.sql)
+    sql = query("metrics_cohort_counts", info, cohort=COHORT_OF_DAY[unit], where=ctx.where.sql)
     by_cohort: dict[date, Tally] = defaultdict(Tally)
-    for key, pos, status, n in run(con, sql, ctx.where.params).fetchall():
-        by_cohort[_day(key)].n[(int(pos), status)] += int(n)
-    total = sum(t.deals for t in tallies(con, ctx).values())
     table = CohortTable(unit, as_of, stages=[dict(s) for s in ctx.stages])
-    table.undated = total - sum(t.deals for t in by_cohort.values())
+    for key, pos, status, n in run(con, sql, ctx.where.params).fetchall():
+        if key is None:  # no created date: no cohort
+            table.undated += int(n)
+        else:
+            by_cohort[_day(key)].n[(entered_position(pos), status)] += int(n)
     for key in sorted(by_cohort):
         tally = by_cohort[key]
         rows = funnel_rows(ctx.stages, tally)

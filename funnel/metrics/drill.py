@@ -4,6 +4,11 @@ A :class:`Selection` names the number (kind, and where relevant the stage positi
 and the cohort); :func:`deals_behind` returns those deals. The selection is translated into the very
 conditions the counting queries use (same spec WHERE, same furthest-position rule), so the total
 behind a number always equals the number.
+
+At most ``LIMIT`` rows are fetched: without a sort the first ones in file order (no ORDER BY, so the
+scan stops early), with a sort the top ones. The total is counted only when the page is full.
+Rows come through Arrow (several times faster than ``.df()`` for text columns); missing text
+is then NaN, as in any pandas string column.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ import pandas as pd
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..spec import FunnelSpec
-from ..sql import ident, run
+from ..sql import fetch_frame, ident, run
 from .cohorts import COHORT_SQL
 from .context import resolve
 from .filters import check_column, query, value_in
 
-LIMIT = 10_000
+LIMIT = 10_000  # also written in metrics_drill.sql
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open",
@@ -82,8 +87,11 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
 
 
 def _order(sort: str | None, descending: bool) -> str:
+    """``ORDER BY`` for the page, or nothing (file order) when no sort is asked."""
+    if sort is None:
+        return ""
     column = sort if sort in COLUMNS else "deal_id"
-    return f"{ident(column)} {'DESC' if descending else 'ASC'} NULLS LAST, {ident('deal_id')}"
+    return f"ORDER BY {ident(column)} {'DESC' if descending else 'ASC'} NULLS LAST, {ident('deal_id')}"
 
 
 def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
@@ -94,8 +102,11 @@ def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
     ctx = resolve(con, info, spec)
     last = ctx.positions[-1] if ctx.positions else None
     cond, params = selection_where(info, selection, last)
+    params = {**ctx.where.params, **params}
     sql = query("metrics_drill", info, where=ctx.where.sql, selection=cond, order=_order(sort, descending))
-    frame = run(con, sql, {**ctx.where.params, **params}).df()
-    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
-    frame = frame.drop(columns=["total_rows"])
+    frame = fetch_frame(con, sql, params)
+    total = len(frame)
+    if total >= LIMIT:
+        count = query("metrics_drill_count", info, where=ctx.where.sql, selection=cond)
+        total = int(run(con, count, params).fetchone()[0])
     return DrillResult(frame, total, total > len(frame))

@@ -92,10 +92,12 @@ def resolve_pipeline(con, info: DatasetInfo, spec: FunnelSpec) -> str | None:
     """The spec's pipeline, or the one with most deals (most entrants for counts).
 
     With no data at all, the first pipeline the dataset lists (so an empty funnel still has its
-    stages), else None.
+    stages), else None. A deal dataset that lists a single pipeline needs no counting.
     """
     if spec.pipeline is not None:
         return spec.pipeline
+    if info.shape != "counts" and len(info.pipelines) == 1:
+        return info.pipelines[0]  # the import lists every pipeline its deals are in: no need to count
     name = "metrics_counts_pipelines" if info.shape == "counts" else "metrics_pipelines"
     row = run(con, query(name, info)).fetchone()
     if row:

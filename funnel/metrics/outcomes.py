@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sql import run
-from .context import Context, group_sql
+from .context import Context, group_by, group_sql
 from .filters import query, stage_position
-from .stages import StageRow, Tally, funnel_rows, ratio, tallies
+from .stages import StageRow, Tally, funnel_rows, ratio, tally_groups
 
 MONEY = ("revenue", "avg_deal_size", "median_deal_size")
 CYCLE = ("median_cycle_days", "p90_cycle_days")
@@ -54,8 +54,13 @@ class Outcomes:
 
 def money_rows(con, ctx: Context, by: str | None = None) -> dict[str | None, dict[str, Any]]:
     """Run ``metrics_outcomes`` once: money and cycle aggregates per group value."""
-    sql = query("metrics_outcomes", ctx.info, group=group_sql(ctx.info, by), where=ctx.where.sql)
-    cur = run(con, sql, ctx.where.params)
+    return money_groups(con, ctx, group_sql(ctx.info, by))
+
+
+def money_groups(con, ctx: Context, group: str, params: dict[str, Any] | None = None) -> dict[Any, dict[str, Any]]:
+    """Money and cycle aggregates per value of the trusted SQL expression ``group``."""
+    sql = query("metrics_outcomes", ctx.info, group=group, where=ctx.where.sql, group_by=group_by(group))
+    cur = run(con, sql, {**ctx.where.params, **(params or {})})
     names = [d[0] for d in cur.description]
     return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
@@ -77,7 +82,7 @@ def _stage_rate(rows: list[StageRow], num_stage: str | None, den_stage: str | No
 
 def _fill_money(out: Outcomes, money: dict[str, Any] | None) -> None:
     money = money or {}
-    if money.get("won_currencies", 0) > 1:
+    if money.get("mixed_currencies"):
         for key in MONEY:
             out.reasons[key] = "metrics.reason.mixed_currencies"
     elif out.won and not money.get("won_with_amount"):
@@ -124,7 +129,13 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
 def outcomes_by(con, ctx: Context, by: str | None = None,
                 values: list[str | None] | None = None) -> dict[str | None, Outcomes]:
     """Outcomes per value of ``by`` (two grouped queries); ``values`` lists groups to show even empty."""
-    counts = tallies(con, ctx, by)
-    money = money_rows(con, ctx, by)
+    return outcomes_grouped(con, ctx, group_sql(ctx.info, by), values=values)
+
+
+def outcomes_grouped(con, ctx: Context, group: str, params: dict[str, Any] | None = None,
+                     values: list[Any] | None = None) -> dict[Any, Outcomes]:
+    """Outcomes per value of the trusted SQL expression ``group``: one tally and one money query."""
+    counts = tally_groups(con, ctx, group, params)
+    money = money_groups(con, ctx, group, params)
     keys = list(dict.fromkeys([*(values or []), *counts]))
     return {key: combine(ctx, counts.get(key, Tally()), money.get(key)) for key in keys}

@@ -1,7 +1,7 @@
 """The entry points behind the Overview: ``(con, info, spec) -> plain results``.
 
 Each function resolves the spec once (:func:`funnel.metrics.context.resolve`) and runs at most two
-grouped queries over the deals table (or one over the counts table for input shape E).
+grouped queries over the deals table (one for the stage table) (or one over the counts table for input shape E).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .context import Context, group_sql, resolve
 from .counts import counts_outcomes
 from .filters import query
 from .outcomes import Outcomes, outcomes_by
-from .stages import StageRow, biggest_drop_offs
+from .stages import StageRow, Tally, biggest_drop_offs, funnel_rows, tallies
 
 
 def outcomes_in(con, ctx: Context, by: str | None = None) -> dict[str | None, Outcomes]:
@@ -39,8 +39,14 @@ def outcomes(con, info: DatasetInfo, spec: FunnelSpec) -> Outcomes:
 
 
 def stage_funnel(con, info: DatasetInfo, spec: FunnelSpec) -> list[StageRow]:
-    """Per stage in funnel order: reached, step/cumulative conversion, drop-off, lost/open here."""
-    return outcomes(con, info, spec).stages
+    """Per stage in funnel order: reached, step/cumulative conversion, drop-off, lost/open here.
+
+    Only the tally query: the stage table needs no money.
+    """
+    ctx = resolve(con, info, spec)
+    if info.shape == "counts":
+        return counts_outcomes(con, ctx)[None].stages
+    return funnel_rows(ctx.stages, tallies(con, ctx).get(None) or Tally())
 
 
 def outcomes_by_group(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> dict[str | None, Outcomes]:

@@ -9,14 +9,15 @@ is ``None`` values with the reason ``metrics.reason.no_period``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
+from ..sql import ident
 from .context import Context, resolve
-from .filters import inclusive_days
-from .outcomes import Outcomes
+from .filters import DATE_COLUMNS, inclusive_days
+from .outcomes import Outcomes, outcomes_grouped
 from .overview import outcomes_in
 from .stages import biggest_drop_offs
 
@@ -54,23 +55,53 @@ def change(current: Any, previous: Any) -> Change:
     return Change(current, previous, diff, rel)
 
 
+def _has_period(spec: FunnelSpec) -> bool:
+    return spec.date_from is not None and spec.date_to is not None and spec.date_to >= spec.date_from
+
+
+def _no_period(now: dict[str, Any]) -> PeriodComparison:
+    return PeriodComparison(kpis={k: Change(now.get(k), None, None, None) for k in TILE_KPIS},
+                            reason="metrics.reason.no_period")
+
+
 def compare(con, ctx: Context, current: Outcomes) -> PeriodComparison:
     """``current`` (the outcomes of ``ctx``) against the equal period before it."""
     spec = ctx.spec
-    now = current.kpis()
-    if spec.date_from is None or spec.date_to is None or spec.date_to < spec.date_from:
-        return PeriodComparison(kpis={k: Change(now.get(k), None, None, None) for k in TILE_KPIS},
-                                reason="metrics.reason.no_period")
+    if not _has_period(spec):
+        return _no_period(current.kpis())
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
     prev_ctx = ctx.with_spec(spec.replace(date_from=prev_from, date_to=prev_to))
-    before = (outcomes_in(con, prev_ctx).get(None) or Outcomes()).kpis()
-    return PeriodComparison(prev_from, prev_to, {k: change(now.get(k), before.get(k)) for k in TILE_KPIS})
+    before = outcomes_in(con, prev_ctx).get(None) or Outcomes()
+    return _comparison(prev_from, prev_to, current, before)
+
+
+def _comparison(prev_from: date, prev_to: date, current: Outcomes, before: Outcomes) -> PeriodComparison:
+    now, then = current.kpis(), before.kpis()
+    return PeriodComparison(prev_from, prev_to, {k: change(now.get(k), then.get(k)) for k in TILE_KPIS})
+
+
+def with_previous(con, ctx: Context) -> tuple[Outcomes, PeriodComparison]:
+    """The outcomes of ``ctx`` and their comparison with the period before.
+
+    With a period, both periods come from ONE tally and ONE money scan over the two periods
+    together ``[previous from, date_to]``, grouped by a flag: is the deal's date in the current
+    period (``>= date_from``)? Same WHERE otherwise, so the numbers equal two separate runs.
+    """
+    spec = ctx.spec
+    if ctx.info.shape == "counts" or not _has_period(spec):
+        current = outcomes_in(con, ctx).get(None) or Outcomes()
+        return current, compare(con, ctx, current)
+    prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
+    both = ctx.with_spec(spec.replace(date_from=prev_from))
+    flag = f"CASE WHEN {ident(DATE_COLUMNS[spec.date_field])} >= $g_current THEN 1 ELSE 0 END"
+    out = outcomes_grouped(con, both, flag, {"g_current": datetime.combine(spec.date_from, time.min)},
+                           values=[1, 0])
+    return out[1], _comparison(prev_from, prev_to, out[1], out[0])
 
 
 def previous_period(con, info: DatasetInfo, spec: FunnelSpec) -> PeriodComparison:
     """The KPIs of ``spec`` and of the equal period before, with absolute and relative change."""
-    ctx = resolve(con, info, spec)
-    return compare(con, ctx, outcomes_in(con, ctx).get(None) or Outcomes())
+    return with_previous(con, resolve(con, info, spec))[1]
 
 
 @dataclass
@@ -85,9 +116,8 @@ class Overview:
 def overview(con, info: DatasetInfo, spec: FunnelSpec) -> Overview:
     """Outcomes + stage funnel, previous-period changes and the three biggest drop-offs.
 
-    Two grouped scans of deals for the period and two for the period before (the fast path the
+    One tally scan and one money scan of deals for both periods together (the fast path the
     Overview page should call instead of the three functions one by one).
     """
-    ctx = resolve(con, info, spec)
-    current = outcomes_in(con, ctx).get(None) or Outcomes()
-    return Overview(current, compare(con, ctx, current), biggest_drop_offs(current.stages))
+    current, comparison = with_previous(con, resolve(con, info, spec))
+    return Overview(current, comparison, biggest_drop_offs(current.stages))

@@ -11,7 +11,7 @@ Definitions (../shared/DOMAIN.md, "Funnel semantics"):
   ``lost_here`` (status lost) and ``open_here`` (still open there); no drop-off after the last stage.
 
 SQL returns one row per (furthest position, status) -- one pass over deals -- and the cumulative
-sums are taken here.
+sums are taken here (plus a small query for lost deals with no known lost stage).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sql import run
-from .context import Context, group_sql
+from .context import Context, group_by, group_sql
 from .filters import query
 
 
@@ -64,12 +64,26 @@ class StageRow:
 
 def tallies(con, ctx: Context, by: str | None = None) -> dict[str | None, Tally]:
     """Run ``metrics_stage_counts`` once; one :class:`Tally` per group value (None = no grouping)."""
-    sql = query("metrics_stage_counts", ctx.info, group=group_sql(ctx.info, by), where=ctx.where.sql)
-    out: dict[str | None, Tally] = defaultdict(Tally)
-    for grp, pos, status, n, lost_unknown in run(con, sql, ctx.where.params).fetchall():
-        tally = out[grp]
-        tally.n[(int(pos), status)] += int(n)
-        tally.lost_unknown += int(lost_unknown)
+    return tally_groups(con, ctx, group_sql(ctx.info, by))
+
+
+def entered_position(pos: int | None) -> int:
+    """A deal with no known position (NULL, or below 1) counts at stage 1: it entered the funnel."""
+    return 1 if pos is None or pos < 1 else int(pos)
+
+
+def tally_groups(con, ctx: Context, group: str, params: dict[str, Any] | None = None) -> dict[Any, Tally]:
+    """One :class:`Tally` per value of the trusted SQL expression ``group`` (binding ``params``)."""
+    params = {**ctx.where.params, **(params or {})}
+    out: dict[Any, Tally] = defaultdict(Tally)
+    sql = query("metrics_stage_counts", ctx.info, group=group, where=ctx.where.sql,
+                group_by=group_by(group, 2, 3))
+    for grp, pos, status, n in run(con, sql, params).fetchall():
+        out[grp].n[(entered_position(pos), status)] += int(n)
+    sql = query("metrics_lost_unknown", ctx.info, group=group, where=ctx.where.sql, group_by=group_by(group))
+    for grp, n in run(con, sql, params).fetchall():
+        if n:  # without grouping the query always returns its one row
+            out[grp].lost_unknown += int(n)
     return out
 
 

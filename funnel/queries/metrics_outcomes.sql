@@ -1,11 +1,14 @@
 -- metrics_outcomes: money and cycle length of the won deals per group of the filtered deals.
 -- Only won deals are scanned into the aggregates (the percentiles sort them, nothing else).
 -- percentile_cont interpolates between order statistics (Hyndman & Fan type 7, R's default).
--- tables: {deals}; fragments: {group}, {where}
+-- mixed_currencies: the won deals carry more than one currency (NULL when none carries one);
+-- min <> max says the same as count(DISTINCT currency) > 1 without building a distinct set.
+-- tables: {deals}; fragments: {group_by} (GROUP BY over grp and the other keys; see
+-- funnel/metrics/context.group_by), {group}, {where}
 SELECT {group} AS grp,
        count(*) AS won,
        count(amount) AS won_with_amount,
-       count(DISTINCT currency) AS won_currencies,
+       min(currency) <> max(currency) AS mixed_currencies,
        sum(amount) AS revenue,
        avg(amount) AS avg_deal_size,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) AS median_deal_size,
@@ -14,4 +17,4 @@ SELECT {group} AS grp,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_days) AS p90_cycle_days
 FROM {deals}
 WHERE {where} AND status = 'won'
-GROUP BY 1
+{group_by}
