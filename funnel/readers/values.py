@@ -74,11 +74,15 @@ class _Shape:
 
 
 def _shapes(con, table: str, column: str) -> tuple[int, list[_Shape]]:
-    """Shapes of the column's values with counts (one cheap GROUP BY over the whole column)."""
+    """Shapes of the column's values with counts (one cheap GROUP BY over the whole column).
+
+    Staged cells are already stripped and empty ones NULL (see staging.cell_sql): no trim here,
+    which halves the cost of this pass over millions of cells.
+    """
     sql = render("""
-        SELECT translate(trim({col}), '0123456789', '9999999999') AS shape, count(*) AS n,
+        SELECT translate({col}, '0123456789', '9999999999') AS shape, count(*) AS n,
                sum(count(*)) OVER () AS total
-        FROM {table} WHERE NULLIF(trim({col}), '') IS NOT NULL
+        FROM {table} WHERE {col} IS NOT NULL AND {col} <> ''
         GROUP BY 1 ORDER BY n DESC LIMIT $limit""", col=ident(column), table=ident(table))
     merged: dict[str, int] = {}
     rows = run(con, sql, {"limit": 4 * MAX_SHAPES}).fetchall()
@@ -95,11 +99,11 @@ def _part_stats(con, table: str, column: str, shapes: list[_Shape]) -> None:
     if not shapes:
         return
     sql = render("""
-        SELECT lower(translate(trim({col}), '0123456789', '9999999999')) AS shape,
-               max(TRY_CAST(regexp_extract(trim({col}), '^(\\d+)', 1) AS BIGINT)),
-               max(TRY_CAST(regexp_extract(trim({col}), '^\\d+\\D(\\d+)', 1) AS BIGINT)),
-               min(TRY_CAST(trim({col}) AS DOUBLE)), max(TRY_CAST(trim({col}) AS DOUBLE))
-        FROM {table} WHERE lower(translate(trim({col}), '0123456789', '9999999999')) IN (SELECT unnest($shapes))
+        SELECT lower(translate({col}, '0123456789', '9999999999')) AS shape,
+               max(TRY_CAST(regexp_extract({col}, '^(\\d+)', 1) AS BIGINT)),
+               max(TRY_CAST(regexp_extract({col}, '^\\d+\\D(\\d+)', 1) AS BIGINT)),
+               min(TRY_CAST({col} AS DOUBLE)), max(TRY_CAST({col} AS DOUBLE))
+        FROM {table} WHERE lower(translate({col}, '0123456789', '9999999999')) IN (SELECT unnest($shapes))
         GROUP BY 1""", col=ident(column), table=ident(table))
     stats = {r[0]: r[1:] for r in run(con, sql, {"shapes": [s.shape for s in shapes]}).fetchall()}
     for s in shapes:
