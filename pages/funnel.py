@@ -156,4 +156,29 @@ else:
         if table_c.undated:
             st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
 
+# -- close rate and fit rate (stages the user picks; kept in the URL) ---------------------------
+if info.shape != "counts" and len(out.stages) > 1:
+    st.subheader(t("pages.rates.title"))
+    st.caption(t("pages.rates.caption"))
+    names = [r.stage for r in out.stages]
+    picks = {}
+    cols = st.columns(3)
+    for col, (param, label, default) in zip(cols, (("close", "pages.rates.proposal", max(len(names) - 3, 0)),
+                                                  ("fit_from", "pages.rates.mql", 0),
+                                                  ("fit_to", "pages.rates.sql", min(1, len(names) - 1))), strict=True):
+        wanted = st.query_params.get(param)
+        index = names.index(wanted) if wanted in names else default
+        picks[param] = col.selectbox(t(label), names, index=index, key=f"fn_rate_{param}")
+        if picks[param] != wanted:
+            st.query_params[param] = picks[param]
+    rated = cache.outcomes(info.id, info.version, spec.replace(
+        close_rate_stage=picks["close"], fit_from=picks["fit_from"], fit_to=picks["fit_to"]))
+    m1, m2 = st.columns(2)
+    m1.metric(t("metrics.kpi.close_rate"), fmt_pct(rated.close_rate, lang), border=True,
+              help=t("pages.rates.close_help", stage=md_escape(picks["close"])))
+    drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
+                 t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)
+    m2.metric(t("metrics.kpi.fit_rate"), fmt_pct(rated.fit_rate, lang), border=True,
+              help=t("pages.rates.fit_help", mql=md_escape(picks["fit_from"]), sql=md_escape(picks["fit_to"])))
+
 drill.show_pending(info, spec, t)

@@ -129,3 +129,14 @@ def test_sidebar_filter_writes_the_url(data_dir, b2b):
     assert at.query_params["closed"] in ("1", ["1"])
     closed = b2b["Этап сделки"].isin([WON, LOST]).sum()
     assert tiles(at)["Сделки"] == f"{closed:,}".replace(",", "\u00a0")  # 3 800 closed deals
+
+
+def test_close_rate_and_fit_rate_for_picked_stages(data_dir):
+    from tests.sample_truth import b2b_reached
+
+    at = page("pages/funnel.py", lang="en", ds="1", close="Счёт выставлен", fit_from="Новая заявка",
+              fit_to="Квалифицирован")
+    values = tiles(at)
+    # close rate = won / reached the proposal stage (7th); fit rate = reached SQL (2nd) / reached MQL (1st)
+    assert values["Close rate"] == f"{b2b_reached(11) / b2b_reached(7):.1%}"
+    assert values["Fit rate (SQL / MQL)"] == f"{b2b_reached(2) / b2b_reached(1):.1%}"

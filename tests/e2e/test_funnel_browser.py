@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
-from funnel.samples import SAMPLE_DIR, manifest
 from tests.e2e.conftest import shot, wait_idle
+from tests.sample_truth import b2b_reached
 
 pytestmark = pytest.mark.e2e
 
 
-def reached_by_hand(position: int) -> int:
-    """Deals of the B2B sample whose furthest stage (history or current stage; won = last) >= position."""
-    entry = manifest()[0]
-    order = {s: i for i, s in enumerate(entry["stages"], start=1)}
-    deals = pd.read_csv(SAMPLE_DIR / entry["file"], dtype=str).drop_duplicates("ID")
-    hist = pd.read_csv(SAMPLE_DIR / entry["history"], dtype=str)
-    pos_hist = hist.assign(p=hist["Этап"].map(order)).groupby("ID сделки")["p"].max()
-    pos_now = deals.set_index("ID")["Этап сделки"].map(order)
-    furthest = pd.concat([pos_now, pos_hist.reindex(pos_now.index)], axis=1).max(axis=1).fillna(1)
-    return int((furthest >= position).sum())
-
-
 def test_click_a_funnel_bar_opens_its_deals(browser, server):
-    expected = reached_by_hand(3)  # «Встреча назначена»
+    expected = b2b_reached(3)  # «Встреча назначена»
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(server.url + "/funnel?ds=1&lang=en")
     wait_idle(page, timeout=180_000)
