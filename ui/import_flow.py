@@ -138,7 +138,8 @@ def run_flow(t) -> None:
                 st.subheader(t("ui.data.mapping"))
                 mapping_editor(t, draft)
             else:
-                st.json(_summary(draft))
+                st.subheader(t("ui.data.mapping"))
+                st.dataframe(_summary(draft, t), hide_index=True)
             built = build(con, draft, stages=state.get("stages"))
             st.subheader(t("ui.data.stages"))
             st.caption(t("ui.data.stages_help"))
@@ -160,8 +161,13 @@ def run_flow(t) -> None:
         st.error(exc.message(context.lang()))
 
 
-def _summary(draft) -> dict:
-    m = draft.mapping
-    headers = draft.raw.headers
-    return {k: headers[v] if isinstance(v, int) and v is not None else v
-            for k, v in dataclasses.asdict(m).items() if v not in (None, [], {})}
+def _summary(draft, t) -> list[dict]:
+    """The proposed roles of an event log's or a counts table's columns, for reading."""
+    m, headers = draft.mapping, draft.raw.headers
+    roles = ("entity", "step", "timestamp", "variant", "source") if draft.shape == "events" else \
+        ("stage", "count", "group")
+    rows = [{t("ui.data.role"): t(f"ui.data.role.{r}"), t("ui.data.column"): headers[getattr(m, r)]}
+            for r in roles if getattr(m, r, None) is not None]
+    for i in getattr(m, "wide_stages", []) or []:
+        rows.append({t("ui.data.role"): t("ui.data.role.stage_column"), t("ui.data.column"): headers[i]})
+    return rows
