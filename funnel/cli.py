@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_abtest_args(p)
     add_samplesize_parser(sub)
+    for command in sub.choices.values():  # `--data-dir` before or after the command
+        command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

@@ -98,7 +98,8 @@ def _generic_score(field: str, header: str) -> float:
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
         return 0.9
-    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header)):
+    words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
+    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words):
         if variant != header and variant in syns:
             return 0.8
     if len(header) >= 5:
