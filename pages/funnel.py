@@ -20,13 +20,7 @@ from ui.routing import require_frame
 
 require_frame()
 
-t = context.tr()
-lang = context.lang()
-st.title(t("ui.page.funnel"))
-info = context.current_dataset()
-if info is None:
-    st.info(t("ui.no_datasets"))
-    st.stop()
+t, lang, info = context.page_start("ui.page.funnel")
 
 spec = filters.current_spec(info)
 out = cache.outcomes(info.id, info.version, spec)

@@ -9,13 +9,7 @@ from ui.routing import require_frame
 
 require_frame()
 
-t = context.tr()
-lang = context.lang()
-st.title(t("ui.page.overview"))
-info = context.current_dataset()
-if info is None:
-    st.info(t("ui.no_datasets"))
-    st.stop()
+t, lang, info = context.page_start("ui.page.overview")
 
 spec = filters.current_spec(info)
 ov = cache.overview(info.id, info.version, spec)

@@ -55,3 +55,15 @@ def current_dataset() -> DatasetInfo | None:
 
 def pipeline_label(pipeline: str, t: Translator) -> str:
     return pipeline if pipeline else t("ui.pipeline.default")
+
+
+def page_start(title_key: str):
+    """The head of a dataset page: ``(t, lang, info)`` after the title; stops the page with a
+    hint when there is no dataset yet."""
+    t = tr()
+    st.title(t(title_key))
+    info = current_dataset()
+    if info is None:
+        st.info(t("ui.no_datasets"))
+        st.stop()
+    return t, t.lang, info

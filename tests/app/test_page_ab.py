@@ -7,41 +7,24 @@ the typed-in defaults (A 100/1000, B 120/1000) are checked against a hand comput
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+from tests.app.conftest import open_page
+
 WEB = "Web funnel (landing test)"
 COUNTS = "Web funnel (counts by source)"
 
 
 @pytest.fixture(scope="module")
-def ids(tmp_path_factory) -> dict[str, str]:
+def ids(data_dir) -> dict[str, str]:
     from funnel.store import Store
 
-    with pytest.MonkeyPatch.context() as mp:
-        folder = tmp_path_factory.mktemp("store")
-        mp.setenv("FUNNEL_DATA_DIR", str(folder))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        AppTest.from_file(APP, default_timeout=180).run()  # the entry point imports the samples
-        yield {row["name"]: str(row["id"]) for row in Store(folder / "funnel.duckdb").datasets()}
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    return {row["name"]: str(row["id"]) for row in Store(data_dir / "funnel.duckdb").datasets()}
 
 
 def page(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page("pages/ab.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/ab.py", **params)
 
 
 def test_landing_b_wins_at_click_to_lead(ids):

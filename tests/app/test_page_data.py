@@ -4,37 +4,13 @@ Expected values come from sample_data/README.md (planted cases) and the CSV file
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        path = tmp_path_factory.mktemp("store_data_page")
-        mp.setenv("FUNNEL_DATA_DIR", str(path))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        AppTest.from_file(APP, default_timeout=120).run()  # imports the samples
-        yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
+from tests.app.conftest import open_page
 
 
 def page(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/data.py", **params)
 
 
 def test_quality_report_of_the_b2b_sample(data_dir):

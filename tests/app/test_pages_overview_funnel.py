@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import open_page
 from ui.drill import to_csv
 from ui.filters import period_range
 
@@ -29,27 +29,8 @@ def b2b() -> pd.DataFrame:
     return pd.read_csv(ROOT / "sample_data" / "b2b_services_deals.csv").drop_duplicates("ID")
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FUNNEL_DATA_DIR", str(tmp_path_factory.mktemp("store")))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.run()  # the entry point imports the samples into the empty store
-        yield
-        st.cache_resource.clear()
-        st.cache_data.clear()
-
-
 def page(path: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(path)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(path, **params)
 
 
 def tiles(at: AppTest) -> dict[str, str]:

@@ -1,0 +1,38 @@
+"""AppTest helpers: a module's own temporary store (the first app run imports the samples), and
+opening one page through app.py with query parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """A fresh store for the test module, with the samples imported; yields its folder."""
+    with pytest.MonkeyPatch.context() as mp:
+        folder = tmp_path_factory.mktemp("store")
+        mp.setenv("FUNNEL_DATA_DIR", str(folder))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        AppTest.from_file(APP, default_timeout=180).run()  # the entry point imports the samples
+        yield folder
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def open_page(path: str, **params: str) -> AppTest:
+    """Run app.py on ``path`` with the query parameters; fail on any exception on screen."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
