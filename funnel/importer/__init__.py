@@ -27,6 +27,7 @@ from ..mapping import (
     propose_history_mapping,
     propose_mapping,
 )
+from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import ident, render, run
@@ -92,13 +93,13 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         if shape == "history":
             raise FunnelError("import.history_as_deals", file=source.file_name)
         draft.shape = "deals"
-        remembered = store.remembered_mapping(header_key(raw.headers)) if store else None
+        if preset is not None and preset not in PRESETS:
+            raise FunnelError("import.unknown_preset", preset=preset, presets=", ".join(sorted(PRESETS)))
+        remembered = store.remembered_mapping(header_key(raw.headers)) if store and not preset else None
         if remembered:
             draft.mapping, draft.remembered = Mapping.from_json(remembered), True
         else:
-            draft.mapping = propose_mapping(raw.headers, samples)
-        if preset and draft.mapping.preset != preset:
-            draft.notes.append(("import.preset_mismatch", {"preset": preset, "found": draft.mapping.preset}))
+            draft.mapping = propose_mapping(raw.headers, samples, preset_name=preset)
     if draft.mapping is None:
         raise FunnelError("import.unknown_shape", file=source.file_name)
     if history is not None:

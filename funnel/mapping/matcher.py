@@ -144,11 +144,13 @@ def _closing_stages(m: Mapping, preset: dict | None, smp) -> None:
     m.won_stages, m.lost_stages = won, lost
 
 
-def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None) -> Mapping:
-    """The proposed mapping of a deals export (see the module docstring)."""
+def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
+                    preset_name: str | None = None) -> Mapping:
+    """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
+    preset (the CLI's ``--preset``) instead of recognising one from the headers."""
     headers = [h if h is not None else "" for h in headers]
     norm = [normalize_header(h) for h in headers]
-    name, _score = detect_preset(norm)
+    name, _score = (preset_name, 1.0) if preset_name in PRESETS else detect_preset(norm)
     preset = PRESETS.get(name) if name else None
     entered, other_stage_cols = stage_entered_columns(headers)
     m = Mapping(preset=name, date_order=preset["date_order"] if preset else None,

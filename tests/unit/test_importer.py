@@ -200,3 +200,14 @@ def test_cli_import_json_and_exit_code(tmp_path):
     assert len(json.loads(subprocess.run(cmd + ["datasets", "--json"], cwd=ROOT, capture_output=True,
                                          text=True, check=True).stdout)) == 1
     assert Path(tmp_path / "store" / "funnel.duckdb").exists()
+
+
+def test_preset_option_forces_a_preset_and_unknown_names_are_refused(mem_store, tmp_path):
+    p = tmp_path / "generic.csv"
+    # generic headers a preset would not claim by itself; the 1C preset reads «Номер» as the id
+    p.write_text("Номер;Статус;Сумма\n1;Выиграна;10\n2;В работе;5\n", encoding="utf-8")
+    info, built, draft = import_file(mem_store, p, preset="onec")
+    assert draft.mapping.preset == "onec" and built["n_deals"] == 2
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, p, preset="no-such-crm", force=True)
+    assert err.value.code == "import.unknown_preset" and "amocrm_ru" in err.value.message("en")
