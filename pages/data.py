@@ -3,6 +3,7 @@
 import streamlit as st
 
 from funnel import quality
+from funnel.charts import fmt_int
 from ui import context
 from ui.import_flow import run_flow
 from ui.routing import require_frame
@@ -26,10 +27,10 @@ if info is not None:
     row = store.row(info.id)
     st.subheader(t("ui.data.quality_title", name=info.name))
     c = st.columns(4)
-    c[0].metric(t("ui.data.rows_read"), f"{row['rows_read']:,}")
-    c[1].metric(t("ui.data.rows_rejected"), f"{row['rows_rejected']:,}")
-    c[2].metric(t("ui.data.deals"), f"{row['n_deals']:,}")
-    c[3].metric(t("ui.data.events"), f"{row['n_events']:,}")
+    c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
+    c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
+    c[2].metric(t("ui.data.deals"), fmt_int(row['n_deals'], context.lang()))
+    c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
     with store.connect() as con:
         report = quality.report(con, info)
     if report.empty:
@@ -45,8 +46,10 @@ if info is not None:
 st.subheader(t("ui.data.datasets_title"))
 for row in [] if read_only else context.datasets():
     with st.expander(f"{row['id']} · {row['name']} — {row['source_file']}"):
-        st.caption(t("ui.data.dataset_line", deals=row["n_deals"], rows=row["rows_read"],
-                     rejected=row["rows_rejected"], when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))
+        st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
+                     rows=fmt_int(row["rows_read"], context.lang()),
+                     rejected=fmt_int(row["rows_rejected"], context.lang()),
+                     when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))
         new_name = st.text_input(t("ui.data.rename"), value=row["name"], key=f"rename_{row['id']}")
         c1, c2 = st.columns(2)
         if c1.button(t("ui.data.rename_button"), key=f"rename_btn_{row['id']}") and new_name != row["name"]:
