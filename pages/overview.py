@@ -38,13 +38,12 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
             st.caption(t(reason))
         drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
 
-if info.shape == "counts":
-    pass  # no dates, no previous period: the tiles' notes say why
-elif ov.comparison.reason:
-    st.caption(t(ov.comparison.reason))
-else:
-    st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
-                 date_to=ov.comparison.previous_to))
+if info.shape != "counts":  # counts have no dates, no previous period: the tiles' notes say why
+    if ov.comparison.reason:
+        st.caption(t(ov.comparison.reason))
+    else:
+        st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
+                     date_to=ov.comparison.previous_to))
 st.caption(filters.view_caption(spec, t, info))
 
 st.subheader(t("pages.overview.funnel"))
