@@ -104,8 +104,10 @@ def _funnel_trace(rows: Sequence[StageRow], labels: Mapping[str, str] | None, la
 
 
 def _layout(fig: go.Figure, n_stages: int) -> go.Figure:
+    # The right margin leaves room for the labels Plotly puts beside bars too short for them
+    # (in a narrow column they were cut at the figure's edge).
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin={"l": 10, "r": 80, "t": 30, "b": 10},
         height=max(280, 40 + 60 * n_stages),
         yaxis={"automargin": True},
         clickmode="event+select",
