@@ -54,12 +54,14 @@ COMPACT = {"en": ((1e9, "B"), (1e6, "M"), (1e3, "K")), "ru": ((1e9, "\u00a0мл�
 
 
 def fmt_compact(value: float | None, lang: str = "en") -> str:
-    """Big money in a KPI tile: 79,806,500 -> "79.8M" / "79,8 млн" (the exact value goes in the tooltip)."""
+    """Big money in a KPI tile, three significant digits: 79,806,500 -> "79.8M" / "79,8 млн",
+    293,412 -> "293K" / "293 тыс." (so a Russian value fits a tile; the exact value is in the tooltip)."""
     if value is None or value != value:
         return DASH
     for size, suffix in COMPACT.get(lang, COMPACT["en"]):
         if abs(value) >= size:
-            return fmt_num(value / size, lang, 1) + suffix
+            scaled = value / size
+            return fmt_num(scaled, lang, 0 if abs(scaled) >= 99.95 else 1) + suffix
     return fmt_num(value, lang)
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from funnel.charts import fmt_compact, fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
+from funnel.charts import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
 from funnel.metrics import Selection
 from ui import cache, context, drill, filters
 from ui.routing import require_frame
@@ -32,8 +32,12 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     with col:
         tip = t(f"metrics.kpi.{key}") + (f": {fmt_num(value, lang, 2)}" if key in ("revenue", "avg_deal_size")
                                          and value is not None else "") + (f" — {t(reason)}" if reason else "")
-        st.metric(t(f"pages.tile.{key}"), fmt(value), delta=kpi_delta(key, change, lang, t("pages.pp")),
-                  delta_color="inverse" if key == "median_cycle_days" else "normal", help=tip, border=True)
+        delta = kpi_delta(key, change, lang, t("pages.pp"))
+        # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
+        no_change = delta is None and not ov.comparison.reason and info.shape != "counts"
+        st.metric(t(f"pages.tile.{key}"), fmt(value), delta=DASH if no_change else delta,
+                  delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
+                  delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
         drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)

@@ -7,6 +7,7 @@ from datetime import date
 from funnel.charts import (
     bar_texts,
     cohort_figure,
+    fmt_compact,
     fmt_int,
     fmt_pct,
     funnel_figure,
@@ -114,3 +115,15 @@ def test_markdown_escape_neutralises_links_and_latex():
     text = md_escape("[click](javascript:alert(1)) $x$ **b**")
     assert "\\[" in text and "\\$" in text and "\\*" in text
     assert "[click](" not in text
+
+
+def test_compact_money_keeps_three_significant_digits():
+    nb = "\u00a0"
+    assert fmt_compact(79_806_500, "en") == "79.8M"
+    assert fmt_compact(79_806_500, "ru") == f"79,8{nb}млн"
+    assert fmt_compact(293_412, "en") == "293K"  # not 293.4K: a Russian tile has no room for it
+    assert fmt_compact(293_412, "ru") == f"293{nb}тыс."
+    assert fmt_compact(99_960, "en") == "100K"
+    assert fmt_compact(1_260, "ru") == f"1,3{nb}тыс."
+    assert fmt_compact(950, "en") == "950"
+    assert fmt_compact(None) == "—"
