@@ -11,7 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .charts import DASH, esc, fmt_int, fmt_pct
+from .charts import esc
+from .formats import DASH, fmt_int, fmt_pct
 from .stats.wording import p_text
 
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from funnel import quality
-from funnel.charts import fmt_int
+from funnel.formats import fmt_int
 from ui import context
 from ui.import_flow import run_flow
 from ui.routing import require_frame

@@ -6,13 +6,12 @@ import streamlit as st
 from funnel.charts import (
     STAGE_TABLE_COLUMNS,
     cohort_figure,
-    fmt_int,
-    fmt_pct,
     funnel_figure,
     md_escape,
     overlay_figure,
     stage_table,
 )
+from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_range
 from ui import cache, context, drill, filters

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from funnel.charts import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, funnel_figure, kpi_delta, md_escape
+from funnel.charts import funnel_figure, kpi_delta, md_escape
+from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from ui import cache, context, drill, filters
 from ui.routing import require_frame

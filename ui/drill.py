@@ -14,8 +14,9 @@ import io
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import fmt_int, md_escape
+from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
+from funnel.formats import fmt_int
 from funnel.metrics import Selection
 from funnel.metrics.drill import COLUMNS
 from funnel.spec import FunnelSpec

@@ -6,6 +6,7 @@ English and Russian wording stays in the ``stats`` catalogs.
 
 from __future__ import annotations
 
+from ..formats import fmt_int
 from ..i18n import t
 
 
@@ -43,7 +44,7 @@ def _params(v: dict, alpha: float, lang: str) -> dict:
         "p_value": p_text(v.get("p_value")), "srm_p": p_text(v.get("srm_p_value")),
         "test": t(f"stats.test.{test}", lang) if test else "—",
         "comparisons": v.get("comparisons") or 1, "alpha": f"{alpha:g}",
-        "prob_beat": pct(v.get("prob_beat_control")), "n_more": v.get("n_more_per_group"),
+        "prob_beat": pct(v.get("prob_beat_control")), "n_more": fmt_int(v.get("n_more_per_group"), lang),
         "mde": points(v.get("mde_abs")), "effect": points(v.get("effect_abs")),
         "reason": t(f"stats.reason.{v['reason']}", lang) if v.get("reason") else "—",
     }, lang)

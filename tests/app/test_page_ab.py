@@ -82,7 +82,7 @@ def test_typed_in_numbers_and_calculator(ids):
     # A 100/1000 vs B 120/1000: pooled .11, se = sqrt(.11*.89*.002) = 0.013993, z = 1.4293, p = 0.153
     verdict = next(b.value for b in at.info if "No real difference yet" in b.value)
     assert "p: 0.153" in verdict.replace("\\", "")  # the sentence is markdown-escaped
-    # calculator with the control's 10 % and 2 pp: 3841 per group (see test_cli_abtest)
-    assert any("**3841**" in m.value for m in at.markdown)
+    # calculator with the control's 10 % and 2 pp: 3841 per group (see test_cli_abtest), grouped
+    assert any("**3,841**" in m.value for m in at.markdown)
     at_ru = page(lang="ru", ds=ids[WEB], ab_mode="typed")
     assert any("Реальной разницы пока нет" in b.value for b in at_ru.info)

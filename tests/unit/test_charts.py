@@ -7,15 +7,13 @@ from datetime import date
 from funnel.charts import (
     bar_texts,
     cohort_figure,
-    fmt_compact,
-    fmt_int,
-    fmt_pct,
     funnel_figure,
     kpi_delta,
     md_escape,
     overlay_figure,
     stage_table,
 )
+from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.metrics.cohorts import Cohort, CohortTable
 from funnel.metrics.periods import Change
 from funnel.metrics.stages import StageRow

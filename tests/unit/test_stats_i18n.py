@@ -54,4 +54,13 @@ def test_no_absurd_sample_size_hint_when_the_gap_is_about_zero():
             "p_value": 0.99, "test": "z", "mde_abs": 0.01, "effect_abs": 0.00001}
     assert "more leads" in verdict_sentence({**base, "n_more_per_group": 5000}, 0.05, "en")
     text = verdict_sentence({**base, "n_more_per_group": 25_302_793_749}, 0.05, "en")
-    assert "25302793749" not in text and "percentage points or more" in text
+    assert "more leads" not in text and "percentage points or more" in text
+
+
+def test_lead_counts_in_sentences_are_grouped_in_the_readers_locale():
+    from funnel.stats.wording import verdict_sentence
+
+    verdict = {"code": "no_difference_yet", "group": "B", "control": "A", "rate": 0.1867, "control_rate": 0.1847,
+               "p_value": 0.9, "test": "z", "effect_abs": 0.002, "n_more_per_group": 129_410}
+    assert "about 129,410 more leads" in verdict_sentence(verdict, 0.05, "en")
+    assert "примерно 129\u00a0410 лидов" in verdict_sentence(verdict, 0.05, "ru")
