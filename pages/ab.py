@@ -31,7 +31,7 @@ def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
     rows = ab_rows(result, TEST_NAMES, lang)
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=HEADERS)
     if key is None:
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(frame, hide_index=True, placeholder="—")
     else:
         st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
     return rows
@@ -190,7 +190,8 @@ def typed_mode() -> dict | None:
     default = pd.DataFrame({"name": ["A", "B"], "visitors": [1000, 1000], "conversions": [100, 120],
                             "revenue": [None, None]}).astype({"revenue": "float"})
     config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in default.columns}
-    frame = st.data_editor(default, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config)
+    frame = st.data_editor(default, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config,
+                           placeholder="")
     alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, index=1, key="ab_typed_alpha")
     result = analyze_counts(_typed_groups(frame), None, alpha)
     result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})
