@@ -4,6 +4,7 @@ The dataset is the generated CRM export of bench_import, imported once into a st
 bench/out/. Each engine function is timed on a fresh connection (as a page run opens one), over
 the whole dataset. Baseline in the same run: the same computations in plain pandas on the deals
 table already loaded in memory (loading it is not timed — pandas gets the benefit of the doubt).
+Engine and pandas runs alternate, so both see the same moments of machine load.
 Usage: ``python -m bench.bench_metrics [--deals N] [--repeat K]``.
 """
 
@@ -14,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from bench.common import OUT, generate_crm_files, timed
+from bench.common import OUT, generate_crm_files, timed_pair
 from funnel.importer import import_file
 from funnel.metrics import (
     Selection,
@@ -102,7 +103,7 @@ def pandas_cases(df: pd.DataFrame, n_stages: int):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deals", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=9)
     args = ap.parse_args()
     store, info = store_with(args.deals)
     with store.connect() as con:
@@ -114,8 +115,7 @@ def main() -> None:
     print(f"{'computation':<64} {'engine s':>9} {'pandas s':>9} {'ratio':>7}")
     for name, fn in engine.items():
         fn()  # warm the OS file cache; every timed run still opens its own connection
-        e, _ = timed(fn, args.repeat)
-        p, _ = timed(base[name], args.repeat)
+        e, p = timed_pair(fn, base[name], args.repeat)
         total_engine += e if name.startswith("overview: KPIs") else 0
         total_pandas += p if name.startswith("overview: KPIs") else 0
         print(f"{name:<64} {e:>9.3f} {p:>9.3f} {p / e:>6.1f}x")

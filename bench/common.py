@@ -23,6 +23,18 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+def timed_pair(a: Callable[[], object], b: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Medians of ``a`` and ``b`` timed in alternation (a, b, a, b, ...): on a noisy shared machine
+    both see the same quiet and busy moments, so their ratio is steadier than two separate blocks."""
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        for fn, times in ((a, times_a), (b, times_b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times_a), statistics.median(times_b)
+
+
 def generate_crm_files(n_deals: int, out: Path, seed: float = 0.42) -> tuple[Path, Path]:
     """A deals CSV (English CRM-like headers, ISO dates) and a long history CSV (~4 rows per deal)."""
     out.mkdir(parents=True, exist_ok=True)
