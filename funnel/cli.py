@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 unusable input (a one-line error on stderr, the store u
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -26,22 +27,31 @@ def _print_json(doc: Any) -> None:
 
 
 def parse_stages(text: str | None):
-    """``"A,B,C"`` -> ["A","B","C"]; ``"Sales: A,B; Renewals: X,Y"`` -> one list per pipeline."""
+    """``"A,B,C"`` -> ["A","B","C"]; ``"Sales: A,B; Renewals: X,Y"`` -> one list per pipeline.
+
+    Names are comma-separated values as in a CSV line: a name with a comma goes in double quotes
+    (``'New,"Signed, paid"'``).
+    """
     if not text:
         return None
+
+    def names(part: str) -> list[str]:
+        return [s.strip() for s in next(csv.reader([part], skipinitialspace=True), []) if s.strip()]
+
     if ":" in text and ";" in text:
         out = {}
         for part in text.split(";"):
             if ":" in part:
-                pipeline, names = part.split(":", 1)
-                out[pipeline.strip()] = [s.strip() for s in names.split(",") if s.strip()]
+                pipeline, listed = part.split(":", 1)
+                out[pipeline.strip()] = names(listed)
         return out
-    return [s.strip() for s in text.split(",") if s.strip()]
+    return names(text)
 
 
 def _add_import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--history", help="a second file with the stage history (deal, stage, date entered)")
-    p.add_argument("--stages", help='funnel order when the file cannot tell it: "S1,S2,..."')
+    p.add_argument("--stages", help='funnel order when the file cannot tell it: "S1,S2,..." '
+                                    '(quote a name with a comma: \'S1,"Signed, paid"\')')
     p.add_argument("--preset", help="expected CRM preset (amocrm_ru, bitrix24_ru, hubspot, pipedrive, ...)")
     p.add_argument("--sheet", help="the sheet of a workbook (default: the one with most rows)")
 
@@ -131,7 +141,29 @@ def _import(store, args, name=None, force=False):
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force)
 
 
-def import_summary(info, built, draft) -> dict[str, Any]:
+def import_warnings(store, info) -> list[dict[str, Any]]:
+    """The warning lines of the stored quality report: one per finding and column, with its row count."""
+    from .quality import report, summary
+
+    with store.connect() as con:
+        rows = summary(report(con, info))
+    rows = rows[rows["severity"] == "warning"]
+    def text(value):
+        return None if value is None or value != value else str(value)  # NaN: no value
+
+    def detail(value):  # plain words (a pipeline), not the importer's JSON parameters or markers
+        value = text(value)
+        return None if value is None or value.startswith("{") or value == "summary" else value
+
+    return [{"code": r.code, "column": text(r.column_name), "value": text(r.value), "detail": detail(r.detail),
+             "count": int(r.count)} for r in rows.itertuples()]
+
+
+# findings that --stages resolves: the CLI says so under them
+STAGES_HINT = {"stages.order_guessed", "stages.no_won"}
+
+
+def import_summary(info, built, draft, warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "dataset_id": info.id,
         "name": info.name,
@@ -144,13 +176,14 @@ def import_summary(info, built, draft) -> dict[str, Any]:
         "stage_order": built["meta"]["stage_order"],
         "lost_stages": built["meta"].get("lost_stages", {}),
         "remembered_mapping": draft.remembered,
+        "warnings": warnings or [],
     }
 
 
 def _cmd_import(args) -> int:
     store = _store(args)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
-    summary = import_summary(info, built, draft)
+    summary = import_summary(info, built, draft, import_warnings(store, info))
     if args.json:
         _print_json(summary)
         return 0
@@ -161,6 +194,12 @@ def _cmd_import(args) -> int:
     print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
     for pipeline, order in summary["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+    for w in summary["warnings"]:
+        where = " · ".join(x for x in (w["column"], w["value"], w["detail"]) if x)
+        print(f"  ! {t('quality.' + w['code'], lang)}" + (f" ({where})" if where else "")
+              + (f": {w['count']}" if w["count"] > 1 else ""))
+    if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
+        print("  " + t("cli.hint.stages", lang))
     return 0
 
 

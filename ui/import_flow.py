@@ -143,6 +143,9 @@ def run_flow(t) -> None:
             built = build(con, draft, stages=state.get("stages"))
             st.subheader(t("ui.data.stages"))
             st.caption(t("ui.data.stages_help"))
+            # a guess stays a guess while the user edits it: the first preview decides
+            if state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
+                st.warning(t("ui.data.order_guessed"))
             stages = stage_editor(t, built["meta"]["stage_order"])
             for pipeline, lost in built["meta"].get("lost_stages", {}).items():
                 if lost:

@@ -176,6 +176,7 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         "source_file": draft.source.file_name,
         "source_hash": draft.source_hash,
         "history_file": draft.history_source.file_name if draft.history_source else None,
+        "finding_codes": sorted(findings.codes()),
     }
 
 

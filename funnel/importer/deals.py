@@ -112,8 +112,11 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
             history_order=hist_rank.get(pipeline), won_names=mapping.won_stages,
             lost_names=mapping.lost_stages, has_won_status=pipeline in won_status)
         if ps.guessed and len(ps.funnel) > 2:
-            findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=len(ps.funnel))
+            findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         result.append(ps)
+    if not any(ps.won for ps in result):
+        # a pipeline may have won nothing yet; no won stage anywhere means won deals went unseen
+        findings.add("stages.no_won", "warning", n=None)
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
     rows = [r for ps in result for r in ps.rows()]
     if rows:

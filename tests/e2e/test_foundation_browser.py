@@ -13,6 +13,9 @@ UPLOAD = ("ID,Название сделки,Бюджет,Ответственн�
           "101,Кухня,185000,Анна,03.02.2024 11:42:17,Первичный контакт,Продажи\n"
           "102,Шкаф,64500,Олег,05.02.2024 09:03:55,Успешно реализовано,Продажи\n"
           "103,Прихожая,1000,Олег,14.03.2024 18:27:09,Закрыто и не реализовано,Продажи\n")
+# no history, no standard order, no won stage: the proposed order is a guess and says so
+GUESSED = ("ID,Stage,Amount\n1,Intro call,10\n2,Intro call,10\n3,Intro call,10\n4,Demo,20\n5,Demo,20\n"
+           "6,Signed,30\n")
 
 
 def test_sample_funnel_upload_and_restart(browser, tmp_path_factory, tmp_path):
@@ -39,6 +42,14 @@ def test_sample_funnel_upload_and_restart(browser, tmp_path_factory, tmp_path):
         wait_idle(page)
         page.wait_for_function("document.body.innerText.includes('moi_sdelki')", timeout=60_000)
         shot(page, "foundation_imported")
+
+        guess = tmp_path / "no_order.csv"
+        guess.write_text(GUESSED, encoding="utf-8")
+        page.locator("input[type='file']").first.set_input_files(str(guess))
+        wait_idle(page)
+        page.wait_for_selector("text=Read 6 rows", timeout=60_000)
+        page.wait_for_selector("text=This order is a guess", timeout=30_000)
+        shot(page, "foundation_order_guessed")
         page.close()
 
         srv.stop()

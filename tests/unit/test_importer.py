@@ -211,3 +211,47 @@ def test_preset_option_forces_a_preset_and_unknown_names_are_refused(mem_store, 
     with pytest.raises(FunnelError) as err:
         import_file(mem_store, p, preset="no-such-crm", force=True)
     assert err.value.code == "import.unknown_preset" and "amocrm_ru" in err.value.message("en")
+
+
+SNAPSHOT = ("ID,Этап,Бюджет\n"
+            "1,Первичный контакт,10\n"
+            "2,Первичный контакт,10\n"
+            "3,Первичный контакт,10\n"
+            "4,Переговоры,20\n"
+            "5,Переговоры,20\n"
+            '6,"Подписано, оплачено",30\n')
+
+
+def test_snapshot_without_order_or_won_stage_is_flagged_and_stages_option_fixes_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    p = tmp_path / "snap.csv"
+    p.write_text(SNAPSHOT, encoding="utf-8")
+    cmd = [sys.executable, "-m", "funnel", "--data-dir", str(tmp_path / "store")]
+    guessed = subprocess.run(cmd + ["import", str(p), "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
+    doc = json.loads(guessed.stdout)
+    # no history, no preset order, no stage named won: most populated first, nothing won
+    assert doc["stage_order"] == {"": ["Первичный контакт", "Переговоры", "Подписано, оплачено"]}
+    assert {w["code"] for w in doc["warnings"]} == {"stages.order_guessed", "stages.no_won"}
+    text = subprocess.run(cmd + ["import", str(p), "--force"], cwd=ROOT, capture_output=True, text=True,
+                          check=True, env={**os.environ, "FUNNEL_LANG": "en"}).stdout
+    assert "! No stage or status marks a deal as won" in text and "--stages" in text
+    # a name with a comma, quoted as in a CSV line; the last stage given counts as won
+    fixed = subprocess.run(cmd + ["import", str(p), "--force", "--json", "--stages",
+                                  'Первичный контакт,Переговоры,"Подписано, оплачено"'],
+                           cwd=ROOT, capture_output=True, text=True, check=True)
+    doc = json.loads(fixed.stdout)
+    assert doc["warnings"] == [] and doc["stage_order"][""][-1] == "Подписано, оплачено"
+    metrics = json.loads(subprocess.run(cmd + ["metrics", str(doc["dataset_id"]), "--json"], cwd=ROOT,
+                                        capture_output=True, text=True, check=True).stdout)
+    assert (metrics["won"], metrics["open"], metrics["revenue"]) == (1, 5, 30)
+
+
+def test_stages_option_reads_quoted_names_and_pipelines():
+    from funnel.cli import parse_stages
+
+    assert parse_stages('A, "B, C" ,D') == ["A", "B, C", "D"]
+    assert parse_stages("Sales: A,B; Renewals: X,Y") == {"Sales": ["A", "B"], "Renewals": ["X", "Y"]}
+    assert parse_stages("") is None
