@@ -13,6 +13,7 @@ import hashlib
 import streamlit as st
 
 from funnel.errors import FunnelError
+from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
 from funnel.readers import list_sheets
 
@@ -129,8 +130,9 @@ def run_flow(t) -> None:
     try:
         with store.connect() as con:
             draft = prepare(con, store, main, history=history)
-            st.success(t("ui.data.read_ok", rows=draft.raw.n_rows, file=main.file_name,
-                         shape=t(f"ui.shape.{draft.shape}")))
+            st.success(t("ui.data.read_ok", rows=fmt_int(draft.raw.n_rows, context.lang()), file=main.file_name,
+                         shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
+                                 else f"ui.shape.{draft.shape}")))
             if draft.duplicate_of:
                 st.warning(t("error.import.duplicate", file=main.file_name, dataset=draft.duplicate_of["id"],
                              name=draft.duplicate_of["name"]))
@@ -173,4 +175,6 @@ def _summary(draft, t) -> list[dict]:
             for r in roles if getattr(m, r, None) is not None]
     for i in getattr(m, "wide_stages", []) or []:
         rows.append({t("ui.data.role"): t("ui.data.role.stage_column"), t("ui.data.column"): headers[i]})
+    for i in getattr(m, "flags", []) or []:
+        rows.append({t("ui.data.role"): t("ui.data.role.outcome"), t("ui.data.column"): headers[i]})
     return rows

@@ -26,6 +26,7 @@ from ..mapping import (
     propose_event_mapping,
     propose_history_mapping,
     propose_mapping,
+    propose_outcome_mapping,
 )
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
@@ -86,7 +87,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     digest = source.digest() + (history.digest() if history else "")
     draft = Draft(raw, shape, None, samples, digest, source)
     if shape == "events":
-        draft.mapping = propose_event_mapping(raw.headers, samples)
+        draft.mapping = propose_event_mapping(raw.headers, samples) or propose_outcome_mapping(raw.headers, samples)
     elif shape == "counts":
         draft.mapping = propose_counts_mapping(raw.headers, samples)
     else:
@@ -125,7 +126,7 @@ def _check_required(draft: Draft) -> None:
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
                               headers=", ".join(draft.raw.headers[:10]))
     elif draft.shape == "events":
-        if draft.mapping.entity is None or draft.mapping.step is None:
+        if draft.mapping.entity is None or (draft.mapping.step is None and not draft.mapping.flags):
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="step",
                               headers=", ".join(draft.raw.headers[:10]))
 
@@ -191,6 +192,8 @@ def _mapping_summary(draft: Draft) -> dict[str, Any]:
         out = {"fields": {k: headers[i] for k, i in (("entity", m.entity), ("step", m.step),
                                                      ("timestamp", m.timestamp), ("variant", m.variant),
                                                      ("source", m.source)) if i is not None}}
+        if m.flags:
+            out["outcomes"] = [headers[i] for i in m.flags]
     else:
         out = {"fields": {k: headers[i] for k, i in (("stage", m.stage), ("count", m.count),
                                                      ("group", m.group)) if i is not None},

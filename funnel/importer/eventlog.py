@@ -6,11 +6,16 @@ the last step counts as not converted (lost) at its furthest step — so win rat
 the last step. Attributes (variant, source, extras) are taken from the entity's first event.
 Step order: the explicit one if given, else by the number of entities that reached each step,
 most first (a funnel narrows).
+
+A table of outcome flags (one row per visitor: ``user_id, group, converted``) is read as the same
+log: each row is an event at the first step, named after the id column (everyone who was counted),
+and each "yes" in an outcome column an event at the step named after that column; the steps keep
+the columns' order. A flag cell that is not a yes/no word rejects its row.
 """
 
 from __future__ import annotations
 
-from ..readers.values import date_sql, profile_column
+from ..readers.values import bool_sql, date_sql, profile_column
 from ..sql import ident, render, run
 from .columns import extra_columns
 from .quality import Findings
@@ -29,22 +34,33 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
         return "NULL" if index is None else render("NULLIF(trim({c}), '')", c=ident(f"c{index}"))
 
     extra_sql = "".join(f", {text(i)} AS {ident(name)}" for name, (i, _h) in extras.items())
-    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_log AS
-        SELECT row_no, {entity} AS deal_id, {step} AS stage, {ts} AS entered_at, {ts_raw} AS ts_raw,
-               {variant} AS variant, {source} AS source{extras}
-        FROM {raw}""", entity=text(emap.entity), step=text(emap.step), ts=ts, ts_raw=ts_raw,
-                    variant=text(emap.variant), source=text(emap.source), extras=extra_sql,
-                    raw=ident(raw.table)))
-    entity_header, step_header = raw.headers[emap.entity], raw.headers[emap.step]
-    findings.examples(con, "SELECT row_no, NULL AS value FROM imp_log WHERE deal_id IS NULL", None,
+
+    def log_rows(stage: str, where: str = "TRUE") -> str:
+        return render("""SELECT row_no, {entity} AS deal_id, {stage} AS stage, {ts} AS entered_at,
+                                {ts_raw} AS ts_raw, {variant} AS variant, {source} AS source{extras}
+                         FROM {raw} WHERE {where}""", entity=text(emap.entity), stage=stage, ts=ts,
+                      ts_raw=ts_raw, variant=text(emap.variant), source=text(emap.source), extras=extra_sql,
+                      raw=ident(raw.table), where=where)
+
+    params: dict = {}
+    if emap.step is not None:
+        log = log_rows(text(emap.step))
+        step_header = raw.headers[emap.step]
+    else:
+        log, step_header, explicit_stages = _outcome_log(con, raw, emap, log_rows, params, findings,
+                                                          explicit_stages)
+    run(con, render("CREATE OR REPLACE TEMP TABLE imp_log AS {log}", log=log), params)
+    entity_header = raw.headers[emap.entity]
+    findings.examples(con, "SELECT DISTINCT row_no, NULL AS value FROM imp_log WHERE deal_id IS NULL", None,
                       "reject.missing_id", "error", entity_header)
-    findings.examples(con, "SELECT row_no, NULL AS value FROM imp_log WHERE stage IS NULL AND deal_id IS NOT NULL",
+    findings.examples(con, "SELECT DISTINCT row_no, NULL AS value FROM imp_log WHERE stage IS NULL AND deal_id IS NOT NULL",
                       None, "reject.missing_stage", "error", step_header)
     if emap.timestamp is not None:
-        findings.examples(con, "SELECT row_no, ts_raw AS value FROM imp_log WHERE ts_raw IS NOT NULL "
+        findings.examples(con, "SELECT DISTINCT row_no, ts_raw AS value FROM imp_log WHERE ts_raw IS NOT NULL "
                           "AND entered_at IS NULL", None, "reject.bad_date", "error", raw.headers[emap.timestamp])
     run(con, "DELETE FROM imp_log WHERE deal_id IS NULL OR stage IS NULL OR (ts_raw IS NOT NULL AND entered_at IS NULL)")
-    rejected = raw.n_rows - run(con, "SELECT count(*) FROM imp_log").fetchone()[0]
+    # a row of outcome flags gives several log rows: count rows of the file
+    rejected = raw.n_rows - run(con, "SELECT count(DISTINCT row_no) FROM imp_log").fetchone()[0]
 
     reach = run(con, "SELECT stage, count(DISTINCT deal_id) AS n, min(row_no) FROM imp_log GROUP BY 1 "
                      "ORDER BY n DESC, 3").fetchall()
@@ -61,6 +77,10 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
     run(con, """CREATE OR REPLACE TEMP TABLE imp_events AS
         SELECT l.deal_id, '' AS pipeline, l.stage, s.position, min(l.entered_at) AS entered_at
         FROM imp_log l JOIN imp_stages s ON s.stage = l.stage GROUP BY 1, 2, 3, 4""")
+    skipped = run(con, "SELECT count(*) FROM (SELECT deal_id FROM imp_events GROUP BY deal_id "
+                       "HAVING count(*) < max(position)) AS s").fetchone()[0]
+    if skipped:  # e.g. retained on day 7 but not on day 1: the funnel counts day 1 as passed
+        findings.add("events.skipped_steps", "info", n=skipped)
     firsts = "".join(f", arg_min({ident(n)}, row_no) AS {ident(n)}" for n in ["variant", "source", *extras])
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_deals AS
         WITH per AS (SELECT deal_id, min(entered_at) AS created_at, min(row_no) AS row_no{firsts}
@@ -89,3 +109,25 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
         "meta": {"pipelines": [""], "extra_columns": {n: h for n, (_i, h) in extras.items()},
                  "stage_order": {"": order}, "lost_stages": {"": []}},
     }
+
+
+def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, explicit_stages):
+    """The event-log rows of a table of outcome flags (SQL with ``$s<i>`` step names in ``params``).
+
+    Returns the SQL, the header to name in messages about steps, and the step order (the given one,
+    else the id column then the flag columns as they stand in the file)."""
+    bad = []
+    for i in emap.flags:
+        cell = render("NULLIF(trim({c}), '')", c=ident(f"c{i}"))
+        test = f"({cell} IS NOT NULL AND {bool_sql(ident(f'c{i}'))} IS NULL)"
+        findings.examples(con, render("SELECT row_no, {c} AS value FROM {raw} WHERE {t}", c=cell,
+                                      raw=ident(raw.table), t=test), None, "reject.bad_boolean", "error",
+                          raw.headers[i])
+        bad.append(test)
+    keep = f"NOT ({' OR '.join(bad)})"
+    names = [raw.headers[emap.entity], *(raw.headers[i] for i in emap.flags)]
+    params.update({f"s{k}": name for k, name in enumerate(names)})
+    parts = [log_rows("$s0", keep)]
+    parts += [log_rows(f"$s{k}", f"{keep} AND {bool_sql(ident(f'c{i}'))}")
+              for k, i in enumerate(emap.flags, start=1)]
+    return " UNION ALL ".join(parts), raw.headers[emap.flags[0]], explicit_stages or names

@@ -17,6 +17,7 @@ from .shapes import (
     propose_counts_mapping,
     propose_event_mapping,
     propose_history_mapping,
+    propose_outcome_mapping,
 )
 from .status import classify_stage_name, classify_status_value
 from .synonyms import HELPER_FIELDS, MAPPABLE_FIELDS
@@ -25,5 +26,5 @@ __all__ = [
     "PRESETS", "HELPER_FIELDS", "MAPPABLE_FIELDS", "CountsMapping", "EventMapping", "HistoryMapping",
     "Mapping", "classify_stage_name", "classify_status_value", "detect_preset", "detect_shape",
     "header_key", "normalize_header", "propose_counts_mapping", "propose_event_mapping",
-    "propose_history_mapping", "propose_mapping",
+    "propose_history_mapping", "propose_mapping", "propose_outcome_mapping",
 ]

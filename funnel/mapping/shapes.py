@@ -5,6 +5,8 @@
   ``crm.stagehistory.list``, amoCRM/Kommo API events), then a generic deal-id/stage/date file whose
   deal ids repeat or which has no deal attributes (amount, owner, status).
 - ``events`` (D): a raw event log: entity (user, visitor, session), step (event, page), timestamp.
+  Also one row per visitor with yes/no outcome columns (an A/B export: ``user_id, group,
+  converted``): every row is a visit, every "yes" a step reached, the columns in file order.
 - ``counts`` (E): aggregate numbers, long (stage, count [, group]) or wide (one numeric column per
   step in funnel order, e.g. ``Date,Pageviews,Clicks,Enrollments,Payments``).
 - ``deals`` (A, or C with HubSpot ``Date entered`` columns): everything else.
@@ -33,11 +35,12 @@ class HistoryMapping:
 @dataclass
 class EventMapping:
     entity: int
-    step: int
+    step: int | None  # None for a table of outcome flags
     timestamp: int | None = None
     extras: dict[int, str] = field(default_factory=dict)
     variant: int | None = None
     source: int | None = None
+    flags: list[int] = field(default_factory=list)  # yes/no outcome columns: one step each, in file order
 
 
 @dataclass
@@ -95,6 +98,7 @@ _STEP_WORDS = {
     "лиды", "заявки", "регистрации", "продажи", "оплаты", "заказы", "покупки", "展示", "曝光", "点击",
     "访问", "线索", "注册", "订单", "成交", "付款", "购买", "转化",
 }
+FLAG_SHARE = 0.8  # of a column's sample values that must be yes/no words for an outcome column
 _ID_HEADER = re.compile(r"(?:^|[\s_.-])id$|^id[\s_]|^id$")
 _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
@@ -152,14 +156,38 @@ def propose_event_mapping(headers, samples=None) -> EventMapping | None:
     step = _find(norm, _EVENT_WORDS[1], {entity})
     if entity is None or step is None:
         return None
-    ts = _find(norm, _EVENT_WORDS[2], {entity, step})
-    variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组")),
-                    {entity, step, ts})
-    source = _find(norm, normalized(("source", "utm_source", "channel", "источник", "канал", "来源", "渠道")),
-                   {entity, step, ts, variant})
-    used = {entity, step, ts, variant, source}
-    extras = {i: str(headers[i]).strip() for i, h in enumerate(norm) if h and i not in used}
-    return EventMapping(entity, step, ts, extras, variant, source)
+    return _with_attributes(headers, norm, EventMapping(entity, step))
+
+
+def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
+    """One row per visitor with yes/no outcome columns (``user_id, group, converted``), else None.
+
+    Needs a visitor-id column, no stage or step column, and at least one other column whose sample
+    values are yes/no words (1/0, TRUE/FALSE, да/нет); a few bad cells are rejected at import.
+    """
+    norm = [normalize_header(h) for h in headers]
+    entity = _find(norm, _EVENT_WORDS[0])
+    if entity is None or not samples or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None \
+            or _find(norm, _EVENT_WORDS[1], {entity}) is not None:
+        return None
+    flags = [i for i, h in enumerate(norm) if h and i != entity
+             and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
+    if not flags:
+        return None
+    return _with_attributes(headers, norm, EventMapping(entity, None, flags=flags))
+
+
+def _with_attributes(headers, norm: list[str], m: EventMapping) -> EventMapping:
+    """Time, variant, source and the extra columns around an event log's entity and step(s)."""
+    taken = {m.entity, m.step, *m.flags}
+    m.timestamp = _find(norm, _EVENT_WORDS[2], taken)
+    m.variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组")),
+                      taken | {m.timestamp})
+    m.source = _find(norm, normalized(("source", "utm_source", "channel", "источник", "канал", "来源", "渠道")),
+                     taken | {m.timestamp, m.variant})
+    used = taken | {m.timestamp, m.variant, m.source}
+    m.extras = {i: str(headers[i]).strip() for i, h in enumerate(norm) if h and i not in used}
+    return m
 
 
 def _is_step_header(h: str) -> bool:
@@ -206,7 +234,7 @@ def detect_shape(headers, samples=None) -> str:
         return "history"
     if detect_preset(norm)[0]:
         return "deals"
-    if propose_event_mapping(headers, samples):
+    if propose_event_mapping(headers, samples) or propose_outcome_mapping(headers, samples):
         return "events"
     if propose_counts_mapping(headers, samples):
         return "counts"

@@ -10,6 +10,7 @@ from funnel.mapping import (
     propose_counts_mapping,
     propose_event_mapping,
     propose_history_mapping,
+    propose_outcome_mapping,
 )
 
 
@@ -20,6 +21,31 @@ def test_event_log():
     assert propose_event_mapping(h, rows) == EventMapping(entity=0, step=1, timestamp=2, extras={}, variant=3,
                                                           source=None)
     assert propose_counts_mapping(h, rows) is None
+
+
+def test_a_b_export_with_outcome_flags_reads_as_an_event_log():
+    # Udacity's ab_data.csv layout: one row per visitor, converted 0/1
+    h = ["user_id", "timestamp", "group", "landing_page", "converted"]
+    rows = [["851104", "2017-01-21 22:11:48.556739", "control", "old_page", "0"],
+            ["804228", "2017-01-12 08:01:45.159739", "treatment", "new_page", "1"]]
+    assert detect_shape(h, rows) == "events"
+    m = propose_outcome_mapping(h, rows)
+    assert (m.entity, m.step, m.timestamp, m.flags) == (0, None, 1, [4])
+    assert {m.variant, *m.extras} == {2, 3}  # landing page and group: one is the variant, one an extra
+    # Cookie Cats: two TRUE/FALSE outcomes in file order; the numeric rounds column is an attribute
+    h = ["userid", "version", "sum_gamerounds", "retention_1", "retention_7"]
+    rows = [["116", "gate_30", "3", "FALSE", "FALSE"], ["337", "gate_30", "38", "TRUE", "FALSE"],
+            ["377", "gate_40", "165", "TRUE", "FALSE"], ["483", "gate_40", "1", "FALSE", "FALSE"]]
+    assert detect_shape(h, rows) == "events"
+    m = propose_outcome_mapping(h, rows)
+    assert (m.entity, m.variant, m.flags, m.extras) == (0, 1, [3, 4], {2: "sum_gamerounds"})
+
+
+def test_outcome_flags_need_a_visitor_id_and_no_stage_column():
+    rows = [["1", "Lead", "1"], ["2", "Won", "0"]]
+    assert propose_outcome_mapping(["user_id", "stage", "paid"], rows) is None  # a deal list
+    assert propose_outcome_mapping(["name", "city", "paid"], rows) is None  # no visitor id
+    assert propose_outcome_mapping(["user_id", "plan", "seats"], [["1", "pro", "12"]]) is None  # no yes/no column
 
 
 def test_event_log_keeps_other_columns_as_extras():
