@@ -148,12 +148,13 @@ def import_warnings(store, info) -> list[dict[str, Any]]:
     with store.connect() as con:
         rows = summary(report(con, info))
     rows = rows[rows["severity"] == "warning"]
+
     def text(value):
         return None if value is None or value != value else str(value)  # NaN: no value
 
-    def detail(value):  # plain words (a pipeline), not the importer's JSON parameters or markers
+    def detail(value):  # plain words (a pipeline), not the importer's JSON parameters
         value = text(value)
-        return None if value is None or value.startswith("{") or value == "summary" else value
+        return None if value is None or value.startswith("{") else value
 
     return [{"code": r.code, "column": text(r.column_name), "value": text(r.value), "detail": detail(r.detail),
              "count": int(r.count)} for r in rows.itertuples()]

@@ -48,7 +48,7 @@ class Findings:
         if count:
             sample = run(con, render("SELECT * FROM ({q}) AS found ORDER BY 1 LIMIT {k}", q=rows_sql,
                                      k=str(MAX_EXAMPLES)), params).fetchall()
-            self.add(code, severity, column=column, n=count, detail="summary")
+            self.add(code, severity, column=column, n=count)
             for row_no, value in sample:
                 self.add(code, severity, row_no=row_no, column=column,
                          value=None if value is None else str(value)[:200], n=1)
