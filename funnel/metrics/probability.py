@@ -1,0 +1,98 @@
+"""Stage probability P(won | reached stage s) and the key stage (../shared/DOMAIN.md).
+
+**Stage probability** of stage s = won / (won + lost) among *closed* deals that reached s
+(furthest position >= s). Open deals are left out: their outcome is not known yet, and counting
+them as "not won" would make every young pipeline look worse than it is. Each value comes with a
+Wilson 95 % interval and its ``n`` so a page can say when the sample is too small to lean on.
+
+Lost deals whose file kept no record of where they died count at the first stage (as in the
+funnel); ``lost_stage_unknown`` says how many, so a page can say that later stages' probabilities
+may be too high.
+
+**Key stage** (seed 002): the intermediate stage with the largest jump in P(won | reached) from the
+stage before it: passing it says most about winning. The first stage has no "before" and the won
+stage is always 1.0, so both are left out.
+
+Counts come from the same one-pass tally as the stage funnel (``metrics_stage_counts``): no query of
+its own. Used by the Pipeline & Forecast page (weighted pipeline) and the diagnostics (leak impact,
+``key_stage``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dataset import DatasetInfo
+from ..spec import FunnelSpec
+from ..stats.proportions import Proportion, wilson_interval
+from .context import resolve
+from .stages import Tally, tallies
+
+
+@dataclass(frozen=True)
+class StageProbability:
+    stage: str
+    position: int
+    n: int  # closed deals (won + lost) that reached the stage
+    won: int
+    p_won: float | None  # won / n; None when n == 0
+    ci_low: float | None  # Wilson 95 %
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class KeyStage:
+    stage: str
+    previous_stage: str
+    p_before: float
+    p_at: float
+
+    @property
+    def jump(self) -> float:
+        return self.p_at - self.p_before
+
+
+@dataclass(frozen=True)
+class StageProbabilities:
+    rows: list[StageProbability]
+    key: KeyStage | None
+    lost_stage_unknown: int  # lost deals counted at stage 1 because their stage is not recorded
+
+
+def probabilities_from(stages, tally: Tally) -> list[StageProbability]:
+    """P(won | reached) per funnel stage from one tally. Positions past the last stage count at it."""
+    if not stages:
+        return []
+    last = stages[-1]["position"]
+    rows = []
+    for s in stages:
+        k = s["position"]
+        won = sum(n for (pos, status), n in tally.n.items() if status == "won" and min(pos, last) >= k)
+        lost = sum(n for (pos, status), n in tally.n.items() if status == "lost" and min(pos, last) >= k)
+        low, high = wilson_interval(Proportion(won + lost, won))
+        rows.append(StageProbability(stage=s["stage"], position=k, n=won + lost, won=won,
+                                     p_won=won / (won + lost) if won + lost else None,
+                                     ci_low=low, ci_high=high))
+    return rows
+
+
+def key_stage(rows: list[StageProbability]) -> KeyStage | None:
+    """The intermediate stage with the largest rise of P(won | reached) over the stage before it."""
+    best: KeyStage | None = None
+    for before, here in zip(rows, rows[1:-1], strict=False):
+        if before.p_won is None or here.p_won is None:
+            continue
+        candidate = KeyStage(here.stage, before.stage, before.p_won, here.p_won)
+        if candidate.jump > 0 and (best is None or candidate.jump > best.jump):
+            best = candidate
+    return best
+
+
+def stage_probability(con, info: DatasetInfo, spec: FunnelSpec) -> StageProbabilities:
+    """Stage probabilities of the spec's pipeline and filters (the period filters by created date)."""
+    if info.shape == "counts":  # aggregate counts record no outcomes per deal
+        return StageProbabilities([], None, 0)
+    ctx = resolve(con, info, spec)
+    tally = tallies(con, ctx).get(None) or Tally()
+    rows = probabilities_from(ctx.stages, tally)
+    return StageProbabilities(rows, key_stage(rows), tally.lost_unknown)

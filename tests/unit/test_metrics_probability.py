@@ -1,0 +1,67 @@
+"""Stage probability P(won | reached) and the key stage on the ten-deal story (hand-computed)."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pytest
+
+from funnel.metrics.fixture import make_dataset, story_dataset
+from funnel.metrics.probability import stage_probability
+from funnel.spec import FunnelSpec
+
+
+def wilson(x: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval written out from Wilson (1927), independent of the engine's helper."""
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+@pytest.fixture
+def story():
+    con = duckdb.connect()
+    info = story_dataset(con)
+    yield con, info
+    con.close()
+
+
+def test_probability_counts_closed_deals_that_reached_each_stage(story):
+    con, info = story
+    result = stage_probability(con, info, FunnelSpec())
+    # Closed deals of "Sales" and their furthest stage: won D1 D2 D9 (4); lost D3 (2), D4 (3), D8 (1,
+    # stage unknown), D10 (1). Open D5 D6 D7 are left out.
+    # Lead: 7 closed reached it, 3 won; Qualified: D1 D2 D9 D3 D4 = 5, 3 won; Proposal: D1 D2 D9 D4 = 4;
+    # Won: 3 of 3.
+    assert [r.stage for r in result.rows] == ["Lead", "Qualified", "Proposal", "Won"]
+    assert [(r.won, r.n) for r in result.rows] == [(3, 7), (3, 5), (3, 4), (3, 3)]
+    assert [r.p_won for r in result.rows] == pytest.approx([3 / 7, 3 / 5, 3 / 4, 1.0])
+    low, high = wilson(3, 7)  # ~ (0.158, 0.750)
+    assert (result.rows[0].ci_low, result.rows[0].ci_high) == pytest.approx((low, high))
+    assert result.rows[0].ci_low == pytest.approx(0.1582, abs=1e-4)
+    assert result.lost_stage_unknown == 1  # D8
+
+
+def test_key_stage_is_the_largest_rise_between_intermediate_stages(story):
+    con, info = story
+    key = stage_probability(con, info, FunnelSpec()).key
+    # Rises: Lead -> Qualified 3/5 - 3/7 = 0.1714; Qualified -> Proposal 3/4 - 3/5 = 0.15.
+    # Proposal -> Won (+0.25) is not a candidate: the won stage is always 1.0.
+    assert key is not None
+    assert (key.previous_stage, key.stage) == ("Lead", "Qualified")
+    assert key.jump == pytest.approx(3 / 5 - 3 / 7)
+
+
+def test_filters_apply_and_empty_stages_have_no_probability(story):
+    con, info = story
+    rows = stage_probability(con, info, FunnelSpec(filters=(("manager", ("Ann",)),))).rows
+    # Ann's closed deals: D1 won (4), D9 won (4), D3 lost (2).
+    assert [(r.won, r.n) for r in rows] == [(2, 3), (2, 3), (2, 2), (2, 2)]
+    con2 = duckdb.connect()
+    info2 = make_dataset(con2, stages={"Sales": [("Lead", "open"), ("Won", "won")]},
+                         deals=[dict(deal_id="A", status="open", stage="Lead", furthest_pos=1)])
+    rows2 = stage_probability(con2, info2, FunnelSpec()).rows
+    assert [(r.n, r.p_won, r.ci_low) for r in rows2] == [(0, None, None), (0, None, None)]
+    assert stage_probability(con2, info2, FunnelSpec()).key is None
