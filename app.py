@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from funnel.samples import ensure_samples
-from ui import context
+from ui import auth, context
 from ui.filters import sidebar_filters
 from ui.routing import framed
 
@@ -54,18 +54,28 @@ def _dataset_picker(t) -> None:
 
 
 _bootstrap()
+def _pages(t, admin: bool) -> list:
+    pages = [
+        st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
+        st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
+        st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
+    ]
+    if admin:
+        pages.append(st.Page("pages/admin.py", title=t("auth.admin.title"), icon=":material/admin_panel_settings:",
+                             url_path="admin"))
+    return pages
+
+
 _keep_param("lang")
 _keep_param("ds")
+auth.require_user(_pages(context.tr(), admin=True))  # signed-in mode: nothing below runs before sign-in
 _language_picker()
 t = context.tr()
+auth.sidebar_account(t)
 _dataset_picker(t)
 sidebar_filters(context.current_dataset(), t)
 
-pages = [
-    st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
-    st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
-    st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
-]
 with framed():
-    st.navigation(pages).run()
+    st.navigation(_pages(t, admin=auth.is_admin_page_shown())).run()

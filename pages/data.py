@@ -3,10 +3,12 @@
 import streamlit as st
 
 from funnel import quality
+from funnel.access import Action
 from funnel.formats import fmt_int
-from ui import context
+from ui import auth, context
 from ui.import_flow import run_flow
 from ui.routing import require_frame
+from ui.sharing import sharing_editor
 
 require_frame()
 
@@ -16,7 +18,7 @@ st.title(t("ui.page.data"))
 
 read_only = context.read_only()
 if read_only:
-    st.info(t("ui.data.read_only"))
+    st.info(t("ui.data.read_only") if context.read_only_server() else t("auth.viewer_cannot_import"))
 else:
     with st.container(border=True):
         st.subheader(t("ui.data.import_title"))
@@ -44,7 +46,7 @@ if info is not None:
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
 
 st.subheader(t("ui.data.datasets_title"))
-for row in [] if read_only else context.datasets():
+for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
     with st.expander(f"{row['id']} · {row['name']} — {row['source_file']}"):
         st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
@@ -54,10 +56,13 @@ for row in [] if read_only else context.datasets():
         c1, c2 = st.columns(2)
         if c1.button(t("ui.data.rename_button"), key=f"rename_btn_{row['id']}") and new_name != row["name"]:
             store.rename(row["id"], new_name)
+            auth.access().record(auth.current_user(), "rename", row["id"], f"{row['name']} -> {new_name}")
             st.rerun()
         if c2.checkbox(t("ui.data.delete_confirm"), key=f"del_ok_{row['id']}"):
             if c2.button(t("ui.data.delete_button"), key=f"del_btn_{row['id']}", type="primary"):
                 store.delete(row["id"])
+                auth.access().forget(auth.current_user(), row["id"], row["name"])
                 if st.query_params.get("ds") == str(row["id"]):
                     del st.query_params["ds"]
                 st.rerun()
+        sharing_editor(t, row["id"])

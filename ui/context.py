@@ -21,9 +21,17 @@ def get_store() -> Store:
     return Store()
 
 
-def read_only() -> bool:
+def read_only_server() -> bool:
     """A shared read-only deployment for executives: ``FUNNEL_READ_ONLY=1`` hides import, rename, delete."""
     return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+
+
+def read_only() -> bool:
+    """Whether this user may not import: a read-only server, or a viewer (ui/auth.py)."""
+    from funnel.access import Action
+    from ui import auth
+
+    return not auth.allowed(Action.IMPORT)
 
 
 def lang() -> str:
@@ -39,7 +47,10 @@ def language_names() -> dict[str, str]:
 
 
 def datasets() -> list[dict]:
-    return get_store().datasets()
+    """The stored datasets this user may open (all of them in local mode)."""
+    from ui import auth
+
+    return auth.visible(get_store().datasets())
 
 
 def current_dataset() -> DatasetInfo | None:

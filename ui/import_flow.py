@@ -17,7 +17,7 @@ from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
 from funnel.readers import list_sheets
 
-from . import context
+from . import auth, context
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
@@ -156,6 +156,7 @@ def run_flow(t) -> None:
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
                 info, built = finish(con, store, draft, stages=stages, name=name)
+                auth.access().claim(auth.current_user(), info.id, main.file_name)
                 st.session_state["last_import"] = info.id
                 nonce = state.get("nonce", 0) + 1
                 state.clear()

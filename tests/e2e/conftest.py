@@ -32,8 +32,10 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
         self.data_dir = data_dir
+        self.extra_args = extra_args
+        self.extra_env = extra_env or {}
         self.port = _free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -42,10 +44,11 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 120) -> None:
-        env = dict(os.environ, FUNNEL_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        env = dict(os.environ, FUNNEL_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+                   **self.extra_env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-             f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
+             f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none", *self.extra_args],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
