@@ -19,6 +19,17 @@ me = auth.current_user()
 roles = [r.value for r in Role]
 
 
+def _role_form(form_key: str, label: str, save, placeholder: str | None = None) -> None:
+    """A text field and a role picker ("remove" drops the entry); ``save(text, role_or_None)``."""
+    with st.form(form_key, border=True):
+        c1, c2 = st.columns([3, 1])
+        text = c1.text_input(label, placeholder=placeholder, key=f"{form_key}_text")
+        role = c2.selectbox(t("auth.admin.role"), [*roles, "-"], key=f"{form_key}_role",
+                            format_func=lambda r: t("auth.admin.remove") if r == "-" else t(f"auth.role.{r}"))
+        if st.form_submit_button(t("auth.admin.save")):
+            _apply(lambda: save(text, None if role == "-" else role))
+
+
 def _apply(change) -> None:
     try:
         change()
@@ -34,13 +45,7 @@ users = access.users()
 if users:
     st.dataframe([{t("auth.admin.email"): u["email"], t("auth.admin.role"): t(f"auth.role.{u['role']}"),
                    t("auth.admin.added_by"): u["added_by"]} for u in users], hide_index=True)
-with st.form("admin_user", border=True):
-    c1, c2 = st.columns([3, 1])
-    email = c1.text_input(t("auth.admin.email"), key="admin_user_email")
-    role = c2.selectbox(t("auth.admin.role"), [*roles, "-"], key="admin_user_role",
-                        format_func=lambda r: t("auth.admin.remove") if r == "-" else t(f"auth.role.{r}"))
-    if st.form_submit_button(t("auth.admin.save")):
-        _apply(lambda: access.set_role(me, email, None if role == "-" else role))
+_role_form("admin_user", t("auth.admin.email"), lambda email, role: access.set_role(me, email, role))
 
 st.subheader(t("auth.admin.domains"))
 st.caption(t("auth.admin.domains_help"))
@@ -48,13 +53,8 @@ rules = access.domain_rules()
 if rules:
     st.dataframe([{t("auth.admin.domain"): d, t("auth.admin.role"): t(f"auth.role.{r}")} for d, r in rules.items()],
                  hide_index=True)
-with st.form("admin_domain", border=True):
-    c1, c2 = st.columns([3, 1])
-    domain = c1.text_input(t("auth.admin.domain"), placeholder="@company.example", key="admin_domain")
-    drole = c2.selectbox(t("auth.admin.role"), [*roles, "-"], key="admin_domain_role",
-                         format_func=lambda r: t("auth.admin.remove") if r == "-" else t(f"auth.role.{r}"))
-    if st.form_submit_button(t("auth.admin.save")):
-        _apply(lambda: access.set_domain_rule(me, domain, None if drole == "-" else drole))
+_role_form("admin_domain", t("auth.admin.domain"), lambda domain, role: access.set_domain_rule(me, domain, role),
+           placeholder="@company.example")
 
 st.subheader(t("auth.admin.groups"))
 st.caption(t("auth.admin.groups_help"))

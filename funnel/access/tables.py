@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import FunnelError
-from ..sql import fetch_dicts, run
+from ..sql import fetch_dicts, ident, render, run
 from .rules import EVERYONE, Role, User, normalize_email, principal_kind, resolve_role, sees
 
 ACCESS_DDL = (
@@ -80,25 +80,25 @@ class AccessStore:
         email = normalize_email(email)
         if principal_kind(email) != "email":
             raise FunnelError("access.bad_email", email=email)
-        role = None if role is None else _role(role).value
-        with self._transaction() as con:
-            run(con, "DELETE FROM access_users WHERE email = $e", {"e": email})
-            if role is not None:
-                run(con, "INSERT INTO access_users VALUES ($e, $r, $t, $by)",
-                    {"e": email, "r": role, "t": datetime.now(), "by": actor.email})
-            self._audit(con, actor, "role", None, f"{email}={role or '-'}")
+        self._set_rule(actor, "access_users", "email", email, role, "role")
 
     def set_domain_rule(self, actor: User, domain: str, role: str | None) -> None:
+        """Give everyone at ``domain`` (and its subdomains) a role, or drop the rule (``role=None``)."""
         domain = "@" + domain.strip().lower().lstrip("@")
         if principal_kind(domain) != "domain":
             raise FunnelError("access.bad_domain", domain=domain)
+        self._set_rule(actor, "access_domains", "domain", domain, role, "domain_rule")
+
+    def _set_rule(self, actor: User, table: str, key_column: str, key: str, role: str | None,
+                  action: str) -> None:
         role = None if role is None else _role(role).value
         with self._transaction() as con:
-            run(con, "DELETE FROM access_domains WHERE domain = $d", {"d": domain})
+            names = {"table": ident(table), "key": ident(key_column)}
+            run(con, render("DELETE FROM {table} WHERE {key} = $k", **names), {"k": key})
             if role is not None:
-                run(con, "INSERT INTO access_domains VALUES ($d, $r, $t, $by)",
-                    {"d": domain, "r": role, "t": datetime.now(), "by": actor.email})
-            self._audit(con, actor, "domain_rule", None, f"{domain}={role or '-'}")
+                run(con, render("INSERT INTO {table} VALUES ($k, $r, $t, $by)", **names),
+                    {"k": key, "r": role, "t": datetime.now(), "by": actor.email})
+            self._audit(con, actor, action, None, f"{key}={role or '-'}")
 
     def set_group(self, actor: User, group: str, members: Iterable[str]) -> None:
         """Replace the members of ``group`` (no members = the group is gone)."""
