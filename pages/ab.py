@@ -14,7 +14,7 @@ from funnel.metrics import Selection
 from funnel.stats import analyze_counts
 from funnel.stats_cli import InputError, parse_split
 from ui import ab_widgets as w
-from ui import cache, context, drill, filters
+from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
 require_frame()
@@ -90,14 +90,15 @@ def _show_dataset_result(info, spec, result: dict, by: str) -> None:
         state = st.session_state.get(drill.nonce("ab_table")) or {}
         cells = (state.get("selection") or {}).get("cells") or []
         drill.bump("ab_table")
-        if cells and info.shape != "counts":
+        if cells and info.capabilities.can("deals"):
             row = rows[int(cells[0][0])]
             stage = {HEADERS["n"]: "from", HEADERS["conversions"]: "to"}.get(cells[0][1])
             if stage:
                 drill.request(*request(row["_group"], steps[row["_step"]][stage]))
 
     rows.extend(_table(result, "ab_table", on_cell))
-    st.caption(t("ab.table.hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+    if explain.unless(info, "deals", t, small=True):
+        st.caption(t("ab.table.hint"))
     _revenue(result)
     for code in result.get("notes", []):
         st.caption(t(code, n=result["no_value_n"], k=result["groups_left_out"]))

@@ -14,7 +14,7 @@ from funnel.charts import (
 from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_range
-from ui import cache, context, drill, filters
+from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
 require_frame()
@@ -27,7 +27,7 @@ labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
 
 # -- denominator conventions (the same URL params as the sidebar) ------------------------------
-if info.shape != "counts":
+if info.capabilities.can("outcomes"):
     c1, c2 = st.columns(2)
     st.session_state["fn_view"] = "closed" if spec.closed_only else "all"
     c1.segmented_control(t("pages.view.deals"), ("all", "closed"), key="fn_view", required=True,
@@ -49,7 +49,7 @@ if not out.stages:
 left, right = st.columns([4, 6])
 with left:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, labels, lang), "fn_funnel", t)
-    if info.shape != "counts":
+    if info.capabilities.can("deals"):
         st.caption(t("pages.funnel.click_hint"))
 
 KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
@@ -63,7 +63,7 @@ def _on_cell() -> None:
     state = st.session_state.get(drill.nonce("fn_table")) or {}
     cells = (state.get("selection") or {}).get("cells") or []
     drill.bump("fn_table")
-    if not cells or info.shape == "counts":
+    if not cells or not info.capabilities.can("deals"):
         return
     row_i, header = cells[0]
     column = next((c for c, h in headers.items() if h == header), "reached")
@@ -78,7 +78,8 @@ with right:
     numbers = {headers[c]: st.column_config.TextColumn(help=t(f"metrics.label.{c}")) for c in STAGE_TABLE_COLUMNS}
     st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_cell,
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
-    st.caption(t("pages.funnel.cell_hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+    if explain.unless(info, "deals", t, small=True):
+        st.caption(t("pages.funnel.cell_hint"))
 for finding in out.findings:
     st.info(t(finding["code"], **{k: v for k, v in finding.items() if k != "code"}))
 
@@ -87,8 +88,10 @@ st.subheader(t("pages.overlay.title"))
 mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay",
                             format_func=lambda m: t(f"pages.overlay.{m}"), default="period")
 if mode == "period":
-    if info.shape == "counts" or spec.date_from is None or spec.date_to is None:
-        st.info(t("metrics.reason.counts_no_dates" if info.shape == "counts" else "metrics.reason.no_period"))
+    if not explain.unless(info, "dates", t):
+        pass
+    elif spec.date_from is None or spec.date_to is None:
+        st.info(t("metrics.reason.no_period"))
     else:
         prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
         prev_spec = spec.replace(date_from=prev_from, date_to=prev_to)
@@ -122,9 +125,7 @@ elif mode == "segment":
 
 # -- cohorts ------------------------------------------------------------------------------------
 st.subheader(t("pages.cohort.title"))
-if info.shape == "counts":
-    st.info(t("metrics.reason.counts_no_dates"))
-else:
+if explain.unless(info, "dates", t):
     c1, c2 = st.columns(2)
     unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort_unit",
                                 default="month", required=True, format_func=lambda u: t(f"metrics.cohort.{u}"))
@@ -150,7 +151,7 @@ else:
             st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
 
 # -- close rate and fit rate (stages the user picks; kept in the URL) ---------------------------
-if info.shape != "counts" and len(out.stages) > 1:
+if info.capabilities.can("deals") and len(out.stages) > 1:
     st.subheader(t("pages.rates.title"))
     st.caption(t("pages.rates.caption"))
     names = [r.stage for r in out.stages]

@@ -35,7 +35,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                                          and value is not None else "") + (f" — {t(reason)}" if reason else "")
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
-        no_change = delta is None and not ov.comparison.reason and info.shape != "counts"
+        no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
         st.metric(t(f"pages.tile.{key}"), fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
@@ -43,7 +43,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
             st.caption(t(reason))
         drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
 
-if info.shape != "counts":  # counts have no dates, no previous period: the tiles' notes say why
+if info.capabilities.can("dates"):  # without dates no previous period: the tiles' notes say why
     if ov.comparison.reason:
         st.caption(t(ov.comparison.reason))
     else:
@@ -56,7 +56,7 @@ if not out.stages:
     st.info(t("metrics.reason.no_deals"))
 else:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
-    if info.shape != "counts":
+    if info.capabilities.can("deals"):
         st.caption(t("pages.funnel.click_hint"))
 
 for finding in out.findings:

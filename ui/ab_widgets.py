@@ -89,8 +89,8 @@ def column_label(info: DatasetInfo, column: str, t) -> str:
 
 def usable_columns(info: DatasetInfo, pipeline: str | None) -> list[str]:
     """Columns with at least two values to compare (a column with too many to list stays in)."""
-    if info.shape == "counts":
-        return ab_dataset.ab_columns(info) if len(info.meta.get("groups", [])) >= 2 else []
+    if info.capabilities.aggregate:
+        return ab_dataset.ab_columns(info) if len(info.capabilities.groups) >= 2 else []
     out = []
     for column in ab_dataset.ab_columns(info):
         values = cache.group_values(info.id, info.version, pipeline, column)

@@ -65,9 +65,9 @@ def _iso(value: str | None) -> date | None:
 
 def filter_columns(info: DatasetInfo) -> list[str]:
     """Columns offered as filters: manager, source, variant, then the extra ``x_`` ones."""
-    if info.shape == "counts":
-        group = info.meta.get("group_column")
-        return [group] if group in GROUPABLE_FIELDS else []
+    caps = info.capabilities
+    if caps.aggregate:
+        return [caps.group_column] if caps.group_column in GROUPABLE_FIELDS else []
     return [*BASE_COLUMNS, *(c for c in info.extra_columns if c.startswith("x_"))]
 
 
@@ -214,8 +214,8 @@ def _column_label(info: DatasetInfo, column: str, t) -> str:
 
 
 def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, column: str, t, where) -> None:
-    if info.shape == "counts":
-        options: list[str | None] | None = list(info.meta.get("groups", []))
+    if info.capabilities.aggregate:
+        options: list[str | None] | None = list(info.capabilities.groups)
     else:
         options = cache.group_values(info.id, info.version, pipeline, column)
     if not options or all(v is None for v in options):
@@ -234,7 +234,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
     _restore(info)
     spec = current_spec(info)
     st.sidebar.subheader(t("pages.filter.title"))
-    if info.shape != "counts":
+    if info.capabilities.can("dates"):
         _period_widgets(t)
     pipeline = _pipeline_widget(info, spec, t)
     columns = filter_columns(info)
@@ -246,7 +246,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
         with st.sidebar.expander(t("pages.filter.more")):
             for column in extra:
                 _column_widget(info, spec, pipeline, column, t, st)
-    if info.shape != "counts":
+    if info.capabilities.can("outcomes"):
         _sync("flt_closed", spec.closed_only)
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
                           args=("flt_closed", "closed", False, lambda v: "1"))
@@ -263,7 +263,7 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
     if spec.date_from or spec.date_to:
         parts.append(t(f"pages.scope.period_{spec.date_field}", date_from=spec.date_from or "…",
                        date_to=spec.date_to or "…"))
-    elif info.shape != "counts":
+    elif info.capabilities.can("dates"):
         parts.append(t("pages.period.all"))
     for column, values in spec.filters:
         shown = ", ".join(t("pages.filter.no_value") if v is None else md_escape(v) for v in values)
@@ -273,7 +273,7 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
 
 def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
     """Which denominators the rates on screen use (always printed next to them)."""
-    if info is not None and info.shape == "counts":
+    if info is not None and info.capabilities.aggregate:
         return t("pages.view.counts")
     view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")
     rate = t("pages.view.wr_all") if win_rate_mode() == "all" else t("pages.view.wr_closed")

@@ -88,7 +88,7 @@ def with_previous(con, ctx: Context) -> tuple[Outcomes, PeriodComparison]:
     period (``>= date_from``)? Same WHERE otherwise, so the numbers equal two separate runs.
     """
     spec = ctx.spec
-    if ctx.info.shape == "counts" or not _has_period(spec):
+    if ctx.info.capabilities.aggregate or not _has_period(spec):
         current = outcomes_in(con, ctx).get(None) or Outcomes()
         return current, compare(con, ctx, current)
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)

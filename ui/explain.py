@@ -1,0 +1,30 @@
+"""The one shared "can't show this because ..." of every page.
+
+A page asks the dataset (``info.capabilities.why_not("cycle")``, see funnel/capabilities.py) and,
+when the answer is a reason, calls :func:`cannot` instead of drawing the number: the reason is
+said in the user's language, in the same place and style on every page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel.dataset import DatasetInfo
+
+
+def cannot(why: str, t, *, small: bool = False, **params) -> None:
+    """Say why something is not shown: ``why`` is a catalog key (from ``Capabilities.why_not``)."""
+    text = t("capabilities.cannot", reason=t(why, **params))
+    if small:
+        st.caption(text)
+    else:
+        st.info(text, icon=":material/info:")
+
+
+def unless(info: DatasetInfo, question: str, t, *, small: bool = False) -> bool:
+    """True when ``info`` can answer ``question``; otherwise says why (via :func:`cannot`) and returns False."""
+    why = info.capabilities.why_not(question)
+    if why:
+        cannot(why, t, small=small)
+        return False
+    return True
