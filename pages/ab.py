@@ -210,6 +210,8 @@ def typed_mode() -> dict | None:
 
 
 info = context.current_dataset()
+if info is not None:
+    context.show_url_notes(info, t)
 modes = ("dataset", "typed") if info is not None else ("typed",)
 w.sync("ab_mode_w", w.param("ab_mode") if w.param("ab_mode") in modes else modes[0])
 mode = st.segmented_control(t("ab.mode"), modes, key="ab_mode_w", required=True,

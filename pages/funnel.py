@@ -13,7 +13,7 @@ from funnel.charts import (
 )
 from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
-from funnel.metrics.periods import previous_range
+from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
@@ -25,6 +25,8 @@ spec = filters.current_spec(info)
 out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
+if explain.empty_selection(info, out.stages, t):
+    st.stop()
 
 # -- denominator conventions (the same URL params as the sidebar) ------------------------------
 if info.capabilities.can("outcomes"):
@@ -88,12 +90,12 @@ st.subheader(t("pages.overlay.title"))
 mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay",
                             format_func=lambda m: t(f"pages.overlay.{m}"), default="period")
 if mode == "period":
+    prev_from, prev_to, why = previous_of(info, spec)
     if not explain.unless(info, "dates", t):
         pass
-    elif spec.date_from is None or spec.date_to is None:
-        st.info(t("metrics.reason.no_period"))
+    elif why:
+        st.info(t(why, **explain.reason_params(info, prev_from, prev_to)))
     else:
-        prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
         prev_spec = spec.replace(date_from=prev_from, date_to=prev_to)
         prev = cache.outcomes(info.id, info.version, prev_spec)
         names = (t("pages.overlay.this_period", date_from=spec.date_from, date_to=spec.date_to),

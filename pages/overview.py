@@ -5,7 +5,7 @@ import streamlit as st
 from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
-from ui import cache, context, drill, filters
+from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
 require_frame()
@@ -17,6 +17,8 @@ ov = cache.overview(info.id, info.version, spec)
 out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
+if explain.empty_selection(info, out.stages, t):
+    st.stop()
 
 TILES = (
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
@@ -45,7 +47,8 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
 
 if info.capabilities.can("dates"):  # without dates no previous period: the tiles' notes say why
     if ov.comparison.reason:
-        st.caption(t(ov.comparison.reason))
+        st.caption(t(ov.comparison.reason, **explain.reason_params(info, ov.comparison.previous_from,
+                                                                   ov.comparison.previous_to)))
     else:
         st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
                      date_to=ov.comparison.previous_to))

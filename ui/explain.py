@@ -28,3 +28,23 @@ def unless(info: DatasetInfo, question: str, t, *, small: bool = False) -> bool:
         cannot(why, t, small=small)
         return False
     return True
+
+
+def empty_selection(info: DatasetInfo, rows, t) -> bool:
+    """True (and a message saying what the data covers) when the selection holds no deal: the
+    page then stops instead of drawing a funnel of bare labels and "−100 %" changes."""
+    if rows and rows[0].reached:
+        return False
+    caps = info.capabilities
+    if caps.date_min and caps.date_max:
+        st.info(t("audit.empty_selection", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
+    else:
+        st.info(t("audit.empty_selection_undated"))
+    return True
+
+
+def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, str]:
+    """The numbers a previous-period reason names (its dates and the data's first day)."""
+    first = info.capabilities.date_min
+    return {"date_from": str(previous_from or "…"), "date_to": str(previous_to or "…"),
+            "first": first.isoformat() if first else "…"}
