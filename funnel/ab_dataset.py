@@ -218,6 +218,8 @@ def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, i
         return [_step_index(stages, step)]
     if len(stages) < 2:
         return []
+    if len(stages) == 2:  # the whole funnel IS the one step: one comparison, one test (not two for Holm)
+        return [(0, 1)]
     return [(0, len(stages) - 1)] + [(k, k + 1) for k in range(len(stages) - 1)]
 
 

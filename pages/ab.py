@@ -30,10 +30,13 @@ LABELS = {"rate": t("ab.col.rate"), "ci": t("ab.col.ci")}
 def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
     rows = ab_rows(result, TEST_NAMES, lang)
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=HEADERS)
+    # fits the page: every column as narrow as its numbers, the long test name last
+    narrow = {HEADERS[c]: st.column_config.TextColumn(width="small") for c in TABLE_COLUMNS if c not in ("step", "test")}
     if key is None:
-        st.dataframe(frame, hide_index=True, placeholder="—")
+        st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=narrow)
     else:
-        st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
+        st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell",
+                     width="stretch", column_config=narrow)
     return rows
 
 
@@ -43,7 +46,13 @@ def _verdicts(result: dict) -> None:
         w.verdict_block(result, alpha, t, t("ab.overall", step=step_label(result)))
         st.subheader(t("ab.by_step"))
         steps = result["steps"]
-        places = st.columns(len(steps)) if len(steps) <= 3 else [st.container() for _ in steps]
+        if len(steps) > 3 or len(result["groups"]) > 3:  # compact: one line per step, details folded
+            w.verdict_lines(steps, t)
+            with st.expander(t("audit.ab.details", n=len(steps))):
+                for step in steps:
+                    w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
+            return
+        places = st.columns(len(steps))
         for step, place in zip(steps, places, strict=True):
             with place:
                 w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))

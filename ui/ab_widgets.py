@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from funnel import ab_dataset
+from funnel.ab_charts import step_label
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
@@ -113,11 +114,15 @@ def pick_column(info: DatasetInfo, columns: list[str]) -> str | None:
 
 
 # -- verdict ----------------------------------------------------------------------------------
+def _headline(verdict: dict, t) -> str:
+    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
+    return t(f"ab.headline.{verdict['code']}", **params)
+
+
 def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: tuple[str, ...] = ()) -> None:
     """Headline in bold, the verdict sentence, then the caveats except ``skip`` (all text through i18n)."""
     verdict = step["verdict"]
-    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
-    headline = t(f"ab.headline.{verdict['code']}", **params)
+    headline = _headline(verdict, t)
     sentence = md_escape(verdict_sentence(verdict, alpha, t.lang))
     prefix = f"**{md_escape(title)}** · " if title else ""
     box = {"winner": st.success, "loser": st.warning, "srm": st.error, "invalid": st.error}.get(verdict["code"], st.info)
@@ -125,6 +130,14 @@ def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: t
     kept = {**verdict, "caveats": [c for c in verdict.get("caveats", []) if c not in skip]}
     for line in caveat_sentences(kept, alpha, t.lang):
         st.caption("⚠️ " + md_escape(line))
+
+
+def verdict_lines(steps: list[dict], t) -> None:
+    """One line per step (its headline), for long lists where full verdict paragraphs would fill pages."""
+    lines = []
+    for step in steps:
+        lines.append(f"- **{md_escape(step_label(step))}**: {_headline(step['verdict'], t)}")
+    st.markdown("\n".join(lines))
 
 
 # -- sample-size calculator -------------------------------------------------------------------
