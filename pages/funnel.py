@@ -29,7 +29,11 @@ if explain.empty_selection(info, out.stages, t):
     st.stop()
 
 # -- denominator conventions (the same URL params as the sidebar) ------------------------------
-if info.capabilities.can("outcomes"):
+caps = info.capabilities
+if caps.is_web_funnel:  # visitors and steps: converted of all, no open/closed or win-rate conventions
+    st.markdown(t("audit.web_line", value=fmt_pct(out.win_rate_all, lang), won=fmt_int(out.won, lang),
+                  deals=fmt_int(out.deals, lang)))
+elif caps.can("outcomes"):
     c1, c2 = st.columns(2)
     st.session_state["fn_view"] = "closed" if spec.closed_only else "all"
     c1.segmented_control(t("pages.view.deals"), ("all", "closed"), key="fn_view", required=True,
@@ -40,6 +44,7 @@ if info.capabilities.can("outcomes"):
                          format_func=lambda v: t(f"pages.view.wr_{v}"),
                          on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
     wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
+    explain.warn_no_lost(info, out, t, lang)
     st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
                   won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), deals=fmt_int(out.deals, lang)))
 st.caption(filters.view_caption(spec, t, info))

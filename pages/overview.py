@@ -5,6 +5,7 @@ import streamlit as st
 from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
+from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
@@ -20,13 +21,23 @@ st.caption(filters.scope_caption(info, spec, t))
 if explain.empty_selection(info, out.stages, t):
     st.stop()
 
-TILES = (
+caps = info.capabilities
+currency = currency_of(caps.currencies)
+# No lost deal recorded anywhere: won / closed would be 100 % by construction, so show won / all.
+if caps.is_web_funnel or explain.no_lost_recorded(info):
+    wr_key = "win_rate_all"
+TILES = [
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
     (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
-    ("revenue", lambda v: fmt_compact(v, lang), Selection("won")),
-    ("avg_deal_size", lambda v: fmt_compact(v, lang), Selection("won")),
+    ("revenue", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
+    ("avg_deal_size", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
     ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),
-)
+]
+NEEDS = {"revenue": "money", "avg_deal_size": "money", "median_cycle_days": "cycle"}
+hidden = {caps.why_not(q) for k, q in NEEDS.items() if caps.why_not(q) and caps.is_web_funnel}
+TILES = [tile for tile in TILES if not (caps.is_web_funnel and tile[0] in NEEDS)]
+# a web funnel speaks of visitors and converted, not deals and win rate
+LABEL = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"} if caps.is_web_funnel else {}
 cols = st.columns(len(TILES))
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     change = ov.comparison.kpis.get(key)
@@ -38,12 +49,15 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
         no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
-        st.metric(t(f"pages.tile.{key}"), fmt(value), delta=DASH if no_change else delta,
+        st.metric(t(LABEL.get(key, f"pages.tile.{key}")), fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
         drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+explain.warn_no_lost(info, out, t, lang)
+for why in sorted(hidden):
+    explain.cannot(why, t, small=True)
 
 if info.capabilities.can("dates"):  # without dates no previous period: the tiles' notes say why
     if ov.comparison.reason:
@@ -76,6 +90,8 @@ if not ov.drop_offs:
     st.caption(t("pages.overview.no_dropoffs"))
 for i, d in enumerate(ov.drop_offs):
     code = d["code"] if d.get("lost_here") is not None else "pages.dropoff.counts"
+    if caps.is_web_funnel:
+        code = "audit.dropoff.web"
     text = t(code, count=fmt_int(d["count"], lang), rate=fmt_pct(d["rate"], lang),
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from funnel.dataset import DatasetInfo
+from funnel.formats import fmt_int, fmt_pct
 
 
 def cannot(why: str, t, *, small: bool = False, **params) -> None:
@@ -48,3 +49,16 @@ def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, st
     first = info.capabilities.date_min
     return {"date_from": str(previous_from or "…"), "date_to": str(previous_to or "…"),
             "first": first.isoformat() if first else "…"}
+
+
+def no_lost_recorded(info: DatasetInfo) -> bool:
+    """The file marks deals won but never lost: won / closed would read 100 % by construction."""
+    caps = info.capabilities
+    return caps.can("outcomes") and not caps.has_lost and not caps.is_web_funnel
+
+
+def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:
+    """The warning that replaces a meaningless 100 % win rate (won / all instead)."""
+    if no_lost_recorded(info) and out.won:
+        st.warning(t("audit.no_lost", won=fmt_int(out.won, lang), deals=fmt_int(out.deals, lang),
+                     share=fmt_pct(out.win_rate_all, lang)))
