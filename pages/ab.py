@@ -197,12 +197,17 @@ def _typed_groups(frame: pd.DataFrame) -> dict:
 
 def typed_mode() -> dict | None:
     st.caption(t("ab.typed.caption"))
-    default = pd.DataFrame({"name": ["A", "B"], "visitors": [1000, 1000], "conversions": [100, 120],
-                            "revenue": [None, None]}).astype({"revenue": "float"})
-    config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in default.columns}
-    frame = st.data_editor(default, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config,
+    # the typed numbers live in the URL (ab_typed); the editor starts from the link once per session
+    if "_ab_typed_base" not in st.session_state:
+        st.session_state["_ab_typed_base"] = w.typed_frame(w.param("ab_typed"))
+    base = st.session_state["_ab_typed_base"]
+    config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in base.columns}
+    frame = st.data_editor(base, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config,
                            placeholder="")
-    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, index=1, key="ab_typed_alpha")
+    w.set_param("ab_typed", w.typed_text(frame))
+    w.sync("ab_typed_alpha", w.alpha_param())
+    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_typed_alpha", on_change=w.on_change,
+                         args=("ab_typed_alpha", "ab_alpha", str, 0.05))
     result = analyze_counts(_typed_groups(frame), None, alpha)
     result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})
     w.verdict_block(result, alpha, t)

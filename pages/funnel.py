@@ -14,10 +14,11 @@ from funnel.charts import (
 from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
-from ui import cache, context, drill, explain, filters
+from ui import cache, context, drill, explain, filters, urlstate
 from ui.routing import require_frame
 
 require_frame()
+NONE = "\u2205"  # "no value" of a segment in the URL
 
 t, lang, info = context.page_start("ui.page.funnel")
 
@@ -92,8 +93,11 @@ for finding in out.findings:
 
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))
-mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay",
-                            format_func=lambda m: t(f"pages.overlay.{m}"), default="period")
+# the view lives in the URL: fn_overlay, fn_seg (column), fn_seg_a / fn_seg_b (values), fn_cohort
+urlstate.sync("fn_overlay", urlstate.choice("fn_overlay", ("period", "segment"), "period"))
+mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay", required=True,
+                            format_func=lambda m: t(f"pages.overlay.{m}"), on_change=urlstate.on_change,
+                            args=("fn_overlay", "fn_overlay", str, "period"))
 if mode == "period":
     prev_from, prev_to, why = previous_of(info, spec)
     if not explain.unless(info, "dates", t):
@@ -111,18 +115,29 @@ if mode == "period":
                               lambda c, i: (Selection("reached", position=rows[0][i].position),
                                             f"{names[c]} — {md_escape(rows[0][i].stage)}", specs[c]))
 elif mode == "segment":
-    columns = filters.filter_columns(info)
+    columns = [c for c in filters.filter_columns(info) if c in info.capabilities.group_columns]
     c1, c2, c3 = st.columns(3)
-    by = c1.selectbox(t("pages.overlay.column"), columns, key="fn_seg_col",
-                      format_func=lambda c: info.extra_columns.get(c) or t(f"metrics.column.{c}"))  # option text: no markdown
+    if columns:
+        urlstate.sync("fn_seg", urlstate.choice("fn_seg", columns, columns[0]))
+    by = c1.selectbox(t("pages.overlay.column"), columns, key="fn_seg",
+                      format_func=lambda c: info.extra_columns.get(c) or t(f"metrics.column.{c}"),  # option text: no markdown
+                      on_change=urlstate.on_change, args=("fn_seg", "fn_seg"))
     groups = cache.outcomes_by_group(info.id, info.version, spec, by) if by else {}
     values = list(groups)
     if len(values) < 2:
         st.info(t("pages.overlay.need_two"))
     else:
         fmt = lambda v: t("pages.filter.no_value") if v is None else str(v)  # noqa: E731
-        a = c2.selectbox(t("pages.overlay.value_a"), values, index=0, key=f"fn_seg_a_{by}", format_func=fmt)
-        b = c3.selectbox(t("pages.overlay.value_b"), values, index=1, key=f"fn_seg_b_{by}", format_func=fmt)
+        # values travel as text in the URL; NONE is "no value"
+        code = {(NONE if v is None else str(v)): v for v in values}
+        picked = []
+        for place, name, fallback, label in ((c2, "fn_seg_a", 0, "pages.overlay.value_a"),
+                                             (c3, "fn_seg_b", 1, "pages.overlay.value_b")):
+            key = f"{name}_{by}"
+            urlstate.sync(key, code[urlstate.choice(name, list(code), list(code)[fallback])])
+            picked.append(place.selectbox(t(label), values, key=key, format_func=fmt, on_change=urlstate.on_change,
+                                          args=(key, name, lambda v: NONE if v is None else str(v))))
+        a, b = picked
         pair = (a, b)
         drill.clickable_chart(
             overlay_figure(groups[a].stages, groups[b].stages, fmt(a), fmt(b), labels=labels, lang=lang),
@@ -134,8 +149,10 @@ elif mode == "segment":
 st.subheader(t("pages.cohort.title"))
 if explain.unless(info, "dates", t):
     c1, c2 = st.columns(2)
-    unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort_unit",
-                                default="month", required=True, format_func=lambda u: t(f"metrics.cohort.{u}"))
+    urlstate.sync("fn_cohort", urlstate.choice("fn_cohort", ("week", "month", "quarter"), "month"))
+    unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort",
+                                required=True, format_func=lambda u: t(f"metrics.cohort.{u}"),
+                                on_change=urlstate.on_change, args=("fn_cohort", "fn_cohort", str, "month"))
     stage_names = [r.stage for r in out.stages]
     target = c2.selectbox(t("pages.cohort.stage"), range(len(stage_names)), index=len(stage_names) - 1,
                           key="fn_cohort_stage", format_func=lambda i: stage_names[i])
@@ -182,4 +199,6 @@ if info.capabilities.can("deals") and len(out.stages) > 1:
     m2.metric(t("metrics.kpi.fit_rate"), fmt_pct(rated.fit_rate, lang), border=True,
               help=t("pages.rates.fit_help", mql=md_escape(picks["fit_from"]), sql=md_escape(picks["fit_to"])))
 
+for note in urlstate.notes(t):
+    st.warning(note, icon=":material/link_off:")
 drill.show_pending(info, spec, t)

@@ -31,6 +31,7 @@ from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 
 from . import cache
+from .urlstate import sync
 
 BASE_COLUMNS = ("manager", "source", "variant")
 NONE_TOKEN = ""  # "no value" in the URL
@@ -167,12 +168,6 @@ def _restore(info: DatasetInfo) -> None:
 
 
 # -- widgets ---------------------------------------------------------------------------------
-def _sync(key: str, value: Any) -> None:
-    """The URL's value into the widget's state before the widget is drawn."""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
-
-
 def _on_period() -> None:
     preset = st.session_state["flt_period"]
     _set("period", None if preset == "all" else preset)
@@ -206,7 +201,7 @@ def _period_widgets(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     one = {k: v[-1] for k, v in _params().items() if v}
     preset = one.get("period") if one.get("period") in PRESETS else "all"
     st.session_state["_data_today"] = data_today(info)
-    _sync("flt_period", preset)
+    sync("flt_period", preset)
     st.sidebar.selectbox(t("pages.filter.period"), PRESETS, key="flt_period", on_change=_on_period,
                          format_func=lambda p: t(f"pages.period.{p}"))
     if preset == "custom":
@@ -218,7 +213,7 @@ def _period_widgets(info: DatasetInfo, spec: FunnelSpec, t) -> None:
                               args=(key,))
     if preset != "all":
         field = "closed" if one.get("date") == "closed" else "created"
-        _sync("flt_date", field)
+        sync("flt_date", field)
         st.sidebar.radio(t("pages.filter.date_field"), ("created", "closed"), key="flt_date", horizontal=True,
                          format_func=lambda f: t(f"pages.date_field.{f}"), on_change=_on_value,
                          args=("flt_date", "date", "created", str))
@@ -230,7 +225,7 @@ def _pipeline_widget(info: DatasetInfo, spec: FunnelSpec, t) -> str | None:
     if len(pipelines) < 2:
         return default
     current = spec.pipeline or default
-    _sync("flt_pipeline", current if current in pipelines else pipelines[0])
+    sync("flt_pipeline", current if current in pipelines else pipelines[0])
     st.sidebar.selectbox(t("pages.filter.pipeline"), pipelines, key="flt_pipeline",
                          on_change=_on_value, args=("flt_pipeline", "pipeline", default, str))
     return current
@@ -249,7 +244,7 @@ def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, co
     if not options or all(v is None for v in options):
         return
     chosen = [v for v in spec.filter_dict.get(column, []) if v in options]
-    _sync(f"flt_{column}", chosen)
+    sync(f"flt_{column}", chosen)
     where.multiselect(md_escape(_column_label(info, column, t)), options, key=f"flt_{column}",
                       format_func=lambda v: t("pages.filter.no_value") if v is None else str(v),
                       placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,))
@@ -275,7 +270,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
             for column in extra:
                 _column_widget(info, spec, pipeline, column, t, st)
     if info.capabilities.can("outcomes"):
-        _sync("flt_closed", spec.closed_only)
+        sync("flt_closed", spec.closed_only)
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
                           args=("flt_closed", "closed", False, lambda v: "1"))
     st.session_state[REMEMBERED] = _params()
