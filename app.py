@@ -62,7 +62,9 @@ _dataset_picker(t)
 sidebar_filters(context.current_dataset(), t)
 
 pages = [
-    st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="home", default=True),
+    # the default page is served at "/" only: "/overview", the path people type, is this hidden twin
+    st.Page("pages/overview.py", title=t("ui.page.overview"), url_path="overview", visibility="hidden"),
     st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
     st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
     st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),

@@ -58,7 +58,7 @@ left, right = st.columns([4, 6])
 with left:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, labels, lang), "fn_funnel", t)
     if info.capabilities.can("deals"):
-        st.caption(t("pages.funnel.click_hint"))
+        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
            "cumulative_conversion": "reached", "drop_off": "drop_off", "lost_here": "lost_here",
@@ -175,7 +175,7 @@ if explain.unless(info, "dates", t):
             st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
 
 # -- close rate and fit rate (stages the user picks; kept in the URL) ---------------------------
-if info.capabilities.can("deals") and len(out.stages) > 1:
+if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages) > 1:
     st.subheader(t("pages.rates.title"))
     st.caption(t("pages.rates.caption"))
     names = [r.stage for r in out.stages]

@@ -38,6 +38,7 @@ hidden = {caps.why_not(q) for k, q in NEEDS.items() if caps.why_not(q) and caps.
 TILES = [tile for tile in TILES if not (caps.is_web_funnel and tile[0] in NEEDS)]
 # a web funnel speaks of visitors and converted, not deals and win rate
 LABEL = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"} if caps.is_web_funnel else {}
+OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
 cols = st.columns(len(TILES))
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     change = ov.comparison.kpis.get(key)
@@ -54,7 +55,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
-        drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+        drill.button(t(OPEN), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 for why in sorted(hidden):
     explain.cannot(why, t, small=True)
@@ -74,13 +75,13 @@ if not out.stages:
 else:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
     if info.capabilities.can("deals"):
-        st.caption(t("pages.funnel.click_hint"))
+        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 for finding in out.findings:
     params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
     st.info(t(finding["code"], **params))
 if out.lost_stage_unknown:
-    drill.button(t("pages.drill.open"), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
+    drill.button(t(OPEN), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
                  key="ov_lost_unknown", info=info)
 if "filters" in out.reasons:
     st.caption(t(out.reasons["filters"]))
@@ -98,7 +99,7 @@ for i, d in enumerate(ov.drop_offs):
     c1, c2 = st.columns([6, 1], vertical_alignment="center")
     c1.markdown(f"{i + 1}\\. {text}")
     with c2:
-        drill.button(t("pages.drill.open"), Selection("drop_off", position=d["position_from"]),
+        drill.button(t(OPEN), Selection("drop_off", position=d["position_from"]),
                      t("pages.drill.title_drop_off", stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}", info=info)
 
 drill.show_pending(info, spec, t)

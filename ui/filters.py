@@ -269,7 +269,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
         with st.sidebar.expander(t("pages.filter.more")):
             for column in extra:
                 _column_widget(info, spec, pipeline, column, t, st)
-    if info.capabilities.can("outcomes"):
+    if info.capabilities.can("outcomes") and not info.capabilities.is_web_funnel:
         sync("flt_closed", spec.closed_only)
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
                           args=("flt_closed", "closed", False, lambda v: "1"))
@@ -301,6 +301,8 @@ def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
     """Which denominators the rates on screen use (always printed next to them)."""
     if info is not None and info.capabilities.aggregate:
         return t("pages.view.counts")
+    if info is not None and info.capabilities.is_web_funnel:
+        return t("audit.view.web")
     view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")
     rate = t("pages.view.wr_all") if win_rate_mode() == "all" else t("pages.view.wr_closed")
     return t("pages.view.caption", view=view, win_rate=rate)
