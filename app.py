@@ -53,24 +53,27 @@ def _dataset_picker(t) -> None:
                          on_change=_set_param, args=("ds", "ds_select"))
 
 
-_bootstrap()
-def _pages(t, admin: bool) -> list:
+def _pages(t, admin: str | None) -> list:
+    """The app's pages; ``admin``: "visible", "hidden" (typed URL shows "admins only") or None."""
     pages = [
-        st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview",
+        st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="home",
                 default=True),
+        # the default page is served at "/" only: "/overview", the path people type, is this hidden twin
+        st.Page("pages/overview.py", title=t("ui.page.overview"), url_path="overview", visibility="hidden"),
         st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
         st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
         st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
     ]
-    if admin:
+    if admin is not None:
         pages.append(st.Page("pages/admin.py", title=t("auth.admin.title"), icon=":material/admin_panel_settings:",
-                             url_path="admin"))
+                             url_path="admin", visibility=admin))
     return pages
 
 
+_bootstrap()
 _keep_param("lang")
 _keep_param("ds")
-auth.require_user(_pages(context.tr(), admin=True))  # signed-in mode: nothing below runs before sign-in
+auth.require_user(_pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
 _language_picker()
 t = context.tr()
 auth.sidebar_account(t)
@@ -78,4 +81,4 @@ _dataset_picker(t)
 sidebar_filters(context.current_dataset(), t)
 
 with framed():
-    st.navigation(_pages(t, admin=auth.is_admin_page_shown())).run()
+    st.navigation(_pages(t, admin=auth.admin_page_visibility())).run()

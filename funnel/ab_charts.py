@@ -73,6 +73,17 @@ def ab_figure(result: Mapping[str, Any], labels: Mapping[str, str] | None = None
     return fig
 
 
+def _chance(value: float | None, lang: str) -> str:
+    """Chance to beat control, capped for display as in the verdicts (stats.wording.chance)."""
+    if value is None:
+        return DASH
+    if value > 0.999:
+        return "> " + fmt_pct(0.999, lang)
+    if value < 0.001:
+        return "< " + fmt_pct(0.001, lang)
+    return fmt_pct(value, lang)
+
+
 def _pp(value: float | None, lang: str, signed: bool = True) -> str:
     if value is None:
         return DASH
@@ -103,7 +114,7 @@ def ab_rows(result: Mapping[str, Any], test_names: Mapping[str, str] | None = No
                 "test": (test_names or {}).get(c.get("test"), c.get("test") or DASH) if c else DASH,
                 "p_value": p_text(c.get("p_value")) if c else DASH,
                 "p_value_adjusted": p_text(c.get("p_value_adjusted")) if c else DASH,
-                "prob_beat_control": fmt_pct(c.get("prob_beat_control"), lang) if c else DASH,
+                "prob_beat_control": _chance(c.get("prob_beat_control"), lang) if c else DASH,
                 "_step": i, "_group": name,
             })
     return rows

@@ -51,17 +51,17 @@ NO_VALUE = ""
 def ab_columns(info: DatasetInfo) -> list[str]:
     """Columns a comparison may group by: variant, source, manager, pipeline and the ``x_`` extras
     (for aggregate counts: the file's one grouping column)."""
-    if info.shape == "counts":
-        group = info.meta.get("group_column")
-        return [group] if group else []
+    caps = info.capabilities
+    if caps.aggregate:
+        return [caps.group_column] if caps.group_column else []
     return [*AB_FIELDS, *(c for c in info.extra_columns if c.startswith("x_"))]
 
 
 def column_headers(info: DatasetInfo) -> dict[str, str]:
     """Original file header -> stored column, for the columns in :func:`ab_columns`."""
     columns = ab_columns(info)
-    fields = dict((info.meta.get("mapping") or {}).get("fields") or {})
-    if info.shape == "counts" and "group" in fields and columns:
+    fields = info.mapped_headers
+    if info.capabilities.aggregate and "group" in fields and columns:
         fields = {columns[0]: fields["group"]}
     out = {str(header): field for field, header in fields.items() if field in columns and header}
     out.update({str(header): name for name, header in info.extra_columns.items() if name in columns})
@@ -163,7 +163,7 @@ def step_counts(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> dict[str, 
     Also ``by`` (the stored column), ``pipeline``, ``money`` per group (won deals with an amount,
     sum, sum of squares), ``mixed_currencies`` and ``notes`` (codes)."""
     column = resolve_column(info, by)
-    if info.shape == "counts":
+    if info.capabilities.aggregate:
         return _counts_table(con, info, spec, column)
     return _deal_counts(con, info, spec, column)
 
@@ -202,7 +202,7 @@ def _amounts(con, info, spec, counts, order) -> dict[str, Any] | None:
 def lead_amounts(con, info: DatasetInfo, spec: FunnelSpec, column: str, order: list[str],
                  limit: int = RAW_AMOUNTS_LIMIT) -> dict[str, Any] | None:
     """Revenue of every lead per group (numpy arrays), or None above ``limit`` leads in all."""
-    if info.shape == "counts":
+    if info.capabilities.aggregate:
         return None
     ctx = resolve(con, info, spec)
     res = run(con, query("ab_lead_amounts", info, group=ident(column), where=ctx.where.sql),
@@ -218,6 +218,8 @@ def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, i
         return [_step_index(stages, step)]
     if len(stages) < 2:
         return []
+    if len(stages) == 2:  # the whole funnel IS the one step: one comparison, one test (not two for Holm)
+        return [(0, 1)]
     return [(0, len(stages) - 1)] + [(k, k + 1) for k in range(len(stages) - 1)]
 
 

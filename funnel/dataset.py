@@ -1,10 +1,15 @@
-"""What the engine needs to know about one stored dataset (a row of the ``datasets`` catalog)."""
+"""What the engine needs to know about one stored dataset (a row of the ``datasets`` catalog).
+
+What the data can answer is :attr:`DatasetInfo.capabilities` (see :mod:`funnel.capabilities`):
+ask it rather than branching on ``shape`` or reading ``meta``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from .capabilities import Capabilities
 from .sql import dataset_tables
 
 
@@ -31,5 +36,12 @@ class DatasetInfo:
         return list(self.meta.get("pipelines", []))
 
     @property
-    def cache_key(self) -> tuple[int, int]:
-        return (self.id, self.version)
+    def mapped_headers(self) -> dict[str, str]:
+        """Canonical field (or ``group``/``entity``/...) -> the file's header it was read from."""
+        return dict((self.meta.get("mapping") or {}).get("fields") or {})
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this dataset can answer (stored at import; ``Store.info`` derives it for old datasets)."""
+        data = self.meta.get("capabilities")
+        return Capabilities.from_json(data) if data else Capabilities(shape=self.shape)

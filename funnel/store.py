@@ -34,10 +34,11 @@ from typing import Any
 
 import duckdb
 
+from .capabilities import derive as derive_capabilities
 from .dataset import DatasetInfo
 from .errors import FunnelError
 from .schema import CATALOG_DDL, MAPPINGS_DDL, TABLES
-from .sql import fetch_dicts, ident, render, run
+from .sql import dataset_tables, fetch_dicts, ident, render, run
 
 DEFAULT_DIR = "data"
 STORE_FILE = "funnel.duckdb"
@@ -60,6 +61,7 @@ class Store:
         self._users = 0
         self._idle_since = 0  # bumped by every operation: a release timer only acts if it is current
         self._file_lock = threading.Lock()
+        self._derived: dict[tuple[int, int], dict[str, Any]] = {}  # capabilities of old datasets
         if not self.memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con:
@@ -139,7 +141,18 @@ class Store:
 
     def info(self, dataset_id: int) -> DatasetInfo:
         row = self.row(dataset_id)
-        return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], row["meta"])
+        meta = row["meta"]
+        if "capabilities" not in meta:  # imported before capabilities were stored: derive on read
+            meta["capabilities"] = self._derived_capabilities(row)
+        return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], meta)
+
+    def _derived_capabilities(self, row: dict[str, Any]) -> dict[str, Any]:
+        key = (row["id"], row["version"])
+        if key not in self._derived:
+            with self.connect() as con:
+                caps = derive_capabilities(con, dataset_tables(row["id"]), row["shape"], row["meta"])
+            self._derived[key] = caps.to_json()
+        return self._derived[key]
 
     def row(self, dataset_id: int) -> dict[str, Any]:
         with self.connect() as con:

@@ -14,7 +14,7 @@ from funnel.metrics import Selection
 from funnel.stats import analyze_counts
 from funnel.stats_cli import InputError, parse_split
 from ui import ab_widgets as w
-from ui import cache, context, drill, filters
+from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
 require_frame()
@@ -30,10 +30,13 @@ LABELS = {"rate": t("ab.col.rate"), "ci": t("ab.col.ci")}
 def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
     rows = ab_rows(result, TEST_NAMES, lang)
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=HEADERS)
+    # fits the page: every column as narrow as its numbers, the long test name last
+    narrow = {HEADERS[c]: st.column_config.TextColumn(width="small") for c in TABLE_COLUMNS if c not in ("step", "test")}
     if key is None:
-        st.dataframe(frame, hide_index=True, placeholder="—")
+        st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=narrow)
     else:
-        st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
+        st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell",
+                     width="stretch", column_config=narrow)
     return rows
 
 
@@ -43,7 +46,13 @@ def _verdicts(result: dict) -> None:
         w.verdict_block(result, alpha, t, t("ab.overall", step=step_label(result)))
         st.subheader(t("ab.by_step"))
         steps = result["steps"]
-        places = st.columns(len(steps)) if len(steps) <= 3 else [st.container() for _ in steps]
+        if len(steps) > 3 or len(result["groups"]) > 3:  # compact: one line per step, details folded
+            w.verdict_lines(steps, t)
+            with st.expander(t("audit.ab.details", n=len(steps))):
+                for step in steps:
+                    w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
+            return
+        places = st.columns(len(steps))
         for step, place in zip(steps, places, strict=True):
             with place:
                 w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
@@ -90,14 +99,15 @@ def _show_dataset_result(info, spec, result: dict, by: str) -> None:
         state = st.session_state.get(drill.nonce("ab_table")) or {}
         cells = (state.get("selection") or {}).get("cells") or []
         drill.bump("ab_table")
-        if cells and info.shape != "counts":
+        if cells and info.capabilities.can("deals"):
             row = rows[int(cells[0][0])]
             stage = {HEADERS["n"]: "from", HEADERS["conversions"]: "to"}.get(cells[0][1])
             if stage:
                 drill.request(*request(row["_group"], steps[row["_step"]][stage]))
 
     rows.extend(_table(result, "ab_table", on_cell))
-    st.caption(t("ab.table.hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+    if explain.unless(info, "deals", t, small=True):
+        st.caption(t("ab.table.hint"))
     _revenue(result)
     for code in result.get("notes", []):
         st.caption(t(code, n=result["no_value_n"], k=result["groups_left_out"]))
@@ -187,12 +197,17 @@ def _typed_groups(frame: pd.DataFrame) -> dict:
 
 def typed_mode() -> dict | None:
     st.caption(t("ab.typed.caption"))
-    default = pd.DataFrame({"name": ["A", "B"], "visitors": [1000, 1000], "conversions": [100, 120],
-                            "revenue": [None, None]}).astype({"revenue": "float"})
-    config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in default.columns}
-    frame = st.data_editor(default, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config,
+    # the typed numbers live in the URL (ab_typed); the editor starts from the link once per session
+    if "_ab_typed_base" not in st.session_state:
+        st.session_state["_ab_typed_base"] = w.typed_frame(w.param("ab_typed"))
+    base = st.session_state["_ab_typed_base"]
+    config = {c: st.column_config.Column(t(f"ab.typed.{c}")) for c in base.columns}
+    frame = st.data_editor(base, key="ab_typed", num_rows="dynamic", hide_index=True, column_config=config,
                            placeholder="")
-    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, index=1, key="ab_typed_alpha")
+    w.set_param("ab_typed", w.typed_text(frame))
+    w.sync("ab_typed_alpha", w.alpha_param())
+    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_typed_alpha", on_change=w.on_change,
+                         args=("ab_typed_alpha", "ab_alpha", str, 0.05))
     result = analyze_counts(_typed_groups(frame), None, alpha)
     result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})
     w.verdict_block(result, alpha, t)
@@ -209,6 +224,8 @@ def typed_mode() -> dict | None:
 
 
 info = context.current_dataset()
+if info is not None:
+    context.show_url_notes(info, t)
 modes = ("dataset", "typed") if info is not None else ("typed",)
 w.sync("ab_mode_w", w.param("ab_mode") if w.param("ab_mode") in modes else modes[0])
 mode = st.segmented_control(t("ab.mode"), modes, key="ab_mode_w", required=True,

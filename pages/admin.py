@@ -10,10 +10,10 @@ from ui.routing import require_frame
 require_frame()
 
 t = context.tr()
-st.title(t("auth.admin.title"))
 if not auth.allowed(Action.ADMIN):  # the page is only listed for admins; a typed URL lands here
     st.warning(t("auth.admin.only"))
     st.stop()
+st.title(t("auth.admin.title"))
 access = auth.access()
 me = auth.current_user()
 roles = [r.value for r in Role]

@@ -13,11 +13,12 @@ from funnel.charts import (
 )
 from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
-from funnel.metrics.periods import previous_range
-from ui import cache, context, drill, filters
+from funnel.metrics.periods import previous_of
+from ui import cache, context, drill, explain, filters, urlstate
 from ui.routing import require_frame
 
 require_frame()
+NONE = "\u2205"  # "no value" of a segment in the URL
 
 t, lang, info = context.page_start("ui.page.funnel")
 
@@ -25,9 +26,15 @@ spec = filters.current_spec(info)
 out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
+if explain.empty_selection(info, out.stages, t):
+    st.stop()
 
 # -- denominator conventions (the same URL params as the sidebar) ------------------------------
-if info.shape != "counts":
+caps = info.capabilities
+if caps.is_web_funnel:  # visitors and steps: converted of all, no open/closed or win-rate conventions
+    st.markdown(t("audit.web_line", value=fmt_pct(out.win_rate_all, lang), won=fmt_int(out.won, lang),
+                  deals=fmt_int(out.deals, lang)))
+elif caps.can("outcomes"):
     c1, c2 = st.columns(2)
     st.session_state["fn_view"] = "closed" if spec.closed_only else "all"
     c1.segmented_control(t("pages.view.deals"), ("all", "closed"), key="fn_view", required=True,
@@ -38,6 +45,7 @@ if info.shape != "counts":
                          format_func=lambda v: t(f"pages.view.wr_{v}"),
                          on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
     wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
+    explain.warn_no_lost(info, out, t, lang)
     st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
                   won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), deals=fmt_int(out.deals, lang)))
 st.caption(filters.view_caption(spec, t, info))
@@ -49,8 +57,8 @@ if not out.stages:
 left, right = st.columns([4, 6])
 with left:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, labels, lang), "fn_funnel", t)
-    if info.shape != "counts":
-        st.caption(t("pages.funnel.click_hint"))
+    if info.capabilities.can("deals"):
+        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
            "cumulative_conversion": "reached", "drop_off": "drop_off", "lost_here": "lost_here",
@@ -63,7 +71,7 @@ def _on_cell() -> None:
     state = st.session_state.get(drill.nonce("fn_table")) or {}
     cells = (state.get("selection") or {}).get("cells") or []
     drill.bump("fn_table")
-    if not cells or info.shape == "counts":
+    if not cells or not info.capabilities.can("deals"):
         return
     row_i, header = cells[0]
     column = next((c for c, h in headers.items() if h == header), "reached")
@@ -78,19 +86,25 @@ with right:
     numbers = {headers[c]: st.column_config.TextColumn(help=t(f"metrics.label.{c}")) for c in STAGE_TABLE_COLUMNS}
     st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_cell,
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
-    st.caption(t("pages.funnel.cell_hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
+    if explain.unless(info, "deals", t, small=True):
+        st.caption(t("pages.funnel.cell_hint"))
 for finding in out.findings:
     st.info(t(finding["code"], **{k: v for k, v in finding.items() if k != "code"}))
 
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))
-mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay",
-                            format_func=lambda m: t(f"pages.overlay.{m}"), default="period")
+# the view lives in the URL: fn_overlay, fn_seg (column), fn_seg_a / fn_seg_b (values), fn_cohort
+urlstate.sync("fn_overlay", urlstate.choice("fn_overlay", ("period", "segment"), "period"))
+mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay", required=True,
+                            format_func=lambda m: t(f"pages.overlay.{m}"), on_change=urlstate.on_change,
+                            args=("fn_overlay", "fn_overlay", str, "period"))
 if mode == "period":
-    if info.shape == "counts" or spec.date_from is None or spec.date_to is None:
-        st.info(t("metrics.reason.counts_no_dates" if info.shape == "counts" else "metrics.reason.no_period"))
+    prev_from, prev_to, why = previous_of(info, spec)
+    if not explain.unless(info, "dates", t):
+        pass
+    elif why:
+        st.info(t(why, **explain.reason_params(info, prev_from, prev_to)))
     else:
-        prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
         prev_spec = spec.replace(date_from=prev_from, date_to=prev_to)
         prev = cache.outcomes(info.id, info.version, prev_spec)
         names = (t("pages.overlay.this_period", date_from=spec.date_from, date_to=spec.date_to),
@@ -101,18 +115,29 @@ if mode == "period":
                               lambda c, i: (Selection("reached", position=rows[0][i].position),
                                             f"{names[c]} — {md_escape(rows[0][i].stage)}", specs[c]))
 elif mode == "segment":
-    columns = filters.filter_columns(info)
+    columns = [c for c in filters.filter_columns(info) if c in info.capabilities.group_columns]
     c1, c2, c3 = st.columns(3)
-    by = c1.selectbox(t("pages.overlay.column"), columns, key="fn_seg_col",
-                      format_func=lambda c: info.extra_columns.get(c) or t(f"metrics.column.{c}"))  # option text: no markdown
+    if columns:
+        urlstate.sync("fn_seg", urlstate.choice("fn_seg", columns, columns[0]))
+    by = c1.selectbox(t("pages.overlay.column"), columns, key="fn_seg",
+                      format_func=lambda c: info.extra_columns.get(c) or t(f"metrics.column.{c}"),  # option text: no markdown
+                      on_change=urlstate.on_change, args=("fn_seg", "fn_seg"))
     groups = cache.outcomes_by_group(info.id, info.version, spec, by) if by else {}
     values = list(groups)
     if len(values) < 2:
         st.info(t("pages.overlay.need_two"))
     else:
         fmt = lambda v: t("pages.filter.no_value") if v is None else str(v)  # noqa: E731
-        a = c2.selectbox(t("pages.overlay.value_a"), values, index=0, key=f"fn_seg_a_{by}", format_func=fmt)
-        b = c3.selectbox(t("pages.overlay.value_b"), values, index=1, key=f"fn_seg_b_{by}", format_func=fmt)
+        # values travel as text in the URL; NONE is "no value"
+        code = {(NONE if v is None else str(v)): v for v in values}
+        picked = []
+        for place, name, fallback, label in ((c2, "fn_seg_a", 0, "pages.overlay.value_a"),
+                                             (c3, "fn_seg_b", 1, "pages.overlay.value_b")):
+            key = f"{name}_{by}"
+            urlstate.sync(key, code[urlstate.choice(name, list(code), list(code)[fallback])])
+            picked.append(place.selectbox(t(label), values, key=key, format_func=fmt, on_change=urlstate.on_change,
+                                          args=(key, name, lambda v: NONE if v is None else str(v))))
+        a, b = picked
         pair = (a, b)
         drill.clickable_chart(
             overlay_figure(groups[a].stages, groups[b].stages, fmt(a), fmt(b), labels=labels, lang=lang),
@@ -122,12 +147,12 @@ elif mode == "segment":
 
 # -- cohorts ------------------------------------------------------------------------------------
 st.subheader(t("pages.cohort.title"))
-if info.shape == "counts":
-    st.info(t("metrics.reason.counts_no_dates"))
-else:
+if explain.unless(info, "dates", t):
     c1, c2 = st.columns(2)
-    unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort_unit",
-                                default="month", required=True, format_func=lambda u: t(f"metrics.cohort.{u}"))
+    urlstate.sync("fn_cohort", urlstate.choice("fn_cohort", ("week", "month", "quarter"), "month"))
+    unit = c1.segmented_control(t("pages.cohort.unit"), ("week", "month", "quarter"), key="fn_cohort",
+                                required=True, format_func=lambda u: t(f"metrics.cohort.{u}"),
+                                on_change=urlstate.on_change, args=("fn_cohort", "fn_cohort", str, "month"))
     stage_names = [r.stage for r in out.stages]
     target = c2.selectbox(t("pages.cohort.stage"), range(len(stage_names)), index=len(stage_names) - 1,
                           key="fn_cohort_stage", format_func=lambda i: stage_names[i])
@@ -150,7 +175,7 @@ else:
             st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
 
 # -- close rate and fit rate (stages the user picks; kept in the URL) ---------------------------
-if info.shape != "counts" and len(out.stages) > 1:
+if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages) > 1:
     st.subheader(t("pages.rates.title"))
     st.caption(t("pages.rates.caption"))
     names = [r.stage for r in out.stages]
@@ -174,4 +199,6 @@ if info.shape != "counts" and len(out.stages) > 1:
     m2.metric(t("metrics.kpi.fit_rate"), fmt_pct(rated.fit_rate, lang), border=True,
               help=t("pages.rates.fit_help", mql=md_escape(picks["fit_from"]), sql=md_escape(picks["fit_to"])))
 
+for note in urlstate.notes(t):
+    st.warning(note, icon=":material/link_off:")
 drill.show_pending(info, spec, t)

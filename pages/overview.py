@@ -5,7 +5,8 @@ import streamlit as st
 from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
-from ui import cache, context, drill, filters
+from funnel.money import currency_of, with_currency
+from ui import cache, context, drill, explain, filters
 from ui.routing import require_frame
 
 require_frame()
@@ -17,14 +18,27 @@ ov = cache.overview(info.id, info.version, spec)
 out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
+if explain.empty_selection(info, out.stages, t):
+    st.stop()
 
-TILES = (
+caps = info.capabilities
+currency = currency_of(caps.currencies)
+# No lost deal recorded anywhere: won / closed would be 100 % by construction, so show won / all.
+if caps.is_web_funnel or explain.no_lost_recorded(info):
+    wr_key = "win_rate_all"
+TILES = [
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
     (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
-    ("revenue", lambda v: fmt_compact(v, lang), Selection("won")),
-    ("avg_deal_size", lambda v: fmt_compact(v, lang), Selection("won")),
+    ("revenue", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
+    ("avg_deal_size", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
     ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),
-)
+]
+NEEDS = {"revenue": "money", "avg_deal_size": "money", "median_cycle_days": "cycle"}
+hidden = {caps.why_not(q) for k, q in NEEDS.items() if caps.why_not(q) and caps.is_web_funnel}
+TILES = [tile for tile in TILES if not (caps.is_web_funnel and tile[0] in NEEDS)]
+# a web funnel speaks of visitors and converted, not deals and win rate
+LABEL = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"} if caps.is_web_funnel else {}
+OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
 cols = st.columns(len(TILES))
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     change = ov.comparison.kpis.get(key)
@@ -35,17 +49,21 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                                          and value is not None else "") + (f" — {t(reason)}" if reason else "")
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
-        no_change = delta is None and not ov.comparison.reason and info.shape != "counts"
-        st.metric(t(f"pages.tile.{key}"), fmt(value), delta=DASH if no_change else delta,
+        no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
+        st.metric(t(LABEL.get(key, f"pages.tile.{key}")), fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
-        drill.button(t("pages.drill.open"), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+        drill.button(t(OPEN), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+explain.warn_no_lost(info, out, t, lang)
+for why in sorted(hidden):
+    explain.cannot(why, t, small=True)
 
-if info.shape != "counts":  # counts have no dates, no previous period: the tiles' notes say why
+if info.capabilities.can("dates"):  # without dates no previous period: the tiles' notes say why
     if ov.comparison.reason:
-        st.caption(t(ov.comparison.reason))
+        st.caption(t(ov.comparison.reason, **explain.reason_params(info, ov.comparison.previous_from,
+                                                                   ov.comparison.previous_to)))
     else:
         st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
                      date_to=ov.comparison.previous_to))
@@ -56,14 +74,14 @@ if not out.stages:
     st.info(t("metrics.reason.no_deals"))
 else:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
-    if info.shape != "counts":
-        st.caption(t("pages.funnel.click_hint"))
+    if info.capabilities.can("deals"):
+        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 for finding in out.findings:
     params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
     st.info(t(finding["code"], **params))
 if out.lost_stage_unknown:
-    drill.button(t("pages.drill.open"), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
+    drill.button(t(OPEN), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
                  key="ov_lost_unknown", info=info)
 if "filters" in out.reasons:
     st.caption(t(out.reasons["filters"]))
@@ -73,13 +91,15 @@ if not ov.drop_offs:
     st.caption(t("pages.overview.no_dropoffs"))
 for i, d in enumerate(ov.drop_offs):
     code = d["code"] if d.get("lost_here") is not None else "pages.dropoff.counts"
+    if caps.is_web_funnel:
+        code = "audit.dropoff.web"
     text = t(code, count=fmt_int(d["count"], lang), rate=fmt_pct(d["rate"], lang),
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
     c1, c2 = st.columns([6, 1], vertical_alignment="center")
     c1.markdown(f"{i + 1}\\. {text}")
     with c2:
-        drill.button(t("pages.drill.open"), Selection("drop_off", position=d["position_from"]),
+        drill.button(t(OPEN), Selection("drop_off", position=d["position_from"]),
                      t("pages.drill.title_drop_off", stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}", info=info)
 
 drill.show_pending(info, spec, t)

@@ -7,11 +7,15 @@ writes the URL back, as the shared filters do (ui/filters.py).
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from funnel import ab_dataset
+from funnel.ab_charts import step_label
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
@@ -20,7 +24,7 @@ from funnel.spec import FunnelSpec
 from funnel.stats import power_for_n, sample_size
 from funnel.stats.wording import caveat_sentences, verdict_sentence
 
-from . import cache
+from . import cache, urlstate
 from .context import get_store
 
 HASH = {FunnelSpec: repr}
@@ -44,17 +48,8 @@ def analyze(dataset_id: int, version: int, spec: FunnelSpec, by: str, control: s
                                           split_arg, sequential)
 
 
-# -- the URL ----------------------------------------------------------------------------------
-def param(name: str, default: str | None = None) -> str | None:
-    return st.query_params.get(name, default)
-
-
-def set_param(name: str, value: str | None) -> None:
-    if value is None or value == "":
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = value
+# -- the URL (ui/urlstate.py) -----------------------------------------------------------------
+param, set_param, sync, on_change = urlstate.param, urlstate.set_param, urlstate.sync, urlstate.on_change
 
 
 def alpha_param() -> float:
@@ -66,15 +61,38 @@ def alpha_param() -> float:
     return alpha if alpha in ALPHAS else 0.05
 
 
-def sync(key: str, value: Any) -> None:
-    """The URL's value into the widget's state before the widget is drawn."""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
+# -- typed-in numbers in the URL: ab_typed=[["A",1000,100,null],["B",1000,120,null]] -------------
+TYPED_COLUMNS = ("name", "visitors", "conversions", "revenue")
+TYPED_DEFAULT = [["A", 1000, 100, None], ["B", 1000, 120, None]]
 
 
-def on_change(key: str, name: str, encode=str) -> None:
-    value = st.session_state.get(key)
-    set_param(name, None if value is None else encode(value))
+def typed_frame(text: str | None) -> pd.DataFrame:
+    """The typed-in table of a link (rows of name, visitors, conversions, revenue), else the default
+    (A 100/1000, B 120/1000). A malformed value falls back to the default."""
+    rows = TYPED_DEFAULT
+    if text:
+        try:
+            data = json.loads(text)
+            if isinstance(data, list) and data and all(isinstance(r, list) and len(r) == 4 for r in data):
+                rows = [[str(r[0]), _number(r[1]), _number(r[2]), _number(r[3], float)] for r in data[:50]]
+        except (ValueError, TypeError):
+            rows = TYPED_DEFAULT
+    return pd.DataFrame(rows, columns=list(TYPED_COLUMNS)).astype({"revenue": "float"})
+
+
+def _number(value: Any, kind=int) -> Any:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return kind(value)
+
+
+def typed_text(frame: pd.DataFrame) -> str | None:
+    """The URL value of an edited typed-in table (None for the default: links stay short)."""
+    rows = [[None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+            for row in frame[list(TYPED_COLUMNS)].itertuples(index=False)]
+    if rows == TYPED_DEFAULT:
+        return None
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- columns ----------------------------------------------------------------------------------
@@ -89,8 +107,8 @@ def column_label(info: DatasetInfo, column: str, t) -> str:
 
 def usable_columns(info: DatasetInfo, pipeline: str | None) -> list[str]:
     """Columns with at least two values to compare (a column with too many to list stays in)."""
-    if info.shape == "counts":
-        return ab_dataset.ab_columns(info) if len(info.meta.get("groups", [])) >= 2 else []
+    if info.capabilities.aggregate:
+        return ab_dataset.ab_columns(info) if len(info.capabilities.groups) >= 2 else []
     out = []
     for column in ab_dataset.ab_columns(info):
         values = cache.group_values(info.id, info.version, pipeline, column)
@@ -113,11 +131,15 @@ def pick_column(info: DatasetInfo, columns: list[str]) -> str | None:
 
 
 # -- verdict ----------------------------------------------------------------------------------
+def _headline(verdict: dict, t) -> str:
+    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
+    return t(f"ab.headline.{verdict['code']}", **params)
+
+
 def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: tuple[str, ...] = ()) -> None:
     """Headline in bold, the verdict sentence, then the caveats except ``skip`` (all text through i18n)."""
     verdict = step["verdict"]
-    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
-    headline = t(f"ab.headline.{verdict['code']}", **params)
+    headline = _headline(verdict, t)
     sentence = md_escape(verdict_sentence(verdict, alpha, t.lang))
     prefix = f"**{md_escape(title)}** · " if title else ""
     box = {"winner": st.success, "loser": st.warning, "srm": st.error, "invalid": st.error}.get(verdict["code"], st.info)
@@ -125,6 +147,14 @@ def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: t
     kept = {**verdict, "caveats": [c for c in verdict.get("caveats", []) if c not in skip]}
     for line in caveat_sentences(kept, alpha, t.lang):
         st.caption("⚠️ " + md_escape(line))
+
+
+def verdict_lines(steps: list[dict], t) -> None:
+    """One line per step (its headline), for long lists where full verdict paragraphs would fill pages."""
+    lines = []
+    for step in steps:
+        lines.append(f"- **{md_escape(step_label(step))}**: {_headline(step['verdict'], t)}")
+    st.markdown("\n".join(lines))
 
 
 # -- sample-size calculator -------------------------------------------------------------------

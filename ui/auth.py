@@ -158,5 +158,9 @@ def allowed(action: Action, dataset_id: int | None = None) -> bool:
     return can(user, action, owner=owner, shared_with=shared, read_only_server=context.read_only_server())
 
 
-def is_admin_page_shown() -> bool:
-    return auth_configured() and allowed(Action.ADMIN)
+def admin_page_visibility() -> str | None:
+    """The admin page: listed for admins, reachable by URL (to say "admins only") for others, absent
+    in local mode."""
+    if not auth_configured():
+        return None
+    return "visible" if allowed(Action.ADMIN) else "hidden"

@@ -8,9 +8,11 @@ per operation (see funnel/store.py).
 from __future__ import annotations
 
 import os
+import re
 
 import streamlit as st
 
+from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
 from funnel.store import Store
@@ -64,6 +66,24 @@ def current_dataset() -> DatasetInfo | None:
     return get_store().info(rows[0]["id"])
 
 
+def dataset_note(info: DatasetInfo, t: Translator) -> str | None:
+    """Why the dataset shown is not the one the link names (``ds`` malformed or deleted), or None."""
+    wanted = st.query_params.get("ds")
+    if wanted is None or str(info.id) == wanted:
+        return None
+    key = "audit.url.missing_dataset" if re.fullmatch(r"[1-9][0-9]{0,17}", wanted) else "audit.url.bad_dataset"
+    return t(key, value=md_escape(wanted[:40]), name=md_escape(info.name))
+
+
+def show_url_notes(info: DatasetInfo, t: Translator) -> None:
+    """Say, above the page, what the link asked for that could not be shown (never silently)."""
+    from . import filters  # filters -> cache -> context: imported here, not at the top
+
+    for note in [dataset_note(info, t), *filters.url_notes(info, t)]:
+        if note:
+            st.warning(note, icon=":material/link_off:")
+
+
 def pipeline_label(pipeline: str, t: Translator) -> str:
     return pipeline if pipeline else t("ui.pipeline.default")
 
@@ -77,4 +97,5 @@ def page_start(title_key: str):
     if info is None:
         st.info(t("ui.no_datasets"))
         st.stop()
+    show_url_notes(info, t)
     return t, t.lang, info

@@ -35,7 +35,7 @@ def request(selection: Selection, title: str, spec: FunnelSpec | None = None) ->
 def show_pending(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     """Open the dialog if a number was clicked; call once at the end of a page."""
     pending = st.session_state.pop(PENDING, None)
-    if pending is not None and info.shape != "counts":
+    if pending is not None and info.capabilities.can("deals"):
         selection, title, override = pending
         st.dialog(title, width="large")(_body)(info, override or spec, selection, t)
 
@@ -79,7 +79,7 @@ def clickable_chart(fig, key: str, to_request) -> None:
 def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | None = None) -> None:
     """The funnel chart: a click on a bar lists the deals that reached that stage."""
     def to_request(_curve: int, index: int):
-        if info.shape == "counts" or index >= len(rows):
+        if not info.capabilities.can("deals") or index >= len(rows):
             return None
         row = rows[index]
         return Selection("reached", position=row.position), t("pages.drill.title_reached", stage=md_escape(row.stage)), spec
@@ -89,7 +89,7 @@ def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | N
 
 def button(label: str, selection: Selection, title: str, key: str, info: DatasetInfo, **kwargs) -> None:
     """A small button that opens the dialog for ``selection`` (none for aggregate counts: no deals)."""
-    if info.shape != "counts":
+    if info.capabilities.can("deals"):
         st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 

@@ -19,19 +19,20 @@ switches pages, so the last params are kept in the session and written back when
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import streamlit as st
 
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
+from funnel.metrics.periods import PRESETS, period_range
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 
 from . import cache
+from .urlstate import sync
 
-PRESETS = ("all", "this_month", "last_quarter", "last_12m", "custom")
 BASE_COLUMNS = ("manager", "source", "variant")
 NONE_TOKEN = ""  # "no value" in the URL
 PREFIX = "f_"
@@ -40,42 +41,63 @@ REMEMBERED = "_filters_url"
 
 
 # -- pure: params -> spec --------------------------------------------------------------------
-def period_range(preset: str, today: date, start: date | None = None,
-                 end: date | None = None) -> tuple[date | None, date | None]:
-    """Inclusive ``(from, to)`` of a preset, relative to ``today``; ``(None, None)`` for all time."""
-    if preset == "this_month":
-        return today.replace(day=1), today
-    if preset == "last_quarter":
-        first_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        last_prev = first_this - timedelta(days=1)
-        return date(last_prev.year, 3 * ((last_prev.month - 1) // 3) + 1, 1), last_prev
-    if preset == "last_12m":
-        return today - timedelta(days=364), today  # 365 days, today included
-    if preset == "custom":
-        return start, end
-    return None, None
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)  # dates a link may name (beyond: a typo or an attack)
 
 
 def _iso(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or EARLIEST <= day <= LATEST else None
+
+
+def data_today(info: DatasetInfo) -> date:
+    """The day presets count back from: the dataset's latest date (today's date without dates)."""
+    return info.capabilities.date_max or date.today()
 
 
 def filter_columns(info: DatasetInfo) -> list[str]:
     """Columns offered as filters: manager, source, variant, then the extra ``x_`` ones."""
-    if info.shape == "counts":
-        group = info.meta.get("group_column")
-        return [group] if group in GROUPABLE_FIELDS else []
+    caps = info.capabilities
+    if caps.aggregate:
+        return [caps.group_column] if caps.group_column in GROUPABLE_FIELDS else []
     return [*BASE_COLUMNS, *(c for c in info.extra_columns if c.startswith("x_"))]
 
 
 def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: date) -> FunnelSpec:
     """The spec a set of query params means (unknown columns and bad dates are ignored)."""
+    return read_params(params, info, today)[0]
+
+
+def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
+                today: date) -> tuple[FunnelSpec, list[tuple[str, dict[str, str]]]]:
+    """The spec the query params mean and the notes on what was not usable in them
+    (``(catalog key, params)``: a bad period, a date that is no date or out of range, a reversed
+    range, an unknown pipeline, an unknown view value). A bad value falls back to its default."""
     one = {k: (v[-1] if v else None) for k, v in params.items()}
-    preset = one.get("period") if one.get("period") in PRESETS else "all"
-    date_from, date_to = period_range(preset, today, _iso(one.get("from")), _iso(one.get("to")))
+    notes: list[tuple[str, dict[str, str]]] = []
+    preset = one.get("period") or "all"
+    if preset not in PRESETS:
+        notes.append(("audit.url.bad_value", {"param": "period", "value": preset}))
+        preset = "all"
+    start = end = None
+    if preset == "custom":
+        start, end = _iso(one.get("from")), _iso(one.get("to"))
+        for name, parsed in (("from", start), ("to", end)):
+            if parsed is None:
+                notes.append(("audit.url.bad_date", {"param": name, "value": one.get(name) or ""}))
+        if start is None or end is None:
+            preset, start, end = "all", None, None
+        elif start > end:
+            notes.append(("audit.url.reversed", {"date_from": start.isoformat(), "date_to": end.isoformat()}))
+            start, end = end, start
+    date_from, date_to = period_range(preset, today, start, end)
+    for name, allowed in (("date", ("created", "closed")), ("closed", ("1",)), ("wr", ("all", "closed"))):
+        if one.get(name) is not None and one[name] not in allowed:
+            notes.append(("audit.url.bad_value", {"param": name, "value": one[name]}))
+    if one.get("pipeline") is not None and one["pipeline"] not in info.pipelines:
+        notes.append(("audit.url.bad_value", {"param": "pipeline", "value": one["pipeline"]}))
     filters = {}
     for column in filter_columns(info):
         values = params.get(PREFIX + column)
@@ -87,7 +109,7 @@ def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: 
         date_field="closed" if one.get("date") == "closed" else "created",
         date_from=date_from, date_to=date_to, filters=filters,
         closed_only=one.get("closed") == "1",
-    )
+    ), notes
 
 
 # -- the URL ---------------------------------------------------------------------------------
@@ -107,7 +129,13 @@ def _set(name: str, value: str | list[str] | None) -> None:
 
 def current_spec(info: DatasetInfo) -> FunnelSpec:
     """The spec of the current URL for ``info`` (what every page computes)."""
-    return spec_from_params(_params(), info, date.today())
+    return spec_from_params(_params(), info, data_today(info))
+
+
+def url_notes(info: DatasetInfo, t) -> list[str]:
+    """What the link asked for that could not be used, in words (pages show it above the numbers)."""
+    return [t(key, **{k: (md_escape(v) if k in ("param", "value") else v) for k, v in params.items()})
+            for key, params in read_params(_params(), info, data_today(info))[1]]
 
 
 def win_rate_mode() -> str:
@@ -140,17 +168,11 @@ def _restore(info: DatasetInfo) -> None:
 
 
 # -- widgets ---------------------------------------------------------------------------------
-def _sync(key: str, value: Any) -> None:
-    """The URL's value into the widget's state before the widget is drawn."""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
-
-
 def _on_period() -> None:
     preset = st.session_state["flt_period"]
     _set("period", None if preset == "all" else preset)
     if preset == "custom" and "from" not in st.query_params:
-        start, end = period_range("last_12m", date.today())
+        start, end = period_range("last_12m", st.session_state.get("_data_today") or date.today())
         _set("from", start.isoformat())
         _set("to", end.isoformat())
     if preset != "custom":
@@ -175,22 +197,23 @@ def _on_column(column: str) -> None:
     _set(PREFIX + column, [NONE_TOKEN if v is None else v for v in values])
 
 
-def _period_widgets(t) -> None:
+def _period_widgets(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     one = {k: v[-1] for k, v in _params().items() if v}
     preset = one.get("period") if one.get("period") in PRESETS else "all"
-    _sync("flt_period", preset)
+    st.session_state["_data_today"] = data_today(info)
+    sync("flt_period", preset)
     st.sidebar.selectbox(t("pages.filter.period"), PRESETS, key="flt_period", on_change=_on_period,
                          format_func=lambda p: t(f"pages.period.{p}"))
     if preset == "custom":
-        start, end = _iso(one.get("from")), _iso(one.get("to"))
+        start, end = spec.date_from, spec.date_to
         if not (start and end):
-            start, end = period_range("last_12m", date.today())
+            start, end = period_range("last_12m", data_today(info))
         key = f"flt_range_{start}_{end}"  # a new URL range is a new widget: no state to fight
         st.sidebar.date_input(t("pages.filter.range"), value=(start, end), key=key, on_change=_on_range,
                               args=(key,))
     if preset != "all":
         field = "closed" if one.get("date") == "closed" else "created"
-        _sync("flt_date", field)
+        sync("flt_date", field)
         st.sidebar.radio(t("pages.filter.date_field"), ("created", "closed"), key="flt_date", horizontal=True,
                          format_func=lambda f: t(f"pages.date_field.{f}"), on_change=_on_value,
                          args=("flt_date", "date", "created", str))
@@ -202,7 +225,7 @@ def _pipeline_widget(info: DatasetInfo, spec: FunnelSpec, t) -> str | None:
     if len(pipelines) < 2:
         return default
     current = spec.pipeline or default
-    _sync("flt_pipeline", current if current in pipelines else pipelines[0])
+    sync("flt_pipeline", current if current in pipelines else pipelines[0])
     st.sidebar.selectbox(t("pages.filter.pipeline"), pipelines, key="flt_pipeline",
                          on_change=_on_value, args=("flt_pipeline", "pipeline", default, str))
     return current
@@ -214,14 +237,14 @@ def _column_label(info: DatasetInfo, column: str, t) -> str:
 
 
 def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, column: str, t, where) -> None:
-    if info.shape == "counts":
-        options: list[str | None] | None = list(info.meta.get("groups", []))
+    if info.capabilities.aggregate:
+        options: list[str | None] | None = list(info.capabilities.groups)
     else:
         options = cache.group_values(info.id, info.version, pipeline, column)
     if not options or all(v is None for v in options):
         return
     chosen = [v for v in spec.filter_dict.get(column, []) if v in options]
-    _sync(f"flt_{column}", chosen)
+    sync(f"flt_{column}", chosen)
     where.multiselect(md_escape(_column_label(info, column, t)), options, key=f"flt_{column}",
                       format_func=lambda v: t("pages.filter.no_value") if v is None else str(v),
                       placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,))
@@ -234,8 +257,8 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
     _restore(info)
     spec = current_spec(info)
     st.sidebar.subheader(t("pages.filter.title"))
-    if info.shape != "counts":
-        _period_widgets(t)
+    if info.capabilities.can("dates"):
+        _period_widgets(info, spec, t)
     pipeline = _pipeline_widget(info, spec, t)
     columns = filter_columns(info)
     base = [c for c in columns if not c.startswith("x_")]
@@ -246,8 +269,8 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
         with st.sidebar.expander(t("pages.filter.more")):
             for column in extra:
                 _column_widget(info, spec, pipeline, column, t, st)
-    if info.shape != "counts":
-        _sync("flt_closed", spec.closed_only)
+    if info.capabilities.can("outcomes") and not info.capabilities.is_web_funnel:
+        sync("flt_closed", spec.closed_only)
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,
                           args=("flt_closed", "closed", False, lambda v: "1"))
     st.session_state[REMEMBERED] = _params()
@@ -263,8 +286,11 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
     if spec.date_from or spec.date_to:
         parts.append(t(f"pages.scope.period_{spec.date_field}", date_from=spec.date_from or "…",
                        date_to=spec.date_to or "…"))
-    elif info.shape != "counts":
+    elif info.capabilities.can("dates"):
         parts.append(t("pages.period.all"))
+    caps = info.capabilities
+    if caps.date_min and caps.date_max:
+        parts.append(t("audit.data_range", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
     for column, values in spec.filters:
         shown = ", ".join(t("pages.filter.no_value") if v is None else md_escape(v) for v in values)
         parts.append(f"{md_escape(_column_label(info, column, t))}: {shown}")
@@ -273,8 +299,10 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
 
 def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
     """Which denominators the rates on screen use (always printed next to them)."""
-    if info is not None and info.shape == "counts":
+    if info is not None and info.capabilities.aggregate:
         return t("pages.view.counts")
+    if info is not None and info.capabilities.is_web_funnel:
+        return t("audit.view.web")
     view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")
     rate = t("pages.view.wr_all") if win_rate_mode() == "all" else t("pages.view.wr_closed")
     return t("pages.view.caption", view=view, win_rate=rate)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..capabilities import derive as derive_capabilities
 from ..errors import FunnelError
 from ..mapping import (
     Mapping,
@@ -165,9 +166,12 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     meta["mapping"] = _mapping_summary(draft)
     meta["sheet"] = draft.raw.sheet
     meta["encoding"] = draft.raw.encoding
+    tables = {"deals": "imp_deals", "events": "imp_events", "stages": "imp_stages",
+              "counts": "imp_counts", "quality": "imp_quality"}
+    meta["capabilities"] = derive_capabilities(con, {k: ident(v) for k, v in tables.items()},
+                                               draft.shape, meta).to_json()
     return {
-        "tables": {"deals": "imp_deals", "events": "imp_events", "stages": "imp_stages",
-                   "counts": "imp_counts", "quality": "imp_quality"},
+        "tables": tables,
         "shape": draft.shape,
         "rows_read": draft.raw.n_rows,
         "rows_rejected": rows_rejected,

@@ -8,7 +8,7 @@ Step order: the explicit one if given, else by the number of entities that reach
 most first (a funnel narrows).
 
 A table of outcome flags (one row per visitor: ``user_id, group, converted``) is read as the same
-log: each row is an event at the first step, named after the id column (everyone who was counted),
+log: each row is an event at the first step, named ``visit`` (everyone who was counted),
 and each "yes" in an outcome column an event at the step named after that column; the steps keep
 the columns' order. A flag cell that is not a yes/no word rejects its row.
 """
@@ -111,11 +111,14 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
     }
 
 
+FIRST_STEP_NAMES = ("visit", "visited", "visitors")
+
+
 def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, explicit_stages):
     """The event-log rows of a table of outcome flags (SQL with ``$s<i>`` step names in ``params``).
 
     Returns the SQL, the header to name in messages about steps, and the step order (the given one,
-    else the id column then the flag columns as they stand in the file)."""
+    else ``visit`` then the flag columns as they stand in the file)."""
     bad = []
     for i in emap.flags:
         cell = render("NULLIF(trim({c}), '')", c=ident(f"c{i}"))
@@ -125,7 +128,10 @@ def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, exp
                           raw.headers[i])
         bad.append(test)
     keep = f"NOT ({' OR '.join(bad)})"
-    names = [raw.headers[emap.entity], *(raw.headers[i] for i in emap.flags)]
+    flags = [raw.headers[i] for i in emap.flags]
+    # every row is a visit: the first step says so (not the id column's name, e.g. "user_id")
+    first = next(n for n in (*FIRST_STEP_NAMES, f"{FIRST_STEP_NAMES[0]}_{len(flags)}") if n not in flags)
+    names = [first, *flags]
     params.update({f"s{k}": name for k, name in enumerate(names)})
     parts = [log_rows("$s0", keep)]
     parts += [log_rows(f"$s{k}", f"{keep} AND {bool_sql(ident(f'c{i}'))}")

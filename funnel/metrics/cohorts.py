@@ -72,8 +72,9 @@ def cohorts(con, info: DatasetInfo, spec: FunnelSpec, unit: str = "month") -> Co
     """One row per created cohort, oldest first."""
     if unit not in COHORT_SQL:
         raise FunnelError("metrics.unknown_cohort_unit", unit=str(unit))
-    if info.shape == "counts":
-        return CohortTable(unit, None, reason="metrics.reason.counts_no_dates")
+    why = info.capabilities.why_not("dates")
+    if why:
+        return CohortTable(unit, None, reason=why)
     ctx = resolve(con, info, spec)
     as_of = as_of_date(con, info)
     sql = query("metrics_cohort_counts", info, cohort=COHORT_OF_DAY[unit], where=ctx.where.sql)

@@ -31,14 +31,15 @@ class Context:
 
     def with_spec(self, spec: FunnelSpec) -> Context:
         """The same pipeline and stages under another spec (e.g. the previous period): no re-query."""
-        where = deal_where(self.info, spec, self.pipeline) if self.info.shape != "counts" else Where()
+        where = Where() if self.info.capabilities.aggregate else deal_where(self.info, spec, self.pipeline)
         return Context(self.info, spec, self.pipeline, self.stages, where)
 
 
 def resolve(con, info: DatasetInfo, spec: FunnelSpec) -> Context:
     pipeline = resolve_pipeline(con, info, spec)
-    stages = tuple(stage_list(con, info, pipeline)) if info.shape != "counts" else ()
-    where = deal_where(info, spec, pipeline) if info.shape != "counts" else Where()
+    aggregate = info.capabilities.aggregate
+    stages = () if aggregate else tuple(stage_list(con, info, pipeline))
+    where = Where() if aggregate else deal_where(info, spec, pipeline)
     return Context(info, spec, pipeline, stages, where)
 
 

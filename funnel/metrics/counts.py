@@ -77,7 +77,7 @@ def _outcomes(ctx: Context, rows: list[StageRow], notes: dict[str, str]) -> Outc
 
 
 def _group_column(ctx: Context) -> str | None:
-    return ctx.info.meta.get("group_column")
+    return ctx.info.capabilities.group_column
 
 
 def counts_outcomes(con, ctx: Context, by: str | None = None) -> dict[str | None, Outcomes]:

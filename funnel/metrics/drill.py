@@ -97,8 +97,9 @@ def _order(sort: str | None, descending: bool) -> str:
 def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
                  sort: str | None = None, descending: bool = False) -> DrillResult:
     """The deals behind one number (at most 10,000 rows) and how many there are in all."""
-    if info.shape == "counts":
-        return DrillResult(pd.DataFrame(columns=list(COLUMNS)), 0, False, "metrics.reason.counts_no_deals")
+    why = info.capabilities.why_not("deals")
+    if why:
+        return DrillResult(pd.DataFrame(columns=list(COLUMNS)), 0, False, why)
     ctx = resolve(con, info, spec)
     last = ctx.positions[-1] if ctx.positions else None
     cond, params = selection_where(info, selection, last)

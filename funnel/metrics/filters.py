@@ -96,9 +96,10 @@ def resolve_pipeline(con, info: DatasetInfo, spec: FunnelSpec) -> str | None:
     """
     if spec.pipeline is not None:
         return spec.pipeline
-    if info.shape != "counts" and len(info.pipelines) == 1:
+    aggregate = info.capabilities.aggregate
+    if not aggregate and len(info.pipelines) == 1:
         return info.pipelines[0]  # the import lists every pipeline its deals are in: no need to count
-    name = "metrics_counts_pipelines" if info.shape == "counts" else "metrics_pipelines"
+    name = "metrics_counts_pipelines" if aggregate else "metrics_pipelines"
     row = run(con, query(name, info)).fetchone()
     if row:
         return row[0]

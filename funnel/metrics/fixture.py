@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from ..capabilities import derive
 from ..dataset import DatasetInfo
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL, QUALITY_DDL, STAGES_DDL
 from ..sql import dataset_tables, ident, render, run
@@ -72,6 +73,7 @@ def make_dataset(con, *, stages: dict[str, list[tuple[str, str]]], deals: list[d
         con.executemany(render("INSERT INTO {t} VALUES (?, ?, ?, ?, ?)", t=tables["counts"]), list(counts))
     info_meta = {"pipelines": list(stages) or sorted({c[0] for c in counts}),
                  "extra_columns": dict(extra_columns or {}), **(meta or {})}
+    info_meta["capabilities"] = derive(con, tables, shape, info_meta).to_json()
     return DatasetInfo(dataset_id, f"fixture {dataset_id}", 1, shape, info_meta)
 
 

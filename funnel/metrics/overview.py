@@ -19,7 +19,7 @@ from .stages import StageRow, Tally, biggest_drop_offs, funnel_rows, tallies
 
 
 def outcomes_in(con, ctx: Context, by: str | None = None) -> dict[str | None, Outcomes]:
-    if ctx.info.shape == "counts":
+    if ctx.info.capabilities.aggregate:
         return counts_outcomes(con, ctx, by)
     values = group_values(con, ctx, by) if by is not None else [None]
     return outcomes_by(con, ctx, by, values)
@@ -44,7 +44,7 @@ def stage_funnel(con, info: DatasetInfo, spec: FunnelSpec) -> list[StageRow]:
     Only the tally query: the stage table needs no money.
     """
     ctx = resolve(con, info, spec)
-    if info.shape == "counts":
+    if info.capabilities.aggregate:
         return counts_outcomes(con, ctx)[None].stages
     return funnel_rows(ctx.stages, tallies(con, ctx).get(None) or Tally())
 

@@ -1,9 +1,16 @@
 """The previous period of equal length and the change of each KPI, for the Overview tiles.
 
 For ``[date_from, date_to]`` (inclusive, L days) the previous period is
-``[date_from - L, date_from - 1]``: the same number of days right before. Everything else in the
-spec (pipeline, filters, view) stays. Without both dates there is no period to compare: the result
-is ``None`` values with the reason ``metrics.reason.no_period``.
+``[date_from - L, date_from - 1]``: the same number of days right before. A period of calendar
+months is compared with the same number of calendar months before (a month starting on the 1st,
+whole or not yet ended — "this month" — with the whole previous month; a quarter with the quarter
+before). Everything else in the spec (pipeline, filters, view) stays. Without both dates there is
+no period to compare: the result is ``None`` values with the reason ``metrics.reason.no_period``.
+When the data does not cover the previous period (it starts before the dataset's first date), the
+comparison is not made and the reason says so (``capabilities.previous_not_covered``).
+
+Presets (:func:`period_range`) count back from the dataset's latest date, not the server's clock:
+a 2017 export's "last 12 months" are its own last twelve months.
 """
 
 from __future__ import annotations
@@ -41,8 +48,41 @@ class PeriodComparison:
     reason: str | None = None
 
 
+PRESETS = ("all", "this_month", "last_quarter", "last_12m", "custom")
+
+
+def period_range(preset: str, today: date, start: date | None = None,
+                 end: date | None = None) -> tuple[date | None, date | None]:
+    """Inclusive ``(from, to)`` of a preset, counted back from ``today`` (pages pass the dataset's
+    latest date); ``(None, None)`` for all time."""
+    if preset == "this_month":
+        return today.replace(day=1), today
+    if preset == "last_quarter":
+        first_this = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        last_prev = first_this - timedelta(days=1)
+        return date(last_prev.year, 3 * ((last_prev.month - 1) // 3) + 1, 1), last_prev
+    if preset == "last_12m":
+        return today - timedelta(days=364), today  # 365 days, today included
+    if preset == "custom":
+        return start, end
+    return None, None
+
+
+def _month_start(d: date, back: int) -> date:
+    index = d.year * 12 + d.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def previous_range(date_from: date, date_to: date) -> tuple[date, date]:
-    """The L days right before ``[date_from, date_to]`` (L = its length in days, both ends in)."""
+    """The period to compare ``[date_from, date_to]`` with: the same number of calendar months
+    before when it starts on the 1st and ends at a month's end or inside its first month, else
+    the L days right before (L = its length in days, both ends in)."""
+    next_day = date_to + timedelta(days=1)
+    whole_months = next_day.day == 1 and date_from.day == 1
+    if date_from.day == 1 and ((date_to.year, date_to.month) == (date_from.year, date_from.month) or whole_months):
+        months = max(1, (next_day.year - date_from.year) * 12 + next_day.month - date_from.month) \
+            if whole_months else 1
+        return _month_start(date_from, months), date_from - timedelta(days=1)
     length = inclusive_days(date_from, date_to)
     return date_from - timedelta(days=length), date_from - timedelta(days=1)
 
@@ -59,9 +99,26 @@ def _has_period(spec: FunnelSpec) -> bool:
     return spec.date_from is not None and spec.date_to is not None and spec.date_to >= spec.date_from
 
 
-def _no_period(now: dict[str, Any]) -> PeriodComparison:
-    return PeriodComparison(kpis={k: Change(now.get(k), None, None, None) for k in TILE_KPIS},
-                            reason="metrics.reason.no_period")
+def _no_period(now: dict[str, Any], reason: str = "metrics.reason.no_period",
+               prev: tuple[date | None, date | None] = (None, None)) -> PeriodComparison:
+    return PeriodComparison(prev[0], prev[1], kpis={k: Change(now.get(k), None, None, None) for k in TILE_KPIS},
+                            reason=reason)
+
+
+def previous_of(info: DatasetInfo, spec: FunnelSpec) -> tuple[date | None, date | None, str | None]:
+    """``(previous from, previous to, reason)``: the period ``spec`` is compared with, and the
+    catalog key of why it is not (no period chosen, or the data does not cover it), else None."""
+    if not _has_period(spec):
+        return None, None, "metrics.reason.no_period"
+    prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
+    return prev_from, prev_to, ("capabilities.previous_not_covered" if _uncovered(info, prev_from) else None)
+
+
+def _uncovered(info: DatasetInfo, prev_from: date) -> bool:
+    """The data starts after the previous period's first day: a comparison would count missing
+    deals as a drop."""
+    first = info.capabilities.date_min
+    return first is None or prev_from < first
 
 
 def compare(con, ctx: Context, current: Outcomes) -> PeriodComparison:
@@ -70,6 +127,8 @@ def compare(con, ctx: Context, current: Outcomes) -> PeriodComparison:
     if not _has_period(spec):
         return _no_period(current.kpis())
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
+    if _uncovered(ctx.info, prev_from):
+        return _no_period(current.kpis(), "capabilities.previous_not_covered", (prev_from, prev_to))
     prev_ctx = ctx.with_spec(spec.replace(date_from=prev_from, date_to=prev_to))
     before = outcomes_in(con, prev_ctx).get(None) or Outcomes()
     return _comparison(prev_from, prev_to, current, before)
@@ -88,10 +147,13 @@ def with_previous(con, ctx: Context) -> tuple[Outcomes, PeriodComparison]:
     period (``>= date_from``)? Same WHERE otherwise, so the numbers equal two separate runs.
     """
     spec = ctx.spec
-    if ctx.info.shape == "counts" or not _has_period(spec):
+    if ctx.info.capabilities.aggregate or not _has_period(spec):
         current = outcomes_in(con, ctx).get(None) or Outcomes()
         return current, compare(con, ctx, current)
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
+    if _uncovered(ctx.info, prev_from):
+        current = outcomes_in(con, ctx).get(None) or Outcomes()
+        return current, compare(con, ctx, current)
     both = ctx.with_spec(spec.replace(date_from=prev_from))
     flag = f"CASE WHEN {ident(DATE_COLUMNS[spec.date_field])} >= $g_current THEN 1 ELSE 0 END"
     out = outcomes_grouped(con, both, flag, {"g_current": datetime.combine(spec.date_from, time.min)},

@@ -16,6 +16,18 @@ def pct(value: float | None, signed: bool = False) -> str:
     return f"{value * 100:+.2f} %" if signed else f"{value * 100:.2f} %"
 
 
+def chance(value: float | None) -> str:
+    """A probability for people: never "100.00 %" or "0.00 %" (no model is that sure); capped at
+    "> 99.9 %" and "< 0.1 %", else one decimal."""
+    if value is None:
+        return "—"
+    if value > 0.999:
+        return "> 99.9 %"
+    if value < 0.001:
+        return "< 0.1 %"
+    return f"{value * 100:.1f} %"
+
+
 def points(value: float | None) -> str:
     return "—" if value is None else f"{abs(value) * 100:.2f}"
 
@@ -44,7 +56,7 @@ def _params(v: dict, alpha: float, lang: str) -> dict:
         "p_value": p_text(v.get("p_value")), "srm_p": p_text(v.get("srm_p_value")),
         "test": t(f"stats.test.{test}", lang) if test else "—",
         "comparisons": v.get("comparisons") or 1, "alpha": f"{alpha:g}",
-        "prob_beat": pct(v.get("prob_beat_control")), "n_more": fmt_int(v.get("n_more_per_group"), lang),
+        "prob_beat": chance(v.get("prob_beat_control")), "n_more": fmt_int(v.get("n_more_per_group"), lang),
         "mde": points(v.get("mde_abs")), "effect": points(v.get("effect_abs")),
         "reason": t(f"stats.reason.{v['reason']}", lang) if v.get("reason") else "—",
     }, lang)

@@ -86,3 +86,16 @@ def test_typed_in_numbers_and_calculator(ids):
     assert any("**3,841**" in m.value for m in at.markdown)
     at_ru = page(lang="ru", ds=ids[WEB], ab_mode="typed")
     assert any("Реальной разницы пока нет" in b.value for b in at_ru.info)
+
+
+def test_long_group_list_gets_a_compact_view(ids):
+    # 5 sources x 3 steps: one headline line per step, the full paragraphs folded in an expander
+    at = page(lang="en", ds=ids[WEB], ab_by="source")
+    assert at.selectbox(key="ab_by_w").value == "source"
+    folded = [e for e in at.expander if e.label == "Each step's verdict in full (3)"]
+    assert len(folded) == 1
+    boxes = len(at.success) + len(at.info) + len(at.warning) + len(at.error)
+    inside = sum(len(folded[0].get(kind)) for kind in ("success", "info", "warning", "error"))
+    assert inside == 3 and boxes - inside <= 2  # the overall verdict on the page, the steps folded
+    lines = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert len(lines) == 1 and lines[0].count("\n- **") == 2  # three steps, one line each

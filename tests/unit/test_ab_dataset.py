@@ -310,7 +310,8 @@ def test_table_of_outcome_flags_from_file_to_verdict(tmp_path):
     assert built["shape"] == "events" and draft.mapping.flags == [2, 3]
     # 7 rows, row 8 of the file rejected; events: 6 visits + sign-ups of 1, 2, 4 + payments of 1, 4, 5
     assert (built["rows_read"], built["rows_rejected"], built["n_deals"], built["n_events"]) == (7, 1, 6, 12)
-    assert built["meta"]["stage_order"] == {"": ["user_id", "signed_up", "paid"]}
+    # the first step is the visit itself, not named after the id column
+    assert built["meta"]["stage_order"] == {"": ["visit", "signed_up", "paid"]}
     with store.connect() as con:
         quality = con.execute(f"SELECT code, row_no, column_name, value, n FROM ds_{info.id}.quality "
                               "ORDER BY code, row_no NULLS FIRST").fetchall()

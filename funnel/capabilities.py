@@ -1,0 +1,172 @@
+"""What a dataset can answer, computed once at import and stored with it.
+
+Pages and the engine ask questions of the data instead of branching on the input shape:
+
+    caps = info.capabilities                 # a Capabilities, never None
+    if (why := caps.why_not("cycle")):       # None when the data can answer, else a catalog key
+        explain(why, t)                      # ui.explain: the one shared "can't show this because ..."
+    caps.covers(date_from, date_to)          # does the data cover this period (previous-period compare)?
+    caps.date_max                            # the dataset's latest date: periods count back from it
+
+Questions for :meth:`Capabilities.why_not` (:data:`QUESTIONS`):
+
+===============  ========================================================================
+``deals``        individual deals/visitors to list (drill-down); not for aggregate counts
+``dates``        deal dates: periods, cohorts, previous-period comparison
+``money``        amounts on won deals (revenue, average deal)
+``cycle``        sales cycle in days (won deals with both dates; not a web funnel)
+``win_rate``     won and lost deals recorded (not a web funnel, not aggregate counts)
+``outcomes``     any deal known as won or lost
+``groups``       a column to group or filter by (segments, A/B)
+===============  ========================================================================
+
+Stored as ``meta["capabilities"]`` (JSON) in the catalog. Datasets imported before this
+module existed have no such entry: :func:`derive` computes the same thing from the stored
+tables on read (``Store.info`` does it), so old stores keep opening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from .sql import ident, render, run
+
+QUESTIONS = ("deals", "dates", "money", "cycle", "win_rate", "outcomes", "groups")
+BASE_GROUP_COLUMNS = ("manager", "source", "variant")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    shape: str = "deals"  # 'deals' (input shapes A, B, C), 'events' (D) or 'counts' (E)
+    n_deals: int = 0  # deals, or visitors of a web funnel; 0 for aggregate counts
+    has_deals: bool = False  # individual rows to list
+    has_dates: bool = False  # any deal with a created or closed date
+    date_min: date | None = None  # earliest created/closed date
+    date_max: date | None = None  # latest created/closed date: the dataset's "today"
+    has_history: bool = False  # stage entries with dates (a history file, per-stage date columns, an event log)
+    has_money: bool = False  # a won deal with an amount
+    currencies: tuple[str, ...] = ()
+    has_won: bool = False
+    has_lost: bool = False
+    has_cycle: bool = False  # a won deal with a cycle (created and closed dates)
+    is_web_funnel: bool = False  # visitors and steps (event log, A/B visitor file): no deals, no cycle
+    group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
+    groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
+    group_column: str | None = None  # aggregate counts: which canonical field the groups are
+    order_guessed: bool = False  # the stage order was guessed at import
+    pipelines: tuple[str, ...] = field(default=())
+
+    @property
+    def aggregate(self) -> bool:
+        """Only stage totals (input shape E): the engine reads the counts table, not deals."""
+        return self.shape == "counts"
+
+    @property
+    def has_outcomes(self) -> bool:
+        return self.has_won or self.has_lost
+
+    def why_not(self, question: str) -> str | None:
+        """``None`` when the data can answer ``question`` (one of :data:`QUESTIONS`), else the
+        catalog key of the reason it cannot."""
+        if question not in QUESTIONS:
+            raise ValueError(f"unknown capability question: {question}")
+        counts = self.shape == "counts"
+        if question == "deals":
+            return "metrics.reason.counts_no_deals" if counts else None
+        if question == "dates":
+            if counts:
+                return "metrics.reason.counts_no_dates"
+            # an empty dataset says "no deals" where it matters, not "no dates"
+            return None if self.has_dates or not self.has_deals else "capabilities.no_dates"
+        if question == "money":
+            if counts:
+                return "metrics.reason.counts_no_money"
+            if self.is_web_funnel:
+                return "capabilities.web_no_money"
+            return None if self.has_money else "capabilities.no_money"
+        if question == "cycle":
+            if counts:
+                return "metrics.reason.counts_no_money"
+            if self.is_web_funnel:
+                return "capabilities.web_no_cycle"
+            return None if self.has_cycle else "capabilities.no_cycle"
+        if question in ("win_rate", "outcomes"):
+            if counts:
+                return "metrics.reason.counts_no_outcome"
+            if self.is_web_funnel and question == "win_rate":
+                return "capabilities.web_no_win_rate"
+            return None if self.has_outcomes else "capabilities.no_outcomes"
+        return None if self.group_columns else "capabilities.no_groups"
+
+    def can(self, question: str) -> bool:
+        return self.why_not(question) is None
+
+    def covers(self, date_from: date | None, date_to: date | None) -> bool:
+        """True when the data's dates span ``[date_from, date_to]`` (both ends inside the range)."""
+        if date_from is None or date_to is None or self.date_min is None or self.date_max is None:
+            return False
+        return self.date_min <= date_from and date_to <= self.date_max
+
+    # -- storage -----------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("date_min", "date_max"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Capabilities:
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in data.items() if k in known}
+        for key in ("date_min", "date_max"):
+            kw[key] = date.fromisoformat(kw[key]) if kw.get(key) else None
+        for key in ("currencies", "group_columns", "groups", "pipelines"):
+            kw[key] = tuple(kw.get(key) or ())
+        return cls(**kw)
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+_DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, created_at))),
+       max(greatest(created_at, coalesce(closed_at, created_at))),
+       count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
+       count(amount) FILTER (WHERE status = 'won'), count(cycle_days) FILTER (WHERE status = 'won'){cols}
+FROM {deals}"""
+
+
+def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Capabilities:
+    """Compute the capabilities of a dataset from its tables (quoted identifiers by table name:
+    ``dataset_tables(id)`` for a stored one, the importer's temp tables during an import)."""
+    pipelines = tuple(meta.get("pipelines") or ())
+    guessed = bool(run(con, render("SELECT count(*) FROM {q} WHERE code = 'stages.order_guessed'",
+                                   q=tables["quality"])).fetchone()[0])
+    if shape == "counts":
+        group = meta.get("group_column")
+        groups = tuple(meta.get("groups") or ())
+        return Capabilities(shape=shape, group_columns=(group,) if group and len(groups) >= 1 else (),
+                            groups=groups, group_column=group, order_guessed=guessed, pipelines=pipelines)
+    extras = [c for c in (meta.get("extra_columns") or {}) if c.startswith("x_")]
+    columns = [*BASE_GROUP_COLUMNS, *extras]
+    cols = "".join(f", count({ident(c)})" for c in columns)
+    row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
+    n, lo, hi, won, lost, money, cycle, *filled = row
+    currencies = tuple(r[0] for r in run(con, render(
+        "SELECT DISTINCT currency FROM {deals} WHERE currency IS NOT NULL ORDER BY 1",
+        deals=tables["deals"])).fetchall())
+    mapping = meta.get("mapping") or {}
+    web = shape == "events"
+    return Capabilities(
+        shape=shape, n_deals=int(n), has_deals=n > 0, has_dates=lo is not None,
+        date_min=_day(lo), date_max=_day(hi),
+        has_history=web or bool(mapping.get("history") or mapping.get("stage_entered")),
+        has_money=not web and money > 0, currencies=currencies, has_won=won > 0, has_lost=lost > 0,
+        has_cycle=not web and cycle > 0, is_web_funnel=web,
+        group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
+        order_guessed=guessed, pipelines=pipelines,
+    )

@@ -1,0 +1,27 @@
+"""Money on screen carries its currency: ``with_currency("79.8M", "USD", "en") == "$79.8M"``.
+
+The currency is the dataset's one currency (``Capabilities.currencies``); a file without a
+currency column gets none (no symbol is guessed). With several currencies the engine shows no
+total at all (``metrics.reason.mixed_currencies``).
+"""
+
+from __future__ import annotations
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RUB": "₽", "RUR": "₽", "CNY": "¥", "RMB": "¥", "JPY": "¥",
+           "KZT": "₸", "UAH": "₴", "INR": "₹", "BYN": "Br", "TRY": "₺", "BRL": "R$"}
+_PREFIXED = {"$", "€", "£", "¥", "₹", "R$"}  # written before the number in English and Chinese
+
+
+def currency_of(currencies: tuple[str, ...] | list[str]) -> str | None:
+    """The one currency of a dataset, or None (none recorded, or several)."""
+    return currencies[0] if len(currencies) == 1 else None
+
+
+def with_currency(text: str, currency: str | None, lang: str = "en") -> str:
+    """``text`` (a formatted amount) with the currency's symbol where the language puts it."""
+    if not currency or text in ("—", ""):
+        return text
+    symbol = SYMBOLS.get(currency.strip().upper(), currency.strip())
+    if symbol in _PREFIXED and lang != "ru":
+        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+    return f"{text}\u00a0{symbol}"

@@ -1,0 +1,63 @@
+"""Numbers that cannot be right are not shown as right (issue 15 point 3): a web funnel speaks of
+visitors, a file without lost deals gets a warning instead of a 100 % win rate, money has its
+currency."""
+
+from __future__ import annotations
+
+import pytest
+
+from funnel.importer import import_file
+from funnel.store import Store
+from tests.app.conftest import open_page
+
+WEB = "Web funnel (landing test)"
+SAAS = "SaaS pipeline (with history)"
+# 4 deals: 3 won, 1 open, none lost (the CRM export only keeps open and won deals)
+NO_LOST = ("ID,Stage,Amount,Created,Closed\n"
+           "1,Lead,100,2024-01-02,\n"
+           "2,Won,200,2024-01-03,2024-01-10\n"
+           "3,Won,300,2024-01-04,2024-01-11\n"
+           "4,Won,400,2024-01-05,2024-01-12\n")
+
+
+@pytest.fixture(scope="module")
+def ids(data_dir, tmp_path_factory) -> dict[str, str]:
+    path = tmp_path_factory.mktemp("nolost") / "won_only.csv"
+    path.write_text(NO_LOST, encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    import_file(store, path, path.name, stages=["Lead", "Won"], name="won only")
+    store.close()
+    return {row["name"]: str(row["id"]) for row in store.datasets()}
+
+
+def _tiles(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize(("lang", "visitors", "converted"), [("en", "Visitors", "Converted"),
+                                                             ("ru", "Посетители", "Конверсия")])
+def test_web_funnel_speaks_of_visitors(ids, lang, visitors, converted):
+    at = open_page("pages/overview.py", lang=lang, ds=ids[WEB])
+    tiles = _tiles(at)
+    assert visitors in tiles and converted in tiles
+    assert not any(k in tiles for k in ("Deals", "Win rate", "Revenue", "Сделки", "Выручка"))
+    if lang == "en":
+        assert any("visitors stopped between" in m.value for m in at.markdown)
+        assert not any("deals stopped" in m.value for m in at.markdown)
+
+
+def test_no_lost_deals_is_a_warning_not_a_green_100(ids):
+    at = open_page("pages/overview.py", lang="en", ds=ids["won only"])
+    tiles = _tiles(at)
+    assert "Win rate" not in tiles and tiles["Win rate (of all)"] == "75.0%"  # 3 won of 4 deals
+    warning = " ".join(w.value for w in at.warning)
+    assert "No lost deals recorded" in warning and "75.0% (3 of 4)" in warning
+    at = open_page("pages/funnel.py", lang="en", ds=ids["won only"])
+    assert "No lost deals recorded" in " ".join(w.value for w in at.warning)
+
+
+def test_money_carries_its_currency(ids):
+    tiles = _tiles(open_page("pages/overview.py", lang="en", ds=ids[SAAS]))
+    assert tiles["Revenue"].startswith("$") and tiles["Average deal"].startswith("$")
+    tiles = _tiles(open_page("pages/overview.py", lang="ru", ds=ids[SAAS]))
+    assert tiles["Выручка"].endswith("\u00a0$")

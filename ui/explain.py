@@ -1,0 +1,64 @@
+"""The one shared "can't show this because ..." of every page.
+
+A page asks the dataset (``info.capabilities.why_not("cycle")``, see funnel/capabilities.py) and,
+when the answer is a reason, calls :func:`cannot` instead of drawing the number: the reason is
+said in the user's language, in the same place and style on every page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel.dataset import DatasetInfo
+from funnel.formats import fmt_int, fmt_pct
+
+
+def cannot(why: str, t, *, small: bool = False, **params) -> None:
+    """Say why something is not shown: ``why`` is a catalog key (from ``Capabilities.why_not``)."""
+    text = t("capabilities.cannot", reason=t(why, **params))
+    if small:
+        st.caption(text)
+    else:
+        st.info(text, icon=":material/info:")
+
+
+def unless(info: DatasetInfo, question: str, t, *, small: bool = False) -> bool:
+    """True when ``info`` can answer ``question``; otherwise says why (via :func:`cannot`) and returns False."""
+    why = info.capabilities.why_not(question)
+    if why:
+        cannot(why, t, small=small)
+        return False
+    return True
+
+
+def empty_selection(info: DatasetInfo, rows, t) -> bool:
+    """True (and a message saying what the data covers) when the selection holds no deal: the
+    page then stops instead of drawing a funnel of bare labels and "−100 %" changes."""
+    if rows and rows[0].reached:
+        return False
+    caps = info.capabilities
+    if caps.date_min and caps.date_max:
+        st.info(t("audit.empty_selection", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
+    else:
+        st.info(t("audit.empty_selection_undated"))
+    return True
+
+
+def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, str]:
+    """The numbers a previous-period reason names (its dates and the data's first day)."""
+    first = info.capabilities.date_min
+    return {"date_from": str(previous_from or "…"), "date_to": str(previous_to or "…"),
+            "first": first.isoformat() if first else "…"}
+
+
+def no_lost_recorded(info: DatasetInfo) -> bool:
+    """The file marks deals won but never lost: won / closed would read 100 % by construction."""
+    caps = info.capabilities
+    return caps.can("outcomes") and not caps.has_lost and not caps.is_web_funnel
+
+
+def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:
+    """The warning that replaces a meaningless 100 % win rate (won / all instead)."""
+    if no_lost_recorded(info) and out.won:
+        st.warning(t("audit.no_lost", won=fmt_int(out.won, lang), deals=fmt_int(out.deals, lang),
+                     share=fmt_pct(out.win_rate_all, lang)))
