@@ -25,11 +25,11 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     if hmap.field_filter is not None:  # Salesforce field history: only rows where Field = StageName
         where = render("WHERE lower(trim({f})) = lower($field_value)", f=ident(f"c{hmap.field_filter[0]}"))
         params["field_value"] = hmap.field_filter[1]
-    stage_expr = render("NULLIF(trim({s}), '')", s=ident(f"c{hmap.stage}"))
+    # staged cells are already stripped, empty ones NULL (readers/staging.py): no trim per cell here
     run(con, render(
         """INSERT INTO imp_hist
-           SELECT NULLIF(trim({d}), ''), {stage}, {ts}, row_no FROM {raw} {where}""",
-        d=ident(f"c{hmap.deal_id}"), stage=stage_expr, ts=ts,
+           SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}""",
+        d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=ts,
         raw=ident(raw.table), where=where), params or None)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
