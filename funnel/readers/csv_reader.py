@@ -27,6 +27,10 @@ from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
 
 CHUNK = 1 << 20
 MAX_LINE = 64 * 1024 * 1024
+# DuckDB's read buffer defaults to 16 x max_line_size (1 GB, or the whole file when smaller): one
+# allocation that a store's memory budget (funnel/store.py) cannot hold. The least it accepts is
+# a bit more than max_line_size.
+BUFFER = 2 * MAX_LINE
 UTF8 = ("utf-8", "utf-8-sig")
 
 
@@ -125,8 +129,8 @@ def _read_csv_sql(columns: str, parallel: str) -> str:
     return render(
         "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
         "escape='\"', new_line='\\n', null_padding=true, parallel={parallel}, strict_mode=false, "
-        "auto_detect=false, max_line_size={max_line}, columns={columns})",
-        max_line=str(MAX_LINE), columns=columns, parallel=parallel)
+        "auto_detect=false, max_line_size={max_line}, buffer_size={buffer}, columns={columns})",
+        max_line=str(MAX_LINE), buffer=str(BUFFER), columns=columns, parallel=parallel)
 
 
 def blank_records(path: Path, delimiter: str) -> list[int]:
