@@ -107,3 +107,16 @@ def test_memory_budget_of_the_store(tmp_path, monkeypatch):
     with pytest.raises(FunnelError) as err:
         Store(tmp_path / "b" / "funnel.duckdb")
     assert err.value.code == "store.bad_memory_limit" and "lots" in err.value.message("en")
+
+
+def test_an_import_beyond_the_memory_budget_says_what_to_change(tmp_path, monkeypatch):
+    # 1 MB cannot hold DuckDB's CSV read buffer (2 x 64 MB): the import stops with a message naming
+    # the setting, and the store keeps no dataset
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "1MB")
+    store = Store(tmp_path / "funnel.duckdb")
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage\nA,Lead\nB,Won\n", encoding="utf-8")
+    with pytest.raises(FunnelError) as err:
+        import_file(store, path)
+    assert err.value.code == "store.out_of_memory" and "FUNNEL_MEMORY_LIMIT" in err.value.message("en")
+    assert store.datasets() == []
