@@ -71,10 +71,26 @@ def run(
     sql_text: str,
     params: dict[str, Any] | list[Any] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Execute one statement with bound parameters; returns the cursor for fetching."""
-    if params is None:
-        return con.execute(sql_text)
-    return con.execute(sql_text, params)
+    """Execute one statement with bound parameters; returns the cursor for fetching.
+
+    A statement that needs more than the store's memory budget (``FUNNEL_MEMORY_LIMIT``, see
+    funnel/store.py) raises ``FunnelError('store.out_of_memory')``: a message saying what to
+    change, not a DuckDB traceback."""
+    try:
+        if params is None:
+            return con.execute(sql_text)
+        return con.execute(sql_text, params)
+    except duckdb.OutOfMemoryException as exc:
+        from .errors import FunnelError
+
+        raise FunnelError("store.out_of_memory", limit=_memory_limit(con)) from exc
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    try:
+        return str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    except duckdb.Error:
+        return "?"
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql_text: str, params: dict[str, Any] | None = None):

@@ -13,8 +13,9 @@ import json
 import sys
 
 from .i18n import t
-from .stats import analyze_counts, analyze_means, power_for_n, sample_size
-from .stats.wording import caveat_sentences, p_text, pct, verdict_sentence
+
+# The statistics (funnel.stats: scipy, statsmodels, ~0.8 s to import) are imported inside the
+# functions that run a test: building the CLI parser, which every command does, must not pay it.
 
 EXIT_USAGE = 2
 
@@ -99,6 +100,8 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def _counts_table(result: dict) -> str:
+    from .stats.wording import p_text, pct
+
     head = ["group", "leads", "conversions", "rate", "ci", "diff", "p_adj", "prob_beat"]
     rows = [[t(f"stats.cli.col.{h}") for h in head]]
     for name, g in result["groups"].items():
@@ -112,6 +115,9 @@ def _counts_table(result: dict) -> str:
 
 def run_abtest_counts(args: argparse.Namespace) -> int:
     """``abtest --counts A=120/1000,B=150/1000 [--control A] [--expected-split 50,50] [--json]``."""
+    from .stats import analyze_counts
+    from .stats.wording import caveat_sentences, verdict_sentence
+
     if not getattr(args, "counts", None):
         return _fail("stats.cli.error.missing")
     try:
@@ -134,6 +140,9 @@ def run_abtest_counts(args: argparse.Namespace) -> int:
 
 def run_abtest_means(args: argparse.Namespace) -> int:
     """``abtest --means A=100:2500:90000,B=... [--control A] [--json]``: Welch per group."""
+    from .stats import analyze_means
+    from .stats.wording import p_text
+
     if not getattr(args, "means", None):
         return _fail("stats.cli.error.missing")
     try:
@@ -172,6 +181,9 @@ def add_samplesize_parser(subparsers: argparse._SubParsersAction) -> argparse.Ar
 
 
 def run_samplesize(args: argparse.Namespace) -> int:
+    from .stats import power_for_n, sample_size
+    from .stats.wording import pct
+
     if args.n is not None:
         result = {**power_for_n(args.baseline, args.mde, args.n, args.relative, args.alpha), "n_per_group": args.n}
     else:

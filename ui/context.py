@@ -11,11 +11,14 @@ import os
 import re
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
 from funnel.store import Store
+
+_CATALOG_KEY = "_catalog_this_run"
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,11 +51,31 @@ def language_names() -> dict[str, str]:
     return dict(LANGUAGES)
 
 
-def datasets() -> list[dict]:
-    """The stored datasets this user may open (all of them in local mode)."""
-    from ui import auth
+def _run_token() -> object | None:
+    """An object that is new on every script run of this session (None outside a run).
 
-    return auth.visible(get_store().datasets())
+    Streamlit gives each run a fresh ``cursors`` dict; the memo below keeps a reference to the
+    one it was filled in, so a later run can never be mistaken for it."""
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+def datasets() -> list[dict]:
+    """The catalog rows this user may open (all of them in local mode), read once per script run
+    (app.py, the sidebar and the page all ask for it).
+
+    Every write of the app (import, rename, delete) is followed by ``st.rerun()``, so a run never
+    needs to see a change made during itself."""
+    from ui import auth  # ui.auth imports this module
+
+    token = _run_token()
+    memo = st.session_state.get(_CATALOG_KEY)
+    if token is not None and memo is not None and memo[0] is token:
+        return memo[1]
+    rows = auth.visible(get_store().datasets())
+    if token is not None:
+        st.session_state[_CATALOG_KEY] = (token, rows)
+    return rows
 
 
 def current_dataset() -> DatasetInfo | None:
@@ -60,10 +83,10 @@ def current_dataset() -> DatasetInfo | None:
     if not rows:
         return None
     wanted = st.query_params.get("ds")
-    for row in rows:
-        if str(row["id"]) == str(wanted):
-            return get_store().info(row["id"])
-    return get_store().info(rows[0]["id"])
+    row = next((r for r in rows if str(r["id"]) == str(wanted)), rows[0])
+    if "capabilities" not in row["meta"]:  # imported before capabilities were stored: the store derives them
+        return get_store().info(row["id"])
+    return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], row["meta"])
 
 
 def dataset_note(info: DatasetInfo, t: Translator) -> str | None:

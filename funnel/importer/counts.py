@@ -7,14 +7,13 @@ one is kept as it is and reported (``counts.non_monotone``), never clipped.
 
 from __future__ import annotations
 
-from ..readers.values import number_sql, profile_column
 from ..sql import ident, render, run
+from .columns import number_expr
 from .quality import Findings
 
 
 def _number(con, raw, index: int) -> str:
-    col = f"c{index}"
-    return number_sql(ident(col), profile_column(con, raw.table, col, prefer="number", count=False))
+    return number_expr(con, raw.table, f"c{index}")
 
 
 def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) -> dict:

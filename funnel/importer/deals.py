@@ -24,6 +24,7 @@ NULL_COLUMNS = {
     "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
     "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP",
 }
+HISTORY_ORDER_SAMPLE = 50_000  # deals the stage order is estimated from
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
 
 
@@ -35,32 +36,32 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
         if col.ambiguous_dates:
             findings.add("date.ambiguous_order", "warning", column=col.header,
                          detail=mapping.date_order or "")
-    run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT {cols} FROM {raw}",
-                    cols=select_list(typed, extras), raw=ident(raw.table)))
-    run(con, "CREATE OR REPLACE TEMP TABLE imp_rejected (row_no INTEGER)")
-    missing = findings.examples(
+    run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS {q}", q=select_list(typed, extras, raw.table)))
+    checked = [col for col in typed if col.kind in REJECT_CHECKS]
+    findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
-    if missing:
-        run(con, "INSERT INTO imp_rejected SELECT row_no FROM imp_parsed WHERE deal_id IS NULL")
-    for col in typed:
-        code = REJECT_CHECKS.get(col.kind)
-        if not code:
-            continue
-        bad = render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL AND {val} IS NULL",
-                     raw=ident(col.field + "__raw"), val=ident(col.field))
-        if findings.examples(con, bad, None, code, "error", col.header):
-            run(con, render("INSERT INTO imp_rejected SELECT row_no FROM ({q}) AS b", q=bad))
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_accepted AS
-                SELECT * FROM imp_parsed WHERE row_no NOT IN (SELECT row_no FROM imp_rejected)""")
-    findings.examples(
-        con, """SELECT row_no, deal_id AS value FROM (
-                  SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
-                  FROM imp_accepted) AS d WHERE k > 1""",
-        None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_valid AS
-                SELECT * FROM imp_accepted
-                QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1""")
+    for col in checked:
+        findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
+                                      raw=ident(col.field + "__raw")),
+                          None, REJECT_CHECKS[col.kind], "error", col.header)
+    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked])
+    run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
+                    bad=bad))
+    columns = "* EXCLUDE ({})".format(", ".join(ident(c.field + "__raw") for c in checked)) if checked else "*"
+    keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad})", columns=columns, bad=bad)
+    # a duplicated id keeps its first row (Bitrix24 writes one row per product); the window that
+    # picks it runs only when there are duplicates
+    duplicates = run(con, render("SELECT count(*) - count(DISTINCT deal_id) FROM ({q}) AS k", q=keep)).fetchone()[0]
+    if duplicates:
+        findings.examples(
+            con, render("""SELECT row_no, deal_id AS value FROM (
+                      SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
+                      FROM ({q}) AS a) AS d WHERE k > 1""", q=keep),
+            None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
+        keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
+    run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
+    run(con, "DROP TABLE imp_parsed")
     return {c.field: c for c in typed}, extras
 
 
@@ -89,20 +90,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
         if _has_status_inputs(mapping) else set()
-    hist_rank: dict[str, list[str]] = {}
-    if has_history:
-        # The order is estimated from at most ~200k deals: enough to rank stages, and cheap at 1M deals.
-        n_deals = run(con, "SELECT count(*) FROM imp_valid").fetchall()[0][0]
-        every = max(1, n_deals // 200_000)
-        rows = run(con, """WITH firsts AS (
-                SELECT h.deal_id, COALESCE(v.pipeline, '') AS pipeline, h.stage, min(h.entered_at) AS t
-                FROM imp_hist h JOIN imp_valid v ON v.deal_id = h.deal_id
-                WHERE hash(h.deal_id) % $every = 0 GROUP BY 1, 2, 3),
-              ranked AS (SELECT *, row_number() OVER (PARTITION BY deal_id ORDER BY t, stage) AS r FROM firsts)
-            SELECT pipeline, stage FROM ranked GROUP BY 1, 2 ORDER BY 1, avg(r), count(*) DESC, 2""",
-                   {"every": every}).fetchall()
-        for pipeline, stage in rows:
-            hist_rank.setdefault(pipeline, []).append(stage)
+    hist_rank = _history_order(con) if has_history else {}
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [""]
     result = []
     for pipeline in pipelines:
@@ -122,6 +110,28 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     if rows:
         con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     return result
+
+
+def _history_order(con) -> dict[str, list[str]]:
+    """Per pipeline, stages by the average rank at which deals first enter them.
+
+    Estimated from a sample of at most ~50k deals (plenty to rank stages; at 1M deals a 200k sample
+    cost more than typing the whole history): deals picked by a hash of their id, then their history.
+    """
+    n_deals = run(con, "SELECT count(*) FROM imp_valid").fetchall()[0][0]
+    every = max(1, n_deals // HISTORY_ORDER_SAMPLE)
+    rows = run(con, """WITH s AS MATERIALIZED (
+            SELECT deal_id, COALESCE(pipeline, '') AS pipeline FROM imp_valid WHERE hash(deal_id) % $every = 0),
+          firsts AS (
+            SELECT h.deal_id, s.pipeline, h.stage, min(h.entered_at) AS t
+            FROM imp_hist h JOIN s ON s.deal_id = h.deal_id GROUP BY 1, 2, 3),
+          ranked AS (SELECT *, row_number() OVER (PARTITION BY deal_id ORDER BY t, stage) AS r FROM firsts)
+        SELECT pipeline, stage FROM ranked GROUP BY 1, 2 ORDER BY 1, avg(r), count(*) DESC, 2""",
+               {"every": every}).fetchall()
+    out: dict[str, list[str]] = {}
+    for pipeline, stage in rows:
+        out.setdefault(pipeline, []).append(stage)
+    return out
 
 
 def _has_status_inputs(mapping) -> bool:

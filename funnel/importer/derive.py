@@ -29,31 +29,40 @@ STATUS_CASE = """CASE
 
 def _events(con, history_loaded: bool, findings: Findings) -> int:
     """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
-                position INTEGER, entered_at TIMESTAMP)""")
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_id VARCHAR, hist_pos INTEGER, back BIGINT,
+                skipped BIGINT)""")
     if not history_loaded:
+        run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
+                    position INTEGER, entered_at TIMESTAMP)""")
         return 0
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
+                position INTEGER, entered_at TIMESTAMP, prev_pos INTEGER)""")
     findings.examples(con, """SELECT min(row_no) AS row_no, deal_id AS value FROM imp_hist h
                               WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)
                               GROUP BY deal_id""", None, "history.unknown_deal", "warning", None)
+    # One window pass over the history: the previous row's stage collapses runs of one stage, and
+    # the previous known position (IGNORE NULLS) gives backward moves and skipped stages. A row
+    # dropped as a repeat has its run's stage, so the previous known position of a kept row is
+    # the same over all rows as over the kept ones.
     run(con, """INSERT INTO imp_events
-        WITH joined AS (
-            SELECT h.deal_id, COALESCE(v.pipeline, '') AS pipeline, h.stage, h.entered_at, h.row_no
-            FROM imp_hist h JOIN imp_valid v ON v.deal_id = h.deal_id),
-        runs AS (
-            SELECT *, lag(stage) OVER (PARTITION BY deal_id ORDER BY entered_at, row_no) AS prev FROM joined)
-        SELECT r.deal_id, r.pipeline, r.stage, s.position, r.entered_at
-        FROM runs r LEFT JOIN imp_stages s ON s.pipeline = r.pipeline AND s.stage = r.stage
-        WHERE r.prev IS NULL OR r.prev <> r.stage""")
-    moves = run(con, """WITH ordered AS (
-            SELECT deal_id, position,
-                   lag(position) OVER (PARTITION BY deal_id ORDER BY entered_at) AS prev
-            FROM imp_events WHERE position IS NOT NULL)
-        SELECT count(*) FILTER (WHERE position < prev),
-               count(DISTINCT deal_id) FILTER (WHERE position < prev),
-               COALESCE(sum(position - prev - 1) FILTER (WHERE position > prev + 1), 0),
-               count(DISTINCT deal_id) FILTER (WHERE position > prev + 1)
-        FROM ordered""").fetchone()
+        SELECT deal_id, pipeline, stage, position, entered_at, prev_pos FROM (
+            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at,
+                   lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos
+            FROM imp_hist h
+            JOIN (SELECT deal_id, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v ON v.deal_id = h.deal_id
+            LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
+            WINDOW w AS (PARTITION BY h.deal_id ORDER BY h.entered_at, h.row_no)) AS r
+        WHERE prev IS NULL OR prev <> stage""")
+    # per deal: furthest position in the history, backward moves, stages skipped (read by derive_deals)
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
+        SELECT deal_id, max(position) AS hist_pos,
+               count(*) FILTER (WHERE position < prev_pos) AS back,
+               sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped
+        FROM imp_events GROUP BY deal_id""")
+    run(con, "ALTER TABLE imp_events DROP COLUMN prev_pos")
+    moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),
+                               COALESCE(sum(skipped), 0), count(*) FILTER (WHERE skipped > 0)
+                        FROM imp_hist_pos""").fetchone()
     if moves[0]:
         findings.add("history.backward_moves", "info", n=moves[0], detail=str(moves[1]))
     if moves[2]:
@@ -70,7 +79,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     n_events = _events(con, history_loaded, findings)
     extra_select = "".join(", v." + ident(name) for name in extras)
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_deals AS
-        WITH hist AS (SELECT deal_id, max(position) AS hist_pos FROM imp_events GROUP BY deal_id),
+        WITH hist AS (SELECT deal_id, hist_pos FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
             SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,

@@ -15,9 +15,9 @@ the columns' order. A flag cell that is not a yes/no word rejects its row.
 
 from __future__ import annotations
 
-from ..readers.values import bool_sql, date_sql, profile_column
+from ..readers.values import bool_sql
 from ..sql import ident, render, run
-from .columns import extra_columns
+from .columns import date_expr, extra_columns
 from .quality import Findings
 
 
@@ -26,7 +26,7 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
     ts_raw = "NULL"
     if emap.timestamp is not None:
         col = f"c{emap.timestamp}"
-        ts = date_sql(ident(col), profile_column(con, raw.table, col, prefer="date", count=False))
+        ts, _ambiguous = date_expr(con, raw.table, col)
         ts_raw = render("NULLIF(trim({c}), '')", c=ident(col))
     extras = extra_columns(raw.headers, emap.extras, {"variant", "source"})
 

@@ -8,8 +8,8 @@ per stage in the deals file itself (input shape C: HubSpot). Consecutive rows th
 
 from __future__ import annotations
 
-from ..readers.values import date_sql, profile_column
 from ..sql import ident, render, run
+from .columns import date_expr
 from .quality import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
@@ -19,17 +19,17 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     """Fill ``imp_hist`` from a staged history file; returns the rows kept."""
     run(con, HIST_DDL)
     ts_col = f"c{hmap.entered_at}"
-    profile = profile_column(con, raw.table, ts_col, prefer="date", count=False)
+    ts, _ambiguous = date_expr(con, raw.table, ts_col)
     where = ""
     params: dict = {}
     if hmap.field_filter is not None:  # Salesforce field history: only rows where Field = StageName
         where = render("WHERE lower(trim({f})) = lower($field_value)", f=ident(f"c{hmap.field_filter[0]}"))
         params["field_value"] = hmap.field_filter[1]
-    stage_expr = render("NULLIF(trim({s}), '')", s=ident(f"c{hmap.stage}"))
+    # staged cells are already stripped, empty ones NULL (readers/staging.py): no trim per cell here
     run(con, render(
         """INSERT INTO imp_hist
-           SELECT NULLIF(trim({d}), ''), {stage}, {ts}, row_no FROM {raw} {where}""",
-        d=ident(f"c{hmap.deal_id}"), stage=stage_expr, ts=date_sql(ident(ts_col), profile),
+           SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}""",
+        d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=ts,
         raw=ident(raw.table), where=where), params or None)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
@@ -45,10 +45,10 @@ def stage_entered_events(con, raw, mapping, findings: Findings) -> None:
     run(con, HIST_DDL)
     for index, (stage, _pipeline) in mapping.stage_entered.items():
         col = f"c{index}"
-        profile = profile_column(con, raw.table, col, prefer="date", count=False)
+        ts, _ambiguous = date_expr(con, raw.table, col, alias="r")
         run(con, render(
             """INSERT INTO imp_hist
                SELECT v.deal_id, $stage, {ts}, r.row_no FROM {raw} r JOIN imp_valid v ON v.row_no = r.row_no
                WHERE {ts} IS NOT NULL""",
-            ts=date_sql(ident("r") + "." + ident(col), profile), raw=ident(raw.table)),
+            ts=ts, raw=ident(raw.table)),
             {"stage": stage})

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
@@ -26,6 +24,9 @@ from ..sql import fetch_frame, ident, run
 from .cohorts import COHORT_SQL
 from .context import resolve
 from .filters import check_column, query, value_in
+
+if TYPE_CHECKING:  # pandas costs ~0.5 s to import: only a drill-down that returns rows pays it
+    import pandas as pd
 
 LIMIT = 10_000  # also written in metrics_drill.sql
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
@@ -99,6 +100,8 @@ def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
     """The deals behind one number (at most 10,000 rows) and how many there are in all."""
     why = info.capabilities.why_not("deals")
     if why:
+        import pandas as pd
+
         return DrillResult(pd.DataFrame(columns=list(COLUMNS)), 0, False, why)
     ctx = resolve(con, info, spec)
     last = ctx.positions[-1] if ctx.positions else None

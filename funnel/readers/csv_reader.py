@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import mmap
 import tempfile
 from pathlib import Path
 
@@ -27,6 +26,10 @@ from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
 
 CHUNK = 1 << 20
 MAX_LINE = 64 * 1024 * 1024
+# DuckDB's read buffer defaults to 16 x max_line_size (1 GB, or the whole file when smaller): one
+# allocation that a store's memory budget (funnel/store.py) cannot hold. The least it accepts is
+# a bit more than max_line_size.
+BUFFER = 2 * MAX_LINE
 UTF8 = ("utf-8", "utf-8-sig")
 
 
@@ -125,8 +128,8 @@ def _read_csv_sql(columns: str, parallel: str) -> str:
     return render(
         "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
         "escape='\"', new_line='\\n', null_padding=true, parallel={parallel}, strict_mode=false, "
-        "auto_detect=false, max_line_size={max_line}, columns={columns})",
-        max_line=str(MAX_LINE), columns=columns, parallel=parallel)
+        "auto_detect=false, max_line_size={max_line}, buffer_size={buffer}, columns={columns})",
+        max_line=str(MAX_LINE), buffer=str(BUFFER), columns=columns, parallel=parallel)
 
 
 def blank_records(path: Path, delimiter: str) -> list[int]:
@@ -135,12 +138,8 @@ def blank_records(path: Path, delimiter: str) -> list[int]:
     Cheap check first: an empty line is two line breaks in a row outside quotes (the count of
     ``"`` before it is even). Only then does Python's csv module walk the file.
     """
-    with open(path, "rb") as fh:
-        if path.stat().st_size == 0:
-            return []
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if not _has_blank_line(mm):
-                return []
+    if path.stat().st_size == 0 or not _has_blank_line(path):
+        return []
     blanks, last = [], 0
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
@@ -152,20 +151,63 @@ def blank_records(path: Path, delimiter: str) -> list[int]:
     return [b for b in blanks if b < last]
 
 
-def _has_blank_line(mm) -> bool:
-    start = 3 if mm[:3] == codecs.BOM_UTF8 else 0
-    end = len(mm)
-    while end > start and mm[end - 1] in (10, 13, 32, 9):
-        end -= 1
-    if mm[start:start + 1] in (b"\n", b"\r"):
-        return True
-    for pattern in (b"\n\n", b"\n\r", b"\r\r"):
-        pos, quotes, seen = start, 0, 0
-        hit = mm.find(pattern, start, end)
-        while hit != -1:
-            quotes += mm[pos:hit].count(b'"')  # even count before it = outside a quoted cell
-            if quotes % 2 == 0 or seen > 100_000:
-                return True
-            pos, seen = hit, seen + 1
-            hit = mm.find(pattern, hit + 1, end)
+_BREAKS = (b"\n\n", b"\n\r", b"\r\r")
+_TRAILING = b"\n\r \t"
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether two line breaks follow each other outside a quoted cell before the file's end.
+
+    Read in chunks (a memory map would count the whole file in the process's resident memory);
+    every byte is looked at by C code (``find``, ``count``), never by a Python loop per line.
+    After 100,000 line-break pairs inside quotes it gives up and says yes (the csv walk decides).
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        start = 3 if fh.read(3) == codecs.BOM_UTF8 else 0
+        end = _content_end(fh, size, start)
+        fh.seek(start)
+        if fh.read(1) in (b"\n", b"\r"):
+            return True
+        fh.seek(start)
+        pos, quotes, seen, carry = start, 0, 0, b""
+        while pos < end:
+            chunk = carry + fh.read(min(CHUNK * 16, end - pos))
+            base = pos - len(carry)  # file offset of chunk[0]
+            hits = sorted({h for pat in _BREAKS for h in _find_all(chunk, pat)})
+            last = len(carry)  # quotes of the carried byte were counted with the previous chunk
+            for hit in hits:
+                if hit >= last:
+                    quotes += chunk.count(b'"', last, hit)
+                    last = hit
+                if base + hit < start:
+                    continue
+                if quotes % 2 == 0 or seen > 100_000:
+                    return True
+                seen += 1
+            quotes += chunk.count(b'"', last)
+            pos = base + len(chunk)
+            carry = chunk[-1:]
     return False
+
+
+def _find_all(data: bytes, pattern: bytes) -> list[int]:
+    out, hit = [], data.find(pattern)
+    while hit != -1:
+        out.append(hit)
+        hit = data.find(pattern, hit + 1)
+    return out
+
+
+def _content_end(fh, size: int, start: int) -> int:
+    """Offset after the last byte that is not a line break, space or tab."""
+    end = size
+    while end > start:
+        block = max(start, end - CHUNK)
+        fh.seek(block)
+        data = fh.read(end - block)
+        stripped = data.rstrip(_TRAILING)
+        if stripped:
+            return block + len(stripped)
+        end = block
+    return start

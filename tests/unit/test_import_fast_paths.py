@@ -1,0 +1,122 @@
+"""The import's cheap paths give what the general ones gave (issue #16, "Import speed and memory").
+
+- events and moves come from one window pass over the history: runs of one stage collapse, and a
+  backward move or a skipped stage is measured against the previous KNOWN stage (a lost or
+  unknown stage in between does not count as a step);
+- a date column of one ISO format and a number column of plain numbers are typed by a fast path
+  only when every cell fits it: one odd value anywhere sends the column down the general path;
+- the store's DuckDB memory budget comes from ``FUNNEL_MEMORY_LIMIT``.
+
+Expected values are worked out by hand from the rows written in each test.
+"""
+
+import pytest
+
+from funnel.errors import FunnelError
+from funnel.importer import import_file
+from funnel.importer.columns import PROBE_ROWS
+from funnel.store import Store
+
+
+def quality(store, info):
+    with store.connect() as con:
+        return {r[0]: r[1] for r in con.execute(
+            f"SELECT code, n FROM ds_{info.id}.quality WHERE row_no IS NULL").fetchall()}
+
+
+def test_moves_are_counted_between_known_stages_after_runs_collapse(mem_store, tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Created\nD1,B,2024-01-01\nD2,C,2024-01-01\nD3,D,2024-01-01\n",
+                     encoding="utf-8")
+    history = tmp_path / "history.csv"
+    # Order given: A B C D. D1: A, B, B (a repeat: one stay), A (back 1), B -> 4 events, 1 backward move.
+    # D2: A, Mystery (not a stage), C -> the jump A -> C skips B (1 skipped stage) across the unknown row.
+    # D3: A, D (skips B and C: 2), then C (back) -> 1 backward move, 2 skipped.
+    history.write_text(
+        "Deal ID,Stage,Date Entered\n"
+        "D1,A,2024-01-01 10:00\nD1,B,2024-01-02 10:00\nD1,B,2024-01-03 10:00\nD1,A,2024-01-04 10:00\n"
+        "D1,B,2024-01-05 10:00\n"
+        "D2,A,2024-01-01 10:00\nD2,Mystery,2024-01-02 10:00\nD2,C,2024-01-03 10:00\n"
+        "D3,A,2024-01-01 10:00\nD3,D,2024-01-02 10:00\nD3,C,2024-01-03 10:00\n", encoding="utf-8")
+    info, built, _ = import_file(mem_store, deals, history=history, stages=["A", "B", "C", "D"])
+    # events: D1 4 (A, B, A, B), D2 3 (A, Mystery, C), D3 3 -> 10
+    assert built["n_events"] == 10
+    q = quality(mem_store, info)
+    assert q["history.backward_moves"] == 2  # D1 B->A, D3 D->C
+    assert q["history.skipped_stages"] == 3  # D2 A->C skips 1, D3 A->D skips 2
+    assert q["history.unknown_stage"] == 1
+    with mem_store.connect() as con:
+        furthest = con.execute(f"SELECT deal_id, furthest_pos FROM ds_{info.id}.deals ORDER BY 1").fetchall()
+        detail = con.execute(f"SELECT code, detail FROM ds_{info.id}.quality WHERE row_no IS NULL AND code IN "
+                             "('history.backward_moves', 'history.skipped_stages') ORDER BY 1").fetchall()
+    assert furthest == [("D1", 2), ("D2", 3), ("D3", 4)]
+    # detail = number of deals concerned: backward D1 and D3; skipped D2 and D3
+    assert detail == [("history.backward_moves", "2"), ("history.skipped_stages", "2")]
+
+
+def test_an_odd_date_after_the_probed_rows_takes_the_general_path(mem_store, tmp_path):
+    # PROBE_ROWS ISO dates, then one German date: the ISO fast path would reject it; the general
+    # path reads both formats, so no row is rejected and the last deal was created on 5 March 2024.
+    rows = [f"D{i},Lead,2024-01-02 03:04:05" for i in range(PROBE_ROWS + 10)]
+    rows.append("LAST,Lead,05.03.2024 10:00")
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage,Created\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    info, built, _ = import_file(mem_store, path)
+    assert built["rows_rejected"] == 0
+    with mem_store.connect() as con:
+        last = con.execute(f"SELECT CAST(created_at AS VARCHAR) FROM ds_{info.id}.deals WHERE deal_id = 'LAST'"
+                           ).fetchone()[0]
+    assert last == "2024-03-05 10:00:00"
+
+
+def test_iso_dates_through_the_fast_path_keep_their_values(mem_store, tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage,Created\nA,Lead,2024-02-29 23:59:58\nB,Lead,\nC,Lead,2024-13-01 00:00:00\n",
+                    encoding="utf-8")
+    info, built, _ = import_file(mem_store, path)
+    # 2024-13-01 has no month 13: rejected as a bad date, reported with its value; B has no date
+    assert built["rows_rejected"] == 1
+    with mem_store.connect() as con:
+        rows = con.execute(f"SELECT deal_id, CAST(created_at AS VARCHAR) FROM ds_{info.id}.deals ORDER BY 1"
+                           ).fetchall()
+        bad = con.execute(f"SELECT row_no, value FROM ds_{info.id}.quality WHERE code = 'reject.bad_date' "
+                          "AND row_no IS NOT NULL").fetchall()
+    assert rows == [("A", "2024-02-29 23:59:58"), ("B", None)]
+    assert bad == [(4, "2024-13-01 00:00:00")]
+
+
+@pytest.mark.parametrize("odd", ["nan", "inf", "1_000"])
+def test_a_number_duckdb_would_read_but_a_crm_never_writes_is_rejected(mem_store, tmp_path, odd):
+    path = tmp_path / "deals.csv"
+    path.write_text(f"Deal ID,Stage,Amount\nA,Lead,1250\nB,Lead,-3.5\nC,Lead,{odd}\nD,Lead,1e3\n", encoding="utf-8")
+    info, built, _ = import_file(mem_store, path)
+    assert built["rows_rejected"] == 1
+    with mem_store.connect() as con:
+        amounts = con.execute(f"SELECT deal_id, amount FROM ds_{info.id}.deals ORDER BY 1").fetchall()
+    assert amounts == [("A", 1250.0), ("B", -3.5), ("D", 1000.0)]
+
+
+def test_memory_budget_of_the_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "1GB")
+    store = Store(tmp_path / "a" / "funnel.duckdb")
+    with store.connect() as con:
+        # DuckDB reports 1 GB (10^9 bytes) in binary units: 10^9 / 2^20 = 953.67 MiB
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
+    store.close()
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "lots")
+    with pytest.raises(FunnelError) as err:
+        Store(tmp_path / "b" / "funnel.duckdb")
+    assert err.value.code == "store.bad_memory_limit" and "lots" in err.value.message("en")
+
+
+def test_an_import_beyond_the_memory_budget_says_what_to_change(tmp_path, monkeypatch):
+    # 1 MB cannot hold DuckDB's CSV read buffer (2 x 64 MB): the import stops with a message naming
+    # the setting, and the store keeps no dataset
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "1MB")
+    store = Store(tmp_path / "funnel.duckdb")
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage\nA,Lead\nB,Won\n", encoding="utf-8")
+    with pytest.raises(FunnelError) as err:
+        import_file(store, path)
+    assert err.value.code == "store.out_of_memory" and "FUNNEL_MEMORY_LIMIT" in err.value.message("en")
+    assert store.datasets() == []
