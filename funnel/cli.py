@@ -130,6 +130,7 @@ def _dispatch(args) -> int:
 
 def _import(store, args, name=None, force=False):
     from .importer import import_file
+    from .readers.limits import check_source
 
     path = Path(args.path if hasattr(args, "path") else args.dataset)
     if not path.exists():
@@ -137,6 +138,8 @@ def _import(store, args, name=None, force=False):
     history = Path(args.history) if args.history else None
     if history is not None and not history.exists():
         raise FunnelError("file.not_found", file=str(history))
+    for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
+        check_source(given, str(given))
     return import_file(store, path, path.name, history=history, preset=args.preset,
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force)
 

@@ -30,6 +30,7 @@ from ..mapping import (
 )
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
+from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import ident, render, run
 from .counts import build_counts
@@ -134,6 +135,9 @@ def _check_required(draft: Draft) -> None:
 def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     """Build the canonical temp tables (imp_deals, imp_events, imp_stages, imp_counts, imp_quality)."""
     _check_required(draft)
+    check_stages(con, draft.raw, _stage_column(draft))
+    if draft.history_raw is not None:
+        check_stages(con, draft.history_raw, draft.history_mapping.stage)
     findings = Findings()
     for row in draft.raw.skipped:
         findings.add(f"file.skipped_{row.reason}", "info", row_no=row.row_no, value=row.text[:200])
@@ -179,6 +183,12 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         "history_file": draft.history_source.file_name if draft.history_source else None,
         "finding_codes": sorted(findings.codes()),
     }
+
+
+def _stage_column(draft: Draft) -> int | None:
+    if draft.shape == "deals":
+        return draft.mapping.fields.get("stage")
+    return getattr(draft.mapping, "step" if draft.shape == "events" else "stage", None)
 
 
 def _mapping_summary(draft: Draft) -> dict[str, Any]:

@@ -22,11 +22,11 @@ import duckdb
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from . import sniff
+from . import limits, sniff
 from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
 
 CHUNK = 1 << 20
-MAX_LINE = 64 * 1024 * 1024
+MAX_LINE = limits.MAX_LINE_BYTES
 UTF8 = ("utf-8", "utf-8-sig")
 
 
@@ -47,6 +47,7 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
     if hdr is None:
         raise FunnelError("file.no_header", file=file_name)
     width = max(len(r) for r in records)
+    limits.check_columns(width, file_name)
     headers = pad([sniff.clean_header(c) for c in records[hdr]], width)
     header_ordinal = sum(1 for r in records[: hdr + 1] if r)  # DuckDB does not count empty lines
     notes: list[tuple[str, dict]] = []
