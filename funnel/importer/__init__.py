@@ -219,9 +219,16 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
     built = build(con, draft, stages=stages)
     built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
     info = store.save(con, built)
-    if remember and draft.shape == "deals":
+    if remember and draft.shape == "deals" and _clean_enough(built):
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())
     return info, built
+
+
+def _clean_enough(built: dict[str, Any]) -> bool:
+    """A mapping is remembered for the next file with these headers only when it read this one:
+    a mapping under which most rows were rejected (a broken file, a wrong column) would reject the
+    rows of the next, clean file."""
+    return built["rows_rejected"] * 2 <= built["rows_read"]
 
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
