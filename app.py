@@ -6,6 +6,7 @@ import streamlit as st
 
 from funnel.samples import ensure_samples
 from ui import context
+from ui.errors import store_errors
 from ui.filters import sidebar_filters
 from ui.routing import framed
 
@@ -53,19 +54,20 @@ def _dataset_picker(t) -> None:
                          on_change=_set_param, args=("ds", "ds_select"))
 
 
-_bootstrap()
-_keep_param("lang")
-_keep_param("ds")
-_language_picker()
-t = context.tr()
-_dataset_picker(t)
-sidebar_filters(context.current_dataset(), t)
+with store_errors():  # a busy store or a dataset deleted mid-run: one translated line (ui/errors.py)
+    _bootstrap()
+    _keep_param("lang")
+    _keep_param("ds")
+    _language_picker()
+    t = context.tr()
+    _dataset_picker(t)
+    sidebar_filters(context.current_dataset(), t)
 
-pages = [
-    st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
-    st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
-    st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
-]
-with framed():
-    st.navigation(pages).run()
+    pages = [
+        st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
+        st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
+        st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
+    ]
+    with framed():
+        st.navigation(pages).run()

@@ -105,16 +105,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _store(args):
-    from .store import Store, default_store_path
+def _store_path(args) -> Path:
+    from .store import default_store_path
 
-    path = Path(args.data_dir) / "funnel.duckdb" if args.data_dir else default_store_path()
-    return Store(path)
+    return Path(args.data_dir) / "funnel.duckdb" if args.data_dir else default_store_path()
+
+
+def _store(args):
+    from .store import CLI_BUSY_WAIT_SECONDS, Store
+
+    return Store(_store_path(args), busy_wait=CLI_BUSY_WAIT_SECONDS)
 
 
 def _dispatch(args) -> int:
     if args.command == "import":
-        return _cmd_import(args)
+        from .store import read_only_env, writer_priority
+
+        if read_only_env():
+            raise FunnelError("store.read_only")
+        with writer_priority(_store_path(args)):  # the running app lets go of the store for us
+            return _cmd_import(args)
     if args.command == "datasets":
         return _cmd_datasets(args)
     if args.command == "metrics":

@@ -15,6 +15,7 @@ from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_range
 from ui import cache, context, drill, filters
+from ui.findings import finding_text
 from ui.routing import require_frame
 
 require_frame()
@@ -80,7 +81,7 @@ with right:
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
     st.caption(t("pages.funnel.cell_hint") if info.shape != "counts" else t("metrics.reason.counts_no_deals"))
 for finding in out.findings:
-    st.info(t(finding["code"], **{k: v for k, v in finding.items() if k != "code"}))
+    st.info(finding_text(finding, t, lang))
 
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))

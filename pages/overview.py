@@ -6,6 +6,7 @@ from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from ui import cache, context, drill, filters
+from ui.findings import finding_text
 from ui.routing import require_frame
 
 require_frame()
@@ -60,8 +61,7 @@ else:
         st.caption(t("pages.funnel.click_hint"))
 
 for finding in out.findings:
-    params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
-    st.info(t(finding["code"], **params))
+    st.info(finding_text(finding, t, lang))
 if out.lost_stage_unknown:
     drill.button(t("pages.drill.open"), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
                  key="ov_lost_unknown", info=info)

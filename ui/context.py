@@ -7,13 +7,11 @@ per operation (see funnel/store.py).
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
-from funnel.store import Store
+from funnel.store import Store, read_only_env
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,7 +21,7 @@ def get_store() -> Store:
 
 def read_only() -> bool:
     """A shared read-only deployment for executives: ``FUNNEL_READ_ONLY=1`` hides import, rename, delete."""
-    return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+    return read_only_env()
 
 
 def lang() -> str:

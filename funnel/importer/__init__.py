@@ -221,6 +221,7 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
     info = store.save(con, built)
     if remember and draft.shape == "deals" and _clean_enough(built):
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())
+    store.checkpoint()  # the new dataset in the .duckdb file itself, not only in its write-ahead log
     return info, built
 
 
