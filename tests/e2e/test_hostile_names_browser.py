@@ -1,0 +1,75 @@
+"""Hostile names in a real browser: Markdown images, links, HTML and bare URLs in dataset, file, stage
+and manager names render as literal text — no <img>, no <a>, no request to another host.
+
+The names are the outside campaign's payloads (issue 13, point 3); the DOM is searched for elements
+built from them and every request the page makes is recorded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from funnel.importer import import_file
+from funnel.store import Store
+from tests.e2e.conftest import Server, shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+IMG = "![x](http://127.0.0.1:9/p.png)"
+LINK = "[a](http://x.example/l)"
+HTML = "<img src=x onerror=alert(1)>"
+BARE = "http://evil.example/u www.evil.example a@evil.example"
+NAME = f"{IMG} {LINK} {HTML} {BARE}"
+STAGE = "![s](http://127.0.0.1:9/s.png)"
+DEALS = (f"id,name,stage,amount,manager,created\n1,{LINK},Lead,10,{LINK},2024-01-02\n"
+         f"2,b,{STAGE},20,\"{HTML}\",2024-01-03\n3,c,Won,30,{BARE},2024-01-04\n4,d,Lost,5,x,2024-01-05\n")
+UPLOAD_NAME = "![x](http:127.0.0.1:9p.png)[a](http:x.example)<img src=x onerror=alert(1)>.csv"
+FOREIGN = ("127.0.0.1:9", "x.example", "evil.example")
+
+
+def _hostile_elements(page) -> list[str]:
+    """<img>/<a> elements in the page that come from the payloads (by src, href or alt)."""
+    return page.evaluate("""() => [...document.querySelectorAll('img, a, image')]
+        .filter(e => !(e.getAttribute('href') || '').startsWith('#'))  // heading anchors stay in the page
+        .map(e => (e.getAttribute('src') || '') + ' ' + (e.getAttribute('href') || '') + ' ' + (e.getAttribute('alt') || ''))
+        .filter(s => /127\\.0\\.0\\.1:9|x\\.example|evil\\.example|^x\\s|onerror/.test(s) || s.trim() === 'x' || s.trim() === 's')""")
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("store_hostile")
+    store = Store(folder / "funnel.duckdb")
+    import_file(store, DEALS.encode(), f"{IMG}{LINK}.csv", name=NAME, stages=["Lead", STAGE, "Won"])
+    store.close()
+    del store
+    srv = Server(folder)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_hostile_names_are_text_everywhere(browser, hostile_server, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for path in ("/data?ds=1", "/overview?ds=1", "/funnel?ds=1"):
+        page.goto(hostile_server.url + path)
+        wait_idle(page, timeout=180_000)
+        page.wait_for_timeout(1000)
+        assert _hostile_elements(page) == [], path
+        shot(page, "hostile_" + path.strip("/").split("?")[0])
+    page.goto(hostile_server.url + "/data?ds=1")
+    wait_idle(page)
+    main = page.inner_text("[data-testid='stMain']").replace("\u2060", "")  # the invisible link breakers
+    assert IMG in main and LINK in main and HTML in main  # shown as typed
+    csv = tmp_path / "upload.csv"
+    csv.write_text(DEALS, encoding="utf-8")
+    page.locator("input[type='file']").first.set_input_files(
+        files=[{"name": UPLOAD_NAME, "mimeType": "text/csv", "buffer": DEALS.encode()}])
+    wait_idle(page)
+    page.wait_for_selector("text=Read 4 rows", timeout=60_000)
+    assert _hostile_elements(page) == []
+    assert UPLOAD_NAME in page.inner_text("[data-testid='stMain']").replace("\u2060", "")
+    shot(page, "hostile_upload")
+    page.close()
+    assert not [u for u in requests if any(host in u for host in FOREIGN)], requests
