@@ -15,9 +15,9 @@ Why these numbers:
   Longer cells are cut to it (a note in the quality report says where), so one fat notes column
   does not cost the whole file.
 - ``MAX_LINE_BYTES`` 32 MiB: a CSV record of 1,000 full cells; DuckDB refuses longer lines.
-- ``MAX_STAGES`` 1,000: the stage editor draws every stage; real funnels have tens per pipeline.
+- ``MAX_STAGES`` 500: the stage editor draws every stage; real funnels have tens per pipeline.
 - Workbooks are parsed in a separate process (:mod:`.sandbox`): ``MAX_SHEET_CELLS`` 5,000,000 by
-  the sheet's real extent, ``MAX_WORKBOOK_XML_BYTES`` of unpacked sheet XML, at most
+  the sheet's real extent, and no more rows than Excel itself has (``EXCEL_ROWS``), ``MAX_WORKBOOK_XML_BYTES`` of unpacked sheet XML, at most
   ``WORKER_MEMORY_BYTES`` of memory and ``WORKER_SECONDS`` of time; a crash there is an error line.
 """
 
@@ -33,8 +33,9 @@ MAX_FILE_BYTES = 1 << 30
 MAX_COLUMNS = 1_000
 MAX_CELL_CHARS = 32_767
 MAX_LINE_BYTES = 32 << 20
-MAX_STAGES = 1_000
+MAX_STAGES = 500
 MAX_SHEET_CELLS = 5_000_000
+EXCEL_ROWS = 1_048_576
 MAX_WORKBOOK_XML_BYTES = 2 << 30
 WORKER_MEMORY_BYTES = 4 << 30
 WORKER_SECONDS = 300
@@ -68,7 +69,7 @@ def check_columns(width: int, file_name: str) -> None:
 def check_sheet(file_name: str, sheet: str, rows: int, columns: int) -> None:
     """The real extent of a worksheet, before anything allocates it."""
     check_columns(columns, file_name)
-    if rows * columns > MAX_SHEET_CELLS:
+    if rows * columns > MAX_SHEET_CELLS or rows > EXCEL_ROWS:
         raise FunnelError("limits.sheet_too_big", file=file_name, sheet=sheet, rows=rows, columns=columns,
                           limit=MAX_SHEET_CELLS)
 

@@ -74,12 +74,16 @@ def test_one_cell_at_xfd1048576_is_refused_by_its_extent(tmp_path, con):
         assert err.value.params == {"file": "bomb.xlsx", "columns": 16_384, "limit": 1_000}
 
 
-def test_many_rows_times_columns_is_refused(tmp_path):
-    path = one_cell_workbook(tmp_path / "tall.xlsx", "J1000000")  # 10 columns x 1,000,000 rows
+@pytest.mark.parametrize("ref, rows, columns", [
+    ("J1000000", 1_000_000, 10),  # 10 million cells
+    ("A2000000", 2_000_000, 1),  # one column, but more rows than Excel has (1,048,576)
+])
+def test_many_rows_times_columns_is_refused(tmp_path, ref, rows, columns):
+    path = one_cell_workbook(tmp_path / "tall.xlsx", ref)
     with pytest.raises(FunnelError) as err:
         list_sheets(path, "tall.xlsx")
     assert err.value.code == "limits.sheet_too_big"
-    assert (err.value.params["rows"], err.value.params["columns"]) == (1_000_000, 10)
+    assert (err.value.params["rows"], err.value.params["columns"]) == (rows, columns)
 
 
 def test_the_parser_itself_crashing_on_the_bomb_is_an_error_line(tmp_path):
