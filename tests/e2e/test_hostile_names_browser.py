@@ -7,6 +7,10 @@ built from them and every request the page makes is recorded.
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 
 from funnel.importer import import_file
@@ -52,12 +56,12 @@ def test_hostile_names_are_text_everywhere(browser, hostile_server, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    for path in ("/data?ds=1", "/overview?ds=1", "/funnel?ds=1"):
+    for path in ("/data?ds=1", "/?ds=1", "/funnel?ds=1"):  # "/" is the Overview
         page.goto(hostile_server.url + path)
         wait_idle(page, timeout=180_000)
         page.wait_for_timeout(1000)
         assert _hostile_elements(page) == [], path
-        shot(page, "hostile_" + path.strip("/").split("?")[0])
+        shot(page, "hostile_" + (path.strip("/").split("?")[0] or "overview"))
     page.goto(hostile_server.url + "/data?ds=1")
     wait_idle(page)
     main = page.inner_text("[data-testid='stMain']").replace("\u2060", "")  # the invisible link breakers
@@ -73,3 +77,24 @@ def test_hostile_names_are_text_everywhere(browser, hostile_server, tmp_path):
     shot(page, "hostile_upload")
     page.close()
     assert not [u for u in requests if any(host in u for host in FOREIGN)], requests
+
+
+def test_deal_list_download_is_defused_and_russian(browser, hostile_server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+    page.goto(hostile_server.url + "/?ds=1&lang=ru")  # the Overview
+    wait_idle(page, timeout=180_000)
+    shot(page, "hostile_overview_ru")
+    page.locator(".st-key-ov_tile_deals button").click(timeout=120_000)  # slow on a loaded machine
+    page.wait_for_selector("[role='dialog']", timeout=60_000)
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.locator(".st-key-drill_csv button").click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    shot(page, "hostile_drill_ru")
+    page.close()
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(rows) == 1 + 4  # header + the four deals behind "Deals"
+    assert [r[rows[0].index("Сумма")] for r in rows[1:]] == ["10,0", "20,0", "30,0", "5,0"]  # decimal comma
+    cells = [c for r in rows[1:] for c in r]
+    assert LINK in cells and HTML in cells  # names exported as typed
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)

@@ -83,3 +83,25 @@ def test_quality_report_csv_defuses_values(tmp_path):
     assert "5\r'=cmd|' /C calc'!A0" in values
     assert all(not v.startswith(("=", "+", "@")) for v in values)
     assert isinstance(info, DatasetInfo)
+
+
+def test_a_deal_list_download_holds_every_deal_not_the_first_ten_thousand():
+    import duckdb
+
+    from funnel.metrics import Selection, deals_behind
+    from funnel.metrics.drill import every_deal_behind
+    from funnel.metrics.fixture import SALES, make_dataset
+    from funnel.spec import FunnelSpec
+
+    con = duckdb.connect()
+    info = make_dataset(con, stages={"Sales": SALES})
+    con.execute("""INSERT INTO ds_1.deals (deal_id, deal_name, status, pipeline, furthest_pos, amount)
+                   SELECT 'D' || i, '=cmd' || i, 'open', 'Sales', 1, i + 0.5 FROM range(10005) AS t(i)""")
+    selection = Selection("open_here", position=1)
+    shown = deals_behind(con, info, FunnelSpec(), selection, "amount", True)
+    every = every_deal_behind(con, info, FunnelSpec(), selection, "amount", True)
+    assert (len(shown.frame), shown.total, len(every)) == (10_000, 10_005, 10_005)
+    assert list(every["deal_id"][:2]) == ["D10004", "D10003"]  # the dialog's order: amount descending
+    rows = _records(exports.to_csv(every, "ru"), ";")
+    assert len(rows) == 1 + 10_005
+    assert rows[1][:2] == ["D10004", "'=cmd10004"] and "10004,5" in rows[1]
