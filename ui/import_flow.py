@@ -25,6 +25,7 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
                   "won_at", "lost_at", "expected_close", "stage_changed_at")
 STATE = "import_flow"
+EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
 def _state() -> dict:
@@ -110,6 +111,10 @@ def stage_editor(t, order: dict[str, list[str]]) -> dict[str, list[str]]:
     state["stages"] = edited
     for pipeline, stages in edited.items():
         st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
+            st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
+            st.dataframe({"#": range(1, len(stages) + 1), t("ui.data.stages"): stages}, hide_index=True, height=240)
+            continue
         for i, stage in enumerate(stages):
             c1, c2, c3 = st.columns([8, 1, 1])
             c1.text(f"{i + 1}. {stage}")

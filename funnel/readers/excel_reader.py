@@ -10,7 +10,9 @@ rows (a Dynamics 365 export hides a metadata sheet).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -77,9 +79,32 @@ def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:
 
 def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
     """(name, rows of cell text, visible) for every sheet (HTML: every table), parsed in a child
-    process with memory and time limits (:mod:`.sandbox`): a hostile workbook cannot crash the server."""
-    return run_isolated("funnel.readers.excel_reader:read_sheets_here", (path, file_name, kind),
-                        crash_code="limits.parse_crashed", params={"file": file_name})
+    process with memory and time limits (:mod:`.sandbox`): a hostile workbook cannot crash the server.
+
+    The last workbook read is kept (by content): the Data page lists its sheets and stages it on
+    every rerun, which would otherwise start two child processes per click.
+    """
+    key = (_digest(path), file_name, kind)
+    with _LAST_LOCK:
+        if _LAST and _LAST[0] == key:
+            return _LAST[1]
+    sheets = run_isolated("funnel.readers.excel_reader:read_sheets_here", (path, file_name, kind),
+                          crash_code="limits.parse_crashed", params={"file": file_name})
+    with _LAST_LOCK:
+        _LAST[:] = [key, sheets]
+    return sheets
+
+
+_LAST: list = []  # [key, sheets] of the last workbook read
+_LAST_LOCK = threading.Lock()
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_sheets_here(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:

@@ -75,6 +75,14 @@ def test_hostile_names_are_text_everywhere(browser, hostile_server, tmp_path):
     assert _hostile_elements(page) == []
     assert UPLOAD_NAME in page.inner_text("[data-testid='stMain']").replace("\u2060", "")
     shot(page, "hostile_upload")
+    # 120 stages in one pipeline: listed, not 360 widgets of an editor
+    many = "id,stage\n" + "".join(f"{i},Stage {i:03d}\n" for i in range(120))
+    page.locator("input[type='file']").first.set_input_files(
+        files=[{"name": "many.csv", "mimeType": "text/csv", "buffer": many.encode()}])
+    wait_idle(page)
+    page.wait_for_selector("text=too many stages to reorder here", timeout=60_000)
+    assert page.locator("button:has-text('↑')").count() == 0
+    shot(page, "hostile_many_stages")
     page.close()
     assert not [u for u in requests if any(host in u for host in FOREIGN)], requests
 
