@@ -7,7 +7,7 @@ DuckDB allows one writing process per file, and within a process many connection
   released after ``_LINGER_SECONDS`` without any (opening the file costs ~20 ms and its block
   cache is lost on close: a page run makes several engine calls in a row, each would pay it);
 - **another process that wants to write (the CLI's ``import``) goes first**: it announces itself
-  with a marker file next to the store (``funnel.duckdb.writer``, holding its pid) and then waits
+  with a marker file next to the store (``funnel.duckdb.writer.<pid>``) and then waits
   up to ``CLI_BUSY_WAIT_SECONDS`` for the file. A process that sees a live writer's marker closes
   the file as soon as its running operations end (no linger) and holds new operations back until
   the writer is done; so the CLI gets the file within one page run, not never. Operations held
@@ -70,12 +70,18 @@ def read_only_env() -> bool:
     return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
 
 
+def writer_marker(path: str | Path, pid: int) -> Path:
+    """The file by which process ``pid`` announces that it waits to write the store at ``path``."""
+    return Path(f"{path}{WRITER_SUFFIX}.{pid}")
+
+
 @contextmanager
 def writer_priority(path: str | Path) -> Iterator[None]:
-    """Announce a writing process (the CLI) so that the app lets go of the store for it."""
-    marker = Path(str(path) + WRITER_SUFFIX)
+    """Announce a writing process (the CLI) so that the app lets go of the store for it.
+    One marker per process: two CLI imports at once never remove each other's."""
+    marker = writer_marker(path, os.getpid())
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(str(os.getpid()))
+    marker.touch()
     try:
         yield
     finally:
@@ -83,13 +89,18 @@ def writer_priority(path: str | Path) -> Iterator[None]:
 
 
 def _writer_waiting(path: Path) -> bool:
-    """A live process other than this one announced a write (a stale marker of a killed one is ignored)."""
-    try:
-        pid = int(Path(str(path) + WRITER_SUFFIX).read_text().strip())
-    except (OSError, ValueError):
-        return False
-    if pid == os.getpid():
-        return False
+    """A live process other than this one announced a write (a killed one's marker is ignored)."""
+    for marker in path.parent.glob(path.name + WRITER_SUFFIX + ".*"):
+        try:
+            pid = int(marker.suffix[1:])
+        except ValueError:
+            continue
+        if pid != os.getpid() and _alive(pid):
+            return True
+    return False
+
+
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -4,7 +4,6 @@ folder writes nothing."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from funnel.errors import FunnelError
 from funnel.i18n import t
-from funnel.store import WRITER_SUFFIX
+from funnel.store import writer_marker
 from tests.app.conftest import APP
 from ui import context
 from ui.errors import error_text, message
@@ -35,10 +34,10 @@ def test_error_lines_quote_file_names_as_text():
 
 def test_busy_store_is_a_translated_line_on_the_page(data_dir):
     store = context.get_store()
-    marker = Path(str(store.path) + WRITER_SUFFIX)
+    marker = writer_marker(store.path, os.getppid())
     patience = store.busy_wait
     store.busy_wait = 0.3
-    marker.write_text(str(os.getppid()))  # a live process waits to write
+    marker.touch()  # a live process waits to write
     try:
         at = AppTest.from_file(APP, default_timeout=120)
         at.query_params["lang"] = "ru"

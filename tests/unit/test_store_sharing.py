@@ -14,7 +14,7 @@ import pytest
 from funnel.errors import FunnelError
 from funnel.importer import import_file
 from funnel.samples import ensure_samples
-from funnel.store import WRITER_SUFFIX, Store
+from funnel.store import WRITER_SUFFIX, Store, writer_marker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = b"id,name,stage,amount\n1,a,Won,100\n2,b,Lost,50\n3,c,New,10\n"
@@ -60,18 +60,20 @@ def test_cli_import_gets_in_while_the_app_is_busy(tmp_path):
     finally:
         out, _ = app.communicate("", timeout=60)
     assert app.returncode == 0 and out.startswith("busy")
-    assert not Path(str(path) + WRITER_SUFFIX).exists()  # the CLI's marker is gone after it
+    assert not list(tmp_path.glob("funnel.duckdb" + WRITER_SUFFIX + ".*"))  # the CLI's marker is gone after it
     assert [r["name"] for r in Store(path).datasets()] == ["deals"]
 
 
 def test_a_page_gets_store_busy_not_a_hang_while_a_writer_waits(tmp_path):
     path = tmp_path / "funnel.duckdb"
     store = Store(path, busy_wait=0.3)
-    Path(str(path) + WRITER_SUFFIX).write_text(str(os.getppid()))  # a live process announced a write
+    waiting = writer_marker(path, os.getppid())  # a live process announced a write
+    waiting.touch()
     with pytest.raises(FunnelError) as err:
         store.datasets()
     assert err.value.code == "store.busy"
-    Path(str(path) + WRITER_SUFFIX).write_text("999999999")  # a killed writer's stale marker is ignored
+    waiting.unlink()
+    writer_marker(path, 999_999_999).touch()  # a killed writer's stale marker is ignored
     assert store.datasets() == []
 
 
@@ -79,7 +81,7 @@ def test_nested_operations_of_a_running_import_do_not_wait_for_a_writer(tmp_path
     path = tmp_path / "funnel.duckdb"
     store = Store(path, busy_wait=0.3)
     with store.connect() as con:
-        Path(str(path) + WRITER_SUFFIX).write_text(str(os.getppid()))
+        writer_marker(path, os.getppid()).touch()
         assert con.execute("SELECT 1").fetchall() == [(1,)]
         assert store.remembered_mapping("k") is None  # nested: runs, does not raise store.busy
 
