@@ -6,6 +6,7 @@ import streamlit as st
 
 from funnel.samples import ensure_samples
 from ui import auth, context
+from ui.errors import store_errors
 from ui.filters import sidebar_filters
 from ui.routing import framed
 
@@ -70,15 +71,16 @@ def _pages(t, admin: str | None) -> list:
     return pages
 
 
-_bootstrap()
-_keep_param("lang")
-_keep_param("ds")
-auth.require_user(_pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
-_language_picker()
-t = context.tr()
-auth.sidebar_account(t)
-_dataset_picker(t)
-sidebar_filters(context.current_dataset(), t)
+with store_errors():  # a busy store or a dataset deleted mid-run: one translated line (ui/errors.py)
+    _bootstrap()
+    _keep_param("lang")
+    _keep_param("ds")
+    auth.require_user(_pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
+    _language_picker()
+    t = context.tr()
+    auth.sidebar_account(t)
+    _dataset_picker(t)
+    sidebar_filters(context.current_dataset(), t)
 
-with framed():
-    st.navigation(_pages(t, admin=auth.admin_page_visibility())).run()
+    with framed():
+        st.navigation(_pages(t, admin=auth.admin_page_visibility())).run()

@@ -9,6 +9,7 @@ turns the entities back into the literal characters on screen). ``None`` is draw
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -154,9 +155,20 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
 MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 
 
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=/)|(?<=\w@)(?=\w)|(?<=\bwww)(?=\\?\.)")
+
+
 def md_escape(text: Any) -> str:
-    """A name made literal for ``st.markdown`` (no links, emphasis, LaTeX or HTML from data)."""
-    return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in ("" if text is None else str(text)))
+    """A name made literal for ``st.markdown`` (no links, emphasis, LaTeX or HTML from data).
+
+    Backslashes do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.c`` become
+    links even when escaped), so an invisible word joiner goes into every ``://``, between the ``@``
+    of an address and its domain, and after the ``www`` of ``www.``: the text reads the same and is
+    no link.
+    """
+    escaped = "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in ("" if text is None else str(text)))
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
 
 
 STAGE_TABLE_COLUMNS = ("stage", "reached", "step_conversion", "cumulative_conversion", "drop_off",

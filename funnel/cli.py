@@ -105,16 +105,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _store(args):
-    from .store import Store, default_store_path
+def _store_path(args) -> Path:
+    from .store import default_store_path
 
-    path = Path(args.data_dir) / "funnel.duckdb" if args.data_dir else default_store_path()
-    return Store(path)
+    return Path(args.data_dir) / "funnel.duckdb" if args.data_dir else default_store_path()
+
+
+def _store(args):
+    from .store import CLI_BUSY_WAIT_SECONDS, Store
+
+    return Store(_store_path(args), busy_wait=CLI_BUSY_WAIT_SECONDS)
 
 
 def _dispatch(args) -> int:
     if args.command == "import":
-        return _cmd_import(args)
+        from .store import read_only_env, writer_priority
+
+        if read_only_env():
+            raise FunnelError("store.read_only")
+        with writer_priority(_store_path(args)):  # the running app lets go of the store for us
+            return _cmd_import(args)
     if args.command == "datasets":
         return _cmd_datasets(args)
     if args.command == "metrics":
@@ -130,6 +140,7 @@ def _dispatch(args) -> int:
 
 def _import(store, args, name=None, force=False):
     from .importer import import_file
+    from .readers.limits import check_source
 
     path = Path(args.path if hasattr(args, "path") else args.dataset)
     if not path.exists():
@@ -137,6 +148,8 @@ def _import(store, args, name=None, force=False):
     history = Path(args.history) if args.history else None
     if history is not None and not history.exists():
         raise FunnelError("file.not_found", file=str(history))
+    for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
+        check_source(given, str(given))
     return import_file(store, path, path.name, history=history, preset=args.preset,
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force)
 

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from . import exports
 from .i18n import catalog, t
 from .sql import render, run
 
@@ -46,7 +47,8 @@ def _finding_text(code: str, detail, lang: str) -> str:
 
 
 def to_csv(df: pd.DataFrame, lang: str) -> bytes:
-    return translated(df, lang).to_csv(index=False).encode("utf-8-sig")
+    """The download: formula-looking cells defused, ``;`` and decimal comma in Russian (funnel.exports)."""
+    return exports.to_csv(translated(df, lang), lang)
 
 
 DISPLAY_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count")

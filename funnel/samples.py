@@ -20,7 +20,7 @@ def ensure_samples(store) -> list[int]:
     from .importer import import_file
 
     with _LOCK:
-        if store.datasets():
+        if store.read_only or store.datasets():  # a read-only server writes nothing, samples neither
             return []
         ids = []
         for entry in manifest():

@@ -5,16 +5,27 @@ DuckDB allows one writing process per file, and within a process many connection
 - each operation gets its own connection (a cursor of the store's database) and closes it after;
   the database itself is opened once and kept open while operations follow each other, then
   released after ``_LINGER_SECONDS`` without any (opening the file costs ~20 ms and its block
-  cache is lost on close: a page run makes several engine calls in a row, each would pay it).
-  Trade-off: another process (the CLI) finds the file locked for up to ``_LINGER_SECONDS``
-  after the app's last operation, not only during one; a process that finds the file locked
-  retries for ``_BUSY_WAIT_SECONDS`` and then fails with the code ``store.busy`` instead of
-  corrupting anything;
+  cache is lost on close: a page run makes several engine calls in a row, each would pay it);
+- **another process that wants to write (the CLI's ``import``) goes first**: it announces itself
+  with a marker file next to the store (``funnel.duckdb.writer.<pid>``) and then waits
+  up to ``CLI_BUSY_WAIT_SECONDS`` for the file. A process that sees a live writer's marker closes
+  the file as soon as its running operations end (no linger) and holds new operations back until
+  the writer is done; so the CLI gets the file within one page run, not never. Operations held
+  back longer than ``busy_wait`` (default ``_BUSY_WAIT_SECONDS``, short: a page must not hang)
+  fail with the code ``store.busy``, which pages show as a translated line
+  (``ui.errors.store_errors``) — never a traceback; nothing is corrupted either way. An operation
+  already running in a thread may open nested ones (the importer asks for a remembered mapping
+  inside its connection);
 - within a process, writes are serialised by a lock, and dataset ids come from a sequence, so
   two sessions importing at once each get their own dataset;
 - an import writes its dataset in ONE transaction (schema ``ds_<id>``, its tables, and the catalog
   row): a failed or killed import leaves every stored dataset as it was (DuckDB rolls the
-  unfinished transaction back from its write-ahead log).
+  unfinished transaction back from its write-ahead log); after an import or a delete the
+  write-ahead log is checkpointed into the file, so a copy of ``funnel.duckdb`` alone is a
+  complete backup;
+- ``FUNNEL_READ_ONLY=1`` (or ``Store(read_only=True)``) opens the file read-only and refuses every
+  write with ``store.read_only``; on an empty data folder it writes nothing at all (an empty
+  in-memory catalog stands in for the missing file).
 
 ``Store(":memory:")`` is a throw-away store for the CLI's file mode and for tests.
 """
@@ -43,8 +54,11 @@ from .sql import dataset_tables, fetch_dicts, ident, render, run
 DEFAULT_DIR = "data"
 STORE_FILE = "funnel.duckdb"
 _WRITE_LOCK = threading.Lock()
-_BUSY_WAIT_SECONDS = 20.0
+_BUSY_WAIT_SECONDS = 8.0  # a page waits this long for another process, then says "busy"
+CLI_BUSY_WAIT_SECONDS = 600.0  # a CLI command waits this long (the app lets it in between page runs)
 _LINGER_SECONDS = 3.0  # keep the file open this long after the last operation (< _BUSY_WAIT_SECONDS)
+WRITER_SUFFIX = ".writer"
+_DEPTH = threading.local()  # operations this thread holds open (nested ones never wait for a writer)
 _COPY = "CREATE TABLE {target} AS SELECT * FROM {source}"
 # DuckDB's memory budget for the store file (``FUNNEL_MEMORY_LIMIT``, DuckDB syntax: ``400MB``,
 # ``2GB``; ``none`` = DuckDB's default of 80 % of RAM). An import's staged and intermediate
@@ -58,10 +72,10 @@ def memory_limit() -> str | None:
     return None if value.lower() in ("", "none") else value
 
 
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     limit = memory_limit()
     try:
-        return duckdb.connect(str(path), config={"memory_limit": limit} if limit else {})
+        return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": limit} if limit else {})
     except (duckdb.ParserException, duckdb.InvalidInputException) as exc:
         raise FunnelError("store.bad_memory_limit", value=limit) from exc
 
@@ -70,10 +84,60 @@ def default_store_path() -> Path:
     return Path(os.environ.get("FUNNEL_DATA_DIR") or DEFAULT_DIR) / STORE_FILE
 
 
+def read_only_env() -> bool:
+    """``FUNNEL_READ_ONLY=1``: a shared read-only view; no process of this installation writes."""
+    return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+
+
+def writer_marker(path: str | Path, pid: int) -> Path:
+    """The file by which process ``pid`` announces that it waits to write the store at ``path``."""
+    return Path(f"{path}{WRITER_SUFFIX}.{pid}")
+
+
+@contextmanager
+def writer_priority(path: str | Path) -> Iterator[None]:
+    """Announce a writing process (the CLI) so that the app lets go of the store for it.
+    One marker per process: two CLI imports at once never remove each other's."""
+    marker = writer_marker(path, os.getpid())
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def _writer_waiting(path: Path) -> bool:
+    """A live process other than this one announced a write (a killed one's marker is ignored)."""
+    for marker in path.parent.glob(path.name + WRITER_SUFFIX + ".*"):
+        try:
+            pid = int(marker.suffix[1:])
+        except ValueError:
+            continue
+        if pid != os.getpid() and _alive(pid):
+            return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Store:
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool | None = None,
+                 busy_wait: float = _BUSY_WAIT_SECONDS):
+        self.read_only = read_only_env() if read_only is None else read_only
+        self.busy_wait = busy_wait
         self.memory = str(path) == ":memory:"
         self.path = ":memory:" if self.memory else Path(path or default_store_path())
+        if self.read_only and not self.memory and not self.path.exists():
+            self.memory = True  # nothing stored yet, and nothing may be written: an empty catalog
         self._mem_con: duckdb.DuckDBPyConnection | None = None
         self._file_con: duckdb.DuckDBPyConnection | None = None  # the open database, while in use
         self._users = 0
@@ -82,10 +146,11 @@ class Store:
         self._derived: dict[tuple[int, int], dict[str, Any]] = {}  # capabilities of old datasets
         if not self.memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as con:
-            run(con, "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1")
-            run(con, CATALOG_DDL)
-            run(con, MAPPINGS_DDL)
+        if self.memory or not self.read_only:
+            with self.connect() as con:
+                run(con, "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1")
+                run(con, CATALOG_DDL)
+                run(con, MAPPINGS_DDL)
 
     # -- connections -----------------------------------------------------------------------
     @contextmanager
@@ -108,19 +173,33 @@ class Store:
             self._release()
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:
-        with self._file_lock:
-            if self._file_con is None:
-                self._file_con = self._open_file()
-            self._users += 1
-            self._idle_since += 1
-            return self._file_con.cursor()
+        deadline = time.monotonic() + self.busy_wait
+        nested = getattr(_DEPTH, "n", 0) > 0
+        while True:
+            with self._file_lock:
+                if nested or not _writer_waiting(self.path):
+                    if self._file_con is None:
+                        self._file_con = self._open_file(deadline)
+                    self._users += 1
+                    self._idle_since += 1
+                    _DEPTH.n = getattr(_DEPTH, "n", 0) + 1
+                    return self._file_con.cursor()
+                if self._file_con is not None and not self._users:
+                    self._close_now()  # another process waits to write: let it in now
+            if time.monotonic() > deadline:
+                raise FunnelError("store.busy", path=str(self.path))
+            time.sleep(0.1)
 
     def _release(self) -> None:
         with self._file_lock:
             self._users -= 1
+            _DEPTH.n = getattr(_DEPTH, "n", 1) - 1
             if self._users:
                 return
             self._idle_since += 1
+            if _writer_waiting(self.path):
+                self._close_now()
+                return
             # the timer holds the store weakly: a dropped Store closes its database at once
             timer = threading.Timer(_LINGER_SECONDS, _close_if_idle, (weakref.ref(self), self._idle_since))
             timer.daemon = True
@@ -130,14 +209,16 @@ class Store:
         """Close the database now if no operation is running (it reopens on the next one)."""
         with self._file_lock:
             if self._file_con is not None and not self._users:
-                self._file_con.close()
-                self._file_con = None
+                self._close_now()
 
-    def _open_file(self) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + _BUSY_WAIT_SECONDS
+    def _close_now(self) -> None:
+        self._file_con.close()
+        self._file_con = None
+
+    def _open_file(self, deadline: float) -> duckdb.DuckDBPyConnection:
         while True:
             try:
-                return _connect(self.path)
+                return _connect(self.path, read_only=self.read_only)
             except duckdb.IOException as exc:  # another process holds the file lock
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise FunnelError("store.busy", path=str(self.path)) from exc
@@ -146,8 +227,24 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for a write, serialised with every other write of this process."""
+        self.check_writable()
         with _WRITE_LOCK, self.connect() as con:
             yield con
+
+    def check_writable(self) -> None:
+        if self.read_only:
+            raise FunnelError("store.read_only")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file (a copy of the file alone is then a full backup).
+        Best effort: with another transaction open DuckDB declines, and the log still holds the data."""
+        if self.memory:
+            return
+        with self.connect() as con:
+            try:
+                run(con, "CHECKPOINT")
+            except duckdb.Error:
+                pass
 
     # -- catalog ---------------------------------------------------------------------------
     def datasets(self) -> list[dict[str, Any]]:
@@ -216,6 +313,7 @@ class Store:
             except Exception:
                 run(con, "ROLLBACK")
                 raise
+        self.checkpoint()
 
     # -- remembered mappings ------------------------------------------------------------------
     def remembered_mapping(self, header_key: str) -> str | None:
@@ -239,6 +337,7 @@ class Store:
 
         ``con`` must be a connection of this store (the importer builds its temp tables there).
         """
+        self.check_writable()
         with _WRITE_LOCK:
             dataset_id = run(con, "SELECT nextval('dataset_ids')").fetchone()[0]
             schema = f"ds_{dataset_id}"
@@ -280,5 +379,4 @@ def _close_if_idle(ref: weakref.ref[Store], idle_since: int) -> None:
         return
     with store._file_lock:
         if store._idle_since == idle_since and not store._users and store._file_con is not None:
-            store._file_con.close()
-            store._file_con = None
+            store._close_now()

@@ -15,6 +15,7 @@ from funnel.stats import analyze_counts
 from funnel.stats_cli import InputError, parse_split
 from ui import ab_widgets as w
 from ui import cache, context, drill, explain, filters
+from ui.errors import error_text
 from ui.routing import require_frame
 
 require_frame()
@@ -171,12 +172,12 @@ def dataset_mode(info) -> dict | None:
         try:
             split = _split_key(choice["split"])
         except InputError:
-            st.warning(t("error.ab.bad_split", value=choice["split"]))
+            st.warning(t("error.ab.bad_split", value=md_escape(choice["split"])))
             split = None
         result = w.analyze(info.id, info.version, spec, choice["by"], choice["control"], choice["step"],
                            choice["alpha"], split, choice["sequential"])
     except FunnelError as exc:
-        st.error(exc.message(lang))
+        st.error(error_text(exc, lang))
         return None
     _show_dataset_result(info, spec, result, choice["by"])
     drill.show_pending(info, spec, t)

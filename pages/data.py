@@ -4,6 +4,7 @@ import streamlit as st
 
 from funnel import quality
 from funnel.access import Action
+from funnel.charts import md_escape
 from funnel.formats import fmt_int
 from ui import auth, context
 from ui.import_flow import run_flow
@@ -27,7 +28,7 @@ else:
 info = context.current_dataset()
 if info is not None:
     row = store.row(info.id)
-    st.subheader(t("ui.data.quality_title", name=info.name))
+    st.subheader(t("ui.data.quality_title", name=md_escape(info.name)))
     c = st.columns(4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
@@ -47,7 +48,7 @@ if info is not None:
 
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
-    with st.expander(f"{row['id']} · {row['name']} — {row['source_file']}"):
+    with st.expander(f"{row['id']} · {md_escape(row['name'])} — {md_escape(row['source_file'])}"):
         st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),

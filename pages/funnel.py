@@ -15,6 +15,7 @@ from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters, urlstate
+from ui.findings import finding_text
 from ui.routing import require_frame
 
 require_frame()
@@ -89,7 +90,7 @@ with right:
     if explain.unless(info, "deals", t, small=True):
         st.caption(t("pages.funnel.cell_hint"))
 for finding in out.findings:
-    st.info(t(finding["code"], **{k: v for k, v in finding.items() if k != "code"}))
+    st.info(finding_text(finding, t, lang))
 
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))

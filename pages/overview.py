@@ -7,6 +7,7 @@ from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters
+from ui.findings import finding_text
 from ui.routing import require_frame
 
 require_frame()
@@ -78,8 +79,7 @@ else:
         st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 for finding in out.findings:
-    params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
-    st.info(t(finding["code"], **params))
+    st.info(finding_text(finding, t, lang))
 if out.lost_stage_unknown:
     drill.button(t(OPEN), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
                  key="ov_lost_unknown", info=info)

@@ -7,7 +7,6 @@ per operation (see funnel/store.py).
 
 from __future__ import annotations
 
-import os
 import re
 
 import streamlit as st
@@ -16,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
-from funnel.store import Store
+from funnel.store import Store, read_only_env
 
 _CATALOG_KEY = "_catalog_this_run"
 
@@ -28,7 +27,7 @@ def get_store() -> Store:
 
 def read_only_server() -> bool:
     """A shared read-only deployment for executives: ``FUNNEL_READ_ONLY=1`` hides import, rename, delete."""
-    return os.environ.get("FUNNEL_READ_ONLY", "").strip().lower() in ("1", "true", "yes")
+    return read_only_env()
 
 
 def read_only() -> bool:

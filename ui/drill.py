@@ -3,28 +3,27 @@
 A page calls :func:`request` (from a click callback or a button) with a
 :class:`~funnel.metrics.Selection` and a title, and :func:`show_pending` once at its end; the
 dialog then lists the deals (sorted in the database, at most 10,000 rows), the total behind the
-number, and offers CSV and XLSX downloads. Exports are written so that a spreadsheet never runs a
-cell as a formula: a deal called ``=HYPERLINK(...)`` stays text.
+number, and offers CSV and XLSX downloads of every deal behind it, in the user's locale, through
+:mod:`funnel.exports` (a spreadsheet never runs a cell as a formula).
 """
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
+from funnel import exports
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int
 from funnel.metrics import Selection
-from funnel.metrics.drill import COLUMNS
+from funnel.metrics.drill import COLUMNS, every_deal_behind
 from funnel.spec import FunnelSpec
 
 from . import cache
+from .context import get_store
 
 PENDING = "_drill_pending"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def request(selection: Selection, title: str, spec: FunnelSpec | None = None) -> None:
@@ -104,28 +103,6 @@ def _status(frame: pd.DataFrame, t) -> pd.DataFrame:
     return frame
 
 
-def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting like a formula get a leading apostrophe (OWASP CSV injection advice)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
-    return out
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    return _defuse(frame).to_csv(index=False).encode("utf-8-sig")
-
-
-def to_xlsx(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        frame.to_excel(writer, index=False, sheet_name="deals")
-    return buffer.getvalue()
-
-
 def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     c1, c2 = st.columns([3, 1])
     sort = c1.selectbox(t("pages.drill.sort"), COLUMNS, key="drill_sort",
@@ -141,10 +118,26 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
                      total=fmt_int(result.total, t.lang)))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
     st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—")
+    if result.truncated:
+        st.caption(t("hardening.export_all", n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)
     name = f"deals_{info.id}_{selection.kind}"
-    d1.download_button(t("pages.drill.csv"), to_csv(frame), file_name=f"{name}.csv", mime="text/csv",
-                       key="drill_csv", on_click="ignore")
-    d2.download_button(t("pages.drill.xlsx"), to_xlsx(frame), file_name=f"{name}.xlsx", key="drill_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    every = _every_deal(info, spec, selection, sort, descending, t)
+    d1.download_button(t("pages.drill.csv"), lambda: exports.to_csv(every(), t.lang), file_name=f"{name}.csv",
+                       mime="text/csv", key="drill_csv", on_click="ignore")
+    d2.download_button(t("pages.drill.xlsx"), lambda: exports.to_xlsx(every(), "deals"), file_name=f"{name}.xlsx",
+                       key="drill_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")
+
+
+def _every_deal(info: DatasetInfo, spec: FunnelSpec, selection: Selection, sort, descending, t):
+    """Every deal behind the number, as the dialog shows them: built when a download is clicked
+    (Streamlit runs it on another thread, so the store is taken now)."""
+    store = get_store()
+
+    def frame() -> pd.DataFrame:
+        with store.connect() as con:
+            rows = every_deal_behind(con, info, spec, selection, sort, descending)
+        return _status(rows, t).rename(columns=_headers(t, rows.columns))
+
+    return frame

@@ -12,17 +12,20 @@ import hashlib
 
 import streamlit as st
 
+from funnel.charts import md_escape
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
 from funnel.readers import list_sheets
 
 from . import auth, context
+from .errors import error_text
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
                   "won_at", "lost_at", "expected_close", "stage_changed_at")
 STATE = "import_flow"
+EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
 def _state() -> dict:
@@ -107,7 +110,11 @@ def stage_editor(t, order: dict[str, list[str]]) -> dict[str, list[str]]:
     edited = state.get("stages") or {p: list(s) for p, s in order.items()}
     state["stages"] = edited
     for pipeline, stages in edited.items():
-        st.markdown("**" + t("ui.data.stage_order", pipeline=context.pipeline_label(pipeline, t)) + "**")
+        st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
+            st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
+            st.dataframe({"#": range(1, len(stages) + 1), t("ui.data.stages"): stages}, hide_index=True, height=240)
+            continue
         for i, stage in enumerate(stages):
             c1, c2, c3 = st.columns([8, 1, 1])
             c1.text(f"{i + 1}. {stage}")
@@ -130,12 +137,12 @@ def run_flow(t) -> None:
     try:
         with store.connect() as con:
             draft = prepare(con, store, main, history=history)
-            st.success(t("ui.data.read_ok", rows=fmt_int(draft.raw.n_rows, context.lang()), file=main.file_name,
+            st.success(t("ui.data.read_ok", rows=fmt_int(draft.raw.n_rows, context.lang()), file=md_escape(main.file_name),
                          shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                                  else f"ui.shape.{draft.shape}")))
             if draft.duplicate_of:
-                st.warning(t("error.import.duplicate", file=main.file_name, dataset=draft.duplicate_of["id"],
-                             name=draft.duplicate_of["name"]))
+                st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
+                             name=md_escape(draft.duplicate_of["name"])))
             if draft.shape == "deals":
                 st.subheader(t("ui.data.mapping"))
                 mapping_editor(t, draft)
@@ -151,8 +158,8 @@ def run_flow(t) -> None:
             stages = stage_editor(t, built["meta"]["stage_order"])
             for pipeline, lost in built["meta"].get("lost_stages", {}).items():
                 if lost:
-                    st.caption(context.pipeline_label(pipeline, t) + " · " +
-                               t("ui.data.lost_stages", stages=", ".join(lost)))
+                    st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
+                               t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
                 info, built = finish(con, store, draft, stages=stages, name=name)
@@ -164,7 +171,7 @@ def run_flow(t) -> None:
                 st.query_params["ds"] = str(info.id)
                 st.rerun()
     except FunnelError as exc:
-        st.error(exc.message(context.lang()))
+        st.error(error_text(exc, context.lang()))
 
 
 def _summary(draft, t) -> list[dict]:

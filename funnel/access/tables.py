@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import duckdb
+
 from ..errors import FunnelError
-from ..sql import fetch_dicts, ident, render, run
+from ..sql import ident, render, run
 from .rules import EVERYONE, Role, User, normalize_email, principal_kind, resolve_role, sees
 
 ACCESS_DDL = (
@@ -46,23 +48,31 @@ class AccessStore:
 
     def __init__(self, store):
         self.store = store
+        if getattr(store, "read_only", False):  # a read-only store: use the tables if they are there
+            return
         with store.writing() as con:
             for ddl in ACCESS_DDL:
                 run(con, ddl)
 
+    def _select(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        """Rows of a read; none when a read-only store predates the access tables."""
+        with self.store.connect() as con:
+            try:
+                return run(con, sql, params).fetchall()
+            except duckdb.CatalogException:
+                if getattr(self.store, "read_only", False):
+                    return []
+                raise
+
     # -- who is who -------------------------------------------------------------------------
     def roles(self) -> dict[str, str]:
-        with self.store.connect() as con:
-            return dict(run(con, "SELECT email, role FROM access_users").fetchall())
+        return dict(self._select("SELECT email, role FROM access_users"))
 
     def domain_rules(self) -> dict[str, str]:
-        with self.store.connect() as con:
-            return dict(run(con, "SELECT domain, role FROM access_domains").fetchall())
+        return dict(self._select("SELECT domain, role FROM access_domains"))
 
     def groups_of(self, email: str) -> frozenset[str]:
-        with self.store.connect() as con:
-            rows = run(con, "SELECT group_name FROM access_groups WHERE email = $e",
-                       {"e": normalize_email(email)}).fetchall()
+        rows = self._select("SELECT group_name FROM access_groups WHERE email = $e", {"e": normalize_email(email)})
         return frozenset(r[0] for r in rows)
 
     def user(self, email: str | None, verified: bool, admins: Iterable[str] = (),
@@ -116,23 +126,20 @@ class AccessStore:
             self._audit(con, actor, "group", None, f"{group}: {', '.join(emails) or '-'}")
 
     def groups(self) -> dict[str, list[str]]:
-        with self.store.connect() as con:
-            rows = run(con, "SELECT group_name, email FROM access_groups ORDER BY 1, 2").fetchall()
+        rows = self._select("SELECT group_name, email FROM access_groups ORDER BY 1, 2")
         out: dict[str, list[str]] = {}
         for group, email in rows:
             out.setdefault(group, []).append(email)
         return out
 
     def users(self) -> list[dict[str, Any]]:
-        with self.store.connect() as con:
-            return fetch_dicts(con, "SELECT email, role, added_at, added_by FROM access_users ORDER BY email")
+        rows = self._select("SELECT email, role, added_at, added_by FROM access_users ORDER BY email")
+        return [dict(zip(("email", "role", "added_at", "added_by"), r, strict=True)) for r in rows]
 
     # -- datasets ---------------------------------------------------------------------------
     def acl(self) -> dict[int, tuple[str | None, list[str]]]:
         """dataset id -> (owner, principals it is shared with)."""
-        with self.store.connect() as con:
-            rows = run(con, "SELECT dataset_id, principal, relation FROM access_datasets "
-                            "ORDER BY dataset_id, principal").fetchall()
+        rows = self._select("SELECT dataset_id, principal, relation FROM access_datasets ORDER BY dataset_id, principal")
         out: dict[int, tuple[str | None, list[str]]] = {}
         for ds, principal, relation in rows:
             owner, shared = out.get(ds, (None, []))
@@ -208,9 +215,9 @@ class AccessStore:
              "d": None if dataset_id is None else int(dataset_id), "s": detail})
 
     def audit_trail(self, limit: int = 500) -> list[dict[str, Any]]:
-        with self.store.connect() as con:
-            return fetch_dicts(con, "SELECT happened_at, actor, action, dataset_id, detail FROM audit_log "
-                                    "ORDER BY seq DESC LIMIT $n", {"n": int(limit)})
+        rows = self._select("SELECT happened_at, actor, action, dataset_id, detail FROM audit_log "
+                            "ORDER BY seq DESC LIMIT $n", {"n": int(limit)})
+        return [dict(zip(("happened_at", "actor", "action", "dataset_id", "detail"), r, strict=True)) for r in rows]
 
 
 __all__ = ["ACCESS_DDL", "EVERYONE", "OWNER", "READER", "AccessStore"]

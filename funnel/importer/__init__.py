@@ -31,6 +31,7 @@ from ..mapping import (
 )
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
+from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import ident, render, run
 from .counts import build_counts
@@ -135,6 +136,9 @@ def _check_required(draft: Draft) -> None:
 def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     """Build the canonical temp tables (imp_deals, imp_events, imp_stages, imp_counts, imp_quality)."""
     _check_required(draft)
+    check_stages(con, draft.raw, _stage_column(draft))
+    if draft.history_raw is not None:
+        check_stages(con, draft.history_raw, draft.history_mapping.stage)
     findings = Findings()
     for row in draft.raw.skipped:
         findings.add(f"file.skipped_{row.reason}", "info", row_no=row.row_no, value=row.text[:200])
@@ -185,6 +189,12 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     }
 
 
+def _stage_column(draft: Draft) -> int | None:
+    if draft.shape == "deals":
+        return draft.mapping.fields.get("stage")
+    return getattr(draft.mapping, "step" if draft.shape == "events" else "stage", None)
+
+
 def _mapping_summary(draft: Draft) -> dict[str, Any]:
     headers = draft.raw.headers
     m = draft.mapping
@@ -213,9 +223,17 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
     built = build(con, draft, stages=stages)
     built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
     info = store.save(con, built)
-    if remember and draft.shape == "deals":
+    if remember and draft.shape == "deals" and _clean_enough(built):
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())
+    store.checkpoint()  # the new dataset in the .duckdb file itself, not only in its write-ahead log
     return info, built
+
+
+def _clean_enough(built: dict[str, Any]) -> bool:
+    """A mapping is remembered for the next file with these headers only when it read this one:
+    a mapping under which most rows were rejected (a broken file, a wrong column) would reject the
+    rows of the next, clean file."""
+    return built["rows_rejected"] * 2 <= built["rows_read"]
 
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,

@@ -28,7 +28,7 @@ from .filters import check_column, query, value_in
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import: only a drill-down that returns rows pays it
     import pandas as pd
 
-LIMIT = 10_000  # also written in metrics_drill.sql
+LIMIT = 10_000  # rows on screen; a download holds every deal (every_deal_behind)
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open",
@@ -103,14 +103,30 @@ def deals_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
         import pandas as pd
 
         return DrillResult(pd.DataFrame(columns=list(COLUMNS)), 0, False, why)
-    ctx = resolve(con, info, spec)
-    last = ctx.positions[-1] if ctx.positions else None
-    cond, params = selection_where(info, selection, last)
-    params = {**ctx.where.params, **params}
-    sql = query("metrics_drill", info, where=ctx.where.sql, selection=cond, order=_order(sort, descending))
-    frame = fetch_frame(con, sql, params)
+    where, cond, params = _conditions(con, info, spec, selection)
+    frame = fetch_frame(con, query("metrics_drill", info, where=where, selection=cond,
+                                   order=_order(sort, descending), limit=f"LIMIT {LIMIT}"), params)
     total = len(frame)
     if total >= LIMIT:
-        count = query("metrics_drill_count", info, where=ctx.where.sql, selection=cond)
+        count = query("metrics_drill_count", info, where=where, selection=cond)
         total = int(run(con, count, params).fetchone()[0])
     return DrillResult(frame, total, total > len(frame))
+
+
+def every_deal_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection,
+                      sort: str | None = None, descending: bool = False) -> pd.DataFrame:
+    """Every deal behind one number, in the dialog's order: what a download holds (no row limit)."""
+    if info.capabilities.why_not("deals"):
+        import pandas as pd
+
+        return pd.DataFrame(columns=list(COLUMNS))
+    where, cond, params = _conditions(con, info, spec, selection)
+    return fetch_frame(con, query("metrics_drill", info, where=where, selection=cond,
+                                  order=_order(sort, descending), limit=""), params)
+
+
+def _conditions(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection) -> tuple[str, str, dict[str, Any]]:
+    """(the spec's WHERE, the selection's condition, their parameters) for the drill queries."""
+    ctx = resolve(con, info, spec)
+    cond, params = selection_where(info, selection, ctx.positions[-1] if ctx.positions else None)
+    return ctx.where.sql, cond, {**ctx.where.params, **params}

@@ -1,6 +1,7 @@
--- metrics_drill: the deals behind one number, at most 10,000 rows (the total: metrics_drill_count).
+-- metrics_drill: the deals behind one number; {limit} is LIMIT 10000 on screen (the total:
+-- metrics_drill_count), empty for a download (every deal).
 -- {order} is empty (file order: the scan stops after 10,000 rows) or ORDER BY a whitelisted column.
--- tables: {deals}; fragments: {where} (the spec), {selection} (which number), {order}
+-- tables: {deals}; fragments: {where} (the spec), {selection} (which number), {order}, {limit}
 SELECT deal_id, deal_name, stage, status, amount, manager, source, variant,
        created_at, closed_at, lost_reason
 FROM (
@@ -11,4 +12,4 @@ FROM (
 ) AS s
 WHERE {selection}
 {order}
-LIMIT 10000
+{limit}

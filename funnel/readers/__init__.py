@@ -10,8 +10,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from ..errors import FunnelError
-from . import sniff
+from . import limits, sniff
 from .csv_reader import stage_csv
 from .excel_reader import list_workbook_sheets, stage_workbook
 from .staging import RawTable, SkippedRow
@@ -25,8 +27,15 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
     with _as_path(source, file_name) as path:
         kind = _kind(path, file_name)
         if kind == "text":
-            return stage_csv(con, path, file_name, table)
-        return stage_workbook(con, path, file_name, kind, sheet, table)
+            try:
+                raw = stage_csv(con, path, file_name, table)
+            except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
+                code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
+                raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
+        else:
+            raw = stage_workbook(con, path, file_name, kind, sheet, table)
+        limits.check_staged(con, raw)
+        return raw
 
 
 def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
@@ -54,14 +63,14 @@ class _as_path:
 
     def __enter__(self) -> Path:
         if isinstance(self.source, bytes | bytearray | memoryview):
+            limits.check_size(len(self.source), self.file_name)
             fd, name = tempfile.mkstemp(prefix="funnel_upload_", suffix=Path(self.file_name).suffix[:10])
             with os.fdopen(fd, "wb") as fh:
                 fh.write(self.source)
             self.tmp = Path(name)
             return self.tmp
         path = Path(self.source)
-        if not path.is_file():
-            raise FunnelError("file.empty", file=self.file_name)
+        limits.check_source(path, self.file_name)
         return path
 
     def __exit__(self, *exc) -> None:

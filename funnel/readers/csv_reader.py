@@ -21,12 +21,12 @@ import duckdb
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from . import sniff
+from . import limits, sniff
 from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
 
 CHUNK = 1 << 20
-MAX_LINE = 64 * 1024 * 1024
-# DuckDB's read buffer defaults to 16 x max_line_size (1 GB, or the whole file when smaller): one
+MAX_LINE = limits.MAX_LINE_BYTES
+# DuckDB's read buffer defaults to 16 x max_line_size (or the whole file when smaller): one
 # allocation that a store's memory budget (funnel/store.py) cannot hold. The least it accepts is
 # a bit more than max_line_size.
 BUFFER = 2 * MAX_LINE
@@ -50,6 +50,7 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
     if hdr is None:
         raise FunnelError("file.no_header", file=file_name)
     width = max(len(r) for r in records)
+    limits.check_columns(width, file_name)
     headers = pad([sniff.clean_header(c) for c in records[hdr]], width)
     header_ordinal = sum(1 for r in records[: hdr + 1] if r)  # DuckDB does not count empty lines
     notes: list[tuple[str, dict]] = []

@@ -10,7 +10,9 @@ rows (a Dynamics 365 export hides a metadata sheet).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -18,8 +20,10 @@ import pyarrow as pa
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from . import sniff
+from . import limits, sniff
+from .sandbox import run_isolated
 from .staging import RawTable, cell_sql, finish_table, pad
+from .xlsx_extent import check_workbook
 
 Rows = list[list[str | None]]
 
@@ -74,11 +78,53 @@ def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:
 
 
 def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
-    """(name, rows of cell text, visible) for every sheet (HTML: every table)."""
+    """(name, rows of cell text, visible) for every sheet (HTML: every table), parsed in a child
+    process with memory and time limits (:mod:`.sandbox`): a hostile workbook cannot crash the server.
+
+    The last workbook read is kept (by content): the Data page lists its sheets and stages it on
+    every rerun, which would otherwise start two child processes per click.
+    """
+    key = (_digest(path), file_name, kind)
+    with _LAST_LOCK:
+        if _LAST and _LAST[0] == key:
+            return _LAST[1]
+    sheets = run_isolated("funnel.readers.excel_reader:read_sheets_here", (path, file_name, kind),
+                          crash_code="limits.parse_crashed", params={"file": file_name})
+    with _LAST_LOCK:
+        _LAST[:] = [key, sheets]
+    return sheets
+
+
+_LAST: list = []  # [key, sheets] of the last workbook read
+_LAST_LOCK = threading.Lock()
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_sheets_here(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
+    """:func:`read_sheets` in this process (the sandbox's child runs it): extents checked first."""
+    sheets = _read_sheets(path, file_name, kind)
+    for name, rows, _visible in sheets:
+        limits.check_sheet(file_name, name, len(rows), max((len(r) for r in rows), default=0))
+    return sheets
+
+
+def _read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
     if kind == "html":
         return _html_tables(path, file_name)
     if kind == "xlsx" and not _is_workbook_zip(path):
         raise FunnelError("file.binary", file=file_name)
+    if kind == "xlsx":
+        try:
+            check_workbook(path, file_name)
+        except zipfile.BadZipFile as error:
+            raise FunnelError("file.excel_unreadable", file=file_name) from error
     try:
         return _calamine_sheets(path)
     except Exception as calamine_error:  # calamine raises several unrelated types

@@ -269,7 +269,9 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     else:
         body = f"regexp_replace({body}, ',(\\d{{3}})', '\\1', 'g')"
     valid = f"regexp_full_match({body}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?')"
-    return f"(CASE WHEN {valid} THEN TRY_CAST({body} AS DOUBLE) * ({mult}) END)"
+    value = f"TRY_CAST({body} AS DOUBLE) * ({mult})"
+    # 1e309 reads as infinity: not a number a deal can have (the row is rejected, value shown)
+    return f"(CASE WHEN {valid} AND isfinite({value}) THEN {value} END)"
 
 
 def date_sql(column_sql: str, profile: ColumnProfile) -> str:

@@ -98,3 +98,11 @@ def test_bad_input_changes_nothing(tmp_path):
         with pytest.raises(FunnelError):
             call()
     assert access.users() == [] and access.groups() == {} and access.audit_trail() == []
+
+
+def test_read_only_store_without_access_tables_reads_as_empty(tmp_path):
+    Store(tmp_path / "s.duckdb").close()  # a store made before sign-in existed
+    access = AccessStore(Store(tmp_path / "s.duckdb", read_only=True))
+    assert access.user("ann@corp.example", True) is None
+    assert access.acl() == {} and access.audit_trail() == [] and access.users() == []
+    assert access.user("ada@corp.example", True, admins=["ada@corp.example"]).role is Role.ADMIN

@@ -152,8 +152,11 @@ def test_bytes_source_and_table_name(con, tmp_path):
 
 def test_giant_cell(con, tmp_path):
     big = "x" * 300_000
-    stage(con, tmp_path, f'ID,Emails\n1,"{big}"\n'.encode())
-    assert con.execute('SELECT length(c1) FROM raw').fetchone()[0] == 300_000
+    raw = stage(con, tmp_path, f'ID,Emails\n1,"{big}"\n'.encode())
+    # cut to Excel's cell limit (32,767 characters), with a note naming the column and row
+    assert con.execute('SELECT length(c1) FROM raw').fetchone()[0] == 32_767
+    assert ("limits.cell_truncated", {"file": "deals.csv", "column": "Emails", "row": 2, "count": 1,
+                                      "limit": 32_767}) in raw.notes
 
 
 @pytest.mark.parametrize("data, code", [

@@ -1,0 +1,72 @@
+"""Store trouble on a page is one translated line, never a traceback; a read-only server on an empty
+folder writes nothing."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from funnel.errors import FunnelError
+from funnel.i18n import t
+from funnel.store import writer_marker
+from tests.app.conftest import APP
+from ui import context
+from ui.errors import error_text, message
+
+
+def test_messages_for_store_errors():
+    assert message(FunnelError("store.busy", path="/srv/data/funnel.duckdb"), "ru") == t("hardening.store_busy", "ru")
+    assert message(FunnelError("store.no_dataset", dataset=3), "en") == t("hardening.dataset_gone", "en")
+    assert message(duckdb.CatalogException("Table ds_3.deals does not exist"), "en") == t("hardening.dataset_gone")
+    assert message(duckdb.IOException("disk"), "zh") == t("hardening.store_error", "zh")
+    # the server's path is not shown to viewers
+    assert "/srv/data" not in message(FunnelError("store.busy", path="/srv/data/funnel.duckdb"), "en")
+
+
+def test_error_lines_quote_file_names_as_text():
+    text = error_text(FunnelError("file.empty", file="![x](http://h/p.png).csv"), "en")
+    assert "![x](" not in text and "\\!\\[x\\]\\(" in text
+
+
+def test_busy_store_is_a_translated_line_on_the_page(data_dir):
+    store = context.get_store()
+    marker = writer_marker(store.path, os.getppid())
+    patience = store.busy_wait
+    store.busy_wait = 0.3
+    marker.touch()  # a live process waits to write
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["lang"] = "ru"
+        at.switch_page("pages/data.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [e.value for e in at.error] == [t("hardening.store_busy", "ru")]
+    finally:
+        marker.unlink()
+        store.busy_wait = patience
+    at.run()
+    assert not at.exception and not at.error and at.title[0].value == "Данные"
+
+
+@pytest.fixture
+def read_only_empty(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FUNNEL_READ_ONLY", "1")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path / "data"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_read_only_server_on_an_empty_folder_writes_no_samples(read_only_empty):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("ui.data.read_only") in [i.value for i in at.info]
+    assert not read_only_empty.exists()

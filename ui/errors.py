@@ -1,0 +1,51 @@
+"""Store and input errors on a page: one translated line, never a traceback.
+
+``app.py`` runs the sidebar and the page inside :func:`store_errors`. A store held by another
+process past the page's patience (``store.busy``), a dataset deleted while someone views it (its
+tables vanish mid-run), or any other coded engine error ends the run with a translated message;
+Streamlit's own rerun/stop signals pass through (they are not ``Exception``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import streamlit as st
+
+from funnel.charts import md_escape
+from funnel.errors import FunnelError
+from funnel.i18n import Translator
+
+from . import context
+
+GONE = ("store.no_dataset",)
+
+
+def message(error: Exception, lang: str) -> str:
+    """The translated line for an error raised while a page runs."""
+    t = Translator(lang)
+    if isinstance(error, FunnelError):
+        if error.code == "store.busy":
+            return t("hardening.store_busy")
+        if error.code in GONE:
+            return t("hardening.dataset_gone")
+        return error_text(error, lang)
+    if isinstance(error, duckdb.CatalogException):  # a dataset's tables dropped while the page read them
+        return t("hardening.dataset_gone")
+    return t("hardening.store_error")
+
+
+def error_text(error: FunnelError, lang: str) -> str:
+    """``error.message`` for the screen: the file names, values and headers it quotes are text,
+    not Markdown (a file called ``![x](http://host/p.png).csv`` must not load an image)."""
+    return Translator(lang)(f"error.{error.code}", **{k: md_escape(v) for k, v in error.params.items()})
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    try:
+        yield
+    except (FunnelError, duckdb.Error) as error:
+        st.error(message(error, context.lang()), icon=":material/error:")
