@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..readers.values import bool_sql, date_sql, number_sql, profile_column
+from ..readers.values import bool_sql, date_sql, number_sql, profile_column, raw_value_sql
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident
 
@@ -70,7 +70,7 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]]) ->
     for col in typed:
         parts.append(f"{col.expr} AS {ident(col.field)}")
         if col.kind in ("date", "number", "bool"):
-            parts.append(f"NULLIF(trim({col.raw}), '') AS {ident(col.field + '__raw')}")
+            parts.append(f"{raw_value_sql(col.raw)} AS {ident(col.field + '__raw')}")
     for name, (index, _header) in extras.items():
         parts.append(f"NULLIF(trim({ident(f'c{index}')}), '') AS {ident(name)}")
     return ", ".join(parts)
