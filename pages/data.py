@@ -5,6 +5,7 @@ import streamlit as st
 from funnel import quality
 from funnel.formats import fmt_int
 from ui import context
+from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
 from ui.routing import require_frame
 
@@ -42,6 +43,8 @@ if info is not None:
             st.dataframe(quality.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
         st.download_button(t("ui.data.quality_download"), quality.to_csv(report, context.lang()),
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
+    if not read_only:
+        edit_panel(t, info)
 
 st.subheader(t("ui.data.datasets_title"))
 for row in [] if read_only else context.datasets():

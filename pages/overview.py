@@ -6,6 +6,7 @@ from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from ui import cache, context, drill, filters
+from ui.order_note import order_note
 from ui.routing import require_frame
 
 require_frame()
@@ -17,6 +18,7 @@ ov = cache.overview(info.id, info.version, spec)
 out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
+order_note(t, info)
 
 TILES = (
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),

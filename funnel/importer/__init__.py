@@ -104,6 +104,16 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         raise FunnelError("import.history_as_deals", file=source.file_name)
     if history is not None:
         _second_file(con, draft, history)
+    propose(con, store, draft, preset)
+    if store is not None:
+        draft.duplicate_of = store.find_by_hash(digest)
+    return draft
+
+
+def propose(con, store, draft: Draft, preset: str | None = None) -> None:
+    """The proposed mapping of ``draft.raw`` for ``draft.shape`` (also after a shape override)."""
+    raw, samples = draft.raw, draft.samples or _samples(con, draft.raw)
+    draft.samples = samples
     if draft.shape == "events":
         draft.mapping = propose_event_mapping(raw.headers, samples) or propose_outcome_mapping(raw.headers, samples)
     elif draft.shape == "counts":
@@ -112,10 +122,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         draft.shape = "deals"
         _propose_deals(con, store, draft, preset)
     if draft.mapping is None:
-        raise FunnelError("import.unknown_shape", file=source.file_name)
-    if store is not None:
-        draft.duplicate_of = store.find_by_hash(digest)
-    return draft
+        raise FunnelError("import.unknown_shape", file=draft.source.file_name)
 
 
 def _second_file(con, draft: Draft, second: Source) -> None:
@@ -205,7 +212,7 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
             findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only
         result["meta"]["order_source"] = ("user" if stages else "file" if draft.file_order else
-                                          "history" if history_loaded and history_orders else
+                                          "history" if (history_loaded or mapping.stage_entered) and history_orders else
                                           "preset" if mapping.stage_order else "guess")
     elif draft.shape == "events":
         result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
@@ -270,7 +277,11 @@ def _mapping_summary(draft: Draft) -> dict[str, Any]:
 def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, remember: bool = True):
     built = build(con, draft, stages=stages)
     built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
+    built["meta"]["user_stage_order"] = stages or None
     info = store.save(con, built)
+    from ..dataset_edit import keep_raw  # the edit module imports this one
+
+    keep_raw(store, con, info.id, draft)
     if remember and draft.shape == "deals":
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())
     return info, built
@@ -278,14 +289,14 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
-                force: bool = False):
+                force: bool = False, shape: str | None = None):
     """Prepare + finish with the proposed mapping. Returns (DatasetInfo, built, draft)."""
     file_name = file_name or (Path(path).name if not isinstance(path, bytes) else "upload.csv")
     hist = None
     if history is not None:
         hist = Source(history, history_name or (Path(history).name if not isinstance(history, bytes) else "history.csv"))
     with store.connect() as con:
-        draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset)
+        draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape)
         if draft.duplicate_of and not force:
             raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
                               name=draft.duplicate_of["name"])
