@@ -32,6 +32,9 @@ def edit_panel(t, info) -> None:
     store = context.get_store()
     row = store.row(info.id)
     meta = row["meta"]
+    done = st.session_state.pop("dataset_edit_done", None)
+    if done:
+        st.success(t("crmimport.edit_done", version=done))
     with st.expander(t("crmimport.edit_title"), expanded=bool(meta.get("order_guessed"))):
         if meta.get("order_guessed"):
             st.warning(t("crmimport.edit_order_guessed"))
@@ -45,7 +48,7 @@ def edit_panel(t, info) -> None:
                                  else 0, format_func=lambda s: t(f"ui.shape.{s}"), key=prefix + "shape")
             if shape != info.shape:
                 if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):
-                    rederive(store, info.id, shape=shape)
+                    st.session_state["dataset_edit_done"] = rederive(store, info.id, shape=shape)["version"]
                     st.rerun()
                 return
             mapping = None
@@ -71,7 +74,8 @@ def edit_panel(t, info) -> None:
                                              [k[0] for k in kinds if k[1] == "won"],
                                              [k[0] for k in kinds if k[1] == "lost"])
             if st.button(t("crmimport.edit_apply"), type="primary", key=prefix + "apply"):
-                rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost)
+                row = rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost)
+                st.session_state["dataset_edit_done"] = row["version"]
                 st.session_state.pop(STATE, None)
                 st.rerun()
         except FunnelError as exc:

@@ -118,10 +118,12 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
             c1.text(f"{i + 1}. {stage}")
             if c2.button("↑", key=f"{prefix}up_{pipeline}_{i}", disabled=i == 0, help=t("ui.data.move_up")):
                 stages[i - 1], stages[i] = stages[i], stages[i - 1]
+                state["user_order"] = True
                 st.rerun()
             if c3.button("↓", key=f"{prefix}down_{pipeline}_{i}", disabled=i == len(stages) - 1,
                          help=t("ui.data.move_down")):
                 stages[i + 1], stages[i] = stages[i], stages[i + 1]
+                state["user_order"] = True
                 st.rerun()
     return edited
 
@@ -187,6 +189,8 @@ def run_flow(t) -> None:
             st.subheader(t("ui.data.mapping"))
             if draft.shape == "deals":
                 mapping_editor(t, draft)
+                if "deal_id" not in draft.mapping.fields:
+                    st.info(t("quality.deals.no_id_column"))
                 if state.get("won") is not None:
                     draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
             else:
@@ -197,12 +201,14 @@ def run_flow(t) -> None:
                 st.info(t("crmimport.outcomes_only"))
             st.caption(t("ui.data.stages_help"))
             # a guess stays a guess while the user edits it: the first preview decides
-            if state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
+            if state.get("user_order"):
+                st.success(t("crmimport.order_yours"))
+            elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
                 st.warning(t("ui.data.order_guessed"))
             order = built["meta"]["stage_order"]
             pasted = paste_order(t, "import", list(order))
             if pasted is not None:
-                state["stages"] = pasted
+                state["stages"], state["user_order"] = pasted, True
                 st.rerun()
             stages = stage_editor(t, order)
             if draft.shape == "deals" and not built["meta"].get("outcomes_only"):
@@ -221,7 +227,9 @@ def run_flow(t) -> None:
                                              t("ui.data.lost_stages", stages=", ".join(lost))))
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
-                info, built = finish(con, store, draft, stages=stages, name=name)
+                # an order the user did not touch stays the proposal (and a guess stays flagged as one)
+                info, built = finish(con, store, draft, stages=stages if state.get("user_order") else None,
+                                     name=name)
                 st.session_state["last_import"] = info.id
                 nonce = state.get("nonce", 0) + 1
                 state.clear()

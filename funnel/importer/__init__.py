@@ -208,7 +208,9 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
         outcomes_only = "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
         if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)
-            findings.rows = [r for r in findings.rows if r[0] != "stages.no_won"]
+            # no stage was ever recorded, so "lost at an unknown stage" says nothing either
+            run(con, "UPDATE imp_deals SET lost_stage_known = NULL")
+            findings.rows = [r for r in findings.rows if r[0] not in ("stages.no_won", "deals.lost_stage_unknown")]
             findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only
         result["meta"]["order_source"] = ("user" if stages else "file" if draft.file_order else
