@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="dataset name (default: the file name)")
     p.add_argument("--force", action="store_true", help="import again even if this file was imported before")
     p.add_argument("--json", action="store_true")
+    from .cli_dataset import add_commands  # import --into / --shape, and the edit command
+
+    add_commands(sub, p)
 
     p = sub.add_parser("datasets", help="list stored datasets")
     p.add_argument("--json", action="store_true")
@@ -127,6 +130,10 @@ def _dispatch(args) -> int:
             return _cmd_import(args)
     if args.command == "datasets":
         return _cmd_datasets(args)
+    if args.command == "edit":
+        from .cli_dataset import run_edit
+
+        return run_edit(args, _store(args))
     if args.command == "metrics":
         return _cmd_metrics(args)
     if args.command == "abtest":
@@ -151,7 +158,8 @@ def _import(store, args, name=None, force=False):
     for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
         check_source(given, str(given))
     return import_file(store, path, path.name, history=history, preset=args.preset,
-                       stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force)
+                       stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force,
+                       shape=getattr(args, "shape", None))
 
 
 def import_warnings(store, info) -> list[dict[str, Any]]:
@@ -196,6 +204,10 @@ def import_summary(info, built, draft, warnings: list[dict[str, Any]] | None = N
 
 def _cmd_import(args) -> int:
     store = _store(args)
+    if getattr(args, "into", None):
+        from .cli_dataset import run_refresh
+
+        return run_refresh(args, store)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
     summary = import_summary(info, built, draft, import_warnings(store, info))
     if args.json:

@@ -7,6 +7,7 @@ from funnel.access import Action
 from funnel.charts import md_escape
 from funnel.formats import fmt_int
 from ui import auth, context
+from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
 from ui.routing import require_frame
 from ui.sharing import sharing_editor
@@ -45,6 +46,8 @@ if info is not None:
             st.dataframe(quality.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
         st.download_button(t("ui.data.quality_download"), quality.to_csv(report, context.lang()),
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
+    if auth.allowed(Action.MANAGE, info.id):  # the owner (an editor) or an admin; anyone in local mode
+        edit_panel(t, info)
 
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:

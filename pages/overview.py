@@ -8,6 +8,7 @@ from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters
 from ui.findings import finding_text
+from ui.order_note import order_note
 from ui.routing import require_frame
 
 require_frame()
@@ -19,6 +20,7 @@ ov = cache.overview(info.id, info.version, spec)
 out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
+order_note(t, info)
 if explain.empty_selection(info, out.stages, t):
     st.stop()
 

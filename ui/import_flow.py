@@ -12,7 +12,9 @@ import hashlib
 
 import streamlit as st
 
+from funnel.access import Action
 from funnel.charts import md_escape
+from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
@@ -20,6 +22,7 @@ from funnel.readers import list_sheets
 
 from . import auth, context
 from .errors import error_text
+from .stage_controls import paste_order, won_lost_pickers
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
@@ -53,7 +56,7 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
     state = _state()
     if state.get("key") != key:
         state.clear()
-        state.update(key=key, nonce=nonce, overrides={}, stages=None)
+        state.update(key=key, nonce=nonce, overrides={}, stages=None, won=None, lost=None, shape=None)
     sheet = None
     data = main.getvalue()
     try:
@@ -71,9 +74,9 @@ def _column_label(headers, index) -> str:
     return f"{index + 1}. {headers[index]}" if index >= 0 else "—"
 
 
-def mapping_editor(t, draft) -> None:
-    """Let the user change any field of the proposed deals mapping (kept in session state)."""
-    overrides = _state().setdefault("overrides", {})
+def mapping_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
+    """Let the user change any field of the proposed deals mapping (kept in ``state``)."""
+    overrides = (_state() if state is None else state).setdefault("overrides", {})
     headers = draft.raw.headers
     options = [-1, *range(len(headers))]
     mapping = draft.mapping
@@ -86,7 +89,7 @@ def mapping_editor(t, draft) -> None:
         current = overrides.get(field, fields.get(field, -1))
         with cols[k % 3]:
             choice = st.selectbox(t(f"mapping.field.{field}"), options, index=options.index(current),
-                                  format_func=lambda i: _column_label(headers, i), key=f"map_{field}")
+                                  format_func=lambda i: _column_label(headers, i), key=f"{prefix}map_{field}")
         if choice != fields.get(field, -1):
             overrides[field] = choice
         elif field in overrides:
@@ -100,14 +103,16 @@ def mapping_editor(t, draft) -> None:
     extra_options = [i for i in range(len(headers)) if i not in used]
     default_extras = [i for i in mapping.extras if i in extra_options]
     extras = st.multiselect(t("ui.data.extras"), extra_options, default=default_extras,
-                            format_func=lambda i: _column_label(headers, i), key="map_extras")
+                            format_func=lambda i: _column_label(headers, i), key=f"{prefix}map_extras")
     draft.mapping = dataclasses.replace(mapping, fields=fields, extras={i: headers[i] for i in extras})
 
 
-def stage_editor(t, order: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Arrows move a stage up or down; the edited order is kept in session state."""
-    state = _state()
+def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, prefix: str = "") -> dict[str, list[str]]:
+    """Arrows move a stage up or down; the edited order is kept in ``state``."""
+    state = _state() if state is None else state
     edited = state.get("stages") or {p: list(s) for p, s in order.items()}
+    if isinstance(edited, list):  # a pasted order for every pipeline
+        edited = {p: list(edited) for p in order}
     state["stages"] = edited
     for pipeline, stages in edited.items():
         st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
@@ -118,13 +123,48 @@ def stage_editor(t, order: dict[str, list[str]]) -> dict[str, list[str]]:
         for i, stage in enumerate(stages):
             c1, c2, c3 = st.columns([8, 1, 1])
             c1.text(f"{i + 1}. {stage}")
-            if c2.button("↑", key=f"up_{pipeline}_{i}", disabled=i == 0, help=t("ui.data.move_up")):
+            if c2.button("↑", key=f"{prefix}up_{pipeline}_{i}", disabled=i == 0, help=t("ui.data.move_up")):
                 stages[i - 1], stages[i] = stages[i], stages[i - 1]
+                state["user_order"] = True
                 st.rerun()
-            if c3.button("↓", key=f"down_{pipeline}_{i}", disabled=i == len(stages) - 1, help=t("ui.data.move_down")):
+            if c3.button("↓", key=f"{prefix}down_{pipeline}_{i}", disabled=i == len(stages) - 1,
+                         help=t("ui.data.move_down")):
                 stages[i + 1], stages[i] = stages[i], stages[i + 1]
+                state["user_order"] = True
                 st.rerun()
     return edited
+
+
+SHAPES = ("deals", "events", "counts")
+
+
+def _shape_label(t, shape: str) -> str:
+    return t(f"ui.shape.{shape}")
+
+
+def _target(t) -> int | None:
+    """None for a new dataset, else the id of the dataset whose data this file replaces (one the user
+    may manage)."""
+    rows = [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]
+    options = [None, *(r["id"] for r in rows)]
+    names = {r["id"]: r["name"] for r in rows}
+    choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t("crmimport.into_help"),
+                          format_func=lambda i: t("crmimport.into_new") if i is None
+                          else t("crmimport.into_existing", id=i, name=names[i]))
+    return choice
+
+
+def _refresh(t, store, target: int, main: Source, history: Source | None, state: dict) -> None:
+    st.info(t("crmimport.refresh_note"))
+    if st.button(t("crmimport.refresh_button"), type="primary", key="confirm_refresh"):
+        row, _draft = refresh(store, target, main, history=history, shape=state.get("shape"))
+        auth.access().record(auth.current_user(), "refresh", target, main.file_name)
+        nonce = state.get("nonce", 0) + 1
+        state.clear()
+        state["nonce"] = nonce
+        st.session_state["last_import"] = row["id"]
+        st.query_params["ds"] = str(row["id"])
+        st.rerun()
 
 
 def run_flow(t) -> None:
@@ -135,34 +175,70 @@ def run_flow(t) -> None:
     store = context.get_store()
     state = _state()
     try:
+        target = _target(t)
         with store.connect() as con:
-            draft = prepare(con, store, main, history=history)
+            draft = prepare(con, store, main, history=history, shape=state.get("shape"))
             st.success(t("ui.data.read_ok", rows=fmt_int(draft.raw.n_rows, context.lang()), file=md_escape(main.file_name),
                          shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                                  else f"ui.shape.{draft.shape}")))
+            shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",
+                                 format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
+                                 detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES
+                                                       else "deals")))
+            if shape != draft.shape:
+                state["shape"] = shape
+                state["stages"] = None
+                st.rerun()
+            if target is not None:
+                _refresh(t, store, target, main, history, state)
+                return
             if draft.duplicate_of:
                 st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
                              name=md_escape(draft.duplicate_of["name"])))
+            st.subheader(t("ui.data.mapping"))
             if draft.shape == "deals":
-                st.subheader(t("ui.data.mapping"))
                 mapping_editor(t, draft)
+                if "deal_id" not in draft.mapping.fields:
+                    st.info(t("quality.deals.no_id_column"))
+                if state.get("won") is not None:
+                    draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
             else:
-                st.subheader(t("ui.data.mapping"))
                 st.dataframe(_summary(draft, t), hide_index=True)
             built = build(con, draft, stages=state.get("stages"))
             st.subheader(t("ui.data.stages"))
+            if built["meta"].get("outcomes_only"):
+                st.info(t("crmimport.outcomes_only"))
             st.caption(t("ui.data.stages_help"))
             # a guess stays a guess while the user edits it: the first preview decides
-            if state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
+            if state.get("user_order"):
+                st.success(t("crmimport.order_yours"))
+            elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
                 st.warning(t("ui.data.order_guessed"))
-            stages = stage_editor(t, built["meta"]["stage_order"])
-            for pipeline, lost in built["meta"].get("lost_stages", {}).items():
-                if lost:
-                    st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
-                               t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
+            order = built["meta"]["stage_order"]
+            pasted = paste_order(t, "import", list(order))
+            if pasted is not None:
+                state["stages"], state["user_order"] = pasted, True
+                st.rerun()
+            stages = stage_editor(t, order)
+            if draft.shape == "deals" and not built["meta"].get("outcomes_only"):
+                kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
+                names = [k[0] for k in kinds]
+                won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
+                lost = [k[0] for k in kinds if k[1] == "lost"] if state.get("lost") is None else state["lost"]
+                chosen = won_lost_pickers(t, "import", names, won, lost)
+                if chosen != (won, lost):
+                    state["won"], state["lost"] = chosen
+                    st.rerun()
+            else:
+                for pipeline, lost in built["meta"].get("lost_stages", {}).items():
+                    if lost:
+                        st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
+                                   t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
-                info, built = finish(con, store, draft, stages=stages, name=name)
+                # an order the user did not touch stays the proposal (and a guess stays flagged as one)
+                info, built = finish(con, store, draft, stages=stages if state.get("user_order") else None,
+                                     name=name)
                 auth.access().claim(auth.current_user(), info.id, main.file_name)
                 st.session_state["last_import"] = info.id
                 nonce = state.get("nonce", 0) + 1

@@ -11,6 +11,7 @@ happens in temp tables of one connection, so a failure leaves the store untouche
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -37,8 +38,11 @@ from ..sql import ident, render, run
 from .counts import build_counts
 from .deals import build_deals
 from .eventlog import build_event_log
+from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .history import load_history
+from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality import Findings
+from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 
 SAMPLE_ROWS = 50
 
@@ -74,6 +78,9 @@ class Draft:
     remembered: bool = False
     duplicate_of: dict | None = None
     notes: list = field(default_factory=list)
+    detected_shape: str = ""
+    joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
+    file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
 
 
 def _samples(con, raw: RawTable) -> list[list[str | None]]:
@@ -82,47 +89,84 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
     return [list(r) for r in rows]
 
 
-def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None) -> Draft:
+SHAPES = ("deals", "events", "counts")
+
+
+def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
+            shape: str | None = None) -> Draft:
+    """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape."""
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main")
     samples = _samples(con, raw)
-    shape = detect_shape(raw.headers, samples)
+    detected = detect_shape(raw.headers, samples)
     digest = source.digest() + (history.digest() if history else "")
-    draft = Draft(raw, shape, None, samples, digest, source)
-    if shape == "events":
-        draft.mapping = propose_event_mapping(raw.headers, samples) or propose_outcome_mapping(raw.headers, samples)
-    elif shape == "counts":
-        draft.mapping = propose_counts_mapping(raw.headers, samples)
-    else:
-        if shape == "history":
-            raise FunnelError("import.history_as_deals", file=source.file_name)
-        draft.shape = "deals"
-        if preset is not None and preset not in PRESETS:
-            raise FunnelError("import.unknown_preset", preset=preset, presets=", ".join(sorted(PRESETS)))
-        remembered = store.remembered_mapping(header_key(raw.headers)) if store and not preset else None
-        if remembered:
-            draft.mapping, draft.remembered = Mapping.from_json(remembered), True
-        else:
-            draft.mapping = propose_mapping(raw.headers, samples, preset_name=preset)
-    if draft.mapping is None:
+    draft = Draft(raw, shape or detected, None, samples, digest, source, detected_shape=detected)
+    if shape is not None and shape not in SHAPES:
         raise FunnelError("import.unknown_shape", file=source.file_name)
+    if draft.shape == "history":
+        raise FunnelError("import.history_as_deals", file=source.file_name)
     if history is not None:
-        draft.history_source = history
-        draft.history_raw = stage_file(con, history.data, history.file_name, sheet=history.sheet,
-                                       table="raw_history")
-        draft.history_mapping = propose_history_mapping(draft.history_raw.headers, _samples(con, draft.history_raw))
-        if draft.history_mapping is None:
-            raise FunnelError("import.history_unmapped", file=history.file_name,
-                              headers=", ".join(draft.history_raw.headers[:8]))
+        _second_file(con, draft, history)
+    propose(con, store, draft, preset)
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
 
 
+def propose(con, store, draft: Draft, preset: str | None = None) -> None:
+    """The proposed mapping of ``draft.raw`` for ``draft.shape`` (also after a shape override)."""
+    raw, samples = draft.raw, draft.samples or _samples(con, draft.raw)
+    draft.samples = samples
+    if draft.shape == "events":
+        draft.mapping = propose_event_mapping(raw.headers, samples) or propose_outcome_mapping(raw.headers, samples)
+    elif draft.shape == "counts":
+        draft.mapping = propose_counts_mapping(raw.headers, samples)
+    else:
+        draft.shape = "deals"
+        _propose_deals(con, store, draft, preset)
+    if draft.mapping is None:
+        raise FunnelError("import.unknown_shape", file=draft.source.file_name)
+
+
+def _second_file(con, draft: Draft, second: Source) -> None:
+    """A stage history, or outcomes to join to the leads by a shared id (joins.py)."""
+    staged = stage_file(con, second.data, second.file_name, sheet=second.sheet, table="raw_history")
+    hmap = propose_history_mapping(staged.headers, _samples(con, staged))
+    if hmap is not None:
+        draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
+        return
+    key = join_key(con, draft.raw, staged) if draft.shape == "deals" else None
+    if key is None:
+        raise FunnelError("import.history_unmapped", file=second.file_name, headers=", ".join(staged.headers[:8]))
+    draft.raw = join_outcomes(con, draft.raw, staged, key)
+    draft.samples = _samples(con, draft.raw)
+    draft.joined_with = second
+    draft.notes.append(("join_key", key[0]))
+
+
+def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
+    if preset is not None and preset not in PRESETS:
+        raise FunnelError("import.unknown_preset", preset=preset, presets=", ".join(sorted(PRESETS)))
+    raw = draft.raw
+    remembered = store.remembered_mapping(header_key(raw.headers)) if store and not preset else None
+    if remembered:
+        draft.mapping, draft.remembered = Mapping.from_json(remembered), True
+    else:
+        draft.mapping = propose_mapping(raw.headers, draft.samples, preset_name=preset)
+        if draft.joined_with is not None:
+            key = dict(draft.notes)["join_key"]
+            draft.mapping.fields = {f: i for f, i in draft.mapping.fields.items() if i != key}
+            draft.mapping.fields["deal_id"] = key
+            draft.mapping.extras.pop(key, None)
+        refine_deals_mapping(con, raw, draft.mapping)
+        known_default_order(con, raw, draft.mapping)
+    if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
+        draft.raw, index = with_lead_stage(con, raw)
+        draft.mapping.fields["stage"] = index
+    draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
+
+
 def _check_required(draft: Draft) -> None:
     if draft.shape == "deals":
-        if "deal_id" not in draft.mapping.fields:
-            raise FunnelError("import.missing_column", file=draft.source.file_name, field="deal_id",
-                              headers=", ".join(draft.raw.headers[:10]))
         if "stage" not in draft.mapping.fields and not any(
                 f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
@@ -150,13 +194,33 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         run(con, render(ddl, **{key: ident(table)}, extra_columns=""))
     rows_rejected = 0
     if draft.shape == "deals":
-        history_loaded = False
+        raw, mapping = draft.raw, draft.mapping
+        if "deal_id" not in mapping.fields:  # a view export: one row is one deal
+            raw, index = with_row_ids(con, raw)
+            mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
+            findings.add("deals.no_id_column", "info", n=None)
+        history_loaded, history_orders = False, True
         if draft.history_raw is not None:
-            load_history(con, draft.history_raw, draft.history_mapping, findings, draft.history_source.file_name)
+            name = draft.history_source.file_name
+            load_history(con, draft.history_raw, draft.history_mapping, findings, name)
+            reconcile_ids(con, raw, mapping.fields["deal_id"], findings)
+            reconcile_stages(con, raw, mapping.fields.get("stage"), findings, name)
+            history_orders = history_orders_stages(con, findings, name)
             history_loaded = True
-        result = build_deals(con, draft.raw, draft.mapping, explicit_stages=stages,
-                             history_loaded=history_loaded, findings=findings)
+        explicit = stages if stages else draft.file_order
+        result = build_deals(con, raw, mapping, explicit_stages=explicit,
+                             history_loaded=history_loaded, findings=findings, history_orders=history_orders)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
+        outcomes_only = "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
+        if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)
+            # no stage was ever recorded, so "lost at an unknown stage" says nothing either
+            run(con, "UPDATE imp_deals SET lost_stage_known = NULL")
+            findings.rows = [r for r in findings.rows if r[0] not in ("stages.no_won", "deals.lost_stage_unknown")]
+            findings.add("stages.none", "warning", n=None)
+        result["meta"]["outcomes_only"] = outcomes_only
+        result["meta"]["order_source"] = ("user" if stages else "file" if draft.file_order else
+                                          "history" if (history_loaded or mapping.stage_entered) and history_orders else
+                                          "preset" if mapping.stage_order else "guess")
     elif draft.shape == "events":
         result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
         rows_rejected = result["rows_rejected"]
@@ -170,6 +234,12 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     meta["mapping"] = _mapping_summary(draft)
     meta["sheet"] = draft.raw.sheet
     meta["encoding"] = draft.raw.encoding
+    meta["detected_shape"] = draft.detected_shape or draft.shape
+    meta["order_guessed"] = "stages.order_guessed" in findings.codes()
+    if draft.shape == "deals":
+        meta["mapping_json"] = draft.mapping.to_json()  # for a refresh or an edit after import
+    if draft.joined_with is not None:
+        meta["joined_file"] = draft.joined_with.file_name
     tables = {"deals": "imp_deals", "events": "imp_events", "stages": "imp_stages",
               "counts": "imp_counts", "quality": "imp_quality"}
     meta["capabilities"] = derive_capabilities(con, {k: ident(v) for k, v in tables.items()},
@@ -184,7 +254,8 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         "meta": meta,
         "source_file": draft.source.file_name,
         "source_hash": draft.source_hash,
-        "history_file": draft.history_source.file_name if draft.history_source else None,
+        "history_file": (draft.history_source or draft.joined_with).file_name
+        if (draft.history_source or draft.joined_with) else None,
         "finding_codes": sorted(findings.codes()),
     }
 
@@ -222,7 +293,11 @@ def _mapping_summary(draft: Draft) -> dict[str, Any]:
 def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, remember: bool = True):
     built = build(con, draft, stages=stages)
     built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
+    built["meta"]["user_stage_order"] = stages or None
     info = store.save(con, built)
+    from ..dataset_edit import keep_raw  # the edit module imports this one
+
+    keep_raw(store, con, info.id, draft)
     if remember and draft.shape == "deals" and _clean_enough(built):
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())
     store.checkpoint()  # the new dataset in the .duckdb file itself, not only in its write-ahead log
@@ -238,14 +313,14 @@ def _clean_enough(built: dict[str, Any]) -> bool:
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
-                force: bool = False):
+                force: bool = False, shape: str | None = None):
     """Prepare + finish with the proposed mapping. Returns (DatasetInfo, built, draft)."""
     file_name = file_name or (Path(path).name if not isinstance(path, bytes) else "upload.csv")
     hist = None
     if history is not None:
         hist = Source(history, history_name or (Path(history).name if not isinstance(history, bytes) else "history.csv"))
     with store.connect() as con:
-        draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset)
+        draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape)
         if draft.duplicate_of and not force:
             raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
                               name=draft.duplicate_of["name"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..readers.values import bool_sql, date_sql, number_sql, profile_column
+from ..readers.values import bool_sql, date_sql, number_sql, profile_column, raw_value_sql
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident, render, run
 
@@ -130,8 +130,8 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
     for col in typed:
         inner.append(f"{col.expr} AS {ident(col.field)}")
         outer.append(ident(col.field))
-        if col.kind in CHECKED_KINDS:
-            inner.append(f"{col.raw} AS {ident(col.field + '__src')}")
+        if col.kind in CHECKED_KINDS:  # the cell's text where it did not parse ("no value" words are empty)
+            inner.append(f"{raw_value_sql(col.raw)} AS {ident(col.field + '__src')}")
             outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {ident(col.field + '__src')} END "
                          f"AS {ident(col.field + '__raw')}")
     for name, (index, _header) in extras.items():

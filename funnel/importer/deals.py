@@ -65,13 +65,13 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     return {c.field: c for c in typed}, extras
 
 
-def status_map(con, findings: Findings, header: str | None) -> None:
+def status_map(con, findings: Findings, header: str | None, codes: dict | None = None) -> None:
     """``imp_status_map(value, status)`` from the distinct values of the status column."""
     run(con, "CREATE OR REPLACE TEMP TABLE imp_status_map (value VARCHAR, status VARCHAR)")
     if header is None:
         return
     values = [r[0] for r in run(con, "SELECT DISTINCT status FROM imp_valid WHERE status IS NOT NULL").fetchall()]
-    pairs = [(v, classify_status_value(v)) for v in values]
+    pairs = [(v, classify_status_value(v, codes)) for v in values]
     for value, status in pairs:
         if status is None:
             n = run(con, "SELECT count(*) FROM imp_valid WHERE status = $v", {"v": value}).fetchone()[0]
@@ -139,15 +139,17 @@ def _has_status_inputs(mapping) -> bool:
 
 
 def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool = False,
-                findings: Findings) -> dict:
+                findings: Findings, history_orders: bool = True) -> dict:
+    """``history_orders=False``: the history's times cannot order the stages (one shared timestamp)."""
     """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog."""
     typed, extras = parse_rows(con, raw, mapping, findings)
     for needed, sql_type in NULL_COLUMNS.items():
         if needed not in typed:  # absent columns become typed NULLs so one query serves every export
             run(con, render("ALTER TABLE imp_valid ADD COLUMN {c} {t}", c=ident(needed), t=sql_type))
-    status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None)
+    status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None,
+               mapping.status_values)
     if mapping.stage_entered:
         stage_entered_events(con, raw, mapping, findings)
         history_loaded = True
-    stages = resolve_stages(con, mapping, explicit_stages, history_loaded, findings)
+    stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings)
     return derive_deals(con, typed, extras, stages, history_loaded, findings)

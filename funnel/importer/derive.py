@@ -98,8 +98,13 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
               COALESCE(closed_at,
                        CASE WHEN status_final = 'won' THEN won_at WHEN status_final = 'lost' THEN lost_at END,
                        CASE WHEN status_final <> 'open' THEN stage_changed_at END,
-                       CASE WHEN status_final <> 'open' THEN expected_close END) AS closed_final
-            FROM base)
+                       CASE WHEN status_final <> 'open' THEN expected_close END) AS closed_any
+            FROM base),
+        fixed AS (  -- a close time kept to the minute (or day) is not "before" a creation in that minute (day)
+            SELECT *, CASE WHEN closed_any < created_at AND closed_any = date_trunc('minute', created_at)
+                             OR closed_any < created_at AND closed_any = date_trunc('day', created_at)
+                           THEN created_at ELSE closed_any END AS closed_final
+            FROM pos)
         SELECT deal_id, deal_name, created_at, closed_final AS closed_at, stage, status_final AS status,
                amount, currency, manager, source, variant, pl AS pipeline, lost_reason,
                stage_pos_raw AS stage_pos,
@@ -109,7 +114,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}
-        FROM pos v""", status=STATUS_CASE, extras=extra_select))
+        FROM fixed v""", status=STATUS_CASE, extras=extra_select))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]

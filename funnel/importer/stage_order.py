@@ -1,10 +1,13 @@
 """Which stages a pipeline has, in which order, and which are won or lost.
 
 The order is data the user can edit; this module only proposes it, in this precedence:
-1. an explicit order (``--stages``, the Data page's editor, a sample manifest), one list for all
-   pipelines or one per pipeline;
-2. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...);
-3. the stage history: stages sorted by the average rank at which deals first enter them;
+1. an explicit order (``--stages``, the Data page's editor, a sample manifest, or the file's own
+   order such as Salesforce ``StageSortOrder``), one list for all pipelines or one per pipeline;
+2. the stage history: stages sorted by the average rank at which deals first enter them (the
+   order deals really moved in beats any default);
+3. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
+   the file's names ignoring case and punctuation (``mapping.stage_names``); stages the preset does
+   not know make the order a guess;
 4. otherwise a guess from the snapshot (most populated first), flagged ``stages.order_guessed``.
 
 Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
@@ -18,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
+from ..mapping.stage_names import align_order
 
 SYNTHETIC_WON = "Won"
 
@@ -61,12 +65,15 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
 
     given = explicit_for(pipeline, explicit)
     guessed = False
+    present = list(dict.fromkeys(list(names_by_count) + list(history_order or [])))
+    aligned, unknown = align_order(preset_order, present)
     if given:
         order = given
-    elif preset_order:
-        order = list(preset_order)
     elif history_order:
         order = list(history_order)
+    elif aligned:
+        order = aligned
+        guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess
     else:
         order = list(names_by_count)
         guessed = True
@@ -80,6 +87,6 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     open_ = [s for s in funnel if s not in won]
     if given and not won and open_:
         won = [open_.pop()]
-    if not won and has_won_status:
+    if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
         won = [SYNTHETIC_WON]
     return PipelineStages(pipeline, open_ + won, won, lost, guessed)

@@ -19,19 +19,23 @@ import re
 
 from . import samples as sv
 from .model import Mapping
-from .normalize import clean_header, normalize_header
+from .normalize import clean_header, header_tokens, normalize_header, without_entity
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
     ENTITY_PREFIX,
+    EXACT_ONLY,
     MAPPABLE_FIELDS,
     MAX_ATTRIBUTE_CHARS,
     NORMALIZED_SOURCE_FALLBACK,
     NORMALIZED_SYNONYMS,
     SKIP_PATTERNS,
+    TOKEN_SYNONYMS,
 )
 
 MIN_PRESET_SCORE = 0.6
+# A column holding each stage's position in the funnel (Salesforce StageSortOrder)
+STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order")
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
 FUZZY_CUTOFF = 0.88
@@ -94,7 +98,7 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
     return [i for _e, _r, i in sorted(found)]
 
 
-def _generic_score(field: str, header: str) -> float:
+def _generic_score(field: str, header: str, tokens: str = "") -> float:
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
         return 0.9
@@ -102,6 +106,13 @@ def _generic_score(field: str, header: str) -> float:
     for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words):
         if variant != header and variant in syns:
             return 0.8
+    token_syns = TOKEN_SYNONYMS.get(field, frozenset())
+    if tokens and tokens in token_syns:  # OpportunityStage, StageName, hs_is_closed_won
+        return 0.85
+    if tokens and without_entity(tokens) in token_syns:
+        return 0.78
+    if field in EXACT_ONLY:
+        return 0.0
     if len(header) >= 5:
         close = difflib.get_close_matches(header, [s for s in syns if len(s) >= 5], n=1, cutoff=FUZZY_CUTOFF)
         if close:
@@ -109,13 +120,14 @@ def _generic_score(field: str, header: str) -> float:
     return 0.0
 
 
-def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp) -> None:
+def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list[str] | None = None) -> None:
     cands = []
+    tokens = tokens or [""] * len(norm)
     for field, kind in MAPPABLE_FIELDS.items():
         if field in m.fields:
             continue
         for i in sorted(free):
-            score = _generic_score(field, norm[i])
+            score = _generic_score(field, norm[i], tokens[i])
             if score and sv.fits_kind(sv.column(smp, i), kind):
                 cands.append((-score, i, _TIE_RANK[field], field))
     for neg, i, _rank, field in sorted(cands):
@@ -163,7 +175,14 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             m.fields[field] = found[0]
             m.confidence[field] = 1.0
             free.discard(found[0])
-    _generic_fill(m, norm, free, samples)
+    _generic_fill(m, norm, free, samples, [header_tokens(h) for h in headers])
+    if preset:
+        m.status_values = dict(preset.get("status_values") or {})
+    sort_alts = preset.get("stage_sort", ()) if preset else ()
+    found = _ordered_candidates(tuple(sort_alts) + STAGE_SORT_HEADERS, norm, free, samples) if "stage" in m.fields else []
+    if found and all(sv.is_number(v) for v in sv.column(samples, found[0])):
+        m.stage_sort = found[0]
+        free.discard(found[0])
     if "source" not in m.fields:
         found = _ordered_candidates(NORMALIZED_SOURCE_FALLBACK, norm, free, samples)
         found = found or [i for i in sorted(free) if ENTITY_PREFIX.sub("", norm[i]) == "utm_source"]

@@ -61,6 +61,36 @@ def normalize_header(h: str | None) -> str:
     return text
 
 
+_CAMEL = re.compile(r"(?<=[a-zа-я0-9])(?=[A-ZА-Я])|(?<=[A-ZА-Я])(?=[A-ZА-Я][a-zа-я])")
+_TOKEN_SPLIT = re.compile(r"[\s_\-./:#()\[\]{},;|?!\"'`*]+")
+# Entity words a CRM puts before a field name (``OpportunityStage``, ``Deal - Owner``, Zoho's old
+# ``Potential Owner``, HubSpot's ``hs_`` properties): dropped when something is left after them.
+ENTITY_WORDS = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubspot", "crm", "сделка", "сделки",
+                "商机")
+
+
+def header_tokens(h: str | None) -> str:
+    """The header as space-separated lower-case words: camelCase, snake_case and punctuation split
+    (``OpportunityStage`` -> ``opportunity stage``, ``hs_is_closed_won`` -> ``hs is closed won``)."""
+    text = _fix_homoglyphs(clean_header(h))
+    text = _CAMEL.sub(" ", text)
+    text = _TOKEN_SPLIT.sub(" ", text.casefold().replace("ё", "е")).strip()
+    return text
+
+
+def without_entity(tokens: str) -> str:
+    """``tokens`` without leading entity words (``opportunity stage`` -> ``stage``), glued ones
+    too (``dealstage`` -> ``stage``); unchanged when nothing would be left."""
+    words = tokens.split()
+    while len(words) > 1 and words[0] in ENTITY_WORDS:
+        words = words[1:]
+    if len(words) == 1:
+        for prefix in ENTITY_WORDS:
+            if words[0].startswith(prefix) and len(words[0]) > len(prefix) + 1:
+                return words[0][len(prefix):]
+    return " ".join(words)
+
+
 def trim_trailing_empty(headers: list[str]) -> list[str]:
     """Drop empty headers at the end (Bitrix24 ends every line with ``;``: one unnamed last column)."""
     out = list(headers)

@@ -8,7 +8,10 @@ Evidence and confidence for every header: ../shared/reference/crm-exports.md. A 
 - ``fields``: canonical field -> header alternatives in order of preference (first match by
   position among the columns with that header);
 - ``date_order`` ('dmy' / 'mdy' / None when dates are ISO), default ``won``/``lost`` stage names and
-  the default ``stage_order`` when the CRM ships one.
+  the default ``stage_order`` when the CRM ships one (matched to the file's stage names ignoring
+  case, punctuation and Bitrix24's ``C<n>:`` pipeline prefix: see ``stage_names``);
+- optionally ``status_values`` (the CRM's own status codes, e.g. Bitrix24 P/S/F) and ``stage_sort``
+  (a column holding each stage's position, Salesforce ``StageSortOrder``).
 """
 
 from __future__ import annotations
@@ -22,16 +25,40 @@ ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "
                        "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost",
                        "Closed-Lost to Competition"]
 
+BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
+HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
+                      "contractsent", "closedwon", "closedlost"]
+# amoCRM's default pipeline (new accounts; renamed stages fall back to the file's evidence)
+AMOCRM_DEFAULT_STAGES = ["Неразобранное", "Первичный контакт", "Переговоры", "Принимают решение",
+                         "Согласование договора", "Успешно реализовано", "Закрыто и не реализовано"]
+
 PRESETS: dict[str, dict] = {
     "amocrm_ru": {
         "signature": [("этап сделки",), ("бюджет",), ("воронка",), ("дата создания сделки", "дата создания")],
         "fields": {
             "deal_id": ("id",), "deal_name": ("название сделки",), "amount": ("бюджет",),
             "manager": ("ответственный",), "created_at": ("дата создания сделки", "дата создания"),
-            "closed_at": ("дата закрытия",), "stage": ("этап сделки",), "pipeline": ("воронка",),
-            "source": ("источник",), "lost_reason": ("причина отказа",),
+            "closed_at": ("дата закрытия",), "stage": ("этап сделки", "статус сделки"), "pipeline": ("воронка",),
+            "source": ("источник", "источник сделки"), "lost_reason": ("причина отказа", "причина закрытия"),
         },
+        # «Дата закрытия» of an open deal reads «не закрыта»: an empty value (readers.values.NONE_WORDS)
         "date_order": "dmy", "won": ["Успешно реализовано"], "lost": ["Закрыто и не реализовано"],
+        "stage_order": AMOCRM_DEFAULT_STAGES,
+    },
+    "bitrix24_rest": {
+        # crm.deal.list through the REST API: field codes as headers, stage codes (C<n>:CODE outside
+        # the general pipeline), STAGE_SEMANTIC_ID P/S/F = open/won/lost (b24restdocs crm-deal-fields)
+        "signature": [("stage_id",), ("category_id",), ("stage_semantic_id",), ("date_create",),
+                      ("assigned_by_id",), ("opportunity",)],
+        "required": [("stage_id",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("title",), "stage": ("stage_id",), "pipeline": ("category_id",),
+            "status": ("stage_semantic_id",), "created_at": ("date_create",), "expected_close": ("closedate",),
+            "closed_flag": ("closed",), "amount": ("opportunity",), "currency": ("currency_id",),
+            "manager": ("assigned_by_id",), "source": ("source_id",), "stage_changed_at": ("moved_time",),
+        },
+        "status_values": {"p": "open", "s": "won", "f": "lost"},
+        "date_order": None, "won": ["WON"], "lost": ["LOSE", "APOLOGY"], "stage_order": BITRIX24_REST_STAGES,
     },
     "kommo_en": {
         "signature": [("lead status",), ("sale",), ("pipeline",), ("lead title", "responsible user")],
@@ -77,6 +104,20 @@ PRESETS: dict[str, dict] = {
         },
         "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost"], "stage_order": HUBSPOT_DEFAULT_STAGES,
     },
+    "hubspot_api": {
+        # deals through the HubSpot API or a warehouse sync: internal property names and stage ids
+        "signature": [("dealname",), ("dealstage",), ("createdate",), ("closedate",),
+                      ("hubspot_owner_id", "hs_object_id", "hs_is_closed_won")],
+        "required": [("dealstage",)],
+        "fields": {
+            "deal_id": ("hs_object_id", "id", "deal_id", "dealid"), "deal_name": ("dealname",),
+            "pipeline": ("pipeline",), "stage": ("dealstage",), "amount": ("amount",),
+            "currency": ("deal_currency_code",), "expected_close": ("closedate",), "created_at": ("createdate",),
+            "manager": ("hubspot_owner_id",), "source": ("hs_analytics_source",),
+            "lost_reason": ("closed_lost_reason",), "won_flag": ("hs_is_closed_won",), "closed_flag": ("hs_is_closed",),
+        },
+        "date_order": None, "won": ["closedwon"], "lost": ["closedlost"], "stage_order": HUBSPOT_API_STAGES,
+    },
     "pipedrive": {
         "signature": [("prefix:deal - ", "prefix:obchod - "),
                       ("deal - id", "deal - pipedrive system id", "deal - system id", "obchod - id"),
@@ -108,6 +149,21 @@ PRESETS: dict[str, dict] = {
             "closed_flag": ("closed",), "won_flag": ("won",), "lost_reason": ("loss reason", "closed lost reason"),
         },
         "date_order": "mdy", "won": ["Closed Won"], "lost": ["Closed Lost"],
+        "stage_order": SALESFORCE_DEFAULT_STAGES,
+    },
+    "salesforce_export": {
+        # Data Export / Data Loader / SOQL: API names as headers (Opportunity.csv)
+        "signature": [("stagename",), ("isclosed",), ("iswon",), ("createddate",), ("ownerid",),
+                      ("stagesortorder", "forecastcategory")],
+        "required": [("stagename",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "stage": ("stagename",), "amount": ("amount",),
+            "currency": ("currencyisocode",), "expected_close": ("closedate",), "created_at": ("createddate",),
+            "manager": ("ownerid", "owner.name"), "source": ("leadsource",), "closed_flag": ("isclosed",),
+            "won_flag": ("iswon",), "pipeline": ("recordtype.name",),
+        },
+        "stage_sort": ("stagesortorder",),
+        "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost"],
         "stage_order": SALESFORCE_DEFAULT_STAGES,
     },
     "zoho": {

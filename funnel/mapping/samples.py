@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 
+from ..readers.values import FALSE_WORDS, NONE_WORDS, TRUE_WORDS
+
 _DATE = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}.*)?"          # ISO
     r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:,?\s+\d{1,2}:\d{2}.*)?"      # 03.02.2024, 3/28/2024 4:40 PM
     r"|\d{4}年\d{1,2}月\d{1,2}日.*"                                    # 2024年3月28日
     r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+\w+\s+\d{1,2}.*"        # Sat, Oct 11
-    r"|\d{1,2}\s+[a-zа-я]{3,}\.?\s+\d{4}.*"                           # 3 Feb 2024, 3 февр. 2024
+    r"|\d{1,2}\s+[a-zа-я]{3,}\.?,?\s+\d{4}.*"                         # 3 Feb 2024, 15 Apr, 2021 00:02
+    r"|[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}.*"                              # Apr 15, 2021
     r"|\d{10}(?:\d{3})?)\s*$",                                        # epoch seconds / ms
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,']+\)?$")
 _CURRENCY_CHARS = re.compile(r"[₽$€£¥元%]|руб\.?|[a-z]{3}$", re.IGNORECASE)
-BOOL_WORDS = {
-    "да", "нет", "yes", "no", "y", "n", "true", "false", "1", "0", "истина", "ложь", "是", "否",
-    "ja", "nein", "sí", "si", "ano", "ne",
-}
+BOOL_WORDS = set(TRUE_WORDS) | set(FALSE_WORDS)  # the one vocabulary, readers.values
 
 
 def column(samples: list[list[str | None]] | None, idx: int) -> list[str]:
@@ -32,6 +32,11 @@ def column(samples: list[list[str | None]] | None, idx: int) -> list[str]:
         if idx < len(row) and row[idx] is not None and str(row[idx]).strip():
             out.append(str(row[idx]).strip())
     return out
+
+
+def values(samples: list[list[str | None]] | None, idx: int) -> list[str]:
+    """Like :func:`column`, without the "no value" words (``не закрыта``, ``-``, ``N/A``)."""
+    return [v for v in column(samples, idx) if v.casefold() not in NONE_WORDS]
 
 
 def is_date(v: str) -> bool:
@@ -65,6 +70,7 @@ def share(values: list[str], check) -> float:
 def fits_kind(values: list[str], kind: str) -> bool:
     """False when most sample values cannot be of ``kind`` (no samples: no veto)."""
     check = CHECKS.get(kind)
+    values = [v for v in values if v.casefold() not in NONE_WORDS]
     if check is None or not values:
         return True
     return share(values, check) >= 0.5

@@ -98,7 +98,8 @@ _STEP_WORDS = {
     "лиды", "заявки", "регистрации", "продажи", "оплаты", "заказы", "покупки", "展示", "曝光", "点击",
     "访问", "线索", "注册", "订单", "成交", "付款", "购买", "转化",
 }
-FLAG_SHARE = 0.8  # of a column's sample values that must be yes/no words for an outcome column
+FLAG_SHARE = 0.8
+MIN_IDS_FOR_LIST = 10  # sample rows with all-different ids that make a file a list, not a history  # of a column's sample values that must be yes/no words for an outcome column
 _ID_HEADER = re.compile(r"(?:^|[\s_.-])id$|^id[\s_]|^id$")
 _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
@@ -112,7 +113,23 @@ def _find(norm: list[str], alts: tuple[str, ...], taken: set[int] = frozenset())
     return None
 
 
-def _history_from_layouts(norm: list[str]) -> HistoryMapping | None:
+# Columns only a deals list has (Salesforce Opportunity.csv, HubSpot): with unique ids, not a history.
+_OUTCOME_FLAGS = normalized(("iswon", "isclosed", "is won", "is closed", "hs_is_closed_won", "stagesortorder"))
+
+
+def _ids_repeat(smp, column: int) -> bool:
+    ids = sv.column(smp, column)
+    return len(ids) > len(set(ids))
+
+
+def _history_from_layouts(norm: list[str], smp=None) -> HistoryMapping | None:
+    found = _layout_history(norm)
+    if found and smp and not _ids_repeat(smp, found.deal_id) and any(h in _OUTCOME_FLAGS for h in norm):
+        return None  # a plain opportunity list: one row per id, won/closed flags (issue 16, class 4)
+    return found
+
+
+def _layout_history(norm: list[str]) -> HistoryMapping | None:
     for deal, stage, entered, pipeline, filt in HISTORY_LAYOUTS:
         d, s, e = _find(norm, deal), _find(norm, stage), _find(norm, entered)
         if d is None or s is None or e is None:
@@ -138,15 +155,15 @@ def _generic_history(norm: list[str], smp) -> HistoryMapping | None:
         return None
     ids = sv.column(smp, d)
     repeats = len(ids) > len(set(ids))
-    if not repeats and _looks_like_deals(norm):
-        return None
+    if not repeats and (_looks_like_deals(norm) or len(ids) >= MIN_IDS_FOR_LIST):
+        return None  # one row per id: a list of deals, not a history
     return HistoryMapping(d, s, e, _find(norm, _GENERIC_HISTORY[3], {d, s, e}))
 
 
 def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
     """The stage-history columns of a long history file, None when it is not one."""
     norm = [normalize_header(h) for h in headers]
-    return _history_from_layouts(norm) or _generic_history(norm, samples)
+    return _history_from_layouts(norm, samples) or _generic_history(norm, samples)
 
 
 def propose_event_mapping(headers, samples=None) -> EventMapping | None:
@@ -208,11 +225,29 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         steps = [i for i in usable if _is_step_header(norm[i])]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
+    if smp and _rising(steps, smp):
+        return None
     group = _find(norm, _GROUP, set(steps))
     if group is None and smp:
         group = next((i for i in usable if i not in steps and sv.column(smp, i)
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
     return CountsMapping(None, None, group, steps)
+
+
+def _rising(steps: list[int], smp) -> bool:
+    """True when the last step holds more than the first (summed over the samples): such columns are
+    attributes (catalog size, monthly revenue), not a funnel's counts, which narrow overall (a single
+    ad may show more conversions than clicks, so steps in between are not compared)."""
+    sums = []
+    for i in steps:
+        total = 0.0
+        for v in sv.column(smp, i):
+            try:
+                total += float(v.replace(" ", "").replace(",", ""))
+            except ValueError:
+                pass
+        sums.append(total)
+    return sums[-1] > sums[0]
 
 
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
@@ -230,7 +265,7 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
 def detect_shape(headers, samples=None) -> str:
     """'history' | 'deals' | 'events' | 'counts' (see the module docstring for the precedence)."""
     norm = [normalize_header(h) for h in headers]
-    if _history_from_layouts(norm):
+    if _history_from_layouts(norm, samples):
         return "history"
     if detect_preset(norm)[0]:
         return "deals"

@@ -16,9 +16,12 @@ from .normalize import normalize_header
 _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 
 
+_PIPELINE_PREFIX = re.compile(r"^c\d+ ")  # Bitrix24 stage codes of other pipelines: C1:WON
+
+
 def _fold(v: str | None) -> str:
     """Lower-case, ё->е, punctuation and hyphens as single spaces: 'Closed-Lost' == 'closed lost'."""
-    return _PUNCT.sub(" ", normalize_header(v)).strip()
+    return _PIPELINE_PREFIX.sub("", _PUNCT.sub(" ", normalize_header(v)).strip())
 
 
 _STATUS_WON = {
@@ -38,11 +41,16 @@ _STATUS_OPEN = {
 }
 
 
-def classify_status_value(v: str | None) -> str | None:
-    """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...)."""
+def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
+    """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
+
+    ``codes``: the CRM's own status codes (Bitrix24 ``STAGE_SEMANTIC_ID`` P/S/F), lower-case keys.
+    """
     text = _fold(v)
     if not text:
         return None
+    if codes and text in codes:
+        return codes[text]
     for kind, words in (("won", _STATUS_WON), ("lost", _STATUS_LOST), ("open", _STATUS_OPEN)):
         if text in words or text.replace(" ", "") in words:
             return kind
@@ -56,6 +64,7 @@ _STAGE_WON = {
 _STAGE_LOST = {
     "закрыто и не реализовано", "сделка провалена", "анализ причины провала", "проиграна",
     "сделка проиграна", "lost", "deal lost", "closedlost", "closed lost", "venda perdida", "输单",
+    "lose", "apology",  # Bitrix24 stage codes LOSE and APOLOGY (analyse the failure)
     "丢单", "已输单", "已丢单",
 }
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...

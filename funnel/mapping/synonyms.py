@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..schema import FIELD_KINDS
-from .normalize import normalize_header
+from .normalize import header_tokens, normalize_header
 
 # Fields the mapper fills on top of schema.FIELD_KINDS (deal_name is already there; listed for clarity).
 # stage_changed_at: Bitrix24 "Дата изменения стадии" — the close time of a deal that is closed.
@@ -20,27 +20,28 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Lead ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "OpportunityId", "Lead ID", "hs_object_id", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
-    "deal_name": ("Deal Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Topic",
+    "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
     "created_at": ("Created", "Created at", "created_at", "Create Date", "Created Date", "Created Time",
-                   "Created On", "Creation date", "Date created", "Deal created", "Fecha de creación",
+                   "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
+                   "First contact date", "Fecha de creación",
                    "Дата создания сделки", "Дата создания", "Дата", "创建日期", "创建时间", "日期"),
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Date closed", "Дата закрытия", "Дата завершения",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
-    "stage": ("Stage", "Deal Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Step", "Funnel stage",
+    "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
-    "status": ("Status", "Deal status", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
-    "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
+    "status": ("Status", "Deal status", "Forecast Type", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
+    "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
                "Amount in company currency", "Est. Revenue", "Бюджет", "Сумма", "Сумма сделки", "Стоимость",
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
-    "manager": ("Owner", "Deal owner", "Opportunity Owner", "Responsible", "Responsible user", "Manager",
+    "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
                 "Sales rep", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Ответственный", "Менеджер", "Ответственный менеджер",
                 "负责人", "销售", "销售员", "所有者", "跟进人"),
-    "source": ("Source", "Lead Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
+    "source": ("Source", "Lead Source", "Origin", "Analytics Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
                "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
     "variant": ("Variant", "Landing page", "landing_page", "Landing", "Version", "AB group", "Test group",
                 "Вариант", "Страница входа", "Посадочная страница", "Лендинг", "版本", "落地页", "实验组"),
@@ -53,7 +54,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "won_flag": ("Won", "Is Won", "Is Closed Won", "Выиграна", "是否成交"),
     "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期"),
     "lost_at": ("Lost time", "Lost date", "Date lost", "Дата проигрыша", "输单日期"),
-    "expected_close": ("Close Date", "Closing Date", "Expected close date", "Est. Close Date",
+    "expected_close": ("Close Date", "closedate", "Closing Date", "Expected close date", "Est. Close Date",
                        "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
                        "预计成交日期", "预计结束日期"),
     "stage_changed_at": ("Stage change date", "Дата изменения стадии", "阶段变更日期"),
@@ -84,4 +85,8 @@ def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
+# The same synonyms as words (camelCase / snake_case / punctuation split), for token matching.
+TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(header_tokens(x) for x in w) for f, w in SYNONYMS.items()}
+# Fields matched only exactly (no fuzzy match): ``LEADID`` is the lead a deal came from, not the deal.
+EXACT_ONLY = {"deal_id"}
 NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)

@@ -59,6 +59,9 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
         if encoding not in UTF8:
             data = transcode(path, encoding, Path(tmp) / "utf8.csv")
             notes.append(("readers.encoding", {"encoding": encoding, "file": file_name}))
+        elif b"\x00" in sample:  # NUL bytes inside a cell (Salesforce rich text): dropped
+            data = transcode(path, encoding, Path(tmp) / "utf8.csv")
+            notes.append(("readers.nul_bytes", {"file": file_name}))
         try:
             blanks = _load(con, data, table, delimiter, width, header_ordinal)
         except duckdb.Error:
@@ -83,12 +86,13 @@ def _all_blank(path: Path) -> bool:
 
 
 def transcode(src: Path, encoding: str, dst: Path) -> Path:
-    """Re-encode ``src`` as UTF-8 into ``dst`` in chunks (undecodable bytes become U+FFFD)."""
+    """Re-encode ``src`` as UTF-8 into ``dst`` in chunks (undecodable bytes become U+FFFD, NUL
+    characters are dropped: DuckDB's reader refuses them and no CRM value needs one)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         while chunk := fin.read(CHUNK):
-            fout.write(decoder.decode(chunk).encode("utf-8"))
-        fout.write(decoder.decode(b"", final=True).encode("utf-8"))
+            fout.write(decoder.decode(chunk).replace("\x00", "").encode("utf-8"))
+        fout.write(decoder.decode(b"", final=True).replace("\x00", "").encode("utf-8"))
     return dst
 
 

@@ -5,9 +5,8 @@ is read by DuckDB (see :mod:`funnel.readers.csv_reader`).
 
 - Kind comes from the magic bytes, not the extension: ``PK`` = xlsx, ``D0 CF 11 E0`` = real xls,
   ``<`` (after an optional BOM and whitespace) = an HTML table saved as ".xls" (Bitrix24).
-- Encoding: a BOM decides (UTF-8, UTF-16); else strict UTF-8; else cp1251 or cp1252, whichever
-  reads as words — cp1251 text decoded as cp1252 gives words of accented letters only, while
-  real Western text keeps its accented letters next to ASCII letters (``café``).
+- Encoding: a BOM decides (UTF-8, UTF-16); else strict UTF-8; else UTF-16 without a BOM; else
+  charset-normalizer, among the encodings CRM exports are written in (see :func:`detect_encoding`).
 - Delimiter: the candidate (``,`` ``;`` tab ``|``) that splits the most sample records into the
   same number (> 1) of fields; a header alone can mislead (``Probability, %``).
 """
@@ -60,52 +59,70 @@ def is_blank_bytes(data: bytes) -> bool:
     return not data.strip(b" \t\r\n\x00\x0b\x0c")
 
 
+# Encodings charset-normalizer may choose from: those CRM exports are written in (Windows and DOS
+# Cyrillic, KOI8-R, Western European, Chinese, Japanese, Korean, UTF-16 without a BOM). An open
+# list lets it read a short KOI8-R sample as Shift-JIS; cp1250 is left out because it wins over
+# cp1252 on short Western samples (``crème`` read as ``crčme``).
+CANDIDATE_ENCODINGS = ["cp1251", "koi8_r", "cp866", "cp1252", "gb18030", "big5", "shift_jis",
+                       "euc_kr", "utf_16_le", "utf_16_be"]
+# A sample in which NUL bytes sit at one parity of most positions is UTF-16 without a BOM.
+_UTF16_NUL_SHARE = 0.3
+
+
 def detect_encoding(sample: bytes, complete: bool) -> str | None:
-    """The sample's encoding, or None when it is not text (NULs, control bytes)."""
+    """The sample's encoding, or None when it is not text (control bytes, noise).
+
+    A BOM decides; else strict UTF-8; else UTF-16 without a BOM (NULs at every other byte);
+    else charset-normalizer among :data:`CANDIDATE_ENCODINGS`. A few NUL bytes elsewhere (one
+    rich-text field of a Salesforce export) do not make a file binary: the reader drops them.
+    """
     for bom, enc in _BOMS:
         if sample.startswith(bom):
             return enc
-    if b"\x00" in sample:
-        return None
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        return utf16
+    text_bytes = sample.replace(b"\x00", b"")
+    if b"\x00" in sample and len(text_bytes) < 0.9 * len(sample):
+        return None  # many NULs, not in a UTF-16 pattern: binary
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        codecs.getincrementaldecoder("utf-8")().decode(text_bytes, final=complete)
         encoding = "utf-8"
     except UnicodeDecodeError:
-        encoding = _cp1251_or_cp1252(sample)
-    return encoding if encoding and not _looks_binary(sample.decode(encoding, errors="replace")) else None
-
-
-def _cp1251_or_cp1252(sample: bytes) -> str | None:
-    scores = {}
-    for enc in ("cp1251", "cp1252"):
-        try:
-            text = sample.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        scores[enc] = _word_score(text)
-    if not scores:
+        encoding = _guess_encoding(text_bytes)
+    if encoding is None or _looks_binary(text_bytes.decode(encoding, errors="replace")):
         return None
-    return max(scores, key=lambda enc: (scores[enc], enc == "cp1251"))
+    return encoding
 
 
-def _word_score(text: str) -> float:
-    """Share of non-ASCII letters that sit in plausible words.
+def _utf16_without_bom(sample: bytes) -> str | None:
+    n = len(sample) // 2 * 2
+    if n < 4:
+        return None
+    even = sample[0:n:2].count(0) / (n // 2)
+    odd = sample[1:n:2].count(0) / (n // 2)
+    for share, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if share >= _UTF16_NUL_SHARE and other < 0.05:
+            try:
+                sample[:n].decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return None
 
-    Plausible: all Cyrillic (Russian read as cp1251), or Latin with at least one ASCII letter
-    (``café``). cp1251 read as cp1252 gives words of accented letters only (``Ñäåëêà``); cp1252
-    read as cp1251 mixes scripts inside a word (``Cafй``).
-    """
-    good = total = 0
-    for word in re.findall(r"[^\W\d_]+", text):
-        high = sum(1 for ch in word if ord(ch) > 127)
-        if not high:
-            continue
-        total += high
-        cyrillic = all("\u0400" <= ch <= "\u04ff" for ch in word)
-        latin = all(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
-        if cyrillic or (latin and (high < len(word) or len(word) == 1)):
-            good += high
-    return good / total if total else 0.0
+
+def _guess_encoding(sample: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(sample, cp_isolation=CANDIDATE_ENCODINGS))
+    if not matches:
+        return None
+    # equally clean readings (short CJK samples read as GB18030, EUC-KR and Big5 alike): the
+    # earlier candidate, i.e. the more common encoding of CRM exports, wins
+    rank = {codecs.lookup(e).name: k for k, e in enumerate(CANDIDATE_ENCODINGS)}
+    best = min(matches, key=lambda m: (round(m.chaos, 3), -m.coherence,
+                                       rank.get(codecs.lookup(m.encoding).name, 99)))
+    return codecs.lookup(best.encoding).name
 
 
 def _looks_binary(text: str) -> bool:
@@ -117,7 +134,7 @@ def _looks_binary(text: str) -> bool:
 
 def decode_sample(sample: bytes, encoding: str, complete: bool) -> str:
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=complete)
-    return text.lstrip("\ufeff")
+    return text.lstrip("\ufeff").replace("\x00", "")
 
 
 def parse_records(text: str, delimiter: str, complete: bool, limit: int = MAX_SNIFF_RECORDS) -> list[list[str]]:

@@ -29,10 +29,22 @@ from ..sql import ident, render, run
 MAX_SHAPES = 500
 SERIAL_RANGE = (20000, 80000)
 
-TRUE_WORDS = ("да", "yes", "y", "true", "t", "1", "истина", "是", "on")
-FALSE_WORDS = ("нет", "no", "n", "false", "f", "0", "ложь", "否", "off")
+# The one yes/no vocabulary of the product (EN, RU, ZH, DE, ES, FR, PT, CS), lower case: the mapper's
+# sample checks (mapping.samples) and the SQL parse below both read it.
+TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", "是", "对", "真", "ja", "j", "wahr",
+              "sí", "si", "verdadero", "oui", "vrai", "sim", "ano")
+FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",
+               "falso", "non", "faux", "não", "nao", "ne")
+# Text a CRM writes for "no value" in a date or number column: an empty cell, not a bad row
+# (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
+NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",
+              "нет", "не закрыта", "не закрыто", "не закрыт", "н/д", "отсутствует", "无", "暂无", "没有",
+              "keine", "ninguno", "aucun", "aucune")
 
 _TIME = r"( 9{1,2}:99(:99)?)?"
+# Month names: "15 apr, 2021 00:02:00" (Zoho), "apr 15, 2021", "15 april 2021 3:05 pm"
+_MONTH_DMY = re.compile(r"^9{1,2} [a-z]{3,9}\.?,? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
+_MONTH_MDY = re.compile(r"^[a-z]{3,9}\.? 9{1,2},? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
 _ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|[+-]99:?99)?$")
 _DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]9{4}" + _TIME + "$")
 _SLASH = re.compile(r"^9{1,2}/9{1,2}/9{4}( 9{1,2}:99(:99)? ?([ap]m)?)?$")
@@ -169,6 +181,10 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _dmy_formats("/", order)
     if not dot and not slash:
         order = "ymd" if iso else None
+    if any(_MONTH_DMY.match(s.shape) for s in shapes):
+        formats += _month_formats(day_first=True)
+    if any(_MONTH_MDY.match(s.shape) for s in shapes):
+        formats += _month_formats(day_first=False)
     formats = _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None)
@@ -210,7 +226,7 @@ def _by_frequency(formats: list[str], shapes: list[_Shape]) -> list[str]:
 def _format_shape(fmt: str) -> re.Pattern[str]:
     """A regex over value shapes (digits as 9, lower case) for one strptime format."""
     parts = {"%Y": "9{4}", "%m": "9{1,2}", "%d": "9{1,2}", "%H": "9{1,2}", "%I": "9{1,2}", "%M": "99",
-             "%S": "99", "%f": "9+", "%p": "[ap]m"}
+             "%S": "99", "%f": "9+", "%p": "[ap]m", "%b": "[a-z]{3}", "%B": "[a-z]{3,9}"}
     out = re.escape(fmt.lower())
     for code, rx in parts.items():
         out = out.replace(re.escape(code.lower()), rx)
@@ -230,6 +246,17 @@ def _dmy_formats(sep: str, order: str) -> list[str]:
     if sep == "/":
         times = [" %I:%M:%S %p", " %I:%M %p", " %I:%M:%S%p", " %I:%M%p"] + times
     return [date + t for t in times] + [date]
+
+
+def _month_formats(day_first: bool) -> list[str]:
+    out = []
+    for month in ("%b", "%B"):
+        for comma in (",", ""):
+            date = f"%d {month}{comma} %Y" if day_first else f"{month} %d{comma} %Y"
+            for sep in (" ", ", "):
+                out += [date + sep + t for t in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")]
+            out.append(date)
+    return out
 
 
 def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:
@@ -274,10 +301,24 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     return f"(CASE WHEN {valid} AND isfinite({value}) THEN {value} END)"
 
 
+def _word_list(words) -> str:
+    return ", ".join("'" + w.replace("'", "''") + "'" for w in words)
+
+
+def none_word_sql(column_sql: str) -> str:
+    """SQL: TRUE when the cell is a "no value" word (:data:`NONE_WORDS`)."""
+    return f"(lower(trim({column_sql})) IN ({_word_list(NONE_WORDS)}))"
+
+
+def raw_value_sql(column_sql: str) -> str:
+    """SQL: the cell's text for the rejected-row check: NULL when empty or a "no value" word."""
+    return f"(CASE WHEN {none_word_sql(column_sql)} THEN NULL ELSE NULLIF(trim({column_sql}), '') END)"
+
+
 def date_sql(column_sql: str, profile: ColumnProfile) -> str:
-    """SQL: the column as TIMESTAMP (NULL when it does not read as a date)."""
+    """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word)."""
     x = f"trim({column_sql})"
-    branches = []
+    branches = [f"WHEN {none_word_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
     if profile.excel_serial:
         lo, hi = SERIAL_RANGE
         branches.append(
@@ -294,14 +335,12 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     fallback = "CAST(NULL AS TIMESTAMP)"
     if profile.date_formats:
         fallback = f"try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats})"
-    if not branches:
-        return fallback
     return f"(CASE {' '.join(branches)} ELSE {fallback} END)"
 
 
 def bool_sql(column_sql: str) -> str:
-    """SQL: the column as BOOLEAN (Да/Нет, Yes/No, Y/N, true/false, 1/0, Истина/Ложь, 是/否)."""
+    """SQL: the column as BOOLEAN (:data:`TRUE_WORDS` / :data:`FALSE_WORDS`)."""
     x = f"lower(trim({column_sql}))"
-    yes = ", ".join(f"'{w}'" for w in TRUE_WORDS)
-    no = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+    yes = _word_list(TRUE_WORDS)
+    no = _word_list(FALSE_WORDS)
     return f"(CASE WHEN {x} IN ({yes}) THEN TRUE WHEN {x} IN ({no}) THEN FALSE END)"

@@ -1,0 +1,127 @@
+"""CLI commands that change a stored dataset: ``import --into`` (refresh) and ``edit``.
+
+- ``python -m funnel import PATH --into DATASET [--history PATH]``: this week's export of the same CRM
+  replaces the data of DATASET (id or name), keeping its mapping (matched by header names), the stage
+  order the user gave and the won/lost stages; the dataset's version goes up.
+- ``python -m funnel edit DATASET [--stages LIST] [--won S1,S2] [--lost S3] [--map FIELD=HEADER ...]
+  [--shape deals|events|counts]``: change a dataset after its import without its file (datasets up to
+  ``dataset_edit.KEEP_RAW_MAX_ROWS`` rows keep their staged rows for this).
+
+Registered in :mod:`funnel.cli` with :func:`add_commands` / :func:`dispatch`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+from .errors import FunnelError
+
+
+def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
+    import_parser.add_argument("--into", metavar="DATASET",
+                               help="replace the data of this stored dataset (id or name), keeping its mapping "
+                                    "and stage order")
+    import_parser.add_argument("--shape", choices=("deals", "events", "counts"),
+                               help="read the file as this input shape instead of the detected one")
+    p = sub.add_parser("edit", help="change a stored dataset: stage order, won/lost stages, mapping, shape")
+    p.add_argument("dataset", metavar="DATASET")
+    p.add_argument("--stages", help='the funnel order: "S1,S2,..." or "Pipeline: S1,S2; Other: X,Y"')
+    p.add_argument("--won", help="the won stages, comma-separated")
+    p.add_argument("--lost", help="the lost stages, comma-separated")
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
+                   help="map a canonical field to a column (HEADER empty: unmap); repeatable")
+    p.add_argument("--shape", choices=("deals", "events", "counts"))
+    p.add_argument("--json", action="store_true")
+
+
+def _names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [s.strip() for s in next(csv.reader([text], skipinitialspace=True), []) if s.strip()]
+
+
+def _mapping_with(row: dict, pairs: list[str]):
+    from .mapping import MAPPABLE_FIELDS, Mapping
+
+    meta = row["meta"]
+    if not pairs:
+        return None
+    if not meta.get("mapping_json"):
+        raise FunnelError("edit.no_mapping", dataset=row["id"])
+    mapping = Mapping.from_json(meta["mapping_json"])
+    headers = (meta.get("raw") or {}).get("main", {}).get("headers", [])
+    for pair in pairs:
+        field, _sep, header = pair.partition("=")
+        field, header = field.strip(), header.strip()
+        if field not in MAPPABLE_FIELDS:
+            raise FunnelError("edit.unknown_field", field=field, fields=", ".join(MAPPABLE_FIELDS))
+        if not header:
+            mapping.fields.pop(field, None)
+        elif header in headers:
+            mapping.fields[field] = headers.index(header)
+            mapping.extras.pop(headers.index(header), None)
+        else:
+            raise FunnelError("edit.unknown_column", column=header, headers=", ".join(headers[:12]))
+    return mapping
+
+
+def cmd_edit(args, store) -> dict:
+    from .cli import parse_stages
+    from .dataset_edit import rederive
+
+    info = store.resolve(args.dataset)
+    row = store.row(info.id)
+    return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=parse_stages(args.stages),
+                    won=_names(args.won), lost=_names(args.lost), shape=args.shape)
+
+
+def cmd_refresh(args, store) -> dict:
+    from .dataset_edit import path_source, refresh
+    from .importer import Source
+
+    info = store.resolve(args.into)
+    history = path_source(Path(args.history)) if args.history else None
+    source = path_source(Path(args.path))
+    if args.sheet:
+        source = Source(source.data, source.file_name, args.sheet)
+    row, _draft = refresh(store, info.id, source, history=history, shape=args.shape)
+    return row
+
+
+def _print(store, row: dict, as_json: bool, key: str) -> int:
+    from .cli import _lang, _print_json, import_warnings
+    from .i18n import t
+
+    info = store.info(row["id"])
+    warnings = import_warnings(store, info)
+    doc = {"dataset_id": row["id"], "name": row["name"], "version": row["version"], "shape": row["shape"],
+           "rows_read": row["rows_read"], "deals": row["n_deals"], "events": row["n_events"],
+           "rejected_rows": row["rows_rejected"], "stage_order": row["meta"].get("stage_order", {}),
+           "lost_stages": row["meta"].get("lost_stages", {}), "order_guessed": bool(row["meta"].get("order_guessed")),
+           "warnings": warnings}
+    if as_json:
+        _print_json(doc)
+        return 0
+    lang = _lang()
+    print(t(key, lang, id=row["id"], name=row["name"], version=row["version"]))
+    for k in ("rows_read", "deals", "events", "rejected_rows"):
+        print(f"  {t('cli.' + k, lang)}: {doc[k]}")
+    for pipeline, order in doc["stage_order"].items():
+        print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+    for w in warnings:
+        where = " · ".join(x for x in (w["column"], w["value"], w["detail"]) if x)
+        print(f"  ! {t('quality.' + w['code'], lang)}" + (f" ({where})" if where else "")
+              + (f": {w['count']}" if w["count"] > 1 else ""))
+    if doc["order_guessed"]:
+        print("  " + t("crmimport.cli_hint_edit", lang, id=row["id"]))
+    return 0
+
+
+def run_edit(args, store) -> int:
+    return _print(store, cmd_edit(args, store), args.json, "crmimport.cli_edited")
+
+
+def run_refresh(args, store) -> int:
+    return _print(store, cmd_refresh(args, store), args.json, "crmimport.cli_refreshed")

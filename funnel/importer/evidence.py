@@ -1,0 +1,120 @@
+"""What the whole file says beyond its headers: refinements of a proposed deals mapping, and a
+stage order the file itself carries.
+
+The mapper only sees headers and ~50 sample rows; these checks run in SQL over every staged row:
+
+- a ``Close Date`` column that is empty exactly for the open deals (Maven's ``close_date``) is the
+  real close date, not an expected one;
+- a ``<word>_date`` / ``<word> date`` column whose word begins a stage name (Maven's
+  ``engage_date`` and the stage ``Engaging``) records when deals entered that stage (shape C);
+- the stage order: from a column holding each stage's position (Salesforce ``StageSortOrder``), or,
+  for one "date entered" column, from which stages have the date and which do not (Maven: every
+  ``Prospecting`` deal lacks ``engage_date``, every later deal has it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..mapping import classify_stage_name
+from ..mapping.normalize import header_tokens
+from ..mapping.presets import PRESETS
+from ..mapping.stage_names import align_order, stage_key
+from ..sql import ident, render, run
+
+_DATE_WORD = re.compile(r"^(?:(\w+) date|date (\w+))$")
+_STEM_MIN = 4  # "engage" / "engaging": a shared beginning of at least this many letters
+
+
+def _col(index: int) -> str:
+    return ident(f"c{index}")
+
+
+def refine_deals_mapping(con, raw, mapping) -> None:
+    """Apply the whole-file checks of the module docstring to ``mapping`` in place."""
+    fields = mapping.fields
+    if "stage" not in fields:
+        return
+    stage = _col(fields["stage"])
+    if "expected_close" in fields and "closed_at" not in fields:
+        close = _col(fields["expected_close"])
+        rows = run(con, render("SELECT {s}, count({c}), count(*) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
+                               s=stage, c=close, t=ident(raw.table))).fetchall()
+        closing = [(n, total) for name, n, total in rows if classify_stage_name(name)]
+        opened = [(n, total) for name, n, total in rows if not classify_stage_name(name)]
+        if closing and opened and all(n == total for n, total in closing) and all(n == 0 for n, _t in opened):
+            fields["closed_at"] = fields.pop("expected_close")
+    if mapping.stage_entered:
+        return
+    names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 500",
+                                           s=stage, t=ident(raw.table))).fetchall()]
+    taken = set(fields.values())
+    for i, header in enumerate(raw.headers):
+        if i in taken:
+            continue
+        m = _DATE_WORD.match(header_tokens(header))
+        word = (m.group(1) or m.group(2)) if m else None
+        if not word or len(word) < _STEM_MIN or word in ("close", "closing", "create", "created", "expected"):
+            continue
+        hits = [n for n in names if _shares_stem(word, n)]
+        if len(hits) == 1 and not classify_stage_name(hits[0]):
+            mapping.stage_entered[i] = (hits[0], None)
+            mapping.extras.pop(i, None)
+
+
+def _shares_stem(word: str, name: str) -> bool:
+    key = stage_key(name)
+    common = 0
+    for a, b in zip(word, key, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= _STEM_MIN and common >= min(len(word), len(key)) - 3
+
+
+def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | None:
+    """The stage order the file carries (per pipeline, or one for all), or None (module docstring)."""
+    fields = mapping.fields
+    if "stage" not in fields:
+        return None
+    stage = _col(fields["stage"])
+    pipeline = _col(fields["pipeline"]) if "pipeline" in fields else "''"
+    if mapping.stage_sort is not None:
+        rows = run(con, render(
+            """SELECT COALESCE({p}, '') AS p, {s}, min(TRY_CAST(replace({o}, ',', '.') AS DOUBLE)) AS o
+               FROM {t} WHERE {s} IS NOT NULL GROUP BY 1, 2 ORDER BY 1, o NULLS LAST, 2""",
+            p=pipeline, s=stage, o=_col(mapping.stage_sort), t=ident(raw.table))).fetchall()
+        if rows and all(r[2] is not None for r in rows):
+            out: dict[str, list[str]] = {}
+            for p, name, _o in rows:
+                out.setdefault(p, []).append(name)
+            return out
+    if len(mapping.stage_entered) == 1:
+        (index, (entered_stage, _p)), = mapping.stage_entered.items()
+        rows = run(con, render(
+            """SELECT {s}, count(*) AS n, count({d}) AS dated FROM {t} WHERE {s} IS NOT NULL
+               GROUP BY 1 ORDER BY n DESC, 1""", s=stage, d=_col(index), t=ident(raw.table))).fetchall()
+        before = [r[0] for r in rows if r[2] == 0 and not classify_stage_name(r[0])]
+        after = [r[0] for r in rows if r[2] == r[1] and r[0] != entered_stage and not classify_stage_name(r[0])]
+        mixed = [r[0] for r in rows if 0 < r[2] < r[1]]
+        won = [r[0] for r in rows if classify_stage_name(r[0]) == "won"]
+        if not mixed and len(before) <= 1 and len(after) <= 1 and won:
+            return before + [entered_stage] + after + won
+    return None
+
+
+def known_default_order(con, raw, mapping) -> None:
+    """A generic file whose stages are all a CRM's default ones (Zoho's, Salesforce's ...) gets that
+    CRM's default order, as if its preset had been recognised (``mapping.stage_order``)."""
+    if mapping.stage_order or "stage" not in mapping.fields:
+        return
+    names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 500",
+                                           s=_col(mapping.fields["stage"]), t=ident(raw.table))).fetchall()]
+    open_names = [n for n in names if not classify_stage_name(n)]
+    if len(open_names) < 2:
+        return
+    for preset in PRESETS.values():
+        aligned, unknown = align_order(preset.get("stage_order"), names)
+        if aligned and not any(n in open_names for n in unknown):
+            mapping.stage_order = list(preset["stage_order"])
+            return

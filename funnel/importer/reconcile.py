@@ -1,0 +1,125 @@
+"""A stage history from another export than the deals file: make the two speak the same language.
+
+Run on ``imp_hist`` (the loaded history) against the staged deals file, before the deals are built:
+
+- **ids**: Salesforce writes 15-character ids in reports and 18-character ones (the same id plus a
+  3-character case-safe suffix) in Data Export and the API. When one file has 15 and the other 18,
+  the history's ids are cut to 15, or the deals' ids get their suffix computed, so both match.
+- **stage names**: a history from Bitrix24's REST API has stage codes (``NEW``, ``C3:WON``) while a
+  deals file from the web UI has names (``Новая``, ``Сделка успешна``). Codes are translated to the
+  names of the deals file through Bitrix24's default names, and names that differ only in case or
+  punctuation are unified; whatever still differs is reported (``history.stage_mismatch``) instead
+  of drawing every stage twice.
+- **timestamps**: when the history's rows of a deal all share one time (a data migration, a bulk
+  update), they cannot say in which order stages follow: ``history.same_timestamp``, and the order
+  comes from elsewhere (the file's own order, a preset, or a guess the user confirms).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..mapping.stage_names import stage_key
+from ..sql import ident, render, run
+from .quality import Findings
+
+# Bitrix24 default stage names per code (crm.status.list; ../shared/reference/crm-exports.md), RU and EN.
+BITRIX24_NAMES: dict[str, tuple[str, ...]] = {
+    "NEW": ("Новая", "New"),
+    "PREPARATION": ("Подготовка документов", "Preparing documents", "Prepare documents"),
+    "PREPAYMENT_INVOICE": ("Счёт на предоплату", "Счет на предоплату", "Prepayment invoice"),
+    "EXECUTING": ("В работе", "In progress"),
+    "FINAL_INVOICE": ("Финальный счёт", "Финальный счет", "Final invoice"),
+    "WON": ("Сделка успешна", "Deal won"),
+    "LOSE": ("Сделка провалена", "Deal lost"),
+    "APOLOGY": ("Анализ причины провала", "Analyze failure", "Analyse failure"),
+}
+# Share of a deal's multi-row histories with a single shared timestamp that makes the history useless for order.
+SAME_TIME_SHARE = 0.5
+_CODE = re.compile(r"^(?:C\d+:)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")  # NEW, C3:FINAL_INVOICE, UC_7X2KQ1
+_SF_ID = "^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
+_SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def salesforce_id18(id15: str) -> str:
+    """The 18-character case-safe form of a 15-character Salesforce id (the published algorithm:
+    per 5-character chunk, a bit per upper-case letter, read as an index into A-Z0-5)."""
+    suffix = ""
+    for k in range(3):
+        chunk = id15[5 * k:5 * k + 5]
+        bits = sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")
+        suffix += _SF_SUFFIX[bits]
+    return id15 + suffix
+
+
+def _id_lengths(con, sql_from: str, col: str) -> tuple[int, int, int]:
+    """(rows, rows that look like 15-char Salesforce ids, rows like 18-char ones)."""
+    return run(con, render(
+        "SELECT count({c}), count(*) FILTER (WHERE regexp_full_match({c}, $re) AND length({c}) = 15), "
+        "count(*) FILTER (WHERE regexp_full_match({c}, $re) AND length({c}) = 18) FROM {f}",
+        c=col, f=sql_from), {"re": _SF_ID}).fetchone()
+
+
+def reconcile_ids(con, raw, id_index: int, findings: Findings) -> None:
+    """Match 15- and 18-character Salesforce ids by rewriting the history's ids to the deals' form."""
+    n_d, d15, d18 = _id_lengths(con, ident(raw.table), ident(f"c{id_index}"))
+    n_h, h15, h18 = _id_lengths(con, "imp_hist", "deal_id")
+    if not n_d or not n_h:
+        return
+    if d15 == n_d and h18 == n_h:
+        run(con, "UPDATE imp_hist SET deal_id = left(deal_id, 15)")
+        findings.add("history.salesforce_ids", "info", detail="18→15", n=None)
+    elif d18 == n_d and h15 == n_h:
+        rows = run(con, "SELECT DISTINCT deal_id FROM imp_hist").fetchall()
+        run(con, "CREATE OR REPLACE TEMP TABLE imp_sfid (short VARCHAR, long VARCHAR)")
+        con.executemany("INSERT INTO imp_sfid VALUES (?, ?)", [(r[0], salesforce_id18(r[0])) for r in rows])
+        run(con, """UPDATE imp_hist SET deal_id = s.long FROM imp_sfid s WHERE imp_hist.deal_id = s.short""")
+        findings.add("history.salesforce_ids", "info", detail="15→18", n=None)
+
+
+def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file_name: str) -> None:
+    """Give the history the deals file's stage names (see the module docstring)."""
+    hist = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_hist WHERE stage IS NOT NULL").fetchall()]
+    if stage_index is None or not hist:
+        return
+    names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 2000",
+                                           s=ident(f"c{stage_index}"), t=ident(raw.table))).fetchall()]
+    known = set(names)
+    by_key: dict[str, list[str]] = {}
+    for n in names:
+        by_key.setdefault(stage_key(n), []).append(n)
+    renames: list[tuple[str, str]] = []
+    unmatched: list[str] = []
+    for h in hist:
+        if h in known:
+            continue
+        same = by_key.get(stage_key(h), [])
+        code = h.split(":", 1)[1] if h[:1] in "Cc" and ":" in h else h
+        coded = [n for n in names if n in BITRIX24_NAMES.get(code.upper(), ())]
+        target = same if len(same) == 1 else coded
+        if len(target) == 1:
+            renames.append((h, target[0]))
+        else:
+            unmatched.append(h)
+    if renames:
+        con.executemany("UPDATE imp_hist SET stage = ? WHERE stage = ?", [(new, old) for old, new in renames])
+        findings.add("history.stage_renamed", "info", column=file_name,
+                     value=", ".join(f"{old} → {new}" for old, new in renames[:20]), n=len(renames))
+    # a history names the stages deals passed, so some of its names are no deal's current stage;
+    # codes against names, or no name in common at all, are a mismatch
+    overlap = known & ({h for h in hist if h not in unmatched} | {new for _old, new in renames})
+    codes = [h for h in unmatched if _CODE.match(h)] if not any(_CODE.match(n) for n in names) else []
+    if unmatched and (codes or not overlap):
+        findings.add("history.stage_mismatch", "warning", column=file_name,
+                     value=", ".join(unmatched[:20]), n=len(unmatched))
+
+
+def history_orders_stages(con, findings: Findings, file_name: str) -> bool:
+    """False (with a warning) when most deals' history rows share one timestamp each."""
+    multi, flat = run(con, """SELECT count(*), count(*) FILTER (WHERE k = 1) FROM (
+            SELECT deal_id, count(DISTINCT stage) AS n, count(DISTINCT entered_at) AS k
+            FROM imp_hist GROUP BY deal_id) AS d WHERE n > 1""").fetchone()
+    if multi and flat >= SAME_TIME_SHARE * multi:
+        findings.add("history.same_timestamp", "warning", column=file_name, n=flat)
+        return False
+    return True

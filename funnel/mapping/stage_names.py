@@ -1,0 +1,39 @@
+"""Stage names compared the way people mean them.
+
+``Qualified To Buy`` (an export) and ``Qualified to Buy`` (a preset), HubSpot's internal
+``qualifiedtobuy``, and Bitrix24's ``C3:PREPARATION`` (pipeline 3) against the preset's
+``PREPARATION`` are the same stage: :func:`stage_key` folds case, punctuation, spaces and the
+``C<n>:`` pipeline prefix away; :func:`align_order` lays a preset's default order over the names a
+file really holds, in the file's spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize_header
+
+_PIPELINE_PREFIX = re.compile(r"^c\d+:")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def stage_key(name: str | None) -> str:
+    text = normalize_header(name)
+    return _NON_WORD.sub("", _PIPELINE_PREFIX.sub("", text))
+
+
+def align_order(preset_order: list[str] | None, names: list[str]) -> tuple[list[str], list[str]]:
+    """(the file's stage names in the preset's order, the file's names the preset does not know).
+
+    Preset stages the file does not hold are left out (no phantom stages); when no name matches,
+    the order is ``[]`` and every name is unknown.
+    """
+    by_key: dict[str, list[str]] = {}
+    for name in names:
+        by_key.setdefault(stage_key(name), []).append(name)
+    ordered: list[str] = []
+    for stage in preset_order or []:
+        for name in by_key.pop(stage_key(stage), []):
+            ordered.append(name)
+    unknown = [n for group in by_key.values() for n in group]
+    return ordered, [n for n in names if n in unknown]

@@ -1,0 +1,51 @@
+"""Issue 16 on the pages: a dataset whose stage order is a guess says so on the Overview and the Data
+page, the Data page takes a pasted order and rebuilds the dataset; a status-only dataset opens its
+pages with outcomes and no funnel."""
+
+from __future__ import annotations
+
+from funnel.importer import import_file
+from funnel.store import Store
+from tests.app.conftest import open_page
+
+VIEW = ("Deal Name,Deal Stage,Amount\nA,Qualified,100\nB,Proposal,300\nC,Closed Lost,50\nD,Demo,50\n"
+        "E,Closed Won,70\nF,Demo,20\n")
+STATUS = "Deal ID,Status,Amount\n1,Won,100\n2,Lost,200\n3,Open,300\n4,Won,50\n"
+
+
+def _import(data_dir, text, name):
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _draft = import_file(store, text.encode(), name)
+    store.close()
+    return info.id
+
+
+def test_guessed_order_is_said_and_a_pasted_order_rebuilds_the_dataset(data_dir):
+    ds = _import(data_dir, VIEW, "guessed.csv")
+    at = open_page("pages/overview.py", lang="en", ds=str(ds))
+    assert any("is a guess" in w.value for w in at.warning)
+    at = open_page("pages/data.py", lang="en", ds=str(ds))
+    assert any("is a guess" in w.value for w in at.warning)
+    box = next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste")
+    box.set_value("Qualified\nDemo\nProposal\nClosed Won")
+    next(b for b in at.button if b.label == "Use this order").click()
+    at.run()
+    next(b for b in at.button if b.key == f"edit{ds}_apply").click()
+    at.run()
+    assert not at.exception
+    store = Store(data_dir / "funnel.duckdb")
+    info = store.info(ds)
+    assert info.version == 2 and info.meta["stage_order"][""] == ["Qualified", "Demo", "Proposal", "Closed Won"]
+    assert info.meta["order_guessed"] is False
+    store.close()
+    at = open_page("pages/overview.py", lang="ru", ds=str(ds))
+    assert not any("догадка" in w.value for w in at.warning)
+
+
+def test_status_only_dataset_opens_with_outcomes_and_no_funnel(data_dir):
+    ds = _import(data_dir, STATUS, "status_only.csv")
+    at = open_page("pages/overview.py", lang="en", ds=str(ds))
+    assert any("no funnel to draw" in i.value for i in at.info)
+    open_page("pages/funnel.py", lang="ru", ds=str(ds))
+    at = open_page("pages/data.py", lang="ru", ds=str(ds))
+    assert "Нет столбца этапа" in at.dataframe[0].value.to_string()  # the quality report says why

@@ -1,0 +1,72 @@
+"""Issue 16 in a real browser: a guessed stage order is said on the Data page and the Overview, a
+pasted order is used, the dataset is changed after its import, and this week's export replaces its
+data while keeping the order (EN and RU)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+VIEW = ("Deal Name,Deal Stage,Amount\nA,Qualified,100\nB,Proposal,300\nC,Closed Lost,50\nD,Demo,50\n"
+        "E,Closed Won,70\nF,Demo,20\n")
+WEEK2 = "Deal Name,Deal Stage,Amount\nG,Qualified,10\nH,Closed Won,500\nI,Demo,40\n"
+ORDER = "Qualified\nDemo\nProposal\nClosed Won"
+
+
+def _upload(page, path):
+    page.wait_for_selector("input[type='file']", state="attached", timeout=120_000)
+    page.locator("input[type='file']").first.set_input_files(str(path))
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("lang,guess,use", [("en", "This order is a guess", "Use this order"),
+                                            ("ru", "Этот порядок — догадка", "Применить порядок")])
+def test_guess_paste_edit_and_refresh(browser, server, tmp_path, lang, guess, use):
+    page = browser.new_page(viewport={"width": 1300, "height": 3400})
+    view = tmp_path / f"view_{lang}.csv"
+    view.write_text(VIEW, encoding="utf-8")
+    page.goto(server.url + f"/data?lang={lang}")
+    wait_idle(page, timeout=240_000)
+    _upload(page, view)
+    page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
+    assert guess in page.inner_text("[data-testid='stMain']")
+    page.locator(".st-key-confirm_import button").click()  # imported as proposed: still a guess
+    page.wait_for_url("**ds=**", timeout=120_000)
+    ds = page.url.split("ds=")[1].split("&")[0]
+    page.goto(server.url + f"/?lang={lang}&ds={ds}")
+    wait_idle(page)
+    page.wait_for_selector(".stAlert", timeout=60_000)
+    shot(page, f"issue16_{lang}_overview_guess")
+    page.goto(server.url + f"/data?lang={lang}&ds={ds}")
+    wait_idle(page)
+    page.wait_for_selector(f".st-key-edit{ds}_apply button", timeout=120_000)
+    page.locator("textarea").last.fill(ORDER)
+    page.locator(f"button:has-text('{use}')").last.click()
+    wait_idle(page)
+    page.locator(f".st-key-edit{ds}_apply button").click()
+    wait_idle(page)
+    page.wait_for_selector("[data-testid='stAlertContentSuccess']", timeout=60_000)
+    shot(page, f"issue16_{lang}_edited")
+    week2 = tmp_path / f"view_{lang}_week2.csv"
+    week2.write_text(WEEK2, encoding="utf-8")
+    _upload(page, week2)
+    page.wait_for_selector(".st-key-import_into [data-testid='stSelectbox'] input", timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.locator(".st-key-import_into [data-testid='stSelectbox'] input").click()
+    page.keyboard.type(ds + " ·")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".st-key-confirm_refresh button", timeout=60_000)
+    page.locator(".st-key-confirm_refresh button").click()
+    wait_idle(page)
+    page.wait_for_function(f"document.body.innerText.includes('view_{lang}_week2.csv')", timeout=60_000)
+    shot(page, f"issue16_{lang}_refreshed")
+    from funnel.store import Store
+
+    store = Store(server.data_dir / "funnel.duckdb")
+    info = store.info(int(ds))
+    assert info.version == 3 and info.meta["stage_order"][""] == ["Qualified", "Demo", "Proposal", "Closed Won"]
+    store.close()
+    page.close()

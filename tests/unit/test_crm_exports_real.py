@@ -1,0 +1,387 @@
+"""Issue 16: the exports people really have import right the first time (one test per failure class).
+
+Every file here is written by hand in the shape of a real export; where the shape comes from a public
+file or document, the docstring names it (found with a code search over public repositories):
+
+- Bitrix24 REST ``crm.deal.list``: field list of bitrix24/b24restdocs ``api-reference/crm/deals/crm-deal-fields.md``
+  (ID, TITLE, STAGE_ID, CATEGORY_ID, STAGE_SEMANTIC_ID, DATE_CREATE, CLOSEDATE, CLOSED, OPPORTUNITY,
+  CURRENCY_ID, ASSIGNED_BY_ID, SOURCE_ID, UTM_*) and ``crm-deal-list.md`` (stage filters such as
+  ``C5:NEW``, ``C5:PREPARATION``); alexxcpa/novoregs ``manualy/params.py`` (a real account's ``C14:NEW``,
+  ``C14:UC_M3VGWL``, ``C14:LOSE`` codes); ctrl-lc/ctrl_bitrix ``constants.py`` (``LOSE``).
+- Salesforce Opportunity (Data Export / SOQL): oddbird/Metecho-Test ``datasets/NewOne/NewOne.dataset.sql``
+  (a real org's Opportunity rows: ``IsClosed``/``IsWon`` as ``True``/``False``, ``CreatedDate`` as
+  ``2022-07-27T17:40:52.000+0000``, ``StageName`` ``Qualification``/``Closed Lost``, ``CloseDate``).
+- HubSpot: hairsolutionsco/automations_hub ``hubspot/objects/deals/properties.md`` (a portal's 954 deal
+  properties: ``Is Closed Won``, ``Is Deal Closed?``, ``Date entered "<stage> (<pipeline>)"``); internal
+  names ``dealname, dealstage, pipeline, amount, createdate, closedate, hs_object_id`` and stage ids
+  ``closedwon``/``closedlost`` from MidaxoInc/midaxo-dev ``models/base/DEAL.sql`` and turbot steampipe's
+  ``hubspot_deal`` table docs.
+- amoCRM: the leads export layout of ../shared/reference/crm-exports.md (``Дата закрытия`` holds
+  «не закрыта» for an open deal, close times to the minute) as reported in issue 16.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import pandas as pd
+import pytest
+
+from funnel.importer import import_file
+from funnel.mapping import detect_shape, propose_mapping
+from funnel.mapping.samples import BOOL_WORDS
+from funnel.metrics import metrics_json
+from funnel.readers.values import FALSE_WORDS, TRUE_WORDS
+from funnel.spec import FunnelSpec
+from tests.conftest import shared_path
+
+
+def run_import(store, text, name, **kw):
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return import_file(store, data, name, **kw)
+
+
+def deals(store, info, cols="deal_id, stage, status"):
+    with store.connect() as con:
+        return con.execute(f"SELECT {cols} FROM ds_{info.id}.deals ORDER BY row_no").fetchall()
+
+
+def stages(store, info):
+    with store.connect() as con:
+        return con.execute(f"SELECT pipeline, stage, position, kind FROM ds_{info.id}.stages "
+                           "ORDER BY pipeline, position NULLS LAST, stage").fetchall()
+
+
+def codes(store, info) -> dict[str, int | None]:
+    with store.connect() as con:
+        rows = con.execute(f"SELECT code, n FROM ds_{info.id}.quality WHERE row_no IS NULL").fetchall()
+    return dict(rows)
+
+
+# -- class 1: amoCRM --------------------------------------------------------------------------------
+AMO = """ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,Этап сделки,Воронка
+101,Окна,50000,Анна,01.03.2024 10:15:42,05.03.2024 16:20,Успешно реализовано,Продажи
+102,Двери,30000,Анна,02.03.2024 11:00:00,не закрыта,Переговоры,Продажи
+103,Пол,10000,Иван,03.03.2024 09:30:27,03.03.2024 09:30,Закрыто и не реализовано,Продажи
+104,Крыша,0,Иван,04.03.2024 12:00:00,—,Первичный контакт,Продажи
+105,Забор,0,Иван,04.03.2024 12:00:00,N/A,Первичный контакт,Продажи
+"""
+
+
+def test_amocrm_open_deals_with_none_words_are_kept_and_minute_close_times_are_not_negative(mem_store):
+    info, built, _ = run_import(mem_store, AMO, "amocrm_leads.csv")
+    assert built["rows_rejected"] == 0 and built["n_deals"] == 5  # «не закрыта», «—», «N/A» are empty dates
+    rows = deals(mem_store, info, "deal_id, status, closed_at IS NULL, cycle_days")
+    # 101: 01.03 10:15:42 -> 05.03 16:20 = 4 d 6 h 4 min 18 s = 367458 s / 86400
+    assert rows[0][:3] == ("101", "won", False) and rows[0][3] == pytest.approx(367458 / 86400)
+    assert [r[:3] for r in rows[1:]] == [("102", "open", True), ("103", "lost", False), ("104", "open", True),
+                                         ("105", "open", True)]
+    # 103 closed "09:30" within the minute it was created (09:30:27): a zero cycle, not -27 s
+    assert rows[2][3] == 0.0
+    assert "date.closed_before_created" not in codes(mem_store, info)
+    # amoCRM's default pipeline order
+    assert built["meta"]["stage_order"] == {"Продажи": ["Первичный контакт", "Переговоры", "Успешно реализовано"]}
+
+
+# -- class 2: Bitrix24 REST --------------------------------------------------------------------------
+B24_REST = """ID,TITLE,STAGE_ID,CATEGORY_ID,STAGE_SEMANTIC_ID,DATE_CREATE,CLOSEDATE,CLOSED,OPPORTUNITY,CURRENCY_ID,ASSIGNED_BY_ID,SOURCE_ID,UTM_SOURCE
+11,Поставка,NEW,0,P,2024-02-01T10:00:00+03:00,2024-03-01T03:00:00+03:00,N,1000,RUB,1,WEB,google
+12,Монтаж,PREPARATION,0,P,2024-02-02T10:00:00+03:00,2024-03-01T03:00:00+03:00,N,2000,RUB,1,CALL,
+13,Ремонт,WON,0,S,2024-02-03T10:00:00+03:00,2024-02-20T03:00:00+03:00,Y,3000,RUB,3,WEB,yandex
+14,Окна,LOSE,0,F,2024-02-04T10:00:00+03:00,2024-02-21T03:00:00+03:00,Y,500,RUB,3,WEB,
+15,Двери,APOLOGY,0,F,2024-02-05T10:00:00+03:00,2024-02-22T03:00:00+03:00,Y,700,RUB,1,WEB,
+21,Опт,C1:NEW,1,P,2024-02-06T10:00:00+03:00,2024-03-01T03:00:00+03:00,N,9000,RUB,1,WEB,
+22,Опт 2,C1:EXECUTING,1,P,2024-02-07T10:00:00+03:00,2024-03-01T03:00:00+03:00,N,8000,RUB,1,WEB,
+23,Опт 3,C1:WON,1,S,2024-02-08T10:00:00+03:00,2024-02-25T03:00:00+03:00,Y,7000,RUB,1,WEB,
+24,Опт 4,C1:UC_M3VGWL,1,P,2024-02-09T10:00:00+03:00,2024-03-01T03:00:00+03:00,N,100,RUB,1,WEB,
+"""
+
+
+def test_bitrix24_rest_codes_semantics_and_pipelines(mem_store):
+    info, built, _ = run_import(mem_store, B24_REST, "crm_deal_list.csv")
+    assert built["meta"]["mapping"]["preset"] == "bitrix24_rest"
+    # STAGE_SEMANTIC_ID: P open, S won, F lost (LOSE and APOLOGY are both failures)
+    assert [r[2] for r in deals(mem_store, info)] == ["open", "open", "won", "lost", "lost", "open", "open", "won",
+                                                       "open"]
+    order = built["meta"]["stage_order"]
+    assert order["0"] == ["NEW", "PREPARATION", "WON"]
+    # C1: codes follow the default order; the custom UC_ stage is not in it: placed before the won one
+    assert order["1"] == ["C1:NEW", "C1:EXECUTING", "C1:UC_M3VGWL", "C1:WON"]
+    assert ("0", "LOSE", None, "lost") in stages(mem_store, info) and ("0", "APOLOGY", None, "lost") in stages(
+        mem_store, info)
+    assert "stages.order_guessed" in codes(mem_store, info)  # where UC_M3VGWL goes is a guess, and said so
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec(pipeline="0"))
+    assert (doc["won"], doc["lost"], doc["open"]) == (1, 2, 2)
+
+
+def test_bitrix24_history_of_codes_against_a_deal_list_of_names(mem_store, tmp_path):
+    """Deals from the web UI (names, ../shared sample) with a crm.stagehistory.list file (codes)."""
+    hist = tmp_path / "stagehistory.csv"
+    hist.write_text("ID,TYPE_ID,OWNER_ID,CREATED_TIME,CATEGORY_ID,STAGE_SEMANTIC_ID,STAGE_ID\n"
+                    "1,1,1043,2024-02-03T08:42:17+00:00,0,P,NEW\n2,2,1043,2024-02-06T10:10:02+00:00,0,P,EXECUTING\n"
+                    "3,3,1043,2024-02-07T10:10:02+00:00,0,S,WON\n4,1,1057,2024-02-03T08:42:17+00:00,0,P,NEW\n"
+                    "5,3,1057,2024-02-09T08:42:17+00:00,0,F,LOSE\n6,2,1102,2024-02-09T08:42:17+00:00,0,P,UC_X1Y2\n")
+    info, built, _ = import_file(mem_store, shared_path("reference", "crm-headers", "bitrix24_ru.csv"), history=hist)
+    names = [s for _p, s, _pos, _k in stages(mem_store, info)]
+    # NEW/EXECUTING/WON/LOSE took the deal list's names: no stage appears twice under two spellings
+    assert "NEW" not in names and "WON" not in names and names.count("Новая") == 1
+    q = codes(mem_store, info)
+    assert q["history.stage_renamed"] == 4
+    assert q["history.stage_mismatch"] == 1  # the custom UC_X1Y2 has no name to take: said, not hidden
+
+
+# -- class 3 and 4: Salesforce ----------------------------------------------------------------------
+SF_OPP = ('"Id","Name","StageName","StageSortOrder","IsClosed","IsWon","Amount","CloseDate","CreatedDate",'
+          '"OwnerId","LeadSource","Description"\n'
+          '"0065g00000AbCdEAAV","Acme","Closed Won","8","True","True","12500","2024-03-28",'
+          '"2024-02-03T09:42:17.000+0000","0055g00000Xy1AAAAJ","Web","rich\x00text"\n'
+          '"0065g00000AbCdFAAV","Beta","Negotiation/Review","7","False","False","4800","2024-04-30",'
+          '"2024-02-05T10:00:00.000+0000","0055g00000Xy1AAAAJ","Phone",""\n'
+          '"0065g00000AbCdGAAV","Gamma","Prospecting","1","False","False","900","2024-05-30",'
+          '"2024-02-06T10:00:00.000+0000","0055g00000Xy1AAAAJ","Web",""\n'
+          '"0065g00000AbCdHAAV","Delta","Closed Lost","10","True","False","1500","2024-03-12",'
+          '"2024-02-07T10:00:00.000+0000","0055g00000Xy1AAAAJ","Web",""\n'
+          '"0065g00000AbCdIAAV","Eps","Id. Decision Makers","4","False","False","700","2024-05-30",'
+          '"2024-02-08T10:00:00.000+0000","0055g00000Xy1AAAAJ","Web",""\n')
+
+
+def test_salesforce_opportunity_csv_with_a_nul_byte_and_its_own_sort_order(mem_store, tmp_path):
+    # OpportunityHistory rows all written at one moment (a migration): they cannot order the stages
+    hist = tmp_path / "OpportunityHistory.csv"
+    hist.write_text('"Id","OpportunityId","CreatedDate","StageName","Amount"\n'
+                    '"1","0065g00000AbCdEAAV","2024-03-28T00:00:00.000Z","Prospecting","1"\n'
+                    '"2","0065g00000AbCdEAAV","2024-03-28T00:00:00.000Z","Negotiation/Review","1"\n'
+                    '"3","0065g00000AbCdEAAV","2024-03-28T00:00:00.000Z","Closed Won","1"\n'
+                    '"4","0065g00000AbCdFAAV","2024-03-28T00:00:00.000Z","Id. Decision Makers","1"\n'
+                    '"5","0065g00000AbCdFAAV","2024-03-28T00:00:00.000Z","Negotiation/Review","1"\n')
+    info, built, _ = run_import(mem_store, SF_OPP.encode(), "Opportunity.csv", history=hist)
+    assert built["meta"]["mapping"]["preset"] == "salesforce_export"
+    assert built["meta"]["mapping"]["fields"]["stage"] == "StageName"
+    # the file's StageSortOrder: Prospecting 1, Id. Decision Makers 4, Negotiation/Review 7, Closed Won 8
+    assert built["meta"]["stage_order"] == {"": ["Prospecting", "Id. Decision Makers", "Negotiation/Review",
+                                                 "Closed Won"]}
+    q = codes(mem_store, info)
+    assert q["history.same_timestamp"] == 2 and "readers.nul_bytes" in q
+    rows = deals(mem_store, info, "deal_id, status, closed_at")
+    assert [r[1] for r in rows] == ["won", "open", "open", "lost", "open"]  # IsClosed / IsWon
+    # CloseDate of a closed opportunity is its close date; open ones have none
+    assert str(rows[0][2]) == "2024-03-28 00:00:00" and rows[1][2] is None
+
+
+def test_salesforce_15_char_report_ids_meet_18_char_history_ids(mem_store, tmp_path):
+    report = ('"Opportunity Owner","Opportunity Name","Stage","Amount","Close Date","Created Date","Opportunity ID"\n'
+              '"Jane","Acme","Closed Won","12500","3/28/2024","2/13/2024","0065g00000AbCdE"\n'
+              '"Jane","Beta","Negotiation/Review","4800","4/30/2024","2/15/2024","0065g00000AbCdF"\n')
+    hist = tmp_path / "OpportunityHistory.csv"
+    hist.write_text('"Id","OpportunityId","CreatedDate","StageName"\n'
+                    '"1","0065g00000AbCdEAAV","2024-02-13T09:42:17.000Z","Prospecting"\n'
+                    '"2","0065g00000AbCdEAAV","2024-03-01T09:42:17.000Z","Negotiation/Review"\n'
+                    '"3","0065g00000AbCdEAAV","2024-03-28T09:42:17.000Z","Closed Won"\n'
+                    '"4","0065g00000AbCdFAAV","2024-02-15T09:42:17.000Z","Qualification"\n'
+                    '"5","0065g00000AbCdFAAV","2024-03-05T09:42:17.000Z","Negotiation/Review"\n')
+    info, built, _ = run_import(mem_store, report, "report.csv", history=hist)
+    # the report's 15-char ids plus their case-safe suffix (worked out in the next test) are the history's
+    assert built["n_events"] == 5 and "history.unknown_deal" not in codes(mem_store, info)
+    assert "history.stage_mismatch" not in codes(mem_store, info)  # past stages are not a mismatch
+
+
+def test_salesforce_case_safe_suffix_by_hand():
+    from funnel.importer.reconcile import salesforce_id18
+
+    # "0065g00000AbCdE" in chunks of 5: "0065g" (no capitals -> 0 -> 'A'), "00000" (0 -> 'A'),
+    # "AbCdE" (capitals at 0, 2, 4 -> 1 + 4 + 16 = 21 -> 'V'): the pair printed in ../shared's sample
+    assert salesforce_id18("0065g00000AbCdE") == "0065g00000AbCdEAAV"
+    # "ZZZZZ" chunk: 31 -> '5'
+    assert salesforce_id18("ZZZZZaaaaaZaaaa") == "ZZZZZaaaaaZaaaa" + "5AB"
+
+
+def test_a_plain_opportunity_list_is_not_a_stage_history():
+    headers = ["OpportunityId", "StageName", "CreatedDate", "Amount", "IsWon", "IsClosed"]
+    rows = [[f"0065g00000AbC{k:02d}", "Prospecting", "2024-02-03", "100", "false", "false"] for k in range(12)]
+    assert detect_shape(headers, rows) == "deals"
+    generic = [[f"D{k}", "Lead", f"2024-02-{k + 1:02d}"] for k in range(12)]
+    assert detect_shape(["Deal ID", "Stage", "Date"], generic) == "deals"  # unique ids: one row per deal
+    repeated = [["D1", "Lead", "2024-02-01"], ["D1", "Won", "2024-02-05"], ["D2", "Lead", "2024-02-02"]]
+    assert detect_shape(["Deal ID", "Stage", "Date"], repeated) == "history"
+
+
+# -- class 5: HubSpot ------------------------------------------------------------------------------
+def test_hubspot_stage_names_match_the_preset_ignoring_case(mem_store):
+    text = ("Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
+            "1,A,Qualified to Buy,100,2024-03-01,2024-01-01,Ann\n2,B,appointment scheduled,200,2024-03-01,2024-01-02,Ann\n"
+            "3,C,Closed Won,300,2024-03-01,2024-01-03,Bob\n4,D,Contract Sent,300,2024-03-01,2024-01-03,Bob\n")
+    info, built, _ = run_import(mem_store, text, "hubspot.csv")
+    # the file's spellings in HubSpot's default order; no phantom "Qualified To Buy" beside "Qualified to Buy"
+    assert built["meta"]["stage_order"] == {"": ["appointment scheduled", "Qualified to Buy", "Contract Sent",
+                                                 "Closed Won"]}
+    assert "stages.order_guessed" not in codes(mem_store, info)
+
+
+def test_hubspot_internal_property_names(mem_store):
+    text = ("hs_object_id,dealname,dealstage,pipeline,amount,createdate,closedate,hubspot_owner_id,hs_is_closed_won\n"
+            "901,A,qualifiedtobuy,default,100,2024-01-01T10:00:00Z,2024-03-01T00:00:00Z,77,false\n"
+            "902,B,closedwon,default,250,2024-01-02T10:00:00Z,2024-02-01T10:00:00Z,77,true\n"
+            "903,C,appointmentscheduled,default,50,2024-01-03T10:00:00Z,2024-03-01T00:00:00Z,78,false\n"
+            "904,D,closedlost,default,70,2024-01-04T10:00:00Z,2024-02-04T10:00:00Z,78,false\n")
+    info, built, _ = run_import(mem_store, text, "deals_api.csv")
+    fields = built["meta"]["mapping"]["fields"]
+    assert built["meta"]["mapping"]["preset"] == "hubspot_api"
+    assert (fields["deal_id"], fields["stage"], fields["manager"], fields["won_flag"]) == (
+        "hs_object_id", "dealstage", "hubspot_owner_id", "hs_is_closed_won")
+    assert built["meta"]["stage_order"] == {"default": ["appointmentscheduled", "qualifiedtobuy", "closedwon"]}
+    assert [r[2] for r in deals(mem_store, info)] == ["open", "won", "open", "lost"]
+    # 902: 2024-01-02 10:00 -> 2024-02-01 10:00 = 30 days
+    assert deals(mem_store, info, "cycle_days")[1][0] == 30.0
+
+
+def test_the_order_deals_moved_in_beats_the_preset_order(mem_store):
+    # This portal moves deals Contract Sent -> Qualified To Buy (its own process), not HubSpot's default.
+    text = ('"Record ID","Deal Name","Deal Stage","Create Date","Deal owner",'
+            '"Date entered ""Contract Sent (Sales Pipeline)""","Date entered ""Qualified To Buy (Sales Pipeline)""",'
+            '"Date entered ""Closed Won (Sales Pipeline)"""\n'
+            '"1","A","Closed Won","2024-01-01","Ann","2024-01-02","2024-01-10","2024-01-20"\n'
+            '"2","B","Qualified To Buy","2024-01-01","Ann","2024-01-03","2024-01-12",""\n'
+            '"3","C","Contract Sent","2024-01-01","Ann","2024-01-04","",""\n')
+    info, built, _ = run_import(mem_store, text, "hubspot_entered.csv")
+    assert built["meta"]["stage_order"] == {"": ["Contract Sent", "Qualified To Buy", "Closed Won"]}
+    assert built["meta"]["order_source"] == "history"
+
+
+# -- class 6 and 7: view exports and the generic matcher -------------------------------------------
+def test_a_view_export_without_ids_is_one_deal_per_row(mem_store):
+    text = ("Deal Name,Deal Stage,Amount,Close Date\nA,Qualified to Buy,100,2024-03-01\n"
+            "A,Closed Won,300,2024-03-01\nB,Closed Lost,50,2024-03-02\n")
+    info, built, _ = run_import(mem_store, text, "view.csv")
+    assert built["n_deals"] == 3  # the two "A" rows are two deals: nothing merges rows without an id
+    assert "deals.no_id_column" in codes(mem_store, info)
+    assert [r[0] for r in deals(mem_store, info)] == ["2", "3", "4"]  # spreadsheet row numbers
+
+
+def test_generic_matcher_reads_normalised_tokens():
+    headers = ["Potential Name", "OpportunityStage", "ACV", "Potential Owner", "Created Time", "Closing Date",
+               "Forecast Type", "LEADID"]
+    rows = [["A", "Qualification", "100", "Ann", "15 Apr, 2021 00:02:00", "2021-05-01", "Open", "L1"]]
+    m = propose_mapping(headers, rows)
+    got = {f: headers[i] for f, i in m.fields.items()}
+    assert got["stage"] == "OpportunityStage" and got["amount"] == "ACV" and got["manager"] == "Potential Owner"
+    assert got["created_at"] == "Created Time" and got["expected_close"] == "Closing Date"
+    assert got["status"] == "Forecast Type" and got["deal_name"] == "Potential Name"
+    assert "deal_id" not in got  # LEADID is the lead a deal came from
+    m = propose_mapping(["ID", "StageName", "dealstage_x"], [["1", "Won", "a"]])
+    assert {f: i for f, i in m.fields.items()}["stage"] == 1
+
+
+def test_zoho_month_name_dates_and_default_order_without_a_preset(mem_store):
+    text = ('Potential Name,OpportunityStage,ACV,Created Time,Closing Date\n'
+            'A,Qualification,100,"15 Apr, 2021 00:02:00",2021-05-01\n'
+            'B,Closed Won,300,"16 Apr, 2021 10:12:00",2021-05-02\n'
+            'C,Negotiation/Review,300,"17 Apr, 2021 11:00:00",2021-05-02\n')
+    info, built, _ = run_import(mem_store, text, "zoho_view.csv")
+    assert built["rows_rejected"] == 0
+    # B: 16 Apr 2021 10:12 -> 2 May 2021 00:00 = 15 d 13 h 48 min = 15.575 days
+    assert deals(mem_store, info, "cycle_days")[1][0] == pytest.approx(15.575)
+    # every stage is one of Zoho's defaults: their order, not a guess
+    assert built["meta"]["stage_order"] == {"": ["Qualification", "Negotiation/Review", "Closed Won"]}
+
+
+# -- class 8: status only --------------------------------------------------------------------------
+def test_a_status_only_file_shows_outcomes_without_inventing_a_funnel(mem_store):
+    text = "Deal ID,Status,Amount\n1,Won,100\n2,Lost,200\n3,Open,300\n4,Won,50\n"
+    info, built, _ = run_import(mem_store, text, "status.csv")
+    assert stages(mem_store, info) == []  # no single "Won" bar holding 100 %
+    q = codes(mem_store, info)
+    assert "stages.none" in q and "stages.no_won" not in q
+    assert built["meta"]["outcomes_only"] is True
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    assert doc["stages"] == []
+    assert (doc["won"], doc["lost"], doc["open"]) == (2, 1, 1) and doc["win_rate"] == pytest.approx(2 / 3)
+    assert doc["revenue"] == 150.0
+
+
+# -- class 9: two files ------------------------------------------------------------------------------
+@pytest.mark.shared
+def test_olist_leads_and_closed_deals_joined_by_the_lead_id(mem_store):
+    leads = shared_path("datasets", "olist_marketing_funnel", "olist_marketing_qualified_leads_dataset.csv")
+    won = shared_path("datasets", "olist_marketing_funnel", "olist_closed_deals_dataset.csv")
+    info, built, _ = import_file(mem_store, leads, history=won)
+    mql, closed = pd.read_csv(leads), pd.read_csv(won)
+    assert built["n_deals"] == len(mql) == 8000
+    assert built["meta"]["stage_order"] == {"": ["Lead", "Won"]}
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    n_won = closed["mql_id"].isin(mql["mql_id"]).sum()
+    assert doc["won"] == n_won == 842 and doc["open"] == 8000 - 842
+    assert [s["reached"] for s in doc["stages"]] == [8000, 842]
+    # cycle = won_date - first_contact_date, median over the won leads, computed with pandas
+    joined = closed.merge(mql, on="mql_id")
+    cycle = (pd.to_datetime(joined["won_date"]) - pd.to_datetime(joined["first_contact_date"])).dt.total_seconds()
+    assert doc["median_cycle_days"] == pytest.approx((cycle / 86400).median(), abs=1e-6)
+
+
+@pytest.mark.shared
+def test_olist_closed_deals_alone_are_not_aggregate_counts(mem_store):
+    won = shared_path("datasets", "olist_marketing_funnel", "olist_closed_deals_dataset.csv")
+    info, built, _ = import_file(mem_store, won)
+    assert built["shape"] == "deals" and built["n_deals"] == 842  # not a 384,252 % "step"
+    assert built["meta"]["outcomes_only"] is True
+
+
+def test_rising_numeric_columns_are_not_a_funnel_of_counts():
+    headers = ["segment", "declared_product_catalog_size", "declared_monthly_revenue"]
+    assert detect_shape(headers, [["pet", "10", "50000"], ["car", "40", "120000"]]) != "counts"
+    assert detect_shape(["Date", "Pageviews", "Clicks", "Enrollments"],
+                        [["Sat, Oct 11", "7723", "687", "134"]]) == "counts"
+
+
+# -- class 10: Maven -------------------------------------------------------------------------------
+@pytest.mark.shared
+def test_maven_close_date_is_a_close_date_and_engage_date_orders_the_stages(mem_store):
+    path = shared_path("datasets", "maven_crm_sales_opportunities", "sales_pipeline.csv")
+    info, built, _ = import_file(mem_store, path)  # no --stages: the file alone
+    fields = built["meta"]["mapping"]["fields"]
+    assert fields["closed_at"] == "close_date" and "expected_close" not in fields
+    assert built["meta"]["mapping"]["stage_entered"] == ["Engaging"]
+    assert built["meta"]["stage_order"] == {"": ["Prospecting", "Engaging", "Won"]}
+    assert built["meta"]["order_guessed"] is False
+    raw = pd.read_csv(path)
+    assert built["n_events"] == raw["engage_date"].notna().sum()
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    # reached: all 8,800; Engaging = every deal with an engage date (Engaging + Won + Lost); Won 4,238
+    assert [s["reached"] for s in doc["stages"]] == [8800, 1589 + 4238 + 2473, 4238]
+
+
+# -- class 11: encodings ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text,encoding,bom", [
+    ("商机编号,商机名称,阶段,金额\n1,示例商机,初步接洽,1000\n2,大客户订单,赢单,5000\n", "gb18030", b""),
+    ("ID;Название сделки;Бюджет;Этап сделки\n1;Съешь ещё этих мягких булок;1000;Новая\n", "koi8_r", b""),
+    ("Record ID\tDeal Name\tAmount\n101\tÄrger GmbH\t12500\n", "utf-16-le", b""),
+    ("Record ID\tDeal Name\tAmount\n101\tÄrger GmbH\t12500\n", "utf-16-be", b""),
+    ("Record ID\tDeal Name\tAmount\n101\tÄrger GmbH\t12500\n", "utf-16-le", codecs.BOM_UTF16_LE),
+])
+def test_encodings_through_charset_normalizer(tmp_path, text, encoding, bom):
+    import duckdb
+
+    from funnel.readers import stage_file
+
+    path = tmp_path / "deals.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    con = duckdb.connect()
+    raw = stage_file(con, path, "deals.csv")
+    header, first = text.splitlines()[0], text.splitlines()[1]
+    delim = "\t" if "\t" in header else ";" if ";" in header else ","
+    assert raw.headers == header.split(delim)
+    assert list(con.execute("SELECT * EXCLUDE (row_no) FROM raw ORDER BY row_no").fetchone()) == first.split(delim)
+
+
+# -- class 12: one yes/no vocabulary ---------------------------------------------------------------
+def test_one_yes_no_vocabulary_for_mapping_and_parsing(mem_store):
+    assert BOOL_WORDS == set(TRUE_WORDS) | set(FALSE_WORDS)
+    for yes, no in (("yes", "no"), ("да", "нет"), ("是", "否"), ("ja", "nein"), ("sí", "no"), ("oui", "non")):
+        assert yes in TRUE_WORDS and no in FALSE_WORDS
+    text = "ID,Stage,Won,Closed\n1,Angebot,ja,ja\n2,Angebot,nein,ja\n3,Angebot,nein,nein\n4,Angebot,JA,ja\n"
+    info, built, _ = run_import(mem_store, text, "deals_de.csv")
+    assert built["rows_rejected"] == 0  # a ja/nein Won column is a flag, and every row reads
+    assert [r[2] for r in deals(mem_store, info)] == ["won", "lost", "open", "won"]

@@ -1,0 +1,82 @@
+"""The Data page's "change this dataset" panel: mapping, stage order, won/lost stages and input shape
+of a dataset already imported. Applying rebuilds its facts (funnel.dataset_edit.rederive): the
+dataset keeps its id, its version goes up, every cached figure of the old version drops."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import streamlit as st
+
+from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, can_rederive, rederive, stage_kinds
+from funnel.errors import FunnelError
+from funnel.formats import fmt_int
+from funnel.mapping import Mapping
+
+from . import context
+from .import_flow import SHAPES, mapping_editor, stage_editor
+from .stage_controls import order_caption, paste_order, won_lost_pickers
+
+STATE = "dataset_editor"
+
+
+def _state(info) -> dict:
+    state = st.session_state.setdefault(STATE, {})
+    if state.get("key") != info.cache_key:
+        state.clear()
+        state.update(key=info.cache_key, overrides={}, stages=None)
+    return state
+
+
+def edit_panel(t, info) -> None:
+    store = context.get_store()
+    row = store.row(info.id)
+    meta = row["meta"]
+    done = st.session_state.pop("dataset_edit_done", None)
+    if done:
+        st.success(t("crmimport.edit_done", version=done))
+    with st.expander(t("crmimport.edit_title"), expanded=bool(meta.get("order_guessed"))):
+        if meta.get("order_guessed"):
+            st.warning(t("crmimport.edit_order_guessed"))
+        if not can_rederive(row):
+            st.info(t("crmimport.edit_needs_file", rows=fmt_int(KEEP_RAW_MAX_ROWS, context.lang())))
+            return
+        state = _state(info)
+        prefix = f"edit{info.id}_"
+        try:
+            shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(info.shape) if info.shape in SHAPES
+                                 else 0, format_func=lambda s: t(f"ui.shape.{s}"), key=prefix + "shape")
+            if shape != info.shape:
+                if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):
+                    st.session_state["dataset_edit_done"] = rederive(store, info.id, shape=shape)["version"]
+                    st.rerun()
+                return
+            mapping = None
+            if info.shape == "deals" and meta.get("mapping_json"):
+                st.markdown("**" + t("ui.data.mapping") + "**")
+                mapping = Mapping.from_json(meta["mapping_json"])
+                headers = meta["raw"]["main"]["headers"]
+                draft = SimpleNamespace(raw=SimpleNamespace(headers=headers), mapping=mapping, remembered=False)
+                mapping_editor(t, draft, state, prefix)
+                mapping = draft.mapping
+            st.markdown("**" + t("ui.data.stages") + "**")
+            order = meta.get("stage_order") or {}
+            order_caption(t, order)
+            pasted = paste_order(t, prefix + "paste", list(order))
+            if pasted is not None:
+                state["stages"] = pasted
+                st.rerun()
+            stages = stage_editor(t, order, state, prefix)
+            won = lost = None
+            if info.shape == "deals" and not meta.get("outcomes_only"):
+                kinds = stage_kinds(store, info)
+                won, lost = won_lost_pickers(t, prefix + "kinds", [k[0] for k in kinds],
+                                             [k[0] for k in kinds if k[1] == "won"],
+                                             [k[0] for k in kinds if k[1] == "lost"])
+            if st.button(t("crmimport.edit_apply"), type="primary", key=prefix + "apply"):
+                row = rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost)
+                st.session_state["dataset_edit_done"] = row["version"]
+                st.session_state.pop(STATE, None)
+                st.rerun()
+        except FunnelError as exc:
+            st.error(exc.message(context.lang()))

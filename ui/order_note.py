@@ -1,0 +1,14 @@
+"""A visible note on analysis pages while a dataset's stage order is a guess, or while it has
+outcomes but no stages (so no funnel can be drawn). One call per page: ``order_note(t, info)``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def order_note(t, info) -> None:
+    meta = info.meta or {}
+    if meta.get("outcomes_only"):
+        st.info(t("crmimport.note_outcomes_only"))
+    elif meta.get("order_guessed"):
+        st.warning(t("crmimport.note_order_guessed"))

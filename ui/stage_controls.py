@@ -1,0 +1,46 @@
+"""Controls for "when the app cannot know, it asks once": paste the stage order, pick won/lost stages.
+
+Shared by the import flow (before the import) and the dataset editor (after it); both keep what the
+user chose in a dict of their own in ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from funnel.charts import md_escape
+from funnel.stage_text import parse_order
+
+from . import context
+
+
+def paste_order(t, key: str, pipelines: list[str]):
+    """A box to paste the funnel order; returns the parsed order when the user applies it, else None."""
+    with st.form(f"{key}_paste_form", border=False):
+        text = st.text_area(t("crmimport.paste_order"), key=f"{key}_paste", height=110,
+                            placeholder=t("crmimport.paste_order_placeholder"),
+                            help=t("crmimport.paste_order_help"))
+        applied = st.form_submit_button(t("crmimport.paste_apply"))
+    if not applied:
+        return None
+    order = parse_order(text, pipelines)
+    if order is None:
+        st.warning(t("crmimport.paste_empty"))
+    return order
+
+
+def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[str]) -> tuple[list[str], list[str]]:
+    """Multiselects of the won and the lost stages among ``stages`` (stage names are data: shown as is)."""
+    options = list(dict.fromkeys([*stages, *won, *lost]))
+    c1, c2 = st.columns(2)
+    chosen_won = c1.multiselect(t("crmimport.won_stages"), options, default=[s for s in won if s in options],
+                                key=f"{key}_won", help=t("crmimport.won_stages_help"))
+    chosen_lost = c2.multiselect(t("crmimport.lost_stages"), [s for s in options if s not in chosen_won],
+                                 default=[s for s in lost if s in options and s not in chosen_won],
+                                 key=f"{key}_lost", help=t("crmimport.lost_stages_help"))
+    return chosen_won, chosen_lost
+
+
+def order_caption(t, order: dict[str, list[str]]) -> None:
+    for pipeline, stages in order.items():
+        st.caption(md_escape(context.pipeline_label(pipeline, t) + ": " + " → ".join(stages)))
