@@ -5,6 +5,7 @@ import streamlit as st
 from funnel.access import Action, Role
 from funnel.errors import FunnelError
 from ui import auth, context
+from ui.errors import error_text
 from ui.routing import require_frame
 
 require_frame()
@@ -34,7 +35,7 @@ def _apply(change) -> None:
     try:
         change()
     except FunnelError as exc:
-        st.error(exc.message(context.lang()))
+        st.error(error_text(exc, context.lang()))
     else:
         st.rerun()
 

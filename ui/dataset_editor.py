@@ -14,6 +14,7 @@ from funnel.formats import fmt_int
 from funnel.mapping import Mapping
 
 from . import context
+from .errors import error_text
 from .import_flow import SHAPES, mapping_editor, stage_editor
 from .stage_controls import order_caption, paste_order, won_lost_pickers
 
@@ -79,4 +80,4 @@ def edit_panel(t, info) -> None:
                 st.session_state.pop(STATE, None)
                 st.rerun()
         except FunnelError as exc:
-            st.error(exc.message(context.lang()))
+            st.error(error_text(exc, context.lang()))

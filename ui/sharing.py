@@ -6,6 +6,7 @@ import streamlit as st
 
 from funnel.errors import FunnelError
 from ui import auth, context
+from ui.errors import error_text
 
 
 def sharing_editor(t, dataset_id: int) -> None:
@@ -28,6 +29,6 @@ def sharing_editor(t, dataset_id: int) -> None:
         try:
             access.share(auth.current_user(), dataset_id, new)
         except FunnelError as exc:
-            st.error(exc.message(context.lang()))
+            st.error(error_text(exc, context.lang()))
         else:
             st.rerun()
