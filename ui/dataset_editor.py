@@ -23,9 +23,10 @@ STATE = "dataset_editor"
 
 def _state(info) -> dict:
     state = st.session_state.setdefault(STATE, {})
-    if state.get("key") != info.cache_key:
+    key = (info.id, info.version)  # a rebuilt dataset (new version) starts a fresh edit
+    if state.get("key") != key:
         state.clear()
-        state.update(key=info.cache_key, overrides={}, stages=None)
+        state.update(key=key, overrides={}, stages=None)
     return state
 
 
