@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -319,10 +320,38 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
     hist = None
     if history is not None:
         hist = Source(history, history_name or (Path(history).name if not isinstance(history, bytes) else "history.csv"))
-    with store.connect() as con:
-        draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape)
-        if draft.duplicate_of and not force:
-            raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
-                              name=draft.duplicate_of["name"])
-        info, built = finish(con, store, draft, stages=stages, name=name)
-    return info, built, draft
+    for k, budget in enumerate(RETRY_BUDGETS):
+        try:
+            with store.connect() as con, _memory_budget(con, budget):
+                draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape)
+                if draft.duplicate_of and not force:
+                    raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
+                                      name=draft.duplicate_of["name"])
+                info, built = finish(con, store, draft, stages=stages, name=name)
+            return info, built, draft
+        except FunnelError as exc:
+            if exc.code != "store.out_of_memory" or k == len(RETRY_BUDGETS) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# An import that does not fit the store's memory budget (FUNNEL_MEMORY_LIMIT) is tried again from
+# scratch with a larger one, then with DuckDB's own default (80 % of RAM): slower, never refused
+# for memory a machine has. Nothing is stored by a failed attempt (temp tables, one transaction).
+RETRY_BUDGETS = (None, "2GB", "default")
+
+
+@contextmanager
+def _memory_budget(con, budget: str | None):
+    if budget is None:
+        yield
+        return
+    from ..store import memory_limit  # the store's own budget, put back after the attempt
+
+    run(con, "RESET memory_limit" if budget == "default" else f"SET memory_limit = '{budget}'")
+    try:
+        yield
+    finally:
+        configured = memory_limit()
+        run(con, "RESET memory_limit" if configured is None else render(
+            "SET memory_limit = {v}", v="'" + configured.replace("'", "") + "'"))

@@ -131,8 +131,9 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
         inner.append(f"{col.expr} AS {ident(col.field)}")
         outer.append(ident(col.field))
         if col.kind in CHECKED_KINDS:  # the cell's text where it did not parse ("no value" words are empty)
-            inner.append(f"{raw_value_sql(col.raw)} AS {ident(col.field + '__src')}")
-            outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {ident(col.field + '__src')} END "
+            src = ident(col.field + "__src")
+            inner.append(f"{col.raw} AS {src}")  # the word check runs only where the value is NULL
+            outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {raw_value_sql(src)} END "
                          f"AS {ident(col.field + '__raw')}")
     for name, (index, _header) in extras.items():
         inner.append(f"NULLIF(trim({ident(f'c{index}')}), '') AS {ident(name)}")

@@ -110,9 +110,10 @@ def test_memory_budget_of_the_store(tmp_path, monkeypatch):
 
 
 def test_an_import_beyond_the_memory_budget_says_what_to_change(tmp_path, monkeypatch):
-    # 1 MB cannot hold DuckDB's CSV read buffer (2 x 64 MB): the import stops with a message naming
-    # the setting, and the store keeps no dataset
+    # 1 MB cannot hold DuckDB's CSV read buffer (2 x 64 MB): with no larger budget to retry with,
+    # the import stops with a message naming the setting, and the store keeps no dataset
     monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "1MB")
+    monkeypatch.setattr("funnel.importer.RETRY_BUDGETS", (None,))
     store = Store(tmp_path / "funnel.duckdb")
     path = tmp_path / "deals.csv"
     path.write_text("Deal ID,Stage\nA,Lead\nB,Won\n", encoding="utf-8")
@@ -120,3 +121,17 @@ def test_an_import_beyond_the_memory_budget_says_what_to_change(tmp_path, monkey
         import_file(store, path)
     assert err.value.code == "store.out_of_memory" and "FUNNEL_MEMORY_LIMIT" in err.value.message("en")
     assert store.datasets() == []
+
+
+def test_an_import_that_does_not_fit_the_budget_is_retried_with_a_larger_one(tmp_path, monkeypatch):
+    # 100 MB cannot hold the CSV read buffer (2 x 64 MB = 128 MB): the first attempt fails, the
+    # second (2 GB) imports both deals; the store's own budget is back afterwards
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "100MB")
+    store = Store(tmp_path / "funnel.duckdb")
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage\nA,Lead\nB,Won\n", encoding="utf-8")
+    info, built, _ = import_file(store, path)
+    assert built["n_deals"] == 2 and [r["id"] for r in store.datasets()] == [info.id]
+    with store.connect() as con:
+        # 100 MB = 10^8 bytes = 95.37 MiB
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"
