@@ -109,7 +109,7 @@ def main() -> None:
     with store.connect() as con:
         df = con.execute(f"SELECT * FROM ds_{info.id}.deals").df()
         n_stages = con.execute(f"SELECT max(position) FROM ds_{info.id}.stages").fetchone()[0]
-    print(f"dataset: {len(df):,} deals, {info.meta.get('pipelines')} pipeline(s), {n_stages} funnel stages")
+    print(f"dataset: {len(df):,} deals, {len(info.pipelines)} pipeline(s), {n_stages} funnel stages")
     engine, base = engine_cases(store, info), pandas_cases(df, n_stages)
     total_engine = total_pandas = 0.0
     print(f"{'computation':<64} {'engine s':>9} {'pandas s':>9} {'ratio':>7}")

@@ -28,6 +28,7 @@ else:
 
 info = context.current_dataset()
 if info is not None:
+    context.show_url_notes(info, t)
     row = store.row(info.id)
     st.subheader(t("ui.data.quality_title", name=md_escape(info.name)))
     c = st.columns(4)

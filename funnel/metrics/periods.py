@@ -79,7 +79,8 @@ def previous_range(date_from: date, date_to: date) -> tuple[date, date]:
     the L days right before (L = its length in days, both ends in)."""
     next_day = date_to + timedelta(days=1)
     whole_months = next_day.day == 1 and date_from.day == 1
-    if date_from.day == 1 and ((date_to.year, date_to.month) == (date_from.year, date_from.month) or whole_months):
+    if date_from.day == 1 and date_to > date_from and \
+            ((date_to.year, date_to.month) == (date_from.year, date_from.month) or whole_months):
         months = max(1, (next_day.year - date_from.year) * 12 + next_day.month - date_from.month) \
             if whole_months else 1
         return _month_start(date_from, months), date_from - timedelta(days=1)

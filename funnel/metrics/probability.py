@@ -90,7 +90,7 @@ def key_stage(rows: list[StageProbability]) -> KeyStage | None:
 
 def stage_probability(con, info: DatasetInfo, spec: FunnelSpec) -> StageProbabilities:
     """Stage probabilities of the spec's pipeline and filters (the period filters by created date)."""
-    if info.shape == "counts":  # aggregate counts record no outcomes per deal
+    if info.capabilities.why_not("outcomes"):  # e.g. aggregate counts record no outcomes per deal
         return StageProbabilities([], None, 0)
     ctx = resolve(con, info, spec)
     tally = tallies(con, ctx).get(None) or Tally()

@@ -36,7 +36,7 @@ def test_reversed_range_is_swapped_and_said(data_dir):
                                           ("10.0", "“10.0” is not a dataset number"),
                                           ("0010", "“0010” is not a dataset number"),
                                           ("-1", "“-1” is not a dataset number")])
-@pytest.mark.parametrize("page", ("pages/overview.py", "pages/ab.py"))
+@pytest.mark.parametrize("page", ("pages/overview.py", "pages/ab.py", "pages/data.py"))
 def test_a_link_to_a_missing_dataset_says_so(data_dir, page, ds, says):
     at = open_page(page, lang="en", ds=ds)
     assert says in _warnings(at)

@@ -55,8 +55,10 @@ def test_by_unknown_column_is_refused(story):
 
 
 def test_previous_range_has_equal_length():
-    # Feb 2024 has 29 days -> the 29 days before: Jan 3 .. Jan 31
-    assert previous_range(date(2024, 2, 1), date(2024, 2, 29)) == (date(2024, 1, 3), date(2024, 1, 31))
+    # a calendar month -> the previous calendar month (issue 15: "this month" vs the month before)
+    assert previous_range(date(2024, 2, 1), date(2024, 2, 29)) == (date(2024, 1, 1), date(2024, 1, 31))
+    # any other range -> the same number of days right before (Feb 2..29 is 28 days: Jan 5 .. Feb 1)
+    assert previous_range(date(2024, 2, 2), date(2024, 2, 29)) == (date(2024, 1, 5), date(2024, 2, 1))
     # a single day -> the day before
     assert previous_range(date(2024, 3, 1), date(2024, 3, 1)) == (date(2024, 2, 29), date(2024, 2, 29))
 
@@ -64,16 +66,17 @@ def test_previous_range_has_equal_length():
 def test_previous_period_kpis(story):
     con, info = story
     cmp = previous_period(con, info, FunnelSpec(date_from="2024-02-01", date_to="2024-02-29"))
-    assert (cmp.previous_from, cmp.previous_to) == (date(2024, 1, 3), date(2024, 1, 31))
-    # now: D5..D10 = 6 deals, won D9 (2000), lost D8 D10; before (Jan 3-31): D2 won 3000, D3, D4 lost
+    assert (cmp.previous_from, cmp.previous_to) == (date(2024, 1, 1), date(2024, 1, 31))
+    # now: D5..D10 = 6 deals, won D9 (2000), lost D8 D10; before (January): D1 won 1000, D2 won 3000,
+    # D3, D4 lost
     deals = cmp.kpis["deals"]
-    assert (deals.current, deals.previous, deals.change_abs, deals.change_rel) == (6, 3, 3, 1.0)
+    assert (deals.current, deals.previous, deals.change_abs, deals.change_rel) == (6, 4, 2, 0.5)
     win = cmp.kpis["win_rate"]
-    assert win.current == pytest.approx(1 / 3) and win.previous == pytest.approx(1 / 3)
-    assert win.change_abs == pytest.approx(0.0)
+    assert win.current == pytest.approx(1 / 3) and win.previous == pytest.approx(1 / 2)
+    assert win.change_abs == pytest.approx(-1 / 6)
     rev = cmp.kpis["revenue"]
-    assert (rev.current, rev.previous, rev.change_abs) == (2000.0, 3000.0, -1000.0)
-    assert rev.change_rel == pytest.approx(-1 / 3)
+    assert (rev.current, rev.previous, rev.change_abs) == (2000.0, 4000.0, -2000.0)
+    assert rev.change_rel == pytest.approx(-1 / 2)
     assert cmp.reason is None
 
 
@@ -122,6 +125,6 @@ def test_overview_bundle(story):
     ov = overview(con, info, FunnelSpec(date_from="2024-02-01", date_to="2024-02-29"))
     # February: D5..D10, furthest 1,2,3,1,4,1 -> reached 6, 3, 2, 1
     assert [r.reached for r in ov.outcomes.stages] == [6, 3, 2, 1]
-    assert ov.comparison.kpis["deals"].previous == 3  # D2, D3, D4 (Jan 3 .. Jan 31)
+    assert ov.comparison.kpis["deals"].previous == 4  # D1, D2, D3, D4 (January, the previous month)
     # drops: Lead->Qualified 3 (3/6), Qualified->Proposal 1 (1/3), Proposal->Won 1 (1/2)
     assert [(d["stage_from"], d["count"]) for d in ov.drop_offs] == [("Lead", 3), ("Proposal", 1), ("Qualified", 1)]
