@@ -1,0 +1,55 @@
+"""The *Report* button every page shows: the audit report of the page's dataset and filters.
+
+The report's language is picked here, apart from the UI's (a Russian consultant may hand an
+English report to a foreign client); it starts as the UI language. The file is produced only when
+the download is clicked (Streamlit runs the callable on its own thread), so pages pay nothing for
+the button.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from funnel.dataset import DatasetInfo
+from funnel.report import FORMATS, MIME, build_from_store, render
+from funnel.report.pdf import chromium_path, pdf_available
+from funnel.report.words import report_languages, word
+from funnel.spec import FunnelSpec
+
+from .context import get_store
+
+LOGO_TYPES = ("png", "jpg", "jpeg")
+
+
+def file_name(info: DatasetInfo, lang: str, fmt: str) -> str:
+    stem = re.sub(r"[^\w.-]+", "_", info.name, flags=re.UNICODE).strip("_")[:60] or f"dataset_{info.id}"
+    return f"report_{stem}_{lang}.{fmt}"
+
+
+def show(info: DatasetInfo, spec: FunnelSpec, t, extras: dict | None = None) -> None:
+    """A popover with the report's language, format, optional consultant name and logo, and the download."""
+    with st.popover(t("report.ui.button"), icon=":material/description:", help=t("report.ui.help")):
+        langs = list(report_languages())
+        if st.session_state.get("report_lang") not in langs:
+            st.session_state["report_lang"] = t.lang if t.lang in langs else langs[0]
+        lang = st.selectbox(t("report.ui.lang"), langs, key="report_lang",
+                            format_func=lambda code: word("report.language_name", code))
+        formats = [f for f in FORMATS if f != "pdf" or pdf_available()]
+        fmt = st.segmented_control(t("report.ui.format"), formats, key="report_fmt", default="html",
+                                   required=True, format_func=str.upper) or "html"
+        if "pdf" not in formats:
+            st.caption(t("report.ui.pdf_missing", chromium=chromium_path()))
+        consultant = st.text_input(t("report.ui.consultant"), key="report_consultant", max_chars=120)
+        upload = st.file_uploader(t("report.ui.logo"), type=list(LOGO_TYPES), key="report_logo")
+        logo = (upload.getvalue(), "image/png" if upload.name.lower().endswith(".png") else "image/jpeg") if upload else None
+        store = get_store()
+
+        def make() -> bytes:
+            report = build_from_store(store, info.id, spec, lang, consultant=consultant, logo=logo, extras=extras)
+            return render(report, fmt)
+
+        st.download_button(t("report.ui.download"), data=make, file_name=file_name(info, lang, fmt),
+                           mime=MIME[fmt], key="report_download", on_click="ignore", type="primary",
+                           icon=":material/download:")
