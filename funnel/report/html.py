@@ -20,7 +20,8 @@ from .cells import display, is_number
 from .model import Report, Section, Table
 from .words import Words
 
-BREAK_BEFORE = {"summary", "funnel", "drop_offs", "quality", "definitions"}  # start a new printed page
+BREAK_BEFORE = {"summary", "funnel", "definitions"}  # start a new printed page
+KEEP_ROWS = 25  # a section without figures and with at most this many table rows is not split across pages
 LOGO_TYPES = ("image/png", "image/jpeg")
 
 CSS = """
@@ -44,8 +45,8 @@ nav.toc li { display: flex; border-bottom: 1px dotted var(--line); padding: 1mm 
 nav.toc li a { flex: 1; color: var(--ink); text-decoration: none; }
 nav.toc .toc-page { min-width: 10mm; text-align: right; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; }
-th, td { border-bottom: 1px solid var(--line); padding: 1.3mm 2mm; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+th, td { border-bottom: 1px solid var(--line); padding: 1.3mm 2mm; text-align: left; vertical-align: top; }
+td.long { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
 th { background: #f1f5f9; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .caption { color: var(--muted); font-size: 9pt; margin: 0 0 1mm; }
@@ -56,7 +57,7 @@ code, .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 8.5pt; word
   body { padding: 0; max-width: none; }
   .break { break-before: page; }
   thead { display: table-header-group; }
-  tr, .figure, .note, li { break-inside: avoid; }
+  tr, .figure, .note, li, .keep { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -82,21 +83,29 @@ def section_id(section: Section) -> str:
     return "s-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in section.key)
 
 
+def _unbreakable(text: str) -> bool:
+    """A hash or a command: long runs without spaces that would push the table off the page."""
+    return any(len(part) > 28 for part in text.split())
+
+
 def _table(table: Table, w: Words) -> str:
     head = "".join(f"<th>{esc(c.label)}</th>" for c in table.columns)
     body = []
     for row in table.rows:
         cells = []
         for column, cell in zip(table.columns, row, strict=True):
-            cls = ' class="num"' if is_number(column, cell) else ""
-            cells.append(f"<td{cls}>{esc(display(column, cell, w))}</td>")
+            text = display(column, cell, w)
+            cls = ' class="num"' if is_number(column, cell) else ' class="long"' if _unbreakable(text) else ""
+            cells.append(f"<td{cls}>{esc(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<h3>{esc(table.title)}</h3><table data-table="{esc(table.key)}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
 def _section(section: Section, number: int, w: Words, figures: list) -> str:
-    cls = "section break" if section.key in BREAK_BEFORE else "section"
+    rows = sum(len(t.rows) for t in section.tables)
+    cls = "section" + (" break" if section.key in BREAK_BEFORE else "") + (
+        " keep" if not section.figures and rows <= KEEP_ROWS else "")
     parts = [f'<section id="{section_id(section)}" class="{cls}"><h2>{number}. {esc(section.title)}</h2>']
     if section.note:
         parts.append(f'<p class="note">{esc(section.note)}</p>')

@@ -131,7 +131,9 @@ def funnel(inp: Inputs) -> Section:
         return sec
     sec.paragraphs.append(w("report.funnel.intro"))
     fig = funnel_figure(rows, chart_labels(w), w.num_lang)
-    fig.update_layout(clickmode="none", width=680, plot_bgcolor="white", paper_bgcolor="white")
+    fig.update_traces(textfont={"size": 10})
+    fig.update_layout(clickmode="none", width=680, height=max(260, 40 + 54 * len(rows)), plot_bgcolor="white",
+                      paper_bgcolor="white")
     sec.figures.append(fig.to_plotly_json())
     sec.tables.append(stage_table(inp, rows))
     for finding in inp.outcomes.findings:

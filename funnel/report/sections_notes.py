@@ -78,7 +78,7 @@ def _version(package: str) -> str:
 def reproduce_command(inp: Inputs) -> str:
     """The CLI line that recomputes these numbers (``metrics --json`` with the report's filters)."""
     spec = inp.spec
-    parts = ["python -m funnel metrics", _quote(str(inp.info.id))]
+    parts = ["python -m funnel metrics", _quote(inp.info.name)]
     if spec.pipeline:
         parts += ["--pipeline", _quote(spec.pipeline)]
     if spec.date_from:

@@ -1,0 +1,184 @@
+"""The consultant's report: numbers equal the CLI's, every format keeps user data inert, sections
+that the data cannot support say why, every report word exists in every report language."""
+
+from __future__ import annotations
+
+import io
+import json
+import string
+import subprocess
+import sys
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from funnel.i18n import CATALOG_DIR
+from funnel.importer import import_file
+from funnel.report import SECTION_BUILDERS, build_report, render
+from funnel.report.model import Section
+from funnel.samples import SAMPLE_DIR, manifest
+from funnel.spec import FunnelSpec
+from tests.conftest import ROOT
+
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = "=cmd|' /C calc'!A0"
+# Five deals, three stages; hostile names as a stage, a manager and a deal name.
+CSV = ("ID,Name,Stage,Amount,Created,Closed,Owner\n"
+       f"1,ok,Lead,100,2024-01-01,,Ann\n"
+       f"2,\"{FORMULA}\",{SCRIPT},200,2024-01-02,,\"{FORMULA}\"\n"
+       f"3,x,Closed Won,300,2024-01-03,2024-01-13,Ann\n"
+       f"4,y,Closed Lost,50,2024-01-04,2024-01-05,{SCRIPT}\n"
+       f"5,z,Closed Won,500,2024-01-05,2024-01-25,\"{FORMULA}\"\n")
+STAGES = ["Lead", SCRIPT, "Closed Won"]
+NOW = datetime(2026, 1, 2, 3, 4)
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "funnel", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.fixture
+def hostile(mem_store, tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(CSV, encoding="utf-8")
+    info, _built, _draft = import_file(mem_store, path, path.name, stages=STAGES)
+    return mem_store, info
+
+
+def report_of(store, info, spec=None, lang="en", **options):
+    with store.connect() as con:
+        return build_report(con, info, store.row(info.id), spec or FunnelSpec(), lang, now=NOW, **options)
+
+
+def sheet_rows(book, title):
+    return [[c.value for c in row] for row in book[title].iter_rows()]
+
+
+def test_small_funnel_by_hand(hostile):
+    store, info = hostile
+    report = report_of(store, info)
+    # deals 1 (open, Lead), 2 (open, at the second stage), 3 and 5 won, 4 lost with no recorded stage
+    kpis = dict(zip(report.section("kpis").tables[0].column("kpi"), report.section("kpis").tables[0].column("value"),
+                    strict=True))
+    assert (kpis["Deals"], kpis["Won"], kpis["Lost"], kpis["Open"]) == (5, 2, 1, 2)
+    assert kpis["Win rate (won / closed)"] == pytest.approx(2 / 3)
+    assert kpis["Revenue"] == 800 and kpis["Average deal size"] == 400
+    assert kpis["Sales cycle, median (days)"] == 15  # 10 and 20 days
+    stages = report.section("funnel").tables[0]
+    assert stages.column("stage") == STAGES and stages.column("reached") == [5, 3, 2]
+    # only five deals and three closed: the caveats say the sample is small and two deals are open
+    caveats = " ".join(report.section("caveats").bullets)
+    assert "Closed deals: 3, fewer than 30" in caveats and "Open deals: 2 (40.0% of all)" in caveats
+
+
+def test_report_numbers_equal_metrics_json(tmp_path):
+    entry = manifest()[0]  # the B2B sample
+    files = [str(SAMPLE_DIR / entry["file"]), "--history", str(SAMPLE_DIR / entry["history"]),
+             "--stages", ",".join(f'"{s}"' for s in entry["stages"])]
+    window = ["--from", "2025-07-01", "--to", "2025-12-31"]
+    metrics = cli("metrics", *files, *window, "--json")
+    assert metrics.returncode == 0, metrics.stderr
+    doc = json.loads(metrics.stdout)
+    out = tmp_path / "r.xlsx"
+    made = cli("report", *files, *window, "--format", "xlsx", "--out", str(out))
+    assert made.returncode == 0 and made.stdout.strip() == f"Report written: {out}", made.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:4] == ["Report", "Key figures", "Stages", "Drop-offs"]
+    kpis = {row[0]: row[1] for row in sheet_rows(book, "Key figures")[1:]}
+    assert kpis["Deals"] == doc["deals"] and kpis["Won"] == doc["won"] and kpis["Open"] == doc["open"]
+    assert kpis["Win rate (won / closed)"] == pytest.approx(doc["win_rate"])
+    assert kpis["Win rate (won / all deals)"] == pytest.approx(doc["win_rate_all"])
+    assert kpis["Revenue"] == pytest.approx(doc["revenue"])
+    assert kpis["Sales cycle, median (days)"] == pytest.approx(doc["median_cycle_days"])
+    stages = sheet_rows(book, "Stages")
+    assert stages[0][:3] == ["Stage", "Reached", "Step conversion"]
+    assert [(r[0], r[1]) for r in stages[1:]] == [(s["stage"], s["reached"]) for s in doc["stages"]]
+    assert [r[3] for r in stages[1:]] == pytest.approx([s["cumulative_conversion"] for s in doc["stages"]])
+    # numbers are numbers with formats, headers frozen
+    sheet = book["Key figures"]
+    assert isinstance(sheet["B2"].value, int | float) and sheet["B2"].number_format == "#,##0"
+    assert sheet["B6"].number_format == "0.0%" and sheet.freeze_panes == "A2"
+    assert book["Stages"]["C3"].number_format == "0.0%" and book["Stages"].freeze_panes == "A2"
+
+
+def test_hostile_names_are_inert_in_html_and_xlsx(hostile):
+    store, info = hostile
+    report = report_of(store, info, consultant=SCRIPT)
+    page = render(report, "html").decode("utf-8")
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 2  # Plotly's code once, the one rendering script
+    assert page.count("* plotly.js v") == 1 and "alert(1)</" not in page
+    book_bytes = render(report, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    cells = [c for ws in book for row in ws.iter_rows() for c in row if c.value in (FORMULA, SCRIPT)]
+    assert {c.value for c in cells} == {FORMULA, SCRIPT}  # the manager sheet holds both names
+    assert all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(io.BytesIO(book_bytes)) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml  # no formula anywhere
+
+
+def test_every_section_in_reading_order_and_plotly_once(hostile):
+    store, info = hostile
+    report = report_of(store, info, lang="ru")
+    assert [s.key for s in report.sections] == ["summary", "kpis", "funnel", "drop_offs", "managers", "quality",
+                                                "definitions", "caveats", "reproducibility"]
+    page = render(report, "html").decode("utf-8")
+    assert page.count("Plotly.newPlot") == 1 and "Аудит воронки продаж" in page
+    assert all(f"{i}. {s.title}" in page for i, s in enumerate(report.sections, 1))
+    versions = dict(report.section("reproducibility").tables[0].rows)
+    assert versions["SHA-256 исходного файла"] == store.row(info.id)["source_hash"]
+
+
+def test_a_new_section_builder_is_one_function(hostile):
+    store, info = hostile
+
+    def findings(inp):
+        return Section("findings", "Findings", paragraphs=[f"Deals: {inp.outcomes.deals}"])
+
+    report = report_of(store, info, builders=[*SECTION_BUILDERS[:4], findings, *SECTION_BUILDERS[4:]])
+    assert report.sections[4].key == "findings" and "Deals: 5" in render(report, "html").decode()
+
+
+def test_counts_data_say_what_they_cannot_show(mem_store):
+    path = SAMPLE_DIR / "web_counts_by_source.csv"
+    info, _built, _draft = import_file(mem_store, path, path.name, stages=["impression", "click", "lead", "sale"])
+    report = report_of(mem_store, info, lang="en")
+    assert "no individual deals" in report.section("managers").note
+    kpis = report.section("kpis").tables[0]
+    notes = dict(zip(kpis.column("kpi"), kpis.column("note"), strict=True))
+    assert "do not say which deals were won" in notes["Won"] and notes["Revenue"]
+    assert report.section("caveats").bullets[0].startswith("The data are aggregate counts")
+
+
+def test_chinese_report_words(hostile):
+    store, info = hostile
+    report = report_of(store, info, lang="zh")
+    assert report.title == "销售漏斗审计" and report.section("kpis").title == "关键指标"
+
+
+def test_report_catalogs_have_the_same_keys_and_placeholders():
+    def fields(text):
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    catalogs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in CATALOG_DIR.glob("report.*.json")}
+    assert set(catalogs) >= {"report.en.json", "report.ru.json", "report.zh.json"}
+    en = catalogs["report.en.json"]
+    for name, words in catalogs.items():
+        assert words.keys() == en.keys(), name
+        assert all(fields(text) == fields(en[key]) for key, text in words.items()), name
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--format", "doc"], "Unknown report format “doc”"),
+    (["--lang", "fr"], "Unknown report language “fr”"),
+    (["--from", "2025-13-01"], "Cannot read the date"),
+])
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
+    path = tmp_path / "d.csv"
+    path.write_text(CSV, encoding="utf-8")
+    out = cli("report", str(path), "--out", str(tmp_path / "r.html"), *args)
+    assert out.returncode == 2 and words in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "r.html").exists()
