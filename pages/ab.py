@@ -181,6 +181,7 @@ def dataset_mode(info) -> dict | None:
         st.error(error_text(exc, lang))
         return None
     _show_dataset_result(info, spec, result, choice["by"])
+    report_button.pin(info, choice, t)
     drill.show_pending(info, spec, t)
     return result
 

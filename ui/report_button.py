@@ -28,8 +28,9 @@ def file_name(info: DatasetInfo, lang: str, fmt: str) -> str:
     return f"report_{stem}_{lang}.{fmt}"
 
 
-def show(info: DatasetInfo, spec: FunnelSpec, t, extras: dict | None = None) -> None:
+def show(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     """A popover with the report's language, format, optional consultant name and logo, and the download."""
+    extras = {"ab_pins": pins(info)}
     with st.popover(t("report.ui.button"), icon=":material/description:", help=t("report.ui.help")):
         langs = list(report_languages())
         if st.session_state.get("report_lang") not in langs:
@@ -53,3 +54,35 @@ def show(info: DatasetInfo, spec: FunnelSpec, t, extras: dict | None = None) -> 
         st.download_button(t("report.ui.download"), data=make, file_name=file_name(info, lang, fmt),
                            mime=MIME[fmt], key="report_download", on_click="ignore", type="primary",
                            icon=":material/download:")
+
+
+# -- A/B comparisons pinned to the report (kept in the session, per dataset) -------------------
+PINS = "_report_ab_pins"
+
+
+def pins(info: DatasetInfo) -> list[dict]:
+    return [p for p in st.session_state.get(PINS, []) if p["ds"] == info.id]
+
+
+def _pin(pin: dict) -> None:
+    pinned = st.session_state.setdefault(PINS, [])
+    if pin not in pinned:
+        pinned.append(pin)
+
+
+def _unpin(dataset_id: int) -> None:
+    st.session_state[PINS] = [p for p in st.session_state.get(PINS, []) if p["ds"] != dataset_id]
+
+
+def pin(info: DatasetInfo, choice: dict, t) -> None:
+    """*Pin to the report* under an A/B result: the report recomputes it under its own filters."""
+    wanted = {"ds": info.id, "by": choice["by"], "control": choice["control"],
+              "step": list(choice["step"]) if choice.get("step") else None, "alpha": choice["alpha"],
+              "sequential": bool(choice.get("sequential"))}
+    pinned = pins(info)
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    c1.button(t("report.ui.pin"), key="report_pin", on_click=_pin, args=(wanted,), disabled=wanted in pinned,
+              icon=":material/push_pin:")
+    if pinned:
+        c2.caption(t("report.ui.pinned", n=len(pinned)))
+        c2.button(t("report.ui.unpin"), key="report_unpin", on_click=_unpin, args=(info.id,), type="tertiary")

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
+from . import sections_ab as sa
 from . import sections_funnel as sf
 from . import sections_notes as sn
 from .inputs import Inputs
@@ -28,6 +29,7 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     sf.funnel,
     sf.drop_offs,
     sf.managers,
+    sa.ab_verdicts,
     sn.data_quality,
     sn.definitions,
     sn.caveats,

@@ -23,6 +23,8 @@ def display(column: Column, cell: Any, w: Words) -> str:
         return w.num(value)
     if kind == "pp":
         return _signed(value, w.num(abs(value), 1) + " " + w("report.pp"))
+    if kind == "p":
+        return "< 0.001" if value < 0.001 else f"{value:.3f}"
     if kind == "change":
         return _signed(value, w.pct(abs(value)))
     return w.num(value, 1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("text", "int", "pct", "money", "num", "days", "pp", "change")
+KINDS = ("text", "int", "pct", "money", "num", "days", "pp", "change", "p")
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,22 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
     out = cli("report", str(path), "--out", str(tmp_path / "r.html"), *args)
     assert out.returncode == 2 and words in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "r.html").exists()
+
+
+def test_pinned_ab_comparison(hostile):
+    store, info = hostile
+    pin = {"ds": info.id, "by": "manager", "control": "Ann", "step": None, "alpha": 0.05, "sequential": False}
+    report = report_of(store, info, extras={"ab_pins": [pin]})
+    section = report.section("ab")
+    assert [s.key for s in report.sections].index("ab") == 5  # after the managers
+    # whole funnel, Lead -> Closed Won, per manager: Ann deals 1 (open) and 3 (won); the formula-named
+    # manager deals 2 (open) and 5 (won); the script-named one deal 4 (lost)
+    table = section.tables[0]
+    assert dict(zip(table.column("group"), zip(table.column("n"), table.column("conversions"), strict=True),
+                    strict=True)) == {"Ann": (2, 1), FORMULA: (2, 1), SCRIPT: (1, 0)}
+    assert "Control group: Ann." in section.paragraphs[0]
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert "AB 1 · Owner" in book.sheetnames  # the column as the file names it
+    rows = sheet_rows(book, "AB 1 · Owner")
+    assert rows[0][:3] == ["Group", "Entered", "Converted"] and rows[1][:4] == ["Ann", 2, 1, 0.5]
+    assert report_of(store, info, extras={"ab_pins": []}).section("ab") is None  # nothing pinned: no section
