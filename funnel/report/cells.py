@@ -13,6 +13,8 @@ def display(column: Column, cell: Any, w: Words) -> str:
     value, kind = value_of(cell), kind_of(column, cell)
     if value is None or (isinstance(value, float) and value != value):
         return DASH
+    if kind == "date" and hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
     if kind == "text" or not isinstance(value, int | float):
         return str(value)
     if kind == "int":

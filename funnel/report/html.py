@@ -103,7 +103,7 @@ def _table(table: Table, w: Words) -> str:
 
 
 def _section(section: Section, number: int, w: Words, figures: list) -> str:
-    rows = sum(len(t.rows) for t in section.tables)
+    rows = sum(len(t.rows) for t in section.tables if not t.appendix)
     cls = "section" + (" break" if section.key in BREAK_BEFORE else "") + (
         " keep" if not section.figures and rows <= KEEP_ROWS else "")
     parts = [f'<section id="{section_id(section)}" class="{cls}"><h2>{number}. {esc(section.title)}</h2>']
@@ -116,7 +116,7 @@ def _section(section: Section, number: int, w: Words, figures: list) -> str:
         height = int((fig.get("layout") or {}).get("height") or 400)
         parts.append(f'<div class="figure plot" id="fig-{len(figures)}" style="height:{height}px"></div>')
         figures.append(fig)
-    parts += [_table(t, w) for t in section.tables]
+    parts += [_table(t, w) for t in section.tables if not t.appendix]
     parts.append("</section>")
     return "".join(parts)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("text", "int", "pct", "money", "num", "days", "pp", "change", "p")
+KINDS = ("text", "int", "pct", "money", "num", "days", "pp", "change", "p", "date")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
+    appendix: bool = False  # a long list (the deals behind a number): a workbook sheet, not printed
 
     def column(self, key: str) -> list[Any]:
         i = [c.key for c in self.columns].index(key)

@@ -84,6 +84,10 @@ def _print(report: Report, html_text: str) -> bytes:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport=VIEWPORT)
+            # the report is self-contained: any request beyond its own file is refused (and would
+            # leave a chart blank, which the tests see)
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
             with tempfile.TemporaryDirectory(prefix="funnel_report_") as folder:
                 path = Path(folder) / "report.html"  # a file loads far faster than set_content
                 path.write_text(html_text, encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..charts import funnel_figure, kpi_delta
+from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
 from .inputs import MIN_CLOSED, Inputs
@@ -14,6 +15,7 @@ KPI_KINDS = {"deals": "int", "won": "int", "lost": "int", "open": "int", "win_ra
              "win_rate_all": "pct", "revenue": "money", "avg_deal_size": "money", "median_deal_size": "money",
              "median_cycle_days": "days", "p90_cycle_days": "days"}
 RATES = ("win_rate", "win_rate_all")
+STATUSES = ("won", "lost", "open")
 
 
 def change_text(inp: Inputs, key: str, change: Change | None) -> str | None:
@@ -162,6 +164,9 @@ def drop_offs(inp: Inputs) -> Section:
                  Column("open_here", w("report.col.open_here"), "int")]
     sec.tables.append(Table("drop_offs", w("report.table.drop_offs"), cols,
                             [[d[c.key] for c in cols] for d in found]))
+    if not counts:
+        sec.paragraphs.append(w("report.dropoff.deals_in_xlsx"))
+        sec.tables += deals_behind_drop_offs(inp)
     return sec
 
 
@@ -184,3 +189,31 @@ def managers(inp: Inputs) -> Section:
             for name, out in ordered if out.deals]
     sec.tables.append(Table("managers", w("report.table.managers"), cols, rows))
     return sec
+
+
+DEAL_KINDS = {"amount": "money", "created_at": "date", "closed_at": "date"}
+
+
+def _cell(value: Any) -> Any:
+    """A value of the drill frame as a plain Python value (``None`` for NaN / NaT)."""
+    if value is None or value != value:
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def deals_behind_drop_offs(inp: Inputs) -> list[Table]:
+    """The deals behind each of the biggest drop-offs (the page's drill-down), as workbook sheets."""
+    w = inp.w
+    tables = []
+    for i, d in enumerate(inp.overview.drop_offs, 1):
+        found = deals_behind(inp.con, inp.info, inp.spec, Selection("drop_off", position=d["position_from"]),
+                             sort="deal_id")
+        frame = found.frame
+        columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
+        rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
+                 for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]
+        tables.append(Table(f"deals_drop_{i}", w("report.table.deals_behind", i=i, stage=d["stage_from"]),
+                            columns, rows, appendix=True))
+    return tables

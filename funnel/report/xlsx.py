@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import xlsxwriter
 
@@ -38,6 +39,7 @@ class _Formats:
                                        "valign": "top"})
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         pp = w("report.pp").replace('"', "")
         self.number = {kind: book.add_format({"num_format": fmt}) for kind, fmt in FORMATS.items()}
         self.number["pp"] = book.add_format({"num_format": f'+0.0" {pp}";-0.0" {pp}";0.0" {pp}"'})
@@ -52,7 +54,10 @@ def _write_table(sheet, table: Table, fmt: _Formats) -> None:
             value, kind = value_of(cell), kind_of(column, cell)
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or kind == "text":
+            if kind == "date" and isinstance(value, datetime):
+                sheet.write_datetime(i, j, value, fmt.date)
+                widths[j] = max(widths[j], 17)
+            elif isinstance(value, bool) or not isinstance(value, int | float) or kind == "text":
                 text = str(value)
                 sheet.write_string(i, j, text, fmt.wrap if len(text) > 60 else None)
                 widths[j] = max(widths[j], min(60, len(text) + 2))

@@ -101,6 +101,11 @@ def test_report_numbers_equal_metrics_json(tmp_path):
     assert isinstance(sheet["B2"].value, int | float) and sheet["B2"].number_format == "#,##0"
     assert sheet["B6"].number_format == "0.0%" and sheet.freeze_panes == "A2"
     assert book["Stages"]["C3"].number_format == "0.0%" and book["Stages"].freeze_panes == "A2"
+    # the deals behind the biggest drop-off, one row each: reached there minus reached at the next stage
+    reached = [s["reached"] for s in doc["stages"]]
+    biggest = max(range(len(reached) - 1), key=lambda i: reached[i] - reached[i + 1])
+    sheet = book[book.sheetnames[4]]
+    assert sheet.title.startswith("Deals 1 · ") and sheet.max_row - 1 == reached[biggest] - reached[biggest + 1]
 
 
 def test_hostile_names_are_inert_in_html_and_xlsx(hostile):
@@ -118,6 +123,10 @@ def test_hostile_names_are_inert_in_html_and_xlsx(hostile):
     with zipfile.ZipFile(io.BytesIO(book_bytes)) as z:
         xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in xml  # no formula anywhere
+    # the deals behind the drop-off at Lead: deal 1 (open there) and deal 4 (lost, stage unknown)
+    deals = sheet_rows(book, "Deals 1 · Lead")
+    assert deals[0][:4] == ["Deal ID", "Deal", "Stage", "Status"]
+    assert sorted((r[0], r[3]) for r in deals[1:]) == [("1", "open"), ("4", "lost")]
 
 
 def test_every_section_in_reading_order_and_plotly_once(hostile):
