@@ -14,8 +14,6 @@ from pathlib import Path
 from .errors import FunnelError
 from .i18n import t
 
-LOGO_MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
 
 def add_report_parser(sub, add_import_options) -> None:
     p = sub.add_parser("report", help="the audit report of a dataset as HTML, PDF or XLSX")
@@ -38,8 +36,10 @@ def read_logo(path: str | None) -> tuple[bytes, str] | None:
     file = Path(path)
     if not file.is_file():
         raise FunnelError("file.not_found", file=str(file))
+    from .report.html import logo_type
+
     data = file.read_bytes()
-    mime = next((m for magic, m in LOGO_MIME.items() if data.startswith(magic)), None)
+    mime = logo_type(data)
     if mime is None:
         raise FunnelError("report.bad_logo", file=str(file))
     return data, mime

@@ -14,6 +14,7 @@ import streamlit as st
 
 from funnel.dataset import DatasetInfo
 from funnel.report import FORMATS, MIME, build_from_store, render
+from funnel.report.html import logo_type
 from funnel.report.pdf import chromium_path, pdf_available
 from funnel.report.words import report_languages, word
 from funnel.spec import FunnelSpec
@@ -44,7 +45,8 @@ def show(info: DatasetInfo, spec: FunnelSpec, t) -> None:
             st.caption(t("report.ui.pdf_missing", chromium=chromium_path()))
         consultant = st.text_input(t("report.ui.consultant"), key="report_consultant", max_chars=120)
         upload = st.file_uploader(t("report.ui.logo"), type=list(LOGO_TYPES), key="report_logo")
-        logo = (upload.getvalue(), "image/png" if upload.name.lower().endswith(".png") else "image/jpeg") if upload else None
+        data = upload.getvalue() if upload else b""
+        logo = (data, logo_type(data)) if upload and logo_type(data) else None
         store = get_store()
 
         def make() -> bytes:

@@ -36,7 +36,7 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     sn.reproducibility,
 ]
 
-RENDER_WORDS = ("contents", "page", "of", "prepared_by", "prepared_on", "not_supported", "cover_title")
+RENDER_WORDS = ("contents", "page", "of", "prepared_by", "cover_title")
 
 
 def cover(inp: Inputs) -> list[tuple[str, str]]:
@@ -69,12 +69,10 @@ def build_report(con, info: DatasetInfo, row: dict[str, Any], spec: FunnelSpec, 
     w = Words(lang)
     inp = Inputs(con, info, row, spec, w, now or datetime.now(), extras or {})
     sections = [s for s in (build(inp) for build in (builders or SECTION_BUILDERS)) if s is not None]
-    out = inp.outcomes
     return Report(
         lang=w.lang, title=w("report.title"), cover=cover(inp), generated_at=inp.now, sections=sections,
         consultant=(consultant or "").strip() or None, logo=logo,
         labels={key: w(f"report.render.{key}") for key in RENDER_WORDS},
-        numbers={**out.kpis(), "stages": [r.as_dict() for r in out.stages], "pipeline": inp.pipeline},
     )
 
 

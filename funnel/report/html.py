@@ -22,7 +22,12 @@ from .words import Words
 
 BREAK_BEFORE = {"summary", "funnel", "definitions"}  # start a new printed page
 KEEP_ROWS = 25  # a section without figures and with at most this many table rows is not split across pages
-LOGO_TYPES = ("image/png", "image/jpeg")
+LOGO_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def logo_type(data: bytes) -> str | None:
+    """``image/png`` or ``image/jpeg`` by the file's first bytes (never by its name), else ``None``."""
+    return next((mime for magic, mime in LOGO_MAGIC.items() if data.startswith(magic)), None)
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -124,7 +129,7 @@ def _section(section: Section, number: int, w: Words, figures: list) -> str:
 def _cover(report: Report) -> str:
     labels = report.labels
     logo = ""
-    if report.logo and report.logo[1] in LOGO_TYPES:
+    if report.logo and logo_type(report.logo[0]) == report.logo[1]:
         data = base64.b64encode(report.logo[0]).decode("ascii")
         logo = f'<img class="logo" alt="" src="data:{report.logo[1]};base64,{data}">'
     rows = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in report.cover)

@@ -62,7 +62,6 @@ class Report:
     consultant: str | None = None
     logo: tuple[bytes, str] | None = None  # (image bytes, mime type)
     labels: dict[str, str] = field(default_factory=dict)  # renderer words: contents, page, ...
-    numbers: dict[str, Any] = field(default_factory=dict)  # the raw KPIs (as metrics --json names them)
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -210,3 +210,22 @@ def test_pinned_ab_comparison(hostile):
     rows = sheet_rows(book, "AB 1 · Owner")
     assert rows[0][:3] == ["Group", "Entered", "Converted"] and rows[1][:4] == ["Ann", 2, 1, 0.5]
     assert report_of(store, info, extras={"ab_pins": []}).section("ab") is None  # nothing pinned: no section
+
+
+def test_cli_logo_and_consultant_on_the_cover(tmp_path):
+    from PIL import Image
+
+    data = tmp_path / "d.csv"
+    data.write_text(CSV, encoding="utf-8")
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (4, 4), "red").save(logo)
+    out = tmp_path / "r.html"
+    done = cli("report", str(data), "--stages", ",".join(STAGES), "--out", str(out), "--lang", "ru",
+               "--consultant", "Анна Петрова", "--logo", str(logo))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in page and "Подготовил(а): <b>Анна Петрова</b>" in page
+    fake = tmp_path / "logo.jpg"
+    fake.write_text("<svg onload=alert(1)>", encoding="utf-8")  # not an image: refused by its bytes
+    refused = cli("report", str(data), "--out", str(out), "--logo", str(fake))
+    assert refused.returncode == 2 and "is not a PNG or JPEG" in refused.stderr
