@@ -8,6 +8,7 @@ from ..charts import funnel_figure, kpi_delta
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
+from ..spec import FunnelSpec
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
 
@@ -203,17 +204,18 @@ def _cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def deals_behind_drop_offs(inp: Inputs) -> list[Table]:
-    """The deals behind each of the biggest drop-offs (the page's drill-down), as workbook sheets."""
+def deals_table(inp: Inputs, selection: Selection, key: str, title: str, spec: FunnelSpec | None = None) -> Table:
+    """The deals behind one number (the pages' drill-down, at most 10,000) as a workbook sheet."""
     w = inp.w
-    tables = []
-    for i, d in enumerate(inp.overview.drop_offs, 1):
-        found = deals_behind(inp.con, inp.info, inp.spec, Selection("drop_off", position=d["position_from"]),
-                             sort="deal_id")
-        frame = found.frame
-        columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
-        rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
-                 for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]
-        tables.append(Table(f"deals_drop_{i}", w("report.table.deals_behind", i=i, stage=d["stage_from"]),
-                            columns, rows, appendix=True))
-    return tables
+    frame = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id").frame
+    columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
+    rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
+             for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]
+    return Table(key, title, columns, rows, appendix=True)
+
+
+def deals_behind_drop_offs(inp: Inputs) -> list[Table]:
+    """The deals behind each of the biggest drop-offs, one sheet each."""
+    return [deals_table(inp, Selection("drop_off", position=d["position_from"]), f"deals_drop_{i}",
+                        inp.w("report.table.deals_behind", i=i, stage=d["stage_from"]))
+            for i, d in enumerate(inp.overview.drop_offs, 1)]
