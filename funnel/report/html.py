@@ -17,7 +17,7 @@ from plotly.offline import get_plotlyjs
 from plotly.utils import PlotlyJSONEncoder
 
 from .cells import display, is_number
-from .model import Report, Section, Table
+from .model import Report, Section, Table, kind_of
 from .words import Words
 
 BREAK_BEFORE = {"summary", "funnel", "definitions"}  # start a new printed page
@@ -51,7 +51,8 @@ nav.toc li a { flex: 1; color: var(--ink); text-decoration: none; }
 nav.toc .toc-page { min-width: 10mm; text-align: right; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; }
 th, td { border-bottom: 1px solid var(--line); padding: 1.3mm 2mm; text-align: left; vertical-align: top; }
-td.long { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
+td.long, td.code { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", monospace; font-size: 8pt; }
+td.code span { white-space: nowrap; }
 th { background: #f1f5f9; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .caption { color: var(--muted); font-size: 9pt; margin: 0 0 1mm; }
@@ -100,6 +101,9 @@ def _table(table: Table, w: Words) -> str:
         cells = []
         for column, cell in zip(table.columns, row, strict=True):
             text = display(column, cell, w)
+            if kind_of(column, cell) == "code":  # a command: lines break between words, never at a hyphen
+                cells.append('<td class="code">' + " ".join(f"<span>{esc(p)}</span>" for p in text.split()) + "</td>")
+                continue
             cls = ' class="num"' if is_number(column, cell) else ' class="long"' if _unbreakable(text) else ""
             cells.append(f"<td{cls}>{esc(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

@@ -7,7 +7,7 @@ from importlib import metadata
 
 from .. import __version__, quality
 from .inputs import MIN_CLOSED, Inputs
-from .model import Column, Section, Table
+from .model import Cell, Column, Section, Table
 
 DEFINED = ("deals", "reached", "step_conversion", "cumulative_conversion", "drop_off", "lost_here", "open_here",
            "win_rate", "win_rate_all", "revenue", "avg_deal_size", "median_deal_size", "cycle", "previous_period")
@@ -104,7 +104,7 @@ def reproducibility(inp: Inputs) -> Section:
         (w("report.repro.hash"), str(row.get("source_hash") or "—")),
         (w("report.repro.imported_at"), f"{row['imported_at']:%Y-%m-%d %H:%M}" if row.get("imported_at") else "—"),
         (w("report.repro.generated_at"), f"{inp.now:%Y-%m-%d %H:%M}"),
-        (w("report.repro.command"), reproduce_command(inp)),
+        (w("report.repro.command"), Cell(reproduce_command(inp), "code")),
         ("Funnel Audit", __version__),
         ("Python", platform.python_version()),
         *((name, _version(name)) for name in PACKAGES),
