@@ -95,11 +95,12 @@ def _unbreakable(text: str) -> bool:
 
 
 def _table(table: Table, w: Words) -> str:
-    head = "".join(f"<th>{esc(c.label)}</th>" for c in table.columns)
+    shown = [i for i, c in enumerate(table.columns) if c.printed]
+    head = "".join(f"<th>{esc(table.columns[i].label)}</th>" for i in shown)
     body = []
     for row in table.rows:
         cells = []
-        for column, cell in zip(table.columns, row, strict=True):
+        for column, cell in ((table.columns[i], row[i]) for i in shown):
             text = display(column, cell, w)
             if kind_of(column, cell) == "code":  # a command: lines break between words, never at a hyphen
                 cells.append('<td class="code">' + " ".join(f"<span>{esc(p)}</span>" for p in text.split()) + "</td>")

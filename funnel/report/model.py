@@ -26,6 +26,7 @@ class Column:
     key: str
     label: str
     kind: str = "text"
+    printed: bool = True  # False: a long text column kept for the workbook, left out of HTML and PDF
 
 
 @dataclass

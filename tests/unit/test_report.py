@@ -17,7 +17,7 @@ import pytest
 from funnel.i18n import CATALOG_DIR
 from funnel.importer import import_file
 from funnel.report import SECTION_BUILDERS, build_report, render
-from funnel.report.model import Section
+from funnel.report.model import Column, Section, Table
 from funnel.samples import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from tests.conftest import ROOT
@@ -145,10 +145,17 @@ def test_a_new_section_builder_is_one_function(hostile):
     store, info = hostile
 
     def findings(inp):
-        return Section("findings", "Findings", paragraphs=[f"Deals: {inp.outcomes.deals}"])
+        table = Table("f", "Findings", [Column("what", "What"), Column("check", "Check this", printed=False)],
+                      [["leak", "read the lost reasons"]])
+        return Section("findings", "Findings", paragraphs=[f"Deals: {inp.outcomes.deals}"], tables=[table])
 
     report = report_of(store, info, builders=[*SECTION_BUILDERS[:4], findings, *SECTION_BUILDERS[4:]])
-    assert report.sections[4].key == "findings" and "Deals: 5" in render(report, "html").decode()
+    page = render(report, "html").decode()
+    assert report.sections[4].key == "findings" and "Deals: 5" in page
+    # a workbook-only column: not printed, but in its sheet
+    assert "<td>leak</td>" in page and "Check this" not in page and "read the lost reasons" not in page
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert sheet_rows(book, "Findings") == [["What", "Check this"], ["leak", "read the lost reasons"]]
 
 
 def test_counts_data_say_what_they_cannot_show(mem_store):
