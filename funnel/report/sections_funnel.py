@@ -8,6 +8,7 @@ from ..charts import funnel_figure, kpi_delta
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
+from ..money import currency_of
 from ..spec import FunnelSpec
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
@@ -16,6 +17,9 @@ KPI_KINDS = {"deals": "int", "won": "int", "lost": "int", "open": "int", "win_ra
              "win_rate_all": "pct", "revenue": "money", "avg_deal_size": "money", "median_deal_size": "money",
              "median_cycle_days": "days", "p90_cycle_days": "days"}
 RATES = ("win_rate", "win_rate_all")
+KPI_NEEDS = {"won": "outcomes", "lost": "win_rate", "win_rate": "win_rate", "revenue": "money",
+             "avg_deal_size": "money", "median_deal_size": "money", "median_cycle_days": "cycle",
+             "p90_cycle_days": "cycle"}
 STATUSES = ("won", "lost", "open")
 
 
@@ -42,14 +46,15 @@ def summary(inp: Inputs) -> Section:
         sec.note = w("report.note.no_deals")
         return sec
     sec.paragraphs.append(w("report.summary.deals", deals=w.int(out.deals), period=period_text(inp)))
-    if inp.info.shape != "counts":
+    caps = inp.info.capabilities
+    if caps.can("win_rate"):
         sec.paragraphs.append(w("report.summary.outcomes", won=w.int(out.won), lost=w.int(out.lost),
                                 open=w.int(out.open)))
-    if out.win_rate is not None:
+    if out.win_rate is not None and caps.can("win_rate"):
         delta = change_text(inp, "win_rate", ov.comparison.kpis.get("win_rate"))
         sec.paragraphs.append(w("report.summary.win_rate", rate=w.pct(out.win_rate))
                               + (" " + w("report.summary.change", change=delta) if delta else ""))
-    if out.revenue is not None and out.won:
+    if out.revenue is not None and out.won and caps.can("money"):
         sec.paragraphs.append(w("report.summary.money", revenue=w.num(out.revenue),
                                 avg=w.num(out.avg_deal_size), cycle=w.num(out.median_cycle_days, 1)))
     if ov.drop_offs:
@@ -91,21 +96,30 @@ def period_text(inp: Inputs) -> str:
 def kpis(inp: Inputs) -> Section:
     w, out, cmp = inp.w, inp.outcomes, inp.overview.comparison
     sec = Section("kpis", w("report.section.kpis"))
-    if cmp.reason or inp.info.shape == "counts":
+    if inp.info.shape == "counts" or cmp.reason == "metrics.reason.no_period":
         sec.paragraphs.append(w("report.kpis.no_previous_counts" if inp.info.shape == "counts"
                                 else "report.kpis.no_previous"))
+    elif cmp.reason:
+        sec.paragraphs.append(w.reason(cmp.reason))
     else:
         sec.paragraphs.append(w("report.kpis.previous", date_from=cmp.previous_from, date_to=cmp.previous_to))
     table = Table("kpis", w("report.table.kpis"), [
         Column("kpi", w("report.col.kpi")), Column("value", w("report.col.value"), "num"),
         Column("previous", w("report.col.previous"), "num"), Column("change", w("report.col.change"), "num"),
         Column("note", w("report.col.note"))])
+    caps = inp.info.capabilities
+    currency = currency_of(caps.currencies)
     for key, kind in KPI_KINDS.items():
         change = cmp.kpis.get(key)
-        reason = out.reasons.get(key)
-        previous = change.previous if change is not None else None
-        table.rows.append([w(f"report.kpi.{key}"), Cell(getattr(out, key), kind), Cell(previous, kind),
-                           _change_cell(key, change), w(f"report.{reason}") if reason else ""])
+        value, previous = getattr(out, key), change.previous if change is not None else None
+        # a number the data cannot support is not shown as if it could (a web funnel's "win rate")
+        reason = caps.why_not(KPI_NEEDS[key]) if key in KPI_NEEDS else None
+        if reason:
+            value = previous = change = None
+        reason = reason or out.reasons.get(key)
+        label = w(f"report.kpi.{key}") + (f", {currency}" if kind == "money" and currency else "")
+        table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change),
+                           w.reason(reason) if reason else ""])
     sec.tables.append(table)
     return sec
 
@@ -141,7 +155,7 @@ def funnel(inp: Inputs) -> Section:
     sec.tables.append(stage_table(inp, rows))
     for finding in inp.outcomes.findings:
         params = {k: (w.int(v) if isinstance(v, int) else v) for k, v in finding.items() if k != "code"}
-        sec.bullets.append(w("report." + finding["code"], **params))
+        sec.bullets.append(w.reason(finding["code"], **params))
     return sec
 
 

@@ -50,7 +50,7 @@ def caveats(inp: Inputs) -> Section:
         sec.bullets.append(w("report.caveat.counts"))
     if out.open:
         sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
-    if inp.quality_codes & {"stages.order_guessed"}:
+    if inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"}:
         sec.bullets.append(w("report.caveat.order_guessed"))
     closed = (out.won or 0) + (out.lost or 0)
     if inp.info.shape != "counts" and out.deals and closed < MIN_CLOSED:

@@ -35,6 +35,10 @@ def word(key: str, lang: str, /, **params: object) -> str:
     return text.format_map(_Keep(params)) if params else text
 
 
+def has_word(key: str, lang: str) -> bool:
+    return key in catalog(lang) or key in catalog(DEFAULT_LANGUAGE)
+
+
 class Words:
     """``w = Words("ru"); w("report.title")`` plus the number formats of that language."""
 
@@ -43,6 +47,11 @@ class Words:
 
     def __call__(self, key: str, /, **params: object) -> str:
         return word(key, self.lang, **params)
+
+    def reason(self, code: str, **params: object) -> str:
+        """An engine reason code in words: the report's own text when it has one, else the app's."""
+        key = f"report.{code}"
+        return self(key, **params) if has_word(key, self.lang) else word(code, self.lang, **params)
 
     def int(self, value) -> str:
         return fmt_int(value, self.num_lang)
