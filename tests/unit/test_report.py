@@ -236,3 +236,14 @@ def test_cli_logo_and_consultant_on_the_cover(tmp_path):
     fake.write_text("<svg onload=alert(1)>", encoding="utf-8")  # not an image: refused by its bytes
     refused = cli("report", str(data), "--out", str(out), "--logo", str(fake))
     assert refused.returncode == 2 and "is not a PNG or JPEG" in refused.stderr
+
+
+def test_web_funnel_shows_no_win_rate_money_or_cycle(mem_store):
+    entry = manifest()[1]  # the web funnel: visitors and steps
+    path = SAMPLE_DIR / entry["file"]
+    info, _built, _draft = import_file(mem_store, path, path.name, stages=entry["stages"])
+    kpis = report_of(mem_store, info).section("kpis").tables[0]
+    rows = {row[0]: row for row in kpis.rows}
+    for label in ("Win rate (won / closed)", "Revenue", "Sales cycle, median (days)"):
+        assert rows[label][1].value is None and rows[label][4], label  # no number, and why
+    assert rows["Deals"][1].value == 40_000  # the sample's visitors
