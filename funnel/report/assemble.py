@@ -8,6 +8,7 @@ are one more function in :data:`SECTION_BUILDERS`, placed where they belong in t
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,18 +24,39 @@ from .words import Words
 
 SectionBuilder = Callable[[Inputs], Section | None]
 
+
+def optional(name: str):
+    """A section module that needs an engine package landing separately (``funnel.audit``,
+    ``funnel.velocity``): ``None`` while that package is absent; any other import error is raised."""
+    try:
+        return importlib.import_module(f".{name}", __package__)
+    except ModuleNotFoundError as exc:
+        if exc.name in ("funnel.audit", "funnel.velocity") or (exc.name or "").startswith(("funnel.audit.",
+                                                                                          "funnel.velocity.")):
+            return None
+        raise
+
+
+sd = optional("sections_audit")  # diagnostics findings (issue 9)
+sv = optional("sections_velocity")  # velocity, pipeline and forecast (issue 10)
+
 SECTION_BUILDERS: list[SectionBuilder] = [
     sf.summary,
     sf.kpis,
     sf.funnel,
     sf.drop_offs,
+    *([sd.findings] if sd else []),
     sf.managers,
+    *([sv.velocity, sv.pipeline_forecast] if sv else []),
     sa.ab_verdicts,
     sn.data_quality,
     sn.definitions,
     sn.caveats,
     sn.reproducibility,
 ]
+
+if sd:
+    sf.SUMMARY_LINES.append(sd.top_finding)
 
 RENDER_WORDS = ("contents", "page", "of", "prepared_by", "cover_title")
 

@@ -32,6 +32,7 @@ class Inputs:
     w: Words
     now: datetime
     extras: dict[str, Any] = field(default_factory=dict)  # e.g. pinned A/B verdicts from the page
+    cache: dict[str, Any] = field(default_factory=dict)  # results optional sections share (findings)
 
     @cached_property
     def overview(self) -> metrics.Overview:

@@ -21,6 +21,7 @@ KPI_NEEDS = {"won": "outcomes", "lost": "win_rate", "win_rate": "win_rate", "rev
              "avg_deal_size": "money", "median_deal_size": "money", "median_cycle_days": "cycle",
              "p90_cycle_days": "cycle"}
 STATUSES = ("won", "lost", "open")
+SUMMARY_LINES: list = []  # more summary sentences from optional sections (the top diagnostic finding)
 
 
 def change_text(inp: Inputs, key: str, change: Change | None) -> str | None:
@@ -61,6 +62,10 @@ def summary(inp: Inputs) -> Section:
         d = ov.drop_offs[0]
         sec.paragraphs.append(w("report.summary.leak", stage_from=d["stage_from"], stage_to=d["stage_to"],
                                 count=w.int(d["count"]), rate=w.pct(d["rate"])))
+    for line in SUMMARY_LINES:
+        text = line(inp)
+        if text:
+            sec.paragraphs.append(text)
     weakest = weakest_manager(inp)
     if weakest is not None:
         name, rate, closed = weakest
