@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_abtest_args(p)
     add_samplesize_parser(sub)
+    from .cli_report import add_report_parser
+
+    add_report_parser(sub, _add_import_options)
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -142,6 +145,10 @@ def _dispatch(args) -> int:
         from .stats_cli import run_samplesize
 
         return run_samplesize(args)
+    if args.command == "report":
+        from .cli_report import run_report
+
+        return run_report(args, _open_dataset, spec_from_args, _lang())
     raise AssertionError(args.command)
 
 

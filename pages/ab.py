@@ -14,7 +14,7 @@ from funnel.metrics import Selection
 from funnel.stats import analyze_counts
 from funnel.stats_cli import InputError, parse_split
 from ui import ab_widgets as w
-from ui import cache, context, drill, explain, filters
+from ui import cache, context, drill, explain, filters, report_button
 from ui.errors import error_text
 from ui.routing import require_frame
 
@@ -160,6 +160,7 @@ def _split_key(text: str):
 def dataset_mode(info) -> dict | None:
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
+    report_button.show(info, spec, t)
     pipeline = spec.pipeline or cache.pipeline_of(info.id, info.version, spec)
     columns = w.usable_columns(info, pipeline)
     if not columns:
@@ -180,6 +181,7 @@ def dataset_mode(info) -> dict | None:
         st.error(error_text(exc, lang))
         return None
     _show_dataset_result(info, spec, result, choice["by"])
+    report_button.pin(info, choice, t)
     drill.show_pending(info, spec, t)
     return result
 

@@ -6,7 +6,7 @@ from funnel import quality
 from funnel.access import Action
 from funnel.charts import md_escape
 from funnel.formats import fmt_int
-from ui import auth, context
+from ui import auth, context, filters, report_button
 from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
 from ui.routing import require_frame
@@ -30,6 +30,7 @@ info = context.current_dataset()
 if info is not None:
     context.show_url_notes(info, t)
     row = store.row(info.id)
+    report_button.show(info, filters.current_spec(info), t)
     st.subheader(t("ui.data.quality_title", name=md_escape(info.name)))
     c = st.columns(4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))

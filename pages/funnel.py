@@ -14,7 +14,7 @@ from funnel.charts import (
 from funnel.formats import fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
-from ui import cache, context, drill, explain, filters, urlstate
+from ui import cache, context, drill, explain, filters, report_button, urlstate
 from ui.findings import finding_text
 from ui.routing import require_frame
 
@@ -27,6 +27,7 @@ spec = filters.current_spec(info)
 out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
+report_button.show(info, spec, t)
 if explain.empty_selection(info, out.stages, t):
     st.stop()
 

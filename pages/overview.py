@@ -6,7 +6,7 @@ from funnel.charts import funnel_figure, kpi_delta, md_escape
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
-from ui import cache, context, drill, explain, filters
+from ui import cache, context, drill, explain, filters, report_button
 from ui.findings import finding_text
 from ui.order_note import order_note
 from ui.routing import require_frame
@@ -20,6 +20,7 @@ ov = cache.overview(info.id, info.version, spec)
 out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
+report_button.show(info, spec, t)
 order_note(t, info)
 if explain.empty_selection(info, out.stages, t):
     st.stop()

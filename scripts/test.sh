@@ -7,4 +7,8 @@ python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.t
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
+# the PDF report's tests read the PDF back with poppler and need fonts for Cyrillic and Chinese
+if ! command -v pdftotext >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null
+fi
 exec python3 -m pytest -q -p no:cacheprovider "$@"

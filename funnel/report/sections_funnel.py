@@ -1,0 +1,240 @@
+"""Sections about the funnel itself: summary, KPIs, the funnel chart and table, drop-offs, managers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..charts import funnel_figure, kpi_delta
+from ..metrics import Selection, deals_behind
+from ..metrics.periods import Change
+from ..metrics.stages import StageRow
+from ..money import currency_of
+from ..spec import FunnelSpec
+from .inputs import MIN_CLOSED, Inputs
+from .model import Cell, Column, Section, Table
+
+KPI_KINDS = {"deals": "int", "won": "int", "lost": "int", "open": "int", "win_rate": "pct",
+             "win_rate_all": "pct", "revenue": "money", "avg_deal_size": "money", "median_deal_size": "money",
+             "median_cycle_days": "days", "p90_cycle_days": "days"}
+RATES = ("win_rate", "win_rate_all")
+KPI_NEEDS = {"won": "outcomes", "lost": "win_rate", "win_rate": "win_rate", "revenue": "money",
+             "avg_deal_size": "money", "median_deal_size": "money", "median_cycle_days": "cycle",
+             "p90_cycle_days": "cycle"}
+STATUSES = ("won", "lost", "open")
+SUMMARY_LINES: list = []  # more summary sentences from optional sections (the top diagnostic finding)
+
+
+def change_text(inp: Inputs, key: str, change: Change | None) -> str | None:
+    """The change against the previous period as the Overview tile shows it (points for rates)."""
+    return kpi_delta(key, change, inp.w.num_lang, inp.w("report.pp"))
+
+
+def _change_cell(key: str, change: Change | None) -> Any:
+    if change is None or change.change_abs is None:
+        return None
+    if key in RATES:
+        return Cell(change.change_abs * 100, "pp")
+    if change.change_rel is None:
+        return Cell(change.change_abs, KPI_KINDS[key])
+    return Cell(change.change_rel, "change")
+
+
+def summary(inp: Inputs) -> Section:
+    """A few sentences generated from the numbers (nothing here is typed by hand)."""
+    w, out, ov = inp.w, inp.outcomes, inp.overview
+    sec = Section("summary", w("report.section.summary"))
+    if not out.deals:
+        sec.note = w("report.note.no_deals")
+        return sec
+    sec.paragraphs.append(w("report.summary.deals", deals=w.int(out.deals), period=period_text(inp)))
+    caps = inp.info.capabilities
+    if caps.can("win_rate"):
+        sec.paragraphs.append(w("report.summary.outcomes", won=w.int(out.won), lost=w.int(out.lost),
+                                open=w.int(out.open)))
+    if out.win_rate is not None and caps.can("win_rate"):
+        delta = change_text(inp, "win_rate", ov.comparison.kpis.get("win_rate"))
+        sec.paragraphs.append(w("report.summary.win_rate", rate=w.pct(out.win_rate))
+                              + (" " + w("report.summary.change", change=delta) if delta else ""))
+    if out.revenue is not None and out.won and caps.can("money"):
+        sec.paragraphs.append(w("report.summary.money", revenue=w.num(out.revenue),
+                                avg=w.num(out.avg_deal_size), cycle=w.num(out.median_cycle_days, 1)))
+    if ov.drop_offs:
+        d = ov.drop_offs[0]
+        sec.paragraphs.append(w("report.summary.leak", stage_from=d["stage_from"], stage_to=d["stage_to"],
+                                count=w.int(d["count"]), rate=w.pct(d["rate"])))
+    for line in SUMMARY_LINES:
+        text = line(inp)
+        if text:
+            sec.paragraphs.append(text)
+    weakest = weakest_manager(inp)
+    if weakest is not None:
+        name, rate, closed = weakest
+        sec.paragraphs.append(w("report.summary.manager", name=name, rate=w.pct(rate), closed=w.int(closed),
+                                team=w.pct(out.win_rate), min_closed=MIN_CLOSED))
+    warnings = int(inp.quality.loc[inp.quality["severity"] == "warning", "count"].sum()) if len(inp.quality) else 0
+    sec.paragraphs.append(w("report.summary.quality", n=w.int(warnings)) if warnings
+                          else w("report.summary.quality_clean"))
+    return sec
+
+
+def weakest_manager(inp: Inputs) -> tuple[str, float, int] | None:
+    """The manager with the lowest win rate among those with enough closed deals to judge."""
+    groups = inp.managers or {}
+    team = inp.outcomes.win_rate
+    judged = [(str(name), out.win_rate, (out.won or 0) + (out.lost or 0)) for name, out in groups.items()
+              if name is not None and out.win_rate is not None and (out.won or 0) + (out.lost or 0) >= MIN_CLOSED]
+    if len(judged) < 2 or team is None:
+        return None
+    worst = min(judged, key=lambda g: (g[1], g[0]))
+    return worst if worst[1] < team else None
+
+
+def period_text(inp: Inputs) -> str:
+    w, spec = inp.w, inp.spec
+    if inp.info.shape == "counts":
+        return w("report.period.counts")
+    if spec.date_from is None and spec.date_to is None:
+        return w("report.period.all")
+    return w(f"report.period.{spec.date_field}", date_from=spec.date_from or "…", date_to=spec.date_to or "…")
+
+
+def kpis(inp: Inputs) -> Section:
+    w, out, cmp = inp.w, inp.outcomes, inp.overview.comparison
+    sec = Section("kpis", w("report.section.kpis"))
+    if inp.info.shape == "counts" or cmp.reason == "metrics.reason.no_period":
+        sec.paragraphs.append(w("report.kpis.no_previous_counts" if inp.info.shape == "counts"
+                                else "report.kpis.no_previous"))
+    elif cmp.reason:
+        sec.paragraphs.append(w.reason(cmp.reason))
+    else:
+        sec.paragraphs.append(w("report.kpis.previous", date_from=cmp.previous_from, date_to=cmp.previous_to))
+    table = Table("kpis", w("report.table.kpis"), [
+        Column("kpi", w("report.col.kpi")), Column("value", w("report.col.value"), "num"),
+        Column("previous", w("report.col.previous"), "num"), Column("change", w("report.col.change"), "num"),
+        Column("note", w("report.col.note"))])
+    caps = inp.info.capabilities
+    currency = currency_of(caps.currencies)
+    for key, kind in KPI_KINDS.items():
+        change = cmp.kpis.get(key)
+        value, previous = getattr(out, key), change.previous if change is not None else None
+        # a number the data cannot support is not shown as if it could (a web funnel's "win rate")
+        reason = caps.why_not(KPI_NEEDS[key]) if key in KPI_NEEDS else None
+        if reason:
+            value = previous = change = None
+        reason = reason or out.reasons.get(key)
+        label = w(f"report.kpi.{key}") + (f", {currency}" if kind == "money" and currency else "")
+        table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change),
+                           w.reason(reason) if reason else ""])
+    sec.tables.append(table)
+    return sec
+
+
+STAGE_COLUMNS = (("stage", "text"), ("reached", "int"), ("step_conversion", "pct"),
+                 ("cumulative_conversion", "pct"), ("drop_off", "int"), ("lost_here", "int"), ("open_here", "int"))
+
+
+def stage_table(inp: Inputs, rows: list[StageRow]) -> Table:
+    w = inp.w
+    return Table("stages", w("report.table.stages"),
+                 [Column(key, w(f"report.col.{key}"), kind) for key, kind in STAGE_COLUMNS],
+                 [[getattr(r, key) for key, _ in STAGE_COLUMNS] for r in rows])
+
+
+def chart_labels(w) -> dict[str, str]:
+    return {"reached": w("report.col.reached"), "step": w("report.chart.step"),
+            "cumulative": w("report.chart.cumulative")}
+
+
+def funnel(inp: Inputs) -> Section:
+    w, rows = inp.w, inp.outcomes.stages
+    sec = Section("funnel", w("report.section.funnel"))
+    if not rows:
+        sec.note = w("report.note.no_deals")
+        return sec
+    sec.paragraphs.append(w("report.funnel.intro"))
+    fig = funnel_figure(rows, chart_labels(w), w.num_lang)
+    fig.update_traces(textfont={"size": 10})
+    fig.update_layout(clickmode="none", width=680, height=max(260, 40 + 54 * len(rows)), plot_bgcolor="white",
+                      paper_bgcolor="white")
+    sec.figures.append(fig.to_plotly_json())
+    sec.tables.append(stage_table(inp, rows))
+    for finding in inp.outcomes.findings:
+        params = {k: (w.int(v) if isinstance(v, int) else v) for k, v in finding.items() if k != "code"}
+        sec.bullets.append(w.reason(finding["code"], **params))
+    return sec
+
+
+def drop_offs(inp: Inputs) -> Section:
+    w = inp.w
+    sec = Section("drop_offs", w("report.section.drop_offs"))
+    found = inp.overview.drop_offs
+    if not found:
+        sec.note = w("report.note.no_drop_offs" if inp.outcomes.stages else "report.note.no_deals")
+        return sec
+    counts = inp.info.shape == "counts"
+    for d in found:
+        key = "report.dropoff.counts" if counts else "report.dropoff.step"
+        sec.bullets.append(w(key, count=w.int(d["count"]), rate=w.pct(d["rate"]), stage_from=d["stage_from"],
+                             stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]),
+                             open_here=w.int(d["open_here"])))
+    cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
+            Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]
+    if not counts:
+        cols += [Column("lost_here", w("report.col.lost_here"), "int"),
+                 Column("open_here", w("report.col.open_here"), "int")]
+    sec.tables.append(Table("drop_offs", w("report.table.drop_offs"), cols,
+                            [[d[c.key] for c in cols] for d in found]))
+    if not counts:
+        sec.paragraphs.append(w("report.dropoff.deals_in_xlsx"))
+        sec.tables += deals_behind_drop_offs(inp)
+    return sec
+
+
+MANAGER_COLUMNS = (("deals", "int"), ("won", "int"), ("lost", "int"), ("open", "int"), ("win_rate", "pct"),
+                   ("revenue", "money"), ("avg_deal_size", "money"), ("median_cycle_days", "days"))
+
+
+def managers(inp: Inputs) -> Section:
+    w = inp.w
+    sec = Section("managers", w("report.section.managers"))
+    groups = inp.managers
+    if groups is None:
+        sec.note = w("report.note.no_managers_counts" if inp.info.shape == "counts" else "report.note.no_managers")
+        return sec
+    sec.paragraphs.append(w("report.managers.intro", min_closed=MIN_CLOSED))
+    cols = [Column("manager", w("report.col.manager"))] + [
+        Column(key, w(f"report.kpi.{key}"), kind) for key, kind in MANAGER_COLUMNS]
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1].deals, kv[0] is None, str(kv[0])))
+    rows = [[w("report.no_value") if name is None else str(name)] + [getattr(out, key) for key, _ in MANAGER_COLUMNS]
+            for name, out in ordered if out.deals]
+    sec.tables.append(Table("managers", w("report.table.managers"), cols, rows))
+    return sec
+
+
+DEAL_KINDS = {"amount": "money", "created_at": "date", "closed_at": "date"}
+
+
+def _cell(value: Any) -> Any:
+    """A value of the drill frame as a plain Python value (``None`` for NaN / NaT)."""
+    if value is None or value != value:
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
+def deals_table(inp: Inputs, selection: Selection, key: str, title: str, spec: FunnelSpec | None = None) -> Table:
+    """The deals behind one number (the pages' drill-down, at most 10,000) as a workbook sheet."""
+    w = inp.w
+    frame = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id").frame
+    columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
+    rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
+             for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]
+    return Table(key, title, columns, rows, appendix=True)
+
+
+def deals_behind_drop_offs(inp: Inputs) -> list[Table]:
+    """The deals behind each of the biggest drop-offs, one sheet each."""
+    return [deals_table(inp, Selection("drop_off", position=d["position_from"]), f"deals_drop_{i}",
+                        inp.w("report.table.deals_behind", i=i, stage=d["stage_from"]))
+            for i, d in enumerate(inp.overview.drop_offs, 1)]

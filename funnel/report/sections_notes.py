@@ -1,0 +1,117 @@
+"""Sections that qualify the numbers: data quality, definitions, caveats, reproducibility."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+from .. import __version__, quality
+from .inputs import MIN_CLOSED, Inputs
+from .model import Cell, Column, Section, Table
+
+DEFINED = ("deals", "reached", "step_conversion", "cumulative_conversion", "drop_off", "lost_here", "open_here",
+           "win_rate", "win_rate_all", "revenue", "avg_deal_size", "median_deal_size", "cycle", "previous_period")
+PACKAGES = ("duckdb", "pandas", "plotly", "streamlit", "xlsxwriter")
+
+
+def data_quality(inp: Inputs) -> Section:
+    w, row = inp.w, inp.row
+    sec = Section("quality", w("report.section.quality"))
+    sec.paragraphs.append(w("report.quality.counts", rows=w.int(row.get("rows_read")),
+                            rejected=w.int(row.get("rows_rejected")), deals=w.int(row.get("n_deals"))))
+    found = inp.quality
+    if found.empty:
+        sec.paragraphs.append(w("report.quality.clean"))
+        return sec
+    texts = quality.translated(found, w.lang)["finding"]
+    cols = [Column("finding", w("report.col.finding")), Column("severity", w("report.col.severity")),
+            Column("column", w("report.col.column")), Column("count", w("report.col.rows"), "int")]
+    rows = [[text, w(f"report.severity.{r.severity}"), "" if r.column_name != r.column_name or r.column_name is None
+             else str(r.column_name), int(r.count)] for text, r in zip(texts, found.itertuples(), strict=True)]
+    sec.tables.append(Table("quality", w("report.table.quality"), cols, rows))
+    return sec
+
+
+def definitions(inp: Inputs) -> Section:
+    w = inp.w
+    sec = Section("definitions", w("report.section.definitions"))
+    view = w("report.view.closed_only" if inp.spec.closed_only else "report.view.all_deals")
+    sec.paragraphs.append(w("report.definitions.view", view=view))
+    sec.tables.append(Table("definitions", w("report.table.definitions"),
+                            [Column("term", w("report.col.term")), Column("definition", w("report.col.definition"))],
+                            [[w(f"report.term.{key}"), w(f"report.def.{key}")] for key in DEFINED]))
+    return sec
+
+
+def caveats(inp: Inputs) -> Section:
+    w, out = inp.w, inp.outcomes
+    sec = Section("caveats", w("report.section.caveats"))
+    if inp.info.shape == "counts":
+        sec.bullets.append(w("report.caveat.counts"))
+    if out.open:
+        sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
+    if inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"}:
+        sec.bullets.append(w("report.caveat.order_guessed"))
+    closed = (out.won or 0) + (out.lost or 0)
+    if inp.info.shape != "counts" and out.deals and closed < MIN_CLOSED:
+        sec.bullets.append(w("report.caveat.small_sample", n=w.int(closed), min_closed=MIN_CLOSED))
+    small = sorted(str(name) for name, g in (inp.managers or {}).items()
+                   if name is not None and g.deals and (g.won or 0) + (g.lost or 0) < MIN_CLOSED)
+    if small:
+        sec.bullets.append(w("report.caveat.small_managers", names=", ".join(small), min_closed=MIN_CLOSED))
+    if out.lost_stage_unknown:
+        sec.bullets.append(w("report.caveat.lost_unknown", n=w.int(out.lost_stage_unknown)))
+    if "revenue" in out.reasons and out.reasons["revenue"] == "metrics.reason.mixed_currencies":
+        sec.bullets.append(w("report.metrics.reason.mixed_currencies"))
+    if not sec.bullets:
+        sec.paragraphs.append(w("report.caveat.none"))
+    return sec
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "—"
+
+
+def reproduce_command(inp: Inputs) -> str:
+    """The CLI line that recomputes these numbers (``metrics --json`` with the report's filters)."""
+    spec = inp.spec
+    parts = ["python -m funnel metrics", _quote(inp.info.name)]
+    if spec.pipeline:
+        parts += ["--pipeline", _quote(spec.pipeline)]
+    if spec.date_from:
+        parts += ["--from", spec.date_from.isoformat()]
+    if spec.date_to:
+        parts += ["--to", spec.date_to.isoformat()]
+    if spec.closed_only:
+        parts.append("--closed-only")
+    return " ".join(parts + ["--json"])
+
+
+def _quote(text: str) -> str:
+    return text if text.replace("-", "").replace("_", "").isalnum() else "'" + text.replace("'", "'\\''") + "'"
+
+
+def reproducibility(inp: Inputs) -> Section:
+    w, row = inp.w, inp.row
+    sec = Section("reproducibility", w("report.section.reproducibility"))
+    sec.paragraphs.append(w("report.reproduce.intro"))
+    lines = [
+        (w("report.repro.dataset"), f"{inp.info.name} (id {inp.info.id}, {w('report.repro.version')} {inp.info.version})"),
+        (w("report.repro.source_file"), str(row.get("source_file") or "—")),
+        (w("report.repro.hash"), str(row.get("source_hash") or "—")),
+        (w("report.repro.imported_at"), f"{row['imported_at']:%Y-%m-%d %H:%M}" if row.get("imported_at") else "—"),
+        (w("report.repro.generated_at"), f"{inp.now:%Y-%m-%d %H:%M}"),
+        (w("report.repro.command"), Cell(reproduce_command(inp), "code")),
+        ("Funnel Audit", __version__),
+        ("Python", platform.python_version()),
+        *((name, _version(name)) for name in PACKAGES),
+    ]
+    if inp.spec.filters:
+        sec.paragraphs.append(w("report.reproduce.filters"))
+    sec.tables.append(Table("versions", w("report.table.versions"),
+                            [Column("item", w("report.col.item")), Column("value", w("report.col.value"))],
+                            [list(line) for line in lines]))
+    return sec

@@ -1,0 +1,88 @@
+"""Velocity, pipeline and forecast (issue 10) in the report: the engine's documents (the same ones
+``python -m funnel velocity | pipeline | forecast --json`` prints), as of the dataset's latest moment."""
+
+from __future__ import annotations
+
+from ..velocity.backtest import backtest
+from ..velocity.cycle import cycle
+from ..velocity.forecast import forecast
+from ..velocity.pipeline import snapshot
+from ..velocity.report import forecast_doc, pipeline_doc, velocity_doc
+from ..velocity.sales_velocity import sales_velocity
+from ..velocity.time_in_stage import time_in_stage
+from .inputs import Inputs
+from .model import Column, Section, Table
+from .words import word
+
+
+def _reasons(inp: Inputs, sec: Section, doc: dict) -> None:
+    for code in dict.fromkeys(doc.get("reasons", {}).values()):
+        sec.bullets.append(word(code, inp.w.lang))
+
+
+def _section(inp: Inputs, key: str) -> Section:
+    """The section, with the reason aggregate counts cannot fill it (no dates, no deals)."""
+    sec = Section(key, inp.w(f"report.section.{key}"))
+    if inp.info.shape == "counts":
+        sec.note = inp.w("report.note.velocity_counts")
+    return sec
+
+
+def velocity(inp: Inputs) -> Section:
+    w, con, info, spec = inp.w, inp.con, inp.info, inp.spec
+    sec = _section(inp, "velocity")
+    if sec.note:
+        return sec
+    doc = velocity_doc(time_in_stage(con, info, spec, None), cycle(con, info, spec, None),
+                       sales_velocity(con, info, spec, None))
+    sec.paragraphs.append(w("report.velocity.as_of", as_of=doc["as_of"] or "—"))
+    sv = doc["sales_velocity"]
+    if sv["per_day"] is not None:
+        sec.paragraphs.append(w("report.velocity.sales", per_day=w.num(sv["per_day"]), open=w.int(sv["open_deals"]),
+                                win_rate=w.pct(sv["win_rate"]), size=w.num(sv["avg_deal_size"]),
+                                cycle=w.num(sv["avg_cycle_days"], 1)))
+    won = doc["cycle"]["won"]
+    if won["n"]:
+        sec.paragraphs.append(w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
+                                p90=w.num(won["p90_days"], 1)))
+    _reasons(inp, sec, doc)
+    keys = (("stage", "text"), ("n", "int"), ("median_days", "days"), ("p90_days", "days"), ("open_n", "int"),
+            ("open_over_p90", "int"))
+    if doc["time_in_stage"]:
+        sec.tables.append(Table("time_in_stage", w("report.table.time_in_stage"),
+                                [Column(k, w(f"report.col.tis_{k}"), kind) for k, kind in keys],
+                                [[r[k] for k, _ in keys] for r in doc["time_in_stage"]]))
+    return sec
+
+
+def pipeline_forecast(inp: Inputs) -> Section:
+    w, con, info, spec = inp.w, inp.con, inp.info, inp.spec
+    sec = _section(inp, "pipeline_forecast")
+    if sec.note:
+        return sec
+    pipe = pipeline_doc(snapshot(con, info, spec, None), None)
+    fc = forecast_doc(forecast(con, info, spec, None), backtest(con, info, spec, None))
+    sec.paragraphs.append(w("report.pipeline.as_of", as_of=pipe["as_of"] or "—",
+                            deals=w.int(sum(r["open_deals"] for r in pipe["snapshot"]))))
+    if fc["weighted_pipeline"] is not None:
+        sec.paragraphs.append(w("report.forecast.weighted", value=w.num(fc["weighted_pipeline"]),
+                                adjusted=w.num(fc["age_adjusted"]), key=fc["key_stage"] or "—"))
+    _reasons(inp, sec, pipe)
+    _reasons(inp, sec, fc)
+    if pipe["snapshot"]:
+        sec.tables.append(Table("pipeline", w("report.table.pipeline"),
+                                [Column("stage", w("report.col.stage")), Column("open", w("report.kpi.open"), "int"),
+                                 Column("amount", w("report.col.amount"), "money")],
+                                [[r["stage"] or w("report.no_value"), r["open_deals"], r["amount"]]
+                                 for r in pipe["snapshot"]]))
+    if fc["stage_probability"]:
+        keys = (("stage", "text"), ("p_won", "pct"), ("ci_low", "pct"), ("ci_high", "pct"), ("n", "int"))
+        sec.tables.append(Table("stage_probability", w("report.table.stage_probability"),
+                                [Column(k, w(f"report.col.prob_{k}"), kind) for k, kind in keys],
+                                [[r[k] for k, _ in keys] for r in fc["stage_probability"]]))
+    if fc["by_month"]:
+        sec.tables.append(Table("forecast_months", w("report.table.forecast_months"),
+                                [Column("month", w("report.col.month")),
+                                 Column("expected", w("report.col.expected"), "money")],
+                                [[m["month"], m["expected"]] for m in fc["by_month"]]))
+    return sec
