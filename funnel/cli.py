@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_abtest_args(p)
     add_samplesize_parser(sub)
+    from .cli_velocity import add_parsers as add_velocity_parsers
+
+    add_velocity_parsers(sub, _add_import_options)
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -131,6 +134,12 @@ def _dispatch(args) -> int:
         return _cmd_metrics(args)
     if args.command == "abtest":
         return _cmd_abtest(args)
+    from .cli_velocity import COMMANDS as VELOCITY_COMMANDS
+
+    if args.command in VELOCITY_COMMANDS:
+        from .cli_velocity import run as run_velocity
+
+        return run_velocity(args)
     if args.command == "samplesize":
         from .stats_cli import run_samplesize
 

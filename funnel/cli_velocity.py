@@ -1,0 +1,69 @@
+"""``python -m funnel velocity | pipeline | forecast``: how fast deals move, what the pipe held, what
+comes next (issue 10). JSON documented in README ("Velocity, pipeline and forecast")."""
+
+from __future__ import annotations
+
+import argparse
+
+from .i18n import t
+
+COMMANDS = ("velocity",)
+
+
+def add_parsers(sub, add_import_options) -> None:
+    p = sub.add_parser("velocity", help="time in stage, sales cycle and sales velocity")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    _common(p)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", dest="as_of", help="'now' for the numbers: YYYY-MM-DD (end of that day) or "
+                                                 "'YYYY-MM-DD HH:MM:SS' (default: the dataset's latest timestamp)")
+    p.add_argument("--pipeline")
+    p.add_argument("--json", action="store_true")
+
+
+def run(args) -> int:
+    return {"velocity": _velocity}[args.command](args)
+
+
+def _velocity(args) -> int:
+    from .cli import _lang, _open_dataset, _print_json
+    from .spec import FunnelSpec
+    from .velocity.common import export_hint_key, parse_when
+    from .velocity.cycle import cycle
+    from .velocity.report import velocity_doc
+    from .velocity.sales_velocity import sales_velocity
+    from .velocity.time_in_stage import time_in_stage
+
+    as_of = parse_when(args.as_of)
+    store, info = _open_dataset(args)
+    spec = FunnelSpec(pipeline=args.pipeline)
+    with store.connect() as con:
+        from .metrics.context import resolve
+
+        pipeline = resolve(con, info, spec).pipeline
+        doc = velocity_doc(time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of),
+                           sales_velocity(con, info, spec, as_of), pipeline)
+    if args.json:
+        _print_json(doc)
+        return 0
+    lang = _lang()
+    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=pipeline or "—"))
+    for code in dict.fromkeys(doc["reasons"].values()):
+        print("  " + t(code, lang))
+        if code == "velocity.reason.no_history":
+            print("  " + t(export_hint_key(info), lang))
+    for r in doc["time_in_stage"]:
+        print(f"  {r['stage'][:36]:<36} n={r['n']:>7}  median={_d(r['median_days'])}  p90={_d(r['p90_days'])}  "
+              f"open={r['open_n']:>6}  >p90={r['open_over_p90'] if r['open_over_p90'] is not None else '—':>6}  "
+              f"KM={_d(r['km_median_days'])}")
+    sv = doc["sales_velocity"]
+    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
+            win_rate=_d(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
+    return 0
+
+
+def _d(x) -> str:
+    return "—" if x is None else f"{x:,.2f}"

@@ -1,0 +1,39 @@
+"""The stable JSON documents of ``python -m funnel velocity | pipeline | forecast`` (README)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+def num(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None or value != value else round(float(value), digits)
+
+
+def when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(sep=" ", timespec="seconds")
+
+
+def velocity_doc(tis, cyc, vel, pipeline: str | None) -> dict[str, Any]:
+    reasons = {k: r for k, r in (("time_in_stage", tis.reason), ("cycle", cyc.reason),
+                                 ("sales_velocity", vel.reason)) if r}
+    cur = vel.current
+    return {
+        "as_of": when(tis.as_of or cyc.as_of or vel.as_of),
+        "pipeline": pipeline,
+        "time_in_stage": [
+            {"stage": r.stage, "n": r.n, "median_days": num(r.median_days, 3), "p75_days": num(r.p75_days, 3),
+             "p90_days": num(r.p90_days, 3), "mean_days": num(r.mean_days, 3), "open_n": r.open_n,
+             "open_over_p90": r.open_over_p90, "km_median_days": num(r.km_median_days, 3)}
+            for r in tis.rows],
+        "cycle": {k: {"n": s.n, "median_days": num(s.median_days, 3), "p90_days": num(s.p90_days, 3)}
+                  for k, s in (("won", cyc.won), ("lost", cyc.lost))},
+        "sales_velocity": {
+            "per_day": num(cur.per_day, 2) if cur else None,
+            "open_deals": cur.open_deals if cur else None,
+            "win_rate": num(cur.win_rate) if cur else None,
+            "avg_deal_size": num(cur.avg_deal_size, 2) if cur else None,
+            "avg_cycle_days": num(cur.avg_cycle_days, 3) if cur else None,
+        },
+        "reasons": reasons,
+    }
