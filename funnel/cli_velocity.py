@@ -7,13 +7,20 @@ import argparse
 
 from .i18n import t
 
-COMMANDS = ("velocity",)
+COMMANDS = ("velocity", "pipeline")
 
 
 def add_parsers(sub, add_import_options) -> None:
     p = sub.add_parser("velocity", help="time in stage, sales cycle and sales velocity")
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
+    _common(p)
+
+    p = sub.add_parser("pipeline", help="open deals per stage as of a date; what moved between two dates")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    p.add_argument("--from", dest="date_from", help="waterfall start: YYYY-MM-DD (end of that day) or a timestamp")
+    p.add_argument("--to", dest="date_to", help="waterfall end: YYYY-MM-DD (end of that day) or a timestamp")
     _common(p)
 
 
@@ -25,7 +32,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    return {"velocity": _velocity}[args.command](args)
+    return {"velocity": _velocity, "pipeline": _pipeline}[args.command](args)
 
 
 def _velocity(args) -> int:
@@ -67,3 +74,36 @@ def _velocity(args) -> int:
 
 def _d(x) -> str:
     return "—" if x is None else f"{x:,.2f}"
+
+
+def _pipeline(args) -> int:
+    from .cli import _lang, _open_dataset, _print_json
+    from .errors import FunnelError
+    from .metrics.context import resolve
+    from .spec import FunnelSpec
+    from .velocity.common import parse_when
+    from .velocity.pipeline import snapshot, waterfall
+    from .velocity.report import pipeline_doc
+
+    as_of, a, b = parse_when(args.as_of), parse_when(args.date_from), parse_when(args.date_to)
+    if (a is None) != (b is None) or (a is not None and a >= b):
+        raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
+    store, info = _open_dataset(args)
+    spec = FunnelSpec(pipeline=args.pipeline)
+    with store.connect() as con:
+        pipeline = resolve(con, info, spec).pipeline
+        doc = pipeline_doc(snapshot(con, info, spec, as_of),
+                           waterfall(con, info, spec, a, b) if a is not None else None, pipeline)
+    if args.json:
+        _print_json(doc)
+        return 0
+    lang = _lang()
+    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=pipeline or "—"))
+    for code in dict.fromkeys(doc["reasons"].values()):
+        print("  " + t(code, lang))
+    for r in doc["snapshot"]:
+        print(f"  {(r['stage'] or t('velocity.stage_unknown', lang))[:36]:<36} {r['open_deals']:>9}  {_d(r['amount']):>16}")
+    for key, value in (doc.get("waterfall") or {}).items():
+        if value is not None:
+            print(f"  {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")
+    return 0

@@ -37,3 +37,24 @@ def velocity_doc(tis, cyc, vel, pipeline: str | None) -> dict[str, Any]:
         },
         "reasons": reasons,
     }
+
+
+def bar(b) -> dict[str, Any] | None:
+    return None if b is None else {"deals": b.deals, "amount": num(b.amount, 2)}
+
+
+def pipeline_doc(snap, wf, pipeline: str | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "as_of": when(snap.as_of),
+        "pipeline": pipeline,
+        "snapshot": [{"stage": r.stage, "open_deals": r.open_deals, "amount": num(r.amount, 2)} for r in snap.rows],
+        "stages_are_current": snap.stages_are_current,
+    }
+    if wf is not None:
+        doc["from"], doc["to"] = when(wf.date_from), when(wf.date_to)
+        doc["waterfall"] = {k: bar(v) for k, v in wf.bars.items()}
+    reasons = {k: r for k, r in (("snapshot", snap.reason), ("waterfall", wf.reason if wf else None)) if r}
+    if wf is not None and wf.bars and wf.bars.get("forward") is None:
+        reasons["moves"] = "velocity.reason.no_history"
+    doc["reasons"] = reasons
+    return doc

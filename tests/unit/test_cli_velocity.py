@@ -59,3 +59,24 @@ def test_bad_as_of_is_a_clear_error(files, capsys):
     deals, history = files
     assert main(["velocity", str(deals), "--history", str(history), "--as-of", "31.01.2024"]) == 2
     assert "31.01.2024" in capsys.readouterr().err
+
+
+def test_pipeline_json_with_a_waterfall(files, capsys):
+    deals, history = files
+    doc = run_json(capsys, "pipeline", str(deals), "--history", str(history), "--stages", "Lead,Qualified,Won",
+                   "--from", "2024-01-02", "--to", "2024-01-05")
+    # latest timestamp: A closed Jan 11 -> only B is open, in Qualified since Jan 6
+    assert doc["snapshot"] == [{"stage": "Lead", "open_deals": 0, "amount": 0.0},
+                               {"stage": "Qualified", "open_deals": 1, "amount": 500.0}]
+    # end of Jan 2: A (Lead), B (Lead) open; C created Jan 3, lost Jan 4; end of Jan 5: A in Qualified, B in Lead
+    assert doc["waterfall"] == {"start": {"deals": 2, "amount": 1500.0}, "new": {"deals": 1, "amount": 200.0},
+                                "forward": {"deals": 1, "amount": 1000.0}, "back": {"deals": 0, "amount": 0.0},
+                                "won": {"deals": 0, "amount": 0.0}, "lost": {"deals": 1, "amount": 200.0},
+                                "end": {"deals": 2, "amount": 1500.0}}
+
+
+def test_pipeline_needs_both_dates_in_order(files, capsys):
+    deals, history = files
+    assert main(["pipeline", str(deals), "--history", str(history), "--from", "2024-01-05"]) == 2
+    assert main(["pipeline", str(deals), "--history", str(history), "--from", "2024-01-05", "--to", "2024-01-01"]) == 2
+    assert "--from" in capsys.readouterr().err
