@@ -35,33 +35,44 @@ def run(args) -> int:
     return {"velocity": _velocity, "pipeline": _pipeline}[args.command](args)
 
 
-def _velocity(args) -> int:
+def _document(args, build):
+    """Open the dataset, build its document with ``build(con, info, spec)``; print it as JSON (returns
+    None) or print the header and reasons and return ``(doc, lang)`` for the text lines."""
     from .cli import _lang, _open_dataset, _print_json
+    from .metrics.context import resolve
     from .spec import FunnelSpec
-    from .velocity.common import export_hint_key, parse_when
+    from .velocity.common import export_hint_key
+
+    store, info = _open_dataset(args)
+    spec = FunnelSpec(pipeline=args.pipeline)
+    with store.connect() as con:
+        doc = build(con, info, spec)
+        doc["pipeline"] = resolve(con, info, spec).pipeline
+    if args.json:
+        _print_json(doc)
+        return None
+    lang = _lang()
+    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=doc["pipeline"] or "—"))
+    for code in dict.fromkeys(doc["reasons"].values()):
+        print("  " + t(code, lang))
+        if code == "velocity.reason.no_history":
+            print("  " + t(export_hint_key(info), lang))
+    return doc, lang
+
+
+def _velocity(args) -> int:
+    from .velocity.common import parse_when
     from .velocity.cycle import cycle
     from .velocity.report import velocity_doc
     from .velocity.sales_velocity import sales_velocity
     from .velocity.time_in_stage import time_in_stage
 
     as_of = parse_when(args.as_of)
-    store, info = _open_dataset(args)
-    spec = FunnelSpec(pipeline=args.pipeline)
-    with store.connect() as con:
-        from .metrics.context import resolve
-
-        pipeline = resolve(con, info, spec).pipeline
-        doc = velocity_doc(time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of),
-                           sales_velocity(con, info, spec, as_of), pipeline)
-    if args.json:
-        _print_json(doc)
+    out = _document(args, lambda con, info, spec: velocity_doc(
+        time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of), sales_velocity(con, info, spec, as_of)))
+    if out is None:
         return 0
-    lang = _lang()
-    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=pipeline or "—"))
-    for code in dict.fromkeys(doc["reasons"].values()):
-        print("  " + t(code, lang))
-        if code == "velocity.reason.no_history":
-            print("  " + t(export_hint_key(info), lang))
+    doc, lang = out
     for r in doc["time_in_stage"]:
         print(f"  {r['stage'][:36]:<36} n={r['n']:>7}  median={_d(r['median_days'])}  p90={_d(r['p90_days'])}  "
               f"open={r['open_n']:>6}  >p90={r['open_over_p90'] if r['open_over_p90'] is not None else '—':>6}  "
@@ -77,10 +88,7 @@ def _d(x) -> str:
 
 
 def _pipeline(args) -> int:
-    from .cli import _lang, _open_dataset, _print_json
     from .errors import FunnelError
-    from .metrics.context import resolve
-    from .spec import FunnelSpec
     from .velocity.common import parse_when
     from .velocity.pipeline import snapshot, waterfall
     from .velocity.report import pipeline_doc
@@ -88,19 +96,11 @@ def _pipeline(args) -> int:
     as_of, a, b = parse_when(args.as_of), parse_when(args.date_from), parse_when(args.date_to)
     if (a is None) != (b is None) or (a is not None and a >= b):
         raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
-    store, info = _open_dataset(args)
-    spec = FunnelSpec(pipeline=args.pipeline)
-    with store.connect() as con:
-        pipeline = resolve(con, info, spec).pipeline
-        doc = pipeline_doc(snapshot(con, info, spec, as_of),
-                           waterfall(con, info, spec, a, b) if a is not None else None, pipeline)
-    if args.json:
-        _print_json(doc)
+    out = _document(args, lambda con, info, spec: pipeline_doc(
+        snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None))
+    if out is None:
         return 0
-    lang = _lang()
-    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=pipeline or "—"))
-    for code in dict.fromkeys(doc["reasons"].values()):
-        print("  " + t(code, lang))
+    doc, lang = out
     for r in doc["snapshot"]:
         print(f"  {(r['stage'] or t('velocity.stage_unknown', lang))[:36]:<36} {r['open_deals']:>9}  {_d(r['amount']):>16}")
     for key, value in (doc.get("waterfall") or {}).items():

@@ -14,7 +14,7 @@ def when(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(sep=" ", timespec="seconds")
 
 
-def velocity_doc(tis, cyc, vel, pipeline: str | None) -> dict[str, Any]:
+def velocity_doc(tis, cyc, vel, pipeline: str | None = None) -> dict[str, Any]:
     reasons = {k: r for k, r in (("time_in_stage", tis.reason), ("cycle", cyc.reason),
                                  ("sales_velocity", vel.reason)) if r}
     cur = vel.current
@@ -43,7 +43,7 @@ def bar(b) -> dict[str, Any] | None:
     return None if b is None else {"deals": b.deals, "amount": num(b.amount, 2)}
 
 
-def pipeline_doc(snap, wf, pipeline: str | None) -> dict[str, Any]:
+def pipeline_doc(snap, wf, pipeline: str | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "as_of": when(snap.as_of),
         "pipeline": pipeline,

@@ -1,4 +1,5 @@
 """Time in stage, cycle and sales velocity on the velocity story (every value worked out by hand)."""
+# ruff: noqa: F811  (the story fixture is imported, then named as a test argument)
 
 from __future__ import annotations
 
@@ -15,15 +16,7 @@ from funnel.velocity.common import parse_when
 from funnel.velocity.cycle import cycle
 from funnel.velocity.sales_velocity import DAYS_PER_MONTH, sales_velocity, what_if
 from funnel.velocity.time_in_stage import km_median, time_in_stage
-from tests.unit.velocity_story import AS_OF, velocity_story
-
-
-@pytest.fixture
-def story():
-    con = duckdb.connect()
-    info = velocity_story(con)
-    yield con, info
-    con.close()
+from tests.unit.velocity_story import AS_OF, story, velocity_story  # noqa: F401 (story: a fixture)
 
 
 def by_stage(result):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import duckdb
+import pytest
+
 from funnel.metrics.fixture import make_dataset
-from funnel.sql import render, run
+from funnel.sql import render
 
 STAGES = {"Sales": [("Lead", "open"), ("Qualified", "open"), ("Proposal", "open"), ("Contract", "open"),
                     ("Won", "won"), ("Lost", "lost")]}
@@ -63,5 +66,13 @@ def add_events(con, info, history) -> None:
 def velocity_story(con, dataset_id: int = 1, history=HISTORY):
     info = make_dataset(con, stages=STAGES, deals=DEALS, dataset_id=dataset_id)
     add_events(con, info, history)
-    run(con, "SELECT 1")
     return info
+
+
+@pytest.fixture
+def story():
+    """(connection, DatasetInfo) of the velocity story in a fresh in-memory database."""
+    con = duckdb.connect()
+    info = velocity_story(con)
+    yield con, info
+    con.close()
