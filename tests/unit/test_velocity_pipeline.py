@@ -1,5 +1,5 @@
-"""Pipeline as of a date, weekly series and the waterfall on the velocity story (by hand), and the
 # ruff: noqa: F811  (the story fixture is imported, then named as a test argument)
+"""Pipeline as of a date, weekly series and the waterfall on the velocity story (by hand), and the
 waterfall identity start + new - won - lost = end (moves net to zero) on every fixture."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Time in stage, cycle and sales velocity on the velocity story (every value worked out by hand)."""
 # ruff: noqa: F811  (the story fixture is imported, then named as a test argument)
+"""Time in stage, cycle and sales velocity on the velocity story (every value worked out by hand)."""
 
 from __future__ import annotations
 
