@@ -7,7 +7,7 @@ import argparse
 
 from .i18n import t
 
-COMMANDS = ("velocity", "pipeline")
+COMMANDS = ("velocity", "pipeline", "forecast")
 
 
 def add_parsers(sub, add_import_options) -> None:
@@ -23,6 +23,15 @@ def add_parsers(sub, add_import_options) -> None:
     p.add_argument("--to", dest="date_to", help="waterfall end: YYYY-MM-DD (end of that day) or a timestamp")
     _common(p)
 
+    p = sub.add_parser("forecast", help="stage probability, weighted pipeline, this month's plan, back-test")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    p.add_argument("--plan", type=float, help="the plan (money) of the month: prints P(meeting it) and the range")
+    p.add_argument("--month", help="YYYY-MM (default: the month of --as-of)")
+    p.add_argument("--runs", type=int, default=10_000, help="Monte Carlo runs (default 10000)")
+    p.add_argument("--seed", type=int, default=42, help="Monte Carlo seed (default 42)")
+    _common(p)
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", dest="as_of", help="'now' for the numbers: YYYY-MM-DD (end of that day) or "
@@ -32,7 +41,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    return {"velocity": _velocity, "pipeline": _pipeline}[args.command](args)
+    return {"velocity": _velocity, "pipeline": _pipeline, "forecast": _forecast}[args.command](args)
 
 
 def _document(args, build):
@@ -106,4 +115,33 @@ def _pipeline(args) -> int:
     for key, value in (doc.get("waterfall") or {}).items():
         if value is not None:
             print(f"  {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")
+    return 0
+
+
+def _forecast(args) -> int:
+    from .velocity.backtest import backtest
+    from .velocity.common import parse_when
+    from .velocity.forecast import forecast, parse_month
+    from .velocity.report import forecast_doc
+
+    as_of, month = parse_when(args.as_of), parse_month(args.month)
+
+    def build(con, info, spec):
+        fc = forecast(con, info, spec, as_of, plan=args.plan, month=month, runs=args.runs, seed=args.seed)
+        return forecast_doc(fc, backtest(con, info, spec, as_of))
+
+    out = _document(args, build)
+    if out is None:
+        return 0
+    doc, lang = out
+    for r in doc["stage_probability"]:
+        print(f"  {r['stage'][:36]:<36} P(won)={_d(r['p_won'])}  [{_d(r['ci_low'])}, {_d(r['ci_high'])}]  n={r['n']}")
+    print(t("velocity.cli.weighted", lang, value=_d(doc["weighted_pipeline"]), key=doc["key_stage"] or "—"))
+    for m in doc["by_month"]:
+        print(f"  {m['month']}  {_d(m['expected']):>16}")
+    if "p_meet_plan" in doc:
+        print(t("velocity.cli.plan", lang, month=doc["month"], plan=_d(doc["plan"]), p=_d(doc["p_meet_plan"]),
+                p10=_d(doc["p10"]), p90=_d(doc["p90"]), runs=doc["runs"], seed=doc["seed"]))
+    for b in doc["backtest"]:
+        print(f"  {b['month']}  {_d(b['forecast']):>16}  {_d(b['actual']):>16}")
     return 0

@@ -58,3 +58,31 @@ def pipeline_doc(snap, wf, pipeline: str | None = None) -> dict[str, Any]:
         reasons["moves"] = "velocity.reason.no_history"
     doc["reasons"] = reasons
     return doc
+
+
+def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, Any]:
+    probs = fc.probabilities
+    doc: dict[str, Any] = {
+        "as_of": when(fc.as_of),
+        "pipeline": pipeline,
+        "stage_probability": [
+            {"stage": r.stage, "p_won": num(r.p_won), "ci_low": num(r.ci_low), "ci_high": num(r.ci_high), "n": r.n}
+            for r in (probs.rows if probs else [])],
+        "key_stage": probs.key.stage if probs and probs.key else None,
+        "weighted_pipeline": num(fc.weighted_pipeline, 2),
+        "age_adjusted": num(fc.age_adjusted, 2),
+        "by_month": [{"month": m.strftime("%Y-%m"), "expected": num(v, 2)} for m, v in fc.by_month],
+        "beyond": num(fc.beyond, 2),
+        "undated": num(fc.undated, 2),
+        "month": fc.month.strftime("%Y-%m") if fc.month else None,
+        "won_so_far": num(fc.won_so_far, 2),
+        "runs": fc.runs,
+        "seed": fc.seed,
+        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": num(b.forecast, 2), "actual": num(b.actual, 2),
+                      "actual_all": num(b.actual_all, 2)} for b in backtest_rows],
+        "reasons": {"forecast": fc.reason} if fc.reason else {},
+    }
+    if fc.plan is not None:
+        doc.update(plan=num(fc.plan, 2), p_meet_plan=num(fc.p_meet_plan), p10=num(fc.p10, 2), p50=num(fc.p50, 2),
+                   p90=num(fc.p90, 2))
+    return doc

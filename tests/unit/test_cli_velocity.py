@@ -80,3 +80,19 @@ def test_pipeline_needs_both_dates_in_order(files, capsys):
     assert main(["pipeline", str(deals), "--history", str(history), "--from", "2024-01-05"]) == 2
     assert main(["pipeline", str(deals), "--history", str(history), "--from", "2024-01-05", "--to", "2024-01-01"]) == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_forecast_json(files, capsys):
+    deals, history = files
+    doc = run_json(capsys, "forecast", str(deals), "--history", str(history), "--stages", "Lead,Qualified,Won",
+                   "--plan", "400", "--runs", "500", "--seed", "5")
+    # closed: A won (reached Won), C lost at Lead -> P(won | Lead) 1/2, Qualified 1/1, Won 1/1
+    assert [(r["stage"], r["p_won"], r["n"]) for r in doc["stage_probability"]] == [
+        ("Lead", 0.5, 2), ("Qualified", 1.0, 1), ("Won", 1.0, 1)]
+    assert set(doc["stage_probability"][0]) == {"stage", "p_won", "ci_low", "ci_high", "n"}
+    assert doc["weighted_pipeline"] == 500.0  # B, 500 at Qualified × 1.0
+    assert len(doc["by_month"]) == 6 and set(doc["by_month"][0]) == {"month", "expected"}
+    assert doc["month"] == "2024-01" and (doc["runs"], doc["seed"]) == (500, 5)
+    # A was won this month (Jan 11): 1000 already, so a plan of 400 is met in every run
+    assert doc["won_so_far"] == 1000.0 and doc["p_meet_plan"] == 1.0 and doc["p10"] >= 1000.0
+    assert [set(b) >= {"month", "forecast", "actual"} for b in doc["backtest"]] == [True] * 6
