@@ -47,6 +47,10 @@ class Selection:
     value: str | None = None
     cohort_unit: str | None = None
     cohort_key: date | None = None
+    # velocity / pipeline kinds (funnel/velocity/drill.py): an instant, an optional earlier one, an age
+    until: datetime | None = None
+    since: datetime | None = None
+    min_days: float | None = None
 
 
 @dataclass
@@ -67,6 +71,11 @@ def _position_sql(kind: str, position: int | None, last: int | None) -> str:
 
 def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tuple[str, dict[str, Any]]:
     """SQL condition (over the drill query's columns) and parameters for one selection."""
+    from ..velocity.drill import KINDS as VELOCITY_KINDS
+    from ..velocity.drill import velocity_condition
+
+    if sel.kind in VELOCITY_KINDS:
+        return velocity_condition(info, sel)
     if sel.kind not in KINDS:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     parts, params = ["1 = 1"], {}
