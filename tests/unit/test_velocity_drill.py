@@ -13,8 +13,8 @@ from funnel.velocity.pipeline import snapshot, waterfall
 from tests.unit.velocity_story import AS_OF, story  # noqa: F401 (story: a fixture)
 
 
-def ids(con, info, sel, spec=FunnelSpec()):
-    return sorted(deals_behind(con, info, spec, sel).frame["deal_id"])
+def ids(con, info, sel):
+    return sorted(deals_behind(con, info, FunnelSpec(), sel).frame["deal_id"])
 
 
 def test_in_stage_and_stuck(story):
