@@ -74,12 +74,13 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
     from ..velocity.drill import KINDS as VELOCITY_KINDS
     from ..velocity.drill import velocity_condition
 
-    if sel.kind in VELOCITY_KINDS:
-        return velocity_condition(info, sel)
-    if sel.kind not in KINDS:
+    if sel.kind not in KINDS and sel.kind not in VELOCITY_KINDS:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     parts, params = ["1 = 1"], {}
-    if sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
+    if sel.kind in VELOCITY_KINDS:
+        cond, params = velocity_condition(info, sel)
+        parts.append(cond)
+    elif sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
         parts.append(_position_sql(sel.kind, sel.position, last))
         params["s_pos"] = int(sel.position)
     elif sel.kind in _BY_STATUS:
