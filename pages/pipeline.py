@@ -19,22 +19,13 @@ from funnel.velocity.charts import (
     weekly_figure,
 )
 from funnel.velocity.common import month_end
-from ui import context, drill, filters
+from ui import drill
 from ui import velocity as vui
 from ui.routing import require_frame
 
 require_frame()
 
-t, lang, info = context.page_start("ui.page.pipeline")
-spec = filters.current_spec(info)
-st.caption(filters.scope_caption(info, spec, t))
-if info.shape == "counts":
-    st.info(t("velocity.reason.counts"))
-    st.stop()
-as_of = vui.as_of_picker(info, t, st.sidebar)
-if as_of is None:
-    st.info(t("metrics.reason.no_deals"))
-    st.stop()
+t, lang, info, spec, as_of = vui.page_head("ui.page.pipeline")
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}
@@ -43,7 +34,7 @@ money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), defa
 
 # -- the pipeline on a date ---------------------------------------------------------------------
 st.subheader(t("velocity.ui.snapshot", date=f"{as_of:%Y-%m-%d}"))
-snap = vui.snapshot(info.id, info.version, spec, as_of)
+snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
 c2.metric(t("velocity.kpi.open_amount"), fmt_compact(snap.amount, lang), border=True)
@@ -60,7 +51,7 @@ elif snap.without_history:
 
 st.subheader(t("velocity.ui.weekly"))
 if not vui.needs_history(info, t):
-    series = vui.weekly(info.id, info.version, spec, as_of)
+    series = vui.compute("weekly", info.id, info.version, spec, as_of)
     if series.empty:
         st.caption(t("metrics.reason.no_deals"))
     else:
@@ -74,7 +65,7 @@ a, b = vui.date_pair(t, as_of)
 if a >= b:
     st.info(t("error.velocity.bad_range", date_from=f"{a:%Y-%m-%d}", date_to=f"{b:%Y-%m-%d}"))
 else:
-    wf = vui.waterfall(info.id, info.version, spec, a, b)
+    wf = vui.compute("waterfall", info.id, info.version, spec, a, b)
     kinds = {"start": Selection("open_at", until=a), "new": Selection("created_between", since=a, until=b),
              "won": Selection("won_between", since=a, until=b), "lost": Selection("lost_between", since=a, until=b),
              "end": Selection("open_at", until=b), "forward": Selection("moved_forward", since=a, until=b),
@@ -108,7 +99,7 @@ with c1:
     plan = vui.plan_input(info, t)
 with c2:
     month = vui.plan_month(t, as_of)
-fc = vui.forecast(info.id, info.version, spec, as_of, plan, month)
+fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
 probs = fc.probabilities
 if probs and probs.rows:
     rows_p = [r for r in probs.rows if r.p_won is not None]
@@ -151,7 +142,7 @@ if fc.fan:
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 st.subheader(t("velocity.ui.backtest"))
-rows_b = vui.backtest(info.id, info.version, spec, as_of)
+rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
 if rows_b:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),

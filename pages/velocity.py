@@ -8,22 +8,13 @@ from funnel.formats import fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
 from funnel.velocity.sales_velocity import what_if
-from ui import context, drill, filters
+from ui import drill
 from ui import velocity as vui
 from ui.routing import require_frame
 
 require_frame()
 
-t, lang, info = context.page_start("ui.page.velocity")
-spec = filters.current_spec(info)
-st.caption(filters.scope_caption(info, spec, t))
-if info.shape == "counts":
-    st.info(t("velocity.reason.counts"))
-    st.stop()
-as_of = vui.as_of_picker(info, t, st.sidebar)
-if as_of is None:
-    st.info(t("metrics.reason.no_deals"))
-    st.stop()
+t, lang, info, spec, as_of = vui.page_head("ui.page.velocity")
 st.caption(t("velocity.ui.as_of_caption", as_of=f"{as_of:%Y-%m-%d %H:%M}"))
 LABELS = {k: t(f"velocity.chart.{k}") for k in ("finished", "waiting", "over_p90", "days", "won", "median", "young")}
 
@@ -35,7 +26,7 @@ def days(x) -> str:
 # -- time in stage ------------------------------------------------------------------------------
 st.subheader(t("velocity.ui.time_in_stage"))
 if not vui.needs_history(info, t):
-    tis = vui.time_in_stage(info.id, info.version, spec, as_of)
+    tis = vui.compute("time_in_stage", info.id, info.version, spec, as_of)
     slow, stuck = tis.slowest, tis.most_stuck
     if slow is not None:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
@@ -95,7 +86,7 @@ if not vui.needs_history(info, t):
 
 # -- cycle ----------------------------------------------------------------------------------------
 st.subheader(t("velocity.ui.cycle"))
-cyc = vui.cycle(info.id, info.version, spec, as_of)
+cyc = vui.compute("cycle", info.id, info.version, spec, as_of)
 cols = st.columns(4)
 for col, (outcome, stats) in zip(cols[::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
     col.metric(t(f"velocity.ui.cycle_median_{outcome}"), days(stats.median_days), border=True,
@@ -113,7 +104,7 @@ if cyc.trend:
 
 # -- sales velocity -------------------------------------------------------------------------------
 st.subheader(t("velocity.ui.sales_velocity"))
-vel = vui.sales_velocity(info.id, info.version, spec, as_of)
+vel = vui.compute("sales_velocity", info.id, info.version, spec, as_of)
 cur = vel.current
 if cur is None:
     st.info(t(vel.reason or "metrics.reason.no_deals"))

@@ -31,7 +31,7 @@ from funnel.velocity import sales_velocity as sv
 from funnel.velocity import time_in_stage as ts
 from funnel.velocity.common import add_months, can_answer, end_of_day, export_hint_key, latest_timestamp
 
-from . import drill
+from . import context, drill, filters
 from .cache import HASH
 from .context import get_store
 
@@ -52,53 +52,40 @@ def capability(dataset_id: int, version: int, question: str):
         return can_answer(con, _info(dataset_id), question)
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def time_in_stage(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime) -> ts.TimeInStage:
+ENGINE = {
+    "time_in_stage": ts.time_in_stage,
+    "cycle": cy.cycle,
+    "sales_velocity": sv.sales_velocity,
+    "snapshot": pl.snapshot,
+    "weekly": pl.weekly,
+    "waterfall": pl.waterfall,
+    "backtest": bt.backtest,
+    "forecast": lambda con, info, spec, as_of, plan, month: fc.forecast(con, info, spec, as_of, plan=plan,
+                                                                        month=month),
+}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=256)
+def compute(name: str, dataset_id: int, version: int, spec: FunnelSpec, *args):
+    """``ENGINE[name](con, info, spec, *args)``, cached per dataset version, spec and arguments."""
     with get_store().connect() as con:
-        return ts.time_in_stage(con, _info(dataset_id), spec, as_of)
+        return ENGINE[name](con, _info(dataset_id), spec, *args)
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def cycle(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime) -> cy.Cycle:
-    with get_store().connect() as con:
-        return cy.cycle(con, _info(dataset_id), spec, as_of)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def sales_velocity(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime) -> sv.SalesVelocity:
-    with get_store().connect() as con:
-        return sv.sales_velocity(con, _info(dataset_id), spec, as_of)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def snapshot(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime) -> pl.Snapshot:
-    with get_store().connect() as con:
-        return pl.snapshot(con, _info(dataset_id), spec, as_of)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=32)
-def weekly(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime):
-    with get_store().connect() as con:
-        return pl.weekly(con, _info(dataset_id), spec, as_of)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def waterfall(dataset_id: int, version: int, spec: FunnelSpec, a: datetime, b: datetime) -> pl.Waterfall:
-    with get_store().connect() as con:
-        return pl.waterfall(con, _info(dataset_id), spec, a, b)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=32)
-def forecast(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime, plan: float | None,
-             month: date | None) -> fc.Forecast:
-    with get_store().connect() as con:
-        return fc.forecast(con, _info(dataset_id), spec, as_of, plan=plan, month=month)
-
-
-@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=32)
-def backtest(dataset_id: int, version: int, spec: FunnelSpec, as_of: datetime) -> list[bt.BacktestMonth]:
-    with get_store().connect() as con:
-        return bt.backtest(con, _info(dataset_id), spec, as_of)
+def page_head(title_key: str):
+    """The head of both pages: ``(t, lang, info, spec, as_of)``; stops with a reason for aggregate
+    counts or an empty dataset. The as-of date sits in the sidebar under the shared filters."""
+    t, lang, info = context.page_start(title_key)
+    spec = filters.current_spec(info)
+    st.caption(filters.scope_caption(info, spec, t))
+    if info.shape == "counts":
+        st.info(t("velocity.reason.counts"))
+        st.stop()
+    as_of = as_of_picker(info, t, st.sidebar)
+    if as_of is None:
+        st.info(t("metrics.reason.no_deals"))
+        st.stop()
+    return t, lang, info, spec, as_of
 
 
 # -- URL state -------------------------------------------------------------------------------------
