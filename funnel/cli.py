@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_options(p)
     p.add_argument("--name", help="dataset name (default: the file name)")
     p.add_argument("--force", action="store_true", help="import again even if this file was imported before")
+    p.add_argument("--previous", metavar="DATASET", help="an earlier snapshot of the same CRM: compare with it")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("datasets", help="list stored datasets")
@@ -207,6 +208,10 @@ def _cmd_import(args) -> int:
     store = _store(args)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
     summary = import_summary(info, built, draft, import_warnings(store, info))
+    if args.previous:
+        from .cli_velocity import compare_after_import
+
+        summary["previous"] = compare_after_import(store, info, args.previous)
     if args.json:
         _print_json(summary)
         return 0
@@ -223,6 +228,10 @@ def _cmd_import(args) -> int:
               + (f": {w['count']}" if w["count"] > 1 else ""))
     if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
         print("  " + t("cli.hint.stages", lang))
+    if args.previous:
+        from .cli_velocity import print_comparison
+
+        print_comparison(summary["previous"], lang)
     return 0
 
 

@@ -21,6 +21,8 @@ def add_parsers(sub, add_import_options) -> None:
     add_import_options(p)
     p.add_argument("--from", dest="date_from", help="waterfall start: YYYY-MM-DD (end of that day) or a timestamp")
     p.add_argument("--to", dest="date_to", help="waterfall end: YYYY-MM-DD (end of that day) or a timestamp")
+    p.add_argument("--previous", metavar="DATASET",
+                   help="compare with an earlier snapshot (default: the one linked at import)")
     _common(p)
 
     p = sub.add_parser("forecast", help="stage probability, weighted pipeline, this month's plan, back-test")
@@ -100,13 +102,20 @@ def _pipeline(args) -> int:
     from .errors import FunnelError
     from .velocity.common import parse_when
     from .velocity.pipeline import snapshot, waterfall
-    from .velocity.report import pipeline_doc
+    from .velocity.report import comparison_doc, pipeline_doc
+    from .velocity.snapshots import compare
 
     as_of, a, b = parse_when(args.as_of), parse_when(args.date_from), parse_when(args.date_to)
     if (a is None) != (b is None) or (a is not None and a >= b):
         raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
-    out = _document(args, lambda con, info, spec: pipeline_doc(
-        snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None))
+    def build(con, info, spec):
+        doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None)
+        prev = _previous_dataset(args, info)
+        if prev is not None:
+            doc["previous"] = comparison_doc(prev, compare(con, prev, info, spec))
+        return doc
+
+    out = _document(args, build)
     if out is None:
         return 0
     doc, lang = out
@@ -115,7 +124,18 @@ def _pipeline(args) -> int:
     for key, value in (doc.get("waterfall") or {}).items():
         if value is not None:
             print(f"  {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")
+    if "previous" in doc:
+        print_comparison(doc["previous"], lang)
     return 0
+
+
+def _previous_dataset(args, info):
+    """The earlier snapshot to compare with: ``--previous``, else the one linked at import, else None."""
+    from .cli import _store
+    from .velocity.snapshots import previous_of
+
+    ref = args.previous if args.previous else previous_of(info)
+    return None if ref is None else _store(args).resolve(ref)
 
 
 def _forecast(args) -> int:
@@ -145,3 +165,21 @@ def _forecast(args) -> int:
     for b in doc["backtest"]:
         print(f"  {b['month']}  {_d(b['forecast']):>16}  {_d(b['actual']):>16}")
     return 0
+
+
+def compare_after_import(store, info, previous: str) -> dict:
+    """``import --previous DATASET``: link the new snapshot to the earlier one and compare them."""
+    from .spec import FunnelSpec
+    from .velocity.report import comparison_doc
+    from .velocity.snapshots import compare_datasets, link_previous
+
+    prev = store.resolve(previous)
+    link_previous(store, info.id, prev.id)
+    return comparison_doc(prev, compare_datasets(store, store.info(info.id), FunnelSpec(), prev.id))
+
+
+def print_comparison(doc: dict, lang: str) -> None:
+    print("  " + t("velocity.cli.compared", lang, id=doc["dataset_id"], name=doc["name"], date_from=doc["from"] or "—",
+                   date_to=doc["to"] or "—"))
+    for key, value in doc["waterfall"].items():
+        print(f"    {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")

@@ -92,6 +92,17 @@ else:
         with st.expander(t("velocity.ui.movements")):
             st.dataframe(pd.DataFrame(moves), hide_index=True, key="pl_moves")
 
+# -- two snapshots instead of a history -----------------------------------------------------------
+compared = vui.snapshot_comparison(info, spec)
+if compared is not None:
+    prev, cmp = compared
+    st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
+    st.plotly_chart(waterfall_figure(cmp.bars, LABELS, lang, amount=money), key="pl_snapshots",
+                    config={"displayModeBar": False})
+    st.caption(t("velocity.ui.snapshot_identity", date_from=f"{cmp.date_from:%Y-%m-%d}",
+                 date_to=f"{cmp.date_to:%Y-%m-%d}", removed=fmt_int(cmp.bars["removed"].deals, lang),
+                 changed=fmt_compact(cmp.bars["changed"].amount, lang)))
+
 # -- stage probability and the forecast -----------------------------------------------------------
 st.subheader(t("velocity.ui.forecast"))
 c1, c2 = st.columns(2)

@@ -190,3 +190,31 @@ def open_button(label: str, selection: Selection, title: str, key: str, info: Da
     """A drill button placed in ``where`` (a column)."""
     with where:
         drill.button(label, selection, title, key=key, info=info)
+
+
+def previous_snapshot_picker(t) -> int | None:
+    """Data page: "this file is a later snapshot of dataset ..." (optional): two snapshots instead of a
+    stage history give the waterfall and the stage moves between them."""
+    rows = [r for r in context.datasets() if r["shape"] == "deals"]
+    if not rows:
+        return None
+    names = {r["id"]: r["name"] for r in rows}
+    return st.selectbox(t("velocity.ui.previous_snapshot"), [None, *names], key="import_previous",
+                        format_func=lambda i: t("velocity.ui.previous_none") if i is None else f"{i} · {names[i]}",
+                        help=t("velocity.ui.previous_help"))
+
+
+def snapshot_comparison(info: DatasetInfo, spec: FunnelSpec):
+    """``(previous DatasetInfo, Waterfall)`` against the dataset's linked previous snapshot, or None."""
+    from funnel.velocity.snapshots import previous_of
+
+    previous = previous_of(info)
+    return None if previous is None else _comparison(info.id, info.version, spec, previous)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=16)
+def _comparison(dataset_id: int, version: int, spec: FunnelSpec, previous: int):
+    from funnel.velocity.snapshots import compare_datasets
+
+    store = get_store()
+    return store.info(previous), compare_datasets(store, store.info(dataset_id), spec, previous)

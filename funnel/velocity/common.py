@@ -65,8 +65,8 @@ def month_end(day: date) -> datetime:
 
 def latest_timestamp(con, info: DatasetInfo) -> datetime | None:
     """The dataset's latest created / closed / stage-entry time: the default "now"."""
-    row = run(con, query("velocity_latest", info)).fetchone()
-    return row[0] if row else None
+    rows = run(con, query("velocity_latest", info)).fetchall()  # fetch to the end: frees the connection
+    return rows[0][0] if rows else None
 
 
 def resolve_as_of(con, info: DatasetInfo, as_of: datetime | None) -> datetime | None:
@@ -85,8 +85,8 @@ class Capability:
 def _count_events(con, info: DatasetInfo) -> int:
     if info.shape == "counts":
         return 0
-    row = run(con, query("velocity_has_history", info)).fetchone()
-    return int(row[0]) if row else 0
+    rows = run(con, query("velocity_has_history", info)).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def can_answer(con, info: DatasetInfo, question: str) -> Capability:

@@ -72,11 +72,15 @@ class Waterfall:
     reason: str | None = None
 
     def identity_holds(self, tol: float = 1e-6) -> bool:
+        """start + new - won - lost (- removed) = end in deals; in amount also + changed (two snapshots)."""
         b = self.bars
         if not b:
             return False
-        n = b["start"].deals + b["new"].deals - b["won"].deals - b["lost"].deals == b["end"].deals
-        a = abs(b["start"].amount + b["new"].amount - b["won"].amount - b["lost"].amount - b["end"].amount)
+        zero = Bar(0, 0.0)
+        removed, changed = b.get("removed") or zero, b.get("changed") or zero
+        n = b["start"].deals + b["new"].deals - b["won"].deals - b["lost"].deals - removed.deals == b["end"].deals
+        a = abs(b["start"].amount + b["new"].amount + changed.amount - b["won"].amount - b["lost"].amount
+                - removed.amount - b["end"].amount)
         return n and a <= tol * max(1.0, abs(b["start"].amount) + abs(b["new"].amount))
 
 

@@ -86,3 +86,11 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
         doc.update(plan=num(fc.plan, 2), p_meet_plan=num(fc.p_meet_plan), p10=num(fc.p10, 2), p50=num(fc.p50, 2),
                    p90=num(fc.p90, 2))
     return doc
+
+
+def comparison_doc(prev, wf) -> dict[str, Any]:
+    """Two snapshots: the previous dataset, both dates, and the waterfall with ``removed`` and ``changed``."""
+    return {"dataset_id": prev.id, "name": prev.name, "from": when(wf.date_from), "to": when(wf.date_to),
+            "waterfall": {k: bar(v) for k, v in wf.bars.items()},
+            "movements": [{"from": src, "to": dst, "deals": v.deals, "amount": num(v.amount, 2)}
+                          for (src, dst), v in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]}

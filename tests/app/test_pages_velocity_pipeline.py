@@ -90,3 +90,25 @@ def test_pipeline_in_russian(data_dir):
     at = open_page("pages/pipeline.py", lang="ru", ds="1")
     assert at.title[0].value == "Пайплайн и прогноз"
     assert "Открытые сделки" in tiles(at)
+
+
+def test_pipeline_shows_the_change_since_the_previous_snapshot(data_dir, tmp_path):
+    from funnel.importer import import_file
+    from funnel.velocity.snapshots import link_previous
+    from tests.unit.test_velocity_snapshots import A, B
+    from ui.context import get_store
+
+    store = get_store()
+    paths = []
+    for name, text in (("week1.csv", A), ("week2.csv", B)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    first, _b, _d = import_file(store, paths[0], "week1.csv", stages=["Lead", "Qualified", "Proposal", "Won"])
+    second, _b, _d = import_file(store, paths[1], "week2.csv", stages=["Lead", "Qualified", "Proposal", "Won"])
+    link_previous(store, second.id, first.id)
+    at = open_page("pages/pipeline.py", lang="en", ds=str(second.id))
+    assert any(h.value == "Since the previous snapshot «week1»" for h in at.subheader)
+    # D6 was open in week 1 and is missing from week 2; D2's amount went 200 -> 250 (tests/unit/...snapshots)
+    assert any("Removed (open before, missing now): 1; amounts changed on open deals by 50" in c.value
+               for c in at.caption)
