@@ -112,3 +112,10 @@ def test_pipeline_shows_the_change_since_the_previous_snapshot(data_dir, tmp_pat
     # D6 was open in week 1 and is missing from week 2; D2's amount went 200 -> 250 (tests/unit/...snapshots)
     assert any("Removed (open before, missing now): 1; amounts changed on open deals by 50" in c.value
                for c in at.caption)
+
+
+@pytest.mark.parametrize("path", ["pages/velocity.py", "pages/pipeline.py"])
+def test_event_log_and_counts_datasets_open_cleanly(data_dir, path):
+    open_page(path, lang="en", ds="2")  # the web event log: steps with timestamps, no money
+    at = open_page(path, lang="en", ds="4")  # aggregate counts: a reason, no numbers
+    assert any("aggregate counts" in i.value for i in at.info)
