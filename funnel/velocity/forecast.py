@@ -17,9 +17,9 @@ As of ``as_of`` (default: the dataset's latest timestamp), over the filtered ope
   of its stage has no expected date (``undated``); a deal without a stage history uses the time from
   creation to winning instead;
 - **expected by month** = Σ amount × p × P(closes in that month | won);
-- **Monte Carlo** (vectorised numpy, seeded): each run draws every deal once: won in month k with
-  probability p × q_k, else not this horizon. One uniform number per deal and run decides both
-  (:func:`simulate`). The plan month's revenue = already won in that month by ``as_of`` + the
+- **Monte Carlo** (vectorised numpy, seeded): in every run each deal is won in month k with
+  probability p × q_k, independently (:func:`simulate`; the wins are drawn directly, so the cost
+  grows with the number of wins, not deals × runs). The plan month's revenue = already won in that month by ``as_of`` + the
   simulated; P(meeting the plan), the 10th/50th/90th percentiles (an 80 % range) and a fan chart of
   the cumulative revenue by month come from the same runs.
 """
@@ -45,7 +45,6 @@ from .stays import stays_sql
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 42
 HORIZON_MONTHS = 6
-CHUNK_CELLS = 2_000_000  # runs × deals per simulated block (memory bound)
 
 
 @dataclass
@@ -157,28 +156,55 @@ def close_month_probabilities(book: OpenBook, won_remaining: dict[int, np.ndarra
     return q
 
 
+def bernoulli_runs(pi: np.ndarray, runs: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The (deal, run) pairs where deal i succeeds, each run independently with probability pi[i] > 0.
+
+    Exact and proportional to the number of successes, not deals × runs: the runs between two
+    successes of a Bernoulli process are geometric, so each deal's successes are the cumulative sums
+    of geometric gaps below ``runs``. Gaps are drawn for the expected count plus 6 sd; the rare deal
+    whose gaps did not reach the end gets more (the loop)."""
+    deals_out, runs_out = [], []
+    todo, begin = np.arange(len(pi)), np.zeros(len(pi), np.int64)
+    while len(todo):
+        left = runs - begin[todo]
+        mean = left * pi[todo]
+        k = np.minimum(np.ceil(mean + 6 * np.sqrt(mean * (1 - pi[todo])) + 10), left).astype(np.int64)
+        deal = np.repeat(todo, k)
+        gaps = rng.geometric(pi[deal])
+        ends = np.cumsum(k)
+        csum = np.cumsum(gaps)
+        before = np.repeat(csum[ends - k] - gaps[ends - k], k)  # the running sum before each deal's gaps
+        pos = np.repeat(begin[todo], k) + (csum - before) - 1
+        keep = pos < runs
+        deals_out.append(deal[keep])
+        runs_out.append(pos[keep])
+        reached = pos[ends - 1]  # each deal's last drawn success; past the end: none was missed
+        short = (reached < runs - 1) & (k < left)  # k == left: every remaining run was drawn
+        begin[todo[short]] = reached[short] + 1
+        todo = todo[short]
+    return np.concatenate(deals_out), np.concatenate(runs_out)
+
+
 def simulate(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int, seed: int) -> np.ndarray:
     """Revenue per run and month (runs × months) from independent deals.
 
-    Deal i is won in month k with probability p_i × q_ik (and in none of them with the rest): one
-    uniform U per deal and run, compared with the cumulative p_i × (q_i1 + ... + q_ik).
+    Deal i is won within the horizon with probability p_i × (q_i1 + ... + q_iK), independently in
+    every run (:func:`bernoulli_runs`); a win falls in month k with probability q_ik / Σ q_i.
     """
     rng = np.random.default_rng(seed)
     runs = int(runs)
     months = q.shape[1] if q.ndim == 2 else 1
-    out = np.zeros((runs, months))
     live = (p > 0) & (q.sum(axis=1) > 0)
     p, q, amount = p[live], q[live], amount[live]
     if not len(p):
-        return out
-    cum = p[:, None] * np.cumsum(q, axis=1)  # deals × months
-    block = max(1, CHUNK_CELLS // len(p))
-    for start in range(0, runs, block):
-        u = rng.random((min(block, runs - start), len(p)))
-        month = (u[:, :, None] >= cum[None, :, :]).sum(axis=2)  # = months when not won in the horizon
-        for k in range(months):
-            out[start:start + len(u), k] = (month == k).astype(float) @ amount
-    return out
+        return np.zeros((runs, months))
+    cum = np.cumsum(q, axis=1)
+    total = cum[:, -1]
+    deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
+    v = rng.random(len(deal)) * total[deal]
+    month = np.minimum((v[:, None] >= cum[deal]).sum(axis=1), months - 1)
+    flat = np.bincount(run * months + month, weights=amount[deal], minlength=runs * months)
+    return flat.reshape(runs, months)
 
 
 def _probabilities_by_position(probs: StageProbabilities) -> dict[int, float | None]:

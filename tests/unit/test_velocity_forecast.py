@@ -112,3 +112,16 @@ def test_backtest_lists_the_last_complete_months(story):
     assert jan.open_deals == 2 and jan.actual == 4000.0 and jan.actual_all == 4000.0
     # open at Feb 1 00:00: D only (G and I were created at 00:00 that day too) -> D, G, I; none won in Feb
     assert feb.open_deals == 3 and feb.actual == 0.0 and feb.actual_all == 0.0
+
+
+def test_bernoulli_runs_match_their_probabilities():
+    from funnel.velocity.forecast import bernoulli_runs
+
+    rng = np.random.default_rng(5)
+    pi = np.array([0.001, 0.2, 0.5, 1.0])
+    deal, run = bernoulli_runs(pi, 50_000, rng)
+    counts = np.bincount(deal, minlength=4)
+    for i, p in enumerate(pi):  # each deal's successes ~ Binomial(50,000, p)
+        assert abs(counts[i] - 50_000 * p) <= 5 * np.sqrt(50_000 * p * (1 - p)) + 1e-9
+    assert counts[3] == 50_000 and len(set(zip(deal, run, strict=True))) == len(deal)  # p = 1: every run, once
+    assert run.min() >= 0 and run.max() < 50_000
