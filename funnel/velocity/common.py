@@ -96,12 +96,18 @@ def can_answer(con, info: DatasetInfo, question: str) -> Capability:
                  dated stage entries;
     ``dates``    cycle, velocity, forecast, waterfall totals: needs deals with dates (not counts).
 
-    (A ``DatasetInfo.capabilities`` is coming on main; this helper is where it will be read.)
+    Reads :attr:`DatasetInfo.capabilities` (stored at import); a dataset built without them (test
+    fixtures) is asked directly whether it holds stage entries.
     """
     if info.shape == "counts":
         return Capability(False, "velocity.reason.counts")
-    if question == "history" and not _count_events(con, info):
-        return Capability(False, "velocity.reason.no_history", {"crm": crm_of(info)})
+    stored = "capabilities" in info.meta
+    if question == "history":
+        has = info.capabilities.has_history if stored else bool(_count_events(con, info))
+        if not has:
+            return Capability(False, "velocity.reason.no_history", {"crm": crm_of(info)})
+    if question == "dates" and stored and info.capabilities.why_not("dates"):
+        return Capability(False, info.capabilities.why_not("dates"))
     return Capability(True)
 
 

@@ -64,7 +64,9 @@ def add_events(con, info, history) -> None:
 
 
 def velocity_story(con, dataset_id: int = 1, history=HISTORY):
-    info = make_dataset(con, stages=STAGES, deals=DEALS, dataset_id=dataset_id)
+    # as an import with a history file records it (what the dataset's capabilities are derived from)
+    mapping = {"history": {"deal_id": "Deal ID", "stage": "Stage", "entered_at": "Date"}} if history else {}
+    info = make_dataset(con, stages=STAGES, deals=DEALS, dataset_id=dataset_id, meta={"mapping": mapping})
     add_events(con, info, history)
     return info
 
