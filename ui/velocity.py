@@ -78,7 +78,7 @@ def page_head(title_key: str):
     t, lang, info = context.page_start(title_key)
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
-    if info.shape == "counts":
+    if info.capabilities.aggregate:
         st.info(t("velocity.reason.counts"))
         st.stop()
     as_of = as_of_picker(info, t, st.sidebar)
