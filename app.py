@@ -63,6 +63,9 @@ def _pages(t, admin: str | None) -> list:
         st.Page("pages/overview.py", title=t("ui.page.overview"), url_path="overview", visibility="hidden"),
         st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
         st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
+        st.Page("pages/velocity.py", title=t("ui.page.velocity"), icon=":material/speed:", url_path="velocity"),
+        st.Page("pages/pipeline.py", title=t("ui.page.pipeline"), icon=":material/waterfall_chart:",
+                url_path="pipeline"),
         st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
     ]
     if admin is not None:

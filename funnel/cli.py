@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_options(p)
     p.add_argument("--name", help="dataset name (default: the file name)")
     p.add_argument("--force", action="store_true", help="import again even if this file was imported before")
+    p.add_argument("--previous", metavar="DATASET", help="an earlier snapshot of the same CRM: compare with it")
     p.add_argument("--json", action="store_true")
     from .cli_dataset import add_commands  # import --into / --shape, and the edit command
 
@@ -97,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_report import add_report_parser
 
     add_report_parser(sub, _add_import_options)
+    from .cli_velocity import add_parsers as add_velocity_parsers
+
+    add_velocity_parsers(sub, _add_import_options)
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -141,6 +145,12 @@ def _dispatch(args) -> int:
         return _cmd_metrics(args)
     if args.command == "abtest":
         return _cmd_abtest(args)
+    from .cli_velocity import COMMANDS as VELOCITY_COMMANDS
+
+    if args.command in VELOCITY_COMMANDS:
+        from .cli_velocity import run as run_velocity
+
+        return run_velocity(args)
     if args.command == "samplesize":
         from .stats_cli import run_samplesize
 
@@ -217,6 +227,10 @@ def _cmd_import(args) -> int:
         return run_refresh(args, store)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
     summary = import_summary(info, built, draft, import_warnings(store, info))
+    if args.previous:
+        from .cli_velocity import compare_after_import
+
+        summary["previous"] = compare_after_import(store, info, args.previous)
     if args.json:
         _print_json(summary)
         return 0
@@ -233,6 +247,10 @@ def _cmd_import(args) -> int:
               + (f": {w['count']}" if w["count"] > 1 else ""))
     if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
         print("  " + t("cli.hint.stages", lang))
+    if args.previous:
+        from .cli_velocity import print_comparison
+
+        print_comparison(summary["previous"], lang)
     return 0
 
 

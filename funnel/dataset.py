@@ -46,10 +46,6 @@ class DatasetInfo:
         return dict((self.meta.get("mapping") or {}).get("fields") or {})
 
     @property
-    def cache_key(self) -> tuple[int, int]:
-        return (self.id, self.version)
-
-    @property
     def capabilities(self) -> Capabilities:
         """What this dataset can answer (stored at import; ``Store.info`` derives it for old datasets)."""
         data = self.meta.get("capabilities")

@@ -48,7 +48,7 @@ import duckdb
 from .capabilities import derive as derive_capabilities
 from .dataset import DatasetInfo
 from .errors import FunnelError
-from .schema import CATALOG_DDL, MAPPINGS_DDL, TABLES
+from .schema import CATALOG_DDL, MAPPINGS_DDL
 from .sql import dataset_tables, fetch_dicts, ident, render, run
 
 DEFAULT_DIR = "data"
@@ -344,8 +344,7 @@ class Store:
             run(con, "BEGIN TRANSACTION")
             try:
                 run(con, render("CREATE SCHEMA {schema}", schema=ident(schema)))
-                for table in TABLES:
-                    source = built["tables"][table]
+                for table, source in built["tables"].items():  # TABLES, plus any optional ones (stays)
                     run(con, render(_COPY, target=ident(schema, table), source=ident(source)))
                 run(
                     con,

@@ -19,10 +19,12 @@ from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
 from funnel.readers import list_sheets
+from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
 from .errors import error_text
 from .stage_controls import paste_order, won_lost_pickers
+from .velocity import previous_snapshot_picker
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
@@ -235,11 +237,14 @@ def run_flow(t) -> None:
                         st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
                                    t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
             name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
+            previous = previous_snapshot_picker(t) if draft.shape == "deals" else None
             if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
                 # an order the user did not touch stays the proposal (and a guess stays flagged as one)
                 info, built = finish(con, store, draft, stages=stages if state.get("user_order") else None,
                                      name=name)
                 auth.access().claim(auth.current_user(), info.id, main.file_name)
+                if previous is not None:  # two snapshots instead of a history (funnel/velocity/snapshots.py)
+                    link_previous(store, info.id, previous)
                 st.session_state["last_import"] = info.id
                 nonce = state.get("nonce", 0) + 1
                 state.clear()

@@ -246,7 +246,7 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
     meta["capabilities"] = derive_capabilities(con, {k: ident(v) for k, v in tables.items()},
                                                draft.shape, meta).to_json()
     return {
-        "tables": tables,
+        "tables": {**tables, **({"stays": "imp_stays"} if result["meta"].get("stays_table") else {})},
         "shape": draft.shape,
         "rows_read": draft.raw.n_rows,
         "rows_rejected": rows_rejected,

@@ -12,6 +12,7 @@ history, never dropped.
 from __future__ import annotations
 
 from ..sql import ident, render, run
+from ..velocity.stays import derive_stays
 from .quality import Findings
 
 STATUS_CASE = """CASE
@@ -118,6 +119,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
+    derive_stays(con)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     return {
         "n_deals": n_deals,
         "n_events": n_events,
@@ -126,6 +128,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "extra_columns": {name: header for name, (_i, header) in extras.items()},
             "stage_order": {ps.pipeline: ps.funnel for ps in stages},
             "lost_stages": {ps.pipeline: ps.lost for ps in stages},
+            "stays_table": True,
         },
     }
 

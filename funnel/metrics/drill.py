@@ -47,6 +47,10 @@ class Selection:
     value: str | None = None
     cohort_unit: str | None = None
     cohort_key: date | None = None
+    # velocity / pipeline kinds (funnel/velocity/drill.py): an instant, an optional earlier one, an age
+    until: datetime | None = None
+    since: datetime | None = None
+    min_days: float | None = None
 
 
 @dataclass
@@ -67,10 +71,16 @@ def _position_sql(kind: str, position: int | None, last: int | None) -> str:
 
 def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tuple[str, dict[str, Any]]:
     """SQL condition (over the drill query's columns) and parameters for one selection."""
-    if sel.kind not in KINDS:
+    from ..velocity.drill import KINDS as VELOCITY_KINDS
+    from ..velocity.drill import velocity_condition
+
+    if sel.kind not in KINDS and sel.kind not in VELOCITY_KINDS:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     parts, params = ["1 = 1"], {}
-    if sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
+    if sel.kind in VELOCITY_KINDS:
+        cond, params = velocity_condition(info, sel)
+        parts.append(cond)
+    elif sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
         parts.append(_position_sql(sel.kind, sel.position, last))
         params["s_pos"] = int(sel.position)
     elif sel.kind in _BY_STATUS:

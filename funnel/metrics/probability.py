@@ -20,7 +20,8 @@ its own. Used by the Pipeline & Forecast page (weighted pipeline) and the diagno
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
@@ -88,11 +89,16 @@ def key_stage(rows: list[StageProbability]) -> KeyStage | None:
     return best
 
 
-def stage_probability(con, info: DatasetInfo, spec: FunnelSpec) -> StageProbabilities:
-    """Stage probabilities of the spec's pipeline and filters (the period filters by created date)."""
+def stage_probability(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None) -> StageProbabilities:
+    """Stage probabilities of the spec's pipeline and filters (the period filters by created date).
+
+    ``as_of``: only deals closed by then count (what was known that day: the forecast's back-test).
+    """
     if info.capabilities.why_not("outcomes"):  # e.g. aggregate counts record no outcomes per deal
         return StageProbabilities([], None, 0)
     ctx = resolve(con, info, spec)
+    if as_of is not None:
+        ctx = replace(ctx, where=ctx.where.and_("status <> 'open' AND closed_at <= $pr_as_of", {"pr_as_of": as_of}))
     tally = tallies(con, ctx).get(None) or Tally()
     rows = probabilities_from(ctx.stages, tally)
     return StageProbabilities(rows, key_stage(rows), tally.lost_unknown)

@@ -65,3 +65,12 @@ def test_filters_apply_and_empty_stages_have_no_probability(story):
     rows2 = stage_probability(con2, info2, FunnelSpec()).rows
     assert [(r.n, r.p_won, r.ci_low) for r in rows2] == [(0, None, None), (0, None, None)]
     assert stage_probability(con2, info2, FunnelSpec()).key is None
+
+
+def test_probability_as_of_a_date_counts_only_deals_closed_by_then(story):
+    from datetime import datetime
+
+    con, info = story
+    result = stage_probability(con, info, FunnelSpec(), as_of=datetime(2024, 1, 31, 23, 59))
+    # closed by Jan 31 in "Sales": D1 won (Jan 11), D3 lost at 2 (Jan 20); D2 (Feb 4), D4 (Feb 1) later
+    assert [(r.won, r.n) for r in result.rows] == [(1, 2), (1, 2), (1, 1), (1, 1)]

@@ -1,0 +1,177 @@
+"""Velocity / pipeline / forecast benchmark at 1M deals (~4.4M stage events): engine vs plain pandas.
+
+The dataset is bench/common.py's generated CRM export, imported once into its own store under
+bench/out/ (the import derives the stays table). pandas gets the same canonical tables already in
+memory — deals, and the stays the import derived (loading them is not timed) — and computes the
+same numbers with groupby / boolean masks. Engine and pandas runs alternate (bench.common.timed_pair).
+The Monte Carlo is the same numpy code on both sides, so the forecast compares the data work.
+Usage: ``python -m bench.bench_velocity [--deals N] [--repeat K]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from bench.common import OUT, generate_crm_files, timed_pair
+from funnel.importer import import_file
+from funnel.metrics.context import resolve
+from funnel.spec import FunnelSpec
+from funnel.store import Store
+from funnel.velocity.common import latest_timestamp
+from funnel.velocity.forecast import (
+    OpenBook,
+    age_adjusted,
+    close_month_probabilities,
+    month_bounds,
+    simulate,
+)
+from funnel.velocity.forecast import forecast as engine_forecast
+from funnel.velocity.pipeline import snapshot, waterfall
+from funnel.velocity.time_in_stage import time_in_stage
+
+DAY = 86_400.0
+
+
+def store_with(n_deals: int):
+    path = OUT / f"store_velocity_{n_deals}" / "funnel.duckdb"
+    store = Store(path)
+    if not store.datasets():
+        deals, history = generate_crm_files(n_deals, OUT)
+        import_file(store, deals, deals.name, history=history, history_name=history.name)
+    return store, store.info(store.datasets()[0]["id"])
+
+
+def frames(store, info):
+    with store.connect() as con:
+        deals = con.sql(f"SELECT * FROM {info.tables['deals']}").df()
+        stays = con.sql(f"SELECT * FROM ds_{info.id}.stays").df()
+        stages = con.sql(f"SELECT * FROM {info.tables['stages']}").df()
+    return deals, stays, stages
+
+
+# -- plain pandas ------------------------------------------------------------------------------------
+def pd_time_in_stage(deals, stays, as_of):
+    s = stays[(stays["kind"] == "open") & (stays["entered_at"] <= as_of)].merge(
+        deals[["row_no", "status"]], on="row_no")
+    s = s[~(s["left_at"].isna() & (s["status"] != "open"))]
+    done = s["left_at"] <= as_of
+    s["stay"] = np.where(done, (s["left_at"] - s["entered_at"]).dt.total_seconds() / DAY, np.nan)
+    s["open_age"] = np.where(~done, (as_of - s["entered_at"]).dt.total_seconds() / DAY, np.nan)
+    q = s.groupby("position")["stay"].quantile([0.1, 0.25, 0.5, 0.75, 0.9]).unstack()
+    out = s.groupby("position").agg(n=("stay", "count"), mean=("stay", "mean"), open_n=("open_age", "count"))
+    out = out.join(q)
+    p90 = s["position"].map(q[0.9])
+    out["over"] = (s["open_age"] > p90).groupby(s["position"]).sum()
+    return out
+
+
+def pd_covering(stays, when):
+    return stays[(stays["kind"] == "open") & (stays["entered_at"] <= when)
+                 & (stays["left_at"].isna() | (stays["left_at"] > when))]
+
+
+def pd_open_at(deals, when):
+    closed = deals["closed_at"].where(deals["closed_at"] >= deals["created_at"], deals["created_at"])
+    return deals[(deals["created_at"] <= when) & ((deals["status"] == "open") | (closed > when))]
+
+
+def pd_snapshot(deals, stays, as_of):
+    live = pd_open_at(deals, as_of)[["row_no", "amount", "stage_pos"]]
+    cover = pd_covering(stays, as_of)[["row_no", "position"]]
+    merged = live.merge(cover, on="row_no", how="left")
+    has = merged["row_no"].isin(stays["row_no"].unique())
+    merged["position"] = merged["position"].where(merged["position"].notna() | has, merged["stage_pos"])
+    return merged.groupby("position", dropna=False).agg(n=("row_no", "size"), amount=("amount", "sum"))
+
+
+def pd_waterfall(deals, stays, a, b):
+    closed = deals["closed_at"].where(deals["closed_at"] >= deals["created_at"], deals["created_at"])
+    d = deals.assign(closed=closed)
+    d = d[(d["created_at"] <= b) & ((d["status"] == "open") | d["closed_at"].notna())]
+    live = d[(d["status"] == "open") | (d["closed"] > a)]
+    pa = pd_covering(stays, a)[["row_no", "position"]].rename(columns={"position": "pa"})
+    pb = pd_covering(stays, b)[["row_no", "position"]].rename(columns={"position": "pb"})
+    f = live.merge(pa, on="row_no", how="left").merge(pb, on="row_no", how="left")
+    start = f["created_at"] <= a
+    done = (f["status"] != "open") & (f["closed"] <= b)
+    amount = f["amount"].fillna(0)
+    out = {"start": start, "new": ~start, "won": done & (f["status"] == "won"), "lost": done & (f["status"] == "lost"),
+           "end": ~done, "forward": start & ~done & (f["pb"] > f["pa"]), "back": start & ~done & (f["pb"] < f["pa"])}
+    return {k: (int(m.sum()), float(amount[m].sum())) for k, m in out.items()}
+
+
+def pd_forecast(deals, stays, as_of, runs=10_000, seed=42):
+    live = pd_open_at(deals, as_of)[["row_no", "amount", "stage_pos", "created_at"]]
+    cover = pd_covering(stays, as_of)[["row_no", "position", "entered_at"]]
+    book = live.merge(cover, on="row_no", how="left")
+    closed = deals[deals["status"].isin(["won", "lost"]) & (deals["closed_at"] <= as_of)]
+    # P(won | reached) among closed deals
+    last = int(closed["furthest_pos"].max())
+    reached = {k: closed["furthest_pos"].clip(upper=last) >= k for k in range(1, last + 1)}
+    p_by = {k: (closed["status"][m] == "won").mean() for k, m in reached.items()}
+    # remaining days from first entering each stage to closing
+    first = stays[stays["kind"] == "open"].merge(closed[["row_no", "status", "closed_at"]], on="row_no")
+    first = first[first["entered_at"] <= first["closed_at"]]
+    first = first.groupby(["row_no", "position", "status", "closed_at"], as_index=False)["entered_at"].min()
+    first["days"] = (first["closed_at"] - first["entered_at"]).dt.total_seconds() / DAY
+    remaining = {s: {int(p): np.sort(g["days"].to_numpy()) for p, g in part.groupby("position")}
+                 for s, part in first.groupby("status")}
+    ob = OpenBook(book["position"].fillna(book["stage_pos"]).fillna(0).to_numpy(int),
+                  ((as_of - book["entered_at"].fillna(book["created_at"])).dt.total_seconds() / DAY).to_numpy(),
+                  book["position"].isna().to_numpy(), book["amount"].fillna(0).to_numpy(float),
+                  np.array(["open"] * len(book), object), np.full(len(book), np.datetime64("NaT"), "datetime64[us]"))
+    weighted = float((ob.amount * np.array([p_by.get(int(x), 0.0) for x in ob.position])).sum())
+    p_now = age_adjusted(ob, remaining)
+    q = close_month_probabilities(ob, remaining.get("won", {}), month_bounds(as_of, 6))
+    sims = simulate(p_now, q, ob.amount, runs, seed)
+    return weighted, np.quantile(sims[:, 0], [0.1, 0.5, 0.9])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deals", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    store, info = store_with(args.deals)
+    deals, stays, _stages = frames(store, info)
+    with store.connect() as con:
+        as_of = latest_timestamp(con, info)
+        pipeline = resolve(con, info, FunnelSpec()).pipeline
+    deals = deals[deals["pipeline"] == pipeline]
+    a, b = as_of - timedelta(days=120), as_of - timedelta(days=90)
+    spec = FunnelSpec()
+
+    def on(fn):
+        def call():
+            with store.connect() as con:
+                return fn(con)
+        return call
+
+    cases = {
+        "time in stage (percentiles, open over p90)": (
+            on(lambda c: time_in_stage(c, info, spec, as_of, with_km=False)),
+            lambda: pd_time_in_stage(deals, stays, as_of)),
+        "pipeline as of a date (per stage)": (
+            on(lambda c: snapshot(c, info, spec, a)), lambda: pd_snapshot(deals, stays, a)),
+        "waterfall between two dates": (
+            on(lambda c: waterfall(c, info, spec, a, b)), lambda: pd_waterfall(deals, stays, a, b)),
+        "forecast (as of a past date, Monte Carlo 10,000 runs)": (
+            on(lambda c: engine_forecast(c, info, spec, a, plan=1e8)), lambda: pd_forecast(deals, stays, a)),
+    }
+    print(f"{args.deals:,} deals, {len(stays):,} stays; as of {as_of:%Y-%m-%d %H:%M}; medians of {args.repeat}")
+    print(f"{'computation':<56} {'engine':>9} {'pandas':>9} {'ratio':>7}")
+    for name, (engine, baseline) in cases.items():
+        e, p = timed_pair(engine, baseline, args.repeat)
+        print(f"{name:<56} {e:>8.3f}s {p:>8.3f}s {p / e:>6.1f}x")
+    km = timed_pair(on(lambda c: time_in_stage(c, info, spec, as_of, with_km=True)),
+                    on(lambda c: time_in_stage(c, info, spec, as_of, with_km=False)), args.repeat)
+    print(f"{'time in stage with the Kaplan–Meier medians (engine)':<56} {km[0]:>8.3f}s (without: {km[1]:.3f}s)")
+
+
+if __name__ == "__main__":
+    start = datetime.now()
+    main()
+    print(f"total {datetime.now() - start}")

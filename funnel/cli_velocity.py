@@ -1,0 +1,185 @@
+"""``python -m funnel velocity | pipeline | forecast``: how fast deals move, what the pipe held, what
+comes next (issue 10). JSON documented in README ("Velocity, pipeline and forecast")."""
+
+from __future__ import annotations
+
+import argparse
+
+from .i18n import t
+
+COMMANDS = ("velocity", "pipeline", "forecast")
+
+
+def add_parsers(sub, add_import_options) -> None:
+    p = sub.add_parser("velocity", help="time in stage, sales cycle and sales velocity")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    _common(p)
+
+    p = sub.add_parser("pipeline", help="open deals per stage as of a date; what moved between two dates")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    p.add_argument("--from", dest="date_from", help="waterfall start: YYYY-MM-DD (end of that day) or a timestamp")
+    p.add_argument("--to", dest="date_to", help="waterfall end: YYYY-MM-DD (end of that day) or a timestamp")
+    p.add_argument("--previous", metavar="DATASET",
+                   help="compare with an earlier snapshot (default: the one linked at import)")
+    _common(p)
+
+    p = sub.add_parser("forecast", help="stage probability, weighted pipeline, this month's plan, back-test")
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    add_import_options(p)
+    p.add_argument("--plan", type=float, help="the plan (money) of the month: prints P(meeting it) and the range")
+    p.add_argument("--month", help="YYYY-MM (default: the month of --as-of)")
+    p.add_argument("--runs", type=int, default=10_000, help="Monte Carlo runs (default 10000)")
+    p.add_argument("--seed", type=int, default=42, help="Monte Carlo seed (default 42)")
+    _common(p)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", dest="as_of", help="'now' for the numbers: YYYY-MM-DD (end of that day) or "
+                                                 "'YYYY-MM-DD HH:MM:SS' (default: the dataset's latest timestamp)")
+    p.add_argument("--pipeline")
+    p.add_argument("--json", action="store_true")
+
+
+def run(args) -> int:
+    return {"velocity": _velocity, "pipeline": _pipeline, "forecast": _forecast}[args.command](args)
+
+
+def _document(args, build):
+    """Open the dataset, build its document with ``build(con, info, spec)``; print it as JSON (returns
+    None) or print the header and reasons and return ``(doc, lang)`` for the text lines."""
+    from .cli import _lang, _open_dataset, _print_json
+    from .metrics.context import resolve
+    from .spec import FunnelSpec
+    from .velocity.common import export_hint_key
+
+    store, info = _open_dataset(args)
+    spec = FunnelSpec(pipeline=args.pipeline)
+    with store.connect() as con:
+        doc = build(con, info, spec)
+        doc["pipeline"] = resolve(con, info, spec).pipeline
+    if args.json:
+        _print_json(doc)
+        return None
+    lang = _lang()
+    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=doc["pipeline"] or "—"))
+    for code in dict.fromkeys(doc["reasons"].values()):
+        print("  " + t(code, lang))
+        if code == "velocity.reason.no_history":
+            print("  " + t(export_hint_key(info), lang))
+    return doc, lang
+
+
+def _velocity(args) -> int:
+    from .velocity.common import parse_when
+    from .velocity.cycle import cycle
+    from .velocity.report import velocity_doc
+    from .velocity.sales_velocity import sales_velocity
+    from .velocity.time_in_stage import time_in_stage
+
+    as_of = parse_when(args.as_of)
+    out = _document(args, lambda con, info, spec: velocity_doc(
+        time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of), sales_velocity(con, info, spec, as_of)))
+    if out is None:
+        return 0
+    doc, lang = out
+    for r in doc["time_in_stage"]:
+        print(f"  {r['stage'][:36]:<36} n={r['n']:>7}  median={_d(r['median_days'])}  p90={_d(r['p90_days'])}  "
+              f"open={r['open_n']:>6}  >p90={r['open_over_p90'] if r['open_over_p90'] is not None else '—':>6}  "
+              f"KM={_d(r['km_median_days'])}")
+    sv = doc["sales_velocity"]
+    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
+            win_rate=_d(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
+    return 0
+
+
+def _d(x) -> str:
+    return "—" if x is None else f"{x:,.2f}"
+
+
+def _pipeline(args) -> int:
+    from .errors import FunnelError
+    from .velocity.common import parse_when
+    from .velocity.pipeline import snapshot, waterfall
+    from .velocity.report import comparison_doc, pipeline_doc
+    from .velocity.snapshots import compare
+
+    as_of, a, b = parse_when(args.as_of), parse_when(args.date_from), parse_when(args.date_to)
+    if (a is None) != (b is None) or (a is not None and a >= b):
+        raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
+    def build(con, info, spec):
+        doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None)
+        prev = _previous_dataset(args, info)
+        if prev is not None:
+            doc["previous"] = comparison_doc(prev, compare(con, prev, info, spec))
+        return doc
+
+    out = _document(args, build)
+    if out is None:
+        return 0
+    doc, lang = out
+    for r in doc["snapshot"]:
+        print(f"  {(r['stage'] or t('velocity.stage_unknown', lang))[:36]:<36} {r['open_deals']:>9}  {_d(r['amount']):>16}")
+    for key, value in (doc.get("waterfall") or {}).items():
+        if value is not None:
+            print(f"  {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")
+    if "previous" in doc:
+        print_comparison(doc["previous"], lang)
+    return 0
+
+
+def _previous_dataset(args, info):
+    """The earlier snapshot to compare with: ``--previous``, else the one linked at import, else None."""
+    from .cli import _store
+    from .velocity.snapshots import previous_of
+
+    ref = args.previous if args.previous else previous_of(info)
+    return None if ref is None else _store(args).resolve(ref)
+
+
+def _forecast(args) -> int:
+    from .velocity.backtest import backtest
+    from .velocity.common import parse_when
+    from .velocity.forecast import forecast, parse_month
+    from .velocity.report import forecast_doc
+
+    as_of, month = parse_when(args.as_of), parse_month(args.month)
+
+    def build(con, info, spec):
+        fc = forecast(con, info, spec, as_of, plan=args.plan, month=month, runs=args.runs, seed=args.seed)
+        return forecast_doc(fc, backtest(con, info, spec, as_of))
+
+    out = _document(args, build)
+    if out is None:
+        return 0
+    doc, lang = out
+    for r in doc["stage_probability"]:
+        print(f"  {r['stage'][:36]:<36} P(won)={_d(r['p_won'])}  [{_d(r['ci_low'])}, {_d(r['ci_high'])}]  n={r['n']}")
+    print(t("velocity.cli.weighted", lang, value=_d(doc["weighted_pipeline"]), key=doc["key_stage"] or "—"))
+    for m in doc["by_month"]:
+        print(f"  {m['month']}  {_d(m['expected']):>16}")
+    if "p_meet_plan" in doc:
+        print(t("velocity.cli.plan", lang, month=doc["month"], plan=_d(doc["plan"]), p=_d(doc["p_meet_plan"]),
+                p10=_d(doc["p10"]), p90=_d(doc["p90"]), runs=doc["runs"], seed=doc["seed"]))
+    for b in doc["backtest"]:
+        print(f"  {b['month']}  {_d(b['forecast']):>16}  {_d(b['actual']):>16}")
+    return 0
+
+
+def compare_after_import(store, info, previous: str) -> dict:
+    """``import --previous DATASET``: link the new snapshot to the earlier one and compare them."""
+    from .spec import FunnelSpec
+    from .velocity.report import comparison_doc
+    from .velocity.snapshots import compare_datasets, link_previous
+
+    prev = store.resolve(previous)
+    link_previous(store, info.id, prev.id)
+    return comparison_doc(prev, compare_datasets(store, store.info(info.id), FunnelSpec(), prev.id))
+
+
+def print_comparison(doc: dict, lang: str) -> None:
+    print("  " + t("velocity.cli.compared", lang, id=doc["dataset_id"], name=doc["name"], date_from=doc["from"] or "—",
+                   date_to=doc["to"] or "—"))
+    for key, value in doc["waterfall"].items():
+        print(f"    {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")

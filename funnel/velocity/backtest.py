@@ -1,0 +1,62 @@
+"""Back-test of the forecast: forecast each of the last complete months from the data as of its first
+day (00:00), and set it beside what actually happened.
+
+``forecast`` = Σ amount × P(won | its age) × P(closes in that month | won) over the deals open at 00:00 of the
+month's first day, with p and the remaining-time distributions learnt only from deals closed by then
+(:mod:`funnel.velocity.forecast`). ``actual`` = the amount those same deals won in that month: the
+forecast's own population, so the two are comparable. ``actual_all`` adds deals created and won
+within the month (which no pipeline forecast can see).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+
+from ..dataset import DatasetInfo
+from ..metrics.context import resolve
+from ..spec import FunnelSpec
+from .common import add_months, can_answer, month_end, month_start, resolve_as_of
+from .forecast import (
+    age_adjusted,
+    close_month_probabilities,
+    month_bounds,
+    open_book,
+    remaining_times,
+    won_between,
+)
+
+BACKTEST_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class BacktestMonth:
+    month: date
+    forecast: float
+    actual: float
+    actual_all: float
+    open_deals: int
+
+
+def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None,
+             months: int = BACKTEST_MONTHS) -> list[BacktestMonth]:
+    """The last ``months`` complete months before ``as_of``'s month, oldest first."""
+    if not can_answer(con, info, "dates").ok:
+        return []
+    as_of = resolve_as_of(con, info, as_of)
+    ctx = resolve(con, info, spec)
+    out = []
+    for k in range(months, 0, -1):
+        first = add_months(month_start(as_of), -k)
+        start = datetime.combine(first, datetime.min.time())
+        end = month_end(first)
+        book = open_book(con, info, ctx, start)
+        remaining = remaining_times(con, info, ctx, start)
+        p = age_adjusted(book, remaining)
+        q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))[:, 0]
+        won_then = (book.status == "won") & (book.closed > np.datetime64(start)) & (book.closed <= np.datetime64(end))
+        out.append(BacktestMonth(first, float((book.amount * p * q).sum()), float(book.amount[won_then].sum()),
+                                 won_between(con, info, ctx, start, end), len(book.amount)))
+    return out

@@ -1,0 +1,168 @@
+"""Figures of the Velocity and Pipeline & Forecast pages: engine results -> plotly figures.
+
+Pure functions (no streamlit, no queries). Pages pass the translated words in ``labels``; stage
+names are user data and go through :func:`funnel.charts.esc` (plotly renders a subset of HTML).
+Every figure's points are in a known order so a click can be mapped back to its deals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..charts import esc
+from ..formats import fmt_compact, fmt_int, fmt_num, fmt_pct
+
+BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
+
+
+def _l(labels: Mapping[str, str], key: str) -> str:
+    return esc(labels.get(key, key))
+
+
+def _base(fig: go.Figure, height: int = 340) -> go.Figure:
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 30, "b": 10}, height=height, dragmode=False,
+                      clickmode="event+select", legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """A box per stage from the finished stays' percentiles (whiskers p10–p90) and a red diamond at
+    the median age of the deals still waiting there. Trace 0 = boxes, trace 1 = waiting deals."""
+    timed = [r for r in rows]
+    names = [esc(r.stage) for r in timed]
+    fig = go.Figure()
+    fig.add_trace(go.Box(
+        y=names, q1=[r.p25_days for r in timed], median=[r.median_days for r in timed],
+        q3=[r.p75_days for r in timed], lowerfence=[r.p10_days for r in timed],
+        upperfence=[r.p90_days for r in timed], mean=[r.mean_days for r in timed], orientation="h",
+        name=_l(labels, "finished"), marker_color=BLUE, boxmean=True, hoverinfo="x+y"))
+    fig.add_trace(go.Scatter(
+        y=names, x=[r.open_median_age for r in timed], mode="markers", name=_l(labels, "waiting"),
+        marker={"symbol": "diamond", "color": RED, "size": [8 + min(r.open_n, 40) / 2 for r in timed]},
+        hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
+                   f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
+        hoverinfo="text"))
+    fig.update_xaxes(title_text=_l(labels, "days"), type="log")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _base(fig, max(300, 60 + 45 * len(timed)))
+
+
+def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """Median won cycle by created month (line) over the deals won (bars); months too young to judge
+    are drawn hollow and grey. Trace 0 = bars (won deals), trace 1 = the median."""
+    months = [m.month.strftime("%Y-%m") for m in trend]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=months, y=[m.won for m in trend], name=_l(labels, "won"), yaxis="y2",
+                         marker_color=["#e2e8f0" if m.too_young else "#cbd5e1" for m in trend], opacity=0.7))
+    fig.add_trace(go.Scatter(
+        x=months, y=[m.median_days for m in trend], mode="lines+markers", name=_l(labels, "median"),
+        line={"color": BLUE},
+        marker={"size": 9, "color": [GREY if m.too_young else BLUE for m in trend],
+                "symbol": ["circle-open" if m.too_young else "circle" for m in trend]},
+        hovertext=[f"{m.month:%Y-%m}: {fmt_num(m.median_days, lang, 1)} · {_l(labels, 'won')} {fmt_int(m.won, lang)}"
+                   + (f"<br>{_l(labels, 'young')}" if m.too_young else "") for m in trend],
+        hoverinfo="text"))
+    fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
+                      yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
+                              "tickformat": ",d"})
+    return _base(fig)
+
+
+def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """Open deals per stage on the date (bars, amount in the text). One trace, one bar per row."""
+    names = [esc(r.stage) if r.stage is not None else _l(labels, "unknown") for r in rows]
+    fig = go.Figure(go.Bar(
+        y=names, x=[r.open_deals for r in rows], orientation="h", marker_color=BLUE,
+        text=[f"{fmt_int(r.open_deals, lang)} · {fmt_compact(r.amount, lang)}" for r in rows],
+        textposition="auto", hoverinfo="text",
+        hovertext=[f"{n}<br>{_l(labels, 'open')}: {fmt_int(r.open_deals, lang)}<br>{_l(labels, 'amount')}: "
+                   f"{fmt_num(r.amount, lang)}" for n, r in zip(names, rows, strict=True)]))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _base(fig, max(260, 50 + 40 * len(rows)))
+
+
+def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", amount: bool = False) -> go.Figure:
+    """Stacked areas: what each stage held at the end of every week."""
+    fig = go.Figure()
+    value = "amount" if amount else "open_deals"
+    for _position, part in frame.groupby("position", sort=True):
+        name = esc(part["stage"].iloc[0])
+        fig.add_trace(go.Scatter(x=part["week"], y=part[value], stackgroup="one", mode="lines", name=name,
+                                 hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>"))
+    fig.update_yaxes(title_text=_l(labels, "amount" if amount else "open"))
+    return _base(fig)
+
+
+WATERFALL_BARS = ("start", "new", "won", "lost", "end")
+
+
+def waterfall_figure(bars: Mapping, labels: Mapping[str, str], lang: str = "en", amount: bool = False) -> go.Figure:
+    """start, + new, − won, − lost = end (trace 0, in :data:`WATERFALL_BARS` order), and beside it
+    the moves inside the pipeline (trace 1: forward, back) that change stages but not the total."""
+    def v(key):
+        bar = bars.get(key)
+        return None if bar is None else (bar.amount if amount else bar.deals)
+
+    fmt = (lambda x: fmt_compact(x, lang)) if amount else (lambda x: fmt_int(x, lang))
+    values = [v("start"), v("new"), -v("won"), -v("lost"), v("end")]
+    fig = go.Figure()
+    fig.add_trace(go.Waterfall(
+        x=[_l(labels, k) for k in WATERFALL_BARS], y=values, measure=["absolute", "relative", "relative", "relative", "total"],
+        text=[fmt(abs(x)) for x in values], textposition="outside", connector={"line": {"color": GREY}},
+        increasing={"marker": {"color": GREEN}}, decreasing={"marker": {"color": RED}},
+        totals={"marker": {"color": BLUE}}, name=_l(labels, "pipeline")))
+    moves = [v("forward"), v("back")]
+    if None not in moves:
+        fig.add_trace(go.Bar(x=[_l(labels, "forward"), _l(labels, "back")], y=moves, marker_color=[ORANGE, GREY],
+                             text=[fmt(x) for x in moves], textposition="outside", name=_l(labels, "moves")))
+    fig.update_layout(showlegend=False)
+    return _base(fig)
+
+
+def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """P(won | reached stage) with its Wilson interval; the key stage in orange."""
+    shown = [r for r in rows if r.p_won is not None]
+    fig = go.Figure(go.Bar(
+        x=[esc(r.stage) for r in shown], y=[r.p_won for r in shown],
+        marker_color=[ORANGE if r.stage == key_stage else BLUE for r in shown],
+        error_y={"type": "data", "symmetric": False, "array": [r.ci_high - r.p_won for r in shown],
+                 "arrayminus": [r.p_won - r.ci_low for r in shown], "color": GREY},
+        text=[fmt_pct(r.p_won, lang, 0) for r in shown], textposition="outside",
+        hovertext=[f"{esc(r.stage)}: {fmt_pct(r.p_won, lang)} [{fmt_pct(r.ci_low, lang)}; {fmt_pct(r.ci_high, lang)}]"
+                   f"<br>n = {fmt_int(r.n, lang)}" for r in shown], hoverinfo="text"))
+    fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    return _base(fig, 320)
+
+
+def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """Cumulative won amount from the start of the as-of month: the 10–90 % band and the median
+    (Monte Carlo), and the plan as a line."""
+    months = [f["month"].strftime("%Y-%m") for f in fan]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=months, y=[f["p90"] for f in fan], mode="lines", line={"width": 0},
+                             showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=months, y=[f["p10"] for f in fan], mode="lines", line={"width": 0}, fill="tonexty",
+                             fillcolor="rgba(37,99,235,0.2)", name=_l(labels, "range"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=months, y=[f["p50"] for f in fan], mode="lines+markers", line={"color": BLUE},
+                             name=_l(labels, "median"),
+                             hovertext=[f"{m}: {fmt_compact(f['p50'], lang)} ({fmt_compact(f['p10'], lang)} … "
+                                        f"{fmt_compact(f['p90'], lang)})" for m, f in zip(months, fan, strict=True)],
+                             hoverinfo="text"))
+    if plan:
+        fig.add_hline(y=plan, line_dash="dash", line_color=RED, annotation_text=_l(labels, "plan"))
+    return _base(fig)
+
+
+def backtest_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+    """Forecast (trace 0) vs actual (trace 1) per back-tested month."""
+    months = [r.month.strftime("%Y-%m") for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=months, y=[r.forecast for r in rows], name=_l(labels, "forecast"), marker_color=GREY,
+                         text=[fmt_compact(r.forecast, lang) for r in rows], textposition="outside"))
+    fig.add_trace(go.Bar(x=months, y=[r.actual for r in rows], name=_l(labels, "actual"), marker_color=BLUE,
+                         text=[fmt_compact(r.actual, lang) for r in rows], textposition="outside"))
+    fig.update_layout(barmode="group")
+    return _base(fig)

@@ -1,0 +1,83 @@
+"""Sales cycle: created -> closed, for won and for lost deals, and its trend by created month.
+
+A month is **too young** when its deals could not all have closed yet in a normal cycle: the end of
+the month plus the won deals' p90 cycle is after ``as_of``. Its median is biased short (only the
+fast deals have closed), so the page marks it instead of reading it as "getting faster".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ..dataset import DatasetInfo
+from ..metrics.cohorts import COHORT_SQL
+from ..metrics.context import resolve
+from ..metrics.filters import query
+from ..spec import FunnelSpec
+from ..sql import fetch_dicts
+from .common import can_answer, month_end, resolve_as_of
+
+OUTCOMES = ("won", "lost")
+
+
+@dataclass(frozen=True)
+class CycleStats:
+    n: int
+    median_days: float | None
+    p90_days: float | None
+    p10_days: float | None = None
+    p25_days: float | None = None
+    p75_days: float | None = None
+    mean_days: float | None = None
+
+
+@dataclass(frozen=True)
+class CycleMonth:
+    month: date
+    deals: int
+    won: int
+    open_at: int
+    median_days: float | None
+    p90_days: float | None
+    too_young: bool
+
+
+@dataclass(frozen=True)
+class Cycle:
+    won: CycleStats
+    lost: CycleStats
+    trend: list[CycleMonth]
+    as_of: datetime | None
+    reason: str | None = None
+    reason_params: dict = field(default_factory=dict)
+
+
+EMPTY = CycleStats(0, None, None)
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None) -> Cycle:
+    cap = can_answer(con, info, "dates")
+    if not cap.ok:
+        return Cycle(EMPTY, EMPTY, [], None, cap.reason, cap.params or {})
+    as_of = resolve_as_of(con, info, as_of)
+    ctx = resolve(con, info, spec)
+    params = {**ctx.where.params, "as_of": as_of}
+    by = {r["status"]: r for r in fetch_dicts(con, query("velocity_cycle", info, where=ctx.where.sql), params)}
+    stats = {k: CycleStats(**{f: v for f, v in by[k].items() if f != "status"}) if k in by else EMPTY
+             for k in OUTCOMES}
+    p90 = stats["won"].p90_days
+    trend = []
+    sql = query("velocity_cycle_trend", info, where=ctx.where.sql, month=COHORT_SQL["month"])
+    for r in fetch_dicts(con, sql, params):
+        if r["month"] is None:
+            continue
+        month = _as_date(r["month"])
+        young = p90 is None or month_end(month) + timedelta(days=p90) > as_of
+        trend.append(CycleMonth(month, int(r["deals"]), int(r["won"]), int(r["open_at"]), r["median_days"],
+                                r["p90_days"], young))
+    return Cycle(stats["won"], stats["lost"], trend, as_of)

@@ -1,0 +1,76 @@
+"""The deals behind velocity, pipeline and forecast numbers: extra kinds of
+:class:`funnel.metrics.Selection` (``since`` / ``until`` / ``min_days`` carry the dates).
+
+Each kind is the very condition its number was counted with (same open-at-T rule, same stays), so
+the deals listed are the deals counted. One exception is said on the page: ``stayed`` lists deals,
+while time in stage counts stays (a deal that visited a stage twice is one deal, two stays).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dataset import DatasetInfo
+from ..errors import FunnelError
+from .stays import stays_sql
+
+CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
+KINDS = ("open_at", "in_stage", "stayed", "created_between", "won_between", "lost_between",
+         "moved_forward", "moved_back")
+
+
+def _open_at(param: str) -> str:
+    return (f"(created_at <= ${param} AND (status = 'open' OR "
+            f"(closed_at IS NOT NULL AND {CLOSED} > ${param})))")
+
+
+def _covering(stays: str, param: str, alias: str = "c") -> str:
+    return (f"SELECT {alias}.row_no, {alias}.position, {alias}.entered_at FROM {stays} AS {alias} "
+            f"WHERE {alias}.kind = 'open' AND {alias}.entered_at <= ${param} "
+            f"AND ({alias}.left_at IS NULL OR {alias}.left_at > ${param})")
+
+
+def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
+    """SQL condition over the drill query's columns (deals columns) and its parameters."""
+    if sel.until is None:
+        raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+    stays = stays_sql(info)
+    params: dict[str, Any] = {"v_until": sel.until}
+    if sel.kind == "open_at":
+        return _open_at("v_until"), params
+    if sel.kind == "in_stage":
+        if sel.position is None:
+            raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
+        params["v_pos"] = int(sel.position)
+        old = ""
+        if sel.min_days is not None:
+            params["v_secs"] = float(sel.min_days) * 86_400
+            old = " AND EXTRACT(EPOCH FROM CAST($v_until AS TIMESTAMP)) - EXTRACT(EPOCH FROM c.entered_at) > $v_secs"
+        covering = f"row_no IN (SELECT row_no FROM ({_covering(stays, 'v_until')}) AS c WHERE position = $v_pos{old})"
+        if sel.min_days is None:  # the snapshot counts a deal without history at its current stage
+            covering = (f"({covering} OR (stage_pos = $v_pos AND NOT EXISTS "
+                        f"(SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)))")
+        return f"{_open_at('v_until')} AND {covering}", params
+    if sel.kind == "stayed":
+        if sel.position is None:
+            raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
+        params["v_pos"] = int(sel.position)
+        return (f"row_no IN (SELECT st.row_no FROM {stays} AS st WHERE st.kind = 'open' AND st.position = $v_pos "
+                f"AND st.left_at <= $v_until)"), params
+    since = "" if sel.since is None else " AND {col} > $v_since"
+    if sel.since is not None:
+        params["v_since"] = sel.since
+    if sel.kind == "created_between":
+        return "created_at <= $v_until" + since.format(col="created_at"), params
+    if sel.kind in ("won_between", "lost_between"):
+        status = sel.kind.split("_")[0]
+        return f"status = '{status}' AND {CLOSED} <= $v_until" + since.format(col=CLOSED), params
+    if sel.kind in ("moved_forward", "moved_back"):
+        if sel.since is None:
+            raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+        op = ">" if sel.kind == "moved_forward" else "<"
+        moved = (f"row_no IN (SELECT a.row_no FROM ({_covering(stays, 'v_since', 'a')}) AS a "
+                 f"JOIN ({_covering(stays, 'v_until', 'b')}) AS b ON b.row_no = a.row_no "
+                 f"WHERE b.position {op} a.position)")
+        return f"{_open_at('v_since')} AND {_open_at('v_until')} AND {moved}", params
+    raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))

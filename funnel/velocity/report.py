@@ -1,0 +1,96 @@
+"""The stable JSON documents of ``python -m funnel velocity | pipeline | forecast`` (README)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+def num(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None or value != value else round(float(value), digits)
+
+
+def when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(sep=" ", timespec="seconds")
+
+
+def velocity_doc(tis, cyc, vel, pipeline: str | None = None) -> dict[str, Any]:
+    reasons = {k: r for k, r in (("time_in_stage", tis.reason), ("cycle", cyc.reason),
+                                 ("sales_velocity", vel.reason)) if r}
+    cur = vel.current
+    return {
+        "as_of": when(tis.as_of or cyc.as_of or vel.as_of),
+        "pipeline": pipeline,
+        "time_in_stage": [
+            {"stage": r.stage, "n": r.n, "median_days": num(r.median_days, 3), "p75_days": num(r.p75_days, 3),
+             "p90_days": num(r.p90_days, 3), "mean_days": num(r.mean_days, 3), "open_n": r.open_n,
+             "open_over_p90": r.open_over_p90, "km_median_days": num(r.km_median_days, 3)}
+            for r in tis.rows],
+        "cycle": {k: {"n": s.n, "median_days": num(s.median_days, 3), "p90_days": num(s.p90_days, 3)}
+                  for k, s in (("won", cyc.won), ("lost", cyc.lost))},
+        "sales_velocity": {
+            "per_day": num(cur.per_day, 2) if cur else None,
+            "open_deals": cur.open_deals if cur else None,
+            "win_rate": num(cur.win_rate) if cur else None,
+            "avg_deal_size": num(cur.avg_deal_size, 2) if cur else None,
+            "avg_cycle_days": num(cur.avg_cycle_days, 3) if cur else None,
+        },
+        "reasons": reasons,
+    }
+
+
+def bar(b) -> dict[str, Any] | None:
+    return None if b is None else {"deals": b.deals, "amount": num(b.amount, 2)}
+
+
+def pipeline_doc(snap, wf, pipeline: str | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "as_of": when(snap.as_of),
+        "pipeline": pipeline,
+        "snapshot": [{"stage": r.stage, "open_deals": r.open_deals, "amount": num(r.amount, 2)} for r in snap.rows],
+        "stages_are_current": snap.stages_are_current,
+    }
+    if wf is not None:
+        doc["from"], doc["to"] = when(wf.date_from), when(wf.date_to)
+        doc["waterfall"] = {k: bar(v) for k, v in wf.bars.items()}
+    reasons = {k: r for k, r in (("snapshot", snap.reason), ("waterfall", wf.reason if wf else None)) if r}
+    if wf is not None and wf.bars and wf.bars.get("forward") is None:
+        reasons["moves"] = "velocity.reason.no_history"
+    doc["reasons"] = reasons
+    return doc
+
+
+def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, Any]:
+    probs = fc.probabilities
+    doc: dict[str, Any] = {
+        "as_of": when(fc.as_of),
+        "pipeline": pipeline,
+        "stage_probability": [
+            {"stage": r.stage, "p_won": num(r.p_won), "ci_low": num(r.ci_low), "ci_high": num(r.ci_high), "n": r.n}
+            for r in (probs.rows if probs else [])],
+        "key_stage": probs.key.stage if probs and probs.key else None,
+        "weighted_pipeline": num(fc.weighted_pipeline, 2),
+        "age_adjusted": num(fc.age_adjusted, 2),
+        "by_month": [{"month": m.strftime("%Y-%m"), "expected": num(v, 2)} for m, v in fc.by_month],
+        "beyond": num(fc.beyond, 2),
+        "undated": num(fc.undated, 2),
+        "month": fc.month.strftime("%Y-%m") if fc.month else None,
+        "won_so_far": num(fc.won_so_far, 2),
+        "runs": fc.runs,
+        "seed": fc.seed,
+        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": num(b.forecast, 2), "actual": num(b.actual, 2),
+                      "actual_all": num(b.actual_all, 2)} for b in backtest_rows],
+        "reasons": {"forecast": fc.reason} if fc.reason else {},
+    }
+    if fc.plan is not None:
+        doc.update(plan=num(fc.plan, 2), p_meet_plan=num(fc.p_meet_plan), p10=num(fc.p10, 2), p50=num(fc.p50, 2),
+                   p90=num(fc.p90, 2))
+    return doc
+
+
+def comparison_doc(prev, wf) -> dict[str, Any]:
+    """Two snapshots: the previous dataset, both dates, and the waterfall with ``removed`` and ``changed``."""
+    return {"dataset_id": prev.id, "name": prev.name, "from": when(wf.date_from), "to": when(wf.date_to),
+            "waterfall": {k: bar(v) for k, v in wf.bars.items()},
+            "movements": [{"from": src, "to": dst, "deals": v.deals, "amount": num(v.amount, 2)}
+                          for (src, dst), v in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]}

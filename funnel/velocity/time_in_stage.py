@@ -1,0 +1,120 @@
+"""Time in stage: how long deals sit in each funnel stage, and who is still sitting there.
+
+Definitions (DOMAIN.md "time in stage"; rules for what it leaves open, in README "Velocity"):
+
+- a **stay** runs from entering a stage to entering the next one (``velocity_stays.sql``): a deal
+  that visits a stage twice has two stays; a backward move ends the stay; a skipped stage has none;
+  the last stay of a closed deal ends when it closed (lost deals too: leaving by losing is leaving);
+- **finished stays** (ended by ``as_of``) give n, median, p75, p90 and mean, in days;
+- **open deals** still in the stage at ``as_of`` are *censored* stays: their age is shown apart
+  (``open_n``, ``open_over_p90`` = how many already waited longer than the finished stays' p90);
+- **slowest stage**: the largest mean over finished stays and open deals' ages together;
+- **Kaplan–Meier median** counts both: finished stays as events, open ones as right-censored at
+  their age (``scipy.stats.ecdf`` on ``CensoredData``; the median is the first time the survival
+  function is at or below 0.5). ``None`` when more than half are still waiting — the median is
+  then not known yet, only that it is longer than the largest finished stay.
+
+Only deals with a stage history have stays; snapshot-only datasets get a reason, not numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy import stats
+
+from ..dataset import DatasetInfo
+from ..metrics.context import resolve
+from ..metrics.filters import query
+from ..spec import FunnelSpec
+from ..sql import fetch_dicts, fetch_frame
+from .common import can_answer, resolve_as_of
+from .stays import stays_sql
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: str
+    position: int
+    n: int
+    median_days: float | None
+    p75_days: float | None
+    p90_days: float | None
+    mean_days: float | None
+    open_n: int
+    open_over_p90: int | None  # None when no stay finished (no p90 to compare with)
+    km_median_days: float | None
+    p10_days: float | None = None
+    p25_days: float | None = None
+    open_median_age: float | None = None
+    mean_with_open_days: float | None = None  # finished stays and open ages: a lower bound of the mean
+
+
+@dataclass(frozen=True)
+class TimeInStage:
+    rows: list[StageTime]
+    as_of: datetime | None
+    reason: str | None = None
+    reason_params: dict = field(default_factory=dict)
+
+    @property
+    def slowest(self) -> StageTime | None:
+        """The stage where deals spend longest on average, counting the deals still sitting there
+        at their current age (a stage where deals stall is slow even if those that leave, leave
+        fast). Ties: the earlier stage."""
+        timed = [r for r in self.rows if r.mean_with_open_days is not None]
+        return max(timed, key=lambda r: (r.mean_with_open_days, -r.position)) if timed else None
+
+    @property
+    def most_stuck(self) -> StageTime | None:
+        """The stage with most open deals over its p90 (None when there are none)."""
+        stuck = [r for r in self.rows if r.open_over_p90]
+        return max(stuck, key=lambda r: (r.open_over_p90, -r.position)) if stuck else None
+
+
+def km_median(days: np.ndarray, ended: np.ndarray) -> float | None:
+    """Kaplan–Meier median of durations ``days`` where ``ended`` is 1 (0: right-censored)."""
+    if len(days) == 0 or not ended.any():
+        return None
+    data = stats.CensoredData(uncensored=days[ended == 1], right=days[ended == 0])
+    sf = stats.ecdf(data).sf
+    below = np.nonzero(sf.probabilities <= 0.5)[0]
+    return float(sf.quantiles[below[0]]) if len(below) else None
+
+
+def _km_by_position(con, info: DatasetInfo, where, as_of) -> dict[int, float | None]:
+    sql = query("velocity_stay_durations", info, stays=stays_sql(info), where=where.sql)
+    frame = fetch_frame(con, sql, {**where.params, "as_of": as_of})
+    out = {}
+    for position, part in frame.groupby("position", sort=True):
+        out[int(position)] = km_median(part["days"].to_numpy(float), part["ended"].to_numpy(int))
+    return out
+
+
+def time_in_stage(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None,
+                  with_km: bool = True) -> TimeInStage:
+    """Per open funnel stage of the spec's pipeline: finished stays, open deals, KM median."""
+    cap = can_answer(con, info, "history")
+    if not cap.ok:
+        return TimeInStage([], None, cap.reason, cap.params or {})
+    as_of = resolve_as_of(con, info, as_of)
+    ctx = resolve(con, info, spec)
+    sql = query("velocity_time_in_stage", info, stays=stays_sql(info), where=ctx.where.sql)
+    found = {r["position"]: r for r in fetch_dicts(con, sql, {**ctx.where.params, "as_of": as_of})}
+    km = _km_by_position(con, info, ctx.where, as_of) if with_km else {}
+    rows = []
+    for s in ctx.stages:
+        if s["kind"] != "open":
+            continue
+        r = found.get(s["position"], {})
+        p90 = r.get("p90_days")
+        rows.append(StageTime(
+            stage=s["stage"], position=s["position"], n=int(r.get("n") or 0),
+            median_days=r.get("median_days"), p75_days=r.get("p75_days"), p90_days=p90,
+            mean_days=r.get("mean_days"), open_n=int(r.get("open_n") or 0),
+            open_over_p90=int(r.get("open_over_p90") or 0) if p90 is not None else None,
+            km_median_days=km.get(s["position"]), p10_days=r.get("p10_days"), p25_days=r.get("p25_days"),
+            open_median_age=r.get("open_median_age"), mean_with_open_days=r.get("mean_with_open_days")))
+    return TimeInStage(rows, as_of)

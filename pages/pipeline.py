@@ -1,0 +1,163 @@
+"""Pipeline & Forecast: what the pipe held on any date, what moved, which stages turn into money,
+how likely this month's plan is, and how well that forecast did in past months."""
+
+from datetime import datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from funnel.charts import md_escape
+from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.metrics import Selection
+from funnel.velocity.charts import (
+    WATERFALL_BARS,
+    backtest_figure,
+    fan_figure,
+    probability_figure,
+    snapshot_figure,
+    waterfall_figure,
+    weekly_figure,
+)
+from funnel.velocity.common import month_end
+from ui import drill
+from ui import velocity as vui
+from ui.routing import require_frame
+
+require_frame()
+
+t, lang, info, spec, as_of = vui.page_head("ui.page.pipeline")
+LABELS = {k: t(f"velocity.chart.{k}") for k in (
+    "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
+    "range", "median", "plan", "forecast", "actual")}
+money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), default="deals", key="pl_measure",
+                             format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True) == "amount"
+
+# -- the pipeline on a date ---------------------------------------------------------------------
+st.subheader(t("velocity.ui.snapshot", date=f"{as_of:%Y-%m-%d}"))
+snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
+c1, c2 = st.columns(2)
+c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
+c2.metric(t("velocity.kpi.open_amount"), fmt_compact(snap.amount, lang), border=True)
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
+                date=f"{as_of:%Y-%m-%d}"), "pl_open", info, c1)
+rows = snap.rows
+drill.clickable_chart(snapshot_figure(rows, LABELS, lang), "pl_snapshot", lambda _c, i: (
+    (Selection("in_stage", position=rows[i].position, until=as_of),
+     t("velocity.drill.in_stage", stage=md_escape(rows[i].stage))) if rows[i].position is not None else None))
+if snap.stages_are_current:
+    st.caption(t("velocity.ui.stages_are_current"))
+elif snap.without_history:
+    st.caption(t("velocity.ui.without_history", n=fmt_int(snap.without_history, lang)))
+
+st.subheader(t("velocity.ui.weekly"))
+if not vui.needs_history(info, t):
+    series = vui.compute("weekly", info.id, info.version, spec, as_of)
+    if series.empty:
+        st.caption(t("metrics.reason.no_deals"))
+    else:
+        st.plotly_chart(weekly_figure(series, LABELS, lang, amount=money), key="pl_weekly",
+                        config={"displayModeBar": False})
+        st.caption(t("velocity.ui.weekly_caption"))
+
+# -- what moved between two dates -----------------------------------------------------------------
+st.subheader(t("velocity.ui.waterfall"))
+a, b = vui.date_pair(t, as_of)
+if a >= b:
+    st.info(t("error.velocity.bad_range", date_from=f"{a:%Y-%m-%d}", date_to=f"{b:%Y-%m-%d}"))
+else:
+    wf = vui.compute("waterfall", info.id, info.version, spec, a, b)
+    kinds = {"start": Selection("open_at", until=a), "new": Selection("created_between", since=a, until=b),
+             "won": Selection("won_between", since=a, until=b), "lost": Selection("lost_between", since=a, until=b),
+             "end": Selection("open_at", until=b), "forward": Selection("moved_forward", since=a, until=b),
+             "back": Selection("moved_back", since=a, until=b)}
+
+    def _bar(curve: int, i: int):
+        key = WATERFALL_BARS[i] if curve == 0 else ("forward", "back")[i]
+        return kinds[key], t(f"velocity.bar.{key}")
+
+    drill.clickable_chart(waterfall_figure(wf.bars, LABELS, lang, amount=money), "pl_waterfall", _bar)
+    bars = wf.bars
+    st.caption(t("velocity.ui.identity", start=fmt_int(bars["start"].deals, lang), new=fmt_int(bars["new"].deals, lang),
+                 won=fmt_int(bars["won"].deals, lang), lost=fmt_int(bars["lost"].deals, lang),
+                 end=fmt_int(bars["end"].deals, lang)))
+    if bars.get("forward") is None:
+        st.caption(t("velocity.ui.moves_need_history"))
+    else:
+        names = {s.position: s.stage for s in snap.rows if s.position is not None}
+        moves = [{t("velocity.col.from"): t("velocity.bar.new") if src is None else names.get(src, t("velocity.chart.unknown")),
+                  t("velocity.col.to"): t(f"velocity.bar.{to}") if to in ("won", "lost")
+                  else names.get(int(to), t("velocity.chart.unknown")),
+                  t("velocity.col.deals"): bar.deals, t("velocity.col.amount"): bar.amount}
+                 for (src, to), bar in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
+        with st.expander(t("velocity.ui.movements")):
+            st.dataframe(pd.DataFrame(moves), hide_index=True, key="pl_moves")
+
+# -- two snapshots instead of a history -----------------------------------------------------------
+compared = vui.snapshot_comparison(info, spec)
+if compared is not None:
+    prev, cmp = compared
+    st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
+    st.plotly_chart(waterfall_figure(cmp.bars, LABELS, lang, amount=money), key="pl_snapshots",
+                    config={"displayModeBar": False})
+    st.caption(t("velocity.ui.snapshot_identity", date_from=f"{cmp.date_from:%Y-%m-%d}",
+                 date_to=f"{cmp.date_to:%Y-%m-%d}", removed=fmt_int(cmp.bars["removed"].deals, lang),
+                 changed=fmt_compact(cmp.bars["changed"].amount, lang)))
+
+# -- stage probability and the forecast -----------------------------------------------------------
+st.subheader(t("velocity.ui.forecast"))
+c1, c2 = st.columns(2)
+with c1:
+    plan = vui.plan_input(info, t)
+with c2:
+    month = vui.plan_month(t, as_of)
+fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
+probs = fc.probabilities
+if probs and probs.rows:
+    rows_p = [r for r in probs.rows if r.p_won is not None]
+    closed_spec = spec.replace(closed_only=True)
+    st.markdown(t("velocity.ui.probability"))
+    drill.clickable_chart(probability_figure(probs.rows, probs.key.stage if probs.key else None, LABELS, lang),
+                          "pl_prob", lambda _c, i: (Selection("reached", position=rows_p[i].position),
+                                                    t("velocity.drill.reached_closed", stage=md_escape(rows_p[i].stage)),
+                                                    closed_spec))
+    if probs.key:
+        st.markdown(t("velocity.ui.key_stage", stage=md_escape(probs.key.stage), before=md_escape(probs.key.previous_stage),
+                      p_before=fmt_pct(probs.key.p_before, lang), p_at=fmt_pct(probs.key.p_at, lang)))
+    if probs.lost_stage_unknown:
+        st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
+k1, k2, k3, k4 = st.columns(4)
+k1.metric(t("velocity.kpi.weighted"), fmt_compact(fc.weighted_pipeline, lang), border=True,
+          help=t("velocity.help.weighted"))
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
+                info, k1)
+k2.metric(t("velocity.kpi.age_adjusted"), fmt_compact(fc.age_adjusted, lang), border=True,
+          help=t("velocity.help.age_adjusted"))
+month_label = f"{month:%Y-%m}"
+k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan else "—",
+          border=True, help=t("velocity.help.p_meet_plan"))
+if not plan:
+    k3.caption(t("velocity.ui.enter_plan"))
+k4.metric(t("velocity.kpi.median_month", month=month_label), fmt_compact(fc.p50, lang), border=True,
+          help=t("velocity.help.range"))
+k4.caption(t("velocity.ui.range", p10=fmt_compact(fc.p10, lang), p90=fmt_compact(fc.p90, lang)))
+month_start_at = datetime.combine(month, time.min)
+vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
+                t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
+st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
+             won=fmt_compact(fc.won_so_far, lang), undated=fmt_compact(fc.undated, lang),
+             beyond=fmt_compact(fc.beyond, lang)))
+if fc.fan:
+    st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
+    by_month = pd.DataFrame([{t("velocity.col.month"): f"{m:%Y-%m}", t("velocity.col.expected"): fmt_compact(v, lang)}
+                             for m, v in fc.by_month])
+    st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
+
+st.subheader(t("velocity.ui.backtest"))
+rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
+if rows_b:
+    drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
+        Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
+        t("velocity.drill.won_month", month=f"{rows_b[i].month:%Y-%m}")))
+    st.caption(t("velocity.ui.backtest_caption"))
+
+drill.show_pending(info, spec, t)
