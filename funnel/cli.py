@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_abtest_args(p)
     add_samplesize_parser(sub)
+    from .cli_audit import add_parsers as add_audit_parsers
+
+    add_audit_parsers(sub)
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -138,6 +141,10 @@ def _dispatch(args) -> int:
         return _cmd_metrics(args)
     if args.command == "abtest":
         return _cmd_abtest(args)
+    if args.command in ("diagnose", "managers", "segments"):
+        from .cli_audit import run as run_audit
+
+        return run_audit(args)
     if args.command == "samplesize":
         from .stats_cli import run_samplesize
 

@@ -1,0 +1,77 @@
+"""The audit commands of ``python -m funnel``: ``diagnose``, ``managers``, ``segments`` (README)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+COMMANDS = ("diagnose", "managers", "segments")
+
+
+def _lang() -> str:
+    return os.environ.get("FUNNEL_LANG", "en")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from .cli import _add_import_options
+
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    _add_import_options(p)
+    p.add_argument("--pipeline")
+    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true")
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("diagnose", help="the audit: findings ranked by money")
+    _common(p)
+    p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
+    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "target"), default="funnel",
+                   help="what a step is compared with for leaks (default: the median of the funnel's other steps)")
+    p.add_argument("--target", action="append", default=[], metavar="STAGE=RATE",
+                   help="a target pass rate for the step from STAGE (with --benchmark target)")
+    p.add_argument("--stuck-days", dest="stuck_days", type=float, help="stuck after this many days in a stage "
+                                                                         "(default: the stage's p90)")
+    p = sub.add_parser("managers", help="per manager outcomes and the manager x step heatmap")
+    _common(p)
+    p = sub.add_parser("segments", help="outcomes per segment, with cost per lead, CAC and ROMI from a spend file")
+    _common(p)
+    p.add_argument("--by", required=True, help="the segment column (source, variant or an extra column)")
+    p.add_argument("--spend", help="a spend file (date, source, cost; CSV or XLSX)")
+
+
+def run(args) -> int:
+    from .cli import _open_dataset, _print_json, spec_from_args
+
+    store, info = _open_dataset(args)
+    spec = spec_from_args(args)
+    if args.command == "managers":
+        from .audit.managers import manager_report, managers_json
+
+        with store.connect() as con:
+            doc = managers_json(manager_report(con, info, spec))
+        _print_json(doc) if args.json else print(format_managers(doc, _lang()))
+        return 0
+    raise AssertionError(args.command)
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{x:.1%}"
+
+
+def format_managers(doc: dict, lang: str) -> str:
+    from .i18n import t
+
+    lines = []
+    for m in doc["managers"]:
+        lines.append(t("audit.cli.manager", lang, manager=m["manager"], deals=m["deals"], won=m["won"],
+                       lost=m["lost"], win_rate=_pct(m["win_rate"])))
+        for s in m["steps"]:
+            if s["flagged"]:
+                lines.append("  ! " + t("audit.cli.manager_gap", lang, stage=s["stage"], stage_to=s["stage_to"],
+                                        rate=_pct(s["rate"]), team_rate=_pct(s["team_rate"]), n=s["n"],
+                                        p=f"{s['p_value_adjusted']:.2g}"))
+    if not doc["managers"]:
+        lines.append(t("audit.reason.no_managers", lang))
+    return "\n".join(lines)
