@@ -53,8 +53,52 @@ def run(args) -> int:
             doc = managers_json(manager_report(con, info, spec))
         _print_json(doc) if args.json else print(format_managers(doc, _lang()))
         return 0
+    if args.command == "diagnose":
+        from .audit.diagnose import diagnose, diagnose_json
+
+        with store.connect() as con:
+            doc = diagnose_json(diagnose(con, info, spec, audit_options(args)), info, _lang())
+        _print_json(doc) if args.json else print(format_findings(doc, _lang()))
+        return 0
     raise AssertionError(args.command)
 
+
+def audit_options(args):
+    from datetime import date
+
+    from .audit.data import AuditOptions
+    from .errors import FunnelError
+
+    targets = []
+    for item in args.target:
+        stage, _, rate = item.rpartition("=")
+        try:
+            value = float(rate.strip().rstrip("%")) / (100 if rate.strip().endswith("%") else 1)
+        except ValueError:
+            raise FunnelError("audit.bad_target", value=item) from None
+        if not stage or not 0 <= value <= 1:
+            raise FunnelError("audit.bad_target", value=item)
+        targets.append((stage.strip(), value))
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise FunnelError("cli.bad_date", value=args.as_of) from None
+    return AuditOptions(benchmark=args.benchmark, targets=tuple(targets), stuck_days=args.stuck_days, as_of=as_of)
+
+
+def format_findings(doc: dict, lang: str) -> str:
+    from .i18n import t
+
+    lines = []
+    for i, f in enumerate(doc["findings"], 1):
+        extra = []
+        if f["impact"] is not None:
+            extra.append(t("audit.cli.impact", lang, impact=f"{f['impact']:,.0f}"))
+        if f["p_value"] is not None:
+            extra.append(f"p = {f['p_value']:.2g}")
+        lines.append(f"{i:>2}. [{t('audit.severity.' + f['severity'], lang)}] {f['title']}"
+                     + (f"  ({'; '.join(extra)})" if extra else ""))
+    return "\n".join(lines) if lines else t("audit.no_findings", lang)
 
 def _pct(x) -> str:
     return "—" if x is None else f"{x:.1%}"

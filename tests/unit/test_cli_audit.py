@@ -40,3 +40,28 @@ def test_managers_text_output_in_russian():
                          env={**__import__("os").environ, "FUNNEL_LANG": "ru"})
     assert out.returncode == 0, out.stderr
     assert "Игорь Лебедев" in out.stdout and "у остальной команды" in out.stdout
+
+
+def test_diagnose_finds_every_planted_pattern_of_the_b2b_sample_and_no_other_person_or_segment():
+    doc = json.loads(b2b("diagnose", "--json").stdout)
+    findings = doc["findings"]
+    by = {}
+    for f in findings:
+        by.setdefault(f["code"], []).append(f)
+    # leaky step (sample_data/README.md): Встреча назначена -> Встреча проведена, the costliest leak
+    assert (by["leak"][0]["stage"], by["leak"][0]["stage_to"]) == ("Встреча назначена", "Встреча проведена")
+    assert abs(by["leak"][0]["value"] - 0.451) < 0.005
+    # weak manager at the right step, and no other manager
+    assert [(f["manager"], f["stage"], f["stage_to"]) for f in by["manager_gap"]] == [
+        ("Игорь Лебедев", "Счёт выставлен", "Предоплата получена")]
+    # stuck stage, also a process / pile-up stage
+    assert [f["stage"] for f in by["stuck_deals"]] == ["Передан в работу"]
+    assert "Передан в работу" in [f["stage"] for f in by["process_status"]]
+    # better source, and only source effects planted by the generator (no city, campaign, amount band)
+    assert {f["segment_column"] for f in by["segment_gap"]} == {"source"}
+    better = {f["segment_value"] for f in by["segment_gap"] if f["severity"] == "info"}
+    assert better == {"Рекомендация"}
+    # money first: the findings with an impact come first, largest first
+    impacts = [f["impact"] for f in findings if f["impact"] is not None]
+    assert impacts == sorted(impacts, reverse=True) and findings[0]["impact"] == impacts[0]
+    assert all(f["title"] for f in findings)

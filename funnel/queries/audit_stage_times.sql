@@ -1,0 +1,53 @@
+-- audit_stage_times: per funnel position of one pipeline, how long deals stayed there (deals that
+-- left it: the next stage entry of the same deal minus this one), entries since $recent_from, and
+-- the open deals sitting there now with their age in the stage at $as_of (since their last entry).
+-- Stuck = older than $stuck_days when given, else than the stage's p90 (Hyndman & Fan type 7).
+-- tables: {deals}, {events}; fragments: {where} (the spec); values: $p_pipeline..., $as_of,
+-- $recent_from, $stuck_days
+WITH chosen AS (
+    SELECT deal_id, status, stage_pos, amount FROM {deals} WHERE {where}
+),
+visits AS (
+    SELECT e.deal_id, e.position, e.entered_at,
+           LEAD(e.entered_at) OVER (PARTITION BY e.deal_id ORDER BY e.entered_at, e.position) AS left_at
+    FROM {events} AS e
+    WHERE e.pipeline = $p_pipeline AND e.deal_id IN (SELECT deal_id FROM chosen)
+),
+durations AS (
+    SELECT position,
+           count(*) AS n_left,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS p50_days,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days,
+           avg(days) AS mean_days
+    FROM (SELECT position, date_diff('second', entered_at, left_at) / 86400.0 AS days
+          FROM visits WHERE left_at IS NOT NULL AND position IS NOT NULL) AS v
+    GROUP BY position
+),
+recent AS (
+    SELECT position, count(*) AS entries_recent
+    FROM visits WHERE position IS NOT NULL AND entered_at >= $recent_from AND entered_at < $as_of
+    GROUP BY position
+),
+open_now AS (
+    SELECT c.stage_pos AS position, c.amount,
+           date_diff('second', l.last_entry, $as_of) / 86400.0 AS age_days
+    FROM chosen AS c
+    JOIN (SELECT deal_id, max(entered_at) AS last_entry FROM visits GROUP BY deal_id) AS l
+      ON l.deal_id = c.deal_id
+    WHERE c.status = 'open' AND c.stage_pos IS NOT NULL
+),
+open_stats AS (
+    SELECT o.position,
+           count(*) AS open_n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY o.age_days) AS open_median_age,
+           count(*) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_n,
+           sum(o.amount) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_amount
+    FROM open_now AS o LEFT JOIN durations AS d ON d.position = o.position
+    GROUP BY o.position
+)
+SELECT coalesce(d.position, s.position) AS position, d.n_left, d.p50_days, d.p90_days, d.mean_days,
+       r.entries_recent, s.open_n, s.open_median_age, s.stuck_n, s.stuck_amount
+FROM durations AS d
+FULL OUTER JOIN open_stats AS s ON s.position = d.position
+LEFT JOIN recent AS r ON r.position = coalesce(d.position, s.position)
+ORDER BY 1
