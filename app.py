@@ -63,6 +63,10 @@ def _pages(t, admin: str | None) -> list:
         st.Page("pages/overview.py", title=t("ui.page.overview"), url_path="overview", visibility="hidden"),
         st.Page("pages/funnel.py", title=t("ui.page.funnel"), icon=":material/filter_alt:", url_path="funnel"),
         st.Page("pages/ab.py", title=t("ui.page.ab"), icon=":material/compare_arrows:", url_path="ab"),
+        st.Page("pages/diagnostics.py", title=t("audit.page.diagnostics"), icon=":material/troubleshoot:",
+                url_path="diagnostics"),
+        st.Page("pages/managers.py", title=t("audit.page.managers"), icon=":material/groups:", url_path="managers"),
+        st.Page("pages/segments.py", title=t("audit.page.segments"), icon=":material/donut_small:", url_path="segments"),
         st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
     ]
     if admin is not None:
