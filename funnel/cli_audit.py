@@ -53,6 +53,8 @@ def run(args) -> int:
             doc = managers_json(manager_report(con, info, spec))
         _print_json(doc) if args.json else print(format_managers(doc, _lang()))
         return 0
+    if args.command == "segments":
+        return _segments(store, info, spec, args)
     if args.command == "diagnose":
         from .audit.diagnose import diagnose, diagnose_json
 
@@ -119,3 +121,45 @@ def format_managers(doc: dict, lang: str) -> str:
     if not doc["managers"]:
         lines.append(t("audit.reason.no_managers", lang))
     return "\n".join(lines)
+
+
+def _segments(store, info, spec, args) -> int:
+    from pathlib import Path
+
+    from .audit.segments import segments_json
+    from .audit.spend import known_sources, read_spend
+    from .cli import _print_json
+    from .errors import FunnelError
+    from .i18n import t
+    from .metrics.context import resolve
+    from .metrics.filters import check_column
+
+    check_column(info, args.by)
+    with store.connect() as con:
+        spend = None
+        if args.spend:
+            path = Path(args.spend)
+            if not path.exists():
+                raise FunnelError("file.not_found", file=str(path))
+            spend = read_spend(con, path, path.name, known_sources(con, resolve(con, info, spec)))
+        doc = segments_json(con, info, spec, args.by, spend.rows if spend else None)
+    if spend is not None:
+        doc["spend"]["issues"] = [issue.__dict__ for issue in spend.issues]
+    if args.json:
+        _print_json(doc)
+        return 0
+    lang = _lang()
+    for s in doc["segments"]:
+        print(t("audit.cli.segment", lang, value=s["value"] if s["value"] is not None else "—", deals=s["deals"],
+                won=s["won"], win_rate=_pct(s["win_rate"]), revenue=s["revenue"] if s["revenue"] is not None else "—"))
+    for row in (doc.get("spend") or {}).get("sources", []):
+        print("  " + t("audit.cli.spend", lang, source=row["source"], spend=row["spend"], cpl=_money(row["cpl"]),
+                       cac=_money(row["cac"]), romi=_pct(row["romi"])))
+    for issue in (doc.get("spend") or {}).get("issues", []):
+        print("  ! " + t(f"audit.spend.{issue['code']}", lang, row=issue["row"], column=issue["column"],
+                         value=issue["value"]))
+    return 0
+
+
+def _money(x) -> str:
+    return "—" if x is None else f"{x:,.2f}"

@@ -6,19 +6,13 @@ import streamlit as st
 from funnel.audit.findings import CODES, pareto
 from funnel.audit.wording import column_label
 from funnel.formats import fmt_int, fmt_num
-from ui import audit, context, drill, filters
+from ui import audit, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
 
 require_frame()
 
-t, lang, info = context.page_start("audit.page.diagnostics")
-spec = filters.current_spec(info)
-st.caption(filters.scope_caption(info, spec, t))
-if info.shape == "counts":
-    st.info(t("audit.reason.counts_no_deals"))
-    st.stop()
-
+t, lang, info, spec = audit.page_head("audit.page.diagnostics")
 audit.option_widgets(t)
 diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url())
 findings = diagnosis.findings

@@ -6,16 +6,14 @@ import streamlit as st
 from funnel.audit.charts import cell_text, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
 from funnel.charts import md_escape
-from funnel.formats import fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_compact, fmt_num, fmt_pct
 from funnel.metrics import Selection
-from ui import audit, context, drill, filters
+from ui import audit, drill
 from ui.routing import require_frame
 
 require_frame()
 
-t, lang, info = context.page_start("audit.page.managers")
-spec = filters.current_spec(info)
-st.caption(filters.scope_caption(info, spec, t))
+t, lang, info, spec = audit.page_head("audit.page.managers")
 report = audit.cached_managers(info.id, info.version, spec)
 if report.reason:
     st.info(t(report.reason))
@@ -23,30 +21,9 @@ if report.reason:
 
 # -- per manager -------------------------------------------------------------------------------
 st.subheader(t("audit.managers.summary"))
-COLS = ("deals", "won", "lost", "win_rate", "revenue", "avg_deal_size", "median_cycle_days")
-KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won", "revenue": "won", "avg_deal_size": "won",
-        "median_cycle_days": "won"}
-FMT = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
-       "avg_deal_size": fmt_compact, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
-headers = {c: t(f"metrics.kpi.{c}") for c in COLS}
 manager_col = t("audit.column.manager")
-summary = pd.DataFrame([{manager_col: r.manager, **{headers[c]: FMT[c](getattr(r.outcomes, c), lang) for c in COLS}}
-                        for r in report.managers])
-
-
-def _on_summary() -> None:
-    cells = ((st.session_state.get(drill.nonce("mg_summary")) or {}).get("selection") or {}).get("cells") or []
-    drill.bump("mg_summary")
-    if cells:
-        row_i, header = cells[0]
-        column = next((c for c, h in headers.items() if h == header), "deals")
-        name = report.managers[int(row_i)].manager
-        drill.request(Selection(KIND[column], by="manager", value=name), f"{md_escape(name)} · {headers[column]}")
-
-
-st.dataframe(summary, hide_index=True, key=drill.nonce("mg_summary"), on_select=_on_summary,
-             selection_mode="single-cell")
-st.caption(t("audit.managers.click_hint"))
+audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
+                    [r.manager for r in report.managers])
 
 # -- heatmap -----------------------------------------------------------------------------------
 st.subheader(t("audit.managers.heatmap"))

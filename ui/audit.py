@@ -108,3 +108,66 @@ def top_findings(info: DatasetInfo, spec: FunnelSpec, t, k: int = 3) -> None:
 
 def drill_button(label: str, selection: Selection, title_text: str, key: str, info: DatasetInfo) -> None:
     drill.button(label, selection, md_escape(title_text), key=key, info=info)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=AUDIT_HASH, max_entries=16)
+def spend_result(dataset_id: int, version: int, spec: FunnelSpec, content: bytes, file_name: str) -> dict:
+    """The spend file read and checked, and CPL / CAC / ROMI per source and month (or a translated error)."""
+    from funnel.audit.spend import known_sources, read_spend, spend_report
+    from funnel.errors import FunnelError
+    from funnel.metrics.context import resolve
+
+    from .context import lang
+
+    store = get_store()
+    info = store.info(dataset_id)
+    with store.connect() as con:
+        ctx = resolve(con, info, spec)
+        try:
+            spend = read_spend(con, content, file_name, known_sources(con, ctx))
+        except FunnelError as exc:
+            return {"error": exc.message(lang())}
+        return {"issues": [i.__dict__ for i in spend.issues], "report": spend_report(con, ctx, spend.rows)}
+
+
+def page_head(title_key: str):
+    """The head of an audit page: ``(t, lang, info, spec)`` after the title and scope; stops on counts."""
+    from . import context, filters
+
+    t, lang, info = context.page_start(title_key)
+    spec = filters.current_spec(info)
+    st.caption(filters.scope_caption(info, spec, t))
+    if info.shape == "counts":
+        st.info(t("audit.reason.counts_no_deals"))
+        st.stop()
+    return t, lang, info, spec
+
+
+OUTCOME_COLUMNS = ("deals", "won", "lost", "win_rate", "revenue", "avg_deal_size", "median_cycle_days")
+OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won", "revenue": "won",
+                "avg_deal_size": "won", "median_cycle_days": "won"}
+
+
+def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list) -> None:
+    """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals."""
+    import pandas as pd
+
+    from funnel.formats import fmt_int, fmt_num, fmt_pct
+
+    fmt = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
+           "avg_deal_size": fmt_compact, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
+    headers = {c: t(f"metrics.kpi.{c}") for c in OUTCOME_COLUMNS}
+    frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in OUTCOME_COLUMNS}}
+                          for name, o in groups])
+
+    def on_cell() -> None:
+        cells = ((st.session_state.get(drill.nonce(key)) or {}).get("selection") or {}).get("cells") or []
+        drill.bump(key)
+        if cells:
+            row_i, header = cells[0]
+            column = next((c for c, h in headers.items() if h == header), "deals")
+            drill.request(Selection(OUTCOME_KIND[column], by=by, value=values[int(row_i)]),
+                          f"{md_escape(groups[int(row_i)][0])} · {headers[column]}")
+
+    st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
+    st.caption(t("audit.managers.click_hint"))

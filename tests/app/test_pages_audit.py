@@ -63,3 +63,19 @@ def test_managers_page_in_russian(data_dir):
     at = open_page("pages/managers.py", lang="ru", ds="1")
     assert "По менеджерам" in [h.value for h in at.subheader]
     assert any("Если бы шаг конвертировал как у остальных" in m.value for m in at.markdown)
+
+
+def test_segments_page_by_source_with_drivers(data_dir):
+    at = open_page("pages/segments.py", lang="en", ds="1", sg_by="source")
+    table = at.dataframe[0].value
+    referral = table[table["Source"] == "Рекомендация"].iloc[0]
+    assert referral["Win rate (won / closed)"] == "14.2%"  # README: 14.2 % generated
+    drivers = at.dataframe[2].value
+    assert set(drivers["Attribute"]) <= {"Source", "Manager"}  # no city, campaign or amount band
+    assert "Рекомендация" in set(drivers["Value"]) and WEAK in set(drivers["Value"])
+
+
+def test_segments_page_in_russian_by_an_extra_column(data_dir):
+    at = open_page("pages/segments.py", lang="ru", ds="1", sg_by="x_город")
+    assert at.selectbox(key="sg_by_w").value == "x_город"
+    assert "Город" in at.dataframe[0].value.columns

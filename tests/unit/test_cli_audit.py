@@ -65,3 +65,14 @@ def test_diagnose_finds_every_planted_pattern_of_the_b2b_sample_and_no_other_per
     impacts = [f["impact"] for f in findings if f["impact"] is not None]
     assert impacts == sorted(impacts, reverse=True) and findings[0]["impact"] == impacts[0]
     assert all(f["title"] for f in findings)
+
+
+def test_segments_json_with_a_spend_file(tmp_path):
+    spend = tmp_path / "spend.csv"
+    spend.write_text("date,source,cost\n2025-05-01,Сайт,1000\n2025-05-02,Нигде,5\n", encoding="utf-8")
+    doc = json.loads(b2b("segments", "--by", "source", "--spend", str(spend), "--json").stdout)
+    assert {s["value"] for s in doc["segments"]} == {"Выставка", "Рекомендация", "Сайт", "Холодный звонок",
+                                                     "Яндекс Директ"}
+    site = next(r for r in doc["spend"]["months"] if r["source"] == "Сайт")
+    assert site["month"] == "2025-05" and site["spend"] == 1000 and site["cpl"] == 1000 / site["leads"]
+    assert [i["code"] for i in doc["spend"]["issues"]] == ["unknown_source"]
