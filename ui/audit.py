@@ -76,10 +76,13 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
     """One finding as a card: title, impact, why, what to check, how sure, and its deals."""
     lang = t.lang
     with st.container(border=True):
-        head, money = st.columns([5, 1], vertical_alignment="top")
+        head, money = st.columns([5, 1], vertical_alignment="top") if full else (st.container(), None)
         head.markdown(f"{SEVERITY_ICON[f.severity]} **{title(f, info, lang, markdown=True)}**")
-        head.caption(f"{t('audit.severity.' + f.severity)} · {t('audit.code.' + f.code)}")
-        if f.impact is not None:
+        tags = [t("audit.severity." + f.severity), t("audit.code." + f.code)]
+        if f.impact is not None and money is None:  # a narrow card: the impact in its caption
+            tags.append(f"{t('audit.ui.impact')}: {fmt_compact(f.impact, lang)}")
+        head.caption(" · ".join(tags))
+        if f.impact is not None and money is not None:
             money.metric(t("audit.ui.impact"), fmt_compact(f.impact, lang), help=t("audit.ui.impact_help"))
         if full:
             st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")

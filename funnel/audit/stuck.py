@@ -57,7 +57,9 @@ def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = N
     names = {s["position"]: s["stage"] for s in ctx.stages}
     params = {**ctx.where.params, "as_of": as_of, "recent_from": as_of - timedelta(days=RECENT_DAYS),
               "stuck_days": stuck_days}
-    sql = query("audit_stage_times", ctx.info, where=ctx.where.sql)
+    only_pipeline = set(ctx.where.params) == {"p_pipeline"}
+    chosen_only = "" if only_pipeline else "AND e.deal_id IN (SELECT deal_id FROM chosen)"
+    sql = query("audit_stage_times", ctx.info, where=ctx.where.sql, chosen_only=chosen_only)
     out = {}
     for pos, n_left, p50, p90, mean, recent, open_n, open_age, stuck_n, stuck_amount in run(con, sql, params).fetchall():
         if pos not in names:

@@ -2,16 +2,19 @@
 -- left it: the next stage entry of the same deal minus this one), entries since $recent_from, and
 -- the open deals sitting there now with their age in the stage at $as_of (since their last entry).
 -- Stuck = older than $stuck_days when given, else than the stage's p90 (Hyndman & Fan type 7).
--- tables: {deals}, {events}; fragments: {where} (the spec); values: $p_pipeline..., $as_of,
+-- A deal's last visit (no next entry) is its current stage: its age there runs from that entry.
+-- {chosen_only} is empty when the spec filters nothing but the pipeline (events carry it), else
+-- it keeps the events of the chosen deals.
+-- tables: {deals}, {events}; fragments: {where} (the spec), {chosen_only}; values: $p_pipeline..., $as_of,
 -- $recent_from, $stuck_days
 WITH chosen AS (
     SELECT deal_id, status, stage_pos, amount FROM {deals} WHERE {where}
 ),
 visits AS (
     SELECT e.deal_id, e.position, e.entered_at,
-           LEAD(e.entered_at) OVER (PARTITION BY e.deal_id ORDER BY e.entered_at, e.position) AS left_at
+           LEAD(e.entered_at) OVER (PARTITION BY e.deal_id ORDER BY e.entered_at) AS left_at
     FROM {events} AS e
-    WHERE e.pipeline = $p_pipeline AND e.deal_id IN (SELECT deal_id FROM chosen)
+    WHERE e.pipeline = $p_pipeline {chosen_only}
 ),
 durations AS (
     SELECT position,
@@ -31,9 +34,8 @@ recent AS (
 open_now AS (
     SELECT c.stage_pos AS position, c.amount,
            date_diff('second', l.last_entry, $as_of) / 86400.0 AS age_days
-    FROM chosen AS c
-    JOIN (SELECT deal_id, max(entered_at) AS last_entry FROM visits GROUP BY deal_id) AS l
-      ON l.deal_id = c.deal_id
+    FROM (SELECT deal_id, entered_at AS last_entry FROM visits WHERE left_at IS NULL) AS l
+    JOIN chosen AS c ON c.deal_id = l.deal_id
     WHERE c.status = 'open' AND c.stage_pos IS NOT NULL
 ),
 open_stats AS (
