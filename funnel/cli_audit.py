@@ -27,7 +27,7 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("diagnose", help="the audit: findings ranked by money")
     _common(p)
     p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
-    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "target"), default="funnel",
+    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"), default="funnel",
                    help="what a step is compared with for leaks (default: the median of the funnel's other steps)")
     p.add_argument("--target", action="append", default=[], metavar="STAGE=RATE",
                    help="a target pass rate for the step from STAGE (with --benchmark target)")

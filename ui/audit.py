@@ -26,7 +26,7 @@ from .cache import HASH
 from .context import get_store
 
 AUDIT_HASH = {**HASH, AuditOptions: repr}
-BENCHMARKS = ("funnel", "team_median", "best_manager")
+BENCHMARKS = ("funnel", "team_median", "best_manager", "previous_period")
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:",
                  "info": ":material/lightbulb:"}
 

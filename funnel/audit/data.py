@@ -28,7 +28,7 @@ ANOMALY_DAYS = 90  # recent window vs the window of equal length before it
 
 @dataclass(frozen=True)
 class AuditOptions:
-    benchmark: str = "funnel"  # funnel | team_median | best_manager | target
+    benchmark: str = "funnel"  # funnel | team_median | best_manager | previous_period | target
     targets: tuple[tuple[str, float], ...] = ()  # (stage, target pass rate of the step from it)
     stuck_days: float | None = None
     as_of: date | None = None
@@ -56,6 +56,7 @@ class AuditData:
     periods: dict[Any, Tally] = field(default_factory=dict)  # "recent|<source>" / "previous|<source>"
     period_ranges: dict[str, tuple[date, date]] = field(default_factory=dict)
     quality: dict[str, int] = field(default_factory=dict)
+    previous_steps: list[StepCount] = field(default_factory=list)  # the previous period (leak benchmark)
 
 
 PERIOD_SQL = ("CASE WHEN created_at >= $a_recent AND created_at < $a_end THEN 'recent' "
@@ -83,6 +84,12 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
     data.overall = outcomes_in(con, ctx).get(None) or Outcomes()
     data.steps = step_counts(data.overall.stages)
     data.probabilities = stage_probability(con, info, spec)
+    if options.benchmark == "previous_period" and spec.date_from and spec.date_to:
+        from ..metrics.periods import previous_range
+
+        before = previous_range(spec.date_from, spec.date_to)
+        prev = outcomes_in(con, ctx.with_spec(spec.replace(date_from=before[0], date_to=before[1])))
+        data.previous_steps = step_counts(prev[None].stages) if None in prev else []
     data.value = DealValue.of(data.probabilities, data.overall.avg_deal_size if caps.has_money else None)
     known = {}
     if caps.has_managers:

@@ -54,6 +54,8 @@ def step_benchmarks(data: AuditData) -> dict[int, float]:
     if o.benchmark == "target":
         targets = dict(o.targets)
         return {s.index: float(targets[s.stage]) for s in data.steps if s.stage in targets}
+    if o.benchmark == "previous_period":  # the same step in the period of equal length before
+        return {p.index: p.rate for p in data.previous_steps if p.n >= o.min_n and p.rate is not None}
     if o.benchmark in ("team_median", "best_manager"):
         for s in steps:
             rates = [c.rate for c in data.managers.cells if c.index == s.index and c.n >= o.min_n]

@@ -273,3 +273,14 @@ def test_counts_datasets_have_no_findings():
                         counts=[("", "a", 1, "", 100), ("", "b", 2, "", 10)])
     assert diagnose(con, info, FunnelSpec()).findings == []
     run(con, "SELECT 1")
+
+
+def test_leak_against_the_previous_period():
+    # January: the B -> C step passes 162 of 180 (.9); February: 54 of 180 (.3)
+    deals = walk("jan", 200, EVEN, created="2024-01-10") + walk("feb", 200, LEAKY, created="2024-02-10")
+    con = duckdb.connect()
+    info = make_dataset(con, stages={"Sales": STAGES}, deals=deals, meta=SNAPSHOT)
+    spec = FunnelSpec(date_from="2024-02-01", date_to="2024-02-29")  # previous: Jan 3 - Jan 31
+    d = diagnose(con, info, spec, AuditOptions(benchmark="previous_period"))
+    leaks = {(f.stage, round(f.benchmark, 4)) for f in of(d, "leak")}
+    assert ("B", 0.9) in leaks
