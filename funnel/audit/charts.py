@@ -23,9 +23,12 @@ def step_label(cell: GapCell) -> str:
 
 
 def cell_text(cell: GapCell, lang: str) -> str:
-    """``36.2% ◆`` for a flagged cell, the rate alone otherwise, a dash without deals."""
+    """``36% ◆`` for a flagged cell, ``40% (n 5)`` for one with too few deals to test, the rate
+    alone otherwise, a dash without deals."""
     if cell.rate is None:
         return DASH
+    if not cell.tested:
+        return f"{fmt_pct(cell.rate, lang, 0)} (n {fmt_int(cell.n, lang)})"
     return fmt_pct(cell.rate, lang, 0) + (f" {FLAG}" if cell.flagged else "")
 
 

@@ -207,6 +207,8 @@ def key_stage(data: AuditData) -> list[Finding]:
         return []
     position = next(s["position"] for s in data.ctx.stages if s["stage"] == key.stage)
     row = next(r for r in data.probabilities.rows if r.stage == key.stage)
+    if row.n < data.options.min_n:  # a jump measured on a handful of closed deals says nothing
+        return []
     return [Finding("key_stage", "jump", "info", stage=key.stage, metric="p_won", value=key.p_at,
                     benchmark=key.p_before, deal_count=row.n, position=position,
                     params={"previous": key.previous_stage, "ci_low_pct": row.ci_low, "ci_high_pct": row.ci_high},
