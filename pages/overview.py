@@ -7,9 +7,9 @@ from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters
+from ui.audit import top_findings
 from ui.findings import finding_text
 from ui.order_note import order_note
-from ui.audit import top_findings
 from ui.routing import require_frame
 
 require_frame()

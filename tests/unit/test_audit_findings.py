@@ -15,6 +15,8 @@ import pytest
 from funnel.audit.data import AuditOptions
 from funnel.audit.diagnose import diagnose, diagnose_json
 from funnel.audit.findings import PROCESS_NAMES, classify_shape
+from funnel.capabilities import derive
+from funnel.dataset import DatasetInfo
 from funnel.metrics import deals_behind
 from funnel.metrics.fixture import make_dataset
 from funnel.spec import FunnelSpec
@@ -50,6 +52,9 @@ def run_audit(deals, meta=SNAPSHOT, stages=STAGES, options=None, events=(), qual
     if quality:
         con.executemany(render("INSERT INTO {t} VALUES (?, 'info', NULL, NULL, NULL, NULL, ?)",
                                t=info.tables["quality"]), quality)
+    if events or quality:  # what the data can answer, again with the history and quality rows in
+        meta = {**info.meta, "capabilities": derive(con, info.tables, info.shape, info.meta).to_json()}
+        info = DatasetInfo(info.id, info.name, info.version, info.shape, meta)
     d = diagnose(con, info, FunnelSpec(), options or AuditOptions())
     return con, info, d
 
