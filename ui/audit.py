@@ -88,7 +88,7 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
             st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")
             st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
             st.caption(sureness(f, info, lang))
-        if f.selection is not None and info.shape != "counts":
+        if f.selection is not None and info.capabilities.can("deals"):
             label = t("audit.ui.deals") if f.code != "reactivation" else t("audit.ui.reactivation_list")
             st.button(label, key=key, type="tertiary", icon=":material/list:", on_click=drill.request,
                       args=(f.selection, title(f, info, lang, markdown=True), _drill_spec(f, spec)))
@@ -96,7 +96,7 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
 
 def top_findings(info: DatasetInfo, spec: FunnelSpec, t, k: int = 3) -> None:
     """The Overview's three costliest findings as short cards linking to the Diagnostics page."""
-    if info.shape == "counts":
+    if not info.capabilities.can("deals"):
         return
     findings = cached_diagnosis(info.id, info.version, spec, options_from_url()).findings[:k]
     if not findings:
@@ -140,7 +140,7 @@ def page_head(title_key: str):
     t, lang, info = context.page_start(title_key)
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
-    if info.shape == "counts":
+    if not info.capabilities.can("deals"):
         st.info(t("audit.reason.counts_no_deals"))
         st.stop()
     return t, lang, info, spec
