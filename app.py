@@ -66,6 +66,10 @@ def _pages(t, admin: str | None) -> list:
         st.Page("pages/velocity.py", title=t("ui.page.velocity"), icon=":material/speed:", url_path="velocity"),
         st.Page("pages/pipeline.py", title=t("ui.page.pipeline"), icon=":material/waterfall_chart:",
                 url_path="pipeline"),
+        st.Page("pages/diagnostics.py", title=t("audit.page.diagnostics"), icon=":material/troubleshoot:",
+                url_path="diagnostics"),
+        st.Page("pages/managers.py", title=t("audit.page.managers"), icon=":material/groups:", url_path="managers"),
+        st.Page("pages/segments.py", title=t("audit.page.segments"), icon=":material/donut_small:", url_path="segments"),
         st.Page("pages/data.py", title=t("ui.page.data"), icon=":material/database:", url_path="data"),
     ]
     if admin is not None:

@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_velocity import add_parsers as add_velocity_parsers
 
     add_velocity_parsers(sub, _add_import_options)
+    from .cli_audit import add_parsers as add_audit_parsers
+
+    add_audit_parsers(sub)
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -151,6 +154,10 @@ def _dispatch(args) -> int:
         from .cli_velocity import run as run_velocity
 
         return run_velocity(args)
+    if args.command in ("diagnose", "managers", "segments"):
+        from .cli_audit import run as run_audit
+
+        return run_audit(args)
     if args.command == "samplesize":
         from .stats_cli import run_samplesize
 

@@ -7,6 +7,7 @@ from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters, report_button
+from ui.audit import top_findings
 from ui.findings import finding_text
 from ui.order_note import order_note
 from ui.routing import require_frame
@@ -105,4 +106,5 @@ for i, d in enumerate(ov.drop_offs):
         drill.button(t(OPEN), Selection("drop_off", position=d["position_from"]),
                      t("pages.drill.title_drop_off", stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}", info=info)
 
+top_findings(info, spec, t)
 drill.show_pending(info, spec, t)

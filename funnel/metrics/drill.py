@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..spec import FunnelSpec
-from ..sql import fetch_frame, ident, run
+from ..sql import fetch_frame, ident, render, run
 from .cohorts import COHORT_SQL
 from .context import resolve
 from .filters import check_column, query, value_in
@@ -32,7 +32,7 @@ LIMIT = 10_000  # rows on screen; a download holds every deal (every_deal_behind
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open",
-         "lost_stage_unknown", "cohort")
+         "lost_stage_unknown", "cohort", "decided", "stuck", "reactivation")
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
 
@@ -51,6 +51,14 @@ class Selection:
     until: datetime | None = None
     since: datetime | None = None
     min_days: float | None = None
+    # the audit's selections (funnel/audit): "decided" = entered step ``position`` and left it (not
+    # open there); "stuck" = open at ``position`` for more than ``days`` before ``as_of``;
+    # "reactivation" = lost at ``position`` or later, with an amount, for one of ``values`` (reasons)
+    days: float | None = None
+    as_of: datetime | None = None
+    values: tuple[str, ...] | None = None
+    amount_from: float | None = None  # amount band [from, to) of a drivers finding
+    amount_to: float | None = None
 
 
 @dataclass
@@ -85,6 +93,16 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
         params["s_pos"] = int(sel.position)
     elif sel.kind in _BY_STATUS:
         parts.append(_BY_STATUS[sel.kind])
+    elif sel.kind in AUDIT_KINDS:
+        sql, more = _audit_sql(info, sel)
+        parts.append(sql)
+        params.update(more)
+    if sel.amount_from is not None:
+        parts.append("amount >= $s_amount_from")
+        params["s_amount_from"] = float(sel.amount_from)
+    if sel.amount_to is not None:
+        parts.append("amount < $s_amount_to")
+        params["s_amount_to"] = float(sel.amount_to)
     if sel.by is not None:
         sql, values = value_in(ident(check_column(info, sel.by)), (sel.value,), "s_grp")
         parts.append(sql)
@@ -95,6 +113,27 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
         parts.append(f"{COHORT_SQL[sel.cohort_unit]} = $s_cohort")
         params["s_cohort"] = datetime.combine(sel.cohort_key, time.min)
     return " AND ".join(parts), params
+
+
+AUDIT_KINDS = ("decided", "stuck", "reactivation")
+
+
+def _audit_sql(info: DatasetInfo, sel: Selection) -> tuple[str, dict[str, Any]]:
+    """The audit's selections (see :class:`Selection`), with the same rules as funnel/audit."""
+    if sel.position is None:
+        raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
+    params: dict[str, Any] = {"s_pos": int(sel.position)}
+    if sel.kind == "decided":
+        return "pos >= $s_pos AND NOT (status = 'open' AND pos = $s_pos)", params
+    if sel.kind == "stuck":
+        params.update(s_days=float(sel.days or 0.0), s_as_of=sel.as_of)
+        last_entry = render("SELECT deal_id FROM {events} GROUP BY deal_id "
+                            "HAVING date_diff('second', max(entered_at), $s_as_of) > $s_days * 86400",
+                            events=info.tables["events"])
+        return f"status = 'open' AND stage_pos = $s_pos AND deal_id IN ({last_entry})", params
+    reasons, more = value_in(ident("lost_reason"), tuple(sel.values or ()), "s_reason")
+    params.update(more)
+    return f"status = 'lost' AND lost_stage_known AND pos >= $s_pos AND amount > 0 AND ({reasons})", params
 
 
 def _order(sort: str | None, descending: bool) -> str:

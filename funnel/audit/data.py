@@ -1,0 +1,120 @@
+"""Everything the finding functions read, gathered once per (dataset, spec, options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from ..dataset import DatasetInfo
+from ..metrics.context import Context, resolve
+from ..metrics.filters import query
+from ..metrics.outcomes import Outcomes
+from ..metrics.overview import outcomes_in
+from ..metrics.probability import StageProbabilities, stage_probability
+from ..metrics.stages import Tally, funnel_rows, tally_groups
+from ..spec import FunnelSpec
+from ..sql import run
+from .capabilities import Capabilities, capabilities
+from .drivers import DriverReport, driver_report
+from .gaps import ALPHA, MIN_GAP, MIN_N
+from .impact import DealValue
+from .managers import ManagerReport, heatmap
+from .steps import StepCount, step_counts
+from .stuck import StageTime, as_of_default, stage_times
+
+ANOMALY_DAYS = 90  # recent window vs the window of equal length before it
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    benchmark: str = "funnel"  # funnel | team_median | best_manager | previous_period | target
+    targets: tuple[tuple[str, float], ...] = ()  # (stage, target pass rate of the step from it)
+    stuck_days: float | None = None
+    as_of: date | None = None
+    alpha: float = ALPHA
+    min_n: int = MIN_N
+    min_gap: float = MIN_GAP
+
+
+@dataclass
+class AuditData:
+    info: DatasetInfo
+    spec: FunnelSpec
+    options: AuditOptions
+    ctx: Context
+    caps: Capabilities
+    as_of: datetime | None = None
+    overall: Outcomes = field(default_factory=Outcomes)
+    steps: list[StepCount] = field(default_factory=list)
+    probabilities: StageProbabilities | None = None
+    value: DealValue = field(default_factory=DealValue)
+    managers: ManagerReport = field(default_factory=ManagerReport)
+    drivers: DriverReport = field(default_factory=DriverReport)
+    times: dict[int, StageTime] = field(default_factory=dict)
+    lost: list[dict[str, Any]] = field(default_factory=list)
+    periods: dict[Any, Tally] = field(default_factory=dict)  # "recent|<source>" / "previous|<source>"
+    period_ranges: dict[str, tuple[date, date]] = field(default_factory=dict)
+    quality: dict[str, int] = field(default_factory=dict)
+    previous_steps: list[StepCount] = field(default_factory=list)  # the previous period (leak benchmark)
+
+
+PERIOD_SQL = ("CASE WHEN created_at >= $a_recent AND created_at < $a_end THEN 'recent' "
+              "WHEN created_at >= $a_previous AND created_at < $a_recent THEN 'previous' END")
+
+
+def _periods(con, ctx: Context, as_of: datetime) -> tuple[dict[Any, Tally], dict[str, tuple[date, date]]]:
+    end = datetime.combine(as_of.date() + timedelta(days=1), time.min)
+    recent, previous = end - timedelta(days=ANOMALY_DAYS), end - timedelta(days=2 * ANOMALY_DAYS)
+    params = {"a_recent": recent, "a_end": end, "a_previous": previous}
+    out = {f"{k}|": v for k, v in tally_groups(con, ctx, PERIOD_SQL, params).items() if k}
+    by_source = tally_groups(con, ctx, f"({PERIOD_SQL}) || '|' || source", params)
+    out.update({k: v for k, v in by_source.items() if k})
+    day = timedelta(days=1)
+    ranges = {"recent": (recent.date(), (end - day).date()), "previous": (previous.date(), (recent - day).date())}
+    return out, ranges
+
+
+def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> AuditData:
+    ctx = resolve(con, info, spec)
+    caps = capabilities(info)
+    data = AuditData(info, spec, options, ctx, caps)
+    if not caps.has_deals or not ctx.stages:
+        return data
+    data.overall = outcomes_in(con, ctx).get(None) or Outcomes()
+    data.steps = step_counts(data.overall.stages)
+    data.probabilities = stage_probability(con, info, spec)
+    if options.benchmark == "previous_period" and spec.date_from and spec.date_to:
+        from ..metrics.periods import previous_range
+
+        before = previous_range(spec.date_from, spec.date_to)
+        prev = outcomes_in(con, ctx.with_spec(spec.replace(date_from=before[0], date_to=before[1])))
+        data.previous_steps = step_counts(prev[None].stages) if None in prev else []
+    data.value = DealValue.of(data.probabilities, data.overall.avg_deal_size if caps.has_money else None)
+    known = {}
+    if caps.has_managers:
+        by_manager = outcomes_in(con, ctx, "manager")
+        rows = heatmap(ctx, by_manager, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap)
+        data.managers = ManagerReport(rows, data.value, None if rows else "audit.reason.no_managers")
+        known["manager"] = {m: step_counts(o.stages) for m, o in by_manager.items()}
+    else:
+        data.managers = ManagerReport(reason="audit.reason.no_managers")
+    data.drivers = driver_report(con, ctx, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap,
+                                 with_amount=caps.has_money, known_groups=known)
+    as_of = datetime.combine(options.as_of, time.max) if options.as_of else as_of_default(con, ctx)
+    data.as_of = as_of
+    if as_of is not None:
+        if caps.has_history:
+            data.times = stage_times(con, ctx, as_of, options.stuck_days)
+        data.periods, data.period_ranges = _periods(con, ctx, as_of)
+    if caps.has_outcomes:
+        cur = run(con, query("audit_lost_reasons", info, where=ctx.where.sql), ctx.where.params)
+        names = [d[0] for d in cur.description]
+        data.lost = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    data.quality = {code: int(n) for code, n in run(con, query("audit_quality_counts", info)).fetchall()}
+    return data
+
+
+def period_steps(data: AuditData, key: str) -> list[StepCount]:
+    tally = data.periods.get(key)
+    return step_counts(funnel_rows(data.ctx.stages, tally)) if tally else []

@@ -1,0 +1,91 @@
+"""A finding in words: ``audit.<code>.<variant>.{title,why,check}`` filled with formatted numbers.
+
+Names from the data (stages, managers, values) are escaped for Markdown when ``markdown`` is set
+(pages), left plain otherwise (CLI, JSON). Numbers are formatted in the reader's language:
+``*_pct`` and rates as percentages, ``*_money`` compactly, ``*_n`` as whole numbers, ``*_days``
+with one decimal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..charts import md_escape
+from ..dataset import DatasetInfo
+from ..formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
+from ..i18n import t
+from .finding import Finding
+
+RATE_METRICS = ("step_rate", "p_won", "lost_share")
+
+
+def column_label(column: str | None, info: DatasetInfo, lang: str) -> str:
+    if column is None:
+        return ""
+    if column.startswith("x_"):
+        return info.extra_columns.get(column, column)
+    return t(f"audit.column.{column}", lang)
+
+
+def _fmt(key: str, value: Any, lang: str, name) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, date):
+        return value.isoformat()
+    if key.endswith("_pct"):
+        return fmt_pct(value, lang)
+    if key.endswith("_money"):
+        return fmt_compact(value, lang)
+    if key.endswith("_n"):
+        return fmt_int(round(value), lang)
+    if key.endswith("_days") or key == "ratio":
+        return fmt_num(value, lang, 1)
+    if isinstance(value, float):
+        return fmt_num(value, lang, 2)
+    return name(value)
+
+
+def text_params(f: Finding, info: DatasetInfo, lang: str, markdown: bool = False) -> dict[str, str]:
+    name = md_escape if markdown else str
+    rate = f.metric in RATE_METRICS
+    value_key = "value_pct" if rate else ("value_money" if f.metric == "lost_amount" else "value_days"
+                                          if f.metric == "days_in_stage" else "value_n")
+    bench_key = "benchmark_pct" if rate else "benchmark_days" if f.metric == "days_in_stage" else "benchmark_n"
+    raw = {"stage": f.stage, "stage_to": f.stage_to, "manager": f.manager, "value": f.segment_value,
+           value_key: f.value, bench_key: f.benchmark, "impact_money": f.impact, "deal_n": f.deal_count,
+           **f.params}
+    out = {k: _fmt(k, v, lang, name) for k, v in raw.items()}
+    out["column"] = name(column_label(f.segment_column, info, lang))
+    if f.segment_column == "amount_band":
+        out["value"] = f"{_fmt('a_money', f.params.get('band_from'), lang, name)}–" \
+                       f"{_fmt('a_money', f.params.get('band_to'), lang, name)}"
+    out["scope"] = f" ({out['column']}: {out['value']})" if f.segment_value is not None else ""
+    if "benchmark_kind" in f.params:
+        out["bench_name"] = t(f"audit.benchmark.{f.params['benchmark_kind']}", lang)
+    out["p"] = DASH if f.p_value is None else f"{f.p_value:.2g}"
+    out["test"] = t(f"audit.test.{f.test}", lang)
+    return out
+
+
+def _text(f: Finding, part: str, info: DatasetInfo, lang: str, markdown: bool) -> str:
+    return t(f"{f.key}.{part}", lang, **text_params(f, info, lang, markdown))
+
+
+def title(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:
+    return _text(f, "title", info, lang, markdown)
+
+
+def why(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:
+    return _text(f, "why", info, lang, markdown)
+
+
+def check(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:
+    return _text(f, "check", info, lang, markdown)
+
+
+def sureness(f: Finding, info: DatasetInfo, lang: str = "en") -> str:
+    """How sure: the test and its p-value, or "rule of thumb"."""
+    if f.p_value is None:
+        return t("audit.sure.rule", lang)
+    return t("audit.sure.test", lang, test=t(f"audit.test.{f.test}", lang), p=f"{f.p_value:.2g}")

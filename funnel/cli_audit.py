@@ -1,0 +1,165 @@
+"""The audit commands of ``python -m funnel``: ``diagnose``, ``managers``, ``segments`` (README)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+COMMANDS = ("diagnose", "managers", "segments")
+
+
+def _lang() -> str:
+    return os.environ.get("FUNNEL_LANG", "en")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from .cli import _add_import_options
+
+    p.add_argument("dataset", metavar="PATH_OR_DATASET")
+    _add_import_options(p)
+    p.add_argument("--pipeline")
+    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true")
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("diagnose", help="the audit: findings ranked by money")
+    _common(p)
+    p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
+    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"), default="funnel",
+                   help="what a step is compared with for leaks (default: the median of the funnel's other steps)")
+    p.add_argument("--target", action="append", default=[], metavar="STAGE=RATE",
+                   help="a target pass rate for the step from STAGE (with --benchmark target)")
+    p.add_argument("--stuck-days", dest="stuck_days", type=float, help="stuck after this many days in a stage "
+                                                                         "(default: the stage's p90)")
+    p = sub.add_parser("managers", help="per manager outcomes and the manager x step heatmap")
+    _common(p)
+    p = sub.add_parser("segments", help="outcomes per segment, with cost per lead, CAC and ROMI from a spend file")
+    _common(p)
+    p.add_argument("--by", required=True, help="the segment column (source, variant or an extra column)")
+    p.add_argument("--spend", help="a spend file (date, source, cost; CSV or XLSX)")
+
+
+def run(args) -> int:
+    from .cli import _open_dataset, _print_json, spec_from_args
+
+    store, info = _open_dataset(args)
+    spec = spec_from_args(args)
+    if args.command == "managers":
+        from .audit.managers import manager_report, managers_json
+
+        with store.connect() as con:
+            doc = managers_json(manager_report(con, info, spec))
+        _print_json(doc) if args.json else print(format_managers(doc, _lang()))
+        return 0
+    if args.command == "segments":
+        return _segments(store, info, spec, args)
+    if args.command == "diagnose":
+        from .audit.diagnose import diagnose, diagnose_json
+
+        with store.connect() as con:
+            doc = diagnose_json(diagnose(con, info, spec, audit_options(args)), info, _lang())
+        _print_json(doc) if args.json else print(format_findings(doc, _lang()))
+        return 0
+    raise AssertionError(args.command)
+
+
+def audit_options(args):
+    from datetime import date
+
+    from .audit.data import AuditOptions
+    from .errors import FunnelError
+
+    targets = []
+    for item in args.target:
+        stage, _, rate = item.rpartition("=")
+        try:
+            value = float(rate.strip().rstrip("%")) / (100 if rate.strip().endswith("%") else 1)
+        except ValueError:
+            raise FunnelError("audit.bad_target", value=item) from None
+        if not stage or not 0 <= value <= 1:
+            raise FunnelError("audit.bad_target", value=item)
+        targets.append((stage.strip(), value))
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise FunnelError("cli.bad_date", value=args.as_of) from None
+    return AuditOptions(benchmark=args.benchmark, targets=tuple(targets), stuck_days=args.stuck_days, as_of=as_of)
+
+
+def format_findings(doc: dict, lang: str) -> str:
+    from .i18n import t
+
+    lines = []
+    for i, f in enumerate(doc["findings"], 1):
+        extra = []
+        if f["impact"] is not None:
+            extra.append(t("audit.cli.impact", lang, impact=f"{f['impact']:,.0f}"))
+        if f["p_value"] is not None:
+            extra.append(f"p = {f['p_value']:.2g}")
+        lines.append(f"{i:>2}. [{t('audit.severity.' + f['severity'], lang)}] {f['title']}"
+                     + (f"  ({'; '.join(extra)})" if extra else ""))
+    return "\n".join(lines) if lines else t("audit.no_findings", lang)
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{x:.1%}"
+
+
+def format_managers(doc: dict, lang: str) -> str:
+    from .i18n import t
+
+    lines = []
+    for m in doc["managers"]:
+        lines.append(t("audit.cli.manager", lang, manager=m["manager"], deals=m["deals"], won=m["won"],
+                       lost=m["lost"], win_rate=_pct(m["win_rate"])))
+        for s in m["steps"]:
+            if s["flagged"]:
+                lines.append("  ! " + t("audit.cli.manager_gap", lang, stage=s["stage"], stage_to=s["stage_to"],
+                                        rate=_pct(s["rate"]), team_rate=_pct(s["team_rate"]), n=s["n"],
+                                        p=f"{s['p_value_adjusted']:.2g}"))
+    if not doc["managers"]:
+        lines.append(t("audit.reason.no_managers", lang))
+    return "\n".join(lines)
+
+
+def _segments(store, info, spec, args) -> int:
+    from pathlib import Path
+
+    from .audit.segments import segments_json
+    from .audit.spend import known_sources, read_spend
+    from .cli import _print_json
+    from .errors import FunnelError
+    from .i18n import t
+    from .metrics.context import resolve
+    from .metrics.filters import check_column
+
+    check_column(info, args.by)
+    with store.connect() as con:
+        spend = None
+        if args.spend:
+            path = Path(args.spend)
+            if not path.exists():
+                raise FunnelError("file.not_found", file=str(path))
+            spend = read_spend(con, path, path.name, known_sources(con, resolve(con, info, spec)))
+        doc = segments_json(con, info, spec, args.by, spend.rows if spend else None)
+    if spend is not None:
+        doc["spend"]["issues"] = [issue.__dict__ for issue in spend.issues]
+    if args.json:
+        _print_json(doc)
+        return 0
+    lang = _lang()
+    for s in doc["segments"]:
+        print(t("audit.cli.segment", lang, value=s["value"] if s["value"] is not None else "—", deals=s["deals"],
+                won=s["won"], win_rate=_pct(s["win_rate"]), revenue=s["revenue"] if s["revenue"] is not None else "—"))
+    for row in (doc.get("spend") or {}).get("sources", []):
+        print("  " + t("audit.cli.spend", lang, source=row["source"], spend=row["spend"], cpl=_money(row["cpl"]),
+                       cac=_money(row["cac"]), romi=_pct(row["romi"])))
+    for issue in (doc.get("spend") or {}).get("issues", []):
+        print("  ! " + t(f"audit.spend.{issue['code']}", lang, row=issue["row"], column=issue["column"],
+                         value=issue["value"]))
+    return 0
+
+
+def _money(x) -> str:
+    return "—" if x is None else f"{x:,.2f}"

@@ -1,0 +1,11 @@
+-- audit_spend_leads: leads (deals created), won deals and their revenue per source and created month
+-- of the filtered deals: what a spend file's cost is divided by (cost per lead, CAC, ROMI).
+-- tables: {deals}; fragments: {where}
+SELECT source,
+       date_trunc('month', created_at) AS month,
+       count(*) AS leads,
+       count(*) FILTER (WHERE status = 'won') AS won,
+       sum(amount) FILTER (WHERE status = 'won') AS revenue
+FROM {deals}
+WHERE {where} AND created_at IS NOT NULL
+GROUP BY 1, 2

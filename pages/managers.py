@@ -1,0 +1,71 @@
+"""Managers: per manager outcomes and the manager x step heatmap tested against the rest of the team."""
+
+import pandas as pd
+import streamlit as st
+
+from funnel.audit.charts import cell_text, heatmap_figure, step_label
+from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
+from funnel.charts import md_escape
+from funnel.formats import fmt_compact, fmt_num, fmt_pct
+from funnel.metrics import Selection
+from ui import audit, drill
+from ui.routing import require_frame
+
+require_frame()
+
+t, lang, info, spec = audit.page_head("audit.page.managers")
+report = audit.cached_managers(info.id, info.version, spec)
+if report.reason:
+    st.info(t(report.reason))
+    st.stop()
+
+# -- per manager -------------------------------------------------------------------------------
+st.subheader(t("audit.managers.summary"))
+manager_col = t("audit.column.manager")
+audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
+                    [r.manager for r in report.managers])
+
+# -- heatmap -----------------------------------------------------------------------------------
+st.subheader(t("audit.managers.heatmap"))
+labels = {"rate": t("audit.managers.rate"), "team": t("audit.managers.team_rate"), "n": t("audit.managers.n"),
+          "diff": t("audit.managers.diff")}
+rows = [(r.manager, r.steps) for r in report.managers]
+st.plotly_chart(heatmap_figure(rows, labels, lang), config={"displayModeBar": False})
+steps = [step_label(c) for c in report.managers[0].steps]
+grid = pd.DataFrame([{manager_col: r.manager, **{s: cell_text(c, lang) for s, c in zip(steps, r.steps, strict=True)}}
+                     for r in report.managers])
+
+
+def _on_grid() -> None:
+    cells = ((st.session_state.get(drill.nonce("mg_grid")) or {}).get("selection") or {}).get("cells") or []
+    drill.bump("mg_grid")
+    if cells and cells[0][1] in steps:
+        row = report.managers[int(cells[0][0])]
+        cell = row.steps[steps.index(cells[0][1])]
+        drill.request(Selection("decided", position=cell.position, by="manager", value=row.manager),
+                      f"{md_escape(row.manager)} · {md_escape(step_label(cell))}")
+
+
+st.dataframe(grid, hide_index=True, key=drill.nonce("mg_grid"), on_select=_on_grid, selection_mode="single-cell")
+st.caption(t("audit.managers.method", min_n=MIN_N, alpha=fmt_pct(ALPHA, lang, 0), gap=fmt_pct(MIN_GAP, lang, 0)))
+
+# -- real gaps ---------------------------------------------------------------------------------
+st.subheader(t("audit.managers.gaps"))
+flagged = [(r.manager, c) for r in report.managers for c in r.steps if c.flagged]
+if not flagged:
+    st.success(t("audit.managers.no_gaps"))
+for i, (name, c) in enumerate(flagged):
+    extra = report.extra_deals(c)
+    key = "audit.managers.gap_worse" if extra is not None else "audit.managers.gap_better"
+    money = report.extra_money(c)
+    text = t(key, manager=md_escape(name), step=md_escape(step_label(c)), rate=fmt_pct(c.rate, lang),
+             team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 1),
+             money=fmt_compact(money, lang) if money is not None else t("audit.managers.no_money"),
+             p=f"{c.p_value_adjusted:.2g}")
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.markdown(text)
+    with right:
+        drill.button(t("audit.ui.deals"), Selection("decided", position=c.position, by="manager", value=name),
+                     f"{md_escape(name)} · {md_escape(step_label(c))}", key=f"mg_gap_{i}", info=info)
+
+drill.show_pending(info, spec, t)

@@ -1,0 +1,98 @@
+"""Sources and segments: the funnel per traffic source / variant / attribute, drivers, and spend."""
+
+import pandas as pd
+import streamlit as st
+
+from funnel.audit.charts import small_multiples
+from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
+from funnel.audit.wording import column_label
+from funnel.charts import md_escape
+from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from ui import audit, cache, drill
+from ui.ab_widgets import on_change, param, sync
+from ui.routing import require_frame
+
+require_frame()
+
+t, lang, info, spec = audit.page_head("audit.page.segments")
+diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url())
+columns = [c for c in attribute_columns(diagnosis.data.ctx) if c != "manager"] or ["manager"]
+by = param("sg_by") if param("sg_by") in columns else columns[0]
+sync("sg_by_w", by)
+st.selectbox(t("audit.segments.by"), columns, key="sg_by_w", format_func=lambda c: column_label(c, info, lang),
+             on_change=on_change, args=("sg_by_w", "sg_by"))
+groups = cache.outcomes_by_group(info.id, info.version, spec, by)
+label = column_label(by, info, lang)
+
+
+def _name(value) -> str:
+    return t("pages.filter.no_value") if value is None else str(value)
+
+
+# -- outcomes per segment ----------------------------------------------------------------------
+st.subheader(t("audit.segments.outcomes"))
+values = list(groups)
+audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values)
+
+# -- the funnel per segment: side by side and small multiples ----------------------------------
+st.subheader(t("audit.segments.funnels"))
+shown = {_name(v): o.stages for v, o in groups.items() if o.deals}
+if len(shown) <= 12:
+    st.plotly_chart(small_multiples(shown, {"reached": t("metrics.label.reached")}, lang),
+                    config={"displayModeBar": False})
+else:
+    st.caption(t("audit.segments.too_many", n=fmt_int(len(shown), lang)))
+steps = {}
+for v, o in groups.items():
+    for here, nxt in zip(o.stages, o.stages[1:], strict=False):
+        steps.setdefault(f"{here.stage} → {nxt.stage}", {})[_name(v)] = fmt_pct(nxt.step_conversion, lang)
+st.dataframe(pd.DataFrame(steps).T, width="stretch")
+st.caption(t("audit.segments.steps_caption"))
+
+# -- drivers -----------------------------------------------------------------------------------
+st.subheader(t("audit.segments.drivers"))
+drivers = diagnosis.data.drivers.shown
+if not drivers:
+    st.success(t("audit.segments.no_drivers"))
+else:
+    rows = []
+    for c in drivers:
+        value = c.value
+        if c.column == AMOUNT_BAND:
+            low, high = diagnosis.data.drivers.band(c.value)
+            value = f"{fmt_compact(low, lang)}–{fmt_compact(high, lang)}"
+        rows.append({t("audit.segments.col.attribute"): column_label(c.column, info, lang),
+                     t("audit.segments.col.value"): value, t("audit.segments.col.step"): f"{c.stage} → {c.stage_to}",
+                     t("audit.segments.col.rate"): fmt_pct(c.rate, lang), t("audit.segments.col.rest"): fmt_pct(c.rest_rate, lang),
+                     t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
+                     t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
+                     t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
+                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t("audit.segments.col.n"): fmt_int(c.n, lang)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+st.caption(t("audit.segments.drivers_caption"))
+
+# -- spend -------------------------------------------------------------------------------------
+st.subheader(t("audit.segments.spend"))
+upload = st.file_uploader(t("audit.segments.spend_upload"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sg_spend")
+if upload is None:
+    st.caption(t("audit.segments.spend_hint"))
+else:
+    result = audit.spend_result(info.id, info.version, spec, upload.getvalue(), upload.name)
+    if result.get("error"):
+        st.error(result["error"] if isinstance(result["error"], str) else t("audit.segments.spend_error"))
+    else:
+        for issue in result["issues"]:
+            text = t(f"audit.spend.{issue['code']}", row=issue["row"], column=md_escape(issue["column"]),
+                     value=md_escape(issue["value"]))
+            (st.warning if issue["severity"] == "warning" else st.error)(text)
+        money = {"spend": fmt_compact, "revenue": fmt_compact, "cpl": fmt_compact, "cac": fmt_compact,
+                 "leads": fmt_int, "won": fmt_int, "romi": fmt_pct}
+        for key in ("sources", "months"):
+            frame = pd.DataFrame([{t(f"audit.segments.spend_col.{k}"): (money[k](v, lang) if k in money else v)
+                                   for k, v in row.items() if not (key == "sources" and k == "month")}
+                                  for row in result["report"][key]])
+            st.markdown(f"**{t('audit.segments.spend_by_' + key)}**")
+            st.dataframe(frame, hide_index=True)
+        st.caption(t("audit.segments.spend_caption"))
+
+drill.show_pending(info, spec, t)

@@ -1,0 +1,81 @@
+"""Diagnostics, Managers and Segments pages (and the Overview's top findings) under AppTest, on the
+sample B2B dataset whose planted patterns sample_data/README.md lists."""
+
+from __future__ import annotations
+
+from tests.app.conftest import open_page
+
+WEAK = "Игорь Лебедев"
+
+
+def _texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+def test_diagnostics_names_the_planted_patterns_in_english(data_dir):
+    at = open_page("pages/diagnostics.py", lang="en", ds="1")
+    text = _texts(at)
+    assert "Leak: Встреча назначена → Встреча проведена converts 45.1%" in text
+    assert f"{WEAK} converts Счёт выставлен → Предоплата получена at 36.2%" in text
+    assert "Stuck deals at «Передан в работу»" in text
+    assert "Source «Рекомендация»" in text
+    managers = {"Мария Кузнецова", "Анна Смирнова", "Елена Соколова", "Дмитрий Волков", "Олег Петров"}
+    assert not [m for m in managers if f"{m} converts" in text]  # no other manager is called out
+
+
+def test_diagnostics_in_russian_and_the_code_filter_in_the_url(data_dir):
+    at = open_page("pages/diagnostics.py", lang="ru", ds="1", dg_codes="manager_gap")
+    text = _texts(at)
+    assert f"{WEAK}: Счёт выставлен → Предоплата получена — 36,2\u00a0%" in text
+    assert "Утечка" not in text  # only the chosen kind of finding is shown
+    assert at.multiselect(key="dg_codes_w").value == ["manager_gap"]
+
+
+def test_a_finding_opens_its_deals(data_dir):
+    at = open_page("pages/diagnostics.py", lang="en", ds="1", dg_codes="manager_gap")
+    at.button(key="dg_finding_0").click().run()
+    assert not at.exception
+    # the dialog lists the deals that entered the step: Igor's 80 (sample_data/README.md)
+    assert "**80** deals" in [m.value for m in at.markdown]
+
+
+def test_overview_shows_the_top_three_findings(data_dir):
+    at = open_page("pages/overview.py", lang="en", ds="1")
+    assert "Top findings" in [h.value for h in at.subheader]
+    assert at.button(key="ov_finding_0") is not None
+    assert "Leak: Встреча назначена → Встреча проведена" in _texts(at)
+
+
+def test_managers_page_heatmap_flags_only_the_planted_manager(data_dir):
+    at = open_page("pages/managers.py", lang="en", ds="1")
+    texts = [m.value for m in at.markdown]
+    gaps = [x for x in texts if "If this step converted like the rest of the team" in x]
+    assert len(gaps) == 1 and WEAK in gaps[0] and "Счёт выставлен → Предоплата получена" in gaps[0]
+    # 80 deals x (rest of the team 71.9 % - his 36.2 %) = +28.5 deals (29 of 80 passed, README: .36 vs .72)
+    assert "+28.5 deals" in gaps[0]
+    grid = at.dataframe[1].value
+    row = grid[grid["Manager"] == WEAK].iloc[0]
+    assert row["7. Счёт выставлен → Предоплата получена"] == "36% ◆"
+    assert sum(str(v).endswith("◆") for v in grid.drop(columns="Manager").to_numpy().ravel()) == 1
+
+
+def test_managers_page_in_russian(data_dir):
+    at = open_page("pages/managers.py", lang="ru", ds="1")
+    assert "По менеджерам" in [h.value for h in at.subheader]
+    assert any("Если бы шаг конвертировал как у остальных" in m.value for m in at.markdown)
+
+
+def test_segments_page_by_source_with_drivers(data_dir):
+    at = open_page("pages/segments.py", lang="en", ds="1", sg_by="source")
+    table = at.dataframe[0].value
+    referral = table[table["Source"] == "Рекомендация"].iloc[0]
+    assert referral["Win rate (won / closed)"] == "14.2%"  # README: 14.2 % generated
+    drivers = at.dataframe[2].value
+    assert set(drivers["Attribute"]) <= {"Source", "Manager"}  # no city, campaign or amount band
+    assert "Рекомендация" in set(drivers["Value"]) and WEAK in set(drivers["Value"])
+
+
+def test_segments_page_in_russian_by_an_extra_column(data_dir):
+    at = open_page("pages/segments.py", lang="ru", ds="1", sg_by="x_город")
+    assert at.selectbox(key="sg_by_w").value == "x_город"
+    assert "Город" in at.dataframe[0].value.columns
