@@ -9,17 +9,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from .errors import FunnelError
-from .i18n import t
+from .i18n import env_language, t
 
 
 def _lang() -> str:
-    return os.environ.get("FUNNEL_LANG", "en")
+    return env_language()
 
 
 def _print_json(doc: Any) -> None:

@@ -55,7 +55,7 @@ for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"]
         st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),
-                     when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))
+                     when=row["imported_at"]))
         new_name = st.text_input(t("ui.data.rename"), value=row["name"], key=f"rename_{row['id']}")
         c1, c2 = st.columns(2)
         if c1.button(t("ui.data.rename_button"), key=f"rename_btn_{row['id']}") and new_name != row["name"]:

@@ -48,7 +48,7 @@ elif caps.can("outcomes"):
     wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
     explain.warn_no_lost(info, out, t, lang)
     st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
-                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), deals=fmt_int(out.deals, lang)))
+                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------

@@ -112,10 +112,10 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     if result.reason:
         st.info(t(result.reason))
         return
-    st.markdown(t("pages.drill.total", n=fmt_int(result.total, t.lang)))
+    st.markdown(t("pages.drill.total", n=result.total))
     if result.truncated:
         st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
-                     total=fmt_int(result.total, t.lang)))
+                     n=result.total))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
     st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—")
     if result.truncated:
