@@ -6,6 +6,7 @@ from funnel import quality
 from funnel.access import Action
 from funnel.charts import md_escape
 from funnel.formats import fmt_int
+from funnel.samples import display_name
 from ui import auth, context
 from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
@@ -29,7 +30,7 @@ else:
 info = context.current_dataset()
 if info is not None:
     row = store.row(info.id)
-    st.subheader(t("ui.data.quality_title", name=md_escape(info.name)))
+    st.subheader(t("ui.data.quality_title", name=md_escape(display_name(info.name, t.lang))))
     c = st.columns(4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
@@ -51,7 +52,7 @@ if info is not None:
 
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
-    with st.expander(f"{row['id']} · {md_escape(row['name'])} — {md_escape(row['source_file'])}"):
+    with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
         st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),

@@ -27,6 +27,7 @@ import streamlit as st
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.metrics.periods import PRESETS, period_range
+from funnel.samples import display_name
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 
@@ -279,7 +280,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
 # -- captions: what the numbers on screen are about ------------------------------------------
 def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
     """"Dataset · pipeline · period · filters" in words, printed above the numbers."""
-    parts = [md_escape(info.name)]
+    parts = [md_escape(display_name(info.name, t.lang))]
     pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
     if len(info.pipelines) > 1 or pipeline:
         parts.append(t("pages.scope.pipeline", name=md_escape(pipeline) if pipeline else t("ui.pipeline.default")))
