@@ -31,7 +31,7 @@ def _english_fragments() -> set[str]:
 
 
 def _strings(message, out: list[str]) -> None:
-    for field, value in message.ListFields():
+    for _field, value in message.ListFields():
         values = value if isinstance(value, Sequence) and not isinstance(value, str | bytes) else [value]
         for v in values:
             if isinstance(v, str):
