@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from .i18n import date_text, locale
@@ -66,6 +67,18 @@ def _no_decimals(lang: str) -> str:
 def fmt_date(value: date | None, lang: str = "en") -> str:
     """05.03.2024 / Mar 5, 2024 / 2024年3月5日 (never ISO on screen)."""
     return DASH if value is None else date_text(value, lang)
+
+
+COHORT_SKELETONS = {"month": "yMMM", "quarter": "yQQQ"}
+
+
+def fmt_cohort(key: date | None, unit: str, lang: str = "en") -> str:
+    """A cohort's name: May 2025 / май 2025 г. / 2025年5月, Q2 2025 / 2-й кв. 2025 г. / 2025年第2季度;
+    a week by the date it starts."""
+    if key is None:
+        return DASH
+    skeleton = COHORT_SKELETONS.get(unit)
+    return format_skeleton(skeleton, key, locale=locale(lang)) if skeleton else fmt_date(key, lang)
 
 
 def fmt_compact(value: float | None, lang: str = "en") -> str:

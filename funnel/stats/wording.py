@@ -76,7 +76,7 @@ def verdict_sentence(verdict: dict, alpha: float = 0.05, lang: str = "en") -> st
             parts.append(t("stats.verdict.tail.n_more", lang, **params, n=round(verdict["n_more_per_group"])))
         if verdict.get("mde_abs") is not None:
             parts.append(t("stats.verdict.tail.mde", lang, **params))
-    return " ".join(parts)
+    return ("" if lang == "zh" else " ").join(parts)  # Chinese sentences end in 。 and need no space
 
 
 def caveat_sentences(verdict: dict, alpha: float = 0.05, lang: str = "en") -> list[str]:
