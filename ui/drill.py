@@ -9,6 +9,8 @@ number, and offers CSV and XLSX downloads of every deal behind it, in the user's
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -92,6 +94,17 @@ def button(label: str, selection: Selection, title: str, key: str, info: Dataset
         st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 
+# Dates in the deal list as the language writes them (the grid takes moment.js patterns; numeric
+# months, as the grid's month names are English): Mar 5, 2024 / 05.03.2024 / 2024年3月5日.
+DATE_DISPLAY = {"en": "MMM D, YYYY", "ru": "DD.MM.YYYY", "zh": "YYYY年M月D日"}
+
+
+def _date_columns(frame: pd.DataFrame, t) -> dict[str, Any]:
+    fmt = DATE_DISPLAY.get(t.lang, DATE_DISPLAY["en"])
+    return {t(f"metrics.column.{c}"): st.column_config.DatetimeColumn(format=fmt)
+            for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+
+
 def _headers(t, columns) -> dict[str, str]:
     return {c: t(f"metrics.column.{c}") for c in columns}
 
@@ -117,7 +130,8 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
         st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
                      n=result.total))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
-    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—")
+    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—",
+                 column_config=_date_columns(result.frame, t))
     if result.truncated:
         st.caption(t("hardening.export_all", n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)
