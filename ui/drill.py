@@ -24,6 +24,7 @@ from funnel.spec import FunnelSpec
 
 from . import cache
 from .context import get_store
+from .dates import grid_date
 
 PENDING = "_drill_pending"
 
@@ -94,13 +95,9 @@ def button(label: str, selection: Selection, title: str, key: str, info: Dataset
         st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 
-# Dates in the deal list as the language writes them (the grid takes moment.js patterns; numeric
-# months, as the grid's month names are English): Mar 5, 2024 / 05.03.2024 / 2024年3月5日.
-DATE_DISPLAY = {"en": "MMM D, YYYY", "ru": "DD.MM.YYYY", "zh": "YYYY年M月D日"}
-
-
 def _date_columns(frame: pd.DataFrame, t) -> dict[str, Any]:
-    fmt = DATE_DISPLAY.get(t.lang, DATE_DISPLAY["en"])
+    """Dates in the deal list as the language writes them, not ISO."""
+    fmt = grid_date(t.lang)
     return {t(f"metrics.column.{c}"): st.column_config.DatetimeColumn(format=fmt)
             for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
 

@@ -32,6 +32,7 @@ from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 
 from . import cache
+from .dates import input_date
 from .urlstate import sync
 
 BASE_COLUMNS = ("manager", "source", "variant")
@@ -211,7 +212,7 @@ def _period_widgets(info: DatasetInfo, spec: FunnelSpec, t) -> None:
             start, end = period_range("last_12m", data_today(info))
         key = f"flt_range_{start}_{end}"  # a new URL range is a new widget: no state to fight
         st.sidebar.date_input(t("pages.filter.range"), value=(start, end), key=key, on_change=_on_range,
-                              args=(key,))
+                              args=(key,), format=input_date(t.lang))
     if preset != "all":
         field = "closed" if one.get("date") == "closed" else "created"
         sync("flt_date", field)
