@@ -43,6 +43,7 @@ import json
 import os
 from datetime import date, datetime
 from functools import cache
+from numbers import Real
 from pathlib import Path
 
 from babel import Locale
@@ -125,10 +126,12 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     entry = _entry(key, lang)
     if isinstance(entry, dict):
         n = params.get("n")
-        counted = isinstance(n, int | float) and not isinstance(n, bool) and n == n
+        counted = isinstance(n, Real) and not isinstance(n, bool) and n == n  # numpy counts too; NaN not
         form = plural_category(n, lang) if counted else "other"
         if counted:
             params = {**params, "n": format_decimal(n, locale=locale(lang))}
+        elif n is None or (isinstance(n, Real) and n != n):
+            params = {**params, "n": "—"}
         entry = entry.get(form) or entry.get("other", key)
     return _fill(entry, lang, params)
 
@@ -136,7 +139,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
 def tn(key: str, n: float | None, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """The form of the plural entry ``key`` that agrees with the count ``n``; ``{n}`` is ``n``
     written in the language's number format (``None`` is "—")."""
-    return t(key, lang, **params, n="—" if n is None else n)
+    return t(key, lang, **params, n=n)
 
 
 class Translator:

@@ -41,8 +41,15 @@ def test_russian_sentence_agrees_with_its_count():
 
 
 def test_plural_entry_without_a_count_uses_the_general_form():
-    assert t("pages.drill.total", "en") == "**{n}** deals"
+    assert t("pages.drill.total", "en") == "**—** deals"
     assert tn("pages.drill.total", None, "ru") == "**—** сделки"
+    assert tn("pages.drill.total", float("nan"), "zh") == "**—** 笔交易"
+
+
+def test_numpy_counts_are_counts():
+    import numpy as np
+
+    assert tn("pages.drill.total", np.int64(22), "ru") == "**22** сделки"
 
 
 def test_numbers_in_each_language():
