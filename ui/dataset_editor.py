@@ -22,9 +22,9 @@ STATE = "dataset_editor"
 
 def _state(info) -> dict:
     state = st.session_state.setdefault(STATE, {})
-    if state.get("key") != info.cache_key:
+    if state.get("key") != (info.id, info.version):
         state.clear()
-        state.update(key=info.cache_key, overrides={}, stages=None)
+        state.update(key=(info.id, info.version), overrides={}, stages=None)
     return state
 
 
