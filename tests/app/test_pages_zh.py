@@ -16,7 +16,7 @@ from funnel.i18n import catalog
 from tests.app.conftest import open_page
 
 PAGES = [("pages/overview.py", "1"), ("pages/funnel.py", "1"), ("pages/ab.py", "2"), ("pages/data.py", "1"),
-         ("pages/overview.py", "4")]
+         ("pages/overview.py", "4"), ("pages/admin.py", "1")]
 
 
 def _english_fragments() -> set[str]:
