@@ -73,12 +73,12 @@ def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: 
 
 
 def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
-                today: date) -> tuple[FunnelSpec, list[tuple[str, dict[str, str]]]]:
+                today: date) -> tuple[FunnelSpec, list[tuple[str, dict[str, object]]]]:
     """The spec the query params mean and the notes on what was not usable in them
     (``(catalog key, params)``: a bad period, a date that is no date or out of range, a reversed
     range, an unknown pipeline, an unknown view value). A bad value falls back to its default."""
     one = {k: (v[-1] if v else None) for k, v in params.items()}
-    notes: list[tuple[str, dict[str, str]]] = []
+    notes: list[tuple[str, dict[str, object]]] = []
     preset = one.get("period") or "all"
     if preset not in PRESETS:
         notes.append(("audit.url.bad_value", {"param": "period", "value": preset}))
@@ -92,7 +92,7 @@ def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
         if start is None or end is None:
             preset, start, end = "all", None, None
         elif start > end:
-            notes.append(("audit.url.reversed", {"date_from": start.isoformat(), "date_to": end.isoformat()}))
+            notes.append(("audit.url.reversed", {"date_from": start, "date_to": end}))  # dates: t() writes them
             start, end = end, start
     date_from, date_to = period_range(preset, today, start, end)
     for name, allowed in (("date", ("created", "closed")), ("closed", ("1",)), ("wr", ("all", "closed"))):
@@ -292,7 +292,7 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
         parts.append(t("pages.period.all"))
     caps = info.capabilities
     if caps.date_min and caps.date_max:
-        parts.append(t("audit.data_range", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
+        parts.append(t("audit.data_range", date_from=caps.date_min, date_to=caps.date_max))
     for column, values in spec.filters:
         shown = ", ".join(t("pages.filter.no_value") if v is None else md_escape(v) for v in values)
         parts.append(f"{md_escape(_column_label(info, column, t))}: {shown}")
