@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel.samples import ensure_samples
+from funnel.samples import display_name, ensure_samples
 from ui import auth, context
 from ui.errors import store_errors
 from ui.filters import sidebar_filters
@@ -48,7 +48,7 @@ def _dataset_picker(t) -> None:
         st.sidebar.info(t("ui.no_datasets"))
         return
     ids = [r["id"] for r in rows]
-    names = {r["id"]: r["name"] for r in rows}
+    names = {r["id"]: display_name(r["name"], t.lang) for r in rows}
     st.session_state["ds_select"] = context.current_dataset().id
     st.sidebar.selectbox(t("ui.dataset"), ids, format_func=names.get, key="ds_select",
                          on_change=_set_param, args=("ds", "ds_select"))

@@ -282,15 +282,16 @@ def _text_report(result: dict[str, Any], lang: str) -> str:
     lines = [t("ab.cli.header", lang, by=result["by"], stage_from=result["from"] or "—",
                stage_to=result["to"] or "—")]
     if result["groups"]:
-        lines.append(_counts_table(result))
+        lines.append(_counts_table(result, lang))
     lines.append(verdict_sentence(result["verdict"], alpha, lang))
     lines += [f"* {c}" for c in caveat_sentences(result["verdict"], alpha, lang)]
     for step in result.get("steps") or []:
         lines.append("")
         lines.append(t("ab.cli.step", lang, stage_from=step["from"], stage_to=step["to"]))
-        lines.append(_counts_table(step))
+        lines.append(_counts_table(step, lang))
         lines.append(verdict_sentence(step["verdict"], alpha, lang))
-    lines += [t(code, lang, n=result["no_value_n"], k=result["groups_left_out"]) for code in result["notes"]]
+    lines += [t(code, lang, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"])
+              for code in result["notes"]]
     return "\n".join(lines)
 
 
@@ -298,12 +299,11 @@ def run_abtest_dataset(store, info: DatasetInfo, args: argparse.Namespace) -> in
     """``python -m funnel abtest PATH_OR_DATASET --by COLUMN [--control V] [--step FROM:TO] [--json]``.
 
     Bad input raises :class:`FunnelError` (the CLI prints it and exits with 2)."""
-    import os
-
     from .cli import spec_from_args
+    from .i18n import env_language
     from .stats_cli import EXIT_USAGE, InputError, parse_split
 
-    lang = os.environ.get("FUNNEL_LANG", "en")
+    lang = env_language()
     try:
         split = parse_split(getattr(args, "expected_split", None))
     except InputError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .formats import fmt_int, fmt_num, fmt_pct
+from .formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
 
@@ -126,7 +126,7 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     far from final each point is.
     """
     points = cohort_points(table, position)
-    keys = [p["key"].isoformat() for p in points]
+    keys = [fmt_cohort(p["key"], table.unit, lang) for p in points]
     conv_label, open_label = _label(labels, "conversion"), _label(labels, "share_open")
     hover = [f"{_label(labels, 'cohort')} {k}<br>{_label(labels, 'age')}: {fmt_int(p['age_days'], lang)}"
              f"<br>{_label(labels, 'deals')}: {fmt_int(p['deals'], lang)}"

@@ -9,17 +9,22 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from .errors import FunnelError
-from .i18n import t
+from .formats import fmt_int
+from .i18n import env_language, t
 
 
 def _lang() -> str:
-    return os.environ.get("FUNNEL_LANG", "en")
+    return env_language()
+
+
+def _help(key: str) -> str:
+    """A translated ``--help`` text (argparse formats help with ``%``)."""
+    return t(f"cli.help.{key}", _lang()).replace("%", "%%")
 
 
 def _print_json(doc: Any) -> None:
@@ -49,48 +54,47 @@ def parse_stages(text: str | None):
 
 
 def _add_import_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--history", help="a second file with the stage history (deal, stage, date entered)")
-    p.add_argument("--stages", help='funnel order when the file cannot tell it: "S1,S2,..." '
-                                    '(quote a name with a comma: \'S1,"Signed, paid"\')')
-    p.add_argument("--preset", help="expected CRM preset (amocrm_ru, bitrix24_ru, hubspot, pipedrive, ...)")
-    p.add_argument("--sheet", help="the sheet of a workbook (default: the one with most rows)")
+    p.add_argument("--history", help=_help("history"))
+    p.add_argument("--stages", help=_help("stages"))
+    p.add_argument("--preset", help=_help("preset"))
+    p.add_argument("--sheet", help=_help("sheet"))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m funnel", description="Funnel Audit command line")
-    parser.add_argument("--data-dir", help="store folder (default: $FUNNEL_DATA_DIR or ./data)")
+    parser = argparse.ArgumentParser(prog="python -m funnel", description=_help("description"))
+    parser.add_argument("--data-dir", help=_help("data_dir"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("import", help="import a CRM export into the store")
+    p = sub.add_parser("import", help=_help("import"))
     p.add_argument("path")
     _add_import_options(p)
-    p.add_argument("--name", help="dataset name (default: the file name)")
-    p.add_argument("--force", action="store_true", help="import again even if this file was imported before")
-    p.add_argument("--previous", metavar="DATASET", help="an earlier snapshot of the same CRM: compare with it")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--name", help=_help("name"))
+    p.add_argument("--force", action="store_true", help=_help("force"))
+    p.add_argument("--previous", metavar="DATASET", help=_help("previous"))
+    p.add_argument("--json", action="store_true", help=_help("json"))
     from .cli_dataset import add_commands  # import --into / --shape, and the edit command
 
     add_commands(sub, p)
 
-    p = sub.add_parser("datasets", help="list stored datasets")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("datasets", help=_help("datasets"))
+    p.add_argument("--json", action="store_true", help=_help("json"))
 
-    p = sub.add_parser("metrics", help="funnel metrics of a stored dataset or a file")
+    p = sub.add_parser("metrics", help=_help("metrics"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     _add_import_options(p)
-    p.add_argument("--by", help="group by this column (manager, source, variant, or an extra column)")
-    p.add_argument("--closed-only", action="store_true", help="closed deals only")
-    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
-    p.add_argument("--pipeline")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--by", help=_help("by"))
+    p.add_argument("--closed-only", action="store_true", help=_help("closed_only"))
+    p.add_argument("--from", dest="date_from", help=_help("from"))
+    p.add_argument("--to", dest="date_to", help=_help("to"))
+    p.add_argument("--pipeline", help=_help("pipeline"))
+    p.add_argument("--json", action="store_true", help=_help("json"))
 
-    p = sub.add_parser("abtest", help="A/B comparison of groups on a dataset, or of typed-in counts")
+    p = sub.add_parser("abtest", help=_help("abtest"))
     p.add_argument("dataset", nargs="?", metavar="PATH_OR_DATASET")
     _add_import_options(p)
-    p.add_argument("--by", help="the group column (variant, source, or any attribute)")
-    p.add_argument("--step", help="FROM:TO stage names (default: every step and overall)")
-    p.add_argument("--pipeline")
+    p.add_argument("--by", help=_help("ab_by"))
+    p.add_argument("--step", help=_help("step"))
+    p.add_argument("--pipeline", help=_help("pipeline"))
     from .stats_cli import add_abtest_args, add_samplesize_parser
 
     add_abtest_args(p)
@@ -270,7 +274,8 @@ def _cmd_datasets(args) -> int:
     if not rows:
         print(t("cli.no_datasets", _lang()))
     for r in rows:
-        print(f"{r['id']:>4}  {r['name']}  ({r['source_file']}, {r['n_deals']} deals, {r['imported_at']:%Y-%m-%d %H:%M})")
+        print(t("cli.datasets_line", _lang(), id=f"{r['id']:>4}", name=r["name"], file=r["source_file"],
+                deals=fmt_int(r["n_deals"], _lang()), when=r["imported_at"]))
     return 0
 
 

@@ -1,44 +1,99 @@
-"""Numbers as people read them: thousands grouped, Russian with a decimal comma and no-break
-spaces, ``None``/NaN as "—". Shared by figures, pages and the statistics wording."""
+"""Numbers, money and dates as people of each language read them, by Babel's CLDR data: groups
+(1,172 / 1 172 with a no-break space / 1,172), the decimal sign, the percent pattern
+(12.5% / 12,5 % / 12.5%), currency symbols and date formats. ``None``/NaN is "—".
+Shared by figures, pages and the statistics wording; the language codes are those of
+:mod:`funnel.i18n` (its ``LOCALES`` maps them onto Babel locales)."""
 
 from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+
+from .i18n import date_text, locale
 
 DASH = "—"
 
 
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None or NaN
+
+
+def _digits(digits: int) -> str:
+    return "." + "0" * digits if digits > 0 else ""
+
+
 def fmt_int(value: int | float | None, lang: str = "en") -> str:
-    if value is None or value != value:  # None or NaN
+    """A count, rounded: 1172 -> "1,172" / "1 172" / "1,172"."""
+    if _missing(value):
         return DASH
-    text = f"{round(value):,}"
-    return text.replace(",", "\u00a0") if lang == "ru" else text
-
-
-def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
-    if value is None or value != value:
-        return DASH
-    text = f"{value * 100:.{digits}f}%"
-    return text.replace(".", ",").replace("%", "\u00a0%") if lang == "ru" else text
+    return format_decimal(round(value), format="#,##0", locale=locale(lang))
 
 
 def fmt_num(value: float | None, lang: str = "en", digits: int = 0) -> str:
-    if value is None or value != value:
+    """A number with exactly ``digits`` decimals: 1172.5 -> "1,172.5" / "1 172,5"."""
+    if _missing(value):
         return DASH
-    text = f"{value:,.{digits}f}"
-    if lang == "ru":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    return format_decimal(value, format="#,##0" + _digits(digits), locale=locale(lang))
 
 
-COMPACT = {"en": ((1e9, "B"), (1e6, "M"), (1e3, "K")), "ru": ((1e9, "\u00a0млрд"), (1e6, "\u00a0млн"), (1e3, "\u00a0тыс."))}
+def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
+    """A share as a percentage in the language's pattern: 0.125 -> "12.5%" / "12,5 %"."""
+    if _missing(value):
+        return DASH
+    pattern = locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _digits(digits), 1)
+    return format_percent(value, format=pattern, locale=locale(lang))
+
+
+def fmt_money(value: float | None, currency: str | None, lang: str = "en", digits: int = 0) -> str:
+    """An amount with its currency symbol where the code is known (ISO 4217: "RUB" -> 1 234 ₽,
+    $1,234); without a currency, the plain number."""
+    if _missing(value):
+        return DASH
+    code = (currency or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        return fmt_num(value, lang, digits)
+    return format_currency(value, code, locale=locale(lang), currency_digits=False,
+                           format=None if digits else _no_decimals(lang))
+
+
+def _no_decimals(lang: str) -> str:
+    pattern = locale(lang).currency_formats["standard"].pattern.split(";")[0]
+    return re.sub(r"0\.0+", "0", pattern)
+
+
+def fmt_date(value: date | None, lang: str = "en") -> str:
+    """05.03.2024 / Mar 5, 2024 / 2024年3月5日 (never ISO on screen)."""
+    return DASH if value is None else date_text(value, lang)
+
+
+COHORT_SKELETONS = {"month": "yMMM", "quarter": "yQQQ"}
+
+
+def fmt_cohort(key: date | None, unit: str, lang: str = "en") -> str:
+    """A cohort's name: May 2025 / май 2025 г. / 2025年5月, Q2 2025 / 2-й кв. 2025 г. / 2025年第2季度;
+    a week by the date it starts."""
+    if key is None:
+        return DASH
+    skeleton = COHORT_SKELETONS.get(unit)
+    return format_skeleton(skeleton, key, locale=locale(lang)) if skeleton else fmt_date(key, lang)
 
 
 def fmt_compact(value: float | None, lang: str = "en") -> str:
-    """Big money in a KPI tile, three significant digits: 79,806,500 -> "79.8M" / "79,8 млн",
-    293,412 -> "293K" / "293 тыс." (so a Russian value fits a tile; the exact value is in the tooltip)."""
-    if value is None or value != value:
+    """Big money in a KPI tile, three significant digits in the language's short units:
+    79,806,500 -> "79.8M" / "79,8 млн" / "7981万", 293,412 -> "293K" / "293 тыс." / "29.3万"
+    (so a value fits a tile; the exact value is in the tooltip)."""
+    if _missing(value):
         return DASH
-    for size, suffix in COMPACT.get(lang, COMPACT["en"]):
-        if abs(value) >= size:
-            scaled = value / size
-            return fmt_num(scaled, lang, 0 if abs(scaled) >= 99.95 else 1) + suffix
-    return fmt_num(value, lang)
+    if abs(value) < 1000:
+        return fmt_num(value, lang)
+    loc = locale(lang)
+    text = format_compact_decimal(value, format_type="short", fraction_digits=1, locale=loc)
+    if not re.search(r"[^\d\s.,\u00a0-]", text):  # below the language's first short unit (zh: 万)
+        return fmt_num(value, lang)
+    whole = re.match(r"-?(\d+)", text.replace(loc.number_symbols["latn"]["group"], ""))
+    if whole and len(whole.group(1)) >= 3:
+        text = format_compact_decimal(value, format_type="short", fraction_digits=0, locale=loc)
+    return text

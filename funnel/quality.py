@@ -43,6 +43,8 @@ def _finding_text(code: str, detail, lang: str) -> str:
             params = json.loads(detail)
         except ValueError:
             params = {}
+    if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n
+        params["n"] = params.pop("count")
     return t(key, lang, **params)
 
 

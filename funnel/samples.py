@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import cache
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -13,6 +14,20 @@ _LOCK = threading.Lock()
 def manifest() -> list[dict]:
     path = SAMPLE_DIR / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def display_name(name: str, lang: str) -> str:
+    """A dataset's name on screen: a bundled sample's name in the UI language (the store keeps its
+    English name, ``name_<lang>`` in the manifest); any other name exactly as the user gave it."""
+    for entry in _manifest_cached():
+        if entry["name"] == name:
+            return entry.get(f"name_{lang}") or name
+    return name
+
+
+@cache
+def _manifest_cached() -> tuple[dict, ...]:
+    return tuple(manifest())
 
 
 def ensure_samples(store) -> list[int]:

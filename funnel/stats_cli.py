@@ -3,7 +3,8 @@
 The lead wires these into ``funnel/cli.py``: ``add_abtest_args(parser)`` adds the statistics
 options, ``run_abtest_counts`` / ``run_abtest_means`` run them on typed-in numbers, and
 ``add_samplesize_parser(subparsers)`` + ``run_samplesize`` plan a test. Bad input prints one
-translated line to stderr and returns exit code 2.
+translated line to stderr and returns exit code 2. Every text, help included, is in the language
+of ``FUNNEL_LANG`` (en, ru, zh), numbers in its format.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import argparse
 import json
 import sys
 
-from .i18n import t
+from .formats import fmt_int, fmt_num, fmt_pct
+from .i18n import env_language, locale, t
 
 # The statistics (funnel.stats: scipy, statsmodels, ~0.8 s to import) are imported inside the
 # functions that run a test: building the CLI parser, which every command does, must not pay it.
@@ -76,17 +78,26 @@ def parse_split(text: str | None) -> list[float] | dict[str, float] | None:
 
 
 def add_abtest_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--counts", help=t("stats.cli.help.counts"))
-    parser.add_argument("--means", help=t("stats.cli.help.means"))
-    parser.add_argument("--control", help=t("stats.cli.help.control"))
-    parser.add_argument("--expected-split", dest="expected_split", help=t("stats.cli.help.expected_split"))
-    parser.add_argument("--alpha", type=float, default=0.05, help=t("stats.cli.help.alpha"))
-    parser.add_argument("--sequential", action="store_true", help=t("stats.cli.help.sequential"))
-    parser.add_argument("--json", action="store_true", help=t("stats.cli.help.json"))
+    parser.add_argument("--counts", help=_help("stats.cli.help.counts"))
+    parser.add_argument("--means", help=_help("stats.cli.help.means"))
+    parser.add_argument("--control", help=_help("stats.cli.help.control"))
+    parser.add_argument("--expected-split", dest="expected_split", help=_help("stats.cli.help.expected_split"))
+    parser.add_argument("--alpha", type=float, default=0.05, help=_help("stats.cli.help.alpha"))
+    parser.add_argument("--sequential", action="store_true", help=_help("stats.cli.help.sequential"))
+    parser.add_argument("--json", action="store_true", help=_help("stats.cli.help.json"))
+
+
+def _help(key: str) -> str:
+    return t(key, env_language()).replace("%", "%%")  # argparse formats help with %
+
+
+def _decimal(text: str, lang: str) -> str:
+    """A number written by the statistics wording ("0.034", "< 0.001") with the language's decimal sign."""
+    return text.replace(".", locale(lang).number_symbols["latn"]["decimal"])
 
 
 def _fail(key: str, **params: object) -> int:
-    print(t(key, "en", **params), file=sys.stderr)
+    print(t(key, env_language(), **params), file=sys.stderr)
     return EXIT_USAGE
 
 
@@ -99,17 +110,20 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
 
 
-def _counts_table(result: dict) -> str:
-    from .stats.wording import p_text, pct
+def _counts_table(result: dict, lang: str = "en") -> str:
+    from .stats.wording import p_text
 
     head = ["group", "leads", "conversions", "rate", "ci", "diff", "p_adj", "prob_beat"]
-    rows = [[t(f"stats.cli.col.{h}") for h in head]]
+    rows = [[t(f"stats.cli.col.{h}", lang) for h in head]]
+    pct2 = lambda v: fmt_pct(v, lang, 2)  # noqa: E731
     for name, g in result["groups"].items():
         c = result["comparisons"].get(name, {})
-        ci = f"{pct(g['ci_low'])} – {pct(g['ci_high'])}" if g.get("ci_low") is not None else "—"
-        diff = f"{c['diff'] * 100:+.2f} {t('stats.unit.pp')}" if c.get("diff") is not None else ""
-        rows.append([name, str(g["n"]), str(g["conversions"]), pct(g["rate"]), ci, diff,
-                     p_text(c.get("p_value_adjusted")) if c else "", pct(c.get("prob_beat_control")) if c else ""])
+        ci = f"{pct2(g['ci_low'])} – {pct2(g['ci_high'])}" if g.get("ci_low") is not None else "—"
+        diff = (("+" if c["diff"] >= 0 else "") + f"{fmt_num(c['diff'] * 100, lang, 2)} {t('stats.unit.pp', lang)}"
+                if c.get("diff") is not None else "")
+        rows.append([name, fmt_int(g["n"], lang), fmt_int(g["conversions"], lang), pct2(g["rate"]), ci, diff,
+                     _decimal(p_text(c.get("p_value_adjusted")), lang) if c else "",
+                     pct2(c.get("prob_beat_control")) if c else ""])
     return _table(rows)
 
 
@@ -130,10 +144,11 @@ def run_abtest_counts(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json(result)
         return 0
+    lang = env_language()
     if result["groups"]:
-        print(_counts_table(result))
-    print(verdict_sentence(result["verdict"], alpha))
-    for line in caveat_sentences(result["verdict"], alpha):
+        print(_counts_table(result, lang))
+    print(verdict_sentence(result["verdict"], alpha, lang))
+    for line in caveat_sentences(result["verdict"], alpha, lang):
         print(f"* {line}")
     return 0
 
@@ -154,50 +169,53 @@ def run_abtest_means(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json(result)
         return 0
-    rows = [[t(f"stats.cli.col.{h}") for h in ("group", "leads", "mean", "sd", "diff", "p", "p_adj")]]
+    lang = env_language()
+    rows = [[t(f"stats.cli.col.{h}", lang) for h in ("group", "leads", "mean", "sd", "diff", "p", "p_adj")]]
     for name, g in result["groups"].items():
         c = result["comparisons"].get(name, {})
-        fmt = lambda v: "—" if v is None else f"{v:.2f}"  # noqa: E731
-        rows.append([name, str(g["n"]), fmt(g["mean"]), fmt(g["sd"]), fmt(c.get("diff")) if c else "",
-                     p_text(c.get("p_value")) if c else "", p_text(c.get("p_value_adjusted")) if c else ""])
+        fmt = lambda v: fmt_num(v, lang, 2)  # noqa: E731
+        rows.append([name, fmt_int(g["n"], lang), fmt(g["mean"]), fmt(g["sd"]), fmt(c.get("diff")) if c else "",
+                     _decimal(p_text(c.get("p_value")), lang) if c else "",
+                     _decimal(p_text(c.get("p_value_adjusted")), lang) if c else ""])
     print(_table(rows))
     if result["reason"]:
-        print(t("stats.verdict.invalid", reason=t(f"stats.reason.{result['reason']}")))
+        print(t("stats.verdict.invalid", lang, reason=t(f"stats.reason.{result['reason']}", lang)))
     return 0
 
 
 def add_samplesize_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("samplesize", help=t("stats.cli.help.samplesize"))
-    parser.add_argument("--baseline", type=float, required=True, help=t("stats.cli.help.baseline"))
-    parser.add_argument("--mde", type=float, required=True, help=t("stats.cli.help.mde"))
-    parser.add_argument("--relative", action="store_true", help=t("stats.cli.help.relative"))
-    parser.add_argument("--alpha", type=float, default=0.05, help=t("stats.cli.help.alpha"))
+    parser = subparsers.add_parser("samplesize", help=_help("stats.cli.help.samplesize"))
+    parser.add_argument("--baseline", type=float, required=True, help=_help("stats.cli.help.baseline"))
+    parser.add_argument("--mde", type=float, required=True, help=_help("stats.cli.help.mde"))
+    parser.add_argument("--relative", action="store_true", help=_help("stats.cli.help.relative"))
+    parser.add_argument("--alpha", type=float, default=0.05, help=_help("stats.cli.help.alpha"))
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--power", type=float, default=0.8, help=t("stats.cli.help.power"))
-    group.add_argument("--n", type=int, help=t("stats.cli.help.n"))
-    parser.add_argument("--json", action="store_true", help=t("stats.cli.help.json"))
+    group.add_argument("--power", type=float, default=0.8, help=_help("stats.cli.help.power"))
+    group.add_argument("--n", type=int, help=_help("stats.cli.help.n"))
+    parser.add_argument("--json", action="store_true", help=_help("stats.cli.help.json"))
     parser.set_defaults(func=run_samplesize)
     return parser
 
 
 def run_samplesize(args: argparse.Namespace) -> int:
     from .stats import power_for_n, sample_size
-    from .stats.wording import pct
 
     if args.n is not None:
         result = {**power_for_n(args.baseline, args.mde, args.n, args.relative, args.alpha), "n_per_group": args.n}
     else:
         result = sample_size(args.baseline, args.mde, args.relative, args.alpha, args.power)
+    lang = env_language()
     if result.get("reason"):
-        return _fail("stats.cli.error.samplesize", reason=t(f"stats.reason.{result['reason']}"))
+        return _fail("stats.cli.error.samplesize", reason=t(f"stats.reason.{result['reason']}", lang))
     if args.json:
         _print_json(result)
         return 0
     p2 = args.baseline * (1 + args.mde) if args.relative else args.baseline + args.mde
-    common = {"p1": pct(args.baseline), "p2": pct(p2), "alpha": f"{args.alpha:g}"}
+    common = {"p1": fmt_pct(args.baseline, lang, 2), "p2": fmt_pct(p2, lang, 2),
+              "alpha": _decimal(f"{args.alpha:g}", lang)}
     if args.n is not None:
-        print(t("stats.cli.samplesize.power", n=args.n, power=pct(result["power"]), **common))
+        print(t("stats.cli.samplesize.power", lang, n=args.n, power=fmt_pct(result["power"], lang, 2), **common))
     else:
-        print(t("stats.cli.samplesize.n", n=result["n_per_group"], exact=f"{result['n_per_group_exact']:.2f}",
-                power=pct(args.power), **common))
+        print(t("stats.cli.samplesize.n", lang, n=fmt_int(result["n_per_group"], lang),
+                exact=fmt_num(result["n_per_group_exact"], lang, 2), power=fmt_pct(args.power, lang, 2), **common))
     return 0

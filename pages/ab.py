@@ -111,7 +111,7 @@ def _show_dataset_result(info, spec, result: dict, by: str) -> None:
         st.caption(t("ab.table.hint"))
     _revenue(result)
     for code in result.get("notes", []):
-        st.caption(t(code, n=result["no_value_n"], k=result["groups_left_out"]))
+        st.caption(t(code, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"]))
 
 
 def _controls(info, spec, columns: list[str]) -> dict | None:

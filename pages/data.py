@@ -6,6 +6,7 @@ from funnel import quality
 from funnel.access import Action
 from funnel.charts import md_escape
 from funnel.formats import fmt_int
+from funnel.samples import display_name
 from ui import auth, context, filters, report_button
 from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
@@ -31,7 +32,7 @@ if info is not None:
     context.show_url_notes(info, t)
     row = store.row(info.id)
     report_button.show(info, filters.current_spec(info), t)
-    st.subheader(t("ui.data.quality_title", name=md_escape(info.name)))
+    st.subheader(t("ui.data.quality_title", name=md_escape(display_name(info.name, t.lang))))
     c = st.columns(4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
@@ -53,11 +54,11 @@ if info is not None:
 
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
-    with st.expander(f"{row['id']} · {md_escape(row['name'])} — {md_escape(row['source_file'])}"):
+    with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
         st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),
-                     when=f"{row['imported_at']:%Y-%m-%d %H:%M}"))
+                     when=row["imported_at"]))
         new_name = st.text_input(t("ui.data.rename"), value=row["name"], key=f"rename_{row['id']}")
         c1, c2 = st.columns(2)
         if c1.button(t("ui.data.rename_button"), key=f"rename_btn_{row['id']}") and new_name != row["name"]:

@@ -11,7 +11,7 @@ from funnel.charts import (
     overlay_figure,
     stage_table,
 )
-from funnel.formats import fmt_int, fmt_pct
+from funnel.formats import fmt_cohort, fmt_int, fmt_pct
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters, report_button, urlstate
@@ -49,7 +49,7 @@ elif caps.can("outcomes"):
     wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
     explain.warn_no_lost(info, out, t, lang)
     st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
-                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), deals=fmt_int(out.deals, lang)))
+                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------
@@ -166,10 +166,11 @@ if explain.unless(info, "dates", t):
 
         def _cohort_point(curve: int, i: int):
             key = table_c.cohorts[i].key
+            name = fmt_cohort(key, table_c.unit, lang)
             if curve == 0:
-                return Selection("open", cohort_unit=table_c.unit, cohort_key=key), t("pages.drill.title_cohort_open", cohort=key)
+                return Selection("open", cohort_unit=table_c.unit, cohort_key=key), t("pages.drill.title_cohort_open", cohort=name)
             return (Selection("reached", position=position, cohort_unit=table_c.unit, cohort_key=key),
-                    t("pages.drill.title_cohort", cohort=key, stage=md_escape(stage_names[target])))
+                    t("pages.drill.title_cohort", cohort=name, stage=md_escape(stage_names[target])))
 
         drill.clickable_chart(cohort_figure(table_c, position, labels, lang), "fn_cohort", _cohort_point)
         st.caption(t("pages.cohort.caption", as_of=table_c.as_of))

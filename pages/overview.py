@@ -97,7 +97,7 @@ for i, d in enumerate(ov.drop_offs):
     code = d["code"] if d.get("lost_here") is not None else "pages.dropoff.counts"
     if caps.is_web_funnel:
         code = "audit.dropoff.web"
-    text = t(code, count=fmt_int(d["count"], lang), rate=fmt_pct(d["rate"], lang),
+    text = t(code, n=d["count"], rate=fmt_pct(d["rate"], lang),
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
     c1, c2 = st.columns([6, 1], vertical_alignment="center")

@@ -241,11 +241,31 @@ SAAS_HEADER = ["Deal - ID", "Deal - Title", "Deal - Owner", "Deal - Value", "Dea
                "Deal - Lost time", "Deal - Lost reason", "Deal - Source channel", "Deal - Segment"]
 
 
+# Sample names and descriptions in the other UI languages: name_ru, name_zh, description_zh
+# (the store keeps the English name; funnel.samples.display_name shows the user's language).
+SAMPLE_TRANSLATIONS = {
+    'B2B services (amoCRM)': ('B2B-услуги (amoCRM)',
+        'B2B 服务（amoCRM）',
+        'amoCRM 导出：18 个月内的 4,000 笔交易，11 个阶段的 B2B 漏斗，含阶段历史。请找出会面环节的流失、预付款环节表现较弱的负责人，以及停滞在执行中的交易。'),
+    'Web funnel (landing test)': ('Веб-воронка (тест лендинга)',
+        '网站漏斗（落地页测试）',
+        '8 周内 40,000 位访客的事件日志：展示、点击、线索、成交。落地页 A/B 测试（B 胜出），以及一个没有真正差异的标题测试。'),
+    'SaaS pipeline (with history)': ('SaaS-воронка (с историей)',
+        'SaaS 销售管道（含历史）',
+        'Pipedrive 导出：两个销售管道（New business、Renewals）中的 3,000 笔交易，含阶段历史。Trial 是关键阶段；交易常在 Negotiation 停滞。'),
+    'Web funnel (counts by source)': ('Веб-воронка (число по источникам)',
+        '网站漏斗（按来源计数）',
+        '同一个网站漏斗，以电子表格形式录入：按阶段和流量来源的数量。'),
+}
+
+
 def manifest() -> list[dict]:
     """What the app imports, in order, into an empty store."""
     def entry(name, file, history, stages, en, ru):
-        return {"name": name, "file": file, "history": history, "stages": stages, "preset": None,
-                "description_en": en, "description_ru": ru}
+        ru_name, zh_name, zh = SAMPLE_TRANSLATIONS[name]
+        return {"name": name, "name_ru": ru_name, "name_zh": zh_name, "file": file, "history": history,
+                "stages": stages, "preset": None, "description_en": en, "description_ru": ru,
+                "description_zh": zh}
     return [
         entry("B2B services (amoCRM)", "b2b_services_deals.csv", "b2b_services_history.csv", B2B_STAGES,
               "amoCRM export: 4,000 deals over 18 months, 11-stage B2B funnel with stage history. "

@@ -19,7 +19,7 @@ from funnel.ab_charts import step_label
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
-from funnel.formats import fmt_int, fmt_pct
+from funnel.formats import fmt_pct
 from funnel.spec import FunnelSpec
 from funnel.stats import power_for_n, sample_size
 from funnel.stats.wording import caveat_sentences, verdict_sentence
@@ -172,12 +172,12 @@ def calculator(t, baseline: float | None) -> None:
     if mode == "power":
         n = c4.number_input(t("ab.calc.n"), 2, 100_000_000, 1000, 100, key="ab_calc_n")
         out = power_for_n(base / 100, mde / 100, n, relative, alpha)
-        text = t("ab.calc.power_result", power=f"{out['power'] * 100:.1f}", n=fmt_int(n, t.lang)) if out["power"] is not None else None
+        text = t("ab.calc.power_result", power=fmt_pct(out["power"], t.lang), n=n) if out["power"] is not None else None
     else:
         power = c4.selectbox(t("ab.calc.power"), (0.8, 0.9, 0.95), key="ab_calc_power",
                              format_func=lambda p: fmt_pct(p, t.lang, 0))
         out = sample_size(base / 100, mde / 100, relative, alpha, power)
-        text = t("ab.calc.n_result", n=fmt_int(out["n_per_group"], t.lang), power=fmt_pct(power, t.lang, 0)) if out["n_per_group"] else None
+        text = t("ab.calc.n_result", n=out["n_per_group"], power=fmt_pct(power, t.lang, 0)) if out["n_per_group"] else None
     if text is None:
         st.warning(t(f"stats.reason.{out['reason']}"))
     else:

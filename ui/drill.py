@@ -9,6 +9,8 @@ number, and offers CSV and XLSX downloads of every deal behind it, in the user's
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +24,7 @@ from funnel.spec import FunnelSpec
 
 from . import cache
 from .context import get_store
+from .dates import grid_date
 
 PENDING = "_drill_pending"
 
@@ -92,6 +95,13 @@ def button(label: str, selection: Selection, title: str, key: str, info: Dataset
         st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 
+def _date_columns(frame: pd.DataFrame, t) -> dict[str, Any]:
+    """Dates in the deal list as the language writes them, not ISO."""
+    fmt = grid_date(t.lang)
+    return {t(f"metrics.column.{c}"): st.column_config.DatetimeColumn(format=fmt)
+            for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+
+
 def _headers(t, columns) -> dict[str, str]:
     return {c: t(f"metrics.column.{c}") for c in columns}
 
@@ -112,12 +122,13 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     if result.reason:
         st.info(t(result.reason))
         return
-    st.markdown(t("pages.drill.total", n=fmt_int(result.total, t.lang)))
+    st.markdown(t("pages.drill.total", n=result.total))
     if result.truncated:
         st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
-                     total=fmt_int(result.total, t.lang)))
+                     n=result.total))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
-    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—")
+    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—",
+                 column_config=_date_columns(result.frame, t))
     if result.truncated:
         st.caption(t("hardening.export_all", n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)

@@ -38,17 +38,16 @@ def empty_selection(info: DatasetInfo, rows, t) -> bool:
         return False
     caps = info.capabilities
     if caps.date_min and caps.date_max:
-        st.info(t("audit.empty_selection", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
+        st.info(t("audit.empty_selection", date_from=caps.date_min, date_to=caps.date_max))
     else:
         st.info(t("audit.empty_selection_undated"))
     return True
 
 
-def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, str]:
+def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, object]:
     """The numbers a previous-period reason names (its dates and the data's first day)."""
     first = info.capabilities.date_min
-    return {"date_from": str(previous_from or "…"), "date_to": str(previous_to or "…"),
-            "first": first.isoformat() if first else "…"}
+    return {"date_from": previous_from or "…", "date_to": previous_to or "…", "first": first or "…"}
 
 
 def no_lost_recorded(info: DatasetInfo) -> bool:

@@ -27,10 +27,12 @@ import streamlit as st
 from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.metrics.periods import PRESETS, period_range
+from funnel.samples import display_name
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 
 from . import cache
+from .dates import input_date
 from .urlstate import sync
 
 BASE_COLUMNS = ("manager", "source", "variant")
@@ -71,12 +73,12 @@ def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: 
 
 
 def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
-                today: date) -> tuple[FunnelSpec, list[tuple[str, dict[str, str]]]]:
+                today: date) -> tuple[FunnelSpec, list[tuple[str, dict[str, object]]]]:
     """The spec the query params mean and the notes on what was not usable in them
     (``(catalog key, params)``: a bad period, a date that is no date or out of range, a reversed
     range, an unknown pipeline, an unknown view value). A bad value falls back to its default."""
     one = {k: (v[-1] if v else None) for k, v in params.items()}
-    notes: list[tuple[str, dict[str, str]]] = []
+    notes: list[tuple[str, dict[str, object]]] = []
     preset = one.get("period") or "all"
     if preset not in PRESETS:
         notes.append(("audit.url.bad_value", {"param": "period", "value": preset}))
@@ -90,7 +92,7 @@ def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
         if start is None or end is None:
             preset, start, end = "all", None, None
         elif start > end:
-            notes.append(("audit.url.reversed", {"date_from": start.isoformat(), "date_to": end.isoformat()}))
+            notes.append(("audit.url.reversed", {"date_from": start, "date_to": end}))  # dates: t() writes them
             start, end = end, start
     date_from, date_to = period_range(preset, today, start, end)
     for name, allowed in (("date", ("created", "closed")), ("closed", ("1",)), ("wr", ("all", "closed"))):
@@ -210,7 +212,7 @@ def _period_widgets(info: DatasetInfo, spec: FunnelSpec, t) -> None:
             start, end = period_range("last_12m", data_today(info))
         key = f"flt_range_{start}_{end}"  # a new URL range is a new widget: no state to fight
         st.sidebar.date_input(t("pages.filter.range"), value=(start, end), key=key, on_change=_on_range,
-                              args=(key,))
+                              args=(key,), format=input_date(t.lang))
     if preset != "all":
         field = "closed" if one.get("date") == "closed" else "created"
         sync("flt_date", field)
@@ -279,7 +281,7 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
 # -- captions: what the numbers on screen are about ------------------------------------------
 def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
     """"Dataset · pipeline · period · filters" in words, printed above the numbers."""
-    parts = [md_escape(info.name)]
+    parts = [md_escape(display_name(info.name, t.lang))]
     pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
     if len(info.pipelines) > 1 or pipeline:
         parts.append(t("pages.scope.pipeline", name=md_escape(pipeline) if pipeline else t("ui.pipeline.default")))
@@ -290,7 +292,7 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
         parts.append(t("pages.period.all"))
     caps = info.capabilities
     if caps.date_min and caps.date_max:
-        parts.append(t("audit.data_range", date_from=caps.date_min.isoformat(), date_to=caps.date_max.isoformat()))
+        parts.append(t("audit.data_range", date_from=caps.date_min, date_to=caps.date_max))
     for column, values in spec.filters:
         shown = ", ".join(t("pages.filter.no_value") if v is None else md_escape(v) for v in values)
         parts.append(f"{md_escape(_column_label(info, column, t))}: {shown}")

@@ -11,5 +11,6 @@ from funnel.formats import fmt_int
 
 
 def finding_text(finding: dict, t, lang: str) -> str:
-    params = {k: (fmt_int(v, lang) if isinstance(v, int) else md_escape(v)) for k, v in finding.items() if k != "code"}
+    params = {k: (v if k == "n" else fmt_int(v, lang) if isinstance(v, int) else md_escape(v))  # n: a plural count
+              for k, v in finding.items() if k != "code"}
     return t(finding["code"], **params)

@@ -16,7 +16,6 @@ from funnel.access import Action
 from funnel.charts import md_escape
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
-from funnel.formats import fmt_int
 from funnel.importer import Source, build, finish, prepare
 from funnel.readers import list_sheets
 from funnel.velocity.snapshots import link_previous
@@ -180,7 +179,7 @@ def run_flow(t) -> None:
         target = _target(t)
         with store.connect() as con:
             draft = prepare(con, store, main, history=history, shape=state.get("shape"))
-            st.success(t("ui.data.read_ok", rows=fmt_int(draft.raw.n_rows, context.lang()), file=md_escape(main.file_name),
+            st.success(t("ui.data.read_ok", n=draft.raw.n_rows, file=md_escape(main.file_name),
                          shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                                  else f"ui.shape.{draft.shape}")))
             shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",

@@ -1,8 +1,37 @@
-"""Translation layer: every user-visible string goes through :func:`t`.
+"""Translation layer: every user-visible string goes through :func:`t` (or :func:`tn` for counts).
 
-Catalogs are data files ``catalog/<area>.<lang>.json`` (flat ``key -> text`` maps, ``{name}``
-placeholders); all areas of a language are merged. No process-global state: the language is
-an argument, because one server serves many users at once.
+Catalogs are data files ``catalog/<area>.<lang>.json``; all areas of a language are merged. No
+process-global state: the language is an argument, because one server serves many users at once.
+
+Texts
+    A value is a string with ``{name}`` placeholders (``str.format``). A ``datetime.date`` or
+    ``datetime``  passed as a parameter is written in the language's date format (05.03.2024 in
+    Russian, Mar 5, 2024 in English, 2024年3月5日 in Chinese), never ISO; numbers are formatted by
+    the caller with :mod:`funnel.formats` (an id or a row number must not get a group separator).
+
+Counts: plural forms
+    A sentence with a count followed by a noun ("5 deals") needs the noun's plural form, and the
+    forms differ by language: English has *one* / *other*, Russian *one* / *few* / *many* / *other*
+    (1 сделка, 2 сделки, 5 сделок, 21 сделка, 1,5 сделки), Chinese only *other* (5 笔交易). Such an
+    entry is an object keyed by the CLDR plural categories of its language::
+
+        "metrics.label.deals_n": {"one": "{n} deal", "other": "{n} deals"}                    (en)
+        "metrics.label.deals_n": {"one": "{n} сделка", "few": "{n} сделки",
+                                  "many": "{n} сделок", "other": "{n} сделки"}                (ru)
+        "metrics.label.deals_n": {"other": "{n} 笔交易"}                                         (zh)
+
+    and is looked up with ``tn(key, n, lang, **params)``, ``Translator.plural(key, n, ...)`` or
+    plainly ``t(key, lang, n=n)`` (the count of a plural entry is always the parameter ``n``, passed
+    as a number, not pre-formatted, so engine codes with an ``n`` work unchanged):
+    Babel's CLDR rules pick the category for ``n``, ``{n}`` is filled with ``n`` written with the
+    language's group separator (``1 172``). Put the whole sentence in the entry (verbs agree too:
+    "осталась" / "остались") and keep one count per sentence; other numbers go in as labels
+    ("проиграно: {lost}"). ``tests/unit/test_i18n.py`` checks that every plural entry has exactly
+    its language's categories (``plural_categories(lang)``).
+
+Languages
+    :data:`LANGUAGES` lists the UI languages and :data:`LOCALES` their Babel locales. To add one,
+    add both entries and a ``<area>.<lang>.json`` file for every area (README, "Languages").
 
 Missing keys fall back to English, then to the key itself, so a screen never crashes on a
 missing translation; ``tests/unit/test_i18n.py`` keeps the catalogs complete.
@@ -11,17 +40,30 @@ missing translation; ``tests/unit/test_i18n.py`` keeps the catalogs complete.
 from __future__ import annotations
 
 import json
+import os
+from datetime import date, datetime
 from functools import cache
+from numbers import Real
 from pathlib import Path
 
-LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский"}
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский", "zh": "中文"}
+LOCALES: dict[str, str] = {"en": "en_US", "ru": "ru_RU", "zh": "zh_Hans_CN"}
+# Babel's date length per language: Russian writes 05.03.2024 ("short"), English "Mar 5, 2024" and
+# Chinese "2024年3月5日" ("medium"); English "short" (3/5/24) would be ambiguous to half the world.
+DATE_STYLES: dict[str, str] = {"ru": "short"}
 DEFAULT_LANGUAGE = "en"
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
+Entry = str | dict[str, str]
+
 
 @cache
-def catalog(lang: str) -> dict[str, str]:
-    merged: dict[str, str] = {}
+def catalog(lang: str) -> dict[str, Entry]:
+    merged: dict[str, Entry] = {}
     for path in sorted(CATALOG_DIR.glob(f"*.{lang}.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         dupes = merged.keys() & data.keys()
@@ -35,22 +77,80 @@ def normalize_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """The text of ``key`` in ``lang`` with ``params`` filled in."""
-    text = catalog(normalize_language(lang)).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+def env_language() -> str:
+    """The command line's language: ``FUNNEL_LANG`` (en, ru, zh), English when unset or unknown."""
+    return normalize_language(os.environ.get("FUNNEL_LANG", "").strip().lower() or None)
+
+
+@cache
+def locale(lang: str | None) -> Locale:
+    """The Babel locale of a UI language (``"ru"`` -> ``ru_RU``)."""
+    return Locale.parse(LOCALES[normalize_language(lang)])
+
+
+def plural_categories(lang: str) -> frozenset[str]:
+    """The CLDR plural categories a plural entry of ``lang`` must have (always with ``other``)."""
+    return frozenset(locale(lang).plural_form.tags | {"other"})
+
+
+def plural_category(n: float, lang: str) -> str:
+    """``one`` / ``few`` / ``many`` / ``other``... for the count ``n`` by the CLDR rules of ``lang``."""
+    return locale(lang).plural_form(abs(n))
+
+
+def date_text(value: date | datetime, lang: str) -> str:
+    """A date (or a date and time) as the language writes it: 05.03.2024 / Mar 5, 2024 / 2024年3月5日."""
+    style = DATE_STYLES.get(normalize_language(lang), "medium")
+    text = format_date(value, style, locale=locale(lang))
+    return f"{text} {value:%H:%M}" if isinstance(value, datetime) else text
+
+
+def _entry(key: str, lang: str) -> Entry:
+    return catalog(normalize_language(lang)).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+
+
+def _fill(text: str, lang: str, params: dict[str, object]) -> str:
     if not params:
         return text
+    params = {k: date_text(v, lang) if isinstance(v, date) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
 
 
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The text of ``key`` in ``lang`` with ``params`` filled in. For a plural entry the count is
+    the parameter ``n`` (see :func:`tn`); without a numeric ``n`` the ``other`` form is used."""
+    lang = normalize_language(lang)
+    entry = _entry(key, lang)
+    if isinstance(entry, dict):
+        n = params.get("n")
+        counted = isinstance(n, Real) and not isinstance(n, bool) and n == n  # numpy counts too; NaN not
+        form = plural_category(n, lang) if counted else "other"
+        if counted:
+            params = {**params, "n": format_decimal(n, locale=locale(lang))}
+        elif n is None or (isinstance(n, Real) and n != n):
+            params = {**params, "n": "—"}
+        entry = entry.get(form) or entry.get("other", key)
+    return _fill(entry, lang, params)
+
+
+def tn(key: str, n: float | None, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The form of the plural entry ``key`` that agrees with the count ``n``; ``{n}`` is ``n``
+    written in the language's number format (``None`` is "—")."""
+    return t(key, lang, **params, n=n)
+
+
 class Translator:
-    """``tr = Translator("ru"); tr("kpi.deals")`` — a bound :func:`t` for one page run."""
+    """``tr = Translator("ru"); tr("kpi.deals")`` — a bound :func:`t` for one page run;
+    ``tr.plural("metrics.label.deals_n", 21)`` -> "21 сделка"."""
 
     def __init__(self, lang: str | None):
         self.lang = normalize_language(lang)
 
     def __call__(self, key: str, /, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def plural(self, key: str, n: float | None, /, **params: object) -> str:
+        return tn(key, n, self.lang, **params)

@@ -40,6 +40,11 @@ _STATUS_OPEN = {
     "未关闭",
 }
 
+# -- Chinese CRM words (issue 15): 纷享销客 / 销售易 status and Zoho CRM's Chinese default stages.
+_STATUS_WON |= {"赢单关闭", "已赢单", "成交关闭", "签约", "已签约", "赢"}
+_STATUS_LOST |= {"输单关闭", "已输", "输", "输给竞争对手", "流失", "已流失"}
+_STATUS_OPEN |= {"跟进", "进行", "谈判中", "未结束", "开放"}
+
 
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
     """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
@@ -67,6 +72,8 @@ _STAGE_LOST = {
     "lose", "apology",  # Bitrix24 stage codes LOSE and APOLOGY (analyse the failure)
     "丢单", "已输单", "已丢单",
 }
+_STAGE_WON |= {"赢单关闭", "成交关闭", "已赢单"}  # Chinese (issue 15)
+_STAGE_LOST |= {"输单关闭", "输给竞争对手", "已输"}
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
 _LOST_PREFIXES = ("closed lost ",)

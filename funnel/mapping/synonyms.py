@@ -60,6 +60,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage_changed_at": ("Stage change date", "Дата изменения стадии", "阶段变更日期"),
 }
 
+# -- Chinese CRM exports (issue 15): Zoho CRM in Chinese, 纷享销客 (Fxiaoke), 销售易 (Neocrm) and
+# spreadsheets kept by Chinese sales teams. 结单日期 is the planned close date in these CRMs (like
+# Zoho's "Closing Date"); 实际结单日期 the real one. Kept apart from the table above to ease merges.
+ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("记录ID", "商机编码", "机会编号", "销售机会编号"),
+    "deal_name": ("销售机会名称", "机会名称", "商机主题"),
+    "created_at": ("录入时间", "商机创建时间", "创建于"),
+    "closed_at": ("实际结单日期", "实际成交日期", "关单日期"),
+    "stage": ("阶段名称", "当前阶段"),
+    "status": ("阶段状态", "赢输状态", "商机结果"),
+    "amount": ("成交金额", "销售金额", "预计金额", "总金额"),
+    "currency": ("币别", "货币类型"),
+    "manager": ("商机负责人", "所有人", "拥有者", "销售负责人", "商机所有人", "归属人"),
+    "source": ("商机来源", "来源渠道", "获客渠道"),
+    "pipeline": ("销售流程", "商机流程"),
+    "lost_reason": ("输单理由", "丢单理由"),
+    "won_at": ("赢单时间",),
+    "lost_at": ("输单时间",),
+    "expected_close": ("结单日期", "预计结单日期", "预计签单日期"),
+}
+for _field, _words in ZH_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # `source` falls back to these when the file has no source column of the CRM's own.
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
 

@@ -52,7 +52,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     if hdr > 0:
         notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
     if len(sheets) > 1:
-        notes.append(("readers.sheet", {"sheet": name, "count": len(sheets), "file": file_name}))
+        notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
     return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes)
 
 

@@ -74,7 +74,7 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     if n_rows == 0:
         raise FunnelError("file.no_rows", file=file_name)
     if skipped:
-        notes.append(("readers.skipped_rows", {"count": len(skipped), "file": file_name}))
+        notes.append(("readers.skipped_rows", {"n": len(skipped), "file": file_name}))
     if len(skipped) > SKIPPED_LISTED:
         skipped = skipped[:SKIPPED_LISTED]
     return headers, n_rows, skipped, notes

@@ -51,6 +51,8 @@ _SLASH = re.compile(r"^9{1,2}/9{1,2}/9{4}( 9{1,2}:99(:99)? ?([ap]m)?)?$")
 # An offset only after a time, so that dd-mm-yyyy keeps its year.
 _OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
+# Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
+_YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?)?$")
 _EPOCH = re.compile(r"^9{13}$")
 
 _CURRENCY = r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)"
@@ -167,6 +169,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     iso = [s for s in shapes if _ISO.match(s.shape)]
     dot = [s for s in shapes if _DOT.match(s.shape)]
     slash = [s for s in shapes if _SLASH.match(s.shape)]
+    ymd = [s for s in shapes if _YMD.match(s.shape)]
     serial = preferred and any(_SERIAL.match(s.shape) and s.lo is not None and SERIAL_RANGE[0] <= s.lo
                                and s.hi <= SERIAL_RANGE[1] for s in shapes)
     epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
@@ -179,8 +182,10 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _dmy_formats(".", order) + _dmy_formats("-", order)
     if slash:
         formats += _dmy_formats("/", order)
+    if ymd:
+        formats += _ymd_formats()
     if not dot and not slash:
-        order = "ymd" if iso else None
+        order = "ymd" if iso or ymd else None
     if any(_MONTH_DMY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
@@ -257,6 +262,11 @@ def _month_formats(day_first: bool) -> list[str]:
                 out += [date + sep + t for t in ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p")]
             out.append(date)
     return out
+
+
+def _ymd_formats() -> list[str]:
+    dates = ("%Y/%m/%d", "%Y年%m月%d日")
+    return [d + t for d in dates for t in (" %H:%M:%S", " %H:%M", "%H:%M:%S", "%H:%M", "")]
 
 
 def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:

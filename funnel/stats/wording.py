@@ -73,12 +73,12 @@ def verdict_sentence(verdict: dict, alpha: float = 0.05, lang: str = "en") -> st
     parts = [t(f"stats.verdict.{verdict['code']}", lang, **params)]
     if verdict["code"] in ("no_difference_yet", "not_enough_data"):
         if verdict.get("n_more_per_group") and verdict["n_more_per_group"] <= PRACTICAL_N_MORE:
-            parts.append(t("stats.verdict.tail.n_more", lang, **params))
+            parts.append(t("stats.verdict.tail.n_more", lang, **params, n=round(verdict["n_more_per_group"])))
         if verdict.get("mde_abs") is not None:
             parts.append(t("stats.verdict.tail.mde", lang, **params))
-    return " ".join(parts)
+    return ("" if lang == "zh" else " ").join(parts)  # Chinese sentences end in 。 and need no space
 
 
 def caveat_sentences(verdict: dict, alpha: float = 0.05, lang: str = "en") -> list[str]:
     params = _params(verdict, alpha, lang)
-    return [t(f"stats.caveat.{code}", lang, **params) for code in verdict.get("caveats", [])]
+    return [t(f"stats.caveat.{code}", lang, **params, n=params["comparisons"]) for code in verdict.get("caveats", [])]

@@ -42,4 +42,5 @@ def test_read_only_mode_hides_writes(data_dir, monkeypatch):
     at = page(lang="en", ds="1")
     texts = " ".join(i.value for i in at.info)
     assert "read-only" in texts
+    assert "FUNNEL_READ_ONLY" not in texts  # viewers are not told how the server is configured
     assert not [b for b in at.button if (b.key or "").startswith(("rename_btn", "del_btn", "confirm_import"))]

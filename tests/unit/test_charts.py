@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from funnel.charts import (
@@ -94,8 +95,13 @@ def test_cohort_figure_conversion_and_maturity():
     # conversion to stage 2 = reached(2) / deals: 4/10 = 0.4 and 1/5 = 0.2
     assert list(line.y) == [0.4, 0.2]
     assert list(bars.y) == [0.2, 0.8]  # share still open, as given
-    assert list(line.x) == ["2026-01-01", "2026-02-01"]
+    assert list(line.x) == ["Jan 2026", "Feb 2026"]  # cohorts named in the language, never ISO
     assert fig.layout.yaxis2.overlaying == "y"
+    ru = cohort_figure(CohortTable("month", date(2026, 10, 28), cohorts), position=2, lang="ru")
+    quarters = [replace(cohorts[0], key=date(2026, 1, 1)), replace(cohorts[1], key=date(2026, 4, 1))]
+    zh = cohort_figure(CohortTable("quarter", date(2026, 10, 28), quarters), position=2, lang="zh")
+    assert list(ru.data[1].x) == ["янв. 2026\u202fг.", "февр. 2026\u202fг."]  # CLDR: narrow no-break space
+    assert list(zh.data[1].x) == ["2026年第1季度", "2026年第2季度"]
 
 
 def test_kpi_delta():

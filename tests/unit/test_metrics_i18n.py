@@ -20,11 +20,11 @@ def load(lang):
 
 
 def test_same_keys_and_placeholders_in_both_languages():
+    # keys, placeholders and plural categories of every language: tests/unit/test_i18n.py
     en, ru = load("en"), load("ru")
     assert set(en) == set(ru)
     assert all(k.startswith(("metrics.", "error.metrics.")) for k in en)
     for key in en:
-        assert set(re.findall(r"\{(\w+)\}", en[key])) == set(re.findall(r"\{(\w+)\}", ru[key])), key
         assert en[key] != ru[key] or key.endswith("deal_id"), key
 
 
@@ -37,11 +37,11 @@ def test_every_code_in_the_engine_has_a_text():
     assert codes | errors <= set(en), sorted((codes | errors) - set(en))
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
 def test_t_fills_the_drop_off_sentence(lang):
     from funnel.i18n import t
 
-    text = t("metrics.dropoff.step", lang, count=3, stage_from="Lead", stage_to="Qualified",
+    text = t("metrics.dropoff.step", lang, n=3, stage_from="Lead", stage_to="Qualified",
              rate="30%", lost_here=2, open_here=1)
     assert "Lead" in text and "Qualified" in text and "{" not in text
 

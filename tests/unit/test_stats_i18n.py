@@ -1,7 +1,6 @@
 """Every code the stats engine can emit has an English and a Russian text with the same placeholders."""
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,15 @@ def _load(lang):
 
 
 def test_catalogs_have_same_keys_and_placeholders():
+    # keys, placeholders and plural categories of every language: tests/unit/test_i18n.py
     en, ru = _load("en"), _load("ru")
     assert en.keys() == ru.keys()
-    for key in en:
-        assert key.startswith("stats.")
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", ru[key])), key
+    assert all(key.startswith("stats.") for key in en)
 
 
 @pytest.mark.parametrize(("area", "code"), [(a, c) for a, codes in CODES.items() for c in codes])
 def test_every_code_translated(area, code):
-    for lang in ("en", "ru"):
+    for lang in ("en", "ru", "zh"):
         assert f"stats.{area}.{code}" in _load(lang)
 
 

@@ -1,0 +1,49 @@
+"""The command line speaks the language of FUNNEL_LANG everywhere: results, errors, --help.
+
+Sample size for 10 % -> 12 % (alpha 0.05 two-sided, power 0.8), by the textbook formula:
+n = (1.959964 * sqrt(2 * 0.11 * 0.89) + 0.841621 * sqrt(0.1 * 0.9 + 0.12 * 0.88))^2 / 0.02^2
+  = (0.867271 + 0.372221)^2 / 0.0004 = 3840.85 -> 3,841 leads per group."""
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+NB = "\u00a0"
+
+
+def cli(lang: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "FUNNEL_LANG": lang}
+    return subprocess.run([sys.executable, "-m", "funnel", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+
+
+def test_samplesize_prints_russian_with_russian_numbers():
+    out = cli("ru", "samplesize", "--baseline", "0.1", "--mde", "0.02")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == (f"Нужно лидов на группу: 3{NB}841 (точно 3{NB}840,85), чтобы заметить "
+                                  f"10,00{NB}% -> 12,00{NB}% при уровне значимости 0,05 и мощности 80,00{NB}%.")
+
+
+def test_samplesize_power_sentence_agrees_with_the_count():
+    # 21 ends in 1 (not 11): Russian "one" form, "при 21 лиде"
+    out = cli("ru", "samplesize", "--baseline", "0.1", "--mde", "0.02", "--n", "21")
+    assert out.stdout.startswith("Мощность при 21 лиде на группу"), out.stdout
+    out = cli("zh", "samplesize", "--baseline", "0.1", "--mde", "0.02", "--n", "21")
+    assert out.stdout.startswith("每组 21 条线索时"), out.stdout
+
+
+def test_abtest_table_and_verdict_in_chinese():
+    out = cli("zh", "abtest", "--counts", "A=120/1000,B=150/1000")
+    assert out.returncode == 0, out.stderr
+    header = out.stdout.splitlines()[0].split()
+    assert header[:4] == ["分组", "线索", "转化", "转化率"]
+    assert "B 的转化优于 A" in out.stdout and "converts" not in out.stdout
+
+
+def test_errors_and_help_follow_the_language():
+    out = cli("ru", "abtest", "--counts", "A=oops")
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("не удалось прочитать конверсии «A=oops»: ожидается ИМЯ=КОНВЕРСИИ/ЛИДЫ,..., "
+                                  "например A=120/1000,B=150/1000")
+    assert "импортировать выгрузку CRM" in cli("ru", "--help").stdout
