@@ -217,3 +217,23 @@ def stage_kinds(store, info) -> list[tuple[str, str]]:
     with store.connect() as con:
         return [tuple(r) for r in run(con, render("SELECT DISTINCT stage, kind FROM {t} ORDER BY kind, stage",
                                                   t=info.tables["stages"])).fetchall()]
+
+
+def order_state(info) -> str | None:
+    """'outcomes_only' (no stages), 'guessed' (the stage order is a guess) or None: what the pages say."""
+    meta = info.meta or {}
+    if meta.get("outcomes_only"):
+        return "outcomes_only"
+    return "guessed" if meta.get("order_guessed") else None
+
+
+def edit_view(store, info) -> dict[str, Any]:
+    """What the "change this dataset" panel shows, so that the UI reads no importer meta itself."""
+    row = store.row(info.id)
+    meta = row["meta"]
+    deals = row["shape"] == "deals"
+    return {"shape": row["shape"], "deals": deals, "order_guessed": bool(meta.get("order_guessed")),
+            "outcomes_only": bool(meta.get("outcomes_only")), "can_rederive": can_rederive(row),
+            "mapping": Mapping.from_json(meta["mapping_json"]) if deals and meta.get("mapping_json") else None,
+            "headers": ((meta.get("raw") or {}).get("main") or {}).get("headers", []),
+            "stage_order": meta.get("stage_order") or {}}

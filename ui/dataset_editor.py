@@ -8,10 +8,9 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, can_rederive, rederive, stage_kinds
+from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, rederive, stage_kinds
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
-from funnel.mapping import Mapping
 
 from . import context
 from .errors import error_text
@@ -32,37 +31,36 @@ def _state(info) -> dict:
 
 def edit_panel(t, info) -> None:
     store = context.get_store()
-    row = store.row(info.id)
-    meta = row["meta"]
+    view = edit_view(store, info)
     done = st.session_state.pop("dataset_edit_done", None)
     if done:
         st.success(t("crmimport.edit_done", version=done))
-    with st.expander(t("crmimport.edit_title"), expanded=bool(meta.get("order_guessed"))):
-        if meta.get("order_guessed"):
+    with st.expander(t("crmimport.edit_title"), expanded=view["order_guessed"]):
+        if view["order_guessed"]:
             st.warning(t("crmimport.edit_order_guessed"))
-        if not can_rederive(row):
+        if not view["can_rederive"]:
             st.info(t("crmimport.edit_needs_file", rows=fmt_int(KEEP_RAW_MAX_ROWS, context.lang())))
             return
         state = _state(info)
         prefix = f"edit{info.id}_"
+        current = view["shape"]
         try:
-            shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(info.shape) if info.shape in SHAPES
-                                 else 0, format_func=lambda s: t(f"ui.shape.{s}"), key=prefix + "shape")
-            if shape != info.shape:
+            chosen_shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(current)
+                                        if current in SHAPES else 0, format_func=lambda s: t(f"ui.shape.{s}"),
+                                        key=prefix + "shape")
+            if chosen_shape != current:
                 if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):
-                    st.session_state["dataset_edit_done"] = rederive(store, info.id, shape=shape)["version"]
+                    st.session_state["dataset_edit_done"] = rederive(store, info.id, shape=chosen_shape)["version"]
                     st.rerun()
                 return
-            mapping = None
-            if info.shape == "deals" and meta.get("mapping_json"):
+            mapping = view["mapping"]
+            if mapping is not None:
                 st.markdown("**" + t("ui.data.mapping") + "**")
-                mapping = Mapping.from_json(meta["mapping_json"])
-                headers = meta["raw"]["main"]["headers"]
-                draft = SimpleNamespace(raw=SimpleNamespace(headers=headers), mapping=mapping, remembered=False)
+                draft = SimpleNamespace(raw=SimpleNamespace(headers=view["headers"]), mapping=mapping, remembered=False)
                 mapping_editor(t, draft, state, prefix)
                 mapping = draft.mapping
             st.markdown("**" + t("ui.data.stages") + "**")
-            order = meta.get("stage_order") or {}
+            order = view["stage_order"]
             order_caption(t, order)
             pasted = paste_order(t, prefix + "paste", list(order))
             if pasted is not None:
@@ -70,7 +68,7 @@ def edit_panel(t, info) -> None:
                 st.rerun()
             stages = stage_editor(t, order, state, prefix)
             won = lost = None
-            if info.shape == "deals" and not meta.get("outcomes_only"):
+            if view["deals"] and not view["outcomes_only"]:
                 kinds = stage_kinds(store, info)
                 won, lost = won_lost_pickers(t, prefix + "kinds", [k[0] for k in kinds],
                                              [k[0] for k in kinds if k[1] == "won"],

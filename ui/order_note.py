@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from funnel.dataset_edit import order_state
+
 
 def order_note(t, info) -> None:
-    meta = info.meta or {}
-    if meta.get("outcomes_only"):
+    state = order_state(info)
+    if state == "outcomes_only":
         st.info(t("crmimport.note_outcomes_only"))
-    elif meta.get("order_guessed"):
+    elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
