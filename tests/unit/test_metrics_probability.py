@@ -62,9 +62,16 @@ def test_filters_apply_and_empty_stages_have_no_probability(story):
     con2 = duckdb.connect()
     info2 = make_dataset(con2, stages={"Sales": [("Lead", "open"), ("Won", "won")]},
                          deals=[dict(deal_id="A", status="open", stage="Lead", furthest_pos=1)])
-    rows2 = stage_probability(con2, info2, FunnelSpec()).rows
-    assert [(r.n, r.p_won, r.ci_low) for r in rows2] == [(0, None, None), (0, None, None)]
+    # no deal has closed yet: the dataset records no outcomes, so there is no probability to show
+    assert stage_probability(con2, info2, FunnelSpec()).rows == []
     assert stage_probability(con2, info2, FunnelSpec()).key is None
+    # closed deals exist but none reached the second stage: that stage has n = 0 and no probability
+    con3 = duckdb.connect()
+    info3 = make_dataset(con3, stages={"Sales": [("Lead", "open"), ("Demo", "open"), ("Won", "won"), ("Lost", "lost")]},
+                         deals=[dict(deal_id="A", status="lost", stage="Lost", furthest_pos=1)])
+    rows3 = stage_probability(con3, info3, FunnelSpec()).rows
+    assert [(r.n, r.p_won) for r in rows3] == [(1, 0.0), (0, None), (0, None)]
+    assert (rows3[1].ci_low, rows3[1].ci_high) == (None, None)
 
 
 def test_probability_as_of_a_date_counts_only_deals_closed_by_then(story):

@@ -132,8 +132,10 @@ def test_hostile_names_are_inert_in_html_and_xlsx(hostile):
 def test_every_section_in_reading_order_and_plotly_once(hostile):
     store, info = hostile
     report = report_of(store, info, lang="ru")
-    assert [s.key for s in report.sections] == ["summary", "kpis", "funnel", "drop_offs", "managers", "quality",
-                                                "definitions", "caveats", "reproducibility"]
+    # findings (issue 9) after the drop-offs; velocity and the pipeline (issue 10) after the managers
+    assert [s.key for s in report.sections] == ["summary", "kpis", "funnel", "drop_offs", "findings", "managers",
+                                                "velocity", "pipeline_forecast", "quality", "definitions",
+                                                "caveats", "reproducibility"]
     page = render(report, "html").decode("utf-8")
     assert page.count("Plotly.newPlot") == 1 and "Аудит воронки продаж" in page
     assert all(f"{i}. {s.title}" in page for i, s in enumerate(report.sections, 1))
@@ -205,7 +207,8 @@ def test_pinned_ab_comparison(hostile):
     pin = {"ds": info.id, "by": "manager", "control": "Ann", "step": None, "alpha": 0.05, "sequential": False}
     report = report_of(store, info, extras={"ab_pins": [pin]})
     section = report.section("ab")
-    assert [s.key for s in report.sections].index("ab") == 5  # after the managers
+    keys = [s.key for s in report.sections]
+    assert keys.index("ab") == keys.index("pipeline_forecast") + 1  # after the managers, velocity and pipeline
     # whole funnel, Lead -> Closed Won, per manager: Ann deals 1 (open) and 3 (won); the formula-named
     # manager deals 2 (open) and 5 (won); the script-named one deal 4 (lost)
     table = section.tables[0]
