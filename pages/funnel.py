@@ -102,11 +102,10 @@ mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key=
                             args=("fn_overlay", "fn_overlay", str, "period"))
 if mode == "period":
     prev_from, prev_to, why = previous_of(info, spec)
-    if not explain.unless(info, "dates", t):
-        pass
-    elif why:
+    has_dates = explain.unless(info, "dates", t)  # when not, the helper has said why
+    if has_dates and why:
         st.info(t(why, **explain.reason_params(info, prev_from, prev_to)))
-    else:
+    elif has_dates:
         prev_spec = spec.replace(date_from=prev_from, date_to=prev_to)
         prev = cache.outcomes(info.id, info.version, prev_spec)
         names = (t("pages.overlay.this_period", date_from=spec.date_from, date_to=spec.date_to),
