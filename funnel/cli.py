@@ -338,7 +338,7 @@ def _cmd_abtest(args) -> int:
         return run_abtest_means(args)
     if not args.dataset or not args.by:
         raise FunnelError("cli.abtest_needs_input")
-    from .ab_dataset import run_abtest_dataset
+    from .stats_cli import run_abtest_dataset
 
     store, info = _open_dataset(args)
-    return run_abtest_dataset(store, info, args)
+    return run_abtest_dataset(store, info, args, spec_from_args(args))

@@ -1,0 +1,52 @@
+"""House rules about which module holds what (issue 15, point 8): no import cycle between the A/B
+engine and the command line, pages never import a CLI module, and the CLI's parser stays light."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, top level or inside functions, as absolute dotted names."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            out.add(module)
+            out.update(f"{module}.{a.name}" for a in node.names)
+    return out
+
+
+def is_cli(module: str) -> bool:
+    name = module.rsplit(".", 1)[-1]
+    return module.startswith("funnel.") and (name == "cli" or name.startswith("cli_") or name.endswith("_cli"))
+
+
+def test_the_ab_engine_imports_no_command_line_module():
+    assert not {m for m in imported_modules(ROOT / "funnel" / "ab_dataset.py") if is_cli(m)}
+
+
+def test_no_page_and_no_ui_module_imports_a_command_line_module():
+    files = [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]
+    offenders = {f.name: sorted(m for m in imported_modules(f) if is_cli(m)) for f in files}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_metrics_command_does_not_load_the_statistics():
+    """Building the parser (every command does) must not import scipy/statsmodels (~0.8 s)."""
+    code = ("import sys; import funnel.metrics; from funnel.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
