@@ -15,7 +15,7 @@ import streamlit as st
 from funnel import metrics
 from funnel.dataset import DatasetInfo
 from funnel.metrics.context import resolve
-from funnel.metrics.overview import group_values as _group_values
+from funnel.metrics.entry_points import group_values as _group_values
 from funnel.spec import FunnelSpec
 
 from .context import get_store

@@ -50,3 +50,13 @@ def test_the_metrics_command_does_not_load_the_statistics():
             "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_metrics_entry_point_lives_in_the_module_named_for_it():
+    from funnel import metrics
+
+    assert metrics.overview.__module__ == "funnel.metrics.overview"
+    assert metrics.Overview.__module__ == "funnel.metrics.overview"
+    assert metrics.previous_period.__module__ == "funnel.metrics.periods"
+    for fn in (metrics.outcomes, metrics.outcomes_by_group, metrics.stage_funnel, metrics.drop_offs):
+        assert fn.__module__ == "funnel.metrics.entry_points", fn.__name__
