@@ -192,7 +192,7 @@ def _import(store, args, name=None, force=False):
 
 def import_warnings(store, info) -> list[dict[str, Any]]:
     """The warning lines of the stored quality report: one per finding and column, with its row count."""
-    from .quality import report, summary
+    from .quality_report import report, summary
 
     with store.connect() as con:
         rows = summary(report(con, info))

@@ -17,9 +17,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from . import samples as sv
+from ..readers.headers import clean_header
+from . import cell_kinds as sv
 from .model import Mapping
-from .normalize import clean_header, header_tokens, normalize_header, without_entity
+from .normalize import header_tokens, normalize_header, without_entity
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (

@@ -60,3 +60,29 @@ def test_each_metrics_entry_point_lives_in_the_module_named_for_it():
     assert metrics.previous_period.__module__ == "funnel.metrics.periods"
     for fn in (metrics.outcomes, metrics.outcomes_by_group, metrics.stage_funnel, metrics.drop_offs):
         assert fn.__module__ == "funnel.metrics.entry_points", fn.__name__
+
+
+def _modules(name: str) -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for d in ("funnel", "ui", "pages") for p in (ROOT / d).rglob(f"{name}.py"))
+
+
+def test_module_names_say_what_they_hold_and_are_not_reused():
+    """One quality module read by the pages, one written by the importer, one for the bundled samples,
+    one for what sample cells look like: four names, not two names twice."""
+    assert _modules("quality") == [] and _modules("samples") == []
+    for name in ("quality_report", "quality_findings", "sample_datasets", "cell_kinds"):
+        assert len(_modules(name)) == 1, name
+
+
+def test_headers_are_cleaned_by_one_function():
+    defs = [str(p.relative_to(ROOT)) for d in ("funnel", "ui") for p in (ROOT / d).rglob("*.py")
+            if "def clean_header(" in p.read_text(encoding="utf-8")]
+    assert defs == ["funnel/readers/headers.py"]
+
+
+def test_a_header_reads_the_same_after_the_reader_and_the_mapping():
+    """BOM, zero-width space, NBSP, a double space and full-width brackets: one text everywhere."""
+    from funnel.readers.headers import clean_header
+
+    assert clean_header("\ufeff Deal\u200b\u00a0 name （RUB） ") == "Deal name (RUB)"
+    assert clean_header(None) == ""
