@@ -4,8 +4,8 @@ import streamlit as st
 
 from funnel import quality_report
 from funnel.access import Action
-from funnel.charts import md_escape
 from funnel.formats import fmt_int
+from funnel.markdown_escape import md_escape
 from funnel.sample_datasets import display_name
 from ui import auth, context, filters, report_button
 from ui.dataset_editor import edit_panel

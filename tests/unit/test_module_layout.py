@@ -86,3 +86,12 @@ def test_a_header_reads_the_same_after_the_reader_and_the_mapping():
 
     assert clean_header("\ufeff Deal\u200b\u00a0 name （RUB） ") == "Deal name (RUB)"
     assert clean_header(None) == ""
+
+
+def test_figures_module_holds_figures_only():
+    """Markdown escaping and the tiles' KPI deltas live in the modules named for them."""
+    from funnel import charts, formats, markdown_escape
+
+    assert not hasattr(charts, "md_escape") and not hasattr(charts, "kpi_delta")
+    assert markdown_escape.md_escape("*a*") == "\\*a\\*"
+    assert formats.kpi_delta.__module__ == "funnel.formats"
