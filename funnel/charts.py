@@ -19,7 +19,6 @@ from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
 
 COLORS = ("#2563eb", "#f59e0b")
-LABEL_KEYS = ("reached", "step", "cumulative", "cohort", "age", "deals", "conversion", "share_open")
 
 
 def esc(name: Any) -> str:

@@ -95,3 +95,16 @@ def test_figures_module_holds_figures_only():
     assert not hasattr(charts, "md_escape") and not hasattr(charts, "kpi_delta")
     assert markdown_escape.md_escape("*a*") == "\\*a\\*"
     assert formats.kpi_delta.__module__ == "funnel.formats"
+
+
+def test_dead_code_found_by_the_review_is_gone():
+    from funnel import charts
+    from funnel.dataset import DatasetInfo
+    from funnel.mapping.model import Mapping
+    from funnel.metrics import outcomes, stages
+
+    assert not hasattr(DatasetInfo, "cache_key") and not hasattr(outcomes, "money_rows")
+    assert not hasattr(stages.StageRow, "as_dict") and not hasattr(charts, "LABEL_KEYS")
+    assert "confidence" not in Mapping.__dataclass_fields__
+    # a mapping stored before still loads: the old key is ignored
+    assert Mapping.from_json('{"fields": {"stage": 2}, "confidence": {"stage": 1.0}}').fields == {"stage": 2}
