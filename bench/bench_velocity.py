@@ -22,6 +22,7 @@ from funnel.spec import FunnelSpec
 from funnel.store import Store
 from funnel.velocity.common import latest_timestamp
 from funnel.velocity.forecast import (
+    Durations,
     OpenBook,
     age_adjusted,
     close_month_probabilities,
@@ -33,6 +34,8 @@ from funnel.velocity.pipeline import snapshot, waterfall
 from funnel.velocity.time_in_stage import time_in_stage
 
 DAY = 86_400.0
+# the stays as the history gives them (pandas derives the per-deal facts itself from deals)
+STAY_COLUMNS = "row_no, pipeline, position, kind, entered_at, left_at"
 
 
 def store_with(n_deals: int):
@@ -47,7 +50,7 @@ def store_with(n_deals: int):
 def frames(store, info):
     with store.connect() as con:
         deals = con.sql(f"SELECT * FROM {info.tables['deals']}").df()
-        stays = con.sql(f"SELECT * FROM ds_{info.id}.stays").df()
+        stays = con.sql(f"SELECT {STAY_COLUMNS} FROM ds_{info.id}.stays").df()
         stages = con.sql(f"SELECT * FROM {info.tables['stages']}").df()
     return deals, stays, stages
 
@@ -113,11 +116,13 @@ def pd_forecast(deals, stays, as_of, runs=10_000, seed=42):
     reached = {k: closed["furthest_pos"].clip(upper=last) >= k for k in range(1, last + 1)}
     p_by = {k: (closed["status"][m] == "won").mean() for k, m in reached.items()}
     # remaining days from first entering each stage to closing
-    first = stays[stays["kind"] == "open"].merge(closed[["row_no", "status", "closed_at"]], on="row_no")
+    first = stays[stays["kind"] == "open"].merge(closed[["row_no", "status", "closed_at"]], on="row_no",
+                                                 suffixes=("_stay", ""))
+    first = first.sort_values("entered_at").drop_duplicates(["row_no", "position"])  # the first stay there
     first = first[first["entered_at"] <= first["closed_at"]]
-    first = first.groupby(["row_no", "position", "status", "closed_at"], as_index=False)["entered_at"].min()
     first["days"] = (first["closed_at"] - first["entered_at"]).dt.total_seconds() / DAY
-    remaining = {s: {int(p): np.sort(g["days"].to_numpy()) for p, g in part.groupby("position")}
+    first["stay"] = (first["left_at"] - first["entered_at"]).dt.total_seconds() / DAY
+    remaining = {s: {int(p): Durations.of(g["stay"].to_numpy(), g["days"].to_numpy()) for p, g in part.groupby("position")}
                  for s, part in first.groupby("status")}
     ob = OpenBook(book["position"].fillna(book["stage_pos"]).fillna(0).to_numpy(int),
                   ((as_of - book["entered_at"].fillna(book["created_at"])).dt.total_seconds() / DAY).to_numpy(),

@@ -6,9 +6,10 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
+from funnel.velocity.backtest import backtest_error
 from funnel.velocity.charts import (
     WATERFALL_BARS,
     backtest_figure,
@@ -19,6 +20,7 @@ from funnel.velocity.charts import (
     weekly_figure,
 )
 from funnel.velocity.common import month_end
+from funnel.velocity.pipeline import as_date
 from ui import drill
 from ui import velocity as vui
 from ui.routing import require_frame
@@ -33,13 +35,13 @@ money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), defa
                              format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True) == "amount"
 
 # -- the pipeline on a date ---------------------------------------------------------------------
-st.subheader(t("velocity.ui.snapshot", date=f"{as_of:%Y-%m-%d}"))
+st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
 snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
 c2.metric(t("velocity.kpi.open_amount"), fmt_compact(snap.amount, lang), border=True)
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
-                date=f"{as_of:%Y-%m-%d}"), "pl_open", info, c1)
+                date=as_date(as_of)), "pl_open", info, c1)
 rows = snap.rows
 drill.clickable_chart(snapshot_figure(rows, LABELS, lang), "pl_snapshot", lambda _c, i: (
     (Selection("in_stage", position=rows[i].position, until=as_of),
@@ -63,7 +65,7 @@ if not vui.needs_history(info, t):
 st.subheader(t("velocity.ui.waterfall"))
 a, b = vui.date_pair(t, as_of)
 if a >= b:
-    st.info(t("error.velocity.bad_range", date_from=f"{a:%Y-%m-%d}", date_to=f"{b:%Y-%m-%d}"))
+    st.info(t("error.velocity.bad_range", date_from=as_date(a), date_to=as_date(b)))
 else:
     wf = vui.compute("waterfall", info.id, info.version, spec, a, b)
     kinds = {"start": Selection("open_at", until=a), "new": Selection("created_between", since=a, until=b),
@@ -99,8 +101,8 @@ if compared is not None:
     st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
     st.plotly_chart(waterfall_figure(cmp.bars, LABELS, lang, amount=money), key="pl_snapshots",
                     config={"displayModeBar": False})
-    st.caption(t("velocity.ui.snapshot_identity", date_from=f"{cmp.date_from:%Y-%m-%d}",
-                 date_to=f"{cmp.date_to:%Y-%m-%d}", removed=fmt_int(cmp.bars["removed"].deals, lang),
+    st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
+                 date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
                  changed=fmt_compact(cmp.bars["changed"].amount, lang)))
 
 # -- stage probability and the forecast -----------------------------------------------------------
@@ -132,7 +134,7 @@ vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("vel
                 info, k1)
 k2.metric(t("velocity.kpi.age_adjusted"), fmt_compact(fc.age_adjusted, lang), border=True,
           help=t("velocity.help.age_adjusted"))
-month_label = f"{month:%Y-%m}"
+month_label = fmt_cohort(month, "month", lang)
 k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan else "—",
           border=True, help=t("velocity.help.p_meet_plan"))
 if not plan:
@@ -143,21 +145,29 @@ k4.caption(t("velocity.ui.range", p10=fmt_compact(fc.p10, lang), p90=fmt_compact
 month_start_at = datetime.combine(month, time.min)
 vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
                 t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
+rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
+error = backtest_error(rows_b)
+if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
+    note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
+             low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
+    if error.missed:
+        note += " " + t("velocity.ui.backtest_missed", missed=error.missed)
+    (st.caption if error.reliable else st.warning)(note if error.reliable
+                                                   else note + " " + t("velocity.ui.backtest_unreliable"))
 st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
              won=fmt_compact(fc.won_so_far, lang), undated=fmt_compact(fc.undated, lang),
              beyond=fmt_compact(fc.beyond, lang)))
 if fc.fan:
     st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
-    by_month = pd.DataFrame([{t("velocity.col.month"): f"{m:%Y-%m}", t("velocity.col.expected"): fmt_compact(v, lang)}
+    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): fmt_compact(v, lang)}
                              for m, v in fc.by_month])
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 st.subheader(t("velocity.ui.backtest"))
-rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
 if rows_b:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
-        t("velocity.drill.won_month", month=f"{rows_b[i].month:%Y-%m}")))
+        t("velocity.drill.won_month", month=fmt_cohort(rows_b[i].month, "month", lang))))
     st.caption(t("velocity.ui.backtest_caption"))
 
 drill.show_pending(info, spec, t)

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
+from funnel.velocity.pipeline import as_date
 from funnel.velocity.sales_velocity import what_if
 from ui import drill
 from ui import velocity as vui
@@ -15,7 +16,7 @@ from ui.routing import require_frame
 require_frame()
 
 t, lang, info, spec, as_of = vui.page_head("ui.page.velocity")
-st.caption(t("velocity.ui.as_of_caption", as_of=f"{as_of:%Y-%m-%d %H:%M}"))
+st.caption(t("velocity.ui.as_of_caption", as_of=as_of))
 LABELS = {k: t(f"velocity.chart.{k}") for k in ("finished", "waiting", "over_p90", "days", "won", "median", "young")}
 
 
@@ -99,7 +100,7 @@ if cyc.trend:
     trend = cyc.trend
     drill.clickable_chart(cycle_trend_figure(trend, LABELS, lang), "vel_cycle_chart", lambda _c, i: (
         Selection("won_between", until=as_of, cohort_unit="month", cohort_key=trend[i].month),
-        t("velocity.drill.won_cohort", month=f"{trend[i].month:%Y-%m}")))
+        t("velocity.drill.won_cohort", month=fmt_cohort(trend[i].month, "month", lang))))
     st.caption(t("velocity.ui.young_caption", p90=days(cyc.won.p90_days)))
 
 # -- sales velocity -------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ cur = vel.current
 if cur is None:
     st.info(t(vel.reason or "metrics.reason.no_deals"))
 else:
-    st.caption(t("velocity.ui.window", days=vel.days, start=f"{cur.start:%Y-%m-%d}", end=f"{cur.end:%Y-%m-%d}"))
+    st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
     tiles = (
         ("per_month", lambda v: fmt_compact(v, lang), Selection("open_at", until=as_of)),
         ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),
@@ -128,7 +129,7 @@ else:
         vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
     if cur.per_day is None:
         st.caption(t("velocity.ui.velocity_unknown"))
-    st.caption(t("velocity.ui.previous", start=f"{vel.previous.start:%Y-%m-%d}", end=f"{vel.previous.end:%Y-%m-%d}",
+    st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
                  value=fmt_compact(vel.previous.per_month, lang)))
     with st.container(border=True):
         st.markdown(t("velocity.ui.what_if"))

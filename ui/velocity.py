@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 import streamlit as st
 
 from funnel.dataset import DatasetInfo
+from funnel.formats import fmt_cohort
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 from funnel.velocity import backtest as bt
@@ -34,6 +35,7 @@ from funnel.velocity.common import add_months, can_answer, end_of_day, export_hi
 from . import context, drill, filters
 from .cache import HASH
 from .context import get_store
+from .dates import input_date
 
 
 def _info(dataset_id: int) -> DatasetInfo:
@@ -111,9 +113,9 @@ def as_of_picker(info: DatasetInfo, t, where=st) -> datetime | None:
         return None
     chosen = _iso(st.query_params.get("asof"))
     key = f"vel_asof_{chosen}"
-    where.date_input(t("velocity.ui.as_of"), value=chosen or latest_ts.date(), key=key,
+    where.date_input(t("velocity.ui.as_of"), value=chosen or latest_ts.date(), key=key, format=input_date(t.lang),
                      max_value=latest_ts.date(), on_change=_set_date, args=("asof", key, latest_ts.date()),
-                     help=t("velocity.ui.as_of_help", latest=f"{latest_ts:%Y-%m-%d %H:%M}"))
+                     help=t("velocity.ui.as_of_help", latest=latest_ts))
     return end_of_day(chosen) if chosen and chosen < latest_ts.date() else latest_ts
 
 
@@ -124,9 +126,9 @@ def date_pair(t, as_of: datetime, where=st) -> tuple[datetime, datetime]:
     a = _iso(st.query_params.get("wf_from")) or default_from
     b = _iso(st.query_params.get("wf_to")) or default_to
     c1, c2 = where.columns(2)
-    c1.date_input(t("velocity.ui.from"), value=a, key=f"wf_from_{a}", max_value=default_to,
+    c1.date_input(t("velocity.ui.from"), value=a, key=f"wf_from_{a}", max_value=default_to, format=input_date(t.lang),
                   on_change=_set_date, args=("wf_from", f"wf_from_{a}", default_from))
-    c2.date_input(t("velocity.ui.to"), value=b, key=f"wf_to_{b}", max_value=default_to,
+    c2.date_input(t("velocity.ui.to"), value=b, key=f"wf_to_{b}", max_value=default_to, format=input_date(t.lang),
                   on_change=_set_date, args=("wf_to", f"wf_to_{b}", default_to))
     b_at = as_of if b == default_to else end_of_day(b)
     return end_of_day(a), b_at
@@ -167,7 +169,7 @@ def plan_month(t, as_of: datetime, where=st) -> date:
     options = [add_months(first, k) for k in range(6)]
     wanted = fc.parse_month(st.query_params.get("pmonth")) if st.query_params.get("pmonth") else None
     index = options.index(wanted) if wanted in options else 0
-    chosen = where.selectbox(t("velocity.ui.month"), options, index=index, format_func=lambda d: d.strftime("%Y-%m"),
+    chosen = where.selectbox(t("velocity.ui.month"), options, index=index, format_func=lambda d: fmt_cohort(d, "month", t.lang),
                              key=f"vel_pmonth_{index}")
     if chosen != options[index]:
         st.query_params["pmonth"] = chosen.strftime("%Y-%m")

@@ -12,7 +12,7 @@ history, never dropped.
 from __future__ import annotations
 
 from ..sql import ident, render, run
-from ..velocity.stays import derive_stays
+from ..velocity.stays import STAYS_VERSION, derive_stays
 from .quality_findings import Findings
 
 STATUS_CASE = """CASE
@@ -128,7 +128,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "extra_columns": {name: header for name, (_i, header) in extras.items()},
             "stage_order": {ps.pipeline: ps.funnel for ps in stages},
             "lost_stages": {ps.pipeline: ps.lost for ps in stages},
-            "stays_table": True,
+            "stays_table": STAYS_VERSION,
         },
     }
 

@@ -10,9 +10,11 @@ WITH d AS (
     WHERE {where} AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
-cover AS (
+cover AS (  -- the stays carry their deal's status and times: only deals open at $as_of are read
     SELECT row_no, position, entered_at FROM {stays}
     WHERE kind = 'open' AND entered_at <= $as_of AND (left_at IS NULL OR left_at > $as_of)
+      AND created_at <= $as_of
+      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 )
 SELECT COALESCE(c.position, d.stage_pos) AS position,
        (EXTRACT(EPOCH FROM CAST($as_of AS TIMESTAMP)) - EXTRACT(EPOCH FROM COALESCE(c.entered_at, d.created_at))) / 86400.0 AS age_days,

@@ -1,16 +1,18 @@
--- forecast_remaining: for the filtered deals closed (won or lost) by $as_of, the days from first
--- entering each open funnel stage to closing (status, position, remaining_days), and from creation
--- to closing (position 0): the remaining-time distributions of the forecast.
--- tables: deals; fragments: stays, where
-WITH w AS (
-    SELECT row_no, status, created_at, closed_at FROM {deals}
-    WHERE {where} AND status IN ('won', 'lost') AND closed_at <= $as_of
-)
-SELECT w.status, s.position,
-       (EXTRACT(EPOCH FROM w.closed_at) - EXTRACT(EPOCH FROM min(s.entered_at))) / 86400.0 AS remaining_days
-FROM {stays} AS s JOIN w ON w.row_no = s.row_no
-WHERE s.kind = 'open' AND s.entered_at <= w.closed_at
-GROUP BY s.row_no, w.status, s.position, w.closed_at
+-- forecast_remaining: for the filtered deals closed (won or lost) by $as_of, per open funnel stage
+-- they sat in: how long that stay lasted (stay_days) and the days from entering the stage to closing
+-- (remaining_days); and from creation to closing (position 0, where the stay is that whole time):
+-- the reference deals of the forecast (an open deal is compared with the deals that stayed in its
+-- stage at least as long as it has). The deal's first stay in the stage (first_visit), when it
+-- began by the close.
+-- tables: deals; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
+SELECT s.status, s.position, s.stay_days,
+       (EXTRACT(EPOCH FROM s.closed_at) - EXTRACT(EPOCH FROM s.entered_at)) / 86400.0 AS remaining_days
+FROM {stays} AS s
+WHERE s.status IN ('won', 'lost') AND s.closed_at <= $as_of
+  AND s.kind = 'open' AND s.first_visit AND s.entered_at <= s.closed_at
 UNION ALL
-SELECT status, 0, (EXTRACT(EPOCH FROM closed_at) - EXTRACT(EPOCH FROM created_at)) / 86400.0
-FROM w WHERE created_at IS NOT NULL AND closed_at >= created_at
+SELECT status, 0, (EXTRACT(EPOCH FROM closed_at) - EXTRACT(EPOCH FROM created_at)) / 86400.0,
+       (EXTRACT(EPOCH FROM closed_at) - EXTRACT(EPOCH FROM created_at)) / 86400.0
+FROM {deals}
+WHERE {where} AND status IN ('won', 'lost') AND closed_at <= $as_of
+  AND created_at IS NOT NULL AND closed_at >= created_at

@@ -4,6 +4,8 @@
 -- counts at its current stage (history_known = FALSE), which is only exact for the latest date.
 -- Closed deals without a close date cannot be placed in time and are left out.
 -- position NULL: open then, but its stage at T is unknown (the history starts later).
+-- The stays carry their deal's status and times, so only stays of deals open at T are read
+-- (cover: the stay covering T; h: one row per deal with a history, its first stay).
 -- tables: deals; fragments: stays, where
 WITH d AS (
     SELECT row_no, amount, stage_pos
@@ -11,14 +13,23 @@ WITH d AS (
     WHERE {where} AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
+live AS (
+    SELECT row_no, position, kind, deal_first, entered_at, left_at FROM {stays}
+    WHERE created_at <= $as_of
+      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+),
 cover AS (
-    SELECT row_no, position FROM {stays}
+    SELECT row_no, position FROM live
     WHERE kind = 'open' AND entered_at <= $as_of AND (left_at IS NULL OR left_at > $as_of)
+),
+h AS (
+    SELECT row_no FROM live WHERE deal_first
 )
 SELECT CASE WHEN c.position IS NOT NULL THEN c.position
-            WHEN NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = d.row_no) THEN d.stage_pos END AS position,
+            WHEN h.row_no IS NULL THEN d.stage_pos END AS position,
        count(*) AS open_deals,
        COALESCE(sum(d.amount), 0) AS amount,
        count(*) FILTER (WHERE c.position IS NULL) AS without_history
 FROM d LEFT JOIN cover AS c ON c.row_no = d.row_no
+       LEFT JOIN h ON h.row_no = d.row_no
 GROUP BY 1

@@ -3,12 +3,11 @@
 -- the week it ends; the running sum per stage is what the stage held at the week's end (Sunday
 -- 24:00; the last week: at $as_of). Weeks where a stage did not change are absent (carried forward
 -- by the caller). Closed deals whose last stay has no end are left out.
--- tables: deals; fragments: stays, where
+-- tables: none; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays)
 WITH s AS (
-    SELECT s.position, s.entered_at, s.left_at, COALESCE(d.amount, 0) AS amount
+    SELECT s.position, s.entered_at, s.left_at, COALESCE(s.amount, 0) AS amount
     FROM {stays} AS s
-    JOIN (SELECT row_no, amount, status FROM {deals} WHERE {where}) AS d ON d.row_no = s.row_no
-    WHERE s.kind = 'open' AND s.entered_at <= $as_of AND NOT (s.left_at IS NULL AND d.status <> 'open')
+    WHERE s.kind = 'open' AND s.entered_at <= $as_of AND NOT (s.left_at IS NULL AND s.status <> 'open')
 ),
 deltas AS (
     SELECT position, date_trunc('week', entered_at) AS week, 1 AS dn, amount AS da FROM s

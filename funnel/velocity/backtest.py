@@ -60,3 +60,35 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         out.append(BacktestMonth(first, float((book.amount * p * q).sum()), float(book.amount[won_then].sum()),
                                  won_between(con, info, ctx, start, end), len(book.amount)))
     return out
+
+
+@dataclass(frozen=True)
+class BacktestError:
+    """How far the back-tested forecasts were from what was won: ``ratio`` = Σ forecast / Σ actual
+    over the months, ``low`` / ``high`` = the smallest and largest month's forecast / actual (months
+    that won something), ``missed`` = months forecast to win something that won nothing."""
+
+    months: int
+    ratio: float | None
+    low: float | None
+    high: float | None
+    missed: int
+
+    @property
+    def reliable(self) -> bool:
+        """Within a factor of 1.5 overall and of 2 in every month: otherwise the page says the data
+        does not support a one-month forecast (too few or too uneven wins a month)."""
+        return (self.ratio is not None and 1 / 1.5 <= self.ratio <= 1.5 and self.missed == 0
+                and self.low is not None and self.low >= 0.5 and self.high <= 2.0)
+
+
+def backtest_error(rows: list[BacktestMonth]) -> BacktestError | None:
+    """None without a back-tested month that forecast or won anything."""
+    used = [r for r in rows if r.forecast > 0 or r.actual > 0]
+    if not used:
+        return None
+    actual = sum(r.actual for r in used)
+    ratios = [r.forecast / r.actual for r in used if r.actual > 0]
+    missed = sum(1 for r in used if r.actual == 0)
+    return BacktestError(len(used), sum(r.forecast for r in used) / actual if actual > 0 else None,
+                         min(ratios) if ratios else None, max(ratios) if ratios else None, missed)

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import esc
-from ..formats import fmt_compact, fmt_int, fmt_num, fmt_pct
+from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
 
@@ -53,7 +53,7 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
 def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
     """Median won cycle by created month (line) over the deals won (bars); months too young to judge
     are drawn hollow and grey. Trace 0 = bars (won deals), trace 1 = the median."""
-    months = [m.month.strftime("%Y-%m") for m in trend]
+    months = [fmt_cohort(m.month, "month", lang) for m in trend]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=months, y=[m.won for m in trend], name=_l(labels, "won"), yaxis="y2",
                          marker_color=["#e2e8f0" if m.too_young else "#cbd5e1" for m in trend], opacity=0.7))
@@ -62,7 +62,7 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
         line={"color": BLUE},
         marker={"size": 9, "color": [GREY if m.too_young else BLUE for m in trend],
                 "symbol": ["circle-open" if m.too_young else "circle" for m in trend]},
-        hovertext=[f"{m.month:%Y-%m}: {fmt_num(m.median_days, lang, 1)} · {_l(labels, 'won')} {fmt_int(m.won, lang)}"
+        hovertext=[f"{fmt_cohort(m.month, 'month', lang)}: {fmt_num(m.median_days, lang, 1)} · {_l(labels, 'won')} {fmt_int(m.won, lang)}"
                    + (f"<br>{_l(labels, 'young')}" if m.too_young else "") for m in trend],
         hoverinfo="text"))
     fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
@@ -88,11 +88,21 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
     """Stacked areas: what each stage held at the end of every week."""
     fig = go.Figure()
     value = "amount" if amount else "open_deals"
+    fmt = (lambda x: fmt_compact(x, lang)) if amount else (lambda x: fmt_int(x, lang))
     for _position, part in frame.groupby("position", sort=True):
         name = esc(part["stage"].iloc[0])
+        custom = [[fmt_date(w.date(), lang), fmt(v)] for w, v in zip(part["week"], part[value], strict=True)]
         fig.add_trace(go.Scatter(x=part["week"], y=part[value], stackgroup="one", mode="lines", name=name,
-                                 hovertemplate=f"{name}: %{{y:,.0f}}<extra></extra>"))
+                                 customdata=custom,
+                                 hovertemplate=f"%{{customdata[0]}} · {name}: %{{customdata[1]}}<extra></extra>"))
     fig.update_yaxes(title_text=_l(labels, "amount" if amount else "open"))
+    weeks = pd.Series(sorted(frame["week"].unique()))
+    if len(weeks):  # month names in the page's language on the axis (plotly's own are English)
+        firsts = weeks.groupby(weeks.dt.to_period("M")).first()
+        step = max(1, len(firsts) // 8)
+        picked = firsts.iloc[::step]
+        fig.update_xaxes(tickvals=list(picked), ticktext=[fmt_cohort(w.date().replace(day=1), "month", lang)
+                                                          for w in picked])
     return _base(fig)
 
 
@@ -140,7 +150,7 @@ def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[st
 def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
     """Cumulative won amount from the start of the as-of month: the 10–90 % band and the median
     (Monte Carlo), and the plan as a line."""
-    months = [f["month"].strftime("%Y-%m") for f in fan]
+    months = [fmt_cohort(f["month"], "month", lang) for f in fan]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=months, y=[f["p90"] for f in fan], mode="lines", line={"width": 0},
                              showlegend=False, hoverinfo="skip"))
@@ -158,7 +168,7 @@ def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, 
 
 def backtest_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
     """Forecast (trace 0) vs actual (trace 1) per back-tested month."""
-    months = [r.month.strftime("%Y-%m") for r in rows]
+    months = [fmt_cohort(r.month, "month", lang) for r in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=months, y=[r.forecast for r in rows], name=_l(labels, "forecast"), marker_color=GREY,
                          text=[fmt_compact(r.forecast, lang) for r in rows], textposition="outside"))

@@ -6,16 +6,15 @@ As of ``as_of`` (default: the dataset's latest timestamp), over the filtered ope
   ``as_of`` (:func:`funnel.metrics.probability.stage_probability`); a stage no closed deal reached
   gives p = 0 and its amount is reported as ``no_probability``;
 - **weighted pipeline** = Σ amount × p (DOMAIN.md's definition);
-- **age-adjusted**: a deal that has waited long in its stage is less likely to win than a fresh one
-  (deals that win mostly leave early; stalled ones never do). P(won | still open after a days) =
-  the share of won deals among the stage's deals that waited at least as long (:func:`age_adjusted`);
-  the months, the Monte Carlo and the back-test use it;
-- **when**: the won deals' times from first entering a stage to winning form that stage's
-  remaining-time distribution R. A deal that has sat ``a`` days in its stage closes, if it wins,
-  ``R - a`` days from now with R drawn from the won deals that took longer than ``a`` (so an old deal
-  is not expected "in 5 days" because most deals leave in 5 days). A deal older than every won deal
-  of its stage has no expected date (``undated``); a deal without a stage history uses the time from
-  creation to winning instead;
+- **age-adjusted**: a deal that has sat long in its stage is less likely to win than a fresh one
+  (deals that win mostly leave early; stalled ones never do). P(won | still in the stage after a
+  days) = the share of won deals among the closed and open deals that *sat in that stage* at least
+  as long (:func:`age_adjusted`); the months, the Monte Carlo and the back-test use it;
+- **when**: a deal that has sat ``a`` days in its stage closes, if it wins, ``R - a`` days from now,
+  R = days from entering the stage to winning of a won deal that also sat there longer than ``a``
+  (so an old deal is not expected "in 5 days" because most deals leave in 5 days). A deal that has
+  sat longer than every won deal of its stage has no expected date (``undated``); a deal without a
+  stage history uses the time from creation to winning instead;
 - **expected by month** = Σ amount × p × P(closes in that month | won);
 - **Monte Carlo** (vectorised numpy, seeded): in every run each deal is won in month k with
   probability p × q_k, independently (:func:`simulate`; the wins are drawn directly, so the cost
@@ -40,7 +39,7 @@ from ..metrics.probability import StageProbabilities, stage_probability
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, fetch_frame
 from .common import SECONDS_PER_DAY, add_months, can_answer, month_end, month_start, resolve_as_of
-from .stays import stays_sql
+from .stays import deal_stays, stays_sql
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 42
@@ -92,14 +91,38 @@ def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
                     f["status"].to_numpy(object), f["closed"].to_numpy("datetime64[us]"))
 
 
-def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime) -> dict[str, dict[int, np.ndarray]]:
-    """Sorted days from entering a stage to closing, per outcome (won / lost) and stage position
-    (0: from creation)."""
-    sql = query("forecast_remaining", info, stays=stays_sql(info), where=ctx.where.sql)
+@dataclass(frozen=True)
+class Durations:
+    """Closed deals of one stage, sorted by ``stay`` (days they sat in the stage) with ``remaining``
+    (days from entering it to closing) alongside. From creation (position 0) the two are equal."""
+
+    stay: np.ndarray
+    remaining: np.ndarray
+
+    @staticmethod
+    def of(stay, remaining=None) -> Durations:
+        stay = np.asarray(stay, float)
+        remaining = stay if remaining is None else np.asarray(remaining, float)
+        order = np.argsort(stay, kind="stable")
+        return Durations(stay[order], remaining[order])
+
+    def __len__(self) -> int:
+        return len(self.stay)
+
+
+def _durations(value) -> Durations:
+    return value if isinstance(value, Durations) else Durations.of(value)
+
+
+def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime) -> dict[str, dict[int, Durations]]:
+    """Per outcome (won / lost) and stage position (0: from creation) the closed deals' stay in the
+    stage and days from entering it to closing."""
+    sql = query("forecast_remaining", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
     f = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
-    out: dict[str, dict[int, np.ndarray]] = {"won": {}, "lost": {}}
+    out: dict[str, dict[int, Durations]] = {"won": {}, "lost": {}}
     for (status, pos), part in f.groupby(["status", "position"]):
-        out[str(status)][int(pos)] = np.sort(part["remaining_days"].to_numpy(float))
+        out[str(status)][int(pos)] = Durations.of(part["stay_days"].to_numpy(float),
+                                                  part["remaining_days"].to_numpy(float))
     return out
 
 
@@ -112,19 +135,22 @@ def _stage_key(book: OpenBook) -> np.ndarray:
     return np.where(book.from_created, 0, book.position)
 
 
-def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, np.ndarray]]) -> np.ndarray:
-    """P(won | still open after waiting age_i in its stage): among the deals of that stage that had
-    waited at least as long — won and lost ones (days from entering the stage to closing) and the
-    ones still open there now — the share that won. A deal that has waited longer than nearly every
-    winner gets a small probability; stalled deals pull their stage's old deals down."""
+def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> np.ndarray:
+    """P(won | still in its stage after age_i days): among the deals that sat in that stage at least
+    as long — won and lost ones (their stay there) and the ones open there now — the share that
+    won. A deal that has sat longer than nearly every winner stayed gets a small probability;
+    stalled deals pull their stage's old deals down. (Compared by the stay in the stage, not by the
+    time to close: a winner that left the stage in 5 days and closed 150 days later says nothing
+    about a deal still sitting there after 140.)"""
     out = np.zeros(len(book.amount))
     key = _stage_key(book)
     empty = np.zeros(0)
     for pos in np.unique(key):
         idx = np.nonzero(key == pos)[0]
         age = book.age_days[idx]
-        won = _longer(remaining["won"].get(int(pos), empty), age)
-        lost = _longer(remaining["lost"].get(int(pos), empty), age)
+        won_ref, lost_ref = remaining["won"].get(int(pos)), remaining["lost"].get(int(pos))
+        won = _longer(_durations(won_ref).stay if won_ref is not None else empty, age)
+        lost = _longer(_durations(lost_ref).stay if lost_ref is not None else empty, age)
         still = len(idx) - np.searchsorted(np.sort(age), age, side="left")  # open there, waited >= age
         out[idx] = won / (won + lost + still)
     return out
@@ -137,9 +163,33 @@ def month_bounds(as_of: datetime, months: int) -> np.ndarray:
     return np.array([0.0] + [(e - as_of).total_seconds() / SECONDS_PER_DAY for e in ends])
 
 
-def close_month_probabilities(book: OpenBook, won_remaining: dict[int, np.ndarray], bounds: np.ndarray) -> np.ndarray:
-    """q[i, k] = P(deal i, if won, closes in month k | it has waited age_i so far): deals × months,
-    from the won deals of its stage that took longer than age_i."""
+TIMING_DEALS = 3_000  # won deals per stage the timing reads at most (evenly spaced by stay)
+
+
+def _stayed_and_closed_by(ref: Durations, age: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each deal i: how many reference deals stayed longer than ``age[i]`` (``alive``), and how
+    many of those closed within ``thresholds[i, k]`` days of entering the stage (deals × thresholds).
+
+    Exact two-way counting without a loop over the deals: the reference deals ordered by stay,
+    longest first, make "stayed longer than a" a prefix of length i; C[i, g] counts the prefix's
+    deals whose time to close ranks below g (a cumulative table of (m + 1)² counts)."""
+    m = len(ref)
+    by_stay_desc = ref.remaining[::-1]
+    r_sorted = np.sort(ref.remaining)
+    rank = np.searchsorted(r_sorted, by_stay_desc, side="left")
+    table = np.zeros((m + 1, m + 1), np.int32)
+    table[np.arange(1, m + 1), rank + 1] = 1  # one per row: row i+1 holds the i-th longest stay
+    table = table.cumsum(axis=0).cumsum(axis=1)
+    alive = m - np.searchsorted(ref.stay, age, side="right")
+    g = np.searchsorted(r_sorted, thresholds, side="right")
+    return alive.astype(float), table[alive[:, None], g].astype(float)
+
+
+def close_month_probabilities(book: OpenBook, won_remaining: dict[int, Durations], bounds: np.ndarray) -> np.ndarray:
+    """q[i, k] = P(deal i, if won, closes in month k | it has sat age_i days in its stage): deals ×
+    months, from the won deals that sat in its stage longer than age_i (their time from entering
+    the stage to closing, less age_i). Above :data:`TIMING_DEALS` won deals in a stage, an evenly
+    spaced sample of them by stay (the exact counting table grows with its square)."""
     n, months = len(book.amount), len(bounds) - 1
     q = np.zeros((n, months))
     key = _stage_key(book)
@@ -147,10 +197,14 @@ def close_month_probabilities(book: OpenBook, won_remaining: dict[int, np.ndarra
         r = won_remaining.get(int(pos))
         if r is None or not len(r):
             continue
+        r = _durations(r)
+        if len(r) > TIMING_DEALS:
+            keep = np.unique(np.linspace(0, len(r) - 1, TIMING_DEALS).round().astype(int))
+            r = Durations(r.stay[keep], r.remaining[keep])
         idx = np.nonzero(key == pos)[0]
         age = book.age_days[idx]
-        alive = _longer(r, age)
-        edges = np.stack([_longer(r, age + b) for b in bounds], axis=1)
+        alive, closed = _stayed_and_closed_by(r, age, age[:, None] + bounds[None, :])
+        edges = alive[:, None] - closed  # stayed longer than age and not closed by age + bound
         with np.errstate(invalid="ignore", divide="ignore"):
             q[idx] = np.where(alive[:, None] > 0, (edges[:, :-1] - edges[:, 1:]) / alive[:, None], 0.0)
     return q
@@ -185,19 +239,12 @@ def bernoulli_runs(pi: np.ndarray, runs: int, rng: np.random.Generator) -> tuple
     return np.concatenate(deals_out), np.concatenate(runs_out)
 
 
-def simulate(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int, seed: int) -> np.ndarray:
-    """Revenue per run and month (runs × months) from independent deals.
+EXACT_DEALS = 2_000  # above this, the deals beyond the 2,000 with the widest spread are summed as a normal
 
-    Deal i is won within the horizon with probability p_i × (q_i1 + ... + q_iK), independently in
-    every run (:func:`bernoulli_runs`); a win falls in month k with probability q_ik / Σ q_i.
-    """
-    rng = np.random.default_rng(seed)
-    runs = int(runs)
-    months = q.shape[1] if q.ndim == 2 else 1
-    live = (p > 0) & (q.sum(axis=1) > 0)
-    p, q, amount = p[live], q[live], amount[live]
-    if not len(p):
-        return np.zeros((runs, months))
+
+def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    months = q.shape[1]
     cum = np.cumsum(q, axis=1)
     total = cum[:, -1]
     deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
@@ -207,13 +254,60 @@ def simulate(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int, seed: 
     return flat.reshape(runs, months)
 
 
+def _simulate_normal(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
+                     rng: np.random.Generator) -> np.ndarray:
+    """The many small deals' revenue per run and month drawn from the normal with their exact mean
+    and covariance: deal i adds a_i × 1[won in month k], mean a_i p_i q_ik, variance
+    a_i² p_i q_ik (1 − p_i q_ik), covariance −a_i² p_i² q_ik q_il between months (won once at most)."""
+    w = p[:, None] * q  # P(won in month k)
+    mean = amount @ w
+    sq = amount ** 2
+    cov = np.diag(sq @ w) - (w * sq[:, None]).T @ w
+    draws = rng.multivariate_normal(mean, cov, size=runs, method="eigh", check_valid="ignore")
+    return np.maximum(draws, 0.0)
+
+
+def simulate(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int, seed: int) -> np.ndarray:
+    """Revenue per run and month (runs × months) from independent deals.
+
+    Deal i is won within the horizon with probability p_i × (q_i1 + ... + q_iK), independently in
+    every run (:func:`bernoulli_runs`); a win falls in month k with probability q_ik / Σ q_i.
+
+    Up to :data:`EXACT_DEALS` deals every deal is drawn. With more (a 1M-deal book holds ~300,000
+    open deals: 10,000 runs would draw ~10⁹ wins), the :data:`EXACT_DEALS` deals with the largest
+    variance a² × P(won)(1 − P(won)) are still drawn one by one and the rest's total is drawn from
+    the normal with its exact mean and covariance (thousands of small independent terms: the
+    central limit theorem; tested against the binomial).
+    """
+    rng = np.random.default_rng(seed)
+    runs = int(runs)
+    months = q.shape[1] if q.ndim == 2 else 1
+    live = (p > 0) & (q.sum(axis=1) > 0)
+    p, q, amount = p[live], q[live], amount[live]
+    if not len(p):
+        return np.zeros((runs, months))
+    if len(p) <= EXACT_DEALS:
+        return _simulate_exact(p, q, amount, runs, rng)
+    won = np.minimum(p * q.sum(axis=1), 1.0)
+    spread = amount ** 2 * won * (1 - won)
+    order = np.argpartition(-spread, EXACT_DEALS)
+    top, rest = order[:EXACT_DEALS], order[EXACT_DEALS:]
+    return _simulate_exact(p[top], q[top], amount[top], runs, rng) + _simulate_normal(p[rest], q[rest], amount[rest], runs, rng)
+
+
 def _probabilities_by_position(probs: StageProbabilities) -> dict[int, float | None]:
     return {r.position: r.p_won for r in probs.rows}
 
 
+def _by_position(book: OpenBook, values: dict[int, float | None], missing: float) -> np.ndarray:
+    """``values[position]`` for every deal, without a Python loop over the deals."""
+    positions = np.unique(book.position)
+    table = np.array([missing if values.get(int(x)) is None else float(values[int(x)]) for x in positions])
+    return table[np.searchsorted(positions, book.position)] if len(positions) else np.zeros(0)
+
+
 def deal_probabilities(book: OpenBook, probs: StageProbabilities) -> np.ndarray:
-    by_pos = _probabilities_by_position(probs)
-    return np.array([by_pos.get(int(pos)) or 0.0 for pos in book.position], float)
+    return _by_position(book, _probabilities_by_position(probs), 0.0)
 
 
 def won_between(con, info: DatasetInfo, ctx, start: datetime, end: datetime) -> float:
@@ -259,7 +353,7 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     expected = (adjusted[:, None] * q).sum(axis=0)
     months = [add_months(first, i) for i in range(horizon)]
     by_pos = _probabilities_by_position(probs)
-    unknown = np.array([by_pos.get(int(pos)) is None for pos in book.position], bool)
+    unknown = np.isnan(_by_position(book, by_pos, np.nan))
     stage_weighted = {int(pos): float(weighted[book.position == pos].sum()) for pos in np.unique(book.position)}
     so_far = won_between(con, info, ctx, datetime.combine(first, datetime.min.time()), as_of)
     base = so_far if k == 0 else 0.0

@@ -27,7 +27,7 @@ from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, fetch_frame
 from .common import can_answer, resolve_as_of
-from .stays import stays_sql
+from .stays import deal_stays, stays_sql
 
 BARS = ("start", "new", "forward", "back", "won", "lost", "end")
 
@@ -119,7 +119,7 @@ def weekly(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = No
         return pd.DataFrame(columns=columns)
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
-    sql = query("pipeline_weekly", info, stays=stays_sql(info), where=ctx.where.sql)
+    sql = query("pipeline_weekly", info, stays=deal_stays(info, ctx))
     frame = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
     open_stages = [s for s in ctx.stages if s["kind"] == "open"]
     if frame.empty or not open_stages:

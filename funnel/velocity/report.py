@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .backtest import backtest_error
+
 
 def num(value: float | None, digits: int = 4) -> float | None:
     return None if value is None or value != value else round(float(value), digits)
@@ -82,6 +84,10 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
                       "actual_all": num(b.actual_all, 2)} for b in backtest_rows],
         "reasons": {"forecast": fc.reason} if fc.reason else {},
     }
+    error = backtest_error(backtest_rows)
+    if error is not None:
+        doc["backtest_error"] = {"months": error.months, "ratio": num(error.ratio), "low": num(error.low),
+                                 "high": num(error.high), "missed": error.missed, "reliable": error.reliable}
     if fc.plan is not None:
         doc.update(plan=num(fc.plan, 2), p_meet_plan=num(fc.p_meet_plan), p10=num(fc.p10, 2), p50=num(fc.p50, 2),
                    p90=num(fc.p90, 2))

@@ -30,8 +30,8 @@ from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, fetch_frame
-from .common import can_answer, resolve_as_of
-from .stays import stays_sql
+from .common import can_answer, latest_timestamp
+from .stays import deal_stays, stored_stays
 
 
 @dataclass(frozen=True)
@@ -84,13 +84,22 @@ def km_median(days: np.ndarray, ended: np.ndarray) -> float | None:
     return float(sf.quantiles[below[0]]) if len(below) else None
 
 
-def _km_by_position(con, info: DatasetInfo, where, as_of) -> dict[int, float | None]:
-    sql = query("velocity_stay_durations", info, stays=stays_sql(info), where=where.sql)
-    frame = fetch_frame(con, sql, {**where.params, "as_of": as_of})
+def _km_by_position(con, info: DatasetInfo, ctx, as_of) -> dict[int, float | None]:
+    sql = query("velocity_stay_durations", info, stays=deal_stays(info, ctx))
+    frame = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
     out = {}
     for position, part in frame.groupby("position", sort=True):
         out[int(position)] = km_median(part["days"].to_numpy(float), part["ended"].to_numpy(int))
     return out
+
+
+def _query_name(info: DatasetInfo, spec: FunnelSpec, as_of, latest) -> str:
+    """The ranked query (precomputed ranks, no sort) when it gives the same numbers: the stored stays
+    have ranks, the view is a whole pipeline, and every stay that ends has ended by ``as_of``."""
+    whole = not spec.filters and spec.date_from is None and spec.date_to is None and not spec.closed_only
+    if whole and stored_stays(info) and latest is not None and as_of is not None and as_of >= latest:
+        return "velocity_time_in_stage_ranked"
+    return "velocity_time_in_stage"
 
 
 def time_in_stage(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None,
@@ -99,11 +108,12 @@ def time_in_stage(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | No
     cap = can_answer(con, info, "history")
     if not cap.ok:
         return TimeInStage([], None, cap.reason, cap.params or {})
-    as_of = resolve_as_of(con, info, as_of)
+    latest = latest_timestamp(con, info)
+    as_of = latest if as_of is None else as_of
     ctx = resolve(con, info, spec)
-    sql = query("velocity_time_in_stage", info, stays=stays_sql(info), where=ctx.where.sql)
+    sql = query(_query_name(info, spec, as_of, latest), info, stays=deal_stays(info, ctx))
     found = {r["position"]: r for r in fetch_dicts(con, sql, {**ctx.where.params, "as_of": as_of})}
-    km = _km_by_position(con, info, ctx.where, as_of) if with_km else {}
+    km = _km_by_position(con, info, ctx, as_of) if with_km else {}
     rows = []
     for s in ctx.stages:
         if s["kind"] != "open":

@@ -125,3 +125,104 @@ def test_bernoulli_runs_match_their_probabilities():
         assert abs(counts[i] - 50_000 * p) <= 5 * np.sqrt(50_000 * p * (1 - p)) + 1e-9
     assert counts[3] == 50_000 and len(set(zip(deal, run, strict=True))) == len(deal)  # p = 1: every run, once
     assert run.min() >= 0 and run.max() < 50_000
+
+
+def test_monte_carlo_with_many_deals_matches_the_binomial():
+    # 20,000 deals (beyond EXACT_DEALS: most summed as a normal), p = .3, 100 each:
+    # revenue = 100 × Binomial(20,000, .3): mean 600,000, sd 100 × sqrt(20,000 × .3 × .7) = 6,480.7
+    from funnel.velocity.forecast import EXACT_DEALS
+
+    n, p = 20_000, 0.3
+    assert n > EXACT_DEALS
+    sims = simulate(np.full(n, p), np.ones((n, 1)), np.full(n, 100.0), RUNS, seed=7)[:, 0]
+    sd = 100 * np.sqrt(n * p * (1 - p))
+    assert sd == pytest.approx(6480.7, abs=0.1)
+    assert sims.mean() == pytest.approx(600_000, abs=4 * sd / np.sqrt(RUNS))
+    assert sims.std() == pytest.approx(sd, rel=0.05)
+    exact = stats.binom.sf(6099, n, p)  # P(at least 6,100 wins) = P(revenue >= 610,000)
+    assert np.mean(sims >= 610_000) == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / RUNS) + 0.01)
+    assert np.array_equal(sims, simulate(np.full(n, p), np.ones((n, 1)), np.full(n, 100.0), RUNS, seed=7)[:, 0])
+
+
+def test_monte_carlo_with_many_deals_wins_each_deal_once():
+    # 10,000 deals, p = .5, months .25 / .75: month 0 ~ Binomial(n, .125) (mean 1,250, var 1,093.75),
+    # month 1 ~ Binomial(n, .375) (mean 3,750, var 2,343.75); a deal wins in one month at most, so the
+    # total is Binomial(n, .5): var 2,500, less than 1,093.75 + 2,343.75 (the months move against each other)
+    n = 10_000
+    sims = simulate(np.full(n, 0.5), np.tile([0.25, 0.75], (n, 1)), np.ones(n), RUNS, seed=11)
+    assert sims[:, 0].mean() == pytest.approx(1250, abs=4 * np.sqrt(1093.75 / RUNS))
+    assert sims[:, 1].mean() == pytest.approx(3750, abs=4 * np.sqrt(2343.75 / RUNS))
+    assert sims[:, 0].var() == pytest.approx(1093.75, rel=0.06)
+    assert sims.sum(axis=1).var() == pytest.approx(2500, rel=0.06)
+
+
+def test_old_deals_are_compared_by_their_stay_not_by_the_time_to_close():
+    # stage 1, closed deals: A won (sat 5 days, closed 60 days after entering), B won (5, 80),
+    # C won (60, 70), D lost (5, 55). Open now: X, 50 days in the stage.
+    # Sat there longer than 50 days: C (won) and X itself -> P(won) = 1 / 2. (By the time to close
+    # instead, A, B, C, D all "waited" longer than 50: 3 / 5 -- the bug that counted deals stalled in
+    # a stage as likely as the winners that had left it long before.)
+    from funnel.velocity.forecast import Durations
+
+    remaining = {"won": {1: Durations.of([5.0, 5.0, 60.0], [60.0, 80.0, 70.0])},
+                 "lost": {1: Durations.of([5.0], [55.0])}}
+    assert age_adjusted(book([50.0]), remaining) == pytest.approx([0.5])
+    # if won, it closes C's 70 - 50 = 20 days from now: months end 15 and 45 days away -> month 2
+    # (by the time to close: A in 10 days, B in 30, C in 20 -> 1/3, 2/3)
+    q = close_month_probabilities(book([50.0]), remaining["won"], np.array([0.0, 15.0, 45.0]))
+    assert q[0] == pytest.approx([0.0, 1.0])
+
+
+def test_close_month_counting_table_by_hand():
+    # won deals (stay, to close): (2, 3), (4, 30), (6, 7), (8, 40), (10, 12). A deal 5 days in:
+    # stayed longer: (6, 7), (8, 40), (10, 12) -> closes in 2, 35, 7 days; months end 5 and 20 days away
+    # -> month 1: 2 (1 of 3), month 2: 7 (1 of 3); 35 is beyond -> q = [1/3, 1/3].
+    # A deal 9 days in: only (10, 12) -> in 3 days -> [1, 0]. A deal 11 days in: none -> [0, 0] (undated).
+    from funnel.velocity.forecast import Durations
+
+    won = {1: Durations.of([8.0, 2, 10, 4, 6], [40.0, 3, 12, 30, 7])}
+    q = close_month_probabilities(book([5.0, 9.0, 11.0]), won, np.array([0.0, 5.0, 20.0]))
+    assert q == pytest.approx(np.array([[1 / 3, 1 / 3], [1.0, 0.0], [0.0, 0.0]]))
+
+
+def test_backtest_gives_a_stalled_deal_no_chance(tmp_path):
+    # W won: Proposal on Jan 2, left it on Jan 4, won Feb 20 (49 days after entering Proposal).
+    # S entered Proposal on Jan 20 and never moved. Back-test of March 2024 (as of Mar 1 00:00):
+    # S has sat 40.6 days in Proposal; no deal ever sat there longer -> P(won) = 0, forecast 0 = actual.
+    # (By the time to close, W "waited" 49 > 40.6 days: P = 1/2 and the whole 1,000 forecast in March.)
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Amount,Created Date,Actual Close Date\n"
+                     "W,Won,500,2024-01-01 09:00:00,2024-02-20 09:00:00\n"
+                     "S,Proposal,1000,2024-01-10 09:00:00,\n", encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("Deal ID,Stage,Date Entered\nW,Lead,2024-01-01 09:00:00\nW,Proposal,2024-01-02 09:00:00\n"
+                       "W,Contract,2024-01-04 09:00:00\nW,Won,2024-02-20 09:00:00\n"
+                       "S,Lead,2024-01-10 09:00:00\nS,Proposal,2024-01-20 09:00:00\n", encoding="utf-8")
+    store = Store(":memory:")
+    info, _b, _d = import_file(store, deals, "deals.csv", history=history,
+                               stages=["Lead", "Proposal", "Contract", "Won"])
+    with store.connect() as con:
+        (march,) = backtest(con, info, FunnelSpec(), datetime(2024, 4, 15), months=1)
+    assert march.month.isoformat() == "2024-03-01" and march.open_deals == 1
+    assert march.forecast == 0.0 and march.actual == 0.0
+
+
+def test_backtest_error_by_hand():
+    from datetime import date
+
+    from funnel.velocity.backtest import BacktestMonth, backtest_error
+
+    def month(m, f, a):
+        return BacktestMonth(date(2024, m, 1), f, a, a, 3)
+
+    # forecast 300, 100, 0, 50 against actual 100, 200, 0, 0: the third month counts for nothing,
+    # the fourth is a miss; ratio = 450 / 300 = 1.5, months 3.0 and 0.5 -> not reliable (3 > 2)
+    err = backtest_error([month(1, 300, 100), month(2, 100, 200), month(3, 0, 0), month(4, 50, 0)])
+    assert (err.months, err.ratio, err.low, err.high, err.missed) == (3, 1.5, 0.5, 3.0, 1)
+    assert not err.reliable
+    good = backtest_error([month(1, 110, 100), month(2, 90, 100)])  # 200 / 200 = 1; 1.1 and 0.9
+    assert good.ratio == pytest.approx(1.0) and good.reliable
+    assert backtest_error([month(1, 0, 0)]) is None
