@@ -2,6 +2,7 @@
 -- that stage (days; NULL without a stage history: then days since it was created, from_created), its
 -- amount, and how it ended later (status, close time) for the back-test. The stage then: the stay
 -- covering $as_of; a deal without any stage history counts at its current stage.
+-- Ordered by row_no: the seeded Monte Carlo draws deal by deal, so the same data gives the same runs.
 -- tables: deals; fragments: stays, where
 WITH d AS (
     SELECT row_no, stage_pos, created_at, status, COALESCE(amount, 0) AS amount,
@@ -12,7 +13,7 @@ WITH d AS (
 ),
 cover AS (  -- the stays carry their deal's status and times: only deals open at $as_of are read
     SELECT row_no, position, entered_at FROM {stays}
-    WHERE kind = 'open' AND entered_at <= $as_of AND (left_at IS NULL OR left_at > $as_of)
+    WHERE kind = 'open' AND entered_at <= $as_of AND until_at > $as_of
       AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 )
@@ -21,3 +22,4 @@ SELECT COALESCE(c.position, d.stage_pos) AS position,
        c.position IS NULL AS from_created,
        d.amount, d.status, d.closed
 FROM d LEFT JOIN cover AS c ON c.row_no = d.row_no
+ORDER BY d.row_no

@@ -21,7 +21,7 @@ pos AS (
            max(CASE WHEN entered_at <= $a AND (left_at IS NULL OR left_at > $a) THEN position END) AS pos_a,
            max(CASE WHEN entered_at <= $b AND (left_at IS NULL OR left_at > $b) THEN position END) AS pos_b
     FROM {stays}
-    WHERE kind = 'open' AND created_at <= $b AND entered_at <= $b AND (left_at IS NULL OR left_at > $a)
+    WHERE kind = 'open' AND created_at <= $b AND entered_at <= $b AND until_at > $a
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $a))
     GROUP BY row_no
 ),

@@ -14,13 +14,13 @@ WITH d AS (
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
 live AS (
-    SELECT row_no, position, kind, deal_first, entered_at, left_at FROM {stays}
+    SELECT row_no, position, kind, deal_first, entered_at, until_at FROM {stays}
     WHERE created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
 cover AS (
     SELECT row_no, position FROM live
-    WHERE kind = 'open' AND entered_at <= $as_of AND (left_at IS NULL OR left_at > $as_of)
+    WHERE kind = 'open' AND entered_at <= $as_of AND until_at > $as_of
 ),
 h AS (
     SELECT row_no FROM live WHERE deal_first
