@@ -13,17 +13,15 @@ WITH d AS (
     WHERE {where} AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
-live AS (
-    SELECT row_no, position, kind, deal_first, entered_at, until_at FROM {stays}
-    WHERE created_at <= $as_of
+cover AS (  -- until_at > T: the stored table's order lets this read only the blocks that reach T
+    SELECT row_no, position FROM {stays}
+    WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 ),
-cover AS (
-    SELECT row_no, position FROM live
-    WHERE kind = 'open' AND entered_at <= $as_of AND until_at > $as_of
-),
 h AS (
-    SELECT row_no FROM live WHERE deal_first
+    SELECT row_no FROM {stays}
+    WHERE deal_first AND created_at <= $as_of
+      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
 )
 SELECT CASE WHEN c.position IS NOT NULL THEN c.position
             WHEN h.row_no IS NULL THEN d.stage_pos END AS position,

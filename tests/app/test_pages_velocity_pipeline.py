@@ -66,7 +66,7 @@ def test_pipeline_snapshot_probability_and_plan(data_dir, saas):
     rows = saas[(saas["Deal - Status"] == "Open") & (saas["Deal - Pipeline"] == "New business")]
     assert values["Open amount"] == f"{rows['Deal - Value'].sum() / 1e6:.1f}M"
     assert any("Key stage: **Trial**" in m.value for m in at.markdown)  # README: key stage Trial
-    p_plan = values["P(plan 2026-11)"]
+    p_plan = values["P(plan Nov 2026)"]  # the month in the language (formats.py), not ISO
     assert p_plan.endswith("%") and 0 <= float(p_plan[:-1]) <= 100
     assert any("10,000 runs, seed 42" in c.value for c in at.caption)
 
