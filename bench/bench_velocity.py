@@ -5,7 +5,7 @@ bench/out/ (the import derives the stays table). pandas gets the same canonical 
 memory — deals, and the stays the import derived (loading them is not timed) — and computes the
 same numbers with groupby / boolean masks. Engine and pandas runs alternate (bench.common.timed_pair).
 The Monte Carlo is the same numpy code on both sides, so the forecast compares the data work.
-Usage: ``python -m bench.bench_velocity [--deals N] [--repeat K]``.
+Usage: ``python -m bench.bench_velocity [--deals N] [--repeat K] [--only NAME_PART]``.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="run only the computations whose name contains this")
     args = parser.parse_args()
     store, info = store_with(args.deals)
     deals, stays, _stages = frames(store, info)
@@ -169,8 +170,12 @@ def main() -> None:
     print(f"{args.deals:,} deals, {len(stays):,} stays; as of {as_of:%Y-%m-%d %H:%M}; medians of {args.repeat}")
     print(f"{'computation':<56} {'engine':>9} {'pandas':>9} {'ratio':>7}")
     for name, (engine, baseline) in cases.items():
+        if args.only not in name:
+            continue
         e, p = timed_pair(engine, baseline, args.repeat)
         print(f"{name:<56} {e:>8.3f}s {p:>8.3f}s {p / e:>6.1f}x")
+    if args.only:
+        return
     km = timed_pair(on(lambda c: time_in_stage(c, info, spec, as_of, with_km=True)),
                     on(lambda c: time_in_stage(c, info, spec, as_of, with_km=False)), args.repeat)
     print(f"{'time in stage with the Kaplan–Meier medians (engine)':<56} {km[0]:>8.3f}s (without: {km[1]:.3f}s)")

@@ -4,30 +4,40 @@
 -- counts at its current stage (history_known = FALSE), which is only exact for the latest date.
 -- Closed deals without a close date cannot be placed in time and are left out.
 -- position NULL: open then, but its stage at T is unknown (the history starts later).
--- The stays carry their deal's status and times, so only stays of deals open at T are read
--- (cover: the stay covering T; h: one row per deal with a history, its first stay).
--- tables: deals; fragments: stays, where
+-- Without joining deals to stays: the stays carry their deal's status, times, amount and current
+-- stage, so per stage  covered (c)  +  [all open deals (d) - open deals with a history (h)] by
+-- current stage, and the unknown bucket = open deals with a history - covered ones. Amounts are
+-- summed as DECIMAL so the differences are exact. until_at > T reads only the blocks that reach T.
+-- tables: deals; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
 WITH d AS (
-    SELECT row_no, amount, stage_pos
+    SELECT stage_pos AS position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {deals}
     WHERE {where} AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
-),
-cover AS (  -- until_at > T: the stored table's order lets this read only the blocks that reach T
-    SELECT row_no, position FROM {stays}
-    WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+    GROUP BY stage_pos
 ),
 h AS (
-    SELECT row_no FROM {stays}
+    SELECT stage_pos AS position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
+    FROM {stays}
     WHERE deal_first AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+    GROUP BY stage_pos
+),
+c AS (
+    SELECT position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
+    FROM {stays}
+    WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
+      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+    GROUP BY position
+),
+parts AS (
+    SELECT position, n, amt, 0 AS uncovered FROM c
+    UNION ALL SELECT position, n, amt, n FROM d
+    UNION ALL SELECT position, -n, -amt, -n FROM h
+    UNION ALL SELECT NULL, n, amt, n FROM h
+    UNION ALL SELECT NULL, -n, -amt, -n FROM c
 )
-SELECT CASE WHEN c.position IS NOT NULL THEN c.position
-            WHEN h.row_no IS NULL THEN d.stage_pos END AS position,
-       count(*) AS open_deals,
-       COALESCE(sum(d.amount), 0) AS amount,
-       count(*) FILTER (WHERE c.position IS NULL) AS without_history
-FROM d LEFT JOIN cover AS c ON c.row_no = d.row_no
-       LEFT JOIN h ON h.row_no = d.row_no
-GROUP BY 1
+SELECT position, sum(n) AS open_deals, CAST(sum(amt) AS DOUBLE) AS amount, sum(uncovered) AS without_history
+FROM parts
+GROUP BY position
+HAVING sum(n) <> 0

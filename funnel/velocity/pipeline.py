@@ -96,7 +96,7 @@ def snapshot(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
     names = _stage_names(ctx)
-    sql = query("pipeline_snapshot", info, stays=stays_sql(info), where=ctx.where.sql)
+    sql = query("pipeline_snapshot", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
     found = {r["position"]: r for r in fetch_dicts(con, sql, {**ctx.where.params, "as_of": as_of})}
     rows = [StageSnapshot(s["stage"], s["position"], int(found.get(s["position"], {}).get("open_deals", 0)),
                           float(found.get(s["position"], {}).get("amount", 0.0)))
