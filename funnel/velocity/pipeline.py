@@ -27,7 +27,7 @@ from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, fetch_frame
 from .common import can_answer, resolve_as_of
-from .stays import deal_stays, stays_sql
+from .stays import deal_stays
 
 BARS = ("start", "new", "forward", "back", "won", "lost", "end")
 
@@ -143,7 +143,7 @@ def waterfall(con, info: DatasetInfo, spec: FunnelSpec, date_from: datetime, dat
     if not cap.ok:
         return Waterfall(None, None, {}, reason=cap.reason)
     ctx = resolve(con, info, spec)
-    sql = query("pipeline_flows", info, stays=stays_sql(info), where=ctx.where.sql)
+    sql = query("pipeline_flows", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
     rows = fetch_dicts(con, sql, {**ctx.where.params, "a": date_from, "b": date_to})
     return waterfall_from_flows(rows, date_from, date_to, history=can_answer(con, info, "history").ok)
 
