@@ -53,7 +53,7 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         start = datetime.combine(first, datetime.min.time())
         end = month_end(first)
         book = open_book(con, info, ctx, start)
-        remaining = remaining_times(con, info, ctx, start)
+        remaining = remaining_times(con, info, ctx, start, from_created=bool(book.from_created.any()))
         p = age_adjusted(book, remaining)
         q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))[:, 0]
         won_then = (book.status == "won") & (book.closed > np.datetime64(start)) & (book.closed <= np.datetime64(end))

@@ -37,7 +37,7 @@ from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..metrics.probability import StageProbabilities, stage_probability
 from ..spec import FunnelSpec
-from ..sql import fetch_dicts, fetch_frame
+from ..sql import fetch_dicts, fetch_frame, run
 from .common import SECONDS_PER_DAY, add_months, can_answer, month_end, month_start, resolve_as_of
 from .stays import deal_stays, stays_sql
 
@@ -114,15 +114,20 @@ def _durations(value) -> Durations:
     return value if isinstance(value, Durations) else Durations.of(value)
 
 
-def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime) -> dict[str, dict[int, Durations]]:
-    """Per outcome (won / lost) and stage position (0: from creation) the closed deals' stay in the
-    stage and days from entering it to closing."""
+def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime, from_created: bool = True
+                    ) -> dict[str, dict[int, Durations]]:
+    """Per outcome (won / lost) and stage position (0: from creation, only when ``from_created``:
+    some open deal has no stage history) the closed deals' stay in the stage and days from entering
+    it to closing. Read as numpy columns, sorted by the query (millions of rows at 1M deals)."""
     sql = query("forecast_remaining", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
-    f = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
+    cols = run(con, sql, {**ctx.where.params, "as_of": as_of, "from_created": bool(from_created)}).fetchnumpy()
+    status, position = np.asarray(cols["status"], object), np.asarray(cols["position"], np.int64)
+    stay, remaining = np.asarray(cols["stay_days"], float), np.asarray(cols["remaining_days"], float)
     out: dict[str, dict[int, Durations]] = {"won": {}, "lost": {}}
-    for (status, pos), part in f.groupby(["status", "position"]):
-        out[str(status)][int(pos)] = Durations.of(part["stay_days"].to_numpy(float),
-                                                  part["remaining_days"].to_numpy(float))
+    bounds = np.flatnonzero((status[1:] != status[:-1]) | (position[1:] != position[:-1])) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(status)], strict=True):
+        if hi > lo:  # one (status, position) run, already sorted by stay
+            out[str(status[lo])][int(position[lo])] = Durations(stay[lo:hi], remaining[lo:hi])
     return out
 
 
@@ -163,7 +168,7 @@ def month_bounds(as_of: datetime, months: int) -> np.ndarray:
     return np.array([0.0] + [(e - as_of).total_seconds() / SECONDS_PER_DAY for e in ends])
 
 
-TIMING_DEALS = 3_000  # won deals per stage the timing reads at most (evenly spaced by stay)
+TIMING_DEALS = 1_000  # won deals per stage the timing reads at most (evenly spaced by stay)
 
 
 def _stayed_and_closed_by(ref: Durations, age: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -239,7 +244,7 @@ def bernoulli_runs(pi: np.ndarray, runs: int, rng: np.random.Generator) -> tuple
     return np.concatenate(deals_out), np.concatenate(runs_out)
 
 
-EXACT_DEALS = 2_000  # above this, the deals beyond the 2,000 with the widest spread are summed as a normal
+EXACT_DEALS = 500  # above this, the deals beyond the 500 with the widest spread are summed as a normal
 
 
 def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
@@ -344,7 +349,7 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     probs = stage_probability(con, info, spec, as_of=as_of)
     book = open_book(con, info, ctx, as_of)
     p = deal_probabilities(book, probs)
-    remaining = remaining_times(con, info, ctx, as_of)
+    remaining = remaining_times(con, info, ctx, as_of, from_created=bool(book.from_created.any()))
     p_now = age_adjusted(book, remaining)
     q = close_month_probabilities(book, remaining["won"], month_bounds(as_of, horizon))
     weighted = book.amount * p
