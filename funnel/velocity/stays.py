@@ -14,11 +14,14 @@ from ..sql import ident, load, render, run
 TEMP_TABLE = "imp_stays"
 
 
-def derive_stays(con) -> None:
-    """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``)."""
+def derive_stays(con, into: str | None = None) -> None:
+    """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``).
+    ``into``: an import writing in place builds ``<into>.stays`` (the dataset's table) instead."""
     sql = render(load("velocity_stays"), events=ident("imp_events"), deals=ident("imp_deals"),
                  stages=ident("imp_stages"))
-    run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE)) + sql)
+    target = render("CREATE TABLE {t} AS ", t=ident(into, "stays")) if into else \
+        render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE))
+    run(con, target + sql)
 
 
 def stays_sql(info: DatasetInfo) -> str:
