@@ -52,7 +52,9 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad})", columns=columns, bad=bad)
     # a duplicated id keeps its first row (Bitrix24 writes one row per product); the window that
     # picks it runs only when there are duplicates
-    duplicates = run(con, render("SELECT count(*) - count(DISTINCT deal_id) FROM ({q}) AS k", q=keep)).fetchone()[0]
+    # (ids counted by a GROUP BY, which spills to disk beyond the memory budget; kept rows have an id)
+    duplicates = run(con, render("SELECT COALESCE(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({q}) AS k "
+                                 "GROUP BY deal_id) AS g", q=keep)).fetchone()[0]
     if duplicates:
         findings.examples(
             con, render("""SELECT row_no, deal_id AS value FROM (
