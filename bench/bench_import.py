@@ -5,7 +5,7 @@ Each run is a fresh child process (so its peak memory is its own, read with ``os
 fresh store folder. Runs alternate (engine, DuckDB, engine, DuckDB, ...) so both see the same
 moments of load on a shared machine; medians are reported, with the ratio of the medians.
 
-- engine: ``python -m funnel import <deals> --history <history>`` (sniff, stage, type every mapped
+- engine: ``python -m funnel import <deals> --history <history>`` (the 1 GiB upload limit lifted; sniff, stage, type every mapped
   column, reject/flag, order stages, derive per-deal facts and events, write in one transaction);
 - baseline: ``CREATE TABLE ... AS SELECT * FROM read_csv(<file>)`` for both files into a new
   database file (DuckDB's type detection, nothing else), in the same Python + duckdb.
@@ -53,11 +53,22 @@ def run_child(argv: list[str], env: dict | None = None) -> tuple[float, float, f
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: kilobytes
 
 
+# ``python -m funnel import`` with the upload size limit (funnel/readers/limits.py, 1 GiB, for the
+# shared server's uploads) lifted: the generated 10M-deal history is 1.6 GB. Nothing else differs.
+ENGINE = """
+import sys
+import funnel.readers.limits as limits
+limits.MAX_FILE_BYTES = 1 << 40
+from funnel.cli import main
+sys.exit(main(["import", sys.argv[1], "--history", sys.argv[2]]))
+"""
+
+
 def engine_run(deals: Path, history: Path) -> tuple[float, float, float]:
     tmp = Path(tempfile.mkdtemp(prefix="bench_import_"))
     try:
         env = dict(os.environ, FUNNEL_DATA_DIR=str(tmp))
-        return run_child([sys.executable, "-m", "funnel", "import", str(deals), "--history", str(history)], env)
+        return run_child([sys.executable, "-c", ENGINE, str(deals), str(history)], env)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

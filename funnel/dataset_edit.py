@@ -27,6 +27,8 @@ from .schema import TABLES
 from .sql import ident, render, run
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
 
+OPTIONAL_TABLES = ("stays",)  # derived at import when the dataset has deals
+
 KEEP_RAW_MAX_ROWS = 250_000
 RAW_TABLES = ("raw_main", "raw_history")
 
@@ -188,10 +190,13 @@ def _replace(store, con, row: dict[str, Any], built: dict[str, Any]) -> dict[str
     with _WRITE_LOCK:
         run(con, "BEGIN TRANSACTION")
         try:
-            for table in TABLES:
+            # the canonical tables plus the optional derived ones (stays): a stale stays table
+            # would survive an edit and the velocity pages would read the old deals' stays
+            for table in (*TABLES, *OPTIONAL_TABLES):
                 run(con, render("DROP TABLE IF EXISTS {t}", t=ident(schema, table)))
-                run(con, render("CREATE TABLE {t} AS SELECT * FROM {s}", t=ident(schema, table),
-                                s=ident(built["tables"][table])))
+                if table in built["tables"]:
+                    run(con, render("CREATE TABLE {t} AS SELECT * FROM {s}", t=ident(schema, table),
+                                    s=ident(built["tables"][table])))
             run(con, """UPDATE datasets SET source_file = $source_file, source_hash = $source_hash,
                         history_file = $history_file, imported_at = $imported_at, shape = $shape,
                         rows_read = $rows_read, rows_rejected = $rows_rejected, n_deals = $n_deals,

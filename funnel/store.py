@@ -334,20 +334,53 @@ class Store:
             )
 
     # -- saving an import ----------------------------------------------------------------------
-    def save(self, con: duckdb.DuckDBPyConnection, built: dict[str, Any]) -> DatasetInfo:
+    def begin_dataset(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Open the transaction of a new dataset on ``con`` and create its schema; returns its id.
+
+        The importer then builds the dataset's big tables in that schema directly (no copy at
+        save); :meth:`save` with ``dataset_id`` commits it, :meth:`abandon_dataset` rolls it back.
+        Nothing is visible to other connections before the commit."""
+        self.check_writable()
+        dataset_id = run(con, "SELECT nextval('dataset_ids')").fetchone()[0]
+        run(con, "BEGIN TRANSACTION")
+        try:
+            run(con, render("CREATE SCHEMA {schema}", schema=ident(f"ds_{dataset_id}")))
+        except Exception:
+            run(con, "ROLLBACK")
+            raise
+        return dataset_id
+
+    @staticmethod
+    def abandon_dataset(con: duckdb.DuckDBPyConnection) -> None:
+        """Roll back an unfinished :meth:`begin_dataset` (no-op when it was committed already)."""
+        try:
+            run(con, "ROLLBACK")
+        except duckdb.Error:
+            pass
+
+    def save(self, con: duckdb.DuckDBPyConnection, built: dict[str, Any], *,
+             dataset_id: int | None = None) -> DatasetInfo:
         """Store the temp tables ``built['tables']`` of ``con`` as a new dataset, atomically.
 
         ``con`` must be a connection of this store (the importer builds its temp tables there).
+        With ``dataset_id`` (from :meth:`begin_dataset`) the transaction is open and the tables
+        named in ``built['in_place']`` already stand in the dataset's schema: only the others are
+        copied, then the catalog row is written and everything committed together.
         """
         self.check_writable()
+        in_place = set(built.get("in_place") or ()) if dataset_id is not None else set()
         with _WRITE_LOCK:
-            dataset_id = run(con, "SELECT nextval('dataset_ids')").fetchone()[0]
+            fresh = dataset_id is None
+            if fresh:
+                dataset_id = run(con, "SELECT nextval('dataset_ids')").fetchone()[0]
+                run(con, "BEGIN TRANSACTION")
             schema = f"ds_{dataset_id}"
-            run(con, "BEGIN TRANSACTION")
             try:
-                run(con, render("CREATE SCHEMA {schema}", schema=ident(schema)))
+                if fresh:
+                    run(con, render("CREATE SCHEMA {schema}", schema=ident(schema)))
                 for table, source in built["tables"].items():  # TABLES, plus any optional ones (stays)
-                    run(con, render(_COPY, target=ident(schema, table), source=ident(source)))
+                    if table not in in_place:
+                        run(con, render(_COPY, target=ident(schema, table), source=ident(source)))
                 run(
                     con,
                     """INSERT INTO datasets VALUES ($id, $name, $source_file, $source_hash, $history_file,

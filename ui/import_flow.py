@@ -1,8 +1,8 @@
 """The Data page's import flow: upload → proposed mapping (editable) → stage order (editable) → import.
 
-Uploads live in ``st.session_state`` as bytes; every rerun stages them again in a fresh
-connection (a CRM export stages in well under a second), so nothing half-imported is ever kept
-between reruns and nothing touches the store until the user confirms.
+Uploads live in ``st.session_state`` as bytes. They are staged once per upload, in a connection of
+the session's own (funnel/importer/preview.py), and every rerun (each click of the mapping editor)
+reuses the staged rows; nothing touches the store until the user confirms.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import streamlit as st
 from funnel.access import Action
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
-from funnel.importer import Source, build, finish, prepare
+from funnel.importer import Source, finish
+from funnel.importer.preview import Preview
 from funnel.markdown_escape import md_escape
 from funnel.readers import list_sheets
 from funnel.velocity.snapshots import link_previous
@@ -34,6 +35,11 @@ EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole fi
 
 def _state() -> dict:
     return st.session_state.setdefault(STATE, {})
+
+
+def _preview() -> Preview:
+    """The session's staged upload, kept across reruns (one per session)."""
+    return st.session_state.setdefault(STATE + "_preview", Preview())
 
 
 def _upload_key(files) -> str:
@@ -177,79 +183,82 @@ def run_flow(t) -> None:
     state = _state()
     try:
         target = _target(t)
-        with store.connect() as con:
-            draft = prepare(con, store, main, history=history, shape=state.get("shape"))
-            st.success(t("ui.data.read_ok", n=draft.raw.n_rows, file=md_escape(main.file_name),
-                         shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
-                                 else f"ui.shape.{draft.shape}")))
-            shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",
-                                 format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
-                                 detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES
-                                                       else "deals")))
-            if shape != draft.shape:
-                state["shape"] = shape
-                state["stages"] = None
+        preview = _preview()
+        con, draft = preview.draft(store, main, history, shape=state.get("shape"))
+        st.success(t("ui.data.read_ok", n=draft.raw.n_rows, file=md_escape(main.file_name),
+                     shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
+                             else f"ui.shape.{draft.shape}")))
+        shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",
+                             format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
+                             detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES
+                                                   else "deals")))
+        if shape != draft.shape:
+            state["shape"] = shape
+            state["stages"] = None
+            st.rerun()
+        if target is not None:
+            _refresh(t, store, target, main, history, state)
+            return
+        if draft.duplicate_of:
+            st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
+                         name=md_escape(draft.duplicate_of["name"])))
+        st.subheader(t("ui.data.mapping"))
+        if draft.shape == "deals":
+            mapping_editor(t, draft)
+            if "deal_id" not in draft.mapping.fields:
+                st.info(t("quality.deals.no_id_column"))
+            if state.get("won") is not None:
+                draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
+        else:
+            st.dataframe(_summary(draft, t), hide_index=True)
+        built = preview.build(draft, stages=state.get("stages"))
+        st.subheader(t("ui.data.stages"))
+        if built["meta"].get("outcomes_only"):
+            st.info(t("crmimport.outcomes_only"))
+        st.caption(t("ui.data.stages_help"))
+        # a guess stays a guess while the user edits it: the first preview decides
+        if state.get("user_order"):
+            st.success(t("crmimport.order_yours"))
+        elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
+            st.warning(t("ui.data.order_guessed"))
+        order = built["meta"]["stage_order"]
+        pasted = paste_order(t, "import", list(order))
+        if pasted is not None:
+            state["stages"], state["user_order"] = pasted, True
+            st.rerun()
+        stages = stage_editor(t, order)
+        if draft.shape == "deals" and not built["meta"].get("outcomes_only"):
+            kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
+            names = [k[0] for k in kinds]
+            won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
+            lost = [k[0] for k in kinds if k[1] == "lost"] if state.get("lost") is None else state["lost"]
+            chosen = won_lost_pickers(t, "import", names, won, lost)
+            if chosen != (won, lost):
+                state["won"], state["lost"] = chosen
                 st.rerun()
-            if target is not None:
-                _refresh(t, store, target, main, history, state)
-                return
-            if draft.duplicate_of:
-                st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
-                             name=md_escape(draft.duplicate_of["name"])))
-            st.subheader(t("ui.data.mapping"))
-            if draft.shape == "deals":
-                mapping_editor(t, draft)
-                if "deal_id" not in draft.mapping.fields:
-                    st.info(t("quality.deals.no_id_column"))
-                if state.get("won") is not None:
-                    draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
-            else:
-                st.dataframe(_summary(draft, t), hide_index=True)
-            built = build(con, draft, stages=state.get("stages"))
-            st.subheader(t("ui.data.stages"))
-            if built["meta"].get("outcomes_only"):
-                st.info(t("crmimport.outcomes_only"))
-            st.caption(t("ui.data.stages_help"))
-            # a guess stays a guess while the user edits it: the first preview decides
-            if state.get("user_order"):
-                st.success(t("crmimport.order_yours"))
-            elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
-                st.warning(t("ui.data.order_guessed"))
-            order = built["meta"]["stage_order"]
-            pasted = paste_order(t, "import", list(order))
-            if pasted is not None:
-                state["stages"], state["user_order"] = pasted, True
-                st.rerun()
-            stages = stage_editor(t, order)
-            if draft.shape == "deals" and not built["meta"].get("outcomes_only"):
-                kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
-                names = [k[0] for k in kinds]
-                won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
-                lost = [k[0] for k in kinds if k[1] == "lost"] if state.get("lost") is None else state["lost"]
-                chosen = won_lost_pickers(t, "import", names, won, lost)
-                if chosen != (won, lost):
-                    state["won"], state["lost"] = chosen
-                    st.rerun()
-            else:
-                for pipeline, lost in built["meta"].get("lost_stages", {}).items():
-                    if lost:
-                        st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
-                                   t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
-            name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
-            previous = previous_snapshot_picker(t) if draft.shape == "deals" else None
-            if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
-                # an order the user did not touch stays the proposal (and a guess stays flagged as one)
-                info, built = finish(con, store, draft, stages=stages if state.get("user_order") else None,
-                                     name=name)
-                auth.access().claim(auth.current_user(), info.id, main.file_name)
-                if previous is not None:  # two snapshots instead of a history (funnel/velocity/snapshots.py)
-                    link_previous(store, info.id, previous)
-                st.session_state["last_import"] = info.id
-                nonce = state.get("nonce", 0) + 1
-                state.clear()
-                state["nonce"] = nonce
-                st.query_params["ds"] = str(info.id)
-                st.rerun()
+        else:
+            for pipeline, lost in built["meta"].get("lost_stages", {}).items():
+                if lost:
+                    st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
+                               t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
+        name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
+        previous = previous_snapshot_picker(t) if draft.shape == "deals" else None
+        if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
+            # an order the user did not touch stays the proposal (and a guess stays flagged as one)
+            with store.connect() as store_con:
+                preview.copy_staged(store_con, draft)
+                info, built = finish(store_con, store, draft,
+                                     stages=stages if state.get("user_order") else None, name=name)
+            preview.close()
+            auth.access().claim(auth.current_user(), info.id, main.file_name)
+            if previous is not None:  # two snapshots instead of a history (funnel/velocity/snapshots.py)
+                link_previous(store, info.id, previous)
+            st.session_state["last_import"] = info.id
+            nonce = state.get("nonce", 0) + 1
+            state.clear()
+            state["nonce"] = nonce
+            st.query_params["ds"] = str(info.id)
+            st.rerun()
     except FunnelError as exc:
         st.error(error_text(exc, context.lang()))
 

@@ -178,8 +178,14 @@ def _check_required(draft: Draft) -> None:
                               headers=", ".join(draft.raw.headers[:10]))
 
 
-def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
-    """Build the canonical temp tables (imp_deals, imp_events, imp_stages, imp_counts, imp_quality)."""
+def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_staged: bool = False) -> dict[str, Any]:
+    """Build the canonical temp tables (imp_deals, imp_events, imp_stages, imp_counts, imp_quality).
+
+    ``into``: a dataset schema created in the store's open transaction (``Store.begin_dataset``): a
+    deals file's deals, events and stays are then built there directly (listed in ``in_place``)
+    instead of as temp tables that the save would copy. ``drop_staged``: the staged history is not
+    needed after this build (nothing keeps it): dropped as soon as it is typed, which frees its
+    memory (or spill) before the history's windows run. Intermediate tables are dropped at the end."""
     _check_required(draft)
     check_stages(con, draft.raw, _stage_column(draft))
     if draft.history_raw is not None:
@@ -204,18 +210,23 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
         if draft.history_raw is not None:
             name = draft.history_source.file_name
             load_history(con, draft.history_raw, draft.history_mapping, findings, name)
+            if drop_staged:
+                run(con, render("DROP TABLE IF EXISTS {t}", t=ident(draft.history_raw.table)))
             reconcile_ids(con, raw, mapping.fields["deal_id"], findings)
             reconcile_stages(con, raw, mapping.fields.get("stage"), findings, name)
             history_orders = history_orders_stages(con, findings, name)
             history_loaded = True
         explicit = stages if stages else draft.file_order
-        result = build_deals(con, raw, mapping, explicit_stages=explicit,
-                             history_loaded=history_loaded, findings=findings, history_orders=history_orders)
+        result = build_deals(con, raw, mapping, explicit_stages=explicit, history_loaded=history_loaded,
+                             findings=findings, history_orders=history_orders, into=into)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
+        for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
+            run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
         outcomes_only = "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
         if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)
             # no stage was ever recorded, so "lost at an unknown stage" says nothing either
-            run(con, "UPDATE imp_deals SET lost_stage_known = NULL")
+            run(con, render("UPDATE {t} SET lost_stage_known = NULL", t=ident(into, "deals") if into
+                            else ident("imp_deals")))
             findings.rows = [r for r in findings.rows if r[0] not in ("stages.no_won", "deals.lost_stage_unknown")]
             findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only
@@ -247,6 +258,7 @@ def build(con, draft: Draft, *, stages=None) -> dict[str, Any]:
                                                draft.shape, meta).to_json()
     return {
         "tables": {**tables, **({"stays": "imp_stays"} if result["meta"].get("stays_table") else {})},
+        "in_place": ["deals", "events", "stays"] if into and draft.shape == "deals" else [],
         "shape": draft.shape,
         "rows_read": draft.raw.n_rows,
         "rows_rejected": rows_rejected,
@@ -292,12 +304,20 @@ def _mapping_summary(draft: Draft) -> dict[str, Any]:
 
 
 def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, remember: bool = True):
-    built = build(con, draft, stages=stages)
-    built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
-    built["meta"]["user_stage_order"] = stages or None
-    info = store.save(con, built)
-    from ..dataset_edit import keep_raw  # the edit module imports this one
+    """Build and store the dataset. Its big tables are built in place, in the new dataset's schema
+    inside one store transaction: committed by the save, rolled back on any failure."""
+    from ..dataset_edit import KEEP_RAW_MAX_ROWS, keep_raw  # the edit module imports this one
 
+    dataset_id = store.begin_dataset(con)
+    try:
+        built = build(con, draft, stages=stages, into=f"ds_{dataset_id}",
+                      drop_staged=draft.raw.n_rows > KEEP_RAW_MAX_ROWS)  # too big to keep (keep_raw)
+        built["name"] = (name or "").strip() or Path(draft.source.file_name).stem
+        built["meta"]["user_stage_order"] = stages or None
+        info = store.save(con, built, dataset_id=dataset_id)
+    except BaseException:
+        store.abandon_dataset(con)
+        raise
     keep_raw(store, con, info.id, draft)
     if remember and draft.shape == "deals" and _clean_enough(built):
         store.remember_mapping(header_key(draft.raw.headers), draft.mapping.to_json())

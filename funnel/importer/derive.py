@@ -28,39 +28,67 @@ STATUS_CASE = """CASE
     ELSE 'open' END"""
 
 
-def _events(con, history_loaded: bool, findings: Findings) -> int:
+def _final(con, into: str | None, name: str) -> str:
+    """The quoted name the final table ``name`` (deals, events) is built under: in the dataset's
+    schema ``into`` (an import writing in place, inside the store's open transaction; see
+    :func:`_view`), else the temp table ``imp_<name>``."""
+    temp = f"imp_{name}"
+    if into is None:
+        return ident(temp)
+    run(con, render("DROP TABLE IF EXISTS {t}", t=ident(temp)))
+    run(con, render("DROP VIEW IF EXISTS {t}", t=ident(temp)))
+    return ident(into, name)
+
+
+def _view(con, into: str | None, name: str) -> None:
+    """In place, ``imp_<name>`` becomes a temp view of the final table: later steps read it by that name."""
+    if into is not None:
+        run(con, render("CREATE TEMP VIEW {v} AS SELECT * FROM {t}", v=ident(f"imp_{name}"), t=ident(into, name)))
+
+
+def _create(con, into: str | None, name: str, body: str) -> None:
+    """``CREATE TABLE <final name> <body>`` (see :func:`_final`), readable as ``imp_<name>`` after."""
+    target = _final(con, into, name)
+    run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + target + " " + body)
+    _view(con, into, name)
+
+
+def _events(con, history_loaded: bool, findings: Findings, into: str | None = None) -> int:
     """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_id VARCHAR, hist_pos INTEGER, back BIGINT,
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_row INTEGER, hist_pos INTEGER, back BIGINT,
                 skipped BIGINT)""")
     if not history_loaded:
-        run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
+        _create(con, into, "events", """(deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
                     position INTEGER, entered_at TIMESTAMP)""")
         return 0
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_events (deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
-                position INTEGER, entered_at TIMESTAMP, prev_pos INTEGER)""")
     findings.examples(con, """SELECT min(row_no) AS row_no, deal_id AS value FROM imp_hist h
                               WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)
                               GROUP BY deal_id""", None, "history.unknown_deal", "warning", None)
     # One window pass over the history: the previous row's stage collapses runs of one stage, and
     # the previous known position (IGNORE NULLS) gives backward moves and skipped stages. A row
     # dropped as a repeat has its run's stage, so the previous known position of a kept row is
-    # the same over all rows as over the kept ones.
-    run(con, """INSERT INTO imp_events
-        SELECT deal_id, pipeline, stage, position, entered_at, prev_pos FROM (
-            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at,
+    # the same over all rows as over the kept ones. The deal's row number (one per deal id in
+    # imp_valid) partitions the window: an integer key sorts and hashes far cheaper than the id text.
+    events = _final(con, into, "events")
+    run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + events + """ AS
+        SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos FROM (
+            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row,
                    lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos
             FROM imp_hist h
-            JOIN (SELECT deal_id, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v ON v.deal_id = h.deal_id
+            JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
+              ON v.deal_id = h.deal_id
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
-            WINDOW w AS (PARTITION BY h.deal_id ORDER BY h.entered_at, h.row_no)) AS r
+            WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
         WHERE prev IS NULL OR prev <> stage""")
     # per deal: furthest position in the history, backward moves, stages skipped (read by derive_deals)
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
-        SELECT deal_id, max(position) AS hist_pos,
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
+        SELECT deal_row, max(position) AS hist_pos,
                count(*) FILTER (WHERE position < prev_pos) AS back,
                sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped
-        FROM imp_events GROUP BY deal_id""")
-    run(con, "ALTER TABLE imp_events DROP COLUMN prev_pos")
+        FROM {t} GROUP BY deal_row""", t=events))
+    for column in ("deal_row", "prev_pos"):
+        run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident(column)))
+    _view(con, into, "events")
     moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),
                                COALESCE(sum(skipped), 0), count(*) FILTER (WHERE skipped > 0)
                         FROM imp_hist_pos""").fetchone()
@@ -76,11 +104,12 @@ def _events(con, history_loaded: bool, findings: Findings) -> int:
 
 
 def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: bool,
-                 findings: Findings) -> dict:
-    n_events = _events(con, history_loaded, findings)
+                 findings: Findings, into: str | None = None) -> dict:
+    """``into``: the dataset schema to build deals, events and stays in (see :func:`_final`)."""
+    n_events = _events(con, history_loaded, findings, into)
     extra_select = "".join(", v." + ident(name) for name in extras)
-    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_deals AS
-        WITH hist AS (SELECT deal_id, hist_pos FROM imp_hist_pos),
+    _create(con, into, "deals", render("""AS
+        WITH hist AS (SELECT deal_row, hist_pos FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
             SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
@@ -88,7 +117,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
-            LEFT JOIN hist h ON h.deal_id = v.deal_id
+            LEFT JOIN hist h ON h.deal_row = v.row_no
             LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, '')),
         pos AS (
             SELECT *, CASE
@@ -119,7 +148,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
-    derive_stays(con)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
+    derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     return {
         "n_deals": n_deals,
         "n_events": n_events,

@@ -21,13 +21,15 @@ TEMP_TABLE = "imp_stays"
 STAYS_VERSION = 3  # older tables (1 or True, 2) lack columns: read through the subquery
 
 
-def derive_stays(con) -> None:
-    """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``)."""
+def derive_stays(con, into: str | None = None) -> None:
+    """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``).
+    ``into``: an import writing in place builds ``<into>.stays`` (the dataset's table) instead."""
     sql = render(load("velocity_stays"), events=ident("imp_events"), deals=ident("imp_deals"),
                  stages=ident("imp_stages"))
+    target = render("CREATE TABLE {t} AS ", t=ident(into, "stays")) if into else \
+        render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE))
     # ordered so that a date's stays sit in few row groups: min/max pruning skips the rest
-    run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT * FROM (", t=ident(TEMP_TABLE)) + sql
-        + ") AS s ORDER BY deal_first, until_at")
+    run(con, target + "SELECT * FROM (" + sql + ") AS s ORDER BY deal_first, until_at")
 
 
 def stored_stays(info: DatasetInfo) -> bool:

@@ -135,3 +135,49 @@ def test_an_import_that_does_not_fit_the_budget_is_retried_with_a_larger_one(tmp
     with store.connect() as con:
         # 100 MB = 10^8 bytes = 95.37 MiB
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"
+
+
+def test_same_timestamp_check_counts_deals_whose_stages_share_one_time(mem_store, tmp_path):
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Created\nD1,B,2024-01-01\nD2,B,2024-01-01\nD3,B,2024-01-01\n"
+                     "D4,A,2024-01-01\n", encoding="utf-8")
+    history = tmp_path / "history.csv"
+    # D1 and D2: two stages at one shared time (flat); D3: two stages at two times; D4: one stage
+    # twice at two times (a single stage says nothing about order: not counted at all).
+    # Deals with more than one stage: D1, D2, D3 -> 3; flat: 2 >= half of 3 -> the warning, n = 2.
+    history.write_text(
+        "Deal ID,Stage,Date Entered\n"
+        "D1,A,2024-01-01 10:00\nD1,B,2024-01-01 10:00\n"
+        "D2,A,2024-01-02 10:00\nD2,B,2024-01-02 10:00\n"
+        "D3,A,2024-01-01 10:00\nD3,B,2024-01-03 10:00\n"
+        "D4,A,2024-01-01 10:00\nD4,A,2024-01-05 10:00\n", encoding="utf-8")
+    info, built, _ = import_file(mem_store, deals, history=history, stages=["A", "B"])
+    assert quality(mem_store, info)["history.same_timestamp"] == 2
+    # D3 alone would not be flat: with D1 and D2 at two times each, no warning
+    history.write_text(history.read_text(encoding="utf-8").replace("D1,B,2024-01-01 10:00", "D1,B,2024-01-02 10:00")
+                       .replace("D2,B,2024-01-02 10:00", "D2,B,2024-01-04 10:00"), encoding="utf-8")
+    info, built, _ = import_file(mem_store, deals, history=history, stages=["A", "B"], force=True)
+    assert "history.same_timestamp" not in built["finding_codes"]
+
+
+def test_a_failed_import_leaves_no_schema_and_the_next_one_stores(tmp_path):
+    # the deals, events and stays are built in the new dataset's schema inside one transaction: a
+    # failure after they were created (no valid row: every id empty) rolls all of it back
+    store = Store(tmp_path / "funnel.duckdb")
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text("Deal ID,Stage,Created\n,Lead,2024-01-01\n,Won,2024-01-02\n", encoding="utf-8")
+    good.write_text("Deal ID,Stage,Created\nA,Lead,2024-01-01\nB,Won,2024-01-02\n", encoding="utf-8")
+    with pytest.raises(FunnelError) as err:
+        import_file(store, bad)
+    assert err.value.code == "import.no_valid_rows"
+    with store.connect() as con:
+        schemas = [r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas() WHERE schema_name LIKE 'ds_%'")
+                   .fetchall()]
+    assert store.datasets() == [] and schemas == []
+    info, built, _ = import_file(store, good)
+    with store.connect() as con:
+        ids = con.execute(f"SELECT deal_id FROM ds_{info.id}.deals ORDER BY deal_id").fetchall()
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = $s",
+                                            {"s": f"ds_{info.id}"}).fetchall()}
+    assert ids == [("A",), ("B",)]
+    assert {"deals", "events", "stays", "stages", "quality", "counts"} <= tables
