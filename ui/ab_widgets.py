@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ from funnel.stats.wording import caveat_sentences, verdict_sentence
 from . import cache, urlstate
 from .context import get_store
 
-HASH = {FunnelSpec: repr}
+HASH: dict[str | type[Any], Callable[[Any], Any]] = {FunnelSpec: repr}
 ALPHAS = (0.01, 0.05, 0.1)
 ALL_STEPS = ""
 
