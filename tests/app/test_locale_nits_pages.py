@@ -30,3 +30,12 @@ def test_web_funnel_stage_table_has_no_lost_or_open_columns(ids):
     assert list(at.dataframe[0].value.columns) == ["Stage", "Reached", "Step", "Of first", "Drop-off"]
     deals = open_page("pages/funnel.py", lang="en", ds="1")  # the B2B sample: deals do have them
     assert list(deals.dataframe[0].value.columns)[-2:] == ["Lost", "Open"]
+
+
+def test_velocity_as_of_is_no_iso_date_in_russian(ids):
+    import re
+
+    at = open_page("pages/velocity.py", lang="ru", ds="1")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("На ") for c in captions)
+    assert not [c for c in captions if re.search(r"\d{4}-\d{2}-\d{2}", c)]
