@@ -12,8 +12,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .charts import esc
+from .figure_locale import percent_ticks, separators
 from .formats import DASH, fmt_int, fmt_pct
-from .stats.wording import p_text
+from .stats.wording import chance, p_text
 
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")
 TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "ci", "diff", "diff_ci", "lift", "p_value",
@@ -66,22 +67,13 @@ def ab_figure(result: Mapping[str, Any], labels: Mapping[str, str] | None = None
             cliponaxis=False,
         ))
     fig = go.Figure(traces)
+    tops = [(e.get("rate") or 0.0) + _error(e)[0] for s in steps for e in s["groups"].values()]
     fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380,
-                      yaxis={"tickformat": ".0%", "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
+                      separators=separators(lang),
+                      yaxis={**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       clickmode="event+select", dragmode=False)
     return fig
-
-
-def _chance(value: float | None, lang: str) -> str:
-    """Chance to beat control, capped for display as in the verdicts (stats.wording.chance)."""
-    if value is None:
-        return DASH
-    if value > 0.999:
-        return "> " + fmt_pct(0.999, lang)
-    if value < 0.001:
-        return "< " + fmt_pct(0.001, lang)
-    return fmt_pct(value, lang)
 
 
 def _pp(value: float | None, lang: str, signed: bool = True) -> str:
@@ -114,7 +106,7 @@ def ab_rows(result: Mapping[str, Any], test_names: Mapping[str, str] | None = No
                 "test": (test_names or {}).get(c.get("test"), c.get("test") or DASH) if c else DASH,
                 "p_value": p_text(c.get("p_value")) if c else DASH,
                 "p_value_adjusted": p_text(c.get("p_value_adjusted")) if c else DASH,
-                "prob_beat_control": _chance(c.get("prob_beat_control"), lang) if c else DASH,
+                "prob_beat_control": chance(c.get("prob_beat_control"), lang) if c else DASH,
                 "_step": i, "_group": name,
             })
     return rows

@@ -245,7 +245,7 @@ def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: 
         kept = [control, *kept[:MAX_GROUPS - 1]]
     order = ([control] if control else []) + [g for g in kept if g != control]
     notes = list(counts["notes"])
-    pairs = _pairs(counts["stages"], tuple(step) if step else None)
+    pairs = _pairs(counts["stages"], (step[0], step[1]) if step else None)
     inputs = [_step_input(counts, order, i, j) for i, j in pairs]
     if step is not None:
         result = {**analyze_counts(inputs[0]["groups"], control, alpha, expected_split, sequential),

@@ -14,6 +14,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .capabilities import Capabilities
+from .figure_locale import percent_ticks, separators
 from .formats import fmt_cohort, fmt_int, fmt_pct
 from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
@@ -66,12 +68,13 @@ def _funnel_trace(rows: Sequence[StageRow], labels: Mapping[str, str] | None, la
     )
 
 
-def _layout(fig: go.Figure, n_stages: int) -> go.Figure:
+def _layout(fig: go.Figure, n_stages: int, lang: str) -> go.Figure:
     # The right margin leaves room for the labels Plotly puts beside bars too short for them
     # (in a narrow column they were cut at the figure's edge).
     fig.update_layout(
         margin={"l": 10, "r": 80, "t": 30, "b": 10},
         height=max(280, 40 + 60 * n_stages),
+        separators=separators(lang),
         yaxis={"automargin": True},
         clickmode="event+select",
         dragmode=False,
@@ -84,7 +87,7 @@ def funnel_figure(rows: Sequence[StageRow], labels: Mapping[str, str] | None = N
     """The funnel: one bar per stage (deals that reached it), count and both conversions on each."""
     fig = go.Figure(_funnel_trace(rows, labels, lang))
     fig.update_layout(showlegend=False)
-    return _layout(fig, len(rows))
+    return _layout(fig, len(rows), lang)
 
 
 def overlay_figure(rows_a: Sequence[StageRow], rows_b: Sequence[StageRow], name_a: str, name_b: str,
@@ -98,7 +101,7 @@ def overlay_figure(rows_a: Sequence[StageRow], rows_b: Sequence[StageRow], name_
     fig.update_traces(connector={"visible": False})  # two traces' connectors would cross each other
     fig.update_layout(funnelmode="group", showlegend=True, bargap=0.25,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
-    return _layout(fig, round(1.7 * len(rows_a)))
+    return _layout(fig, round(1.7 * len(rows_a)), lang)
 
 
 def cohort_points(table: CohortTable, position: int) -> list[dict[str, Any]]:
@@ -140,10 +143,10 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360,
         xaxis={"type": "category", "title": _label(labels, "cohort")},
-        yaxis={"title": conv_label, "tickformat": ".0%", "rangemode": "tozero"},
-        yaxis2={"title": open_label, "tickformat": ".0%", "overlaying": "y", "side": "right",
-                "range": [0, 1], "tickmode": "array",
-                "tickvals": [0, 0.25, 0.5, 0.75, 1], "showgrid": False},
+        separators=separators(lang),
+        yaxis={**percent_ticks([p["conversion"] for p in points], lang), "title": conv_label, "rangemode": "tozero"},
+        yaxis2={**percent_ticks([], lang, n=4, top=1.0), "title": open_label, "overlaying": "y", "side": "right",
+                "range": [0, 1], "showgrid": False},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         dragmode=False,
     )
@@ -152,6 +155,17 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
 
 STAGE_TABLE_COLUMNS = ("stage", "reached", "step_conversion", "cumulative_conversion", "drop_off",
                        "lost_here", "open_here")
+
+
+OUTCOME_COLUMNS = ("lost_here", "open_here")
+
+
+def stage_table_columns(caps: Capabilities) -> tuple[str, ...]:
+    """The stage table's columns for this dataset: a web funnel (visitors and steps) or aggregate
+    counts record no lost or still-open deals, so those two columns are left out, not shown empty."""
+    if caps.is_web_funnel or caps.aggregate:
+        return tuple(c for c in STAGE_TABLE_COLUMNS if c not in OUTCOME_COLUMNS)
+    return STAGE_TABLE_COLUMNS
 
 
 def stage_table(rows: Sequence[StageRow], lang: str = "en") -> list[dict[str, str]]:

@@ -28,21 +28,21 @@ def _digits(digits: int) -> str:
 
 def fmt_int(value: int | float | None, lang: str = "en") -> str:
     """A count, rounded: 1172 -> "1,172" / "1 172" / "1,172"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     return format_decimal(round(value), format="#,##0", locale=locale(lang))
 
 
 def fmt_num(value: float | None, lang: str = "en", digits: int = 0) -> str:
     """A number with exactly ``digits`` decimals: 1172.5 -> "1,172.5" / "1 172,5"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     return format_decimal(value, format="#,##0" + _digits(digits), locale=locale(lang))
 
 
 def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
     """A share as a percentage in the language's pattern: 0.125 -> "12.5%" / "12,5 %"."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     pattern = locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _digits(digits), 1)
     return format_percent(value, format=pattern, locale=locale(lang))
@@ -51,7 +51,7 @@ def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
 def fmt_money(value: float | None, currency: str | None, lang: str = "en", digits: int = 0) -> str:
     """An amount with its currency symbol where the code is known (ISO 4217: "RUB" -> 1 234 ₽,
     $1,234); without a currency, the plain number."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     code = (currency or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
@@ -86,7 +86,7 @@ def fmt_compact(value: float | None, lang: str = "en") -> str:
     """Big money in a KPI tile, three significant digits in the language's short units:
     79,806,500 -> "79.8M" / "79,8 млн" / "7981万", 293,412 -> "293K" / "293 тыс." / "29.3万"
     (so a value fits a tile; the exact value is in the tooltip)."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     if abs(value) < 1000:
         return fmt_num(value, lang)

@@ -48,23 +48,37 @@ def _finding_text(code: str, detail, lang: str) -> str:
     return t(key, lang, **params)
 
 
-def to_csv(df: pd.DataFrame, lang: str) -> bytes:
-    """The download: formula-looking cells defused, ``;`` and decimal comma in Russian (funnel.exports)."""
-    return exports.to_csv(translated(df, lang), lang)
+CSV_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count", "code")
+DISPLAY_COLUMNS = CSV_COLUMNS[:-1]
 
 
-DISPLAY_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count")
-
-
-def display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The report as shown on screen: translated finding, severity and column headers, no codes."""
+def _readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Translated finding and severity, a row count per line; columns still named by their codes."""
     out = translated(df, lang)
     if "count" not in out.columns:
         out["count"] = out["n"].fillna(1).astype("int64")
     out["severity"] = [t(f"quality.severity.{s}", lang) for s in out["severity"]]
+    return out
+
+
+def _headers(cols: list[str], lang: str) -> dict[str, str]:
+    return {c: t(f"quality.col.{c}", lang) for c in cols}
+
+
+def to_csv(df: pd.DataFrame, lang: str) -> bytes:
+    """The download: the screen's columns and headers in the reader's language plus the finding's
+    code (to look it up), formula-looking cells defused, ``;`` and decimal comma in Russian
+    (funnel.exports)."""
+    cols = list(CSV_COLUMNS)
+    return exports.to_csv(_readable(df, lang)[cols].rename(columns=_headers(cols, lang)), lang)
+
+
+def display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The report as shown on screen: translated finding, severity and column headers, no codes."""
+    out = _readable(df, lang)
     out["value"] = out["value"].fillna("—")
     out["column_name"] = out["column_name"].fillna("—")
     cols = [c for c in DISPLAY_COLUMNS if c in out.columns]
     if "row_no" in cols and out["row_no"].isna().all():
         cols.remove("row_no")
-    return out[cols].rename(columns={c: t(f"quality.col.{c}", lang) for c in cols})
+    return out[cols].rename(columns=_headers(cols, lang))

@@ -88,7 +88,8 @@ def run(
 
 def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
     try:
-        return str(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        return str(row[0]) if row else "?"
     except duckdb.Error:
         return "?"
 

@@ -135,8 +135,9 @@ class Store:
         self.read_only = read_only_env() if read_only is None else read_only
         self.busy_wait = busy_wait
         self.memory = str(path) == ":memory:"
-        self.path = ":memory:" if self.memory else Path(path or default_store_path())
-        if self.read_only and not self.memory and not self.path.exists():
+        file_path = Path(path or default_store_path()) if not self.memory else Path()
+        self.path: str | Path = ":memory:" if self.memory else file_path
+        if self.read_only and not self.memory and not file_path.exists():
             self.memory = True  # nothing stored yet, and nothing may be written: an empty catalog
         self._mem_con: duckdb.DuckDBPyConnection | None = None
         self._file_con: duckdb.DuckDBPyConnection | None = None  # the open database, while in use
@@ -145,7 +146,7 @@ class Store:
         self._file_lock = threading.Lock()
         self._derived: dict[tuple[int, int], dict[str, Any]] = {}  # capabilities of old datasets
         if not self.memory:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            file_path.parent.mkdir(parents=True, exist_ok=True)
         if self.memory or not self.read_only:
             with self.connect() as con:
                 run(con, "CREATE SEQUENCE IF NOT EXISTS dataset_ids START 1")
@@ -177,7 +178,7 @@ class Store:
         nested = getattr(_DEPTH, "n", 0) > 0
         while True:
             with self._file_lock:
-                if nested or not _writer_waiting(self.path):
+                if nested or not _writer_waiting(Path(self.path)):
                     if self._file_con is None:
                         self._file_con = self._open_file(deadline)
                     self._users += 1
@@ -197,7 +198,7 @@ class Store:
             if self._users:
                 return
             self._idle_since += 1
-            if _writer_waiting(self.path):
+            if _writer_waiting(Path(self.path)):
                 self._close_now()
                 return
             # the timer holds the store weakly: a dropped Store closes its database at once
@@ -218,7 +219,7 @@ class Store:
     def _open_file(self, deadline: float) -> duckdb.DuckDBPyConnection:
         while True:
             try:
-                return _connect(self.path, read_only=self.read_only)
+                return _connect(Path(self.path), read_only=self.read_only)
             except duckdb.IOException as exc:  # another process holds the file lock
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise FunnelError("store.busy", path=str(self.path)) from exc

@@ -136,7 +136,8 @@ def _controls(info, spec, columns: list[str]) -> dict | None:
     c3.selectbox(t("ab.step"), list(options), key="ab_step_w", format_func=options.get,
                  on_change=w.on_change, args=("ab_step_w", "ab_step"))
     w.sync("ab_alpha_w", w.alpha_param())
-    c4.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_alpha_w", on_change=w.on_change, args=("ab_alpha_w", "ab_alpha"))
+    c4.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_alpha_w", on_change=w.on_change, args=("ab_alpha_w", "ab_alpha"),
+                 format_func=lambda a: w.alpha_text(a, t.lang))
     with st.expander(t("ab.advanced")):
         w.sync("ab_split_w", w.param("ab_split") or "")
         st.text_input(t("ab.split"), key="ab_split_w", placeholder="A=50,B=50", help=t("ab.split_help"),
@@ -209,7 +210,8 @@ def typed_mode() -> dict | None:
                            placeholder="")
     w.set_param("ab_typed", w.typed_text(frame))
     w.sync("ab_typed_alpha", w.alpha_param())
-    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_typed_alpha", on_change=w.on_change,
+    alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_typed_alpha", format_func=lambda a: w.alpha_text(a, t.lang),
+                         on_change=w.on_change,
                          args=("ab_typed_alpha", "ab_alpha", str, 0.05))
     result = analyze_counts(_typed_groups(frame), None, alpha)
     result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import STAGE_TABLE_COLUMNS, cohort_figure, funnel_figure, overlay_figure, stage_table
+from funnel.charts import cohort_figure, funnel_figure, overlay_figure, stage_table, stage_table_columns
 from funnel.formats import fmt_cohort, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
@@ -59,8 +59,9 @@ with left:
 KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
            "cumulative_conversion": "reached", "drop_off": "drop_off", "lost_here": "lost_here",
            "open_here": "open_here"}
-headers = {c: t(f"pages.table.{c}") for c in STAGE_TABLE_COLUMNS}
-table = pd.DataFrame(stage_table(out.stages, lang), columns=list(STAGE_TABLE_COLUMNS)).rename(columns=headers)
+columns = stage_table_columns(caps)
+headers = {c: t(f"pages.table.{c}") for c in columns}
+table = pd.DataFrame(stage_table(out.stages, lang), columns=list(columns)).rename(columns=headers)
 
 
 def _on_cell() -> None:
@@ -79,7 +80,7 @@ def _on_cell() -> None:
 
 
 with right:
-    numbers = {headers[c]: st.column_config.TextColumn(help=t(f"metrics.label.{c}")) for c in STAGE_TABLE_COLUMNS}
+    numbers = {headers[c]: st.column_config.TextColumn(help=t(f"metrics.label.{c}")) for c in columns}
     st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_cell,
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
     if explain.unless(info, "deals", t, small=True):

@@ -11,5 +11,7 @@ fi
 if ! command -v pdftotext >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null
 fi
+# the type checker first (configuration and strictness: [tool.mypy] in pyproject.toml)
+python3 -m mypy
 # two workers (pytest-xdist): the suite takes ~6.5 min instead of ~20 on two cores
 exec python3 -m pytest -q -p no:cacheprovider -n 2 "$@"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from funnel import ab_dataset
 from funnel.ab_charts import step_label
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
-from funnel.formats import fmt_pct
+from funnel.formats import fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.spec import FunnelSpec
 from funnel.stats import power_for_n, sample_size
@@ -27,7 +28,7 @@ from funnel.stats.wording import caveat_sentences, verdict_sentence
 from . import cache, urlstate
 from .context import get_store
 
-HASH = {FunnelSpec: repr}
+HASH: dict[str | type[Any], Callable[[Any], Any]] = {FunnelSpec: repr}
 ALPHAS = (0.01, 0.05, 0.1)
 ALL_STEPS = ""
 
@@ -50,6 +51,11 @@ def analyze(dataset_id: int, version: int, spec: FunnelSpec, by: str, control: s
 
 # -- the URL (ui/urlstate.py) -----------------------------------------------------------------
 param, set_param, sync, on_change = urlstate.param, urlstate.set_param, urlstate.sync, urlstate.on_change
+
+
+def alpha_text(alpha: float, lang: str) -> str:
+    """A significance level as the language writes it: 0.05 / 0,05."""
+    return fmt_num(alpha, lang, 2)
 
 
 def alpha_param() -> float:
@@ -168,7 +174,8 @@ def calculator(t, baseline: float | None) -> None:
     relative = c2.toggle(t("ab.calc.relative"), key="ab_calc_rel")
     mde = c2.number_input(t("ab.calc.mde_rel" if relative else "ab.calc.mde_abs"), 0.01, 1000.0,
                           10.0 if relative else 2.0, 0.5, key=f"ab_calc_mde_{relative}", format="%.2f")
-    alpha = c3.selectbox(t("ab.calc.alpha"), ALPHAS, index=1, key="ab_calc_alpha")
+    alpha = c3.selectbox(t("ab.calc.alpha"), ALPHAS, index=1, key="ab_calc_alpha",
+                         format_func=lambda a: alpha_text(a, t.lang))
     if mode == "power":
         n = c4.number_input(t("ab.calc.n"), 2, 100_000_000, 1000, 100, key="ab_calc_n")
         out = power_for_n(base / 100, mde / 100, n, relative, alpha)

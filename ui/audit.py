@@ -7,6 +7,9 @@ Page-specific choices live in the URL (``dg_bench``, ``dg_stuck``, ``dg_codes``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from funnel.audit.data import AuditOptions
@@ -25,7 +28,7 @@ from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
 
-AUDIT_HASH = {**HASH, AuditOptions: repr}
+AUDIT_HASH: dict[str | type[Any], Callable[[Any], Any]] = {**HASH, AuditOptions: repr}
 BENCHMARKS = ("funnel", "team_median", "best_manager", "previous_period")
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:",
                  "info": ":material/lightbulb:"}
@@ -157,7 +160,7 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
 
     from funnel.formats import fmt_int, fmt_num, fmt_pct
 
-    fmt = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
+    fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
            "avg_deal_size": fmt_compact, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
     headers = {c: t(f"metrics.kpi.{c}") for c in OUTCOME_COLUMNS}
     frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in OUTCOME_COLUMNS}}

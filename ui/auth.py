@@ -90,7 +90,8 @@ def require_user(gate_pages: list | None = None) -> User:
         _sign_in_screen(t)
         _stop(gate_pages)
     info = settings()
-    user = access().user(st.user.get("email"), bool(st.user.get("email_verified")),
+    email = st.user.get("email")
+    user = access().user(email if isinstance(email, str) else None, bool(st.user.get("email_verified")),
                          admins=info["admins"], trust_unverified=info["trust_unverified"])
     if user is None:
         st.session_state.pop(_USER_KEY, None)

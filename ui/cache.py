@@ -9,6 +9,7 @@ Only :func:`drill` returns rows (at most 10,000, see ``funnel.metrics.drill.LIMI
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -22,7 +23,7 @@ from funnel.spec import FunnelSpec
 from .context import get_store
 
 # Frozen dataclasses hash by their repr: deterministic for dates, strings and tuples.
-HASH = {FunnelSpec: repr, metrics.Selection: repr}
+HASH: dict[str | type[Any], Callable[[Any], Any]] = {FunnelSpec: repr, metrics.Selection: repr}
 MAX_VALUES = 300  # a column with more distinct values is no filter for a sidebar
 
 

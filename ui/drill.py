@@ -136,7 +136,7 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     every = _every_deal(info, spec, selection, sort, descending, t)
     d1.download_button(t("pages.drill.csv"), lambda: exports.to_csv(every(), t.lang), file_name=f"{name}.csv",
                        mime="text/csv", key="drill_csv", on_click="ignore")
-    d2.download_button(t("pages.drill.xlsx"), lambda: exports.to_xlsx(every(), "deals"), file_name=f"{name}.xlsx",
+    d2.download_button(t("pages.drill.xlsx"), lambda: exports.to_xlsx(every(), t("exports.sheet.deals")), file_name=f"{name}.xlsx",
                        key="drill_xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore")
 

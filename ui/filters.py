@@ -29,7 +29,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics.periods import PRESETS, period_range
 from funnel.sample_datasets import display_name
 from funnel.schema import GROUPABLE_FIELDS
-from funnel.spec import FunnelSpec
+from funnel.spec import FunnelSpec, normalize_filters
 
 from . import cache
 from .dates import input_date
@@ -109,7 +109,7 @@ def read_params(params: Mapping[str, list[str]], info: DatasetInfo,
     return FunnelSpec(
         pipeline=pipeline if pipeline in info.pipelines else None,
         date_field="closed" if one.get("date") == "closed" else "created",
-        date_from=date_from, date_to=date_to, filters=filters,
+        date_from=date_from, date_to=date_to, filters=normalize_filters(filters),
         closed_only=one.get("closed") == "1",
     ), notes
 

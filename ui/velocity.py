@@ -16,7 +16,9 @@ carries it); nothing is written to the store (a read-only deployment stays read-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import streamlit as st
 
@@ -54,7 +56,7 @@ def capability(dataset_id: int, version: int, question: str):
         return can_answer(con, _info(dataset_id), question)
 
 
-ENGINE = {
+ENGINE: dict[str, Callable[..., Any]] = {
     "time_in_stage": ts.time_in_stage,
     "cycle": cy.cycle,
     "sales_velocity": sv.sales_velocity,

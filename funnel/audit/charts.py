@@ -11,11 +11,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..charts import esc
+from ..figure_locale import separators
 from ..formats import DASH, fmt_int, fmt_pct
 from ..metrics.stages import StageRow
 from .gaps import GapCell
 
 FLAG = "◆"
+COLORBAR_TICKS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # the colour scale spans zmin..zmax = -0.4..0.4
 
 
 def step_label(cell: GapCell) -> str:
@@ -46,8 +48,9 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
     fig = go.Figure(go.Heatmap(
         z=z, x=[esc(s) for s in steps], y=[esc(n) for n, _ in rows], text=text, texttemplate="%{text}",
         hovertext=hover, hoverinfo="text+x+y", colorscale="RdBu", zmid=0, zmin=-0.4, zmax=0.4,
-        colorbar={"title": esc(labels["diff"]), "tickformat": ".0%"}))
-    fig.update_layout(height=120 + 42 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        colorbar={"title": esc(labels["diff"]), "tickmode": "array", "tickvals": COLORBAR_TICKS,
+                  "ticktext": [fmt_pct(v, lang, 0) for v in COLORBAR_TICKS]}))
+    fig.update_layout(separators=separators(lang), height=120 + 42 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"})
     return fig
 
@@ -66,5 +69,5 @@ def small_multiples(funnels: Mapping[str, Sequence[StageRow]], labels: Mapping[s
             text=[fmt_pct(r.step_conversion, lang, 0) for r in rows], textposition="auto", showlegend=False,
             hovertemplate="%{y}: %{x}<extra>" + esc(labels["reached"]) + "</extra>"), row=i // cols + 1, col=i % cols + 1)
     fig.update_yaxes(autorange="reversed", showticklabels=True, tickfont={"size": 9})
-    fig.update_layout(height=260 * n_rows, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_layout(height=260 * n_rows, margin={"l": 10, "r": 10, "t": 40, "b": 10}, separators=separators(lang))
     return fig

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import statistics
+from operator import itemgetter
+from typing import Any
 
 from ..metrics.drill import Selection
 from .data import AuditData, period_steps
@@ -218,13 +220,13 @@ def key_stage(data: AuditData) -> list[Finding]:
 # -- lost deals --------------------------------------------------------------------------------
 def pareto(rows: list[dict], key: str) -> dict:
     """Lost deals per ``key`` value (position or manager) and reason, largest first."""
-    out: dict = {}
+    out: dict[Any, dict[Any, int]] = {}
     for r in rows:
         if r["lost_reason"] is None:
             continue
         bucket = out.setdefault(r[key], {})
         bucket[r["lost_reason"]] = bucket.get(r["lost_reason"], 0) + r["n"]
-    return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in out.items()}
+    return {k: dict(sorted(v.items(), key=itemgetter(1), reverse=True)) for k, v in out.items()}  # stable for ties
 
 
 def lost_reasons(data: AuditData) -> list[Finding]:

@@ -50,7 +50,7 @@ class SpendFile:
 
 
 def _find(headers: list[str], file_name: str) -> dict[str, int]:
-    found = {}
+    found: dict[str, int] = {}
     for role, pattern in HEADERS.items():
         index = next((i for i, h in enumerate(headers) if i not in found.values() and pattern.search(h or "")), None)
         if index is None:
@@ -128,7 +128,7 @@ def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict
             "sources": [_row(src, None, *vals) for src, vals in sorted(totals.items())]}
 
 
-def _row(source: str, month: date | None, cost: float, leads: int, won: int, revenue: float) -> dict[str, Any]:
+def _row(source: str, month: date | None, cost: float, leads: float, won: float, revenue: float) -> dict[str, Any]:
     return {"source": source, "month": month.isoformat()[:7] if month else None, "spend": round(cost, 2),
             "leads": int(leads), "won": int(won), "revenue": round(revenue, 2), "cpl": _ratio(cost, leads),
             "cac": _ratio(cost, won), "romi": _ratio(revenue - cost, cost) if cost else None}

@@ -45,6 +45,7 @@ from datetime import date, datetime
 from functools import cache
 from numbers import Real
 from pathlib import Path
+from typing import cast
 
 from babel import Locale
 from babel.dates import format_date
@@ -127,9 +128,9 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     if isinstance(entry, dict):
         n = params.get("n")
         counted = isinstance(n, Real) and not isinstance(n, bool) and n == n  # numpy counts too; NaN not
-        form = plural_category(n, lang) if counted else "other"
+        form = plural_category(cast(float, n), lang) if counted else "other"
         if counted:
-            params = {**params, "n": format_decimal(n, locale=locale(lang))}
+            params = {**params, "n": format_decimal(cast(float, n), locale=locale(lang))}
         elif n is None or (isinstance(n, Real) and n != n):
             params = {**params, "n": "—"}
         entry = entry.get(form) or entry.get("other", key)

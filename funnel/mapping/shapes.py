@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from . import cell_kinds as sv
@@ -104,7 +105,7 @@ _ID_HEADER = re.compile(r"(?:^|[\s_.-])id$|^id[\s_]|^id$")
 _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
 
-def _find(norm: list[str], alts: tuple[str, ...], taken: set[int] = frozenset()) -> int | None:
+def _find(norm: list[str], alts: tuple[str, ...], taken: AbstractSet[int] = frozenset()) -> int | None:
     for alt in alts:
         alt = normalize_header(alt)
         for i, h in enumerate(norm):

@@ -84,7 +84,8 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
 
     if sel.kind not in KINDS and sel.kind not in VELOCITY_KINDS:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
-    parts, params = ["1 = 1"], {}
+    parts: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if sel.kind in VELOCITY_KINDS:
         cond, params = velocity_condition(info, sel)
         parts.append(cond)

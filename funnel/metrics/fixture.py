@@ -9,6 +9,7 @@ Only two conveniences: ``lost_pos`` defaults to ``furthest_pos`` of a lost deal,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -41,9 +42,9 @@ def _deal_row(deal: dict[str, Any], default_pipeline: str, row_no: int, extras: 
     return [d.get(c) for c in DEAL_COLUMNS + tuple(extras)]
 
 
-def make_dataset(con, *, stages: dict[str, list[tuple[str, str]]], deals: list[dict[str, Any]] = (),
+def make_dataset(con, *, stages: dict[str, list[tuple[str, str]]], deals: Sequence[dict[str, Any]] = (),
                  dataset_id: int = 1, extra_columns: dict[str, str] | None = None,
-                 counts: list[tuple[str, str, int, str, int]] = (), shape: str = "deals",
+                 counts: Sequence[tuple[str, str, int, str, int]] = (), shape: str = "deals",
                  meta: dict[str, Any] | None = None) -> DatasetInfo:
     """Create ``ds_<id>`` and fill it. ``stages``: ``{pipeline: [(stage, kind), ...]}`` in funnel order
     (open and won stages get positions 1..n, lost stages NULL); ``counts``: rows of the counts table."""

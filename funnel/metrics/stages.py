@@ -122,7 +122,7 @@ def biggest_drop_offs(rows: list[StageRow], k: int = 3) -> list[dict[str, Any]]:
     Ranked by deals lost between the stages, then by the rate; steps where nobody dropped are left
     out. ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage.
     """
-    steps = []
+    steps: list[dict[str, Any]] = []
     for here, nxt in zip(rows, rows[1:], strict=False):
         if here.drop_off:
             steps.append({

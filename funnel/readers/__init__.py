@@ -59,7 +59,8 @@ class _as_path:
     """A path for the source; ``bytes`` (Streamlit uploads) go to a temporary file."""
 
     def __init__(self, source: Path | bytes, file_name: str):
-        self.source, self.file_name, self.tmp = source, file_name, None
+        self.source, self.file_name = source, file_name
+        self.tmp: Path | None = None
 
     def __enter__(self) -> Path:
         if isinstance(self.source, bytes | bytearray | memoryview):

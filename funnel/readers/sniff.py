@@ -87,7 +87,7 @@ def detect_encoding(sample: bytes, complete: bool) -> str | None:
         return None  # many NULs, not in a UTF-16 pattern: binary
     try:
         codecs.getincrementaldecoder("utf-8")().decode(text_bytes, final=complete)
-        encoding = "utf-8"
+        encoding: str | None = "utf-8"
     except UnicodeDecodeError:
         encoding = _guess_encoding(text_bytes)
     if encoding is None or _looks_binary(text_bytes.decode(encoding, errors="replace")):

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from ..errors import FunnelError
 from .html import esc, render_html, section_id
@@ -25,7 +26,7 @@ from .model import Report
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-VIEWPORT = {"width": 760, "height": 1080}  # about the printed A4 column, so charts are laid out for it
+VIEWPORT: Any = {"width": 760, "height": 1080}  # about the printed A4 column, so charts are laid out for it
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 
 
@@ -78,7 +79,7 @@ FILL_PAGES = """(pages) => { for (const [id, n] of Object.entries(pages)) {
 def _print(report: Report, html_text: str) -> bytes:
     from playwright.sync_api import sync_playwright
 
-    options = {"format": "A4", "margin": MARGIN, "print_background": True, "display_header_footer": True,
+    options: dict[str, Any] = {"format": "A4", "margin": MARGIN, "print_background": True, "display_header_footer": True,
                "header_template": "<span></span>", "footer_template": _footer(report), "outline": True}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)

@@ -8,6 +8,7 @@ catalogs exist).
 
 from __future__ import annotations
 
+import builtins
 from functools import cache
 
 from ..formats import fmt_int, fmt_num, fmt_pct
@@ -32,6 +33,8 @@ def word(key: str, lang: str, /, **params: object) -> str:
     if lang in LANGUAGES or key not in catalog(lang):
         return t(key, lang, **params)  # t falls back to English
     text = catalog(lang)[key]
+    if not isinstance(text, str):  # a plural entry: t picks the form (in English for such a language)
+        return t(key, lang, **params)
     return text.format_map(_Keep(params)) if params else text
 
 
@@ -56,10 +59,10 @@ class Words:
     def int(self, value) -> str:
         return fmt_int(value, self.num_lang)
 
-    def pct(self, value, digits: int = 1) -> str:
+    def pct(self, value, digits: builtins.int = 1) -> str:
         return fmt_pct(value, self.num_lang, digits)
 
-    def num(self, value, digits: int = 0) -> str:
+    def num(self, value, digits: builtins.int = 0) -> str:
         return fmt_num(value, self.num_lang, digits)
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from statsmodels.stats.multitest import multipletests
 
@@ -29,7 +30,7 @@ from .srm import srm_check
 from .verdict import decide
 
 POWER_TARGET = 0.8
-EMPTY_COMPARISON = {
+EMPTY_COMPARISON: dict[str, Any] = {
     "diff": None, "diff_ci_low": None, "diff_ci_high": None, "diff_ci_method": None,
     "rel_lift": None, "rel_lift_ci_low": None, "rel_lift_ci_high": None, "rel_lift_ci_method": None,
     "test": None, "statistic": None, "p_value": None, "p_value_adjusted": None,
@@ -39,7 +40,7 @@ EMPTY_COMPARISON = {
 
 def _proportion(value: object) -> Proportion | None:
     try:
-        n, x = value  # type: ignore[misc]
+        n, x = cast(Any, value)
     except (TypeError, ValueError):
         return None
     n, x = as_count(n), as_count(x)
@@ -92,7 +93,7 @@ def compare_proportions(t: Proportion, c: Proportion, alpha: float = 0.05, seque
 
 def _power_block(parsed: dict, control: str, comparisons: dict, alpha: float, planned_mde: float | None) -> dict:
     live = [g for g in parsed.values() if g is not None and g.n > 0]
-    out = {"baseline": None, "n_per_group": None, "power_target": POWER_TARGET, "mde_abs": None,
+    out: dict[str, Any] = {"baseline": None, "n_per_group": None, "power_target": POWER_TARGET, "mde_abs": None,
            "effect_abs": None, "effect_source": None, "n_needed_per_group": None,
            "n_more_per_group": None, "reason": None}
     if parsed.get(control) is None or parsed[control].n == 0 or len(live) < 2:
@@ -139,8 +140,8 @@ def _analyze_step(groups: Mapping, control: str | None, alpha: float, expected_s
         return {**out, "reason": "invalid_counts"}
     if len(names) < 2:
         return {**out, "reason": "single_group"}
-    ctrl = parsed[control]
-    out["comparisons"] = {n: compare_proportions(parsed[n], ctrl, alpha, sequential, target_n)
+    valid = {n: g for n, g in parsed.items() if g is not None}  # all of them, checked above
+    out["comparisons"] = {n: compare_proportions(valid[n], valid[control], alpha, sequential, target_n)
                           for n in names if n != control}
     live = [parsed[n] for n in names if parsed[n].n > 0]  # type: ignore[union-attr]
     out["omnibus"] = omnibus_chi_square(live) if len(live) >= 2 else None  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from scipy import stats
 
@@ -62,24 +63,25 @@ def welch_df(a: SampleMean, b: SampleMean) -> float:
 
 def welch_compare(treatment: SampleMean, control: SampleMean, alpha: float = 0.05) -> dict:
     """Welch's t-test of mean_t - mean_c, its interval, and the relative lift with a delta CI."""
-    out = {"test": "welch", "statistic": None, "df": None, "p_value": None, "diff": None,
+    out: dict[str, Any] = {"test": "welch", "statistic": None, "df": None, "p_value": None, "diff": None,
            "diff_ci_low": None, "diff_ci_high": None, "rel_lift": None, "rel_lift_ci_low": None,
            "rel_lift_ci_high": None, "rel_lift_ci_method": "delta", "reason": None}
     reason = treatment.reason() or control.reason()
     if reason:
         return {**out, "reason": reason}
-    mt, mc = treatment.mean, control.mean
-    out["diff"] = clean(mt - mc)  # type: ignore[operator]
-    se2 = treatment.variance / treatment.n + control.variance / control.n  # type: ignore[operator]
+    mt, mc, vt, vc = treatment.mean, control.mean, treatment.variance, control.variance
+    if mt is None or mc is None or vt is None or vc is None:  # reason() has said why already
+        return {**out, "reason": "invalid_counts"}
+    out["diff"] = clean(mt - mc)
+    se2 = vt / treatment.n + vc / control.n
     if se2 <= 0:
         return {**out, "reason": "zero_variance"}
     df = welch_df(treatment, control)
-    result = stats.ttest_ind_from_stats(mt, math.sqrt(treatment.variance), treatment.n,
-                                        mc, math.sqrt(control.variance), control.n, equal_var=False)
+    result = stats.ttest_ind_from_stats(mt, math.sqrt(vt), treatment.n, mc, math.sqrt(vc), control.n, equal_var=False)
     q = stats.t.ppf(1 - alpha / 2, df)
     half = q * math.sqrt(se2)
     out.update(statistic=clean(result.statistic), df=clean(df), p_value=clean(result.pvalue),
-               diff_ci_low=clean(mt - mc - half), diff_ci_high=clean(mt - mc + half))  # type: ignore[operator]
+               diff_ci_low=clean(mt - mc - half), diff_ci_high=clean(mt - mc + half))
     out.update(relative_lift_delta(treatment, control, q))
     return out
 

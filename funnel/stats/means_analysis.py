@@ -10,7 +10,8 @@ two-sided) and a seeded percentile bootstrap interval of the difference in means
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 import numpy as np
 from scipy import stats
@@ -24,7 +25,7 @@ BOOTSTRAP_RESAMPLES = 2000
 
 def _sample_mean(value: object) -> SampleMean | None:
     try:
-        n, total, sumsq = value  # type: ignore[misc]
+        n, total, sumsq = cast(Any, value)
     except (TypeError, ValueError):
         return None
     n, total, sumsq = as_count(n), clean(total), clean(sumsq)
@@ -48,7 +49,7 @@ def analyze_means(groups: Mapping, control: str | None = None, alpha: float = 0.
     """``groups`` maps a name to ``(n, sum, sumsq)``; each non-control group vs the control."""
     names = [str(n) for n in groups] if isinstance(groups, Mapping) else []
     control = (names[0] if names else None) if control is None else str(control)
-    out = {"control": control, "alpha": alpha, "groups": {}, "comparisons": {}, "reason": None}
+    out: dict[str, Any] = {"control": control, "alpha": alpha, "groups": {}, "comparisons": {}, "reason": None}
     if not valid_alpha(alpha):
         return {**out, "reason": "invalid_parameters"}
     if not names:
@@ -77,9 +78,9 @@ def _holm(comparisons: dict, alpha: float) -> None:
             comp["p_value_adjusted"] = clean(min(1.0, float(p)))
 
 
-def _finite(values: object) -> np.ndarray | None:
+def _finite(values: Iterable[float]) -> np.ndarray | None:
     try:
-        arr = np.asarray(list(values), dtype=float)  # type: ignore[call-overload]
+        arr = np.asarray(list(values), dtype=float)
     except (TypeError, ValueError):
         return None
     return arr if arr.ndim == 1 and np.isfinite(arr).all() else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
+from typing import SupportsFloat, SupportsInt, cast
 
 
 def clean(value: object) -> float | None:
@@ -25,10 +26,12 @@ def as_count(value: object) -> int | None:
     """A non-negative whole number (``3`` or ``3.0``), else ``None``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, Integral):
-        return int(value) if value >= 0 else None
-    if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
-        return int(value) if value >= 0 else None
+    if isinstance(value, Integral):  # int, numpy integers (mypy does not model the numbers tower: casts)
+        whole = int(cast(SupportsInt, value))
+        return whole if whole >= 0 else None
+    if isinstance(value, Real):
+        number = float(cast(SupportsFloat, value))
+        return int(number) if math.isfinite(number) and number.is_integer() and number >= 0 else None
     return None
 
 

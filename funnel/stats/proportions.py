@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -85,8 +86,8 @@ def relative_lift_interval(treatment: Proportion, control: Proportion, alpha: fl
 
     Undefined when the control converts nobody (lift None); the log interval also needs at
     least one conversion in each group, otherwise the bounds are None."""
-    out = {"rel_lift": None, "rel_lift_ci_low": None, "rel_lift_ci_high": None,
-           "rel_lift_ci_method": RATIO_CI_METHOD}
+    out: dict[str, Any] = {"rel_lift": None, "rel_lift_ci_low": None, "rel_lift_ci_high": None,
+                           "rel_lift_ci_method": RATIO_CI_METHOD}
     if control.x == 0:
         return out
     out["rel_lift"] = clean((treatment.x / treatment.n) / (control.x / control.n) - 1.0)

@@ -6,26 +6,29 @@ English and Russian wording stays in the ``stats`` catalogs.
 
 from __future__ import annotations
 
-from ..formats import fmt_int
+from ..formats import fmt_int, fmt_pct
 from ..i18n import t
 
 
-def pct(value: float | None, signed: bool = False) -> str:
+def pct(value: float | None, signed: bool = False, lang: str = "en") -> str:
+    """A rate with two decimals in the language's percent pattern (Babel/CLDR): 12.50% in English
+    and Chinese, 12,50 % in Russian (a no-break space before the sign)."""
     if value is None:
         return "—"
-    return f"{value * 100:+.2f} %" if signed else f"{value * 100:.2f} %"
+    text = fmt_pct(value, lang, 2)
+    return "+" + text if signed and value >= 0 else text
 
 
-def chance(value: float | None) -> str:
+def chance(value: float | None, lang: str = "en") -> str:
     """A probability for people: never "100.00 %" or "0.00 %" (no model is that sure); capped at
-    "> 99.9 %" and "< 0.1 %", else one decimal."""
+    "> 99.9%" and "< 0.1%", else one decimal (in the language's percent pattern)."""
     if value is None:
         return "—"
     if value > 0.999:
-        return "> 99.9 %"
+        return "> " + fmt_pct(0.999, lang, 1)
     if value < 0.001:
-        return "< 0.1 %"
-    return f"{value * 100:.1f} %"
+        return "< " + fmt_pct(0.001, lang, 1)
+    return fmt_pct(value, lang, 1)
 
 
 def points(value: float | None) -> str:
@@ -51,12 +54,12 @@ def _params(v: dict, alpha: float, lang: str) -> dict:
     test = v.get("test")
     return _localize({
         "group": v.get("group") or "—", "control": v.get("control") or "—",
-        "rate": pct(v.get("rate")), "control_rate": pct(v.get("control_rate")),
-        "lift": pct(v.get("rel_lift"), signed=True), "diff": points(v.get("diff")),
+        "rate": pct(v.get("rate"), lang=lang), "control_rate": pct(v.get("control_rate"), lang=lang),
+        "lift": pct(v.get("rel_lift"), signed=True, lang=lang), "diff": points(v.get("diff")),
         "p_value": p_text(v.get("p_value")), "srm_p": p_text(v.get("srm_p_value")),
         "test": t(f"stats.test.{test}", lang) if test else "—",
         "comparisons": v.get("comparisons") or 1, "alpha": f"{alpha:g}",
-        "prob_beat": chance(v.get("prob_beat_control")), "n_more": fmt_int(v.get("n_more_per_group"), lang),
+        "prob_beat": chance(v.get("prob_beat_control"), lang), "n_more": fmt_int(v.get("n_more_per_group"), lang),
         "mde": points(v.get("mde_abs")), "effect": points(v.get("effect_abs")),
         "reason": t(f"stats.reason.{v['reason']}", lang) if v.get("reason") else "—",
     }, lang)

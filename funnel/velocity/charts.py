@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import esc
+from ..figure_locale import percent_ticks, separators
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
@@ -143,7 +144,8 @@ def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[st
         text=[fmt_pct(r.p_won, lang, 0) for r in shown], textposition="outside",
         hovertext=[f"{esc(r.stage)}: {fmt_pct(r.p_won, lang)} [{fmt_pct(r.ci_low, lang)}; {fmt_pct(r.ci_high, lang)}]"
                    f"<br>n = {fmt_int(r.n, lang)}" for r in shown], hoverinfo="text"))
-    fig.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1.1], **percent_ticks([], lang, top=1.0))
+    fig.update_layout(separators=separators(lang))
     return _base(fig, 320)
 
 

@@ -57,8 +57,8 @@ def test_udacity_landing_page_whole_funnel_is_not_doubled():
     assert r["comparisons"]["new_page"]["p_value_adjusted"] == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.parametrize(("value", "text"), [(1.0, "> 99.9 %"), (0.99995, "> 99.9 %"), (0.0, "< 0.1 %"),
-                                             (0.0004, "< 0.1 %"), (0.8766, "87.7 %"), (None, "—")])
+@pytest.mark.parametrize(("value", "text"), [(1.0, "> 99.9%"), (0.99995, "> 99.9%"), (0.0, "< 0.1%"),
+                                             (0.0004, "< 0.1%"), (0.8766, "87.7%"), (None, "—")])
 def test_chance_is_capped(value, text):
     assert chance(value) == text
 

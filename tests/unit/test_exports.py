@@ -78,7 +78,7 @@ def test_quality_report_csv_defuses_values(tmp_path):
         report = quality_report.report(con, info)
     data = quality_report.to_csv(report, "ru")
     rows = _records(data, ";")
-    values = [r[rows[0].index("value")] for r in rows[1:]]
+    values = [r[rows[0].index("Значение")] for r in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in values
     assert "5\r'=cmd|' /C calc'!A0" in values
     assert all(not v.startswith(("=", "+", "@")) for v in values)

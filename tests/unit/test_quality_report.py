@@ -25,4 +25,4 @@ def test_report_summary_translation_and_csv(mem_store, tmp_path):
     ru = quality_report.translated(summary, "ru")
     assert "Строка отклонена: число не удалось прочитать" in set(ru["finding"])
     csv = pd.read_csv(io.BytesIO(quality_report.to_csv(report, "en")), encoding="utf-8-sig")
-    assert "Negative amount" in set(csv["finding"]) and len(csv) == len(report)
+    assert "Negative amount" in set(csv["Finding"]) and len(csv) == len(report)

@@ -59,7 +59,7 @@ def test_counts_control_split_and_sequential(capsys):
 def test_counts_human_output_has_table_and_verdict(capsys):
     assert run_abtest_counts(_abtest("--counts", "A=100/1000,B=150/1000")) == 0
     text = capsys.readouterr().out
-    assert "15.00 %" in text and "B converts better than A" in text
+    assert "15.00%" in text and "B converts better than A" in text
 
 
 def test_bad_split_exit_2(capsys):
