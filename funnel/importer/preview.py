@@ -50,6 +50,7 @@ class Preview:
                     con.close()
                     raise
                 self._key, self._con, self._draft = key, con, draft
+            assert self._con is not None and self._draft is not None  # set together with the key
             draft = copy.deepcopy(self._draft)
             if store is not None:  # the store may have changed since the file was staged
                 draft.duplicate_of = store.find_by_hash(draft.source_hash)
@@ -71,6 +72,8 @@ class Preview:
         of the same names, for the importer's ``finish``."""
         tables = [draft.raw.table] + ([draft.history_raw.table] if draft.history_raw is not None else [])
         with self._lock:
+            if self._con is None:
+                raise RuntimeError("copy_staged() before stage(): nothing is staged")
             for table in dict.fromkeys(tables):
                 rows = self._con.sql(render("SELECT * FROM {t}", t=ident(table))).to_arrow_reader()  # streamed
                 con.register("funnel_staged_rows", rows)
