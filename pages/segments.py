@@ -15,7 +15,7 @@ from ui.routing import require_frame
 require_frame()
 
 t, lang, info, spec = audit.page_head("audit.page.segments")
-diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url())
+diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url(info, spec))
 columns = [c for c in attribute_columns(diagnosis.data.ctx) if c != "manager"] or ["manager"]
 by = param("sg_by") if param("sg_by") in columns else columns[0]
 sync("sg_by_w", by)
