@@ -49,6 +49,7 @@ def _on_heatmap() -> None:
 
 st.plotly_chart(heatmap_figure(rows, labels, lang), key=drill.nonce("mg_heat"), on_select=_on_heatmap,
                 selection_mode="points", config={"displayModeBar": False})
+st.caption(t("audit.managers.click_hint"))
 steps = [step_label(c) for c in report.managers[0].steps]
 grid = pd.DataFrame([{manager_col: r.manager, **{s: cell_text(c, lang) for s, c in zip(steps, r.steps, strict=True)}}
                      for r in report.managers])

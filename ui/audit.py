@@ -107,9 +107,9 @@ def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> 
         cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]},
     ).astype({cols["target"]: "float"})
     key = f"dg_targets_{abs(hash(audit_targets.to_url(current) or ''))}"
-    st.data_editor(frame, key=key, hide_index=True, disabled=[cols["step"], cols["n"], cols["rate"]],
+    st.data_editor(frame, key=key, hide_index=True, placeholder="—", disabled=[cols["step"], cols["n"], cols["rate"]],
                    column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
-                                                                                step=1.0, format="%.0f %%")},
+                                                                                step=1.0, format="%.0f")},
                    on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
                                                 cols["target"]))
     note = st.session_state.pop(TARGETS_NOTE, None)
