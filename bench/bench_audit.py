@@ -78,10 +78,11 @@ class TimedConnection:
 def parts(store, info) -> None:
     totals: dict[str, float] = defaultdict(float)
     with store.connect() as con:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         diagnose(TimedConnection(con, totals), info, FunnelSpec())
-        total = time.perf_counter() - start
-    print(f"diagnose: {total:.3f} s, of which SQL {sum(totals.values()):.3f} s")
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"diagnose: {total:.3f} s wall ({cpu:.3f} s CPU of this process, all threads), "
+          f"of which SQL {sum(totals.values()):.3f} s")
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"  {seconds:7.3f} s  {name}")
 

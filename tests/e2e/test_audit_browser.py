@@ -11,6 +11,14 @@ from tests.e2e.conftest import shot, wait_idle
 pytestmark = pytest.mark.e2e
 
 
+def _dialog(page, name: str) -> tuple[str, int]:
+    """After a click: the deals dialog's text and the number of deals it says are behind the number."""
+    wait_idle(page)
+    text = page.wait_for_selector("[role='dialog']", timeout=30_000).inner_text()
+    shot(page, name)
+    return text, int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", ""))
+
+
 def test_diagnostics_finding_opens_its_deals(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(server.url + "/diagnostics?ds=1&lang=en&dg_codes=manager_gap")  # one card: the weak manager
@@ -42,13 +50,9 @@ def test_managers_heatmap_cell_opens_the_deals_of_that_manager_at_that_step(brow
     column = chart.locator(".scatterlayer path.point").nth(step).bounding_box()  # row 0's marker of that step
     # off the cell's centre: a click anywhere in the cell counts
     page.mouse.click(column["x"] + column["width"] / 2 + 12, row["y"] + row["height"] / 2 + 6)
-    wait_idle(page)
-    dialog = page.wait_for_selector("[role='dialog']", timeout=30_000)
-    text = dialog.inner_text()
-    shot(page, "managers_heatmap_deals")
+    text, total = _dialog(page, "managers_heatmap_deals")
     assert "Игорь Лебедев · 7. Счёт выставлен → Предоплата получена" in text
-    # his decided deals at that step: 80 (sample_data/README.md, the planted weak manager)
-    assert int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", "")) == 80
+    assert total == 80  # his decided deals at that step (sample_data/README.md, the planted weak manager)
 
 
 def _reached_from_the_csv(source: str, stage: str) -> int:
@@ -81,12 +85,8 @@ def test_segments_step_rate_opens_the_deals_behind_it(browser, server):
     box = grid.bounding_box()
     # first row (step 1), last column (the sources in order: ... Яндекс Директ)
     page.mouse.click(box["x"] + box["width"] - 20, box["y"] + 35 + 17)
-    wait_idle(page)
-    dialog = page.wait_for_selector("[role='dialog']", timeout=30_000)
-    text = dialog.inner_text()
-    shot(page, "segments_step_deals")
+    text, total = _dialog(page, "segments_step_deals")
     assert "Яндекс Директ · Новая заявка → Квалифицирован" in text
-    total = int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", ""))
     assert total == _reached_from_the_csv("Яндекс Директ", "Квалифицирован")
 
 
