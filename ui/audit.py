@@ -97,6 +97,9 @@ def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> 
 
     current = current_targets(info, spec)
     st.markdown(f"**{t('audit.ui.targets')}**")
+    linked = param("dg_target")
+    if linked and audit_targets.from_url(linked) is None:  # a link's unreadable targets: said, not used
+        st.warning(t("audit.url.bad_value", param="dg_target", value=md_escape(linked)))
     cols = {"step": t("audit.ui.col.step"), "n": t("audit.ui.col.decided"), "rate": t("audit.ui.col.rate_now"),
             "target": t("audit.ui.col.target")}
     frame = pd.DataFrame({

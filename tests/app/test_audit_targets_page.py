@@ -56,3 +56,10 @@ def test_no_target_editor_for_the_other_benchmarks(data_dir):
     assert "各步骤的目标转化率" not in _texts(at)
     at = open_page("pages/diagnostics.py", lang="zh", ds="1", dg_bench="target")
     assert "各步骤的目标转化率" in _texts(at)
+
+
+def test_unreadable_targets_in_a_link_are_said_and_not_used(data_dir):
+    at = open_page("pages/diagnostics.py", lang="en", ds="1", dg_bench="target", dg_target='{"Новая заявка": 250}')
+    warning = "\n".join(w.value for w in at.warning).replace("\\", "")
+    assert "dg_target" in warning and "250" in warning
+    assert not _leaks(at) and at.dataframe[0].value["Target, %"].isna().all()
