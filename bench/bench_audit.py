@@ -5,12 +5,16 @@ bench/out/ (shared with bench_metrics). Baseline in the same run: the same count
 on the deals and events tables already loaded in memory (loading them is not timed): the stage
 tallies overall and per manager, source, amount band and period, won-deal money, time in stage
 (next entry per deal), the open deals' age and stuck counts, lost deals per stage / manager /
-reason. The engine and pandas runs alternate. Usage: ``python -m bench.bench_audit [--deals N] [--repeat K]``.
+reason. The engine and pandas runs alternate. Usage: ``python -m bench.bench_audit [--deals N] [--repeat K]
+[--parts]``; ``--parts`` first times every query ``diagnose`` runs (named by its .sql file's first
+comment line, summed per name), to see which finding's query costs what.
 """
 
 from __future__ import annotations
 
 import argparse
+import time
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -51,12 +55,47 @@ def pandas_audit(deals: pd.DataFrame, events: pd.DataFrame, as_of: pd.Timestamp)
     return out
 
 
+class TimedConnection:
+    """A connection whose ``execute`` adds its time to ``totals`` under the query's name (the first
+    ``-- name:`` comment of its .sql file, else the statement's first words)."""
+
+    def __init__(self, con, totals: dict[str, float]):
+        self._con, self._totals = con, totals
+
+    def execute(self, sql_text: str, *args):
+        first = sql_text.lstrip().split("\n", 1)[0]
+        name = first[3:].split(":", 1)[0] if first.startswith("--") else " ".join(first.split()[:4])[:60]
+        start = time.perf_counter()
+        try:
+            return self._con.execute(sql_text, *args)
+        finally:
+            self._totals[name] += time.perf_counter() - start
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def parts(store, info) -> None:
+    totals: dict[str, float] = defaultdict(float)
+    with store.connect() as con:
+        start, cpu = time.perf_counter(), time.process_time()
+        diagnose(TimedConnection(con, totals), info, FunnelSpec())
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"diagnose: {total:.3f} s wall ({cpu:.3f} s CPU of this process, all threads), "
+          f"of which SQL {sum(totals.values()):.3f} s")
+    for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
+        print(f"  {seconds:7.3f} s  {name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--parts", action="store_true", help="time each query of diagnose first")
     args = parser.parse_args()
     store, info = store_with(args.deals)
+    if args.parts:
+        parts(store, info)
     with store.connect() as con:
         deals = con.sql(f"SELECT * FROM ds_{info.id}.deals").df()
         events = con.sql(f"SELECT * FROM ds_{info.id}.events").df()
@@ -67,6 +106,8 @@ def main() -> None:
         with store.connect() as con:
             return diagnose(con, info, FunnelSpec())
 
+    if args.repeat < 1:
+        return
     eng, pdt = timed_pair(engine, lambda: pandas_audit(deals, events, as_of), args.repeat)
     print(f"deals {args.deals:,}; findings {len(doc['findings'])}; runs {args.repeat} each, alternating")
     print(f"diagnose (engine)          median {eng:.3f} s")

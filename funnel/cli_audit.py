@@ -27,10 +27,12 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("diagnose", help="the audit: findings ranked by money")
     _common(p)
     p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
-    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"), default="funnel",
-                   help="what a step is compared with for leaks (default: the median of the funnel's other steps)")
+    p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"),
+                   help="what a step is compared with for leaks (default: the median of the funnel's other steps; "
+                        "'target' when --target is given)")
     p.add_argument("--target", action="append", default=[], metavar="STAGE=RATE",
-                   help="a target pass rate for the step from STAGE (with --benchmark target)")
+                   help="a target pass rate for the step from STAGE: 'Proposal=40%%' or 'Proposal=0.4' (repeat per "
+                        "step); --benchmark target alone uses the targets saved for the dataset on the Diagnostics page")
     p.add_argument("--stuck-days", dest="stuck_days", type=float, help="stuck after this many days in a stage "
                                                                          "(default: the stage's p90)")
     p = sub.add_parser("managers", help="per manager outcomes and the manager x step heatmap")
@@ -58,34 +60,40 @@ def run(args) -> int:
     if args.command == "diagnose":
         from .audit.diagnose import diagnose, diagnose_json
 
+        options = audit_options(args, store, info, spec)
         with store.connect() as con:
-            doc = diagnose_json(diagnose(con, info, spec, audit_options(args)), info, _lang())
+            doc = diagnose_json(diagnose(con, info, spec, options), info, _lang())
         _print_json(doc) if args.json else print(format_findings(doc, _lang()))
         return 0
     raise AssertionError(args.command)
 
 
-def audit_options(args):
+def audit_options(args, store=None, info=None, spec=None):
+    """The options of ``diagnose``: ``--target`` implies ``--benchmark target``; ``--benchmark target``
+    without ``--target`` reads the targets saved for the dataset (funnel/audit/targets.py)."""
     from datetime import date
 
+    from .audit import targets as audit_targets
     from .audit.data import AuditOptions
     from .errors import FunnelError
 
-    targets = []
-    for item in args.target:
-        stage, _, rate = item.rpartition("=")
-        try:
-            value = float(rate.strip().rstrip("%")) / (100 if rate.strip().endswith("%") else 1)
-        except ValueError:
-            raise FunnelError("audit.bad_target", value=item) from None
-        if not stage or not 0 <= value <= 1:
-            raise FunnelError("audit.bad_target", value=item)
-        targets.append((stage.strip(), value))
+    targets = dict(audit_targets.parse_target(item) for item in args.target)
+    benchmark = args.benchmark or ("target" if targets else "funnel")
+    if benchmark == "target" and store is not None and info is not None:
+        from .metrics.context import resolve
+
+        with store.connect() as con:
+            ctx = resolve(con, info, spec)
+        targets = targets or audit_targets.saved(store, info.id, ctx.pipeline)
+        if not targets:
+            raise FunnelError("audit.no_targets")
+        audit_targets.check_stages(targets, [s["stage"] for s in ctx.stages])
     try:
         as_of = date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         raise FunnelError("cli.bad_date", value=args.as_of) from None
-    return AuditOptions(benchmark=args.benchmark, targets=tuple(targets), stuck_days=args.stuck_days, as_of=as_of)
+    return AuditOptions(benchmark=benchmark, targets=audit_targets.as_options(targets), stuck_days=args.stuck_days,
+                        as_of=as_of)
 
 
 def format_findings(doc: dict, lang: str) -> str:

@@ -14,7 +14,10 @@ require_frame()
 
 t, lang, info, spec = audit.page_head("audit.page.diagnostics")
 audit.option_widgets(t)
-diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url())
+options = audit.options_from_url(info, spec)
+diagnosis = audit.cached_diagnosis(info.id, info.version, spec, options)
+if options.benchmark == "target" and diagnosis.data.steps:
+    audit.target_editor(t, info, spec, diagnosis.data.steps, options.min_n)
 findings = diagnosis.findings
 present = [c for c in CODES if any(f.code == c for f in findings)]
 wanted = [c for c in (param("dg_codes") or "").split(",") if c in present]

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.audit.charts import cell_text, heatmap_figure, step_label
+from funnel.audit.charts import cell_text, heatmap_cell, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
 from funnel.formats import fmt_compact, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
@@ -30,7 +30,26 @@ st.subheader(t("audit.managers.heatmap"))
 labels = {"rate": t("audit.managers.rate"), "team": t("audit.managers.team_rate"), "n": t("audit.managers.n"),
           "diff": t("audit.managers.diff")}
 rows = [(r.manager, r.steps) for r in report.managers]
-st.plotly_chart(heatmap_figure(rows, labels, lang), config={"displayModeBar": False})
+
+
+def _cell_deals(row_i: int, step_i: int):
+    row = report.managers[row_i]
+    cell = row.steps[step_i]
+    return (Selection("decided", position=cell.position, by="manager", value=row.manager),
+            f"{md_escape(row.manager)} · {md_escape(step_label(cell))}")
+
+
+def _on_heatmap() -> None:
+    points = ((st.session_state.get(drill.nonce("mg_heat")) or {}).get("selection") or {}).get("points") or []
+    drill.bump("mg_heat")
+    cell = heatmap_cell(points[0]) if points else None
+    if cell is not None and cell[0] < len(report.managers) and cell[1] < len(report.managers[cell[0]].steps):
+        drill.request(*_cell_deals(*cell))
+
+
+st.plotly_chart(heatmap_figure(rows, labels, lang), key=drill.nonce("mg_heat"), on_select=_on_heatmap,
+                selection_mode="points", config={"displayModeBar": False})
+st.caption(t("audit.managers.click_hint"))
 steps = [step_label(c) for c in report.managers[0].steps]
 grid = pd.DataFrame([{manager_col: r.manager, **{s: cell_text(c, lang) for s, c in zip(steps, r.steps, strict=True)}}
                      for r in report.managers])
@@ -40,10 +59,7 @@ def _on_grid() -> None:
     cells = ((st.session_state.get(drill.nonce("mg_grid")) or {}).get("selection") or {}).get("cells") or []
     drill.bump("mg_grid")
     if cells and cells[0][1] in steps:
-        row = report.managers[int(cells[0][0])]
-        cell = row.steps[steps.index(cells[0][1])]
-        drill.request(Selection("decided", position=cell.position, by="manager", value=row.manager),
-                      f"{md_escape(row.manager)} · {md_escape(step_label(cell))}")
+        drill.request(*_cell_deals(int(cells[0][0]), steps.index(cells[0][1])))
 
 
 st.dataframe(grid, hide_index=True, key=drill.nonce("mg_grid"), on_select=_on_grid, selection_mode="single-cell")

@@ -8,6 +8,7 @@ from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.wording import column_label
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
+from funnel.metrics import Selection
 from ui import audit, cache, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
@@ -15,7 +16,7 @@ from ui.routing import require_frame
 require_frame()
 
 t, lang, info, spec = audit.page_head("audit.page.segments")
-diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url())
+diagnosis = audit.cached_diagnosis(info.id, info.version, spec, audit.options_from_url(info, spec))
 columns = [c for c in attribute_columns(diagnosis.data.ctx) if c != "manager"] or ["manager"]
 by = param("sg_by") if param("sg_by") in columns else columns[0]
 sync("sg_by_w", by)
@@ -42,12 +43,29 @@ if len(shown) <= 12:
                     config={"displayModeBar": False})
 else:
     st.caption(t("audit.segments.too_many", n=fmt_int(len(shown), lang)))
-steps = {}
+steps, leads_to = {}, {}  # step label -> {segment: rate}; step label -> position of the stage it leads to
 for v, o in groups.items():
     for here, nxt in zip(o.stages, o.stages[1:], strict=False):
-        steps.setdefault(f"{here.stage} → {nxt.stage}", {})[_name(v)] = fmt_pct(nxt.step_conversion, lang)
-st.dataframe(pd.DataFrame(steps).T, width="stretch")
-st.caption(t("audit.segments.steps_caption"))
+        label = f"{here.stage} → {nxt.stage}"
+        steps.setdefault(label, {})[_name(v)] = fmt_pct(nxt.step_conversion, lang)
+        leads_to[label] = nxt.position
+step_frame = pd.DataFrame(steps).T
+segment_of = {_name(v): v for v in groups}
+
+
+def _on_steps() -> None:
+    """A rate opens the deals of that segment that reached the stage the step leads to (its numerator)."""
+    cells = ((st.session_state.get(drill.nonce("sg_steps")) or {}).get("selection") or {}).get("cells") or []
+    drill.bump("sg_steps")
+    if cells and cells[0][1] in segment_of and int(cells[0][0]) < len(step_frame.index):
+        label = step_frame.index[int(cells[0][0])]
+        drill.request(Selection("reached", position=leads_to[label], by=by, value=segment_of[cells[0][1]]),
+                      f"{md_escape(cells[0][1])} · {md_escape(label)}")
+
+
+st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
+             selection_mode="single-cell")
+st.caption(t("audit.segments.steps_caption") + " " + t("audit.segments.steps_click"))
 
 # -- drivers -----------------------------------------------------------------------------------
 st.subheader(t("audit.segments.drivers"))

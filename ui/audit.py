@@ -2,7 +2,9 @@
 
 Cached engine calls keyed by ``(dataset id, version, spec, options)``; finding cards with their
 numbers, why, what to check, how sure, and a button that lists the deals behind the finding.
-Page-specific choices live in the URL (``dg_bench``, ``dg_stuck``, ``dg_codes``, ``sg_by``).
+Page-specific choices live in the URL (``dg_bench``, ``dg_stuck``, ``dg_codes``, ``dg_target``, ``sg_by``).
+Leak targets (``dg_bench=target``) come from the link's ``dg_target`` when it has one, else from the
+targets remembered for the dataset in the store (:mod:`funnel.audit.targets`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from funnel.audit import targets as audit_targets
 from funnel.audit.data import AuditOptions
 from funnel.audit.diagnose import Diagnosis, diagnose
 from funnel.audit.finding import Finding
@@ -27,9 +30,11 @@ from . import drill
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
+from .urlstate import set_param
 
 AUDIT_HASH: dict[str | type[Any], Callable[[Any], Any]] = {**HASH, AuditOptions: repr}
-BENCHMARKS = ("funnel", "team_median", "best_manager", "previous_period")
+BENCHMARKS = ("funnel", "team_median", "best_manager", "previous_period", "target")
+TARGETS_NOTE = "_dg_targets_note"
 SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "low": ":material/info:",
                  "info": ":material/lightbulb:"}
 
@@ -48,14 +53,31 @@ def cached_managers(dataset_id: int, version: int, spec: FunnelSpec) -> ManagerR
         return manager_report(con, store.info(dataset_id), spec)
 
 
-def options_from_url() -> AuditOptions:
+def _pipeline(info: DatasetInfo, spec: FunnelSpec) -> str | None:
+    from . import cache
+
+    return spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
+
+
+def current_targets(info: DatasetInfo, spec: FunnelSpec) -> dict[str, float]:
+    """The link's targets (``dg_target``), else the ones remembered for the dataset's pipeline."""
+    linked = audit_targets.from_url(param("dg_target"))
+    if linked is not None:
+        return linked
+    return audit_targets.saved(get_store(), info.id, _pipeline(info, spec))
+
+
+def options_from_url(info: DatasetInfo | None = None, spec: FunnelSpec | None = None) -> AuditOptions:
     bench = param("dg_bench")
     try:
         stuck = float(param("dg_stuck") or 0) or None
     except ValueError:
         stuck = None
-    return AuditOptions(benchmark=bench if bench in BENCHMARKS else "funnel",
-                        stuck_days=stuck if stuck and stuck > 0 else None)
+    bench = bench if bench in BENCHMARKS else "funnel"
+    targets = ()
+    if bench == "target" and info is not None and spec is not None:
+        targets = audit_targets.as_options(current_targets(info, spec))
+    return AuditOptions(benchmark=bench, targets=targets, stuck_days=stuck if stuck and stuck > 0 else None)
 
 
 def option_widgets(t) -> None:
@@ -67,6 +89,70 @@ def option_widgets(t) -> None:
     sync("dg_stuck_w", float(options_from_url().stuck_days or 0.0))
     c2.number_input(t("audit.ui.stuck_days"), min_value=0.0, step=1.0, format="%.0f", key="dg_stuck_w", help=t("audit.ui.stuck_help"),
                     on_change=on_change, args=("dg_stuck_w", "dg_stuck", lambda v: None if not v else f"{v:g}"))
+
+
+def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> None:
+    """Per step: the decided deals, today's conversion and the user's target (%). An edit goes to the
+    link (``dg_target``) and, for whoever may manage the dataset, to the store."""
+    import pandas as pd
+
+    from funnel.formats import fmt_int, fmt_pct
+
+    current = current_targets(info, spec)
+    st.markdown(f"**{t('audit.ui.targets')}**")
+    linked = param("dg_target")
+    if linked and audit_targets.from_url(linked) is None:  # a link's unreadable targets: said, not used
+        st.warning(t("audit.url.bad_value", param="dg_target", value=md_escape(linked)))
+    cols = {"step": t("audit.ui.col.step"), "n": t("audit.ui.col.decided"), "rate": t("audit.ui.col.rate_now"),
+            "target": t("audit.ui.col.target")}
+    frame = pd.DataFrame({
+        cols["step"]: [f"{s.stage} → {s.stage_to}" for s in steps],
+        cols["n"]: [fmt_int(s.n, t.lang) for s in steps],
+        cols["rate"]: [fmt_pct(s.rate, t.lang) + ("" if s.n >= min_n else f" ({t('audit.ui.too_few')})")
+                       for s in steps],
+        cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]},
+    ).astype({cols["target"]: "float"})
+    key = f"dg_targets_{abs(hash(audit_targets.to_url(current) or ''))}"
+    st.data_editor(frame, key=key, hide_index=True, placeholder="—", disabled=[cols["step"], cols["n"], cols["rate"]],
+                   column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
+                                                                                step=1.0, format="%.0f")},
+                   on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
+                                                cols["target"]))
+    note = st.session_state.pop(TARGETS_NOTE, None)
+    st.caption(t("audit.ui.targets_caption", min_n=min_n) + (" " + t(note[0], **note[1]) if note else ""))
+    if not current:
+        st.info(t("audit.ui.targets_none"))
+
+
+def _on_targets(key: str, info: DatasetInfo, spec: FunnelSpec, stages: list[str], current: dict[str, float],
+                column: str) -> None:
+    import math
+
+    from funnel.access.rules import Action
+    from funnel.errors import FunnelError
+
+    from .auth import allowed
+    from .context import lang
+
+    wanted = dict(current)
+    for row, change in ((st.session_state.get(key) or {}).get("edited_rows") or {}).items():
+        if column not in change or int(row) >= len(stages):
+            continue
+        value = change[column]
+        if value is None or not math.isfinite(float(value)):
+            wanted.pop(stages[int(row)], None)
+        else:
+            wanted[stages[int(row)]] = min(max(float(value), 0.0), 100.0) / 100
+    set_param("dg_target", audit_targets.to_url(wanted) or "{}")
+    if not allowed(Action.MANAGE, info.id):
+        st.session_state[TARGETS_NOTE] = ("audit.ui.targets_link_only", {})
+        return
+    try:
+        audit_targets.save(get_store(), info.id, _pipeline(info, spec), wanted)
+    except FunnelError as exc:
+        st.session_state[TARGETS_NOTE] = ("audit.ui.targets_not_saved", {"reason": exc.message(lang())})
+        return
+    st.session_state[TARGETS_NOTE] = ("audit.ui.targets_saved", {})
 
 
 def _drill_spec(f: Finding, spec: FunnelSpec) -> FunnelSpec | None:
@@ -101,7 +187,7 @@ def top_findings(info: DatasetInfo, spec: FunnelSpec, t, k: int = 3) -> None:
     """The Overview's three costliest findings as short cards linking to the Diagnostics page."""
     if not info.capabilities.can("deals"):
         return
-    findings = cached_diagnosis(info.id, info.version, spec, options_from_url()).findings[:k]
+    findings = cached_diagnosis(info.id, info.version, spec, options_from_url(info, spec)).findings[:k]
     if not findings:
         return
     st.subheader(t("audit.ui.top_findings"))

@@ -36,7 +36,11 @@ def cell_text(cell: GapCell, lang: str) -> str:
 
 def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mapping[str, str],
                    lang: str = "en") -> go.Figure:
-    """Managers (rows) x steps (columns), colour = pass rate minus the rest of the team."""
+    """Managers (rows) x steps (columns), colour = pass rate minus the rest of the team.
+
+    Clickable: plotly selects no heatmap cell on a click, so an invisible square marker sits on every
+    cell (trace 1, ``customdata`` = [row, column]) and carries the hover text; with
+    ``hoverdistance=-1`` a click anywhere in a cell picks its marker (the nearest one)."""
     steps = [step_label(c) for c in rows[0][1]] if rows else []
     z, text, hover = [], [], []
     for _name, cells in rows:
@@ -45,14 +49,28 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
         hover.append([f"{labels['rate']}: {fmt_pct(c.rate, lang)}<br>{labels['team']}: {fmt_pct(c.rest_rate, lang)}"
                       f"<br>{labels['n']}: {fmt_int(c.n, lang)}<br>p (Holm): "
                       f"{DASH if c.p_value_adjusted is None else f'{c.p_value_adjusted:.2g}'}" for c in cells])
+    xs, ys = [esc(s) for s in steps], [esc(n) for n, _ in rows]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[esc(s) for s in steps], y=[esc(n) for n, _ in rows], text=text, texttemplate="%{text}",
-        hovertext=hover, hoverinfo="text+x+y", colorscale="RdBu", zmid=0, zmin=-0.4, zmax=0.4,
-        colorbar={"title": esc(labels["diff"]), "tickmode": "array", "tickvals": COLORBAR_TICKS,
-                  "ticktext": [fmt_pct(v, lang, 0) for v in COLORBAR_TICKS]}))
-    fig.update_layout(separators=separators(lang), height=120 + 42 * len(rows), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        z=z, x=xs, y=ys, text=text, texttemplate="%{text}", hoverinfo="skip", colorscale="RdBu", zmid=0,
+        zmin=-0.4, zmax=0.4, colorbar={"title": esc(labels["diff"]), "tickmode": "array", "tickvals": COLORBAR_TICKS,
+                                       "ticktext": [fmt_pct(v, lang, 0) for v in COLORBAR_TICKS]}))
+    cells = [(i, j) for i in range(len(rows)) for j in range(len(steps))]
+    fig.add_trace(go.Scatter(
+        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], customdata=[[i, j] for i, j in cells],
+        hovertext=[f"{ys[i]} · {xs[j]}<br>{hover[i][j]}" for i, j in cells], hoverinfo="text", mode="markers",
+        marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, showlegend=False))
+    fig.update_layout(separators=separators(lang), height=120 + 42 * len(rows),
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, hoverdistance=-1,
                       xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"})
     return fig
+
+
+def heatmap_cell(point: Mapping) -> tuple[int, int] | None:
+    """(row, column) of a clicked point of :func:`heatmap_figure` (its marker's ``customdata``)."""
+    data = point.get("customdata")
+    if point.get("curve_number") != 1 or not isinstance(data, Sequence) or len(data) != 2:
+        return None
+    return int(data[0]), int(data[1])
 
 
 def small_multiples(funnels: Mapping[str, Sequence[StageRow]], labels: Mapping[str, str], lang: str = "en",

@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..dataset import DatasetInfo
-from ..metrics.context import Context, resolve
+from ..metrics.context import Context, group_sql, resolve
 from ..metrics.entry_points import outcomes_in
 from ..metrics.filters import query
-from ..metrics.outcomes import Outcomes
-from ..metrics.probability import StageProbabilities, stage_probability
-from ..metrics.stages import Tally, funnel_rows, tally_groups
+from ..metrics.outcomes import Outcomes, combine, money_groups
+from ..metrics.probability import StageProbabilities, key_stage, probabilities_from
+from ..metrics.stages import Tally, funnel_rows, tallies, tally_groups
 from ..spec import FunnelSpec
 from ..sql import run
 from .capabilities import Capabilities, capabilities
@@ -61,15 +61,31 @@ class AuditData:
 
 PERIOD_SQL = ("CASE WHEN created_at >= $a_recent AND created_at < $a_end THEN 'recent' "
               "WHEN created_at >= $a_previous AND created_at < $a_recent THEN 'previous' END")
+# one query for both: "recent|google"; a deal without a source in "recent#" (no source value has no '|')
+PERIOD_SOURCE_SQL = f"({PERIOD_SQL}) || coalesce('|' || source, '#')"
+
+
+def _summed(parts: list[Tally]) -> Tally:
+    out = Tally()
+    for part in parts:
+        for key, n in part.n.items():
+            out.n[key] += n
+        out.lost_unknown += part.lost_unknown
+    return out
 
 
 def _periods(con, ctx: Context, as_of: datetime) -> tuple[dict[Any, Tally], dict[str, tuple[date, date]]]:
+    """Tallies per period ("recent|" / "previous|") and per period and source ("recent|google")."""
     end = datetime.combine(as_of.date() + timedelta(days=1), time.min)
     recent, previous = end - timedelta(days=ANOMALY_DAYS), end - timedelta(days=2 * ANOMALY_DAYS)
     params = {"a_recent": recent, "a_end": end, "a_previous": previous}
-    out = {f"{k}|": v for k, v in tally_groups(con, ctx, PERIOD_SQL, params).items() if k}
-    by_source = tally_groups(con, ctx, f"({PERIOD_SQL}) || '|' || source", params)
-    out.update({k: v for k, v in by_source.items() if k})
+    by_source = {k: v for k, v in tally_groups(con, ctx, PERIOD_SOURCE_SQL, params).items() if k}
+    out = {}
+    for period in ("recent", "previous"):
+        parts = [v for k, v in by_source.items() if k.startswith(period + "|") or k == period + "#"]
+        if parts:
+            out[f"{period}|"] = _summed(parts)
+    out.update({k: v for k, v in by_source.items() if "|" in k and not k.endswith("|")})
     day = timedelta(days=1)
     ranges = {"recent": (recent.date(), (end - day).date()), "previous": (previous.date(), (recent - day).date())}
     return out, ranges
@@ -81,9 +97,12 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
     data = AuditData(info, spec, options, ctx, caps)
     if not caps.has_deals or not ctx.stages:
         return data
-    data.overall = outcomes_in(con, ctx).get(None) or Outcomes()
+    # one tally for the outcomes and P(won | reached) (stage_probability would count it again)
+    tally = tallies(con, ctx).get(None) or Tally()
+    data.overall = combine(ctx, tally, money_groups(con, ctx, group_sql(info, None)).get(None))
     data.steps = step_counts(data.overall.stages)
-    data.probabilities = stage_probability(con, info, spec)
+    rows = probabilities_from(ctx.stages, tally) if not info.capabilities.why_not("outcomes") else []
+    data.probabilities = StageProbabilities(rows, key_stage(rows), tally.lost_unknown if rows else 0)
     if options.benchmark == "previous_period" and spec.date_from and spec.date_to:
         from ..metrics.periods import previous_range
 

@@ -7,10 +7,11 @@ with entries per day lambda over the last ``RECENT_DAYS`` and mean time in stage
 left it, about lambda x W deals should sit in the stage at any moment; ``open_n / (lambda W)`` says
 how many times more are there. Needs a history (``capabilities.has_history``).
 
-Above ``SAMPLE_ABOVE`` stage entries the quantiles of time in stage come from a fixed sample of deals
-(``hash(deal_id) % k = 0``, about ``SAMPLE_ABOVE`` entries): pairing every entry with the next one is
-the whole cost of the audit at a million deals, and a p90 over hundreds of thousands of visits does
-not move. Stuck and open counts are exact.
+Stays come from the table the import derives (``funnel/velocity/stays.py``) and an open deal's
+entry into its stage from the deals' ``last_entry_at`` (``funnel/audit/facts.py``): no window over
+the history at audit time. Above ``SAMPLE_ABOVE`` stage entries the quantiles of time in stage come
+from a fixed sample of deals (``row_no % k = 0``, about ``SAMPLE_ABOVE`` entries): a p90 over
+hundreds of thousands of stays does not move. Stuck and open counts are exact.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from datetime import datetime, timedelta
 
 from ..metrics.context import Context
 from ..metrics.filters import query
-from ..sql import render, run
+from ..sql import load, render, run
+from ..velocity.stays import stays_sql
+from .facts import deals_with_facts
 
 RECENT_DAYS = 180
 SAMPLE_ABOVE = 500_000  # stage entries; above, time in stage is measured on a fixed 1-in-k sample of deals
@@ -70,8 +73,11 @@ def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = N
     params = {**ctx.where.params, "as_of": as_of, "recent_from": as_of - timedelta(days=RECENT_DAYS),
               "stuck_days": stuck_days, "sample_mod": sample_mod(con, ctx)}
     only_pipeline = set(ctx.where.params) == {"p_pipeline"}
-    chosen_only = "" if only_pipeline else "AND e.deal_id IN (SELECT deal_id FROM chosen)"
-    sql = query("audit_stage_times", ctx.info, where=ctx.where.sql, chosen_only=chosen_only)
+    deals = deals_with_facts(con, ctx.info)
+    chosen_only = "" if only_pipeline else render(
+        "AND s.row_no IN (SELECT row_no FROM {deals} AS dd WHERE ", deals=deals) + ctx.where.sql + ")"
+    sql = render(load("audit_stage_times"), deals=deals, stays=stays_sql(ctx.info), where=ctx.where.sql,
+                 chosen_only=chosen_only)
     out = {}
     for pos, n_left, p50, p90, mean, recent, open_n, open_age, stuck_n, stuck_amount in run(con, sql, params).fetchall():
         if pos not in names:

@@ -11,6 +11,7 @@ history, never dropped.
 
 from __future__ import annotations
 
+from ..audit.facts import derive_facts
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
 from .quality_findings import Findings
@@ -149,6 +150,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
+    derive_facts(con, into)  # per-deal facts for the audit (funnel/audit/facts.py)
     return {
         "n_deals": n_deals,
         "n_events": n_events,

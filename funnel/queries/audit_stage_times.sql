@@ -1,49 +1,46 @@
 -- audit_stage_times: per funnel position of one pipeline, how long deals stayed there (deals that
--- left it: the next stage entry of the same deal minus this one), entries since $recent_from, and
--- the open deals sitting there now with their age in the stage at $as_of (since their last entry:
--- a deal's last entry is its current stage). Stuck = older than $stuck_days when given, else than
+-- left it for another stage entry: that entry minus this one), entries since $recent_from, and the
+-- open deals sitting there now with their age in the stage at $as_of (since their last entry: a
+-- deal's last entry is its current stage). Stuck = older than $stuck_days when given, else than
 -- the stage's p90 (Hyndman & Fan type 7).
--- Time in stage is measured on the deals with hash(deal_id) % $sample_mod = 0: every deal when
+-- Reads the stays derived at import (funnel/velocity/stays.py) and the deals' last_entry_at
+-- (funnel/audit/facts.py): no window over the stage history and no join of it with the deals.
+-- A stay was left by an entry when it began before the deal's last entry, or when the next entry
+-- came at the same moment (left_at = entered_at with a next stage); the last stay of a closed deal
+-- ends at its close time in {stays} and is not a time in stage here.
+-- Time in stage is measured on the deals with row_no % $sample_mod = 0: every deal when
 -- $sample_mod is 1 (up to SAMPLE_ABOVE stage entries, funnel/audit/stuck.py), a fixed 1-in-k sample
--- of deals above it (the window over every entry is the cost; quantiles of 100,000s of visits do
--- not need millions). Stuck and open counts are always exact.
--- The events table is read by each part directly (a CTE read three times would be materialised).
--- {chosen_only} is empty when the spec filters nothing but the pipeline (events carry it), else it
--- keeps the events of the chosen deals.
--- tables: {deals}, {events}; fragments: {where} (the spec), {chosen_only}; values: $p_pipeline...,
--- $as_of, $recent_from, $stuck_days, $sample_mod
-WITH chosen AS (
-    SELECT deal_id, status, stage_pos, amount FROM {deals} WHERE {where}
-),
-visits AS (
-    SELECT e.position, e.entered_at,
-           LEAD(e.entered_at) OVER (PARTITION BY e.deal_id ORDER BY e.entered_at) AS left_at
-    FROM {events} AS e
-    WHERE e.pipeline = $p_pipeline AND hash(e.deal_id) % $sample_mod = 0 {chosen_only}
-),
-durations AS (
+-- of deals above it (quantiles of 100,000s of stays do not need millions). Stuck and open counts
+-- are always exact.
+-- {chosen_only} is empty when the spec filters nothing but the pipeline (stays carry it), else it
+-- keeps the stays of the chosen deals.
+-- tables: {deals} (with last_entry_at), {stays}; fragments: {where} (the spec), {chosen_only};
+-- values: $p_pipeline..., $as_of, $recent_from, $stuck_days, $sample_mod
+WITH durations AS (
     SELECT position,
            count(*) AS n_left,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS p50_days,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days,
            avg(days) AS mean_days
-    FROM (SELECT position, date_diff('second', entered_at, left_at) / 86400.0 AS days
-          FROM visits WHERE left_at IS NOT NULL AND position IS NOT NULL) AS v
+    FROM (SELECT s.position, date_diff('second', s.entered_at, s.left_at) / 86400.0 AS days
+          FROM {stays} AS s
+          JOIN (SELECT row_no, last_entry_at FROM {deals} AS d
+                WHERE ({where}) AND row_no % $sample_mod = 0) AS c ON c.row_no = s.row_no
+          WHERE s.row_no % $sample_mod = 0 AND s.left_at IS NOT NULL
+            AND (s.entered_at < c.last_entry_at
+                 OR (s.next_position IS NOT NULL AND s.left_at = s.entered_at))) AS v
     GROUP BY position
 ),
 recent AS (
-    SELECT position, count(*) AS entries_recent
-    FROM {events} AS e
-    WHERE e.pipeline = $p_pipeline AND e.position IS NOT NULL AND e.entered_at >= $recent_from
-      AND e.entered_at < $as_of {chosen_only}
-    GROUP BY position
+    SELECT s.position, count(*) AS entries_recent
+    FROM {stays} AS s
+    WHERE s.pipeline = $p_pipeline AND s.entered_at >= $recent_from AND s.entered_at < $as_of {chosen_only}
+    GROUP BY s.position
 ),
 open_now AS (
-    SELECT c.stage_pos AS position, c.amount, date_diff('second', max(e.entered_at), $as_of) / 86400.0 AS age_days
-    FROM chosen AS c
-    JOIN {events} AS e ON e.deal_id = c.deal_id
-    WHERE c.status = 'open' AND c.stage_pos IS NOT NULL AND e.pipeline = $p_pipeline
-    GROUP BY c.deal_id, c.stage_pos, c.amount
+    SELECT stage_pos AS position, amount, date_diff('second', last_entry_at, $as_of) / 86400.0 AS age_days
+    FROM {deals} AS d
+    WHERE ({where}) AND status = 'open' AND stage_pos IS NOT NULL AND last_entry_at IS NOT NULL
 ),
 open_stats AS (
     SELECT o.position,

@@ -11,6 +11,14 @@ from tests.e2e.conftest import shot, wait_idle
 pytestmark = pytest.mark.e2e
 
 
+def _dialog(page, name: str) -> tuple[str, int]:
+    """After a click: the deals dialog's text and the number of deals it says are behind the number."""
+    wait_idle(page)
+    text = page.wait_for_selector("[role='dialog']", timeout=30_000).inner_text()
+    shot(page, name)
+    return text, int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", ""))
+
+
 def test_diagnostics_finding_opens_its_deals(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(server.url + "/diagnostics?ds=1&lang=en&dg_codes=manager_gap")  # one card: the weak manager
@@ -27,3 +35,76 @@ def test_diagnostics_finding_opens_its_deals(browser, server):
     assert "Игорь Лебедев" in text
     # the deals that entered Счёт выставлен -> Предоплата получена with him: 80 (sample_data/README.md)
     assert int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", "")) == 80
+
+
+def test_managers_heatmap_cell_opens_the_deals_of_that_manager_at_that_step(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(server.url + "/managers?ds=1&lang=en")
+    wait_idle(page, timeout=180_000)
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    managers = chart.locator(".ytick text").all_text_contents()
+    steps = chart.locator(".xtick text").all_text_contents()
+    row = chart.locator(".ytick text").nth(managers.index("Игорь Лебедев")).bounding_box()
+    step = next(i for i, s in enumerate(steps) if s.startswith("7."))  # Счёт выставлен -> Предоплата получена
+    column = chart.locator(".scatterlayer path.point").nth(step).bounding_box()  # row 0's marker of that step
+    # off the cell's centre: a click anywhere in the cell counts
+    page.mouse.click(column["x"] + column["width"] / 2 + 12, row["y"] + row["height"] / 2 + 6)
+    text, total = _dialog(page, "managers_heatmap_deals")
+    assert "Игорь Лебедев · 7. Счёт выставлен → Предоплата получена" in text
+    assert total == 80  # his decided deals at that step (sample_data/README.md, the planted weak manager)
+
+
+def _reached_from_the_csv(source: str, stage: str) -> int:
+    """Deals of ``source`` that reached ``stage``, counted from the sample files themselves: a history
+    entry at that stage or later, or a current stage at or past it (sample_data/README.md)."""
+    import csv
+
+    from tests.conftest import ROOT
+
+    order = ["Новая заявка", "Квалифицирован", "Встреча назначена", "Встреча проведена", "Передан в работу",
+             "Макет согласован", "Счёт выставлен", "Предоплата получена", "Передан в производство",
+             "Заказ доставлен", "Акты подписаны, оплачено"]
+    later = set(order[order.index(stage):])
+    folder = ROOT / "sample_data"
+    with open(folder / "b2b_services_deals.csv", encoding="utf-8") as f:
+        deals = {r["ID"]: r for r in csv.DictReader(f)}
+    reached = {d for d, r in deals.items() if r["Этап сделки"] in later}
+    with open(folder / "b2b_services_history.csv", encoding="utf-8") as f:
+        reached |= {r["ID сделки"] for r in csv.DictReader(f) if r["Этап"] in later}
+    return sum(1 for d in reached if d in deals and deals[d]["Источник"] == source)
+
+
+def test_segments_step_rate_opens_the_deals_behind_it(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(server.url + "/segments?ds=1&lang=en")
+    wait_idle(page, timeout=180_000)
+    page.get_by_text("Click a number to list the deals").wait_for(timeout=60_000)
+    grid = page.locator("[data-testid='stDataFrame']").nth(1)  # outcomes, then the per-segment step table
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # first row (step 1), last column (the sources in order: ... Яндекс Директ)
+    page.mouse.click(box["x"] + box["width"] - 20, box["y"] + 35 + 17)
+    text, total = _dialog(page, "segments_step_deals")
+    assert "Яндекс Директ · Новая заявка → Квалифицирован" in text
+    assert total == _reached_from_the_csv("Яндекс Директ", "Квалифицирован")
+
+
+def test_a_target_typed_on_the_diagnostics_page_gives_a_leak_and_goes_to_the_link(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(server.url + "/diagnostics?ds=1&lang=en&dg_bench=target")
+    wait_idle(page, timeout=180_000)
+    page.get_by_text("Target conversion per step").wait_for(timeout=60_000)
+    box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + box["height"] - 17)  # the last step's row
+    for key in ["ArrowRight"] * 3 + ["ArrowUp"] * 7:  # the target column of step 3
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.type("60")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.get_by_text("converts 45.1% against 60.0%").first.wait_for(timeout=60_000)
+    shot(page, "diagnostics_target_typed")
+    assert "dg_target=" in page.url and "%3A60" in page.url  # {"Встреча назначена":60.0}
+    assert page.get_by_text("Saved for this dataset").count() == 1

@@ -97,3 +97,25 @@ def test_holm_and_vectorised_z_match_statsmodels():
     for i, (n1, x1, n2, x2) in enumerate([(40, 10, 120, 90), (200, 120, 300, 150)]):
         assert math.isclose(z_p[i], proportions_ztest([x1, x2], [n1, n2])[1], rel_tol=1e-9)
     assert not fisher.any()
+
+
+def test_heatmap_cells_carry_their_row_and_step_for_a_click():
+    from funnel.audit.charts import heatmap_cell, heatmap_figure
+    from funnel.audit.gaps import GapCell
+
+    def cell(i, n, passed):
+        return GapCell("manager", None, i, "AB"[i], "BC"[i], i + 1, n, passed, 100, 50)
+
+    rows = [("<b>Ann</b>", [cell(0, 40, 20), cell(1, 10, 1)]), ("Bob", [cell(0, 40, 30), cell(1, 0, 0)])]
+    labels = {"rate": "rate", "team": "team", "n": "n", "diff": "diff"}
+    fig = heatmap_figure(rows, labels)
+    grid, marks = fig.data
+    assert grid.type == "heatmap" and grid.hoverinfo == "skip"
+    # one invisible marker per cell, at the cell, with [row, step]
+    assert [list(c) for c in marks.customdata] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert list(marks.y) == ["&lt;b&gt;Ann&lt;/b&gt;"] * 2 + ["Bob"] * 2 and list(marks.x) == list(grid.x) * 2
+    assert fig.layout.hoverdistance == -1
+    assert marks.hovertext[0].startswith("&lt;b&gt;Ann&lt;/b&gt; · 1. A → B<br>rate: 50")  # 20 / 40
+    assert heatmap_cell({"curve_number": 1, "customdata": [1, 0]}) == (1, 0)
+    assert heatmap_cell({"curve_number": 0, "customdata": None}) is None  # the colour grid itself
+    assert heatmap_cell({"curve_number": 1}) is None

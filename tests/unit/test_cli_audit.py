@@ -76,3 +76,41 @@ def test_segments_json_with_a_spend_file(tmp_path):
     site = next(r for r in doc["spend"]["months"] if r["source"] == "Сайт")
     assert site["month"] == "2025-05" and site["spend"] == 1000 and site["cpl"] == 1000 / site["leads"]
     assert [i["code"] for i in doc["spend"]["issues"]] == ["unknown_source"]
+
+
+def test_diagnose_with_a_target_judges_that_step_against_it():
+    doc = json.loads(b2b("diagnose", "--target", "Счёт выставлен=90%", "--json").stdout)
+    leaks = [f for f in doc["findings"] if f["code"] == "leak"]
+    # --target alone selects the target benchmark: only the step with a target is judged, at 90 %
+    assert [(f["stage"], f["stage_to"], f["benchmark"]) for f in leaks] == [
+        ("Счёт выставлен", "Предоплата получена", 0.9)]
+    assert leaks[0]["value"] < 0.9 and leaks[0]["impact"] > 0
+
+
+def test_diagnose_with_a_target_on_no_step_says_which_stages_have_one():
+    out = cli("diagnose", str(B2B), "--history", str(B2B_HISTORY), "--stages", STAGES, "--target", "Nowhere=50%")
+    assert out.returncode == 2 and "Nowhere" in out.stderr and "Счёт выставлен" in out.stderr
+    out = cli("diagnose", str(B2B), "--history", str(B2B_HISTORY), "--stages", STAGES, "--target", "Счёт выставлен=x")
+    assert out.returncode == 2 and "Счёт выставлен=x" in out.stderr
+
+
+def test_diagnose_reads_the_targets_saved_for_a_stored_dataset(tmp_path):
+    import os
+
+    from funnel.audit import targets
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    store = Store(tmp_path / "funnel.duckdb")
+    info, _built, _draft = import_file(store, B2B, B2B.name, history=B2B_HISTORY, history_name=B2B_HISTORY.name)
+    store.close()
+    env = {**os.environ, "FUNNEL_DATA_DIR": str(tmp_path)}
+    args = [sys.executable, "-m", "funnel", "diagnose", str(info.id), "--benchmark", "target", "--json"]
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 2 and "--target" in out.stderr  # nothing saved yet: says how to give one
+    targets.save(store, info.id, "Продажи", {"Встреча назначена": 0.99})
+    store.close()
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    leaks = [f for f in json.loads(out.stdout)["findings"] if f["code"] == "leak"]
+    assert [(f["stage"], f["benchmark"]) for f in leaks] == [("Встреча назначена", 0.99)]
