@@ -73,10 +73,10 @@ async def _flip(viewer: Viewer, server: StServer, times: list[float], cpu: list[
 async def measure(app: StServer, bare: StServer, ds: str, repeat: int) -> dict[str, tuple[list, list]]:
     query = f"ds={ds}" if ds else ""
     viewer, floor = Viewer(app.ws), Viewer(bare.ws)
-    await viewer.open("overview", query)
+    await viewer.settle(await viewer.open("overview", query))
     await floor.open("", "")
-    for _ in range(2):  # warm both filter states
-        await viewer.toggle("flt_closed")
+    for _ in range(2):  # warm both filter states, their findings included
+        await viewer.settle(await viewer.toggle("flt_closed"))
         await floor.toggle("flt_closed")
     runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", "floor", "new filter")}
     runs["new filter, findings shown"] = ([], [])
