@@ -8,6 +8,7 @@ from funnel.sample_datasets import display_name, ensure_samples
 from ui import auth, context
 from ui.errors import store_errors
 from ui.filters import sidebar_filters
+from ui.gc_tuning import freeze_startup_heap
 from ui.routing import framed
 
 st.set_page_config(page_title="Funnel Audit", page_icon=":material/filter_alt:", layout="wide")
@@ -78,6 +79,7 @@ def _pages(t, admin: str | None) -> list:
     return pages
 
 
+freeze_startup_heap()  # the first run's imports leave the collector's full passes (ui/gc_tuning.py)
 with store_errors():  # a busy store or a dataset deleted mid-run: one translated line (ui/errors.py)
     _bootstrap()
     _keep_param("lang")

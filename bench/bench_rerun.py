@@ -1,31 +1,53 @@
-"""Cost of a filter change: one rerun of the Overview page (AppTest) against a bare Streamlit floor.
+"""Cost of a filter change, as a browser sees it: one Overview rerun against the bare-Streamlit floor.
 
-The page runs through app.py as in the browser (language, dataset picker, sidebar filters, the
-page). Each timed rerun flips the sidebar's "closed deals only" toggle:
+Two real Streamlit servers run side by side: the app on a store (the samples, or a generated CRM
+export of ``--deals`` deals), and the floor: a bare script with a title and one sidebar toggle,
+served by the same Streamlit with the same project config. A viewer at the protocol level
+(bench/st_client.py: the websocket messages a browser tab sends and receives, no rendering) opens
+the Overview and flips the sidebar's "closed deals only" toggle; a run is timed from the rerun
+request to the ``script_finished`` message. Runs alternate app / floor so both see the same load:
 
-- ``cached``: the page's results for both filter states are already cached (a user going back
-  and forth) — what the app itself costs per rerun;
-- ``uncached``: ``st.cache_data`` is cleared first, so every metric query runs again.
+- ``cached``: the toggle goes back and forth, so the page's results for both states are cached
+  (what the app costs on every rerun: the script, the sidebar, the elements sent);
+- ``new filter``: each timed flip follows a link with a period the server has not computed yet
+  (``period=custom&from=<a new day>``), so every metric query of the page runs (the first time
+  anyone looks at that filter set). The page's numbers are drawn when its run finishes; its top
+  findings (the whole audit) may still be computing in the background (ui/background.py), and
+  ``new filter, findings shown`` is the time until the page is complete (the viewer follows the
+  placeholder's reruns as a browser does); the next timed run starts only then.
 
-The floor, timed in alternation with the same AppTest machinery: a bare script with a title and a
-sidebar toggle. Usage: ``python -m bench.bench_rerun [--deals N] [--repeat K] [--out DIR]``
-(``--deals 0``: the bundled sample datasets only).
+Beside the wall-clock medians, the servers' CPU time per run (from /proc) is reported: on a shared
+machine it is the steadier of the two.
+
+``--browser``: the same runs in headless Chromium (one tab on the app, one on the floor), as the
+issue measured them: a click on the toggle, timed until the server's ``script_finished`` message has
+reached the page and two animation frames have been painted after it (rendering included, for the
+app and the floor alike). Usage::
+
+    python -m bench.bench_rerun [--deals N] [--repeat K] [--out DIR] [--port P] [--browser]
+
+(``--deals 0``: the bundled sample datasets only; the app listens on P, the floor on P + 1.)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import OUT, generate_crm_files
+from bench.st_client import Viewer
+from bench.st_server import ROOT, StServer
 
-ROOT = Path(__file__).resolve().parent.parent
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PENDING = "Looking for findings"  # the Overview's placeholder while its findings compute (English)
 BARE = """
 import streamlit as st
 st.title("Overview")
@@ -33,54 +55,153 @@ st.sidebar.toggle("Closed deals only", key="flt_closed")
 """
 
 
-def timed_rerun(at, before=None) -> float:
-    if before:
-        before()
-    at.toggle(key="flt_closed").set_value(not at.toggle(key="flt_closed").value)
-    start = time.perf_counter()
-    at.run()
-    elapsed = time.perf_counter() - start
-    assert not at.exception, [e.value for e in at.exception]
-    return elapsed
+async def _flip(viewer: Viewer, server: StServer, times: list[float], cpu: list[float],
+                complete: list[float] | None = None) -> None:
+    before = server.cpu_seconds()
+    result = await viewer.toggle("flt_closed")
+    if result.errors:
+        raise RuntimeError(result.errors)
+    times.append(result.seconds)
+    cpu.append(server.cpu_seconds() - before)
+    settled = await viewer.settle(result)  # the findings computed in the background, if any
+    if settled.errors:
+        raise RuntimeError(settled.errors)
+    if complete is not None:
+        complete.append(result.seconds + settled.seconds)
+
+
+async def measure(app: StServer, bare: StServer, ds: str, repeat: int) -> dict[str, tuple[list, list]]:
+    query = f"ds={ds}" if ds else ""
+    viewer, floor = Viewer(app.ws), Viewer(bare.ws)
+    await viewer.settle(await viewer.open("overview", query))
+    await floor.open("", "")
+    for _ in range(2):  # warm both filter states, their findings included
+        await viewer.settle(await viewer.toggle("flt_closed"))
+        await floor.toggle("flt_closed")
+    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", "floor", "new filter")}
+    runs["new filter, findings shown"] = ([], [])
+    first_day = date(2000, 1, 1)
+    for i in range(repeat):
+        await _flip(viewer, app, *runs["cached"])
+        await _flip(floor, bare, *runs["floor"])
+        day = first_day + timedelta(days=i)  # a period no one has asked for: every query runs
+        opened = await viewer.open("overview", f"{query}&period=custom&from={day}&to=2199-12-31".lstrip("&"))
+        await viewer.settle(opened)  # its findings too: no background work left under the next timed runs
+        await _flip(viewer, app, *runs["new filter"], runs["new filter, findings shown"][0])
+    await viewer.close()
+    await floor.close()
+    return runs
+
+
+class Tab:
+    """A Chromium tab whose script runs are timed by the websocket frames it receives."""
+
+    PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+    def __init__(self, page):
+        self.page, self.finished = page, None
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str) or self.finished is None or self.finished.done():
+            return
+        msg = ForwardMsg()
+        msg.ParseFromString(payload)
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            self.finished.set_result(None)
+
+    async def open(self, url: str) -> None:
+        await self.page.goto(url)
+        await self.page.wait_for_selector(IDLE, timeout=600_000)
+        await self.page.wait_for_timeout(300)
+        await self.page.wait_for_function(f"!document.body.innerText.includes({PENDING!r})", timeout=600_000)
+        await self.page.wait_for_selector(IDLE, timeout=600_000)
+
+    async def flip(self, times: list[float], complete: list[float] | None = None) -> None:
+        self.finished = asyncio.get_running_loop().create_future()
+        start = time.perf_counter()
+        await self.page.locator("[data-testid='stSidebar']").get_by_text("Closed deals only").click()
+        await asyncio.wait_for(self.finished, 600)
+        await self.page.evaluate(self.PAINTED)
+        times.append(time.perf_counter() - start)
+        await self.page.wait_for_function(f"!document.body.innerText.includes({PENDING!r})", timeout=600_000)
+        await self.page.wait_for_selector(IDLE, timeout=600_000)
+        if complete is not None:
+            complete.append(time.perf_counter() - start)
+
+
+async def measure_browser(app: StServer, bare: StServer, ds: str, repeat: int) -> dict[str, tuple[list, list]]:
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    query = f"ds={ds}" if ds else ""
+    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", "floor", "new filter")}
+    runs["new filter, findings shown"] = ([], [])
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tabs = []
+        for _ in range(2):
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            tabs.append(Tab(await context.new_page()))
+        viewer, floor = tabs
+        await viewer.open(f"{app.http}/overview?{query}")
+        await floor.open(bare.http)
+        for _ in range(2):
+            await viewer.flip([])
+            await floor.flip([])
+        first_day = date(2000, 1, 1)
+        for i in range(repeat):
+            await viewer.flip(runs["cached"][0])
+            await floor.flip(runs["floor"][0])
+            day = first_day + timedelta(days=i)
+            await viewer.open(f"{app.http}/overview?{query}&period=custom&from={day}&to=2199-12-31")
+            await viewer.flip(runs["new filter"][0], runs["new filter, findings shown"][0])
+        await browser.close()
+    return runs
+
+
+def _store(deals: int, out: Path) -> Path:
+    if not deals:
+        return Path(tempfile.mkdtemp(prefix="bench_rerun_"))
+    store_dir = out / f"rerun_{deals}"
+    if not (store_dir / "funnel.duckdb").exists():
+        deals_csv, history = generate_crm_files(deals, out)
+        subprocess.run([sys.executable, "-m", "funnel", "import", str(deals_csv), "--history", str(history)],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, FUNNEL_DATA_DIR=str(store_dir)))
+    return store_dir
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deals", type=int, default=0)
-    ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--port", type=int, default=8571)
+    ap.add_argument("--browser", action="store_true", help="time the runs in headless Chromium")
     args = ap.parse_args()
-    store_dir = Path(tempfile.mkdtemp(prefix="bench_rerun_")) if not args.deals else args.out / f"rerun_{args.deals}"
-    os.environ["FUNNEL_DATA_DIR"] = str(store_dir)
-    if args.deals and not (store_dir / "funnel.duckdb").exists():
-        deals, history = generate_crm_files(args.deals, args.out)
-        subprocess.run([sys.executable, "-m", "funnel", "import", str(deals), "--history", str(history)],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    sys.path.insert(0, str(ROOT))
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    if args.deals:
-        app.query_params["ds"] = "1"
-    app.switch_page("pages/overview.py")
-    app.run()
     bare_file = Path(tempfile.mkdtemp(prefix="bench_bare_")) / "bare.py"
     bare_file.write_text(BARE, encoding="utf-8")
-    bare = AppTest.from_file(str(bare_file), default_timeout=60)
-    bare.run()
-    for _ in range(2):  # warm both filter states
-        timed_rerun(app)
-    times: dict[str, list[float]] = {"cached": [], "uncached": [], "floor": []}
-    for _ in range(args.repeat):
-        times["cached"].append(timed_rerun(app))
-        times["floor"].append(timed_rerun(bare))
-        times["uncached"].append(timed_rerun(app, st.cache_data.clear))
-    med = {k: statistics.median(v) for k, v in times.items()}
-    print(f"store: {'samples' if not args.deals else f'{args.deals:,} deals'}")
-    for k in ("cached", "uncached", "floor"):
-        ratio = f"  {med[k] / med['floor']:.2f}x floor" if k != "floor" else ""
-        print(f"overview rerun {k:8}: median {med[k] * 1000:7.1f} ms{ratio}")
+    app = StServer(args.port, _store(args.deals, args.out)).start()
+    bare = StServer(args.port + 1, script=bare_file).start()
+    try:
+        how = measure_browser if args.browser else measure
+        runs = asyncio.run(how(app, bare, "1" if args.deals else "", args.repeat))
+    finally:
+        app.stop()
+        bare.stop()
+    floor = statistics.median(runs["floor"][0])
+    floor_cpu = statistics.mean(runs["floor"][1]) if runs["floor"][1] else 0.0
+    print(f"{'browser' if args.browser else 'protocol'};"
+          f" store: {'samples' if not args.deals else f'{args.deals:,} deals'}; {args.repeat} runs each, alternating;"
+          f" load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+    for kind, (times, cpu) in runs.items():
+        ratio = "" if kind == "floor" else f"  {statistics.median(times) / floor:.2f}x floor"
+        cpu_text = "" if not cpu else f"; server CPU {statistics.mean(cpu) * 1000:6.1f} ms/run" + (
+            "" if kind == "floor" or not floor_cpu else f"  {statistics.mean(cpu) / floor_cpu:.2f}x floor")
+        print(f"overview rerun {kind:26}: median {statistics.median(times) * 1000:8.1f} ms{ratio}{cpu_text}")
 
 
 if __name__ == "__main__":

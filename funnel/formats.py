@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_skeleton
@@ -22,6 +23,21 @@ def _missing(value: object) -> bool:
     return value is None or value != value  # None or NaN
 
 
+@lru_cache(maxsize=1 << 16)
+def _babel_number(kind: str, value: object, pattern: str, lang: str) -> str:
+    """Babel's formatting of one number (~0.3 ms a call, hundreds per page run): remembered for
+    the process, since the same numbers come back on every rerun and for every viewer."""
+    fn = format_percent if kind == "percent" else format_decimal
+    return fn(value, format=pattern, locale=locale(lang))  # type: ignore[arg-type]  # a number, kept hashable
+
+
+def _number(kind: str, value: object, pattern: str, lang: str) -> str:
+    try:
+        return _babel_number(kind, value, pattern, lang)
+    except TypeError:  # an unhashable number type: format it without the memo
+        return _babel_number.__wrapped__(kind, value, pattern, lang)
+
+
 def _digits(digits: int) -> str:
     return "." + "0" * digits if digits > 0 else ""
 
@@ -30,14 +46,14 @@ def fmt_int(value: int | float | None, lang: str = "en") -> str:
     """A count, rounded: 1172 -> "1,172" / "1 172" / "1,172"."""
     if value is None or _missing(value):
         return DASH
-    return format_decimal(round(value), format="#,##0", locale=locale(lang))
+    return _number("decimal", round(value), "#,##0", lang)
 
 
 def fmt_num(value: float | None, lang: str = "en", digits: int = 0) -> str:
     """A number with exactly ``digits`` decimals: 1172.5 -> "1,172.5" / "1 172,5"."""
     if value is None or _missing(value):
         return DASH
-    return format_decimal(value, format="#,##0" + _digits(digits), locale=locale(lang))
+    return _number("decimal", value, "#,##0" + _digits(digits), lang)
 
 
 def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
@@ -45,7 +61,7 @@ def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
     if value is None or _missing(value):
         return DASH
     pattern = locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _digits(digits), 1)
-    return format_percent(value, format=pattern, locale=locale(lang))
+    return _number("percent", value, pattern, lang)
 
 
 def fmt_money(value: float | None, currency: str | None, lang: str = "en", digits: int = 0) -> str:

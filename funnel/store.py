@@ -3,14 +3,19 @@
 DuckDB allows one writing process per file, and within a process many connections. So:
 
 - each operation gets its own connection (a cursor of the store's database) and closes it after;
-  the database itself is opened once and kept open while operations follow each other, then
-  released after ``_LINGER_SECONDS`` without any (opening the file costs ~20 ms and its block
-  cache is lost on close: a page run makes several engine calls in a row, each would pay it);
-- **another process that wants to write (the CLI's ``import``) goes first**: it announces itself
-  with a marker file next to the store (``funnel.duckdb.writer.<pid>``) and then waits
-  up to ``CLI_BUSY_WAIT_SECONDS`` for the file. A process that sees a live writer's marker closes
-  the file as soon as its running operations end (no linger) and holds new operations back until
-  the writer is done; so the CLI gets the file within one page run, not never. Operations held
+  the database itself is opened once per process and **stays open** while no other process
+  needs the file: a page run never pays for opening it (~20-100 ms) nor for a cold block cache.
+  Cursors are independent DuckDB connections of one database instance, so readers in different
+  threads (sessions) run their queries at the same time, and beside an import writing in its own
+  cursor (MVCC: a reader sees the store as of its query's start); no lock of this module is held
+  while a query runs;
+- **another process that wants the file goes first**: it announces itself with a marker file
+  next to the store (``funnel.duckdb.writer.<pid>``: the CLI's ``import`` does so up front, any
+  other process as soon as it finds the file locked) and then waits up to
+  ``CLI_BUSY_WAIT_SECONDS`` for the file. A process that sees a live marker closes the file as
+  soon as its running operations end (a watcher thread looks every ``_WATCH_SECONDS`` while the
+  file is open and idle) and holds new operations back until the other is done; so the CLI gets
+  the file within one page run, not never. Operations held
   back longer than ``busy_wait`` (default ``_BUSY_WAIT_SECONDS``, short: a page must not hang)
   fail with the code ``store.busy``, which pages show as a translated line
   (``ui.errors.store_errors``) — never a traceback; nothing is corrupted either way. An operation
@@ -56,7 +61,7 @@ STORE_FILE = "funnel.duckdb"
 _WRITE_LOCK = threading.Lock()
 _BUSY_WAIT_SECONDS = 8.0  # a page waits this long for another process, then says "busy"
 CLI_BUSY_WAIT_SECONDS = 600.0  # a CLI command waits this long (the app lets it in between page runs)
-_LINGER_SECONDS = 3.0  # keep the file open this long after the last operation (< _BUSY_WAIT_SECONDS)
+_WATCH_SECONDS = 0.25  # how often an open, idle store looks for another process waiting for the file
 WRITER_SUFFIX = ".writer"
 _DEPTH = threading.local()  # operations this thread holds open (nested ones never wait for a writer)
 _COPY = "CREATE TABLE {target} AS SELECT * FROM {source}"
@@ -142,7 +147,7 @@ class Store:
         self._mem_con: duckdb.DuckDBPyConnection | None = None
         self._file_con: duckdb.DuckDBPyConnection | None = None  # the open database, while in use
         self._users = 0
-        self._idle_since = 0  # bumped by every operation: a release timer only acts if it is current
+        self._opened = 0  # times the database was opened: a watcher thread serves one opening only
         self._file_lock = threading.Lock()
         self._derived: dict[tuple[int, int], dict[str, Any]] = {}  # capabilities of old datasets
         if not self.memory:
@@ -181,8 +186,9 @@ class Store:
                 if nested or not _writer_waiting(Path(self.path)):
                     if self._file_con is None:
                         self._file_con = self._open_file(deadline)
+                        self._opened += 1
+                        _start_watcher(self, self._opened)
                     self._users += 1
-                    self._idle_since += 1
                     _DEPTH.n = getattr(_DEPTH, "n", 0) + 1
                     return self._file_con.cursor()
                 if self._file_con is not None and not self._users:
@@ -195,16 +201,8 @@ class Store:
         with self._file_lock:
             self._users -= 1
             _DEPTH.n = getattr(_DEPTH, "n", 1) - 1
-            if self._users:
-                return
-            self._idle_since += 1
-            if _writer_waiting(Path(self.path)):
+            if not self._users and _writer_waiting(Path(self.path)):
                 self._close_now()
-                return
-            # the timer holds the store weakly: a dropped Store closes its database at once
-            timer = threading.Timer(_LINGER_SECONDS, _close_if_idle, (weakref.ref(self), self._idle_since))
-            timer.daemon = True
-            timer.start()
 
     def close(self) -> None:
         """Close the database now if no operation is running (it reopens on the next one)."""
@@ -217,13 +215,25 @@ class Store:
         self._file_con = None
 
     def _open_file(self, deadline: float) -> duckdb.DuckDBPyConnection:
-        while True:
-            try:
-                return _connect(Path(self.path), read_only=self.read_only)
-            except duckdb.IOException as exc:  # another process holds the file lock
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise FunnelError("store.busy", path=str(self.path)) from exc
-                time.sleep(0.2)
+        marker = writer_marker(Path(self.path), os.getpid())
+        announced = False
+        try:
+            while True:
+                try:
+                    return _connect(Path(self.path), read_only=self.read_only)
+                except duckdb.IOException as exc:  # another process holds the file lock
+                    if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                        raise FunnelError("store.busy", path=str(self.path)) from exc
+                    if not marker.exists():  # ask the holder to let go (a CLI import announced already)
+                        try:
+                            marker.touch()
+                            announced = True
+                        except OSError:  # a read-only folder: just wait
+                            pass
+                    time.sleep(0.2)
+        finally:
+            if announced:
+                marker.unlink(missing_ok=True)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -408,10 +418,24 @@ class Store:
         return DatasetInfo(dataset_id, built["name"], 1, built["shape"], built["meta"])
 
 
-def _close_if_idle(ref: weakref.ref[Store], idle_since: int) -> None:
-    store = ref()
-    if store is None:
-        return
-    with store._file_lock:
-        if store._idle_since == idle_since and not store._users and store._file_con is not None:
-            store._close_now()
+def _start_watcher(store: Store, opening: int) -> None:
+    """While this opening of the database lasts, close it when it is idle and another process waits.
+
+    The thread holds the store weakly: a dropped Store closes its database at once."""
+    ref = weakref.ref(store)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCH_SECONDS)
+            current = ref()
+            if current is None:
+                return
+            with current._file_lock:
+                if current._file_con is None or current._opened != opening:
+                    return
+                if not current._users and _writer_waiting(Path(current.path)):
+                    current._close_now()
+                    return
+            del current
+
+    threading.Thread(target=watch, name="funnel-store-watch", daemon=True).start()

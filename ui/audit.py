@@ -26,7 +26,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 
-from . import drill
+from . import background, drill
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
@@ -74,7 +74,7 @@ def options_from_url(info: DatasetInfo | None = None, spec: FunnelSpec | None = 
     except ValueError:
         stuck = None
     bench = bench if bench in BENCHMARKS else "funnel"
-    targets = ()
+    targets: tuple[tuple[str, float], ...] = ()
     if bench == "target" and info is not None and spec is not None:
         targets = audit_targets.as_options(current_targets(info, spec))
     return AuditOptions(benchmark=bench, targets=targets, stuck_days=stuck if stuck and stuck > 0 else None)
@@ -187,7 +187,16 @@ def top_findings(info: DatasetInfo, spec: FunnelSpec, t, k: int = 3) -> None:
     """The Overview's three costliest findings as short cards linking to the Diagnostics page."""
     if not info.capabilities.can("deals"):
         return
-    findings = cached_diagnosis(info.id, info.version, spec, options_from_url(info, spec)).findings[:k]
+    options = options_from_url(info, spec)
+    # the whole audit of a new filter set takes seconds on a big dataset: it runs in the background
+    # and the rest of the page is not held up by it (ui/background.py)
+    key = ("diagnosis", info.id, info.version, repr(spec), repr(options))
+    diagnosis = background.result(key, cached_diagnosis, info.id, info.version, spec, options)
+    if diagnosis is None:
+        st.subheader(t("audit.ui.top_findings"))
+        background.poll_until_ready(key, t("viewers.findings_pending"))
+        return
+    findings = diagnosis.findings[:k]
     if not findings:
         return
     st.subheader(t("audit.ui.top_findings"))

@@ -54,10 +54,10 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
         z=z, x=xs, y=ys, text=text, texttemplate="%{text}", hoverinfo="skip", colorscale="RdBu", zmid=0,
         zmin=-0.4, zmax=0.4, colorbar={"title": esc(labels["diff"]), "tickmode": "array", "tickvals": COLORBAR_TICKS,
                                        "ticktext": [fmt_pct(v, lang, 0) for v in COLORBAR_TICKS]}))
-    cells = [(i, j) for i in range(len(rows)) for j in range(len(steps))]
+    positions = [(i, j) for i in range(len(rows)) for j in range(len(steps))]
     fig.add_trace(go.Scatter(
-        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], customdata=[[i, j] for i, j in cells],
-        hovertext=[f"{ys[i]} · {xs[j]}<br>{hover[i][j]}" for i, j in cells], hoverinfo="text", mode="markers",
+        x=[xs[j] for _, j in positions], y=[ys[i] for i, _ in positions], customdata=[[i, j] for i, j in positions],
+        hovertext=[f"{ys[i]} · {xs[j]}<br>{hover[i][j]}" for i, j in positions], hoverinfo="text", mode="markers",
         marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, showlegend=False))
     fig.update_layout(separators=separators(lang), height=120 + 42 * len(rows),
                       margin={"l": 10, "r": 10, "t": 10, "b": 10}, hoverdistance=-1,

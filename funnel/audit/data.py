@@ -113,8 +113,8 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
     known = {}
     if caps.has_managers:
         by_manager = outcomes_in(con, ctx, "manager")
-        rows = heatmap(ctx, by_manager, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap)
-        data.managers = ManagerReport(rows, data.value, None if rows else "audit.reason.no_managers")
+        manager_rows = heatmap(ctx, by_manager, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap)
+        data.managers = ManagerReport(manager_rows, data.value, None if manager_rows else "audit.reason.no_managers")
         known["manager"] = {m: step_counts(o.stages) for m, o in by_manager.items()}
     else:
         data.managers = ManagerReport(reason="audit.reason.no_managers")

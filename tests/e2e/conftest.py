@@ -32,11 +32,13 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None,
+                 port: int | None = None, script: Path | None = None):
         self.data_dir = data_dir
         self.extra_args = extra_args
         self.extra_env = extra_env or {}
-        self.port = _free_port()
+        self.port = port or _free_port()
+        self.script = script or ROOT / "app.py"  # bench/bench_rerun.py serves a bare script beside the app
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -47,7 +49,7 @@ class Server:
         env = dict(os.environ, FUNNEL_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
                    **self.extra_env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless=true",
              f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none", *self.extra_args],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
