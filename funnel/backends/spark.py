@@ -91,9 +91,11 @@ def relation(source: str) -> str:
     fmt, sep, path = source.partition(":")
     if sep and fmt.lower() in ("parquet", "delta", "iceberg", "orc") and path:
         return f"{fmt.lower()}.{quote(path)}"
-    parts = [p for p in source.split(".")]
-    if not all(parts):
-        raise ValueError(f"not a table name: {source!r}")
+    parts = source.split(".")
+    if not source or not all(p.strip() for p in parts) or sep and not path:
+        from ..errors import FunnelError
+
+        raise FunnelError("spark.bad_table", source=source)
     return ".".join(quote(p) for p in parts)
 
 
@@ -174,8 +176,16 @@ class SparkBackend(Backend):
         return _PLACEHOLDER.sub(sub, sql), bound
 
     def _execute_native(self, sql: str, params: Params) -> pa.Table:
-        frame = self.spark.sql(sql, args=dict(params)) if params else self.spark.sql(sql)
-        return frame.toArrow()
+        from pyspark.errors import PySparkException
+
+        try:
+            frame = self.spark.sql(sql, args=dict(params)) if params else self.spark.sql(sql)
+            return frame.toArrow()
+        except PySparkException as exc:
+            from ..errors import FunnelError
+
+            reason = exc.getCondition() or str(exc).splitlines()[0][:200]
+            raise FunnelError("spark.query_failed", reason=reason) from exc
 
     # -- tables --------------------------------------------------------------------------------
     def _ensure_database(self, schema: str) -> None:
