@@ -68,6 +68,17 @@ def java_available() -> bool:
     return bool((home and Path(home, "bin", "java").exists()) or shutil.which("java"))
 
 
+def unavailable() -> str | None:
+    """Why local Spark cannot start here (``None``: it can): the tests skip with this reason."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install -r requirements.txt)"
+    if not java_available():
+        return "no Java runtime for local Spark (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
+    return None
+
+
 def default_warehouse() -> Path:
     explicit = os.environ.get("FUNNEL_SPARK_WAREHOUSE")
     if explicit:
