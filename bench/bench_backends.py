@@ -187,7 +187,7 @@ def main() -> None:
         ref = results.get("duckdb")
         same = {name: r == ref for name, r in results.items()}
         print(f"\n{case}: same numbers as DuckDB: {same}")
-        runners = {name: (lambda con=con: overview(con, info, spec)) for name, con in engines.items()}
+        runners = {name: (lambda con=con, spec=spec: overview(con, info, spec)) for name, con in engines.items()}
         if case in base:
             runners["pandas"] = base[case]
         times = {name: [] for name in runners}

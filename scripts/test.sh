@@ -12,4 +12,5 @@ if ! command -v pdftotext >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get
   apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null
 fi
 # two workers (pytest-xdist): the suite takes ~6.5 min instead of ~20 on two cores
-exec python3 -m pytest -q -p no:cacheprovider -n 2 "$@"
+# --dist loadgroup: tests marked xdist_group("spark") share one worker (one Spark JVM per run)
+exec python3 -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup "$@"

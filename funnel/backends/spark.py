@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import tempfile
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,15 @@ LOCAL_CONF = {
     "spark.driver.memory": "1g",
     "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.level=error",
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000",
+}
+# For tables of a few thousand rows (the tests): compiling generated code, adaptive re-planning and
+# a second shuffle partition cost more than the query (measured ~3x per query on the samples).
+# Not for big data: code generation is what makes Spark fast on millions of rows.
+SMALL_DATA_CONF = {
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.shuffle.partitions": "1",
 }
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
@@ -80,10 +88,15 @@ def unavailable() -> str | None:
 
 
 def default_warehouse() -> Path:
+    """Local mode's table files: ``$FUNNEL_SPARK_WAREHOUSE``, else ``$FUNNEL_DATA_DIR/spark-warehouse``,
+    else a temporary folder (gone with the machine's temp files)."""
     explicit = os.environ.get("FUNNEL_SPARK_WAREHOUSE")
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("FUNNEL_DATA_DIR") or "data") / "spark-warehouse"
+    data_dir = os.environ.get("FUNNEL_DATA_DIR")
+    if data_dir:
+        return Path(data_dir) / "spark-warehouse"
+    return Path(tempfile.mkdtemp(prefix="funnel-spark-"))
 
 
 def _is_local(url: str) -> bool:
@@ -124,12 +137,13 @@ class SparkBackend(Backend):
     @classmethod
     def connect(cls, url: str | None = None, **options: Any) -> SparkBackend:
         """A session for ``url`` (see the module docstring). Options: ``conf`` (extra Spark
-        settings), ``warehouse`` (local mode: where stored tables' files go), ``password`` (a
-        Spark Connect token, usually from ``FUNNEL_BACKEND_SECRET_SPARK``)."""
+        settings), ``warehouse`` (local mode: where stored tables' files go), ``small_data``
+        (:data:`SMALL_DATA_CONF`, the tests), ``password`` (a Spark Connect token, usually from
+        ``FUNNEL_BACKEND_SECRET_SPARK``)."""
         from pyspark.sql import SparkSession
 
         url = url or DEFAULT_URL
-        conf = dict(options.get("conf") or {})
+        conf = {**(SMALL_DATA_CONF if options.get("small_data") else {}), **(options.get("conf") or {})}
         warehouse = None
         if url.startswith("sc://"):
             token = options.get("password")
@@ -286,7 +300,3 @@ def _spark_types(data: pa.Table) -> pa.Table:
             fields.append(field)
     return data.cast(pa.schema(fields)) if changed else data
 
-
-def scratch_warehouse() -> Path:
-    """A throw-away warehouse folder (tests, benchmarks)."""
-    return Path(tempfile.gettempdir()) / f"funnel-spark-{uuid.uuid4().hex[:8]}"

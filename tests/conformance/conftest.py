@@ -35,10 +35,22 @@ def engine(request, reference):
     spec = ENGINES[request.param]
     if spec.needs and importlib.util.find_spec(spec.needs) is None:
         pytest.skip(f"{request.param}: {spec.needs} is not installed")
+    reason = spec.unavailable() if spec.unavailable else None
+    if reason:
+        pytest.skip(f"{request.param}: {reason}")
     store, infos = reference
-    backend = connect(spec.backend, spec.url)
+    backend = connect(spec.backend, spec.url, **(spec.options or {}))
     with store.connect() as con:
         for info in infos:
             copy_dataset(con, info, backend)
     yield request.param, backend
     backend.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test on Spark goes to one xdist worker (``--dist loadgroup``, scripts/test.sh): one
+    Spark JVM per test run, not one per worker."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("engine") == "spark":
+            item.add_marker(pytest.mark.xdist_group("spark"))

@@ -10,7 +10,15 @@ copy path itself. A new engine (Spark) adds one line here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+
+def _spark_unavailable() -> str | None:
+    from funnel.backends.spark import unavailable
+
+    return unavailable()
+
 
 
 @dataclass(frozen=True)
@@ -18,9 +26,13 @@ class Engine:
     backend: str
     url: str | None = None
     needs: str | None = None
+    unavailable: Callable[[], str | None] | None = None  # why it cannot run here (skip), or None
+    options: dict | None = None  # passed to funnel.backends.connect
 
 
 ENGINES: dict[str, Engine] = {
     "duckdb": Engine("duckdb", ":memory:", "duckdb"),
     "chdb": Engine("chdb", None, "chdb"),
+    # local mode, two cores; skipped where Java is missing (CI installs openjdk-17-jre-headless)
+    "spark": Engine("spark", "local[2]", "pyspark", _spark_unavailable, {"small_data": True}),
 }

@@ -24,7 +24,8 @@ def spark(tmp_path_factory):
         pytest.skip(reason)
     from funnel.backends import connect
 
-    return connect("spark", "local[2]", warehouse=str(tmp_path_factory.mktemp("spark-warehouse")))
+    return connect("spark", "local[2]", warehouse=str(tmp_path_factory.mktemp("spark-warehouse")),
+                   small_data=True)
 
 
 X = "(SELECT CAST(v AS DOUBLE) AS x FROM (VALUES (1.0), (2.0), (3.5), (10.0)) AS t(v)) AS s"
