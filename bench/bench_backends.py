@@ -25,7 +25,6 @@ import argparse
 import os
 import statistics
 import time
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -140,17 +139,15 @@ def spark_engine(folder: Path):
     return backend
 
 
-def comparable(value):
-    """An Overview as plain data with floats rounded to 9 significant digits (1e-9 relative)."""
-    if hasattr(value, "__dataclass_fields__"):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {k: comparable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [comparable(v) for v in value]
-    if isinstance(value, float):
-        return float(f"{value:.9g}")
-    return value
+def differences():
+    """The conformance suite's deep comparison (floats to 1e-9 relative), tests/conformance/compare.py."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "conformance" / "compare.py"
+    spec = importlib.util.spec_from_file_location("conformance_compare", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.differences
 
 
 def main() -> None:
@@ -159,6 +156,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--engines", default="duckdb,chdb,spark,pandas")
+    ap.add_argument("--case", choices=("both", "period", "all"), default="both")
     args = ap.parse_args()
     print("uptime:", os.popen("uptime").read().strip())
     start = time.perf_counter()
@@ -174,6 +172,8 @@ def main() -> None:
             print(f"{name}: ready in {time.perf_counter() - start:.0f} s")
     period = FunnelSpec(date_from=date(2025, 1, 1), date_to=date(2025, 6, 30))
     cases = {"overview, half-year period (+ previous period)": period, "overview, all time": FunnelSpec()}
+    if args.case != "both":
+        cases = {k: v for k, v in cases.items() if (args.case == "period") == (v is period)}
     base = {}
     if "pandas" in wanted:
         with duckdb.connect(str(folder / "bench.duckdb"), read_only=True) as con:
@@ -183,10 +183,12 @@ def main() -> None:
             "overview: KPIs + funnel + previous period + drop-offs (period)"],
             "overview, all time": cases_pd["overview: all time"]}
     for case, spec in cases.items():
-        results = {name: comparable(overview(con, info, spec)) for name, con in engines.items()}
-        ref = results.get("duckdb")
-        same = {name: r == ref for name, r in results.items()}
-        print(f"\n{case}: same numbers as DuckDB: {same}")
+        results = {name: overview(con, info, spec) for name, con in engines.items()}
+        print(f"\n{case}:")
+        for name, result in results.items():
+            if name != "duckdb" and "duckdb" in results:
+                diff = differences()(results["duckdb"], result, "overview")
+                print(f"  {name}: {'same numbers as DuckDB' if diff is None else 'DIFFERS: ' + diff}")
         runners = {name: (lambda con=con, spec=spec: overview(con, info, spec)) for name, con in engines.items()}
         if case in base:
             runners["pandas"] = base[case]
