@@ -108,21 +108,6 @@ def quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def relation(source: str) -> str:
-    """The Spark SQL relation of a user's table given to ``attach --tables``: a catalog table
-    (``db.table``, ``catalog.db.table``; each part quoted), or a path of Parquet / Delta /
-    Iceberg / ORC files as ``parquet:/lake/deals`` (written ``parquet.`/lake/deals```)."""
-    fmt, sep, path = source.partition(":")
-    if sep and fmt.lower() in ("parquet", "delta", "iceberg", "orc") and path:
-        return f"{fmt.lower()}.{quote(path)}"
-    parts = source.split(".")
-    if not source or not all(p.strip() for p in parts) or sep and not path:
-        from ..errors import FunnelError
-
-        raise FunnelError("spark.bad_table", source=source)
-    return ".".join(quote(p) for p in parts)
-
-
 class SparkBackend(Backend):
     name = "spark"
     dialect = "spark"
@@ -278,10 +263,6 @@ class SparkBackend(Backend):
                 self._ensure_database(schema)
                 self.spark.sql(f"DROP TABLE IF EXISTS {quote(schema)}.{quote(table)}")
                 self._register(schema, table, folder)
-
-    def source_relation(self, source: str) -> str:
-        """The relation of a user's table for attach's derive SQL (see :func:`relation`)."""
-        return relation(source)
 
 
 def _spark_types(data: pa.Table) -> pa.Table:

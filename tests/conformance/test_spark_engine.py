@@ -5,11 +5,9 @@ Skipped, with the reason, where pyspark or Java is missing; CI installs Java."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from funnel.backends import spark as spark_module
@@ -107,15 +105,6 @@ def test_tables_survive_a_new_session_catalog(spark):
     spark._register_warehouse()
     assert one(spark, 'SELECT sum(x) FROM "t_keep"."deals"') == (6,)
     spark.drop_schema("t_keep")
-
-
-def test_a_parquet_path_as_a_relation(spark, tmp_path):
-    folder = tmp_path / "lake" / "deals"
-    folder.mkdir(parents=True)
-    pq.write_table(pa.table({"amount": [10.0, 20.5]}), folder / "part-0.parquet")
-    relation = spark.source_relation(f"parquet:{folder}")
-    native = spark.spark.sql(f"SELECT sum(amount) FROM {relation}").collect()[0][0]
-    assert math.isclose(native, 30.5)
 
 
 def test_attach_parquet_paths_gives_the_imported_numbers(spark, tmp_path, monkeypatch):

@@ -107,20 +107,6 @@ def test_what_sqlglot_already_gets_right(sql, expected):
     assert expected in rewritten(sql)
 
 
-def test_relation_of_a_users_table():
-    from funnel.backends.spark import relation
-    from funnel.errors import FunnelError
-
-    assert relation("lake.crm.deals") == "`lake`.`crm`.`deals`"
-    assert relation("parquet:/lake/deals") == "parquet.`/lake/deals`"
-    assert relation("delta:s3://b/deals") == "delta.`s3://b/deals`"
-    assert relation("weird`name") == "`weird``name`"
-    for bad in ("", "a..b", "parquet:"):
-        with pytest.raises(FunnelError) as err:
-            relation(bad)
-        assert err.value.code == "spark.bad_table"
-
-
 def test_bind_sends_times_as_text_cast_in_sql():
     from datetime import date, datetime
 
