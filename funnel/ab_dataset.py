@@ -312,7 +312,7 @@ def run_abtest_dataset(store, info: DatasetInfo, args: argparse.Namespace) -> in
     if not 0 < alpha < 1:
         raise FunnelError("ab.bad_alpha", value=alpha)
     spec = spec_from_args(args)
-    with store.connect() as con:
+    with store.connect(info) as con:
         step = None
         if getattr(args, "step", None):
             step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])
