@@ -10,7 +10,7 @@ out on every ascending ``ORDER BY`` (Spark sorts NULLs first by default, DuckDB 
 wall-clock time, as DuckDB's) and ``$name`` parameters (written ``:name``).
 
 Not rewritable, documented instead (README, "Spark"): ``hash()`` is a different function on
-each engine, so the 1-in-k sample of ``audit_stage_times`` (only above 200,000 stage entries)
+each engine, so the 1-in-k sample of ``audit_stage_times`` (only above 500,000 stage entries)
 draws other deals on Spark; Spark (ANSI mode) raises on a division by zero where DuckDB returns
 NULL or infinity; no query divides by a column.
 """
