@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel.samples import display_name, ensure_samples
+from funnel.sample_datasets import display_name, ensure_samples
 from ui import auth, context
 from ui.errors import store_errors
 from ui.filters import sidebar_filters

@@ -25,8 +25,6 @@ Decisions:
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -270,56 +268,3 @@ def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: 
                   revenue_per_lead=_revenue(counts, order, control, alpha, _amounts(con, info, spec, counts, order)),
                   no_value_n=no_value[0] if no_value else 0, groups_left_out=len(named) - len(kept), notes=notes)
     return result
-
-
-# -- command line ---------------------------------------------------------------------------------
-def _text_report(result: dict[str, Any], lang: str) -> str:
-    from .i18n import t
-    from .stats.wording import caveat_sentences, verdict_sentence
-    from .stats_cli import _counts_table
-
-    alpha = result["alpha"]
-    lines = [t("ab.cli.header", lang, by=result["by"], stage_from=result["from"] or "—",
-               stage_to=result["to"] or "—")]
-    if result["groups"]:
-        lines.append(_counts_table(result, lang))
-    lines.append(verdict_sentence(result["verdict"], alpha, lang))
-    lines += [f"* {c}" for c in caveat_sentences(result["verdict"], alpha, lang)]
-    for step in result.get("steps") or []:
-        lines.append("")
-        lines.append(t("ab.cli.step", lang, stage_from=step["from"], stage_to=step["to"]))
-        lines.append(_counts_table(step, lang))
-        lines.append(verdict_sentence(step["verdict"], alpha, lang))
-    lines += [t(code, lang, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"])
-              for code in result["notes"]]
-    return "\n".join(lines)
-
-
-def run_abtest_dataset(store, info: DatasetInfo, args: argparse.Namespace) -> int:
-    """``python -m funnel abtest PATH_OR_DATASET --by COLUMN [--control V] [--step FROM:TO] [--json]``.
-
-    Bad input raises :class:`FunnelError` (the CLI prints it and exits with 2)."""
-    from .cli import spec_from_args
-    from .i18n import env_language
-    from .stats_cli import EXIT_USAGE, InputError, parse_split
-
-    lang = env_language()
-    try:
-        split = parse_split(getattr(args, "expected_split", None))
-    except InputError as exc:
-        raise FunnelError("ab.bad_split", value=exc.value) from exc
-    alpha = getattr(args, "alpha", 0.05)
-    if not 0 < alpha < 1:
-        raise FunnelError("ab.bad_alpha", value=alpha)
-    spec = spec_from_args(args)
-    with store.connect(info) as con:
-        step = None
-        if getattr(args, "step", None):
-            step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])
-        result = analyze_dataset(con, info, spec, args.by, getattr(args, "control", None), step, alpha,
-                                 split, bool(getattr(args, "sequential", False)))
-    if getattr(args, "json", False):
-        print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False, default=str))
-    else:
-        print(_text_report(result, lang))
-    return 0 if result["verdict"]["code"] != "invalid" else EXIT_USAGE

@@ -9,18 +9,16 @@ turns the entities back into the literal characters on screen). ``None`` is draw
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from .formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
+from .formats import fmt_cohort, fmt_int, fmt_pct
 from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
 
 COLORS = ("#2563eb", "#f59e0b")
-LABEL_KEYS = ("reached", "step", "cumulative", "cohort", "age", "deals", "conversion", "share_open")
 
 
 def esc(name: Any) -> str:
@@ -152,25 +150,6 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     return fig
 
 
-MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
-
-
-WORD_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=/)|(?<=\w@)(?=\w)|(?<=\bwww)(?=\\?\.)")
-
-
-def md_escape(text: Any) -> str:
-    """A name made literal for ``st.markdown`` (no links, emphasis, LaTeX or HTML from data).
-
-    Backslashes do not stop GitHub-style autolinks (``http://…``, ``www.…``, ``a@b.c`` become
-    links even when escaped), so an invisible word joiner goes into every ``://``, between the ``@``
-    of an address and its domain, and after the ``www`` of ``www.``: the text reads the same and is
-    no link.
-    """
-    escaped = "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in ("" if text is None else str(text)))
-    return _AUTOLINK.sub(WORD_JOINER, escaped)
-
-
 STAGE_TABLE_COLUMNS = ("stage", "reached", "step_conversion", "cumulative_conversion", "drop_off",
                        "lost_here", "open_here")
 
@@ -186,22 +165,3 @@ def stage_table(rows: Sequence[StageRow], lang: str = "en") -> list[dict[str, st
         "lost_here": fmt_int(r.lost_here, lang),
         "open_here": fmt_int(r.open_here, lang),
     } for r in rows]
-
-
-RATE_KPIS = ("win_rate", "win_rate_all", "close_rate", "fit_rate")
-
-
-def kpi_delta(key: str, change: Any, lang: str = "en", pp: str = "pp") -> str | None:
-    """The tile's change against the previous period: points for rates, per cent for the rest.
-
-    ``None`` (no delta shown) when either period has no value. A previous value of 0 has no
-    relative change, so the absolute one is shown.
-    """
-    if change is None or change.change_abs is None:
-        return None
-    sign = "+" if change.change_abs >= 0 else "-"
-    if key in RATE_KPIS:
-        return f"{sign}{fmt_num(abs(change.change_abs) * 100, lang, 1)} {pp}"
-    if change.change_rel is None:
-        return f"{sign}{fmt_num(abs(change.change_abs), lang, 1 if key.endswith('_days') else 0)}"
-    return f"{sign}{fmt_pct(abs(change.change_rel), lang)}"

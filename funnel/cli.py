@@ -199,7 +199,7 @@ def _import(store, args, name=None, force=False):
 
 def import_warnings(store, info) -> list[dict[str, Any]]:
     """The warning lines of the stored quality report: one per finding and column, with its row count."""
-    from .quality import report, summary
+    from .quality_report import report, summary
 
     with store.connect(info) as con:
         rows = summary(report(con, info))
@@ -345,7 +345,7 @@ def _cmd_abtest(args) -> int:
         return run_abtest_means(args)
     if not args.dataset or not args.by:
         raise FunnelError("cli.abtest_needs_input")
-    from .ab_dataset import run_abtest_dataset
+    from .stats_cli import run_abtest_dataset
 
     store, info = _open_dataset(args)
-    return run_abtest_dataset(store, info, args)
+    return run_abtest_dataset(store, info, args, spec_from_args(args))

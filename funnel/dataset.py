@@ -50,11 +50,6 @@ class DatasetInfo:
         return list(self.meta.get("pipelines", []))
 
     @property
-    def cache_key(self) -> tuple[int, int]:
-        """What cached results key on: the id and the version (bumped when the dataset is rebuilt)."""
-        return (self.id, self.version)
-
-    @property
     def mapped_headers(self) -> dict[str, str]:
         """Canonical field (or ``group``/``entity``/...) -> the file's header it was read from."""
         return dict((self.meta.get("mapping") or {}).get("fields") or {})

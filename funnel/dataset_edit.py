@@ -62,6 +62,8 @@ def _raw_meta(raw: RawTable) -> dict[str, Any]:
 
 
 def _update_meta(con, dataset_id: int, changes: dict[str, Any]) -> None:
+    """Record where the staged rows of the file are kept (``raw``). No version bump: no figure reads
+    them (only a later re-derivation does, which bumps the version itself)."""
     row = run(con, "SELECT meta FROM datasets WHERE id = $id", {"id": int(dataset_id)}).fetchone()
     meta = json.loads(row[0]) if row and row[0] else {}
     meta.update(changes)

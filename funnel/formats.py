@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
@@ -97,3 +98,22 @@ def fmt_compact(value: float | None, lang: str = "en") -> str:
     if whole and len(whole.group(1)) >= 3:
         text = format_compact_decimal(value, format_type="short", fraction_digits=0, locale=loc)
     return text
+
+
+RATE_KPIS = ("win_rate", "win_rate_all", "close_rate", "fit_rate")
+
+
+def kpi_delta(key: str, change: Any, lang: str = "en", pp: str = "pp") -> str | None:
+    """The tile's change against the previous period: points for rates, per cent for the rest.
+
+    ``None`` (no delta shown) when either period has no value. A previous value of 0 has no
+    relative change, so the absolute one is shown.
+    """
+    if change is None or change.change_abs is None:
+        return None
+    sign = "+" if change.change_abs >= 0 else "-"
+    if key in RATE_KPIS:
+        return f"{sign}{fmt_num(abs(change.change_abs) * 100, lang, 1)} {pp}"
+    if change.change_rel is None:
+        return f"{sign}{fmt_num(abs(change.change_abs), lang, 1 if key.endswith('_days') else 0)}"
+    return f"{sign}{fmt_pct(abs(change.change_rel), lang)}"

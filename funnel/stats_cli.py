@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 
+from .ab_input import InputError, parse_counts, parse_means, parse_split
 from .formats import fmt_int, fmt_num, fmt_pct
 from .i18n import env_language, locale, t
 
@@ -20,61 +21,6 @@ from .i18n import env_language, locale, t
 # functions that run a test: building the CLI parser, which every command does, must not pay it.
 
 EXIT_USAGE = 2
-
-
-class InputError(ValueError):
-    def __init__(self, key: str, value: str):
-        super().__init__(key)
-        self.key, self.value = key, value
-
-
-def _pairs(text: str, key: str) -> list[tuple[str, str]]:
-    pairs = []
-    for item in (text or "").split(","):
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise InputError(key, text)
-        pairs.append((name.strip(), value.strip()))
-    if len({n for n, _ in pairs}) != len(pairs):
-        raise InputError(key, text)
-    return pairs
-
-
-def parse_counts(text: str) -> dict[str, tuple[int, int]]:
-    """``"A=120/1000,B=150/1000"`` -> ``{"A": (1000, 120), "B": (1000, 150)}`` (n, conversions)."""
-    out = {}
-    for name, value in _pairs(text, "stats.cli.error.counts"):
-        conv, sep, leads = value.partition("/")
-        if not sep or not conv.strip().isdigit() or not leads.strip().isdigit():
-            raise InputError("stats.cli.error.counts", text)
-        out[name] = (int(leads), int(conv))
-    return out
-
-
-def parse_means(text: str) -> dict[str, tuple[int, float, float]]:
-    """``"A=100:2500:90000"`` -> ``{"A": (100, 2500.0, 90000.0)}`` (n, sum, sum of squares)."""
-    out = {}
-    for name, value in _pairs(text, "stats.cli.error.means"):
-        parts = value.split(":")
-        try:
-            if len(parts) != 3 or not parts[0].strip().isdigit():
-                raise ValueError(value)
-            out[name] = (int(parts[0]), float(parts[1]), float(parts[2]))
-        except ValueError as exc:
-            raise InputError("stats.cli.error.means", text) from exc
-    return out
-
-
-def parse_split(text: str | None) -> list[float] | dict[str, float] | None:
-    """``"50,50"`` -> ``[50.0, 50.0]``; ``"A=1,B=1"`` -> ``{"A": 1.0, "B": 1.0}``."""
-    if not text:
-        return None
-    try:
-        if "=" in text:
-            return {name: float(value) for name, value in _pairs(text, "stats.cli.error.split")}
-        return [float(x) for x in text.split(",")]
-    except ValueError as exc:
-        raise InputError("stats.cli.error.split", text) from exc
 
 
 def add_abtest_args(parser: argparse.ArgumentParser) -> None:
@@ -219,3 +165,53 @@ def run_samplesize(args: argparse.Namespace) -> int:
         print(t("stats.cli.samplesize.n", lang, n=fmt_int(result["n_per_group"], lang),
                 exact=fmt_num(result["n_per_group_exact"], lang, 2), power=fmt_pct(args.power, lang, 2), **common))
     return 0
+
+
+# -- abtest on a stored dataset -------------------------------------------------------------------
+def _dataset_report(result: dict, lang: str) -> str:
+    from .stats.wording import caveat_sentences, verdict_sentence
+
+    alpha = result["alpha"]
+    lines = [t("ab.cli.header", lang, by=result["by"], stage_from=result["from"] or "—",
+               stage_to=result["to"] or "—")]
+    if result["groups"]:
+        lines.append(_counts_table(result, lang))
+    lines.append(verdict_sentence(result["verdict"], alpha, lang))
+    lines += [f"* {c}" for c in caveat_sentences(result["verdict"], alpha, lang)]
+    for step in result.get("steps") or []:
+        lines.append("")
+        lines.append(t("ab.cli.step", lang, stage_from=step["from"], stage_to=step["to"]))
+        lines.append(_counts_table(step, lang))
+        lines.append(verdict_sentence(step["verdict"], alpha, lang))
+    lines += [t(code, lang, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"])
+              for code in result["notes"]]
+    return "\n".join(lines)
+
+
+def run_abtest_dataset(store, info, args: argparse.Namespace, spec) -> int:
+    """``python -m funnel abtest PATH_OR_DATASET --by COLUMN [--control V] [--step FROM:TO] [--json]``.
+
+    ``spec`` is the filter of the command line (``funnel.cli.spec_from_args``). Bad input raises
+    :class:`~funnel.errors.FunnelError` (the CLI prints it and exits with 2)."""
+    from .ab_dataset import analyze_dataset, parse_step, step_counts
+    from .errors import FunnelError
+
+    lang = env_language()
+    try:
+        split = parse_split(getattr(args, "expected_split", None))
+    except InputError as exc:
+        raise FunnelError("ab.bad_split", value=exc.value) from exc
+    alpha = getattr(args, "alpha", 0.05)
+    if not 0 < alpha < 1:
+        raise FunnelError("ab.bad_alpha", value=alpha)
+    with store.connect(info) as con:
+        step = None
+        if getattr(args, "step", None):
+            step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])
+        result = analyze_dataset(con, info, spec, args.by, getattr(args, "control", None), step, alpha,
+                                 split, bool(getattr(args, "sequential", False)))
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False, default=str))
+    else:
+        print(_dataset_report(result, lang))
+    return 0 if result["verdict"]["code"] != "invalid" else EXIT_USAGE

@@ -309,7 +309,9 @@ class Store:
             raise FunnelError("store.empty_name")
         self.row(dataset_id)
         with self.writing() as con:
-            run(con, "UPDATE datasets SET name = $name WHERE id = $id", {"name": name, "id": int(dataset_id)})
+            # the name is in report titles and exports: a new version, so nothing cached shows the old one
+            run(con, "UPDATE datasets SET name = $name, version = version + 1 WHERE id = $id",
+                {"name": name, "id": int(dataset_id)})
 
     def delete(self, dataset_id: int) -> None:
         """Delete a stored dataset; for an attached one, its catalog row and the derived tables on

@@ -7,12 +7,12 @@ import streamlit as st
 
 from funnel.ab_charts import TABLE_COLUMNS, ab_figure, ab_rows, step_label, steps_of
 from funnel.ab_dataset import MAX_GROUPS, default_control, parse_step
-from funnel.charts import md_escape
+from funnel.ab_input import InputError, parse_split
 from funnel.errors import FunnelError
 from funnel.formats import fmt_num
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.stats import analyze_counts
-from funnel.stats_cli import InputError, parse_split
 from ui import ab_widgets as w
 from ui import cache, context, drill, explain, filters, report_button
 from ui.errors import error_text

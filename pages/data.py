@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from funnel import quality
+from funnel import quality_report
 from funnel.access import Action
-from funnel.charts import md_escape
 from funnel.formats import fmt_int
-from funnel.samples import display_name
+from funnel.markdown_escape import md_escape
+from funnel.sample_datasets import display_name
 from ui import auth, context, filters, report_button
 from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
@@ -42,15 +42,15 @@ if info is not None:
     c[2].metric(t("ui.data.deals"), fmt_int(row['n_deals'], context.lang()))
     c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
     with store.connect(info) as con:
-        report = quality.report(con, info)
+        report = quality_report.report(con, info)
     if report.empty:
         st.success(t("ui.data.quality_clean"))
     else:
-        st.dataframe(quality.display(quality.summary(report), context.lang()), hide_index=True,
+        st.dataframe(quality_report.display(quality_report.summary(report), context.lang()), hide_index=True,
                      key="quality_summary")
         with st.expander(t("ui.data.quality_rows")):
-            st.dataframe(quality.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
-        st.download_button(t("ui.data.quality_download"), quality.to_csv(report, context.lang()),
+            st.dataframe(quality_report.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
+        st.download_button(t("ui.data.quality_download"), quality_report.to_csv(report, context.lang()),
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
     if auth.allowed(Action.MANAGE, info.id):  # the owner (an editor) or an admin; anyone in local mode
         edit_panel(t, info)

@@ -3,15 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import (
-    STAGE_TABLE_COLUMNS,
-    cohort_figure,
-    funnel_figure,
-    md_escape,
-    overlay_figure,
-    stage_table,
-)
+from funnel.charts import STAGE_TABLE_COLUMNS, cohort_figure, funnel_figure, overlay_figure, stage_table
 from funnel.formats import fmt_cohort, fmt_int, fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters, report_button, urlstate

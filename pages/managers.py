@@ -5,8 +5,8 @@ import streamlit as st
 
 from funnel.audit.charts import cell_text, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
-from funnel.charts import md_escape
 from funnel.formats import fmt_compact, fmt_num, fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, drill
 from ui.routing import require_frame

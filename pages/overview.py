@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from funnel.charts import funnel_figure, kpi_delta, md_escape
-from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.charts import funnel_figure
+from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, kpi_delta
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters, report_button

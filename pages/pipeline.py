@@ -6,8 +6,8 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import md_escape
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.charts import (
     WATERFALL_BARS,

@@ -6,8 +6,8 @@ import streamlit as st
 from funnel.audit.charts import small_multiples
 from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.wording import column_label
-from funnel.charts import md_escape
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.markdown_escape import md_escape
 from ui import audit, cache, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import md_escape
 from funnel.formats import fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
 from funnel.velocity.sales_velocity import what_if

@@ -242,7 +242,7 @@ SAAS_HEADER = ["Deal - ID", "Deal - Title", "Deal - Owner", "Deal - Value", "Dea
 
 
 # Sample names and descriptions in the other UI languages: name_ru, name_zh, description_zh
-# (the store keeps the English name; funnel.samples.display_name shows the user's language).
+# (the store keeps the English name; funnel.sample_datasets.display_name shows the user's language).
 SAMPLE_TRANSLATIONS = {
     'B2B services (amoCRM)': ('B2B-услуги (amoCRM)',
         'B2B 服务（amoCRM）',

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 
 
 def b2b_furthest() -> pd.Series:

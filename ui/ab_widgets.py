@@ -16,10 +16,10 @@ import streamlit as st
 
 from funnel import ab_dataset
 from funnel.ab_charts import step_label
-from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
 from funnel.formats import fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.spec import FunnelSpec
 from funnel.stats import power_for_n, sample_size
 from funnel.stats.wording import caveat_sentences, verdict_sentence

@@ -14,9 +14,9 @@ from funnel.audit.diagnose import Diagnosis, diagnose
 from funnel.audit.finding import Finding
 from funnel.audit.managers import ManagerReport, manager_report
 from funnel.audit.wording import check, sureness, title, why
-from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_compact
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 

@@ -1,8 +1,9 @@
 """Cached engine calls, keyed by ``(dataset id, version, spec, ...)`` — plain hashable arguments.
 
 Never a DataFrame as an argument (Streamlit would hash a sample of it); the store connection is
-opened inside the cached function, so a cache hit costs no database work at all. A new import of
-a dataset bumps its version, which is part of every key, so stale results are never served.
+opened inside the cached function, so a cache hit costs no database work at all. Every change of a
+stored dataset (an edit after import, a refresh, a rename, a snapshot link) bumps its version, which is
+part of every key, so stale results are never served (``tests/unit/test_dataset_version.py``).
 Only :func:`drill` returns rows (at most 10,000, see ``funnel.metrics.drill.LIMIT``).
 """
 
@@ -15,7 +16,7 @@ import streamlit as st
 from funnel import metrics
 from funnel.dataset import DatasetInfo
 from funnel.metrics.context import resolve
-from funnel.metrics.overview import group_values as _group_values
+from funnel.metrics.entry_points import group_values as _group_values
 from funnel.spec import FunnelSpec
 
 from .context import get_store

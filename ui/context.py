@@ -12,9 +12,9 @@ import re
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
+from funnel.markdown_escape import md_escape
 from funnel.store import Store, read_only_env
 
 _CATALOG_KEY = "_catalog_this_run"

@@ -15,9 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from funnel import exports
-from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.drill import COLUMNS, every_deal_behind
 from funnel.spec import FunnelSpec

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 import duckdb
 import streamlit as st
 
-from funnel.charts import md_escape
 from funnel.errors import FunnelError
 from funnel.i18n import Translator
+from funnel.markdown_escape import md_escape
 
 from . import context
 

@@ -24,10 +24,10 @@ from typing import Any
 
 import streamlit as st
 
-from funnel.charts import md_escape
 from funnel.dataset import DatasetInfo
+from funnel.markdown_escape import md_escape
 from funnel.metrics.periods import PRESETS, period_range
-from funnel.samples import display_name
+from funnel.sample_datasets import display_name
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec
 

@@ -6,8 +6,8 @@ counts written in the page's number format.
 
 from __future__ import annotations
 
-from funnel.charts import md_escape
 from funnel.formats import fmt_int
+from funnel.markdown_escape import md_escape
 
 
 def finding_text(finding: dict, t, lang: str) -> str:

@@ -13,10 +13,10 @@ import hashlib
 import streamlit as st
 
 from funnel.access import Action
-from funnel.charts import md_escape
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.importer import Source, build, finish, prepare
+from funnel.markdown_escape import md_escape
 from funnel.readers import list_sheets
 from funnel.velocity.snapshots import link_previous
 

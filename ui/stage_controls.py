@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel.charts import md_escape
+from funnel.markdown_escape import md_escape
 from funnel.stage_text import parse_order
 
 from . import context

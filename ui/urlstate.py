@@ -60,7 +60,7 @@ def on_change(key: str, name: str, encode: Callable[[Any], str] = str, default: 
 
 def notes(t) -> list[str]:
     """The page-level params of this run whose link value was unusable, in words."""
-    from funnel.charts import md_escape
+    from funnel.markdown_escape import md_escape
 
     bad = st.session_state.pop(_NOTES, {})
     return [t("audit.url.bad_value", param=md_escape(k), value=md_escape(v)) for k, v in bad.items()]

@@ -8,9 +8,9 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..metrics.context import Context, resolve
+from ..metrics.entry_points import outcomes_in
 from ..metrics.filters import query
 from ..metrics.outcomes import Outcomes
-from ..metrics.overview import outcomes_in
 from ..metrics.probability import StageProbabilities, stage_probability
 from ..metrics.stages import Tally, funnel_rows, tally_groups
 from ..spec import FunnelSpec

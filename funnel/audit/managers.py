@@ -14,8 +14,8 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..metrics.context import Context, resolve
+from ..metrics.entry_points import outcomes_in
 from ..metrics.outcomes import Outcomes
-from ..metrics.overview import outcomes_in
 from ..metrics.probability import stage_probability
 from ..spec import FunnelSpec
 from .capabilities import capabilities

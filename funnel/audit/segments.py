@@ -6,7 +6,7 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..metrics.context import resolve
-from ..metrics.overview import outcomes_in
+from ..metrics.entry_points import outcomes_in
 from ..spec import FunnelSpec
 from .steps import step_counts
 

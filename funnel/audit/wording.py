@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..charts import md_escape
 from ..dataset import DatasetInfo
 from ..formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
 from ..i18n import t
+from ..markdown_escape import md_escape
 from .finding import Finding
 
 RATE_METRICS = ("step_rate", "p_won", "lost_share")

@@ -42,7 +42,7 @@ from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .history import load_history
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
-from .quality import Findings
+from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 
 SAMPLE_ROWS = 50

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..sql import ident, render, run
 from .columns import number_expr
-from .quality import Findings
+from .quality_findings import Findings
 
 
 def _number(con, raw, index: int) -> str:

@@ -15,7 +15,7 @@ from . import stage_order
 from .columns import extra_columns, select_list, typed_columns
 from .derive import derive_deals
 from .history import stage_entered_events
-from .quality import Findings
+from .quality_findings import Findings
 
 NULL_COLUMNS = {
     "deal_name": "VARCHAR", "created_at": "TIMESTAMP", "closed_at": "TIMESTAMP", "stage": "VARCHAR",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..sql import ident, render, run
 from ..velocity.stays import derive_stays
-from .quality import Findings
+from .quality_findings import Findings
 
 STATUS_CASE = """CASE
     WHEN m.status IS NOT NULL THEN m.status

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..readers.values import bool_sql
 from ..sql import ident, render, run
 from .columns import date_expr, extra_columns
-from .quality import Findings
+from .quality_findings import Findings
 
 
 def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings) -> dict:

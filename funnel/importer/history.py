@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..sql import ident, render, run
 from .columns import date_expr
-from .quality import Findings
+from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
 

@@ -21,7 +21,7 @@ import re
 
 from ..mapping.stage_names import stage_key
 from ..sql import ident, render, run
-from .quality import Findings
+from .quality_findings import Findings
 
 # Bitrix24 default stage names per code (crm.status.list; ../shared/reference/crm-exports.md), RU and EN.
 BITRIX24_NAMES: dict[str, tuple[str, ...]] = {

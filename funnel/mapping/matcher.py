@@ -17,9 +17,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from . import samples as sv
+from ..readers.headers import clean_header
+from . import cell_kinds as sv
 from .model import Mapping
-from .normalize import clean_header, header_tokens, normalize_header, without_entity
+from .normalize import header_tokens, normalize_header, without_entity
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
@@ -130,10 +131,9 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
             score = _generic_score(field, norm[i], tokens[i])
             if score and sv.fits_kind(sv.column(smp, i), kind):
                 cands.append((-score, i, _TIE_RANK[field], field))
-    for neg, i, _rank, field in sorted(cands):
+    for _score, i, _rank, field in sorted(cands):
         if field not in m.fields and i in free:
             m.fields[field] = i
-            m.confidence[field] = -neg
             free.discard(i)
 
 
@@ -173,7 +173,6 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         found = _ordered_candidates(alts, norm, free, samples)
         if found:
             m.fields[field] = found[0]
-            m.confidence[field] = 1.0
             free.discard(found[0])
     _generic_fill(m, norm, free, samples, [header_tokens(h) for h in headers])
     if preset:
@@ -187,7 +186,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         found = _ordered_candidates(NORMALIZED_SOURCE_FALLBACK, norm, free, samples)
         found = found or [i for i in sorted(free) if ENTITY_PREFIX.sub("", norm[i]) == "utm_source"]
         if found:
-            m.fields["source"], m.confidence["source"] = found[0], 0.6
+            m.fields["source"] = found[0]
             free.discard(found[0])
     m.extras = {i: clean_header(headers[i]) for i in sorted(free)
                 if _keep_as_extra(norm[i], sv.column(samples, i))}

@@ -16,7 +16,6 @@ class Mapping:
     won_stages: list[str] = field(default_factory=list)
     lost_stages: list[str] = field(default_factory=list)
     stage_order: list[str] | None = None            # the CRM's default stage order when known
-    confidence: dict[str, float] = field(default_factory=dict)  # per mapped field, 0..1
     status_values: dict[str, str] = field(default_factory=dict)  # the CRM's status codes: value -> kind
     stage_sort: int | None = None                   # column with each stage's position (StageSortOrder)
 
@@ -38,7 +37,6 @@ class Mapping:
             won_stages=list(data.get("won_stages") or []),
             lost_stages=list(data.get("lost_stages") or []),
             stage_order=list(data["stage_order"]) if data.get("stage_order") is not None else None,
-            confidence={k: float(v) for k, v in (data.get("confidence") or {}).items()},
             status_values=dict(data.get("status_values") or {}),
             stage_sort=data.get("stage_sort"),
         )

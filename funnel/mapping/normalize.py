@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
+
+from ..readers.headers import clean_header
 
 # Latin letters that look like Cyrillic ones, replaced inside words that also hold Cyrillic letters.
 _LOOKALIKES = str.maketrans({
@@ -22,8 +23,6 @@ _LOOKALIKES = str.maketrans({
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
 _QUOTES = "\"'“”„«»‘’`"
 _CURRENCY_CODES = "rub|rur|usd|eur|cny|rmb|gbp|kzt|uah|byn|jpy"
 _CURRENCY_SUFFIX = re.compile(
@@ -41,12 +40,6 @@ def _fix_homoglyphs(text: str) -> str:
         return word
 
     return _WORD.sub(fix, text)
-
-
-def clean_header(h: str | None) -> str:
-    """The header as a person reads it: no BOM, no invisible characters, single spaces, trimmed."""
-    text = unicodedata.normalize("NFKC", h or "").translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
 
 
 def normalize_header(h: str | None) -> str:

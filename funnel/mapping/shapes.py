@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import samples as sv
+from . import cell_kinds as sv
 from .matcher import detect_preset
 from .normalize import normalize_header
 from .synonyms import NORMALIZED_SYNONYMS, normalized

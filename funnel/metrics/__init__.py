@@ -6,9 +6,10 @@ question), Python reasons (rates, cumulative sums, changes). Definitions: ../sha
 
 from .cohorts import Cohort, CohortTable, cohorts
 from .drill import DrillResult, Selection, deals_behind
+from .entry_points import drop_offs, outcomes, outcomes_by_group, pipeline_of, stage_funnel
 from .outcomes import Outcomes
-from .overview import drop_offs, outcomes, outcomes_by_group, pipeline_of, stage_funnel
-from .periods import Change, Overview, PeriodComparison, overview, previous_period
+from .overview import Overview, overview
+from .periods import Change, PeriodComparison, previous_period
 from .report import metrics_json
 from .stages import StageRow, biggest_drop_offs
 

@@ -52,11 +52,6 @@ class Outcomes:
         return {k: v for k, v in self.__dict__.items() if k not in ("stages", "reasons", "findings")}
 
 
-def money_rows(con, ctx: Context, by: str | None = None) -> dict[str | None, dict[str, Any]]:
-    """Run ``metrics_outcomes`` once: money and cycle aggregates per group value."""
-    return money_groups(con, ctx, group_sql(ctx.info, by))
-
-
 def money_groups(con, ctx: Context, group: str, params: dict[str, Any] | None = None) -> dict[Any, dict[str, Any]]:
     """Money and cycle aggregates per value of the trusted SQL expression ``group``."""
     sql = query("metrics_outcomes", ctx.info, group=group, where=ctx.where.sql, group_by=group_by(group))

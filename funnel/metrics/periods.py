@@ -23,10 +23,9 @@ from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
 from ..sql import ident
 from .context import Context, resolve
+from .entry_points import outcomes_in
 from .filters import DATE_COLUMNS, inclusive_days
 from .outcomes import Outcomes, outcomes_grouped
-from .overview import outcomes_in
-from .stages import biggest_drop_offs
 
 TILE_KPIS = ("deals", "won", "lost", "open", "win_rate", "win_rate_all", "revenue",
              "avg_deal_size", "median_deal_size", "median_cycle_days", "p90_cycle_days")
@@ -165,22 +164,3 @@ def with_previous(con, ctx: Context) -> tuple[Outcomes, PeriodComparison]:
 def previous_period(con, info: DatasetInfo, spec: FunnelSpec) -> PeriodComparison:
     """The KPIs of ``spec`` and of the equal period before, with absolute and relative change."""
     return with_previous(con, resolve(con, info, spec))[1]
-
-
-@dataclass
-class Overview:
-    """Everything behind the Overview tiles and sentences, from one resolved context."""
-
-    outcomes: Outcomes
-    comparison: PeriodComparison
-    drop_offs: list[dict[str, Any]]
-
-
-def overview(con, info: DatasetInfo, spec: FunnelSpec) -> Overview:
-    """Outcomes + stage funnel, previous-period changes and the three biggest drop-offs.
-
-    One tally scan and one money scan of deals for both periods together (the fast path the
-    Overview page should call instead of the three functions one by one).
-    """
-    current, comparison = with_previous(con, resolve(con, info, spec))
-    return Overview(current, comparison, biggest_drop_offs(current.stages))

@@ -20,8 +20,8 @@ from typing import Any
 from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
 from .context import resolve
+from .entry_points import outcomes_in
 from .outcomes import Outcomes
-from .overview import outcomes_in
 
 STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_conversion",
               "lost_here", "open_here")

@@ -58,9 +58,6 @@ class StageRow:
     lost_here: int | None
     open_here: int | None
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 def tallies(con, ctx: Context, by: str | None = None) -> dict[str | None, Tally]:
     """Run ``metrics_stage_counts`` once; one :class:`Tally` per group value (None = no grouping)."""

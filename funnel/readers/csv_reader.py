@@ -22,6 +22,7 @@ import duckdb
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
+from .headers import clean_header
 from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
 
 CHUNK = 1 << 20
@@ -51,7 +52,7 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
         raise FunnelError("file.no_header", file=file_name)
     width = max(len(r) for r in records)
     limits.check_columns(width, file_name)
-    headers = pad([sniff.clean_header(c) for c in records[hdr]], width)
+    headers = pad([clean_header(c) for c in records[hdr]], width)
     header_ordinal = sum(1 for r in records[: hdr + 1] if r)  # DuckDB does not count empty lines
     notes: list[tuple[str, dict]] = []
     with tempfile.TemporaryDirectory(prefix="funnel_csv_") as tmp:

@@ -21,6 +21,7 @@ import pyarrow as pa
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
+from .headers import clean_header
 from .sandbox import run_isolated
 from .staging import RawTable, cell_sql, finish_table, pad
 from .xlsx_extent import check_workbook
@@ -46,7 +47,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     if hdr is None:
         raise FunnelError("file.no_header", file=file_name)
     width = max(len(r) for r in rows)
-    headers = pad([sniff.clean_header(c) for c in rows[hdr]], width)
+    headers = pad([clean_header(c) for c in rows[hdr]], width)
     _load(con, table, rows[hdr + 1:], hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [])
     if hdr > 0:

@@ -196,10 +196,3 @@ def find_header(records: list[list[str | None]]) -> int | None:
         if textual * 2 >= len(cells):
             return index
     return None
-
-
-def clean_header(text: str | None) -> str:
-    """Header text without BOM, NBSP and surrounding whitespace."""
-    if text is None:
-        return ""
-    return str(text).replace("\ufeff", "").replace("\u00a0", " ").replace("\u202f", " ").strip()

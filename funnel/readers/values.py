@@ -30,7 +30,7 @@ MAX_SHAPES = 500
 SERIAL_RANGE = (20000, 80000)
 
 # The one yes/no vocabulary of the product (EN, RU, ZH, DE, ES, FR, PT, CS), lower case: the mapper's
-# sample checks (mapping.samples) and the SQL parse below both read it.
+# sample checks (mapping.cell_kinds) and the SQL parse below both read it.
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", "是", "对", "真", "ja", "j", "wahr",
               "sí", "si", "verdadero", "oui", "vrai", "sim", "ano")
 FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",

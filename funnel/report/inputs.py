@@ -1,7 +1,7 @@
 """What every section builder reads: the dataset, the spec, the words, and the engine's results.
 
 Results come from the very functions the pages call (``funnel.metrics.overview`` for the Overview,
-``outcomes_by_group`` for segments, ``funnel.quality`` for the Data page), computed once on first
+``outcomes_by_group`` for segments, ``funnel.quality_report`` for the Data page), computed once on first
 use and shared by all sections, so a number in the report is the number on screen.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import metrics, quality
+from .. import metrics, quality_report
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..spec import FunnelSpec
@@ -60,7 +60,7 @@ class Inputs:
     @cached_property
     def quality(self) -> pd.DataFrame:
         """One line per data-quality finding (the Data page's summary table)."""
-        return quality.summary(quality.report(self.con, self.info))
+        return quality_report.summary(quality_report.report(self.con, self.info))
 
     @property
     def quality_codes(self) -> set[str]:

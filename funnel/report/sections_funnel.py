@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..charts import funnel_figure, kpi_delta
+from ..charts import funnel_figure
+from ..formats import kpi_delta
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
-from .. import __version__, quality
+from .. import __version__, quality_report
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
 
@@ -23,7 +23,7 @@ def data_quality(inp: Inputs) -> Section:
     if found.empty:
         sec.paragraphs.append(w("report.quality.clean"))
         return sec
-    texts = quality.translated(found, w.lang)["finding"]
+    texts = quality_report.translated(found, w.lang)["finding"]
     cols = [Column("finding", w("report.col.finding")), Column("severity", w("report.col.severity")),
             Column("column", w("report.col.column")), Column("count", w("report.col.rows"), "int")]
     rows = [[text, w(f"report.severity.{r.severity}"), "" if r.column_name != r.column_name or r.column_name is None

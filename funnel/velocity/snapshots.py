@@ -38,7 +38,7 @@ def link_previous(store, dataset_id: int, previous_id: int) -> None:
     row = store.row(dataset_id)
     meta = {**row["meta"], LINK: int(previous_id)}
     with store.writing() as con:
-        run(con, "UPDATE datasets SET meta = $m WHERE id = $id",
+        run(con, "UPDATE datasets SET meta = $m, version = version + 1 WHERE id = $id",
             {"m": json.dumps(meta, ensure_ascii=False), "id": int(dataset_id)})
 
 

@@ -17,7 +17,7 @@ from funnel.ab_dataset import analyze_dataset, default_control, parse_step, reso
 from funnel.errors import FunnelError
 from funnel.importer import import_file
 from funnel.metrics.fixture import make_dataset
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from funnel.store import Store
 from tests.conftest import shared_path

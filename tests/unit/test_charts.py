@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from funnel.charts import (
-    bar_texts,
-    cohort_figure,
-    funnel_figure,
-    kpi_delta,
-    md_escape,
-    overlay_figure,
-    stage_table,
-)
-from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.charts import bar_texts, cohort_figure, funnel_figure, overlay_figure, stage_table
+from funnel.formats import fmt_compact, fmt_int, fmt_pct, kpi_delta
+from funnel.markdown_escape import md_escape
 from funnel.metrics.cohorts import Cohort, CohortTable
 from funnel.metrics.periods import Change
 from funnel.metrics.stages import StageRow

@@ -29,7 +29,7 @@ import pytest
 
 from funnel.importer import import_file
 from funnel.mapping import detect_shape, propose_mapping
-from funnel.mapping.samples import BOOL_WORDS
+from funnel.mapping.cell_kinds import BOOL_WORDS
 from funnel.metrics import metrics_json
 from funnel.readers.values import FALSE_WORDS, TRUE_WORDS
 from funnel.spec import FunnelSpec

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from funnel import exports, quality
+from funnel import exports, quality_report
 from funnel.dataset import DatasetInfo
 from funnel.store import Store
 
@@ -75,8 +75,8 @@ def test_quality_report_csv_defuses_values(tmp_path):
             "3,c,Won,\"5\r=cmd|' /C calc'!A0\"\n" + good).encode()
     info, _built, _draft = import_file(store, data, "deals.csv")
     with store.connect() as con:
-        report = quality.report(con, info)
-    data = quality.to_csv(report, "ru")
+        report = quality_report.report(con, info)
+    data = quality_report.to_csv(report, "ru")
     rows = _records(data, ";")
     values = [r[rows[0].index("value")] for r in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in values

@@ -15,7 +15,7 @@ def test_toolbar_has_no_developer_menu_or_deploy_button():
 
 def test_sample_datasets_are_named_in_every_language():
     from funnel.i18n import LANGUAGES
-    from funnel.samples import display_name, manifest
+    from funnel.sample_datasets import display_name, manifest
 
     for entry in manifest():
         for lang in LANGUAGES:

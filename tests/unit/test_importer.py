@@ -71,7 +71,7 @@ def test_salesforce_history_file_gives_the_lost_deal_its_stage(mem_store, tmp_pa
 
 
 def test_sample_b2b_dataset_quality_report_counts_the_planted_cases(mem_store):
-    from funnel.samples import SAMPLE_DIR, manifest
+    from funnel.sample_datasets import SAMPLE_DIR, manifest
 
     entry = manifest()[0]
     info, built, _ = import_file(mem_store, SAMPLE_DIR / entry["file"], history=SAMPLE_DIR / entry["history"],

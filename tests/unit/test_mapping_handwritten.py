@@ -21,7 +21,6 @@ def test_kommo_en():
     assert m.fields == {"deal_id": 0, "deal_name": 1, "amount": 2, "manager": 3, "created_at": 4,
                         "closed_at": 6, "stage": 8, "pipeline": 9, "lost_reason": 13,
                         "source": 12}  # no CRM source column: utm_source is the fallback
-    assert m.confidence["source"] < 1.0
     assert m.won_stages == ["Closed - won"] and m.lost_stages == ["Closed - lost"]
     assert 5 not in m.extras and 10 not in m.extras  # created by, contact
 

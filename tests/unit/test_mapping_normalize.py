@@ -42,8 +42,7 @@ def test_header_key_ignores_whitespace_case_bom_and_trailing_empty_column():
 def test_mapping_json_round_trip():
     m = Mapping(preset="hubspot", fields={"deal_id": 0, "stage": 3}, extras={9: "Deal Type"},
                 stage_entered={14: ("Closed Won", "Sales Pipeline"), 15: ("Lost", None)}, date_order=None,
-                won_stages=["Closed Won"], lost_stages=["Closed Lost"], stage_order=["A", "B"],
-                confidence={"deal_id": 1.0, "stage": 0.9})
+                won_stages=["Closed Won"], lost_stages=["Closed Lost"], stage_order=["A", "B"])
     back = Mapping.from_json(m.to_json())
     assert back == m
     assert isinstance(next(iter(back.extras)), int) and back.stage_entered[15] == ("Lost", None)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from funnel.charts import WORD_JOINER, md_escape
+from funnel.markdown_escape import WORD_JOINER, md_escape
 
 
 @pytest.mark.parametrize("name, breaks", [

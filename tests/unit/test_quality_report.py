@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from funnel import quality
+from funnel import quality_report
 from funnel.importer import import_file
 
 
@@ -15,14 +15,14 @@ def test_report_summary_translation_and_csv(mem_store, tmp_path):
     p.write_text("ID,Stage,Amount\n1,Lead,10\n2,Lead,abc\n1,Lead,30\n3,Closed Won,-5\n", encoding="utf-8")
     info, built, _ = import_file(mem_store, p, stages=["Lead", "Closed Won"])
     with mem_store.connect() as con:
-        report = quality.report(con, info)
-    summary = quality.summary(report)
+        report = quality_report.report(con, info)
+    summary = quality_report.summary(report)
     counts = dict(zip(summary["code"], summary["count"], strict=True))
     assert counts == {"reject.bad_number": 1, "deals.duplicate_id": 1, "amount.negative": 1}
     rows = report[report["row_no"].notna()].set_index("code")
     assert int(rows.loc["reject.bad_number", "row_no"]) == 3 and rows.loc["reject.bad_number", "value"] == "abc"
     assert int(rows.loc["deals.duplicate_id", "row_no"]) == 4
-    ru = quality.translated(summary, "ru")
+    ru = quality_report.translated(summary, "ru")
     assert "Строка отклонена: число не удалось прочитать" in set(ru["finding"])
-    csv = pd.read_csv(io.BytesIO(quality.to_csv(report, "en")), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(quality_report.to_csv(report, "en")), encoding="utf-8-sig")
     assert "Negative amount" in set(csv["finding"]) and len(csv) == len(report)

@@ -18,7 +18,7 @@ from funnel.i18n import CATALOG_DIR
 from funnel.importer import import_file
 from funnel.report import SECTION_BUILDERS, build_report, render
 from funnel.report.model import Column, Section, Table
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from tests.conftest import ROOT
 

@@ -18,7 +18,7 @@ from funnel.formats import fmt_int, fmt_pct
 from funnel.importer import import_file
 from funnel.report import build_report, render
 from funnel.report.pdf import pdf_available
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from tests.sample_truth import b2b_reached
 from tests.unit.test_report import CSV, FORMULA, SCRIPT, STAGES

@@ -14,7 +14,7 @@ import pytest
 
 from funnel.importer import import_file
 from funnel.report import build_report, render
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from tests.conftest import ROOT
 
@@ -54,7 +54,6 @@ def test_findings_are_those_of_diagnose(b2b):
     pytest.importorskip("funnel.audit.diagnose", reason="the diagnostics (issue 9) are not on this branch yet")
     folder, report = b2b
     from funnel.audit.diagnose import diagnose, diagnose_json
-
     from funnel.store import Store
 
     store = Store(folder / "funnel.duckdb")

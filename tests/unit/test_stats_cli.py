@@ -5,12 +5,10 @@ import json
 
 import pytest
 
+from funnel.ab_input import parse_counts, parse_means, parse_split
 from funnel.stats_cli import (
     add_abtest_args,
     add_samplesize_parser,
-    parse_counts,
-    parse_means,
-    parse_split,
     run_abtest_counts,
     run_abtest_means,
     run_samplesize,

@@ -13,7 +13,7 @@ import pytest
 
 from funnel.errors import FunnelError
 from funnel.importer import import_file
-from funnel.samples import ensure_samples
+from funnel.sample_datasets import ensure_samples
 from funnel.store import WRITER_SUFFIX, Store, writer_marker
 
 ROOT = Path(__file__).resolve().parents[2]

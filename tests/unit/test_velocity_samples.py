@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from funnel.importer import import_file
-from funnel.samples import SAMPLE_DIR, manifest
+from funnel.sample_datasets import SAMPLE_DIR, manifest
 from funnel.spec import FunnelSpec
 from funnel.store import Store
 from funnel.velocity.common import parse_when

@@ -165,7 +165,7 @@ def test_stored_stays_equal_the_derivation(tmp_path):
     """The stays table written at import gives the same numbers as deriving stays at query time."""
     from dataclasses import astuple, replace
 
-    from funnel.samples import SAMPLE_DIR, manifest
+    from funnel.sample_datasets import SAMPLE_DIR, manifest
 
     store = Store(":memory:")
     entry = next(e for e in manifest() if e["file"].startswith("saas"))

@@ -1,0 +1,24 @@
+"""A column header as a person reads it: the one cleaning every reader and the mapping apply.
+
+Exports glue a UTF-8 BOM to the first header, write non-breaking or zero-width spaces, double
+spaces and full-width forms after an Excel round trip. NFKC folds the compatibility forms
+(``（`` -> ``(``, NBSP -> space), invisible characters go, runs of spaces become one, the ends are
+trimmed. Readers store headers cleaned this way, so the mapping, the Data page and the CLI all see
+the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+
+
+def clean_header(text: object) -> str:
+    """The header as a person reads it: no BOM, no invisible characters, single spaces, trimmed."""
+    if text is None:
+        return ""
+    cleaned = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
+    return _SPACES.sub(" ", cleaned).strip()
