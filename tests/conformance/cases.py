@@ -19,10 +19,10 @@ from funnel.backends.attach import derive_tables
 from funnel.backends.duckdb import DuckDBBackend
 from funnel.dataset import DatasetInfo
 from funnel.metrics.context import resolve
-from funnel.metrics.overview import group_values
+from funnel.metrics.entry_points import group_values
 from funnel.metrics.probability import stage_probability
 from funnel.metrics.report import metrics_json
-from funnel.quality import report as quality_report
+from funnel.quality_report import report as quality_report
 from funnel.spec import FunnelSpec
 from funnel.velocity import backtest, cycle, forecast, pipeline, sales_velocity, snapshots, time_in_stage
 from funnel.velocity.common import can_answer, latest_timestamp

@@ -116,7 +116,7 @@ def test_attach_parquet_paths_gives_the_imported_numbers(spark, tmp_path, monkey
     from funnel.backends.attach import attach
     from funnel.backends.transfer import export_parquet
     from funnel.importer import import_file
-    from funnel.samples import SAMPLE_DIR, manifest
+    from funnel.sample_datasets import SAMPLE_DIR, manifest
     from funnel.spec import FunnelSpec
     from funnel.store import Store
     from funnel.velocity import cycle
