@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_audit import add_parsers as add_audit_parsers
 
     add_audit_parsers(sub)
+    from .cli_engines import add_parsers as add_engine_parsers
+
+    add_engine_parsers(sub, _lang())
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -166,6 +169,10 @@ def _dispatch(args) -> int:
         from .stats_cli import run_samplesize
 
         return run_samplesize(args)
+    if args.command in ("attach", "export"):
+        from .cli_engines import run as run_engines
+
+        return run_engines(args, _store(args), _lang())
     if args.command == "report":
         from .cli_report import run_report
 
@@ -194,7 +201,7 @@ def import_warnings(store, info) -> list[dict[str, Any]]:
     """The warning lines of the stored quality report: one per finding and column, with its row count."""
     from .quality_report import report, summary
 
-    with store.connect() as con:
+    with store.connect(info) as con:
         rows = summary(report(con, info))
     rows = rows[rows["severity"] == "warning"]
 
@@ -320,7 +327,7 @@ def _cmd_metrics(args) -> int:
 
     store, info = _open_dataset(args)
     spec = spec_from_args(args)
-    with store.connect() as con:
+    with store.connect(info) as con:
         doc = metrics_json(con, info, spec, by=args.by)
     if args.json:
         _print_json(doc)

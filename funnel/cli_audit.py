@@ -51,7 +51,7 @@ def run(args) -> int:
     if args.command == "managers":
         from .audit.managers import manager_report, managers_json
 
-        with store.connect() as con:
+        with store.connect(info) as con:
             doc = managers_json(manager_report(con, info, spec))
         _print_json(doc) if args.json else print(format_managers(doc, _lang()))
         return 0
@@ -61,7 +61,7 @@ def run(args) -> int:
         from .audit.diagnose import diagnose, diagnose_json
 
         options = audit_options(args, store, info, spec)
-        with store.connect() as con:
+        with store.connect(info) as con:
             doc = diagnose_json(diagnose(con, info, spec, options), info, _lang())
         _print_json(doc) if args.json else print(format_findings(doc, _lang()))
         return 0
@@ -143,7 +143,7 @@ def _segments(store, info, spec, args) -> int:
     from .metrics.filters import check_column
 
     check_column(info, args.by)
-    with store.connect() as con:
+    with store.connect(info) as con:
         spend = None
         if args.spend:
             path = Path(args.spend)

@@ -6,6 +6,12 @@ Rules (see README, "House rules"):
 - metric queries live as named ``.sql`` files in ``funnel/queries/`` and are plain standard SQL
   over the canonical tables; table names are written as ``{deals}``, ``{events}``, ... and filled
   in with quoted identifiers by :func:`render`. Anything else in braces is an error.
+  Placeholders inside ``--`` comments and string literals are left alone (a query's header
+  comment names its fragments; a multi-line fragment there would break the statement).
+
+``con`` is a DuckDB connection (the store's; the fast path) or a
+:class:`funnel.backends.Backend` (ClickHouse, Spark, ...): :func:`run`, :func:`fetch_frame` and
+:func:`fetch_dicts` dispatch on it, so metric code is written once (see funnel/backends/base.py).
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from typing import Any
 import duckdb
 
 QUERY_DIR = Path(__file__).with_name("queries")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# a DuckDB connection or a funnel.backends.Backend (cursor-like, duck-typed: see backends/base.py);
+# Any because metric code uses either through the same few methods
+Connection = Any
+# A ``--`` comment to the end of its line, a string literal ('it''s'), a quoted identifier, or a
+# placeholder: the first three are copied as they are, only the placeholder is substituted.
+_TOKEN = re.compile(r"(--[^\n]*)|('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")|\{(\w+)\}")
 
 
 def ident(*parts: str) -> str:
@@ -44,12 +55,14 @@ def render(template: str, **identifiers: str) -> str:
     """
 
     def sub(match: re.Match[str]) -> str:
-        key = match.group(1)
+        key = match.group(3)
+        if key is None:  # a comment or a string literal: not a place for identifiers
+            return match.group(0)
         if key not in identifiers:
             raise KeyError(f"query placeholder {{{key}}} has no identifier")
         return identifiers[key]
 
-    return _PLACEHOLDER.sub(sub, template)
+    return _TOKEN.sub(sub, template)
 
 
 @cache
@@ -67,15 +80,18 @@ def dataset_tables(dataset_id: int) -> dict[str, str]:
 
 
 def run(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     sql_text: str,
     params: dict[str, Any] | list[Any] | None = None,
-) -> duckdb.DuckDBPyConnection:
+) -> Any:
     """Execute one statement with bound parameters; returns the cursor for fetching.
 
     A statement that needs more than the store's memory budget (``FUNNEL_MEMORY_LIMIT``, see
     funnel/store.py) raises ``FunnelError('store.out_of_memory')``: a message saying what to
-    change, not a DuckDB traceback."""
+    change, not a DuckDB traceback. A :class:`funnel.backends.Backend` runs it itself (transpiled
+    to its dialect) and returns a cursor-like :class:`funnel.backends.Result`."""
+    if getattr(con, "funnel_backend", False):
+        return con.execute(sql_text, params)
     try:
         if params is None:
             return con.execute(sql_text)
@@ -94,17 +110,19 @@ def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
         return "?"
 
 
-def fetch_frame(con: duckdb.DuckDBPyConnection, sql_text: str, params: dict[str, Any] | None = None):
+def fetch_frame(con: Connection, sql_text: str, params: dict[str, Any] | None = None):
     """The rows of one query as a pandas DataFrame, through Arrow (values bound as parameters).
 
     duckdb's ``.df()`` builds a Python object per text cell; Arrow hands pandas the column
     buffers (about twice as fast for a 10,000-row page). The relation API is used because duckdb
     warns that Arrow output of an ``execute()`` result copies the rows.
     """
+    if getattr(con, "funnel_backend", False):
+        return con.fetch_frame(sql_text, params)
     return con.sql(sql_text, params=params).to_arrow_table().to_pandas()
 
 
-def fetch_dicts(con: duckdb.DuckDBPyConnection, sql_text: str, params=None) -> list[dict[str, Any]]:
+def fetch_dicts(con: Connection, sql_text: str, params=None) -> list[dict[str, Any]]:
     cur = run(con, sql_text, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

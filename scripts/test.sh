@@ -14,4 +14,5 @@ fi
 # the type checker first (configuration and strictness: [tool.mypy] in pyproject.toml)
 python3 -m mypy
 # two workers (pytest-xdist): the suite takes ~6.5 min instead of ~20 on two cores
-exec python3 -m pytest -q -p no:cacheprovider -n 2 "$@"
+# --dist loadgroup: tests marked xdist_group("spark") share one worker (one Spark JVM per run)
+exec python3 -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup "$@"

@@ -48,3 +48,4 @@ SELECT from_pos, outcome, to_pos, sum(n) AS deals, CAST(sum(amt) AS DOUBLE) AS a
 FROM parts
 GROUP BY from_pos, outcome, to_pos
 HAVING sum(n) <> 0
+ORDER BY 1, 2, 3

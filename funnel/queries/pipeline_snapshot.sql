@@ -41,3 +41,4 @@ SELECT position, sum(n) AS open_deals, CAST(sum(amt) AS DOUBLE) AS amount, sum(u
 FROM parts
 GROUP BY position
 HAVING sum(n) <> 0
+ORDER BY 1
