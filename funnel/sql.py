@@ -6,6 +6,12 @@ Rules (see README, "House rules"):
 - metric queries live as named ``.sql`` files in ``funnel/queries/`` and are plain standard SQL
   over the canonical tables; table names are written as ``{deals}``, ``{events}``, ... and filled
   in with quoted identifiers by :func:`render`. Anything else in braces is an error.
+  Placeholders inside ``--`` comments and string literals are left alone (a query's header
+  comment names its fragments; a multi-line fragment there would break the statement).
+
+``con`` is a DuckDB connection (the store's; the fast path) or a
+:class:`funnel.backends.Backend` (ClickHouse, Spark, ...): :func:`run`, :func:`fetch_frame` and
+:func:`fetch_dicts` dispatch on it, so metric code is written once (see funnel/backends/base.py).
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ from typing import Any
 
 import duckdb
 
+_DUCKDB_TYPES = (duckdb.DuckDBPyConnection,)
 QUERY_DIR = Path(__file__).with_name("queries")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A ``--`` comment to the end of its line, a string literal ('it''s'), a quoted identifier, or a
+# placeholder: the first three are copied as they are, only the placeholder is substituted.
+_TOKEN = re.compile(r"(--[^\n]*)|('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")|\{(\w+)\}")
 
 
 def ident(*parts: str) -> str:
@@ -44,12 +53,14 @@ def render(template: str, **identifiers: str) -> str:
     """
 
     def sub(match: re.Match[str]) -> str:
-        key = match.group(1)
+        key = match.group(3)
+        if key is None:  # a comment or a string literal: not a place for identifiers
+            return match.group(0)
         if key not in identifiers:
             raise KeyError(f"query placeholder {{{key}}} has no identifier")
         return identifiers[key]
 
-    return _PLACEHOLDER.sub(sub, template)
+    return _TOKEN.sub(sub, template)
 
 
 @cache
@@ -75,7 +86,10 @@ def run(
 
     A statement that needs more than the store's memory budget (``FUNNEL_MEMORY_LIMIT``, see
     funnel/store.py) raises ``FunnelError('store.out_of_memory')``: a message saying what to
-    change, not a DuckDB traceback."""
+    change, not a DuckDB traceback. A :class:`funnel.backends.Backend` runs it itself (transpiled
+    to its dialect) and returns a cursor-like :class:`funnel.backends.Result`."""
+    if not isinstance(con, _DUCKDB_TYPES):
+        return con.execute(sql_text, params)
     try:
         if params is None:
             return con.execute(sql_text)
@@ -100,6 +114,8 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql_text: str, params: dict[str,
     buffers (about twice as fast for a 10,000-row page). The relation API is used because duckdb
     warns that Arrow output of an ``execute()`` result copies the rows.
     """
+    if not isinstance(con, _DUCKDB_TYPES):
+        return con.fetch_frame(sql_text, params)
     return con.sql(sql_text, params=params).to_arrow_table().to_pandas()
 
 
