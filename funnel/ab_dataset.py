@@ -203,8 +203,8 @@ def lead_amounts(con, info: DatasetInfo, spec: FunnelSpec, column: str, order: l
     if info.capabilities.aggregate:
         return None
     ctx = resolve(con, info, spec)
-    res = run(con, query("ab_lead_amounts", info, group=ident(column), where=ctx.where.sql),
-              ctx.where.params).fetchnumpy()
+    sql = query("ab_lead_amounts", info, group=ident(column), where=ctx.where.sql, limit=f"LIMIT {int(limit) + 1}")
+    res = run(con, sql, ctx.where.params).fetchnumpy()
     if len(res["grp"]) > limit:
         return None
     grp, revenue = res["grp"].astype(str), res["revenue"].astype(float)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .capabilities import Capabilities
-from .sql import dataset_tables
+from .sql import ident
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,23 @@ class DatasetInfo:
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def schema(self) -> str:
+        """Where the tables are: the store's schema ``ds_<id>``, or for a dataset attached from a
+        warehouse (``meta['engine']``, funnel/backends) the schema its backend holds them in."""
+        engine = self.meta.get("engine")
+        return engine["schema"] if engine else f"ds_{int(self.id)}"
+
+    @property
     def tables(self) -> dict[str, str]:
         """Quoted identifiers of this dataset's tables (``deals``, ``events``, ``stages``, ...)."""
-        return dataset_tables(self.id)
+        from .schema import TABLES
+
+        return {t: ident(self.schema, t) for t in TABLES}
+
+    @property
+    def engine(self) -> dict[str, Any] | None:
+        """Where an attached dataset lives (``{"backend", "url", "schema", "source"}``); None: the store."""
+        return self.meta.get("engine")
 
     @property
     def extra_columns(self) -> dict[str, str]:

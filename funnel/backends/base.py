@@ -111,6 +111,11 @@ class Result:
     def arrow(self) -> pa.Table:
         return self.table
 
+    def fetchnumpy(self) -> dict[str, Any]:
+        """Column name -> numpy array (as DuckDB's ``fetchnumpy``)."""
+        return {name: col.to_numpy(zero_copy_only=False)
+                for name, col in zip(self.table.column_names, self.table.columns, strict=True)}
+
     def df(self):
         return self.table.to_pandas()
 

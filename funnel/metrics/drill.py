@@ -5,8 +5,9 @@ and the cohort); :func:`deals_behind` returns those deals. The selection is tran
 conditions the counting queries use (same spec WHERE, same furthest-position rule), so the total
 behind a number always equals the number.
 
-At most ``LIMIT`` rows are fetched: without a sort the first ones in file order (no ORDER BY, so the
-scan stops early), with a sort the top ones. The total is counted only when the page is full.
+At most ``LIMIT`` rows are fetched: without a sort the first ones by deal id, with a sort the top
+ones (ties broken by deal id). Always ordered: an engine that reads in parallel (ClickHouse, Spark,
+DuckDB on many threads) returns rows in no fixed order, and a page must show the same deals twice. The total is counted only when the page is full.
 Rows come through Arrow (several times faster than ``.df()`` for text columns); missing text
 is then NaN, as in any pandas string column.
 """
@@ -137,9 +138,9 @@ def _audit_sql(info: DatasetInfo, sel: Selection) -> tuple[str, dict[str, Any]]:
 
 
 def _order(sort: str | None, descending: bool) -> str:
-    """``ORDER BY`` for the page, or nothing (file order) when no sort is asked."""
+    """``ORDER BY`` for the page: the sort column then the deal id, or the deal id alone."""
     if sort is None:
-        return ""
+        return f"ORDER BY {ident('deal_id')}"
     column = sort if sort in COLUMNS else "deal_id"
     return f"ORDER BY {ident(column)} {'DESC' if descending else 'ASC'} NULLS LAST, {ident('deal_id')}"
 

@@ -15,3 +15,4 @@ SELECT {group} AS grp,
 FROM {deals}
 WHERE {where}
 GROUP BY 1, 2
+ORDER BY 1, 2

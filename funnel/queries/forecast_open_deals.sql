@@ -19,3 +19,4 @@ SELECT COALESCE(c.position, d.stage_pos) AS position,
        c.position IS NULL AS from_created,
        d.amount, d.status, d.closed
 FROM d LEFT JOIN cover AS c ON c.row_no = d.row_no
+ORDER BY d.row_no

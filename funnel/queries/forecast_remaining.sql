@@ -14,3 +14,4 @@ GROUP BY s.row_no, w.status, s.position, w.closed_at
 UNION ALL
 SELECT status, 0, (EXTRACT(EPOCH FROM closed_at) - EXTRACT(EPOCH FROM created_at)) / 86400.0
 FROM w WHERE created_at IS NOT NULL AND closed_at >= created_at
+ORDER BY 1, 2, 3

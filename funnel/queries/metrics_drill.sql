@@ -1,6 +1,6 @@
 -- metrics_drill: the deals behind one number; {limit} is LIMIT 10000 on screen (the total:
 -- metrics_drill_count), empty for a download (every deal).
--- {order} is empty (file order: the scan stops after 10,000 rows) or ORDER BY a whitelisted column.
+-- {order} is ORDER BY the deal id, or a whitelisted column then the deal id (a page is deterministic).
 -- tables: {deals}; fragments: {where} (the spec), {selection} (which number), {order}, {limit}
 SELECT deal_id, deal_name, stage, status, amount, manager, source, variant,
        created_at, closed_at, lost_reason

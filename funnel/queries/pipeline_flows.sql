@@ -34,3 +34,4 @@ SELECT from_pos, outcome, CASE WHEN outcome = 'open' THEN COALESCE(pos_b, 0) END
        count(*) AS deals, sum(amount) AS amount
 FROM flows
 GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3

@@ -14,11 +14,16 @@ WITH d AS (
 cover AS (
     SELECT row_no, position FROM {stays}
     WHERE kind = 'open' AND entered_at <= $as_of AND (left_at IS NULL OR left_at > $as_of)
+),
+hist AS (
+    SELECT DISTINCT row_no FROM {stays}
 )
 SELECT CASE WHEN c.position IS NOT NULL THEN c.position
-            WHEN NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = d.row_no) THEN d.stage_pos END AS position,
+            WHEN h.row_no IS NULL THEN d.stage_pos END AS position,
        count(*) AS open_deals,
        COALESCE(sum(d.amount), 0) AS amount,
        count(*) FILTER (WHERE c.position IS NULL) AS without_history
 FROM d LEFT JOIN cover AS c ON c.row_no = d.row_no
+LEFT JOIN hist AS h ON h.row_no = d.row_no
 GROUP BY 1
+ORDER BY 1

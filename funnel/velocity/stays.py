@@ -24,7 +24,7 @@ def derive_stays(con) -> None:
 def stays_sql(info: DatasetInfo) -> str:
     """The stays of a dataset as a FROM item: its stored table, or the derivation as a subquery."""
     if info.meta.get("stays_table"):
-        return ident(f"ds_{int(info.id)}", "stays")
+        return ident(info.schema, "stays")
     # one line without the comments: query templates name their fragments in comment lines too
     body = " ".join(line.strip() for line in load("velocity_stays").splitlines()
                     if line.strip() and not line.lstrip().startswith("--"))
