@@ -105,6 +105,15 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
     return draft
 
 
+def _editable(store, dataset_id: int) -> dict[str, Any]:
+    """The catalog row of a dataset the app may rebuild: not one attached from a warehouse (its
+    tables are the warehouse's; it is re-attached, not edited)."""
+    row = store.row(dataset_id)
+    if row["meta"].get("engine"):
+        raise FunnelError("engines.read_only_dataset", dataset=row["name"])
+    return row
+
+
 def _user_stages(meta: dict[str, Any]):
     return meta.get("user_stage_order") or None
 
@@ -113,7 +122,7 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
              shape: str | None = None) -> dict[str, Any]:
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
     for every pipeline or one per pipeline), won/lost stage names or shape; bump its version."""
-    row = store.row(dataset_id)
+    row = _editable(store, dataset_id)
     with store.connect() as con:
         draft = _stored_draft(con, row)
         if shape is not None and shape != draft.shape:
@@ -144,7 +153,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             shape: str | None = None) -> tuple[dict[str, Any], Draft]:
     """Load a new export into an existing dataset: same mapping (matched by header names), same stage
     order and won/lost stages when the user set them; the data is replaced, the version bumped."""
-    row = store.row(dataset_id)
+    row = _editable(store, dataset_id)
     meta = row["meta"]
     with store.connect() as con:
         draft = prepare(con, None, source, history=history, shape=shape or row["shape"])

@@ -23,7 +23,6 @@ from typing import Any
 
 import duckdb
 
-_DUCKDB_TYPES = (duckdb.DuckDBPyConnection,)
 QUERY_DIR = Path(__file__).with_name("queries")
 # A ``--`` comment to the end of its line, a string literal ('it''s'), a quoted identifier, or a
 # placeholder: the first three are copied as they are, only the placeholder is substituted.
@@ -88,7 +87,7 @@ def run(
     funnel/store.py) raises ``FunnelError('store.out_of_memory')``: a message saying what to
     change, not a DuckDB traceback. A :class:`funnel.backends.Backend` runs it itself (transpiled
     to its dialect) and returns a cursor-like :class:`funnel.backends.Result`."""
-    if not isinstance(con, _DUCKDB_TYPES):
+    if getattr(con, "funnel_backend", False):
         return con.execute(sql_text, params)
     try:
         if params is None:
@@ -114,7 +113,7 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql_text: str, params: dict[str,
     buffers (about twice as fast for a 10,000-row page). The relation API is used because duckdb
     warns that Arrow output of an ``execute()`` result copies the rows.
     """
-    if not isinstance(con, _DUCKDB_TYPES):
+    if getattr(con, "funnel_backend", False):
         return con.fetch_frame(sql_text, params)
     return con.sql(sql_text, params=params).to_arrow_table().to_pandas()
 

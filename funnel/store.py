@@ -154,8 +154,17 @@ class Store:
 
     # -- connections -----------------------------------------------------------------------
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation: a cursor of the store's database, closed after it."""
+    def connect(self, dataset: DatasetInfo | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation: a cursor of the store's database, closed after it.
+
+        For a dataset attached from a warehouse (``dataset.engine``, funnel/backends/attach.py)
+        the connection is that dataset's backend instead (kept open, shared: see
+        :func:`funnel.backends.connect_dataset`); metric code runs on either unchanged."""
+        if dataset is not None and dataset.engine:
+            from .backends import connect_dataset
+
+            yield connect_dataset(dataset.engine)
+            return
         if self.memory:
             if self._mem_con is None:
                 self._mem_con = duckdb.connect(":memory:")
@@ -305,7 +314,13 @@ class Store:
                 {"name": name, "id": int(dataset_id)})
 
     def delete(self, dataset_id: int) -> None:
-        self.row(dataset_id)
+        """Delete a stored dataset; for an attached one, its catalog row and the derived tables on
+        its backend (the warehouse's own tables are never touched)."""
+        engine = self.row(dataset_id)["meta"].get("engine")
+        if engine:
+            from .backends import connect_dataset
+
+            connect_dataset(engine).drop_schema(engine["schema"])
         with self.writing() as con:
             run(con, "BEGIN TRANSACTION")
             try:

@@ -124,6 +124,7 @@ class Backend(ABC):
     """A connection to one engine. Subclasses set :attr:`name`, :attr:`dialect`,
     :attr:`rewrites` and implement :meth:`connect`, :meth:`_execute_native`, :meth:`load_arrow`."""
 
+    funnel_backend: ClassVar[bool] = True  # what funnel.sql.run dispatches on (no import needed there)
     name: ClassVar[str]  # registry key
     dialect: ClassVar[str]  # SQLGlot dialect written for this engine
     rewrites: ClassVar[tuple[Rewrite, ...]] = ()

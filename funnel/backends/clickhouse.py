@@ -54,7 +54,7 @@ def _micro_timestamps(tree: exp.Expression) -> exp.Expression:
     def fix(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.DataType) and node.this in (exp.DType.TIMESTAMP, exp.DType.TIMESTAMPNTZ,
                                                             exp.DType.DATETIME):
-            return exp.DataType.build(_TS, dialect="clickhouse")
+            return exp.DataType.build(f"Nullable({_TS})", dialect="clickhouse")
         return node
 
     return tree.transform(fix)
@@ -63,7 +63,7 @@ def _micro_timestamps(tree: exp.Expression) -> exp.Expression:
 def _epoch_seconds(tree: exp.Expression) -> exp.Expression:
     def seconds(value: exp.Expression) -> exp.Expression:
         micro = exp.Anonymous(this="toUnixTimestamp64Micro",
-                              expressions=[exp.cast(value, exp.DataType.build(_TS, dialect="clickhouse"))])
+                              expressions=[exp.cast(value, exp.DataType.build(f"Nullable({_TS})", dialect="clickhouse"))])
         return exp.Div(this=micro, expression=exp.Literal.number("1000000.0"))
 
     def fix(node: exp.Expression) -> exp.Expression:
@@ -79,7 +79,7 @@ def _epoch_seconds(tree: exp.Expression) -> exp.Expression:
 def _trunc_timestamp(tree: exp.Expression) -> exp.Expression:
     def fix(node: exp.Expression) -> exp.Expression:
         if isinstance(node, (exp.TimestampTrunc, exp.DateTrunc)) and not isinstance(node.parent, exp.Cast):
-            return exp.cast(node, exp.DataType.build(_TS, dialect="clickhouse"))
+            return exp.cast(node, exp.DataType.build(f"Nullable({_TS})", dialect="clickhouse"))
         return node
 
     return tree.transform(fix)
@@ -94,6 +94,15 @@ def _hash(tree: exp.Expression) -> exp.Expression:
     return tree.transform(fix)
 
 
+def _named_columns(tree: exp.Expression) -> exp.Expression:
+    """``SELECT h.deal_id`` names its column ``h.deal_id`` in ClickHouse (``deal_id`` elsewhere)."""
+    for select in tree.find_all(exp.Select):
+        select.set("expressions", [exp.alias_(e, e.name, quoted=True) if isinstance(e, exp.Column) and e.table
+                                   and not isinstance(e.this, exp.Star) else e
+                                   for e in select.expressions])
+    return tree
+
+
 REWRITES = (
     Rewrite("exact_percentile",
             "percentile_cont/median: SQLGlot keeps WITHIN GROUP (an error) and median() is approximate "
@@ -104,6 +113,9 @@ REWRITES = (
             "EXTRACT(EPOCH ...) became toUnixTimestamp (whole seconds); DuckDB's has the fraction", _epoch_seconds),
     Rewrite("trunc_timestamp",
             "dateTrunc returns a Date; DuckDB's date_trunc a TIMESTAMP (compared with timestamps)", _trunc_timestamp),
+    Rewrite("named_columns",
+            "a qualified column (h.deal_id) keeps its qualifier as its name in ClickHouse; other engines "
+            "name it deal_id, which outer queries and created tables rely on", _named_columns),
     Rewrite("hash",
             "hash() does not exist in ClickHouse; cityHash64 (another function: a 1-in-k sample picks "
             "other deals, see README)", _hash),

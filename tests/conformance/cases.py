@@ -14,6 +14,9 @@ from funnel.audit.data import AuditOptions
 from funnel.audit.diagnose import diagnose
 from funnel.audit.managers import manager_report
 from funnel.audit.spend import known_sources, spend_report
+from funnel.backends import Backend, derived_schema
+from funnel.backends.attach import derive_tables
+from funnel.backends.duckdb import DuckDBBackend
 from funnel.dataset import DatasetInfo
 from funnel.metrics.context import resolve
 from funnel.metrics.overview import group_values
@@ -108,6 +111,25 @@ def _snapshot_compare(con, info):
     return snapshots.compare(con, info, info, SPEC)
 
 
+def _attached(con, info):
+    """The dataset as a warehouse holds it: on an engine, its canonical columns are attached
+    (funnel/backends/attach.py derives furthest_pos, cycle_days, events, stays there, from the
+    copy in ``ds_<id>``); the reference is the import's own result. Same numbers expected."""
+    if info.shape != "deals":
+        return None
+    sources = {t: (info.schema, t) for t in ("deals", "stages", "events")}
+    schema = derived_schema(info.id)
+    if isinstance(con, Backend):
+        facts = derive_tables(con, schema, sources)
+        meta = {**info.meta, "engine": {"backend": con.name, "url": None, "schema": schema}}
+        info = DatasetInfo(info.id, info.name, info.version, info.shape, meta)
+    else:  # the reference derives on DuckDB too (its facts must match), then reads the import
+        facts = derive_tables(DuckDBBackend(con), schema, sources)
+    facts = {k: facts[k] for k in ("pipelines", "n_deals", "n_events", "extra_columns")}
+    return {"facts": facts, "overview": metrics.overview(con, info, SPEC), "groups": _groups(con, info),
+            "ab": _ab(con, info), "velocity": _velocity(con, info), "drill": _drill(con, info)}
+
+
 CASES = {
     "pipeline_of": lambda con, info: metrics.pipeline_of(con, info, SPEC),
     "overview": lambda con, info: metrics.overview(con, info, SPEC),
@@ -129,4 +151,5 @@ CASES = {
     "waterfall": _waterfall,
     "snapshot_compare": _snapshot_compare,
     "forecast": _forecast,
+    "attached": _attached,
 }
