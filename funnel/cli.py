@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_audit import add_parsers as add_audit_parsers
 
     add_audit_parsers(sub)
+    from .cli_engines import add_parsers as add_engine_parsers
+
+    add_engine_parsers(sub, _lang())
     for command in sub.choices.values():  # `--data-dir` before or after the command
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -166,6 +169,10 @@ def _dispatch(args) -> int:
         from .stats_cli import run_samplesize
 
         return run_samplesize(args)
+    if args.command in ("attach", "export"):
+        from .cli_engines import run as run_engines
+
+        return run_engines(args, _store(args), _lang())
     if args.command == "report":
         from .cli_report import run_report
 

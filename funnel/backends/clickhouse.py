@@ -230,23 +230,25 @@ def _naive(table: pa.Table) -> pa.Table:
 
 
 class ChdbBackend(_ClickHouse):
-    """ClickHouse embedded (``chdb``): one session per data folder (a temporary one by default)."""
+    """ClickHouse embedded (``chdb``) on a data folder (``None``: this process's temporary one).
+
+    chdb runs one session per process: backends on different folders take turns (the session is
+    reopened on the folder of the backend that runs a statement; the data stays on disk)."""
 
     name = "chdb"
 
-    def __init__(self, path: str, session: Any):
+    def __init__(self, path: str):
         self.url = path
-        self.session = session
 
     @classmethod
     def connect(cls, url: str | None = None, **options: Any) -> ChdbBackend:
-        from chdb import session
-
-        path = url if url and url != ":memory:" else tempfile.mkdtemp(prefix="funnel-chdb-")
-        return cls(path, _shared_session(path, session))
+        if not url or url == ":memory:":
+            url = _SESSIONS.setdefault("default", tempfile.mkdtemp(prefix="funnel-chdb-"))
+        return cls(url)
 
     def _execute_native(self, sql: str, params: Params) -> pa.Table:
-        result = self.session.query(sql + _SETTINGS_SQL, "ArrowTable", params=dict(params) or None)
+        session = _session(self.url)
+        result = session.query(sql + _SETTINGS_SQL, "ArrowTable", params=dict(params) or None)
         return _naive(result) if isinstance(result, pa.Table) else pa.table({})
 
     def _insert_arrow(self, schema: str, table: str, data: pa.Table) -> None:
@@ -258,16 +260,19 @@ class ChdbBackend(_ClickHouse):
             self.execute_ddl(f"INSERT INTO {_q(schema)}.{_q(table)} SELECT * FROM file({path}, Parquet)")
 
 
-_SESSIONS: dict[str, Any] = {}
+_SESSIONS: dict[str, Any] = {}  # "default": the temporary folder; "open": (folder, session)
 
 
-def _shared_session(path: str, session_module: Any) -> Any:
-    """chdb allows one session per process at a time: reuse it for the same folder."""
-    if path not in _SESSIONS:
-        for other in list(_SESSIONS):
-            _SESSIONS.pop(other).close()
-        _SESSIONS[path] = session_module.Session(path)
-    return _SESSIONS[path]
+def _session(path: str) -> Any:
+    """The process's chdb session, on ``path`` (reopened there if another folder had it)."""
+    from chdb import session as chdb_session
+
+    current = _SESSIONS.get("open")
+    if current is None or current[0] != path:
+        if current is not None:
+            current[1].close()
+        _SESSIONS["open"] = (path, chdb_session.Session(path))
+    return _SESSIONS["open"][1]
 
 
 class ClickHouseServer(_ClickHouse):
