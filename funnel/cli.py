@@ -201,7 +201,7 @@ def import_warnings(store, info) -> list[dict[str, Any]]:
     """The warning lines of the stored quality report: one per finding and column, with its row count."""
     from .quality_report import report, summary
 
-    with store.connect() as con:
+    with store.connect(info) as con:
         rows = summary(report(con, info))
     rows = rows[rows["severity"] == "warning"]
 
@@ -327,7 +327,7 @@ def _cmd_metrics(args) -> int:
 
     store, info = _open_dataset(args)
     spec = spec_from_args(args)
-    with store.connect() as con:
+    with store.connect(info) as con:
         doc = metrics_json(con, info, spec, by=args.by)
     if args.json:
         _print_json(doc)

@@ -49,7 +49,7 @@ def run(args) -> int:
     if args.command == "managers":
         from .audit.managers import manager_report, managers_json
 
-        with store.connect() as con:
+        with store.connect(info) as con:
             doc = managers_json(manager_report(con, info, spec))
         _print_json(doc) if args.json else print(format_managers(doc, _lang()))
         return 0
@@ -58,7 +58,7 @@ def run(args) -> int:
     if args.command == "diagnose":
         from .audit.diagnose import diagnose, diagnose_json
 
-        with store.connect() as con:
+        with store.connect(info) as con:
             doc = diagnose_json(diagnose(con, info, spec, audit_options(args)), info, _lang())
         _print_json(doc) if args.json else print(format_findings(doc, _lang()))
         return 0
@@ -135,7 +135,7 @@ def _segments(store, info, spec, args) -> int:
     from .metrics.filters import check_column
 
     check_column(info, args.by)
-    with store.connect() as con:
+    with store.connect(info) as con:
         spend = None
         if args.spend:
             path = Path(args.spend)

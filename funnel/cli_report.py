@@ -57,7 +57,7 @@ def run_report(args: argparse.Namespace, open_dataset, spec_from_args, lang: str
     spec = spec_from_args(args)
     store, info = open_dataset(args)
     row = store.row(info.id)
-    with store.connect() as con:
+    with store.connect(info) as con:
         report = build_report(con, info, row, spec, args.report_lang, consultant=args.consultant, logo=logo)
     data = render(report, args.fmt)
     out = Path(args.out or f"report_{info.id}_{args.report_lang}.{args.fmt}")

@@ -56,7 +56,7 @@ def _document(args, build):
 
     store, info = _open_dataset(args)
     spec = FunnelSpec(pipeline=args.pipeline)
-    with store.connect() as con:
+    with store.connect(info) as con:
         doc = build(con, info, spec)
         doc["pipeline"] = resolve(con, info, spec).pipeline
     if args.json:

@@ -30,6 +30,9 @@ else:
 info = context.current_dataset()
 if info is not None:
     context.show_url_notes(info, t)
+    if info.engine:  # attached from a warehouse (funnel/backends/attach.py): shown, never edited
+        st.info(t("engines.read_only_note", backend=md_escape(info.engine["backend"]),
+                  source=md_escape(", ".join((info.engine.get("source") or {}).values()))))
     row = store.row(info.id)
     report_button.show(info, filters.current_spec(info), t)
     st.subheader(t("ui.data.quality_title", name=md_escape(display_name(info.name, t.lang))))
@@ -38,7 +41,7 @@ if info is not None:
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
     c[2].metric(t("ui.data.deals"), fmt_int(row['n_deals'], context.lang()))
     c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
-    with store.connect() as con:
+    with store.connect(info) as con:
         report = quality_report.report(con, info)
     if report.empty:
         st.success(t("ui.data.quality_clean"))

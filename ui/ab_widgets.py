@@ -35,16 +35,18 @@ ALL_STEPS = ""
 # -- cached engine calls ----------------------------------------------------------------------
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
 def counts(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> dict[str, Any]:
-    with get_store().connect() as con:
-        return ab_dataset.step_counts(con, get_store().info(dataset_id), spec, by)
+    info = get_store().info(dataset_id)
+    with get_store().connect(info) as con:
+        return ab_dataset.step_counts(con, info, spec, by)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def analyze(dataset_id: int, version: int, spec: FunnelSpec, by: str, control: str | None,
             step: tuple[str, str] | None, alpha: float, split: tuple | None, sequential: bool) -> dict[str, Any]:
     split_arg = dict(split) if split and isinstance(split[0], tuple) else (list(split) if split else None)
-    with get_store().connect() as con:
-        return ab_dataset.analyze_dataset(con, get_store().info(dataset_id), spec, by, control, step, alpha,
+    info = get_store().info(dataset_id)
+    with get_store().connect(info) as con:
+        return ab_dataset.analyze_dataset(con, info, spec, by, control, step, alpha,
                                           split_arg, sequential)
 
 

@@ -34,15 +34,17 @@ SEVERITY_ICON = {"high": ":material/error:", "medium": ":material/warning:", "lo
 @st.cache_data(show_spinner=False, hash_funcs=AUDIT_HASH, max_entries=64)
 def cached_diagnosis(dataset_id: int, version: int, spec: FunnelSpec, options: AuditOptions) -> Diagnosis:
     store = get_store()
-    with store.connect() as con:
-        return diagnose(con, store.info(dataset_id), spec, options)
+    info = store.info(dataset_id)
+    with store.connect(info) as con:
+        return diagnose(con, info, spec, options)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=AUDIT_HASH, max_entries=64)
 def cached_managers(dataset_id: int, version: int, spec: FunnelSpec) -> ManagerReport:
     store = get_store()
-    with store.connect() as con:
-        return manager_report(con, store.info(dataset_id), spec)
+    info = store.info(dataset_id)
+    with store.connect(info) as con:
+        return manager_report(con, info, spec)
 
 
 def options_from_url() -> AuditOptions:
@@ -124,7 +126,7 @@ def spend_result(dataset_id: int, version: int, spec: FunnelSpec, content: bytes
 
     store = get_store()
     info = store.info(dataset_id)
-    with store.connect() as con:
+    with store.connect(info) as con:
         ctx = resolve(con, info, spec)
         try:
             spend = read_spend(con, content, file_name, known_sources(con, ctx))

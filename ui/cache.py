@@ -32,39 +32,44 @@ def _info(dataset_id: int) -> DatasetInfo:
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=256)
 def overview(dataset_id: int, version: int, spec: FunnelSpec) -> metrics.Overview:
-    with get_store().connect() as con:
-        return metrics.overview(con, _info(dataset_id), spec)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.overview(con, info, spec)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=256)
 def outcomes(dataset_id: int, version: int, spec: FunnelSpec) -> metrics.Outcomes:
-    with get_store().connect() as con:
-        return metrics.outcomes(con, _info(dataset_id), spec)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.outcomes(con, info, spec)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def outcomes_by_group(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> dict[Any, metrics.Outcomes]:
-    with get_store().connect() as con:
-        return metrics.outcomes_by_group(con, _info(dataset_id), spec, by)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.outcomes_by_group(con, info, spec, by)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def cohorts(dataset_id: int, version: int, spec: FunnelSpec, unit: str) -> metrics.CohortTable:
-    with get_store().connect() as con:
-        return metrics.cohorts(con, _info(dataset_id), spec, unit)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.cohorts(con, info, spec, unit)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def pipeline_of(dataset_id: int, version: int, spec: FunnelSpec) -> str | None:
-    with get_store().connect() as con:
-        return metrics.pipeline_of(con, _info(dataset_id), spec)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.pipeline_of(con, info, spec)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def group_values(dataset_id: int, version: int, pipeline: str | None, column: str) -> list[str | None] | None:
     """Distinct values of ``column`` in the pipeline; ``None`` when there are too many to list."""
     info = _info(dataset_id)
-    with get_store().connect() as con:
+    with get_store().connect(info) as con:
         ctx = resolve(con, info, FunnelSpec(pipeline=pipeline))
         values = _group_values(con, ctx, column)
     return None if len(values) > MAX_VALUES else values
@@ -73,5 +78,6 @@ def group_values(dataset_id: int, version: int, pipeline: str | None, column: st
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=16)
 def drill(dataset_id: int, version: int, spec: FunnelSpec, selection: metrics.Selection,
           sort: str | None = None, descending: bool = False) -> metrics.DrillResult:
-    with get_store().connect() as con:
-        return metrics.deals_behind(con, _info(dataset_id), spec, selection, sort, descending)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return metrics.deals_behind(con, info, spec, selection, sort, descending)

@@ -147,7 +147,7 @@ def _every_deal(info: DatasetInfo, spec: FunnelSpec, selection: Selection, sort,
     store = get_store()
 
     def frame() -> pd.DataFrame:
-        with store.connect() as con:
+        with store.connect(info) as con:
             rows = every_deal_behind(con, info, spec, selection, sort, descending)
         return _status(rows, t).rename(columns=_headers(t, rows.columns))
 

@@ -42,14 +42,16 @@ def _info(dataset_id: int) -> DatasetInfo:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def latest(dataset_id: int, version: int) -> datetime | None:
-    with get_store().connect() as con:
-        return latest_timestamp(con, _info(dataset_id))
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return latest_timestamp(con, info)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def capability(dataset_id: int, version: int, question: str):
-    with get_store().connect() as con:
-        return can_answer(con, _info(dataset_id), question)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return can_answer(con, info, question)
 
 
 ENGINE = {
@@ -68,8 +70,9 @@ ENGINE = {
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=256)
 def compute(name: str, dataset_id: int, version: int, spec: FunnelSpec, *args):
     """``ENGINE[name](con, info, spec, *args)``, cached per dataset version, spec and arguments."""
-    with get_store().connect() as con:
-        return ENGINE[name](con, _info(dataset_id), spec, *args)
+    info = _info(dataset_id)
+    with get_store().connect(info) as con:
+        return ENGINE[name](con, info, spec, *args)
 
 
 def page_head(title_key: str):

@@ -102,5 +102,5 @@ def build_from_store(store, dataset_id: int, spec: FunnelSpec, lang: str = "en",
     """The same, opening the store's connection (what the UI button and the CLI call)."""
     info = store.info(dataset_id)
     row = store.row(dataset_id)
-    with store.connect() as con:
+    with store.connect(info) as con:
         return build_report(con, info, row, spec, lang, **options)
