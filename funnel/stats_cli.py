@@ -204,7 +204,7 @@ def run_abtest_dataset(store, info, args: argparse.Namespace, spec) -> int:
     alpha = getattr(args, "alpha", 0.05)
     if not 0 < alpha < 1:
         raise FunnelError("ab.bad_alpha", value=alpha)
-    with store.connect() as con:
+    with store.connect(info) as con:
         step = None
         if getattr(args, "step", None):
             step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])

@@ -22,7 +22,7 @@ from funnel.metrics.context import resolve
 from funnel.metrics.overview import group_values
 from funnel.metrics.probability import stage_probability
 from funnel.metrics.report import metrics_json
-from funnel.quality import report as quality_report
+from funnel.quality_report import report as quality_report
 from funnel.spec import FunnelSpec
 from funnel.velocity import backtest, cycle, forecast, pipeline, sales_velocity, snapshots, time_in_stage
 from funnel.velocity.common import can_answer, latest_timestamp

@@ -18,7 +18,7 @@ from engines import ENGINES  # noqa: E402
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory):
     """``(store, [DatasetInfo])``: the bundled samples and the edge cases, imported into DuckDB."""
-    from funnel.samples import ensure_samples
+    from funnel.sample_datasets import ensure_samples
     from funnel.store import Store
 
     store = Store(":memory:")

@@ -18,7 +18,7 @@ PREPARE = """
 import sys, pyarrow.parquet as pq
 from pathlib import Path
 from funnel.store import Store
-from funnel.samples import ensure_samples
+from funnel.sample_datasets import ensure_samples
 from funnel.backends import connect
 from funnel.cli import main
 data, warehouse = Path(sys.argv[1]), sys.argv[2]
