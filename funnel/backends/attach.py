@@ -26,6 +26,7 @@ from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..schema import TABLES
 from ..sql import ident, load, render, run
+from ..velocity.stays import STAYS_VERSION
 from . import connect
 from .base import Backend, derived_schema
 
@@ -119,7 +120,7 @@ def derive_tables(backend: Backend, schema: str, sources: dict[str, tuple[str, .
         "stage_order": {p: [s for pl, s, pos, _k in stage_rows if pl == p and pos is not None] for p in pipelines},
         "lost_stages": {p: [s for pl, s, _pos, k in stage_rows if pl == p and k == "lost"] for p in pipelines},
         "extra_columns": {c: c[2:] for c in extras},
-        "stays_table": True,
+        "stays_table": STAYS_VERSION,  # built by the same velocity_stays.sql as an import's
         "n_deals": int(n_deals),
         "n_events": int(n_events),
     }
