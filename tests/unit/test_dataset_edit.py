@@ -103,3 +103,19 @@ def test_shape_overridden_at_import(mem_store):
     assert built["shape"] == "counts"
     info2, built2, _ = import_file(mem_store, text.encode(), "counts.csv", shape="deals", force=True)
     assert built2["shape"] == "deals" and built2["meta"]["detected_shape"] == "counts"
+
+
+def test_refresh_rebuilds_the_stays_table_too(mem_store):
+    """The velocity pages read the stored stays: a refresh must not leave last week's deals in it."""
+    deals = "Deal ID,Stage,Created,Amount,Status\n1,Lead,2024-01-01,100,open\n2,Deal,2024-01-02,200,open\n"
+    hist = "Deal ID,Stage,Entered at\n1,Lead,2024-01-01\n2,Lead,2024-01-02\n2,Deal,2024-01-05\n"
+    info, _built, _ = import_file(mem_store, deals.encode(), "d.csv", history=hist.encode(), history_name="h.csv",
+                                  stages=["Lead", "Deal"])
+    stays = f"SELECT deal_id, stage, amount FROM ds_{info.id}.stays ORDER BY 1, 2"
+    with mem_store.connect() as con:  # deal 1 sat in Lead; deal 2 in Lead, then Deal
+        assert con.execute(stays).fetchall() == [("1", "Lead", 100.0), ("2", "Deal", 200.0), ("2", "Lead", 200.0)]
+    week2 = "Deal ID,Stage,Created,Amount,Status\n7,Deal,2024-02-01,700,open\n"
+    hist2 = "Deal ID,Stage,Entered at\n7,Lead,2024-02-01\n7,Deal,2024-02-03\n"
+    refresh(mem_store, info.id, Source(week2.encode(), "d2.csv"), history=Source(hist2.encode(), "h2.csv"))
+    with mem_store.connect() as con:  # only this week's deal 7: Lead, then Deal
+        assert con.execute(stays).fetchall() == [("7", "Deal", 700.0), ("7", "Lead", 700.0)]
