@@ -10,21 +10,21 @@
 -- summed as DECIMAL so the differences are exact. until_at > T reads only the blocks that reach T.
 -- tables: deals; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
 WITH d AS (
-    SELECT stage_pos AS position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
+    SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {deals}
     WHERE {where} AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
     GROUP BY stage_pos
 ),
 h AS (
-    SELECT stage_pos AS position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
+    SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {stays}
     WHERE deal_first AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
     GROUP BY stage_pos
 ),
 c AS (
-    SELECT position, count(*) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
+    SELECT position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {stays}
     WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
       AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))

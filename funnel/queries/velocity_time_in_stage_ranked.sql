@@ -11,7 +11,7 @@ WITH f AS (
     GROUP BY position
 ),
 pts AS (
-    SELECT f.position, l.p, (f.n - 1) * l.p + 1 AS h, floor((f.n - 1) * l.p + 1) AS lo
+    SELECT f.position, l.p, (f.n - 1) * l.p + 1 AS h, CAST(floor((f.n - 1) * l.p + 1) AS BIGINT) AS lo
     FROM f CROSS JOIN (VALUES (0.1), (0.25), (0.5), (0.75), (0.9)) AS l(p)
 ),
 vals AS (
