@@ -56,11 +56,12 @@ def job(key: Hashable, fn: Callable[..., Any], *args: Any) -> Future:
         return future
 
 
-def result(key: Hashable, fn: Callable[..., Any], *args: Any, wait: float = INLINE_WAIT) -> Any | None:
-    """``fn(*args)``, shared by every session, if it is ready within ``wait`` seconds; else None
-    (it goes on in the background). An exception of ``fn`` is raised here."""
+def result(key: Hashable, fn: Callable[..., Any], *args: Any, wait: float | None = None) -> Any | None:
+    """``fn(*args)``, shared by every session, if it is ready within ``wait`` seconds (default
+    :data:`INLINE_WAIT`, read at call time); else None (it goes on in the background). An exception
+    of ``fn`` is raised here."""
     try:
-        return job(key, fn, *args).result(timeout=wait)
+        return job(key, fn, *args).result(timeout=INLINE_WAIT if wait is None else wait)
     except FutureTimeout:
         return None
 

@@ -5,6 +5,7 @@ once in the background for everyone, without holding up the page's own numbers."
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -50,6 +51,7 @@ def test_top_findings_wait_in_the_background_and_appear_when_ready(data_dir, mon
 
     monkeypatch.setattr(audit_module, "diagnose", slow_diagnose)
     monkeypatch.setattr(background, "INLINE_WAIT", 0.0)
+    monkeypatch.setattr(background, "_JOBS", OrderedDict())  # no finished job of an earlier test in this process
     at = open_page("pages/overview.py", lang="en", ds="1", closed="1")  # a filter set no other test asks for
     captions = [c.value for c in at.caption]
     assert "Looking for findings in this selection…" in captions  # the placeholder, not the findings
