@@ -1,4 +1,5 @@
-"""The A/B page's figure and table as pure functions of an ``analyze_dataset`` / ``analyze_counts`` result.
+"""The A/B page's figure and table as pure functions of an ``analyze_dataset`` / ``analyze_counts`` result
+(:class:`~funnel.stats.results.StepResult`, or its :class:`~funnel.ab_results.DatasetABResult`).
 
 No streamlit, no queries: the page passes the translated words and the language. Group and stage
 names are user data and are escaped for plotly with :func:`funnel.charts.esc`.
@@ -6,14 +7,16 @@ names are user data and are escaped for plotly with :func:`funnel.charts.esc`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
+from .ab_results import DatasetABResult
 from .charts import esc
 from .figure_locale import percent_ticks, separators
 from .formats import DASH, fmt_int, fmt_pct
+from .stats.results import GroupRate, RateComparison, StepCore, StepResult
 from .stats.wording import chance, p_text
 
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")
@@ -21,27 +24,27 @@ TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "ci", "diff", "dif
                  "p_value_adjusted", "prob_beat_control", "test")  # the long test name last
 
 
-def steps_of(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def steps_of(result: StepResult) -> Sequence[StepResult]:
     """The analysed steps shown side by side: every step of a whole-funnel result, else the one step."""
-    steps = list(result.get("steps") or [])
+    steps = result.steps if isinstance(result, DatasetABResult) else None
     return steps if steps else [result]
 
 
-def step_label(step: Mapping[str, Any]) -> str:
+def step_label(step: StepCore) -> str:
     """``"click → lead"`` (plain text; escape it for the target)."""
-    if step.get("from") is None:
+    if step.stage_from is None:
         return DASH
-    return f"{step['from']} → {step['to']}"
+    return f"{step.stage_from} → {step.stage_to}"
 
 
-def _error(entry: Mapping[str, Any]) -> tuple[float, float]:
-    rate, low, high = entry.get("rate"), entry.get("ci_low"), entry.get("ci_high")
+def _error(entry: GroupRate) -> tuple[float, float]:
+    rate, low, high = entry.rate, entry.ci_low, entry.ci_high
     if rate is None or low is None or high is None:
         return 0.0, 0.0
     return max(0.0, high - rate), max(0.0, rate - low)
 
 
-def ab_figure(result: Mapping[str, Any], labels: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
+def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
     """Conversion per group at every step, with the (1 - alpha) Wilson interval as error bars.
 
     One trace per group (control first), one x position per step; trace order = group order, point
@@ -50,24 +53,24 @@ def ab_figure(result: Mapping[str, Any], labels: Mapping[str, str] | None = None
     steps = steps_of(result)
     x = [esc(step_label(s)) for s in steps]
     traces = []
-    for k, name in enumerate(result.get("groups") or {}):
-        entries = [s["groups"].get(name, {}) for s in steps]
+    for k, name in enumerate(result.groups):
+        entries = [s.groups.get(name) or GroupRate() for s in steps]
         errors = [_error(e) for e in entries]
         hover = [f"<b>{esc(name)}</b> · {esc(step_label(s))}<br>{esc(labels.get('rate', 'rate'))}: "
-                 f"{fmt_pct(e.get('rate'), lang)} ({fmt_int(e.get('conversions'), lang)} / {fmt_int(e.get('n'), lang)})"
-                 f"<br>{esc(labels.get('ci', 'CI'))}: {fmt_pct(e.get('ci_low'), lang)} – {fmt_pct(e.get('ci_high'), lang)}"
+                 f"{fmt_pct(e.rate, lang)} ({fmt_int(e.conversions, lang)} / {fmt_int(e.n, lang)})"
+                 f"<br>{esc(labels.get('ci', 'CI'))}: {fmt_pct(e.ci_low, lang)} – {fmt_pct(e.ci_high, lang)}"
                  for s, e in zip(steps, entries, strict=True)]
         traces.append(go.Bar(
-            name=esc(name), x=x, y=[e.get("rate") for e in entries],
+            name=esc(name), x=x, y=[e.rate for e in entries],
             error_y={"type": "data", "symmetric": False, "array": [hi for hi, _ in errors],
                      "arrayminus": [lo for _, lo in errors], "thickness": 1.5, "width": 6},
-            text=[fmt_pct(e.get("rate"), lang) for e in entries], textposition="inside",
+            text=[fmt_pct(e.rate, lang) for e in entries], textposition="inside",
             insidetextanchor="start", textfont={"color": "white"},
             hovertext=hover, hoverinfo="text", marker={"color": PALETTE[k % len(PALETTE)]},
             cliponaxis=False,
         ))
     fig = go.Figure(traces)
-    tops = [(e.get("rate") or 0.0) + _error(e)[0] for s in steps for e in s["groups"].values()]
+    tops = [(e.rate or 0.0) + _error(e)[0] for s in steps for e in s.groups.values()]
     fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380,
                       separators=separators(lang),
                       yaxis={**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
@@ -83,30 +86,32 @@ def _pp(value: float | None, lang: str, signed: bool = True) -> str:
     return text.replace(".", ",") if lang == "ru" else text
 
 
-def _interval(low: float | None, high: float | None, fmt) -> str:
+def _interval(low: float | None, high: float | None, fmt: Callable[[float], str]) -> str:
     return DASH if low is None or high is None else f"{fmt(low)} … {fmt(high)}"
 
 
-def ab_rows(result: Mapping[str, Any], test_names: Mapping[str, str] | None = None,
+def ab_rows(result: StepResult, test_names: Mapping[str, str] | None = None,
             lang: str = "en") -> list[dict[str, Any]]:
     """The comparison table as display strings: one row per (step, group), control rows without a test.
 
     Each row also carries ``_step`` (index into :func:`steps_of`) and ``_group`` for drill-down."""
     rows = []
     for i, step in enumerate(steps_of(result)):
-        for name, g in step["groups"].items():
-            c = step["comparisons"].get(name) or {}
+        for name, g in step.groups.items():
+            found = step.comparisons.get(name)
+            c = found or RateComparison()
+            test = c.test or DASH
             rows.append({
-                "step": step_label(step), "group": name, "n": fmt_int(g.get("n"), lang),
-                "conversions": fmt_int(g.get("conversions"), lang), "rate": fmt_pct(g.get("rate"), lang, 2),
-                "ci": _interval(g.get("ci_low"), g.get("ci_high"), lambda v: fmt_pct(v, lang, 2)),
-                "diff": _pp(c.get("diff"), lang) if c else DASH,
-                "diff_ci": _interval(c.get("diff_ci_low"), c.get("diff_ci_high"), lambda v: _pp(v, lang)),
-                "lift": fmt_pct(c.get("rel_lift"), lang) if c else DASH,
-                "test": (test_names or {}).get(c.get("test"), c.get("test") or DASH) if c else DASH,
-                "p_value": p_text(c.get("p_value")) if c else DASH,
-                "p_value_adjusted": p_text(c.get("p_value_adjusted")) if c else DASH,
-                "prob_beat_control": chance(c.get("prob_beat_control"), lang) if c else DASH,
+                "step": step_label(step), "group": name, "n": fmt_int(g.n, lang),
+                "conversions": fmt_int(g.conversions, lang), "rate": fmt_pct(g.rate, lang, 2),
+                "ci": _interval(g.ci_low, g.ci_high, lambda v: fmt_pct(v, lang, 2)),
+                "diff": _pp(c.diff, lang) if found else DASH,
+                "diff_ci": _interval(c.diff_ci_low, c.diff_ci_high, lambda v: _pp(v, lang)),
+                "lift": fmt_pct(c.rel_lift, lang) if found else DASH,
+                "test": (test_names or {}).get(test, test) if found else DASH,
+                "p_value": p_text(c.p_value) if found else DASH,
+                "p_value_adjusted": p_text(c.p_value_adjusted) if found else DASH,
+                "prob_beat_control": chance(c.prob_beat_control, lang) if found else DASH,
                 "_step": i, "_group": name,
             })
     return rows

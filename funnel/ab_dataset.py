@@ -26,8 +26,12 @@ Decisions:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
+from .ab_results import DatasetABResult, GroupCounts, GroupMoney
 from .dataset import DatasetInfo
 from .errors import FunnelError
 from .metrics.context import resolve
@@ -35,6 +39,7 @@ from .metrics.filters import query
 from .spec import FunnelSpec
 from .sql import ident, run
 from .stats import analyze_amounts, analyze_counts, analyze_means, analyze_steps
+from .stats.results import MeansResult, StepResult, shallow
 
 AB_FIELDS = ("variant", "source", "manager", "pipeline")
 CONTROL_NAMES = ("control", "a", "old", "old_page", "baseline", "original", "default", "контроль")
@@ -116,7 +121,7 @@ def _ordered(groups: dict[str, list[int]]) -> dict[str, list[int]]:
     return {g: groups[g] for g in named + ([NO_VALUE] if NO_VALUE in groups else [])}
 
 
-def _deal_counts(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict[str, Any]:
+def _deal_counts(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> GroupCounts:
     ctx = resolve(con, info, spec)
     stages, positions = [s["stage"] for s in ctx.stages], [s["position"] for s in ctx.stages]
     sql = query("ab_step_counts", info, group=ident(column), where=ctx.where.sql)
@@ -132,12 +137,13 @@ def _deal_counts(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict[
         m["sumsq"] += float(sumsq or 0.0)
         currencies.update(c for c in (cur_min, cur_max) if c is not None)
     groups = {g: _cumulate(counts, positions) if positions else [] for g, counts in at.items()}
-    return {"by": column, "pipeline": ctx.pipeline, "stages": stages, "positions": positions, "groups": _ordered(groups),
-            "money": {g: dict(m) for g, m in money.items()}, "mixed_currencies": len(currencies) > 1,
-            "empty_value": NO_VALUE in groups, "notes": []}
+    return GroupCounts(by=column, pipeline=ctx.pipeline, stages=tuple(stages), positions=tuple(positions),
+                       groups=_ordered(groups),
+                       money={g: GroupMoney(int(m["won_with_amount"]), m["sum"], m["sumsq"]) for g, m in money.items()},
+                       mixed_currencies=len(currencies) > 1, empty_value=NO_VALUE in groups)
 
 
-def _counts_table(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict[str, Any]:
+def _counts_table(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> GroupCounts:
     ctx = resolve(con, info, spec)
     names: dict[int, str] = {}
     n: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -149,17 +155,15 @@ def _counts_table(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> dict
     positions = sorted(names)
     groups = {g: [c.get(p, 0) for p in positions] for g, c in n.items() if chosen is None or g in chosen}
     ignored = bool(spec.date_from or spec.date_to or spec.closed_only or any(c != column for c, _ in spec.filters))
-    return {"by": column, "pipeline": ctx.pipeline, "stages": [names[p] for p in positions], "positions": positions,
-            "groups": _ordered(groups), "money": {}, "mixed_currencies": False, "empty_value": False,
-            "notes": ["ab.note.counts_filters_ignored"] if ignored else []}
+    return GroupCounts(by=column, pipeline=ctx.pipeline, stages=tuple(names[p] for p in positions),
+                       positions=tuple(positions), groups=_ordered(groups),
+                       notes=("ab.note.counts_filters_ignored",) if ignored else ())
 
 
-def step_counts(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> dict[str, Any]:
-    """``{"stages": [...], "groups": {value: [reached stage 1..n]}, ...}`` for the column ``by``.
+def step_counts(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> GroupCounts:
+    """How many of each group reached each stage, for the column ``by`` (see :class:`GroupCounts`).
 
-    Groups are ordered by size (entrants), ``""`` (deals with no value, ``empty_value`` True) last.
-    Also ``by`` (the stored column), ``pipeline``, ``money`` per group (won deals with an amount,
-    sum, sum of squares), ``mixed_currencies`` and ``notes`` (codes)."""
+    Groups are ordered by size (entrants), ``""`` (deals with no value, ``empty_value`` True) last."""
     column = resolve_column(info, by)
     if info.capabilities.aggregate:
         return _counts_table(con, info, spec, column)
@@ -176,29 +180,30 @@ def default_control(names: list[str]) -> str | None:
     return names[0] if names else None
 
 
-def _revenue(counts: dict[str, Any], order: list[str], control: str | None, alpha: float,
-             amounts: dict[str, Any] | None = None) -> dict | None:
+def _revenue(counts: GroupCounts, order: list[str], control: str | None, alpha: float,
+             amounts: dict[str, np.ndarray] | None = None) -> MeansResult | None:
     """Welch on (n, sum, sum of squares); with the raw values (moderate sizes) also Mann-Whitney and
     a seeded bootstrap interval, since money is skewed."""
-    money = counts["money"]
-    if not money or counts["mixed_currencies"] or not any(money.get(g, {}).get("won_with_amount") for g in order):
+    money = counts.money
+    none = GroupMoney()
+    if not money or counts.mixed_currencies or not any(money.get(g, none).won_with_amount for g in order):
         return None
     if amounts is not None:
         return analyze_amounts({g: amounts.get(g, []) for g in order}, control, alpha)
-    groups = {g: (counts["groups"][g][0] if counts["groups"][g] else 0, money.get(g, {}).get("sum", 0.0),
-                  money.get(g, {}).get("sumsq", 0.0)) for g in order}
+    groups = {g: (counts.groups[g][0] if counts.groups[g] else 0, money.get(g, none).sum, money.get(g, none).sumsq)
+              for g in order}
     return analyze_means(groups, control, alpha)
 
 
-def _amounts(con, info, spec, counts, order) -> dict[str, Any] | None:
-    money = counts["money"]
-    if not money or counts["mixed_currencies"]:
+def _amounts(con, info: DatasetInfo, spec: FunnelSpec, counts: GroupCounts,
+             order: list[str]) -> dict[str, np.ndarray] | None:
+    if not counts.money or counts.mixed_currencies:
         return None
-    return lead_amounts(con, info, spec, counts["by"], order)
+    return lead_amounts(con, info, spec, counts.by, order)
 
 
 def lead_amounts(con, info: DatasetInfo, spec: FunnelSpec, column: str, order: list[str],
-                 limit: int = RAW_AMOUNTS_LIMIT) -> dict[str, Any] | None:
+                 limit: int = RAW_AMOUNTS_LIMIT) -> dict[str, np.ndarray] | None:
     """Revenue of every lead per group (numpy arrays), or None above ``limit`` leads in all."""
     if info.capabilities.aggregate:
         return None
@@ -221,22 +226,22 @@ def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, i
     return [(0, len(stages) - 1)] + [(k, k + 1) for k in range(len(stages) - 1)]
 
 
-def _step_input(counts: dict, order: list[str], i: int, j: int) -> dict[str, Any]:
-    groups = counts["groups"]
-    return {"from": counts["stages"][i], "to": counts["stages"][j],
+def _step_input(counts: GroupCounts, order: list[str], i: int, j: int) -> dict[str, Any]:
+    groups = counts.groups
+    return {"from": counts.stages[i], "to": counts.stages[j],
             "groups": {g: (groups[g][i], groups[g][j]) for g in order}}
 
 
 def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: str | None = None,
                     step: tuple[str, str] | None = None, alpha: float = 0.05, expected_split: object = None,
-                    sequential: bool = False) -> dict[str, Any]:
+                    sequential: bool = False) -> DatasetABResult:
     """The A/B result of the groups of ``by`` (see the module docstring for what is compared).
 
-    Top-level fields are those of :func:`funnel.stats.analyze_counts` for ``step`` (or for the whole
-    funnel), plus ``from``/``to``, ``by``, ``stages``, ``pipeline``, ``steps`` (without ``step``),
-    ``comparisons_total``, ``revenue_per_lead``, ``no_value_n``, ``groups_left_out`` and ``notes``."""
+    Its step fields are those of :func:`funnel.stats.analyze_counts` for ``step`` (or for the whole
+    funnel), plus ``steps`` (without ``step``), ``comparisons_total``, ``by``, ``stages``, ``pipeline``,
+    ``revenue_per_lead``, ``no_value_n``, ``groups_left_out`` and ``notes`` (:class:`DatasetABResult`)."""
     counts = step_counts(con, info, spec, by)
-    named = [g for g in counts["groups"] if g != NO_VALUE]
+    named = [g for g in counts.groups if g != NO_VALUE]
     if control is not None and str(control) not in named:
         raise FunnelError("ab.unknown_control", value=str(control), values=", ".join(named[:MAX_GROUPS]))
     kept = named[:MAX_GROUPS]
@@ -244,27 +249,30 @@ def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: 
     if control is not None and control not in kept:
         kept = [control, *kept[:MAX_GROUPS - 1]]
     order = ([control] if control else []) + [g for g in kept if g != control]
-    notes = list(counts["notes"])
-    pairs = _pairs(counts["stages"], (step[0], step[1]) if step else None)
+    notes = list(counts.notes)
+    pairs = _pairs(list(counts.stages), (step[0], step[1]) if step else None)
     inputs = [_step_input(counts, order, i, j) for i, j in pairs]
+    top: StepResult
+    steps: tuple[StepResult, ...] | None
     if step is not None:
-        result = {**analyze_counts(inputs[0]["groups"], control, alpha, expected_split, sequential),
-                  "from": inputs[0]["from"], "to": inputs[0]["to"], "comparisons_total": None}
+        top = replace(analyze_counts(inputs[0]["groups"], control, alpha, expected_split, sequential),
+                      stage_from=inputs[0]["from"], stage_to=inputs[0]["to"])
+        steps, total = None, None
     elif inputs:
         multi = analyze_steps(inputs, control, alpha, expected_split, sequential)
-        result = {**multi["steps"][0], "steps": multi["steps"][1:], "comparisons_total": multi["comparisons_total"]}
+        top, steps, total = multi.steps[0], multi.steps[1:], multi.comparisons_total
     else:
         notes.append("ab.note.single_stage")
-        result = {**analyze_counts({}, control, alpha), "from": None, "to": None, "steps": [],
-                  "comparisons_total": 0}
-    if counts["empty_value"]:
+        top, steps, total = analyze_counts({}, control, alpha), (), 0
+    if counts.empty_value:
         notes.append("ab.note.empty_value")
     if len(named) > len(kept):
         notes.append("ab.note.groups_left_out")
-    if counts["mixed_currencies"]:
+    if counts.mixed_currencies:
         notes.append("ab.note.mixed_currencies")
-    no_value = counts["groups"].get(NO_VALUE)
-    result.update(by=counts["by"], stages=counts["stages"], positions=counts["positions"], pipeline=counts["pipeline"],
-                  revenue_per_lead=_revenue(counts, order, control, alpha, _amounts(con, info, spec, counts, order)),
-                  no_value_n=no_value[0] if no_value else 0, groups_left_out=len(named) - len(kept), notes=notes)
-    return result
+    no_value = counts.groups.get(NO_VALUE)
+    return DatasetABResult(
+        **shallow(top), steps=steps, comparisons_total=total, by=counts.by, stages=counts.stages,
+        positions=counts.positions, pipeline=counts.pipeline,
+        revenue_per_lead=_revenue(counts, order, control, alpha, _amounts(con, info, spec, counts, order)),
+        no_value_n=no_value[0] if no_value else 0, groups_left_out=len(named) - len(kept), notes=tuple(notes))

@@ -12,10 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from .ab_input import InputError, parse_counts, parse_means, parse_split
 from .formats import fmt_int, fmt_num, fmt_pct
 from .i18n import env_language, locale, t
+
+if TYPE_CHECKING:
+    from .ab_results import DatasetABResult
+    from .stats.results import StepResult
 
 # The statistics (funnel.stats: scipy, statsmodels, ~0.8 s to import) are imported inside the
 # functions that run a test: building the CLI parser, which every command does, must not pay it.
@@ -47,7 +52,7 @@ def _fail(key: str, **params: object) -> int:
     return EXIT_USAGE
 
 
-def _print_json(result: dict) -> None:
+def _print_json(result: dict[str, Any]) -> None:
     print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False))
 
 
@@ -56,20 +61,20 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
 
 
-def _counts_table(result: dict, lang: str = "en") -> str:
-    from .stats.wording import p_text
+def _counts_table(result: StepResult, lang: str = "en", web: bool = False) -> str:
+    from .stats.wording import p_text, word_key
 
     head = ["group", "leads", "conversions", "rate", "ci", "diff", "p_adj", "prob_beat"]
-    rows = [[t(f"stats.cli.col.{h}", lang) for h in head]]
+    rows = [[t(word_key(f"stats.cli.col.{h}", web), lang) for h in head]]
     pct2 = lambda v: fmt_pct(v, lang, 2)  # noqa: E731
-    for name, g in result["groups"].items():
-        c = result["comparisons"].get(name, {})
-        ci = f"{pct2(g['ci_low'])} – {pct2(g['ci_high'])}" if g.get("ci_low") is not None else "—"
-        diff = (("+" if c["diff"] >= 0 else "") + f"{fmt_num(c['diff'] * 100, lang, 2)} {t('stats.unit.pp', lang)}"
-                if c.get("diff") is not None else "")
-        rows.append([name, fmt_int(g["n"], lang), fmt_int(g["conversions"], lang), pct2(g["rate"]), ci, diff,
-                     _decimal(p_text(c.get("p_value_adjusted")), lang) if c else "",
-                     pct2(c.get("prob_beat_control")) if c else ""])
+    for name, g in result.groups.items():
+        c = result.comparisons.get(name)
+        ci = f"{pct2(g.ci_low)} – {pct2(g.ci_high)}" if g.ci_low is not None else "—"
+        diff = (("+" if c.diff >= 0 else "") + f"{fmt_num(c.diff * 100, lang, 2)} {t('stats.unit.pp', lang)}"
+                if c is not None and c.diff is not None else "")
+        rows.append([name, fmt_int(g.n, lang), fmt_int(g.conversions, lang), pct2(g.rate), ci, diff,
+                     _decimal(p_text(c.p_value_adjusted), lang) if c else "",
+                     pct2(c.prob_beat_control) if c else ""])
     return _table(rows)
 
 
@@ -88,13 +93,13 @@ def run_abtest_counts(args: argparse.Namespace) -> int:
     result = analyze_counts(groups, getattr(args, "control", None), alpha, split,
                             bool(getattr(args, "sequential", False)))
     if getattr(args, "json", False):
-        _print_json(result)
+        _print_json(result.to_json())
         return 0
     lang = env_language()
-    if result["groups"]:
+    if result.groups:
         print(_counts_table(result, lang))
-    print(verdict_sentence(result["verdict"], alpha, lang))
-    for line in caveat_sentences(result["verdict"], alpha, lang):
+    print(verdict_sentence(result.verdict, alpha, lang))
+    for line in caveat_sentences(result.verdict, alpha, lang):
         print(f"* {line}")
     return 0
 
@@ -113,19 +118,19 @@ def run_abtest_means(args: argparse.Namespace) -> int:
     alpha = getattr(args, "alpha", 0.05)
     result = analyze_means(groups, getattr(args, "control", None), alpha)
     if getattr(args, "json", False):
-        _print_json(result)
+        _print_json(result.to_json())
         return 0
     lang = env_language()
     rows = [[t(f"stats.cli.col.{h}", lang) for h in ("group", "leads", "mean", "sd", "diff", "p", "p_adj")]]
-    for name, g in result["groups"].items():
-        c = result["comparisons"].get(name, {})
+    for name, g in result.groups.items():
+        c = result.comparisons.get(name)
         fmt = lambda v: fmt_num(v, lang, 2)  # noqa: E731
-        rows.append([name, fmt_int(g["n"], lang), fmt(g["mean"]), fmt(g["sd"]), fmt(c.get("diff")) if c else "",
-                     _decimal(p_text(c.get("p_value")), lang) if c else "",
-                     _decimal(p_text(c.get("p_value_adjusted")), lang) if c else ""])
+        rows.append([name, fmt_int(g.n, lang), fmt(g.mean), fmt(g.sd), fmt(c.diff) if c else "",
+                     _decimal(p_text(c.p_value), lang) if c else "",
+                     _decimal(p_text(c.p_value_adjusted), lang) if c else ""])
     print(_table(rows))
-    if result["reason"]:
-        print(t("stats.verdict.invalid", lang, reason=t(f"stats.reason.{result['reason']}", lang)))
+    if result.reason:
+        print(t("stats.verdict.invalid", lang, reason=t(f"stats.reason.{result.reason}", lang)))
     return 0
 
 
@@ -145,46 +150,45 @@ def add_samplesize_parser(subparsers: argparse._SubParsersAction) -> argparse.Ar
 
 def run_samplesize(args: argparse.Namespace) -> int:
     from .stats import power_for_n, sample_size
+    from .stats.results import PowerForN
 
-    if args.n is not None:
-        result = {**power_for_n(args.baseline, args.mde, args.n, args.relative, args.alpha), "n_per_group": args.n}
-    else:
-        result = sample_size(args.baseline, args.mde, args.relative, args.alpha, args.power)
+    plan = (power_for_n(args.baseline, args.mde, args.n, args.relative, args.alpha) if args.n is not None
+            else sample_size(args.baseline, args.mde, args.relative, args.alpha, args.power))
     lang = env_language()
-    if result.get("reason"):
-        return _fail("stats.cli.error.samplesize", reason=t(f"stats.reason.{result['reason']}", lang))
+    if plan.reason:
+        return _fail("stats.cli.error.samplesize", reason=t(f"stats.reason.{plan.reason}", lang))
     if args.json:
-        _print_json(result)
+        _print_json({**plan.to_json(), "n_per_group": args.n} if args.n is not None else plan.to_json())
         return 0
     p2 = args.baseline * (1 + args.mde) if args.relative else args.baseline + args.mde
     common = {"p1": fmt_pct(args.baseline, lang, 2), "p2": fmt_pct(p2, lang, 2),
               "alpha": _decimal(f"{args.alpha:g}", lang)}
-    if args.n is not None:
-        print(t("stats.cli.samplesize.power", lang, n=args.n, power=fmt_pct(result["power"], lang, 2), **common))
+    if isinstance(plan, PowerForN):
+        print(t("stats.cli.samplesize.power", lang, n=args.n, power=fmt_pct(plan.power, lang, 2), **common))
     else:
-        print(t("stats.cli.samplesize.n", lang, n=fmt_int(result["n_per_group"], lang),
-                exact=fmt_num(result["n_per_group_exact"], lang, 2), power=fmt_pct(args.power, lang, 2), **common))
+        print(t("stats.cli.samplesize.n", lang, n=fmt_int(plan.n_per_group, lang),
+                exact=fmt_num(plan.n_per_group_exact, lang, 2), power=fmt_pct(args.power, lang, 2), **common))
     return 0
 
 
 # -- abtest on a stored dataset -------------------------------------------------------------------
-def _dataset_report(result: dict, lang: str) -> str:
-    from .stats.wording import caveat_sentences, verdict_sentence
+def _dataset_report(result: DatasetABResult, lang: str, web: bool = False) -> str:
+    from .stats.wording import caveat_sentences, verdict_sentence, word_key
 
-    alpha = result["alpha"]
-    lines = [t("ab.cli.header", lang, by=result["by"], stage_from=result["from"] or "—",
-               stage_to=result["to"] or "—")]
-    if result["groups"]:
-        lines.append(_counts_table(result, lang))
-    lines.append(verdict_sentence(result["verdict"], alpha, lang))
-    lines += [f"* {c}" for c in caveat_sentences(result["verdict"], alpha, lang)]
-    for step in result.get("steps") or []:
+    alpha = result.alpha
+    lines = [t("ab.cli.header", lang, by=result.by, stage_from=result.stage_from or "—",
+               stage_to=result.stage_to or "—")]
+    if result.groups:
+        lines.append(_counts_table(result, lang, web))
+    lines.append(verdict_sentence(result.verdict, alpha, lang, web))
+    lines += [f"* {c}" for c in caveat_sentences(result.verdict, alpha, lang, web)]
+    for step in result.steps or ():
         lines.append("")
-        lines.append(t("ab.cli.step", lang, stage_from=step["from"], stage_to=step["to"]))
-        lines.append(_counts_table(step, lang))
-        lines.append(verdict_sentence(step["verdict"], alpha, lang))
-    lines += [t(code, lang, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"])
-              for code in result["notes"]]
+        lines.append(t("ab.cli.step", lang, stage_from=step.stage_from, stage_to=step.stage_to))
+        lines.append(_counts_table(step, lang, web))
+        lines.append(verdict_sentence(step.verdict, alpha, lang, web))
+    lines += [t(word_key(code, web), lang, n=result.groups_left_out if code == "ab.note.groups_left_out"
+                else result.no_value_n) for code in result.notes]
     return "\n".join(lines)
 
 
@@ -207,11 +211,11 @@ def run_abtest_dataset(store, info, args: argparse.Namespace, spec) -> int:
     with store.connect(info) as con:
         step = None
         if getattr(args, "step", None):
-            step = parse_step(args.step, step_counts(con, info, spec, args.by)["stages"])
+            step = parse_step(args.step, list(step_counts(con, info, spec, args.by).stages))
         result = analyze_dataset(con, info, spec, args.by, getattr(args, "control", None), step, alpha,
                                  split, bool(getattr(args, "sequential", False)))
     if getattr(args, "json", False):
-        print(json.dumps(result, ensure_ascii=False, indent=2, allow_nan=False, default=str))
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, allow_nan=False, default=str))
     else:
-        print(_dataset_report(result, lang))
-    return 0 if result["verdict"]["code"] != "invalid" else EXIT_USAGE
+        print(_dataset_report(result, lang, info.capabilities.is_web_funnel))
+    return 0 if result.verdict.code != "invalid" else EXIT_USAGE

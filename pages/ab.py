@@ -1,6 +1,7 @@
 """A/B comparison: the groups of the dataset (variant, source, manager, ...) or typed-in numbers."""
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -8,11 +9,14 @@ import streamlit as st
 from funnel.ab_charts import TABLE_COLUMNS, ab_figure, ab_rows, step_label, steps_of
 from funnel.ab_dataset import MAX_GROUPS, default_control, parse_step
 from funnel.ab_input import InputError, parse_split
+from funnel.ab_results import DatasetABResult
 from funnel.errors import FunnelError
 from funnel.formats import fmt_num
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.stats import analyze_counts
+from funnel.stats.results import StepResult
+from funnel.stats.wording import word_key
 from ui import ab_widgets as w
 from ui import cache, context, drill, explain, filters, report_button
 from ui.errors import error_text
@@ -24,15 +28,20 @@ t = context.tr()
 lang = context.lang()
 st.title(t("ui.page.ab"))
 TEST_NAMES = {k: t(f"stats.test.{k}") for k in ("z", "fisher", "sequential")}
-HEADERS = {c: t(f"ab.col.{c}") for c in TABLE_COLUMNS}
 LABELS = {"rate": t("ab.col.rate"), "ci": t("ab.col.ci")}
 
 
-def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
+def headers(web: bool) -> dict[str, str]:
+    """Column headers of the comparison table (visitors on a web funnel)."""
+    return {c: t(word_key(f"ab.col.{c}", web)) for c in TABLE_COLUMNS}
+
+
+def _table(result: StepResult, web: bool, key: str | None = None, on_cell=None) -> list[dict]:
     rows = ab_rows(result, TEST_NAMES, lang)
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=HEADERS)
+    names = headers(web)
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=names)
     # fits the page: every column as narrow as its numbers, the long test name last
-    narrow = {HEADERS[c]: st.column_config.TextColumn(width="small") for c in TABLE_COLUMNS if c not in ("step", "test")}
+    narrow = {names[c]: st.column_config.TextColumn(width="small") for c in TABLE_COLUMNS if c not in ("step", "test")}
     if key is None:
         st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=narrow)
     else:
@@ -41,59 +50,60 @@ def _table(result: dict, key: str | None = None, on_cell=None) -> list[dict]:
     return rows
 
 
-def _verdicts(result: dict) -> None:
-    alpha = result["alpha"]
-    if result.get("steps"):
-        w.verdict_block(result, alpha, t, t("ab.overall", step=step_label(result)))
+def _verdicts(result: DatasetABResult, web: bool) -> None:
+    alpha = result.alpha
+    if result.steps:
+        w.verdict_block(result, alpha, t, t("ab.overall", step=step_label(result)), web=web)
         st.subheader(t("ab.by_step"))
-        steps = result["steps"]
-        if len(steps) > 3 or len(result["groups"]) > 3:  # compact: one line per step, details folded
+        steps = result.steps
+        if len(steps) > 3 or len(result.groups) > 3:  # compact: one line per step, details folded
             w.verdict_lines(steps, t)
             with st.expander(t("audit.ab.details", n=len(steps))):
                 for step in steps:
-                    w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
+                    w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",), web=web)
             return
         places = st.columns(len(steps))
         for step, place in zip(steps, places, strict=True):
             with place:
-                w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",))
+                w.verdict_block(step, alpha, t, step_label(step), skip=("many_comparisons",), web=web)
     else:
-        w.verdict_block(result, alpha, t, step_label(result) if result.get("from") else None)
+        w.verdict_block(result, alpha, t, step_label(result) if result.stage_from else None, web=web)
 
 
 def _p(p) -> str:
     return "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
 
 
-def _revenue(result: dict) -> None:
-    rev = result.get("revenue_per_lead")
-    if not rev or not rev.get("groups"):
+def _revenue(result: DatasetABResult) -> None:
+    rev = result.revenue_per_lead
+    if not rev or not rev.groups:
         return
     st.subheader(t("ab.revenue.title"))
     rows = []
-    for name, g in rev["groups"].items():
-        c = rev["comparisons"].get(name) or {}
-        p = c.get("p_value_adjusted")
-        rows.append({t("ab.col.group"): name, t("ab.col.n"): g.get("n"), t("ab.revenue.mean"): fmt_num(g.get("mean"), lang, 2),
-                     t("ab.revenue.diff"): fmt_num(c.get("diff"), lang, 2) if c else "—",
-                     t("ab.col.p_value_adjusted"): _p(p), t("ab.revenue.mann_whitney"): _p(
-                         (c.get("mann_whitney") or {}).get("p_value"))})
+    for name, g in rev.groups.items():
+        c = rev.comparisons.get(name)
+        rows.append({t("ab.col.group"): name, t("ab.col.n"): g.n, t("ab.revenue.mean"): fmt_num(g.mean, lang, 2),
+                     t("ab.revenue.diff"): fmt_num(c.diff, lang, 2) if c else "—",
+                     t("ab.col.p_value_adjusted"): _p(c.p_value_adjusted if c else None),
+                     t("ab.revenue.mann_whitney"): _p(c.mann_whitney.p_value if c and c.mann_whitney else None)})
     st.dataframe(pd.DataFrame(rows), hide_index=True)
     st.caption(t("ab.revenue.caption", test=t("stats.test.welch")))
 
 
-def _show_dataset_result(info, spec, result: dict, by: str) -> None:
-    _verdicts(result)
-    steps, groups = steps_of(result), list(result["groups"])
-    position = dict(zip(result["stages"], result["positions"], strict=True))
+def _show_dataset_result(info, spec, result: DatasetABResult, by: str) -> None:
+    web = info.capabilities.is_web_funnel
+    _verdicts(result, web)
+    steps, groups = steps_of(result), list(result.groups)
+    position = dict(zip(result.stages, result.positions, strict=True))
+    names = headers(web)
 
     def request(group: str, stage: str) -> tuple:
-        title = t("ab.drill.title", group=md_escape(group), stage=md_escape(stage))
+        title = t(word_key("ab.drill.title", web), group=md_escape(group), stage=md_escape(stage))
         return Selection("reached", position=position[stage], by=by, value=group), title
 
     st.subheader(t("ab.chart.title"))
     drill.clickable_chart(ab_figure(result, LABELS, lang), "ab_chart",
-                          lambda c, i: request(groups[c], steps[i]["to"]) if c < len(groups) else None)
+                          lambda c, i: request(groups[c], steps[i].stage_to) if c < len(groups) else None)
     rows: list[dict] = []
 
     def on_cell() -> None:
@@ -102,16 +112,18 @@ def _show_dataset_result(info, spec, result: dict, by: str) -> None:
         drill.bump("ab_table")
         if cells and info.capabilities.can("deals"):
             row = rows[int(cells[0][0])]
-            stage = {HEADERS["n"]: "from", HEADERS["conversions"]: "to"}.get(cells[0][1])
-            if stage:
-                drill.request(*request(row["_group"], steps[row["_step"]][stage]))
+            end = {names["n"]: "from", names["conversions"]: "to"}.get(cells[0][1])
+            if end:
+                step = steps[row["_step"]]
+                drill.request(*request(row["_group"], step.stage_from if end == "from" else step.stage_to))
 
-    rows.extend(_table(result, "ab_table", on_cell))
+    rows.extend(_table(result, web, "ab_table", on_cell))
     if explain.unless(info, "deals", t, small=True):
-        st.caption(t("ab.table.hint"))
+        st.caption(t(word_key("ab.table.hint", web)))
     _revenue(result)
-    for code in result.get("notes", []):
-        st.caption(t(code, n=result["groups_left_out"] if code == "ab.note.groups_left_out" else result["no_value_n"]))
+    for code in result.notes:
+        st.caption(t(word_key(code, web), n=result.groups_left_out if code == "ab.note.groups_left_out"
+                     else result.no_value_n))
 
 
 def _controls(info, spec, columns: list[str]) -> dict | None:
@@ -121,14 +133,14 @@ def _controls(info, spec, columns: list[str]) -> dict | None:
     c1.selectbox(t("ab.by"), columns, key="ab_by_w", format_func=lambda c: w.column_label(info, c, t),
                  on_change=w.on_change, args=("ab_by_w", "ab_by"))
     counts = w.counts(info.id, info.version, spec, by)
-    named = [g for g in counts["groups"] if g != ""][:MAX_GROUPS]
+    named = [g for g in counts.groups if g != ""][:MAX_GROUPS]
     if len(named) < 2:
-        st.info(t("ab.need_two_groups"))
+        st.info(t(word_key("ab.need_two_groups", info.capabilities.is_web_funnel)))
         return None
     control = w.param("ab_control") if w.param("ab_control") in named else default_control(named)
     w.sync("ab_control_w", control)
     c2.selectbox(t("ab.control"), named, key="ab_control_w", on_change=w.on_change, args=("ab_control_w", "ab_control"))
-    stages = counts["stages"]
+    stages = list(counts.stages)
     options = {w.ALL_STEPS: t("ab.step.all")} | {f"{a}:{b}": f"{a} → {b}" for a, b in zip(stages, stages[1:], strict=False)}
     if len(stages) > 2:
         options[f"{stages[0]}:{stages[-1]}"] = f"{stages[0]} → {stages[-1]}"
@@ -158,7 +170,7 @@ def _split_key(text: str):
     return tuple(split) if split else None
 
 
-def dataset_mode(info) -> dict | None:
+def dataset_mode(info) -> DatasetABResult | None:
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
     report_button.show(info, spec, t)
@@ -199,7 +211,7 @@ def _typed_groups(frame: pd.DataFrame) -> dict:
     return groups
 
 
-def typed_mode() -> dict | None:
+def typed_mode() -> StepResult | None:
     st.caption(t("ab.typed.caption"))
     # the typed numbers live in the URL (ab_typed); the editor starts from the link once per session
     if "_ab_typed_base" not in st.session_state:
@@ -213,12 +225,12 @@ def typed_mode() -> dict | None:
     alpha = st.selectbox(t("ab.alpha"), w.ALPHAS, key="ab_typed_alpha", format_func=lambda a: w.alpha_text(a, t.lang),
                          on_change=w.on_change,
                          args=("ab_typed_alpha", "ab_alpha", str, 0.05))
-    result = analyze_counts(_typed_groups(frame), None, alpha)
-    result.update({"from": t("ab.typed.visitors"), "to": t("ab.typed.conversions")})
-    w.verdict_block(result, alpha, t)
-    if result["groups"]:
+    result = replace(analyze_counts(_typed_groups(frame), None, alpha), stage_from=t("ab.typed.visitors"),
+                     stage_to=t("ab.typed.conversions"))
+    w.verdict_block(result, alpha, t, web=True)  # typed-in numbers are visitors and conversions
+    if result.groups:
         st.plotly_chart(ab_figure(result, LABELS, lang), key="ab_typed_chart", config={"displayModeBar": False})
-        _table(result)
+        _table(result, True)
     revenue = {str(r.name): r.revenue / r.visitors for r in frame.itertuples(index=False)
                if isinstance(r.revenue, float) and not math.isnan(r.revenue) and r.visitors}
     if revenue:
@@ -238,6 +250,6 @@ mode = st.segmented_control(t("ab.mode"), modes, key="ab_mode_w", required=True,
 shown = dataset_mode(info) if mode == "dataset" else typed_mode()
 st.subheader(t("ab.calc.title"))
 baseline = None
-if shown and shown.get("groups"):
-    baseline = (steps_of(shown)[0]["groups"].get(shown.get("control")) or {}).get("rate")
-w.calculator(t, baseline)
+if shown and shown.groups and shown.control in steps_of(shown)[0].groups:
+    baseline = steps_of(shown)[0].groups[shown.control].rate
+w.calculator(t, baseline, web=mode == "typed" or (info is not None and info.capabilities.is_web_funnel))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -17,13 +17,15 @@ import streamlit as st
 
 from funnel import ab_dataset
 from funnel.ab_charts import step_label
+from funnel.ab_results import DatasetABResult, GroupCounts
 from funnel.dataset import DatasetInfo
 from funnel.errors import FunnelError
 from funnel.formats import fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.spec import FunnelSpec
 from funnel.stats import power_for_n, sample_size
-from funnel.stats.wording import caveat_sentences, verdict_sentence
+from funnel.stats.results import StepResult, Verdict
+from funnel.stats.wording import caveat_sentences, reason_text, verdict_sentence, word_key
 
 from . import cache, urlstate
 from .context import get_store
@@ -35,7 +37,7 @@ ALL_STEPS = ""
 
 # -- cached engine calls ----------------------------------------------------------------------
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=64)
-def counts(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> dict[str, Any]:
+def counts(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> GroupCounts:
     info = get_store().info(dataset_id)
     with get_store().connect(info) as con:
         return ab_dataset.step_counts(con, info, spec, by)
@@ -43,7 +45,7 @@ def counts(dataset_id: int, version: int, spec: FunnelSpec, by: str) -> dict[str
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def analyze(dataset_id: int, version: int, spec: FunnelSpec, by: str, control: str | None,
-            step: tuple[str, str] | None, alpha: float, split: tuple | None, sequential: bool) -> dict[str, Any]:
+            step: tuple[str, str] | None, alpha: float, split: tuple | None, sequential: bool) -> DatasetABResult:
     split_arg = dict(split) if split and isinstance(split[0], tuple) else (list(split) if split else None)
     info = get_store().info(dataset_id)
     with get_store().connect(info) as con:
@@ -139,37 +141,39 @@ def pick_column(info: DatasetInfo, columns: list[str]) -> str | None:
 
 
 # -- verdict ----------------------------------------------------------------------------------
-def _headline(verdict: dict, t) -> str:
-    params = {"group": md_escape(verdict.get("group") or "—"), "control": md_escape(verdict.get("control") or "—")}
-    return t(f"ab.headline.{verdict['code']}", **params)
+def _headline(verdict: Verdict, t) -> str:
+    params = {"group": md_escape(verdict.group or "—"), "control": md_escape(verdict.control or "—")}
+    return t(f"ab.headline.{verdict.code}", **params)
 
 
-def verdict_block(step: dict, alpha: float, t, title: str | None = None, skip: tuple[str, ...] = ()) -> None:
-    """Headline in bold, the verdict sentence, then the caveats except ``skip`` (all text through i18n)."""
-    verdict = step["verdict"]
+def verdict_block(step: StepResult, alpha: float, t, title: str | None = None, skip: tuple[str, ...] = (),
+                  web: bool = False) -> None:
+    """Headline in bold, the verdict sentence, then the caveats except ``skip`` (all text through i18n;
+    ``web``: a web funnel's visitor wording)."""
+    verdict = step.verdict
     headline = _headline(verdict, t)
-    sentence = md_escape(verdict_sentence(verdict, alpha, t.lang))
+    sentence = md_escape(verdict_sentence(verdict, alpha, t.lang, web))
     prefix = f"**{md_escape(title)}** · " if title else ""
-    box = {"winner": st.success, "loser": st.warning, "srm": st.error, "invalid": st.error}.get(verdict["code"], st.info)
+    box = {"winner": st.success, "loser": st.warning, "srm": st.error, "invalid": st.error}.get(verdict.code, st.info)
     box(f"{prefix}**{headline}**  \n{sentence}")
-    kept = {**verdict, "caveats": [c for c in verdict.get("caveats", []) if c not in skip]}
-    for line in caveat_sentences(kept, alpha, t.lang):
+    for line in caveat_sentences(verdict, alpha, t.lang, web, skip):
         st.caption("⚠️ " + md_escape(line))
 
 
-def verdict_lines(steps: list[dict], t) -> None:
+def verdict_lines(steps: Sequence[StepResult], t) -> None:
     """One line per step (its headline), for long lists where full verdict paragraphs would fill pages."""
     lines = []
     for step in steps:
-        lines.append(f"- **{md_escape(step_label(step))}**: {_headline(step['verdict'], t)}")
+        lines.append(f"- **{md_escape(step_label(step))}**: {_headline(step.verdict, t)}")
     st.markdown("\n".join(lines))
 
 
 # -- sample-size calculator -------------------------------------------------------------------
-def calculator(t, baseline: float | None) -> None:
-    """Baseline, effect (absolute points or relative %), alpha, power -> leads per group; or n -> power."""
+def calculator(t, baseline: float | None, web: bool = False) -> None:
+    """Baseline, effect (absolute points or relative %), alpha, power -> leads (visitors of a web
+    funnel) per group; or n -> power."""
     mode = st.segmented_control(t("ab.calc.mode"), ("n", "power"), key="ab_calc_mode", default="n", required=True,
-                                format_func=lambda m: t(f"ab.calc.mode_{m}"))
+                                format_func=lambda m: t(word_key(f"ab.calc.mode_{m}", web)))
     c1, c2, c3, c4 = st.columns(4)
     base = c1.number_input(t("ab.calc.baseline"), 0.01, 99.99, min(99.99, max(0.01, round((baseline or 0.1) * 100, 2))), 0.5,
                            key="ab_calc_base", format="%.2f")
@@ -179,15 +183,19 @@ def calculator(t, baseline: float | None) -> None:
     alpha = c3.selectbox(t("ab.calc.alpha"), ALPHAS, index=1, key="ab_calc_alpha",
                          format_func=lambda a: alpha_text(a, t.lang))
     if mode == "power":
-        n = c4.number_input(t("ab.calc.n"), 2, 100_000_000, 1000, 100, key="ab_calc_n")
-        out = power_for_n(base / 100, mde / 100, n, relative, alpha)
-        text = t("ab.calc.power_result", power=fmt_pct(out["power"], t.lang), n=n) if out["power"] is not None else None
+        n = c4.number_input(t(word_key("ab.calc.n", web)), 2, 100_000_000, 1000, 100, key="ab_calc_n")
+        reading = power_for_n(base / 100, mde / 100, n, relative, alpha)
+        reason = reading.reason
+        text = (t(word_key("ab.calc.power_result", web), power=fmt_pct(reading.power, t.lang), n=n)
+                if reading.power is not None else None)
     else:
         power = c4.selectbox(t("ab.calc.power"), (0.8, 0.9, 0.95), key="ab_calc_power",
                              format_func=lambda p: fmt_pct(p, t.lang, 0))
-        out = sample_size(base / 100, mde / 100, relative, alpha, power)
-        text = t("ab.calc.n_result", n=out["n_per_group"], power=fmt_pct(power, t.lang, 0)) if out["n_per_group"] else None
+        plan = sample_size(base / 100, mde / 100, relative, alpha, power)
+        reason = plan.reason
+        text = (t(word_key("ab.calc.n_result", web), n=plan.n_per_group, power=fmt_pct(power, t.lang, 0))
+                if plan.n_per_group else None)
     if text is None:
-        st.warning(t(f"stats.reason.{out['reason']}"))
+        st.warning(reason_text(reason or "zero_effect", t.lang, web))
     else:
         st.markdown(text)

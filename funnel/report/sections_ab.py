@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..ab_dataset import analyze_dataset, column_headers
+from ..ab_results import DatasetABResult
 from ..errors import FunnelError
 from ..stats.wording import caveat_sentences, verdict_sentence
 from .inputs import Inputs
@@ -18,15 +19,15 @@ def _label(inp: Inputs, column: str) -> str:
     return header or inp.w(f"report.column.{column}")
 
 
-def _table(inp: Inputs, result: dict, title: str, key: str) -> Table:
+def _table(inp: Inputs, result: DatasetABResult, title: str, key: str) -> Table:
     w = inp.w
     rows = []
-    for name, g in result["groups"].items():
-        c = (result.get("comparisons") or {}).get(name) or {}
-        diff = c.get("diff")
-        rows.append([str(name), g.get("n"), g.get("conversions"), g.get("rate"), g.get("ci_low"), g.get("ci_high"),
-                     None if diff is None else Cell(diff * 100, "pp"), c.get("p_value_adjusted"),
-                     c.get("prob_beat_control")])
+    for name, g in result.groups.items():
+        c = result.comparisons.get(name)
+        diff = c.diff if c else None
+        rows.append([str(name), g.n, g.conversions, g.rate, g.ci_low, g.ci_high,
+                     None if diff is None else Cell(diff * 100, "pp"), c.p_value_adjusted if c else None,
+                     c.prob_beat_control if c else None])
     return Table(key, title, [Column(k, w(f"report.col.ab_{k}"), kind) for k, kind in GROUP_COLUMNS], rows)
 
 
@@ -46,12 +47,13 @@ def ab_verdicts(inp: Inputs) -> Section | None:
             sec.bullets.append(exc.message(w.lang))
             continue
         column = _label(inp, pin["by"])
-        title = w("report.ab.title", column=column, stage_from=result.get("from") or "—",
-                  stage_to=result.get("to") or "—")
-        verdict = verdict_sentence(result["verdict"], alpha, w.lang)
-        sec.paragraphs.append(f"{i}. {title}. {w('report.ab.control', control=result.get('control') or '—')} "
+        title = w("report.ab.title", column=column, stage_from=result.stage_from or "—",
+                  stage_to=result.stage_to or "—")
+        web = inp.info.capabilities.is_web_funnel
+        verdict = verdict_sentence(result.verdict, alpha, w.lang, web)
+        sec.paragraphs.append(f"{i}. {title}. {w('report.ab.control', control=result.control or '—')} "
                               f"{verdict}")
-        sec.bullets += caveat_sentences(result["verdict"], alpha, w.lang)
-        if result.get("groups"):
+        sec.bullets += caveat_sentences(result.verdict, alpha, w.lang, web)
+        if result.groups:
             sec.tables.append(_table(inp, result, f"AB {i} · {column}", f"ab_{i}"))
     return sec

@@ -1,8 +1,10 @@
-"""A/B statistics over counts: pure functions in, JSON-safe dicts out (codes, never sentences).
+"""A/B statistics over counts: pure functions in, typed results out (codes, never sentences).
 
 Modelled on GrowthBook gbstats: small frozen dataclasses hold sufficient statistics
 (``Proportion``: n, x; ``SampleMean``: n, sum, sum of squares), one function per test, and
 degenerate input returns a result with a ``reason`` code. scipy and statsmodels do the maths.
+Results are frozen dataclasses (:mod:`funnel.stats.results`) read by attribute; ``to_json()`` gives
+the JSON the command line prints.
 """
 
 from .analysis import analyze_counts, analyze_steps, compare_proportions

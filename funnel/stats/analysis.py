@@ -2,14 +2,15 @@
 
 ``analyze_counts`` reads one step (k groups, each ``(n entered, x converted)``);
 ``analyze_steps`` reads several and Holm-adjusts across every step x group comparison made.
-Results are plain JSON-safe dicts (no NaN / inf); degenerate input is a result with a
-``reason`` code, never an exception.
+Results are typed, frozen dataclasses (:mod:`funnel.stats.results`, JSON through ``to_json()``; no
+NaN / inf); degenerate input is a result with a ``reason`` code, never an exception.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from statsmodels.stats.multitest import multipletests
@@ -26,16 +27,20 @@ from .proportions import (
     two_proportion_test,
     wilson_interval,
 )
+from .results import (
+    ChiSquare,
+    GroupRate,
+    PowerPlan,
+    RateComparison,
+    StepCore,
+    StepResult,
+    StepsResult,
+    shallow,
+)
 from .srm import srm_check
 from .verdict import decide
 
 POWER_TARGET = 0.8
-EMPTY_COMPARISON: dict[str, Any] = {
-    "diff": None, "diff_ci_low": None, "diff_ci_high": None, "diff_ci_method": None,
-    "rel_lift": None, "rel_lift_ci_low": None, "rel_lift_ci_high": None, "rel_lift_ci_method": None,
-    "test": None, "statistic": None, "p_value": None, "p_value_adjusted": None,
-    "prob_beat_control": None, "expected_loss": None, "reason": None,
-}
 
 
 def _proportion(value: object) -> Proportion | None:
@@ -47,16 +52,15 @@ def _proportion(value: object) -> Proportion | None:
     return Proportion(n, x) if n is not None and x is not None and x <= n else None
 
 
-def _group_entry(g: Proportion | None, alpha: float) -> dict:
+def _group_entry(g: Proportion | None, alpha: float) -> GroupRate:
     if g is None:
-        return {"n": None, "conversions": None, "rate": None, "ci_low": None, "ci_high": None,
-                "prob_best": None, "expected_loss": None, "reason": "invalid_counts"}
+        return GroupRate(reason="invalid_counts")
     low, high = wilson_interval(g, alpha)
-    return {"n": g.n, "conversions": g.x, "rate": clean(g.rate), "ci_low": low, "ci_high": high,
-            "prob_best": None, "expected_loss": None, "reason": None if g.n > 0 else "no_visitors"}
+    return GroupRate(n=g.n, conversions=g.x, rate=clean(g.rate), ci_low=low, ci_high=high,
+                     reason=None if g.n > 0 else "no_visitors")
 
 
-def _sequentialize(out: dict, t: Proportion, c: Proportion, alpha: float, target_n: float) -> None:
+def _sequentialize(out: dict[str, Any], t: Proportion, c: Proportion, alpha: float, target_n: float) -> None:
     """Replace fixed-horizon intervals and p-value by the always-valid ones (see sequential.py)."""
     n_total = t.n + c.n
     se_diff = math.sqrt(t.variance / t.n + c.variance / c.n)
@@ -68,128 +72,132 @@ def _sequentialize(out: dict, t: Proportion, c: Proportion, alpha: float, target
     out["p_value"] = p if p is not None else (1.0 if out["diff"] == 0 else None)
     pt, pc = t.rate, c.rate
     se_rel = None
-    if pc:  # delta-method variance of p_t / p_c (GrowthBook frequentist_variance, relative)
-        se_rel = math.sqrt(t.variance / (pc**2 * t.n) + c.variance * pt**2 / (pc**4 * c.n))  # type: ignore[operator]
+    if pc and pt is not None:  # delta-method variance of p_t / p_c (GrowthBook frequentist_variance, relative)
+        se_rel = math.sqrt(t.variance / (pc**2 * t.n) + c.variance * pt**2 / (pc**4 * c.n))
     low, high = seq.sequential_interval(out["rel_lift"], se_rel, n_total, alpha, target_n)
     out["rel_lift_ci_low"], out["rel_lift_ci_high"] = low, high
     out["rel_lift_ci_method"] = "confidence_sequence_delta"
 
 
 def compare_proportions(t: Proportion, c: Proportion, alpha: float = 0.05, sequential: bool = False,
-                        target_n: float = seq.DEFAULT_TARGET_N) -> dict:
+                        target_n: float = seq.DEFAULT_TARGET_N) -> RateComparison:
     """One treatment group against the control: intervals, test, p-value (unadjusted)."""
-    out = dict(EMPTY_COMPARISON)
     if t.n == 0 or c.n == 0:
-        return {**out, "reason": "no_visitors"}
-    out.update(difference_interval(t, c, alpha))
-    out.update(relative_lift_interval(t, c, alpha))
-    out.update(two_proportion_test(t, c))
+        return RateComparison(reason="no_visitors")
+    out: dict[str, Any] = {**difference_interval(t, c, alpha), **relative_lift_interval(t, c, alpha),
+                           **two_proportion_test(t, c)}
     if t.variance == 0 and c.variance == 0:
         out["reason"] = "zero_variance"
     if sequential:
         _sequentialize(out, t, c, alpha, target_n)
-    return out
+    return RateComparison(**out)
 
 
-def _power_block(parsed: dict, control: str, comparisons: dict, alpha: float, planned_mde: float | None) -> dict:
-    live = [g for g in parsed.values() if g is not None and g.n > 0]
-    out: dict[str, Any] = {"baseline": None, "n_per_group": None, "power_target": POWER_TARGET, "mde_abs": None,
-           "effect_abs": None, "effect_source": None, "n_needed_per_group": None,
-           "n_more_per_group": None, "reason": None}
-    if parsed.get(control) is None or parsed[control].n == 0 or len(live) < 2:
-        return {**out, "reason": "no_visitors"}
-    baseline, n_now = parsed[control].rate, min(g.n for g in live)
-    out.update(baseline=baseline, n_per_group=n_now, mde_abs=mde_for_n(baseline, n_now, alpha, POWER_TARGET)["mde_abs"])
-    diffs = [c["diff"] for c in comparisons.values() if c.get("diff") is not None]
+def _power_block(parsed: dict[str, Proportion], control: str, comparisons: Mapping[str, RateComparison],
+                 alpha: float, planned_mde: float | None) -> PowerPlan:
+    live = [g for g in parsed.values() if g.n > 0]
+    base = parsed.get(control)
+    if base is None or base.rate is None or len(live) < 2:
+        return PowerPlan(power_target=POWER_TARGET, reason="no_visitors")
+    baseline, n_now = base.rate, min(g.n for g in live)
+    diffs = [c.diff for c in comparisons.values() if c.diff is not None]
     effect = clean(planned_mde) if planned_mde is not None else (max(diffs, key=abs) if diffs else None)
-    out.update(effect_abs=effect, effect_source="planned" if planned_mde is not None else "observed")
-    need = sample_size(baseline, effect, False, alpha, POWER_TARGET) if effect is not None else {}
-    if not need.get("n_per_group"):
-        return {**out, "reason": need.get("reason", "zero_effect")}
-    out.update(n_needed_per_group=need["n_per_group"], n_more_per_group=max(0, need["n_per_group"] - n_now))
-    return out
+    plan = PowerPlan(baseline=baseline, n_per_group=n_now, power_target=POWER_TARGET,
+                     mde_abs=mde_for_n(baseline, n_now, alpha, POWER_TARGET).mde_abs, effect_abs=effect,
+                     effect_source="planned" if planned_mde is not None else "observed")
+    need = sample_size(baseline, effect, False, alpha, POWER_TARGET) if effect is not None else None
+    if need is None or not need.n_per_group:
+        return replace(plan, reason=need.reason if need is not None else "zero_effect")
+    return replace(plan, n_needed_per_group=need.n_per_group, n_more_per_group=max(0, need.n_per_group - n_now))
 
 
-def _split_weights(names: list[str], expected_split: object) -> list[float] | None:
+def _split_weights(names: list[str], expected_split: object) -> list[float | None]:
     if isinstance(expected_split, Mapping):
-        return [expected_split.get(n) for n in names]  # type: ignore[misc]
+        return [expected_split.get(n) for n in names]
     if isinstance(expected_split, Sequence) and not isinstance(expected_split, str):
         return list(expected_split) if len(expected_split) == len(names) else []
     return []
 
 
-def _skeleton(control: str | None, alpha: float, sequential: bool, reason: str | None) -> dict:
-    return {"control": control, "alpha": alpha, "sequential": sequential, "groups": {}, "comparisons": {},
-            "omnibus": None, "srm": None, "power": None, "reason": reason, "verdict": None}
-
-
 def _analyze_step(groups: Mapping, control: str | None, alpha: float, expected_split: object,
-                  sequential: bool, target_n: float, planned_mde: float | None) -> dict:
+                  sequential: bool, target_n: float, planned_mde: float | None) -> StepCore:
+    skeleton = StepCore(control=control, alpha=alpha, sequential=sequential)
     if not valid_alpha(alpha):
-        return _skeleton(control, alpha, sequential, "invalid_parameters")
+        return replace(skeleton, reason="invalid_parameters")
     if not isinstance(groups, Mapping) or not groups:
-        return _skeleton(control, alpha, sequential, "no_groups")
+        return replace(skeleton, reason="no_groups")
     names = [str(n) for n in groups]
     parsed = {str(n): _proportion(v) for n, v in groups.items()}
     control = names[0] if control is None else str(control)
-    out = _skeleton(control, alpha, sequential, None)
-    out["groups"] = {n: _group_entry(parsed[n], alpha) for n in names}
+    out = StepCore(control=control, alpha=alpha, sequential=sequential,
+                   groups={n: _group_entry(parsed[n], alpha) for n in names})
     if control not in parsed:
-        return {**out, "reason": "unknown_control"}
-    if any(g is None for g in parsed.values()):
-        return {**out, "reason": "invalid_counts"}
+        return replace(out, reason="unknown_control")
+    valid = {n: g for n, g in parsed.items() if g is not None}
+    if len(valid) < len(parsed):
+        return replace(out, reason="invalid_counts")
     if len(names) < 2:
-        return {**out, "reason": "single_group"}
-    valid = {n: g for n, g in parsed.items() if g is not None}  # all of them, checked above
-    out["comparisons"] = {n: compare_proportions(valid[n], valid[control], alpha, sequential, target_n)
-                          for n in names if n != control}
-    live = [parsed[n] for n in names if parsed[n].n > 0]  # type: ignore[union-attr]
-    out["omnibus"] = omnibus_chi_square(live) if len(live) >= 2 else None  # type: ignore[arg-type]
-    if expected_split is not None:
-        out["srm"] = srm_check([parsed[n].n for n in names], _split_weights(names, expected_split))  # type: ignore
-    _add_bayes(out, parsed, control)
-    out["power"] = _power_block(parsed, control, out["comparisons"], alpha, planned_mde)
-    if any(g.n == 0 for g in parsed.values()):  # type: ignore[union-attr]
-        out["reason"] = "no_visitors"
-    return out
+        return replace(out, reason="single_group")
+    comparisons = {n: compare_proportions(valid[n], valid[control], alpha, sequential, target_n)
+                   for n in names if n != control}
+    live = [valid[n] for n in names if valid[n].n > 0]
+    omnibus = omnibus_chi_square(live) if len(live) >= 2 else None
+    srm = srm_check([valid[n].n for n in names], _split_weights(names, expected_split)) \
+        if expected_split is not None else None
+    groups_out, comparisons = _with_bayes(out.groups, comparisons, valid, control)
+    return replace(out, groups=groups_out, comparisons=comparisons, omnibus=omnibus, srm=srm,
+                   power=_power_block(valid, control, comparisons, alpha, planned_mde),
+                   reason="no_visitors" if any(g.n == 0 for g in valid.values()) else None)
 
 
-def _add_bayes(out: dict, parsed: dict, control: str) -> None:
+def _with_bayes(groups: dict[str, GroupRate], comparisons: dict[str, RateComparison], parsed: dict[str, Proportion],
+                control: str) -> tuple[dict[str, GroupRate], dict[str, RateComparison]]:
     bayes = bayes_for_groups(parsed, control)
-    for name, entry in out["groups"].items():
-        entry["prob_best"] = clean(bayes["prob_best"].get(name))
-        entry["expected_loss"] = clean(bayes["expected_loss"].get(name))
-    for name, comp in out["comparisons"].items():
-        comp.update(bayes["vs_control"].get(name, {}))
+    groups = {name: replace(entry, prob_best=clean(bayes["prob_best"].get(name)),
+                            expected_loss=clean(bayes["expected_loss"].get(name)))
+              for name, entry in groups.items()}
+    comparisons = {name: replace(comp, **bayes["vs_control"].get(name, {})) for name, comp in comparisons.items()}
+    return groups, comparisons
 
 
-def _holm(steps: list[dict], alpha: float) -> int:
-    """Holm (1979) step-down adjustment over every comparison of every step (statsmodels)."""
-    refs = [c for s in steps for c in s["comparisons"].values() if c.get("p_value") is not None]
-    if refs:
-        adjusted = multipletests([c["p_value"] for c in refs], alpha=alpha, method="holm")[1]
-        for comp, p in zip(refs, adjusted, strict=True):
-            comp["p_value_adjusted"] = clean(min(1.0, float(p)))
-    return len(refs)
+def _holm(steps: list[StepCore], alpha: float) -> tuple[list[StepCore], int]:
+    """Holm (1979) step-down adjustment over every comparison of every step (statsmodels):
+    the steps with ``p_value_adjusted`` set, and the size of the family."""
+    refs = [(i, name) for i, s in enumerate(steps) for name, c in s.comparisons.items() if c.p_value is not None]
+    if not refs:
+        return steps, 0
+    raw = [steps[i].comparisons[name].p_value for i, name in refs]
+    adjusted = multipletests(raw, alpha=alpha, method="holm")[1]
+    out = [dict(s.comparisons) for s in steps]
+    for (i, name), p in zip(refs, adjusted, strict=True):
+        out[i][name] = replace(out[i][name], p_value_adjusted=clean(min(1.0, float(p))))
+    return [replace(s, comparisons=c) for s, c in zip(steps, out, strict=True)], len(refs)
+
+
+def _decided(step: StepCore, alpha: float, family: int, looks: int, sequential: bool,
+             srm: ChiSquare | None = None) -> StepResult:
+    return StepResult(**shallow(step), verdict=decide(step, alpha, family, looks, sequential, srm))
 
 
 def analyze_counts(groups: Mapping, control: str | None = None, alpha: float = 0.05, expected_split: object = None,
                    sequential: bool = False, *, target_n: float = seq.DEFAULT_TARGET_N,
-                   planned_mde: float | None = None, looks: int = 1) -> dict:
+                   planned_mde: float | None = None, looks: int = 1) -> StepResult:
     """Analyse one step: ``groups`` maps a name to ``(n, conversions)``; control defaults to the first.
 
     ``target_n`` — planned total leads of two compared groups (sequential tuning);
     ``planned_mde`` — absolute effect to power for instead of the observed one;
     ``looks`` — how many times this test has been read (adds the "peeking" caveat)."""
     step = _analyze_step(groups, control, alpha, expected_split, sequential, target_n, planned_mde)
-    family = _holm([step], alpha) if valid_alpha(alpha) else 0
-    step["verdict"] = decide(step, alpha, family, looks, sequential)
-    return step
+    family = 0
+    if valid_alpha(alpha):
+        [step], family = _holm([step], alpha)
+    return _decided(step, alpha, family, looks, sequential)
 
 
 def analyze_steps(steps: Sequence[Mapping], control: str | None = None, alpha: float = 0.05,
                   expected_split: object = None, sequential: bool = False, *,
-                  target_n: float = seq.DEFAULT_TARGET_N, planned_mde: float | None = None, looks: int = 1) -> dict:
+                  target_n: float = seq.DEFAULT_TARGET_N, planned_mde: float | None = None,
+                  looks: int = 1) -> StepsResult:
     """Analyse several steps (``{"from", "to", "groups"}``) and Holm-adjust across all comparisons.
 
     The sample-ratio check uses the first step's sizes (later steps are filtered by conversion)
@@ -197,14 +205,15 @@ def analyze_steps(steps: Sequence[Mapping], control: str | None = None, alpha: f
     results = []
     for i, step in enumerate(steps):
         split = expected_split if i == 0 else None
-        groups = step.get("groups") if isinstance(step, Mapping) else None
+        is_map = isinstance(step, Mapping)
+        groups = step.get("groups") if is_map else None
         result = _analyze_step(groups or {}, control, alpha, split, sequential, target_n, planned_mde)
-        results.append({"from": step.get("from") if isinstance(step, Mapping) else None,
-                        "to": step.get("to") if isinstance(step, Mapping) else None, **result})
-    family = _holm(results, alpha) if valid_alpha(alpha) else 0
-    srm = results[0]["srm"] if results else None
-    for result in results:
-        result["verdict"] = decide(result, alpha, family, looks, sequential, srm)
-    return {"control": results[0]["control"] if results else control, "alpha": alpha, "sequential": sequential,
-            "comparisons_total": family, "srm": srm, "steps": results,
-            "reason": None if results else "no_groups"}
+        results.append(replace(result, stage_from=step.get("from") if is_map else None,
+                               stage_to=step.get("to") if is_map else None))
+    family = 0
+    if valid_alpha(alpha):
+        results, family = _holm(results, alpha)
+    srm = results[0].srm if results else None
+    decided = tuple(_decided(r, alpha, family, looks, sequential, srm) for r in results)
+    return StepsResult(control=results[0].control if results else control, alpha=alpha, sequential=sequential,
+                       comparisons_total=family, srm=srm, steps=decided, reason=None if results else "no_groups")

@@ -16,6 +16,7 @@ from typing import Any
 from scipy import stats
 
 from .numbers import clean
+from .results import MeanComparison
 
 RELATIVE_VARIANCE_TOLERANCE = 1e-9  # rounding in sumsq may push a zero variance slightly negative
 
@@ -61,38 +62,34 @@ def welch_df(a: SampleMean, b: SampleMean) -> float:
     return (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
 
 
-def welch_compare(treatment: SampleMean, control: SampleMean, alpha: float = 0.05) -> dict:
+def welch_compare(treatment: SampleMean, control: SampleMean, alpha: float = 0.05) -> MeanComparison:
     """Welch's t-test of mean_t - mean_c, its interval, and the relative lift with a delta CI."""
-    out: dict[str, Any] = {"test": "welch", "statistic": None, "df": None, "p_value": None, "diff": None,
-           "diff_ci_low": None, "diff_ci_high": None, "rel_lift": None, "rel_lift_ci_low": None,
-           "rel_lift_ci_high": None, "rel_lift_ci_method": "delta", "reason": None}
     reason = treatment.reason() or control.reason()
     if reason:
-        return {**out, "reason": reason}
+        return MeanComparison(reason=reason)
     mt, mc, vt, vc = treatment.mean, control.mean, treatment.variance, control.variance
     if mt is None or mc is None or vt is None or vc is None:  # reason() has said why already
-        return {**out, "reason": "invalid_counts"}
-    out["diff"] = clean(mt - mc)
+        return MeanComparison(reason="invalid_counts")
     se2 = vt / treatment.n + vc / control.n
     if se2 <= 0:
-        return {**out, "reason": "zero_variance"}
+        return MeanComparison(diff=clean(mt - mc), reason="zero_variance")
     df = welch_df(treatment, control)
     result = stats.ttest_ind_from_stats(mt, math.sqrt(vt), treatment.n, mc, math.sqrt(vc), control.n, equal_var=False)
     q = stats.t.ppf(1 - alpha / 2, df)
     half = q * math.sqrt(se2)
-    out.update(statistic=clean(result.statistic), df=clean(df), p_value=clean(result.pvalue),
-               diff_ci_low=clean(mt - mc - half), diff_ci_high=clean(mt - mc + half))
-    out.update(relative_lift_delta(treatment, control, q))
-    return out
+    out: dict[str, Any] = {"statistic": clean(result.statistic), "df": clean(df), "p_value": clean(result.pvalue),
+                           "diff": clean(mt - mc), "diff_ci_low": clean(mt - mc - half),
+                           "diff_ci_high": clean(mt - mc + half)}
+    return MeanComparison(**out, **relative_lift_delta(mt, mc, vt, vc, treatment.n, control.n, q))
 
 
-def relative_lift_delta(treatment: SampleMean, control: SampleMean, quantile: float) -> dict:
-    mt, mc = treatment.mean, control.mean
+def relative_lift_delta(mt: float, mc: float, vt: float, vc: float, nt: int, nc: int,
+                        quantile: float) -> dict[str, Any]:
+    """``mean_t / mean_c - 1`` with its delta-method interval (nothing when the control's mean is 0)."""
     if not mc:
-        return {"rel_lift": None}
-    var = (treatment.variance / (mc**2 * treatment.n)  # type: ignore[operator]
-           + control.variance * mt**2 / (mc**4 * control.n))  # type: ignore[operator]
-    lift = mt / mc - 1  # type: ignore[operator]
+        return {}
+    var = vt / (mc**2 * nt) + vc * mt**2 / (mc**4 * nc)
+    lift = mt / mc - 1
     half = quantile * math.sqrt(var)
-    return {"rel_lift": clean(lift), "rel_lift_ci_low": clean(lift - half),
-            "rel_lift_ci_high": clean(lift + half), "rel_lift_se": clean(math.sqrt(var))}
+    return {"rel_lift": clean(lift), "rel_lift_ci_low": clean(lift - half), "rel_lift_ci_high": clean(lift + half),
+            "rel_lift_se": clean(math.sqrt(var)), "has_lift_se": True}

@@ -1,7 +1,7 @@
 """Small helpers that keep every statistics result JSON-safe.
 
-Results leave this package as plain dicts; NaN and infinities become ``None`` so
-``json.dumps(result, allow_nan=False)`` always works and a page never shows "nan".
+NaN and infinities become ``None`` where a result is computed, so
+``json.dumps(result.to_json(), allow_nan=False)`` always works and a page never shows "nan".
 """
 
 from __future__ import annotations

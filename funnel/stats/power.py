@@ -20,6 +20,7 @@ import math
 from scipy import optimize, stats
 
 from .numbers import as_count, clean, valid_alpha
+from .results import MinimumEffect, MoreNeeded, PowerForN, SampleSize
 
 
 def _second_rate(baseline: float, mde: float, relative: bool) -> float:
@@ -57,37 +58,37 @@ def _n_exact(p1: float, p2: float, alpha: float, power: float) -> float:
 
 
 def sample_size(baseline: float, mde: float, relative: bool = False, alpha: float = 0.05,
-                power: float = 0.8) -> dict:
+                power: float = 0.8) -> SampleSize:
     """Leads needed per group to detect ``baseline`` -> ``baseline + mde`` (or ``* (1 + mde)``)."""
     reason = _check(baseline, mde, relative, alpha, power)
     if reason:
-        return {"n_per_group": None, "n_per_group_exact": None, "reason": reason}
+        return SampleSize(reason=reason)
     p2 = _second_rate(float(baseline), float(mde), relative)
     exact = _n_exact(float(baseline), p2, float(alpha), float(power))
-    return {"n_per_group": math.ceil(exact - 1e-9), "n_per_group_exact": clean(exact),
-            "baseline": float(baseline), "p2": p2, "reason": None}
+    return SampleSize(n_per_group=math.ceil(exact - 1e-9), n_per_group_exact=clean(exact),
+                      baseline=float(baseline), p2=p2)
 
 
-def power_for_n(baseline: float, mde: float, n: float, relative: bool = False, alpha: float = 0.05) -> dict:
+def power_for_n(baseline: float, mde: float, n: float, relative: bool = False, alpha: float = 0.05) -> PowerForN:
     """Power of the two-sided test with ``n`` leads per group."""
     reason = _check(baseline, mde, relative, alpha)
     if reason is None and (clean(n) is None or float(n) <= 0):
         reason = "no_visitors"
     if reason:
-        return {"power": None, "reason": reason}
+        return PowerForN(reason=reason)
     p2 = _second_rate(float(baseline), float(mde), relative)
-    return {"power": clean(_power(float(n), float(baseline), p2, float(alpha))), "reason": None}
+    return PowerForN(power=clean(_power(float(n), float(baseline), p2, float(alpha))))
 
 
-def mde_for_n(baseline: float, n: float, alpha: float = 0.05, power: float = 0.8) -> dict:
+def mde_for_n(baseline: float, n: float, alpha: float = 0.05, power: float = 0.8) -> MinimumEffect:
     """Smallest absolute change from ``baseline`` detectable with ``n`` per group at ``power``.
 
     Searched upwards when the baseline is at most 0.5, downwards otherwise (room to move)."""
     base = clean(baseline)
     if base is None or not 0.0 <= base <= 1.0 or not valid_alpha(alpha) or not valid_alpha(power):
-        return {"mde_abs": None, "reason": "invalid_parameters"}
+        return MinimumEffect(reason="invalid_parameters")
     if clean(n) is None or float(n) <= 0:
-        return {"mde_abs": None, "reason": "no_visitors"}
+        return MinimumEffect(reason="no_visitors")
     sign = 1.0 if base <= 0.5 else -1.0
     room = 1.0 - base if sign > 0 else base
 
@@ -95,20 +96,19 @@ def mde_for_n(baseline: float, n: float, alpha: float = 0.05, power: float = 0.8
         return _power(float(n), base, base + sign * d, float(alpha)) - float(power)
 
     if gap(room) < 0:
-        return {"mde_abs": None, "reason": "unreachable"}
+        return MinimumEffect(reason="unreachable")
     d = optimize.brentq(gap, 1e-12, room, xtol=1e-12)
-    return {"mde_abs": clean(d), "reason": None}
+    return MinimumEffect(mde_abs=clean(d))
 
 
 def n_more_needed(baseline: float, mde: float, n_current: float, alpha: float = 0.05,
-                  power: float = 0.8) -> dict:
+                  power: float = 0.8) -> MoreNeeded:
     """How many more leads each group needs to reach ``power`` for the absolute effect ``mde``
     (signed: ``baseline + mde`` must stay within [0, 1])."""
     need = sample_size(baseline, mde, False, alpha, power)
     current = as_count(n_current)
-    if need["n_per_group"] is not None and current is None:
-        need = {"n_per_group": None, "reason": "invalid_parameters"}
-    if need["n_per_group"] is None or current is None:
-        return {"n_needed_per_group": None, "n_more_per_group": None, "reason": need["reason"]}
-    more = max(0, need["n_per_group"] - current)
-    return {"n_needed_per_group": need["n_per_group"], "n_more_per_group": more, "reason": None}
+    if need.n_per_group is None:
+        return MoreNeeded(reason=need.reason)
+    if current is None:
+        return MoreNeeded(reason="invalid_parameters")
+    return MoreNeeded(n_needed_per_group=need.n_per_group, n_more_per_group=max(0, need.n_per_group - current))

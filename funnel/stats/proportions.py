@@ -20,6 +20,7 @@ from statsmodels.stats.proportion import (
 
 from .fisher import fisher_exact
 from .numbers import clean
+from .results import ChiSquare
 
 DIFF_CI_METHOD = "newcombe_hybrid_score"  # Newcombe (1998) method 10, statsmodels method="newcomb"
 RATIO_CI_METHOD = "katz_log"  # Katz et al. (1978) log risk ratio, statsmodels method="log"
@@ -105,12 +106,12 @@ def relative_lift_interval(treatment: Proportion, control: Proportion, alpha: fl
     return out
 
 
-def omnibus_chi_square(groups: list[Proportion]) -> dict:
+def omnibus_chi_square(groups: list[Proportion]) -> ChiSquare:
     """Pearson chi-square test of homogeneity on the 2 x k table, no Yates correction
     (R ``prop.test(x, n)`` for k > 2; scipy chi2_contingency). df = k - 1."""
     df = len(groups) - 1
     table = np.array([[g.x for g in groups], [g.n - g.x for g in groups]], float)
     if df < 1 or (table.sum(axis=1) == 0).any() or (table.sum(axis=0) == 0).any():
-        return {"chi2": None, "df": max(df, 0), "p_value": None, "reason": "zero_variance"}
+        return ChiSquare(None, max(df, 0), None, "zero_variance")
     chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
-    return {"chi2": clean(chi2), "df": int(dof), "p_value": clean(p), "reason": None}
+    return ChiSquare(clean(chi2), int(dof), clean(p))

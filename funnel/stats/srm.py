@@ -12,20 +12,21 @@ from __future__ import annotations
 from scipy import stats
 
 from .numbers import clean
+from .results import ChiSquare
 
 SRM_BLOCK_P = 0.001  # GrowthBook's default SRM threshold: below it the result is not read
 
 
-def srm_check(sizes: list[int], weights: list[float]) -> dict:
-    """``{"chi2", "df", "p_value", "reason"}`` for observed ``sizes`` vs expected ``weights``."""
+def srm_check(sizes: list[int], weights: list[float | None]) -> ChiSquare:
+    """The chi-square test of observed ``sizes`` vs expected ``weights``."""
     if len(sizes) != len(weights) or len(sizes) < 2:
-        return {"chi2": None, "df": None, "p_value": None, "reason": "invalid_split"}
-    w = [clean(x) for x in weights]
-    if any(x is None or x <= 0 for x in w):
-        return {"chi2": None, "df": None, "p_value": None, "reason": "invalid_split"}
+        return ChiSquare(None, None, None, "invalid_split")
+    w = [x for x in (clean(v) for v in weights) if x is not None and x > 0]
+    if len(w) != len(weights):
+        return ChiSquare(None, None, None, "invalid_split")
     total = sum(sizes)
     if total <= 0:
-        return {"chi2": None, "df": len(sizes) - 1, "p_value": None, "reason": "no_visitors"}
-    expected = [total * x / sum(w) for x in w]  # type: ignore[operator, arg-type]
+        return ChiSquare(None, len(sizes) - 1, None, "no_visitors")
+    expected = [total * x / sum(w) for x in w]
     chi2, p = stats.chisquare(sizes, expected)
-    return {"chi2": clean(chi2), "df": len(sizes) - 1, "p_value": clean(p), "reason": None}
+    return ChiSquare(clean(chi2), len(sizes) - 1, clean(p))

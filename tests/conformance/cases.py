@@ -59,8 +59,8 @@ def _ab(con, info):
     for by in ("variant", "source"):
         counts = ab_dataset.step_counts(con, info, SPEC, by)
         out[by] = counts
-        if counts.get("groups"):
-            order = sorted(counts["groups"])
+        if counts.groups:
+            order = sorted(counts.groups)
             out[by + "_amounts"] = ab_dataset.lead_amounts(con, info, SPEC, by, order)
             out[by + "_analysis"] = ab_dataset.analyze_dataset(con, info, SPEC, by)
     return out

@@ -53,24 +53,24 @@ def ab(con):
 
 def test_step_counts_cumulate_furthest_positions(con, ab):
     out = step_counts(con, ab, FunnelSpec(), "variant")
-    assert out["stages"] == ["Visit", "Signup", "Paid"]
+    assert out.stages == ("Visit", "Signup", "Paid")
     # reached k = deals with furthest position >= k; equal sizes are ordered by name, no value last
-    assert out["groups"] == {"A": [200, 40, 10], "B": [200, 60, 15], "": [5, 1, 0]}
-    assert out["empty_value"] is True
+    assert out.groups == {"A": [200, 40, 10], "B": [200, 60, 15], "": [5, 1, 0]}
+    assert out.empty_value is True
 
 
 def test_one_step_is_the_z_test_by_hand(con, ab):
     r = analyze_dataset(con, ab, FunnelSpec(), "variant", step=("Visit", "Signup"))
     # A 40/200 vs B 60/200: pooled p = 100/400 = 0.25, se = sqrt(.25*.75*(1/200+1/200)) = 0.043301,
     # z = (0.30-0.20)/0.043301 = 2.3094, p = 2*(1-Phi(2.3094)) = 0.02092
-    assert r["control"] == "A"  # named like a control, although B is listed first
-    c = r["comparisons"]["B"]
-    assert c["test"] == "z"
-    assert c["p_value"] == pytest.approx(0.02092, abs=2e-5)
-    assert c["p_value_adjusted"] == pytest.approx(0.02092, abs=2e-5)  # one planned comparison
-    assert (r["from"], r["to"]) == ("Visit", "Signup")
-    assert r["verdict"]["code"] == "winner" and r["verdict"]["group"] == "B"
-    assert r["no_value_n"] == 5 and "ab.note.empty_value" in r["notes"]
+    assert r.control == "A"  # named like a control, although B is listed first
+    c = r.comparisons["B"]
+    assert c.test == "z"
+    assert c.p_value == pytest.approx(0.02092, abs=2e-5)
+    assert c.p_value_adjusted == pytest.approx(0.02092, abs=2e-5)  # one planned comparison
+    assert (r.stage_from, r.stage_to) == ("Visit", "Signup")
+    assert r.verdict.code == "winner" and r.verdict.group == "B"
+    assert r.no_value_n == 5 and "ab.note.empty_value" in r.notes
 
 
 def test_whole_funnel_and_steps_are_one_holm_family(con, ab):
@@ -78,38 +78,38 @@ def test_whole_funnel_and_steps_are_one_holm_family(con, ab):
     # overall Visit->Paid: A 10/200 vs B 15/200, pooled .0625, se = sqrt(.0625*.9375*.01) = 0.024206,
     # z = 0.025/0.024206 = 1.0328, p = 0.3017. Signup->Paid: 10/40 vs 15/60, both 0.25 -> p = 1.
     # Holm over {0.0209, 0.3017, 1}: 3*0.0209 = 0.0628, max(0.0628, 2*0.3017) = 0.6034, 1.
-    assert (r["from"], r["to"]) == ("Visit", "Paid")
-    assert r["comparisons"]["B"]["p_value"] == pytest.approx(0.3017, abs=2e-4)
-    assert r["comparisons"]["B"]["p_value_adjusted"] == pytest.approx(0.6034, abs=4e-4)
-    assert r["comparisons_total"] == 3
-    visit, signup = r["steps"]
-    assert (visit["from"], visit["to"], signup["from"], signup["to"]) == ("Visit", "Signup", "Signup", "Paid")
-    assert visit["comparisons"]["B"]["p_value_adjusted"] == pytest.approx(3 * 0.02092, abs=1e-4)
-    assert signup["comparisons"]["B"]["p_value_adjusted"] == pytest.approx(1.0)
+    assert (r.stage_from, r.stage_to) == ("Visit", "Paid")
+    assert r.comparisons["B"].p_value == pytest.approx(0.3017, abs=2e-4)
+    assert r.comparisons["B"].p_value_adjusted == pytest.approx(0.6034, abs=4e-4)
+    assert r.comparisons_total == 3
+    visit, signup = r.steps
+    assert (visit.stage_from, visit.stage_to, signup.stage_from, signup.stage_to) == ("Visit", "Signup", "Signup", "Paid")
+    assert visit.comparisons["B"].p_value_adjusted == pytest.approx(3 * 0.02092, abs=1e-4)
+    assert signup.comparisons["B"].p_value_adjusted == pytest.approx(1.0)
     # after the correction the Visit->Signup gap no longer counts as real
-    assert visit["verdict"]["code"] == "no_difference_yet"
-    assert r["verdict"]["code"] == "no_difference_yet"
+    assert visit.verdict.code == "no_difference_yet"
+    assert r.verdict.code == "no_difference_yet"
 
 
 def test_revenue_per_lead_from_sums(con, ab):
-    rev = analyze_dataset(con, ab, FunnelSpec(), "variant")["revenue_per_lead"]
+    rev = analyze_dataset(con, ab, FunnelSpec(), "variant").revenue_per_lead
     # A: 10 won x 100 over 200 deals -> mean 5; B: 15 x 100 / 200 -> 7.5
     # sd A = sqrt((10*100^2 - 200*5^2)/199) = sqrt(95000/199); sd B = sqrt((15*100^2 - 200*7.5^2)/199)
-    assert rev["groups"]["A"]["mean"] == pytest.approx(5.0)
-    assert rev["groups"]["B"]["mean"] == pytest.approx(7.5)
+    assert rev.groups["A"].mean == pytest.approx(5.0)
+    assert rev.groups["B"].mean == pytest.approx(7.5)
     sd_a, sd_b = math.sqrt(95000 / 199), math.sqrt(138750 / 199)
     welch = stats.ttest_ind_from_stats(7.5, sd_b, 200, 5.0, sd_a, 200, equal_var=False)
-    assert rev["comparisons"]["B"]["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
+    assert rev.comparisons["B"].p_value == pytest.approx(welch.pvalue, rel=1e-6)
 
 
 def test_revenue_per_lead_from_raw_amounts_adds_rank_test_and_bootstrap(con, ab):
-    rev = analyze_dataset(con, ab, FunnelSpec(), "variant")["revenue_per_lead"]
-    comp = rev["comparisons"]["B"]
+    rev = analyze_dataset(con, ab, FunnelSpec(), "variant").revenue_per_lead
+    comp = rev.comparisons["B"]
     # the same leads written out by hand: A = 10 x 100 and 190 x 0, B = 15 x 100 and 185 x 0
     a, b = [100.0] * 10 + [0.0] * 190, [100.0] * 15 + [0.0] * 185
-    assert comp["mann_whitney"]["p_value"] == pytest.approx(stats.mannwhitneyu(b, a).pvalue, rel=1e-9)
-    boot = comp["bootstrap"]
-    assert boot["n_resamples"] == 2000 and boot["ci_low"] < 2.5 < boot["ci_high"]  # observed diff 7.5 - 5
+    assert comp.mann_whitney.p_value == pytest.approx(stats.mannwhitneyu(b, a).pvalue, rel=1e-9)
+    boot = comp.bootstrap
+    assert boot.n_resamples == 2000 and boot.ci_low < 2.5 < boot.ci_high  # observed diff 7.5 - 5
 
 
 def test_revenue_from_sums_only_above_the_raw_limit(con, ab):
@@ -123,8 +123,8 @@ def test_filters_and_headers(con, ab):
     assert resolve_column(ab, "Segment") == "x_segment"  # the original header of an extra column
     assert resolve_column(ab, "segment") == "x_segment"
     out = step_counts(con, ab, FunnelSpec(filters={"x_segment": ["Enterprise"]}), "landing")
-    assert out["groups"] == {"": [5, 1, 0]}
-    by_segment = step_counts(con, ab, FunnelSpec(), "Segment")["groups"]
+    assert out.groups == {"": [5, 1, 0]}
+    by_segment = step_counts(con, ab, FunnelSpec(), "Segment").groups
     assert by_segment == {"SMB": [400, 100, 25], "Enterprise": [5, 1, 0]}
 
 
@@ -157,10 +157,10 @@ def test_default_control():
 
 def test_degenerate_inputs_are_results(con, ab):
     empty = analyze_dataset(con, ab, FunnelSpec(filters={"variant": ["nobody"]}), "variant")
-    assert empty["verdict"]["code"] == "invalid" and empty["groups"] == {}
+    assert empty.verdict.code == "invalid" and empty.groups == {}
     one = analyze_dataset(con, ab, FunnelSpec(filters={"variant": ["A"]}), "variant")
-    assert one["reason"] == "single_group" and one["verdict"]["code"] == "invalid"
-    assert one["revenue_per_lead"]["reason"] == "single_group"
+    assert one.reason == "single_group" and one.verdict.code == "invalid"
+    assert one.revenue_per_lead.reason == "single_group"
 
 
 def test_counts_shape_dataset():
@@ -170,18 +170,20 @@ def test_counts_shape_dataset():
     info = make_dataset(con, stages={}, counts=rows, shape="counts", meta={"group_column": "source"})
     r = analyze_dataset(con, info, FunnelSpec(), "source", step=("view", "buy"))
     # 100/1000 vs 150/1000: pooled .125, se = sqrt(.125*.875*.002) = 0.014790, z = 3.3806, p = 0.000723
-    assert {g: (v["n"], v["conversions"]) for g, v in r["groups"].items()} == {"ads": (1000, 100), "seo": (1000, 150)}
-    assert r["comparisons"]["seo"]["p_value"] == pytest.approx(0.000723, abs=5e-6)
-    assert r["revenue_per_lead"] is None
+    assert {g: (v.n, v.conversions) for g, v in r.groups.items()} == {"ads": (1000, 100), "seo": (1000, 150)}
+    assert r.comparisons["seo"].p_value == pytest.approx(0.000723, abs=5e-6)
+    assert r.revenue_per_lead is None
     with pytest.raises(FunnelError):
         analyze_dataset(con, info, FunnelSpec(), "variant")
 
 
 def test_figure_and_table_are_pure_and_escaped():
+    from dataclasses import replace
+
     from funnel.ab_charts import ab_figure, ab_rows
     from funnel.stats import analyze_counts
 
-    result = {**analyze_counts({"<b>A</b>": (200, 40), "B": (200, 60)}), "from": "Visit", "to": "Signup"}
+    result = replace(analyze_counts({"<b>A</b>": (200, 40), "B": (200, 60)}), stage_from="Visit", stage_to="Signup")
     fig = ab_figure(result, {"rate": "Conversion"})
     assert [tr.name for tr in fig.data] == ["&lt;b&gt;A&lt;/b&gt;", "B"]  # a name is never markup
     assert list(fig.data[1].x) == ["Visit → Signup"] and fig.data[1].y[0] == pytest.approx(0.3)
@@ -209,9 +211,9 @@ def test_csv_file_to_verdict(tmp_path):
     with store.connect() as con:
         r = analyze_dataset(con, info, FunnelSpec(), "landing", step=("visit", "signup"))
     # the same 40/200 vs 60/200 as above: p = 0.02092
-    assert r["by"] == "variant"
-    assert r["comparisons"]["B"]["p_value"] == pytest.approx(0.02092, abs=2e-5)
-    assert r["verdict"]["code"] == "winner" and r["verdict"]["group"] == "B"
+    assert r.by == "variant"
+    assert r.comparisons["B"].p_value == pytest.approx(0.02092, abs=2e-5)
+    assert r.verdict.code == "winner" and r.verdict.group == "B"
 
 
 @pytest.fixture(scope="module")
@@ -239,9 +241,9 @@ def test_sample_landing_b_wins_click_to_lead(web):
     with store.connect() as con:
         counts = step_counts(con, info, FunnelSpec(), "landing")
         r = analyze_dataset(con, info, FunnelSpec(), "landing", step=("click", "lead"))
-    assert counts["groups"] == _pandas_reached(stages, "landing")
-    assert r["control"] == "A"
-    assert r["verdict"]["code"] == "winner" and r["verdict"]["group"] == "B"
+    assert counts.groups == _pandas_reached(stages, "landing")
+    assert r.control == "A"
+    assert r.verdict.code == "winner" and r.verdict.group == "B"
 
 
 def test_sample_headline_no_difference(web):
@@ -250,10 +252,10 @@ def test_sample_headline_no_difference(web):
         counts = step_counts(con, info, FunnelSpec(), "headline")
         whole = analyze_dataset(con, info, FunnelSpec(), "headline")
         click_lead = analyze_dataset(con, info, FunnelSpec(), "headline", step=("click", "lead"))
-    assert counts["groups"] == _pandas_reached(stages, "headline")
-    assert whole["verdict"]["code"] == "no_difference_yet"
-    assert [s["verdict"]["code"] for s in whole["steps"]] == ["no_difference_yet"] * 3
-    assert click_lead["verdict"]["code"] == "no_difference_yet"
+    assert counts.groups == _pandas_reached(stages, "headline")
+    assert whole.verdict.code == "no_difference_yet"
+    assert [s.verdict.code for s in whole.steps] == ["no_difference_yet"] * 3
+    assert click_lead.verdict.code == "no_difference_yet"
 
 
 def test_sample_counts_file_agrees_with_event_log(web):
@@ -262,8 +264,8 @@ def test_sample_counts_file_agrees_with_event_log(web):
     with store.connect() as con:
         events = analyze_dataset(con, info, FunnelSpec(), "source")
         typed = analyze_dataset(con, counts, FunnelSpec(), "source")
-    assert {g: v["n"] for g, v in typed["groups"].items()} == {g: v["n"] for g, v in events["groups"].items()}
-    assert [s["verdict"]["code"] for s in typed["steps"]] == [s["verdict"]["code"] for s in events["steps"]]
+    assert {g: v.n for g, v in typed.groups.items()} == {g: v.n for g, v in events.groups.items()}
+    assert [s.verdict.code for s in typed.steps] == [s.verdict.code for s in events.steps]
 
 
 def test_udacity_landing_page(tmp_path):
@@ -284,12 +286,12 @@ def test_udacity_landing_page(tmp_path):
     info, _b, _d = import_file(store, path, path.name, stages=["visit", "purchase"])
     with store.connect() as con:
         r = analyze_dataset(con, info, FunnelSpec(), "landing", step=("visit", "purchase"))
-    assert r["control"] == "old_page"
-    assert (r["groups"]["old_page"]["n"], r["groups"]["old_page"]["conversions"]) == (145274, 17489)
-    assert (r["groups"]["new_page"]["n"], r["groups"]["new_page"]["conversions"]) == (145310, 17264)
-    assert abs(r["comparisons"]["new_page"]["statistic"]) == pytest.approx(1.3109, abs=1e-4)
-    assert r["comparisons"]["new_page"]["p_value"] == pytest.approx(2 * (1 - 0.9050), abs=1e-3)
-    assert r["verdict"]["code"] == "no_difference_yet"
+    assert r.control == "old_page"
+    assert (r.groups["old_page"].n, r.groups["old_page"].conversions) == (145274, 17489)
+    assert (r.groups["new_page"].n, r.groups["new_page"].conversions) == (145310, 17264)
+    assert abs(r.comparisons["new_page"].statistic) == pytest.approx(1.3109, abs=1e-4)
+    assert r.comparisons["new_page"].p_value == pytest.approx(2 * (1 - 0.9050), abs=1e-3)
+    assert r.verdict.code == "no_difference_yet"
 
 
 OUTCOMES = ("user_id,group,signed_up,paid\n"
@@ -320,11 +322,11 @@ def test_table_of_outcome_flags_from_file_to_verdict(tmp_path):
         whole = analyze_dataset(con, info, FunnelSpec(), "group")
         step = analyze_dataset(con, info, FunnelSpec(), "group", step=("signed_up", "paid"))
     # whole funnel (visit -> paid): A 1 of 3 (user 1), B 2 of 3 (users 4, 5)
-    assert {g: (v["n"], v["conversions"]) for g, v in whole["groups"].items()} == {"A": (3, 1), "B": (3, 2)}
+    assert {g: (v.n, v.conversions) for g, v in whole.groups.items()} == {"A": (3, 1), "B": (3, 2)}
     # signed up -> paid: A users 1, 2 -> 1 paid; B users 4, 5 (5 by the funnel rule) -> both paid
-    assert {g: (v["n"], v["conversions"]) for g, v in step["groups"].items()} == {"A": (2, 1), "B": (2, 2)}
-    assert step["comparisons"]["B"]["test"] == "fisher"  # expected cells below 5
-    assert whole["verdict"]["code"] in ("not_enough_data", "no_difference_yet")
+    assert {g: (v.n, v.conversions) for g, v in step.groups.items()} == {"A": (2, 1), "B": (2, 2)}
+    assert step.comparisons["B"].test == "fisher"  # expected cells below 5
+    assert whole.verdict.code in ("not_enough_data", "no_difference_yet")
 
 
 def test_cookie_cats_file_as_dropped_by_a_user():
@@ -341,9 +343,9 @@ def test_cookie_cats_file_as_dropped_by_a_user():
         r = analyze_dataset(con, info, FunnelSpec(), "variant", control="gate_30")
         skipped = con.execute(f"SELECT n FROM ds_{info.id}.quality WHERE code = 'events.skipped_steps'").fetchone()[0]
     assert skipped == day7_without_day1
-    assert (r["groups"]["gate_30"]["n"], r["groups"]["gate_30"]["conversions"]) == (44700, 8502)
-    assert (r["groups"]["gate_40"]["n"], r["groups"]["gate_40"]["conversions"]) == (45489, 8279)
-    assert r["omnibus"]["p_value"] == pytest.approx(0.0016, abs=1e-4)
+    assert (r.groups["gate_30"].n, r.groups["gate_30"].conversions) == (44700, 8502)
+    assert (r.groups["gate_40"].n, r.groups["gate_40"].conversions) == (45489, 8279)
+    assert r.omnibus.p_value == pytest.approx(0.0016, abs=1e-4)
 
 
 def test_udacity_ab_data_file_as_dropped_by_a_user():
@@ -358,5 +360,5 @@ def test_udacity_ab_data_file_as_dropped_by_a_user():
     assert built["n_deals"] == raw.user_id.nunique() == 290584
     with store.connect() as con:
         r = analyze_dataset(con, info, FunnelSpec(), "variant", control="old_page")
-    assert {g: (v["n"], v["conversions"]) for g, v in r["groups"].items()} == expected
-    assert r["verdict"]["code"] == "no_difference_yet"
+    assert {g: (v.n, v.conversions) for g, v in r.groups.items()} == expected
+    assert r.verdict.code == "no_difference_yet"

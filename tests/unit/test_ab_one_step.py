@@ -9,8 +9,10 @@ from funnel.ab_charts import ab_rows
 from funnel.ab_dataset import analyze_dataset
 from funnel.importer import import_file
 from funnel.spec import FunnelSpec
+from funnel.stats.results import RateComparison
 from funnel.stats.wording import chance
 from funnel.store import Store
+from tests.ab_results import step as typed_step
 from tests.conftest import shared_path
 
 
@@ -36,9 +38,9 @@ def test_one_step_funnel_is_one_test(tmp_path):
     with store.connect() as con:
         r = analyze_dataset(con, info, FunnelSpec(), "landing", control="A")
     expected = _z_test_p(40, 400, 60, 400)  # 0.0344...
-    assert r["comparisons"]["B"]["p_value"] == pytest.approx(expected, rel=1e-6)
-    assert r["comparisons"]["B"]["p_value_adjusted"] == pytest.approx(expected, rel=1e-6)  # not doubled
-    assert r["comparisons_total"] == 1 and r["steps"] == []
+    assert r.comparisons["B"].p_value == pytest.approx(expected, rel=1e-6)
+    assert r.comparisons["B"].p_value_adjusted == pytest.approx(expected, rel=1e-6)  # not doubled
+    assert r.comparisons_total == 1 and r.steps == ()
 
 
 def test_udacity_landing_page_whole_funnel_is_not_doubled():
@@ -54,7 +56,7 @@ def test_udacity_landing_page_whole_funnel_is_not_doubled():
     info, _b, _d = import_file(store, path, path.name)
     with store.connect() as con:
         r = analyze_dataset(con, info, FunnelSpec(), "variant", control="old_page")
-    assert r["comparisons"]["new_page"]["p_value_adjusted"] == pytest.approx(expected, abs=1e-6)
+    assert r.comparisons["new_page"].p_value_adjusted == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize(("value", "text"), [(1.0, "> 99.9%"), (0.99995, "> 99.9%"), (0.0, "< 0.1%"),
@@ -64,8 +66,7 @@ def test_chance_is_capped(value, text):
 
 
 def test_table_caps_the_chance_too():
-    result = {"control": "A", "from": "visit", "to": "buy",
-              "groups": {"A": {"n": 10, "conversions": 1}, "B": {"n": 10, "conversions": 9}},
-              "comparisons": {"B": {"prob_beat_control": 0.99999}}}
+    result = typed_step({"A": {"n": 10, "conversions": 1}, "B": {"n": 10, "conversions": 9}},
+                        {"B": RateComparison(prob_beat_control=0.99999)})
     rows = ab_rows(result, {}, "en")
     assert [r["prob_beat_control"] for r in rows] == ["—", "> 99.9%"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from funnel.stats.wording import chance, pct, verdict_sentence
+from tests.ab_results import step as typed_step
+from tests.ab_results import verdict as typed_verdict
 
 NB = "\u00a0"
 
@@ -24,18 +26,16 @@ def test_chance_to_beat_follows_the_percent_pattern(lang, high, mid):
 
 
 def test_a_verdict_sentence_has_no_space_before_percent_in_english():
-    verdict = {"code": "winner", "group": "B", "control": "A", "rate": 0.15, "control_rate": 0.1, "rel_lift": 0.5,
-               "p_value": 0.0007, "test": "z", "comparisons": 1, "prob_beat_control": 0.97}
+    verdict = typed_verdict("winner", group="B", control="A", rate=0.15, control_rate=0.1, rel_lift=0.5,
+                            p_value=0.0007, test="z", comparisons=1, prob_beat_control=0.97)
     en, ru = verdict_sentence(verdict, 0.05, "en"), verdict_sentence(verdict, 0.05, "ru")
     assert "15.00%" in en and " %" not in en
     assert f"15,00{NB}%" in ru
 
 
 def _ab_result():
-    return {"control": "A", "from": "visit", "to": "buy",
-            "groups": {"A": {"n": 100, "conversions": 10, "rate": 0.10, "ci_low": 0.05, "ci_high": 0.175},
-                       "B": {"n": 100, "conversions": 25, "rate": 0.25, "ci_low": 0.175, "ci_high": 0.34}},
-            "comparisons": {}}
+    return typed_step({"A": {"n": 100, "conversions": 10, "rate": 0.10, "ci_low": 0.05, "ci_high": 0.175},
+                       "B": {"n": 100, "conversions": 25, "rate": 0.25, "ci_low": 0.175, "ci_high": 0.34}})
 
 
 @pytest.mark.parametrize(("lang", "seps", "ten"), [("en", ".,", "10%"), ("ru", f",{NB}", f"10{NB}%"), ("zh", ".,", "10%")])

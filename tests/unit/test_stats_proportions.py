@@ -88,11 +88,11 @@ def test_omnibus_chi_square_r_smokers_example():
     # prop.test(smokers, patients): X-squared = 12.6, df = 3, p-value = 0.005585
     groups = [Proportion(86, 83), Proportion(93, 90), Proportion(136, 129), Proportion(82, 70)]
     out = omnibus_chi_square(groups)
-    assert out["chi2"] == pytest.approx(12.6, abs=0.05)
-    assert out["df"] == 3
-    assert out["p_value"] == pytest.approx(0.005585, abs=5e-7)
+    assert out.chi2 == pytest.approx(12.6, abs=0.05)
+    assert out.df == 3
+    assert out.p_value == pytest.approx(0.005585, abs=5e-7)
 
 
 def test_omnibus_without_any_conversion_has_reason():
     out = omnibus_chi_square([Proportion(50, 0), Proportion(60, 0)])
-    assert out["reason"] == "zero_variance" and out["chi2"] is None and out["p_value"] is None
+    assert out.reason == "zero_variance" and out.chi2 is None and out.p_value is None

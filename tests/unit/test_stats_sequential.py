@@ -30,20 +30,20 @@ def test_growthbook_sequential_proportions_published_via_analyze_counts():
     # gbstats test_sequential_test_runs_prop: 1396/3000 vs 2422/3461, default tuning 5000
     # -> expected 0.50386, ci [0.40098, 0.60675], p 0.0
     out = analyze_counts({"A": (3000, 1396), "B": (3461, 2422)}, sequential=True, target_n=5000)
-    comp = out["comparisons"]["B"]
-    assert comp["test"] == "sequential"
-    assert comp["rel_lift"] == pytest.approx(0.50386, abs=1e-5)
-    assert comp["rel_lift_ci_low"] == pytest.approx(0.40098, abs=1e-5)
-    assert comp["rel_lift_ci_high"] == pytest.approx(0.60675, abs=1e-5)
-    assert comp["p_value"] < 1e-5
+    comp = out.comparisons["B"]
+    assert comp.test == "sequential"
+    assert comp.rel_lift == pytest.approx(0.50386, abs=1e-5)
+    assert comp.rel_lift_ci_low == pytest.approx(0.40098, abs=1e-5)
+    assert comp.rel_lift_ci_high == pytest.approx(0.60675, abs=1e-5)
+    assert comp.p_value < 1e-5
 
 
 def test_sequential_interval_is_wider_than_fixed_horizon():
     groups = {"A": (5000, 500), "B": (5000, 560)}
-    fixed = analyze_counts(groups)["comparisons"]["B"]
-    seq = analyze_counts(groups, sequential=True, target_n=10000)["comparisons"]["B"]
-    assert seq["diff_ci_low"] < fixed["diff_ci_low"] and seq["diff_ci_high"] > fixed["diff_ci_high"]
-    assert seq["p_value"] > seq["p_value_fixed"]
+    fixed = analyze_counts(groups).comparisons["B"]
+    seq = analyze_counts(groups, sequential=True, target_n=10000).comparisons["B"]
+    assert seq.diff_ci_low < fixed.diff_ci_low and seq.diff_ci_high > fixed.diff_ci_high
+    assert seq.p_value > seq.p_value_fixed
 
 
 def test_sequential_narrowest_near_the_target():
