@@ -41,7 +41,7 @@ def test_ab_page_verdicts(server, browser):
     assert "No real difference yet" in body  # the whole funnel, after Holm's correction
     shot(page, "ab_landing")
 
-    # a bar of the chart lists the deals behind it: B (2nd trace) at click -> lead (2nd step)
+    # a bar of the chart lists the visitors behind it: B (2nd trace) at click -> lead (2nd step)
     bar = page.locator(".js-plotly-plot .trace.bars").nth(1).locator(".point").nth(1)
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly's drag layer is on top
@@ -49,7 +49,7 @@ def test_ab_page_verdicts(server, browser):
     dialog = page.locator("[role='dialog']")
     dialog.wait_for(timeout=30_000)
     text = dialog.inner_text()
-    assert "B: deals that reached lead" in text and "799" in text  # B's leads, as in the table
+    assert "B: visitors who reached lead" in text and "799" in text  # B's visitors at lead, as in the table
     shot(page, "ab_drill")
     page.keyboard.press("Escape")
     wait_idle(page)

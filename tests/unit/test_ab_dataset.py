@@ -362,3 +362,23 @@ def test_udacity_ab_data_file_as_dropped_by_a_user():
         r = analyze_dataset(con, info, FunnelSpec(), "variant", control="old_page")
     assert {g: (v.n, v.conversions) for g, v in r.groups.items()} == expected
     assert r.verdict.code == "no_difference_yet"
+
+
+def test_json_keys_keep_the_documented_order(con, ab):
+    """The typed result prints the JSON the dicts printed before (README, "A/B comparisons"): a step's
+    own keys, then ``from``/``to`` after the verdict for ``--step``, before everything for the whole
+    funnel, whose steps carry ``from``/``to`` first."""
+    core = ["control", "alpha", "sequential", "groups", "comparisons", "omnibus", "srm", "power", "reason", "verdict"]
+    tail = ["by", "stages", "positions", "pipeline", "revenue_per_lead", "no_value_n", "groups_left_out", "notes"]
+    one = analyze_dataset(con, ab, FunnelSpec(), "variant", step=("Visit", "Signup")).to_json()
+    assert list(one) == [*core, "from", "to", "comparisons_total", *tail]
+    whole = analyze_dataset(con, ab, FunnelSpec(), "variant").to_json()
+    assert list(whole) == ["from", "to", *core, "steps", "comparisons_total", *tail]
+    assert list(whole["steps"][0]) == ["from", "to", *core] and whole["from"] == "Visit"
+    # the verdict: numbers of the named group after the control's, losers only for a winner / loser
+    assert list(one["verdict"])[-11:] == ["control_rate", "rate", "diff", "rel_lift", "p_value", "p_value_raw",
+                                          "test", "prob_beat_control", "expected_loss", "losers", "caveats"]
+    assert one["verdict"]["code"] == "winner" and one["verdict"]["losers"] == []
+    # revenue per lead: Welch's keys, then the delta-method SE, Holm's p, and the raw-amount checks
+    rev = whole["revenue_per_lead"]["comparisons"]["B"]
+    assert list(rev)[-5:] == ["reason", "rel_lift_se", "p_value_adjusted", "mann_whitney", "bootstrap"]

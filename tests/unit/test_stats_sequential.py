@@ -59,3 +59,13 @@ def test_halfwidth_shrinks_like_fixed_interval_with_more_data():
     # for a fixed per-lead variance the half-width keeps shrinking as n grows
     widths = [sequential_interval(0.0, 1 / math.sqrt(n), n, 0.05, 5000)[1] for n in (1000, 5000, 50000)]
     assert widths[0] > widths[1] > widths[2]
+
+
+def test_sequential_keys_only_in_sequential_mode():
+    from funnel.stats import analyze_counts
+
+    fixed = analyze_counts({"A": (1000, 100), "B": (1000, 150)}).to_json()["comparisons"]["B"]
+    seq_ = analyze_counts({"A": (1000, 100), "B": (1000, 150)}, sequential=True).to_json()["comparisons"]["B"]
+    assert "target_n" not in fixed and "p_value_fixed" not in fixed
+    assert list(seq_)[-3:] == ["p_value_fixed", "test_fixed", "target_n"]
+    assert seq_["test"] == "sequential" and seq_["test_fixed"] == "z" and seq_["p_value_fixed"] == fixed["p_value"]
