@@ -153,10 +153,12 @@ def _analyze_step(groups: Mapping, control: str | None, alpha: float, expected_s
 def _with_bayes(groups: dict[str, GroupRate], comparisons: dict[str, RateComparison], parsed: dict[str, Proportion],
                 control: str) -> tuple[dict[str, GroupRate], dict[str, RateComparison]]:
     bayes = bayes_for_groups(parsed, control)
-    groups = {name: replace(entry, prob_best=clean(bayes["prob_best"].get(name)),
-                            expected_loss=clean(bayes["expected_loss"].get(name)))
+    groups = {name: replace(entry, prob_best=clean(bayes.prob_best.get(name)),
+                            expected_loss=clean(bayes.expected_loss.get(name)))
               for name, entry in groups.items()}
-    comparisons = {name: replace(comp, **bayes["vs_control"].get(name, {})) for name, comp in comparisons.items()}
+    comparisons = {name: replace(comp, prob_beat_control=bayes.prob_beat_control[name],
+                                 expected_loss=bayes.loss_vs_control[name])
+                   if name in bayes.prob_beat_control else comp for name, comp in comparisons.items()}
     return groups, comparisons
 
 

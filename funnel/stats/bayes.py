@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from scipy import integrate, special
 
@@ -93,18 +95,29 @@ def expected_loss_vs_best(params: list[tuple[float, float]]) -> list[float]:
     return [max(0.0, e_max - m) for m in means]
 
 
-def bayes_for_groups(groups: dict[str, Proportion], control: str) -> dict:
+@dataclass(frozen=True)
+class BayesReading:
+    """The Bayesian reading of k groups: chance to be the best and expected loss per group (groups with
+    visitors, at least two of them), and per non-control group the chance to beat the control and the
+    expected loss of choosing it over the control."""
+
+    prob_best: dict[str, float] = field(default_factory=dict)
+    expected_loss: dict[str, float] = field(default_factory=dict)
+    prob_beat_control: dict[str, float | None] = field(default_factory=dict)
+    loss_vs_control: dict[str, float | None] = field(default_factory=dict)
+
+
+def bayes_for_groups(groups: dict[str, Proportion], control: str) -> BayesReading:
     """prob_best and expected loss for every group with visitors; beat-control per group."""
     live = [name for name, g in groups.items() if g.n > 0]
     params = {name: posterior(groups[name]) for name in live}
     best = dict(zip(live, prob_best([params[n] for n in live]), strict=True)) if len(live) > 1 else {}
     loss = dict(zip(live, expected_loss_vs_best([params[n] for n in live]), strict=True)) if len(live) > 1 else {}
-    vs_control = {}
+    beat: dict[str, float | None] = {}
+    loss_vs: dict[str, float | None] = {}
     for name in live:
         if name == control or control not in params:
             continue
-        vs_control[name] = {
-            "prob_beat_control": clean(prob_greater(params[control], params[name])),
-            "expected_loss": clean(expected_loss(params[name], params[control])),
-        }
-    return {"prob_best": best, "expected_loss": loss, "vs_control": vs_control}
+        beat[name] = clean(prob_greater(params[control], params[name]))
+        loss_vs[name] = clean(expected_loss(params[name], params[control]))
+    return BayesReading(best, loss, beat, loss_vs)
