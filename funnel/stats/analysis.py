@@ -60,23 +60,25 @@ def _group_entry(g: Proportion | None, alpha: float) -> GroupRate:
                      reason=None if g.n > 0 else "no_visitors")
 
 
-def _sequentialize(out: dict[str, Any], t: Proportion, c: Proportion, alpha: float, target_n: float) -> None:
-    """Replace fixed-horizon intervals and p-value by the always-valid ones (see sequential.py)."""
+def _sequentialize(fixed: RateComparison, t: Proportion, c: Proportion, alpha: float,
+                   target_n: float) -> RateComparison:
+    """The fixed-horizon comparison with always-valid intervals and p-value instead (see sequential.py);
+    the fixed-horizon test and p-value are kept as ``test_fixed`` / ``p_value_fixed``."""
     n_total = t.n + c.n
     se_diff = math.sqrt(t.variance / t.n + c.variance / c.n)
-    out["p_value_fixed"], out["test_fixed"] = out["p_value"], out["test"]
-    out["test"], out["statistic"], out["target_n"] = "sequential", None, target_n
-    out["diff_ci_low"], out["diff_ci_high"] = seq.sequential_interval(out["diff"], se_diff, n_total, alpha, target_n)
-    out["diff_ci_method"] = "confidence_sequence"
-    p = seq.always_valid_p(out["diff"], se_diff, n_total, alpha, target_n)
-    out["p_value"] = p if p is not None else (1.0 if out["diff"] == 0 else None)
+    diff_low, diff_high = seq.sequential_interval(fixed.diff, se_diff, n_total, alpha, target_n)
+    p = seq.always_valid_p(fixed.diff, se_diff, n_total, alpha, target_n) if fixed.diff is not None else None
     pt, pc = t.rate, c.rate
     se_rel = None
     if pc and pt is not None:  # delta-method variance of p_t / p_c (GrowthBook frequentist_variance, relative)
         se_rel = math.sqrt(t.variance / (pc**2 * t.n) + c.variance * pt**2 / (pc**4 * c.n))
-    low, high = seq.sequential_interval(out["rel_lift"], se_rel, n_total, alpha, target_n)
-    out["rel_lift_ci_low"], out["rel_lift_ci_high"] = low, high
-    out["rel_lift_ci_method"] = "confidence_sequence_delta"
+    lift_low, lift_high = seq.sequential_interval(fixed.rel_lift, se_rel, n_total, alpha, target_n)
+    return replace(fixed, p_value_fixed=fixed.p_value, test_fixed=fixed.test, test="sequential", statistic=None,
+                   target_n=target_n, diff_ci_low=diff_low, diff_ci_high=diff_high,
+                   diff_ci_method="confidence_sequence",
+                   p_value=p if p is not None else (1.0 if fixed.diff == 0 else None),
+                   rel_lift_ci_low=lift_low, rel_lift_ci_high=lift_high,
+                   rel_lift_ci_method="confidence_sequence_delta")
 
 
 def compare_proportions(t: Proportion, c: Proportion, alpha: float = 0.05, sequential: bool = False,
@@ -84,13 +86,10 @@ def compare_proportions(t: Proportion, c: Proportion, alpha: float = 0.05, seque
     """One treatment group against the control: intervals, test, p-value (unadjusted)."""
     if t.n == 0 or c.n == 0:
         return RateComparison(reason="no_visitors")
-    out: dict[str, Any] = {**difference_interval(t, c, alpha), **relative_lift_interval(t, c, alpha),
-                           **two_proportion_test(t, c)}
-    if t.variance == 0 and c.variance == 0:
-        out["reason"] = "zero_variance"
-    if sequential:
-        _sequentialize(out, t, c, alpha, target_n)
-    return RateComparison(**out)
+    out = RateComparison(**difference_interval(t, c, alpha), **relative_lift_interval(t, c, alpha),
+                         **two_proportion_test(t, c),
+                         reason="zero_variance" if t.variance == 0 and c.variance == 0 else None)
+    return _sequentialize(out, t, c, alpha, target_n) if sequential else out
 
 
 def _power_block(parsed: dict[str, Proportion], control: str, comparisons: Mapping[str, RateComparison],
