@@ -107,23 +107,45 @@ def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> 
         st.warning(t("audit.url.bad_value", param="dg_target", value=md_escape(linked)))
     cols = {"step": t("audit.ui.col.step"), "n": t("audit.ui.col.decided"), "rate": t("audit.ui.col.rate_now"),
             "target": t("audit.ui.col.target")}
-    frame = pd.DataFrame({
+    numbers = pd.DataFrame({
         cols["step"]: [f"{s.stage} → {s.stage_to}" for s in steps],
         cols["n"]: [fmt_int(s.n, t.lang) for s in steps],
         cols["rate"]: [fmt_pct(s.rate, t.lang) + ("" if s.n >= min_n else f" ({t('audit.ui.too_few')})")
-                       for s in steps],
-        cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]},
-    ).astype({cols["target"]: "float"})
+                       for s in steps]})
+    goals = pd.DataFrame({cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]}
+                         ).astype({cols["target"]: "float"})
+    # the numbers open their deals (a data editor cannot be clicked), the target beside them is edited;
+    # one height for both so their rows line up
+    height = 35 * (len(steps) + 1) + 3
+    left, right = st.columns([5, 2], gap="small")
+    with left:
+        _target_numbers(numbers, steps, cols, height)
     key = f"dg_targets_{abs(hash(audit_targets.to_url(current) or ''))}"
-    st.data_editor(frame, key=key, hide_index=True, placeholder="—", disabled=[cols["step"], cols["n"], cols["rate"]],
-                   column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
-                                                                                step=1.0, format="%.0f")},
-                   on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
-                                                cols["target"]))
+    right.data_editor(goals, key=key, hide_index=True, placeholder="—", height=height,
+                      column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
+                                                                                   step=1.0, format="%.0f")},
+                      on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
+                                                   cols["target"]))
     note = st.session_state.pop(TARGETS_NOTE, None)
-    st.caption(t("audit.ui.targets_caption", min_n=min_n) + (" " + t(note[0], **note[1]) if note else ""))
+    st.caption(t("audit.ui.targets_caption", min_n=min_n) + " " + t("polish.targets.click_hint")
+               + (" " + t(note[0], **note[1]) if note else ""))
     if not current:
         st.info(t("audit.ui.targets_none"))
+
+
+def _target_numbers(frame, steps, cols: dict[str, str], height: int) -> None:
+    """The target editor's step numbers: a click on the decided deals or today's conversion lists the
+    deals decided at that step (the rate's denominator, as a Managers heatmap cell does)."""
+    def on_cell() -> None:
+        cells = ((st.session_state.get(drill.nonce("dg_target_cells")) or {}).get("selection") or {}).get("cells") or []
+        drill.bump("dg_target_cells")
+        if cells and cells[0][1] in (cols["n"], cols["rate"]) and int(cells[0][0]) < len(steps):
+            step = steps[int(cells[0][0])]
+            drill.request(Selection("decided", position=step.position),
+                          f"{md_escape(step.stage)} → {md_escape(step.stage_to)} · {cols['n']}")
+
+    st.dataframe(frame, hide_index=True, key=drill.nonce("dg_target_cells"), on_select=on_cell,
+                 selection_mode="single-cell", height=height)
 
 
 def _on_targets(key: str, info: DatasetInfo, spec: FunnelSpec, stages: list[str], current: dict[str, float],

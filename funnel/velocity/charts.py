@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import esc
-from ..figure_locale import percent_ticks, separators
+from ..figure_locale import log_ticks, percent_ticks, separators
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
@@ -46,7 +46,8 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
         hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
-    fig.update_xaxes(title_text=_l(labels, "days"), type="log")
+    days = [v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age)]
+    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _base(fig, max(300, 60 + 45 * len(timed)))
 
