@@ -57,3 +57,19 @@ def log_ticks(values: Iterable[float | None], lang: str) -> dict:
         ticks = [v for v in ticks if str(v).strip("0.")[0] != "2"]
     digits = [max(0, -math.floor(math.log10(v) + 1e-9)) for v in ticks]
     return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_num(v, lang, d) for v, d in zip(ticks, digits, strict=True)]}
+
+
+def value_ticks(values: Iterable[float | None], lang: str, n: int = 5, *, money: bool = True) -> dict:
+    """``tickvals``/``ticktext`` for an axis from 0 up to the largest value: amounts written short in
+    the language (2 млн, 2M, 200万, by :func:`funnel.formats.fmt_compact`; plotly's own SI suffix
+    writes "2M" on every screen), counts as whole numbers (no 5.5 shown as "5")."""
+    from .formats import fmt_compact, fmt_int
+
+    top = max((v for v in values if v is not None and math.isfinite(v)), default=0.0)
+    top = top if top > 0 else 1.0
+    step = _nice_step(top / n)
+    if not money:
+        step = max(1.0, float(math.ceil(step)))
+    ticks = [round(i * step, 10) for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
+    text = [fmt_compact(v, lang) if money else fmt_int(v, lang) for v in ticks]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": text}
