@@ -25,6 +25,7 @@ from funnel.spec import FunnelSpec
 from . import cache
 from .context import get_store
 from .dates import grid_date
+from .words import key as word_key
 
 PENDING = "_drill_pending"
 
@@ -84,7 +85,8 @@ def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | N
         if not info.capabilities.can("deals") or index >= len(rows):
             return None
         row = rows[index]
-        return Selection("reached", position=row.position), t("pages.drill.title_reached", stage=md_escape(row.stage)), spec
+        title = t(word_key(info, "pages.drill.title_reached"), stage=md_escape(row.stage))
+        return Selection("reached", position=row.position), title, spec
 
     clickable_chart(fig, key, to_request)
 
@@ -122,9 +124,9 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     if result.reason:
         st.info(t(result.reason))
         return
-    st.markdown(t("pages.drill.total", n=result.total))
+    st.markdown(t(word_key(info, "pages.drill.total"), n=result.total))
     if result.truncated:
-        st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
+        st.caption(t(word_key(info, "metrics.label.drill_truncated"), shown=fmt_int(len(result.frame), t.lang),
                      n=result.total))
     frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
     st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—",

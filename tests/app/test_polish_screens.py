@@ -1,0 +1,64 @@
+"""Screens that spoke of deals on a web funnel, showed ISO timestamps or numbers a web funnel cannot
+support (issue 15 polish), under AppTest on the samples (1 = B2B, 2 = web funnel, 3 = SaaS)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from streamlit.testing.v1 import AppTest
+
+from funnel.access import AccessStore
+from funnel.sql import run
+from funnel.store import Store
+from tests.app.conftest import APP, open_page
+from tests.app.test_pages_zh import screen_text
+
+
+def test_admin_audit_trail_writes_moments_as_the_language_does(data_dir):
+    store = Store(data_dir / "funnel.duckdb")
+    AccessStore(store)  # makes sure the access tables exist
+    with store.writing() as con:
+        run(con, "INSERT INTO audit_log VALUES (nextval('audit_seq'), $t, 'a@example.com', 'rename', 1, 'x')",
+            {"t": datetime(2026, 3, 5, 14, 7, 9)})
+    store.close()
+    expected = {"ru": "05.03.2026 14:07:09", "zh": "2026年3月5日 14:07:09", "en": "Mar 5, 2026"}
+    for lang, moment in expected.items():
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.secrets = {"auth": {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "s"},
+                      "funnel": {"admins": ["admin@example.com"]}}
+        at.user = {"is_logged_in": True, "email": "admin@example.com", "email_verified": True}
+        at.query_params["lang"] = lang
+        at.switch_page("pages/admin.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        trail = at.table[-1].value  # the audit trail: latest first
+        assert str(trail.iloc[0, 0]).startswith(moment), (lang, trail.iloc[0, 0])
+        assert "2026-03-05" not in trail.to_string()
+
+
+def test_web_funnel_page_speaks_of_visitors(data_dir):
+    text = screen_text(open_page("pages/funnel.py", lang="en", ds="2"))
+    assert "Click any number in the table to list the visitors behind it." in text
+    assert "Cohorts by first visit" in text
+    assert "deals behind it" not in text and "cohort's deals" not in text
+    ru = screen_text(open_page("pages/funnel.py", lang="ru", ds="2"))
+    assert "посетителей за ним" in ru and "сделки за ним" not in ru
+
+
+def test_web_funnel_velocity_shows_no_cycle_win_rate_or_sales_velocity(data_dir):
+    at = open_page("pages/velocity.py", lang="en", ds="2")
+    text = screen_text(at)
+    # the event log's visitors never close as won or lost: cycle, win rate and velocity say why not
+    assert "a web funnel has visitors and steps, not deals with a sales cycle." in text
+    assert "a web funnel has no lost deals, only visitors who did not convert" in text
+    assert not [m for m in at.metric if m.label.startswith(("Won:", "Win rate", "Open deals"))]
+    assert "Time between steps" in text and "visitors who went on" in text
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Step", "Went on", "Median, days", "p75, days", "p90, days", "Mean, days"]
+
+
+def test_b2b_velocity_still_shows_its_cycle_and_velocity(data_dir):
+    at = open_page("pages/velocity.py", lang="en", ds="1")
+    labels = [m.label for m in at.metric]
+    assert "Won: median cycle, days" in labels and "Win rate" in labels
+    assert "Open deals there" in at.dataframe[0].value.columns
