@@ -67,6 +67,12 @@ class Capabilities:
     def has_outcomes(self) -> bool:
         return self.has_won or self.has_lost
 
+    @property
+    def crm_deals(self) -> bool:
+        """Individual CRM deals with stages (not a web funnel's visitors, not aggregate counts): what
+        a later snapshot of the same CRM can be matched against, deal by deal."""
+        return self.has_deals and not self.is_web_funnel and not self.aggregate
+
     def why_not(self, question: str) -> str | None:
         """``None`` when the data can answer ``question`` (one of :data:`QUESTIONS`), else the
         catalog key of the reason it cannot."""
