@@ -191,10 +191,14 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     m1, m2 = st.columns(2)
     m1.metric(t("metrics.kpi.close_rate"), fmt_pct(rated.close_rate, lang), border=True,
               help=t("pages.rates.close_help", stage=md_escape(picks["close"])))
-    drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
-                 t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)
+    with m1:
+        drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
+                     t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)
     m2.metric(t("metrics.kpi.fit_rate"), fmt_pct(rated.fit_rate, lang), border=True,
               help=t("pages.rates.fit_help", mql=md_escape(picks["fit_from"]), sql=md_escape(picks["fit_to"])))
+    with m2:  # the deals that reached the SQL stage (the fit rate's numerator, as the close rate's button)
+        drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["fit_to"])].position),
+                     t("pages.drill.title_reached", stage=md_escape(picks["fit_to"])), key="fn_rate_fit_deals", info=info)
 
 for note in urlstate.notes(t):
     st.warning(note, icon=":material/link_off:")

@@ -56,3 +56,14 @@ def test_target_table_cells_open_the_decided_deals(data_dir, b2b_decided):
         click_cell(at, numbers, step, column)
         deals = _dialog_rows(at)
         assert len(deals) == shown == b2b_decided
+
+
+def test_fit_rate_opens_the_deals_that_reached_the_sql_stage(data_dir):
+    # the sample's history: 2,530 deals reached «Квалифицирован» or a later stage (counted below from the file)
+    history = pd.read_csv(ROOT / "sample_data" / "b2b_services_history.csv")
+    furthest = history.assign(pos=history["Этап"].map({s: i for i, s in enumerate(STAGES)})).groupby("ID сделки")["pos"].max()
+    reached = int((furthest >= 1).sum())
+    at = open_page("pages/funnel.py", lang="en", ds="1", fit_from="Новая заявка", fit_to="Квалифицирован")
+    at.button(key="fn_rate_fit_deals").click().run()
+    assert not at.exception
+    assert len(_dialog_rows(at)) == reached == 2530

@@ -62,3 +62,15 @@ def test_b2b_velocity_still_shows_its_cycle_and_velocity(data_dir):
     labels = [m.label for m in at.metric]
     assert "Won: median cycle, days" in labels and "Win rate" in labels
     assert "Open deals there" in at.dataframe[0].value.columns
+
+
+def test_lost_reason_shares_are_written_as_russian_percent(data_dir):
+    from funnel.i18n import t
+
+    at = open_page("pages/diagnostics.py", lang="ru", ds="1")
+    share = t("audit.ui.col.share", "ru")
+    tables = [d.value for d in at.dataframe if share in d.value.columns]
+    assert tables
+    values = [v for frame in tables for v in frame[share]]
+    # CLDR Russian percent: a no-break space before the sign ("47 %"), never Python's "47%"
+    assert values and all(v.endswith("\u00a0%") for v in values), values[:3]
