@@ -1,5 +1,7 @@
 """Velocity: how long deals sit in each stage, whether the cycle is getting longer, money per day."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +23,10 @@ LABELS = {k: t(f"velocity.chart.{k}") for k in ("finished", "waiting", "over_p90
 
 
 def days(x) -> str:
+    """Days with one decimal; a stay shorter than 0.1 day (a web visitor's minutes) keeps two
+    significant digits instead of reading "0.0"."""
+    if x is not None and 0 < abs(x) < 0.1:
+        return fmt_num(x, lang, min(6, 1 - math.floor(math.log10(abs(x)))))
     return fmt_num(x, lang, 1)
 
 

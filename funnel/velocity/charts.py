@@ -51,6 +51,7 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
     fig.add_trace(go.Scatter(
         y=names, x=[r.open_median_age for r in timed], mode="markers", name=_l(labels, "waiting"),
         marker={"symbol": "diamond", "color": RED, "size": [8 + min(r.open_n, 40) / 2 for r in timed]},
+        showlegend=any(r.open_n for r in timed),  # nobody waiting (a web funnel): no legend entry for it
         hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))

@@ -74,3 +74,17 @@ def test_lost_reason_shares_are_written_as_russian_percent(data_dir):
     values = [v for frame in tables for v in frame[share]]
     # CLDR Russian percent: a no-break space before the sign ("47 %"), never Python's "47%"
     assert values and all(v.endswith("\u00a0%") for v in values), values[:3]
+
+
+def test_web_funnel_minutes_between_steps_do_not_read_zero_days(data_dir):
+    import pandas as pd
+
+    from tests.app.conftest import ROOT
+
+    events = pd.read_csv(ROOT / "sample_data" / "web_events.csv", parse_dates=["timestamp"])
+    first = events.pivot_table(index="visitor_id", columns="step", values="timestamp", aggfunc="min")
+    # impression -> click: 11,804 visitors, median 0.0034 days (about 5 minutes), from the file
+    median = ((first["click"] - first["impression"]).dropna().dt.total_seconds() / 86400).median()
+    table = open_page("pages/velocity.py", lang="en", ds="2").dataframe[0].value
+    shown = table.loc[table["Step"] == "impression", "Median, days"].iloc[0]
+    assert shown != "0.0" and abs(float(shown) - median) <= 0.0001 + 0.05 * median, (shown, median)
