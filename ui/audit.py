@@ -26,7 +26,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 
-from . import background, drill
+from . import background, drill, words
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
@@ -202,7 +202,7 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
             st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
             st.caption(sureness(f, info, lang))
         if f.selection is not None and info.capabilities.can("deals"):
-            label = t("audit.ui.deals") if f.code != "reactivation" else t("audit.ui.reactivation_list")
+            label = t(words.key(info, "audit.ui.deals")) if f.code != "reactivation" else t("audit.ui.reactivation_list")
             st.button(label, key=key, type="tertiary", icon=":material/list:", on_click=drill.request,
                       args=(f.selection, title(f, info, lang, markdown=True), _drill_spec(f, spec)))
 

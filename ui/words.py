@@ -11,6 +11,7 @@ from funnel.dataset import DatasetInfo
 
 WEB = {
     "pages.drill.open": "audit.drill.visitors",
+    "audit.ui.deals": "polish.web.finding_deals",
     "pages.funnel.click_hint": "audit.click_hint.web",
     "pages.funnel.cell_hint": "polish.web.cell_hint",
     "pages.drill.title_reached": "polish.web.title_reached",

@@ -88,3 +88,11 @@ def test_web_funnel_minutes_between_steps_do_not_read_zero_days(data_dir):
     table = open_page("pages/velocity.py", lang="en", ds="2").dataframe[0].value
     shown = table.loc[table["Step"] == "impression", "Median, days"].iloc[0]
     assert shown != "0.0" and abs(float(shown) - median) <= 0.0001 + 0.05 * median, (shown, median)
+
+
+def test_web_funnel_findings_open_visitors_not_deals(data_dir):
+    at = open_page("pages/diagnostics.py", lang="en", ds="2")
+    labels = {b.label for b in at.button}
+    assert "Visitors behind it" in labels and "Deals behind it" not in labels
+    b2b = {b.label for b in open_page("pages/diagnostics.py", lang="en", ds="1").button}
+    assert "Deals behind it" in b2b
