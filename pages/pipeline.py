@@ -40,8 +40,9 @@ snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
 c2.metric(t("velocity.kpi.open_amount"), fmt_compact(snap.amount, lang), border=True)
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
-                date=as_date(as_of)), "pl_open", info, c1)
+for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
+                    date=as_date(as_of)), key, info, col)
 rows = snap.rows
 drill.clickable_chart(snapshot_figure(rows, LABELS, lang), "pl_snapshot", lambda _c, i: (
     (Selection("in_stage", position=rows[i].position, until=as_of),
@@ -134,11 +135,16 @@ vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("vel
                 info, k1)
 k2.metric(t("velocity.kpi.age_adjusted"), fmt_compact(fc.age_adjusted, lang), border=True,
           help=t("velocity.help.age_adjusted"))
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
+                "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
 month_label = fmt_cohort(month, "month", lang)
 k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan else "—",
           border=True, help=t("velocity.help.p_meet_plan"))
 if not plan:
     k3.caption(t("velocity.ui.enter_plan"))
+else:  # the chance is drawn over the open deals (and what the month has already won)
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
+                    t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
 k4.metric(t("velocity.kpi.median_month", month=month_label), fmt_compact(fc.p50, lang), border=True,
           help=t("velocity.help.range"))
 k4.caption(t("velocity.ui.range", p10=fmt_compact(fc.p10, lang), p90=fmt_compact(fc.p90, lang)))

@@ -67,3 +67,13 @@ def test_fit_rate_opens_the_deals_that_reached_the_sql_stage(data_dir):
     at.button(key="fn_rate_fit_deals").click().run()
     assert not at.exception
     assert len(_dialog_rows(at)) == reached == 2530
+
+
+def test_pipeline_forecast_tiles_open_the_open_deals(data_dir):
+    deals = pd.read_csv(ROOT / "sample_data" / "b2b_services_deals.csv").drop_duplicates("ID")
+    open_now = int(deals["Дата закрытия"].isna().sum())  # 200 open deals in the sample (no close date)
+    for key in ("pl_open_amount", "pl_age_adjusted"):
+        at = open_page("pages/pipeline.py", lang="en", ds="1")
+        at.button(key=key).click().run()
+        assert not at.exception
+        assert len(_dialog_rows(at)) == open_now == 200
