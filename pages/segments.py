@@ -33,7 +33,7 @@ def _name(value) -> str:
 # -- outcomes per segment ----------------------------------------------------------------------
 st.subheader(t("audit.segments.outcomes"))
 values = list(groups)
-audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values)
+audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values, info=info)
 
 # -- the funnel per segment: side by side and small multiples ----------------------------------
 st.subheader(t("audit.segments.funnels"))

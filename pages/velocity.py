@@ -5,13 +5,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
 from funnel.velocity.pipeline import as_date
 from funnel.velocity.sales_velocity import what_if
-from ui import drill, explain, words
+from ui import drill, explain, money_text, words
 from ui import velocity as vui
 from ui.routing import require_frame
 
@@ -133,10 +133,10 @@ def velocity_section() -> None:
     else:
         st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
         tiles = (
-            ("per_month", lambda v: fmt_compact(v, lang), Selection("open_at", until=as_of)),
+            ("per_month", lambda v: money_text.compact(info, v, lang), Selection("open_at", until=as_of)),
             ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),
             ("win_rate", lambda v: fmt_pct(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
-            ("avg_deal_size", lambda v: fmt_compact(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
+            ("avg_deal_size", lambda v: money_text.compact(info, v, lang), Selection("won_between", since=cur.start, until=cur.end)),
             ("avg_cycle_days", days, Selection("won_between", since=cur.start, until=cur.end)),
         )
         cols = st.columns(len(tiles))
@@ -151,7 +151,7 @@ def velocity_section() -> None:
         if cur.per_day is None:
             st.caption(t("velocity.ui.velocity_unknown"))
         st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
-                     value=fmt_compact(vel.previous.per_month, lang)))
+                     value=money_text.compact(info, vel.previous.per_month, lang)))
         with st.container(border=True):
             st.markdown(t("velocity.ui.what_if"))
             w1, w2, w3 = st.columns(3)
@@ -162,8 +162,8 @@ def velocity_section() -> None:
             if cur.per_month is None or better.per_month is None:
                 st.caption(t("velocity.ui.velocity_unknown"))
             else:
-                st.markdown(t("velocity.ui.what_if_result", value=fmt_compact(better.per_month, lang),
-                              delta=fmt_compact(better.per_month - cur.per_month, lang)))
+                st.markdown(t("velocity.ui.what_if_result", value=money_text.compact(info, better.per_month, lang),
+                              delta=money_text.compact(info, better.per_month - cur.per_month, lang)))
 
 
 cycle_section()

@@ -26,7 +26,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 
-from . import background, drill, words
+from . import background, drill, money_text, words
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
@@ -193,10 +193,10 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
         head.markdown(f"{SEVERITY_ICON[f.severity]} **{title(f, info, lang, markdown=True)}**")
         tags = [t("audit.severity." + f.severity), t("audit.code." + f.code)]
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption
-            tags.append(f"{t('audit.ui.impact')}: {fmt_compact(f.impact, lang)}")
+            tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
         head.caption(" · ".join(tags))
         if f.impact is not None and money is not None:
-            money.metric(t("audit.ui.impact"), fmt_compact(f.impact, lang), help=t("audit.ui.impact_help"))
+            money.metric(t("audit.ui.impact"), money_text.compact(info, f.impact, lang), help=t("audit.ui.impact_help"))
         if full:
             st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")
             st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
@@ -273,14 +273,18 @@ OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won",
                 "avg_deal_size": "won", "median_cycle_days": "won"}
 
 
-def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list) -> None:
+def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list,
+                  info: DatasetInfo | None = None) -> None:
     """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals."""
     import pandas as pd
 
     from funnel.formats import fmt_int, fmt_num, fmt_pct
 
-    fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
-           "avg_deal_size": fmt_compact, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
+    def money(v, lg):  # with the dataset's currency when the page passes ``info``
+        return fmt_compact(v, lg) if info is None else money_text.compact(info, v, lg)
+
+    fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": money,
+           "avg_deal_size": money, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
     headers = {c: t(f"metrics.kpi.{c}") for c in OUTCOME_COLUMNS}
     frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in OUTCOME_COLUMNS}}
                           for name, o in groups])

@@ -96,3 +96,24 @@ def test_web_funnel_findings_open_visitors_not_deals(data_dir):
     assert "Visitors behind it" in labels and "Deals behind it" not in labels
     b2b = {b.label for b in open_page("pages/diagnostics.py", lang="en", ds="1").button}
     assert "Deals behind it" in b2b
+
+
+def test_every_amount_of_a_dollar_dataset_carries_its_symbol(data_dir):
+    import pandas as pd
+
+    from tests.app.conftest import ROOT
+
+    deals = pd.read_csv(ROOT / "sample_data" / "saas_deals.csv")
+    assert set(deals["Deal - Currency of Value"].dropna()) == {"USD"}  # the SaaS sample is in dollars
+    at = open_page("pages/managers.py", lang="en", ds="3")
+    table = at.dataframe[0].value
+    assert all(v.startswith("$") for v in table["Revenue"]) and all(v.startswith("$") for v in table["Average deal size"])
+    at = open_page("pages/diagnostics.py", lang="en", ds="3")
+    impacts = [m.value for m in at.metric if m.label == "Impact"]
+    assert impacts and all(v.startswith("$") for v in impacts)
+    at = open_page("pages/pipeline.py", lang="en", ds="3")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Open amount"].startswith("$") and tiles["Weighted pipeline"].startswith("$")
+    at = open_page("pages/velocity.py", lang="ru", ds="3")
+    won = next(m.value for m in at.metric if m.label.startswith("Средняя выигранная"))
+    assert won.endswith("\u00a0$")  # Russian writes the symbol after the amount
