@@ -28,6 +28,13 @@ WEB = {
     "velocity.ui.tis_caption": "polish.web.tis_caption",
     "velocity.col.n": "polish.web.col_n",
     "velocity.drill.stayed": "polish.web.stayed",
+    "metrics.column.deal_id": "polish.web.column.deal_id",
+    "metrics.column.stage": "polish.web.column.stage",
+    "metrics.column.closed_at": "polish.web.column.closed_at",
+    "pages.status.won": "polish.web.status.won",
+    "pages.status.lost": "polish.web.status.lost",
+    "pages.status.open": "polish.web.status.open",
+    "hardening.export_all": "polish.web.export_all",
 }
 
 

@@ -117,3 +117,16 @@ def test_every_amount_of_a_dollar_dataset_carries_its_symbol(data_dir):
     at = open_page("pages/velocity.py", lang="ru", ds="3")
     won = next(m.value for m in at.metric if m.label.startswith("Средняя выигранная"))
     assert won.endswith("\u00a0$")  # Russian writes the symbol after the amount
+
+
+def test_web_funnel_drill_lists_visitors_with_their_columns(data_dir):
+    at = open_page("pages/overview.py", lang="en", ds="2")
+    at.button(key="ov_tile_deals").click().run()
+    assert not at.exception
+    rows = at.dataframe[-1].value
+    # the event log has visitor, step, time, landing (variant) and source: no deal name, amount,
+    # manager or lost reason to show as empty columns; a converted visitor's last step time is "converted at"
+    assert list(rows.columns) == ["Visitor ID", "Furthest step", "Status", "Source", "Variant", "Created", "Converted at"]
+    assert set(rows["Status"]) <= {"converted", "did not convert"}
+    text = screen_text(at)
+    assert "**40,000** visitors" in text and "every visitor of the list (visitors: 40,000)" in text
