@@ -21,13 +21,15 @@ from funnel.velocity.charts import (
 )
 from funnel.velocity.common import month_end
 from funnel.velocity.pipeline import as_date
-from ui import drill, money_text
+from ui import drill, explain, money_text
 from ui import velocity as vui
 from ui.routing import require_frame
 
 require_frame()
 
 t, lang, info, spec, as_of = vui.page_head("ui.page.pipeline")
+if not explain.unless(info, "pipeline", t):  # a web funnel: visitors, no open deals to forecast
+    st.stop()
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}

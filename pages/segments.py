@@ -9,7 +9,7 @@ from funnel.audit.wording import column_label
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from ui import audit, cache, drill
+from ui import audit, cache, drill, words
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
 
@@ -65,7 +65,7 @@ def _on_steps() -> None:
 
 st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
              selection_mode="single-cell")
-st.caption(t("audit.segments.steps_caption") + " " + t("audit.segments.steps_click"))
+st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click")))
 
 # -- drivers -----------------------------------------------------------------------------------
 st.subheader(t("audit.segments.drivers"))

@@ -270,7 +270,8 @@ def page_head(title_key: str):
 
 OUTCOME_COLUMNS = ("deals", "won", "lost", "win_rate", "revenue", "avg_deal_size", "median_cycle_days")
 OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won", "revenue": "won",
-                "avg_deal_size": "won", "median_cycle_days": "won"}
+                "avg_deal_size": "won", "median_cycle_days": "won", "win_rate_all": "won"}
+WEB_OUTCOME_COLUMNS = ("deals", "won", "win_rate_all")
 
 
 def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list,
@@ -285,8 +286,12 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
 
     fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": money,
            "avg_deal_size": money, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
-    headers = {c: t(f"metrics.kpi.{c}") for c in OUTCOME_COLUMNS}
-    frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in OUTCOME_COLUMNS}}
+    fmt["win_rate_all"] = fmt_pct
+    # a web funnel's segments: visitors, how many reached the last step and the conversion (no lost
+    # deals, money or cycle to show)
+    columns = WEB_OUTCOME_COLUMNS if info is not None and info.capabilities.is_web_funnel else OUTCOME_COLUMNS
+    headers = {c: t(words.key(info, f"metrics.kpi.{c}") if info is not None else f"metrics.kpi.{c}") for c in columns}
+    frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in columns}}
                           for name, o in groups])
 
     def on_cell() -> None:
@@ -299,4 +304,4 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
                           f"{md_escape(groups[int(row_i)][0])} · {headers[column]}")
 
     st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
-    st.caption(t("audit.managers.click_hint"))
+    st.caption(t(words.key(info, "audit.managers.click_hint") if info is not None else "audit.managers.click_hint"))

@@ -35,6 +35,14 @@ WEB = {
     "pages.status.lost": "polish.web.status.lost",
     "pages.status.open": "polish.web.status.open",
     "hardening.export_all": "polish.web.export_all",
+    "audit.managers.click_hint": "polish.web.click_cell",
+    "audit.segments.steps_caption": "polish.web.steps_caption",
+    "audit.segments.steps_click": "polish.web.steps_click",
+    "metrics.kpi.deals": "audit.tile.visitors",
+    "metrics.kpi.won": "polish.web.col.converted_n",
+    "metrics.kpi.win_rate_all": "audit.tile.converted",
+    "ui.data.deals": "audit.tile.visitors",
+    "ui.data.dataset_line": "polish.web.dataset_line",
 }
 
 

@@ -130,3 +130,35 @@ def test_web_funnel_drill_lists_visitors_with_their_columns(data_dir):
     assert set(rows["Status"]) <= {"converted", "did not convert"}
     text = screen_text(at)
     assert "**40,000** visitors" in text and "every visitor of the list (visitors: 40,000)" in text
+
+
+def test_web_funnel_pipeline_page_says_there_is_no_pipeline(data_dir):
+    at = open_page("pages/pipeline.py", lang="en", ds="2")
+    assert "a web funnel has visitors passing steps, not open deals" in screen_text(at)
+    assert not at.metric  # no open deals, won/lost waterfall or forecast of visitors
+
+
+def test_web_funnel_segments_show_visitors_and_conversion(data_dir):
+    import pandas as pd
+
+    from tests.app.conftest import ROOT
+
+    events = pd.read_csv(ROOT / "sample_data" / "web_events.csv")
+    first = events.drop_duplicates("visitor_id")  # a visitor's source is on every row of theirs
+    sale = set(events.loc[events["step"] == "sale", "visitor_id"])
+    at = open_page("pages/segments.py", lang="en", ds="2", sg_by="source")
+    table = at.dataframe[0].value
+    assert list(table.columns)[1:] == ["Visitors", "Reached the last step", "Converted"]
+    row = table[table.iloc[:, 0] == "yandex"].iloc[0]
+    yandex = first[first["source"] == "yandex"]["visitor_id"]
+    converted = len(set(yandex) & sale)
+    assert row["Visitors"] == f"{len(yandex):,}" and row["Reached the last step"] == f"{converted:,}"
+    assert row["Converted"] == f"{converted / len(yandex):.1%}"
+    assert "Click a cell to list its visitors." in screen_text(at)
+
+
+def test_data_page_counts_visitors_of_a_web_funnel(data_dir):
+    at = open_page("pages/data.py", lang="ru", ds="2")
+    labels = [m.label for m in at.metric]
+    assert "Посетители" in labels and "Сделок" not in labels
+    assert "Посетителей: 40\u00a0000" in screen_text(at)
