@@ -82,3 +82,19 @@ def test_cycle_trend_counts_axis_shows_whole_numbers():
     axis = cycle_trend_figure(trend, {}, "ru").layout.yaxis2
     # up to 22 won deals a month: steps of 5 (22 / 5 = 4.4 -> 5), not 5.5 written "5", "11", "16"
     assert list(axis.tickvals) == [0, 5, 10, 15, 20, 25]
+
+
+def test_cohorts_with_nothing_open_draw_no_open_bars_or_axis():
+    from datetime import date
+
+    from funnel.charts import cohort_figure
+    from funnel.metrics.cohorts import Cohort, CohortTable
+
+    closed = [Cohort(date(2026, 9, 1), 10, {1: 10, 2: 4}, 2, 8, 0, 0.25, 60, 0.0),
+              Cohort(date(2026, 10, 1), 5, {1: 5, 2: 1}, 0, 5, 0, 0.0, 30, 0.0)]
+    fig = cohort_figure(CohortTable("month", date(2026, 10, 31), closed), position=2)
+    assert fig.data[0].visible is False and fig.layout.yaxis2.visible is False
+    assert list(fig.data[1].y) == [0.4, 0.2]  # the conversion line is still curve 1: 4/10, 1/5
+    some_open = [closed[0], Cohort(date(2026, 10, 1), 5, {1: 5, 2: 1}, 0, 1, 4, 0.0, 30, 0.8)]
+    fig = cohort_figure(CohortTable("month", date(2026, 10, 31), some_open), position=2)
+    assert fig.data[0].visible is True and fig.layout.yaxis2.visible is True
