@@ -163,7 +163,8 @@ def velocity_section() -> None:
                 st.caption(t("velocity.ui.velocity_unknown"))
             else:
                 st.markdown(t("velocity.ui.what_if_result", value=money_text.compact(info, better.per_month, lang),
-                              delta=money_text.compact(info, better.per_month - cur.per_month, lang)))
+                              delta=("+" if better.per_month > cur.per_month else "")
+                              + money_text.compact(info, better.per_month - cur.per_month, lang)))
 
 
 cycle_section()
