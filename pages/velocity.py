@@ -126,6 +126,8 @@ def velocity_section() -> None:
     st.subheader(t("velocity.ui.sales_velocity"))
     if not explain.unless(info, "win_rate", t):  # open deals x win rate x average won deal / cycle
         return
+    if explain.no_lost_recorded(info):
+        st.warning(t("polish.no_lost.velocity"))
     vel = vui.compute("sales_velocity", info.id, info.version, spec, as_of)
     cur = vel.current
     if cur is None:

@@ -26,7 +26,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 
-from . import background, drill, money_text, words
+from . import background, drill, explain, money_text, words
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
@@ -305,3 +305,5 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
 
     st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
     st.caption(t(words.key(info, "audit.managers.click_hint") if info is not None else "audit.managers.click_hint"))
+    if info is not None and explain.no_lost_recorded(info):
+        st.warning(t("polish.no_lost.table"))

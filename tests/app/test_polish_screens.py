@@ -162,3 +162,23 @@ def test_data_page_counts_visitors_of_a_web_funnel(data_dir):
     labels = [m.label for m in at.metric]
     assert "Посетители" in labels and "Сделок" not in labels
     assert "Посетителей: 40\u00a0000" in screen_text(at)
+
+
+def test_a_file_without_lost_deals_warns_on_velocity_managers_and_segments(data_dir, tmp_path_factory):
+    from funnel.importer import import_file
+
+    # 4 deals, 3 won and 1 open, no lost one: every won / closed reads 100 %
+    path = tmp_path_factory.mktemp("nolost") / "won_only_polish.csv"
+    path.write_text("ID,Stage,Amount,Created,Closed,Manager,Source\n1,Lead,100,2024-01-02,,Ann,ads\n"
+                    "2,Won,200,2024-01-03,2024-01-10,Ann,ads\n3,Won,300,2024-01-04,2024-01-11,Bob,web\n"
+                    "4,Won,400,2024-01-05,2024-01-12,Bob,web\n", encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _draft = import_file(store, path, path.name, stages=["Lead", "Won"], name="won only polish")
+    store.close()
+    at = open_page("pages/velocity.py", lang="en", ds=str(info.id))
+    assert any("reads 100 % by construction, so the sales velocity" in w.value for w in at.warning)
+    for page in ("pages/managers.py", "pages/segments.py"):
+        at = open_page(page, lang="en", ds=str(info.id))
+        assert any("every win rate (won / closed) in this table reads 100 %" in w.value for w in at.warning), page
+    b2b = open_page("pages/velocity.py", lang="en", ds="1")
+    assert not any("by construction" in w.value for w in b2b.warning)
