@@ -176,9 +176,9 @@ def test_a_file_without_lost_deals_warns_on_velocity_managers_and_segments(data_
     info, _built, _draft = import_file(store, path, path.name, stages=["Lead", "Won"], name="won only polish")
     store.close()
     at = open_page("pages/velocity.py", lang="en", ds=str(info.id))
-    assert any("reads 100 % by construction, so the sales velocity" in w.value for w in at.warning)
+    assert any("reads 100% by construction, so the sales velocity" in w.value for w in at.warning)
     for page in ("pages/managers.py", "pages/segments.py"):
         at = open_page(page, lang="en", ds=str(info.id))
-        assert any("every win rate (won / closed) in this table reads 100 %" in w.value for w in at.warning), page
+        assert any("every win rate (won / closed) in this table reads 100%" in w.value for w in at.warning), page
     b2b = open_page("pages/velocity.py", lang="en", ds="1")
     assert not any("by construction" in w.value for w in b2b.warning)
