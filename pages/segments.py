@@ -85,8 +85,24 @@ else:
                      t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
                      t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
                      t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
-                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t("audit.segments.col.n"): fmt_int(c.n, lang)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
+    def _driver_deals(c) -> Selection:
+        """The deals decided at the driver's step with its value (an amount band by its bounds)."""
+        if c.column == AMOUNT_BAND:
+            low, high = diagnosis.data.drivers.band(c.value)
+            return Selection("decided", position=c.position, amount_from=low, amount_to=high)
+        return Selection("decided", position=c.position, by=c.column, value=c.value)
+
+    def _on_driver() -> None:
+        cells = ((st.session_state.get(drill.nonce("sg_drivers")) or {}).get("selection") or {}).get("cells") or []
+        drill.bump("sg_drivers")
+        if cells and int(cells[0][0]) < len(drivers):
+            c, row = drivers[int(cells[0][0])], rows[int(cells[0][0])]
+            drill.request(_driver_deals(c), md_escape(" · ".join(str(v) for v in list(row.values())[:3])))
+
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=drill.nonce("sg_drivers"), on_select=_on_driver,
+                 selection_mode="single-cell")
+    st.caption(t(words.key(info, "audit.managers.click_hint")))
 st.caption(t("audit.segments.drivers_caption"))
 
 # -- spend -------------------------------------------------------------------------------------

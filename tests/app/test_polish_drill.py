@@ -77,3 +77,15 @@ def test_pipeline_forecast_tiles_open_the_open_deals(data_dir):
         at.button(key=key).click().run()
         assert not at.exception
         assert len(_dialog_rows(at)) == open_now == 200
+
+
+def test_a_driver_row_opens_the_deals_decided_at_its_step(data_dir):
+    at = open_page("pages/segments.py", lang="en", ds="1")
+    drivers = next(d for d in at.dataframe if "Attribute" in d.value.columns)
+    row = drivers.value.index[drivers.value["Value"] == "Игорь Лебедев"][0]
+    # sample_data/README.md: Игорь Лебедев decided 80 deals at Счёт выставлен -> Предоплата получена
+    assert drivers.value.loc[row, "Step"] == "Счёт выставлен → Предоплата получена"
+    click_cell(at, drivers, int(row), "Deals")
+    deals = _dialog_rows(at)
+    assert len(deals) == int(drivers.value.loc[row, "Deals"]) == 80
+    assert set(deals["Manager"]) == {"Игорь Лебедев"}
