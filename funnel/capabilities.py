@@ -18,6 +18,7 @@ Questions for :meth:`Capabilities.why_not` (:data:`QUESTIONS`):
 ``win_rate``     won and lost deals recorded (not a web funnel, not aggregate counts)
 ``outcomes``     any deal known as won or lost
 ``groups``       a column to group or filter by (segments, A/B)
+``pipeline``     open deals moving towards won or lost (pipeline as of a date, forecast)
 ===============  ========================================================================
 
 Stored as ``meta["capabilities"]`` (JSON) in the catalog. Datasets imported before this
@@ -33,7 +34,7 @@ from typing import Any
 
 from .sql import ident, render, run
 
-QUESTIONS = ("deals", "dates", "money", "cycle", "win_rate", "outcomes", "groups")
+QUESTIONS = ("deals", "dates", "money", "cycle", "win_rate", "outcomes", "groups", "pipeline")
 BASE_GROUP_COLUMNS = ("manager", "source", "variant")
 
 
@@ -67,6 +68,12 @@ class Capabilities:
     def has_outcomes(self) -> bool:
         return self.has_won or self.has_lost
 
+    @property
+    def crm_deals(self) -> bool:
+        """Individual CRM deals with stages (not a web funnel's visitors, not aggregate counts): what
+        a later snapshot of the same CRM can be matched against, deal by deal."""
+        return self.has_deals and not self.is_web_funnel and not self.aggregate
+
     def why_not(self, question: str) -> str | None:
         """``None`` when the data can answer ``question`` (one of :data:`QUESTIONS`), else the
         catalog key of the reason it cannot."""
@@ -98,6 +105,10 @@ class Capabilities:
             if self.is_web_funnel and question == "win_rate":
                 return "capabilities.web_no_win_rate"
             return None if self.has_outcomes else "capabilities.no_outcomes"
+        if question == "pipeline":
+            if counts:
+                return "metrics.reason.counts_no_deals"
+            return "capabilities.web_no_pipeline" if self.is_web_funnel else None
         return None if self.group_columns else "capabilities.no_groups"
 
     def can(self, question: str) -> bool:

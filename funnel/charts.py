@@ -133,8 +133,11 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
              f"<br>{_label(labels, 'deals')}: {fmt_int(p['deals'], lang)}"
              f"<br>{conv_label}: {fmt_pct(p['conversion'], lang)}<br>{open_label}: {fmt_pct(p['share_open'], lang)}"
              for k, p in zip(keys, points, strict=True)]
+    # nothing open in any cohort (a web funnel's visitors, a closed history): no bars, no right axis;
+    # the trace stays (hidden) so a click on the line is still curve 1
+    any_open = any(p["share_open"] for p in points)
     fig = go.Figure([
-        go.Bar(x=keys, y=[p["share_open"] for p in points], name=open_label, yaxis="y2",
+        go.Bar(x=keys, y=[p["share_open"] for p in points], name=open_label, yaxis="y2", visible=any_open,
                marker={"color": "#cbd5e1"}, hovertext=hover, hoverinfo="text", opacity=0.6),
         go.Scatter(x=keys, y=[p["conversion"] for p in points], name=conv_label, mode="lines+markers",
                    line={"color": COLORS[0], "width": 3}, hovertext=hover, hoverinfo="text",
@@ -146,7 +149,7 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
         separators=separators(lang),
         yaxis={**percent_ticks([p["conversion"] for p in points], lang), "title": conv_label, "rangemode": "tozero"},
         yaxis2={**percent_ticks([], lang, n=4, top=1.0), "title": open_label, "overlaying": "y", "side": "right",
-                "range": [0, 1], "showgrid": False},
+                "range": [0, 1], "showgrid": False, "visible": any_open},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         dragmode=False,
     )

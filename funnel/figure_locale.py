@@ -36,3 +36,40 @@ def percent_ticks(values: Iterable[float | None], lang: str, n: int = 5, top: fl
     digits = next(d for d in range(4) if abs(round(step * 100, d) - step * 100) < 1e-9 or d == 3)
     ticks = [round(i * step, 10) for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
     return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_pct(v, lang, digits) for v in ticks]}
+
+
+def log_ticks(values: Iterable[float | None], lang: str) -> dict:
+    """``tickvals``/``ticktext`` for a log axis of days: 1-2-5 steps covering the values (0.5, 1, 2, 5,
+    10, ...), each written by :func:`funnel.formats.fmt_num` (a decimal comma in Russian).
+
+    Plotly's own labels on a log axis show only the leading digit of minor ticks (0.5 reads "5"),
+    and d3-format knows no locale."""
+    from .formats import fmt_num
+
+    finite = [v for v in values if v is not None and math.isfinite(v) and v > 0]
+    low, high = (min(finite), max(finite)) if finite else (1.0, 10.0)
+    steps = [round(m * 10.0 ** e, 10) for e in range(math.floor(math.log10(low)) - 1, math.floor(math.log10(high)) + 2)
+             for m in (1, 2, 5)]
+    first = max(v for v in steps if v <= low * (1 + 1e-9))  # from the tick at or below the smallest value
+    last = min(v for v in steps if v >= high * (1 - 1e-9))  # to the tick at or above the largest
+    ticks = [v for v in steps if first <= v <= last]
+    if len(ticks) > 12:  # a wide range: 1-5 steps only, so the labels do not crowd
+        ticks = [v for v in ticks if str(v).strip("0.")[0] != "2"]
+    digits = [max(0, -math.floor(math.log10(v) + 1e-9)) for v in ticks]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_num(v, lang, d) for v, d in zip(ticks, digits, strict=True)]}
+
+
+def value_ticks(values: Iterable[float | None], lang: str, n: int = 5, *, money: bool = True) -> dict:
+    """``tickvals``/``ticktext`` for an axis from 0 up to the largest value: amounts written short in
+    the language (2 млн, 2M, 200万, by :func:`funnel.formats.fmt_compact`; plotly's own SI suffix
+    writes "2M" on every screen), counts as whole numbers (no 5.5 shown as "5")."""
+    from .formats import fmt_compact, fmt_int
+
+    top = max((v for v in values if v is not None and math.isfinite(v)), default=0.0)
+    top = top if top > 0 else 1.0
+    step = _nice_step(top / n)
+    if not money:
+        step = max(1.0, float(math.ceil(step)))
+    ticks = [round(i * step, 10) for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
+    text = [fmt_compact(v, lang) if money else fmt_int(v, lang) for v in ticks]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": text}

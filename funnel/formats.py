@@ -7,11 +7,11 @@ Shared by figures, pages and the statistics wording; the language codes are thos
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, format_time
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from .i18n import date_text, locale
@@ -84,6 +84,14 @@ def _no_decimals(lang: str) -> str:
 def fmt_date(value: date | None, lang: str = "en") -> str:
     """05.03.2024 / Mar 5, 2024 / 2024年3月5日 (never ISO on screen)."""
     return DASH if value is None else date_text(value, lang)
+
+
+def fmt_datetime(value: datetime | None, lang: str = "en") -> str:
+    """A moment to the second, as the language writes it: 05.03.2024 14:07:09 / Mar 5, 2024, 2:07:09 PM /
+    2024年3月5日 14:07:09 (Babel's medium time; an audit trail needs the seconds)."""
+    if value is None:
+        return DASH
+    return f"{date_text(value.date(), lang)} {format_time(value, 'medium', locale=locale(lang))}"
 
 
 COHORT_SKELETONS = {"month": "yMMM", "quarter": "yQQQ"}

@@ -4,6 +4,7 @@ import streamlit as st
 
 from funnel.access import Action, Role
 from funnel.errors import FunnelError
+from funnel.formats import fmt_datetime
 from ui import auth, context
 from ui.errors import error_text
 from ui.routing import require_frame
@@ -72,7 +73,7 @@ with st.form("admin_group", border=True):
 st.subheader(t("auth.admin.audit"))
 trail = access.audit_trail(limit=200)
 if trail:  # a plain table: the latest 200 changes, readable and searchable with the browser's find
-    st.table([{t("auth.admin.when"): f"{r['happened_at']:%Y-%m-%d %H:%M:%S}", t("auth.admin.who"): r["actor"],
+    st.table([{t("auth.admin.when"): fmt_datetime(r["happened_at"], t.lang), t("auth.admin.who"): r["actor"],
                    t("auth.admin.action"): t(f"auth.audit.{r['action']}"), t("auth.admin.dataset"): r["dataset_id"],
                    t("auth.admin.detail"): r["detail"]} for r in trail])
 else:

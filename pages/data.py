@@ -7,7 +7,7 @@ from funnel.access import Action
 from funnel.formats import fmt_int
 from funnel.markdown_escape import md_escape
 from funnel.sample_datasets import display_name
-from ui import auth, context, filters, report_button
+from ui import auth, context, filters, report_button, words
 from ui.dataset_editor import edit_panel
 from ui.import_flow import run_flow
 from ui.routing import require_frame
@@ -39,7 +39,7 @@ if info is not None:
     c = st.columns(4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
-    c[2].metric(t("ui.data.deals"), fmt_int(row['n_deals'], context.lang()))
+    c[2].metric(t(words.key(info, "ui.data.deals")), fmt_int(row['n_deals'], context.lang()))
     c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
     with store.connect(info) as con:
         report = quality_report.report(con, info)
@@ -58,7 +58,7 @@ if info is not None:
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
     with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
-        st.caption(t("ui.data.dataset_line", deals=fmt_int(row["n_deals"], context.lang()),
+        st.caption(t(words.key(context.info_of(row), "ui.data.dataset_line"), deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),
                      when=row["imported_at"]))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from funnel.audit.findings import CODES, pareto
 from funnel.audit.wording import column_label
-from funnel.formats import fmt_int, fmt_num
+from funnel.formats import fmt_int, fmt_num, fmt_pct
 from ui import audit, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
@@ -52,7 +52,7 @@ if data.lost:
                 for reason, n in list(reasons.items())[:3]:
                     rows.append({label: names.get(value, value) if key == "position" else value,
                                  t("audit.column.lost_reason"): reason, t("audit.ui.col.lost"): fmt_int(n, lang),
-                                 t("audit.ui.col.share"): f"{n / total:.0%}"})
+                                 t("audit.ui.col.share"): fmt_pct(n / total, lang, 0)})
             if rows:
                 st.dataframe(pd.DataFrame(rows), hide_index=True)
 

@@ -8,7 +8,7 @@ from funnel.formats import fmt_cohort, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
-from ui import cache, context, drill, explain, filters, report_button, urlstate
+from ui import cache, context, drill, explain, filters, report_button, urlstate, words
 from ui.findings import finding_text
 from ui.routing import require_frame
 
@@ -54,13 +54,13 @@ left, right = st.columns([4, 6])
 with left:
     drill.funnel_click(info, out.stages, funnel_figure(out.stages, labels, lang), "fn_funnel", t)
     if info.capabilities.can("deals"):
-        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
+        st.caption(t(words.key(info, "pages.funnel.click_hint")))
 
 KIND_OF = {"stage": "reached", "reached": "reached", "step_conversion": "reached",
            "cumulative_conversion": "reached", "drop_off": "drop_off", "lost_here": "lost_here",
            "open_here": "open_here"}
 columns = stage_table_columns(caps)
-headers = {c: t(f"pages.table.{c}") for c in columns}
+headers = {c: t(words.key(info, f"pages.table.{c}")) for c in columns}
 table = pd.DataFrame(stage_table(out.stages, lang), columns=list(columns)).rename(columns=headers)
 
 
@@ -76,7 +76,7 @@ def _on_cell() -> None:
     if KIND_OF[column] == "drop_off" and row.drop_off is None:
         return
     drill.request(Selection(KIND_OF[column], position=row.position),
-                  t(f"pages.drill.title_{KIND_OF[column]}", stage=md_escape(row.stage)))
+                  t(words.key(info, f"pages.drill.title_{KIND_OF[column]}"), stage=md_escape(row.stage)))
 
 
 with right:
@@ -84,7 +84,7 @@ with right:
     st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_cell,
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
     if explain.unless(info, "deals", t, small=True):
-        st.caption(t("pages.funnel.cell_hint"))
+        st.caption(t(words.key(info, "pages.funnel.cell_hint")))
 for finding in out.findings:
     st.info(finding_text(finding, t, lang))
 
@@ -142,7 +142,7 @@ elif mode == "segment":
                           f"{md_escape(fmt(pair[c]))} — {md_escape(groups[a].stages[i].stage)}"))
 
 # -- cohorts ------------------------------------------------------------------------------------
-st.subheader(t("pages.cohort.title"))
+st.subheader(t(words.key(info, "pages.cohort.title")))
 if explain.unless(info, "dates", t):
     c1, c2 = st.columns(2)
     urlstate.sync("fn_cohort", urlstate.choice("fn_cohort", ("week", "month", "quarter"), "month"))
@@ -164,12 +164,12 @@ if explain.unless(info, "dates", t):
             if curve == 0:
                 return Selection("open", cohort_unit=table_c.unit, cohort_key=key), t("pages.drill.title_cohort_open", cohort=name)
             return (Selection("reached", position=position, cohort_unit=table_c.unit, cohort_key=key),
-                    t("pages.drill.title_cohort", cohort=name, stage=md_escape(stage_names[target])))
+                    t(words.key(info, "pages.drill.title_cohort"), cohort=name, stage=md_escape(stage_names[target])))
 
         drill.clickable_chart(cohort_figure(table_c, position, labels, lang), "fn_cohort", _cohort_point)
-        st.caption(t("pages.cohort.caption", as_of=table_c.as_of))
+        st.caption(t(words.key(info, "pages.cohort.caption"), as_of=table_c.as_of))
         if table_c.undated:
-            st.caption(t("metrics.label.undated", n=fmt_int(table_c.undated, lang)))
+            st.caption(t(words.key(info, "metrics.label.undated"), n=fmt_int(table_c.undated, lang)))
 
 # -- close rate and fit rate (stages the user picks; kept in the URL) ---------------------------
 if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages) > 1:
@@ -191,10 +191,14 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     m1, m2 = st.columns(2)
     m1.metric(t("metrics.kpi.close_rate"), fmt_pct(rated.close_rate, lang), border=True,
               help=t("pages.rates.close_help", stage=md_escape(picks["close"])))
-    drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
-                 t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)
+    with m1:
+        drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
+                     t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)
     m2.metric(t("metrics.kpi.fit_rate"), fmt_pct(rated.fit_rate, lang), border=True,
               help=t("pages.rates.fit_help", mql=md_escape(picks["fit_from"]), sql=md_escape(picks["fit_to"])))
+    with m2:  # the deals that reached the SQL stage (the fit rate's numerator, as the close rate's button)
+        drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["fit_to"])].position),
+                     t("pages.drill.title_reached", stage=md_escape(picks["fit_to"])), key="fn_rate_fit_deals", info=info)
 
 for note in urlstate.notes(t):
     st.warning(note, icon=":material/link_off:")

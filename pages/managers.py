@@ -5,10 +5,10 @@ import streamlit as st
 
 from funnel.audit.charts import cell_text, heatmap_cell, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
-from funnel.formats import fmt_compact, fmt_num, fmt_pct
+from funnel.formats import fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from ui import audit, drill
+from ui import audit, drill, money_text
 from ui.routing import require_frame
 
 require_frame()
@@ -23,7 +23,7 @@ if report.reason:
 st.subheader(t("audit.managers.summary"))
 manager_col = t("audit.column.manager")
 audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
-                    [r.manager for r in report.managers])
+                    [r.manager for r in report.managers], info=info)
 
 # -- heatmap -----------------------------------------------------------------------------------
 st.subheader(t("audit.managers.heatmap"))
@@ -76,7 +76,7 @@ for i, (name, c) in enumerate(flagged):
     money = report.extra_money(c)
     text = t(key, manager=md_escape(name), step=md_escape(step_label(c)), rate=fmt_pct(c.rate, lang),
              team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 1),
-             money=fmt_compact(money, lang) if money is not None else t("audit.managers.no_money"),
+             money=money_text.compact(info, money, lang) if money is not None else t("audit.managers.no_money"),
              p=f"{c.p_value_adjusted:.2g}")
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.markdown(text)

@@ -7,7 +7,7 @@ from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, kpi_del
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
-from ui import cache, context, drill, explain, filters, report_button
+from ui import cache, context, drill, explain, filters, report_button, words
 from ui.audit import top_findings
 from ui.findings import finding_text
 from ui.order_note import order_note
@@ -61,7 +61,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
-        drill.button(t(OPEN), selection, t(f"metrics.kpi.{key}"), key=f"ov_tile_{key}", info=info)
+        drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 for why in sorted(hidden):
     explain.cannot(why, t, small=True)
@@ -105,7 +105,8 @@ for i, d in enumerate(ov.drop_offs):
     c1.markdown(f"{i + 1}\\. {text}")
     with c2:
         drill.button(t(OPEN), Selection("drop_off", position=d["position_from"]),
-                     t("pages.drill.title_drop_off", stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}", info=info)
+                     t(words.key(info, "pages.drill.title_drop_off"), stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}",
+                     info=info)
 
 top_findings(info, spec, t)
 drill.show_pending(info, spec, t)

@@ -6,7 +6,7 @@ from datetime import datetime, time
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.backtest import backtest_error
@@ -21,27 +21,36 @@ from funnel.velocity.charts import (
 )
 from funnel.velocity.common import month_end
 from funnel.velocity.pipeline import as_date
-from ui import drill
+from ui import drill, explain, money_text
 from ui import velocity as vui
 from ui.routing import require_frame
 
 require_frame()
 
 t, lang, info, spec, as_of = vui.page_head("ui.page.pipeline")
+if not explain.unless(info, "pipeline", t):  # a web funnel: visitors, no open deals to forecast
+    st.stop()
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}
 money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), default="deals", key="pl_measure",
                              format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True) == "amount"
 
+
+def amount_text(value) -> str:
+    """An amount written short, with the dataset's currency."""
+    return money_text.compact(info, value, lang)
+
+
 # -- the pipeline on a date ---------------------------------------------------------------------
 st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
 snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
-c2.metric(t("velocity.kpi.open_amount"), fmt_compact(snap.amount, lang), border=True)
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
-                date=as_date(as_of)), "pl_open", info, c1)
+c2.metric(t("velocity.kpi.open_amount"), amount_text(snap.amount), border=True)
+for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
+                    date=as_date(as_of)), key, info, col)
 rows = snap.rows
 drill.clickable_chart(snapshot_figure(rows, LABELS, lang), "pl_snapshot", lambda _c, i: (
     (Selection("in_stage", position=rows[i].position, until=as_of),
@@ -103,7 +112,7 @@ if compared is not None:
                     config={"displayModeBar": False})
     st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
                  date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
-                 changed=fmt_compact(cmp.bars["changed"].amount, lang)))
+                 changed=amount_text(cmp.bars["changed"].amount)))
 
 # -- stage probability and the forecast -----------------------------------------------------------
 st.subheader(t("velocity.ui.forecast"))
@@ -128,20 +137,25 @@ if probs and probs.rows:
     if probs.lost_stage_unknown:
         st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
 k1, k2, k3, k4 = st.columns(4)
-k1.metric(t("velocity.kpi.weighted"), fmt_compact(fc.weighted_pipeline, lang), border=True,
+k1.metric(t("velocity.kpi.weighted"), amount_text(fc.weighted_pipeline), border=True,
           help=t("velocity.help.weighted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
                 info, k1)
-k2.metric(t("velocity.kpi.age_adjusted"), fmt_compact(fc.age_adjusted, lang), border=True,
+k2.metric(t("velocity.kpi.age_adjusted"), amount_text(fc.age_adjusted), border=True,
           help=t("velocity.help.age_adjusted"))
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
+                "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
 month_label = fmt_cohort(month, "month", lang)
 k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan else "—",
           border=True, help=t("velocity.help.p_meet_plan"))
 if not plan:
     k3.caption(t("velocity.ui.enter_plan"))
-k4.metric(t("velocity.kpi.median_month", month=month_label), fmt_compact(fc.p50, lang), border=True,
+else:  # the chance is drawn over the open deals (and what the month has already won)
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
+                    t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
+k4.metric(t("velocity.kpi.median_month", month=month_label), amount_text(fc.p50), border=True,
           help=t("velocity.help.range"))
-k4.caption(t("velocity.ui.range", p10=fmt_compact(fc.p10, lang), p90=fmt_compact(fc.p90, lang)))
+k4.caption(t("velocity.ui.range", p10=amount_text(fc.p10), p90=amount_text(fc.p90)))
 month_start_at = datetime.combine(month, time.min)
 vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
                 t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
@@ -155,11 +169,11 @@ if error is not None and error.ratio is not None:  # the forecast's past error, 
     (st.caption if error.reliable else st.warning)(note if error.reliable
                                                    else note + " " + t("velocity.ui.backtest_unreliable"))
 st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
-             won=fmt_compact(fc.won_so_far, lang), undated=fmt_compact(fc.undated, lang),
-             beyond=fmt_compact(fc.beyond, lang)))
+             won=amount_text(fc.won_so_far), undated=amount_text(fc.undated),
+             beyond=amount_text(fc.beyond)))
 if fc.fan:
     st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
-    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): fmt_compact(v, lang)}
+    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
                              for m, v in fc.by_month])
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 

@@ -9,7 +9,7 @@ from funnel.audit.wording import column_label
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from ui import audit, cache, drill
+from ui import audit, cache, drill, words
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
 
@@ -33,7 +33,7 @@ def _name(value) -> str:
 # -- outcomes per segment ----------------------------------------------------------------------
 st.subheader(t("audit.segments.outcomes"))
 values = list(groups)
-audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values)
+audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values, info=info)
 
 # -- the funnel per segment: side by side and small multiples ----------------------------------
 st.subheader(t("audit.segments.funnels"))
@@ -65,7 +65,7 @@ def _on_steps() -> None:
 
 st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
              selection_mode="single-cell")
-st.caption(t("audit.segments.steps_caption") + " " + t("audit.segments.steps_click"))
+st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click")))
 
 # -- drivers -----------------------------------------------------------------------------------
 st.subheader(t("audit.segments.drivers"))
@@ -85,8 +85,24 @@ else:
                      t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
                      t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
                      t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
-                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t("audit.segments.col.n"): fmt_int(c.n, lang)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
+    def _driver_deals(c) -> Selection:
+        """The deals decided at the driver's step with its value (an amount band by its bounds)."""
+        if c.column == AMOUNT_BAND:
+            low, high = diagnosis.data.drivers.band(c.value)
+            return Selection("decided", position=c.position, amount_from=low, amount_to=high)
+        return Selection("decided", position=c.position, by=c.column, value=c.value)
+
+    def _on_driver() -> None:
+        cells = ((st.session_state.get(drill.nonce("sg_drivers")) or {}).get("selection") or {}).get("cells") or []
+        drill.bump("sg_drivers")
+        if cells and int(cells[0][0]) < len(drivers):
+            c, row = drivers[int(cells[0][0])], rows[int(cells[0][0])]
+            drill.request(_driver_deals(c), md_escape(" · ".join(str(v) for v in list(row.values())[:3])))
+
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=drill.nonce("sg_drivers"), on_select=_on_driver,
+                 selection_mode="single-cell")
+    st.caption(t(words.key(info, "audit.managers.click_hint")))
 st.caption(t("audit.segments.drivers_caption"))
 
 # -- spend -------------------------------------------------------------------------------------

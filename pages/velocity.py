@@ -1,15 +1,17 @@
 """Velocity: how long deals sit in each stage, whether the cycle is getting longer, money per day."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
 from funnel.velocity.pipeline import as_date
 from funnel.velocity.sales_velocity import what_if
-from ui import drill
+from ui import drill, explain, money_text, words
 from ui import velocity as vui
 from ui.routing import require_frame
 
@@ -21,20 +23,29 @@ LABELS = {k: t(f"velocity.chart.{k}") for k in ("finished", "waiting", "over_p90
 
 
 def days(x) -> str:
+    """Days with one decimal; a stay shorter than 0.1 day (a web visitor's minutes) keeps two
+    significant digits instead of reading "0.0"."""
+    if x is not None and 0 < abs(x) < 0.1:
+        return fmt_num(x, lang, min(6, 1 - math.floor(math.log10(abs(x)))))
     return fmt_num(x, lang, 1)
 
 
 # -- time in stage ------------------------------------------------------------------------------
-st.subheader(t("velocity.ui.time_in_stage"))
+web = info.capabilities.is_web_funnel  # visitors and steps: nobody waits "open" at a step
+OPEN = t(words.key(info, "pages.drill.open"))
+st.subheader(t(words.key(info, "velocity.ui.time_in_stage")))
 if not vui.needs_history(info, t):
     tis = vui.compute("time_in_stage", info.id, info.version, spec, as_of)
     slow, stuck = tis.slowest, tis.most_stuck
     if slow is not None:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(t("velocity.ui.slowest", stage=md_escape(slow.stage), days=days(slow.mean_with_open_days),
+        c1.markdown(t(words.key(info, "velocity.ui.slowest"), stage=md_escape(slow.stage), days=days(slow.mean_with_open_days),
                       median=days(slow.median_days)))
-        vui.open_button(t("pages.drill.open"), Selection("in_stage", position=slow.position, until=as_of),
-                        t("velocity.drill.in_stage", stage=md_escape(slow.stage)), "vel_slow", info, c2)
+        slow_deals = (Selection("stayed", position=slow.position, until=as_of),
+                      t(words.key(info, "velocity.drill.stayed"), stage=md_escape(slow.stage))) if web else \
+            (Selection("in_stage", position=slow.position, until=as_of),
+             t("velocity.drill.in_stage", stage=md_escape(slow.stage)))
+        vui.open_button(OPEN, *slow_deals, "vel_slow", info, c2)
     if stuck is not None:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
         c1.markdown(t("velocity.ui.stuck", stage=md_escape(stuck.stage), n=fmt_int(stuck.open_over_p90, lang),
@@ -45,17 +56,19 @@ if not vui.needs_history(info, t):
                         "vel_stuck", info, c2)
     drill.clickable_chart(time_in_stage_figure(tis.rows, LABELS, lang), "vel_tis_chart", lambda curve, i: (
         (Selection("stayed", position=tis.rows[i].position, until=as_of),
-         t("velocity.drill.stayed", stage=md_escape(tis.rows[i].stage))) if curve == 0 else
+         t(words.key(info, "velocity.drill.stayed"), stage=md_escape(tis.rows[i].stage))) if curve == 0 else
         (Selection("in_stage", position=tis.rows[i].position, until=as_of),
          t("velocity.drill.in_stage", stage=md_escape(tis.rows[i].stage)))))
     COLS = ("stage", "n", "median_days", "p75_days", "p90_days", "mean_days", "open_n", "open_over_p90",
             "km_median_days")
-    heads = {c: t(f"velocity.col.{c}") for c in COLS}
+    if web:  # no open visitors: their columns would be zeros and the KM median the plain median
+        COLS = COLS[:6]
+    heads = {c: t(words.key(info, f"velocity.col.{c}")) for c in COLS}
     table = pd.DataFrame([{
         "stage": r.stage, "n": fmt_int(r.n, lang), "median_days": days(r.median_days), "p75_days": days(r.p75_days),
         "p90_days": days(r.p90_days), "mean_days": days(r.mean_days), "open_n": fmt_int(r.open_n, lang),
         "open_over_p90": fmt_int(r.open_over_p90, lang), "km_median_days": days(r.km_median_days)}
-        for r in tis.rows], columns=list(COLS)).rename(columns=heads)
+        for r in tis.rows])[list(COLS)].rename(columns=heads)
 
     def _on_cell() -> None:
         state = st.session_state.get(drill.nonce("vel_table")) or {}
@@ -75,73 +88,87 @@ if not vui.needs_history(info, t):
                             stage=md_escape(r.stage), days=days(min_days)))
         else:
             drill.request(Selection("stayed", position=r.position, until=as_of),
-                          t("velocity.drill.stayed", stage=md_escape(r.stage)))
+                          t(words.key(info, "velocity.drill.stayed"), stage=md_escape(r.stage)))
 
     st.dataframe(table, hide_index=True, key=drill.nonce("vel_table"), on_select=_on_cell,
                  selection_mode="single-cell", height=35 * (len(table) + 1) + 3,
-                 column_config={heads[c]: st.column_config.TextColumn(help=t(f"velocity.help.{c}")) for c in COLS})
-    st.caption(t("velocity.ui.tis_caption"))
+                 column_config={heads[c]: st.column_config.TextColumn(help=t(f"velocity.help.{c}")) for c in COLS
+                                if not web or c != "n"})
+    st.caption(t(words.key(info, "velocity.ui.tis_caption")))
     nobody = [r.stage for r in tis.rows if r.n == 0 and r.open_n]
     if nobody:
         st.caption(t("velocity.ui.nobody_left", stages=", ".join(md_escape(s) for s in nobody)))
 
 # -- cycle ----------------------------------------------------------------------------------------
-st.subheader(t("velocity.ui.cycle"))
-cyc = vui.compute("cycle", info.id, info.version, spec, as_of)
-cols = st.columns(4)
-for col, (outcome, stats) in zip(cols[::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
-    col.metric(t(f"velocity.ui.cycle_median_{outcome}"), days(stats.median_days), border=True,
-               help=t("velocity.ui.cycle_n", n=fmt_int(stats.n, lang)))
-    vui.open_button(t("pages.drill.open"), Selection(f"{outcome}_between", until=as_of),
-                    t(f"velocity.drill.{outcome}"), f"vel_cycle_{outcome}", info, col)
-for col, (outcome, stats) in zip(cols[1::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
-    col.metric(t(f"velocity.ui.cycle_p90_{outcome}"), days(stats.p90_days), border=True)
-if cyc.trend:
-    trend = cyc.trend
-    drill.clickable_chart(cycle_trend_figure(trend, LABELS, lang), "vel_cycle_chart", lambda _c, i: (
-        Selection("won_between", until=as_of, cohort_unit="month", cohort_key=trend[i].month),
-        t("velocity.drill.won_cohort", month=fmt_cohort(trend[i].month, "month", lang))))
-    st.caption(t("velocity.ui.young_caption", p90=days(cyc.won.p90_days)))
+def cycle_section() -> None:
+    st.subheader(t("velocity.ui.cycle"))
+    if not explain.unless(info, "cycle", t):
+        return
+    cyc = vui.compute("cycle", info.id, info.version, spec, as_of)
+    cols = st.columns(4)
+    for col, (outcome, stats) in zip(cols[::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
+        col.metric(t(f"velocity.ui.cycle_median_{outcome}"), days(stats.median_days), border=True,
+                   help=t("velocity.ui.cycle_n", n=fmt_int(stats.n, lang)))
+        vui.open_button(t("pages.drill.open"), Selection(f"{outcome}_between", until=as_of),
+                        t(f"velocity.drill.{outcome}"), f"vel_cycle_{outcome}", info, col)
+    for col, (outcome, stats) in zip(cols[1::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
+        col.metric(t(f"velocity.ui.cycle_p90_{outcome}"), days(stats.p90_days), border=True)
+    if cyc.trend:
+        trend = cyc.trend
+        drill.clickable_chart(cycle_trend_figure(trend, LABELS, lang), "vel_cycle_chart", lambda _c, i: (
+            Selection("won_between", until=as_of, cohort_unit="month", cohort_key=trend[i].month),
+            t("velocity.drill.won_cohort", month=fmt_cohort(trend[i].month, "month", lang))))
+        st.caption(t("velocity.ui.young_caption", p90=days(cyc.won.p90_days)))
+
 
 # -- sales velocity -------------------------------------------------------------------------------
-st.subheader(t("velocity.ui.sales_velocity"))
-vel = vui.compute("sales_velocity", info.id, info.version, spec, as_of)
-cur = vel.current
-if cur is None:
-    st.info(t(vel.reason or "metrics.reason.no_deals"))
-else:
-    st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
-    tiles = (
-        ("per_month", lambda v: fmt_compact(v, lang), Selection("open_at", until=as_of)),
-        ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),
-        ("win_rate", lambda v: fmt_pct(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
-        ("avg_deal_size", lambda v: fmt_compact(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
-        ("avg_cycle_days", days, Selection("won_between", since=cur.start, until=cur.end)),
-    )
-    cols = st.columns(len(tiles))
-    for col, (key, fmt, selection) in zip(cols, tiles, strict=True):
-        change = vel.change(key)
-        delta = None if change is None else (f"{fmt_num(change * 100, lang, 1)} {t('pages.pp')}" if key == "win_rate"
-                                             else fmt(change))
-        col.metric(t(f"velocity.kpi.{key}"), fmt(getattr(cur, key)), delta=delta, border=True,
-                   delta_color="inverse" if key == "avg_cycle_days" else "normal",
-                   help=t(f"velocity.help.{key}"))
-        vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
-    if cur.per_day is None:
-        st.caption(t("velocity.ui.velocity_unknown"))
-    st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
-                 value=fmt_compact(vel.previous.per_month, lang)))
-    with st.container(border=True):
-        st.markdown(t("velocity.ui.what_if"))
-        w1, w2, w3 = st.columns(3)
-        pp = w1.number_input(t("velocity.ui.wi_win_rate"), -50.0, 50.0, 5.0, 1.0, key="vel_wi_wr")
-        size = w2.number_input(t("velocity.ui.wi_size"), -90.0, 500.0, 0.0, 5.0, key="vel_wi_size")
-        shorter = w3.number_input(t("velocity.ui.wi_cycle"), -365.0, 365.0, 0.0, 1.0, key="vel_wi_cycle")
-        better = what_if(cur, win_rate_pp=pp, deal_size_pct=size, cycle_days=-shorter)
-        if cur.per_month is None or better.per_month is None:
+def velocity_section() -> None:
+    st.subheader(t("velocity.ui.sales_velocity"))
+    if not explain.unless(info, "win_rate", t):  # open deals x win rate x average won deal / cycle
+        return
+    if explain.no_lost_recorded(info):
+        st.warning(t("polish.no_lost.velocity"))
+    vel = vui.compute("sales_velocity", info.id, info.version, spec, as_of)
+    cur = vel.current
+    if cur is None:
+        st.info(t(vel.reason or "metrics.reason.no_deals"))
+    else:
+        st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
+        tiles = (
+            ("per_month", lambda v: money_text.compact(info, v, lang), Selection("open_at", until=as_of)),
+            ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),
+            ("win_rate", lambda v: fmt_pct(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
+            ("avg_deal_size", lambda v: money_text.compact(info, v, lang), Selection("won_between", since=cur.start, until=cur.end)),
+            ("avg_cycle_days", days, Selection("won_between", since=cur.start, until=cur.end)),
+        )
+        cols = st.columns(len(tiles))
+        for col, (key, fmt, selection) in zip(cols, tiles, strict=True):
+            change = vel.change(key)
+            delta = None if change is None else (f"{fmt_num(change * 100, lang, 1)} {t('pages.pp')}" if key == "win_rate"
+                                                 else fmt(change))
+            col.metric(t(f"velocity.kpi.{key}"), fmt(getattr(cur, key)), delta=delta, border=True,
+                       delta_color="inverse" if key == "avg_cycle_days" else "normal",
+                       help=t(f"velocity.help.{key}"))
+            vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
+        if cur.per_day is None:
             st.caption(t("velocity.ui.velocity_unknown"))
-        else:
-            st.markdown(t("velocity.ui.what_if_result", value=fmt_compact(better.per_month, lang),
-                          delta=fmt_compact(better.per_month - cur.per_month, lang)))
+        st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
+                     value=money_text.compact(info, vel.previous.per_month, lang)))
+        with st.container(border=True):
+            st.markdown(t("velocity.ui.what_if"))
+            w1, w2, w3 = st.columns(3)
+            pp = w1.number_input(t("velocity.ui.wi_win_rate"), -50.0, 50.0, 5.0, 1.0, key="vel_wi_wr")
+            size = w2.number_input(t("velocity.ui.wi_size"), -90.0, 500.0, 0.0, 5.0, key="vel_wi_size")
+            shorter = w3.number_input(t("velocity.ui.wi_cycle"), -365.0, 365.0, 0.0, 1.0, key="vel_wi_cycle")
+            better = what_if(cur, win_rate_pp=pp, deal_size_pct=size, cycle_days=-shorter)
+            if cur.per_month is None or better.per_month is None:
+                st.caption(t("velocity.ui.velocity_unknown"))
+            else:
+                st.markdown(t("velocity.ui.what_if_result", value=money_text.compact(info, better.per_month, lang),
+                              delta=("+" if better.per_month > cur.per_month else "")
+                              + money_text.compact(info, better.per_month - cur.per_month, lang)))
 
+
+cycle_section()
+velocity_section()
 drill.show_pending(info, spec, t)

@@ -26,7 +26,7 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 
-from . import background, drill
+from . import background, drill, explain, money_text, words
 from .ab_widgets import on_change, param, sync
 from .cache import HASH
 from .context import get_store
@@ -107,23 +107,45 @@ def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> 
         st.warning(t("audit.url.bad_value", param="dg_target", value=md_escape(linked)))
     cols = {"step": t("audit.ui.col.step"), "n": t("audit.ui.col.decided"), "rate": t("audit.ui.col.rate_now"),
             "target": t("audit.ui.col.target")}
-    frame = pd.DataFrame({
+    numbers = pd.DataFrame({
         cols["step"]: [f"{s.stage} → {s.stage_to}" for s in steps],
         cols["n"]: [fmt_int(s.n, t.lang) for s in steps],
         cols["rate"]: [fmt_pct(s.rate, t.lang) + ("" if s.n >= min_n else f" ({t('audit.ui.too_few')})")
-                       for s in steps],
-        cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]},
-    ).astype({cols["target"]: "float"})
+                       for s in steps]})
+    goals = pd.DataFrame({cols["target"]: [current[s.stage] * 100 if s.stage in current else None for s in steps]}
+                         ).astype({cols["target"]: "float"})
+    # the numbers open their deals (a data editor cannot be clicked), the target beside them is edited;
+    # one height for both so their rows line up
+    height = 35 * (len(steps) + 1) + 3
+    left, right = st.columns([5, 2], gap="small")
+    with left:
+        _target_numbers(numbers, steps, cols, height)
     key = f"dg_targets_{abs(hash(audit_targets.to_url(current) or ''))}"
-    st.data_editor(frame, key=key, hide_index=True, placeholder="—", disabled=[cols["step"], cols["n"], cols["rate"]],
-                   column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
-                                                                                step=1.0, format="%.0f")},
-                   on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
-                                                cols["target"]))
+    right.data_editor(goals, key=key, hide_index=True, placeholder="—", height=height,
+                      column_config={cols["target"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0,
+                                                                                   step=1.0, format="%.0f")},
+                      on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
+                                                   cols["target"]))
     note = st.session_state.pop(TARGETS_NOTE, None)
-    st.caption(t("audit.ui.targets_caption", min_n=min_n) + (" " + t(note[0], **note[1]) if note else ""))
+    st.caption(t("audit.ui.targets_caption", min_n=min_n) + " " + t("polish.targets.click_hint")
+               + (" " + t(note[0], **note[1]) if note else ""))
     if not current:
         st.info(t("audit.ui.targets_none"))
+
+
+def _target_numbers(frame, steps, cols: dict[str, str], height: int) -> None:
+    """The target editor's step numbers: a click on the decided deals or today's conversion lists the
+    deals decided at that step (the rate's denominator, as a Managers heatmap cell does)."""
+    def on_cell() -> None:
+        cells = ((st.session_state.get(drill.nonce("dg_target_cells")) or {}).get("selection") or {}).get("cells") or []
+        drill.bump("dg_target_cells")
+        if cells and cells[0][1] in (cols["n"], cols["rate"]) and int(cells[0][0]) < len(steps):
+            step = steps[int(cells[0][0])]
+            drill.request(Selection("decided", position=step.position),
+                          f"{md_escape(step.stage)} → {md_escape(step.stage_to)} · {cols['n']}")
+
+    st.dataframe(frame, hide_index=True, key=drill.nonce("dg_target_cells"), on_select=on_cell,
+                 selection_mode="single-cell", height=height)
 
 
 def _on_targets(key: str, info: DatasetInfo, spec: FunnelSpec, stages: list[str], current: dict[str, float],
@@ -171,16 +193,16 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
         head.markdown(f"{SEVERITY_ICON[f.severity]} **{title(f, info, lang, markdown=True)}**")
         tags = [t("audit.severity." + f.severity), t("audit.code." + f.code)]
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption
-            tags.append(f"{t('audit.ui.impact')}: {fmt_compact(f.impact, lang)}")
+            tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
         head.caption(" · ".join(tags))
         if f.impact is not None and money is not None:
-            money.metric(t("audit.ui.impact"), fmt_compact(f.impact, lang), help=t("audit.ui.impact_help"))
+            money.metric(t("audit.ui.impact"), money_text.compact(info, f.impact, lang), help=t("audit.ui.impact_help"))
         if full:
             st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")
             st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
             st.caption(sureness(f, info, lang))
         if f.selection is not None and info.capabilities.can("deals"):
-            label = t("audit.ui.deals") if f.code != "reactivation" else t("audit.ui.reactivation_list")
+            label = t(words.key(info, "audit.ui.deals")) if f.code != "reactivation" else t("audit.ui.reactivation_list")
             st.button(label, key=key, type="tertiary", icon=":material/list:", on_click=drill.request,
                       args=(f.selection, title(f, info, lang, markdown=True), _drill_spec(f, spec)))
 
@@ -248,19 +270,28 @@ def page_head(title_key: str):
 
 OUTCOME_COLUMNS = ("deals", "won", "lost", "win_rate", "revenue", "avg_deal_size", "median_cycle_days")
 OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won", "revenue": "won",
-                "avg_deal_size": "won", "median_cycle_days": "won"}
+                "avg_deal_size": "won", "median_cycle_days": "won", "win_rate_all": "won"}
+WEB_OUTCOME_COLUMNS = ("deals", "won", "win_rate_all")
 
 
-def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list) -> None:
+def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list,
+                  info: DatasetInfo | None = None) -> None:
     """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals."""
     import pandas as pd
 
     from funnel.formats import fmt_int, fmt_num, fmt_pct
 
-    fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": fmt_compact,
-           "avg_deal_size": fmt_compact, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
-    headers = {c: t(f"metrics.kpi.{c}") for c in OUTCOME_COLUMNS}
-    frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in OUTCOME_COLUMNS}}
+    def money(v, lg):  # with the dataset's currency when the page passes ``info``
+        return fmt_compact(v, lg) if info is None else money_text.compact(info, v, lg)
+
+    fmt: dict[str, Callable[..., str]] = {"deals": fmt_int, "won": fmt_int, "lost": fmt_int, "win_rate": fmt_pct, "revenue": money,
+           "avg_deal_size": money, "median_cycle_days": lambda v, lg: fmt_num(v, lg, 1)}
+    fmt["win_rate_all"] = fmt_pct
+    # a web funnel's segments: visitors, how many reached the last step and the conversion (no lost
+    # deals, money or cycle to show)
+    columns = WEB_OUTCOME_COLUMNS if info is not None and info.capabilities.is_web_funnel else OUTCOME_COLUMNS
+    headers = {c: t(words.key(info, f"metrics.kpi.{c}") if info is not None else f"metrics.kpi.{c}") for c in columns}
+    frame = pd.DataFrame([{label: name, **{headers[c]: fmt[c](getattr(o, c), t.lang) for c in columns}}
                           for name, o in groups])
 
     def on_cell() -> None:
@@ -273,4 +304,6 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
                           f"{md_escape(groups[int(row_i)][0])} · {headers[column]}")
 
     st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
-    st.caption(t("audit.managers.click_hint"))
+    st.caption(t(words.key(info, "audit.managers.click_hint") if info is not None else "audit.managers.click_hint"))
+    if info is not None and explain.no_lost_recorded(info):
+        st.warning(t("polish.no_lost.table"))

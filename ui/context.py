@@ -82,10 +82,15 @@ def current_dataset() -> DatasetInfo | None:
     if not rows:
         return None
     wanted = st.query_params.get("ds")
-    row = next((r for r in rows if str(r["id"]) == str(wanted)), rows[0])
+    return info_of(next((r for r in rows if str(r["id"]) == str(wanted)), rows[0]))
+
+
+def info_of(row: dict) -> DatasetInfo:
+    """A catalog row (:func:`datasets`) as the engine's :class:`DatasetInfo`; ask its
+    ``capabilities`` what it can answer."""
     if "capabilities" not in row["meta"]:  # imported before capabilities were stored: the store derives them
         return get_store().info(row["id"])
-    return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], row["meta"])
+    return DatasetInfo(**{k: row[k] for k in ("id", "name", "version", "shape", "meta")})
 
 
 def dataset_note(info: DatasetInfo, t: Translator) -> str | None:

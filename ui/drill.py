@@ -25,6 +25,7 @@ from funnel.spec import FunnelSpec
 from . import cache
 from .context import get_store
 from .dates import grid_date
+from .words import key as word_key
 
 PENDING = "_drill_pending"
 
@@ -84,7 +85,8 @@ def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | N
         if not info.capabilities.can("deals") or index >= len(rows):
             return None
         row = rows[index]
-        return Selection("reached", position=row.position), t("pages.drill.title_reached", stage=md_escape(row.stage)), spec
+        title = t(word_key(info, "pages.drill.title_reached"), stage=md_escape(row.stage))
+        return Selection("reached", position=row.position), title, spec
 
     clickable_chart(fig, key, to_request)
 
@@ -95,42 +97,47 @@ def button(label: str, selection: Selection, title: str, key: str, info: Dataset
         st.button(label, key=key, on_click=request, args=(selection, title), type="tertiary", **kwargs)
 
 
-def _date_columns(frame: pd.DataFrame, t) -> dict[str, Any]:
+def _date_columns(frame: pd.DataFrame, t, info: DatasetInfo) -> dict[str, Any]:
     """Dates in the deal list as the language writes them, not ISO."""
     fmt = grid_date(t.lang)
-    return {t(f"metrics.column.{c}"): st.column_config.DatetimeColumn(format=fmt)
+    return {t(word_key(info, f"metrics.column.{c}")): st.column_config.DatetimeColumn(format=fmt)
             for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
 
 
-def _headers(t, columns) -> dict[str, str]:
-    return {c: t(f"metrics.column.{c}") for c in columns}
+def _headers(t, columns, info: DatasetInfo) -> dict[str, str]:
+    return {c: t(word_key(info, f"metrics.column.{c}")) for c in columns}
 
 
-def _status(frame: pd.DataFrame, t) -> pd.DataFrame:
+def _status(frame: pd.DataFrame, t, info: DatasetInfo) -> pd.DataFrame:
+    """Statuses in words; a web funnel's list keeps only the columns a visitor has (no deal name,
+    amount, manager, close date or lost reason: all empty there)."""
+    if info.capabilities.is_web_funnel:
+        frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
     if "status" in frame:
         frame = frame.copy()
-        frame["status"] = frame["status"].map(lambda s: t(f"pages.status.{s}") if isinstance(s, str) else s)
+        frame["status"] = frame["status"].map(lambda s: t(word_key(info, f"pages.status.{s}")) if isinstance(s, str) else s)
     return frame
 
 
 def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     c1, c2 = st.columns([3, 1])
     sort = c1.selectbox(t("pages.drill.sort"), COLUMNS, key="drill_sort",
-                        format_func=lambda c: t(f"metrics.column.{c}"))
+                        format_func=lambda c: t(word_key(info, f"metrics.column.{c}")))
     descending = c2.toggle(t("pages.drill.descending"), key="drill_desc")
     result = cache.drill(info.id, info.version, spec, selection, sort, descending)
     if result.reason:
         st.info(t(result.reason))
         return
-    st.markdown(t("pages.drill.total", n=result.total))
+    st.markdown(t(word_key(info, "pages.drill.total"), n=result.total))
     if result.truncated:
-        st.caption(t("metrics.label.drill_truncated", shown=fmt_int(len(result.frame), t.lang),
+        st.caption(t(word_key(info, "metrics.label.drill_truncated"), shown=fmt_int(len(result.frame), t.lang),
                      n=result.total))
-    frame = _status(result.frame, t).rename(columns=_headers(t, result.frame.columns))
+    shown = _status(result.frame, t, info)
+    frame = shown.rename(columns=_headers(t, shown.columns, info))
     st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—",
-                 column_config=_date_columns(result.frame, t))
+                 column_config=_date_columns(shown, t, info))
     if result.truncated:
-        st.caption(t("hardening.export_all", n=fmt_int(result.total, t.lang)))
+        st.caption(t(word_key(info, "hardening.export_all"), n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)
     name = f"deals_{info.id}_{selection.kind}"
     every = _every_deal(info, spec, selection, sort, descending, t)
@@ -149,6 +156,7 @@ def _every_deal(info: DatasetInfo, spec: FunnelSpec, selection: Selection, sort,
     def frame() -> pd.DataFrame:
         with store.connect(info) as con:
             rows = every_deal_behind(con, info, spec, selection, sort, descending)
-        return _status(rows, t).rename(columns=_headers(t, rows.columns))
+        rows = _status(rows, t, info)
+        return rows.rename(columns=_headers(t, rows.columns, info))
 
     return frame

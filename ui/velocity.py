@@ -202,7 +202,7 @@ def open_button(label: str, selection: Selection, title: str, key: str, info: Da
 def previous_snapshot_picker(t) -> int | None:
     """Data page: "this file is a later snapshot of dataset ..." (optional): two snapshots instead of a
     stage history give the waterfall and the stage moves between them."""
-    rows = [r for r in context.datasets() if r["shape"] == "deals"]
+    rows = [r for r in context.datasets() if context.info_of(r).capabilities.crm_deals]
     if not rows:
         return None
     names = {r["id"]: r["name"] for r in rows}

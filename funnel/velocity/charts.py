@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import esc
-from ..figure_locale import percent_ticks, separators
+from ..figure_locale import log_ticks, percent_ticks, separators, value_ticks
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
@@ -23,9 +23,17 @@ def _l(labels: Mapping[str, str], key: str) -> str:
     return esc(labels.get(key, key))
 
 
-def _base(fig: go.Figure, height: int = 340) -> go.Figure:
+def _base(fig: go.Figure, height: int = 340, lang: str | None = None) -> go.Figure:
+    """Layout shared by the figures: the legend above the plot (below it, it covered the rotated
+    date labels of the time axes), axes that make room for their labels, plotly's own numbers in
+    the language's signs and written out (no SI "k"/"M", which reads English on every screen)."""
     fig.update_layout(margin={"l": 10, "r": 20, "t": 30, "b": 10}, height=height, dragmode=False,
-                      clickmode="event+select", legend={"orientation": "h", "y": -0.15})
+                      clickmode="event+select",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"})
+    fig.update_xaxes(automargin=True, exponentformat="none")
+    fig.update_yaxes(automargin=True, exponentformat="none")
+    if lang is not None:
+        fig.update_layout(separators=separators(lang))
     return fig
 
 
@@ -43,12 +51,14 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
     fig.add_trace(go.Scatter(
         y=names, x=[r.open_median_age for r in timed], mode="markers", name=_l(labels, "waiting"),
         marker={"symbol": "diamond", "color": RED, "size": [8 + min(r.open_n, 40) / 2 for r in timed]},
+        showlegend=any(r.open_n for r in timed),  # nobody waiting (a web funnel): no legend entry for it
         hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
-    fig.update_xaxes(title_text=_l(labels, "days"), type="log")
+    days = [v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age)]
+    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _base(fig, max(300, 60 + 45 * len(timed)))
+    return _base(fig, max(300, 60 + 45 * len(timed)), lang)
 
 
 def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -68,8 +78,9 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
         hoverinfo="text"))
     fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
                       yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
-                              "tickformat": ",d"})
-    return _base(fig)
+                              **value_ticks([m.won for m in trend], lang, money=False)})
+    fig.update_xaxes(tickangle=-30)
+    return _base(fig, lang=lang)
 
 
 def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -82,7 +93,7 @@ def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en")
         hovertext=[f"{n}<br>{_l(labels, 'open')}: {fmt_int(r.open_deals, lang)}<br>{_l(labels, 'amount')}: "
                    f"{fmt_num(r.amount, lang)}" for n, r in zip(names, rows, strict=True)]))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _base(fig, max(260, 50 + 40 * len(rows)))
+    return _base(fig, max(260, 50 + 40 * len(rows)), lang)
 
 
 def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "en", amount: bool = False) -> go.Figure:
@@ -97,14 +108,16 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
                                  customdata=custom,
                                  hovertemplate=f"%{{customdata[0]}} · {name}: %{{customdata[1]}}<extra></extra>"))
     fig.update_yaxes(title_text=_l(labels, "amount" if amount else "open"))
+    if amount and len(frame):  # the stack's height: every stage of a week together
+        fig.update_yaxes(**value_ticks(frame.groupby("week")[value].sum(), lang))
     weeks = pd.Series(sorted(frame["week"].unique()))
     if len(weeks):  # month names in the page's language on the axis (plotly's own are English)
         firsts = weeks.groupby(weeks.dt.to_period("M")).first()
         step = max(1, len(firsts) // 8)
         picked = firsts.iloc[::step]
         fig.update_xaxes(tickvals=list(picked), ticktext=[fmt_cohort(w.date().replace(day=1), "month", lang)
-                                                          for w in picked])
-    return _base(fig)
+                                                          for w in picked], tickangle=-30)
+    return _base(fig, lang=lang)
 
 
 WATERFALL_BARS = ("start", "new", "won", "lost", "end")
@@ -130,7 +143,10 @@ def waterfall_figure(bars: Mapping, labels: Mapping[str, str], lang: str = "en",
         fig.add_trace(go.Bar(x=[_l(labels, "forward"), _l(labels, "back")], y=moves, marker_color=[ORANGE, GREY],
                              text=[fmt(x) for x in moves], textposition="outside", name=_l(labels, "moves")))
     fig.update_layout(showlegend=False)
-    return _base(fig)
+    if amount:
+        heights = [values[0], values[0] + values[1], values[4], *(m for m in moves if m is not None)]
+        fig.update_yaxes(**value_ticks(heights, lang))
+    return _base(fig, lang=lang)
 
 
 def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -145,8 +161,7 @@ def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[st
         hovertext=[f"{esc(r.stage)}: {fmt_pct(r.p_won, lang)} [{fmt_pct(r.ci_low, lang)}; {fmt_pct(r.ci_high, lang)}]"
                    f"<br>n = {fmt_int(r.n, lang)}" for r in shown], hoverinfo="text"))
     fig.update_yaxes(range=[0, 1.1], **percent_ticks([], lang, top=1.0))
-    fig.update_layout(separators=separators(lang))
-    return _base(fig, 320)
+    return _base(fig, 320, lang)
 
 
 def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -165,7 +180,8 @@ def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, 
                              hoverinfo="text"))
     if plan:
         fig.add_hline(y=plan, line_dash="dash", line_color=RED, annotation_text=_l(labels, "plan"))
-    return _base(fig)
+    fig.update_yaxes(**value_ticks([*(f["p90"] for f in fan), plan], lang, n=8))
+    return _base(fig, lang=lang)
 
 
 def backtest_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -177,4 +193,5 @@ def backtest_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en")
     fig.add_trace(go.Bar(x=months, y=[r.actual for r in rows], name=_l(labels, "actual"), marker_color=BLUE,
                          text=[fmt_compact(r.actual, lang) for r in rows], textposition="outside"))
     fig.update_layout(barmode="group")
-    return _base(fig)
+    fig.update_yaxes(**value_ticks([v for r in rows for v in (r.forecast, r.actual)], lang))
+    return _base(fig, lang=lang)

@@ -15,6 +15,13 @@ def _texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
+def _editor(at):
+    """The per-step table: its clickable numbers (step, decided deals, converts now) beside the target editor."""
+    import pandas as pd
+
+    return pd.concat([at.dataframe[0].value, at.dataframe[1].value], axis=1)
+
+
 def _leaks(at) -> list[str]:
     return [line for line in _texts(at).splitlines() if "Leak:" in line]
 
@@ -23,7 +30,7 @@ def test_targets_from_the_link_judge_only_their_steps(data_dir):
     link = json.dumps({"Встреча назначена": 60, "Новая заявка": 1}, ensure_ascii=False)
     at = open_page("pages/diagnostics.py", lang="en", ds="1", dg_bench="target", dg_target=link)
     assert at.selectbox(key="dg_bench_w").value == "target"
-    editor = at.dataframe[0].value  # the per-step editor: step, decided deals, converts now, target %
+    editor = _editor(at)  # the per-step table: step, decided deals, converts now, target %
     assert list(editor.columns) == ["Step", "Decided deals", "Converts now", "Target, %"]
     row = editor[editor["Step"] == "Встреча назначена → Встреча проведена"].iloc[0]
     assert row["Converts now"] == "45.1%" and row["Target, %"] == 60
@@ -38,7 +45,7 @@ def test_remembered_targets_apply_when_the_link_has_none(data_dir):
     targets.save(store, 1, "Продажи", {"Квалифицирован": 0.99})
     store.close()
     at = open_page("pages/diagnostics.py", lang="ru", ds="1", dg_bench="target")
-    editor = at.dataframe[0].value
+    editor = _editor(at)
     assert editor["Цель, %"].tolist()[1] == 99 and editor["Цель, %"].isna().sum() == len(editor) - 1
     text = _texts(at)
     assert "Квалифицирован → Встреча назначена" in text and "99,0" in text
@@ -62,4 +69,4 @@ def test_unreadable_targets_in_a_link_are_said_and_not_used(data_dir):
     at = open_page("pages/diagnostics.py", lang="en", ds="1", dg_bench="target", dg_target='{"Новая заявка": 250}')
     warning = "\n".join(w.value for w in at.warning).replace("\\", "")
     assert "dg_target" in warning and "250" in warning
-    assert not _leaks(at) and at.dataframe[0].value["Target, %"].isna().all()
+    assert not _leaks(at) and _editor(at)["Target, %"].isna().all()

@@ -64,7 +64,7 @@ def test_pipeline_snapshot_probability_and_plan(data_dir, saas):
     values = tiles(at)
     assert values["Open deals"] == str(open_deals(saas))
     rows = saas[(saas["Deal - Status"] == "Open") & (saas["Deal - Pipeline"] == "New business")]
-    assert values["Open amount"] == f"{rows['Deal - Value'].sum() / 1e6:.1f}M"
+    assert values["Open amount"] == f"${rows['Deal - Value'].sum() / 1e6:.1f}M"  # USD, as the file says
     assert any("Key stage: **Trial**" in m.value for m in at.markdown)  # README: key stage Trial
     p_plan = values["P(plan Nov 2026)"]  # the month in the language (formats.py), not ISO
     assert p_plan.endswith("%") and 0 <= float(p_plan[:-1]) <= 100

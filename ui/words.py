@@ -1,0 +1,52 @@
+"""Which catalog key a page says a thing with, for the dataset on screen.
+
+A web funnel (event log, A/B visitor file; ``Capabilities.is_web_funnel``) has visitors and steps,
+not deals and stages: the sentences that name deals have a web twin, and :func:`key` picks it. A
+page writes ``t(words.key(info, "pages.funnel.cell_hint"))`` instead of testing the dataset itself.
+"""
+
+from __future__ import annotations
+
+from funnel.dataset import DatasetInfo
+
+WEB = {
+    "pages.drill.open": "audit.drill.visitors",
+    "audit.ui.deals": "polish.web.finding_deals",
+    "pages.funnel.click_hint": "audit.click_hint.web",
+    "pages.funnel.cell_hint": "polish.web.cell_hint",
+    "pages.drill.title_reached": "polish.web.title_reached",
+    "pages.drill.title_drop_off": "polish.web.title_drop_off",
+    "pages.drill.total": "polish.web.total",
+    "metrics.label.drill_truncated": "polish.web.drill_truncated",
+    "pages.drill.title_cohort": "polish.web.title_cohort",
+    "pages.cohort.title": "polish.web.cohort_title",
+    "pages.cohort.caption": "polish.web.cohort_caption",
+    "metrics.label.undated": "polish.web.undated",
+    "velocity.col.stage": "polish.web.table_stage",
+    "velocity.ui.time_in_stage": "polish.web.time_in_stage",
+    "velocity.ui.slowest": "polish.web.slowest",
+    "velocity.ui.tis_caption": "polish.web.tis_caption",
+    "velocity.col.n": "polish.web.col_n",
+    "velocity.drill.stayed": "polish.web.stayed",
+    "metrics.column.deal_id": "polish.web.column.deal_id",
+    "metrics.column.stage": "polish.web.column.stage",
+    "metrics.column.closed_at": "polish.web.column.closed_at",
+    "pages.status.won": "polish.web.status.won",
+    "pages.status.lost": "polish.web.status.lost",
+    "pages.status.open": "polish.web.status.open",
+    "hardening.export_all": "polish.web.export_all",
+    "audit.managers.click_hint": "polish.web.click_cell",
+    "audit.segments.steps_caption": "polish.web.steps_caption",
+    "audit.segments.steps_click": "polish.web.steps_click",
+    "metrics.kpi.deals": "audit.tile.visitors",
+    "metrics.kpi.won": "polish.web.col.converted_n",
+    "metrics.kpi.win_rate_all": "audit.tile.converted",
+    "ui.data.deals": "audit.tile.visitors",
+    "audit.segments.col.n": "audit.tile.visitors",
+    "ui.data.dataset_line": "polish.web.dataset_line",
+}
+
+
+def key(info: DatasetInfo, catalog_key: str) -> str:
+    """``catalog_key``, or its visitors-and-steps twin when ``info`` is a web funnel."""
+    return WEB.get(catalog_key, catalog_key) if info.capabilities.is_web_funnel else catalog_key
