@@ -110,9 +110,12 @@ def _headers(t, columns, info: DatasetInfo) -> dict[str, str]:
 
 def _status(frame: pd.DataFrame, t, info: DatasetInfo) -> pd.DataFrame:
     """Statuses in words; a web funnel's list keeps only the columns a visitor has (no deal name,
-    amount, manager, close date or lost reason: all empty there)."""
-    if info.capabilities.is_web_funnel:
+    amount, manager or lost reason: all empty there), a deal list no grouping column the file lacks."""
+    caps = info.capabilities
+    if caps.is_web_funnel:
         frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
+    else:  # a grouping column the file never fills (no variant in a CRM export) is no column of its list
+        frame = frame[[c for c in frame.columns if c not in ("manager", "source", "variant") or c in caps.group_columns]]
     if "status" in frame:
         frame = frame.copy()
         frame["status"] = frame["status"].map(lambda s: t(word_key(info, f"pages.status.{s}")) if isinstance(s, str) else s)

@@ -89,3 +89,13 @@ def test_a_driver_row_opens_the_deals_decided_at_its_step(data_dir):
     deals = _dialog_rows(at)
     assert len(deals) == int(drivers.value.loc[row, "Deals"]) == 80
     assert set(deals["Manager"]) == {"Игорь Лебедев"}
+
+
+def test_a_deal_list_has_no_column_the_file_never_fills(data_dir):
+    # the B2B export has managers and sources but no A/B variant column (sample_data/b2b_services_deals.csv)
+    header = (ROOT / "sample_data" / "b2b_services_deals.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "Ответственный" in header and "Источник" in header and "variant" not in header.lower()
+    at = open_page("pages/overview.py", lang="en", ds="1")
+    at.button(key="ov_tile_deals").click().run()
+    columns = list(_dialog_rows(at).columns)
+    assert "Manager" in columns and "Source" in columns and "Variant" not in columns
