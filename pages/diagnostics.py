@@ -13,7 +13,7 @@ from ui.routing import require_frame
 require_frame()
 
 t, lang, info, spec = audit.page_head("audit.page.diagnostics")
-audit.option_widgets(t)
+audit.option_widgets(t, info)
 options = audit.options_from_url(info, spec)
 diagnosis = audit.cached_diagnosis(info.id, info.version, spec, options)
 if options.benchmark == "target" and diagnosis.data.steps:

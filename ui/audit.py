@@ -82,12 +82,15 @@ def options_from_url(info: DatasetInfo | None = None, spec: FunnelSpec | None = 
     return AuditOptions(benchmark=bench, targets=targets, stuck_days=stuck if stuck and stuck > 0 else None)
 
 
-def option_widgets(t) -> None:
-    """Benchmark of the leaks and the stuck threshold, kept in the URL."""
+def option_widgets(t, info: DatasetInfo | None = None) -> None:
+    """Benchmark of the leaks and the stuck threshold, kept in the URL (no threshold for a web
+    funnel: no visitor waits open at a step)."""
     c1, c2 = st.columns(2)
     sync("dg_bench_w", options_from_url().benchmark)
     c1.selectbox(t("audit.ui.benchmark"), BENCHMARKS, key="dg_bench_w", format_func=lambda b: t(f"audit.benchmark.{b}"),
                  on_change=on_change, args=("dg_bench_w", "dg_bench", lambda v: None if v == "funnel" else v))
+    if info is not None and info.capabilities.is_web_funnel:
+        return
     sync("dg_stuck_w", float(options_from_url().stuck_days or 0.0))
     c2.number_input(t("audit.ui.stuck_days"), min_value=0.0, step=1.0, format="%.0f", key="dg_stuck_w", help=t("audit.ui.stuck_help"),
                     on_change=on_change, args=("dg_stuck_w", "dg_stuck", lambda v: None if not v else f"{v:g}"))

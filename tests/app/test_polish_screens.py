@@ -94,6 +94,7 @@ def test_web_funnel_findings_open_visitors_not_deals(data_dir):
     at = open_page("pages/diagnostics.py", lang="en", ds="2")
     labels = {b.label for b in at.button}
     assert "Visitors behind it" in labels and "Deals behind it" not in labels
+    assert not [n for n in at.number_input if n.key == "dg_stuck_w"]  # no visitor waits open at a step
     b2b = {b.label for b in open_page("pages/diagnostics.py", lang="en", ds="1").button}
     assert "Deals behind it" in b2b
 
