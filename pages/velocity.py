@@ -113,6 +113,8 @@ def cycle_section() -> None:
                         t(f"velocity.drill.{outcome}"), f"vel_cycle_{outcome}", info, col)
     for col, (outcome, stats) in zip(cols[1::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
         col.metric(t(f"velocity.ui.cycle_p90_{outcome}"), days(stats.p90_days), border=True)
+        vui.open_button(t("pages.drill.open"), Selection(f"{outcome}_between", until=as_of),  # the same deals
+                        t(f"velocity.drill.{outcome}"), f"vel_cycle_p90_{outcome}", info, col)
     if cyc.trend:
         trend = cyc.trend
         drill.clickable_chart(cycle_trend_figure(trend, LABELS, lang), "vel_cycle_chart", lambda _c, i: (

@@ -99,3 +99,12 @@ def test_a_deal_list_has_no_column_the_file_never_fills(data_dir):
     at.button(key="ov_tile_deals").click().run()
     columns = list(_dialog_rows(at).columns)
     assert "Manager" in columns and "Source" in columns and "Variant" not in columns
+
+
+def test_cycle_p90_tiles_open_their_deals(data_dir):
+    deals = pd.read_csv(ROOT / "sample_data" / "b2b_services_deals.csv").drop_duplicates("ID")
+    won = int((deals["Этап сделки"] == STAGES[-1]).sum())  # 272 won in the sample
+    at = open_page("pages/velocity.py", lang="en", ds="1")
+    at.button(key="vel_cycle_p90_won").click().run()
+    assert not at.exception
+    assert len(_dialog_rows(at)) == won == 272
