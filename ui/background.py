@@ -11,8 +11,8 @@ every viewer asking the same question shares one run, and a new import (a new ve
 an old result. A job that failed is dropped: the next run that asks tries again and shows its error.
 
 The wait is for small data, where the result comes within a moment and a placeholder would only
-flicker. Once a job of the same family (a tuple key's first three items: kind, dataset id,
-version) has run longer than the wait, a page does not wait at all: at 1M deals the audit takes
+flicker. While the last job of the same family (a tuple key's first three items: kind, dataset
+id, version) ran longer than the wait, a page does not wait at all: at 1M deals the audit takes
 seconds whatever the filters, and each new filter's page used to sit a full second idle before
 drawing its placeholder (most of a filter change's time, README "A page rerun").
 """
@@ -33,11 +33,13 @@ WORKERS = 2  # two cores: more parallel audits would only slow each other (DuckD
 MAX_JOBS = 64  # finished results kept (oldest dropped first)
 INLINE_WAIT = 1.0  # seconds a page waits before drawing the placeholder (small data: no placeholder)
 POLL_SECONDS = 1.0
+CACHE_HIT_SECONDS = 0.05  # a job this quick found its result cached: its time is not its cost
 
 _LOCK = threading.Lock()
 _JOBS: OrderedDict[Hashable, Future] = OrderedDict()
 _POOL: list[ThreadPoolExecutor] = []
-_TOOK: OrderedDict[Hashable, float] = OrderedDict()  # family -> seconds its slowest job ran
+_TOOK: OrderedDict[Hashable, float] = OrderedDict()  # family -> seconds its last computing job ran
+_clock = time.monotonic
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -52,14 +54,16 @@ def family(key: Hashable) -> Hashable:
 
 
 def _timed(kind: Hashable, fn: Callable[..., Any], *args: Any) -> Any:
-    start = time.monotonic()
+    start = _clock()
     try:
         return fn(*args)
     finally:
+        took = _clock() - start
         with _LOCK:
-            # the slowest of the family: a result another job left in Streamlit's cache comes back
-            # at once and says nothing of what a new filter will cost
-            _TOOK[kind] = max(time.monotonic() - start, _TOOK.get(kind, 0.0))
+            # the last job that computed something: a result found in Streamlit's cache comes back
+            # at once and says nothing of what a new filter costs (nor does it reset a slow family)
+            if took >= CACHE_HIT_SECONDS or kind not in _TOOK:
+                _TOOK[kind] = took
             _TOOK.move_to_end(kind)
             while len(_TOOK) > MAX_JOBS:
                 _TOOK.popitem(last=False)
@@ -84,7 +88,7 @@ def job(key: Hashable, fn: Callable[..., Any], *args: Any) -> Future:
 
 
 def default_wait(key: Hashable) -> float:
-    """:data:`INLINE_WAIT` (read at call time), or 0 when a job of the key's family took longer."""
+    """:data:`INLINE_WAIT` (read at call time), or 0 when the last job of the key's family took longer."""
     with _LOCK:
         took = _TOOK.get(family(key))
     return 0.0 if took is not None and took > INLINE_WAIT else INLINE_WAIT

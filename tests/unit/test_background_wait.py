@@ -1,10 +1,10 @@
-"""How long a page waits for a background result (ui/background.py): a moment while the results of
-the dataset come that fast, not at all once one of its jobs (same kind, dataset, version) ran longer."""
+"""How long a page waits for a background result (ui/background.py): a moment while the last job of
+the dataset version (same kind, dataset, version) took less than that, not at all while it took
+more. The jobs' durations come from a scripted clock: each job moves it on by the seconds it "takes"."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 
 import pytest
@@ -12,50 +12,56 @@ import pytest
 from ui import background
 
 
-@pytest.fixture(autouse=True)
-def fresh(monkeypatch):
+@pytest.fixture
+def clock(monkeypatch):
+    now = [0.0]
     monkeypatch.setattr(background, "_JOBS", OrderedDict())
     monkeypatch.setattr(background, "_TOOK", OrderedDict())
+    monkeypatch.setattr(background, "_clock", lambda: now[0])
+    monkeypatch.setattr(background, "INLINE_WAIT", 1.0)
+    return now
 
 
-def _slow(seconds: float, gate: threading.Event | None = None):
+def _taking(now: list[float], seconds: float):
     def run(value):
-        if gate is not None:
-            gate.wait(60)
-        time.sleep(seconds)
+        now[0] += seconds
         return value
 
     return run
 
 
-def test_no_wait_once_a_job_of_the_dataset_version_ran_longer(monkeypatch):
-    monkeypatch.setattr(background, "INLINE_WAIT", 0.01)
+def _finish(key, now, seconds):
+    return background.job(key, _taking(now, seconds), key).result(60)
+
+
+def test_no_wait_while_the_last_job_of_the_dataset_version_took_longer(clock):
     first = ("diagnosis", 7, 3, "spec A", "options")
-    assert background.default_wait(first) == 0.01  # nothing known yet: the usual moment
-    background.job(first, _slow(0.05), "A").result(60)  # 0.05 s > 0.01 s
+    assert background.default_wait(first) == 1.0  # nothing known yet: the usual moment
+    _finish(first, clock, 4.0)  # a 1M-deal audit: 4 s
     other_filter = ("diagnosis", 7, 3, "spec B", "options")
     assert background.default_wait(other_filter) == 0.0
     gate = threading.Event()
-    assert background.result(other_filter, _slow(0.0, gate), "B") is None  # not waited for
-    gate.set()  # (the pool's worker is free again for the next test)
-    assert background.default_wait(("diagnosis", 7, 4, "spec A", "options")) == 0.01  # a new version: unknown
-    assert background.default_wait(("diagnosis", 8, 3, "spec A", "options")) == 0.01  # another dataset
+    waiting = background.job(other_filter, lambda v: gate.wait(60) and v, "B")
+    assert background.result(other_filter, _taking(clock, 0.0), "B") is None  # not waited for: placeholder
+    gate.set()
+    assert waiting.result(60) == "B"
+    assert background.default_wait(("diagnosis", 7, 4, "spec A", "options")) == 1.0  # a new version: unknown
+    assert background.default_wait(("diagnosis", 8, 3, "spec A", "options")) == 1.0  # another dataset
 
 
-def test_fast_jobs_keep_the_wait_and_a_cache_hit_does_not_hide_a_slow_one(monkeypatch):
-    monkeypatch.setattr(background, "INLINE_WAIT", 30.0)
-    key = ("diagnosis", 1, 1, "spec", "options")
-    assert background.result(key, lambda v: v * 2, 21) == 42  # ready within the wait: drawn at once
-    assert background.default_wait(("diagnosis", 1, 1, "other spec", "options")) == 30.0
-    monkeypatch.setattr(background, "INLINE_WAIT", 0.01)
-    background.job(("diagnosis", 1, 1, "slow spec", "o"), _slow(0.05), 0).result(60)
-    background.job(("diagnosis", 1, 1, "cached spec", "o"), lambda v: v, 0).result(60)  # instant, after it
+def test_a_quicker_job_brings_the_wait_back_and_a_cache_hit_changes_nothing(clock):
+    _finish(("diagnosis", 1, 1, "busy moment", "o"), clock, 2.5)  # slow once (a loaded machine)
     assert background.default_wait(("diagnosis", 1, 1, "next", "o")) == 0.0
+    _finish(("diagnosis", 1, 1, "cached", "o"), clock, 0.01)  # found in Streamlit's cache: says nothing
+    assert background.default_wait(("diagnosis", 1, 1, "next", "o")) == 0.0
+    _finish(("diagnosis", 1, 1, "computed", "o"), clock, 0.4)  # computed, within the wait
+    assert background.default_wait(("diagnosis", 1, 1, "next", "o")) == 1.0
+    assert background.result(("diagnosis", 1, 1, "quick", "o"), lambda v: v * 2, 21) == 42  # drawn at once
 
 
-def test_an_explicit_wait_is_kept():
+def test_an_explicit_wait_is_kept(clock):
     gate = threading.Event()
     key = ("report", 2, 1)
-    assert background.result(key, _slow(0.0, gate), "x", wait=0.0) is None
+    assert background.result(key, lambda v: gate.wait(60) and v, "x", wait=0.0) is None
     gate.set()
-    assert background.result(key, _slow(0.0, gate), "x", wait=60) == "x"  # the same job, now done
+    assert background.result(key, lambda v: v, "x", wait=60) == "x"  # the same job, now done
