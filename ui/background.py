@@ -12,7 +12,7 @@ an old result. A job that failed is dropped: the next run that asks tries again 
 
 The wait is for small data, where the result comes within a moment and a placeholder would only
 flicker. While the last job of the same family (a tuple key's first three items: kind, dataset
-id, version) ran longer than the wait, a page does not wait at all: at 1M deals the audit takes
+id, version) ran over twice as long as the wait, a page does not wait at all: at 1M deals the audit takes
 seconds whatever the filters, and each new filter's page used to sit a full second idle before
 drawing its placeholder (most of a filter change's time, README "A page rerun").
 """
@@ -33,6 +33,9 @@ WORKERS = 2  # two cores: more parallel audits would only slow each other (DuckD
 MAX_JOBS = 64  # finished results kept (oldest dropped first)
 INLINE_WAIT = 1.0  # seconds a page waits before drawing the placeholder (small data: no placeholder)
 POLL_SECONDS = 1.0
+# no wait once the last job took over twice the wait: near the wait it may well come in time (the
+# samples' audit on a busy machine), far beyond it (1M deals: seconds) it will not
+SLOW_FACTOR = 2.0
 CACHE_HIT_SECONDS = 0.05  # a job this quick found its result cached: its time is not its cost
 
 _LOCK = threading.Lock()
@@ -88,10 +91,11 @@ def job(key: Hashable, fn: Callable[..., Any], *args: Any) -> Future:
 
 
 def default_wait(key: Hashable) -> float:
-    """:data:`INLINE_WAIT` (read at call time), or 0 when the last job of the key's family took longer."""
+    """:data:`INLINE_WAIT` (read at call time), or 0 when the last job of the key's family took over
+    :data:`SLOW_FACTOR` times that."""
     with _LOCK:
         took = _TOOK.get(family(key))
-    return 0.0 if took is not None and took > INLINE_WAIT else INLINE_WAIT
+    return 0.0 if took is not None and took > SLOW_FACTOR * INLINE_WAIT else INLINE_WAIT
 
 
 def result(key: Hashable, fn: Callable[..., Any], *args: Any, wait: float | None = None) -> Any | None:
