@@ -57,5 +57,9 @@ class DatasetInfo:
     @property
     def capabilities(self) -> Capabilities:
         """What this dataset can answer (stored at import; ``Store.info`` derives it for old datasets)."""
-        data = self.meta.get("capabilities")
-        return Capabilities.from_json(data) if data else Capabilities(shape=self.shape)
+        known = self.__dict__.get("_capabilities")  # parsed once per object: pages ask ~40 times a run
+        if known is None:
+            data = self.meta.get("capabilities")
+            known = Capabilities.from_json(data) if data else Capabilities(shape=self.shape)
+            object.__setattr__(self, "_capabilities", known)
+        return known

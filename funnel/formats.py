@@ -114,6 +114,15 @@ def fmt_compact(value: float | None, lang: str = "en") -> str:
         return DASH
     if abs(value) < 1000:
         return fmt_num(value, lang)
+    try:
+        return _compact(value, lang)
+    except TypeError:  # an unhashable number type: format it without the memo
+        return _compact.__wrapped__(value, lang)
+
+
+@lru_cache(maxsize=1 << 14)
+def _compact(value: float, lang: str) -> str:
+    """:func:`fmt_compact` of a value of 1,000 or more (Babel's compact format, ~1 ms: remembered)."""
     loc = locale(lang)
     text = format_compact_decimal(value, format_type="short", fraction_digits=1, locale=loc)
     if not re.search(r"[^\d\s.,\u00a0-]", text):  # below the language's first short unit (zh: 万)

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from funnel.ab_charts import TABLE_COLUMNS, ab_figure, ab_rows, step_label, steps_of
+from funnel.ab_charts import TABLE_COLUMNS, ab_rows, step_label, steps_of
 from funnel.ab_dataset import MAX_GROUPS, default_control, parse_step
 from funnel.ab_input import InputError, parse_split
 from funnel.ab_results import DatasetABResult
@@ -20,6 +20,7 @@ from funnel.stats.wording import word_key
 from ui import ab_widgets as w
 from ui import cache, context, drill, explain, filters, report_button
 from ui.errors import error_text
+from ui.figures import ab_figure
 from ui.routing import require_frame
 
 require_frame()

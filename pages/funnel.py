@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from funnel.charts import cohort_figure, funnel_figure, overlay_figure, stage_table, stage_table_columns
+from funnel.charts import stage_table, stage_table_columns
 from funnel.formats import fmt_cohort, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters, report_button, urlstate, words
+from ui.figures import cohort_figure, funnel_figure, overlay_figure
 from ui.findings import finding_text
 from ui.routing import require_frame
 

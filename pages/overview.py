@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from funnel.charts import funnel_figure
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, kpi_delta
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import currency_of, with_currency
 from ui import cache, context, drill, explain, filters, report_button, words
 from ui.audit import top_findings
+from ui.figures import funnel_figure
 from ui.findings import finding_text
 from ui.order_note import order_note
 from ui.routing import require_frame

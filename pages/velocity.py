@@ -8,11 +8,11 @@ import streamlit as st
 from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from funnel.velocity.charts import cycle_trend_figure, time_in_stage_figure
 from funnel.velocity.pipeline import as_date
 from funnel.velocity.sales_velocity import what_if
 from ui import drill, explain, money_text, words
 from ui import velocity as vui
+from ui.figures import cycle_trend_figure, time_in_stage_figure
 from ui.routing import require_frame
 
 require_frame()
