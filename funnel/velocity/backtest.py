@@ -24,7 +24,7 @@ from .forecast import (
     close_month_probabilities,
     month_bounds,
     open_book,
-    remaining_times,
+    read_references,
     won_between,
 )
 
@@ -47,13 +47,16 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         return []
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
+    firsts = [add_months(month_start(as_of), -k) for k in range(months, 0, -1)]
+    starts = [datetime.combine(first, datetime.min.time()) for first in firsts]
+    books = [open_book(con, info, ctx, start) for start in starts]
+    # the closed deals' stays read once, up to the last month's start: each month keeps those closed by its own
+    refs = read_references(con, info, ctx, starts, from_created=any(b.from_created.any() for b in books)) \
+        if starts else None
     out = []
-    for k in range(months, 0, -1):
-        first = add_months(month_start(as_of), -k)
-        start = datetime.combine(first, datetime.min.time())
+    for i, (first, start, book) in enumerate(zip(firsts, starts, books, strict=True)):
         end = month_end(first)
-        book = open_book(con, info, ctx, start)
-        remaining = remaining_times(con, info, ctx, start, from_created=bool(book.from_created.any()))
+        remaining = refs.by_stage(i)
         p = age_adjusted(book, remaining)
         q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))[:, 0]
         won_then = (book.status == "won") & (book.closed > np.datetime64(start)) & (book.closed <= np.datetime64(end))

@@ -93,11 +93,17 @@ def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
 
 @dataclass(frozen=True)
 class Durations:
-    """Closed deals of one stage, sorted by ``stay`` (days they sat in the stage) with ``remaining``
-    (days from entering it to closing) alongside. From creation (position 0) the two are equal."""
+    """Closed deals of one stage: ``stay`` (days they sat in the stage) with ``remaining`` (days from
+    entering it to closing) alongside. From creation (position 0) the two are equal.
+
+    ``count``: how many deals each entry stands for (None: one each), as :class:`References` reads
+    them grouped by distinct duration; ``ordered``: sorted by stay (:meth:`of`). Counting "stayed
+    longer than" needs neither; the timing's sample orders them itself (:func:`_timing_sample`)."""
 
     stay: np.ndarray
     remaining: np.ndarray
+    count: np.ndarray | None = None
+    ordered: bool = True
 
     @staticmethod
     def of(stay, remaining=None) -> Durations:
@@ -107,37 +113,86 @@ class Durations:
         return Durations(stay[order], remaining[order])
 
     def __len__(self) -> int:
-        return len(self.stay)
+        return len(self.stay) if self.count is None else int(self.count.sum())
 
 
 def _durations(value) -> Durations:
     return value if isinstance(value, Durations) else Durations.of(value)
 
 
+@dataclass(frozen=True)
+class References:
+    """The closed deals' stays that open deals are compared with, for one or more as-of times read at
+    once (``forecast_remaining``, grouped by distinct duration with a count): ``closed_by`` = the
+    index of the first as-of each had closed by, so :meth:`by_stage` (k) keeps those closed by the
+    k-th (the back-test's six months read once)."""
+
+    won: np.ndarray
+    position: np.ndarray
+    closed_by: np.ndarray
+    stay: np.ndarray
+    remaining: np.ndarray  # NaN for lost deals (not needed)
+    count: np.ndarray
+
+    def by_stage(self, k: int = 0) -> dict[str, dict[int, Durations]]:
+        """Per outcome (won / lost) and stage position the stays closed by the ``k``-th as-of."""
+        keep = self.closed_by <= k
+        won, position = self.won[keep], self.position[keep]
+        stay, remaining, count = self.stay[keep], self.remaining[keep], self.count[keep]
+        key = position * 2 + won
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        out: dict[str, dict[int, Durations]] = {"won": {}, "lost": {}}
+        bounds = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1, len(key)]
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            if hi > lo:
+                rows = order[lo:hi]
+                outcome = "won" if won[rows[0]] else "lost"
+                out[outcome][int(position[rows[0]])] = Durations(stay[rows], remaining[rows], count[rows], ordered=False)
+        return out
+
+
+def read_references(con, info: DatasetInfo, ctx, as_of: list[datetime], from_created: bool = True) -> References:
+    """The closed deals' stays of :func:`remaining_times` for each of the ascending ``as_of`` times."""
+    cutoffs = {f"c{i}": when for i, when in enumerate(as_of)}
+    closed_by = "CASE " + " ".join(f"WHEN closed_at <= ${name} THEN {i}" for i, name in enumerate(cutoffs)) + " END"
+    sql = query("forecast_remaining", info, stays=deal_stays(info, ctx), where=ctx.where.sql, closed_by=closed_by)
+    cols = run(con, sql, {**ctx.where.params, **cutoffs, "as_of": as_of[-1],
+                          "from_created": bool(from_created)}).fetchnumpy()
+    return References(np.asarray(cols["won"], bool), np.asarray(cols["position"], np.int64),
+                      np.asarray(cols["closed_by"], np.int64), np.asarray(cols["stay_days"], float),
+                      np.ma.filled(np.ma.asarray(cols["remaining_days"], float), np.nan),
+                      np.asarray(cols["n"], np.int64))
+
+
 def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime, from_created: bool = True
                     ) -> dict[str, dict[int, Durations]]:
     """Per outcome (won / lost) and stage position (0: from creation, only when ``from_created``:
     some open deal has no stage history) the closed deals' stay in the stage and days from entering
-    it to closing. Read as numpy columns, sorted by the query (millions of rows at 1M deals)."""
-    sql = query("forecast_remaining", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
-    cols = run(con, sql, {**ctx.where.params, "as_of": as_of, "from_created": bool(from_created)}).fetchnumpy()
-    status, position = np.asarray(cols["status"], object), np.asarray(cols["position"], np.int64)
-    stay, remaining = np.asarray(cols["stay_days"], float), np.asarray(cols["remaining_days"], float)
-    out: dict[str, dict[int, Durations]] = {"won": {}, "lost": {}}
-    bounds = np.flatnonzero((status[1:] != status[:-1]) | (position[1:] != position[:-1])) + 1
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(status)], strict=True):
-        if hi > lo:  # one (status, position) run, already sorted by stay
-            out[str(status[lo])][int(position[lo])] = Durations(stay[lo:hi], remaining[lo:hi])
-    return out
+    it to closing."""
+    return read_references(con, info, ctx, [as_of], from_created).by_stage()
 
 
-def _longer(r: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """How many of the sorted durations ``r`` are longer than each ``x``."""
-    return (len(r) - np.searchsorted(r, x, side="right")).astype(float)
+def _longer(r: np.ndarray, x: np.ndarray, count: np.ndarray | None = None) -> np.ndarray:
+    """How many of the durations ``r`` (any order; ``count``: how many each stands for) are longer than
+    each ``x``: each r is placed among the sorted x and the counts summed from the top."""
+    xs = np.sort(x)
+    slot = np.searchsorted(xs, r, side="left")  # how many x are shorter than each r
+    hist = np.bincount(slot, weights=count, minlength=len(xs) + 1)
+    from_slot = np.cumsum(hist[::-1])[::-1]  # r with slot >= k
+    return from_slot[np.searchsorted(xs, x, side="right")].astype(float)  # longer than x: slot > x's last rank
 
 
 def _stage_key(book: OpenBook) -> np.ndarray:
     return np.where(book.from_created, 0, book.position)
+
+
+def _stays_and_counts(ref, age: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The arguments of :func:`_longer` for the reference ``ref`` (None: no deal) and the ages."""
+    if ref is None:
+        return np.zeros(0), age, None
+    ref = _durations(ref)
+    return ref.stay, age, ref.count
 
 
 def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> np.ndarray:
@@ -149,13 +204,12 @@ def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> 
     about a deal still sitting there after 140.)"""
     out = np.zeros(len(book.amount))
     key = _stage_key(book)
-    empty = np.zeros(0)
     for pos in np.unique(key):
         idx = np.nonzero(key == pos)[0]
         age = book.age_days[idx]
         won_ref, lost_ref = remaining["won"].get(int(pos)), remaining["lost"].get(int(pos))
-        won = _longer(_durations(won_ref).stay if won_ref is not None else empty, age)
-        lost = _longer(_durations(lost_ref).stay if lost_ref is not None else empty, age)
+        won = _longer(*_stays_and_counts(won_ref, age))
+        lost = _longer(*_stays_and_counts(lost_ref, age))
         still = len(idx) - np.searchsorted(np.sort(age), age, side="left")  # open there, waited >= age
         out[idx] = won / (won + lost + still)
     return out
@@ -182,12 +236,33 @@ def _stayed_and_closed_by(ref: Durations, age: np.ndarray, thresholds: np.ndarra
     by_stay_desc = ref.remaining[::-1]
     r_sorted = np.sort(ref.remaining)
     rank = np.searchsorted(r_sorted, by_stay_desc, side="left")
-    table = np.zeros((m + 1, m + 1), np.int32)
+    kind = np.int16 if m < 2 ** 15 else np.int64  # counts up to m: the smallest type that holds them
+    table = np.zeros((m + 1, m + 1), kind)
     table[np.arange(1, m + 1), rank + 1] = 1  # one per row: row i+1 holds the i-th longest stay
-    table = table.cumsum(axis=0).cumsum(axis=1)
+    table = table.cumsum(axis=0, dtype=kind).cumsum(axis=1, dtype=kind)
     alive = m - np.searchsorted(ref.stay, age, side="right")
     g = np.searchsorted(r_sorted, thresholds, side="right")
     return alive.astype(float), table[alive[:, None], g].astype(float)
+
+
+def _timing_sample(r: Durations) -> Durations:
+    """The won deals the timing reads, ordered by stay: all of them, or above :data:`TIMING_DEALS`
+    an evenly spaced sample by stay (equal stays by remaining: the same sample every run). Grouped
+    durations are ordered (few distinct ones) and the sample's ranks looked up in their counts."""
+    if r.count is None and r.ordered:
+        if len(r) > TIMING_DEALS:
+            keep = np.unique(np.linspace(0, len(r) - 1, TIMING_DEALS).round().astype(int))
+            r = Durations(r.stay[keep], r.remaining[keep])
+        return r
+    order = np.argsort(r.stay + 1j * r.remaining, kind="stable")  # complex: by stay, then remaining
+    stay, remaining = r.stay[order], r.remaining[order]
+    count = np.ones(len(order), np.int64) if r.count is None else r.count[order]
+    total = int(count.sum())
+    if total <= TIMING_DEALS:
+        return Durations(np.repeat(stay, count), np.repeat(remaining, count))
+    ranks = np.unique(np.linspace(0, total - 1, TIMING_DEALS).round().astype(int))
+    at = np.searchsorted(np.cumsum(count), ranks, side="right")  # the entry holding each rank
+    return Durations(stay[at], remaining[at])
 
 
 def close_month_probabilities(book: OpenBook, won_remaining: dict[int, Durations], bounds: np.ndarray) -> np.ndarray:
@@ -202,10 +277,7 @@ def close_month_probabilities(book: OpenBook, won_remaining: dict[int, Durations
         r = won_remaining.get(int(pos))
         if r is None or not len(r):
             continue
-        r = _durations(r)
-        if len(r) > TIMING_DEALS:
-            keep = np.unique(np.linspace(0, len(r) - 1, TIMING_DEALS).round().astype(int))
-            r = Durations(r.stay[keep], r.remaining[keep])
+        r = _timing_sample(_durations(r))
         idx = np.nonzero(key == pos)[0]
         age = book.age_days[idx]
         alive, closed = _stayed_and_closed_by(r, age, age[:, None] + bounds[None, :])
@@ -254,7 +326,10 @@ def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
     total = cum[:, -1]
     deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
     v = rng.random(len(deal)) * total[deal]
-    month = np.minimum((v[:, None] >= cum[deal]).sum(axis=1), months - 1)
+    month = np.zeros(len(deal), np.int64)
+    for k in range(months):  # the months whose cumulative share v has passed (no wins × months array)
+        month += v >= cum[deal, k]
+    month = np.minimum(month, months - 1)
     flat = np.bincount(run * months + month, weights=amount[deal], minlength=runs * months)
     return flat.reshape(runs, months)
 

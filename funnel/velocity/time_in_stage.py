@@ -29,7 +29,7 @@ from ..dataset import DatasetInfo
 from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..spec import FunnelSpec
-from ..sql import fetch_dicts, fetch_frame
+from ..sql import fetch_dicts, run
 from .common import can_answer, latest_timestamp
 from .stays import deal_stays, stored_stays
 
@@ -74,8 +74,11 @@ class TimeInStage:
         return max(stuck, key=lambda r: (r.open_over_p90, -r.position)) if stuck else None
 
 
-def km_median(days: np.ndarray, ended: np.ndarray) -> float | None:
-    """Kaplan–Meier median of durations ``days`` where ``ended`` is 1 (0: right-censored)."""
+def km_median(days: np.ndarray, ended: np.ndarray, counts: np.ndarray | None = None) -> float | None:
+    """Kaplan–Meier median of durations ``days`` where ``ended`` is 1 (0: right-censored); ``counts``:
+    how many stays each (duration, ended) row stands for (default one each)."""
+    if counts is not None:
+        days, ended = np.repeat(days, counts), np.repeat(ended, counts)
     if len(days) == 0 or not ended.any():
         return None
     data = stats.CensoredData(uncensored=days[ended == 1], right=days[ended == 0])
@@ -85,11 +88,18 @@ def km_median(days: np.ndarray, ended: np.ndarray) -> float | None:
 
 
 def _km_by_position(con, info: DatasetInfo, ctx, as_of) -> dict[int, float | None]:
+    """The stays come grouped by (stage, duration, ended) with their count (one row per distinct
+    duration): scipy gets the same stays, the page does not read one row per stay."""
     sql = query("velocity_stay_durations", info, stays=deal_stays(info, ctx))
-    frame = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
+    cols = run(con, sql, {**ctx.where.params, "as_of": as_of}).fetchnumpy()
+    position = np.asarray(cols["position"], np.int64)
+    days, ended = np.asarray(cols["days"], float), np.asarray(cols["ended"], np.int64)
+    counts = np.asarray(cols["n"], np.int64)
     out = {}
-    for position, part in frame.groupby("position", sort=True):
-        out[int(position)] = km_median(part["days"].to_numpy(float), part["ended"].to_numpy(int))
+    bounds = np.flatnonzero(position[1:] != position[:-1]) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(position)], strict=True):
+        if hi > lo:  # one stage's rows (the query orders by position)
+            out[int(position[lo])] = km_median(days[lo:hi], ended[lo:hi], counts[lo:hi])
     return out
 
 
