@@ -304,8 +304,8 @@ def bernoulli_runs(pi: np.ndarray, runs: int, rng: np.random.Generator) -> tuple
         gaps = rng.geometric(pi[deal])
         ends = np.cumsum(k)
         csum = np.cumsum(gaps)
-        before = np.repeat(csum[ends - k] - gaps[ends - k], k)  # the running sum before each deal's gaps
-        pos = np.repeat(begin[todo], k) + (csum - before) - 1
+        # run of each success: the deal's start + its gaps so far - 1 (the running sum less the sum before its gaps)
+        pos = csum + np.repeat(begin[todo] - (csum[ends - k] - gaps[ends - k]) - 1, k)
         keep = pos < runs
         deals_out.append(deal[keep])
         runs_out.append(pos[keep])
