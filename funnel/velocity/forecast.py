@@ -39,7 +39,7 @@ from ..metrics.probability import StageProbabilities, stage_probability
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, fetch_frame, run
 from .common import SECONDS_PER_DAY, add_months, can_answer, month_end, month_start, resolve_as_of
-from .stays import deal_stays, stays_sql
+from .stays import deal_stays
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 42
@@ -84,7 +84,7 @@ class Forecast:
 
 
 def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
-    sql = query("forecast_open_deals", info, stays=stays_sql(info), where=ctx.where.sql)
+    sql = query("forecast_open_deals", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
     f = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
     return OpenBook(f["position"].fillna(0).to_numpy(int), f["age_days"].fillna(0).to_numpy(float),
                     f["from_created"].fillna(True).to_numpy(bool), f["amount"].to_numpy(float),
