@@ -7,8 +7,9 @@ stage entry with the deals; for a stay (``funnel/velocity/stays.py``) it says wh
 entered another stage after it: a stay was *left by an entry* when it started before the deal's
 last entry (the time in stage of ``audit_stage_times.sql``).
 
-:func:`derive_facts` runs in the import after the deals, events and stays are derived
-(``funnel/importer/derive.py``). A dataset imported before it has no such column:
+The import computes it in the same per-deal aggregate of the events as the furthest position
+(``funnel/importer/derive.py``: one pass, no update of the stored deals after). A dataset imported
+before it has no such column:
 :func:`deals_with_facts` then derives the column in a subquery (same numbers, slower).
 """
 
@@ -18,16 +19,6 @@ from ..dataset import DatasetInfo
 from ..sql import ident, render, run
 
 COLUMN = "last_entry_at"
-
-
-def derive_facts(con, into: str | None = None) -> None:
-    """``last_entry_at`` on the import's deals from ``imp_events``. ``into``: an import writing in
-    place (``imp_deals`` is then a view of ``<into>.deals``, which gets the column)."""
-    deals = ident(into, "deals") if into else ident("imp_deals")
-    run(con, render("ALTER TABLE {d} ADD COLUMN last_entry_at TIMESTAMP", d=deals))
-    run(con, render("""UPDATE {d} SET last_entry_at = f.last_entry_at
-                FROM (SELECT deal_id, max(entered_at) AS last_entry_at FROM imp_events GROUP BY deal_id) AS f
-                WHERE f.deal_id = {d}.deal_id""", d=deals))
 
 
 def has_facts(con, info: DatasetInfo) -> bool:

@@ -184,8 +184,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     ``into``: a dataset schema created in the store's open transaction (``Store.begin_dataset``): a
     deals file's deals, events and stays are then built there directly (listed in ``in_place``)
     instead of as temp tables that the save would copy. ``drop_staged``: the staged history is not
-    needed after this build (nothing keeps it): dropped as soon as it is typed, which frees its
-    memory (or spill) before the history's windows run. Intermediate tables are dropped at the end."""
+    needed after this build (nothing keeps it): the staged history and the staged deals file are
+    dropped as soon as they are typed, which frees their memory (or spill) before the windows run. Intermediate tables are dropped at the end."""
     _check_required(draft)
     check_stages(con, draft.raw, _stage_column(draft))
     if draft.history_raw is not None:
@@ -218,7 +218,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             history_loaded = True
         explicit = stages if stages else draft.file_order
         result = build_deals(con, raw, mapping, explicit_stages=explicit, history_loaded=history_loaded,
-                             findings=findings, history_orders=history_orders, into=into)
+                             findings=findings, history_orders=history_orders, into=into,
+                             drop_raw=drop_staged)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
         for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
             run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))

@@ -143,10 +143,12 @@ def _has_status_inputs(mapping) -> bool:
 
 
 def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool = False,
-                findings: Findings, history_orders: bool = True, into: str | None = None) -> dict:
-    """``history_orders=False``: the history's times cannot order the stages (one shared timestamp)."""
+                findings: Findings, history_orders: bool = True, into: str | None = None,
+                drop_raw: bool = False) -> dict:
     """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog.
-    ``into``: build deals, events and stays in that dataset schema instead (derive.py)."""
+    ``history_orders=False``: the history's times cannot order the stages (one shared timestamp).
+    ``into``: build deals, events and stays in that dataset schema instead (derive.py).
+    ``drop_raw``: nothing keeps the staged file: dropped once typed, which frees its memory."""
     typed, extras = parse_rows(con, raw, mapping, findings)
     for needed, sql_type in NULL_COLUMNS.items():
         if needed not in typed:  # absent columns become typed NULLs so one query serves every export
@@ -156,5 +158,9 @@ def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool
     if mapping.stage_entered:
         stage_entered_events(con, raw, mapping, findings)
         history_loaded = True
+    if drop_raw:  # the staged file itself (a view over it, as for an id-less file, is left alone)
+        if run(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $t",
+               {"t": raw.table}).fetchone()[0]:
+            run(con, render("DROP TABLE {t}", t=ident(raw.table)))
     stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings)
     return derive_deals(con, typed, extras, stages, history_loaded, findings, into)

@@ -11,7 +11,7 @@ history, never dropped.
 
 from __future__ import annotations
 
-from ..audit.facts import derive_facts
+from ..audit.facts import COLUMN as FACTS_COLUMN
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
 from .quality_findings import Findings
@@ -57,7 +57,7 @@ def _create(con, into: str | None, name: str, body: str) -> None:
 def _events(con, history_loaded: bool, findings: Findings, into: str | None = None) -> int:
     """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
     run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_row INTEGER, hist_pos INTEGER, back BIGINT,
-                skipped BIGINT)""")
+                skipped BIGINT, last_entry_at TIMESTAMP)""")
     if not history_loaded:
         _create(con, into, "events", """(deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
                     position INTEGER, entered_at TIMESTAMP)""")
@@ -81,12 +81,14 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
             WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
         WHERE prev IS NULL OR prev <> stage""")
-    # per deal: furthest position in the history, backward moves, stages skipped (read by derive_deals)
+    # per deal: furthest position in the history, backward moves, stages skipped, and the last
+    # stage entry (the audit's ``last_entry_at``, funnel/audit/facts.py), read by derive_deals
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
         SELECT deal_row, max(position) AS hist_pos,
                count(*) FILTER (WHERE position < prev_pos) AS back,
-               sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped
-        FROM {t} GROUP BY deal_row""", t=events))
+               sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped,
+               max(entered_at) AS {last}
+        FROM {t} GROUP BY deal_row""", t=events, last=ident(FACTS_COLUMN)))
     for column in ("deal_row", "prev_pos"):
         run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident(column)))
     _view(con, into, "events")
@@ -108,13 +110,15 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                  findings: Findings, into: str | None = None) -> dict:
     """``into``: the dataset schema to build deals, events and stays in (see :func:`_final`)."""
     n_events = _events(con, history_loaded, findings, into)
+    # consumed: their memory goes to the windows of the stays below instead of spilling them
+    run(con, "DROP TABLE IF EXISTS imp_hist")
     extra_select = "".join(", v." + ident(name) for name in extras)
     _create(con, into, "deals", render("""AS
-        WITH hist AS (SELECT deal_row, hist_pos FROM imp_hist_pos),
+        WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
             SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
-                   {status} AS status_final, h.hist_pos, lp.n AS last_position
+                   {status} AS status_final, h.hist_pos, h.{last}, lp.n AS last_position
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
@@ -144,13 +148,14 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN status_final = 'lost' THEN reached > 0 END AS lost_stage_known,
                CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
-               row_no{extras}
-        FROM fixed v""", status=STATUS_CASE, extras=extra_select))
+               row_no{extras}, {last}
+        FROM fixed v""", status=STATUS_CASE, extras=extra_select, last=ident(FACTS_COLUMN)))
+    for table in ("imp_valid", "imp_hist_pos"):  # consumed
+        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
-    derive_facts(con, into)  # per-deal facts for the audit (funnel/audit/facts.py)
     return {
         "n_deals": n_deals,
         "n_events": n_events,

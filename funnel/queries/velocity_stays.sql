@@ -16,26 +16,40 @@
 -- percentiles over a whole pipeline read two rows instead of sorting millions; until_at = left_at,
 -- or the far future while the stay runs ("covers T" is then the one range until_at > T, which the
 -- stored table, ordered by deal_first and until_at, answers from a fraction of its blocks).
+-- Cost (the import stores this once; ~4M stays at 1M deals): each window sorts its rows, so the
+-- windows run over narrow rows (the deal's integer key, stage, times) and the deal's own columns
+-- are joined once at the end by row_no. next_at / next_position and deal_first share one window
+-- (deal_first: no earlier entry of the deal that is a stay, i.e. has a position and a time).
 -- tables: events, deals, stages
-SELECT e.deal_id, e.row_no, e.pipeline, e.stage, e.position, st.kind, e.entered_at,
-       COALESCE(e.next_at, e.closed_at) AS left_at, e.next_position,
-       e.status, e.created_at, e.closed_at, e.amount, e.stage_pos,
-       (EXTRACT(EPOCH FROM COALESCE(e.next_at, e.closed_at)) - EXTRACT(EPOCH FROM e.entered_at)) / 86400.0 AS stay_days,
-       row_number() OVER (PARTITION BY e.row_no, e.position ORDER BY e.entered_at) = 1 AS first_visit,
-       row_number() OVER (PARTITION BY e.row_no ORDER BY e.entered_at, e.position) = 1 AS deal_first,
-       CASE WHEN COALESCE(e.next_at, e.closed_at) IS NOT NULL AND st.kind = 'open'
-            THEN row_number() OVER (PARTITION BY e.pipeline, e.position, COALESCE(e.next_at, e.closed_at) IS NULL, st.kind
-                                    ORDER BY (EXTRACT(EPOCH FROM COALESCE(e.next_at, e.closed_at)) - EXTRACT(EPOCH FROM e.entered_at)))
-       END AS stay_rank,
-       COALESCE(e.next_at, e.closed_at, TIMESTAMP '9999-12-31 00:00:00') AS until_at
+SELECT d.deal_id, e.row_no, e.pipeline, e.stage, e.position, e.kind, e.entered_at,
+       e.left_at, e.next_position,
+       d.status, d.created_at, d.closed_at, d.amount, d.stage_pos,
+       e.stay_days, e.first_visit, e.deal_first, e.stay_rank,
+       COALESCE(e.left_at, TIMESTAMP '9999-12-31 00:00:00') AS until_at
 FROM (
-    SELECT ev.deal_id, ev.pipeline, ev.stage, ev.position, ev.entered_at, d.row_no,
-           d.status, d.created_at, d.closed_at, d.amount, d.stage_pos,
-           lead(ev.entered_at) OVER w AS next_at,
-           lead(ev.position) OVER w AS next_position
-    FROM {events} AS ev
-    JOIN {deals} AS d ON d.deal_id = ev.deal_id
-    WINDOW w AS (PARTITION BY d.row_no ORDER BY ev.entered_at, ev.position)
+    SELECT s.row_no, s.pipeline, s.stage, s.position, st.kind, s.entered_at, s.left_at, s.next_position,
+           (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)) / 86400.0 AS stay_days,
+           row_number() OVER (PARTITION BY s.row_no, s.position ORDER BY s.entered_at) = 1 AS first_visit,
+           s.deal_first,
+           CASE WHEN s.left_at IS NOT NULL AND st.kind = 'open'
+                THEN row_number() OVER (PARTITION BY s.pipeline, s.position, s.left_at IS NULL, st.kind
+                                        ORDER BY (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)))
+           END AS stay_rank
+    FROM (
+        SELECT w.row_no, w.pipeline, w.stage, w.position, w.entered_at, w.next_position, w.deal_first,
+               COALESCE(w.next_at, w.closed_at) AS left_at
+        FROM (
+            SELECT k.row_no, k.closed_at, ev.pipeline, ev.stage, ev.position, ev.entered_at,
+                   lead(ev.entered_at) OVER w AS next_at,
+                   lead(ev.position) OVER w AS next_position,
+                   count(CASE WHEN ev.position IS NOT NULL AND ev.entered_at IS NOT NULL THEN 1 END)
+                       OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 0 AS deal_first
+            FROM {events} AS ev
+            JOIN (SELECT deal_id, row_no, closed_at FROM {deals}) AS k ON k.deal_id = ev.deal_id
+            WINDOW w AS (PARTITION BY k.row_no ORDER BY ev.entered_at, ev.position)
+        ) AS w
+        WHERE w.position IS NOT NULL AND w.entered_at IS NOT NULL
+    ) AS s
+    JOIN {stages} AS st ON st.pipeline = s.pipeline AND st.stage = s.stage
 ) AS e
-JOIN {stages} AS st ON st.pipeline = e.pipeline AND st.stage = e.stage
-WHERE e.position IS NOT NULL AND e.entered_at IS NOT NULL
+JOIN {deals} AS d ON d.row_no = e.row_no
