@@ -16,7 +16,7 @@ before it has no such column:
 from __future__ import annotations
 
 from ..dataset import DatasetInfo
-from ..sql import ident, render, run
+from ..sql import render, run
 
 COLUMN = "last_entry_at"
 
