@@ -97,8 +97,8 @@ def main() -> None:
         for name, fn in (("engine", engine_run), ("duckdb", duckdb_run)):
             result = fn(deals, history)
             runs[name].append(result)
-            print(f"  run {k + 1} {name:6}: {result[0]:7.2f} s  cpu {result[1]:7.2f} s  peak {result[2]:6.0f} MB",
-                  flush=True)
+            print(f"  run {k + 1} {name:6}: {result[0]:7.2f} s  cpu {result[1]:7.2f} s  peak {result[2]:6.0f} MB"
+                  f"  (load average {os.getloadavg()[0]:.1f})", flush=True)
     med = {name: [statistics.median(r[i] for r in rs) for i in range(3)] for name, rs in runs.items()}
     for name, label in (("engine", "funnel import          "), ("duckdb", "duckdb read_csv -> file")):
         wall, cpu, mb = med[name]

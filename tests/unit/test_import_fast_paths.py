@@ -181,3 +181,41 @@ def test_a_failed_import_leaves_no_schema_and_the_next_one_stores(tmp_path):
                                             {"s": f"ds_{info.id}"}).fetchall()}
     assert ids == [("A",), ("B",)]
     assert {"deals", "events", "stays", "stages", "quality", "counts"} <= tables
+
+
+def test_stays_flags_and_last_entry_come_from_the_collapsed_events(mem_store, tmp_path):
+    """The stays' windows run over narrow rows and the audit's ``last_entry_at`` comes from the
+    events' per-deal aggregate (no second pass): values worked out by hand from the rows below.
+
+    Order A B; ``Mystery`` is no stage (an event with no position, never a stay).
+    D1: A(1) B(2) A(4) B(5) -> A first visit + first stay; B first visit; A, B again not first.
+    D2: A(1) B(2) B(3): the repeat of B is one stay -> the last entry is day 2, not day 3.
+    D3: Mystery(1) A(2) B(3): the deal's first STAY is A, though its first event is Mystery.
+    D4: A(1) Mystery(2) B(3): A ends when Mystery is entered (day 2), with no next position.
+    """
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Created\n" + "".join(f"D{i},B,2024-01-01\n" for i in range(1, 5)),
+                     encoding="utf-8")
+    history = tmp_path / "history.csv"
+    rows = {"D1": "A1 B2 A4 B5", "D2": "A1 B2 B3", "D3": "Mystery1 A2 B3", "D4": "A1 Mystery2 B3"}
+    history.write_text("Deal ID,Stage,Date Entered\n" + "".join(
+        f"{deal},{step[:-1]},2024-01-0{step[-1]} 10:00\n" for deal, steps in rows.items() for step in steps.split()),
+        encoding="utf-8")
+    info, _built, _ = import_file(mem_store, deals, history=history, stages=["A", "B"])
+    with mem_store.connect() as con:
+        stays = con.execute(f"""SELECT deal_id, stage, day(entered_at), day(left_at), next_position, first_visit,
+                                       deal_first FROM ds_{info.id}.stays ORDER BY 1, 3""").fetchall()
+        ranks = con.execute(f"SELECT stage, stay_rank FROM ds_{info.id}.stays WHERE stay_rank IS NOT NULL "
+                            "ORDER BY 1, 2").fetchall()
+        last = con.execute(f"SELECT deal_id, day(last_entry_at) FROM ds_{info.id}.deals ORDER BY 1").fetchall()
+    assert stays == [
+        ("D1", "A", 1, 2, 2, True, True), ("D1", "B", 2, 4, 1, True, False),
+        ("D1", "A", 4, 5, 2, False, False), ("D1", "B", 5, None, None, False, False),
+        ("D2", "A", 1, 2, 2, True, True), ("D2", "B", 2, None, None, True, False),
+        ("D3", "A", 2, 3, 2, True, True), ("D3", "B", 3, None, None, True, False),
+        ("D4", "A", 1, 2, None, True, True), ("D4", "B", 3, None, None, True, False),
+    ]
+    # finished stays of an open stage ranked by duration: five A stays of one day each (ties take
+    # 1..5); B, the last stage of the order given, is the won stage: its stays have no rank
+    assert ranks == [("A", 1), ("A", 2), ("A", 3), ("A", 4), ("A", 5)]
+    assert last == [("D1", 5), ("D2", 2), ("D3", 3), ("D4", 3)]
