@@ -40,13 +40,13 @@ FROM (
                COALESCE(w.next_at, w.closed_at) AS left_at
         FROM (
             SELECT k.row_no, k.closed_at, ev.pipeline, ev.stage, ev.position, ev.entered_at,
-                   lead(ev.entered_at) OVER w AS next_at,
-                   lead(ev.position) OVER w AS next_position,
+                   lead(ev.entered_at) OVER (PARTITION BY k.row_no ORDER BY ev.entered_at, ev.position) AS next_at,
+                   lead(ev.position) OVER (PARTITION BY k.row_no ORDER BY ev.entered_at, ev.position) AS next_position,
                    count(CASE WHEN ev.position IS NOT NULL AND ev.entered_at IS NOT NULL THEN 1 END)
-                       OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 0 AS deal_first
+                       OVER (PARTITION BY k.row_no ORDER BY ev.entered_at, ev.position
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = 0 AS deal_first
             FROM {events} AS ev
             JOIN (SELECT deal_id, row_no, closed_at FROM {deals}) AS k ON k.deal_id = ev.deal_id
-            WINDOW w AS (PARTITION BY k.row_no ORDER BY ev.entered_at, ev.position)
         ) AS w
         WHERE w.position IS NOT NULL AND w.entered_at IS NOT NULL
     ) AS s
