@@ -112,7 +112,8 @@ def column_label(info: DatasetInfo, column: str, t) -> str:
         return info.extra_columns[column]
     header = next((h for h, c in ab_dataset.column_headers(info).items() if c == column), None)
     name = t(f"ab.column.{column}")
-    return f"{name} ({header})" if header and header.casefold() != column.casefold() else name
+    same = header is not None and header.strip().casefold() in (column.casefold(), name.casefold())
+    return f"{name} ({header})" if header and not same else name  # "Источник", not "Источник (Источник)"
 
 
 def usable_columns(info: DatasetInfo, pipeline: str | None) -> list[str]:
