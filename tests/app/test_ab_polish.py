@@ -47,3 +47,14 @@ def test_bar_text_is_readable(ids):
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert all(trace["textfont"]["size"] >= 12 for trace in fig["data"])
     assert fig["layout"]["uniformtext"] == {"minsize": 12, "mode": "hide"}  # never shrunk below 12 px
+
+
+@pytest.mark.parametrize(("lang", "deals", "visitors"), [
+    ("en", ("Deals that entered the step", "of revenue", "closed deals"), "Visitors who reached the step"),
+    ("ru", ("Сделок вошло в шаг", "выручки", "закрытых сделок"), "Посетителей дошло до шага"),
+    ("zh", ("进入该步骤的交易", "收入", "已结交易"), "到达该步骤的访客")])
+def test_web_funnel_findings_speak_of_visitors(ids, lang, deals, visitors):
+    at = open_page("pages/diagnostics.py", lang=lang, ds=ids[WEB])
+    text = " ".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info, *at.warning])
+    assert visitors in text  # the leak at click -> lead, in a web funnel's words
+    assert not [d for d in deals if d in text]
