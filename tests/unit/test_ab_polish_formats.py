@@ -47,3 +47,18 @@ def test_bar_text_is_never_shrunk_below_readable():
     assert BAR_TEXT_SIZE >= 12
     assert all(tr.textfont.size == BAR_TEXT_SIZE for tr in fig.data)
     assert fig.layout.uniformtext.minsize == BAR_TEXT_SIZE and fig.layout.uniformtext.mode == "hide"
+
+
+def test_segment_small_multiples_write_counts_in_the_language():
+    from funnel.audit.charts import small_multiples
+    from funnel.metrics.stages import StageRow
+
+    def row(stage, position, reached):
+        return StageRow(stage, position, reached, None, None, None, None, None)
+
+    funnels = {"google": [row("visit", 0, 12000), row("lead", 1, 3000)], "direct": [row("visit", 0, 800)]}
+    fig = small_multiples(funnels, {"reached": "Reached"}, "ru")
+    # 12 000 over about three ticks: a step of 5 000 (the nice step at or above 4 000), up to 15 000
+    assert list(fig.layout.xaxis.ticktext) == ["0", f"5{NBSP}000", f"10{NBSP}000", f"15{NBSP}000"]
+    assert not any("k" in text for text in fig.layout.xaxis.ticktext)
+    assert list(fig.layout.xaxis2.tickvals)[-1] >= 800  # each panel its own scale
