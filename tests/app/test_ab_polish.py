@@ -58,3 +58,14 @@ def test_web_funnel_findings_speak_of_visitors(ids, lang, deals, visitors):
     text = " ".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info, *at.warning])
     assert visitors in text  # the leak at click -> lead, in a web funnel's words
     assert not [d for d in deals if d in text]
+
+
+def test_what_if_and_calculator_inputs_show_whole_numbers(ids):
+    # Streamlit formats an input with sprintf.js and no locale: "%g" writes 5.0 as "5" (as Python's %g does)
+    vel = open_page("pages/velocity.py", lang="ru", ds=ids["SaaS pipeline (with history)"])
+    inputs = {n.key: n for n in vel.number_input}
+    for key in ("vel_wi_wr", "vel_wi_size", "vel_wi_cycle"):
+        assert inputs[key].proto.format % inputs[key].value == {"vel_wi_wr": "5"}.get(key, "0")
+    ab = open_page("pages/ab.py", lang="ru", ds=ids[WEB], ab_by="landing")
+    mde = next(n for n in ab.number_input if n.key == "ab_calc_mde_False")
+    assert mde.proto.format % mde.value == "2"
