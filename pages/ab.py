@@ -47,15 +47,15 @@ def headers(web: bool) -> dict[str, str]:
 
 # pixels per column, so the table fits the page's width (stage and group names get the room; numbers
 # as wide as "< 0,001" or "> 99,9 %")
-WIDTHS = {"step": 140, "group": 110, "n": 55, "conversions": 75, "rate": 75, "diff": 75, "p_value_adjusted": 65,
-          "prob_beat_control": 85, "ci": 150, "diff_ci": 150, "lift": 90, "p_value": 60, "test": 170}
+WIDTHS = {"step": 140, "group": 110, "n": 55, "conversions": 70, "rate": 70, "diff": 75, "p_value_adjusted": 65,
+          "prob_beat_control": 105, "ci": 150, "diff_ci": 150, "lift": 90, "p_value": 60, "test": 170}
 
 
 def _frame(rows: list[dict], columns: tuple[str, ...], names: dict[str, str]) -> tuple[pd.DataFrame, dict]:
     if len({r["_step"] for r in rows}) <= 1:  # one step: it is in the verdict's title already
         columns = tuple(c for c in columns if c != "step")
     frame = pd.DataFrame(rows, columns=list(columns)).rename(columns=names)
-    return frame, {names[c]: st.column_config.TextColumn(width=WIDTHS[c]) for c in columns}
+    return frame, {names[c]: st.column_config.TextColumn(width=WIDTHS[c], help=names[c]) for c in columns}  # whole header on hover
 
 
 def _table(result: StepResult, web: bool, key: str | None = None, on_cell=None) -> list[dict]:
