@@ -15,13 +15,16 @@ import plotly.graph_objects as go
 from .ab_results import DatasetABResult
 from .charts import esc
 from .figure_locale import percent_ticks, separators
-from .formats import DASH, fmt_int, fmt_pct
-from .stats.results import GroupRate, RateComparison, StepCore, StepResult
-from .stats.wording import chance, p_text
+from .formats import DASH, fmt_int, fmt_num, fmt_pct
+from .money import with_currency
+from .stats.results import GroupRate, MeansResult, RateComparison, StepCore, StepResult
+from .stats.wording import chance
 
+BAR_TEXT_SIZE = 12  # px: a share inside a bar is written this size or not at all, never shrunk
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")
-TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "ci", "diff", "diff_ci", "lift", "p_value",
-                 "p_value_adjusted", "prob_beat_control", "test")  # the long test name last
+# the table fits the page: the deciding numbers, clickable; the intervals and tests in DETAIL_COLUMNS
+TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "diff", "p_value_adjusted", "prob_beat_control")
+DETAIL_COLUMNS = ("step", "group", "ci", "diff_ci", "lift", "p_value", "test")  # the long test name last
 
 
 def steps_of(result: StepResult) -> Sequence[StepResult]:
@@ -65,7 +68,7 @@ def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang:
             error_y={"type": "data", "symmetric": False, "array": [hi for hi, _ in errors],
                      "arrayminus": [lo for _, lo in errors], "thickness": 1.5, "width": 6},
             text=[fmt_pct(e.rate, lang) for e in entries], textposition="inside",
-            insidetextanchor="start", textfont={"color": "white"},
+            insidetextanchor="start", textfont={"color": "white", "size": BAR_TEXT_SIZE},
             hovertext=hover, hoverinfo="text", marker={"color": PALETTE[k % len(PALETTE)]},
             cliponaxis=False,
         ))
@@ -75,15 +78,23 @@ def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang:
                       separators=separators(lang),
                       yaxis={**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                      clickmode="event+select", dragmode=False)
+                      clickmode="event+select", dragmode=False,
+                      uniformtext={"minsize": BAR_TEXT_SIZE, "mode": "hide"})  # readable or hidden (the hover has it)
     return fig
 
 
-def _pp(value: float | None, lang: str, signed: bool = True) -> str:
+def _pp(value: float | None, lang: str) -> str:
+    """A difference of shares in points, signed, in the language's decimal sign: +2.10 / +2,10."""
     if value is None:
         return DASH
-    text = f"{value * 100:+.2f}" if signed else f"{value * 100:.2f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    return ("-" if value < 0 else "+") + fmt_num(abs(value) * 100, lang, 2)
+
+
+def p_cell(value: float | None, lang: str = "en") -> str:
+    """A p-value in the language's decimal sign, tiny ones as "< 0.001" / "< 0,001"."""
+    if value is None:
+        return DASH
+    return "< " + fmt_num(0.001, lang, 3) if value < 0.001 else fmt_num(value, lang, 3)
 
 
 def _interval(low: float | None, high: float | None, fmt: Callable[[float], str]) -> str:
@@ -109,9 +120,29 @@ def ab_rows(result: StepResult, test_names: Mapping[str, str] | None = None,
                 "diff_ci": _interval(c.diff_ci_low, c.diff_ci_high, lambda v: _pp(v, lang)),
                 "lift": fmt_pct(c.rel_lift, lang) if found else DASH,
                 "test": (test_names or {}).get(test, test) if found else DASH,
-                "p_value": p_text(c.p_value) if found else DASH,
-                "p_value_adjusted": p_text(c.p_value_adjusted) if found else DASH,
+                "p_value": p_cell(c.p_value, lang) if found else DASH,
+                "p_value_adjusted": p_cell(c.p_value_adjusted, lang) if found else DASH,
                 "prob_beat_control": chance(c.prob_beat_control, lang) if found else DASH,
                 "_step": i, "_group": name,
             })
+    return rows
+
+
+def _money(value: float | None, currency: str | None, lang: str, signed: bool = False) -> str:
+    if value is None:
+        return DASH
+    text = with_currency(fmt_num(abs(value) if signed else value, lang), currency, lang)
+    return (("-" if value < 0 else "+") + text) if signed and value != 0 else text
+
+
+def revenue_rows(rev: MeansResult, currency: str | None, lang: str = "en") -> list[dict[str, str]]:
+    """The revenue-per-lead table as display strings: counts grouped (1 423), amounts with the
+    dataset's currency where it has one (24 809 ₽, $24,809), p-values in the language's decimal sign."""
+    rows = []
+    for name, g in rev.groups.items():
+        c = rev.comparisons.get(name)
+        rows.append({"group": name, "n": fmt_int(g.n, lang), "mean": _money(g.mean, currency, lang),
+                     "diff": _money(c.diff, currency, lang, signed=True) if c else DASH,
+                     "p_value_adjusted": p_cell(c.p_value_adjusted if c else None, lang),
+                     "mann_whitney": p_cell(c.mann_whitney.p_value if c and c.mann_whitney else None, lang)})
     return rows

@@ -6,7 +6,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from funnel.ab_charts import TABLE_COLUMNS, ab_rows, step_label, steps_of
+from funnel.ab_charts import (
+    DETAIL_COLUMNS,
+    TABLE_COLUMNS,
+    ab_rows,
+    revenue_rows,
+    step_label,
+    steps_of,
+)
 from funnel.ab_dataset import MAX_GROUPS, default_control, parse_step
 from funnel.ab_input import InputError, parse_split
 from funnel.ab_results import DatasetABResult
@@ -14,6 +21,7 @@ from funnel.errors import FunnelError
 from funnel.formats import fmt_num
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
+from funnel.money import currency_of
 from funnel.stats import analyze_counts
 from funnel.stats.results import StepResult
 from funnel.stats.wording import word_key
@@ -34,20 +42,34 @@ LABELS = {"rate": t("ab.col.rate"), "ci": t("ab.col.ci")}
 
 def headers(web: bool) -> dict[str, str]:
     """Column headers of the comparison table (visitors on a web funnel)."""
-    return {c: t(word_key(f"ab.col.{c}", web)) for c in TABLE_COLUMNS}
+    return {c: t(word_key(f"ab.col.{c}", web)) for c in (*TABLE_COLUMNS, *DETAIL_COLUMNS)}
+
+
+# pixels per column, so the table fits the page's width (stage and group names get the room; numbers
+# as wide as "< 0,001" or "> 99,9 %")
+WIDTHS = {"step": 140, "group": 110, "n": 55, "conversions": 70, "rate": 70, "diff": 75, "p_value_adjusted": 65,
+          "prob_beat_control": 105, "ci": 150, "diff_ci": 150, "lift": 90, "p_value": 60, "test": 170}
+
+
+def _frame(rows: list[dict], columns: tuple[str, ...], names: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+    if len({r["_step"] for r in rows}) <= 1:  # one step: it is in the verdict's title already
+        columns = tuple(c for c in columns if c != "step")
+    frame = pd.DataFrame(rows, columns=list(columns)).rename(columns=names)
+    return frame, {names[c]: st.column_config.TextColumn(width=WIDTHS[c], help=names[c]) for c in columns}  # whole header on hover
 
 
 def _table(result: StepResult, web: bool, key: str | None = None, on_cell=None) -> list[dict]:
     rows = ab_rows(result, TEST_NAMES, lang)
     names = headers(web)
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).rename(columns=names)
-    # fits the page: every column as narrow as its numbers, the long test name last
-    narrow = {names[c]: st.column_config.TextColumn(width="small") for c in TABLE_COLUMNS if c not in ("step", "test")}
+    frame, widths = _frame(rows, TABLE_COLUMNS, names)
     if key is None:
-        st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=narrow)
+        st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=widths)
     else:
         st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell",
-                     width="stretch", column_config=narrow)
+                     width="stretch", column_config=widths)
+    with st.expander(t("abpolish.details")):
+        frame, widths = _frame(rows, DETAIL_COLUMNS, names)
+        st.dataframe(frame, hide_index=True, placeholder="—", width="stretch", column_config=widths)
     return rows
 
 
@@ -71,23 +93,16 @@ def _verdicts(result: DatasetABResult, web: bool) -> None:
         w.verdict_block(result, alpha, t, step_label(result) if result.stage_from else None, web=web)
 
 
-def _p(p) -> str:
-    return "—" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
-
-
-def _revenue(result: DatasetABResult) -> None:
+def _revenue(info, result: DatasetABResult) -> None:
     rev = result.revenue_per_lead
     if not rev or not rev.groups:
         return
     st.subheader(t("ab.revenue.title"))
-    rows = []
-    for name, g in rev.groups.items():
-        c = rev.comparisons.get(name)
-        rows.append({t("ab.col.group"): name, t("ab.col.n"): g.n, t("ab.revenue.mean"): fmt_num(g.mean, lang, 2),
-                     t("ab.revenue.diff"): fmt_num(c.diff, lang, 2) if c else "—",
-                     t("ab.col.p_value_adjusted"): _p(c.p_value_adjusted if c else None),
-                     t("ab.revenue.mann_whitney"): _p(c.mann_whitney.p_value if c and c.mann_whitney else None)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    names = {"group": t("ab.col.group"), "n": t("ab.col.n"), "mean": t("ab.revenue.mean"), "diff": t("ab.revenue.diff"),
+             "p_value_adjusted": t("ab.col.p_value_adjusted"), "mann_whitney": t("ab.revenue.mann_whitney")}
+    rows = [{names[k]: v for k, v in row.items()}
+            for row in revenue_rows(rev, currency_of(info.capabilities.currencies), lang)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("ab.revenue.caption", test=t("stats.test.welch")))
 
 
@@ -121,7 +136,7 @@ def _show_dataset_result(info, spec, result: DatasetABResult, by: str) -> None:
     rows.extend(_table(result, web, "ab_table", on_cell))
     if explain.unless(info, "deals", t, small=True):
         st.caption(t(word_key("ab.table.hint", web)))
-    _revenue(result)
+    _revenue(info, result)
     for code in result.notes:
         st.caption(t(word_key(code, web), n=result.groups_left_out if code == "ab.note.groups_left_out"
                      else result.no_value_n))

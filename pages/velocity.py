@@ -159,9 +159,11 @@ def velocity_section() -> None:
         with st.container(border=True):
             st.markdown(t("velocity.ui.what_if"))
             w1, w2, w3 = st.columns(3)
-            pp = w1.number_input(t("velocity.ui.wi_win_rate"), -50.0, 50.0, 5.0, 1.0, key="vel_wi_wr")
-            size = w2.number_input(t("velocity.ui.wi_size"), -90.0, 500.0, 0.0, 5.0, key="vel_wi_size")
-            shorter = w3.number_input(t("velocity.ui.wi_cycle"), -365.0, 365.0, 0.0, 1.0, key="vel_wi_cycle")
+            # "%g": a whole number reads "5", not "5.00" (Streamlit's inputs know no locale's decimal comma)
+            pp = w1.number_input(t("velocity.ui.wi_win_rate"), -50.0, 50.0, 5.0, 1.0, key="vel_wi_wr", format="%g")
+            size = w2.number_input(t("velocity.ui.wi_size"), -90.0, 500.0, 0.0, 5.0, key="vel_wi_size", format="%g")
+            shorter = w3.number_input(t("velocity.ui.wi_cycle"), -365.0, 365.0, 0.0, 1.0, key="vel_wi_cycle",
+                                      format="%g")
             better = what_if(cur, win_rate_pp=pp, deal_size_pct=size, cycle_days=-shorter)
             if cur.per_month is None or better.per_month is None:
                 st.caption(t("velocity.ui.velocity_unknown"))

@@ -112,7 +112,8 @@ def column_label(info: DatasetInfo, column: str, t) -> str:
         return info.extra_columns[column]
     header = next((h for h, c in ab_dataset.column_headers(info).items() if c == column), None)
     name = t(f"ab.column.{column}")
-    return f"{name} ({header})" if header and header.casefold() != column.casefold() else name
+    same = header is not None and header.strip().casefold() in (column.casefold(), name.casefold())
+    return f"{name} ({header})" if header and not same else name  # "Источник", not "Источник (Источник)"
 
 
 def usable_columns(info: DatasetInfo, pipeline: str | None) -> list[str]:
@@ -176,10 +177,10 @@ def calculator(t, baseline: float | None, web: bool = False) -> None:
                                 format_func=lambda m: t(word_key(f"ab.calc.mode_{m}", web)))
     c1, c2, c3, c4 = st.columns(4)
     base = c1.number_input(t("ab.calc.baseline"), 0.01, 99.99, min(99.99, max(0.01, round((baseline or 0.1) * 100, 2))), 0.5,
-                           key="ab_calc_base", format="%.2f")
+                           key="ab_calc_base", format="%g")  # "%g": 2 reads "2", not "2.00"
     relative = c2.toggle(t("ab.calc.relative"), key="ab_calc_rel")
     mde = c2.number_input(t("ab.calc.mde_rel" if relative else "ab.calc.mde_abs"), 0.01, 1000.0,
-                          10.0 if relative else 2.0, 0.5, key=f"ab_calc_mde_{relative}", format="%.2f")
+                          10.0 if relative else 2.0, 0.5, key=f"ab_calc_mde_{relative}", format="%g")
     alpha = c3.selectbox(t("ab.calc.alpha"), ALPHAS, index=1, key="ab_calc_alpha",
                          format_func=lambda a: alpha_text(a, t.lang))
     if mode == "power":

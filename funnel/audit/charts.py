@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..charts import esc
-from ..figure_locale import separators
+from ..figure_locale import separators, value_ticks
 from ..formats import DASH, fmt_int, fmt_pct
 from ..metrics.stages import StageRow
 from .gaps import GapCell
@@ -86,6 +86,9 @@ def small_multiples(funnels: Mapping[str, Sequence[StageRow]], labels: Mapping[s
             x=[r.reached for r in rows], y=[esc(r.stage) for r in rows], orientation="h", marker_color="#2563eb",
             text=[fmt_pct(r.step_conversion, lang, 0) for r in rows], textposition="auto", showlegend=False,
             hovertemplate="%{y}: %{x}<extra>" + esc(labels["reached"]) + "</extra>"), row=i // cols + 1, col=i % cols + 1)
+        # counts written by the language (5,000 / 5 000), not plotly's "5k"; three ticks fit a small panel
+        fig.update_xaxes(**value_ticks([r.reached for r in rows], lang, n=3, money=False), row=i // cols + 1,
+                         col=i % cols + 1)
     fig.update_yaxes(autorange="reversed", showticklabels=True, tickfont={"size": 9})
     fig.update_layout(height=260 * n_rows, margin={"l": 10, "r": 10, "t": 40, "b": 10}, separators=separators(lang))
     return fig

@@ -68,8 +68,22 @@ def text_params(f: Finding, info: DatasetInfo, lang: str, markdown: bool = False
     return out
 
 
+# the sentences of a finding that speak of deals, won deals and revenue have a web twin that speaks of
+# visitors who reached a step and converted (``abpolish.web.<code>.<variant>.<part>``)
+WEB_TWINS = frozenset({"leak.step.why", "leak.step.check", "segment_gap.worse.why", "segment_gap.worse.check",
+                       "segment_gap.better.why", "segment_gap.better.check", "key_stage.jump.title",
+                       "key_stage.jump.why", "key_stage.jump.check"})
+
+
+def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
+    """The catalog key of one part of ``f``: its web twin on a web funnel (visitors, not deals)."""
+    key = f"{f.key}.{part}"
+    short = key.removeprefix("audit.")
+    return f"abpolish.web.{short}" if info.capabilities.is_web_funnel and short in WEB_TWINS else key
+
+
 def _text(f: Finding, part: str, info: DatasetInfo, lang: str, markdown: bool) -> str:
-    return t(f"{f.key}.{part}", lang, **text_params(f, info, lang, markdown))
+    return t(text_key(f, part, info), lang, **text_params(f, info, lang, markdown))
 
 
 def title(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:

@@ -67,7 +67,7 @@ def test_deals_dataset_with_money(ids):
     at = page(lang="en", ds=ids["B2B services (amoCRM)"], ab_by="manager")
     assert at.selectbox(key="ab_by_w").value == "manager"
     assert any(h.value == "Revenue per lead" for h in at.subheader)  # won amounts exist
-    assert len(at.dataframe) == 2  # the comparison table and revenue per lead
+    assert len(at.dataframe) == 3  # the comparison table, its folded intervals and tests, revenue per lead
 
 
 def test_counts_dataset(ids):
