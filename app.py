@@ -10,6 +10,7 @@ from ui.errors import store_errors
 from ui.filters import sidebar_filters
 from ui.gc_tuning import freeze_startup_heap
 from ui.routing import framed
+from ui.uploader_text import translate_uploaders
 
 st.set_page_config(page_title="Funnel Audit", page_icon=":material/filter_alt:", layout="wide")
 
@@ -87,6 +88,7 @@ with store_errors():  # a busy store or a dataset deleted mid-run: one translate
     auth.require_user(_pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
     _language_picker()
     t = context.tr()
+    translate_uploaders(t)  # Streamlit's own uploader texts in the reader's language
     auth.sidebar_account(t)
     _dataset_picker(t)
     sidebar_filters(context.current_dataset(), t)

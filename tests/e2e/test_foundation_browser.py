@@ -60,6 +60,17 @@ def test_sample_funnel_upload_and_restart(browser, tmp_path_factory, tmp_path):
         body = page.inner_text("body")
         assert "moi_sdelki" in body and "B2B services" in body
         shot(page, "foundation_after_restart")
+
+        # Streamlit's own uploader texts read in the reader's language (ui/uploader_text.py)
+        page.goto(srv.url + "/data?lang=ru")
+        wait_idle(page)
+        after = page.evaluate("""() => {
+            const b = document.querySelector('[data-testid="stFileUploaderDropzone"] button p');
+            const l = document.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+            return [getComputedStyle(b, '::after').content, getComputedStyle(l, '::after').content,
+                    getComputedStyle(b).fontSize];
+        }""")
+        assert after == ['"Загрузить"', '"До 500 МБ на файл"', "0px"]
         page.close()
     finally:
         srv.stop()
