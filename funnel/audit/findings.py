@@ -301,6 +301,8 @@ def anomaly(data: AuditData) -> list[Finding]:
 # -- data quality ------------------------------------------------------------------------------
 QUALITY_CODES = {"history.backward_moves": "backward_moves", "history.skipped_stages": "skipped_stages",
                  "stages.order_guessed": "order_guessed"}
+# the variants about particular deals open them; no history and a guessed order are about the file
+QUALITY_DEALS = {"backward_moves": Selection("backward_move"), "skipped_stages": Selection("skipped_stage")}
 
 
 def data_quality(data: AuditData) -> list[Finding]:
@@ -315,7 +317,7 @@ def data_quality(data: AuditData) -> list[Finding]:
         n = data.quality.get(code)
         if n:
             out.append(Finding("data_quality", variant, "low" if variant != "order_guessed" else "medium",
-                               metric=code, value=float(n), deal_count=n))
+                               metric=code, value=float(n), deal_count=n, selection=QUALITY_DEALS.get(variant)))
     return out
 
 

@@ -33,7 +33,7 @@ LIMIT = 10_000  # rows on screen; a download holds every deal (every_deal_behind
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open",
-         "lost_stage_unknown", "cohort", "decided", "stuck", "reactivation")
+         "lost_stage_unknown", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage")
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
 
@@ -54,7 +54,8 @@ class Selection:
     min_days: float | None = None
     # the audit's selections (funnel/audit): "decided" = entered step ``position`` and left it (not
     # open there); "stuck" = open at ``position`` for more than ``days`` before ``as_of``;
-    # "reactivation" = lost at ``position`` or later, with an amount, for one of ``values`` (reasons)
+    # "reactivation" = lost at ``position`` or later, with an amount, for one of ``values`` (reasons);
+    # "backward_move" / "skipped_stage" = a deal whose history went back / skipped a stage (no position)
     days: float | None = None
     as_of: datetime | None = None
     values: tuple[str, ...] | None = None
@@ -117,11 +118,14 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
     return " AND ".join(parts), params
 
 
-AUDIT_KINDS = ("decided", "stuck", "reactivation")
+AUDIT_KINDS = ("decided", "stuck", "reactivation", "backward_move", "skipped_stage")
+_MOVES = {"backward_move": "position < prev_pos", "skipped_stage": "position > prev_pos + 1"}
 
 
 def _audit_sql(info: DatasetInfo, sel: Selection) -> tuple[str, dict[str, Any]]:
     """The audit's selections (see :class:`Selection`), with the same rules as funnel/audit."""
+    if sel.kind in _MOVES:  # the deals behind the data-quality counts of the history
+        return f"deal_id IN ({query('audit_history_moves', info, move=_MOVES[sel.kind])})", {}
     if sel.position is None:
         raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
     params: dict[str, Any] = {"s_pos": int(sel.position)}

@@ -47,7 +47,8 @@ def _group_values(con, info):
 def _drill(con, info):
     out = {}
     for sel in (metrics.Selection("all"), metrics.Selection("reached", position=2), metrics.Selection("won"),
-                metrics.Selection("lost_here", position=1), metrics.Selection("open")):
+                metrics.Selection("lost_here", position=1), metrics.Selection("open"),
+                metrics.Selection("backward_move"), metrics.Selection("skipped_stage")):
         res = metrics.deals_behind(con, info, SPEC, sel)
         out[sel.kind] = (res.frame, res.total)
         out[sel.kind + "_sorted"] = metrics.deals_behind(con, info, SPEC, sel, "amount", True).frame
