@@ -31,6 +31,9 @@ def test_velocity_page_closed_only_filter(browser, server):
     page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
     assert metric(page, "Open deals") == str(open_count("New business"))
     page.get_by_text("Closed deals only").click()
+    # the toggle's rerun may not have started when wait_idle first looks (a loaded machine): wait
+    # for the URL to carry the filter, then for that run to finish
+    page.wait_for_function("() => location.search.includes('closed=1')", timeout=30_000)
     wait_idle(page)
     shot(page, "velocity_closed_only")
     assert metric(page, "Open deals") == "0"  # the filter keeps closed deals only
