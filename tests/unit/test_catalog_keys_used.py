@@ -18,7 +18,7 @@ from funnel.i18n import catalog
 ROOT = Path(__file__).resolve().parents[2]
 
 DYNAMIC_PREFIXES = (
-    "ab.calc.mode_", "ab.col.", "ab.column.", "ab.headline.", "ab.mode.", "ab.typed.", "audit.",
+    "ab.calc.mode_", "ab.col.", "abpolish.web.", "ab.column.", "ab.headline.", "ab.mode.", "ab.typed.", "audit.",
     "audit.benchmark.", "audit.code.", "audit.column.", "audit.segments.spend_by_",
     "audit.segments.spend_col.", "audit.severity.", "audit.spend.", "audit.test.", "auth.audit.",
     "auth.role.", "cli.", "cli.help.", "error.", "mapping.field.", "mapping.preset.",
