@@ -54,7 +54,6 @@ def deal_stays(info: DatasetInfo, ctx) -> str:
     which every stay carries with its deal's values: the stays are filtered alone. A filter on any
     other deal column keeps the stays whose deal passes it (a semi-join on ``row_no``).
     """
-    stays = stays_sql(info)
-    if not ctx.spec.filters:
-        return f"(SELECT * FROM {stays} WHERE {ctx.where.sql})"
-    return f"(SELECT * FROM {stays} WHERE row_no IN (SELECT row_no FROM {info.tables['deals']} WHERE {ctx.where.sql}))"
+    template = ("(SELECT * FROM {stays} WHERE {where})" if not ctx.spec.filters else
+                "(SELECT * FROM {stays} WHERE row_no IN (SELECT row_no FROM {deals} WHERE {where}))")
+    return render(template, stays=stays_sql(info), deals=info.tables["deals"], where=ctx.where.sql)
