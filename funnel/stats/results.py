@@ -11,7 +11,7 @@ become ``None`` where they are computed, :func:`funnel.stats.numbers.clean`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
 Json = dict[str, Any]
 
@@ -22,12 +22,19 @@ def shallow(obj: Any) -> dict[str, Any]:
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
+class Fields:
+    """A result whose JSON is its fields, in their order (``dataclasses.asdict``)."""
+
+    def to_json(self) -> Json:
+        return asdict(cast(Any, self))
+
+
 def _json(value: Any) -> Any:
     return None if value is None else value.to_json()
 
 
 @dataclass(frozen=True)
-class ChiSquare:
+class ChiSquare(Fields):
     """A Pearson chi-square test: homogeneity of k groups (omnibus) or the sample-ratio check."""
 
     chi2: float | None
@@ -35,13 +42,10 @@ class ChiSquare:
     p_value: float | None
     reason: str | None = None
 
-    def to_json(self) -> Json:
-        return asdict(self)
-
 
 # -- conversion rates -----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GroupRate:
+class GroupRate(Fields):
     """One group at one step: ``n`` entered, ``conversions``, the rate with its Wilson interval and
     the Bayesian chance to be the best group."""
 
@@ -53,9 +57,6 @@ class GroupRate:
     prob_best: float | None = None
     expected_loss: float | None = None
     reason: str | None = None
-
-    def to_json(self) -> Json:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class RateComparison:
 
 
 @dataclass(frozen=True)
-class PowerPlan:
+class PowerPlan(Fields):
     """How far the test is from 80 % power: the smallest detectable change now, and how many more
     per group the observed (or planned) effect needs."""
 
@@ -107,9 +108,6 @@ class PowerPlan:
     n_needed_per_group: int | None = None
     n_more_per_group: int | None = None
     reason: str | None = None
-
-    def to_json(self) -> Json:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -214,28 +212,22 @@ class StepsResult:
 
 # -- amounts per lead -----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GroupMean:
+class GroupMean(Fields):
     n: int | None = None
     mean: float | None = None
     sd: float | None = None
     reason: str | None = None
 
-    def to_json(self) -> Json:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class MannWhitney:
+class MannWhitney(Fields):
     statistic: float | None = None
     p_value: float | None = None
     reason: str | None = None
 
-    def to_json(self) -> Json:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class BootstrapInterval:
+class BootstrapInterval(Fields):
     """Percentile bootstrap interval of the difference in means (seeded: the same data, the same interval)."""
 
     ci_low: float | None = None
@@ -244,9 +236,6 @@ class BootstrapInterval:
     n_resamples: int = 0
     seed: int = 0
     reason: str | None = None
-
-    def to_json(self) -> Json:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -324,30 +313,21 @@ class SampleSize:
 
 
 @dataclass(frozen=True)
-class PowerForN:
+class PowerForN(Fields):
     power: float | None = None
     reason: str | None = None
 
-    def to_json(self) -> Json:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class MinimumEffect:
+class MinimumEffect(Fields):
     """The smallest absolute change detectable at the given power."""
 
     mde_abs: float | None = None
     reason: str | None = None
 
-    def to_json(self) -> Json:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class MoreNeeded:
+class MoreNeeded(Fields):
     n_needed_per_group: int | None = None
     n_more_per_group: int | None = None
     reason: str | None = None
-
-    def to_json(self) -> Json:
-        return asdict(self)
