@@ -127,9 +127,13 @@ def test_roles_sharing_and_links_through_real_sign_in(browser, signed_in_server,
     ed.get_by_role("button", name="Import", exact=True).click()
     wait_idle(ed)
     ed.wait_for_function("document.body.innerText.includes('q1_deals')", timeout=60_000)
+    wait_idle(ed)  # the import's own rerun has finished: the widgets below are not replaced under us
     assert "B2B" not in ed.inner_text("[data-testid='stSidebar']")  # the samples are not his
     ed.get_by_text("q1_deals —").first.click()
-    ed.get_by_role("textbox", name="Share with").first.fill("ann@corp.example")
+    share_box = ed.get_by_role("textbox", name="Share with").first
+    share_box.fill("ann@corp.example")
+    share_box.press("Enter")  # commit the text first, so the button's rerun cannot read it empty
+    wait_idle(ed)
     ed.get_by_role("button", name="Share", exact=True).first.click()
     wait_idle(ed)
     ed.wait_for_function("document.body.innerText.includes('ann@corp.example')", timeout=30_000)

@@ -64,6 +64,8 @@ def test_sample_funnel_upload_and_restart(browser, tmp_path_factory, tmp_path):
         # Streamlit's own uploader texts read in the reader's language (ui/uploader_text.py)
         page.goto(srv.url + "/data?lang=ru")
         wait_idle(page)
+        page.wait_for_selector("[data-testid='stFileUploaderDropzone'] button p", timeout=60_000)
+        page.wait_for_selector("[data-testid='stFileUploaderDropzoneInstructions'] span", timeout=60_000)
         after = page.evaluate("""() => {
             const b = document.querySelector('[data-testid="stFileUploaderDropzone"] button p');
             const l = document.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
