@@ -23,6 +23,9 @@ from .managers import ManagerReport, heatmap
 from .steps import StepCount, step_counts
 from .stuck import StageTime, as_of_default, stage_times
 
+# quality codes whose ``detail`` is the number of deals behind ``n`` moves (funnel/importer/derive.py)
+MOVE_CODES = ("history.backward_moves", "history.skipped_stages")
+
 ANOMALY_DAYS = 90  # recent window vs the window of equal length before it
 
 
@@ -56,6 +59,8 @@ class AuditData:
     periods: dict[Any, Tally] = field(default_factory=dict)  # "recent|<source>" / "previous|<source>"
     period_ranges: dict[str, tuple[date, date]] = field(default_factory=dict)
     quality: dict[str, int] = field(default_factory=dict)
+    # deals behind the history's moves (backward, skipped): the import counts moves and deals apart
+    quality_deals: dict[str, int] = field(default_factory=dict)
     previous_steps: list[StepCount] = field(default_factory=list)  # the previous period (leak benchmark)
 
 
@@ -130,7 +135,10 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
         cur = run(con, query("audit_lost_reasons", info, where=ctx.where.sql), ctx.where.params)
         names = [d[0] for d in cur.description]
         data.lost = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-    data.quality = {code: int(n) for code, n in run(con, query("audit_quality_counts", info)).fetchall()}
+    for code, n, detail in run(con, query("audit_quality_counts", info)).fetchall():
+        data.quality[code] = int(n)
+        if code in MOVE_CODES and detail is not None and detail.isdigit():
+            data.quality_deals[code] = int(detail)
     return data
 
 

@@ -316,8 +316,10 @@ def data_quality(data: AuditData) -> list[Finding]:
     for code, variant in QUALITY_CODES.items():
         n = data.quality.get(code)
         if n:
+            # value counts the moves; deal_count the deals that made them (unknown for a file-wide variant)
             out.append(Finding("data_quality", variant, "low" if variant != "order_guessed" else "medium",
-                               metric=code, value=float(n), deal_count=n, selection=QUALITY_DEALS.get(variant)))
+                               metric=code, value=float(n), deal_count=data.quality_deals.get(code),
+                               selection=QUALITY_DEALS.get(variant)))
     return out
 
 

@@ -50,8 +50,10 @@ def run_audit(deals, meta=SNAPSHOT, stages=STAGES, options=None, events=(), qual
     if events:
         con.executemany(render("INSERT INTO {t} VALUES (?, 'Sales', ?, ?, ?)", t=info.tables["events"]), events)
     if quality:
-        con.executemany(render("INSERT INTO {t} VALUES (?, 'info', NULL, NULL, NULL, NULL, ?)",
-                               t=info.tables["quality"]), quality)
+        # (code, n) or (code, n, detail): the import keeps the deals behind counted moves in detail
+        rows = [(q[0], q[2] if len(q) > 2 else None, q[1]) for q in quality]
+        con.executemany(render("INSERT INTO {t} VALUES (?, 'info', NULL, NULL, NULL, ?, ?)",
+                               t=info.tables["quality"]), rows)
     if events or quality:  # what the data can answer, again with the history and quality rows in
         meta = {**info.meta, "capabilities": derive(con, info.tables, info.shape, info.meta).to_json()}
         info = DatasetInfo(info.id, info.name, info.version, info.shape, meta)

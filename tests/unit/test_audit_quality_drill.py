@@ -37,7 +37,8 @@ def _dataset():
               for deal, path in PATHS.items() for i, stage in enumerate(path)]
     deals = [_deal(d, max(POSITION[s] or 0 for s in path)) for d, path in PATHS.items()]
     deals.append(_deal("u1", 1, lost_stage_known=False) | {"status": "lost", "stage": "Lost"})
-    quality = [("history.backward_moves", 2), ("history.skipped_stages", 3)]
+    # as the import writes them: n = moves, detail = deals that made them
+    quality = [("history.backward_moves", 2, "2"), ("history.skipped_stages", 3, "2")]
     return run_audit(deals, meta=HISTORY, events=events, quality=quality)
 
 
@@ -50,6 +51,8 @@ def test_each_data_quality_variant_about_deals_opens_exactly_them():
     variants = {f.variant: f for f in of(d, "data_quality")}
     assert set(variants) == {"backward_moves", "skipped_stages", "lost_stage_unknown"}
     assert (variants["backward_moves"].value, variants["skipped_stages"].value) == (2, 3)
+    # three skipped stages, but two deals skipped them: the card's deal count is deals, not moves
+    assert (variants["backward_moves"].deal_count, variants["skipped_stages"].deal_count) == (2, 2)
     assert _ids(con, info, variants["backward_moves"].selection) == {"back", "both"}
     assert _ids(con, info, variants["skipped_stages"].selection) == {"skip", "both"}
     assert _ids(con, info, variants["lost_stage_unknown"].selection) == {"u1"}
@@ -59,6 +62,27 @@ def test_a_move_drill_is_sorted_and_counted_like_any_other():
     con, info, _ = _dataset()
     result = deals_behind(con, info, FunnelSpec(), Selection("skipped_stage"), sort="deal_id", descending=True)
     assert (list(result.frame["deal_id"]), result.total) == (["skip", "both"], 2)
+
+
+def test_the_import_counts_moves_and_deals_apart_and_the_finding_reads_both(mem_store, tmp_path):
+    """The same paths through the real importer (order A B C D; "gap" left out, Lost is no stage):
+    backward moves 2 by 2 deals {back, both}, skipped stages 3 by 2 deals {skip, both}."""
+    from funnel.audit.data import AuditOptions
+    from funnel.audit.diagnose import diagnose
+    from funnel.importer import import_file
+
+    paths = {d: p for d, p in PATHS.items() if d != "gap"}
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Created\n" + "".join(f"{d},{p[-1]},2024-01-10\n" for d, p in paths.items()),
+                     encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("Deal ID,Stage,Date Entered\n" + "".join(
+        f"{d},{s},2024-01-{10 + i:02d} 10:00\n" for d, p in paths.items() for i, s in enumerate(p)), encoding="utf-8")
+    info, _built, _ = import_file(mem_store, deals, history=history, stages=["A", "B", "C", "D"])
+    with mem_store.connect() as con:
+        variants = {f.variant: f for f in of(diagnose(con, info, FunnelSpec(), AuditOptions()), "data_quality")}
+    assert (variants["backward_moves"].value, variants["backward_moves"].deal_count) == (2, 2)
+    assert (variants["skipped_stages"].value, variants["skipped_stages"].deal_count) == (3, 2)
 
 
 def test_variants_about_the_file_have_no_deals_to_open():
