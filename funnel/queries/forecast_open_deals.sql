@@ -1,34 +1,16 @@
--- forecast_open_deals: every filtered deal open at $as_of with its stage then, how long it had been in
--- that stage (days; NULL without a stage history: then days since it was created, from_created), its
--- amount, and how it ended later (status, close time) for the back-test. The stage then: the stay
--- covering $as_of; a deal without any stage history counts at its current stage.
--- Without joining deals to stays: the covering stays carry their deal's status, times and amount (at
--- most one covers a moment), and the open deals no stay covers come from the deals (an anti-join
--- on the integer row_no alone).
--- Ordered by row_no: the seeded Monte Carlo draws deal by deal, so the same data gives the same runs.
--- tables: deals; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
-WITH cover AS (
-    SELECT row_no, position, entered_at, COALESCE(amount, 0) AS amount, status,
-           CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END AS closed
-    FROM {stays}
-    WHERE kind = 'open' AND entered_at <= $as_of AND until_at > $as_of
-      AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
-),
-d AS (
-    SELECT row_no, stage_pos, created_at, status, COALESCE(amount, 0) AS amount,
-           CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END AS closed
-    FROM {deals}
-    WHERE {where} AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
-      AND row_no NOT IN (SELECT row_no FROM cover)
-)
-SELECT position,
-       (EXTRACT(EPOCH FROM CAST($as_of AS TIMESTAMP)) - EXTRACT(EPOCH FROM entered_at)) / 86400.0 AS age_days,
-       from_created, amount, status, closed
-FROM (
-    SELECT row_no, position, entered_at, FALSE AS from_created, amount, status, closed FROM cover
-    UNION ALL
-    SELECT row_no, stage_pos, created_at, TRUE, amount, status, closed FROM d
-) AS b
-ORDER BY row_no
+-- forecast_open_deals: every filtered deal open at $as_of with its current stage (0: none), the days
+-- since it was created, its amount, and how it ended later (status_code 0 open, 1 won, 2 lost; close
+-- time) for the back-test. funnel/velocity/forecast.py open_book then puts each at the stage of
+-- its stay covering $as_of (forecast_covering_stays) and ages it from there; only a deal no stay
+-- covers keeps its current stage and age since creation (from_created).
+-- Open at T: created by T and not closed by T. A close time before the creation time counts as the
+-- creation time, which for a deal created by T is the same as: status open, or closed after T.
+-- Unordered: the caller orders by row_no.
+-- tables: deals; fragments: where
+SELECT row_no, COALESCE(stage_pos, 0) AS position,
+       (EXTRACT(EPOCH FROM CAST($as_of AS TIMESTAMP)) - EXTRACT(EPOCH FROM created_at)) / 86400.0 AS age_days,
+       COALESCE(amount, 0) AS amount,
+       CASE status WHEN 'won' THEN 1 WHEN 'lost' THEN 2 ELSE 0 END AS status_code,
+       CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END AS closed
+FROM {deals}
+WHERE {where} AND created_at <= $as_of AND (status = 'open' OR closed_at > $as_of)

@@ -1,6 +1,7 @@
 -- pipeline_snapshot: the filtered deals open at $as_of per funnel stage they were in then (count and
 -- amount). Open at T: created by T and not closed by T (a close time before the creation time counts
--- as the creation time). The stage at T is the stay covering T; a deal without any stage history
+-- as the creation time, which for a deal created by T reads: status open, or closed after T).
+-- The stage at T is the stay covering T; a deal without any stage history
 -- counts at its current stage (history_known = FALSE), which is only exact for the latest date.
 -- Closed deals without a close date cannot be placed in time and are left out.
 -- position NULL: open then, but its stage at T is unknown (the history starts later).
@@ -13,21 +14,21 @@ WITH d AS (
     SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {deals}
     WHERE {where} AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+      AND (status = 'open' OR closed_at > $as_of)
     GROUP BY stage_pos
 ),
 h AS (
     SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {stays}
     WHERE deal_first AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+      AND (status = 'open' OR closed_at > $as_of)
     GROUP BY stage_pos
 ),
 c AS (
     SELECT position, CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {stays}
     WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
-      AND (status = 'open' OR (closed_at IS NOT NULL AND CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END > $as_of))
+      AND (status = 'open' OR closed_at > $as_of)
     GROUP BY position
 ),
 parts AS (

@@ -37,9 +37,9 @@ from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..metrics.probability import StageProbabilities, stage_probability
 from ..spec import FunnelSpec
-from ..sql import fetch_dicts, fetch_frame, run
+from ..sql import fetch_dicts, run
 from .common import SECONDS_PER_DAY, add_months, can_answer, month_end, month_start, resolve_as_of
-from .stays import deal_stays
+from .stays import deal_stays, stays_sql
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 42
@@ -56,6 +56,26 @@ class OpenBook:
     amount: np.ndarray
     status: np.ndarray
     closed: np.ndarray  # datetime64 (NaT while open)
+
+    def by_stage(self) -> list[tuple[int, np.ndarray]]:
+        """(stage key, the indices of its deals ordered by age) per stage key (0: from creation).
+
+        Ordered by age, every lookup of the ages in a sorted array (:func:`age_adjusted`,
+        :func:`close_month_probabilities`) walks it forward instead of jumping at random: at
+        300,000 open deals several times faster. Computed once per book."""
+        cached = self.__dict__.get("_by_stage")
+        if cached is None:
+            key = _stage_key(self)
+            by_key = np.argsort(key, kind="stable")
+            key = key[by_key]
+            bounds = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1, len(key)]
+            cached = []
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+                if hi > lo:
+                    idx = by_key[lo:hi]
+                    cached.append((int(key[lo]), idx[np.argsort(self.age_days[idx])]))
+            self.__dict__["_by_stage"] = cached
+        return cached
 
 
 @dataclass(frozen=True)
@@ -83,12 +103,45 @@ class Forecast:
     reason: str | None = None
 
 
+STATUS_CODES = np.array(["open", "won", "lost"], object)  # forecast_open_deals' status_code
+
+
 def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
-    sql = query("forecast_open_deals", info, stays=deal_stays(info, ctx), where=ctx.where.sql)
-    f = fetch_frame(con, sql, {**ctx.where.params, "as_of": as_of})
-    return OpenBook(f["position"].fillna(0).to_numpy(int), f["age_days"].fillna(0).to_numpy(float),
-                    f["from_created"].fillna(True).to_numpy(bool), f["amount"].to_numpy(float),
-                    f["status"].to_numpy(object), f["closed"].to_numpy("datetime64[us]"))
+    """The filtered deals open at ``as_of`` in row_no order, each at the stage whose stay covers
+    ``as_of`` (else at its current stage, aged from its creation: ``from_created``)."""
+    params = {**ctx.where.params, "as_of": as_of}
+    deals = run(con, query("forecast_open_deals", info, where=ctx.where.sql), params).fetchnumpy()
+    stays = run(con, query("forecast_covering_stays", info, stays=stays_sql(info)), {"as_of": as_of}).fetchnumpy()
+    row_no = np.asarray(deals["row_no"], np.int64)
+    order = _ascending(row_no)
+    row_no = row_no[order]
+    stay_row = np.asarray(stays["row_no"], np.int64)
+    by_row = _ascending(stay_row)
+    stay_row = stay_row[by_row]
+    # each open deal's covering stay (stays of deals not open then, or filtered out, match none)
+    at = np.minimum(np.searchsorted(stay_row, row_no), max(len(stay_row) - 1, 0))
+    covered = stay_row[at] == row_no if len(stay_row) else np.zeros(len(row_no), bool)
+    at = by_row[at] if len(stay_row) else at
+    position = np.asarray(deals["position"], np.int64)[order]
+    age = np.asarray(deals["age_days"], float)[order]
+    if covered.any():
+        position[covered] = np.asarray(stays["position"], np.int64)[at[covered]]
+        age[covered] = np.asarray(stays["age_days"], float)[at[covered]]
+    return OpenBook(position, age, ~covered, np.asarray(deals["amount"], float)[order],
+                    STATUS_CODES[np.asarray(deals["status_code"], np.int64)[order]],
+                    _filled(deals["closed"], np.datetime64("NaT"))[order].astype("datetime64[us]"))
+
+
+def _ascending(values: np.ndarray) -> np.ndarray:
+    """The order that sorts ``values`` (unique keys); a scan usually returns them sorted already."""
+    if len(values) < 2 or bool((values[1:] > values[:-1]).all()):
+        return np.arange(len(values))
+    return np.argsort(values)
+
+
+def _filled(column, value) -> np.ndarray:
+    """A fetched column as a plain array, its NULLs (a masked array's masked entries) as ``value``."""
+    return np.ma.filled(column, value) if np.ma.isMaskedArray(column) else np.asarray(column)
 
 
 @dataclass(frozen=True)
@@ -203,14 +256,12 @@ def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> 
     time to close: a winner that left the stage in 5 days and closed 150 days later says nothing
     about a deal still sitting there after 140.)"""
     out = np.zeros(len(book.amount))
-    key = _stage_key(book)
-    for pos in np.unique(key):
-        idx = np.nonzero(key == pos)[0]
-        age = book.age_days[idx]
-        won_ref, lost_ref = remaining["won"].get(int(pos)), remaining["lost"].get(int(pos))
+    for pos, idx in book.by_stage():
+        age = book.age_days[idx]  # ascending
+        won_ref, lost_ref = remaining["won"].get(pos), remaining["lost"].get(pos)
         won = _longer(*_stays_and_counts(won_ref, age))
         lost = _longer(*_stays_and_counts(lost_ref, age))
-        still = len(idx) - np.searchsorted(np.sort(age), age, side="left")  # open there, waited >= age
+        still = len(idx) - np.searchsorted(age, age, side="left")  # open there, waited >= age
         out[idx] = won / (won + lost + still)
     return out
 
@@ -225,24 +276,25 @@ def month_bounds(as_of: datetime, months: int) -> np.ndarray:
 TIMING_DEALS = 1_000  # won deals per stage the timing reads at most (evenly spaced by stay)
 
 
-def _stayed_and_closed_by(ref: Durations, age: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each deal i: how many reference deals stayed longer than ``age[i]`` (``alive``), and how
-    many of those closed within ``thresholds[i, k]`` days of entering the stage (deals × thresholds).
+def _stayed_and_closed_by(ref: Durations, age: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each deal i (``age`` ascending): how many reference deals stayed longer than ``age[i]``
+    (``alive``), and how many of those closed within ``age[i] + bounds[k]`` days of entering the
+    stage (deals × bounds).
 
-    Exact two-way counting without a loop over the deals: the reference deals ordered by stay,
-    longest first, make "stayed longer than a" a prefix of length i; C[i, g] counts the prefix's
-    deals whose time to close ranks below g (a cumulative table of (m + 1)² counts)."""
-    m = len(ref)
-    by_stay_desc = ref.remaining[::-1]
-    r_sorted = np.sort(ref.remaining)
-    rank = np.searchsorted(r_sorted, by_stay_desc, side="left")
-    kind = np.int16 if m < 2 ** 15 else np.int64  # counts up to m: the smallest type that holds them
-    table = np.zeros((m + 1, m + 1), kind)
-    table[np.arange(1, m + 1), rank + 1] = 1  # one per row: row i+1 holds the i-th longest stay
-    table = table.cumsum(axis=0, dtype=kind).cumsum(axis=1, dtype=kind)
+    Exact counting in O(deals + references) per bound: with the ages ascending, reference j stayed
+    longer than age i for i < i1_j and closed within age i + bound for i >= i2_j, so it counts for
+    the deals in [i2_j, i1_j): +1 / -1 at the two ends and a running sum. The comparisons are the
+    plain ones (stay > age, remaining <= age + bound in floating point)."""
+    n, m = len(age), len(ref)
     alive = m - np.searchsorted(ref.stay, age, side="right")
-    g = np.searchsorted(r_sorted, thresholds, side="right")
-    return alive.astype(float), table[alive[:, None], g].astype(float)
+    ends = np.searchsorted(age, ref.stay, side="left")  # i1: the first deal reference j did not outstay
+    closed = np.zeros((n, len(bounds)))
+    for k, bound in enumerate(bounds):
+        starts = np.searchsorted(age + bound, ref.remaining, side="left")  # i2: the first deal j closed for
+        keep = starts < ends
+        step = np.bincount(starts[keep], minlength=n + 1) - np.bincount(ends[keep], minlength=n + 1)
+        closed[:, k] = np.cumsum(step[:n])
+    return alive.astype(float), closed
 
 
 def _timing_sample(r: Durations) -> Durations:
@@ -269,21 +321,19 @@ def close_month_probabilities(book: OpenBook, won_remaining: dict[int, Durations
     """q[i, k] = P(deal i, if won, closes in month k | it has sat age_i days in its stage): deals ×
     months, from the won deals that sat in its stage longer than age_i (their time from entering
     the stage to closing, less age_i). Above :data:`TIMING_DEALS` won deals in a stage, an evenly
-    spaced sample of them by stay (the exact counting table grows with its square)."""
+    spaced sample of them by stay."""
     n, months = len(book.amount), len(bounds) - 1
     q = np.zeros((n, months))
-    key = _stage_key(book)
-    for pos in np.unique(key):
-        r = won_remaining.get(int(pos))
+    for pos, idx in book.by_stage():
+        r = won_remaining.get(pos)
         if r is None or not len(r):
             continue
         r = _timing_sample(_durations(r))
-        idx = np.nonzero(key == pos)[0]
-        age = book.age_days[idx]
-        alive, closed = _stayed_and_closed_by(r, age, age[:, None] + bounds[None, :])
-        edges = alive[:, None] - closed  # stayed longer than age and not closed by age + bound
+        age = book.age_days[idx]  # ascending
+        alive, closed = _stayed_and_closed_by(r, age, bounds)
+        # closed by age + bound k+1 but not by age + bound k: within month k (exact integer counts)
         with np.errstate(invalid="ignore", divide="ignore"):
-            q[idx] = np.where(alive[:, None] > 0, (edges[:, :-1] - edges[:, 1:]) / alive[:, None], 0.0)
+            q[idx] = np.where(alive[:, None] > 0, np.diff(closed, axis=1) / alive[:, None], 0.0)
     return q
 
 
