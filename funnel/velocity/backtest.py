@@ -23,7 +23,7 @@ from .forecast import (
     age_adjusted,
     close_month_probabilities,
     month_bounds,
-    open_book,
+    open_books,
     read_references,
     won_between,
 )
@@ -49,7 +49,7 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     ctx = resolve(con, info, spec)
     firsts = [add_months(month_start(as_of), -k) for k in range(months, 0, -1)]
     starts = [datetime.combine(first, datetime.min.time()) for first in firsts]
-    books = [open_book(con, info, ctx, start) for start in starts]
+    books = open_books(con, info, ctx, starts) if starts else []
     # the closed deals' stays read once, up to the last month's start: each month keeps those closed by its own
     refs = read_references(con, info, ctx, starts, from_created=any(b.from_created.any() for b in books)) \
         if starts else None

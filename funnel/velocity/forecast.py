@@ -109,27 +109,66 @@ STATUS_CODES = np.array(["open", "won", "lost"], object)  # forecast_open_deals'
 def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
     """The filtered deals open at ``as_of`` in row_no order, each at the stage whose stay covers
     ``as_of`` (else at its current stage, aged from its creation: ``from_created``)."""
-    params = {**ctx.where.params, "as_of": as_of}
-    deals = run(con, query("forecast_open_deals", info, where=ctx.where.sql), params).fetchnumpy()
-    stays = run(con, query("forecast_covering_stays", info, stays=stays_sql(info)), {"as_of": as_of}).fetchnumpy()
+    return open_books(con, info, ctx, [as_of])[0]
+
+
+def open_books(con, info: DatasetInfo, ctx, moments: list[datetime]) -> list[OpenBook]:
+    """:func:`open_book` at each of the ascending ``moments``, from one read of the deals open at some
+    moment between the first and the last and of the stays covering one (the back-test's months).
+
+    Ages are (T - entered) in days computed as the queries did: epoch seconds as floating point
+    (microseconds / 10⁶), their difference divided by 86,400."""
+    params = {"first": moments[0], "last": moments[-1]}
+    deals = run(con, query("forecast_open_deals", info, where=ctx.where.sql), {**ctx.where.params, **params}).fetchnumpy()
+    stays = run(con, query("forecast_covering_stays", info, stays=stays_sql(info)), params).fetchnumpy()
     row_no = np.asarray(deals["row_no"], np.int64)
     order = _ascending(row_no)
-    row_no = row_no[order]
-    stay_row = np.asarray(stays["row_no"], np.int64)
-    by_row = _ascending(stay_row)
-    stay_row = stay_row[by_row]
-    # each open deal's covering stay (stays of deals not open then, or filtered out, match none)
-    at = np.minimum(np.searchsorted(stay_row, row_no), max(len(stay_row) - 1, 0))
-    covered = stay_row[at] == row_no if len(stay_row) else np.zeros(len(row_no), bool)
-    at = by_row[at] if len(stay_row) else at
-    position = np.asarray(deals["position"], np.int64)[order]
-    age = np.asarray(deals["age_days"], float)[order]
-    if covered.any():
-        position[covered] = np.asarray(stays["position"], np.int64)[at[covered]]
-        age[covered] = np.asarray(stays["age_days"], float)[at[covered]]
-    return OpenBook(position, age, ~covered, np.asarray(deals["amount"], float)[order],
-                    STATUS_CODES[np.asarray(deals["status_code"], np.int64)[order]],
-                    _filled(deals["closed"], np.datetime64("NaT"))[order].astype("datetime64[us]"))
+    row_no, position = row_no[order], np.asarray(deals["position"], np.int64)[order]
+    created, closed_at = _micros(deals["created_at"])[order], _micros(deals["closed_at"])[order]
+    is_open = np.asarray(deals["status_code"], np.int64)[order] == 0
+    amount = np.asarray(deals["amount"], float)[order]
+    status = STATUS_CODES[np.asarray(deals["status_code"], np.int64)[order]]
+    closed = _filled(deals["closed"], np.datetime64("NaT")).astype("datetime64[us]")[order]
+    key, stay_key = _dense_keys(row_no, np.asarray(stays["row_no"], np.int64))
+    # one sentinel stay at the end (index -1): never covers anything
+    stay_pos = np.r_[np.asarray(stays["position"], np.int64), 0]
+    entered = np.r_[_micros(stays["entered_at"]), 0]
+    until = np.r_[_micros(stays["until_at"]), np.iinfo(np.int64).min]
+    stay_key = np.r_[stay_key, 0]
+    slot = np.full(int(max(key.max(initial=0), stay_key.max(initial=0))) + 1, -1, np.int64)
+    books = []
+    for moment in moments:
+        t = np.datetime64(moment, "us").astype(np.int64)
+        live = np.flatnonzero((created <= t) & (is_open | (closed_at > t)))
+        cover = np.flatnonzero((entered <= t) & (until > t))
+        slot[stay_key[cover]] = cover
+        at = slot[key[live]]  # -1: no stay covers the moment (stays of deals not open then match none)
+        slot[stay_key[cover]] = -1
+        covered = at >= 0
+        since = np.where(covered, entered[at], created[live])
+        pos = np.where(covered, stay_pos[at], position[live])
+        age = (t / 1e6 - since / 1e6) / SECONDS_PER_DAY
+        books.append(OpenBook(pos, age, ~covered, amount[live], status[live], closed[live]))
+    return books
+
+
+def _dense_keys(deal_rows: np.ndarray, stay_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Small non-negative integer keys for the deals' row_no (ascending) and the stays' row_no, so
+    that a table indexed by key matches each deal to its stay without sorting the stays. An
+    import's row_no (row numbers) already is one; other keys are replaced by the deal's index
+    (a stay of no listed deal gets a key of its own past them, the table's last slot)."""
+    if len(deal_rows) and len(stay_rows) and min(deal_rows[0], stay_rows.min()) >= 0 \
+            and max(deal_rows[-1], stay_rows.max()) < 4 * (len(deal_rows) + len(stay_rows)) + 1024:
+        return deal_rows, stay_rows
+    at = np.minimum(np.searchsorted(deal_rows, stay_rows), max(len(deal_rows) - 1, 0))
+    found = deal_rows[at] == stay_rows if len(deal_rows) else np.zeros(len(stay_rows), bool)
+    return np.arange(len(deal_rows)), np.where(found, at, len(deal_rows))
+
+
+def _micros(column) -> np.ndarray:
+    """A fetched timestamp column as int64 microseconds (NULL: NaT's, the smallest int64; the queries
+    leave no NULL where a time is aged or must be after another)."""
+    return _filled(column, np.datetime64("NaT")).astype("datetime64[us]").astype(np.int64)
 
 
 def _ascending(values: np.ndarray) -> np.ndarray:
