@@ -265,10 +265,10 @@ def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime, from_created: 
     return read_references(con, info, ctx, [as_of], from_created).by_stage()
 
 
-def _longer(r: np.ndarray, x: np.ndarray, count: np.ndarray | None = None) -> np.ndarray:
+def _longer(r: np.ndarray, x: np.ndarray, count: np.ndarray | None = None, x_sorted: bool = False) -> np.ndarray:
     """How many of the durations ``r`` (any order; ``count``: how many each stands for) are longer than
     each ``x``: each r is placed among the sorted x and the counts summed from the top."""
-    xs = np.sort(x)
+    xs = x if x_sorted else np.sort(x)
     slot = np.searchsorted(xs, r, side="left")  # how many x are shorter than each r
     hist = np.bincount(slot, weights=count, minlength=len(xs) + 1)
     from_slot = np.cumsum(hist[::-1])[::-1]  # r with slot >= k
@@ -298,8 +298,8 @@ def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> 
     for pos, idx in book.by_stage():
         age = book.age_days[idx]  # ascending
         won_ref, lost_ref = remaining["won"].get(pos), remaining["lost"].get(pos)
-        won = _longer(*_stays_and_counts(won_ref, age))
-        lost = _longer(*_stays_and_counts(lost_ref, age))
+        won = _longer(*_stays_and_counts(won_ref, age), x_sorted=True)
+        lost = _longer(*_stays_and_counts(lost_ref, age), x_sorted=True)
         still = len(idx) - np.searchsorted(age, age, side="left")  # open there, waited >= age
         out[idx] = won / (won + lost + still)
     return out
