@@ -25,7 +25,7 @@ from .forecast import (
     month_bounds,
     open_books,
     read_references,
-    won_between,
+    won_in,
 )
 
 BACKTEST_MONTHS = 6
@@ -53,6 +53,8 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     # the closed deals' stays read once, up to the last month's start: each month keeps those closed by its own
     refs = read_references(con, info, ctx, starts, from_created=any(b.from_created.any() for b in books)) \
         if starts else None
+    won_all = won_in(con, info, ctx, [(start, month_end(first)) for first, start in zip(firsts, starts, strict=True)]) \
+        if starts else []
     out = []
     for i, (first, start, book) in enumerate(zip(firsts, starts, books, strict=True)):
         end = month_end(first)
@@ -61,7 +63,7 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))[:, 0]
         won_then = (book.status == "won") & (book.closed > np.datetime64(start)) & (book.closed <= np.datetime64(end))
         out.append(BacktestMonth(first, float((book.amount * p * q).sum()), float(book.amount[won_then].sum()),
-                                 won_between(con, info, ctx, start, end), len(book.amount)))
+                                 won_all[i], len(book.amount)))
     return out
 
 

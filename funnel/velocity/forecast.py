@@ -66,6 +66,9 @@ class OpenBook:
         cached = self.__dict__.get("_by_stage")
         if cached is None:
             key = _stage_key(self)
+            small = np.iinfo(np.int16)
+            if len(key) and small.min <= key.min() and key.max() <= small.max:
+                key = key.astype(np.int16)  # stage positions: a stable sort of 16-bit keys is a radix sort
             by_key = np.argsort(key, kind="stable")
             key = key[by_key]
             bounds = np.r_[0, np.flatnonzero(key[1:] != key[:-1]) + 1, len(key)]
@@ -480,8 +483,21 @@ def deal_probabilities(book: OpenBook, probs: StageProbabilities) -> np.ndarray:
 
 
 def won_between(con, info: DatasetInfo, ctx, start: datetime, end: datetime) -> float:
-    sql = query("forecast_won_between", info, where=ctx.where.sql)
-    return float(fetch_dicts(con, sql, {**ctx.where.params, "start": start, "end": end})[0]["amount"])
+    return won_in(con, info, ctx, [(start, end)])[0]
+
+
+def won_in(con, info: DatasetInfo, ctx, intervals: list[tuple[datetime, datetime]]) -> list[float]:
+    """The amount the filtered deals won in each interval (start, end], from one pass."""
+    if len(intervals) == 1:
+        amounts, bounds = "COALESCE(sum(amount), 0) AS a0", {}
+    else:
+        amounts = ", ".join(f"COALESCE(sum(CASE WHEN closed_at > $s{i} AND closed_at <= $e{i} THEN amount END), 0) AS a{i}"
+                            for i in range(len(intervals)))
+        bounds = {f"{side}{i}": when for i, pair in enumerate(intervals) for side, when in zip("se", pair, strict=True)}
+    sql = query("forecast_won_between", info, where=ctx.where.sql, amounts=amounts)
+    params = {**ctx.where.params, **bounds, "start": min(a for a, _b in intervals), "end": max(b for _a, b in intervals)}
+    row = fetch_dicts(con, sql, params)[0]
+    return [float(row[f"a{i}"]) for i in range(len(intervals))]
 
 
 def parse_month(text: str | None) -> date | None:
