@@ -107,6 +107,7 @@ class Forecast:
 
 
 STATUS_CODES = np.array(["open", "won", "lost"], object)  # forecast_open_deals' status_code
+FAR_FUTURE = np.datetime64("9999-12-31T00:00:00", "us").astype(np.int64)  # no close time / a running stay's until_at
 
 
 def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
@@ -131,7 +132,9 @@ def open_books(con, info: DatasetInfo, ctx, moments: list[datetime]) -> list[Ope
     is_open = np.asarray(deals["status_code"], np.int64)[order] == 0
     amount = np.asarray(deals["amount"], float)[order]
     status = STATUS_CODES[np.asarray(deals["status_code"], np.int64)[order]]
-    closed = _filled(deals["closed"], np.datetime64("NaT")).astype("datetime64[us]")[order]
+    # the close time, a close before the creation counting as the creation; NaT without one
+    closed = np.where(closed_at == FAR_FUTURE, np.datetime64("NaT", "us"),
+                      np.maximum(created, closed_at).astype("datetime64[us]"))
     key, stay_key = _dense_keys(row_no, np.asarray(stays["row_no"], np.int64))
     # one sentinel stay at the end (index -1): never covers anything
     stay_pos = np.r_[np.asarray(stays["position"], np.int64), 0]
