@@ -421,10 +421,11 @@ def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
     total = cum[:, -1]
     deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
     v = rng.random(len(deal)) * total[deal]
-    month = np.zeros(len(deal), np.int64)
+    month = np.zeros(len(deal), np.int16 if months < 2 ** 15 else np.int64)
+    columns = np.ascontiguousarray(cum.T)  # month k's cumulative shares of every deal, side by side
     for k in range(months):  # the months whose cumulative share v has passed (no wins × months array)
-        month += v >= cum[deal, k]
-    month = np.minimum(month, months - 1)
+        month += v >= columns[k][deal]
+    month = np.minimum(month, months - 1).astype(np.int64)
     flat = np.bincount(run * months + month, weights=amount[deal], minlength=runs * months)
     return flat.reshape(runs, months)
 
