@@ -421,7 +421,7 @@ def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
     total = cum[:, -1]
     deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
     v = rng.random(len(deal)) * total[deal]
-    month = np.zeros(len(deal), np.int16 if months < 2 ** 15 else np.int64)
+    month: np.ndarray = np.zeros(len(deal), np.int16 if months < 2 ** 15 else np.int64)
     columns = np.ascontiguousarray(cum.T)  # month k's cumulative shares of every deal, side by side
     for k in range(months):  # the months whose cumulative share v has passed (no wins × months array)
         month += v >= columns[k][deal]
