@@ -37,7 +37,7 @@ from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..metrics.probability import StageProbabilities, stage_probability
 from ..spec import FunnelSpec
-from ..sql import fetch_dicts, run
+from ..sql import fetch_dicts, ident, render, run
 from .common import SECONDS_PER_DAY, add_months, can_answer, month_end, month_start, resolve_as_of
 from .stays import deal_stays, stays_sql
 
@@ -490,12 +490,16 @@ def won_between(con, info: DatasetInfo, ctx, start: datetime, end: datetime) -> 
     return won_in(con, info, ctx, [(start, end)])[0]
 
 
+WON_IN_INTERVAL = "COALESCE(sum(CASE WHEN closed_at > {s} AND closed_at <= {e} THEN amount END), 0) AS {a}"
+
+
 def won_in(con, info: DatasetInfo, ctx, intervals: list[tuple[datetime, datetime]]) -> list[float]:
     """The amount the filtered deals won in each interval (start, end], from one pass."""
     if len(intervals) == 1:
         amounts, bounds = "COALESCE(sum(amount), 0) AS a0", {}
     else:
-        amounts = ", ".join(f"COALESCE(sum(CASE WHEN closed_at > $s{i} AND closed_at <= $e{i} THEN amount END), 0) AS a{i}"
+        # one column per interval; its bounds are bound parameters $s<i> / $e<i>, named here
+        amounts = ", ".join(render(WON_IN_INTERVAL, s=f"$s{i}", e=f"$e{i}", a=ident(f"a{i}"))
                             for i in range(len(intervals)))
         bounds = {f"{side}{i}": when for i, pair in enumerate(intervals) for side, when in zip("se", pair, strict=True)}
     sql = query("forecast_won_between", info, where=ctx.where.sql, amounts=amounts)
