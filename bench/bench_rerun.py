@@ -34,8 +34,13 @@ N = ``--elements``, the Overview's count). Usage::
     python -m bench.bench_rerun [--deals N] [--repeat K] [--out DIR] [--port P] [--browser]
                                 [--page overview|funnel] [--parts] [--elements N]
 
-(``--deals 0``: the bundled sample datasets only; the app listens on P, the floor on P + 1, the
-parts on P + 2 and P + 3.)
+``--against DIR`` serves another checkout of the project (e.g. the branch's starting point, ``git
+worktree add`` or ``git archive``) beside the app on the same store, and times its runs in the same
+alternation (``against: cached``, ``against: new filter``): a before/after comparison in which both
+sides see the same load, flip by flip.
+
+(``--deals 0``: the bundled sample datasets only; the app listens on P, the floors on P + 1 and up,
+the ``--against`` app on P + 9.)
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -93,30 +99,48 @@ async def _flip(viewer: Viewer, server: StServer, times: list[float], cpu: list[
         complete.append(result.seconds + settled.seconds)
 
 
+def _turn(items: dict, i: int) -> list:
+    """The items in order on even rounds, reversed on odd ones: none always runs right after
+    another's heavy run (a new filter's page is still being drawn when the next flip starts)."""
+    pairs = list(items.items())
+    return pairs if i % 2 == 0 else pairs[::-1]
+
+
+def _kinds(floors: dict[str, StServer], other: StServer | None) -> dict[str, tuple[list, list]]:
+    kinds = ["cached", *floors, "new filter", "new filter, findings shown"]
+    if other is not None:
+        kinds += ["against: cached", "against: new filter", "against: new filter, findings shown"]
+    return {k: ([], []) for k in kinds}
+
+
 async def measure(app: StServer, floors: dict[str, StServer], ds: str, repeat: int,
-                  page: str = "overview") -> dict[str, tuple[list, list]]:
+                  page: str = "overview", other: StServer | None = None) -> dict[str, tuple[list, list]]:
     query = f"ds={ds}" if ds else ""
-    viewer = Viewer(app.ws)
+    apps = {"": (app, Viewer(app.ws))} | ({"against: ": (other, Viewer(other.ws))} if other else {})
     bare = {name: Viewer(server.ws) for name, server in floors.items()}
-    await viewer.settle(await viewer.open(page, query))
+    for _, viewer in apps.values():
+        await viewer.settle(await viewer.open(page, query))
     for floor in bare.values():
         await floor.open("", "")
     for _ in range(2):  # warm both filter states, their findings included
-        await viewer.settle(await viewer.toggle("flt_closed"))
+        for _, viewer in apps.values():
+            await viewer.settle(await viewer.toggle("flt_closed"))
         for floor in bare.values():
             await floor.toggle("flt_closed")
-    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", *floors, "new filter")}
-    runs["new filter, findings shown"] = ([], [])
+    runs = _kinds(floors, other)
     first_day = date(2000, 1, 1)
     for i in range(repeat):
-        await _flip(viewer, app, *runs["cached"])
-        for name, floor in bare.items():
+        for prefix, (server, viewer) in _turn(apps, i):
+            await _flip(viewer, server, *runs[prefix + "cached"])
+        for name, floor in _turn(bare, i):
             await _flip(floor, floors[name], *runs[name])
         day = first_day + timedelta(days=i)  # a period no one has asked for: every query runs
-        opened = await viewer.open(page, f"{query}&period=custom&from={day}&to=2199-12-31".lstrip("&"))
-        await viewer.settle(opened)  # its findings too: no background work left under the next timed runs
-        await _flip(viewer, app, *runs["new filter"], runs["new filter, findings shown"][0])
-    await viewer.close()
+        for prefix, (server, viewer) in _turn(apps, i):
+            opened = await viewer.open(page, f"{query}&period=custom&from={day}&to=2199-12-31".lstrip("&"))
+            await viewer.settle(opened)  # its findings too: no background work left under the next timed runs
+            await _flip(viewer, server, *runs[prefix + "new filter"], runs[prefix + "new filter, findings shown"][0])
+    for _, viewer in apps.values():
+        await viewer.close()
     for floor in bare.values():
         await floor.close()
     return runs
@@ -162,36 +186,40 @@ class Tab:
 
 
 async def measure_browser(app: StServer, floors: dict[str, StServer], ds: str, repeat: int,
-                          page: str = "overview") -> dict[str, tuple[list, list]]:
+                          page: str = "overview", other: StServer | None = None) -> dict[str, tuple[list, list]]:
     from playwright.async_api import async_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     query = f"ds={ds}" if ds else ""
-    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", *floors, "new filter")}
-    runs["new filter, findings shown"] = ([], [])
+    runs = _kinds(floors, other)
+    servers = {"": app} | ({"against: ": other} if other else {})
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tabs = []
-        for _ in range(1 + len(floors)):
+
+        async def tab() -> Tab:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
-            tabs.append(Tab(await context.new_page()))
-        viewer, bare = tabs[0], dict(zip(floors, tabs[1:], strict=True))
-        await viewer.open(f"{app.http}/{page}?{query}")
-        for name, tab in bare.items():
-            await tab.open(floors[name].http)
+            return Tab(await context.new_page())
+
+        viewers = {prefix: await tab() for prefix in servers}
+        bare = {name: await tab() for name in floors}
+        for prefix, viewer in viewers.items():
+            await viewer.open(f"{servers[prefix].http}/{page}?{query}")
+        for name, floor in bare.items():
+            await floor.open(floors[name].http)
         for _ in range(2):
-            await viewer.flip([])
-            for tab in bare.values():
-                await tab.flip([])
+            for each in (*viewers.values(), *bare.values()):
+                await each.flip([])
         first_day = date(2000, 1, 1)
         for i in range(repeat):
-            await viewer.flip(runs["cached"][0])
-            for name, tab in bare.items():
-                await tab.flip(runs[name][0])
+            for prefix, viewer in _turn(viewers, i):
+                await viewer.flip(runs[prefix + "cached"][0])
+            for name, floor in _turn(bare, i):
+                await floor.flip(runs[name][0])
             day = first_day + timedelta(days=i)
-            await viewer.open(f"{app.http}/{page}?{query}&period=custom&from={day}&to=2199-12-31")
-            await viewer.flip(runs["new filter"][0], runs["new filter, findings shown"][0])
+            for prefix, viewer in _turn(viewers, i):
+                await viewer.open(f"{servers[prefix].http}/{page}?{query}&period=custom&from={day}&to=2199-12-31")
+                await viewer.flip(runs[prefix + "new filter"][0], runs[prefix + "new filter, findings shown"][0])
         await browser.close()
     return runs
 
@@ -207,6 +235,14 @@ def _store(deals: int, out: Path) -> Path:
     return store_dir
 
 
+def _copy(store: Path) -> Path:
+    """A store of its own for the ``--against`` app (two servers never write one DuckDB file)."""
+    copy = Path(tempfile.mkdtemp(prefix="bench_rerun_against_"))
+    if (store / "funnel.duckdb").exists():
+        shutil.copy2(store / "funnel.duckdb", copy / "funnel.duckdb")
+    return copy
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deals", type=int, default=0)
@@ -217,24 +253,27 @@ def main() -> None:
     ap.add_argument("--page", choices=("overview", "funnel"), default="overview")
     ap.add_argument("--parts", action="store_true", help="also time the floor with a chart and with N elements")
     ap.add_argument("--elements", type=int, default=OVERVIEW_ELEMENTS)
+    ap.add_argument("--against", type=Path, help="another checkout of the project, timed in the same alternation")
     args = ap.parse_args()
     scripts = {"floor": BARE}
     if args.parts:
         scripts |= {"floor + chart": BARE_CHART, f"floor + {args.elements} elements": BARE_ELEMENTS.format(n=args.elements)}
     folder = Path(tempfile.mkdtemp(prefix="bench_bare_"))
-    app = StServer(args.port, _store(args.deals, args.out)).start()
+    store = _store(args.deals, args.out)
+    app = StServer(args.port, store).start()
     floors: dict[str, StServer] = {}
+    other = StServer(args.port + 9, _copy(store), root=args.against.resolve()).start() if args.against else None
     try:
         for i, (name, text) in enumerate(scripts.items()):
             script = folder / f"bare_{i}.py"
             script.write_text(text, encoding="utf-8")
             floors[name] = StServer(args.port + 1 + i, script=script).start()
         how = measure_browser if args.browser else measure
-        runs = asyncio.run(how(app, floors, "1" if args.deals else "", args.repeat, args.page))
+        runs = asyncio.run(how(app, floors, "1" if args.deals else "", args.repeat, args.page, other))
     finally:
-        app.stop()
-        for server in floors.values():
-            server.stop()
+        for server in (app, other, *floors.values()):
+            if server is not None:
+                server.stop()
     floor = statistics.median(runs["floor"][0])
     floor_cpu = statistics.mean(runs["floor"][1]) if runs["floor"][1] else 0.0
     print(f"{'browser' if args.browser else 'protocol'}; page: {args.page};"
@@ -244,7 +283,7 @@ def main() -> None:
         ratio = "" if kind == "floor" else f"  {statistics.median(times) / floor:.2f}x floor"
         cpu_text = "" if not cpu else f"; server CPU {statistics.mean(cpu) * 1000:6.1f} ms/run" + (
             "" if kind == "floor" or not floor_cpu else f"  {statistics.mean(cpu) / floor_cpu:.2f}x floor")
-        print(f"{args.page} rerun {kind:26}: median {statistics.median(times) * 1000:8.1f} ms{ratio}{cpu_text}")
+        print(f"{args.page} rerun {kind:36}: median {statistics.median(times) * 1000:8.1f} ms{ratio}{cpu_text}")
 
 
 if __name__ == "__main__":
