@@ -57,7 +57,15 @@ def _dataset_picker(t) -> None:
 
 
 def _pages(t, admin: str | None) -> list:
-    """The app's pages; ``admin``: "visible", "hidden" (typed URL shows "admins only") or None."""
+    """The app's pages; ``admin``: "visible", "hidden" (typed URL shows "admins only") or None.
+
+    Built once per session, language and admin visibility (each ``st.Page`` resolves its file on
+    the disk: ~7 % of a cached page run, README "A page rerun"); a session's runs are sequential,
+    so its own list is never used by two runs at once."""
+    key = (t.lang, admin)
+    kept = st.session_state.get("_nav_pages")
+    if kept is not None and kept[0] == key:
+        return kept[1]
     pages = [
         st.Page("pages/overview.py", title=t("ui.page.overview"), icon=":material/dashboard:", url_path="home",
                 default=True),
@@ -77,6 +85,7 @@ def _pages(t, admin: str | None) -> list:
     if admin is not None:
         pages.append(st.Page("pages/admin.py", title=t("auth.admin.title"), icon=":material/admin_panel_settings:",
                              url_path="admin", visibility=admin))
+    st.session_state["_nav_pages"] = (key, pages)
     return pages
 
 
@@ -85,7 +94,7 @@ with store_errors():  # a busy store or a dataset deleted mid-run: one translate
     _bootstrap()
     _keep_param("lang")
     _keep_param("ds")
-    auth.require_user(_pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
+    auth.require_user(lambda: _pages(context.tr(), admin="hidden"))  # signed-in mode: nothing below runs before sign-in
     _language_picker()
     t = context.tr()
     translate_uploaders(t)  # Streamlit's own uploader texts in the reader's language

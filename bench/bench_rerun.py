@@ -22,11 +22,25 @@ machine it is the steadier of the two.
 ``--browser``: the same runs in headless Chromium (one tab on the app, one on the floor), as the
 issue measured them: a click on the toggle, timed until the server's ``script_finished`` message has
 reached the page and two animation frames have been painted after it (rendering included, for the
-app and the floor alike). Usage::
+app and the floor alike).
+
+``--page funnel`` times the Funnel page instead of the Overview. ``--parts`` adds two more bare
+scripts to the alternation, to split a page's cost into what a real page cannot do without
+(README, "A page rerun"): ``floor + chart`` (the floor and the Overview's clickable Plotly funnel,
+whose numbers change with the toggle: Streamlit re-creates a Plotly chart whenever its figure
+changes) and ``floor + N elements`` (the floor and N one-line captions that change with the toggle;
+N = ``--elements``, the Overview's count). Usage::
 
     python -m bench.bench_rerun [--deals N] [--repeat K] [--out DIR] [--port P] [--browser]
+                                [--page overview|funnel] [--parts] [--elements N]
 
-(``--deals 0``: the bundled sample datasets only; the app listens on P, the floor on P + 1.)
+``--against DIR`` serves another checkout of the project (e.g. the branch's starting point, ``git
+worktree add`` or ``git archive``) beside the app on the same store, and times its runs in the same
+alternation (``against: cached``, ``against: new filter``): a before/after comparison in which both
+sides see the same load, flip by flip.
+
+(``--deals 0``: the bundled sample datasets only; the app listens on P, the floors on P + 1 and up,
+the ``--against`` app on P + 9.)
 """
 
 from __future__ import annotations
@@ -34,6 +48,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,6 +68,20 @@ import streamlit as st
 st.title("Overview")
 st.sidebar.toggle("Closed deals only", key="flt_closed")
 """
+BARE_CHART = BARE.replace("st.sidebar.toggle", "on = st.sidebar.toggle") + """
+from funnel.charts import funnel_figure
+from funnel.metrics.stages import StageRow
+reached = (1200, 900, 700, 520, 400, 300, 272) if on else (4000, 2530, 1864, 1190, 700, 520, 272)
+rows = [StageRow(f"Stage {i + 1}", i, n, n / reached[i - 1] if i else None, n / reached[0], None, None, None)
+        for i, n in enumerate(reached)]
+st.plotly_chart(funnel_figure(rows, {}, "en"), key="chart", on_select=lambda: None, selection_mode="points",
+                config={"displayModeBar": False})
+"""
+BARE_ELEMENTS = BARE.replace("st.sidebar.toggle", "on = st.sidebar.toggle") + """
+for i in range({n}):
+    st.caption(f"Line {{i + 1}}: {{'closed' if on else 'all'}} deals")
+"""
+OVERVIEW_ELEMENTS = 61  # elements and blocks the Overview sends per rerun (samples, sidebar included)
 
 
 async def _flip(viewer: Viewer, server: StServer, times: list[float], cpu: list[float],
@@ -70,26 +99,50 @@ async def _flip(viewer: Viewer, server: StServer, times: list[float], cpu: list[
         complete.append(result.seconds + settled.seconds)
 
 
-async def measure(app: StServer, bare: StServer, ds: str, repeat: int) -> dict[str, tuple[list, list]]:
+def _turn(items: dict, i: int) -> list:
+    """The items in order on even rounds, reversed on odd ones: none always runs right after
+    another's heavy run (a new filter's page is still being drawn when the next flip starts)."""
+    pairs = list(items.items())
+    return pairs if i % 2 == 0 else pairs[::-1]
+
+
+def _kinds(floors: dict[str, StServer], other: StServer | None) -> dict[str, tuple[list, list]]:
+    kinds = ["cached", *floors, "new filter", "new filter, findings shown"]
+    if other is not None:
+        kinds += ["against: cached", "against: new filter", "against: new filter, findings shown"]
+    return {k: ([], []) for k in kinds}
+
+
+async def measure(app: StServer, floors: dict[str, StServer], ds: str, repeat: int,
+                  page: str = "overview", other: StServer | None = None) -> dict[str, tuple[list, list]]:
     query = f"ds={ds}" if ds else ""
-    viewer, floor = Viewer(app.ws), Viewer(bare.ws)
-    await viewer.settle(await viewer.open("overview", query))
-    await floor.open("", "")
+    apps = {"": (app, Viewer(app.ws))} | ({"against: ": (other, Viewer(other.ws))} if other else {})
+    bare = {name: Viewer(server.ws) for name, server in floors.items()}
+    for _, viewer in apps.values():
+        await viewer.settle(await viewer.open(page, query))
+    for floor in bare.values():
+        await floor.open("", "")
     for _ in range(2):  # warm both filter states, their findings included
-        await viewer.settle(await viewer.toggle("flt_closed"))
-        await floor.toggle("flt_closed")
-    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", "floor", "new filter")}
-    runs["new filter, findings shown"] = ([], [])
+        for _, viewer in apps.values():
+            await viewer.settle(await viewer.toggle("flt_closed"))
+        for floor in bare.values():
+            await floor.toggle("flt_closed")
+    runs = _kinds(floors, other)
     first_day = date(2000, 1, 1)
     for i in range(repeat):
-        await _flip(viewer, app, *runs["cached"])
-        await _flip(floor, bare, *runs["floor"])
+        for prefix, (server, viewer) in _turn(apps, i):
+            await _flip(viewer, server, *runs[prefix + "cached"])
+        for name, floor in _turn(bare, i):
+            await _flip(floor, floors[name], *runs[name])
         day = first_day + timedelta(days=i)  # a period no one has asked for: every query runs
-        opened = await viewer.open("overview", f"{query}&period=custom&from={day}&to=2199-12-31".lstrip("&"))
-        await viewer.settle(opened)  # its findings too: no background work left under the next timed runs
-        await _flip(viewer, app, *runs["new filter"], runs["new filter, findings shown"][0])
-    await viewer.close()
-    await floor.close()
+        for prefix, (server, viewer) in _turn(apps, i):
+            opened = await viewer.open(page, f"{query}&period=custom&from={day}&to=2199-12-31".lstrip("&"))
+            await viewer.settle(opened)  # its findings too: no background work left under the next timed runs
+            await _flip(viewer, server, *runs[prefix + "new filter"], runs[prefix + "new filter, findings shown"][0])
+    for _, viewer in apps.values():
+        await viewer.close()
+    for floor in bare.values():
+        await floor.close()
     return runs
 
 
@@ -132,33 +185,41 @@ class Tab:
             complete.append(time.perf_counter() - start)
 
 
-async def measure_browser(app: StServer, bare: StServer, ds: str, repeat: int) -> dict[str, tuple[list, list]]:
+async def measure_browser(app: StServer, floors: dict[str, StServer], ds: str, repeat: int,
+                          page: str = "overview", other: StServer | None = None) -> dict[str, tuple[list, list]]:
     from playwright.async_api import async_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     query = f"ds={ds}" if ds else ""
-    runs: dict[str, tuple[list, list]] = {k: ([], []) for k in ("cached", "floor", "new filter")}
-    runs["new filter, findings shown"] = ([], [])
+    runs = _kinds(floors, other)
+    servers = {"": app} | ({"against: ": other} if other else {})
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tabs = []
-        for _ in range(2):
+
+        async def tab() -> Tab:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
-            tabs.append(Tab(await context.new_page()))
-        viewer, floor = tabs
-        await viewer.open(f"{app.http}/overview?{query}")
-        await floor.open(bare.http)
+            return Tab(await context.new_page())
+
+        viewers = {prefix: await tab() for prefix in servers}
+        bare = {name: await tab() for name in floors}
+        for prefix, viewer in viewers.items():
+            await viewer.open(f"{servers[prefix].http}/{page}?{query}")
+        for name, floor in bare.items():
+            await floor.open(floors[name].http)
         for _ in range(2):
-            await viewer.flip([])
-            await floor.flip([])
+            for each in (*viewers.values(), *bare.values()):
+                await each.flip([])
         first_day = date(2000, 1, 1)
         for i in range(repeat):
-            await viewer.flip(runs["cached"][0])
-            await floor.flip(runs["floor"][0])
+            for prefix, viewer in _turn(viewers, i):
+                await viewer.flip(runs[prefix + "cached"][0])
+            for name, floor in _turn(bare, i):
+                await floor.flip(runs[name][0])
             day = first_day + timedelta(days=i)
-            await viewer.open(f"{app.http}/overview?{query}&period=custom&from={day}&to=2199-12-31")
-            await viewer.flip(runs["new filter"][0], runs["new filter, findings shown"][0])
+            for prefix, viewer in _turn(viewers, i):
+                await viewer.open(f"{servers[prefix].http}/{page}?{query}&period=custom&from={day}&to=2199-12-31")
+                await viewer.flip(runs[prefix + "new filter"][0], runs[prefix + "new filter, findings shown"][0])
         await browser.close()
     return runs
 
@@ -174,6 +235,14 @@ def _store(deals: int, out: Path) -> Path:
     return store_dir
 
 
+def _copy(store: Path) -> Path:
+    """A store of its own for the ``--against`` app (two servers never write one DuckDB file)."""
+    copy = Path(tempfile.mkdtemp(prefix="bench_rerun_against_"))
+    if (store / "funnel.duckdb").exists():
+        shutil.copy2(store / "funnel.duckdb", copy / "funnel.duckdb")
+    return copy
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--deals", type=int, default=0)
@@ -181,27 +250,40 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--port", type=int, default=8571)
     ap.add_argument("--browser", action="store_true", help="time the runs in headless Chromium")
+    ap.add_argument("--page", choices=("overview", "funnel"), default="overview")
+    ap.add_argument("--parts", action="store_true", help="also time the floor with a chart and with N elements")
+    ap.add_argument("--elements", type=int, default=OVERVIEW_ELEMENTS)
+    ap.add_argument("--against", type=Path, help="another checkout of the project, timed in the same alternation")
     args = ap.parse_args()
-    bare_file = Path(tempfile.mkdtemp(prefix="bench_bare_")) / "bare.py"
-    bare_file.write_text(BARE, encoding="utf-8")
-    app = StServer(args.port, _store(args.deals, args.out)).start()
-    bare = StServer(args.port + 1, script=bare_file).start()
+    scripts = {"floor": BARE}
+    if args.parts:
+        scripts |= {"floor + chart": BARE_CHART, f"floor + {args.elements} elements": BARE_ELEMENTS.format(n=args.elements)}
+    folder = Path(tempfile.mkdtemp(prefix="bench_bare_"))
+    store = _store(args.deals, args.out)
+    app = StServer(args.port, store).start()
+    floors: dict[str, StServer] = {}
+    other = StServer(args.port + 9, _copy(store), root=args.against.resolve()).start() if args.against else None
     try:
+        for i, (name, text) in enumerate(scripts.items()):
+            script = folder / f"bare_{i}.py"
+            script.write_text(text, encoding="utf-8")
+            floors[name] = StServer(args.port + 1 + i, script=script).start()
         how = measure_browser if args.browser else measure
-        runs = asyncio.run(how(app, bare, "1" if args.deals else "", args.repeat))
+        runs = asyncio.run(how(app, floors, "1" if args.deals else "", args.repeat, args.page, other))
     finally:
-        app.stop()
-        bare.stop()
+        for server in (app, other, *floors.values()):
+            if server is not None:
+                server.stop()
     floor = statistics.median(runs["floor"][0])
     floor_cpu = statistics.mean(runs["floor"][1]) if runs["floor"][1] else 0.0
-    print(f"{'browser' if args.browser else 'protocol'};"
+    print(f"{'browser' if args.browser else 'protocol'}; page: {args.page};"
           f" store: {'samples' if not args.deals else f'{args.deals:,} deals'}; {args.repeat} runs each, alternating;"
           f" load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     for kind, (times, cpu) in runs.items():
         ratio = "" if kind == "floor" else f"  {statistics.median(times) / floor:.2f}x floor"
         cpu_text = "" if not cpu else f"; server CPU {statistics.mean(cpu) * 1000:6.1f} ms/run" + (
             "" if kind == "floor" or not floor_cpu else f"  {statistics.mean(cpu) / floor_cpu:.2f}x floor")
-        print(f"overview rerun {kind:26}: median {statistics.median(times) * 1000:8.1f} ms{ratio}{cpu_text}")
+        print(f"{args.page} rerun {kind:36}: median {statistics.median(times) * 1000:8.1f} ms{ratio}{cpu_text}")
 
 
 if __name__ == "__main__":

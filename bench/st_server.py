@@ -4,6 +4,10 @@ and the CPU time it has used (from /proc), the steadier measure on a shared mach
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from tests.e2e.conftest import ROOT, Server
@@ -12,9 +16,11 @@ __all__ = ["ROOT", "StServer"]
 
 
 class StServer(Server):
-    def __init__(self, port: int, data_dir: Path | None = None, script: Path | None = None):
-        # every server runs with the project as its folder: same .streamlit/config.toml for app and floor
-        super().__init__(data_dir or Path(os.devnull), port=port, script=script)
+    def __init__(self, port: int, data_dir: Path | None = None, script: Path | None = None, root: Path | None = None):
+        # every server runs with the project as its folder: same .streamlit/config.toml for app and floor;
+        # ``root``: another checkout of the project (its app.py, run in its folder: its own modules)
+        super().__init__(data_dir or Path(os.devnull), port=port, script=script or (root / "app.py" if root else None))
+        self.root = root
 
     @property
     def http(self) -> str:
@@ -25,8 +31,23 @@ class StServer(Server):
         return self.url.replace("http://", "ws://")
 
     def start(self, timeout: float = 120) -> StServer:
-        super().start(timeout)
-        return self
+        if self.root is None:
+            super().start(timeout)
+            return self
+        env = dict(os.environ, FUNNEL_DATA_DIR=str(self.data_dir), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless=true",
+             f"--server.port={self.port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none"],
+            cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not start")
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the server process has used so far (Linux /proc)."""

@@ -66,14 +66,17 @@ explain.warn_no_lost(info, out, t, lang)
 for why in sorted(hidden):
     explain.cannot(why, t, small=True)
 
+# one caption, two lines: every element is drawn again by the browser on each rerun (README, "A page rerun")
+notes = []
 if info.capabilities.can("dates"):  # without dates no previous period: the tiles' notes say why
     if ov.comparison.reason:
-        st.caption(t(ov.comparison.reason, **explain.reason_params(info, ov.comparison.previous_from,
-                                                                   ov.comparison.previous_to)))
+        notes.append(t(ov.comparison.reason, **explain.reason_params(info, ov.comparison.previous_from,
+                                                                     ov.comparison.previous_to)))
     else:
-        st.caption(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
-                     date_to=ov.comparison.previous_to))
-st.caption(filters.view_caption(spec, t, info))
+        notes.append(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
+                       date_to=ov.comparison.previous_to))
+notes.append(filters.view_caption(spec, t, info))
+st.caption("  \n".join(notes))
 
 st.subheader(t("pages.overview.funnel"))
 if not out.stages:
@@ -101,9 +104,9 @@ for i, d in enumerate(ov.drop_offs):
     text = t(code, n=d["count"], rate=fmt_pct(d["rate"], lang),
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
-    c1, c2 = st.columns([6, 1], vertical_alignment="center")
-    c1.markdown(f"{i + 1}\\. {text}")
-    with c2:
+    row = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # one block, not three
+    row.markdown(f"{i + 1}\\. {text}")
+    with row:
         drill.button(t(OPEN), Selection("drop_off", position=d["position_from"]),
                      t(words.key(info, "pages.drill.title_drop_off"), stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}",
                      info=info)

@@ -192,7 +192,8 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
     """One finding as a card: title, impact, why, what to check, how sure, and its deals."""
     lang = t.lang
     with st.container(border=True):
-        head, money = st.columns([5, 1], vertical_alignment="top") if full else (st.container(), None)
+        # a narrow card writes straight into its border: one block less per card on every rerun
+        head, money = st.columns([5, 1], vertical_alignment="top") if full else (st, None)
         head.markdown(f"{SEVERITY_ICON[f.severity]} **{title(f, info, lang, markdown=True)}**")
         tags = [t("audit.severity." + f.severity), t("audit.code." + f.code)]
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -75,11 +76,12 @@ def current_user() -> User:
     return user if isinstance(user, User) else require_user()
 
 
-def require_user(gate_pages: list | None = None) -> User:
+def require_user(gate_pages: Callable[[], list] | None = None) -> User:
     """The signed-in user, or the local operator; stops the run with a sign-in or no-access screen.
 
-    ``gate_pages``: the app's pages, registered hidden on those screens so that a deep link neither
-    lists the ``pages/`` folder nor reports "page not found" before the user has signed in.
+    ``gate_pages``: builds the app's pages, registered hidden on those screens so that a deep link
+    neither lists the ``pages/`` folder nor reports "page not found" before the user has signed in
+    (called only then: a signed-in or local run does not pay for them).
     """
     if not auth_configured():
         user = local_user(read_only=context.read_only_server())
@@ -104,9 +106,9 @@ def require_user(gate_pages: list | None = None) -> User:
     return user
 
 
-def _stop(gate_pages: list | None) -> None:
-    if gate_pages:
-        st.navigation(gate_pages, position="hidden")  # registered, never run
+def _stop(gate_pages: Callable[[], list] | None) -> None:
+    if gate_pages is not None:
+        st.navigation(gate_pages(), position="hidden")  # registered, never run
     st.stop()
 
 

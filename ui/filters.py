@@ -268,9 +268,13 @@ def sidebar_filters(info: DatasetInfo | None, t) -> None:
     for column in base:
         _column_widget(info, spec, pipeline, column, t, st.sidebar)
     if extra:
-        with st.sidebar.expander(t("pages.filter.more")):
-            for column in extra:
-                _column_widget(info, spec, pipeline, column, t, st)
+        # drawn only while open (opening it reruns the page once): closed, its lists cost every
+        # rerun of every page their elements; a filter set in them stays in the URL and applies
+        more = st.sidebar.expander(t("pages.filter.more"), key="flt_more", on_change="rerun")
+        if more.open:
+            with more:
+                for column in extra:
+                    _column_widget(info, spec, pipeline, column, t, st)
     if info.capabilities.can("outcomes") and not info.capabilities.is_web_funnel:
         sync("flt_closed", spec.closed_only)
         st.sidebar.toggle(t("metrics.view.closed_only"), key="flt_closed", on_change=_on_value,

@@ -13,6 +13,7 @@ import re
 import streamlit as st
 
 from funnel.dataset import DatasetInfo
+from funnel.markdown_escape import md_escape
 from funnel.report import FORMATS, MIME, build_from_store, render
 from funnel.report.html import logo_type
 from funnel.report.pdf import chromium_path, pdf_available
@@ -29,24 +30,60 @@ def file_name(info: DatasetInfo, lang: str, fmt: str) -> str:
     return f"report_{stem}_{lang}.{fmt}"
 
 
+KEPT = ("report_lang", "report_fmt", "report_consultant")  # choices kept while the popover is closed
+LOGO_KEPT = "_report_logo_kept"  # (file name, bytes) of the logo uploaded in this session
+
+
+def _keep_choices() -> None:
+    """Widgets not drawn in a run lose their values: written back as the session's own state, the
+    report's language, format and consultant name survive the popover being closed (and the pages)."""
+    for key in KEPT:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _on_logo() -> None:
+    upload = st.session_state.get("report_logo")
+    if upload is None:
+        st.session_state.pop(LOGO_KEPT, None)
+    else:
+        st.session_state[LOGO_KEPT] = (upload.name, upload.getvalue())
+
+
 def show(info: DatasetInfo, spec: FunnelSpec, t) -> None:
-    """A popover with the report's language, format, optional consultant name and logo, and the download."""
+    """A popover with the report's language, format, optional consultant name and logo, and the download.
+
+    Its content is computed only while it is open (``on_change="rerun"``: opening it reruns the
+    page once): a closed popover's five widgets were sent to the browser on every rerun of every
+    page (README, "A page rerun")."""
+    _keep_choices()
+    popover = st.popover(t("report.ui.button"), icon=":material/description:", help=t("report.ui.help"),
+                         key="report_popover", on_change="rerun")
+    if not popover.open:
+        return
     extras = {"ab_pins": pins(info)}
-    with st.popover(t("report.ui.button"), icon=":material/description:", help=t("report.ui.help")):
+    with popover:
         langs = list(report_languages())
         if st.session_state.get("report_lang") not in langs:
             st.session_state["report_lang"] = t.lang if t.lang in langs else langs[0]
         lang = st.selectbox(t("report.ui.lang"), langs, key="report_lang",
                             format_func=lambda code: word("report.language_name", code))
         formats = [f for f in FORMATS if f != "pdf" or pdf_available()]
-        fmt = st.segmented_control(t("report.ui.format"), formats, key="report_fmt", default="html",
+        if st.session_state.get("report_fmt") not in formats:
+            st.session_state["report_fmt"] = "html"
+        fmt = st.segmented_control(t("report.ui.format"), formats, key="report_fmt",
                                    required=True, format_func=str.upper) or "html"
         if "pdf" not in formats:
             st.caption(t("report.ui.pdf_missing", chromium=chromium_path()))
         consultant = st.text_input(t("report.ui.consultant"), key="report_consultant", max_chars=120)
-        upload = st.file_uploader(t("report.ui.logo"), type=list(LOGO_TYPES), key="report_logo")
-        data = upload.getvalue() if upload else b""
-        logo = (data, logo_type(data)) if upload and logo_type(data) else None
+        st.file_uploader(t("report.ui.logo"), type=list(LOGO_TYPES), key="report_logo", on_change=_on_logo)
+        name, data = st.session_state.get(LOGO_KEPT) or ("", b"")
+        if data and st.session_state.get("report_logo") is None:  # uploaded before the popover was closed
+            c1, c2 = st.columns([3, 1], vertical_alignment="center")
+            c1.caption(t("rerun.report.logo_kept", name=md_escape(name)))
+            c2.button(t("rerun.report.logo_drop"), key="report_logo_drop", type="tertiary",
+                      on_click=lambda: st.session_state.pop(LOGO_KEPT, None))
+        logo = (data, logo_type(data)) if data and logo_type(data) else None
         store = get_store()
 
         def make() -> bytes:
