@@ -118,13 +118,10 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
     return run(con, "SELECT count(*) FROM imp_events").fetchone()[0]
 
 
-# Rows per slice of the events' window, the deals' joins and the stays (see _events, derive_deals,
-# _stays): at 1M deals (4.4M history rows) each is one statement; at 10M deals (44M rows) the
-# events take six slices, the deals five, the stays eleven (six slices of stays, 7.3M events
-# each, still ran out of the 400MB budget).
+# Rows per slice of the events' window and of the deals' joins (see _events, derive_deals): at
+# 1M deals (4.4M history rows) each is one statement; at 10M deals (44M rows) six and five.
 SLICE_ROWS = 8_000_000
 DEAL_SLICE_ROWS = 2_000_000
-STAYS_SLICE_ROWS = 4_000_000
 
 
 def _slices(n_rows: int, per_slice: int) -> int:
@@ -223,7 +220,7 @@ def _stays(con, into: str | None, n_events: int) -> None:
     budget: the query runs per slice of deals (a hash of the id picks the same deals from events
     and deals; every stay fact but the rank is the deal's own), and the rank by duration, which
     compares stays of all deals, is computed once over all slices as the table is written."""
-    slices = 1 if n_events <= SLICE_ROWS else _slices(n_events, STAYS_SLICE_ROWS)
+    slices = _slices(n_events, SLICE_ROWS)
     if slices == 1:
         derive_stays(con, into)
         return

@@ -22,7 +22,6 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 def tiny_slices(monkeypatch):
     monkeypatch.setattr(derive, "SLICE_ROWS", 2)  # 9 events -> 5 slices (some of them empty)
     monkeypatch.setattr(derive, "DEAL_SLICE_ROWS", 1)  # 4 deals -> 4 ranges of row numbers
-    monkeypatch.setattr(derive, "STAYS_SLICE_ROWS", 3)  # 9 events -> stays in 3 slices
 
 
 def test_sliced_import_ranks_stays_across_all_deals(mem_store, tmp_path, tiny_slices):
@@ -74,7 +73,6 @@ def test_a_sample_imported_in_slices_gives_the_tables_of_one_statement(monkeypat
     whole, _b, _d = import_file(store, deals, history=history)
     monkeypatch.setattr(derive, "SLICE_ROWS", 4000)  # ~15,700 events -> 4 slices
     monkeypatch.setattr(derive, "DEAL_SLICE_ROWS", 1500)  # 4,000 deals -> 3 ranges
-    monkeypatch.setattr(derive, "STAYS_SLICE_ROWS", 3000)  # stays in 6 slices
     sliced, _b, _d = import_file(store, deals, history=history, force=True)
     with store.connect() as con:
         assert _tables(con, whole.id) == _tables(con, sliced.id)
