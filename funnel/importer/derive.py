@@ -12,8 +12,8 @@ history, never dropped.
 from __future__ import annotations
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
-from ..sql import ident, load, render, run
-from ..velocity.stays import STAYS_VERSION, TEMP_TABLE, derive_stays
+from ..sql import ident, render, run
+from ..velocity.stays import STAYS_VERSION, derive_stays
 from .quality_findings import Findings
 
 STATUS_CASE = """CASE
@@ -54,13 +54,6 @@ def _create(con, into: str | None, name: str, body: str) -> None:
     _view(con, into, name)
 
 
-def _in_slices(con, into: str | None, target: str, bodies: list[str]) -> None:
-    """``target`` (from :func:`_final`) created from the first query, the others' rows appended."""
-    for k, body in enumerate(bodies):
-        run(con, ("INSERT INTO " + target + " " if k else
-                  ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + target + " AS ") + body)
-
-
 def _events(con, history_loaded: bool, findings: Findings, into: str | None = None) -> int:
     """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
     run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_row INTEGER, hist_pos INTEGER, back BIGINT,
@@ -77,22 +70,17 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
     # dropped as a repeat has its run's stage, so the previous known position of a kept row is
     # the same over all rows as over the kept ones. The deal's row number (one per deal id in
     # imp_valid) partitions the window: an integer key sorts and hashes far cheaper than the id text.
-    # A long history is done in slices of deals (by a hash of the id; the window is per deal, so
-    # the rows are the same): at 10M deals the one statement's join and window needed more than the
-    # store's 400MB budget, and the import started again with 2GB.
     events = _final(con, into, "events")
-    slices = _slices(run(con, "SELECT count(*) FROM imp_hist").fetchone()[0], SLICE_ROWS)
-    _in_slices(con, into, events, [render("""
+    run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + events + """ AS
         SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos FROM (
             SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row,
                    lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos
-            FROM (SELECT * FROM imp_hist {where}) AS h
-            JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid {where}) v
+            FROM imp_hist h
+            JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
               ON v.deal_id = h.deal_id
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
             WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
-        WHERE prev IS NULL OR prev <> stage""", where="" if slices == 1 else
-        f"WHERE hash(deal_id) % CAST({slices} AS UBIGINT) = {k}") for k in range(slices)])
+        WHERE prev IS NULL OR prev <> stage""")
     # per deal: furthest position in the history, backward moves, stages skipped, and the last
     # stage entry (the audit's ``last_entry_at``, funnel/audit/facts.py), read by derive_deals
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
@@ -118,25 +106,6 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
     return run(con, "SELECT count(*) FROM imp_events").fetchone()[0]
 
 
-# Rows per slice of the events' window and of the deals' joins (see _events, derive_deals): at
-# 1M deals (4.4M history rows) each is one statement; at 10M deals (44M rows) six and five.
-SLICE_ROWS = 8_000_000
-DEAL_SLICE_ROWS = 2_000_000
-
-
-def _slices(n_rows: int, per_slice: int) -> int:
-    return max(1, -(-n_rows // per_slice))
-
-
-def _row_ranges(con, n_slices: int) -> list[str]:
-    """``BETWEEN lo AND hi`` conditions on ``imp_valid.row_no`` that split it in ``n_slices``."""
-    lo, hi = run(con, "SELECT min(row_no), max(row_no) FROM imp_valid").fetchone()
-    if n_slices == 1 or lo is None:
-        return ["IS NOT NULL"]  # every row
-    step = -(-(hi - lo + 1) // n_slices)
-    return [f"BETWEEN {lo + k * step} AND {lo + (k + 1) * step - 1}" for k in range(n_slices)]
-
-
 def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: bool,
                  findings: Findings, into: str | None = None) -> dict:
     """``into``: the dataset schema to build deals, events and stays in (see :func:`_final`)."""
@@ -144,12 +113,8 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     # consumed: their memory goes to the windows of the stays below instead of spilling them
     run(con, "DROP TABLE IF EXISTS imp_hist")
     extra_select = "".join(", v." + ident(name) for name in extras)
-    # in slices of row numbers at 10M deals (one join of 10M deals to 10M per-deal facts needed
-    # more than the 400MB budget); both sides are read by range, so a slice scans only its blocks
-    n_valid = run(con, "SELECT count(*) FROM imp_valid").fetchone()[0]
-    deals = _final(con, into, "deals")
-    _in_slices(con, into, deals, [render("""
-        WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos WHERE deal_row {rows}),
+    _create(con, into, "deals", render("""AS
+        WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
             SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
@@ -158,8 +123,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
             LEFT JOIN hist h ON h.deal_row = v.row_no
-            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, '')
-            WHERE v.row_no {rows}),
+            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, '')),
         pos AS (
             SELECT *, CASE
                 WHEN status_final = 'won' THEN last_position
@@ -185,15 +149,13 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}
-        FROM fixed v""", status=STATUS_CASE, extras=extra_select, last=ident(FACTS_COLUMN), rows=rows)
-        for rows in _row_ranges(con, _slices(n_valid, DEAL_SLICE_ROWS))])
-    _view(con, into, "deals")
+        FROM fixed v""", status=STATUS_CASE, extras=extra_select, last=ident(FACTS_COLUMN)))
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
-    _stays(con, into, n_events)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
+    derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     return {
         "n_deals": n_deals,
         "n_events": n_events,
@@ -205,35 +167,6 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "stays_table": STAYS_VERSION,
         },
     }
-
-
-# A finished open stay's rank by duration among its pipeline's and stage's (velocity_stays.sql)
-STAY_RANK = """CASE WHEN left_at IS NOT NULL AND kind = 'open'
-    THEN row_number() OVER (PARTITION BY pipeline, position, left_at IS NULL, kind
-                            ORDER BY (EXTRACT(EPOCH FROM left_at) - EXTRACT(EPOCH FROM entered_at))) END"""
-
-
-def _stays(con, into: str | None, n_events: int) -> None:
-    """The stays table (``funnel/queries/velocity_stays.sql``), in slices of deals for a long history.
-
-    One statement at 1M deals. At 10M (44M events) its joins and windows need more than the 400MB
-    budget: the query runs per slice of deals (a hash of the id picks the same deals from events
-    and deals; every stay fact but the rank is the deal's own), and the rank by duration, which
-    compares stays of all deals, is computed once over all slices as the table is written."""
-    slices = _slices(n_events, SLICE_ROWS)
-    if slices == 1:
-        derive_stays(con, into)
-        return
-    run(con, "DROP TABLE IF EXISTS imp_stays_slices")
-    for k in range(slices):
-        part = f"WHERE hash(deal_id) % CAST({slices} AS UBIGINT) = {k}"
-        sql = render(load("velocity_stays"), events=f"(SELECT * FROM imp_events {part})",
-                     deals=f"(SELECT * FROM imp_deals {part})", stages=ident("imp_stages"))
-        run(con, ("CREATE TEMP TABLE imp_stays_slices AS " if k == 0 else "INSERT INTO imp_stays_slices ") + sql)
-    target = ident(into, "stays") if into else ident(TEMP_TABLE)
-    run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + target +
-        " AS SELECT * REPLACE (" + STAY_RANK + " AS stay_rank) FROM imp_stays_slices ORDER BY deal_first, until_at")
-    run(con, "DROP TABLE imp_stays_slices")
 
 
 def _missing_optional(typed: dict) -> None:
