@@ -151,6 +151,12 @@ _DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, cre
 FROM {deals}"""
 
 
+def expected(shape: str) -> Capabilities:
+    """What a file of this input shape will answer once imported, before its rows are read (the Data
+    page's import draft): individual rows unless aggregate counts; an event log is a web funnel."""
+    return Capabilities(shape=shape, has_deals=shape != "counts", is_web_funnel=shape == "events")
+
+
 def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Capabilities:
     """Compute the capabilities of a dataset from its tables (quoted identifiers by table name:
     ``dataset_tables(id)`` for a stored one, the importer's temp tables during an import)."""
@@ -171,7 +177,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         "SELECT DISTINCT currency FROM {deals} WHERE currency IS NOT NULL ORDER BY 1",
         deals=tables["deals"])).fetchall())
     mapping = meta.get("mapping") or {}
-    web = shape == "events"
+    web = expected(shape).is_web_funnel
     return Capabilities(
         shape=shape, n_deals=int(n), has_deals=n > 0, has_dates=lo is not None,
         date_min=_day(lo), date_max=_day(hi),

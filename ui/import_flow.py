@@ -203,7 +203,7 @@ def run_flow(t) -> None:
             st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
                          name=md_escape(draft.duplicate_of["name"])))
         st.subheader(t("ui.data.mapping"))
-        if draft.shape == "deals":
+        if draft.expected.crm_deals:
             mapping_editor(t, draft)
             if "deal_id" not in draft.mapping.fields:
                 st.info(t("quality.deals.no_id_column"))
@@ -227,7 +227,7 @@ def run_flow(t) -> None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
         stages = stage_editor(t, order)
-        if draft.shape == "deals" and not built["meta"].get("outcomes_only"):
+        if draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
             kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
             names = [k[0] for k in kinds]
             won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
@@ -242,7 +242,7 @@ def run_flow(t) -> None:
                     st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
                                t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
         name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
-        previous = previous_snapshot_picker(t) if draft.shape == "deals" else None
+        previous = previous_snapshot_picker(t) if draft.expected.crm_deals else None
         if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
             # an order the user did not touch stays the proposal (and a guess stays flagged as one)
             with store.connect() as store_con:
@@ -266,7 +266,7 @@ def run_flow(t) -> None:
 def _summary(draft, t) -> list[dict]:
     """The proposed roles of an event log's or a counts table's columns, for reading."""
     m, headers = draft.mapping, draft.raw.headers
-    roles = ("entity", "step", "timestamp", "variant", "source") if draft.shape == "events" else \
+    roles = ("entity", "step", "timestamp", "variant", "source") if draft.expected.is_web_funnel else \
         ("stage", "count", "group")
     rows = [{t("ui.data.role"): t(f"ui.data.role.{r}"), t("ui.data.column"): headers[getattr(m, r)]}
             for r in roles if getattr(m, r, None) is not None]

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..capabilities import Capabilities
 from ..capabilities import derive as derive_capabilities
+from ..capabilities import expected as expected_capabilities
 from ..errors import FunnelError
 from ..mapping import (
     Mapping,
@@ -82,6 +84,11 @@ class Draft:
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
+
+    @property
+    def expected(self) -> Capabilities:
+        """What the file will answer once imported, from its (possibly overridden) shape."""
+        return expected_capabilities(self.shape)
 
 
 def _samples(con, raw: RawTable) -> list[list[str | None]]:

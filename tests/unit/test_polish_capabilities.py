@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from funnel.capabilities import Capabilities
+from funnel.capabilities import Capabilities, expected
 
 ROOT = Path(__file__).resolve().parents[2]
-# the import draft's detected shape and the Data page's shape override are about the shape itself;
-# the A/B page and its widgets belong to another change
-ALLOWED = {"ui/import_flow.py", "ui/dataset_editor.py", "ui/ab_widgets.py", "pages/ab.py"}
+# the import draft's detected shape and the Data page's shape override are about the shape itself
+ALLOWED = {"ui/import_flow.py", "ui/dataset_editor.py"}
 
 
 def test_no_page_branches_on_the_shape_string():
@@ -30,3 +29,11 @@ def test_only_crm_deals_can_be_matched_with_a_later_snapshot():
     assert not Capabilities(shape="events", n_deals=40, has_deals=True, is_web_funnel=True).crm_deals
     assert not Capabilities(shape="counts").crm_deals
     assert not Capabilities(shape="deals").crm_deals  # an empty file: nothing to match
+
+
+def test_an_import_draft_says_what_its_shape_will_answer():
+    """The Data page asks the draft, not its shape string: a deals file gets the mapping editor and
+    the previous-snapshot picker, an event log the web funnel's roles, counts neither."""
+    assert expected("deals").crm_deals and not expected("deals").is_web_funnel
+    assert expected("events").is_web_funnel and not expected("events").crm_deals
+    assert not expected("counts").crm_deals and not expected("counts").has_deals
