@@ -181,6 +181,11 @@ def _ascending(values: np.ndarray) -> np.ndarray:
     """The order that sorts ``values`` (unique keys); a scan usually returns them sorted already."""
     if len(values) < 2 or bool((values[1:] > values[:-1]).all()):
         return np.arange(len(values))
+    low, high = int(values.min()), int(values.max())
+    if high - low < 4 * len(values) + 1024:  # row numbers: each put in its slot, no comparison sort
+        slot = np.full(high - low + 1, -1, np.int64)
+        slot[values - low] = np.arange(len(values))
+        return slot[slot >= 0]
     return np.argsort(values)
 
 
@@ -271,14 +276,26 @@ def remaining_times(con, info: DatasetInfo, ctx, as_of: datetime, from_created: 
     return read_references(con, info, ctx, [as_of], from_created).by_stage()
 
 
-def _longer(r: np.ndarray, x: np.ndarray, count: np.ndarray | None = None, x_sorted: bool = False) -> np.ndarray:
+def _longer(r: np.ndarray, x: np.ndarray, count: np.ndarray | None = None, x_sorted: bool = False,
+            after: np.ndarray | None = None) -> np.ndarray:
     """How many of the durations ``r`` (any order; ``count``: how many each stands for) are longer than
-    each ``x``: each r is placed among the sorted x and the counts summed from the top."""
+    each ``x``: each r is placed among the sorted x and the counts summed from the top. ``after``:
+    for ascending ``x``, how many x are <= each (:func:`_tie_bounds`), if already known."""
     xs = x if x_sorted else np.sort(x)
     slot = np.searchsorted(xs, r, side="left")  # how many x are shorter than each r
     hist = np.bincount(slot, weights=count, minlength=len(xs) + 1)
     from_slot = np.cumsum(hist[::-1])[::-1]  # r with slot >= k
-    return from_slot[np.searchsorted(xs, x, side="right")].astype(float)  # longer than x: slot > x's last rank
+    if after is None:
+        after = np.searchsorted(xs, x, side="right")
+    return from_slot[after].astype(float)  # longer than x: slot > x's last rank
+
+
+def _tie_bounds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ascending ``x``: how many values are < each and how many are <= each (what searchsorted
+    of ``x`` in itself, left and right, gives), from the runs of equal values in one pass."""
+    starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]]) if len(x) else np.zeros(0, np.int64)
+    run = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(x)]))
+    return starts[run], np.r_[starts[1:], len(x)][run]
 
 
 def _stage_key(book: OpenBook) -> np.ndarray:
@@ -303,10 +320,11 @@ def age_adjusted(book: OpenBook, remaining: dict[str, dict[int, Durations]]) -> 
     out = np.zeros(len(book.amount))
     for pos, idx in book.by_stage():
         age = book.age_days[idx]  # ascending
+        before, after = _tie_bounds(age)
         won_ref, lost_ref = remaining["won"].get(pos), remaining["lost"].get(pos)
-        won = _longer(*_stays_and_counts(won_ref, age), x_sorted=True)
-        lost = _longer(*_stays_and_counts(lost_ref, age), x_sorted=True)
-        still = len(idx) - np.searchsorted(age, age, side="left")  # open there, waited >= age
+        won = _longer(*_stays_and_counts(won_ref, age), x_sorted=True, after=after)
+        lost = _longer(*_stays_and_counts(lost_ref, age), x_sorted=True, after=after)
+        still = len(idx) - before  # open there, waited >= age
         out[idx] = won / (won + lost + still)
     return out
 
@@ -333,13 +351,13 @@ def _stayed_and_closed_by(ref: Durations, age: np.ndarray, bounds: np.ndarray) -
     n, m = len(age), len(ref)
     alive = m - np.searchsorted(ref.stay, age, side="right")
     ends = np.searchsorted(age, ref.stay, side="left")  # i1: the first deal reference j did not outstay
-    closed = np.zeros((n, len(bounds)))
+    closed = np.zeros((len(bounds), n))  # a row per bound: each written in one contiguous pass
     for k, bound in enumerate(bounds):
         starts = np.searchsorted(age + bound, ref.remaining, side="left")  # i2: the first deal j closed for
         keep = starts < ends
         step = np.bincount(starts[keep], minlength=n + 1) - np.bincount(ends[keep], minlength=n + 1)
-        closed[:, k] = np.cumsum(step[:n])
-    return alive.astype(float), closed
+        np.cumsum(step[:n], out=closed[k])
+    return alive.astype(float), closed.T
 
 
 def _timing_sample(r: Durations) -> Durations:
@@ -382,51 +400,30 @@ def close_month_probabilities(book: OpenBook, won_remaining: dict[int, Durations
     return q
 
 
-def bernoulli_runs(pi: np.ndarray, runs: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The (deal, run) pairs where deal i succeeds, each run independently with probability pi[i] > 0.
-
-    Exact and proportional to the number of successes, not deals × runs: the runs between two
-    successes of a Bernoulli process are geometric, so each deal's successes are the cumulative sums
-    of geometric gaps below ``runs``. Gaps are drawn for the expected count plus 6 sd; the rare deal
-    whose gaps did not reach the end gets more (the loop)."""
-    deals_out, runs_out = [], []
-    todo, begin = np.arange(len(pi)), np.zeros(len(pi), np.int64)
-    while len(todo):
-        left = runs - begin[todo]
-        mean = left * pi[todo]
-        k = np.minimum(np.ceil(mean + 6 * np.sqrt(mean * (1 - pi[todo])) + 10), left).astype(np.int64)
-        deal = np.repeat(todo, k)
-        gaps = rng.geometric(pi[deal])
-        ends = np.cumsum(k)
-        csum = np.cumsum(gaps)
-        # run of each success: the deal's start + its gaps so far - 1 (the running sum less the sum before its gaps)
-        pos = csum + np.repeat(begin[todo] - (csum[ends - k] - gaps[ends - k]) - 1, k)
-        keep = pos < runs
-        deals_out.append(deal[keep])
-        runs_out.append(pos[keep])
-        reached = pos[ends - 1]  # each deal's last drawn success; past the end: none was missed
-        short = (reached < runs - 1) & (k < left)  # k == left: every remaining run was drawn
-        begin[todo[short]] = reached[short] + 1
-        todo = todo[short]
-    return np.concatenate(deals_out), np.concatenate(runs_out)
-
-
 EXACT_DEALS = 500  # above this, the deals beyond the 500 with the widest spread are summed as a normal
+UNIFORMS_AT_ONCE = 1 << 21  # deals × runs drawn per block (16 MB of doubles): memory stays flat for any runs
 
 
 def _simulate_exact(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int,
                     rng: np.random.Generator) -> np.ndarray:
+    """Every deal drawn in every run: one uniform u per (deal, run) decides both whether and when.
+
+    Deal i is won by the end of month k when u < p_i × (q_i1 + ... + q_ik): won at all with
+    probability p_i × Σ q_i, and in month k with p_i × q_ik, as :func:`simulate` defines. Counting
+    the month thresholds u has passed gives each (deal, run) its month (``months``: not won). The
+    uniforms are drawn a block of runs at a time, so the draws depend on the seed only."""
     months = q.shape[1]
-    cum = np.cumsum(q, axis=1)
-    total = cum[:, -1]
-    deal, run = bernoulli_runs(np.minimum(p * total, 1.0), runs, rng)
-    v = rng.random(len(deal)) * total[deal]
-    month: np.ndarray = np.zeros(len(deal), np.int16 if months < 2 ** 15 else np.int64)
-    columns = np.ascontiguousarray(cum.T)  # month k's cumulative shares of every deal, side by side
-    for k in range(months):  # the months whose cumulative share v has passed (no wins × months array)
-        month += v >= columns[k][deal]
-    month = np.minimum(month, months - 1).astype(np.int64)
-    flat = np.bincount(run * months + month, weights=amount[deal], minlength=runs * months)
+    bounds = np.minimum(p[:, None] * np.cumsum(q, axis=1), 1.0)  # deals × months, ascending in k
+    flat = np.zeros(runs * months)
+    block = max(1, UNIFORMS_AT_ONCE // len(p))
+    for first in range(0, runs, block):
+        u = rng.random((len(p), min(block, runs - first)))
+        month = np.zeros(u.shape, np.int8 if months < 127 else np.int64)
+        for k in range(months):
+            month += u >= bounds[:, k:k + 1]
+        deal, run = np.nonzero(month < months)
+        flat += np.bincount((first + run) * months + month[deal, run], weights=amount[deal],
+                            minlength=runs * months)
     return flat.reshape(runs, months)
 
 
@@ -447,7 +444,7 @@ def simulate(p: np.ndarray, q: np.ndarray, amount: np.ndarray, runs: int, seed: 
     """Revenue per run and month (runs × months) from independent deals.
 
     Deal i is won within the horizon with probability p_i × (q_i1 + ... + q_iK), independently in
-    every run (:func:`bernoulli_runs`); a win falls in month k with probability q_ik / Σ q_i.
+    every run; a win falls in month k with probability q_ik / Σ q_i (:func:`_simulate_exact`).
 
     Up to :data:`EXACT_DEALS` deals every deal is drawn. With more (a 1M-deal book holds ~300,000
     open deals: 10,000 runs would draw ~10⁹ wins), the :data:`EXACT_DEALS` deals with the largest

@@ -114,17 +114,25 @@ def test_backtest_lists_the_last_complete_months(story):
     assert feb.open_deals == 3 and feb.actual == 0.0 and feb.actual_all == 0.0
 
 
-def test_bernoulli_runs_match_their_probabilities():
-    from funnel.velocity.forecast import bernoulli_runs
+@pytest.mark.parametrize("block", [None, 7])
+def test_each_deal_is_won_with_its_own_probability(monkeypatch, block):
+    # four deals worth 1, 2, 4 and 8, one month: a run's revenue written in binary says which were
+    # won. Deal i's wins over 50,000 runs ~ Binomial(50,000, p_i); p = 1 wins every run. block = 7
+    # uniforms at once: one run per block (4 deals), the same distribution.
+    from funnel.velocity import forecast as fc
 
-    rng = np.random.default_rng(5)
-    pi = np.array([0.001, 0.2, 0.5, 1.0])
-    deal, run = bernoulli_runs(pi, 50_000, rng)
-    counts = np.bincount(deal, minlength=4)
-    for i, p in enumerate(pi):  # each deal's successes ~ Binomial(50,000, p)
-        assert abs(counts[i] - 50_000 * p) <= 5 * np.sqrt(50_000 * p * (1 - p)) + 1e-9
-    assert counts[3] == 50_000 and len(set(zip(deal, run, strict=True))) == len(deal)  # p = 1: every run, once
-    assert run.min() >= 0 and run.max() < 50_000
+    if block:
+        monkeypatch.setattr(fc, "UNIFORMS_AT_ONCE", block)
+    p = np.array([0.001, 0.2, 0.5, 1.0])
+    sims = fc._simulate_exact(p, np.ones((4, 1)), np.array([1.0, 2.0, 4.0, 8.0]), 50_000,
+                              np.random.default_rng(5))[:, 0].astype(int)
+    assert sims.min() >= 8 and sims.max() <= 15
+    for i, pi in enumerate(p):
+        wins = int(((sims >> i) & 1).sum())
+        assert abs(wins - 50_000 * pi) <= 5 * np.sqrt(50_000 * pi * (1 - pi)) + 1e-9
+    # the 0.2 and 0.5 deals are independent: both won in ~10 % of the runs
+    both = int((((sims >> 1) & 1) & ((sims >> 2) & 1)).sum())
+    assert abs(both - 5_000) <= 5 * np.sqrt(50_000 * 0.1 * 0.9)
 
 
 def test_monte_carlo_with_many_deals_matches_the_binomial():

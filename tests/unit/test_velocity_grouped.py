@@ -17,6 +17,7 @@ from funnel.velocity.forecast import (
     OpenBook,
     References,
     _longer,
+    _tie_bounds,
     _timing_sample,
     age_adjusted,
     read_references,
@@ -42,6 +43,16 @@ def test_longer_counts_grouped_durations_by_hand():
     # longer than 15: 20, 20, 30, 40 × 3 = 6; than 30: 40 × 3 = 3 (30 itself is not longer); 45: 0; 5: all 7
     assert _longer(r, np.array([15.0, 30, 45, 5]), count).tolist() == [6, 3, 0, 7]
     assert _longer(np.repeat(r, count), np.array([15.0, 30, 45, 5])).tolist() == [6, 3, 0, 7]
+
+
+def test_tie_bounds_by_hand():
+    # ages 1, 2, 2, 2, 5: fewer than each: 0, 1, 1, 1, 4; at most each: 1, 4, 4, 4, 5
+    before, after = _tie_bounds(np.array([1.0, 2, 2, 2, 5]))
+    assert before.tolist() == [0, 1, 1, 1, 4] and after.tolist() == [1, 4, 4, 4, 5]
+    assert [a.tolist() for a in _tie_bounds(np.zeros(0))] == [[], []]
+    # with them, _longer gives what it gives without: 20 x 2 and 40 longer than 15, only 40 than 30
+    r, count, x = np.array([40.0, 20]), np.array([1, 2]), np.array([15.0, 30, 30])
+    assert _longer(r, x, count, x_sorted=True, after=_tie_bounds(x)[1]).tolist() == [3, 1, 1]
 
 
 def test_age_adjusted_from_grouped_references_by_hand():
