@@ -16,8 +16,6 @@ import threading
 import zipfile
 from pathlib import Path
 
-import pyarrow as pa
-
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
@@ -65,6 +63,8 @@ def _data_rows(rows: Rows) -> int:
 
 
 def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:
+    import pyarrow as pa  # here, not at the top: a CSV import never loads it (~40 MB resident)
+
     columns = {"row_no": pa.array(range(first_row_no, first_row_no + len(rows)), pa.int32())}
     for i in range(width):
         columns[f"c{i}"] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
