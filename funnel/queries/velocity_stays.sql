@@ -20,13 +20,16 @@
 -- windows run over narrow rows (the deal's integer key, stage, times) and the deal's own columns
 -- are joined once at the end by row_no. next_at / next_position and deal_first share one window
 -- (deal_first: no earlier entry of the deal that is a stay, i.e. has a position and a time).
+-- Steps: the subqueries between "-- begin step: <name>" and "-- end step: <name>" lines are what
+-- the import materialises one at a time as temp tables (funnel/velocity/stays.py, derive_stays),
+-- each step reading the previous one's table; everywhere else this file runs as one query.
 -- tables: events, deals, stages
 SELECT d.deal_id, e.row_no, e.pipeline, e.stage, e.position, e.kind, e.entered_at,
        e.left_at, e.next_position,
        d.status, d.created_at, d.closed_at, d.amount, d.stage_pos,
-       e.stay_days, e.first_visit, e.deal_first, e.stay_rank,
-       COALESCE(e.left_at, TIMESTAMP '9999-12-31 00:00:00') AS until_at
+       e.stay_days, e.first_visit, e.deal_first, e.stay_rank, e.until_at
 FROM (
+    -- begin step: stays_facts
     SELECT s.row_no, s.pipeline, s.stage, s.position, st.kind, s.entered_at, s.left_at, s.next_position,
            (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)) / 86400.0 AS stay_days,
            row_number() OVER (PARTITION BY s.row_no, s.position ORDER BY s.entered_at) = 1 AS first_visit,
@@ -34,8 +37,10 @@ FROM (
            CASE WHEN s.left_at IS NOT NULL AND st.kind = 'open'
                 THEN row_number() OVER (PARTITION BY s.pipeline, s.position, s.left_at IS NULL, st.kind
                                         ORDER BY (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)))
-           END AS stay_rank
+           END AS stay_rank,
+           COALESCE(s.left_at, TIMESTAMP '9999-12-31 00:00:00') AS until_at
     FROM (
+        -- begin step: stays_moves
         SELECT w.row_no, w.pipeline, w.stage, w.position, w.entered_at, w.next_position, w.deal_first,
                COALESCE(w.next_at, w.closed_at) AS left_at
         FROM (
@@ -49,7 +54,9 @@ FROM (
             JOIN (SELECT deal_id, row_no, closed_at FROM {deals}) AS k ON k.deal_id = ev.deal_id
         ) AS w
         WHERE w.position IS NOT NULL AND w.entered_at IS NOT NULL
+        -- end step: stays_moves
     ) AS s
     JOIN {stages} AS st ON st.pipeline = s.pipeline AND st.stage = s.stage
+    -- end step: stays_facts
 ) AS e
 JOIN {deals} AS d ON d.row_no = e.row_no

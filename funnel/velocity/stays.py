@@ -14,22 +14,59 @@ of joining 4M stays to 1M deals (:func:`deal_stays`). Only a filter on another d
 
 from __future__ import annotations
 
+import re
+
 from ..dataset import DatasetInfo
 from ..sql import ident, load, render, run
 
 TEMP_TABLE = "imp_stays"
 STAYS_VERSION = 3  # older tables (1 or True, 2) lack columns: read through the subquery
+# A step of velocity_stays.sql whose body holds no other step: "-- begin step: <name>" ...
+# "-- end step: <name>" on lines of their own.
+_INNERMOST_STEP = re.compile(r"^[ \t]*-- begin step: (\w+)\n((?:(?!-- begin step:).)*?)^[ \t]*-- end step: \1\n",
+                             re.MULTILINE | re.DOTALL)
+
+
+def stays_steps() -> list[tuple[str, str]]:
+    """The query ``velocity_stays.sql`` cut at its marked steps: ``(name, SELECT)`` pairs, innermost
+    first, where each SELECT reads the step before it as the placeholder ``{<that step's name>}``;
+    the last pair is ``(None, the outer query)``. Put back together, the steps are the file's own
+    one query (:func:`stays_sql`): one text of the stays logic, run whole or one step at a time."""
+    text, steps = load("velocity_stays"), []
+    while (m := _INNERMOST_STEP.search(text)):
+        steps.append((m.group(1), m.group(2)))
+        text = text[:m.start()] + "SELECT * FROM {" + m.group(1) + "}\n" + text[m.end():]
+    return [*steps, (None, text)]
 
 
 def derive_stays(con, into: str | None = None) -> None:
     """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``).
-    ``into``: an import writing in place builds ``<into>.stays`` (the dataset's table) instead."""
-    sql = render(load("velocity_stays"), events=ident("imp_events"), deals=ident("imp_deals"),
-                 stages=ident("imp_stages"))
-    target = render("CREATE TABLE {t} AS ", t=ident(into, "stays")) if into else \
-        render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE))
-    # ordered so that a date's stays sit in few row groups: min/max pruning skips the rest
-    run(con, target + "SELECT * FROM (" + sql + ") AS s ORDER BY deal_first, until_at")
+    ``into``: an import writing in place builds ``<into>.stays`` (the dataset's table) instead.
+
+    The steps of ``velocity_stays.sql`` are built one at a time into temp tables, each dropped
+    once the next is built: a statement then holds only its own step's rows (the one-statement
+    form spilled at the store's 400MB budget), and the sort for the stored order runs over the
+    narrow per-stay rows instead of the 19 finished columns. That order is (deal_first, until_at)
+    so that a date's stays sit in few row groups and min/max pruning skips the rest. The join of
+    the deal's columns reads the sorted rows in parallel: each thread writes its own row groups
+    from consecutive runs of them, so every row group still holds a narrow range of until_at
+    (the groups themselves are not in order: pruning reads each group's min/max, not its place).
+    """
+    names = {"events": ident("imp_events"), "deals": ident("imp_deals"), "stages": ident("imp_stages")}
+    steps, previous = stays_steps(), None
+    for k, (name, body) in enumerate(steps):
+        sql = render(body, **names)
+        if name is None:
+            run(con, (render("CREATE TABLE {t} AS ", t=ident(into, "stays")) if into else
+                      render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE))) + sql)
+        else:
+            names[name] = ident(f"imp_{name}")
+            if k == len(steps) - 2:  # the step the outer query joins the deals' columns to
+                sql = f"SELECT * FROM ({sql}) AS s ORDER BY deal_first, until_at"
+            run(con, "CREATE OR REPLACE TEMP TABLE " + names[name] + " AS " + sql)
+        if previous:  # consumed
+            run(con, "DROP TABLE " + previous)
+        previous = names[name] if name else None
 
 
 def stored_stays(info: DatasetInfo) -> bool:
