@@ -48,9 +48,10 @@ def derive_stays(con, into: str | None = None) -> None:
     form spilled at the store's 400MB budget), and the sort for the stored order runs over the
     narrow per-stay rows instead of the 19 finished columns. That order is (deal_first, until_at)
     so that a date's stays sit in few row groups and min/max pruning skips the rest. The join of
-    the deal's columns reads the sorted rows in parallel: each thread writes its own row groups
-    from consecutive runs of them, so every row group still holds a narrow range of until_at
-    (the groups themselves are not in order: pruning reads each group's min/max, not its place).
+    the deal's columns reads the sorted rows in parallel, a row group at a time per thread, and
+    each thread writes its own row groups: every stored row group holds one run of the sorted
+    rows (the same min/max as a globally sorted table's; measured at 1M: the same groups pruned),
+    only the groups' sequence differs, which pruning does not read.
     """
     names = {"events": ident("imp_events"), "deals": ident("imp_deals"), "stages": ident("imp_stages")}
     steps, previous = stays_steps(), None
