@@ -27,12 +27,13 @@ _INNERMOST_STEP = re.compile(r"^[ \t]*-- begin step: (\w+)\n((?:(?!-- begin step
                              re.MULTILINE | re.DOTALL)
 
 
-def stays_steps() -> list[tuple[str, str]]:
+def stays_steps() -> list[tuple[str | None, str]]:
     """The query ``velocity_stays.sql`` cut at its marked steps: ``(name, SELECT)`` pairs, innermost
     first, where each SELECT reads the step before it as the placeholder ``{<that step's name>}``;
     the last pair is ``(None, the outer query)``. Put back together, the steps are the file's own
     one query (:func:`stays_sql`): one text of the stays logic, run whole or one step at a time."""
-    text, steps = load("velocity_stays"), []
+    text = load("velocity_stays")
+    steps: list[tuple[str | None, str]] = []
     while (m := _INNERMOST_STEP.search(text)):
         steps.append((m.group(1), m.group(2)))
         text = text[:m.start()] + "SELECT * FROM {" + m.group(1) + "}\n" + text[m.end():]
