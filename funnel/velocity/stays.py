@@ -64,7 +64,7 @@ def derive_stays(con, into: str | None = None) -> None:
         else:
             names[name] = ident(f"imp_{name}")
             if k == len(steps) - 2:  # the step the outer query joins the deals' columns to
-                sql = f"SELECT * FROM ({sql}) AS s ORDER BY deal_first, until_at"
+                sql = render("SELECT * FROM ({q}) AS s ORDER BY deal_first, until_at", q=sql)
             run(con, "CREATE OR REPLACE TEMP TABLE " + names[name] + " AS " + sql)
         if previous:  # consumed
             run(con, "DROP TABLE " + previous)
