@@ -14,6 +14,8 @@ from ..errors import FunnelError
 from ..sql import ident, render, run
 
 SKIPPED_LISTED = 1000
+# trim_cells rewrites cells in place while they are at most one in this many rows, else rebuilds
+REWRITE_SHARE = 10
 
 # First non-empty cell of a totals row (Salesforce, 1C, Excel pivots) or a report footer.
 TOTAL_PATTERN = (r"(?i)^((grand )?(sub-?)?totals?|итого|итоги|всего|合计|总计)\s*([:(].*)?$"
@@ -66,14 +68,24 @@ def untrimmed_cell_sql(column: str) -> str:
 
 def trim_cells(con, table: str, width: int) -> None:
     """Make a table staged with :func:`untrimmed_cell_sql` what :func:`cell_sql` would have staged:
-    the cells with a space at either end are rewritten (most files have none)."""
+    the cells with a space at either end are stripped (most files have none). A few such cells
+    are rewritten in place; many (a padded export) rebuild the table once instead, since an
+    ``UPDATE`` keeps the old and new versions of every cell it touches in memory."""
     spaced = [f"(prefix({ident(f'c{i}')}, ' ') OR suffix({ident(f'c{i}')}, ' '))" for i in range(width)]
-    counts = run(con, render("SELECT {n} FROM {t}", t=ident(table),
-                             n=", ".join(f"count(*) FILTER (WHERE {x})" for x in spaced))).fetchone()
-    for i, n in enumerate(counts):
-        if n:
+    *counts, n_rows = run(con, render("SELECT {n}, count(*) FROM {t}", t=ident(table), n=", ".join(
+        f"count(*) FILTER (WHERE {x})" for x in spaced))).fetchone()
+    columns = [i for i, n in enumerate(counts) if n]
+    if not columns:
+        return
+    if sum(counts) * REWRITE_SHARE <= n_rows:
+        for i in columns:
             run(con, render("UPDATE {t} SET {c} = {cell} WHERE {x}", t=ident(table), c=ident(f"c{i}"),
                             cell=cell_sql(f"c{i}"), x=spaced[i]))
+        return
+    cells = ", ".join((cell_sql(f"c{i}") if i in columns else ident(f"c{i}")) + " AS " + ident(f"c{i}")
+                      for i in range(width))
+    run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_no, {cells} FROM {t}", t=ident(table),
+                    cells=cells))
 
 
 # Every first character a TOTAL_PATTERN or FOOTER_PATTERN match can begin with, as code points:

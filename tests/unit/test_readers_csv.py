@@ -221,6 +221,15 @@ def test_only_cells_with_spaces_at_an_end_are_stripped(con, tmp_path):
     assert raw.quoted is True
 
 
+def test_a_few_spaced_cells_are_rewritten_in_place_with_the_same_result(con, tmp_path):
+    # 30 rows, one cell with spaces: fewer than one in ten rows, so the cell is updated in place
+    body = "".join(f"{i},Deal {i}\n" for i in range(1, 30))
+    raw = stage(con, tmp_path, ("ID,Name\n" + body + "30,  Last deal \n").encode())
+    assert raw.n_rows == 30
+    assert con.execute("SELECT c1 FROM raw WHERE row_no = 31").fetchone()[0] == "Last deal"
+    assert con.execute("SELECT count(*) FROM raw WHERE prefix(c1, ' ') OR suffix(c1, ' ')").fetchone()[0] == 0
+
+
 def test_a_row_of_spaces_is_blank(con, tmp_path):
     # cells of spaces are empty, so the row is blank (the first non-empty cell is looked at after stripping)
     raw = stage(con, tmp_path, b"ID,Name\n1,A\n  ,   \n2,B\n")
