@@ -1,8 +1,10 @@
 """Where an import's time and memory go: every statement of ``funnel import`` timed, one process.
 
 Each statement run through ``funnel.sql.run`` is logged as it ends (time of day, wall and CPU
-seconds, resident memory in MB, the statement's start) to ``--log``, flushed at once, so a run
-that stops (out of memory at 10M deals, say) shows the statement it stopped in. At the end the
+seconds, resident memory in MB, the process's resident high-water mark so far, the statement's
+start) to ``--log``, flushed at once, so a run that stops (out of memory at 10M deals, say) shows
+the statement it stopped in, and the statement that raised the peak is the first one logged with
+its value. At the end the
 statements are printed by CPU time. ``--no-retry``: one attempt at the store's memory budget
 (``FUNNEL_MEMORY_LIMIT``, 400MB by default) instead of trying again with a larger one.
 
@@ -24,10 +26,11 @@ from pathlib import Path
 from bench.common import OUT, generate_crm_files
 
 
-def _rss_mb() -> int:
+def _rss_mb(field: str = "VmRSS") -> int:
+    """Resident memory now (``VmRSS``) or its high-water mark so far (``VmHWM``), in MB."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS"):
+            if line.startswith(field):
                 return int(line.split()[1]) // 1024
     return 0
 
@@ -63,7 +66,8 @@ def main() -> None:
             log.write(f"FAILED after {time.perf_counter() - wall:.1f} s, rss {_rss_mb()} MB: {text[:600]}\n")
             raise
         stats.append((time.perf_counter() - wall, time.process_time() - cpu, text[:200]))
-        log.write(f"{time.strftime('%H:%M:%S')} {stats[-1][0]:8.2f} {stats[-1][1]:8.2f} rss {_rss_mb():5d} {text[:200]}\n")
+        log.write(f"{time.strftime('%H:%M:%S')} {stats[-1][0]:8.2f} {stats[-1][1]:8.2f} rss {_rss_mb():5d} "
+                  f"peak {_rss_mb('VmHWM'):5d} {text[:200]}\n")
         return result
 
     for name, module in list(sys.modules.items()):  # every module that imported run by name

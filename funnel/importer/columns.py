@@ -30,6 +30,7 @@ class TypedColumn:
     expr: str
     raw: str
     ambiguous_dates: bool = False
+    unverified: bool = False  # a fast path taken on a probe: to be confirmed by :func:`confirm_typed`
 
 
 def field_kind(field: str) -> str:
@@ -39,22 +40,61 @@ def field_kind(field: str) -> str:
 
 def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
                   date_order: str | None) -> list[TypedColumn]:
+    """The typed expressions of the mapped columns. A date column whose probe picks one ISO format
+    gets that format's fast path unverified (``unverified``): the typing pass itself shows whether
+    every cell parsed (:func:`confirm_typed`), instead of a separate scan of the column first."""
     out = []
     for field, index in fields.items():
         col = f"c{index}"
         raw = ident(col)
         kind = field_kind(field)
-        ambiguous = False
         if kind == "date":
-            expr, ambiguous = date_expr(con, table, col, date_order)
-        elif kind == "number":
+            out.append(date_column(con, table, field, index, headers[index], date_order))
+            continue
+        if kind == "number":
             expr = number_expr(con, table, col)
         elif kind == "bool":
             expr = bool_sql(raw)
         else:
-            expr = f"NULLIF(trim({raw}), '')"
-        out.append(TypedColumn(field, index, headers[index], kind, expr, raw, ambiguous))
+            expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
+        out.append(TypedColumn(field, index, headers[index], kind, expr, raw))
     return out
+
+
+def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None) -> TypedColumn:
+    """A date column typed as :func:`date_expr` would, except that an ISO fast path picked by the
+    probe is left ``unverified`` for :func:`confirm_typed`."""
+    col = f"c{index}"
+    fmt = _probe_iso_format(con, table, col)
+    if fmt is not None:
+        return TypedColumn(field, index, header, "date", _iso_sql(ident(col), fmt), ident(col), unverified=True)
+    expr, ambiguous = general_date_expr(con, table, col, date_order)
+    return TypedColumn(field, index, header, "date", expr, ident(col), ambiguous)
+
+
+def confirm_typed(con, table: str, typed_table: str, typed: list[TypedColumn], date_order: str | None,
+                  where: str = "") -> list[TypedColumn]:
+    """The unverified fast paths of ``typed`` whose column did not parse in full, each replaced in
+    ``typed`` by the general expression (the caller types those rows again); [] when all held.
+
+    ``typed_table`` holds one row per row of ``table`` (``where``: the same filter on both), the
+    typed column under the field's name: the fast path held when it typed as many cells as the
+    column has non-empty ones, i.e. exactly when :func:`date_expr` would have taken it.
+    """
+    fast = [col for col in typed if col.unverified]
+    if not fast:
+        return []
+    staged = run(con, render("SELECT {n} FROM {t} {w}", n=", ".join(f"count({col.raw})" for col in fast),
+                             t=ident(table), w=where)).fetchone()
+    parsed = run(con, render("SELECT {n} FROM {t}", n=", ".join(f"count({ident(col.field)})" for col in fast),
+                             t=ident(typed_table))).fetchone()
+    failed = []
+    for k, col in enumerate(fast):
+        col.unverified = False
+        if parsed[k] != staged[k]:
+            col.expr, col.ambiguous_dates = general_date_expr(con, table, f"c{col.index}", date_order)
+            failed.append(col)
+    return failed
 
 
 def date_expr(con, table: str, column: str, date_order: str | None = None, *,
@@ -76,9 +116,21 @@ def date_expr(con, table: str, column: str, date_order: str | None = None, *,
         same = run(con, render("SELECT count({c}) = count(try_strptime({c}, $fmt)) FROM {t}", c=col, t=ident(table)),
                    {"fmt": fmt}).fetchone()[0]
         if same:
-            return f"try_strptime({raw}, '{fmt}')", False
+            return _iso_sql(raw, fmt), False
+    return general_date_expr(con, table, column, date_order, alias=alias)
+
+
+def general_date_expr(con, table: str, column: str, date_order: str | None = None, *,
+                      alias: str | None = None) -> tuple[str, bool]:
+    """The general path of :func:`date_expr`: the whole column profiled, every candidate format."""
+    col = ident(column)
+    raw = ident(alias) + "." + col if alias else col
     profile = profile_column(con, table, column, prefer="date", date_order_hint=date_order, count=False)
     return date_sql(raw, profile), bool(profile.ambiguous)
+
+
+def _iso_sql(raw: str, fmt: str) -> str:
+    return f"try_strptime({raw}, '{fmt}')"
 
 
 def _probe_iso_format(con, table: str, column: str) -> str | None:
@@ -136,6 +188,6 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
             outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {raw_value_sql(src)} END "
                          f"AS {ident(col.field + '__raw')}")
     for name, (index, _header) in extras.items():
-        inner.append(f"NULLIF(trim({ident(f'c{index}')}), '') AS {ident(name)}")
+        inner.append(f"{ident(f'c{index}')} AS {ident(name)}")
         outer.append(ident(name))
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {ident(table)}) AS typed"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..mapping import classify_status_value
 from ..sql import ident, render, run
 from . import stage_order
-from .columns import extra_columns, select_list, typed_columns
+from .columns import confirm_typed, extra_columns, select_list, typed_columns
 from .derive import derive_deals
 from .history import stage_entered_events
 from .quality_findings import Findings
@@ -32,11 +32,23 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras)."""
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
+    # fields the file does not have are typed NULL columns, so one query serves every export (in
+    # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
+    # import's transaction, ran out of the memory budget)
+    missing = "".join(render(", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
+                      for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)
+
+    def parse() -> None:
+        run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT *{missing} FROM ({q}) AS p",
+                        q=select_list(typed, extras, raw.table), missing=missing))
+
+    parse()
+    if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order):  # a fast path did not hold
+        parse()
     for col in typed:
         if col.ambiguous_dates:
             findings.add("date.ambiguous_order", "warning", column=col.header,
                          detail=mapping.date_order or "")
-    run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS {q}", q=select_list(typed, extras, raw.table)))
     checked = [col for col in typed if col.kind in REJECT_CHECKS]
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
@@ -48,12 +60,8 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked])
     run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
                     bad=bad))
-    columns = "* EXCLUDE ({})".format(", ".join(ident(c.field + "__raw") for c in checked)) if checked else "*"
-    # fields the file does not have are typed NULL columns, so one query serves every export (in
-    # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
-    # import's transaction, ran out of the memory budget)
-    columns += "".join(render(", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
-                       for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)
+    raw_columns = [ident(c.field + "__raw") for c in checked]
+    columns = "* EXCLUDE ({})".format(", ".join(raw_columns)) if checked else "*"
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad})", columns=columns, bad=bad)
     # a duplicated id keeps its first row (Bitrix24 writes one row per product); the window that
     # picks it runs only when there are duplicates
@@ -67,8 +75,14 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
                       FROM ({q}) AS a) AS d WHERE k > 1""", q=keep),
             None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
         keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
-    run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
-    run(con, "DROP TABLE imp_parsed")
+    if duplicates or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
+        run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
+        run(con, "DROP TABLE imp_parsed")
+    else:  # every row kept: the parsed rows are the valid ones, less their unparsed-text columns
+        for column in raw_columns:  # (dropping a column shares the other columns' data, no copy)
+            run(con, render("ALTER TABLE imp_parsed DROP COLUMN {c}", c=column))
+        run(con, "DROP TABLE IF EXISTS imp_valid")
+        run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
 
 

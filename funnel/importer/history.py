@@ -9,7 +9,7 @@ per stage in the deals file itself (input shape C: HubSpot). Consecutive rows th
 from __future__ import annotations
 
 from ..sql import ident, render, run
-from .columns import date_expr
+from .columns import confirm_typed, date_column, date_expr
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
@@ -17,20 +17,26 @@ HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHA
 
 def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     """Fill ``imp_hist`` from a staged history file; returns the rows kept."""
-    run(con, HIST_DDL)
     ts_col = f"c{hmap.entered_at}"
-    ts, _ambiguous = date_expr(con, raw.table, ts_col)
     where = ""
     params: dict = {}
     if hmap.field_filter is not None:  # Salesforce field history: only rows where Field = StageName
         where = render("WHERE lower(trim({f})) = lower($field_value)", f=ident(f"c{hmap.field_filter[0]}"))
         params["field_value"] = hmap.field_filter[1]
+        typed = None  # the fast path is decided on the whole column, not on the rows kept
+        ts, _ambiguous = date_expr(con, raw.table, ts_col)
+    else:  # an ISO column's fast path is confirmed by the typing pass itself (columns.confirm_typed)
+        typed = [date_column(con, raw.table, "entered_at", hmap.entered_at, raw.headers[hmap.entered_at], None)]
+        ts = typed[0].expr
     # staged cells are already stripped, empty ones NULL (readers/staging.py): no trim per cell here
-    run(con, render(
-        """INSERT INTO imp_hist
-           SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}""",
-        d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=ts,
-        raw=ident(raw.table), where=where), params or None)
+    insert = """INSERT INTO imp_hist SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}"""
+    run(con, HIST_DDL)
+    run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=ts,
+                    raw=ident(raw.table), where=where), params or None)
+    if typed and confirm_typed(con, raw.table, "imp_hist", typed, None):  # not every cell was ISO
+        run(con, HIST_DDL)
+        run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=typed[0].expr,
+                        raw=ident(raw.table), where=where))
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
         findings.examples(con, "SELECT row_no, COALESCE(stage, deal_id) AS value FROM imp_hist "

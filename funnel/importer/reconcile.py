@@ -54,15 +54,19 @@ def salesforce_id18(id15: str) -> str:
 
 def _id_lengths(con, sql_from: str, col: str) -> tuple[int, int, int]:
     """(rows, rows that look like 15-char Salesforce ids, rows like 18-char ones)."""
+    # the regex runs only on cells of 15 or 18 bytes (an id of that many ASCII characters has them)
     return run(con, render(
-        "SELECT count({c}), count(*) FILTER (WHERE regexp_full_match({c}, $re) AND length({c}) = 15), "
-        "count(*) FILTER (WHERE regexp_full_match({c}, $re) AND length({c}) = 18) FROM {f}",
-        c=col, f=sql_from), {"re": _SF_ID}).fetchone()
+        "SELECT count({c}), "
+        "count(*) FILTER (WHERE CASE WHEN strlen({c}) = 15 THEN regexp_full_match({c}, $re) AND length({c}) = 15 END), "
+        "count(*) FILTER (WHERE CASE WHEN strlen({c}) = 18 THEN regexp_full_match({c}, $re) AND length({c}) = 18 END) "
+        "FROM {f}", c=col, f=sql_from), {"re": _SF_ID}).fetchone()
 
 
 def reconcile_ids(con, raw, id_index: int, findings: Findings) -> None:
     """Match 15- and 18-character Salesforce ids by rewriting the history's ids to the deals' form."""
     n_d, d15, d18 = _id_lengths(con, ident(raw.table), ident(f"c{id_index}"))
+    if not n_d or (d15 != n_d and d18 != n_d):  # the deals' ids are not all of one Salesforce form
+        return
     n_h, h15, h18 = _id_lengths(con, "imp_hist", "deal_id")
     if not n_d or not n_h:
         return

@@ -23,7 +23,7 @@ from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
 from .headers import clean_header
-from .staging import RawTable, SkippedRow, cell_sql, finish_table, pad
+from .staging import RawTable, SkippedRow, finish_table, pad, trim_cells, untrimmed_cell_sql
 
 CHUNK = 1 << 20
 MAX_LINE = limits.MAX_LINE_BYTES
@@ -63,6 +63,7 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
         elif b"\x00" in sample:  # NUL bytes inside a cell (Salesforce rich text): dropped
             data = transcode(path, encoding, Path(tmp) / "utf8.csv")
             notes.append(("readers.nul_bytes", {"file": file_name}))
+        quoted = _has_byte(data, b'"')
         try:
             blanks = _load(con, data, table, delimiter, width, header_ordinal)
         except duckdb.Error:
@@ -75,7 +76,16 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
     if hdr > 0:
         notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
     return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
-                    hdr + 1, skipped, notes + more)
+                    hdr + 1, skipped, notes + more, quoted=quoted)
+
+
+def _has_byte(path: Path, byte: bytes) -> bool:
+    """Whether the file holds ``byte`` anywhere (read in chunks; ``in`` is a C memchr)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK * 16):
+            if byte in chunk:
+                return True
+    return False
 
 
 def _all_blank(path: Path) -> bool:
@@ -101,7 +111,7 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
     """Stage the records after the header; returns record numbers of empty lines."""
     blanks = blank_records(path, delimiter)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    cells = ", ".join(cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
+    cells = ", ".join(untrimmed_cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
     params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal}
     if not blanks:
         # The parallel reader keeps file order but refuses padded rows with quoted line breaks
@@ -112,10 +122,12 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
                          src=_read_csv_sql(columns, parallel))
             try:
                 run(con, sql, params)
-                return []
+                break
             except duckdb.Error:
                 if parallel == "false":
                     raise
+        trim_cells(con, table, width)
+        return []
     source = _read_csv_sql(columns, "false")
     run(con, "CREATE OR REPLACE TEMP TABLE funnel_blank_lines (t BIGINT, j BIGINT)")
     shifts = {}
@@ -127,6 +139,7 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
                  "WHERE s.k > $hdr ORDER BY row_no", t=ident(table), cells=cells, src=source)
     run(con, sql, params)
     run(con, "DROP TABLE funnel_blank_lines")
+    trim_cells(con, table, width)
     return blanks
 
 

@@ -92,13 +92,19 @@ def check_staged(con, raw) -> None:
     columns = [f"c{i}" for i in range(len(raw.headers))]
     if not columns:
         return
-    if raw.kind == "csv":
-        _check_quotes(con, raw, columns)
     parts = []
     for c in columns:
-        long = f"length({ident(c)}) > {MAX_CELL_CHARS}"
+        # a cell of at most MAX_CELL_CHARS bytes has at most as many characters: the byte length
+        # is stored with the string, the character count is read only for longer cells
+        long = f"CASE WHEN strlen({ident(c)}) > {MAX_CELL_CHARS} THEN length({ident(c)}) > {MAX_CELL_CHARS} END"
         parts += [f"count(*) FILTER (WHERE {long})", f"min(row_no) FILTER (WHERE {long})"]
+    multi = " OR ".join(f"contains({ident(c)}, chr(10))" for c in columns)
+    check_breaks = raw.kind == "csv" and raw.quoted
+    if check_breaks:  # in the same scan: whether any cell holds a line break at all
+        parts.append(f"count(*) FILTER (WHERE {multi})")
     stats = run(con, render("SELECT {parts} FROM {t}", parts=", ".join(parts), t=ident(raw.table))).fetchall()[0]
+    if check_breaks and stats[-1]:
+        _check_quotes(con, raw, columns)
     for i, c in enumerate(columns):
         count, first = stats[2 * i], stats[2 * i + 1]
         if not count:

@@ -9,6 +9,7 @@ import pytest
 
 from funnel.errors import FunnelError
 from funnel.readers import stage_file
+from funnel.readers.staging import FOOTER_PATTERN, TOTAL_FIRST_CHARS, TOTAL_PATTERN
 
 
 @pytest.fixture
@@ -173,3 +174,87 @@ def test_bad_input_raises_coded_errors(con, tmp_path, data, code):
         stage(con, tmp_path, data, "bad.csv")
     assert err.value.code == code and err.value.params["file"] == "bad.csv"
     assert "bad.csv" in err.value.message("en") and "bad.csv" in err.value.message("ru")
+
+# The cheap forms of staging's per-cell work give what the per-cell forms gave: staging strips only the
+# cells that begin or end with a space, runs the totals/footer regex only on rows whose first cell
+# begins with a letter a match can begin with, reads a cell's character count only when its byte
+# length is over the limit, and looks for line breaks only in a file that has a quote character.
+# Each test states the value the plain per-cell rule gives, worked out by hand.
+
+
+def test_first_chars_are_every_case_variant_re2_folds():
+    # the letters the patterns' alternatives begin with: (grand|sub|total), итого/итоги, всего, 合计,
+    # 总计, confidential, copyright; RE2's case-insensitive match folds each with its variants
+    folded = duckdb.connect().execute(
+        "SELECT list(cp ORDER BY cp) FROM range(1, 1114112) t(cp) WHERE (cp < 55296 OR cp > 57343) "
+        "AND regexp_matches(chr(CAST(cp AS INTEGER)), '(?i)^[gstивc合总]')").fetchone()[0]
+    assert tuple(folded) == TOTAL_FIRST_CHARS
+    # by hand: g G s S ſ (long s folds to s) t T и И в В ᲀ (rounded ve folds to в) c C 合 总
+    assert len(TOTAL_FIRST_CHARS) == 16 and ord("ſ") in TOTAL_FIRST_CHARS and 0x1C80 in TOTAL_FIRST_CHARS
+
+
+@pytest.mark.parametrize("text", ["Grand Totals (2 records)", "subtotal", "Sub-Total:", "TOTAL", "Итого",
+                                  "итоги по менеджеру", "ВСЕГО", "合计", "总计", "ſubtotal",
+                                  "Confidential Information - x", "copyright (c) 2024"])
+def test_every_total_or_footer_begins_with_a_listed_letter(text):
+    con = duckdb.connect()
+    matched = con.execute("SELECT regexp_matches($t, $a) OR regexp_matches($t, $b)",
+                          {"t": text, "a": TOTAL_PATTERN, "b": FOOTER_PATTERN}).fetchone()[0]
+    assert matched and ord(text[0]) in TOTAL_FIRST_CHARS
+
+
+def test_long_s_total_row_is_skipped_as_the_regex_says(con, tmp_path):
+    # RE2 (?i) reads "ſubtotal" as "subtotal": the prefilter must not keep the row
+    raw = stage(con, tmp_path, "Name,Amount\nA,1\nſubtotal,1\nB,2\n".encode())
+    assert [(s.row_no, s.reason) for s in raw.skipped] == [(3, "total")]
+    assert rows(con) == [(2, "A", "1"), (4, "B", "2")]
+
+
+def test_only_cells_with_spaces_at_an_end_are_stripped(con, tmp_path):
+    data = (b'ID,Name,Note,Amount\n'
+            b' 1,Acme ,   ,"  5  "\n'          # leading, trailing, only spaces (empty), quoted spaces
+            b'2,"",\tTab\t,7 000\n'           # quoted empty, tabs stay (only spaces are stripped), inner space stays
+            b'3,  Mid dle  ,x,\n')
+    raw = stage(con, tmp_path, data)
+    assert rows(con) == [(2, "1", "Acme", None, "5"), (3, "2", None, "\tTab\t", "7 000"),
+                         (4, "3", "Mid dle", "x", None)]
+    assert raw.quoted is True
+
+
+def test_a_few_spaced_cells_are_rewritten_in_place_with_the_same_result(con, tmp_path):
+    # 30 rows, one cell with spaces: fewer than one in ten rows, so the cell is updated in place
+    body = "".join(f"{i},Deal {i}\n" for i in range(1, 30))
+    raw = stage(con, tmp_path, ("ID,Name\n" + body + "30,  Last deal \n").encode())
+    assert raw.n_rows == 30
+    assert con.execute("SELECT c1 FROM raw WHERE row_no = 31").fetchone()[0] == "Last deal"
+    assert con.execute("SELECT count(*) FROM raw WHERE prefix(c1, ' ') OR suffix(c1, ' ')").fetchone()[0] == 0
+
+
+def test_a_row_of_spaces_is_blank(con, tmp_path):
+    # cells of spaces are empty, so the row is blank (the first non-empty cell is looked at after stripping)
+    raw = stage(con, tmp_path, b"ID,Name\n1,A\n  ,   \n2,B\n")
+    assert [(s.row_no, s.reason) for s in raw.skipped] == [(3, "blank")]
+    assert rows(con) == [(2, "1", "A"), (4, "2", "B")]
+
+
+def test_file_without_quotes_has_no_line_break_check(con, tmp_path):
+    raw = stage(con, tmp_path, b"ID,Name\n1,A\n2,B\n")
+    assert raw.quoted is False and raw.n_rows == 2
+
+
+def test_quoted_line_break_is_kept_and_unclosed_quote_still_refused(con, tmp_path):
+    raw = stage(con, tmp_path, b'ID,Note\n1,"two\nlines"\n2,x\n')
+    assert raw.quoted is True
+    assert rows(con) == [(2, "1", "two\nlines"), (3, "2", "x")]
+    with pytest.raises(FunnelError) as err:
+        stage(con, tmp_path, b'ID,Name,Stage\n1,"open,Won\n2,B,Lost\n3,C,Won\n4,D,Lost\n', name="broken.csv")
+    assert err.value.code == "limits.unclosed_quote"
+
+
+def test_cell_of_many_bytes_but_few_characters_is_not_cut(con, tmp_path):
+    # 20,000 Cyrillic letters: 40,000 bytes but 20,000 characters, under the 32,767-character limit
+    text = "я" * 20_000
+    raw = stage(con, tmp_path, f"ID,Note\n1,{text}\n2,{'z' * 40_000}\n".encode())
+    assert con.execute("SELECT length(c1) FROM raw ORDER BY row_no").fetchall() == [(20_000,), (32_767,)]
+    assert [n for n in raw.notes if n[0] == "limits.cell_truncated"] == [
+        ("limits.cell_truncated", {"file": "deals.csv", "column": "Note", "row": 3, "count": 1, "limit": 32_767})]
