@@ -84,9 +84,9 @@ def confirm_typed(con, table: str, typed_table: str, typed: list[TypedColumn], d
     fast = [col for col in typed if col.unverified]
     if not fast:
         return []
-    staged = run(con, render("SELECT {n} FROM {t} {w}", n=", ".join(f"count({col.raw})" for col in fast),
+    staged = run(con, render("SELECT {n} FROM {t} {w}", n=", ".join(render("count({c})", c=col.raw) for col in fast),
                              t=ident(table), w=where)).fetchone()
-    parsed = run(con, render("SELECT {n} FROM {t}", n=", ".join(f"count({ident(col.field)})" for col in fast),
+    parsed = run(con, render("SELECT {n} FROM {t}", n=", ".join(render("count({c})", c=ident(col.field)) for col in fast),
                              t=ident(typed_table))).fetchone()
     failed = []
     for k, col in enumerate(fast):

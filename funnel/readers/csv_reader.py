@@ -23,7 +23,7 @@ from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
 from .headers import clean_header
-from .staging import RawTable, SkippedRow, finish_table, pad, trim_cells, untrimmed_cell_sql
+from .staging import RawTable, SkippedRow, finish_table, pad, staged_cells_sql, trim_cells, untrimmed_cell_sql
 
 CHUNK = 1 << 20
 MAX_LINE = limits.MAX_LINE_BYTES
@@ -111,7 +111,7 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
     """Stage the records after the header; returns record numbers of empty lines."""
     blanks = blank_records(path, delimiter)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    cells = ", ".join(untrimmed_cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
+    cells = staged_cells_sql(width, untrimmed_cell_sql)
     params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal}
     if not blanks:
         # The parallel reader keeps file order but refuses padded rows with quoted line breaks

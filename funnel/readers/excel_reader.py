@@ -21,7 +21,7 @@ from ..sql import ident, render, run
 from . import limits, sniff
 from .headers import clean_header
 from .sandbox import run_isolated
-from .staging import RawTable, cell_sql, finish_table, pad
+from .staging import RawTable, finish_table, pad, staged_cells_sql
 from .xlsx_extent import check_workbook
 
 Rows = list[list[str | None]]
@@ -71,9 +71,8 @@ def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:
     view = "funnel_sheet_rows"
     con.register(view, pa.table(columns))
     try:
-        cells = ", ".join(cell_sql(f"c{i}") + " AS " + ident(f"c{i}") for i in range(width))
         run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_no, {cells} FROM {v} ORDER BY row_no",
-                        t=ident(table), cells=cells, v=ident(view)))
+                        t=ident(table), cells=staged_cells_sql(width), v=ident(view)))
     finally:
         con.unregister(view)
 

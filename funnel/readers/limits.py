@@ -96,13 +96,14 @@ def check_staged(con, raw) -> None:
     for c in columns:
         # a cell of at most MAX_CELL_CHARS bytes has at most as many characters: the byte length
         # is stored with the string, the character count is read only for longer cells
-        long = f"CASE WHEN strlen({ident(c)}) > {MAX_CELL_CHARS} THEN length({ident(c)}) > {MAX_CELL_CHARS} END"
-        parts += [f"count(*) FILTER (WHERE {long})", f"min(row_no) FILTER (WHERE {long})"]
-    multi = " OR ".join(f"contains({ident(c)}, chr(10))" for c in columns)
+        long = render("CASE WHEN strlen({c}) > $max_chars THEN length({c}) > $max_chars END", c=ident(c))
+        parts += [render("count(*) FILTER (WHERE {x})", x=long), render("min(row_no) FILTER (WHERE {x})", x=long)]
     check_breaks = raw.kind == "csv" and raw.quoted
     if check_breaks:  # in the same scan: whether any cell holds a line break at all
-        parts.append(f"count(*) FILTER (WHERE {multi})")
-    stats = run(con, render("SELECT {parts} FROM {t}", parts=", ".join(parts), t=ident(raw.table))).fetchall()[0]
+        multi = " OR ".join(render("contains({c}, chr(10))", c=ident(c)) for c in columns)
+        parts.append(render("count(*) FILTER (WHERE {x})", x=multi))
+    stats = run(con, render("SELECT {parts} FROM {t}", parts=", ".join(parts), t=ident(raw.table)),
+                {"max_chars": MAX_CELL_CHARS}).fetchall()[0]
     if check_breaks and stats[-1]:
         _check_quotes(con, raw, columns)
     for i, c in enumerate(columns):
@@ -116,7 +117,7 @@ def check_staged(con, raw) -> None:
 
 
 def _check_quotes(con, raw, columns: list[str]) -> None:
-    multi = " OR ".join(f"strpos({ident(c)}, chr(10)) > 0" for c in columns)
+    multi = " OR ".join(render("strpos({c}, chr(10)) > 0", c=ident(c)) for c in columns)
     rows = run(con, render("SELECT row_no, {cols} FROM {t} WHERE {multi} ORDER BY row_no LIMIT 200",
                            cols=", ".join(ident(c) for c in columns), t=ident(raw.table), multi=multi)).fetchall()
     for row_no, *cells in rows:

@@ -56,14 +56,21 @@ def cell_sql(column: str) -> str:
     tabs or line breaks around a value are rare and stay (a number or date cell with them is
     reported as unparsable by the importer).
     """
-    return f"NULLIF(trim({ident(column)}), '')"
+    return render("NULLIF(trim({c}), '')", c=ident(column))
 
 
 def untrimmed_cell_sql(column: str) -> str:
     """A cell with empty text as NULL but not yet stripped: :func:`trim_cells` strips, afterwards,
     only the cells that begin or end with a space (``trim`` on every cell cost ~0.7 s per 10M
     cells; a check that reads each cell's first and last byte costs about a third of that)."""
-    return f"NULLIF({ident(column)}, '')"
+    return render("NULLIF({c}, '')", c=ident(column))
+
+
+def staged_cells_sql(width: int, cell=cell_sql, only: set[int] | None = None) -> str:
+    """The select list ``<cell(c0)> AS c0, ...`` of a staged table's ``width`` columns; ``only``:
+    the columns ``cell`` applies to, the others passed through as they are."""
+    return ", ".join(render("{v} AS {c}", v=cell(f"c{i}") if only is None or i in only else ident(f"c{i}"),
+                            c=ident(f"c{i}")) for i in range(width))
 
 
 def trim_cells(con, table: str, width: int) -> None:
@@ -71,9 +78,9 @@ def trim_cells(con, table: str, width: int) -> None:
     the cells with a space at either end are stripped (most files have none). A few such cells
     are rewritten in place; many (a padded export) rebuild the table once instead, since an
     ``UPDATE`` keeps the old and new versions of every cell it touches in memory."""
-    spaced = [f"(prefix({ident(f'c{i}')}, ' ') OR suffix({ident(f'c{i}')}, ' '))" for i in range(width)]
-    *counts, n_rows = run(con, render("SELECT {n}, count(*) FROM {t}", t=ident(table), n=", ".join(
-        f"count(*) FILTER (WHERE {x})" for x in spaced))).fetchone()
+    spaced = [render("(prefix({c}, ' ') OR suffix({c}, ' '))", c=ident(f"c{i}")) for i in range(width)]
+    counts_sql = ", ".join(render("count(*) FILTER (WHERE {x})", x=x) for x in spaced)
+    *counts, n_rows = run(con, render("SELECT {n}, count(*) FROM {t}", t=ident(table), n=counts_sql)).fetchone()
     columns = [i for i, n in enumerate(counts) if n]
     if not columns:
         return
@@ -82,10 +89,8 @@ def trim_cells(con, table: str, width: int) -> None:
             run(con, render("UPDATE {t} SET {c} = {cell} WHERE {x}", t=ident(table), c=ident(f"c{i}"),
                             cell=cell_sql(f"c{i}"), x=spaced[i]))
         return
-    cells = ", ".join((cell_sql(f"c{i}") if i in columns else ident(f"c{i}")) + " AS " + ident(f"c{i}")
-                      for i in range(width))
     run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_no, {cells} FROM {t}", t=ident(table),
-                    cells=cells))
+                    cells=staged_cells_sql(width, only=set(columns))))
 
 
 # Every first character a TOTAL_PATTERN or FOOTER_PATTERN match can begin with, as code points:

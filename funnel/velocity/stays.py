@@ -65,9 +65,9 @@ def derive_stays(con, into: str | None = None) -> None:
             names[name] = ident(f"imp_{name}")
             if k == len(steps) - 2:  # the step the outer query joins the deals' columns to
                 sql = render("SELECT * FROM ({q}) AS s ORDER BY deal_first, until_at", q=sql)
-            run(con, "CREATE OR REPLACE TEMP TABLE " + names[name] + " AS " + sql)
+            run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS {q}", t=names[name], q=sql))
         if previous:  # consumed
-            run(con, "DROP TABLE " + previous)
+            run(con, render("DROP TABLE {t}", t=previous))
         previous = names[name] if name else None
 
 
