@@ -75,7 +75,11 @@ def test_stored_stays_match_the_hand_computed_ones_and_the_one_query(file_store)
     with file_store.connect() as con:
         stored, derived = _rows(con, stays_sql(info)), _rows(con, stays_sql(fallback))
         order = con.execute(f"SELECT deal_first, until_at FROM {stays_sql(info)}").fetchall()
-    assert sorted(stored, key=repr) == sorted(derived, key=repr)
+    # the same rows; stay_rank among equal durations is arbitrary (D2's and D3's 3-day Lead stays take
+    # 2 and 3 in either order), so the ranks are compared as a multiset per stage and duration
+    without_rank = [sorted((r[:8] + r[9:] for r in rows), key=repr) for rows in (stored, derived)]
+    assert without_rank[0] == without_rank[1]
+    assert sorted(((r[1], r[5], r[8]) for r in stored), key=repr) == sorted(((r[1], r[5], r[8]) for r in derived), key=repr)
     assert {r[:8] for r in stored} == EXPECTED and len(stored) == len(EXPECTED)
     assert all(r[9] == (r[3] or FAR) for r in stored)  # until_at: the end, or the far future while running
     ranks = {(r[0], r[2].day): r[8] for r in stored}
