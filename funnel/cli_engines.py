@@ -5,7 +5,7 @@
 (funnel/backends/attach.py derives the funnel facts on that engine).
 
 ``export DATASET --parquet DIR [--json]`` writes the dataset's canonical tables as
-``DIR/<table>.parquet`` (deals, events, stages, counts, quality, stays): what ``attach`` reads
+``DIR/<table>.parquet`` (deals, events, stages, counts, quality, stays, stage_durations): what ``attach`` reads
 once they are loaded into a warehouse (or read from the lake by Spark).
 Bad input prints one translated line and exits with 2, like every command.
 """

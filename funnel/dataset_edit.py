@@ -26,8 +26,9 @@ from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
+from .velocity.stays import DERIVED_TABLES
 
-OPTIONAL_TABLES = ("stays",)  # derived at import when the dataset has deals
+OPTIONAL_TABLES = DERIVED_TABLES  # derived at import when the dataset has deals
 
 KEEP_RAW_MAX_ROWS = 250_000
 RAW_TABLES = ("raw_main", "raw_history")
@@ -199,7 +200,7 @@ def _replace(store, con, row: dict[str, Any], built: dict[str, Any]) -> dict[str
     with _WRITE_LOCK:
         run(con, "BEGIN TRANSACTION")
         try:
-            # the canonical tables plus the optional derived ones (stays): a stale stays table
+            # the canonical tables plus the optional derived ones (stays, stage durations): a stale stays table
             # would survive an edit and the velocity pages would read the old deals' stays
             for table in (*TABLES, *OPTIONAL_TABLES):
                 run(con, render("DROP TABLE IF EXISTS {t}", t=ident(schema, table)))

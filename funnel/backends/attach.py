@@ -8,9 +8,10 @@
    any ``x_`` attribute columns; stages ``pipeline, stage, position, kind``; events ``deal_id,
    stage, entered_at``. A missing optional column is NULL; they are only read;
 2. the derived tables (``deals`` with ``furthest_pos``, ``cycle_days``, ...; ``events``;
-   ``stays``; empty ``counts`` and ``quality``) are created ON THE BACKEND, in the database
-   ``funnel_ds_<id>`` (:func:`~funnel.backends.base.derived_schema`), by the same SQL files
-   every engine runs (``derive_events.sql``, ``derive_deals.sql``, ``velocity_stays.sql``);
+   ``stays`` and ``stage_durations``; empty ``counts`` and ``quality``) are created ON THE BACKEND,
+   in the database ``funnel_ds_<id>`` (:func:`~funnel.backends.base.derived_schema`), by the same
+   SQL files every engine runs (``derive_events.sql``, ``derive_deals.sql``, ``velocity_stays.sql``,
+   ``velocity_stage_durations.sql``);
 3. the store's catalog gets a row whose ``meta['engine']`` says where the tables are; the app
    then shows the dataset like any other, read-only (no edit, no re-import).
 """
@@ -108,6 +109,7 @@ def derive_tables(backend: Backend, schema: str, sources: dict[str, tuple[str, .
         load("derive_deals"), source_deals=deals_src, events=out["events"], stages=out["stages"],
         row_no=f"CAST({row_no} AS INTEGER)", extras="".join(", v." + ident(c) for c in extras)))
     backend.create_table_as(schema, "stays", render(load("velocity_stays"), **out))
+    backend.create_table_as(schema, "stage_durations", render(load("velocity_stage_durations"), stays=out["stays"]))
     for table, columns in EMPTY.items():
         backend.create_table_as(schema, table, _empty(columns))
     stage_rows = run(backend, render("SELECT pipeline, stage, position, kind FROM {s} "

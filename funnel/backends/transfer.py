@@ -15,12 +15,13 @@ import pyarrow.parquet as pq
 from ..dataset import DatasetInfo
 from ..schema import TABLES
 from ..sql import fetch_dicts, ident, render
+from ..velocity.stays import derived_tables
 from .base import Backend
 
 
 def table_list(info: DatasetInfo) -> tuple[str, ...]:
-    """The canonical tables a dataset has (``stays`` only when it was stored at import)."""
-    return TABLES + (("stays",) if info.meta.get("stays_table") else ())
+    """The canonical tables a dataset has, plus the derived ones stored at import (stays, stage durations)."""
+    return TABLES + derived_tables(info.meta)
 
 
 def read_table(con, info: DatasetInfo, table: str) -> pa.Table:

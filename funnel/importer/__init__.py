@@ -38,6 +38,7 @@ from ..readers import RawTable, stage_file
 from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import ident, render, run
+from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .counts import build_counts
 from .deals import build_deals
 from .eventlog import build_event_log
@@ -265,8 +266,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     meta["capabilities"] = derive_capabilities(con, {k: ident(v) for k, v in tables.items()},
                                                draft.shape, meta).to_json()
     return {
-        "tables": {**tables, **({"stays": "imp_stays"} if result["meta"].get("stays_table") else {})},
-        "in_place": ["deals", "events", "stays"] if into and draft.shape == "deals" else [],
+        "tables": {**tables, **{t: f"imp_{t}" for t in derived_tables(result["meta"])}},
+        "in_place": ["deals", "events", *DERIVED_TABLES] if into and draft.shape == "deals" else [],
         "shape": draft.shape,
         "rows_read": draft.raw.n_rows,
         "rows_rejected": rows_rejected,

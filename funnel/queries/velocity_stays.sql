@@ -11,11 +11,12 @@
 -- deals (the deal's own columns, same names and values as in deals): status, created_at,
 -- closed_at, amount, stage_pos. Per-stay facts: stay_days = left_at - entered_at in days (NULL
 -- while running); first_visit = the deal's first stay in this stage; deal_first = the deal's
--- first stay of all (one row per deal with a history); stay_rank = the finished stay's rank by
--- duration among the finished stays of its pipeline and stage (1 = shortest; NULL while running):
--- percentiles over a whole pipeline read two rows instead of sorting millions; until_at = left_at,
+-- first stay of all (one row per deal with a history); until_at = left_at,
 -- or the far future while the stay runs ("covers T" is then the one range until_at > T, which the
 -- stored table, ordered by deal_first and until_at, answers from a fraction of its blocks).
+-- The deal's text id is not carried (a stay names its deal by row_no; a drill-down reads the ids from
+-- the deals): it was the costliest column to store. The finished stays' percentiles per stage over a
+-- whole pipeline are stored apart by the import (velocity_stage_durations.sql), from these rows.
 -- Cost (the import stores this once; ~4M stays at 1M deals): each window sorts its rows, so the
 -- windows run over narrow rows (the deal's integer key, stage, times) and the deal's own columns
 -- are joined once at the end by row_no. next_at / next_position and deal_first share one window
@@ -24,20 +25,16 @@
 -- the import materialises one at a time as temp tables (funnel/velocity/stays.py, derive_stays),
 -- each step reading the previous one's table; everywhere else this file runs as one query.
 -- tables: events, deals, stages
-SELECT d.deal_id, e.row_no, e.pipeline, e.stage, e.position, e.kind, e.entered_at,
+SELECT e.row_no, e.pipeline, e.stage, e.position, e.kind, e.entered_at,
        e.left_at, e.next_position,
        d.status, d.created_at, d.closed_at, d.amount, d.stage_pos,
-       e.stay_days, e.first_visit, e.deal_first, e.stay_rank, e.until_at
+       e.stay_days, e.first_visit, e.deal_first, e.until_at
 FROM (
     -- begin step: stays_facts
     SELECT s.row_no, s.pipeline, s.stage, s.position, st.kind, s.entered_at, s.left_at, s.next_position,
            (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)) / 86400.0 AS stay_days,
            row_number() OVER (PARTITION BY s.row_no, s.position ORDER BY s.entered_at) = 1 AS first_visit,
            s.deal_first,
-           CASE WHEN s.left_at IS NOT NULL AND st.kind = 'open'
-                THEN row_number() OVER (PARTITION BY s.pipeline, s.position, s.left_at IS NULL, st.kind
-                                        ORDER BY (EXTRACT(EPOCH FROM s.left_at) - EXTRACT(EPOCH FROM s.entered_at)))
-           END AS stay_rank,
            COALESCE(s.left_at, TIMESTAMP '9999-12-31 00:00:00') AS until_at
     FROM (
         -- begin step: stays_moves

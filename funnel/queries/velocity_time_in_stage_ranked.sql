@@ -1,39 +1,14 @@
 -- velocity_time_in_stage_ranked: velocity_time_in_stage for a whole pipeline (no other filter) at an
 -- $as_of by which every stay that will end has ended (the dataset's latest timestamp or later):
--- the finished stays are then exactly those with a stay_rank (velocity_stays.sql), so each
--- percentile (percentile_cont, R's type 7: h = (n - 1) p + 1, between the floor(h)-th and the
--- next value) reads two ranked rows instead of sorting every stay. Same columns and numbers.
--- tables: none; fragments: stays (the pipeline's stays: funnel/velocity/stays.py deal_stays)
-WITH f AS (
-    SELECT position, count(*) AS n, avg(stay_days) AS mean_days, sum(stay_days) AS sum_days
-    FROM {stays}
-    WHERE kind = 'open' AND stay_rank IS NOT NULL
-    GROUP BY position
-),
-pts AS (
-    SELECT f.position, l.p, (f.n - 1) * l.p + 1 AS h, CAST(floor((f.n - 1) * l.p + 1) AS BIGINT) AS lo
-    FROM f CROSS JOIN (VALUES (0.1), (0.25), (0.5), (0.75), (0.9)) AS l(p)
-),
-vals AS (
-    SELECT position, stay_rank, stay_days FROM {stays}
-    WHERE kind = 'open' AND stay_rank IN (SELECT lo FROM pts UNION SELECT lo + 1 FROM pts)
-),
-pv AS (
-    SELECT pts.position, pts.p,
-           a.stay_days + (pts.h - pts.lo) * (COALESCE(b.stay_days, a.stay_days) - a.stay_days) AS v
-    FROM pts
-    JOIN vals AS a ON a.position = pts.position AND a.stay_rank = pts.lo
-    LEFT JOIN vals AS b ON b.position = pts.position AND b.stay_rank = pts.lo + 1
-),
-q AS (
-    SELECT f.position, f.n, f.mean_days, f.sum_days,
-           max(pv.v) FILTER (WHERE pv.p = 0.1) AS p10_days,
-           max(pv.v) FILTER (WHERE pv.p = 0.25) AS p25_days,
-           max(pv.v) FILTER (WHERE pv.p = 0.5) AS median_days,
-           max(pv.v) FILTER (WHERE pv.p = 0.75) AS p75_days,
-           max(pv.v) FILTER (WHERE pv.p = 0.9) AS p90_days
-    FROM f JOIN pv ON pv.position = f.position
-    GROUP BY f.position, f.n, f.mean_days, f.sum_days
+-- the finished stays are then all of them, whose percentiles the import stored per pipeline and
+-- stage (velocity_stage_durations.sql), so only the open stays are read here. Same columns and
+-- numbers.
+-- tables: none; fragments: stays (the pipeline's stays: funnel/velocity/stays.py deal_stays),
+-- durations (the dataset's stage_durations table)
+WITH q AS (
+    SELECT position, n, p10_days, p25_days, median_days, p75_days, p90_days, mean_days, sum_days
+    FROM {durations}
+    WHERE pipeline = $p_pipeline
 ),
 o AS (
     SELECT position,

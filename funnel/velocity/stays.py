@@ -20,7 +20,13 @@ from ..dataset import DatasetInfo
 from ..sql import ident, load, render, run
 
 TEMP_TABLE = "imp_stays"
-STAYS_VERSION = 3  # older tables (1 or True, 2) lack columns: read through the subquery
+# 4: no deal_id, no stay_rank, a stage_durations table beside it. 3 (deal_id and stay_rank too) is
+# read as it is, without the durations; older tables (1 or True, 2) lack columns: read through the
+# subquery.
+STAYS_VERSION = 4
+READABLE_VERSIONS = (3, 4)
+# the tables an import derives beside the canonical ones (a dataset of this version has both)
+DERIVED_TABLES = ("stays", "stage_durations")
 # A step of velocity_stays.sql whose body holds no other step: "-- begin step: <name>" ...
 # "-- end step: <name>" on lines of their own.
 _INNERMOST_STEP = re.compile(r"^[ \t]*-- begin step: (\w+)\n((?:(?!-- begin step:).)*?)^[ \t]*-- end step: \1\n",
@@ -41,8 +47,9 @@ def stays_steps() -> list[tuple[str | None, str]]:
 
 
 def derive_stays(con, into: str | None = None) -> None:
-    """``imp_stays`` from the import's temp tables (``imp_events``, ``imp_deals``, ``imp_stages``).
-    ``into``: an import writing in place builds ``<into>.stays`` (the dataset's table) instead.
+    """``imp_stays`` and ``imp_stage_durations`` from the import's temp tables (``imp_events``,
+    ``imp_deals``, ``imp_stages``). ``into``: an import writing in place builds ``<into>.stays`` and
+    ``<into>.stage_durations`` (the dataset's tables) instead.
 
     The steps of ``velocity_stays.sql`` are built one at a time into temp tables, each dropped
     once the next is built: a statement then holds only its own step's rows (the one-statement
@@ -69,10 +76,27 @@ def derive_stays(con, into: str | None = None) -> None:
         if previous:  # consumed
             run(con, render("DROP TABLE {t}", t=previous))
         previous = names[name] if name else None
+    stays = ident(into, "stays") if into else ident(TEMP_TABLE)
+    durations = render(load("velocity_stage_durations"), stays=stays)
+    run(con, (render("CREATE TABLE {t} AS ", t=ident(into, "stage_durations")) if into else
+              render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident("imp_stage_durations"))) + durations)
+
+
+def derived_tables(info_meta: dict) -> tuple[str, ...]:
+    """The derived tables a dataset with this meta has (none, the stays, or both)."""
+    version = info_meta.get("stays_table")
+    if version == STAYS_VERSION:
+        return DERIVED_TABLES
+    return ("stays",) if version else ()
 
 
 def stored_stays(info: DatasetInfo) -> bool:
     """Whether the dataset keeps this version's stays table (older ones are derived at query time)."""
+    return info.meta.get("stays_table") in READABLE_VERSIONS and info.id is not None
+
+
+def stored_durations(info: DatasetInfo) -> bool:
+    """Whether the dataset keeps the finished stays' percentiles per stage (``stage_durations``)."""
     return info.meta.get("stays_table") == STAYS_VERSION and info.id is not None
 
 

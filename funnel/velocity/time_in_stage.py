@@ -29,9 +29,9 @@ from ..dataset import DatasetInfo
 from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..spec import FunnelSpec
-from ..sql import fetch_dicts, run
+from ..sql import fetch_dicts, ident, run
 from .common import can_answer, latest_timestamp
-from .stays import deal_stays, stored_stays
+from .stays import deal_stays, stored_durations
 
 KM_TOLERANCE = 1e-12
 
@@ -110,10 +110,11 @@ def _km_by_position(con, info: DatasetInfo, ctx, as_of) -> dict[int, float | Non
 
 
 def _query_name(info: DatasetInfo, spec: FunnelSpec, as_of, latest) -> str:
-    """The ranked query (precomputed ranks, no sort) when it gives the same numbers: the stored stays
-    have ranks, the view is a whole pipeline, and every stay that ends has ended by ``as_of``."""
+    """The ranked query (the stored finished stays' percentiles, no sort) when it gives the same
+    numbers: the dataset stores them, the view is a whole pipeline, and every stay that ends has
+    ended by ``as_of``."""
     whole = not spec.filters and spec.date_from is None and spec.date_to is None and not spec.closed_only
-    if whole and stored_stays(info) and latest is not None and as_of is not None and as_of >= latest:
+    if whole and stored_durations(info) and latest is not None and as_of is not None and as_of >= latest:
         return "velocity_time_in_stage_ranked"
     return "velocity_time_in_stage"
 
@@ -127,7 +128,8 @@ def time_in_stage(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | No
     latest = latest_timestamp(con, info)
     as_of = latest if as_of is None else as_of
     ctx = resolve(con, info, spec)
-    sql = query(_query_name(info, spec, as_of, latest), info, stays=deal_stays(info, ctx))
+    sql = query(_query_name(info, spec, as_of, latest), info, stays=deal_stays(info, ctx),
+                durations=ident(info.schema, "stage_durations"))
     found = {r["position"]: r for r in fetch_dicts(con, sql, {**ctx.where.params, "as_of": as_of})}
     km = _km_by_position(con, info, ctx, as_of) if with_km else {}
     rows = []

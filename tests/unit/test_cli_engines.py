@@ -32,7 +32,8 @@ def exported(tmp_path, capsys):
 def test_export_writes_every_canonical_table(exported):
     _data, lake, doc = exported
     assert sorted(p.rsplit("/", 1)[-1] for p in doc["files"]) == sorted(
-        ["deals.parquet", "events.parquet", "stages.parquet", "counts.parquet", "quality.parquet", "stays.parquet"])
+        ["deals.parquet", "events.parquet", "stages.parquet", "counts.parquet", "quality.parquet", "stays.parquet",
+         "stage_durations.parquet"])
     deals = pq.read_table(lake / "deals.parquet").to_pydict()
     assert sorted(deals["deal_id"]) == ["D1", "D2", "D3"] and doc["rows"]["deals"] == 3
     # D1 won: it reached every stage (3); D3 open at Proposal: 2; D2 lost at Lead: 1

@@ -111,7 +111,8 @@ def test_refresh_rebuilds_the_stays_table_too(mem_store):
     hist = "Deal ID,Stage,Entered at\n1,Lead,2024-01-01\n2,Lead,2024-01-02\n2,Deal,2024-01-05\n"
     info, _built, _ = import_file(mem_store, deals.encode(), "d.csv", history=hist.encode(), history_name="h.csv",
                                   stages=["Lead", "Deal"])
-    stays = f"SELECT deal_id, stage, amount FROM ds_{info.id}.stays ORDER BY 1, 2"
+    stays = (f"SELECT d.deal_id, s.stage, s.amount FROM ds_{info.id}.stays AS s "
+             f"JOIN ds_{info.id}.deals AS d ON d.row_no = s.row_no ORDER BY 1, 2")
     with mem_store.connect() as con:  # deal 1 sat in Lead; deal 2 in Lead, then Deal
         assert con.execute(stays).fetchall() == [("1", "Lead", 100.0), ("2", "Deal", 200.0), ("2", "Lead", 200.0)]
     week2 = "Deal ID,Stage,Created,Amount,Status\n7,Deal,2024-02-01,700,open\n"

@@ -203,10 +203,11 @@ def test_stays_flags_and_last_entry_come_from_the_collapsed_events(mem_store, tm
         encoding="utf-8")
     info, _built, _ = import_file(mem_store, deals, history=history, stages=["A", "B"])
     with mem_store.connect() as con:
-        stays = con.execute(f"""SELECT deal_id, stage, day(entered_at), day(left_at), next_position, first_visit,
-                                       deal_first FROM ds_{info.id}.stays ORDER BY 1, 3""").fetchall()
-        ranks = con.execute(f"SELECT stage, stay_rank FROM ds_{info.id}.stays WHERE stay_rank IS NOT NULL "
-                            "ORDER BY 1, 2").fetchall()
+        stays = con.execute(f"""SELECT d.deal_id, s.stage, day(s.entered_at), day(s.left_at), s.next_position,
+                                       s.first_visit, s.deal_first FROM ds_{info.id}.stays AS s
+                                JOIN ds_{info.id}.deals AS d ON d.row_no = s.row_no ORDER BY 1, 3""").fetchall()
+        durations = con.execute(f"SELECT position, n, median_days, mean_days, sum_days "
+                                f"FROM ds_{info.id}.stage_durations").fetchall()
         last = con.execute(f"SELECT deal_id, day(last_entry_at) FROM ds_{info.id}.deals ORDER BY 1").fetchall()
     assert stays == [
         ("D1", "A", 1, 2, 2, True, True), ("D1", "B", 2, 4, 1, True, False),
@@ -215,7 +216,7 @@ def test_stays_flags_and_last_entry_come_from_the_collapsed_events(mem_store, tm
         ("D3", "A", 2, 3, 2, True, True), ("D3", "B", 3, None, None, True, False),
         ("D4", "A", 1, 2, None, True, True), ("D4", "B", 3, None, None, True, False),
     ]
-    # finished stays of an open stage ranked by duration: five A stays of one day each (ties take
-    # 1..5); B, the last stage of the order given, is the won stage: its stays have no rank
-    assert ranks == [("A", 1), ("A", 2), ("A", 3), ("A", 4), ("A", 5)]
+    # finished stays of an open stage: five A stays of one day each; B, the last stage of the order
+    # given, is the won stage: no durations of its own
+    assert durations == [(1, 5, 1.0, 1.0, 5.0)]
     assert last == [("D1", 5), ("D2", 2), ("D3", 3), ("D4", 3)]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from funnel.importer import import_file
 from funnel.sql import load
 from funnel.velocity.stays import stays_sql, stays_steps
@@ -43,15 +45,22 @@ EXPECTED = {
     ("D2", "Qualified", _day(5), None, None, None, True, False),
     ("D3", "Lead", _day(3), _day(6), None, 3.0, True, True),
 }
-# stay_rank: by duration among the finished stays of an open stage. Lead: 2 (D1), 3 (D2), 3 (D3),
-# 6 (D1) days -> 1, {2, 3} in either order, 4; Qualified and Proposal: one finished stay each -> 1;
-# a running stay and a won stage's stay -> NULL.
-RANKS = {("D1", 1): 1, ("D1", 4): 4, ("D1", 3): 1, ("D1", 10): 1, ("D1", 20): None, ("D2", 5): None}
+# stage_durations: the finished stays of each open stage. Lead: 2 (D1), 3 (D2), 3 (D3), 6 (D1) days;
+# percentile_cont (R's type 7, h = (n - 1) p + 1 between the floor(h)-th value and the next):
+# p10 h = 1.3 -> 2 + 0.3 x 1 = 2.3; p25 h = 1.75 -> 2.75; p50 h = 2.5 -> 3; p75 h = 3.25 ->
+# 3 + 0.25 x 3 = 3.75; p90 h = 3.7 -> 3 + 0.7 x 3 = 5.1; mean 14 / 4 = 3.5. Qualified: D1's one day
+# (D2's stay runs); Proposal: D1's ten days; Won is no open stage: none.
+DURATIONS = [
+    (1, 4, 2.3, 2.75, 3.0, 3.75, 5.1, 3.5, 14.0),
+    (2, 1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0),
+    (3, 1, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0),
+]
 
 
-def _rows(con, from_item: str) -> list[tuple]:
-    return con.execute(f"SELECT deal_id, stage, entered_at, left_at, next_position, stay_days, first_visit, "
-                       f"deal_first, stay_rank, until_at FROM {from_item} AS s").fetchall()
+def _rows(con, from_item: str, deals: str) -> list[tuple]:
+    return con.execute(f"SELECT d.deal_id, s.stage, s.entered_at, s.left_at, s.next_position, s.stay_days, "
+                       f"s.first_visit, s.deal_first, s.until_at FROM {from_item} AS s "
+                       f"JOIN {deals} AS d ON d.row_no = s.row_no").fetchall()
 
 
 def test_steps_are_the_files_own_subqueries():
@@ -73,16 +82,16 @@ def test_stored_stays_match_the_hand_computed_ones_and_the_one_query(file_store)
     assert stays_sql(info).endswith('"stays"')  # the stored table, built by the steps
     fallback = dataclasses.replace(info, meta={**info.meta, "stays_table": None})  # the one query
     with file_store.connect() as con:
-        stored, derived = _rows(con, stays_sql(info)), _rows(con, stays_sql(fallback))
+        stored = _rows(con, stays_sql(info), info.tables["deals"])
+        derived = _rows(con, stays_sql(fallback), info.tables["deals"])
         order = con.execute(f"SELECT deal_first, until_at FROM {stays_sql(info)}").fetchall()
-    # the same rows; stay_rank among equal durations is arbitrary (D2's and D3's 3-day Lead stays take
-    # 2 and 3 in either order), so the ranks are compared as a multiset per stage and duration
-    without_rank = [sorted((r[:8] + r[9:] for r in rows), key=repr) for rows in (stored, derived)]
-    assert without_rank[0] == without_rank[1]
-    assert sorted(((r[1], r[5], r[8]) for r in stored), key=repr) == sorted(((r[1], r[5], r[8]) for r in derived), key=repr)
+        durations = con.execute(f"SELECT position, n, p10_days, p25_days, median_days, p75_days, p90_days, "
+                                f"mean_days, sum_days FROM ds_{info.id}.stage_durations "
+                                f"WHERE pipeline = '' ORDER BY position").fetchall()
+    assert sorted(stored, key=repr) == sorted(derived, key=repr)
     assert {r[:8] for r in stored} == EXPECTED and len(stored) == len(EXPECTED)
-    assert all(r[9] == (r[3] or FAR) for r in stored)  # until_at: the end, or the far future while running
-    ranks = {(r[0], r[2].day): r[8] for r in stored}
-    assert {k: ranks[k] for k in RANKS} == RANKS
-    assert {ranks[("D2", 2)], ranks[("D3", 3)]} == {2, 3}
+    assert all(r[8] == (r[3] or FAR) for r in stored)  # until_at: the end, or the far future while running
     assert order == sorted(order)  # stored by (deal_first, until_at): zone maps prune "covers T"
+    assert [(r[0], r[1]) for r in durations] == [(d[0], d[1]) for d in DURATIONS]
+    for row, hand in zip(durations, DURATIONS, strict=True):
+        assert row[2:] == pytest.approx(hand[2:], abs=1e-12)

@@ -179,3 +179,34 @@ def test_stored_stays_equal_the_derivation(tmp_path):
     for a, b in zip(stored.rows, derived.rows, strict=True):
         assert a.stage == b.stage
         assert [x for x in astuple(a)[1:] if x is not None] == pytest.approx([x for x in astuple(b)[1:] if x is not None])
+
+
+def test_a_dataset_stored_before_the_durations_reads_its_stays_without_them(tmp_path):
+    """Stays tables of version 3 (with deal_id and stay_rank, no stage_durations beside them) are
+    still read as stored; time in stage then takes its percentiles from the stays themselves."""
+    from dataclasses import astuple, replace
+
+    from funnel.velocity.stays import stays_sql
+    from funnel.velocity.time_in_stage import _query_name
+
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Status,Created\nX1,Proposal,open,2026-03-28\nX2,Qualified,open,2026-03-28\n",
+                     encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("Deal ID,Stage,Date Entered\nX1,Lead,2026-03-28 09:00:00\nX1,Qualified,2026-03-29 09:00:00\n"
+                       "X1,Proposal,2026-03-30 09:00:00\nX2,Lead,2026-03-28 09:00:00\n"
+                       "X2,Qualified,2026-03-29 09:00:00\n", encoding="utf-8")
+    store = Store(":memory:")
+    info, _b, _d = import_file(store, deals, "deals.csv", history=history, stages=["Lead", "Qualified", "Proposal", "Won"])
+    older = replace(info, meta={**info.meta, "stays_table": 3})
+    latest = datetime(2026, 3, 30, 9)
+    assert _query_name(info, FunnelSpec(), latest, latest) == "velocity_time_in_stage_ranked"
+    assert _query_name(older, FunnelSpec(), latest, latest) == "velocity_time_in_stage"
+    assert stays_sql(older) == stays_sql(info)  # the stored table, not the derivation
+    with store.connect() as con:
+        new, old = (time_in_stage(con, i, FunnelSpec(), with_km=False) for i in (info, older))
+    # Lead: X1 and X2 one day each; Qualified: X1 one day, X2 still there (one day old at the latest)
+    rows = by_stage(old)
+    assert rows["Lead"].n == 2 and rows["Lead"].median_days == pytest.approx(1.0)
+    assert rows["Qualified"].n == 1 and rows["Qualified"].open_n == 1
+    assert [astuple(r) for r in new.rows] == [astuple(r) for r in old.rows]
