@@ -66,20 +66,25 @@ def derive_stays(con, into: str | None = None) -> None:
     for k, (name, body) in enumerate(steps):
         sql = render(body, **names)
         if name is None:
-            run(con, (render("CREATE TABLE {t} AS ", t=ident(into, "stays")) if into else
-                      render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(TEMP_TABLE))) + sql)
+            run(con, _create(into, "stays", TEMP_TABLE) + sql)
         else:
             names[name] = ident(f"imp_{name}")
-            if k == len(steps) - 2:  # the step the outer query joins the deals' columns to
+            last_step = k == len(steps) - 2  # the step the outer query joins the deals' columns to
+            if last_step:
                 sql = render("SELECT * FROM ({q}) AS s ORDER BY deal_first, until_at", q=sql)
             run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS {q}", t=names[name], q=sql))
+            if last_step:  # its rows carry every column the durations read: no pass over the stored stays
+                run(con, _create(into, "stage_durations", "imp_stage_durations")
+                    + render(load("velocity_stage_durations"), stays=names[name]))
         if previous:  # consumed
             run(con, render("DROP TABLE {t}", t=previous))
         previous = names[name] if name else None
-    stays = ident(into, "stays") if into else ident(TEMP_TABLE)
-    durations = render(load("velocity_stage_durations"), stays=stays)
-    run(con, (render("CREATE TABLE {t} AS ", t=ident(into, "stage_durations")) if into else
-              render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident("imp_stage_durations"))) + durations)
+
+
+def _create(into: str | None, table: str, temp: str) -> str:
+    """``CREATE TABLE <into>.<table> AS`` (an import writing in place), else the temp table ``temp``."""
+    return (render("CREATE TABLE {t} AS ", t=ident(into, table)) if into else
+            render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(temp)))
 
 
 def derived_tables(info_meta: dict) -> tuple[str, ...]:
