@@ -137,6 +137,37 @@ def test_an_import_that_does_not_fit_the_budget_is_retried_with_a_larger_one(tmp
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"
 
 
+def test_a_big_import_starts_with_a_budget_for_its_size(tmp_path, monkeypatch):
+    """The first attempt's budget is the input's size / INPUT_PER_BUDGET (2.4) when that is above the
+    store's, at most 2 GB; the store's budget is back after the import."""
+    from funnel.importer import _budget_bytes, first_budget
+
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "400MB")
+    assert first_budget(240 * 10**6) is None  # 100 MB wanted: the store's 400 MB stands
+    # 2.5 GB of CSV (the 10M bench): 2.5e9 / 2.4 = 1.0417e9 bytes = 993.4 MiB
+    assert first_budget(25 * 10**8) == "993MiB"
+    assert first_budget(10**11) == "1907MiB"  # 2e9 bytes = 1907.3 MiB, the cap
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "none")  # DuckDB's default (80 % of RAM) is larger
+    assert first_budget(10**11) is None
+    assert _budget_bytes("1.5GiB") == 1.5 * 2**30 and _budget_bytes("400MB") == 4 * 10**8
+    assert _budget_bytes("lots") is None
+
+    # scaled down: a file of 27 bytes with INPUT_PER_BUDGET 1e-7 asks for 27 / 1e-7 = 270 MB, above
+    # the store's 100 MB (which cannot hold the CSV read buffer, 2 x 64 MB): the first attempt
+    # fits, with no retry to fall back on
+    monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "100MB")
+    monkeypatch.setattr("funnel.importer.INPUT_PER_BUDGET", 1e-7)
+    monkeypatch.setattr("funnel.importer.RETRY_BUDGETS", (None,))  # no retry: the first must fit
+    store = Store(tmp_path / "funnel.duckdb")
+    path = tmp_path / "deals.csv"
+    path.write_text("Deal ID,Stage\nA,Lead\nB,Won\n", encoding="utf-8")
+    assert path.stat().st_size == 27
+    info, built, _ = import_file(store, path)
+    assert built["n_deals"] == 2 and [r["id"] for r in store.datasets()] == [info.id]
+    with store.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "95.3 MiB"
+
+
 def test_same_timestamp_check_counts_deals_whose_stages_share_one_time(mem_store, tmp_path):
     deals = tmp_path / "deals.csv"
     deals.write_text("Deal ID,Stage,Created\nD1,B,2024-01-01\nD2,B,2024-01-01\nD3,B,2024-01-01\n"
