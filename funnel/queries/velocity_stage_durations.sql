@@ -46,6 +46,7 @@ k AS (
 ),
 v AS (
     -- a row of r holds ranks upto - c + 1 .. upto: it is the value at rank x when upto - c < x <= upto
+    -- (a column per rank, not a row per percentile: the join reads each distinct duration once)
     SELECT k.pipeline, k.position,
            max(CASE WHEN r.upto - r.c < k.a10 AND k.a10 <= r.upto THEN r.stay_days END) AS va10,
            max(CASE WHEN r.upto - r.c < k.b10 AND k.b10 <= r.upto THEN r.stay_days END) AS vb10,

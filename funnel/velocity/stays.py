@@ -19,7 +19,6 @@ import re
 from ..dataset import DatasetInfo
 from ..sql import ident, load, render, run
 
-TEMP_TABLE = "imp_stays"
 # 4: no deal_id, no stay_rank, a stage_durations table beside it. 3 (deal_id and stay_rank too) is
 # read as it is, without the durations; older tables (1 or True, 2) lack columns: read through the
 # subquery.
@@ -66,7 +65,7 @@ def derive_stays(con, into: str | None = None) -> None:
     for k, (name, body) in enumerate(steps):
         sql = render(body, **names)
         if name is None:
-            run(con, _create(into, "stays", TEMP_TABLE) + sql)
+            run(con, _create(into, "stays") + sql)
         else:
             names[name] = ident(f"imp_{name}")
             last_step = k == len(steps) - 2  # the step the outer query joins the deals' columns to
@@ -74,17 +73,17 @@ def derive_stays(con, into: str | None = None) -> None:
                 sql = render("SELECT * FROM ({q}) AS s ORDER BY deal_first, until_at", q=sql)
             run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS {q}", t=names[name], q=sql))
             if last_step:  # its rows carry every column the durations read: no pass over the stored stays
-                run(con, _create(into, "stage_durations", "imp_stage_durations")
+                run(con, _create(into, "stage_durations")
                     + render(load("velocity_stage_durations"), stays=names[name]))
         if previous:  # consumed
             run(con, render("DROP TABLE {t}", t=previous))
         previous = names[name] if name else None
 
 
-def _create(into: str | None, table: str, temp: str) -> str:
-    """``CREATE TABLE <into>.<table> AS`` (an import writing in place), else the temp table ``temp``."""
+def _create(into: str | None, table: str) -> str:
+    """``CREATE TABLE <into>.<table> AS`` (an import writing in place), else the temp ``imp_<table>``."""
     return (render("CREATE TABLE {t} AS ", t=ident(into, table)) if into else
-            render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(temp)))
+            render("CREATE OR REPLACE TEMP TABLE {t} AS ", t=ident(f"imp_{table}")))
 
 
 def derived_tables(info_meta: dict) -> tuple[str, ...]:
