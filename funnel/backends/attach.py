@@ -27,7 +27,7 @@ from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..schema import TABLES
 from ..sql import ident, load, render, run
-from ..velocity.stays import STAYS_VERSION
+from ..velocity.stays import STAYS_VERSION, stays_query
 from . import connect
 from .base import Backend, derived_schema
 
@@ -108,7 +108,7 @@ def derive_tables(backend: Backend, schema: str, sources: dict[str, tuple[str, .
     backend.create_table_as(schema, "deals", render(
         load("derive_deals"), source_deals=deals_src, events=out["events"], stages=out["stages"],
         row_no=f"CAST({row_no} AS INTEGER)", extras="".join(", v." + ident(c) for c in extras)))
-    backend.create_table_as(schema, "stays", render(load("velocity_stays"), **out))
+    backend.create_table_as(schema, "stays", stays_query(out))
     backend.create_table_as(schema, "stage_durations", render(load("velocity_stage_durations"), stays=out["stays"]))
     for table, columns in EMPTY.items():
         backend.create_table_as(schema, table, _empty(columns))

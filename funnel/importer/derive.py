@@ -54,13 +54,21 @@ def _create(con, into: str | None, name: str, body: str) -> None:
     _view(con, into, name)
 
 
+def _drop_deal_row(con, into: str | None) -> None:
+    """The events' ``deal_row`` (their deal's row_no, which the stays joined on) is not stored."""
+    events = ident(into, "events") if into else ident("imp_events")
+    run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident("deal_row")))
+    if into is not None:  # the temp view of it names its columns as they were
+        run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT * FROM {t}", v=ident("imp_events"), t=events))
+
+
 def _events(con, history_loaded: bool, findings: Findings, into: str | None = None) -> int:
     """``imp_events`` from ``imp_hist``: only known deals, runs of one stage collapsed."""
     run(con, """CREATE OR REPLACE TEMP TABLE imp_hist_pos (deal_row INTEGER, hist_pos INTEGER, back BIGINT,
                 skipped BIGINT, last_entry_at TIMESTAMP)""")
     if not history_loaded:
         _create(con, into, "events", """(deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
-                    position INTEGER, entered_at TIMESTAMP)""")
+                    position INTEGER, entered_at TIMESTAMP, deal_row INTEGER)""")
         return 0
     findings.examples(con, """SELECT min(row_no) AS row_no, deal_id AS value FROM imp_hist h
                               WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)
@@ -89,8 +97,8 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
                sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped,
                max(entered_at) AS {last}
         FROM {t} GROUP BY deal_row""", t=events, last=ident(FACTS_COLUMN)))
-    for column in ("deal_row", "prev_pos"):
-        run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident(column)))
+    # deal_row stays until the stays are derived (their join to the deals: derive_deals)
+    run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident("prev_pos")))
     _view(con, into, "events")
     moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),
                                COALESCE(sum(skipped), 0), count(*) FILTER (WHERE skipped > 0)
@@ -156,6 +164,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     _quality_checks(con, typed, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
+    _drop_deal_row(con, into)
     return {
         "n_deals": n_deals,
         "n_events": n_events,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..readers.values import bool_sql
 from ..sql import ident, render, run
+from ..velocity.stays import BY_DEAL_ID, STAYS_VERSION, derive_stays
 from .columns import date_expr, extra_columns
 from .quality_findings import Findings
 
@@ -102,12 +103,13 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
         FROM per p JOIN reach r ON r.deal_id = p.deal_id CROSS JOIN n
         JOIN imp_stages s ON s.position = r.furthest""",
         firsts=firsts, extra_cols="".join(", p." + ident(n) for n in extras)))
+    derive_stays(con, keys=BY_DEAL_ID)  # stored, as a deals file's: velocity pages read them, not a derivation
     return {
         "rows_rejected": rejected,
         "n_deals": run(con, "SELECT count(*) FROM imp_deals").fetchone()[0],
         "n_events": run(con, "SELECT count(*) FROM imp_events").fetchone()[0],
         "meta": {"pipelines": [""], "extra_columns": {n: h for n, (_i, h) in extras.items()},
-                 "stage_order": {"": order}, "lost_stages": {"": []}},
+                 "stage_order": {"": order}, "lost_stages": {"": []}, "stays_table": STAYS_VERSION},
     }
 
 

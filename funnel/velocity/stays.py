@@ -26,41 +26,61 @@ STAYS_VERSION = 4
 READABLE_VERSIONS = (3, 4)
 # the tables an import derives beside the canonical ones (a dataset of this version has both)
 DERIVED_TABLES = ("stays", "stage_durations")
-# A step of velocity_stays.sql whose body holds no other step: "-- begin step: <name>" ...
-# "-- end step: <name>" on lines of their own.
-_INNERMOST_STEP = re.compile(r"^[ \t]*-- begin step: (\w+)\n((?:(?!-- begin step:).)*?)^[ \t]*-- end step: \1\n",
-                             re.MULTILINE | re.DOTALL)
+# A step of velocity_stays.sql: "-- begin step: <name>" ... "-- end step: <name>" on lines of their own.
+_STEP = re.compile(r"^[ \t]*-- begin step: (\w+)\n(.*?)^[ \t]*-- end step: \1\n", re.MULTILINE | re.DOTALL)
+# the deals' and the events' columns the stays join on (velocity_stays.sql's key fragments)
+BY_DEAL_ID = {"deal_key": ident("deal_id"), "event_key": ident("deal_id")}
+# the import's: its events still carry the deal's row_no as deal_row (an integer join, not a text one)
+BY_DEAL_ROW = {"deal_key": ident("row_no"), "event_key": ident("deal_row")}
 
 
 def stays_steps() -> list[tuple[str | None, str]]:
-    """The query ``velocity_stays.sql`` cut at its marked steps: ``(name, SELECT)`` pairs, innermost
-    first, where each SELECT reads the step before it as the placeholder ``{<that step's name>}``;
-    the last pair is ``(None, the outer query)``. Put back together, the steps are the file's own
-    one query (:func:`stays_sql`): one text of the stays logic, run whole or one step at a time."""
+    """The query ``velocity_stays.sql`` cut at its marked steps: ``(name, SELECT)`` pairs in order,
+    where a SELECT reads the steps before it as the placeholders ``{<their names>}``; the last pair is
+    ``(None, the final SELECT)``. :func:`stays_query` puts them together as one query: one text of the
+    stays logic, run whole or one step at a time."""
     text = load("velocity_stays")
-    steps: list[tuple[str | None, str]] = []
-    while (m := _INNERMOST_STEP.search(text)):
-        steps.append((m.group(1), m.group(2)))
-        text = text[:m.start()] + "SELECT * FROM {" + m.group(1) + "}\n" + text[m.end():]
-    return [*steps, (None, text)]
+    steps: list[tuple[str | None, str]] = [(m.group(1), m.group(2)) for m in _STEP.finditer(text)]
+    last_step_end = text.rindex("-- end step:")
+    final = text[text.index("\n", last_step_end) + 1:]
+    return [*steps, (None, final[final.index("SELECT"):])]
 
 
-def derive_stays(con, into: str | None = None) -> None:
+def stays_query(tables: dict[str, str], keys: dict[str, str] | None = None) -> str:
+    """The stays as one query over ``tables`` (quoted ``events``, ``deals``, ``stages``), the events
+    joined to the deals on ``keys`` (:data:`BY_DEAL_ID` unless given): each step written out as a
+    subquery where a later one reads it. Not as the file's WITH items: DuckDB materialises a WITH
+    item read more than once, and a materialised one inside a subquery beside the deals' derived
+    facts (``funnel/audit/facts.py``) fails to bind (DuckDB 2.0, "Failed to bind column reference").
+    The per-deal step is then computed three times: this form serves only datasets stored without
+    a stays table (imported before it existed) and the warehouses of the attach path (built once)."""
+    names = {**tables, **(keys or BY_DEAL_ID)}
+    for name, body in stays_steps():
+        sql = render(body, **names)
+        if name is None:
+            return sql
+        names[name] = "(\n" + sql + ")"
+    raise AssertionError("velocity_stays.sql has a final SELECT")
+
+
+def derive_stays(con, into: str | None = None, keys: dict[str, str] = BY_DEAL_ROW) -> None:
     """``imp_stays`` and ``imp_stage_durations`` from the import's temp tables (``imp_events``,
-    ``imp_deals``, ``imp_stages``). ``into``: an import writing in place builds ``<into>.stays`` and
-    ``<into>.stage_durations`` (the dataset's tables) instead.
+    ``imp_deals``, ``imp_stages``), the events joined to the deals on ``keys``: a deals file's events
+    still carry their deal's ``deal_row`` (:data:`BY_DEAL_ROW`), an event log's only the id. ``into``:
+    an import writing in place builds ``<into>.stays`` and ``<into>.stage_durations`` (the dataset's
+    tables) instead.
 
     The steps of ``velocity_stays.sql`` are built one at a time into temp tables, each dropped
-    once the next is built: a statement then holds only its own step's rows (the one-statement
-    form spilled at the store's 400MB budget), and the sort for the stored order runs over the
-    narrow per-stay rows instead of the 19 finished columns. That order is (deal_first, until_at)
-    so that a date's stays sit in few row groups and min/max pruning skips the rest. The join of
-    the deal's columns reads the sorted rows in parallel, a row group at a time per thread, and
-    each thread writes its own row groups: every stored row group holds one run of the sorted
-    rows (the same min/max as a globally sorted table's; measured at 1M: the same groups pruned),
-    only the groups' sequence differs, which pruning does not read.
+    once nothing after it reads it: a statement then holds only its own step's rows (the
+    one-statement form spilled at the store's 400MB budget), and the sort for the stored order
+    runs over the narrow per-stay rows instead of the 19 finished columns. That order is
+    (deal_first, until_at) so that a date's stays sit in few row groups and min/max pruning skips
+    the rest. The join of the deal's columns reads the sorted rows in parallel, a row group at a
+    time per thread, and each thread writes its own row groups: every stored row group holds one
+    run of the sorted rows (the same min/max as a globally sorted table's; measured at 1M: the same
+    groups pruned), only the groups' sequence differs, which pruning does not read.
     """
-    names = {"events": ident("imp_events"), "deals": ident("imp_deals"), "stages": ident("imp_stages")}
+    names = {"events": ident("imp_events"), "deals": ident("imp_deals"), "stages": ident("imp_stages"), **keys}
     steps, previous = stays_steps(), None
     for k, (name, body) in enumerate(steps):
         sql = render(body, **names)
@@ -68,14 +88,14 @@ def derive_stays(con, into: str | None = None) -> None:
             run(con, _create(into, "stays") + sql)
         else:
             names[name] = ident(f"imp_{name}")
-            last_step = k == len(steps) - 2  # the step the outer query joins the deals' columns to
+            last_step = k == len(steps) - 2  # the step the final SELECT joins the deals' columns to
             if last_step:
                 sql = render("SELECT * FROM ({q}) AS s ORDER BY deal_first, until_at", q=sql)
             run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS {q}", t=names[name], q=sql))
             if last_step:  # its rows carry every column the durations read: no pass over the stored stays
                 run(con, _create(into, "stage_durations")
                     + render(load("velocity_stage_durations"), stays=names[name]))
-        if previous:  # consumed
+        if previous:  # consumed: each step reads only the one before it
             run(con, render("DROP TABLE {t}", t=previous))
         previous = names[name] if name else None
 
@@ -109,9 +129,9 @@ def stays_sql(info: DatasetInfo) -> str:
     if stored_stays(info):
         return ident(info.schema, "stays")
     # one line without the comments: query templates name their fragments in comment lines too
-    body = " ".join(line.strip() for line in load("velocity_stays").splitlines()
+    body = " ".join(line.strip() for line in stays_query(info.tables).splitlines()
                     if line.strip() and not line.lstrip().startswith("--"))
-    return "(" + render(body, **info.tables) + ")"
+    return "(" + body + ")"
 
 
 def deal_stays(info: DatasetInfo, ctx) -> str:

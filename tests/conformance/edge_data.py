@@ -6,7 +6,10 @@ way a user's file is (so the derived facts, events and stays come from the real 
   (the empty groups: they must stay NULL on every engine, never ``''``);
 - ``ties``: amounts and cycle lengths that tie at the percentiles (p10, p25, median, p75, p90
   fall on repeated values and between them);
-- ``ab_groups``: two variants, one of them with no won deal (an empty money group).
+- ``ab_groups``: two variants, one of them with no won deal (an empty money group);
+- ``moves_no_stays``: deals that skip ahead and come back (second visits of a stage), stored as a
+  dataset imported before stays were kept: every engine derives its stays in the query
+  (``stays_query``, the one-query form) and its time in stage sorts them.
 """
 
 from __future__ import annotations
@@ -44,11 +47,23 @@ AB_GROUPS = HEADER + "".join(
                                        ("Proposal", "lost", 400, "B"), ("Qualified", "open", 300, "B")], 1)
 )
 
+MOVES = HEADER + ("M1,2024-05-01,2024-05-20,Won,won,500,USD,Ann,ads,A\n"
+                  "M2,2024-05-02,,Qualified,open,300,USD,Bob,seo,B\n")
+MOVES_HISTORY = ("deal_id,stage,entered_at\n"
+                 "M1,Lead,2024-05-01 00:00:00\nM1,Proposal,2024-05-03 00:00:00\n"
+                 "M1,Qualified,2024-05-06 00:00:00\nM1,Lead,2024-05-08 00:00:00\n"
+                 "M1,Proposal,2024-05-12 00:00:00\nM1,Won,2024-05-20 00:00:00\n"
+                 "M2,Lead,2024-05-02 00:00:00\nM2,Qualified,2024-05-04 00:00:00\n"
+                 "M2,Lead,2024-05-05 00:00:00\nM2,Qualified,2024-05-09 00:00:00\n")
+# imported, then stored as before stays were kept (their tables dropped, the catalog not naming them)
+WITHOUT_STAYS = {"moves_no_stays"}
+
 EDGE_CASES = {
     "one_deal": (ONE_DEAL, ONE_DEAL_HISTORY),
     "null_amounts": (NULL_AMOUNTS, None),
     "ties": (TIES, None),
     "ab_groups": (AB_GROUPS, None),
+    "moves_no_stays": (MOVES, MOVES_HISTORY),
 }
 
 
@@ -65,5 +80,20 @@ def import_edge_cases(store, folder: Path) -> list[int]:
             hist = folder / f"{name}_history.csv"
             hist.write_text(history, encoding="utf-8")
         info, _built, _draft = import_file(store, path, path.name, history=hist, stages=STAGES, name=name)
+        if name in WITHOUT_STAYS:
+            _forget_stays(store, info)
         ids.append(info.id)
     return ids
+
+
+def _forget_stays(store, info) -> None:
+    import json
+
+    from funnel.sql import ident
+    from funnel.velocity.stays import derived_tables
+
+    with store.connect() as con:
+        for table in derived_tables(info.meta):
+            con.execute(f"DROP TABLE {ident(info.schema, table)}")
+        meta = {k: v for k, v in info.meta.items() if k != "stays_table"}
+        con.execute("UPDATE datasets SET meta = $m WHERE id = $id", {"m": json.dumps(meta), "id": info.id})

@@ -63,17 +63,17 @@ def _rows(con, from_item: str, deals: str) -> list[tuple]:
                        f"JOIN {deals} AS d ON d.row_no = s.row_no").fetchall()
 
 
-def test_steps_are_the_files_own_subqueries():
+def test_steps_are_the_files_own_with_items():
     steps = stays_steps()
     assert [name for name, _ in steps] == ["stays_moves", "stays_facts", None]
     text = load("velocity_stays")
-    moves, facts, outer = (body for _, body in steps)
-    assert moves in text  # the innermost step verbatim: one text of the logic
-    assert "{stays_moves}" in facts and "{stays_facts}" in outer and "{stays_moves}" not in outer
-    # put back together, the steps are the file's one query (less the step markers)
-    rebuilt = outer.replace("SELECT * FROM {stays_facts}\n", facts.replace("SELECT * FROM {stays_moves}\n", moves))
-    assert rebuilt.splitlines() == [line for line in text.splitlines()
-                                    if not line.strip().startswith(("-- begin step:", "-- end step:"))]
+    (_, moves), (_, facts), (_, final) = steps
+    # each step is the body of the file's WITH item of its name, verbatim: one text of the logic
+    for name, body in steps[:2]:
+        assert f"{name} AS (\n    -- begin step: {name}\n{body}    -- end step: {name}\n)" in text
+    assert text.endswith(final) and final.startswith("SELECT")
+    assert "{stays_moves}" in facts and "{stays_facts}" in final
+    assert "{stays_moves}" not in final and "{stays_" not in moves
 
 
 def test_stored_stays_match_the_hand_computed_ones_and_the_one_query(file_store):
@@ -95,3 +95,44 @@ def test_stored_stays_match_the_hand_computed_ones_and_the_one_query(file_store)
     assert [(r[0], r[1]) for r in durations] == [(d[0], d[1]) for d in DURATIONS]
     for row, hand in zip(durations, DURATIONS, strict=True):
         assert row[2:] == pytest.approx(hand[2:], abs=1e-12)
+
+
+# first_visit when a deal skips ahead and comes back: E1 goes Lead -> Proposal -> Qualified (below
+# the highest stage so far, yet its first time there) -> Lead -> Proposal -> Qualified (each again);
+# E2 starts in Proposal, then enters Lead twice at one instant (Qualified between them in the file,
+# so neither is a repeat the import collapses): one of the two is the first visit, not both, not neither.
+MOVES_DEALS = ("Deal ID,Stage,Status,Created\n"
+               "E1,Qualified,open,2024-01-01\n"
+               "E2,Qualified,open,2024-01-01\n")
+MOVES_HISTORY = ("deal_id,stage,entered_at\n"
+                 "E1,Lead,2024-01-01 00:00:00\n"
+                 "E1,Proposal,2024-01-02 00:00:00\n"
+                 "E1,Qualified,2024-01-03 00:00:00\n"
+                 "E1,Lead,2024-01-04 00:00:00\n"
+                 "E1,Proposal,2024-01-05 00:00:00\n"
+                 "E1,Qualified,2024-01-06 00:00:00\n"
+                 "E2,Proposal,2024-01-01 00:00:00\n"
+                 "E2,Lead,2024-01-02 00:00:00\n"
+                 "E2,Qualified,2024-01-02 00:00:00\n"
+                 "E2,Lead,2024-01-02 00:00:00\n")
+# (deal, stage, entered, first_visit), E1's by hand from the moves above
+E1_VISITS = [("Lead", _day(1), True), ("Proposal", _day(2), True), ("Qualified", _day(3), True),
+             ("Lead", _day(4), False), ("Proposal", _day(5), False), ("Qualified", _day(6), False)]
+
+
+def test_first_visits_after_a_skip_and_a_return_and_at_one_instant(file_store):
+    info, _built, _draft = import_file(file_store, MOVES_DEALS.encode(), "deals.csv",
+                                       history=MOVES_HISTORY.encode(), history_name="history.csv", stages=STAGES)
+    fallback = dataclasses.replace(info, meta={**info.meta, "stays_table": None})
+    with file_store.connect() as con:
+        stored = _rows(con, stays_sql(info), info.tables["deals"])
+        derived = _rows(con, stays_sql(fallback), info.tables["deals"])
+    assert sorted(stored, key=repr) == sorted(derived, key=repr)
+    e1 = sorted(((r[1], r[2], r[6]) for r in stored if r[0] == "E1"), key=lambda r: r[1])
+    assert e1 == E1_VISITS
+    e2 = [(r[1], r[2], r[6]) for r in stored if r[0] == "E2"]
+    # E2's stays: Proposal on the 1st, Lead twice and Qualified on the 2nd
+    assert sorted((stage, entered) for stage, entered, _ in e2) == [
+        ("Lead", _day(2)), ("Lead", _day(2)), ("Proposal", _day(1)), ("Qualified", _day(2))]
+    assert sorted(first for stage, _, first in e2 if stage == "Lead") == [False, True]
+    assert [first for stage, _, first in e2 if stage != "Lead"] == [True, True]
