@@ -36,6 +36,11 @@ BITRIX24_NAMES: dict[str, tuple[str, ...]] = {
 }
 # Share of a deal's multi-row histories with a single shared timestamp that makes the history useless for order.
 SAME_TIME_SHARE = 0.5
+# Above this many history rows the check looks at a sample of deals first (about SAME_TIME_SAMPLE_ROWS
+# of their rows): at most half the threshold there, among at least SAME_TIME_SAMPLE_MIN deals, and
+# the history orders its stages without the whole count (at 1M deals 0.2 s of CPU instead of 0.8).
+SAME_TIME_SAMPLE_ROWS = 200_000
+SAME_TIME_SAMPLE_MIN = 1_000
 _CODE = re.compile(r"^(?:C\d+:)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")  # NEW, C3:FINAL_INVOICE, UC_7X2KQ1
 _SF_ID = "^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
 _SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -122,10 +127,17 @@ def history_orders_stages(con, findings: Findings, file_name: str) -> bool:
     """False (with a warning) when most deals' history rows share one timestamp each."""
     # imp_hist has no NULL stage or time (load_history), so "more than one distinct stage" is
     # min <> max, and "one distinct time" is min = max: plain aggregates, no per-deal DISTINCT sets
-    multi, flat = run(con, """SELECT count(*), count(*) FILTER (WHERE first_at = last_at) FROM (
+    shares = """SELECT count(*), count(*) FILTER (WHERE first_at = last_at) FROM (
             SELECT deal_id, min(stage) AS lo, max(stage) AS hi, min(entered_at) AS first_at,
                    max(entered_at) AS last_at
-            FROM imp_hist GROUP BY deal_id) AS d WHERE lo <> hi""").fetchone()
+            FROM imp_hist WHERE hash(deal_id) % CAST($every AS UBIGINT) = 0
+            GROUP BY deal_id) AS d WHERE lo <> hi"""
+    every = run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] // SAME_TIME_SAMPLE_ROWS
+    if every > 1:  # a sample of deals (picked by a hash of their id) that is clearly not flat decides
+        multi, flat = run(con, shares, {"every": every}).fetchone()
+        if multi >= SAME_TIME_SAMPLE_MIN and flat < SAME_TIME_SHARE / 2 * multi:
+            return True
+    multi, flat = run(con, shares, {"every": 1}).fetchone()
     if multi and flat >= SAME_TIME_SHARE * multi:
         findings.add("history.same_timestamp", "warning", column=file_name, n=flat)
         return False

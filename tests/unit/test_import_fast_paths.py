@@ -191,6 +191,43 @@ def test_same_timestamp_check_counts_deals_whose_stages_share_one_time(mem_store
     assert "history.same_timestamp" not in built["finding_codes"]
 
 
+@pytest.mark.parametrize("flat_deals, warned", [(0, None), (160, None), (240, 240), (400, 400)])
+def test_a_big_history_is_sampled_first_and_counted_whole_unless_clearly_not_flat(mem_store, tmp_path,
+                                                                                  monkeypatch, flat_deals, warned):
+    import funnel.importer.reconcile as reconcile
+
+    # 400 deals, two stages each (800 history rows); the first `flat_deals` enter both at one time.
+    # A sample is taken above 200 rows (every 4th deal by hash, ~100 deals); it decides alone only
+    # when under a quarter of it is flat (0 flat deals). 160 flat of 400 (40 %) is under the half:
+    # counted whole, no warning; 240 (60 %) and 400 are warned of with the exact count.
+    monkeypatch.setattr(reconcile, "SAME_TIME_SAMPLE_ROWS", 200)
+    monkeypatch.setattr(reconcile, "SAME_TIME_SAMPLE_MIN", 10)
+    everies = []
+    original = reconcile.run
+
+    def spy(con, sql, params=None):
+        if params and "every" in params:
+            everies.append(params["every"])
+        return original(con, sql, params)
+
+    monkeypatch.setattr(reconcile, "run", spy)
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal ID,Stage,Created\n" + "".join(f"D{i},B,2024-01-01\n" for i in range(400)),
+                     encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("Deal ID,Stage,Date Entered\n" + "".join(
+        f"D{i},A,2024-01-01 10:00\nD{i},B,2024-01-{1 if i < flat_deals else 2:02d} 10:00\n" for i in range(400)),
+        encoding="utf-8")
+    info, built, _ = import_file(mem_store, deals, history=history, stages=["A", "B"])
+    assert everies[0] == 4  # 800 rows // 200
+    if warned is None:
+        assert "history.same_timestamp" not in built["finding_codes"]
+    else:
+        assert quality(mem_store, info)["history.same_timestamp"] == warned
+    # the whole count runs unless the sample was clearly not flat
+    assert everies[1:] == ([] if flat_deals == 0 else [1])
+
+
 def test_a_failed_import_leaves_no_schema_and_the_next_one_stores(tmp_path):
     # the deals, events and stays are built in the new dataset's schema inside one transaction: a
     # failure after they were created (no valid row: every id empty) rolls all of it back
