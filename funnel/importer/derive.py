@@ -42,9 +42,11 @@ def _final(con, into: str | None, name: str) -> str:
 
 
 def _view(con, into: str | None, name: str) -> None:
-    """In place, ``imp_<name>`` becomes a temp view of the final table: later steps read it by that name."""
+    """In place, ``imp_<name>`` becomes a temp view of the final table: later steps read it by that name.
+    Made again after the table loses a column (a view names the columns it was made with)."""
     if into is not None:
-        run(con, render("CREATE TEMP VIEW {v} AS SELECT * FROM {t}", v=ident(f"imp_{name}"), t=ident(into, name)))
+        run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT * FROM {t}", v=ident(f"imp_{name}"),
+                        t=ident(into, name)))
 
 
 def _create(con, into: str | None, name: str, body: str) -> None:
@@ -58,8 +60,7 @@ def _drop_deal_row(con, into: str | None) -> None:
     """The events' ``deal_row`` (their deal's row_no, which the stays joined on) is not stored."""
     events = ident(into, "events") if into else ident("imp_events")
     run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident("deal_row")))
-    if into is not None:  # the temp view of it names its columns as they were
-        run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT * FROM {t}", v=ident("imp_events"), t=events))
+    _view(con, into, "events")
 
 
 def _events(con, history_loaded: bool, findings: Findings, into: str | None = None) -> int:
