@@ -101,3 +101,35 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def settled_box(locator, timeout: float = 10_000) -> dict:
+    """The element's box once two readings 250 ms apart agree (charts drawn later shift the page)."""
+    deadline = time.monotonic() + timeout / 1000
+    box = locator.bounding_box()
+    while time.monotonic() < deadline:
+        locator.page.wait_for_timeout(250)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
+def click_for_dialog(page, point, attempts: int = 3):
+    """Click ``point()`` (x, y, worked out afresh each time) until the deals dialog opens; return it.
+
+    On a loaded machine a canvas (plotly, the data grid) may take the first click before it has
+    wired its handlers; a second click on the same spot is what a user would do too."""
+    for attempt in range(attempts):
+        x, y = point()
+        page.mouse.click(x, y)
+        wait_idle(page)
+        dialog = page.locator("[role='dialog']")
+        try:
+            dialog.wait_for(timeout=15_000)
+            return dialog
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import click_for_dialog, settled_box, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -43,12 +43,12 @@ def test_ab_page_verdicts(server, browser):
 
     # a bar of the chart lists the visitors behind it: B (2nd trace) at click -> lead (2nd step)
     bar = page.locator(".js-plotly-plot .trace.bars").nth(1).locator(".point").nth(1)
-    box = bar.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly's drag layer is on top
-    wait_idle(page)
-    dialog = page.locator("[role='dialog']")
-    dialog.wait_for(timeout=30_000)
-    text = dialog.inner_text()
+
+    def middle() -> tuple[float, float]:  # a click on the point, not the element: plotly's drag layer is on top
+        box = settled_box(bar)
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    text = click_for_dialog(page, middle).inner_text()
     assert "B: visitors who reached lead" in text and "799" in text  # B's visitors at lead, as in the table
     shot(page, "ab_drill")
     page.keyboard.press("Escape")

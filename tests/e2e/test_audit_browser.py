@@ -7,15 +7,14 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import click_for_dialog, settled_box, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
-def _dialog(page, name: str) -> tuple[str, int]:
-    """After a click: the deals dialog's text and the number of deals it says are behind the number."""
-    wait_idle(page)
-    text = page.wait_for_selector("[role='dialog']", timeout=30_000).inner_text()
+def _dialog(page, name: str, point) -> tuple[str, int]:
+    """Click ``point()``; the deals dialog's text and the number of deals it says are behind the number."""
+    text = click_for_dialog(page, point).inner_text()
     shot(page, name)
     return text, int(re.search(r"([\d,]+)\s+deals", text).group(1).replace(",", ""))
 
@@ -46,12 +45,15 @@ def test_managers_heatmap_cell_opens_the_deals_of_that_manager_at_that_step(brow
     chart.wait_for(timeout=60_000)
     managers = chart.locator(".ytick text").all_text_contents()
     steps = chart.locator(".xtick text").all_text_contents()
-    row = chart.locator(".ytick text").nth(managers.index("Игорь Лебедев")).bounding_box()
     step = next(i for i, s in enumerate(steps) if s.startswith("7."))  # Счёт выставлен -> Предоплата получена
-    column = chart.locator(".scatterlayer path.point").nth(step).bounding_box()  # row 0's marker of that step
-    # off the cell's centre: a click anywhere in the cell counts
-    page.mouse.click(column["x"] + column["width"] / 2 + 12, row["y"] + row["height"] / 2 + 6)
-    text, total = _dialog(page, "managers_heatmap_deals")
+
+    def cell() -> tuple[float, float]:
+        row = settled_box(chart.locator(".ytick text").nth(managers.index("Игорь Лебедев")))
+        column = settled_box(chart.locator(".scatterlayer path.point").nth(step))  # row 0's marker of that step
+        # off the cell's centre: a click anywhere in the cell counts
+        return column["x"] + column["width"] / 2 + 12, row["y"] + row["height"] / 2 + 6
+
+    text, total = _dialog(page, "managers_heatmap_deals", cell)
     assert "Игорь Лебедев · 7. Счёт выставлен → Предоплата получена" in text
     assert total == 80  # his decided deals at that step (sample_data/README.md, the planted weak manager)
 
@@ -82,11 +84,14 @@ def test_segments_step_rate_opens_the_deals_behind_it(browser, server):
     wait_idle(page, timeout=180_000)
     page.get_by_text("Click a number to list the deals").wait_for(timeout=60_000)
     grid = page.locator("[data-testid='stDataFrame']").nth(1)  # outcomes, then the per-segment step table
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    # first row (step 1), last column (the sources in order: ... Яндекс Директ)
-    page.mouse.click(box["x"] + box["width"] - 20, box["y"] + 35 + 17)
-    text, total = _dialog(page, "segments_step_deals")
+
+    def cell() -> tuple[float, float]:
+        grid.scroll_into_view_if_needed()
+        box = settled_box(grid)
+        # first row (step 1), last column (the sources in order: ... Яндекс Директ)
+        return box["x"] + box["width"] - 20, box["y"] + 35 + 17
+
+    text, total = _dialog(page, "segments_step_deals", cell)
     assert "Яндекс Директ · Новая заявка → Квалифицирован" in text
     assert total == _reached_from_the_csv("Яндекс Директ", "Квалифицирован")
 
