@@ -205,9 +205,9 @@ def test_a_big_history_is_sampled_first_and_counted_whole_unless_clearly_not_fla
     everies = []
     original = reconcile.run
 
-    def spy(con, sql, params=None):
-        if params and "every" in params:
-            everies.append(params["every"])
+    def spy(con, sql, params=None):  # the shares counted: of a sample (every n-th deal), or of all ("all")
+        if "GROUP BY deal_id) AS d WHERE lo <> hi" in sql:
+            everies.append(params["every"] if params else "all")
         return original(con, sql, params)
 
     monkeypatch.setattr(reconcile, "run", spy)
@@ -225,7 +225,7 @@ def test_a_big_history_is_sampled_first_and_counted_whole_unless_clearly_not_fla
     else:
         assert quality(mem_store, info)["history.same_timestamp"] == warned
     # the whole count runs unless the sample was clearly not flat
-    assert everies[1:] == ([] if flat_deals == 0 else [1])
+    assert everies[1:] == ([] if flat_deals == 0 else ["all"])
 
 
 def test_a_failed_import_leaves_no_schema_and_the_next_one_stores(tmp_path):
