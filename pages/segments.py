@@ -5,6 +5,7 @@ import streamlit as st
 
 from funnel.audit.charts import small_multiples
 from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
+from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
@@ -44,10 +45,14 @@ if len(shown) <= 12:
 else:
     st.caption(t("audit.segments.too_many", n=fmt_int(len(shown), lang)))
 steps, leads_to = {}, {}  # step label -> {segment: rate}; step label -> position of the stage it leads to
+small_base = False  # a rate over fewer than MIN_N deals carries its base: "100.0% (n 4)"
 for v, o in groups.items():
     for here, nxt in zip(o.stages, o.stages[1:], strict=False):
         label = f"{here.stage} → {nxt.stage}"
-        steps.setdefault(label, {})[_name(v)] = fmt_pct(nxt.step_conversion, lang)
+        rate = fmt_pct(nxt.step_conversion, lang)
+        if here.reached < MIN_N:
+            rate, small_base = f"{rate} (n {fmt_int(here.reached, lang)})", True
+        steps.setdefault(label, {})[_name(v)] = rate
         leads_to[label] = nxt.position
 step_frame = pd.DataFrame(steps).T
 segment_of = {_name(v): v for v in groups}
@@ -65,7 +70,8 @@ def _on_steps() -> None:
 
 st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
              selection_mode="single-cell")
-st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click")))
+st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click"))
+           + (" " + t(words.key(info, "audit.segments.steps_small"), min_n=fmt_int(MIN_N, lang)) if small_base else ""))
 
 # -- drivers -----------------------------------------------------------------------------------
 st.subheader(t("audit.segments.drivers"))

@@ -38,6 +38,7 @@ WEB = {
     "audit.managers.click_hint": "polish.web.click_cell",
     "audit.segments.steps_caption": "polish.web.steps_caption",
     "audit.segments.steps_click": "polish.web.steps_click",
+    "audit.segments.steps_small": "polish.web.steps_small",
     "metrics.kpi.deals": "audit.tile.visitors",
     "metrics.kpi.won": "polish.web.col.converted_n",
     "metrics.kpi.win_rate_all": "audit.tile.converted",
