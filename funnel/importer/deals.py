@@ -104,9 +104,16 @@ def status_map(con, findings: Findings, header: str | None, codes: dict | None =
 
 def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings) -> list:
     """Per pipeline stage lists, written to ``imp_stages``."""
-    counts = run(con, """SELECT COALESCE(pipeline, '') AS pipeline, stage, count(*) AS n
-                         FROM imp_valid WHERE stage IS NOT NULL
-                         GROUP BY 1, 2 ORDER BY 1, n DESC, stage""").fetchall()
+    # Most populated first, but a stage that holds only closed deals (by the file's closed or won
+    # flag or its status) after every stage with an open deal: it is an outcome of the funnel
+    # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
+    # «Отложенные»), never its first step.
+    counts = run(con, """SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
+                                bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
+                                         OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only
+                         FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
+                         WHERE v.stage IS NOT NULL
+                         GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""").fetchall()
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \

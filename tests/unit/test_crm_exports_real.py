@@ -8,6 +8,11 @@ file or document, the docstring names it (found with a code search over public r
   CURRENCY_ID, ASSIGNED_BY_ID, SOURCE_ID, UTM_*) and ``crm-deal-list.md`` (stage filters such as
   ``C5:NEW``, ``C5:PREPARATION``); alexxcpa/novoregs ``manualy/params.py`` (a real account's ``C14:NEW``,
   ``C14:UC_M3VGWL``, ``C14:LOSE`` codes); ctrl-lc/ctrl_bitrix ``constants.py`` (``LOSE``).
+- Bitrix24 REST of a real company: ctrl-lc/ctrl_bitrix ``deals.csv`` (a leasing firm's 2020 deals:
+  ``ID,STAGE_ID,ASSIGNED_BY_ID,OPPORTUNITY,BEGINDATE,CLOSEDATE,CLOSED,SOURCE_ID,SOURCE_DESCRIPTION,
+  UTM_SOURCE,TITLE,DATE_CREATE,UF_CRM_<n>,UF_CRM_<hex>,URL``; ``STAGE_ID`` holds the company's own stage
+  names, not codes: «Сделка провалена», «Отложенные», «Выдано», «Квалификация и сбор потребностей»;
+  ``CLOSED`` Y/N; no ``STAGE_SEMANTIC_ID``).
 - Salesforce Opportunity (Data Export / SOQL): oddbird/Metecho-Test ``datasets/NewOne/NewOne.dataset.sql``
   (a real org's Opportunity rows: ``IsClosed``/``IsWon`` as ``True``/``False``, ``CreatedDate`` as
   ``2022-07-27T17:40:52.000+0000``, ``StageName`` ``Qualification``/``Closed Lost``, ``CloseDate``).
@@ -113,6 +118,54 @@ def test_bitrix24_rest_codes_semantics_and_pipelines(mem_store):
     with mem_store.connect() as con:
         doc = metrics_json(con, info, FunnelSpec(pipeline="0"))
     assert (doc["won"], doc["lost"], doc["open"]) == (1, 2, 2)
+
+
+# the company export's shape (ctrl-lc/ctrl_bitrix deals.csv), rows invented: 3 lost, 2 postponed and 1
+# issued (closed), 3 + 1 open
+B24_COMPANY = (
+    "ID,STAGE_ID,ASSIGNED_BY_ID,OPPORTUNITY,BEGINDATE,CLOSEDATE,CLOSED,SOURCE_ID,SOURCE_DESCRIPTION,UTM_SOURCE,"
+    "TITLE,DATE_CREATE,UF_CRM_1579180371132,UF_CRM_5E20307D5B33E,URL\n"
+    + "".join(f"{i},{stage},Петрова,{amount},2020-0{m}-10T03:00:00+03:00,{close},{closed},WEB,https://lp.example/used,"
+              f"yadirect,ООО Ромашка {i},2020-0{m}-10T09:20:25+03:00,{reason},Техника с пробегом,"
+              f"https://example.bitrix24.ru/crm/deal/details/{i}/\n"
+              for i, stage, amount, m, close, closed, reason in [
+                  (4300, "Отложенные", "0.00", 1, "2020-03-19T03:00:00+03:00", "Y", ""),
+                  (2768, "Сделка провалена", "0.00", 2, "2020-03-10T03:00:00+03:00", "Y", "\"Нецелевой, физ лицо\""),
+                  (5584, "Сделка провалена", "", 3, "2020-04-08T03:00:00+03:00", "Y", "не дозвонились"),
+                  (3808, "Выдано", "2900000.00", 4, "2020-06-27T03:00:00+03:00", "Y", ""),
+                  (6006, "Квалификация и сбор потребностей", "0.00", 5, "", "N", ""),
+                  (1896, "Сделка провалена", "0.00", 5, "2020-06-17T03:00:00+03:00", "Y", "дубль"),
+                  (996, "Отложенные", "3000000.00", 6, "2020-07-12T03:00:00+03:00", "Y", ""),
+                  (6010, "Квалификация и сбор потребностей", "", 7, "", "N", ""),
+                  (4190, "Собрать 2 док-та", "5000000.00", 7, "", "N", ""),
+                  (6012, "Квалификация и сбор потребностей", "0.00", 8, "", "N", ""),
+              ]))
+
+
+def test_bitrix24_company_stage_names_without_semantics_ask_for_the_won_stage(mem_store):
+    info, built, _ = run_import(mem_store, B24_COMPANY, "deals.csv")
+    assert built["meta"]["mapping"]["preset"] == "bitrix24_rest"
+    # «Сделка провалена» says lost; «Отложенные» and «Выдано» hold only closed deals (CLOSED=Y): outcomes
+    # under the company's own names, placed after the stages with open deals, most populated first,
+    # and nothing says which one is the sale: asked, not guessed
+    assert built["meta"]["stage_order"][""] == ["Квалификация и сбор потребностей", "Собрать 2 док-та", "Отложенные",
+                                                 "Выдано"]
+    found = codes(mem_store, info)
+    assert "stages.no_won" in found and "stages.order_guessed" in found
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    assert (doc["won"], doc["lost"], doc["open"]) == (0, 6, 4)  # every closed deal is lost until told
+    # told: «Выдано» is the sale, «Отложенные» a loss (python -m funnel edit 1 --won ... --lost ...)
+    from funnel.dataset_edit import rederive
+
+    rederive(mem_store, info.id, stages=["Квалификация и сбор потребностей", "Собрать 2 док-та", "Выдано"],
+             won=["Выдано"], lost=["Сделка провалена", "Отложенные"])
+    info = mem_store.info(info.id)
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    assert (doc["won"], doc["lost"], doc["open"]) == (1, 5, 4)
+    assert doc["win_rate"] == pytest.approx(1 / 6)
+    assert doc["revenue"] == 2_900_000
 
 
 def test_bitrix24_history_of_codes_against_a_deal_list_of_names(mem_store, tmp_path):
