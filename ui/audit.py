@@ -311,3 +311,5 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
     st.caption(t(words.key(info, "audit.managers.click_hint") if info is not None else "audit.managers.click_hint"))
     if info is not None and explain.no_lost_recorded(info):
         st.warning(t("polish.no_lost.table"))
+    if info is not None:
+        explain.warn_no_won(info, t)

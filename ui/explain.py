@@ -56,6 +56,20 @@ def no_lost_recorded(info: DatasetInfo) -> bool:
     return caps.can("outcomes") and not caps.has_lost and not caps.is_web_funnel
 
 
+def no_won_recorded(info: DatasetInfo) -> bool:
+    """Deals were lost but none is marked won anywhere in the dataset: no stage or status was read as
+    a win (a CRM's own name for its won stage, e.g. Bitrix24's «Выдано»), so a 0 % win rate and no
+    revenue say more about the mapping than about the sales."""
+    caps = info.capabilities
+    return caps.can("outcomes") and caps.has_lost and not caps.has_won and not caps.is_web_funnel
+
+
+def warn_no_won(info: DatasetInfo, t) -> None:
+    """The warning beside a win rate that is 0 % because nothing marks a deal as won."""
+    if no_won_recorded(info):
+        st.warning(t("audit.no_won", edit=t("crmimport.edit_title")))
+
+
 def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:
     """The warning that replaces a meaningless 100 % win rate (won / all instead)."""
     if no_lost_recorded(info) and out.won:

@@ -183,3 +183,27 @@ def test_a_file_without_lost_deals_warns_on_velocity_managers_and_segments(data_
         assert any("every win rate (won / closed) in this table reads 100%" in w.value for w in at.warning), page
     b2b = open_page("pages/velocity.py", lang="en", ds="1")
     assert not any("by construction" in w.value for w in b2b.warning)
+
+
+def test_a_file_with_nothing_marked_won_says_why_its_win_rate_is_zero(data_dir, tmp_path_factory):
+    from funnel.importer import import_file
+    from tests.unit.test_crm_exports_real import B24_COMPANY
+
+    # a company's Bitrix24 export: its won stage «Выдано» is a name of its own, nothing marks a win
+    path = tmp_path_factory.mktemp("nowon") / "b24_company_polish.csv"
+    path.write_text(B24_COMPANY, encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _draft = import_file(store, path, path.name, name="nothing won polish")
+    store.close()
+    for page, lang, words in (("pages/overview.py", "en", "No deal in this file is marked won"),
+                              ("pages/funnel.py", "en", "No deal in this file is marked won"),
+                              ("pages/segments.py", "ru", "Ни одна сделка в файле не отмечена как выигранная"),
+                              ("pages/overview.py", "zh", "该文件中没有任何交易被标记为赢单")):
+        at = open_page(page, lang=lang, ds=str(info.id))
+        assert not at.exception, page
+        assert any(words in w.value for w in at.warning), (page, lang)
+    # the names the warning sends the user to are the Data page's own
+    at = open_page("pages/overview.py", lang="en", ds=str(info.id))
+    assert any("«Change this dataset: columns, stage order, won/lost stages»" in w.value for w in at.warning)
+    b2b = open_page("pages/overview.py", lang="en", ds="1")  # the sample has won deals: no such warning
+    assert not any("marked won" in w.value for w in b2b.warning)
