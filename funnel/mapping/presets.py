@@ -25,6 +25,11 @@ ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "
                        "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost",
                        "Closed-Lost to Competition"]
 
+# Pipedrive's default pipelines, merged: new accounts get Qualified → Contact Made → Demo Scheduled →
+# Proposal Made → Negotiations Started, older ones Lead In → Contact Made → Needs Defined → Proposal
+# Made → Negotiations Started. Won and lost are a deal's status there, not stages.
+PIPEDRIVE_DEFAULT_STAGES = ["Lead In", "Qualified", "Contact Made", "Needs Defined", "Demo Scheduled", "Proposal Made",
+                            "Negotiations Started"]
 BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
 HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
                       "contractsent", "closedwon", "closedlost"]
@@ -137,7 +142,7 @@ PRESETS: dict[str, dict] = {
             "source": ("deal - source channel", "deal - source origin"),
             "variant": ("deal - landing page", "deal - variant"),
         },
-        "date_order": None, "won": [], "lost": [],
+        "date_order": None, "won": [], "lost": [], "stage_order": PIPEDRIVE_DEFAULT_STAGES,
     },
     "salesforce_report": {
         "signature": [("opportunity owner",), ("opportunity id", "opportunity name"), ("stage",),

@@ -21,6 +21,12 @@ file or document, the docstring names it (found with a code search over public r
   names ``dealname, dealstage, pipeline, amount, createdate, closedate, hs_object_id`` and stage ids
   ``closedwon``/``closedlost`` from MidaxoInc/midaxo-dev ``models/base/DEAL.sql`` and turbot steampipe's
   ``hubspot_deal`` table docs.
+- Pipedrive API rebuilt as the export: TicketCo's ``get_all_deals_api`` field list (a company's real
+  columns: ``Deal - Territory, Deal - Pipeline, Deal - Stage, ..., Deal - Value, Deal - Expected REVENUE,
+  ..., Deal - Status, Deal - Won time, Deal - Last stage change, Deal - Currency of Expected REVENUE,
+  Deal - Currency``: no ``Deal - ID``, no ``Deal - Deal created``); Pipedrive's default pipeline
+  (``Qualified, Contact Made, Demo Scheduled, Proposal Made, Negotiations Started``) as several public
+  Pipedrive clones and importers spell it.
 - amoCRM: the leads export layout of ../shared/reference/crm-exports.md (``Дата закрытия`` holds
   «не закрыта» for an open deal, close times to the minute) as reported in issue 16.
 """
@@ -309,6 +315,41 @@ def test_a_view_export_without_ids_is_one_deal_per_row(mem_store):
     assert built["n_deals"] == 3  # the two "A" rows are two deals: nothing merges rows without an id
     assert "deals.no_id_column" in codes(mem_store, info)
     assert [r[0] for r in deals(mem_store, info)] == ["2", "3", "4"]  # spreadsheet row numbers
+
+
+PIPEDRIVE_COMPANY_HEADER = (
+    "Deal - Territory,Deal - Pipeline,Deal - Stage,Organization - Customer segment,Deal - Title,"
+    "Deal - Next activity date,Deal - Owner,Deal - Type of deal,Deal - Value,Deal - Expected REVENUE,"
+    "Organization - Name,Deal - Organization,Organization - Belongs to division,Deal - Expected CONTRACT LENGHT,"
+    "Deal - Expected FIRST TIME of GTV/Revenue,Deal - Expected close date,Deal - Deal value quality,"
+    "Organization - Visitor adress,Deal - Deal source,Deal - Contact person,Deal - Status,Deal - Won time,"
+    "Deal - Last stage change,Deal - Currency of Expected REVENUE,Deal - Currency")
+
+
+def test_pipedrive_default_stages_order_a_file_whose_counts_would_not(mem_store):
+    # the file's most populated stage is the last one: a count guess would put it first
+    rows = [("Negotiations Started", "Won", "1000", "2021-03-01 14:10:00"), ("Negotiations Started", "Open", "2000", ""),
+            ("Negotiations Started", "Lost", "", ""), ("Proposal Made", "Won", "500", "2021-04-02 09:00:00"),
+            ("Proposal Made", "Open", "700", ""), ("Qualified", "Open", "", ""), ("Contact Made", "Lost", "300", ""),
+            ("Demo Scheduled", "Open", "900", "")]
+    text = PIPEDRIVE_COMPANY_HEADER + "\n" + "".join(
+        f"Norway,Sales,{stage},Festival,Deal {i},,Kaare,New,{value},{int(value or 0) * 3},Org {i},Org {i},,12,"
+        f"2021-09-01,2021-06-30,High,,Inbound,Person {i},{status},{won},2021-02-0{i + 1} 10:00:00,NOK,NOK\n"
+        for i, (stage, status, value, won) in enumerate(rows))
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    assert built["meta"]["mapping"]["preset"] == "pipedrive"
+    assert built["meta"]["mapping"]["fields"]["amount"] == "Deal - Value"  # not the expected revenue
+    assert built["meta"]["mapping"]["fields"]["currency"] == "Deal - Currency"
+    assert built["meta"]["stage_order"]["Sales"] == ["Qualified", "Contact Made", "Demo Scheduled", "Proposal Made",
+                                                     "Negotiations Started", "Won"]
+    found = codes(mem_store, info)
+    assert "stages.order_guessed" not in found and "deals.no_id_column" in found
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec(pipeline="Sales"))
+    # furthest stage per deal: won deals the Won step (6), others where they are (lost ones where they died)
+    assert (doc["won"], doc["lost"], doc["open"]) == (2, 2, 4)
+    assert [s["reached"] for s in doc["stages"]] == [8, 7, 6, 5, 4, 2]
+    assert doc["revenue"] == 1500
 
 
 def test_generic_matcher_reads_normalised_tokens():
