@@ -17,6 +17,12 @@ def currency_of(currencies: tuple[str, ...] | list[str]) -> str | None:
     return currencies[0] if len(currencies) == 1 else None
 
 
+def has_symbol(currency: str | None) -> bool:
+    """Whether the currency has a short symbol ($, ₽, ...); otherwise its code (NOK, CHF) is written,
+    which a narrow KPI tile cannot fit beside the number: the page names it in the tile's label."""
+    return currency is not None and currency.strip().upper() in SYMBOLS
+
+
 def with_currency(text: str, currency: str | None, lang: str = "en") -> str:
     """``text`` (a formatted amount) with the currency's symbol where the language puts it."""
     if not currency or text in ("—", ""):

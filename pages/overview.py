@@ -5,7 +5,7 @@ import streamlit as st
 from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, kpi_delta
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from funnel.money import currency_of, with_currency
+from funnel.money import currency_of, has_symbol, with_currency
 from ui import cache, context, drill, explain, filters, report_button, words
 from ui.audit import top_findings
 from ui.figures import funnel_figure
@@ -29,6 +29,10 @@ if explain.empty_selection(info, out.stages, t):
 
 caps = info.capabilities
 currency = currency_of(caps.currencies)
+# a code without a short symbol ("726K NOK") does not fit a tile: it goes into the money tiles' labels
+code_in_label = currency if currency and not has_symbol(currency) else None
+if code_in_label:
+    currency = None
 # No lost deal recorded anywhere: won / closed would be 100 % by construction, so show won / all.
 if caps.is_web_funnel or explain.no_lost_recorded(info):
     wr_key = "win_rate_all"
@@ -56,7 +60,9 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
         no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
-        st.metric(t(LABEL.get(key, f"pages.tile.{key}")), fmt(value), delta=DASH if no_change else delta,
+        label = t(LABEL.get(key, f"pages.tile.{key}")) + (f", {md_escape(code_in_label)}" if code_in_label and key in NEEDS
+                                                           and NEEDS[key] == "money" else "")
+        st.metric(label, fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:

@@ -185,16 +185,23 @@ def test_a_file_without_lost_deals_warns_on_velocity_managers_and_segments(data_
     assert not any("by construction" in w.value for w in b2b.warning)
 
 
-def test_a_file_with_nothing_marked_won_says_why_its_win_rate_is_zero(data_dir, tmp_path_factory):
+def _stored(data_dir, folder, text: str, name: str):
+    """The dataset the app's store holds after importing ``text`` as a file."""
     from funnel.importer import import_file
+
+    path = folder / f"{name.replace(' ', '_')}.csv"
+    path.write_text(text, encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _draft = import_file(store, path, path.name, name=name)
+    store.close()
+    return info
+
+
+def test_a_file_with_nothing_marked_won_says_why_its_win_rate_is_zero(data_dir, tmp_path_factory):
     from tests.unit.test_crm_exports_real import B24_COMPANY
 
     # a company's Bitrix24 export: its won stage «Выдано» is a name of its own, nothing marks a win
-    path = tmp_path_factory.mktemp("nowon") / "b24_company_polish.csv"
-    path.write_text(B24_COMPANY, encoding="utf-8")
-    store = Store(data_dir / "funnel.duckdb")
-    info, _built, _draft = import_file(store, path, path.name, name="nothing won polish")
-    store.close()
+    info = _stored(data_dir, tmp_path_factory.mktemp("nowon"), B24_COMPANY, "nothing won polish")
     for page, lang, words in (("pages/overview.py", "en", "No deal in this file is marked won"),
                               ("pages/funnel.py", "en", "No deal in this file is marked won"),
                               ("pages/segments.py", "ru", "Ни одна сделка в файле не отмечена как выигранная"),
@@ -207,3 +214,16 @@ def test_a_file_with_nothing_marked_won_says_why_its_win_rate_is_zero(data_dir, 
     assert any("«Change this dataset: columns, stage order, won/lost stages»" in w.value for w in at.warning)
     b2b = open_page("pages/overview.py", lang="en", ds="1")  # the sample has won deals: no such warning
     assert not any("marked won" in w.value for w in b2b.warning)
+
+
+def test_a_currency_without_a_short_symbol_goes_into_the_money_tiles_labels(data_dir, tmp_path_factory):
+    from tests.unit.test_crm_exports_real import PIPEDRIVE_COMPANY
+
+    # NOK: "1.5K NOK" does not fit a tile (it showed "1.5K N…"); revenue = 1000 + 500 won, average 750
+    info = _stored(data_dir, tmp_path_factory.mktemp("nok"), PIPEDRIVE_COMPANY, "nok polish")
+    at = open_page("pages/overview.py", lang="en", ds=str(info.id))
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Revenue, NOK"] == "1.5K" and tiles["Average deal, NOK"] == "750"
+    saas = open_page("pages/overview.py", lang="en", ds="3")  # USD: the symbol stays with the number
+    tiles = {m.label: m.value for m in saas.metric}
+    assert "Revenue" in tiles and tiles["Revenue"].startswith("$")

@@ -326,17 +326,20 @@ PIPEDRIVE_COMPANY_HEADER = (
     "Deal - Last stage change,Deal - Currency of Expected REVENUE,Deal - Currency")
 
 
+# the file's most populated stage is the last one: a count guess would put it first
+PIPEDRIVE_COMPANY_ROWS = [
+    ("Negotiations Started", "Won", "1000", "2021-03-01 14:10:00"), ("Negotiations Started", "Open", "2000", ""),
+    ("Negotiations Started", "Lost", "", ""), ("Proposal Made", "Won", "500", "2021-04-02 09:00:00"),
+    ("Proposal Made", "Open", "700", ""), ("Qualified", "Open", "", ""), ("Contact Made", "Lost", "300", ""),
+    ("Demo Scheduled", "Open", "900", "")]
+PIPEDRIVE_COMPANY = PIPEDRIVE_COMPANY_HEADER + "\n" + "".join(
+    f"Norway,Sales,{stage},Festival,Deal {i},,Kaare,New,{value},{int(value or 0) * 3},Org {i},Org {i},,12,"
+    f"2021-09-01,2021-06-30,High,,Inbound,Person {i},{status},{won},2021-02-0{i + 1} 10:00:00,NOK,NOK\n"
+    for i, (stage, status, value, won) in enumerate(PIPEDRIVE_COMPANY_ROWS))
+
+
 def test_pipedrive_default_stages_order_a_file_whose_counts_would_not(mem_store):
-    # the file's most populated stage is the last one: a count guess would put it first
-    rows = [("Negotiations Started", "Won", "1000", "2021-03-01 14:10:00"), ("Negotiations Started", "Open", "2000", ""),
-            ("Negotiations Started", "Lost", "", ""), ("Proposal Made", "Won", "500", "2021-04-02 09:00:00"),
-            ("Proposal Made", "Open", "700", ""), ("Qualified", "Open", "", ""), ("Contact Made", "Lost", "300", ""),
-            ("Demo Scheduled", "Open", "900", "")]
-    text = PIPEDRIVE_COMPANY_HEADER + "\n" + "".join(
-        f"Norway,Sales,{stage},Festival,Deal {i},,Kaare,New,{value},{int(value or 0) * 3},Org {i},Org {i},,12,"
-        f"2021-09-01,2021-06-30,High,,Inbound,Person {i},{status},{won},2021-02-0{i + 1} 10:00:00,NOK,NOK\n"
-        for i, (stage, status, value, won) in enumerate(rows))
-    info, built, _ = run_import(mem_store, text, "deals.csv")
+    info, built, _ = run_import(mem_store, PIPEDRIVE_COMPANY, "deals.csv")
     assert built["meta"]["mapping"]["preset"] == "pipedrive"
     assert built["meta"]["mapping"]["fields"]["amount"] == "Deal - Value"  # not the expected revenue
     assert built["meta"]["mapping"]["fields"]["currency"] == "Deal - Currency"
