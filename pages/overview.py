@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from funnel.formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct, kpi_delta
+from funnel.formats import DASH, fmt_int, fmt_num, fmt_pct, kpi_delta
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from funnel.money import currency_of, has_symbol, with_currency
-from ui import cache, context, drill, explain, filters, report_button, words
+from ui import cache, context, drill, explain, filters, money_text, report_button, words
 from ui.audit import top_findings
 from ui.figures import funnel_figure
 from ui.findings import finding_text
@@ -28,19 +27,14 @@ if explain.empty_selection(info, out.stages, t):
     st.stop()
 
 caps = info.capabilities
-currency = currency_of(caps.currencies)
-# a code without a short symbol ("726K NOK") does not fit a tile: it goes into the money tiles' labels
-code_in_label = currency if currency and not has_symbol(currency) else None
-if code_in_label:
-    currency = None
 # No lost deal recorded anywhere: won / closed would be 100 % by construction, so show won / all.
 if caps.is_web_funnel or explain.no_lost_recorded(info):
     wr_key = "win_rate_all"
 TILES = [
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
     (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
-    ("revenue", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
-    ("avg_deal_size", lambda v: with_currency(fmt_compact(v, lang), currency, lang), Selection("won")),
+    ("revenue", lambda v: money_text.tile_value(info, v, lang), Selection("won")),
+    ("avg_deal_size", lambda v: money_text.tile_value(info, v, lang), Selection("won")),
     ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),
 ]
 NEEDS = {"revenue": "money", "avg_deal_size": "money", "median_cycle_days": "cycle"}
@@ -60,8 +54,9 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.
         no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
-        label = t(LABEL.get(key, f"pages.tile.{key}")) + (f", {md_escape(code_in_label)}" if code_in_label and key in NEEDS
-                                                           and NEEDS[key] == "money" else "")
+        label = t(LABEL.get(key, f"pages.tile.{key}"))
+        if NEEDS.get(key) == "money":
+            label = money_text.tile_label(info, label)
         st.metric(label, fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)

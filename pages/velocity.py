@@ -137,10 +137,11 @@ def velocity_section() -> None:
     else:
         st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
         tiles = (
-            ("per_month", lambda v: money_text.compact(info, v, lang), Selection("open_at", until=as_of)),
+            ("per_month", lambda v: money_text.tile_value(info, v, lang), Selection("open_at", until=as_of)),
             ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),
             ("win_rate", lambda v: fmt_pct(v, lang), Selection("won_between", since=cur.start, until=cur.end)),
-            ("avg_deal_size", lambda v: money_text.compact(info, v, lang), Selection("won_between", since=cur.start, until=cur.end)),
+            ("avg_deal_size", lambda v: money_text.tile_value(info, v, lang),
+             Selection("won_between", since=cur.start, until=cur.end)),
             ("avg_cycle_days", days, Selection("won_between", since=cur.start, until=cur.end)),
         )
         cols = st.columns(len(tiles))
@@ -148,7 +149,9 @@ def velocity_section() -> None:
             change = vel.change(key)
             delta = None if change is None else (f"{fmt_num(change * 100, lang, 1)} {t('pages.pp')}" if key == "win_rate"
                                                  else fmt(change))
-            col.metric(t(f"velocity.kpi.{key}"), fmt(getattr(cur, key)), delta=delta, border=True,
+            label = t(f"velocity.kpi.{key}")
+            col.metric(money_text.tile_label(info, label) if key in ("per_month", "avg_deal_size") else label,
+                       fmt(getattr(cur, key)), delta=delta, border=True,
                        delta_color="inverse" if key == "avg_cycle_days" else "normal",
                        help=t(f"velocity.help.{key}"))
             vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)

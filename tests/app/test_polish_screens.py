@@ -224,6 +224,9 @@ def test_a_currency_without_a_short_symbol_goes_into_the_money_tiles_labels(data
     at = open_page("pages/overview.py", lang="en", ds=str(info.id))
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Revenue, NOK"] == "1.5K" and tiles["Average deal, NOK"] == "750"
+    velocity = open_page("pages/velocity.py", lang="en", ds=str(info.id))
+    labels = [m.label for m in velocity.metric]
+    assert "Average won deal, NOK" in labels and not any(str(m.value).endswith("NOK") for m in velocity.metric)
     saas = open_page("pages/overview.py", lang="en", ds="3")  # USD: the symbol stays with the number
     tiles = {m.label: m.value for m in saas.metric}
     assert "Revenue" in tiles and tiles["Revenue"].startswith("$")
