@@ -185,9 +185,11 @@ def run_flow(t) -> None:
         target = _target(t)
         preview = _preview()
         con, draft = preview.draft(store, main, history, shape=state.get("shape"))
-        st.success(t("ui.data.read_ok", n=draft.raw.n_rows, file=md_escape(main.file_name),
+        st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(main.file_name),
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                              else f"ui.shape.{draft.shape}")))
+        if draft.stage_rows is not None:
+            st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",
                              format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
                              detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES

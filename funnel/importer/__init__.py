@@ -49,6 +49,7 @@ from .history import load_history
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
+from .stage_rows import split_stage_rows
 
 SAMPLE_ROWS = 50
 
@@ -87,6 +88,12 @@ class Draft:
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
+    stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
+
+    @property
+    def rows_read(self) -> int:
+        """The file's rows: a one-row-per-stage file's are its history's (``raw`` holds one per deal)."""
+        return self.history_raw.n_rows if self.stage_rows is not None and self.history_raw else self.raw.n_rows
 
     @property
     def expected(self) -> Capabilities:
@@ -118,9 +125,21 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if history is not None:
         _second_file(con, draft, history)
     propose(con, store, draft, preset)
+    if draft.shape == "deals" and history is None and draft.joined_with is None:
+        _stage_rows(con, draft)
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
+
+
+def _stage_rows(con, draft: Draft) -> None:
+    """A deals file with one row per stage a deal entered: its own stage history (stage_rows.py)."""
+    split = split_stage_rows(con, draft.raw, draft.mapping)
+    if split is None:
+        return
+    history_raw, (draft.raw, draft.history_mapping, n) = draft.raw, split
+    draft.history_raw, draft.history_source = history_raw, draft.source
+    draft.stage_rows = (history_raw.headers[draft.history_mapping.entered_at], n)
 
 
 def propose(con, store, draft: Draft, preset: str | None = None) -> None:
@@ -217,6 +236,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
             findings.add("deals.no_id_column", "info", n=None)
         history_loaded, history_orders = False, True
+        if draft.stage_rows is not None:
+            findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
         if draft.history_raw is not None:
             name = draft.history_source.file_name
             load_history(con, draft.history_raw, draft.history_mapping, findings, name)
@@ -271,7 +292,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "tables": {**tables, **{t: f"imp_{t}" for t in derived_tables(result["meta"])}},
         "in_place": ["deals", "events", *DERIVED_TABLES] if into and draft.shape == "deals" else [],
         "shape": draft.shape,
-        "rows_read": draft.raw.n_rows,
+        "rows_read": draft.rows_read,
         "rows_rejected": rows_rejected,
         "n_deals": result["n_deals"],
         "n_events": result["n_events"],

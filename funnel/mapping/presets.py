@@ -103,7 +103,7 @@ PRESETS: dict[str, dict] = {
             "deal_id": ("record id",), "deal_name": ("deal name",), "pipeline": ("pipeline",),
             "stage": ("deal stage",), "amount": ("amount", "amount in company currency"),
             "currency": ("currency",), "expected_close": ("close date",), "created_at": ("create date",),
-            "manager": ("deal owner",), "source": ("original source type", "latest source"),
+            "manager": ("deal owner",), "source": ("original source type", "original source", "latest source"),
             "lost_reason": ("closed lost reason",), "won_flag": ("is closed won",),
             "closed_flag": ("is deal closed?",),
         },

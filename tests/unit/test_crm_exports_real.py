@@ -27,6 +27,9 @@ file or document, the docstring names it (found with a code search over public r
   Deal - Currency``: no ``Deal - ID``, no ``Deal - Deal created``); Pipedrive's default pipeline
   (``Qualified, Contact Made, Demo Scheduled, Proposal Made, Negotiations Started``) as several public
   Pipedrive clones and importers spell it.
+- HubSpot deal stage report: one row per stage a deal entered (``Record ID, Deal Name, Deal Stage, Date
+  entered stage, Date left, Original Source, Amount, Deal owner``, amounts as ``£9000``), the layout an
+  importer's fixtures write for "a HubSpot-like deals export" (code search: ``hubspotDeals``).
 - amoCRM: the leads export layout of ../shared/reference/crm-exports.md (``Дата закрытия`` holds
   «не закрыта» for an open deal, close times to the minute) as reported in issue 16.
 """
@@ -353,6 +356,51 @@ def test_pipedrive_default_stages_order_a_file_whose_counts_would_not(mem_store)
     assert (doc["won"], doc["lost"], doc["open"]) == (2, 2, 4)
     assert [s["reached"] for s in doc["stages"]] == [8, 7, 6, 5, 4, 2]
     assert doc["revenue"] == 1500
+
+
+HUBSPOT_STAGE_ROWS = (
+    "Record ID,Deal Name,Deal Stage,Date entered stage,Date left,Original Source,Amount,Deal owner\n"
+    # in time order across deals, as a report lists them: a deal's latest row is not its last line
+    "1,ACME-1,Qualified lead,2026-04-01 09:00,2026-04-02 09:00,Website enquiries,£9001,Jane\n"
+    "1,ACME-1,Discovery call,2026-04-02 09:00,2026-04-04 09:00,Website enquiries,£9001,Jane\n"
+    "2,ACME-2,Qualified lead,2026-04-03 09:00,2026-04-04 09:00,Referrals,£9002,Jane\n"
+    "2,ACME-2,Discovery call,2026-04-04 09:00,2026-04-06 09:00,Referrals,£9002,Jane\n"
+    "3,ACME-3,Discovery call,2026-04-06 09:00,,Website enquiries,£9003,Bob\n"
+    "1,ACME-1,Closed won,2026-04-04 09:00,,Website enquiries,£9001,Jane\n"
+    "3,ACME-3,Qualified lead,2026-04-05 09:00,2026-04-06 09:00,Website enquiries,£9003,Bob\n"
+    "2,ACME-2,Closed lost,2026-04-06 09:00,,Referrals,£9002,Jane\n"
+    "4,ACME-4,Qualified lead,2026-04-07 09:00,,Referrals,£9004,Bob\n")
+
+
+def test_a_report_with_one_row_per_stage_entered_is_deals_and_their_history(mem_store):
+    info, built, _ = run_import(mem_store, HUBSPOT_STAGE_ROWS, "deal_stage_report.csv")
+    assert (built["rows_read"], built["n_deals"], built["n_events"], built["rows_rejected"]) == (9, 4, 9, 0)
+    found = codes(mem_store, info)
+    assert found.get("deals.stage_rows") == 9 and "deals.duplicate_id" not in found
+    assert built["meta"]["stage_order"][""] == ["Qualified lead", "Discovery call", "Closed won"]
+    assert ("", "Closed lost", None, "lost") in stages(mem_store, info)
+    # each deal is its latest row by date: 1 won, 2 lost, 3 at Discovery call, 4 at Qualified lead
+    assert sorted(deals(mem_store, info, "deal_id, stage, status, source")) == [
+        ("1", "Closed won", "won", "Website enquiries"), ("2", "Closed lost", "lost", "Referrals"),
+        ("3", "Discovery call", "open", "Website enquiries"), ("4", "Qualified lead", "open", "Referrals")]
+    with mem_store.connect() as con:
+        doc = metrics_json(con, info, FunnelSpec())
+    assert (doc["won"], doc["lost"], doc["open"]) == (1, 1, 2)
+    assert [s["reached"] for s in doc["stages"]] == [4, 3, 1]
+    assert doc["revenue"] == 9001
+    # created = the first entry (04-01 09:00), closed = entering «Closed won» (04-04 09:00): 3 days
+    assert doc["median_cycle_days"] == pytest.approx(3.0)
+
+
+def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
+    # one deal exported twice at the same stage: a duplicate, not a history
+    text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
+            "1,A,Qualified lead,2026-04-01 09:00,100\n1,A,Qualified lead,2026-04-01 09:00,100\n"
+            "2,B,Closed won,2026-04-03 09:00,200\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    assert (built["n_deals"], built["n_events"]) == (2, 0)
+    found = codes(mem_store, info)
+    assert "deals.duplicate_id" in found and "deals.stage_rows" not in found
 
 
 def test_generic_matcher_reads_normalised_tokens():
