@@ -51,6 +51,7 @@ def keep_raw(store, con, dataset_id: int, draft: Draft) -> bool:
                 saved["history"] = _raw_meta(draft.history_raw)
                 saved["history_mapping"] = dataclasses.asdict(draft.history_mapping)
                 saved["history_file"] = draft.history_source.file_name
+                saved["stage_rows"] = draft.stage_rows  # the history is the deals file's own rows
             _update_meta(con, dataset_id, {"raw": saved})
             run(con, "COMMIT")
         except Exception:
@@ -105,6 +106,8 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
             hm["field_filter"] = tuple(hm["field_filter"])
         draft.history_mapping = HistoryMapping(**hm)
         draft.history_source = Source(b"", saved.get("history_file") or h["file_name"])
+        if saved.get("stage_rows"):
+            draft.stage_rows = (saved["stage_rows"][0], int(saved["stage_rows"][1]))
     return draft
 
 

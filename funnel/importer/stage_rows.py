@@ -47,7 +47,8 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
     if "deal_id" not in fields or "stage" not in fields:
         return None
     d, s = fields["deal_id"], fields["stage"]
-    e = entered_column(raw.headers, {d, s})
+    # HubSpot's per-stage "Date entered <stage>" columns belong to one stage each, not to a row
+    e = entered_column(raw.headers, {d, s, *mapping.stage_entered})
     if e is None:
         return None
     deal, stage, entered = ident(f"c{d}"), ident(f"c{s}"), ident(f"c{e}")

@@ -390,6 +390,12 @@ def test_a_report_with_one_row_per_stage_entered_is_deals_and_their_history(mem_
     assert doc["revenue"] == 9001
     # created = the first entry (04-01 09:00), closed = entering «Closed won» (04-04 09:00): 3 days
     assert doc["median_cycle_days"] == pytest.approx(3.0)
+    # changed after import (the won stage named again): still the deals and their history
+    from funnel.dataset_edit import rederive
+
+    built = rederive(mem_store, info.id, won=["Closed won"], lost=["Closed lost"])
+    assert (built["rows_read"], built["n_deals"], built["n_events"]) == (9, 4, 9)
+    assert codes(mem_store, mem_store.info(info.id)).get("deals.stage_rows") == 9
 
 
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
