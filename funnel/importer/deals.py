@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..mapping import classify_status_value
 from ..sql import ident, render, run
 from . import stage_order
+from .amount_currency import amount_currency
 from .columns import confirm_typed, extra_columns, select_list, typed_columns
 from .derive import derive_deals
 from .history import stage_entered_events
@@ -35,12 +36,21 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
-    missing = "".join(render(", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
+    # no currency column: the one the amounts are written in (£9000, 82 500 ₽), when they agree
+    currency = None
+    if "currency" not in mapping.fields and "amount" in mapping.fields:
+        currency = amount_currency(con, raw.table, mapping.fields["amount"])
+        if currency:
+            findings.add("deals.currency_from_amounts", "info", column=raw.headers[mapping.fields["amount"]],
+                         value=currency, n=None)
+    missing = "".join(render(", CAST($currency AS VARCHAR) AS {c}" if name == "currency" and currency
+                             else ", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
                       for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)
 
     def parse() -> None:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT *{missing} FROM ({q}) AS p",
-                        q=select_list(typed, extras, raw.table), missing=missing))
+                        q=select_list(typed, extras, raw.table), missing=missing),
+            {"currency": currency} if currency else None)
 
     parse()
     if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order):  # a fast path did not hold

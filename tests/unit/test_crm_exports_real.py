@@ -398,6 +398,21 @@ def test_a_report_with_one_row_per_stage_entered_is_deals_and_their_history(mem_
     assert codes(mem_store, mem_store.info(info.id)).get("deals.stage_rows") == 9
 
 
+@pytest.mark.parametrize("amounts, currency", [
+    (("£9001", "£9002", "£9003", "£9004"), "GBP"),  # the HubSpot report's own amounts
+    (("82 500,00 ₽", "1 000 руб.", "5000 р.", "700 ₽"), "RUB"),  # amoCRM / 1C spellings of one currency
+    (("€10", "£20", "30", "40"), None),  # two currencies: none is guessed
+    (("$10", "$20", "$30", "$40"), None),  # "$" is the dollar of several countries
+    (("£10", "20", "30", "40"), None),  # one symbol in four cells is not the column's currency
+])
+def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, amounts, currency):
+    text = "Deal ID,Stage,Amount\n" + "".join(f'D{k},Won,"{a}"\n' for k, a in enumerate(amounts))
+    info, built, _ = run_import(mem_store, text, "deals.csv", stages=["Lead", "Won"])
+    assert built["rows_rejected"] == 0
+    assert list(info.capabilities.currencies) == ([currency] if currency else [])
+    assert ("deals.currency_from_amounts" in codes(mem_store, info)) == (currency is not None)
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"

@@ -1,0 +1,31 @@
+"""The currency an amount column writes in its cells, for a file without a currency column.
+
+HubSpot reports write ``£9000``, amoCRM and 1C ``82 500,00 ₽``: the number is read from such a cell
+(readers/values.py), and without this the symbol was dropped, so money showed without its currency.
+Only symbols that name one currency count (£, €, ₽ / руб / р., ₸, ₴, ₹); ``$`` and ``¥`` are shared by
+several currencies and say nothing certain. The column must agree: at least :data:`SHARE` of its
+non-empty cells carry one currency's symbol and none carries another's.
+"""
+
+from __future__ import annotations
+
+from ..sql import ident, render, run
+
+SYMBOLS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",), "INR": ("₹",)}
+SHARE = 0.9
+
+
+def amount_currency(con, table: str, column: int) -> str | None:
+    """The ISO code every amount in staged column ``column`` of ``table`` is written in, or None."""
+    cell = ident(f"c{column}")
+    counts = ", ".join(
+        render("count(*) FILTER (WHERE {any})", any=" OR ".join(
+            render("contains(lower({c}), ${p})", c=cell, p=f"{code}_{k}") for k in range(len(symbols))))
+        for code, symbols in SYMBOLS.items())
+    params = {f"{code}_{k}": symbol for code, symbols in SYMBOLS.items() for k, symbol in enumerate(symbols)}
+    filled, *found = run(con, render("SELECT count({c}), {counts} FROM {t}", c=cell, counts=counts, t=ident(table)),
+                         params).fetchone()
+    hits = [(n, code) for n, code in zip(found, SYMBOLS, strict=True) if n]
+    if len(hits) != 1 or not filled or hits[0][0] < SHARE * filled:
+        return None
+    return hits[0][1]
