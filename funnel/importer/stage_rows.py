@@ -70,11 +70,10 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
     created = render(", strftime(min({ts}) OVER (PARTITION BY {d}), '%Y-%m-%d %H:%M:%S') AS {c}", ts=ts, d=deal,
                      c=ident(f"c{n}")) if first else ""
     # the latest row of each deal (rows without an id are kept: the import reports them)
-    run(con, render("""CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM (
+    run(con, render("""CREATE OR REPLACE TEMP TABLE {out} AS SELECT * EXCLUDE (k) FROM (
             SELECT *{created}, row_number() OVER (PARTITION BY {d} ORDER BY {ts} DESC NULLS LAST, row_no DESC) AS k
             FROM {t}) AS r
         WHERE {d} IS NULL OR k = 1""", out=ident(DEALS_TABLE), created=created, d=deal, ts=ts, t=ident(raw.table)))
-    run(con, render("ALTER TABLE {t} DROP COLUMN k", t=ident(DEALS_TABLE)))
     n_deals = run(con, render("SELECT count(*) FROM {t}", t=ident(DEALS_TABLE))).fetchone()[0]
     headers = [*raw.headers, f"min({raw.headers[e]})"] if first else list(raw.headers)
     if first:
