@@ -29,6 +29,7 @@ from ui import ab_widgets as w
 from ui import cache, context, drill, explain, filters, report_button
 from ui.errors import error_text
 from ui.figures import ab_figure
+from ui.order_note import order_note
 from ui.routing import require_frame
 
 require_frame()
@@ -190,6 +191,7 @@ def dataset_mode(info) -> DatasetABResult | None:
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
     report_button.show(info, spec, t)
+    order_note(t, info)
     pipeline = spec.pipeline or cache.pipeline_of(info.id, info.version, spec)
     columns = w.usable_columns(info, pipeline)
     if not columns:

@@ -11,6 +11,7 @@ from funnel.metrics.periods import previous_of
 from ui import cache, context, drill, explain, filters, report_button, urlstate, words
 from ui.figures import cohort_figure, funnel_figure, overlay_figure
 from ui.findings import finding_text
+from ui.order_note import order_note
 from ui.routing import require_frame
 
 require_frame()
@@ -23,6 +24,7 @@ out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
 report_button.show(info, spec, t)
+order_note(t, info)
 if explain.empty_selection(info, out.stages, t):
     st.stop()
 

@@ -263,10 +263,12 @@ def spend_result(dataset_id: int, version: int, spec: FunnelSpec, content: bytes
 def page_head(title_key: str):
     """The head of an audit page: ``(t, lang, info, spec)`` after the title and scope; stops on counts."""
     from . import context, filters
+    from .order_note import order_note
 
     t, lang, info = context.page_start(title_key)
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
+    order_note(t, info)
     if not info.capabilities.can("deals"):
         st.info(t("audit.reason.counts_no_deals"))
         st.stop()

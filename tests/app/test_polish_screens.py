@@ -230,3 +230,29 @@ def test_a_currency_without_a_short_symbol_goes_into_the_money_tiles_labels(data
     saas = open_page("pages/overview.py", lang="en", ds="3")  # USD: the symbol stays with the number
     tiles = {m.label: m.value for m in saas.metric}
     assert "Revenue" in tiles and tiles["Revenue"].startswith("$")
+
+
+GUESSED_ORDER = """Deal,Stage,Owner,Source
+1,Alpha,Ann,Ads
+2,Alpha,Ann,Ads
+3,Alpha,Bob,SEO
+4,Beta,Bob,SEO
+5,Beta,Ann,Ads
+6,Gamma,Bob,SEO
+"""
+
+
+def test_every_page_of_step_rates_says_while_the_stage_order_is_a_guess(data_dir, tmp_path_factory):
+    # three stage names no preset knows, no history: the order is guessed from the counts (3, 2, 1)
+    info = _stored(data_dir, tmp_path_factory.mktemp("guess"), GUESSED_ORDER, "guessed order polish")
+    assert info.meta["order_guessed"] is True
+    notes = {"en": "The stage order of this dataset is a guess",
+             "ru": "Порядок этапов этого набора — догадка", "zh": "此数据集的阶段顺序是推测的"}
+    for page, lang in (("pages/funnel.py", "en"), ("pages/segments.py", "ru"), ("pages/managers.py", "zh"),
+                       ("pages/ab.py", "en"), ("pages/diagnostics.py", "en")):
+        at = open_page(page, lang=lang, ds=str(info.id))
+        assert not at.exception, page
+        assert any(notes[lang] in w.value for w in at.warning), (page, lang)
+    # the B2B sample's order comes from its history: no note
+    for page in ("pages/funnel.py", "pages/managers.py"):
+        assert not any("is a guess" in w.value for w in open_page(page, lang="en", ds="1").warning)
