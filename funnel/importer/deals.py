@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..mapping import classify_status_value
 from ..sql import ident, render, run
 from . import stage_order
-from .amount_currency import amount_currency
+from .amount_currency import amount_currency, header_currency
 from .columns import confirm_typed, extra_columns, select_list, typed_columns
 from .derive import derive_deals
 from .history import stage_entered_events
@@ -36,13 +36,16 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
-    # no currency column: the one the amounts are written in (£9000, 82 500 ₽), when they agree
+    # no currency column: the one the amount's header names (Бюджет ₽, Amount (EUR)), else the one its
+    # cells are written in (£9000, 82 500 ₽); none when the two disagree
     currency = None
     if "currency" not in mapping.fields and "amount" in mapping.fields:
-        currency = amount_currency(con, raw.table, mapping.fields["amount"])
+        header = raw.headers[mapping.fields["amount"]]
+        named, written = header_currency(header), amount_currency(con, raw.table, mapping.fields["amount"])
+        currency = named if written in (None, named) else None if named else written
         if currency:
-            findings.add("deals.currency_from_amounts", "info", column=raw.headers[mapping.fields["amount"]],
-                         value=currency, n=None)
+            findings.add("deals.currency_from_header" if named else "deals.currency_from_amounts", "info",
+                         column=header, value=currency, n=None)
     missing = "".join(render(", CAST($currency AS VARCHAR) AS {c}" if name == "currency" and currency
                              else ", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
                       for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)

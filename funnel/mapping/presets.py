@@ -36,6 +36,12 @@ HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationsch
 # amoCRM's default pipeline (new accounts; renamed stages fall back to the file's evidence)
 AMOCRM_DEFAULT_STAGES = ["Неразобранное", "Первичный контакт", "Переговоры", "Принимают решение",
                          "Согласование договора", "Успешно реализовано", "Закрыто и не реализовано"]
+# Kommo (amoCRM's English interface): a new account's pipeline (Kommo's knowledge base, "Pipelines":
+# Initial Contact, Offer Made, Negotiation, Closed-Won, Closed-Lost; "Incoming leads" first when enabled),
+# and the older English names of amoCRM's own default (Первичный контакт, Переговоры, Принимают решение,
+# Согласование договора). A file uses one of the two; the relative order within each is kept.
+KOMMO_DEFAULT_STAGES = ["Incoming leads", "Initial contact", "Offer made", "Discussions", "Negotiation",
+                        "Decision making", "Contract discussion", "Closed - won", "Closed - lost"]
 
 PRESETS: dict[str, dict] = {
     "amocrm_ru": {
@@ -74,6 +80,7 @@ PRESETS: dict[str, dict] = {
             "pipeline": ("pipeline",), "source": ("source",), "lost_reason": ("loss reason", "lost reason"),
         },
         "date_order": None, "won": ["Closed - won"], "lost": ["Closed - lost"],
+        "stage_order": KOMMO_DEFAULT_STAGES,
     },
     "bitrix24_ru": {
         "signature": [("стадия сделки",), ("сделка закрыта",), ("воронка", "направление"), ("сумма",)],

@@ -413,6 +413,85 @@ def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, a
     assert ("deals.currency_from_amounts" in codes(mem_store, info)) == (currency is not None)
 
 
+@pytest.mark.parametrize("header, amounts, currency, code", [
+    ("Бюджет ₽", ("15000", "250000"), "RUB", "deals.currency_from_header"),  # an amoCRM account's budget column
+    ("Сумма сделки, р.", ("15000", "250000"), "RUB", "deals.currency_from_header"),
+    ("Amount (EUR)", ("10", "20"), "EUR", "deals.currency_from_header"),
+    ("Amount (EUR)", ("€10", "€20"), "EUR", "deals.currency_from_header"),  # header and cells agree
+    ("Amount (EUR)", ("£10", "£20"), None, None),  # they disagree: nothing is guessed
+    ("Amount $", ("10", "20"), None, None),  # "$" is the dollar of several countries
+    ("ACV", ("10", "20"), None, None),  # an acronym, not a currency code
+])
+def test_an_amount_header_that_names_its_currency_gives_the_currency(mem_store, header, amounts, currency, code):
+    text = f'Deal ID,Stage,"{header}"\n' + "".join(f'D{k},Won,"{a}"\n' for k, a in enumerate(amounts))
+    info, built, _ = run_import(mem_store, text, "deals.csv", stages=["Lead", "Won"])
+    assert built["rows_rejected"] == 0
+    assert list(info.capabilities.currencies) == ([currency] if currency else [])
+    found = codes(mem_store, info)
+    assert {c for c in found if c.startswith("deals.currency_from")} == ({code} if code else set())
+
+
+AMO_SHORT = """ID,Название сделки,Бюджет ₽,Ответственный,Создана,Закрыта,Этап сделки,Воронка,Теги,Основной контакт
+101,Сделка #101,"15 000",Анна Ковалёва,01.02.2024 10:15,не закрыта,Первичный контакт,Воронка,сайт,Иван
+102,Сделка #102,"250 000",Пётр Сидоров,02.02.2024 11:00,15.03.2024 16:20,Успешно реализовано,Воронка,,Мария
+103,Сделка #103,0,Анна Ковалёва,03.02.2024 09:30,10.02.2024 12:00,Закрыто и не реализовано,Воронка,,
+104,Сделка #104,"40 000",Пётр Сидоров,05.02.2024 14:45,не закрыта,Переговоры,Воронка,,
+"""
+
+
+def test_amocrm_short_headers_created_and_closed(mem_store):
+    """The column names a migration tool accepts for an amoCRM deals export (a CRM's "move from amoCRM"
+    importer, code search: ``"бюджет ₽", "бюджет, ₽"``, ``"создана"``, ``"закрыта"``): «Создана» and
+    «Закрыта» hold dates here, «Бюджет ₽» names the currency."""
+    info, built, _ = run_import(mem_store, AMO_SHORT, "amocrm_leads.csv")
+    assert built["rows_rejected"] == 0
+    rows = deals(mem_store, info, "deal_id, status, created_at, closed_at, amount, cycle_days")
+    assert [r[1] for r in rows] == ["open", "won", "lost", "open"]
+    assert str(rows[1][2]) == "2024-02-02 11:00:00" and str(rows[1][3]) == "2024-03-15 16:20:00"
+    assert rows[0][3] is None and rows[3][3] is None  # «не закрыта»: open, no close time
+    # 2 Feb 11:00 -> 15 Mar 16:20: 29 + 13 days and 5 h 20 min
+    assert rows[1][5] == pytest.approx(42 + (5 * 60 + 20) / 1440)
+    assert [r[4] for r in rows] == [15000, 250000, 0, 40000]
+    assert list(info.capabilities.currencies) == ["RUB"]
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["created_at"], fields["closed_at"], fields["amount"]) == ("Создана", "Закрыта", "Бюджет ₽")
+
+
+def test_a_closed_column_of_yes_and_no_is_still_a_flag():
+    # «Закрыта» names a date (above) or a yes/no flag (1C, Bitrix24): the values decide
+    m = propose_mapping(["Номер", "Этап", "Закрыта", "Создана"],
+                        [["1", "Новая", "Нет", "01.02.2024"], ["2", "Счёт", "Да", "02.02.2024"]])
+    assert m.fields["closed_flag"] == 2 and "closed_at" not in m.fields and m.fields["created_at"] == 3
+
+
+KOMMO = """ID,Lead title,Company,Main contact,Sale,Responsible user,Date created,Created by,Date closed,Tags,Lead status,Pipeline
+11,Website request,Acme,Jo,1500,Ann Lee,15.01.2024 10:00:00,Ann Lee,,web,Initial contact,Sales pipeline
+12,Call back,Beta,Li,2500,Bob Ray,16.01.2024 11:00:00,Bob Ray,02.02.2024 12:00:00,,Closed - won,Sales pipeline
+13,Quote,Gamma,Al,800,Ann Lee,17.01.2024 09:00:00,Ann Lee,25.01.2024 17:30:00,,Closed - lost,Sales pipeline
+14,Chat,Delta,Mo,1200,Bob Ray,18.01.2024 14:00:00,Bob Ray,,chat,Negotiation,Sales pipeline
+15,Form,Eps,Ki,900,Ann Lee,19.01.2024 08:00:00,Ann Lee,,,Negotiation,Sales pipeline
+16,Form 2,Zeta,Ra,700,Ann Lee,20.01.2024 08:00:00,Ann Lee,,,Negotiation,Sales pipeline
+17,Form 3,Eta,Su,650,Bob Ray,21.01.2024 08:00:00,Bob Ray,,,Offer made,Sales pipeline
+"""
+
+
+def test_kommo_default_pipeline_orders_a_file_whose_counts_would_not(mem_store):
+    """Kommo (amoCRM in English): a new account's pipeline is Initial Contact, Offer Made, Negotiation,
+    Closed-Won, Closed-Lost (Kommo's knowledge base, "Pipelines"). By counts Negotiation (3 deals) would
+    come first; the preset's order holds, and nothing is flagged as a guess."""
+    info, built, _ = run_import(mem_store, KOMMO, "kommo_leads.csv")
+    assert info.meta["stage_order"] == {"Sales pipeline": ["Initial contact", "Offer made", "Negotiation",
+                                                           "Closed - won"]}
+    assert info.meta["order_guessed"] is False
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # the lost deal has no record of its stage: counted at the first; 17 at Offer made; 14-16 and the won 12
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("Initial contact", 7), ("Offer made", 5), ("Negotiation", 4), ("Closed - won", 1)]
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 5, 2500)
+    assert got["median_cycle_days"] == pytest.approx(17 + 1 / 24)  # 16 Jan 11:00 -> 2 Feb 12:00
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
