@@ -1,7 +1,7 @@
 """The currency an amount column writes in its header or its cells, for a file without a currency column.
 
-amoCRM accounts export ``Бюджет ₽`` or ``Бюджет, руб.``, spreadsheets ``Amount (EUR)``: the header names
-the currency (:func:`header_currency`).
+The header's own word for it (``Бюджет ₽``, ``Amount (EUR)``) is read by
+:func:`funnel.mapping.header_currency.header_currency`.
 
 HubSpot reports write ``£9000``, amoCRM and 1C ``82 500,00 ₽``: the number is read from such a cell
 (readers/values.py), and without this the symbol was dropped, so money showed without its currency.
@@ -12,34 +12,10 @@ non-empty cells carry one currency's symbol and none carries another's.
 
 from __future__ import annotations
 
-import re
-
-from babel.numbers import list_currencies
-
 from ..sql import ident, render, run
 
 SYMBOLS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",), "INR": ("₹",)}
 SHARE = 0.9
-# a header's words: runs of letters or digits, and each currency sign on its own ("Бюджет₽" has two)
-HEADER_WORDS = re.compile(r"[^\W_]+\.?|[£€₽₸₴₹$¥]", re.UNICODE)
-HEADER_SYMBOLS = {"£": "GBP", "€": "EUR", "₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB",
-                  "₸": "KZT", "₴": "UAH", "₹": "INR"}
-
-
-def header_currency(header: str) -> str | None:
-    """The currency an amount column's header names: one ISO code written in capitals (``Amount (EUR)``)
-    or one currency's own sign or word (``Бюджет ₽``, ``Сумма, руб.``); None when it names none, or two."""
-    found = set()
-    for word in HEADER_WORDS.findall(header):
-        bare = word.rstrip(".")
-        if len(bare) == 3 and bare.isascii() and bare.isupper() and bare in ISO_CODES:
-            found.add(bare)
-        elif word.lower() in HEADER_SYMBOLS or bare.lower() in HEADER_SYMBOLS:
-            found.add(HEADER_SYMBOLS.get(word.lower()) or HEADER_SYMBOLS[bare.lower()])
-    return found.pop() if len(found) == 1 else None
-
-
-ISO_CODES = frozenset(list_currencies())
 
 
 def amount_currency(con, table: str, column: int) -> str | None:

@@ -10,9 +10,10 @@ derive the per-deal funnel facts (see funnel/schema.py).
 from __future__ import annotations
 
 from ..mapping import classify_status_value
+from ..mapping.header_currency import header_currency
 from ..sql import ident, render, run
 from . import stage_order
-from .amount_currency import amount_currency, header_currency
+from .amount_currency import amount_currency
 from .columns import confirm_typed, extra_columns, select_list, typed_columns
 from .derive import derive_deals
 from .history import stage_entered_events

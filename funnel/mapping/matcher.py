@@ -19,6 +19,7 @@ import re
 
 from ..readers.headers import clean_header
 from . import cell_kinds as sv
+from .header_currency import without_currency
 from .model import Mapping
 from .normalize import header_tokens, normalize_header, without_entity
 from .presets import PRESETS
@@ -110,6 +111,9 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     token_syns = TOKEN_SYNONYMS.get(field, frozenset())
     if tokens and tokens in token_syns:  # OpportunityStage, StageName, hs_is_closed_won
         return 0.85
+    if field == "amount" and (bare := without_currency(header)) and (  # Бюджет ₽, importe_eur
+            bare in syns or header_tokens(bare) in token_syns):
+        return 0.8
     if tokens and without_entity(tokens) in token_syns:
         return 0.78
     if field in EXACT_ONLY:

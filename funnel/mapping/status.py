@@ -27,16 +27,16 @@ def _fold(v: str | None) -> str:
 _STATUS_WON = {
     "won", "win", "closed won", "closedwon", "выиграна", "выигран", "выиграно", "выигрыш", "успешно",
     "успешна", "успешная", "успех", "успешно реализовано", "сделка успешна", "реализовано",
-    "ganho", "ganha", "venda ganha", "gewonnen", "ganado", "成交", "赢单", "已成交", "赢得", "成功",
+    "ganho", "ganha", "venda ganha", "gewonnen", "ganado", "ganada", "gagné", "gagnée", "成交", "赢单", "已成交", "赢得", "成功",
 }
 _STATUS_LOST = {
     "lost", "lose", "loss", "closed lost", "closedlost", "проиграна", "проигран", "проиграно",
     "проигрыш", "неуспешно", "провалена", "сделка провалена", "закрыто и не реализовано", "отказ",
-    "perdido", "perdida", "venda perdida", "verloren", "输单", "丢单", "失败", "已输单", "已丢单",
+    "perdido", "perdida", "venda perdida", "verloren", "perdu", "perdue", "输单", "丢单", "失败", "已输单", "已丢单",
 }
 _STATUS_OPEN = {
     "open", "opened", "in progress", "active", "в работе", "вработе", "открыта", "открыт", "открыто",
-    "активна", "активная", "в процессе", "aberto", "offen", "abierto", "进行中", "跟进中", "未成交",
+    "активна", "активная", "в процессе", "aberto", "offen", "abierto", "ouvert", "en cours", "em andamento", "en curso", "进行中", "跟进中", "未成交",
     "未关闭",
 }
 
@@ -74,6 +74,13 @@ _STAGE_LOST = {
 }
 _STAGE_WON |= {"赢单关闭", "成交关闭", "已赢单"}  # Chinese (issue 15)
 _STAGE_LOST |= {"输单关闭", "输给竞争对手", "已输"}
+# Spanish, Portuguese, German, French closing stages (HubSpot's localised defaults, spreadsheets)
+_STAGE_WON |= {"cerrado ganado", "cierre ganado", "ganado", "ganada", "fechado ganho", "ganho", "negócio ganho",
+               "abgeschlossen und gewonnen", "abgeschlossen gewonnen", "gewonnen", "fermé gagné", "conclu gagné",
+               "gagné", "gagnée"}
+_STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fechado perdido", "negócio perdido",
+                "abgeschlossen und verloren", "abgeschlossen verloren", "verloren", "fermé perdu", "conclu perdu",
+                "perdu", "perdue"}
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
 _LOST_PREFIXES = ("closed lost ",)

@@ -83,6 +83,39 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in ZH_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Spanish, Portuguese, German and French: HubSpot and Pipedrive write their headers in the user's
+# language, and teams keep pipelines in spreadsheets of their own (an SMB's Spanish pipeline sheet:
+# id, empresa, contacto, etapa, importe_eur, responsable, cierre_previsto, probabilidad). As in English,
+# the CRM's "close date" of a deal is its expected close; a closed deal's close time falls back to it.
+EU_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("ID do registro", "Datensatz-ID", "ID de fiche d'informations", "ID del negocio", "Deal-ID"),
+    "deal_name": ("Nombre del negocio", "Nombre de la oportunidad", "Nome do negócio", "Deal-Name", "Titel",
+                  "Nom de la transaction", "Nom de l'opportunité", "Título", "Deal - Titel"),
+    "created_at": ("Fecha de creación", "Fecha creación", "Fecha alta", "Data de criação", "Criado em",
+                   "Erstellungsdatum", "Erstellt am", "Date de création", "Créé le"),
+    "closed_at": ("Fecha de cierre real", "Data de fechamento real", "Tatsächliches Abschlussdatum",
+                  "Date de clôture réelle"),
+    "stage": ("Etapa", "Etapa del negocio", "Etapa de la oportunidad", "Fase", "Fase de venta", "Etapa do negócio",
+              "Estágio", "Phase", "Deal-Phase", "Vertriebsphase", "Étape", "Phase de la transaction",
+              "Étape de la transaction"),
+    "status": ("Estado", "Estado del negocio", "Situação", "Statut"),
+    "amount": ("Importe", "Monto", "Valor", "Valor do negócio", "Betrag", "Wert", "Montant", "Valeur", "Deal - Wert"),
+    "currency": ("Moneda", "Divisa", "Moeda", "Währung", "Devise"),
+    "manager": ("Responsable", "Propietario", "Propietario del negocio", "Vendedor", "Comercial", "Responsável",
+                "Proprietário", "Proprietário do negócio", "Deal-Inhaber", "Inhaber", "Verantwortlich",
+                "Propriétaire", "Propriétaire de la transaction"),
+    "source": ("Origen", "Fuente", "Canal", "Origem", "Fonte", "Quelle", "Herkunft", "Kanal", "Origine"),
+    "pipeline": ("Embudo", "Funil", "Pipeline de negocios", "Vertriebspipeline", "Entonnoir"),
+    "lost_reason": ("Motivo de pérdida", "Razón de pérdida", "Motivo da perda", "Verlustgrund",
+                    "Raison de la perte", "Motif de perte"),
+    "expected_close": ("Fecha de cierre", "Cierre previsto", "Fecha de cierre prevista", "Fecha prevista de cierre",
+                       "Data de fechamento", "Previsão de fechamento", "Abschlussdatum",
+                       "Voraussichtliches Abschlussdatum", "Date de clôture", "Date de fermeture",
+                       "Date de clôture prévue"),
+}
+for _field, _words in EU_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # `source` falls back to these when the file has no source column of the CRM's own.
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
 

@@ -1,0 +1,51 @@
+"""The currency an amount column's header names: ``Бюджет ₽``, ``Сумма, руб.``, ``Amount (EUR)``, ``importe_eur``.
+
+amoCRM accounts export ``Бюджет ₽`` or ``Бюджет, ₽``; spreadsheets write ``Amount (EUR)`` or ``amount_usd``.
+The matcher reads such a header as the amount (:func:`without_currency`), and the import takes the
+currency from it when the file has no currency column (funnel/importer/deals.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from babel.numbers import list_currencies
+
+# a header's words: runs of letters or digits, and each currency sign on its own ("Бюджет₽" has two)
+_WORDS = re.compile(r"[^\W_]+\.?|[£€₽₸₴₹$¥]", re.UNICODE)
+# signs and words that name one currency ("$" and "¥" are shared by several: not here; "р" needs its dot)
+_SIGNS = {"£": "GBP", "€": "EUR", "₽": "RUB", "₸": "KZT", "₴": "UAH", "₹": "INR",
+          "руб": "RUB", "руб.": "RUB", "р.": "RUB"}
+_ISO = frozenset(list_currencies())
+# codes read in lower case too, as the last word of a snake_case header (importe_eur, amount_usd); the
+# rest only in capitals, since some are words (ALL, TOP, CUP)
+_COMMON = frozenset("usd eur gbp rub cny jpy kzt uah inr chf cad aud brl mxn pln try byn sek nok dkk czk huf "
+                    "ars clp cop pen zar aed sgd hkd krw".split())
+
+
+def _currency_of(word: str, last: bool) -> str | None:
+    bare = word.rstrip(".")
+    if len(bare) == 3 and bare.isascii() and bare.isupper() and bare in _ISO:
+        return bare
+    if last and bare.lower() in _COMMON:
+        return bare.upper()
+    return _SIGNS.get(word.lower())
+
+
+def _words(header: str) -> list[str]:
+    return _WORDS.findall(header)
+
+
+def header_currency(header: str) -> str | None:
+    """The one currency ``header`` names (an ISO code, a currency's own sign or word), else None."""
+    words = _words(header)
+    found = {c for k, w in enumerate(words) if (c := _currency_of(w, k == len(words) - 1 and k > 0))}
+    return found.pop() if len(found) == 1 else None
+
+
+def without_currency(header: str) -> str | None:
+    """``header`` without the currency word it ends with (``importe_eur`` -> ``importe``), or None."""
+    words = _words(header)
+    if len(words) > 1 and _currency_of(words[-1], True):
+        return " ".join(w.rstrip(".") for w in words[:-1])
+    return None
