@@ -8,7 +8,9 @@ The order is data the user can edit; this module only proposes it, in this prece
 3. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
    the file's names ignoring case and punctuation (``mapping.stage_names``); stages the preset does
    not know make the order a guess;
-4. otherwise a guess from the snapshot (most populated first), flagged ``stages.order_guessed``.
+4. otherwise a guess, flagged ``stages.order_guessed``: from the stage names when every open stage is
+   on a rung of the usual sales ladder (``mapping.stage_ladder``: new lead, contact, qualification,
+   meeting, proposal, negotiation, contract), else from the snapshot (most populated first).
 
 Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
 or the user listed it as such. When an explicit order has no won stage, its last stage is the won
@@ -21,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
+from ..mapping.stage_ladder import ladder_order
 from ..mapping.stage_names import align_order
 
 SYNTHETIC_WON = "Won"
@@ -75,7 +78,9 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess
     else:
-        order = list(names_by_count)
+        closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
+        by_words = ladder_order([s for s in names_by_count if s not in closing])
+        order = by_words + closing if by_words else list(names_by_count)
         guessed = True
     seen_all = list(dict.fromkeys(order + list(names_by_count) + (history_order or [])))
     lost = [s for s in seen_all if kind(s) == "lost"]

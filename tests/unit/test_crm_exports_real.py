@@ -492,6 +492,59 @@ def test_kommo_default_pipeline_orders_a_file_whose_counts_would_not(mem_store):
     assert got["median_cycle_days"] == pytest.approx(17 + 1 / 24)  # 16 Jan 11:00 -> 2 Feb 12:00
 
 
+ES_SHEET = """id,empresa,contacto,etapa,importe_eur,responsable,ultima_actividad,cierre_previsto,probabilidad
+1,Construcciones Avila SL,María Soler,Propuesta enviada,18000,Alvaro,2026-06-09,2026-06-20,0.6
+2,Logística Tajo,Pedro Nieto,Negociación,42000,Alvaro,2026-06-10,2026-06-18,0.8
+3,Clínica Dental Sonríe,Lucía Vega,Cualificación,6500,Berta,2026-06-08,2026-07-10,0.3
+4,Talleres Hermanos Ruiz,Jorge Ruiz,Prospección,9000,Alvaro,2026-05-12,2026-06-15,0.1
+5,Bodegas Ribera Nova,Ana Cano,Propuesta enviada,27500,Berta,2026-05-08,2026-06-05,0.5
+6,Gimnasios Pulse,Iván Mora,Negociación,15000,Alvaro,2026-06-07,2026-06-25,0.75
+7,Inmobiliaria Castilla,Sara Gil,Cerrado ganado,33000,Alvaro,2026-06-06,2026-06-06,1.0
+8,Asesoría Fiscal Lex,Tomás Díaz,Cualificación,4800,Berta,2026-06-10,2026-07-15,0.3
+9,Distribuciones Frío Sur,Carla Pons,Propuesta enviada,21000,Alvaro,2026-05-05,2026-06-10,0.5
+10,Hotel Mirasierra,Raúl Ortega,Negociación,58000,Alvaro,2026-06-09,2026-06-30,0.7
+15,Academia Idiomas Globo,Paula Ferrer,Cerrado perdido,11000,Berta,2026-06-02,2026-06-02,0.0
+"""
+
+
+def test_a_spanish_pipeline_sheet_maps_and_its_stage_names_order_it(mem_store):
+    """A small company's pipeline kept in a spreadsheet, in Spanish (aulazaro28110-prog/informe-pipeline-ventas
+    ``deals.csv``: ``id, empresa, contacto, etapa, importe_eur, responsable, ultima_actividad, cierre_previsto,
+    probabilidad``; stages Prospección, Cualificación, Propuesta enviada, Negociación, Cerrado ganado/perdido).
+    It was refused: no column for the stage. By counts its order would come out backwards."""
+    info, built, _ = run_import(mem_store, ES_SHEET, "deals.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["stage"], fields["amount"], fields["manager"], fields["expected_close"]) == (
+        "etapa", "importe_eur", "responsable", "cierre_previsto")
+    assert info.meta["stage_order"] == {"": ["Prospección", "Cualificación", "Propuesta enviada", "Negociación",
+                                             "Cerrado ganado"]}
+    assert info.meta["lost_stages"] == {"": ["Cerrado perdido"]} and info.meta["order_guessed"] is True
+    assert list(info.capabilities.currencies) == ["EUR"]  # named by the header: importe_eur
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # 11 deals: 1 in Prospección and the lost one (its stage unknown) stop at the first step; 2 in
+    # Cualificación; 3 in Propuesta enviada; 3 in Negociación; 1 won
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("Prospección", 11), ("Cualificación", 9), ("Propuesta enviada", 7), ("Negociación", 4),
+        ("Cerrado ganado", 1)]
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 9, 33000)
+
+
+def test_hubspot_headers_in_german_french_and_portuguese():
+    # HubSpot writes its export headers in the user's language (../shared/reference/crm-exports.md)
+    for headers in (["Datensatz-ID", "Deal-Name", "Deal-Phase", "Betrag", "Abschlussdatum", "Deal-Inhaber",
+                     "Erstellungsdatum"],
+                    ["ID de fiche d'informations", "Nom de la transaction", "Phase de la transaction", "Montant",
+                     "Date de fermeture", "Propriétaire de la transaction", "Date de création"],
+                    ["ID do registro", "Nome do negócio", "Etapa do negócio", "Valor", "Data de fechamento",
+                     "Proprietário do negócio", "Data de criação"]):
+        row = ["1", "A", "X", "100", "2024-03-01", "Ann", "2024-01-01"]
+        m = propose_mapping(headers, [row])
+        got = {f: headers.index(headers[i]) for f, i in m.fields.items()}
+        assert got == {"deal_id": 0, "deal_name": 1, "stage": 2, "amount": 3, "expected_close": 4, "manager": 5,
+                       "created_at": 6}, headers
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"

@@ -1,0 +1,69 @@
+"""A guessed stage order from the words sales teams name their stages with, in any CRM or spreadsheet.
+
+A snapshot file without history or a known CRM gave its stages "most deals first", which is rarely the
+funnel: a Spanish pipeline sheet with 1 deal in *Prospección*, 2 in *Cualificación*, 3 in *Propuesta
+enviada* and 3 in *Negociación* came out backwards. Most pipelines are built from the same rungs:
+a new lead, a first contact, qualification (or needs), a meeting or demo, a proposal, negotiation, a
+contract or invoice. When **every** open stage starts with one rung's word, the rungs order them (the
+number of deals orders stages of one rung); when one does not, nothing is claimed (None). The order
+stays a guess either way: the Data page and the pages say so until the user confirms it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize_header
+
+# One entry per rung, first to last. A stage is on a rung when one of its words starts with a stem
+# (EN, RU, ZH, ES, PT, DE, FR). Chinese has no word breaks: its stems match anywhere.
+_RUNGS: tuple[tuple[str, ...], ...] = (
+    ("new", "lead", "incoming", "inbound", "prospect", "prospecc", "prospecç", "nuevo", "novo", "neu",
+     "nouveau", "нов", "неразобран", "входящ", "лид", "заявк", "线索", "新"),
+    ("contact", "first contact", "initial contact", "contacto", "contato", "kontakt", "premier contact",
+     "первичн", "контакт", "звонок", "初步接触", "接触", "联系"),
+    ("qualif", "cualific", "calific", "quali", "discovery", "needs", "need analysis", "necesidad", "necessidad",
+     "bedarf", "besoin", "квалиф", "потребност", "выявлен", "资格", "需求", "确认"),
+    ("meeting", "demo", "presentation", "appointment", "reunión", "reunion", "reunião", "demostración",
+     "presentación", "apresentação", "termin", "präsentation", "rendez", "présentation", "встреч", "демо",
+     "презентац", "演示", "拜访", "会议"),
+    ("proposal", "quote", "quotation", "offer", "propuesta", "cotización", "proposta", "orçamento", "angebot",
+     "devis", "proposition", "offre", "предложен", "кп", "коммерческ", "报价", "方案"),
+    ("negotiat", "negociac", "negociaç", "verhandl", "négociation", "decision", "decisión", "decisão",
+     "entscheid", "décision", "переговор", "принимают решение", "решени", "согласован", "谈判", "决策"),
+    ("contract", "contrato", "vertrag", "contrat", "договор", "invoice", "factura", "fatura", "rechnung",
+     "facture", "счет", "счёт", "payment", "pago", "pagamento", "zahlung", "paiement", "оплат", "合同", "签约",
+     "付款"),
+)
+
+
+def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
+    latin_or_cyrillic = [re.escape(s) for s in stems if not re.search(r"[\u4e00-\u9fff]", s)]
+    chinese = [re.escape(s) for s in stems if re.search(r"[\u4e00-\u9fff]", s)]
+    parts = [r"(?<!\w)(?:" + "|".join(latin_or_cyrillic) + ")"] if latin_or_cyrillic else []
+    if chinese:
+        parts.append("(?:" + "|".join(chinese) + ")")
+    return re.compile("|".join(parts))
+
+
+_PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
+
+
+def rung(name: str) -> int | None:
+    """The rung (0 = a new lead ... 6 = contract or invoice) ``name`` starts a word with, the first found."""
+    text = normalize_header(name)
+    for k, pattern in enumerate(_PATTERNS):
+        if pattern.search(text):
+            return k
+    return None
+
+
+def ladder_order(open_by_count: list[str]) -> list[str] | None:
+    """``open_by_count`` (open stages, most deals first) ordered by rung, or None when a stage is on none.
+
+    Needs two stages on two different rungs: otherwise the words say nothing about the order.
+    """
+    rungs = {name: rung(name) for name in open_by_count}
+    if len(open_by_count) < 2 or any(r is None for r in rungs.values()) or len(set(rungs.values())) < 2:
+        return None
+    return sorted(open_by_count, key=lambda name: rungs[name])  # stable: most deals first within a rung

@@ -1,0 +1,52 @@
+"""A guessed stage order from the stage names (funnel/mapping/stage_ladder.py): orders worked out by hand
+from the rungs new lead → contact → qualification → meeting → proposal → negotiation → contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from funnel.importer.stage_order import resolve
+from funnel.mapping.stage_ladder import ladder_order, rung
+
+
+@pytest.mark.parametrize("by_count, expected", [
+    # a Spanish pipeline sheet: most deals in the later stages
+    (["Negociación", "Propuesta enviada", "Cualificación", "Prospección"],
+     ["Prospección", "Cualificación", "Propuesta enviada", "Negociación"]),
+    # Pipedrive's default pipeline, by counts backwards
+    (["Negotiations Started", "Proposal Made", "Demo Scheduled", "Needs Defined", "Contact Made", "Lead In"],
+     ["Lead In", "Contact Made", "Needs Defined", "Demo Scheduled", "Proposal Made", "Negotiations Started"]),
+    # a Russian sales team's own stages (ё folded: «Счёт»)
+    (["Счёт выставлен", "Переговоры", "КП отправлено", "Встреча назначена", "Новая заявка"],
+     ["Новая заявка", "Встреча назначена", "КП отправлено", "Переговоры", "Счёт выставлен"]),
+    # Chinese stages: no word breaks
+    (["商务谈判", "方案报价", "需求确认", "初步接触"], ["初步接触", "需求确认", "方案报价", "商务谈判"]),
+    # two stages on one rung keep their count order (most deals first)
+    (["Переговоры", "Принимают решение", "Первичный контакт"],
+     ["Первичный контакт", "Переговоры", "Принимают решение"]),
+])
+def test_every_stage_on_a_rung_orders_by_the_rungs(by_count, expected):
+    assert ladder_order(by_count) == expected
+
+
+@pytest.mark.parametrize("by_count", [
+    ["Proposal", "Stage X"],  # one stage says nothing: no claim at all
+    ["Квалификация и сбор потребностей", "Собрать 2 док-та", "Отложенные"],
+    ["Negotiation", "Negotiation round 2"],  # one rung only
+    ["Proposal"],
+])
+def test_a_stage_on_no_rung_or_a_single_rung_claims_nothing(by_count):
+    assert ladder_order(by_count) is None
+
+
+def test_words_match_at_their_start_only():
+    assert rung("Renewal") is None  # "new" inside a word is not a new lead
+    assert rung("Demo scheduled") == 3 and rung("Lead In") == 0 and rung("Contract sent") == 6
+
+
+def test_the_ladder_order_is_still_a_guess_and_closing_stages_stay_last():
+    ps = resolve("", ["Negotiation", "Closed Won", "Qualified", "Closed Lost", "New"])
+    assert ps.funnel == ["New", "Qualified", "Negotiation", "Closed Won"]
+    assert ps.lost == ["Closed Lost"] and ps.guessed is True
+    # no rung for one stage: most deals first, as before
+    assert resolve("", ["Stage B", "Proposal", "Closed Won"]).funnel == ["Stage B", "Proposal", "Closed Won"]
