@@ -63,7 +63,8 @@ def ladder_order(open_by_count: list[str]) -> list[str] | None:
 
     Needs two stages on two different rungs: otherwise the words say nothing about the order.
     """
-    rungs = {name: rung(name) for name in open_by_count}
-    if len(open_by_count) < 2 or any(r is None for r in rungs.values()) or len(set(rungs.values())) < 2:
+    found = {name: rung(name) for name in open_by_count}
+    rungs = {name: k for name, k in found.items() if k is not None}
+    if len(open_by_count) < 2 or len(rungs) < len(found) or len(set(rungs.values())) < 2:
         return None
     return sorted(open_by_count, key=lambda name: rungs[name])  # stable: most deals first within a rung
