@@ -106,6 +106,8 @@ def format_findings(doc: dict, lang: str) -> str:
             extra.append(t("audit.cli.impact", lang, impact=f"{f['impact']:,.0f}"))
         if f["p_value"] is not None:
             extra.append(f"p = {f['p_value']:.2g}")
+        if f.get("order_guessed"):
+            extra.append(t("audit.tag.order_guessed", lang))
         lines.append(f"{i:>2}. [{t('audit.severity.' + f['severity'], lang)}] {f['title']}"
                      + (f"  ({'; '.join(extra)})" if extra else ""))
     return "\n".join(lines) if lines else t("audit.no_findings", lang)

@@ -196,6 +196,8 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
         head, money = st.columns([5, 1], vertical_alignment="top") if full else (st, None)
         head.markdown(f"{SEVERITY_ICON[f.severity]} **{title(f, info, lang, markdown=True)}**")
         tags = [t("audit.severity." + f.severity), t("audit.code." + f.code)]
+        if f.params.get("order_guessed"):
+            tags.append(t("audit.tag.order_guessed"))
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption
             tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
         head.caption(" · ".join(tags))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..dataset import DatasetInfo
@@ -27,7 +28,24 @@ def diagnose(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions | N
     if not data.caps.has_deals or not data.ctx.stages:
         return Diagnosis(data, [])
     findings = [f for code in CODES for f in FUNCTIONS[code](data)]
-    return Diagnosis(data, rank(findings))
+    return Diagnosis(data, on_guessed_order(rank(findings)))
+
+
+# Findings that compare steps, or name the stage a deal was lost at: all rest on the stage order.
+ORDER_DEPENDENT = frozenset({"leak", "manager_gap", "segment_gap", "funnel_shape", "key_stage", "anomaly",
+                             "lost_reasons"})
+
+
+def on_guessed_order(findings: list[Finding]) -> list[Finding]:
+    """While the stage order is a guess, its finding comes first (high), and every finding that rests on
+    the order says so (``params["order_guessed"]``: the wording's "how sure" line, the CLI, the JSON):
+    a leak between two stages in a guessed order may be no leak at all."""
+    guess = [f for f in findings if f.code == "data_quality" and f.variant == "order_guessed"]
+    if not guess:
+        return findings
+    marked = [replace(f, params={**f.params, "order_guessed": True}) if f.code in ORDER_DEPENDENT else f
+              for f in findings if f is not guess[0]]
+    return [replace(guess[0], severity="high")] + marked
 
 
 def _round(x: Any, digits: int = 4) -> Any:
@@ -42,7 +60,8 @@ def finding_json(f: Finding, info: DatasetInfo, lang: str) -> dict[str, Any]:
             "stage_to": f.stage_to, "manager": f.manager, "segment_column": column,
             "segment_value": f.segment_value, "metric": f.metric, "value": _round(f.value),
             "benchmark": _round(f.benchmark), "impact": _round(f.impact, 2), "deal_count": f.deal_count,
-            "p_value": None if f.p_value is None else float(f"{f.p_value:.4g}")}
+            "p_value": None if f.p_value is None else float(f"{f.p_value:.4g}"),
+            "order_guessed": bool(f.params.get("order_guessed"))}
 
 
 def diagnose_json(diagnosis: Diagnosis, info: DatasetInfo, lang: str = "en") -> dict[str, Any]:

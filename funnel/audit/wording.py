@@ -99,7 +99,9 @@ def check(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = Fals
 
 
 def sureness(f: Finding, info: DatasetInfo, lang: str = "en") -> str:
-    """How sure: the test and its p-value, or "rule of thumb"."""
+    """How sure: the test and its p-value, or "rule of thumb"; and whether it rests on a guessed order."""
     if f.p_value is None:
-        return t("audit.sure.rule", lang)
-    return t("audit.sure.test", lang, test=t(f"audit.test.{f.test}", lang), p=f"{f.p_value:.2g}")
+        text = t("audit.sure.rule", lang)
+    else:
+        text = t("audit.sure.test", lang, test=t(f"audit.test.{f.test}", lang), p=f"{f.p_value:.2g}")
+    return text + " " + t("audit.sure.order_guessed", lang) if f.params.get("order_guessed") else text

@@ -111,8 +111,9 @@ def test_manager_gap_fires_for_the_weak_manager_with_the_deals_behind_it():
     doc = diagnose_json(d, info)
     row = next(f for f in doc["findings"] if f["code"] == "manager_gap")
     assert set(row) == {"code", "severity", "title", "stage", "stage_to", "manager", "segment_column",
-                        "segment_value", "metric", "value", "benchmark", "impact", "deal_count", "p_value"}
-    assert row["manager"] == "bad" and row["segment_column"] is None
+                        "segment_value", "metric", "value", "benchmark", "impact", "deal_count", "p_value",
+                        "order_guessed"}
+    assert row["manager"] == "bad" and row["segment_column"] is None and row["order_guessed"] is False
 
 
 def test_no_manager_gap_when_the_team_converts_alike():
@@ -291,3 +292,22 @@ def test_leak_against_the_previous_period():
     d = diagnose(con, info, spec, AuditOptions(benchmark="previous_period"))
     leaks = {(f.stage, round(f.benchmark, 4)) for f in of(d, "leak")}
     assert ("B", 0.9) in leaks
+
+
+def test_on_a_guessed_order_its_finding_comes_first_and_step_findings_say_they_rest_on_it():
+    from funnel.audit.wording import sureness
+
+    con, info, d = run_audit(_team([40, 10, 10, 10]), quality=[("stages.order_guessed", 1)])
+    first = d.findings[0]
+    assert (first.code, first.variant, first.severity) == ("data_quality", "order_guessed", "high")
+    (gap,) = of(d, "manager_gap")  # a step B -> C: only as real as the order of B and C
+    assert gap.params["order_guessed"] is True
+    assert sureness(gap, info, "en").endswith("confirm the order on the Data page before acting on it.")
+    assert "подтвердите порядок" in sureness(gap, info, "ru")
+    doc = diagnose_json(d, info)
+    assert [f["order_guessed"] for f in doc["findings"] if f["code"] == "manager_gap"] == [True]
+    assert doc["findings"][0]["severity"] == "high"
+    # the same team with a known order: no such note, and the order finding does not exist
+    _con, _info, known = run_audit(_team([40, 10, 10, 10]))
+    assert not any(f.params.get("order_guessed") for f in known.findings)
+    assert not any(f.variant == "order_guessed" for f in known.findings)
