@@ -26,7 +26,8 @@ def tile_value(info: DatasetInfo, value: float | None, lang: str) -> str:
     return fmt_compact(value, lang) if _code_only(info) else compact(info, value, lang)
 
 
-def tile_label(info: DatasetInfo, label: str) -> str:
-    """A money tile's label, with the currency code when the value cannot carry it (:func:`tile_value`)."""
+def tile_label(info: DatasetInfo, label: str, t) -> str:
+    """A money tile's label, with the currency code when the value cannot carry it (:func:`tile_value`):
+    "Revenue, NOK", «Выручка, NOK», "收入（NOK）"."""
     code = _code_only(info)
-    return f"{label}, {md_escape(code)}" if code else label
+    return t("ui.money.tile_label", label=label, code=md_escape(code)) if code else label

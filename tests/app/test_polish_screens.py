@@ -227,6 +227,8 @@ def test_a_currency_without_a_short_symbol_goes_into_the_money_tiles_labels(data
     velocity = open_page("pages/velocity.py", lang="en", ds=str(info.id))
     labels = [m.label for m in velocity.metric]
     assert "Average won deal, NOK" in labels and not any(str(m.value).endswith("NOK") for m in velocity.metric)
+    zh = {m.label: m.value for m in open_page("pages/overview.py", lang="zh", ds=str(info.id)).metric}
+    assert zh["收入（NOK）"] == "1,500"  # full-width brackets, not ", "; Chinese abbreviates from 万 up
     saas = open_page("pages/overview.py", lang="en", ds="3")  # USD: the symbol stays with the number
     tiles = {m.label: m.value for m in saas.metric}
     assert "Revenue" in tiles and tiles["Revenue"].startswith("$")
