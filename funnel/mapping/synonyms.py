@@ -20,7 +20,7 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Lead ID", "hs_object_id", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "OpportunityId", "Lead ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),

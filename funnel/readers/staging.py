@@ -2,8 +2,10 @@
 
 A staged table has ``row_no INTEGER`` (the row a spreadsheet user would see) and
 ``c0 .. c{n-1} VARCHAR`` (cell text, surrounding whitespace stripped, empty = NULL). After
-loading, rows that are blank or are report totals/footers are removed and listed in
-``skipped``; empty trailing columns without a header (Bitrix24's trailing ``;``) are dropped.
+loading, rows that are blank, report totals/footers, the header repeated, or a section's title
+above a repeated header (monday.com writes each group of a board as its name, then the header, then
+its items) are removed and listed in ``skipped``; empty trailing columns without a header (Bitrix24's
+trailing ``;``) are dropped.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ FOOTER_PATTERN = r"(?i)^(confidential information\b|copyright \(c\))"
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section'
     text: str
 
 
@@ -116,6 +118,7 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     for row_no, text, footer in rows:
         reason = "blank" if text is None else ("footer" if footer else "total")
         skipped.append(SkippedRow(int(row_no), reason, (text or "")[:200]))
+    skipped += _repeated_headers(con, table, headers)
     skipped.sort(key=lambda s: s.row_no)
     headers = _drop_empty_trailing(con, table, headers)
     n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
@@ -126,6 +129,37 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     if len(skipped) > SKIPPED_LISTED:
         skipped = skipped[:SKIPPED_LISTED]
     return headers, n_rows, skipped, notes
+
+
+def _repeated_headers(con, table: str, headers: list[str]) -> list[SkippedRow]:
+    """Delete the rows that repeat the header, and the one-cell row right above each (its section's
+    title: monday.com's group names "Won", "Lost" became deals without a stage). A row repeats the
+    header when every cell it has equals its column's header, two named columns at least."""
+    named = [(i, h) for i, h in enumerate(headers) if h]
+    if len(named) < 2:
+        return []
+    (i, first), (j, second) = named[:2]
+    cells = ", ".join(ident(f"c{k}") for k in range(len(headers)))
+    found = run(con, render("SELECT row_no, {cells} FROM {t} WHERE trim({a}) = $a AND trim({b}) = $b",
+                            cells=cells, t=ident(table), a=ident(f"c{i}"), b=ident(f"c{j}")),
+                {"a": first, "b": second}).fetchall()
+    repeats = [int(r[0]) for r in found
+               if all(v is None or v.strip() in ("", headers[k]) for k, v in enumerate(r[1:]))]
+    if not repeats:
+        return []
+    out = [SkippedRow(r, "header", " | ".join(h for h in headers if h)[:200]) for r in repeats]
+    above = run(con, render("""SELECT t.row_no, COALESCE({cells}) FROM {t} AS t
+        WHERE t.row_no IN (SELECT (SELECT max(p.row_no) FROM {t} AS p WHERE p.row_no < r.k)
+                           FROM (SELECT unnest($rows) AS k) AS r)
+          AND {one} = 1""", cells=cells, t=ident(table),
+                            one=" + ".join(render("CASE WHEN {c} IS NULL THEN 0 ELSE 1 END", c=ident(f"c{k}"))
+                                           for k in range(len(headers)))),
+                {"rows": repeats}).fetchall()
+    out += [SkippedRow(int(row_no), "section", (text or "").strip()[:200]) for row_no, text in above
+            if row_no not in repeats]
+    run(con, render("DELETE FROM {t} WHERE list_contains($rows, row_no)", t=ident(table)),
+        {"rows": [s.row_no for s in out]})
+    return out
 
 
 def _drop_empty_trailing(con, table: str, headers: list[str]) -> list[str]:

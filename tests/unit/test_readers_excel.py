@@ -114,3 +114,53 @@ def test_zip_that_is_not_a_workbook(con):
     with pytest.raises(FunnelError) as err:
         stage_file(con, buf.getvalue(), "deals.xlsx")
     assert err.value.code == "file.binary"
+
+
+MONDAY_HEADER = ["Name", "Subitems", "Owner", "Stage", "Deal Value", "Expected Close Date", "Item ID (auto generated)"]
+MONDAY_BOARD = [
+    ["Deals"], ["Active Deals"], MONDAY_HEADER,
+    ["Acme renewal", None, "Ann Lee", "Proposal", 12000, dt.datetime(2024, 5, 1), 1501],
+    ["Beta rollout", None, "Bob Ray", "Negotiation", 30000, dt.datetime(2024, 5, 15), 1502],
+    ["Gamma pilot", None, "Ann Lee", "Discovery", 5000, dt.datetime(2024, 6, 1), 1503],
+    [], ["Won"], MONDAY_HEADER,
+    ["Delta deal", None, "Bob Ray", "Won", 8000, dt.datetime(2024, 3, 1), 1504],
+    [], ["Lost"], MONDAY_HEADER,
+    ["Eps deal", None, "Ann Lee", "Lost", 4000, dt.datetime(2024, 2, 1), 1505],
+]
+
+
+def test_a_monday_board_skips_its_group_titles_and_repeated_headers(con):
+    """monday.com's "Export board to Excel": the board's name, then per group its name, the header and its
+    items (the layout importers of such exports skip: nworbdier/orderly_flow ``IMPORT_GUIDE.md``, "Board Name
+    Row ... skipped"; leochung/monday-data-export: "group names ... only one table header"). The group
+    titles «Won» and «Lost» were read as two deals without a stage, the repeated headers as bad rows."""
+    raw = stage_file(con, workbook({"Deals": MONDAY_BOARD}), "deals_board.xlsx")
+    assert raw.header_row == 3
+    assert con.execute("SELECT c0 FROM raw ORDER BY row_no").fetchall() == [
+        ("Acme renewal",), ("Beta rollout",), ("Gamma pilot",), ("Delta deal",), ("Eps deal",)]
+    # rows 7 and 11 are empty; 8 and 12 the titles; 9 and 13 the header again
+    assert [(s.row_no, s.reason, s.text) for s in raw.skipped if s.reason != "blank"] == [
+        (8, "section", "Won"), (9, "header", " | ".join(MONDAY_HEADER)),
+        (12, "section", "Lost"), (13, "header", " | ".join(MONDAY_HEADER))]
+
+
+def test_a_row_that_only_shares_two_cells_with_the_header_is_data(con):
+    rows = [["Stage", "Owner", "Amount"], ["Stage", "Owner", "100"], ["Won", "Ann", "5"]]
+    raw = stage_file(con, workbook({"Deals": rows}), "deals.xlsx")
+    assert raw.n_rows == 2 and not raw.skipped
+
+
+def test_a_monday_board_imports_five_deals_in_their_order(tmp_path):
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    store = Store(tmp_path / "funnel.duckdb")
+    info, built, _ = import_file(store, workbook({"Deals": MONDAY_BOARD}), "deals_board.xlsx")
+    assert (built["n_deals"], built["rows_rejected"]) == (5, 0)
+    assert info.meta["mapping"]["fields"]["deal_id"] == "Item ID (auto generated)"
+    # every open stage is on a rung: Discovery (qualification) < Proposal < Negotiation; then the sale
+    assert info.meta["stage_order"] == {"": ["Discovery", "Proposal", "Negotiation", "Won"]}
+    with store.connect() as c:
+        got = c.execute(f"SELECT deal_id, status FROM ds_{info.id}.deals ORDER BY row_no").fetchall()
+    assert got == [("1501", "open"), ("1502", "open"), ("1503", "open"), ("1504", "won"), ("1505", "lost")]
+    store.close()
