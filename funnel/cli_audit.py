@@ -98,12 +98,14 @@ def audit_options(args, store=None, info=None, spec=None):
 
 def format_findings(doc: dict, lang: str) -> str:
     from .i18n import t
+    from .money import with_currency
 
     lines = []
     for i, f in enumerate(doc["findings"], 1):
         extra = []
         if f["impact"] is not None:
-            extra.append(t("audit.cli.impact", lang, impact=f"{f['impact']:,.0f}"))
+            extra.append(t("audit.cli.impact", lang, impact=with_currency(f"{f['impact']:,.0f}", doc.get("currency"),
+                                                                          lang)))
         if f["p_value"] is not None:
             extra.append(f"p = {f['p_value']:.2g}")
         if f.get("order_guessed"):

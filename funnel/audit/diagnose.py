@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..dataset import DatasetInfo
+from ..money import currency_of
 from ..spec import FunnelSpec
 from .data import AuditData, AuditOptions, gather
 from .finding import Finding, rank
@@ -65,4 +66,6 @@ def finding_json(f: Finding, info: DatasetInfo, lang: str) -> dict[str, Any]:
 
 
 def diagnose_json(diagnosis: Diagnosis, info: DatasetInfo, lang: str = "en") -> dict[str, Any]:
-    return {"findings": [finding_json(f, info, lang) for f in diagnosis.findings]}
+    # the currency of every money impact (None: none recorded, or several)
+    return {"findings": [finding_json(f, info, lang) for f in diagnosis.findings],
+            "currency": currency_of(info.capabilities.currencies)}

@@ -114,3 +114,15 @@ def test_diagnose_reads_the_targets_saved_for_a_stored_dataset(tmp_path):
     assert out.returncode == 0, out.stderr
     leaks = [f for f in json.loads(out.stdout)["findings"] if f["code"] == "leak"]
     assert [(f["stage"], f["benchmark"]) for f in leaks] == [("Встреча назначена", 0.99)]
+
+
+def test_findings_text_writes_the_impact_in_the_datasets_currency():
+    from funnel.cli_audit import format_findings
+
+    row = {"severity": "high", "title": "Leak", "impact": 1234567.4, "p_value": None, "order_guessed": False}
+    assert format_findings({"findings": [row], "currency": "USD"}, "en") == " 1. [High] Leak  (impact $1,234,567)"
+    assert format_findings({"findings": [row], "currency": "RUB"}, "en").endswith("(impact 1,234,567\u00a0₽)")
+    # several currencies (or none): a bare number, never a wrong symbol
+    assert format_findings({"findings": [row], "currency": None}, "en").endswith("(impact 1,234,567)")
+    guessed = {**row, "impact": None, "order_guessed": True}
+    assert format_findings({"findings": [guessed]}, "en").endswith("(on a guessed stage order)")
