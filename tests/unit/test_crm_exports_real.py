@@ -545,6 +545,19 @@ def test_hubspot_headers_in_german_french_and_portuguese():
                        "created_at": 6}, headers
 
 
+def test_freshsales_and_onpipeline_spellings():
+    # Freshsales' deal fields (crmsupport.freshworks.com, "What are deal fields": Deal Name, Deal Value,
+    # Expected close date, Closed date, Owner, Deal Pipeline, Deal Stage, Source) with an older UI's
+    # "Sales owner"; Onpipeline's "Expected Closing Date"; a "Won/Lost reason" column
+    headers = ["Deal Name", "Deal Value", "Deal Stage", "Expected Closing Date", "Closed date", "Sales owner",
+               "Created at", "Deal Pipeline", "Won/Lost reason", "Source"]
+    m = propose_mapping(headers, [["A", "100", "New", "2024-05-01", "", "Ann", "2024-01-01", "Default", "", "Web"]])
+    assert {f: headers[i] for f, i in m.fields.items()} == {
+        "deal_name": "Deal Name", "amount": "Deal Value", "stage": "Deal Stage",
+        "expected_close": "Expected Closing Date", "closed_at": "Closed date", "manager": "Sales owner",
+        "created_at": "Created at", "pipeline": "Deal Pipeline", "lost_reason": "Won/Lost reason", "source": "Source"}
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
