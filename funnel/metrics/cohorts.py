@@ -95,6 +95,6 @@ def cohorts(con, info: DatasetInfo, spec: FunnelSpec, unit: str = "month") -> Co
             age_days=(as_of - key).days if as_of else None,
             share_open=ratio(open_, tally.deals),
         ))
-    if not table.cohorts:
-        table.reason = "metrics.reason.no_deals"
+    if not table.cohorts:  # deals without a created date are in no cohort: say so, not "no deals"
+        table.reason = "metrics.reason.no_created_dates" if table.undated else "metrics.reason.no_deals"
     return table

@@ -128,3 +128,18 @@ def test_overview_bundle(story):
     assert ov.comparison.kpis["deals"].previous == 4  # D1, D2, D3, D4 (January, the previous month)
     # drops: Lead->Qualified 3 (3/6), Qualified->Proposal 1 (1/3), Proposal->Won 1 (1/2)
     assert [(d["stage_from"], d["count"]) for d in ov.drop_offs] == [("Lead", 3), ("Proposal", 1), ("Qualified", 1)]
+
+
+def test_deals_with_close_dates_but_no_created_dates_say_why_there_is_no_cohort():
+    from funnel.i18n import t
+    from funnel.metrics.fixture import SALES, make_dataset
+
+    con = duckdb.connect()
+    # three deals, closed on dates but never given a created date (a sheet with only "expected close")
+    deals = [dict(deal_id=f"D{k}", status="won", stage="Won", furthest_pos=4, closed_at="2024-03-0" + str(k))
+             for k in (1, 2, 3)]
+    info = make_dataset(con, stages={"Sales": SALES}, deals=deals)
+    assert info.capabilities.can("dates")  # close dates: periods work, cohorts cannot
+    table = cohorts(con, info, FunnelSpec(), "month")
+    assert (table.cohorts, table.undated, table.reason) == ([], 3, "metrics.reason.no_created_dates")
+    assert "Map the creation date column" in t(table.reason, "en")
