@@ -213,7 +213,10 @@ def run_flow(t) -> None:
                 draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
         else:
             st.dataframe(_summary(draft, t), hide_index=True)
-        built = preview.build(draft, stages=state.get("stages"))
+        # the editor keeps the shown order in state["stages"]; only an order the user touched is theirs
+        # (built as given, its last stage then the sale): the proposal itself is built as proposed, or
+        # the first click on Import rebuilt the preview, changed the won stage and was lost to a rerun
+        built = preview.build(draft, stages=state.get("stages") if state.get("user_order") else None)
         st.subheader(t("ui.data.stages"))
         if built["meta"].get("outcomes_only"):
             st.info(t("crmimport.outcomes_only"))

@@ -70,3 +70,34 @@ def test_guess_paste_edit_and_refresh(browser, server, tmp_path, lang, guess, us
     assert info.version == 3 and info.meta["stage_order"][""] == ["Qualified", "Demo", "Proposal", "Closed Won"]
     store.close()
     page.close()
+
+
+NOTHING_WON = ("Deal,Stage,Amount\n1,Акты подписаны,100\n2,Акты подписаны,300\n3,Акты подписаны,50\n"
+               "4,Передан в работу,50\n5,Передан в работу,70\n6,Новая заявка,20\n7,Сделка провалена,10\n")
+
+
+def test_one_click_imports_a_file_that_marks_no_stage_won(browser, server, tmp_path):
+    """A company's own stage names, none of them a known won stage: the first click on Import used to
+    rebuild the preview with the shown order as the user's (its last stage then the sale), change the
+    won picker, rerun, and lose the click: nothing was imported."""
+    page = browser.new_page(viewport={"width": 1300, "height": 3400})
+    path = tmp_path / "company_stages.csv"
+    path.write_text(NOTHING_WON, encoding="utf-8")
+    page.goto(server.url + "/data?lang=en")
+    wait_idle(page, timeout=240_000)
+    _upload(page, path)
+    page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.locator(".st-key-confirm_import button").click()
+    page.wait_for_url("**ds=**", timeout=60_000)
+    ds = int(page.url.split("ds=")[1].split("&")[0])
+    from funnel.store import Store
+
+    store = Store(server.data_dir / "funnel.duckdb")
+    info = store.info(ds)
+    # imported as proposed: a guess (most deals first), no stage taken for the sale, «Сделка провалена» lost
+    assert info.meta["order_guessed"] is True
+    assert info.meta["stage_order"][""] == ["Акты подписаны", "Передан в работу", "Новая заявка"]
+    assert info.meta["lost_stages"][""] == ["Сделка провалена"]
+    store.close()
+    page.close()
