@@ -83,7 +83,8 @@ _STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fech
                 "perdu", "perdue"}
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
-_LOST_PREFIXES = ("closed lost ",)
+_LOST_PREFIXES = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
+_STAGE_LOST |= {"отказ", "отказано", "отказались"}  # the usual name of a lost stage in Russian pipelines
 
 
 def classify_stage_name(name: str | None) -> str | None:

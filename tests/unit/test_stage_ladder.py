@@ -50,3 +50,11 @@ def test_the_ladder_order_is_still_a_guess_and_closing_stages_stay_last():
     assert ps.lost == ["Closed Lost"] and ps.guessed is True
     # no rung for one stage: most deals first, as before
     assert resolve("", ["Stage B", "Proposal", "Closed Won"]).funnel == ["Stage B", "Proposal", "Closed Won"]
+
+
+def test_a_refusal_stage_is_lost_and_the_words_around_it_are_not():
+    from funnel.mapping.status import classify_stage_name
+
+    assert [classify_stage_name(s) for s in ("Отказ", "Отказ клиента", "Отказ: дорого", "Отказались")] == ["lost"] * 4
+    assert classify_stage_name("Отказной звонок") is None  # a word that starts alike
+    assert classify_stage_name("Повторный контакт после отказа") is None
