@@ -79,7 +79,11 @@ def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
     """The catalog key of one part of ``f``: its web twin on a web funnel (visitors, not deals)."""
     key = f"{f.key}.{part}"
     short = key.removeprefix("audit.")
-    return f"abpolish.web.{short}" if info.capabilities.is_web_funnel and short in WEB_TWINS else key
+    if info.capabilities.is_web_funnel and short in WEB_TWINS:
+        return f"abpolish.web.{short}"
+    if short == "leak.step.why" and f.params.get("won_n") is None:  # no P(won): the deals only, and why
+        return "audit.leak.step.why_deals"
+    return key
 
 
 def _text(f: Finding, part: str, info: DatasetInfo, lang: str, markdown: bool) -> str:

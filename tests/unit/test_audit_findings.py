@@ -311,3 +311,23 @@ def test_on_a_guessed_order_its_finding_comes_first_and_step_findings_say_they_r
     _con, _info, known = run_audit(_team([40, 10, 10, 10]))
     assert not any(f.params.get("order_guessed") for f in known.findings)
     assert not any(f.variant == "order_guessed" for f in known.findings)
+
+
+def test_a_leak_whose_next_stage_has_no_closed_deal_speaks_of_deals_not_of_dashes():
+    from funnel.audit.wording import why
+
+    # steps A->B and B->C pass 90 %, C->D 30 %; the 49 deals that reached D are all still open there,
+    # so nothing says what a deal at D is worth
+    deals = walk("d", 200, [180, 162, 49, 49])
+    for deal in deals:
+        if deal["furthest_pos"] >= 4:
+            deal.update(status="open", stage="D", furthest_pos=4, closed_at=None)
+    _con, info, d = run_audit(deals)
+    (leak,) = of(d, "leak")
+    assert (leak.stage, leak.stage_to, leak.deal_count) == ("C", "D", 162)
+    assert leak.params["won_n"] is None and leak.impact is None
+    text = why(leak, info, "en")
+    assert "no deal that reached D is closed as won or lost yet" in text and "—" not in text
+    # 162 x (0.9 - 49/162) = 145.8 - 49 = 96.8: "about 97 more deals"
+    assert "about 97 more deals on" in text
+    assert "ни одна сделка, дошедшая до «D»" in why(leak, info, "ru")
