@@ -27,7 +27,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "created_at": ("Created", "Created at", "created_at", "Create Date", "Created Date", "Created Time",
                    "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
                    "First contact date", "Fecha de creación",
-                   "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата", "创建日期", "创建时间", "日期"),
+                   "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期"),
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Date closed", "Дата закрытия", "Дата завершения", "Закрыта", "Закрыто",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),

@@ -558,6 +558,34 @@ def test_freshsales_and_onpipeline_spellings():
         "created_at": "Created at", "pipeline": "Deal Pipeline", "lost_reason": "Won/Lost reason", "source": "Source"}
 
 
+ONEC_LIST = ("Наименование;Клиент;Этап;Статус;Сумма;Ответственный;Дата начала;Дата завершения;Закрыта\n"
+             "Поставка оборудования;ООО Альфа;Выявление потребностей;В работе;1 250 000,00;Иванов И.И.;"
+             "12.01.2024 10:00:00;;Нет\n"
+             "Монтаж;ООО Бета;Коммерческое предложение;В работе;350 000,00;Петров П.П.;15.01.2024 11:30:00;;Нет\n"
+             "Сервис;ИП Гамма;Переговоры;Выиграна;90 000,00;Иванов И.И.;20.01.2024 09:00:00;05.02.2024 17:00:00;Да\n"
+             "Лицензии;ООО Дельта;Первичный контакт;Проиграна;40 000,00;Петров П.П.;22.01.2024 14:00:00;"
+             "25.01.2024 12:00:00;Да\n"
+             "Аудит;ООО Эпсилон;Коммерческое предложение;В работе;120 000,00;Иванов И.И.;25.01.2024 10:00:00;;Нет\n")
+
+
+def test_a_1c_crm_deal_list_saved_as_text(mem_store):
+    """1С:CRM's deal list saved from «Вывести список» (../shared/reference/crm-exports.md: Статус В работе /
+    Выиграна / Проиграна, flag Закрыта, Russian number formatting ``1 250 000,00``), as cp1251 text with
+    «;». «Дата начала» is when the deal began; the stages, on the usual sales ladder, order themselves."""
+    info, built, _ = run_import(mem_store, ONEC_LIST.encode("cp1251"), "Сделки.csv")
+    assert built["rows_rejected"] == 0
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["created_at"], fields["closed_at"], fields["status"]) == ("Дата начала", "Дата завершения",
+                                                                             "Статус")
+    assert info.meta["stage_order"][""][:4] == ["Первичный контакт", "Выявление потребностей",
+                                                "Коммерческое предложение", "Переговоры"]
+    assert [r[0] for r in deals(mem_store, info, "amount")] == [1250000, 350000, 90000, 40000, 120000]
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 3, 90000)
+    assert got["median_cycle_days"] == pytest.approx(16 + 8 / 24)  # 20 Jan 09:00 -> 5 Feb 17:00
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
