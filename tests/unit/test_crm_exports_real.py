@@ -586,6 +586,35 @@ def test_a_1c_crm_deal_list_saved_as_text(mem_store):
     assert got["median_cycle_days"] == pytest.approx(16 + 8 / 24)  # 20 Jan 09:00 -> 5 Feb 17:00
 
 
+ODOO = ("ID,Opportunity,Customer,Expected Revenue,Stage,Salesperson,Sales Team,Created on,Expected Closing,"
+        "Probability,Lost Reason,Closed Date\n"
+        "__export__.crm_lead_12_3f2a1b,Office chairs,Azure Interior,12000.0,Proposition,Mitchell Admin,Sales,"
+        "2024-02-01 10:00:00,2024-03-01,40.0,,\n"
+        "__export__.crm_lead_13_9c1d2e,Desks,Deco Addict,5000.0,Qualified,Marc Demo,Sales,2024-02-03 09:00:00,,20.0,,\n"
+        "__export__.crm_lead_14_77aa01,Cabinets,Gemini Furniture,3000.0,Qualified,Marc Demo,Sales,"
+        "2024-02-04 09:00:00,,20.0,,\n"
+        "__export__.crm_lead_15_0b0b0b,Lamps,Ready Mat,800.0,New,Mitchell Admin,Sales,2024-02-05 11:00:00,,10.0,,\n"
+        "__export__.crm_lead_16_c0ffee,Storage,Lumber Inc,9000.0,Won,Mitchell Admin,Sales,2024-01-10 08:00:00,,100.0,,"
+        "2024-01-31 18:00:00\n")
+
+
+def test_odoo_crm_pipeline_export(mem_store):
+    """Odoo CRM's pipeline list exported (crm.lead fields as the list shows them: Opportunity, Expected Revenue,
+    Stage, Salesperson, Created on, Expected Closing, Closed Date; ids written as external ids
+    ``__export__.crm_lead_<id>_<hash>``; default stages New → Qualified → Proposition → Won)."""
+    info, built, _ = run_import(mem_store, ODOO, "crm.lead.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["deal_name"], fields["amount"], fields["expected_close"]) == (
+        "Opportunity", "Expected Revenue", "Expected Closing")
+    assert info.meta["stage_order"] == {"": ["New", "Qualified", "Proposition", "Won"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("New", 5), ("Qualified", 4), ("Proposition", 2), ("Won", 1)]
+    assert (got["won"], got["open"], got["revenue"]) == (1, 4, 9000)
+    assert got["median_cycle_days"] == pytest.approx(21 + 10 / 24)  # 10 Jan 08:00 -> 31 Jan 18:00
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
