@@ -83,6 +83,8 @@ def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
         return f"abpolish.web.{short}"
     if short == "leak.step.why" and f.params.get("won_n") is None:  # no P(won): the deals only, and why
         return "audit.leak.step.why_deals"
+    if short == "leak.step.why" and f.impact is None:  # wins, but no money: no amounts, or several currencies
+        return "audit.leak.step.why_wins"
     return key
 
 

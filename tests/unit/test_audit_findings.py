@@ -331,3 +331,19 @@ def test_a_leak_whose_next_stage_has_no_closed_deal_speaks_of_deals_not_of_dashe
     # 162 x (0.9 - 49/162) = 145.8 - 49 = 96.8: "about 97 more deals"
     assert "about 97 more deals on" in text
     assert "ни одна сделка, дошедшая до «D»" in why(leak, info, "ru")
+
+
+def test_a_leak_in_a_file_without_amounts_counts_wins_and_says_why_not_money():
+    from funnel.audit.wording import why
+
+    deals = walk("d", 200, LEAKY)
+    for deal in deals:
+        deal["amount"] = None  # a file without an amount column
+    _con, info, d = run_audit(deals)
+    (leak,) = of(d, "leak")
+    assert leak.impact is None
+    # extra deals x P(won | reached C) = 180 (48/54 - .3) x 42/54 = 82.4: "about 82 more wins"
+    assert leak.params["won_n"] == pytest.approx(180 * (48 / 54 - 0.3) * 42 / 54)
+    text = why(leak, info, "en")
+    assert "about 82 more wins" in text and "Their revenue cannot be said" in text and "—" not in text
+    assert "Выручку назвать нельзя" in why(leak, info, "ru")
