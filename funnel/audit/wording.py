@@ -85,6 +85,8 @@ def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
         return "audit.leak.step.why_deals"
     if short == "leak.step.why" and f.impact is None:  # wins, but no money: no amounts, or several currencies
         return "audit.leak.step.why_wins"
+    if short in ("manager_gap.worse.why", "segment_gap.worse.why") and f.impact is None:
+        return key + "_deals"  # "+N deals at the next stage", without "about —"
     return key
 
 

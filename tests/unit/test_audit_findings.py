@@ -347,3 +347,18 @@ def test_a_leak_in_a_file_without_amounts_counts_wins_and_says_why_not_money():
     text = why(leak, info, "en")
     assert "about 82 more wins" in text and "Their revenue cannot be said" in text and "—" not in text
     assert "Выручку назвать нельзя" in why(leak, info, "ru")
+
+
+def test_a_manager_gap_without_money_says_why_instead_of_a_dash():
+    from funnel.audit.wording import why
+
+    deals = _team([40, 10, 10, 10])
+    for deal in deals:
+        deal["amount"] = None
+    _con, info, d = run_audit(deals)
+    (gap,) = of(d, "manager_gap")
+    assert gap.impact is None
+    for lang, words in (("en", "what they are worth cannot be said"), ("ru", "сколько они стоят, сказать нельзя"),
+                        ("zh", "无法估算其价值")):
+        text = why(gap, info, lang)
+        assert words in text and "—" not in text, lang
