@@ -10,6 +10,11 @@ from __future__ import annotations
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RUB": "₽", "RUR": "₽", "CNY": "¥", "RMB": "¥", "JPY": "¥",
            "KZT": "₸", "UAH": "₴", "INR": "₹", "BYN": "Br", "TRY": "₺", "BRL": "R$"}
 _PREFIXED = {"$", "€", "£", "¥", "₹", "R$"}  # written before the number in English and Chinese
+# Signs and words that name one currency, read in a file's amounts or amount header (a sign to
+# guess a currency from: "$" and "¥" are shared by several currencies, so they are not here;
+# "р" counts only with its dot)
+ONE_CURRENCY_SIGNS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",),
+                      "INR": ("₹",)}
 
 
 def currency_of(currencies: tuple[str, ...] | list[str]) -> str | None:

@@ -12,9 +12,9 @@ non-empty cells carry one currency's symbol and none carries another's.
 
 from __future__ import annotations
 
+from ..money import ONE_CURRENCY_SIGNS as SYMBOLS
 from ..sql import ident, render, run
 
-SYMBOLS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",), "INR": ("₹",)}
 SHARE = 0.9
 
 

@@ -11,11 +11,11 @@ import re
 
 from babel.numbers import list_currencies
 
+from ..money import ONE_CURRENCY_SIGNS
+
 # a header's words: runs of letters or digits, and each currency sign on its own ("Бюджет₽" has two)
 _WORDS = re.compile(r"[^\W_]+\.?|[£€₽₸₴₹$¥]", re.UNICODE)
-# signs and words that name one currency ("$" and "¥" are shared by several: not here; "р" needs its dot)
-_SIGNS = {"£": "GBP", "€": "EUR", "₽": "RUB", "₸": "KZT", "₴": "UAH", "₹": "INR",
-          "руб": "RUB", "руб.": "RUB", "р.": "RUB"}
+_SIGNS = {sign: code for code, signs in ONE_CURRENCY_SIGNS.items() for sign in signs}
 _ISO = frozenset(list_currencies())
 # codes read in lower case too, as the last word of a snake_case header (importe_eur, amount_usd); the
 # rest only in capitals, since some are words (ALL, TOP, CUP)
@@ -29,7 +29,8 @@ def _currency_of(word: str, last: bool) -> str | None:
         return bare
     if last and bare.lower() in _COMMON:
         return bare.upper()
-    return _SIGNS.get(word.lower())
+    # "руб." is "руб" with its dot; "р." keeps the dot it needs
+    return _SIGNS.get(word.lower()) or (_SIGNS.get(bare.lower()) if word.endswith(".") else None)
 
 
 def _words(header: str) -> list[str]:
