@@ -12,6 +12,7 @@ history, never dropped.
 from __future__ import annotations
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
+from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
 from .quality_findings import Findings
@@ -25,8 +26,19 @@ STATUS_CASE = """CASE
     WHEN v.closed_flag IS FALSE THEN 'open'
     WHEN s.kind IN ('won', 'lost') THEN s.kind
     WHEN v.won_at IS NOT NULL THEN 'won'
-    WHEN v.lost_at IS NOT NULL THEN 'lost'
+    WHEN v.lost_at IS NOT NULL THEN 'lost'{by_reason}
     ELSE 'open' END"""
+# Where the file says nothing else of the outcome (no status, flag or won/lost date), a deal at an
+# open stage whose lost reason is filled was lost there: Odoo keeps a lost opportunity in its stage,
+# archived, with its «Lost Reason»; amoCRM and Kommo views may drop the status column too.
+BY_REASON = "\n    WHEN v.lost_reason IS NOT NULL AND NOT {none} THEN 'lost'"
+OUTCOME_FIELDS = ("status", "won_flag", "closed_flag", "won_at", "lost_at")
+
+
+def status_case(fields) -> str:
+    """:data:`STATUS_CASE` for a mapping's fields: a lost reason decides only when nothing else can."""
+    reason = "lost_reason" in fields and not any(f in fields for f in OUTCOME_FIELDS)
+    return STATUS_CASE.format(by_reason=BY_REASON.format(none=none_word_sql("v.lost_reason")) if reason else "")
 
 
 def _final(con, into: str | None, name: str) -> str:
@@ -158,7 +170,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}
-        FROM fixed v""", status=STATUS_CASE, extras=extra_select, last=ident(FACTS_COLUMN)))
+        FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN)))
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
@@ -210,6 +222,12 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
         if field == "created_at" and "created_at" not in typed and code == "date.missing_created":
             continue
         findings.examples(con, sql_text, None, code, severity, header(field))
+    if status_case(typed) != status_case(()):
+        by_reason = run(con, """SELECT count(*) FROM imp_deals d LEFT JOIN imp_stages s
+                                  ON s.pipeline = d.pipeline AND s.stage = d.stage
+                                WHERE d.status = 'lost' AND COALESCE(s.kind, 'open') <> 'lost'""").fetchone()[0]
+        if by_reason:
+            findings.add("deals.lost_by_reason", "info", column=header("lost_reason"), n=by_reason)
     unknown_lost = run(con, "SELECT count(*) FROM imp_deals WHERE lost_stage_known IS FALSE").fetchone()[0]
     if unknown_lost:
         findings.add("deals.lost_stage_unknown", "info", n=unknown_lost)

@@ -615,6 +615,41 @@ def test_odoo_crm_pipeline_export(mem_store):
     assert got["median_cycle_days"] == pytest.approx(21 + 10 / 24)  # 10 Jan 08:00 -> 31 Jan 18:00
 
 
+ODOO_LOST = ODOO + (
+    "__export__.crm_lead_17_aa11bb,Shelves,Wood Corner,4000.0,Qualified,Marc Demo,Sales,2024-02-06 09:00:00,,0.0,"
+    "Too expensive,\n"
+    "__export__.crm_lead_18_cc22dd,Chairs,Ready Mat,700.0,New,Mitchell Admin,Sales,2024-02-07 09:00:00,,0.0,"
+    "Not enough stock,\n"
+    "__export__.crm_lead_19_ee33ff,Sofa,Deco Addict,1500.0,New,Marc Demo,Sales,2024-02-08 09:00:00,,10.0,-,\n")
+
+
+def test_odoo_lost_opportunities_stay_in_their_stage_with_a_lost_reason(mem_store):
+    """Odoo marks an opportunity lost by archiving it with a «Lost Reason» and leaves it in its stage
+    (crm.lead ``action_set_lost``); a list exported with the "Lost" or "Archived" filter shows them beside
+    the open ones. With no status column, a filled reason is the only sign of the loss."""
+    info, built, _ = run_import(mem_store, ODOO_LOST, "crm.lead.csv")
+    assert info.meta["mapping"]["fields"]["lost_reason"] == "Lost Reason"
+    by_id = {r[0][-9:]: r[1:] for r in deals(mem_store, info, "deal_id, status, lost_pos")}
+    # 17 lost at Qualified (position 2), 18 at New (1); 19's reason «-» is no reason: still open
+    assert (by_id["17_aa11bb"], by_id["18_cc22dd"], by_id["19_ee33ff"]) == (("lost", 2), ("lost", 1), ("open", None))
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # reached by hand: New all 8; Qualified 12, 13, 14, 16 (won), 17; Proposition 12 and 16; Won 16
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("New", 8), ("Qualified", 5), ("Proposition", 2), ("Won", 1)]
+    assert (got["won"], got["lost"], got["open"]) == (1, 2, 5)
+    assert codes(mem_store, info)["deals.lost_by_reason"] == 2
+
+
+def test_a_status_column_beats_a_filled_lost_reason(mem_store):
+    # the status says open: the reason (left from an earlier loss, the deal reopened) does not decide
+    text = ("Deal ID,Deal,Stage,Status,Lost reason\n1,A,Proposal,open,Price\n2,B,Proposal,lost,Price\n"
+            "3,C,Contact,open,\n")
+    info, _, _ = run_import(mem_store, text, "deals.csv")
+    assert [r[2] for r in deals(mem_store, info)] == ["open", "lost", "open"]
+    assert "deals.lost_by_reason" not in codes(mem_store, info)
+
+
 def test_a_deal_list_with_a_repeated_row_is_not_a_stage_report(mem_store):
     # one deal exported twice at the same stage: a duplicate, not a history
     text = ("Record ID,Deal Name,Deal Stage,Date entered current stage,Amount\n"
