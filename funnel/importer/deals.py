@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..mapping import classify_status_value
 from ..mapping.header_currency import header_currency
+from ..mapping.stage_probability import is_probability_header
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
@@ -116,8 +117,9 @@ def status_map(con, findings: Findings, header: str | None, codes: dict | None =
         con.executemany("INSERT INTO imp_status_map VALUES (?, ?)", known)
 
 
-def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings) -> list:
-    """Per pipeline stage lists, written to ``imp_stages``."""
+def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None) -> list:
+    """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
+    probability among them can order the stages of a snapshot)."""
     # Most populated first, but a stage that holds only closed deals (by the file's closed or won
     # flag or its status) after every stage with an open deal: it is an outcome of the funnel
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
@@ -133,6 +135,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
         if _has_status_inputs(mapping) else set()
     hist_rank = _history_order(con) if has_history else {}
+    probabilities = _stage_probabilities(con, extras or {})
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [""]
     result = []
     for pipeline in pipelines:
@@ -140,7 +143,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
             history_order=hist_rank.get(pipeline), won_names=mapping.won_stages,
-            lost_names=mapping.lost_stages, has_won_status=pipeline in won_status)
+            lost_names=mapping.lost_stages, has_won_status=pipeline in won_status,
+            probabilities=probabilities.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         result.append(ps)
@@ -152,6 +156,30 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     if rows:
         con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     return result
+
+
+def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
+    """Per pipeline, stage -> median win probability of its deals not closed by a flag or status.
+
+    A 0 or a 100 % (1 on a 0-1 scale) is a closed deal's, not its stage's: left out."""
+    column = next((name for name, (_i, header) in extras.items() if is_probability_header(header)), None)
+    if column is None:
+        return {}
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_probability AS
+        SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage,
+               TRY_CAST(replace(replace(trim(v.{c}), '%', ''), ',', '.') AS DOUBLE) AS p
+        FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
+        WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE
+          AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE""", c=ident(column)))
+    top = run(con, "SELECT max(p) FROM imp_probability WHERE isfinite(p)").fetchone()[0]
+    rows = run(con, """SELECT pipeline, stage, median(p) FROM imp_probability
+                       WHERE p > 0 AND p < $top GROUP BY 1, 2""",
+               {"top": 1.0 if top is not None and top <= 1 else 100.0}).fetchall() if top is not None else []
+    run(con, "DROP TABLE imp_probability")
+    out: dict[str, dict[str, float]] = {}
+    for pipeline, stage, median in rows:
+        out.setdefault(pipeline, {})[stage] = median
+    return out
 
 
 def _history_order(con) -> dict[str, list[str]]:
@@ -201,5 +229,5 @@ def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool
         if run(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $t",
                {"t": raw.table}).fetchone()[0]:
             run(con, render("DROP TABLE {t}", t=ident(raw.table)))
-    stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings)
+    stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings, extras)
     return derive_deals(con, typed, extras, stages, history_loaded, findings, into)

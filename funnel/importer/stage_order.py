@@ -8,9 +8,11 @@ The order is data the user can edit; this module only proposes it, in this prece
 3. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
    the file's names ignoring case and punctuation (``mapping.stage_names``); stages the preset does
    not know make the order a guess;
-4. otherwise a guess, flagged ``stages.order_guessed``: from the stage names when every open stage is
-   on a rung of the usual sales ladder (``mapping.stage_ladder``: new lead, contact, qualification,
-   meeting, proposal, negotiation, contract), else from the snapshot (most populated first).
+4. otherwise a guess, flagged ``stages.order_guessed``: from the deals' win probability when the file
+   has one for every open stage (``mapping.stage_probability``); else from the stage names when every
+   open stage is on a rung of the usual sales ladder (``mapping.stage_ladder``: new lead, contact,
+   qualification, meeting, proposal, negotiation, contract); else from the snapshot (most populated
+   first).
 
 Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
 or the user listed it as such. When an explicit order has no won stage, its last stage is the won
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from ..mapping import classify_stage_name
 from ..mapping.stage_ladder import ladder_order
 from ..mapping.stage_names import align_order
+from ..mapping.stage_probability import probability_order
 
 SYNTHETIC_WON = "Won"
 
@@ -55,8 +58,10 @@ def explicit_for(pipeline: str, explicit) -> list[str] | None:
 
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
-            history_order=None, won_names=(), lost_names=(), has_won_status=False) -> PipelineStages:
-    """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first."""
+            history_order=None, won_names=(), lost_names=(), has_won_status=False,
+            probabilities=None) -> PipelineStages:
+    """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first.
+    ``probabilities``: stage -> median win probability of its open deals, when the file has them."""
     won_names, lost_names = set(won_names), set(lost_names)
 
     def kind(name: str) -> str | None:
@@ -74,12 +79,13 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         order = given
     elif history_order:
         order = list(history_order)
-    elif aligned:
+    elif any(kind(s) is None for s in aligned):  # the preset knows an open stage (not only Closed Won/Lost)
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess
     else:
         closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
-        by_words = ladder_order([s for s in names_by_count if s not in closing])
+        rest = [s for s in names_by_count if s not in closing]
+        by_words = probability_order(probabilities or {}, rest) or ladder_order(rest)
         order = by_words + closing if by_words else list(names_by_count)
         guessed = True
     seen_all = list(dict.fromkeys(order + list(names_by_count) + (history_order or [])))

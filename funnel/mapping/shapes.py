@@ -251,12 +251,28 @@ def _rising(steps: list[int], smp) -> bool:
     return sums[-1] > sums[0]
 
 
+# Columns a table of counts never has: one deal's outcome. A deal list exported without its id
+# (Copper's opportunities: Name, Pipeline, Stage, Status, Value, Owner, Loss Reason, Date Created) has
+# a stage and a number and is still one deal per row.
+_OUTCOME_COLUMNS = ("status", "lost_reason", "won_flag", "closed_flag", "closed_at", "won_at", "lost_at")
+
+
+def _has_deal_outcomes(norm: list[str], smp) -> bool:
+    """A status, lost reason, closed/won flag or close date column; a numeric one (``Closed``, ``Won``
+    as a step of wide counts) is a count."""
+    def counted(i: int) -> bool:
+        vals = sv.column(smp, i) if smp else []
+        return bool(vals) and all(sv.is_number(v) for v in vals) or not smp and norm[i] in ("closed", "won", "lost")
+    return any(h and not counted(i) for i, h in enumerate(norm)
+               if any(h in NORMALIZED_SYNONYMS[f] for f in _OUTCOME_COLUMNS))
+
+
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     """Long (stage, count [, group]) or wide (numeric step columns) aggregate counts, else None."""
     norm = [normalize_header(h) for h in headers]
     stage = _find(norm, _COUNT_STAGE)
     count = _find(norm, _COUNT, {stage})
-    if _find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None:
+    if _find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples):
         return None
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
         return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])

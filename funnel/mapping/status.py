@@ -46,6 +46,12 @@ _STATUS_LOST |= {"输单关闭", "已输", "输", "输给竞争对手", "流失"
 _STATUS_OPEN |= {"跟进", "进行", "谈判中", "未结束", "开放"}
 
 
+# Closed without a sale under other names: Copper's «Abandoned» status, a cancelled deal or order.
+_CANCELLED = {"abandoned", "cancelled", "canceled", "отменена", "отменено", "отменен", "отменён", "已取消"}
+_STATUS_LOST |= _CANCELLED | {"deal lost"}
+_STATUS_WON |= {"deal won"}
+
+
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
     """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
 
@@ -84,7 +90,7 @@ _STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fech
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
 _LOST_PREFIXES = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
-_STAGE_LOST |= {"отказ", "отказано", "отказались"}  # the usual name of a lost stage in Russian pipelines
+_STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CANCELLED  # the usual name of a lost stage in Russian pipelines
 
 
 def classify_stage_name(name: str | None) -> str | None:

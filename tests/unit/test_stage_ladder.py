@@ -1,5 +1,6 @@
-"""A guessed stage order from the stage names (funnel/mapping/stage_ladder.py): orders worked out by hand
-from the rungs new lead → contact → qualification → meeting → proposal → negotiation → contract."""
+"""A guessed stage order from the stage names (funnel/mapping/stage_ladder.py) and the deals' win probability
+(stage_probability.py): orders worked out by hand from the rungs new lead → contact → qualification →
+meeting → proposal → negotiation → contract, and from the medians."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from funnel.importer.stage_order import resolve
 from funnel.mapping.stage_ladder import ladder_order, rung
+from funnel.mapping.stage_probability import is_probability_header, probability_order
 
 
 @pytest.mark.parametrize("by_count, expected", [
@@ -58,3 +60,25 @@ def test_a_refusal_stage_is_lost_and_the_words_around_it_are_not():
     assert [classify_stage_name(s) for s in ("Отказ", "Отказ клиента", "Отказ: дорого", "Отказались")] == ["lost"] * 4
     assert classify_stage_name("Отказной звонок") is None  # a word that starts alike
     assert classify_stage_name("Повторный контакт после отказа") is None
+
+
+# -- the deals' win probability (funnel/mapping/stage_probability.py) --------------------------------
+def test_probability_orders_stages_and_equal_medians_keep_the_ladder():
+    # Salesforce's defaults: Prospecting and Qualification are both 10 %; the ladder puts a prospect first
+    medians = {"Qualification": 10.0, "Prospecting": 10.0, "Needs Analysis": 20.0, "Negotiation/Review": 90.0}
+    by_count = ["Negotiation/Review", "Qualification", "Needs Analysis", "Prospecting"]
+    assert probability_order(medians, by_count) == ["Prospecting", "Qualification", "Needs Analysis",
+                                                    "Negotiation/Review"]
+
+
+def test_probability_says_nothing_when_a_stage_has_none_or_all_are_equal():
+    assert probability_order({"A": 10.0}, ["A", "B"]) is None
+    assert probability_order({"A": 50.0, "B": 50.0}, ["A", "B"]) is None
+    assert probability_order({"A": 50.0}, ["A"]) is None
+
+
+@pytest.mark.parametrize("header", ["Probability (%)", "Deal - Probability", "Win Probability", "Вероятность, %",
+                                    "成交概率", "Wahrscheinlichkeit (%)"])
+def test_probability_headers(header):
+    assert is_probability_header(header)
+    assert not is_probability_header("Amount")

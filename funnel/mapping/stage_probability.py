@@ -1,0 +1,35 @@
+"""A guessed stage order from the win probability a CRM writes on each deal.
+
+Salesforce (``Probability (%)``), Zoho (``Probability (%)``), Pipedrive (``Deal - Probability``), Odoo
+(``Probability``), Copper (``Win Probability``) and Dynamics (``Probability``) give every open deal the
+probability of its stage, and a pipeline's stages are set up with probabilities that rise towards the
+sale (Salesforce's defaults: Prospecting 10, Qualification 10, Needs Analysis 20, ..., Negotiation/Review
+90). A company that renamed its stages keeps that rise, so for a snapshot file without history or a
+known CRM, the open stages ordered by their deals' median probability are a better guess than their
+counts. Equal medians keep the stage-name ladder's order, then most deals first. The order stays a guess.
+"""
+
+from __future__ import annotations
+
+from .normalize import normalize_header
+from .stage_ladder import rung
+
+_HEADERS = {normalize_header(h) for h in (
+    "probability", "probability (%)", "probability %", "win probability", "deal probability", "close probability",
+    "deal - probability", "deal probability (%)", "hs_deal_stage_probability", "stage probability",
+    "вероятность", "вероятность сделки", "вероятность (%)", "вероятность, %", "вероятность успеха",
+    "赢率", "赢单率", "成交概率", "赢单概率", "概率",
+    "probabilidad", "probabilidad (%)", "probabilidade", "probabilidade (%)", "wahrscheinlichkeit",
+    "wahrscheinlichkeit (%)", "probabilité", "probabilité (%)")}
+
+
+def is_probability_header(header: str) -> bool:
+    return normalize_header(header) in _HEADERS
+
+
+def probability_order(medians: dict[str, float], by_count: list[str]) -> list[str] | None:
+    """``by_count`` (open stages, most deals first) by ``medians``, or None when a stage has no median
+    or all medians are equal (then the probabilities say nothing about the order)."""
+    if len(by_count) < 2 or any(s not in medians for s in by_count) or len({medians[s] for s in by_count}) < 2:
+        return None
+    return sorted(by_count, key=lambda s: (medians[s], 99 if rung(s) is None else rung(s)))
