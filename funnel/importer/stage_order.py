@@ -5,10 +5,12 @@ The order is data the user can edit; this module only proposes it, in this prece
    order such as Salesforce ``StageSortOrder``), one list for all pipelines or one per pipeline;
 2. the stage history: stages sorted by the average rank at which deals first enter them (the
    order deals really moved in beats any default);
-3. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
+3. the numbers the open stages' names start with, when each has its own (``1-Qualify``, ``2-Develop``:
+   Dynamics 365's pipeline phases, a company's «01. Новый лид»);
+4. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
    the file's names ignoring case and punctuation (``mapping.stage_names``); stages the preset does
    not know make the order a guess;
-4. otherwise a guess, flagged ``stages.order_guessed``: from the deals' win probability when the file
+5. otherwise a guess, flagged ``stages.order_guessed``: from the deals' win probability when the file
    has one for every open stage (``mapping.stage_probability``); else from the stage names when every
    open stage is on a rung of the usual sales ladder (``mapping.stage_ladder``: new lead, contact,
    qualification, meeting, proposal, negotiation, contract); else from the snapshot (most populated
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
 from ..mapping.stage_ladder import ladder_order
-from ..mapping.stage_names import align_order
+from ..mapping.stage_names import align_order, numbered_order
 from ..mapping.stage_probability import probability_order
 
 SYNTHETIC_WON = "Won"
@@ -79,6 +81,8 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         order = given
     elif history_order:
         order = list(history_order)
+    elif numbered := numbered_order([s for s in present if kind(s) is None]):
+        order = numbered  # the company's own order, written into the names: «1-Qualify», «2-Develop»
     elif any(kind(s) is None for s in aligned):  # the preset knows an open stage (not only Closed Won/Lost)
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess

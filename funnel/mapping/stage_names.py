@@ -37,3 +37,26 @@ def align_order(preset_order: list[str] | None, names: list[str]) -> tuple[list[
             ordered.append(name)
     unknown = [n for group in by_key.values() for n in group]
     return ordered, [n for n in names if n in unknown]
+
+
+# «1-Qualify» (Dynamics 365's pipeline phases), «01. Новый лид», «3) Proposal», «2 - Demo»: a company's own
+# order written into the names. Not «1С» or «2nd call» (no separator after the number).
+_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*(?:[-.):_–—]\s*|\s+(?=\D))")
+
+
+def stage_number(name: str) -> int | None:
+    match = _NUMBERED.match(name or "")
+    return int(match.group(1)) if match else None
+
+
+def without_number(name: str) -> str:
+    """``name`` less its leading step number: «5-Won» is a Won stage."""
+    return _NUMBERED.sub("", name or "", count=1)
+
+
+def numbered_order(names: list[str]) -> list[str] | None:
+    """``names`` by the numbers they start with, when every one has its own number (else None)."""
+    numbers = {name: stage_number(name) for name in names}
+    if len(names) < 2 or None in numbers.values() or len(set(numbers.values())) < len(names):
+        return None
+    return sorted(names, key=lambda name: numbers[name])

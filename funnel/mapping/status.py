@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .normalize import normalize_header
+from .stage_names import without_number
 
 _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 
@@ -95,7 +96,7 @@ _STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CAN
 
 def classify_stage_name(name: str | None) -> str | None:
     """'won' | 'lost' when ``name`` is a default closing-stage name of a known CRM, else None."""
-    text = _fold(name)
+    text = _fold(without_number(name or ""))
     if not text:
         return None
     if text in _STAGE_LOST or text.startswith(_LOST_PREFIXES):

@@ -721,6 +721,40 @@ def test_a_copper_opportunity_export_without_ids_is_deals_not_counts(mem_store):
     assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 2, 4, 8000)
 
 
+DYNAMICS = (
+    "(Do Not Modify) Opportunity,(Do Not Modify) Row Checksum,(Do Not Modify) Modified On,Topic,Potential Customer,"
+    "Est. Close Date,Est. Revenue,Probability,Rating,Status,Status Reason,Pipeline Phase,Owner,Created On,"
+    "Actual Close Date,Actual Revenue\n"
+    '7a1c2d3e-0001-ee11-a81c-000d3a1b2c3d,abc1,11/20/2024 10:00 AM,Office fitout,Contoso,12/31/2024,"$12,000.00",'
+    "40,Warm,Open,In Progress,2-Develop,Ann Lee,10/1/2024 9:00 AM,,\n"
+    '7a1c2d3e-0002-ee11-a81c-000d3a1b2c3d,abc2,11/21/2024 10:00 AM,Laptops,Fabrikam,12/15/2024,"$5,000.00",20,'
+    "Cold,Open,In Progress,1-Qualify,Bob Smith,10/2/2024 9:00 AM,,\n"
+    '7a1c2d3e-0003-ee11-a81c-000d3a1b2c3d,abc3,11/22/2024 10:00 AM,Printers,Litware,11/30/2024,"$3,000.00",80,'
+    "Hot,Open,On Hold,3-Propose,Ann Lee,10/3/2024 9:00 AM,,\n"
+    '7a1c2d3e-0004-ee11-a81c-000d3a1b2c3d,abc4,11/23/2024 10:00 AM,Servers,Adatum,11/15/2024,"$20,000.00",100,'
+    'Hot,Won,Won,4-Close,Bob Smith,9/1/2024 9:00 AM,11/10/2024,"$19,500.00"\n'
+    '7a1c2d3e-0005-ee11-a81c-000d3a1b2c3d,abc5,11/24/2024 10:00 AM,Phones,Northwind,11/15/2024,"$2,000.00",0,'
+    "Cold,Lost,Out-Sold,2-Develop,Ann Lee,9/5/2024 9:00 AM,11/1/2024,$0.00\n"
+    '7a1c2d3e-0006-ee11-a81c-000d3a1b2c3d,abc6,11/25/2024 10:00 AM,Desks,Tailspin,11/15/2024,"$1,000.00",0,'
+    "Cold,Lost,Canceled,1-Qualify,Bob Smith,9/6/2024 9:00 AM,11/2/2024,$0.00\n")
+
+
+def test_dynamics_pipeline_phases_are_ordered_by_their_numbers(mem_store):
+    """Dynamics 365's opportunities exported to Excel/CSV (the «(Do Not Modify)» columns, `Topic`, `Est.
+    Revenue`, `Status` Open/Won/Lost, `Status Reason`, `Pipeline Phase` «1-Qualify» … «4-Close» of its
+    business process flow). The phases were ordered by counts and flagged as a guess; their numbers are
+    the company's own order."""
+    info, built, _ = run_import(mem_store, DYNAMICS, "Opportunities.csv")
+    assert info.meta["stage_order"] == {"": ["1-Qualify", "2-Develop", "3-Propose", "4-Close", "Won"]}
+    assert "stages.order_guessed" not in codes(mem_store, info)
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # by hand: Qualify all 6; Develop 0001, 0003, 0004 (won), 0005 (lost there); Propose 0003, 0004; Close 0004
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("1-Qualify", 6), ("2-Develop", 4), ("3-Propose", 2), ("4-Close", 1), ("Won", 1)]
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 2, 3, 20000)
+
+
 def test_wide_counts_with_a_won_step_are_still_counts():
     headers = ["Week", "Leads", "Demos", "Won"]
     samples = [["2024-W01", "120", "30", "6"], ["2024-W02", "100", "25", "4"]]

@@ -8,6 +8,7 @@ import pytest
 
 from funnel.importer.stage_order import resolve
 from funnel.mapping.stage_ladder import ladder_order, rung
+from funnel.mapping.stage_names import numbered_order, stage_number
 from funnel.mapping.stage_probability import is_probability_header, probability_order
 
 
@@ -82,3 +83,24 @@ def test_probability_says_nothing_when_a_stage_has_none_or_all_are_equal():
 def test_probability_headers(header):
     assert is_probability_header(header)
     assert not is_probability_header("Amount")
+
+
+# -- numbered stage names (funnel/mapping/stage_names.py) ---------------------------------------------
+def test_numbered_stage_names_give_their_order():
+    assert numbered_order(["3-Propose", "1-Qualify", "2-Develop"]) == ["1-Qualify", "2-Develop", "3-Propose"]
+    # 10 after 3: numbers, not text
+    assert numbered_order(["10. Договор", "02. Квалификация", "3 Proposal", "01. Новый лид"]) == [
+        "01. Новый лид", "02. Квалификация", "3 Proposal", "10. Договор"]
+    assert numbered_order(["1-Qualify", "Proposal"]) is None  # one without a number
+    assert numbered_order(["1. A", "1) B"]) is None  # one number twice
+
+
+def test_what_is_not_a_step_number():
+    assert [stage_number(n) for n in ("1С", "2nd call", "100 000", "Stage 1", "4-Close", "5) Won")] == [
+        None, None, None, None, 4, 5]
+
+
+def test_a_numbered_closing_stage_is_still_won_or_lost():
+    assert resolve("", ["2. Demo", "1. Lead", "3. Won", "4. Lost"]).funnel == ["1. Lead", "2. Demo", "3. Won"]
+    assert resolve("", ["2. Demo", "1. Lead", "3. Won", "4. Lost"]).lost == ["4. Lost"]
+    assert not resolve("", ["2. Demo", "1. Lead"]).guessed
