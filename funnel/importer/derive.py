@@ -11,6 +11,8 @@ history, never dropped.
 
 from __future__ import annotations
 
+import json
+
 from ..audit.facts import COLUMN as FACTS_COLUMN
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
@@ -134,17 +136,18 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     # consumed: their memory goes to the windows of the stays below instead of spilling them
     run(con, "DROP TABLE IF EXISTS imp_hist")
     extra_select = "".join(", v." + ident(name) for name in extras)
+    one_source = _source_spellings(con, typed, findings)
     _create(con, into, "deals", render("""AS
         WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
-            SELECT v.*, COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
+            SELECT v.*, {source_as}COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
                    {status} AS status_final, h.hist_pos, h.{last}, lp.n AS last_position
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
             LEFT JOIN hist h ON h.deal_row = v.row_no
-            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, '')),
+            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, ''){source_join}),
         pos AS (
             SELECT *, CASE
                 WHEN status_final = 'won' THEN last_position
@@ -162,7 +165,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                            THEN created_at ELSE closed_any END AS closed_final
             FROM pos)
         SELECT deal_id, deal_name, created_at, closed_final AS closed_at, stage, status_final AS status,
-               amount, currency, manager, source, variant, pl AS pipeline, lost_reason,
+               amount, currency, manager, {source}, variant, pl AS pipeline, lost_reason,
                stage_pos_raw AS stage_pos,
                CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
                CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
@@ -170,7 +173,11 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}
-        FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN)))
+        FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN),
+        source="COALESCE(source_as, source) AS source" if one_source else "source",
+        source_as="sa.canonical AS source_as, " if one_source else "",
+        source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else ""))
+    run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
@@ -189,6 +196,27 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "stays_table": STAYS_VERSION,
         },
     }
+
+
+def _source_spellings(con, typed: dict, findings: Findings) -> bool:
+    """``imp_source_as(spelling, canonical)``: sources written in several cases or with stray spaces
+    (``Avito``, ``avito``, ``AVITO``) become one, spelled as most of its deals spell it (the first
+    such spelling in the file on a tie). True when there is anything to rewrite."""
+    if "source" not in typed:
+        return False
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_source_as AS
+        WITH spellings AS (SELECT source AS spelling, lower(trim(source)) AS k, count(*) AS n, min(row_no) AS first
+                           FROM imp_valid WHERE source IS NOT NULL GROUP BY 1),
+             ranked AS (SELECT *, count(*) OVER (PARTITION BY k) AS forms,
+                               first_value(spelling) OVER (PARTITION BY k ORDER BY n DESC, first) AS canonical
+                        FROM spellings)
+        SELECT spelling, canonical, n FROM ranked WHERE forms > 1 AND spelling <> canonical""")
+    rows = run(con, "SELECT canonical, string_agg(spelling, ', ' ORDER BY spelling), sum(n) FROM imp_source_as "
+                    "GROUP BY 1 ORDER BY 1").fetchall()
+    for canonical, spellings, n in rows:
+        findings.add("source.spellings_merged", "info", column=typed["source"].header,
+                     value=canonical, detail=json.dumps({"spellings": spellings}, ensure_ascii=False), n=int(n))
+    return bool(rows)
 
 
 def _missing_optional(typed: dict) -> None:

@@ -41,6 +41,9 @@ STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stag
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
 FUZZY_CUTOFF = 0.88
+# Fields whose column may hold a code instead of a name (Bitrix24's stage_id PRODUCTION, C1:WON; a
+# manager's user id): a file that has nothing better is not refused for want of a stage.
+CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
@@ -116,6 +119,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.8
     if tokens and without_entity(tokens) in token_syns:
         return 0.78
+    if field in CODE_ID_FIELDS and tokens.endswith(" id") and without_entity(tokens[:-3]) in token_syns:
+        return 0.7  # stage_id, pipeline_id, manager_id: codes or ids, still that field (names beat them)
     if field in EXACT_ONLY:
         return 0.0
     if len(header) >= 5:

@@ -56,7 +56,7 @@ def without_number(name: str) -> str:
 
 def numbered_order(names: list[str]) -> list[str] | None:
     """``names`` by the numbers they start with, when every one has its own number (else None)."""
-    numbers = {name: stage_number(name) for name in names}
-    if len(names) < 2 or None in numbers.values() or len(set(numbers.values())) < len(names):
+    numbers = {name: n for name in names if (n := stage_number(name)) is not None}
+    if len(names) < 2 or len(numbers) < len(names) or len(set(numbers.values())) < len(names):
         return None
-    return sorted(names, key=lambda name: numbers[name])
+    return sorted(names, key=numbers.__getitem__)

@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
     "status": ("Status", "Deal status", "Forecast Type", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
     "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
-               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Бюджет", "Сумма", "Сумма сделки", "Стоимость",
+               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Бюджет", "Сумма", "Сумма сделки", "Стоимость",
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",

@@ -755,6 +755,45 @@ def test_dynamics_pipeline_phases_are_ordered_by_their_numbers(mem_store):
     assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 2, 3, 20000)
 
 
+BITRIX_STATS = (
+    "deal_id,title,created_at,updated_at,stage_id,manager_id,company_id,contact_id,source,expected_amount,currency,closed_at,lost_reason,custom_deadline\n"
+    "D1001,Панели для склада Альфа,2026-06-01T09:14:58+05:00,2026-06-07T12:30:00+05:00,PRODUCTION,U10,C200,P300,Avito,150000.00,RUB,,,2026-06-20\n"
+    "D1002,Расчет дверных блоков,2026-06-02T10:30:00+05:00,2026-06-06T11:00:00+05:00,PROPOSAL,U11,C201,P302,avito,84000.00,RUB,,,2026-06-18\n"
+    "D1003,Монтаж панелей БашКомплект,2026-06-03T13:10:00+05:00,2026-06-08T16:45:00+05:00,WON,U10,C202,P303,yandex_direct,236000.00,RUB,2026-06-08T16:45:00+05:00,,2026-06-25\n"
+    "D1004,Поставка каркасов,2026-06-04T08:20:00+05:00,2026-06-05T09:05:00+05:00,LOST,U12,C203,,website,57000.00,RUB,2026-06-05T09:05:00+05:00,Дорого,\n"
+    "D1005,Срочный заказ ТеплоДом,2026-06-05T15:00:00+05:00,2026-06-10T18:10:00+05:00,SHIPPED,U11,C204,,AVITO,92000.00,RUB,,,2026-06-12\n"
+    "D1006,Заявка без компании,2026-06-06T12:00:00+05:00,2026-06-06T12:10:00+05:00,NEW,U10,,P304,Авито,35000.00,RUB,,,\n"
+    "D1007,Отрицательная сумма тест,2026-06-07T09:00:00+05:00,2026-06-07T09:10:00+05:00,QUALIFICATION,U10,C200,P301,phone,-12000.00,RUB,,,\n"
+    "D1008,Дубль сделки,2026-06-08T10:00:00+05:00,2026-06-08T10:05:00+05:00,CALCULATION,U11,C201,P302,website,68000.00,RUB,,,2026-06-17\n"
+    "D1008,Дубль сделки измененный,2026-06-08T10:00:00+05:00,2026-06-08T10:06:00+05:00,CALCULATION,U11,C201,P302,Website,69000.00,RUB,,,2026-06-17\n"
+    "D1009,Выиграна без даты закрытия,2026-06-09T13:20:00+05:00,2026-06-12T17:00:00+05:00,WON,U10,C203,,referral,125000.00,RUB,,,\n"
+    "D1010,Пустая валюта,14.06.2026 09:20,2026-06-14T09:40:00+05:00,CONTRACT,U11,C204,,yandex_direct,174000.00,,,,2026-06-30\n"
+    "D1011,Неизвестная стадия,2026-06-15T11:30:00+05:00,2026-06-15T11:30:00+05:00,WAIT_CLIENT,,C202,P303,telegram,54000.00,RUB,,,\n"
+)
+
+
+def test_a_bitrix_style_deal_table_with_code_columns_and_messy_values(mem_store):
+    """maxpoll-dev/bitrix-stats ``data/deals.csv``: a developer's Bitrix24 deal table in snake_case
+    (``stage_id`` codes PRODUCTION/WON/LOST, ``manager_id`` U10, ``expected_amount``), with what real
+    tables carry: one created date written ``14.06.2026 09:20`` among ISO times with ``+05:00``, a
+    repeated id, a negative amount, a won deal without a close date, a source spelt Avito / avito /
+    AVITO. It was refused: no column for the stage."""
+    info, built, _ = run_import(mem_store, BITRIX_STATS, "deals.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["stage"], fields["manager"], fields["amount"]) == ("stage_id", "manager_id", "expected_amount")
+    assert built["n_deals"] == 11  # D1008 twice: its first row kept
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+        created = con.execute(f"SELECT created_at FROM ds_{info.id}.deals WHERE deal_id = 'D1010'").fetchone()[0]
+        sources = dict(con.execute(f"SELECT source, count(*) FROM ds_{info.id}.deals GROUP BY 1").fetchall())
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 1, 8, 236000 + 125000)
+    assert str(created) == "2026-06-14 09:20:00"
+    # Avito, avito, AVITO: one source, spelt as its first row (one deal each); Авито is another word
+    assert (sources["Avito"], sources["Авито"], "avito" in sources, "AVITO" in sources) == (3, 1, False, False)
+    found = codes(mem_store, info)
+    assert (found["source.spellings_merged"], found["amount.negative"], found["deals.duplicate_id"]) == (2, 1, 1)
+
+
 def test_wide_counts_with_a_won_step_are_still_counts():
     headers = ["Week", "Leads", "Demos", "Won"]
     samples = [["2024-W01", "120", "30", "6"], ["2024-W02", "100", "25", "4"]]
@@ -899,3 +938,11 @@ def test_one_yes_no_vocabulary_for_mapping_and_parsing(mem_store):
     info, built, _ = run_import(mem_store, text, "deals_de.csv")
     assert built["rows_rejected"] == 0  # a ja/nein Won column is a flag, and every row reads
     assert [r[2] for r in deals(mem_store, info)] == ["won", "lost", "open", "won"]
+
+
+def test_a_stage_name_beats_a_stage_code_column():
+    m = propose_mapping(["deal_id", "stage_id", "stage", "manager_id", "manager", "amount"],
+                        [["1", "C1:NEW", "New", "7", "Anna", "10"]])
+    assert (m.fields["stage"], m.fields["manager"]) == (2, 4)
+    m = propose_mapping(["deal_id", "stage_id", "pipeline_id", "amount"], [["1", "C1:NEW", "1", "10"]])
+    assert (m.fields["stage"], m.fields["pipeline"]) == (1, 2)
