@@ -5,8 +5,9 @@ The order is data the user can edit; this module only proposes it, in this prece
    order such as Salesforce ``StageSortOrder``), one list for all pipelines or one per pipeline;
 2. the stage history: stages sorted by the average rank at which deals first enter them (the
    order deals really moved in beats any default);
-3. the numbers the open stages' names start with, when each has its own (``1-Qualify``, ``2-Develop``:
-   Dynamics 365's pipeline phases, a company's «01. Новый лид»);
+3. the numbers (or letters) the open stages' names start with (``1-Qualify``, ``2-Develop``: Dynamics
+   365's pipeline phases, a company's «01. Новый лид», a board's «A. Lead Generated»); a guess when a
+   stage without one is put after them;
 4. the preset's default order (HubSpot's default pipeline, Salesforce's picklist, ...), matched to
    the file's names ignoring case and punctuation (``mapping.stage_names``); stages the preset does
    not know make the order a guess;
@@ -82,7 +83,8 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     elif history_order:
         order = list(history_order)
     elif numbered := numbered_order([s for s in present if kind(s) is None]):
-        order = numbered  # the company's own order, written into the names: «1-Qualify», «2-Develop»
+        order, complete = numbered  # the company's own order, written into the names: «1-Qualify», «2-Develop»
+        guessed = not complete
     elif any(kind(s) is None for s in aligned):  # the preset knows an open stage (not only Closed Won/Lost)
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess

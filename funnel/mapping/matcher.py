@@ -44,6 +44,9 @@ FUZZY_CUTOFF = 0.88
 # Fields whose column may hold a code instead of a name (Bitrix24's stage_id PRODUCTION, C1:WON; a
 # manager's user id): a file that has nothing better is not refused for want of a stage.
 CODE_ID_FIELDS = ("stage", "pipeline", "manager")
+# amount-like headers that are not the deal's amount
+_NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
+                             r"average|avg|min|max|per)\b")
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
@@ -119,8 +122,12 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.8
     if tokens and without_entity(tokens) in token_syns:
         return 0.78
-    if field in CODE_ID_FIELDS and tokens.endswith(" id") and without_entity(tokens[:-3]) in token_syns:
-        return 0.7  # stage_id, pipeline_id, manager_id: codes or ids, still that field (names beat them)
+    code = re.sub(r" (?:id|code)$", "", tokens) if field in CODE_ID_FIELDS else tokens
+    if code != tokens and without_entity(code) in token_syns:
+        return 0.7  # stage_id, pipeline_id, manager_id, Owner code: codes or ids, still that field
+    if field == "amount" and tokens and not _NOT_THE_AMOUNT.search(tokens) and any(
+            " ".join(tokens.split()[-n:]) in token_syns for n in (1, 2)):
+        return 0.68  # Masked Deal value, Total Amount, deal_value_usd: a word or two before the amount
     if field in EXACT_ONLY:
         return 0.0
     if len(header) >= 5:

@@ -31,6 +31,9 @@ ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "
 PIPEDRIVE_DEFAULT_STAGES = ["Lead In", "Qualified", "Contact Made", "Needs Defined", "Demo Scheduled", "Proposal Made",
                             "Negotiations Started"]
 BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
+# Bitrix24 lead statuses (crm.lead.list STATUS_ID): not processed, in progress, processed, then a good
+# lead (converted) or junk (b24restdocs crm-lead-fields; crm.status.list ENTITY_ID=STATUS)
+BITRIX24_LEAD_STATUSES = ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED"]
 HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
                       "contractsent", "closedwon", "closedlost"]
 # amoCRM's default pipeline (new accounts; renamed stages fall back to the file's evidence)
@@ -70,6 +73,19 @@ PRESETS: dict[str, dict] = {
         },
         "status_values": {"p": "open", "s": "won", "f": "lost"},
         "date_order": None, "won": ["WON"], "lost": ["LOSE", "APOLOGY"], "stage_order": BITRIX24_REST_STAGES,
+    },
+    "bitrix24_rest_leads": {
+        # crm.lead.list through the REST API: a leads funnel, STATUS_ID its stage, STATUS_SEMANTIC_ID P/S/F
+        "signature": [("status_id",), ("status_semantic_id",), ("date_create",), ("assigned_by_id",),
+                      ("opportunity",)],
+        "required": [("status_id",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("title",), "stage": ("status_id",), "status": ("status_semantic_id",),
+            "created_at": ("date_create",), "closed_at": ("date_closed",), "amount": ("opportunity",),
+            "currency": ("currency_id",), "manager": ("assigned_by_id",), "source": ("source_id",),
+        },
+        "status_values": {"p": "open", "s": "won", "f": "lost"},
+        "date_order": None, "won": ["CONVERTED"], "lost": ["JUNK"], "stage_order": BITRIX24_LEAD_STATUSES,
     },
     "kommo_en": {
         "signature": [("lead status",), ("sale",), ("pipeline",), ("lead title", "responsible user")],

@@ -115,7 +115,9 @@ def _find(norm: list[str], alts: tuple[str, ...], taken: AbstractSet[int] = froz
 
 
 # Columns only a deals list has (Salesforce Opportunity.csv, HubSpot): with unique ids, not a history.
-_OUTCOME_FLAGS = normalized(("iswon", "isclosed", "is won", "is closed", "hs_is_closed_won", "stagesortorder"))
+_OUTCOME_FLAGS = normalized(("iswon", "isclosed", "is won", "is closed", "hs_is_closed_won", "stagesortorder",
+                             # a history has no name of its own: an opportunity's name makes it the list
+                             "opportunityname", "opportunity name", "name", "dealname", "deal name"))
 
 
 def _ids_repeat(smp, column: int) -> bool:
@@ -126,7 +128,7 @@ def _ids_repeat(smp, column: int) -> bool:
 def _history_from_layouts(norm: list[str], smp=None) -> HistoryMapping | None:
     found = _layout_history(norm)
     if found and smp and not _ids_repeat(smp, found.deal_id) and any(h in _OUTCOME_FLAGS for h in norm):
-        return None  # a plain opportunity list: one row per id, won/closed flags (issue 16, class 4)
+        return None  # a plain opportunity list: one row per id, won/closed flags or a name (issue 16, class 4)
     return found
 
 

@@ -40,23 +40,35 @@ def align_order(preset_order: list[str] | None, names: list[str]) -> tuple[list[
 
 
 # «1-Qualify» (Dynamics 365's pipeline phases), «01. Новый лид», «3) Proposal», «2 - Demo»: a company's own
-# order written into the names. Not «1С» or «2nd call» (no separator after the number).
+# order written into the names. Not «1С» or «2nd call» (no separator after the number). Letters too,
+# followed by a dot or a bracket and a space (a monday.com board's «A. Lead Generated», «B. Sales
+# Qualified Leads»): letters are ranked after every number.
 _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*(?:[-.):_–—]\s*|\s+(?=\D))")
+_LETTERED = re.compile(r"^\s*([A-Za-z])[.)]\s+(?=\w)")
 
 
 def stage_number(name: str) -> int | None:
+    """The step number ``name`` starts with (a letter's rank after 1000: A = 1001), else None."""
     match = _NUMBERED.match(name or "")
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    match = _LETTERED.match(name or "")
+    return 1000 + ord(match.group(1).upper()) - ord("A") + 1 if match else None
 
 
 def without_number(name: str) -> str:
-    """``name`` less its leading step number: «5-Won» is a Won stage."""
-    return _NUMBERED.sub("", name or "", count=1)
+    """``name`` less its leading step number or letter: «5-Won» is a Won stage."""
+    return _LETTERED.sub("", _NUMBERED.sub("", name or "", count=1), count=1)
 
 
-def numbered_order(names: list[str]) -> list[str] | None:
-    """``names`` by the numbers they start with, when every one has its own number (else None)."""
+def numbered_order(names: list[str]) -> tuple[list[str], bool] | None:
+    """(``names`` by the numbers they start with, whether every name has one), or None.
+
+    Needs distinct numbers, three names at least, and a number on four names in five: a stage added
+    without one (a board's «Project Completed») goes after them, and the order is then a guess."""
     numbers = {name: n for name in names if (n := stage_number(name)) is not None}
-    if len(names) < 2 or len(numbers) < len(names) or len(set(numbers.values())) < len(names):
+    if len(numbers) < 2 or len(set(numbers.values())) < len(numbers) or 5 * len(numbers) < 4 * len(names) \
+            or len(numbers) < len(names) and len(names) < 3:
         return None
-    return sorted(names, key=numbers.__getitem__)
+    return sorted(numbers, key=numbers.__getitem__) + [n for n in names if n not in numbers], \
+        len(numbers) == len(names)

@@ -49,8 +49,9 @@ _STATUS_OPEN |= {"跟进", "进行", "谈判中", "未结束", "开放"}
 
 # Closed without a sale under other names: Copper's «Abandoned» status, a cancelled deal or order.
 _CANCELLED = {"abandoned", "cancelled", "canceled", "отменена", "отменено", "отменен", "отменён", "已取消"}
-_STATUS_LOST |= _CANCELLED | {"deal lost"}
+_STATUS_LOST |= _CANCELLED | {"deal lost", "dead", "мертвая", "мёртвая"}
 _STATUS_WON |= {"deal won"}
+_STATUS_OPEN |= {"on hold", "hold", "paused", "на паузе", "暂停"}  # not closed: it may go on
 
 
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
@@ -103,4 +104,8 @@ def classify_stage_name(name: str | None) -> str | None:
         return "lost"
     if text in _STAGE_WON or text.startswith(_WON_PREFIXES):
         return "won"
+    # «Project Won», «Opportunity Lost», «Deal - Won» (not «Not won», «Won back»)
+    words = text.split()
+    if len(words) in (2, 3) and words[-1] in ("won", "lost") and "not" not in words:
+        return words[-1]
     return None

@@ -134,19 +134,27 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
 def _repeated_headers(con, table: str, headers: list[str]) -> list[SkippedRow]:
     """Delete the rows that repeat the header, and the one-cell row right above each (its section's
     title: monday.com's group names "Won", "Lost" became deals without a stage). A row repeats the
-    header when every cell it has equals its column's header, two named columns at least."""
+    header when its cells equal their column's header, two at least, all but one in five: a board
+    exported with masked columns (skylark's monday.com deals: «Nezuko,,,Deal Status,Close Date (A),…»)
+    repeats its header with the masked cells changed or empty, while ``Stage,Owner,100`` is a deal."""
     named = [(i, h) for i, h in enumerate(headers) if h]
     if len(named) < 2:
         return []
-    (i, first), (j, second) = named[:2]
+    probe = list(dict.fromkeys(named[:2] + named[-2:]))  # a repeat keeps one of these, or it is not one
     cells = ", ".join(ident(f"c{k}") for k in range(len(headers)))
     # plain equality (cells may still hold their padding here): ~free, where trim() cost 0.3 s of CPU
     # at 3.2M rows; a repeated header written with padded cells stays a row the import reports
-    found = run(con, render("SELECT row_no, {cells} FROM {t} WHERE {a} = $a AND {b} = $b",
-                            cells=cells, t=ident(table), a=ident(f"c{i}"), b=ident(f"c{j}")),
-                {"a": first, "b": second}).fetchall()
-    repeats = [int(r[0]) for r in found
-               if all(v is None or v.strip() in ("", headers[k]) for k, v in enumerate(r[1:]))]
+    found = run(con, render("SELECT row_no, {cells} FROM {t} WHERE {probe}", cells=cells, t=ident(table),
+                            probe=" OR ".join(render("{c} = $h" + str(n), c=ident(f"c{i}"))
+                                              for n, (i, _h) in enumerate(probe))),
+                {f"h{n}": h for n, (_i, h) in enumerate(probe)}).fetchall()
+
+    def repeats_header(row) -> bool:
+        present = [(k, v.strip()) for k, v in enumerate(row) if v is not None and v.strip()]
+        same = sum(1 for k, v in present if v == headers[k])
+        return same >= 2 and 4 * (len(present) - same) <= same
+
+    repeats = [int(r[0]) for r in found if repeats_header(r[1:])]
     if not repeats:
         return []
     out = [SkippedRow(r, "header", " | ".join(h for h in headers if h)[:200]) for r in repeats]

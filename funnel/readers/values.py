@@ -45,11 +45,12 @@ _TIME = r"( 9{1,2}:99(:99)?)?"
 # Month names: "15 apr, 2021 00:02:00" (Zoho), "apr 15, 2021", "15 april 2021 3:05 pm"
 _MONTH_DMY = re.compile(r"^9{1,2} [a-z]{3,9}\.?,? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
 _MONTH_MDY = re.compile(r"^[a-z]{3,9}\.? 9{1,2},? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
-_ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|[+-]99:?99)?$")
+_ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|utc|gmt|[+-]99:?99)?$")
 _DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]9{4}" + _TIME + "$")
 _SLASH = re.compile(r"^9{1,2}/9{1,2}/9{4}( 9{1,2}:99(:99)? ?([ap]m)?)?$")
-# An offset only after a time, so that dd-mm-yyyy keeps its year.
-_OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|[+-]\\d\\d:?\\d\\d)$"
+# An offset only after a time, so that dd-mm-yyyy keeps its year. « UTC» and « GMT» (BigQuery's and
+# Salesforce reports' text timestamps: 2023-09-26 15:15:00.000000 UTC) are +00:00.
+_OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 # Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
 _YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?)?$")
@@ -339,7 +340,7 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
     offset = _OFFSET_SQL
     if profile.date_formats and profile.utc_offsets == "utc":
-        tz = f"regexp_replace(regexp_replace({x}, '(?i)(\\d)\\s?z$', '\\1+00:00'), '(:\\d\\d)\\s([+-]\\d\\d)', '\\1\\2')"
+        tz = f"regexp_replace(regexp_replace({x}, '(?i)(\\d)\\s?(z|utc|gmt)$', '\\1+00:00'), '(:\\d\\d)\\s([+-]\\d\\d)', '\\1\\2')"
         tz_formats = "[" + ", ".join("'" + f + "%z'" for f in profile.date_formats if "%H" in f) + "]"
         branches.append(f"WHEN regexp_matches({x}, '{offset}') THEN try_strptime({tz}, {tz_formats}) AT TIME ZONE 'UTC'")
     fallback = "CAST(NULL AS TIMESTAMP)"

@@ -946,3 +946,102 @@ def test_a_stage_name_beats_a_stage_code_column():
     assert (m.fields["stage"], m.fields["manager"]) == (2, 4)
     m = propose_mapping(["deal_id", "stage_id", "pipeline_id", "amount"], [["1", "C1:NEW", "1", "10"]])
     assert (m.fields["stage"], m.fields["pipeline"]) == (1, 2)
+
+
+# -- public exports a survey of GitHub found (session 17) ------------------------------------------
+MONDAY_MASKED = (
+    "Deal Name,Owner code,Client Code,Deal Status,Close Date (A),Closure Probability,Masked Deal value,"
+    "Tentative Close Date,Deal Stage,Product deal,Sector/service,Created Date\n"
+    "Naruto,OWNER_001,COMPANY089,Open,,High,1000,2026-02-26,B. Sales Qualified Leads,,Mining,2025-12-26\n"
+    "Sasuke,OWNER_002,COMPANY124,Open,,Medium,2000,2026-02-26,D. Proposal Sent,,Powerline,2025-11-12\n"
+    "Sakura,OWNER_002,COMPANY046,Won,2026-01-10,,3000,2026-01-05,E. Project Won,,Powerline,2025-10-14\n"
+    "Nezuko,,,Deal Status,Close Date (A),Closure Probability,,Tentative Close Date,Deal Stage,Product deal,"
+    "Sector/service,Created Date\n"
+    "Zenitsu,OWNER_003,COMPANY190,Dead,2025-11-01,,500,2024-10-31,C. Demo Done,,Others,2025-09-12\n"
+    "Tanjiro,OWNER_001,COMPANY039,On Hold,,High,700,2026-01-13,A. Lead Generated,,,2026-01-08\n"
+    "Inosuke,OWNER_003,COMPANY001,Won,2026-01-20,,4000,,Project Completed,,Mining,2025-12-01\n")
+
+
+def test_a_masked_monday_board_with_lettered_stages(mem_store):
+    """bskeerthana091-web/skylark-bi-agent ``deals.csv``: a company's monday.com deals board exported with
+    its names and codes masked (``Owner code``, ``Masked Deal value``). What broke: «Dead» (127 deals) was
+    read as open, so the win rate read 100 %; the value, the owner and the actual close date («Close Date
+    (A)») were not mapped; the header repeated inside the file with its masked cells changed was rejected
+    as bad dates; the board's own order (A., B., C. …) was replaced by counts."""
+    info, built, _ = run_import(mem_store, MONDAY_MASKED, "deals.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["amount"], fields["manager"], fields["closed_at"], fields["expected_close"]) == (
+        "Masked Deal value", "Owner code", "Close Date (A)", "Tentative Close Date")
+    assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
+    with mem_store.connect() as con:
+        skipped = con.execute(f"SELECT code, row_no FROM ds_{info.id}.quality WHERE code LIKE 'file.%'").fetchall()
+    assert skipped == [("file.skipped_header", 5)]  # line 5 of the file, as a spreadsheet numbers it
+    # by the letters; «Project Completed» has none: after them, and the order is then a guess
+    assert info.meta["stage_order"] == {"": ["A. Lead Generated", "B. Sales Qualified Leads", "C. Demo Done",
+                                             "D. Proposal Sent", "Project Completed", "E. Project Won"]}
+    assert "stages.order_guessed" in codes(mem_store, info)
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # by hand: Won 2 (Sakura, Inosuke: every stage), Dead 1 (Zenitsu, at C), Open and On Hold 3
+    assert [s["reached"] for s in got["stages"]] == [6, 5, 4, 3, 2, 2]
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 1, 3, 3000 + 4000)
+
+
+SF_UTC = ("OpportunityId,OpportunityName,AccountId,CloseDate,StageName,Amount,Probability,CreatedDate\n"
+          "006A1,Alpha,001A1,2023-10-30,Proposal,350000.0,60.0,2023-09-26 15:15:00.000000 UTC\n"
+          "006A2,Beta,001A2,2023-11-20,Closed Won,600000.0,100.0,2023-09-25 14:00:00.000000 UTC\n"
+          "006A3,Gamma,001A3,2023-10-25,Closed Lost,200000.0,0.0,2023-09-29 09:00:00.000000 UTC\n"
+          "006A4,Delta,001A4,2023-11-05,Negotiation,480000.0,80.0,2023-09-28 17:45:00.000000 UTC\n"
+          "006A5,Epsilon,001A5,2023-12-20,Prospecting,100000.0,20.0,2023-09-30 10:15:00.000000 UTC\n")
+
+
+def test_an_opportunity_list_with_utc_times_is_not_a_history(mem_store):
+    """PeterisSavickis/MockSalesforceData ``opportunities.csv`` (Salesforce field names, times as a warehouse
+    writes them: ``2023-09-26 15:15:00.000000 UTC``). What broke: OpportunityId + StageName + CreatedDate
+    is the layout of OpportunityHistory, so the list was refused as a history; read as deals, every row
+    was rejected for its « UTC»."""
+    info, built, _ = run_import(mem_store, SF_UTC, "opportunities.csv")
+    assert (info.shape, built["n_deals"], built["rows_rejected"]) == ("deals", 5, 0)
+    assert info.meta["stage_order"] == {"": ["Prospecting", "Proposal", "Negotiation", "Closed Won"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+        created = con.execute(f"SELECT created_at FROM ds_{info.id}.deals WHERE deal_id = '006A1'").fetchone()[0]
+    assert str(created) == "2023-09-26 15:15:00"
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 3, 600000)
+    assert got["median_cycle_days"] == pytest.approx(55 + 10 / 24)  # 25 Sep 14:00 -> 20 Nov 00:00
+
+
+def test_an_outcome_list_with_a_currency_in_the_amount_header(mem_store):
+    """MVP-03/win-loss-analysis ``data/deals.csv``: closed deals only, ``outcome`` won/lost and
+    ``deal_value_usd``. It was refused: no stage column (the outcome column was not a status)."""
+    text = ("id,company,vertical,close_month,outcome,deal_value_usd,loss_reason,cycle_days\n"
+            "d-001,Meridian SaaS,saas,2024-10,won,38000,,42\nd-002,Apex Fintech,fintech,2024-10,won,95000,,68\n"
+            "d-003,Corvid,saas,2024-11,lost,20000,price,30\nd-004,Dune,retail,2024-11,lost,5000,timing,12\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["status"], fields["amount"], fields["lost_reason"]) == ("outcome", "deal_value_usd", "loss_reason")
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+        currency = con.execute(f"SELECT DISTINCT currency FROM ds_{info.id}.deals").fetchall()
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 2, 0, 38000 + 95000)
+    assert currency == [("USD",)] and "stages.none" in codes(mem_store, info)
+
+
+def test_bitrix24_rest_leads(mem_store):
+    """GluhovDmitry/BitrixDataFetching ``leads.csv``: Bitrix24's ``crm.lead.list`` (``STATUS_ID`` NEW /
+    IN_PROCESS / PROCESSED / CONVERTED / JUNK, ``STATUS_SEMANTIC_ID`` P/S/F, ``OPPORTUNITY``,
+    ``DATE_CLOSED``). It was refused: no stage column (the deals preset knows ``STAGE_ID`` only)."""
+    text = ("ID,TITLE,NAME,SOURCE_ID,STATUS_ID,CURRENCY_ID,OPPORTUNITY,ASSIGNED_BY_ID,DATE_CREATE,DATE_CLOSED,"
+            "STATUS_SEMANTIC_ID\n"
+            "1,Победа,,CALL,IN_PROCESS,RUB,1000000.00,1,2021-02-03T16:03:08+03:00,,P\n"
+            "3,Horns and Hooves,,CALL,NEW,RUB,2340000.00,1,2021-02-03T16:08:19+03:00,,P\n"
+            "5,ИП Самсон,,WEB,CONVERTED,RUB,1420000.00,3,2021-02-03T16:09:01+03:00,2021-02-05T10:00:00+03:00,S\n"
+            "9,Captain Co.,,CALL,JUNK,RUB,6200000.00,1,2021-02-03T16:12:06+03:00,2021-02-03T16:12:15+03:00,F\n")
+    info, built, _ = run_import(mem_store, text, "leads.csv")
+    assert info.meta["mapping"]["preset"] == "bitrix24_rest_leads"
+    assert info.meta["stage_order"] == {"": ["NEW", "IN_PROCESS", "CONVERTED"]}
+    assert info.meta["lost_stages"] == {"": ["JUNK"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert [s["reached"] for s in got["stages"]] == [4, 2, 1]  # NEW all; IN_PROCESS 1 and 5; CONVERTED 5
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 2, 1420000)

@@ -87,20 +87,26 @@ def test_probability_headers(header):
 
 # -- numbered stage names (funnel/mapping/stage_names.py) ---------------------------------------------
 def test_numbered_stage_names_give_their_order():
-    assert numbered_order(["3-Propose", "1-Qualify", "2-Develop"]) == ["1-Qualify", "2-Develop", "3-Propose"]
+    assert numbered_order(["3-Propose", "1-Qualify", "2-Develop"]) == (["1-Qualify", "2-Develop", "3-Propose"], True)
     # 10 after 3: numbers, not text
-    assert numbered_order(["10. Договор", "02. Квалификация", "3 Proposal", "01. Новый лид"]) == [
-        "01. Новый лид", "02. Квалификация", "3 Proposal", "10. Договор"]
-    assert numbered_order(["1-Qualify", "Proposal"]) is None  # one without a number
+    assert numbered_order(["10. Договор", "02. Квалификация", "3 Proposal", "01. Новый лид"]) == (
+        ["01. Новый лид", "02. Квалификация", "3 Proposal", "10. Договор"], True)
+    assert numbered_order(["1-Qualify", "Proposal"]) is None  # one of two without a number
     assert numbered_order(["1. A", "1) B"]) is None  # one number twice
+    # a monday.com board's letters; a stage added without one goes last, and the order is a guess
+    assert numbered_order(["C. Demo Done", "A. Lead Generated", "Project Completed", "B. Sales Qualified Leads",
+                           "D. Feasibility"]) == (["A. Lead Generated", "B. Sales Qualified Leads", "C. Demo Done",
+                                                   "D. Feasibility", "Project Completed"], False)
+    assert numbered_order(["C. Demo", "A. Lead", "Won", "Proposal"]) is None  # two in four without one
 
 
 def test_what_is_not_a_step_number():
-    assert [stage_number(n) for n in ("1С", "2nd call", "100 000", "Stage 1", "4-Close", "5) Won")] == [
-        None, None, None, None, 4, 5]
+    assert [stage_number(n) for n in ("1С", "2nd call", "100 000", "Stage 1", "4-Close", "5) Won", "Ab. x",
+                                      "B. Sales")] == [None, None, None, None, 4, 5, None, 1002]
 
 
 def test_a_numbered_closing_stage_is_still_won_or_lost():
     assert resolve("", ["2. Demo", "1. Lead", "3. Won", "4. Lost"]).funnel == ["1. Lead", "2. Demo", "3. Won"]
     assert resolve("", ["2. Demo", "1. Lead", "3. Won", "4. Lost"]).lost == ["4. Lost"]
     assert not resolve("", ["2. Demo", "1. Lead"]).guessed
+    assert resolve("", ["B. Demo", "A. Lead", "G. Project Won", "L. Project Lost"]).lost == ["L. Project Lost"]
