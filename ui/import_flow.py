@@ -209,6 +209,9 @@ def run_flow(t) -> None:
             mapping_editor(t, draft)
             if "deal_id" not in draft.mapping.fields:
                 st.info(t("quality.deals.no_id_column"))
+            if draft.mapping.stage_entered:
+                st.info(t("ui.data.stage_dates", columns=", ".join(
+                    f"«{md_escape(stage)}»" for stage, _p in draft.mapping.stage_entered.values())))
             if state.get("won") is not None:
                 draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
         else:

@@ -49,6 +49,7 @@ from .history import load_history
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
+from .stage_dates import with_latest_stage
 from .stage_rows import split_stage_rows
 
 SAMPLE_ROWS = 50
@@ -197,7 +198,7 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
 
 def _check_required(draft: Draft) -> None:
     if draft.shape == "deals":
-        if "stage" not in draft.mapping.fields and not any(
+        if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and not any(
                 f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
                               headers=", ".join(draft.raw.headers[:10]))
@@ -235,6 +236,9 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             raw, index = with_row_ids(con, raw)
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
             findings.add("deals.no_id_column", "info", n=None)
+        if "stage" not in mapping.fields and mapping.stage_entered:  # stage dates only: the latest is the stage
+            raw, index, at = with_latest_stage(con, raw, mapping.stage_entered)
+            mapping = dataclasses.replace(mapping, fields={"stage_changed_at": at, **mapping.fields, "stage": index})
         history_loaded, history_orders = False, True
         if draft.stage_rows is not None:
             findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
@@ -254,13 +258,19 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
         for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
             run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
-        outcomes_only = "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
+        deals_table = ident(into, "deals") if into else ident("imp_deals")
+        # a stage column empty in every row (an API dump whose properties were not requested) is none
+        empty_stage = "stage" in mapping.fields and not history_loaded and not mapping.stage_entered and not run(
+            con, render("SELECT count(stage) FROM {t}", t=deals_table)).fetchone()[0]
+        outcomes_only = empty_stage or "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
         if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)
             # no stage was ever recorded, so "lost at an unknown stage" says nothing either
-            run(con, render("UPDATE {t} SET lost_stage_known = NULL", t=ident(into, "deals") if into
-                            else ident("imp_deals")))
+            run(con, render("UPDATE {t} SET lost_stage_known = NULL", t=deals_table))
             findings.rows = [r for r in findings.rows if r[0] not in ("stages.no_won", "deals.lost_stage_unknown")]
-            findings.add("stages.none", "warning", n=None)
+            if empty_stage:
+                findings.add("stages.empty", "warning", column=raw.headers[mapping.fields["stage"]], n=None)
+            else:
+                findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only
         result["meta"]["order_source"] = ("user" if stages else "file" if draft.file_order else
                                           "history" if (history_loaded or mapping.stage_entered) and history_orders else

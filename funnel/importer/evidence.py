@@ -21,6 +21,7 @@ from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
 from ..sql import ident, render, run
+from .joins import LEAD_STAGE
 
 _DATE_WORD = re.compile(r"^(?:(\w+) date|date (\w+))$")
 _STEM_MIN = 4  # "engage" / "engaging": a shared beginning of at least this many letters
@@ -76,7 +77,12 @@ def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | No
     """The stage order the file carries (per pipeline, or one for all), or None (module docstring)."""
     fields = mapping.fields
     if "stage" not in fields:
-        return None
+        # one date column per stage and no stage column (stage_dates.py): a team's sheet lists its
+        # steps left to right. A deal may skip one (straight to «Handover»): the average step at which
+        # deals enter a stage would then put a later step before an earlier one.
+        stages = [stage for _i, (stage, _p) in sorted(mapping.stage_entered.items())]
+        steps = [s for s in stages if classify_stage_name(s) != "lost"]
+        return [LEAD_STAGE, *steps] if steps else None  # a row with no date yet is a lead (stage_dates.py)
     stage = _col(fields["stage"])
     pipeline = _col(fields["pipeline"]) if "pipeline" in fields else "''"
     if mapping.stage_sort is not None:

@@ -153,6 +153,17 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
             free.discard(i)
 
 
+# A header that says "a date" (Created, Modified on, Datum, Дата …) is an attribute of the deal; a
+# column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
+_DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
+                         r"created|modified|updated|closed|close|deadline|birth|erstellt|geändert")
+
+
+def _stage_date_column(norm: str, values: list[str]) -> bool:
+    return bool(norm and values) and not _DATE_WORDS.search(norm) and not SKIP_PATTERNS.search(norm) \
+        and all(sv.is_date(v) for v in values)
+
+
 def _keep_as_extra(norm: str, values: list[str]) -> bool:
     if not norm or SKIP_PATTERNS.search(norm):
         return False
@@ -204,6 +215,11 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         if found:
             m.fields["source"] = found[0]
             free.discard(found[0])
+    if "stage" not in m.fields and not entered:
+        dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
+        if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)
+            m.stage_entered = {i: (clean_header(headers[i]), None) for i in dated}
+            free -= set(dated)
     m.extras = {i: clean_header(headers[i]) for i in sorted(free)
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)

@@ -92,7 +92,9 @@ _STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fech
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
 _LOST_PREFIXES = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
-_STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CANCELLED  # the usual name of a lost stage in Russian pipelines
+_STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CANCELLED
+# the lost step of a team's own sheet: a rejection (German «Absage»), a disqualified or declined lead
+_STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disqualified", "unqualified"}  # the usual name of a lost stage in Russian pipelines
 
 
 def classify_stage_name(name: str | None) -> str | None:

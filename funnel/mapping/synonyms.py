@@ -47,7 +47,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "variant": ("Variant", "Landing page", "landing_page", "Landing", "Version", "AB group", "Test group",
                 "Вариант", "Страница входа", "Посадочная страница", "Лендинг", "版本", "落地页", "实验组"),
     "pipeline": ("Pipeline", "Funnel", "Воронка", "Направление", "销售漏斗", "漏斗", "管道"),
-    "lost_reason": ("Lost reason", "Loss Reason", "Closed Lost Reason", "Reason For Loss", "Reason lost", "Won/Lost reason",
+    "lost_reason": ("Lost reason", "Loss Reason", "Closed Lost Reason", "Reason For Loss", "Reason lost", "Won/Lost reason", "Absage - Grund", "Absagegrund",
                     "Status Reason", "Причина отказа", "Причина проигрыша", "Причина провала", "输单原因",
                     "丢单原因", "失败原因"),
     "closed_flag": ("Closed", "Is Closed", "Is Deal Closed?", "Сделка закрыта", "Закрыта", "Закрыто",

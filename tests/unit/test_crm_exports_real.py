@@ -1045,3 +1045,54 @@ def test_bitrix24_rest_leads(mem_store):
         got = metrics_json(con, info, FunnelSpec())
     assert [s["reached"] for s in got["stages"]] == [4, 2, 1]  # NEW all; IN_PROCESS 1 and 5; CONVERTED 5
     assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 2, 1420000)
+
+
+STAGE_DATES_DE = ("CreateDate,Erstgespräch,Abschlussgespräch,Angebot unterschrieben,Handover,Absage,utm_campaign,"
+                  "Absage - Grund\n"
+                  "2026-04-03,2026-04-09,2026-04-15,2026-04-18,,,K1a,\n"
+                  "2026-04-05,,,,,,K1b,\n"
+                  "2026-04-07,2026-04-11,,,2026-04-28,,K2,\n"
+                  "2026-04-09,,,,,2026-04-11,K1b,Falsche Kontaktinfos\n"
+                  "2026-04-12,2026-04-17,2026-04-22,,,2026-04-25,K3,Preis zu hoch\n")
+
+
+def test_a_sheet_with_one_date_column_per_stage_and_no_stage_column(mem_store):
+    """spotdavid11011/b2c-pipeline-dashboard ``data/deals.csv``: a German team's pipeline sheet, one date
+    column per step (first call, closing call, offer signed, handover) and one for the rejection
+    («Absage») with its reason. It was refused: no stage column."""
+    info, built, _ = run_import(mem_store, STAGE_DATES_DE, "deals.csv")
+    assert info.meta["mapping"]["stage_entered"] == ["Erstgespräch", "Abschlussgespräch", "Angebot unterschrieben",
+                                                     "Handover", "Absage"]
+    # the sheet's columns left to right (row 3 went from the first call straight to the handover);
+    # a row with no date yet is a lead
+    assert info.meta["stage_order"] == {"": ["Lead", "Erstgespräch", "Abschlussgespräch", "Angebot unterschrieben",
+                                             "Handover"]}
+    assert info.meta["lost_stages"] == {"": ["Absage"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+        lost = con.execute(f"SELECT lost_pos, lost_reason, closed_at FROM ds_{info.id}.deals WHERE status = 'lost' "
+                           "ORDER BY row_no").fetchall()
+    # by hand, the furthest step of each row: 4, Lead, 5 (the last step: won), none (rejected as a lead), 3
+    assert [s["reached"] for s in got["stages"]] == [5, 3, 3, 2, 1]
+    assert (got["won"], got["lost"], got["open"]) == (1, 2, 2)
+    assert got["median_cycle_days"] == 21  # 7 Apr -> handover 28 Apr
+    assert [(pos, reason, str(at)[:10]) for pos, reason, at in lost] == [
+        (1, "Falsche Kontaktinfos", "2026-04-11"), (3, "Preis zu hoch", "2026-04-25")]
+
+
+def test_date_columns_named_as_dates_are_not_stages():
+    m = propose_mapping(["Deal", "Status", "Created", "Modified on", "Next step date", "Amount"],
+                        [["A", "won", "2026-04-01", "2026-04-02", "2026-04-09", "10"]])
+    assert m.stage_entered == {}
+
+
+def test_a_stage_column_empty_in_every_row_is_no_funnel(mem_store):
+    """Leenaguduru14/RevOps_Integration ``data/deals.csv``: a HubSpot API dump whose properties were not
+    requested (every cell but the ids empty). It imported as «8 open deals» with no word of why."""
+    text = ("ID,CREATEDAT,ARCHIVED,AMOUNT,CLOSEDATE,CREATEDATE,DEALNAME,DEALSTAGE,HS_OBJECT_ID\n"
+            "20660433513,,False,,,,,,20660433513\n20744086570,,False,,,,,,20744086570\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    assert built["n_deals"] == 2 and info.meta["outcomes_only"] is True
+    with mem_store.connect() as con:
+        rows = con.execute(f"SELECT code, column_name FROM ds_{info.id}.quality WHERE code LIKE 'stages.%'").fetchall()
+    assert rows == [("stages.empty", "DEALSTAGE")]
