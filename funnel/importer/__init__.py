@@ -34,6 +34,7 @@ from ..mapping import (
     propose_mapping,
     propose_outcome_mapping,
 )
+from ..mapping.cell_kinds import is_date, is_number
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
 from ..readers.limits import check_stages
@@ -196,7 +197,18 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
 
 
+def _looks_like_data(headers: list[str]) -> bool:
+    r"""A first line of values, not names (a database dump: ``"100","Windrose","179500.00",\N,...``)."""
+    named = [h.strip() for h in headers if h and h.strip()]
+    data = [h for h in named if h in ("\\N", "NULL") or is_number(h) or is_date(h)]
+    # a year or a count as a column name is a name; a date, a decimal or a NULL is a value
+    telling = [h for h in data if h in ("\\N", "NULL") or is_date(h) or "." in h]
+    return len(named) >= 3 and 2 * len(data) >= len(named) and bool(telling)
+
+
 def _check_required(draft: Draft) -> None:
+    if _looks_like_data(draft.raw.headers):
+        raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
         if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and not any(
                 f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):

@@ -160,8 +160,10 @@ _DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|�
 
 
 def _stage_date_column(norm: str, values: list[str]) -> bool:
+    """A column of dates under a name that is neither a date word nor a value itself (a file without
+    a header row has values for names)."""
     return bool(norm and values) and not _DATE_WORDS.search(norm) and not SKIP_PATTERNS.search(norm) \
-        and all(sv.is_date(v) for v in values)
+        and not sv.is_date(norm) and not sv.is_number(norm) and all(sv.is_date(v) for v in values)
 
 
 def _keep_as_extra(norm: str, values: list[str]) -> bool:

@@ -54,6 +54,7 @@ def normalize_header(h: str | None) -> str:
     return text
 
 
+_API_SUFFIX = re.compile(r"__[csr]$", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-zа-я0-9])(?=[A-ZА-Я])|(?<=[A-ZА-Я])(?=[A-ZА-Я][a-zа-я])")
 _TOKEN_SPLIT = re.compile(r"[\s_\-./:#()\[\]{},;|?!\"'`*]+")
 # Entity words a CRM puts before a field name (``OpportunityStage``, ``Deal - Owner``, Zoho's old
@@ -64,8 +65,9 @@ ENTITY_WORDS = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubsp
 
 def header_tokens(h: str | None) -> str:
     """The header as space-separated lower-case words: camelCase, snake_case and punctuation split
-    (``OpportunityStage`` -> ``opportunity stage``, ``hs_is_closed_won`` -> ``hs is closed won``)."""
-    text = _fix_homoglyphs(clean_header(h))
+    (``OpportunityStage`` -> ``opportunity stage``, ``hs_is_closed_won`` -> ``hs is closed won``), less
+    an API suffix (Salesforce's custom ``Lost_Reason__c``, Zoho's system ``Reason_For_Loss__s``)."""
+    text = _API_SUFFIX.sub("", _fix_homoglyphs(clean_header(h)))
     text = _CAMEL.sub(" ", text)
     text = _TOKEN_SPLIT.sub(" ", text.casefold().replace("ё", "е")).strip()
     return text

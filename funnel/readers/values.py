@@ -39,7 +39,8 @@ FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", 
 # (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
 NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",
               "нет", "не закрыта", "не закрыто", "не закрыт", "н/д", "отсутствует", "无", "暂无", "没有",
-              "keine", "ninguno", "aucun", "aucune")
+              "keine", "ninguno", "aucun", "aucune",
+              "\\n")  # MySQL's NULL in a dump (\N), folded to lower case
 
 _TIME = r"( 9{1,2}:99(:99)?)?"
 # Month names: "15 apr, 2021 00:02:00" (Zoho), "apr 15, 2021", "15 april 2021 3:05 pm"

@@ -41,6 +41,7 @@ import codecs
 import pandas as pd
 import pytest
 
+from funnel.errors import FunnelError
 from funnel.importer import import_file
 from funnel.mapping import detect_shape, propose_mapping
 from funnel.mapping.cell_kinds import BOOL_WORDS
@@ -1096,3 +1097,25 @@ def test_a_stage_column_empty_in_every_row_is_no_funnel(mem_store):
     with mem_store.connect() as con:
         rows = con.execute(f"SELECT code, column_name FROM ds_{info.id}.quality WHERE code LIKE 'stages.%'").fetchall()
     assert rows == [("stages.empty", "DEALSTAGE")]
+
+
+def test_a_dump_without_a_header_row_says_so(mem_store):
+    """rodrigocuadra/vtiger_ebd_panama ``opportunities.csv``: a MySQL dump of vtiger's potentials, no header
+    row, ``\\N`` for NULL. It was refused for want of a stage column, naming the first deal's values as
+    the headers."""
+    text = ('"100","Windrose","179500.00000000",\\N,"Closed Lost","Ex empleado","96","2015-08-14 16:08:10"\n'
+            '"104","Megamall","420.00000000",\\N,"Closed Won","Relaciones","102","2015-09-01 10:00:00"\n')
+    with pytest.raises(FunnelError) as err:
+        run_import(mem_store, text, "opportunities.csv")
+    assert err.value.code == "import.no_header_row"
+    assert "header row" in err.value.message("en") and "строкой заголовков" in err.value.message("ru")
+
+
+def test_api_suffixes_of_salesforce_and_zoho_fields():
+    """jsantoslumia/lumia_data ``zoho_deals.csv`` (Zoho's API names: ``Reason_For_Loss__s``, ``Owner__name``)
+    and Salesforce custom fields (``Lost_Reason__c``)."""
+    headers = ["id", "Deal_Name", "Stage", "Amount", "Reason_For_Loss__s", "Owner__name"]
+    m = propose_mapping(headers, [["1", "A", "Closed Lost", "10", "Price", "Ann"]])
+    assert (m.fields["lost_reason"], m.fields["manager"]) == (4, 5)
+    m = propose_mapping(["Id", "Name", "StageName", "Lost_Reason__c"], [["006A", "A", "Closed Lost", "Price"]])
+    assert m.fields["lost_reason"] == 3
