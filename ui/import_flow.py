@@ -110,7 +110,8 @@ def mapping_editor(t, draft, state: dict | None = None, prefix: str = "") -> Non
     extra_options = [i for i in range(len(headers)) if i not in used]
     default_extras = [i for i in mapping.extras if i in extra_options]
     extras = st.multiselect(t("ui.data.extras"), extra_options, default=default_extras,
-                            format_func=lambda i: _column_label(headers, i), key=f"{prefix}map_extras")
+                            format_func=lambda i: _column_label(headers, i), key=f"{prefix}map_extras",
+                            placeholder=t("ui.data.choose_columns"))
     draft.mapping = dataclasses.replace(mapping, fields=fields, extras={i: headers[i] for i in extras})
 
 

@@ -34,10 +34,12 @@ def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[
     options = list(dict.fromkeys([*stages, *won, *lost]))
     c1, c2 = st.columns(2)
     chosen_won = c1.multiselect(t("crmimport.won_stages"), options, default=[s for s in won if s in options],
-                                key=f"{key}_won", help=t("crmimport.won_stages_help"))
+                                key=f"{key}_won", help=t("crmimport.won_stages_help"),
+                                placeholder=t("ui.data.choose_stages"))
     chosen_lost = c2.multiselect(t("crmimport.lost_stages"), [s for s in options if s not in chosen_won],
                                  default=[s for s in lost if s in options and s not in chosen_won],
-                                 key=f"{key}_lost", help=t("crmimport.lost_stages_help"))
+                                 key=f"{key}_lost", help=t("crmimport.lost_stages_help"),
+                                 placeholder=t("ui.data.choose_stages"))
     return chosen_won, chosen_lost
 
 
