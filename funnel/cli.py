@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except FunnelError as exc:
         print(t("cli.error", _lang(), message=exc.message(_lang())), file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading --json gets a document, not an empty stdout
+            print(json.dumps({"error": {"code": exc.code, "message": exc.message(_lang())}}, ensure_ascii=False))
         return 2
 
 

@@ -274,13 +274,23 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         # a stage column empty in every row (an API dump whose properties were not requested) is none
         empty_stage = "stage" in mapping.fields and not history_loaded and not mapping.stage_entered and not run(
             con, render("SELECT count(stage) FROM {t}", t=deals_table)).fetchone()[0]
-        outcomes_only = empty_stage or "stage" not in mapping.fields and not history_loaded and not mapping.stage_entered
+        # only end states (a list of finished leads: «Качественный лид», «Некачественный лид»): no step
+        # to draw, and a one-bar funnel of the won stage would count the lost deals as having reached it
+        only_outcomes = "stage" in mapping.fields and not empty_stage and not history_loaded \
+            and not mapping.stage_entered and not run(con, "SELECT count(*) FROM imp_stages WHERE kind = 'open'"
+                                                       ).fetchone()[0]
+        outcomes_only = empty_stage or only_outcomes or "stage" not in mapping.fields and not history_loaded \
+            and not mapping.stage_entered
         if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)
             # no stage was ever recorded, so "lost at an unknown stage" says nothing either
             run(con, render("UPDATE {t} SET lost_stage_known = NULL", t=deals_table))
             findings.rows = [r for r in findings.rows if r[0] not in ("stages.no_won", "deals.lost_stage_unknown")]
-            if empty_stage:
-                findings.add("stages.empty", "warning", column=raw.headers[mapping.fields["stage"]], n=None)
+            if only_outcomes:  # like a status column: outcomes, and no bar of the won stage
+                run(con, "DELETE FROM imp_stages WHERE kind <> 'lost'")
+                result["meta"]["stage_order"] = {p: [] for p in result["meta"]["stage_order"]}
+            if empty_stage or only_outcomes:
+                findings.add("stages.empty" if empty_stage else "stages.only_outcomes", "warning",
+                             column=raw.headers[mapping.fields["stage"]], n=None)
             else:
                 findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only

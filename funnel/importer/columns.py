@@ -130,7 +130,8 @@ def general_date_expr(con, table: str, column: str, date_order: str | None = Non
 
 
 def _iso_sql(raw: str, fmt: str) -> str:
-    return f"try_strptime({raw}, '{fmt}')"
+    # %n (fractions of 1 to 9 digits) reads as TIMESTAMP_NS: kept to the microsecond, as every other time
+    return f"CAST(try_strptime({raw}, '{fmt}') AS TIMESTAMP)" if "%n" in fmt else f"try_strptime({raw}, '{fmt}')"
 
 
 def _probe_iso_format(con, table: str, column: str) -> str | None:

@@ -170,7 +170,8 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
                CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
                CASE WHEN status_final = 'lost' THEN reached > 0 END AS lost_stage_known,
-               CASE WHEN closed_final IS NOT NULL AND created_at IS NOT NULL
+               -- closed before it was created (reported as date.closed_before_created): no cycle, not a negative one
+               CASE WHEN closed_final >= created_at
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}
         FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from ..mapping import classify_stage_name
+from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
@@ -34,6 +34,8 @@ def _col(index: int) -> str:
 def refine_deals_mapping(con, raw, mapping) -> None:
     """Apply the whole-file checks of the module docstring to ``mapping`` in place."""
     fields = mapping.fields
+    if "stage" not in fields and "status" in fields and not mapping.stage_entered:
+        _status_as_stage(con, raw, mapping)
     if "stage" not in fields:
         return
     stage = _col(fields["stage"])
@@ -61,6 +63,19 @@ def refine_deals_mapping(con, raw, mapping) -> None:
         if len(hits) == 1 and not classify_stage_name(hits[0]):
             mapping.stage_entered[i] = (hits[0], None)
             mapping.extras.pop(i, None)
+
+
+def _status_as_stage(con, raw, mapping) -> None:
+    """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
+    Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
+    Качественный лид. Four values at least, and fewer than half of them won, lost or open words; or only
+    names of closing stages (a list of finished leads: Качественный лид, Некачественный лид)."""
+    values = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 200",
+                                            s=_col(mapping.fields["status"]), t=ident(raw.table))).fetchall()]
+    known = [v for v in values if classify_status_value(v, mapping.status_values or None) is not None]
+    stage_names = values and not known and all(classify_stage_name(v) for v in values)  # only end states
+    if len(values) >= 4 and 2 * len(known) < len(values) or stage_names:
+        mapping.fields["stage"] = mapping.fields.pop("status")
 
 
 def _shares_stem(word: str, name: str) -> bool:

@@ -34,6 +34,8 @@ BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING",
 # Bitrix24 lead statuses (crm.lead.list STATUS_ID): not processed, in progress, processed, then a good
 # lead (converted) or junk (b24restdocs crm-lead-fields; crm.status.list ENTITY_ID=STATUS)
 BITRIX24_LEAD_STATUSES = ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED"]
+# the same statuses as the web interface's lead export names them (CRM → Лиды → ⚙ → Экспорт)
+BITRIX24_LEAD_STATUSES_RU = ["Не обработан", "В работе", "Обработан", "Качественный лид"]
 HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
                       "contractsent", "closedwon", "closedlost"]
 # amoCRM's default pipeline (new accounts; renamed stages fall back to the file's evidence)
@@ -86,6 +88,17 @@ PRESETS: dict[str, dict] = {
         },
         "status_values": {"p": "open", "s": "won", "f": "lost"},
         "date_order": None, "won": ["CONVERTED"], "lost": ["JUNK"], "stage_order": BITRIX24_LEAD_STATUSES,
+    },
+    "bitrix24_leads_ru": {
+        "signature": [("название лида",), ("статус",), ("дата создания",), ("ответственный",), ("источник",)],
+        "required": [("название лида",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("название лида",), "stage": ("статус",),
+            "created_at": ("дата создания",), "closed_at": ("дата закрытия",), "amount": ("сумма",),
+            "currency": ("валюта",), "manager": ("ответственный",), "source": ("источник",),
+        },
+        "date_order": "dmy", "won": ["Качественный лид"], "lost": ["Некачественный лид"],
+        "stage_order": BITRIX24_LEAD_STATUSES_RU,
     },
     "kommo_en": {
         "signature": [("lead status",), ("sale",), ("pipeline",), ("lead title", "responsible user")],

@@ -93,8 +93,12 @@ _STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fech
 _WON_PREFIXES = ("closed won ",)
 _LOST_PREFIXES = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
 _STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CANCELLED
-# the lost step of a team's own sheet: a rejection (German «Absage»), a disqualified or declined lead
-_STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disqualified", "unqualified"}  # the usual name of a lost stage in Russian pipelines
+# the lost step of a team's own sheet: a rejection (German «Absage»), a disqualified or declined lead;
+# a lead list's end states (Bitrix24's «Качественный лид» is a lead turned into a deal, «Некачественный
+# лид» junk; Creatio's «Bad lead»)
+_STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disqualified", "unqualified",
+                "некачественный лид", "bad lead", "junk lead", "junk", "спам", "spam"}
+_STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
 
 
 def classify_stage_name(name: str | None) -> str | None:

@@ -34,7 +34,8 @@ SELECT deal_id, deal_name, created_at, closed_at, stage, status, amount, currenc
        CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
        CASE WHEN status = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
        CASE WHEN status = 'lost' THEN reached > 0 END AS lost_stage_known,
-       CASE WHEN closed_at IS NOT NULL AND created_at IS NOT NULL
+       -- a deal closed before it was created has no cycle (not a negative one)
+       CASE WHEN closed_at >= created_at
             THEN date_diff('second', created_at, closed_at) / 86400.0 END AS cycle_days,
        row_no_final AS row_no{extras}
 FROM pos AS v

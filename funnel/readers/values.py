@@ -233,7 +233,7 @@ def _by_frequency(formats: list[str], shapes: list[_Shape]) -> list[str]:
 def _format_shape(fmt: str) -> re.Pattern[str]:
     """A regex over value shapes (digits as 9, lower case) for one strptime format."""
     parts = {"%Y": "9{4}", "%m": "9{1,2}", "%d": "9{1,2}", "%H": "9{1,2}", "%I": "9{1,2}", "%M": "99",
-             "%S": "99", "%f": "9+", "%p": "[ap]m", "%b": "[a-z]{3}", "%B": "[a-z]{3,9}"}
+             "%S": "99", "%f": "9+", "%n": "9+", "%p": "[ap]m", "%b": "[a-z]{3}", "%B": "[a-z]{3,9}"}
     out = re.escape(fmt.lower())
     for code, rx in parts.items():
         out = out.replace(re.escape(code.lower()), rx)
@@ -241,9 +241,11 @@ def _format_shape(fmt: str) -> re.Pattern[str]:
 
 
 def _iso_formats() -> list[str]:
+    """ISO layouts. Fractions of a second read with ``%n`` (1 to 9 digits: .NET and Creatio write seven,
+    ``2025-10-07T05:22:00.5796877Z``; ``%f`` stops at six), rounded to the microsecond."""
     out = []
     for sep in ("T", " "):
-        out += [f"%Y-%m-%d{sep}%H:%M:%S.%f", f"%Y-%m-%d{sep}%H:%M:%S", f"%Y-%m-%d{sep}%H:%M"]
+        out += [f"%Y-%m-%d{sep}%H:%M:%S.%n", f"%Y-%m-%d{sep}%H:%M:%S", f"%Y-%m-%d{sep}%H:%M"]
     return out + ["%Y-%m-%d"]
 
 
@@ -343,10 +345,11 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     if profile.date_formats and profile.utc_offsets == "utc":
         tz = f"regexp_replace(regexp_replace({x}, '(?i)(\\d)\\s?(z|utc|gmt)$', '\\1+00:00'), '(:\\d\\d)\\s([+-]\\d\\d)', '\\1\\2')"
         tz_formats = "[" + ", ".join("'" + f + "%z'" for f in profile.date_formats if "%H" in f) + "]"
-        branches.append(f"WHEN regexp_matches({x}, '{offset}') THEN try_strptime({tz}, {tz_formats}) AT TIME ZONE 'UTC'")
+        branches.append(f"WHEN regexp_matches({x}, '{offset}') THEN "
+                        f"CAST(try_strptime({tz}, {tz_formats}) AT TIME ZONE 'UTC' AS TIMESTAMP)")
     fallback = "CAST(NULL AS TIMESTAMP)"
-    if profile.date_formats:
-        fallback = f"try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats})"
+    if profile.date_formats:  # %n (fractions of 1 to 9 digits) reads as TIMESTAMP_NS: cast to microseconds
+        fallback = f"CAST(try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats}) AS TIMESTAMP)"
     return f"(CASE {' '.join(branches)} ELSE {fallback} END)"
 
 

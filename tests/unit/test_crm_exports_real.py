@@ -868,10 +868,12 @@ def test_olist_leads_and_closed_deals_joined_by_the_lead_id(mem_store):
     n_won = closed["mql_id"].isin(mql["mql_id"]).sum()
     assert doc["won"] == n_won == 842 and doc["open"] == 8000 - 842
     assert [s["reached"] for s in doc["stages"]] == [8000, 842]
-    # cycle = won_date - first_contact_date, median over the won leads, computed with pandas
+    # cycle = won_date - first_contact_date, median over the won leads, computed with pandas; a lead won
+    # before its first contact (the file has some) has no cycle: it is reported, not counted negative
     joined = closed.merge(mql, on="mql_id")
     cycle = (pd.to_datetime(joined["won_date"]) - pd.to_datetime(joined["first_contact_date"])).dt.total_seconds()
-    assert doc["median_cycle_days"] == pytest.approx((cycle / 86400).median(), abs=1e-6)
+    assert (cycle < 0).sum() > 0
+    assert doc["median_cycle_days"] == pytest.approx((cycle[cycle >= 0] / 86400).median(), abs=1e-6)
 
 
 @pytest.mark.shared
@@ -1119,3 +1121,73 @@ def test_api_suffixes_of_salesforce_and_zoho_fields():
     assert (m.fields["lost_reason"], m.fields["manager"]) == (4, 5)
     m = propose_mapping(["Id", "Name", "StageName", "Lost_Reason__c"], [["006A", "A", "Closed Lost", "Price"]])
     assert m.fields["lost_reason"] == 3
+
+
+def test_a_deal_closed_before_it_was_created_has_no_cycle(mem_store):
+    """WinkelDev/Salesforce-Data-Changelog ``Opportunity.csv`` (a Data Loader export): one won deal was
+    created on 10 Feb 2023 with a CloseDate of 1 Feb 2023. It was reported, but its -9.9 days still went
+    into the median cycle: 41.1 days from 92.1 and -9.9."""
+    text = ("Id,Name,StageName,IsClosed,IsWon,Amount,CloseDate,CreatedDate\n"
+            "006A1,Peru,Closed Won,true,true,100,2023-05-13,2023-02-10T21:00:00.000+0000\n"
+            "006A2,Infelices,Closed Won,true,true,200,2023-02-01,2023-02-10T22:30:00.000+0000\n"
+            "006A3,Otro,Interes,false,false,50,2023-06-01,2023-03-01T10:00:00.000+0000\n")
+    info, _, _ = run_import(mem_store, text, "Opportunity.csv")
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert got["won"] == 2 and codes(mem_store, info)["date.closed_before_created"] == 1
+    assert got["median_cycle_days"] == pytest.approx(91 + 3 / 24)  # 10 Feb 21:00 -> 13 May 00:00, alone
+
+
+BITRIX_LEADS_WEB = (
+    '"ID";"Статус";"Название лида";"Имя";"Дата создания";"Источник";"Мобильный телефон";"Ответственный";'
+    '"Дополнительно о статусе";"Сумма";"Валюта";\n'
+    '"10780";"Качественный лид";"№10780  ";"";"30.08.2019 15:03:26";"Звонок";"79260000001";"Алексей Ш";"";"0.00";'
+    '"Российский рубль";\n'
+    '"10760";"Качественный лид";"№10760 Никита ";"Никита";"30.08.2019 14:04:58";"Звонок";"79260000002";'
+    '"Алексей Ш";"";"0.00";"Российский рубль";\n'
+    '"10740";"Некачественный лид";"№10740";"";"29.08.2019 18:20:00";"Сайт";"";"Мария К";"спам";"0.00";'
+    '"Российский рубль";\n')
+
+
+def test_a_bitrix24_web_export_of_finished_leads(mem_store):
+    """pm-g-hash/checkCSV ``bitrix.csv``: Bitrix24's lead list exported from the web interface (``;``,
+    every cell quoted, a trailing ``;``, 74 columns), with the statuses' Russian names. Every lead was
+    read as open with an unknown status; the file holds only finished leads, 25 good and 16 junk."""
+    info, built, _ = run_import(mem_store, BITRIX_LEADS_WEB, "bitrix.csv")
+    assert info.meta["mapping"]["preset"] == "bitrix24_leads_ru"
+    assert info.meta["mapping"]["fields"]["stage"] == "Статус"
+    # only end states: outcomes, no one-bar funnel of «Качественный лид» counting the junk as reaching it
+    assert info.meta["outcomes_only"] is True and stages(mem_store, info) == [
+        ("", "Некачественный лид", None, "lost")]
+    assert "stages.only_outcomes" in codes(mem_store, info)
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+        created = con.execute(f"SELECT created_at FROM ds_{info.id}.deals ORDER BY row_no").fetchone()[0]
+    assert got["stages"] == [] and (got["won"], got["lost"], got["open"]) == (2, 1, 0)
+    assert str(created) == "2019-08-30 15:03:26"
+
+
+CREATIO_LEADS = ("First_Name,Last_Name,Course_Of_Interest,Form_Source,Status,Created_On,Modified_On\n"
+                 "Ana,L,Nursing,web,Contacted,2025-10-07T05:22:00.5796877Z,2025-10-08T05:22:00.5796877Z\n"
+                 "Ben,K,Design,web,First Outreach,2025-10-06T11:02:13.123456Z,2025-10-08T05:22:00Z\n"
+                 "Cid,M,Nursing,fair,Bad lead,2025-10-05T09:00:00.1Z,2025-10-08T05:22:00.5796877Z\n"
+                 "Dee,N,Design,web,Interview,2025-10-04T09:00:00.9999999Z,2025-10-08T05:22:00.5796877Z\n"
+                 "Eve,O,Design,web,Contacted,2025-10-03T09:00:00.0000001Z,2025-10-08T05:22:00.5796877Z\n")
+
+
+def test_a_creatio_lead_export_its_status_is_the_stage(mem_store):
+    """adk-sentryskin/creatio-analysis ``leads_export.csv``: Creatio's leads with times of seven fractional
+    digits (.NET's ``2025-10-07T05:22:00.5796877Z``) and a ``Status`` that is the lead's stage (Contacted,
+    First Outreach, Interview, Bad lead …). 41 of 48 rows were rejected as bad dates, and the statuses were
+    all unknown outcomes."""
+    info, built, _ = run_import(mem_store, CREATIO_LEADS, "leads_export.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (5, 0)
+    assert info.meta["mapping"]["fields"]["stage"] == "Status"
+    assert info.meta["lost_stages"] == {"": ["Bad lead"]}
+    with mem_store.connect() as con:
+        times = [str(r[0]) for r in con.execute(f"SELECT created_at FROM ds_{info.id}.deals ORDER BY row_no").fetchall()]
+        got = metrics_json(con, info, FunnelSpec())
+    # rounded to the microsecond: .5796877 -> .579688, .9999999 -> the next second, .0000001 -> .000000
+    assert times == ["2025-10-07 05:22:00.579688", "2025-10-06 11:02:13.123456", "2025-10-05 09:00:00.100000",
+                     "2025-10-04 09:00:01", "2025-10-03 09:00:00"]
+    assert (got["won"], got["lost"], got["open"]) == (0, 1, 4)
