@@ -24,8 +24,8 @@ out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
 report_button.show(info, spec, t)
-order_note(t, info)
-if explain.empty_selection(info, out.stages, t):
+no_funnel = order_note(t, info) == "outcomes_only"
+if explain.empty_selection(info, out, t):
     st.stop()
 
 # -- denominator conventions (the same URL params as the sidebar) ------------------------------
@@ -51,6 +51,8 @@ elif caps.can("outcomes"):
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------
+if no_funnel:  # outcomes only: the note above says what a funnel needs
+    st.stop()
 if not out.stages:
     st.info(t("metrics.reason.no_deals"))
     st.stop()

@@ -22,8 +22,8 @@ out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
 report_button.show(info, spec, t)
-order_note(t, info)
-if explain.empty_selection(info, out.stages, t):
+no_funnel = order_note(t, info) == "outcomes_only"
+if explain.empty_selection(info, out, t):
     st.stop()
 
 caps = info.capabilities
@@ -80,13 +80,14 @@ if info.capabilities.can("dates"):  # without dates no previous period: the tile
 notes.append(filters.view_caption(spec, t, info))
 st.caption("  \n".join(notes))
 
-st.subheader(t("pages.overview.funnel"))
-if not out.stages:
-    st.info(t("metrics.reason.no_deals"))
-else:
-    drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
-    if info.capabilities.can("deals"):
-        st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
+if not no_funnel:  # outcomes only: the note above says what a funnel needs
+    st.subheader(t("pages.overview.funnel"))
+    if not out.stages:
+        st.info(t("metrics.reason.no_deals"))
+    else:
+        drill.funnel_click(info, out.stages, funnel_figure(out.stages, drill.chart_labels(t), lang), "ov_funnel", t)
+        if info.capabilities.can("deals"):
+            st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
 for finding in out.findings:
     st.info(finding_text(finding, t, lang))
@@ -96,9 +97,10 @@ if out.lost_stage_unknown:
 if "filters" in out.reasons:
     st.caption(t(out.reasons["filters"]))
 
-st.subheader(t("pages.overview.dropoffs"))
-if not ov.drop_offs:
-    st.caption(t("pages.overview.no_dropoffs"))
+if not no_funnel:
+    st.subheader(t("pages.overview.dropoffs"))
+    if not ov.drop_offs:
+        st.caption(t("pages.overview.no_dropoffs"))
 for i, d in enumerate(ov.drop_offs):
     code = d["code"] if d.get("lost_here") is not None else "pages.dropoff.counts"
     if caps.is_web_funnel:

@@ -31,10 +31,11 @@ def unless(info: DatasetInfo, question: str, t, *, small: bool = False) -> bool:
     return True
 
 
-def empty_selection(info: DatasetInfo, rows, t) -> bool:
+def empty_selection(info: DatasetInfo, out, t) -> bool:
     """True (and a message saying what the data covers) when the selection holds no deal: the
-    page then stops instead of drawing a funnel of bare labels and "−100 %" changes."""
-    if rows and rows[0].reached:
+    page then stops instead of drawing a funnel of bare labels and "−100 %" changes. ``out``: the
+    page's outcomes; a dataset of outcomes only has deals and no stage."""
+    if out.deals or out.stages and out.stages[0].reached:
         return False
     caps = info.capabilities
     if caps.date_min and caps.date_max:

@@ -46,6 +46,13 @@ def test_status_only_dataset_opens_with_outcomes_and_no_funnel(data_dir):
     ds = _import(data_dir, STATUS, "status_only.csv")
     at = open_page("pages/overview.py", lang="en", ds=str(ds))
     assert any("no funnel to draw" in i.value for i in at.info)
-    open_page("pages/funnel.py", lang="ru", ds=str(ds))
+    # the outcomes themselves, by hand: 4 deals, won 2 of 3 closed; no "no deals" and no empty funnel
+    assert [m.value for m in at.metric][:2] == ["4", "66.7%"]
+    said = " ".join(i.value for i in at.info) + " ".join(c.value for c in at.caption)
+    assert "No deals" not in said and "No deal stopped" not in said
+    at = open_page("pages/funnel.py", lang="ru", ds=str(ds))
+    said = " ".join(i.value for i in at.info)
+    assert "нет сделок" not in said.lower() and "ни одна сделка" not in said.lower()
+    assert any("66,7" in m.value for m in at.markdown)  # the win-rate line
     at = open_page("pages/data.py", lang="ru", ds=str(ds))
     assert "Нет столбца этапа" in at.dataframe[0].value.to_string()  # the quality report says why
