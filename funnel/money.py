@@ -17,6 +17,17 @@ ONE_CURRENCY_SIGNS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", 
                       "INR": ("₹",)}
 
 
+# A currency column that names its currency in words (Bitrix24's web export: «Российский рубль»): the code.
+CURRENCY_NAMES = {
+    "российский рубль": "RUB", "рубль": "RUB", "рубли": "RUB", "руб.": "RUB", "руб": "RUB", "russian ruble": "RUB",
+    "russian rouble": "RUB", "доллар сша": "USD", "доллар": "USD", "us dollar": "USD", "u.s. dollar": "USD",
+    "dollar": "USD", "евро": "EUR", "euro": "EUR", "украинская гривна": "UAH", "гривна": "UAH",
+    "казахстанский тенге": "KZT", "тенге": "KZT", "белорусский рубль": "BYN", "британский фунт": "GBP",
+    "pound sterling": "GBP", "british pound": "GBP", "китайский юань": "CNY", "юань": "CNY", "人民币": "CNY",
+    "元": "CNY", "美元": "USD", "欧元": "EUR", "卢布": "RUB", "英镑": "GBP",
+}
+
+
 def currency_of(currencies: tuple[str, ...] | list[str]) -> str | None:
     """The one currency of a dataset, or None (none recorded, or several)."""
     return currencies[0] if len(currencies) == 1 else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
+from ..money import CURRENCY_NAMES
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
@@ -165,7 +166,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                            THEN created_at ELSE closed_any END AS closed_final
             FROM pos)
         SELECT deal_id, deal_name, created_at, closed_final AS closed_at, stage, status_final AS status,
-               amount, currency, manager, {source}, variant, pl AS pipeline, lost_reason,
+               amount, {currency} AS currency, manager, {source}, variant, pl AS pipeline, lost_reason,
                stage_pos_raw AS stage_pos,
                CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
                CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
@@ -175,6 +176,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}
         FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN),
+        currency=_currency_codes(),
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else ""))
@@ -197,6 +199,13 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "stays_table": STAYS_VERSION,
         },
     }
+
+
+def _currency_codes() -> str:
+    """SQL: the currency column, a currency's name (``Российский рубль``) as its code (``RUB``); the names
+    are the code's own constants (money.CURRENCY_NAMES), not the file's values."""
+    whens = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in CURRENCY_NAMES.items())
+    return f"CASE lower(trim(currency)) {whens} ELSE currency END"
 
 
 def _source_spellings(con, typed: dict, findings: Findings) -> bool:

@@ -1163,8 +1163,10 @@ def test_a_bitrix24_web_export_of_finished_leads(mem_store):
     with mem_store.connect() as con:
         got = metrics_json(con, info, FunnelSpec())
         created = con.execute(f"SELECT created_at FROM ds_{info.id}.deals ORDER BY row_no").fetchone()[0]
+        currency = con.execute(f"SELECT DISTINCT currency FROM ds_{info.id}.deals").fetchall()
     assert got["stages"] == [] and (got["won"], got["lost"], got["open"]) == (2, 1, 0)
     assert str(created) == "2019-08-30 15:03:26"
+    assert currency == [("RUB",)]  # «Российский рубль»: the currency's name, stored as its code
 
 
 CREATIO_LEADS = ("First_Name,Last_Name,Course_Of_Interest,Form_Source,Status,Created_On,Modified_On\n"
