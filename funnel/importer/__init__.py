@@ -271,14 +271,15 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
             run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
         deals_table = ident(into, "deals") if into else ident("imp_deals")
-        # a stage column empty in every row (an API dump whose properties were not requested) is none
-        empty_stage = "stage" in mapping.fields and not history_loaded and not mapping.stage_entered and not run(
-            con, render("SELECT count(stage) FROM {t}", t=deals_table)).fetchone()[0]
-        # only end states (a list of finished leads: «Качественный лид», «Некачественный лид»): no step
-        # to draw, and a one-bar funnel of the won stage would count the lost deals as having reached it
-        only_outcomes = "stage" in mapping.fields and not empty_stage and not history_loaded \
-            and not mapping.stage_entered and not run(con, "SELECT count(*) FROM imp_stages WHERE kind = 'open'"
-                                                       ).fetchone()[0]
+        empty_stage = only_outcomes = False
+        if "stage" in mapping.fields and not history_loaded and not mapping.stage_entered:
+            n_stages, n_open = run(con, "SELECT count(*), count(*) FILTER (WHERE kind = 'open') FROM imp_stages"
+                                   ).fetchone()
+            # no stage at all: the column is empty in every row (an API dump whose properties were not
+            # requested); only end states (a list of finished leads: «Качественный лид», «Некачественный
+            # лид»): no step to draw, and a one-bar funnel of the won stage would count the lost deals
+            # as having reached it
+            empty_stage, only_outcomes = n_stages == 0, n_stages > 0 and n_open == 0
         outcomes_only = empty_stage or only_outcomes or "stage" not in mapping.fields and not history_loaded \
             and not mapping.stage_entered
         if outcomes_only:  # no stage: outcomes without a funnel (issue 16, class 8)

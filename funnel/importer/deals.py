@@ -165,17 +165,16 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
     column = next((name for name, (_i, header) in extras.items() if is_probability_header(header)), None)
     if column is None:
         return {}
-    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_probability AS
-        SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage,
-               TRY_CAST(replace(replace(trim(v.{c}), '%', ''), ',', '.') AS DOUBLE) AS p
-        FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
-        WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE
-          AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE""", c=ident(column)))
-    top = run(con, "SELECT max(p) FROM imp_probability WHERE isfinite(p)").fetchone()[0]
-    rows = run(con, """SELECT pipeline, stage, median(p) FROM imp_probability
-                       WHERE p > 0 AND p < $top GROUP BY 1, 2""",
-               {"top": 1.0 if top is not None and top <= 1 else 100.0}).fetchall() if top is not None else []
-    run(con, "DROP TABLE imp_probability")
+    rows = run(con, render("""WITH probs AS (
+            SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage,
+                   TRY_CAST(replace(replace(trim(v.{c}), '%', ''), ',', '.') AS DOUBLE) AS p
+            FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
+            WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE
+              AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE),
+        scale AS (SELECT CASE WHEN max(p) FILTER (WHERE isfinite(p)) <= 1 THEN 1.0 ELSE 100.0 END AS top
+                  FROM probs)
+        SELECT pipeline, stage, median(p) FROM probs, scale WHERE p > 0 AND p < top GROUP BY 1, 2""",
+                           c=ident(column))).fetchall()
     out: dict[str, dict[str, float]] = {}
     for pipeline, stage, median in rows:
         out.setdefault(pipeline, {})[stage] = median

@@ -38,10 +38,15 @@ BY_REASON = "\n    WHEN v.lost_reason IS NOT NULL AND NOT {none} THEN 'lost'"
 OUTCOME_FIELDS = ("status", "won_flag", "closed_flag", "won_at", "lost_at")
 
 
+def lost_by_reason(fields) -> bool:
+    """Whether a filled lost reason decides a loss: the file has one and nothing else of the outcome."""
+    return "lost_reason" in fields and not any(f in fields for f in OUTCOME_FIELDS)
+
+
 def status_case(fields) -> str:
-    """:data:`STATUS_CASE` for a mapping's fields: a lost reason decides only when nothing else can."""
-    reason = "lost_reason" in fields and not any(f in fields for f in OUTCOME_FIELDS)
-    return STATUS_CASE.format(by_reason=BY_REASON.format(none=none_word_sql("v.lost_reason")) if reason else "")
+    """:data:`STATUS_CASE` for a mapping's fields (:func:`lost_by_reason`)."""
+    by_reason = BY_REASON.format(none=none_word_sql("v.lost_reason")) if lost_by_reason(fields) else ""
+    return STATUS_CASE.format(by_reason=by_reason)
 
 
 def _final(con, into: str | None, name: str) -> str:
@@ -260,7 +265,7 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
         if field == "created_at" and "created_at" not in typed and code == "date.missing_created":
             continue
         findings.examples(con, sql_text, None, code, severity, header(field))
-    if status_case(typed) != status_case(()):
+    if lost_by_reason(typed):
         by_reason = run(con, """SELECT count(*) FROM imp_deals d LEFT JOIN imp_stages s
                                   ON s.pipeline = d.pipeline AND s.stage = d.stage
                                 WHERE d.status = 'lost' AND COALESCE(s.kind, 'open') <> 'lost'""").fetchone()[0]
