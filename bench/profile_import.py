@@ -43,9 +43,13 @@ def main() -> None:
     ap.add_argument("--log", type=Path, default=Path("import_statements.log"))
     ap.add_argument("--no-retry", action="store_true")
     ap.add_argument("--top", type=int, default=40)
+    ap.add_argument("--cli", action="store_true",
+                    help="through `python -m funnel import` (the bench's path: the warnings read after it too)")
     args = ap.parse_args()
 
+    import funnel.cli as cli
     import funnel.importer as importer
+    import funnel.quality_report  # noqa: F401  (imported by the CLI after the import: its run is timed too)
     import funnel.readers.limits as limits
     import funnel.sql as fsql
     from funnel.store import Store
@@ -62,8 +66,9 @@ def main() -> None:
         text = " ".join(sql_text.split())
         try:
             result = original(con, sql_text, params)
-        except Exception:
-            log.write(f"FAILED after {time.perf_counter() - wall:.1f} s, rss {_rss_mb()} MB: {text[:600]}\n")
+        except Exception as exc:
+            why = " ".join(str(exc.__cause__ or exc).split())  # DuckDB's own words (out of memory: what it allocated)
+            log.write(f"FAILED after {time.perf_counter() - wall:.1f} s, rss {_rss_mb()} MB ({why[:400]}): {text[:600]}\n")
             raise
         stats.append((time.perf_counter() - wall, time.process_time() - cpu, text[:200]))
         log.write(f"{time.strftime('%H:%M:%S')} {stats[-1][0]:8.2f} {stats[-1][1]:8.2f} rss {_rss_mb():5d} "
@@ -76,8 +81,12 @@ def main() -> None:
     store_dir = args.store or Path(tempfile.mkdtemp(prefix="profile_import_"))
     store_dir.mkdir(parents=True, exist_ok=True)
     wall, cpu = time.perf_counter(), time.process_time()
-    importer.import_file(Store(store_dir / "funnel.duckdb"), deals, deals.name, history=history,
-                         history_name=history.name)
+    if args.cli:
+        os.environ["FUNNEL_DATA_DIR"] = str(store_dir)
+        cli.main(["import", str(deals), "--history", str(history)])
+    else:
+        importer.import_file(Store(store_dir / "funnel.duckdb"), deals, deals.name, history=history,
+                             history_name=history.name)
     print(f"import: wall {time.perf_counter() - wall:.1f} s, cpu {time.process_time() - cpu:.1f} s "
           f"(in statements: cpu {sum(s[1] for s in stats):.1f} s), peak RSS "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, "

@@ -91,25 +91,30 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
         _create(con, into, "events", """(deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
                     position INTEGER, entered_at TIMESTAMP, deal_row INTEGER)""")
         return 0
-    findings.examples(con, """SELECT min(row_no) AS row_no, deal_id AS value FROM imp_hist h
-                              WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)
-                              GROUP BY deal_id""", None, "history.unknown_deal", "warning", None)
     # One window pass over the history: the previous row's stage collapses runs of one stage, and
     # the previous known position (IGNORE NULLS) gives backward moves and skipped stages. A row
     # dropped as a repeat has its run's stage, so the previous known position of a kept row is
     # the same over all rows as over the kept ones. The deal's row number (one per deal id in
     # imp_valid) partitions the window: an integer key sorts and hashes far cheaper than the id text.
+    # Rows of deals the deals file does not have come through the same join (a left one) with no
+    # deal_row, all of them kept, are reported and deleted: a separate NOT EXISTS over the deals
+    # cost a second hash table of every deal id, the import's peak memory at 10M deals.
     events = _final(con, into, "events")
     run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + events + """ AS
-        SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos FROM (
-            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row,
+        SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos, hist_row FROM (
+            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row, h.row_no AS hist_row,
                    lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos
             FROM imp_hist h
-            JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
+            LEFT JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
               ON v.deal_id = h.deal_id
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
             WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
-        WHERE prev IS NULL OR prev <> stage""")
+        WHERE prev IS NULL OR prev <> stage OR deal_row IS NULL""")
+    unknown_deals = findings.examples(con, render("""SELECT min(hist_row) AS row_no, deal_id AS value FROM {t}
+                                                     WHERE deal_row IS NULL GROUP BY deal_id""", t=events),
+                                      None, "history.unknown_deal", "warning", None)
+    if unknown_deals:
+        run(con, render("DELETE FROM {t} WHERE deal_row IS NULL", t=events))
     # per deal: furthest position in the history, backward moves, stages skipped, and the last
     # stage entry (the audit's ``last_entry_at``, funnel/audit/facts.py), read by derive_deals
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
@@ -119,7 +124,8 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
                max(entered_at) AS {last}
         FROM {t} GROUP BY deal_row""", t=events, last=ident(FACTS_COLUMN)))
     # deal_row stays until the stays are derived (their join to the deals: derive_deals)
-    run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident("prev_pos")))
+    for column in ("prev_pos", "hist_row"):
+        run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident(column)))
     _view(con, into, "events")
     moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),
                                COALESCE(sum(skipped), 0), count(*) FILTER (WHERE skipped > 0)

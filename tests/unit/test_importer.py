@@ -258,3 +258,35 @@ def test_stages_option_reads_quoted_names_and_pipelines():
     assert parse_stages('A, "B, C" ,D') == ["A", "B, C", "D"]
     assert parse_stages("Sales: A,B; Renewals: X,Y") == {"Sales": ["A", "B"], "Renewals": ["X", "Y"]}
     assert parse_stages("") is None
+
+
+def test_history_rows_of_unknown_deals_are_reported_and_left_out(file_store):
+    """Two deals in the file; the history also names X1 (two rows, a repeated stage) and X2 (one row,
+    the same stage as the X1 row above it, which must not be taken for a repeat of it). By hand:
+    2 unknown deals, first seen on lines 4 and 6; the events are D1's 3 and D2's 2 only, in the
+    file's order of each deal, and D1's run of two «Qualified» rows is one event."""
+    deals_csv = b"Deal ID,Stage,Created\nD1,Proposal,2025-01-01\nD2,Qualified,2025-01-02\n"
+    history_csv = (b"Deal ID,Stage,Date Entered\n"
+                   b"D1,Lead,2025-01-01\n"                 # line 2
+                   b"D2,Lead,2025-01-02\n"                 # 3
+                   b"X1,Lead,2025-01-03\n"                 # 4: unknown
+                   b"X1,Lead,2025-01-04\n"                 # 5: unknown (a repeat of X1's own)
+                   b"X2,Lead,2025-01-05\n"                 # 6: unknown
+                   b"D1,Qualified,2025-01-06\n"
+                   b"D1,Qualified,2025-01-07\n"            # a repeat: collapsed
+                   b"D2,Qualified,2025-01-08\n"
+                   b"D1,Proposal,2025-01-09\n")
+    info, built, _ = import_file(file_store, deals_csv, "deals.csv", history=history_csv, history_name="history.csv",
+                                 stages=["Lead", "Qualified", "Proposal", "Won", "Lost"])
+    assert built["n_events"] == 5
+    with file_store.connect() as con:
+        events = con.execute(f"SELECT deal_id, stage, entered_at::DATE::VARCHAR FROM ds_{info.id}.events "
+                             "ORDER BY deal_id, entered_at").fetchall()
+        examples = con.execute(f"SELECT row_no, value FROM ds_{info.id}.quality WHERE code = 'history.unknown_deal' "
+                               "AND row_no IS NOT NULL ORDER BY row_no").fetchall()
+        columns = [r[0] for r in con.execute(f"DESCRIBE ds_{info.id}.events").fetchall()]
+    assert events == [("D1", "Lead", "2025-01-01"), ("D1", "Qualified", "2025-01-06"), ("D1", "Proposal", "2025-01-09"),
+                      ("D2", "Lead", "2025-01-02"), ("D2", "Qualified", "2025-01-08")]
+    assert quality(file_store, info)["history.unknown_deal"] == 2
+    assert examples == [(4, "X1"), (6, "X2")]
+    assert columns == ["deal_id", "pipeline", "stage", "position", "entered_at"]
