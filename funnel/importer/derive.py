@@ -110,10 +110,11 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
             WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
         WHERE prev IS NULL OR prev <> stage OR deal_row IS NULL""")
-    unknown_deals = findings.examples(con, render("""SELECT min(hist_row) AS row_no, deal_id AS value FROM {t}
-                                                     WHERE deal_row IS NULL GROUP BY deal_id""", t=events),
-                                      None, "history.unknown_deal", "warning", None)
-    if unknown_deals:
+    # every skipped row is counted and listed (the report's column is "rows"), not one per unknown deal
+    unknown_rows = findings.examples(con, render("SELECT hist_row AS row_no, deal_id AS value FROM {t} "
+                                                 "WHERE deal_row IS NULL", t=events),
+                                     None, "history.unknown_deal", "warning", None)
+    if unknown_rows:
         run(con, render("DELETE FROM {t} WHERE deal_row IS NULL", t=events))
     # per deal: furthest position in the history, backward moves, stages skipped, and the last
     # stage entry (the audit's ``last_entry_at``, funnel/audit/facts.py), read by derive_deals

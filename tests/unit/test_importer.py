@@ -263,8 +263,8 @@ def test_stages_option_reads_quoted_names_and_pipelines():
 def test_history_rows_of_unknown_deals_are_reported_and_left_out(file_store):
     """Two deals in the file; the history also names X1 (two rows, a repeated stage) and X2 (one row,
     the same stage as the X1 row above it, which must not be taken for a repeat of it). By hand:
-    2 unknown deals, first seen on lines 4 and 6; the events are D1's 3 and D2's 2 only, in the
-    file's order of each deal, and D1's run of two «Qualified» rows is one event."""
+    3 history rows skipped, on lines 4, 5 (X1) and 6 (X2); the events are D1's 3 and D2's 2 only,
+    in the file's order of each deal, and D1's run of two «Qualified» rows is one event."""
     deals_csv = b"Deal ID,Stage,Created\nD1,Proposal,2025-01-01\nD2,Qualified,2025-01-02\n"
     history_csv = (b"Deal ID,Stage,Date Entered\n"
                    b"D1,Lead,2025-01-01\n"                 # line 2
@@ -287,6 +287,6 @@ def test_history_rows_of_unknown_deals_are_reported_and_left_out(file_store):
         columns = [r[0] for r in con.execute(f"DESCRIBE ds_{info.id}.events").fetchall()]
     assert events == [("D1", "Lead", "2025-01-01"), ("D1", "Qualified", "2025-01-06"), ("D1", "Proposal", "2025-01-09"),
                       ("D2", "Lead", "2025-01-02"), ("D2", "Qualified", "2025-01-08")]
-    assert quality(file_store, info)["history.unknown_deal"] == 2
-    assert examples == [(4, "X1"), (6, "X2")]
+    assert quality(file_store, info)["history.unknown_deal"] == 3
+    assert examples == [(4, "X1"), (5, "X1"), (6, "X2")]
     assert columns == ["deal_id", "pipeline", "stage", "position", "entered_at"]
