@@ -6,8 +6,8 @@ the same four tables, with the same columns and the same values (``tests/unit/te
 compares them row by row on a generated export), from the same generated files, with everything the
 import has to find out handed to it: the columns' meaning, their types, the stage order and which
 stages are won or lost. It stages nothing as text, checks nothing, reports nothing, and knows the
-files are clean. The stays are built by the import's own steps (``derive_stays``): every other
-formulation tried cost more. What it costs is what the tables themselves cost in DuckDB; the import bench
+files are clean. The stays are built by the import's own steps (``derive_stays``): the other form
+tried (two statements, the deal's columns carried through the window) cost more. What it costs is what the tables themselves cost in DuckDB; the import bench
 (``bench/bench_import.py``) runs it beside ``funnel import`` and DuckDB's bare ``read_csv``, so the
 import's time splits into the tables' own cost and what the import adds to them.
 
@@ -88,8 +88,8 @@ def build(con, deals: str, history: str) -> None:
     con.execute(DEALS_FINAL)
     con.execute("DROP TABLE dv")
     con.execute(EVENTS_FINAL)
-    # the stays as the import builds them: its steps were the cheapest found (one window over narrow
-    # rows, the first visits without a second one, the deal's columns joined last)
+    # the stays as the import builds them: its steps cost less than the other form tried (one window
+    # over narrow rows, the first visits without a second one, the deal's columns joined last)
     for view, table in (("imp_events", "ev"), ("imp_deals", "deals"), ("imp_stages", "stages")):
         con.execute(f"CREATE TEMP VIEW {view} AS SELECT * FROM {table}")
     derive_stays(con, into="main")
