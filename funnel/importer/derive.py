@@ -96,36 +96,37 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
     # dropped as a repeat has its run's stage, so the previous known position of a kept row is
     # the same over all rows as over the kept ones. The deal's row number (one per deal id in
     # imp_valid) partitions the window: an integer key sorts and hashes far cheaper than the id text.
-    # Rows of deals the deals file does not have come through the same join (a left one) with no
-    # deal_row, all of them kept, are reported and deleted: a separate NOT EXISTS over the deals
-    # cost a second hash table of every deal id, the import's peak memory at 10M deals.
+    # The same window counts each deal's history rows (before runs collapse): when they add up to
+    # every row of the history, no row names an unknown deal and the NOT EXISTS below is skipped. It
+    # builds a second hash table of every deal id, and was the import's peak memory at 10M deals.
     events = _final(con, into, "events")
     run(con, ("CREATE TABLE " if into else "CREATE OR REPLACE TEMP TABLE ") + events + """ AS
-        SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos, hist_row FROM (
-            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row, h.row_no AS hist_row,
-                   lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos
+        SELECT deal_id, pipeline, stage, position, entered_at, deal_row, prev_pos, hist_rows FROM (
+            SELECT h.deal_id, v.pipeline, h.stage, s.position, h.entered_at, v.deal_row,
+                   lag(h.stage) OVER w AS prev, lag(s.position IGNORE NULLS) OVER w AS prev_pos,
+                   count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS hist_rows
             FROM imp_hist h
-            LEFT JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
+            JOIN (SELECT deal_id, row_no AS deal_row, COALESCE(pipeline, '') AS pipeline FROM imp_valid) v
               ON v.deal_id = h.deal_id
             LEFT JOIN imp_stages s ON s.pipeline = v.pipeline AND s.stage = h.stage
             WINDOW w AS (PARTITION BY v.deal_row ORDER BY h.entered_at, h.row_no)) AS r
-        WHERE prev IS NULL OR prev <> stage OR deal_row IS NULL""")
-    # every skipped row is counted and listed (the report's column is "rows"), not one per unknown deal
-    unknown_rows = findings.examples(con, render("SELECT hist_row AS row_no, deal_id AS value FROM {t} "
-                                                 "WHERE deal_row IS NULL", t=events),
-                                     None, "history.unknown_deal", "warning", None)
-    if unknown_rows:
-        run(con, render("DELETE FROM {t} WHERE deal_row IS NULL", t=events))
+        WHERE prev IS NULL OR prev <> stage""")
     # per deal: furthest position in the history, backward moves, stages skipped, and the last
     # stage entry (the audit's ``last_entry_at``, funnel/audit/facts.py), read by derive_deals
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_pos AS
         SELECT deal_row, max(position) AS hist_pos,
                count(*) FILTER (WHERE position < prev_pos) AS back,
                sum(position - prev_pos - 1) FILTER (WHERE position > prev_pos + 1) AS skipped,
-               max(entered_at) AS {last}
+               max(entered_at) AS {last}, max(hist_rows) AS hist_rows
         FROM {t} GROUP BY deal_row""", t=events, last=ident(FACTS_COLUMN)))
+    known, total = run(con, "SELECT (SELECT COALESCE(sum(hist_rows), 0) FROM imp_hist_pos), "
+                            "(SELECT count(*) FROM imp_hist)").fetchone()
+    if known != total:  # every skipped row is counted and listed (the report's column says rows)
+        findings.examples(con, """SELECT row_no, deal_id AS value FROM imp_hist h
+                                  WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)""",
+                          None, "history.unknown_deal", "warning", None)
     # deal_row stays until the stays are derived (their join to the deals: derive_deals)
-    for column in ("prev_pos", "hist_row"):
+    for column in ("prev_pos", "hist_rows"):
         run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=events, c=ident(column)))
     _view(con, into, "events")
     moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),

@@ -290,3 +290,30 @@ def test_history_rows_of_unknown_deals_are_reported_and_left_out(file_store):
     assert quality(file_store, info)["history.unknown_deal"] == 3
     assert examples == [(4, "X1"), (5, "X1"), (6, "X2")]
     assert columns == ["deal_id", "pipeline", "stage", "position", "entered_at"]
+
+
+def test_a_history_of_known_deals_is_not_searched_for_unknown_ones(file_store, monkeypatch):
+    """The per-deal row counts of the events' window add up to the history's rows (5 = 3 + 2, D1's
+    repeated «Qualified» row included), so the NOT EXISTS over every deal id (a second hash table of
+    all deal ids, the import's peak memory at 10M deals) is not run; with one unknown row it is."""
+    import funnel.importer.quality_findings as qf
+
+    searched = []
+    original = qf.run
+
+    def spy(con, sql_text, params=None):
+        searched.append("NOT EXISTS" in sql_text and "imp_valid" in sql_text)
+        return original(con, sql_text, params)
+
+    monkeypatch.setattr(qf, "run", spy)
+    deals_csv = b"Deal ID,Stage,Created\nD1,Proposal,2025-01-01\nD2,Qualified,2025-01-02\n"
+    history = (b"Deal ID,Stage,Date Entered\nD1,Lead,2025-01-01\nD1,Qualified,2025-01-06\n"
+               b"D1,Qualified,2025-01-07\nD2,Lead,2025-01-02\nD2,Qualified,2025-01-08\n")
+    stages = ["Lead", "Qualified", "Proposal", "Won", "Lost"]
+    info, built, _ = import_file(file_store, deals_csv, "deals.csv", history=history, history_name="h.csv", stages=stages)
+    assert built["n_events"] == 4 and not any(searched)
+    assert "history.unknown_deal" not in quality(file_store, info)
+    searched.clear()
+    info, built, _ = import_file(file_store, deals_csv, "deals2.csv", history=history + b"X9,Lead,2025-01-09\n",
+                                 history_name="h2.csv", stages=stages, force=True)
+    assert any(searched) and quality(file_store, info)["history.unknown_deal"] == 1
