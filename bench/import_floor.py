@@ -7,8 +7,8 @@ compares them row by row on a generated export), from the same generated files, 
 import has to find out handed to it: the columns' meaning, their types, the stage order and which
 stages are won or lost. It stages nothing as text, checks nothing, reports nothing, and knows the
 files are clean. The stays are built by the import's own steps (``derive_stays``): the other form
-tried (two statements, the deal's columns carried through the window) cost more. What it costs is what the tables themselves cost in DuckDB; the import bench
-(``bench/bench_import.py``) runs it beside ``funnel import`` and DuckDB's bare ``read_csv``, so the
+tried (two statements, the deal's columns carried through the window) cost more. What it costs is
+what the tables themselves cost in DuckDB; the import bench (``bench/bench_import.py``) runs it beside ``funnel import`` and DuckDB's bare ``read_csv``, so the
 import's time splits into the tables' own cost and what the import adds to them.
 
 Only for the files of ``bench.common.generate_crm_files`` (their headers, formats and stages).

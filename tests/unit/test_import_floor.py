@@ -10,6 +10,7 @@ import pytest
 from bench import import_floor
 from bench.common import generate_crm_files
 from funnel.importer import import_file
+from funnel.store import Store
 
 # hand-written deals in the generator's layout beside its own: a deal that goes back to an earlier
 # stage and forward again, one whose history repeats a stage (a run the import collapses), one that
@@ -48,8 +49,6 @@ def built(tmp_path_factory):
         fh.write(EXTRA_DEALS)
     with open(history, "a") as fh:
         fh.write(EXTRA_HISTORY)
-    from funnel.store import Store
-
     store = Store(folder / "store.duckdb")
     info, _built, _draft = import_file(store, deals, history=history)
     store.close()
