@@ -78,6 +78,10 @@ if info.capabilities.can("dates"):  # without dates no previous period: the tile
         notes.append(t("metrics.label.previous_period", date_from=ov.comparison.previous_from,
                        date_to=ov.comparison.previous_to))
 notes.append(filters.view_caption(spec, t, info))
+# rows the import refused (no id, an unreadable date or number) are in no figure here: say so, and where
+row = context.catalog_row(info)
+if row and row.get("rows_rejected"):
+    notes.append(t.plural("pages.overview.rows_not_imported", row["rows_rejected"], rows=fmt_int(row["rows_read"], lang)))
 st.caption("  \n".join(notes))
 
 if not no_funnel:  # outcomes only: the note above says what a funnel needs

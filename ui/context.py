@@ -85,6 +85,11 @@ def current_dataset() -> DatasetInfo | None:
     return info_of(next((r for r in rows if str(r["id"]) == str(wanted)), rows[0]))
 
 
+def catalog_row(info: DatasetInfo) -> dict | None:
+    """The catalog row of ``info`` (its file's rows read and rejected, ...) from this run's :func:`datasets`."""
+    return next((r for r in datasets() if r["id"] == info.id), None)
+
+
 def info_of(row: dict) -> DatasetInfo:
     """A catalog row (:func:`datasets`) as the engine's :class:`DatasetInfo`; ask its
     ``capabilities`` what it can answer."""

@@ -18,6 +18,13 @@ NO_LOST = ("ID,Stage,Amount,Created,Closed\n"
            "2,Won,200,2024-01-03,2024-01-10\n"
            "3,Won,300,2024-01-04,2024-01-11\n"
            "4,Won,400,2024-01-05,2024-01-12\n")
+# 5 rows, 3 refused by the import: line 3 has no id, line 5 an amount "12abc", line 6 the date 2024-13-45
+REFUSED = ("ID,Stage,Amount,Created\n"
+           "1,Lead,100,2024-01-02\n"
+           ",Lead,200,2024-01-03\n"
+           "3,Won,300,2024-01-04\n"
+           "4,Won,12abc,2024-01-05\n"
+           "5,Lead,50,2024-13-45\n")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +33,9 @@ def ids(data_dir, tmp_path_factory) -> dict[str, str]:
     path.write_text(NO_LOST, encoding="utf-8")
     store = Store(data_dir / "funnel.duckdb")
     import_file(store, path, path.name, stages=["Lead", "Won"], name="won only")
+    refused = path.with_name("refused.csv")
+    refused.write_text(REFUSED, encoding="utf-8")
+    import_file(store, refused, refused.name, stages=["Lead", "Won"], name="three refused")
     store.close()
     return {row["name"]: str(row["id"]) for row in store.datasets()}
 
@@ -61,3 +71,17 @@ def test_money_carries_its_currency(ids):
     assert tiles["Revenue"].startswith("$") and tiles["Average deal"].startswith("$")
     tiles = _tiles(open_page("pages/overview.py", lang="ru", ds=ids[SAAS]))
     assert tiles["Выручка"].endswith("\u00a0$")
+
+
+@pytest.mark.parametrize(("lang", "note", "marker"), [
+    ("en", "3 of the file's 5 rows were not imported", "not imported"),
+    ("ru", "3 строки файла из 5 не импортированы", "не импортирован"),
+    ("zh", "文件的 5 行中有 3 行未导入", "未导入"),
+])
+def test_rows_the_import_refused_are_said_on_the_overview(ids, lang, note, marker):
+    at = open_page("pages/overview.py", lang=lang, ds=ids["three refused"])
+    assert at.metric[0].value == "2"  # deals 1 and 3: the refused rows are in no figure
+    assert any(note in c.value for c in at.caption)
+    # a dataset whose every row was imported says nothing of the kind
+    clean = open_page("pages/overview.py", lang=lang, ds=ids["won only"])
+    assert not any(marker in c.value for c in clean.caption)
