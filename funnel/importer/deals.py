@@ -158,10 +158,15 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     return result
 
 
+# the least share of a stage's open deals (0 and 100 % left out) that carry its most common probability
+SAME_PROBABILITY = 0.5
+
+
 def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
     """Per pipeline, stage -> median win probability of its deals not closed by a flag or status.
 
-    A 0 or a 100 % (1 on a 0-1 scale) is a closed deal's, not its stage's: left out."""
+    A 0 or a 100 % (1 on a 0-1 scale) is a closed deal's, not its stage's: left out. A pipeline with a
+    stage whose deals do not mostly share one probability (:data:`SAME_PROBABILITY`) is left out."""
     column = next((name for name, (_i, header) in extras.items() if is_probability_header(header)), None)
     if column is None:
         return {}
@@ -172,13 +177,22 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
             WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE
               AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE),
         scale AS (SELECT CASE WHEN max(p) FILTER (WHERE isfinite(p)) <= 1 THEN 1.0 ELSE 100.0 END AS top
-                  FROM probs)
-        SELECT pipeline, stage, median(p) FROM probs, scale WHERE p > 0 AND p < top GROUP BY 1, 2""",
+                  FROM probs),
+        kept AS (SELECT pipeline, stage, p FROM probs, scale WHERE p > 0 AND p < top),
+        modes AS (SELECT pipeline, stage, max(n) AS top_n
+                  FROM (SELECT pipeline, stage, p, count(*) AS n FROM kept GROUP BY 1, 2, 3) AS c GROUP BY 1, 2)
+        SELECT k.pipeline, k.stage, median(k.p), max(m.top_n) / count(*)
+        FROM kept k JOIN modes m ON m.pipeline = k.pipeline AND m.stage = k.stage GROUP BY 1, 2""",
                            c=ident(column))).fetchall()
     out: dict[str, dict[str, float]] = {}
-    for pipeline, stage, median in rows:
+    scattered = set()
+    for pipeline, stage, median, agree in rows:
         out.setdefault(pipeline, {})[stage] = median
-    return out
+        if agree < SAME_PROBABILITY:
+            scattered.add(pipeline)
+    # a CRM gives a stage's deals its probability; where they scatter, the column is the reps' own
+    # estimates and says nothing of the stage order (a Zoho file: Qualification 90, Negotiation 10)
+    return {p: medians for p, medians in out.items() if p not in scattered}
 
 
 def _history_order(con) -> dict[str, list[str]]:

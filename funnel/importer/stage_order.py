@@ -60,6 +60,20 @@ def explicit_for(pipeline: str, explicit) -> list[str] | None:
     return list(explicit)
 
 
+def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] | None:
+    """The open stages ordered by the sales ladder's words (``ladder_order``) when that order keeps the
+    preset's own stages in the preset's order, the closing stages after; else None. A Zoho file's own
+    «Prospect» and «Initial Offer» then go before «Qualification» and beside «Proposal/Price Quote»
+    instead of after «Negotiation/Review»."""
+    by_words = ladder_order(open_by_count)
+    if not by_words:
+        return None
+    known = set(aligned)
+    if [s for s in by_words if s in known] != [s for s in aligned if s in set(by_words)]:
+        return None
+    return by_words + [s for s in aligned if s not in set(by_words)]
+
+
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
             history_order=None, won_names=(), lost_names=(), has_won_status=False,
             probabilities=None) -> PipelineStages:
@@ -88,6 +102,8 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     elif any(kind(s) is None for s in aligned):  # the preset knows an open stage (not only Closed Won/Lost)
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess
+        if guessed:  # placed among the preset's by the words of their names, when those keep the preset's order
+            order = _by_words_within(aligned, [s for s in names_by_count if kind(s) is None]) or aligned
     else:
         closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
         rest = [s for s in names_by_count if s not in closing]

@@ -19,7 +19,8 @@ from .normalize import normalize_header
 # (EN, RU, ZH, ES, PT, DE, FR). Chinese has no word breaks: its stems match anywhere.
 _RUNGS: tuple[tuple[str, ...], ...] = (
     ("new", "lead", "incoming", "inbound", "prospect", "prospecc", "prospecç", "nuevo", "novo", "neu",
-     "nouveau", "нов", "неразобран", "входящ", "лид", "заявк", "线索", "新"),
+     "nouveau", "нов", "неразобран", "входящ", "лид", "заявк", "线索", "新",
+     "not contacted", "uncontacted", "не обработан"),  # a lead nobody has called yet (Zoho, Bitrix24)
     ("contact", "first contact", "initial contact", "contacto", "contato", "kontakt", "premier contact",
      "первичн", "контакт", "звонок", "初步接触", "接触", "联系"),
     ("qualif", "cualific", "calific", "quali", "discovery", "needs", "need analysis", "necesidad", "necessidad",

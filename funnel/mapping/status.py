@@ -97,7 +97,12 @@ _STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CAN
 # a lead list's end states (Bitrix24's «Качественный лид» is a lead turned into a deal, «Некачественный
 # лид» junk; Creatio's «Bad lead»)
 _STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disqualified", "unqualified",
-                "некачественный лид", "bad lead", "junk lead", "junk", "спам", "spam"}
+                "некачественный лид", "bad lead", "junk lead", "junk", "спам", "spam",
+                # Zoho's lead statuses «Lost Lead», «Not Qualified»; Salesforce's «Closed - Not Converted»
+                "lost lead", "not qualified", "no calificado", "não qualificado", "nicht qualifiziert",
+                "non qualifié", "не квалифицирован", "неквалифицированный", "closed - not converted",
+                "closed not converted"}
+_STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
 
 
