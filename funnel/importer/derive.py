@@ -151,6 +151,9 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     run(con, "DROP TABLE IF EXISTS imp_hist")
     extra_select = "".join(", v." + ident(name) for name in extras)
     one_source = _source_spellings(con, typed, findings)
+    if typed.get("currency"):  # a number is no currency (SuiteCRM writes its default's id, «'-99»): left empty, said
+        findings.examples(con, "SELECT row_no, currency AS value FROM imp_valid WHERE regexp_matches(currency, '[0-9]')",
+                          None, "currency.not_a_currency", "warning", typed["currency"].header)
     _create(con, into, "deals", render("""AS
         WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
@@ -216,9 +219,11 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
 
 def _currency_codes() -> str:
     """SQL: the currency column, a currency's name (``Российский рубль``) as its code (``RUB``); the names
-    are the code's own constants (money.CURRENCY_NAMES), not the file's values."""
+    are the code's own constants (money.CURRENCY_NAMES), not the file's values. A value with a digit is
+    no currency (code, name and symbol have none): empty (reported as ``currency.not_a_currency``)."""
     whens = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in CURRENCY_NAMES.items())
-    return f"CASE lower(trim(currency)) {whens} ELSE currency END"
+    return (f"CASE WHEN regexp_matches(currency, '[0-9]') THEN NULL "
+            f"ELSE CASE lower(trim(currency)) {whens} ELSE currency END END")
 
 
 def _source_spellings(con, typed: dict, findings: Findings) -> bool:
@@ -265,6 +270,10 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
          "SELECT row_no, NULL AS value FROM imp_deals WHERE created_at IS NULL"),
         ("amount.negative", "warning", "amount",
          "SELECT row_no, CAST(amount AS VARCHAR) AS value FROM imp_deals WHERE amount < 0"),
+        # a status or flag that says won at a lost stage (or lost at a won one): the status decides, said
+        ("status.against_stage", "warning", "stage",
+         "SELECT d.row_no, d.stage AS value FROM imp_deals d JOIN imp_stages s ON s.pipeline = d.pipeline "
+         "AND s.stage = d.stage WHERE (d.status = 'won' AND s.kind = 'lost') OR (d.status = 'lost' AND s.kind = 'won')"),
         ("stages.unknown", "warning", "stage",
          "SELECT row_no, stage AS value FROM imp_deals WHERE stage IS NOT NULL AND stage_pos IS NULL "
          "AND stage NOT IN (SELECT stage FROM imp_stages WHERE kind = 'lost' AND pipeline = imp_deals.pipeline)"),

@@ -185,6 +185,9 @@ def _closing_stages(m: Mapping, preset: dict | None, smp) -> None:
     m.won_stages, m.lost_stages = won, lost
 
 
+_CONVERTED = {normalize_header(h) for h in ("Converted", "Is Converted", "Конвертирован", "是否转化")}
+
+
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
                     preset_name: str | None = None) -> Mapping:
     """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
@@ -217,6 +220,12 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         if found:
             m.fields["source"] = found[0]
             free.discard(found[0])
+    won_flag = m.fields.get("won_flag")
+    if won_flag is not None and "stage" in m.fields and norm[won_flag] in _CONVERTED:
+        # a lead list's "converted" is its outcome only when nothing else says it: beside a stage column
+        # (a Lead Status with its own «Lost Lead»), the stage decides and the flag is an attribute
+        del m.fields["won_flag"]
+        free.add(won_flag)
     if "stage" not in m.fields and not entered:
         dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
         if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)

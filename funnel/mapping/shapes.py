@@ -101,7 +101,9 @@ _STEP_WORDS = {
 }
 FLAG_SHARE = 0.8
 MIN_IDS_FOR_LIST = 10  # sample rows with all-different ids that make a file a list, not a history  # of a column's sample values that must be yes/no words for an outcome column
-_ID_HEADER = re.compile(r"(?:^|[\s_.-])id$|^id[\s_]|^id$")
+# a record's key, never a count: "Prospect ID", "id_lead", and numbers that name a record ("Lead Number",
+# "Order No": LeadSquared's leads carry one beside their id)
+_ID_HEADER = re.compile(r"(?:^|[\s_.-])(?:id|number|no|num|nr)$|^id[\s_]|^id$")
 _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
 
@@ -269,12 +271,23 @@ def _has_deal_outcomes(norm: list[str], smp) -> bool:
                if any(h in NORMALIZED_SYNONYMS[f] for f in _OUTCOME_COLUMNS))
 
 
+def _has_yes_no_column(norm: list[str], smp) -> bool:
+    """A column of yes/no words (``Do Not Email``: No, Yes): one record's answer, never an aggregate
+    (a column of 0 and 1 may still be a small count)."""
+    for i, h in enumerate(norm):
+        vals = sv.column(smp, i) if h else []
+        if vals and all(sv.is_bool(v) for v in vals) and not all(sv.is_number(v) for v in vals):
+            return True
+    return False
+
+
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     """Long (stage, count [, group]) or wide (numeric step columns) aggregate counts, else None."""
     norm = [normalize_header(h) for h in headers]
     stage = _find(norm, _COUNT_STAGE)
     count = _find(norm, _COUNT, {stage})
-    if _find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples):
+    if (_find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples)
+            or _has_yes_no_column(norm, samples)):
         return None
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
         return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])

@@ -20,7 +20,7 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Lead ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "OpportunityId", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Opportunity", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
@@ -52,7 +52,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                     "丢单原因", "失败原因"),
     "closed_flag": ("Closed", "Is Closed", "Is Deal Closed?", "Сделка закрыта", "Закрыта", "Закрыто",
                     "是否关闭"),
-    "won_flag": ("Won", "Is Won", "Is Closed Won", "Выиграна", "是否成交"),
+    "won_flag": ("Won", "Is Won", "Is Closed Won", "Converted", "Is Converted", "Выиграна", "Конвертирован", "是否成交", "是否转化"),
     "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期"),
     "lost_at": ("Lost time", "Lost date", "Date lost", "Дата проигрыша", "输单日期"),
     "expected_close": ("Close Date", "closedate", "Tentative Close Date", "Close Date (E)", "Close Date (Expected)", "Closing Date", "Expected close date", "Expected close", "Expected closing date", "Expected Closing", "Est. Close Date",

@@ -1193,3 +1193,130 @@ def test_a_creatio_lead_export_its_status_is_the_stage(mem_store):
     assert times == ["2025-10-07 05:22:00.579688", "2025-10-06 11:02:13.123456", "2025-10-05 09:00:00.100000",
                      "2025-10-04 09:00:01", "2025-10-03 09:00:00"]
     assert (got["won"], got["lost"], got["open"]) == (0, 1, 4)
+
+
+# -- session 19 survey: a LeadSquared lead list, Zoho leads and potentials, SuiteCRM opportunities ------
+LEADSQUARED = (
+    "Prospect ID,Lead Number,Lead Origin,Lead Source,Do Not Email,Converted,TotalVisits,Page Views Per Visit,Tags,\n"
+    "7927b2df-8bba-4d29-b9a2-b6e0beafe620,660737,API,Olark Chat,No,0,0,0,Interested in other courses,\n"
+    "2a272436-5132-4136-86fa-dcc88c88f482,660728,API,Organic Search,No,0,5,2.5,Ringing,\n"
+    "8cc8c611-a219-4f35-ad23-fdfd2656bd8a,660727,Landing Page Submission,Direct Traffic,No,1,2,2,Will revert,\n"
+    "0cc2df48-7cf4-4e39-9de9-19797f9b38cc,660719,Landing Page Submission,Direct Traffic,No,0,1,1,Ringing,\n"
+    "3256f628-e534-4826-9d63-4a8b88782852,660681,Landing Page Submission,Google,No,1,2,2,Will revert,\n")
+
+
+def test_a_lead_list_with_a_converted_flag_is_outcomes_not_counts(mem_store):
+    """KeerthanaDS1994/LEAD-SCORING-CASE-STUDY---Keerthana-DS ``Leads.csv``: X Education's leads exported from
+    LeadSquared (a uuid ``Prospect ID``, a ``Lead Number``, yes/no columns, ``Converted`` 0/1, no stage, the
+    header ending in a comma). It was read as a table of counts: «Lead Number» → «Page Views Per Visit»,
+    19,816,835 "deals" (the lead numbers summed) and no warning."""
+    headers = LEADSQUARED.splitlines()[0].split(",")
+    samples = [line.split(",") for line in LEADSQUARED.splitlines()[1:]]
+    assert detect_shape(headers, samples) == "deals"
+    info, built, _ = run_import(mem_store, LEADSQUARED, "Leads.csv")
+    assert info.meta["mapping"]["fields"]["deal_id"] == "Prospect ID"
+    assert info.meta["mapping"]["fields"]["won_flag"] == "Converted"
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # 5 leads, lines 4 and 6 converted; the others are not (yet): open, no lost deal recorded
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (5, 2, 0, 3)
+    assert got["win_rate_all"] == pytest.approx(2 / 5) and got["stages"] == []
+
+
+def test_a_yes_no_column_is_never_a_count():
+    from funnel.mapping.shapes import propose_counts_mapping
+    # two narrowing numeric "steps" alone would be wide counts; a column of No / Yes is one record's answer
+    assert propose_counts_mapping(["Source", "Visits", "Leads"], [["ads", "100", "10"], ["seo", "50", "4"]])
+    assert propose_counts_mapping(["Source", "Visits", "Leads", "Subscribed"],
+                                  [["ads", "100", "10", "No"], ["seo", "50", "4", "Yes"]]) is None
+
+
+ZOHO_LEADS = """LEADID,Last Name,Company,Lead Owner,Lead Source,Lead Status,Created Time,CONVERTED
+1,Ray,Acme,Ann,Web,Not Contacted,"15 Apr, 2021 00:02:00",No
+2,Lee,Bolt,Ann,Web,Contacted,"16 Apr, 2021 00:02:00",Yes
+3,Kim,Core,Bob,Ads,Contacted,"17 Apr, 2021 00:02:00",Yes
+4,Fox,Dyn,Bob,Ads,Attempted to Contact,"18 Apr, 2021 00:02:00",Yes
+5,Roe,Eon,Ann,Web,Pre Qualified,"19 Apr, 2021 00:02:00",Yes
+6,Poe,Fab,Bob,Web,Lost Lead,"20 Apr, 2021 00:02:00",Yes
+7,Day,Gem,Ann,Ads,Junk Lead,"21 Apr, 2021 00:02:00",Yes
+8,Gay,Hub,Bob,Web,Not Qualified,"22 Apr, 2021 00:02:00",No
+"""
+
+
+def test_zoho_lead_statuses_lost_lead_and_not_qualified_are_lost(mem_store):
+    """rahulanilnair/Analysis-of-ZOHO-CRM-Analytics-using-SQL ``Leads.csv``: Zoho's Leads module (``Lead
+    Status`` with Zoho's defaults, ``CONVERTED`` Yes even on lost leads). «Lost Lead» was an open stage,
+    placed first in the funnel. The stage decides; CONVERTED beside it stays an attribute."""
+    info, built, _ = run_import(mem_store, ZOHO_LEADS, "Leads.csv")
+    fields = info.meta["mapping"]["fields"]
+    assert fields["stage"] == "Lead Status" and "won_flag" not in fields
+    assert set(info.meta["lost_stages"][""]) == {"Lost Lead", "Junk Lead", "Not Qualified"}
+    order = info.meta["stage_order"][""]
+    assert order[0] == "Not Contacted" and order[-1] == "Pre Qualified"  # a lead nobody called yet comes first
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert (got["won"], got["lost"], got["open"]) == (0, 3, 5)  # rows 6-8 lost, 1-5 open
+
+
+ZOHO_POTENTIALS = """Potential Name,Potential Owner,Created Time,Closing Date,Amount,Stage,Forecast Type,Probability
+A,Roger,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Prospect,Open,80
+B,Roger,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Prospect,Open,10
+C,Roger,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Prospect,Open,25
+D,Roger,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Qualification,Open,90
+E,Roger,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Qualification,Open,90
+F,Ann,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Initial Offer,Open,20
+G,Ann,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$1,000.00",Negotiation/Review,Open,10
+H,Ann,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$2,000.00",Closed Won,Won,0
+I,Ann,"15 Apr, 2021 00:02:00","16 Apr, 2021 00:03:00","$3,000.00",Closed Lost,Lost,100
+"""
+# by the median probability: Negotiation/Review 10 < Initial Offer 20 < Prospect 25 < Qualification 90
+LADDER = ["Prospect", "Qualification", "Initial Offer", "Negotiation/Review", "Closed Won"]
+
+
+@pytest.mark.parametrize("preset", [None, "zoho"])
+def test_probabilities_that_scatter_within_a_stage_do_not_order_it(mem_store, preset):
+    """Same repository, ``Potentials.csv`` (Zoho's deals under their old name: ``Potential Name``,
+    ``Potential Owner``, ``Forecast Type`` Open / Won / Lost): every stage's deals carry scattered
+    probabilities (Prospect 10 to 80), so their medians put «Negotiation/Review» first. A stage's deals
+    that do not mostly share one probability say nothing of the order: the names' sales ladder does.
+    Under Zoho's preset, the file's own «Prospect» and «Initial Offer» take their rungs among Zoho's
+    stages instead of going after «Negotiation/Review»."""
+    kw = {"preset": preset} if preset else {}
+    info, built, _ = run_import(mem_store, ZOHO_POTENTIALS, "Potentials.csv", **kw)
+    assert info.meta["stage_order"][""] == LADDER
+    assert info.meta["order_guessed"]
+
+
+def test_a_probability_every_deal_of_a_stage_shares_still_orders_it():
+    from funnel.mapping.stage_probability import probability_order
+    # the rule the scatter check protects: consistent medians order renamed stages
+    assert probability_order({"Alpha": 60, "Beta": 20, "Gamma": 40}, ["Alpha", "Beta", "Gamma"]) == ["Beta", "Gamma", "Alpha"]
+
+
+def test_a_status_against_its_stage_is_reported(mem_store):
+    text = ("ID,Stage,Status,Amount\n"
+            "1,Proposal,Open,10\n"
+            "2,Closed Lost,Won,20\n"      # won by its status at a lost stage
+            "3,Closed Won,Lost,30\n"      # lost by its status at a won stage
+            "4,Closed Won,Won,40\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    assert codes(mem_store, info)["status.against_stage"] == 2
+    assert deals(mem_store, info, "deal_id, status") == [("1", "open"), ("2", "won"), ("3", "lost"), ("4", "won")]
+
+
+SUITECRM = ('"Opportunity Name","ID","Opportunity Amount","Currency","Expected Close Date","Sales Stage",'
+            '"Probability (%)","Date Created"\n'
+            '"24/7 Couriers - 1000 units","03c86066-2ea5-4756-95d5-6a1aa01c3723","$10,000.00","\'-99",'
+            '"2024-06-03","Closed Won","100","2024-03-26 15:15"\n'
+            '"Bolt - 5 units","13c86066-2ea5-4756-95d5-6a1aa01c3723","$500.00","EUR",'
+            '"2024-07-03","Prospecting","10","2024-03-27 15:15"\n')
+
+
+def test_a_currency_id_is_not_a_currency(mem_store):
+    """ninjasdet/Suite8demo_Playwright ``utils/downloads/Opportunities.csv``: SuiteCRM 8's opportunities
+    export writes the default currency as its id with Excel's apostrophe («'-99»); it was stored as the
+    deal's currency."""
+    info, built, _ = run_import(mem_store, SUITECRM, "Opportunities.csv")
+    assert deals(mem_store, info, "deal_name, currency") == [("24/7 Couriers - 1000 units", None),
+                                                            ("Bolt - 5 units", "EUR")]
+    assert codes(mem_store, info)["currency.not_a_currency"] == 1
