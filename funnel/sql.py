@@ -17,6 +17,8 @@ Rules (see README, "House rules"):
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -88,18 +90,85 @@ def run(
 
     A statement that needs more than the store's memory budget (``FUNNEL_MEMORY_LIMIT``, see
     funnel/store.py) raises ``FunnelError('store.out_of_memory')``: a message saying what to
-    change, not a DuckDB traceback. A :class:`funnel.backends.Backend` runs it itself (transpiled
+    change, not a DuckDB traceback; a read is first run again with larger budgets
+    (:func:`_with_memory`). A :class:`funnel.backends.Backend` runs it itself (transpiled
     to its dialect) and returns a cursor-like :class:`funnel.backends.Result`."""
     if getattr(con, "funnel_backend", False):
         return con.execute(sql_text, params)
-    try:
-        if params is None:
-            return con.execute(sql_text)
-        return con.execute(sql_text, params)
-    except duckdb.OutOfMemoryException as exc:
-        from .errors import FunnelError
+    if params is None:
+        return _with_memory(con, sql_text, lambda: con.execute(sql_text))
+    return _with_memory(con, sql_text, lambda: con.execute(sql_text, params))
 
-        raise FunnelError("store.out_of_memory", limit=_memory_limit(con)) from exc
+
+# A read that does not fit the store's memory budget is run again with a larger one, as an import
+# is (funnel/importer, RETRY_BUDGETS): slower, never refused for memory the machine has. The budget
+# is kept small for what can spill to disk (an import's tables, sorts, joins); DuckDB's quantiles
+# cannot spill: at 10M deals the sales cycle's five percentiles need ~0.5 GB. None = DuckDB's
+# default (80 % of RAM). Retries take turns (the budget is the whole database's) and the budget
+# is set back after each; a write is not retried (its transaction may be the caller's).
+READ_RETRY_BUDGETS: tuple[str | None, ...] = ("2GB", None)
+_RETRY_LOCK = threading.Lock()
+_RAISED = threading.local()  # (budget before, budget raised to) of this thread's last retried read
+_READ = re.compile(r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:select|with|from|values)\b", re.I | re.S)
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def budget_bytes(value: str | None) -> int | None:
+    """``400MB`` / ``2GiB`` / ``381.4 MiB`` (DuckDB's syntax) in bytes; None for DuckDB's default
+    or an unreadable value."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*", (value or "").lower())
+    if not match or (match.group(2) or "") not in _UNITS:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2) or ""])
+
+
+def _with_memory(con: duckdb.DuckDBPyConnection, sql_text: str, call: Callable[[], Any]) -> Any:
+    from .errors import FunnelError
+
+    restore_budget(con)
+    try:
+        return call()
+    except duckdb.OutOfMemoryException as exc:
+        failed: Exception = exc
+    if _READ.match(sql_text):
+        with _RETRY_LOCK, con.cursor() as setter:  # its own cursor: ``con`` is to hold the result
+            before = _memory_limit(setter)
+            now = budget_bytes(before)
+            for budget in READ_RETRY_BUDGETS:
+                wanted = budget_bytes(budget)
+                if now is None or (wanted is not None and wanted <= now):
+                    continue  # not larger than the budget that failed
+                try:
+                    setter.execute("RESET memory_limit" if budget is None else f"SET memory_limit = '{budget}'")
+                    result = call()
+                except duckdb.OutOfMemoryException:
+                    now = wanted
+                    continue
+                except duckdb.Error:
+                    break  # e.g. the caller's transaction is aborted: the memory message stands
+                # the budget can go back only once the result is read (DuckDB holds the query's
+                # memory until then): at the end of the store's operation, or at the next statement
+                _RAISED.pending = (before, _memory_limit(setter))
+                return result
+            setter.execute(f"SET memory_limit = '{before}'")
+    raise FunnelError("store.out_of_memory", limit=_memory_limit(con)) from failed
+
+
+def restore_budget(con: duckdb.DuckDBPyConnection) -> None:
+    """Set back the budget a retried read of this thread raised, unless someone set another since.
+    Best effort: while a result still holds the memory, DuckDB declines, and it is tried again later."""
+    pending = getattr(_RAISED, "pending", None)
+    if pending is None:
+        return
+    before, raised = pending
+    try:
+        with con.cursor() as setter:
+            if _memory_limit(setter) == raised:
+                setter.execute(f"SET memory_limit = '{before}'")
+    except duckdb.Error:  # the result is still held (or unread on ``con``): later
+        return
+    _RAISED.pending = None
 
 
 def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
@@ -119,7 +188,8 @@ def fetch_frame(con: Connection, sql_text: str, params: dict[str, Any] | None = 
     """
     if getattr(con, "funnel_backend", False):
         return con.fetch_frame(sql_text, params)
-    return con.sql(sql_text, params=params).to_arrow_table().to_pandas()
+    table = _with_memory(con, sql_text, lambda: con.sql(sql_text, params=params).to_arrow_table())
+    return table.to_pandas()
 
 
 def fetch_dicts(con: Connection, sql_text: str, params=None) -> list[dict[str, Any]]:

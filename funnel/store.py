@@ -54,7 +54,7 @@ from .capabilities import derive as derive_capabilities
 from .dataset import DatasetInfo
 from .errors import FunnelError
 from .schema import CATALOG_DDL, MAPPINGS_DDL
-from .sql import dataset_tables, fetch_dicts, ident, render, run
+from .sql import dataset_tables, fetch_dicts, ident, render, restore_budget, run
 
 DEFAULT_DIR = "data"
 STORE_FILE = "funnel.duckdb"
@@ -179,12 +179,15 @@ class Store:
                 yield cur
             finally:
                 cur.close()
+                restore_budget(self._mem_con)
             return
         cur = self._acquire()
         try:
             yield cur
         finally:
             cur.close()
+            if self._file_con is not None:
+                restore_budget(self._file_con)  # a retried read's larger budget (funnel/sql.py)
             self._release()
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,7 @@ from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
 from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
-from ..sql import ident, render, run
+from ..sql import budget_bytes, ident, render, run
 from ..store import memory_limit
 from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .counts import build_counts
@@ -432,8 +431,6 @@ RETRY_BUDGETS = (None, "2GB", "default")
 # done again at 2GB: peak 2.5 GB); started at 1GB the same import went through with a peak of
 # ~1.4 GB. Files up to ~1 GB keep the store's budget. Never above the first retry's 2GB.
 INPUT_PER_BUDGET = 2.4
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
 
 def _input_bytes(data: Path | bytes) -> int:
@@ -445,21 +442,13 @@ def _input_bytes(data: Path | bytes) -> int:
         return 0  # the reader says what is wrong with the file
 
 
-def _budget_bytes(value: str | None) -> int | None:
-    """``400MB`` / ``2GiB`` (DuckDB's syntax) in bytes; None for DuckDB's default or an unreadable value."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b)?\s*", (value or "").lower())
-    if not match or (match.group(2) or "") not in _UNITS:
-        return None
-    return int(float(match.group(1)) * _UNITS[match.group(2) or ""])
-
-
 def first_budget(input_bytes: int) -> str | None:
     """The first attempt's memory budget for an import of ``input_bytes``: None keeps the store's."""
-    configured = _budget_bytes(memory_limit())
-    wanted = min(input_bytes / INPUT_PER_BUDGET, _UNITS["gb"] * 2)
+    configured = budget_bytes(memory_limit())
+    wanted = min(input_bytes / INPUT_PER_BUDGET, 2 * 10**9)
     if configured is None or wanted <= configured:
         return None
-    return f"{int(wanted // _UNITS['mib'])}MiB"
+    return f"{int(wanted // 2**20)}MiB"
 
 
 @contextmanager

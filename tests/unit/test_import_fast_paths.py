@@ -140,7 +140,8 @@ def test_an_import_that_does_not_fit_the_budget_is_retried_with_a_larger_one(tmp
 def test_a_big_import_starts_with_a_budget_for_its_size(tmp_path, monkeypatch):
     """The first attempt's budget is the input's size / INPUT_PER_BUDGET (2.4) when that is above the
     store's, at most 2 GB; the store's budget is back after the import."""
-    from funnel.importer import _budget_bytes, first_budget
+    from funnel.importer import first_budget
+    from funnel.sql import budget_bytes
 
     monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "400MB")
     assert first_budget(240 * 10**6) is None  # 100 MB wanted: the store's 400 MB stands
@@ -149,8 +150,8 @@ def test_a_big_import_starts_with_a_budget_for_its_size(tmp_path, monkeypatch):
     assert first_budget(10**11) == "1907MiB"  # 2e9 bytes = 1907.3 MiB, the cap
     monkeypatch.setenv("FUNNEL_MEMORY_LIMIT", "none")  # DuckDB's default (80 % of RAM) is larger
     assert first_budget(10**11) is None
-    assert _budget_bytes("1.5GiB") == 1.5 * 2**30 and _budget_bytes("400MB") == 4 * 10**8
-    assert _budget_bytes("lots") is None
+    assert budget_bytes("1.5GiB") == 1.5 * 2**30 and budget_bytes("400MB") == 4 * 10**8
+    assert budget_bytes("lots") is None and budget_bytes("381.4 MiB") == int(381.4 * 2**20)
 
     # scaled down: a file of 27 bytes with INPUT_PER_BUDGET 1e-7 asks for 27 / 1e-7 = 270 MB, above
     # the store's 100 MB (which cannot hold the CSV read buffer, 2 x 64 MB): the first attempt
