@@ -105,22 +105,22 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
     # one tally for the outcomes and P(won | reached) (stage_probability would count it again)
     tally = tallies(con, ctx).get(None) or Tally()
     data.overall = combine(ctx, tally, money_groups(con, ctx, group_sql(info, None)).get(None))
-    data.steps = step_counts(data.overall.stages)
+    data.steps = step_counts(data.overall.stages, data.overall.lost_stage_unknown)
     rows = probabilities_from(ctx.stages, tally) if not info.capabilities.why_not("outcomes") else []
-    data.probabilities = StageProbabilities(rows, key_stage(rows), tally.lost_unknown if rows else 0)
+    data.probabilities = StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown if rows else 0)
     if options.benchmark == "previous_period" and spec.date_from and spec.date_to:
         from ..metrics.periods import previous_range
 
         before = previous_range(spec.date_from, spec.date_to)
         prev = outcomes_in(con, ctx.with_spec(spec.replace(date_from=before[0], date_to=before[1])))
-        data.previous_steps = step_counts(prev[None].stages) if None in prev else []
+        data.previous_steps = step_counts(prev[None].stages, prev[None].lost_stage_unknown) if None in prev else []
     data.value = DealValue.of(data.probabilities, data.overall.avg_deal_size if caps.has_money else None)
     known = {}
     if caps.has_managers:
         by_manager = outcomes_in(con, ctx, "manager")
         manager_rows = heatmap(ctx, by_manager, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap)
         data.managers = ManagerReport(manager_rows, data.value, None if manager_rows else "audit.reason.no_managers")
-        known["manager"] = {m: step_counts(o.stages) for m, o in by_manager.items()}
+        known["manager"] = {m: step_counts(o.stages, o.lost_stage_unknown) for m, o in by_manager.items()}
     else:
         data.managers = ManagerReport(reason="audit.reason.no_managers")
     data.drivers = driver_report(con, ctx, min_n=options.min_n, alpha=options.alpha, min_gap=options.min_gap,
@@ -144,4 +144,4 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
 
 def period_steps(data: AuditData, key: str) -> list[StepCount]:
     tally = data.periods.get(key)
-    return step_counts(funnel_rows(data.ctx.stages, tally)) if tally else []
+    return step_counts(funnel_rows(data.ctx.stages, tally), tally.lost_unknown) if tally else []

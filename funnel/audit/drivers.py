@@ -53,7 +53,7 @@ def _groups(ctx: Context, tally_by_value) -> dict[str | None, list[StepCount]] |
     named = [v for v in tally_by_value if v is not None and v != ""]
     if len(named) < 2 or len(named) > MAX_VALUES:
         return None
-    return {v: step_counts(funnel_rows(ctx.stages, t)) for v, t in tally_by_value.items()}
+    return {v: step_counts(funnel_rows(ctx.stages, t), t.lost_unknown) for v, t in tally_by_value.items()}
 
 
 def amount_bands(con, ctx: Context) -> list[tuple[float | None, float | None]]:

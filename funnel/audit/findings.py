@@ -25,6 +25,7 @@ PILE_MIN = 10
 SHAPE_SHARP = 0.6  # the weakest step converts below 60 % of the median of the other steps
 PIPE_RATE = 0.8  # every step converts at least 80 %: a pipe
 NAIL_STEPS = 2  # the sharp drop is in the first two steps: a nail
+SHAPE_UNKNOWN = 0.1  # no shape when more of the lost deals than this have no recorded stage
 LOST_MIN = 20  # lost deals with a reason a stage needs for a Pareto finding ...
 LOST_TOP_SHARE = 0.4  # ... and the share its top reason must reach
 LOST_MAX_FINDINGS = 3
@@ -186,6 +187,9 @@ def classify_shape(rates: list[tuple[int, float, str]], proposal_stages: set[str
 
 
 def funnel_shape(data: AuditData) -> list[Finding]:
+    unknown, lost = data.overall.lost_stage_unknown or 0, data.overall.lost or 0
+    if unknown > SHAPE_UNKNOWN * lost:  # the shape is where deals are lost, and these were lost anywhere
+        return []
     steps = [s for s in data.steps if s.n >= data.options.min_n and s.rate is not None]
     proposal = {s["stage"] for s in data.ctx.stages if PROPOSAL_NAMES.search(s["stage"])}
     if data.spec.close_rate_stage:

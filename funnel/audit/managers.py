@@ -54,7 +54,7 @@ class ManagerReport:
 
 def heatmap(ctx: Context, by_manager: dict[Any, Outcomes], *, min_n: int = MIN_N, alpha: float = ALPHA,
             min_gap: float = MIN_GAP) -> list[ManagerRow]:
-    groups = {m: step_counts(out.stages) for m, out in by_manager.items()}
+    groups = {m: step_counts(out.stages, out.lost_stage_unknown) for m, out in by_manager.items()}
     cells = gaps_against_rest({"manager": groups}, min_n=min_n, alpha=alpha, min_gap=min_gap)
     rows = []
     for manager, out in by_manager.items():

@@ -25,7 +25,7 @@ def segments_json(con, info: DatasetInfo, spec: FunnelSpec, by: str, spend_rows=
                     "revenue": _num(o.revenue, 2), "avg_deal_size": _num(o.avg_deal_size, 2),
                     "median_cycle_days": _num(o.median_cycle_days, 2),
                     "steps": [{"stage": s.stage, "stage_to": s.stage_to, "n": s.n, "passed": s.passed,
-                               "rate": _num(s.rate)} for s in step_counts(o.stages)]})
+                               "rate": _num(s.rate)} for s in step_counts(o.stages, o.lost_stage_unknown)]})
     doc: dict[str, Any] = {"by": by, "segments": out}
     if spend_rows is not None:
         from .spend import spend_report

@@ -77,13 +77,20 @@ def probabilities_from(stages, tally: Tally) -> list[StageProbability]:
     return rows
 
 
-def key_stage(rows: list[StageProbability]) -> KeyStage | None:
-    """The intermediate stage with the largest rise of P(won | reached) over the stage before it."""
+def key_stage(rows: list[StageProbability], lost_unknown: int = 0) -> KeyStage | None:
+    """The intermediate stage with the largest rise of P(won | reached) over the stage before it.
+
+    ``lost_unknown`` lost deals sit at the first stage only because their stage is not recorded:
+    the rise from the first stage is measured without them (with them, a file whose lost deals all
+    lack a stage "rises" from the win rate to 100 % at the second stage)."""
     best: KeyStage | None = None
-    for before, here in zip(rows, rows[1:-1], strict=False):
-        if before.p_won is None or here.p_won is None:
+    for i, (before, here) in enumerate(zip(rows, rows[1:-1], strict=False)):
+        p_before = before.p_won
+        if i == 0 and lost_unknown and before.n > lost_unknown:
+            p_before = before.won / (before.n - lost_unknown)
+        if p_before is None or here.p_won is None:
             continue
-        candidate = KeyStage(here.stage, before.stage, before.p_won, here.p_won)
+        candidate = KeyStage(here.stage, before.stage, p_before, here.p_won)
         if candidate.jump > 0 and (best is None or candidate.jump > best.jump):
             best = candidate
     return best
@@ -101,4 +108,4 @@ def stage_probability(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime 
         ctx = replace(ctx, where=ctx.where.and_("status <> 'open' AND closed_at <= $pr_as_of", {"pr_as_of": as_of}))
     tally = tallies(con, ctx).get(None) or Tally()
     rows = probabilities_from(ctx.stages, tally)
-    return StageProbabilities(rows, key_stage(rows), tally.lost_unknown)
+    return StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown)
