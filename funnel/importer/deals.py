@@ -136,7 +136,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         if _has_status_inputs(mapping) else set()
     hist_rank = _history_order(con) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
-    pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [""]
+    pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
+        # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
+        r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
     result = []
     for pipeline in pipelines:
         names = [r[1] for r in counts if r[0] == pipeline]

@@ -21,6 +21,7 @@ from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
 from ..sql import ident, render, run
+from .columns import date_expr
 from .joins import LEAD_STAGE
 
 _DATE_WORD = re.compile(r"^(?:(\w+) date|date (\w+))$")
@@ -97,7 +98,13 @@ def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | No
         # deals enter a stage would then put a later step before an earlier one.
         stages = [stage for _i, (stage, _p) in sorted(mapping.stage_entered.items())]
         steps = [s for s in stages if classify_stage_name(s) != "lost"]
-        return [LEAD_STAGE, *steps] if steps else None  # a row with no date yet is a lead (stage_dates.py)
+        if not steps:
+            return None
+        # a row with no date yet is a lead (stage_dates.py); a first stage no deal sits in is not drawn
+        dates = [date_expr(con, raw.table, f"c{i}", alias="r")[0] for i in sorted(mapping.stage_entered)]
+        undated = run(con, render("SELECT count(*) FROM {t} AS r WHERE greatest({d}) IS NULL",
+                                  t=ident(raw.table), d=", ".join(dates))).fetchone()[0]
+        return [LEAD_STAGE, *steps] if undated else steps
     stage = _col(fields["stage"])
     pipeline = _col(fields["pipeline"]) if "pipeline" in fields else "''"
     if mapping.stage_sort is not None:

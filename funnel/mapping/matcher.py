@@ -46,11 +46,15 @@ FUZZY_CUTOFF = 0.88
 CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
-                             r"average|avg|min|max|per)\b")
+                             r"average|avg|min|max|per|annual)\b")  # AnnualRevenue: the company's size
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
-_OTHER_STAGE_TIME = re.compile(rf"^(?:date exited|cumulative time in|time in|latest time in)\s*[{_QUOTE}]",
+# the API's and warehouse syncs' property names: hs_date_entered_closedwon, hs_v2_date_entered_<id>,
+# date_entered_pre_pitch (the stage is the rest of the name, as the deals' stage column holds it)
+_ENTERED_PROPERTY = re.compile(r"^(?:hs_)?(?:v2_)?date_entered_(\w+)$", re.IGNORECASE)
+_OTHER_STAGE_TIME = re.compile(rf"^(?:date exited|cumulative time in|time in|latest time in)\s*[{_QUOTE}]"
+                               r"|^(?:hs_)?(?:v2_)?(?:date_exited|cumulative_time_in|time_in|latest_time_in)_\w+$",
                                re.IGNORECASE)
 
 
@@ -90,6 +94,8 @@ def stage_entered_columns(headers: list[str]) -> tuple[dict[int, tuple[str, str 
         m = _ENTERED.match(text)
         if m:
             entered[i] = (m.group(1).strip(), (m.group(2) or "").strip() or None)
+        elif m := _ENTERED_PROPERTY.match(text):
+            entered[i] = (m.group(1), None)
         elif _OTHER_STAGE_TIME.match(text):
             other.add(i)
     return entered, other
@@ -156,14 +162,16 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 # A header that says "a date" (Created, Modified on, Datum, Дата …) is an attribute of the deal; a
 # column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
 _DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
-                         r"created|modified|updated|closed|close|deadline|birth|erstellt|geändert")
+                         r"created|modified|updated|closed|close|deadline|birth|erstellt|geändert|stamp")
 
 
 def _stage_date_column(norm: str, values: list[str]) -> bool:
     """A column of dates under a name that is neither a date word nor a value itself (a file without
-    a header row has values for names)."""
+    a header row has values for names). Plain numbers are not dates here: a Salesforce lead list's
+    PostalCode (32306) reads as a spreadsheet day number."""
     return bool(norm and values) and not _DATE_WORDS.search(norm) and not SKIP_PATTERNS.search(norm) \
-        and not sv.is_date(norm) and not sv.is_number(norm) and all(sv.is_date(v) for v in values)
+        and not sv.is_date(norm) and not sv.is_number(norm) \
+        and all(sv.is_date(v) and not sv.is_number(v) for v in values)
 
 
 def _keep_as_extra(norm: str, values: list[str]) -> bool:

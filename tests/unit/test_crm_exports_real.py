@@ -1320,3 +1320,89 @@ def test_a_currency_id_is_not_a_currency(mem_store):
     assert deals(mem_store, info, "deal_name, currency") == [("24/7 Couriers - 1000 units", None),
                                                             ("Bolt - 5 units", "EUR")]
     assert codes(mem_store, info)["currency.not_a_currency"] == 1
+
+
+# -- survey of 2026-12-02 ---------------------------------------------------------------------------
+SF_LEADS = ('"Id","IsDeleted","LastName","Title","Company","PostalCode","Status","AnnualRevenue","OwnerId",'
+            '"IsConverted","CreatedDate","SystemModstamp"\n'
+            '"00Q4600000LbVvfEAF","0","Boxer","Director of Vendor Relations","Farmers Coop.","32306",'
+            '"Working - Contacted","900750000","00546000001l1cJAAQ","0","2017-05-24 12:09:13","2017-05-24 12:09:13"\n'
+            '"00Q4600000LbVvgEAF","0","Cotton","CFO","Abbott Insurance","27215","Open - Not Contacted","","'
+            '00546000001l1cJAAQ","0","2017-05-24 12:09:13","2017-05-24 12:09:14"\n'
+            '"00Q4600000LbVvhEAF","0","Glimpse","SVP, Procurement","Jackson Controls","94087","Closed - Converted",'
+            '"","00546000001l1cJAAQ","0","2017-05-24 12:09:13","2017-05-25 08:00:00"\n'
+            '"00Q4600000LbVviEAF","0","Braund","CEO","Metropolitan Health","10036","Closed - Not Converted",'
+            '"3000000","00546000001l1cJAAQ","0","2017-05-24 12:09:13","2017-05-26 08:00:00"\n'
+            '"00Q4600000LbVvjEAF","0","Kim","Director","Dickenson plc","66045","Working - Contacted","50000000",'
+            '"00546000001l1cJAAQ","0","2017-05-24 12:09:13","2017-05-24 12:09:15"\n')
+
+
+def test_a_salesforce_lead_export_is_a_lead_funnel_on_its_status(mem_store):
+    """konsul7770/konsul-force-org ``Lead.csv`` (a Salesforce weekly Data Export of the Lead object, 57
+    columns): PostalCode (numbers that read as spreadsheet days) and SystemModstamp were taken for
+    one date column per stage, every lead came out won, and AnnualRevenue (the company's size) summed
+    to 1.25 billion of "revenue". The Status picklist is the funnel."""
+    info, built, _ = run_import(mem_store, SF_LEADS, "Lead.csv")
+    m = info.meta["mapping"]
+    assert m["stage_entered"] == [] and m["fields"]["stage"] == "Status"
+    assert "amount" not in m["fields"]  # AnnualRevenue is an attribute of the lead's company
+    assert info.meta["lost_stages"] == {"": ["Closed - Not Converted"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # by hand: won 1 (Closed - Converted), lost 1 (Closed - Not Converted), open 3; no revenue
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (5, 1, 1, 3)
+    assert not got["revenue"]
+
+
+HUBSPOT_WAREHOUSE = (
+    "deal_id,deal_name,pipeline,is_closed,is_closed_won,amount,close_date,create_date,currency,"
+    "date_entered_pre_pitch,date_entered_pitching,date_entered_price_offering,date_entered_closed_won,"
+    "date_entered_closed_lost\r\n"
+    "20000000,Acumed ApS - Annual License,Sales Pipeline,True,True,12000,2025-09-29 01:47:03,2025-08-25 01:47:03,"
+    "EUR,,2025-08-25 01:47:03,2025-09-15 01:47:03,2025-09-28 01:47:03,\r\n"
+    "20000256,Acumed ApS - Expansion,Sales Pipeline,False,False,8000,,2025-10-22 20:02:47,EUR,"
+    "2025-10-22 20:02:47,2025-12-09 20:02:47,,,\r\n"
+    "20000420,BioVance d.o.o. - Annual License,Sales Pipeline,True,False,7500,2025-09-26 17:05:48,"
+    "2025-05-24 17:05:48,EUR,2025-05-24 17:05:48,2025-08-14 17:05:48,,,2025-09-21 17:05:48\r\n"
+    "20000604,BioVance d.o.o. - Upsell,Sales Pipeline,False,False,10000,,2025-12-20 17:05:48,EUR,"
+    "2025-12-20 17:05:48,,,,\r\n")
+
+
+def test_hubspot_date_entered_properties_of_a_warehouse_table(mem_store):
+    """selina-svg/bi-technical-challenge ``data/hubspot_deals.csv``: HubSpot deals pulled from the API
+    into a warehouse table, one ``date_entered_<stage>`` column per stage (HubSpot's
+    ``hs_date_entered_<stage>`` properties). The columns were not recognised, and with a pipeline
+    column and no stage the metrics read «Deals: 0» although the store held 89 deals."""
+    info, built, _ = run_import(mem_store, HUBSPOT_WAREHOUSE, "hubspot_deals.csv")
+    assert info.meta["mapping"]["stage_entered"] == ["pre_pitch", "pitching", "price_offering", "closed_won",
+                                                     "closed_lost"]
+    # every deal has entered a stage: no «Lead» stage before the file's first
+    assert info.meta["stage_order"] == {"Sales Pipeline": ["pre_pitch", "pitching", "price_offering", "closed_won"]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # by hand: furthest stage 4 (won), 2, 2 (then lost), 1; the flags: won 1, lost 1, open 2
+    assert [s["reached"] for s in got["stages"]] == [4, 3, 1, 1]
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (4, 1, 1, 2)
+    assert got["revenue"] == 12000
+
+
+def test_hubspot_api_stage_time_properties_are_not_attributes():
+    m = propose_mapping(["hs_object_id", "dealstage", "hs_date_entered_closedwon", "hs_v2_date_entered_123",
+                         "hs_date_exited_closedwon", "hs_time_in_closedwon"],
+                        [["1", "closedwon", "2024-01-02", "2024-01-01", "2024-01-03", "86400000"]])
+    assert sorted(m.stage_entered.values()) == [("123", None), ("closedwon", None)]
+    assert m.extras == {}
+
+
+def test_a_status_only_file_with_pipelines_counts_each_pipelines_deals(mem_store):
+    """The same HubSpot table without its stage columns: outcomes only, in a «Sales Pipeline»; the
+    dataset's one pipeline was «» and the metrics counted none of the deals."""
+    text = "Deal,Pipeline,Status,Amount\nA,Sales,Won,100\nB,Sales,Lost,50\nC,Sales,Open,70\nD,Partners,Won,30\n"
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    assert info.meta["outcomes_only"] is True
+    assert sorted(info.meta["stage_order"]) == ["Partners", "Sales"]
+    with mem_store.connect() as con:
+        sales = metrics_json(con, info, FunnelSpec(pipeline="Sales"))
+        partners = metrics_json(con, info, FunnelSpec(pipeline="Partners"))
+    assert (sales["deals"], sales["won"], sales["lost"], sales["open"], sales["revenue"]) == (3, 1, 1, 1, 100)
+    assert (partners["deals"], partners["won"], partners["revenue"]) == (1, 1, 30)
