@@ -132,8 +132,11 @@ def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | No
 
 
 def known_default_order(con, raw, mapping) -> None:
-    """A generic file whose stages are all a CRM's default ones (Zoho's, Salesforce's ...) gets that
-    CRM's default order, as if its preset had been recognised (``mapping.stage_order``)."""
+    """A generic file whose open stages are mostly a CRM's default ones (Zoho's, Salesforce's ...) gets
+    that CRM's default order, as if its preset had been recognised (``mapping.stage_order``): at least
+    two of them and at least half. The stages the CRM does not know keep the order a guess
+    (``stage_order.resolve``): a Salesforce Data Loader file's «Proposal/Quote» beside the picklist's
+    «Qualification» and «Needs Analysis», which the most-deals-first guess had put backwards."""
     if mapping.stage_order or "stage" not in mapping.fields:
         return
     names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 500",
@@ -141,8 +144,11 @@ def known_default_order(con, raw, mapping) -> None:
     open_names = [n for n in names if not classify_stage_name(n)]
     if len(open_names) < 2:
         return
+    best: tuple[int, list[str]] | None = None
     for preset in PRESETS.values():
-        aligned, unknown = align_order(preset.get("stage_order"), names)
-        if aligned and not any(n in open_names for n in unknown):
-            mapping.stage_order = list(preset["stage_order"])
-            return
+        aligned, _unknown = align_order(preset.get("stage_order"), names)
+        known = sum(1 for n in aligned if n in open_names)
+        if known >= 2 and 2 * known >= len(open_names) and (best is None or known > best[0]):
+            best = (known, list(preset["stage_order"]))
+    if best:
+        mapping.stage_order = best[1]

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
-from ..mapping.stage_ladder import ladder_order
+from ..mapping.stage_ladder import ladder_order, rung
 from ..mapping.stage_names import align_order, numbered_order
 from ..mapping.stage_probability import probability_order
 
@@ -68,6 +68,8 @@ def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] 
     by_words = ladder_order(open_by_count)
     if not by_words:
         return None
+    # within a rung (Qualification and Needs Analysis are both "qualification") the preset decides
+    by_words = sorted(by_words, key=lambda s: (rung(s), aligned.index(s) if s in aligned else len(aligned)))
     known = set(aligned)
     if [s for s in by_words if s in known] != [s for s in aligned if s in set(by_words)]:
         return None

@@ -1406,3 +1406,22 @@ def test_a_status_only_file_with_pipelines_counts_each_pipelines_deals(mem_store
         partners = metrics_json(con, info, FunnelSpec(pipeline="Partners"))
     assert (sales["deals"], sales["won"], sales["lost"], sales["open"], sales["revenue"]) == (3, 1, 1, 1, 100)
     assert (partners["deals"], partners["won"], partners["revenue"]) == (1, 1, 30)
+
+
+def test_a_salesforce_data_loader_file_with_some_picklist_stages_gets_salesforces_order(mem_store):
+    """rodrigom-oktana-io/wave-tooling ``Opportunities.csv``: a Salesforce Data Loader file (relationship
+    columns ``Owner.External_Id__c``, API names, no Id / IsClosed / IsWon, so no preset). Two of its
+    open stages are the picklist's, two its own («Proposal/Quote», «Negotiation»); most deals first
+    put «Needs Analysis» (25 deals) before «Qualification» (19). The sales ladder's words place the
+    file's own stages (proposal before negotiation, though «Negotiation» holds more deals here) and,
+    within one rung (both «qualification»), the picklist's order decides."""
+    rows = (["Needs Analysis"] * 5 + ["Qualification"] * 4 + ["Proposal/Quote"] * 2 + ["Negotiation"] * 3
+            + ["Closed Won"] * 2 + ["Closed Lost"])
+    text = "External_Id__c,Owner.External_Id__c,CreatedDate,CloseDate,Name,StageName,Amount,ForecastCategory\n" + "".join(
+        f"W_Opportunity.{i:05d},W_User.00008,2016-08-02 02:56:08,2016-12-07 02:56:08,Opp {i},{s},1000,\n"
+        for i, s in enumerate(rows))
+    info, built, _ = run_import(mem_store, text, "Opportunities.csv")
+    # the picklist's order for its own stages; the file's own placed by their words; still a guess
+    assert info.meta["stage_order"] == {"": ["Qualification", "Needs Analysis", "Proposal/Quote", "Negotiation",
+                                             "Closed Won"]}
+    assert "stages.order_guessed" in codes(mem_store, info)
