@@ -9,7 +9,7 @@ derive the per-deal funnel facts (see funnel/schema.py).
 
 from __future__ import annotations
 
-from ..mapping import classify_status_value
+from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
 from ..mapping.stage_probability import is_probability_header
 from ..sql import ident, render, run
@@ -126,10 +126,19 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # «Отложенные»), never its first step.
     counts = run(con, """SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
                                 bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
-                                         OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only
+                                         OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only,
+                                bool_and(v.won_flag IS TRUE) AS won_by_flag,
+                                bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag
                          FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
                          GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""").fetchall()
+    # Salesforce's IsWon / IsClosed and HubSpot's is_closed_won / is_closed are set by the stage: a stage
+    # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
+    # name (a warehouse sync's hashed names; a company's «Signed»). Not the status: Pipedrive keeps a
+    # deal at the stage it was won at.
+    won_by_flag = {(r[0], r[1]) for r in counts if r[4] and "won_flag" in mapping.fields}
+    lost_by_flag = {(r[0], r[1]) for r in counts
+                    if r[5] and "won_flag" in mapping.fields and "closed_flag" in mapping.fields}
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
@@ -142,11 +151,14 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     result = []
     for pipeline in pipelines:
         names = [r[1] for r in counts if r[0] == pipeline]
+        said = {*mapping.won_stages, *mapping.lost_stages}
+        unnamed = [n for n in names if n not in said and not classify_stage_name(n)]
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
-            history_order=hist_rank.get(pipeline), won_names=mapping.won_stages,
-            lost_names=mapping.lost_stages, has_won_status=pipeline in won_status,
-            probabilities=probabilities.get(pipeline))
+            history_order=hist_rank.get(pipeline),
+            won_names=[*mapping.won_stages, *(n for n in unnamed if (pipeline, n) in won_by_flag)],
+            lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag)],
+            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         result.append(ps)

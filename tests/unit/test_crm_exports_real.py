@@ -1425,3 +1425,32 @@ def test_a_salesforce_data_loader_file_with_some_picklist_stages_gets_salesforce
     assert info.meta["stage_order"] == {"": ["Qualification", "Needs Analysis", "Proposal/Quote", "Negotiation",
                                              "Closed Won"]}
     assert "stages.order_guessed" in codes(mem_store, info)
+
+
+def test_won_and_closed_flags_name_the_won_and_lost_stages(mem_store):
+    """fivetran/dbt_salesforce_source ``integration_tests/seeds/sf_opportunity_data.csv``: Salesforce's
+    Opportunity as the Fivetran connector syncs it (snake_case API names; text hashed for the public
+    seed, so no stage name says won or lost). ``is_won`` / ``is_closed`` are set by the stage; the
+    won stage sat in the middle of a guessed funnel, a made-up «Won» after it, no lost stage."""
+    text = ("id,stage_name,is_closed,is_won,amount,created_date,close_date\n"
+            "006q000000HddohAAB,GavUFuuf4DrnQAoiRGlWpQ==,true,true,24120000,2018-12-19 19:51:13,2018-12-19 00:00:00\n"
+            "006q000000HdPzpAAF,GavUFuuf4DrnQAoiRGlWpQ==,true,true,,2018-12-18 21:21:17,2018-12-18 00:00:00\n"
+            "006q000000HdPzqAAF,tXi3M8u3iPxq0ggxTSxMKw==,true,false,,2018-12-18 21:21:17,2018-12-20 00:00:00\n"
+            "006q000000HdPzrAAF,tXi3M8u3iPxq0ggxTSxMKw==,true,false,,2018-12-18 21:21:17,2018-12-21 00:00:00\n"
+            "006q000000HdPzsAAF,9RN9J3tlxr89gDctReax5w==,false,false,,2018-12-18 21:21:17,2019-01-30 00:00:00\n")
+    info, built, _ = run_import(mem_store, text, "sf_opportunity_data.csv")
+    assert info.meta["stage_order"] == {"": ["9RN9J3tlxr89gDctReax5w==", "GavUFuuf4DrnQAoiRGlWpQ=="]}
+    assert info.meta["lost_stages"] == {"": ["tXi3M8u3iPxq0ggxTSxMKw=="]}
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    # by hand: 5 deals reach the first stage, the 2 won the second; lost 2 (at an unknown stage), open 1
+    assert [s["reached"] for s in got["stages"]] == [5, 2]
+    assert (got["won"], got["lost"], got["open"]) == (2, 2, 1)
+
+
+def test_pipedrive_keeps_a_won_deal_at_its_stage_so_a_status_does_not_make_a_won_stage(mem_store):
+    text = ("Deal - Title,Deal - Stage,Deal - Status,Deal - Value\n"
+            "A,Qualified,Open,10\nB,Contact Made,Open,20\nC,Proposal Made,Won,30\nD,Qualified,Lost,5\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    order = info.meta["stage_order"][""]
+    assert order[-1] == "Won" and "Proposal Made" in order[:-1]  # the stage it was won at stays a step
