@@ -199,13 +199,19 @@ def _import(store, args, name=None, force=False):
                        shape=getattr(args, "shape", None))
 
 
-def import_warnings(store, info) -> list[dict[str, Any]]:
-    """The warning lines of the stored quality report: one per finding and column, with its row count."""
-    from .quality_report import report, summary
+def import_warnings(store, info, lang: str = "en") -> list[dict[str, Any]]:
+    """The warning and error lines of the stored quality report (a rejected row is an error): one per
+    finding and column, with its row count and its sentence in ``lang``."""
+    from .quality_report import finding_text, report, summary
 
     with store.connect(info) as con:
-        rows = summary(report(con, info))
-    rows = rows[rows["severity"] == "warning"]
+        full = report(con, info)
+    rows = summary(full)
+    rows = rows[rows["severity"].isin(["warning", "error"])]
+    examples: dict[tuple[str, str | None], list[int]] = {}  # the file's row numbers behind a line (capped at import)
+    for r in full[full["row_no"].notna()].itertuples():
+        column = None if r.column_name is None or r.column_name != r.column_name else r.column_name
+        examples.setdefault((r.code, column), []).append(int(r.row_no))
 
     def text(value):
         return None if value is None or value != value else str(value)  # NaN: no value
@@ -214,8 +220,23 @@ def import_warnings(store, info) -> list[dict[str, Any]]:
         value = text(value)
         return None if value is None or value.startswith("{") else value
 
-    return [{"code": r.code, "column": text(r.column_name), "value": text(r.value), "detail": detail(r.detail),
-             "count": int(r.count)} for r in rows.itertuples()]
+    return [{"code": r.code, "severity": r.severity, "column": text(r.column_name), "value": text(r.value),
+             "detail": detail(r.detail), "count": int(r.count),
+             "rows": examples.get((r.code, text(r.column_name)), [])[:ROW_EXAMPLES],
+             "message": finding_text(r.code, text(r.detail), lang, int(r.count))} for r in rows.itertuples()]
+
+
+ROW_EXAMPLES = 10  # row numbers listed per warning line
+
+
+def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
+    for w in warnings:
+        said = w["message"]  # a value or count its sentence already names is not repeated after it
+        rows = (t("quality.col.row_no", lang) + " " + ", ".join(map(str, w["rows"]))) if w.get("rows") else None
+        where = " · ".join(x for x in (w["column"], *(y for y in (w["value"], w["detail"]) if y and y not in said), rows)
+                           if x)
+        count = f"{w['count']:,}" if w["count"] > 1 and str(w["count"]) not in said else ""
+        print(f"  ! {said}" + (f" ({where})" if where else "") + (f": {count}" if count else ""))
 
 
 # findings that --stages resolves: the CLI says so under them
@@ -246,7 +267,7 @@ def _cmd_import(args) -> int:
 
         return run_refresh(args, store)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
-    summary = import_summary(info, built, draft, import_warnings(store, info))
+    summary = import_summary(info, built, draft, import_warnings(store, info, _lang()))
     if args.previous:
         from .cli_velocity import compare_after_import
 
@@ -261,10 +282,7 @@ def _cmd_import(args) -> int:
     print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
     for pipeline, order in summary["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
-    for w in summary["warnings"]:
-        where = " · ".join(x for x in (w["column"], w["value"], w["detail"]) if x)
-        print(f"  ! {t('quality.' + w['code'], lang)}" + (f" ({where})" if where else "")
-              + (f": {w['count']}" if w["count"] > 1 else ""))
+    print_warnings(summary["warnings"], lang)
     if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
         print("  " + t("cli.hint.stages", lang))
     if args.previous:

@@ -91,11 +91,11 @@ def cmd_refresh(args, store) -> dict:
 
 
 def _print(store, row: dict, as_json: bool, key: str) -> int:
-    from .cli import _lang, _print_json, import_warnings
+    from .cli import _lang, _print_json, import_warnings, print_warnings
     from .i18n import t
 
     info = store.info(row["id"])
-    warnings = import_warnings(store, info)
+    warnings = import_warnings(store, info, _lang())
     doc = {"dataset_id": row["id"], "name": row["name"], "version": row["version"], "shape": row["shape"],
            "rows_read": row["rows_read"], "deals": row["n_deals"], "events": row["n_events"],
            "rejected_rows": row["rows_rejected"], "stage_order": row["meta"].get("stage_order", {}),
@@ -110,10 +110,7 @@ def _print(store, row: dict, as_json: bool, key: str) -> int:
         print(f"  {t('cli.' + k, lang)}: {doc[k]}")
     for pipeline, order in doc["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
-    for w in warnings:
-        where = " · ".join(x for x in (w["column"], w["value"], w["detail"]) if x)
-        print(f"  ! {t('quality.' + w['code'], lang)}" + (f" ({where})" if where else "")
-              + (f": {w['count']}" if w["count"] > 1 else ""))
+    print_warnings(warnings, lang)
     if doc["order_guessed"]:
         print("  " + t("crmimport.cli_hint_edit", lang, id=row["id"]))
     return 0

@@ -30,8 +30,18 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The report with a translated ``finding`` column, for screens and the CSV download."""
     out = df.copy()
-    out.insert(0, "finding", [_finding_text(c, d, lang) for c, d in zip(out["code"], out["detail"], strict=True)])
+    counts = out["n"] if "n" in out.columns else out["count"] if "count" in out.columns else [None] * len(out)
+    out.insert(0, "finding", [finding_text(c, d, lang, None if pd.isna(n) else int(n))
+                              for c, d, n in zip(out["code"], out["detail"], counts, strict=True)])
     return out
+
+
+def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
+    """One finding in words: its JSON parameters (``detail``) filled in, ``n`` its count."""
+    if n is not None and not (isinstance(detail, str) and '"n"' in detail):
+        params = json.loads(detail) if isinstance(detail, str) and detail.startswith("{") else {}
+        return _finding_text(code, json.dumps({**params, "n": n}), lang)
+    return _finding_text(code, detail, lang)
 
 
 def _finding_text(code: str, detail, lang: str) -> str:

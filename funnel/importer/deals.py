@@ -9,6 +9,8 @@ derive the per-deal funnel facts (see funnel/schema.py).
 
 from __future__ import annotations
 
+import json
+
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
 from ..mapping.stage_probability import is_probability_header
@@ -162,7 +164,15 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         result.append(ps)
-    if not any(ps.won for ps in result):
+    lost_names = {s for ps in result for s in ps.lost}
+    closed_unnamed = any(r[3] and r[1] not in lost_names for r in counts)
+    if not any(ps.won for ps in result) and mapping.won_stages and not closed_unnamed:
+        # the CRM's won stage is known (HubSpot's closedwon) and holds no deal yet: nothing to fix. Not
+        # when a stage of the company's own holds closed deals (Bitrix24's «Выдано»): that may be the sale
+        quoted = ", ".join(f"«{s}»" for s in mapping.won_stages[:3])
+        findings.add("stages.no_won_yet", "warning", value=", ".join(mapping.won_stages[:3]), n=None,
+                     detail=json.dumps({"stages": quoted}, ensure_ascii=False))
+    elif not any(ps.won for ps in result):
         # a pipeline may have won nothing yet; no won stage anywhere means won deals went unseen
         findings.add("stages.no_won", "warning", n=None)
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")

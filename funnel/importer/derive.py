@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
+from ..mapping.matcher import DATE_WORDS
+from ..mapping.normalize import normalize_header
 from ..money import CURRENCY_NAMES
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
@@ -201,6 +203,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
+    _what_the_outcomes_lack(con, typed, extras, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     _drop_deal_row(con, into)
@@ -250,6 +253,22 @@ def _source_spellings(con, typed: dict, findings: Findings) -> bool:
 def _missing_optional(typed: dict) -> None:
     for field in ("deal_name", "currency", "manager", "source", "variant", "lost_reason"):
         typed.setdefault(field, None)
+
+
+def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) -> None:
+    """Said at import, not only beside a chart: won deals and no lost one (won / closed reads 100 %),
+    and no creation date (no cycle, velocity, cohorts or period), with the date columns the file has."""
+    won, lost = run(con, "SELECT count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost') "
+                         "FROM imp_deals").fetchone()
+    if won and not lost:
+        findings.add("deals.no_lost", "warning", n=won)
+    if typed.get("created_at") is None:
+        dated = [header for _name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))]
+        if dated:
+            findings.add("date.no_created_column", "warning", value=", ".join(dated[:5]), n=None,
+                         detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
+        else:
+            findings.add("date.no_created_column_at_all", "warning", n=None)
 
 
 def _quality_checks(con, typed: dict, findings: Findings) -> None:

@@ -48,6 +48,7 @@ CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
                              r"average|avg|min|max|per|annual)\b")  # AnnualRevenue: the company's size
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+_DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
 _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
 # the API's and warehouse syncs' property names: hs_date_entered_closedwon, hs_v2_date_entered_<id>,
@@ -131,6 +132,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     code = re.sub(r" (?:id|code)$", "", tokens) if field in CODE_ID_FIELDS else tokens
     if code != tokens and without_entity(code) in token_syns:
         return 0.7  # stage_id, pipeline_id, manager_id, Owner code: codes or ids, still that field
+    if field == "lost_reason" and (bare := _DETAIL_SUFFIX.sub("", tokens)) != tokens and bare in token_syns:
+        return 0.72  # Loss reason description, Lost Reason Detail: the reason in words is still the reason
     if field == "amount" and tokens and not _NOT_THE_AMOUNT.search(tokens) and any(
             " ".join(tokens.split()[-n:]) in token_syns for n in (1, 2)):
         return 0.68  # Masked Deal value, Total Amount, deal_value_usd: a word or two before the amount
@@ -161,7 +164,7 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 
 # A header that says "a date" (Created, Modified on, Datum, Дата …) is an attribute of the deal; a
 # column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
-_DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
+DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
                          r"created|modified|updated|closed|close|deadline|birth|erstellt|geändert|stamp")
 
 
@@ -169,7 +172,7 @@ def _stage_date_column(norm: str, values: list[str]) -> bool:
     """A column of dates under a name that is neither a date word nor a value itself (a file without
     a header row has values for names). Plain numbers are not dates here: a Salesforce lead list's
     PostalCode (32306) reads as a spreadsheet day number."""
-    return bool(norm and values) and not _DATE_WORDS.search(norm) and not SKIP_PATTERNS.search(norm) \
+    return bool(norm and values) and not DATE_WORDS.search(norm) and not SKIP_PATTERNS.search(norm) \
         and not sv.is_date(norm) and not sv.is_number(norm) \
         and all(sv.is_date(v) and not sv.is_number(v) for v in values)
 

@@ -1454,3 +1454,56 @@ def test_pipedrive_keeps_a_won_deal_at_its_stage_so_a_status_does_not_make_a_won
     info, built, _ = run_import(mem_store, text, "deals.csv")
     order = info.meta["stage_order"][""]
     assert order[-1] == "Won" and "Proposal Made" in order[:-1]  # the stage it was won at stays a step
+
+
+def test_hubspot_api_deals_none_closed_yet_are_not_told_to_redefine_the_won_stage(mem_store):
+    """abisarwan's HubSpot API file (``dealname,amount,dealstage,pipeline,closedate``, five open deals):
+    the warning told the user to make the last stage («contractsent») count as won, though HubSpot's
+    won stage is known and simply holds no deal yet."""
+    from funnel.cli import import_warnings
+
+    text = ("dealname,amount,dealstage,pipeline,closedate\n"
+            "CRM Setup NovaTech,1200,appointmentscheduled,default,2026-05-15\n"
+            "Data Sync BlueRetail,3400,qualifiedtobuy,default,2026-05-20\n"
+            "ETL Project Finelia,8200,contractsent,default,2026-06-10\n")
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    found = codes(mem_store, info)
+    assert "stages.no_won_yet" in found and "stages.no_won" not in found
+    (w,) = [w for w in import_warnings(mem_store, info, "en") if w["code"] == "stages.no_won_yet"]
+    assert w["message"].startswith("No deal is won yet: the won stage («closedwon») holds no deal")
+
+
+KAZ = ('AQL date,Source,Client CRM,Stage,Loss reason description,Closing Date\n'
+       '"Apr 3, 2024",Demo Request,No CRM,Negotiations,,\n'
+       '"Apr 3, 2024",Partner,No CRM,Closed Won,,"Apr 3, 2024"\n'
+       '"Apr 2, 2024",Intercom,No CRM,Closed Lost,No responsible of the project at the moment,"Apr 3, 2024"\n'
+       '"Mar 13, 2024",Partner,RealtSoft,Closed Lost,Solving budget issues,"Mar 20, 2024"\n')
+
+
+def test_a_loss_reason_description_is_the_lost_reason_and_a_missing_creation_date_is_said(mem_store):
+    """kazhemyaka/deals-dashboard ``deals.csv`` (a sales team's CRM export of 2024): «Loss reason
+    description» was dropped as free text (35 of 35 lost deals had one), and with no creation date
+    column the cycle, velocity and cohorts were empty with no word of why; «AQL date» is the date a
+    lead came in, under a name no matcher can know."""
+    from funnel.cli import import_warnings
+
+    info, built, _ = run_import(mem_store, KAZ, "deals.csv")
+    assert info.meta["mapping"]["fields"]["lost_reason"] == "Loss reason description"
+    assert deals(mem_store, info, "lost_reason")[2:] == [("No responsible of the project at the moment",),
+                                                        ("Solving budget issues",)]
+    (w,) = [w for w in import_warnings(mem_store, info, "ru") if w["code"] == "date.no_created_column"]
+    assert w["value"] == "AQL date" and "«AQL date»" in w["message"] and w["message"].startswith(
+        "Не найден столбец даты создания")
+
+
+def test_a_rejected_row_is_in_the_import_warnings_as_an_error(mem_store):
+    """hromov/amoimport ``leads_test.csv`` (an amoCRM export): a row with an empty ID is rightly
+    rejected, but ``import --json`` listed warnings only, so a script saw «rejected_rows: 1» and no reason."""
+    from funnel.cli import import_warnings
+
+    text = AMO + ",Ворота,0,Анна,05.03.2024 10:00:00,не закрыта,Переговоры,Продажи\n"
+    info, built, _ = run_import(mem_store, text, "amocrm_export.csv")
+    rejected = [w for w in import_warnings(mem_store, info, "en") if w["severity"] == "error"]
+    # the sixth data row (row 7 of the file, after the header)
+    assert [(w["code"], w["column"], w["count"], w["rows"]) for w in rejected] == [("reject.missing_id", "ID", 1, [7])]
+    assert rejected[0]["message"] == "Row rejected: the deal id is empty"

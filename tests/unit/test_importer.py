@@ -237,7 +237,9 @@ def test_snapshot_without_order_or_won_stage_is_flagged_and_stages_option_fixes_
     doc = json.loads(guessed.stdout)
     # no history, no preset order, no stage named won: most populated first, nothing won
     assert doc["stage_order"] == {"": ["Первичный контакт", "Переговоры", "Подписано, оплачено"]}
-    assert {w["code"] for w in doc["warnings"]} == {"stages.order_guessed", "stages.no_won"}
+    # and no creation date: no cycle (said at import, not only on the Velocity page)
+    assert {w["code"] for w in doc["warnings"]} == {"stages.order_guessed", "stages.no_won",
+                                                     "date.no_created_column_at_all"}
     text = subprocess.run(cmd + ["import", str(p), "--force"], cwd=ROOT, capture_output=True, text=True,
                           check=True, env={**os.environ, "FUNNEL_LANG": "en"}).stdout
     assert "! No stage or status marks a deal as won" in text and "--stages" in text
@@ -246,7 +248,9 @@ def test_snapshot_without_order_or_won_stage_is_flagged_and_stages_option_fixes_
                                   'Первичный контакт,Переговоры,"Подписано, оплачено"'],
                            cwd=ROOT, capture_output=True, text=True, check=True)
     doc = json.loads(fixed.stdout)
-    assert doc["warnings"] == [] and doc["stage_order"][""][-1] == "Подписано, оплачено"
+    # one deal won at the last stage and no lost deal: won / closed would read 100 %, said
+    assert sorted(w["code"] for w in doc["warnings"]) == ["date.no_created_column_at_all", "deals.no_lost"]
+    assert doc["stage_order"][""][-1] == "Подписано, оплачено"
     metrics = json.loads(subprocess.run(cmd + ["metrics", str(doc["dataset_id"]), "--json"], cwd=ROOT,
                                         capture_output=True, text=True, check=True).stdout)
     assert (metrics["won"], metrics["open"], metrics["revenue"]) == (1, 5, 30)

@@ -18,7 +18,11 @@ def test_report_summary_translation_and_csv(mem_store, tmp_path):
         report = quality_report.report(con, info)
     summary = quality_report.summary(report)
     counts = dict(zip(summary["code"], summary["count"], strict=True))
-    assert counts == {"reject.bad_number": 1, "deals.duplicate_id": 1, "amount.negative": 1}
+    # and the file-wide notes: no creation date column; one deal won (id 3), none lost
+    assert counts == {"reject.bad_number": 1, "deals.duplicate_id": 1, "amount.negative": 1,
+                      "date.no_created_column_at_all": 1, "deals.no_lost": 1}
+    en = quality_report.translated(summary, "en").set_index("code")["finding"]
+    assert en["deals.no_lost"].startswith("No lost deals recorded (won: 1, lost: 0)")
     rows = report[report["row_no"].notna()].set_index("code")
     assert int(rows.loc["reject.bad_number", "row_no"]) == 3 and rows.loc["reject.bad_number", "value"] == "abc"
     assert int(rows.loc["deals.duplicate_id", "row_no"]) == 4
