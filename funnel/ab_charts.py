@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from .ab_results import DatasetABResult
 from .charts import esc
-from .figure_locale import percent_ticks, separators
+from .figure_locale import STRICT, percent_ticks, separators
 from .formats import DASH, fmt_int, fmt_num, fmt_pct
 from .money import with_currency
 from .stats.results import GroupRate, MeansResult, RateComparison, StepCore, StepResult
@@ -75,7 +75,7 @@ def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang:
     fig = go.Figure(traces)
     tops = [(e.rate or 0.0) + _error(e)[0] for s in steps for e in s.groups.values()]
     fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380,
-                      separators=separators(lang),
+                      separators=separators(lang), autotypenumbers=STRICT,
                       yaxis={**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       clickmode="event+select", dragmode=False,

@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .capabilities import Capabilities
-from .figure_locale import percent_ticks, separators
+from .figure_locale import STRICT, percent_ticks, separators
 from .formats import fmt_cohort, fmt_int, fmt_pct
 from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
@@ -74,7 +74,7 @@ def _layout(fig: go.Figure, n_stages: int, lang: str) -> go.Figure:
     fig.update_layout(
         margin={"l": 10, "r": 80, "t": 30, "b": 10},
         height=max(280, 40 + 60 * n_stages),
-        separators=separators(lang),
+        separators=separators(lang), autotypenumbers=STRICT,
         yaxis={"automargin": True},
         clickmode="event+select",
         dragmode=False,
@@ -146,7 +146,7 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360,
         xaxis={"type": "category", "title": _label(labels, "cohort")},
-        separators=separators(lang),
+        separators=separators(lang), autotypenumbers=STRICT,
         yaxis={**percent_ticks([p["conversion"] for p in points], lang), "title": conv_label, "rangemode": "tozero"},
         yaxis2={**percent_ticks([], lang, n=4, top=1.0), "title": open_label, "overlaying": "y", "side": "right",
                 "range": [0, 1], "showgrid": False, "visible": any_open},

@@ -14,6 +14,11 @@ from collections.abc import Iterable
 from .formats import fmt_pct
 from .i18n import locale
 
+# every figure's ``autotypenumbers``: a category that looks like a number (a HubSpot pipeline's stage
+# «95211147», a manager's id) stays a name; Plotly's default turned the funnel's stage axis into a
+# linear axis of millions
+STRICT = "strict"
+
 
 def separators(lang: str) -> str:
     """Plotly's ``separators``: the decimal sign then the group sign (".," / ", " / ".,")."""

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..charts import esc
-from ..figure_locale import separators, value_ticks
+from ..figure_locale import STRICT, separators, value_ticks
 from ..formats import DASH, fmt_int, fmt_pct
 from ..metrics.stages import StageRow
 from .gaps import GapCell
@@ -59,7 +59,7 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
         x=[xs[j] for _, j in positions], y=[ys[i] for i, _ in positions], customdata=[[i, j] for i, j in positions],
         hovertext=[f"{ys[i]} · {xs[j]}<br>{hover[i][j]}" for i, j in positions], hoverinfo="text", mode="markers",
         marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, showlegend=False))
-    fig.update_layout(separators=separators(lang), height=120 + 42 * len(rows),
+    fig.update_layout(separators=separators(lang), autotypenumbers=STRICT, height=120 + 42 * len(rows),
                       margin={"l": 10, "r": 10, "t": 10, "b": 10}, hoverdistance=-1,
                       xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"})
     return fig
@@ -90,5 +90,5 @@ def small_multiples(funnels: Mapping[str, Sequence[StageRow]], labels: Mapping[s
         fig.update_xaxes(**value_ticks([r.reached for r in rows], lang, n=3, money=False), row=i // cols + 1,
                          col=i % cols + 1)
     fig.update_yaxes(autorange="reversed", showticklabels=True, tickfont={"size": 9})
-    fig.update_layout(height=260 * n_rows, margin={"l": 10, "r": 10, "t": 40, "b": 10}, separators=separators(lang))
+    fig.update_layout(height=260 * n_rows, margin={"l": 10, "r": 10, "t": 40, "b": 10}, separators=separators(lang), autotypenumbers=STRICT)
     return fig

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts import esc
-from ..figure_locale import log_ticks, percent_ticks, separators, value_ticks
+from ..figure_locale import STRICT, log_ticks, percent_ticks, separators, value_ticks
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
@@ -28,7 +28,7 @@ def _base(fig: go.Figure, height: int = 340, lang: str | None = None) -> go.Figu
     date labels of the time axes), axes that make room for their labels, plotly's own numbers in
     the language's signs and written out (no SI "k"/"M", which reads English on every screen)."""
     fig.update_layout(margin={"l": 10, "r": 20, "t": 30, "b": 10}, height=height, dragmode=False,
-                      clickmode="event+select",
+                      clickmode="event+select", autotypenumbers=STRICT,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"})
     fig.update_xaxes(automargin=True, exponentformat="none")
     fig.update_yaxes(automargin=True, exponentformat="none")

@@ -124,3 +124,18 @@ def test_compact_money_keeps_three_significant_digits():
     assert fmt_compact(1_260, "ru") == f"1,3{nb}тыс."
     assert fmt_compact(950, "en") == "950"
     assert fmt_compact(None) == "—"
+
+
+def test_stage_names_that_look_like_numbers_stay_names():
+    """A HubSpot pipeline's custom stages are ids («95211147»): Plotly read them as numbers and drew
+    the funnel on a linear axis of millions. Every figure reads numeric strings as categories."""
+    import plotly.graph_objects as go
+
+    from funnel.velocity.charts import _base
+
+    names = ("appointmentscheduled", "95211147", "95180904", "closedwon")
+    for fig in (funnel_figure(rows(200, 62, 45, 31, names=names), LABELS),
+                overlay_figure(rows(10, 5, names=names[1:3]), rows(8, 4, names=names[1:3]), "A", "B", LABELS),
+                _base(go.Figure())):
+        assert fig.layout.autotypenumbers == "strict"
+    assert list(funnel_figure(rows(200, 62, names=names[1:3]), LABELS).data[0].y) == ["95211147", "95180904"]
