@@ -62,6 +62,8 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
+        elif key == "median_cycle_days" and value is not None and out.cycle_deals < out.won:
+            st.caption(t("pages.tile.cycle_basis", n=fmt_int(out.cycle_deals, lang), won=fmt_int(out.won, lang)))
         drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 explain.warn_no_won(info, t)

@@ -40,6 +40,7 @@ class Outcomes:
     median_deal_size: float | None = None
     median_cycle_days: float | None = None
     p90_cycle_days: float | None = None
+    cycle_deals: int = 0  # won deals with a cycle (created and closed): the cycle's sample, below ``won`` when dates lack
     close_rate: float | None = None
     fit_rate: float | None = None
     lost_stage_unknown: int | None = 0
@@ -89,6 +90,7 @@ def _fill_money(out: Outcomes, money: dict[str, Any] | None) -> None:
     else:
         for key in MONEY:
             setattr(out, key, float(money[key]))
+    out.cycle_deals = int(money.get("won_with_cycle") or 0)
     if money.get("won_with_cycle"):
         for key in CYCLE:
             setattr(out, key, float(money[key]))

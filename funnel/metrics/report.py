@@ -7,6 +7,7 @@ Shape (keys are a contract; add, never rename)::
                  "lost_here", "open_here"}, ...],            # funnel order
      "deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
      "revenue", "avg_deal_size", "median_cycle_days",
+     "cycle_deals",                                           # won deals the cycle is measured on
      "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
 
 A group with no value is keyed ``""``.
@@ -26,7 +27,7 @@ from .outcomes import Outcomes
 STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_conversion",
               "lost_here", "open_here")
 METRIC_KEYS = ("deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
-               "revenue", "avg_deal_size", "median_cycle_days")
+               "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals")
 
 
 def clean(value: Any) -> Any:

@@ -14,7 +14,7 @@ from funnel.metrics.report import METRIC_KEYS, STAGE_KEYS
 from funnel.spec import FunnelSpec
 
 TOP = {"pipeline", "filters", "closed_only", "stages", "deals", "won", "lost", "open", "win_rate",
-       "win_rate_all", "lost_stage_unknown", "revenue", "avg_deal_size", "median_cycle_days"}
+       "win_rate_all", "lost_stage_unknown", "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals"}
 STAGE = {"stage", "position", "reached", "step_conversion", "cumulative_conversion", "lost_here", "open_here"}
 
 
