@@ -114,6 +114,8 @@ for i, d in enumerate(ov.drop_offs):
     text = t(code, n=d["count"], rate=fmt_pct(d["rate"], lang),
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
+    if d.get("lost_unknown"):
+        text += " " + t("metrics.dropoff.unknown_part", n=d["lost_unknown"])
     row = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # one block, not three
     row.markdown(f"{i + 1}\\. {text}")
     with row:

@@ -30,4 +30,4 @@ def overview(con, info: DatasetInfo, spec: FunnelSpec) -> Overview:
     Overview page should call instead of the three functions one by one).
     """
     current, comparison = with_previous(con, resolve(con, info, spec))
-    return Overview(current, comparison, biggest_drop_offs(current.stages))
+    return Overview(current, comparison, biggest_drop_offs(current.stages, lost_unknown=current.lost_stage_unknown))

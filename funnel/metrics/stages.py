@@ -116,14 +116,15 @@ def funnel_rows(stages: tuple[dict[str, Any], ...] | list[dict[str, Any]], tally
     return rows
 
 
-def biggest_drop_offs(rows: list[StageRow], k: int = 3) -> list[dict[str, Any]]:
+def biggest_drop_offs(rows: list[StageRow], k: int = 3, lost_unknown: int | None = 0) -> list[dict[str, Any]]:
     """The ``k`` largest drop-offs as codes + numbers, for the Overview sentences.
 
     Ranked by deals lost between the stages, then by the rate; steps where nobody dropped are left
-    out. ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage.
+    out. ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage. The first
+    step's ``lost_unknown``: its lost deals that sit there only because their stage is not recorded.
     """
     steps: list[dict[str, Any]] = []
-    for here, nxt in zip(rows, rows[1:], strict=False):
+    for i, (here, nxt) in enumerate(zip(rows, rows[1:], strict=False)):
         if here.drop_off:
             steps.append({
                 "code": "metrics.dropoff.step",
@@ -135,6 +136,7 @@ def biggest_drop_offs(rows: list[StageRow], k: int = 3) -> list[dict[str, Any]]:
                 "rate": ratio(here.drop_off, here.reached),
                 "lost_here": here.lost_here,
                 "open_here": here.open_here,
+                "lost_unknown": (lost_unknown or 0) if i == 0 else 0,
             })
     steps.sort(key=lambda d: (-d["count"], -(d["rate"] or 0.0), d["position_from"]))
     return steps[:k]

@@ -175,9 +175,11 @@ def drop_offs(inp: Inputs) -> Section:
     counts = inp.info.shape == "counts"
     for d in found:
         key = "report.dropoff.counts" if counts else "report.dropoff.step"
-        sec.bullets.append(w(key, count=w.int(d["count"]), rate=w.pct(d["rate"]), stage_from=d["stage_from"],
-                             stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]),
-                             open_here=w.int(d["open_here"])))
+        text = w(key, count=w.int(d["count"]), rate=w.pct(d["rate"]), stage_from=d["stage_from"],
+                 stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]))
+        if d.get("lost_unknown"):
+            text += " " + w.reason("metrics.dropoff.unknown_part", n=d["lost_unknown"])
+        sec.bullets.append(text)
     cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]
     if not counts:

@@ -27,6 +27,17 @@ REFUSED = ("ID,Stage,Amount,Created\n"
            "5,Lead,50,2024-13-45\n")
 
 
+# a HubSpot API dump: closedlost keeps no stage; 3 won, only one with a close date (Chifles: 8 days)
+HUBSPOT = ("amount,closedate,createdate,dealname,dealstage,hs_object_id,pipeline\n"
+           ",2023-08-25,2023-07-25,Boston Beer,qualifiedtobuy,14316276246,default\n"
+           ",2023-08-25,2023-07-27,Colgate RFP,95180904,14351484049,default\n"
+           "75000,,2023-07-27,Made Good,closedwon,14351716417,default\n"
+           "125000,2023-08-04,2023-07-27,Chifles Chips,closedwon,14351925016,default\n"
+           "50000,,2023-07-28,Kettle,closedwon,14351925017,default\n"
+           ",,2023-07-27,Potato Brand Creation,closedlost,14351977262,default\n"
+           ",,2023-07-29,Snack Co,closedlost,14351977263,default\n")
+
+
 @pytest.fixture(scope="module")
 def ids(data_dir, tmp_path_factory) -> dict[str, str]:
     path = tmp_path_factory.mktemp("nolost") / "won_only.csv"
@@ -36,6 +47,9 @@ def ids(data_dir, tmp_path_factory) -> dict[str, str]:
     refused = path.with_name("refused.csv")
     refused.write_text(REFUSED, encoding="utf-8")
     import_file(store, refused, refused.name, stages=["Lead", "Won"], name="three refused")
+    hubspot = path.with_name("hubspot.csv")
+    hubspot.write_text(HUBSPOT, encoding="utf-8")
+    import_file(store, hubspot, hubspot.name, name="hubspot dump")
     store.close()
     return {row["name"]: str(row["id"]) for row in store.datasets()}
 
@@ -85,3 +99,14 @@ def test_rows_the_import_refused_are_said_on_the_overview(ids, lang, note, marke
     # a dataset whose every row was imported says nothing of the kind
     clean = open_page("pages/overview.py", lang=lang, ds=ids["won only"])
     assert not any(marker in c.value for c in clean.caption)
+
+
+def test_lost_deals_without_a_stage_and_a_cycle_on_few_won_deals_are_said(ids):
+    at = open_page("pages/overview.py", lang="en", ds=ids["hubspot dump"])
+    # stages in the file, in HubSpot's order: qualifiedtobuy -> 95180904 (its own) -> closedwon. All 7
+    # reached qualifiedtobuy; 3 stopped there: Boston Beer still open and the 2 closedlost deals, which
+    # sit there only because HubSpot keeps no stage a deal was lost at
+    text = " ".join(m.value for m in at.markdown)
+    assert ("3 deals stopped between “qualifiedtobuy” and “95180904” (42.9% of those who reached "
+            "“qualifiedtobuy”): lost 2, still open 1. 2 of the lost deals have no recorded stage") in text
+    assert any(c.value == "Won deals with a creation and a close date: 1 of 3" for c in at.caption)

@@ -128,6 +128,10 @@ def test_overview_bundle(story):
     assert ov.comparison.kpis["deals"].previous == 4  # D1, D2, D3, D4 (January, the previous month)
     # drops: Lead->Qualified 3 (3/6), Qualified->Proposal 1 (1/3), Proposal->Won 1 (1/2)
     assert [(d["stage_from"], d["count"]) for d in ov.drop_offs] == [("Lead", 3), ("Proposal", 1), ("Qualified", 1)]
+    # of Lead's 3: D5 still open, D10 lost there, D8 lost with no recorded stage (only counted there);
+    # Proposal's 1 is D7 still open, Qualified's 1 is D6 still open
+    assert [(d["lost_here"], d["open_here"], d["lost_unknown"]) for d in ov.drop_offs] == [(2, 1, 1), (0, 1, 0),
+                                                                                         (0, 1, 0)]
 
 
 def test_deals_with_close_dates_but_no_created_dates_say_why_there_is_no_cohort():
