@@ -203,8 +203,10 @@ def run_flow(t) -> None:
             _refresh(t, store, target, main, history, state)
             return
         if draft.duplicate_of:
-            st.warning(t("error.import.duplicate", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
-                         name=md_escape(draft.duplicate_of["name"])))
+            # the page's words, not the CLI's --force: here importing again is the button below
+            st.warning(t("crmimport.duplicate_web", file=md_escape(main.file_name), dataset=draft.duplicate_of["id"],
+                         name=md_escape(draft.duplicate_of["name"]), into=t("crmimport.into"),
+                         confirm=t("ui.data.confirm")))
         st.subheader(t("ui.data.mapping"))
         if draft.expected.crm_deals:
             mapping_editor(t, draft)

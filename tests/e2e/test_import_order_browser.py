@@ -101,3 +101,26 @@ def test_one_click_imports_a_file_that_marks_no_stage_won(browser, server, tmp_p
     assert info.meta["lost_stages"][""] == ["Сделка провалена"]
     store.close()
     page.close()
+
+
+def test_a_file_imported_before_is_said_in_the_pages_words_and_imports_again(browser, server, tmp_path):
+    """The warning told a browser user to «import again with --force», a command-line option."""
+    page = browser.new_page(viewport={"width": 1300, "height": 3400})
+    path = tmp_path / "twice.csv"
+    path.write_text(WEEK2, encoding="utf-8")
+    ids = []
+    for attempt in range(2):
+        page.goto(server.url + "/data?lang=en")
+        wait_idle(page, timeout=240_000)
+        _upload(page, path)
+        page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
+        text = page.inner_text("[data-testid='stMain']")
+        if attempt:
+            assert f"twice.csv was already imported as dataset {ids[0]} «twice»" in text
+            assert "press «Import» below to import it again as a new dataset" in text and "--force" not in text
+        page.wait_for_timeout(1000)
+        page.locator(".st-key-confirm_import button").click()
+        page.wait_for_url("**ds=**", timeout=60_000)
+        ids.append(int(page.url.split("ds=")[1].split("&")[0]))
+    assert ids[1] != ids[0]
+    page.close()
