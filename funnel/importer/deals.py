@@ -13,7 +13,9 @@ import json
 
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
+from ..mapping.normalize import header_tokens
 from ..mapping.stage_probability import is_probability_header
+from ..readers.values import FALSE_WORDS, TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
@@ -79,7 +81,9 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]
     columns = "* EXCLUDE ({})".format(", ".join(raw_columns)) if checked else "*"
-    keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad})", columns=columns, bad=bad)
+    gone = _deleted_rows(con, extras, findings)
+    keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad}){gone}", columns=columns, bad=bad,
+                  gone=" AND row_no NOT IN (SELECT row_no FROM imp_gone)" if gone else "")
     # a duplicated id keeps its first row (Bitrix24 writes one row per product); the window that
     # picks it runs only when there are duplicates
     # (ids counted by a GROUP BY, which spills to disk beyond the memory budget; kept rows have an id)
@@ -92,15 +96,43 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
                       FROM ({q}) AS a) AS d WHERE k > 1""", q=keep),
             None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
         keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
-    if duplicates or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
+    if duplicates or gone or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
         run(con, "DROP TABLE imp_parsed")
+        run(con, "DROP TABLE IF EXISTS imp_gone")
     else:  # every row kept: the parsed rows are the valid ones, less their unparsed-text columns
         for column in raw_columns:  # (dropping a column shares the other columns' data, no copy)
             run(con, render("ALTER TABLE imp_parsed DROP COLUMN {c}", c=column))
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
+
+
+# A record the CRM has deleted (Salesforce's IsDeleted, a warehouse sync's soft delete) or a version a
+# history-mode sync has superseded (Fivetran's _fivetran_active false) is no deal: header -> the
+# value that drops the row
+_GONE = {"is deleted": True, "deleted": True, "fivetran deleted": True, "fivetran active": False}
+
+
+def _deleted_rows(con, extras: dict, findings: Findings) -> bool:
+    """``imp_gone(row_no)``: the rows to leave out, said in the quality report; False when there are
+    none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing)."""
+    marked = [(name, header, drop) for name, (_index, header) in extras.items()
+              if (drop := _GONE.get(header_tokens(header))) is not None]
+    if not marked:
+        return False
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_gone (row_no BIGINT)")
+    for name, header, drop in marked:
+        params = {"gone_words": sorted(TRUE_WORDS if drop else FALSE_WORDS)}
+        rows = render("SELECT row_no FROM imp_parsed WHERE list_contains($gone_words, lower(trim({c})))", c=ident(name))
+        n, total = run(con, render("SELECT (SELECT count(*) FROM ({q}) AS g), (SELECT count(*) FROM imp_parsed)",
+                                   q=rows), params).fetchone()
+        if n and n < total:
+            findings.add("deals.deleted" if drop else "deals.superseded", "warning", column=header, n=n)
+            run(con, render("INSERT INTO imp_gone {q}", q=rows), params)
+        elif n:
+            findings.add("deals.all_deleted", "warning", column=header, n=n)
+    return bool(run(con, "SELECT count(*) FROM imp_gone").fetchone()[0])
 
 
 def status_map(con, findings: Findings, header: str | None, codes: dict | None = None) -> None:

@@ -1526,3 +1526,22 @@ def test_a_cycle_measured_on_few_of_the_won_deals_says_on_how_many(mem_store):
         got = metrics_json(con, info, FunnelSpec())
     # by hand: 3 won, one with both dates (Chifles Chips, 27 Jul -> 4 Aug: 8 days)
     assert (got["won"], got["cycle_deals"], got["median_cycle_days"]) == (3, 1, 8)
+
+
+def test_deleted_records_and_superseded_versions_are_not_deals(mem_store):
+    """Salesforce's Data Export keeps ``IsDeleted`` (konsul7770/konsul-force-org writes it in every
+    object); a Fivetran sync in history mode keeps old versions with ``_fivetran_active`` false
+    (fivetran/dbt_salesforce_source). Both were counted as deals."""
+    text = ('"Id","IsDeleted","Name","StageName","Amount","IsClosed","IsWon","CreatedDate","_fivetran_active"\n'
+            '"0061","0","A","Prospecting","100","0","0","2024-01-02 10:00:00","true"\n'
+            '"0062","1","B","Closed Won","200","1","1","2024-01-03 10:00:00","true"\n'
+            '"0063","0","C","Closed Won","300","1","1","2024-01-04 10:00:00","false"\n'
+            '"0064","0","D","Closed Won","400","1","1","2024-01-05 10:00:00","true"\n')
+    info, built, _ = run_import(mem_store, text, "Opportunity.csv")
+    assert deals(mem_store, info, "deal_id") == [("0061",), ("0064",)]  # B deleted, C an old version
+    found = codes(mem_store, info)
+    assert (found["deals.deleted"], found["deals.superseded"]) == (1, 1)
+    # a flag set on every row (a test seed) drops nothing and says so
+    seed = text.replace('"0","A"', '"1","A"').replace('"0","C"', '"1","C"').replace('"0","D"', '"1","D"')
+    info, built, _ = run_import(mem_store, seed, "seed.csv")
+    assert built["n_deals"] == 3 and codes(mem_store, info)["deals.all_deleted"] == 4
