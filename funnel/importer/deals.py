@@ -168,11 +168,11 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                          GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""").fetchall()
     # Salesforce's IsWon / IsClosed and HubSpot's is_closed_won / is_closed are set by the stage: a stage
     # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
-    # name (a warehouse sync's hashed names; a company's «Signed»). Not the status: Pipedrive keeps a
-    # deal at the stage it was won at.
-    won_by_flag = {(r[0], r[1]) for r in counts if r[4] and "won_flag" in mapping.fields}
-    lost_by_flag = {(r[0], r[1]) for r in counts
-                    if r[5] and "won_flag" in mapping.fields and "closed_flag" in mapping.fields}
+    # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's
+    # pair: a sheet's lone «Won?» or a status may keep a deal at the stage it was won at (Pipedrive).
+    both_flags = "won_flag" in mapping.fields and "closed_flag" in mapping.fields
+    won_by_flag = {(r[0], r[1]) for r in counts if r[4] and both_flags}
+    lost_by_flag = {(r[0], r[1]) for r in counts if r[5] and both_flags}
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \

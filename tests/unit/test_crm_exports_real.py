@@ -1545,3 +1545,10 @@ def test_deleted_records_and_superseded_versions_are_not_deals(mem_store):
     seed = text.replace('"0","A"', '"1","A"').replace('"0","C"', '"1","C"').replace('"0","D"', '"1","D"')
     info, built, _ = run_import(mem_store, seed, "seed.csv")
     assert built["n_deals"] == 3 and codes(mem_store, info)["deals.all_deleted"] == 4
+
+
+def test_a_lone_won_flag_does_not_make_the_stage_a_deal_was_won_at_the_won_stage(mem_store):
+    text = "Deal,Stage,Won?,Amount\nA,Qualified,no,10\nB,Proposal,yes,20\nC,Qualified,no,5\nD,Demo,no,7\n"
+    info, built, _ = run_import(mem_store, text, "deals.csv")
+    order = info.meta["stage_order"][""]
+    assert order[-1] == "Won" and "Proposal" in order[:-1]  # B was won at «Proposal»: still a step
