@@ -1552,3 +1552,24 @@ def test_a_lone_won_flag_does_not_make_the_stage_a_deal_was_won_at_the_won_stage
     info, built, _ = run_import(mem_store, text, "deals.csv")
     order = info.meta["stage_order"][""]
     assert order[-1] == "Won" and "Proposal" in order[:-1]  # B was won at «Proposal»: still a step
+
+
+HS_API_ENTERED = """hs_object_id,dealname,dealstage,pipeline,amount,createdate,closedate,hs_is_closed_won,hs_date_entered_appointmentscheduled,hs_date_entered_qualifiedtobuy,hs_date_entered_closedwon,hs_date_entered_closedlost,hs_date_exited_appointmentscheduled,hs_time_in_appointmentscheduled
+1,A,closedwon,default,100,2024-01-01T10:00:00Z,2024-01-20T10:00:00Z,true,2024-01-01T10:00:00Z,2024-01-05T10:00:00Z,2024-01-20T10:00:00Z,,2024-01-05T10:00:00Z,345600000
+2,B,qualifiedtobuy,default,50,2024-01-02T10:00:00Z,,false,2024-01-02T10:00:00Z,2024-01-09T10:00:00Z,,,2024-01-09T10:00:00Z,604800000
+3,C,closedlost,default,70,2024-01-03T10:00:00Z,2024-01-10T10:00:00Z,false,2024-01-03T10:00:00Z,2024-01-06T10:00:00Z,,2024-01-10T10:00:00Z,2024-01-06T10:00:00Z,259200000
+4,D,appointmentscheduled,default,20,2024-01-04T10:00:00Z,,false,2024-01-04T10:00:00Z,,,,,
+"""
+
+
+def test_hubspot_api_with_its_date_entered_properties_knows_where_a_lost_deal_died(mem_store):
+    """HubSpot's API with ``hs_date_entered_<stage>`` requested beside ``dealstage``: the dates are the
+    history, so a closedlost deal's last stage before the loss is known (C: qualifiedtobuy)."""
+    info, built, _ = run_import(mem_store, HS_API_ENTERED, "deals.csv")
+    assert info.meta["mapping"]["stage_entered"] == ["appointmentscheduled", "qualifiedtobuy", "closedwon", "closedlost"]
+    assert info.meta["stage_order"] == {"default": ["appointmentscheduled", "qualifiedtobuy", "closedwon"]}
+    assert deals(mem_store, info, "deal_id, status, lost_pos, lost_stage_known") == [
+        ("1", "won", None, None), ("2", "open", None, None), ("3", "lost", 2, True), ("4", "open", None, None)]
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert [s["reached"] for s in got["stages"]] == [4, 3, 1] and got["lost_stage_unknown"] == 0
