@@ -231,6 +231,17 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         if found:
             m.fields["source"] = found[0]
             free.discard(found[0])
+    title = m.fields.get("deal_name")
+    if title is not None and header_tokens(headers[title]) == "title" and any(
+            header_tokens(h) in ("first name", "last name", "salutation") for h in headers):
+        # a person's list (Salesforce's Lead.csv: Salutation, FirstName, LastName, Title, Company): the
+        # title is their job («CFO»); the record is named by its company
+        company = next((i for i in sorted(free) if header_tokens(headers[i]) in ("company", "company name")), None)
+        del m.fields["deal_name"]
+        free.add(title)
+        if company is not None:
+            m.fields["deal_name"] = company
+            free.discard(company)
     won_flag = m.fields.get("won_flag")
     if won_flag is not None and "stage" in m.fields and norm[won_flag] in _CONVERTED:
         # a lead list's "converted" is its outcome only when nothing else says it: beside a stage column

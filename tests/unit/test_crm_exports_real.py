@@ -1346,6 +1346,8 @@ def test_a_salesforce_lead_export_is_a_lead_funnel_on_its_status(mem_store):
     m = info.meta["mapping"]
     assert m["stage_entered"] == [] and m["fields"]["stage"] == "Status"
     assert "amount" not in m["fields"]  # AnnualRevenue is an attribute of the lead's company
+    # a person's Title is their job («CFO»): the lead is named by its company
+    assert m["fields"]["deal_name"] == "Company" and "Title" in m["extras"]
     assert info.meta["lost_stages"] == {"": ["Closed - Not Converted"]}
     with mem_store.connect() as con:
         got = metrics_json(con, info, FunnelSpec())
