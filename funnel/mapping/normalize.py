@@ -59,8 +59,10 @@ _CAMEL = re.compile(r"(?<=[a-zа-я0-9])(?=[A-ZА-Я])|(?<=[A-ZА-Я])(?=[A-ZА-
 _TOKEN_SPLIT = re.compile(r"[\s_\-./:#()\[\]{},;|?!\"'`*]+")
 # Entity words a CRM puts before a field name (``OpportunityStage``, ``Deal - Owner``, Zoho's old
 # ``Potential Owner``, HubSpot's ``hs_`` properties): dropped when something is left after them.
-ENTITY_WORDS = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubspot", "crm", "сделка", "сделки",
-                "商机")
+# "property"/"properties": HubSpot's property namespace as warehouse syncs write it (Fivetran's
+# property_dealname, Airbyte's and Stitch's properties_...)
+ENTITY_WORDS = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubspot", "crm", "property", "properties",
+                "сделка", "сделки", "商机")
 
 
 def header_tokens(h: str | None) -> str:

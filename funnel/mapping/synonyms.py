@@ -31,7 +31,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата завершения", "Закрыта", "Закрыто",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
-    "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Step", "Funnel stage",
+    "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
     "status": ("Status", "Deal status", "Forecast Type", "Outcome", "Deal outcome", "Result", "Won/Lost", "Win/Loss",
                "Итог", "Результат", "Итог сделки", "结果", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
