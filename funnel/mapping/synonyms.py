@@ -24,7 +24,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Opportunity", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
-    "created_at": ("Created", "Created at", "created_at", "Create Date", "Created Date", "Created Time",
+    "created_at": ("Created", "Created at", "created_at", "add_time", "Add time", "Create Date", "Created Date", "Created Time",
                    "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
                    "First contact date", "Fecha de creación",
                    "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期"),
@@ -58,7 +58,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expected_close": ("Close Date", "closedate", "Tentative Close Date", "Close Date (E)", "Close Date (Expected)", "Closing Date", "Expected close date", "Expected close", "Expected closing date", "Expected Closing", "Est. Close Date",
                        "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
                        "预计成交日期", "预计结束日期"),
-    "stage_changed_at": ("Stage change date", "Дата изменения стадии", "阶段变更日期"),
+    "stage_changed_at": ("Stage change date", "stage_change_time", "Last stage change", "Дата изменения стадии", "阶段变更日期"),
 }
 
 # -- Chinese CRM exports (issue 15): Zoho CRM in Chinese, 纷享销客 (Fxiaoke), 销售易 (Neocrm) and

@@ -1605,3 +1605,16 @@ def test_hubspot_deals_as_fivetran_syncs_them(mem_store):
     # Epsilon lost, 3 open
     assert (got["deals"], got["won"], got["lost"], got["open"], got["revenue"]) == (5, 1, 1, 3, 3000)
     assert got["median_cycle_days"] == pytest.approx(42 + (10 * 3600 + 5 * 60 + 28) / 86400)
+
+
+def test_pipedrive_api_field_names():
+    """Pipedrive's API deal fields as scripts and syncs save them (trackit/crm-pipedrive2ace's
+    ``PipedriveDeal``: ``title, stage_id, value, won_time, lost_time, expected_close_date``; the API's
+    ``add_time`` is the creation, ``stage_change_time`` the last stage change): ``add_time`` was kept
+    as an attribute, so the deals had no creation date and no cycle."""
+    m = propose_mapping(["id", "title", "value", "currency", "status", "stage_id", "pipeline_id", "add_time",
+                         "update_time", "stage_change_time", "won_time", "lost_time", "close_time", "lost_reason"],
+                        [["1", "Deal A", "1000", "EUR", "won", "3", "1", "2024-01-02 10:00:00", "2024-02-01 10:00:00",
+                          "2024-01-20 10:00:00", "2024-01-20 10:00:00", "", "2024-01-20 10:00:00", ""]])
+    assert (m.fields["created_at"], m.fields["stage_changed_at"], m.fields["won_at"], m.fields["stage"]) == (7, 9, 10, 5)
+    assert m.extras == {8: "update_time"}
