@@ -61,6 +61,21 @@ PRESETS: dict[str, dict] = {
         "date_order": "dmy", "won": ["Успешно реализовано"], "lost": ["Закрыто и не реализовано"],
         "stage_order": AMOCRM_DEFAULT_STAGES,
     },
+    "amocrm_api": {
+        # /api/v4/leads saved as a table by a script or a BI connector: field names as headers, statuses
+        # and pipelines as ids, times as unix seconds. 142 and 143 are amoCRM's fixed ids of every
+        # pipeline's «Успешно реализовано» and «Закрыто и не реализовано»; the other statuses are the
+        # account's own ids, so their order is not known from the file (a guess, flagged)
+        "signature": [("status_id",), ("pipeline_id",), ("responsible_user_id",), ("price",), ("loss_reason_id",),
+                      ("closest_task_at",), ("account_id",)],
+        "required": [("status_id",), ("responsible_user_id",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "amount": ("price",), "manager": ("responsible_user_id",),
+            "stage": ("status_id",), "pipeline": ("pipeline_id",), "created_at": ("created_at",),
+            "closed_at": ("closed_at",), "lost_reason": ("loss_reason_id",),
+        },
+        "date_order": None, "won": ["142"], "lost": ["143"], "stage_order": [],
+    },
     "bitrix24_rest": {
         # crm.deal.list through the REST API: field codes as headers, stage codes (C<n>:CODE outside
         # the general pipeline), STAGE_SEMANTIC_ID P/S/F = open/won/lost (b24restdocs crm-deal-fields)

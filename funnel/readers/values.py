@@ -55,7 +55,10 @@ _OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 # Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
 _YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?)?$")
-_EPOCH = re.compile(r"^9{13}$")
+# Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
+# amoCRM's API v4 ``created_at``); only where the column is read as a date (a mapped date field)
+_EPOCH = re.compile(r"^(?:9{13}|9{10})$")
+EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 
 _CURRENCY = r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)"
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
@@ -74,7 +77,7 @@ class ColumnProfile:
     ambiguous: bool = False
     date_formats: tuple[str, ...] = ()
     excel_serial: bool = False
-    epoch_ms: bool = False
+    epoch_ms: bool = False  # unix time, in milliseconds or seconds (_EPOCH)
     decimal: str | None = None
     utc_offsets: str | None = None  # 'drop' (one shared offset) | 'utc' (mixed) | None
 
@@ -340,6 +343,9 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
             f"THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST({x} AS DOUBLE) * 86400) AS BIGINT) * 1000000)")
     if profile.epoch_ms:
         branches.append(f"WHEN regexp_full_match({x}, '\\d{{13}}') THEN epoch_ms(TRY_CAST({x} AS BIGINT))")
+        lo, hi = EPOCH_SECONDS
+        branches.append(f"WHEN regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi} "
+                        f"THEN epoch_ms(TRY_CAST({x} AS BIGINT) * 1000)")
     formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
     offset = _OFFSET_SQL
     if profile.date_formats and profile.utc_offsets == "utc":

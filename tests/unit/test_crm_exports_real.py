@@ -1618,3 +1618,29 @@ def test_pipedrive_api_field_names():
                           "2024-01-20 10:00:00", "2024-01-20 10:00:00", "", "2024-01-20 10:00:00", ""]])
     assert (m.fields["created_at"], m.fields["stage_changed_at"], m.fields["won_at"], m.fields["stage"]) == (7, 9, 10, 5)
     assert m.extras == {8: "update_time"}
+
+
+AMO_API = """id,name,price,responsible_user_id,group_id,status_id,pipeline_id,loss_reason_id,created_by,updated_by,created_at,updated_at,closed_at,closest_task_at,is_deleted,account_id
+101,Сделка #101,50000,8001,0,142,5001,,8001,8001,1709280942,1709290942,1709652000,,false,29000
+102,Сделка #102,30000,8001,0,41235,5001,,8001,8001,1709370000,1709380000,,,false,29000
+103,Сделка #103,10000,8002,0,143,5001,7,8001,8001,1709458227,1709459227,1709458200,,false,29000
+104,Сделка #104,0,8002,0,41234,5001,,8001,8001,1709553600,1709553600,,,false,29000
+105,Сделка #105,0,8002,0,41234,5001,,8001,8001,1709553600,1709553600,,,false,29000
+"""
+
+
+def test_amocrm_api_v4_leads_with_unix_times_and_fixed_won_and_lost_ids(mem_store):
+    """amoCRM's ``/api/v4/leads`` saved as a table (the lead object of amoCRM's API reference: ``id, name,
+    price, responsible_user_id, group_id, status_id, pipeline_id, loss_reason_id, created_at,
+    closed_at, closest_task_at, is_deleted, account_id``; times in unix seconds; 142 / 143 the fixed
+    ids of «Успешно реализовано» / «Закрыто и не реализовано»). It was refused: no stage column."""
+    info, built, _ = run_import(mem_store, AMO_API, "leads.csv")
+    assert info.meta["mapping"]["preset"] == "amocrm_api"
+    assert info.meta["lost_stages"] == {"5001": ["143"]} and info.meta["stage_order"]["5001"][-1] == "142"
+    assert "stages.order_guessed" in codes(mem_store, info)  # the account's own status ids
+    # 1709280942 = 2024-03-01 08:15:42 UTC; 1709652000 = 2024-03-05 15:20:00 UTC
+    assert str(deals(mem_store, info, "created_at, closed_at")[0][0]) == "2024-03-01 08:15:42"
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 3, 50000)
+    assert got["median_cycle_days"] == pytest.approx(4 + (7 * 3600 + 4 * 60 + 18) / 86400)
