@@ -46,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
     "variant": ("Variant", "Landing page", "landing_page", "Landing", "Version", "AB group", "Test group",
                 "Вариант", "Страница входа", "Посадочная страница", "Лендинг", "版本", "落地页", "实验组"),
-    "pipeline": ("Pipeline", "Funnel", "Воронка", "Направление", "销售漏斗", "漏斗", "管道"),
+    "pipeline": ("Pipeline", "Pipeline name", "Funnel", "Воронка", "Направление", "销售漏斗", "漏斗", "管道"),
     "lost_reason": ("Lost reason", "Loss Reason", "Closed Lost Reason", "Reason For Loss", "Reason lost", "Won/Lost reason", "Absage - Grund", "Absagegrund",
                     "Status Reason", "Причина отказа", "Причина проигрыша", "Причина провала", "输单原因",
                     "丢单原因", "失败原因"),

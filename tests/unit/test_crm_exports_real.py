@@ -1644,3 +1644,17 @@ def test_amocrm_api_v4_leads_with_unix_times_and_fixed_won_and_lost_ids(mem_stor
         got = metrics_json(con, info, FunnelSpec())
     assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 3, 50000)
     assert got["median_cycle_days"] == pytest.approx(4 + (7 * 3600 + 4 * 60 + 18) / 86400)
+
+
+def test_api_records_flattened_by_a_sync_keep_their_fields():
+    """Airbyte writes HubSpot's records as ``properties.<name>``; Zoho's API as ``Deal_Name``,
+    ``Owner.name``, ``Pipeline.name`` (a lookup flattened to its name)."""
+    m = propose_mapping(["id", "properties.dealname", "properties.dealstage", "properties.amount",
+                         "properties.createdate", "properties.pipeline", "properties.hubspot_owner_id"],
+                        [["1", "A", "closedwon", "100", "2024-01-01T00:00:00Z", "default", "55"]])
+    assert m.fields == {"deal_id": 0, "deal_name": 1, "stage": 2, "amount": 3, "created_at": 4, "pipeline": 5,
+                        "manager": 6}
+    m = propose_mapping(["id", "Deal_Name", "Stage", "Amount", "Closing_Date", "Created_Time", "Owner.name",
+                         "Pipeline.name"],
+                        [["1", "A", "Closed Won", "100", "2024-01-01", "2024-01-01T00:00:00+03:00", "Ann", "Standard"]])
+    assert (m.fields["deal_name"], m.fields["manager"], m.fields["pipeline"], m.fields["created_at"]) == (1, 6, 7, 5)
