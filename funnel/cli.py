@@ -208,13 +208,12 @@ def import_warnings(store, info, lang: str = "en") -> list[dict[str, Any]]:
         full = report(con, info)
     rows = summary(full)
     rows = rows[rows["severity"].isin(["warning", "error"])]
-    examples: dict[tuple[str, str | None], list[int]] = {}  # the file's row numbers behind a line (capped at import)
-    for r in full[full["row_no"].notna()].itertuples():
-        column = None if r.column_name is None or r.column_name != r.column_name else r.column_name
-        examples.setdefault((r.code, column), []).append(int(r.row_no))
-
     def text(value):
         return None if value is None or value != value else str(value)  # NaN: no value
+
+    examples: dict[tuple[str, str | None], list[int]] = {}  # the file's row numbers behind a line (capped at import)
+    for r in full[full["row_no"].notna()].itertuples():
+        examples.setdefault((r.code, text(r.column_name)), []).append(int(r.row_no))
 
     def detail(value):  # plain words (a pipeline), not the importer's JSON parameters
         value = text(value)

@@ -37,15 +37,8 @@ def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
-    """One finding in words: its JSON parameters (``detail``) filled in, ``n`` its count."""
-    if n is not None and not (isinstance(detail, str) and '"n"' in detail):
-        params = json.loads(detail) if isinstance(detail, str) and detail.startswith("{") else {}
-        return _finding_text(code, json.dumps({**params, "n": n}), lang)
-    return _finding_text(code, detail, lang)
-
-
-def _finding_text(code: str, detail, lang: str) -> str:
-    """Importer findings are ``quality.<code>``; reader notes are their own keys with JSON params."""
+    """One finding in words: importer findings are ``quality.<code>``, reader notes their own keys;
+    ``detail`` holds the sentence's JSON parameters, ``n`` the finding's count when they name none."""
     key = f"quality.{code}" if f"quality.{code}" in catalog(lang) else code
     params = {}
     if isinstance(detail, str) and detail.startswith("{"):
@@ -55,6 +48,8 @@ def _finding_text(code: str, detail, lang: str) -> str:
             params = {}
     if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n
         params["n"] = params.pop("count")
+    if n is not None:
+        params.setdefault("n", n)
     return t(key, lang, **params)
 
 

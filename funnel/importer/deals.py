@@ -182,10 +182,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
+    said = {*mapping.won_stages, *mapping.lost_stages}
     result = []
     for pipeline in pipelines:
         names = [r[1] for r in counts if r[0] == pipeline]
-        said = {*mapping.won_stages, *mapping.lost_stages}
         unnamed = [n for n in names if n not in said and not classify_stage_name(n)]
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
