@@ -13,13 +13,12 @@ import json
 
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
-from ..mapping.normalize import header_tokens
 from ..mapping.stage_probability import is_probability_header
-from ..readers.values import FALSE_WORDS, TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
 from .columns import confirm_typed, extra_columns, select_list, typed_columns
+from .deleted_rows import gone_condition, gone_mark, gone_words
 from .derive import derive_deals
 from .history import stage_entered_events
 from .quality_findings import Findings
@@ -108,23 +107,17 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     return {c.field: c for c in typed}, extras
 
 
-# A record the CRM has deleted (Salesforce's IsDeleted, a warehouse sync's soft delete) or a version a
-# history-mode sync has superseded (Fivetran's _fivetran_active false) is no deal: header -> the
-# value that drops the row
-_GONE = {"is deleted": True, "deleted": True, "fivetran deleted": True, "fivetran active": False}
-
-
 def _deleted_rows(con, extras: dict, findings: Findings) -> bool:
     """``imp_gone(row_no)``: the rows to leave out, said in the quality report; False when there are
     none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing)."""
     marked = [(name, header, drop) for name, (_index, header) in extras.items()
-              if (drop := _GONE.get(header_tokens(header))) is not None]
+              if (drop := gone_mark(header)) is not None]
     if not marked:
         return False
     run(con, "CREATE OR REPLACE TEMP TABLE imp_gone (row_no BIGINT)")
     for name, header, drop in marked:
-        params = {"gone_words": sorted(TRUE_WORDS if drop else FALSE_WORDS)}
-        rows = render("SELECT row_no FROM imp_parsed WHERE list_contains($gone_words, lower(trim({c})))", c=ident(name))
+        params = {"gone_words": gone_words(drop)}
+        rows = render("SELECT row_no FROM imp_parsed WHERE {gone}", gone=gone_condition(ident(name)))
         n, total = run(con, render("SELECT (SELECT count(*) FROM ({q}) AS g), (SELECT count(*) FROM imp_parsed)",
                                    q=rows), params).fetchone()
         if n and n < total:

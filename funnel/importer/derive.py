@@ -192,12 +192,14 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                -- closed before it was created (reported as date.closed_before_created): no cycle, not a negative one
                CASE WHEN closed_final >= created_at
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
-               row_no{extras}, {last}
+               row_no{extras}, {last}, closed_final IS DISTINCT FROM closed_any AS {rounded}
         FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN),
         currency=_currency_codes(),
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
-        source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else ""))
+        source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
+        rounded=ident(ROUNDED)))
+    _close_rounded(con, into, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
@@ -269,6 +271,22 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
         else:
             findings.add("date.no_created_column_at_all", "warning", n=None)
+
+
+ROUNDED = "close_rounded"  # a column of the deals only while they are derived
+
+
+def _close_rounded(con, into: str | None, typed: dict, findings: Findings) -> None:
+    """Said, then dropped: the deals whose close time, kept to the minute or the day (amoCRM writes
+    «Дата закрытия» to the minute), fell before their creation in that minute or day and was taken
+    as the creation (a cycle of 0, not a negative one)."""
+    column = typed.get("closed_at")
+    findings.examples(con, render("SELECT row_no, CAST(created_at AS VARCHAR) AS value FROM imp_deals WHERE {c}",
+                                  c=ident(ROUNDED)),
+                      None, "date.close_rounded", "info", column.header if column else None)
+    deals = ident(into, "deals") if into else ident("imp_deals")
+    run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=deals, c=ident(ROUNDED)))
+    _view(con, into, "deals")
 
 
 def _quality_checks(con, typed: dict, findings: Findings) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..sql import ident, render, run
 from .columns import confirm_typed, date_column, date_expr
+from .deleted_rows import gone_condition, gone_mark, gone_words
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
@@ -28,6 +29,10 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     else:  # an ISO column's fast path is confirmed by the typing pass itself (columns.confirm_typed)
         typed = [date_column(con, raw.table, "entered_at", hmap.entered_at, raw.headers[hmap.entered_at], None)]
         ts = typed[0].expr
+    gone = _gone_rows(con, raw, findings)
+    if gone is not None:
+        where = f"{where} AND NOT {gone[0]}" if where else f"WHERE NOT {gone[0]}"
+        params.update(gone[1])
     # staged cells are already stripped, empty ones NULL (readers/staging.py): no trim per cell here
     insert = """INSERT INTO imp_hist SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}"""
     run(con, HIST_DDL)
@@ -36,7 +41,7 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     if typed and confirm_typed(con, raw.table, "imp_hist", typed, None):  # not every cell was ISO
         run(con, HIST_DDL)
         run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=typed[0].expr,
-                        raw=ident(raw.table), where=where))
+                        raw=ident(raw.table), where=where), params or None)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
         findings.examples(con, "SELECT row_no, COALESCE(stage, deal_id) AS value FROM imp_hist "
@@ -44,6 +49,26 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
                           "history.bad_row", "error", file_name)
         run(con, "DELETE FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL")
     return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
+
+
+def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:
+    """(SQL condition, its parameters) of the history rows the file marks deleted (Salesforce's
+    OpportunityHistory keeps ``IsDeleted``): a deleted stage entry is no visit of that stage. None
+    when no column marks rows, or when every row carries the mark (a seed's flag says nothing)."""
+    for index, header in enumerate(raw.headers):
+        drop = gone_mark(header)
+        if drop is None:
+            continue
+        condition = gone_condition(ident(f"c{index}"))
+        params = {"gone_words": gone_words(drop)}
+        n, total = run(con, render("SELECT count(*) FILTER (WHERE {gone}), count(*) FROM {raw}", gone=condition,
+                                   raw=ident(raw.table)), params).fetchone()
+        if n and n < total:
+            findings.add("history.deleted", "warning", column=header, n=n)
+            return condition, params
+        if n:
+            findings.add("history.all_deleted", "warning", column=header, n=n)
+    return None
 
 
 def stage_entered_events(con, raw, mapping, findings: Findings) -> None:

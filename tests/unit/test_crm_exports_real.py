@@ -94,6 +94,12 @@ def test_amocrm_open_deals_with_none_words_are_kept_and_minute_close_times_are_n
     # 103 closed "09:30" within the minute it was created (09:30:27): a zero cycle, not -27 s
     assert rows[2][3] == 0.0
     assert "date.closed_before_created" not in codes(mem_store, info)
+    # ... and the report says so, naming the row (103 is data row 3: row 4 of the file) and the column
+    with mem_store.connect() as con:
+        said = con.execute(f"SELECT code, severity, column_name, row_no, value FROM ds_{info.id}.quality "
+                           "WHERE code = 'date.close_rounded' ORDER BY row_no NULLS FIRST").fetchall()
+    assert said == [("date.close_rounded", "info", "Дата закрытия", None, None),
+                    ("date.close_rounded", "info", "Дата закрытия", 4, "2024-03-03 09:30:27")]
     # amoCRM's default pipeline order
     assert built["meta"]["stage_order"] == {"Продажи": ["Первичный контакт", "Переговоры", "Успешно реализовано"]}
 
@@ -247,6 +253,32 @@ def test_salesforce_15_char_report_ids_meet_18_char_history_ids(mem_store, tmp_p
     # the report's 15-char ids plus their case-safe suffix (worked out in the next test) are the history's
     assert built["n_events"] == 5 and "history.unknown_deal" not in codes(mem_store, info)
     assert "history.stage_mismatch" not in codes(mem_store, info)  # past stages are not a mismatch
+
+
+def test_deleted_rows_of_an_opportunity_history_are_no_stage_entries(mem_store, tmp_path):
+    """Salesforce's Data Export writes ``IsDeleted`` in OpportunityHistory too (konsul7770/konsul-force-org
+    keeps it in every object): a deleted row (here a stage entered by mistake and undone) was read as
+    a visit of that stage, so Beta «reached» Negotiation/Review."""
+    hist = tmp_path / "OpportunityHistory.csv"
+    hist.write_text('"Id","IsDeleted","OpportunityId","CreatedDate","StageName"\n'
+                    '"1","false","0065g00000AbCdEAAV","2024-02-13T09:00:00.000Z","Prospecting"\n'
+                    '"2","false","0065g00000AbCdEAAV","2024-03-01T09:00:00.000Z","Negotiation/Review"\n'
+                    '"3","false","0065g00000AbCdEAAV","2024-03-28T09:00:00.000Z","Closed Won"\n'
+                    '"4","false","0065g00000AbCdFAAV","2024-02-15T09:00:00.000Z","Prospecting"\n'
+                    '"5","true","0065g00000AbCdFAAV","2024-02-16T09:00:00.000Z","Negotiation/Review"\n'
+                    '"6","false","0065g00000AbCdFAAV","2024-02-20T09:00:00.000Z","Id. Decision Makers"\n')
+    info, built, _ = run_import(mem_store, SF_OPP.encode(), "Opportunity.csv", history=hist)
+    assert built["n_events"] == 5  # 6 rows less the deleted one
+    with mem_store.connect() as con:
+        beta = con.execute(f"SELECT stage FROM ds_{info.id}.events WHERE deal_id = '0065g00000AbCdFAAV' "
+                           "ORDER BY entered_at").fetchall()
+    assert beta == [("Prospecting",), ("Id. Decision Makers",)]
+    assert codes(mem_store, info)["history.deleted"] == 1
+    # a mark set on every row (a seed) drops nothing and says so
+    marked = hist.read_text().replace('"false"', '"true"')
+    hist.write_text(marked)
+    info, built, _ = run_import(mem_store, SF_OPP.encode(), "Opportunity.csv", history=hist, force=True)
+    assert built["n_events"] == 6 and codes(mem_store, info)["history.all_deleted"] == 6
 
 
 def test_salesforce_case_safe_suffix_by_hand():
