@@ -173,10 +173,10 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                 ELSE greatest(COALESCE(hist_pos, 0),
                               CASE WHEN stage_kind = 'open' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END)
               END AS reached,
-              COALESCE(closed_at,
+              COALESCE({closed_at},
                        CASE WHEN status_final = 'won' THEN won_at WHEN status_final = 'lost' THEN lost_at END,
                        CASE WHEN status_final <> 'open' THEN stage_changed_at END,
-                       CASE WHEN status_final <> 'open' THEN expected_close END) AS closed_any
+                       CASE WHEN status_final <> 'open' THEN {expected_close} END) AS closed_any
             FROM base),
         fixed AS (  -- a close time kept to the minute (or day) is not "before" a creation in that minute (day)
             SELECT *, CASE WHEN closed_any < created_at AND closed_any = date_trunc('minute', created_at)
@@ -198,7 +198,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
-        rounded=ident(ROUNDED)))
+        rounded=ident(ROUNDED), **_day_only(con, typed, findings)))
     _close_rounded(con, into, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
@@ -273,6 +273,26 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
             findings.add("date.no_created_column_at_all", "warning", n=None)
 
 
+def _day_only(con, typed: dict, findings: Findings) -> dict[str, str]:
+    """SQL for the close and expected-close columns: a column whose every value has one time of day
+    other than midnight holds dates, shifted by a time zone (Bitrix24's CLOSEDATE: «2020-03-12T03:00:00+03:00»
+    for the 12th); read as that day, a deal closed on the day it was created is not closed "before"
+    it (see ``fixed``). Said in the quality report."""
+    out = {}
+    for field in ("closed_at", "expected_close"):
+        column = ident(field)
+        out[field] = column
+        if field not in typed:
+            continue
+        n, first, last = run(con, render("SELECT count({c}), min(CAST({c} AS TIME)), max(CAST({c} AS TIME)) "
+                                         "FROM imp_valid", c=column)).fetchone()
+        if n >= DAY_ONLY_ROWS and first == last and (first.hour, first.minute, first.second) != (0, 0, 0):
+            out[field] = render("date_trunc('day', {c})", c=column)
+            findings.add("date.day_only", "info", column=typed[field].header, value=first.strftime("%H:%M:%S"), n=n)
+    return out
+
+
+DAY_ONLY_ROWS = 3  # values at one time of day before a column is read as dates
 ROUNDED = "close_rounded"  # a column of the deals only while they are derived
 
 

@@ -69,13 +69,16 @@ def refine_deals_mapping(con, raw, mapping) -> None:
 def _status_as_stage(con, raw, mapping) -> None:
     """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
     Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
-    Качественный лид. Four values at least, and fewer than half of them won, lost or open words; or only
-    names of closing stages (a list of finished leads: Качественный лид, Некачественный лид)."""
+    Качественный лид. Four values at least, and fewer than half of them won, lost or open words, or
+    two of them not such words while every outcome among them is a closing stage's name (芋道 CRM's
+    «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or only names of
+    closing stages (a list of finished leads: Качественный лид, Некачественный лид)."""
     values = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 200",
                                             s=_col(mapping.fields["status"]), t=ident(raw.table))).fetchall()]
     known = [v for v in values if classify_status_value(v, mapping.status_values or None) is not None]
     stage_names = values and not known and all(classify_stage_name(v) for v in values)  # only end states
-    if len(values) >= 4 and 2 * len(known) < len(values) or stage_names:
+    end_states = bool(known) and len(values) - len(known) >= 2 and all(classify_stage_name(v) for v in known)
+    if len(values) >= 4 and (2 * len(known) < len(values) or end_states) or stage_names:
         mapping.fields["stage"] = mapping.fields.pop("status")
 
 

@@ -16,6 +16,8 @@ Evidence and confidence for every header: ../shared/reference/crm-exports.md. A 
 
 from __future__ import annotations
 
+from .status import STAGE_DECIDES
+
 HUBSPOT_DEFAULT_STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
                           "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"]
 SALESFORCE_DEFAULT_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
@@ -47,6 +49,13 @@ AMOCRM_DEFAULT_STAGES = ["Неразобранное", "Первичный ко�
 # Согласование договора). A file uses one of the two; the relative order within each is kept.
 KOMMO_DEFAULT_STAGES = ["Incoming leads", "Initial contact", "Offer made", "Discussions", "Negotiation",
                         "Decision making", "Contract discussion", "Closed - won", "Closed - lost"]
+
+# 悟空CRM (WukongCRM): the stages its database seeds for the default 商机状态组 (wk_crm_business_status in
+# WukongCRM 11's DB/wk_crm_single.sql, as in 72crm 9's crm9.sql: rates 20, 30, 80); a deal ends as 赢单,
+# 输单 or 无效 (closed as invalid: is_end 1, 2, 3), shown in 商机阶段 (CrmBusinessTypeServiceImpl)
+WUKONG_DEFAULT_STAGES = ["验证客户", "需求分析", "方案/报价", "赢单"]
+# Odoo CRM's default stages (crm_stage_data.xml), in English and as its zh_CN translation names them
+ODOO_DEFAULT_STAGES = ["New", "Qualified", "Proposition", "新建", "验证", "建议", "Won", "赢得"]
 
 PRESETS: dict[str, dict] = {
     "amocrm_ru": {
@@ -252,6 +261,33 @@ PRESETS: dict[str, dict] = {
             "closed_at": ("дата завершения", "дата закрытия"), "lost_reason": ("причина проигрыша",),
         },
         "date_order": "dmy", "won": [], "lost": [],
+    },
+    "wukong": {
+        # 商机 export (CrmBusinessServiceImpl.exportExcel): a title row «商机信息», then the fields of
+        # crm_field label 5; no id column
+        "signature": [("商机阶段",), ("商机名称",), ("商机状态组",), ("客户名称",), ("商机金额",)],
+        "required": [("商机阶段",), ("商机状态组",)],
+        "fields": {
+            "deal_name": ("商机名称",), "amount": ("商机金额",), "stage": ("商机阶段",),
+            "pipeline": ("商机状态组",), "manager": ("负责人",), "created_at": ("创建时间",),
+            "expected_close": ("预计成交日期",),
+        },
+        "date_order": None, "won": ["赢单"], "lost": ["输单", "无效"], "stage_order": WUKONG_DEFAULT_STAGES,
+    },
+    "odoo": {
+        # crm.lead exported from the pipeline's list view, with the labels of the user's language (en,
+        # zh_CN). A lost opportunity is archived (Active False) and stays in its stage; an active one is
+        # won at the won stage, else open: «Active» True leaves the outcome to the stage
+        "signature": [("expected revenue", "预期收益"), ("salesperson", "销售员"), ("sales team", "销售团队"),
+                      ("probability", "概率"), ("stage", "阶段")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("opportunity", "商机"), "amount": ("expected revenue", "预期收益"),
+            "stage": ("stage", "阶段"), "manager": ("salesperson", "销售员"), "created_at": ("created on", "创建时间"),
+            "expected_close": ("expected closing", "预期结束"), "closed_at": ("closed date", "关闭日期"),
+            "lost_reason": ("lost reason",), "status": ("active", "启用"),
+        },
+        "status_values": {"false": "lost", "true": STAGE_DECIDES},
+        "date_order": None, "won": ["Won", "赢得"], "lost": [], "stage_order": ODOO_DEFAULT_STAGES,
     },
     "dynamics": {
         "signature": [("(do not modify) opportunity",), ("(do not modify) row checksum",),

@@ -47,8 +47,21 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3})\s*(?:[-.):_–—]\s*|\s+(?=\D))")
 _LETTERED = re.compile(r"^\s*([A-Za-z])[.)]\s+(?=\w)")
 
 
+# A stage named by a number alone, or a percent: SalesMan CRM names its stages by their probability
+# («0», «20», «40» … «100»), a small CRM's export may write stage ids 1, 2, 3
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*(%?)\s*$")
+
+
+def bare_number(name: str) -> tuple[int, bool] | None:
+    """(the number, whether it is a percent) of a stage named by a number alone, else None."""
+    match = _BARE_NUMBER.match(name or "")
+    return (int(match.group(1)), bool(match.group(2))) if match else None
+
+
 def stage_number(name: str) -> int | None:
     """The step number ``name`` starts with (a letter's rank after 1000: A = 1001), else None."""
+    if (bare := bare_number(name)) is not None:
+        return bare[0]
     match = _NUMBERED.match(name or "")
     if match:
         return int(match.group(1))
@@ -62,7 +75,7 @@ def without_number(name: str) -> str:
 
 
 def numbered_order(names: list[str]) -> tuple[list[str], bool] | None:
-    """(``names`` by the numbers they start with, whether every name has one), or None.
+    """(``names`` by the numbers they start with, whether that order is certain), or None.
 
     Needs distinct numbers, three names at least, and a number on four names in five: a stage added
     without one (a board's «Project Completed») goes after them, and the order is then a guess."""
@@ -70,5 +83,7 @@ def numbered_order(names: list[str]) -> tuple[list[str], bool] | None:
     if len(numbers) < 2 or len(set(numbers.values())) < len(numbers) or 5 * len(numbers) < 4 * len(names) \
             or len(numbers) < len(names) and len(names) < 3:
         return None
+    # bare numbers without a percent sign may be ids: their order is a guess, said
+    ids = any(b is not None and not b[1] for b in map(bare_number, numbers))
     return sorted(numbers, key=numbers.__getitem__) + [n for n in names if n not in numbers], \
-        len(numbers) == len(names)
+        len(numbers) == len(names) and not ids

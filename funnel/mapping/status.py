@@ -54,6 +54,18 @@ _STATUS_WON |= {"deal won"}
 _STATUS_OPEN |= {"on hold", "hold", "paused", "на паузе", "暂停"}  # not closed: it may go on
 
 
+# 悟空CRM (WukongCRM) and 芋道 (yudao) CRM end a deal as 赢单, 输单 or 无效 (closed as invalid: no sale);
+# Odoo's default won stage is «赢得» in Chinese
+_STATUS_LOST |= {"无效"}
+_STATUS_WON |= {"赢得"}
+# SalesMan CRM's closing statuses (its «Статус закрытия»): «Победа полная», «Победа, договорились с
+# конкурентами», «Проигрыш по цене», «Отменена Заказчиком», «Отказ от участия»: the first word says it
+_STATUS_WON_PREFIXES = ("победа ",)
+_STATUS_LOST_PREFIXES = ("проигрыш ", "отказ ", "отменена ", "отменен ")
+# A CRM's status code whose outcome is its stage's (Odoo's «Active» True: won at the won stage, else open)
+STAGE_DECIDES = ""
+
+
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
     """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
 
@@ -67,6 +79,10 @@ def classify_status_value(v: str | None, codes: dict[str, str] | None = None) ->
     for kind, words in (("won", _STATUS_WON), ("lost", _STATUS_LOST), ("open", _STATUS_OPEN)):
         if text in words or text.replace(" ", "") in words:
             return kind
+    if text.startswith(_STATUS_WON_PREFIXES):
+        return "won"
+    if text.startswith(_STATUS_LOST_PREFIXES):
+        return "lost"
     return None
 
 
@@ -82,6 +98,8 @@ _STAGE_LOST = {
 }
 _STAGE_WON |= {"赢单关闭", "成交关闭", "已赢单"}  # Chinese (issue 15)
 _STAGE_LOST |= {"输单关闭", "输给竞争对手", "已输"}
+_STAGE_WON |= {"赢得"}  # Odoo's won stage in Chinese
+_STAGE_LOST |= {"无效"}  # WukongCRM / yudao: closed as invalid
 # Spanish, Portuguese, German, French closing stages (HubSpot's localised defaults, spreadsheets)
 _STAGE_WON |= {"cerrado ganado", "cierre ganado", "ganado", "ganada", "fechado ganho", "ganho", "negócio ganho",
                "abgeschlossen und gewonnen", "abgeschlossen gewonnen", "gewonnen", "fermé gagné", "conclu gagné",

@@ -18,6 +18,8 @@ from .normalize import header_tokens, normalize_header
 HELPER_FIELDS: dict[str, str] = {"stage_changed_at": "date", "deal_name": "text"}
 MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 
+# SalesMan CRM (Russian, open source) writes «Сумма.план.» (the deal's value; «Сумма.факт» is 0 until
+# paid), «Куратор» (its manager) and «Статус.закрытия» (its outcome)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
                 "OpportunityId", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
@@ -34,13 +36,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
     "status": ("Status", "Deal status", "Forecast Type", "Outcome", "Deal outcome", "Result", "Won/Lost", "Win/Loss",
-               "Итог", "Результат", "Итог сделки", "结果", "Статус", "Статус сделки", "Состояние", "状态", "商机状态"),
+               "Итог", "Результат", "Итог сделки", "结果", "Статус", "Статус сделки", "Статус закрытия", "Состояние", "状态", "商机状态"),
     "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "ARR", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
-               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Бюджет", "Сумма", "Сумма сделки", "Стоимость",
+               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Бюджет", "Сумма", "Сумма сделки", "Сумма план", "Стоимость",
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
-                "Sales rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Ответственный", "Менеджер", "Ответственный менеджер",
+                "Sales rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
                 "负责人", "销售", "销售员", "所有者", "跟进人"),
     "source": ("Source", "Lead Source", "Origin", "Analytics Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
                "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
@@ -66,20 +68,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Zoho's "Closing Date"); 实际结单日期 the real one. Kept apart from the table above to ease merges.
 ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("记录ID", "商机编码", "机会编号", "销售机会编号"),
-    "deal_name": ("销售机会名称", "机会名称", "商机主题"),
+    "deal_name": ("销售机会名称", "机会名称", "商机主题", "商机"),  # 商机: Odoo's «Opportunity» in Chinese
     "created_at": ("录入时间", "商机创建时间", "创建于"),
     "closed_at": ("实际结单日期", "实际成交日期", "关单日期"),
     "stage": ("阶段名称", "当前阶段"),
     "status": ("阶段状态", "赢输状态", "商机结果"),
-    "amount": ("成交金额", "销售金额", "预计金额", "总金额"),
+    "amount": ("成交金额", "销售金额", "预计金额", "总金额", "商机总金额", "预期收益", "预计收入"),  # Odoo: 预期收益
     "currency": ("币别", "货币类型"),
-    "manager": ("商机负责人", "所有人", "拥有者", "销售负责人", "商机所有人", "归属人"),
+    "manager": ("商机负责人", "所有人", "拥有者", "销售负责人", "商机所有人", "归属人", "负责人名字", "负责人姓名"),
     "source": ("商机来源", "来源渠道", "获客渠道"),
-    "pipeline": ("销售流程", "商机流程"),
+    "pipeline": ("销售流程", "商机流程", "商机状态组"),  # 悟空CRM / 芋道: a group of stages, one sales process
     "lost_reason": ("输单理由", "丢单理由"),
     "won_at": ("赢单时间",),
     "lost_at": ("输单时间",),
-    "expected_close": ("结单日期", "预计结单日期", "预计签单日期"),
+    "expected_close": ("结单日期", "预计结单日期", "预计签单日期", "预期结束"),
 }
 for _field, _words in ZH_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words

@@ -147,7 +147,11 @@ def _is_workbook_zip(path: Path) -> bool:
 def _calamine_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    wb = CalamineWorkbook.from_path(str(path))
+    # from the bytes, not the name: calamine's from_path picks its reader by the extension, and a
+    # workbook saved as xlsx under an ".xls" name (yudao CRM's «商机.xls», written by EasyExcel) was
+    # refused as a damaged xls
+    with open(path, "rb") as fh:
+        wb = CalamineWorkbook.from_filelike(fh)
     out = []
     for meta in wb.sheets_metadata:
         sheet = wb.get_sheet_by_name(meta.name)

@@ -168,6 +168,14 @@ def test_bitrix24_company_stage_names_without_semantics_ask_for_the_won_stage(me
                                                  "Выдано"]
     found = codes(mem_store, info)
     assert "stages.no_won" in found and "stages.order_guessed" in found
+    # ... and the report names the stages whose closed deals now count as lost: 2 + 1 of the 6
+    assert found["stages.closed_unnamed"] == 3
+    from funnel.quality_report import finding_text
+
+    with mem_store.connect() as con:
+        detail = con.execute(f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'stages.closed_unnamed'").fetchone()[0]
+    assert finding_text("stages.closed_unnamed", detail, "ru").startswith(
+        "Закрытые сделки в этапах «Отложенные» (2), «Выдано» (1) считаются проигранными")
     with mem_store.connect() as con:
         doc = metrics_json(con, info, FunnelSpec())
     assert (doc["won"], doc["lost"], doc["open"]) == (0, 6, 4)  # every closed deal is lost until told
