@@ -203,8 +203,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         closed_only = [(r[1], r[2]) for r in counts if r[3] and r[1] not in lost_names]
         if closed_only:  # Bitrix24's «Выдано»: its deals count as lost until the user names the sale
             listed = ", ".join(f"«{stage}» ({n})" for stage, n in closed_only[:5])
-            findings.add("stages.closed_unnamed", "warning", value=", ".join(s for s, _n in closed_only[:5]),
-                         n=sum(n for _s, n in closed_only), detail=json.dumps({"stages": listed}, ensure_ascii=False))
+            findings.add("stages.closed_unnamed", "warning", n=sum(n for _s, n in closed_only),
+                         detail=json.dumps({"stages": listed}, ensure_ascii=False))
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
     rows = [r for ps in result for r in ps.rows()]
     if rows:

@@ -300,7 +300,7 @@ def _close_rounded(con, into: str | None, typed: dict, findings: Findings) -> No
     """Said, then dropped: the deals whose close time, kept to the minute or the day (amoCRM writes
     «Дата закрытия» to the minute), fell before their creation in that minute or day and was taken
     as the creation (a cycle of 0, not a negative one)."""
-    column = typed.get("closed_at")
+    column = typed.get("closed_at") or typed.get("expected_close")  # Bitrix24's CLOSEDATE is the latter
     findings.examples(con, render("SELECT row_no, CAST(created_at AS VARCHAR) AS value FROM imp_deals WHERE {c}",
                                   c=ident(ROUNDED)),
                       None, "date.close_rounded", "info", column.header if column else None)
