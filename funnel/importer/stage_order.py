@@ -19,8 +19,9 @@ The order is data the user can edit; this module only proposes it, in this prece
 
 Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
 or the user listed it as such. When an explicit order has no won stage, its last stage is the won
-one (a funnel's last step is the sale). When deals are won by their status column but no stage is
-won (Pipedrive keeps the stage a deal was won at), a final stage ``Won`` is added.
+one (a funnel's last step is the sale), unless a status or flag column says who won. When deals are
+won by their status column but no stage is won (Pipedrive keeps the stage a deal was won at), a final
+stage ``Won`` is added.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
-from ..mapping.stage_ladder import ladder_order, rung
+from ..mapping.stage_ladder import ladder_order, new_lead_first, rung
 from ..mapping.stage_names import align_order, numbered_order
 from ..mapping.stage_probability import probability_order
 
@@ -109,7 +110,7 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     else:
         closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
         rest = [s for s in names_by_count if s not in closing]
-        by_words = probability_order(probabilities or {}, rest) or ladder_order(rest)
+        by_words = probability_order(probabilities or {}, rest) or ladder_order(rest) or new_lead_first(rest)
         order = by_words + closing if by_words else list(names_by_count)
         guessed = True
     seen_all = list(dict.fromkeys(order + list(names_by_count) + (history_order or [])))
@@ -120,7 +121,9 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         funnel += [s for s in names_by_count if s not in funnel and kind(s) != "lost"]
     won = [s for s in funnel if kind(s) == "won"]
     open_ = [s for s in funnel if s not in won]
-    if given and not won and open_:
+    if given and not won and open_ and not has_won_status:
+        # the last stage is the sale, unless a status or flag says who won: then every given stage is
+        # a step (a file's «furthest stage» with its own «outcome» column)
         won = [open_.pop()]
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
         won = [SYNTHETIC_WON]

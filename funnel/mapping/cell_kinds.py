@@ -57,6 +57,22 @@ def is_number(v: str) -> bool:
     return bool(text) and bool(_NUMBER.match(text)) and any(c.isdigit() for c in text)
 
 
+_THOUSANDS = re.compile(r"^-?\d{1,3}(?:[.,'\s\u00a0\u202f]\d{3})+$")
+
+
+def is_whole_number(v: str) -> bool:
+    """A number cell without a fractional part: «1,234», «1 234», «12.00» are whole; «0.5», «0,25» and
+    «10515.315» (five digits before the dot: no thousands group) are not."""
+    text = _CURRENCY_CHARS.sub("", v).strip().strip("()")
+    if not is_number(text):
+        return False
+    cut = max(text.rfind("."), text.rfind(","))
+    if cut < 0:
+        return True
+    tail = text[cut + 1:]
+    return set(tail) <= {"0"} or len(tail) == 3 and bool(_THOUSANDS.match(text))
+
+
 def is_bool(v: str) -> bool:
     return v.strip().casefold() in BOOL_WORDS
 

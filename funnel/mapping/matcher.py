@@ -27,17 +27,20 @@ from .status import classify_stage_name
 from .synonyms import (
     ENTITY_PREFIX,
     EXACT_ONLY,
+    FOLDED_TOKEN_SYNONYMS,
     MAPPABLE_FIELDS,
     MAX_ATTRIBUTE_CHARS,
     NORMALIZED_SOURCE_FALLBACK,
     NORMALIZED_SYNONYMS,
     SKIP_PATTERNS,
     TOKEN_SYNONYMS,
+    ascii_fold,
 )
 
 MIN_PRESET_SCORE = 0.6
 # A column holding each stage's position in the funnel (Salesforce StageSortOrder)
-STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order")
+STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order",
+                      "stage index", "stage idx", "furthest_stage_idx", "furthest stage index")
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
 FUZZY_CUTOFF = 0.88
@@ -124,6 +127,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     token_syns = TOKEN_SYNONYMS.get(field, frozenset())
     if tokens and tokens in token_syns:  # OpportunityStage, StageName, hs_is_closed_won
         return 0.85
+    if (typed := _DB_PREFIX.sub("", tokens)) != tokens and ascii_fold(typed) in FOLDED_TOKEN_SYNONYMS.get(field, ()):
+        return 0.74  # a database's column: TP_STATUS, DT_CRIACAO (criação), NM_DONO
     if field == "amount" and (bare := without_currency(header)) and (  # Бюджет ₽, importe_eur
             bare in syns or header_tokens(bare) in token_syns):
         return 0.8
@@ -165,7 +170,8 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 # A header that says "a date" (Created, Modified on, Datum, Дата …) is an attribute of the deal; a
 # column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
 DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
-                         r"created|modified|updated|closed|close|deadline|birth|erstellt|geändert|stamp")
+                         r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
+                         r"(?:^|[\s_])dt(?:$|[\s_])")  # DT_CRIACAO: a database's date column
 
 
 def _stage_date_column(norm: str, values: list[str]) -> bool:
@@ -196,7 +202,32 @@ def _closing_stages(m: Mapping, preset: dict | None, smp) -> None:
     m.won_stages, m.lost_stages = won, lost
 
 
+# The type prefix of a database's column names (Brazilian and Portuguese schemas: TP_ type, DT_ date,
+# NM_ name, NR_ number, VL_ value, DS_ description, CD_ code, QT_ quantity)
+_DB_PREFIX = re.compile(r"^(?:tp|dt|nm|nr|vl|ds|cd|qt) (?=\w)")
 _CONVERTED = {normalize_header(h) for h in ("Converted", "Is Converted", "Конвертирован", "是否转化")}
+
+
+def _own_currency(m: Mapping, headers: list[str], norm: list[str], free: set[int]) -> None:
+    """A multi-currency Salesforce report writes each money column twice, in the deal's currency and
+    «(converted)» to the company's, each after its «… Currency» column: ``Amount (Net Revenue) Currency,
+    Amount (Net Revenue), Amount (Net Revenue) (converted) Currency, Amount (Net Revenue) (converted)``.
+    The converted amount adds up across deals (ZAR and USD did not), with its own currency column."""
+    amount = m.fields.get("amount")
+    if amount is None:
+        return
+    by_header = {h: i for i, h in enumerate(norm) if h}
+    converted = by_header.get(f"{norm[amount]} (converted)")
+    if converted is not None and converted in free:
+        free.add(amount)
+        free.discard(converted)
+        m.fields["amount"] = amount = converted
+    own = by_header.get(f"{norm[amount]} currency")
+    if own is not None and (own in free or own == m.fields.get("currency")):
+        if "currency" in m.fields:
+            free.add(m.fields["currency"])
+        m.fields["currency"] = own
+        free.discard(own)
 
 
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
@@ -242,6 +273,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         if company is not None:
             m.fields["deal_name"] = company
             free.discard(company)
+    _own_currency(m, headers, norm, free)
     won_flag = m.fields.get("won_flag")
     if won_flag is not None and "stage" in m.fields and norm[won_flag] in _CONVERTED:
         # a lead list's "converted" is its outcome only when nothing else says it: beside a stage column

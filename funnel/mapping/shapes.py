@@ -221,15 +221,20 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         vals = sv.column(smp, i)
         return bool(vals) and all(sv.is_number(v) for v in vals)
 
+    def counted(i: int) -> bool:  # counts are whole numbers: 0.5 (a probability), 10515.315 (money) are not
+        return numeric(i) and all(sv.is_whole_number(v) for v in sv.column(smp, i))
+
     usable = [i for i, h in enumerate(norm) if h and not _ID_HEADER.search(h) and not _SPEND.search(h)]
     if smp:
-        steps = [i for i in usable if numeric(i) and _is_step_header(norm[i])]
+        steps = [i for i in usable if counted(i) and _is_step_header(norm[i])]
         if len(steps) < 2:
-            steps = [i for i in usable if numeric(i)]
+            steps = [i for i in usable if counted(i)]
     else:
         steps = [i for i in usable if _is_step_header(norm[i])]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
+    if smp and len(_labels(norm, smp, steps)) > MAX_COUNT_LABELS:
+        return None  # a record list (a pipeline's property, division, status, name): not one row per group
     if smp and _rising(steps, smp):
         return None
     group = _find(norm, _GROUP, set(steps))
@@ -237,6 +242,20 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         group = next((i for i in usable if i not in steps and sv.column(smp, i)
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
     return CountsMapping(None, None, group, steps)
+
+
+# Text columns an aggregate table has besides its counts: a date, a source, a campaign (a few labels)
+MAX_COUNT_LABELS = 3
+
+
+def _labels(norm: list[str], smp, steps: list[int]) -> list[int]:
+    """The filled text columns (neither numbers nor dates) outside ``steps``."""
+    out = []
+    for i, h in enumerate(norm):
+        vals = sv.column(smp, i) if h and i not in steps else []
+        if vals and not all(sv.is_number(v) for v in vals) and not all(sv.is_date(v) for v in vals):
+            out.append(i)
+    return out
 
 
 def _rising(steps: list[int], smp) -> bool:

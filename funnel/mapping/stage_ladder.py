@@ -69,3 +69,13 @@ def ladder_order(open_by_count: list[str]) -> list[str] | None:
     if len(open_by_count) < 2 or len(rungs) < len(found) or len(set(rungs.values())) < 2:
         return None
     return sorted(open_by_count, key=lambda name: rungs[name])  # stable: most deals first within a rung
+
+
+def new_lead_first(open_by_count: list[str]) -> list[str] | None:
+    """When a stage is on no rung (a process word: «В работе», "Blocked"), the ladder claims nothing,
+    but a new lead («Новая», "New", "Lead In") still comes first: those first, the rest as they were
+    (most deals first). None when no stage is a new lead."""
+    first = [name for name in open_by_count if rung(name) == 0]
+    if not first or len(first) == len(open_by_count):
+        return None
+    return first + [name for name in open_by_count if name not in first]

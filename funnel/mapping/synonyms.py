@@ -9,6 +9,7 @@ resolved by the sample values (see ``matcher``).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..schema import FIELD_KINDS
 from .normalize import header_tokens, normalize_header
@@ -22,7 +23,7 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 # paid), «Куратор» (its manager) and «Статус.закрытия» (its outcome)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "OpportunityId", "Opportunity Number", "Opportunity No", "Deal Number", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Opportunity", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
@@ -33,12 +34,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата завершения", "Закрыта", "Закрыто",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
-    "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Lead status", "Sales Stage", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
+    "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Opp Stage", "Lead status", "Sales Stage", "Furthest stage", "Furthest stage reached", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
-    "status": ("Status", "Deal status", "Forecast Type", "Outcome", "Deal outcome", "Result", "Won/Lost", "Win/Loss",
+    "status": ("Status", "Deal status", "Opp Status", "Opportunity Status", "Forecast Type", "Outcome", "Deal outcome", "Result", "Won/Lost", "Win/Loss",
                "Итог", "Результат", "Итог сделки", "结果", "Статус", "Статус сделки", "Статус закрытия", "Состояние", "状态", "商机状态"),
     "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "ARR", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
-               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Бюджет", "Сумма", "Сумма сделки", "Сумма план", "Стоимость",
+               "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Estimated", "Estimated value", "Estimated amount", "Бюджет", "Сумма", "Сумма сделки", "Сумма план", "Стоимость",
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
@@ -91,10 +92,11 @@ for _field, _words in ZH_SYNONYMS.items():
 # id, empresa, contacto, etapa, importe_eur, responsable, cierre_previsto, probabilidad). As in English,
 # the CRM's "close date" of a deal is its expected close; a closed deal's close time falls back to it.
 EU_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "deal_id": ("ID do registro", "Datensatz-ID", "ID de fiche d'informations", "ID del negocio", "Deal-ID"),
+    "deal_id": ("ID do registro", "Oportunidade ID", "ID da oportunidade", "Datensatz-ID", "ID de fiche d'informations", "ID del negocio", "Deal-ID"),
     "deal_name": ("Nombre del negocio", "Nombre de la oportunidad", "Nome do negócio", "Deal-Name", "Titel",
                   "Nom de la transaction", "Nom de l'opportunité", "Título", "Deal - Titel"),
-    "created_at": ("Fecha de creación", "Fecha creación", "Fecha alta", "Data de criação", "Criado em",
+    "created_at": ("Fecha de creación", "Fecha creación", "Fecha alta", "Data de criação", "Data criação", "Criação",
+                   "Criado em",
                    "Erstellungsdatum", "Erstellt am", "Date de création", "Créé le"),
     "closed_at": ("Fecha de cierre real", "Data de fechamento real", "Tatsächliches Abschlussdatum",
                   "Date de clôture réelle"),
@@ -105,6 +107,7 @@ EU_SYNONYMS: dict[str, tuple[str, ...]] = {
     "amount": ("Importe", "Monto", "Valor", "Valor do negócio", "Betrag", "Wert", "Montant", "Valeur", "Deal - Wert"),
     "currency": ("Moneda", "Divisa", "Moeda", "Währung", "Devise"),
     "manager": ("Responsable", "Propietario", "Propietario del negocio", "Vendedor", "Comercial", "Responsável",
+                "Dono", "Dono da oportunidade",
                 "Proprietário", "Proprietário do negócio", "Deal-Inhaber", "Inhaber", "Verantwortlich",
                 "Propriétaire", "Propriétaire de la transaction"),
     "source": ("Origen", "Fuente", "Canal", "Origem", "Fonte", "Quelle", "Herkunft", "Kanal", "Origine"),
@@ -146,6 +149,17 @@ def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 # The same synonyms as words (camelCase / snake_case / punctuation split), for token matching.
 TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(header_tokens(x) for x in w) for f, w in SYNONYMS.items()}
+
+
+def ascii_fold(text: str) -> str:
+    """Latin letters without their accents (``criação`` -> ``criacao``), as a database's column names
+    write them; other scripts unchanged (a Cyrillic «й» keeps its breve)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)) \
+        if all(ord(c) < 0x250 for c in text) else text
+
+
+FOLDED_TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(ascii_fold(t) for t in w)
+                                                    for f, w in TOKEN_SYNONYMS.items()}
 # Fields matched only exactly (no fuzzy match): ``LEADID`` is the lead a deal came from, not the deal.
 EXACT_ONLY = {"deal_id"}
 NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)
