@@ -70,6 +70,8 @@ FIELD_KINDS: dict[str, str] = {
     "lost_at": "date",
     "expected_close": "date",
     "stage_changed_at": "date",
+    # the open stage a lost deal was lost at, when the file keeps it beside a «Closed Lost» stage
+    "lost_stage": "text",
 }
 
 STATUSES = ("open", "won", "lost")

@@ -28,7 +28,7 @@ from .velocity import previous_snapshot_picker
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
-                  "won_at", "lost_at", "expected_close", "stage_changed_at")
+                  "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 

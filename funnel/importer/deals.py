@@ -28,7 +28,7 @@ NULL_COLUMNS = {
     "status": "VARCHAR", "amount": "DOUBLE", "currency": "VARCHAR", "manager": "VARCHAR",
     "source": "VARCHAR", "variant": "VARCHAR", "pipeline": "VARCHAR", "lost_reason": "VARCHAR",
     "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
-    "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP",
+    "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP", "lost_stage": "VARCHAR",
 }
 HISTORY_ORDER_SAMPLE = 50_000  # deals the stage order is estimated from
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
@@ -151,14 +151,18 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # flag or its status) after every stage with an open deal: it is an outcome of the funnel
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
     # «Отложенные»), never its first step.
-    counts = run(con, """SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
+    # A lost deal's «lost at stage» (``lost_stage``) names an open stage it reached: one more deal there
+    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL FROM imp_valid
+                  WHERE lost_stage IS NOT NULL""" if "lost_stage" in mapping.fields else ""
+    counts = run(con, render("""SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
                                 bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
                                          OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only,
                                 bool_and(v.won_flag IS TRUE) AS won_by_flag,
                                 bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag
-                         FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
+                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status FROM imp_valid{lost_at}) v
+                         LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
-                         GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""").fetchall()
+                         GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""", lost_at=lost_at)).fetchall()
     # Salesforce's IsWon / IsClosed and HubSpot's is_closed_won / is_closed are set by the stage: a stage
     # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
     # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's

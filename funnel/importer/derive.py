@@ -160,18 +160,18 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
         last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
         base AS (
-            SELECT v.*, {source_as}COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
+            SELECT v.*, {source_as}{lost_pos}COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
                    {status} AS status_final, h.hist_pos, h.{last}, lp.n AS last_position
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
             LEFT JOIN hist h ON h.deal_row = v.row_no
-            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, ''){source_join}),
+            LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, ''){source_join}{lost_join}),
         pos AS (
             SELECT *, CASE
                 WHEN status_final = 'won' THEN last_position
                 ELSE greatest(COALESCE(hist_pos, 0),
-                              CASE WHEN stage_kind = 'open' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END)
+                              CASE WHEN stage_kind = 'open' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END{lost_at})
               END AS reached,
               COALESCE({closed_at},
                        CASE WHEN status_final = 'won' THEN won_at WHEN status_final = 'lost' THEN lost_at END,
@@ -198,7 +198,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
-        rounded=ident(ROUNDED), **_day_only(con, typed, findings)))
+        rounded=ident(ROUNDED), **_day_only(con, typed, findings), **_lost_at(typed)))
     _close_rounded(con, into, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
@@ -293,6 +293,18 @@ def _day_only(con, typed: dict, findings: Findings) -> dict[str, str]:
 
 
 DAY_ONLY_ROWS = 3  # values at one time of day before a column is read as dates
+
+
+def _lost_at(typed: dict) -> dict[str, str]:
+    """SQL for a file that names the stage each lost deal was lost at beside its «Closed Lost» stage
+    (``lost_stage``): the deal reached that stage (its position, when it is an open stage)."""
+    if "lost_stage" not in typed:
+        return {"lost_pos": "", "lost_join": "", "lost_at": ""}
+    return {"lost_pos": "ls.position AS lost_at_pos, ",
+            "lost_join": " LEFT JOIN imp_stages ls ON ls.pipeline = COALESCE(v.pipeline, '') "
+                         "AND ls.stage = v.lost_stage AND ls.kind = 'open'",
+            "lost_at": ",\n                              CASE WHEN status_final = 'lost' THEN COALESCE(lost_at_pos, 0) "
+                       "ELSE 0 END"}
 ROUNDED = "close_rounded"  # a column of the deals only while they are derived
 
 

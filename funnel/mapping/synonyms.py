@@ -57,6 +57,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                     "是否关闭"),
     "won_flag": ("Won", "Is Won", "Is Closed Won", "Converted", "Is Converted", "Выиграна", "Конвертирован", "是否成交", "是否转化"),
     "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期"),
+    # the stage a lost deal was lost at (Olga-lab1/sales-pipeline-forecasting: ``stage`` «Closed Lost»,
+    # ``lost_at_stage`` «Qualification»)
+    "lost_stage": ("Lost at stage", "Lost stage", "Stage lost", "Stage lost at", "Closed lost stage",
+                   "Этап проигрыша", "Этап отказа", "Этап потери", "输单阶段", "丢单阶段"),
     "lost_at": ("Lost time", "Lost date", "Date lost", "Дата проигрыша", "输单日期"),
     "expected_close": ("Close Date", "closedate", "Tentative Close Date", "Close Date (E)", "Close Date (Expected)", "Closing Date", "Expected close date", "Expected close", "Expected closing date", "Expected Closing", "Est. Close Date",
                        "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
@@ -161,5 +165,5 @@ def ascii_fold(text: str) -> str:
 FOLDED_TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(ascii_fold(t) for t in w)
                                                     for f, w in TOKEN_SYNONYMS.items()}
 # Fields matched only exactly (no fuzzy match): ``LEADID`` is the lead a deal came from, not the deal.
-EXACT_ONLY = {"deal_id"}
+EXACT_ONLY = {"deal_id", "lost_stage"}  # «Lost stage» is no fuzzy «Last stage»
 NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)
