@@ -184,7 +184,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                            THEN created_at ELSE closed_any END AS closed_final
             FROM pos)
         SELECT deal_id, deal_name, created_at, closed_final AS closed_at, stage, status_final AS status,
-               amount, {currency} AS currency, manager, {source}, variant, pl AS pipeline, lost_reason,
+               {amount} AS amount, {currency} AS currency, manager, {source}, variant, pl AS pipeline, lost_reason,
                stage_pos_raw AS stage_pos,
                CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
                CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
@@ -198,7 +198,8 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
-        rounded=ident(ROUNDED), **_day_only(con, typed, findings), **_lost_at(typed)))
+        rounded=ident(ROUNDED), amount=_amount(con, typed, findings), **_day_only(con, typed, findings),
+        **_lost_at(typed)))
     _close_rounded(con, into, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
@@ -293,6 +294,18 @@ def _day_only(con, typed: dict, findings: Findings) -> dict[str, str]:
 
 
 DAY_ONLY_ROWS = 3  # values at one time of day before a column is read as dates
+
+
+def _amount(con, typed: dict, findings: Findings) -> str:
+    """SQL for the amount: none when every amount is 0 (Bitrix24 writes «0.00» in a lead's «Сумма»
+    when nobody filled it in): revenue and deal sizes say "no amounts" instead of 0. Said."""
+    if "amount" not in typed:
+        return "amount"
+    filled, zero = run(con, "SELECT count(amount), count(*) FILTER (WHERE amount = 0) FROM imp_valid").fetchone()
+    if filled and zero == filled:
+        findings.add("amount.all_zero", "warning", column=typed["amount"].header, n=filled)
+        return "CAST(NULL AS DOUBLE)"
+    return "amount"
 
 
 def _lost_at(typed: dict) -> dict[str, str]:

@@ -227,3 +227,17 @@ def test_bitrix24_close_dates_shifted_by_a_time_zone_are_days(mem_store):
     assert rows["6006"] is None
     assert "date.closed_before_created" not in quality_codes(mem_store, info)
     assert said == [("CLOSEDATE", "03:00:00", 3)]
+
+
+def test_amounts_that_are_all_zero_are_no_amounts(mem_store):
+    """pm-g-hash/checkCSV ``bitrix.csv`` (a real Bitrix24 lead export): «Сумма» is «0.00» in every row,
+    Bitrix24's placeholder when nobody filled it in; the revenue and the average deal read 0."""
+    head = '"ID";"Статус";"Название лида";"Дата создания";"Источник";"Ответственный";"Сумма";"Валюта"\n'
+    rows = [("10780", "Качественный лид", "30.08.2019 15:03:26"), ("10760", "Качественный лид", "30.08.2019 14:04:58"),
+            ("10741", "Некачественный лид", "29.08.2019 11:20:00")]
+    text = head + "".join(f'"{i}";"{s}";"№{i}";"{d}";"Звонок";"Алексей Ширшов";"0.00";"Рубль"\n' for i, s, d in rows)
+    info, built, _ = import_file(mem_store, text.encode("utf-8"), "bitrix.csv")
+    got = metrics(mem_store, info)
+    assert (got["won"], got["lost"]) == (2, 1)  # «Качественный лид» a converted lead, «Некачественный» junk
+    assert got["revenue"] is None and got["avg_deal_size"] is None
+    assert quality_codes(mem_store, info)["amount.all_zero"] == 3
