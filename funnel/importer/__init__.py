@@ -263,7 +263,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             history_orders = history_orders_stages(con, findings, name)
             history_loaded = True
         explicit = stages if stages else draft.file_order
-        result = build_deals(con, raw, mapping, explicit_stages=explicit, history_loaded=history_loaded,
+        result = build_deals(con, raw, mapping, explicit_stages=explicit, users_order=bool(stages),
+                             history_loaded=history_loaded,
                              findings=findings, history_orders=history_orders, into=into,
                              drop_raw=drop_staged)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]

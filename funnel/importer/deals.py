@@ -144,9 +144,11 @@ def status_map(con, findings: Findings, header: str | None, codes: dict | None =
         con.executemany("INSERT INTO imp_status_map VALUES (?, ?)", known)
 
 
-def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None) -> list:
+def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None,
+                   users_order: bool = True) -> list:
     """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
-    probability among them can order the stages of a snapshot)."""
+    probability among them can order the stages of a snapshot). ``users_order``: ``explicit`` is the
+    user's (whose last stage is the sale, as they were told), not the file's own."""
     # Most populated first, but a stage that holds only closed deals (by the file's closed or won
     # flag or its status) after every stage with an open deal: it is an outcome of the funnel
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
@@ -192,6 +194,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
             has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
+        if ps.won_assumed and not users_order:  # a sheet's stage columns: its last one taken for the sale
+            findings.add("stages.last_is_won", "warning", value=ps.won[0], n=None,
+                         detail=json.dumps({"stage": f"«{ps.won[0]}»"}, ensure_ascii=False))
         result.append(ps)
     lost_names = {s for ps in result for s in ps.lost}
     closed_unnamed = any(r[3] and r[1] not in lost_names for r in counts)
@@ -283,7 +288,7 @@ def _has_status_inputs(mapping) -> bool:
     return any(f in mapping.fields for f in ("status", "won_flag", "won_at"))
 
 
-def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool = False,
+def build_deals(con, raw, mapping, *, explicit_stages=None, users_order: bool = True, history_loaded: bool = False,
                 findings: Findings, history_orders: bool = True, into: str | None = None,
                 drop_raw: bool = False) -> dict:
     """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog.
@@ -300,5 +305,6 @@ def build_deals(con, raw, mapping, *, explicit_stages=None, history_loaded: bool
         if run(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $t",
                {"t": raw.table}).fetchone()[0]:
             run(con, render("DROP TABLE {t}", t=ident(raw.table)))
-    stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings, extras)
+    stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings, extras,
+                            users_order)
     return derive_deals(con, typed, extras, stages, history_loaded, findings, into)

@@ -43,6 +43,7 @@ class PipelineStages:
     won: list[str]
     lost: list[str]
     guessed: bool = False
+    won_assumed: bool = False  # the won stage is the given order's last: nothing else said it
 
     def rows(self) -> list[tuple[str, str, int | None, str]]:
         out = []
@@ -92,7 +93,7 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         return classify_stage_name(name)
 
     given = explicit_for(pipeline, explicit)
-    guessed = False
+    guessed = won_assumed = False
     present = list(dict.fromkeys(list(names_by_count) + list(history_order or [])))
     aligned, unknown = align_order(preset_order, present)
     if given:
@@ -125,6 +126,7 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         # the last stage is the sale, unless a status or flag says who won: then every given stage is
         # a step (a file's «furthest stage» with its own «outcome» column)
         won = [open_.pop()]
+        won_assumed = True
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
         won = [SYNTHETIC_WON]
-    return PipelineStages(pipeline, open_ + won, won, lost, guessed)
+    return PipelineStages(pipeline, open_ + won, won, lost, guessed, won_assumed)

@@ -1121,6 +1121,14 @@ def test_a_sheet_with_one_date_column_per_stage_and_no_stage_column(mem_store):
     assert got["median_cycle_days"] == 21  # 7 Apr -> handover 28 Apr
     assert [(pos, reason, str(at)[:10]) for pos, reason, at in lost] == [
         (1, "Falsche Kontaktinfos", "2026-04-11"), (3, "Preis zu hoch", "2026-04-25")]
+    # the last column taken for the sale is said (ArtSchopenhauer/sales_meeting's Level Solar sheet ends with
+    # «permit_received»: its 3 permits were read as sales with no word), and not once the user has chosen
+    with mem_store.connect() as con:
+        said = con.execute(f"SELECT value FROM ds_{info.id}.quality WHERE code = 'stages.last_is_won'").fetchall()
+    assert said == [("Handover",)]
+    info, built, _ = run_import(mem_store, STAGE_DATES_DE, "deals.csv", force=True,
+                                stages=["Erstgespräch", "Abschlussgespräch", "Angebot unterschrieben", "Handover"])
+    assert "stages.last_is_won" not in codes(mem_store, info)
 
 
 def test_date_columns_named_as_dates_are_not_stages():
