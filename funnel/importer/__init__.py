@@ -209,8 +209,8 @@ def _check_required(draft: Draft) -> None:
     if _looks_like_data(draft.raw.headers):
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
-        if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and not any(
-                f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):
+        if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
+                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
                               headers=", ".join(draft.raw.headers[:10]))
     elif draft.shape == "events":

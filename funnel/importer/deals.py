@@ -21,6 +21,7 @@ from .columns import confirm_typed, extra_columns, select_list, typed_columns
 from .deleted_rows import gone_condition, gone_mark, gone_words
 from .derive import derive_deals
 from .history import stage_entered_events
+from .history_order import history_order
 from .quality_findings import Findings
 
 NULL_COLUMNS = {
@@ -30,7 +31,6 @@ NULL_COLUMNS = {
     "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
     "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP", "lost_stage": "VARCHAR",
 }
-HISTORY_ORDER_SAMPLE = 50_000  # deals the stage order is estimated from
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
 
 
@@ -144,6 +144,16 @@ def status_map(con, findings: Findings, header: str | None, codes: dict | None =
         con.executemany("INSERT INTO imp_status_map VALUES (?, ?)", known)
 
 
+def _stage_from_history(con, findings: Findings) -> None:
+    """A deal list with no stage column beside a history (Pipedrive's deal changes, a list of ids and
+    titles): each deal is at the stage it entered last. Said."""
+    run(con, """UPDATE imp_valid SET stage = h.stage
+                FROM (SELECT deal_id, arg_max(stage, entered_at) AS stage FROM imp_hist GROUP BY deal_id) h
+                WHERE imp_valid.deal_id = h.deal_id""")
+    n = run(con, "SELECT count(stage) FROM imp_valid").fetchone()[0]
+    findings.add("deals.stage_from_history", "info", n=n)
+
+
 def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None,
                    users_order: bool = True) -> list:
     """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
@@ -176,7 +186,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
         if _has_status_inputs(mapping) else set()
-    hist_rank = _history_order(con) if has_history else {}
+    hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
@@ -258,32 +268,6 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
     return {p: medians for p, medians in out.items() if p not in scattered}
 
 
-def _history_order(con) -> dict[str, list[str]]:
-    """Per pipeline, stages by the average rank at which deals first enter them.
-
-    Estimated from a sample of at most ~50k deals (plenty to rank stages; at 1M deals a 200k sample
-    cost more than typing the whole history): deals picked by a hash of their id, then their history.
-    The modulus is cast to the hash's type: with an untyped parameter the modulo is HUGEINT
-    arithmetic, which made this sample ~6x slower (same rows either way).
-    """
-    n_deals = run(con, "SELECT count(*) FROM imp_valid").fetchall()[0][0]
-    every = max(1, n_deals // HISTORY_ORDER_SAMPLE)
-    rows = run(con, """WITH s AS MATERIALIZED (
-            SELECT deal_id, COALESCE(pipeline, '') AS pipeline FROM imp_valid WHERE hash(deal_id) % CAST($every AS UBIGINT) = 0),
-          firsts AS (
-            SELECT h.deal_id, s.pipeline, h.stage, min(h.entered_at) AS t
-            FROM imp_hist h JOIN s ON s.deal_id = h.deal_id
-            WHERE hash(h.deal_id) % CAST($every AS UBIGINT) = 0  -- the sample's own test: most rows never reach the join
-            GROUP BY 1, 2, 3),
-          ranked AS (SELECT *, row_number() OVER (PARTITION BY deal_id ORDER BY t, stage) AS r FROM firsts)
-        SELECT pipeline, stage FROM ranked GROUP BY 1, 2 ORDER BY 1, avg(r), count(*) DESC, 2""",
-               {"every": every}).fetchall()
-    out: dict[str, list[str]] = {}
-    for pipeline, stage in rows:
-        out.setdefault(pipeline, []).append(stage)
-    return out
-
-
 def _has_status_inputs(mapping) -> bool:
     return any(f in mapping.fields for f in ("status", "won_flag", "won_at"))
 
@@ -298,9 +282,14 @@ def build_deals(con, raw, mapping, *, explicit_stages=None, users_order: bool = 
     typed, extras = parse_rows(con, raw, mapping, findings)
     status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None,
                mapping.status_values)
-    if mapping.stage_entered:
+    if mapping.stage_entered and history_loaded:  # a history file beats the list's own stage-date columns
+        findings.add("history.beats_stage_dates", "info", value=", ".join(s for s, _p in mapping.stage_entered.values()),
+                     n=len(mapping.stage_entered))
+    elif mapping.stage_entered:
         stage_entered_events(con, raw, mapping, findings)
         history_loaded = True
+    if "stage" not in mapping.fields and history_loaded:
+        _stage_from_history(con, findings)
     if drop_raw:  # the staged file itself (a view over it, as for an id-less file, is left alone)
         if run(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $t",
                {"t": raw.table}).fetchone()[0]:

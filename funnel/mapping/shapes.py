@@ -63,6 +63,10 @@ HISTORY_LAYOUTS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], t
      (), None),
     (("owner_id",), ("stage_id",), ("created_time",), ("category_id",), None),
     (("entity_id",), ("value_after",), ("created_at",), ("pipeline_id",), (("type",), "lead_status_changed")),
+    # Pipedrive's deal changes (the API's deal flow / updates as a warehouse keeps them): one row per field
+    # change, the stage's rows have the field key stage_id and the new stage id
+    (("deal_id",), ("new_value",), ("change_time", "log_time", "timestamp"), (),
+     (("changed_field_key", "field_key"), "stage_id")),
 ]
 _GENERIC_HISTORY = (
     normalized(("deal_id", "deal id", "deal", "opportunity id", "lead_id", "lead id", "record id", "id сделки",
@@ -108,9 +112,12 @@ _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
 
 def _find(norm: list[str], alts: tuple[str, ...], taken: AbstractSet[int] = frozenset()) -> int | None:
+    """The first column (not in ``taken``) whose header is one of ``alts``, an underscore read as a space
+    (``stage_date``, ``date_entered`` of a sync's ``deal_stage`` table are «stage date», «date entered»)."""
+    folded = [h.replace("_", " ") for h in norm]
     for alt in alts:
-        alt = normalize_header(alt)
-        for i, h in enumerate(norm):
+        alt = normalize_header(alt).replace("_", " ")
+        for i, h in enumerate(folded):
             if h == alt and i not in taken:
                 return i
     return None
@@ -140,8 +147,8 @@ def _layout_history(norm: list[str]) -> HistoryMapping | None:
         if d is None or s is None or e is None:
             continue
         fcol = _find(norm, filt[0]) if filt else None
-        if filt and fcol is None and stage == ("newvalue",):
-            continue
+        if filt and fcol is None and any("value" in alt for alt in stage):
+            continue  # a field history's «new value» is a stage only on the rows its filter keeps
         return HistoryMapping(d, s, e, _find(norm, pipeline) if pipeline else None,
                               (fcol, filt[1]) if filt and fcol is not None else None)
     return None

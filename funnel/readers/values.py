@@ -48,7 +48,9 @@ _MONTH_DMY = re.compile(r"^9{1,2} [a-z]{3,9}\.?,? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]
 _MONTH_MDY = re.compile(r"^[a-z]{3,9}\.? 9{1,2},? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
 _ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|utc|gmt|[+-]99:?99)?$")
 _DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]9{4}" + _TIME + "$")
-_SLASH = re.compile(r"^9{1,2}/9{1,2}/9{4}( 9{1,2}:99(:99)? ?([ap]m)?)?$")
+# a two-digit year too: a Salesforce org with a short date format writes «02/23/26 08:55 PM»
+_SLASH = re.compile(r"^9{1,2}/9{1,2}/(?:9{4}|99)( 9{1,2}:99(:99)? ?([ap]m)?)?$")
+_SLASH_SHORT = re.compile(r"^9{1,2}/9{1,2}/99(?!9)")
 # An offset only after a time, so that dd-mm-yyyy keeps its year. « UTC» and « GMT» (BigQuery's and
 # Salesforce reports' text timestamps: 2023-09-26 15:15:00.000000 UTC) are +00:00.
 _OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
@@ -187,6 +189,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _dmy_formats(".", order) + _dmy_formats("-", order)
     if slash:
         formats += _dmy_formats("/", order)
+    short = _short_year(_dmy_formats("/", order)) if any(_SLASH_SHORT.match(s.shape) for s in slash) else []
     if ymd:
         formats += _ymd_formats()
     if not dot and not slash:
@@ -195,7 +198,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=False)
-    formats = _by_frequency(formats, shapes)
+    formats = short + _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None)
 
@@ -258,6 +261,13 @@ def _dmy_formats(sep: str, order: str) -> list[str]:
     if sep == "/":
         times = [" %I:%M:%S %p", " %I:%M %p", " %I:%M:%S%p", " %I:%M%p"] + times
     return [date + t for t in times] + [date]
+
+
+def _short_year(formats: list[str]) -> list[str]:
+    """``formats`` with a two-digit year (``%y``: 00-68 are 2000-2068, 69-99 the 1900s, as DuckDB reads
+    them), to be tried before every other: ``%Y`` reads «26» as the year 26, while ``%y`` never takes a
+    four-digit year (its last two digits are left over)."""
+    return [f.replace("%Y", "%y") for f in formats if "%Y" in f]
 
 
 def _month_formats(day_first: bool) -> list[str]:
