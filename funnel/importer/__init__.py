@@ -306,7 +306,14 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         result = build_counts(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
         rows_rejected = result["rows_rejected"]
     if draft.shape != "counts" and result["n_deals"] == 0:
-        raise FunnelError("import.no_valid_rows", file=draft.source.file_name, rejected=rows_rejected)
+        # nothing is stored, so no quality report to look in: the first refused row is named here
+        first = next((r for r in findings.rows if r[1] == "error" and r[2] is not None), None)
+        if first is None:
+            raise FunnelError("import.no_valid_rows", file=draft.source.file_name, rejected=rows_rejected)
+        code, _severity, row_no, column, value = first[:5]
+        raise FunnelError("import.no_valid_rows_example", file=draft.source.file_name, rejected=rows_rejected,
+                          row=row_no, column=column or "—", value=value if value is not None else "",
+                          reason_key=f"quality.{code}")
     findings.write(con, "imp_quality")
     meta = dict(result["meta"])
     meta["mapping"] = _mapping_summary(draft)

@@ -181,3 +181,18 @@ def test_the_stage_a_lost_deal_was_lost_at(mem_store):
     with mem_store.connect() as con:
         lost = dict(con.execute(f"SELECT deal_id, lost_pos FROM ds_{info.id}.deals WHERE status = 'lost'").fetchall())
     assert lost == {"OPP-104440": 2, "OPP-104441": 1, "OPP-104442": 2, "OPP-104443": 3, "OPP-104444": 4}
+
+
+def test_a_file_with_no_importable_row_names_its_first_refused_row(mem_store):
+    """earthfink1982/salesforce-in-powerbi: every row was refused (then unreadable dates) and the message
+    sent the user to a quality report that had not been stored."""
+    from funnel.errors import FunnelError
+
+    text = "Id,Name,StageName,CreatedDate\n1,A,Qualification,31/31/2024\n2,B,Qualification,99/99/2024\n"
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, text.encode(), "bad.csv")
+    assert err.value.code == "import.no_valid_rows_example"
+    # row 2 of the file (the first after the header), its column and value, and why, in the user's language
+    assert "row 2, column «CreatedDate», value «31/31/2024»: Row rejected: the date cannot be read" in err.value.message("en")
+    assert "строка 2, столбец «CreatedDate», значение «31/31/2024»: Строка отклонена" in err.value.message("ru")
+    assert not mem_store.datasets()  # nothing stored

@@ -238,7 +238,7 @@ def test_a_failed_import_leaves_no_schema_and_the_next_one_stores(tmp_path):
     good.write_text("Deal ID,Stage,Created\nA,Lead,2024-01-01\nB,Won,2024-01-02\n", encoding="utf-8")
     with pytest.raises(FunnelError) as err:
         import_file(store, bad)
-    assert err.value.code == "import.no_valid_rows"
+    assert err.value.code == "import.no_valid_rows_example"  # the first refused row named: nothing stored
     with store.connect() as con:
         schemas = [r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas() WHERE schema_name LIKE 'ds_%'")
                    .fetchall()]

@@ -58,7 +58,7 @@ def test_failed_import_leaves_store_unchanged(tmp_path):
     bad = _write(tmp_path, "bad.csv", "ID,Stage\n,Lead\n,Won\n")  # no row has a deal id
     with pytest.raises(FunnelError) as err:
         import_file(store, bad)
-    assert err.value.code == "import.no_valid_rows"
+    assert err.value.code == "import.no_valid_rows_example"  # the first refused row named: nothing stored
     assert [r["id"] for r in store.datasets()] == [1]
 
 
