@@ -18,10 +18,14 @@ class FunnelError(Exception):
         super().__init__(f"{code}: {params}")
 
     def message(self, lang: str = "en") -> str:
-        """The translated message; a parameter named ``<x>_key`` is itself a message key, given to the
+        from .i18n import t
+
+        return t(f"error.{self.code}", lang, **self.params_in(lang))
+
+    def params_in(self, lang: str) -> dict[str, Any]:
+        """The message's parameters; one named ``<x>_key`` is itself a message key, given to the
         sentence translated as ``<x>`` (a rejected row's reason inside an import's error)."""
         from .i18n import t
 
-        params = {k[:-4] if k.endswith("_key") else k: t(v, lang) if k.endswith("_key") else v
-                  for k, v in self.params.items()}
-        return t(f"error.{self.code}", lang, **params)
+        return {k[:-4] if k.endswith("_key") else k: t(v, lang) if k.endswith("_key") else v
+                for k, v in self.params.items()}

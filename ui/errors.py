@@ -40,7 +40,7 @@ def message(error: Exception, lang: str) -> str:
 def error_text(error: FunnelError, lang: str) -> str:
     """``error.message`` for the screen: the file names, values and headers it quotes are text,
     not Markdown (a file called ``![x](http://host/p.png).csv`` must not load an image)."""
-    return Translator(lang)(f"error.{error.code}", **{k: md_escape(v) for k, v in error.params.items()})
+    return Translator(lang)(f"error.{error.code}", **{k: md_escape(v) for k, v in error.params_in(lang).items()})
 
 
 @contextmanager

@@ -32,6 +32,14 @@ def test_error_lines_quote_file_names_as_text():
     assert "![x](" not in text and "\\!\\[x\\]\\(" in text
 
 
+def test_an_error_with_a_translated_part_is_filled_on_the_page():
+    # the refused row's reason is a message of its own (reason_key): the page showed the raw template
+    error = FunnelError("import.no_valid_rows_example", file="bad.csv", rejected=2, row=2, column="CreatedDate",
+                        value="31/31/2024", reason_key="quality.reject.bad_date")
+    text = error_text(error, "zh")
+    assert "{" not in text and "第 2 行" in text and t("quality.reject.bad_date", "zh") in text
+
+
 def test_busy_store_is_a_translated_line_on_the_page(data_dir):
     store = context.get_store()
     marker = writer_marker(store.path, os.getppid())
