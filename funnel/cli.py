@@ -196,7 +196,7 @@ def _import(store, args, name=None, force=False):
         check_source(given, str(given))
     return import_file(store, path, path.name, history=history, preset=args.preset,
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force,
-                       shape=getattr(args, "shape", None))
+                       shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None))
 
 
 def import_warnings(store, info, lang: str = "en") -> list[dict[str, Any]]:

@@ -25,6 +25,9 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
                                     "and stage order")
     import_parser.add_argument("--shape", choices=("deals", "events", "counts"),
                                help="read the file as this input shape instead of the detected one")
+    import_parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
+                               help="map a canonical field to a column of the file (HEADER empty: unmap), "
+                                    "as the Data page's column pickers do; repeatable")
     p = sub.add_parser("edit", help="change a stored dataset: stage order, won/lost stages, mapping, shape")
     p.add_argument("dataset", metavar="DATASET")
     p.add_argument("--stages", help='the funnel order: "S1,S2,..." or "Pipeline: S1,S2; Other: X,Y"')
@@ -43,7 +46,8 @@ def _names(text: str | None) -> list[str] | None:
 
 
 def _mapping_with(row: dict, pairs: list[str]):
-    from .mapping import MAPPABLE_FIELDS, Mapping
+    from .mapping import Mapping
+    from .mapping.pairs import with_pairs
 
     meta = row["meta"]
     if not pairs:
@@ -51,20 +55,7 @@ def _mapping_with(row: dict, pairs: list[str]):
     if not meta.get("mapping_json"):
         raise FunnelError("edit.no_mapping", dataset=row["id"])
     mapping = Mapping.from_json(meta["mapping_json"])
-    headers = (meta.get("raw") or {}).get("main", {}).get("headers", [])
-    for pair in pairs:
-        field, _sep, header = pair.partition("=")
-        field, header = field.strip(), header.strip()
-        if field not in MAPPABLE_FIELDS:
-            raise FunnelError("edit.unknown_field", field=field, fields=", ".join(MAPPABLE_FIELDS))
-        if not header:
-            mapping.fields.pop(field, None)
-        elif header in headers:
-            mapping.fields[field] = headers.index(header)
-            mapping.extras.pop(headers.index(header), None)
-        else:
-            raise FunnelError("edit.unknown_column", column=header, headers=", ".join(headers[:12]))
-    return mapping
+    return with_pairs(mapping, (meta.get("raw") or {}).get("main", {}).get("headers", []), pairs)
 
 
 def cmd_edit(args, store) -> dict:

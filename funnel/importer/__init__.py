@@ -34,6 +34,7 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
+from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
 from ..readers.limits import check_stages
@@ -112,8 +113,9 @@ SHAPES = ("deals", "events", "counts")
 
 
 def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
-            shape: str | None = None) -> Draft:
-    """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape."""
+            shape: str | None = None, mapping_pairs: list[str] | None = None) -> Draft:
+    """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape;
+    ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping."""
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main")
     samples = _samples(con, raw)
     detected = detect_shape(raw.headers, samples)
@@ -126,6 +128,9 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if history is not None:
         _second_file(con, draft, history)
     propose(con, store, draft, preset)
+    if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split
+        draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
+        draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
     if draft.shape == "deals" and history is None and draft.joined_with is None:
         _stage_rows(con, draft)
     if store is not None:
@@ -210,7 +215,8 @@ def _check_required(draft: Draft) -> None:
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
         if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
-                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag")):
+                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag",
+                                                                "lost_at", "lost_reason")):
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
                               headers=", ".join(draft.raw.headers[:10]))
     elif draft.shape == "events":
@@ -407,8 +413,9 @@ def _clean_enough(built: dict[str, Any]) -> bool:
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
-                force: bool = False, shape: str | None = None):
-    """Prepare + finish with the proposed mapping. Returns (DatasetInfo, built, draft)."""
+                force: bool = False, shape: str | None = None, mapping_pairs: list[str] | None = None):
+    """Prepare + finish with the proposed mapping, changed by ``mapping_pairs`` (``FIELD=HEADER``, the
+    CLI's ``--map``). Returns (DatasetInfo, built, draft)."""
     file_name = file_name or (Path(path).name if not isinstance(path, bytes) else "upload.csv")
     hist = None
     if history is not None:
@@ -418,7 +425,8 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
     for k, budget in enumerate(budgets):
         try:
             with store.connect() as con, _memory_budget(con, budget):
-                draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape)
+                draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape,
+                                mapping_pairs=mapping_pairs)
                 if draft.duplicate_of and not force:
                     raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
                                       name=draft.duplicate_of["name"])

@@ -196,3 +196,30 @@ def test_a_file_with_no_importable_row_names_its_first_refused_row(mem_store):
     assert "row 2, column «CreatedDate», value «31/31/2024»: Row rejected: the date cannot be read" in err.value.message("en")
     assert "строка 2, столбец «CreatedDate», значение «31/31/2024»: Строка отклонена" in err.value.message("ru")
     assert not mem_store.datasets()  # nothing stored
+
+
+def test_the_cli_answers_which_column_is_what_at_import(tmp_path, capsys):
+    """CloudLabsAI-Azure/Lost-Opportunity-Recovery-Challenge ``data/opportunities.csv`` (Dynamics 365
+    headers: Topic, Potential Customer, Est. Revenue, Actual Close Date, Description): refused for want of
+    a stage, with "map it on the Data page", which the command line could not do."""
+    import json
+
+    from funnel.cli import main
+
+    src = tmp_path / "opportunities.csv"
+    src.write_text('"Topic","Potential Customer","Est. Revenue","Actual Close Date","Description"\n'
+                   '"Contoso Automation Upgrade","Contoso Industrial","285000","2025-09-15","Lost on a 22% discount"\n'
+                   '"BlueStar Stamping Line","BlueStar Components","172000","2025-08-22","Our quote was the highest"\n',
+                   encoding="utf-8")
+    data = tmp_path / "store"
+    assert main(["--data-dir", str(data), "import", str(src)]) == 2
+    assert "import --map stage=COLUMN" in capsys.readouterr().err
+    # every opportunity here is a loss: its description says why
+    assert main(["--data-dir", str(data), "import", str(src), "--map", "lost_reason=Description", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mapping"]["fields"]["lost_reason"] == "Description"
+    assert main(["--data-dir", str(data), "metrics", str(out["dataset_id"]), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (2, 0, 2, 0)
+    assert main(["--data-dir", str(data), "import", str(src), "--force", "--map", "stage=Nope"]) == 2
+    assert "Nope" in capsys.readouterr().err
