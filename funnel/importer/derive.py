@@ -318,6 +318,8 @@ def _lost_at(typed: dict) -> dict[str, str]:
                          "AND ls.stage = v.lost_stage AND ls.kind = 'open'",
             "lost_at": ",\n                              CASE WHEN status_final = 'lost' THEN COALESCE(lost_at_pos, 0) "
                        "ELSE 0 END"}
+
+
 ROUNDED = "close_rounded"  # a column of the deals only while they are derived
 
 
