@@ -95,9 +95,10 @@ def test_one_click_imports_a_file_that_marks_no_stage_won(browser, server, tmp_p
 
     store = Store(server.data_dir / "funnel.duckdb")
     info = store.info(ds)
-    # imported as proposed: a guess (most deals first), no stage taken for the sale, «Сделка провалена» lost
+    # imported as proposed: a guess (a new request first, the rest most deals first), no stage taken for
+    # the sale, «Сделка провалена» lost
     assert info.meta["order_guessed"] is True
-    assert info.meta["stage_order"][""] == ["Акты подписаны", "Передан в работу", "Новая заявка"]
+    assert info.meta["stage_order"][""] == ["Новая заявка", "Акты подписаны", "Передан в работу"]
     assert info.meta["lost_stages"][""] == ["Сделка провалена"]
     store.close()
     page.close()
