@@ -240,8 +240,8 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         steps = [i for i in usable if _is_step_header(norm[i])]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
-    if smp and len(_labels(norm, smp, steps)) > MAX_COUNT_LABELS:
-        return None  # a record list (a pipeline's property, division, status, name): not one row per group
+    if smp and len(_names(norm, smp, steps)) >= 2:
+        return None  # a record list (a property and an opportunity name on every row): not one row per group
     if smp and _rising(steps, smp):
         return None
     group = _find(norm, _GROUP, set(steps))
@@ -251,16 +251,20 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     return CountsMapping(None, None, group, steps)
 
 
-# Text columns an aggregate table has besides its counts: a date, a source, a campaign (a few labels)
-MAX_COUNT_LABELS = 3
+# A text column whose sampled values are this distinct names one record per row (a property, an
+# opportunity); an aggregate's dimensions repeat (google, cpc, mobile), its date is a date
+NAME_SHARE = 0.8
+NAME_MIN_ROWS = 5
 
 
-def _labels(norm: list[str], smp, steps: list[int]) -> list[int]:
-    """The filled text columns (neither numbers nor dates) outside ``steps``."""
+def _names(norm: list[str], smp, steps: list[int]) -> list[int]:
+    """The text columns outside ``steps`` (neither numbers nor dates) whose sampled values are nearly
+    all distinct: two of them make a list of records, not aggregate counts."""
     out = []
     for i, h in enumerate(norm):
         vals = sv.column(smp, i) if h and i not in steps else []
-        if vals and not all(sv.is_number(v) for v in vals) and not all(sv.is_date(v) for v in vals):
+        if len(vals) >= NAME_MIN_ROWS and not all(sv.is_number(v) for v in vals) \
+                and not all(sv.is_date(v) for v in vals) and len(set(vals)) >= NAME_SHARE * len(vals):
             out.append(i)
     return out
 

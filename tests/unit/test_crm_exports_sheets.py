@@ -223,3 +223,19 @@ def test_the_cli_answers_which_column_is_what_at_import(tmp_path, capsys):
     assert (got["deals"], got["won"], got["lost"], got["open"]) == (2, 0, 2, 0)
     assert main(["--data-dir", str(data), "import", str(src), "--force", "--map", "stage=Nope"]) == 2
     assert "Nope" in capsys.readouterr().err
+
+
+def test_an_analytics_export_with_several_dimensions_is_still_counts():
+    """The record-list check must not take a web analytics table (one row per date, source, medium,
+    campaign and device) for deals: its dimensions repeat; a pipeline's property and opportunity names
+    do not."""
+    from funnel.mapping import detect_shape
+
+    headers = ["Date", "Source", "Medium", "Campaign", "Device Category", "Sessions", "Add to cart", "Transactions"]
+    rows = [[f"2024-03-0{d}", src, med, camp, dev, str(900 - 10 * d), str(90 - d), str(9 - d % 3)]
+            for d in range(1, 7) for src, med, camp, dev in
+            [("google", "cpc", "spring_sale", "mobile"), ("google", "organic", "(not set)", "desktop")]]
+    assert detect_shape(headers, rows) == "counts"
+    # the pipeline of paulwinckers (the first rows of PAUL above): names on every row, decimals: deals
+    lines = [line.split(",") for line in PAUL.strip().splitlines()]
+    assert detect_shape(lines[0], lines[1:]) == "deals"
