@@ -18,7 +18,7 @@ from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
 from .columns import confirm_typed, extra_columns, select_list, typed_columns
-from .deleted_rows import gone_condition, gone_mark, gone_words
+from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals
 from .history import stage_entered_events
 from .history_order import history_order
@@ -116,13 +116,10 @@ def _deleted_rows(con, extras: dict, findings: Findings) -> bool:
         return False
     run(con, "CREATE OR REPLACE TEMP TABLE imp_gone (row_no BIGINT)")
     for name, header, drop in marked:
-        params = {"gone_words": gone_words(drop)}
-        rows = render("SELECT row_no FROM imp_parsed WHERE {gone}", gone=gone_condition(ident(name)))
-        n, total = run(con, render("SELECT (SELECT count(*) FROM ({q}) AS g), (SELECT count(*) FROM imp_parsed)",
-                                   q=rows), params).fetchone()
+        n, total, condition, params = count_gone(con, "imp_parsed", name, drop)
         if n and n < total:
             findings.add("deals.deleted" if drop else "deals.superseded", "warning", column=header, n=n)
-            run(con, render("INSERT INTO imp_gone {q}", q=rows), params)
+            run(con, render("INSERT INTO imp_gone SELECT row_no FROM imp_parsed WHERE {gone}", gone=condition), params)
         elif n:
             findings.add("deals.all_deleted", "warning", column=header, n=n)
     return bool(run(con, "SELECT count(*) FROM imp_gone").fetchone()[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..mapping.normalize import header_tokens
 from ..readers.values import FALSE_WORDS, TRUE_WORDS
-from ..sql import render
+from ..sql import ident, render, run
 
 # header (as words) -> the flag's value that drops the row
 _GONE = {"is deleted": True, "deleted": True, "fivetran deleted": True, "fivetran active": False}
@@ -18,11 +18,10 @@ def gone_mark(header: str | None) -> bool | None:
     return _GONE.get(header_tokens(header))
 
 
-def gone_words(drop: bool) -> list[str]:
-    """The cell texts (lower case) that read as ``drop``; bound as ``$gone_words``."""
-    return sorted(TRUE_WORDS if drop else FALSE_WORDS)
-
-
-def gone_condition(column_sql: str) -> str:
-    """SQL: the row's mark (an already quoted column) says gone; reads the ``$gone_words`` parameter."""
-    return render("list_contains($gone_words, lower(trim({c})))", c=column_sql)
+def count_gone(con, table: str, column: str, drop: bool) -> tuple[int, int, str, dict]:
+    """(rows of ``table`` its mark ``column`` says gone, all its rows, that SQL condition, its parameters)."""
+    condition = render("list_contains($gone_words, lower(trim({c})))", c=ident(column))
+    params = {"gone_words": sorted(TRUE_WORDS if drop else FALSE_WORDS)}
+    n, total = run(con, render("SELECT count(*) FILTER (WHERE {gone}), count(*) FROM {t}", gone=condition,
+                               t=ident(table)), params).fetchone()
+    return n, total, condition, params

@@ -198,8 +198,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
-        rounded=ident(ROUNDED), amount=_amount(con, typed, findings), **_day_only(con, typed, findings),
-        **_lost_at(typed)))
+        rounded=ident(ROUNDED), **_read_as(con, typed, findings), **_lost_at(typed)))
     _close_rounded(con, into, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
@@ -274,38 +273,38 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
             findings.add("date.no_created_column_at_all", "warning", n=None)
 
 
-def _day_only(con, typed: dict, findings: Findings) -> dict[str, str]:
-    """SQL for the close and expected-close columns: a column whose every value has one time of day
-    other than midnight holds dates, shifted by a time zone (Bitrix24's CLOSEDATE: «2020-03-12T03:00:00+03:00»
-    for the 12th); read as that day, a deal closed on the day it was created is not closed "before"
-    it (see ``fixed``). Said in the quality report."""
-    out = {}
-    for field in ("closed_at", "expected_close"):
-        column = ident(field)
-        out[field] = column
-        if field not in typed:
-            continue
-        n, first, last = run(con, render("SELECT count({c}), min(CAST({c} AS TIME)), max(CAST({c} AS TIME)) "
-                                         "FROM imp_valid", c=column)).fetchone()
+def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:
+    """SQL for the close, expected-close and amount columns, from one scan of the typed rows; each
+    change said in the quality report:
+
+    - a date column whose every value has one time of day other than midnight holds dates, shifted
+      by a time zone (Bitrix24's CLOSEDATE: «2020-03-12T03:00:00+03:00» for the 12th): read as that
+      day, a deal closed on the day it was created is not closed "before" it (see ``fixed``);
+    - amounts that are all 0 (Bitrix24 writes «0.00» in a lead's «Сумма» when nobody filled it in)
+      are none: revenue and deal sizes say "no amounts" instead of 0."""
+    out = {field: ident(field) for field in ("closed_at", "expected_close", "amount")}
+    dates = [f for f in ("closed_at", "expected_close") if f in typed]
+    parts = [render("count({c}), min(CAST({c} AS TIME)), max(CAST({c} AS TIME))", c=ident(f)) for f in dates]
+    if "amount" in typed:
+        parts.append("count(amount), count(*) FILTER (WHERE amount = 0)")
+    if not parts:
+        return out
+    facts = list(run(con, "SELECT " + ", ".join(parts) + " FROM imp_valid").fetchone())
+    for field in dates:
+        n, first, last = facts[:3]
+        del facts[:3]
         if n >= DAY_ONLY_ROWS and first == last and (first.hour, first.minute, first.second) != (0, 0, 0):
-            out[field] = render("date_trunc('day', {c})", c=column)
+            out[field] = render("date_trunc('day', {c})", c=ident(field))
             findings.add("date.day_only", "info", column=typed[field].header, value=first.strftime("%H:%M:%S"), n=n)
+    if "amount" in typed:
+        filled, zero = facts
+        if filled and zero == filled:
+            out["amount"] = "CAST(NULL AS DOUBLE)"
+            findings.add("amount.all_zero", "warning", column=typed["amount"].header, n=filled)
     return out
 
 
 DAY_ONLY_ROWS = 3  # values at one time of day before a column is read as dates
-
-
-def _amount(con, typed: dict, findings: Findings) -> str:
-    """SQL for the amount: none when every amount is 0 (Bitrix24 writes «0.00» in a lead's «Сумма»
-    when nobody filled it in): revenue and deal sizes say "no amounts" instead of 0. Said."""
-    if "amount" not in typed:
-        return "amount"
-    filled, zero = run(con, "SELECT count(amount), count(*) FILTER (WHERE amount = 0) FROM imp_valid").fetchone()
-    if filled and zero == filled:
-        findings.add("amount.all_zero", "warning", column=typed["amount"].header, n=filled)
-        return "CAST(NULL AS DOUBLE)"
-    return "amount"
 
 
 def _lost_at(typed: dict) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..sql import ident, render, run
 from .columns import confirm_typed, date_column, date_expr
-from .deleted_rows import gone_condition, gone_mark, gone_words
+from .deleted_rows import count_gone, gone_mark
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
@@ -31,7 +31,7 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
         ts = typed[0].expr
     gone = _gone_rows(con, raw, findings)
     if gone is not None:
-        where = f"{where} AND NOT {gone[0]}" if where else f"WHERE NOT {gone[0]}"
+        where = render("{w} AND NOT {gone}" if where else "WHERE NOT {gone}", w=where, gone=gone[0])
         params.update(gone[1])
     # staged cells are already stripped, empty ones NULL (readers/staging.py): no trim per cell here
     insert = """INSERT INTO imp_hist SELECT {d}, {stage}, {ts}, row_no FROM {raw} {where}"""
@@ -59,10 +59,7 @@ def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:
         drop = gone_mark(header)
         if drop is None:
             continue
-        condition = gone_condition(ident(f"c{index}"))
-        params = {"gone_words": gone_words(drop)}
-        n, total = run(con, render("SELECT count(*) FILTER (WHERE {gone}), count(*) FROM {raw}", gone=condition,
-                                   raw=ident(raw.table)), params).fetchone()
+        n, total, condition, params = count_gone(con, raw.table, f"c{index}", drop)
         if n and n < total:
             findings.add("history.deleted", "warning", column=header, n=n)
             return condition, params
