@@ -14,6 +14,7 @@ import json
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
 from ..mapping.stage_probability import is_probability_header
+from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
@@ -183,6 +184,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
         if _has_status_inputs(mapping) else set()
+    won_words = _won_words(con) if won_status else {}
     hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
@@ -198,7 +200,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
             history_order=hist_rank.get(pipeline),
             won_names=[*mapping.won_stages, *(n for n in unnamed if (pipeline, n) in won_by_flag)],
             lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag)],
-            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline))
+            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline),
+            won_word=won_words.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         if ps.won_assumed and not users_order:  # a sheet's stage columns: its last one taken for the sale
@@ -226,6 +229,21 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     if rows:
         con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     return result
+
+
+def _won_words(con) -> dict[str, str]:
+    """Per pipeline, the most common spelling of a won status that is a word («Успешно реализовано»,
+    赢单, "Closed Won"; not a yes or a 1): the name of a won stage the import adds, in the file's
+    language."""
+    rows = run(con, """SELECT COALESCE(v.pipeline, ''), v.status, count(*) AS n
+                       FROM imp_valid v JOIN imp_status_map m ON m.value = v.status
+                       WHERE m.status = 'won' GROUP BY 1, 2 ORDER BY 1, n DESC, 2""").fetchall()
+    out: dict[str, str] = {}
+    for pipeline, value, _n in rows:
+        word = (value or "").strip()
+        if pipeline not in out and word.lower() not in TRUE_WORDS and any(c.isalpha() for c in word):
+            out[pipeline] = word
+    return out
 
 
 # the least share of a stage's open deals (0 and 100 % left out) that carry its most common probability

@@ -33,7 +33,7 @@ from ..mapping.stage_ladder import ladder_order, new_lead_first, rung
 from ..mapping.stage_names import align_order, numbered_order
 from ..mapping.stage_probability import probability_order
 
-SYNTHETIC_WON = "Won"
+SYNTHETIC_WON = "Won"  # the added won stage's name when the file spells its won status by a flag only
 
 
 @dataclass
@@ -80,9 +80,11 @@ def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] 
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
             history_order=None, won_names=(), lost_names=(), has_won_status=False,
-            probabilities=None) -> PipelineStages:
+            probabilities=None, won_word: str | None = None) -> PipelineStages:
     """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first.
-    ``probabilities``: stage -> median win probability of its open deals, when the file has them."""
+    ``probabilities``: stage -> median win probability of its open deals, when the file has them.
+    ``won_word``: the file's own spelling of a won status («Успешно реализовано», 赢单), the name of the
+    won stage added when a status says who won and no stage is won (else :data:`SYNTHETIC_WON`)."""
     won_names, lost_names = set(won_names), set(lost_names)
 
     def kind(name: str) -> str | None:
@@ -128,5 +130,5 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         won = [open_.pop()]
         won_assumed = True
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
-        won = [SYNTHETIC_WON]
+        won = [won_word if won_word and won_word not in seen_all else SYNTHETIC_WON]
     return PipelineStages(pipeline, open_ + won, won, lost, guessed, won_assumed)

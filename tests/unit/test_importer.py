@@ -321,3 +321,22 @@ def test_a_history_of_known_deals_is_not_searched_for_unknown_ones(file_store, m
     info, built, _ = import_file(file_store, deals_csv, "deals2.csv", history=history + b"X9,Lead,2025-01-09\n",
                                  history_name="h2.csv", stages=stages, force=True)
     assert any(searched) and quality(file_store, info)["history.unknown_deal"] == 1
+
+
+def test_the_added_won_stage_is_named_as_the_file_names_a_win(mem_store):
+    """A status says who won and no stage is won: the funnel ends in a won stage the import adds, named
+    by the file's own most common won status (a Russian page had shown «Won» after «Лид» and «КП»).
+    A won status that is only a yes keeps the neutral name."""
+    ru = ("Сделка,Этап,Статус,Бюджет\n1,Лид,Успешно реализовано,100\n2,КП,Успешно реализовано,10\n"
+          "3,Лид,Закрыто и не реализовано,5\n4,КП,В работе,7\n5,КП,Успех,9\n").encode()
+    info, _built, _ = import_file(mem_store, ru, "ru.csv")
+    # won spellings: «Успешно реализовано» ×2, «Успех» ×1 -> the first names the stage
+    with mem_store.connect() as con:
+        stages = con.execute(f"SELECT stage, kind FROM ds_{info.id}.stages ORDER BY position NULLS LAST").fetchall()
+    assert stages == [("Лид", "open"), ("КП", "open"), ("Успешно реализовано", "won")]
+    assert [r[1] for r in deals(mem_store, info, "deal_id, status")] == ["won", "won", "lost", "open", "won"]
+    flag = b"Deal,Stage,Won,Created\nA,Lead,yes,2025-01-02\nB,Demo,no,2025-01-03\nC,Demo,yes,2025-01-04\n"
+    info, _built, _ = import_file(mem_store, flag, "flag.csv")
+    with mem_store.connect() as con:
+        won = con.execute(f"SELECT stage FROM ds_{info.id}.stages WHERE kind = 'won'").fetchall()
+    assert won == [("Won",)]
