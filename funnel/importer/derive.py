@@ -357,12 +357,18 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
         ("status.against_stage", "warning", "stage",
          "SELECT d.row_no, d.stage AS value FROM imp_deals d JOIN imp_stages s ON s.pipeline = d.pipeline "
          "AND s.stage = d.stage WHERE (d.status = 'won' AND s.kind = 'lost') OR (d.status = 'lost' AND s.kind = 'won')"),
+        # a row of a stage column left empty (a sum row under the data, a deal nobody staged): the deal
+        # counts at the funnel's first stage, said
+        ("stages.missing", "warning", "stage",
+         "SELECT row_no, NULL AS value FROM imp_deals WHERE stage IS NULL "
+         "AND EXISTS (SELECT 1 FROM imp_deals WHERE stage IS NOT NULL)"),  # an empty column: stages.empty
         ("stages.unknown", "warning", "stage",
          "SELECT row_no, stage AS value FROM imp_deals WHERE stage IS NOT NULL AND stage_pos IS NULL "
          "AND stage NOT IN (SELECT stage FROM imp_stages WHERE kind = 'lost' AND pipeline = imp_deals.pipeline)"),
     ]
     for code, severity, field, sql_text in checks:
-        if field == "created_at" and "created_at" not in typed and code == "date.missing_created":
+        if field in ("created_at", "stage") and field not in typed and code in ("date.missing_created",
+                                                                                 "stages.missing"):
             continue
         findings.examples(con, sql_text, None, code, severity, header(field))
     if lost_by_reason(typed):

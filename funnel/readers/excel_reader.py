@@ -156,8 +156,23 @@ def _calamine_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
     for meta in wb.sheets_metadata:
         sheet = wb.get_sheet_by_name(meta.name)
         rows = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        _fill_merged_down(rows, sheet.merged_cell_ranges or [])
         out.append((meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
     return out
+
+
+def _fill_merged_down(rows: Rows, ranges) -> None:
+    """Give every cell of a merged range one column wide the range's value. A Salesforce formatted
+    report writes a group's stage once, merged down over its deals; only the first deal had a stage,
+    the others became deals at the funnel's first stage. A range wider than one column (a title across
+    the sheet) is left as it is: spread, it would read as a header of repeated names."""
+    for (top, left), (bottom, right) in ranges:
+        if left != right or bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[r]) and rows[r][left] is None:
+                rows[r][left] = value
 
 
 def _xlrd_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
