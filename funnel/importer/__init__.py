@@ -217,6 +217,11 @@ def _check_required(draft: Draft) -> None:
         if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
                 and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag",
                                                                 "lost_at", "lost_reason")):
+            others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
+            if others:  # a workbook: the deals may be on another sheet
+                raise FunnelError("import.missing_column_sheets", file=draft.source.file_name, field="stage",
+                                  headers=", ".join(draft.raw.headers[:10]), sheet=draft.raw.sheet or "",
+                                  sheets=", ".join(f"«{name}»" for name in others[:8]))
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
                               headers=", ".join(draft.raw.headers[:10]))
     elif draft.shape == "events":

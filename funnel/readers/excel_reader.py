@@ -40,7 +40,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
             raise FunnelError("file.sheet_not_found", file=file_name, sheet=sheet, sheets=", ".join(names))
         name, rows, _visible = chosen[0]
     else:
-        name, rows, _visible = max(sheets, key=lambda s: (s[2], _data_rows(s[1])))
+        name, rows, _visible = max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), _data_rows(s[1])))
     hdr = sniff.find_header(rows)
     if hdr is None:
         raise FunnelError("file.no_header", file=file_name)
@@ -53,6 +53,18 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
     return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes)
+
+
+# The header cells an Excel pivot table writes (EN, RU, ZH): a summary sheet, not the deals
+_PIVOT_HEADER = re.compile(r"(?i)^(row labels|column labels|названия строк|названия столбцов|行标签|列标签|"
+                           r"(count|sum|average) of |количество по полю|сумма по полю|计数项|求和项)")
+
+
+def _is_pivot(rows: Rows) -> bool:
+    """A sheet whose header is a pivot table's: a workbook's «Summary» before its «Deals» sheet was
+    chosen for having more rows, and the import was refused for want of a stage column."""
+    hdr = sniff.find_header(rows)
+    return hdr is not None and any(c is not None and _PIVOT_HEADER.match(str(c).strip()) for c in rows[hdr])
 
 
 def _data_rows(rows: Rows) -> int:

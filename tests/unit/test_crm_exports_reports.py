@@ -19,6 +19,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from funnel.errors import FunnelError
 from funnel.importer import import_file
 
 
@@ -165,3 +166,36 @@ def test_a_deal_without_a_stage_is_said(mem_store):
                            "ORDER BY row_no NULLS FIRST").fetchall()
     # A3 is row 4 (the header is row 1): one deal, counted at «Lead» as before, now with a word
     assert said == [(None, 1), (4, 1)]
+
+
+def test_a_pivot_summary_sheet_first_is_passed_over_for_the_deals(mem_store, tmp_path):
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append(["Row Labels", "Count of Deal", "Sum of Amount"])  # Excel's pivot: 5 rows, more than the deals
+    for row in (["Lead", 1, 100], ["Demo", 1, 200], ["Won", 2, 700], ["Lost", 1, 50], ["Grand Total", 5, 1050]):
+        summary.append(row)
+    deals = wb.create_sheet("Deals")
+    for row in (["Deal", "Stage", "Amount"], ["A", "Lead", 100], ["B", "Demo", 200], ["C", "Won", 300],
+                ["D", "Won", 400], ["E", "Lost", 50]):
+        deals.append(row)
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    info, _built, draft = import_file(mem_store, path.read_bytes(), "book.xlsx")
+    # the Deals sheet: 5 deals, won C + D = 700, lost E
+    assert draft.raw.sheet == "Deals" and outcome(mem_store, info) == (5, 2, 1, 700.0)
+
+
+def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Regions"
+    for i in range(6):
+        wb.active.append(["Region", "Manager", "Total"] if i == 0 else [f"R{i}", f"M{i}", i])
+    wb.create_sheet("Deals").append(["Deal", "Stage"])
+    wb["Deals"].append(["A", "Lead"])
+    path = tmp_path / "regions.xlsx"
+    wb.save(path)
+    with pytest.raises(FunnelError) as refused:
+        import_file(mem_store, path.read_bytes(), "regions.xlsx")
+    assert refused.value.code == "import.missing_column_sheets"
+    assert refused.value.params["sheet"] == "Regions" and refused.value.params["sheets"] == "«Deals»"
