@@ -13,6 +13,7 @@ import json
 
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency
+from ..mapping.presets import PRESETS
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -168,7 +169,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                 bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
                                          OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only,
                                 bool_and(v.won_flag IS TRUE) AS won_by_flag,
-                                bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag
+                                bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag,
+                                bool_and(m.status = 'won') AS won_by_status,
+                                bool_and(m.status = 'lost') AS lost_by_status
                          FROM (SELECT pipeline, stage, closed_flag, won_flag, status FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
@@ -178,8 +181,11 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's
     # pair: a sheet's lone «Won?» or a status may keep a deal at the stage it was won at (Pipedrive).
     both_flags = "won_flag" in mapping.fields and "closed_flag" in mapping.fields
-    won_by_flag = {(r[0], r[1]) for r in counts if r[4] and both_flags}
-    lost_by_flag = {(r[0], r[1]) for r in counts if r[5] and both_flags}
+    # Bitrix24's STAGE_SEMANTIC_ID / STATUS_SEMANTIC_ID is the stage's own kind (S won, F failed): a
+    # portal's own «UC_R8ML0A» whose deals are all F is a lost stage, not a step of the funnel
+    by_stage = bool(PRESETS.get(mapping.preset or "", {}).get("status_is_stage_kind"))
+    won_by_flag = {(r[0], r[1]) for r in counts if (r[4] and both_flags) or (r[6] and by_stage)}
+    lost_by_flag = {(r[0], r[1]) for r in counts if (r[5] and both_flags) or (r[7] and by_stage)}
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \

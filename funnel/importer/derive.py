@@ -158,10 +158,11 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                           None, "currency.not_a_currency", "warning", typed["currency"].header)
     _create(con, into, "deals", render("""AS
         WITH hist AS (SELECT deal_row, hist_pos, {last} FROM imp_hist_pos),
-        last_pos AS (SELECT pipeline, max(position) AS n FROM imp_stages GROUP BY pipeline),
+        last_pos AS (SELECT pipeline, max(position) AS n,
+                            min(position) FILTER (WHERE kind = 'won') AS first_won FROM imp_stages GROUP BY pipeline),
         base AS (
             SELECT v.*, {source_as}{lost_pos}COALESCE(v.pipeline, '') AS pl, s.position AS stage_pos_raw, s.kind AS stage_kind,
-                   {status} AS status_final, h.hist_pos, h.{last}, lp.n AS last_position
+                   {status} AS status_final, h.hist_pos, h.{last}, lp.n AS last_position, lp.first_won
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
@@ -169,7 +170,10 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, ''){source_join}{lost_join}),
         pos AS (
             SELECT *, CASE
-                WHEN status_final = 'won' THEN last_position
+                -- a won deal reached the won stage; one at a later won stage (HubSpot's Evangelist after
+                -- Customer) or with a history that went further, that far
+                WHEN status_final = 'won' THEN greatest(COALESCE(hist_pos, 0), COALESCE(first_won, last_position),
+                    CASE WHEN stage_kind = 'won' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END)
                 ELSE greatest(COALESCE(hist_pos, 0),
                               CASE WHEN stage_kind = 'open' THEN COALESCE(stage_pos_raw, 0) ELSE 0 END{lost_at})
               END AS reached,

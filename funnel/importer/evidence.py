@@ -20,6 +20,7 @@ from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
+from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from .columns import date_expr
 from .joins import LEAD_STAGE
@@ -40,6 +41,7 @@ def refine_deals_mapping(con, raw, mapping) -> None:
     if "stage" not in fields:
         return
     stage = _col(fields["stage"])
+    _converted_beside_stage(con, raw, mapping)
     if "expected_close" in fields and "closed_at" not in fields:
         close = _col(fields["expected_close"])
         rows = run(con, render("SELECT {s}, count({c}), count(*) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
@@ -66,17 +68,41 @@ def refine_deals_mapping(con, raw, mapping) -> None:
             mapping.extras.pop(i, None)
 
 
+_CONVERTED = {"converted", "is converted", "конвертирован", "是否转化"}
+
+
+def _converted_beside_stage(con, raw, mapping) -> None:
+    """A lead's «Converted» flag beside its status is the win (Zoho keeps a converted lead's last status,
+    «Contacted»), unless the file says Yes on leads of a lost status too: then it is not an outcome but
+    an attribute (rahulanilnair/Analysis-of-ZOHO-CRM-Analytics-using-SQL ``Leads.csv``: ``CONVERTED`` Yes
+    on «Lost Lead» and «Junk Lead»)."""
+    flag = mapping.fields.get("won_flag")
+    if flag is None or header_tokens(raw.headers[flag]) not in _CONVERTED:
+        return
+    stages = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE list_contains($yes, lower({f}))",
+                                            s=_col(mapping.fields["stage"]), t=ident(raw.table), f=_col(flag)),
+                                {"yes": list(TRUE_WORDS)}).fetchall()]
+    lost = set(mapping.lost_stages)
+    if any(name in lost or classify_stage_name(name) == "lost" for name in stages if name):
+        del mapping.fields["won_flag"]
+        mapping.extras[flag] = raw.headers[flag]
+
+
 def _status_as_stage(con, raw, mapping) -> None:
     """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
     Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
     Качественный лид. Four values at least, and fewer than half of them won, lost or open words, or
     two of them not such words while every outcome among them is a closing stage's name (芋道 CRM's
-    «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or only names of
-    closing stages (a list of finished leads: Качественный лид, Некачественный лид)."""
+    «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or, with no outcome word
+    among them, names of closing stages (a list of finished leads: Качественный лид, Некачественный лид;
+    Salesforce's Working - Contacted beside Closed - Converted)."""
     values = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 200",
                                             s=_col(mapping.fields["status"]), t=ident(raw.table))).fetchall()]
     known = [v for v in values if classify_status_value(v, mapping.status_values or None) is not None]
-    stage_names = values and not known and all(classify_stage_name(v) for v in values)  # only end states
+    closing = [v for v in values if classify_stage_name(v)]
+    # only end states; or, with no outcome word at all, end states among steps (Salesforce's lead statuses
+    # Working - Contacted / Closed - Converted / Closed - Not Converted, fewer than four in a small file)
+    stage_names = bool(values) and not known and bool(closing)
     end_states = bool(known) and len(values) - len(known) >= 2 and all(classify_stage_name(v) for v in known)
     if len(values) >= 4 and (2 * len(known) < len(values) or end_states) or stage_names:
         mapping.fields["stage"] = mapping.fields.pop("status")

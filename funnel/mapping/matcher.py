@@ -57,6 +57,9 @@ _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_Q
 # the API's and warehouse syncs' property names: hs_date_entered_closedwon, hs_v2_date_entered_<id>,
 # date_entered_pre_pitch (the stage is the rest of the name, as the deals' stage column holds it)
 _ENTERED_PROPERTY = re.compile(r"^(?:hs_)?(?:v2_)?date_entered_(\w+)$", re.IGNORECASE)
+# HubSpot contacts: «Became a Marketing Qualified Lead Date» (the export's labels) and
+# hs_lifecyclestage_marketingqualifiedlead_date (the API's), the date a lifecycle stage was entered
+_BECAME = re.compile(r"^became an? (.+?) date$|^hs_lifecyclestage_(\w+?)_date$", re.IGNORECASE)
 _OTHER_STAGE_TIME = re.compile(rf"^(?:date exited|cumulative time in|time in|latest time in)\s*[{_QUOTE}]"
                                r"|^(?:hs_)?(?:v2_)?(?:date_exited|cumulative_time_in|time_in|latest_time_in)_\w+$",
                                re.IGNORECASE)
@@ -100,6 +103,12 @@ def stage_entered_columns(headers: list[str]) -> tuple[dict[int, tuple[str, str 
             entered[i] = (m.group(1).strip(), (m.group(2) or "").strip() or None)
         elif m := _ENTERED_PROPERTY.match(text):
             entered[i] = (m.group(1), None)
+        elif m := _BECAME.match(text):
+            stage = (m.group(1) or m.group(2)).strip()
+            if stage.lower() in ("other lifecycle", "other"):  # «Other» is outside the funnel
+                other.add(i)
+            else:
+                entered[i] = (stage, None)
         elif _OTHER_STAGE_TIME.match(text):
             other.add(i)
     return entered, other
@@ -205,7 +214,6 @@ def _closing_stages(m: Mapping, preset: dict | None, smp) -> None:
 # The type prefix of a database's column names (Brazilian and Portuguese schemas: TP_ type, DT_ date,
 # NM_ name, NR_ number, VL_ value, DS_ description, CD_ code, QT_ quantity)
 _DB_PREFIX = re.compile(r"^(?:tp|dt|nm|nr|vl|ds|cd|qt) (?=\w)")
-_CONVERTED = {normalize_header(h) for h in ("Converted", "Is Converted", "Конвертирован", "是否转化")}
 
 
 def _own_currency(m: Mapping, headers: list[str], norm: list[str], free: set[int]) -> None:
@@ -274,12 +282,6 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             m.fields["deal_name"] = company
             free.discard(company)
     _own_currency(m, headers, norm, free)
-    won_flag = m.fields.get("won_flag")
-    if won_flag is not None and "stage" in m.fields and norm[won_flag] in _CONVERTED:
-        # a lead list's "converted" is its outcome only when nothing else says it: beside a stage column
-        # (a Lead Status with its own «Lost Lead»), the stage decides and the flag is an attribute
-        del m.fields["won_flag"]
-        free.add(won_flag)
     if "stage" not in m.fields and not entered:
         dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
         if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)

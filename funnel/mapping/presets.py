@@ -38,6 +38,18 @@ BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING",
 BITRIX24_LEAD_STATUSES = ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED"]
 # the same statuses as the web interface's lead export names them (CRM → Лиды → ⚙ → Экспорт)
 BITRIX24_LEAD_STATUSES_RU = ["Не обработан", "В работе", "Обработан", "Качественный лид"]
+# HubSpot's contact lifecycle stages, labels then internal values (knowledge.hubspot.com "Use lifecycle
+# stages"; the «Other» stage is outside the funnel)
+HUBSPOT_LIFECYCLE_STAGES = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity",
+                            "Customer", "Evangelist", "subscriber", "lead", "marketingqualifiedlead",
+                            "salesqualifiedlead", "opportunity", "customer", "evangelist"]
+# a contact's Lead Status: «Unqualified» ends it; the others leave its outcome to the lifecycle stage
+HUBSPOT_LEAD_STATUS = {
+    **{k: STAGE_DECIDES for k in ("new", "open", "in progress", "in_progress", "open deal", "open_deal",
+                                  "attempted to contact", "attempted_to_contact", "connected", "bad timing",
+                                  "bad_timing")},
+    "unqualified": "lost",
+}
 HUBSPOT_API_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
                       "contractsent", "closedwon", "closedlost"]
 # amoCRM's default pipeline (new accounts; renamed stages fall back to the file's evidence)
@@ -97,7 +109,7 @@ PRESETS: dict[str, dict] = {
             "closed_flag": ("closed",), "amount": ("opportunity",), "currency": ("currency_id",),
             "manager": ("assigned_by_id",), "source": ("source_id",), "stage_changed_at": ("moved_time",),
         },
-        "status_values": {"p": "open", "s": "won", "f": "lost"},
+        "status_values": {"p": "open", "s": "won", "f": "lost"}, "status_is_stage_kind": True,
         "date_order": None, "won": ["WON"], "lost": ["LOSE", "APOLOGY"], "stage_order": BITRIX24_REST_STAGES,
     },
     "bitrix24_rest_leads": {
@@ -110,7 +122,7 @@ PRESETS: dict[str, dict] = {
             "created_at": ("date_create",), "closed_at": ("date_closed",), "amount": ("opportunity",),
             "currency": ("currency_id",), "manager": ("assigned_by_id",), "source": ("source_id",),
         },
-        "status_values": {"p": "open", "s": "won", "f": "lost"},
+        "status_values": {"p": "open", "s": "won", "f": "lost"}, "status_is_stage_kind": True,
         "date_order": None, "won": ["CONVERTED"], "lost": ["JUNK"], "stage_order": BITRIX24_LEAD_STATUSES,
     },
     "bitrix24_leads_ru": {
@@ -182,6 +194,32 @@ PRESETS: dict[str, dict] = {
             "lost_reason": ("closed_lost_reason",), "won_flag": ("hs_is_closed_won",), "closed_flag": ("hs_is_closed",),
         },
         "date_order": None, "won": ["closedwon"], "lost": ["closedlost"], "stage_order": HUBSPOT_API_STAGES,
+    },
+    "hubspot_contacts": {
+        # the contacts export (a leads funnel): Lifecycle Stage is the stage, its «Became a … Date» columns
+        # the dates each stage was entered (matcher), Customer and Evangelist the won stages
+        "signature": [("record id",), ("lifecycle stage",), ("contact owner",), ("create date",), ("lead status",)],
+        "required": [("lifecycle stage",)],
+        "fields": {
+            "deal_id": ("record id",), "deal_name": ("email", "company name"), "stage": ("lifecycle stage",),
+            "status": ("lead status",), "created_at": ("create date",), "manager": ("contact owner",),
+            "source": ("original source", "original source type", "latest source"),
+        },
+        "status_values": HUBSPOT_LEAD_STATUS,
+        "date_order": None, "won": ["Customer", "Evangelist", "customer", "evangelist"], "lost": [],
+        "stage_order": HUBSPOT_LIFECYCLE_STAGES,
+    },
+    "hubspot_contacts_api": {
+        "signature": [("lifecyclestage",), ("hs_lead_status",), ("createdate",), ("hs_object_id", "vid"),
+                      ("hubspot_owner_id",)],
+        "required": [("lifecyclestage",)],
+        "fields": {
+            "deal_id": ("hs_object_id", "vid", "id"), "deal_name": ("email",), "stage": ("lifecyclestage",),
+            "status": ("hs_lead_status",), "created_at": ("createdate",), "manager": ("hubspot_owner_id",),
+            "source": ("hs_analytics_source",),
+        },
+        "status_values": HUBSPOT_LEAD_STATUS,
+        "date_order": None, "won": ["customer", "evangelist"], "lost": [], "stage_order": HUBSPOT_LIFECYCLE_STAGES,
     },
     "pipedrive": {
         "signature": [("prefix:deal - ", "prefix:obchod - "),

@@ -43,7 +43,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
-                "Sales rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
+                "Sales rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Lead Owner", "Contact owner", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
                 "负责人", "销售", "销售员", "所有者", "跟进人"),
     "source": ("Source", "Lead Source", "Origin", "Analytics Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
                "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
@@ -56,7 +56,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_flag": ("Closed", "Is Closed", "Is Deal Closed?", "Сделка закрыта", "Закрыта", "Закрыто",
                     "是否关闭"),
     "won_flag": ("Won", "Is Won", "Is Closed Won", "Converted", "Is Converted", "Выиграна", "Конвертирован", "是否成交", "是否转化"),
-    "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期"),
+    "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期",
+               # a lead's conversion is its win (Salesforce Lead.csv ConvertedDate, Zoho's Converted Time)
+               "Converted Date", "Converted Time", "Date converted", "Дата конвертации", "转化时间", "转化日期"),
     # the stage a lost deal was lost at (Olga-lab1/sales-pipeline-forecasting: ``stage`` «Closed Lost»,
     # ``lost_at_stage`` «Qualification»)
     "lost_stage": ("Lost at stage", "Lost stage", "Stage lost", "Stage lost at", "Closed lost stage",
