@@ -273,6 +273,17 @@ def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | 
     return "drop" if run(con, sql, {"re": _OFFSET_SQL}).fetchall()[0][0] <= 1 else "utc"
 
 
+def with_day_month_order(profile: ColumnProfile, order: str) -> ColumnProfile:
+    """``profile`` with its day/month formats (``%d.%m.%Y …``, ``%m/%d/%Y …``) read in ``order`` ('dmy' or
+    'mdy'): another column of the file, a preset or the file's locale decided what the values could not.
+    Only a format that starts with the day and the month is turned (never ``%Y-%m-%d``)."""
+    if profile.date_order not in ("dmy", "mdy") or order == profile.date_order:
+        return profile
+    turned = tuple(f[3:5] + f[2] + f[:2] + f[5:] if {f[:2], f[3:5]} == {"%d", "%m"} and f[2] == f[5:6]
+                   and f[2] in "./-" else f for f in profile.date_formats)
+    return replace(profile, date_order=order, date_formats=turned)
+
+
 def _day_month_order(shapes: list[_Shape], hint: str | None, main_sep: str) -> tuple[str, bool]:
     first = sum(s.n for s in shapes if (s.p1 or 0) > 12)
     second = sum(s.n for s in shapes if (s.p2 or 0) > 12)

@@ -83,3 +83,93 @@ def test_chinese_and_japanese_12_hour_markers(mem_store, tmp_path):
         "5": (D(2023, 2, 2, 12, 5), D(2023, 2, 3, 0, 30)),
         "6": (D(2023, 2, 3, 10, 0), D(2023, 2, 5, 10, 0)),
     }
+
+
+# ---------------------------------------------------------------- 2. one day/month order per file
+
+def test_a_column_that_settles_day_first_settles_it_for_the_other_columns_and_the_history(mem_store, tmp_path):
+    # «Created» has 13/01/2023 and 20/01/2023: day first is settled. «Closed» has only days <= 12 and was
+    # read month first on its own (03/02/2023 as 2 March); now it takes the file's order.
+    deals_csv = ("Deal ID,Created,Closed,Stage,Status\n"
+                 "1,13/01/2023,03/02/2023,Contract,Won\n"
+                 "2,20/01/2023,04/03/2023,Contract,Won\n"
+                 "3,01/02/2023,,Proposal,Open\n")
+    history_csv = ("deal_id,stage,entered_at\n"
+                   "1,Proposal,02/01/2023\n"     # all <= 12: read with the deals file's order, 2 January
+                   "1,Contract,01/02/2023\n"     # 1 February
+                   "2,Proposal,05/02/2023\n"     # 5 February
+                   "2,Contract,06/03/2023\n")    # 6 March
+    (tmp_path / "history.csv").write_text(history_csv)
+    info, built = _import(mem_store, tmp_path, deals_csv, history=tmp_path / "history.csv")
+    assert _dates(mem_store, info) == {
+        "1": (D(2023, 1, 13), D(2023, 2, 3)),   # cycle 18 + 3 = 21 days (month first: 48)
+        "2": (D(2023, 1, 20), D(2023, 3, 4)),   # cycle 11 + 28 + 4 = 43 days
+        "3": (D(2023, 2, 1), None),
+    }
+    with mem_store.connect() as con:
+        events = con.execute(f"SELECT deal_id, stage, entered_at FROM ds_{info.id}.events "
+                             "WHERE stage IN ('Proposal', 'Contract') ORDER BY deal_id, entered_at").fetchall()
+    assert ("1", "Proposal", D(2023, 1, 2)) in events and ("2", "Contract", D(2023, 3, 6)) in events
+    assert _findings(mem_store, info, "date.ambiguous_order") == []
+
+
+# ---------------------------------------------------------------- 3. nothing settles it: say which order
+
+def _warning_text(store, info, lang):
+    from funnel.quality_report import finding_text
+
+    rows = _findings(store, info, "date.ambiguous_order")
+    return {column: finding_text("date.ambiguous_order", detail, lang) for column, _value, detail in rows}
+
+
+def test_semicolon_file_with_every_day_under_13_is_read_day_first_and_says_so(mem_store, tmp_path):
+    text = ("Deal ID;Created;Stage;Status\n"
+            "1;03/04/2023;Proposal;Open\n"
+            "2;05/06/2023;Proposal;Open\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert _dates(mem_store, info) == {"1": (D(2023, 4, 3), None), "2": (D(2023, 6, 5), None)}
+    en = _warning_text(mem_store, info, "en")["Created"]
+    assert "read day first (03/04/2023 as April 3, 2023, not March 4, 2023)" in en
+    assert "separated by semicolons" in en
+    ru = _warning_text(mem_store, info, "ru")["Created"]
+    assert "«день, месяц» (03/04/2023 — это 3 апреля 2023\u202fг., а не 4 марта 2023\u202fг.)" in ru  # Babel: NNBSP before г.
+    zh = _warning_text(mem_store, info, "zh")["Created"]
+    assert "“日在前”读取（03/04/2023 读作 2023年4月3日，而不是 2023年3月4日）" in zh
+
+
+def test_comma_file_without_locale_evidence_is_read_month_first_and_says_so(mem_store, tmp_path):
+    text = ("Deal ID,Created,Stage,Status\n"
+            "1,03/04/2023,Proposal,Open\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert _dates(mem_store, info) == {"1": (D(2023, 3, 4), None)}
+    en = _warning_text(mem_store, info, "en")["Created"]
+    assert "read month first (03/04/2023 as March 4, 2023, not April 3, 2023)" in en
+    assert "most often American" in en
+
+
+def test_decimal_comma_amounts_and_day_first_headers_are_locale_evidence(mem_store, tmp_path):
+    amounts = ("Deal ID,Created,Amount,Stage,Status\n"
+               '1,03/04/2023,"1234,50",Proposal,Open\n'
+               '2,05/06/2023,"99,90",Proposal,Open\n')
+    info, _built = _import(mem_store, tmp_path, amounts)
+    assert _dates(mem_store, info)["1"] == (D(2023, 4, 3), None)   # 3 April: day first
+    assert "decimal comma" in _warning_text(mem_store, info, "en")["Created"]
+    headers = ("ID,Fecha de creación,Etapa,Estado\n"
+               "1,03/04/2023,Propuesta,Abierta\n")
+    info, _built = _import(mem_store, tmp_path, headers, name="es.csv")
+    assert _dates(mem_store, info)["1"] == (D(2023, 4, 3), None)
+    assert "column names are in a language" in _warning_text(mem_store, info, "en")["Fecha de creación"]
+
+
+def test_fewer_deals_closed_before_created_decides_when_both_dates_are_ambiguous(mem_store, tmp_path):
+    # deal 1: day first 2 Jan -> 1 Mar (fine); month first 1 Feb -> 3 Jan... of 01/03: 3 January, before
+    # it was created. Deal 2: day first 5 Feb -> 6 Mar, month first 2 May -> 3 Jun: both fine.
+    # Day first: 0 deals closed before created, month first: 1 -> day first, in a comma file.
+    text = ("Deal ID,Created,Closed,Stage,Status\n"
+            "1,02/01/2023,01/03/2023,Contract,Won\n"
+            "2,05/02/2023,06/03/2023,Contract,Won\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert _dates(mem_store, info) == {"1": (D(2023, 1, 2), D(2023, 3, 1)), "2": (D(2023, 2, 5), D(2023, 3, 6))}
+    texts = _warning_text(mem_store, info, "en")
+    assert set(texts) == {"Created", "Closed"}
+    assert all("more deals would close before they were created" in x for x in texts.values())
