@@ -9,7 +9,8 @@ which ``strptime`` formats to try. The parse expressions are DuckDB SQL built on
 Choices (documented for the quality report):
 - Day/month order is decided from the whole column: a first part > 12 settles ``dmy``, a second
   part > 12 settles ``mdy``; otherwise the hint, else ``mdy`` for ``/`` and ``dmy`` for ``.``,
-  and the profile says ``ambiguous``.
+  and the profile says ``ambiguous`` (the importer then decides it once per file:
+  importer/columns.py ``file_dates`` and :func:`with_day_month_order`).
 - Time zones: exports give wall-clock local time. When every value with an offset (``Z``,
   ``+03:00``) carries the same offset, the offset is dropped and the wall-clock time kept; when
   offsets differ, values are converted to UTC so they stay comparable.

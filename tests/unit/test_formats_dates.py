@@ -173,3 +173,11 @@ def test_fewer_deals_closed_before_created_decides_when_both_dates_are_ambiguous
     texts = _warning_text(mem_store, info, "en")
     assert set(texts) == {"Created", "Closed"}
     assert all("more deals would close before they were created" in x for x in texts.values())
+
+
+def test_a_warning_stored_before_it_had_parameters_keeps_its_plain_sentence():
+    from funnel.quality_report import finding_text
+
+    # datasets imported earlier stored detail "" (or the preset's "dmy"): no placeholders shown
+    assert finding_text("date.ambiguous_order", "", "en") == "Day/month order could not be decided from the data"
+    assert finding_text("date.ambiguous_order", "dmy", "ru") == "Порядок дня и месяца не определить по данным"
