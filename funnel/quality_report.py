@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
+from babel.dates import format_date
 
 from . import exports
-from .i18n import catalog, t
+from .i18n import catalog, locale, t
 from .sql import render, run
 
 _QUERY = """SELECT code, severity, row_no, column_name, value, detail, n FROM {quality}
@@ -46,10 +48,19 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             params = json.loads(detail)
         except ValueError:
             params = {}
+    elif f"{key}.bare" in catalog(lang):  # stored before its sentence had parameters
+        key = f"{key}.bare"
     if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n
         params["n"] = params.pop("count")
     if n is not None:
         params.setdefault("n", n)
+    for name in [k for k in params if k.endswith("_day") and isinstance(params[k], str)]:
+        try:  # an ISO date, written with the month's name in the reader's language (4 March 2023)
+            params[name] = format_date(date.fromisoformat(params[name]), "long", locale=locale(lang))
+        except (ValueError, KeyError):
+            pass
+    for name in [k for k in params if k.endswith("_key")]:  # a part of the sentence that has its own key
+        params[name[:-4]] = t(str(params.pop(name)), lang, **params)
     return t(key, lang, **params)
 
 

@@ -42,6 +42,7 @@ from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import budget_bytes, ident, render, run
 from ..store import memory_limit
 from ..velocity.stays import DERIVED_TABLES, derived_tables
+from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
 from .deals import build_deals
 from .eventlog import build_event_log
@@ -230,6 +231,20 @@ def _check_required(draft: Draft) -> None:
                               headers=", ".join(draft.raw.headers[:10]))
 
 
+def _file_dates(con, draft: Draft, raw: RawTable, mapping) -> FileDates:
+    """The day/month order of the deals file's date columns and its history's, decided once (columns.py)."""
+    columns = [(raw.table, f"c{i}", raw.headers[i], name) for name, i in mapping.fields.items()
+               if field_kind(name) == "date"]
+    columns += [(raw.table, f"c{i}", raw.headers[i], "stage_entered") for i in sorted(mapping.stage_entered)]
+    headers = list(raw.headers)
+    if draft.history_raw is not None:
+        hist, index = draft.history_raw, draft.history_mapping.entered_at
+        columns.append((hist.table, f"c{index}", hist.headers[index], "history"))
+        headers += hist.headers
+    amount = (raw.table, f"c{mapping.fields['amount']}") if "amount" in mapping.fields else None
+    return file_dates(con, columns, mapping.date_order, delimiter=draft.raw.delimiter, headers=headers, amount=amount)
+
+
 def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_staged: bool = False) -> dict[str, Any]:
     """Build the canonical temp tables (imp_deals, imp_events, imp_stages, imp_counts, imp_quality).
 
@@ -262,11 +277,12 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             raw, index, at = with_latest_stage(con, raw, mapping.stage_entered)
             mapping = dataclasses.replace(mapping, fields={"stage_changed_at": at, **mapping.fields, "stage": index})
         history_loaded, history_orders = False, True
+        dates = _file_dates(con, draft, raw, mapping)
         if draft.stage_rows is not None:
             findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
         if draft.history_raw is not None:
             name = draft.history_source.file_name
-            load_history(con, draft.history_raw, draft.history_mapping, findings, name)
+            load_history(con, draft.history_raw, draft.history_mapping, findings, name, dates)
             if drop_staged:
                 run(con, render("DROP TABLE IF EXISTS {t}", t=ident(draft.history_raw.table)))
             reconcile_ids(con, raw, mapping.fields["deal_id"], findings)
@@ -277,7 +293,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         result = build_deals(con, raw, mapping, explicit_stages=explicit, users_order=bool(stages),
                              history_loaded=history_loaded,
                              findings=findings, history_orders=history_orders, into=into,
-                             drop_raw=drop_staged)
+                             drop_raw=drop_staged, dates=dates)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
         for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
             run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))

@@ -8,9 +8,21 @@ and the row rejected. Staged cells are already stripped with empty ones NULL (re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import json
+import re
+from dataclasses import dataclass, replace
+from datetime import date
 
-from ..readers.values import bool_sql, date_sql, number_sql, profile_column, raw_value_sql
+from ..readers.values import (
+    ColumnProfile,
+    bool_sql,
+    date_sql,
+    number_sql,
+    profile_column,
+    raw_value_sql,
+    with_day_month_order,
+)
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident, render, run
 
@@ -31,6 +43,37 @@ class TypedColumn:
     raw: str
     ambiguous_dates: bool = False
     unverified: bool = False  # a fast path taken on a probe: to be confirmed by :func:`confirm_typed`
+    date_order: str | None = None  # the day/month order applied to an ambiguous date column
+
+
+# Headers in a language whose countries write the day first (RU, FR, DE, ES, PT, IT): Cyrillic, the
+# accented letters of those languages, or their usual date and money words.
+_DAY_FIRST_HEADER = re.compile(
+    r"[а-яё]|[àâçéèêëîïôûùüÿñæœäößãõ]|\b(?:datum|erstellt|betrag|fecha|importe|cierre|montant|statut|data de"
+    r"|valor|importo|creato|chiuso)\b", re.IGNORECASE)
+
+
+@dataclass
+class FileDates:
+    """The day/month order of one import's dd/mm columns, decided once for the file (and its history
+    file): a column whose values settle it (a day > 12) settles it for every ambiguous column of both
+    files; else the preset's order; else, when created and closed are both ambiguous, the order under
+    which fewer deals close before they were created; else the file's locale (a ``;`` delimiter,
+    decimal-comma amounts, day-first headers) says day first; else each column's separator (``/``
+    month first, ``.`` and ``-`` day first). ``reason`` names the rule that decided (for the warning)."""
+    order: str | None = None  # None: each column keeps its separator's order
+    reason: str = "default"   # 'column' | 'preset' | 'cycle' | 'semicolon' | 'decimal_comma' | 'headers' | 'default'
+    settled_by: str | None = None  # the header of the column that settled it ('column')
+    profiles: dict[tuple[str, str], ColumnProfile | str] = dataclasses.field(default_factory=dict)  # str: an ISO fast path
+
+    def apply(self, profile: ColumnProfile) -> tuple[ColumnProfile, bool]:
+        """The profile read in the file's order, and whether the order is still a guess (to warn)."""
+        if not profile.ambiguous or profile.date_order not in ("dmy", "mdy"):
+            return profile, False
+        if self.order is None:
+            return profile, True
+        turned = with_day_month_order(profile, self.order)
+        return (replace(turned, ambiguous=False), False) if self.reason == "column" else (turned, True)
 
 
 def field_kind(field: str) -> str:
@@ -39,7 +82,7 @@ def field_kind(field: str) -> str:
 
 
 def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
-                  date_order: str | None) -> list[TypedColumn]:
+                  date_order: str | None, dates: FileDates | None = None) -> list[TypedColumn]:
     """The typed expressions of the mapped columns. A date column whose probe picks one ISO format
     gets that format's fast path unverified (``unverified``): the typing pass itself shows whether
     every cell parsed (:func:`confirm_typed`), instead of a separate scan of the column first."""
@@ -49,7 +92,7 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
         raw = ident(col)
         kind = field_kind(field)
         if kind == "date":
-            out.append(date_column(con, table, field, index, headers[index], date_order))
+            out.append(date_column(con, table, field, index, headers[index], date_order, dates))
             continue
         if kind == "number":
             expr = number_expr(con, table, col)
@@ -61,19 +104,91 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
     return out
 
 
-def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None) -> TypedColumn:
+def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None,
+                dates: FileDates | None = None) -> TypedColumn:
     """A date column typed as :func:`date_expr` would, except that an ISO fast path picked by the
     probe is left ``unverified`` for :func:`confirm_typed`."""
     col = f"c{index}"
-    fmt = _probe_iso_format(con, table, col)
+    known = dates.profiles.get((table, col)) if dates else None
+    fmt = known if isinstance(known, str) else None if known is not None else _probe_iso_format(con, table, col)
     if fmt is not None:
         return TypedColumn(field, index, header, "date", _iso_sql(ident(col), fmt), ident(col), unverified=True)
-    expr, ambiguous = general_date_expr(con, table, col, date_order)
-    return TypedColumn(field, index, header, "date", expr, ident(col), ambiguous)
+    profile, ambiguous = _general_profile(con, table, col, date_order, dates)
+    return TypedColumn(field, index, header, "date", date_sql(ident(col), profile), ident(col), ambiguous,
+                       date_order=profile.date_order if ambiguous else None)
+
+
+def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None, *, delimiter: str | None = None,
+               headers: list[str] | None = None, amount: tuple[str, str] | None = None) -> FileDates:
+    """Decide the day/month order of an import's date columns (see :class:`FileDates`).
+
+    ``columns``: (table, staged column, header, field) of every date column of the deals file and its
+    history; each is profiled once here (the profiles are kept for typing). ``amount``: (table, column)
+    of the amount, whose decimal comma is locale evidence."""
+    out = FileDates()
+    ambiguous: dict[str, tuple[str, str, ColumnProfile]] = {}
+    settled: dict[str, str] = {}
+    for table, col, header, name in columns:
+        fmt = _probe_iso_format(con, table, col)
+        if fmt is not None:
+            out.profiles[(table, col)] = fmt
+            continue
+        profile = profile_column(con, table, col, prefer="date", count=False)
+        out.profiles[(table, col)] = profile
+        if profile.date_order in ("dmy", "mdy"):
+            if profile.ambiguous:
+                ambiguous[name] = (table, col, profile)
+            else:
+                settled.setdefault(profile.date_order, header)
+    if not ambiguous:
+        return out
+    if len(settled) == 1:  # two columns settling opposite orders: each ambiguous one keeps its own rule
+        (order, header), = settled.items()
+        return replace(out, order=order, reason="column", settled_by=header)
+    if preset in ("dmy", "mdy"):
+        return replace(out, order=preset, reason="preset")
+    if "created_at" in ambiguous and "closed_at" in ambiguous:
+        order = _fewer_closed_before_created(con, ambiguous["created_at"], ambiguous["closed_at"])
+        if order:
+            return replace(out, order=order, reason="cycle")
+    if delimiter == ";":
+        return replace(out, order="dmy", reason="semicolon")
+    if amount is not None and profile_column(con, *amount, prefer="number", count=False).decimal == ",":
+        return replace(out, order="dmy", reason="decimal_comma")
+    if any(_DAY_FIRST_HEADER.search(h or "") for h in headers or []):
+        return replace(out, order="dmy", reason="headers")
+    return out
+
+
+def _fewer_closed_before_created(con, created: tuple, closed: tuple) -> str | None:
+    """'dmy' or 'mdy': the order under which fewer rows close before they were created (one scan of the
+    two columns, both read both ways); None when both orders give as many (or the columns are not of
+    one table)."""
+    if created[0] != closed[0]:
+        return None
+    reads = {order: (date_sql(ident(created[1]), with_day_month_order(created[2], order)),
+                     date_sql(ident(closed[1]), with_day_month_order(closed[2], order))) for order in ("dmy", "mdy")}
+    dmy, mdy = run(con, render("SELECT count(*) FILTER (WHERE {cl_d} < {cr_d}), count(*) FILTER (WHERE {cl_m} < {cr_m}) "
+                               "FROM {t}", cr_d=reads["dmy"][0], cl_d=reads["dmy"][1], cr_m=reads["mdy"][0],
+                               cl_m=reads["mdy"][1], t=ident(created[0]))).fetchone()
+    return None if dmy == mdy else "dmy" if dmy < mdy else "mdy"
+
+
+def _general_profile(con, table: str, column: str, date_order: str | None,
+                     dates: FileDates | None) -> tuple[ColumnProfile, bool]:
+    """The whole column's date profile (profiled once per import when ``dates`` holds it), read in the
+    file's day/month order, and whether that order is a guess."""
+    known = dates.profiles.get((table, column)) if dates else None
+    if dates is None or not isinstance(known, ColumnProfile):
+        profile = profile_column(con, table, column, prefer="date", date_order_hint=date_order, count=False)
+        if dates is None:
+            return profile, bool(profile.ambiguous)
+        known = profile
+    return dates.apply(known)
 
 
 def confirm_typed(con, table: str, typed_table: str, typed: list[TypedColumn], date_order: str | None,
-                  where: str = "") -> list[TypedColumn]:
+                  where: str = "", dates: FileDates | None = None) -> list[TypedColumn]:
     """The unverified fast paths of ``typed`` whose column did not parse in full, each replaced in
     ``typed`` by the general expression (the caller types those rows again); [] when all held.
 
@@ -92,13 +207,15 @@ def confirm_typed(con, table: str, typed_table: str, typed: list[TypedColumn], d
     for k, col in enumerate(fast):
         col.unverified = False
         if parsed[k] != staged[k]:
-            col.expr, col.ambiguous_dates = general_date_expr(con, table, f"c{col.index}", date_order)
+            profile, col.ambiguous_dates = _general_profile(con, table, f"c{col.index}", date_order, dates)
+            col.expr = date_sql(col.raw, profile)
+            col.date_order = profile.date_order if col.ambiguous_dates else None
             failed.append(col)
     return failed
 
 
 def date_expr(con, table: str, column: str, date_order: str | None = None, *,
-              alias: str | None = None) -> tuple[str, bool]:
+              alias: str | None = None, dates: FileDates | None = None) -> tuple[str, bool]:
     """SQL typing a staged column as TIMESTAMP, and whether its day/month order is a guess.
 
     Fast path: when the first rows are ISO dates of one format without a UTC offset and EVERY
@@ -117,16 +234,17 @@ def date_expr(con, table: str, column: str, date_order: str | None = None, *,
                    {"fmt": fmt}).fetchone()[0]
         if same:
             return _iso_sql(raw, fmt), False
-    return general_date_expr(con, table, column, date_order, alias=alias)
+    return general_date_expr(con, table, column, date_order, alias=alias, dates=dates)
 
 
 def general_date_expr(con, table: str, column: str, date_order: str | None = None, *,
-                      alias: str | None = None) -> tuple[str, bool]:
-    """The general path of :func:`date_expr`: the whole column profiled, every candidate format."""
+                      alias: str | None = None, dates: FileDates | None = None) -> tuple[str, bool]:
+    """The general path of :func:`date_expr`: the whole column profiled, every candidate format; read
+    in the import's day/month order when ``dates`` (:func:`file_dates`) is given."""
     col = ident(column)
     raw = ident(alias) + "." + col if alias else col
-    profile = profile_column(con, table, column, prefer="date", date_order_hint=date_order, count=False)
-    return date_sql(raw, profile), bool(profile.ambiguous)
+    profile, ambiguous = _general_profile(con, table, column, date_order, dates)
+    return date_sql(raw, profile), ambiguous
 
 
 def _iso_sql(raw: str, fmt: str) -> str:
@@ -192,3 +310,29 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
         inner.append(f"{ident(f'c{index}')} AS {ident(name)}")
         outer.append(ident(name))
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {ident(table)}) AS typed"
+
+
+def order_warning(con, table: str, column: str, order: str | None, reason: str) -> dict | None:
+    """``value`` and ``detail`` of the ``date.ambiguous_order`` warning of a column whose day/month order
+    the values could not settle: the order applied, why (``FileDates.reason``), and one of its values
+    read both ways (quality_report.finding_text writes the dates in the reader's language). None when
+    every value has its day equal to its month (01/01/2023): both orders read the same dates."""
+    order = order or "mdy"
+    example = run(con, render(
+        "SELECT {c} FROM {t} WHERE regexp_matches({c}, '^\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}') "
+        "AND CAST(regexp_extract({c}, '^(\\d+)', 1) AS INTEGER) <> CAST(regexp_extract({c}, '^\\d+\\D(\\d+)', 1) AS INTEGER) "
+        "LIMIT 1", c=ident(column), t=ident(table))).fetchone()
+    if example is None:
+        return None
+    value = example[0]
+    first, second, year = (int(x) for x in re.findall(r"\d+", value)[:3])
+    year += 0 if year >= 100 else 2000 if year < 69 else 1900  # %y, as DuckDB reads a two-digit year
+    day, month = (first, second) if order == "dmy" else (second, first)
+    try:
+        read, other = date(year, month, day), date(year, day, month)
+    except ValueError:
+        return None
+    why = f"quality.date.why.{reason}" + (f"_{order}" if reason == "default" else "")
+    params = {"order_key": f"quality.date.order.{order}", "why_key": why, "example": value,
+              "read_day": read.isoformat(), "other_day": other.isoformat()}
+    return {"value": value, "detail": json.dumps(params, ensure_ascii=False)}

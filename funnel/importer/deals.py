@@ -19,7 +19,7 @@ from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_currency import amount_currency
-from .columns import confirm_typed, extra_columns, select_list, typed_columns
+from .columns import FileDates, confirm_typed, extra_columns, order_warning, select_list, typed_columns
 from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals
 from .history import stage_entered_events
@@ -36,9 +36,10 @@ NULL_COLUMNS = {
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
 
 
-def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
-    """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras)."""
-    typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order)
+def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = None) -> tuple[dict, dict]:
+    """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras).
+    ``dates``: the import's day/month order (columns.file_dates), else each column decides its own."""
+    typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order, dates)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
@@ -63,12 +64,14 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
             {"currency": currency} if currency else None)
 
     parse()
-    if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order):  # a fast path did not hold
+    if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order, dates=dates):  # a fast path did not hold
         parse()
     for col in typed:
         if col.ambiguous_dates:
-            findings.add("date.ambiguous_order", "warning", column=col.header,
-                         detail=mapping.date_order or "")
+            reason = dates.reason if dates else "preset" if mapping.date_order else "default"
+            warning = order_warning(con, raw.table, f"c{col.index}", col.date_order, reason)
+            if warning:
+                findings.add("date.ambiguous_order", "warning", column=col.header, **warning)
     checked = [col for col in typed if col.kind in REJECT_CHECKS]
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
@@ -295,19 +298,19 @@ def _has_status_inputs(mapping) -> bool:
 
 def build_deals(con, raw, mapping, *, explicit_stages=None, users_order: bool = True, history_loaded: bool = False,
                 findings: Findings, history_orders: bool = True, into: str | None = None,
-                drop_raw: bool = False) -> dict:
+                drop_raw: bool = False, dates: FileDates | None = None) -> dict:
     """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog.
     ``history_orders=False``: the history's times cannot order the stages (one shared timestamp).
     ``into``: build deals, events and stays in that dataset schema instead (derive.py).
     ``drop_raw``: nothing keeps the staged file: dropped once typed, which frees its memory."""
-    typed, extras = parse_rows(con, raw, mapping, findings)
+    typed, extras = parse_rows(con, raw, mapping, findings, dates)
     status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None,
                mapping.status_values)
     if mapping.stage_entered and history_loaded:  # a history file beats the list's own stage-date columns
         findings.add("history.beats_stage_dates", "info", value=", ".join(s for s, _p in mapping.stage_entered.values()),
                      n=len(mapping.stage_entered))
     elif mapping.stage_entered:
-        stage_entered_events(con, raw, mapping, findings)
+        stage_entered_events(con, raw, mapping, findings, dates)
         history_loaded = True
     if "stage" not in mapping.fields and history_loaded:
         _stage_from_history(con, findings)

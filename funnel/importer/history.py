@@ -9,15 +9,16 @@ per stage in the deals file itself (input shape C: HubSpot). Consecutive rows th
 from __future__ import annotations
 
 from ..sql import ident, render, run
-from .columns import confirm_typed, date_column, date_expr
+from .columns import FileDates, confirm_typed, date_column, date_expr
 from .deleted_rows import count_gone, gone_mark
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
 
 
-def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
-    """Fill ``imp_hist`` from a staged history file; returns the rows kept."""
+def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: FileDates | None = None) -> int:
+    """Fill ``imp_hist`` from a staged history file; returns the rows kept. ``dates``: the import's
+    day/month order (columns.file_dates: the deals file's columns may settle it for the history)."""
     ts_col = f"c{hmap.entered_at}"
     where = ""
     params: dict = {}
@@ -25,9 +26,9 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
         where = render("WHERE lower(trim({f})) = lower($field_value)", f=ident(f"c{hmap.field_filter[0]}"))
         params["field_value"] = hmap.field_filter[1]
         typed = None  # the fast path is decided on the whole column, not on the rows kept
-        ts, _ambiguous = date_expr(con, raw.table, ts_col)
+        ts, _ambiguous = date_expr(con, raw.table, ts_col, dates=dates)
     else:  # an ISO column's fast path is confirmed by the typing pass itself (columns.confirm_typed)
-        typed = [date_column(con, raw.table, "entered_at", hmap.entered_at, raw.headers[hmap.entered_at], None)]
+        typed = [date_column(con, raw.table, "entered_at", hmap.entered_at, raw.headers[hmap.entered_at], None, dates)]
         ts = typed[0].expr
     gone = _gone_rows(con, raw, findings)
     if gone is not None:
@@ -38,7 +39,7 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str) -> int:
     run(con, HIST_DDL)
     run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=ts,
                     raw=ident(raw.table), where=where), params or None)
-    if typed and confirm_typed(con, raw.table, "imp_hist", typed, None):  # not every cell was ISO
+    if typed and confirm_typed(con, raw.table, "imp_hist", typed, None, dates=dates):  # not every cell was ISO
         run(con, HIST_DDL)
         run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=typed[0].expr,
                         raw=ident(raw.table), where=where), params or None)
@@ -68,12 +69,12 @@ def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:
     return None
 
 
-def stage_entered_events(con, raw, mapping, findings: Findings) -> None:
+def stage_entered_events(con, raw, mapping, findings: Findings, dates: FileDates | None = None) -> None:
     """HubSpot-style ``Date entered "<Stage> (<Pipeline>)"`` columns into ``imp_hist``."""
     run(con, HIST_DDL)
     for index, (stage, _pipeline) in mapping.stage_entered.items():
         col = f"c{index}"
-        ts, _ambiguous = date_expr(con, raw.table, col, alias="r")
+        ts, _ambiguous = date_expr(con, raw.table, col, alias="r", dates=dates)
         run(con, render(
             """INSERT INTO imp_hist
                SELECT v.deal_id, $stage, {ts}, r.row_no FROM {raw} r JOIN imp_valid v ON v.row_no = r.row_no

@@ -9,7 +9,8 @@ which ``strptime`` formats to try. The parse expressions are DuckDB SQL built on
 Choices (documented for the quality report):
 - Day/month order is decided from the whole column: a first part > 12 settles ``dmy``, a second
   part > 12 settles ``mdy``; otherwise the hint, else ``mdy`` for ``/`` and ``dmy`` for ``.``,
-  and the profile says ``ambiguous``.
+  and the profile says ``ambiguous`` (the importer then decides it once per file:
+  importer/columns.py ``file_dates`` and :func:`with_day_month_order`).
 - Time zones: exports give wall-clock local time. When every value with an offset (``Z``,
   ``+03:00``) carries the same offset, the offset is dropped and the wall-clock time kept; when
   offsets differ, values are converted to UTC so they stay comparable.
@@ -56,7 +57,35 @@ _SLASH_SHORT = re.compile(r"^9{1,2}/9{1,2}/99(?!9)")
 _OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 # Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
-_YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?)?$")
+# A 12-hour time (下午2:30, Japanese 午前9:05) is « 2:30 pm» here once _normal_shape has moved its marker.
+_YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?( [ap]m)?)?$")
+# Excel's d-mmm-yy and dd-mmm-yyyy: «2-Feb-23», «02-Feb-2023»
+_MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
+
+# Spellings made readable before strptime, each step only in a column that has it (the same step runs
+# on the values in SQL, date_sql, and on their shapes in Python, _normal_shape):
+# - "weekday": a weekday before the date is dropped («Thursday, April 6, 2023», «Thu, 6 Apr 2023»,
+#   «четверг, 16 февраля 2023 г., 15:38:04»);
+# - "year_mark": the Russian «г.» after the year is dropped («1 февраля 2023 г.»);
+# - "ru_month": a Russian month name (genitive «февраля», nominative «февраль», abbreviations «фев»,
+#   «февр.», «сент.») becomes the English abbreviation %b reads: DuckDB knows English month names only;
+# - "ampm": a Chinese or Japanese 12-hour marker before the time (下午2:30, 上午 09:05, 午前9:05, 午後2:05)
+#   becomes am/pm after it: 下午 and 午後 are PM, 上午 and 午前 AM (12 PM is noon, 12 AM midnight).
+_WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
+                  r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+")
+_RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?"
+RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
+             "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
+AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
+_DATE_STEPS = ("weekday", "year_mark", "ru_month", "ampm")
+# (step, regex over a value in SQL, regex over its shape in Python)
+_STEP_PATTERNS = {
+    "weekday": ("^" + _WEEKDAY_WORDS, "^" + _WEEKDAY_WORDS),
+    "year_mark": (r"(\d{4})\s*г\.?", r"(9{4})\s*г\.?"),
+    "ru_month": (_RU_MONTH_WORD, _RU_MONTH_WORD),
+    "ampm": (r"\s*(上午|午前|下午|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)", r"\s*(上午|午前|下午|午後)\s*(9{1,2}:99(?::99)?)"),
+}
+_SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.items()}
 # Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
 # amoCRM's API v4 ``created_at``); only where the column is read as a date (a mapped date field)
 _EPOCH = re.compile(r"^(?:9{13}|9{10})$")
@@ -82,6 +111,7 @@ class ColumnProfile:
     epoch_ms: bool = False  # unix time, in milliseconds or seconds (_EPOCH)
     decimal: str | None = None
     utc_offsets: str | None = None  # 'drop' (one shared offset) | 'utc' (mixed) | None
+    date_steps: tuple[str, ...] = ()  # spellings rewritten before strptime (_DATE_STEPS)
 
 
 @dataclass
@@ -172,7 +202,33 @@ def _count_parsed(con, table: str, column: str, profile: ColumnProfile) -> int:
     return int(run(con, render("SELECT count({e}) FROM {t}", e=sql_expr, t=ident(table))).fetchall()[0][0])
 
 
+def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
+    """The shape as date_sql's rewriting steps leave its values, and the steps that changed it."""
+    used = []
+    for step in _DATE_STEPS:
+        rx = _SHAPE_STEPS[step]
+        if not rx.search(shape):
+            continue
+        used.append(step)
+        if step == "weekday":
+            shape = rx.sub("", shape, count=1)
+        elif step == "year_mark":
+            shape = rx.sub(r"\1", shape)
+        elif step == "ru_month":
+            shape = rx.sub(lambda m: m[1] + RU_MONTHS[m[2]], shape)
+        else:
+            shape = rx.sub(lambda m: " " + m[2] + " " + AMPM_WORDS[m[1]], shape)
+    return shape, tuple(used)
+
+
 def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: str | None) -> ColumnProfile:
+    steps: set[str] = set()
+    normal = []
+    for s in shapes:
+        shape, used = _normal_shape(s.shape)
+        steps.update(used)
+        normal.append(replace(s, shape=shape) if used else s)
+    shapes = normal
     iso = [s for s in shapes if _ISO.match(s.shape)]
     dot = [s for s in shapes if _DOT.match(s.shape)]
     slash = [s for s in shapes if _SLASH.match(s.shape)]
@@ -198,9 +254,15 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=False)
+    dash = [s for s in shapes if _MONTH_DASH.match(s.shape)]
+    if any(s.shape.endswith("-99") for s in dash):  # %y before %Y (see _short_year)
+        short += ["%d-%b-%y", "%d-%B-%y"]
+    if dash:
+        formats += ["%d-%b-%Y", "%d-%B-%Y"]
     formats = short + _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
-                         bool(serial), bool(epoch), None)
+                         bool(serial), bool(epoch), None,
+                         date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats else ())
 
 
 def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | None:
@@ -210,6 +272,17 @@ def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | 
     sql = render("SELECT count(DISTINCT upper(regexp_extract(trim({c}), $re, 2))) FROM {t} "
                  "WHERE regexp_matches(trim({c}), $re)", c=ident(column), t=ident(table))
     return "drop" if run(con, sql, {"re": _OFFSET_SQL}).fetchall()[0][0] <= 1 else "utc"
+
+
+def with_day_month_order(profile: ColumnProfile, order: str) -> ColumnProfile:
+    """``profile`` with its day/month formats (``%d.%m.%Y …``, ``%m/%d/%Y …``) read in ``order`` ('dmy' or
+    'mdy'): another column of the file, a preset or the file's locale decided what the values could not.
+    Only a format that starts with the day and the month is turned (never ``%Y-%m-%d``)."""
+    if profile.date_order not in ("dmy", "mdy") or order == profile.date_order:
+        return profile
+    turned = tuple(f[3:5] + f[2] + f[:2] + f[5:] if {f[:2], f[3:5]} == {"%d", "%m"} and f[2] == f[5:6]
+                   and f[2] in "./-" else f for f in profile.date_formats)
+    return replace(profile, date_order=order, date_formats=turned)
 
 
 def _day_month_order(shapes: list[_Shape], hint: str | None, main_sep: str) -> tuple[str, bool]:
@@ -283,7 +356,7 @@ def _month_formats(day_first: bool) -> list[str]:
 
 def _ymd_formats() -> list[str]:
     dates = ("%Y/%m/%d", "%Y年%m月%d日")
-    return [d + t for d in dates for t in (" %H:%M:%S", " %H:%M", "%H:%M:%S", "%H:%M", "")]
+    return [d + t for d in dates for t in (" %H:%M:%S", " %H:%M", "%H:%M:%S", "%H:%M", " %I:%M:%S %p", " %I:%M %p", "")]
 
 
 def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:
@@ -345,6 +418,8 @@ def raw_value_sql(column_sql: str) -> str:
 def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word)."""
     x = f"trim({column_sql})"
+    if profile.date_steps:
+        x = _rewrite_sql(f"lower({x})", profile.date_steps)
     branches = [f"WHEN {none_word_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
     if profile.excel_serial:
         lo, hi = SERIAL_RANGE
@@ -367,6 +442,25 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     if profile.date_formats:  # %n (fractions of 1 to 9 digits) reads as TIMESTAMP_NS: cast to microseconds
         fallback = f"CAST(try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats}) AS TIMESTAMP)"
     return f"(CASE {' '.join(branches)} ELSE {fallback} END)"
+
+
+def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
+    """SQL: the (lower-case) value ``x`` after the spelling steps (see _DATE_STEPS), built from constants."""
+    for step in steps:
+        pattern = _STEP_PATTERNS[step][0]
+        if step == "weekday":
+            x = f"regexp_replace({x}, '{pattern}', '')"
+        elif step == "year_mark":
+            x = f"regexp_replace({x}, '{pattern}', '\\1')"
+        elif step == "ru_month":
+            stem = f"regexp_extract({x}, '{pattern}', 2)"
+            english = " ".join(f"WHEN '{ru}' THEN '{en}'" for ru, en in RU_MONTHS.items())
+            x = f"regexp_replace({x}, '{pattern}', '\\1' || (CASE {stem} {english} ELSE '' END))"
+        else:
+            marker = f"regexp_extract({x}, '{pattern}', 1)"
+            english = " ".join(f"WHEN '{word}' THEN '{en}'" for word, en in AMPM_WORDS.items())
+            x = f"regexp_replace({x}, '{pattern}', ' \\2 ' || (CASE {marker} {english} ELSE '' END))"
+    return x
 
 
 def bool_sql(column_sql: str) -> str:
