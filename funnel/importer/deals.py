@@ -68,6 +68,8 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
         if col.ambiguous_dates:
             findings.add("date.ambiguous_order", "warning", column=col.header,
                          detail=mapping.date_order or "")
+        if col.dot_groups:
+            _dot_groups_finding(con, raw.table, col, findings)
     checked = [col for col in typed if col.kind in REJECT_CHECKS]
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
@@ -106,6 +108,20 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
+
+
+def _dot_groups_finding(con, table: str, col, findings: Findings) -> None:
+    """Say how a number column's ``1.234`` was read: as thousands on the column's evidence (info), or
+    as a decimal point when nothing told (a warning: it may be 1234), naming the column and a value."""
+    example = run(con, render("SELECT {c} FROM {t} WHERE regexp_matches({c}, $re) ORDER BY row_no LIMIT 1",
+                              c=col.raw, t=ident(table)),
+                  {"re": r"(^|[^\d.,])\d{1,3}\.\d{3}([^\d.,]|$)"}).fetchone()
+    if example is None:
+        return
+    thousands = col.dot_groups == "thousands"
+    findings.add("amount.dot_thousands" if thousands else "amount.dot_decimal_doubt",
+                 "info" if thousands else "warning", column=col.header, value=example[0],
+                 detail=json.dumps({"column": col.header, "example": example[0]}, ensure_ascii=False), n=None)
 
 
 def _deleted_rows(con, extras: dict, findings: Findings) -> bool:

@@ -1,0 +1,72 @@
+"""Money spellings of real exports that were read wrong without a word (survey of export formats).
+
+Every file is small and invented; the expected amounts are worked out by hand from the cells
+(the arithmetic is in the comments), never read off the importer's output.
+"""
+
+from funnel.importer import import_file
+
+
+def _import(store, tmp_path, name: str, text: str, encoding: str = "utf-8", **kw):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return import_file(store, p, **kw)
+
+
+def _deals(store, info, cols: str = "deal_id, amount"):
+    with store.connect() as con:
+        return con.execute(f"SELECT {cols} FROM {info.tables['deals']} ORDER BY deal_id").fetchall()
+
+
+def _findings(store, info):
+    """(code, severity, column, value, detail) of the summary lines (no row)."""
+    with store.connect() as con:
+        return con.execute(f"SELECT code, severity, column_name, value, detail FROM {info.tables['quality']} "
+                           "WHERE row_no IS NULL ORDER BY code").fetchall()
+
+
+def _codes(store, info) -> set[str]:
+    return {r[0] for r in _findings(store, info)}
+
+
+# ---------------------------------------------------------------- 1. whole euros with dot thousands
+
+def test_whole_euros_with_a_dot_before_three_digits_are_thousands(mem_store, tmp_path):
+    # German CRM, cp1252, «;»: «1.234 €» is 1234 euros (the € after the number says a decimal-comma locale)
+    text = ("ID;Phase;Status;Betrag\r\n1;Angebot;Gewonnen;1.234 €\r\n2;Angebot;Gewonnen;12.500 €\r\n"
+            "3;Angebot;Verloren;850 €\r\n")
+    info, built, _ = _import(mem_store, tmp_path, "de.csv", text, "cp1252")
+    assert built["rows_rejected"] == 0
+    # 1.234 -> 1234, 12.500 -> 12500, 850 -> 850 (not 1.234 and 12.5)
+    assert _deals(mem_store, info) == [("1", 1234.0), ("2", 12500.0), ("3", 850.0)]
+    # won revenue: 1234 + 12500 = 13734
+    with mem_store.connect() as con:
+        revenue = con.execute(f"SELECT sum(amount) FROM {info.tables['deals']} WHERE status = 'won'").fetchone()[0]
+    assert revenue == 13734.0
+    found = {r[0]: r for r in _findings(mem_store, info)}
+    assert found["amount.dot_thousands"][1:4] == ("info", "Betrag", "1.234 €")
+    assert "amount.dot_decimal_doubt" not in found
+
+
+def test_dots_with_comma_decimals_elsewhere_in_the_column_are_thousands(mem_store, tmp_path):
+    # no currency sign, but «99,50» writes a decimal comma: «2.000» is then 2000
+    text = "id;stage;amount\n1;Lead;2.000\n2;Lead;99,50\n3;Lead;7\n"
+    info, _built, _ = _import(mem_store, tmp_path, "mixed.csv", text)
+    assert _deals(mem_store, info) == [("1", 2000.0), ("2", 99.5), ("3", 7.0)]
+
+
+def test_plain_dot_three_digits_stay_decimal_and_are_questioned(mem_store, tmp_path):
+    # nothing tells: «1.234» keeps its decimal point (1.234), «5» is 5; a warning names the column and a value
+    text = "id,stage,amount\n1,Lead,1.234\n2,Lead,5\n3,Lead,12.500\n"
+    info, _built, _ = _import(mem_store, tmp_path, "plain.csv", text)
+    assert _deals(mem_store, info) == [("1", 1.234), ("2", 5.0), ("3", 12.5)]
+    found = {r[0]: r for r in _findings(mem_store, info)}
+    assert found["amount.dot_decimal_doubt"][1:4] == ("warning", "amount", "1.234")
+
+
+def test_a_real_decimal_point_raises_no_doubt(mem_store, tmp_path):
+    # «1.5» has one digit after its dot: the column writes decimal points; «2.250» is 2.25
+    text = "id,stage,amount\n1,Lead,1.5\n2,Lead,2.250\n"
+    info, _built, _ = _import(mem_store, tmp_path, "dec.csv", text)
+    assert _deals(mem_store, info) == [("1", 1.5), ("2", 2.25)]
+    assert not {"amount.dot_decimal_doubt", "amount.dot_thousands"} & _codes(mem_store, info)
