@@ -65,9 +65,11 @@ _YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)
 _EPOCH = re.compile(r"^(?:9{13}|9{10})$")
 EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 
-_CURRENCY = r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)"
+# R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen
+_CURRENCY = r"(руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|usd|eur|rub|rur|brl|gbp|cny|rmb|jpy)"
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
-_SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b)$"
+# 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)
+_SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b|万|亿)$"
 _NUMBER_TAIL = re.compile(r"^\(?[-+−]?[\d.,]*\d[\d.,]*\)?$")
 _PY_CURRENCY = re.compile(_CURRENCY)
 _PY_SUFFIX = re.compile(_SUFFIX)
@@ -344,7 +346,7 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     suffix = f"regexp_extract({x}, '{_SUFFIX}', 1)"
     mult = (f"CASE {suffix} WHEN '' THEN 1 WHEN 'k' THEN 1e3 WHEN 'к' THEN 1e3 WHEN 'тыс' THEN 1e3 "
             "WHEN 'тыс.' THEN 1e3 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9 WHEN 'млрд' THEN 1e9 "
-            "WHEN 'млрд.' THEN 1e9 ELSE 1e6 END")
+            "WHEN 'млрд.' THEN 1e9 WHEN '万' THEN 1e4 WHEN '亿' THEN 1e8 ELSE 1e6 END")
     body = f"regexp_replace({x}, '{_SUFFIX}', '')"
     if profile.decimal == ",":
         body = f"replace(regexp_replace({body}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"

@@ -70,3 +70,39 @@ def test_a_real_decimal_point_raises_no_doubt(mem_store, tmp_path):
     info, _built, _ = _import(mem_store, tmp_path, "dec.csv", text)
     assert _deals(mem_store, info) == [("1", 1.5), ("2", 2.25)]
     assert not {"amount.dot_decimal_doubt", "amount.dot_thousands"} & _codes(mem_store, info)
+
+
+# ---------------------------------------------------------------- 2. currency words and signs, 万 and 亿
+
+def test_brazilian_reais_are_read_and_name_the_currency(mem_store, tmp_path):
+    # «R$ 1.234,56» is 1234.56 reais, «-R$ 1.000,00» minus 1000; every cell says R$: the currency is BRL
+    text = ("ID;Etapa;Status;Valor\r\n1;Proposta;Ganho;R$ 1.234,56\r\n2;Proposta;Ganho;R$ 15.000,00\r\n"
+            "3;Proposta;Perdido;-R$ 1.000,00\r\n")
+    info, built, draft = _import(mem_store, tmp_path, "br.csv", text)
+    assert draft.mapping.fields["amount"] == 3  # «Valor», proposed although its cells carry R$
+    assert _deals(mem_store, info, "deal_id, amount, currency") == [
+        ("1", 1234.56, "BRL"), ("2", 15000.0, "BRL"), ("3", -1000.0, "BRL")]
+    # won revenue: 1234.56 + 15000 = 16234.56
+    with mem_store.connect() as con:
+        revenue = con.execute(f"SELECT sum(amount) FROM {info.tables['deals']} WHERE status = 'won'").fetchone()[0]
+    assert round(revenue, 2) == 16234.56
+
+
+def test_chinese_yuan_signs_and_wan(mem_store, tmp_path):
+    # 万 is ten thousand: 12万 = 120000, 5万 = 50000, 1.2万元 = 1.2 × 10000 = 12000;
+    # ￥1,200.00 = 1200 (full-width yen sign), 3,000.00元 = 3000, 2亿 = 2 × 100000000
+    text = ("商机编号,销售阶段,商机状态,商机金额\n1,谈判,赢单,12万\n2,谈判,输单,5万\n3,谈判,赢单,1.2万元\n"
+            "4,谈判,赢单,\"￥1,200.00\"\n5,谈判,跟进中,\"3,000.00元\"\n6,谈判,跟进中,2亿\n")
+    info, built, draft = _import(mem_store, tmp_path, "zh.csv", text, "gb18030")
+    assert draft.mapping.fields["amount"] == 3 and built["rows_rejected"] == 0
+    assert _deals(mem_store, info) == [("1", 120000.0), ("2", 50000.0), ("3", 12000.0), ("4", 1200.0),
+                                       ("5", 3000.0), ("6", 200000000.0)]
+
+
+def test_spanish_importe_with_iso_codes_is_proposed_as_the_amount():
+    from funnel.mapping.matcher import propose_mapping
+
+    # every sample names its currency by code or sign: still numbers, so «Importe» is the amount
+    samples = [["1", "Propuesta", "EUR 1.500,00"], ["2", "Propuesta", "2.000,00 €"], ["3", "Propuesta", "BRL 10,5"]]
+    m = propose_mapping(["id", "Etapa", "Importe"], samples)
+    assert m.fields.get("amount") == 2
