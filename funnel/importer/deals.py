@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from ..mapping import classify_stage_name, classify_status_value
-from ..mapping.header_currency import header_currency
+from ..mapping.header_currency import header_currency, header_multiplier
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -39,6 +39,7 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras)."""
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
+    _header_unit(typed, findings)
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
@@ -108,6 +109,19 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
+
+
+def _header_unit(typed: list, findings: Findings) -> None:
+    """An amount header that names its unit (商机金额（万元）, Сумма (тыс. руб.), Revenue (000s)): the
+    amounts are multiplied by it, and the quality report says so."""
+    col = next((c for c in typed if c.field == "amount"), None)
+    factor = header_multiplier(col.header) if col is not None else None
+    if col is None or factor is None:
+        return
+    col.expr = f"(({col.expr}) * {int(factor)})"  # a constant of the code (header_currency._UNITS), not a value
+    findings.add("amount.header_unit", "info", column=col.header, value=str(factor),
+                 detail=json.dumps({"factor": f"{factor:,}".replace(",", "\u00a0"), "header": col.header},
+                                   ensure_ascii=False), n=None)
 
 
 def _dot_groups_finding(con, table: str, col, findings: Findings) -> None:

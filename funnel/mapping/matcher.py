@@ -19,7 +19,7 @@ import re
 
 from ..readers.headers import clean_header
 from . import cell_kinds as sv
-from .header_currency import without_currency
+from .header_currency import without_currency, without_unit
 from .model import Mapping
 from .normalize import header_tokens, normalize_header, without_entity
 from .presets import PRESETS
@@ -130,6 +130,9 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if (typed := _DB_PREFIX.sub("", tokens)) != tokens and ascii_fold(typed) in FOLDED_TOKEN_SYNONYMS.get(field, ()):
         return 0.74  # a database's column: TP_STATUS, DT_CRIACAO (criação), NM_DONO
     if field == "amount" and (bare := without_currency(header)) and (  # Бюджет ₽, importe_eur
+            bare in syns or header_tokens(bare) in token_syns):
+        return 0.8
+    if field == "amount" and (bare := without_unit(header)) and (  # Сумма, тыс.руб; Revenue (000s)
             bare in syns or header_tokens(bare) in token_syns):
         return 0.8
     if tokens and without_entity(tokens) in token_syns:

@@ -106,3 +106,43 @@ def test_spanish_importe_with_iso_codes_is_proposed_as_the_amount():
     samples = [["1", "Propuesta", "EUR 1.500,00"], ["2", "Propuesta", "2.000,00 €"], ["3", "Propuesta", "BRL 10,5"]]
     m = propose_mapping(["id", "Etapa", "Importe"], samples)
     assert m.fields.get("amount") == 2
+
+
+# ---------------------------------------------------------------- 3. a unit in the amount's header
+
+def test_wan_yuan_in_the_header_multiplies_the_amounts(mem_store, tmp_path):
+    from funnel.quality_report import finding_text
+
+    # 商机金额（万元）: amounts in ten thousands of yuan. 12.5 -> 125000, 3 -> 30000, 8 -> 80000;
+    # won revenue: 125000 + 30000 = 155000 (not 12.5 + 3 = 15.5)
+    text = ("商机编号,销售阶段,商机状态,商机金额（万元）\n1,谈判,赢单,12.5\n2,谈判,赢单,3\n3,谈判,输单,8\n")
+    info, _built, draft = _import(mem_store, tmp_path, "wan.csv", text)
+    assert draft.mapping.fields["amount"] == 3
+    assert _deals(mem_store, info) == [("1", 125000.0), ("2", 30000.0), ("3", 80000.0)]
+    with mem_store.connect() as con:
+        revenue = con.execute(f"SELECT sum(amount) FROM {info.tables['deals']} WHERE status = 'won'").fetchone()[0]
+    assert revenue == 155000.0
+    found = {r[0]: r for r in _findings(mem_store, info)}
+    code, severity, _column, value, detail = found["amount.header_unit"]
+    assert (severity, value) == ("info", "10000")
+    assert "10\u00a0000" in finding_text(code, detail, "en") and "商机金额(万元)" in finding_text(code, detail, "en")
+
+
+def test_thousands_in_a_russian_and_an_english_header(mem_store, tmp_path):
+    # «Сумма, тыс.руб»: 1 250,5 thousand roubles = 1250.5 × 1000 = 1250500; 40 -> 40000
+    text = "ID;Этап;Сумма, тыс.руб\n1;Договор;1 250,5\n2;Договор;40\n"
+    info, _built, draft = _import(mem_store, tmp_path, "ru.csv", text)
+    assert draft.mapping.fields["amount"] == 2
+    assert _deals(mem_store, info, "deal_id, amount, currency") == [("1", 1250500.0, "RUB"), ("2", 40000.0, "RUB")]
+    # «Revenue (000s)»: 12 -> 12000, 0.5 -> 500
+    text = "id,stage,Revenue (000s)\n1,Lead,12\n2,Lead,0.5\n"
+    info, _built, _ = _import(mem_store, tmp_path, "en.csv", text)
+    assert _deals(mem_store, info) == [("1", 12000.0), ("2", 500.0)]
+
+
+def test_header_units_read_and_plain_headers_have_none():
+    from funnel.mapping.header_currency import header_multiplier
+
+    assert [header_multiplier(h) for h in ("商机金额（万元）", "Сумма (тыс. руб.)", "Amount (in thousands)", "Amount (k)",
+                                           "Выручка (млн)", "Amount", "Сумма", "Amount (EUR)", "Kosten")] == [
+        10_000, 1_000, 1_000, 1_000, 1_000_000, None, None, None, None]
