@@ -17,8 +17,8 @@ from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
-from .amount_currency import amount_currency
-from .columns import confirm_typed, extra_columns, select_list, typed_columns
+from .amount_currency import amount_currency, cell_currencies, cell_currency_sql
+from .columns import TypedColumn, confirm_typed, extra_columns, select_list, typed_columns
 from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals
 from .history import stage_entered_events
@@ -46,21 +46,30 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
     # no currency column: the one the amount's header names (Бюджет ₽, Amount (EUR)), else the one its
     # cells are written in (£9000, 82 500 ₽); none when the two disagree
     currency = None
+    params: dict = {}
     if "currency" not in mapping.fields and "amount" in mapping.fields:
-        header = raw.headers[mapping.fields["amount"]]
-        named, written = header_currency(header), amount_currency(con, raw.table, mapping.fields["amount"])
-        currency = named if written in (None, named) else None if named else written
+        index = mapping.fields["amount"]
+        header = raw.headers[index]
+        per_row = cell_currencies(con, raw.table, index)
+        if len(per_row) > 1:  # USD 1,200.00 beside RUB 50 000: each deal in its own (currency.mixed follows)
+            expr, params = cell_currency_sql(ident(f"c{index}"))
+            typed.append(TypedColumn("currency", index, header, "text", expr, ident(f"c{index}")))
+            findings.add("deals.currency_per_row", "info", column=header, value=", ".join(per_row), n=None)
+        else:
+            named, written = header_currency(header), amount_currency(con, raw.table, index)
+            currency = named if written in (None, named) else None if named else written
         if currency:
             findings.add("deals.currency_from_header" if named else "deals.currency_from_amounts", "info",
                          column=header, value=currency, n=None)
+            params = {"currency": currency}
+    have = {col.field for col in typed} | set(mapping.fields)
     missing = "".join(render(", CAST($currency AS VARCHAR) AS {c}" if name == "currency" and currency
                              else ", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
-                      for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)
+                      for name, sql_type in NULL_COLUMNS.items() if name not in have)
 
     def parse() -> None:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT *{missing} FROM ({q}) AS p",
-                        q=select_list(typed, extras, raw.table), missing=missing),
-            {"currency": currency} if currency else None)
+                        q=select_list(typed, extras, raw.table), missing=missing), params or None)
 
     parse()
     if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order):  # a fast path did not hold

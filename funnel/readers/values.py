@@ -19,7 +19,8 @@ Choices (documented for the quality report):
   ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands. A ``1.234`` (a dot before
   three digits, no other dot in the column) is thousands when the column shows a decimal-comma locale
   (``1.234 €``, ``₽``, ``R$``, ``руб``, or amounts with a decimal comma), else a decimal point, flagged
-  as a doubt (``ColumnProfile.dot_groups``).
+  as a doubt (``ColumnProfile.dot_groups``). A cell with both marks (``1.000,00``, ``1,200.00``) is
+  read in its own style whatever the column's.
 """
 
 from __future__ import annotations
@@ -347,11 +348,14 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     mult = (f"CASE {suffix} WHEN '' THEN 1 WHEN 'k' THEN 1e3 WHEN 'к' THEN 1e3 WHEN 'тыс' THEN 1e3 "
             "WHEN 'тыс.' THEN 1e3 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9 WHEN 'млрд' THEN 1e9 "
             "WHEN 'млрд.' THEN 1e9 WHEN '万' THEN 1e4 WHEN '亿' THEN 1e8 ELSE 1e6 END")
-    body = f"regexp_replace({x}, '{_SUFFIX}', '')"
-    if profile.decimal == ",":
-        body = f"replace(regexp_replace({body}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"
-    else:
-        body = f"regexp_replace({body}, ',(\\d{{3}})', '\\1', 'g')"
+    bare = f"regexp_replace({x}, '{_SUFFIX}', '')"
+    comma = f"replace(regexp_replace({bare}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"
+    point = f"regexp_replace({bare}, ',(\\d{{3}})', '\\1', 'g')"
+    # a cell with both marks says its own style (``EUR 1.000,00`` in a column of ``USD 1,200.00``): the
+    # last mark is the decimal one, whatever the column's
+    body = (f"CASE WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})+,\\d+') THEN {comma} "
+            f"WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(,\\d{{3}})+\\.\\d+') THEN {point} "
+            f"ELSE {comma if profile.decimal == ',' else point} END")
     valid = f"regexp_full_match({body}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?')"
     value = f"TRY_CAST({body} AS DOUBLE) * ({mult})"
     # 1e309 reads as infinity: not a number a deal can have (the row is rejected, value shown)

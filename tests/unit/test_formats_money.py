@@ -146,3 +146,44 @@ def test_header_units_read_and_plain_headers_have_none():
     assert [header_multiplier(h) for h in ("商机金额（万元）", "Сумма (тыс. руб.)", "Amount (in thousands)", "Amount (k)",
                                            "Выручка (млн)", "Amount", "Сумма", "Amount (EUR)", "Kosten")] == [
         10_000, 1_000, 1_000, 1_000, 1_000_000, None, None, None, None]
+
+
+# ---------------------------------------------------------------- 4. several currencies inside the amounts
+
+def test_iso_codes_in_the_cells_give_each_deal_its_currency(mem_store, tmp_path):
+    # no currency column; the cells name USD, EUR and RUB. «EUR 1.000,00» (both marks: the comma is the
+    # decimal one) is 1000 although the column otherwise writes 1,200.00; «RUB 50 000» is 50000
+    text = ("id,stage,status,amount\n1,Closed,won,\"USD 1,200.00\"\n2,Closed,won,\"EUR 1.000,00\"\n"
+            "3,Closed,won,RUB 50 000\n4,Closed,lost,USD 300.00\n")
+    info, built, _ = _import(mem_store, tmp_path, "codes.csv", text)
+    assert built["rows_rejected"] == 0
+    assert _deals(mem_store, info, "deal_id, amount, currency") == [
+        ("1", 1200.0, "USD"), ("2", 1000.0, "EUR"), ("3", 50000.0, "RUB"), ("4", 300.0, "USD")]
+    found = {r[0]: r for r in _findings(mem_store, info)}
+    # three currencies: not added together (the metrics give no revenue across currencies)
+    assert found["currency.mixed"][1:4] == ("warning", "amount", "EUR, RUB, USD")
+    # no revenue across currencies (before: 1200 + 1000 + 50000 = 52200 «dollars»)
+    from funnel.metrics import outcomes
+    from funnel.spec import FunnelSpec
+
+    with mem_store.connect(info) as con:
+        out = outcomes(con, info, FunnelSpec())
+    assert out.revenue is None and out.reasons["revenue"] == "metrics.reason.mixed_currencies"
+
+
+def test_one_currency_signs_mixed_in_a_column(mem_store, tmp_path):
+    # «1.200,00 €» and «50 000,00 ₽»: EUR and RUB deals; € 1200 and ₽ 50000, € 2000
+    text = ("id;stage;status;amount\n1;Closed;won;1.200,00 €\n2;Closed;won;50 000,00 ₽\n"
+            "3;Closed;won;2.000,00 €\n")
+    info, _built, _ = _import(mem_store, tmp_path, "signs.csv", text)
+    assert _deals(mem_store, info, "deal_id, amount, currency") == [
+        ("1", 1200.0, "EUR"), ("2", 50000.0, "RUB"), ("3", 2000.0, "EUR")]
+    assert "currency.mixed" in _codes(mem_store, info)
+
+
+def test_a_single_iso_code_among_dollar_signs_mixes_nothing(mem_store, tmp_path):
+    # «$1,200.00» and «USD 300»: only USD is named, so no deal gets a currency of its own: 1200 and 300
+    text = "id,stage,amount\n1,Lead,\"$1,200.00\"\n2,Lead,USD 300\n"
+    info, _built, _ = _import(mem_store, tmp_path, "usd.csv", text)
+    assert _deals(mem_store, info, "deal_id, amount, currency") == [("1", 1200.0, None), ("2", 300.0, None)]
+    assert "currency.mixed" not in _codes(mem_store, info)
