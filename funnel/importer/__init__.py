@@ -341,6 +341,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "shape": draft.shape,
         "rows_read": draft.rows_read,
         "rows_rejected": rows_rejected,
+        # rows kept with an unreadable amount (amount.unreadable): a mapping that reads few is not remembered
+        "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] == "amount.unreadable" and r[2] is None),
         "n_deals": result["n_deals"],
         "n_events": result["n_events"],
         "meta": meta,
@@ -406,9 +408,9 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
 
 def _clean_enough(built: dict[str, Any]) -> bool:
     """A mapping is remembered for the next file with these headers only when it read this one:
-    a mapping under which most rows were rejected (a broken file, a wrong column) would reject the
-    rows of the next, clean file."""
-    return built["rows_rejected"] * 2 <= built["rows_read"]
+    a mapping under which most rows were rejected or their amounts unreadable (a broken file, a wrong
+    column) would do the same to the rows of the next, clean file."""
+    return (built["rows_rejected"] + built.get("rows_unread", 0)) * 2 <= built["rows_read"]
 
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,

@@ -85,10 +85,13 @@ def parse_rows(con, raw, mapping, findings: Findings) -> tuple[dict, dict]:
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
     for col in checked:
+        kept = col.kind == "number"  # an unreadable amount: the deal is kept without it (said, row by row)
         findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
                                       raw=ident(col.field + "__raw")),
-                          None, REJECT_CHECKS[col.kind], "error", col.header)
-    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked])
+                          None, "amount.unreadable" if kept else REJECT_CHECKS[col.kind],
+                          "warning" if kept else "error", col.header)
+    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked
+                                             if col.kind != "number"])
     run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]

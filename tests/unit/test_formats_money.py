@@ -187,3 +187,34 @@ def test_a_single_iso_code_among_dollar_signs_mixes_nothing(mem_store, tmp_path)
     info, _built, _ = _import(mem_store, tmp_path, "usd.csv", text)
     assert _deals(mem_store, info, "deal_id, amount, currency") == [("1", 1200.0, None), ("2", 300.0, None)]
     assert "currency.mixed" not in _codes(mem_store, info)
+
+
+# ---------------------------------------------------------------- 6. one unreadable amount keeps its deal
+
+def test_an_unreadable_amount_keeps_the_deal_and_reports_the_row(mem_store, tmp_path):
+    # 4 deals: 1 won 100, 2 won «ask Anna» (unreadable), 3 lost 50, 4 won 200. All four are deals:
+    # won 3, lost 1, win rate 3 / (3 + 1) = 0.75 (dropping deal 2 made it 2 / 3); revenue 100 + 200 = 300
+    text = ("id,stage,status,amount\n1,Closed,won,100\n2,Closed,won,ask Anna\n3,Closed,lost,50\n"
+            "4,Closed,won,200\n")
+    info, built, _ = _import(mem_store, tmp_path, "bad.csv", text)
+    assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
+    assert _deals(mem_store, info, "deal_id, status, amount") == [
+        ("1", "won", 100.0), ("2", "won", None), ("3", "lost", 50.0), ("4", "won", 200.0)]
+    with mem_store.connect() as con:
+        rows = con.execute(f"SELECT code, severity, row_no, column_name, value FROM {info.tables['quality']} "
+                           "WHERE row_no IS NOT NULL").fetchall()
+    assert rows == [("amount.unreadable", "warning", 3, "amount", "ask Anna")]  # the file's row 3 (header is 1)
+    from funnel.metrics import outcomes
+    from funnel.spec import FunnelSpec
+
+    with mem_store.connect(info) as con:
+        out = outcomes(con, info, FunnelSpec())
+    assert (out.won, out.lost, out.revenue) == (3, 1, 300.0)
+    assert out.win_rate == 0.75
+
+
+def test_a_bad_creation_date_still_rejects_the_row(mem_store, tmp_path):
+    # the creation date makes a deal: «soon» rejects row 2, deal 2 is left out (1 deal of 2)
+    text = "id,stage,created,amount\n1,Lead,2024-01-02,10\n2,Lead,soon,20\n"
+    info, built, _ = _import(mem_store, tmp_path, "date.csv", text)
+    assert (built["n_deals"], built["rows_rejected"]) == (1, 1)
