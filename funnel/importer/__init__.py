@@ -34,6 +34,7 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
+from ..mapping.matcher import unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
@@ -249,6 +250,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     rows_rejected = 0
     if draft.shape == "deals":
         raw, mapping = draft.raw, draft.mapping
+        if (unread := unread_amount_column(raw.headers, mapping, draft.samples)) is not None:
+            header = raw.headers[unread[0]]
+            findings.add("mapping.amount_unread", "warning", column=header, value=unread[1][:200],
+                         detail=json.dumps({"column": header, "example": unread[1][:200]}, ensure_ascii=False),
+                         n=None)
         if "deal_id" not in mapping.fields:  # a view export: one row is one deal
             raw, index = with_row_ids(con, raw)
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})

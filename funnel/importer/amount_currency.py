@@ -43,8 +43,8 @@ def cell_currency_sql(cell: str) -> tuple[str, dict]:
     """SQL: the currency one amount cell names (an ISO code before or after the number, or a sign of one
     currency), else NULL; and its parameters. ``cell`` is quoted SQL."""
     params: dict = {"cc_codes": list(CELL_CODES)}
-    code = ("upper(COALESCE(NULLIF(regexp_extract({c}, '^\\s*[-+]?([A-Za-z]{{3}})(?:[\\s\\d(+-]|$)', 1), ''), "
-            "regexp_extract({c}, '[\\d\\s)]([A-Za-z]{{3}})\\s*$', 1)))").format(c=cell)
+    code = (f"upper(COALESCE(NULLIF(regexp_extract({cell}, '^\\s*[-+]?([A-Za-z]{{3}})(?:[\\s\\d(+-]|$)', 1), ''), "
+            f"regexp_extract({cell}, '[\\d\\s)]([A-Za-z]{{3}})\\s*$', 1)))")
     branches = [f"WHEN list_contains($cc_codes, {code}) THEN {code}"]
     for currency, symbols in SYMBOLS.items():
         params[f"cc_{currency}"] = currency

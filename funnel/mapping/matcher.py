@@ -292,3 +292,21 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)
     return m
+
+
+def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, str] | None:
+    """A column left out of ``m`` whose header clearly names the amount (a synonym, :func:`_generic_score`
+    0.8 or more) but whose sample cells did not read as numbers: (index, a sample value), else None.
+    The import says so instead of dropping the money without a word."""
+    if "amount" in m.fields:
+        return None
+    taken = set(m.fields.values())
+    for i, header in enumerate(headers):
+        if i in taken or header is None:
+            continue
+        if _generic_score("amount", normalize_header(header), header_tokens(header)) < 0.8:
+            continue
+        cells = sv.values(samples, i)
+        if cells and not sv.fits_kind(cells, "number"):
+            return i, next(v for v in cells if not sv.is_number(v))
+    return None

@@ -218,3 +218,26 @@ def test_a_bad_creation_date_still_rejects_the_row(mem_store, tmp_path):
     text = "id,stage,created,amount\n1,Lead,2024-01-02,10\n2,Lead,soon,20\n"
     info, built, _ = _import(mem_store, tmp_path, "date.csv", text)
     assert (built["n_deals"], built["rows_rejected"]) == (1, 1)
+
+
+# ---------------------------------------------------------------- 5. an amount column left out says so
+
+def test_an_amount_header_with_unreadable_values_is_not_dropped_silently(mem_store, tmp_path):
+    from funnel.quality_report import finding_text
+
+    # «Amount» is the amount by its name, but its cells are words: the mapper leaves it out, and the
+    # import says which column, with a value and how to map it
+    text = "id,stage,Amount\n1,Lead,about five\n2,Lead,call back\n3,Lead,tbd\n"
+    info, _built, draft = _import(mem_store, tmp_path, "words.csv", text)
+    assert "amount" not in draft.mapping.fields
+    found = {r[0]: r for r in _findings(mem_store, info)}
+    code, severity, column, value, detail = found["mapping.amount_unread"]
+    assert (severity, column, value) == ("warning", "Amount", "about five")
+    said = finding_text(code, detail, "en")
+    assert "«Amount»" in said and "«about five»" in said and '--map amount="Amount"' in said
+
+
+def test_a_file_without_an_amount_header_gets_no_such_warning(mem_store, tmp_path):
+    text = "id,stage,Note\n1,Lead,about five\n2,Lead,call back\n"
+    info, _built, _ = _import(mem_store, tmp_path, "notes.csv", text)
+    assert "mapping.amount_unread" not in _codes(mem_store, info)
