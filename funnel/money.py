@@ -14,7 +14,7 @@ _PREFIXED = {"$", "€", "£", "¥", "₹", "R$"}  # written before the number i
 # guess a currency from: "$" and "¥" are shared by several currencies, so they are not here;
 # "р" counts only with its dot)
 ONE_CURRENCY_SIGNS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",),
-                      "INR": ("₹",)}
+                      "INR": ("₹",), "BRL": ("r$",), "CNY": ("人民币",)}  # lower case (R$ is read as r$)
 
 
 # A currency column that names its currency in words (Bitrix24's web export: «Российский рубль»): the code.

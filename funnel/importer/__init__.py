@@ -34,6 +34,7 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
+from ..mapping.matcher import unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..readers import RawTable, stage_file
@@ -269,6 +270,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     rows_rejected = 0
     if draft.shape == "deals":
         raw, mapping = draft.raw, draft.mapping
+        if (unread := unread_amount_column(raw.headers, mapping, draft.samples)) is not None:
+            header = raw.headers[unread[0]]
+            findings.add("mapping.amount_unread", "warning", column=header, value=unread[1][:200],
+                         detail=json.dumps({"column": header, "example": unread[1][:200]}, ensure_ascii=False),
+                         n=None)
         if "deal_id" not in mapping.fields:  # a view export: one row is one deal
             raw, index = with_row_ids(con, raw)
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
@@ -362,6 +368,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "shape": draft.shape,
         "rows_read": draft.rows_read,
         "rows_rejected": rows_rejected,
+        # rows kept with an unreadable amount (amount.unreadable): a mapping that reads few is not remembered
+        "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] == "amount.unreadable" and r[2] is None),
         "n_deals": result["n_deals"],
         "n_events": result["n_events"],
         "meta": meta,
@@ -427,9 +435,9 @@ def finish(con, store, draft: Draft, *, stages=None, name: str | None = None, re
 
 def _clean_enough(built: dict[str, Any]) -> bool:
     """A mapping is remembered for the next file with these headers only when it read this one:
-    a mapping under which most rows were rejected (a broken file, a wrong column) would reject the
-    rows of the next, clean file."""
-    return built["rows_rejected"] * 2 <= built["rows_read"]
+    a mapping under which most rows were rejected or their amounts unreadable (a broken file, a wrong
+    column) would do the same to the rows of the next, clean file."""
+    return (built["rows_rejected"] + built.get("rows_unread", 0)) * 2 <= built["rows_read"]
 
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,

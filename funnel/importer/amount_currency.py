@@ -32,3 +32,31 @@ def amount_currency(con, table: str, column: int) -> str | None:
     if len(hits) != 1 or not filled or hits[0][0] < SHARE * filled:
         return None
     return hits[0][1]
+
+
+# ISO codes read before or after an amount (``USD 1,200.00``, ``1,200.00 USD``): those readers.values
+# strips from a number
+CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY")
+
+
+def cell_currency_sql(cell: str) -> tuple[str, dict]:
+    """SQL: the currency one amount cell names (an ISO code before or after the number, or a sign of one
+    currency), else NULL; and its parameters. ``cell`` is quoted SQL."""
+    params: dict = {"cc_codes": list(CELL_CODES)}
+    code = (f"upper(COALESCE(NULLIF(regexp_extract({cell}, '^\\s*[-+]?([A-Za-z]{{3}})(?:[\\s\\d(+-]|$)', 1), ''), "
+            f"regexp_extract({cell}, '[\\d\\s)]([A-Za-z]{{3}})\\s*$', 1)))")
+    branches = [f"WHEN list_contains($cc_codes, {code}) THEN {code}"]
+    for currency, symbols in SYMBOLS.items():
+        params[f"cc_{currency}"] = currency
+        for k, symbol in enumerate(symbols):
+            params[f"cc_{currency}_{k}"] = symbol
+            branches.append(f"WHEN contains(lower({cell}), $cc_{currency}_{k}) THEN $cc_{currency}")
+    return f"(CASE {' '.join(branches)} END)", params
+
+
+def cell_currencies(con, table: str, column: int) -> list[str]:
+    """The currencies the amount cells of staged column ``column`` name (sorted)."""
+    expr, params = cell_currency_sql(ident(f"c{column}"))
+    rows = run(con, render("SELECT DISTINCT {e} AS cur FROM {t} WHERE {c} IS NOT NULL", e=expr, t=ident(table),
+                           c=ident(f"c{column}")), params).fetchall()
+    return sorted(r[0] for r in rows if r[0] is not None)

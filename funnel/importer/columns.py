@@ -44,6 +44,7 @@ class TypedColumn:
     ambiguous_dates: bool = False
     unverified: bool = False  # a fast path taken on a probe: to be confirmed by :func:`confirm_typed`
     date_order: str | None = None  # the day/month order applied to an ambiguous date column
+    dot_groups: str | None = None  # a number column's ``1.234``: values.ColumnProfile.dot_groups
 
 
 # Headers in a language whose countries write the day first (RU, FR, DE, ES, PT, IT): Cyrillic, the
@@ -95,8 +96,10 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
             out.append(date_column(con, table, field, index, headers[index], date_order, dates))
             continue
         if kind == "number":
-            expr = number_expr(con, table, col)
-        elif kind == "bool":
+            expr, dots = number_column(con, table, col)
+            out.append(TypedColumn(field, index, headers[index], kind, expr, raw, dot_groups=dots))
+            continue
+        if kind == "bool":
             expr = bool_sql(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
@@ -274,12 +277,22 @@ def number_expr(con, table: str, column: str) -> str:
     ``TRY_CAST(cell AS DOUBLE)``, which for such cells is what :func:`values.number_sql` gives.
     Otherwise the column is profiled and read with the general expression.
     """
+    return number_column(con, table, column)[0]
+
+
+def number_column(con, table: str, column: str) -> tuple[str, str | None]:
+    """:func:`number_expr`, and how the column's ``1.234`` were read (``ColumnProfile.dot_groups``:
+    'thousands', 'ambiguous', or None when no value is of that form or the fast path held)."""
     raw = ident(column)
-    plain = run(con, render("SELECT count({c}) = count(*) FILTER (WHERE isfinite(TRY_CAST({c} AS DOUBLE)) "
-                            "AND NOT contains({c}, '_')) FROM {t}", c=raw, t=ident(table))).fetchone()[0]
-    if plain:
-        return f"TRY_CAST({raw} AS DOUBLE)"
-    return number_sql(raw, profile_column(con, table, column, prefer="number", count=False))
+    plain, grouped, other = run(con, render(
+        "SELECT count({c}) = count(*) FILTER (WHERE isfinite(TRY_CAST({c} AS DOUBLE)) AND NOT contains({c}, '_')), "
+        "count(*) FILTER (WHERE contains({c}, '.') AND regexp_full_match({c}, $grouped)), "
+        "count(*) FILTER (WHERE contains({c}, '.') AND NOT regexp_full_match({c}, $grouped)) FROM {t}",
+        c=raw, t=ident(table)), {"grouped": r"[-+]?\d{1,3}\.\d{3}"}).fetchone()
+    if plain:  # plain numbers carry no sign of a locale: every dot before three digits leaves a doubt
+        return f"TRY_CAST({raw} AS DOUBLE)", "ambiguous" if grouped and not other else None
+    profile = profile_column(con, table, column, prefer="number", count=False)
+    return number_sql(raw, profile), profile.dot_groups
 
 
 def extra_columns(headers: list[str], extras: dict[int, str], taken: set[str]) -> dict[str, tuple[int, str]]:

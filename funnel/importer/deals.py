@@ -12,14 +12,22 @@ from __future__ import annotations
 import json
 
 from ..mapping import classify_stage_name, classify_status_value
-from ..mapping.header_currency import header_currency
+from ..mapping.header_currency import header_currency, header_multiplier
 from ..mapping.presets import PRESETS
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
-from .amount_currency import amount_currency
-from .columns import FileDates, confirm_typed, extra_columns, order_warning, select_list, typed_columns
+from .amount_currency import amount_currency, cell_currencies, cell_currency_sql
+from .columns import (
+    FileDates,
+    TypedColumn,
+    confirm_typed,
+    extra_columns,
+    order_warning,
+    select_list,
+    typed_columns,
+)
 from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals
 from .history import stage_entered_events
@@ -41,27 +49,37 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     ``dates``: the import's day/month order (columns.file_dates), else each column decides its own."""
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order, dates)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
+    _header_unit(typed, findings)
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
     # no currency column: the one the amount's header names (Бюджет ₽, Amount (EUR)), else the one its
     # cells are written in (£9000, 82 500 ₽); none when the two disagree
     currency = None
+    params: dict = {}
     if "currency" not in mapping.fields and "amount" in mapping.fields:
-        header = raw.headers[mapping.fields["amount"]]
-        named, written = header_currency(header), amount_currency(con, raw.table, mapping.fields["amount"])
-        currency = named if written in (None, named) else None if named else written
+        index = mapping.fields["amount"]
+        header = raw.headers[index]
+        per_row = cell_currencies(con, raw.table, index)
+        if len(per_row) > 1:  # USD 1,200.00 beside RUB 50 000: each deal in its own (currency.mixed follows)
+            expr, params = cell_currency_sql(ident(f"c{index}"))
+            typed.append(TypedColumn("currency", index, header, "text", expr, ident(f"c{index}")))
+            findings.add("deals.currency_per_row", "info", column=header, value=", ".join(per_row), n=None)
+        else:
+            named, written = header_currency(header), amount_currency(con, raw.table, index)
+            currency = named if written in (None, named) else None if named else written
         if currency:
             findings.add("deals.currency_from_header" if named else "deals.currency_from_amounts", "info",
                          column=header, value=currency, n=None)
+            params = {"currency": currency}
+    have = {col.field for col in typed} | set(mapping.fields)
     missing = "".join(render(", CAST($currency AS VARCHAR) AS {c}" if name == "currency" and currency
                              else ", CAST(NULL AS {t}) AS {c}", t=sql_type, c=ident(name))
-                      for name, sql_type in NULL_COLUMNS.items() if name not in mapping.fields)
+                      for name, sql_type in NULL_COLUMNS.items() if name not in have)
 
     def parse() -> None:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_parsed AS SELECT *{missing} FROM ({q}) AS p",
-                        q=select_list(typed, extras, raw.table), missing=missing),
-            {"currency": currency} if currency else None)
+                        q=select_list(typed, extras, raw.table), missing=missing), params or None)
 
     parse()
     if confirm_typed(con, raw.table, "imp_parsed", typed, mapping.date_order, dates=dates):  # a fast path did not hold
@@ -72,15 +90,20 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
             warning = order_warning(con, raw.table, f"c{col.index}", col.date_order, reason)
             if warning:
                 findings.add("date.ambiguous_order", "warning", column=col.header, **warning)
+        if col.dot_groups:
+            _dot_groups_finding(con, raw.table, col, findings)
     checked = [col for col in typed if col.kind in REJECT_CHECKS]
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
     for col in checked:
+        kept = col.kind == "number"  # an unreadable amount: the deal is kept without it (said, row by row)
         findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
                                       raw=ident(col.field + "__raw")),
-                          None, REJECT_CHECKS[col.kind], "error", col.header)
-    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked])
+                          None, "amount.unreadable" if kept else REJECT_CHECKS[col.kind],
+                          "warning" if kept else "error", col.header)
+    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked
+                                             if col.kind != "number"])
     run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]
@@ -110,6 +133,33 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
+
+
+def _header_unit(typed: list, findings: Findings) -> None:
+    """An amount header that names its unit (商机金额（万元）, Сумма (тыс. руб.), Revenue (000s)): the
+    amounts are multiplied by it, and the quality report says so."""
+    col = next((c for c in typed if c.field == "amount"), None)
+    factor = header_multiplier(col.header) if col is not None else None
+    if col is None or factor is None:
+        return
+    col.expr = f"(({col.expr}) * {int(factor)})"  # a constant of the code (header_currency._UNITS), not a value
+    findings.add("amount.header_unit", "info", column=col.header, value=str(factor),
+                 detail=json.dumps({"factor": f"{factor:,}".replace(",", "\u00a0"), "header": col.header},
+                                   ensure_ascii=False), n=None)
+
+
+def _dot_groups_finding(con, table: str, col, findings: Findings) -> None:
+    """Say how a number column's ``1.234`` was read: as thousands on the column's evidence (info), or
+    as a decimal point when nothing told (a warning: it may be 1234), naming the column and a value."""
+    example = run(con, render("SELECT {c} FROM {t} WHERE regexp_matches({c}, $re) ORDER BY row_no LIMIT 1",
+                              c=col.raw, t=ident(table)),
+                  {"re": r"(^|[^\d.,])\d{1,3}\.\d{3}([^\d.,]|$)"}).fetchone()
+    if example is None:
+        return
+    thousands = col.dot_groups == "thousands"
+    findings.add("amount.dot_thousands" if thousands else "amount.dot_decimal_doubt",
+                 "info" if thousands else "warning", column=col.header, value=example[0],
+                 detail=json.dumps({"column": col.header, "example": example[0]}, ensure_ascii=False), n=None)
 
 
 def _deleted_rows(con, extras: dict, findings: Findings) -> bool:

@@ -24,7 +24,11 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,']+\)?$")
-_CURRENCY_CHARS = re.compile(r"[₽$€£¥元%]|руб\.?|[a-z]{3}$", re.IGNORECASE)
+# currency signs and words around an amount (the ones readers.values strips): R$ before $; an ISO code
+# before or after the number (USD 1,200.00; 1,200.00 USD)
+_CURRENCY_CHARS = re.compile(r"r\$|[₽$€£¥￥元円%]|人民币|руб\.?|^(?:usd|eur|rub|rur|brl|gbp|cny|rmb|jpy)(?=[\s\d(+-])|[a-z]{3}$", re.IGNORECASE)
+# a multiplier written after the number (readers.values._SUFFIX): 12万, 1,5 млн, 45 тыс., $1.2K
+_MULTIPLIER = re.compile(r"(?<=[\d\s\u00a0])(?:тыс\.?|млн\.?|млрд\.?|mln|bn|万|亿|k|к|m|м|b)$", re.IGNORECASE)
 BOOL_WORDS = set(TRUE_WORDS) | set(FALSE_WORDS)  # the one vocabulary, readers.values
 
 
@@ -55,7 +59,7 @@ def is_excel_serial(v: str) -> bool:
 
 
 def is_number(v: str) -> bool:
-    text = _CURRENCY_CHARS.sub("", v).strip()
+    text = _MULTIPLIER.sub("", _CURRENCY_CHARS.sub("", v).strip()).strip()
     return bool(text) and bool(_NUMBER.match(text)) and any(c.isdigit() for c in text)
 
 

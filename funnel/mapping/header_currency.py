@@ -50,3 +50,37 @@ def without_currency(header: str) -> str | None:
     if len(words) > 1 and _currency_of(words[-1], True):
         return " ".join(w.rstrip(".") for w in words[:-1])
     return None
+
+
+# A unit written in an amount's header: the amounts are in tens of thousands (商机金额（万元）: 12.5 is
+# 125 000 yuan), thousands (Сумма (тыс. руб.), Сумма, тыс.руб, Revenue (000s), Amount (in thousands),
+# Amount (k)) or millions (Выручка (млн), Revenue (in millions), (mln)). Read on the lower-cased header.
+_UNITS = (
+    (re.compile(r"亿"), 100_000_000),
+    (re.compile(r"万"), 10_000),
+    (re.compile(r"千元"), 1_000),
+    (re.compile(r"\bмлрд\b|\bin billions\b|\(\s*(?:bn|billions?)\s*\)"), 1_000_000_000),
+    (re.compile(r"\bмлн\b|\bmln\b|\bin millions\b|\(\s*(?:m|mm|millions?|[$€£]m)\s*\)"), 1_000_000),
+    (re.compile(r"\bтыс\b|\bin thousands\b|\(\s*(?:'?000s?|k|thousands?|[$€£]k)\s*\)"), 1_000),
+)
+_UNIT_WORDS = re.compile(r"\s*(?:[(（]\s*(?:in\s+)?(?:thousands?|millions?|billions?|'?000s?|k|m|mm|bn|mln|[$€£][km])\s*[)）]"
+                         r"|[(（]?\s*(?:тыс|млн|млрд)\.?\s*(?:руб\.?|р\.|₽|\$|€)?\s*[)）]?|[(（]?\s*(?:[万亿千]元?)\s*[)）]?)",
+                         re.IGNORECASE)
+
+
+def header_multiplier(header: str) -> int | None:
+    """How many of the currency one unit of the amounts is, when ``header`` names a unit (see
+    :data:`_UNITS`): 10 000 for «商机金额（万元）», 1 000 for «Сумма (тыс. руб.)»; None otherwise."""
+    text = header.lower()
+    for pattern, factor in _UNITS:
+        if pattern.search(text):
+            return factor
+    return None
+
+
+def without_unit(header: str) -> str | None:
+    """``header`` without the unit it names (``Сумма, тыс.руб`` -> ``Сумма,``), or None when it names none."""
+    if header_multiplier(header) is None:
+        return None
+    bare = _UNIT_WORDS.sub("", header).strip(" ,;:-_")
+    return bare if bare and bare != header else None

@@ -19,7 +19,7 @@ import re
 
 from ..readers.headers import clean_header
 from . import cell_kinds as sv
-from .header_currency import without_currency
+from .header_currency import without_currency, without_unit
 from .model import Mapping
 from .normalize import header_tokens, normalize_header, without_entity
 from .presets import PRESETS
@@ -139,6 +139,9 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if (typed := _DB_PREFIX.sub("", tokens)) != tokens and ascii_fold(typed) in FOLDED_TOKEN_SYNONYMS.get(field, ()):
         return 0.74  # a database's column: TP_STATUS, DT_CRIACAO (criação), NM_DONO
     if field == "amount" and (bare := without_currency(header)) and (  # Бюджет ₽, importe_eur
+            bare in syns or header_tokens(bare) in token_syns):
+        return 0.8
+    if field == "amount" and (bare := without_unit(header)) and (  # Сумма, тыс.руб; Revenue (000s)
             bare in syns or header_tokens(bare) in token_syns):
         return 0.8
     if tokens and without_entity(tokens) in token_syns:
@@ -291,3 +294,21 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)
     return m
+
+
+def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, str] | None:
+    """A column left out of ``m`` whose header clearly names the amount (a synonym, :func:`_generic_score`
+    0.8 or more) but whose sample cells did not read as numbers: (index, a sample value), else None.
+    The import says so instead of dropping the money without a word."""
+    if "amount" in m.fields:
+        return None
+    taken = set(m.fields.values())
+    for i, header in enumerate(headers):
+        if i in taken or header is None:
+            continue
+        if _generic_score("amount", normalize_header(header), header_tokens(header)) < 0.8:
+            continue
+        cells = sv.values(samples, i)
+        if cells and not sv.fits_kind(cells, "number"):
+            return i, next(v for v in cells if not sv.is_number(v))
+    return None

@@ -17,7 +17,11 @@ Choices (documented for the quality report):
 - Excel serial dates: 1900 system, epoch 1899-12-30, only 20000..80000 (1954..2119).
 - Epoch milliseconds: exactly 13 digits (HubSpot API), read as UTC.
 - Decimal mark per column: ``,`` when more values read as decimal comma (``1 250 000,00``,
-  ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands.
+  ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands. A ``1.234`` (a dot before
+  three digits, no other dot in the column) is thousands when the column shows a decimal-comma locale
+  (``1.234 €``, ``₽``, ``R$``, ``руб``, or amounts with a decimal comma), else a decimal point, flagged
+  as a doubt (``ColumnProfile.dot_groups``). A cell with both marks (``1.000,00``, ``1,200.00``) is
+  read in its own style whatever the column's.
 """
 
 from __future__ import annotations
@@ -91,12 +95,14 @@ _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.item
 _EPOCH = re.compile(r"^(?:9{13}|9{10})$")
 EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 
-_CURRENCY = r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)"
+# R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen
+_CURRENCY = r"(руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|usd|eur|rub|rur|brl|gbp|cny|rmb|jpy)"
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
-_SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b)$"
+# 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)
+_SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b|万|亿)$"
 _NUMBER_TAIL = re.compile(r"^\(?[-+−]?[\d.,]*\d[\d.,]*\)?$")
-_PY_CURRENCY = re.compile(r"(руб\.?|р\.|р$|₽|\$|€|£|¥|usd|eur|rub|rur)")
-_PY_SUFFIX = re.compile(r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b)$")
+_PY_CURRENCY = re.compile(_CURRENCY)
+_PY_SUFFIX = re.compile(_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,10 @@ class ColumnProfile:
     decimal: str | None = None
     utc_offsets: str | None = None  # 'drop' (one shared offset) | 'utc' (mixed) | None
     date_steps: tuple[str, ...] = ()  # spellings rewritten before strptime (_DATE_STEPS)
+    # a column of whole amounts with a dot before three digits (``1.234``, ``12.500``): 'thousands' when
+    # the column's other signs say the dot groups thousands (read so), 'ambiguous' when nothing does
+    # (read as a decimal point, and the import says so)
+    dot_groups: str | None = None
 
 
 @dataclass
@@ -359,19 +369,40 @@ def _ymd_formats() -> list[str]:
     return [d + t for d in dates for t in (" %H:%M:%S", " %H:%M", "%H:%M:%S", "%H:%M", " %I:%M:%S %p", " %I:%M %p", "")]
 
 
+# Signs of a locale that writes a decimal comma, so that a dot groups thousands: a currency sign after
+# the number (German, French, Russian: «1.234 €», «850 ₽») or a sign of such a currency anywhere (€, ₽,
+# R$, руб)
+_COMMA_LOCALE = re.compile(r"€|₽|r\$|руб|9[\s\u00a0\u202f]*(£|р\.|kr|zł|₺|₴|₸)")
+
+
 def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:
-    comma = dot = 0
+    """The decimal mark of a number column (module docstring). A dot before exactly three digits
+    (``1.234``, ``12.500``) is a thousands dot or a decimal point; when every value with a dot is of that
+    form, the dots group thousands if the column shows a decimal-comma locale (:data:`_COMMA_LOCALE`, or
+    other values with a decimal comma), else they stay decimal points and ``dot_groups`` says
+    'ambiguous'."""
+    comma = dot = grouped = other_dots = 0
+    locale = False
     for s in shapes:
         core = _PY_SUFFIX.sub("", re.sub(r"[\s\u00a0\u202f'’]", "", _PY_CURRENCY.sub("", s.shape)))
         core = core.strip("()+-−")
         if not _NUMBER_TAIL.match(core):
             continue
+        locale = locale or bool(_COMMA_LOCALE.search(s.shape))
+        if re.fullmatch(r"9{1,3}\.999", core):
+            grouped += s.n
+        elif "." in core and not re.fullmatch(r"9{1,3}(\.999)+|9*(\.999)*,9+", core):
+            other_dots += s.n  # 1.5, 1234.567, 1,234.56: a decimal point
         if re.fullmatch(r"9*(\.999)*,9+", core) and not re.fullmatch(r"9{1,3}(,999)+", core):
             comma += s.n
         elif re.fullmatch(r"9{1,3}(\.999){2,}", core):
             comma += s.n
         elif re.fullmatch(r"9*(,999)*\.9+", core) and not re.fullmatch(r"9{1,3}(\.999)+", core):
             dot += s.n
+    if grouped and not other_dots:  # every dot is before three digits (so no decimal point was counted)
+        if locale or comma:
+            return ColumnProfile("number", non_empty, 0, decimal=",", dot_groups="thousands")
+        return ColumnProfile("number", non_empty, 0, decimal=".", dot_groups="ambiguous")
     return ColumnProfile("number", non_empty, 0, decimal="," if comma > dot else ".")
 
 
@@ -389,12 +420,15 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     suffix = f"regexp_extract({x}, '{_SUFFIX}', 1)"
     mult = (f"CASE {suffix} WHEN '' THEN 1 WHEN 'k' THEN 1e3 WHEN 'к' THEN 1e3 WHEN 'тыс' THEN 1e3 "
             "WHEN 'тыс.' THEN 1e3 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9 WHEN 'млрд' THEN 1e9 "
-            "WHEN 'млрд.' THEN 1e9 ELSE 1e6 END")
-    body = f"regexp_replace({x}, '{_SUFFIX}', '')"
-    if profile.decimal == ",":
-        body = f"replace(regexp_replace({body}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"
-    else:
-        body = f"regexp_replace({body}, ',(\\d{{3}})', '\\1', 'g')"
+            "WHEN 'млрд.' THEN 1e9 WHEN '万' THEN 1e4 WHEN '亿' THEN 1e8 ELSE 1e6 END")
+    bare = f"regexp_replace({x}, '{_SUFFIX}', '')"
+    comma = f"replace(regexp_replace({bare}, '\\.(\\d{{3}})', '\\1', 'g'), ',', '.')"
+    point = f"regexp_replace({bare}, ',(\\d{{3}})', '\\1', 'g')"
+    # a cell with both marks says its own style (``EUR 1.000,00`` in a column of ``USD 1,200.00``): the
+    # last mark is the decimal one, whatever the column's
+    body = (f"CASE WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})+,\\d+') THEN {comma} "
+            f"WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(,\\d{{3}})+\\.\\d+') THEN {point} "
+            f"ELSE {comma if profile.decimal == ',' else point} END")
     valid = f"regexp_full_match({body}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?')"
     value = f"TRY_CAST({body} AS DOUBLE) * ({mult})"
     # 1e309 reads as infinity: not a number a deal can have (the row is rejected, value shown)

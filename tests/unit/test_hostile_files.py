@@ -145,16 +145,17 @@ def test_megabyte_deal_name_is_cut_with_a_note():
     assert draft.raw.notes[0][0] == "limits.cell_truncated" and draft.raw.notes[0][1]["row"] == 2
 
 
-def test_infinite_amount_is_a_rejected_row_with_its_value():
+def test_infinite_amount_is_a_reported_row_with_its_value():
+    # 1e309 is no amount a deal can have: the deal is kept without it, the row reported with its value
     data = "id,name,stage,amount\n1,a,Won,1e309\n2,b,Won,100\n3,c,Won,200\n"
     store = Store(":memory:")
     info, built, _draft = import_file(store, data.encode(), "inf.csv")
-    assert built["rows_rejected"] == 1 and built["n_deals"] == 2
+    assert built["rows_rejected"] == 0 and built["n_deals"] == 3
     with store.connect() as con:
         found = con.execute(f"SELECT code, row_no, value FROM {info.tables['quality']} WHERE row_no IS NOT NULL "
-                            "AND code LIKE 'reject.%'").fetchall()
+                            "AND code = 'amount.unreadable'").fetchall()
         revenue = con.execute(f"SELECT sum(amount) FROM {info.tables['deals']}").fetchone()[0]
-    assert found == [("reject.bad_number", 2, "1e309")]
+    assert found == [("amount.unreadable", 2, "1e309")]
     assert revenue == 300.0  # a finite sum, not infinity or null
 
 
@@ -176,14 +177,15 @@ def test_multi_line_notes_are_not_an_unclosed_quote():
 
 
 def test_mapping_of_a_mostly_rejected_file_is_not_remembered():
-    # a user maps "amount" onto a column of a broken file: 8 of 10 rows are rejected under it
+    # a user maps "amount" onto a column of a broken file: 8 of 10 amounts are unreadable under it (the
+    # deals are kept without them)
     store = Store(":memory:")
     bad = "id,name,stage,amount\n" + "".join(f"{i},d,Won,x{i}\n" for i in range(1, 9)) + "9,d,Won,5\n10,d,Won,6\n"
     with store.connect() as con:
         draft = prepare(con, store, Source(bad.encode(), "bad.csv"))
         draft.mapping = dataclasses.replace(draft.mapping, fields={**draft.mapping.fields, "amount": 3}, extras={})
         _info, built = finish(con, store, draft)
-    assert (built["rows_rejected"], built["rows_read"]) == (8, 10)
+    assert (built["rows_rejected"], built["rows_unread"], built["rows_read"]) == (0, 8, 10)
     clean = "id,name,stage,amount\n1,a,Won,Mon\n2,b,Won,Tue\n"  # same headers, no amounts: nothing to reject
     _info, built, draft = import_file(store, clean.encode(), "clean.csv")
     assert not draft.remembered and built["rows_rejected"] == 0

@@ -86,14 +86,15 @@ def test_iso_dates_through_the_fast_path_keep_their_values(mem_store, tmp_path):
 
 
 @pytest.mark.parametrize("odd", ["nan", "inf", "1_000"])
-def test_a_number_duckdb_would_read_but_a_crm_never_writes_is_rejected(mem_store, tmp_path, odd):
+def test_a_number_duckdb_would_read_but_a_crm_never_writes_is_not_read(mem_store, tmp_path, odd):
+    # C's amount is no number: C is kept without an amount, its row reported (amount.unreadable)
     path = tmp_path / "deals.csv"
     path.write_text(f"Deal ID,Stage,Amount\nA,Lead,1250\nB,Lead,-3.5\nC,Lead,{odd}\nD,Lead,1e3\n", encoding="utf-8")
     info, built, _ = import_file(mem_store, path)
-    assert built["rows_rejected"] == 1
+    assert (built["rows_rejected"], built["rows_unread"]) == (0, 1)
     with mem_store.connect() as con:
         amounts = con.execute(f"SELECT deal_id, amount FROM ds_{info.id}.deals ORDER BY 1").fetchall()
-    assert amounts == [("A", 1250.0), ("B", -3.5), ("D", 1000.0)]
+    assert amounts == [("A", 1250.0), ("B", -3.5), ("C", None), ("D", 1000.0)]
 
 
 def test_memory_budget_of_the_store(tmp_path, monkeypatch):

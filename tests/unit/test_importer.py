@@ -147,12 +147,14 @@ def test_one_row_file_and_rejected_rows_name_row_column_value(mem_store, tmp_pat
     p = tmp_path / "one.csv"
     p.write_text("ID,Stage,Amount,Created\n7,Lead,abc,2024-01-02\n8,Lead,5,2024-01-03\n", encoding="utf-8")
     info, built, _ = import_file(mem_store, p)
-    # row 2 (the first data row) has "abc" in Amount: rejected with its row, column and value
-    assert (built["n_deals"], built["rows_rejected"]) == (1, 1)
+    # row 2 (the first data row) has "abc" in Amount: the deal is kept without an amount, and the
+    # row is reported with its row, column and value (an amount does not make a deal: id, stage do)
+    assert (built["n_deals"], built["rows_rejected"]) == (2, 0)
     with mem_store.connect() as con:
-        row = con.execute(f"SELECT code, row_no, column_name, value FROM ds_{info.id}.quality "
+        row = con.execute(f"SELECT code, severity, row_no, column_name, value FROM ds_{info.id}.quality "
                           "WHERE row_no IS NOT NULL").fetchall()
-    assert row == [("reject.bad_number", 2, "Amount", "abc")]
+    assert row == [("amount.unreadable", "warning", 2, "Amount", "abc")]
+    assert deals(mem_store, info, "deal_id, amount") == [("7", None), ("8", 5.0)]
 
 
 def test_cp1251_semicolon_decimal_comma_russian_export(mem_store, tmp_path):

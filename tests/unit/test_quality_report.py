@@ -10,7 +10,7 @@ from funnel.importer import import_file
 
 def test_report_summary_translation_and_csv(mem_store, tmp_path):
     p = tmp_path / "q.csv"
-    # row 3 has an unreadable amount (rejected); id 1 appears twice (row 4 is the duplicate); one
+    # row 3 has an unreadable amount (kept without it); id 1 appears twice (row 4 is the duplicate); one
     # amount is negative (row 5)
     p.write_text("ID,Stage,Amount\n1,Lead,10\n2,Lead,abc\n1,Lead,30\n3,Closed Won,-5\n", encoding="utf-8")
     info, built, _ = import_file(mem_store, p, stages=["Lead", "Closed Won"])
@@ -19,14 +19,14 @@ def test_report_summary_translation_and_csv(mem_store, tmp_path):
     summary = quality_report.summary(report)
     counts = dict(zip(summary["code"], summary["count"], strict=True))
     # and the file-wide notes: no creation date column; one deal won (id 3), none lost
-    assert counts == {"reject.bad_number": 1, "deals.duplicate_id": 1, "amount.negative": 1,
+    assert counts == {"amount.unreadable": 1, "deals.duplicate_id": 1, "amount.negative": 1,
                       "date.no_created_column_at_all": 1, "deals.no_lost": 1}
     en = quality_report.translated(summary, "en").set_index("code")["finding"]
     assert en["deals.no_lost"].startswith("No lost deals recorded (won: 1, lost: 0)")
     rows = report[report["row_no"].notna()].set_index("code")
-    assert int(rows.loc["reject.bad_number", "row_no"]) == 3 and rows.loc["reject.bad_number", "value"] == "abc"
+    assert int(rows.loc["amount.unreadable", "row_no"]) == 3 and rows.loc["amount.unreadable", "value"] == "abc"
     assert int(rows.loc["deals.duplicate_id", "row_no"]) == 4
     ru = quality_report.translated(summary, "ru")
-    assert "Строка отклонена: число не удалось прочитать" in set(ru["finding"])
+    assert any(f.startswith("Сумму не удалось прочитать: сделка сохранена без суммы") for f in ru["finding"])
     csv = pd.read_csv(io.BytesIO(quality_report.to_csv(report, "en")), encoding="utf-8-sig")
     assert "Negative amount" in set(csv["Finding"]) and len(csv) == len(report)
