@@ -180,7 +180,9 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
               COALESCE({closed_at},
                        CASE WHEN status_final = 'won' THEN won_at WHEN status_final = 'lost' THEN lost_at END,
                        CASE WHEN status_final <> 'open' THEN stage_changed_at END,
-                       CASE WHEN status_final <> 'open' THEN {expected_close} END) AS closed_any
+                       CASE WHEN status_final <> 'open' THEN {expected_close} END,
+                       -- else when it entered its last stage (HubSpot contacts' «Became a Customer Date»)
+                       CASE WHEN status_final <> 'open' THEN {last} END) AS closed_any
             FROM base),
         fixed AS (  -- a close time kept to the minute (or day) is not "before" a creation in that minute (day)
             SELECT *, CASE WHEN closed_any < created_at AND closed_any = date_trunc('minute', created_at)
