@@ -294,6 +294,13 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
                 steps.append(i)
             elif numeric(i):
                 left_out.append((i, "fraction"))
+        # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
+        # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
+        # code beside Impressions, Clicks) is no step: left out, and said
+        named = [i for i in steps if _is_step_header(norm[i])]
+        if len(named) >= 2:
+            left_out += [(i, "not_step") for i in steps if not named[0] <= i <= named[-1]]
+            steps = [i for i in steps if named[0] <= i <= named[-1]]
     else:
         steps = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
@@ -313,7 +320,7 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     if group is None and smp:
         group = next((i for i in usable if i not in steps and sv.column(smp, i) and (i, "id") not in left_out
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
-    return CountsMapping(None, None, group, steps, [(i, why) for i, why in left_out if i != group])
+    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i != group))
 
 
 NARROWING_ROWS = 0.9  # share of sample rows in which each kept step is at most the step before it
