@@ -199,15 +199,16 @@ def _import(store, args, name=None, force=False):
                        shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None))
 
 
-def import_warnings(store, info, lang: str = "en") -> list[dict[str, Any]]:
+def import_warnings(store, info, lang: str = "en", severities=("warning", "error")) -> list[dict[str, Any]]:
     """The warning and error lines of the stored quality report (a rejected row is an error): one per
-    finding and column, with its row count and its sentence in ``lang``."""
+    finding and column, with its row count and its sentence in ``lang``. ``severities=("info",)``:
+    the info lines (a column left out, rows read as totals, events that are no step)."""
     from .quality_report import finding_text, report, summary
 
     with store.connect(info) as con:
         full = report(con, info)
     rows = summary(full)
-    rows = rows[rows["severity"].isin(["warning", "error"])]
+    rows = rows[rows["severity"].isin(list(severities))]
     def text(value):
         return None if value is None or value != value else str(value)  # NaN: no value
 
@@ -271,7 +272,8 @@ def _cmd_import(args) -> int:
         from .cli_velocity import compare_after_import
 
         summary["previous"] = compare_after_import(store, info, args.previous)
-    if args.json:
+    if args.json:  # the info lines too: the human output keeps to warnings
+        summary["info"] = import_warnings(store, info, _lang(), severities=("info",))
         _print_json(summary)
         return 0
     lang = _lang()

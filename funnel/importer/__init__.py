@@ -37,6 +37,7 @@ from ..mapping.cell_kinds import is_date, is_number
 from ..mapping.matcher import unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
+from ..mapping.shapes import with_shape_pairs
 from ..readers import RawTable, stage_file
 from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
@@ -112,24 +113,37 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 
 
 SHAPES = ("deals", "events", "counts")
+# one JSON object per line (a Mixpanel or Amplitude raw export): refused with a word to export CSV
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
             shape: str | None = None, mapping_pairs: list[str] | None = None) -> Draft:
     """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape;
     ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping."""
+    if source.file_name.lower().endswith(JSON_LINES_SUFFIXES):
+        raise FunnelError("import.json_lines", file=source.file_name)
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main")
+    if raw.headers and str(raw.headers[0] or "").lstrip().startswith("{"):  # JSON lines under another name
+        raise FunnelError("import.json_lines", file=source.file_name)
     samples = _samples(con, raw)
     detected = detect_shape(raw.headers, samples)
     digest = source.digest() + (history.digest() if history else "")
-    draft = Draft(raw, shape or detected, None, samples, digest, source, detected_shape=detected)
+    draft = Draft(raw, shape or _shape_of_pairs(mapping_pairs) or detected, None, samples, digest, source,
+                  detected_shape=detected)
     if shape is not None and shape not in SHAPES:
         raise FunnelError("import.unknown_shape", file=source.file_name)
     if draft.shape == "history":
         raise FunnelError("import.history_as_deals", file=source.file_name)
     if history is not None:
         _second_file(con, draft, history)
-    propose(con, store, draft, preset)
+    if mapping_pairs and draft.shape in ("events", "counts"):  # the user's answer (the CLI's --map)
+        propose(con, store, draft, preset, refuse=False)
+        draft.mapping = with_shape_pairs(draft.mapping, draft.raw.headers, mapping_pairs, draft.shape)
+        if draft.mapping is None:
+            _refuse_unmapped(draft)
+    else:
+        propose(con, store, draft, preset)
     if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
@@ -138,6 +152,17 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
+
+
+def _shape_of_pairs(pairs: list[str] | None) -> str | None:
+    """The shape ``--map`` pairs name without --shape: an event log's entity/step/timestamp, a counts
+    table's count/group (fields no deal list has), else None (the detected shape)."""
+    names = {p.partition("=")[0].strip() for p in pairs or []}
+    if names & {"entity", "step", "timestamp"}:
+        return "events"
+    if names & {"count", "group"}:
+        return "counts"
+    return None
 
 
 def _stage_rows(con, draft: Draft) -> None:
@@ -150,8 +175,10 @@ def _stage_rows(con, draft: Draft) -> None:
     draft.stage_rows = (history_raw.headers[draft.history_mapping.entered_at], n)
 
 
-def propose(con, store, draft: Draft, preset: str | None = None) -> None:
-    """The proposed mapping of ``draft.raw`` for ``draft.shape`` (also after a shape override)."""
+def propose(con, store, draft: Draft, preset: str | None = None, *, refuse: bool = True) -> None:
+    """The proposed mapping of ``draft.raw`` for ``draft.shape`` (also after a shape override).
+    ``refuse=False``: an event log or counts table with no proposal keeps ``mapping`` None (the
+    user's ``--map`` pairs come next)."""
     raw, samples = draft.raw, draft.samples or _samples(con, draft.raw)
     draft.samples = samples
     if draft.shape == "events":
@@ -161,8 +188,15 @@ def propose(con, store, draft: Draft, preset: str | None = None) -> None:
     else:
         draft.shape = "deals"
         _propose_deals(con, store, draft, preset)
-    if draft.mapping is None:
-        raise FunnelError("import.unknown_shape", file=draft.source.file_name)
+    if draft.mapping is None and refuse:
+        _refuse_unmapped(draft)
+
+
+def _refuse_unmapped(draft: Draft) -> None:
+    """An event log or a counts table (detected, or asked for with --shape) whose columns could not
+    be told: the refusal names the flags that tell them."""
+    code = "import.events_unmapped" if draft.shape == "events" else "import.counts_unmapped"
+    raise FunnelError(code, file=draft.source.file_name, headers=", ".join(draft.raw.headers[:10]))
 
 
 def _second_file(con, draft: Draft, second: Source) -> None:
@@ -228,8 +262,7 @@ def _check_required(draft: Draft) -> None:
                               headers=", ".join(draft.raw.headers[:10]))
     elif draft.shape == "events":
         if draft.mapping.entity is None or (draft.mapping.step is None and not draft.mapping.flags):
-            raise FunnelError("import.missing_column", file=draft.source.file_name, field="step",
-                              headers=", ".join(draft.raw.headers[:10]))
+            _refuse_unmapped(draft)
 
 
 def _file_dates(con, draft: Draft, raw: RawTable, mapping) -> FileDates:
@@ -333,7 +366,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
                                           "history" if (history_loaded or mapping.stage_entered) and history_orders else
                                           "preset" if mapping.stage_order else "guess")
     elif draft.shape == "events":
-        result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
+        result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings,
+                                 file_name=draft.source.file_name)
         rows_rejected = result["rows_rejected"]
     else:
         result = build_counts(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)

@@ -3,13 +3,36 @@ platform's numbers. Long form (one row per stage and group) or wide form (one nu
 stage, e.g. daily Pageviews, Clicks, Enrollments, Payments). Rows of the same stage and group are
 summed. The overall row (group '') is the sum over groups. A later stage larger than an earlier
 one is kept as it is and reported (``counts.non_monotone``), never clipped.
+
+Rows whose group is a total (``Total``, ``All``, ``Итого``, ``合计``: an analytics export's own sum
+beside its parts) are not one more group: they are the overall numbers of their stages (a
+platform's total of users is deduplicated, so it may be below the sum of its parts) and the parts
+stay the groups (``counts.total_rows``, info).
+
+Wide form, cells left empty (Udacity's daily table: enrollments not known yet for the last 14
+days): the conversion from one step to the next is read only from the rows where both counts are
+filled, never a sum over some days divided by a sum over others. The stored model holds one
+number per stage, so the stored reached numbers are chained: the first step is its sum, each next
+one the stored previous times the paired conversion. A step conversion is then exactly the paired
+ratio; the reached numbers after such a step are estimates, not the file's sums, and a finding
+says so (``counts.unpaired_rows``: the step and the rows left out of it).
 """
 
 from __future__ import annotations
 
+import json
+
 from ..sql import ident, render, run
 from .columns import number_expr
 from .quality_findings import Findings
+
+# group values that name the total of the other rows, compared case-insensitively
+TOTAL_WORDS = ("total", "totals", "grand total", "all", "overall", "sum", "итого", "всего", "все", "合计",
+               "总计", "总数", "全部")
+
+# the finding that says why a number column of a wide table is not a step (shapes.never_count)
+LEFT_OUT = {"id": "counts.left_out_id", "time": "counts.left_out_time", "percentage": "counts.left_out_percentage",
+            "fraction": "counts.left_out_fraction", "not_step": "counts.left_out_not_step"}
 
 
 def _number(con, raw, index: int) -> str:
@@ -34,6 +57,8 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
                         c=ident(f"c{cmap.count}"), raw=ident(raw.table)))
         order_default = [r[0] for r in run(con, "SELECT stage FROM imp_long WHERE stage IS NOT NULL "
                                                 "GROUP BY stage ORDER BY min(row_no)").fetchall()]
+    for index, reason in cmap.left_out:
+        findings.add(LEFT_OUT[reason], "info", column=raw.headers[index], n=None)
     findings.examples(con, "SELECT row_no, raw AS value FROM imp_long WHERE raw IS NOT NULL AND n IS NULL",
                       None, "reject.bad_number", "error", None)
     missing = run(con, "SELECT count(*) FROM imp_long WHERE raw IS NULL").fetchone()[0]
@@ -43,13 +68,27 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
     order = list(explicit_stages) if explicit_stages and not isinstance(explicit_stages, dict) else order_default
     rows = [("", s, i, "won" if i == len(order) else "open") for i, s in enumerate(order, start=1)]
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
-    con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_counts AS
-        WITH g AS (SELECT l.stage, s.position, l.grp, CAST(round(sum(l.n)) AS BIGINT) AS n
-                   FROM imp_long l JOIN imp_stages s ON s.stage = l.stage WHERE l.n IS NOT NULL GROUP BY 1, 2, 3)
-        SELECT '' AS pipeline, stage, position, grp, n FROM g
+    if rows:
+        con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
+    totals = _total_rows(con, cmap, raw, findings)
+    # the rows behind each stored funnel ("part"): a group's own rows; the overall '' has the total
+    # rows where the file has them, else every row
+    run(con, """CREATE OR REPLACE TEMP TABLE imp_parts AS
+        SELECT l.row_no, l.grp AS part, s.position, l.n
+        FROM imp_long l JOIN imp_stages s ON s.stage = l.stage
+        WHERE l.n IS NOT NULL AND l.grp <> '' AND NOT list_contains($totals, lower(l.grp))
         UNION ALL
-        SELECT '', stage, position, '', sum(n) FROM g WHERE grp <> '' GROUP BY 1, 2, 3""")
+        SELECT l.row_no, '' AS part, s.position, l.n
+        FROM imp_long l JOIN imp_stages s ON s.stage = l.stage
+        WHERE l.n IS NOT NULL AND ($has_totals = list_contains($totals, lower(l.grp)))""",
+        {"totals": list(TOTAL_WORDS), "has_totals": totals > 0})
+    reached = _reached(con, order, findings) if cmap.wide_stages else _sums(con)
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_counts (pipeline VARCHAR, stage VARCHAR, position INTEGER, "
+             "grp VARCHAR, n BIGINT)")
+    stored = [("", order[pos - 1], pos, part, n) for (part, pos), n in sorted(reached.items())]
+    if stored:
+        con.executemany("INSERT INTO imp_counts VALUES (?, ?, ?, ?, ?)", stored)
+    run(con, "DROP TABLE imp_parts")
     non_monotone = run(con, """WITH o AS (SELECT grp, position, n, lag(n) OVER (PARTITION BY grp ORDER BY position) AS prev
                                           FROM imp_counts)
                                SELECT count(*) FROM o WHERE n > prev""").fetchone()[0]
@@ -64,3 +103,51 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
                  "group_column": raw.headers[cmap.group] if cmap.group is not None else None,
                  "groups": groups},
     }
+
+
+def _total_rows(con, cmap, raw, findings: Findings) -> int:
+    """The number of rows whose group names a total; said as an info finding."""
+    if cmap.group is None:
+        return 0
+    total = run(con, "SELECT count(DISTINCT row_no), min(grp) FROM imp_long WHERE list_contains($totals, lower(grp))",
+                {"totals": list(TOTAL_WORDS)}).fetchone()
+    if total[0]:
+        findings.add("counts.total_rows", "info", column=raw.headers[cmap.group], value=total[1], n=total[0])
+    return int(total[0])
+
+
+def _sums(con) -> dict[tuple[str, int], int]:
+    """Per (part, position): the sum of its counts."""
+    rows = run(con, "SELECT part, position, CAST(round(sum(n)) AS BIGINT) FROM imp_parts GROUP BY 1, 2").fetchall()
+    return {(part, pos): n for part, pos, n in rows}
+
+
+def _reached(con, order: list[str], findings: Findings) -> dict[tuple[str, int], int]:
+    """Per (part, position) of a wide table: the chained reached numbers (the module docstring)."""
+    sums = {(p, pos): n for p, pos, n in run(con, "SELECT part, position, sum(n) FROM imp_parts GROUP BY 1, 2").fetchall()}
+    # per part and step k-1 -> k: the sums of both counts over the rows that have both, and the rows
+    # that have only one of the two
+    pairs = run(con, """
+        WITH a AS (SELECT * FROM imp_parts), b AS (SELECT * FROM imp_parts)
+        SELECT coalesce(a.part, b.part), coalesce(a.position + 1, b.position) AS pos,
+               sum(a.n) FILTER (WHERE b.n IS NOT NULL), sum(b.n) FILTER (WHERE a.n IS NOT NULL),
+               count(*) FILTER (WHERE a.n IS NULL OR b.n IS NULL)
+        FROM a FULL JOIN b ON a.row_no = b.row_no AND a.part = b.part AND b.position = a.position + 1
+        GROUP BY 1, 2""").fetchall()
+    paired = {(p, pos): (prev, cur, lone) for p, pos, prev, cur, lone in pairs if 1 < pos <= len(order)}
+    out: dict[tuple[str, int], int] = {}
+    for part in sorted({p for p, _pos in sums}):
+        value = float(sums.get((part, 1), 0))
+        out[(part, 1)] = round(value)
+        for pos in range(2, len(order) + 1):
+            prev, cur, lone = paired.get((part, pos), (None, None, 0))
+            if prev:  # the paired conversion carries the chain on
+                value = value * float(cur or 0) / float(prev)
+            else:  # no row has both counts: the stage's own sum, and nothing to pair
+                value = float(sums.get((part, pos), 0))
+            out[(part, pos)] = round(value)
+            if lone and part == "":
+                findings.add("counts.unpaired_rows", "info", n=lone,
+                             detail=json.dumps({"step": f"{order[pos - 2]} → {order[pos - 1]}", "n": lone},
+                                               ensure_ascii=False))
+    return out

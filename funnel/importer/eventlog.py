@@ -4,8 +4,15 @@ Each entity becomes a deal: created when first seen, at the furthest step it rea
 step of the funnel is the won one. An event log has no "open" state: an entity that never reached
 the last step counts as not converted (lost) at its furthest step — so win rate = conversion to
 the last step. Attributes (variant, source, extras) are taken from the entity's first event.
-Step order: the explicit one if given, else by the number of entities that reached each step,
-most first (a funnel narrows).
+Step order: the explicit one if given, else the order in time the log shows (a step goes before
+another when more entities did it first: history_order.py's precedences), else (no times) by the
+number of entities that reached each step, most first (a funnel narrows), ties in file order; a
+guessed order is said (``stages.order_guessed``). Removal events (``remove_from_cart``) and
+engagement pings (``scroll``, ``user_engagement``) are not steps: left out, and said
+(``events.not_steps``).
+
+Times: anything :func:`date_expr` reads, and GA4's compact forms: ``event_timestamp`` in
+microseconds since 1970 (16 digits) and ``event_date`` as yyyymmdd.
 
 A table of outcome flags (one row per visitor: ``user_id, group, converted``) is read as the same
 log: each row is an event at the first step, named ``visit`` (everyone who was counted),
@@ -15,19 +22,44 @@ the columns' order. A flag cell that is not a yes/no word rejects its row.
 
 from __future__ import annotations
 
+from ..errors import FunnelError
 from ..readers.values import bool_sql
 from ..sql import ident, render, run
 from ..velocity.stays import BY_DEAL_ID, STAYS_VERSION, derive_stays
 from .columns import date_expr, extra_columns
+from .history_order import history_order
 from .quality_findings import Findings
 
+# events that are no step of a funnel, matched on their name folded to letters only: taking a product
+# out of the cart (e-commerce logs, GA4, RetailRocket-style), and GA4's engagement pings
+NOT_STEPS = ("removefromcart", "removedfromcart", "removefromwishlist", "scroll", "userengagement")
 
-def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings) -> dict:
+
+def _letters_sql(column: str) -> str:
+    return f"regexp_replace(lower({column}), '[^a-z]', '', 'g')"
+
+
+def _time_expr(con, raw, col: str) -> str:
+    """SQL typing an event log's time column: 16-digit microseconds since 1970 (GA4's
+    event_timestamp) and yyyymmdd (GA4's event_date) when every filled cell is one, else date_expr."""
+    c = ident(col)
+    kinds = run(con, render("""SELECT count(*), count(*) FILTER (WHERE regexp_full_match(trim({c}), '1[0-9]{15}')),
+                                      count(*) FILTER (WHERE regexp_full_match(trim({c}), '(19|20)[0-9]{2}[01][0-9][0-3][0-9]'))
+                               FROM {t} WHERE NULLIF(trim({c}), '') IS NOT NULL""", c=c, t=ident(raw.table))).fetchone()
+    filled, micros, compact = kinds
+    if filled and micros == filled:
+        return render("make_timestamp(TRY_CAST(trim({c}) AS BIGINT))", c=c)
+    if filled and compact == filled:
+        return render("try_strptime(trim({c}), '%Y%m%d')", c=c)
+    return date_expr(con, raw.table, col)[0]
+
+
+def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings, file_name: str = "") -> dict:
     ts = "NULL::TIMESTAMP"
     ts_raw = "NULL"
     if emap.timestamp is not None:
         col = f"c{emap.timestamp}"
-        ts, _ambiguous = date_expr(con, raw.table, col)
+        ts = _time_expr(con, raw, col)
         ts_raw = render("NULLIF(trim({c}), '')", c=ident(col))
     extras = extra_columns(raw.headers, emap.extras, {"variant", "source"})
 
@@ -62,19 +94,26 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
     run(con, "DELETE FROM imp_log WHERE deal_id IS NULL OR stage IS NULL OR (ts_raw IS NOT NULL AND entered_at IS NULL)")
     # a row of outcome flags gives several log rows: count rows of the file
     rejected = raw.n_rows - run(con, "SELECT count(DISTINCT row_no) FROM imp_log").fetchone()[0]
+    if rejected == raw.n_rows:
+        _refuse_empty(con, raw, emap, entity_header, step_header, file_name)
 
-    reach = run(con, "SELECT stage, count(DISTINCT deal_id) AS n, min(row_no) FROM imp_log GROUP BY 1 "
-                     "ORDER BY n DESC, 3").fetchall()
     order = list(explicit_stages) if explicit_stages and not isinstance(explicit_stages, dict) else \
         (list(explicit_stages.get("", [])) if isinstance(explicit_stages, dict) else [])
+    if not order and emap.step is not None:
+        _leave_out_non_steps(con, findings, step_header)
+    reach = run(con, "SELECT stage, count(DISTINCT deal_id) AS n, min(row_no) FROM imp_log GROUP BY 1 "
+                     "ORDER BY n DESC, 3").fetchall()
     if not order:
-        order = [r[0] for r in reach]
+        order = _time_order(con) or [r[0] for r in reach]
+        if emap.step is not None and len(order) > 1:  # outcome flags keep their columns' order
+            findings.add("stages.order_guessed", "warning", n=None)
     unknown = [r for r in reach if r[0] not in order]
     for stage, n, _ in unknown:
         findings.add("stages.unknown", "warning", column=step_header, value=stage, n=n)
     rows = [("", s, i, "won" if i == len(order) else "open") for i, s in enumerate(order, start=1)]
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
-    con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
+    if rows:
+        con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     run(con, """CREATE OR REPLACE TEMP TABLE imp_events AS
         SELECT l.deal_id, '' AS pipeline, l.stage, s.position, min(l.entered_at) AS entered_at
         FROM imp_log l JOIN imp_stages s ON s.stage = l.stage GROUP BY 1, 2, 3, 4""")
@@ -111,6 +150,44 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings)
         "meta": {"pipelines": [""], "extra_columns": {n: h for n, (_i, h) in extras.items()},
                  "stage_order": {"": order}, "lost_stages": {"": []}, "stays_table": STAYS_VERSION},
     }
+
+
+def _refuse_empty(con, raw, emap, entity_header: str, step_header: str, file_name: str) -> None:
+    """Every row was refused: a column that is empty in every row is named (with the flag that maps
+    another), else the caller's general refusal names the first refused row."""
+    for index, header, field in ((emap.entity, entity_header, "entity"), (emap.step, step_header, "step")):
+        if index is None:
+            continue
+        filled = run(con, render("SELECT count(NULLIF(trim({c}), '')) FROM {t}", c=ident(f"c{index}"),
+                                 t=ident(raw.table))).fetchone()[0]
+        if not filled:
+            raise FunnelError("import.events_column_empty", file=file_name, column=header, field=field,
+                              headers=", ".join(raw.headers[:10]))
+
+
+def _leave_out_non_steps(con, findings: Findings, step_header: str) -> None:
+    """Drop removal events and engagement pings from the log (NOT_STEPS), one info finding each."""
+    gone = run(con, render("SELECT stage, count(*) FROM imp_log WHERE {k} IN (SELECT unnest($names)) "
+                           "GROUP BY 1 ORDER BY min(row_no)", k=_letters_sql("stage")),
+               {"names": list(NOT_STEPS)}).fetchall()
+    for stage, n in gone:
+        findings.add("events.not_steps", "info", column=step_header, value=stage, n=n)
+    if gone:
+        run(con, render("DELETE FROM imp_log WHERE {k} IN (SELECT unnest($names))", k=_letters_sql("stage")),
+            {"names": list(NOT_STEPS)})
+
+
+def _time_order(con) -> list[str]:
+    """The steps in the order the log's times show (history_order.py: pairwise precedence, then
+    Kahn's algorithm), [] when no entity did two steps at two different times."""
+    run(con, "CREATE OR REPLACE TEMP VIEW imp_valid AS SELECT DISTINCT deal_id, '' AS pipeline FROM imp_log")
+    run(con, "CREATE OR REPLACE TEMP VIEW imp_hist AS SELECT deal_id, '' AS pipeline, stage, entered_at "
+             "FROM imp_log WHERE entered_at IS NOT NULL")
+    try:
+        return history_order(con).get("", [])
+    finally:
+        run(con, "DROP VIEW imp_hist")
+        run(con, "DROP VIEW imp_valid")
 
 
 FIRST_STEP_NAMES = ("visit", "visited", "visitors")

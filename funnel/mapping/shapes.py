@@ -50,6 +50,9 @@ class CountsMapping:
     count: int | None = None
     group: int | None = None
     wide_stages: list[int] = field(default_factory=list)
+    # number columns of a wide table not read as steps, with why (an id, a time, a percentage, a
+    # fraction): said at import, never silently dropped
+    left_out: list[tuple[int, str]] = field(default_factory=list)
 
 
 # (deal id, stage, entered, pipeline, (filter column, kept value)) per known history layout.
@@ -79,27 +82,35 @@ _GENERIC_HISTORY = (
     normalized(("pipeline", "воронка", "漏斗", "销售漏斗")),
 )
 _EVENT_WORDS = (
-    normalized(("user_id", "userid", "user id", "user", "visitor_id", "visitor", "client_id", "clientid",
-                "session_id", "session", "cookie", "cookie_id", "uid", "entity", "entity_id", "person_id",
-                "distinct_id", "anonymous_id", "пользователь", "id пользователя", "посетитель", "用户",
-                "用户id", "访客", "会话")),
-    normalized(("step", "event", "event_name", "event name", "action", "page", "funnel_step", "step_name",
-                "шаг", "событие", "действие", "步骤", "事件", "行为")),
-    normalized(("timestamp", "time", "event_time", "event time", "datetime", "date", "ts", "created_at",
-                "время", "дата", "дата и время", "时间", "时间戳", "日期")),
+    # user_pseudo_id: GA4's BigQuery export (its user_id is empty unless the site signs users in);
+    # visitorid: RetailRocket's events.csv
+    normalized(("user_id", "userid", "user id", "user", "visitor_id", "visitorid", "visitor", "user_pseudo_id",
+                "client_id", "clientid", "session_id", "session", "cookie", "cookie_id", "uid", "entity",
+                "entity_id", "person_id", "distinct_id", "anonymous_id", "пользователь", "id пользователя",
+                "посетитель", "用户", "用户id", "访客", "会话")),
+    # event_type: Amplitude's export and the "eCommerce behavior" dataset
+    normalized(("step", "event", "event_name", "event name", "event_type", "event type", "action", "page",
+                "funnel_step", "step_name", "шаг", "событие", "действие", "步骤", "事件", "行为")),
+    # event_timestamp: GA4's, in microseconds; its event_date (yyyymmdd) only when there is no time
+    normalized(("timestamp", "time", "event_time", "event time", "event_timestamp", "event timestamp", "datetime",
+                "date", "ts", "created_at", "время", "дата", "дата и время", "时间", "时间戳", "日期",
+                "event_date", "event date")),
 )
+ENTITY_FILLED = 0.5  # an entity column filled in fewer sample rows than this gives way to another one
 _GROUP = normalized(("variant", "group", "version", "landing_page", "landing page", "source", "segment",
-                     "channel", "вариант", "группа", "источник", "сегмент", "канал", "версия", "版本", "分组",
-                     "来源", "渠道", "细分"))
+                     "channel", "device category", "device_category", "device", "platform", "campaign",
+                     "вариант", "группа", "источник", "сегмент", "канал", "версия", "устройство", "платформа",
+                     "кампания", "版本", "分组", "来源", "渠道", "细分", "设备", "设备类别", "平台", "广告系列"))
 _COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "этап", "шаг", "стадия", "阶段", "步骤"))
-_COUNT = normalized(("count", "n", "number", "users", "deals", "leads", "total", "value", "qty", "количество",
-                     "кол-во", "число", "сделок", "数量", "人数", "数"))
+_COUNT = normalized(("count", "n", "number", "users", "active users", "total users", "visitors", "deals", "leads",
+                     "total", "value", "qty", "количество", "кол-во", "число", "сделок", "数量", "人数", "数"))
 _STEP_WORDS = {
     "pageview", "pageviews", "view", "views", "impression", "impressions", "reach", "click", "clicks",
     "visit", "visits", "session", "sessions", "lead", "leads", "signup", "signups", "registration",
     "registrations", "enrollment", "enrollments", "trial", "trials", "mql", "mqls", "sql", "sqls",
     "opportunities", "proposals", "order", "orders", "purchase", "purchases", "payment", "payments",
-    "sale", "sales", "conversion", "conversions", "enquiries", "показы", "клики", "визиты", "переходы",
+    "sale", "sales", "conversion", "conversions", "enquiries", "recipients", "sent", "delivered", "deliveries",
+    "opens", "opened", "clicked", "показы", "клики", "визиты", "переходы",
     "лиды", "заявки", "регистрации", "продажи", "оплаты", "заказы", "покупки", "展示", "曝光", "点击",
     "访问", "线索", "注册", "订单", "成交", "付款", "购买", "转化",
 }
@@ -178,10 +189,21 @@ def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
     return _history_from_layouts(norm, samples) or _generic_history(norm, samples)
 
 
+def _entity(norm: list[str], samples) -> int | None:
+    """The entity column: the first one named like a user, visitor or session that is filled in most
+    sample rows (GA4's export has an empty ``user_id`` beside its ``user_pseudo_id``), else the first."""
+    found: list[int] = []
+    while (i := _find(norm, _EVENT_WORDS[0], set(found))) is not None:
+        found.append(i)
+    rows = len(samples or [])
+    filled = [i for i in found if not rows or len(sv.column(samples, i)) >= ENTITY_FILLED * rows]
+    return (filled or found or [None])[0]
+
+
 def propose_event_mapping(headers, samples=None) -> EventMapping | None:
     """The columns of a raw event log (entity, step, timestamp), None when it is not one."""
     norm = [normalize_header(h) for h in headers]
-    entity = _find(norm, _EVENT_WORDS[0])
+    entity = _entity(norm, samples)
     step = _find(norm, _EVENT_WORDS[1], {entity})
     if entity is None or step is None:
         return None
@@ -195,7 +217,7 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
     values are yes/no words (1/0, TRUE/FALSE, да/нет); a few bad cells are rejected at import.
     """
     norm = [normalize_header(h) for h in headers]
-    entity = _find(norm, _EVENT_WORDS[0])
+    entity = _entity(norm, samples)
     if entity is None or not samples or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None \
             or _find(norm, _EVENT_WORDS[1], {entity}) is not None:
         return None
@@ -223,6 +245,33 @@ def _is_step_header(h: str) -> bool:
     return any(tok in _STEP_WORDS for tok in re.split(r"[\s_\-./]+", h) if tok)
 
 
+# a column named like a record's id with no separator («visitorid», «itemId»), never a count; words
+# that end in «id» and may well be counts («Paid», «Prepaid», «Valid», «Android») are not ids
+_ID_SUFFIX = re.compile(r"id$")
+_NOT_ID_WORDS = ("paid", "valid", "android", "void")
+_COMPACT_DATE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")  # yyyymmdd
+# unix times in seconds, milliseconds, microseconds (2001-09-09 .. 2033-05-18)
+_EPOCH_DIGITS = {10: (1e9, 2e9), 13: (1e12, 2e12), 16: (1e15, 2e15)}
+
+
+def _is_epoch(v: str) -> bool:
+    span = _EPOCH_DIGITS.get(len(v))
+    return v.isdigit() and span is not None and span[0] <= int(v) < span[1]
+
+
+def never_count(header: str, vals: list[str]) -> str | None:
+    """Why a number column is no count of a funnel step ("id", "time", "percentage"), else None (a
+    column of numbers with a fraction is a fifth reason, "fraction", told by the caller):
+    a record's id, a date or unix time (10, 13 or 16 digits), a percentage (``98%``, a significance)."""
+    if _ID_HEADER.search(header) or _ID_SUFFIX.search(header) and not header.endswith(_NOT_ID_WORDS):
+        return "id"
+    if any("%" in v for v in vals):
+        return "percentage"
+    if vals and all(_is_epoch(v) or _COMPACT_DATE.match(v) for v in vals):
+        return "time"
+    return None
+
+
 def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     def numeric(i: int) -> bool:
         vals = sv.column(smp, i)
@@ -231,24 +280,82 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     def counted(i: int) -> bool:  # counts are whole numbers: 0.5 (a probability), 10515.315 (money) are not
         return numeric(i) and all(sv.is_whole_number(v) for v in sv.column(smp, i))
 
-    usable = [i for i, h in enumerate(norm) if h and not _ID_HEADER.search(h) and not _SPEND.search(h)]
+    usable = [i for i, h in enumerate(norm) if h and not _SPEND.search(h)]
+    left_out: list[tuple[int, str]] = []
     if smp:
-        steps = [i for i in usable if counted(i) and _is_step_header(norm[i])]
-        if len(steps) < 2:
-            steps = [i for i in usable if counted(i)]
+        # every whole-number column in file order (Sessions, Add to cart, Checkout, Purchase: not only
+        # those named with a step word); the other number columns are said, not silently dropped
+        steps = []
+        for i in usable:
+            why = never_count(norm[i], sv.column(smp, i)) if numeric(i) or _ID_HEADER.search(norm[i]) else None
+            if why is not None:
+                left_out.append((i, why))
+            elif counted(i):
+                steps.append(i)
+            elif numeric(i):
+                left_out.append((i, "fraction"))
+        # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
+        # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
+        # code beside Impressions, Clicks) is no step: left out, and said
+        named = [i for i in steps if _is_step_header(norm[i])]
+        if len(named) >= 2:
+            left_out += [(i, "not_step") for i in steps if not named[0] <= i <= named[-1]]
+            steps = [i for i in steps if named[0] <= i <= named[-1]]
     else:
-        steps = [i for i in usable if _is_step_header(norm[i])]
+        steps = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
     if smp and len(_names(norm, smp, steps)) >= 2:
-        return None  # a record list (a property and an opportunity name on every row): not one row per group
+        chain = _narrowing(norm, smp, steps)
+        if chain is None:
+            return None  # a record list (a property and an opportunity name on every row): not one row per group
+        # a campaign report (Mailchimp: title, subject, list, then Recipients, Deliveries, Opens, Clicks):
+        # its narrowing step columns, one row per campaign named by its first text column
+        left_out += [(i, "not_step") for i in steps if i not in chain]
+        first_text = next(i for i in usable if i not in steps and sv.column(smp, i) and not numeric(i))
+        return CountsMapping(None, None, first_text, chain, sorted(left_out))
     if smp and _rising(steps, smp):
         return None
     group = _find(norm, _GROUP, set(steps))
     if group is None and smp:
-        group = next((i for i in usable if i not in steps and sv.column(smp, i)
+        group = next((i for i in usable if i not in steps and sv.column(smp, i) and (i, "id") not in left_out
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
-    return CountsMapping(None, None, group, steps)
+    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i != group))
+
+
+NARROWING_ROWS = 0.9  # share of sample rows in which each kept step is at most the step before it
+MIN_NARROWING = 3
+
+
+def _narrowing(norm: list[str], smp, steps: list[int]) -> list[int] | None:
+    """The step-word columns of ``steps`` that narrow left to right in (nearly) every sample row, kept
+    greedily in file order (Total Opens beside Unique Opens is skipped: it does not narrow), when at
+    least MIN_NARROWING of them do: a funnel's counts per row; else None."""
+    def value(row, i):
+        try:
+            return float(str(row[i]).replace(",", "").replace(" ", ""))
+        except (TypeError, ValueError, IndexError):
+            return None
+
+    def words(i: int) -> list[str]:
+        return [w for w in re.split(r"[\s_\-./]+", norm[i]) if w]
+
+    uniques = {" ".join(words(i)[1:]) for i in steps if words(i)[:1] == ["unique"]}
+
+    def candidate(i: int) -> bool:  # Forwarded Opens is no step; a Total beside its Unique count neither
+        w = words(i)
+        return _is_step_header(norm[i]) and "forwarded" not in w \
+            and not (w[:1] == ["total"] and " ".join(w[1:]) in uniques)
+
+    chain: list[int] = []
+    for i in (i for i in steps if candidate(i)):
+        if chain:
+            pairs = [(value(r, chain[-1]), value(r, i)) for r in smp]
+            pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+            if not pairs or sum(b <= a for a, b in pairs) < NARROWING_ROWS * len(pairs):
+                continue
+        chain.append(i)
+    return chain if len(chain) >= MIN_NARROWING else None
 
 
 # A text column whose sampled values are this distinct names one record per row (a property, an
@@ -322,6 +429,53 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
         return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])
     return _wide_counts(norm, samples)
+
+
+EVENT_FIELDS = ("entity", "step", "timestamp", "variant", "source")
+COUNT_FIELDS = ("stage", "count", "group")
+
+
+def with_shape_pairs(mapping, headers: list[str], pairs: list[str], shape: str):
+    """An event log's or a counts table's mapping with each ``FIELD=HEADER`` of ``pairs`` applied (the
+    CLI's ``--map``; an empty HEADER unmaps the field): EVENT_FIELDS or COUNT_FIELDS. ``mapping`` may be
+    None (nothing proposed): an event log then needs entity and step among the pairs, a counts table
+    stage and count. Returns None when the pairs do not give what is needed."""
+    from ..errors import FunnelError  # the mapping package raises through its callers' errors
+
+    fields = EVENT_FIELDS if shape == "events" else COUNT_FIELDS
+    given: dict[str, int | None] = {}
+    for pair in pairs:
+        name, _sep, header = pair.partition("=")
+        name, header = name.strip(), header.strip()
+        if name not in fields:
+            raise FunnelError("edit.unknown_field", field=name, fields=", ".join(fields))
+        if header and header not in headers:
+            raise FunnelError("edit.unknown_column", column=header, headers=", ".join(headers[:12]))
+        given[name] = headers.index(header) if header else None
+    if shape == "events":
+        entity = given.get("entity", mapping.entity if mapping else None)
+        step = given.get("step", mapping.step if mapping else None)
+        if entity is None or step is None and not (mapping and mapping.flags and "step" not in given):
+            return None
+        out = mapping or EventMapping(entity, step)
+        out.entity, out.step = entity, step
+        if step is not None:
+            out.flags = []
+        for name in ("timestamp", "variant", "source"):
+            if name in given:
+                setattr(out, name, given[name])
+        taken = {out.entity, out.step, out.timestamp, out.variant, out.source, *out.flags}
+        out.extras = {i: str(h).strip() for i, h in enumerate(headers) if str(h or "").strip() and i not in taken}
+        return out
+    out = mapping or CountsMapping()
+    for name in COUNT_FIELDS:
+        if name in given:
+            setattr(out, name, given[name])
+    if "stage" in given or "count" in given:  # a long table named by the user: no wide steps
+        out.wide_stages, out.left_out = [], []
+    if out.wide_stages and len(out.wide_stages) >= 2 or out.stage is not None and out.count is not None:
+        return out
+    return None
 
 
 def detect_shape(headers, samples=None) -> str:
