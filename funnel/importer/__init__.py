@@ -53,6 +53,7 @@ from .history import load_history
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
+from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_rows import split_stage_rows
 
@@ -144,6 +145,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
             _refuse_unmapped(draft)
     else:
         propose(con, store, draft, preset)
+        if draft.shape == "counts" and shape is None:
+            _current_stage_counts(con, store, draft, preset)
     if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
@@ -152,6 +155,18 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
+
+
+def _current_stage_counts(con, store, draft: Draft, preset: str | None) -> None:
+    """A report counting deals by their current stage (stage_counts.py): read as those deals."""
+    found = current_stage_counts(con, draft.raw, draft.mapping)
+    if found is None or not found[1]:  # counts that are not whole are no deals
+        return
+    raw, n = expand(con, draft.raw, draft.mapping)
+    raw.notes = [*raw.notes, ("counts.current_stage", {"n": n, "file": draft.source.file_name})]
+    draft.raw, draft.samples, draft.mapping = raw, [], None
+    draft.shape = draft.detected_shape = "deals"
+    propose(con, store, draft, preset)
 
 
 def _shape_of_pairs(pairs: list[str] | None) -> str | None:

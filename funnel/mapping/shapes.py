@@ -101,9 +101,13 @@ _GROUP = normalized(("variant", "group", "version", "landing_page", "landing pag
                      "channel", "device category", "device_category", "device", "platform", "campaign",
                      "вариант", "группа", "источник", "сегмент", "канал", "версия", "устройство", "платформа",
                      "кампания", "版本", "分组", "来源", "渠道", "细分", "设备", "设备类别", "平台", "广告系列"))
-_COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "этап", "шаг", "стадия", "阶段", "步骤"))
+_COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "deal stage", "этап", "шаг", "стадия",
+                           "этап сделки", "阶段", "步骤", "商机阶段"))
 _COUNT = normalized(("count", "n", "number", "users", "active users", "total users", "visitors", "deals", "leads",
-                     "total", "value", "qty", "количество", "кол-во", "число", "сделок", "数量", "人数", "数"))
+                     "total", "value", "qty", "количество", "кол-во", "число", "сделок", "数量", "人数", "数",
+                     # a CRM report's record count per stage (HubSpot, Salesforce summary reports)
+                     "count of deals", "number of deals", "deal count", "record count", "count of records",
+                     "количество сделок", "кол-во сделок", "商机数", "商机数量"))
 _STEP_WORDS = {
     "pageview", "pageviews", "view", "views", "impression", "impressions", "reach", "click", "clicks",
     "visit", "visits", "session", "sessions", "lead", "leads", "signup", "signups", "registration",

@@ -199,3 +199,41 @@ def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
         import_file(mem_store, path.read_bytes(), "regions.xlsx")
     assert refused.value.code == "import.missing_column_sheets"
     assert refused.value.params["sheet"] == "Regions" and refused.value.params["sheets"] == "«Deals»"
+
+
+HUBSPOT_STAGE_REPORT = ('"Deal Stage","Count of Deals","Sum of Amount"\n'
+                        '"Appointment scheduled (Sales Pipeline)","10","50000"\n'
+                        '"Qualified to buy (Sales Pipeline)","8","40000"\n'
+                        '"Presentation scheduled (Sales Pipeline)","6","36000"\n'
+                        '"Decision maker bought-in (Sales Pipeline)","4","28000"\n'
+                        '"Contract sent (Sales Pipeline)","3","24000"\n'
+                        '"Closed won (Sales Pipeline)","5","41000"\n'
+                        '"Closed lost (Sales Pipeline)","7","30000"\n')
+
+
+def test_a_report_of_deals_by_current_stage_is_read_as_those_deals(mem_store):
+    """HubSpot's deal report by stage counts each deal once, at its stage now. It had been read as one
+    deal per row (7 deals), and with plain «Stage, Count» headers as reached counts: «Closed lost» the
+    last step, «Closed won» 5 after «Contract sent» 3 a 167 % step."""
+    info, built, draft = import_file(mem_store, HUBSPOT_STAGE_REPORT.encode(), "deal-report.csv")
+    # 10 + 8 + 6 + 4 + 3 + 5 + 7 = 43 deals; won 5 sharing 41,000; lost 7 (stage unknown: first stage)
+    assert built["n_deals"] == 43 and outcome(mem_store, info) == (43, 5, 7, 41000.0)
+    # reached: every deal at Appointment scheduled (the 7 lost counted there); then 8 + 6 + 4 + 3 + 5 = 26,
+    # 6 + 4 + 3 + 5 = 18, 4 + 3 + 5 = 12, 3 + 5 = 8, 5. «(Sales Pipeline)» is the pipeline.
+    assert reached(mem_store, info) == [("Appointment scheduled", 43), ("Qualified to buy", 26),
+                                        ("Presentation scheduled", 18), ("Decision maker bought-in", 12),
+                                        ("Contract sent", 8), ("Closed won", 5)]
+    assert info.meta["pipelines"] == ["Sales Pipeline"]
+    with mem_store.connect() as con:
+        said = con.execute(f"SELECT code FROM ds_{info.id}.quality WHERE code = 'counts.current_stage'").fetchall()
+    assert said == [("counts.current_stage",)]
+
+
+def test_a_funnel_of_reached_counts_ending_in_won_stays_counts(mem_store):
+    # the seed's consultant funnel: no lost stage, never rising: reached counts, not deals at stages
+    info, built, _ = import_file(mem_store, b"Stage,Count\nRequests,1000\nReached,900\nProposals,30\nWon,10\n",
+                                 "funnel.csv")
+    assert info.shape == "counts" and built["n_deals"] == 0
+    with mem_store.connect() as con:
+        counts = con.execute(f"SELECT stage, n FROM ds_{info.id}.counts WHERE grp = '' ORDER BY position").fetchall()
+    assert counts == [("Requests", 1000), ("Reached", 900), ("Proposals", 30), ("Won", 10)]
