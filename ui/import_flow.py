@@ -7,6 +7,7 @@ reuses the staged rows; nothing touches the store until the user confirms.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 
@@ -17,6 +18,7 @@ from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.importer import Source, finish
 from funnel.importer.preview import Preview
+from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
 from funnel.readers import list_sheets
 from funnel.velocity.snapshots import link_previous
@@ -118,9 +120,14 @@ def mapping_editor(t, draft, state: dict | None = None, prefix: str = "") -> Non
 def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, prefix: str = "") -> dict[str, list[str]]:
     """Arrows move a stage up or down; the edited order is kept in ``state``."""
     state = _state() if state is None else state
-    edited = state.get("stages") or {p: list(s) for p, s in order.items()}
+    fresh = {p: list(s) for p, s in order.items()}
+    edited = state.get("stages") or fresh
     if isinstance(edited, list):  # a pasted order for every pipeline
         edited = {p: list(edited) for p in order}
+    if not state.get("user_order") and {p: sorted(s) for p, s in edited.items()} != {
+            p: sorted(s) for p, s in fresh.items()}:
+        # the stages changed under the proposal (another stage or step column picked): the new proposal
+        edited = fresh
     state["stages"] = edited
     for pipeline, stages in edited.items():
         st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
@@ -218,7 +225,7 @@ def run_flow(t) -> None:
             if state.get("won") is not None:
                 draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
         else:
-            st.dataframe(_summary(draft, t), hide_index=True)
+            role_editor(t, draft)
         # the editor keeps the shown order in state["stages"]; only an order the user touched is theirs
         # (built as given, its last stage then the sale): the proposal itself is built as proposed, or
         # the first click on Import rebuilt the preview, changed the won stage and was lost to a rerun
@@ -272,6 +279,39 @@ def run_flow(t) -> None:
             st.rerun()
     except FunnelError as exc:
         st.error(error_text(exc, context.lang()))
+
+
+def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
+    """Which column is the visitor, the step and the time of an event log, or the stage, the count and
+    the group of a long counts table: pickers defaulting to the proposal (as ``import --map`` on the
+    command line). A counts table of one column per step, or a visitor file's yes/no columns, is shown
+    for reading."""
+    m, headers = draft.mapping, draft.raw.headers
+    if getattr(m, "wide_stages", None) or getattr(m, "flags", None):
+        st.dataframe(_summary(draft, t), hide_index=True)
+        return
+    overrides = (_state() if state is None else state).setdefault("role_overrides", {})
+    roles = EVENT_FIELDS if draft.shape == "events" else COUNT_FIELDS
+    options = [-1, *range(len(headers))]
+    cols = st.columns(3)
+    for k, role in enumerate(roles):
+        proposed = getattr(m, role, None)
+        proposed = -1 if proposed is None else proposed
+        with cols[k % 3]:
+            choice = st.selectbox(t(f"ui.data.role.{role}"), options, index=options.index(overrides.get(role, proposed)),
+                                  format_func=lambda i: _column_label(headers, i), key=f"{prefix}role_{role}")
+        if choice != proposed:
+            overrides[role] = choice
+        else:
+            overrides.pop(role, None)
+    if not overrides:
+        return
+    pairs = [f"{role}={headers[i] if i >= 0 else ''}" for role, i in overrides.items()]
+    chosen = with_shape_pairs(copy.deepcopy(m), headers, pairs, draft.shape)
+    if chosen is None:  # a required role left empty: the proposal stays until one is picked
+        st.warning(t("ui.data.roles_incomplete"))
+        return
+    draft.mapping = chosen
 
 
 def _summary(draft, t) -> list[dict]:

@@ -127,3 +127,43 @@ def test_a_file_imported_before_is_said_in_the_pages_words_and_imports_again(bro
         ids.append(int(page.url.split("ds=")[1].split("&")[0]))
     assert ids[1] != ids[0]
     page.close()
+
+
+# an event log whose detected step is «event»; the user's step is «page» (the page a visitor was on)
+EVENTS = ("visitor_id,event,ts,page\n"
+          "v1,hit,2024-01-01 10:00,home\nv1,hit,2024-01-01 10:05,product\nv1,hit,2024-01-01 10:09,checkout\n"
+          "v2,hit,2024-01-02 10:00,home\nv2,hit,2024-01-02 10:03,product\n"
+          "v3,hit,2024-01-03 10:00,home\n")
+
+
+def test_an_event_logs_columns_are_picked_on_the_data_page(browser, server, tmp_path):
+    """The Data page showed an event log's column roles for reading only: a step column the app did not
+    propose could be given on the command line (--map) but not here."""
+    page = browser.new_page(viewport={"width": 1300, "height": 3400})
+    path = tmp_path / "pages.csv"
+    path.write_text(EVENTS, encoding="utf-8")
+    page.goto(server.url + "/data?lang=ru")
+    wait_idle(page, timeout=240_000)
+    _upload(page, path)
+    page.wait_for_selector(".st-key-role_step [data-testid='stSelectbox'] input", timeout=120_000)
+    page.locator(".st-key-role_step [data-testid='stSelectbox'] input").click()
+    page.keyboard.type("4. page")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.wait_for_timeout(1000)
+    shot(page, "issue16_ru_event_roles")
+    page.locator(".st-key-confirm_import button").click()
+    page.wait_for_url("**ds=**", timeout=60_000)
+    ds = int(page.url.split("ds=")[1].split("&")[0])
+    from funnel.store import Store
+
+    store = Store(server.data_dir / "funnel.duckdb")
+    info = store.info(ds)
+    with store.connect() as con:
+        counts = con.execute(f"SELECT s.stage, count(*) FROM ds_{ds}.deals d JOIN ds_{ds}.stages s "
+                             "ON d.furthest_pos >= s.position GROUP BY s.stage, s.position ORDER BY s.position").fetchall()
+    # by time: home before product before checkout; reached home 3 (v1, v2, v3), product 2, checkout 1
+    assert info.meta["stage_order"][""] == ["home", "product", "checkout"]
+    assert counts == [("home", 3), ("product", 2), ("checkout", 1)]
+    store.close()
+    page.close()
