@@ -295,11 +295,17 @@ def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:
         parts.append("count(amount), count(*) FILTER (WHERE amount = 0)")
     if not parts:
         return out
-    facts = list(run(con, "SELECT " + ", ".join(parts) + " FROM imp_valid").fetchone())
+    # the creation times: when they too all fall at the close's one time of day, both columns are times
+    # of a sheet written at one hour (or both dates of one zone): the difference is the cycle, cut neither
+    created = "min(CAST(created_at AS TIME)), max(CAST(created_at AS TIME))" if "created_at" in typed \
+        else "NULL, NULL"
+    facts = list(run(con, "SELECT " + ", ".join([*parts, created]) + " FROM imp_valid").fetchone())
+    created_times = {facts.pop(-2), facts.pop(-1)}
     for field in dates:
         n, first, last = facts[:3]
         del facts[:3]
-        if n >= DAY_ONLY_ROWS and first == last and (first.hour, first.minute, first.second) != (0, 0, 0):
+        if n >= DAY_ONLY_ROWS and first == last and (first.hour, first.minute, first.second) != (0, 0, 0) \
+                and created_times != {first}:
             out[field] = render("date_trunc('day', {c})", c=ident(field))
             findings.add("date.day_only", "info", column=typed[field].header, value=first.strftime("%H:%M:%S"), n=n)
     if "amount" in typed:

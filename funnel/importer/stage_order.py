@@ -122,6 +122,10 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     if not given:
         # stages present in the data but not in the proposed order go before the won stages
         funnel += [s for s in names_by_count if s not in funnel and kind(s) != "lost"]
+    else:
+        # an order that lists only the steps (`edit --stages` of the open stages): the file's won stages
+        # follow it; its last step is not taken for the sale while the deals' own won stage is there
+        funnel += [s for s in names_by_count if s not in funnel and kind(s) == "won"]
     won = [s for s in funnel if kind(s) == "won"]
     open_ = [s for s in funnel if s not in won]
     if given and not won and open_ and not has_won_status:

@@ -342,3 +342,28 @@ def test_the_added_won_stage_is_named_as_the_file_names_a_win(mem_store):
     with mem_store.connect() as con:
         won = con.execute(f"SELECT stage FROM ds_{info.id}.stages WHERE kind = 'won'").fetchall()
     assert won == [("Won",)]
+
+
+def test_an_order_of_the_steps_only_keeps_the_files_won_stage(mem_store):
+    """A user's order listing the open stages only («Lead, Demo»): the last of them was taken for the
+    sale and the deals at «Closed Won» became stage-less open deals (won 2 -> 1)."""
+    data = (b"Deal,Stage,Created\nA,Lead,2025-01-01\nB,Demo,2025-01-02\nC,Closed Won,2025-01-03\n"
+            b"D,Closed Won,2025-01-04\nE,Closed Lost,2025-01-05\n")
+    info, _built, _ = import_file(mem_store, data, "steps.csv", stages=["Lead", "Demo"])
+    with mem_store.connect() as con:
+        stages = con.execute(f"SELECT stage, kind FROM ds_{info.id}.stages ORDER BY position NULLS LAST, stage").fetchall()
+    assert stages == [("Lead", "open"), ("Demo", "open"), ("Closed Won", "won"), ("Closed Lost", "lost")]
+    # won C, D; lost E; open A, B
+    assert [r[1] for r in deals(mem_store, info, "deal_id, status")] == ["open", "open", "won", "won", "lost"]
+
+
+def test_close_times_at_the_creations_one_hour_are_times_not_dates(mem_store):
+    """Every close at 09:00 is a date shifted by a zone (Bitrix24's CLOSEDATE) only when the creations
+    are at other times: a sheet whose creations and closes are all at 09:00 keeps both (its cycles
+    had lost the 9 hours of the creation day: 9.625 days for 10)."""
+    data = (b"ID,Created,Closed,Stage,Status\n1,2023-01-15 09:00,2023-01-25 09:00,Proposal,Won\n"
+            b"2,2023-02-16 09:00,2023-03-18 09:00,Proposal,Won\n3,2023-03-17 09:00,2023-03-20 09:00,Proposal,Lost\n")
+    info, _built, _ = import_file(mem_store, data, "nine.csv")
+    # 15 -> 25 Jan = 10 days; 16 Feb -> 18 Mar 2023 = 12 + 18 = 30 days; 17 -> 20 Mar = 3 days
+    assert [r[1] for r in deals(mem_store, info, "deal_id, cycle_days")] == [10.0, 30.0, 3.0]
+    assert "date.day_only" not in quality(mem_store, info)
