@@ -74,6 +74,9 @@ class Preview:
         with self._lock:
             if self._con is None:
                 raise RuntimeError("copy_staged() before stage(): nothing is staged")
+            # a build's last query may be read with fetchone(): DuckDB keeps such a result open and
+            # refuses .sql() on the connection until it is done (a counts table's build ends with one)
+            self._con.execute("SELECT 1").fetchall()
             for table in dict.fromkeys(tables):
                 rows = self._con.sql(render("SELECT * FROM {t}", t=ident(table))).to_arrow_reader()  # streamed
                 con.register("funnel_staged_rows", rows)

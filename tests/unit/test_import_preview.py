@@ -100,3 +100,24 @@ def test_import_from_the_preview_stores_what_the_file_says(counted, tmp_path):
     assert deals == [("1", 100.0, "open"), ("2", 250.0, "open"), ("3", 400.0, "won")]
     assert events == 6  # six history rows, no stage repeated in a row
     assert built["n_deals"] == 3
+
+
+def test_a_counts_table_imports_from_the_preview(tmp_path):
+    """A counts table's preview build ends with a query read by fetchone(): DuckDB kept its result open
+    and copying the staged rows into the store failed («connection has an unfinished result»), so the
+    Data page could not import any table of counts."""
+    store = Store(tmp_path / "funnel.duckdb")
+    preview = Preview()
+    data = b"Source,Sessions,Add to cart,Purchase\nads,1000,100,10\nseo,500,80,20\n"
+    _con, draft = preview.draft(store, Source(data, "wide.csv"))
+    assert draft.shape == "counts"
+    preview.build(draft)
+    with store.connect() as con:
+        preview.copy_staged(con, draft)
+        info, _built = finish(con, store, draft, name="wide")
+    preview.close()
+    with store.connect() as con:
+        counts = con.execute(f"SELECT stage, n FROM ds_{info.id}.counts WHERE grp = '' ORDER BY position").fetchall()
+    # overall: 1000 + 500 sessions, 100 + 80 add to cart, 10 + 20 purchases
+    assert counts == [("Sessions", 1500), ("Add to cart", 180), ("Purchase", 30)]
+    store.close()
