@@ -20,7 +20,7 @@ from funnel.importer import Source, finish
 from funnel.importer.preview import Preview
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
-from funnel.readers import list_sheets
+from funnel.readers import list_sheets, preferred_sheet
 from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
@@ -53,6 +53,21 @@ def _upload_key(files) -> str:
     return h.hexdigest()[:16]
 
 
+def _reset(state: dict, key: str, nonce: int) -> None:
+    """Forget the answers given for the previous file or sheet. The pickers' own values live in
+    Streamlit's widget state under their keys, so the keys change too (``widget_prefix``): a picker
+    keyed as before kept the old file's column number (a new sheet's «Amount» read «3. Owner»)."""
+    generation = st.session_state.get(STATE + "_gen", 0) + 1
+    st.session_state[STATE + "_gen"] = generation
+    state.clear()
+    state.update(key=key, nonce=nonce, overrides={}, stages=None, won=None, lost=None, shape=None)
+
+
+def widget_prefix() -> str:
+    """The key prefix of the pickers of the current file and sheet (see :func:`_reset`)."""
+    return f"g{st.session_state.get(STATE + '_gen', 0)}_"
+
+
 def upload_step(t) -> tuple[Source, Source | None] | None:
     nonce = _state().get("nonce", 0)
     main = st.file_uploader(t("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx", "xls"], key=f"up_main_{nonce}",
@@ -64,8 +79,7 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
     key = _upload_key([main, history])
     state = _state()
     if state.get("key") != key:
-        state.clear()
-        state.update(key=key, nonce=nonce, overrides={}, stages=None, won=None, lost=None, shape=None)
+        _reset(state, key, nonce)
     sheet = None
     data = main.getvalue()
     try:
@@ -74,7 +88,15 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
         sheets = []
     if len(sheets) > 1:
         names = [s for s, _n in sheets]
-        sheet = st.selectbox(t("ui.data.sheet"), names, format_func=lambda s: f"{s} ({dict(sheets)[s]})")
+        try:  # the sheet an import reads by itself (not an Excel pivot's summary before the deals)
+            first = names.index(preferred_sheet(data, main.name) or names[0])
+        except (FunnelError, ValueError):
+            first = 0
+        sheet = st.selectbox(t("ui.data.sheet"), names, index=first,
+                             format_func=lambda s: f"{s} ({dict(sheets)[s]})", key=f"up_sheet_{nonce}")
+    if state.get("sheet", sheet) != sheet:  # another sheet: another table, the answers given start again
+        _reset(state, key, nonce)
+    state["sheet"] = sheet
     hist = Source(history.getvalue(), history.name) if history is not None else None
     return Source(data, main.name, sheet), hist
 
@@ -198,7 +220,8 @@ def run_flow(t) -> None:
                              else f"ui.shape.{draft.shape}")))
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
-        shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key="import_shape",
+        prefix = widget_prefix()
+        shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key=f"{prefix}import_shape",
                              format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
                              detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES
                                                    else "deals")))
@@ -216,7 +239,7 @@ def run_flow(t) -> None:
                          confirm=t("ui.data.confirm")))
         st.subheader(t("ui.data.mapping"))
         if draft.expected.crm_deals:
-            mapping_editor(t, draft)
+            mapping_editor(t, draft, prefix=prefix)
             if "deal_id" not in draft.mapping.fields:
                 st.info(t("quality.deals.no_id_column"))
             if draft.mapping.stage_entered:
@@ -225,7 +248,7 @@ def run_flow(t) -> None:
             if state.get("won") is not None:
                 draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
         else:
-            role_editor(t, draft)
+            role_editor(t, draft, prefix=prefix)
         # the editor keeps the shown order in state["stages"]; only an order the user touched is theirs
         # (built as given, its last stage then the sale): the proposal itself is built as proposed, or
         # the first click on Import rebuilt the preview, changed the won stage and was lost to a rerun
@@ -240,17 +263,17 @@ def run_flow(t) -> None:
         elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
             st.warning(t("ui.data.order_guessed"))
         order = built["meta"]["stage_order"]
-        pasted = paste_order(t, "import", list(order))
+        pasted = paste_order(t, f"{prefix}import", list(order))
         if pasted is not None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
-        stages = stage_editor(t, order)
+        stages = stage_editor(t, order, prefix=prefix)
         if draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
             kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
             names = [k[0] for k in kinds]
             won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
             lost = [k[0] for k in kinds if k[1] == "lost"] if state.get("lost") is None else state["lost"]
-            chosen = won_lost_pickers(t, "import", names, won, lost)
+            chosen = won_lost_pickers(t, f"{prefix}import", names, won, lost)
             if chosen != (won, lost):
                 state["won"], state["lost"] = chosen
                 st.rerun()

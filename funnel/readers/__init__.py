@@ -15,10 +15,10 @@ import duckdb
 from ..errors import FunnelError
 from . import limits, sniff
 from .csv_reader import stage_csv
-from .excel_reader import list_workbook_sheets, stage_workbook
+from .excel_reader import list_workbook_sheets, preferred_workbook_sheet, stage_workbook
 from .staging import RawTable, SkippedRow
 
-__all__ = ["RawTable", "SkippedRow", "list_sheets", "stage_file"]
+__all__ = ["RawTable", "SkippedRow", "list_sheets", "preferred_sheet", "stage_file"]
 
 
 def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
@@ -45,6 +45,15 @@ def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
         if kind == "text":
             return []
         return list_workbook_sheets(path, file_name, kind)
+
+
+def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
+    """The sheet an import of this workbook reads when none is named; None for CSV."""
+    with _as_path(source, file_name) as path:
+        kind = _kind(path, file_name)
+        if kind == "text":
+            return None
+        return preferred_workbook_sheet(path, file_name, kind)
 
 
 def _kind(path: Path, file_name: str) -> str:

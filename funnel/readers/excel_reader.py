@@ -31,6 +31,17 @@ def list_workbook_sheets(path: Path, file_name: str, kind: str) -> list[tuple[st
     return [(name, _data_rows(rows)) for name, rows, _visible in read_sheets(path, file_name, kind)]
 
 
+def preferred_workbook_sheet(path: Path, file_name: str, kind: str) -> str:
+    """The sheet an import reads when none is named (the Data page's picker starts there)."""
+    return _preferred(read_sheets(path, file_name, kind))[0]
+
+
+def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
+    """A visible sheet before a hidden one, a deal sheet before an Excel pivot's summary, then the one
+    with most rows."""
+    return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), _data_rows(s[1])))
+
+
 def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str) -> RawTable:
     sheets = read_sheets(path, file_name, kind)
     names = [name for name, _rows, _visible in sheets]
@@ -40,7 +51,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
             raise FunnelError("file.sheet_not_found", file=file_name, sheet=sheet, sheets=", ".join(names))
         name, rows, _visible = chosen[0]
     else:
-        name, rows, _visible = max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), _data_rows(s[1])))
+        name, rows, _visible = _preferred(sheets)
     hdr = sniff.find_header(rows)
     if hdr is None:
         raise FunnelError("file.no_header", file=file_name)

@@ -145,8 +145,8 @@ def test_an_event_logs_columns_are_picked_on_the_data_page(browser, server, tmp_
     page.goto(server.url + "/data?lang=ru")
     wait_idle(page, timeout=240_000)
     _upload(page, path)
-    page.wait_for_selector(".st-key-role_step [data-testid='stSelectbox'] input", timeout=120_000)
-    page.locator(".st-key-role_step [data-testid='stSelectbox'] input").click()
+    page.wait_for_selector("[class*='role_step'] [data-testid='stSelectbox'] input", timeout=120_000)
+    page.locator("[class*='role_step'] [data-testid='stSelectbox'] input").click()
     page.keyboard.type("4. page")
     page.keyboard.press("Enter")
     wait_idle(page)
@@ -165,5 +165,49 @@ def test_an_event_logs_columns_are_picked_on_the_data_page(browser, server, tmp_
     # by time: home before product before checkout; reached home 3 (v1, v2, v3), product 2, checkout 1
     assert info.meta["stage_order"][""] == ["home", "product", "checkout"]
     assert counts == [("home", 3), ("product", 2), ("checkout", 1)]
+    store.close()
+    page.close()
+
+
+def test_another_sheet_gets_its_own_mapping(browser, server, tmp_path):
+    """A workbook's pivot summary comes first: the sheet picker starts at the deals, and picking another
+    sheet maps it afresh (the pickers kept the first sheet's column numbers: «Amount» read «3. Owner»)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    for row in (["Row Labels", "Count of Deal"], ["Lead", 2], ["Won", 1], ["Grand Total", 3]):
+        wb.active.append(row)
+    q1 = wb.create_sheet("Q1")
+    for row in (["Deal", "Stage", "Amount"], ["A", "Lead", 100], ["B", "Won", 200], ["C", "Lead", 50]):
+        q1.append(row)
+    q2 = wb.create_sheet("Q2")
+    for row in (["Owner", "Stage", "Deal", "Amount"], ["Ann", "Lead", "D", 10], ["Bob", "Won", "E", 20]):
+        q2.append(row)
+    path = tmp_path / "quarters.xlsx"
+    wb.save(path)
+    page = browser.new_page(viewport={"width": 1300, "height": 3400})
+    page.goto(server.url + "/data?lang=en")
+    wait_idle(page, timeout=240_000)
+    _upload(page, path)
+    picker = page.locator("[class*='up_sheet'] [data-testid='stSelectbox']")
+    picker.wait_for(timeout=120_000)
+    assert picker.locator("input").input_value() == "Q1 (3)"  # the deals with most rows, not the pivot first
+    picker.locator("input").click()
+    page.keyboard.type("Q2")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.locator(".st-key-confirm_import button").click()
+    page.wait_for_url("**ds=**", timeout=60_000)
+    ds = int(page.url.split("ds=")[1].split("&")[0])
+    from funnel.store import Store
+
+    store = Store(server.data_dir / "funnel.duckdb")
+    with store.connect() as con:
+        deals = con.execute(f"SELECT stage, amount, manager FROM ds_{ds}.deals ORDER BY amount").fetchall()
+    # Q2's own columns: Lead 10 (Ann), Won 20 (Bob)
+    assert deals == [("Lead", 10.0, "Ann"), ("Won", 20.0, "Bob")]
     store.close()
     page.close()
