@@ -8,6 +8,7 @@ from funnel.formats import fmt_cohort, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
+from funnel.metrics.rate_stages import default_rate_stages
 from ui import cache, context, drill, explain, filters, report_button, urlstate, words
 from ui.figures import cohort_figure, funnel_figure, overlay_figure
 from ui.findings import finding_text
@@ -184,11 +185,11 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     names = [r.stage for r in out.stages]
     picks = {}
     cols = st.columns(3)
-    for col, (param, label, default) in zip(cols, (("close", "pages.rates.proposal", max(len(names) - 3, 0)),
-                                                  ("fit_from", "pages.rates.mql", 0),
-                                                  ("fit_to", "pages.rates.sql", min(1, len(names) - 1))), strict=True):
+    defaults = default_rate_stages(names)
+    for col, (param, label) in zip(cols, (("close", "pages.rates.proposal"), ("fit_from", "pages.rates.mql"),
+                                          ("fit_to", "pages.rates.sql")), strict=True):
         wanted = st.query_params.get(param)
-        index = names.index(wanted) if wanted in names else default
+        index = names.index(wanted if wanted in names else defaults[param])
         picks[param] = col.selectbox(t(label), names, index=index, key=f"fn_rate_{param}")
         if picks[param] != wanted:
             st.query_params[param] = picks[param]
