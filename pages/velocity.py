@@ -155,8 +155,8 @@ def velocity_section() -> None:
                        delta_color="inverse" if key == "avg_cycle_days" else "normal",
                        help=t(f"velocity.help.{key}"))
             vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
-        if cur.per_day is None:
-            st.caption(t("velocity.ui.velocity_unknown"))
+        if cur.unknown_reason:
+            st.caption(t(cur.unknown_reason))
         st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
                      value=money_text.compact(info, vel.previous.per_month, lang)))
         with st.container(border=True):
@@ -169,7 +169,7 @@ def velocity_section() -> None:
                                       format="%g")
             better = what_if(cur, win_rate_pp=pp, deal_size_pct=size, cycle_days=-shorter)
             if cur.per_month is None or better.per_month is None:
-                st.caption(t("velocity.ui.velocity_unknown"))
+                st.caption(t(cur.unknown_reason or "velocity.ui.velocity_unknown"))
             else:
                 st.markdown(t("velocity.ui.what_if_result", value=money_text.compact(info, better.per_month, lang),
                               delta=("+" if better.per_month > cur.per_month else "")

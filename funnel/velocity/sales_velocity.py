@@ -45,6 +45,22 @@ class Velocity:
     def per_month(self) -> float | None:
         return None if self.per_day is None else self.per_day * DAYS_PER_MONTH
 
+    @property
+    def unknown_reason(self) -> str | None:
+        """The catalog key saying why ``per_day`` is unknown (the first factor missing), None when known.
+        Won deals without amounts had been told "not enough won deals with a cycle"."""
+        if self.per_day is not None:
+            return None
+        if self.won + self.lost == 0:
+            return "velocity.ui.unknown.no_closed"
+        if self.won == 0:
+            return "velocity.ui.unknown.no_won"
+        if self.avg_deal_size is None:
+            return "velocity.ui.unknown.no_amount"
+        if not self.avg_cycle_days:
+            return "velocity.ui.unknown.no_cycle"
+        return "velocity.ui.velocity_unknown"
+
 
 @dataclass(frozen=True)
 class SalesVelocity:
