@@ -60,11 +60,13 @@ def data_today(info: DatasetInfo) -> date:
 
 
 def filter_columns(info: DatasetInfo) -> list[str]:
-    """Columns offered as filters: manager, source, variant, then the extra ``x_`` ones."""
+    """Columns offered as filters: manager, source, variant, the currency when the deals are in several
+    (money is shown for one currency at a time), then the extra ``x_`` ones."""
     caps = info.capabilities
     if caps.aggregate:
         return [caps.group_column] if caps.group_column in GROUPABLE_FIELDS else []
-    return [*BASE_COLUMNS, *(c for c in info.extra_columns if c.startswith("x_"))]
+    currency = ["currency"] if len(caps.currencies) > 1 else []
+    return [*BASE_COLUMNS, *currency, *(c for c in info.extra_columns if c.startswith("x_"))]
 
 
 def spec_from_params(params: Mapping[str, list[str]], info: DatasetInfo, today: date) -> FunnelSpec:

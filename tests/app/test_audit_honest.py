@@ -18,7 +18,8 @@ NO_LOST = ("ID,Stage,Amount,Created,Closed\n"
            "2,Won,200,2024-01-03,2024-01-10\n"
            "3,Won,300,2024-01-04,2024-01-11\n"
            "4,Won,400,2024-01-05,2024-01-12\n")
-# 5 rows, 3 refused by the import: line 3 has no id, line 5 an amount "12abc", line 6 the date 2024-13-45
+# 5 rows, 2 refused by the import: line 3 has no id, line 6 the date 2024-13-45 (line 5's amount "12abc" is
+# unreadable: the deal is kept without it)
 REFUSED = ("ID,Stage,Amount,Created\n"
            "1,Lead,100,2024-01-02\n"
            ",Lead,200,2024-01-03\n"
