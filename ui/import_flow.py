@@ -220,6 +220,9 @@ def run_flow(t) -> None:
                              else f"ui.shape.{draft.shape}")))
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
+        counted = dict(draft.raw.notes).get("counts.current_stage")
+        if counted:  # a report of deals by their current stage, expanded into its deals (stage_counts.py)
+            st.info(t("ui.data.stage_counts", rows=counted["rows"], n=counted["n"], counts=t("ui.shape.counts")))
         prefix = widget_prefix()
         shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key=f"{prefix}import_shape",
                              format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",

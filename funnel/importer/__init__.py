@@ -163,7 +163,7 @@ def _current_stage_counts(con, store, draft: Draft, preset: str | None) -> None:
     if found is None or not found[1]:  # counts that are not whole are no deals
         return
     raw, n = expand(con, draft.raw, draft.mapping)
-    raw.notes = [*raw.notes, ("counts.current_stage", {"n": n, "file": draft.source.file_name})]
+    raw.notes = [*raw.notes, ("counts.current_stage", {"n": n, "rows": draft.raw.n_rows, "file": draft.source.file_name})]
     draft.raw, draft.samples, draft.mapping = raw, [], None
     draft.shape = draft.detected_shape = "deals"
     propose(con, store, draft, preset)
