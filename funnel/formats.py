@@ -150,3 +150,25 @@ def kpi_delta(key: str, change: Any, lang: str = "en", pp: str = "pp") -> str | 
     if change.change_rel is None:
         return f"{sign}{fmt_num(abs(change.change_abs), lang, 1 if key.endswith('_days') else 0)}"
     return f"{sign}{fmt_pct(abs(change.change_rel), lang)}"
+
+
+# The units a duration is read in, with their length in days (a web visitor's steps take minutes)
+DURATION_UNITS = (("second", 1 / 86400), ("minute", 1 / 1440), ("hour", 1 / 24), ("day", 1.0))
+
+
+def duration_unit(days: list[float | None]) -> tuple[str, float]:
+    """The largest unit (name, its length in days) in which the typical (median) of ``days`` is at
+    least 1: a page of stays lasting minutes reads «12.7 min», not «0.0088 days»."""
+    values = sorted(v for v in days if v is not None and v > 0)
+    typical = values[len(values) // 2] if values else 1.0
+    for name, size in reversed(DURATION_UNITS):
+        if typical >= size:
+            return name, size
+    return DURATION_UNITS[0]
+
+
+def unit_name(unit: str, lang: str = "en") -> str:
+    """A duration unit's short name in the language (CLDR): min / мин / 分钟."""
+    from babel.units import get_unit_name
+
+    return get_unit_name(f"duration-{unit}", length="short", locale=locale(lang)) or unit

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
+from funnel.formats import duration_unit, fmt_cohort, fmt_int, fmt_num, fmt_pct, unit_name
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.velocity.pipeline import as_date
@@ -37,10 +37,21 @@ st.subheader(t(words.key(info, "velocity.ui.time_in_stage")))
 if not vui.needs_history(info, t):
     tis = vui.compute("time_in_stage", info.id, info.version, spec, as_of)
     slow, stuck = tis.slowest, tis.most_stuck
+    # a web funnel's steps take seconds or minutes: its times read in the unit that suits them
+    unit, unit_days = duration_unit([r.median_days for r in tis.rows]) if web else ("day", 1.0)
+    short = unit_name(unit, lang)
+
+    def span(x, like=None) -> str:
+        """A web funnel's duration in the unit that suits it (or ``like``), named: «12.7 min», «4.8 d»."""
+        if not web or x is None:
+            return days(x)
+        name, size = duration_unit([x if like is None else like])
+        return f"{days(x / size)}\u00a0{unit_name(name, lang)}"
     if slow is not None:
         c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(t(words.key(info, "velocity.ui.slowest"), stage=md_escape(slow.stage), days=days(slow.mean_with_open_days),
-                      median=days(slow.median_days)))
+        mean = slow.mean_with_open_days
+        c1.markdown(t(words.key(info, "velocity.ui.slowest"), stage=md_escape(slow.stage), days=span(mean),
+                      median=span(slow.median_days, like=mean)))
         slow_deals = (Selection("stayed", position=slow.position, until=as_of),
                       t(words.key(info, "velocity.drill.stayed"), stage=md_escape(slow.stage))) if web else \
             (Selection("in_stage", position=slow.position, until=as_of),
@@ -54,7 +65,8 @@ if not vui.needs_history(info, t):
                         Selection("in_stage", position=stuck.position, until=as_of, min_days=stuck.p90_days),
                         t("velocity.drill.stuck", stage=md_escape(stuck.stage), days=days(stuck.p90_days)),
                         "vel_stuck", info, c2)
-    drill.clickable_chart(time_in_stage_figure(tis.rows, LABELS, lang), "vel_tis_chart", lambda curve, i: (
+    labels = {**LABELS, "days": t("polish.web.chart_unit", unit=short)} if web else LABELS
+    drill.clickable_chart(time_in_stage_figure(tis.rows, labels, lang, unit_days), "vel_tis_chart", lambda curve, i: (
         (Selection("stayed", position=tis.rows[i].position, until=as_of),
          t(words.key(info, "velocity.drill.stayed"), stage=md_escape(tis.rows[i].stage))) if curve == 0 else
         (Selection("in_stage", position=tis.rows[i].position, until=as_of),
@@ -64,9 +76,12 @@ if not vui.needs_history(info, t):
     if web:  # no open visitors: their columns would be zeros and the KM median the plain median
         COLS = COLS[:6]
     heads = {c: t(words.key(info, f"velocity.col.{c}")) for c in COLS}
+    if web:  # «Median, min»: the unit the cells are in
+        heads.update({c: t(f"polish.web.col.{c.removesuffix('_days')}", unit=short) for c in COLS if c.endswith("_days")})
+    cell = (lambda x: days(None if x is None else x / unit_days)) if web else days
     table = pd.DataFrame([{
-        "stage": r.stage, "n": fmt_int(r.n, lang), "median_days": days(r.median_days), "p75_days": days(r.p75_days),
-        "p90_days": days(r.p90_days), "mean_days": days(r.mean_days), "open_n": fmt_int(r.open_n, lang),
+        "stage": r.stage, "n": fmt_int(r.n, lang), "median_days": cell(r.median_days), "p75_days": cell(r.p75_days),
+        "p90_days": cell(r.p90_days), "mean_days": cell(r.mean_days), "open_n": fmt_int(r.open_n, lang),
         "open_over_p90": fmt_int(r.open_over_p90, lang), "km_median_days": days(r.km_median_days)}
         for r in tis.rows])[list(COLS)].rename(columns=heads)
 

@@ -37,25 +37,31 @@ def _base(fig: go.Figure, height: int = 340, lang: str | None = None) -> go.Figu
     return fig
 
 
-def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
+def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en",
+                         unit_days: float = 1.0) -> go.Figure:
     """A box per stage from the finished stays' percentiles (whiskers p10–p90) and a red diamond at
-    the median age of the deals still waiting there. Trace 0 = boxes, trace 1 = waiting deals."""
+    the median age of the deals still waiting there. Trace 0 = boxes, trace 1 = waiting deals.
+    ``unit_days``: the length of the axis' unit in days (a web funnel's minutes; ``labels["days"]``
+    names it)."""
     timed = [r for r in rows]
     names = [esc(r.stage) for r in timed]
+
+    def x(values):
+        return [None if v is None else v / unit_days for v in values]
     fig = go.Figure()
     fig.add_trace(go.Box(
-        y=names, q1=[r.p25_days for r in timed], median=[r.median_days for r in timed],
-        q3=[r.p75_days for r in timed], lowerfence=[r.p10_days for r in timed],
-        upperfence=[r.p90_days for r in timed], mean=[r.mean_days for r in timed], orientation="h",
+        y=names, q1=x(r.p25_days for r in timed), median=x(r.median_days for r in timed),
+        q3=x(r.p75_days for r in timed), lowerfence=x(r.p10_days for r in timed),
+        upperfence=x(r.p90_days for r in timed), mean=x(r.mean_days for r in timed), orientation="h",
         name=_l(labels, "finished"), marker_color=BLUE, boxmean=True, hoverinfo="x+y"))
     fig.add_trace(go.Scatter(
-        y=names, x=[r.open_median_age for r in timed], mode="markers", name=_l(labels, "waiting"),
+        y=names, x=x(r.open_median_age for r in timed), mode="markers", name=_l(labels, "waiting"),
         marker={"symbol": "diamond", "color": RED, "size": [8 + min(r.open_n, 40) / 2 for r in timed]},
         showlegend=any(r.open_n for r in timed),  # nobody waiting (a web funnel): no legend entry for it
         hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
-    days = [v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age)]
+    days = x(v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age))
     fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _base(fig, max(300, 60 + 45 * len(timed)), lang)
