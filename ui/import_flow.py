@@ -264,7 +264,7 @@ def run_flow(t) -> None:
         if state.get("user_order"):
             st.success(t("crmimport.order_yours"))
         elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
-            st.warning(t("ui.data.order_guessed"))
+            st.warning(t("ui.data.order_guessed_web" if draft.expected.is_web_funnel else "ui.data.order_guessed"))
         order = built["meta"]["stage_order"]
         pasted = paste_order(t, f"{prefix}import", list(order))
         if pasted is not None:
