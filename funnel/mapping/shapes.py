@@ -238,7 +238,8 @@ def _with_attributes(headers, norm: list[str], m: EventMapping) -> EventMapping:
     m.timestamp = _find(norm, _EVENT_WORDS[2], taken)
     m.variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组")),
                       taken | {m.timestamp})
-    m.source = _find(norm, normalized(("source", "utm_source", "channel", "источник", "канал", "来源", "渠道")),
+    m.source = _find(norm, normalized(("source", "utm_source", "channel", "traffic_source.source", "traffic source",
+                                       "источник", "канал", "来源", "渠道")),  # GA4's export: traffic_source.source
                      taken | {m.timestamp, m.variant})
     used = taken | {m.timestamp, m.variant, m.source}
     m.extras = {i: str(headers[i]).strip() for i, h in enumerate(norm) if h and i not in used}

@@ -140,7 +140,8 @@ SKIP_PATTERNS = re.compile(
     r"(?:phone|телефон|telefon|^(?:person|osoba) - |e-?mail|email|почта|\bfax\b|факс|^web$|address|адрес|должность|"
     r"\bnotes?\b|примечание|comment|комментари|description|описание|\.id$|\bid\)?$|do not modify|"
     r"^кем |created by|creator|за контакт|modified|редактир|^дата изменения$|update time|last activity|"
-    r"полное имя|^контакт|contact|^(?:_ym_uid|_ym_counter|gclid|yclid|fbclid|gclientid|roistat|cid|uid|tid)$|"
+    r"полное имя|^контакт|contact|^(?:first|last|middle) ?name$|^фамилия$|^отчество$|^имя$|^名字$|^姓$|"
+    r"^(?:item|transaction|product|session|user|order|event)id$|^user_session$|^(?:_ym_uid|_ym_counter|gclid|yclid|fbclid|gclientid|roistat|cid|uid|tid)$|"
     r"^(?:сумма/валюта|amount/currency)$|"  # Bitrix24's formatted money: not a safe source
     r"^(?:date exited|cumulative time in|time in|latest time in) )"
 )

@@ -78,6 +78,8 @@ def test_hubspot_contacts_export_is_a_lifecycle_funnel(mem_store):
     assert built["n_events"] == 27
     fields = info.meta["mapping"]["fields"]
     assert fields["manager"] == "Contact owner" and fields["source"] == "Original Source"
+    # a person's first and last name are no attributes to filter by (one value per contact)
+    assert not {"First Name", "Last Name"} & set(info.meta["mapping"]["extras"])
     # no close date column: a closed contact closed when it entered its last stage. C1: 1 Jan 10:00 ->
     # Customer 1 Feb 10:00 = 31 days; C2: 1 Jan 11:00 -> Evangelist 10 Feb 11:00 = 40 days (its last
     # stage, not Customer: a history's last entry is what the deal row carries)

@@ -340,3 +340,19 @@ def test_json_lines_are_refused_with_a_word_to_export_csv(mem_store, tmp_path):
         assert err.value.code == "import.json_lines"
         assert "CSV" in err.value.message("en") and "CSV" in err.value.message("ru")
     assert mem_store.datasets() == []
+
+
+def test_ga4s_traffic_source_is_the_source_and_item_ids_are_no_attributes(mem_store):
+    from funnel.importer import import_file
+
+    data = ("event_date,event_timestamp,event_name,user_pseudo_id,traffic_source.source,itemid\n"
+            "20210127,1611789095248882,view_item,u1,google,7\n20210127,1611789195248882,purchase,u1,google,7\n"
+            "20210127,1611789095248882,view_item,u2,(direct),8\n").encode()
+    info, _built, _ = import_file(mem_store, data, "ga4.csv")
+    mapping = info.meta["mapping"]
+    assert mapping["fields"]["source"] == "traffic_source.source"
+    assert "itemid" not in mapping.get("extras", [])
+    with mem_store.connect() as con:
+        sources = con.execute(f"SELECT source, count(*) FROM ds_{info.id}.deals GROUP BY 1 ORDER BY 1").fetchall()
+    # u1 from google, u2 direct
+    assert sources == [("(direct)", 1), ("google", 1)]
