@@ -136,11 +136,13 @@ def _notes(con, prev: DatasetInfo, info: DatasetInfo, ctx) -> list[tuple[str, di
         names = [r[0] for r in run(con, render("SELECT DISTINCT pipeline FROM {a} ORDER BY 1 LIMIT 6", a=a)).fetchall()]
         notes.append(("velocity.snapshot_no_pipeline", {"dataset": prev.id, "name": prev.name, "pipeline": pipeline,
                                                         "pipelines": ", ".join(f"«{p}»" for p in names[:5])}))
-    unmatched = run(con, render("""SELECT stage, count(*) AS n FROM {a} WHERE pipeline = $p AND status = 'open'
-                                   AND stage NOT IN (SELECT stage FROM {s} WHERE pipeline = $p)
-                                   GROUP BY 1 ORDER BY n DESC, 1""", a=a, s=info.tables["stages"]),
+    # open in both, but at a stage of the earlier one this order lacks: forward / back cannot tell its move
+    unmatched = run(con, render("""SELECT pa.stage, count(*) AS n FROM {a} AS pa JOIN {b} AS pb ON pb.deal_id = pa.deal_id
+                                   WHERE pa.pipeline = $p AND pa.status = 'open' AND pb.status = 'open'
+                                   AND pa.stage NOT IN (SELECT stage FROM {s} WHERE pipeline = $p)
+                                   GROUP BY 1 ORDER BY n DESC, 1""", a=a, b=b, s=info.tables["stages"]),
                     {"p": pipeline}).fetchall()
-    if unmatched and common:  # a stage renamed in the CRM: its deals' moves cannot be told, said
+    if unmatched:  # a stage renamed in the CRM: its deals' moves cannot be told, said
         notes.append(("velocity.snapshot_stages_unmatched", {
             "dataset": prev.id, "name": prev.name, "n": sum(n for _s, n in unmatched),
             "stages": ", ".join(f"«{st}»" for st, _n in unmatched[:5])}))
