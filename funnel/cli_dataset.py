@@ -1,8 +1,9 @@
 """CLI commands that change a stored dataset: ``import --into`` (refresh) and ``edit``.
 
-- ``python -m funnel import PATH --into DATASET [--history PATH]``: this week's export of the same CRM
-  replaces the data of DATASET (id or name), keeping its mapping (matched by header names), the stage
-  order the user gave and the won/lost stages; the dataset's version goes up.
+- ``python -m funnel import PATH --into DATASET [--history PATH] [--stages LIST] [--map FIELD=HEADER]
+  [--previous DATASET]``: this week's export of the same CRM replaces the data of DATASET (id or name),
+  keeping its mapping (matched by header names), every stage of its order and the won/lost stages;
+  another CRM's file is refused; the dataset's version goes up. ``--name`` and ``--preset`` are refused.
 - ``python -m funnel edit DATASET [--stages LIST] [--won S1,S2] [--lost S3] [--map FIELD=HEADER ...]
   [--shape deals|events|counts]``: change a dataset after its import without its file (datasets up to
   ``dataset_edit.KEEP_RAW_MAX_ROWS`` rows keep their staged rows for this).
@@ -68,20 +69,34 @@ def cmd_edit(args, store) -> dict:
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape)
 
 
+# options of a plain import that a refresh cannot honour: the dataset keeps its name (and its mapping
+# rather than a preset's); refused with a word instead of being ignored
+REFRESH_REFUSES = (("name", "--name"), ("preset", "--preset"))
+
+
 def cmd_refresh(args, store) -> dict:
+    """``import PATH --into DATASET``; ``--stages`` and ``--map`` are applied as ``edit`` would (the
+    order then the user's), ``--previous`` links the refreshed dataset to an earlier snapshot."""
+    from .cli import parse_stages
     from .dataset_edit import path_source, refresh
     from .importer import Source
 
+    for attr, option in REFRESH_REFUSES:
+        if getattr(args, attr, None):
+            raise FunnelError("refresh.option_refused", option=option, dataset=args.into)
     info = store.resolve(args.into)
+    if getattr(args, "previous", None):
+        store.resolve(args.previous)  # exists, before anything is replaced
     history = path_source(Path(args.history)) if args.history else None
     source = path_source(Path(args.path))
     if args.sheet:
         source = Source(source.data, source.file_name, args.sheet)
-    row, _draft = refresh(store, info.id, source, history=history, shape=args.shape)
+    row, _draft = refresh(store, info.id, source, history=history, shape=args.shape,
+                          mapping_pairs=getattr(args, "map", None) or None, stages=parse_stages(args.stages))
     return row
 
 
-def _print(store, row: dict, as_json: bool, key: str) -> int:
+def _print(store, row: dict, as_json: bool, key: str, previous: str | None = None) -> int:
     from .cli import _lang, _print_json, import_warnings, print_warnings
     from .i18n import t
 
@@ -91,7 +106,11 @@ def _print(store, row: dict, as_json: bool, key: str) -> int:
            "rows_read": row["rows_read"], "deals": row["n_deals"], "events": row["n_events"],
            "rejected_rows": row["rows_rejected"], "stage_order": row["meta"].get("stage_order", {}),
            "lost_stages": row["meta"].get("lost_stages", {}), "order_guessed": bool(row["meta"].get("order_guessed")),
-           "warnings": warnings}
+           "warnings": warnings, "info": import_warnings(store, info, _lang(), severities=("info",))}
+    if previous:
+        from .cli_velocity import compare_after_import, print_comparison
+
+        doc["previous"] = compare_after_import(store, info, previous)
     if as_json:
         _print_json(doc)
         return 0
@@ -102,8 +121,11 @@ def _print(store, row: dict, as_json: bool, key: str) -> int:
     for pipeline, order in doc["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
     print_warnings(warnings, lang)
+    print_warnings([w for w in doc["info"] if w["code"].startswith("refresh.")], lang)
     if doc["order_guessed"]:
         print("  " + t("crmimport.cli_hint_edit", lang, id=row["id"]))
+    if previous:
+        print_comparison(doc["previous"], lang)
     return 0
 
 
@@ -112,4 +134,5 @@ def run_edit(args, store) -> int:
 
 
 def run_refresh(args, store) -> int:
-    return _print(store, cmd_refresh(args, store), args.json, "crmimport.cli_refreshed")
+    return _print(store, cmd_refresh(args, store), args.json, "crmimport.cli_refreshed",
+                  previous=getattr(args, "previous", None))

@@ -112,7 +112,9 @@ def _pipeline(args) -> int:
         doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None)
         prev = _previous_dataset(args, info)
         if prev is not None:
-            doc["previous"] = comparison_doc(prev, compare(con, prev, info, spec))
+            from .cli import _lang
+
+            doc["previous"] = comparison_doc(prev, compare(con, prev, info, spec), _lang())
         return doc
 
     out = _document(args, build)
@@ -169,17 +171,31 @@ def _forecast(args) -> int:
 
 def compare_after_import(store, info, previous: str) -> dict:
     """``import --previous DATASET``: link the new snapshot to the earlier one and compare them."""
+    from .cli import _lang
+    from .errors import FunnelError
     from .spec import FunnelSpec
     from .velocity.report import comparison_doc
     from .velocity.snapshots import compare_datasets, link_previous
 
     prev = store.resolve(previous)
+    try:  # compared before the link: a comparison refused (the earlier one is not earlier) links nothing
+        wf = compare_datasets(store, store.info(info.id), FunnelSpec(), prev.id)
+    except FunnelError as exc:
+        if not exc.code.startswith("velocity.previous_"):
+            raise
+        return {"dataset_id": prev.id, "name": prev.name, "linked": False,
+                "error": {"code": exc.code, "message": exc.message(_lang())}}
     link_previous(store, info.id, prev.id)
-    return comparison_doc(prev, compare_datasets(store, store.info(info.id), FunnelSpec(), prev.id))
+    return {**comparison_doc(prev, wf, _lang()), "linked": True}
 
 
 def print_comparison(doc: dict, lang: str) -> None:
+    if "error" in doc:  # the import stands; the comparison was refused and nothing linked
+        print("  ! " + doc["error"]["message"])
+        return
     print("  " + t("velocity.cli.compared", lang, id=doc["dataset_id"], name=doc["name"], date_from=doc["from"] or "—",
                    date_to=doc["to"] or "—"))
     for key, value in doc["waterfall"].items():
         print(f"    {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")
+    for w in doc.get("warnings", []):
+        print("  ! " + w["message"])

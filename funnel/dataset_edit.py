@@ -18,14 +18,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
 from .importer import Draft, Source, build, prepare, propose
 from .importer.evidence import file_stage_order
+from .importer.quality_findings import Findings
+from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
+from .mapping.pairs import with_pairs
 from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
+from .velocity.snapshots import LINK_KEYS
 from .velocity.stays import DERIVED_TABLES
 
 OPTIONAL_TABLES = DERIVED_TABLES  # derived at import when the dataset has deals
@@ -129,13 +134,16 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
     for every pipeline or one per pipeline), won/lost stage names or shape; bump its version."""
     row = _editable(store, dataset_id)
+    unmapped = list(row["meta"].get(USER_UNMAPPED) or [])
     with store.connect() as con:
         draft = _stored_draft(con, row)
         if shape is not None and shape != draft.shape:
             draft.shape, draft.samples = shape, []
             propose(con, None, draft)
         elif mapping is not None:
+            before = set(draft.mapping.fields)
             draft.mapping = mapping
+            unmapped = _unmapped_after(list(row["meta"].get(USER_UNMAPPED) or []), before, set(mapping.fields))
         if draft.shape == "deals":
             _apply_won_lost(draft.mapping, won, lost)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
@@ -143,6 +151,7 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         built = build(con, draft, stages=order)
         built["meta"]["user_stage_order"] = order
         built["meta"]["raw"] = row["meta"].get("raw")
+        built["meta"][USER_UNMAPPED] = unmapped
         return _replace(store, con, row, built)
 
 
@@ -156,18 +165,42 @@ def _apply_won_lost(mapping: Mapping, won, lost) -> None:
 
 
 def refresh(store, dataset_id: int, source: Source, *, history: Source | None = None,
-            shape: str | None = None) -> tuple[dict[str, Any], Draft]:
-    """Load a new export into an existing dataset: same mapping (matched by header names), same stage
-    order and won/lost stages when the user set them; the data is replaced, the version bumped."""
+            shape: str | None = None, mapping_pairs: list[str] | None = None,
+            stages=None) -> tuple[dict[str, Any], Draft]:
+    """Load a new export into an existing dataset (README "Refresh"): the data is replaced, the version
+    bumped; kept: the mapping (matched by header names; a field the user unmapped stays unmapped), every
+    stage of the stored order (empty ones too, new stages placed by the usual evidence), the won/lost
+    stages and the dataset's own ``previous`` snapshot link. Refused (nothing changes) when the file
+    lacks the stored stage column or most of the mapped columns: another CRM's export. A mapped column
+    gone, new stages and stages without deals now are findings of the refreshed dataset.
+    ``mapping_pairs`` (``FIELD=HEADER``) and ``stages`` (a user order) are applied as ``edit`` would."""
     row = _editable(store, dataset_id)
     meta = row["meta"]
     with store.connect() as con:
         draft = prepare(con, None, source, history=history, shape=shape or row["shape"])
+        if draft.shape == row["shape"]:
+            _check_same_export(row, draft)
+        notes = Findings()
+        unmapped = list(meta.get(USER_UNMAPPED) or [])
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
-            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft)
+            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes)
+        if draft.shape == "deals" and mapping_pairs:
+            before = set(draft.mapping.fields)
+            draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
+            unmapped = _unmapped_after(unmapped, before, set(draft.mapping.fields))
+        if draft.shape == "deals":
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
-        built = build(con, draft, stages=_user_stages(meta))
-        built["meta"]["user_stage_order"] = _user_stages(meta)
+        user_order = stages if stages is not None else _user_stages(meta)
+        stored = meta.get("stage_order") or {}
+        if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
+            built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id))
+        else:
+            built = build(con, draft, stages=user_order)
+        _add_findings(con, built, notes)
+        built["meta"]["user_stage_order"] = user_order
+        built["meta"][USER_UNMAPPED] = unmapped
+        built["meta"]["refreshed"] = {"at": datetime.now().isoformat(timespec="seconds"),
+                                      "hash": built["source_hash"]}
         info = _replace(store, con, row, built)
         kept = keep_raw(store, con, dataset_id, draft)
         if not kept:
@@ -176,30 +209,222 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
     return info, draft
 
 
-def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft) -> Mapping:
-    """The stored mapping moved onto the new file's columns by header name; a field whose column is
-    gone falls back to the new file's own proposal."""
+USER_UNMAPPED = "user_unmapped"  # fields the user unmapped (edit --map FIELD=): a refresh does not map them again
+MIN_SHARED_COLUMNS = 0.5  # a refresh's file has at least this share of the stored mapping's columns
+
+
+def _unmapped_after(unmapped: list[str], before: set[str], after: set[str]) -> list[str]:
+    """The user's unmapped fields after a mapping change: those they unmapped now added, those they
+    mapped again dropped."""
+    return sorted((set(unmapped) | (before - after)) - after)
+
+
+def _check_same_export(row: dict[str, Any], draft: Draft) -> None:
+    """Refuse another CRM's (or another report's) file: it lacks the column the stored stages were read
+    from, or more than half of the stored mapping's columns. Before anything is built or stored."""
+    fields = ((row["meta"].get("mapping") or {}).get("fields") or {})
+    if not fields:
+        return
+    headers = set(draft.raw.headers)
+    missing = [h for h in dict.fromkeys(fields.values()) if h not in headers]
+    total = len(set(fields.values()))
+    key = {"deals": "stage", "events": "step", "counts": "stage"}.get(row["shape"], "stage")
+    quoted = ", ".join(f"«{h}»" for h in missing[:8]) + (" …" if len(missing) > 8 else "")
+    if key in fields and fields[key] not in headers:
+        raise FunnelError("refresh.no_stage_column", file=draft.source.file_name, dataset=row["id"],
+                          name=row["name"], column=fields[key], n=len(missing), total=total, columns=quoted)
+    if (total - len(missing)) < total * MIN_SHARED_COLUMNS:
+        raise FunnelError("refresh.other_export", file=draft.source.file_name, dataset=row["id"],
+                          name=row["name"], n=len(missing), total=total, columns=quoted)
+
+
+def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Findings) -> Mapping:
+    """The stored mapping moved onto the new file's columns by header name. A field whose column is
+    gone is read from the column the new file's own proposal gives it, else left empty: either way a
+    warning names it. A field the user unmapped stays unmapped."""
     old_headers = (meta.get("raw") or {}).get("main", {}).get("headers")
     fields_by_name = meta.get("mapping", {}).get("fields", {})
+    unmapped = set(meta.get(USER_UNMAPPED) or [])
     new = draft.raw.headers
     if old_headers == new:
         return old
     position = {h: i for i, h in reversed(list(enumerate(new)))}
-    out = dataclasses.replace(draft.mapping)
+    proposed = dict(draft.mapping.fields)
+    out = dataclasses.replace(draft.mapping, fields={}, extras=dict(draft.mapping.extras))
     for field_name, header in fields_by_name.items():
         if header in position:
             out.fields[field_name] = position[header]
+    taken = set(out.fields.values())
+    for field_name, index in proposed.items():  # the new file's proposal for the rest, never a taken column
+        if field_name in out.fields or field_name in unmapped or index in taken:
+            continue
+        out.fields[field_name] = index
+        taken.add(index)
+    for field_name, header in fields_by_name.items():
+        if header in position:
+            continue
+        now = out.fields.get(field_name)
+        if now is None:
+            notes.add("refresh.column_gone", "warning", column=header, value=field_name, n=None,
+                      detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
+                                         "column": f"«{header}»"}, ensure_ascii=False))
+        else:
+            notes.add("refresh.column_moved", "warning", column=header, value=field_name, n=None,
+                      detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
+                                         "column": f"«{header}»", "now": f"«{new[now]}»"}, ensure_ascii=False))
+    for index in taken:
+        out.extras.pop(index, None)
     out.won_stages, out.lost_stages = list(old.won_stages), list(old.lost_stages)
     if old.stage_order:
         out.stage_order = list(old.stage_order)
     return out
 
 
+def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_order, notes: Findings,
+                         stored_won: dict[str, set[str]]):
+    """Build the refreshed data keeping every stage of the stored order ``stored`` (per pipeline, open
+    stages then the won ones), empty ones too; a stage the new data adds goes after the stage that
+    precedes it in the order the data alone gives (history, the file's own order, the CRM's default,
+    else the usual guess), and the order is then flagged as a guess to check. An order the user set
+    (``user_order``) is built as theirs; any other as the file's own. New stages and stages without
+    deals now are named in ``notes``."""
+    first = build(con, draft, stages=stored if user_order else None)
+    seen = _stages_with_deals(con)
+    won = _won_stages(con)
+    for p, names in stored_won.items():
+        won.setdefault(p, set()).update(names)
+    if user_order:
+        new = {p: [s for s in names if s in _unplaced(con, p)] for p, names in seen.items() if p in stored}
+    else:
+        new = {p: [s for s in names if s not in stored[p]] for p, names in seen.items() if p in stored}
+    # stages an earlier refresh placed among the user's: still a guess until the user confirms the order
+    placed = {p for p in stored if user_order and any(st not in (explicit_for(p, user_order) or []) for st in stored[p])}
+    if user_order and not any(new.values()):
+        _note_stages(stored, seen, new, notes, [p for p in placed if p in seen])
+        return first
+    if user_order:  # where the data alone puts the new stages
+        fresh, guessed = build(con, draft)["meta"]["stage_order"], {p for p, names in new.items() if names} | placed
+    else:
+        fresh, guessed = first["meta"]["stage_order"], _guessed_pipelines(con)
+    merged = {p: _merge(order, fresh.get(p, []), new.get(p, []), won.get(p, set())) for p, order in stored.items()}
+    for p, order in first["meta"]["stage_order"].items():
+        merged.setdefault(p, order)  # a pipeline the stored order does not have: as the data gives it
+    if not user_order and merged == first["meta"]["stage_order"]:
+        _note_stages(stored, seen, new, notes, [])
+        return first
+    if user_order:
+        built = build(con, draft, stages=merged)
+    else:
+        saved, draft.file_order = draft.file_order, merged
+        try:
+            built = build(con, draft)
+        finally:
+            draft.file_order = saved
+        built["meta"]["order_source"] = "refresh"
+    _note_stages(stored, seen, new, notes, [p for p in merged if p in guessed and p in seen])
+    return built
+
+
+def _stages_with_deals(con) -> dict[str, list[str]]:
+    """Per pipeline, the stages the built deals are at now (most deals first)."""
+    rows = run(con, """SELECT COALESCE(pipeline, ''), stage, count(*) AS n FROM imp_deals WHERE stage IS NOT NULL
+                       GROUP BY 1, 2 ORDER BY 1, n DESC, 2""").fetchall()
+    out: dict[str, list[str]] = {}
+    for pipeline, stage, _n in rows:
+        out.setdefault(pipeline, []).append(stage)
+    lost = {(p, s) for p, s in run(con, "SELECT pipeline, stage FROM imp_stages WHERE kind = 'lost'").fetchall()}
+    return {p: [s for s in names if (p, s) not in lost] for p, names in out.items()}
+
+
+def _unplaced(con, pipeline: str) -> set[str]:
+    """The stages of deals a given order left out (``stages.unknown``)."""
+    return {r[0] for r in run(con, """SELECT DISTINCT stage FROM imp_deals WHERE COALESCE(pipeline, '') = $p
+                                      AND stage IS NOT NULL AND stage_pos IS NULL AND stage NOT IN
+                                      (SELECT stage FROM imp_stages WHERE kind = 'lost')""",
+                              {"p": pipeline}).fetchall()}
+
+
+def _won_stages(con) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for p, s in run(con, "SELECT pipeline, stage FROM imp_stages WHERE kind = 'won'").fetchall():
+        out.setdefault(p or "", set()).add(s)
+    return out
+
+
+def _stored_won(con, dataset_id: int) -> dict[str, set[str]]:
+    """Per pipeline, the won stages of the stored dataset (before the refresh)."""
+    out: dict[str, set[str]] = {}
+    rows = run(con, render("SELECT pipeline, stage FROM {t} WHERE kind = 'won'",
+                           t=ident(f"ds_{int(dataset_id)}", "stages"))).fetchall()
+    for p, s in rows:
+        out.setdefault(p or "", set()).add(s)
+    return out
+
+
+def _guessed_pipelines(con) -> set[str]:
+    return {r[0] or "" for r in run(con, "SELECT detail FROM imp_quality WHERE code = 'stages.order_guessed'"
+                                    ).fetchall()}
+
+
+def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str]) -> list[str]:
+    """``stored`` with each of ``new`` put after the nearest stage before it in ``fresh`` that is
+    already placed (first when none), always before the won stages unless it is won itself."""
+    out = list(stored)
+    for stage in [s for s in fresh if s in new] + [s for s in new if s not in fresh]:
+        if stage in won:
+            out.append(stage)
+            continue
+        k = fresh.index(stage) if stage in fresh else len(fresh)
+        before = next((s for s in reversed(fresh[:k]) if s in out and s not in won), None)
+        at = out.index(before) + 1 if before is not None else 0
+        first_won = next((i for i, s in enumerate(out) if s in won), len(out))
+        out.insert(min(at, first_won), stage)
+    return out
+
+
+def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: dict[str, list[str]],
+                 notes: Findings, guessed: list[str]) -> None:
+    for pipeline, order in stored.items():
+        if pipeline not in seen:
+            continue
+        added = new.get(pipeline) or []
+        if added:
+            listed = ", ".join(f"«{s}»" for s in added[:5])
+            notes.add("refresh.stages_new", "warning", value=listed, n=len(added), detail=json.dumps(
+                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
+        empty = [s for s in order if s not in seen.get(pipeline, [])]
+        if empty:
+            listed = ", ".join(f"«{s}»" for s in empty[:5])
+            notes.add("refresh.stages_empty", "info", value=listed, n=len(empty), detail=json.dumps(
+                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
+    for pipeline in guessed:
+        notes.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
+
+
+def _add_findings(con, built: dict[str, Any], notes: Findings) -> None:
+    """The refresh's own findings added to the built quality report (and what it says about the order)."""
+    have = {(r[0], r[1]) for r in run(con, "SELECT code, detail FROM imp_quality").fetchall()}
+    rows = [r for r in notes.rows if r[0] != "stages.order_guessed" or (r[0], r[5]) not in have]
+    if not rows:
+        return
+    con.executemany("INSERT INTO imp_quality VALUES (?, ?, ?, ?, ?, ?, ?)", [list(r) for r in rows])
+    codes = {r[0] for r in rows}
+    built["finding_codes"] = sorted(set(built.get("finding_codes", [])) | codes)
+    if "stages.order_guessed" in codes:
+        built["meta"]["order_guessed"] = True
+        tables = {k: ident(v) for k, v in built["tables"].items() if k in ("deals", "events", "stages", "counts",
+                                                                             "quality")}
+        built["meta"]["capabilities"] = derive_capabilities(con, tables, built["shape"], built["meta"]).to_json()
+
+
 def _replace(store, con, row: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
     """Swap the dataset's tables for the freshly built ones and bump its version, atomically."""
     dataset_id = int(row["id"])
     schema = f"ds_{dataset_id}"
-    meta = {**built["meta"]}
+    # what the catalog row says beyond the build: its own link to an earlier snapshot, and when its data
+    # was last replaced by a refresh (a later snapshot linked to it checks that)
+    kept = {k: row["meta"][k] for k in (*LINK_KEYS, "refreshed", USER_UNMAPPED) if k in row["meta"]}
+    meta = {**kept, **built["meta"]}
     with _WRITE_LOCK:
         run(con, "BEGIN TRANSACTION")
         try:

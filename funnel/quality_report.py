@@ -26,7 +26,19 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
     columns = ["code", "severity", "column_name", "value", "detail", "count"]
     rows = df[df["row_no"].isna()].copy()
     rows["count"] = rows["n"].fillna(1).astype("int64")
+    for i in rows.index[rows["code"].isin(NAMED_VALUES) & rows["value"].isna()]:
+        code, column = rows.at[i, "code"], rows.at[i, "column_name"]
+        same = df[(df["code"] == code) & df["row_no"].notna() & df["value"].notna()
+                  & ((df["column_name"] == column) | (df["column_name"].isna() & pd.isna(column)))]
+        names = list(dict.fromkeys(same["value"].astype(str)))
+        if names:  # the stages themselves, not only the rows: «Stage not in the funnel order» names them
+            rows.at[i, "value"] = ", ".join(names[:NAMED_MAX]) + (", …" if len(names) > NAMED_MAX else "")
     return rows[columns].reset_index(drop=True)
+
+
+# a summary line of these names the distinct values of its example rows (up to NAMED_MAX)
+NAMED_VALUES = ("stages.unknown",)
+NAMED_MAX = 5
 
 
 def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -213,10 +213,23 @@ def previous_snapshot_picker(t) -> int | None:
 
 def snapshot_comparison(info: DatasetInfo, spec: FunnelSpec):
     """``(previous DatasetInfo, Waterfall)`` against the dataset's linked previous snapshot, or None."""
+    from funnel.errors import FunnelError
+    from funnel.i18n import t
     from funnel.velocity.snapshots import previous_of
 
+    from .errors import error_text
+
     previous = previous_of(info)
-    return None if previous is None else _comparison(info.id, info.version, spec, previous)
+    if previous is None:
+        return None
+    try:  # the earlier snapshot replaced by a refresh, or not earlier: said instead of a wrong waterfall
+        compared = _comparison(info.id, info.version, spec, previous)
+    except FunnelError as exc:
+        st.warning(error_text(exc, context.lang()))
+        return None
+    for key, params in compared[1].notes:  # no deal id in common, the pipeline not in the earlier one
+        st.warning(t(key, context.lang(), **params))
+    return compared
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=16)

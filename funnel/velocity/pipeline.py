@@ -70,6 +70,7 @@ class Waterfall:
     bars: dict[str, Bar | None]  # forward / back are None without a history
     movements: dict[tuple[int | None, str], Bar] = field(default_factory=dict)  # (from_pos, to) -> bar
     reason: str | None = None
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # two snapshots: (message key, params)
 
     def identity_holds(self, tol: float = 1e-6) -> bool:
         """start + new - won - lost (- removed) = end in deals; in amount also + changed (two snapshots)."""

@@ -94,9 +94,13 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
     return doc
 
 
-def comparison_doc(prev, wf) -> dict[str, Any]:
-    """Two snapshots: the previous dataset, both dates, and the waterfall with ``removed`` and ``changed``."""
+def comparison_doc(prev, wf, lang: str = "en") -> dict[str, Any]:
+    """Two snapshots: the previous dataset, both dates, the waterfall with ``removed`` and ``changed``,
+    and the warnings on the comparison itself (``code``, ``message`` in ``lang``)."""
+    from ..i18n import t
+
     return {"dataset_id": prev.id, "name": prev.name, "from": when(wf.date_from), "to": when(wf.date_to),
+            "warnings": [{"code": code, "message": t(code, lang, **params)} for code, params in wf.notes],
             "waterfall": {k: bar(v) for k, v in wf.bars.items()},
             "movements": [{"from": src, "to": dst, "deals": v.deals, "amount": num(v.amount, 2)}
                           for (src, dst), v in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]}

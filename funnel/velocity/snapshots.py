@@ -23,23 +23,35 @@ from ..errors import FunnelError
 from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..spec import FunnelSpec
-from ..sql import fetch_frame, ident, run
+from ..sql import fetch_frame, ident, render, run
 from .common import latest_timestamp
 from .pipeline import BARS, Bar, Waterfall
 
 LINK = "previous_snapshot"
+# the earlier snapshot's data when linked (its file's hash): a refresh of the earlier dataset replaces
+# its data (meta "refreshed" {at, hash}, dataset_edit.refresh), and the link then says so
+LINK_HASH = "previous_snapshot_hash"
+LINK_KEYS = (LINK, LINK_HASH)
+FEW_COMMON = 0.05  # under this share of the smaller snapshot's deals matched by id: "is it the same CRM?"
 
 
 def link_previous(store, dataset_id: int, previous_id: int) -> None:
-    """Remember in the dataset's catalog row that ``previous_id`` is its earlier snapshot."""
+    """Remember in the dataset's catalog row that ``previous_id`` is its earlier snapshot, and which
+    data of it (its file's hash)."""
     if int(previous_id) == int(dataset_id):
         raise FunnelError("velocity.previous_self", dataset=previous_id)
     store.info(previous_id)  # exists, or a clear error
+    prev_row = store.row(previous_id)
     row = store.row(dataset_id)
-    meta = {**row["meta"], LINK: int(previous_id)}
+    meta = {**row["meta"], LINK: int(previous_id), LINK_HASH: _data_hash(prev_row["meta"], prev_row["source_hash"])}
     with store.writing() as con:
         run(con, "UPDATE datasets SET meta = $m, version = version + 1 WHERE id = $id",
             {"m": json.dumps(meta, ensure_ascii=False), "id": int(dataset_id)})
+
+
+def _data_hash(meta: dict, source_hash: str | None) -> str | None:
+    """The hash of the file a dataset's data now comes from: its last refresh's, else its import's."""
+    return (meta.get("refreshed") or {}).get("hash") or source_hash
 
 
 def previous_of(info: DatasetInfo) -> int | None:
@@ -47,15 +59,32 @@ def previous_of(info: DatasetInfo) -> int | None:
     return int(value) if value is not None else None
 
 
+def check_link(prev: DatasetInfo, info: DatasetInfo) -> None:
+    """Refuse a linked comparison whose earlier snapshot was replaced by a refresh after the link was
+    made: it would compare this snapshot with another week's data."""
+    linked = info.meta.get(LINK_HASH)
+    refreshed = prev.meta.get("refreshed") or {}
+    if previous_of(info) == int(prev.id) and linked and refreshed.get("hash") and refreshed["hash"] != linked:
+        raise FunnelError("velocity.previous_replaced", dataset=prev.id, name=prev.name,
+                          date=str(refreshed.get("at", ""))[:10], later=info.id)
+
+
 def compare(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Waterfall:
-    """The waterfall and stage movements from snapshot ``prev`` to snapshot ``info``."""
+    """The waterfall and stage movements from snapshot ``prev`` to snapshot ``info``. Refused when the
+    linked earlier snapshot was replaced by a refresh, or is not earlier than this one; ``notes`` say
+    when almost no deal id is in both, or the earlier one has no deal in this pipeline."""
+    check_link(prev, info)
     ctx = resolve(con, info, spec)
     a_date = latest_timestamp(con, prev)
     b_date = latest_timestamp(con, info)
+    if a_date is not None and b_date is not None and a_date >= b_date:
+        raise FunnelError("velocity.previous_not_earlier", dataset=prev.id, name=prev.name, date_from=str(a_date),
+                          date_to=str(b_date), later=info.id)
+    notes = _notes(con, prev, info, ctx)
     sql = query("snapshot_compare", info, prev=ident(f"ds_{int(prev.id)}", "deals"), where=ctx.where.sql)
     f = fetch_frame(con, sql, dict(ctx.where.params))
     if f.empty:
-        return Waterfall(a_date, b_date, {b: Bar(0, 0.0) for b in (*BARS, "removed", "changed")}, {})
+        return Waterfall(a_date, b_date, {b: Bar(0, 0.0) for b in (*BARS, "removed", "changed")}, {}, notes=notes)
     was_open = f["was_open"].to_numpy(bool)
     in_a, in_b = f["in_a"].to_numpy(bool), f["in_b"].to_numpy(bool)
     status = f["status_b"].fillna("").to_numpy(object)
@@ -86,7 +115,38 @@ def compare(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Wate
         dst = status[i] if status[i] in ("won", "lost") else str(int(to_pos[i]) if to_pos[i] == to_pos[i] else 0)
         prev_bar = movements.get((src, dst), Bar(0, 0.0))
         movements[(src, dst)] = Bar(prev_bar.deals + 1, prev_bar.amount + float(amount_b[i]))
-    return Waterfall(a_date, b_date, bars, movements)
+    return Waterfall(a_date, b_date, bars, movements, notes=notes)
+
+
+def _notes(con, prev: DatasetInfo, info: DatasetInfo, ctx) -> list[tuple[str, dict]]:
+    """What makes a comparison say little: (almost) no deal id in both snapshots (another CRM's export),
+    or no deal of this pipeline in the earlier one (a pipeline renamed: the comparison filters the
+    earlier snapshot by this one's pipeline name)."""
+    pipeline = ctx.where.params.get("p_pipeline")
+    a, b = ident(f"ds_{int(prev.id)}", "deals"), info.tables["deals"]
+    n_a, n_b, common, in_pipeline = run(con, render(
+        """SELECT (SELECT count(*) FROM {a}), (SELECT count(*) FROM {b}),
+                  (SELECT count(*) FROM {b} AS pb JOIN {a} AS pa ON pa.deal_id = pb.deal_id),
+                  (SELECT count(*) FROM {a} WHERE pipeline = $p)""", a=a, b=b), {"p": pipeline}).fetchall()[0]
+    notes: list[tuple[str, dict]] = []
+    if n_a and n_b and common < FEW_COMMON * min(n_a, n_b):
+        notes.append(("velocity.snapshot_no_common" if common == 0 else "velocity.snapshot_few_common",
+                      {"dataset": prev.id, "name": prev.name, "common": common, "n": n_b}))
+    if n_a and pipeline is not None and not in_pipeline:
+        names = [r[0] for r in run(con, render("SELECT DISTINCT pipeline FROM {a} ORDER BY 1 LIMIT 6", a=a)).fetchall()]
+        notes.append(("velocity.snapshot_no_pipeline", {"dataset": prev.id, "name": prev.name, "pipeline": pipeline,
+                                                        "pipelines": ", ".join(f"«{p}»" for p in names[:5])}))
+    # open in both, but at a stage of the earlier one this order lacks: forward / back cannot tell its move
+    unmatched = run(con, render("""SELECT pa.stage, count(*) AS n FROM {a} AS pa JOIN {b} AS pb ON pb.deal_id = pa.deal_id
+                                   WHERE pa.pipeline = $p AND pa.status = 'open' AND pb.status = 'open'
+                                   AND pa.stage NOT IN (SELECT stage FROM {s} WHERE pipeline = $p)
+                                   GROUP BY 1 ORDER BY n DESC, 1""", a=a, b=b, s=info.tables["stages"]),
+                    {"p": pipeline}).fetchall()
+    if unmatched:  # a stage renamed in the CRM: its deals' moves cannot be told, said
+        notes.append(("velocity.snapshot_stages_unmatched", {
+            "dataset": prev.id, "name": prev.name, "n": sum(n for _s, n in unmatched),
+            "stages": ", ".join(f"«{st}»" for st, _n in unmatched[:5])}))
+    return notes
 
 
 def compare_datasets(store, info: DatasetInfo, spec: FunnelSpec, previous_id: int | None = None) -> Waterfall | None:
