@@ -77,7 +77,9 @@ if not vui.needs_history(info, t):
         COLS = COLS[:6]
     heads = {c: t(words.key(info, f"velocity.col.{c}")) for c in COLS}
     if web:  # «Median, min»: the unit the cells are in
-        heads.update({c: t(f"polish.web.col.{c.removesuffix('_days')}", unit=short) for c in COLS if c.endswith("_days")})
+        heads.update({c: t(key, unit=short) for c, key in (("median_days", "polish.web.col.median"),
+                      ("p75_days", "polish.web.col.p75"), ("p90_days", "polish.web.col.p90"),
+                      ("mean_days", "polish.web.col.mean"))})
     cell = (lambda x: days(None if x is None else x / unit_days)) if web else days
     table = pd.DataFrame([{
         "stage": r.stage, "n": fmt_int(r.n, lang), "median_days": cell(r.median_days), "p75_days": cell(r.p75_days),
