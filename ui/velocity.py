@@ -24,6 +24,7 @@ import streamlit as st
 
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_cohort
+from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
 from funnel.velocity import backtest as bt
@@ -228,7 +229,8 @@ def snapshot_comparison(info: DatasetInfo, spec: FunnelSpec):
         st.warning(error_text(exc, context.lang()))
         return None
     for key, params in compared[1].notes:  # no deal id in common, the pipeline not in the earlier one
-        st.warning(t(key, context.lang(), **params))
+        # the names of stages, pipelines and datasets are text, not Markdown
+        st.warning(t(key, context.lang(), **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}))
     return compared
 
 
