@@ -74,13 +74,22 @@ def compare(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Wate
     linked earlier snapshot was replaced by a refresh, or is not earlier than this one; ``notes`` say
     when almost no deal id is in both, or the earlier one has no deal in this pipeline."""
     check_link(prev, info)
-    ctx = resolve(con, info, spec)
     a_date = latest_timestamp(con, prev)
     b_date = latest_timestamp(con, info)
     if a_date is not None and b_date is not None and a_date >= b_date:
         raise FunnelError("velocity.previous_not_earlier", dataset=prev.id, name=prev.name, date_from=str(a_date),
                           date_to=str(b_date), later=info.id)
-    notes = _notes(con, prev, info, ctx)
+    return waterfall(con, prev, info, spec, notes=_notes(con, prev, info, resolve(con, info, spec)))
+
+
+def waterfall(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec, notes=()) -> Waterfall:
+    """The movements from ``prev`` to ``info`` as the comparison's query gives them, with no check of
+    which snapshot is earlier (:func:`compare` checks; the engines' conformance runs the query on a
+    dataset against itself)."""
+    ctx = resolve(con, info, spec)
+    a_date = latest_timestamp(con, prev)
+    b_date = latest_timestamp(con, info)
+    notes = list(notes)
     sql = query("snapshot_compare", info, prev=ident(f"ds_{int(prev.id)}", "deals"), where=ctx.where.sql)
     f = fetch_frame(con, sql, dict(ctx.where.params))
     if f.empty:

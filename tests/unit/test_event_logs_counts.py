@@ -345,9 +345,9 @@ def test_json_lines_are_refused_with_a_word_to_export_csv(mem_store, tmp_path):
 def test_ga4s_traffic_source_is_the_source_and_item_ids_are_no_attributes(mem_store):
     from funnel.importer import import_file
 
-    data = ("event_date,event_timestamp,event_name,user_pseudo_id,traffic_source.source,itemid\n"
-            "20210127,1611789095248882,view_item,u1,google,7\n20210127,1611789195248882,purchase,u1,google,7\n"
-            "20210127,1611789095248882,view_item,u2,(direct),8\n").encode()
+    data = (b"event_date,event_timestamp,event_name,user_pseudo_id,traffic_source.source,itemid\n"
+            b"20210127,1611789095248882,view_item,u1,google,7\n20210127,1611789195248882,purchase,u1,google,7\n"
+            b"20210127,1611789095248882,view_item,u2,(direct),8\n")
     info, _built, _ = import_file(mem_store, data, "ga4.csv")
     mapping = info.meta["mapping"]
     assert mapping["fields"]["source"] == "traffic_source.source"
