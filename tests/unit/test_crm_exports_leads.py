@@ -19,17 +19,10 @@ from __future__ import annotations
 import pytest
 
 from funnel.importer import import_file
+from tests.unit.test_crm_exports_reports import reached
 
 LIFECYCLE = ["Subscriber", "Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Opportunity", "Customer",
              "Evangelist"]
-
-
-def stages_and_reached(store, info):
-    with store.connect() as con:
-        stages = con.execute(f"SELECT stage, position FROM ds_{info.id}.stages WHERE position IS NOT NULL "
-                             "ORDER BY position").fetchall()
-        return [(s, con.execute(f"SELECT count(*) FROM ds_{info.id}.deals WHERE furthest_pos >= ?",
-                                [p]).fetchone()[0]) for s, p in stages]
 
 
 def outcomes(store, info):
@@ -70,7 +63,7 @@ HUBSPOT_REACHED = [7, 6, 5, 4, 3, 2, 1]
 def test_hubspot_contacts_export_is_a_lifecycle_funnel(mem_store):
     info, built, _ = import_file(mem_store, HUBSPOT_UI.encode(), "hubspot-crm-exports-all-contacts.csv")
     assert info.meta["mapping"]["preset"] == "hubspot_contacts"
-    assert stages_and_reached(mem_store, info) == list(zip(LIFECYCLE, HUBSPOT_REACHED, strict=True))
+    assert reached(mem_store, info) == list(zip(LIFECYCLE, HUBSPOT_REACHED, strict=True))
     # won: C1, C2 (Customer, Evangelist); lost: C4 (Unqualified); open: C3, C5, C6, C7. Before: Lead
     # Status was the stage («New» 7 …), nobody won, and the Became-dates were kept as text.
     assert outcomes(mem_store, info) == (2, 1, 4)
@@ -105,7 +98,7 @@ def test_hubspot_contacts_by_api_property_names(mem_store):
     info, _built, _ = import_file(mem_store, ("\n".join(lines) + "\n").encode(), "contacts.csv")
     assert info.meta["mapping"]["preset"] == "hubspot_contacts_api"
     # same seven contacts (C5 here passed Lead): reached 7, 6, 5, 4, 3, 2, 1; won 2, lost 1, open 4
-    assert stages_and_reached(mem_store, info) == list(zip(codes.values(), HUBSPOT_REACHED, strict=True))
+    assert reached(mem_store, info) == list(zip(codes.values(), HUBSPOT_REACHED, strict=True))
     assert outcomes(mem_store, info) == (2, 1, 4)
 
 
@@ -123,7 +116,7 @@ def test_bitrix24_lead_statuses_of_the_portals_own_take_their_kind_from_the_sema
     assert kinds["UC_R8ML0A"] == "lost" and kinds["JUNK"] == "lost" and kinds["CONVERTED"] == "won"
     # won L6; lost L4, L5, L7; open L1-L3. Reached IN_PROCESS: L2, L3, L6 = 3 (the lost ones' stage is unknown)
     assert outcomes(mem_store, info) == (1, 3, 3)
-    assert dict(stages_and_reached(mem_store, info))["IN_PROCESS"] == 3
+    assert dict(reached(mem_store, info))["IN_PROCESS"] == 3
 
 
 def test_zoho_leads_converted_flag_beside_the_lead_status_is_the_win(mem_store):

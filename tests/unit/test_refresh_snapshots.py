@@ -17,6 +17,11 @@ from funnel.metrics import metrics_json
 from funnel.spec import FunnelSpec
 from funnel.store import Store
 from funnel.velocity.snapshots import compare_datasets, previous_of
+from tests.unit.test_velocity_snapshots import (  # a generic CRM sheet: two snapshots a month apart
+    STAGES,
+    A,
+    B,
+)
 
 # amoCRM's deals export (Russian headers), week 1
 AMO = ("ID;Название сделки;Этап сделки;Бюджет;Ответственный;Дата создания сделки;Дата закрытия\n"
@@ -40,15 +45,6 @@ SF2 = SF_HEAD + ("006A1,Opp 1,Qualification,100,2024-06-01,\n006A2,Opp 2,Needs A
                  "006A5,Opp 5,Closed Won,500,2024-06-05,2024-06-25\n006A6,Opp 6,Closed Won,600,2024-06-06,2024-06-20\n"
                  "006A7,Opp 7,Closed Lost,700,2024-06-07,2024-06-21\n006A8,Opp 8,Prospecting,800,2024-06-26,\n")
 
-# a generic CRM sheet: two snapshots a month apart (the deals and the waterfall of test_velocity_snapshots)
-HEAD = "Deal ID,Stage,Status,Created,Closed,Amount\n"
-A = HEAD + ("D1,Lead,open,2024-01-05,,100\nD2,Qualified,open,2024-01-06,,200\nD3,Proposal,open,2024-01-07,,300\n"
-            "D4,Lead,open,2024-01-08,,400\nD5,Won,won,2024-01-02,2024-01-15,500\nD6,Qualified,open,2024-02-01,,600\n")
-B = HEAD + ("D1,Qualified,open,2024-01-05,,100\nD2,Lead,open,2024-01-06,,250\nD3,Won,won,2024-01-07,2024-02-20,300\n"
-            "D4,Lead,lost,2024-01-08,2024-02-10,400\nD5,Won,won,2024-01-02,2024-01-15,500\n"
-            "D7,Lead,open,2024-02-15,,700\nD8,Won,won,2024-02-05,2024-02-25,800\n"
-            "D9,Lead,lost,2023-12-01,2024-01-10,900\n")
-STAGES = "Lead,Qualified,Proposal,Won"
 
 
 def _metrics(store, dataset_id):
