@@ -30,7 +30,6 @@ from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
-from .velocity.snapshots import LINK_KEYS
 from .velocity.stays import DERIVED_TABLES
 
 OPTIONAL_TABLES = DERIVED_TABLES  # derived at import when the dataset has deals
@@ -423,6 +422,10 @@ def _replace(store, con, row: dict[str, Any], built: dict[str, Any]) -> dict[str
     schema = f"ds_{dataset_id}"
     # what the catalog row says beyond the build: its own link to an earlier snapshot, and when its data
     # was last replaced by a refresh (a later snapshot linked to it checks that)
+    # here, not at the top: the snapshots module imports numpy, and every import loads this module
+    # (keep_raw): ~80 MB more resident at the peak of a 1M-deal import
+    from .velocity.snapshots import LINK_KEYS
+
     kept = {k: row["meta"][k] for k in (*LINK_KEYS, "refreshed", USER_UNMAPPED) if k in row["meta"]}
     meta = {**kept, **built["meta"]}
     with _WRITE_LOCK:
