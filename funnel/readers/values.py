@@ -453,7 +453,7 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word)."""
     x = f"trim({column_sql})"
     if profile.date_steps:
-        x = _rewrite_sql(f"lower({x})", profile.date_steps)
+        x = _rewrite_sql(render("lower({x})", x=x), profile.date_steps)
     branches = [f"WHEN {none_word_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
     if profile.excel_serial:
         lo, hi = SERIAL_RANGE
@@ -479,22 +479,26 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
 
 
 def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
-    """SQL: the (lower-case) value ``x`` after the spelling steps (see _DATE_STEPS), built from constants."""
+    """SQL: the (lower-case) value ``x`` after the spelling steps (see _DATE_STEPS). The patterns and
+    words are constants of this module, written as SQL string literals by :func:`_constant`."""
     for step in steps:
-        pattern = _STEP_PATTERNS[step][0]
+        pattern = _constant(_STEP_PATTERNS[step][0])
         if step == "weekday":
-            x = f"regexp_replace({x}, '{pattern}', '')"
+            x = render("regexp_replace({x}, {p}, '')", x=x, p=pattern)
         elif step == "year_mark":
-            x = f"regexp_replace({x}, '{pattern}', '\\1')"
-        elif step == "ru_month":
-            stem = f"regexp_extract({x}, '{pattern}', 2)"
-            english = " ".join(f"WHEN '{ru}' THEN '{en}'" for ru, en in RU_MONTHS.items())
-            x = f"regexp_replace({x}, '{pattern}', '\\1' || (CASE {stem} {english} ELSE '' END))"
-        else:
-            marker = f"regexp_extract({x}, '{pattern}', 1)"
-            english = " ".join(f"WHEN '{word}' THEN '{en}'" for word, en in AMPM_WORDS.items())
-            x = f"regexp_replace({x}, '{pattern}', ' \\2 ' || (CASE {marker} {english} ELSE '' END))"
+            x = render("regexp_replace({x}, {p}, '\\1')", x=x, p=pattern)
+        else:  # a word translated by a CASE: a Russian month's stem, a Chinese or Japanese am/pm marker
+            words, group, keep = (RU_MONTHS, 2, "'\\1'") if step == "ru_month" else (AMPM_WORDS, 1, "' \\2 '")
+            cases = " ".join(render("WHEN {w} THEN {e}", w=_constant(w), e=_constant(e)) for w, e in words.items())
+            found = render("regexp_extract({x}, {p}, {g})", x=x, p=pattern, g=str(group))
+            x = render("regexp_replace({x}, {p}, {keep} || (CASE {found} {cases} ELSE '' END))",
+                       x=x, p=pattern, keep=keep, found=found, cases=cases)
     return x
+
+
+def _constant(text: str) -> str:
+    """A constant of this module as an SQL string literal (never a user's value: those are bound)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def bool_sql(column_sql: str) -> str:
