@@ -79,17 +79,19 @@ def compare(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Wate
     if a_date is not None and b_date is not None and a_date >= b_date:
         raise FunnelError("velocity.previous_not_earlier", dataset=prev.id, name=prev.name, date_from=str(a_date),
                           date_to=str(b_date), later=info.id)
-    return waterfall(con, prev, info, spec, notes=_notes(con, prev, info, resolve(con, info, spec)))
+    ctx = resolve(con, info, spec)
+    return _waterfall(con, prev, info, ctx, a_date, b_date, _notes(con, prev, info, ctx))
 
 
-def waterfall(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec, notes=()) -> Waterfall:
+def waterfall(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Waterfall:
     """The movements from ``prev`` to ``info`` as the comparison's query gives them, with no check of
     which snapshot is earlier (:func:`compare` checks; the engines' conformance runs the query on a
     dataset against itself)."""
-    ctx = resolve(con, info, spec)
-    a_date = latest_timestamp(con, prev)
-    b_date = latest_timestamp(con, info)
-    notes = list(notes)
+    return _waterfall(con, prev, info, resolve(con, info, spec), latest_timestamp(con, prev),
+                      latest_timestamp(con, info), [])
+
+
+def _waterfall(con, prev: DatasetInfo, info: DatasetInfo, ctx, a_date, b_date, notes: list) -> Waterfall:
     sql = query("snapshot_compare", info, prev=ident(f"ds_{int(prev.id)}", "deals"), where=ctx.where.sql)
     f = fetch_frame(con, sql, dict(ctx.where.params))
     if f.empty:
