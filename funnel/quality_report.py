@@ -70,7 +70,7 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
         try:  # an ISO date, written with the month's name in the reader's language (4 March 2023)
             params[name] = format_date(date.fromisoformat(params[name]), "long", locale=locale(lang))
         except (ValueError, KeyError):
-            pass
+            continue  # not an ISO date: shown as stored
     for name in [k for k in params if k.endswith("_key")]:  # a part of the sentence that has its own key
         params[name[:-4]] = t(str(params.pop(name)), lang, **params)
     return t(key, lang, **params)

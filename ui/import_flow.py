@@ -317,7 +317,7 @@ def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
         st.dataframe(_summary(draft, t), hide_index=True)
         return
     overrides = (_state() if state is None else state).setdefault("role_overrides", {})
-    roles = EVENT_FIELDS if draft.shape == "events" else COUNT_FIELDS
+    roles = EVENT_FIELDS if draft.expected.is_web_funnel else COUNT_FIELDS
     options = [-1, *range(len(headers))]
     cols = st.columns(3)
     for k, role in enumerate(roles):
