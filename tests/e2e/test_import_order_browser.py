@@ -22,6 +22,15 @@ def _upload(page, path):
     wait_idle(page)
 
 
+def _import(page, server):
+    """Click Import; the new dataset's id (from the page's URL) and the store it was saved in."""
+    from funnel.store import Store
+
+    page.locator(".st-key-confirm_import button").click()
+    page.wait_for_url("**ds=**", timeout=60_000)
+    return int(page.url.split("ds=")[1].split("&")[0]), Store(server.data_dir / "funnel.duckdb")
+
+
 @pytest.mark.parametrize("lang,guess,use", [("en", "This order is a guess", "Use this order"),
                                             ("ru", "Этот порядок — догадка", "Применить порядок")])
 def test_guess_paste_edit_and_refresh(browser, server, tmp_path, lang, guess, use):
@@ -88,12 +97,7 @@ def test_one_click_imports_a_file_that_marks_no_stage_won(browser, server, tmp_p
     _upload(page, path)
     page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
     page.wait_for_timeout(1000)
-    page.locator(".st-key-confirm_import button").click()
-    page.wait_for_url("**ds=**", timeout=60_000)
-    ds = int(page.url.split("ds=")[1].split("&")[0])
-    from funnel.store import Store
-
-    store = Store(server.data_dir / "funnel.duckdb")
+    ds, store = _import(page, server)
     info = store.info(ds)
     # imported as proposed: a guess (a new request first, the rest most deals first), no stage taken for
     # the sale, «Сделка провалена» lost
@@ -152,12 +156,7 @@ def test_an_event_logs_columns_are_picked_on_the_data_page(browser, server, tmp_
     wait_idle(page)
     page.wait_for_timeout(1000)
     shot(page, "issue16_ru_event_roles")
-    page.locator(".st-key-confirm_import button").click()
-    page.wait_for_url("**ds=**", timeout=60_000)
-    ds = int(page.url.split("ds=")[1].split("&")[0])
-    from funnel.store import Store
-
-    store = Store(server.data_dir / "funnel.duckdb")
+    ds, store = _import(page, server)
     info = store.info(ds)
     with store.connect() as con:
         counts = con.execute(f"SELECT s.stage, count(*) FROM ds_{ds}.deals d JOIN ds_{ds}.stages s "
@@ -199,12 +198,7 @@ def test_another_sheet_gets_its_own_mapping(browser, server, tmp_path):
     wait_idle(page)
     page.wait_for_selector(".st-key-confirm_import button", timeout=120_000)
     page.wait_for_timeout(1000)
-    page.locator(".st-key-confirm_import button").click()
-    page.wait_for_url("**ds=**", timeout=60_000)
-    ds = int(page.url.split("ds=")[1].split("&")[0])
-    from funnel.store import Store
-
-    store = Store(server.data_dir / "funnel.duckdb")
+    ds, store = _import(page, server)
     with store.connect() as con:
         deals = con.execute(f"SELECT stage, amount, manager FROM ds_{ds}.deals ORDER BY amount").fetchall()
     # Q2's own columns: Lead 10 (Ann), Won 20 (Bob)
