@@ -147,11 +147,51 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
             _apply_won_lost(draft.mapping, won, lost)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         order = stages if stages is not None else _user_stages(row["meta"])
-        built = build(con, draft, stages=order)
+        refreshed = _refresh_kept(row, draft, stages)
+        if refreshed is None:
+            built = build(con, draft, stages=order)
+        else:
+            built = _build_refreshed_order(con, draft, row["meta"], order)
+            _add_findings(con, built, refreshed)
         built["meta"]["user_stage_order"] = order
+        if refreshed is not None:
+            built["meta"]["refreshed"] = row["meta"]["refreshed"]
         built["meta"]["raw"] = row["meta"].get("raw")
         built["meta"][USER_UNMAPPED] = unmapped
         return _replace(store, con, row, built)
+
+
+def _refresh_kept(row: dict[str, Any], draft: Draft, stages) -> Findings | None:
+    """The findings of the dataset's last refresh, when an edit keeps the order that refresh built:
+    no new order given, the same shape and the same stage column. A refresh keeps stages the new file
+    has no deal at and places new ones among the stored (``_build_keeping_order``); the file alone
+    cannot give that order again, so an edit of the won/lost stages or of another column keeps it, and
+    what the refresh said (new, empty stages, a placement to check, a column gone) stays said."""
+    meta = row["meta"]
+    kept = meta.get("refreshed") or {}
+    if stages is not None or draft.shape != "deals" or row["shape"] != "deals" or "findings" not in kept:
+        return None
+    before = Mapping.from_json(meta["mapping_json"]).fields.get("stage") if meta.get("mapping_json") else None
+    if before is None or draft.mapping.fields.get("stage") != before:
+        return None
+    return Findings(rows=[tuple(r) for r in kept["findings"]])
+
+
+def _build_refreshed_order(con, draft: Draft, meta: dict[str, Any], user_order):
+    """Build with the stored order of a refreshed dataset: as the user's when they gave one (the
+    refresh placed new stages among theirs), else as the file's own order, as the refresh built it."""
+    stored = meta.get("stage_order") or {}
+    if user_order:
+        return build(con, draft, stages=stored)
+    if meta.get("order_source") != "refresh":
+        return build(con, draft)
+    saved, draft.file_order = draft.file_order, stored
+    try:
+        built = build(con, draft)
+    finally:
+        draft.file_order = saved
+    built["meta"]["order_source"] = "refresh"
+    return built
 
 
 def _apply_won_lost(mapping: Mapping, won, lost) -> None:
@@ -199,7 +239,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         built["meta"]["user_stage_order"] = user_order
         built["meta"][USER_UNMAPPED] = unmapped
         built["meta"]["refreshed"] = {"at": datetime.now().isoformat(timespec="seconds"),
-                                      "hash": built["source_hash"]}
+                                      "hash": built["source_hash"], "findings": [list(r) for r in notes.rows]}
         info = _replace(store, con, row, built)
         kept = keep_raw(store, con, dataset_id, draft)
         if not kept:
