@@ -84,7 +84,7 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
         hoverinfo="text"))
     fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
                       yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
-                              **value_ticks([m.won for m in trend], lang, money=False)})
+                              "title": _l(labels, "won"), **value_ticks([m.won for m in trend], lang, money=False)})
     fig.update_xaxes(tickangle=-30)
     return _base(fig, lang=lang)
 

@@ -82,6 +82,9 @@ def test_cycle_trend_counts_axis_shows_whole_numbers():
     axis = cycle_trend_figure(trend, {}, "ru").layout.yaxis2
     # up to 22 won deals a month: steps of 5 (22 / 5 = 4.4 -> 5), not 5.5 written "5", "11", "16"
     assert list(axis.tickvals) == [0, 5, 10, 15, 20, 25]
+    # the bars' axis says what it counts (the left one says days)
+    axis = cycle_trend_figure(trend, {"won": "Выиграно сделок", "days": "Дни"}, "ru").layout
+    assert (axis.yaxis2.title.text, axis.yaxis.title.text) == ("Выиграно сделок", "Дни")
 
 
 def test_cohorts_with_nothing_open_draw_no_open_bars_or_axis():
