@@ -52,6 +52,7 @@ class Capabilities:
     has_won: bool = False
     has_lost: bool = False
     has_cycle: bool = False  # a won deal with a cycle (created and closed dates)
+    no_created: int = 0  # deals without a creation date: open on every date until they close
     is_web_funnel: bool = False  # visitors and steps (event log, A/B visitor file): no deals, no cycle
     group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
     groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
@@ -147,7 +148,8 @@ def _day(value: Any) -> date | None:
 _DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, created_at))),
        max(greatest(created_at, coalesce(closed_at, created_at))),
        count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
-       count(amount) FILTER (WHERE status = 'won'), count(cycle_days) FILTER (WHERE status = 'won'){cols}
+       count(amount) FILTER (WHERE status = 'won'), count(cycle_days) FILTER (WHERE status = 'won'),
+       count(*) - count(created_at){cols}
 FROM {deals}"""
 
 
@@ -172,7 +174,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
     columns = [*BASE_GROUP_COLUMNS, *extras]
     cols = "".join(f", count({ident(c)})" for c in columns)
     row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
-    n, lo, hi, won, lost, money, cycle, *filled = row
+    n, lo, hi, won, lost, money, cycle, no_created, *filled = row
     currencies = tuple(r[0] for r in run(con, render(
         "SELECT DISTINCT currency FROM {deals} WHERE currency IS NOT NULL ORDER BY 1",
         deals=tables["deals"])).fetchall())
@@ -183,7 +185,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         date_min=_day(lo), date_max=_day(hi),
         has_history=web or bool(mapping.get("history") or mapping.get("stage_entered")),
         has_money=not web and money > 0, currencies=currencies, has_won=won > 0, has_lost=lost > 0,
-        has_cycle=not web and cycle > 0, is_web_funnel=web,
+        has_cycle=not web and cycle > 0, no_created=0 if web else int(no_created), is_web_funnel=web,
         group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
         order_guessed=guessed, pipelines=pipelines,
     )

@@ -109,7 +109,8 @@ def _pipeline(args) -> int:
     if (a is None) != (b is None) or (a is not None and a >= b):
         raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
     def build(con, info, spec):
-        doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None)
+        doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None,
+                           no_created=info.capabilities.no_created)
         prev = _previous_dataset(args, info)
         if prev is not None:
             from .cli import _lang

@@ -59,6 +59,8 @@ if snap.stages_are_current:
     st.caption(t("velocity.ui.stages_are_current"))
 elif snap.without_history:
     st.caption(t("velocity.ui.without_history", n=fmt_int(snap.without_history, lang)))
+if info.capabilities.no_created:  # open from before any date: the data cannot say since when
+    st.caption(t("velocity.ui.no_created", n=fmt_int(info.capabilities.no_created, lang)))
 
 st.subheader(t("velocity.ui.weekly"))
 if not vui.needs_history(info, t):

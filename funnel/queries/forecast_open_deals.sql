@@ -6,7 +6,8 @@
 -- its stay covering T (forecast_covering_stays); only a deal no stay covers keeps its current stage
 -- and is aged from its creation (from_created).
 -- Open at T: created by T and not closed by T. A close time before the creation time counts as the
--- creation time, which for a deal created by T is the same as: status open, or closed after T.
+-- creation time, which for a deal created by T is the same as: status open, or closed after T. A
+-- deal without a creation date was created before any date (its age from creation is unknown).
 -- Unordered: the caller orders by row_no.
 -- tables: deals; fragments: where
 SELECT row_no, COALESCE(stage_pos, 0) AS position, created_at,
@@ -14,4 +15,4 @@ SELECT row_no, COALESCE(stage_pos, 0) AS position, created_at,
        COALESCE(amount, 0) AS amount,
        CASE status WHEN 'won' THEN 1 WHEN 'lost' THEN 2 ELSE 0 END AS status_code
 FROM {deals}
-WHERE {where} AND created_at <= $last AND (status = 'open' OR closed_at > $first)
+WHERE {where} AND (created_at IS NULL OR created_at <= $last) AND (status = 'open' OR closed_at > $first)

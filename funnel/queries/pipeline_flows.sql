@@ -3,7 +3,8 @@
 -- outcome = won / lost (closed in ($a, $b]) or open (still open at $b), to_pos = its stage at $b when
 -- open (0: unknown). Count and amount per (from, outcome, to): the waterfall and the stage movements.
 -- Close times before the creation time count as the creation time; closed deals without a close
--- date are left out (they cannot be placed in time). For a deal created by $b that rule reads as
+-- date are left out (they cannot be placed in time). A deal without a creation date was created
+-- before any date (open at $a unless closed by then). For a deal created by $b that rule reads as
 -- plain comparisons: closed in ($a, $b] = closed_at <= $b and (closed_at > $a or created after $a).
 -- Without joining deals to stays: every live deal is first counted with unknown stages (from the
 -- deals, grouped at once), then the deals with a stay covering $a or $b (from the stays alone,
@@ -15,23 +16,23 @@
 -- until_at > $a reads only the blocks that reach $a.
 -- tables: deals; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
 WITH live AS (
-    SELECT CASE WHEN created_at <= $a THEN 0 END AS from_pos,
+    SELECT CASE WHEN created_at IS NULL OR created_at <= $a THEN 0 END AS from_pos,
            CASE WHEN status <> 'open' AND closed_at <= $b THEN status ELSE 'open' END AS outcome,
            CAST(count(*) AS BIGINT) AS n, sum(CAST(COALESCE(amount, 0) AS DECIMAL(38, 6))) AS amt
     FROM {deals}
-    WHERE {where} AND created_at <= $b
+    WHERE {where} AND (created_at IS NULL OR created_at <= $b)
       AND (status = 'open' OR closed_at > $a OR (closed_at IS NOT NULL AND created_at > $a))
     GROUP BY 1, 2
 ),
 cov AS (
     -- the deal's facts on each stay covering $a or $b: started = open at $a (created by then),
     -- closed = 1 won / 2 lost in ($a, $b], 0 still open at $b
-    SELECT row_no, position, entered_at, until_at, CASE WHEN created_at <= $a THEN 1 ELSE 0 END AS started,
+    SELECT row_no, position, entered_at, until_at, CASE WHEN created_at IS NULL OR created_at <= $a THEN 1 ELSE 0 END AS started,
            CASE WHEN status <> 'open' AND closed_at <= $b THEN (CASE WHEN status = 'won' THEN 1 ELSE 2 END) ELSE 0 END
                AS closed,
            COALESCE(amount, 0) AS amount
     FROM {stays}
-    WHERE kind = 'open' AND entered_at <= $b AND until_at > $a AND created_at <= $b
+    WHERE kind = 'open' AND entered_at <= $b AND until_at > $a AND (created_at IS NULL OR created_at <= $b)
       AND ((entered_at <= $a AND until_at > $a) OR until_at > $b)
       AND (status = 'open' OR closed_at > $a OR (closed_at IS NOT NULL AND created_at > $a))
 ),

@@ -16,21 +16,21 @@
 WITH d AS (
     SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, COALESCE(sum(amount), 0) AS amt
     FROM {deals}
-    WHERE {where} AND created_at <= $as_of
+    WHERE {where} AND (created_at IS NULL OR created_at <= $as_of)
       AND (status = 'open' OR closed_at > $as_of)
     GROUP BY stage_pos
 ),
 h AS (
     SELECT stage_pos AS position, CAST(count(*) AS BIGINT) AS n, COALESCE(sum(amount), 0) AS amt
     FROM {stays}
-    WHERE deal_first AND created_at <= $as_of
+    WHERE deal_first AND (created_at IS NULL OR created_at <= $as_of)
       AND (status = 'open' OR closed_at > $as_of)
     GROUP BY stage_pos
 ),
 c AS (
     SELECT position, CAST(count(*) AS BIGINT) AS n, COALESCE(sum(amount), 0) AS amt
     FROM {stays}
-    WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND created_at <= $as_of
+    WHERE kind = 'open' AND until_at > $as_of AND entered_at <= $as_of AND (created_at IS NULL OR created_at <= $as_of)
       AND (status = 'open' OR closed_at > $as_of)
     GROUP BY position
 ),

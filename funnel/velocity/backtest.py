@@ -25,6 +25,7 @@ from .forecast import (
     month_bounds,
     open_books,
     read_references,
+    unknown_ages,
     won_in,
 )
 
@@ -60,7 +61,9 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         end = month_end(first)
         remaining = refs.by_stage(i)
         p = age_adjusted(book, remaining)
-        q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))[:, 0]
+        q = close_month_probabilities(book, remaining["won"], month_bounds(start, 1))
+        unknown_ages(book, p, q)
+        q = q[:, 0]
         won_then = (book.status == "won") & (book.closed > np.datetime64(start)) & (book.closed <= np.datetime64(end))
         out.append(BacktestMonth(first, float((book.amount * p * q).sum()), float(book.amount[won_then].sum()),
                                  won_all[i], len(book.amount)))

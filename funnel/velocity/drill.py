@@ -20,7 +20,8 @@ KINDS = ("open_at", "in_stage", "stayed", "created_between", "won_between", "los
 
 
 def _open_at(param: str) -> str:
-    return (f"(created_at <= ${param} AND (status = 'open' OR "
+    # a deal without a creation date was created before any date (pipeline_snapshot.sql)
+    return (f"((created_at IS NULL OR created_at <= ${param}) AND (status = 'open' OR "
             f"(closed_at IS NOT NULL AND {CLOSED} > ${param})))")
 
 

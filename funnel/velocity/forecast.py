@@ -56,6 +56,8 @@ class OpenBook:
     amount: np.ndarray
     status: np.ndarray
     closed: np.ndarray  # datetime64 (NaT while open)
+    # False: no stay covers the moment and the deal has no creation date, so its age is unknown (0 here)
+    age_known: np.ndarray | None = None
 
     def by_stage(self) -> list[tuple[int, np.ndarray]]:
         """(stage key, the indices of its deals ordered by age) per stage key (0: from creation).
@@ -108,6 +110,7 @@ class Forecast:
 
 STATUS_CODES = np.array(["open", "won", "lost"], object)  # forecast_open_deals' status_code
 FAR_FUTURE = np.datetime64("9999-12-31T00:00:00", "us").astype(np.int64)  # no close time / a running stay's until_at
+NAT = np.datetime64("NaT", "us").astype(np.int64)  # no time (no creation date): before any moment
 
 
 def open_book(con, info: DatasetInfo, ctx, as_of: datetime) -> OpenBook:
@@ -151,10 +154,11 @@ def open_books(con, info: DatasetInfo, ctx, moments: list[datetime]) -> list[Ope
         at = slot[key[live]]  # -1: no stay covers the moment (stays of deals not open then match none)
         slot[stay_key[cover]] = -1
         covered = at >= 0
-        since = np.where(covered, entered[at], created[live])
+        known = covered | (created[live] != NAT)
+        since = np.where(covered, entered[at], np.where(known, created[live], t))
         pos = np.where(covered, stay_pos[at], position[live])
         age = (t / 1e6 - since / 1e6) / SECONDS_PER_DAY
-        books.append(OpenBook(pos, age, ~covered, amount[live], status[live], closed[live]))
+        books.append(OpenBook(pos, age, ~covered, amount[live], status[live], closed[live], known))
     return books
 
 
@@ -172,8 +176,9 @@ def _dense_keys(deal_rows: np.ndarray, stay_rows: np.ndarray) -> tuple[np.ndarra
 
 
 def _micros(column) -> np.ndarray:
-    """A fetched timestamp column as int64 microseconds (NULL: NaT's, the smallest int64; the queries
-    leave no NULL where a time is aged or must be after another)."""
+    """A fetched timestamp column as int64 microseconds (NULL: NaT's, the smallest int64: a deal with
+    no creation date was created before any moment; the queries leave no other NULL where a time is
+    aged or must be after another)."""
     return _filled(column, np.datetime64("NaT")).astype("datetime64[us]").astype(np.int64)
 
 
@@ -299,7 +304,20 @@ def _tie_bounds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stage_key(book: OpenBook) -> np.ndarray:
-    return np.where(book.from_created, 0, book.position)
+    """Per deal: its stage position, 0 when aged from its creation, -1 when its age is unknown (no
+    reference deal has that key: it is neither compared by age nor timed, see :func:`unknown_ages`)."""
+    key = np.where(book.from_created, 0, book.position)
+    return key if book.age_known is None else np.where(book.age_known, key, -1)
+
+
+def unknown_ages(book: OpenBook, p_now: np.ndarray, q: np.ndarray, p: np.ndarray | None = None) -> None:
+    """A deal with no creation date and no stay covering the moment has no age: it keeps the plain
+    probability of its stage (``p``; 0 without one) and no close month (``q`` = 0: undated)."""
+    if book.age_known is None or book.age_known.all():
+        return
+    unknown = ~book.age_known
+    p_now[unknown] = 0.0 if p is None else p[unknown]
+    q[unknown] = 0.0
 
 
 def _stays_and_counts(ref, age: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -487,11 +505,11 @@ def won_between(con, info: DatasetInfo, ctx, start: datetime, end: datetime) -> 
     return won_in(con, info, ctx, [(start, end)])[0]
 
 
-WON_IN_INTERVAL = "COALESCE(sum(CASE WHEN closed_at > {s} AND closed_at <= {e} THEN amount END), 0) AS {a}"
+WON_IN_INTERVAL = "COALESCE(sum(CASE WHEN closed_at >= {s} AND closed_at <= {e} THEN amount END), 0) AS {a}"
 
 
 def won_in(con, info: DatasetInfo, ctx, intervals: list[tuple[datetime, datetime]]) -> list[float]:
-    """The amount the filtered deals won in each interval (start, end], from one pass."""
+    """The amount the filtered deals won in each interval [start, end], from one pass."""
     if len(intervals) == 1:
         amounts, bounds = "COALESCE(sum(amount), 0) AS a0", {}
     else:
@@ -537,6 +555,7 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
     remaining = remaining_times(con, info, ctx, as_of, from_created=bool(book.from_created.any()))
     p_now = age_adjusted(book, remaining)
     q = close_month_probabilities(book, remaining["won"], month_bounds(as_of, horizon))
+    unknown_ages(book, p_now, q, p)
     weighted = book.amount * p
     adjusted = book.amount * p_now
     dated = q.sum(axis=1) > 0

@@ -45,12 +45,15 @@ def bar(b) -> dict[str, Any] | None:
     return None if b is None else {"deals": b.deals, "amount": num(b.amount, 2)}
 
 
-def pipeline_doc(snap, wf, pipeline: str | None = None) -> dict[str, Any]:
+def pipeline_doc(snap, wf, pipeline: str | None = None, no_created: int = 0) -> dict[str, Any]:
+    """``no_created``: the dataset's deals without a creation date (open on every date until they close)."""
     doc: dict[str, Any] = {
         "as_of": when(snap.as_of),
         "pipeline": pipeline,
         "snapshot": [{"stage": r.stage, "open_deals": r.open_deals, "amount": num(r.amount, 2)} for r in snap.rows],
         "stages_are_current": snap.stages_are_current,
+        "without_history": snap.without_history,
+        "no_created": no_created,
     }
     if wf is not None:
         doc["from"], doc["to"] = when(wf.date_from), when(wf.date_to)

@@ -234,3 +234,24 @@ def test_backtest_error_by_hand():
     good = backtest_error([month(1, 110, 100), month(2, 90, 100)])  # 200 / 200 = 1; 1.1 and 0.9
     assert good.ratio == pytest.approx(1.0) and good.reliable
     assert backtest_error([month(1, 0, 0)]) is None
+
+
+def test_a_close_date_without_a_time_on_the_first_counts_in_its_month(mem_store):
+    # close dates without a time of day are stored at 00:00: a deal won "2024-02-01" was won in
+    # February, the month whose first instant that is (it fell in no month while months were (start, end])
+    from funnel.importer import import_file
+
+    text = ("Deal ID,Stage,Amount,Created,Closed\n"
+            "1,Won,100,2024-01-10,2024-02-01\n"   # won on Feb 1 (00:00)
+            "2,Won,200,2024-01-15,2024-02-15\n"   # won mid-February
+            "3,Won,400,2024-02-20,2024-03-01\n"   # won on Mar 1 (00:00)
+            "4,Lead,800,2024-03-02,\n")           # open
+    info, _built, _ = import_file(mem_store, text.encode(), "dated.csv", stages=["Lead", "Won"])
+    with mem_store.connect() as con:
+        info = mem_store.info(info.id)
+        fc = forecast(con, info, FunnelSpec(), datetime(2024, 3, 10, 12), runs=200, seed=1)
+        # won so far in March (Mar 1 00:00 .. Mar 10 12:00): deal 3
+        assert fc.won_so_far == 400.0
+        jan, feb = backtest(con, info, FunnelSpec(), datetime(2024, 3, 10, 12), months=2)
+    # everything won in February: deals 1 (Feb 1) and 2 (Feb 15); nothing in January
+    assert (jan.actual_all, feb.actual_all) == (0.0, 300.0)
