@@ -4,7 +4,8 @@ A staged table has ``row_no INTEGER`` (the row a spreadsheet user would see) and
 ``c0 .. c{n-1} VARCHAR`` (cell text, surrounding whitespace stripped, empty = NULL). After
 loading, rows that are blank, report totals/footers, the header repeated, or a section's title
 above a repeated header (monday.com writes each group of a board as its name, then the header, then
-its items) are removed and listed in ``skipped``; empty trailing columns without a header (Bitrix24's
+its items) are removed and listed in ``skipped``, and a report's group-header rows become columns of
+the rows under them (:mod:`.group_rows`); empty trailing columns without a header (Bitrix24's
 trailing ``;``) are dropped.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
+from .group_rows import group_header_rows
 
 SKIPPED_LISTED = 1000
 # trim_cells rewrites cells in place while they are at most one in this many rows, else rebuilds
@@ -33,7 +35,7 @@ SUBTOTAL_SUFFIX = r"(?i)^(.+?)\s+(total|totals|subtotal|итог|итого|小�
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group'
     text: str
 
 
@@ -129,6 +131,9 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     skipped += _summary_after_blank(con, table, len(headers), [s.row_no for s in skipped if s.reason == "blank"])
     skipped += _subtotals_by_label(con, table, len(headers))
     skipped += _repeated_headers(con, table, headers)
+    headers, groups, group_notes = group_header_rows(con, table, headers, file_name)
+    skipped += [SkippedRow(row_no, "group", text[:200]) for row_no, text in groups]
+    notes += group_notes
     skipped.sort(key=lambda s: s.row_no)
     headers = _drop_empty_trailing(con, table, headers)
     n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
