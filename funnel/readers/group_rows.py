@@ -70,7 +70,8 @@ def parse_label(text: str) -> tuple[str | None, str, int | None, bool]:
     return field, m.group("value").strip(), said, field is not None or said is not None
 
 
-def _filled_sql(width: int) -> str:
+def filled_sql(width: int) -> str:
+    """SQL: how many cells of a staged row are not empty."""
     return " + ".join(render("CASE WHEN {c} IS NULL THEN 0 ELSE 1 END", c=ident(f"c{k}")) for k in range(width))
 
 
@@ -81,7 +82,7 @@ def group_header_rows(con, table: str, headers: list[str], file_name: str
     width = len(headers)
     if width < 2:
         return headers, [], []
-    filled = _filled_sql(width)
+    filled = filled_sql(width)
     histogram = run(con, render("SELECT {f} AS n, count(*) FROM {t} GROUP BY n", f=filled,
                                 t=ident(table))).fetchall()
     if not histogram:
