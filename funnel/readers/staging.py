@@ -4,7 +4,8 @@ A staged table has ``row_no INTEGER`` (the row a spreadsheet user would see) and
 ``c0 .. c{n-1} VARCHAR`` (cell text, surrounding whitespace stripped, empty = NULL). After
 loading, rows that are blank, report totals/footers, the header repeated, or a section's title
 above a repeated header (monday.com writes each group of a board as its name, then the header, then
-its items) are removed and listed in ``skipped``; empty trailing columns without a header (Bitrix24's
+its items) are removed and listed in ``skipped``, and a report's group-header rows become columns of
+the rows under them (:mod:`.group_rows`); empty trailing columns without a header (Bitrix24's
 trailing ``;``) are dropped.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
+from .group_rows import filled_sql, group_header_rows
 
 SKIPPED_LISTED = 1000
 # trim_cells rewrites cells in place while they are at most one in this many rows, else rebuilds
@@ -33,7 +35,7 @@ SUBTOTAL_SUFFIX = r"(?i)^(.+?)\s+(total|totals|subtotal|итог|итого|小�
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group'
     text: str
 
 
@@ -129,6 +131,9 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     skipped += _summary_after_blank(con, table, len(headers), [s.row_no for s in skipped if s.reason == "blank"])
     skipped += _subtotals_by_label(con, table, len(headers))
     skipped += _repeated_headers(con, table, headers)
+    headers, groups, group_notes = group_header_rows(con, table, headers, file_name)
+    skipped += [SkippedRow(row_no, "group", text[:200]) for row_no, text in groups]
+    notes += group_notes
     skipped.sort(key=lambda s: s.row_no)
     headers = _drop_empty_trailing(con, table, headers)
     n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
@@ -139,11 +144,6 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     if len(skipped) > SKIPPED_LISTED:
         skipped = skipped[:SKIPPED_LISTED]
     return headers, n_rows, skipped, notes
-
-
-def _filled_sql(width: int) -> str:
-    """SQL: how many cells of a staged row are not empty."""
-    return " + ".join(render("CASE WHEN {c} IS NULL THEN 0 ELSE 1 END", c=ident(f"c{k}")) for k in range(width))
 
 
 def _subtotals_by_label(con, table: str, width: int) -> list[SkippedRow]:
@@ -184,7 +184,7 @@ def _summary_after_blank(con, table: str, width: int, blank_rows: list[int]) -> 
     blank row (``,,,15000,``) and writes «Win rate, 50%» below: the sum had become a deal of 15,000."""
     if not blank_rows:
         return []
-    filled = _filled_sql(width)
+    filled = filled_sql(width)
     last_blank = max(blank_rows)
     below, widest = run(con, render("SELECT count(*), max({n}) FROM {t} WHERE row_no > $b", n=filled,
                                     t=ident(table)), {"b": last_blank}).fetchone()
@@ -207,7 +207,7 @@ def _footer_block(con, table: str, width: int, footer_rows: list[int]) -> list[S
     the company's name, one per row; the name lines matched no pattern and were refused as deals."""
     if not footer_rows:
         return []
-    filled = _filled_sql(width)
+    filled = filled_sql(width)
     cells = ", ".join(ident(f"c{k}") for k in range(width))
     rows = run(con, render("""SELECT row_no, COALESCE({cells}) FROM {t}
         WHERE row_no > COALESCE((SELECT max(row_no) FROM {t} WHERE {filled} > 1 AND row_no < $first), 0)
@@ -255,7 +255,7 @@ def _repeated_headers(con, table: str, headers: list[str]) -> list[SkippedRow]:
         WHERE t.row_no IN (SELECT (SELECT max(p.row_no) FROM {t} AS p WHERE p.row_no < r.k)
                            FROM (SELECT unnest($rows) AS k) AS r)
           AND {one} = 1""", cells=cells, t=ident(table),
-                            one=_filled_sql(len(headers))),
+                            one=filled_sql(len(headers))),
                 {"rows": repeats}).fetchall()
     out += [SkippedRow(int(row_no), "section", (text or "").strip()[:200]) for row_no, text in above
             if row_no not in repeats]
