@@ -5,9 +5,10 @@
 -- the stage's p90 (Hyndman & Fan type 7).
 -- Reads the stays derived at import (funnel/velocity/stays.py) and the deals' last_entry_at
 -- (funnel/audit/facts.py): no window over the stage history and no join of it with the deals.
--- A stay was left by an entry when it began before the deal's last entry, or when the next entry
--- came at the same moment (left_at = entered_at with a next stage); the last stay of a closed deal
--- ends at its close time in {stays} and is not a time in stage here.
+-- Time in stage is Velocity's: every finished stay, the last stay of a closed deal too (it ends
+-- when the deal closed: leaving by losing is leaving, README "Stays"), so "the stage's p90" is the
+-- same number on both pages. (It had left that stay out: a file whose history has no row for the
+-- loss, Pipedrive's, Maven's, got another p90 here than on Velocity, or none at all.)
 -- Time in stage is measured on the deals with row_no % $sample_mod = 0: every deal when
 -- $sample_mod is 1 (up to SAMPLE_ABOVE stage entries, funnel/audit/stuck.py), a fixed 1-in-k sample
 -- of deals above it (quantiles of 100,000s of stays do not need millions). Stuck and open counts
@@ -24,11 +25,9 @@ WITH durations AS (
            avg(days) AS mean_days
     FROM (SELECT s.position, date_diff('second', s.entered_at, s.left_at) / 86400.0 AS days
           FROM {stays} AS s
-          JOIN (SELECT row_no, last_entry_at FROM {deals} AS d
+          JOIN (SELECT row_no FROM {deals} AS d
                 WHERE ({where}) AND row_no % $sample_mod = 0) AS c ON c.row_no = s.row_no
-          WHERE s.row_no % $sample_mod = 0 AND s.left_at IS NOT NULL
-            AND (s.entered_at < c.last_entry_at
-                 OR (s.next_position IS NOT NULL AND s.left_at = s.entered_at))) AS v
+          WHERE s.row_no % $sample_mod = 0 AND s.left_at IS NOT NULL) AS v
     GROUP BY position
 ),
 recent AS (

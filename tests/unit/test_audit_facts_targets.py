@@ -63,17 +63,28 @@ def test_last_entry_at_is_each_deals_last_stage_entry(four):
     assert rows == {"1": date(2024, 1, 10), "2": date(2024, 1, 15), "3": date(2024, 1, 11), "4": date(2024, 2, 4)}
 
 
-def test_time_in_stage_counts_stays_left_by_an_entry_only(four):
+def test_time_in_stage_counts_every_finished_stay_as_velocity_does(four):
     times = _times(*four)
     # Lead left by an entry: 2 (deal 1), 4 (2), 10 (3), 3 (4) days
     lead = times["Lead"]
     assert (lead.n_left, lead.p50_days, lead.mean_days) == (4, 3.5, 4.75)
-    # Qualified: 7 (deal 1, left for the lost stage), 4 (deal 2); deal 3 was closed there without a
-    # further entry (its stay ends at the close date: not a time in stage), deal 4 is still open
+    # Qualified: 7 (deal 1, left for the lost stage), 4 (deal 2), 14 (deal 3, closed there without a
+    # further entry: its stay ends at its close date, Jan 11 -> Jan 25, as on the Velocity page);
+    # deal 4 is still open
     qualified = times["Qualified"]
-    assert (qualified.n_left, qualified.p50_days) == (2, 5.5)
-    assert qualified.p90_days == pytest.approx(4 + 0.9 * 3)  # type 7 over [4, 7]
-    # deal 4 open at Qualified since Feb 4: about 31 days at the end of Mar 5 > p90 6.7 -> stuck
+    assert (qualified.n_left, qualified.p50_days) == (3, 7.0)
+    assert qualified.mean_days == pytest.approx(25 / 3)
+    assert qualified.p90_days == pytest.approx(7 + 0.8 * 7)  # type 7 over [4, 7, 14]: rank 1.8
+    # the same p90 as the Velocity page's time in stage (it had been 6.7 here, 12.6 there)
+    from datetime import datetime, time
+
+    from funnel.velocity.time_in_stage import time_in_stage
+
+    store, info = four
+    with store.connect() as con:
+        rows = time_in_stage(con, info, FunnelSpec(), datetime.combine(AS_OF, time.max)).rows
+    assert {r.stage: r.p90_days for r in rows}["Qualified"] == pytest.approx(qualified.p90_days)
+    # deal 4 open at Qualified since Feb 4: about 31 days at the end of Mar 5 > p90 12.6 -> stuck
     assert (qualified.open_n, qualified.stuck_n, qualified.stuck_amount) == (1, 1, 400.0)
     assert qualified.open_median_age == pytest.approx(31, abs=1 / 86400 + 1e-9)
     assert (times["Proposal"].n_left, times["Proposal"].p50_days) == (1, 6.0)
