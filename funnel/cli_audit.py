@@ -146,7 +146,7 @@ def _segments(store, info, spec, args) -> int:
     from .metrics.context import resolve
     from .metrics.filters import check_column
 
-    check_column(info, args.by)
+    args.by = check_column(info, args.by)  # the file's own header («product») names its stored column
     with store.connect(info) as con:
         spend = None
         if args.spend:

@@ -37,8 +37,24 @@ def known_columns(info: DatasetInfo) -> tuple[str, ...]:
     return GROUPABLE_FIELDS + extras
 
 
+def column_of(info: DatasetInfo, text: str) -> str:
+    """The stored column ``text`` names: a stored name (``source``, ``x_product``) or the file's own
+    header of a mapped or extra column (``product``, «Deal - Segment», «Город»), case aside, as a
+    user of the command line writes it; ``text`` itself when nothing matches."""
+    known = known_columns(info)
+    if text in known:
+        return text
+    headers = {str(h): f for f, h in info.mapped_headers.items() if f in known and h}
+    headers.update({str(h): name for name, h in info.extra_columns.items() if name in known})
+    if text in headers:
+        return headers[text]
+    folded = {h.casefold(): c for h, c in headers.items()} | {c.casefold(): c for c in known}
+    return folded.get(str(text).strip().casefold(), text)
+
+
 def check_column(info: DatasetInfo, column: str) -> str:
-    """``column`` if the dataset has it, else ``FunnelError('metrics.unknown_column')``."""
+    """The stored column ``column`` names (:func:`column_of`), else ``FunnelError('metrics.unknown_column')``."""
+    column = column_of(info, column)
     if column not in known_columns(info):
         raise FunnelError("metrics.unknown_column", column=str(column))
     return column

@@ -68,3 +68,24 @@ def test_metrics_on_a_stored_dataset_and_bad_input(deals_file, tmp_path):
     assert missing.returncode == 2 and "no-such-dataset" in missing.stderr
     # --json: the error is a document on stdout too (a script reading it gets no empty output)
     assert json.loads(missing.stdout)["error"]["code"] == "store.no_dataset"
+
+
+def test_by_takes_the_files_own_header_of_an_extra_column(tmp_path):
+    # «Product» is kept as an extra column (stored as x_product): `--by` names it as the file does
+    p = tmp_path / "deals.csv"
+    p.write_text(CSV.replace("Owner\n", "Owner,Product\n", 1).replace(",Ann\n", ",Ann,Kit\n")
+                 .replace(",Bob\n", ",Bob,Box\n"), encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert cli("--data-dir", store, "import", str(p), "--stages", "Lead,Demo,Closed Won").returncode == 0
+    for name in ("Product", "product", "x_product"):
+        out = cli("--data-dir", store, "metrics", "1", "--by", name, "--json")
+        assert out.returncode == 0, out.stderr
+        groups = json.loads(out.stdout)["groups"]
+        # Kit: Ann's deals 1 (open) and 3 (won 300); Box: Bob's 2 (open), 4 (lost), 5 (won 500)
+        assert (groups["Kit"]["won"], groups["Kit"]["revenue"]) == (1, 300.0)
+        assert (groups["Box"]["won"], groups["Box"]["lost"], groups["Box"]["revenue"]) == (1, 1, 500.0)
+    out = cli("--data-dir", store, "segments", "1", "--by", "Product", "--json")
+    assert out.returncode == 0, out.stderr
+    segments = {s["value"]: (s["deals"], s["won"], s["revenue"]) for s in json.loads(out.stdout)["segments"]}
+    assert segments == {"Kit": (2, 1, 300.0), "Box": (3, 1, 500.0)}
+    assert cli("--data-dir", store, "metrics", "1", "--by", "Colour").returncode != 0
