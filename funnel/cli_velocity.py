@@ -72,6 +72,7 @@ def _document(args, build):
 
 
 def _velocity(args) -> int:
+    from .metrics.probability import no_lost_recorded
     from .velocity.common import parse_when
     from .velocity.cycle import cycle
     from .velocity.report import velocity_doc
@@ -80,7 +81,8 @@ def _velocity(args) -> int:
 
     as_of = parse_when(args.as_of)
     out = _document(args, lambda con, info, spec: velocity_doc(
-        time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of), sales_velocity(con, info, spec, as_of)))
+        time_in_stage(con, info, spec, as_of), cycle(con, info, spec, as_of), sales_velocity(con, info, spec, as_of),
+        no_lost=no_lost_recorded(info)))
     if out is None:
         return 0
     doc, lang = out

@@ -138,6 +138,8 @@ if probs and probs.rows:
                       p_before=fmt_pct(probs.key.p_before, lang), p_at=fmt_pct(probs.key.p_at, lang)))
     if probs.lost_stage_unknown:
         st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
+    if probs.open_as_not_won:
+        st.caption(t("velocity.ui.open_as_not_won"))
 k1, k2, k3, k4 = st.columns(4)
 k1.metric(t("velocity.kpi.weighted"), amount_text(fc.weighted_pipeline), border=True,
           help=t("velocity.help.weighted"))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int, fmt_pct
+from funnel.metrics.probability import no_lost_recorded
 
 
 def cannot(why: str, t, *, small: bool = False, **params) -> None:
@@ -49,12 +50,6 @@ def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, ob
     """The numbers a previous-period reason names (its dates and the data's first day)."""
     first = info.capabilities.date_min
     return {"date_from": previous_from or "…", "date_to": previous_to or "…", "first": first or "…"}
-
-
-def no_lost_recorded(info: DatasetInfo) -> bool:
-    """The file marks deals won but never lost: won / closed would read 100 % by construction."""
-    caps = info.capabilities
-    return caps.can("outcomes") and not caps.has_lost and not caps.is_web_funnel
 
 
 def no_won_recorded(info: DatasetInfo) -> bool:

@@ -11,7 +11,7 @@ from ..metrics.context import Context, group_sql, resolve
 from ..metrics.entry_points import outcomes_in
 from ..metrics.filters import query
 from ..metrics.outcomes import Outcomes, combine, money_groups
-from ..metrics.probability import StageProbabilities, key_stage, probabilities_from
+from ..metrics.probability import StageProbabilities, key_stage, no_lost_recorded, probabilities_from
 from ..metrics.stages import Tally, funnel_rows, tallies, tally_groups
 from ..spec import FunnelSpec
 from ..sql import run
@@ -106,8 +106,11 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
     tally = tallies(con, ctx).get(None) or Tally()
     data.overall = combine(ctx, tally, money_groups(con, ctx, group_sql(info, None)).get(None))
     data.steps = step_counts(data.overall.stages, data.overall.lost_stage_unknown)
-    rows = probabilities_from(ctx.stages, tally) if not info.capabilities.why_not("outcomes") else []
-    data.probabilities = StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown if rows else 0)
+    no_lost = no_lost_recorded(info)  # then open deals count as not won (metrics/probability.py)
+    rows = probabilities_from(ctx.stages, tally, tally if no_lost else None) \
+        if not info.capabilities.why_not("outcomes") else []
+    data.probabilities = StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown if rows else 0,
+                                            open_as_not_won=no_lost and bool(rows))
     if options.benchmark == "previous_period" and spec.date_from and spec.date_to:
         from ..metrics.periods import previous_range
 

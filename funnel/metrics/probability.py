@@ -5,6 +5,10 @@
 them as "not won" would make every young pipeline look worse than it is. Each value comes with a
 Wilson 95 % interval and its ``n`` so a page can say when the sample is too small to lean on.
 
+A file that records no lost deal at all (won deals only: a leads file beside a closed-deals file,
+Olist's) would give 100 % at every stage, so there the open deals count as not won: P(won | reached
+s) = won / all deals that reached s, as its win rate is won / all deals (README).
+
 Lost deals whose file kept no record of where they died count at the first stage (as in the
 funnel); ``lost_stage_unknown`` says how many, so a page can say that later stages' probabilities
 may be too high.
@@ -58,10 +62,13 @@ class StageProbabilities:
     rows: list[StageProbability]
     key: KeyStage | None
     lost_stage_unknown: int  # lost deals counted at stage 1 because their stage is not recorded
+    open_as_not_won: bool = False  # no lost deal recorded: open deals count as not won (won / all reached)
 
 
-def probabilities_from(stages, tally: Tally) -> list[StageProbability]:
-    """P(won | reached) per funnel stage from one tally. Positions past the last stage count at it."""
+def probabilities_from(stages, tally: Tally, everyone: Tally | None = None) -> list[StageProbability]:
+    """P(won | reached) per funnel stage from one tally. Positions past the last stage count at it.
+    ``everyone``: the tally whose deals (any status) are the denominator, for a file that records no
+    lost deal; by default the won and lost deals of ``tally``."""
     if not stages:
         return []
     last = stages[-1]["position"]
@@ -69,11 +76,13 @@ def probabilities_from(stages, tally: Tally) -> list[StageProbability]:
     for s in stages:
         k = s["position"]
         won = sum(n for (pos, status), n in tally.n.items() if status == "won" and min(pos, last) >= k)
-        lost = sum(n for (pos, status), n in tally.n.items() if status == "lost" and min(pos, last) >= k)
-        low, high = wilson_interval(Proportion(won + lost, won))
-        rows.append(StageProbability(stage=s["stage"], position=k, n=won + lost, won=won,
-                                     p_won=won / (won + lost) if won + lost else None,
-                                     ci_low=low, ci_high=high))
+        if everyone is None:
+            n_all = won + sum(n for (pos, status), n in tally.n.items() if status == "lost" and min(pos, last) >= k)
+        else:
+            n_all = sum(n for (pos, _status), n in everyone.n.items() if min(pos, last) >= k)
+        low, high = wilson_interval(Proportion(n_all, won))
+        rows.append(StageProbability(stage=s["stage"], position=k, n=n_all, won=won,
+                                     p_won=won / n_all if n_all else None, ci_low=low, ci_high=high))
     return rows
 
 
@@ -104,8 +113,20 @@ def stage_probability(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime 
     if info.capabilities.why_not("outcomes"):  # e.g. aggregate counts record no outcomes per deal
         return StageProbabilities([], None, 0)
     ctx = resolve(con, info, spec)
+    everyone = None
+    if no_lost_recorded(info):  # won / all deals that reached the stage (known by as_of)
+        known = ctx if as_of is None else replace(ctx, where=ctx.where.and_(
+            "created_at IS NULL OR created_at <= $pr_as_of", {"pr_as_of": as_of}))
+        everyone = tallies(con, known).get(None) or Tally()
     if as_of is not None:
         ctx = replace(ctx, where=ctx.where.and_("status <> 'open' AND closed_at <= $pr_as_of", {"pr_as_of": as_of}))
     tally = tallies(con, ctx).get(None) or Tally()
-    rows = probabilities_from(ctx.stages, tally)
-    return StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown)
+    rows = probabilities_from(ctx.stages, tally, everyone)
+    return StageProbabilities(rows, key_stage(rows, tally.lost_unknown), tally.lost_unknown,
+                              open_as_not_won=everyone is not None)
+
+
+def no_lost_recorded(info: DatasetInfo) -> bool:
+    """The file marks deals won and never lost: won / closed would read 100 % by construction."""
+    caps = info.capabilities
+    return caps.has_won and not caps.has_lost and not caps.is_web_funnel

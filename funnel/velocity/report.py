@@ -16,9 +16,12 @@ def when(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat(sep=" ", timespec="seconds")
 
 
-def velocity_doc(tis, cyc, vel, pipeline: str | None = None) -> dict[str, Any]:
+def velocity_doc(tis, cyc, vel, pipeline: str | None = None, no_lost: bool = False) -> dict[str, Any]:
+    """``no_lost``: the file records no lost deal, so the win rate (won / closed) reads 100 % by
+    construction and the velocity is overstated: said in ``reasons.win_rate``, as the page says it."""
     reasons = {k: r for k, r in (("time_in_stage", tis.reason), ("cycle", cyc.reason),
-                                 ("sales_velocity", vel.reason)) if r}
+                                 ("sales_velocity", vel.reason), ("win_rate", "polish.no_lost.velocity" if no_lost
+                                                                  else None)) if r}
     cur = vel.current
     return {
         "as_of": when(tis.as_of or cyc.as_of or vel.as_of),
@@ -74,6 +77,8 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
             {"stage": r.stage, "p_won": num(r.p_won), "ci_low": num(r.ci_low), "ci_high": num(r.ci_high), "n": r.n}
             for r in (probs.rows if probs else [])],
         "key_stage": probs.key.stage if probs and probs.key else None,
+        # no lost deal recorded: p_won = won / all deals that reached the stage (open ones not won)
+        "open_as_not_won": bool(probs and probs.open_as_not_won),
         "weighted_pipeline": num(fc.weighted_pipeline, 2),
         "age_adjusted": num(fc.age_adjusted, 2),
         "by_month": [{"month": m.strftime("%Y-%m"), "expected": num(v, 2)} for m, v in fc.by_month],
