@@ -254,3 +254,18 @@ def test_megaplan_paid_is_won_and_an_estimate_comes_before_the_proposal(mem_stor
     # «Расчёт стоимости» (1 deal) before «КП отправлено» (2 deals), though fewer deals sit in it. Reached:
     # Новая 7; Расчёт: 1, 2, 4, 5, 6 = 5; КП: 1, 2, 4, 5 = 4; Оплачена 2
     assert reached(mem_store, info) == [("Новая", 7), ("Расчёт стоимости", 5), ("КП отправлено", 4), ("Оплачена", 2)]
+
+
+def test_velocity_says_the_cycle_needs_a_creation_date(mem_store):
+    from funnel.spec import FunnelSpec
+    from funnel.velocity.cycle import cycle
+    from funnel.velocity.sales_velocity import sales_velocity
+
+    # a Мегаплан list with «Дата изменения статуса» only: no creation date is read, so no cycle can be
+    # computed (close − creation), and velocity says why instead of only "no dates"
+    data = "Номер;Статус;Стоимость;Дата изменения статуса\n1;Оплачена;100;06.02.2024 10:00\n2;Новая;50;07.02.2024 10:00\n"
+    info, _built, _ = import_file(mem_store, data.encode(), "megaplan_no_created.csv")
+    assert "created_at" not in info.meta["mapping"]["fields"]
+    with mem_store.connect() as con:
+        assert cycle(con, info, FunnelSpec()).reason == "velocity.reason.no_created"
+        assert sales_velocity(con, info, FunnelSpec()).reason == "velocity.reason.no_created"
