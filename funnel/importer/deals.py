@@ -1,8 +1,9 @@
 """Deals files (input shapes A, B and C) into the canonical temp tables of an import.
 
 Steps, all in SQL over the staged file: type the mapped columns; reject rows that have no deal
-id or a value that does not parse (each reported with row, column and value); keep the first
-row of a duplicated deal id (Bitrix24 writes one row per product); resolve won/lost/open; order
+id or a value that does not parse (each reported with row, column and value); make one deal of a
+deal's product rows (Bitrix24 writes one row per product: the amount is their sum), keep the first
+row of any other duplicated deal id; resolve won/lost/open; order
 the stages; turn history (a second file, or HubSpot ``Date entered`` columns) into events; and
 derive the per-deal funnel facts (see funnel/schema.py).
 """
@@ -13,6 +14,15 @@ import json
 
 from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.header_currency import header_currency, header_multiplier
+from ..mapping.normalize import normalize_header
+from ..mapping.order_status import (
+    STATUS_GROUP_HEADERS,
+    group_kind,
+    group_rank,
+    is_order_list,
+    order_outcome,
+    status_rank,
+)
 from ..mapping.presets import PRESETS
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
@@ -111,28 +121,71 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     gone = _deleted_rows(con, extras, findings)
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad}){gone}", columns=columns, bad=bad,
                   gone=" AND row_no NOT IN (SELECT row_no FROM imp_gone)" if gone else "")
-    # a duplicated id keeps its first row (Bitrix24 writes one row per product); the window that
-    # picks it runs only when there are duplicates
+    # a duplicated id keeps its first row, its product rows' amounts summed (Bitrix24 writes one row per
+    # product: _product_lines); the window that picks it runs only when there are duplicates
     # (ids counted by a GROUP BY, which spills to disk beyond the memory budget; kept rows have an id)
     duplicates = run(con, render("SELECT COALESCE(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({q}) AS k "
                                  "GROUP BY deal_id) AS g", q=keep)).fetchone()[0]
     if duplicates:
+        lines = _product_lines(con, keep, typed, extras, mapping, raw, findings)
         findings.examples(
             con, render("""SELECT row_no, deal_id AS value FROM (
                       SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
-                      FROM ({q}) AS a) AS d WHERE k > 1""", q=keep),
+                      FROM ({q}) AS a) AS d WHERE k > 1{lines}""", q=keep,
+                        lines=" AND deal_id NOT IN (SELECT deal_id FROM imp_lines)" if lines else ""),
             None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
+        if lines:  # a deal's product rows: one deal, its amount their sum
+            keep = render("""SELECT * FROM (
+                                 SELECT a.* REPLACE (CASE WHEN l.deal_id IS NULL THEN a.amount ELSE l.total END AS amount)
+                                 FROM ({q}) AS a LEFT JOIN imp_lines l ON l.deal_id = a.deal_id) AS summed""", q=keep)
         keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
     if duplicates or gone or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
         run(con, "DROP TABLE imp_parsed")
         run(con, "DROP TABLE IF EXISTS imp_gone")
+        run(con, "DROP TABLE IF EXISTS imp_lines")
     else:  # every row kept: the parsed rows are the valid ones, less their unparsed-text columns
         for column in raw_columns:  # (dropping a column shares the other columns' data, no copy)
             run(con, render("ALTER TABLE imp_parsed DROP COLUMN {c}", c=column))
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
     return {c.field: c for c in typed}, extras
+
+
+# the columns of a deal's product row (Bitrix24's deal list with the «Товар» column chosen: one row per
+# product, ``Product`` / ``Price`` / ``Quantity`` in lang/en/csv.php of crm.deal.list's template)
+PRODUCT_HEADERS = frozenset({"product", "products", "product name", "товар", "товары", "продукт", "продукция",
+                             "наименование товара", "номенклатура"})
+PRODUCT_LINE_HEADERS = PRODUCT_HEADERS | {"price", "цена", "quantity", "qty", "количество", "кол-во", "unit price",
+                                          "цена за единицу", "сумма товара", "скидка", "discount", "налог", "tax"}
+
+
+def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings) -> int:
+    """``imp_lines(deal_id, total)``: the repeated ids whose rows are a deal's product lines, with the sum
+    of their amounts; the count of those deals (0 and no table when there are none).
+
+    Product lines only: the file has a product column, the amount is mapped, and the id's rows are equal
+    in every column but the product columns and the amount, while their product columns differ. Any other
+    repeated id stays a duplicate (its first row kept, said). Said: the file, the amount column, the count."""
+    names = {name: header for name, (_i, header) in extras.items()}
+    product = [n for n, h in names.items() if normalize_header(h) in PRODUCT_LINE_HEADERS]
+    if "amount" not in mapping.fields or not any(normalize_header(names[n]) in PRODUCT_HEADERS for n in product):
+        return 0
+    deal = [ident(c.field) for c in typed if c.field not in ("amount", "deal_id")] + \
+        [ident(n) for n in names if n not in product]
+    line = ", ".join(ident(n) for n in product)
+    same = f"count(DISTINCT row({', '.join(deal)})) = 1" if deal else "true"
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_lines AS
+                       SELECT deal_id, sum(amount) AS total, count(*) AS n FROM ({q}) AS a GROUP BY deal_id
+                       HAVING count(*) > 1 AND {same} AND count(DISTINCT row({line})) > 1""",
+                    q=keep, same=same, line=line))
+    deals, rows = run(con, "SELECT count(*), COALESCE(sum(n), 0) FROM imp_lines").fetchone()
+    if deals:
+        column = raw.headers[mapping.fields["amount"]]
+        findings.add("deals.product_rows", "info", column=column, n=deals,
+                     detail=json.dumps({"file": raw.file_name, "column": column, "n": deals, "rows": rows},
+                                       ensure_ascii=False))
+    return deals
 
 
 def _header_unit(typed: list, findings: Findings) -> None:
@@ -207,10 +260,11 @@ def _stage_from_history(con, findings: Findings) -> None:
 
 
 def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None,
-                   users_order: bool = True) -> list:
+                   users_order: bool = True, headers=()) -> list:
     """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
     probability among them can order the stages of a snapshot). ``users_order``: ``explicit`` is the
-    user's (whose last stage is the sale, as they were told), not the file's own."""
+    user's (whose last stage is the sale, as they were told), not the file's own. ``headers``: the
+    file's, which say whether its rows are orders (``mapping.order_status``)."""
     # Most populated first, but a stage that holds only closed deals (by the file's closed or won
     # flag or its status) after every stage with an open deal: it is an outcome of the funnel
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
@@ -246,6 +300,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     won_words = _won_words(con) if won_status else {}
     hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
+    orders = _order_statuses(con, extras or {}) if is_order_list(headers) else {}
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
@@ -254,12 +309,15 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     for pipeline in pipelines:
         names = [r[1] for r in counts if r[0] == pipeline]
         unnamed = [n for n in names if n not in said and not classify_stage_name(n)]
+        kinds, ranks = orders.get(pipeline, ({}, {}))
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
             history_order=hist_rank.get(pipeline),
-            won_names=[*mapping.won_stages, *(n for n in unnamed if (pipeline, n) in won_by_flag)],
-            lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag)],
-            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline),
+            won_names=[*mapping.won_stages, *(n for n in unnamed if (pipeline, n) in won_by_flag
+                                              or kinds.get(n) == "won")],
+            lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
+                                                or kinds.get(n) == "lost")],
+            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline) or ranks or None,
             won_word=won_words.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
@@ -283,11 +341,50 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
             listed = ", ".join(f"«{stage}» ({n})" for stage, n in closed_only[:5])
             findings.add("stages.closed_unnamed", "warning", n=sum(n for _s, n in closed_only),
                          detail=json.dumps({"stages": listed}, ensure_ascii=False))
+    else:  # one pipeline's sale under a name of its own (Bitrix24 «Опт»: «Оплата получена») beside one that has
+        # the CRM's won stage: that pipeline's closed-only stages are named too, else its 0 % goes unsaid
+        for ps in result:
+            closed_only = [(r[1], r[2]) for r in counts
+                           if r[0] == ps.pipeline and r[3] and r[1] not in ps.lost and r[1] not in ps.won]
+            if ps.won or not closed_only:
+                continue
+            listed = ", ".join(f"«{stage}» ({n})" for stage, n in closed_only[:5])
+            findings.add("stages.closed_unnamed_pipeline", "warning", value=ps.pipeline,
+                         n=sum(n for _s, n in closed_only),
+                         detail=json.dumps({"stages": listed, "pipeline": ps.pipeline}, ensure_ascii=False))
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stages (pipeline VARCHAR, stage VARCHAR, position INTEGER, kind VARCHAR)")
     rows = [r for ps in result for r in ps.rows()]
     if rows:
         con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     return result
+
+
+def _order_statuses(con, extras: dict) -> dict[str, tuple[dict[str, str], dict[str, float]]]:
+    """An order list's statuses, per pipeline: (status -> 'won' / 'lost' where the order ended, status ->
+    its rank along the order's way). With a status-group column (RetailCRM «Группа статусов») the group
+    decides both (every status of the cancel group lost; the groups' order, RetailCRM's default statuses
+    first within a group); without one, the status's own word («Выполнен», «Доставлен», «Возврат») and
+    RetailCRM's default order when every open status is one of its defaults (a guess either way, said)."""
+    group = next((name for name, (_i, header) in extras.items()
+                  if normalize_header(header) in STATUS_GROUP_HEADERS), None)
+    rows = run(con, render("""SELECT COALESCE(pipeline, ''), stage, {g}, count(*) FROM imp_valid
+                              WHERE stage IS NOT NULL GROUP BY 1, 2, 3""",
+                           g=ident(group) if group else "NULL")).fetchall()
+    out: dict[str, tuple[dict[str, str], dict[str, float]]] = {}
+    for pipeline, stage, stage_group, _n in rows:
+        kinds, ranks = out.setdefault(pipeline, ({}, {}))
+        kind = group_kind(stage_group) if group else None
+        kind = kind or order_outcome(stage)
+        if kind:
+            kinds[stage] = kind
+        own = status_rank(stage)
+        if group:
+            at = group_rank(stage_group)
+            if at is not None:
+                ranks[stage] = at * 100 + (own if own is not None else 50)
+        elif own is not None:
+            ranks[stage] = own
+    return out
 
 
 def _won_words(con) -> dict[str, str]:
@@ -369,5 +466,5 @@ def build_deals(con, raw, mapping, *, explicit_stages=None, users_order: bool = 
                {"t": raw.table}).fetchone()[0]:
             run(con, render("DROP TABLE {t}", t=ident(raw.table)))
     stages = resolve_stages(con, mapping, explicit_stages, history_loaded and history_orders, findings, extras,
-                            users_order)
+                            users_order, raw.headers)
     return derive_deals(con, typed, extras, stages, history_loaded, findings, into)

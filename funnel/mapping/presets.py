@@ -33,6 +33,17 @@ ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "
 PIPEDRIVE_DEFAULT_STAGES = ["Lead In", "Qualified", "Contact Made", "Needs Defined", "Demo Scheduled", "Proposal Made",
                             "Negotiations Started"]
 BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
+# the same default stages by name, as the web interface's deal export writes them: the names of
+# avshatalov48/bitrix24-core-corp modules/crm/lang/{ru,en}/classes/general/crm_status.php
+# (CRM_DEAL_STAGE_NEW … _WON, ordered by the SORT 10 … 60 of CCrmStatus::GetDefaultDealStages). The RU
+# file writes «Cчёт на предоплату» with a Latin C, which stage names match as the Cyrillic one
+# (normalize._fix_homoglyphs), as they match «Счет» to «Счёт». The EN names of that version («Create
+# papers», «Invoice») beside the cloud's («Preparing documents», «Prepayment invoice»): a file holds one
+# of each pair
+BITRIX24_DEFAULT_STAGES_RU = ["Новая", "Подготовка документов", "Счёт на предоплату", "В работе", "Финальный счёт",
+                              "Сделка успешна"]
+BITRIX24_DEFAULT_STAGES_EN = ["New", "Preparing documents", "Create papers", "Prepayment invoice", "Invoice",
+                              "In progress", "Final invoice", "Deal won"]
 # Bitrix24 lead statuses (crm.lead.list STATUS_ID): not processed, in progress, processed, then a good
 # lead (converted) or junk (b24restdocs crm-lead-fields; crm.status.list ENTITY_ID=STATUS)
 BITRIX24_LEAD_STATUSES = ["NEW", "IN_PROCESS", "PROCESSED", "CONVERTED"]
@@ -158,6 +169,7 @@ PRESETS: dict[str, dict] = {
             "lost_reason": ("причина отказа", "причина провала"),
         },
         "date_order": "dmy", "won": ["Сделка успешна"], "lost": ["Сделка провалена", "Анализ причины провала"],
+        "stage_order": BITRIX24_DEFAULT_STAGES_RU,
     },
     "bitrix24_en": {
         "signature": [("stage",), ("income",), ("closed",), ("assumed close date", "stage change date")],
@@ -168,6 +180,7 @@ PRESETS: dict[str, dict] = {
             "source": ("source",), "stage_changed_at": ("stage change date",), "lost_reason": ("lost reason",),
         },
         "date_order": "mdy", "won": ["Deal won"], "lost": ["Deal lost", "Analyze failure"],
+        "stage_order": BITRIX24_DEFAULT_STAGES_EN,
     },
     "hubspot": {
         "signature": [("record id",), ("deal stage",), ("deal owner",), ("create date",)],

@@ -4,7 +4,7 @@ A snapshot file without history or a known CRM gave its stages "most deals first
 funnel: a Spanish pipeline sheet with 1 deal in *Prospección*, 2 in *Cualificación*, 3 in *Propuesta
 enviada* and 3 in *Negociación* came out backwards. Most pipelines are built from the same rungs:
 a new lead, a first contact, qualification (or needs), a meeting or demo, a proposal, negotiation, a
-contract or invoice. When **every** open stage starts with one rung's word, the rungs order them (the
+contract or invoice (an estimate between the meeting and the proposal). When **every** open stage starts with one rung's word, the rungs order them (the
 number of deals orders stages of one rung); when one does not, nothing is claimed (None). The order
 stays a guess either way: the Data page and the pages say so until the user confirms it.
 """
@@ -28,7 +28,10 @@ _RUNGS: tuple[tuple[str, ...], ...] = (
     ("meeting", "demo", "presentation", "appointment", "reunión", "reunion", "reunião", "demostración",
      "presentación", "apresentação", "termin", "präsentation", "rendez", "présentation", "встреч", "демо",
      "презентац", "演示", "拜访", "会议"),
-    ("proposal", "quote", "quotation", "offer", "propuesta", "cotización", "proposta", "orçamento", "angebot",
+    # a cost estimate, worked out before the proposal is sent (amoCRM's «Расчёт стоимости» before «КП
+    # отправлено»)
+    ("расчет", "просчет", "калькуляц", "estimate", "costing", "cálculo"),
+    ("proposal", "quote", "quotation", "offer", "oferta", "propuesta", "cotización", "proposta", "orçamento", "angebot",
      "devis", "proposition", "offre", "предложен", "кп", "коммерческ", "报价", "方案", "建议"),
     ("negotiat", "negociac", "negociaç", "verhandl", "négociation", "decision", "decisión", "decisão",
      "entscheid", "décision", "переговор", "принимают решение", "решени", "согласован", "谈判", "决策"),
@@ -48,10 +51,11 @@ def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
+PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)  # the close rate's stage
 
 
 def rung(name: str) -> int | None:
-    """The rung (0 = a new lead ... 6 = contract or invoice) ``name`` starts a word with, the first found."""
+    """The rung (0 = a new lead ... 7 = contract or invoice) ``name`` starts a word with, the first found."""
     text = normalize_header(name)
     for k, pattern in enumerate(_PATTERNS):
         if pattern.search(text):

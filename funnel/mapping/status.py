@@ -120,6 +120,24 @@ _STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disq
                 "lost lead", "not qualified", "no calificado", "não qualificado", "nicht qualifiziert",
                 "non qualifié", "не квалифицирован", "неквалифицированный", "closed - not converted",
                 "closed not converted"}
+# Kommo's fixed closing statuses (142 won, 143 lost) as its Spanish and Portuguese interfaces name them:
+# «Logrado con éxito» (a Kommo integration's status table: ``142 | Logrado con éxito``), «Venta perdida»;
+# «Venda ganha» / «Venda perdida» (a Kommo pipeline's ids 142 / 143 in a Brazilian integration's notes);
+# and a team's own «Vendido», «Venta ganada», «Descalificado / Perdido»
+_SPANISH_PORTUGUESE_WON = {"logrado con éxito", "logrado con exito", "logrado", "venta ganada", "venta cerrada",
+                           "negocio ganado", "vendido", "vendida", "venda ganha", "venda fechada", "fechado ganho",
+                           "ganho"}
+_SPANISH_PORTUGUESE_LOST = {"venta perdida", "negocio perdido", "descalificado", "descalificado perdido",
+                            "venda perdida", "desqualificado", "negócio perdido", "fechado perdido", "perdido"}
+_STAGE_WON |= _SPANISH_PORTUGUESE_WON
+_STAGE_LOST |= _SPANISH_PORTUGUESE_LOST
+_STATUS_WON |= _SPANISH_PORTUGUESE_WON
+_STATUS_LOST |= _SPANISH_PORTUGUESE_LOST
+# paid: the end of a deal whose last step is the payment (Мегаплан's «Оплачена», an invoice's «Оплачен»);
+# «Не оплачен» is not one of these words
+_PAID = {"оплачена", "оплачен", "оплачено"}
+_STAGE_WON |= _PAID
+_STATUS_WON |= _PAID
 _STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
 

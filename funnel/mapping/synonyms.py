@@ -23,19 +23,24 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 # paid), «Куратор» (its manager) and «Статус.закрытия» (its outcome)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Opportunity Number", "Opportunity No", "Deal Number", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки", "编号", "商机编号",
+                "OpportunityId", "Opportunity Number", "Opportunity No", "Deal Number", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки",
+                "Номер заказа", "Order number", "№",  # an order list's number (RetailCRM, МойСклад, 1C lists)
+                "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Opportunity", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
     "created_at": ("Created", "Created at", "created_at", "add_time", "Add time", "Create Date", "Created Date", "Created Time",
                    "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
                    "First contact date", "Fecha de creación",
-                   "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期"),
+                   "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期",
+                   "Время"),  # a document list's date and time (МойСклад orders), when no other date says so
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата завершения", "Закрыта", "Закрыто",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
     "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Opp Stage", "Lead status", "Sales Stage", "Furthest stage", "Furthest stage reached", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
-              "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки", "阶段", "销售阶段", "商机阶段"),
+              "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки",
+              "Статус заказа", "Order status",  # an order list's (RetailCRM): see mapping/order_status.py
+              "阶段", "销售阶段", "商机阶段"),
     "status": ("Status", "Deal status", "Opp Status", "Opportunity Status", "Forecast Type", "Outcome", "Deal outcome", "Result", "Won/Lost", "Win/Loss",
                "Итог", "Результат", "Итог сделки", "结果", "Статус", "Статус сделки", "Статус закрытия", "Состояние", "状态", "商机状态"),
     "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "ARR", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",

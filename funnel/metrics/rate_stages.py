@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..mapping.stage_ladder import rung
+from ..mapping.stage_ladder import PROPOSAL_RUNG, rung
 
-PROPOSAL_RUNG = 4  # stage_ladder's rungs: 0 new lead ... 4 proposal ... 6 contract
 _MQL = re.compile(r"(?i)(?<![a-z])mql(?![a-z])|marketing[ _-]?qualified|маркетинг\w*\s+квалиф|квалифиц\w*\s+маркетинг"
                   r"|市场合格|营销合格")
 _SQL = re.compile(r"(?i)(?<![a-z])sql(?![a-z])|sales[ _-]?qualified|квалифиц\w*\s+продаж|продаж\w*\s+квалиф|销售合格")

@@ -2,7 +2,7 @@
 
 Exports glue a UTF-8 BOM to the first header, write non-breaking or zero-width spaces, double
 spaces and full-width forms after an Excel round trip. NFKC folds the compatibility forms
-(``（`` -> ``(``, NBSP -> space), invisible characters go, runs of spaces become one, the ends are
+(``（`` -> ``(``, NBSP -> space; not «№», which stays), invisible characters go, runs of spaces become one, the ends are
 trimmed. Readers store headers cleaned this way, so the mapping, the Data page and the CLI all see
 the same text.
 """
@@ -20,5 +20,7 @@ def clean_header(text: object) -> str:
     """The header as a person reads it: no BOM, no invisible characters, single spaces, trimmed."""
     if text is None:
         return ""
-    cleaned = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
+    # «№» is kept as written: NFKC would make it "No", and the user types the header as the file shows it
+    # (``--map deal_id=№``, 1C and МойСклад lists' number column)
+    cleaned = "№".join(unicodedata.normalize("NFKC", part) for part in str(text).split("№")).translate(_INVISIBLE)
     return _SPACES.sub(" ", cleaned).strip()

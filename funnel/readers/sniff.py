@@ -181,18 +181,31 @@ def effective_width(record: list[str | None]) -> int:
 def find_header(records: list[list[str | None]]) -> int | None:
     """Index of the header record: the first with several non-empty, mostly textual cells.
 
-    Title rows above it (Salesforce formatted reports, 1C list titles) have one or two cells.
+    Title rows above it (Salesforce formatted reports, 1C list titles) have one or two cells. A 1C
+    report's parameter rows («Параметры:» | «Период: 01.01.2024 - 31.03.2024», «Отбор:» | …) are
+    skipped: a first cell ending in a colon with at most one more cell filled (:func:`parameter_row`);
+    taken only when no other record can be the header.
     """
     widths = [effective_width(r) for r in records[:HEADER_SEARCH_RECORDS]]
     widest = max(widths, default=0)
     if widest == 0:
         return None
     need = 1 if widest == 1 else max(2, (widest + 1) // 2)
+    parameters = None
     for index, record in enumerate(records[:HEADER_SEARCH_RECORDS]):
         cells = [str(c).strip() for c in record if c is not None and str(c).strip()]
         if len(cells) < need:
             continue
         textual = sum(1 for c in cells if not _NUMBERLIKE.match(c))
         if textual * 2 >= len(cells):
+            if parameter_row(cells):
+                parameters = index if parameters is None else parameters
+                continue
             return index
-    return None
+    return parameters
+
+
+def parameter_row(cells: list[str]) -> bool:
+    """A report's parameter line: «Параметры:», «Отбор:», «Показатели:», "Filter:" with at most one
+    more filled cell (its value). A header's first cell does not end in a colon."""
+    return 1 <= len(cells) <= 2 and cells[0].endswith(":")

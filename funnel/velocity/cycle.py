@@ -60,10 +60,24 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+NO_CREATED = "velocity.reason.no_created"
+
+
+def no_created_date(info: DatasetInfo) -> bool:
+    """The file gave no creation date (none mapped, no stage history to take the first entry from): a
+    cycle is close − creation, so that is why there is none (a «Мегаплан» list with «Дата изменения
+    статуса» only; a МойСклад list before its «Время» was read)."""
+    mapping = info.meta.get("mapping") or {}
+    fields = mapping.get("fields") or {}
+    history = info.capabilities.has_history if "capabilities" in info.meta else False
+    return bool(mapping) and "created_at" not in fields and not history
+
+
 def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None) -> Cycle:
     cap = can_answer(con, info, "dates")
     if not cap.ok:
-        return Cycle(EMPTY, EMPTY, [], None, cap.reason, cap.params or {})
+        reason = NO_CREATED if cap.reason == "capabilities.no_dates" and no_created_date(info) else cap.reason
+        return Cycle(EMPTY, EMPTY, [], None, reason, cap.params or {})
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
     params = {**ctx.where.params, "as_of": as_of}
@@ -80,4 +94,5 @@ def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = Non
         young = p90 is None or month_end(month) + timedelta(days=p90) > as_of
         trend.append(CycleMonth(month, int(r["deals"]), int(r["won"]), int(r["open_at"]), r["median_days"],
                                 r["p90_days"], young))
-    return Cycle(stats["won"], stats["lost"], trend, as_of)
+    reason = NO_CREATED if not stats["won"].n and not stats["lost"].n and no_created_date(info) else None
+    return Cycle(stats["won"], stats["lost"], trend, as_of, reason)

@@ -18,6 +18,7 @@ from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts
 from .common import can_answer, resolve_as_of
+from .cycle import NO_CREATED, no_created_date
 
 DAYS_PER_MONTH = 365.25 / 12
 DEFAULT_WINDOW_DAYS = 90
@@ -90,8 +91,9 @@ def _window(con, info: DatasetInfo, ctx, start: datetime, end: datetime) -> Velo
 def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None,
                    days: int = DEFAULT_WINDOW_DAYS) -> SalesVelocity:
     cap = can_answer(con, info, "dates")
-    if not cap.ok:
-        return SalesVelocity(None, None, None, days, cap.reason, cap.params or {})
+    if not cap.ok:  # velocity divides by the cycle: no creation date read says why, as the cycle does
+        reason = NO_CREATED if cap.reason == "capabilities.no_dates" and no_created_date(info) else cap.reason
+        return SalesVelocity(None, None, None, days, reason, cap.params or {})
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
     span = timedelta(days=days)

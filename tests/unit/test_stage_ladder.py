@@ -44,7 +44,8 @@ def test_a_stage_on_no_rung_or_a_single_rung_claims_nothing(by_count):
 
 def test_words_match_at_their_start_only():
     assert rung("Renewal") is None  # "new" inside a word is not a new lead
-    assert rung("Demo scheduled") == 3 and rung("Lead In") == 0 and rung("Contract sent") == 6
+    # rung 7: the contract rung comes after the estimate (5) and proposal (6) rungs
+    assert rung("Demo scheduled") == 3 and rung("Lead In") == 0 and rung("Contract sent") == 7
 
 
 def test_the_ladder_order_is_still_a_guess_and_closing_stages_stay_last():
@@ -110,3 +111,10 @@ def test_a_numbered_closing_stage_is_still_won_or_lost():
     assert resolve("", ["2. Demo", "1. Lead", "3. Won", "4. Lost"]).lost == ["4. Lost"]
     assert not resolve("", ["2. Demo", "1. Lead"]).guessed
     assert resolve("", ["B. Demo", "A. Lead", "G. Project Won", "L. Project Lost"]).lost == ["L. Project Lost"]
+
+
+def test_an_estimate_comes_before_the_proposal():
+    # amoCRM «Опт»: «Расчёт стоимости» (a cost estimate) is worked out before «КП отправлено»; most deals
+    # first would put «КП отправлено» (2 deals) before it (1 deal)
+    assert ladder_order(["КП отправлено", "Заявка получена", "Счёт выставлен", "Расчёт стоимости"]) == [
+        "Заявка получена", "Расчёт стоимости", "КП отправлено", "Счёт выставлен"]

@@ -1,0 +1,83 @@
+"""Order lists read as a funnel: an online shop's orders (RetailCRM), a warehouse's customer orders (МойСклад).
+
+An order's status is its stage. In such a list, a finished order is the sale («Выполнен», «Доставлен»)
+and a cancelled or returned one is lost («Отменен», «Возврат»): words that in a deal list could be a step
+of the team's own, so they count only where the file is an order list (:func:`is_order_list`).
+
+RetailCRM groups its statuses, and exports the group beside the status («Группа статусов»): every
+status of the cancel group is lost, of the complete group won, and the groups are in the order an order
+moves through them. Evidence: the default statuses and their groups of a RetailCRM-like shop module
+(``createOrderStatuses``: groups placed → approval → assembling → delivering → complete, and cancelled;
+statuses in that order within each group); RetailCRM's new-order status is «Новый». The column headers
+of RetailCRM and МойСклад exports are from their documentation only (no exported file was found), so
+there is no preset: the headers are generic synonyms (``synonyms.py``).
+"""
+
+from __future__ import annotations
+
+from .normalize import normalize_header
+
+# a column that makes the file an order list: the status of an order, its number, the group of its
+# status, what was shipped of it (МойСклад «Отгружено»)
+ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа статусов", "группа статуса", "номер заказа", "отгружено",
+                                "order status", "status group", "order number"})
+STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
+
+# RetailCRM's status groups, first to last (its group codes, then their Russian names)
+_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"new", "placed", "новый", "новые", "новая"}),
+    frozenset({"approval", "согласование"}),
+    frozenset({"assembling", "комплектация"}),
+    frozenset({"delivery", "delivering", "доставка"}),
+    frozenset({"complete", "выполнен", "выполнены", "выполнено"}),
+)
+_COMPLETE_GROUP = len(_GROUPS) - 1
+_CANCEL_GROUPS = frozenset({"cancel", "cancelled", "canceled", "отменен", "отменены", "отмена", "отменено"})
+
+# RetailCRM's default statuses, first to last (the module's list; «Новый» is RetailCRM's own new status)
+RETAILCRM_STATUSES = ("Новый", "Заказ размещен", "Наличие подтверждено", "Предложить замену", "Согласовано с клиентом",
+                      "Предоплата поступила", "Передано в комплектацию", "Комплектуется", "Укомплектован",
+                      "Передан в доставку", "Доставляется", "Доставка перенесена", "Выполнен")
+# its cancel group's default statuses: each a reason the order did not happen
+RETAILCRM_CANCELLED = ("Недозвон", "Нет в наличии", "Купил в другом месте", "Не устроила доставка",
+                       "Не устроила цена", "Отменен")
+
+# МойСклад's default customer-order statuses, first to last (its documentation only: a guess, said as such)
+MOYSKLAD_STATUSES = ("Новый", "Подтвержден", "Собран", "Отгружен", "Доставлен")
+
+_ORDER_WON = frozenset({"выполнен", "выполнено", "доставлен", "доставлено", "получен", "completed", "delivered"})
+_ORDER_LOST = frozenset({"возврат", "возвращен", "отменен", "отменено", "отмена", "returned", "refunded"}
+                        | {normalize_header(s) for s in RETAILCRM_CANCELLED})
+_STATUS_RANK = {**{normalize_header(s): k for k, s in enumerate(MOYSKLAD_STATUSES)},
+                **{normalize_header(s): k for k, s in enumerate(RETAILCRM_STATUSES)}}
+
+
+def is_order_list(headers) -> bool:
+    """True when one of ``headers`` says the rows are orders (see :data:`ORDER_LIST_HEADERS`)."""
+    return any(normalize_header(h) in ORDER_LIST_HEADERS for h in headers if h)
+
+
+def order_outcome(status: str | None) -> str | None:
+    """'won' | 'lost' for an order status that ends the order («Выполнен», «Отменён», «Возврат»), else None."""
+    text = normalize_header(status)
+    return "won" if text in _ORDER_WON else "lost" if text in _ORDER_LOST else None
+
+
+def group_kind(group: str | None) -> str | None:
+    """'won' for the complete group, 'lost' for the cancel group, else None."""
+    text = normalize_header(group)
+    if text in _CANCEL_GROUPS:
+        return "lost"
+    return "won" if text in _GROUPS[_COMPLETE_GROUP] else None
+
+
+def group_rank(group: str | None) -> int | None:
+    """The position of a status group (0 = new … 4 = complete), None for a group not known."""
+    text = normalize_header(group)
+    return next((k for k, names in enumerate(_GROUPS) if text in names), None)
+
+
+def status_rank(status: str | None) -> int | None:
+    """The position of a RetailCRM (or МойСклад) default status, None for a status of the shop's own. A
+    file holds one product's statuses; «Новый» is first in both."""
+    return _STATUS_RANK.get(normalize_header(status))
