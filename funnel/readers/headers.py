@@ -14,6 +14,9 @@ import unicodedata
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+# vtiger writes its header row as ``"A", "B"`` (a space after each comma): a field that starts with a
+# space is not a quoted one, so its text keeps the quotes. One surrounding pair, nothing inside, goes.
+_QUOTED = re.compile(r'^"([^"]*)"$')
 
 
 def clean_header(text: object) -> str:
@@ -21,4 +24,5 @@ def clean_header(text: object) -> str:
     if text is None:
         return ""
     cleaned = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
-    return _SPACES.sub(" ", cleaned).strip()
+    cleaned = _SPACES.sub(" ", cleaned).strip()
+    return _QUOTED.sub(r"\1", cleaned).strip()
