@@ -18,6 +18,7 @@ from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
+from .amount_cents import preset_cents
 from .amount_currency import amount_currency, cell_currencies, cell_currency_sql
 from .columns import (
     FileDates,
@@ -50,6 +51,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order, dates)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
     _header_unit(typed, findings)
+    preset_cents(con, raw, mapping, typed, findings)  # Close: cents
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
