@@ -28,6 +28,7 @@ from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
+from .amount_cents import preset_cents
 from .amount_currency import amount_currency, cell_currencies, cell_currency_sql
 from .columns import (
     FileDates,
@@ -60,6 +61,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order, dates)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
     _header_unit(typed, findings)
+    preset_cents(con, raw, mapping, typed, findings)  # Close: cents
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
@@ -266,20 +268,21 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     user's (whose last stage is the sale, as they were told), not the file's own. ``headers``: the
     file's, which say whether its rows are orders (``mapping.order_status``)."""
     # Most populated first, but a stage that holds only closed deals (by the file's closed or won
-    # flag or its status) after every stage with an open deal: it is an outcome of the funnel
+    # flag, its status, or a won or lost date) after every stage with an open deal: it is an outcome of the funnel
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
     # «Отложенные»), never its first step.
     # A lost deal's «lost at stage» (``lost_stage``) names an open stage it reached: one more deal there
-    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL FROM imp_valid
+    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL, NULL, NULL FROM imp_valid
                   WHERE lost_stage IS NOT NULL""" if "lost_stage" in mapping.fields else ""
     counts = run(con, render("""SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
                                 bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
-                                         OR COALESCE(m.status IN ('won', 'lost'), false)) AS closed_only,
+                                         OR COALESCE(m.status IN ('won', 'lost'), false)
+                                         OR v.won_at IS NOT NULL OR v.lost_at IS NOT NULL) AS closed_only,
                                 bool_and(v.won_flag IS TRUE) AS won_by_flag,
                                 bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag,
                                 bool_and(m.status = 'won') AS won_by_status,
                                 bool_and(m.status = 'lost') AS lost_by_status
-                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status FROM imp_valid{lost_at}) v
+                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status, won_at, lost_at FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
                          GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""", lost_at=lost_at)).fetchall()
@@ -305,9 +308,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
     said = {*mapping.won_stages, *mapping.lost_stages}
+    parked = _parked_by_dates(con, mapping, findings)
     result = []
     for pipeline in pipelines:
-        names = [r[1] for r in counts if r[0] == pipeline]
+        names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
         unnamed = [n for n in names if n not in said and not classify_stage_name(n)]
         kinds, ranks = orders.get(pipeline, ({}, {}))
         ps = stage_order.resolve(
@@ -385,6 +389,24 @@ def _order_statuses(con, extras: dict) -> dict[str, tuple[dict[str, str], dict[s
         elif own is not None:
             ranks[stage] = own
     return out
+
+
+def _parked_by_dates(con, mapping, findings: Findings) -> set[tuple[str, str]]:
+    """Stages where closed deals are parked, when only a won or a lost date says a deal's outcome
+    (NetHunt's «Closed» with «Won date» / «Lost date»): every deal there closed, some won and some lost.
+    Such a stage is no step of the funnel: its won deals count at the won stage, its lost deals at the
+    first stage (where they were lost is not known). Said, with the stages named."""
+    if any(f in mapping.fields for f in ("status", "won_flag", "closed_flag")) or not (
+            "won_at" in mapping.fields and "lost_at" in mapping.fields):
+        return set()
+    rows = run(con, """SELECT COALESCE(pipeline, ''), stage, count(*) FROM imp_valid WHERE stage IS NOT NULL
+                       GROUP BY 1, 2 HAVING bool_and(won_at IS NOT NULL OR lost_at IS NOT NULL)
+                       AND bool_or(won_at IS NOT NULL) AND bool_or(lost_at IS NOT NULL) ORDER BY 1, 2""").fetchall()
+    if rows:
+        listed = ", ".join(f"«{stage}» ({n})" for _p, stage, n in rows[:5])
+        findings.add("stages.closed_by_dates", "info", n=sum(n for _p, _s, n in rows),
+                     detail=json.dumps({"stages": listed}, ensure_ascii=False))
+    return {(p, stage) for p, stage, _n in rows}
 
 
 def _won_words(con) -> dict[str, str]:

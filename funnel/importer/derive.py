@@ -277,6 +277,13 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
         else:
             findings.add("date.no_created_column_at_all", "warning", n=None)
+    if won and typed.get("created_at") is not None and not run(
+            con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:
+        findings.add("deals.won_no_close", "warning", n=won)  # Dolibarr's projects: no cycle, said
+    if typed.get("closed_at") is not None:  # a close date and nothing that says won or lost: kept open, said
+        findings.examples(con, "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals "
+                          "WHERE status = 'open' AND closed_at IS NOT NULL", None, "deals.closed_no_outcome",
+                          "warning", typed["closed_at"].header)
 
 
 def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:

@@ -50,6 +50,7 @@ CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
                              r"average|avg|min|max|per|annual)\b")  # AnnualRevenue: the company's size
+_STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
 _QUOTE = "\"'“”‘’„«»"
@@ -85,6 +86,8 @@ def detect_preset(norm: list[str]) -> tuple[str | None, float]:
         sig = preset["signature"]
         if not all(_item_matches(item, norm) for item in preset.get("required", ())):
             continue
+        if any(_item_matches(item, norm) for item in preset.get("excluded", ())):
+            continue  # a header another CRM's export has and this one's never does
         hits = sum(1 for item in sig if _item_matches(item, norm))
         score = hits / len(sig)
         if hits >= 2 and score >= MIN_PRESET_SCORE and (score, hits) > best[:2]:
@@ -156,6 +159,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.68  # Masked Deal value, Total Amount, deal_value_usd: a word or two before the amount
     if field in EXACT_ONLY:
         return 0.0
+    if field == "stage" and _STATE.search(header):
+        return 0.0  # Insightly's «Opportunity State» is its outcome, one letter from «Opportunity Stage»
     if len(header) >= 5:
         close = difflib.get_close_matches(header, [s for s in syns if len(s) >= 5], n=1, cutoff=FUZZY_CUTOFF)
         if close:

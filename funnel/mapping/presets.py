@@ -10,6 +10,8 @@ Evidence and confidence for every header: ../shared/reference/crm-exports.md. A 
 - ``date_order`` ('dmy' / 'mdy' / None when dates are ISO), default ``won``/``lost`` stage names and
   the default ``stage_order`` when the CRM ships one (matched to the file's stage names ignoring
   case, punctuation and Bitrix24's ``C<n>:`` pipeline prefix: see ``stage_names``);
+- optionally ``excluded`` (items any of which rules the preset out), ``amount_divisor`` and
+  ``amount_shown`` (an amount kept in cents, and the column that shows it in money: Close);
 - optionally ``status_values`` (the CRM's own status codes, e.g. Bitrix24 P/S/F) and ``stage_sort``
   (a column holding each stage's position, Salesforce ``StageSortOrder``).
 """
@@ -353,3 +355,98 @@ PRESETS: dict[str, dict] = {
         "date_order": None, "won": [], "lost": [],
     },
 }
+
+# -- CRMs of the "west" survey, kept apart to ease merges (evidence: tests/unit/test_crm_exports_west.py).
+# Close's opportunity export (its API's field names): ``value`` in cents beside ``value_formatted``
+# («$10,000»), ``status_type`` active / won / lost beside the status's own label
+CLOSE_STATUS_TYPES = {"active": "open", "won": "won", "lost": "lost"}
+# Close's default lead statuses
+CLOSE_LEAD_STATUSES = ["Potential", "Qualified", "Customer", "Bad Fit"]
+# Zendesk Sell's default pipeline (its help center, "About sales pipeline stages"), in English and as
+# its German interface names them; Won / Abgeschlossen the sale, Unqualified and Lost the losses
+ZENDESK_SELL_STAGES = ["Incoming", "Qualified", "Quote", "Closure", "Won", "Unqualified", "Lost",
+                       "Eingehend", "Qualifiziert", "Angebot", "Abschluss", "Abgeschlossen", "Nicht qualifiziert",
+                       "Verloren"]
+# EspoCRM's opportunity stages: today's (Prospecting, Qualification, Proposal, Negotiation) and the
+# older ten of its entityDefs/Opportunity.json, one list (a file uses one of the two)
+ESPOCRM_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+                  "Perception Analysis", "Proposal", "Proposal/Price Quote", "Negotiation", "Negotiation/Review",
+                  "Closed Won", "Closed Lost"]
+# Dolibarr's opportunity statuses (llx_c_lead_status: PROSP 10, QUAL 20, PROPO 30, NEGO 40, PENDING 50
+# (inactive by default), WON 60, LOST 70), as codes and as their French and English labels
+DOLIBARR_STAGES = ["PROSP", "Prospection", "QUAL", "Qualification", "PROPO", "Proposition", "Proposal", "NEGO",
+                   "Négociation", "Negotiation", "PENDING", "En attente", "Pending", "WON", "Gagné", "Won", "LOST",
+                   "Perdu", "Lost"]
+
+WEST_PRESETS: dict[str, dict] = {
+    "close": {
+        "signature": [("status_type",), ("value_period",), ("annualized_value",), ("value_formatted",),
+                      ("status_label",), ("date_won",)],
+        "required": [("status_type",), ("value_period",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("lead_name",), "stage": ("status_label",), "status": ("status_type",),
+            "amount": ("value",), "currency": ("value_currency",), "manager": ("user_name",),
+            "pipeline": ("pipeline_name",), "created_at": ("date_created",), "won_at": ("date_won",),
+            "lost_at": ("date_lost",),
+        },
+        "status_values": CLOSE_STATUS_TYPES,
+        # the amount is in cents: divided by this, and checked against the file's display of it
+        "amount_divisor": 100, "amount_shown": ("value_formatted",),
+        "date_order": None, "won": [], "lost": [],
+    },
+    "close_leads": {
+        "signature": [("status_label",), ("status_id",), ("display_name",), ("primary_contact_name",),
+                      ("date_created",), ("url",)],
+        "required": [("status_label",), ("display_name",)],
+        "fields": {"deal_id": ("id",), "deal_name": ("display_name",), "stage": ("status_label",),
+                   "created_at": ("date_created",)},
+        "date_order": None, "won": ["Customer"], "lost": ["Bad Fit"], "stage_order": CLOSE_LEAD_STATUSES,
+    },
+    "zendesk_sell": {
+        "signature": [("added on",), ("last stage change at",), ("hot",), ("estimated close date",),
+                      ("unqualified reason",), ("loss reason",)],
+        "required": [("added on",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "stage": ("stage",), "amount": ("value",),
+            "currency": ("currency",), "manager": ("owner",), "created_at": ("added on",),
+            "expected_close": ("estimated close date",), "stage_changed_at": ("last stage change at",),
+            "lost_reason": ("loss reason", "unqualified reason"), "source": ("source",),
+        },
+        "date_order": None, "won": ["Won", "Abgeschlossen"], "lost": ["Unqualified", "Lost", "Nicht qualifiziert", "Verloren"],
+        "stage_order": ZENDESK_SELL_STAGES,
+    },
+    "espocrm": {
+        # attribute names as headers; ``lastStage`` the stage a Closed Lost opportunity stopped at
+        "signature": [("amountcurrency",), ("assignedusername", "assigneduserid"), ("laststage",), ("closedate",),
+                      ("createdat",), ("leadsource",)],
+        "required": [("amountcurrency",), ("assignedusername", "assigneduserid")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "amount": ("amount",), "currency": ("amountcurrency",),
+            "stage": ("stage",), "lost_stage": ("laststage",), "manager": ("assignedusername", "assigneduserid"),
+            "source": ("leadsource",), "expected_close": ("closedate",), "created_at": ("createdat",),
+        },
+        "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost"], "stage_order": ESPOCRM_STAGES,
+    },
+    "dolibarr": {
+        # Projects / opportunities export (modProjet: cls.code, p.opp_percent, p.opp_amount) with the
+        # labels of Dolibarr's French and English interface
+        "signature": [("statut opportunité", "opportunity status"), ("montant opportunité", "opportunity amount"),
+                      ("réf. projet", "ref. project"), ("libellé projet", "project label"),
+                      ("probabilité opportunité", "probabilité d'opportunité", "opportunity probability")],
+        "required": [("statut opportunité", "opportunity status")],
+        "fields": {
+            "deal_id": ("réf. projet", "ref. project", "id projet", "project id"),
+            "deal_name": ("libellé projet", "project label"), "stage": ("statut opportunité", "opportunity status"),
+            "amount": ("montant opportunité", "opportunity amount"),
+            "created_at": ("date création", "date creation", "creation date"),
+        },
+        "date_order": "dmy", "won": ["WON", "Gagné", "Won"], "lost": ["LOST", "Perdu", "Lost"],
+        "stage_order": DOLIBARR_STAGES,
+    },
+}
+PRESETS.update(WEST_PRESETS)
+# NetHunt's only systematic header is «Record ID»: a Zoho CRM or Bigin export (Record Id, Stage, Amount)
+# has it too, with the «Deal Owner» and «Closing Date» every Zoho deal has
+PRESETS["nethunt"]["excluded"] = [("deal owner",), ("closing date",)]
+# Bigin's real funnel is the Sub-Pipeline (each with its own stages), Pipeline its one parent
+PRESETS["zoho"]["fields"] = {**PRESETS["zoho"]["fields"], "pipeline": ("sub-pipeline", "pipeline")}

@@ -66,6 +66,10 @@ _STATUS_LOST_PREFIXES = ("проигрыш ", "отказ ", "отменена "
 STAGE_DECIDES = ""
 
 
+# Insightly keeps a suspended opportunity open; noCRM.io's open leads are «To do» or «Standby»
+_STATUS_OPEN |= {"suspended", "to do", "todo", "standby", "stand by"}
+
+
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
     """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
 
@@ -138,6 +142,7 @@ _STATUS_LOST |= _SPANISH_PORTUGUESE_LOST
 _PAID = {"оплачена", "оплачен", "оплачено"}
 _STAGE_WON |= _PAID
 _STATUS_WON |= _PAID
+_STAGE_LOST |= {"bad fit"}  # Close's lead status (its defaults: Potential, Bad Fit, Qualified, Customer)
 _STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
 

@@ -133,6 +133,18 @@ EU_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in EU_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- CRMs of the "west" survey (Close, Zendesk Sell, Insightly, Capsule, vtiger, EspoCRM, Agile CRM,
+# Nutshell): their own words for fields that have one above. Kept apart to ease merges.
+WEST_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("Potential No",),  # vtiger's record number (POT123)
+    "created_at": ("Added On", "Added at"),  # Zendesk Sell
+    "stage": ("Milestone", "Current Stage"),  # Capsule, Agile CRM, Nutshell; Insightly
+    "status": ("Opportunity State",),  # Insightly: Open, Suspended, Abandoned, Lost, Won
+    "manager": ("User Responsible", "assignedUserName", "Assigned User"),  # Insightly; EspoCRM
+}
+for _field, _words in WEST_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # `source` falls back to these when the file has no source column of the CRM's own.
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
 

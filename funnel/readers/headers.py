@@ -14,6 +14,9 @@ import unicodedata
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"), None)
+# vtiger writes its header row as ``"A", "B"`` (a space after each comma): a field that starts with a
+# space is not a quoted one, so its text keeps the quotes. One surrounding pair, nothing inside, goes.
+_QUOTED = re.compile(r'^"([^"]*)"$')
 
 
 def clean_header(text: object) -> str:
@@ -23,4 +26,5 @@ def clean_header(text: object) -> str:
     # «№» is kept as written: NFKC would make it "No", and the user types the header as the file shows it
     # (``--map deal_id=№``, 1C and МойСклад lists' number column)
     cleaned = "№".join(unicodedata.normalize("NFKC", part) for part in str(text).split("№")).translate(_INVISIBLE)
-    return _SPACES.sub(" ", cleaned).strip()
+    cleaned = _SPACES.sub(" ", cleaned).strip()
+    return _QUOTED.sub(r"\1", cleaned).strip()
