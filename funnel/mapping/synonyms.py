@@ -90,6 +90,21 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "lost_at": ("输单时间",),
     "expected_close": ("结单日期", "预计结单日期", "预计签单日期", "预期结束"),
 }
+# survey 8 (zh): amounts of a «线索商机» / bid DTO (预期金额, 预估金额) and of 简道云 (预计成交金额（元）); CordysCRM's
+# 实际结束时间 (actualEndTime); 简道云's system field 提交时间 (when the record was submitted: its creation);
+# a progress column holding 跟进中 / 已赢单 / 已丢单 (业务进度) is the status, 是否赢单 / 是否中标 the won flag;
+# 纷享销客's 线索状态 (a lead's status: 未分配 → 待处理 → 跟进中 → 已转换) the stage of a leads funnel;
+# 销售易's API field names (saleStageId, money, lostStageId, opportunityName) and 小满 OKKI's createTime
+ZH_SYNONYMS["amount"] += ("预期金额", "预估金额", "预计成交金额")
+ZH_SYNONYMS["closed_at"] += ("实际结束时间", "实际结束日期", "实际成交时间")
+ZH_SYNONYMS["created_at"] += ("提交时间",)
+ZH_SYNONYMS["status"] += ("业务进度", "进展状态")
+ZH_SYNONYMS["won_flag"] = ("是否赢单", "是否中标")
+ZH_SYNONYMS["stage"] += ("线索状态", "saleStageId", "saleStage")
+ZH_SYNONYMS["amount"] += ("money",)
+ZH_SYNONYMS["lost_stage"] = ("lostStageId", "lostStage")
+ZH_SYNONYMS["deal_name"] += ("opportunityName",)
+ZH_SYNONYMS["created_at"] += ("createTime", "create_time")
 for _field, _words in ZH_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
