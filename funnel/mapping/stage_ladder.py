@@ -52,6 +52,9 @@ def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
 # 纷享销客's lead statuses 未分配 (unassigned) → 待处理 (to handle, a new lead) → 跟进中 (followed up: contact)
 _RUNGS = (_RUNGS[0] + ("信息收集", "未分配", "待处理"), _RUNGS[1] + ("跟进",), *_RUNGS[2:5],
           _RUNGS[5] + ("招投标", "投标", "招标"), _RUNGS[6])
+# CordysCRM's default stages (1Panel-dev/CordysCRM StageType): 新建 → 需求明确 → 方案验证 → 项目汇报 (a
+# presentation to the client) → 商务采购 (the client's purchasing: the decision)
+_RUNGS = (*_RUNGS[:3], _RUNGS[3] + ("汇报",), _RUNGS[4], _RUNGS[5] + ("采购",), _RUNGS[6])
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 

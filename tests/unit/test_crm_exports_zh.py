@@ -139,7 +139,7 @@ def test_psi_dto_status_words_and_expected_amount(mem_store):
 
 def test_bid_dto_progress_column_won_flag_and_percent_probability(mem_store):
     """boms DTO: 业务进度 (跟进中 / 已赢单 / 已丢单) is the status, 是否赢单 «否» on an open deal no loss,
-    赢率(%) the probability, 预估金额 the amount, 信息收集 … 合同签订 on the sales ladder. Every deal was
+    赢率(%) a probability column, 预估金额 the amount, 信息收集 … 合同签订 on the sales ladder. Every deal was
     open, no revenue, the stages by count."""
     text = ("商机名称,商机阶段,预估金额,赢率(%),业务进度,是否赢单\n"
             "A,信息收集,10000,10,跟进中,否\n"
@@ -154,9 +154,9 @@ def test_bid_dto_progress_column_won_flag_and_percent_probability(mem_store):
     # by hand: won F + G (300,000 + 180,000 = 480,000); lost C; open A, B, D, E (their «否» is no loss)
     assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 1, 4, 480000)
     # reached: 信息收集 7; 需求确认 6 (all but A); 方案交流 4 (D, E, F, G; C lost at 需求确认); 招投标 3 (E, F, G);
-    # 合同签订 2 (its deals all at 100 %: the won stage)
+    # 合同签订 2; the status says who won, so the won stage is its word, 已赢单, reached by F and G
     assert stage_reached(mem_store, info) == [("信息收集", 7), ("需求确认", 6), ("方案交流", 4), ("招投标", 3),
-                                              ("合同签订", 2)]
+                                              ("合同签订", 2), ("已赢单", 2)]
 
 
 def test_xiaoshouyi_api_table_stage_ids_win_rate_and_lost_stage(mem_store):
@@ -166,16 +166,19 @@ def test_xiaoshouyi_api_table_stage_ids_win_rate_and_lost_stage(mem_store):
             "2,u1,B,20000,,1002,30,1704326400000\n"
             "3,u2,C,30000,,1003,60,1704412800000\n"
             "4,u2,D,200000,,1005,100,1704499200000\n"
-            "5,u1,E,15000,1002,1006,0,1704585600000\n")
+            "5,u2,F,150000,,1005,100,1704499200000\n"
+            "6,u1,E,15000,1002,1006,0,1704585600000\n"
+            "7,u1,G,5000,1001,1006,0,1704585600000\n")
     info, _, _ = import_file(mem_store, text.encode("utf-8"), "opportunity.csv")
     fields = info.meta["mapping"]["fields"]
     assert (fields["stage"], fields["amount"], fields["lost_stage"], fields["deal_name"]) == (
         "saleStageId", "money", "lostStageId", "opportunityName")
     got = metrics(mem_store, info)
-    # by hand: 1005 (winRate 100) won: D 200,000; 1006 (winRate 0) lost: E, stopped at 1002; open A, B, C
-    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 3, 200000)
-    # order by winRate 10 < 30 < 60; reached 1001: 5; 1002: 4 (B, C, D, E at 1002); 1003: 2 (C, D); 1005: 1
-    assert stage_reached(mem_store, info) == [("1001", 5), ("1002", 4), ("1003", 2), ("1005", 1)]
+    # by hand: 1005 (winRate 100 on both its deals) won: D + F = 350,000; 1006 (winRate 0 on both) lost: E
+    # stopped at 1002, G at 1001; open A, B, C
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 2, 3, 350000)
+    # order by winRate 10 < 30 < 60; reached 1001: 7; 1002: 5 (B, C, D, F, E); 1003: 3 (C, D, F); 1005: 2
+    assert stage_reached(mem_store, info) == [("1001", 7), ("1002", 5), ("1003", 3), ("1005", 2)]
 
 
 def test_jiandaoyun_percent_named_stages(mem_store):
@@ -245,3 +248,15 @@ def test_okki_sync_create_time_over_the_syncs_created_at(mem_store):
         created = con.execute(f"SELECT created_at FROM ds_{info.id}.deals ORDER BY row_no").fetchall()
     # by hand: 1704067200 = 2024-01-01 00:00 UTC, 1704153600 = 2024-01-02 00:00 UTC
     assert [str(c[0]) for c in created] == ["2024-01-01 00:00:00", "2024-01-02 00:00:00"]
+
+
+def test_ladder_places_the_surveyed_chinese_stage_words():
+    """Stage words with no rung before: the bid DTO's 信息收集 / 招投标, CordysCRM's defaults (its
+    ``StageType``: 新建 → 需求明确 → 方案验证 → 项目汇报 → 商务采购), 纷享销客's lead statuses. Given most
+    deals first (as the importer does), the ladder gives the products' order."""
+    from funnel.mapping.stage_ladder import ladder_order
+    assert ladder_order(["合同签订", "信息收集", "招投标", "需求确认", "方案交流"]) == [
+        "信息收集", "需求确认", "方案交流", "招投标", "合同签订"]
+    assert ladder_order(["新建", "商务采购", "需求明确", "方案验证", "项目汇报"]) == [
+        "新建", "需求明确", "方案验证", "项目汇报", "商务采购"]
+    assert ladder_order(["跟进中", "待处理", "未分配"]) == ["未分配", "待处理", "跟进中"]
