@@ -131,6 +131,7 @@ _STAGE_WON |= {"已结束 赢得", "结束 赢得", "已结束 赢单", "结束 
 _STAGE_LOST |= {"已结束 丢失", "结束 丢失", "已结束 输单", "结束 输单"}
 _STATUS_WON |= {"已结束 赢得", "结束 赢得", "已结束 赢单", "结束 赢单"}
 _STATUS_LOST |= {"已结束 丢失", "结束 丢失", "已结束 输单", "结束 输单"}
+_STAGE_LOST |= {"已结束 输给竞争对手", "结束 输给竞争对手"}  # Zoho's «Closed Lost to Competition»
 _STAGE_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
 _STATUS_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines

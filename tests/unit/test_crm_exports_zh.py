@@ -204,7 +204,8 @@ def test_jiandaoyun_percent_named_stages(mem_store):
 
 
 def test_zoho_cn_probability_percent_header_orders_stages(mem_store):
-    """Zoho CRM in Chinese: «概率 (%)» orders the company's stages, 已结束-赢得 / 已结束-丢失 close them.
+    """Zoho CRM in Chinese: «概率 (%)» orders the company's stages, 已结束-赢得 / 已结束-丢失 /
+    已结束-输给竞争对手 close them (the last a stage of one deal: its name, not its 0 %, says lost).
     Nothing was won, the stages by count."""
     text = ("\ufeff记录ID,商机名称,阶段,概率 (%),金额,创建时间,结单日期\n"
             "zcrm_1,A,资格审查,10,1000,2024-01-01 09:00:00,2024-06-30\n"
@@ -212,12 +213,14 @@ def test_zoho_cn_probability_percent_header_orders_stages(mem_store):
             "zcrm_3,C,价值主张,40,2000,2024-01-03 09:00:00,2024-06-30\n"
             "zcrm_4,D,谈判/审查,90,3000,2024-01-04 09:00:00,2024-06-30\n"
             "zcrm_5,E,已结束-赢得,100,30000,2024-01-05 00:00:00,2024-02-04\n"
-            "zcrm_6,F,已结束-丢失,0,5000,2024-01-06 09:00:00,2024-01-20\n")
+            "zcrm_6,F,已结束-丢失,0,5000,2024-01-06 09:00:00,2024-01-20\n"
+            "zcrm_7,G,已结束-输给竞争对手,0,7000,2024-01-07 09:00:00,2024-01-21\n")
     info, _, _ = import_file(mem_store, text.encode("utf-8"), "Deals.csv")
     assert info.meta["stage_order"] == {"": ["资格审查", "价值主张", "谈判/审查", "已结束-赢得"]}
     got = metrics(mem_store, info)
-    # by hand: won E 30,000, lost F, open 4; E's cycle 5 Jan 00:00 -> 4 Feb (结单日期: Zoho's close date) = 30 d
-    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 1, 4, 30000)
+    # by hand: won E 30,000, lost F and G (lost to a competitor), open 4; E's cycle 5 Jan 00:00 -> 4 Feb
+    # (结单日期: Zoho's close date) = 30 d
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (1, 2, 4, 30000)
     assert got["median_cycle_days"] == pytest.approx(30)
 
 
