@@ -53,6 +53,7 @@ class Capabilities:
     has_lost: bool = False
     has_cycle: bool = False  # a won deal with a cycle (created and closed dates)
     no_created: int = 0  # deals without a creation date: open on every date until they close
+    close_is_expected: bool = False  # closed deals lack a close time: the file's close column is an expected date
     is_web_funnel: bool = False  # visitors and steps (event log, A/B visitor file): no deals, no cycle
     group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
     groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
@@ -99,7 +100,9 @@ class Capabilities:
                 return "metrics.reason.counts_no_money"
             if self.is_web_funnel:
                 return "capabilities.web_no_cycle"
-            return None if self.has_cycle else "capabilities.no_cycle"
+            if self.has_cycle:
+                return None
+            return "capabilities.no_cycle_expected_close" if self.close_is_expected else "capabilities.no_cycle"
         if question in ("win_rate", "outcomes"):
             if counts:
                 return "metrics.reason.counts_no_outcome"
@@ -186,6 +189,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         has_history=web or bool(mapping.get("history") or mapping.get("stage_entered")),
         has_money=not web and money > 0, currencies=currencies, has_won=won > 0, has_lost=lost > 0,
         has_cycle=not web and cycle > 0, no_created=0 if web else int(no_created), is_web_funnel=web,
+        close_is_expected=bool(meta.get("close_is_expected")),
         group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
         order_guessed=guessed, pipelines=pipelines,
     )

@@ -304,6 +304,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
     orders = _order_statuses(con, extras or {}) if is_order_list(headers) else {}
+    won_by_p, lost_by_p = _closing_by_probability(con, extras or {}) \
+        if probabilities and not _has_status_inputs(mapping) else (set(), set())
+    won_by_flag |= won_by_p
+    lost_by_flag |= lost_by_p
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
@@ -459,6 +463,30 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
     # a CRM gives a stage's deals its probability; where they scatter, the column is the reps' own
     # estimates and says nothing of the stage order (a Zoho file: Qualification 90, Negotiation 10)
     return {p: medians for p, medians in out.items() if p not in scattered}
+
+
+CLOSING_BY_PROBABILITY_DEALS = 2  # deals a stage needs before its 100 % (0) makes it won (lost)
+
+
+def _closing_by_probability(con, extras: dict) -> tuple[set, set]:
+    """(pipeline, stage) pairs whose every deal has a win probability of 100 % (won) or 0 (lost): the
+    CRM's closing stages under the company's own names. Salesforce gives Closed Won 100 and Closed Lost
+    0; 销售易 (``winRate``) and Zoho (``概率 (%)``) do the same. Only asked where the probabilities order
+    the open stages (:func:`_stage_probabilities`), so a column of zeros says nothing, and where no status
+    or won flag says who won (Dynamics keeps a won deal at «4-Close», 100 %: a step). A stage of one deal
+    says too little (a team's sheet: «Delivered» at 0 %, the rep's own estimate)."""
+    column = next((name for name, (_i, header) in extras.items() if is_probability_header(header)), None)
+    if column is None:
+        return set(), set()
+    rows = run(con, render("""WITH probs AS (
+            SELECT COALESCE(pipeline, '') AS pipeline, stage,
+                   TRY_CAST(replace(replace(trim({c}), '%', ''), ',', '.') AS DOUBLE) AS p
+            FROM imp_valid WHERE stage IS NOT NULL),
+        scale AS (SELECT CASE WHEN max(p) FILTER (WHERE isfinite(p)) <= 1 THEN 1.0 ELSE 100.0 END AS top FROM probs)
+        SELECT pipeline, stage, bool_and(p IS NOT NULL AND p >= top), bool_and(p IS NOT NULL AND p = 0)
+        FROM probs, scale GROUP BY 1, 2 HAVING count(*) >= {least}""", c=ident(column),
+                           least=str(CLOSING_BY_PROBABILITY_DEALS))).fetchall()
+    return {(r[0], r[1]) for r in rows if r[2]}, {(r[0], r[1]) for r in rows if r[3]}
 
 
 def _has_status_inputs(mapping) -> bool:

@@ -16,6 +16,7 @@ import json
 from ..audit.facts import COLUMN as FACTS_COLUMN
 from ..mapping.matcher import DATE_WORDS
 from ..mapping.normalize import normalize_header
+from ..mapping.synonyms import is_close_date_when_closed
 from ..money import CURRENCY_NAMES
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
@@ -204,8 +205,9 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         source="COALESCE(source_as, source) AS source" if one_source else "source",
         source_as="sa.canonical AS source_as, " if one_source else "",
         source_join=" LEFT JOIN imp_source_as sa ON sa.spelling = v.source" if one_source else "",
-        rounded=ident(ROUNDED), **_read_as(con, typed, findings), **_lost_at(typed)))
+        rounded=ident(ROUNDED), **_close_columns(con, typed, findings), **_lost_at(typed)))
     _close_rounded(con, into, typed, findings)
+    close_is_expected = _close_is_expected(con, typed, findings)
     run(con, "DROP TABLE IF EXISTS imp_source_as")
     for table in ("imp_valid", "imp_hist_pos"):  # consumed
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
@@ -224,6 +226,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             "stage_order": {ps.pipeline: ps.funnel for ps in stages},
             "lost_stages": {ps.pipeline: ps.lost for ps in stages},
             "stays_table": STAYS_VERSION,
+            **({"close_is_expected": close_is_expected} if close_is_expected else {}),
         },
     }
 
@@ -324,6 +327,37 @@ def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:
 
 
 DAY_ONLY_ROWS = 3  # values at one time of day before a column is read as dates
+
+
+def _close_columns(con, typed: dict, findings: Findings) -> dict[str, str]:
+    """:func:`_read_as`, with the expected-close column left out of a closed deal's close time unless
+    its header is the CRM's own close date, which the CRM sets when the deal closes (Salesforce
+    CloseDate, HubSpot closedate, Bitrix24 CLOSEDATE: ``synonyms.CLOSE_DATE_WHEN_CLOSED``). An expected
+    date (纷享销客 / 72crm 预计成交日期) would make up a cycle: none, said by :func:`_close_is_expected`."""
+    out = _read_as(con, typed, findings)
+    if not _expected_is_close(typed):
+        out["expected_close"] = "CAST(NULL AS TIMESTAMP)"
+    return out
+
+
+def _expected_is_close(typed: dict) -> bool:
+    column = typed.get("expected_close")
+    return column is not None and is_close_date_when_closed(column.header)
+
+
+def _close_is_expected(con, typed: dict, findings: Findings) -> str | None:
+    """The expected-close column's header when closed deals got no close time because that column is
+    only an expectation (quality finding ``date.close_is_expected``: no cycle for them), else None."""
+    column = typed.get("expected_close")
+    if column is None or _expected_is_close(typed):
+        return None
+    n = run(con, "SELECT count(*) FROM imp_deals d JOIN imp_valid v ON v.row_no = d.row_no "
+                 "WHERE d.status <> 'open' AND d.closed_at IS NULL AND v.expected_close IS NOT NULL").fetchone()[0]
+    if not n:
+        return None
+    findings.add("date.close_is_expected", "warning", column=column.header, n=int(n),
+                 detail=json.dumps({"column": column.header}, ensure_ascii=False))
+    return column.header
 
 
 def _lost_at(typed: dict) -> dict[str, str]:

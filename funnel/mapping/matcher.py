@@ -246,6 +246,24 @@ def _own_currency(m: Mapping, headers: list[str], norm: list[str], free: set[int
         free.discard(own)
 
 
+# A sync table's own ``createdAt`` / ``created_at`` beside the CRM's ``createTime`` / ``create_time`` (小满
+# OKKI opportunities as a zod schema stores them: createTime «创建时间戳», createdAt «记录创建时间戳» =
+# Date.now() at load): the CRM's time is the deal's creation, the other the load's
+_SYNC_CREATED = {"created at"}
+_RECORD_CREATED = {"create time"}
+
+
+def _record_time_over_sync_time(m: Mapping, headers: list[str], free: set[int]) -> None:
+    taken = m.fields.get("created_at")
+    if taken is None or header_tokens(headers[taken]) not in _SYNC_CREATED:
+        return
+    other = next((i for i in sorted(free) if header_tokens(headers[i]) in _RECORD_CREATED), None)
+    if other is not None:
+        m.fields["created_at"] = other
+        free.discard(other)
+        free.add(taken)
+
+
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
                     preset_name: str | None = None) -> Mapping:
     """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
@@ -265,6 +283,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             m.fields[field] = found[0]
             free.discard(found[0])
     _generic_fill(m, norm, free, samples, [header_tokens(h) for h in headers])
+    _record_time_over_sync_time(m, headers, free)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})
     sort_alts = preset.get("stage_sort", ()) if preset else ()

@@ -50,6 +50,26 @@ def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+# survey 8 (zh): a bid/opportunity DTO's stages 信息收集 → 需求确认 → 方案交流 → 招投标 → 合同签订 (gathering
+# information is the first step; a tender comes after the proposal and decides before the contract);
+# 纷享销客's lead statuses 未分配 (unassigned) → 待处理 (to handle, a new lead) → 跟进中 (followed up: contact)
+# CordysCRM's default stages (1Panel-dev/CordysCRM StageType): 新建 → 需求明确 → 方案验证 → 项目汇报 (a
+# presentation to the client) → 商务采购 (the client's purchasing: the decision)
+
+
+def _with(rungs, marker: str, words: tuple[str, ...]):
+    """``rungs`` with ``words`` added to the rung holding ``marker`` (by content, not position: rungs are
+    added between others)."""
+    return tuple(stems + words if marker in stems else stems for stems in rungs)
+
+
+_RUNGS = _with(_RUNGS, "new", ("信息收集", "未分配", "待处理"))
+_RUNGS = _with(_RUNGS, "contact", ("跟进",))
+_RUNGS = _with(_RUNGS, "meeting", ("汇报",))
+_RUNGS = _with(_RUNGS, "negotiat", ("招投标", "投标", "招标", "采购"))
+# Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
+_FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
+
 _PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
 PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)  # the close rate's stage
 
@@ -72,7 +92,8 @@ def ladder_order(open_by_count: list[str]) -> list[str] | None:
     rungs = {name: k for name, k in found.items() if k is not None}
     if len(open_by_count) < 2 or len(rungs) < len(found) or len(set(rungs.values())) < 2:
         return None
-    return sorted(open_by_count, key=lambda name: rungs[name])  # stable: most deals first within a rung
+    # stable: most deals first within a rung (after an unassigned lead)
+    return sorted(open_by_count, key=lambda name: (rungs[name], not _FIRST_IN_RUNG.search(normalize_header(name))))
 
 
 def new_lead_first(open_by_count: list[str]) -> list[str] | None:

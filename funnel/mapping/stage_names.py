@@ -52,6 +52,18 @@ _LETTERED = re.compile(r"^\s*([A-Za-z])[.)]\s+(?=\w)")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*(%?)\s*$")
 
 
+# A stage named with its probability after it: «初步接洽(10%)», «赢单(100%)», «输单(0%)» (简道云 CRM templates
+# and the teams that copy them; full-width brackets too): ordered by the percent, a certain order as
+# «20%» alone; the name without it says whether the stage is won or lost
+_PERCENT_SUFFIX = re.compile(r"\s*[(（]\s*(\d{1,3})\s*[%％]\s*[)）]\s*$")
+
+
+def percent_suffix(name: str) -> int | None:
+    """The percent a stage name ends with in brackets («方案报价(50%)» -> 50), else None."""
+    match = _PERCENT_SUFFIX.search(name or "")
+    return int(match.group(1)) if match else None
+
+
 def bare_number(name: str) -> tuple[int, bool] | None:
     """(the number, whether it is a percent) of a stage named by a number alone, else None."""
     match = _BARE_NUMBER.match(name or "")
@@ -62,6 +74,8 @@ def stage_number(name: str) -> int | None:
     """The step number ``name`` starts with (a letter's rank after 1000: A = 1001), else None."""
     if (bare := bare_number(name)) is not None:
         return bare[0]
+    if (percent := percent_suffix(name)) is not None:
+        return percent
     match = _NUMBERED.match(name or "")
     if match:
         return int(match.group(1))
@@ -70,8 +84,9 @@ def stage_number(name: str) -> int | None:
 
 
 def without_number(name: str) -> str:
-    """``name`` less its leading step number or letter: «5-Won» is a Won stage."""
-    return _LETTERED.sub("", _NUMBERED.sub("", name or "", count=1), count=1)
+    """``name`` less its leading step number or letter, and a trailing percent: «5-Won» and «赢单(100%)»
+    are won stages."""
+    return _LETTERED.sub("", _NUMBERED.sub("", _PERCENT_SUFFIX.sub("", name or ""), count=1), count=1)
 
 
 def numbered_order(names: list[str]) -> tuple[list[str], bool] | None:

@@ -11,7 +11,9 @@ counts. Equal medians keep the stage-name ladder's order, then most deals first.
 
 from __future__ import annotations
 
-from .normalize import normalize_header
+import re
+
+from .normalize import header_tokens, normalize_header
 from .stage_ladder import rung
 
 _HEADERS = {normalize_header(h) for h in (
@@ -23,8 +25,15 @@ _HEADERS = {normalize_header(h) for h in (
     "wahrscheinlichkeit (%)", "probabilité", "probabilité (%)")}
 
 
+# survey 8 (zh): 销售易's API field ``winRate`` (its UI's 赢率); Zoho CN «概率 (%)», a DTO's «赢率(%)»
+_HEADERS |= {"win rate", "winrate", "win rate (%)"}
+# a unit after the name: «概率 (%)», «赢率(%)», «赢率（%）», «Probability %»
+_PERCENT_SUFFIX = re.compile(r"\s*(?:[(（]\s*[%％]\s*[)）]|[%％])\s*$")
+
+
 def is_probability_header(header: str) -> bool:
-    return normalize_header(header) in _HEADERS
+    text = normalize_header(header)
+    return text in _HEADERS or _PERCENT_SUFFIX.sub("", text) in _HEADERS or header_tokens(header) in _HEADERS
 
 
 def probability_order(medians: dict[str, float], by_count: list[str]) -> list[str] | None:

@@ -144,6 +144,19 @@ _STAGE_WON |= _PAID
 _STATUS_WON |= _PAID
 _STAGE_LOST |= {"bad fit"}  # Close's lead status (its defaults: Potential, Bad Fit, Qualified, Customer)
 _STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
+# -- survey 8 (zh): a «线索商机» EasyExcel DTO's status «0跟踪1成功2失败3搁置4失效»; CordysCRM's end stages
+# 成功 / 失败 (StageType); Zoho CRM in Chinese 已结束-赢得 / 已结束-丢失; 纷享销客 leads 已转换 (converted, won)
+_STATUS_LOST |= {"失效"}
+_STATUS_OPEN |= {"跟踪", "跟踪中", "搁置", "已搁置"}
+_STAGE_WON |= {"成功"}
+_STAGE_LOST |= {"失败", "失效"}
+_STAGE_WON |= {"已结束 赢得", "结束 赢得", "已结束 赢单", "结束 赢单"}
+_STAGE_LOST |= {"已结束 丢失", "结束 丢失", "已结束 输单", "结束 输单"}
+_STATUS_WON |= {"已结束 赢得", "结束 赢得", "已结束 赢单", "结束 赢单"}
+_STATUS_LOST |= {"已结束 丢失", "结束 丢失", "已结束 输单", "结束 输单"}
+_STAGE_LOST |= {"已结束 输给竞争对手", "结束 输给竞争对手"}  # Zoho's «Closed Lost to Competition»
+_STAGE_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
+_STATUS_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
 
 

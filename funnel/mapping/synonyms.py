@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from ..schema import FIELD_KINDS
-from .normalize import header_tokens, normalize_header
+from .normalize import header_tokens, normalize_header, without_entity
 
 # Fields the mapper fills on top of schema.FIELD_KINDS (deal_name is already there; listed for clarity).
 # stage_changed_at: Bitrix24 "Дата изменения стадии" — the close time of a deal that is closed.
@@ -95,6 +95,21 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "lost_at": ("输单时间",),
     "expected_close": ("结单日期", "预计结单日期", "预计签单日期", "预期结束"),
 }
+# survey 8 (zh): amounts of a «线索商机» / bid DTO (预期金额, 预估金额) and of 简道云 (预计成交金额（元）); CordysCRM's
+# 实际结束时间 (actualEndTime); 简道云's system field 提交时间 (when the record was submitted: its creation);
+# a progress column holding 跟进中 / 已赢单 / 已丢单 (业务进度) is the status, 是否赢单 / 是否中标 the won flag;
+# 纷享销客's 线索状态 (a lead's status: 未分配 → 待处理 → 跟进中 → 已转换) the stage of a leads funnel;
+# 销售易's API field names (saleStageId, money, lostStageId, opportunityName) and 小满 OKKI's createTime
+ZH_SYNONYMS["amount"] += ("预期金额", "预估金额", "预计成交金额")
+ZH_SYNONYMS["closed_at"] += ("实际结束时间", "实际结束日期", "实际成交时间")
+ZH_SYNONYMS["created_at"] += ("提交时间",)
+ZH_SYNONYMS["status"] += ("业务进度", "进展状态")
+ZH_SYNONYMS["won_flag"] = ("是否赢单", "是否中标")
+ZH_SYNONYMS["stage"] += ("线索状态", "saleStageId", "saleStage")
+ZH_SYNONYMS["amount"] += ("money",)
+ZH_SYNONYMS["lost_stage"] = ("lostStageId", "lostStage")
+ZH_SYNONYMS["deal_name"] += ("opportunityName",)
+ZH_SYNONYMS["created_at"] += ("createTime", "create_time")
 for _field, _words in ZH_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
@@ -145,6 +160,16 @@ WEST_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in WEST_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# An expected-close column that is also the close date of a closed deal: the CRM's own «close date» field,
+# which the CRM (or its users' routine) sets to the day a deal is won or lost (Salesforce CloseDate, HubSpot
+# closedate and its headers in other languages, Zoho's Closing Date, Bitrix24's CLOSEDATE, 销售易's
+# 结单日期 / closeDate). Only these stand in for a closed deal's missing close time; a header naming an
+# expectation (预计成交日期, Expected close date, Предполагаемая дата закрытия) is a plan, never a close.
+CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
+    "Close Date", "closedate", "Closing Date", "结单日期",
+    "Fecha de cierre", "Data de fechamento", "Abschlussdatum", "Date de clôture", "Date de fermeture",
+)
+
 # `source` falls back to these when the file has no source column of the CRM's own.
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
 
@@ -187,3 +212,10 @@ FOLDED_TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(ascii_fold(t) f
 # Fields matched only exactly (no fuzzy match): ``LEADID`` is the lead a deal came from, not the deal.
 EXACT_ONLY = {"deal_id", "lost_stage"}  # «Lost stage» is no fuzzy «Last stage»
 NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)
+
+
+def is_close_date_when_closed(header: str | None) -> bool:
+    """Whether an expected-close column's header is one of :data:`CLOSE_DATE_WHEN_CLOSED`."""
+    words = {ascii_fold(header_tokens(w)) for w in CLOSE_DATE_WHEN_CLOSED}
+    tokens = ascii_fold(header_tokens(header))  # Fivetran's property_closedate too
+    return header is not None and (tokens in words or without_entity(tokens) in words)

@@ -113,6 +113,9 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     if out.win_rate_all is None:
         out.reasons["win_rate_all"] = "metrics.reason.no_deals"
     _fill_money(out, money)
+    if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle" and ctx.info.meta.get("close_is_expected"):
+        for key in CYCLE:  # the file's close column is an expected date (预计成交日期): say so, not "no date"
+            out.reasons[key] = "metrics.reason.no_cycle_expected_close"
     spec = ctx.spec
     out.close_rate, why = _stage_rate(out.stages, None, spec.close_rate_stage, num_value=out.won)
     if why:

@@ -94,5 +94,9 @@ def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = Non
         young = p90 is None or month_end(month) + timedelta(days=p90) > as_of
         trend.append(CycleMonth(month, int(r["deals"]), int(r["won"]), int(r["open_at"]), r["median_days"],
                                 r["p90_days"], young))
+    column = info.meta.get("close_is_expected")
+    if column and not stats["won"].n and not stats["lost"].n:  # the close column is an expected date: said
+        return Cycle(stats["won"], stats["lost"], trend, as_of, "velocity.reason.close_is_expected",
+                     {"column": column})
     reason = NO_CREATED if not stats["won"].n and not stats["lost"].n and no_created_date(info) else None
     return Cycle(stats["won"], stats["lost"], trend, as_of, reason)
