@@ -53,6 +53,9 @@ class Capabilities:
     has_lost: bool = False
     has_cycle: bool = False  # a won deal with a cycle (created and closed dates)
     no_created: int = 0  # deals without a creation date: open on every date until they close
+    # open deals there, none with an amount, while won ones have one (Maven writes close_value only once a
+    # deal closes): the open pipeline's amount and the forecast's money are unknown, not 0
+    open_unpriced: bool = False
     close_is_expected: bool = False  # closed deals lack a close time: the file's close column is an expected date
     is_web_funnel: bool = False  # visitors and steps (event log, A/B visitor file): no deals, no cycle
     group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
@@ -152,7 +155,8 @@ _DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, cre
        max(greatest(created_at, coalesce(closed_at, created_at))),
        count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
        count(amount) FILTER (WHERE status = 'won'), count(cycle_days) FILTER (WHERE status = 'won'),
-       count(*) - count(created_at){cols}
+       count(*) - count(created_at),
+       count(*) FILTER (WHERE status = 'open') > 0 AND count(amount) FILTER (WHERE status = 'open') = 0{cols}
 FROM {deals}"""
 
 
@@ -177,7 +181,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
     columns = [*BASE_GROUP_COLUMNS, *extras]
     cols = "".join(f", count({ident(c)})" for c in columns)
     row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
-    n, lo, hi, won, lost, money, cycle, no_created, *filled = row
+    n, lo, hi, won, lost, money, cycle, no_created, open_unpriced, *filled = row
     currencies = tuple(r[0] for r in run(con, render(
         "SELECT DISTINCT currency FROM {deals} WHERE currency IS NOT NULL ORDER BY 1",
         deals=tables["deals"])).fetchall())
@@ -190,6 +194,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         has_money=not web and money > 0, currencies=currencies, has_won=won > 0, has_lost=lost > 0,
         has_cycle=not web and cycle > 0, no_created=0 if web else int(no_created), is_web_funnel=web,
         close_is_expected=bool(meta.get("close_is_expected")),
+        open_unpriced=not web and money > 0 and bool(open_unpriced),
         group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
         order_guessed=guessed, pipelines=pipelines,
     )

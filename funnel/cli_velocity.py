@@ -112,7 +112,7 @@ def _pipeline(args) -> int:
         raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
     def build(con, info, spec):
         doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None,
-                           no_created=info.capabilities.no_created)
+                           no_created=info.capabilities.no_created, open_unpriced=info.capabilities.open_unpriced)
         prev = _previous_dataset(args, info)
         if prev is not None:
             from .cli import _lang
@@ -153,7 +153,7 @@ def _forecast(args) -> int:
 
     def build(con, info, spec):
         fc = forecast(con, info, spec, as_of, plan=args.plan, month=month, runs=args.runs, seed=args.seed)
-        return forecast_doc(fc, backtest(con, info, spec, as_of))
+        return forecast_doc(fc, backtest(con, info, spec, as_of), open_unpriced=info.capabilities.open_unpriced)
 
     out = _document(args, build)
     if out is None:

@@ -37,9 +37,17 @@ money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), defa
                              format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True) == "amount"
 
 
+UNPRICED = info.capabilities.open_unpriced  # open deals carry no amount: their sums are unknown, not 0
+
+
 def amount_text(value) -> str:
     """An amount written short, with the dataset's currency."""
     return money_text.compact(info, value, lang)
+
+
+def open_amount_text(value) -> str:
+    """An amount of open deals: a dash when the file gives open deals no amount."""
+    return "—" if UNPRICED else amount_text(value)
 
 
 # -- the pipeline on a date ---------------------------------------------------------------------
@@ -47,12 +55,14 @@ st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
 snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
-c2.metric(t("velocity.kpi.open_amount"), amount_text(snap.amount), border=True)
+c2.metric(t("velocity.kpi.open_amount"), open_amount_text(snap.amount), border=True)
+if UNPRICED:
+    c2.caption(t("velocity.ui.open_unpriced"))
 for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
     vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
                     date=as_date(as_of)), key, info, col)
 rows = snap.rows
-drill.clickable_chart(snapshot_figure(rows, LABELS, lang), "pl_snapshot", lambda _c, i: (
+drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", lambda _c, i: (
     (Selection("in_stage", position=rows[i].position, until=as_of),
      t("velocity.drill.in_stage", stage=md_escape(rows[i].stage))) if rows[i].position is not None else None))
 if snap.stages_are_current:
@@ -141,11 +151,11 @@ if probs and probs.rows:
     if probs.open_as_not_won:
         st.caption(t("velocity.ui.open_as_not_won"))
 k1, k2, k3, k4 = st.columns(4)
-k1.metric(t("velocity.kpi.weighted"), amount_text(fc.weighted_pipeline), border=True,
+k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
           help=t("velocity.help.weighted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
                 info, k1)
-k2.metric(t("velocity.kpi.age_adjusted"), amount_text(fc.age_adjusted), border=True,
+k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
           help=t("velocity.help.age_adjusted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
                 "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's

@@ -17,7 +17,9 @@ from .words import word
 
 def _reasons(inp: Inputs, sec: Section, doc: dict) -> None:
     for code in dict.fromkeys(doc.get("reasons", {}).values()):
-        sec.bullets.append(word(code, inp.w.lang))
+        text = word(code, inp.w.lang)
+        if text not in sec.bullets:  # the pipeline and the forecast can give one reason
+            sec.bullets.append(text)
 
 
 def _section(inp: Inputs, key: str) -> Section:
@@ -60,8 +62,9 @@ def pipeline_forecast(inp: Inputs) -> Section:
     sec = _section(inp, "pipeline_forecast")
     if sec.note:
         return sec
-    pipe = pipeline_doc(snapshot(con, info, spec, None), None)
-    fc = forecast_doc(forecast(con, info, spec, None), backtest(con, info, spec, None))
+    unpriced = info.capabilities.open_unpriced
+    pipe = pipeline_doc(snapshot(con, info, spec, None), None, open_unpriced=unpriced)
+    fc = forecast_doc(forecast(con, info, spec, None), backtest(con, info, spec, None), open_unpriced=unpriced)
     sec.paragraphs.append(w("report.pipeline.as_of", as_of=pipe["as_of"] or "—",
                             deals=w.int(sum(r["open_deals"] for r in pipe["snapshot"]))))
     if fc["weighted_pipeline"] is not None:

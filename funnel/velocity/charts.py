@@ -89,15 +89,18 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
     return _base(fig, lang=lang)
 
 
-def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
-    """Open deals per stage on the date (bars, amount in the text). One trace, one bar per row."""
+def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en", priced: bool = True) -> go.Figure:
+    """Open deals per stage on the date (bars, amount in the text unless the open deals carry no amount:
+    ``priced`` False). One trace, one bar per row."""
     names = [esc(r.stage) if r.stage is not None else _l(labels, "unknown") for r in rows]
+    money = [f" · {fmt_compact(r.amount, lang)}" if priced else "" for r in rows]
     fig = go.Figure(go.Bar(
         y=names, x=[r.open_deals for r in rows], orientation="h", marker_color=BLUE,
-        text=[f"{fmt_int(r.open_deals, lang)} · {fmt_compact(r.amount, lang)}" for r in rows],
+        text=[f"{fmt_int(r.open_deals, lang)}{m}" for r, m in zip(rows, money, strict=True)],
         textposition="auto", hoverinfo="text",
-        hovertext=[f"{n}<br>{_l(labels, 'open')}: {fmt_int(r.open_deals, lang)}<br>{_l(labels, 'amount')}: "
-                   f"{fmt_num(r.amount, lang)}" for n, r in zip(names, rows, strict=True)]))
+        hovertext=[f"{n}<br>{_l(labels, 'open')}: {fmt_int(r.open_deals, lang)}"
+                   + (f"<br>{_l(labels, 'amount')}: {fmt_num(r.amount, lang)}" if priced else "")
+                   for n, r in zip(names, rows, strict=True)]))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _base(fig, max(260, 50 + 40 * len(rows)), lang)
 

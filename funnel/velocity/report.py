@@ -48,12 +48,18 @@ def bar(b) -> dict[str, Any] | None:
     return None if b is None else {"deals": b.deals, "amount": num(b.amount, 2)}
 
 
-def pipeline_doc(snap, wf, pipeline: str | None = None, no_created: int = 0) -> dict[str, Any]:
-    """``no_created``: the dataset's deals without a creation date (open on every date until they close)."""
+UNPRICED = "velocity.ui.open_unpriced"  # the reason an open amount is null
+
+
+def pipeline_doc(snap, wf, pipeline: str | None = None, no_created: int = 0,
+                 open_unpriced: bool = False) -> dict[str, Any]:
+    """``no_created``: the dataset's deals without a creation date (open on every date until they close);
+    ``open_unpriced``: its open deals carry no amount, so their amounts are null (``reasons.amount``)."""
     doc: dict[str, Any] = {
         "as_of": when(snap.as_of),
         "pipeline": pipeline,
-        "snapshot": [{"stage": r.stage, "open_deals": r.open_deals, "amount": num(r.amount, 2)} for r in snap.rows],
+        "snapshot": [{"stage": r.stage, "open_deals": r.open_deals,
+                      "amount": None if open_unpriced else num(r.amount, 2)} for r in snap.rows],
         "stages_are_current": snap.stages_are_current,
         "without_history": snap.without_history,
         "no_created": no_created,
@@ -61,14 +67,16 @@ def pipeline_doc(snap, wf, pipeline: str | None = None, no_created: int = 0) -> 
     if wf is not None:
         doc["from"], doc["to"] = when(wf.date_from), when(wf.date_to)
         doc["waterfall"] = {k: bar(v) for k, v in wf.bars.items()}
-    reasons = {k: r for k, r in (("snapshot", snap.reason), ("waterfall", wf.reason if wf else None)) if r}
+    reasons = {k: r for k, r in (("snapshot", snap.reason), ("waterfall", wf.reason if wf else None),
+                                 ("amount", UNPRICED if open_unpriced else None)) if r}
     if wf is not None and wf.bars and wf.bars.get("forward") is None:
         reasons["moves"] = "velocity.reason.no_history"
     doc["reasons"] = reasons
     return doc
 
 
-def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, Any]:
+def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: bool = False) -> dict[str, Any]:
+    """``open_unpriced``: the open deals carry no amount: the weighted pipeline is null, said in ``reasons``."""
     probs = fc.probabilities
     doc: dict[str, Any] = {
         "as_of": when(fc.as_of),
@@ -79,8 +87,8 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
         "key_stage": probs.key.stage if probs and probs.key else None,
         # no lost deal recorded: p_won = won / all deals that reached the stage (open ones not won)
         "open_as_not_won": bool(probs and probs.open_as_not_won),
-        "weighted_pipeline": num(fc.weighted_pipeline, 2),
-        "age_adjusted": num(fc.age_adjusted, 2),
+        "weighted_pipeline": None if open_unpriced else num(fc.weighted_pipeline, 2),
+        "age_adjusted": None if open_unpriced else num(fc.age_adjusted, 2),
         "by_month": [{"month": m.strftime("%Y-%m"), "expected": num(v, 2)} for m, v in fc.by_month],
         "beyond": num(fc.beyond, 2),
         "undated": num(fc.undated, 2),
@@ -90,7 +98,7 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None) -> dict[str, An
         "seed": fc.seed,
         "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": num(b.forecast, 2), "actual": num(b.actual, 2),
                       "actual_all": num(b.actual_all, 2)} for b in backtest_rows],
-        "reasons": {"forecast": fc.reason} if fc.reason else {},
+        "reasons": {k: r for k, r in (("forecast", fc.reason), ("amount", UNPRICED if open_unpriced else None)) if r},
     }
     error = backtest_error(backtest_rows)
     if error is not None:
