@@ -49,7 +49,8 @@ FUZZY_CUTOFF = 0.88
 CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
-                             r"average|avg|min|max|per|annual)\b")  # AnnualRevenue: the company's size
+                             r"average|avg|min|max|per|annual|declared)\b")  # AnnualRevenue, Olist's
+# declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount
 _STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")

@@ -1709,3 +1709,26 @@ def test_api_records_flattened_by_a_sync_keep_their_fields():
                          "Pipeline.name"],
                         [["1", "A", "Closed Won", "100", "2024-01-01", "2024-01-01T00:00:00+03:00", "Ann", "Standard"]])
     assert (m.fields["deal_name"], m.fields["manager"], m.fields["pipeline"], m.fields["created_at"]) == (1, 6, 7, 5)
+
+
+def test_olist_shaped_closed_deals_give_the_sales_rep_and_no_amount(mem_store):
+    # Olist's closed-deals file (../shared/datasets/olist_marketing_funnel): sr_id is the sales rep who
+    # closed the lead (sdr_id the development rep who qualified it); declared_monthly_revenue is the
+    # seller's size as it declared it, not the deal's amount. Our own four leads, two of them won.
+    leads = ("mql_id,first_contact_date,landing_page_id,origin\n"
+             "m1,2018-02-01,lp1,social\nm2,2018-02-03,lp1,paid_search\n"
+             "m3,2018-02-05,lp2,organic_search\nm4,2018-02-07,lp2,social\n")
+    closed = ("mql_id,seller_id,sdr_id,sr_id,won_date,business_segment,lead_type,declared_product_catalog_size,"
+              "declared_monthly_revenue\n"
+              "m1,s1,sdrX,repA,2018-02-11 10:00:00,pet,online_medium,,50000.0\n"
+              "m3,s3,sdrY,repB,2018-02-20 09:30:00,car_accessories,industry,40,0.0\n")
+    headers = closed.splitlines()[0].split(",")
+    m = propose_mapping(headers, [closed.splitlines()[1].split(",")])
+    assert headers[m.fields["manager"]] == "sr_id"
+    assert "amount" not in m.fields
+    info, built, _ = import_file(mem_store, leads.encode(), "olist_marketing_qualified_leads_dataset.csv",
+                                 history=closed.encode(), history_name="olist_closed_deals_dataset.csv")
+    assert built["n_deals"] == 4
+    got = deals(mem_store, info, "deal_id, status, manager, amount")
+    assert got == [("m1", "won", "repA", None), ("m2", "open", None, None),
+                   ("m3", "won", "repB", None), ("m4", "open", None, None)]
