@@ -22,8 +22,9 @@ Questions for :meth:`Capabilities.why_not` (:data:`QUESTIONS`):
 ===============  ========================================================================
 
 Stored as ``meta["capabilities"]`` (JSON) in the catalog. Datasets imported before this
-module existed have no such entry: :func:`derive` computes the same thing from the stored
-tables on read (``Store.info`` does it), so old stores keep opening.
+module existed have no such entry, and those stored under older :data:`RULES` lack what later rules
+added: :func:`derive` computes it from the stored tables on read (``Store.info`` does it, once per
+dataset version), so old stores keep opening and need no re-import.
 """
 
 from __future__ import annotations
@@ -38,14 +39,20 @@ QUESTIONS = ("deals", "dates", "money", "cycle", "win_rate", "outcomes", "groups
 BASE_GROUP_COLUMNS = ("manager", "source", "variant")
 
 
+# The rules :func:`derive` follows. A dataset stores its capabilities at import; one stored under older
+# rules (a field it lacks, a date range without its stage entries) is derived again when it is read
+# (``Store.info``), so an upgrade does not need a re-import. Bump when derive() changes.
+RULES = 2
+
+
 @dataclass(frozen=True)
 class Capabilities:
     shape: str = "deals"  # 'deals' (input shapes A, B, C), 'events' (D) or 'counts' (E)
     n_deals: int = 0  # deals, or visitors of a web funnel; 0 for aggregate counts
     has_deals: bool = False  # individual rows to list
     has_dates: bool = False  # any deal with a created or closed date
-    date_min: date | None = None  # earliest created/closed date
-    date_max: date | None = None  # latest created/closed date: the dataset's "today"
+    date_min: date | None = None  # earliest created, closed or stage-entry date
+    date_max: date | None = None  # latest such date: the dataset's "today"
     has_history: bool = False  # stage entries with dates (a history file, per-stage date columns, an event log)
     has_money: bool = False  # a won deal with an amount
     currencies: tuple[str, ...] = ()
@@ -130,6 +137,7 @@ class Capabilities:
     # -- storage -----------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
+        out["rules"] = RULES
         for key in ("date_min", "date_max"):
             out[key] = out[key].isoformat() if out[key] else None
         return out
@@ -182,6 +190,13 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
     cols = "".join(f", count({ident(c)})" for c in columns)
     row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
     n, lo, hi, won, lost, money, cycle, no_created, open_unpriced, *filled = row
+    # stage entries count too: Maven's deals have no creation date and its engage dates run five
+    # months before the first close; the header said the data began in March while its weekly chart
+    # began in October
+    first_entry, last_entry = run(con, render("SELECT min(entered_at), max(entered_at) FROM {events}",
+                                              events=tables["events"])).fetchone()
+    lo = min((d for d in (lo, first_entry) if d is not None), default=None)
+    hi = max((d for d in (hi, last_entry) if d is not None), default=None)
     currencies = tuple(r[0] for r in run(con, render(
         "SELECT DISTINCT currency FROM {deals} WHERE currency IS NOT NULL ORDER BY 1",
         deals=tables["deals"])).fetchall())

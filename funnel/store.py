@@ -50,6 +50,7 @@ from typing import Any
 
 import duckdb
 
+from .capabilities import RULES as CAPABILITY_RULES
 from .capabilities import derive as derive_capabilities
 from .dataset import DatasetInfo
 from .errors import FunnelError
@@ -280,7 +281,10 @@ class Store:
     def info(self, dataset_id: int) -> DatasetInfo:
         row = self.row(dataset_id)
         meta = row["meta"]
-        if "capabilities" not in meta:  # imported before capabilities were stored: derive on read
+        stale = (meta.get("capabilities") or {}).get("rules") != CAPABILITY_RULES
+        if "capabilities" not in meta or (stale and "engine" not in meta):
+            # imported before capabilities were stored, or under older rules: derive on read (a
+            # warehouse dataset's tables are not in this store: it keeps what it was attached with)
             meta["capabilities"] = self._derived_capabilities(row)
         return DatasetInfo(row["id"], row["name"], row["version"], row["shape"], meta)
 

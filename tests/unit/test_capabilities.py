@@ -63,6 +63,29 @@ def test_old_dataset_without_capabilities_still_opens(tmp_path):
     assert again.info(info.id).capabilities == info.capabilities
 
 
+def test_a_dataset_stored_under_older_rules_is_derived_again(tmp_path):
+    # stored by an earlier version: no "rules", and no field for the deals without a creation date
+    text = "ID,Stage,Created,Closed\n1,Lead,2024-01-02,\n2,Lead,,\n3,Lead,,\n"
+    store, info = _import(tmp_path, text)
+    assert info.capabilities.no_created == 2  # deals 2 and 3
+    with store.writing() as con:
+        meta = json.loads(con.execute("SELECT meta FROM datasets WHERE id = ?", [info.id]).fetchone()[0])
+        meta["capabilities"].pop("rules")
+        meta["capabilities"].pop("no_created")
+        con.execute("UPDATE datasets SET meta = ? WHERE id = ?", [json.dumps(meta), info.id])
+    assert Store(store.path).info(info.id).capabilities.no_created == 2
+
+
+def test_the_data_range_includes_stage_entries(tmp_path):
+    # Maven's shape: no creation date; a stage's date column (engage_date) runs months before the first
+    # close. Entries: deal 1 engaged 2016-10-20, deal 2 engaged 2016-11-05 and won 2017-03-01, deal 3
+    # engaged 2017-05-02 (later than every close), still open. Range: 2016-10-20 .. 2017-05-02.
+    text = ("opportunity_id,deal_stage,engage_date,close_date\n"
+            "1,Engaging,2016-10-20,\n2,Won,2016-11-05,2017-03-01\n3,Engaging,2017-05-02,\n")
+    _store, info = _import(tmp_path, text)
+    assert (info.capabilities.date_min, info.capabilities.date_max) == (date(2016, 10, 20), date(2017, 5, 2))
+
+
 def test_web_funnel_speaks_of_visitors(tmp_path):
     _store, info = _import(tmp_path, EVENTS)
     caps = info.capabilities
