@@ -38,9 +38,12 @@ MAX_DEPTH = 4  # Salesforce groups by up to 3 fields (4 in Lightning); 1C report
 UNCOVERED_SHARE = 10  # at most one detail row in this many may sit above the first group row
 MISMATCH_LISTED = 20
 
-# «Stage: Closed Won (2 records)», «Ответственный: Иванов И.И.», «Prospecting (2)», «Closed Won»
+# «Stage: Closed Won (2 records)», «Ответственный: Иванов И.И.», «Prospecting (2)», «Closed Won»; Chinese
+# reports' «阶段：初步接洽（3条）» (full-width colon and parentheses folded first, 条 glued to its number)
 _LABEL = re.compile(r"^(?:(?P<field>[^\W\d_][^\d:]{0,39}?)\s*:\s*)?(?P<value>.+?)"
-                    r"(?:\s*\(\s*(?P<n>\d+)(?:\s+\w+)?\s*\))?$")
+                    r"(?:\s*\(\s*(?P<n>\d+)(?:\s*\w+)?\s*\))?$")
+# a cell's value is not folded as a header is (headers.clean_header): the label's own punctuation is
+_FULL_WIDTH = str.maketrans({"：": ":", "（": "(", "）": ")", "\u3000": " "})
 _NUMBER = re.compile(r"^[\s\d.,%()$€£¥₽+\-\u00a0\u202f']*\d[\s\d.,%()$€£¥₽+\-\u00a0\u202f']*$")
 # a person as 1C writes a responsible user: «Иванов И.И.», «Petrov P. P.»
 _PERSON = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё'\-]+\s+[A-ZА-ЯЁ]\.\s?(?:[A-ZА-ЯЁ]\.)?$")
@@ -61,8 +64,9 @@ class _Group:
 
 def parse_label(text: str) -> tuple[str | None, str, int | None, bool]:
     """(field, value, record count, marked): «Stage: Prospecting (2 records)» -> ("Stage",
-    "Prospecting", 2, True); a bare «Иванов И.И.» -> (None, "Иванов И.И.", None, False)."""
-    m = _LABEL.match(text.strip())
+    "Prospecting", 2, True), «阶段：初步接洽（3条）» -> ("阶段", "初步接洽", 3, True); a bare «Иванов И.И.» ->
+    (None, "Иванов И.И.", None, False)."""
+    m = _LABEL.match(text.strip().translate(_FULL_WIDTH))
     if m is None:  # the pattern matches any non-empty text; kept for the type checker
         return None, text.strip(), None, False
     field = m.group("field").strip() if m.group("field") else None

@@ -16,9 +16,10 @@ Layouts (rows invented, shapes from these sources):
   Excel add-ins exist to flatten (excel-vba.ru/multex/podgotovit-tablicu-stroki, budget-excel.ru lesson
   "receiving-and-processing-data-from-1c"). Here: manager («Иванов И.И.») then stage, bare or labelled
   («Ответственный: …», «Этап сделки: Переговоры (2)»).
-Dropped for want of evidence: Chinese «阶段：谈判（3条）» labels (no export found writing them), and a group
-value written only on a group's first row without merged cells (no source; it reads the same as a column
-most rows leave empty, so it is not filled in).
+- Chinese grouped reports: «负责人：张三（2条）», «阶段：初步接洽（1条）» (full-width colon and parentheses, 条 =
+  records; the layout the issue describes, no export seen), read since the label's punctuation is folded.
+Dropped for want of evidence: a group value written only on a group's first row without merged cells (no
+source; it reads the same as a column most rows leave empty, so it is not filled in).
 Expected values are worked out by hand from the rows, in the comments.
 """
 
@@ -29,6 +30,7 @@ import openpyxl
 
 from funnel.importer import import_file
 from funnel.readers import stage_file
+from funnel.readers.group_rows import parse_label
 from tests.unit.test_crm_exports_reports import outcome, reached
 
 SF = '''"Opportunity Owner","Account Name","Opportunity Name","Amount","Close Date","Opportunity ID"
@@ -194,3 +196,40 @@ def test_a_group_whose_record_count_differs_is_reported(mem_store):
     assert outcome(mem_store, info) == (8, 2, 1, 20000.0)
     [detail] = findings(mem_store, info, "readers.group_count_mismatch")
     assert '"said": 3' in detail and '"n": 2' in detail and "Closed Won (3 records)" in detail
+
+
+def _metrics(store, info) -> dict:
+    from funnel.metrics import metrics_json
+    from funnel.spec import FunnelSpec
+
+    with store.connect() as con:
+        return metrics_json(con, info, FunnelSpec())
+
+
+def _notes(store, info) -> set[str]:
+    with store.connect() as con:
+        return {c for (c,) in con.execute(f"SELECT code FROM ds_{info.id}.quality WHERE row_no IS NULL").fetchall()}
+
+
+def test_chinese_group_labels_with_full_width_colon_and_record_counts(mem_store):
+    assert parse_label("阶段：初步接洽（3条）") == ("阶段", "初步接洽", 3, True)
+    assert parse_label("负责人：张三（2条）") == ("负责人", "张三", 2, True)
+    data = ("商机名称,客户名称,商机金额,创建时间\n"
+            "负责人：张三（2条）,,,\n阶段：初步接洽（1条）,,,\nERP升级,华星科技,10000,2024-01-05\n"
+            "阶段：赢单（1条）,,,\nOA续费,远航物流,20000,2024-01-08\n"
+            "负责人：李四（3条）,,,\n阶段：初步接洽（1条）,,,\n数据平台,恒通制造,5000,2024-01-10\n"
+            "阶段：输单（1条）,,,\n安全审计,金盾银行,8000,2024-01-12\n"
+            "阶段：赢单（1条）,,,\n云迁移,蓝海零售,30000,2024-01-15\n"
+            "合计,,73000,\n")
+    info, built, draft = import_file(mem_store, data.encode(), "分组报表.csv")
+    assert draft.raw.headers[-2:] == ["负责人", "阶段"]
+    # 7 group rows and the 合计 row skipped; 5 deals: won OA续费 20,000 + 云迁移 30,000 = 50,000, lost 安全审计,
+    # open ERP升级 and 数据平台; 张三 2 deals, 李四 3 (as the labels say: no count mismatch)
+    assert sorted(s.reason for s in draft.raw.skipped) == ["group"] * 7 + ["total"]
+    figures = _metrics(mem_store, info)
+    assert (figures["deals"], figures["won"], figures["lost"], figures["open"], figures["revenue"]) == (
+        5, 2, 1, 2, 50_000)
+    with mem_store.connect() as con:
+        assert con.execute(f"SELECT manager, count(*) FROM ds_{info.id}.deals GROUP BY 1 ORDER BY 1").fetchall() == [
+            ("张三", 2), ("李四", 3)]
+    assert "readers.group_count_mismatch" not in _notes(mem_store, info)
