@@ -44,6 +44,7 @@ import xlwt
 
 from funnel.errors import FunnelError
 from funnel.importer import import_file
+from funnel.mapping import propose_mapping
 from funnel.readers import list_sheets
 from funnel.readers.xlsx_extent import ods_extents, sheet_extents
 
@@ -335,6 +336,16 @@ def test_rows_a_filter_hides_are_imported_and_said(mem_store, tmp_path):
     assert outcome(mem_store, info)[0] == 8
     severity, n, detail = findings(mem_store, info)["sheets9.hidden_rows_filter"]
     assert (severity, n, detail["rows"], detail["sheet"]) == ("warning", 3, "5, 7, 9", "Deals")
+
+
+def test_a_unit_price_beside_the_lines_amount_is_not_the_amount():
+    # «Qty, Price, Amount» (Amount = Qty × Price): «Price» came first and was taken for the amount
+    headers = ["Deal", "Stage", "Qty", "Price", "Amount"]
+    mapping = propose_mapping(headers, [["D-01", "Pilot", "3", "1000", "3000"]])
+    assert headers[mapping.fields["amount"]] == "Amount"
+    # alone, a price is still the amount
+    alone = propose_mapping(["Deal", "Stage", "Price"], [["D-01", "Pilot", "1000"]])
+    assert alone.fields["amount"] == 2
 
 
 def test_rows_hidden_by_hand_are_said_without_a_filter(mem_store, tmp_path):
