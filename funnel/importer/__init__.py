@@ -56,6 +56,7 @@ from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_rows import split_stage_rows
+from .stage_sheet import sheet_stage_order
 
 SAMPLE_ROWS = 50
 
@@ -248,6 +249,7 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
             draft.mapping.fields["deal_id"] = key
             draft.mapping.extras.pop(key, None)
         refine_deals_mapping(con, raw, draft.mapping)
+        sheet_stage_order(con, draft)  # a workbook's own stage list beats a CRM's default order
         known_default_order(con, raw, draft.mapping)
     if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
         draft.raw, index = with_lead_stage(con, raw)

@@ -329,6 +329,34 @@ def _handmade(path, *, stage_sheet=True, filtered=True):
     return path
 
 
+def test_a_workbooks_own_stage_list_orders_the_funnel_and_names_won_and_lost(mem_store, tmp_path):
+    info, built, draft = import_file(mem_store, _handmade(tmp_path / "pipeline.xlsx"))
+    assert draft.raw.sheet == "Deals" and draft.raw.headers[6] == "Amount"
+    # the Amount column (Qty × Price), not «Price» (1,000 on every row) further left
+    assert draft.raw.headers[draft.mapping.fields["amount"]] == "Amount"
+    # the total row is no deal: 8 deals. «Stages» gives the order Backlog → Scoping → Pilot → Rollout →
+    # Live, and its probabilities Live (100 %) won, Parked (0) lost. Won D-04 (4,000; 13 Jan → 2 Feb =
+    # 20 days) and D-05 (5,000; 14 Jan → 13 Feb = 30 days): 9,000, median 25; lost D-06; open 5
+    assert outcome(mem_store, info) == (8, 2, 1, 5, 9000.0, 25.0)
+    assert kinds(mem_store, info) == {"Live": "won", "Parked": "lost"}
+    # reached: Backlog all 8 (D-06 lost, its stage unknown); Scoping D-02, D-03, D-07 + 2 won = 5; Pilot
+    # D-03, D-07 + 2 = 4; Rollout D-07 + 2 = 3; Live 2
+    assert reached(mem_store, info) == [("Backlog", 8), ("Scoping", 5), ("Pilot", 4), ("Rollout", 3), ("Live", 2)]
+    found = findings(mem_store, info)
+    assert found["sheets9.order_from_sheet"][2]["sheet"] == "Stages"
+    assert "stages.order_guessed" not in found and "stages.no_won" not in found
+    # the East rows 5, 7 and 9 (D-02, D-04, D-06) are filtered out in Excel: imported, and said
+    severity, n, detail = found["sheets9.hidden_rows_filter"]
+    assert (severity, n, detail["rows"]) == ("warning", 3, "5, 7, 9")
+
+
+def test_without_a_stage_list_the_order_stays_a_guess(mem_store, tmp_path):
+    info, _built, _ = import_file(mem_store, _handmade(tmp_path / "pipeline.xlsx", stage_sheet=False))
+    found = findings(mem_store, info)
+    # the pivot's row labels (alphabetical) are no stage list
+    assert "sheets9.order_from_sheet" not in found and "stages.order_guessed" in found
+
+
 def test_rows_a_filter_hides_are_imported_and_said(mem_store, tmp_path):
     info, _built, _ = import_file(mem_store, _handmade(tmp_path / "pipeline.xlsx", stage_sheet=False))
     # all 8 deals, the West ones visible and the East ones (rows 5, 7, 9) filtered out; the total row
