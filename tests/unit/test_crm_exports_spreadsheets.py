@@ -412,3 +412,60 @@ def test_typed_amounts_beside_decimal_comma_text_all_read(mem_store, tmp_path):
     # won 3, 4, 6: 12,000 + 20,000.25 + 1,500.75 = 33,501; cycles 10, 5, 20 days: median 10
     assert outcome(mem_store, info) == (6, 3, 1, 2, 33501.0, 10.0)
     assert "amount.unreadable" not in findings(mem_store, info)
+
+
+# --- a Google Sheet with a percent probability and a «Won?» checkbox ------------------------------------
+
+GSHEET = [  # deal, stage, probability, value, created, closed, won?
+    ("A", "Discovery", 0.1, 1000, D(2024, 3, 1), None, None),
+    ("B", "Discovery", 0.1, 1500, D(2024, 3, 2), None, None),
+    ("C", "Scoping", 0.3, 2000, D(2024, 3, 3), None, None),
+    ("D", "Pilot", 0.6, 2500, D(2024, 3, 4), None, None),
+    ("E", "Pilot", 0.6, 3000, D(2024, 3, 5), None, None),
+    ("F", "Signed", 1.0, 4000, D(2024, 3, 6), D(2024, 3, 20), True),
+    ("G", "Signed", 1.0, 5000, D(2024, 3, 7), D(2024, 3, 17), True),
+    ("H", "Dropped", 0.0, 6000, D(2024, 3, 8), D(2024, 3, 9), False),
+    ("I", "Dropped", 0.0, 7000, D(2024, 3, 9), D(2024, 3, 12), False),
+]
+
+
+def _gsheet(path, closed_header="Closed"):
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Pipeline")
+    pct, usd = wb.add_format({"num_format": "0%"}), wb.add_format({"num_format": "$#,##0"})
+    day = wb.add_format({"num_format": "m/d/yyyy"})
+    ws.write_row(0, 0, ["Deal", "Stage", "Probability", "Value", "Created", closed_header, "Owner", "Won?"])
+    for i, (deal, stage, p, value, created, closed, won) in enumerate(GSHEET, start=1):
+        ws.write_row(i, 0, [deal, stage])
+        ws.write_number(i, 2, p, pct)
+        ws.write_number(i, 3, value, usd)
+        ws.write_datetime(i, 4, created, day)
+        if closed:
+            ws.write_datetime(i, 5, closed, day)
+        ws.write_string(i, 6, "Kim")
+        if won is not None:
+            ws.write_boolean(i, 7, won)
+    wb.close()
+    return path
+
+
+def test_a_won_checkbox_false_on_a_closed_deal_is_a_loss(mem_store, tmp_path):
+    info, _built, _ = import_file(mem_store, _gsheet(tmp_path / "pipeline.xlsx"))
+    # won F (4,000; 6 → 20 March, 14 days) and G (5,000; 7 → 17 March, 10 days): 9,000, median 12; lost H
+    # and I (FALSE, closed); open A … E. Before: 7 open, no loss, a win rate of 100 %.
+    assert outcome(mem_store, info) == (9, 2, 2, 5, 9000.0, 12.0)
+    found = findings(mem_store, info)
+    assert "deals.closed_no_outcome" not in found and "deals.no_lost" not in found
+    # «Dropped» holds only lost deals: a lost stage, no step; «Signed» (two deals, both won) the won one.
+    # The open stages by their percent probability (10 %, 30 %, 60 %): still a guess, said
+    assert kinds(mem_store, info) == {"Signed": "won", "Dropped": "lost"}
+    # reached: Discovery all 9; Scoping C, D, E + F, G = 5; Pilot D, E + F, G = 4; Signed 2
+    assert reached(mem_store, info) == [("Discovery", 9), ("Scoping", 5), ("Pilot", 4), ("Signed", 2)]
+    assert "stages.order_guessed" in found
+
+
+def test_a_won_checkbox_false_beside_a_crms_close_date_stays_open(mem_store, tmp_path):
+    # «Close Date» is a CRM's expected close while a deal is open (HubSpot, Salesforce): FALSE says nothing
+    info, _built, _ = import_file(mem_store, _gsheet(tmp_path / "pipeline.xlsx", closed_header="Close Date"))
+    _deals, won, lost, *_rest = outcome(mem_store, info)
+    assert (won, lost) == (2, 0)
