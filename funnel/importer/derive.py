@@ -296,7 +296,17 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
             findings.add("date.no_created_column_at_all", "warning", n=None)
     if won and typed.get("created_at") is not None and not run(
             con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:
-        findings.add("deals.won_no_close", "warning", n=won)  # Dolibarr's projects: no cycle, said
+        # Dolibarr's projects: no cycle, said; with the file's date columns filled on won deals, which may
+        # be the close («结束时间», an end time some CRMs give the expected end: not taken, asked)
+        dated = [header for name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))
+                 and run(con, render("SELECT count({c}) FROM imp_deals WHERE status = 'won'",
+                                     c=ident(name))).fetchone()[0]]
+        if dated:
+            findings.add("deals.won_no_close_columns", "warning", value=", ".join(dated[:5]), n=won,
+                         detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5]),
+                                            "header": dated[0]}, ensure_ascii=False))
+        else:
+            findings.add("deals.won_no_close", "warning", n=won)
     if typed.get("closed_at") is not None:  # a close date and nothing that says won or lost: kept open, said
         findings.examples(con, "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals "
                           "WHERE status = 'open' AND closed_at IS NOT NULL", None, "deals.closed_no_outcome",

@@ -28,6 +28,10 @@ Layouts and their evidence:
 - A team's Google Sheet downloaded as .xlsx: a probability formatted as a percent (0.1 shown «10%»),
   money ``$#,##0``, a checkbox column «Won?» (TRUE / FALSE cells) and a «Closed» date (docs only):
   FALSE on a closed deal was counted as open ("closed, no outcome"), the lost deals' stage a step.
+- WPS / Excel in Chinese: dates typed as numbers under the built-in CJK format 31 (yyyy"年"m"月"d"日",
+  no <numFmt> of its own; docs only): read right. Its «结束时间» (end time) is not taken for the close
+  (CordysCRM names the expected end 商机结束时间); the warning that won deals have no close date now
+  names it and how to map it.
 """
 
 from __future__ import annotations
@@ -469,3 +473,49 @@ def test_a_won_checkbox_false_beside_a_crms_close_date_stays_open(mem_store, tmp
     info, _built, _ = import_file(mem_store, _gsheet(tmp_path / "pipeline.xlsx", closed_header="Close Date"))
     _deals, won, lost, *_rest = outcome(mem_store, info)
     assert (won, lost) == (2, 0)
+
+
+# --- WPS / Excel in Chinese: built-in CJK date formats ------------------------------------------------
+
+def _wps(path):
+    """Dates typed as numbers under the built-in format 31 (yyyy"年"m"月"d"日"), which WPS and a Chinese
+    Excel write with no <numFmt> of their own; «结束时间» (an end time) beside «创建时间»."""
+    serial = lambda d: (d - D(1899, 12, 30)).days  # noqa: E731
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "商机"
+    ws.append(["商机编号", "商机名称", "商机阶段", "商机金额", "创建时间", "结束时间", "负责人"])
+    for code, stage, amount, created, ended in [("B1", "初步接洽", 12000, D(2024, 3, 1), None),
+                                                ("B2", "需求确定", 8000, D(2024, 3, 2), None),
+                                                ("B3", "赢单", 30000, D(2024, 3, 3), D(2024, 3, 13)),
+                                                ("B4", "赢单", 20000, D(2024, 3, 4), D(2024, 3, 24)),
+                                                ("B5", "输单", 5000, D(2024, 3, 5), D(2024, 3, 8))]:
+        ws.append([code, f"商机{code}", stage, amount, serial(created), serial(ended) if ended else None, "王伟"])
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=6):
+        for c in row:
+            c.number_format = "0.00"  # built-in id 2, turned into id 31 below
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'numFmtId="2"', b'numFmtId="31"')
+            zout.writestr(item, data)
+    return path
+
+
+def test_cjk_date_cells_read_and_an_end_time_is_asked_not_taken(mem_store, tmp_path):
+    path = _wps(tmp_path / "商机.xlsx")
+    info, _built, _ = import_file(mem_store, path)
+    with mem_store.connect() as con:
+        created = con.execute(f"SELECT deal_id, created_at FROM ds_{info.id}.deals ORDER BY 1").fetchall()
+    assert created[0] == ("B1", D(2024, 3, 1)) and created[4] == ("B5", D(2024, 3, 5))
+    # won B3 and B4: 30,000 + 20,000; «结束时间» is not taken for the close (CordysCRM's 商机结束时间 is the
+    # expected end): no cycle, and the warning names the column and how to map it
+    assert outcome(mem_store, info)[:5] == (5, 2, 1, 2, 50000.0)
+    severity, n, detail = findings(mem_store, info)["deals.won_no_close_columns"]
+    assert (severity, n, detail["columns"]) == ("warning", 2, "«结束时间»")
+    mapped, _built, _ = import_file(mem_store, path, mapping_pairs=["closed_at=结束时间"], force=True)
+    # mapped: B3 3 → 13 March (10 days), B4 4 → 24 March (20 days): median 15
+    assert outcome(mem_store, mapped) == (5, 2, 1, 2, 50000.0, 15.0)
