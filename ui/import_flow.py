@@ -70,9 +70,9 @@ def widget_prefix() -> str:
 
 def upload_step(t) -> tuple[Source, Source | None] | None:
     nonce = _state().get("nonce", 0)
-    main = st.file_uploader(t("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx", "xls"], key=f"up_main_{nonce}",
+    main = st.file_uploader(t("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx", "xls", "ods"], key=f"up_main_{nonce}",
                             help=t("ui.data.upload_help"))
-    history = st.file_uploader(t("ui.data.upload_history"), type=["csv", "tsv", "txt", "xlsx", "xls"],
+    history = st.file_uploader(t("ui.data.upload_history"), type=["csv", "tsv", "txt", "xlsx", "xls", "ods"],
                                key=f"up_hist_{nonce}", help=t("ui.data.upload_history_help"))
     if main is None:
         return None

@@ -56,6 +56,7 @@ from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_rows import split_stage_rows
+from .stage_sheet import sheet_stage_order
 
 SAMPLE_ROWS = 50
 
@@ -113,6 +114,9 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
     return [list(r) for r in rows]
 
 
+# Reader notes that change what the numbers rest on, said as warnings (the CLI prints them): rows Excel
+# hides, imported like the others; a sheet full to its format's last row, most likely cut there
+WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit"}
 SHAPES = ("deals", "events", "counts")
 # one JSON object per line (a Mixpanel or Amplitude raw export): refused with a word to export CSV
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -245,6 +249,7 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
             draft.mapping.fields["deal_id"] = key
             draft.mapping.extras.pop(key, None)
         refine_deals_mapping(con, raw, draft.mapping)
+        sheet_stage_order(con, draft)  # a workbook's own stage list beats a CRM's default order
         known_default_order(con, raw, draft.mapping)
     if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
         draft.raw, index = with_lead_stage(con, raw)
@@ -310,7 +315,9 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     for row in draft.raw.skipped:
         findings.add(f"file.skipped_{row.reason}", "info", row_no=row.row_no, value=row.text[:200])
     for code, params in draft.raw.notes:
-        findings.add(code, "info", detail=json.dumps(params, ensure_ascii=False, default=str), n=None)
+        findings.add(code, "warning" if code in WARNING_NOTES else "info",
+                     detail=json.dumps(params, ensure_ascii=False, default=str),
+                     n=params.get("n") if code in WARNING_NOTES else None)
     for table, ddl in (("imp_deals", DEALS_DDL), ("imp_events", EVENTS_DDL), ("imp_counts", COUNTS_DDL)):
         key = table[4:]
         ddl = ddl.replace("CREATE TABLE", "CREATE OR REPLACE TEMP TABLE")

@@ -40,7 +40,7 @@ from .columns import (
     typed_columns,
 )
 from .deleted_rows import count_gone, gone_mark
-from .derive import derive_deals
+from .derive import derive_deals, lost_by_close
 from .history import stage_entered_events
 from .history_order import history_order
 from .quality_findings import Findings
@@ -272,20 +272,31 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
     # «Отложенные»), never its first step.
     # A lost deal's «lost at stage» (``lost_stage``) names an open stage it reached: one more deal there
-    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL, NULL, NULL FROM imp_valid
+    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL, NULL, NULL, NULL FROM imp_valid
                   WHERE lost_stage IS NOT NULL""" if "lost_stage" in mapping.fields else ""
+    # a sheet's lone «Won?» FALSE on a deal with a close date: closed and not won (derive.lost_by_close)
+    # (every deal of a stage so: a lost stage; two deals or more all TRUE with a close date: a won one, as
+    # a sheet's «Signed»; a lone won deal may sit at the stage it was won at)
+    by_close = lost_by_close({f: headers[i] if i < len(headers) else None for f, i in mapping.fields.items()})
+    closed_lost = "v.won_flag IS FALSE AND v.closed_at IS NOT NULL" if by_close else "false"
+    closed_won = "v.won_flag IS TRUE AND v.closed_at IS NOT NULL" if by_close else "false"
     counts = run(con, render("""SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
                                 bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
                                          OR COALESCE(m.status IN ('won', 'lost'), false)
-                                         OR v.won_at IS NOT NULL OR v.lost_at IS NOT NULL) AS closed_only,
+                                         OR v.won_at IS NOT NULL OR v.lost_at IS NOT NULL OR {closed_lost}) AS closed_only,
                                 bool_and(v.won_flag IS TRUE) AS won_by_flag,
-                                bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE) AS lost_by_flag,
+                                bool_and(v.closed_flag IS TRUE AND v.won_flag IS FALSE OR {closed_lost}) AS lost_by_flag,
                                 bool_and(m.status = 'won') AS won_by_status,
-                                bool_and(m.status = 'lost') AS lost_by_status
-                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status, won_at, lost_at FROM imp_valid{lost_at}) v
+                                bool_and(m.status = 'lost') AS lost_by_status,
+                                bool_and({closed_lost}) AS lost_by_close,
+                                bool_and({closed_won}) AND count(*) >= {least} AS won_by_close
+                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status, won_at, lost_at, closed_at
+                               FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
-                         GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""", lost_at=lost_at)).fetchall()
+                         GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""", lost_at=lost_at,
+                             closed_lost=closed_lost, closed_won=closed_won,
+                             least=str(CLOSING_BY_PROBABILITY_DEALS))).fetchall()
     # Salesforce's IsWon / IsClosed and HubSpot's is_closed_won / is_closed are set by the stage: a stage
     # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
     # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's
@@ -294,8 +305,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # Bitrix24's STAGE_SEMANTIC_ID / STATUS_SEMANTIC_ID is the stage's own kind (S won, F failed): a
     # portal's own «UC_R8ML0A» whose deals are all F is a lost stage, not a step of the funnel
     by_stage = bool(PRESETS.get(mapping.preset or "", {}).get("status_is_stage_kind"))
-    won_by_flag = {(r[0], r[1]) for r in counts if (r[4] and both_flags) or (r[6] and by_stage)}
-    lost_by_flag = {(r[0], r[1]) for r in counts if (r[5] and both_flags) or (r[7] and by_stage)}
+    won_by_flag = {(r[0], r[1]) for r in counts if (r[4] and both_flags) or (r[6] and by_stage) or r[9]}
+    lost_by_flag = {(r[0], r[1]) for r in counts if (r[5] and both_flags) or (r[7] and by_stage) or r[8]}
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \

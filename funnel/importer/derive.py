@@ -39,6 +39,18 @@ STATUS_CASE = """CASE
 # archived, with its «Lost Reason»; amoCRM and Kommo views may drop the status column too.
 BY_REASON = "\n    WHEN v.lost_reason IS NOT NULL AND NOT {none} THEN 'lost'"
 OUTCOME_FIELDS = ("status", "won_flag", "closed_flag", "won_at", "lost_at")
+# A sheet's lone won flag (a Google Sheets checkbox «Won?» TRUE / FALSE) with no closed flag beside it:
+# FALSE on a deal the file says was closed (a real close date, not a CRM's expected-or-actual «Close
+# Date») is a deal closed and not won. It was counted open, "closed, no outcome".
+BY_CLOSE = "\n    WHEN v.won_flag IS FALSE AND v.closed_at IS NOT NULL THEN 'lost'"
+
+
+def lost_by_close(headers: dict[str, str | None]) -> bool:
+    """Whether a won flag FALSE with a close date says lost (:data:`BY_CLOSE`); ``headers``: field ->
+    the header of its column."""
+    close = headers.get("closed_at")
+    return ("won_flag" in headers and "closed_flag" not in headers and close is not None
+            and not is_close_date_when_closed(close))
 
 
 def lost_by_reason(fields) -> bool:
@@ -47,8 +59,10 @@ def lost_by_reason(fields) -> bool:
 
 
 def status_case(fields) -> str:
-    """:data:`STATUS_CASE` for a mapping's fields (:func:`lost_by_reason`)."""
+    """:data:`STATUS_CASE` for a mapping's typed fields (:func:`lost_by_reason`, :func:`lost_by_close`)."""
     by_reason = BY_REASON.format(none=none_word_sql("v.lost_reason")) if lost_by_reason(fields) else ""
+    if lost_by_close({f: getattr(c, "header", None) for f, c in fields.items() if c is not None}):
+        by_reason = BY_CLOSE + by_reason
     return STATUS_CASE.format(by_reason=by_reason)
 
 
@@ -282,7 +296,17 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
             findings.add("date.no_created_column_at_all", "warning", n=None)
     if won and typed.get("created_at") is not None and not run(
             con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:
-        findings.add("deals.won_no_close", "warning", n=won)  # Dolibarr's projects: no cycle, said
+        # Dolibarr's projects: no cycle, said; with the file's date columns filled on won deals, which may
+        # be the close («结束时间», an end time some CRMs give the expected end: not taken, asked)
+        dated = [header for name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))
+                 and run(con, render("SELECT count({c}) FROM imp_deals WHERE status = 'won'",
+                                     c=ident(name))).fetchone()[0]]
+        if dated:
+            findings.add("deals.won_no_close_columns", "warning", value=", ".join(dated[:5]), n=won,
+                         detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5]),
+                                            "header": dated[0]}, ensure_ascii=False))
+        else:
+            findings.add("deals.won_no_close", "warning", n=won)
     if typed.get("closed_at") is not None:  # a close date and nothing that says won or lost: kept open, said
         findings.examples(con, "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals "
                           "WHERE status = 'open' AND closed_at IS NOT NULL", None, "deals.closed_no_outcome",

@@ -51,6 +51,9 @@ CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
                              r"average|avg|min|max|per|annual|declared)\b")  # AnnualRevenue, Olist's
 # declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount
+# a unit price: the amount only when nothing else is (a sheet's «Qty, Price, Amount» row, Amount =
+# Qty × Price, took «Price» for being the column further left)
+_UNIT_PRICE = {"price"}
 _STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
@@ -132,7 +135,7 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
-        return 0.9
+        return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
     words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
     for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words):
         if variant != header and variant in syns:

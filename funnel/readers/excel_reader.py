@@ -1,10 +1,14 @@
-"""Workbooks into a staged table: xlsx and real xls (python-calamine, xlrd as fallback for xls)
-and the HTML table that Bitrix24 saves as ".xls" (lxml).
+"""Workbooks into a staged table: xlsx, real xls and LibreOffice's ods (python-calamine, xlrd as
+fallback for xls) and the HTML table that Bitrix24 saves as ".xls" (lxml).
 
 Workbooks are small next to CSV exports, so their cells go through Python: each cell becomes the
 text a user would read (dates as ISO ``YYYY-MM-DD HH:MM:SS``, whole numbers without ``.0``),
 then an Arrow table goes to DuckDB. ``sheet=None`` picks the visible sheet with the most data
 rows (a Dynamics 365 export hides a metadata sheet).
+
+Said in the quality report (survey 9, spreadsheet-native exports): rows Excel hides (by an AutoFilter
+or by hand), which are imported like the others; a sheet that fills every row its format can hold
+(65,536 in an .xls), whose export was most likely cut there.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -22,7 +27,7 @@ from . import limits, sniff
 from .headers import clean_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
-from .xlsx_extent import check_workbook
+from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods
 
 Rows = list[list[str | None]]
 
@@ -43,7 +48,7 @@ def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
 
 
 def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str) -> RawTable:
-    sheets = read_sheets(path, file_name, kind)
+    sheets, hidden = read_book(path, file_name, kind)
     names = [name for name, _rows, _visible in sheets]
     if sheet is not None:
         chosen = [s for s in sheets if s[0] == sheet]
@@ -63,12 +68,59 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
+    notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
+    if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
+        notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
+                                                "format": FORMAT_NAMES[kind]}))
     return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes)
+
+
+# The most rows a sheet of each format holds (Excel 97-2003's .xls: 65,536; .xlsx and LibreOffice: 1,048,576).
+# A CRM writing more deals into an .xls stops there: a sheet that fills its last row was most likely cut.
+ROW_LIMITS = {"xls": 65_536, "xlsx": limits.EXCEL_ROWS}
+FORMAT_NAMES = {"xls": ".xls", "xlsx": ".xlsx"}
+# hidden rows listed in a note, at most
+HIDDEN_LISTED = 10
+
+
+def _hidden_notes(rows: Rows, hdr: int, hidden: tuple[list[int], bool] | None, skipped, file_name: str,
+                  sheet: str) -> list[tuple[str, dict]]:
+    """A note naming the data rows Excel hides (row numbers as Excel shows them): they are imported
+    like any other row, which a user who filtered the sheet before saving may not expect."""
+    if not hidden:
+        return []
+    numbers, filtered = hidden
+    left_out = {s.row_no for s in skipped}
+    data = [r for r in numbers if hdr + 1 < r <= len(rows) and r not in left_out
+            and sniff.effective_width(rows[r - 1])]
+    if not data:
+        return []
+    listed = ", ".join(str(r) for r in data[:HIDDEN_LISTED]) + (" …" if len(data) > HIDDEN_LISTED else "")
+    code = "sheets9.hidden_rows_filter" if filtered else "sheets9.hidden_rows"
+    return [(code, {"file": file_name, "sheet": sheet, "n": len(data), "rows": listed})]
 
 
 # The header cells an Excel pivot table writes (EN, RU, ZH): a summary sheet, not the deals
 _PIVOT_HEADER = re.compile(r"(?i)^(row labels|column labels|названия строк|названия столбцов|行标签|列标签|"
                            r"(count|sum|average) of |количество по полю|сумма по полю|计数项|求和项)")
+
+
+def is_pivot_sheet(rows: Rows) -> bool:
+    """Whether a sheet's header is an Excel pivot table's (:data:`_PIVOT_HEADER`)."""
+    return _is_pivot(rows)
+
+
+def workbook_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, Rows, bool]]:
+    """Every sheet of a workbook given as a path or as bytes (an upload), as :func:`read_sheets` gives
+    them ([] for a file that is no workbook). The workbook just staged is read again from the cache."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        with tempfile.TemporaryDirectory(prefix="funnel_book_") as tmp:
+            path = Path(tmp) / "book"
+            path.write_bytes(bytes(source))
+            return workbook_sheets(path, file_name)
+    with open(source, "rb") as fh:
+        kind = sniff.file_kind(fh.read(sniff.SAMPLE_BYTES))
+    return read_sheets(Path(source), file_name, kind) if kind in ("xlsx", "xls") else []
 
 
 def _is_pivot(rows: Rows) -> bool:
@@ -102,7 +154,15 @@ def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:
 
 def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
     """(name, rows of cell text, visible) for every sheet (HTML: every table), parsed in a child
-    process with memory and time limits (:mod:`.sandbox`): a hostile workbook cannot crash the server.
+    process with memory and time limits (:mod:`.sandbox`): a hostile workbook cannot crash the server."""
+    return read_book(path, file_name, kind)[0]
+
+
+Hidden = dict[str, tuple[list[int], bool]]  # sheet -> (hidden row numbers, set by an AutoFilter)
+
+
+def read_book(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
+    """:func:`read_sheets` and the rows each sheet hides.
 
     The last workbook read is kept (by content): the Data page lists its sheets and stages it on
     every rerun, which would otherwise start two child processes per click.
@@ -111,14 +171,14 @@ def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, 
     with _LAST_LOCK:
         if _LAST and _LAST[0] == key:
             return _LAST[1]
-    sheets = run_isolated("funnel.readers.excel_reader:read_sheets_here", (path, file_name, kind),
-                          crash_code="limits.parse_crashed", params={"file": file_name})
+    book = run_isolated("funnel.readers.excel_reader:read_book_here", (path, file_name, kind),
+                        crash_code="limits.parse_crashed", params={"file": file_name})
     with _LAST_LOCK:
-        _LAST[:] = [key, sheets]
-    return sheets
+        _LAST[:] = [key, book]
+    return book
 
 
-_LAST: list = []  # [key, sheets] of the last workbook read
+_LAST: list = []  # [key, (sheets, hidden)] of the last workbook read
 _LAST_LOCK = threading.Lock()
 
 
@@ -130,30 +190,35 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_sheets_here(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
-    """:func:`read_sheets` in this process (the sandbox's child runs it): extents checked first."""
-    sheets = _read_sheets(path, file_name, kind)
+def read_book_here(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
+    """:func:`read_book` in this process (the sandbox's child runs it): extents checked first."""
+    sheets, hidden = _read_sheets(path, file_name, kind)
     for name, rows, _visible in sheets:
         limits.check_sheet(file_name, name, len(rows), max((len(r) for r in rows), default=0))
-    return sheets
+    return sheets, hidden
 
 
-def _read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, bool]]:
+def _read_sheets(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
     if kind == "html":
-        return _html_tables(path, file_name)
-    if kind == "xlsx" and not _is_workbook_zip(path):
+        return _html_tables(path, file_name), {}
+    hidden: Hidden = {}
+    if kind == "xlsx" and is_ods(path):  # LibreOffice: a zip as well, with no xl/ folder
+        scans = check_ods(path, file_name)
+        hidden = {name: (sorted(scan.hidden_rows), False) for name, scan in scans.items() if scan.hidden_rows}
+    elif kind == "xlsx" and not _is_workbook_zip(path):
         raise FunnelError("file.binary", file=file_name)
-    if kind == "xlsx":
+    elif kind == "xlsx":
         try:
             check_workbook(path, file_name)
+            hidden = {name: (sorted(rows), filtered) for name, (rows, filtered) in hidden_rows(path).items()}
         except zipfile.BadZipFile as error:
             raise FunnelError("file.excel_unreadable", file=file_name) from error
     try:
-        return _calamine_sheets(path)
+        return _calamine_sheets(path), hidden
     except Exception as calamine_error:  # calamine raises several unrelated types
         if kind == "xls":
             try:
-                return _xlrd_sheets(path)
+                return _xlrd_sheets(path), hidden
             except Exception:
                 pass
         raise FunnelError("file.excel_unreadable", file=file_name) from calamine_error
@@ -178,7 +243,7 @@ def _calamine_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
     out = []
     for meta in wb.sheets_metadata:
         sheet = wb.get_sheet_by_name(meta.name)
-        rows = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+        rows = texts(sheet.to_python(skip_empty_area=False))
         _fill_merged_down(rows, sheet.merged_cell_ranges or [])
         out.append((meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
     return out
@@ -204,17 +269,43 @@ def _xlrd_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
     book = xlrd.open_workbook(str(path))
     out = []
     for sh in book.sheets():
-        rows = []
+        values = []
         for r in range(sh.nrows):
-            row = []
-            for c in sh.row(r):
-                if c.ctype == xlrd.XL_CELL_DATE:
-                    row.append(cell_text(xlrd.xldate_as_datetime(c.value, book.datemode)))
-                else:
-                    row.append(cell_text(c.value))
-            rows.append(row)
-        out.append((sh.name, rows, sh.visibility == 0))
+            values.append([xlrd.xldate_as_datetime(c.value, book.datemode) if c.ctype == xlrd.XL_CELL_DATE
+                           else c.value for c in sh.row(r)])
+        out.append((sh.name, texts(values), sh.visibility == 0))
     return out
+
+
+def texts(values: list[list]) -> Rows:
+    """A sheet's typed cells as the text a user reads (:func:`cell_text`), a column at a time: where a
+    column's amounts typed as text write a decimal comma («1 234,56 ₽», «3 500,00 ₽») and none writes a
+    decimal point, its typed fractional numbers are written with a comma too («15000,5», as a Russian
+    Excel shows them). Written «15000.5», they outvoted the text cells' comma, which then did not read."""
+    rows = [[cell_text(v) for v in row] for row in values]
+    width = max((len(r) for r in values), default=0)
+    for j in range(width):
+        typed = [i for i, row in enumerate(values) if j < len(row) and _fractional(row[j])]
+        if not typed:
+            continue
+        texts_j = [row[j] for row in values if j < len(row) and isinstance(row[j], str)]
+        if any(_TEXT_POINT.match(t) for t in texts_j) or not any(_TEXT_COMMA.match(t) for t in texts_j):
+            continue
+        for i in typed:
+            text = rows[i][j]
+            if text is not None and "e" not in text:
+                rows[i][j] = text.replace(".", ",")
+    return rows
+
+
+def _fractional(value) -> bool:
+    return isinstance(value, float) and not isinstance(value, bool) and not value.is_integer()
+
+
+# an amount typed as text with a decimal comma: «1 234,56 ₽», «3.500,00 €», «12,5»; with a decimal point:
+# «$1,200.00», «1234.5» (a lone «1,234» says neither)
+_TEXT_COMMA = re.compile(r"^\D{0,5}-?\d{1,3}(?:[\s\u00a0\u202f.'’]?\d{3})*,\d{1,2}\s*\D{0,5}$")
+_TEXT_POINT = re.compile(r"^\D{0,5}-?\d{1,3}(?:[\s\u00a0\u202f,'’]?\d{3})*\.\d{1,2}\s*\D{0,5}$")
 
 
 def cell_text(value) -> str | None:
