@@ -16,24 +16,27 @@ from ..errors import FunnelError
 from . import limits, sniff
 from .csv_reader import stage_csv
 from .excel_reader import list_workbook_sheets, preferred_workbook_sheet, stage_workbook
+from .header_rows import HeaderRows, header_rows_text, parse_header_rows
 from .staging import RawTable, SkippedRow
 
-__all__ = ["RawTable", "SkippedRow", "list_sheets", "preferred_sheet", "stage_file"]
+__all__ = ["HeaderRows", "RawTable", "SkippedRow", "header_rows_text", "list_sheets", "parse_header_rows",
+           "preferred_sheet", "stage_file"]
 
 
 def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
-               table: str = "raw") -> RawTable:
-    """Stage one uploaded file as TEMP table ``table`` in ``con``."""
+               table: str = "raw", header_rows: HeaderRows | None = None) -> RawTable:
+    """Stage one uploaded file as TEMP table ``table`` in ``con``. ``header_rows``: the 1-based first
+    and last row of the column titles, as the user gives them (else they are found)."""
     with _as_path(source, file_name) as path:
         kind = _kind(path, file_name)
         if kind == "text":
             try:
-                raw = stage_csv(con, path, file_name, table)
+                raw = stage_csv(con, path, file_name, table, header_rows)
             except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
                 code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
                 raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
         else:
-            raw = stage_workbook(con, path, file_name, kind, sheet, table)
+            raw = stage_workbook(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
         return raw
 

@@ -22,7 +22,7 @@ import duckdb
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
-from .headers import clean_header
+from .header_rows import HeaderRows, choose_header
 from .staging import RawTable, SkippedRow, finish_table, pad, staged_cells_sql, trim_cells, untrimmed_cell_sql
 
 CHUNK = 1 << 20
@@ -34,7 +34,7 @@ BUFFER = 2 * MAX_LINE
 UTF8 = ("utf-8", "utf-8-sig")
 
 
-def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
+def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRows | None = None) -> RawTable:
     size = path.stat().st_size
     with open(path, "rb") as fh:
         sample = fh.read(sniff.SAMPLE_BYTES)
@@ -47,12 +47,11 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
     text = sniff.decode_sample(sample, encoding, complete)
     delimiter = sniff.detect_delimiter(text, complete)
     records = sniff.parse_records(text, delimiter, complete)
-    hdr = sniff.find_header(records)
-    if hdr is None:
-        raise FunnelError("file.no_header", file=file_name)
+    header = choose_header(records, file_name, given=header_rows, complete=complete)
+    hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     width = max(len(r) for r in records)
     limits.check_columns(width, file_name)
-    headers = pad([clean_header(c) for c in records[hdr]], width)
+    headers = pad(header.names, width)
     header_ordinal = sum(1 for r in records[: hdr + 1] if r)  # DuckDB does not count empty lines
     notes: list[tuple[str, dict]] = []
     with tempfile.TemporaryDirectory(prefix="funnel_csv_") as tmp:
@@ -73,10 +72,8 @@ def stage_csv(con, path: Path, file_name: str, table: str) -> RawTable:
             blanks = _load(con, data, table, delimiter, width, header_ordinal)
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
     headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped)
-    if hdr > 0:
-        notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
     return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
-                    hdr + 1, skipped, notes + more, quoted=quoted)
+                    hdr + 1, skipped, notes + header.notes + more, quoted=quoted, header_rows=header.rows)
 
 
 def _has_byte(path: Path, byte: bytes) -> bool:

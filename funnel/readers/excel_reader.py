@@ -24,12 +24,13 @@ from pathlib import Path
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
-from .headers import clean_header
+from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
 from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods
 
 Rows = list[list[str | None]]
+Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)), 0-based
 
 
 def list_workbook_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, int]]:
@@ -47,8 +48,9 @@ def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
     return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), _data_rows(s[1])))
 
 
-def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str) -> RawTable:
-    sheets, hidden = read_book(path, file_name, kind)
+def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str,
+                   header_rows: HeaderRows | None = None) -> RawTable:
+    sheets, hidden, merged = read_book(path, file_name, kind)
     names = [name for name, _rows, _visible in sheets]
     if sheet is not None:
         chosen = [s for s in sheets if s[0] == sheet]
@@ -57,22 +59,21 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         name, rows, _visible = chosen[0]
     else:
         name, rows, _visible = _preferred(sheets)
-    hdr = sniff.find_header(rows)
-    if hdr is None:
-        raise FunnelError("file.no_header", file=file_name)
+    header = choose_header(rows, file_name, given=header_rows, merged=merged.get(name, []))
+    hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     width = max(len(r) for r in rows)
-    headers = pad([clean_header(c) for c in rows[hdr]], width)
+    headers = pad(header.names, width)
     _load(con, table, rows[hdr + 1:], hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [])
-    if hdr > 0:
-        notes.append(("readers.header_row", {"row": hdr + 1, "file": file_name}))
+    notes = header.notes + notes
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
     notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
     if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
         notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
                                                 "format": FORMAT_NAMES[kind]}))
-    return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes)
+    return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes,
+                    header_rows=header.rows)
 
 
 # The most rows a sheet of each format holds (Excel 97-2003's .xls: 65,536; .xlsx and LibreOffice: 1,048,576).
@@ -131,8 +132,9 @@ def _is_pivot(rows: Rows) -> bool:
 
 
 def _data_rows(rows: Rows) -> int:
-    hdr = sniff.find_header(rows)
-    if hdr is None:
+    try:
+        hdr = choose_header(rows, "").bottom  # a two-row header's lower row is no data row
+    except FunnelError:
         return 0
     return sum(1 for r in rows[hdr + 1:] if sniff.effective_width(r))
 
@@ -161,8 +163,9 @@ def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, 
 Hidden = dict[str, tuple[list[int], bool]]  # sheet -> (hidden row numbers, set by an AutoFilter)
 
 
-def read_book(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
-    """:func:`read_sheets` and the rows each sheet hides.
+def read_book(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden, Merged]:
+    """:func:`read_sheets`, the rows each sheet hides and its merged ranges (its cells merged down over
+    several rows are already filled in; group titles over several columns are told by them).
 
     The last workbook read is kept (by content): the Data page lists its sheets and stages it on
     every rerun, which would otherwise start two child processes per click.
@@ -178,7 +181,7 @@ def read_book(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Ro
     return book
 
 
-_LAST: list = []  # [key, (sheets, hidden)] of the last workbook read
+_LAST: list = []  # [key, (sheets, hidden, merged)] of the last workbook read
 _LAST_LOCK = threading.Lock()
 
 
@@ -190,17 +193,17 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_book_here(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
+def read_book_here(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden, Merged]:
     """:func:`read_book` in this process (the sandbox's child runs it): extents checked first."""
-    sheets, hidden = _read_sheets(path, file_name, kind)
+    sheets, hidden, merged = _read_sheets(path, file_name, kind)
     for name, rows, _visible in sheets:
         limits.check_sheet(file_name, name, len(rows), max((len(r) for r in rows), default=0))
-    return sheets, hidden
+    return sheets, hidden, merged
 
 
-def _read_sheets(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden]:
+def _read_sheets(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden, Merged]:
     if kind == "html":
-        return _html_tables(path, file_name), {}
+        return _html_tables(path, file_name), {}, {}
     hidden: Hidden = {}
     if kind == "xlsx" and is_ods(path):  # LibreOffice: a zip as well, with no xl/ folder
         scans = check_ods(path, file_name)
@@ -214,11 +217,12 @@ def _read_sheets(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str,
         except zipfile.BadZipFile as error:
             raise FunnelError("file.excel_unreadable", file=file_name) from error
     try:
-        return _calamine_sheets(path), hidden
+        merged: Merged = {}
+        return _calamine_sheets(path, merged), hidden, merged
     except Exception as calamine_error:  # calamine raises several unrelated types
         if kind == "xls":
             try:
-                return _xlrd_sheets(path), hidden
+                return _xlrd_sheets(path), hidden, {}
             except Exception:
                 pass
         raise FunnelError("file.excel_unreadable", file=file_name) from calamine_error
@@ -232,7 +236,8 @@ def _is_workbook_zip(path: Path) -> bool:
         return True  # a damaged workbook: let calamine report it as unreadable
 
 
-def _calamine_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
+def _calamine_sheets(path: Path, merged: Merged | None = None) -> list[tuple[str, Rows, bool]]:
+    """Every sheet's (name, rows, visible); ``merged`` gets each sheet's merged ranges."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     # from the bytes, not the name: calamine's from_path picks its reader by the extension, and a
@@ -244,7 +249,10 @@ def _calamine_sheets(path: Path) -> list[tuple[str, Rows, bool]]:
     for meta in wb.sheets_metadata:
         sheet = wb.get_sheet_by_name(meta.name)
         rows = texts(sheet.to_python(skip_empty_area=False))
-        _fill_merged_down(rows, sheet.merged_cell_ranges or [])
+        ranges = [((int(t), int(lf)), (int(b), int(rt))) for (t, lf), (b, rt) in sheet.merged_cell_ranges or []]
+        _fill_merged_down(rows, ranges)
+        if merged is not None and ranges:
+            merged[meta.name] = ranges
         out.append((meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
     return out
 

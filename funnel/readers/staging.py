@@ -56,6 +56,8 @@ class RawTable:
     # False when the CSV file has no quote character at all: then no cell can hold a line break
     # (an unquoted line break ends the record), and limits.check_staged need not look for one
     quoted: bool = True
+    # rows of the header: 2 when group titles sit above the column names (header_row is the lower one)
+    header_rows: int = 1
 
 
 def cell_sql(column: str) -> str:

@@ -1,0 +1,214 @@
+"""Which rows of a file are its column titles: one row, or two (group titles above column names),
+found or given by the user (``import --header-row N`` / ``N-M``, the Data page's "Header on row").
+
+Chinese CRMs (CordysCRM's 商机 export) and many hand-made Chinese and Russian sheets write a header
+of two rows: the upper row holds group titles merged over several columns («基本信息» over
+商机名称 / 客户名称 / 商机阶段, «Сделка» over «Название / Этап / Сумма»), the lower row the column
+names; a column merged down over both rows (序号, 负责人) has its name in the upper row only. In a
+workbook a merged cell's text sits in its top-left cell, so the upper row reads as a few titles with
+empty cells after them; a CSV saved from such a sheet reads the same.
+
+Two rows are taken as the header (:func:`two_row_spans`) only when all of this holds:
+
+- the upper row has two filled cells at least, fewer than the lower row, each a title (text: no
+  number, no date, no «Field: value»);
+- every upper title is either a group, followed by at least one empty cell (its merged span; in a
+  workbook the merged range itself), with the lower row filled under the whole span, or a column of
+  its own (span of one) whose lower cell is empty or repeats it (merged down); one group at least;
+- the lower row is titles too (no numbers, no dates), and its texts do not recur in their columns
+  below (a data row's stage or manager does), except on rows that repeat the lower row itself;
+- the rows below hold data: one of the next few has a number or a date.
+
+So a title above the header (a single cell, or 1C's «Параметры:» rows) and a full header followed by
+a first deal of text only are read as before. The columns are then named by the lower row, by the
+upper title where the lower cell is empty, and «group name» where one name is under two groups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import FunnelError
+from . import sniff
+from .headers import clean_header
+
+HeaderRows = tuple[int, int]  # 1-based first and last row of the header: (3, 3) one row, (3, 4) two
+DATA_LOOKAHEAD = 5  # rows under the header in which a number or a date shows the data
+RECUR_LOOKAHEAD = 200  # rows under the header in which a column name must not recur as a value
+
+_DIGIT = re.compile(r"\d")
+# a field with its value, «Период: 01.01.2024», "Report: Deals": a title's line, not a group title
+_FIELD_VALUE = re.compile(r"[:：]\s*\S")
+_HEADER_ROWS = re.compile(r"^\s*(\d{1,7})\s*(?:[-–—:]\s*(\d{1,7})\s*)?$")
+
+
+@dataclass
+class Header:
+    """The header found or given: ``top`` .. ``bottom`` (0-based record indices), the column names."""
+
+    top: int
+    bottom: int
+    names: list[str]
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.bottom - self.top + 1
+
+
+def parse_header_rows(text: str | int | None) -> HeaderRows | None:
+    """``"3"`` -> (3, 3), ``"3-4"`` -> (3, 4); None for nothing given. Two rows must be adjacent."""
+    if text is None or text == "":
+        return None
+    m = _HEADER_ROWS.match(str(text))
+    if m is None:
+        raise FunnelError("file.header_row_invalid", value=str(text))
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else first
+    if first < 1 or last - first not in (0, 1):
+        raise FunnelError("file.header_row_invalid", value=str(text))
+    return first, last
+
+
+def header_rows_text(rows: HeaderRows) -> str:
+    """(3, 3) -> "3", (3, 4) -> "3-4" (as ``--header-row`` takes it)."""
+    return str(rows[0]) if rows[0] == rows[1] else f"{rows[0]}-{rows[1]}"
+
+
+def choose_header(records: list[list[str | None]], file_name: str, *, given: HeaderRows | None = None,
+                  merged: list | None = None, complete: bool = True) -> Header:
+    """The header of ``records`` (a sample of a CSV file, or a sheet's rows): the rows ``given`` by
+    the user, else found (:func:`sniff.find_header`, then two rows when :func:`two_row_spans` says so).
+    ``merged``: a workbook's merged ranges ``((top, left), (bottom, right))``, 0-based; ``complete``:
+    whether ``records`` hold the whole file (a row past them is past its end)."""
+    width = max((len(r) for r in records), default=0)
+    if given is not None:
+        return _given(records, file_name, given, merged or [], complete, width)
+    hdr = sniff.find_header(records)
+    if hdr is None:
+        raise FunnelError("file.no_header", file=file_name)
+    for top in (hdr - 1, hdr):
+        if top < 0 or top + 1 >= len(records):
+            continue
+        spans = two_row_spans(records, top, merged or [], width)
+        if spans is not None:
+            names = two_row_names(records[top], records[top + 1], spans, width)
+            note = ("readers.header_two_rows", {"first": top + 1, "second": top + 2, "file": file_name})
+            return Header(top, top + 1, names, [note])
+    names = [clean_header(c) for c in records[hdr]]
+    notes = [("readers.header_row", {"row": hdr + 1, "file": file_name})] if hdr > 0 else []
+    return Header(hdr, hdr, names, notes)
+
+
+def _given(records, file_name: str, given: HeaderRows, merged: list, complete: bool, width: int) -> Header:
+    first, last = given
+    for row in range(first, last + 1):
+        if row > len(records):
+            if complete:
+                raise FunnelError("file.header_row_past_end", file=file_name, row=row, n=len(records))
+            raise FunnelError("file.header_row_too_far", file=file_name, row=row, limit=len(records))
+        if not sniff.effective_width(records[row - 1]):
+            raise FunnelError("file.header_row_empty", file=file_name, row=row)
+    if first == last:
+        names = [clean_header(c) for c in records[first - 1]]
+        return Header(first - 1, first - 1, names, [("readers.header_given", {"row": first, "file": file_name})])
+    top = first - 1
+    spans = _spans(records[top], top, merged, width)
+    names = two_row_names(records[top], records[top + 1], spans, width)
+    return Header(top, top + 1, names, [("readers.header_given_two", {"first": first, "second": last,
+                                                                       "file": file_name})])
+
+
+def _text(cell) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _filled(record) -> list[int]:
+    return [i for i, c in enumerate(record) if _text(c)]
+
+
+def _title(text: str) -> bool:
+    """A column or group title: text with no digit and no «Field: value»."""
+    return bool(text) and not _DIGIT.search(text) and not _FIELD_VALUE.search(text)
+
+
+def _spans(upper, top: int, merged: list, width: int) -> list[tuple[int, int]]:
+    """(first, last column) of each filled upper cell: its merged range on that row when the workbook
+    has one, else up to the next filled cell (the last one to the table's width)."""
+    filled = _filled(upper)
+    ranges = {left: (bottom, right) for (t, left), (bottom, right) in merged if t == top}
+    out = []
+    for k, i in enumerate(filled):
+        if i in ranges:
+            bottom, right = ranges[i]
+            out.append((i, right if bottom == top else i))  # merged down over both rows: a column of its own
+            continue
+        end = (filled[k + 1] - 1) if k + 1 < len(filled) else width - 1
+        out.append((i, max(i, end)))
+    return out
+
+
+def two_row_spans(records, top: int, merged: list, width: int) -> list[tuple[int, int]] | None:
+    """The spans of the upper row's titles when ``records[top]`` and ``records[top + 1]`` are a
+    two-row header (see the module's doc), else None."""
+    upper, lower = records[top], records[top + 1]
+    above, below = _filled(upper), _filled(lower)
+    if len(above) < 2 or len(above) >= len(below):
+        return None
+    if not all(_title(_text(upper[i])) for i in above) or not all(_title(_text(lower[i])) for i in below):
+        return None
+    if sniff.parameter_row([_text(upper[i]) for i in above]):
+        return None
+    spans = _spans(upper, top, merged, width)
+    groups = 0
+    for start, end in spans:
+        if end > start:
+            if any(j >= len(lower) or not _text(lower[j]) for j in range(start, end + 1)):
+                return None
+            groups += 1
+        elif start < len(lower) and _text(lower[start]) and _text(lower[start]) != _text(upper[start]):
+            return None
+    if groups == 0:
+        return None
+    after = records[top + 2:]
+    if not any(_DIGIT.search(_text(c)) for r in after[:DATA_LOOKAHEAD] for c in r):
+        return None
+    if _names_recur(lower, below, after[:RECUR_LOOKAHEAD]):
+        return None
+    return spans
+
+
+def _names_recur(lower, below: list[int], after) -> bool:
+    """Whether a lower-row text is a value of its column below (a data row, not names), leaving out
+    rows that repeat the lower row on half its cells (a header repeated inside the file)."""
+    names = {i: _text(lower[i]) for i in below}
+    for record in after:
+        same = [i for i, name in names.items() if i < len(record) and _text(record[i]) == name]
+        if same and 2 * len(same) < len(names):
+            return True
+    return False
+
+
+def two_row_names(upper, lower, spans: list[tuple[int, int]], width: int) -> list[str]:
+    """Column names of a two-row header: the lower row's, the upper title where the lower cell is
+    empty; a name found under two groups or more becomes «group name» under each."""
+    group_of: dict[int, str] = {}
+    own: dict[int, str] = {}
+    for start, end in spans:
+        label = clean_header(upper[start])
+        if end > start:
+            group_of.update({j: label for j in range(start, end + 1)})
+        else:
+            own[start] = label
+    names = []
+    for j in range(width):
+        sub = clean_header(lower[j]) if j < len(lower) else ""
+        names.append(sub or own.get(j) or group_of.get(j, ""))
+    counts = Counter(n for n in names if n)
+    for j, name in enumerate(names):
+        sub = clean_header(lower[j]) if j < len(lower) else ""
+        if sub and counts[name] > 1 and j in group_of and group_of[j]:
+            names[j] = f"{group_of[j]} {sub}"
+    return names
