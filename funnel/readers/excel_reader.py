@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
+from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
@@ -34,7 +35,8 @@ Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)
 
 
 def list_workbook_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, int]]:
-    return [(name, _data_rows(rows)) for name, rows, _visible in read_sheets(path, file_name, kind)]
+    sheets, _hidden, merged = read_book(path, file_name, kind)
+    return [(name, _data_rows(rows, merged.get(name, []))) for name, rows, _visible in sheets]
 
 
 def preferred_workbook_sheet(path: Path, file_name: str, kind: str) -> str:
@@ -61,10 +63,18 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         name, rows, _visible = _preferred(sheets)
     header = choose_header(rows, file_name, given=header_rows, merged=merged.get(name, []))
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)
+    # a deal written over several rows, its cells merged down (CordysCRM): the rows under its first
+    # continue it; their deal cells, filled down on reading, are emptied again (they are no deals)
+    ranges = merged.get(name, [])
+    blocks = merged_blocks(rows, ranges, hdr + 1)
+    rows = _unfill(rows, ranges, set(blocks))
+    continued = [r + 1 for top, bottom in blocks for r in range(top + 1, min(bottom, len(rows) - 1) + 1)]
+    in_data = any(bottom > hdr for (_top, _left), (bottom, _right) in ranges)
     width = max(len(r) for r in rows)
     headers = pad(header.names, width)
     _load(con, table, rows[hdr + 1:], hdr + 2, width)
-    headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [])
+    headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [],
+                                                   continued=continued if in_data else None)
     notes = header.notes + notes
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
@@ -131,12 +141,34 @@ def _is_pivot(rows: Rows) -> bool:
     return hdr is not None and any(c is not None and _PIVOT_HEADER.match(str(c).strip()) for c in rows[hdr])
 
 
-def _data_rows(rows: Rows) -> int:
+def _data_rows(rows: Rows, merged: list | None = None) -> int:
+    """Rows under the header (a two-row header's lower row is none), less a deal's merged continuation
+    rows when ``merged`` (the sheet's merged ranges) is given."""
     try:
-        hdr = choose_header(rows, "").bottom  # a two-row header's lower row is no data row
+        hdr = choose_header(rows, "", merged=merged).bottom
     except FunnelError:
         return 0
-    return sum(1 for r in rows[hdr + 1:] if sniff.effective_width(r))
+    continued = sum(min(bottom, len(rows) - 1) - top for top, bottom in merged_blocks(rows, merged or [], hdr + 1))
+    return sum(1 for r in rows[hdr + 1:] if sniff.effective_width(r)) - continued
+
+
+def _unfill(rows: Rows, ranges: list, blocks: set[tuple[int, int]]) -> Rows:
+    """The rows with the cells :func:`_fill_merged_down` gave the rows of ``blocks`` (a deal's merged
+    rows) emptied again: a new list, the rows changed copied (the read sheets are kept for reruns)."""
+    if not blocks:
+        return rows
+    out = list(rows)
+    copied: set[int] = set()
+    for (top, left), (bottom, right) in ranges:
+        if left != right or (top, bottom) not in blocks:
+            continue
+        for r in range(top + 1, min(bottom, len(out) - 1) + 1):
+            if left < len(out[r]):
+                if r not in copied:
+                    out[r] = list(out[r])
+                    copied.add(r)
+                out[r][left] = None
+    return out
 
 
 def _load(con, table: str, rows: Rows, first_row_no: int, width: int) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
+from .continuation import drop_rows, fold_continuations
 from .group_rows import filled_sql, group_header_rows
 
 SKIPPED_LISTED = 1000
@@ -35,7 +36,7 @@ SUBTOTAL_SUFFIX = r"(?i)^(.+?)\s+(total|totals|subtotal|итог|итого|小�
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation'
     text: str
 
 
@@ -113,10 +114,17 @@ TOTAL_FIRST_CHARS = tuple(sorted(ord(ch) for ch in "gGsSſtTиИвВᲀоОᲂcC
 SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计"))
 
 
-def finish_table(con, table: str, headers: list[str], file_name: str,
-                 skipped: list[SkippedRow]) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
-    """Drop blank/total/footer rows and empty unnamed trailing columns; count what is left."""
+def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
+                 continued: list[int] | None = None
+                 ) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
+    """Drop blank/total/footer rows and empty unnamed trailing columns; count what is left.
+    ``continued``: the rows a workbook's merged cells show to continue the deal above them (None:
+    not known, found by their empty key cells after the report's group rows; :mod:`.continuation`)."""
     notes: list[tuple[str, dict]] = []
+    if continued:
+        gone, found = drop_rows(con, table, len(headers), file_name, continued)
+        skipped += [SkippedRow(row_no, "continuation", text) for row_no, text in gone]
+        notes += found
     first = "COALESCE(" + ", ".join(ident(f"c{i}") for i in range(len(headers))) + ")"
     where = render("{f} IS NULL OR CASE WHEN ord({f}) IN ({firsts}) THEN regexp_matches({f}, $total) "
                    "OR regexp_matches({f}, $footer) ELSE false END", f=first,
@@ -136,6 +144,10 @@ def finish_table(con, table: str, headers: list[str], file_name: str,
     headers, groups, group_notes = group_header_rows(con, table, headers, file_name)
     skipped += [SkippedRow(row_no, "group", text[:200]) for row_no, text in groups]
     notes += group_notes
+    if continued is None:
+        gone, found = fold_continuations(con, table, len(headers), file_name)
+        skipped += [SkippedRow(row_no, "continuation", text) for row_no, text in gone]
+        notes += found
     skipped.sort(key=lambda s: s.row_no)
     headers = _drop_empty_trailing(con, table, headers)
     n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
