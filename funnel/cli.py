@@ -58,6 +58,7 @@ def _add_import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stages", help=_help("stages"))
     p.add_argument("--preset", help=_help("preset"))
     p.add_argument("--sheet", help=_help("sheet"))
+    p.add_argument("--header-row", metavar="N[-M]", help=_help("header_row"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,6 +185,7 @@ def _dispatch(args) -> int:
 
 def _import(store, args, name=None, force=False):
     from .importer import import_file
+    from .readers import parse_header_rows
     from .readers.limits import check_source
 
     path = Path(args.path if hasattr(args, "path") else args.dataset)
@@ -194,9 +196,11 @@ def _import(store, args, name=None, force=False):
         raise FunnelError("file.not_found", file=str(history))
     for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
         check_source(given, str(given))
+    header_rows = parse_header_rows(getattr(args, "header_row", None))  # before hashing: a typo says so at once
     return import_file(store, path, path.name, history=history, preset=args.preset,
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force,
-                       shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None))
+                       shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None),
+                       header_rows=header_rows)
 
 
 def import_warnings(store, info, lang: str = "en", severities=("warning", "error")) -> list[dict[str, Any]]:

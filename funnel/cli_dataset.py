@@ -80,6 +80,7 @@ def cmd_refresh(args, store) -> dict:
     from .cli import parse_stages
     from .dataset_edit import path_source, refresh
     from .importer import Source
+    from .readers import parse_header_rows
 
     for attr, option in REFRESH_REFUSES:
         if getattr(args, attr, None):
@@ -91,6 +92,9 @@ def cmd_refresh(args, store) -> dict:
     source = path_source(Path(args.path))
     if args.sheet:
         source = Source(source.data, source.file_name, args.sheet)
+    header_rows = parse_header_rows(getattr(args, "header_row", None))
+    if header_rows is not None:
+        source.header_rows = header_rows
     row, _draft = refresh(store, info.id, source, history=history, shape=args.shape,
                           mapping_pairs=getattr(args, "map", None) or None, stages=parse_stages(args.stages))
     return row

@@ -98,7 +98,38 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
         _reset(state, key, nonce)
     state["sheet"] = sheet
     hist = Source(history.getvalue(), history.name) if history is not None else None
-    return Source(data, main.name, sheet), hist
+    return Source(data, main.name, sheet, state.get("header_rows")), hist
+
+
+def header_control(t, raw=None) -> None:
+    """"Header on row": the row of the column titles the reader found (``raw``, None when the file
+    could not be read), changeable; another row reads the file again from there (the answers given
+    for the columns start again, as for another sheet). "Titles over two rows" takes the row above
+    it as group titles (readers/header_rows.py)."""
+    state = _state()
+    chosen = state.get("header_rows")
+    if raw is not None and chosen is None:
+        state["found_header"] = (raw.header_row - raw.header_rows + 1, raw.header_row)
+    found = state.get("found_header")
+    current = chosen or found or (1, 1)
+    prefix = widget_prefix()
+    with st.expander(t("ui.data.header_options"), expanded=raw is None or chosen is not None):
+        c1, c2 = st.columns(2)
+        row = int(c1.number_input(t("ui.data.header_row"), min_value=1, step=1, value=current[1],
+                                  key=f"{prefix}header_row", help=t("ui.data.header_row_help")))
+        two = c2.checkbox(t("ui.data.header_two"), value=current[0] != current[1], key=f"{prefix}header_two")
+        if found is not None and chosen is not None:
+            st.caption(t("ui.data.header_chosen", found=found[1] if found[0] == found[1]
+                         else f"{found[0]}–{found[1]}"))
+        elif found is not None:
+            st.caption(t("ui.data.header_detected", row=found[0]) if found[0] == found[1]
+                       else t("ui.data.header_detected_two", first=found[0], second=found[1]))
+    wanted = ((row - 1, row) if row > 1 else (1, 2)) if two else (row, row)
+    if wanted != current:
+        kept = {k: state.get(k) for k in ("sheet", "found_header")}
+        _reset(state, state["key"], state["nonce"])
+        state.update(kept, header_rows=None if wanted == found else wanted)
+        st.rerun()
 
 
 def _column_label(headers, index) -> str:
@@ -211,6 +242,7 @@ def run_flow(t) -> None:
     main, history = sources
     store = context.get_store()
     state = _state()
+    header_shown = False
     try:
         target = _target(t)
         preview = _preview()
@@ -218,6 +250,8 @@ def run_flow(t) -> None:
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(main.file_name),
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                              else f"ui.shape.{draft.shape}")))
+        header_shown = True
+        header_control(t, draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         counted = dict(draft.raw.notes).get("counts.current_stage")
@@ -305,6 +339,8 @@ def run_flow(t) -> None:
             st.rerun()
     except FunnelError as exc:
         st.error(error_text(exc, context.lang()))
+        if not header_shown:  # a file read from the wrong row is refused: the row can be changed here
+            header_control(t)
 
 
 def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:

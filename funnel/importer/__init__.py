@@ -66,6 +66,7 @@ class Source:
     data: Path | bytes
     file_name: str
     sheet: str | None = None
+    header_rows: tuple[int, int] | None = None  # the user's header row(s), 1-based (readers.header_rows)
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -128,7 +129,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping."""
     if source.file_name.lower().endswith(JSON_LINES_SUFFIXES):
         raise FunnelError("import.json_lines", file=source.file_name)
-    raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main")
+    raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main",
+                     header_rows=source.header_rows)
     if raw.headers and str(raw.headers[0] or "").lstrip().startswith("{"):  # JSON lines under another name
         raise FunnelError("import.json_lines", file=source.file_name)
     samples = _samples(con, raw)
@@ -498,9 +500,11 @@ def _clean_enough(built: dict[str, Any]) -> bool:
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
-                force: bool = False, shape: str | None = None, mapping_pairs: list[str] | None = None):
+                force: bool = False, shape: str | None = None, mapping_pairs: list[str] | None = None,
+                header_rows: tuple[int, int] | None = None):
     """Prepare + finish with the proposed mapping, changed by ``mapping_pairs`` (``FIELD=HEADER``, the
-    CLI's ``--map``). Returns (DatasetInfo, built, draft)."""
+    CLI's ``--map``); ``header_rows``: the main file's header row(s), 1-based (``--header-row``).
+    Returns (DatasetInfo, built, draft)."""
     file_name = file_name or (Path(path).name if not isinstance(path, bytes) else "upload.csv")
     hist = None
     if history is not None:
@@ -510,8 +514,8 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
     for k, budget in enumerate(budgets):
         try:
             with store.connect() as con, _memory_budget(con, budget):
-                draft = prepare(con, store, Source(path, file_name, sheet), history=hist, preset=preset, shape=shape,
-                                mapping_pairs=mapping_pairs)
+                draft = prepare(con, store, Source(path, file_name, sheet, header_rows), history=hist, preset=preset,
+                                shape=shape, mapping_pairs=mapping_pairs)
                 if draft.duplicate_of and not force:
                     raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
                                       name=draft.duplicate_of["name"])

@@ -39,7 +39,7 @@ class Preview:
         """The connection holding the staged file(s) and a fresh copy of the proposal (the page's
         editors change the copy's mapping, never the kept one). Stages only for a new upload."""
         key = (main.digest(), history.digest() if history else "", main.file_name, main.sheet,
-               history.file_name if history else "", shape)
+               main.header_rows, history.file_name if history else "", shape)
         with self._lock:
             if key != self._key:
                 self.close()
