@@ -101,11 +101,12 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
     return Source(data, main.name, sheet, state.get("header_rows")), hist
 
 
-def header_control(t, raw=None) -> None:
+def header_control(t, raw=None, expanded: bool = False) -> None:
     """"Header on row": the row of the column titles the reader found (``raw``, None when the file
     could not be read), changeable; another row reads the file again from there (the answers given
     for the columns start again, as for another sheet). "Titles over two rows" takes the row above
-    it as group titles (readers/header_rows.py)."""
+    it as group titles (readers/header_rows.py). Open when asked (the file read was refused), when
+    nothing could be read, or when a row was chosen."""
     state = _state()
     chosen = state.get("header_rows")
     if raw is not None and chosen is None:
@@ -113,7 +114,7 @@ def header_control(t, raw=None) -> None:
     found = state.get("found_header")
     current = chosen or found or (1, 1)
     prefix = widget_prefix()
-    with st.expander(t("ui.data.header_options"), expanded=raw is None or chosen is not None):
+    with st.expander(t("ui.data.header_options"), expanded=expanded or raw is None or chosen is not None):
         c1, c2 = st.columns(2)
         row = int(c1.number_input(t("ui.data.header_row"), min_value=1, step=1, value=current[1],
                                   key=f"{prefix}header_row", help=t("ui.data.header_row_help")))
@@ -242,7 +243,8 @@ def run_flow(t) -> None:
     main, history = sources
     store = context.get_store()
     state = _state()
-    header_shown = False
+    header = None  # where "Column titles" goes and what was read; drawn last, open when the file was refused
+    refused = False
     try:
         target = _target(t)
         preview = _preview()
@@ -250,8 +252,7 @@ def run_flow(t) -> None:
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(main.file_name),
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                              else f"ui.shape.{draft.shape}")))
-        header_shown = True
-        header_control(t, draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
+        header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         counted = dict(draft.raw.notes).get("counts.current_stage")
@@ -338,9 +339,14 @@ def run_flow(t) -> None:
             st.query_params["ds"] = str(info.id)
             st.rerun()
     except FunnelError as exc:
+        refused = True
         st.error(error_text(exc, context.lang()))
-        if not header_shown:  # a file read from the wrong row is refused: the row can be changed here
+        if header is None:  # a file read from the wrong row is refused: the row can be changed here
             header_control(t)
+    finally:
+        if header is not None:  # read, then refused (no stage column: titles on another row?): shown open
+            with header[0]:
+                header_control(t, header[1], expanded=refused)
 
 
 def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:

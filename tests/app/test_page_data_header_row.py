@@ -30,6 +30,8 @@ def test_header_row_rereads_the_upload_and_names_a_bad_row(data_dir):
     # read from row 1 (the title): refused, the control offered under the error, at row 1
     assert any("Pipeline report" in e.value for e in at.error)
     assert _header_input(at).value == 1
+    # the file was read (from the title row) and then refused: "Column titles" is shown open
+    assert next(e for e in at.expander if e.label == "Column titles").proto.expanded
     _header_input(at).set_value(2).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
@@ -52,3 +54,5 @@ def test_a_found_two_row_header_is_shown_as_found(data_dir):
     assert _header_input(at).value == 2
     assert next(c for c in at.checkbox if c.key.endswith("header_two")).value is True
     assert any("Found: rows 1 and 2" in c.value for c in at.caption)
+    # read and not refused: the box stays closed
+    assert not next(e for e in at.expander if e.label == "Column titles").proto.expanded
