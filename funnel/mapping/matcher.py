@@ -257,6 +257,29 @@ _SYNC_CREATED = {"created at"}
 _RECORD_CREATED = {"create time"}
 
 
+# A header that names only the record itself: «Deal» in a team's sheet, «Сделка», «商机»
+_RECORD_WORDS = frozenset({"deal", "opportunity", "opp", "potential", "сделка", "商机"})
+_CODE = re.compile(r"(?=\S*\d)[\w./#-]{1,24}")
+
+
+def _record_column_as_id(m: Mapping, headers: list[str], free: set[int], smp) -> None:
+    """A column named only for the record («Deal», «Сделка», «商机») holds its id when its sample cells
+    are all different short codes with a digit and no space (D-01, 1042, SO-2024/17); otherwise its
+    name, as the synonyms say. Only when no other column is the id."""
+    if "deal_id" in m.fields:
+        return
+    for i in [*sorted(free), m.fields.get("deal_name")]:
+        if i is None or header_tokens(headers[i]) not in _RECORD_WORDS:
+            continue
+        values = sv.column(smp, i)
+        if len(values) >= 2 and len(set(values)) == len(values) and all(_CODE.fullmatch(v) for v in values):
+            m.fields["deal_id"] = i
+            free.discard(i)
+            if m.fields.get("deal_name") == i:
+                del m.fields["deal_name"]
+            return
+
+
 def _record_time_over_sync_time(m: Mapping, headers: list[str], free: set[int]) -> None:
     taken = m.fields.get("created_at")
     if taken is None or header_tokens(headers[taken]) not in _SYNC_CREATED:
@@ -287,6 +310,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             m.fields[field] = found[0]
             free.discard(found[0])
     _generic_fill(m, norm, free, samples, [header_tokens(h) for h in headers])
+    _record_column_as_id(m, headers, free, samples)
     _record_time_over_sync_time(m, headers, free)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})

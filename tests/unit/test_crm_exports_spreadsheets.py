@@ -343,6 +343,11 @@ def test_a_workbooks_own_stage_list_orders_the_funnel_and_names_won_and_lost(mem
     # 20 days) and D-05 (5,000; 14 Jan → 13 Feb = 30 days): 9,000, median 25; lost D-06; open 5
     assert outcome(mem_store, info) == (8, 2, 1, 5, 9000.0, 25.0)
     assert kinds(mem_store, info) == {"Live": "won", "Parked": "lost"}
+    # the «Deal» column of codes D-01…D-08 is the deals' id, not a name nor an extra column
+    assert draft.raw.headers[draft.mapping.fields["deal_id"]] == "Deal"
+    with mem_store.connect() as con:
+        ids = con.execute(f"SELECT list(deal_id ORDER BY deal_id) FROM ds_{info.id}.deals").fetchone()[0]
+    assert ids == [f"D-0{n}" for n in range(1, 9)]
     # reached: Backlog all 8 (D-06 lost, its stage unknown); Scoping D-02, D-03, D-07 + 2 won = 5; Pilot
     # D-03, D-07 + 2 = 4; Rollout D-07 + 2 = 3; Live 2
     assert reached(mem_store, info) == [("Backlog", 8), ("Scoping", 5), ("Pilot", 4), ("Rollout", 3), ("Live", 2)]
@@ -378,6 +383,20 @@ def test_a_unit_price_beside_the_lines_amount_is_not_the_amount():
     # alone, a price is still the amount
     alone = propose_mapping(["Deal", "Stage", "Price"], [["D-01", "Pilot", "1000"]])
     assert alone.fields["amount"] == 2
+
+
+def test_a_column_named_for_the_deal_is_its_id_when_it_holds_codes():
+    # «Deal» / «Сделка» / «商机» alone: codes (a digit, no space, all different) are the id ...
+    for headers, rows in ((["Deal", "Stage"], [["D-01", "Pilot"], ["D-02", "Live"]]),
+                          (["Сделка", "Этап"], [["1042", "Новая"], ["1043", "Новая"]]),
+                          (["商机", "阶段"], [["SO-2024/17", "初步接洽"], ["SO-2024/18", "赢单"]])):
+        assert propose_mapping(headers, rows).fields == {"deal_id": 0, "stage": 1}, headers
+    # ... words are its name («Сделка» is a name synonym), a repeated code is no id, nor is one named
+    # «Deal» beside an «ID» column
+    assert propose_mapping(["Сделка", "Этап"], [["Поставка серверов", "Новая"], ["Аудит", "Новая"]]).fields \
+        == {"deal_name": 0, "stage": 1}
+    assert "deal_id" not in propose_mapping(["Deal", "Stage"], [["D-01", "Pilot"], ["D-01", "Live"]]).fields
+    assert propose_mapping(["ID", "Deal", "Stage"], [["7", "D-01", "Pilot"], ["8", "D-02", "Live"]]).fields["deal_id"] == 0
 
 
 def test_rows_hidden_by_hand_are_said_without_a_filter(mem_store, tmp_path):
