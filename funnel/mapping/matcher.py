@@ -305,7 +305,10 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 stage_entered=entered)
     free = {i for i, h in enumerate(norm) if h} - set(entered) - other_stage_cols
     for field, alts in (preset["fields"].items() if preset else ()):
-        found = _ordered_candidates(alts, norm, free, samples)
+        # a preset's header whose cells say otherwise is not that field: 1C's «Закрыта» is its closed
+        # flag, but under a «Даты» group title in a team's sheet it holds the close dates
+        found = [i for i in _ordered_candidates(alts, norm, free, samples)
+                 if sv.fits_kind(sv.column(samples, i), MAPPABLE_FIELDS[field])]
         if found:
             m.fields[field] = found[0]
             free.discard(found[0])

@@ -160,6 +160,27 @@ def test_russian_two_row_header_with_product_rows_as_csv(mem_store):
     assert '"n": 3, "deals": 2' in quality(mem_store, info)["readers.continuation_rows"]
 
 
+def test_a_bare_closed_under_a_dates_group_holds_the_close_dates(mem_store):
+    # «Закрыта» alone is 1C's closed flag (Да/Нет); under «Даты» beside «Создана» it holds dates: it is
+    # the close date, not a flag whose dates are rejected (three deals were rejected before)
+    data = ("Сделка;;Даты;;Ответственный\n"
+            "Название;Этап;Создана;Закрыта;\n"
+            "Поставка ПО;Успешно реализовано;10.01.2024;15.02.2024;Иванов И.И.\n"
+            "Сервер;Переговоры;01.02.2024;;Петров П.П.\n"
+            "Обучение;Закрыто и не реализовано;05.02.2024;20.02.2024;Иванов И.И.\n"
+            "Поддержка;Успешно реализовано;15.01.2024;01.03.2024;Петров П.П.\n")
+    info, built, draft = import_file(mem_store, data.encode("utf-8"), "сделки.csv")
+    assert draft.raw.headers[draft.mapping.fields["closed_at"]] == "Закрыта"
+    assert "closed_flag" not in draft.mapping.fields and built["rows_rejected"] == 0
+    # won: 10 Jan → 15 Feb = 21 + 15 = 36 days; 15 Jan → 1 Mar 2024 = 16 + 29 + 1 = 46 days; lost 1, open 1
+    with mem_store.connect() as con:
+        cycles = con.execute(f"SELECT list(cycle_days ORDER BY cycle_days) FROM ds_{info.id}.deals "
+                             "WHERE status = 'won'").fetchone()[0]
+        counts = con.execute(f"SELECT count(*) FILTER (WHERE status = 'lost'), count(*) FILTER (WHERE status = 'open') "
+                             f"FROM ds_{info.id}.deals").fetchone()
+    assert cycles == [36, 46] and counts == (1, 1)
+
+
 def test_one_name_under_two_groups_is_named_with_its_group(con):
     data = ("№,Создание,,Закрытие,\n"
             ",Дата,Менеджер,Дата,Менеджер\n"
