@@ -112,6 +112,8 @@ class Capabilities:
                 return "capabilities.web_no_cycle"
             if self.has_cycle:
                 return None
+            if self.has_deals and self.no_created == self.n_deals:  # a list of status changes (Мегаплан)
+                return "velocity.reason.no_created"
             return "capabilities.no_cycle_expected_close" if self.close_is_expected else "capabilities.no_cycle"
         if question in ("win_rate", "outcomes"):
             if counts:

@@ -174,8 +174,12 @@ def velocity_section() -> None:
             vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
         if cur.unknown_reason:
             st.caption(t(cur.unknown_reason))
-        st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
-                     value=money_text.compact(info, vel.previous.per_month, lang)))
+        if vel.previous_reason:  # no change shown: the previous window lies (partly) before the data
+            st.caption(t(vel.previous_reason, **explain.reason_params(info, as_date(vel.previous.start),
+                                                                      as_date(vel.previous.end))))
+        else:
+            st.caption(t("velocity.ui.previous", start=as_date(vel.previous.start), end=as_date(vel.previous.end),
+                         value=money_text.compact(info, vel.previous.per_month, lang)))
         with st.container(border=True):
             st.markdown(t("velocity.ui.what_if"))
             w1, w2, w3 = st.columns(3)

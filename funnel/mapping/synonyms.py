@@ -72,7 +72,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expected_close": ("Close Date", "closedate", "Tentative Close Date", "Close Date (E)", "Close Date (Expected)", "Closing Date", "Expected close date", "Expected close", "Expected closing date", "Expected Closing", "Est. Close Date",
                        "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
                        "预计成交日期", "预计结束日期"),
-    "stage_changed_at": ("Stage change date", "stage_change_time", "Last stage change", "Дата изменения стадии", "阶段变更日期"),
+    # Мегаплан's «Дата изменения статуса»: when a closed deal reached its outcome, so its close date
+    "stage_changed_at": ("Stage change date", "stage_change_time", "Last stage change", "Status change date",
+                         "Status changed", "Last status change", "Дата изменения стадии", "Дата изменения статуса",
+                         "Дата смены статуса", "Дата смены этапа", "Дата смены стадии", "阶段变更日期", "状态变更日期"),
 }
 
 # -- Chinese CRM exports (issue 15): Zoho CRM in Chinese, 纷享销客 (Fxiaoke), 销售易 (Neocrm) and

@@ -21,7 +21,9 @@ def velocity_doc(tis, cyc, vel, pipeline: str | None = None, no_lost: bool = Fal
     construction and the velocity is overstated: said in ``reasons.win_rate``, as the page says it."""
     reasons = {k: r for k, r in (("time_in_stage", tis.reason), ("cycle", cyc.reason),
                                  ("sales_velocity", vel.reason), ("win_rate", "polish.no_lost.velocity" if no_lost
-                                                                  else None)) if r}
+                                                                  else None),
+                                 # the velocity's first unknown factor (no won deal, no cycle, no creation date)
+                                 ("velocity", vel.current.unknown_reason if vel.current else None)) if r}
     cur = vel.current
     return {
         "as_of": when(tis.as_of or cyc.as_of or vel.as_of),

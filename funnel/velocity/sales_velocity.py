@@ -34,6 +34,7 @@ class Velocity:
     avg_cycle_days: float | None
     start: datetime | None = None
     end: datetime | None = None
+    no_created: bool = False  # the file has no creation date (Мегаплан's list dates status changes only)
 
     @property
     def per_day(self) -> float | None:
@@ -59,7 +60,7 @@ class Velocity:
         if self.avg_deal_size is None:
             return "velocity.ui.unknown.no_amount"
         if not self.avg_cycle_days:
-            return "velocity.ui.unknown.no_cycle"
+            return NO_CREATED if self.no_created else "velocity.ui.unknown.no_cycle"
         return "velocity.ui.velocity_unknown"
 
 
@@ -71,10 +72,13 @@ class SalesVelocity:
     days: int = DEFAULT_WINDOW_DAYS
     reason: str | None = None
     reason_params: dict = field(default_factory=dict)
+    # the data starts after the previous window's first day: its deals are missing, not fewer
+    previous_reason: str | None = None
 
     def change(self, factor: str) -> float | None:
-        """current - previous of ``factor`` (``per_day``, ``open_deals``, ``win_rate``, ...)."""
-        if self.current is None or self.previous is None:
+        """current - previous of ``factor`` (``per_day``, ``open_deals``, ``win_rate``, ...); None when
+        the previous window is not covered by the data."""
+        if self.current is None or self.previous is None or self.previous_reason:
             return None
         a, b = getattr(self.current, factor), getattr(self.previous, factor)
         return None if a is None or b is None else a - b
@@ -99,7 +103,12 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
     span = timedelta(days=days)
     current = _window(con, info, ctx, as_of - span, as_of)
     previous = _window(con, info, ctx, as_of - 2 * span, as_of - span)
-    return SalesVelocity(current, previous, as_of, days)
+    if no_created_date(info):  # closes dated (a status change), no cycle: say that, not "none in the window"
+        current, previous = replace(current, no_created=True), replace(previous, no_created=True)
+    first = info.capabilities.date_min
+    uncovered = first is None or (as_of - 2 * span).date() < first
+    return SalesVelocity(current, previous, as_of, days,
+                         previous_reason="capabilities.previous_not_covered" if uncovered else None)
 
 
 def what_if(v: Velocity, *, win_rate_pp: float = 0.0, deal_size_pct: float = 0.0, cycle_days: float = 0.0,

@@ -129,3 +129,10 @@ def test_pages_and_ui_ask_capabilities_not_shapes():
             if re.search(r"\bshape\s*[!=]=|\.meta\b", line):
                 offenders.append(f"{path.name}:{no}: {line.strip()}")
     assert not offenders, offenders
+
+
+def test_no_cycle_says_no_creation_date_when_no_deal_has_one():
+    # 3 deals, none created (a Мегаплан list of status changes): the cycle needs a creation date
+    assert Capabilities(has_deals=True, n_deals=3, no_created=3).why_not("cycle") == "velocity.reason.no_created"
+    # one deal of 3 created, none won with a cycle: the general reason
+    assert Capabilities(has_deals=True, n_deals=3, no_created=2).why_not("cycle") == "capabilities.no_cycle"

@@ -44,6 +44,20 @@ def test_velocity_json(files, capsys):
                             "lost": {"n": 1, "median_days": 1.0, "p90_days": 1.0}}
     assert set(doc["sales_velocity"]) == {"per_day", "open_deals", "win_rate", "avg_deal_size", "avg_cycle_days"}
     assert doc["sales_velocity"]["open_deals"] == 2 and doc["sales_velocity"]["win_rate"] == 0.0
+    # no deal won in the window: the velocity is unknown, and the JSON says which factor is missing
+    assert doc["sales_velocity"]["per_day"] is None and doc["reasons"]["velocity"] == "velocity.ui.unknown.no_won"
+
+
+def test_velocity_json_of_a_status_change_list_says_no_creation_date(tmp_path, capsys):
+    # Мегаплан: «Дата изменения статуса» dates the close of deals 1 (won 100) and 3 (lost); 2 is open
+    path = tmp_path / "megaplan.csv"
+    path.write_text("Номер;Статус;Стоимость;Дата изменения статуса\n1;Оплачена;100;06.02.2024 10:00\n"
+                    "2;Новая;50;07.02.2024 10:00\n3;Отказ;70;08.02.2024 10:00\n", encoding="utf-8")
+    doc = run_json(capsys, "velocity", str(path), "--stages", "Новая,Оплачена")
+    sv = doc["sales_velocity"]
+    # won 1 of 2 closed = 0.5; average won 100; 1 open; no cycle without a creation date
+    assert (sv["win_rate"], sv["avg_deal_size"], sv["open_deals"], sv["per_day"]) == (0.5, 100.0, 1, None)
+    assert doc["reasons"]["velocity"] == doc["reasons"]["cycle"] == "velocity.reason.no_created"
 
 
 def test_velocity_without_history_says_why(files, capsys):

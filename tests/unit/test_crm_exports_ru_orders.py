@@ -23,6 +23,7 @@ Expected values are worked out by hand from the rows, in the comments.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -268,4 +269,12 @@ def test_velocity_says_the_cycle_needs_a_creation_date(mem_store):
     assert "created_at" not in info.meta["mapping"]["fields"]
     with mem_store.connect() as con:
         assert cycle(con, info, FunnelSpec()).reason == "velocity.reason.no_created"
-        assert sales_velocity(con, info, FunnelSpec()).reason == "velocity.reason.no_created"
+        # the status change dates the close of deal 1 (below): velocity has its win rate (1 won of 1
+        # closed) and its open deal, and says its cycle is unknown for want of a creation date
+        velocity = sales_velocity(con, info, FunnelSpec()).current
+        assert (velocity.won, velocity.lost, velocity.open_deals, velocity.per_day) == (1, 0, 1, None)
+        assert velocity.unknown_reason == "velocity.reason.no_created"
+        # the status changed to «Оплачена» on 6 Feb: deal 1 closed then; deal 2 («Новая») is open, its
+        # date is no close
+        closed = dict(con.execute(f"SELECT deal_id, closed_at FROM ds_{info.id}.deals").fetchall())
+    assert closed == {"1": dt.datetime(2024, 2, 6, 10, 0), "2": None}
