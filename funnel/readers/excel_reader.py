@@ -248,6 +248,8 @@ def _read_sheets(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str,
             hidden = {name: (sorted(rows), filtered) for name, (rows, filtered) in hidden_rows(path).items()}
         except zipfile.BadZipFile as error:
             raise FunnelError("file.excel_unreadable", file=file_name) from error
+    elif kind == "xls":
+        hidden = _xls_hidden(path)
     try:
         merged: Merged = {}
         return _calamine_sheets(path, merged), hidden, merged
@@ -301,6 +303,28 @@ def _fill_merged_down(rows: Rows, ranges) -> None:
         for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
             if left < len(rows[r]) and rows[r][left] is None:
                 rows[r][left] = value
+
+
+def _xls_hidden(path: Path) -> Hidden:
+    """Rows an Excel 97-2003 (BIFF) workbook hides, by sheet (row numbers as Excel shows them), read
+    with xlrd's row formatting; an unreadable book hides nothing here (reading it says what is wrong).
+    BIFF keeps no AutoFilter xlrd reads, so these are said as hidden rows, filtered or not."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # xlrd raises several unrelated types; calamine reads the book or says why
+        return {}
+    try:
+        out: Hidden = {}
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            rows = sorted(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
+            if rows:
+                out[sheet.name] = (rows, False)
+        return out
+    finally:
+        book.release_resources()
 
 
 def _xlrd_sheets(path: Path) -> list[tuple[str, Rows, bool]]:

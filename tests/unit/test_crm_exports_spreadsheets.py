@@ -166,6 +166,24 @@ def test_a_biff_xls_reads_its_date_cells_and_currency(mem_store, tmp_path):
     assert reached(mem_store, info) == [("Qualification", 5), ("Negotiation/Review", 3), ("Closed Won", 2)]
 
 
+def test_rows_an_xls_hides_are_imported_and_said(mem_store, tmp_path):
+    # an Excel 97-2003 list with rows 3 and 5 (deals B and D) hidden by hand: 4 deals all imported, the
+    # two hidden ones named by their row numbers as Excel shows them
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Deals")
+    for r, row in enumerate([("ID", "Stage", "Amount"), ("A", "New", 100), ("B", "Won", 200), ("C", "New", 300),
+                             ("D", "Lost", 400)]):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    ws.row(2).hidden = ws.row(4).hidden = True
+    path = tmp_path / "deals.xls"
+    book.save(str(path))
+    info, _built, _ = import_file(mem_store, path)
+    assert outcome(mem_store, info)[:4] == (4, 1, 1, 2)
+    severity, n, detail = findings(mem_store, info)["sheets9.hidden_rows"]
+    assert (severity, n, detail["rows"], detail["sheet"]) == ("warning", 2, "3, 5", "Deals")
+
+
 def test_an_xls_full_to_its_last_row_is_said_to_be_cut(mem_store, tmp_path):
     book = xlwt.Workbook()
     ws = book.add_sheet("Deals")
