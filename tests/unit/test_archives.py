@@ -446,3 +446,24 @@ def test_the_member_name_is_never_the_extracted_files_name(tmp_path):
     with zipfile.ZipFile(path) as zf:
         member = archive.extract(zf, archive.tables(zf)[0], "n.zip › ../Opportunity.csv", out)
     assert member == tmp_path / "out" / "member.csv" and member.read_text() == OPPORTUNITY
+
+
+def test_a_history_beside_that_is_no_history_is_left_out_with_a_warning_saying_why(tmp_path):
+    from funnel.quality_report import finding_text
+
+    path = make_zip(tmp_path / "e.zip", {"Opportunity.csv": OPPORTUNITY,
+                                         "OpportunityHistory.csv": sf_csv([["Id", "Note"], ["1", "hello"]])})
+    store = Store(":memory:")
+    info, built, _draft = import_file(store, path, "e.zip")
+    assert built["history_file"] is None and built["n_events"] == 0
+    with store.connect(info) as c:
+        severity, detail = c.execute(f"SELECT severity, detail FROM ds_{info.id}.quality "
+                                     "WHERE code = 'archive.history_unread'").fetchone()
+    assert severity == "warning"
+    said = finding_text("archive.history_unread", detail, "en")
+    assert said == ("“OpportunityHistory.csv” in the archive “e.zip” was not used as the stage history of "
+                    "“Opportunity.csv”: it holds no deal id, stage and date columns of a stage history. "
+                    "The deals were imported without it.")
+    # the 5 opportunities still: 2 won, 1 lost, 2 open, as their IsWon / IsClosed say
+    got = funnel_of(store, info)
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (5, 2, 1, 2)
