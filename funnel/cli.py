@@ -243,6 +243,8 @@ def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
         print(f"  ! {said}" + (f" ({where})" if where else "") + (f": {count}" if count else ""))
 
 
+# a zip archive's notes, printed after an import of one: the table read, its parts, the stage history beside it
+ARCHIVE_NOTES = ("archive.member", "archive.parts", "archive.history_member")
 # findings that --stages resolves: the CLI says so under them
 STAGES_HINT = {"stages.order_guessed", "stages.no_won"}
 
@@ -287,6 +289,10 @@ def _cmd_import(args) -> int:
     print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
     for pipeline, order in summary["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+    if draft.raw.archive is not None:  # which file of the zip was read, and its stage history beside it
+        for line in import_warnings(store, info, lang, severities=("info",)):
+            if line["code"] in ARCHIVE_NOTES:
+                print(f"  {line['message']}")
     print_warnings(summary["warnings"], lang)
     if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
         print("  " + t("cli.hint.stages", lang))

@@ -20,7 +20,7 @@ from funnel.importer import Source, finish
 from funnel.importer.preview import Preview
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
-from funnel.readers import list_sheets, preferred_sheet
+from funnel.readers import is_archive, list_sheets, preferred_sheet
 from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
@@ -32,6 +32,8 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
+# what the uploaders take: tables, and a zip of them (a CRM's backup or data export)
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "zip"]
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
@@ -70,9 +72,9 @@ def widget_prefix() -> str:
 
 def upload_step(t) -> tuple[Source, Source | None] | None:
     nonce = _state().get("nonce", 0)
-    main = st.file_uploader(t("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx", "xls", "ods"], key=f"up_main_{nonce}",
+    main = st.file_uploader(t("ui.data.upload"), type=UPLOAD_TYPES, key=f"up_main_{nonce}",
                             help=t("ui.data.upload_help"))
-    history = st.file_uploader(t("ui.data.upload_history"), type=["csv", "tsv", "txt", "xlsx", "xls", "ods"],
+    history = st.file_uploader(t("ui.data.upload_history"), type=UPLOAD_TYPES,
                                key=f"up_hist_{nonce}", help=t("ui.data.upload_history_help"))
     if main is None:
         return None
@@ -92,7 +94,9 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
             first = names.index(preferred_sheet(data, main.name) or names[0])
         except (FunnelError, ValueError):
             first = 0
-        sheet = st.selectbox(t("ui.data.sheet"), names, index=first,
+        # a zip archive's tables are its files (readers/archive.py): the picker says so
+        sheet = st.selectbox(t("ui.data.archive_member" if is_archive(data, main.name) else "ui.data.sheet"),
+                             names, index=first,
                              format_func=lambda s: f"{s} ({dict(sheets)[s]})", key=f"up_sheet_{nonce}")
     if state.get("sheet", sheet) != sheet:  # another sheet: another table, the answers given start again
         _reset(state, key, nonce)
@@ -249,10 +253,15 @@ def run_flow(t) -> None:
         target = _target(t)
         preview = _preview()
         con, draft = preview.draft(store, main, history, shape=state.get("shape"))
-        st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(main.file_name),
+        # an archive's: "export.zip › Opportunity.csv", the file inside that was read
+        read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
+        st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                              else f"ui.shape.{draft.shape}")))
         header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
+        said = dict(draft.raw.notes).get("archive.history_member")
+        if said:  # the stage history found beside the deals in their archive
+            st.info(t("archive.history_member", **{k: md_escape(str(v)) for k, v in said.items()}))
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         counted = dict(draft.raw.notes).get("counts.current_stage")

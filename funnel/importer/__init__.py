@@ -38,7 +38,7 @@ from ..mapping.matcher import unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
-from ..readers import RawTable, stage_file
+from ..readers import RawTable, archive_history, history_sheet, stage_file
 from ..readers.limits import check_stages
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import budget_bytes, ident, render, run
@@ -117,7 +117,8 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 
 # Reader notes that change what the numbers rest on, said as warnings (the CLI prints them): rows Excel
 # hides, imported like the others; a sheet full to its format's last row, most likely cut there
-WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit"}
+WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
+                 "archive.history_unread"}
 SHAPES = ("deals", "events", "counts")
 # one JSON object per line (a Mixpanel or Amplitude raw export): refused with a word to export CSV
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -144,6 +145,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         raise FunnelError("import.history_as_deals", file=source.file_name)
     if history is not None:
         _second_file(con, draft, history)
+    elif raw.archive is not None and draft.shape == "deals":
+        _archive_history(con, draft)
     if mapping_pairs and draft.shape in ("events", "counts"):  # the user's answer (the CLI's --map)
         propose(con, store, draft, preset, refuse=False)
         draft.mapping = with_shape_pairs(draft.mapping, draft.raw.headers, mapping_pairs, draft.shape)
@@ -156,7 +159,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
-    if draft.shape == "deals" and history is None and draft.joined_with is None:
+    if draft.shape == "deals" and draft.history_raw is None and draft.joined_with is None:
         _stage_rows(con, draft)
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
@@ -221,8 +224,11 @@ def _refuse_unmapped(draft: Draft) -> None:
 
 
 def _second_file(con, draft: Draft, second: Source) -> None:
-    """A stage history, or outcomes to join to the leads by a shared id (joins.py)."""
-    staged = stage_file(con, second.data, second.file_name, sheet=second.sheet, table="raw_history")
+    """A stage history, or outcomes to join to the leads by a shared id (joins.py). A zip archive given
+    as the second file gives its table named as a stage history (``OpportunityHistory.csv``) unless a
+    member is named."""
+    sheet = second.sheet or history_sheet(second.data, second.file_name)
+    staged = stage_file(con, second.data, second.file_name, sheet=sheet, table="raw_history")
     hmap = propose_history_mapping(staged.headers, _samples(con, staged))
     if hmap is not None:
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
@@ -234,6 +240,32 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     draft.samples = _samples(con, draft.raw)
     draft.joined_with = second
     draft.notes.append(("join_key", key[0]))
+
+
+def _archive_history(con, draft: Draft) -> None:
+    """The stage history in the deals' own archive, when no history file is given: ``OpportunityHistory.csv``
+    beside ``Opportunity.csv`` (readers/archive.py, ``history_beside``). Said in the quality report, naming
+    both members; one that cannot be read, or holds no stage history, is left out with a warning that
+    says why, and the deals are imported without it."""
+    source, raw = draft.source, draft.raw
+    member = archive_history(source.data, source.file_name, raw.sheet or "")
+    if member is None:
+        return
+    said = {"archive": source.file_name, "deals": raw.sheet, "history": member}
+    try:
+        staged = stage_file(con, source.data, source.file_name, sheet=member, table="raw_history")
+    except FunnelError as error:
+        raw.notes.append(("archive.history_unread", {**error.params, **said, "reason_key": f"error.{error.code}"}))
+        return
+    hmap = propose_history_mapping(staged.headers, _samples(con, staged))
+    if hmap is None:
+        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
+        raw.notes.append(("archive.history_unread", {**said, "file": staged.file_name,
+                                                     "reason_key": "archive.not_a_history"}))
+        return
+    draft.history_source = Source(source.data, source.file_name, member)
+    draft.history_raw, draft.history_mapping = staged, hmap
+    raw.notes.append(("archive.history_member", said))
 
 
 def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
@@ -276,6 +308,10 @@ def _check_required(draft: Draft) -> None:
                 and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag",
                                                                 "lost_at", "lost_reason")):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
+            if others and draft.raw.archive is not None:  # an archive: the deals may be another member
+                raise FunnelError("archive.missing_column", file=draft.raw.archive, field="stage",
+                                  headers=", ".join(draft.raw.headers[:10]), member=draft.raw.sheet or "",
+                                  members=", ".join(f"«{name}»" for name in others[:8]))
             if others:  # a workbook: the deals may be on another sheet
                 raise FunnelError("import.missing_column_sheets", file=draft.source.file_name, field="stage",
                                   headers=", ".join(draft.raw.headers[:10]), sheet=draft.raw.sheet or "",
@@ -344,7 +380,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         if draft.stage_rows is not None:
             findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
         if draft.history_raw is not None:
-            name = draft.history_source.file_name
+            name = draft.history_raw.file_name  # the file's name (an archive's: "export.zip › OpportunityHistory.csv")
             load_history(con, draft.history_raw, draft.history_mapping, findings, name, dates)
             if drop_staged:
                 run(con, render("DROP TABLE IF EXISTS {t}", t=ident(draft.history_raw.table)))
@@ -433,8 +469,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "meta": meta,
         "source_file": draft.source.file_name,
         "source_hash": draft.source_hash,
-        "history_file": (draft.history_source or draft.joined_with).file_name
-        if (draft.history_source or draft.joined_with) else None,
+        "history_file": draft.history_raw.file_name if draft.history_source and draft.history_raw
+        else draft.joined_with.file_name if draft.joined_with else None,
         "finding_codes": sorted(findings.codes()),
     }
 

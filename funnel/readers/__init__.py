@@ -1,7 +1,10 @@
-"""File readers of the importer: any CRM export (CSV, xlsx, xls, HTML ".xls") into a staged table.
+"""File readers of the importer: any CRM export (CSV, xlsx, xls, HTML ".xls", a zip of them) into a
+staged table.
 
 :func:`stage_file` sniffs the file kind from its magic bytes (never the extension) and hands it to
-the matching reader; every reader produces the same staged shape (see :mod:`.staging`).
+the matching reader; every reader produces the same staged shape (see :mod:`.staging`). A zip
+archive's table files are handled like a workbook's sheets (:mod:`.archive`): listed, one preferred,
+another chosen by name.
 """
 
 from __future__ import annotations
@@ -10,61 +13,90 @@ import os
 import tempfile
 from pathlib import Path
 
-import duckdb
-
-from ..errors import FunnelError
-from . import limits, sniff
-from .csv_reader import stage_csv
-from .excel_reader import list_workbook_sheets, preferred_workbook_sheet, stage_workbook
+from . import archive, limits
+from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
+from .plain import file_kind_of, stage_plain
 from .staging import RawTable, SkippedRow
 
-__all__ = ["HeaderRows", "RawTable", "SkippedRow", "header_rows_text", "list_sheets", "parse_header_rows",
-           "preferred_sheet", "stage_file"]
+__all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "header_rows_text", "history_sheet",
+           "is_archive", "list_sheets", "parse_header_rows", "preferred_sheet", "stage_file"]
 
 
 def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
                table: str = "raw", header_rows: HeaderRows | None = None) -> RawTable:
     """Stage one uploaded file as TEMP table ``table`` in ``con``. ``header_rows``: the 1-based first
-    and last row of the column titles, as the user gives them (else they are found)."""
+    and last row of the column titles, as the user gives them (else they are found). ``sheet``: a
+    workbook's sheet or an archive's table (member name)."""
     with _as_path(source, file_name) as path:
-        kind = _kind(path, file_name)
-        if kind == "text":
-            try:
-                raw = stage_csv(con, path, file_name, table, header_rows)
-            except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
-                code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
-                raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
+        kind = file_kind_of(path, file_name)
+        if kind == "zip":
+            raw = archive.stage_archive(con, path, file_name, sheet, table, header_rows)
         else:
-            raw = stage_workbook(con, path, file_name, kind, sheet, table, header_rows)
+            raw = stage_plain(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
         return raw
 
 
 def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
-    """(sheet name, data rows) of a workbook; [] for CSV."""
+    """(sheet name, data rows) of a workbook, (member name, data rows) of an archive; [] for CSV."""
     with _as_path(source, file_name) as path:
-        kind = _kind(path, file_name)
+        kind = file_kind_of(path, file_name)
         if kind == "text":
             return []
+        if kind == "zip":
+            return archive.list_tables(path, file_name)
         return list_workbook_sheets(path, file_name, kind)
 
 
 def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
-    """The sheet an import of this workbook reads when none is named; None for CSV."""
+    """The sheet (or archive member) an import of this file reads when none is named; None for CSV."""
     with _as_path(source, file_name) as path:
-        kind = _kind(path, file_name)
+        kind = file_kind_of(path, file_name)
         if kind == "text":
             return None
+        if kind == "zip":
+            return archive.preferred(path, file_name)
         return preferred_workbook_sheet(path, file_name, kind)
 
 
-def _kind(path: Path, file_name: str) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(sniff.SAMPLE_BYTES)
-    if not head or sniff.is_blank_bytes(head) and path.stat().st_size <= len(head):
-        raise FunnelError("file.empty", file=file_name)
-    return sniff.file_kind(head)
+def is_archive(source: Path | bytes, file_name: str) -> bool:
+    """Whether the file is a zip archive of tables (not a workbook, which is a zip too)."""
+    with _as_path(source, file_name) as path:
+        return file_kind_of(path, file_name) == "zip"
+
+
+def archive_history(source: Path | bytes, file_name: str, member: str) -> str | None:
+    """The stage history beside table ``member`` of an archive (``OpportunityHistory.csv`` beside
+    ``Opportunity.csv``: :func:`.archive.history_beside`); None for any other file."""
+    if not _may_be_zip(source):
+        return None
+    with _as_path(source, file_name) as path:
+        if file_kind_of(path, file_name) != "zip":
+            return None
+        return archive.history_beside(path, file_name, member)
+
+
+def history_sheet(source: Path | bytes, file_name: str) -> str | None:
+    """For an archive given as the stage-history file: the table whose name says stage history
+    (:func:`.archive.history_table`); None for any other file, or when no name says so."""
+    if not _may_be_zip(source):
+        return None
+    with _as_path(source, file_name) as path:
+        if file_kind_of(path, file_name) != "zip":
+            return None
+        return archive.history_table(path, file_name)
+
+
+def _may_be_zip(source: Path | bytes) -> bool:
+    """Whether the file starts as a zip does: any other history file is not copied to disk to be sniffed."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source[:2]) == b"PK"
+    try:
+        with open(source, "rb") as fh:
+            return fh.read(2) == b"PK"
+    except OSError:
+        return True  # the reader says what is wrong with it
 
 
 class _as_path:

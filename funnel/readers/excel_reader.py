@@ -130,7 +130,7 @@ def workbook_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, Row
             path.write_bytes(bytes(source))
             return workbook_sheets(path, file_name)
     with open(source, "rb") as fh:
-        kind = sniff.file_kind(fh.read(sniff.SAMPLE_BYTES))
+        kind = sniff.file_kind(fh.read(sniff.SAMPLE_BYTES), Path(source))
     return read_sheets(Path(source), file_name, kind) if kind in ("xlsx", "xls") else []
 
 

@@ -16,6 +16,10 @@ Why these numbers:
   does not cost the whole file.
 - ``MAX_LINE_BYTES`` 32 MiB: a CSV record of 1,000 full cells; DuckDB refuses longer lines.
 - ``MAX_STAGES`` 500: the stage editor draws every stage; real funnels have tens per pipeline.
+- ``MAX_ARCHIVE_ENTRIES`` 100,000 entries in a zip archive: ``zipfile`` keeps ~0.5 KB per entry, so a
+  crafted 500 MB zip of empty entries would take gigabytes; the count its end record declares is read
+  first. A Salesforce export with its attachments has thousands. Each table in an archive is held to
+  ``MAX_FILE_BYTES`` as declared and as unpacked (:mod:`.archive`).
 - Workbooks are parsed in a separate process (:mod:`.sandbox`): ``MAX_SHEET_CELLS`` 5,000,000 by
   the sheet's real extent, and no more rows than Excel itself has (``EXCEL_ROWS``), ``MAX_WORKBOOK_XML_BYTES`` of unpacked sheet XML, at most
   ``WORKER_MEMORY_BYTES`` of memory and ``WORKER_SECONDS`` of time; a crash there is an error line.
@@ -39,6 +43,7 @@ EXCEL_ROWS = 1_048_576
 MAX_WORKBOOK_XML_BYTES = 2 << 30
 WORKER_MEMORY_BYTES = 4 << 30
 WORKER_SECONDS = 300
+MAX_ARCHIVE_ENTRIES = 100_000
 
 # an unclosed quote swallows the rest of the file into one cell: a cell holding this many lines that
 # each look like a record of the file (as many delimiters as the header) is one

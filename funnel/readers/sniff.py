@@ -3,8 +3,10 @@
 Everything here looks at a sample (the first ~64 KB), never at the whole file: the whole file
 is read by DuckDB (see :mod:`funnel.readers.csv_reader`).
 
-- Kind comes from the magic bytes, not the extension: ``PK`` = xlsx, ``D0 CF 11 E0`` = real xls,
-  ``<`` (after an optional BOM and whitespace) = an HTML table saved as ".xls" (Bitrix24).
+- Kind comes from the magic bytes, not the extension: ``PK`` = a zip, told apart by its central
+  directory (:func:`zip_kind`: an Office workbook or an OpenDocument file is "xlsx", any other zip an
+  archive of files, "zip"), ``D0 CF 11 E0`` = real xls, ``<`` (after an optional BOM and whitespace) =
+  an HTML table saved as ".xls" (Bitrix24).
 - Encoding: a BOM decides (UTF-8, UTF-16); else strict UTF-8; else UTF-16 without a BOM; else
   charset-normalizer, among the encodings CRM exports are written in (see :func:`detect_encoding`).
 - Delimiter: the candidate (``,`` ``;`` tab ``|``) that splits the most sample records into the
@@ -17,7 +19,12 @@ import codecs
 import csv
 import io
 import re
+import struct
+import zipfile
 from collections import Counter
+from pathlib import Path
+
+from . import limits
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -32,10 +39,11 @@ _BOMS = (
 _NUMBERLIKE = re.compile(r"^[\s\d.,:/\-+%()$€£¥₽'\u00a0\u202f]*$")
 
 
-def file_kind(head: bytes) -> str:
-    """'xlsx' | 'xls' | 'html' | 'text' from the first bytes of a file."""
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
+def file_kind(head: bytes, path: Path | None = None) -> str:
+    """'xlsx' | 'zip' | 'xls' | 'html' | 'text' from the first bytes of a file; a zip's kind needs
+    its ``path`` (the central directory is at the end): without one every zip is "xlsx", as before."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return zip_kind(path, head) if path is not None else "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
     text = head
@@ -48,6 +56,55 @@ def file_kind(head: bytes) -> str:
                                        or stripped.startswith(b"<!doctype")):
         return "html"
     return "text"
+
+
+# Names of a table inside an archive (funnel/readers/archive.py reads these members)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
+
+
+def zip_kind(path: Path, head: bytes = b"") -> str:
+    """"xlsx" for a zip that is a workbook (Office Open XML: ``[Content_Types].xml`` or an ``xl/``
+    folder; OpenDocument: a first member ``mimetype``, as the ODF standard asks, which
+    :func:`funnel.readers.xlsx_extent.is_ods` tells apart later), "zip" for any other zip: an archive
+    of files (a Salesforce Weekly Data Export, a Zoho Data Backup). Read from the central directory
+    (``zipfile``), never from the name. A zip whose directory cannot be read is "xlsx" (the workbook
+    reader calls it damaged, as before) unless its first entry's own header names a table (a cut-off
+    download of ``export.zip``): "zip", and the archive reader says it is damaged."""
+    entries = zip_entries(path)
+    if entries is not None and entries > limits.MAX_ARCHIVE_ENTRIES:  # not parsed here; refused by the archive reader
+        return "zip"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "zip" if first_entry_name(head).lower().endswith(TABLE_SUFFIXES) else "xlsx"
+    if any(i.filename == "[Content_Types].xml" or i.filename.startswith("xl/") for i in infos):
+        return "xlsx"
+    if infos and infos[0].filename == "mimetype":
+        return "xlsx"
+    return "zip"
+
+
+def zip_entries(path: Path) -> int | None:
+    """How many entries a zip's end record declares (None when it cannot be read), before
+    ``zipfile`` parses every one of them."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # stdlib, handles zip64 too; private, so guarded
+    if end_record is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            record = end_record(fh)
+    except (OSError, struct.error, ValueError, zipfile.BadZipFile):
+        return None
+    return int(record[4]) if record else None
+
+
+def first_entry_name(head: bytes) -> str:
+    """The name in a zip's first local file header (bytes 26-27 give its length; the name follows at byte 30)."""
+    if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+        return ""
+    length = struct.unpack("<H", head[26:28])[0]
+    return head[30:30 + length].decode("utf-8", "replace")
 
 
 def is_blank_bytes(data: bytes) -> bool:

@@ -59,6 +59,8 @@ class RawTable:
     quoted: bool = True
     # rows of the header: 2 when group titles sit above the column names (header_row is the lower one)
     header_rows: int = 1
+    # the zip archive the table was read from (sheet: its member, file_name: "archive › member"), else None
+    archive: str | None = None
 
 
 def cell_sql(column: str) -> str:

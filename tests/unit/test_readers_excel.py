@@ -106,11 +106,21 @@ def test_corrupt_workbooks(con, data, code):
 
 
 def test_zip_that_is_not_a_workbook(con):
+    """A zip without a workbook's parts is an archive of files (readers/archive.py), whatever its name:
+    its text file is read as a table, and refused naming the archive and the file; an Office document
+    that is no workbook (a .docx) is still no table."""
     import zipfile
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("readme.txt", "hello")
+    with pytest.raises(FunnelError) as err:
+        stage_file(con, buf.getvalue(), "deals.xlsx")
+    assert err.value.code == "file.no_rows" and err.value.params["file"] == "deals.xlsx › readme.txt"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(FunnelError) as err:
         stage_file(con, buf.getvalue(), "deals.xlsx")
     assert err.value.code == "file.binary"

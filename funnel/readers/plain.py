@@ -1,0 +1,40 @@
+"""One file that is a table itself (CSV/TSV text, a workbook, an HTML ".xls") into a staged table.
+
+Kept apart from :mod:`funnel.readers` so that an archive's member (:mod:`.archive`), once extracted,
+goes through exactly the readers a plain upload goes through: the same encodings, header search,
+NUL bytes, limits and messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ..errors import FunnelError
+from . import limits, sniff
+from .csv_reader import stage_csv
+from .excel_reader import stage_workbook
+from .header_rows import HeaderRows
+from .staging import RawTable
+
+
+def file_kind_of(path: Path, file_name: str) -> str:
+    """The file's kind (:func:`.sniff.file_kind`); an empty or blank file is refused by name."""
+    with open(path, "rb") as fh:
+        head = fh.read(sniff.SAMPLE_BYTES)
+    if not head or sniff.is_blank_bytes(head) and path.stat().st_size <= len(head):
+        raise FunnelError("file.empty", file=file_name)
+    return sniff.file_kind(head, path)
+
+
+def stage_plain(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str,
+                header_rows: HeaderRows | None) -> RawTable:
+    """Stage a text file or a workbook of ``kind`` (not an archive) as TEMP table ``table``."""
+    if kind == "text":
+        try:
+            return stage_csv(con, path, file_name, table, header_rows)
+        except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
+            code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
+            raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
+    return stage_workbook(con, path, file_name, kind, sheet, table, header_rows)
