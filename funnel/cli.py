@@ -59,6 +59,7 @@ def _add_import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--preset", help=_help("preset"))
     p.add_argument("--sheet", help=_help("sheet"))
     p.add_argument("--header-row", metavar="N[-M]", help=_help("header_row"))
+    p.add_argument("--timezone", metavar="AREA/CITY", help=_help("timezone"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,10 +198,13 @@ def _import(store, args, name=None, force=False):
     for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
         check_source(given, str(given))
     header_rows = parse_header_rows(getattr(args, "header_row", None))  # before hashing: a typo says so at once
+    from .timezones import check_zone
+
+    timezone = check_zone(getattr(args, "timezone", None))  # so is an unknown time zone
     return import_file(store, path, path.name, history=history, preset=args.preset,
                        stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force,
                        shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None),
-                       header_rows=header_rows)
+                       header_rows=header_rows, timezone=timezone)
 
 
 def import_warnings(store, info, lang: str = "en", severities=("warning", "error")) -> list[dict[str, Any]]:
@@ -294,6 +298,9 @@ def _cmd_import(args) -> int:
             if line["code"] in ARCHIVE_NOTES:
                 print(f"  {line['message']}")
     print_warnings(summary["warnings"], lang)
+    for line in import_warnings(store, info, lang, severities=("info",)):
+        if line["code"].startswith("tz."):  # instants read in UTC (and how to change it), or converted
+            print(f"  {line['message']}")
     if {w["code"] for w in summary["warnings"]} & STAGES_HINT:
         print("  " + t("cli.hint.stages", lang))
     if args.previous:
@@ -306,8 +313,9 @@ def _cmd_import(args) -> int:
 def _cmd_datasets(args) -> int:
     rows = _store(args).datasets()
     if args.json:
-        _print_json([{k: r[k] for k in ("id", "name", "source_file", "shape", "rows_read", "rows_rejected",
-                                        "n_deals", "n_events", "imported_at", "version")} for r in rows])
+        _print_json([{**{k: r[k] for k in ("id", "name", "source_file", "shape", "rows_read", "rows_rejected",
+                                           "n_deals", "n_events", "imported_at", "version")},
+                      "timezone": r["meta"].get("timezone")} for r in rows])
         return 0
     if not rows:
         print(t("cli.no_datasets", _lang()))

@@ -5,8 +5,10 @@
   keeping its mapping (matched by header names), every stage of its order and the won/lost stages;
   another CRM's file is refused; the dataset's version goes up. ``--name`` and ``--preset`` are refused.
 - ``python -m funnel edit DATASET [--stages LIST] [--won S1,S2] [--lost S3] [--map FIELD=HEADER ...]
-  [--shape deals|events|counts]``: change a dataset after its import without its file (datasets up to
-  ``dataset_edit.KEEP_RAW_MAX_ROWS`` rows keep their staged rows for this).
+  [--shape deals|events|counts] [--timezone AREA/CITY]``: change a dataset after its import without its
+  file (datasets up to ``dataset_edit.KEEP_RAW_MAX_ROWS`` rows keep their staged rows for this);
+  ``--timezone ""`` reads instants as written again (UTC).
+- both keep the dataset's time zone unless ``--timezone`` gives another.
 
 Registered in :mod:`funnel.cli` with :func:`add_commands` / :func:`dispatch`.
 """
@@ -37,7 +39,14 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
     p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
                    help="map a canonical field to a column (HEADER empty: unmap); repeatable")
     p.add_argument("--shape", choices=("deals", "events", "counts"))
+    p.add_argument("--timezone", metavar="AREA/CITY", help=_zone_help())
     p.add_argument("--json", action="store_true")
+
+
+def _zone_help() -> str:
+    from .i18n import env_language, t
+
+    return t("cli.help.timezone_edit", env_language()).replace("%", "%%")
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -66,7 +75,8 @@ def cmd_edit(args, store) -> dict:
     info = store.resolve(args.dataset)
     row = store.row(info.id)
     return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=parse_stages(args.stages),
-                    won=_names(args.won), lost=_names(args.lost), shape=args.shape)
+                    won=_names(args.won), lost=_names(args.lost), shape=args.shape,
+                    timezone=getattr(args, "timezone", None))
 
 
 # options of a plain import that a refresh cannot honour: the dataset keeps its name (and its mapping
@@ -86,6 +96,9 @@ def cmd_refresh(args, store) -> dict:
         if getattr(args, attr, None):
             raise FunnelError("refresh.option_refused", option=option, dataset=args.into)
     info = store.resolve(args.into)
+    from .timezones import check_zone
+
+    check_zone(getattr(args, "timezone", None))  # an unknown zone is refused before the file is read
     if getattr(args, "previous", None):
         store.resolve(args.previous)  # exists, before anything is replaced
     history = path_source(Path(args.history)) if args.history else None
@@ -96,7 +109,8 @@ def cmd_refresh(args, store) -> dict:
     if header_rows is not None:
         source.header_rows = header_rows
     row, _draft = refresh(store, info.id, source, history=history, shape=args.shape,
-                          mapping_pairs=getattr(args, "map", None) or None, stages=parse_stages(args.stages))
+                          mapping_pairs=getattr(args, "map", None) or None, stages=parse_stages(args.stages),
+                          timezone=getattr(args, "timezone", None))
     return row
 
 
@@ -110,6 +124,7 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
            "rows_read": row["rows_read"], "deals": row["n_deals"], "events": row["n_events"],
            "rejected_rows": row["rows_rejected"], "stage_order": row["meta"].get("stage_order", {}),
            "lost_stages": row["meta"].get("lost_stages", {}), "order_guessed": bool(row["meta"].get("order_guessed")),
+           "timezone": row["meta"].get("timezone"),
            "warnings": warnings, "info": import_warnings(store, info, _lang(), severities=("info",))}
     if previous:
         from .cli_velocity import compare_after_import, print_comparison
@@ -125,7 +140,7 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
     for pipeline, order in doc["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
     print_warnings(warnings, lang)
-    print_warnings([w for w in doc["info"] if w["code"].startswith("refresh.")], lang)
+    print_warnings([w for w in doc["info"] if w["code"].startswith(("refresh.", "tz."))], lang)
     if doc["order_guessed"]:
         print("  " + t("crmimport.cli_hint_edit", lang, id=row["id"]))
     if previous:

@@ -46,6 +46,11 @@ class DatasetInfo:
         return dict(self.meta.get("extra_columns", {}))
 
     @property
+    def timezone(self) -> str | None:
+        """The zone instants were read in (an IANA name, funnel/timezones.py); None: as written (UTC)."""
+        return self.meta.get("timezone")
+
+    @property
     def pipelines(self) -> list[str]:
         return list(self.meta.get("pipelines", []))
 

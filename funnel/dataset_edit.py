@@ -30,6 +30,7 @@ from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
+from .timezones import check_zone
 from .velocity.stays import DERIVED_TABLES
 
 OPTIONAL_TABLES = DERIVED_TABLES  # derived at import when the dataset has deals
@@ -99,6 +100,7 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
                   detected_shape=meta.get("detected_shape", row["shape"]))
     if row["shape"] == "deals":
         draft.mapping = Mapping.from_json(meta["mapping_json"])
+    draft.timezone = meta.get("timezone")  # the kept rows are the file's text: instants as written
     if saved.get("history"):
         h = saved["history"]
         run(con, render("CREATE OR REPLACE TEMP TABLE raw_history AS SELECT * FROM {t}",
@@ -129,13 +131,16 @@ def _user_stages(meta: dict[str, Any]):
 
 
 def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=None, won=None, lost=None,
-             shape: str | None = None) -> dict[str, Any]:
+             shape: str | None = None, timezone: str | None = None) -> dict[str, Any]:
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
-    for every pipeline or one per pipeline), won/lost stage names or shape; bump its version."""
+    for every pipeline or one per pipeline), won/lost stage names, shape or time zone (``timezone``: an
+    IANA name, ``""`` for the values as written, None to keep the dataset's); bump its version."""
     row = _editable(store, dataset_id)
+    zone = check_zone(timezone) if timezone is not None else row["meta"].get("timezone")  # before any work
     unmapped = list(row["meta"].get(USER_UNMAPPED) or [])
     with store.connect() as con:
         draft = _stored_draft(con, row)
+        draft.timezone = zone
         if shape is not None and shape != draft.shape:
             draft.shape, draft.samples = shape, []
             propose(con, None, draft)
@@ -205,18 +210,22 @@ def _apply_won_lost(mapping: Mapping, won, lost) -> None:
 
 def refresh(store, dataset_id: int, source: Source, *, history: Source | None = None,
             shape: str | None = None, mapping_pairs: list[str] | None = None,
-            stages=None) -> tuple[dict[str, Any], Draft]:
+            stages=None, timezone: str | None = None) -> tuple[dict[str, Any], Draft]:
     """Load a new export into an existing dataset (README "Refresh"): the data is replaced, the version
     bumped; kept: the mapping (matched by header names; a field the user unmapped stays unmapped), every
     stage of the stored order (empty ones too, new stages placed by the usual evidence), the won/lost
     stages and the dataset's own ``previous`` snapshot link. Refused (nothing changes) when the file
     lacks the stored stage column or most of the mapped columns: another CRM's export. A mapped column
     gone, new stages and stages without deals now are findings of the refreshed dataset.
-    ``mapping_pairs`` (``FIELD=HEADER``) and ``stages`` (a user order) are applied as ``edit`` would."""
+    ``mapping_pairs`` (``FIELD=HEADER``) and ``stages`` (a user order) are applied as ``edit`` would.
+    The dataset's time zone is kept (next week's export writes its instants as this week's did);
+    ``timezone`` changes it as :func:`rederive` does."""
     row = _editable(store, dataset_id)
     meta = row["meta"]
+    zone = check_zone(timezone) if timezone is not None else meta.get("timezone")
     with store.connect() as con:
         draft = prepare(con, None, source, history=history, shape=shape or row["shape"])
+        draft.timezone = zone
         if draft.shape == row["shape"]:
             _check_same_export(row, draft)
         notes = Findings()
@@ -524,4 +533,5 @@ def edit_view(store, info) -> dict[str, Any]:
             "outcomes_only": bool(meta.get("outcomes_only")), "can_rederive": can_rederive(row),
             "mapping": Mapping.from_json(meta["mapping_json"]) if deals and meta.get("mapping_json") else None,
             "headers": ((meta.get("raw") or {}).get("main") or {}).get("headers", []),
-            "stage_order": meta.get("stage_order") or {}}
+            "stage_order": meta.get("stage_order") or {},
+            "timezone": meta.get("timezone"), "instants": dict(meta.get("instants") or {})}

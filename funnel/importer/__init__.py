@@ -40,9 +40,11 @@ from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
 from ..readers import RawTable, archive_history, history_sheet, stage_file
 from ..readers.limits import check_stages
+from ..readers.values import ColumnProfile
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import budget_bytes, ident, render, run
 from ..store import memory_limit
+from ..timezones import check_zone
 from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
@@ -50,6 +52,7 @@ from .deals import build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .history import load_history
+from .instants import Instants, count_instants, note_instants
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
@@ -97,6 +100,7 @@ class Draft:
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
     stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
+    timezone: str | None = None  # the dataset's zone (an IANA name): instants read as its clock time (instants.py)
 
     @property
     def rows_read(self) -> int:
@@ -324,17 +328,42 @@ def _check_required(draft: Draft) -> None:
 
 
 def _file_dates(con, draft: Draft, raw: RawTable, mapping) -> FileDates:
-    """The day/month order of the deals file's date columns and its history's, decided once (columns.py)."""
+    """The day/month order of the deals file's date columns and its history's, decided once (columns.py),
+    and the dataset's zone."""
+    columns = _date_columns(draft, raw, mapping)
+    headers = list(raw.headers) + (list(draft.history_raw.headers) if draft.history_raw is not None else [])
+    amount = (raw.table, f"c{mapping.fields['amount']}") if "amount" in mapping.fields else None
+    dates = file_dates(con, columns, mapping.date_order, delimiter=draft.raw.delimiter, headers=headers, amount=amount)
+    return dataclasses.replace(dates, timezone=draft.timezone)
+
+
+def _date_columns(draft: Draft, raw: RawTable, mapping) -> list[tuple[str, str, str, str]]:
+    """(table, staged column, header, field) of every date column of the deals file and its history."""
     columns = [(raw.table, f"c{i}", raw.headers[i], name) for name, i in mapping.fields.items()
                if field_kind(name) == "date"]
     columns += [(raw.table, f"c{i}", raw.headers[i], "stage_entered") for i in sorted(mapping.stage_entered)]
-    headers = list(raw.headers)
     if draft.history_raw is not None:
         hist, index = draft.history_raw, draft.history_mapping.entered_at
         columns.append((hist.table, f"c{index}", hist.headers[index], "history"))
-        headers += hist.headers
-    amount = (raw.table, f"c{mapping.fields['amount']}") if "amount" in mapping.fields else None
-    return file_dates(con, columns, mapping.date_order, delimiter=draft.raw.delimiter, headers=headers, amount=amount)
+    return columns
+
+
+def _instants(con, draft: Draft, dates: FileDates, columns: list[tuple[str, str, str, str]]) -> list[Instants]:
+    """The instants of the import's date columns (instants.py), from the profiles ``dates`` holds; one
+    per header. A file of one row per stage is its history: its deals' dates are taken from its rows."""
+    if draft.stage_rows is not None and draft.history_raw is not None:
+        columns = [c for c in columns if c[0] == draft.history_raw.table]
+    by_table: dict[str, list] = {}
+    for table, col, header, _name in columns:
+        profile = dates.profiles.get((table, col))
+        if isinstance(profile, ColumnProfile) and all(c[0] != col for c in by_table.get(table, [])):
+            by_table.setdefault(table, []).append((col, header, profile))
+    found: dict[str, Instants] = {}
+    for table, cols in by_table.items():
+        for item in count_instants(con, table, cols):
+            if item.header not in found or item.n > found[item.header].n:
+                found[item.header] = item
+    return list(found.values())
 
 
 def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_staged: bool = False) -> dict[str, Any]:
@@ -361,6 +390,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         ddl = ddl.replace("CREATE TABLE", "CREATE OR REPLACE TEMP TABLE")
         run(con, render(ddl, **{key: ident(table)}, extra_columns=""))
     rows_rejected = 0
+    instants: dict[str, int] = {}
     if draft.shape == "deals":
         raw, mapping = draft.raw, draft.mapping
         if (unread := unread_amount_column(raw.headers, mapping, draft.samples)) is not None:
@@ -373,10 +403,12 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
             findings.add("deals.no_id_column", "info", n=None)
         if "stage" not in mapping.fields and mapping.stage_entered:  # stage dates only: the latest is the stage
-            raw, index, at = with_latest_stage(con, raw, mapping.stage_entered)
+            raw, index, at = with_latest_stage(con, raw, mapping.stage_entered, timezone=draft.timezone)
             mapping = dataclasses.replace(mapping, fields={"stage_changed_at": at, **mapping.fields, "stage": index})
         history_loaded, history_orders = False, True
         dates = _file_dates(con, draft, raw, mapping)
+        instants = note_instants(findings, _instants(con, draft, dates, _date_columns(draft, raw, mapping)),
+                                 draft.timezone)
         if draft.stage_rows is not None:
             findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
         if draft.history_raw is not None:
@@ -427,7 +459,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
                                           "preset" if mapping.stage_order else "guess")
     elif draft.shape == "events":
         result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings,
-                                 file_name=draft.source.file_name)
+                                 file_name=draft.source.file_name, timezone=draft.timezone)
+        instants = result["meta"].pop("instants", {})
         rows_rejected = result["rows_rejected"]
     else:
         result = build_counts(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
@@ -448,6 +481,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     meta["encoding"] = draft.raw.encoding
     meta["detected_shape"] = draft.detected_shape or draft.shape
     meta["order_guessed"] = "stages.order_guessed" in findings.codes()
+    meta["timezone"] = draft.timezone  # kept for a refresh and an edit (dataset_edit.py)
+    meta["instants"] = instants  # header -> values: where a zone changes anything
     if draft.shape == "deals":
         meta["mapping_json"] = draft.mapping.to_json()  # for a refresh or an edit after import
     if draft.joined_with is not None:
@@ -537,10 +572,12 @@ def _clean_enough(built: dict[str, Any]) -> bool:
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
                 force: bool = False, shape: str | None = None, mapping_pairs: list[str] | None = None,
-                header_rows: tuple[int, int] | None = None):
+                header_rows: tuple[int, int] | None = None, timezone: str | None = None):
     """Prepare + finish with the proposed mapping, changed by ``mapping_pairs`` (``FIELD=HEADER``, the
-    CLI's ``--map``); ``header_rows``: the main file's header row(s), 1-based (``--header-row``).
-    Returns (DatasetInfo, built, draft)."""
+    CLI's ``--map``); ``header_rows``: the main file's header row(s), 1-based (``--header-row``);
+    ``timezone``: the dataset's zone, an IANA name (``--timezone``; refused before anything is read when
+    unknown). Returns (DatasetInfo, built, draft)."""
+    zone = check_zone(timezone)
     file_name = file_name or (Path(path).name if not isinstance(path, bytes) else "upload.csv")
     hist = None
     if history is not None:
@@ -552,15 +589,28 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
             with store.connect() as con, _memory_budget(con, budget):
                 draft = prepare(con, store, Source(path, file_name, sheet, header_rows), history=hist, preset=preset,
                                 shape=shape, mapping_pairs=mapping_pairs)
-                if draft.duplicate_of and not force:
-                    raise FunnelError("import.duplicate", file=file_name, dataset=draft.duplicate_of["id"],
-                                      name=draft.duplicate_of["name"])
+                draft.timezone = zone
+                same = _same_import(store, draft.source_hash, zone) if draft.duplicate_of and not force else None
+                if same is not None:
+                    raise FunnelError("import.duplicate", file=file_name, dataset=same["id"], name=same["name"])
                 info, built = finish(con, store, draft, stages=stages, name=name)
             return info, built, draft
         except FunnelError as exc:
             if exc.code != "store.out_of_memory" or k == len(budgets) - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _same_import(store, source_hash: str, zone: str | None) -> dict[str, Any] | None:
+    """A stored dataset of the same file read the same way, or None. The same file read in another zone
+    is not one: importing it again with ``--timezone`` is what the ``tz.instants_utc`` note advises. A
+    file without instants reads the same in any zone; a dataset imported before zones were kept (no
+    ``instants`` in its meta) may have had some."""
+    for row in store.datasets():
+        meta = row.get("meta") or {}
+        if row["source_hash"] == source_hash and (meta.get("timezone") == zone or meta.get("instants", True) == {}):
+            return row
+    return None
 
 
 # An import that does not fit the store's memory budget (FUNNEL_MEMORY_LIMIT) is tried again from

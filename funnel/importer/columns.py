@@ -66,9 +66,11 @@ class FileDates:
     reason: str = "default"   # 'column' | 'preset' | 'cycle' | 'semicolon' | 'decimal_comma' | 'headers' | 'default'
     settled_by: str | None = None  # the header of the column that settled it ('column')
     profiles: dict[tuple[str, str], ColumnProfile | str] = dataclasses.field(default_factory=dict)  # str: an ISO fast path
+    timezone: str | None = None  # the dataset's zone: instants read as its wall-clock time (values.date_sql)
 
     def apply(self, profile: ColumnProfile) -> tuple[ColumnProfile, bool]:
-        """The profile read in the file's order, and whether the order is still a guess (to warn)."""
+        """The profile read in the file's order and zone, and whether the order is still a guess (to warn)."""
+        profile = replace(profile, timezone=self.timezone)
         if not profile.ambiguous or profile.date_order not in ("dmy", "mdy"):
             return profile, False
         if self.order is None:
@@ -218,7 +220,8 @@ def confirm_typed(con, table: str, typed_table: str, typed: list[TypedColumn], d
 
 
 def date_expr(con, table: str, column: str, date_order: str | None = None, *,
-              alias: str | None = None, dates: FileDates | None = None) -> tuple[str, bool]:
+              alias: str | None = None, dates: FileDates | None = None,
+              timezone: str | None = None) -> tuple[str, bool]:
     """SQL typing a staged column as TIMESTAMP, and whether its day/month order is a guess.
 
     Fast path: when the first rows are ISO dates of one format without a UTC offset and EVERY
@@ -228,7 +231,18 @@ def date_expr(con, table: str, column: str, date_order: str | None = None, *,
     at a fraction of its cost, and an ISO column has no day/month ambiguity. Anything else
     (dd.mm.yyyy, offsets, Excel serials, a stray value further down) takes the general path,
     profiled over the whole column. ``alias``: the table alias the expression names the column by.
+    ``timezone``: the dataset's zone, when no ``dates`` carries it (instants read in it: an ISO column
+    of one format without offsets has none, so the fast path never needs it).
     """
+    expr, ambiguous, _profile = read_date(con, table, column, date_order, alias=alias, dates=dates,
+                                          timezone=timezone)
+    return expr, ambiguous
+
+
+def read_date(con, table: str, column: str, date_order: str | None = None, *, alias: str | None = None,
+              dates: FileDates | None = None, timezone: str | None = None) -> tuple[str, bool, ColumnProfile | None]:
+    """:func:`date_expr`, and the column's profile when it took the general path (None: the ISO fast
+    path, a column without instants)."""
     col = ident(column)
     raw = ident(alias) + "." + col if alias else col
     fmt = _probe_iso_format(con, table, column)
@@ -236,14 +250,17 @@ def date_expr(con, table: str, column: str, date_order: str | None = None, *,
         same = run(con, render("SELECT count({c}) = count(try_strptime({c}, $fmt)) FROM {t}", c=col, t=ident(table)),
                    {"fmt": fmt}).fetchone()[0]
         if same:
-            return _iso_sql(raw, fmt), False
-    return general_date_expr(con, table, column, date_order, alias=alias, dates=dates)
+            return _iso_sql(raw, fmt), False, None
+    profile, ambiguous = _general_profile(con, table, column, date_order, dates)
+    if dates is None and timezone:
+        profile = replace(profile, timezone=timezone)
+    return date_sql(raw, profile), ambiguous, profile
 
 
 def general_date_expr(con, table: str, column: str, date_order: str | None = None, *,
                       alias: str | None = None, dates: FileDates | None = None) -> tuple[str, bool]:
     """The general path of :func:`date_expr`: the whole column profiled, every candidate format; read
-    in the import's day/month order when ``dates`` (:func:`file_dates`) is given."""
+    in the import's day/month order and zone when ``dates`` (:func:`file_dates`) is given."""
     col = ident(column)
     raw = ident(alias) + "." + col if alias else col
     profile, ambiguous = _general_profile(con, table, column, date_order, dates)

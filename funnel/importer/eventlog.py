@@ -12,7 +12,8 @@ engagement pings (``scroll``, ``user_engagement``) are not steps: left out, and 
 (``events.not_steps``).
 
 Times: anything :func:`date_expr` reads, and GA4's compact forms: ``event_timestamp`` in
-microseconds since 1970 (16 digits) and ``event_date`` as yyyymmdd.
+microseconds since 1970 (16 digits) and ``event_date`` as yyyymmdd. Instants (Unix time, offsets) are
+read in the dataset's zone when one is given, else in UTC, and said (instants.py).
 
 A table of outcome flags (one row per visitor: ``user_id, group, converted``) is read as the same
 log: each row is an event at the first step, named ``visit`` (everyone who was counted),
@@ -23,11 +24,13 @@ the columns' order. A flag cell that is not a yes/no word rejects its row.
 from __future__ import annotations
 
 from ..errors import FunnelError
-from ..readers.values import bool_sql
+from ..readers.values import ColumnProfile, bool_sql
 from ..sql import ident, render, run
+from ..timezones import zone_literal
 from ..velocity.stays import BY_DEAL_ID, STAYS_VERSION, derive_stays
-from .columns import date_expr, extra_columns
+from .columns import extra_columns, read_date
 from .history_order import history_order
+from .instants import Instants, count_instants, note_instants
 from .quality_findings import Findings
 
 # events that are no step of a funnel, matched on their name folded to letters only: taking a product
@@ -39,27 +42,39 @@ def _letters_sql(column: str) -> str:
     return f"regexp_replace(lower({column}), '[^a-z]', '', 'g')"
 
 
-def _time_expr(con, raw, col: str) -> str:
+def _time_expr(con, raw, col: str, timezone: str | None = None) -> tuple[str, ColumnProfile | None, int]:
     """SQL typing an event log's time column: 16-digit microseconds since 1970 (GA4's
-    event_timestamp) and yyyymmdd (GA4's event_date) when every filled cell is one, else date_expr."""
+    event_timestamp) and yyyymmdd (GA4's event_date) when every filled cell is one, else date_expr;
+    with the column's profile when it has one, and the count of GA4 microseconds (instants all)."""
     c = ident(col)
     kinds = run(con, render("""SELECT count(*), count(*) FILTER (WHERE regexp_full_match(trim({c}), '1[0-9]{15}')),
                                       count(*) FILTER (WHERE regexp_full_match(trim({c}), '(19|20)[0-9]{2}[01][0-9][0-3][0-9]'))
                                FROM {t} WHERE NULLIF(trim({c}), '') IS NOT NULL""", c=c, t=ident(raw.table))).fetchone()
     filled, micros, compact = kinds
     if filled and micros == filled:
-        return render("make_timestamp(TRY_CAST(trim({c}) AS BIGINT))", c=c)
+        utc = render("make_timestamp(TRY_CAST(trim({c}) AS BIGINT))", c=c)
+        if timezone:
+            utc = render("timezone({z}, timezone('UTC', {u}))", z=zone_literal(timezone), u=utc)
+        return utc, None, int(micros)
     if filled and compact == filled:
-        return render("try_strptime(trim({c}), '%Y%m%d')", c=c)
-    return date_expr(con, raw.table, col)[0]
+        return render("try_strptime(trim({c}), '%Y%m%d')", c=c), None, 0
+    expr, _ambiguous, profile = read_date(con, raw.table, col, timezone=timezone)
+    return expr, profile, 0
 
 
-def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings, file_name: str = "") -> dict:
+def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings, file_name: str = "",
+                    timezone: str | None = None) -> dict:
+    """``timezone``: the dataset's zone (instants read as its clock time); the columns with instants are
+    returned in ``meta['instants']`` (header -> values)."""
     ts = "NULL::TIMESTAMP"
     ts_raw = "NULL"
+    instants: dict[str, int] = {}
     if emap.timestamp is not None:
         col = f"c{emap.timestamp}"
-        ts = _time_expr(con, raw, col)
+        ts, profile, micros = _time_expr(con, raw, col, timezone)
+        header = raw.headers[emap.timestamp]
+        found = count_instants(con, raw.table, [(col, header, profile)]) if profile is not None else []
+        instants = note_instants(findings, found or ([Instants(header, micros)] if micros else []), timezone)
         ts_raw = render("NULLIF(trim({c}), '')", c=ident(col))
     extras = extra_columns(raw.headers, emap.extras, {"variant", "source"})
 
@@ -148,7 +163,8 @@ def build_event_log(con, raw, emap, *, explicit_stages=None, findings: Findings,
         "n_deals": run(con, "SELECT count(*) FROM imp_deals").fetchone()[0],
         "n_events": run(con, "SELECT count(*) FROM imp_events").fetchone()[0],
         "meta": {"pipelines": [""], "extra_columns": {n: h for n, (_i, h) in extras.items()},
-                 "stage_order": {"": order}, "lost_stages": {"": []}, "stays_table": STAYS_VERSION},
+                 "stage_order": {"": order}, "lost_stages": {"": []}, "stays_table": STAYS_VERSION,
+                 "instants": instants},
     }
 
 

@@ -58,8 +58,9 @@ class Preview:
 
     def build(self, draft: Draft, *, stages=None) -> dict[str, Any]:
         """The preview build of ``draft`` (temp tables in the preview's connection); reused while
-        the mapping, the order and the shape stay the same."""
-        key = json.dumps([draft.shape, _mapping_key(draft.mapping), stages], sort_keys=True, default=str)
+        the mapping, the order, the shape and the time zone stay the same."""
+        key = json.dumps([draft.shape, _mapping_key(draft.mapping), stages, draft.timezone], sort_keys=True,
+                         default=str)
         with self._lock:
             if key != self._built_key or self._built is None:
                 self._built_key, self._built = None, None

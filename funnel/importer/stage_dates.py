@@ -16,16 +16,19 @@ from ..sql import ident, render, run
 from .columns import date_expr
 
 
-def with_latest_stage(con, raw: RawTable, entered: dict[int, tuple[str, str | None]]) -> tuple[RawTable, int, int]:
+def with_latest_stage(con, raw: RawTable, entered: dict[int, tuple[str, str | None]], *,
+                      timezone: str | None = None) -> tuple[RawTable, int, int]:
     """A view of ``raw`` with two more columns: the stage each row entered last, and when (ISO text, the
-    deal's stage change: a closed deal's close). Returns (view, the stage's index, the time's index)."""
+    deal's stage change: a closed deal's close). Returns (view, the stage's index, the time's index).
+    ``timezone``: the dataset's zone, for stage dates written as instants (the text written is then that
+    zone's clock time: it carries no offset any more)."""
     n = len(raw.headers)
     columns = sorted(entered)
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_columns (k INTEGER, stage VARCHAR)")
     con.executemany("INSERT INTO imp_stage_columns VALUES (?, ?)",
                     [(k, entered[i][0]) for k, i in enumerate(columns)])
     dates = [f"__d{k}" for k in range(len(columns))]
-    typed = ", ".join(f"{date_expr(con, raw.table, f'c{i}', alias='r')[0]} AS {d}" for i, d in zip(columns, dates,
+    typed = ", ".join(f"{date_expr(con, raw.table, f'c{i}', alias='r', timezone=timezone)[0]} AS {d}" for i, d in zip(columns, dates,
                                                                                                      strict=True))
     latest = "CASE " + " ".join(f"WHEN {d} = __last THEN {k}" for k, d in reversed(list(enumerate(dates)))) + " END"
     view = raw.table + "_latest_stage"

@@ -23,7 +23,7 @@ from ..mapping import normalize_header
 from ..mapping.shapes import HistoryMapping
 from ..readers import RawTable
 from ..sql import ident, render, run
-from .columns import date_expr
+from .columns import read_date
 
 # a header naming when a row's stage was entered
 ENTERED = re.compile(r"enter|stage.*(date|time)|(date|time).*stage|перех|вход|этап.*дат|дат.*этап|进入|阶段.*(时间|日期)")
@@ -58,7 +58,7 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
     # ids repeat, and most repeats name another stage (not a list with a few duplicated rows)
     if rows == ids or (pairs - ids) * 2 < rows - ids:
         return None
-    ts, _ambiguous = date_expr(con, raw.table, f"c{e}")
+    ts, _ambiguous, profile = read_date(con, raw.table, f"c{e}")
     filled, parsed = run(con, render("SELECT count({c}), count({ts}) FROM {t}", c=entered, ts=ts,
                                      t=ident(raw.table))).fetchone()
     if not filled or parsed < PARSED_SHARE * filled:
@@ -67,8 +67,12 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
     for name in [f for f, i in fields.items() if i == e]:  # a date of one stage row, not of the deal
         del fields[name]
     first = "created_at" not in fields
-    created = render(", strftime(min({ts}) OVER (PARTITION BY {d}), '%Y-%m-%d %H:%M:%S') AS {c}", ts=ts, d=deal,
-                     c=ident(f"c{n}")) if first else ""
+    # the first entry's time; instants (Unix time, offsets) as written, so that the import reads them in the
+    # dataset's zone (chosen after this split on the Data page) like the history's own
+    instants = profile is not None and bool(profile.epoch_ms or profile.utc_offsets)
+    first_entry = "arg_min({e}, {ts}) OVER (PARTITION BY {d})" if instants else \
+        "strftime(min({ts}) OVER (PARTITION BY {d}), '%Y-%m-%d %H:%M:%S')"
+    created = render(", " + first_entry + " AS {c}", e=entered, ts=ts, d=deal, c=ident(f"c{n}")) if first else ""
     # the latest row of each deal (rows without an id are kept: the import reports them)
     run(con, render("""CREATE OR REPLACE TEMP TABLE {out} AS SELECT * EXCLUDE (k) FROM (
             SELECT *{created}, row_number() OVER (PARTITION BY {d} ORDER BY {ts} DESC NULLS LAST, row_no DESC) AS k

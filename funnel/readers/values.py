@@ -12,8 +12,14 @@ Choices (documented for the quality report):
   and the profile says ``ambiguous`` (the importer then decides it once per file:
   importer/columns.py ``file_dates`` and :func:`with_day_month_order`).
 - Time zones: exports give wall-clock local time. When every value with an offset (``Z``,
-  ``+03:00``) carries the same offset, the offset is dropped and the wall-clock time kept; when
-  offsets differ, values are converted to UTC so they stay comparable.
+  ``+03:00``, `` UTC``) carries the same offset, the offset is dropped and the wall-clock time kept;
+  when offsets differ, values are converted to UTC so they stay comparable.
+- Instants (Unix time, a value with an offset) and the dataset time zone: with a zone
+  (``ColumnProfile.timezone``, funnel/timezones.py) every instant is converted to that zone's
+  wall-clock time, each from its own offset (the one-shared-offset case too); plain wall-clock
+  values (``15.01.2024 10:00``, ``2024-01-15``, Excel serials) are never shifted. DuckDB's ICU does
+  the conversion (``AT TIME ZONE`` with an IANA name, DST included). :func:`instant_sql` tells the
+  instants apart, for the import's note of what was read how (importer/instants.py).
 - Excel serial dates: 1900 system, epoch 1899-12-30, only 20000..80000 (1954..2119).
 - Epoch milliseconds: exactly 13 digits (HubSpot API), read as UTC.
 - Decimal mark per column: ``,`` when more values read as decimal comma (``1 250 000,00``,
@@ -30,6 +36,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..sql import ident, render, run
+from ..timezones import zone_literal
 
 MAX_SHAPES = 500
 SERIAL_RANGE = (20000, 80000)
@@ -122,6 +129,9 @@ class ColumnProfile:
     # the column's other signs say the dot groups thousands (read so), 'ambiguous' when nothing does
     # (read as a decimal point, and the import says so)
     dot_groups: str | None = None
+    # the dataset's time zone (an IANA name): instants are read as its wall-clock time; None: as written
+    # (Unix time in UTC, offsets as above)
+    timezone: str | None = None
 
 
 @dataclass
@@ -277,7 +287,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
 
 def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | None:
     """'drop' when every value with an offset has the same one, 'utc' when they differ."""
-    if not any(_ISO.match(s.shape) and re.search(r"(z|[+-]99:?99)$", s.shape) for s in shapes):
+    if not any(_ISO.match(s.shape) and re.search(r"(z|utc|gmt|[+-]99:?99)$", s.shape) for s in shapes):
         return None
     sql = render("SELECT count(DISTINCT upper(regexp_extract(trim({c}), $re, 2))) FROM {t} "
                  "WHERE regexp_matches(trim({c}), $re)", c=ident(column), t=ident(table))
@@ -450,10 +460,14 @@ def raw_value_sql(column_sql: str) -> str:
 
 
 def date_sql(column_sql: str, profile: ColumnProfile) -> str:
-    """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word)."""
-    x = f"trim({column_sql})"
-    if profile.date_steps:
-        x = _rewrite_sql(render("lower({x})", x=x), profile.date_steps)
+    """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word);
+    instants in ``profile.timezone``'s wall-clock time when it is set (module docstring)."""
+    x = _value_sql(column_sql, profile)
+    zone = zone_literal(profile.timezone) if profile.timezone else None
+
+    def local(utc: str) -> str:  # a TIMESTAMP in UTC as the zone's wall-clock time
+        return utc if zone is None else f"timezone({zone}, timezone('UTC', {utc}))"
+
     branches = [f"WHEN {none_word_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
     if profile.excel_serial:
         lo, hi = SERIAL_RANGE
@@ -461,21 +475,49 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
             f"WHEN regexp_full_match({x}, '\\d{{5}}(\\.\\d+)?') AND TRY_CAST({x} AS DOUBLE) BETWEEN {lo} AND {hi} "
             f"THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST({x} AS DOUBLE) * 86400) AS BIGINT) * 1000000)")
     if profile.epoch_ms:
-        branches.append(f"WHEN regexp_full_match({x}, '\\d{{13}}') THEN epoch_ms(TRY_CAST({x} AS BIGINT))")
+        millis, seconds = local(f"epoch_ms(TRY_CAST({x} AS BIGINT))"), local(f"epoch_ms(TRY_CAST({x} AS BIGINT) * 1000)")
+        branches.append(f"WHEN regexp_full_match({x}, '\\d{{13}}') THEN {millis}")
         lo, hi = EPOCH_SECONDS
         branches.append(f"WHEN regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi} "
-                        f"THEN epoch_ms(TRY_CAST({x} AS BIGINT) * 1000)")
+                        f"THEN {seconds}")
     formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
     offset = _OFFSET_SQL
-    if profile.date_formats and profile.utc_offsets == "utc":
+    # mixed offsets are converted to UTC, or to the dataset's zone; one shared offset too when a zone is given
+    if profile.date_formats and (profile.utc_offsets == "utc" or profile.utc_offsets and zone):
         tz = f"regexp_replace(regexp_replace({x}, '(?i)(\\d)\\s?(z|utc|gmt)$', '\\1+00:00'), '(:\\d\\d)\\s([+-]\\d\\d)', '\\1\\2')"
+        to_zone = zone or "'UTC'"
         tz_formats = "[" + ", ".join("'" + f + "%z'" for f in profile.date_formats if "%H" in f) + "]"
         branches.append(f"WHEN regexp_matches({x}, '{offset}') THEN "
-                        f"CAST(try_strptime({tz}, {tz_formats}) AT TIME ZONE 'UTC' AS TIMESTAMP)")
+                        f"CAST(try_strptime({tz}, {tz_formats}) AT TIME ZONE {to_zone} AS TIMESTAMP)")
     fallback = "CAST(NULL AS TIMESTAMP)"
     if profile.date_formats:  # %n (fractions of 1 to 9 digits) reads as TIMESTAMP_NS: cast to microseconds
         fallback = f"CAST(try_strptime(regexp_replace({x}, '{offset}', '\\1'), {formats}) AS TIMESTAMP)"
     return f"(CASE {' '.join(branches)} ELSE {fallback} END)"
+
+
+def _value_sql(column_sql: str, profile: ColumnProfile) -> str:
+    """SQL: the cell as :func:`date_sql` reads it (trimmed, its spelling steps applied)."""
+    x = f"trim({column_sql})"
+    return _rewrite_sql(render("lower({x})", x=x), profile.date_steps) if profile.date_steps else x
+
+
+def instant_sql(column_sql: str, profile: ColumnProfile) -> str:
+    """SQL: TRUE where :func:`date_sql` reads the cell as an instant (Unix time, or a time with an
+    offset: ``Z``, ``UTC``, ``GMT``, ``+03:00``): the values a dataset time zone converts."""
+    x = _value_sql(column_sql, profile)
+    found = []
+    if profile.epoch_ms:
+        lo, hi = EPOCH_SECONDS
+        found += [f"regexp_full_match({x}, '\\d{{13}}')",
+                  f"(regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi})"]
+    if profile.utc_offsets and profile.date_formats:
+        found.append(f"regexp_matches({x}, '{_OFFSET_SQL}')")
+    return "(" + " OR ".join(found) + ")" if found else "FALSE"
+
+
+def offset_sql(column_sql: str, profile: ColumnProfile) -> str:
+    """SQL: the offset a cell is written with, upper case (``Z``, ``UTC``, ``+03:00``), '' when none."""
+    return f"upper(regexp_extract({_value_sql(column_sql, profile)}, '{_OFFSET_SQL}', 2))"
 
 
 def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
