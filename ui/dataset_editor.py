@@ -1,5 +1,5 @@
-"""The Data page's "change this dataset" panel: mapping, stage order, won/lost stages and input shape
-of a dataset already imported. Applying rebuilds its facts (funnel.dataset_edit.rederive): the
+"""The Data page's "change this dataset" panel: mapping, stage order, won/lost stages, input shape and
+time zone of a dataset already imported. Applying rebuilds its facts (funnel.dataset_edit.rederive): the
 dataset keeps its id, its version goes up, every cached figure of the old version drops."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from . import context
 from .errors import error_text
 from .import_flow import SHAPES, mapping_editor, stage_editor
 from .stage_controls import order_caption, paste_order, won_lost_pickers
+from .timezone_control import edit_zone
 
 STATE = "dataset_editor"
 
@@ -53,6 +54,11 @@ def edit_panel(t, info) -> None:
                     st.session_state["dataset_edit_done"] = rederive(store, info.id, shape=chosen_shape)["version"]
                     st.rerun()
                 return
+            zone = edit_zone(t, view, prefix)
+            if zone is not None:
+                st.session_state["dataset_edit_done"] = rederive(store, info.id, timezone=zone)["version"]
+                st.session_state.pop(STATE, None)
+                st.rerun()
             mapping = view["mapping"]
             if mapping is not None:
                 st.markdown("**" + t("ui.data.mapping") + "**")

@@ -26,6 +26,7 @@ from funnel.velocity.snapshots import link_previous
 from . import auth, context
 from .errors import error_text
 from .stage_controls import paste_order, won_lost_pickers
+from .timezone_control import import_zone
 from .velocity import previous_snapshot_picker
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
@@ -276,6 +277,8 @@ def run_flow(t) -> None:
             state["shape"] = shape
             state["stages"] = None
             st.rerun()
+        zone_place = st.container()  # «Time zone of timestamps», once the build has found instants
+        draft.timezone = state.get("timezone")
         if target is not None:
             _refresh(t, store, target, main, history, state)
             return
@@ -300,6 +303,7 @@ def run_flow(t) -> None:
         # (built as given, its last stage then the sale): the proposal itself is built as proposed, or
         # the first click on Import rebuilt the preview, changed the won stage and was lost to a rerun
         built = preview.build(draft, stages=state.get("stages") if state.get("user_order") else None)
+        import_zone(t, zone_place, built, state, prefix)
         st.subheader(t("ui.data.stages"))
         if built["meta"].get("outcomes_only"):
             st.info(t("crmimport.outcomes_only"))
