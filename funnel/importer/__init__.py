@@ -349,21 +349,21 @@ def _date_columns(draft: Draft, raw: RawTable, mapping) -> list[tuple[str, str, 
 
 
 def _instants(con, draft: Draft, dates: FileDates, columns: list[tuple[str, str, str, str]]) -> list[Instants]:
-    """The instants of the import's date columns (instants.py), from the profiles ``dates`` holds; one
-    per header. A file of one row per stage is its history: its deals' dates are taken from its rows."""
-    if draft.stage_rows is not None and draft.history_raw is not None:
-        columns = [c for c in columns if c[0] == draft.history_raw.table]
+    """The instants of the import's date columns (instants.py), from the profiles ``dates`` holds. A file of
+    one row per stage is its history: its deals' dates are taken from its rows, counted there. A history
+    file's column named as one of the deals file's is named with its file («CreatedDate (OpportunityHistory.csv)»)."""
+    history = draft.history_raw
+    if draft.stage_rows is not None and history is not None:
+        columns = [c for c in columns if c[0] == history.table]
+    deals_headers = {c[2] for c in columns if history is None or c[0] != history.table}
     by_table: dict[str, list] = {}
     for table, col, header, _name in columns:
         profile = dates.profiles.get((table, col))
+        if history is not None and table == history.table and header in deals_headers:
+            header = f"{header} ({history.file_name})"
         if isinstance(profile, ColumnProfile) and all(c[0] != col for c in by_table.get(table, [])):
             by_table.setdefault(table, []).append((col, header, profile))
-    found: dict[str, Instants] = {}
-    for table, cols in by_table.items():
-        for item in count_instants(con, table, cols):
-            if item.header not in found or item.n > found[item.header].n:
-                found[item.header] = item
-    return list(found.values())
+    return [item for table, cols in by_table.items() for item in count_instants(con, table, cols)]
 
 
 def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_staged: bool = False) -> dict[str, Any]:

@@ -344,3 +344,28 @@ def test_the_same_file_again_in_another_zone_is_no_duplicate(mem_store):
     _import(mem_store, PLAIN, "amo.csv")
     with pytest.raises(FunnelError):  # a file without instants reads the same in any zone
         _import(mem_store, PLAIN, "amo.csv", "Asia/Shanghai")
+
+
+def test_a_salesforce_export_zip_converts_the_deals_and_their_history(mem_store):
+    import io
+    import zipfile
+
+    history = ("Id,OpportunityId,StageName,Amount,CreatedDate\n"
+               "008A1,006A000001,Prospecting,12000,2024-02-01T01:30:00.000Z\n"
+               "008A2,006A000001,Negotiation/Review,12000,2024-02-10T03:00:00.000Z\n"
+               "008A3,006A000001,Closed Won,12000,2024-02-20T15:00:00.000Z\n")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("Opportunity.csv", SALESFORCE)
+        archive.writestr("OpportunityHistory.csv", history)
+    # New York (EST): 02-01 01:30Z -> 01-31 20:30; 02-10 03:00Z -> 02-09 22:00; 02-20 15:00Z -> 02-20 10:00
+    info, _built, _draft = import_file(mem_store, buf.getvalue(), "WE_00D_1.zip", timezone="America/New_York")
+    with mem_store.connect() as con:
+        entered = run(con, f"SELECT entered_at FROM {ident(f'ds_{info.id}', 'events')} WHERE deal_id = '006A000001' "
+                           "ORDER BY entered_at").fetchall()
+    assert [r[0] for r in entered] == [datetime(2024, 1, 31, 20, 30), datetime(2024, 2, 9, 22, 0),
+                                       datetime(2024, 2, 20, 10, 0)]
+    assert _deals(mem_store, info.id)["006A000001"][0] == datetime(2024, 1, 31, 20, 30)
+    # two columns named CreatedDate, one per file: the history's is named with its file
+    assert [(c, col, n) for c, _s, col, n, _d in _findings(mem_store, info.id)] == [
+        ("tz.converted", "CreatedDate", 4), ("tz.converted", "CreatedDate (WE_00D_1.zip › OpportunityHistory.csv)", 3)]
