@@ -152,7 +152,8 @@ def velocity_section() -> None:
     if cur is None:
         st.info(t(vel.reason or "metrics.reason.no_deals"))
     else:
-        st.caption(t("velocity.ui.window", days=vel.days, start=as_date(cur.start), end=as_date(cur.end)))
+        st.caption(t("velocity.ui.window_only" if vel.previous_reason else "velocity.ui.window", days=vel.days,
+                     start=as_date(cur.start), end=as_date(cur.end)))
         tiles = (
             ("per_month", lambda v: money_text.tile_value(info, v, lang), Selection("open_at", until=as_of)),
             ("open_deals", lambda v: fmt_int(v, lang), Selection("open_at", until=as_of)),

@@ -113,3 +113,16 @@ def test_lost_deals_without_a_stage_and_a_cycle_on_few_won_deals_are_said(ids):
     assert ("3 deals stopped between “qualifiedtobuy” and “95180904” (42.9% of those who reached "
             "“qualifiedtobuy”): lost 2, still open 1. 2 of the lost deals have no recorded stage") in text
     assert any(c.value == "Won deals with a creation and a close date: 1 of 3" for c in at.caption)
+
+
+def test_velocity_makes_no_change_against_a_window_before_the_data(ids):
+    # the data runs 2 – 12 Jan 2024; the 90 days before the current window (from 15 Oct 2023) lie before
+    # it: no change on the tiles, and the page says why instead of "the change is against …"
+    at = open_page("pages/velocity.py", lang="en", ds=ids["won only"])
+    assert all(m.proto.delta == "" for m in at.metric)
+    captions = " ".join(c.value for c in at.caption)
+    assert "No comparison with the previous period" in captions and "the data starts later" in captions
+    assert "the change is against" not in captions
+    # the open deal at the end: deal 1 (Lead); 3 won of 3 closed
+    tiles = _tiles(at)
+    assert tiles["Open deals"] == "1"
