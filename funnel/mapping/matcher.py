@@ -21,7 +21,7 @@ from ..readers.headers import clean_header
 from . import cell_kinds as sv
 from .header_currency import without_currency, without_unit
 from .model import Mapping
-from .normalize import header_tokens, normalize_header, without_entity
+from .normalize import canonical_entity, header_tokens, normalize_header, without_entity
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
@@ -49,8 +49,9 @@ FUZZY_CUTOFF = 0.88
 CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
-                             r"average|avg|min|max|per|annual|declared)\b")  # AnnualRevenue, Olist's
-# declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount
+                             r"average|avg|min|max|per|annual|declared|gewichtete[rnms]?)\b")  # AnnualRevenue, Olist's
+# declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount; Pipedrive's
+# German «Deal - Gewichteter Wert» (weighted value) beside its «Deal - Wert»
 # a unit price: the amount only when nothing else is (a sheet's «Qty, Price, Amount» row, Amount =
 # Qty × Price, took «Price» for being the column further left)
 _UNIT_PRICE = {"price"}
@@ -71,6 +72,7 @@ _OTHER_STAGE_TIME = re.compile(rf"^(?:date exited|cumulative time in|time in|lat
 
 
 def _item_matches(item: tuple[str, ...], norm: list[str]) -> bool:
+    """``norm``: the headers with their entity prefix written as the English one (:func:`canonical_entity`)."""
     for alt in item:
         if alt.startswith("prefix:"):
             if sum(1 for h in norm if h.startswith(alt[7:])) >= 3:
@@ -78,13 +80,16 @@ def _item_matches(item: tuple[str, ...], norm: list[str]) -> bool:
         elif alt.startswith("suffix:"):
             if any(h.endswith(alt[7:]) for h in norm):
                 return True
-        elif normalize_header(alt) in norm:
+        elif canonical_entity(normalize_header(alt)) in norm:
             return True
     return False
 
 
 def detect_preset(norm: list[str]) -> tuple[str | None, float]:
-    """The preset whose signature matches best: (name, share of signature items found)."""
+    """The preset whose signature matches best: (name, share of signature items found). A Pipedrive
+    export in Portuguese, Spanish or French («Negócio - ID», «Trato - ID», «Affaire - ID») is read with
+    its entity prefix as the English «Deal - »."""
+    norm = [canonical_entity(h) for h in norm]
     best: tuple[float, int, str | None] = (0.0, 0, None)
     for name, preset in PRESETS.items():
         sig = preset["signature"]
@@ -124,7 +129,8 @@ def stage_entered_columns(headers: list[str]) -> tuple[dict[int, tuple[str, str 
 def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], smp) -> list[int]:
     """Columns whose header is one of ``alts``: non-empty samples first, then preference, then position."""
     found = []
-    for rank, alt in enumerate(normalize_header(a) for a in alts):
+    norm = [canonical_entity(h) for h in norm]  # «negócio - id» is the preset's «deal - id»
+    for rank, alt in enumerate(canonical_entity(normalize_header(a)) for a in alts):
         for i, h in enumerate(norm):
             if h == alt and i in free:
                 empty = smp is not None and not sv.column(smp, i)

@@ -61,8 +61,17 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-./:#()\[\]{},;|?!\"'`*]+")
 # ``Potential Owner``, HubSpot's ``hs_`` properties): dropped when something is left after them.
 # "property"/"properties": HubSpot's property namespace as warehouse syncs write it (Fivetran's
 # property_dealname, Airbyte's and Stitch's properties_...)
-ENTITY_WORDS = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubspot", "crm", "property", "properties",
-                "сделка", "сделки", "商机")
+ENTITY_WORDS: tuple[str, ...] = ("deal", "deals", "opportunity", "opp", "potential", "hs", "hubspot", "crm", "property", "properties",
+                                   "сделка", "сделки", "商机")
+# The entity word in the user's language: Pipedrive writes it before every field, «Negócio - Etapa» (pt),
+# «Trato - Etapa» (es), «Affaire - Étape» (fr), as «Deal - Stage» in English (its German keeps «Deal - »);
+# Salesforce's Japanese reports name the opportunity 商談 («商談 ID», «商談 所有者»). Evidence: the module
+# docstring of tests/unit/test_crm_exports_locales.py
+LOCAL_ENTITY_WORDS = ("negócio", "negocio", "trato", "affaire", "商談")
+ENTITY_WORDS += LOCAL_ENTITY_WORDS
+# A Pipedrive export's localized entity prefix, read as the English one where a layout's headers are
+# compared (presets list «deal - id», «deal - status»): «negócio - id» is «deal - id»
+_LOCAL_PREFIX = re.compile(r"^(?:negócio|negocio|trato|affaire|obchod)\s*-\s*")
 
 
 def header_tokens(h: str | None) -> str:
@@ -86,6 +95,12 @@ def without_entity(tokens: str) -> str:
             if words[0].startswith(prefix) and len(words[0]) > len(prefix) + 1:
                 return words[0][len(prefix):]
     return " ".join(words)
+
+
+def canonical_entity(norm: str) -> str:
+    """A normalised header with a localized Pipedrive entity prefix written as the English one
+    (``negócio - etapa`` -> ``deal - etapa``, Czech ``obchod - fáze`` -> ``deal - fáze``); others unchanged."""
+    return _LOCAL_PREFIX.sub("deal - ", norm, count=1)
 
 
 def trim_trailing_empty(headers: list[str]) -> list[str]:

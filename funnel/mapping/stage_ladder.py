@@ -16,7 +16,7 @@ import re
 from .normalize import normalize_header
 
 # One entry per rung, first to last. A stage is on a rung when one of its words starts with a stem
-# (EN, RU, ZH, ES, PT, DE, FR). Chinese has no word breaks: its stems match anywhere.
+# (EN, RU, ZH, ES, PT, DE, FR, JA). Chinese and Japanese have no word breaks: their stems match anywhere.
 _RUNGS: tuple[tuple[str, ...], ...] = (
     ("new", "lead", "incoming", "inbound", "prospect", "prospecc", "prospecç", "nuevo", "novo", "neu",
      "nouveau", "нов", "неразобран", "входящ", "лид", "заявк", "线索", "新",
@@ -41,9 +41,12 @@ _RUNGS: tuple[tuple[str, ...], ...] = (
 )
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana and ideographs: no word breaks
+
+
 def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
-    latin_or_cyrillic = [re.escape(s) for s in stems if not re.search(r"[\u4e00-\u9fff]", s)]
-    chinese = [re.escape(s) for s in stems if re.search(r"[\u4e00-\u9fff]", s)]
+    latin_or_cyrillic = [re.escape(s) for s in stems if not _CJK.search(s)]
+    chinese = [re.escape(s) for s in stems if _CJK.search(s)]
     parts = [r"(?<!\w)(?:" + "|".join(latin_or_cyrillic) + ")"] if latin_or_cyrillic else []
     if chinese:
         parts.append("(?:" + "|".join(chinese) + ")")
@@ -67,6 +70,17 @@ _RUNGS = _with(_RUNGS, "new", ("信息收集", "未分配", "待处理"))
 _RUNGS = _with(_RUNGS, "contact", ("跟进",))
 _RUNGS = _with(_RUNGS, "meeting", ("汇报",))
 _RUNGS = _with(_RUNGS, "negotiat", ("招投标", "投标", "招标", "采购"))
+# survey 10 (ja): Japanese sales teams' phases (a Salesforce report reader's ladder «初回/接触 → 要件/ヒアリング →
+# 提案/見積 → 最終/契約/稟議 → 受注»; HubSpot's Japanese help «アポ取得 → 初回提案 → 見積もり提示 → 受注»): a new
+# lead, the first contact, the hearing of needs, the appointment, the proposal or quote, the internal approval
+# (稟議) and negotiation (交渉), the contract
+_RUNGS = _with(_RUNGS, "new", ("新規", "リード"))
+_RUNGS = _with(_RUNGS, "contact", ("初回",))
+_RUNGS = _with(_RUNGS, "qualif", ("ヒアリング", "要件"))
+_RUNGS = _with(_RUNGS, "meeting", ("アポ",))
+_RUNGS = _with(_RUNGS, "proposal", ("提案", "見積"))
+_RUNGS = _with(_RUNGS, "negotiat", ("交渉", "稟議"))
+_RUNGS = _with(_RUNGS, "contract", ("契約",))
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 

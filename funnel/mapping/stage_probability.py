@@ -15,6 +15,7 @@ import re
 
 from .normalize import header_tokens, normalize_header
 from .stage_ladder import rung
+from .synonyms import ENTITY_PREFIX
 
 _HEADERS = {normalize_header(h) for h in (
     "probability", "probability (%)", "probability %", "win probability", "deal probability", "close probability",
@@ -31,9 +32,16 @@ _HEADERS |= {"win rate", "winrate", "win rate (%)"}
 _PERCENT_SUFFIX = re.compile(r"\s*(?:[(（]\s*[%％]\s*[)）]|[%％])\s*$")
 
 
+# survey 10 (locales): HubSpot's Italian «Probabilità trattativa», Pipedrive's German «Deal - Wahrscheinlichkeit» and
+# Portuguese «Negócio - Probabilidade» (the entity prefix off), Salesforce's Japanese 確度 (%)
+_HEADERS |= {"probabilità", "probabilità trattativa", "確度"}
+
+
 def is_probability_header(header: str) -> bool:
     text = normalize_header(header)
-    return text in _HEADERS or _PERCENT_SUFFIX.sub("", text) in _HEADERS or header_tokens(header) in _HEADERS
+    bare = ENTITY_PREFIX.sub("", text)
+    return any(t in _HEADERS for t in (text, _PERCENT_SUFFIX.sub("", text), header_tokens(header), bare,
+                                       _PERCENT_SUFFIX.sub("", bare)))
 
 
 def probability_order(medians: dict[str, float], by_count: list[str]) -> list[str] | None:

@@ -137,6 +137,20 @@ _STAGE_WON |= _SPANISH_PORTUGUESE_WON
 _STAGE_LOST |= _SPANISH_PORTUGUESE_LOST
 _STATUS_WON |= _SPANISH_PORTUGUESE_WON
 _STATUS_LOST |= _SPANISH_PORTUGUESE_LOST
+# -- Survey 10 (locales): closing stages in the user's language (evidence per CRM and language: the docstring of
+# tests/unit/test_crm_exports_locales.py). Salesforce's «Closed Won» / «Closed Lost» as German reports write
+# them («Geschlossen und gewonnen», «Geschlossen/gewonnen»); Zoho CRM's French «Fermée gagnée» / «Fermée
+# perdue» and, as the brief writes HubSpot's, «Conclue gagnée» (the feminine of «Conclu gagné» above);
+# Italian pipelines' «Chiuso vinto» / «Chiuso perso»; HubSpot's Brazilian «Negócio fechado» beside its
+# «Negócio perdido»; Japanese 受注 (order won) / 失注 (order lost), and HubSpot's 成約 / 成立 (closed won)
+_LOCALE_WON = {"geschlossen und gewonnen", "geschlossen gewonnen", "fermée gagnée", "conclue gagnée",
+               "chiuso vinto", "chiusa vinta", "negócio fechado", "受注", "成約", "成立"}
+_LOCALE_LOST = {"geschlossen und verloren", "geschlossen verloren", "fermée perdue", "conclue perdue", "chiuso perso",
+                "chiusa persa", "失注"}
+_STAGE_WON |= _LOCALE_WON
+_STAGE_LOST |= _LOCALE_LOST
+_STATUS_WON |= _LOCALE_WON
+_STATUS_LOST |= _LOCALE_LOST
 # paid: the end of a deal whose last step is the payment (Мегаплан's «Оплачена», an invoice's «Оплачен»);
 # «Не оплачен» is not one of these words
 _PAID = {"оплачена", "оплачен", "оплачено"}

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from ..schema import FIELD_KINDS
-from .normalize import header_tokens, normalize_header, without_entity
+from .normalize import LOCAL_ENTITY_WORDS, header_tokens, normalize_header, without_entity
 
 # Fields the mapper fills on top of schema.FIELD_KINDS (deal_name is already there; listed for clarity).
 # stage_changed_at: Bitrix24 "Дата изменения стадии" — the close time of a deal that is closed.
@@ -163,6 +163,61 @@ WEST_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in WEST_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Survey 10 (locales): the headers of CRM exports in the user's language, each as its CRM writes the
+# field (after the entity prefix a Pipedrive export puts before it: «Deal - », «Negócio - », «Trato - »,
+# «Affaire - », see normalize.LOCAL_ENTITY_WORDS). Evidence and confidence per CRM and language: the
+# docstring of tests/unit/test_crm_exports_locales.py. Kept apart to ease merges.
+LOCALE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("ID record",),  # HubSpot it
+    "deal_name": ("Titre",  # Pipedrive fr
+                  "Nome trattativa",  # HubSpot it
+                  "Nombre de Trato",  # Zoho CRM es
+                  "商談名",  # Salesforce ja
+                  "取引名"),  # HubSpot ja
+    "created_at": ("Deal erstellt",  # Pipedrive de
+                   "Negócio criado em",  # Pipedrive pt
+                   "Trato creado",  # Pipedrive es
+                   "Affaire créée",  # Pipedrive fr
+                   "Erstelldatum",  # Salesforce de
+                   "Data di creazione",  # HubSpot it
+                   "Hora de creación",  # Zoho CRM es (Created Time)
+                   "作成日"),  # Salesforce ja
+    "closed_at": ("Deal abgeschlossen am",  # Pipedrive de («Deal closed on»)
+                  "Negócio fechado em"),  # Pipedrive pt
+    "won_at": ("Datum des gewonnenen Deals",  # Pipedrive de
+               "Ganho em",  # Pipedrive pt
+               "Date de gain",  # Pipedrive fr
+               "Fecha en la que se ganó"),  # Pipedrive es
+    "lost_at": ("Datum des verlorenen Deals", "Data de perda", "Date de perte", "Fecha en la que se perdió"),
+    "stage_changed_at": ("Letzte Phasenänderung",  # Pipedrive de («Last stage change»)
+                         "Última alteração de etapa",  # Pipedrive pt
+                         "Data di entrata nella fase corrente"),  # HubSpot it («Date entered current stage»)
+    "stage": ("Fase trattativa",  # HubSpot it
+              "フェーズ",  # Salesforce ja
+              "取引ステージ"),  # HubSpot ja
+    "amount": ("Importo",  # HubSpot it
+               "金額"),  # Salesforce ja (the Japanese 額 of the Chinese 金额 above)
+    "currency": ("Moeda de Valor",),  # Pipedrive pt («Currency of Value»)
+    "manager": ("Besitzer",  # Pipedrive de
+                "Proprietario della trattativa",  # HubSpot it
+                "Propietario de Trato",  # Zoho CRM es
+                "Propriétaire de l'opportunité",  # Salesforce fr
+                "Proprietário da oportunidade"),  # Salesforce pt
+    "source": ("リードソース",  # Salesforce ja (Lead Source)
+               "Fuente de Posible cliente"),  # Zoho CRM es (Lead Source)
+    "pipeline": ("パイプライン",),  # HubSpot ja
+    "expected_close": ("Schlusstermin",  # Salesforce de (CloseDate)
+                       "完了予定日",  # Salesforce ja (CloseDate)
+                       "Data di chiusura",  # HubSpot it (closedate)
+                       "クローズ日",  # HubSpot ja (closedate)
+                       "Data de fechamento esperada"),  # Pipedrive pt («Expected close date»)
+    "won_flag": ("Gewonnen",  # Salesforce de (Won)
+                 "È con chiusura vinta"),  # HubSpot it (Is Closed Won)
+    "closed_flag": ("Geschlossen",),  # Salesforce de (Closed)
+}
+for _field, _words in LOCALE_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # An expected-close column that is also the close date of a closed deal: the CRM's own «close date» field,
 # which the CRM (or its users' routine) sets to the day a deal is won or lost (Salesforce CloseDate, HubSpot
 # closedate and its headers in other languages, Zoho's Closing Date, Bitrix24's CLOSEDATE, 销售易's
@@ -171,21 +226,26 @@ for _field, _words in WEST_SYNONYMS.items():
 CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
     "Close Date", "closedate", "Closing Date", "结单日期",
     "Fecha de cierre", "Data de fechamento", "Abschlussdatum", "Date de clôture", "Date de fermeture",
+    # Salesforce's CloseDate in its German and Japanese labels (完了予定日 reads "planned completion date",
+    # yet is the CloseDate the CRM sets when the deal closes), HubSpot's closedate in Italian and Japanese
+    "Schlusstermin", "完了予定日", "Data di chiusura", "クローズ日",
 )
 
 # `source` falls back to these when the file has no source column of the CRM's own.
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
 
-# Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ") tried off when nothing matches.
-ENTITY_PREFIX = re.compile(r"^(?:deal|obchod|opportunity|lead|сделка|商机)\s*[-:]\s*")
+# Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
+# «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.
+ENTITY_PREFIX = re.compile(r"^(?:deal|obchod|opportunity|lead|сделка|商机|" + "|".join(LOCAL_ENTITY_WORDS)
+                           + r")\s*[-:]\s*")
 
 # Columns not kept as extra attributes: contact details, free text, ids of related records, audit
 # columns, per-visitor tracking ids, Dynamics checksums. Matched on the normalised header.
 SKIP_PATTERNS = re.compile(
-    r"(?:phone|телефон|telefon|^(?:person|osoba) - |e-?mail|email|почта|\bfax\b|факс|^web$|address|адрес|должность|"
+    r"(?:phone|телефон|telefon|^(?:person|osoba|pessoa|persona|personne) - |e-?mail|email|почта|\bfax\b|факс|^web$|address|адрес|должность|"
     r"\bnotes?\b|примечание|comment|комментари|description|описание|\.id$|\bid\)?$|do not modify|"
-    r"^кем |created by|creator|за контакт|modified|редактир|^дата изменения$|update time|last activity|"
-    r"полное имя|^контакт|contact|^(?:first|last|middle) ?name$|^фамилия$|^отчество$|^имя$|^名字$|^姓$|"
+    r"^кем |created by|creator|criado por|creado por|créée? par|erstellt von|за контакт|modified|редактир|^дата изменения$|update time|last activity|"
+    r"полное имя|^контакт|contact|pessoa de contato|persona de contacto|kontaktperson|^(?:first|last|middle) ?name$|^фамилия$|^отчество$|^имя$|^名字$|^姓$|"
     r"^(?:item|transaction|product|session|user|order|event)id$|^user_session$|^(?:_ym_uid|_ym_counter|gclid|yclid|fbclid|gclientid|roistat|cid|uid|tid)$|"
     r"^(?:сумма/валюта|amount/currency)$|"  # Bitrix24's formatted money: not a safe source
     r"^(?:date exited|cumulative time in|time in|latest time in) )"
