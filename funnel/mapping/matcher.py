@@ -297,6 +297,22 @@ def _record_time_over_sync_time(m: Mapping, headers: list[str], free: set[int]) 
         free.add(taken)
 
 
+def _unix_twin_over_text(m: Mapping, headers: list[str], free: set[int]) -> None:
+    """ClickUp writes each date twice: «Date Created» as text in the exporting user's format and «Date
+    Created (Unix)» as Unix milliseconds. The text ties with its twin on the header; the Unix one reads
+    the same in every locale, so a date field taken by the text moves to its free «… (Unix)» twin."""
+    folded = {h.strip().casefold(): i for i, h in enumerate(headers) if i in free}
+    for field in ("created_at", "closed_at", "expected_close"):
+        taken = m.fields.get(field)
+        if taken is None:
+            continue
+        twin = folded.get(headers[taken].strip().casefold() + " (unix)")
+        if twin is not None:
+            m.fields[field] = twin
+            free.discard(twin)
+            free.add(taken)
+
+
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
                     preset_name: str | None = None) -> Mapping:
     """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
@@ -321,6 +337,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _generic_fill(m, norm, free, samples, [header_tokens(h) for h in headers])
     _record_column_as_id(m, headers, free, samples)
     _record_time_over_sync_time(m, headers, free)
+    _unix_twin_over_text(m, headers, free)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})
     sort_alts = preset.get("stage_sort", ()) if preset else ()

@@ -450,3 +450,31 @@ PRESETS.update(WEST_PRESETS)
 PRESETS["nethunt"]["excluded"] = [("deal owner",), ("closing date",)]
 # Bigin's real funnel is the Sub-Pipeline (each with its own stages), Pipeline its one parent
 PRESETS["zoho"]["fields"] = {**PRESETS["zoho"]["fields"], "pipeline": ("sub-pipeline", "pipeline")}
+
+# Survey 11 (no-code tools; evidence in tests/unit/test_crm_exports_nocode.py). ClickUp: a list's
+# statuses are its workflow, so «Status» is the stage and «List Name» the pipeline; each date is written
+# as text and as Unix milliseconds, the latter read (matcher._unix_twin_over_text). Trello: a board's
+# lists are its stages («List Name»); «Archived» (a card put away) says nothing of won or lost and stays
+# an attribute.
+NOCODE_PRESETS: dict[str, dict] = {
+    "clickup": {
+        "signature": [("task id",), ("task name",), ("date created (unix)",), ("list name",), ("space name",),
+                      ("assignees",)],
+        "required": [("task id",), ("task name",)],
+        "fields": {
+            "deal_id": ("task id",), "deal_name": ("task name",), "stage": ("status",),
+            "pipeline": ("list name",), "manager": ("assignees",),
+            "created_at": ("date created (unix)", "date created"), "closed_at": ("date closed (unix)", "date closed"),
+            "expected_close": ("due date (unix)", "due date"),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+    "trello": {
+        "signature": [("card id",), ("card name",), ("list name",), ("card url",), ("board name",), ("labels",)],
+        "required": [("card name",), ("list name",)],
+        "fields": {"deal_id": ("card id",), "deal_name": ("card name",), "stage": ("list name",),
+                   "manager": ("members",), "expected_close": ("due date",)},
+        "date_order": None, "won": [], "lost": [],
+    },
+}
+PRESETS.update(NOCODE_PRESETS)

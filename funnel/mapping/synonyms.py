@@ -218,6 +218,22 @@ LOCALE_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in LOCALE_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Survey 11 (no-code tools): the headers of the pipelines small teams keep in ClickUp and Trello, as
+# their CSV exports write them. ClickUp writes each date twice, as text and as Unix milliseconds
+# («Date Created», «Date Created (Unix)»): the Unix one reads in any locale. A Trello board's lists are
+# its stages («List Name»). Evidence and confidence: tests/unit/test_crm_exports_nocode.py.
+NOCODE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("Task ID",  # ClickUp
+                "Card ID"),  # Trello
+    "deal_name": ("Task Name", "Card Name"),
+    "created_at": ("Date Created (Unix)",),
+    "closed_at": ("Date Closed (Unix)",),
+    "expected_close": ("Due Date (Unix)",),
+    "manager": ("Assignees", "Members"),
+}
+for _field, _words in NOCODE_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # An expected-close column that is also the close date of a closed deal: the CRM's own «close date» field,
 # which the CRM (or its users' routine) sets to the day a deal is won or lost (Salesforce CloseDate, HubSpot
 # closedate and its headers in other languages, Zoho's Closing Date, Bitrix24's CLOSEDATE, 销售易's

@@ -81,20 +81,26 @@ _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
 # - "ru_month": a Russian month name (genitive «февраля», nominative «февраль», abbreviations «фев»,
 #   «февр.», «сент.») becomes the English abbreviation %b reads: DuckDB knows English month names only;
 # - "ampm": a Chinese or Japanese 12-hour marker before the time (下午2:30, 上午 09:05, 午前9:05, 午後2:05)
-#   becomes am/pm after it: 下午 and 午後 are PM, 上午 and 午前 AM (12 PM is noon, 12 AM midnight).
+#   becomes am/pm after it: 下午 and 午後 are PM, 上午 and 午前 AM (12 PM is noon, 12 AM midnight);
+# - "range": a date range keeps its first date: Notion writes a Date property with an end date as
+#   «January 5, 2024 → February 1, 2024» (and its CSV export the same), and the start is when it began;
+# - "ordinal": an English ordinal day loses its suffix («January 5th 2024», «March 1st, 2024»: moment.js's
+#   ``Do``, which tools built on it write).
 _WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
                   r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+")
 _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?"
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
              "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
 AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
-_DATE_STEPS = ("weekday", "year_mark", "ru_month", "ampm")
+_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
     "weekday": ("^" + _WEEKDAY_WORDS, "^" + _WEEKDAY_WORDS),
     "year_mark": (r"(\d{4})\s*г\.?", r"(9{4})\s*г\.?"),
     "ru_month": (_RU_MONTH_WORD, _RU_MONTH_WORD),
     "ampm": (r"\s*(上午|午前|下午|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)", r"\s*(上午|午前|下午|午後)\s*(9{1,2}:99(?::99)?)"),
+    "range": (r"\s*→.*$", r"\s*→.*$"),
+    "ordinal": (r"(\d)(?:st|nd|rd|th)\b", r"(9)(?:st|nd|rd|th)\b"),
 }
 _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.items()}
 # Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
@@ -230,9 +236,9 @@ def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
         if not rx.search(shape):
             continue
         used.append(step)
-        if step == "weekday":
+        if step in ("weekday", "range"):
             shape = rx.sub("", shape, count=1)
-        elif step == "year_mark":
+        elif step in ("year_mark", "ordinal"):
             shape = rx.sub(r"\1", shape)
         elif step == "ru_month":
             shape = rx.sub(lambda m: m[1] + RU_MONTHS[m[2]], shape)
@@ -525,10 +531,12 @@ def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
     words are constants of this module, written as SQL string literals by :func:`_constant`."""
     for step in steps:
         pattern = _constant(_STEP_PATTERNS[step][0])
-        if step == "weekday":
+        if step in ("weekday", "range"):
             x = render("regexp_replace({x}, {p}, '')", x=x, p=pattern)
         elif step == "year_mark":
             x = render("regexp_replace({x}, {p}, '\\1')", x=x, p=pattern)
+        elif step == "ordinal":
+            x = render("regexp_replace({x}, {p}, '\\1', 'g')", x=x, p=pattern)
         else:  # a word translated by a CASE: a Russian month's stem, a Chinese or Japanese am/pm marker
             words, group, keep = (RU_MONTHS, 2, "'\\1'") if step == "ru_month" else (AMPM_WORDS, 1, "' \\2 '")
             cases = " ".join(render("WHEN {w} THEN {e}", w=_constant(w), e=_constant(e)) for w, e in words.items())
