@@ -229,7 +229,8 @@ NOCODE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "created_at": ("Date Created (Unix)",),
     "closed_at": ("Date Closed (Unix)",),
     "expected_close": ("Due Date (Unix)",),
-    "manager": ("Assignees", "Members"),
+    "manager": ("Assignees", "Members",  # ClickUp, Trello
+                "Person"),  # monday.com's default people column
 }
 for _field, _words in NOCODE_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from .continuation import drop_rows, fold_continuations
+from .board_groups import board_group_column
 from .group_rows import filled_sql, group_header_rows
 
 SKIPPED_LISTED = 1000
@@ -117,11 +118,12 @@ SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计"))
 
 
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
-                 continued: list[int] | None = None
+                 continued: list[int] | None = None, first_title: str | None = None
                  ) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
     """Drop blank/total/footer rows and empty unnamed trailing columns; count what is left.
     ``continued``: the rows a workbook's merged cells show to continue the deal above them (None:
-    not known, found by their empty key cells after the report's group rows; :mod:`.continuation`)."""
+    not known, found by their empty key cells after the report's group rows; :mod:`.continuation`).
+    ``first_title``: the one-cell row right above the header (a monday.com board's first group title)."""
     notes: list[tuple[str, dict]] = []
     if continued:
         gone, found = drop_rows(con, table, len(headers), file_name, continued)
@@ -142,7 +144,11 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
     skipped += _footer_block(con, table, len(headers), [s.row_no for s in skipped if s.reason == "footer"])
     skipped += _summary_after_blank(con, table, len(headers), [s.row_no for s in skipped if s.reason == "blank"])
     skipped += _subtotals_by_label(con, table, len(headers))
-    skipped += _repeated_headers(con, table, headers)
+    repeated = _repeated_headers(con, table, headers)
+    skipped += repeated
+    headers, board_notes = board_group_column(con, table, headers, [(s.row_no, s.text) for s in repeated
+                                                                    if s.reason == "section"], first_title, file_name)
+    notes += board_notes
     headers, groups, group_notes = group_header_rows(con, table, headers, file_name)
     skipped += [SkippedRow(row_no, "group", text[:200]) for row_no, text in groups]
     notes += group_notes

@@ -1,0 +1,40 @@
+"""monday.com board groups: each group's title becomes a column of its items.
+
+"Export board to Excel" writes the board's name, then per group its title on a row of its own, the
+header again and the group's items (nworbdier/orderly_flow ``src/lib/excel-import.js`` parses exactly
+that). :func:`staging._repeated_headers` already deletes the repeated headers and the titles above them
+(reason ``section``); the titles were lost with them, and a board whose groups are its stages («Leads»,
+«Negotiation», «Won») or months lost that information. Here each row gets the title of the group it sits
+in, as a new column ``Group``: the first group's title is the one-cell row right above the header (the
+workbook reader passes it; a CSV has none, and its first group's rows get no group), the others the
+``section`` rows. ``Group`` is an attribute, never taken for the stage unasked: a column of that name is
+as often a segment as a stage, and monday's own «Status» column usually holds the stage. A board whose
+groups are its stages maps it by hand (``--map stage=Group``); the import's note names the groups.
+
+Nothing happens unless at least one section row was found: a plain list never gets the column.
+"""
+
+from __future__ import annotations
+
+from ..sql import ident, render, run
+
+GROUP_HEADER = "Group"
+
+
+def board_group_column(con, table: str, headers: list[str], sections: list[tuple[int, str]],
+                       first_title: str | None, file_name: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    """Add the ``Group`` column (see the module's doc). ``sections``: the deleted title rows (row number,
+    title); ``first_title``: the title above the header, if any. Returns the headers and the notes."""
+    if not sections or any(h.strip().casefold() == GROUP_HEADER.casefold() for h in headers):
+        return headers, []
+    starts = [0] + [row_no for row_no, _text in sections]
+    titles = [first_title] + [text for _row_no, text in sections]
+    width = len(headers)
+    run(con, render("ALTER TABLE {t} ADD COLUMN {c} VARCHAR", t=ident(table), c=ident(f"c{width}")))
+    run(con, render("""UPDATE {t} SET {c} = g.title FROM (
+            SELECT t.row_no AS r, g.title FROM {t} AS t
+            ASOF JOIN (SELECT unnest($starts) AS k, unnest($titles) AS title) AS g ON t.row_no >= g.k) AS g
+        WHERE {t}.row_no = g.r""", t=ident(table), c=ident(f"c{width}")), {"starts": starts, "titles": titles})
+    names = ", ".join(dict.fromkeys(t for t in titles if t))
+    return headers + [GROUP_HEADER], [("nocode.board_groups", {"n": len(titles), "file": file_name,
+                                                                "groups": names[:300]})]
