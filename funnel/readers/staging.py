@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from .continuation import drop_rows, fold_continuations
 from .board_groups import board_group_column
+from .continuation import drop_rows, fold_continuations
 from .group_rows import filled_sql, group_header_rows
 
 SKIPPED_LISTED = 1000
