@@ -31,9 +31,9 @@ import datetime as dt
 import io
 
 import openpyxl
-from test_crm_exports_spreadsheets import findings, outcome, reached
 
 from funnel.importer import import_file
+from tests.unit.test_crm_exports_spreadsheets import findings, outcome, reached
 
 
 def _fields(info):
