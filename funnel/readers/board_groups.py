@@ -12,6 +12,11 @@ as often a segment as a stage, and monday's own «Status» column usually holds 
 groups are its stages maps it by hand (``--map stage=Group``); the import's note names the groups.
 
 Nothing happens unless at least one section row was found: a plain list never gets the column.
+
+Subitems (:func:`drop_subitems`): an item with subitems is followed by the subitems' own header row
+(«Subitems, Name, Owner, …», shifted one column right of the board's) and one row per subitem, its first
+cell empty. They are tasks under the deal, not deals: read as rows, the header row's «Date» under «Deal
+Value» made the whole amount column unreadable and each subitem was rejected for want of an id.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from ..sql import ident, render, run
 
 GROUP_HEADER = "Group"
+SUBITEMS = "subitems"
 
 
 def board_group_column(con, table: str, headers: list[str], sections: list[tuple[int, str]],
@@ -38,3 +44,26 @@ def board_group_column(con, table: str, headers: list[str], sections: list[tuple
     names = ", ".join(dict.fromkeys(t for t in titles if t))
     return headers + [GROUP_HEADER], [("nocode.board_groups", {"n": len(titles), "file": file_name,
                                                                 "groups": names[:300]})]
+
+
+def drop_subitems(con, table: str, headers: list[str]) -> list[tuple[int, str]]:
+    """Delete a monday.com board's subitem blocks (see the module's doc): a row «Subitems, Name, …» and
+    the rows under it whose first cell is empty, up to the next item. Only under a board's header
+    («Name, Subitems, …»). Returns the rows deleted (row number, text); the quality report lists them
+    as ``quality.file.skipped_subitem``, the import's note (``nocode.subitems``) counts them."""
+    if len(headers) < 2 or [h.strip().casefold() for h in headers[:2]] != ["name", SUBITEMS]:
+        return []
+    first, second = ident("c0"), ident("c1")
+    blocks = render("""SELECT s.row_no AS k, (SELECT min(n.row_no) FROM {t} AS n
+                               WHERE n.row_no > s.row_no AND trim(COALESCE(n.{a}, '')) <> '') AS stop
+                        FROM {t} AS s
+                        WHERE lower(trim(s.{a})) = $sub AND lower(trim(s.{b})) = 'name'""",
+                    t=ident(table), a=first, b=second)
+    gone = run(con, render("""SELECT t.row_no, COALESCE(t.{a}, t.{b}) FROM {t} AS t, ({blocks}) AS b
+                              WHERE t.row_no >= b.k AND (b.stop IS NULL OR t.row_no < b.stop)
+                              ORDER BY t.row_no""", t=ident(table), a=first, b=second, blocks=blocks),
+               {"sub": SUBITEMS}).fetchall()
+    if gone:
+        run(con, render("DELETE FROM {t} WHERE list_contains($rows, row_no)", t=ident(table)),
+            {"rows": [int(r) for r, _text in gone]})
+    return [(int(r), (text or "").strip()[:200]) for r, text in gone]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from .board_groups import board_group_column
+from .board_groups import board_group_column, drop_subitems
 from .continuation import drop_rows, fold_continuations
 from .group_rows import filled_sql, group_header_rows
 
@@ -37,7 +37,7 @@ SUBTOTAL_SUFFIX = r"(?i)^(.+?)\s+(total|totals|subtotal|итог|итого|小�
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation' | 'subitem'
     text: str
 
 
@@ -146,6 +146,10 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
     skipped += _subtotals_by_label(con, table, len(headers))
     repeated = _repeated_headers(con, table, headers)
     skipped += repeated
+    subitems = drop_subitems(con, table, headers)  # a monday.com item's tasks: rows, not deals
+    skipped += [SkippedRow(row_no, "subitem", text) for row_no, text in subitems]
+    if subitems:
+        notes.append(("nocode.subitems", {"n": len(subitems), "file": file_name}))
     headers, board_notes = board_group_column(con, table, headers, [(s.row_no, s.text) for s in repeated
                                                                     if s.reason == "section"], first_title, file_name)
     notes += board_notes

@@ -206,3 +206,41 @@ def test_a_plain_workbook_gets_no_group_column(mem_store):
     wb.save(buf)
     info, _built, _ = import_file(mem_store, buf.getvalue(), "deals.xlsx")
     assert "nocode.board_groups" not in findings(mem_store, info)
+
+
+# A board whose items have subitems: under an item, the subitems' own header («Subitems, Name, …», one
+# column right of the board's) and one row per subitem, its first cell empty (the shape nworbdier/
+# orderly_flow ``src/lib/excel-import.js`` parses: "Subitems header row", "Subitem detail rows").
+MONDAY_SUB_H = ["Subitems", "Name", "Owner", "Status", "Date", "Item ID (auto generated)"]
+MONDAY_SUB = [["Sales Pipeline"], ["Leads"], MONDAY_H,
+              ["Acme", "Call, Demo", "Ann Lee", "Working on it", 1200, dt.datetime(2024, 1, 5), None, 5001],
+              MONDAY_SUB_H,
+              [None, "Call", "Ann Lee", "Done", dt.datetime(2024, 1, 6), 7001],
+              [None, "Demo", "Bob Ray", "Working on it", dt.datetime(2024, 1, 9), 7002],
+              ["Beta", None, "Bob Ray", "Working on it", 3000, dt.datetime(2024, 1, 8), None, 5002],
+              [], ["Won"], MONDAY_H,
+              ["Gamma", "Contract", "Ann Lee", "Done", 2500, dt.datetime(2024, 1, 10), dt.datetime(2024, 1, 30), 5003],
+              MONDAY_SUB_H,
+              [None, "Contract", "Ann Lee", "Done", dt.datetime(2024, 1, 25), 7003]]
+
+
+def test_monday_subitems_are_tasks_not_deals(mem_store):
+    wb = openpyxl.Workbook()
+    for row in MONDAY_SUB:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    info, built, _ = import_file(mem_store, buf.getvalue(), "board.xlsx", mapping_pairs=["stage=Group", "status="])
+    # 3 items, none rejected; the subitem header «Date» under «Deal Value» had made every amount unreadable.
+    # Rows 5-7 (header, Call, Demo) and 13-14 (header, Contract) skipped: 5 rows
+    assert (built["n_deals"], built["rows_rejected"]) == (3, 0)
+    assert findings(mem_store, info)["nocode.subitems"][2]["n"] == 5
+    with mem_store.connect() as con:
+        rows = con.execute(f"SELECT deal_id, amount, stage FROM ds_{info.id}.deals ORDER BY deal_id").fetchall()
+        skipped = con.execute(f"SELECT list(row_no ORDER BY row_no) FROM ds_{info.id}.quality "
+                              "WHERE code = 'file.skipped_subitem'").fetchone()[0]
+    assert rows == [("5001", 1200.0, "Leads"), ("5002", 3000.0, "Leads"), ("5003", 2500.0, "Won")]
+    assert skipped == [5, 6, 7, 13, 14]
+    # with the groups as stages: Leads 3, Won 1 (Gamma, 2,500), 2 open
+    deals, won, lost, open_, amount, _cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (3, 1, 0, 2, 2500.0)
