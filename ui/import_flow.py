@@ -260,9 +260,12 @@ def run_flow(t) -> None:
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
                              else f"ui.shape.{draft.shape}")))
         header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
-        said = dict(draft.raw.notes).get("archive.history_member")
-        if said:  # the stage history found beside the deals in their archive
-            st.info(t("archive.history_member", **{k: md_escape(str(v)) for k, v in said.items()}))
+        notes = dict(draft.raw.notes)
+        for code in ("archive.history_member", "nocode.board_groups", "nocode.subitems"):
+            # said before the columns are mapped: the history found beside the deals in their archive; a
+            # board's groups (map the stage to «Group» where they are the stages); its subitems left out
+            if code in notes:
+                st.info(t(code, **{k: v if isinstance(v, int) else md_escape(str(v)) for k, v in notes[code].items()}))
         if draft.stage_rows is not None:
             st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         counted = dict(draft.raw.notes).get("counts.current_stage")
