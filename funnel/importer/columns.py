@@ -26,6 +26,8 @@ from ..readers.values import (
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident, render, run
 
+CHECKED = "checked"  # a ticked checkbox in Airtable's CSV (readers.values.TRUE_WORDS has it)
+
 # Rows of a column profiled to pick the one format a fast path tries on the whole column.
 PROBE_ROWS = 5000
 
@@ -102,11 +104,19 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
             out.append(TypedColumn(field, index, headers[index], kind, expr, raw, dot_groups=dots))
             continue
         if kind == "bool":
-            expr = bool_sql(raw)
+            expr = f"COALESCE({bool_sql(raw)}, FALSE)" if _is_checkbox(con, table, col) else bool_sql(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
         out.append(TypedColumn(field, index, headers[index], kind, expr, raw))
     return out
+
+
+def _is_checkbox(con, table: str, col: str) -> bool:
+    """A checkbox column as Airtable's CSV writes it: «checked» on ticked rows, nothing on the others.
+    There an empty cell is an unticked box (FALSE), not an unknown; elsewhere an empty flag stays unknown."""
+    kinds = run(con, render("SELECT list(DISTINCT lower(trim({c}))) FROM {t} WHERE {c} IS NOT NULL",
+                            c=ident(col), t=ident(table))).fetchone()[0]
+    return kinds == [CHECKED]
 
 
 def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None,

@@ -244,3 +244,19 @@ def test_monday_subitems_are_tasks_not_deals(mem_store):
     # with the groups as stages: Leads 3, Won 1 (Gamma, 2,500), 2 open
     deals, won, lost, open_, amount, _cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (3, 1, 0, 2, 2500.0)
+
+
+def test_an_airtable_checkbox_unticked_is_false(mem_store):
+    # Airtable's CSV writes a ticked checkbox «checked» and an unticked one as nothing: A ticked and
+    # closed = won; B unticked and closed = lost (not "closed, no outcome"); C unticked and open = open
+    csv = ("Name,Stage,Amount,Created,Closed,Won\n"
+           "A,Negotiation,100,1/5/2024 10:00am,1/20/2024 3:00pm,checked\n"
+           "B,Negotiation,200,1/6/2024 10:00am,1/22/2024 3:00pm,\n"
+           "C,Proposal,300,1/7/2024 10:00am,,\n")
+    info, _built, _ = import_file(mem_store, csv.encode(), "Deals-Grid view.csv")
+    assert _fields(info)["won_flag"] == "Won"
+    # won A: 100, 5 Jan 10:00 → 20 Jan 15:00 = 15 days 5 hours = 15.2083 days
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (3, 1, 1, 1, 100.0)
+    assert round(cycle, 4) == round(15 + 5 / 24, 4)
+    assert "deals.closed_no_outcome" not in findings(mem_store, info)
