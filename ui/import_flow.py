@@ -20,7 +20,7 @@ from funnel.importer import Source, finish
 from funnel.importer.preview import Preview
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
-from funnel.readers import is_archive, list_sheets, preferred_sheet
+from funnel.readers import SheetChoice, sheet_choice
 from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
@@ -86,17 +86,16 @@ def upload_step(t) -> tuple[Source, Source | None] | None:
     sheet = None
     data = main.getvalue()
     try:
-        sheets = list_sheets(data, main.name)
+        choice = sheet_choice(data, main.name)
     except FunnelError:
-        sheets = []
+        choice = SheetChoice([], None, False)
+    sheets = choice.sheets
     if len(sheets) > 1:
         names = [s for s, _n in sheets]
-        try:  # the sheet an import reads by itself (not an Excel pivot's summary before the deals)
-            first = names.index(preferred_sheet(data, main.name) or names[0])
-        except (FunnelError, ValueError):
-            first = 0
+        # the sheet an import reads by itself (not an Excel pivot's summary before the deals)
+        first = names.index(choice.preferred) if choice.preferred in names else 0
         # a zip archive's tables are its files (readers/archive.py): the picker says so
-        sheet = st.selectbox(t("ui.data.archive_member" if is_archive(data, main.name) else "ui.data.sheet"),
+        sheet = st.selectbox(t("ui.data.archive_member" if choice.archive else "ui.data.sheet"),
                              names, index=first,
                              format_func=lambda s: f"{s} ({dict(sheets)[s]})", key=f"up_sheet_{nonce}")
     if state.get("sheet", sheet) != sheet:  # another sheet: another table, the answers given start again

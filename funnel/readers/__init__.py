@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import FunnelError
 from . import archive, limits
 from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
@@ -20,7 +22,8 @@ from .plain import file_kind_of, stage_plain
 from .staging import RawTable, SkippedRow
 
 __all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "header_rows_text", "history_sheet",
-           "is_archive", "list_sheets", "parse_header_rows", "preferred_sheet", "stage_file"]
+           "SheetChoice", "list_sheets", "parse_header_rows", "preferred_sheet", "sheet_choice",
+           "stage_file"]
 
 
 def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
@@ -38,32 +41,50 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
         return raw
 
 
+@dataclass(frozen=True)
+class SheetChoice:
+    """What the Data page's sheet picker needs of an upload: its tables (sheet or archive member, data
+    rows; [] for CSV), the one an import reads by itself, and whether they are an archive's files."""
+
+    sheets: list[tuple[str, int]]
+    preferred: str | None
+    archive: bool
+
+
+def sheet_choice(source: Path | bytes, file_name: str) -> SheetChoice:
+    """The tables of a workbook or archive and the preferred one, from one copy of an upload on disk
+    (a picker that asked three times wrote the whole upload three times on every page run). A
+    preferred table that cannot be told is None: the first is shown."""
+    with _as_path(source, file_name) as path:
+        kind = file_kind_of(path, file_name)
+        if kind == "text":
+            return SheetChoice([], None, False)
+        sheets = archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
+        try:
+            preferred: str | None = _preferred(path, file_name, kind)
+        except FunnelError:
+            preferred = None
+        return SheetChoice(sheets, preferred, kind == "zip")
+
+
 def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
     """(sheet name, data rows) of a workbook, (member name, data rows) of an archive; [] for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
         if kind == "text":
             return []
-        if kind == "zip":
-            return archive.list_tables(path, file_name)
-        return list_workbook_sheets(path, file_name, kind)
+        return archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
 
 
 def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
     """The sheet (or archive member) an import of this file reads when none is named; None for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        if kind == "text":
-            return None
-        if kind == "zip":
-            return archive.preferred(path, file_name)
-        return preferred_workbook_sheet(path, file_name, kind)
+        return None if kind == "text" else _preferred(path, file_name, kind)
 
 
-def is_archive(source: Path | bytes, file_name: str) -> bool:
-    """Whether the file is a zip archive of tables (not a workbook, which is a zip too)."""
-    with _as_path(source, file_name) as path:
-        return file_kind_of(path, file_name) == "zip"
+def _preferred(path: Path, file_name: str, kind: str) -> str:
+    return archive.preferred(path, file_name) if kind == "zip" else preferred_workbook_sheet(path, file_name, kind)
 
 
 def archive_history(source: Path | bytes, file_name: str, member: str) -> str | None:
