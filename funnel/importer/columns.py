@@ -114,9 +114,9 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
 def _is_checkbox(con, table: str, col: str) -> bool:
     """A checkbox column as Airtable's CSV writes it: «checked» on ticked rows, nothing on the others.
     There an empty cell is an unticked box (FALSE), not an unknown; elsewhere an empty flag stays unknown."""
-    kinds = run(con, render("SELECT list(DISTINCT lower(trim({c}))) FROM {t} WHERE {c} IS NOT NULL",
-                            c=ident(col), t=ident(table))).fetchone()[0]
-    return kinds == [CHECKED]
+    kinds = run(con, render("SELECT DISTINCT lower(trim({c})) FROM {t} WHERE {c} IS NOT NULL LIMIT 2",
+                            c=ident(col), t=ident(table))).fetchall()
+    return kinds == [(CHECKED,)]
 
 
 def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None,

@@ -111,10 +111,10 @@ def previous_of(info: DatasetInfo, spec: FunnelSpec) -> tuple[date | None, date 
     if not _has_period(spec):
         return None, None, "metrics.reason.no_period"
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
-    return prev_from, prev_to, ("capabilities.previous_not_covered" if _uncovered(info, prev_from) else None)
+    return prev_from, prev_to, ("capabilities.previous_not_covered" if uncovered(info, prev_from) else None)
 
 
-def _uncovered(info: DatasetInfo, prev_from: date) -> bool:
+def uncovered(info: DatasetInfo, prev_from: date) -> bool:
     """The data starts after the previous period's first day: a comparison would count missing
     deals as a drop."""
     first = info.capabilities.date_min
@@ -127,7 +127,7 @@ def compare(con, ctx: Context, current: Outcomes) -> PeriodComparison:
     if not _has_period(spec):
         return _no_period(current.kpis())
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
-    if _uncovered(ctx.info, prev_from):
+    if uncovered(ctx.info, prev_from):
         return _no_period(current.kpis(), "capabilities.previous_not_covered", (prev_from, prev_to))
     prev_ctx = ctx.with_spec(spec.replace(date_from=prev_from, date_to=prev_to))
     before = outcomes_in(con, prev_ctx).get(None) or Outcomes()
@@ -151,7 +151,7 @@ def with_previous(con, ctx: Context) -> tuple[Outcomes, PeriodComparison]:
         current = outcomes_in(con, ctx).get(None) or Outcomes()
         return current, compare(con, ctx, current)
     prev_from, prev_to = previous_range(spec.date_from, spec.date_to)
-    if _uncovered(ctx.info, prev_from):
+    if uncovered(ctx.info, prev_from):
         current = outcomes_in(con, ctx).get(None) or Outcomes()
         return current, compare(con, ctx, current)
     both = ctx.with_spec(spec.replace(date_from=prev_from))

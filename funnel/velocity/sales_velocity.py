@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from ..dataset import DatasetInfo
 from ..metrics.context import resolve
 from ..metrics.filters import query
+from ..metrics.periods import uncovered
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts
 from .common import can_answer, resolve_as_of
@@ -105,10 +106,8 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
     previous = _window(con, info, ctx, as_of - 2 * span, as_of - span)
     if no_created_date(info):  # closes dated (a status change), no cycle: say that, not "none in the window"
         current, previous = replace(current, no_created=True), replace(previous, no_created=True)
-    first = info.capabilities.date_min
-    uncovered = first is None or (as_of - 2 * span).date() < first
-    return SalesVelocity(current, previous, as_of, days,
-                         previous_reason="capabilities.previous_not_covered" if uncovered else None)
+    return SalesVelocity(current, previous, as_of, days, previous_reason="capabilities.previous_not_covered"
+                         if uncovered(info, (as_of - 2 * span).date()) else None)
 
 
 def what_if(v: Velocity, *, win_rate_pp: float = 0.0, deal_size_pct: float = 0.0, cycle_days: float = 0.0,
