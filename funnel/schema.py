@@ -66,6 +66,7 @@ FIELD_KINDS: dict[str, str] = {
     # helpers that feed status/closed_at but are not columns of their own
     "closed_flag": "bool",
     "won_flag": "bool",
+    "lost_flag": "bool",
     "won_at": "date",
     "lost_at": "date",
     "expected_close": "date",

@@ -30,7 +30,7 @@ from .timezone_control import import_zone
 from .velocity import previous_snapshot_picker
 
 DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount", "currency", "created_at",
-                  "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag",
+                  "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag", "lost_flag",
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
 # what the uploaders take: tables, and a zip of them (a CRM's backup or data export)

@@ -309,7 +309,7 @@ def _check_required(draft: Draft) -> None:
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
         if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
-                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag",
+                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag",
                                                                 "lost_at", "lost_reason")):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
             if others and draft.raw.archive is not None:  # an archive: the deals may be another member

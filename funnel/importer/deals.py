@@ -49,7 +49,7 @@ NULL_COLUMNS = {
     "deal_name": "VARCHAR", "created_at": "TIMESTAMP", "closed_at": "TIMESTAMP", "stage": "VARCHAR",
     "status": "VARCHAR", "amount": "DOUBLE", "currency": "VARCHAR", "manager": "VARCHAR",
     "source": "VARCHAR", "variant": "VARCHAR", "pipeline": "VARCHAR", "lost_reason": "VARCHAR",
-    "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
+    "won_flag": "BOOLEAN", "closed_flag": "BOOLEAN", "lost_flag": "BOOLEAN", "won_at": "TIMESTAMP", "lost_at": "TIMESTAMP",
     "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP", "lost_stage": "VARCHAR",
 }
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
@@ -272,7 +272,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # (a won or lost stage under a name of the company's own, such as Bitrix24's «Выдано» or
     # «Отложенные»), never its first step.
     # A lost deal's «lost at stage» (``lost_stage``) names an open stage it reached: one more deal there
-    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL, NULL, NULL, NULL FROM imp_valid
+    lost_at = """ UNION ALL SELECT pipeline, lost_stage, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM imp_valid
                   WHERE lost_stage IS NOT NULL""" if "lost_stage" in mapping.fields else ""
     # a sheet's lone «Won?» FALSE on a deal with a close date: closed and not won (derive.lost_by_close)
     # (every deal of a stage so: a lost stage; two deals or more all TRUE with a close date: a won one, as
@@ -281,7 +281,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     closed_lost = "v.won_flag IS FALSE AND v.closed_at IS NOT NULL" if by_close else "false"
     closed_won = "v.won_flag IS TRUE AND v.closed_at IS NOT NULL" if by_close else "false"
     counts = run(con, render("""SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage, count(*) AS n,
-                                bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE
+                                bool_and(v.closed_flag IS TRUE OR v.won_flag IS TRUE OR v.lost_flag IS TRUE
                                          OR COALESCE(m.status IN ('won', 'lost'), false)
                                          OR v.won_at IS NOT NULL OR v.lost_at IS NOT NULL OR {closed_lost}) AS closed_only,
                                 bool_and(v.won_flag IS TRUE) AS won_by_flag,
@@ -289,8 +289,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                 bool_and(m.status = 'won') AS won_by_status,
                                 bool_and(m.status = 'lost') AS lost_by_status,
                                 bool_and({closed_lost}) AS lost_by_close,
-                                bool_and({closed_won}) AND count(*) >= {least} AS won_by_close
-                         FROM (SELECT pipeline, stage, closed_flag, won_flag, status, won_at, lost_at, closed_at
+                                bool_and({closed_won}) AND count(*) >= {least} AS won_by_close,
+                                bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag
+                         FROM (SELECT pipeline, stage, closed_flag, won_flag, lost_flag, status, won_at, lost_at, closed_at
                                FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
                          WHERE v.stage IS NOT NULL
@@ -301,12 +302,14 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
     # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's
     # pair: a sheet's lone «Won?» or a status may keep a deal at the stage it was won at (Pipedrive).
-    both_flags = "won_flag" in mapping.fields and "closed_flag" in mapping.fields
+    # HubSpot's «Is closed lost» beside «Is Closed Won» is such a pair too.
+    both_flags = "won_flag" in mapping.fields and ("closed_flag" in mapping.fields or "lost_flag" in mapping.fields)
     # Bitrix24's STAGE_SEMANTIC_ID / STATUS_SEMANTIC_ID is the stage's own kind (S won, F failed): a
     # portal's own «UC_R8ML0A» whose deals are all F is a lost stage, not a step of the funnel
     by_stage = bool(PRESETS.get(mapping.preset or "", {}).get("status_is_stage_kind"))
     won_by_flag = {(r[0], r[1]) for r in counts if (r[4] and both_flags) or (r[6] and by_stage) or r[9]}
-    lost_by_flag = {(r[0], r[1]) for r in counts if (r[5] and both_flags) or (r[7] and by_stage) or r[8]}
+    lost_by_flag = {(r[0], r[1]) for r in counts
+                    if ((r[5] or r[10]) and both_flags) or (r[7] and by_stage) or r[8]}
     won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
@@ -411,7 +414,7 @@ def _parked_by_dates(con, mapping, findings: Findings) -> set[tuple[str, str]]:
     (NetHunt's «Closed» with «Won date» / «Lost date»): every deal there closed, some won and some lost.
     Such a stage is no step of the funnel: its won deals count at the won stage, its lost deals at the
     first stage (where they were lost is not known). Said, with the stages named."""
-    if any(f in mapping.fields for f in ("status", "won_flag", "closed_flag")) or not (
+    if any(f in mapping.fields for f in ("status", "won_flag", "closed_flag", "lost_flag")) or not (
             "won_at" in mapping.fields and "lost_at" in mapping.fields):
         return set()
     rows = run(con, """SELECT COALESCE(pipeline, ''), stage, count(*) FROM imp_valid WHERE stage IS NOT NULL
@@ -455,7 +458,7 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
             SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage,
                    TRY_CAST(replace(replace(trim(v.{c}), '%', ''), ',', '.') AS DOUBLE) AS p
             FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
-            WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE
+            WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE AND v.lost_flag IS NOT TRUE
               AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE),
         scale AS (SELECT CASE WHEN max(p) FILTER (WHERE isfinite(p)) <= 1 THEN 1.0 ELSE 100.0 END AS top
                   FROM probs),

@@ -26,10 +26,12 @@ from .quality_findings import Findings
 STATUS_CASE = """CASE
     WHEN m.status IS NOT NULL THEN m.status
     WHEN v.won_flag IS TRUE THEN 'won'
+    WHEN v.lost_flag IS TRUE THEN 'lost'
     WHEN v.closed_flag IS TRUE AND v.won_flag IS FALSE THEN 'lost'
     WHEN v.closed_flag IS TRUE AND s.kind = 'won' THEN 'won'
     WHEN v.closed_flag IS TRUE THEN 'lost'
     WHEN v.closed_flag IS FALSE THEN 'open'
+    WHEN v.won_flag IS FALSE AND v.lost_flag IS FALSE THEN 'open'
     WHEN s.kind IN ('won', 'lost') THEN s.kind
     WHEN v.won_at IS NOT NULL THEN 'won'
     WHEN v.lost_at IS NOT NULL THEN 'lost'{by_reason}
@@ -38,7 +40,7 @@ STATUS_CASE = """CASE
 # open stage whose lost reason is filled was lost there: Odoo keeps a lost opportunity in its stage,
 # archived, with its «Lost Reason»; amoCRM and Kommo views may drop the status column too.
 BY_REASON = "\n    WHEN v.lost_reason IS NOT NULL AND NOT {none} THEN 'lost'"
-OUTCOME_FIELDS = ("status", "won_flag", "closed_flag", "won_at", "lost_at")
+OUTCOME_FIELDS = ("status", "won_flag", "closed_flag", "lost_flag", "won_at", "lost_at")
 # A sheet's lone won flag (a Google Sheets checkbox «Won?» TRUE / FALSE) with no closed flag beside it:
 # FALSE on a deal the file says was closed (a real close date, not a CRM's expected-or-actual «Close
 # Date») is a deal closed and not won. It was counted open, "closed, no outcome".

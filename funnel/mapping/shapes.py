@@ -139,7 +139,8 @@ def _find(norm: list[str], alts: tuple[str, ...], taken: AbstractSet[int] = froz
 
 
 # Columns only a deals list has (Salesforce Opportunity.csv, HubSpot): with unique ids, not a history.
-_OUTCOME_FLAGS = normalized(("iswon", "isclosed", "is won", "is closed", "hs_is_closed_won", "stagesortorder",
+_OUTCOME_FLAGS = normalized(("iswon", "isclosed", "is won", "is closed", "hs_is_closed_won",
+                             "hs_is_closed_lost", "is closed lost", "stagesortorder",
                              # a history has no name of its own: an opportunity's name makes it the list
                              "opportunityname", "opportunity name", "name", "dealname", "deal name"))
 
@@ -400,7 +401,7 @@ def _rising(steps: list[int], smp) -> bool:
 # Columns a table of counts never has: one deal's outcome. A deal list exported without its id
 # (Copper's opportunities: Name, Pipeline, Stage, Status, Value, Owner, Loss Reason, Date Created) has
 # a stage and a number and is still one deal per row.
-_OUTCOME_COLUMNS = ("status", "lost_reason", "won_flag", "closed_flag", "closed_at", "won_at", "lost_at")
+_OUTCOME_COLUMNS = ("status", "lost_reason", "won_flag", "closed_flag", "lost_flag", "closed_at", "won_at", "lost_at")
 
 
 def _has_deal_outcomes(norm: list[str], smp) -> bool:

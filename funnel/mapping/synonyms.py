@@ -61,6 +61,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed_flag": ("Closed", "Is Closed", "Is Deal Closed?", "Сделка закрыта", "Закрыта", "Закрыто",
                     "是否关闭"),
     "won_flag": ("Won", "Is Won", "Is Closed Won", "Converted", "Is Converted", "Выиграна", "Конвертирован", "是否成交", "是否转化"),
+    # HubSpot's «Is closed lost» (hs_is_closed_lost) beside «Is Closed Won»: a company's own lost stage
+    # («Lost - no budget») is lost by it, where the stage's name says nothing
+    "lost_flag": ("Lost", "Is Lost", "Is Closed Lost", "Closed Lost?", "Проиграна", "Проиграно", "是否输单", "是否丢单"),
     "won_at": ("Won time", "Won date", "Date won", "Дата выигрыша", "赢单日期",
                # a lead's conversion is its win (Salesforce Lead.csv ConvertedDate, Zoho's Converted Time)
                "Converted Date", "Converted Time", "Date converted", "Дата конвертации", "转化时间", "转化日期"),
@@ -213,6 +216,7 @@ LOCALE_SYNONYMS: dict[str, tuple[str, ...]] = {
                        "Data de fechamento esperada"),  # Pipedrive pt («Expected close date»)
     "won_flag": ("Gewonnen",  # Salesforce de (Won)
                  "È con chiusura vinta"),  # HubSpot it (Is Closed Won)
+    "lost_flag": ("È con chiusura persa",),  # HubSpot it (Is closed lost)
     "closed_flag": ("Geschlossen",),  # Salesforce de (Closed)
 }
 for _field, _words in LOCALE_SYNONYMS.items():

@@ -42,8 +42,8 @@ HubSpot:
   route 52758723938): ``ID record, Nome trattativa, Importo, Fase trattativa, Data di chiusura, Data di
   entrata nella fase corrente, Proprietario della trattativa, Pipeline, Azienda Associata, È con
   chiusura vinta, È con chiusura persa, Categoria di previsione, Probabilità trattativa, Data di
-  creazione``; booleans as xlsx cells. «È con chiusura persa» has no field of its own (no lost flag):
-  kept as an attribute, the stage says the loss.
+  creazione``; booleans as xlsx cells. «È con chiusura persa» is the lost flag (HubSpot's «Is closed
+  lost»), beside the won flag.
 - ja, low-medium: a script that writes a sheet with HubSpot's Japanese labels into deals (code search
   44528137397: 取引ステージ, パイプライン, クローズ日, 取引名); HubSpot's Japanese help: 成約 / 失注 / 成立.
 - pt: «Negócio fechado» / «Negócio perdido» as a Brazilian app translates HubSpot's closedwon /
@@ -391,8 +391,8 @@ def test_hubspot_in_italian_xlsx(mem_store):
     assert got == {"deal_id": "ID record", "deal_name": "Nome trattativa", "pipeline": "Pipeline",
                    "stage": "Fase trattativa", "amount": "Importo", "expected_close": "Data di chiusura",
                    "manager": "Proprietario della trattativa", "created_at": "Data di creazione",
-                   "won_flag": "È con chiusura vinta"}
-    # won (the flag) 404, 405: 20000 + 6000; lost 406 (its stage «Chiuso perso»); open 401-403. «Data di
+                   "won_flag": "È con chiusura vinta", "lost_flag": "È con chiusura persa"}
+    # won (the flag) 404, 405: 20000 + 6000; lost 406 (the flag; its stage «Chiuso perso»); open 401-403. «Data di
     # chiusura» is HubSpot's close date: 10 Apr -> 10 May = 30 days, 15 -> 20 Apr = 5: median 17.5
     assert outcome(mem_store, info) == (6, 2, 1, 3, pytest.approx(26000), pytest.approx(17.5))
     # ordered by the deals' probabilities (0.2, 0.4, 0.9), then the won stage: Appuntamento fissato all 6;
