@@ -5,8 +5,8 @@ header again and the group's items (nworbdier/orderly_flow ``src/lib/excel-impor
 that). :func:`staging._repeated_headers` already deletes the repeated headers and the titles above them
 (reason ``section``); the titles were lost with them, and a board whose groups are its stages («Leads»,
 «Negotiation», «Won») or months lost that information. Here each row gets the title of the group it sits
-in, as a new column ``Group``: the first group's title is the one-cell row right above the header (the
-workbook reader passes it; a CSV has none, and its first group's rows get no group), the others the
+in, as a new column ``Group``: the first group's title is the one-cell row right above the header
+(:func:`title_above`: a workbook's, or a CSV's the board saved from Excel as CSV), the others the
 ``section`` rows. ``Group`` is an attribute, never taken for the stage unasked: a column of that name is
 as often a segment as a stage, and monday's own «Status» column usually holds the stage. A board whose
 groups are its stages maps it by hand (``--map stage=Group``); the import's note names the groups.
@@ -25,6 +25,16 @@ from ..sql import ident, render, run
 
 GROUP_HEADER = "Group"
 SUBITEMS = "subitems"
+
+
+def title_above(rows, top: int) -> str | None:
+    """The text of the row right above the header when it is the row's only cell (a board's first
+    group title; the board's name is the row above it), else None. ``rows``: the sheet's or the CSV
+    sample's rows, ``top``: the header's first row (0-based)."""
+    if top < 1:
+        return None
+    cells = [str(v).strip() for v in rows[top - 1] if v is not None and str(v).strip()]
+    return cells[0] if len(cells) == 1 else None
 
 
 def board_group_column(con, table: str, headers: list[str], sections: list[tuple[int, str]],

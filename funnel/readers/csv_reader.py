@@ -22,6 +22,7 @@ import duckdb
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
+from .board_groups import title_above
 from .header_rows import HeaderRows, choose_header
 from .staging import RawTable, SkippedRow, finish_table, pad, staged_cells_sql, trim_cells, untrimmed_cell_sql
 
@@ -71,7 +72,8 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
             notes.append(("readers.bad_bytes", {"file": file_name}))
             blanks = _load(con, data, table, delimiter, width, header_ordinal)
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
-    headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped)
+    headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped,
+                                                  first_title=title_above(records, header.top))
     return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
                     hdr + 1, skipped, notes + header.notes + more, quoted=quoted, header_rows=header.rows)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits, sniff
+from .board_groups import title_above
 from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
@@ -75,7 +76,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     _load(con, table, rows[hdr + 1:], hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [],
                                                    continued=continued if in_data else None,
-                                                   first_title=_title_above(rows, header.top))
+                                                   first_title=title_above(rows, header.top))
     notes = header.notes + notes
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
@@ -85,15 +86,6 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
                                                 "format": FORMAT_NAMES[kind]}))
     return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes,
                     header_rows=header.rows)
-
-
-def _title_above(rows, top: int) -> str | None:
-    """The text of the row right above the header when it is the row's only cell (a monday.com board's
-    first group title, :mod:`.board_groups`), else None."""
-    if top < 1:
-        return None
-    cells = [str(v).strip() for v in rows[top - 1] if v is not None and str(v).strip()]
-    return cells[0] if len(cells) == 1 else None
 
 
 # The most rows a sheet of each format holds (Excel 97-2003's .xls: 65,536; .xlsx and LibreOffice: 1,048,576).

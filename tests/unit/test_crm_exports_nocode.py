@@ -197,6 +197,19 @@ def test_monday_groups_as_the_stage_when_mapped(mem_store):
     assert reached(mem_store, info) == [("Leads", 6), ("Negotiation", 3), ("Won", 2)]
 
 
+def test_monday_board_saved_as_csv_keeps_its_first_groups_title(mem_store):
+    # the same board saved from Excel as CSV: the board's name, the first group's title, then the header;
+    # the first group («Leads») is the one-cell row above the header, as in the workbook
+    def cell(v):
+        return "" if v is None else v.strftime("%Y-%m-%d") if isinstance(v, dt.datetime) else str(v)
+    text = "\n".join(",".join(cell(v) for v in row) for row in MONDAY) + "\n"
+    info, built, _ = import_file(mem_store, text.encode(), "Sales_Pipeline.csv", mapping_pairs=["stage=Group", "status="])
+    assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
+    assert findings(mem_store, info)["nocode.board_groups"][2]["groups"] == "Leads, Negotiation, Won, Lost"
+    # the two «Leads» items are in «Leads», not in no group: Leads 6, Negotiation 3, Won 2
+    assert reached(mem_store, info) == [("Leads", 6), ("Negotiation", 3), ("Won", 2)]
+
+
 def test_a_plain_workbook_gets_no_group_column(mem_store):
     wb = openpyxl.Workbook()
     ws = wb.active
