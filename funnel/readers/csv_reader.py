@@ -24,7 +24,17 @@ from ..sql import ident, render, run
 from . import limits, sniff
 from .board_groups import title_above
 from .header_rows import HeaderRows, choose_header
-from .staging import RawTable, SkippedRow, finish_table, pad, staged_cells_sql, trim_cells, untrimmed_cell_sql
+from .staging import (
+    RawTable,
+    SkippedRow,
+    excel_text,
+    excel_text_columns,
+    finish_table,
+    pad,
+    staged_cells_sql,
+    trim_cells,
+    untrimmed_cell_sql,
+)
 
 CHUNK = 1 << 20
 MAX_LINE = limits.MAX_LINE_BYTES
@@ -48,6 +58,8 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
     text = sniff.decode_sample(sample, encoding, complete)
     delimiter = sniff.detect_delimiter(text, complete)
     records = sniff.parse_records(text, delimiter, complete)
+    texts = excel_text_columns(records, 0)  # ="00123" (Excel's text formula): the column's cells read as 00123
+    records = [[excel_text(cell) for cell in record] for record in records]
     header = choose_header(records, file_name, given=header_rows, complete=complete)
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     width = max(len(r) for r in records)
@@ -65,12 +77,12 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
             notes.append(("readers.nul_bytes", {"file": file_name}))
         quoted = _has_byte(data, b'"')
         try:
-            blanks = _load(con, data, table, delimiter, width, header_ordinal)
+            blanks = _load(con, data, table, delimiter, width, header_ordinal, texts)
         except duckdb.Error:
             # Invalid UTF-8 after the sample: read it again with bad bytes replaced.
             data = transcode(path, "utf-8", Path(tmp) / "fixed.csv")
             notes.append(("readers.bad_bytes", {"file": file_name}))
-            blanks = _load(con, data, table, delimiter, width, header_ordinal)
+            blanks = _load(con, data, table, delimiter, width, header_ordinal, texts)
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
     headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped,
                                                   first_title=title_above(records, header.top))
@@ -106,7 +118,8 @@ def transcode(src: Path, encoding: str, dst: Path) -> Path:
     return dst
 
 
-def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int) -> list[int]:
+def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int,
+          texts: frozenset[int] = frozenset()) -> list[int]:
     """Stage the records after the header; returns record numbers of empty lines."""
     blanks = blank_records(path, delimiter)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
@@ -125,7 +138,7 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
             except duckdb.Error:
                 if parallel == "false":
                     raise
-        trim_cells(con, table, width)
+        trim_cells(con, table, width, texts)
         return []
     source = _read_csv_sql(columns, "false")
     run(con, "CREATE OR REPLACE TEMP TABLE funnel_blank_lines (t BIGINT, j BIGINT)")
@@ -138,7 +151,7 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
                  "WHERE s.k > $hdr ORDER BY row_no", t=ident(table), cells=cells, src=source)
     run(con, sql, params)
     run(con, "DROP TABLE funnel_blank_lines")
-    trim_cells(con, table, width)
+    trim_cells(con, table, width, texts)
     return blanks
 
 

@@ -88,24 +88,56 @@ def staged_cells_sql(width: int, cell=cell_sql, only: set[int] | None = None) ->
                             c=ident(f"c{i}")) for i in range(width))
 
 
-def trim_cells(con, table: str, width: int) -> None:
+def excel_text(cell: str) -> str:
+    """A cell written as Excel's text formula, ``="00123"`` (an export that keeps leading zeros and
+    long ids from Excel's number conversion: json2csv's ``excelStrings``, hand-made "Excel-friendly"
+    CSVs), as the text it shows: ``00123``; any other cell as it is."""
+    if len(cell) >= 3 and cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1].replace('""', '"')
+    return cell
+
+
+def _excel_text_sql(column: str) -> str:
+    """:func:`excel_text` in SQL."""
+    return render("CASE WHEN prefix({c}, '=\"') AND suffix({c}, '\"') AND length({c}) >= 3 "
+                  "THEN replace(substr({c}, 3, length({c}) - 3), '\"\"', '\"') ELSE {c} END", c=ident(column))
+
+
+def _clean_cell_sql(column: str) -> str:
+    """:func:`cell_sql` of the cell :func:`excel_text` reads."""
+    return render("NULLIF(trim({v}), '')", v=_excel_text_sql(column))
+
+
+def trim_cells(con, table: str, width: int, texts: frozenset[int] = frozenset()) -> None:
     """Make a table staged with :func:`untrimmed_cell_sql` what :func:`cell_sql` would have staged:
-    the cells with a space at either end are stripped (most files have none). A few such cells
-    are rewritten in place; many (a padded export) rebuild the table once instead, since an
-    ``UPDATE`` keeps the old and new versions of every cell it touches in memory."""
+    the cells with a space at either end are stripped (most files have none), and in the columns
+    ``texts`` (those whose sampled cells include one) the cells written as Excel's text formula
+    (:func:`excel_text`) read as their text. A few such cells are rewritten in place; many (a padded
+    export) rebuild the table once instead, since an ``UPDATE`` keeps the old and new versions of
+    every cell it touches in memory."""
     spaced = [render("(prefix({c}, ' ') OR suffix({c}, ' '))", c=ident(f"c{i}")) for i in range(width)]
     counts_sql = ", ".join(render("count(*) FILTER (WHERE {x})", x=x) for x in spaced)
     *counts, n_rows = run(con, render("SELECT {n}, count(*) FROM {t}", t=ident(table), n=counts_sql)).fetchone()
-    columns = [i for i, n in enumerate(counts) if n]
+    columns = [i for i in range(width) if counts[i] or i in texts]
     if not columns:
         return
-    if sum(counts) * REWRITE_SHARE <= n_rows:
+
+    def cell(column: str) -> str:
+        return _clean_cell_sql(column) if int(column[1:]) in texts else cell_sql(column)
+
+    if not texts and sum(counts) * REWRITE_SHARE <= n_rows:
         for i in columns:
             run(con, render("UPDATE {t} SET {c} = {cell} WHERE {x}", t=ident(table), c=ident(f"c{i}"),
                             cell=cell_sql(f"c{i}"), x=spaced[i]))
         return
     run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_no, {cells} FROM {t}", t=ident(table),
-                    cells=staged_cells_sql(width, only=set(columns))))
+                    cells=staged_cells_sql(width, cell, only=set(columns))))
+
+
+def excel_text_columns(records: list[list[str]], start: int) -> frozenset[int]:
+    """The columns with a cell written as Excel's text formula (:func:`excel_text`) among ``records``
+    from ``start`` on (the sampled data rows)."""
+    return frozenset(i for record in records[start:] for i, cell in enumerate(record) if excel_text(cell) != cell)
 
 
 # Every first character a TOTAL_PATTERN or FOOTER_PATTERN match can begin with, as code points:

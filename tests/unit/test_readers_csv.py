@@ -240,6 +240,28 @@ def test_a_few_spaced_cells_are_rewritten_in_place_with_the_same_result(con, tmp
     assert con.execute("SELECT count(*) FROM raw WHERE prefix(c1, ' ') OR suffix(c1, ' ')").fetchone()[0] == 0
 
 
+def test_cells_written_as_excels_text_formula_read_as_their_text(con, tmp_path):
+    # json2csv's excelStrings and "Excel-friendly" exports write ="00123" (unquoted, or quoted as
+    # "=""00123""") so Excel keeps the leading zeros; the header too. Inner "" is one quote.
+    data = (b'="ID",="Stage",Amount\n'
+            b'="00123",="Lead",="1200"\n'
+            b'"=""00124""",Won,200\n'
+            b'7,="a""b", ="9" \n'        # spaced: stripped only (a padded formula is no export's: left as text)
+            b'=SUM(A1),="",="\n')       # a real formula stays text; ="" is the empty text; =" alone stays
+    raw = stage(con, tmp_path, data)
+    assert raw.headers == ["ID", "Stage", "Amount"]
+    assert rows(con) == [(2, "00123", "Lead", "1200"), (3, "00124", "Won", "200"), (4, "7", 'a"b', '="9"'),
+                         (5, "=SUM(A1)", None, '="')]
+
+
+def test_excel_text_cells_in_many_rows_rebuild_the_table_the_same(con, tmp_path):
+    # every row's id so written: more than one in ten rows, so the table is rebuilt, not updated in place
+    body = "".join(f'="{i:05d}",Deal {i}\n' for i in range(1, 31))
+    raw = stage(con, tmp_path, ("ID,Name\n" + body).encode())
+    assert raw.n_rows == 30
+    assert con.execute("SELECT list(c0 ORDER BY row_no)[1:3] FROM raw").fetchone()[0] == ["00001", "00002", "00003"]
+
+
 def test_a_row_of_spaces_is_blank(con, tmp_path):
     # cells of spaces are empty, so the row is blank (the first non-empty cell is looked at after stripping)
     raw = stage(con, tmp_path, b"ID,Name\n1,A\n  ,   \n2,B\n")
@@ -268,3 +290,21 @@ def test_cell_of_many_bytes_but_few_characters_is_not_cut(con, tmp_path):
     assert con.execute("SELECT length(c1) FROM raw ORDER BY row_no").fetchall() == [(20_000,), (32_767,)]
     assert [n for n in raw.notes if n[0] == "limits.cell_truncated"] == [
         ("limits.cell_truncated", {"file": "deals.csv", "column": "Note", "row": 3, "count": 1, "limit": 32_767})]
+
+
+def test_an_export_of_excel_text_cells_imports_as_plain_text(mem_store):
+    # json2csv's excelStrings wraps every text cell, dates and ids too; numbers stay bare
+    from funnel.importer import import_file
+    from tests.unit.test_crm_exports_spreadsheets import outcome
+
+    data = (b'="Deal ID",="Stage",="Amount",="Created",="Closed"\n'
+            b'="0001",="Lead",1000,="2024-01-01",=""\n'
+            b'="0002",="Closed Won",2500,="2024-01-02",="2024-01-12"\n'
+            b'="0003",="Closed Lost",700,="2024-01-03",="2024-01-05"\n')
+    info, built, _ = import_file(mem_store, data, "deals-export.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (3, 0)
+    # won 0002: 2,500 in 10 days (2 -> 12 Jan); lost 0003; open 0001
+    assert outcome(mem_store, info) == (3, 1, 1, 1, 2500.0, 10.0)
+    with mem_store.connect() as con:
+        assert con.execute(f"SELECT list(deal_id ORDER BY deal_id) FROM ds_{info.id}.deals").fetchone()[0] == [
+            "0001", "0002", "0003"]
