@@ -26,7 +26,8 @@ from ..readers.values import (
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident, render, run
 
-CHECKED = "checked"  # a ticked checkbox in Airtable's CSV (readers.values.TRUE_WORDS has it)
+# a ticked checkbox: Airtable's CSV writes «checked», a sheet or a no-code table a tick (readers.values.TRUE_WORDS)
+CHECKED = ("checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅")
 
 # Rows of a column profiled to pick the one format a fast path tries on the whole column.
 PROBE_ROWS = 5000
@@ -112,11 +113,12 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
 
 
 def _is_checkbox(con, table: str, col: str) -> bool:
-    """A checkbox column as Airtable's CSV writes it: «checked» on ticked rows, nothing on the others.
-    There an empty cell is an unticked box (FALSE), not an unknown; elsewhere an empty flag stays unknown."""
+    """A checkbox column as Airtable's CSV writes it: «checked» (or one tick mark, ✓) on ticked rows,
+    nothing on the others. There an empty cell is an unticked box (FALSE), not an unknown; elsewhere an
+    empty flag stays unknown."""
     kinds = run(con, render("SELECT DISTINCT lower(trim({c})) FROM {t} WHERE {c} IS NOT NULL LIMIT 2",
                             c=ident(col), t=ident(table))).fetchall()
-    return kinds == [(CHECKED,)]
+    return len(kinds) == 1 and kinds[0][0] in CHECKED
 
 
 def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None,

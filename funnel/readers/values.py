@@ -45,9 +45,12 @@ SERIAL_RANGE = (20000, 80000)
 # sample checks (mapping.cell_kinds) and the SQL parse below both read it.
 # «checked» / «unchecked»: a checkbox as Airtable's CSV writes it (an unticked box is an empty cell there)
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", "是", "对", "真", "ja", "j", "wahr",
-              "sí", "si", "verdadero", "oui", "vrai", "sim", "ano", "checked")
+              "sí", "si", "verdadero", "oui", "vrai", "sim", "ano", "checked",
+              # a ticked box as a sheet or a no-code table writes it (APITable's checkbox parser reads ☑️)
+              "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅")
 FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",
-               "falso", "non", "faux", "não", "nao", "ne", "unchecked")
+               "falso", "non", "faux", "não", "nao", "ne", "unchecked",
+               "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f")
 # Text a CRM writes for "no value" in a date or number column: an empty cell, not a bad row
 # (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
 NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",

@@ -62,6 +62,22 @@ def test_airtable_grid_view_csv(mem_store):
     assert reached(mem_store, info) == [("Qualified", 5), ("Proposal", 3), ("Closed Won", 2)]
 
 
+def test_a_sheets_won_column_of_ticks_is_a_checkbox(mem_store):
+    # a hand-kept sheet (or a no-code table: APITable reads ☑️) ticks the won deals and leaves the rest
+    # empty: an empty box on a closed deal is lost, as Airtable's «checked» column
+    text = ("Deal,Stage,Value,Created,Closed on,Won\n"
+            "A-1,Proposal,1000,2024-01-01,2024-01-11,✓\n"
+            "A-2,Proposal,2000,2024-01-02,2024-01-12,\n"
+            "A-3,Lead,500,2024-01-03,,\n"
+            "A-4,Negotiation,4000,2024-01-04,2024-01-09,✓\n")
+    info, built, _ = import_file(mem_store, text.encode(), "pipeline.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
+    assert _fields(info)["won_flag"] == "Won"
+    # won A-1 (1,000 in 10 days) and A-4 (4,000 in 5 days): 5,000, median 7.5; lost A-2 (closed, unticked);
+    # open A-3
+    assert outcome(mem_store, info) == (4, 2, 1, 1, 5000.0, 7.5)
+
+
 NOTION = ("\ufeffName,Status,Owner,Value,Created time,Expected close,Last edited time,Company\n"
           "Acme renewal,Lead,Ann Lee,1200,\"January 5, 2024 10:00 AM\",\"February 1, 2024\",\"January 6, 2024 9:00 AM\","
           "Acme (https://www.notion.so/Acme-0123456789abcdef0123456789abcdef)\n"

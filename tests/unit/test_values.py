@@ -127,6 +127,9 @@ def test_dot_thousands_vote_for_decimal_comma(con):
     ("Да", True), ("Нет", False), ("yes", True), ("No", False), ("Y", True), ("n", False),
     ("true", True), ("FALSE", False), ("1", True), ("0", False), ("Истина", True), ("Ложь", False),
     ("是", True), ("否", False), ("maybe", None), (None, None),
+    # ticked and unticked boxes (☑️ with its emoji variation selector), a cross; a bare x is no answer
+    ("✓", True), ("✔", True), ("☑\ufe0f", True), ("✅", True), ("✗", False), ("☐", False), ("❌", False),
+    ("x", None),
 ])
 def test_booleans(con, text, value):
     column(con, [text])
