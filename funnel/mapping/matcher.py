@@ -198,7 +198,8 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 # column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
 DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
                          r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
-                         r"(?:^|[\s_])dt(?:$|[\s_])")  # DT_CRIACAO: a database's date column
+                         r"(?:^|[\s_])dt(?:$|[\s_])|"  # DT_CRIACAO: a database's date column
+                         r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日")  # kintone's 作成日時, 見込み時期
 
 
 def _stage_date_column(norm: str, values: list[str]) -> bool:

@@ -479,3 +479,40 @@ NOCODE_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(NOCODE_PRESETS)
+
+# Survey 12 (evidence: tests/unit/test_crm_exports_survey12.py). Teamleader Focus: a deal sits in a phase
+# of its pipeline and has a status (open / won / lost); every new pipeline gets the phases New, Quotation
+# sent, Accepted, Refused, which cannot be deleted (Teamleader's help, "Multiple Sales Pipelines"), so
+# Accepted is the sale and Refused the loss. Its Excel export gives three dates, "date added", "date
+# accepted" and "date refused" ("Importing deals"): the creation, the win and the loss. The headers and
+# phases in Dutch and French are the same fields in the interface's language.
+TEAMLEADER_STAGES = ["New", "Quotation sent", "Accepted", "Refused",
+                     "Nieuw", "Offerte verzonden", "Aanvaard", "Geweigerd",
+                     "Nouveau", "Offre envoyée", "Accepté", "Refusé"]
+
+SURVEY12_PRESETS: dict[str, dict] = {
+    "teamleader": {
+        "signature": [("phase", "fase"), ("amount excl. vat", "bedrag excl. btw", "montant htva"),
+                      ("date added", "datum toegevoegd", "date d'ajout"),
+                      ("date accepted", "datum aanvaard", "date d'acceptation"),
+                      ("date refused", "datum geweigerd", "date de refus"),
+                      ("reason refused", "reden weigering", "raison du refus")],
+        "required": [("date accepted", "datum aanvaard", "date d'acceptation",
+                      "date refused", "datum geweigerd", "date de refus")],
+        "fields": {
+            "deal_id": ("number", "nummer", "numéro"), "deal_name": ("title", "titel", "titre"),
+            "stage": ("phase", "fase"), "status": ("status", "statut"), "pipeline": ("pipeline",),
+            "manager": ("responsible", "responsibility", "verantwoordelijke", "responsable"),
+            "amount": ("amount excl. vat", "bedrag excl. btw", "montant htva"),
+            "created_at": ("date added", "datum toegevoegd", "date d'ajout"),
+            "won_at": ("date accepted", "datum aanvaard", "date d'acceptation"),
+            "lost_at": ("date refused", "datum geweigerd", "date de refus"),
+            "lost_reason": ("reason refused", "reden weigering", "raison du refus"),
+            "expected_close": ("expected close date", "verwachte sluitingsdatum", "date de clôture prévue"),
+            "source": ("source", "bron"),
+        },
+        "date_order": "dmy", "won": ["Accepted", "Aanvaard", "Accepté"], "lost": ["Refused", "Geweigerd", "Refusé"],
+        "stage_order": TEAMLEADER_STAGES,
+    },
+}
+PRESETS.update(SURVEY12_PRESETS)

@@ -81,6 +81,10 @@ _RUNGS = _with(_RUNGS, "meeting", ("アポ",))
 _RUNGS = _with(_RUNGS, "proposal", ("提案", "見積"))
 _RUNGS = _with(_RUNGS, "negotiat", ("交渉", "稟議"))
 _RUNGS = _with(_RUNGS, "contract", ("契約",))
+# survey 12: kintone's process status «未処理» (not yet handled: a new record, as Bitrix24's «Не обработан»);
+# Streak's sales template «Lead → Pitched → Negotiating» (a pitch is the offer made)
+_RUNGS = _with(_RUNGS, "new", ("未処理",))
+_RUNGS = _with(_RUNGS, "proposal", ("pitch",))
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 

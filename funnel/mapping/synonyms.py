@@ -239,6 +239,29 @@ NOCODE_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in NOCODE_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Survey 12 (evidence: tests/unit/test_crm_exports_survey12.py). kintone (Cybozu, Japan) names the
+# system fields of every app the same: «レコード番号» (record number), «作成日時» (created), «更新日時»
+# (updated), «作成者» / «更新者» (creator / updater), «ステータス» (the process-management status: a
+# workflow step) and «作業者» (its assignee); its sample app «案件管理» (deals) adds «見込み時期» (expected
+# close), «確度» (a confidence rank A/B/C), «単価» × «ユーザー数» = «小計» (the deal's money). «担当者» /
+# «営業担当» are a sales app's rep, «受注日» / «失注日» the win and the loss. Streak (a Gmail CRM) writes its
+# magic columns «Date of Last Stage Change» (when a closed box reached its end stage) and its templates'
+# «Deal Size». Kept apart to ease merges.
+SURVEY12_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("レコード番号",),
+    "deal_name": ("案件名", "商談名称"),
+    "created_at": ("作成日時", "登録日時", "登録日"),
+    "status": ("ステータス",),
+    "amount": ("小計", "見込み金額", "受注金額", "合計金額", "Deal Size"),
+    "manager": ("担当者", "営業担当", "営業担当者"),
+    "expected_close": ("見込み時期", "受注予定日"),
+    "won_at": ("受注日",),
+    "lost_at": ("失注日",),
+    "stage_changed_at": ("Date of Last Stage Change",),
+}
+for _field, _words in SURVEY12_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # An expected-close column that is also the close date of a closed deal: the CRM's own «close date» field,
 # which the CRM (or its users' routine) sets to the day a deal is won or lost (Salesforce CloseDate, HubSpot
 # closedate and its headers in other languages, Zoho's Closing Date, Bitrix24's CLOSEDATE, 销售易's
