@@ -13,7 +13,9 @@ _PREFIXED = {"$", "€", "£", "¥", "₹", "R$"}  # written before the number i
 # Signs and words that name one currency, read in a file's amounts or amount header (a sign to
 # guess a currency from: "$" and "¥" are shared by several currencies, so they are not here;
 # "р" counts only with its dot)
-ONE_CURRENCY_SIGNS = {"GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸",), "UAH": ("₴",),
+# (in this order: a cell is its first match's, so «бел. руб.» is the Belarusian rouble before «руб» the Russian)
+ONE_CURRENCY_SIGNS = {"BYN": ("бел. руб", "бел.руб", "бел руб"), "GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸", "тг", "тенге"),
+                      "UAH": ("₴", "грн"), "UZS": ("сум", "сўм"), "KGS": ("сом",),
                       "INR": ("₹",), "BRL": ("r$",), "CNY": ("人民币",)}  # lower case (R$ is read as r$)
 
 
@@ -25,6 +27,8 @@ CURRENCY_NAMES = {
     "казахстанский тенге": "KZT", "тенге": "KZT", "белорусский рубль": "BYN", "британский фунт": "GBP",
     "pound sterling": "GBP", "british pound": "GBP", "китайский юань": "CNY", "юань": "CNY", "人民币": "CNY",
     "元": "CNY", "美元": "USD", "欧元": "EUR", "卢布": "RUB", "英镑": "GBP",
+    "узбекский сум": "UZS", "сум": "UZS", "киргизский сом": "KGS", "кыргызский сом": "KGS", "сом": "KGS",
+    "гривня": "UAH", "українська гривня": "UAH",
 }
 
 

@@ -5,7 +5,7 @@ The header's own word for it (``Бюджет ₽``, ``Amount (EUR)``) is read by
 
 HubSpot reports write ``£9000``, amoCRM and 1C ``82 500,00 ₽``: the number is read from such a cell
 (readers/values.py), and without this the symbol was dropped, so money showed without its currency.
-Only symbols that name one currency count (£, €, ₽ / руб / р., ₸, ₴, ₹); ``$`` and ``¥`` are shared by
+Only symbols that name one currency count (£, €, ₽ / руб / р., ₸ / тг / тенге, ₴ / грн, сум, сом, ₹); ``$`` and ``¥`` are shared by
 several currencies and say nothing certain. The column must agree: at least :data:`SHARE` of its
 non-empty cells carry one currency's symbol and none carries another's.
 """
@@ -19,16 +19,15 @@ SHARE = 0.9
 
 
 def amount_currency(con, table: str, column: int) -> str | None:
-    """The ISO code every amount in staged column ``column`` of ``table`` is written in, or None."""
+    """The ISO code every amount in staged column ``column`` of ``table`` is written in, or None: each
+    cell's currency as :func:`cell_currency_sql` reads it (its first sign or code), one currency in
+    at least :data:`SHARE` of the filled cells and no other."""
     cell = ident(f"c{column}")
-    counts = ", ".join(
-        render("count(*) FILTER (WHERE {any})", any=" OR ".join(
-            render("contains(lower({c}), ${p})", c=cell, p=f"{code}_{k}") for k in range(len(symbols))))
-        for code, symbols in SYMBOLS.items())
-    params = {f"{code}_{k}": symbol for code, symbols in SYMBOLS.items() for k, symbol in enumerate(symbols)}
-    filled, *found = run(con, render("SELECT count({c}), {counts} FROM {t}", c=cell, counts=counts, t=ident(table)),
-                         params).fetchone()
-    hits = [(n, code) for n, code in zip(found, SYMBOLS, strict=True) if n]
+    expr, params = cell_currency_sql(cell)
+    rows = run(con, render("SELECT {e} AS cur, count(*) FROM {t} WHERE {c} IS NOT NULL GROUP BY 1", e=expr,
+                           t=ident(table), c=cell), params).fetchall()
+    filled = sum(n for _cur, n in rows)
+    hits = [(n, cur) for cur, n in rows if cur is not None]
     if len(hits) != 1 or not filled or hits[0][0] < SHARE * filled:
         return None
     return hits[0][1]
@@ -36,7 +35,7 @@ def amount_currency(con, table: str, column: int) -> str | None:
 
 # ISO codes read before or after an amount (``USD 1,200.00``, ``1,200.00 USD``): those readers.values
 # strips from a number
-CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY")
+CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY", "KZT", "UAH", "UZS", "KGS", "BYN")
 
 
 def cell_currency_sql(cell: str) -> tuple[str, dict]:

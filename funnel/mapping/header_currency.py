@@ -19,7 +19,7 @@ _SIGNS = {sign: code for code, signs in ONE_CURRENCY_SIGNS.items() for sign in s
 _ISO = frozenset(list_currencies())
 # codes read in lower case too, as the last word of a snake_case header (importe_eur, amount_usd); the
 # rest only in capitals, since some are words (ALL, TOP, CUP)
-_COMMON = frozenset("usd eur gbp rub cny jpy kzt uah inr chf cad aud brl mxn pln try byn sek nok dkk czk huf "
+_COMMON = frozenset("usd eur gbp rub cny jpy kzt uah uzs kgs inr chf cad aud brl mxn pln try byn sek nok dkk czk huf "
                     "ars clp cop pen zar aed sgd hkd krw".split())
 
 

@@ -112,8 +112,11 @@ _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.item
 _EPOCH = re.compile(r"^(?:9{13}|9{10})$")
 EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 
-# R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen
-_CURRENCY = r"(руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|usd|eur|rub|rur|brl|gbp|cny|rmb|jpy)"
+# R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen;
+# the currencies amoCRM and Bitrix24 accounts in Kazakhstan, Ukraine, Uzbekistan, Kyrgyzstan and Belarus write
+# after their amounts (₸ / тг / тенге, ₴ / грн, сум, сом, BYN)
+_CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|тенге|тг\.?|грн\.?|сўм|сум|сом|"
+             r"usd|eur|rub|rur|brl|gbp|cny|rmb|jpy|kzt|uah|uzs|kgs|byn)")
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
 # 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)
 _SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b|万|亿)$"
@@ -392,7 +395,7 @@ def _ymd_formats() -> list[str]:
 # Signs of a locale that writes a decimal comma, so that a dot groups thousands: a currency sign after
 # the number (German, French, Russian: «1.234 €», «850 ₽») or a sign of such a currency anywhere (€, ₽,
 # R$, руб)
-_COMMA_LOCALE = re.compile(r"€|₽|r\$|руб|9[\s\u00a0\u202f]*(£|р\.|kr|zł|₺|₴|₸)")
+_COMMA_LOCALE = re.compile(r"€|₽|r\$|руб|9[\s\u00a0\u202f]*(£|р\.|kr|zł|₺|₴|₸|тг|тенге|грн|сум|сўм|сом)")
 
 
 def _number_profile(shapes: list[_Shape], non_empty: int) -> ColumnProfile:

@@ -447,6 +447,13 @@ def test_a_report_with_one_row_per_stage_entered_is_deals_and_their_history(mem_
     (("€10", "£20", "30", "40"), ["EUR", "GBP"]),
     (("$10", "$20", "$30", "$40"), None),  # "$" is the dollar of several countries
     (("£10", "20", "30", "40"), None),  # one symbol in four cells is not the column's currency
+    # amoCRM and Bitrix24 accounts of Kazakhstan, Ukraine, Uzbekistan, Kyrgyzstan and Belarus
+    (("12 500 ₸", "1 200 000 тг", "5 000 тенге", "800 тг."), "KZT"),
+    (("1 200 грн", "3 500,50 ₴", "900 грн.", "100 ₴"), "UAH"),
+    (("1 500 000 сум", "2 000 000 сум", "700 000 сўм", "90 000 сум"), "UZS"),
+    (("25 000 сом", "10 000 сом", "3 000 сом", "1 сом"), "KGS"),
+    (("2 000 бел. руб.", "1 500 бел.руб.", "300 бел. руб.", "50 бел. руб."), "BYN"),  # not RUB for its «руб.»
+    (("USD 1,200", "KZT 500 000", "700", "800"), ["KZT", "USD"]),
 ])
 def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, amounts, currency):
     text = "Deal ID,Stage,Amount\n" + "".join(f'D{k},Won,"{a}"\n' for k, a in enumerate(amounts))
@@ -457,12 +464,31 @@ def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, a
     assert ("deals.currency_from_amounts" in codes(mem_store, info)) == isinstance(currency, str)
 
 
+@pytest.mark.parametrize("amounts, expected", [
+    (("12 500 ₸", "1 200 000 тг", "5 000 тенге", "800 тг."), [12500, 1200000, 5000, 800]),
+    (("1 200 грн", "3 500,50 ₴", "900 грн.", "100 ₴"), [1200, 3500.5, 900, 100]),
+    (("1 500 000 сум", "700 000 сўм"), [1500000, 700000]),
+    (("25 000 сом", "3 000 сом"), [25000, 3000]),
+    (("2 000 бел. руб.", "1 500 бел.руб."), [2000, 1500]),
+])
+def test_cis_currency_amounts_read_as_numbers(mem_store, amounts, expected):
+    # before: every such amount was unreadable (the amount column was not even taken for the amount)
+    text = "Deal ID,Stage,Бюджет\n" + "".join(f'D{k},Won,"{a}"\n' for k, a in enumerate(amounts))
+    info, built, _ = run_import(mem_store, text, "deals.csv", stages=["Lead", "Won"])
+    assert (built["rows_rejected"], info.meta["mapping"]["fields"]["amount"]) == (0, "Бюджет")
+    with mem_store.connect() as con:
+        got = [r[0] for r in con.execute(f"SELECT amount FROM ds_{info.id}.deals ORDER BY deal_id").fetchall()]
+    assert got == expected
+
+
 @pytest.mark.parametrize("header, amounts, currency, code", [
     ("Бюджет ₽", ("15000", "250000"), "RUB", "deals.currency_from_header"),  # an amoCRM account's budget column
     ("Сумма сделки, р.", ("15000", "250000"), "RUB", "deals.currency_from_header"),
     ("Amount (EUR)", ("10", "20"), "EUR", "deals.currency_from_header"),
     ("Amount (EUR)", ("€10", "€20"), "EUR", "deals.currency_from_header"),  # header and cells agree
     ("Amount (EUR)", ("£10", "£20"), None, None),  # they disagree: nothing is guessed
+    ("Бюджет, тг", ("15000", "250000"), "KZT", "deals.currency_from_header"),  # a Kazakh amoCRM account
+    ("Сумма, грн", ("15000", "250000"), "UAH", "deals.currency_from_header"),
     ("Amount $", ("10", "20"), None, None),  # "$" is the dollar of several countries
     ("ACV", ("10", "20"), None, None),  # an acronym, not a currency code
 ])
