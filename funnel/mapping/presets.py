@@ -44,6 +44,9 @@ BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING",
 # of each pair
 BITRIX24_DEFAULT_STAGES_RU = ["Новая", "Подготовка документов", "Счёт на предоплату", "В работе", "Финальный счёт",
                               "Сделка успешна"]
+# the same in a Ukrainian account (the Russian names' Ukrainian words; no export seen)
+BITRIX24_DEFAULT_STAGES_UK = ["Нова", "Підготовка документів", "Рахунок на передоплату", "В роботі",
+                              "Фінальний рахунок", "Угода успішна"]
 BITRIX24_DEFAULT_STAGES_EN = ["New", "Preparing documents", "Create papers", "Prepayment invoice", "Invoice",
                               "In progress", "Final invoice", "Deal won"]
 # Bitrix24 lead statuses (crm.lead.list STATUS_ID): not processed, in progress, processed, then a good
@@ -172,6 +175,19 @@ PRESETS: dict[str, dict] = {
         },
         "date_order": "dmy", "won": ["Сделка успешна"], "lost": ["Сделка провалена", "Анализ причины провала"],
         "stage_order": BITRIX24_DEFAULT_STAGES_RU,
+    },
+    "bitrix24_uk": {
+        "signature": [("стадія угоди",), ("угода закрита",), ("воронка", "напрямок"), ("сума",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("назва угоди",), "pipeline": ("воронка", "напрямок"),
+            "stage": ("стадія угоди",), "amount": ("сума",), "currency": ("валюта",),
+            "manager": ("відповідальний",), "created_at": ("дата створення",),
+            "expected_close": ("передбачувана дата закриття", "очікувана дата закриття"),
+            "closed_flag": ("угода закрита",), "source": ("джерело",), "stage_changed_at": ("дата зміни стадії",),
+            "lost_reason": ("причина відмови", "причина провалу"),
+        },
+        "date_order": "dmy", "won": ["Угода успішна"], "lost": ["Угода провалена", "Аналіз причини провалу"],
+        "stage_order": BITRIX24_DEFAULT_STAGES_UK,
     },
     "bitrix24_en": {
         "signature": [("stage",), ("income",), ("closed",), ("assumed close date", "stage change date")],

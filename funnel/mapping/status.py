@@ -66,6 +66,12 @@ _STATUS_LOST_PREFIXES = ("проигрыш ", "отказ ", "отменена "
 STAGE_DECIDES = ""
 
 
+# Ukrainian (a Bitrix24 or amoCRM account in Ukrainian): «Угода успішна» / «Угода провалена» are
+# Bitrix24's «Сделка успешна» / «Сделка провалена»; translations, no export seen
+_STATUS_WON |= {"угода успішна", "успішно", "успішна", "виграна", "виграно", "успішно реалізовано"}
+_STATUS_LOST |= {"угода провалена", "провалена", "програна", "програно", "відмова", "закрито і не реалізовано"}
+_STATUS_OPEN |= {"в роботі", "відкрита", "активна"}
+
 # Insightly keeps a suspended opportunity open; noCRM.io's open leads are «To do» or «Standby»
 _STATUS_OPEN |= {"suspended", "to do", "todo", "standby", "stand by"}
 
@@ -124,6 +130,8 @@ _STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disq
                 "lost lead", "not qualified", "no calificado", "não qualificado", "nicht qualifiziert",
                 "non qualifié", "не квалифицирован", "неквалифицированный", "closed - not converted",
                 "closed not converted"}
+_STAGE_WON |= {"угода успішна", "успішно реалізовано", "успішно", "успішна", "виграна"}  # Ukrainian (_STATUS_WON)
+_STAGE_LOST |= {"угода провалена", "аналіз причини провалу", "програна", "відмова", "закрито і не реалізовано"}
 # Kommo's fixed closing statuses (142 won, 143 lost) as its Spanish and Portuguese interfaces name them:
 # «Logrado con éxito» (a Kommo integration's status table: ``142 | Logrado con éxito``), «Venta perdida»;
 # «Venda ganha» / «Venda perdida» (a Kommo pipeline's ids 142 / 143 in a Brazilian integration's notes);

@@ -262,6 +262,27 @@ SURVEY12_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in SURVEY12_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Ukrainian: Bitrix24's and amoCRM's deal lists in a Ukrainian account (the Russian headers' words in
+# Ukrainian: «Стадія угоди», «Сума», «Відповідальний», «Дата створення»; translations, no export seen)
+UK_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_name": ("Назва угоди", "Назва"),
+    "stage": ("Стадія угоди", "Стадія", "Етап угоди", "Етап"),
+    "amount": ("Сума", "Сума угоди"),
+    "manager": ("Відповідальний", "Відповідальна особа"),
+    "created_at": ("Дата створення", "Створено", "Створена"),
+    "closed_at": ("Дата закриття",),
+    "expected_close": ("Передбачувана дата закриття", "Очікувана дата закриття"),
+    "source": ("Джерело",),
+    "pipeline": ("Напрямок",),
+    "lost_reason": ("Причина відмови", "Причина програшу", "Причина провалу"),
+    "closed_flag": ("Угода закрита",),
+    "won_flag": ("Виграна",),
+    "lost_flag": ("Програна",),
+    "stage_changed_at": ("Дата зміни стадії",),
+}
+for _field, _words in UK_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # An expected-close column that is also the close date of a closed deal: the CRM's own «close date» field,
 # which the CRM (or its users' routine) sets to the day a deal is won or lost (Salesforce CloseDate, HubSpot
 # closedate and its headers in other languages, Zoho's Closing Date, Bitrix24's CLOSEDATE, 销售易's

@@ -47,14 +47,15 @@ SERIAL_RANGE = (20000, 80000)
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", "是", "对", "真", "ja", "j", "wahr",
               "sí", "si", "verdadero", "oui", "vrai", "sim", "ano", "checked",
               # a ticked box as a sheet or a no-code table writes it (APITable's checkbox parser reads ☑️)
-              "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅")
+              "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "так")  # так: Ukrainian yes
 FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",
                "falso", "non", "faux", "não", "nao", "ne", "unchecked",
-               "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f")
+               "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f", "ні")  # ні: Ukrainian no
 # Text a CRM writes for "no value" in a date or number column: an empty cell, not a bad row
 # (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
 NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",
               "нет", "не закрыта", "не закрыто", "не закрыт", "н/д", "отсутствует", "无", "暂无", "没有",
+              "не закрита", "не закрито", "немає",  # Ukrainian
               "keine", "ninguno", "aucun", "aucune",
               "\\n")  # MySQL's NULL in a dump (\N), folded to lower case
 
