@@ -56,7 +56,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
         no_change = delta is None and not ov.comparison.reason and info.capabilities.can("dates")
         label = t(LABEL.get(key, f"pages.tile.{key}"))
         if NEEDS.get(key) == "money":
-            label = money_text.tile_label(info, label, t)
+            label = money_text.tile_label(info, label, t, value, lang)
         st.metric(label, fmt(value), delta=DASH if no_change else delta,
                   delta_color="off" if no_change else "inverse" if key == "median_cycle_days" else "normal",
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)

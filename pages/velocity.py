@@ -168,7 +168,9 @@ def velocity_section() -> None:
             delta = None if change is None else (f"{fmt_num(change * 100, lang, 1)} {t('pages.pp')}" if key == "win_rate"
                                                  else fmt(change))
             label = t(f"velocity.kpi.{key}")
-            col.metric(money_text.tile_label(info, label, t) if key in ("per_month", "avg_deal_size") else label,
+            if key in ("per_month", "avg_deal_size"):
+                label = money_text.tile_label(info, label, t, getattr(cur, key), lang)
+            col.metric(label,
                        fmt(getattr(cur, key)), delta=delta, border=True,
                        delta_color="inverse" if key == "avg_cycle_days" else "normal",
                        help=t(f"velocity.help.{key}"))

@@ -202,7 +202,8 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
             tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
         head.caption(" · ".join(tags))
         if f.impact is not None and money is not None:
-            money.metric(money_text.tile_label(info, t("audit.ui.impact"), t), money_text.tile_value(info, f.impact, lang),
+            money.metric(money_text.tile_label(info, t("audit.ui.impact"), t, f.impact, lang),
+                         money_text.tile_value(info, f.impact, lang),
                          help=t("audit.ui.impact_help"))
         if full:
             st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")

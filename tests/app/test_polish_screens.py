@@ -117,8 +117,10 @@ def test_every_amount_of_a_dollar_dataset_carries_its_symbol(data_dir):
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Open amount"].startswith("$") and tiles["Weighted pipeline"].startswith("$")
     at = open_page("pages/velocity.py", lang="ru", ds="3")
-    won = next(m.value for m in at.metric if m.label.startswith("Средняя выигранная"))
-    assert won.endswith("\u00a0$")  # Russian writes the symbol after the amount
+    label, won = next((m.label, m.value) for m in at.metric if m.label.startswith("Средняя выигранная"))
+    # Russian writes the symbol after the amount: «22,5 тыс. $» is longer than a tile shows (TILE_CHARS), so
+    # the label carries it
+    assert label.endswith(", \\$") and won.endswith("тыс.")  # the label is Markdown: $ escaped
 
 
 def test_web_funnel_drill_lists_visitors_with_their_columns(data_dir):
@@ -233,6 +235,24 @@ def test_a_currency_without_a_short_symbol_goes_into_the_money_tiles_labels(data
     saas = open_page("pages/overview.py", lang="en", ds="3")  # USD: the symbol stays with the number
     tiles = {m.label: m.value for m in saas.metric}
     assert "Revenue" in tiles and tiles["Revenue"].startswith("$")
+
+
+KZT_DEALS = ("ID;Название сделки;Бюджет;Ответственный;Дата создания;Дата закрытия;Этап сделки\n"
+             "1;Окна;12 500 ₸;Айгуль;01.02.2024 10:00;не закрыта;Первичный контакт\n"
+             "2;Двери;1 200 000 тг;Ерлан;02.02.2024 11:00;12.02.2024 11:00;Успешно реализовано\n"
+             "3;Крыша;5 000 тенге;Айгуль;03.02.2024 12:00;06.02.2024 12:00;Закрыто и не реализовано\n"
+             "4;Фасад;350 000 тг;Ерлан;04.02.2024 09:00;24.02.2024 09:00;Успешно реализовано\n")
+
+
+def test_a_money_tile_too_long_with_its_symbol_names_the_currency_in_its_label(data_dir, tmp_path_factory):
+    # tenge: revenue 1 200 000 + 350 000 = 1 550 000 «1,6 млн ₸» fits a tile (9 characters); the average
+    # 775 000 «775 тыс. ₸» (10) showed «775 ты…»: the label carries ₸ and the value is «775 тыс.»
+    info = _stored(data_dir, tmp_path_factory.mktemp("kzt"), KZT_DEALS, "kzt polish")
+    tiles = {m.label: m.value for m in open_page("pages/overview.py", lang="ru", ds=str(info.id)).metric}
+    assert tiles["Выручка"] == "1,6\u00a0млн\u00a0₸"
+    assert tiles["Средний чек, ₸"] == "775\u00a0тыс."
+    en = {m.label: m.value for m in open_page("pages/overview.py", lang="en", ds=str(info.id)).metric}
+    assert en["Revenue"] == "1.6M\u00a0₸" and en["Average deal"] == "775K\u00a0₸"  # short enough in English
 
 
 GUESSED_ORDER = """Deal,Stage,Owner,Source
