@@ -5,7 +5,7 @@ way the Overview tiles write revenue (funnel/money.py): a page calls :func:`comp
 from __future__ import annotations
 
 from funnel.dataset import DatasetInfo
-from funnel.formats import fmt_compact
+from funnel.formats import fmt_compact, fmt_int
 from funnel.markdown_escape import md_escape
 from funnel.money import SYMBOLS, currency_of, has_symbol, with_currency
 
@@ -19,25 +19,37 @@ def compact(info: DatasetInfo, value: float | None, lang: str) -> str:
 TILE_CHARS = 9
 
 
-def _unit_in_label(info: DatasetInfo, value: float | None, lang: str) -> str | None:
-    """The currency a tile's label carries instead of its value: the code of a currency without a short
-    symbol (NOK, CHF: "726K NOK" showed "726K N…"), or the symbol when the amount with it is longer than
-    :data:`TILE_CHARS` («775 тыс. ₸»); None when the value carries its currency itself."""
+def _tile(info: DatasetInfo, value: float | None, lang: str) -> tuple[str, str | None]:
+    """A money tile's value and the currency its label carries instead (None: the value carries it).
+
+    With a short symbol the value keeps it: «1,6 млн ₸», "$775K"; where the short units make it
+    longer than :data:`TILE_CHARS` (Russian «775 тыс. ₸»), an amount under a million is written whole,
+    «775 000 ₸», which fits; else the label names the symbol. A currency without a short symbol (NOK,
+    CHF: "726K NOK" showed "726K N…") is always named in the label, whose end a narrow tile may cut
+    ("Средняя выигра…"), so the value keeps its symbol wherever it can."""
     currency = currency_of(info.capabilities.currencies)
     if not currency:
-        return None
+        return fmt_compact(value, lang), None
     if not has_symbol(currency):
-        return currency
-    return SYMBOLS[currency.strip().upper()] if len(compact(info, value, lang)) > TILE_CHARS else None
+        return fmt_compact(value, lang), currency
+    text = compact(info, value, lang)
+    if len(text) <= TILE_CHARS:
+        return text, None
+    if value is not None and abs(value) < 1_000_000:
+        whole = with_currency(fmt_int(value, lang), currency, lang)
+        if len(whole) <= TILE_CHARS:
+            return whole, None
+    return fmt_compact(value, lang), SYMBOLS[currency.strip().upper()]
 
 
 def tile_value(info: DatasetInfo, value: float | None, lang: str) -> str:
-    """An amount for a KPI tile: with its symbol ($, ₽), or bare when :func:`tile_label` names the currency."""
-    return fmt_compact(value, lang) if _unit_in_label(info, value, lang) else compact(info, value, lang)
+    """An amount for a KPI tile (:func:`_tile`): with its symbol ($, ₽), or bare when :func:`tile_label`
+    names the currency."""
+    return _tile(info, value, lang)[0]
 
 
 def tile_label(info: DatasetInfo, label: str, t, value: float | None, lang: str) -> str:
-    """A money tile's label, with the currency when the value cannot carry it (:func:`tile_value`):
-    "Revenue, NOK", «Средний чек, ₸», "收入（NOK）"."""
-    unit = _unit_in_label(info, value, lang)
+    """A money tile's label, with the currency when the value cannot carry it (:func:`_tile`):
+    "Revenue, NOK", "收入（NOK）"."""
+    unit = _tile(info, value, lang)[1]
     return t("ui.money.tile_label", label=label, code=md_escape(unit)) if unit else label
