@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..readers.values import (
+    CHECK_MARKS,
     ColumnProfile,
     bool_sql,
     date_sql,
@@ -25,9 +26,6 @@ from ..readers.values import (
 )
 from ..schema import FIELD_KINDS, extra_column_name
 from ..sql import ident, render, run
-
-# a ticked checkbox: Airtable's CSV writes «checked», a sheet or a no-code table a tick (readers.values.TRUE_WORDS)
-CHECKED = ("checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅")
 
 # Rows of a column profiled to pick the one format a fast path tries on the whole column.
 PROBE_ROWS = 5000
@@ -105,7 +103,7 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
             out.append(TypedColumn(field, index, headers[index], kind, expr, raw, dot_groups=dots))
             continue
         if kind == "bool":
-            expr = f"COALESCE({bool_sql(raw)}, FALSE)" if _is_checkbox(con, table, col) else bool_sql(raw)
+            expr = f"({raw} IS NOT NULL)" if _is_checkbox(con, table, col) else bool_sql(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
         out.append(TypedColumn(field, index, headers[index], kind, expr, raw))
@@ -113,12 +111,12 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
 
 
 def _is_checkbox(con, table: str, col: str) -> bool:
-    """A checkbox column as Airtable's CSV writes it: «checked» (or one tick mark, ✓) on ticked rows,
-    nothing on the others. There an empty cell is an unticked box (FALSE), not an unknown; elsewhere an
-    empty flag stays unknown."""
+    """A checkbox column as Airtable's CSV writes it: «checked» (or one mark: ✓, a sheet's «x») on ticked
+    rows, nothing on the others (readers.values.CHECK_MARKS). There a filled cell is TRUE and an empty one
+    an unticked box (FALSE), not an unknown; elsewhere an empty flag stays unknown."""
     kinds = run(con, render("SELECT DISTINCT lower(trim({c})) FROM {t} WHERE {c} IS NOT NULL LIMIT 2",
                             c=ident(col), t=ident(table))).fetchall()
-    return len(kinds) == 1 and kinds[0][0] in CHECKED
+    return len(kinds) == 1 and kinds[0][0] in CHECK_MARKS
 
 
 def date_column(con, table: str, field: str, index: int, header: str, date_order: str | None,

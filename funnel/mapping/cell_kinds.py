@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..readers.values import FALSE_WORDS, NONE_WORDS, TRUE_WORDS
+from ..readers.values import CHECK_MARKS, FALSE_WORDS, NONE_WORDS, TRUE_WORDS
 
 _DATE = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}.*)?"          # ISO
@@ -98,6 +98,8 @@ def fits_kind(values: list[str], kind: str) -> bool:
     values = [v for v in values if v.casefold() not in NONE_WORDS]
     if check is None or not values:
         return True
+    if kind == "bool" and len({v.casefold() for v in values}) == 1 and values[0].casefold() in CHECK_MARKS:
+        return True  # a checkbox column: one mark («x», ✓) on its ticked rows
     return share(values, check) >= 0.5
 
 

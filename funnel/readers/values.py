@@ -51,6 +51,9 @@ TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", 
 FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",
                "falso", "non", "faux", "não", "nao", "ne", "unchecked",
                "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f", "ні")  # ні: Ukrainian no
+# The one mark a checkbox column writes on its ticked rows, the others left empty: Airtable's «checked», a
+# tick, or a sheet's «x» / «+»; in such a column an empty cell is an unticked box (importer/columns.py)
+CHECK_MARKS = ("checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "x", "+", "*", "v")
 # Text a CRM writes for "no value" in a date or number column: an empty cell, not a bad row
 # (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
 NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",

@@ -31,6 +31,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 
 from funnel.importer import import_file
 from tests.unit.test_crm_exports_spreadsheets import findings, outcome, reached
@@ -62,14 +63,15 @@ def test_airtable_grid_view_csv(mem_store):
     assert reached(mem_store, info) == [("Qualified", 5), ("Proposal", 3), ("Closed Won", 2)]
 
 
-def test_a_sheets_won_column_of_ticks_is_a_checkbox(mem_store):
-    # a hand-kept sheet (or a no-code table: APITable reads ☑️) ticks the won deals and leaves the rest
-    # empty: an empty box on a closed deal is lost, as Airtable's «checked» column
+@pytest.mark.parametrize("mark", ["✓", "x", "X", "+"])
+def test_a_sheets_won_column_of_ticks_is_a_checkbox(mem_store, mark):
+    # a hand-kept sheet (or a no-code table: APITable reads ☑️) ticks the won deals («✓», «x») and leaves
+    # the rest empty: an empty box on a closed deal is lost, as Airtable's «checked» column
     text = ("Deal,Stage,Value,Created,Closed on,Won\n"
-            "A-1,Proposal,1000,2024-01-01,2024-01-11,✓\n"
+            f"A-1,Proposal,1000,2024-01-01,2024-01-11,{mark}\n"
             "A-2,Proposal,2000,2024-01-02,2024-01-12,\n"
             "A-3,Lead,500,2024-01-03,,\n"
-            "A-4,Negotiation,4000,2024-01-04,2024-01-09,✓\n")
+            f"A-4,Negotiation,4000,2024-01-04,2024-01-09,{mark}\n")
     info, built, _ = import_file(mem_store, text.encode(), "pipeline.csv")
     assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
     assert _fields(info)["won_flag"] == "Won"
