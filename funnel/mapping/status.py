@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .normalize import normalize_header
-from .stage_names import without_number
+from .stage_names import bare_number, without_number
 
 _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 
@@ -183,7 +183,11 @@ _STAGE_WON |= {"качественный лид", "converted", "конверти
 
 
 def classify_stage_name(name: str | None) -> str | None:
-    """'won' | 'lost' when ``name`` is a default closing-stage name of a known CRM, else None."""
+    """'won' | 'lost' when ``name`` is a default closing-stage name of a known CRM, else None. A stage
+    named by its probability (SalesMan CRM's «20%» … «100%») is won at «100%»: a deal there is sold;
+    «0%» stays a step (SalesMan's first), and a bare «100» may be an id."""
+    if bare_number(name or "") == (100, True):
+        return "won"
     text = _fold(without_number(name or ""))
     if not text:
         return None

@@ -35,7 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期",
                    "Время"),  # a document list's date and time (МойСклад orders), when no other date says so
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
-                  "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата завершения", "Закрыта", "Закрыто",
+                  "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата закрытия сделки", "Дата завершения", "Закрыта", "Закрыто",
                   "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
     "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Opp Stage", "Lead status", "Sales Stage", "Furthest stage", "Furthest stage reached", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки",
@@ -260,6 +260,17 @@ SURVEY12_SYNONYMS: dict[str, tuple[str, ...]] = {
     "stage_changed_at": ("Date of Last Stage Change",),
 }
 for _field, _words in SURVEY12_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
+# SalesMan CRM's deal reports (its reports/*.php «get_csv»: «#;Дата создан.;Дата план.;Этап сделки;Заказчик;
+# Источник клиента;Ответств.;Описание;Сумма сделки, р.»): abbreviated headers
+SALESMAN_REPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "created_at": ("Дата создан.",),
+    "expected_close": ("Дата план.", "Плановая дата", "Плановая дата закрытия"),
+    "manager": ("Ответств.",),
+    "source": ("Источник клиента",),
+}
+for _field, _words in SALESMAN_REPORT_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
 # -- Ukrainian: Bitrix24's and amoCRM's deal lists in a Ukrainian account (the Russian headers' words in

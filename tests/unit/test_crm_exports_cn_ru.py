@@ -194,6 +194,28 @@ def test_salesman_crm_dotted_headers_percent_stages_and_closing_statuses(mem_sto
     assert "stages.order_guessed" in quality_codes(mem_store, info)
 
 
+# SalesMan CRM's deal reports saved by its «get_csv» (reports/*.php in its public repository): abbreviated
+# headers, the row counter «#» written «1.», stages named by their probability
+SALESMAN_REPORT = (
+    "#;Дата создан.;Дата план.;Этап сделки;Заказчик;Источник клиента;Ответств.;Описание;Сумма сделки, р.\n"
+    '1.;"12.01.2024";"30.01.2024";"20%";ООО Ромашка;Сайт;Иванов И.И.;Поставка;"150 000"\n'
+    '2.;"13.01.2024";"05.02.2024";"60%";ООО Лютик;Звонок;Петров П.П.;Монтаж;"80 000"\n'
+    '3.;"15.01.2024";"10.02.2024";"100%";ИП Сидоров;Сайт;Иванов И.И.;Сервис;"20 000"\n'
+    '4.;"16.01.2024";"12.02.2024";"80%";ООО Ландыш;Выставка;Петров П.П.;Поставка;"300 000"\n')
+
+
+def test_salesman_crm_report_abbreviated_headers_and_a_100_percent_stage(mem_store):
+    info, built, _ = import_file(mem_store, SALESMAN_REPORT.encode("cp1251"), "otchet.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["created_at"], fields["expected_close"], fields["manager"], fields["source"]) == (
+        "Дата создан.", "Дата план.", "Ответств.", "Источник клиента")
+    # «100%» is the sold stage: deal 3 won (20 000); the others open at 20 %, 60 %, 80 %; nothing lost
+    got = metrics(mem_store, info)
+    assert (got["deals"], got["won"], got["lost"], got["open"], got["revenue"]) == (4, 1, 0, 3, 20_000)
+    assert info.meta["stage_order"][""] == ["20%", "60%", "80%", "100%"]
+
+
 @pytest.mark.parametrize(("names", "expected", "certain"), [
     (["20", "0", "100", "40"], ["0", "20", "40", "100"], False),  # bare numbers may be ids: a guess
     (["20%", "0%", "100%"], ["0%", "20%", "100%"], True),  # percents are an order
