@@ -188,10 +188,38 @@ def _generic_history(norm: list[str], smp) -> HistoryMapping | None:
     return HistoryMapping(d, s, e, _find(norm, _GENERIC_HISTORY[3], {d, s, e}))
 
 
+# A change log of any field (a CRM's events or audit export: «Дата; Сделка; Событие; Было; Стало», "Date, Deal
+# ID, Field, Old value, New value"): its stage rows are those whose field or event names the stage
+_CHANGE_FIELD = normalized(("field", "field name", "changed field", "property", "property name", "event", "event type",
+                            "change", "событие", "тип события", "поле", "изменение", "изменённое поле",
+                            "измененное поле", "что изменилось", "字段", "事件", "变更字段", "变更类型"))
+_CHANGE_NEW = normalized(("new value", "new", "to", "value after", "after", "changed to", "стало", "новое значение",
+                          "значение после", "после", "новое", "变更后", "新值", "修改后"))
+_STAGE_FIELD = re.compile(r"этап|стади|stage|статус|status|阶段|状态")
+
+
+def _change_log_history(norm: list[str], smp) -> HistoryMapping | None:
+    """A field change log read as a stage history: deal, time, the changed field and its new value; kept,
+    the rows of the field value naming a stage that recurs most in the sample («Изменение этапа», "Stage",
+    "dealstage")."""
+    d = _find(norm, _GENERIC_HISTORY[0])
+    e = _find(norm, _GENERIC_HISTORY[2], {d})
+    f = _find(norm, _CHANGE_FIELD, {d, e})
+    s = _find(norm, _CHANGE_NEW, {d, e, f})
+    if None in (d, e, f, s) or not smp:
+        return None
+    names = [v for v in sv.column(smp, f) if _STAGE_FIELD.search(v.casefold())]
+    if not names:
+        return None
+    kept = max(dict.fromkeys(names), key=names.count)
+    return HistoryMapping(d, s, e, None, (f, kept))
+
+
 def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
     """The stage-history columns of a long history file, None when it is not one."""
     norm = [normalize_header(h) for h in headers]
-    return _history_from_layouts(norm, samples) or _generic_history(norm, samples)
+    return _history_from_layouts(norm, samples) or _change_log_history(norm, samples) \
+        or _generic_history(norm, samples)
 
 
 def _entity(norm: list[str], samples) -> int | None:

@@ -151,3 +151,52 @@ def test_two_digit_years_month_first(mem_store):
                            "ORDER BY row_no").fetchall()
     assert rows == [("006bm00000LKJNNAA5", "2026-02-23 00:00:00", None),
                     ("006bm00000LKJNPAA5", "2025-12-01 00:00:00", "2025-12-28 00:00:00")]
+
+
+# A CRM's change log of every field (an events or audit export: the time, the deal, the changed field or
+# event and the values before and after): its stage rows are the stage history. Evidence: the layout of
+# Pipedrive's deal changes above and Salesforce's field history, in the generic words of a Russian CRM's
+# events list (no such export seen; low)
+CHANGE_DEALS = ("ID;Название сделки;Бюджет;Дата создания;Этап сделки\n"
+                "1;Окна;100;01.02.2024 10:00;Переговоры\n"
+                "2;Двери;200;02.02.2024 10:00;Успешно реализовано\n"
+                "3;Крыша;300;03.02.2024 10:00;Первичный контакт\n")
+CHANGE_LOG = ("Дата;Автор;Сделка;Событие;Было;Стало\n"
+              "01.02.2024 10:00;Анна;1;Изменение этапа;;Первичный контакт\n"
+              "03.02.2024 12:00;Анна;1;Изменение этапа;Первичный контакт;Переговоры\n"
+              "03.02.2024 12:05;Анна;1;Изменение поля «Бюджет»;0;100\n"
+              "02.02.2024 10:00;Пётр;2;Изменение этапа;;Первичный контакт\n"
+              "04.02.2024 10:00;Пётр;2;Изменение этапа;Первичный контакт;Переговоры\n"
+              "05.02.2024 09:00;Пётр;2;Новое примечание;;позвонить\n"
+              "10.02.2024 10:00;Пётр;2;Изменение этапа;Переговоры;Успешно реализовано\n")
+
+
+def test_a_change_log_gives_its_stage_rows_as_the_history(mem_store, tmp_path):
+    info, built, got, _quality = imported(mem_store, CHANGE_DEALS, CHANGE_LOG, tmp_path)
+    assert info.meta["mapping"]["history"] == {"deal_id": "Сделка", "stage": "Стало", "entered_at": "Дата"}
+    # the five «Изменение этапа» rows (not the budget change nor the note)
+    assert built["n_events"] == 5
+    # order from the moves: Первичный контакт -> Переговоры -> Успешно реализовано; reached: Первичный
+    # контакт 3 (deal 3 sits there), Переговоры 1 and 2, the sale 2
+    assert info.meta["stage_order"] == {"": ["Первичный контакт", "Переговоры", "Успешно реализовано"]}
+    assert [(s["stage"], s["reached"]) for s in got["stages"]] == [
+        ("Первичный контакт", 3), ("Переговоры", 2), ("Успешно реализовано", 1)]
+    # deal 2 stayed 2 days in «Первичный контакт» (2 -> 4 Feb), 6 in «Переговоры» (4 -> 10 Feb)
+    with mem_store.connect() as con:
+        stays = con.execute(f"SELECT s.stage, round(s.stay_days, 3) FROM ds_{info.id}.stays s "
+                            f"JOIN ds_{info.id}.deals d ON d.row_no = s.row_no WHERE d.deal_id = '2' "
+                            "AND s.kind = 'open' ORDER BY s.entered_at").fetchall()
+    assert stays == [("Первичный контакт", 2.0), ("Переговоры", 6.0)]
+
+
+def test_an_english_field_history_with_old_and_new_values(mem_store, tmp_path):
+    deals = "Deal ID,Deal Name,Stage,Created\nA1,Acme,Proposal,2024-01-01\nA2,Beta,Lead,2024-01-02\n"
+    log = ("Date,Deal ID,Field,Old value,New value\n"
+           "2024-01-01 09:00,A1,Stage,,Lead\n"
+           "2024-01-03 09:00,A1,Amount,,500\n"
+           "2024-01-05 09:00,A1,Stage,Lead,Proposal\n"
+           "2024-01-02 09:00,A2,Stage,,Lead\n")
+    info, built, _got, _quality = imported(mem_store, deals, log, tmp_path)
+    assert info.meta["mapping"]["history"] == {"deal_id": "Deal ID", "stage": "New value", "entered_at": "Date"}
+    assert built["n_events"] == 3  # the Amount row left out
+    assert info.meta["stage_order"] == {"": ["Lead", "Proposal"]}
