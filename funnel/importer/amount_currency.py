@@ -5,9 +5,10 @@ The header's own word for it (``Бюджет ₽``, ``Amount (EUR)``) is read by
 
 HubSpot reports write ``£9000``, amoCRM and 1C ``82 500,00 ₽``: the number is read from such a cell
 (readers/values.py), and without this the symbol was dropped, so money showed without its currency.
-Only symbols that name one currency count (£, €, ₽ / руб / р., ₸ / тг / тенге, ₴ / грн, сум, сом, ₹); ``$`` and ``¥`` are shared by
-several currencies and say nothing certain. The column must agree: at least :data:`SHARE` of its
-non-empty cells carry one currency's symbol and none carries another's.
+Only symbols that name one currency count (£, €, ₽ / руб / р., ₸ / тг / тенге, ₴ / грн, сум, сом, ₹) and
+ISO codes (``USD 1,200.00``); ``$`` and ``¥`` are shared by several currencies and say nothing certain.
+The column must agree: at least :data:`SHARE` of its non-empty cells name one currency and none names
+another.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
     text = sniff.decode_sample(sample, encoding, complete)
     delimiter = sniff.detect_delimiter(text, complete)
     records = sniff.parse_records(text, delimiter, complete)
-    texts = excel_text_columns(records, 0)  # ="00123" (Excel's text formula): the column's cells read as 00123
+    texts = excel_text_columns(records)  # ="00123" (Excel's text formula): the column's cells read as 00123
     records = [[excel_text(cell) for cell in record] for record in records]
     header = choose_header(records, file_name, given=header_rows, complete=complete)
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)

@@ -134,10 +134,10 @@ def trim_cells(con, table: str, width: int, texts: frozenset[int] = frozenset())
                     cells=staged_cells_sql(width, cell, only=set(columns))))
 
 
-def excel_text_columns(records: list[list[str]], start: int) -> frozenset[int]:
+def excel_text_columns(records: list[list[str]]) -> frozenset[int]:
     """The columns with a cell written as Excel's text formula (:func:`excel_text`) among ``records``
-    from ``start`` on (the sampled data rows)."""
-    return frozenset(i for record in records[start:] for i, cell in enumerate(record) if excel_text(cell) != cell)
+    (a CSV's sampled rows, its header among them)."""
+    return frozenset(i for record in records for i, cell in enumerate(record) if excel_text(cell) != cell)
 
 
 # Every first character a TOTAL_PATTERN or FOOTER_PATTERN match can begin with, as code points:
