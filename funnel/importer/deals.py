@@ -120,7 +120,8 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]
     columns = "* EXCLUDE ({})".format(", ".join(raw_columns)) if checked else "*"
-    gone = _deleted_rows(con, extras, findings)
+    status = raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None
+    gone = _deleted_rows(con, extras, status, findings)
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad}){gone}", columns=columns, bad=bad,
                   gone=" AND row_no NOT IN (SELECT row_no FROM imp_gone)" if gone else "")
     # a duplicated id keeps its first row, its product rows' amounts summed (Bitrix24 writes one row per
@@ -217,18 +218,22 @@ def _dot_groups_finding(con, table: str, col, findings: Findings) -> None:
                  detail=json.dumps({"column": col.header, "example": example[0]}, ensure_ascii=False), n=None)
 
 
-def _deleted_rows(con, extras: dict, findings: Findings) -> bool:
+def _deleted_rows(con, extras: dict, status: str | None, findings: Findings) -> bool:
     """``imp_gone(row_no)``: the rows to leave out, said in the quality report; False when there are
-    none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing)."""
-    marked = [(name, header, drop) for name, (_index, header) in extras.items()
-              if (drop := gone_mark(header)) is not None]
+    none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing).
+    ``status``: the status column's header, whose «Deleted» deals are gone too."""
+    marked: list[tuple[str, str, bool | None]] = [(name, header, drop) for name, (_index, header) in extras.items()
+                                                  if (drop := gone_mark(header)) is not None]
+    if status is not None:
+        marked.append(("status", status, None))
     if not marked:
         return False
     run(con, "CREATE OR REPLACE TEMP TABLE imp_gone (row_no BIGINT)")
     for name, header, drop in marked:
         n, total, condition, params = count_gone(con, "imp_parsed", name, drop)
         if n and n < total:
-            findings.add("deals.deleted" if drop else "deals.superseded", "warning", column=header, n=n)
+            code = "deals.deleted_status" if drop is None else "deals.deleted" if drop else "deals.superseded"
+            findings.add(code, "warning", column=header, n=n)
             run(con, render("INSERT INTO imp_gone SELECT row_no FROM imp_parsed WHERE {gone}", gone=condition), params)
         elif n:
             findings.add("deals.all_deleted", "warning", column=header, n=n)

