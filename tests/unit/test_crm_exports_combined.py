@@ -43,6 +43,7 @@ import json
 import zipfile
 
 import pytest
+import xlsxwriter
 
 from funnel.importer import import_file
 from tests.unit.test_crm_exports_spreadsheets import findings, outcome
@@ -77,13 +78,111 @@ def reached_by_pipeline(store, info) -> dict[str | None, list[tuple[str, int]]]:
     return out
 
 
-def deal_rows(store, info, cols: str) -> dict:
+def deal_rows(store, info, cols: str, key: str = "deal_id") -> dict:
     with store.connect() as con:
-        return {r[0]: r[1:] for r in con.execute(f"SELECT deal_id, {cols} FROM ds_{info.id}.deals").fetchall()}
+        return {r[0]: r[1:] for r in con.execute(f"SELECT {key}, {cols} FROM ds_{info.id}.deals").fetchall()}
 
 
 def skipped(draft) -> list[tuple[int, str]]:
     return [(s.row_no, s.reason) for s in draft.raw.skipped]
+
+
+# --- 1. amoCRM in Russian Excel ---------------------------------------------------------------------------
+
+AMO_HEAD = ["ID", "Название сделки", "Бюджет ₽", "Ответственный", "Дата создания сделки", "Дата закрытия",
+            "Этап сделки", "Воронка", "Причина отказа"]
+#        id   name      budget (number, or text as typed)  who     created                 closed
+AMO = [(201, "Окна", 12500, "Анна", "01.03.2024 10:15:42", "05.03.2024 16:20", "Успешно реализовано", "Продажи", ""),
+       (202, "Двери", "30 000,00 ₽", "Анна", "02.03.2024 11:00:00", "не закрыта", "Переговоры", "Продажи", ""),
+       (203, "Пол", 8000, "Иван", "03.03.2024 09:30:27", "03.03.2024 09:30", "Закрыто и не реализовано", "Продажи",
+        "Дорого"),
+       (204, "Крыша", "45 000,00 ₽", "Иван", "04.03.2024 12:00:00", "14.03.2024 12:00", "Успешно реализовано",
+        "Продажи", ""),
+       (205, "Забор", 5000, "Иван", "05.03.2024 09:00:00", "не закрыта", "Первичный контакт", "Продажи", ""),
+       ("Продажи Итог",),  # Excel's subtotal of the group: C = SUBTOTAL(9, C2:C6) = 12,500 + 8,000 + 5,000
+       (301, "Опт-1", 150000, "Мария", "01.03.2024 08:00:00", "11.03.2024 08:00", "Успешно реализовано", "Опт", ""),
+       (302, "Опт-2", "90 000,00 ₽", "Мария", "02.03.2024 08:00:00", "не закрыта", "Принимают решение", "Опт", ""),
+       (303, "Опт-3", 60000, "Мария", "02.03.2024 14:10:05", "02.03.2024 14:10", "Закрыто и не реализовано", "Опт",
+        "Нет бюджета"),
+       (304, "Опт-4", 20000, "Мария", "03.03.2024 10:00:00", "не закрыта", "Переговоры", "Опт", ""),  # hidden
+       ("Опт Итог",),  # SUBTOTAL(9, C8:C11) = 150,000 + 60,000 + 20,000 (9 counts hidden rows)
+       ("Общий итог",)]
+AMO_TOTALS = {"Продажи Итог": 25500, "Опт Итог": 230000, "Общий итог": 255500}
+
+
+def _amo_xlsx(path) -> bytes:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Сделки")
+    rub = wb.add_format({"num_format": '# ##0,00 "₽"'})
+    ws.write_row(0, 0, AMO_HEAD)
+    for i, row in enumerate(AMO, start=1):
+        if len(row) == 1:  # Excel writes the subtotal's label in the grouped column, «Воронка»
+            ws.write_string(i, 7, row[0])
+            ws.write_formula(i, 2, "=SUBTOTAL(9,C2:C6)", rub, AMO_TOTALS[row[0]])
+            continue
+        ws.write_number(i, 0, row[0])
+        ws.write_string(i, 1, row[1])
+        if isinstance(row[2], str):
+            ws.write_string(i, 2, row[2])
+        else:
+            ws.write_number(i, 2, row[2], rub)
+        for c in range(3, 9):
+            if row[c]:
+                ws.write_string(i, c, row[c])
+        if row[0] == 304:
+            ws.set_row(i, None, None, {"hidden": True})
+    wb.close()
+    return path.read_bytes()
+
+
+def test_amocrm_xlsx_two_pipelines_text_budgets_subtotals_and_a_hidden_row(mem_store, tmp_path):
+    info, built, draft = import_file(mem_store, _amo_xlsx(tmp_path / "amocrm_export_leads_2024-03-15.xlsx"),
+                                     "amocrm_export_leads_2024-03-15.xlsx")
+    # 12 data rows: 9 deals, the three subtotal rows (file rows 7, 12, 13) skipped as totals, none rejected
+    assert (built["n_deals"], built["rows_rejected"]) == (9, 0)
+    # before: the three were skipped as the «continuation» of the deal above (rows of a product), said so
+    assert skipped(draft) == [(7, "total"), (12, "total"), (13, "total")]
+    assert "readers.continuation_rows" not in dict(draft.raw.notes)
+    f = info.meta["mapping"]["fields"]
+    assert (f["amount"], f["closed_at"], f["pipeline"], f["lost_reason"]) == (
+        "Бюджет ₽", "Дата закрытия", "Воронка", "Причина отказа")
+    # won 201 (12,500), 204 (45,000 typed as text), 301 (150,000): 207,500. Lost 203, 303; open 202, 205,
+    # 302, 304 («не закрыта»). Cycles: 201 01.03 10:15:42 -> 05.03 16:20 = 4 d 6 h 4 min 18 s = 367,458 s;
+    # 204 04.03 12:00 -> 14.03 12:00 = 10 d; 301 01.03 08:00 -> 11.03 08:00 = 10 d: median 10
+    assert outcome(mem_store, info) == (9, 3, 2, 4, 207500.0, 10.0)
+    got = deal_rows(mem_store, info, "amount, currency, cycle_days, lost_reason")
+    assert got["202"][:2] == (30000.0, "RUB") and got["302"][0] == 90000.0
+    assert got["201"][2] == pytest.approx(367458 / 86400)
+    # 203 and 303 closed in the minute they were created (09:30 of 09:30:27, 14:10 of 14:10:05): 0, not negative
+    assert (got["203"][2], got["303"][2]) == (0.0, 0.0)
+    assert (got["203"][3], got["303"][3]) == ("Дорого", "Нет бюджета")
+    # the pipelines apart, amoCRM's default order of the stages each holds. Продажи: Первичный контакт all
+    # 5 (the lost 203 kept no stage); Переговоры 202 + won 201, 204 = 3; Успешно реализовано 2. Опт:
+    # Переговоры all 4; Принимают решение 302 + won 301 = 2; Успешно реализовано 1
+    assert reached_by_pipeline(mem_store, info) == {
+        "Продажи": [("Первичный контакт", 5), ("Переговоры", 3), ("Успешно реализовано", 2)],
+        "Опт": [("Переговоры", 4), ("Принимают решение", 2), ("Успешно реализовано", 1)]}
+    found = summary(mem_store, info)
+    assert found["date.close_rounded"][0] == "info" and row_findings(mem_store, info, "date.close_rounded") == [4, 10]
+    assert "date.closed_before_created" not in found
+    sev, n, detail = findings(mem_store, info)["sheets9.hidden_rows"]
+    assert (sev, n, detail["rows"]) == ("warning", 1, "11")  # 304, hidden by hand: imported, and said
+    assert found["deals.currency_from_header"][0] == "info"
+
+
+def test_excel_subtotal_rows_labelled_right_of_their_sums_are_totals(mem_store):
+    # Data > Subtotal at each change in «Stage», sum of «Amount»: the label lands in «Stage», right of the
+    # sum; a deal whose name holds «Total» and a row with two words stay
+    text = ("Deal,Amount,Stage,Owner\n"
+            "Total Fitness,100,Qualified,Ann\n"
+            "Beta,200,Qualified,Bob\n"
+            ",300,Qualified Total,\n"
+            "Gamma,400,Won,Ann\n"
+            ",400,Won Total,\n"
+            ",700,Grand Total,\n")
+    info, built, draft = import_file(mem_store, text.encode(), "deals.csv")
+    assert skipped(draft) == [(4, "total"), (6, "total"), (7, "total")]
+    assert built["n_deals"] == 3 and outcome(mem_store, info)[:5] == (3, 1, 0, 2, 400.0)
 
 
 # --- 3. Salesforce Weekly Data Export zip, read in a time zone --------------------------------------------
@@ -219,6 +318,39 @@ def test_a_pipedrive_deal_deleted_in_english_is_no_deal(mem_store):
     assert built["n_deals"] == 2
     assert outcome(mem_store, info)[:5] == (2, 1, 0, 1, 200.0)
     assert summary(mem_store, info)["deals.deleted_status"][1] == 1
+
+
+# --- 6. 纷享销客 saved by Chinese Excel after 分类汇总 -------------------------------------------------------
+
+ZH = ("商机名称,客户名称,商机阶段,阶段状态,商机金额(元),负责人,创建时间,预计成交日期\n"
+      "商机001,客户01,初步接洽（10%）,进行中,12万,张伟,2024-01-05 14:30,2024-04-30\n"
+      "商机004,客户04,谈判审核（80%）,进行中,3.2万,张伟,2024-01-08 08:30,2024-04-30\n"
+      "商机005,客户05,赢单（100%）,赢单,\"80,000.00\",张伟,2024-01-09 10:10,2024-04-30\n"
+      ",,,,232000,张伟 汇总,,\n"
+      "商机002,客户02,需求确认（30%）,输单,1.5万,李娜,2024-01-06 10:00,2024-04-30\n"
+      "商机006,客户06,赢单（100%）,赢单,2亿,李娜,2024-01-10 11:11,2024-04-30\n"
+      ",,,,200015000,李娜 汇总,,\n"
+      ",,,,200247000,总计,,\n")
+
+
+def test_chinese_excel_subtotals_wan_amounts_and_fullwidth_stage_names(mem_store):
+    info, built, draft = import_file(mem_store, ZH.encode("gb18030"), "商机列表.csv")
+    # 8 rows: 5 deals, the two «… 汇总» subtotals (rows 5, 8) and «总计» (row 9) skipped
+    assert (built["n_deals"], built["rows_rejected"]) == (5, 0)
+    assert skipped(draft) == [(5, "total"), (8, "total"), (9, "total")]  # before: «continuation» rows
+    assert "readers.continuation_rows" not in dict(draft.raw.notes)
+    # no id column (商机名称 is the name): one row, one deal. 12万 = 120,000; 3.2万 = 32,000; 1.5万 = 15,000;
+    # 2亿 = 200,000,000
+    got = deal_rows(mem_store, info, "amount", key="deal_name")
+    assert {k: v[0] for k, v in got.items()} == {"商机001": 120000.0, "商机004": 32000.0, "商机005": 80000.0,
+                                                 "商机002": 15000.0, "商机006": 200000000.0}
+    # won 005 + 006 = 200,080,000; lost 002; open 001, 004; 预计成交日期 is expected: no cycle
+    assert outcome(mem_store, info) == (5, 2, 1, 2, 200080000.0, None)
+    # the stages by their probability: 初步接洽 5; 需求确认 002 (lost there), 004, 005, 006 = 4; 谈判审核 004,
+    # 005, 006 = 3; 赢单 2
+    assert reached_by_pipeline(mem_store, info) == {"": [
+        ("初步接洽（10%）", 5), ("需求确认（30%）", 4), ("谈判审核（80%）", 3), ("赢单（100%）", 2)]}
+    assert summary(mem_store, info)["date.close_is_expected"][1] == 3
 
 
 # --- 8. Salesforce report CSV in ISO-8859-1 with its footer, and the Data Export's history -----------------
