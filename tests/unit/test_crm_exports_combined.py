@@ -185,6 +185,98 @@ def test_excel_subtotal_rows_labelled_right_of_their_sums_are_totals(mem_store):
     assert built["n_deals"] == 3 and outcome(mem_store, info)[:5] == (3, 1, 0, 2, 400.0)
 
 
+# --- 2. Bitrix24 in windows-1251 with product rows, and its stage history ---------------------------------
+
+B24_HEAD = ["ID", "Название сделки", "Стадия сделки", "Воронка", "Сумма", "Валюта", "Ответственный", "Дата создания",
+            "Дата изменения стадии", "Сделка закрыта", "Товар", "Цена", "Количество"]
+#        id    stage               pipeline  row total  created                moved                  closed product price qty
+B24 = [("11", "Новая", "Общая", "1000.00", "01.02.2024 10:00:00", "01.02.2024 10:00:00", "Нет", "Замер", "1000.00", "1"),
+       ("12", "В работе", "Общая", "2000.00", "02.02.2024 10:00:00", "05.02.2024 12:00:00", "Нет", "Окно", "2000.00", "1"),
+       ("12", "В работе", "Общая", "1000.00", "02.02.2024 10:00:00", "05.02.2024 12:00:00", "Нет", "Монтаж", "500.00", "2"),
+       ("13", "Сделка успешна", "Общая", "4000.00", "03.02.2024 09:00:00", "13.02.2024 09:00:00", "Да", "Окно", "2000.00",
+        "2"),
+       ("13", "Сделка успешна", "Общая", "1000.00", "03.02.2024 09:00:00", "13.02.2024 09:00:00", "Да", "Монтаж", "1000.00",
+        "1"),
+       ("14", "Сделка провалена", "Общая", "700.00", "04.02.2024 11:00:00", "06.02.2024 11:00:00", "Да", "Замер", "700.00",
+        "1"),
+       ("21", "Новая", "Опт", "9000.00", "06.02.2024 10:00:00", "06.02.2024 10:00:00", "Нет", "Двери", "900.00", "10"),
+       ("22", "Сделка успешна", "Опт", "6000.00", "07.02.2024 10:00:00", "27.02.2024 10:00:00", "Да", "Окно", "2000.00", "3"),
+       ("22", "Сделка успешна", "Опт", "1000.00", "07.02.2024 10:00:00", "27.02.2024 10:00:00", "Да", "Доставка", "1000.00",
+        "1")]
+
+
+def _b24_csv() -> bytes:
+    def line(cells):
+        return "".join('"' + c.replace('"', '""') + '";' for c in cells) + "\n"
+    rows = [line(B24_HEAD)] + [line([r[0], f"Сделка {r[0]}", r[1], r[2], r[3], "Российский рубль", "Ольга Петрова",
+                                     *r[4:]]) for r in B24]
+    return "".join(rows).encode("cp1251")
+
+
+# crm.stagehistory.list saved as CSV: OWNER_ID the deal, STAGE_ID the code (C1: in the second pipeline),
+# CREATED_TIME with the portal's offset (Moscow, as the deal list's times are)
+B24_HISTORY = [("11", "0", "NEW", "2024-02-01T10:00:00+03:00"),
+               ("12", "0", "NEW", "2024-02-02T10:00:00+03:00"), ("12", "0", "PREPARATION", "2024-02-03T10:00:00+03:00"),
+               ("12", "0", "EXECUTING", "2024-02-05T12:00:00+03:00"),
+               ("13", "0", "NEW", "2024-02-03T09:00:00+03:00"), ("13", "0", "PREPARATION", "2024-02-04T09:00:00+03:00"),
+               ("13", "0", "EXECUTING", "2024-02-06T09:00:00+03:00"), ("13", "0", "WON", "2024-02-13T09:00:00+03:00"),
+               ("14", "0", "NEW", "2024-02-04T11:00:00+03:00"), ("14", "0", "LOSE", "2024-02-06T11:00:00+03:00"),
+               ("21", "1", "C1:NEW", "2024-02-06T10:00:00+03:00"),
+               ("22", "1", "C1:NEW", "2024-02-07T10:00:00+03:00"), ("22", "1", "C1:PREPARATION", "2024-02-10T10:00:00+03:00"),
+               ("22", "1", "C1:WON", "2024-02-27T10:00:00+03:00")]
+
+
+def _b24_history() -> bytes:
+    semantic = {"WON": "S", "LOSE": "F"}
+    text = "ID,TYPE_ID,OWNER_ID,CREATED_TIME,CATEGORY_ID,STAGE_SEMANTIC_ID,STAGE_ID\n" + "".join(
+        f"{k},{2 if k > 1 else 1},{deal},{at},{cat},{semantic.get(code.split(':')[-1], 'P')},{code}\n"
+        for k, (deal, cat, code, at) in enumerate(B24_HISTORY, start=1))
+    return text.encode()
+
+
+def test_bitrix24_cp1251_product_rows_two_pipelines_and_stage_history(mem_store):
+    info, built, draft = import_file(mem_store, _b24_csv(), "DEAL_20240301.csv", history=_b24_history(),
+                                     history_name="stagehistory.csv")
+    assert (draft.raw.encoding or "").lower().replace("-", "") in ("cp1251", "windows1251")
+    # 9 rows, 6 deals: 12, 13 and 22 on two product rows each
+    assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
+    assert findings(mem_store, info)["deals.product_rows"][1] == 3
+    # amounts are the sums of a deal's rows: 12 = 2,000 + 1,000; 13 = 4,000 + 1,000; 22 = 6,000 + 1,000
+    got = deal_rows(mem_store, info, "amount, currency, status")
+    assert {k: v[0] for k, v in got.items()} == {"11": 1000.0, "12": 3000.0, "13": 5000.0, "14": 700.0, "21": 9000.0,
+                                                 "22": 7000.0}
+    assert {v[1] for v in got.values()} == {"RUB"}
+    # won 13 (5,000; 03.02 09:00 -> 13.02 09:00 = 10 d) and 22 (7,000; 07.02 10:00 -> 27.02 10:00 = 20 d):
+    # 12,000, median 15; lost 14; open 11, 12, 21
+    assert outcome(mem_store, info) == (6, 2, 1, 3, 12000.0, 15.0)
+    # the history's codes take the deal list's names in each pipeline. Общая: Новая 4; Подготовка документов
+    # 12, 13 = 2 (14 went NEW -> LOSE); В работе 12, 13 = 2; Сделка успешна 1. Опт: Новая 2, Подготовка
+    # документов 1 (22), Сделка успешна 1
+    assert reached_by_pipeline(mem_store, info) == {
+        "Общая": [("Новая", 4), ("Подготовка документов", 2), ("В работе", 2), ("Сделка успешна", 1)],
+        "Опт": [("Новая", 2), ("Подготовка документов", 1), ("Сделка успешна", 1)]}
+    found = summary(mem_store, info)
+    # before: PREPARATION and C1:PREPARATION (no deal is there now) stayed codes, a stage «PREPARATION»
+    # between «Новая» and «В работе», with a mismatch warning. Renamed: NEW, PREPARATION, EXECUTING, WON,
+    # LOSE, C1:NEW, C1:PREPARATION, C1:WON = 8
+    assert found["history.stage_renamed"][:2] == ("info", 8)
+    assert "history.stage_mismatch" not in found
+
+
+def test_a_bitrix24_history_code_no_deal_is_at_takes_the_english_default_name(mem_store):
+    deals = ("ID,Deal Name,Stage,Income,Created\n"
+             "1,A,New,100,2024-02-01 10:00:00\n"
+             "2,B,Deal won,200,2024-02-02 10:00:00\n")
+    hist = ("OWNER_ID,STAGE_ID,CREATED_TIME\n"
+            "1,NEW,2024-02-01T10:00:00+03:00\n"
+            "2,NEW,2024-02-02T10:00:00+03:00\n2,PREPARATION,2024-02-03T10:00:00+03:00\n"
+            "2,WON,2024-02-05T10:00:00+03:00\n")
+    info, _built, _ = import_file(mem_store, deals.encode(), "deals.csv", history=hist.encode(),
+                                  history_name="stagehistory.csv")
+    # New 2; Preparing documents 1 (B passed it); Deal won 1
+    assert reached_by_pipeline(mem_store, info) == {"": [("New", 2), ("Preparing documents", 1), ("Deal won", 1)]}
+
+
 # --- 3. Salesforce Weekly Data Export zip, read in a time zone --------------------------------------------
 
 def _sf(rows: list[list[str]]) -> str:
