@@ -42,11 +42,12 @@ import io
 import json
 import zipfile
 
+import openpyxl
 import pytest
 import xlsxwriter
 
 from funnel.importer import import_file
-from tests.unit.test_crm_exports_spreadsheets import findings, outcome
+from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome
 
 D = dt.datetime
 
@@ -355,6 +356,78 @@ def test_salesforce_data_export_zip_with_history_in_a_time_zone(mem_store):
     assert found["history.deleted"][:2] == ("warning", 1)  # 04's «Closed Lost» row
     assert "readers.nul_bytes" in findings(mem_store, info)  # the NUL in 01's description, dropped
     assert "history.same_time" not in found
+
+
+# --- 4. HubSpot XLSX: two pipelines, Date entered columns, outcome flags, two currencies ------------------
+
+HS_SALES = ["Appointment Scheduled", "Qualified To Buy", "Contract Sent", "Closed Won", "Closed Lost"]
+HS_PARTNER = ["Discovery", "Proposal", "Signed Contract", "No budget"]
+HS_ENTERED = ([f'Date entered "{s} (Sales Pipeline)"' for s in HS_SALES]
+              + [f'Date entered "{s} (Partner Pipeline)"' for s in HS_PARTNER])
+HS_HEAD = ["Record ID", "Deal Name", "Pipeline", "Deal Stage", "Amount", "Currency", "Amount in company currency",
+           "Create Date", "Close Date", "Deal owner", "Is Closed Won", "Is closed lost", *HS_ENTERED]
+#         id        pipeline            stage              amount cur  company  created          close (expected if open)
+HS = [("1001", "Sales Pipeline", "Closed Won", 1000, "USD", 1000, D(2024, 1, 2, 10), D(2024, 1, 12, 10), "true", "false",
+       {"Appointment Scheduled": D(2024, 1, 2, 10), "Qualified To Buy": D(2024, 1, 5, 10),
+        "Contract Sent": D(2024, 1, 8, 10), "Closed Won": D(2024, 1, 12, 10)}),
+      ("1002", "Sales Pipeline", "Closed Lost", 2000, "EUR", 2200, D(2024, 1, 3, 9), D(2024, 1, 10, 9), "false", "true",
+       {"Appointment Scheduled": D(2024, 1, 3, 9), "Qualified To Buy": D(2024, 1, 6, 9), "Closed Lost": D(2024, 1, 10, 9)}),
+      ("1003", "Sales Pipeline", "Contract Sent", 3000, "USD", 3000, D(2024, 1, 4, 8), D(2024, 3, 31), "false", "false",
+       {"Appointment Scheduled": D(2024, 1, 4, 8), "Qualified To Buy": D(2024, 1, 7, 8), "Contract Sent": D(2024, 1, 9, 8)}),
+      ("2001", "Partner Pipeline", "Signed Contract", 5000, "EUR", 5500, D(2024, 1, 5, 12), D(2024, 1, 25, 12), "true",
+       "false", {"Discovery": D(2024, 1, 5, 12), "Proposal": D(2024, 1, 15, 12), "Signed Contract": D(2024, 1, 25, 12)}),
+      ("2002", "Partner Pipeline", "No budget", 800, "EUR", 880, D(2024, 1, 6, 12), D(2024, 1, 9, 12), "false", "true",
+       {"Discovery": D(2024, 1, 6, 12), "No budget": D(2024, 1, 9, 12)}),
+      ("2003", "Partner Pipeline", "Proposal", 1500, "USD", 1500, D(2024, 1, 7, 12), D(2024, 4, 30), "false", "false",
+       {"Discovery": D(2024, 1, 7, 12), "Proposal": D(2024, 1, 10, 12)})]
+
+
+def _hubspot_xlsx() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "All deals"
+    ws.append(HS_HEAD)
+    for rid, pipeline, stage, amount, cur, company, created, close, won, lost, entered in HS:
+        dates = [entered.get(s) if pipeline == "Sales Pipeline" else None for s in HS_SALES]
+        dates += [entered.get(s) if pipeline == "Partner Pipeline" else None for s in HS_PARTNER]
+        ws.append([rid, f"Deal {rid}", pipeline, stage, amount, cur, company, created, close, "Jane Example", won, lost,
+                   *dates])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_hubspot_xlsx_two_pipelines_flags_and_two_currencies(mem_store):
+    info, built, _ = import_file(mem_store, _hubspot_xlsx(), "hubspot-crm-exports-all-deals-2024-02-01.xlsx")
+    assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
+    f = info.meta["mapping"]["fields"]
+    # the amount that adds up is the company currency's (USD here), not «Amount» in USD and EUR
+    assert f["amount"] == "Amount in company currency"
+    # won 1001 (1,000; 2 Jan -> 12 Jan = 10 d) and 2001 (5,500; 5 Jan -> 25 Jan = 20 d): 6,500, median 15;
+    # lost 1002, 2002 (by «Is closed lost»); open 1003, 2003
+    assert outcome(mem_store, info) == (6, 2, 2, 2, 6500.0, 15.0)
+    # «Signed Contract» / «No budget» hold only won / lost deals: the partner pipeline's won and lost stages
+    assert kinds(mem_store, info) == {"Closed Won": "won", "Closed Lost": "lost", "Signed Contract": "won",
+                                      "No budget": "lost"}
+    # the Date entered columns order each pipeline and give a lost deal the stage it died after.
+    # Sales: Appointment Scheduled 3; Qualified To Buy 3 (1002 entered it before losing); Contract Sent
+    # 1001, 1003 = 2; Closed Won 1. Partner: Discovery 3; Proposal 2001, 2003 = 2; Signed Contract 1
+    assert reached_by_pipeline(mem_store, info) == {
+        "Sales Pipeline": [("Appointment Scheduled", 3), ("Qualified To Buy", 3), ("Contract Sent", 2), ("Closed Won", 1)],
+        "Partner Pipeline": [("Discovery", 3), ("Proposal", 2), ("Signed Contract", 1)]}
+    # before: «Amount» in USD and EUR summed (1,000 USD + 5,000 EUR = «6,000») under a currency.mixed warning.
+    # The deal's own amount and currency stay as attributes
+    assert "currency.mixed" not in summary(mem_store, info)
+    assert deal_rows(mem_store, info, "amount, x_amount, x_currency")["2001"] == (5500.0, "5000", "EUR")
+
+
+def test_hubspot_amount_in_one_currency_stays_the_deals_own(mem_store):
+    text = ("Record ID,Deal Stage,Amount,Currency,Amount in company currency\n"
+            "1,Closed Won,1000,EUR,1100\n2,Closed Won,2000,EUR,2200\n")
+    info, _built, _ = import_file(mem_store, text.encode(), "hubspot-crm-exports-all-deals-2024-02-01.csv")
+    # one currency: the deal's own amount in it, 1,000 + 2,000 EUR
+    assert info.meta["mapping"]["fields"]["amount"] == "Amount"
+    assert outcome(mem_store, info)[4] == 3000.0
 
 
 # --- 5. Pipedrive in German, saved again by German Excel --------------------------------------------------
