@@ -24,6 +24,7 @@ from ..mapping.order_status import (
     status_rank,
 )
 from ..mapping.presets import PRESETS
+from ..mapping.stage_names import stage_key
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -266,6 +267,14 @@ def _stage_from_history(con, findings: Findings) -> None:
     findings.add("deals.stage_from_history", "info", n=n)
 
 
+# A stage's name that says only "closed", not how (folded by stage_key): a sheet's or a simple CRM's last
+# column beside a won flag or an outcome
+CLOSED_STAGE_WORDS = frozenset(stage_key(w) for w in (
+    "Closed", "Done", "Closed/Done", "Complete", "Completed", "Finished", "Закрыта", "Закрыто", "Закрыт",
+    "Закрытые", "Завершена", "Завершено", "Abgeschlossen", "Geschlossen", "Cerrado", "Cerrada", "Fechado",
+    "Fermé", "Clôturé", "已关闭", "关闭", "已结束", "结束"))
+
+
 def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None,
                    users_order: bool = True, headers=()) -> list:
     """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
@@ -295,7 +304,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                 bool_and(m.status = 'lost') AS lost_by_status,
                                 bool_and({closed_lost}) AS lost_by_close,
                                 bool_and({closed_won}) AND count(*) >= {least} AS won_by_close,
-                                bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag
+                                bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag,
+                                bool_or(v.won_flag IS TRUE OR COALESCE(m.status = 'won', false)) AS any_won,
+                                bool_or(v.lost_flag IS TRUE OR COALESCE(m.status = 'lost', false)
+                                        OR v.closed_flag IS TRUE AND v.won_flag IS FALSE OR {closed_lost}) AS any_lost
                          FROM (SELECT pipeline, stage, closed_flag, won_flag, lost_flag, status, won_at, lost_at, closed_at
                                FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
@@ -327,6 +339,16 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         if probabilities and not _has_status_inputs(mapping) else (set(), set())
     won_by_flag |= won_by_p
     lost_by_flag |= lost_by_p
+    # a stage named only «Closed» («Закрыта», 已关闭) whose deals are all closed, some won and some lost (a
+    # sheet's «Won?» says which): the sale of its won deals; its lost ones keep no stage they were lost at
+    closing = {(r[0], r[1]) for r in counts if r[3] and r[11] and r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
+    won_by_flag |= closing
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
+    if closing:
+        con.executemany("INSERT INTO imp_closing VALUES (?, ?)", sorted(closing))
+        for _pipeline, stage in sorted(closing):
+            findings.add("stages.closing_both", "info", value=stage, n=None,
+                         detail=json.dumps({"stage": f"«{stage}»"}, ensure_ascii=False))
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]

@@ -518,6 +518,83 @@ def test_chinese_excel_subtotals_wan_amounts_and_fullwidth_stage_names(mem_store
     assert summary(mem_store, info)["date.close_is_expected"][1] == 3
 
 
+# --- 7. A team's Google Sheet -----------------------------------------------------------------------------
+
+GS = [("G1", "Acme", "Lead", 1000, 0.1, D(2024, 1, 2), None, False),
+      ("G2", "Beta", "Demo", 2000, 0.4, D(2024, 1, 3), None, False),
+      ("G3", "Gamma", "Proposal", 3000, 0.6, D(2024, 1, 4), None, False),  # hidden by the filter
+      ("G4", "Delta", "Closed", 4000, 1, D(2024, 1, 5), D(2024, 1, 25), True),
+      ("G5", "Eps", "Closed", 5000, 1, D(2024, 1, 6), D(2024, 2, 5), True),
+      ("G6", "Zeta", "Closed", 6000, 0, D(2024, 1, 7), D(2024, 1, 17), False),
+      ("G7", "Eta", "Qualified", 700, 0.2, D(2024, 1, 8), None, False)]
+
+
+def _google_sheet(path) -> bytes:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Pipeline")
+    money, pct = wb.add_format({"num_format": "$#,##0"}), wb.add_format({"num_format": "0%"})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, "Q1 pipeline (updated 2024-03-31)")
+    ws.write_row(1, 0, ["Deal", "Company", "Stage", "Amount", "Probability", "Created", "Closed", "Won?"])
+    ws.freeze_panes(2, 0)
+    for i, (deal, company, stage, amount, p, created, closed, won) in enumerate(GS, start=2):
+        ws.write_row(i, 0, [deal, company, stage])
+        ws.write_number(i, 3, amount, money)
+        ws.write_number(i, 4, p, pct)
+        ws.write_datetime(i, 5, created, day)
+        if closed:
+            ws.write_datetime(i, 6, closed, day)
+        ws.write_boolean(i, 7, won)
+        if stage == "Proposal":
+            ws.set_row(i, None, None, {"hidden": True})
+    ws.autofilter(1, 0, 1 + len(GS), 7)
+    ws.filter_column(2, "Stage != Proposal")
+    stages = wb.add_worksheet("Stages")
+    stages.write_row(0, 0, ["Stage", "Order"])
+    for i, stage in enumerate(["Lead", "Qualified", "Demo", "Proposal", "Closed"], start=1):
+        stages.write_row(i, 0, [stage, i])
+    wb.close()
+    return path.read_bytes()
+
+
+def test_google_sheet_checkbox_stage_list_title_and_filtered_row(mem_store, tmp_path):
+    info, built, draft = import_file(mem_store, _google_sheet(tmp_path / "Sales pipeline.xlsx"), "Sales pipeline.xlsx")
+    assert draft.raw.header_row == 2 and draft.raw.sheet == "Pipeline"
+    assert (built["n_deals"], built["rows_rejected"]) == (7, 0)
+    assert info.meta["mapping"]["fields"]["won_flag"] == "Won?"
+    # won G4 (4,000; 5 Jan -> 25 Jan = 20 d), G5 (5,000; 6 Jan -> 5 Feb = 30 d): 9,000, median 25; lost G6
+    # (closed, box unticked); open G1, G2, G3, G7
+    assert outcome(mem_store, info) == (7, 2, 1, 4, 9000.0, 25.0)
+    # the «Stages» sheet's order. A won deal passed every stage; the lost G6 sits in «Closed», which says
+    # nothing of where it was lost: Lead 7; Qualified G2, G3, G7 + won 2 = 5; Demo G2, G3 + 2 = 4; Proposal
+    # G3 + 2 = 3; Closed 2
+    assert reached_by_pipeline(mem_store, info) == {"": [
+        ("Lead", 7), ("Qualified", 5), ("Demo", 4), ("Proposal", 3), ("Closed", 2)]}
+    # before: «Closed» was an open step followed by a made-up «Won», and the lost G6 counted as having
+    # reached every stage up to «Closed» (Qualified 6, Demo 5, Proposal 4, Closed 3, Won 2)
+    assert kinds(mem_store, info) == {"Closed": "won"}
+    found = findings(mem_store, info)
+    assert found["stages.closing_both"][:2] == ("info", None)
+    assert found["deals.lost_stage_unknown"][1] == 1 and "status.against_stage" not in found
+    assert found["sheets9.order_from_sheet"][2]["sheet"] == "Stages"
+    sev, n, detail = found["sheets9.hidden_rows_filter"]
+    assert (sev, n, detail["rows"]) == ("warning", 1, "5")  # G3: title, header, G1, G2, then G3 on row 5
+
+
+def test_a_closed_stage_of_a_pipedrive_like_list_keeps_its_meaning_when_named_otherwise(mem_store):
+    # only a stage named «Closed» is read so: a stage of the company's own holding a won and a lost deal
+    # (each kept where it ended, as Pipedrive keeps them) stays a step
+    text = ("Deal,Stage,Amount,Created,Closed,Won?\n"
+            "A,Lead,100,2024-01-01,,FALSE\n"
+            "B,Negotiation,200,2024-01-02,2024-01-12,TRUE\n"
+            "C,Negotiation,300,2024-01-03,2024-01-13,FALSE\n")
+    info, _built, _ = import_file(mem_store, text.encode(), "deals.csv")
+    assert "Negotiation" not in kinds(mem_store, info)
+    assert "stages.closing_both" not in findings(mem_store, info)
+    # won B (200), lost C, open A
+    assert outcome(mem_store, info)[:5] == (3, 1, 1, 1, 200.0)
+
+
 # --- 8. Salesforce report CSV in ISO-8859-1 with its footer, and the Data Export's history -----------------
 
 SFR_HEAD = ["Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Amount Currency", "Amount",
