@@ -31,8 +31,18 @@ Files and the evidence that the combination is real (``../shared/reference/crm-e
    (TRUE/FALSE), one «Closed» stage for both outcomes, a sheet «Stages» giving the order, a row hidden by
    a filter.
 8. Salesforce report "Details Only" CSV exported in ISO-8859-1 (cp1252): every value quoted, LF, US dates
-   «1/5/2024 4:40 PM», ``Amount Currency`` + «USD 12,500.00», 15-character ``Opportunity ID``, the footer
+   «1/5/2024 4:40 PM», ``Amount Currency`` beside «12,500.00», 15-character ``Opportunity ID``, the footer
    block; with ``OpportunityHistory.csv`` (18-character ids) from the Data Export as the history.
+9. Bitrix24 in English, "Export to Excel": an HTML table named .xls (BOM, ``<meta charset>``, HTML-escaped
+   values, ``<br>`` in a comment), ``MM/DD/YYYY hh:mi:ss am`` (12:05 pm, 12:00 am), «Closed» Yes/No with
+   «Stage change date» the close, currencies by name («US Dollar», «Euro»), English UTM columns.
+10. Zoho CRM Data Backup zip: ``Deals_001.csv`` + ``Deals_002.csv`` (each with the header), ``zcrm_`` ids,
+    ``.id`` sibling columns, CRLF with a multi-line description, «2,500.00», Zoho's three closing stages
+    («Closed-Lost to Competition»), ``Reason For Loss``.
+
+Fixed on the way (each with its test here): Pipedrive's «Deleted» status; Excel subtotal rows labelled
+right of their sums (and Chinese Excel's «汇总»); Bitrix24 history codes no deal is at; HubSpot's amount in
+several currencies; a «Closed» stage holding won and lost deals.
 """
 
 from __future__ import annotations
@@ -641,3 +651,101 @@ def test_salesforce_report_latin1_footer_and_history_of_18_character_ids(mem_sto
         ("Prospecting", 4), ("Qualification", 3), ("Proposal/Price Quote", 3), ("Negotiation/Review", 3),
         ("Closed Won", 2)]}
     assert "history.unknown_deals" not in summary(mem_store, info)
+
+
+# --- 9. Bitrix24 in English, "Export to Excel" (an HTML table named .xls) ---------------------------------
+
+B24EN_HEAD = ["ID", "Deal Name", "Pipeline", "Stage", "Income", "Currency", "Responsible", "Created", "Closed",
+              "Stage change date", "Comment", "UTM Source"]
+#         id      name                    stage          income      currency     created                   closed
+B24EN = [("2043", "Smith & Co supply", "Deal won", "18500.00", "US Dollar", "02/03/2024 11:42:17 am", "Yes",
+          "02/19/2024 04:05:40 pm", "", "google"),
+         ("2057", "Service <contract>", "Deal lost", "6450.00", "US Dollar", "02/05/2024 09:00:00 am", "Yes",
+          "02/07/2024 09:00:00 am", "Too expensive\ncall in May", ""),
+         ("2060", "Training", "In progress", "3000.00", "Euro", "02/14/2024 01:30:00 pm", "No",
+          "02/20/2024 10:00:00 am", "", "yandex"),
+         ("2061", "Audit", "New", "1200.00", "US Dollar", "02/15/2024 12:05:00 pm", "No", "02/15/2024 12:05:00 pm", "",
+          ""),
+         ("2062", "Equipment #2", "Deal won", "9000.00", "Euro", "02/16/2024 12:00:00 am", "Yes",
+          "03/01/2024 12:00:00 pm", "", "google")]
+
+
+def _b24_html() -> bytes:
+    from html import escape
+
+    def row(cells, tag):
+        return "<tr>" + "".join(f"<{tag}>{escape(c).replace(chr(10), '<br>')}</{tag}>" for c in cells) + "</tr>\n"
+    body = "".join(row([*r[:2], "General", *r[2:5], "Jane Example", *r[5:]], "td") for r in B24EN)
+    text = ('<meta http-equiv="Content-type" content="text/html;charset=UTF-8" />\n<table border="1">\n<thead>'
+            + row(B24EN_HEAD, "th") + "</thead>\n<tbody>\n" + body + "</tbody>\n</table>\n")
+    return b"\xef\xbb\xbf" + text.encode()
+
+
+def test_bitrix24_english_html_xls_twelve_hour_clock_and_two_currencies(mem_store):
+    info, built, draft = import_file(mem_store, _b24_html(), "deal_export.xls")
+    assert draft.raw.kind == "html"
+    assert (built["n_deals"], built["rows_rejected"]) == (5, 0)
+    got = deal_rows(mem_store, info, "deal_name, created_at, currency")
+    # HTML-escaped text read back; 12:05 pm is noon and five, 12:00 am midnight
+    assert (got["2043"][0], got["2057"][0]) == ("Smith & Co supply", "Service <contract>")
+    assert str(got["2061"][1]) == "2024-02-15 12:05:00" and str(got["2062"][1]) == "2024-02-16 00:00:00"
+    assert {k: v[2] for k, v in got.items()} == {"2043": "USD", "2057": "USD", "2060": "EUR", "2061": "USD",
+                                                 "2062": "EUR"}
+    # «Closed» Yes with «Stage change date» the close. Won 2043 (18,500 USD; 02/03 11:42:17 am -> 02/19
+    # 04:05:40 pm = 16 d 4 h 23 min 23 s = 1,398,203 s) and 2062 (9,000 EUR; 02/16 00:00 -> 03/01 12:00, 2024
+    # a leap year = 14 d 12 h): 27,500 in two currencies, said; lost 2057; open 2060, 2061
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (5, 2, 1, 2, 27500.0)
+    assert cycle == pytest.approx((1398203 / 86400 + 14.5) / 2)
+    assert summary(mem_store, info)["currency.mixed"][:2] == ("warning", 2)
+    # Bitrix24's English default order: New 5 (the lost 2057 kept no stage); In progress 2060 + won 2 = 3;
+    # Deal won 2
+    assert reached_by_pipeline(mem_store, info) == {"General": [("New", 5), ("In progress", 3), ("Deal won", 2)]}
+
+
+# --- 10. Zoho CRM Data Backup zip: two parts of Deals, zcrm_ ids, Zoho's three closing stages ----------
+
+ZOHO_HEAD = ('"Record Id","Deal Owner","Deal Owner.id","Deal Name","Amount","Closing Date","Stage","Created Time",'
+             '"Description","Reason For Loss"\r\n')
+ZOHO_1 = ZOHO_HEAD + (
+    '"zcrm_5368271000001000001","Jane Example","zcrm_5368271000000400001","Acme annual","1000.00","2024-03-28",'
+    '"Closed Won","2024-02-03 11:42:17","Renewal,\r\nthree years",""\r\n'
+    '"zcrm_5368271000001000002","Tom Placeholder","zcrm_5368271000000400002","Sample pilot","500.00","2024-03-12",'
+    '"Closed Lost","2024-02-05 09:03:55","","Price"\r\n'
+    '"zcrm_5368271000001000003","Jane Example","zcrm_5368271000000400001","Demo expansion","700.00","2024-04-30",'
+    '"Qualification","2024-03-14 18:27:09","",""\r\n')
+ZOHO_2 = ZOHO_HEAD + (
+    '"zcrm_5368271000001000004","Tom Placeholder","zcrm_5368271000000400002","Beta renewal","2,500.00","2024-04-15",'
+    '"Closed Won","2024-03-01 10:00:00","",""\r\n'
+    '"zcrm_5368271000001000005","Jane Example","zcrm_5368271000000400001","Gamma upsell","300.00","2024-03-30",'
+    '"Closed-Lost to Competition","2024-03-20 15:30:00","","Competitor"\r\n'
+    '"zcrm_5368271000001000006","Jane Example","zcrm_5368271000000400001","Delta","1,200.00","2024-06-30",'
+    '"Negotiation/Review","2024-03-22 09:00:00","",""\r\n')
+
+
+def test_zoho_backup_zip_of_two_parts_with_zohos_closing_stages(mem_store):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Accounts_001.csv", '"Record Id","Account Name"\r\n"zcrm_1","Acme"\r\n')
+        zf.writestr("Deals_001.csv", ZOHO_1)
+        zf.writestr("Deals_002.csv", ZOHO_2)
+    info, built, draft = import_file(mem_store, buf.getvalue(), "Data_Backup_2024_04_01.zip")
+    # 6 deals over two parts (the second part's header line is no row); the multi-line description stays
+    # one cell
+    assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
+    f = info.meta["mapping"]["fields"]
+    assert (f["deal_id"], f["manager"], f["lost_reason"]) == ("Record Id", "Deal Owner", "Reason For Loss")
+    # won …01 (1,000; 3 Feb 11:42:17 -> 28 Mar = 53 d 12 h 17 min 43 s) and …04 (2,500; 1 Mar 10:00 ->
+    # 15 Apr = 44 d 14 h): 3,500; lost …02 (Closed Lost) and …05 (Closed-Lost to Competition); open …03, …06.
+    # Cycles: 53 + (12 * 3600 + 17 * 60 + 43) / 86400 = 53.51230 and 44 + 14 / 24 = 44.58333: median 49.04782
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (6, 2, 2, 2, 3500.0)
+    assert cycle == pytest.approx((53 + (12 * 3600 + 17 * 60 + 43) / 86400 + 44 + 14 / 24) / 2)
+    assert kinds(mem_store, info) == {"Closed Won": "won", "Closed Lost": "lost", "Closed-Lost to Competition": "lost"}
+    # Zoho's default order: Qualification 6 (the lost ones kept no stage); Negotiation/Review …06 + won 2 = 3;
+    # Closed Won 2
+    assert reached_by_pipeline(mem_store, info) == {"": [("Qualification", 6), ("Negotiation/Review", 3),
+                                                         ("Closed Won", 2)]}
+    with mem_store.connect() as con:
+        ids = con.execute(f"SELECT list(deal_id ORDER BY deal_id) FROM ds_{info.id}.deals").fetchone()[0]
+    assert ids[0] == "zcrm_5368271000001000001" and len(ids) == 6
