@@ -131,17 +131,19 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     duplicates = run(con, render("SELECT COALESCE(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({q}) AS k "
                                  "GROUP BY deal_id) AS g", q=keep)).fetchone()[0]
     if duplicates:
-        lines = _product_lines(con, keep, typed, extras, mapping, raw, findings)
+        lines, line_columns = _product_lines(con, keep, typed, extras, mapping, raw, findings)
         findings.examples(
             con, render("""SELECT row_no, deal_id AS value FROM (
                       SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
                       FROM ({q}) AS a) AS d WHERE k > 1{lines}""", q=keep,
                         lines=" AND deal_id NOT IN (SELECT deal_id FROM imp_lines)" if lines else ""),
             None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
-        if lines:  # a deal's product rows: one deal, its amount their sum
+        if lines:  # a deal's product rows: one deal, its amount their sum, its products named together
             keep = render("""SELECT * FROM (
-                                 SELECT a.* REPLACE (CASE WHEN l.deal_id IS NULL THEN a.amount ELSE l.total END AS amount)
-                                 FROM ({q}) AS a LEFT JOIN imp_lines l ON l.deal_id = a.deal_id) AS summed""", q=keep)
+                                 SELECT a.* REPLACE (CASE WHEN l.deal_id IS NULL THEN a.amount ELSE l.total END AS amount{cols})
+                                 FROM ({q}) AS a LEFT JOIN imp_lines l ON l.deal_id = a.deal_id) AS summed""", q=keep,
+                          cols="".join(render(", CASE WHEN l.deal_id IS NULL THEN a.{c} ELSE l.{c} END AS {c}", c=ident(n))
+                                       for n in line_columns))
         keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
     if duplicates or gone or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
@@ -164,9 +166,12 @@ PRODUCT_LINE_HEADERS = PRODUCT_HEADERS | {"price", "цена", "quantity", "qty"
                                           "цена за единицу", "сумма товара", "скидка", "discount", "налог", "tax"}
 
 
-def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings) -> int:
-    """``imp_lines(deal_id, total)``: the repeated ids whose rows are a deal's product lines, with the sum
-    of their amounts; the count of those deals (0 and no table when there are none).
+def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings
+                   ) -> tuple[int, list[str]]:
+    """``imp_lines(deal_id, total, <product columns>)``: the repeated ids whose rows are a deal's product
+    lines, with the sum of their amounts, their products' names joined («Окно, Монтаж») and no single
+    price or quantity (NULL: one line's says nothing of the deal); the count of those deals (0 and no
+    table when there are none) and the product columns' names. Before, the deal kept its first line's.
 
     Product lines only: the file has a product column, the amount is mapped, and the id's rows are equal
     in every column but the product columns and the amount, while their product columns differ. Any other
@@ -174,22 +179,25 @@ def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, find
     names = {name: header for name, (_i, header) in extras.items()}
     product = [n for n, h in names.items() if normalize_header(h) in PRODUCT_LINE_HEADERS]
     if "amount" not in mapping.fields or not any(normalize_header(names[n]) in PRODUCT_HEADERS for n in product):
-        return 0
+        return 0, []
     deal = [ident(c.field) for c in typed if c.field not in ("amount", "deal_id")] + \
         [ident(n) for n in names if n not in product]
     line = ", ".join(ident(n) for n in product)
     same = f"count(DISTINCT row({', '.join(deal)})) = 1" if deal else "true"
+    joined = "".join(render(", array_to_string(list({c} ORDER BY row_no), ', ') AS {c}", c=ident(n))
+                     if normalize_header(names[n]) in PRODUCT_HEADERS else render(", CAST(NULL AS VARCHAR) AS {c}", c=ident(n))
+                     for n in product)
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_lines AS
-                       SELECT deal_id, sum(amount) AS total, count(*) AS n FROM ({q}) AS a GROUP BY deal_id
+                       SELECT deal_id, sum(amount) AS total, count(*) AS n{joined} FROM ({q}) AS a GROUP BY deal_id
                        HAVING count(*) > 1 AND {same} AND count(DISTINCT row({line})) > 1""",
-                    q=keep, same=same, line=line))
+                    q=keep, same=same, line=line, joined=joined))
     deals, rows = run(con, "SELECT count(*), COALESCE(sum(n), 0) FROM imp_lines").fetchone()
     if deals:
         column = raw.headers[mapping.fields["amount"]]
         findings.add("deals.product_rows", "info", column=column, n=deals,
                      detail=json.dumps({"file": raw.file_name, "column": column, "n": deals, "rows": rows},
                                        ensure_ascii=False))
-    return deals
+    return deals, product
 
 
 def _header_unit(typed: list, findings: Findings) -> None:

@@ -257,6 +257,11 @@ def test_bitrix24_cp1251_product_rows_two_pipelines_and_stage_history(mem_store)
     assert {k: v[0] for k, v in got.items()} == {"11": 1000.0, "12": 3000.0, "13": 5000.0, "14": 700.0, "21": 9000.0,
                                                  "22": 7000.0}
     assert {v[1] for v in got.values()} == {"RUB"}
+    # a deal of several products names them all and keeps no one line's price or quantity; before, 12 was
+    # an «Окно» deal at 2,000 × 1 (its first line), and a segment by product missed its «Монтаж»
+    lines = deal_rows(mem_store, info, '"x_товар", "x_цена", "x_количество"')
+    assert lines["12"] == ("Окно, Монтаж", None, None) and lines["22"] == ("Окно, Доставка", None, None)
+    assert lines["11"] == ("Замер", "1000.00", "1")
     # won 13 (5,000; 03.02 09:00 -> 13.02 09:00 = 10 d) and 22 (7,000; 07.02 10:00 -> 27.02 10:00 = 20 d):
     # 12,000, median 15; lost 14; open 11, 12, 21
     assert outcome(mem_store, info) == (6, 2, 1, 3, 12000.0, 15.0)
