@@ -42,7 +42,7 @@ Files and the evidence that the combination is real (``../shared/reference/crm-e
 
 Fixed on the way (each with its test here): Pipedrive's «Deleted» status; Excel subtotal rows labelled
 right of their sums (and Chinese Excel's «汇总»); Bitrix24 history codes no deal is at; HubSpot's amount in
-several currencies; a «Closed» stage holding won and lost deals.
+several currencies; a «Closed» stage holding won and lost deals; the product columns of a deal of several product rows.
 """
 
 from __future__ import annotations
