@@ -24,6 +24,7 @@ from ..mapping.order_status import (
     status_rank,
 )
 from ..mapping.presets import PRESETS
+from ..mapping.stage_names import stage_key
 from ..mapping.stage_probability import is_probability_header
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -120,7 +121,8 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]
     columns = "* EXCLUDE ({})".format(", ".join(raw_columns)) if checked else "*"
-    gone = _deleted_rows(con, extras, findings)
+    status = raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None
+    gone = _deleted_rows(con, extras, status, findings)
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad}){gone}", columns=columns, bad=bad,
                   gone=" AND row_no NOT IN (SELECT row_no FROM imp_gone)" if gone else "")
     # a duplicated id keeps its first row, its product rows' amounts summed (Bitrix24 writes one row per
@@ -129,17 +131,19 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     duplicates = run(con, render("SELECT COALESCE(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({q}) AS k "
                                  "GROUP BY deal_id) AS g", q=keep)).fetchone()[0]
     if duplicates:
-        lines = _product_lines(con, keep, typed, extras, mapping, raw, findings)
+        lines, line_columns = _product_lines(con, keep, typed, extras, mapping, raw, findings)
         findings.examples(
             con, render("""SELECT row_no, deal_id AS value FROM (
                       SELECT row_no, deal_id, row_number() OVER (PARTITION BY deal_id ORDER BY row_no) AS k
                       FROM ({q}) AS a) AS d WHERE k > 1{lines}""", q=keep,
                         lines=" AND deal_id NOT IN (SELECT deal_id FROM imp_lines)" if lines else ""),
             None, "deals.duplicate_id", "warning", raw.headers[mapping.fields["deal_id"]])
-        if lines:  # a deal's product rows: one deal, its amount their sum
+        if lines:  # a deal's product rows: one deal, its amount their sum, its products named together
             keep = render("""SELECT * FROM (
-                                 SELECT a.* REPLACE (CASE WHEN l.deal_id IS NULL THEN a.amount ELSE l.total END AS amount)
-                                 FROM ({q}) AS a LEFT JOIN imp_lines l ON l.deal_id = a.deal_id) AS summed""", q=keep)
+                                 SELECT a.* REPLACE (CASE WHEN l.deal_id IS NULL THEN a.amount ELSE l.total END AS amount{cols})
+                                 FROM ({q}) AS a LEFT JOIN imp_lines l ON l.deal_id = a.deal_id) AS summed""", q=keep,
+                          cols="".join(render(", CASE WHEN l.deal_id IS NULL THEN a.{c} ELSE l.{c} END AS {c}", c=ident(n))
+                                       for n in line_columns))
         keep += " QUALIFY row_number() OVER (PARTITION BY deal_id ORDER BY row_no) = 1"
     if duplicates or gone or run(con, "SELECT count(*) FROM imp_rejected").fetchone()[0]:
         run(con, render("CREATE OR REPLACE TEMP TABLE imp_valid AS {q}", q=keep))
@@ -162,9 +166,12 @@ PRODUCT_LINE_HEADERS = PRODUCT_HEADERS | {"price", "цена", "quantity", "qty"
                                           "цена за единицу", "сумма товара", "скидка", "discount", "налог", "tax"}
 
 
-def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings) -> int:
-    """``imp_lines(deal_id, total)``: the repeated ids whose rows are a deal's product lines, with the sum
-    of their amounts; the count of those deals (0 and no table when there are none).
+def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings
+                   ) -> tuple[int, list[str]]:
+    """``imp_lines(deal_id, total, <product columns>)``: the repeated ids whose rows are a deal's product
+    lines, with the sum of their amounts, their products' names joined («Окно, Монтаж») and no single
+    price or quantity (NULL: one line's says nothing of the deal); the count of those deals (0 and no
+    table when there are none) and the product columns' names. Before, the deal kept its first line's.
 
     Product lines only: the file has a product column, the amount is mapped, and the id's rows are equal
     in every column but the product columns and the amount, while their product columns differ. Any other
@@ -172,22 +179,25 @@ def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, find
     names = {name: header for name, (_i, header) in extras.items()}
     product = [n for n, h in names.items() if normalize_header(h) in PRODUCT_LINE_HEADERS]
     if "amount" not in mapping.fields or not any(normalize_header(names[n]) in PRODUCT_HEADERS for n in product):
-        return 0
+        return 0, []
     deal = [ident(c.field) for c in typed if c.field not in ("amount", "deal_id")] + \
         [ident(n) for n in names if n not in product]
     line = ", ".join(ident(n) for n in product)
     same = f"count(DISTINCT row({', '.join(deal)})) = 1" if deal else "true"
+    joined = "".join(render(", array_to_string(list({c} ORDER BY row_no), ', ') AS {c}", c=ident(n))
+                     if normalize_header(names[n]) in PRODUCT_HEADERS else render(", CAST(NULL AS VARCHAR) AS {c}", c=ident(n))
+                     for n in product)
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_lines AS
-                       SELECT deal_id, sum(amount) AS total, count(*) AS n FROM ({q}) AS a GROUP BY deal_id
+                       SELECT deal_id, sum(amount) AS total, count(*) AS n{joined} FROM ({q}) AS a GROUP BY deal_id
                        HAVING count(*) > 1 AND {same} AND count(DISTINCT row({line})) > 1""",
-                    q=keep, same=same, line=line))
+                    q=keep, same=same, line=line, joined=joined))
     deals, rows = run(con, "SELECT count(*), COALESCE(sum(n), 0) FROM imp_lines").fetchone()
     if deals:
         column = raw.headers[mapping.fields["amount"]]
         findings.add("deals.product_rows", "info", column=column, n=deals,
                      detail=json.dumps({"file": raw.file_name, "column": column, "n": deals, "rows": rows},
                                        ensure_ascii=False))
-    return deals
+    return deals, product
 
 
 def _header_unit(typed: list, findings: Findings) -> None:
@@ -217,18 +227,22 @@ def _dot_groups_finding(con, table: str, col, findings: Findings) -> None:
                  detail=json.dumps({"column": col.header, "example": example[0]}, ensure_ascii=False), n=None)
 
 
-def _deleted_rows(con, extras: dict, findings: Findings) -> bool:
+def _deleted_rows(con, extras: dict, status: str | None, findings: Findings) -> bool:
     """``imp_gone(row_no)``: the rows to leave out, said in the quality report; False when there are
-    none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing)."""
-    marked = [(name, header, drop) for name, (_index, header) in extras.items()
-              if (drop := gone_mark(header)) is not None]
+    none, or when every row carries the mark (a test seed's flag: leaving every deal out says nothing).
+    ``status``: the status column's header, whose «Deleted» deals are gone too."""
+    marked: list[tuple[str, str, bool | None]] = [(name, header, drop) for name, (_index, header) in extras.items()
+                                                  if (drop := gone_mark(header)) is not None]
+    if status is not None:
+        marked.append(("status", status, None))
     if not marked:
         return False
     run(con, "CREATE OR REPLACE TEMP TABLE imp_gone (row_no BIGINT)")
     for name, header, drop in marked:
         n, total, condition, params = count_gone(con, "imp_parsed", name, drop)
         if n and n < total:
-            findings.add("deals.deleted" if drop else "deals.superseded", "warning", column=header, n=n)
+            code = "deals.deleted_status" if drop is None else "deals.deleted" if drop else "deals.superseded"
+            findings.add(code, "warning", column=header, n=n)
             run(con, render("INSERT INTO imp_gone SELECT row_no FROM imp_parsed WHERE {gone}", gone=condition), params)
         elif n:
             findings.add("deals.all_deleted", "warning", column=header, n=n)
@@ -261,6 +275,14 @@ def _stage_from_history(con, findings: Findings) -> None:
     findings.add("deals.stage_from_history", "info", n=n)
 
 
+# A stage's name that says only "closed", not how (folded by stage_key): a sheet's or a simple CRM's last
+# column beside a won flag or an outcome
+CLOSED_STAGE_WORDS = frozenset(stage_key(w) for w in (
+    "Closed", "Done", "Closed/Done", "Complete", "Completed", "Finished", "Закрыта", "Закрыто", "Закрыт",
+    "Закрытые", "Завершена", "Завершено", "Abgeschlossen", "Geschlossen", "Cerrado", "Cerrada", "Fechado",
+    "Fermé", "Clôturé", "已关闭", "关闭", "已结束", "结束"))
+
+
 def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings, extras=None,
                    users_order: bool = True, headers=()) -> list:
     """Per pipeline stage lists, written to ``imp_stages``. ``extras``: the extra columns (a win
@@ -290,7 +312,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                 bool_and(m.status = 'lost') AS lost_by_status,
                                 bool_and({closed_lost}) AS lost_by_close,
                                 bool_and({closed_won}) AND count(*) >= {least} AS won_by_close,
-                                bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag
+                                bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag,
+                                bool_or(v.won_flag IS TRUE OR COALESCE(m.status = 'won', false)) AS any_won,
+                                bool_or(v.lost_flag IS TRUE OR COALESCE(m.status = 'lost', false)
+                                        OR v.closed_flag IS TRUE AND v.won_flag IS FALSE OR {closed_lost}) AS any_lost
                          FROM (SELECT pipeline, stage, closed_flag, won_flag, lost_flag, status, won_at, lost_at, closed_at
                                FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
@@ -322,6 +347,16 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         if probabilities and not _has_status_inputs(mapping) else (set(), set())
     won_by_flag |= won_by_p
     lost_by_flag |= lost_by_p
+    # a stage named only «Closed» («Закрыта», 已关闭) whose deals are all closed, some won and some lost (a
+    # sheet's «Won?» says which): the sale of its won deals; its lost ones keep no stage they were lost at
+    closing = {(r[0], r[1]) for r in counts if r[3] and r[11] and r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
+    won_by_flag |= closing
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
+    if closing:
+        con.executemany("INSERT INTO imp_closing VALUES (?, ?)", sorted(closing))
+        for _pipeline, stage in sorted(closing):
+            findings.add("stages.closing_both", "info", value=stage, n=None,
+                         detail=json.dumps({"stage": f"«{stage}»"}, ensure_ascii=False))
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]

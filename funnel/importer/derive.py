@@ -32,7 +32,7 @@ STATUS_CASE = """CASE
     WHEN v.closed_flag IS TRUE THEN 'lost'
     WHEN v.closed_flag IS FALSE THEN 'open'
     WHEN v.won_flag IS FALSE AND v.lost_flag IS FALSE THEN 'open'
-    WHEN s.kind IN ('won', 'lost') THEN s.kind
+    WHEN s.kind IN ('won', 'lost') AND cl.stage IS NULL THEN s.kind
     WHEN v.won_at IS NOT NULL THEN 'won'
     WHEN v.lost_at IS NOT NULL THEN 'lost'{by_reason}
     ELSE 'open' END"""
@@ -183,6 +183,8 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
             FROM imp_valid v
             LEFT JOIN imp_stages s ON s.pipeline = COALESCE(v.pipeline, '') AND s.stage = v.stage
             LEFT JOIN imp_status_map m ON m.value = v.status
+            -- a stage «Closed» of won and lost deals (deals.resolve_stages): the flag says which, not the stage
+            LEFT JOIN imp_closing cl ON cl.pipeline = COALESCE(v.pipeline, '') AND cl.stage = v.stage
             LEFT JOIN hist h ON h.deal_row = v.row_no
             LEFT JOIN last_pos lp ON lp.pipeline = COALESCE(v.pipeline, ''){source_join}{lost_join}),
         pos AS (
@@ -435,7 +437,9 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
         # a status or flag that says won at a lost stage (or lost at a won one): the status decides, said
         ("status.against_stage", "warning", "stage",
          "SELECT d.row_no, d.stage AS value FROM imp_deals d JOIN imp_stages s ON s.pipeline = d.pipeline "
-         "AND s.stage = d.stage WHERE (d.status = 'won' AND s.kind = 'lost') OR (d.status = 'lost' AND s.kind = 'won')"),
+         "AND s.stage = d.stage WHERE ((d.status = 'won' AND s.kind = 'lost') OR (d.status = 'lost' AND s.kind = 'won')) "
+         # a stage «Closed» holding won and lost deals (deals.resolve_stages) is no disagreement
+         "AND NOT EXISTS (SELECT 1 FROM imp_closing c WHERE c.pipeline = d.pipeline AND c.stage = d.stage)"),
         # a row of a stage column left empty (a sum row under the data, a deal nobody staged): the deal
         # counts at the funnel's first stage, said
         ("stages.missing", "warning", "stage",

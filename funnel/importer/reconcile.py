@@ -104,13 +104,19 @@ def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file
         if h in known:
             continue
         same = by_key.get(stage_key(h), [])
-        code = h.split(":", 1)[1] if h[:1] in "Cc" and ":" in h else h
-        coded = [n for n in names if n in BITRIX24_NAMES.get(code.upper(), ())]
+        coded = [n for n in names if n in BITRIX24_NAMES.get(_bitrix_code(h), ())]
         target = same if len(same) == 1 else coded
         if len(target) == 1:
             renames.append((h, target[0]))
         else:
             unmatched.append(h)
+    # a code whose stage no deal is at now (PREPARATION, passed by every deal that moved on): its default
+    # name in the language of the deals file's default names, when the file has some of them
+    language = _default_names_language(names)
+    if language is not None:
+        named = [(h, _default_name(_bitrix_code(h), language)) for h in unmatched if _bitrix_code(h) in BITRIX24_NAMES]
+        renames += named
+        unmatched = [h for h in unmatched if _bitrix_code(h) not in BITRIX24_NAMES]
     if renames:
         con.executemany("UPDATE imp_hist SET stage = ? WHERE stage = ?", [(new, old) for old, new in renames])
         findings.add("history.stage_renamed", "info", column=file_name,
@@ -122,6 +128,26 @@ def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file
     if unmatched and (codes or not overlap):
         findings.add("history.stage_mismatch", "warning", column=file_name,
                      value=", ".join(unmatched[:20]), n=len(unmatched))
+
+
+def _bitrix_code(stage: str) -> str:
+    """A Bitrix24 stage code without its pipeline's prefix, upper-case: ``C3:won`` -> ``WON``."""
+    return (stage.split(":", 1)[1] if stage[:1] in "Cc" and ":" in stage else stage).upper()
+
+
+def _default_names_language(names: list[str]) -> bool | None:
+    """Whether the deals file's stages include Bitrix24's default names in Russian (True) or English
+    (False); None when it has none of them (a company's own names: codes are not guessed)."""
+    defaults = {name for variants in BITRIX24_NAMES.values() for name in variants}
+    found = [n for n in names if n in defaults]
+    if not found:
+        return None
+    return any(re.search("[а-яё]", n, re.IGNORECASE) for n in found)
+
+
+def _default_name(code: str, russian: bool) -> str:
+    """Bitrix24's default name of a stage code in Russian or in English (the first spelling listed)."""
+    return next(n for n in BITRIX24_NAMES[code] if bool(re.search("[а-яё]", n, re.IGNORECASE)) == russian)
 
 
 def history_orders_stages(con, findings: Findings, file_name: str) -> bool:

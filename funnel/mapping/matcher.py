@@ -257,6 +257,23 @@ def _own_currency(m: Mapping, headers: list[str], norm: list[str], free: set[int
         free.discard(own)
 
 
+def _company_currency_amount(m: Mapping, norm: list[str], free: set[int], smp) -> None:
+    """HubSpot's multi-currency export: ``Amount`` in each deal's ``Currency`` and ``Amount in company
+    currency``, converted. When the sampled deals are in several currencies, the converted amount is the
+    one that adds up (as a Salesforce report's «(converted)»); the currency column then describes the
+    other amount and is left an attribute. One currency: the deal's own amount, in it, as before."""
+    amount, currency = m.fields.get("amount"), m.fields.get("currency")
+    if amount is None or currency is None:
+        return
+    company = next((i for i in sorted(free) if norm[i] == f"{norm[amount]} in company currency"), None)
+    if company is None or len({v.strip().upper() for v in sv.values(smp, currency) if v and v.strip()}) < 2:
+        return
+    free.update((amount, currency))
+    free.discard(company)
+    m.fields["amount"] = company
+    del m.fields["currency"]
+
+
 # A sync table's own ``createdAt`` / ``created_at`` beside the CRM's ``createTime`` / ``create_time`` (小满
 # OKKI opportunities as a zod schema stores them: createTime «创建时间戳», createdAt «记录创建时间戳» =
 # Date.now() at load): the CRM's time is the deal's creation, the other the load's
@@ -364,6 +381,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             m.fields["deal_name"] = company
             free.discard(company)
     _own_currency(m, headers, norm, free)
+    _company_currency_amount(m, norm, free, samples)
     if "stage" not in m.fields and not entered:
         dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
         if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)
