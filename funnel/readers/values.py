@@ -77,7 +77,7 @@ _OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 # Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
 # A 12-hour time (下午2:30, Japanese 午前9:05) is « 2:30 pm» here once _normal_shape has moved its marker.
-_YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?( [ap]m)?)?$")
+_YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|\.9{1,2}\.9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?( [ap]m)?)?$")
 # Excel's d-mmm-yy and dd-mmm-yyyy: «2-Feb-23», «02-Feb-2023»
 _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
 
@@ -93,14 +93,17 @@ _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
 # - "range": a date range keeps its first date: Notion writes a Date property with an end date as
 #   «January 5, 2024 → February 1, 2024» (and its CSV export the same), and the start is when it began;
 # - "ordinal": an English ordinal day loses its suffix («January 5th 2024», «March 1st, 2024»: moment.js's
-#   ``Do``, which tools built on it write).
+#   ``Do``, which tools built on it write);
+# - "comma_time": a comma between a numeric date and its time is a space («05.01.2024, 10:00:00»,
+#   «1/5/2024, 10:00:00 AM»: JavaScript's toLocaleString in Russian and US English, which web apps'
+#   exports write).
 _WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
                   r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+")
 _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?"
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
              "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
 AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
-_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal")
+_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
     "weekday": ("^" + _WEEKDAY_WORDS, "^" + _WEEKDAY_WORDS),
@@ -109,6 +112,7 @@ _STEP_PATTERNS = {
     "ampm": (r"\s*(上午|午前|下午|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)", r"\s*(上午|午前|下午|午後)\s*(9{1,2}:99(?::99)?)"),
     "range": (r"\s*→.*$", r"\s*→.*$"),
     "ordinal": (r"(\d)(?:st|nd|rd|th)\b", r"(9)(?:st|nd|rd|th)\b"),
+    "comma_time": (r"^(\d{1,4}[./-]\d{1,2}[./-]\d{2,4}),\s*(\d{1,2}:)", r"^(9{1,4}[./-]9{1,2}[./-]9{2,4}),\s*(9{1,2}:)"),
 }
 _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.items()}
 # Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
@@ -251,6 +255,8 @@ def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
             shape = rx.sub("", shape, count=1)
         elif step in ("year_mark", "ordinal"):
             shape = rx.sub(r"\1", shape)
+        elif step == "comma_time":
+            shape = rx.sub(r"\1 \2", shape)
         elif step == "ru_month":
             shape = rx.sub(lambda m: m[1] + RU_MONTHS[m[2]], shape)
         else:
@@ -392,7 +398,7 @@ def _month_formats(day_first: bool) -> list[str]:
 
 
 def _ymd_formats() -> list[str]:
-    dates = ("%Y/%m/%d", "%Y年%m月%d日")
+    dates = ("%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
     return [d + t for d in dates for t in (" %H:%M:%S", " %H:%M", "%H:%M:%S", "%H:%M", " %I:%M:%S %p", " %I:%M %p", "")]
 
 
@@ -548,6 +554,8 @@ def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
             x = render("regexp_replace({x}, {p}, '\\1')", x=x, p=pattern)
         elif step == "ordinal":
             x = render("regexp_replace({x}, {p}, '\\1', 'g')", x=x, p=pattern)
+        elif step == "comma_time":
+            x = render("regexp_replace({x}, {p}, '\\1 \\2')", x=x, p=pattern)
         else:  # a word translated by a CASE: a Russian month's stem, a Chinese or Japanese am/pm marker
             words, group, keep = (RU_MONTHS, 2, "'\\1'") if step == "ru_month" else (AMPM_WORDS, 1, "' \\2 '")
             cases = " ".join(render("WHEN {w} THEN {e}", w=_constant(w), e=_constant(e)) for w, e in words.items())

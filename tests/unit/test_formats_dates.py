@@ -87,6 +87,30 @@ def test_chinese_and_japanese_12_hour_markers(mem_store, tmp_path):
 
 # ---------------------------------------------------------------- 2. one day/month order per file
 
+def test_javascript_locale_strings_and_dotted_year_first_dates(mem_store, tmp_path):
+    # toLocaleString('ru-RU') writes «13.01.2024, 09:05:00», ('en-US') «1/13/2024, 9:05:00 AM» (a comma before
+    # the time); Chinese and Korean sheets «2024.01.13»
+    text = ("Deal ID;Created;Closed;Stage;Status\n"
+            "1;13.01.2024, 09:05:00;20.01.2024, 17:30:00;Deal;Won\n"
+            "2;14.01.2024, 9:05;21.01.2024, 18:00;Deal;Lost\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert built["rows_rejected"] == 0
+    assert _dates(mem_store, info) == {"1": (D(2024, 1, 13, 9, 5), D(2024, 1, 20, 17, 30)),
+                                       "2": (D(2024, 1, 14, 9, 5), D(2024, 1, 21, 18, 0))}
+    text = ('Deal ID,Created,Closed,Stage,Status\n'
+            '1,"1/13/2024, 9:05:00 AM","1/20/2024, 5:30:00 PM",Deal,Won\n'
+            '2,"1/14/2024, 12:05:00 PM","1/21/2024, 12:00:00 AM",Deal,Lost\n')
+    info, built = _import(mem_store, tmp_path, text, name="us.csv")
+    assert built["rows_rejected"] == 0
+    # 12:05 PM is five past noon, 12:00 AM midnight
+    assert _dates(mem_store, info) == {"1": (D(2024, 1, 13, 9, 5), D(2024, 1, 20, 17, 30)),
+                                       "2": (D(2024, 1, 14, 12, 5), D(2024, 1, 21, 0, 0))}
+    text = "Deal ID,Created,Closed,Stage,Status\n1,2024.01.13,2024.01.20 17:30,Deal,Won\n"
+    info, built = _import(mem_store, tmp_path, text, name="zh.csv")
+    assert built["rows_rejected"] == 0
+    assert _dates(mem_store, info) == {"1": (D(2024, 1, 13), D(2024, 1, 20, 17, 30))}
+
+
 def test_a_column_that_settles_day_first_settles_it_for_the_other_columns_and_the_history(mem_store, tmp_path):
     # «Created» has 13/01/2023 and 20/01/2023: day first is settled. «Closed» has only days <= 12 and was
     # read month first on its own (03/02/2023 as 2 March); now it takes the file's order.
