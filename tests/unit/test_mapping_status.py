@@ -14,6 +14,7 @@ from funnel.mapping import classify_stage_name, classify_status_value
     ("Closed Won", "won"), ("closedwon", "won"), ("closedlost", "lost"), ("Успешно", "won"),
     ("  WON ", "won"), ("成交", "won"), ("输单", "lost"), ("进行中", "open"),
     ("", None), (None, None), ("Negotiation", None),
+    ("✅ Won", "won"), ("❌ Lost", "lost"), ("🟡 In progress", "open"),  # a status decorated with emoji
 ])
 def test_status_values(value, expected):
     assert classify_status_value(value) == expected
@@ -29,6 +30,11 @@ def test_status_values(value, expected):
     ("Closed Won & Paid", "won"), ("成交", "won"), ("输单", "lost"), ("Сделка провалена ", "lost"),
     ("Переговоры", None), ("Qualified To Buy", None), ("Negotiation/Review", None), ("Закрыто", None),
     ("", None), (None, None),
+    # decorated with emoji (Notion, ClickUp, amoCRM users): the words decide
+    ("Won 🎉", "won"), ("💰 Успешно реализовано", "won"), ("⛔ Закрыто и не реализовано", "lost"), ("赢单 ✔️", "won"),
+    ("🔥 Hot lead", None), ("Сделка провалена 👎🏻", "lost"),
+    # SalesMan CRM's stages by probability: «100%» is the sale, «0%» and a bare 100 are not said
+    ("100%", "won"), ("100 %", "won"), ("0%", None), ("100", None),
 ])
 def test_stage_names(name, expected):
     assert classify_stage_name(name) == expected
