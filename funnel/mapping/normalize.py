@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 
 from ..readers.headers import clean_header
 
@@ -42,9 +43,20 @@ def _fix_homoglyphs(text: str) -> str:
     return _WORD.sub(fix, text)
 
 
+def _no_symbols(text: str) -> str:
+    """``text`` without emoji and other symbols (Unicode's So / Sk, the emoji variation selector and
+    joiner; «№» stays, a header of its own): no-code tools' users decorate names, Notion's properties
+    («📅 Created», «💰 Amount») and stages («✅ Won», «💰 Успешно реализовано»)."""
+    if text.isascii():
+        return text
+    kept = "".join(" " if (unicodedata.category(c) in ("So", "Sk") and c != "№") or c in "\ufe0f\u200d" else c
+                   for c in text)
+    return " ".join(kept.split()) if kept != text else text
+
+
 def normalize_header(h: str | None) -> str:
     """The comparable form of a header (see the module docstring for what is folded away)."""
-    text = _fix_homoglyphs(clean_header(h))
+    text = _fix_homoglyphs(_no_symbols(clean_header(h)))
     text = text.casefold().replace("ё", "е")
     for _ in range(2):  # quotes may wrap a currency suffix and the other way round
         if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:

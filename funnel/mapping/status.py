@@ -10,7 +10,6 @@ the user to confirm.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .normalize import normalize_header
 from .stage_names import bare_number, without_number
@@ -21,17 +20,10 @@ _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 _PIPELINE_PREFIX = re.compile(r"^c\d+ ")  # Bitrix24 stage codes of other pipelines: C1:WON
 
 
-def _no_symbols(text: str) -> str:
-    """``text`` without emoji and other symbols (Unicode's So / Sk, the emoji variation selector and
-    joiner): Notion, ClickUp and amoCRM users decorate stages («✅ Won», «Won 🎉», «💰 Успешно реализовано»)."""
-    if text.isascii():
-        return text
-    return "".join(" " if unicodedata.category(c) in ("So", "Sk") or c in "\ufe0f\u200d" else c for c in text)
-
-
 def _fold(v: str | None) -> str:
-    """Lower-case, ё->е, emoji, punctuation and hyphens as single spaces: 'Closed-Lost' == 'closed lost'."""
-    return _PIPELINE_PREFIX.sub("", _PUNCT.sub(" ", _no_symbols(normalize_header(v))).strip())
+    """Lower-case, ё->е, emoji (normalize_header), punctuation and hyphens as single spaces: 'Closed-Lost' ==
+    'closed lost', «✅ Won» == 'won'."""
+    return _PIPELINE_PREFIX.sub("", _PUNCT.sub(" ", normalize_header(v)).strip())
 
 
 _STATUS_WON = {

@@ -80,6 +80,22 @@ def test_a_sheets_won_column_of_ticks_is_a_checkbox(mem_store, mark):
     assert outcome(mem_store, info) == (4, 2, 1, 1, 5000.0, 7.5)
 
 
+def test_property_names_and_statuses_decorated_with_emoji(mem_store):
+    # Notion users name properties with an icon («📊 Stage», «💰 Value») and decorate select options
+    text = ("\ufeffName,📊 Stage,💰 Value,📅 Created,👤 Owner\n"
+            "Acme,📥 Lead,1200,2024-01-05,Ann Lee\n"
+            "Beta,📞 Contacted,3000,2024-01-08,Bob Ray\n"
+            "Gamma,✅ Won,2500,2024-01-10,Ann Lee\n"
+            "Delta,❌ Lost,800,2024-01-12,Bob Ray\n")
+    info, built, _ = import_file(mem_store, text.encode(), "Deals 0123456789abcdef.csv")
+    assert (built["n_deals"], built["rows_rejected"]) == (4, 0)
+    f = _fields(info)
+    assert (f["stage"], f["amount"], f["created_at"], f["manager"]) == ("📊 Stage", "💰 Value", "📅 Created", "👤 Owner")
+    # won Gamma 2,500; lost Delta; open Acme, Beta (no close date: no cycle)
+    deals, won, lost, open_, amount, _cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (4, 1, 1, 2, 2500.0)
+
+
 NOTION = ("\ufeffName,Status,Owner,Value,Created time,Expected close,Last edited time,Company\n"
           "Acme renewal,Lead,Ann Lee,1200,\"January 5, 2024 10:00 AM\",\"February 1, 2024\",\"January 6, 2024 9:00 AM\","
           "Acme (https://www.notion.so/Acme-0123456789abcdef0123456789abcdef)\n"

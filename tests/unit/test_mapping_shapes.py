@@ -143,3 +143,15 @@ def test_nothing_recognisable():
     assert propose_history_mapping([]) is None
     assert propose_event_mapping(["a", "b"]) is None
     assert propose_counts_mapping(["a", "b"]) is None
+
+
+def test_a_few_named_and_dated_deals_each_at_its_own_stage_are_deals_not_counts():
+    # four deals, each at another stage, with a number column «Value»: one row per deal (a name and a
+    # creation date per row), not a table of counts per stage
+    headers = ["Name", "Stage", "Value", "Created", "Owner"]
+    samples = [["Acme", "Lead", "1200", "2024-01-05", "Ann"], ["Beta", "Contacted", "3000", "2024-01-08", "Bob"],
+               ["Gamma", "Won", "2500", "2024-01-10", "Ann"], ["Delta", "Lost", "800", "2024-01-12", "Bob"]]
+    assert detect_shape(headers, samples) == "deals"
+    # a table of counts per stage keeps its shape: no name beside the stage, no creation date
+    assert detect_shape(["Stage", "Value"], [["Lead", "1200"], ["Won", "30"]]) == "counts"
+    assert detect_shape(["Name", "Value"], [["Lead", "1200"], ["Won", "30"]]) == "counts"
