@@ -48,8 +48,14 @@ def values(samples: list[list[str | None]] | None, idx: int) -> list[str]:
     return [v for v in column(samples, idx) if v.casefold() not in NONE_WORDS]
 
 
+# a weekday before a date, full or abbreviated («Thu, 6 Apr 2023», «пт, 5 января 2024», «Пт 05.01.2024»): the
+# date after it decides (readers.values drops it the same way before reading)
+_WEEKDAY = re.compile(r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
+                      r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+(?=\d)", re.IGNORECASE)
+
+
 def is_date(v: str) -> bool:
-    return bool(_DATE.match(v)) or is_excel_serial(v)
+    return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v)
 
 
 def is_excel_serial(v: str) -> bool:

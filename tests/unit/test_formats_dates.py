@@ -111,6 +111,17 @@ def test_javascript_locale_strings_and_dotted_year_first_dates(mem_store, tmp_pa
     assert _dates(mem_store, info) == {"1": (D(2024, 1, 13), D(2024, 1, 20, 17, 30))}
 
 
+def test_an_abbreviated_russian_weekday_before_the_date_still_finds_the_column(mem_store, tmp_path):
+    # 5 January 2024 was a Friday (пт), 12 January too
+    text = ("Deal ID;Создана;Закрыта;Этап;Статус\n"
+            "1;пт, 5 января 2024 г., 10:00;пт, 12 января 2024 г., 18:30;Сделка;Выиграна\n"
+            "2;Пт 05.01.2024;Пт 12.01.2024;Сделка;Проиграна\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert built["rows_rejected"] == 0
+    assert _dates(mem_store, info) == {"1": (D(2024, 1, 5, 10, 0), D(2024, 1, 12, 18, 30)),
+                                       "2": (D(2024, 1, 5), D(2024, 1, 12))}
+
+
 def test_a_column_that_settles_day_first_settles_it_for_the_other_columns_and_the_history(mem_store, tmp_path):
     # «Created» has 13/01/2023 and 20/01/2023: day first is settled. «Closed» has only days <= 12 and was
     # read month first on its own (03/02/2023 as 2 March); now it takes the file's order.
