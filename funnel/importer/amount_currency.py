@@ -36,7 +36,8 @@ def amount_currency(con, table: str, column: int) -> str | None:
 
 # ISO codes read before or after an amount (``USD 1,200.00``, ``1,200.00 USD``): those readers.values
 # strips from a number
-CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY", "KZT", "UAH", "UZS", "KGS", "BYN")
+CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY", "KZT", "UAH", "UZS", "KGS", "BYN", "INR", "CHF", "CAD", "AUD",
+              "SEK", "NOK", "DKK", "PLN", "CZK")
 
 
 def cell_currency_sql(cell: str) -> tuple[str, dict]:

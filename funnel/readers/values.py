@@ -123,8 +123,8 @@ EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 # R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen;
 # the currencies amoCRM and Bitrix24 accounts in Kazakhstan, Ukraine, Uzbekistan, Kyrgyzstan and Belarus write
 # after their amounts (₸ / тг / тенге, ₴ / грн, сум, сом, BYN)
-_CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|тенге|тг\.?|грн\.?|сўм|сум|сом|"
-             r"usd|eur|rub|rur|brl|gbp|cny|rmb|jpy|kzt|uah|uzs|kgs|byn)")
+_CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|₹|тенге|тг\.?|грн\.?|сўм|сум|сом|"
+             r"usd|eur|rub|rur|brl|gbp|cny|rmb|jpy|kzt|uah|uzs|kgs|byn|inr|chf|cad|aud|sek|nok|dkk|pln|czk)")
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
 # 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)
 _SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b|万|亿)$"
@@ -459,7 +459,11 @@ def number_sql(column_sql: str, profile: ColumnProfile) -> str:
     point = f"regexp_replace({bare}, ',(\\d{{3}})', '\\1', 'g')"
     # a cell with both marks says its own style (``EUR 1.000,00`` in a column of ``USD 1,200.00``): the
     # last mark is the decimal one, whatever the column's
-    body = (f"CASE WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})+,\\d+') THEN {comma} "
+    # Indian grouping, lakhs and crores (₹1,20,000.50: two digits between the commas before the last three):
+    # never a decimal comma
+    body = (f"CASE WHEN regexp_full_match({bare}, '[-+]?\\d{{1,2}}(,\\d{{2}})+,\\d{{3}}(\\.\\d+)?') "
+            f"THEN replace({bare}, ',', '') "
+            f"WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})+,\\d+') THEN {comma} "
             f"WHEN regexp_full_match({bare}, '[-+]?\\d{{1,3}}(,\\d{{3}})+\\.\\d+') THEN {point} "
             f"ELSE {comma if profile.decimal == ',' else point} END")
     valid = f"regexp_full_match({body}, '[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?')"

@@ -454,6 +454,8 @@ def test_a_report_with_one_row_per_stage_entered_is_deals_and_their_history(mem_
     (("25 000 сом", "10 000 сом", "3 000 сом", "1 сом"), "KGS"),
     (("2 000 бел. руб.", "1 500 бел.руб.", "300 бел. руб.", "50 бел. руб."), "BYN"),  # not RUB for its «руб.»
     (("USD 1,200", "KZT 500 000", "700", "800"), ["KZT", "USD"]),
+    (("₹1,20,000", "₹5,00,000", "INR 90,000", "₹45,000"), "INR"),
+    (("CHF 1'200.50", "CHF 900", "12'000 CHF", "CHF 50"), "CHF"),
 ])
 def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, amounts, currency):
     text = "Deal ID,Stage,Amount\n" + "".join(f'D{k},Won,"{a}"\n' for k, a in enumerate(amounts))
@@ -470,6 +472,9 @@ def test_amounts_written_with_one_currency_symbol_give_the_currency(mem_store, a
     (("1 500 000 сум", "700 000 сўм"), [1500000, 700000]),
     (("25 000 сом", "3 000 сом"), [25000, 3000]),
     (("2 000 бел. руб.", "1 500 бел.руб."), [2000, 1500]),
+    # Indian grouping (lakhs, crores) as Zoho accounts in India write rupees; Swiss apostrophes with CHF
+    (("₹1,20,000", "₹12,34,567.50", "INR 5,00,000"), [120000, 1234567.5, 500000]),
+    (("CHF 1'200.50", "CHF 12'000"), [1200.5, 12000]),
 ])
 def test_cis_currency_amounts_read_as_numbers(mem_store, amounts, expected):
     # before: every such amount was unreadable (the amount column was not even taken for the amount)
