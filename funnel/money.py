@@ -14,9 +14,14 @@ _PREFIXED = {"$", "€", "£", "¥", "₹", "R$"}  # written before the number i
 # guess a currency from: "$" and "¥" are shared by several currencies, so they are not here;
 # "р" counts only with its dot)
 # (in this order: a cell is its first match's, so «бел. руб.» is the Belarusian rouble before «руб» the Russian)
-ONE_CURRENCY_SIGNS = {"BYN": ("бел. руб", "бел.руб", "бел руб"), "GBP": ("£",), "EUR": ("€",), "RUB": ("₽", "руб", "р."), "KZT": ("₸", "тг", "тенге"),
-                      "UAH": ("₴", "грн"), "UZS": ("сум", "сўм"), "KGS": ("сом",),
-                      "INR": ("₹",), "BRL": ("r$",), "CNY": ("人民币",)}  # lower case (R$ is read as r$)
+ONE_CURRENCY_SIGNS = {"BYN": ("бел. руб", "бел.руб", "бел руб"), "GBP": ("£",), "EUR": ("€",),
+                      "RUB": ("₽", "руб", "р."), "KZT": ("₸", "тг", "тенге"), "UAH": ("₴", "грн"),
+                      "UZS": ("сум", "сўм"), "KGS": ("сом",), "INR": ("₹",), "BRL": ("r$",),
+                      "CNY": ("人民币",)}  # lower case (R$ is read as r$)
+# ISO codes written before or after an amount («USD 1,200.00», «1 200 CHF»): stripped from the number
+# (readers/values.py), and the cell's currency (importer/amount_currency.py)
+AMOUNT_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY", "KZT", "UAH", "UZS", "KGS", "BYN", "INR", "CHF",
+                "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK")
 
 
 # A currency column that names its currency in words (Bitrix24's web export: «Российский рубль»): the code.

@@ -13,6 +13,7 @@ another.
 
 from __future__ import annotations
 
+from ..money import AMOUNT_CODES
 from ..money import ONE_CURRENCY_SIGNS as SYMBOLS
 from ..sql import ident, render, run
 
@@ -34,16 +35,12 @@ def amount_currency(con, table: str, column: int) -> str | None:
     return hits[0][1]
 
 
-# ISO codes read before or after an amount (``USD 1,200.00``, ``1,200.00 USD``): those readers.values
-# strips from a number
-CELL_CODES = ("USD", "EUR", "RUB", "BRL", "GBP", "CNY", "JPY", "KZT", "UAH", "UZS", "KGS", "BYN", "INR", "CHF", "CAD", "AUD",
-              "SEK", "NOK", "DKK", "PLN", "CZK")
 
 
 def cell_currency_sql(cell: str) -> tuple[str, dict]:
     """SQL: the currency one amount cell names (an ISO code before or after the number, or a sign of one
     currency), else NULL; and its parameters. ``cell`` is quoted SQL."""
-    params: dict = {"cc_codes": list(CELL_CODES)}
+    params: dict = {"cc_codes": list(AMOUNT_CODES)}
     code = (f"upper(COALESCE(NULLIF(regexp_extract({cell}, '^\\s*[-+]?([A-Za-z]{{3}})(?:[\\s\\d(+-]|$)', 1), ''), "
             f"regexp_extract({cell}, '[\\d\\s)]([A-Za-z]{{3}})\\s*$', 1)))")
     branches = [f"WHEN list_contains($cc_codes, {code}) THEN {code}"]

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
-from ..readers.values import CHECK_MARKS, FALSE_WORDS, NONE_WORDS, TRUE_WORDS
+from ..readers.values import (
+    AMOUNT_CODE_WORDS,
+    CHECK_MARKS,
+    FALSE_WORDS,
+    NONE_WORDS,
+    TRUE_WORDS,
+    WEEKDAY_WORDS,
+)
 
 _DATE = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}.*)?"          # ISO
@@ -27,9 +34,7 @@ _NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,']+\)?$")
 # currency signs and words around an amount (the ones readers.values strips): R$ before $; an ISO code
 # before or after the number (USD 1,200.00; 1,200.00 USD)
 _CURRENCY_CHARS = re.compile(r"r\$|[₽$€£¥￥元円%₸₴₹]|人民币|бел\.?\s?руб\.?|руб\.?|тенге|тг\.?|грн\.?|сўм|сум|сом|"
-                             r"^(?:usd|eur|rub|rur|brl|gbp|cny|rmb|jpy|kzt|uah|uzs|kgs|byn|inr|chf|cad|aud|sek|nok|dkk|pln|czk)"
-                             r"(?=[\s\d(+-])|[a-z]{3}$",
-                             re.IGNORECASE)
+                             r"^(?:" + AMOUNT_CODE_WORDS + r")(?=[\s\d(+-])|[a-z]{3}$", re.IGNORECASE)
 # a multiplier written after the number (readers.values._SUFFIX): 12万, 1,5 млн, 45 тыс., $1.2K
 _MULTIPLIER = re.compile(r"(?<=[\d\s\u00a0])(?:тыс\.?|млн\.?|млрд\.?|mln|bn|万|亿|k|к|m|м|b)$", re.IGNORECASE)
 BOOL_WORDS = set(TRUE_WORDS) | set(FALSE_WORDS)  # the one vocabulary, readers.values
@@ -51,8 +56,7 @@ def values(samples: list[list[str | None]] | None, idx: int) -> list[str]:
 
 # a weekday before a date, full or abbreviated («Thu, 6 Apr 2023», «пт, 5 января 2024», «Пт 05.01.2024»): the
 # date after it decides (readers.values drops it the same way before reading)
-_WEEKDAY = re.compile(r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
-                      r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+(?=\d)", re.IGNORECASE)
+_WEEKDAY = re.compile("^" + WEEKDAY_WORDS + r"(?=\d)", re.IGNORECASE)
 
 
 def is_date(v: str) -> bool:

@@ -452,12 +452,12 @@ def _has_yes_no_column(norm: list[str], smp) -> bool:
     return False
 
 
-def _named_and_dated(norm: list[str], samples, taken: set[int | None]) -> bool:
+def _named_and_dated(norm: list[str], samples, taken: set[int]) -> bool:
     """A column of names and a column of creation dates beside the stage: one row per deal (a small
     Notion or sheet export whose few deals each sit at another stage: «Name, Stage, Value, Created»,
     never a table of counts, whose rows are stages)."""
-    name = _find(norm, NORMALIZED_SYNONYMS["deal_name"], {i for i in taken if i is not None})
-    created = _find(norm, NORMALIZED_SYNONYMS["created_at"], {i for i in taken | {name} if i is not None})
+    name = _find(norm, NORMALIZED_SYNONYMS["deal_name"], taken)
+    created = _find(norm, NORMALIZED_SYNONYMS["created_at"], taken | {name}) if name is not None else None
     if name is None or created is None or not samples:
         return False
     names, dates = sv.column(samples, name), sv.column(samples, created)
@@ -470,7 +470,7 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     stage = _find(norm, _COUNT_STAGE)
     count = _find(norm, _COUNT, {stage})
     if (_find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples)
-            or _has_yes_no_column(norm, samples) or _named_and_dated(norm, samples, {stage, count})):
+            or _has_yes_no_column(norm, samples) or _named_and_dated(norm, samples, {i for i in (stage, count) if i is not None})):
         return None
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
         return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..money import AMOUNT_CODES
 from ..sql import ident, render, run
 from ..timezones import zone_literal
 
@@ -97,7 +98,7 @@ _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
 # - "comma_time": a comma between a numeric date and its time is a space («05.01.2024, 10:00:00»,
 #   «1/5/2024, 10:00:00 AM»: JavaScript's toLocaleString in Russian and US English, which web apps'
 #   exports write).
-_WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
+WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
                   r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+")
 _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?"
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
@@ -106,7 +107,7 @@ AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
 _DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
-    "weekday": ("^" + _WEEKDAY_WORDS, "^" + _WEEKDAY_WORDS),
+    "weekday": ("^" + WEEKDAY_WORDS, "^" + WEEKDAY_WORDS),
     "year_mark": (r"(\d{4})\s*г\.?", r"(9{4})\s*г\.?"),
     "ru_month": (_RU_MONTH_WORD, _RU_MONTH_WORD),
     "ampm": (r"\s*(上午|午前|下午|午後)\s*(\d{1,2}:\d\d(?::\d\d)?)", r"\s*(上午|午前|下午|午後)\s*(9{1,2}:99(?::99)?)"),
@@ -123,8 +124,10 @@ EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 # R$ (Brazil) before $; ￥ is the full-width ¥ of Chinese and Japanese exports; 元 / 人民币 / 円 the yuan and yen;
 # the currencies amoCRM and Bitrix24 accounts in Kazakhstan, Ukraine, Uzbekistan, Kyrgyzstan and Belarus write
 # after their amounts (₸ / тг / тенге, ₴ / грн, сум, сом, BYN)
+# (RUR, the rouble's old code, and RMB, the yuan's common name, beside money.AMOUNT_CODES)
+AMOUNT_CODE_WORDS = "|".join(code.lower() for code in (*AMOUNT_CODES, "RUR", "RMB"))
 _CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|₹|тенге|тг\.?|грн\.?|сўм|сум|сом|"
-             r"usd|eur|rub|rur|brl|gbp|cny|rmb|jpy|kzt|uah|uzs|kgs|byn|inr|chf|cad|aud|sek|nok|dkk|pln|czk)")
+             + AMOUNT_CODE_WORDS + ")")
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
 # 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)
 _SUFFIX = r"(тыс\.?|млн\.?|млрд\.?|mln|bn|k|к|m|м|b|万|亿)$"
