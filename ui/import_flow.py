@@ -34,7 +34,7 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
 # what the uploaders take: tables, and a zip of them (a CRM's backup or data export)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "zip"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "zip", "json", "jsonl", "ndjson"]
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
@@ -111,6 +111,8 @@ def header_control(t, raw=None, expanded: bool = False) -> None:
     for the columns start again, as for another sheet). "Titles over two rows" takes the row above
     it as group titles (readers/header_rows.py). Open when asked (the file read was refused), when
     nothing could be read, or when a row was chosen."""
+    if raw is not None and raw.kind == "json":  # an API's answer: its records name their own fields
+        return
     state = _state()
     chosen = state.get("header_rows")
     if raw is not None and chosen is None:
@@ -356,7 +358,8 @@ def run_flow(t) -> None:
     except FunnelError as exc:
         refused = True
         st.error(error_text(exc, context.lang()))
-        if header is None:  # a file read from the wrong row is refused: the row can be changed here
+        # a file read from the wrong row is refused: the row can be changed here (not an API's JSON)
+        if header is None and not exc.code.startswith("json."):
             header_control(t)
     finally:
         if header is not None:  # read, then refused (no stage column: titles on another row?): shown open

@@ -124,20 +124,14 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
                  "archive.history_unread"}
 SHAPES = ("deals", "events", "counts")
-# one JSON object per line (a Mixpanel or Amplitude raw export): refused with a word to export CSV
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
             shape: str | None = None, mapping_pairs: list[str] | None = None) -> Draft:
     """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape;
     ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping."""
-    if source.file_name.lower().endswith(JSON_LINES_SUFFIXES):
-        raise FunnelError("import.json_lines", file=source.file_name)
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main",
                      header_rows=source.header_rows)
-    if raw.headers and str(raw.headers[0] or "").lstrip().startswith("{"):  # JSON lines under another name
-        raise FunnelError("import.json_lines", file=source.file_name)
     samples = _samples(con, raw)
     detected = detect_shape(raw.headers, samples)
     digest = source.digest() + (history.digest() if history else "")

@@ -38,9 +38,10 @@ from .synonyms import (
 )
 
 MIN_PRESET_SCORE = 0.6
-# A column holding each stage's position in the funnel (Salesforce StageSortOrder)
+# A column holding each stage's position in the funnel (Salesforce StageSortOrder, Pipedrive stage_order_nr)
 STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order",
-                      "stage index", "stage idx", "furthest_stage_idx", "furthest stage index")
+                      "stage index", "stage idx", "furthest_stage_idx", "furthest stage index",
+                      "stage_order_nr", "stage order nr")  # Pipedrive's API: the stage's place in its pipeline
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
 FUZZY_CUTOFF = 0.88

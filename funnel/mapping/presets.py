@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from .status import STAGE_DECIDES
 
+# Dynamics 365 Sales' opportunity pipeline phases (stepname) and sales stages (salesstage's labels)
+DYNAMICS_STAGES = ["1-Qualify", "2-Develop", "3-Propose", "4-Close", "Qualify", "Develop", "Propose", "Close"]
 HUBSPOT_DEFAULT_STAGES = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
                           "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"]
 SALESFORCE_DEFAULT_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
@@ -370,6 +372,22 @@ PRESETS: dict[str, dict] = {
             "created_at": ("created on",),
         },
         "date_order": None, "won": [], "lost": [],
+    },
+    "dynamics_api": {
+        # opportunities through Dynamics 365's Web API (OData, saved as JSON; funnel/readers/json_reader.py
+        # gives a lookup's shown name, _ownerid_value → ownerid): statecode 0/1/2 = Open/Won/Lost, or
+        # their shown words with the OData annotations; stepname the pipeline phase («1-Qualify»)
+        "signature": [("opportunityid",), ("statecode",), ("estimatedvalue", "actualvalue"), ("stepname", "salesstage"),
+                      ("createdon",)],
+        "required": [("opportunityid",)],
+        "fields": {
+            "deal_id": ("opportunityid",), "deal_name": ("name",), "stage": ("stepname", "salesstage", "salesstagecode"),
+            "status": ("statecode",), "amount": ("estimatedvalue", "actualvalue"), "created_at": ("createdon",),
+            "closed_at": ("actualclosedate",), "expected_close": ("estimatedclosedate",), "manager": ("ownerid",),
+            "lost_reason": ("statuscode",), "currency": ("transactioncurrencyid",),
+        },
+        "status_values": {"0": "open", "1": "won", "2": "lost"},
+        "date_order": None, "won": [], "lost": [], "stage_order": DYNAMICS_STAGES,
     },
 }
 

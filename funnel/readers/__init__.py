@@ -1,4 +1,4 @@
-"""File readers of the importer: any CRM export (CSV, xlsx, xls, HTML ".xls", a zip of them) into a
+"""File readers of the importer: any CRM export (CSV, xlsx, xls, HTML ".xls", an API's JSON, a zip of them) into a
 staged table.
 
 :func:`stage_file` sniffs the file kind from its magic bytes (never the extension) and hands it to
@@ -57,7 +57,7 @@ def sheet_choice(source: Path | bytes, file_name: str) -> SheetChoice:
     preferred table that cannot be told is None: the first is shown."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        if kind == "text":
+        if kind in ("text", "json"):
             return SheetChoice([], None, False)
         sheets = archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
         try:
@@ -71,7 +71,7 @@ def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
     """(sheet name, data rows) of a workbook, (member name, data rows) of an archive; [] for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        if kind == "text":
+        if kind in ("text", "json"):
             return []
         return archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
 
@@ -80,7 +80,7 @@ def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
     """The sheet (or archive member) an import of this file reads when none is named; None for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        return None if kind == "text" else _preferred(path, file_name, kind)
+        return None if kind in ("text", "json") else _preferred(path, file_name, kind)
 
 
 def _preferred(path: Path, file_name: str, kind: str) -> str:

@@ -1,4 +1,4 @@
-"""One file that is a table itself (CSV/TSV text, a workbook, an HTML ".xls") into a staged table.
+"""One file that is a table itself (CSV/TSV text, a workbook, an HTML ".xls", an API's JSON) into a staged table.
 
 Kept apart from :mod:`funnel.readers` so that an archive's member (:mod:`.archive`), once extracted,
 goes through exactly the readers a plain upload goes through: the same encodings, header search,
@@ -16,6 +16,7 @@ from . import limits, sniff
 from .csv_reader import stage_csv
 from .excel_reader import stage_workbook
 from .header_rows import HeaderRows
+from .json_reader import stage_json
 from .staging import RawTable
 
 
@@ -37,4 +38,6 @@ def stage_plain(con, path: Path, file_name: str, kind: str, sheet: str | None, t
         except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
             code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
             raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
+    if kind == "json":
+        return stage_json(con, path, file_name, table)
     return stage_workbook(con, path, file_name, kind, sheet, table, header_rows)

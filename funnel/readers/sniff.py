@@ -6,7 +6,7 @@ is read by DuckDB (see :mod:`funnel.readers.csv_reader`).
 - Kind comes from the magic bytes, not the extension: ``PK`` = a zip, told apart by its central
   directory (:func:`zip_kind`: an Office workbook or an OpenDocument file is "xlsx", any other zip an
   archive of files, "zip"), ``D0 CF 11 E0`` = real xls, ``<`` (after an optional BOM and whitespace) =
-  an HTML table saved as ".xls" (Bitrix24).
+  an HTML table saved as ".xls" (Bitrix24), ``{"`` or ``[{`` = an API's answer saved as JSON.
 - Encoding: a BOM decides (UTF-8, UTF-16); else strict UTF-8; else UTF-16 without a BOM; else
   charset-normalizer, among the encodings CRM exports are written in (see :func:`detect_encoding`).
 - Delimiter: the candidate (``,`` ``;`` tab ``|``) that splits the most sample records into the
@@ -40,7 +40,7 @@ _NUMBERLIKE = re.compile(r"^[\s\d.,:/\-+%()$€£¥₽'\u00a0\u202f]*$")
 
 
 def file_kind(head: bytes, path: Path | None = None) -> str:
-    """'xlsx' | 'zip' | 'xls' | 'html' | 'text' from the first bytes of a file; a zip's kind needs
+    """'xlsx' | 'zip' | 'xls' | 'html' | 'json' | 'text' from the first bytes of a file; a zip's kind needs
     its ``path`` (the central directory is at the end): without one every zip is "xlsx", as before."""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return zip_kind(path, head) if path is not None else "xlsx"
@@ -55,7 +55,19 @@ def file_kind(head: bytes, path: Path | None = None) -> str:
     if stripped.startswith(b"<") and (b"<table" in stripped[:4096] or b"<html" in stripped[:512]
                                        or stripped.startswith(b"<!doctype")):
         return "html"
+    if looks_like_json(text):
+        return "json"
     return "text"
+
+
+def looks_like_json(text: bytes) -> bool:
+    """Whether a file's first bytes (after a BOM and white space) open a JSON document: ``{`` or ``[``
+    followed by a string, an object, an array or its end. A CSV whose first title is ``[ID]`` is not."""
+    stripped = text.lstrip()
+    if stripped[:1] not in (b"{", b"["):
+        return False
+    rest = stripped[1:].lstrip()
+    return rest[:1] in (b'"', b"{", b"[", b"}", b"]")
 
 
 # Names of a table inside an archive (funnel/readers/archive.py reads these members)

@@ -51,7 +51,7 @@ class RawTable:
     headers: list[str]
     n_rows: int
     file_name: str
-    kind: str  # 'csv' | 'xlsx' | 'xls' | 'html'
+    kind: str  # 'csv' | 'xlsx' | 'xls' | 'html' | 'json'
     encoding: str | None
     delimiter: str | None
     sheet: str | None

@@ -332,14 +332,19 @@ def test_a_mailchimp_campaign_report_is_counts_per_campaign(mem_store, tmp_path)
 
 # --- 10. JSON lines -------------------------------------------------------------------------------
 
-def test_json_lines_are_refused_with_a_word_to_export_csv(mem_store, tmp_path):
-    line = '{"event": "Viewed Product", "properties": {"time": 1591115353, "distinct_id": "user_1001"}}\n'
+def test_json_lines_are_read_as_the_event_log_they_are(mem_store, tmp_path):
+    """Refused before (a word to export CSV); now read by funnel/readers/json_reader.py, whatever the
+    name (tests/unit/test_json_exports.py has the full Mixpanel and Amplitude cases)."""
+    lines = ('{"event": "Viewed Product", "properties": {"time": 1591115353, "distinct_id": "user_1001"}}\n'
+             '{"event": "Viewed Product", "properties": {"time": 1591115360, "distinct_id": "user_1002"}}\n'
+             '{"event": "Purchase", "properties": {"time": 1591115400, "distinct_id": "user_1001"}}\n')
     for name in ("export.jsonl", "export.txt"):
-        with pytest.raises(FunnelError) as err:
-            import_file(mem_store, _write(tmp_path, name, line * 3))
-        assert err.value.code == "import.json_lines"
-        assert "CSV" in err.value.message("en") and "CSV" in err.value.message("ru")
-    assert mem_store.datasets() == []
+        store = type(mem_store)(":memory:")
+        info, _built, _ = import_file(store, _write(tmp_path, name, lines))
+        assert info.shape == "events"
+        with store.connect() as con:  # two visitors viewed, one bought
+            assert con.execute(f"SELECT count(*), count(*) FILTER (WHERE status = 'won') "
+                               f"FROM ds_{info.id}.deals").fetchone() == (2, 1)
 
 
 def test_ga4s_traffic_source_is_the_source_and_item_ids_are_no_attributes(mem_store):

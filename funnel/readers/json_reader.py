@@ -1,0 +1,273 @@
+"""A CRM's API answer saved as it came (JSON or JSON lines) into a staged table.
+
+People who pull deals through an API keep what the API returned: Bitrix24's ``crm.deal.list``
+(``{"result": [...], "next": 50, "total": …}``), amoCRM's ``/api/v4/leads`` (``{"_embedded":
+{"leads": [...]}}``), HubSpot's ``crm/v3/objects/deals`` (``{"results": [{"id", "properties": {…}}]}``;
+the legacy v1 API wraps every property as ``{"value", "timestamp", "versions"}``), Pipedrive's
+``/v1/deals`` (``{"success": true, "data": [...]}``), Dynamics 365's OData (``{"value": [...]}``), a
+plain array of records, or one record per line. Several pages saved one after another (a list of
+answers, or one answer per line) are one table.
+
+The records are the longest list of objects reachable through objects from the top (never through
+another list). Each record becomes one row, its nested objects flattened:
+
+- a property wrapped with its metadata (``{"value": …, "timestamp": …}``) is its value;
+- an object under a container key (``properties``, ``fields``, ``attributes``) or a key starting
+  with ``_`` (``_embedded``) gives its keys as they are (``properties.dealname`` → ``dealname``);
+  a reference to another record (``{"name", "value": its id, …}``: Pipedrive's ``user_id``, ``org_id``)
+  is only its name, ``user_id.name`` (a bare ``user_id`` of names reads as a visitor's id); any other object gives ``key.child`` columns (never a bare ``name`` or ``owner_id``
+  that belongs to another record);
+- OData annotations (``@odata.etag``) are left out, and a value with its shown text beside it
+  (``statecode@OData.Community.Display.V1.FormattedValue``, Dynamics 365) is that text, a lookup
+  ``_ownerid_value`` named ``ownerid``;
+- a list of scalars is one cell, its values joined with ", "; a list of custom fields
+  (``{"field_name": "Источник", "values": [{"value": "Сайт"}]}``, amoCRM) is one column per field; a
+  list of objects with a ``value`` (e-mails, phones) or only a ``name`` (tags) is their values joined;
+- ``_links`` and other lists of objects are left out.
+
+Cells are the values' text as the API wrote them (numbers as written, ``true``/``false``), then go
+through exactly what a CSV's cells go through. The data rows are numbered by record (the first record
+is row 1). The whole answer is parsed in memory, so a JSON file is held to ``MAX_JSON_BYTES``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import FunnelError
+from . import limits
+from .excel_reader import _load
+from .staging import RawTable, finish_table
+
+# a JSON answer is parsed whole: Python's objects take ~10× the file's bytes
+MAX_JSON_BYTES = 128 << 20
+
+# keys whose object holds the record's own fields
+CONTAINERS = frozenset({"properties", "fields", "attributes", "custom_fields", "customfields"})
+# the keys beside "value" that make an object one wrapped property (HubSpot's legacy API, Salesforce's)
+WRAPPER_KEYS = frozenset({"timestamp", "source", "sourceid", "sourcevid", "versions", "updatedbyuserid",
+                          "requestid", "selected", "isencrypted", "sourcetype", "sourcelabel", "label",
+                          "displayvalue", "type"})
+# the keys an API's answer holds its records under (Bitrix24, HubSpot, Pipedrive, OData, amoCRM, …)
+PAGE_KEYS = frozenset({"result", "results", "data", "items", "records", "value", "_embedded", "elements",
+                       "entries", "rows", "deals", "leads", "opportunities", "objects", "list"})
+# OData's annotation of a value's shown text (Dynamics 365 with Prefer: odata.include-annotations)
+FORMATTED = "@OData.Community.Display.V1.FormattedValue"
+# the keys of a list item that is one value among several (e-mails, phones, tags, multi-select options)
+LISTED_KEYS = frozenset({"value", "name", "id", "label", "primary", "enum_id", "enum_code", "enum", "color"})
+# marks a custom field's key in a path: its column is named by the field alone
+CUSTOM = "\x00"
+# how deep the records may lie (amoCRM: _embedded → leads)
+MAX_DEPTH = 4
+
+
+def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
+    """Stage the records of a JSON answer as TEMP table ``table`` (see the module's docstring)."""
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
+    text = _decode(path.read_bytes(), file_name)
+    documents = _documents(text, file_name)
+    records, where = _records(documents)
+    if not records:
+        raise FunnelError("json.no_records", file=file_name)
+    flat = [_flatten(r) for r in records]
+    headers = _column_names(flat)
+    keys = list(headers)
+    rows = [[_cell(f.get(k)) for k in keys] for f in flat]
+    names = [headers[k] for k in keys]
+    if len(names) > limits.MAX_COLUMNS:
+        raise FunnelError("limits.too_many_columns", file=file_name, columns=len(names), limit=limits.MAX_COLUMNS)
+    _load(con, table, rows, 1, len(names))
+    names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
+    notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where or "—"}))
+    return RawTable(table, names, n_rows, file_name, "json", "utf-8", None, None, [], 0, skipped, notes)
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    """JSON is UTF-8; Windows PowerShell writes UTF-16 with a BOM (``ConvertTo-Json > deals.json``)."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            data, chosen = data[len(bom):], encoding
+            break
+    else:
+        chosen = "utf-8"
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError:
+        return data.decode("cp1251" if _mostly_cyrillic(data) else "latin-1")
+
+
+def _mostly_cyrillic(data: bytes) -> bool:
+    high = [b for b in data[:65536] if b >= 0xC0]
+    return len(high) > 0 and sum(1 for b in high if 0xC0 <= b <= 0xFF) / len(high) > 0.9
+
+
+def _documents(text: str, file_name: str) -> list[Any]:
+    """One JSON document, or several one after another (JSON lines; pages saved in a row)."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= end:
+            return found
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as error:
+            raise FunnelError("json.unreadable", file=file_name, line=error.lineno, column=error.colno,
+                              reason=error.msg) from error
+        except RecursionError as error:
+            raise FunnelError("json.too_deep", file=file_name) from error
+        found.append(value)
+
+
+def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
+    """The records of every document and the path they were found at (``result``, ``_embedded.leads``)."""
+    if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
+        return list(documents), None  # JSON lines: one record per line
+    if len(documents) == 1 and isinstance(documents[0], list):
+        documents = documents[0] if _pages(documents[0]) else documents
+    records: list[dict] = []
+    where = None
+    for document in documents:
+        found, path = _longest(document, 0)
+        records += found
+        where = where or path
+    return records, where
+
+
+def _pages(documents: list) -> bool:
+    """Whether these objects are answers (pages), each holding a list of records, not records: no id
+    of their own, and their longest list under a key APIs put records under (a record's own list, an
+    amoCRM lead's ``_embedded.tags``, sits beside its ``id``)."""
+    return bool(documents) and all(_is_page(d) for d in documents)
+
+
+def _is_page(document: Any) -> bool:
+    if not isinstance(document, dict) or any(str(k).lower() == "id" for k in document):
+        return False
+    path = _longest(document, 0)[1]
+    return path is not None and path.split(".")[0].lower() in PAGE_KEYS
+
+
+def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | None]:
+    """The longest list of objects under ``value`` (through objects only) and its path."""
+    if isinstance(value, list):
+        objects = [v for v in value if isinstance(v, dict)]
+        return (objects, path or None) if objects and len(objects) * 2 >= len(value) else ([], None)
+    best: tuple[list[dict], str | None] = ([], None)
+    if isinstance(value, dict) and depth < MAX_DEPTH:
+        for key, child in value.items():
+            if key == "_links":
+                continue
+            found = _longest(child, depth + 1, f"{path}.{key}" if path else str(key))
+            if len(found[0]) > len(best[0]):
+                best = found
+    return best
+
+
+def _flatten(record: dict) -> dict[tuple[str, ...], Any]:
+    """A record's cells by their key path (see the module's docstring)."""
+    out: dict[tuple[str, ...], Any] = {}
+    _walk(record, (), out)
+    return out
+
+
+def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
+    if isinstance(value, dict):
+        if path and "value" in value and set(k.lower() for k in value) - {"value"} <= WRAPPER_KEYS:
+            _walk(value["value"], path, out)
+            return
+        if path and isinstance(value.get("name"), str) and "value" in value and not isinstance(
+                value["value"], dict | list):  # a reference to another record (Pipedrive's owner, person)
+            out[path + ("name",)] = value["name"]
+            return
+        shown = {k[:-len(FORMATTED)]: v for k, v in value.items() if k.endswith(FORMATTED)}
+        for key, child in value.items():
+            key = str(key)
+            if key == "_links" or "@" in key:
+                continue
+            if key in shown:  # OData: the value as the CRM shows it («Won», the owner's name), not its code
+                key, child = _lookup_name(key), shown[key]
+            inner = path if key.startswith("_") or key.lower() in CONTAINERS else path + (key,)
+            if key.lower() in CONTAINERS and isinstance(child, list):
+                _custom_fields(child, path, out)
+            elif inner == path and not isinstance(child, dict | list):
+                out[path + (key,)] = child
+            else:
+                _walk(child, inner, out)
+        return
+    if isinstance(value, list):
+        if not value:
+            return
+        if all(not isinstance(v, dict | list) for v in value):
+            out[path] = ", ".join(_text(v) for v in value if v is not None and _text(v) != "") or None
+        elif not _custom_fields(value, path, out) and all(
+                isinstance(v, dict) and set(v) <= LISTED_KEYS for v in value):
+            texts = [_text(v.get("value", v.get("name"))) for v in value]
+            out[path] = ", ".join(t for t in texts if t and t != "None") or None
+        return
+    if path:
+        out[path] = value
+
+
+def _lookup_name(key: str) -> str:
+    """OData's name of a lookup's id, ``_ownerid_value``, as the field's own name, ``ownerid``."""
+    return key[1:-len("_value")] if key.startswith("_") and key.endswith("_value") and len(key) > 7 else key
+
+
+def _custom_fields(items: list, path: tuple[str, ...], out: dict) -> bool:
+    """amoCRM's ``custom_fields_values`` (``field_name`` + ``values``) and the like: one column per
+    field, named by the field. False when the list is not such a list."""
+    named = [i for i in items if isinstance(i, dict) and (i.get("field_name") or i.get("name"))
+             and ("values" in i or "value" in i)]
+    if not named or len(named) != len(items):
+        return False
+    for item in named:
+        name = str(item.get("field_name") or item.get("name"))
+        values = item.get("values", item.get("value"))
+        key = path + (CUSTOM + name,)
+        if isinstance(values, list):
+            texts = [_text(v.get("value") if isinstance(v, dict) else v) for v in values]
+            out[key] = ", ".join(t for t in texts if t) or None
+        elif not isinstance(values, dict):
+            out[key] = values
+    return True
+
+
+def _column_names(flat: list[dict[tuple[str, ...], Any]]) -> dict[tuple[str, ...], str]:
+    """Every key path in the order first met, named by its keys joined with dots (``user_id.name``); a
+    custom field by its own name (``Источник``) unless another column has that name."""
+    paths: dict[tuple[str, ...], None] = {}
+    for record in flat:
+        for key in record:
+            paths.setdefault(key, None)
+    # a list of custom fields that some record leaves null is no column of its own beside its fields
+    for key in [k for k in paths if any(o[:len(k)] == k and len(o) > len(k) for o in paths)]:
+        if all(r.get(key) is None for r in flat):
+            del paths[key]
+    dotted = {key: ".".join(k.lstrip(CUSTOM) for k in key) for key in paths}
+    taken = {name.lower() for key, name in dotted.items() if not key[-1].startswith(CUSTOM)}
+    return {key: key[-1][1:] if key[-1].startswith(CUSTOM) and key[-1][1:].lower() not in taken else name
+            for key, name in dotted.items()}
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _text(value)
+    return text[:limits.MAX_CELL_CHARS] if text != "" else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
