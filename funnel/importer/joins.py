@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..mapping.matcher import DATE_WORDS
 from ..mapping.normalize import normalize_header
 from ..readers import RawTable
 from ..sql import ident, render, run
@@ -33,15 +34,15 @@ def with_row_ids(con, raw: RawTable) -> tuple[RawTable, int]:
 def join_key(con, main: RawTable, other: RawTable) -> tuple[int, int] | None:
     """(column in main, column in other) of an id both files share, or None.
 
-    Same header (normalised) in both, unique in the main file, and most of the other file's values
-    found in the main one.
+    Same header (normalised) in both, no date's (``created_at``), unique in the main file, and most of
+    the other file's values found in the main one.
     """
     other_cols = {normalize_header(h): j for j, h in enumerate(other.headers) if h}
     best = None
     for i, h in enumerate(main.headers):
         j = other_cols.get(normalize_header(h))
-        if j is None:
-            continue
+        if j is None or DATE_WORDS.search(normalize_header(h)):
+            continue  # two files created at the same moments share no id (an events answer beside a lead list)
         a, b = ident(f"c{i}"), ident(f"c{j}")
         dup, = run(con, render("SELECT count({a}) - count(DISTINCT {a}) FROM {t}", a=a, t=ident(main.table))).fetchone()
         if dup:

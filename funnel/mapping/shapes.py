@@ -65,7 +65,9 @@ HISTORY_LAYOUTS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], t
     (("opportunity id", "opportunity name"), ("to stage",), ("edit date", "last modified", "created date"),
      (), None),
     (("owner_id",), ("stage_id",), ("created_time",), ("category_id",), None),
-    (("entity_id",), ("value_after",), ("created_at",), ("pipeline_id",), (("type",), "lead_status_changed")),
+    # amoCRM's events (/api/v4/events): flattened to a table, or its JSON answer as json_reader flattens it
+    (("entity_id",), ("value_after", "value_after.lead_status.id"), ("created_at",),
+     ("pipeline_id", "value_after.lead_status.pipeline_id"), (("type",), "lead_status_changed")),
     # Pipedrive's deal changes (the API's deal flow / updates as a warehouse keeps them): one row per field
     # change, the stage's rows have the field key stage_id and the new stage id
     (("deal_id",), ("new_value",), ("change_time", "log_time", "timestamp"), (),

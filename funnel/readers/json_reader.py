@@ -20,7 +20,8 @@ another list). Each record becomes one row, its nested objects flattened:
 - OData annotations (``@odata.etag``) are left out, and a value with its shown text beside it
   (``statecode@OData.Community.Display.V1.FormattedValue``, Dynamics 365) is that text, a lookup
   ``_ownerid_value`` named ``ownerid``;
-- a list of scalars is one cell, its values joined with ", "; a list of custom fields
+- a list holding one object is that object (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` →
+  ``value_after.lead_status.id``); a list of scalars is one cell, its values joined with ", "; a list of custom fields
   (``{"field_name": "Источник", "values": [{"value": "Сайт"}]}``, amoCRM) is one column per field; a
   list of objects with a ``value`` (e-mails, phones) or only a ``name`` (tags) is their values joined;
 - ``_links`` and other lists of objects are left out.
@@ -206,10 +207,15 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
             return
         if all(not isinstance(v, dict | list) for v in value):
             out[path] = ", ".join(_text(v) for v in value if v is not None and _text(v) != "") or None
-        elif not _custom_fields(value, path, out) and all(
-                isinstance(v, dict) and set(v) <= LISTED_KEYS for v in value):
-            texts = [_text(v.get("value", v.get("name"))) for v in value]
-            out[path] = ", ".join(t for t in texts if t and t != "None") or None
+        elif _custom_fields(value, path, out):
+            pass
+        elif all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in value):
+            texts = [_text(v["value"] if "value" in v else v.get("name")) for v in value
+                     if v.get("value", v.get("name")) is not None]
+            if texts:  # ids alone (amoCRM's companies: [{"id", "_links"}]) are no column
+                out[path] = ", ".join(t for t in texts if t)
+        elif len(value) == 1 and isinstance(value[0], dict):
+            _walk(value[0], path, out)  # one object in a list (amoCRM's event: value_after [{lead_status}])
         return
     if path:
         out[path] = value

@@ -377,3 +377,60 @@ def test_a_json_file_over_its_limit_is_refused_before_parsing(mem_store, monkeyp
     assert err.value.code == "json.too_large"
     assert "CSV" in err.value.message("ru")
     assert mem_store.datasets() == []
+
+
+def test_bitrix24_stage_history_answer_beside_the_deal_list(mem_store):
+    """``crm.stagehistory.list`` answers ``{"result": {"items": [...]}, "total"}``: the records one level deeper."""
+    def move(i, deal, at, stage, semantic="P"):
+        return {"ID": str(i), "TYPE_ID": "1" if stage == "NEW" else "2", "OWNER_ID": str(deal), "CREATED_TIME": at,
+                "CATEGORY_ID": "0", "STAGE_SEMANTIC_ID": semantic, "STAGE_ID": stage}
+    history = {"result": {"items": [
+        move(1, 2, "2024-01-06T10:00:00+03:00", "NEW"), move(2, 2, "2024-01-10T10:00:00+03:00", "PREPARATION"),
+        move(3, 2, "2024-01-16T03:00:00+03:00", "WON", "S"),
+        move(4, 4, "2024-01-08T10:00:00+03:00", "NEW"), move(5, 4, "2024-01-12T10:00:00+03:00", "EXECUTING"),
+    ]}, "total": 5}
+    info, _built, _ = import_file(mem_store, _encode(BITRIX), "crm.deal.list.json", history=_encode(history),
+                                  history_name="crm.stagehistory.list.json")
+    assert info.meta["order_source"] == "history"
+    with mem_store.connect() as con:
+        moves = con.execute(f"SELECT stage, entered_at FROM ds_{info.id}.events WHERE deal_id = '2' "
+                            "ORDER BY entered_at").fetchall()
+    # the times as written at their own offset (+03:00), as the deal list's are (tz.instants_offset)
+    assert moves == [("NEW", dt.datetime(2024, 1, 6, 10)), ("PREPARATION", dt.datetime(2024, 1, 10, 10)),
+                     ("WON", dt.datetime(2024, 1, 16, 3))]
+
+
+def _amo_event(i, lead, at, after, before):
+    return {"id": f"01ev{i}", "type": "lead_status_changed", "entity_id": lead, "entity_type": "lead", "created_by": 11,
+            "created_at": at, "value_after": [{"lead_status": {"id": after, "pipeline_id": 5}}],
+            "value_before": [{"lead_status": {"id": before, "pipeline_id": 5}}], "account_id": 28805383,
+            "_links": {"self": {"href": "…"}}, "_embedded": {"entity": {"id": lead, "_links": {"self": {"href": "…"}}}}}
+
+
+def test_amocrm_events_answer_is_the_stage_history(mem_store):
+    """``/api/v4/events?filter[type]=lead_status_changed``: ``value_after`` is a list holding one object;
+    before, the answer's ``created_at`` (shared with the lead list, same moments) was taken for an id
+    both files share, and the leads were joined on it: deal ids became times, with no word."""
+    day = 86400
+    events = {"_page": 1, "_links": {}, "_embedded": {"events": [
+        _amo_event(1, 101, 1704412800 + day, 4002, 4001), _amo_event(2, 101, 1704412800 + 3 * day, 142, 4002),
+        _amo_event(3, 102, 1704412800 + 2 * day + 28800, 143, 4001)]}}
+    info, built, _ = import_file(mem_store, _encode(AMO), "leads.json", history=_encode(events),
+                                 history_name="events.json")
+    assert _fields(info)["deal_id"] == "id"
+    assert built["n_deals"] == 3
+    with mem_store.connect() as con:
+        moves = con.execute(f"SELECT stage, entered_at FROM ds_{info.id}.events WHERE deal_id = '101' "
+                            "AND stage <> '4001' ORDER BY entered_at").fetchall()
+    # 1704412800 + 1 d = 2024-01-06 00:00 UTC; + 3 d = 2024-01-08 00:00
+    assert moves == [("4002", dt.datetime(2024, 1, 6)), ("142", dt.datetime(2024, 1, 8))]
+
+
+def test_two_files_sharing_only_a_creation_time_are_not_joined_on_it(mem_store):
+    leads = b"id,name,stage,created_at\n1,A,New,2024-01-05\n2,B,Won,2024-01-06\n3,C,New,2024-01-07\n"
+    notes = b"ref,note,created_at\nx1,call,2024-01-05\nx2,mail,2024-01-06\n"
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, leads, "leads.csv", history=notes, history_name="notes.csv")
+    assert err.value.code == "import.history_unmapped"
+    assert "notes.csv" in err.value.message("ru")
+    assert mem_store.datasets() == []
