@@ -34,14 +34,15 @@ def with_row_ids(con, raw: RawTable) -> tuple[RawTable, int]:
 def join_key(con, main: RawTable, other: RawTable) -> tuple[int, int] | None:
     """(column in main, column in other) of an id both files share, or None.
 
-    Same header (normalised) in both, no date's (``created_at``), unique in the main file, and most of
+    Same header (normalised) in both, no date's (``created_at``; ``candidate_id`` is an id), unique in the main file, and most of
     the other file's values found in the main one.
     """
     other_cols = {normalize_header(h): j for j, h in enumerate(other.headers) if h}
     best = None
     for i, h in enumerate(main.headers):
-        j = other_cols.get(normalize_header(h))
-        if j is None or DATE_WORDS.search(normalize_header(h)):
+        norm = normalize_header(h)
+        j = other_cols.get(norm)
+        if j is None or DATE_WORDS.search(norm) and not norm.endswith("id"):
             continue  # two files created at the same moments share no id (an events answer beside a lead list)
         a, b = ident(f"c{i}"), ident(f"c{j}")
         dup, = run(con, render("SELECT count({a}) - count(DISTINCT {a}) FROM {t}", a=a, t=ident(main.table))).fetchone()
