@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FunnelError
+from ..sql import ident, render, run
 from . import limits
-from .excel_reader import _load
-from .staging import RawTable, finish_table
+from .staging import RawTable, finish_table, staged_cells_sql
 
 # a JSON answer is parsed whole: Python's objects take ~10× the file's bytes
 MAX_JSON_BYTES = 128 << 20
@@ -60,6 +60,7 @@ FORMATTED = "@OData.Community.Display.V1.FormattedValue"
 LISTED_KEYS = frozenset({"value", "name", "id", "label", "primary", "enum_id", "enum_code", "enum", "color"})
 # marks a custom field's key in a path: its column is named by the field alone
 CUSTOM = "\x00"
+_SCALARS = frozenset({str, int, float, bool})
 # how deep the records may lie (amoCRM: _embedded → leads)
 MAX_DEPTH = 4
 
@@ -76,15 +77,29 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
         raise FunnelError("json.no_records", file=file_name)
     flat = [_flatten(r) for r in records]
     headers = _column_names(flat)
-    keys = list(headers)
-    rows = [[_cell(f.get(k)) for k in keys] for f in flat]
-    names = [headers[k] for k in keys]
+    names = list(headers.values())
     if len(names) > limits.MAX_COLUMNS:
         raise FunnelError("limits.too_many_columns", file=file_name, columns=len(names), limit=limits.MAX_COLUMNS)
-    _load(con, table, rows, 1, len(names))
+    _load_columns(con, table, [[_cell(f.get(k)) for f in flat] for k in headers])
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where or "—"}))
     return RawTable(table, names, n_rows, file_name, "json", "utf-8", None, None, [], 0, skipped, notes)
+
+
+def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
+    """The staged table from the cells column by column (records numbered from 1), as a sheet's rows are."""
+    import pyarrow as pa  # here, not at the top: a CSV import never loads it
+
+    n = len(columns[0]) if columns else 0
+    arrays = {"row_no": pa.array(range(1, n + 1), pa.int32())}
+    arrays.update({f"c{i}": pa.array(cells, pa.string()) for i, cells in enumerate(columns)})
+    view = "funnel_json_rows"
+    con.register(view, pa.table(arrays))
+    try:
+        run(con, render("CREATE OR REPLACE TEMP TABLE {t} AS SELECT row_no, {cells} FROM {v} ORDER BY row_no",
+                        t=ident(table), cells=staged_cells_sql(len(columns)), v=ident(view)))
+    finally:
+        con.unregister(view)
 
 
 def _decode(data: bytes, file_name: str) -> str:
@@ -187,20 +202,23 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
                 value["value"], dict | list):  # a reference to another record (Pipedrive's owner, person)
             out[path + ("name",)] = value["name"]
             return
-        shown = {k[:-len(FORMATTED)]: v for k, v in value.items() if k.endswith(FORMATTED)}
+        annotated = any("@" in k for k in value)
+        shown = {k[:-len(FORMATTED)]: v for k, v in value.items() if k.endswith(FORMATTED)} if annotated else {}
         for key, child in value.items():
             key = str(key)
-            if key == "_links" or "@" in key:
+            if annotated and "@" in key or key == "_links":
                 continue
             if key in shown:  # OData: the value as the CRM shows it («Won», the owner's name), not its code
                 key, child = _lookup_name(key), shown[key]
-            inner = path if key.startswith("_") or key.lower() in CONTAINERS else path + (key,)
-            if key.lower() in CONTAINERS and isinstance(child, list):
-                _custom_fields(child, path, out)
-            elif inner == path and not isinstance(child, dict | list):
+            if child is None or type(child) in _SCALARS:  # most cells: a record's own field
                 out[path + (key,)] = child
+            elif key.startswith("_") or key.lower() in CONTAINERS:
+                if isinstance(child, list) and key.lower() in CONTAINERS:
+                    _custom_fields(child, path, out)
+                else:
+                    _walk(child, path, out)
             else:
-                _walk(child, inner, out)
+                _walk(child, path + (key,), out)
         return
     if isinstance(value, list):
         if not value:
@@ -265,7 +283,7 @@ def _column_names(flat: list[dict[tuple[str, ...], Any]]) -> dict[tuple[str, ...
 def _cell(value: Any) -> str | None:
     if value is None:
         return None
-    text = _text(value)
+    text = value if type(value) is str else _text(value)
     return text[:limits.MAX_CELL_CHARS] if text != "" else None
 
 
