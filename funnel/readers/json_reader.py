@@ -134,8 +134,11 @@ def _documents(text: str, file_name: str) -> list[Any]:
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as error:
-            raise FunnelError("json.unreadable", file=file_name, line=error.lineno, column=error.colno,
-                              reason=error.msg) from error
+            where = {"file": file_name, "line": error.lineno, "column": error.colno}
+            if error.msg.startswith("Unterminated") or error.pos >= len(text.rstrip()) - 1:
+                raise FunnelError("json.cut", **where) from error  # the text ends inside a value
+            near = " ".join(text[max(0, error.pos - 25):error.pos + 25].split())
+            raise FunnelError("json.unreadable", near=near, **where) from error
         except RecursionError as error:
             raise FunnelError("json.too_deep", file=file_name) from error
         found.append(value)

@@ -354,7 +354,8 @@ def test_a_csv_whose_first_title_is_bracketed_stays_a_csv(mem_store):
 
 
 @pytest.mark.parametrize("data, code", [
-    (b'{"result": [{"ID": "1", "STAGE_ID": "NEW"}, {"ID": "2", "STA', "json.unreadable"),
+    (b'{"result": [{"ID": "1", "STAGE_ID": "NEW"}, {"ID": "2", "STA', "json.cut"),
+    (b'{"result": [{"ID": "1",, "STAGE_ID": "NEW"}], "total": 1}', "json.unreadable"),
     (b"[]", "json.no_records"),
     (b'{"result": [1, 2, 3], "total": 3}', "json.no_records"),
 ])
@@ -364,9 +365,12 @@ def test_bad_json_is_refused_by_name_and_nothing_is_stored(mem_store, data, code
     assert err.value.code == code
     for lang in ("en", "ru", "zh"):
         assert "deals.json" in err.value.message(lang)
-    if code == "json.unreadable":  # where the file stops: line 1, column 57 (the unterminated string)
+    if code == "json.cut":  # where the file stops: line 1, column 57 (the unterminated string)
         assert (err.value.params["line"], err.value.params["column"]) == (1, 57)
         assert "57" in err.value.message("ru")
+    if code == "json.unreadable":  # the second comma, column 24, and the text around it
+        assert (err.value.params["line"], err.value.params["column"]) == (1, 24)
+        assert '"1",, "STAGE_ID"' in err.value.message("en")
     assert mem_store.datasets() == []
 
 
