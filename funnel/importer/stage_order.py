@@ -134,5 +134,6 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         won = [open_.pop()]
         won_assumed = True
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
-        won = [won_word if won_word and won_word not in seen_all else SYNTHETIC_WON]
+        word = won_word[:1].upper() + won_word[1:] if won_word and won_word.islower() else won_word  # API's «won»
+        won = [word if word and word not in seen_all else SYNTHETIC_WON]
     return PipelineStages(pipeline, open_ + won, won, lost, guessed, won_assumed)
