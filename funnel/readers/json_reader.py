@@ -14,17 +14,20 @@ another list). Each record becomes one row, its nested objects flattened:
 - a property wrapped with its metadata (``{"value": …, "timestamp": …}``) is its value;
 - an object under a container key (``properties``, ``fields``, ``attributes``) or a key starting
   with ``_`` (``_embedded``) gives its keys as they are (``properties.dealname`` → ``dealname``);
-  a reference to another record (``{"name", "value": its id, …}``: Pipedrive's ``user_id``, ``org_id``)
-  is only its name, ``user_id.name`` (a bare ``user_id`` of names reads as a visitor's id); any other object gives ``key.child`` columns (never a bare ``name`` or ``owner_id``
-  that belongs to another record);
+- a reference to another record (``{"name", "value": its id, …}``: Pipedrive's ``user_id``,
+  ``org_id``) is only its name, ``user_id.name`` (a bare ``user_id`` of names reads as a visitor's id);
+  any other object gives ``key.child`` columns (never a bare ``name`` or ``owner_id`` that belongs to
+  another record);
 - OData annotations (``@odata.etag``) are left out, and a value with its shown text beside it
   (``statecode@OData.Community.Display.V1.FormattedValue``, Dynamics 365) is that text, a lookup
   ``_ownerid_value`` named ``ownerid``;
-- a list holding one object is that object (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` →
-  ``value_after.lead_status.id``); a list of scalars is one cell, its values joined with ", "; a list of custom fields
-  (``{"field_name": "Источник", "values": [{"value": "Сайт"}]}``, amoCRM) is one column per field; a
-  list of objects with a ``value`` (e-mails, phones) or only a ``name`` (tags) is their values joined;
-- ``_links`` and other lists of objects are left out.
+- a list of scalars is one cell, its values joined with ", "; a list of custom fields (``{"field_name":
+  "Источник", "values": [{"value": "Сайт"}]}``, amoCRM) is one column per field; a list of objects
+  with a ``value`` (e-mails, phones) or only a ``name`` (tags) is their values joined; a stage
+  property's history (HubSpot's ``propertiesWithHistory.dealstage``) is one ``date_entered_<stage>``
+  column per stage, when the deal first entered it; a list holding one other object is that object
+  (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` → ``value_after.lead_status.id``);
+- ``_links`` and any other list of objects are left out.
 
 Cells are the values' text as the API wrote them (numbers as written, ``true``/``false``), then go
 through exactly what a CSV's cells go through. The data rows are numbered by record (the first record
@@ -34,6 +37,7 @@ is row 1). The whole answer is parsed in memory, so a JSON file is held to ``MAX
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +50,10 @@ from .staging import RawTable, finish_table, staged_cells_sql
 MAX_JSON_BYTES = 128 << 20
 
 # keys whose object holds the record's own fields
-CONTAINERS = frozenset({"properties", "fields", "attributes", "custom_fields", "customfields"})
+CONTAINERS = frozenset({"properties", "fields", "attributes", "custom_fields", "customfields",
+                        "propertieswithhistory"})
+# a property whose history is the deal's moves between stages (HubSpot's dealstage, lifecyclestage)
+STAGE_PROPERTY = re.compile(r"stage|status", re.IGNORECASE)
 # the keys beside "value" that make an object one wrapped property (HubSpot's legacy API, Salesforce's)
 WRAPPER_KEYS = frozenset({"timestamp", "source", "sourceid", "sourcevid", "versions", "updatedbyuserid",
                           "requestid", "selected", "isencrypted", "sourcetype", "sourcelabel", "label",
@@ -230,6 +237,8 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
             out[path] = ", ".join(_text(v) for v in value if v is not None and _text(v) != "") or None
         elif _custom_fields(value, path, out):
             pass
+        elif _stage_history(value, path, out):
+            pass
         elif all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in value):
             texts = [_text(v["value"] if "value" in v else v.get("name")) for v in value
                      if v.get("value", v.get("name")) is not None]
@@ -245,6 +254,24 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
 def _lookup_name(key: str) -> str:
     """OData's name of a lookup's id, ``_ownerid_value``, as the field's own name, ``ownerid``."""
     return key[1:-len("_value")] if key.startswith("_") and key.endswith("_value") and len(key) > 7 else key
+
+
+def _stage_history(items: list, path: tuple[str, ...], out: dict) -> bool:
+    """A stage property's history (HubSpot's ``propertiesWithHistory.dealstage``: ``[{"value", "timestamp",
+    "sourceType"}, …]``) as one ``date_entered_<stage>`` column per stage, its first entry: the "date
+    entered" columns a HubSpot deals table has (the matcher reads them as the deal's moves). False for
+    any other list; another property's history (amount) is left out, its current value is the record's."""
+    if not items or not all(isinstance(i, dict) and "value" in i and "timestamp" in i for i in items):
+        return False
+    if path and STAGE_PROPERTY.search(path[-1]):
+        first: dict[str, Any] = {}
+        for item in items:
+            stage, at = item["value"], item["timestamp"]
+            if stage not in (None, "") and at is not None and (str(stage) not in first or _text(at) < _text(first[str(stage)])):
+                first[str(stage)] = at
+        for stage, at in first.items():
+            out[path[:-1] + (f"date_entered_{stage}",)] = at
+    return True
 
 
 def _custom_fields(items: list, path: tuple[str, ...], out: dict) -> bool:

@@ -439,3 +439,34 @@ def test_two_files_sharing_only_a_creation_time_are_not_joined_on_it(mem_store):
     assert err.value.code == "import.history_unmapped"
     assert "notes.csv" in err.value.message("ru")
     assert mem_store.datasets() == []
+
+
+def test_hubspot_properties_with_history_are_the_deals_moves(mem_store):
+    """``/crm/v3/objects/deals?propertiesWithHistory=dealstage``: each deal carries its stage's history
+    (newest first, as HubSpot returns it); an amount's history is no stage."""
+    def history(*pairs):
+        return [{"value": v, "timestamp": t, "sourceType": "CRM_UI", "sourceId": "userId:1", "updatedByUserId": 1}
+                for v, t in reversed(pairs)]
+    doc = json.loads(json.dumps(HUBSPOT_V3))
+    moves = {
+        "512": [("appointmentscheduled", "2024-01-30T03:30:17.883Z"), ("presentationscheduled", "2024-02-02T10:00:00Z"),
+                ("closedwon", "2024-02-07T16:50:06.678Z")],
+        "513": [("appointmentscheduled", "2024-02-01T10:00:00Z"), ("presentationscheduled", "2024-02-03T10:00:00Z")],
+        "514": [("appointmentscheduled", "2024-02-02T10:00:00Z"), ("closedlost", "2024-02-10T00:00:00Z")],
+        "515": [("appointmentscheduled", "2024-02-03T10:00:00Z")]}
+    for deal in doc["results"]:
+        deal["propertiesWithHistory"] = {"dealstage": history(*moves[deal["id"]])}
+    doc["results"][0]["propertiesWithHistory"]["amount"] = history(("1000", "2024-01-30T03:30:17.883Z"),
+                                                                   ("1500", "2024-02-01T00:00:00Z"))
+    info, built, _ = import_file(mem_store, _encode(doc), "deals_with_history.json")
+    assert built["n_deals"] == 4
+    assert info.meta["order_source"] == "history"
+    assert not any("1000" in h or "1500" in h for h in info.meta["extra_columns"].values())
+    with mem_store.connect() as con:
+        events = con.execute(f"SELECT stage, entered_at FROM ds_{info.id}.events WHERE deal_id = '512' "
+                             "ORDER BY entered_at").fetchall()
+    assert events == [("appointmentscheduled", dt.datetime(2024, 1, 30, 3, 30, 17, 883000)),
+                      ("presentationscheduled", dt.datetime(2024, 2, 2, 10)),
+                      ("closedwon", dt.datetime(2024, 2, 7, 16, 50, 6, 678000))]
+    # appointment 4; presentation: 512 and 513 = 2; won 512
+    assert reached(mem_store, info) == [("appointmentscheduled", 4), ("presentationscheduled", 2), ("closedwon", 1)]
