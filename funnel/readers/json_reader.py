@@ -43,7 +43,7 @@ from typing import Any
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from . import limits
+from . import limits, sniff
 from .staging import RawTable, finish_table, staged_cells_sql
 
 # a JSON answer is parsed whole: Python's objects take ~10× the file's bytes
@@ -77,20 +77,24 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
-    text = _decode(path.read_bytes(), file_name)
+    text, encoding = _decode(path.read_bytes(), file_name)
     documents = _documents(text, file_name)
     records, where = _records(documents)
     if not records:
         raise FunnelError("json.no_records", file=file_name)
-    flat = [_flatten(r) for r in records]
+    try:
+        flat = [_flatten(r) for r in records]
+    except RecursionError as error:
+        raise FunnelError("json.too_deep", file=file_name) from error
     headers = _column_names(flat)
     names = list(headers.values())
     if len(names) > limits.MAX_COLUMNS:
         raise FunnelError("limits.too_many_columns", file=file_name, columns=len(names), limit=limits.MAX_COLUMNS)
     _load_columns(con, table, [[_cell(f.get(k)) for f in flat] for k in headers])
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
-    notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where or "—"}))
-    return RawTable(table, names, n_rows, file_name, "json", "utf-8", None, None, [], 0, skipped, notes)
+    notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
+                 else ("json.lines", {"file": file_name, "n": len(records)}))
+    return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
 
 
 def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
@@ -109,23 +113,15 @@ def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
         con.unregister(view)
 
 
-def _decode(data: bytes, file_name: str) -> str:
-    """JSON is UTF-8; Windows PowerShell writes UTF-16 with a BOM (``ConvertTo-Json > deals.json``)."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            data, chosen = data[len(bom):], encoding
-            break
-    else:
-        chosen = "utf-8"
+def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+    """The text and its encoding. JSON is UTF-8; Windows PowerShell writes UTF-16 with a BOM
+    (``ConvertTo-Json > deals.json``); anything else is told as a CSV's encoding is (:mod:`.sniff`)."""
+    encoding = sniff.detect_encoding(data[:sniff.SAMPLE_BYTES], len(data) <= sniff.SAMPLE_BYTES) or "utf-8"
     try:
-        return data.decode(chosen)
-    except UnicodeDecodeError:
-        return data.decode("cp1251" if _mostly_cyrillic(data) else "latin-1")
-
-
-def _mostly_cyrillic(data: bytes) -> bool:
-    high = [b for b in data[:65536] if b >= 0xC0]
-    return len(high) > 0 and sum(1 for b in high if 0xC0 <= b <= 0xFF) / len(high) > 0.9
+        return data.decode(encoding), encoding.replace("-sig", "")
+    except UnicodeDecodeError:  # the sample was UTF-8, a later byte is not: the whole file decides
+        encoding = sniff.detect_encoding(data, True) or "cp1252"
+        return data.decode(encoding, errors="replace"), encoding
 
 
 def _documents(text: str, file_name: str) -> list[Any]:

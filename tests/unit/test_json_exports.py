@@ -470,3 +470,17 @@ def test_hubspot_properties_with_history_are_the_deals_moves(mem_store):
                       ("closedwon", dt.datetime(2024, 2, 7, 16, 50, 6, 678000))]
     # appointment 4; presentation: 512 and 513 = 2; won 512
     assert reached(mem_store, info) == [("appointmentscheduled", 4), ("presentationscheduled", 2), ("closedwon", 1)]
+
+
+def test_a_json_file_in_cp1251_is_read_by_its_encoding(mem_store):
+    """A script on an old Windows installation writing JSON in the system's code page, no BOM."""
+    rows = [("Новая", "Иванов Иван"), ("В работе", "Петров Пётр"), ("Сделка успешна", "Сидорова Анна"),
+            ("Новая", "Иванов Иван"), ("В работе", "Петров Пётр")]
+    records = [{"Id": i, "Stage": stage, "Amount": 100 * i, "Manager": who} for i, (stage, who) in enumerate(rows, 1)]
+    info, _built, _ = import_file(mem_store, json.dumps(records, ensure_ascii=False, indent=2).encode("cp1251"),
+                                  "deals.json")
+    assert info.meta["encoding"] == "cp1251"
+    assert _column(mem_store, info, "manager") == ["Иванов Иван", "Петров Пётр", "Сидорова Анна", "Иванов Иван",
+                                                   "Петров Пётр"]
+    # Новая 5, В работе: 2 + the won deal = 3, Сделка успешна 1
+    assert reached(mem_store, info) == [("Новая", 5), ("В работе", 3), ("Сделка успешна", 1)]
