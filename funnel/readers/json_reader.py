@@ -27,7 +27,7 @@ another list). Each record becomes one row, its nested objects flattened:
   property's history (HubSpot's ``propertiesWithHistory.dealstage``) is one ``date_entered_<stage>``
   column per stage, when the deal first entered it; a list holding one other object is that object
   (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` → ``value_after.lead_status.id``);
-- ``_links`` and any other list of objects are left out.
+- ``_links``, Salesforce's ``attributes`` (``type``, ``url``) and any other list of objects are left out.
 
 Cells are the values' text as the API wrote them (numbers as written, ``true``/``false``), then go
 through exactly what a CSV's cells go through. The data rows are numbered by record (the first record
@@ -212,7 +212,7 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
         shown = {k[:-len(FORMATTED)]: v for k, v in value.items() if k.endswith(FORMATTED)} if annotated else {}
         for key, child in value.items():
             key = str(key)
-            if annotated and "@" in key or key == "_links":
+            if annotated and "@" in key or key == "_links" or key == "attributes" and _is_metadata(child):
                 continue
             if key in shown:  # OData: the value as the CRM shows it («Won», the owner's name), not its code
                 key, child = _lookup_name(key), shown[key]
@@ -245,6 +245,11 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
         return
     if path:
         out[path] = value
+
+
+def _is_metadata(value: Any) -> bool:
+    """Salesforce's ``attributes`` of a record (``{"type": "Opportunity", "url": "/services/…"}``): no field."""
+    return isinstance(value, dict) and bool(value) and set(value) <= {"type", "url", "referenceId"}
 
 
 def _lookup_name(key: str) -> str:

@@ -484,3 +484,52 @@ def test_a_json_file_in_cp1251_is_read_by_its_encoding(mem_store):
                                                    "Петров Пётр"]
     # Новая 5, В работе: 2 + the won deal = 3, Сделка успешна 1
     assert reached(mem_store, info) == [("Новая", 5), ("В работе", 3), ("Сделка успешна", 1)]
+
+
+def test_zoho_crm_v2_deals_answer(mem_store):
+    """``GET /crm/v2/Deals``: ``{"data": [...], "info": {"more_records"}}``, the owner an object ``{name, id,
+    email}`` (Zoho's API reference)."""
+    def deal(i, name, stage, amount, owner, created):
+        return {"id": f"415086800000{i}", "Deal_Name": name, "Stage": stage, "Amount": amount,
+                "Closing_Date": "2024-02-01", "Owner": {"name": owner, "id": f"41508680000002250{i}",
+                                                        "email": "x@example.com"},
+                "Created_Time": created, "Lead_Source": "Web", "Pipeline": "Standard", "Probability": 10,
+                "$approval": {"delegate": False}, "Tag": []}
+    doc = {"data": [deal(1, "Acme", "Qualification", 1000, "Anna Lee", "2024-01-05T10:00:00+05:30"),
+                    deal(2, "Beta", "Closed Won", 2500, "Bob Ray", "2024-01-06T10:00:00+05:30"),
+                    deal(3, "Gamma", "Closed Lost", 700, "Anna Lee", "2024-01-07T10:00:00+05:30"),
+                    deal(4, "Delta", "Needs Analysis", 300, "Bob Ray", "2024-01-08T10:00:00+05:30")],
+           "info": {"per_page": 200, "count": 4, "page": 1, "more_records": False}}
+    info, built, _ = import_file(mem_store, _encode(doc), "Deals.json")
+    assert built["n_deals"] == 4
+    assert _fields(info)["manager"] == "Owner.name"
+    assert _column(mem_store, info, "manager") == ["Anna Lee", "Bob Ray", "Anna Lee", "Bob Ray"]
+    deals, won, lost, open_, amount, _cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (4, 1, 1, 2, 2500.0)
+    # Zoho's order: Qualification 4, Needs Analysis: Delta + the won Beta = 2, Closed Won 1
+    assert reached(mem_store, info) == [("Qualification", 4), ("Needs Analysis", 2), ("Closed Won", 1)]
+
+
+def test_salesforce_rest_query_answer(mem_store):
+    """``GET /services/data/vXX.X/query?q=SELECT … FROM Opportunity``: ``{"totalSize", "done", "records": [{"attributes":
+    {"type", "url"}, …, "Owner": {"attributes", "Name"}}]}`` (Salesforce's REST API guide)."""
+    def opp(i, stage, amount, closed, won, owner):
+        return {"attributes": {"type": "Opportunity", "url": f"/services/data/v58.0/sobjects/Opportunity/006{i}"},
+                "Id": f"0065g00000A{i}AAA", "Name": f"Opp {i}", "StageName": stage, "Amount": amount,
+                "CloseDate": "2024-01-20", "IsClosed": closed, "IsWon": won,
+                "CreatedDate": f"2024-01-0{i}T10:00:00.000+0000", "LeadSource": "Web",
+                "Owner": {"attributes": {"type": "User", "url": "/services/data/v58.0/sobjects/User/0055g"},
+                          "Name": owner}}
+    doc = {"totalSize": 3, "done": True, "records": [
+        opp(1, "Prospecting", 1000.0, False, False, "Anna Lee"), opp(2, "Closed Won", 2500.0, True, True, "Bob Ray"),
+        opp(3, "Closed Lost", 700.0, True, False, "Anna Lee")]}
+    info, built, _ = import_file(mem_store, _encode(doc), "opportunities.json")
+    assert built["n_deals"] == 3
+    f = _fields(info)
+    assert (f["stage"], f["won_flag"], f["manager"]) == ("StageName", "IsWon", "Owner.Name")
+    # won Opp 2: 02 Jan 10:00 -> 20 Jan 00:00 = 17 d 14 h
+    deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
+    assert (deals, won, lost, open_, amount) == (3, 1, 1, 1, 2500.0)
+    assert abs(cycle - (17 + 14 / 24)) < 1e-9
+    # the records' metadata (type «Opportunity», its URL) is no attribute of a deal
+    assert not {"type", "url", "Owner.type", "Owner.url"} & set(info.meta["extra_columns"].values())
