@@ -315,7 +315,7 @@ def _cell(value: Any) -> str | None:
     if value is None:
         return None
     text = value if type(value) is str else _text(value)
-    return text[:limits.MAX_CELL_CHARS] if text != "" else None
+    return text if text != "" else None  # a cell over the limit is cut, and said, after staging (limits)
 
 
 def _text(value: Any) -> str:

@@ -533,3 +533,14 @@ def test_salesforce_rest_query_answer(mem_store):
     assert abs(cycle - (17 + 14 / 24)) < 1e-9
     # the records' metadata (type «Opportunity», its URL) is no attribute of a deal
     assert not {"type", "url", "Owner.type", "Owner.url"} & set(info.meta["extra_columns"].values())
+
+
+def test_a_long_text_in_a_record_is_cut_and_said(mem_store):
+    records = [{"id": 1, "stage": "New", "notes": "x" * 40_000}, {"id": 2, "stage": "Won", "notes": "short"}]
+    info, built, _ = import_file(mem_store, _encode(records), "deals.json")
+    assert built["n_deals"] == 2
+    with mem_store.connect() as con:
+        cut = con.execute(f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'limits.cell_truncated'").fetchall()
+    # the notes of record 1, cut to Excel's 32,767 characters (funnel/readers/limits.py)
+    assert [json.loads(c[0]) for c in cut] == [{"file": "deals.json", "column": "notes", "row": 1, "count": 1,
+                                                "limit": 32_767}]
