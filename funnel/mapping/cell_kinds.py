@@ -88,6 +88,20 @@ def all_compact_dates(values: list[str]) -> bool:
     return bool(values) and all(is_compact_date(v) for v in values)
 
 
+# A month without its day: «2024-01», «2024/1», «01.2024», «2024年1月», Excel's mmm-yy «Jan-24», «Jan 2024»,
+# «January 2024», «январь 2024», «янв. 2024 г.»: not a date the importer reads (a day would be made up)
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+               r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+               r"|(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*)\.?")
+_MONTH_ONLY = re.compile(rf"^(?:\d{{4}}[-/.]{_MONTH}|{_MONTH}[-/.]\d{{4}}|\d{{4}}\s*年\s*{_MONTH}\s*月"
+                         rf"|{_MONTH_NAME}(?:\s*[-'’]\s*\d{{2}}|[-\s]\s*\d{{4}}(?:\s*г\.?)?))$", re.IGNORECASE)
+
+
+def is_month_only(v: str) -> bool:
+    return bool(_MONTH_ONLY.match(v.strip()))
+
+
 def is_excel_serial(v: str) -> bool:
     try:
         x = float(v)

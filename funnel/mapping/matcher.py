@@ -419,3 +419,23 @@ def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, 
             return i, next(v for v in cells if not sv.is_number(v))
     return None
 
+
+def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[str, int, str]]:
+    """Columns left out of ``m`` whose header names a date field still unmapped (:func:`_generic_score` 0.7
+    or more; the best such field) but whose sample cells are all months without a day («2024-01»,
+    «Jan 2024», «2024年1月»): (field, index, a sample value). Such a column is not read as dates (a day
+    would be made up: a cycle from «2024-01» to «2024-02» is not 31 days); the import says so instead of
+    leaving the field out without a word."""
+    taken = set(m.fields.values()) | set(m.stage_entered)
+    fields = [f for f, kind in MAPPABLE_FIELDS.items() if kind == "date" and f not in m.fields]
+    out = []
+    for i, header in enumerate(headers):
+        if i in taken or not header or not fields:
+            continue
+        norm, tokens = normalize_header(header), header_tokens(header)
+        field = max(fields, key=lambda f: _generic_score(f, norm, tokens))  # the first on a tie
+        cells = sv.values(samples, i)
+        if _generic_score(field, norm, tokens) >= 0.7 and cells and all(sv.is_month_only(v) for v in cells):
+            out.append((field, i, cells[0]))
+            fields.remove(field)
+    return out

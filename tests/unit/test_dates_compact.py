@@ -1,19 +1,23 @@
-"""Compact dates (``20240105``: SAP, 1C, Chinese ERPs, database dumps), through funnel.importer.import_file
-and the mapper.
+"""Compact dates (``20240105``: SAP, 1C, Chinese ERPs, database dumps) and month-only dates (``2024-01``),
+through funnel.importer.import_file and the mapper.
 
 A column of yyyymmdd numbers is a date column only under a header that names a date (mapping.matcher's
 DATE_WORDS) and when every sampled cell is a real day of 1990..2100: an ``ID`` or an ``Amount`` of such
-numbers stays what it is. Every expected value is read off the small file in the test, the
+numbers stays what it is. A column of months without a day is not read as dates (a day would be made up);
+the import says so (``date.month_only``). Every expected value is read off the small file in the test, the
 calendar arithmetic in the comments.
 """
 
+import json
 from datetime import datetime as D
 
 import pytest
 
+from funnel.errors import FunnelError
 from funnel.importer import import_file
 from funnel.mapping import cell_kinds as sv
 from funnel.mapping.matcher import propose_mapping
+from funnel.quality_report import finding_text
 
 
 def _import(store, tmp_path, text: str, name: str = "deals.csv", **kw):
@@ -147,3 +151,65 @@ def test_compact_cell_kind():
     assert not sv.is_compact_date("20240105 250000")  # hour 25
     assert not sv.is_compact_date("2024010") and not sv.is_compact_date("202401050")
     assert sv.all_compact_dates(["20240105", "N/A"]) and not sv.all_compact_dates(["N/A"])
+
+
+# ---------------------------------------------------------------- months without a day
+
+@pytest.mark.parametrize("month", ["2024-01", "2024/1", "01.2024", "1/2024", "2024年1月", "Jan-24", "Jan 2024",
+                                   "January 2024", "январь 2024", "янв. 2024 г."])
+def test_month_only_spellings(month):
+    assert sv.is_month_only(month) and not sv.is_date(month)
+
+
+@pytest.mark.parametrize("value", ["2024-01-05", "Jan 5, 2024", "2024-13", "13.2024", "Jan 24", "20240105",
+                                   "Mayor 2024"])
+def test_not_month_only(value):
+    assert not sv.is_month_only(value)
+
+
+def test_a_month_only_created_column_is_said_not_read(mem_store, tmp_path):
+    text = ("ID,Name,Stage,Amount,Created\n"
+            "1,A,Won,100,2024-01\n"
+            "2,B,Lost,200,2024-02\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert "created_at" not in _fields(info) and built["rows_rejected"] == 0
+    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": None, "2": None}
+    (found,) = _findings(mem_store, info, "date.month_only")
+    assert found[:2] == ("Created", "2024-01")
+    detail = found[2]
+    assert json.loads(detail)["field_key"] == "mapping.field.created_at"
+    assert finding_text("date.month_only", detail, "en").startswith(
+        "«Created» looks like the «Created at» field, but its cells name only a month, without the day "
+        "(e.g. «2024-01»)")
+    assert finding_text("date.month_only", detail, "ru").startswith(
+        "Столбец «Created» похож на поле «Дата создания», но в его ячейках только месяц")
+    assert finding_text("date.month_only", detail, "zh").startswith("「Created」看起来是「创建时间」列")
+    # the creation is still said to be missing, and the month column is not offered as a date to map
+    assert "date.no_created_column_at_all" in _codes(mem_store, info)
+    assert not _findings(mem_store, info, "date.no_created_column")
+
+
+def test_month_only_beside_a_real_date_column_names_only_the_real_one(mem_store, tmp_path):
+    text = ("Deal ID;Дата создания;Этап;Дата изменения статуса;Дата окончания\n"
+            "1;январь 2024;Счёт;15.02.2024;01.03.2024\n"
+            "2;февраль 2024;Счёт;16.02.2024;02.03.2024\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert "created_at" not in _fields(info)
+    (found,) = _findings(mem_store, info, "date.month_only")
+    assert found[:2] == ("Дата создания", "январь 2024")
+    (other,) = _findings(mem_store, info, "date.no_created_column")
+    assert json.loads(other[2])["columns"] == "«Дата окончания»"  # the status change is mapped: not offered
+
+
+def test_a_full_date_column_is_no_month_only_column(mem_store, tmp_path):
+    text = ("ID,Stage,Created\n1,Won,2024-01-05\n2,Lost,2024-01-06\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert _fields(info)["created_at"] == "Created"
+    assert "date.month_only" not in _codes(mem_store, info)
+
+
+def test_a_month_column_mapped_by_hand_is_still_refused(mem_store, tmp_path):
+    # by hand, as before: every row's date is unreadable (no first-of-month made up)
+    text = "ID,Stage,Created\n1,Won,2024-01\n2,Lost,2024-02\n"
+    with pytest.raises(FunnelError):
+        _import(mem_store, tmp_path, text, mapping_pairs=["created_at=Created"])
