@@ -34,7 +34,7 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
-from ..mapping.matcher import unread_amount_column
+from ..mapping.matcher import month_only_columns, unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
@@ -392,6 +392,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             findings.add("mapping.amount_unread", "warning", column=header, value=unread[1][:200],
                          detail=json.dumps({"column": header, "example": unread[1][:200]}, ensure_ascii=False),
                          n=None)
+        for field, index, example in month_only_columns(raw.headers, mapping, draft.samples):
+            header = raw.headers[index]
+            findings.add("date.month_only", "warning", column=header, value=example[:200], n=None,
+                         detail=json.dumps({"column": header, "example": example[:200],
+                                            "field_key": f"mapping.field.{field}"}, ensure_ascii=False))
         if "deal_id" not in mapping.fields:  # a view export: one row is one deal
             raw, index = with_row_ids(con, raw)
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})

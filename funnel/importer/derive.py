@@ -18,6 +18,7 @@ from ..mapping.matcher import DATE_WORDS
 from ..mapping.normalize import normalize_header
 from ..mapping.synonyms import is_close_date_when_closed
 from ..money import CURRENCY_NAMES
+from ..readers.headers import clean_header
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
@@ -291,6 +292,9 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
                          "FROM imp_deals").fetchone()
     if won and not lost:
         findings.add("deals.no_lost", "warning", n=won)
+    # a column of months without a day is said on its own (date.month_only): never offered as a date here
+    months = {clean_header(row[3]) for row in findings.rows if row[0] == "date.month_only"}
+    extras = {name: (i, header) for name, (i, header) in extras.items() if clean_header(header) not in months}
     if typed.get("created_at") is None:
         dated = [header for _name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))]
         if dated:

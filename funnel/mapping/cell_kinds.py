@@ -7,10 +7,12 @@ close date); the importer parses values properly later.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ..readers.values import (
     AMOUNT_CODE_WORDS,
     CHECK_MARKS,
+    COMPACT_YEARS,
     FALSE_WORDS,
     NONE_WORDS,
     TRUE_WORDS,
@@ -61,6 +63,43 @@ _WEEKDAY = re.compile("^" + WEEKDAY_WORDS + r"(?=\d)", re.IGNORECASE)
 
 def is_date(v: str) -> bool:
     return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v)
+
+
+# yyyymmdd [hhmmss] (readers.values._COMPACT): a date only under a header that names one (mapping.matcher)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?: ?(\d{2})(\d{2})(\d{2}))?$")
+
+
+def is_compact_date(v: str) -> bool:
+    """«20240105», «20240105 093000», «20240105093000»: a real day of the years COMPACT_YEARS (and a real
+    time); «20241305» or «12345678» is not one."""
+    m = _COMPACT.match(v.strip())
+    if not m or not COMPACT_YEARS[0] <= int(m[1]) <= COMPACT_YEARS[1]:
+        return False
+    try:
+        date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return m[4] is None or int(m[4]) < 24 and int(m[5]) < 60 and int(m[6]) < 60
+
+
+def all_compact_dates(values: list[str]) -> bool:
+    """Every sample cell (the "no value" words aside) is a compact date, and there is one."""
+    values = [v for v in values if v.casefold() not in NONE_WORDS]
+    return bool(values) and all(is_compact_date(v) for v in values)
+
+
+# A month without its day: «2024-01», «2024/1», «01.2024», «2024年1月», Excel's mmm-yy «Jan-24», «Jan 2024»,
+# «January 2024», «январь 2024», «янв. 2024 г.»: not a date the importer reads (a day would be made up)
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+               r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+               r"|(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*)\.?")
+_MONTH_ONLY = re.compile(rf"^(?:\d{{4}}[-/.]{_MONTH}|{_MONTH}[-/.]\d{{4}}|\d{{4}}\s*年\s*{_MONTH}\s*月"
+                         rf"|{_MONTH_NAME}(?:\s*[-'’]\s*\d{{2}}|[-\s]\s*\d{{4}}(?:\s*г\.?)?))$", re.IGNORECASE)
+
+
+def is_month_only(v: str) -> bool:
+    return bool(_MONTH_ONLY.match(v.strip()))
 
 
 def is_excel_serial(v: str) -> bool:

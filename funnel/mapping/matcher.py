@@ -182,12 +182,12 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
 def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list[str] | None = None) -> None:
     cands = []
     tokens = tokens or [""] * len(norm)
-    for field, kind in MAPPABLE_FIELDS.items():
+    for field in MAPPABLE_FIELDS:
         if field in m.fields:
             continue
         for i in sorted(free):
             score = _generic_score(field, norm[i], tokens[i])
-            if score and sv.fits_kind(sv.column(smp, i), kind):
+            if score and _fits(field, norm[i], sv.column(smp, i)):
                 cands.append((-score, i, _TIE_RANK[field], field))
     for _score, i, _rank, field in sorted(cands):
         if field not in m.fields and i in free:
@@ -201,6 +201,15 @@ DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|�
                          r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
                          r"(?:^|[\s_])dt(?:$|[\s_])|"  # DT_CRIACAO: a database's date column
                          r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日")  # kintone's 作成日時, 見込み時期
+
+
+def _fits(field: str, norm: str, values: list[str]) -> bool:
+    """The sample cells can be the field's (cell_kinds.fits_kind). A date field's column may also hold
+    compact dates (20240105, read as numbers otherwise) when its header names a date and every sample
+    cell is a real day: an «ID» or an «Amount» of such numbers stays what it is."""
+    kind = MAPPABLE_FIELDS[field]
+    return sv.fits_kind(values, kind) or kind == "date" and bool(DATE_WORDS.search(norm)) \
+        and sv.all_compact_dates(values)
 
 
 def _stage_date_column(norm: str, values: list[str]) -> bool:
@@ -349,7 +358,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         # a preset's header whose cells say otherwise is not that field: 1C's «Закрыта» is its closed
         # flag, but under a «Даты» group title in a team's sheet it holds the close dates
         found = [i for i in _ordered_candidates(alts, norm, free, samples)
-                 if sv.fits_kind(sv.column(samples, i), MAPPABLE_FIELDS[field])]
+                 if _fits(field, norm[i], sv.column(samples, i))]
         if found:
             m.fields[field] = found[0]
             free.discard(found[0])
@@ -410,3 +419,24 @@ def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, 
         if cells and not sv.fits_kind(cells, "number"):
             return i, next(v for v in cells if not sv.is_number(v))
     return None
+
+
+def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[str, int, str]]:
+    """Columns left out of ``m`` whose header names a date field still unmapped (:func:`_generic_score` 0.7
+    or more; the best such field) but whose sample cells are all months without a day («2024-01»,
+    «Jan 2024», «2024年1月»): (field, index, a sample value). Such a column is not read as dates (a day
+    would be made up: a cycle from «2024-01» to «2024-02» is not 31 days); the import says so instead of
+    leaving the field out without a word."""
+    taken = set(m.fields.values()) | set(m.stage_entered)
+    fields = [f for f, kind in MAPPABLE_FIELDS.items() if kind == "date" and f not in m.fields]
+    out = []
+    for i, header in enumerate(headers):
+        if i in taken or not header or not fields:
+            continue
+        norm, tokens = normalize_header(header), header_tokens(header)
+        field = max(fields, key=lambda f: _generic_score(f, norm, tokens))  # the first on a tie
+        cells = sv.values(samples, i)
+        if _generic_score(field, norm, tokens) >= 0.7 and cells and all(sv.is_month_only(v) for v in cells):
+            out.append((field, i, cells[0]))
+            fields.remove(field)
+    return out

@@ -22,6 +22,7 @@ Choices (documented for the quality report):
   instants apart, for the import's note of what was read how (importer/instants.py).
 - Excel serial dates: 1900 system, epoch 1899-12-30, only 20000..80000 (1954..2119).
 - Epoch milliseconds: exactly 13 digits (HubSpot API), read as UTC.
+- Compact dates ``yyyymmdd [hhmmss]`` (``20240105``): only in a column profiled for a date, years 1990..2100.
 - Decimal mark per column: ``,`` when more values read as decimal comma (``1 250 000,00``,
   ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands. A ``1.234`` (a dot before
   three digits, no other dot in the column) is thousands when the column shows a decimal-comma locale
@@ -81,6 +82,12 @@ _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 _YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|\.9{1,2}\.9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?( [ap]m)?)?$")
 # Excel's d-mmm-yy and dd-mmm-yyyy: «2-Feb-23», «02-Feb-2023»
 _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
+# Compact year-first dates, yyyymmdd [hhmmss] («20240105», «20240105 093000», «20240105093000»: SAP's, 1C's and
+# Chinese ERPs' exports, database dumps): only in a column read as a date (a mapped date field, whose header
+# names a date: mapping.matcher), and only years COMPACT_YEARS (any other such number is no date, date_sql)
+_COMPACT = re.compile(r"^9{8}( ?9{6})?$")
+COMPACT_YEARS = (1990, 2100)
+_COMPACT_FORMATS = ("%Y%m%d %H%M%S", "%Y%m%d%H%M%S", "%Y%m%d")
 
 # Spellings made readable before strptime, each step only in a column that has it (the same step runs
 # on the values in SQL, date_sql, and on their shapes in Python, _normal_shape):
@@ -282,6 +289,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     serial = preferred and any(_SERIAL.match(s.shape) and s.lo is not None and SERIAL_RANGE[0] <= s.lo
                                and s.hi <= SERIAL_RANGE[1] for s in shapes)
     epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
+    compact = preferred and any(_COMPACT.match(s.shape) for s in shapes)
     order, ambiguous = _day_month_order(dot + slash, hint, "/" if sum(s.n for s in slash) >= sum(
         s.n for s in dot) else ".")
     formats: list[str] = []
@@ -294,8 +302,10 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     short = _short_year(_dmy_formats("/", order)) if any(_SLASH_SHORT.match(s.shape) for s in slash) else []
     if ymd:
         formats += _ymd_formats()
+    if compact:
+        formats += _COMPACT_FORMATS
     if not dot and not slash:
-        order = "ymd" if iso or ymd else None
+        order = "ymd" if iso or ymd or compact else None
     if any(_MONTH_DMY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
@@ -510,6 +520,10 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
         lo, hi = EPOCH_SECONDS
         branches.append(f"WHEN regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi} "
                         f"THEN {seconds}")
+    if _COMPACT_FORMATS[-1] in profile.date_formats:  # 20240105 is a date, 19000101 or 30000101 none
+        lo, hi = COMPACT_YEARS
+        branches.append(f"WHEN regexp_full_match({x}, '\\d{{8}}( ?\\d{{6}})?') "
+                        f"AND TRY_CAST(left({x}, 4) AS INTEGER) NOT BETWEEN {lo} AND {hi} THEN CAST(NULL AS TIMESTAMP)")
     formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
     offset = _OFFSET_SQL
     # mixed offsets are converted to UTC, or to the dataset's zone; one shared offset too when a zone is given
