@@ -169,6 +169,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     n_events = _events(con, history_loaded, findings, into)
     # consumed: their memory goes to the windows of the stays below instead of spilling them
     run(con, "DROP TABLE IF EXISTS imp_hist")
+    run(con, "DROP TABLE IF EXISTS imp_hist_from")
     extra_select = "".join(", v." + ident(name) for name in extras)
     one_source = _source_spellings(con, typed, findings)
     if typed.get("currency"):  # a number is no currency (SuiteCRM writes its default's id, «'-99»): left empty, said

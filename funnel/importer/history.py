@@ -14,6 +14,8 @@ from .deleted_rows import count_gone, gone_mark
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
+# the moves of a history that names the stage each one left: (deal, stage left, stage entered)
+FROM_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist_from (deal_id VARCHAR, stage_from VARCHAR, stage_to VARCHAR)"
 
 
 def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: FileDates | None = None) -> int:
@@ -43,6 +45,11 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
         run(con, HIST_DDL)
         run(con, render(insert, d=ident(f"c{hmap.deal_id}"), stage=ident(f"c{hmap.stage}"), ts=typed[0].expr,
                         raw=ident(raw.table), where=where), params or None)
+    run(con, FROM_DDL)
+    if hmap.stage_before is not None:  # the stage each move left: where a deal's first stage shows (history_order)
+        run(con, render("INSERT INTO imp_hist_from SELECT {d}, {b}, {s} FROM {raw} {where}", d=ident(f"c{hmap.deal_id}"),
+                        b=ident(f"c{hmap.stage_before}"), s=ident(f"c{hmap.stage}"), raw=ident(raw.table),
+                        where=where), params or None)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
         findings.examples(con, "SELECT row_no, COALESCE(stage, deal_id) AS value FROM imp_hist "
@@ -72,6 +79,7 @@ def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:
 def stage_entered_events(con, raw, mapping, findings: Findings, dates: FileDates | None = None) -> None:
     """HubSpot-style ``Date entered "<Stage> (<Pipeline>)"`` columns into ``imp_hist``."""
     run(con, HIST_DDL)
+    run(con, FROM_DDL)
     for index, (stage, _pipeline) in mapping.stage_entered.items():
         col = f"c{index}"
         ts, _ambiguous = date_expr(con, raw.table, col, alias="r", dates=dates)

@@ -7,6 +7,10 @@ that every precedence holds (a topological order, Kahn's algorithm); where the h
 written at one moment by a data load) the CRM's default order decides, else the average step at
 which deals first entered the stage, else the number of deals.
 
+A history that also names the stage each move left («value_before», «Old value», «Было») adds each move
+as a vote: amoCRM's events log only moves, so the stage a deal was created in is never entered there,
+and shows only as the stage its first move left (it goes first, average step 0).
+
 The average step alone (the rule before) reversed stages that deals skip: Pipedrive deals going
 1 → 4 → 9 made 9 a "third" stage; and rows sharing one time were ordered by their names.
 """
@@ -39,12 +43,26 @@ _PAIRS = """SELECT a.pipeline, a.stage, b.stage, count(*)
     GROUP BY 1, 2, 3"""
 
 
+# the moves of a history that names the stage left (history.load_history's imp_hist_from), per pipeline
+_FROM_PAIRS = """SELECT COALESCE(v.pipeline, ''), f.stage_from, f.stage_to, count(*)
+    FROM imp_hist_from f JOIN imp_valid v ON v.deal_id = f.deal_id
+    WHERE f.stage_from IS NOT NULL AND f.stage_to IS NOT NULL AND f.stage_from <> f.stage_to
+      AND hash(f.deal_id) % CAST($every AS UBIGINT) = 0  -- the deals the other votes are counted from
+    GROUP BY 1, 2, 3"""
+
+
+def _has_moves_from(con) -> bool:
+    return bool(run(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'imp_hist_from' AND temporary")
+                .fetchone()[0]) and bool(run(con, "SELECT count(*) FROM imp_hist_from").fetchone()[0])
+
+
 def history_order(con, default_order: list[str] | None = None) -> dict[str, list[str]]:
     """Per pipeline, its stages in the order the history shows (the module docstring); a pipeline
     whose history shows no precedence at all is left out (the file, the CRM's default or a guess
     order it). ``default_order``: the CRM's default stage order, matched by :func:`stage_key`."""
     n_deals = run(con, "SELECT count(*) FROM imp_valid").fetchone()[0]
-    run(con, _FIRSTS, {"every": max(1, n_deals // HISTORY_ORDER_SAMPLE)})
+    every = max(1, n_deals // HISTORY_ORDER_SAMPLE)
+    run(con, _FIRSTS, {"every": every})
     stages: dict[str, dict[str, tuple[int, float]]] = {}
     for pipeline, stage, deals, avg_step in run(con, _STAGES).fetchall():
         stages.setdefault(pipeline, {})[stage] = (deals, avg_step)
@@ -52,6 +70,13 @@ def history_order(con, default_order: list[str] | None = None) -> dict[str, list
     for pipeline, a, b, n in run(con, _PAIRS).fetchall():
         votes.setdefault(pipeline, {})[(a, b)] = n
     run(con, "DROP TABLE imp_firsts")
+    if _has_moves_from(con):  # each move from one stage to another is one vote more
+        for pipeline, a, b, n in run(con, _FROM_PAIRS, {"every": every}).fetchall():
+            pairs = votes.setdefault(pipeline, {})
+            pairs[(a, b)] = pairs.get((a, b), 0) + n
+            known = stages.setdefault(pipeline, {})
+            if a not in known:  # left but never entered in the history: the stage the deals were created in
+                known[a] = (n, 0.0)
     default = {stage_key(s): k for k, s in enumerate(default_order or [])}
     out = {}
     for pipeline, known in stages.items():

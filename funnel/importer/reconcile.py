@@ -1,6 +1,6 @@
 """A stage history from another export than the deals file: make the two speak the same language.
 
-Run on ``imp_hist`` (the loaded history) against the staged deals file, before the deals are built:
+Run on ``imp_hist`` (the loaded history, and ``imp_hist_from``, its moves' stages) against the staged deals file, before the deals are built:
 
 - **ids**: Salesforce writes 15-character ids in reports and 18-character ones (the same id plus a
   3-character case-safe suffix) in Data Export and the API. When one file has 15 and the other 18,
@@ -78,12 +78,14 @@ def reconcile_ids(con, raw, id_index: int, findings: Findings) -> None:
         return
     if d15 == n_d and h18 == n_h:
         run(con, "UPDATE imp_hist SET deal_id = left(deal_id, 15)")
+        run(con, "UPDATE imp_hist_from SET deal_id = left(deal_id, 15)")
         findings.add("history.salesforce_ids", "info", detail="18→15", n=None)
     elif d18 == n_d and h15 == n_h:
         rows = run(con, "SELECT DISTINCT deal_id FROM imp_hist").fetchall()
         run(con, "CREATE OR REPLACE TEMP TABLE imp_sfid (short VARCHAR, long VARCHAR)")
         con.executemany("INSERT INTO imp_sfid VALUES (?, ?)", [(r[0], salesforce_id18(r[0])) for r in rows])
         run(con, """UPDATE imp_hist SET deal_id = s.long FROM imp_sfid s WHERE imp_hist.deal_id = s.short""")
+        run(con, """UPDATE imp_hist_from SET deal_id = s.long FROM imp_sfid s WHERE imp_hist_from.deal_id = s.short""")
         findings.add("history.salesforce_ids", "info", detail="15→18", n=None)
 
 
@@ -119,6 +121,9 @@ def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file
         unmatched = [h for h in unmatched if _bitrix_code(h) not in BITRIX24_NAMES]
     if renames:
         con.executemany("UPDATE imp_hist SET stage = ? WHERE stage = ?", [(new, old) for old, new in renames])
+        for column in ("stage_from", "stage_to"):  # the moves' stages (history.load_history) the same
+            con.executemany(render("UPDATE imp_hist_from SET {c} = ? WHERE {c} = ?", c=ident(column)),
+                            [(new, old) for old, new in renames])
         findings.add("history.stage_renamed", "info", column=file_name,
                      value=", ".join(f"{old} → {new}" for old, new in renames[:20]), n=len(renames))
     # a history names the stages deals passed, so some of its names are no deal's current stage;

@@ -31,6 +31,7 @@ class HistoryMapping:
     entered_at: int
     pipeline: int | None = None
     field_filter: tuple[int, str] | None = None  # keep rows whose column equals this (case-insensitive)
+    stage_before: int | None = None  # the stage a row's move left («value_before», «Old value», «Было»)
 
 
 @dataclass
@@ -220,8 +221,22 @@ def _change_log_history(norm: list[str], smp) -> HistoryMapping | None:
 def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
     """The stage-history columns of a long history file, None when it is not one."""
     norm = [normalize_header(h) for h in headers]
-    return _history_from_layouts(norm, samples) or _change_log_history(norm, samples) \
+    found = _history_from_layouts(norm, samples) or _change_log_history(norm, samples) \
         or _generic_history(norm, samples)
+    if found is not None:
+        taken = {found.deal_id, found.stage, found.entered_at, found.pipeline}
+        if found.field_filter is not None:
+            taken.add(found.field_filter[0])
+        found.stage_before = _find(norm, _STAGE_BEFORE, taken)
+    return found
+
+
+# The stage a move left, beside the one it entered: a history that logs moves only (amoCRM's events) never
+# enters the stage a deal was created in, and this column is where that stage shows (history_order)
+_STAGE_BEFORE = normalized(("value_before", "value_before.lead_status.id", "old value", "old_value", "oldvalue",
+                            "from stage", "from_stage", "previous stage", "prev stage", "old stage", "stage from",
+                            "было", "старое значение", "значение до", "предыдущий этап", "прежний этап",
+                            "原阶段", "变更前", "旧值", "修改前"))
 
 
 def _entity(norm: list[str], samples) -> int | None:

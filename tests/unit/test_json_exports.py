@@ -429,6 +429,10 @@ def test_amocrm_events_answer_is_the_stage_history(mem_store):
                             "AND stage <> '4001' ORDER BY entered_at").fetchall()
     # 1704412800 + 1 d = 2024-01-06 00:00 UTC; + 3 d = 2024-01-08 00:00
     assert moves == [("4002", dt.datetime(2024, 1, 6)), ("142", dt.datetime(2024, 1, 8))]
+    # 4001, where the leads were created, is never entered by an event: it is the stage the first moves left
+    # (value_before), so it goes first; 4001 all 3, 4002: the won 101 = 1, 142 (won) 1
+    assert info.meta["stage_order"]["5"] == ["4001", "4002", "142"]
+    assert reached(mem_store, info) == [("4001", 3), ("4002", 1), ("142", 1)]
 
 
 def test_two_files_sharing_only_a_creation_time_are_not_joined_on_it(mem_store):

@@ -100,12 +100,12 @@ def test_salesforce_field_history_filters_stage_rows():
     h = ["Id", "OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"]
     assert detect_shape(h) == "history"
     assert propose_history_mapping(h) == HistoryMapping(deal_id=1, stage=5, entered_at=2,
-                                                        field_filter=(3, "StageName"))
+                                                        field_filter=(3, "StageName"), stage_before=4)
 
 
 def test_salesforce_history_report():
     h = ["Opportunity Name", "From Stage", "To Stage", "Amount", "Edit Date"]
-    assert propose_history_mapping(h) == HistoryMapping(deal_id=0, stage=2, entered_at=4)
+    assert propose_history_mapping(h) == HistoryMapping(deal_id=0, stage=2, entered_at=4, stage_before=1)
 
 
 def test_bitrix_rest_history():
@@ -117,7 +117,7 @@ def test_bitrix_rest_history():
 def test_amocrm_events_dump():
     h = ["id", "type", "entity_id", "entity_type", "created_at", "value_after", "value_before"]
     assert propose_history_mapping(h) == HistoryMapping(deal_id=2, stage=5, entered_at=4,
-                                                        field_filter=(1, "lead_status_changed"))
+                                                        field_filter=(1, "lead_status_changed"), stage_before=6)
 
 
 def test_generic_history_en_ru_zh():
