@@ -58,6 +58,7 @@ from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
+from .stage_list import apply_stage_list, stage_list_of
 from .stage_rows import split_stage_rows
 from .stage_sheet import sheet_stage_order
 
@@ -98,6 +99,7 @@ class Draft:
     notes: list = field(default_factory=list)
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
+    stage_list: Any = None  # the CRM's list of stages given as the second file (stage_list.py)
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
     stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
     timezone: str | None = None  # the dataset's zone (an IANA name): instants read as its clock time (instants.py)
@@ -231,6 +233,10 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     if hmap is not None:
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
         return
+    listed = stage_list_of(staged) if draft.shape == "deals" else None
+    if listed is not None:  # the CRM's stage list: names and order of the deals' stage ids (stage_list.py)
+        draft.stage_list = listed
+        return
     key = join_key(con, draft.raw, staged) if draft.shape == "deals" else None
     if key is None:
         raise FunnelError("import.history_unmapped", file=second.file_name, headers=", ".join(staged.headers[:8]))
@@ -283,6 +289,9 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
         refine_deals_mapping(con, raw, draft.mapping)
         sheet_stage_order(con, draft)  # a workbook's own stage list beats a CRM's default order
         known_default_order(con, raw, draft.mapping)
+    if draft.stage_list is not None:
+        apply_stage_list(con, draft, draft.stage_list)
+        raw, draft.samples = draft.raw, _samples(con, draft.raw)
     if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
         draft.raw, index = with_lead_stage(con, raw)
         draft.mapping.fields["stage"] = index

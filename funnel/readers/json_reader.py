@@ -5,7 +5,8 @@ People who pull deals through an API keep what the API returned: Bitrix24's ``cr
 {"leads": [...]}}``), HubSpot's ``crm/v3/objects/deals`` (``{"results": [{"id", "properties": {…}}]}``;
 the legacy v1 API wraps every property as ``{"value", "timestamp", "versions"}``), Pipedrive's
 ``/v1/deals`` (``{"success": true, "data": [...]}``), Dynamics 365's OData (``{"value": [...]}``), a
-plain array of records, or one record per line. Several pages saved one after another (a list of
+plain array of records, or one record per line; of an answer listing pipelines with their stages (amoCRM's
+``/api/v4/leads/pipelines``), the stages are the records. Several pages saved one after another (a list of
 answers, or one answer per line) are one table.
 
 The records are the longest list of objects reachable through objects from the top (never through
@@ -68,6 +69,8 @@ LISTED_KEYS = frozenset({"value", "name", "id", "label", "primary", "enum_id", "
 # marks a custom field's key in a path: its column is named by the field alone
 CUSTOM = "\x00"
 _SCALARS = frozenset({str, int, float, bool})
+# a pipeline's list of its stages: the records of an answer listing pipelines (amoCRM's /api/v4/leads/pipelines)
+NESTED_RECORDS = ("statuses", "stages")
 # how deep the records may lie (amoCRM: _embedded → leads)
 MAX_DEPTH = 4
 
@@ -159,7 +162,21 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
         found, path = _longest(document, 0)
         records += found
         where = where or path
+    inner = [_nested(r) for r in records]
+    if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records
+        return [s for i in inner for s in i or []], f"{where}[]._embedded.{NESTED_RECORDS[0]}"
     return records, where
+
+
+def _nested(record: dict) -> list[dict] | None:
+    """The stages a pipeline record holds (``_embedded.statuses``, ``stages``), None for any other record."""
+    for holder in (record.get("_embedded"), record):
+        if isinstance(holder, dict):
+            for key in NESTED_RECORDS:
+                found = holder.get(key)
+                if isinstance(found, list) and found and all(isinstance(f, dict) for f in found):
+                    return found
+    return None
 
 
 def _pages(documents: list) -> bool:

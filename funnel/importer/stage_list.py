@@ -1,0 +1,124 @@
+"""The CRM's own list of stages as the second file: names and order for the stage ids of an API export.
+
+An API's deal list names each deal's stage by an id: amoCRM's ``status_id`` 4001, Pipedrive's
+``stage_id`` 7, Bitrix24's ``STAGE_ID`` ``C1:UC_7X2KQ1``. The names and their order live in another
+answer of the same API, which people save beside the deals: amoCRM's ``/api/v4/leads/pipelines``
+(each pipeline's ``_embedded.statuses``: ``id, name, sort, pipeline_id``), Pipedrive's ``/v1/stages``
+(``id, order_nr, name, pipeline_id``), Bitrix24's ``crm.status.list`` / ``crm.dealcategory.stage.list``
+(``STATUS_ID, NAME, SORT, SEMANTICS``). Given as the second file, such a list (a few hundred rows at
+most, an id, a name and an order column) renames the deals' stage ids to their names and gives the
+funnel its order: the CRM's own, not a guess. ``SEMANTICS`` S / F (Bitrix24) marks won / lost stages;
+the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their names. Said in the
+quality report (``stage_list.applied``); a list whose ids are not the deals' stages is refused by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..errors import FunnelError
+from ..mapping import classify_stage_name
+from ..mapping.normalize import normalize_header
+from ..readers import RawTable
+from ..sql import ident, render, run
+
+MAX_ROWS = 2_000  # an account's pipelines × stages; a longer table is a list of deals
+# the columns of a stage list, normalised headers in order of preference
+ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid", "id")
+NAME_HEADERS = ("name", "stage name", "status name", "stage_name", "status_name", "title", "label")
+SORT_HEADERS = ("sort", "order_nr", "sort_order", "order", "position", "display_order", "displayorder", "rank")
+SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id")
+PIPELINE_HEADERS = ("pipeline_id", "category_id", "entity_id", "pipeline")
+SEMANTIC_KINDS = {"s": "won", "f": "lost"}
+MIN_MATCHED = 0.8  # of the deals' distinct stages, found among the list's ids
+
+
+@dataclasses.dataclass
+class StageList:
+    raw: RawTable
+    ids: list[int]  # candidate id columns, best first (Bitrix24: STATUS_ID before ID)
+    name: int
+    sort: int
+    semantics: int | None
+    pipeline: int | None
+
+
+def stage_list_of(raw: RawTable) -> StageList | None:
+    """The columns of a stage list, when ``raw`` is one by its headers and size; else None."""
+    if raw.n_rows > MAX_ROWS:
+        return None
+    norm = [normalize_header(h or "") for h in raw.headers]
+
+    def find(names: tuple[str, ...]) -> list[int]:
+        return [norm.index(n) for n in names if n in norm]
+
+    ids, names, sorts = find(ID_HEADERS), find(NAME_HEADERS), find(SORT_HEADERS)
+    if not ids or not names or not sorts:
+        return None
+    semantics, pipelines = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS)
+    return StageList(raw, ids, names[0], sorts[0], semantics[0] if semantics else None,
+                     pipelines[0] if pipelines else None)
+
+
+def apply_stage_list(con, draft, found: StageList) -> None:
+    """Rename the deals' stage ids to the list's names (a view over the staged deals), and set the
+    mapping's stage order and won / lost stages from the list. Refused when the ids are not the deals'."""
+    raw, mapping = draft.raw, draft.mapping
+    if "stage" not in mapping.fields:
+        raise FunnelError("stage_list.no_stage", file=found.raw.file_name)
+    stage = f"c{mapping.fields['stage']}"
+    deal_stages = {r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL",
+                                                 s=ident(stage), t=ident(raw.table))).fetchall()}
+    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
+    best: tuple[int, int] | None = None  # (matched, id column)
+    for column in found.ids:
+        ids = {str(r[1 + column]).strip() for r in rows if r[1 + column] is not None}
+        matched = len(deal_stages & ids)
+        if best is None or matched > best[0]:
+            best = (matched, column)
+    if not deal_stages or best is None or best[0] < MIN_MATCHED * len(deal_stages):
+        missing = sorted(deal_stages - _ids(rows, best[1] if best else found.ids[0]))[:5]
+        raise FunnelError("stage_list.unmatched", file=found.raw.file_name, stages=", ".join(missing))
+    by_id = _entries(rows, found, best[1])
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_names (id VARCHAR, name VARCHAR)")
+    con.executemany("INSERT INTO imp_stage_names VALUES (?, ?)", [(i, e[0]) for i, e in by_id.items()])
+    view = raw.table + "_named"
+    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE (COALESCE(m.name, r.{s}) AS {s}) "
+                    "FROM {t} r LEFT JOIN imp_stage_names m ON m.id = r.{s}",
+                    v=ident(view), s=ident(stage), t=ident(raw.table)))
+    draft.raw = dataclasses.replace(raw, table=view)
+    ordered = sorted((e for e in by_id.values()), key=lambda e: (e[3], e[1], e[0]))
+    names = list(dict.fromkeys(name for name, *_rest in ordered))
+    rename = {i: e[0] for i, e in by_id.items()}
+    won = [rename.get(s, s) for s in mapping.won_stages] + [e[0] for e in ordered if e[2] == "won"]
+    lost = [rename.get(s, s) for s in mapping.lost_stages] + [e[0] for e in ordered if e[2] == "lost"]
+    mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
+    mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
+    mapping.stage_order = [s for s in names if s not in mapping.lost_stages]
+    mapping.stage_sort = None
+    raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),
+                                            "renamed": best[0], "deals": len(deal_stages)}))
+
+
+def _ids(rows: list[tuple], column: int) -> set[str]:
+    return {str(r[1 + column]).strip() for r in rows if r[1 + column] is not None}
+
+
+def _entries(rows: list[tuple], found: StageList, id_column: int) -> dict[str, tuple[str, float, str | None, str]]:
+    """id -> (name, sort, won/lost/None, pipeline) for every row with an id and a name (the first of a
+    repeated id: an id shared by two pipelines names one stage in both)."""
+    out: dict[str, tuple[str, float, str | None, str]] = {}
+    for r in rows:
+        cell = r[1 + id_column]
+        name = r[1 + found.name]
+        if cell is None or name is None or str(cell).strip() in out:
+            continue
+        try:
+            sort = float(str(r[1 + found.sort]).replace(",", "."))
+        except (TypeError, ValueError):
+            sort = float("inf")
+        semantic = r[1 + found.semantics] if found.semantics is not None else None
+        kind = SEMANTIC_KINDS.get(str(semantic).strip().lower()) if semantic is not None else None
+        pipeline = str(r[1 + found.pipeline] or "") if found.pipeline is not None else ""
+        out[str(cell).strip()] = (str(name).strip(), sort, kind, pipeline)
+    return out
