@@ -7,7 +7,8 @@ answer of the same API, which people save beside the deals: amoCRM's ``/api/v4/l
 (``id, order_nr, name, pipeline_id``), Bitrix24's ``crm.status.list`` / ``crm.dealcategory.stage.list``
 (``STATUS_ID, NAME, SORT, SEMANTICS``). Given as the second file, such a list (a few hundred rows at
 most, an id, a name and an order column) renames the deals' stage ids to their names and gives the
-funnel its order: the CRM's own, not a guess. ``SEMANTICS`` S / F (Bitrix24) marks won / lost stages;
+funnel its order: the CRM's own, not a guess; when it names the pipelines (Pipedrive's ``pipeline_name``,
+amoCRM's pipeline records), the deals' pipeline ids take those names too. ``SEMANTICS`` S / F (Bitrix24) marks won / lost stages;
 the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their names. Said in the
 quality report (``stage_list.applied``); a list whose ids are not the deals' stages is refused by name.
 """
@@ -29,6 +30,7 @@ NAME_HEADERS = ("name", "stage name", "status name", "stage_name", "status_name"
 SORT_HEADERS = ("sort", "order_nr", "sort_order", "order", "position", "display_order", "displayorder", "rank")
 SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id")
 PIPELINE_HEADERS = ("pipeline_id", "category_id", "entity_id", "pipeline")
+PIPELINE_NAME_HEADERS = ("pipeline_name", "category_name")
 SEMANTIC_KINDS = {"s": "won", "f": "lost"}
 MIN_MATCHED = 0.8  # of the deals' distinct stages, found among the list's ids
 
@@ -41,6 +43,7 @@ class StageList:
     sort: int
     semantics: int | None
     pipeline: int | None
+    pipeline_name: int | None = None
 
 
 def stage_list_of(raw: RawTable) -> StageList | None:
@@ -55,9 +58,9 @@ def stage_list_of(raw: RawTable) -> StageList | None:
     ids, names, sorts = find(ID_HEADERS), find(NAME_HEADERS), find(SORT_HEADERS)
     if not ids or not names or not sorts:
         return None
-    semantics, pipelines = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS)
+    semantics, pipelines, pipeline_names = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS), find(PIPELINE_NAME_HEADERS)
     return StageList(raw, ids, names[0], sorts[0], semantics[0] if semantics else None,
-                     pipelines[0] if pipelines else None)
+                     pipelines[0] if pipelines else None, pipeline_names[0] if pipeline_names else None)
 
 
 def apply_stage_list(con, draft, found: StageList) -> None:
@@ -82,10 +85,17 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     by_id = _entries(rows, found, best[1])
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_names (id VARCHAR, name VARCHAR)")
     con.executemany("INSERT INTO imp_stage_names VALUES (?, ?)", [(i, e[0]) for i, e in by_id.items()])
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_pipeline_names (id VARCHAR, name VARCHAR)")
+    pipelines = _pipeline_names(rows, found)
+    if pipelines and "pipeline" in mapping.fields:  # Pipedrive's pipeline_name, amoCRM's pipeline's name
+        con.executemany("INSERT INTO imp_pipeline_names VALUES (?, ?)", list(pipelines.items()))
+    pipeline = ident(f"c{mapping.fields['pipeline']}") if "pipeline" in mapping.fields else None
     view = raw.table + "_named"
-    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE (COALESCE(m.name, r.{s}) AS {s}) "
-                    "FROM {t} r LEFT JOIN imp_stage_names m ON m.id = r.{s}",
-                    v=ident(view), s=ident(stage), t=ident(raw.table)))
+    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE (COALESCE(m.name, r.{s}) AS {s}{p}) "
+                    "FROM {t} r LEFT JOIN imp_stage_names m ON m.id = r.{s} {join}",
+                    v=ident(view), s=ident(stage), t=ident(raw.table),
+                    p=render(", COALESCE(pn.name, r.{c}) AS {c}", c=pipeline) if pipeline else "",
+                    join=render("LEFT JOIN imp_pipeline_names pn ON pn.id = r.{c}", c=pipeline) if pipeline else ""))
     draft.raw = dataclasses.replace(raw, table=view)
     ordered = sorted((e for e in by_id.values()), key=lambda e: (e[3], e[1], e[0]))
     names = list(dict.fromkeys(name for name, *_rest in ordered))
@@ -98,6 +108,18 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     mapping.stage_sort = None
     raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),
                                             "renamed": best[0], "deals": len(deal_stages)}))
+
+
+def _pipeline_names(rows: list[tuple], found: StageList) -> dict[str, str]:
+    """pipeline id -> its name, when the list names its pipelines (one name per id)."""
+    if found.pipeline is None or found.pipeline_name is None:
+        return {}
+    out: dict[str, str] = {}
+    for r in rows:
+        pid, name = r[1 + found.pipeline], r[1 + found.pipeline_name]
+        if pid is not None and name is not None:
+            out.setdefault(str(pid).strip(), str(name).strip())
+    return out
 
 
 def _ids(rows: list[tuple], column: int) -> set[str]:

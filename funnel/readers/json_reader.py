@@ -6,7 +6,7 @@ People who pull deals through an API keep what the API returned: Bitrix24's ``cr
 the legacy v1 API wraps every property as ``{"value", "timestamp", "versions"}``), Pipedrive's
 ``/v1/deals`` (``{"success": true, "data": [...]}``), Dynamics 365's OData (``{"value": [...]}``), a
 plain array of records, or one record per line; of an answer listing pipelines with their stages (amoCRM's
-``/api/v4/leads/pipelines``), the stages are the records. Several pages saved one after another (a list of
+``/api/v4/leads/pipelines``), the stages are the records, each with its pipeline's name. Several pages saved one after another (a list of
 answers, or one answer per line) are one table.
 
 The records are the longest list of objects reachable through objects from the top (never through
@@ -163,8 +163,9 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
         records += found
         where = where or path
     inner = [_nested(r) for r in records]
-    if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records
-        return [s for i in inner for s in i or []], f"{where}[]._embedded.{NESTED_RECORDS[0]}"
+    if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records,
+        return [{**s, "pipeline_name": r.get("name")} if "pipeline_name" not in s else s  # named by their pipeline
+                for r, i in zip(records, inner, strict=True) for s in i or []], f"{where}[]._embedded.{NESTED_RECORDS[0]}"
     return records, where
 
 

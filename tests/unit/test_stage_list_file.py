@@ -37,6 +37,7 @@ def test_pipedrive_stage_ids_take_their_names_and_order(mem_store):
     # ids 7, 3, 5 are Qualified, Demo Scheduled, Proposal Made in order_nr 1, 2, 3 (9 holds no deal):
     # Qualified 4, Demo Scheduled: deal 1 (won there) and deal 3 (lost at Proposal Made) = 2, Proposal Made 2
     assert reached(mem_store, info) == [("Qualified", 4), ("Demo Scheduled", 2), ("Proposal Made", 2), ("Won", 1)]
+    assert info.meta["pipelines"] == ["Sales"]  # pipeline_id 1, named by the list's pipeline_name
     with mem_store.connect() as con:
         note = con.execute(f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'stage_list.applied'").fetchone()[0]
     assert json.loads(note) == {"file": "stages.json", "n": 4, "renamed": 3, "deals": 3}
@@ -67,6 +68,7 @@ def test_amocrm_pipelines_answer_names_the_statuses(mem_store):
     assert (deals, won, lost, open_, amount) == (3, 1, 1, 1, 46333.0)
     assert kinds(mem_store, info) == {"Успешно реализовано": "won", "Закрыто и не реализовано": "lost"}
     assert reached(mem_store, info) == [("Первичный контакт", 3), ("Успешно реализовано", 1)]
+    assert info.meta["pipelines"] == ["Воронка"]  # pipeline_id 5: the name of the pipeline holding the statuses
 
 
 BITRIX_STATUSES = ("ID,ENTITY_ID,STATUS_ID,NAME,NAME_INIT,SORT,SYSTEM,CATEGORY_ID,SEMANTICS\n"
