@@ -73,14 +73,10 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     deal_stages = {r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL",
                                                  s=ident(stage), t=ident(raw.table))).fetchall()}
     rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
-    best: tuple[int, int] | None = None  # (matched, id column)
-    for column in found.ids:
-        ids = {str(r[1 + column]).strip() for r in rows if r[1 + column] is not None}
-        matched = len(deal_stages & ids)
-        if best is None or matched > best[0]:
-            best = (matched, column)
-    if not deal_stages or best is None or best[0] < MIN_MATCHED * len(deal_stages):
-        missing = sorted(deal_stages - _ids(rows, best[1] if best else found.ids[0]))[:5]
+    # (matched, id column): the id column naming most of the deals' stages (Bitrix24: STATUS_ID, not ID)
+    best = max(((len(deal_stages & _ids(rows, column)), column) for column in found.ids), key=lambda m: m[0])
+    if not deal_stages or best[0] < MIN_MATCHED * len(deal_stages):
+        missing = sorted(deal_stages - _ids(rows, best[1]))[:5]
         raise FunnelError("stage_list.unmatched", file=found.raw.file_name, stages=", ".join(missing))
     by_id = _entries(rows, found, best[1])
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_names (id VARCHAR, name VARCHAR)")

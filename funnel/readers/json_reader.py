@@ -80,7 +80,7 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
-    text, encoding = _decode(path.read_bytes(), file_name)
+    text, encoding = _decode(path.read_bytes())
     documents = _documents(text, file_name)
     records, where = _records(documents)
     if not records:
@@ -116,7 +116,7 @@ def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
         con.unregister(view)
 
 
-def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+def _decode(data: bytes) -> tuple[str, str]:
     """The text and its encoding. JSON is UTF-8; Windows PowerShell writes UTF-16 with a BOM
     (``ConvertTo-Json > deals.json``); anything else is told as a CSV's encoding is (:mod:`.sniff`)."""
     encoding = sniff.detect_encoding(data[:sniff.SAMPLE_BYTES], len(data) <= sniff.SAMPLE_BYTES) or "utf-8"
@@ -245,24 +245,29 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
                 _walk(child, path + (key,), out)
         return
     if isinstance(value, list):
-        if not value:
-            return
-        if all(not isinstance(v, dict | list) for v in value):
-            out[path] = ", ".join(_text(v) for v in value if v is not None and _text(v) != "") or None
-        elif _custom_fields(value, path, out):
-            pass
-        elif _stage_history(value, path, out):
-            pass
-        elif all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in value):
-            texts = [_text(v["value"] if "value" in v else v.get("name")) for v in value
-                     if v.get("value", v.get("name")) is not None]
-            if texts:  # ids alone (amoCRM's companies: [{"id", "_links"}]) are no column
-                out[path] = ", ".join(t for t in texts if t)
-        elif len(value) == 1 and isinstance(value[0], dict):
-            _walk(value[0], path, out)  # one object in a list (amoCRM's event: value_after [{lead_status}])
+        _walk_list(value, path, out)
         return
     if path:
         out[path] = value
+
+
+def _walk_list(items: list, path: tuple[str, ...], out: dict) -> None:
+    """A list's cells (see the module's docstring): values joined, custom fields, a stage's history, one object."""
+    if not items:
+        return
+    if all(not isinstance(v, dict | list) for v in items):
+        texts = [_text(v) for v in items if v is not None]
+        out[path] = ", ".join(t for t in texts if t != "") or None
+        return
+    if _custom_fields(items, path, out) or _stage_history(items, path, out):
+        return
+    if all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in items):
+        texts = [_text(v["value"] if "value" in v else v.get("name")) for v in items
+                 if v.get("value", v.get("name")) is not None]
+        if texts:  # ids alone (amoCRM's companies: [{"id", "_links"}]) are no column
+            out[path] = ", ".join(t for t in texts if t)
+    elif len(items) == 1 and isinstance(items[0], dict):
+        _walk(items[0], path, out)  # one object in a list (amoCRM's event: value_after [{lead_status}])
 
 
 def _is_metadata(value: Any) -> bool:
