@@ -23,6 +23,7 @@ from .errors import FunnelError
 from .importer import Draft, Source, build, prepare, propose
 from .importer.evidence import file_stage_order
 from .importer.quality_findings import Findings
+from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
 from .mapping.pairs import with_pairs
@@ -162,6 +163,8 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         if refreshed is not None:
             built["meta"]["refreshed"] = row["meta"]["refreshed"]
         built["meta"]["raw"] = row["meta"].get("raw")
+        if row["meta"].get("stage_names"):  # the kept rows are already named: a later refresh names its own
+            built["meta"]["stage_names"] = row["meta"]["stage_names"]
         built["meta"][USER_UNMAPPED] = unmapped
         return _replace(store, con, row, built)
 
@@ -232,6 +235,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         unmapped = list(meta.get(USER_UNMAPPED) or [])
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
             draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes)
+        if draft.shape == "deals" and draft.stage_list is None and meta.get("stage_names"):
+            keep_stage_names(con, draft, meta["stage_names"])
         if draft.shape == "deals" and mapping_pairs:
             before = set(draft.mapping.fields)
             draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)

@@ -100,6 +100,7 @@ class Draft:
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     stage_list: Any = None  # the CRM's list of stages given as the second file (stage_list.py)
+    stage_names: dict | None = None  # the ids that list named: kept with the dataset for a refresh
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
     stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
     timezone: str | None = None  # the dataset's zone (an IANA name): instants read as its clock time (instants.py)
@@ -124,7 +125,7 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 # Reader notes that change what the numbers rest on, said as warnings (the CLI prints them): rows Excel
 # hides, imported like the others; a sheet full to its format's last row, most likely cut there
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
-                 "archive.history_unread"}
+                 "archive.history_unread", "stage_list.kept_unknown"}
 SHAPES = ("deals", "events", "counts")
 
 
@@ -495,6 +496,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         meta["mapping_json"] = draft.mapping.to_json()  # for a refresh or an edit after import
     if draft.joined_with is not None:
         meta["joined_file"] = draft.joined_with.file_name
+    if draft.stage_names is not None:
+        meta["stage_names"] = draft.stage_names  # a refresh with the deals alone names them the same
     tables = {"deals": "imp_deals", "events": "imp_events", "stages": "imp_stages",
               "counts": "imp_counts", "quality": "imp_quality"}
     meta["capabilities"] = derive_capabilities(con, {k: ident(v) for k, v in tables.items()},

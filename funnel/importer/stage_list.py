@@ -16,6 +16,7 @@ quality report (``stage_list.applied``); a list whose ids are not the deals' sta
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
@@ -79,10 +80,57 @@ def apply_stage_list(con, draft, found: StageList) -> None:
         missing = sorted(deal_stages - _ids(rows, best[1]))[:5]
         raise FunnelError("stage_list.unmatched", file=found.raw.file_name, stages=", ".join(missing))
     by_id = _entries(rows, found, best[1])
-    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_names (id VARCHAR, name VARCHAR)")
-    con.executemany("INSERT INTO imp_stage_names VALUES (?, ?)", [(i, e[0]) for i, e in by_id.items()])
-    run(con, "CREATE OR REPLACE TEMP TABLE imp_pipeline_names (id VARCHAR, name VARCHAR)")
     pipelines = _pipeline_names(rows, found)
+    rename = {i: e[0] for i, e in by_id.items()}
+    names_of: dict[str, Any] = {"file": found.raw.file_name, "stages": rename, "pipelines": pipelines}
+    _name_ids(con, draft, names_of)
+    draft.stage_names = names_of
+    ordered = sorted((e for e in by_id.values()), key=lambda e: (e[3], e[1], e[0]))
+    names = list(dict.fromkeys(name for name, *_rest in ordered))
+    won = [rename.get(s, s) for s in mapping.won_stages] + [e[0] for e in ordered if e[2] == "won"]
+    lost = [rename.get(s, s) for s in mapping.lost_stages] + [e[0] for e in ordered if e[2] == "lost"]
+    mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
+    mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
+    mapping.stage_order = [s for s in names if s not in mapping.lost_stages]
+    mapping.stage_sort = None
+    raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),
+                                            "renamed": best[0], "deals": len(deal_stages)}))
+
+
+def keep_stage_names(con, draft, kept: dict[str, Any]) -> None:
+    """A refresh with the deals alone: the stage (and pipeline) ids are named as the stage list given
+    with an earlier import named them (``kept``, the dataset's ``meta["stage_names"]``), so next week's
+    API answer is drawn with the same names and order. Nothing happens when the file's stages are not
+    those ids (an export that names its stages). Ids the list does not know (a stage added in the CRM
+    since) stay ids, with a warning that asks for this week's list."""
+    mapping = draft.mapping
+    if "stage" not in mapping.fields or not kept.get("stages"):
+        return
+    stage = f"c{mapping.fields['stage']}"
+    counts = dict(run(con, render("SELECT {s}, count(*) FROM {t} WHERE {s} IS NOT NULL GROUP BY {s}",
+                                  s=ident(stage), t=ident(draft.raw.table))).fetchall())
+    deal_stages = set(counts)
+    named = deal_stages & set(kept["stages"])
+    if not named:
+        return
+    notes = draft.raw.notes
+    _name_ids(con, draft, kept)
+    draft.stage_names = kept
+    notes.append(("stage_list.kept", {"file": kept.get("file") or "", "renamed": len(named), "deals": len(deal_stages)}))
+    unknown = sorted(deal_stages - named - set(kept["stages"].values()))
+    if unknown:
+        notes.append(("stage_list.kept_unknown", {"file": kept.get("file") or "", "n": sum(counts[s] for s in unknown),
+                                                  "stages": ", ".join(unknown[:8])}))
+
+
+def _name_ids(con, draft, names_of: dict[str, Any]) -> None:
+    """Replace the staged deals by a view whose stage (and pipeline) ids read as their names."""
+    raw, mapping = draft.raw, draft.mapping
+    stage = f"c{mapping.fields['stage']}"
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_names (id VARCHAR, name VARCHAR)")
+    con.executemany("INSERT INTO imp_stage_names VALUES (?, ?)", list(names_of["stages"].items()))
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_pipeline_names (id VARCHAR, name VARCHAR)")
+    pipelines = names_of.get("pipelines") or {}
     if pipelines and "pipeline" in mapping.fields:  # Pipedrive's pipeline_name, amoCRM's pipeline's name
         con.executemany("INSERT INTO imp_pipeline_names VALUES (?, ?)", list(pipelines.items()))
     pipeline = ident(f"c{mapping.fields['pipeline']}") if "pipeline" in mapping.fields else None
@@ -93,17 +141,6 @@ def apply_stage_list(con, draft, found: StageList) -> None:
                     p=render(", COALESCE(pn.name, r.{c}) AS {c}", c=pipeline) if pipeline else "",
                     join=render("LEFT JOIN imp_pipeline_names pn ON pn.id = r.{c}", c=pipeline) if pipeline else ""))
     draft.raw = dataclasses.replace(raw, table=view)
-    ordered = sorted((e for e in by_id.values()), key=lambda e: (e[3], e[1], e[0]))
-    names = list(dict.fromkeys(name for name, *_rest in ordered))
-    rename = {i: e[0] for i, e in by_id.items()}
-    won = [rename.get(s, s) for s in mapping.won_stages] + [e[0] for e in ordered if e[2] == "won"]
-    lost = [rename.get(s, s) for s in mapping.lost_stages] + [e[0] for e in ordered if e[2] == "lost"]
-    mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
-    mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
-    mapping.stage_order = [s for s in names if s not in mapping.lost_stages]
-    mapping.stage_sort = None
-    raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),
-                                            "renamed": best[0], "deals": len(deal_stages)}))
 
 
 def _pipeline_names(rows: list[tuple], found: StageList) -> dict[str, str]:

@@ -341,6 +341,24 @@ def _unix_twin_over_text(m: Mapping, headers: list[str], free: set[int]) -> None
             free.add(taken)
 
 
+def _opportunity_sum(m: Mapping, norm: list[str], free: set[int], samples) -> None:
+    """A column titled «Opportunity» that holds numbers is the deal's sum: Bitrix24's ``OPPORTUNITY``
+    (crm.deal.list, a select of a few fields that no preset recognises). Elsewhere «Opportunity» names
+    the deal (a Salesforce report's column of names), which stays the deal's name."""
+    if "amount" in m.fields:
+        return
+    index = next((i for i, h in enumerate(norm) if h == "opportunity"), None)
+    if index is None or (index not in free and m.fields.get("deal_name") != index):
+        return
+    values = [v for v in sv.column(samples, index) if v]
+    if not values or not all(sv.is_number(v) for v in values):
+        return
+    if m.fields.get("deal_name") == index:
+        del m.fields["deal_name"]
+    free.discard(index)
+    m.fields["amount"] = index
+
+
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
                     preset_name: str | None = None) -> Mapping:
     """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
@@ -366,6 +384,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _record_column_as_id(m, headers, free, samples)
     _record_time_over_sync_time(m, headers, free)
     _unix_twin_over_text(m, headers, free)
+    _opportunity_sum(m, norm, free, samples)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})
     sort_alts = preset.get("stage_sort", ()) if preset else ()

@@ -150,3 +150,16 @@ def test_salesforce_opportunity_history():
     h = propose_history_mapping(headers, rows)
     # "Id","OpportunityId","CreatedById","CreatedDate","StageName",...
     assert (h.deal_id, h.stage, h.entered_at, h.pipeline, h.field_filter) == (1, 4, 3, None, None)
+
+
+def test_bitrix_rest_select_of_a_few_fields_reads_opportunity_as_the_sum():
+    """crm.deal.list with ``select: [ID, TITLE, STAGE_ID, OPPORTUNITY, DATE_CREATE]``: too few of the
+    preset's fields to recognise it, but OPPORTUNITY holds the deal's sum (b24restdocs crm-deal-fields);
+    a Salesforce report's «Opportunity» column of names stays the deal's name."""
+    m = propose_mapping(["ID", "TITLE", "STAGE_ID", "OPPORTUNITY", "DATE_CREATE"],
+                        [["1", "Окна", "NEW", "100.00", "2024-01-05"], ["2", "Двери", "WON", "2500", "2024-01-06"]])
+    assert m.fields["amount"] == 3 and m.fields["deal_name"] == 1
+    m = propose_mapping(["ID", "STAGE_ID", "OPPORTUNITY"], [["1", "NEW", "100.00"]])
+    assert m.fields["amount"] == 2 and "deal_name" not in m.fields
+    m = propose_mapping(["Opportunity", "Stage", "Created Date"], [["Acme renewal", "Prospecting", "2024-01-05"]])
+    assert m.fields["deal_name"] == 0 and "amount" not in m.fields
