@@ -38,7 +38,7 @@ from ..mapping.matcher import month_only_columns, unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
-from ..readers import RawTable, archive_history, history_sheet, stage_file
+from ..readers import RawTable, archive_history, archive_stage_list, history_sheet, stage_file
 from ..readers.limits import check_stages
 from ..readers.values import ColumnProfile
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
@@ -255,6 +255,7 @@ def _archive_history(con, draft: Draft) -> None:
     source, raw = draft.source, draft.raw
     member = archive_history(source.data, source.file_name, raw.sheet or "")
     if member is None:
+        _archive_stage_list(con, draft)
         return
     said = {"archive": source.file_name, "deals": raw.sheet, "history": member}
     try:
@@ -271,6 +272,25 @@ def _archive_history(con, draft: Draft) -> None:
     draft.history_source = Source(source.data, source.file_name, member)
     draft.history_raw, draft.history_mapping = staged, hmap
     raw.notes.append(("archive.history_member", said))
+
+
+def _archive_stage_list(con, draft: Draft) -> None:
+    """The CRM's list of stages in the deals' own archive (``pipelines.json`` beside ``leads.json``), read
+    as a second file would be (stage_list.py; its note names the member). A table so named that is no
+    list of stages is left alone: it is one of the archive's other tables."""
+    source, raw = draft.source, draft.raw
+    member = archive_stage_list(source.data, source.file_name, raw.sheet or "")
+    if member is None:
+        return
+    try:
+        staged = stage_file(con, source.data, source.file_name, sheet=member, table="raw_history")
+    except FunnelError:
+        return  # another table of the archive, unreadable: the deals do not need it
+    listed = stage_list_of(staged)
+    if listed is None:
+        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
+        return
+    draft.stage_list = dataclasses.replace(listed, beside=True)
 
 
 def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
@@ -291,7 +311,12 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
         sheet_stage_order(con, draft)  # a workbook's own stage list beats a CRM's default order
         known_default_order(con, raw, draft.mapping)
     if draft.stage_list is not None:
-        apply_stage_list(con, draft, draft.stage_list)
+        try:
+            apply_stage_list(con, draft, draft.stage_list)
+        except FunnelError:
+            if not draft.stage_list.beside:
+                raise
+            draft.stage_list = None  # found in the archive, not given: a list of other stages is not these deals'
         raw, draft.samples = draft.raw, _samples(con, draft.raw)
     if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
         draft.raw, index = with_lead_stage(con, raw)

@@ -45,6 +45,7 @@ class StageList:
     semantics: int | None
     pipeline: int | None
     pipeline_name: int | None = None
+    beside: bool = False  # found in the deals' archive, not given: one that does not fit is left out
 
 
 def stage_list_of(raw: RawTable) -> StageList | None:

@@ -21,7 +21,7 @@ from .header_rows import HeaderRows, header_rows_text, parse_header_rows
 from .plain import file_kind_of, stage_plain
 from .staging import RawTable, SkippedRow
 
-__all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "header_rows_text", "history_sheet",
+__all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "archive_stage_list", "header_rows_text", "history_sheet",
            "SheetChoice", "list_sheets", "parse_header_rows", "preferred_sheet", "sheet_choice",
            "stage_file"]
 
@@ -96,6 +96,17 @@ def archive_history(source: Path | bytes, file_name: str, member: str) -> str | 
         if file_kind_of(path, file_name) != "zip":
             return None
         return archive.history_beside(path, file_name, member)
+
+
+def archive_stage_list(source: Path | bytes, file_name: str, member: str) -> str | None:
+    """A table named as a list of stages beside table ``member`` of an archive (``pipelines.json`` beside
+    ``leads.json``: :func:`.archive.stage_list_beside`); None for any other file."""
+    if not _may_be_zip(source):
+        return None
+    with _as_path(source, file_name) as path:
+        if file_kind_of(path, file_name) != "zip":
+            return None
+        return archive.stage_list_beside(path, file_name, member)
 
 
 def history_sheet(source: Path | bytes, file_name: str) -> str | None:

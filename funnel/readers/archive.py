@@ -5,8 +5,8 @@ Users upload the zip their CRM wrote: Salesforce's Weekly Data Export (``Opportu
 module, ``Deals_001.csv``, ``Accounts_001.csv``), HubSpot's e-mailed export
 (``hubspot-crm-exports-all-deals-2024-08-27.csv``), or any zip of CSV / Excel files.
 
-- **Members.** ``.csv .tsv .txt .xlsx .xls .ods`` files are tables; folders, ``__MACOSX/`` (macOS
-  Finder's resource forks), dotfiles (``._Opportunity.csv``, ``.DS_Store``), Excel's ``~$`` lock files
+- **Members.** ``.csv .tsv .txt .xlsx .xls .ods`` files and API answers (``.json .jsonl .ndjson``) are
+  tables; folders, ``__MACOSX/`` (macOS Finder's resource forks), dotfiles (``._Opportunity.csv``, ``.DS_Store``), Excel's ``~$`` lock files
   and every other type are not. A table is listed by its member name (``export/Opportunity.csv``).
   Names a Windows zip tool wrote in the OEM code page (cp866 for Russian, GBK for Chinese) without the
   UTF-8 flag are read so (:func:`member_name`).
@@ -32,6 +32,9 @@ module, ``Deals_001.csv``, ``Accounts_001.csv``), HubSpot's e-mailed export
   beside ``Opportunity.csv``); the importer uses it as the stage history when no history file is given.
   ``OpportunityFieldHistory.csv`` is not used: it tracks many fields, the stage only when an admin
   turned field tracking on, and ``OpportunityHistory`` already holds every stage change.
+- **A list of stages beside the deals.** :func:`stage_list_beside` finds a table named as one
+  (``pipelines.json``, ``stages.csv``, ``crm.status.list.json``) next to the chosen deals; the importer
+  reads it as the CRM's list of stages (importer/stage_list.py) when no second file is given and it is one.
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ LISTED_MEMBERS = 12  # members named in a refusal, at most
 _PART = re.compile(r"^(?P<base>.*?\D)(?P<num>\d{1,4})$")
 _DEAL_WORDS = {"deal", "deals", "opportunity", "opportunities", "сделка", "сделки", "商机", "potentials"}
 _HISTORY_WORDS = ("history", "история", "историясделок", "历史")
+# a CRM's list of stages saved beside its deals (amoCRM's pipelines, Pipedrive's stages, Bitrix24's crm.status.list)
+_STAGE_LIST_WORDS = {"pipelines", "pipeline", "stages", "statuses", "status", "этапы", "воронки", "阶段"}
 _HUBSPOT_DEALS = re.compile(r"^hubspot-crm-exports?-.*deals")
 _TOKEN = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[\x20-\x7e\u0400-\u04ff№]*")
@@ -245,11 +250,30 @@ def _is_history(stem: str) -> bool:
     return any(word in stem.replace(" ", "") for word in _HISTORY_WORDS)
 
 
+def _is_stage_list(stem: str) -> bool:
+    """``pipelines``, ``stages``, ``crm.status.list``: a list of stages, not of deals (``deals_by_stage`` is deals)."""
+    tokens = set(_TOKEN.findall(stem))
+    return bool(tokens & _STAGE_LIST_WORDS) and not tokens & _DEAL_WORDS and "сделк" not in stem
+
+
+def stage_list_beside(path: Path, file_name: str, member: str) -> str | None:
+    """A table beside ``member`` in the same folder whose name says it lists stages (``pipelines.json``
+    beside ``leads.json``), None when there is none: read as the CRM's list of stages when it is one."""
+    with open_archive(path, file_name) as zf:
+        found = tables(zf)
+    chosen = next((t for t in found if t.name == member), None)
+    if chosen is None:
+        return None
+    return next((t.name for t in found if t is not chosen and t.folder == chosen.folder and _is_stage_list(t.stem)),
+                None)
+
+
 def _rank(table: Table) -> int:
     """3: the deals by name (``Opportunity``, ``Deals``, HubSpot's deals export); 2: a name holding such
-    a word; 1: any other table; 0: a history (of stages, fields), never the deals when others exist."""
+    a word; 1: any other table; 0: a history (of stages, fields) or a list of stages, never the deals
+    when others exist."""
     stem = table.stem
-    if _is_history(stem):
+    if _is_history(stem) or _is_stage_list(stem):
         return 0
     if stem in _DEAL_WORDS or _HUBSPOT_DEALS.match(stem):
         return 3
@@ -300,6 +324,8 @@ def _digest(path: Path) -> str:
 
 
 def _count_rows(zf: zipfile.ZipFile, table: Table, file_name: str) -> int:
+    if table.suffix in sniff.JSON_SUFFIXES:
+        return _json_rows(zf, table, file_name)
     if table.suffix not in TEXT_SUFFIXES:
         return _workbook_rows(zf, table, file_name)
     total = 0
@@ -329,6 +355,17 @@ def _workbook_rows(zf: zipfile.ZipFile, table: Table, file_name: str) -> int:
                 return 0
             rows = dict(list_workbook_sheets(member, name, kind))
             return rows.get(preferred_workbook_sheet(member, name, kind), 0)
+    except FunnelError:
+        return 0  # said when the member is read
+
+
+def _json_rows(zf: zipfile.ZipFile, table: Table, file_name: str) -> int:
+    from .json_reader import count_records
+
+    name = label(file_name, table.name)
+    try:
+        with tempfile.TemporaryDirectory(prefix="funnel_zip_") as tmp:
+            return count_records(extract(zf, table, name, Path(tmp)), name)
     except FunnelError:
         return 0  # said when the member is read
 

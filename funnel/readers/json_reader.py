@@ -100,6 +100,13 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
 
 
+def count_records(path: Path, file_name: str) -> int:
+    """The records an import of the answer would read (an archive's tables are ranked by their rows)."""
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
+    return len(_records(_documents(_decode(path.read_bytes())[0], file_name))[0])
+
+
 def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
     """The staged table from the cells column by column (records numbered from 1), as a sheet's rows are."""
     import pyarrow as pa  # here, not at the top: a CSV import never loads it
