@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,34 +91,29 @@ def _preferred(path: Path, file_name: str, kind: str) -> str:
 def archive_history(source: Path | bytes, file_name: str, member: str) -> str | None:
     """The stage history beside table ``member`` of an archive (``OpportunityHistory.csv`` beside
     ``Opportunity.csv``: :func:`.archive.history_beside`); None for any other file."""
-    if not _may_be_zip(source):
-        return None
-    with _as_path(source, file_name) as path:
-        if file_kind_of(path, file_name) != "zip":
-            return None
-        return archive.history_beside(path, file_name, member)
+    return _in_archive(source, file_name, lambda path: archive.history_beside(path, file_name, member))
 
 
 def archive_stage_list(source: Path | bytes, file_name: str, member: str) -> str | None:
     """A table named as a list of stages beside table ``member`` of an archive (``pipelines.json`` beside
     ``leads.json``: :func:`.archive.stage_list_beside`); None for any other file."""
-    if not _may_be_zip(source):
-        return None
-    with _as_path(source, file_name) as path:
-        if file_kind_of(path, file_name) != "zip":
-            return None
-        return archive.stage_list_beside(path, file_name, member)
+    return _in_archive(source, file_name, lambda path: archive.stage_list_beside(path, file_name, member))
 
 
 def history_sheet(source: Path | bytes, file_name: str) -> str | None:
     """For an archive given as the stage-history file: the table whose name says stage history
     (:func:`.archive.history_table`); None for any other file, or when no name says so."""
+    return _in_archive(source, file_name, lambda path: archive.history_table(path, file_name))
+
+
+def _in_archive(source: Path | bytes, file_name: str, find: Callable[[Path], str | None]) -> str | None:
+    """``find`` of the file when it is a zip archive of tables, else None (no other file is copied to disk)."""
     if not _may_be_zip(source):
         return None
     with _as_path(source, file_name) as path:
         if file_kind_of(path, file_name) != "zip":
             return None
-        return archive.history_table(path, file_name)
+        return find(path)
 
 
 def _may_be_zip(source: Path | bytes) -> bool:
