@@ -5,12 +5,15 @@ An API's deal list names each deal's stage by an id: amoCRM's ``status_id`` 4001
 answer of the same API, which people save beside the deals: amoCRM's ``/api/v4/leads/pipelines``
 (each pipeline's ``_embedded.statuses``: ``id, name, sort, pipeline_id``), Pipedrive's ``/v1/stages``
 (``id, order_nr, name, pipeline_id``), Bitrix24's ``crm.status.list`` / ``crm.dealcategory.stage.list``
-(``STATUS_ID, NAME, SORT, SEMANTICS``). Given as the second file, such a list (a few hundred rows at
-most, an id, a name and an order column) renames the deals' stage ids to their names and gives the
-funnel its order: the CRM's own, not a guess; when it names the pipelines (Pipedrive's ``pipeline_name``,
-amoCRM's pipeline records), the deals' pipeline ids take those names too. ``SEMANTICS`` S / F (Bitrix24) marks won / lost stages;
-the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their names. Said in the
-quality report (``stage_list.applied``); a list whose ids are not the deals' stages is refused by name.
+(``STATUS_ID, NAME, SORT, SEMANTICS``), Salesforce's ``OpportunityStage`` (``SELECT MasterLabel,
+ApiName, SortOrder, IsClosed, IsWon``: the deals' ``StageName`` holds the ``ApiName``). Given as the
+second file, such a list (a few hundred rows at most, an id, a name and an order column) renames the
+deals' stage ids to their names and gives the funnel its order: the CRM's own, not a guess; when it
+names the pipelines (Pipedrive's ``pipeline_name``, amoCRM's pipeline records), the deals' pipeline ids
+take those names too. ``SEMANTICS`` S / F (Bitrix24) or ``IsWon`` / ``IsClosed`` (Salesforce) mark the
+won / lost stages; the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their
+names. Said in the quality report (``stage_list.applied``); a list whose ids are not the deals' stages
+is refused by name.
 """
 
 from __future__ import annotations
@@ -22,14 +25,19 @@ from ..errors import FunnelError
 from ..mapping import classify_stage_name
 from ..mapping.normalize import normalize_header
 from ..readers import RawTable
+from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 
 MAX_ROWS = 2_000  # an account's pipelines × stages; a longer table is a list of deals
 # the columns of a stage list, normalised headers in order of preference
-ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid", "id")
-NAME_HEADERS = ("name", "stage name", "status name", "stage_name", "status_name", "title", "label")
-SORT_HEADERS = ("sort", "order_nr", "sort_order", "order", "position", "display_order", "displayorder", "rank")
+ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid", "apiname", "id")
+NAME_HEADERS = ("name", "stage name", "status name", "stage_name", "status_name", "title", "label", "masterlabel")
+SORT_HEADERS = ("sort", "order_nr", "sort_order", "sortorder", "order", "position", "display_order", "displayorder",
+                "rank")
 SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id")
+# Salesforce's OpportunityStage (SELECT MasterLabel, ApiName, SortOrder, IsClosed, IsWon): won, and closed not won
+WON_FLAG_HEADERS = ("iswon", "is_won")
+CLOSED_FLAG_HEADERS = ("isclosed", "is_closed")
 PIPELINE_HEADERS = ("pipeline_id", "category_id", "entity_id", "pipeline")
 PIPELINE_NAME_HEADERS = ("pipeline_name", "category_name")
 SEMANTIC_KINDS = {"s": "won", "f": "lost"}
@@ -45,6 +53,8 @@ class StageList:
     semantics: int | None
     pipeline: int | None
     pipeline_name: int | None = None
+    won_flag: int | None = None
+    closed_flag: int | None = None
     beside: bool = False  # found in the deals' archive, not given: one that does not fit is left out
 
 
@@ -61,8 +71,11 @@ def stage_list_of(raw: RawTable) -> StageList | None:
     if not ids or not names or not sorts:
         return None
     semantics, pipelines, pipeline_names = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS), find(PIPELINE_NAME_HEADERS)
-    return StageList(raw, ids, names[0], sorts[0], semantics[0] if semantics else None,
-                     pipelines[0] if pipelines else None, pipeline_names[0] if pipeline_names else None)
+    won, closed = find(WON_FLAG_HEADERS), find(CLOSED_FLAG_HEADERS)
+    return StageList(raw, ids, names[0], sorts[0],
+                     semantics[0] if semantics else None, pipelines[0] if pipelines else None,
+                     pipeline_names[0] if pipeline_names else None, won[0] if won else None,
+                     closed[0] if closed else None)
 
 
 def apply_stage_list(con, draft, found: StageList) -> None:
@@ -144,6 +157,18 @@ def _name_ids(con, draft, names_of: dict[str, Any]) -> None:
     draft.raw = dataclasses.replace(raw, table=view)
 
 
+def _kind(row: tuple, found: StageList) -> str | None:
+    """"won" / "lost" / None of a list's stage: Bitrix24's SEMANTICS S / F, or Salesforce's IsWon / IsClosed."""
+    if found.semantics is not None:
+        semantic = row[1 + found.semantics]
+        return SEMANTIC_KINDS.get(str(semantic).strip().lower()) if semantic is not None else None
+    def flag(column: int | None) -> bool:
+        return column is not None and str(row[1 + column] or "").strip().lower() in TRUE_WORDS
+    if flag(found.won_flag):
+        return "won"
+    return "lost" if flag(found.closed_flag) else None
+
+
 def _pipeline_names(rows: list[tuple], found: StageList) -> dict[str, str]:
     """pipeline id -> its name, when the list names its pipelines (one name per id)."""
     if found.pipeline is None or found.pipeline_name is None:
@@ -173,8 +198,7 @@ def _entries(rows: list[tuple], found: StageList, id_column: int) -> dict[str, t
             sort = float(str(r[1 + found.sort]).replace(",", "."))
         except (TypeError, ValueError):
             sort = float("inf")
-        semantic = r[1 + found.semantics] if found.semantics is not None else None
-        kind = SEMANTIC_KINDS.get(str(semantic).strip().lower()) if semantic is not None else None
+        kind = _kind(r, found)
         pipeline = str(r[1 + found.pipeline] or "") if found.pipeline is not None else ""
         out[str(cell).strip()] = (str(name).strip(), sort, kind, pipeline)
     return out

@@ -103,3 +103,30 @@ def test_a_stage_list_of_another_account_is_refused_by_name(mem_store):
     assert err.value.code == "stage_list.unmatched"
     assert "stages.json" in err.value.message("ru") and "7" in err.value.params["stages"]
     assert mem_store.datasets() == []
+
+
+# Salesforce: SELECT MasterLabel, ApiName, SortOrder, IsActive, IsClosed, IsWon FROM OpportunityStage (the
+# object's fields, Salesforce's SOAP API reference); an org whose admin renamed the labels and reordered
+SF_STAGES = ("Id,MasterLabel,ApiName,SortOrder,IsActive,IsClosed,IsWon,ForecastCategoryName,DefaultProbability\n"
+             "01J000000000001,Discovery,Prospecting,1,true,false,false,Pipeline,10\n"
+             "01J000000000002,Demo,Qualification,2,true,false,false,Pipeline,20\n"
+             "01J000000000003,Contract Signed,Closed Won,4,true,true,true,Closed,100\n"
+             "01J000000000004,No Decision,Closed Lost,5,true,true,false,Omitted,0\n"
+             "01J000000000005,Offer,Proposal/Price Quote,3,true,false,false,Pipeline,75\n")
+SF_OPPORTUNITIES = ("Id,Name,StageName,Amount,CreatedDate,CloseDate,IsClosed,IsWon\n"
+                    "0061,A,Prospecting,100,2024-01-05T10:00:00.000+0000,2024-03-01,false,false\n"
+                    "0062,B,Proposal/Price Quote,200,2024-01-06T10:00:00.000+0000,2024-03-01,false,false\n"
+                    "0063,C,Closed Won,300,2024-01-07T10:00:00.000+0000,2024-01-20,true,true\n"
+                    "0064,D,Closed Lost,400,2024-01-08T10:00:00.000+0000,2024-01-25,true,false\n"
+                    "0065,E,Qualification,500,2024-01-09T10:00:00.000+0000,2024-03-01,false,false\n")
+
+
+def test_salesforce_opportunity_stage_gives_the_orgs_labels_order_and_outcomes(mem_store):
+    info, built, _ = import_file(mem_store, SF_OPPORTUNITIES.encode(), "Opportunity.csv",
+                                 history=SF_STAGES.encode(), history_name="OpportunityStage.csv")
+    assert built["n_deals"] == 5
+    # SortOrder 1..5: Discovery, Demo, Offer, Contract Signed (won, IsWon), No Decision (lost: closed, not won)
+    assert kinds(mem_store, info) == {"Contract Signed": "won", "No Decision": "lost"}
+    # Discovery 5 (lost D counted at the first); Demo: B, C, E = 3; Offer: B, C = 2; Contract Signed: C = 1
+    assert reached(mem_store, info) == [("Discovery", 5), ("Demo", 3), ("Offer", 2), ("Contract Signed", 1)]
+    assert info.meta.get("order_guessed") is False
