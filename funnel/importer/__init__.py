@@ -234,7 +234,7 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     if hmap is not None:
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
         return
-    listed = stage_list_of(staged) if draft.shape == "deals" else None
+    listed = stage_list_of(con, staged) if draft.shape == "deals" else None
     if listed is not None:  # the CRM's stage list: names and order of the deals' stage ids (stage_list.py)
         draft.stage_list = listed
         return
@@ -286,7 +286,7 @@ def _archive_stage_list(con, draft: Draft) -> None:
         staged = stage_file(con, source.data, source.file_name, sheet=member, table="raw_history")
     except FunnelError:
         return  # another table of the archive, unreadable: the deals do not need it
-    listed = stage_list_of(staged)
+    listed = stage_list_of(con, staged)
     if listed is None:
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
+from ..mapping.cell_kinds import is_compact_date, is_date
 from ..mapping.matcher import DATE_WORDS
 from ..mapping.normalize import normalize_header
 from ..mapping.synonyms import is_close_date_when_closed
@@ -293,11 +294,12 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
                          "FROM imp_deals").fetchone()
     if won and not lost:
         findings.add("deals.no_lost", "warning", n=won)
+    _stages_are_ids(con, findings)
     # a column of months without a day is said on its own (date.month_only): never offered as a date here
     months = {clean_header(row[3]) for row in findings.rows if row[0] == "date.month_only"}
     extras = {name: (i, header) for name, (i, header) in extras.items() if clean_header(header) not in months}
     if typed.get("created_at") is None:
-        dated = [header for _name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))]
+        dated = [header for name, (_i, header) in extras.items() if _holds_dates(con, name, header)]
         if dated:
             findings.add("date.no_created_column", "warning", value=", ".join(dated[:5]), n=None,
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
@@ -307,7 +309,7 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
             con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:
         # Dolibarr's projects: no cycle, said; with the file's date columns filled on won deals, which may
         # be the close («结束时间», an end time some CRMs give the expected end: not taken, asked)
-        dated = [header for name, (_i, header) in extras.items() if DATE_WORDS.search(normalize_header(header))
+        dated = [header for name, (_i, header) in extras.items() if _holds_dates(con, name, header)
                  and run(con, render("SELECT count({c}) FROM imp_deals WHERE status = 'won'",
                                      c=ident(name))).fetchone()[0]]
         if dated:
@@ -320,6 +322,33 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
         findings.examples(con, "SELECT row_no, CAST(closed_at AS VARCHAR) AS value FROM imp_deals "
                           "WHERE status = 'open' AND closed_at IS NOT NULL", None, "deals.closed_no_outcome",
                           "warning", typed["closed_at"].header)
+
+
+def _stages_are_ids(con, findings: Findings) -> None:
+    """Stages that are numbers (amoCRM's status_id 60456942, a database's stage_id 1..6) are ids whose names
+    and order live in the CRM's list of stages: said, with how to give it (importer/stage_list.py). The
+    order shown meanwhile is the ids' (a guess, said as such)."""
+    stages = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_deals WHERE stage IS NOT NULL "
+                                     "ORDER BY 1 LIMIT 50").fetchall()]
+    if len(stages) >= 2 and all(str(s).isdigit() for s in stages):
+        shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
+        findings.add("stages.ids_only", "warning", value=shown, n=None,
+                     detail=json.dumps({"stages": shown}, ensure_ascii=False))
+
+
+DATED_SAMPLE = 20  # distinct cells of an attribute column looked at before it is offered as a date
+
+
+def _holds_dates(con, name: str, header: str) -> bool:
+    """An attribute column worth offering as a date: its header names one and most of its filled cells
+    read as dates. «created_by_id» of numbers, «deal_update_flag» of TRUE/FALSE («update» holds «date»)
+    or a column of #N/A only are not offered (a Salesforce Data Loader file, a competition's dataset)."""
+    if not DATE_WORDS.search(normalize_header(header)):
+        return False
+    cells = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM imp_deals WHERE {c} IS NOT NULL AND NOT {none} "
+                                           "LIMIT {k}", c=ident(name), none=none_word_sql(ident(name)),
+                                           k=str(DATED_SAMPLE))).fetchall()]
+    return 2 * sum(is_date(str(v).strip()) or is_compact_date(str(v).strip()) for v in cells) > len(cells) > 0
 
 
 def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:

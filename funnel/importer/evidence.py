@@ -173,11 +173,17 @@ def known_default_order(con, raw, mapping) -> None:
     open_names = [n for n in names if not classify_stage_name(n)]
     if len(open_names) < 2:
         return
-    best: tuple[int, list[str]] | None = None
+    best: tuple[int, dict, bool] | None = None
     for preset in PRESETS.values():
         aligned, _unknown = align_order(preset.get("stage_order"), names)
         known = sum(1 for n in aligned if n in open_names)
         if known >= 2 and 2 * known >= len(open_names) and (best is None or known > best[0]):
-            best = (known, list(preset["stage_order"]))
+            best = (known, preset, known == len(open_names))
     if best:
-        mapping.stage_order = best[1]
+        mapping.stage_order = list(best[1]["stage_order"])
+        if best[2]:
+            # every stage is the CRM's: so is its sale, whether or not a deal is there yet (HubSpot's API
+            # answer of open deals: none won yet, not "no won stage"). A stage of the file's own may be
+            # its sale («Подписано, оплачено» beside amoCRM's defaults): then nothing is assumed
+            mapping.won_stages = mapping.won_stages or list(best[1].get("won") or [])
+            mapping.lost_stages = mapping.lost_stages or list(best[1].get("lost") or [])

@@ -34,6 +34,11 @@ ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid", "apiname", "id")
 NAME_HEADERS = ("name", "stage name", "status name", "stage_name", "status_name", "title", "label", "masterlabel")
 SORT_HEADERS = ("sort", "order_nr", "sort_order", "sortorder", "order", "position", "display_order", "displayorder",
                 "rank")
+# without an order column, a list whose id or name says stage (a database's lookup table ``stage_id, stage_name,
+# win_probability``) is in the order of its win probability, else of its rows
+STAGE_ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid")
+STAGE_NAME_HEADERS = ("stage name", "status name", "stage_name", "status_name")
+PROBABILITY_HEADERS = ("win_probability", "probability", "deal_probability", "defaultprobability", "win probability")
 SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id")
 # Salesforce's OpportunityStage (SELECT MasterLabel, ApiName, SortOrder, IsClosed, IsWon): won, and closed not won
 WON_FLAG_HEADERS = ("iswon", "is_won")
@@ -49,7 +54,7 @@ class StageList:
     raw: RawTable
     ids: list[int]  # candidate id columns, best first (Bitrix24: STATUS_ID before ID)
     name: int
-    sort: int
+    sort: int | None  # the order column; None: the rows' order
     semantics: int | None
     pipeline: int | None
     pipeline_name: int | None = None
@@ -58,7 +63,7 @@ class StageList:
     beside: bool = False  # found in the deals' archive, not given: one that does not fit is left out
 
 
-def stage_list_of(raw: RawTable) -> StageList | None:
+def stage_list_of(con, raw: RawTable) -> StageList | None:
     """The columns of a stage list, when ``raw`` is one by its headers and size; else None."""
     if raw.n_rows > MAX_ROWS:
         return None
@@ -68,14 +73,28 @@ def stage_list_of(raw: RawTable) -> StageList | None:
         return [norm.index(n) for n in names if n in norm]
 
     ids, names, sorts = find(ID_HEADERS), find(NAME_HEADERS), find(SORT_HEADERS)
-    if not ids or not names or not sorts:
+    if not ids or not names:
         return None
+    if not sorts:
+        if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names):
+            return None  # «id, name» alone is any lookup table (owners, sources), not a list of stages
+        id_column = next(i for i in ids if norm[i] in STAGE_ID_HEADERS) if any(
+            norm[i] in STAGE_ID_HEADERS for i in ids) else ids[0]
+        if not _distinct(con, raw, id_column):
+            return None  # a stage id repeated: deals or outcomes by stage, not the list of stages
+        sorts = find(PROBABILITY_HEADERS)
     semantics, pipelines, pipeline_names = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS), find(PIPELINE_NAME_HEADERS)
     won, closed = find(WON_FLAG_HEADERS), find(CLOSED_FLAG_HEADERS)
-    return StageList(raw, ids, names[0], sorts[0],
+    return StageList(raw, ids, names[0], sorts[0] if sorts else None,
                      semantics[0] if semantics else None, pipelines[0] if pipelines else None,
                      pipeline_names[0] if pipeline_names else None, won[0] if won else None,
                      closed[0] if closed else None)
+
+
+def _distinct(con, raw: RawTable, column: int) -> bool:
+    n, distinct = run(con, render("SELECT count({c}), count(DISTINCT {c}) FROM {t}", c=ident(f"c{column}"),
+                                  t=ident(raw.table))).fetchone()
+    return n > 0 and n == distinct
 
 
 def apply_stage_list(con, draft, found: StageList) -> None:
@@ -195,7 +214,7 @@ def _entries(rows: list[tuple], found: StageList, id_column: int) -> dict[str, t
         if cell is None or name is None or str(cell).strip() in out:
             continue
         try:
-            sort = float(str(r[1 + found.sort]).replace(",", "."))
+            sort = float(str(r[1 + found.sort]).replace(",", ".")) if found.sort is not None else float(r[0])
         except (TypeError, ValueError):
             sort = float("inf")
         kind = _kind(r, found)

@@ -17,7 +17,11 @@ from __future__ import annotations
 import difflib
 import re
 
+from babel.numbers import is_currency
+
+from ..money import CURRENCY_NAMES, ONE_CURRENCY_SIGNS, SYMBOLS
 from ..readers.headers import clean_header
+from ..readers.values import NONE_WORDS
 from . import cell_kinds as sv
 from .header_currency import without_currency, without_unit
 from .model import Mapping
@@ -267,6 +271,26 @@ def _own_currency(m: Mapping, headers: list[str], norm: list[str], free: set[int
         free.discard(own)
 
 
+def _currency_of_values(m: Mapping, free: set[int], smp) -> None:
+    """A «currency» column whose cells are mostly no currency is not the deals' currency: an invoice's
+    «currency» of «Sin_Factura» (no invoice yet) beside ``amount_usd`` would split the revenue into
+    currencies that do not exist. An ISO code (Babel's list), a sign or a currency's name is one."""
+    index = m.fields.get("currency")
+    if index is None:
+        return
+    values = [v.strip() for v in sv.column(smp, index) if v and v.strip() and v.strip().casefold() not in NONE_WORDS]
+    if values and 2 * sum(_is_currency(v) for v in values) < len(values):
+        del m.fields["currency"]
+        free.add(index)
+
+
+def _is_currency(value: str) -> bool:
+    text = value.casefold().rstrip(".")
+    return is_currency(value.upper()) or value.upper() in SYMBOLS or value in SYMBOLS.values() \
+        or text in CURRENCY_NAMES or f"{text}." in CURRENCY_NAMES \
+        or any(sign.rstrip(".") == text for signs in ONE_CURRENCY_SIGNS.values() for sign in signs)
+
+
 def _company_currency_amount(m: Mapping, norm: list[str], free: set[int], smp) -> None:
     """HubSpot's multi-currency export: ``Amount`` in each deal's ``Currency`` and ``Amount in company
     currency``, converted. When the sampled deals are in several currencies, the converted amount is the
@@ -411,6 +435,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
             free.discard(company)
     _own_currency(m, headers, norm, free)
     _company_currency_amount(m, norm, free, samples)
+    _currency_of_values(m, free, samples)
     if "stage" not in m.fields and not entered:
         dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
         if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)

@@ -1,0 +1,113 @@
+"""Issue 16, a fourteenth look at real public exports: what they showed, each fixed and tested on a small
+file of the same shape (values invented, counts worked by hand). The files (public GitHub repositories):
+
+- JTheManning/JMFizzlyDemo ``Opportunity.csv``: a Salesforce Data Loader file of a real org (Prodly), where
+  an empty cell is «#N/A» (LeadSource, sbaa__SubmittedDate__c).
+- mariacvega90-ctrl/sales_pipeline_dasboard_prueba ``Deals.csv``: ``amount_usd`` beside an invoice's
+  ``currency`` of «Sin_Factura» (no invoice yet), sometimes COP or USD.
+- Erik-Dickamore/MarketStarData ``Opportunities.csv`` (``created_by_id`` of 1..5) and Vincy13/Affine
+  ``Opportunities.csv`` (``deal_update_flag`` TRUE/FALSE): offered as date columns for their header words.
+- ofelipepeixoto/radar-integration-hub ``fixtures/deals.json``: a HubSpot v3 answer of open deals at
+  internal stage ids (appointmentscheduled, qualifiedtobuy).
+- gormonn/amo-crm-test ``mock.ts``: an amoCRM /api/v4/leads answer, stages as status_id 60456942 …
+- Pelummy11/RevPulse ``deals.csv`` + ``deal_stages.csv``: a database dump's stage ids and its lookup table
+  ``stage_id, stage_name, win_probability`` (no order column).
+"""
+
+from __future__ import annotations
+
+import json
+
+from funnel.cli import import_warnings
+from funnel.importer import import_file
+from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome, reached
+
+
+def _deals(store, info, *columns):
+    with store.connect() as con:
+        return con.execute(f"SELECT deal_id, {', '.join(columns)} FROM ds_{info.id}.deals ORDER BY deal_id").fetchall()
+
+
+def test_no_value_words_are_no_source_or_manager(mem_store):
+    data = ("Opportunity ID,Stage,Amount,Lead Source,Owner\n"
+            "D1,Closed Won,100,#N/A,Ann\nD2,Closed Lost,200,Web,-\nD3,Prospecting,300,N/A,Bob\nD4,Prospecting,50,Web,—\n")
+    info, _built, _ = import_file(mem_store, data.encode(), "Opportunity.csv")
+    assert _deals(mem_store, info, "source", "manager") == [
+        ("D1", None, "Ann"), ("D2", "Web", None), ("D3", None, "Bob"), ("D4", "Web", None)]
+
+
+def test_a_currency_column_of_no_currency_is_not_the_deals_currency(mem_store):
+    data = ("deal_id;stage;amount_usd;invoice_amount_local;currency\n"
+            "D1;Proposal;100;Sin_Factura;Sin_Factura\nD2;Closed Won;200;190,5;COP\nD3;Closed Lost;300;Sin_Factura;Sin_Factura\n")
+    info, built, _ = import_file(mem_store, data.encode(), "Deals.csv")
+    assert "currency" not in built["meta"]["mapping"]["fields"]
+    # the amount's header names its currency: USD, one currency, so the revenue (D2: 200) is shown
+    assert list(info.meta["capabilities"]["currencies"]) == ["USD"]
+    assert "currency.mixed" not in findings(mem_store, info)
+    assert outcome(mem_store, info)[:5] == (3, 1, 1, 1, 200.0)
+
+
+def test_only_columns_of_dates_are_offered_as_dates(mem_store):
+    data = ("Opportunity ID,Stage,Amount,created_by_id,deal_update_flag,sbaa__SubmittedDate__c,Signed On\n"
+            "D1,Closed Won,100,1,TRUE,#N/A,2024-01-05\nD2,Closed Lost,200,5,FALSE,#N/A,\n"
+            "D3,Prospecting,300,4,TRUE,#N/A,\n")
+    info, _built, _ = import_file(mem_store, data.encode(), "Opportunities.csv")
+    severity, _n, detail = findings(mem_store, info)["date.no_created_column"]
+    assert severity == "warning" and detail == {"columns": "«Signed On»"}
+
+
+def test_hubspot_api_open_deals_know_their_won_stage(mem_store):
+    answer = {"results": [{"id": "1", "properties": {"dealstage": "appointmentscheduled"}},
+                          {"id": "2", "properties": {"dealstage": "qualifiedtobuy"}},
+                          {"id": "3", "properties": {"dealstage": "qualifiedtobuy"}}]}
+    info, _built, draft = import_file(mem_store, json.dumps(answer).encode(), "deals.json")
+    said = findings(mem_store, info)
+    # HubSpot's default pipeline names its sale even with no deal there: none won yet, not "no won stage"
+    assert "stages.no_won" not in said and "stages.no_won_yet" in said
+    assert draft.mapping.won_stages == ["Closed Won"] and draft.mapping.lost_stages == ["Closed Lost"]
+    assert reached(mem_store, info) == [("appointmentscheduled", 3), ("qualifiedtobuy", 2)]
+
+
+def test_stages_that_are_numbers_ask_for_the_crms_list_of_stages(mem_store):
+    leads = [{"id": 37948215 + i, "name": f"Сделка {i}", "price": 0, "responsible_user_id": 10091426, "group_id": 0,
+              "status_id": status, "pipeline_id": 7249526, "loss_reason_id": None, "created_by": 10091426,
+              "updated_by": 10091426, "created_at": 1700000000 + i, "updated_at": 1700000000 + i, "closed_at": None,
+              "closest_task_at": None, "is_deleted": False, "custom_fields_values": None, "score": None,
+              "account_id": 31390866, "labor_cost": None}
+             for i, status in enumerate([60456942, 60456946, 60456946, 60456950])]
+    answer = {"_page": 1, "_embedded": {"leads": leads}}
+    info, _built, _ = import_file(mem_store, json.dumps(answer).encode(), "leads.json")
+    severity, _n, detail = findings(mem_store, info)["stages.ids_only"]
+    assert severity == "warning" and detail == {"stages": "60456942, 60456946, 60456950"}
+    message = next(w["message"] for w in import_warnings(mem_store, info, "ru") if w["code"] == "stages.ids_only")
+    assert "/api/v4/leads/pipelines" in message and "вторым файлом" in message
+
+
+REVPULSE_DEALS = ("deal_id,account_id,deal_value,stage_id,status,created_at,closed_at\n"
+                  "1,1,1000,5,won,2025-01-05,2025-02-01\n2,2,500,6,lost,2025-01-06,2025-01-20\n"
+                  "3,3,700,2,open,2025-01-07,\n4,4,800,1,open,2025-01-08,\n5,5,300,3,open,2025-01-09,\n"
+                  "6,6,900,5,won,2025-01-10,2025-03-01\n")
+# rows not in their order: the win probability orders them
+REVPULSE_STAGES = ("stage_id,stage_name,win_probability\n3,Proposal,0.6\n1,Lead,0.1\n2,Qualified,0.3\n"
+                   "4,Negotiation,0.8\n5,Closed Won,1.0\n6,Closed Lost,0.0\n")
+
+
+def test_a_lookup_table_of_stages_without_an_order_column_names_and_orders_them(mem_store):
+    info, built, _ = import_file(mem_store, REVPULSE_DEALS.encode(), "deals.csv", history=REVPULSE_STAGES.encode(),
+                                 history_name="deal_stages.csv")
+    assert built["n_deals"] == 6
+    assert kinds(mem_store, info) == {"Closed Won": "won", "Closed Lost": "lost"}
+    # Lead 6 (the lost deal 2 keeps no stage it was lost at: counted at the first); Qualified: 3, 5, 1, 6 = 4;
+    # Proposal: 5, 1, 6 = 3; Closed Won 2 (Negotiation holds no deal and is not drawn, as a stage list's
+    # empty stages never are)
+    assert reached(mem_store, info) == [("Lead", 6), ("Qualified", 4), ("Proposal", 3), ("Closed Won", 2)]
+    assert "stages.ids_only" not in findings(mem_store, info)
+    assert info.meta.get("order_guessed") is False
+
+
+def test_a_table_repeating_its_stage_ids_is_no_list_of_stages(mem_store):
+    """Outcomes by deal (a stage id on each) are joined to the deals, never read as a list of stages."""
+    outcomes = "deal_id,stage_id,stage_name\n1,5,Closed Won\n2,6,Closed Lost\n6,5,Closed Won\n"
+    info, _built, _ = import_file(mem_store, REVPULSE_DEALS.encode(), "deals.csv", history=outcomes.encode(),
+                                  history_name="outcomes.csv")
+    assert "stage_list.applied" not in findings(mem_store, info)
