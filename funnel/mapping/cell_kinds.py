@@ -14,6 +14,7 @@ from ..readers.values import (
     CHECK_MARKS,
     COMPACT_YEARS,
     FALSE_WORDS,
+    NO_DATE_PATTERN,
     NONE_WORDS,
     TRUE_WORDS,
     WEEKDAY_WORDS,
@@ -82,9 +83,25 @@ def is_compact_date(v: str) -> bool:
     return m[4] is None or int(m[4]) < 24 and int(m[5]) < 60 and int(m[6]) < 60
 
 
+_NO_DATE = re.compile(NO_DATE_PATTERN)
+
+
+def is_no_date(v: str) -> bool:
+    """A system's "no date" (readers.values.NO_DATE_PATTERN: SAP's «00000000», MySQL's «0000-00-00», .NET's
+    «0001-01-01»): an empty cell of a date column, as the "no value" words are."""
+    return bool(_NO_DATE.fullmatch(v.strip().lower()))
+
+
+def dated(values: list[str]) -> list[str]:
+    """The sample cells of a date column that say something: the "no value" words and the "no date"
+    placeholders (:func:`is_no_date`) left out."""
+    return [v for v in values if v.casefold() not in NONE_WORDS and not is_no_date(v)]
+
+
 def all_compact_dates(values: list[str]) -> bool:
-    """Every sample cell (the "no value" words aside) is a compact date, and there is one."""
-    values = [v for v in values if v.casefold() not in NONE_WORDS]
+    """Every sample cell (the "no value" words and "no date" placeholders aside) is a compact date, and
+    there is one: a close date of «00000000» on its open deals is still a column of dates."""
+    values = dated(values)
     return bool(values) and all(is_compact_date(v) for v in values)
 
 
@@ -145,7 +162,7 @@ def share(values: list[str], check) -> float:
 def fits_kind(values: list[str], kind: str) -> bool:
     """False when most sample values cannot be of ``kind`` (no samples: no veto)."""
     check = CHECKS.get(kind)
-    values = [v for v in values if v.casefold() not in NONE_WORDS]
+    values = dated(values) if kind == "date" else [v for v in values if v.casefold() not in NONE_WORDS]
     if check is None or not values:
         return True
     if kind == "bool" and len({v.casefold() for v in values}) == 1 and values[0].casefold() in CHECK_MARKS:

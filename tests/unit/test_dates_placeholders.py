@@ -1,0 +1,187 @@
+"""What real systems write for "no date", and two more ways of naming a date, through
+funnel.importer.import_file and the mapper.
+
+- A system's "no date" is an empty cell, as amoCRM's «не закрыта» is (readers.values.NONE_WORDS): SAP/ABAP's
+  initial DATS and TIMS (``00000000``, ``00000000 000000``, ``00000000000000``), MySQL's zero date
+  (``0000-00-00``, ``0000-00-00 00:00:00``), .NET's DateTime.MinValue and Go's zero time (``0001-01-01``,
+  ``0001-01-01T00:00:00Z``, ``01.01.0001 0:00:00``, ``1/1/0001 12:00:00 AM``, ``0001/1/1 0:00:00``): never a
+  date of the year 0 or 1, never a rejected row. Like the "no value" words it is not counted in the
+  quality report: an open deal's empty close says nothing wrong, and a missing creation is said row by row
+  (``date.missing_created``) whatever the cell held.
+
+Every expected value is read off the small file in the test, the calendar arithmetic in the comments.
+"""
+
+from datetime import datetime as D
+
+import pytest
+
+from funnel.importer import import_file
+from funnel.mapping import cell_kinds as sv
+from funnel.mapping.matcher import propose_mapping
+
+
+def _import(store, tmp_path, text: str, name: str = "deals.csv", **kw):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    info, built, _draft = import_file(store, path, **kw)
+    return info, built
+
+
+def _fields(info) -> dict[str, str]:
+    return info.meta["mapping"]["fields"]
+
+
+def _deals(store, info) -> dict[str, tuple]:
+    with store.connect() as con:
+        rows = con.execute(f"SELECT deal_id, created_at, closed_at, cycle_days, amount FROM ds_{info.id}.deals"
+                           ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def _quality(store, info) -> list[tuple]:
+    """(code, column, value, n) of the summary rows (row_no NULL)."""
+    with store.connect() as con:
+        return con.execute(f"SELECT code, column_name, value, n FROM ds_{info.id}.quality "
+                           "WHERE row_no IS NULL ORDER BY code, column_name").fetchall()
+
+
+def _codes(store, info) -> set[str]:
+    return {row[0] for row in _quality(store, info)}
+
+
+def _rows_of(store, info, code: str) -> list[tuple]:
+    with store.connect() as con:
+        return con.execute(f"SELECT row_no, column_name, value FROM ds_{info.id}.quality "
+                           "WHERE code = $c AND row_no IS NOT NULL ORDER BY row_no", {"c": code}).fetchall()
+
+
+# ---------------------------------------------------------------- 1. a system's "no date" is empty
+
+@pytest.mark.parametrize("value", [
+    "00000000", "00000000 000000", "00000000000000",                     # SAP DATS, DATS + TIMS
+    "0000-00-00", "0000-00-00 00:00:00",                                 # MySQL
+    "0001-01-01", "0001-01-01 00:00:00", "0001-01-01T00:00:00",          # .NET DateTime.MinValue
+    "0001-01-01T00:00:00.0000000", "0001-01-01T00:00:00Z",               # .NET «o», Go's zero time
+    "01.01.0001", "01.01.0001 0:00:00", "1/1/0001 12:00:00 AM", "0001/1/1 0:00:00"])  # ru, en-US, zh-CN
+def test_no_date_spellings(value):
+    assert sv.is_no_date(value) and sv.is_no_date(f" {value.lower()} ")
+
+
+@pytest.mark.parametrize("value", ["0001-01-02", "0001-01-01 09:30:00", "2001-01-01", "01.01.2001", "1/1/2001",
+                                   "10000000", "0000", "000000", "20240105", "00000001"])
+def test_not_no_date(value):
+    assert not sv.is_no_date(value)
+
+
+def test_sap_close_dates_of_open_deals_are_empty(mem_store, tmp_path):
+    # three of the five close dates are SAP's initial date: the column is still the close date
+    text = ("ID,Name,Stage,Amount,Created,Closed\n"
+            "1,A,Won,100,20240105,20240108\n"                # 5 -> 8 January: 3 days
+            "2,B,Proposal,200,20240106,00000000\n"           # open
+            "3,C,Proposal,300,20240107,00000000 000000\n"    # open (DATS + TIMS)
+            "4,D,Proposal,400,20240110,00000000000000\n"     # open
+            "5,E,Lost,500,20240111,20240131\n")              # 11 -> 31 January: 20 days
+    info, built = _import(mem_store, tmp_path, text)
+    assert _fields(info)["closed_at"] == "Closed" and _fields(info)["created_at"] == "Created"
+    assert built["rows_rejected"] == 0 and built["n_deals"] == 5
+    assert _deals(mem_store, info) == {
+        "1": (D(2024, 1, 5), D(2024, 1, 8), 3.0, 100.0),
+        "2": (D(2024, 1, 6), None, None, 200.0),
+        "3": (D(2024, 1, 7), None, None, 300.0),
+        "4": (D(2024, 1, 10), None, None, 400.0),
+        "5": (D(2024, 1, 11), D(2024, 1, 31), 20.0, 500.0),
+    }
+    assert not any(row[1] == "Closed" for row in _quality(mem_store, info))  # nothing said of the close dates
+
+
+def test_mostly_initial_dates_are_still_a_date_column():
+    headers = ["ID", "Stage", "Closed"]
+    smp = [["1", "Won", "20240108"], ["2", "Open", "00000000"], ["3", "Open", "00000000"],
+           ["4", "Open", "00000000"]]
+    assert propose_mapping(headers, smp).fields["closed_at"] == 2
+    # under a header that names no date, «00000000» is no date either
+    assert "closed_at" not in propose_mapping(["ID", "Stage", "Number"], smp).fields
+    assert "created_at" not in propose_mapping(["ID", "Stage", "Number"], smp).fields
+
+
+def test_mysql_zero_dates_are_empty(mem_store, tmp_path):
+    text = ("id,name,stage,amount,created_at,closed_at\n"
+            "1,A,Won,1000,2024-01-05 09:30:00,2024-01-07 18:00:00\n"   # 2 days 8 h 30 min
+            "2,B,Proposal,2000,2024-01-06 10:00:00,0000-00-00 00:00:00\n"
+            "3,C,Proposal,3000,2024-01-08 11:00:00,0000-00-00\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert built["rows_rejected"] == 0 and "reject.bad_date" not in _codes(mem_store, info)
+    deals = _deals(mem_store, info)
+    assert deals["1"][:3] == (D(2024, 1, 5, 9, 30), D(2024, 1, 7, 18), pytest.approx(2 + 8.5 / 24))
+    assert deals["2"][:3] == (D(2024, 1, 6, 10), None, None)
+    assert deals["3"][:3] == (D(2024, 1, 8, 11), None, None)
+
+
+def test_dotnet_min_value_is_no_close_in_the_year_one(mem_store, tmp_path):
+    # an ISO column (read by the one-format fast path): 0001-01-01 parses, and is still no date
+    iso = ("Id,Title,Stage,Amount,CreatedOn,ClosedOn\n"
+           "1,A,Won,100,2024-01-05,2024-01-09\n"     # 5 -> 9 January: 4 days
+           "2,B,Proposal,200,2024-01-06,0001-01-01\n")
+    info, built = _import(mem_store, tmp_path, iso)
+    assert _fields(info)["closed_at"] == "ClosedOn" and built["rows_rejected"] == 0
+    assert _deals(mem_store, info) == {"1": (D(2024, 1, 5), D(2024, 1, 9), 4.0, 100.0),
+                                       "2": (D(2024, 1, 6), None, None, 200.0)}
+    assert not _codes(mem_store, info) & {"date.closed_before_created", "deals.closed_no_outcome"}
+    # ru-RU's DateTime.MinValue.ToString()
+    ru = ("ID;Название;Этап;Сумма;Дата создания;Дата закрытия\n"
+          "1;А;Успешно реализовано;1000;05.01.2024 10:00:00;17.01.2024 18:00:00\n"   # 12 days 8 h
+          "2;Б;Переговоры;2000;06.01.2024 11:00:00;01.01.0001 0:00:00\n")
+    info, built = _import(mem_store, tmp_path, ru, name="ru.csv")
+    assert built["rows_rejected"] == 0
+    deals = _deals(mem_store, info)
+    assert deals["1"][:3] == (D(2024, 1, 5, 10), D(2024, 1, 17, 18), pytest.approx(12 + 8 / 24))
+    assert deals["2"][:3] == (D(2024, 1, 6, 11), None, None)
+    assert "date.closed_before_created" not in _codes(mem_store, info)
+    # en-US's: 1/15 settles month first
+    us = ("ID,Name,Stage,Amount,Created,Closed\n"
+          "1,A,Won,100,1/15/2024 9:30:00 AM,1/17/2024 6:00:00 PM\n"   # 15 Jan 09:30 -> 17 Jan 18:00
+          "2,B,Proposal,200,1/16/2024 10:00:00 AM,1/1/0001 12:00:00 AM\n")
+    info, built = _import(mem_store, tmp_path, us, name="us.csv")
+    assert built["rows_rejected"] == 0
+    deals = _deals(mem_store, info)
+    assert deals["1"][:3] == (D(2024, 1, 15, 9, 30), D(2024, 1, 17, 18), pytest.approx(2 + 8.5 / 24))
+    assert deals["2"][:3] == (D(2024, 1, 16, 10), None, None)
+    # zh-CN's
+    zh = ("编号,商机名称,阶段,金额,创建时间,成交日期\n"
+          "1,甲,赢单,1000,2024/1/5 9:30:00,2024/1/6 9:30:00\n"   # one day
+          "2,乙,谈判,2000,2024/1/6 10:00:00,0001/1/1 0:00:00\n")
+    info, built = _import(mem_store, tmp_path, zh, name="zh.csv")
+    assert built["rows_rejected"] == 0
+    deals = _deals(mem_store, info)
+    assert deals["1"][:3] == (D(2024, 1, 5, 9, 30), D(2024, 1, 6, 9, 30), 1.0)
+    assert deals["2"][:3] == (D(2024, 1, 6, 10), None, None)
+
+
+def test_go_zero_time_does_not_turn_a_shared_offset_into_utc(mem_store, tmp_path):
+    # every real close is at +03:00 (kept as the clock time there); the zero time's Z is no second offset
+    text = ("ID,Name,Stage,Amount,Created,Closed\n"
+            "1,A,Won,100,2024-01-05T09:30:00+03:00,2024-01-06T09:30:00+03:00\n"   # one day
+            "2,B,Proposal,200,2024-01-06T09:30:00+03:00,0001-01-01T00:00:00Z\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert built["rows_rejected"] == 0
+    assert _deals(mem_store, info) == {"1": (D(2024, 1, 5, 9, 30), D(2024, 1, 6, 9, 30), 1.0, 100.0),
+                                       "2": (D(2024, 1, 6, 9, 30), None, None, 200.0)}
+    # one instant in «Closed», at the offset it shares with no other
+    assert ("tz.instants_offset", "Closed", None, 1) in _quality(mem_store, info)
+    assert "tz.instants_utc" not in _codes(mem_store, info)
+
+
+def test_a_no_date_creation_is_said_as_a_none_word_is(mem_store, tmp_path):
+    # «-» and «00000000» in the creation: both an empty creation, said row by row the same way
+    text = ("ID,Name,Stage,Amount,Created,Closed\n"
+            "1,A,Won,100,20240105,20240108\n"
+            "2,B,Proposal,200,-,00000000\n"
+            "3,C,Proposal,300,00000000,00000000\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert built["rows_rejected"] == 0
+    assert {k: v[:2] for k, v in _deals(mem_store, info).items()} == {
+        "1": (D(2024, 1, 5), D(2024, 1, 8)), "2": (None, None), "3": (None, None)}
+    # file rows 3 and 4 (the header is row 1)
+    assert _rows_of(mem_store, info, "date.missing_created") == [(3, "Created", None), (4, "Created", None)]
+    assert "reject.bad_date" not in _codes(mem_store, info)
