@@ -66,13 +66,16 @@ def is_date(v: str) -> bool:
     return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v)
 
 
-# yyyymmdd [hhmmss] (readers.values._COMPACT): a date only under a header that names one (mapping.matcher)
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?: ?(\d{2})(\d{2})(\d{2}))?$")
+# yyyymmdd [hhmmss] (readers.values._COMPACT), and ISO 8601's basic format with a T, yyyymmddThhmm[ss] with
+# an offset or none (readers.values._COMPACT_T): a date only under a header that names one (mapping.matcher)
+# (an upper-case T, as the strptime format that reads it has)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?: ?(\d{2})(\d{2})(\d{2})|T(\d{2})(\d{2})(\d{2})?"
+                      r"(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
 
 
 def is_compact_date(v: str) -> bool:
-    """«20240105», «20240105 093000», «20240105093000»: a real day of the years COMPACT_YEARS (and a real
-    time); «20241305» or «12345678» is not one."""
+    """«20240105», «20240105 093000», «20240105093000», «20240105T093000[Z]»: a real day of the years
+    COMPACT_YEARS (and a real time); «20241305» or «12345678» is not one."""
     m = _COMPACT.match(v.strip())
     if not m or not COMPACT_YEARS[0] <= int(m[1]) <= COMPACT_YEARS[1]:
         return False
@@ -80,7 +83,8 @@ def is_compact_date(v: str) -> bool:
         date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return False
-    return m[4] is None or int(m[4]) < 24 and int(m[5]) < 60 and int(m[6]) < 60
+    hour, minute, second = (m[4], m[5], m[6]) if m[4] is not None else (m[7], m[8], m[9])
+    return hour is None or int(hour) < 24 and int(minute) < 60 and int(second or 0) < 60
 
 
 _NO_DATE = re.compile(NO_DATE_PATTERN)

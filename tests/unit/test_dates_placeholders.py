@@ -12,6 +12,8 @@ funnel.importer.import_file and the mapper.
 Every expected value is read off the small file in the test, the calendar arithmetic in the comments.
 """
 
+import json
+import re
 from datetime import datetime as D
 
 import pytest
@@ -185,3 +187,107 @@ def test_a_no_date_creation_is_said_as_a_none_word_is(mem_store, tmp_path):
     # file rows 3 and 4 (the header is row 1)
     assert _rows_of(mem_store, info, "date.missing_created") == [(3, "Created", None), (4, "Created", None)]
     assert "reject.bad_date" not in _codes(mem_store, info)
+
+
+# ---------------------------------------------------------------- 2. ISO 8601's basic format with a T
+
+def test_basic_format_under_a_date_header(mem_store, tmp_path):
+    text = ("ID,Name,Stage,Amount,Created,Closed\n"
+            "1,A,Won,100,20240105T093000,20240107T1800\n"      # 5 Jan 09:30 -> 7 Jan 18:00: 2 d 8 h 30 min
+            "2,B,Lost,200,20240106T0930,20240106T120000\n"     # 6 Jan 09:30 -> 12:00: 2 h 30 min
+            "3,C,Proposal,300,20240110T000000,\n")             # open
+    info, built = _import(mem_store, tmp_path, text)
+    assert _fields(info)["created_at"] == "Created" and _fields(info)["closed_at"] == "Closed"
+    assert built["rows_rejected"] == 0
+    deals = _deals(mem_store, info)
+    assert deals["1"][:3] == (D(2024, 1, 5, 9, 30), D(2024, 1, 7, 18), pytest.approx(2 + 8.5 / 24))
+    assert deals["2"][:3] == (D(2024, 1, 6, 9, 30), D(2024, 1, 6, 12), pytest.approx(2.5 / 24))
+    assert deals["3"][:3] == (D(2024, 1, 10), None, None)
+    assert not _codes(mem_store, info) & {"tz.instants_utc", "tz.instants_offset"}  # no offset: no instant
+
+
+_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})?$")
+
+
+def _extended(basic: str) -> str:
+    """20240105T093000+0300 -> 2024-01-05T09:30:00+03:00: the same instant in ISO's extended format."""
+    m = _BASIC.match(basic)
+    assert m is not None, basic
+    year, month, day, hour, minute, second, zone = m.groups()
+    zone = zone[:3] + ":" + zone[3:] if zone and zone[0] in "+-" else zone or ""
+    return f"{year}-{month}-{day}T{hour}:{minute}" + (f":{second}" if second else "") + zone
+
+
+@pytest.mark.parametrize("cells, zone, created, code", [
+    # one shared Z: dropped, the clock time kept (said: read in UTC)
+    (("20240105T093000Z", "20240106T1015Z"), None, (D(2024, 1, 5, 9, 30), D(2024, 1, 6, 10, 15)), "tz.instants_utc"),
+    # one shared +0300: the clock time there kept (said, with the offset)
+    (("20240105T093000+0300", "20240106T101500+0300"), None, (D(2024, 1, 5, 9, 30), D(2024, 1, 6, 10, 15)),
+     "tz.instants_offset"),
+    # offsets that differ: both in UTC, 09:30 at +03:00 is 06:30 UTC
+    (("20240105T093000+0300", "20240106T093000Z"), None, (D(2024, 1, 5, 6, 30), D(2024, 1, 6, 9, 30)),
+     "tz.instants_utc"),
+    # a dataset zone: Moscow is UTC+3 (no DST since 2014), 09:30Z is 12:30 there
+    (("20240105T093000Z", "20240106T093000Z"), "Europe/Moscow", (D(2024, 1, 5, 12, 30), D(2024, 1, 6, 12, 30)),
+     "tz.converted"),
+    # Shanghai is UTC+8: 09:30 at +03:00 is 06:30 UTC, 14:30 in Shanghai
+    (("20240105T093000+0300", "20240106T0930+0300"), "Asia/Shanghai", (D(2024, 1, 5, 14, 30), D(2024, 1, 6, 14, 30)),
+     "tz.converted"),
+])
+def test_basic_format_offsets_read_as_the_extended_format(mem_store, tmp_path, cells, zone, created, code):
+    read = {}
+    for name, spell in (("basic", str), ("extended", _extended)):
+        text = ("ID,Name,Stage,Amount,Created\n"
+                f"1,A,Won,100,{spell(cells[0])}\n"
+                f"2,B,Lost,200,{spell(cells[1])}\n")
+        info, built = _import(mem_store, tmp_path, text, name=f"{name}.csv", timezone=zone)
+        assert built["rows_rejected"] == 0
+        deals = _deals(mem_store, info)
+        read[name] = (deals["1"][0], deals["2"][0])
+        assert (code, "Created", None, 2) in _quality(mem_store, info), name
+    assert read["basic"] == read["extended"] == created
+
+
+def test_basic_format_offset_named_as_written(mem_store, tmp_path):
+    text = "ID,Stage,Created\n1,Won,20240105T093000+0300\n2,Lost,20240106T093000+0300\n"
+    info, _built = _import(mem_store, tmp_path, text)
+    with mem_store.connect() as con:
+        (detail,), = con.execute(f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'tz.instants_offset'"
+                                 ).fetchall()
+    assert json.loads(detail) == {"column": "Created", "offset": "+0300", "n": 2}
+
+
+def test_basic_format_outside_a_date_header_stays_text(mem_store, tmp_path):
+    text = ("ID,Name,Stage,Amount,Ref\n"
+            "1,A,Won,100,20240105T093000\n"
+            "2,B,Lost,200,20240106T0930Z\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert "created_at" not in _fields(info) and "closed_at" not in _fields(info)
+    assert built["rows_rejected"] == 0
+    with mem_store.connect() as con:
+        refs = dict(con.execute(f"SELECT deal_id, x_ref FROM ds_{info.id}.deals").fetchall())
+    assert refs == {"1": "20240105T093000", "2": "20240106T0930Z"}
+    assert "created_at" not in propose_mapping(["ID", "Stage", "Ref"], [["1", "Won", "20240105T093000"]]).fields
+
+
+def test_basic_format_cell_kind():
+    for good in ("20240105T093000", "20240105T0930", "20240105T093000Z", "20240105T093000+0300",
+                 "20240105T093000-05:00", "20240105T0930+0300"):
+        assert sv.is_compact_date(good), good
+    for bad in ("20240105T2500",     # hour 25
+                "20240105T096000",   # minute 60
+                "20241305T093000",   # month 13
+                "19000105T093000",   # before 1990
+                "20240105T09300",    # five digits of time
+                "20240105t093000",   # a lower-case t (no strptime format reads it)
+                "20240105T093000+3"):
+        assert not sv.is_compact_date(bad), bad
+
+
+def test_a_basic_year_outside_1990_to_2100_is_an_unreadable_date(mem_store, tmp_path):
+    # mapped by hand: 20240105T093000 reads, 19000105T093000 is rejected with its value
+    text = "ID,Stage,Created\n1,Won,20240105T093000\n2,Won,19000105T093000Z\n"
+    info, built = _import(mem_store, tmp_path, text, mapping_pairs=["created_at=Created"])
+    assert built["rows_rejected"] == 1
+    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5, 9, 30)}
+    assert _rows_of(mem_store, info, "reject.bad_date") == [(3, "Created", "19000105T093000Z")]
