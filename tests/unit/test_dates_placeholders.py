@@ -291,3 +291,77 @@ def test_a_basic_year_outside_1990_to_2100_is_an_unreadable_date(mem_store, tmp_
     assert built["rows_rejected"] == 1
     assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5, 9, 30)}
     assert _rows_of(mem_store, info, "reject.bad_date") == [(3, "Created", "19000105T093000Z")]
+
+
+# ---------------------------------------------------------------- 3. headers that name a date without «date»
+
+_WON_OPEN = {"ru": ("Успешно реализовано", "Переговоры"), "zh": ("赢单", "谈判"), "uk": ("Успішно реалізовано", "Переговори")}
+
+
+@pytest.mark.parametrize("header, lang", [
+    ("Создана", "ru"), ("Создан", "ru"), ("Создано", "ru"), ("Дата создания", "ru"),   # amoCRM, 1C
+    ("Створено", "uk"), ("Створена", "uk"),
+    ("创建时间", "zh"), ("创建日期", "zh"), ("创建于", "zh")])
+def test_compact_creation_under_a_header_that_names_it(mem_store, tmp_path, header, lang):
+    won, open_ = _WON_OPEN[lang]
+    text = (f"ID,Name,Stage,Amount,{header}\n"
+            f"1,A,{won},100,20240105\n"
+            f"2,B,{open_},200,20240229\n")   # a leap day
+    info, built = _import(mem_store, tmp_path, text)
+    assert _fields(info)["created_at"] == header and built["rows_rejected"] == 0
+    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5), "2": D(2024, 2, 29)}
+
+
+@pytest.mark.parametrize("header, lang", [("Закрыта", "ru"), ("Закрыто", "ru"), ("关闭日期", "zh"), ("成交日期", "zh")])
+def test_compact_close_under_a_header_that_names_it(mem_store, tmp_path, header, lang):
+    won, open_ = _WON_OPEN[lang]
+    text = (f"ID,Name,Stage,Amount,Дата создания,{header}\n"
+            f"1,A,{won},100,20240105,20240108\n"     # 5 -> 8 January: 3 days
+            f"2,B,{open_},200,20240106,00000000\n")  # open
+    info, built = _import(mem_store, tmp_path, text)
+    assert _fields(info)["closed_at"] == header and built["rows_rejected"] == 0
+    assert _deals(mem_store, info) == {"1": (D(2024, 1, 5), D(2024, 1, 8), 3.0, 100.0),
+                                       "2": (D(2024, 1, 6), None, None, 200.0)}
+
+
+@pytest.mark.parametrize("header", ["Изменена", "Изменено", "Обновлена", "Змінено"])
+def test_a_modified_column_is_named_as_the_files_date(mem_store, tmp_path, header):
+    # no field takes the time a deal was last changed; without a creation, the import names it as the
+    # file's date column, to map by hand if it is one
+    text = (f"ID,Name,Stage,Amount,{header}\n"
+            "1,A,Успешно реализовано,100,20240105\n"
+            "2,B,Переговоры,200,20240106\n")
+    info, _built = _import(mem_store, tmp_path, text)
+    assert "created_at" not in _fields(info)
+    with mem_store.connect() as con:
+        found = con.execute(f"SELECT value, detail FROM ds_{info.id}.quality "
+                            "WHERE code = 'date.no_created_column'").fetchall()
+    assert found == [(header, json.dumps({"columns": f"«{header}»"}, ensure_ascii=False))]
+    assert "date.no_created_column_at_all" not in _codes(mem_store, info)
+
+
+def test_the_participle_alone_names_a_date():
+    headers = ["ID", "Stage", "Кем создана", "Причина закрытия", "Сделка закрыта"]
+    smp = [["1", "Won", "20240105", "20240106", "20240107"]]
+    assert not {"created_at", "closed_at"} & set(propose_mapping(headers, smp).fields)
+
+
+def test_eight_digit_ids_and_amounts_stay_beside_a_russian_date_header(mem_store, tmp_path):
+    text = ("Номер;Название;Этап;Сумма;Создана;Закрыта\n"
+            "20240105;А;Успешно реализовано;20240107;20240105;20240108\n"
+            "20240106;Б;Переговоры;20240108;20240106;00000000\n")
+    info, built = _import(mem_store, tmp_path, text)
+    assert _fields(info) == {"deal_id": "Номер", "deal_name": "Название", "stage": "Этап", "amount": "Сумма",
+                             "created_at": "Создана", "closed_at": "Закрыта"}
+    assert built["rows_rejected"] == 0
+    assert _deals(mem_store, info) == {"20240105": (D(2024, 1, 5), D(2024, 1, 8), 3.0, 20240107.0),
+                                       "20240106": (D(2024, 1, 6), None, None, 20240108.0)}
+
+
+def test_onec_closed_flag_stays_a_flag_beside_compact_dates():
+    # 1C's «Закрыта» is its closed flag (Да / Нет): a header that names a date, cells that are none
+    h = ["Дата", "Номер", "Наименование", "Этап", "Статус", "Сумма", "Закрыта", "Дата завершения"]
+    rows = [["20240203", "00001", "Поставка", "Переговоры", "Выиграна", "1 250 000,00", "Да", "20240219"],
+            ["20240204", "00002", "Аудит", "Переговоры", "В работе", "90 000,00", "Нет", ""]]
+    m = propose_mapping(h, rows)
+    assert m.fields["closed_flag"] == 6 and m.fields["closed_at"] == 7 and m.fields["created_at"] == 0
