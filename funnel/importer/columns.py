@@ -20,9 +20,11 @@ from ..readers.values import (
     ColumnProfile,
     bool_sql,
     date_sql,
+    no_date_sql,
     none_word_sql,
     number_sql,
     profile_column,
+    raw_date_value_sql,
     raw_value_sql,
     with_day_month_order,
 )
@@ -294,7 +296,9 @@ def general_date_expr(con, table: str, column: str, date_order: str | None = Non
 
 def _iso_sql(raw: str, fmt: str) -> str:
     # %n (fractions of 1 to 9 digits) reads as TIMESTAMP_NS: kept to the microsecond, as every other time
-    return f"CAST(try_strptime({raw}, '{fmt}') AS TIMESTAMP)" if "%n" in fmt else f"try_strptime({raw}, '{fmt}')"
+    read = f"CAST(try_strptime({raw}, '{fmt}') AS TIMESTAMP)" if "%n" in fmt else f"try_strptime({raw}, '{fmt}')"
+    # .NET's and Go's «0001-01-01» parses, but is a "no date" (values.NO_DATE_PATTERN): empty, as date_sql reads it
+    return f"(CASE WHEN {no_date_sql(raw)} THEN CAST(NULL AS TIMESTAMP) ELSE {read} END)"
 
 
 def _probe_iso_format(con, table: str, column: str) -> str | None:
@@ -359,7 +363,8 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
         if col.kind in CHECKED_KINDS:  # the cell's text where it did not parse ("no value" words are empty)
             src = ident(col.field + "__src")
             inner.append(f"{col.raw} AS {src}")  # the word check runs only where the value is NULL
-            outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {raw_value_sql(src)} END "
+            raw = raw_date_value_sql(src) if col.kind == "date" else raw_value_sql(src)  # «0000-00-00»: empty
+            outer.append(f"CASE WHEN {ident(col.field)} IS NULL THEN {raw} END "
                          f"AS {ident(col.field + '__raw')}")
     for name, (index, _header) in extras.items():
         inner.append(f"{ident(f'c{index}')} AS {ident(name)}")

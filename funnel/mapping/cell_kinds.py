@@ -14,6 +14,7 @@ from ..readers.values import (
     CHECK_MARKS,
     COMPACT_YEARS,
     FALSE_WORDS,
+    NO_DATE_PATTERN,
     NONE_WORDS,
     TRUE_WORDS,
     WEEKDAY_WORDS,
@@ -65,13 +66,16 @@ def is_date(v: str) -> bool:
     return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v)
 
 
-# yyyymmdd [hhmmss] (readers.values._COMPACT): a date only under a header that names one (mapping.matcher)
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?: ?(\d{2})(\d{2})(\d{2}))?$")
+# yyyymmdd [hhmmss] (readers.values._COMPACT), and ISO 8601's basic format with a T, yyyymmddThhmm[ss] with
+# an offset or none (readers.values._COMPACT_T): a date only under a header that names one (mapping.matcher)
+# (an upper-case T, as the strptime format that reads it has)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?: ?(\d{2})(\d{2})(\d{2})|T(\d{2})(\d{2})(\d{2})?"
+                      r"(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")
 
 
 def is_compact_date(v: str) -> bool:
-    """«20240105», «20240105 093000», «20240105093000»: a real day of the years COMPACT_YEARS (and a real
-    time); «20241305» or «12345678» is not one."""
+    """«20240105», «20240105 093000», «20240105093000», «20240105T093000[Z]»: a real day of the years
+    COMPACT_YEARS (and a real time); «20241305» or «12345678» is not one."""
     m = _COMPACT.match(v.strip())
     if not m or not COMPACT_YEARS[0] <= int(m[1]) <= COMPACT_YEARS[1]:
         return False
@@ -79,12 +83,29 @@ def is_compact_date(v: str) -> bool:
         date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return False
-    return m[4] is None or int(m[4]) < 24 and int(m[5]) < 60 and int(m[6]) < 60
+    hour, minute, second = (m[4], m[5], m[6]) if m[4] is not None else (m[7], m[8], m[9])
+    return hour is None or int(hour) < 24 and int(minute) < 60 and int(second or 0) < 60
+
+
+_NO_DATE = re.compile(NO_DATE_PATTERN)
+
+
+def is_no_date(v: str) -> bool:
+    """A system's "no date" (readers.values.NO_DATE_PATTERN: SAP's «00000000», MySQL's «0000-00-00», .NET's
+    «0001-01-01»): an empty cell of a date column, as the "no value" words are."""
+    return bool(_NO_DATE.fullmatch(v.strip().lower()))
+
+
+def dated(values: list[str]) -> list[str]:
+    """The sample cells of a date column that say something: the "no value" words and the "no date"
+    placeholders (:func:`is_no_date`) left out."""
+    return [v for v in values if v.casefold() not in NONE_WORDS and not is_no_date(v)]
 
 
 def all_compact_dates(values: list[str]) -> bool:
-    """Every sample cell (the "no value" words aside) is a compact date, and there is one."""
-    values = [v for v in values if v.casefold() not in NONE_WORDS]
+    """Every sample cell (the "no value" words and "no date" placeholders aside) is a compact date, and
+    there is one: a close date of «00000000» on its open deals is still a column of dates."""
+    values = dated(values)
     return bool(values) and all(is_compact_date(v) for v in values)
 
 
@@ -145,7 +166,7 @@ def share(values: list[str], check) -> float:
 def fits_kind(values: list[str], kind: str) -> bool:
     """False when most sample values cannot be of ``kind`` (no samples: no veto)."""
     check = CHECKS.get(kind)
-    values = [v for v in values if v.casefold() not in NONE_WORDS]
+    values = dated(values) if kind == "date" else [v for v in values if v.casefold() not in NONE_WORDS]
     if check is None or not values:
         return True
     if kind == "bool" and len({v.casefold() for v in values}) == 1 and values[0].casefold() in CHECK_MARKS:

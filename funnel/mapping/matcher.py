@@ -204,7 +204,12 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
                          r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
                          r"(?:^|[\s_])dt(?:$|[\s_])|"  # DT_CRIACAO: a database's date column
-                         r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日")  # kintone's 作成日時, 見込み時期
+                         r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日|"  # kintone's 作成日時, 見込み時期
+                         # amoCRM's «Создана», «Закрыта», «Изменена» (Ukrainian «Створено», «Закрито», «Змінено»): the
+                         # participle is the whole header (never «Кем создана», «Причина закрытия», «Сделка закрыта»);
+                         # «创建于»: «created on»
+                         r"^(?:создан|закрыт|изменен|обновлен|створен|закрит|змінен|оновлен)[аоыі]?$|"
+                         r"(?:创建|关闭|成交|更新|修改)于$")
 
 
 def _fits(field: str, norm: str, values: list[str]) -> bool:

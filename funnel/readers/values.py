@@ -22,7 +22,11 @@ Choices (documented for the quality report):
   instants apart, for the import's note of what was read how (importer/instants.py).
 - Excel serial dates: 1900 system, epoch 1899-12-30, only 20000..80000 (1954..2119).
 - Epoch milliseconds: exactly 13 digits (HubSpot API), read as UTC.
-- Compact dates ``yyyymmdd [hhmmss]`` (``20240105``): only in a column profiled for a date, years 1990..2100.
+- Compact dates ``yyyymmdd [hhmmss]`` (``20240105``) and ISO 8601's basic format with a T (``20240105T093000``,
+  ``20240105T0930``, ``20240105T093000Z``, ``20240105T093000+0300``): only in a column profiled for a date,
+  years 1990..2100; an offset is read as the extended format's (``2024-01-05T09:30:00Z``) is: time zones, above.
+- A system's "no date" (SAP's ``00000000``, MySQL's ``0000-00-00``, .NET's ``0001-01-01``: :data:`NO_DATE_PATTERN`)
+  is an empty cell, as a "no value" word (:data:`NONE_WORDS`) is: never a date, never a bad row.
 - Decimal mark per column: ``,`` when more values read as decimal comma (``1 250 000,00``,
   ``1.250,5``) than decimal point; a lone ``1,234`` is read as thousands. A ``1.234`` (a dot before
   three digits, no other dot in the column) is thousands when the column shows a decimal-comma locale
@@ -63,6 +67,17 @@ NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "nul
               "не закрита", "не закрито", "немає",  # Ukrainian
               "keine", "ninguno", "aucun", "aucune",
               "\\n")  # MySQL's NULL in a dump (\N), folded to lower case
+# The "no date" a system writes in a date field that has none: read as an empty cell, as NONE_WORDS are (an
+# open deal's close date), never as a date nor a bad row. SAP/ABAP's initial DATS and TIMS («00000000»,
+# «00000000 000000», «00000000000000»); MySQL's zero date and datetime («0000-00-00», «0000-00-00 00:00:00»);
+# .NET's DateTime.MinValue and Go's zero time, midnight of 1 January of the year 1, as ISO («0001-01-01»,
+# «0001-01-01T00:00:00Z», «0001-01-01T00:00:00.0000000») and in .NET's culture formats (ru «01.01.0001 0:00:00»,
+# en-US «1/1/0001 12:00:00 AM», zh-CN «0001/1/1 0:00:00»). One pattern over the trimmed, lower-case cell, read by
+# date_sql (RE2) and by the mapper's sample checks (mapping.cell_kinds.is_no_date); each one holds «000».
+NO_DATE_PATTERN = (r"0{8}(?: ?0{6})?"
+                   r"|(?:0000-00-00|0001-01-01)(?:[ t]0?0:00(?::00(?:\.0+)?)?(?: ?(?:z|utc|gmt|[+-]00:?00))?)?"
+                   r"|0?1[./-]0?1[./-]0001(?:,? (?:0?0:00(?::00)?|12:00(?::00)? ?am))?"
+                   r"|0001/0?1/0?1(?: 0?0:00(?::00)?)?")
 
 _TIME = r"( 9{1,2}:99(:99)?)?"
 # Month names: "15 apr, 2021 00:02:00" (Zoho), "apr 15, 2021", "15 april 2021 3:05 pm"
@@ -75,7 +90,8 @@ _SLASH = re.compile(r"^9{1,2}/9{1,2}/(?:9{4}|99)( 9{1,2}:99(:99)? ?([ap]m)?)?$")
 _SLASH_SHORT = re.compile(r"^9{1,2}/9{1,2}/99(?!9)")
 # An offset only after a time, so that dd-mm-yyyy keeps its year. « UTC» and « GMT» (BigQuery's and
 # Salesforce reports' text timestamps: 2023-09-26 15:15:00.000000 UTC) are +00:00.
-_OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
+# ISO 8601's basic format has no colon: its offset follows the time's digits after the T («20240105T093000Z»).
+_OFFSET_SQL = "(?i)(:\\d\\d(?:\\.\\d+)?|\\dt\\d{4}(?:\\d\\d)?)\\s?(z|utc|gmt|[+-]\\d\\d:?\\d\\d)$"
 _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 # Chinese exports (issue 15): year first, 2024/03/05 or 2024年3月5日 [14:07[:05]]; never ambiguous.
 # A 12-hour time (下午2:30, Japanese 午前9:05) is « 2:30 pm» here once _normal_shape has moved its marker.
@@ -88,6 +104,13 @@ _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
 _COMPACT = re.compile(r"^9{8}( ?9{6})?$")
 COMPACT_YEARS = (1990, 2100)
 _COMPACT_FORMATS = ("%Y%m%d %H%M%S", "%Y%m%d%H%M%S", "%Y%m%d")
+# ISO 8601's basic format with a T, under the same condition: «20240105T093000», «20240105T0930», and with an
+# offset («20240105T093000Z», «20240105T093000+0300»), which is read as the extended format's
+# («2024-01-05T09:30:00Z»): see the module docstring's time zones
+_COMPACT_T = re.compile(r"^9{8}t9{4}(99)?(z|[+-]99:?99)?$")
+_COMPACT_T_FORMATS = ("%Y%m%dT%H%M%S", "%Y%m%dT%H%M")
+# SQL: a compact value of either kind, whose year date_sql checks against COMPACT_YEARS
+_COMPACT_SQL = "(?i)\\d{8}(?: ?\\d{6}|t\\d{4}(?:\\d{2})?(?:z|[+-]\\d{2}:?\\d{2})?)?"
 
 # Spellings made readable before strptime, each step only in a column that has it (the same step runs
 # on the values in SQL, date_sql, and on their shapes in Python, _normal_shape):
@@ -290,6 +313,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
                                and s.hi <= SERIAL_RANGE[1] for s in shapes)
     epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
     compact = preferred and any(_COMPACT.match(s.shape) for s in shapes)
+    compact_t = preferred and any(_COMPACT_T.match(s.shape) for s in shapes)
     order, ambiguous = _day_month_order(dot + slash, hint, "/" if sum(s.n for s in slash) >= sum(
         s.n for s in dot) else ".")
     formats: list[str] = []
@@ -304,8 +328,10 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         formats += _ymd_formats()
     if compact:
         formats += _COMPACT_FORMATS
+    if compact_t:
+        formats += _COMPACT_T_FORMATS
     if not dot and not slash:
-        order = "ymd" if iso or ymd or compact else None
+        order = "ymd" if iso or ymd or compact or compact_t else None
     if any(_MONTH_DMY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
@@ -323,10 +349,13 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
 
 def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | None:
     """'drop' when every value with an offset has the same one, 'utc' when they differ."""
-    if not any(_ISO.match(s.shape) and re.search(r"(z|utc|gmt|[+-]99:?99)$", s.shape) for s in shapes):
+    if not any((_ISO.match(s.shape) or _COMPACT_T.match(s.shape)) and re.search(r"(z|utc|gmt|[+-]99:?99)$", s.shape)
+               for s in shapes):
         return None
+    # a "no date" (Go's zero time «0001-01-01T00:00:00Z») is no instant: its Z says nothing of the others'
     sql = render("SELECT count(DISTINCT upper(regexp_extract(trim({c}), $re, 2))) FROM {t} "
-                 "WHERE regexp_matches(trim({c}), $re)", c=ident(column), t=ident(table))
+                 "WHERE regexp_matches(trim({c}), $re) AND NOT {none}", c=ident(column), t=ident(table),
+                 none=no_date_sql(ident(column)))
     return "drop" if run(con, sql, {"re": _OFFSET_SQL}).fetchall()[0][0] <= 1 else "utc"
 
 
@@ -499,8 +528,20 @@ def raw_value_sql(column_sql: str) -> str:
     return f"(CASE WHEN {none_word_sql(column_sql)} THEN NULL ELSE NULLIF(trim({column_sql}), '') END)"
 
 
+def no_date_sql(column_sql: str) -> str:
+    """SQL: TRUE when the cell is a system's "no date" (:data:`NO_DATE_PATTERN`: ``00000000``, ``0000-00-00``,
+    ``0001-01-01``); the cheap ``000`` test first, the pattern only on the cells that hold it."""
+    return (f"(contains({column_sql}, '000') AND "
+            f"regexp_full_match(lower(trim({column_sql})), {_constant(NO_DATE_PATTERN)}))")
+
+
+def raw_date_value_sql(column_sql: str) -> str:
+    """SQL: :func:`raw_value_sql` of a date column: a "no date" (:func:`no_date_sql`) is empty too."""
+    return f"(CASE WHEN {no_date_sql(column_sql)} THEN NULL ELSE {raw_value_sql(column_sql)} END)"
+
+
 def date_sql(column_sql: str, profile: ColumnProfile) -> str:
-    """SQL: the column as TIMESTAMP (NULL when it does not read as a date or is a "no value" word);
+    """SQL: the column as TIMESTAMP (NULL when it does not read as a date, or is a "no value" word or a "no date");
     instants in ``profile.timezone``'s wall-clock time when it is set (module docstring)."""
     x = _value_sql(column_sql, profile)
     zone = zone_literal(profile.timezone) if profile.timezone else None
@@ -508,7 +549,7 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
     def local(utc: str) -> str:  # a TIMESTAMP in UTC as the zone's wall-clock time
         return utc if zone is None else f"timezone({zone}, timezone('UTC', {utc}))"
 
-    branches = [f"WHEN {none_word_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
+    branches = [f"WHEN {none_word_sql(column_sql)} OR {no_date_sql(column_sql)} THEN CAST(NULL AS TIMESTAMP)"]
     if profile.excel_serial:
         lo, hi = SERIAL_RANGE
         branches.append(
@@ -520,9 +561,9 @@ def date_sql(column_sql: str, profile: ColumnProfile) -> str:
         lo, hi = EPOCH_SECONDS
         branches.append(f"WHEN regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi} "
                         f"THEN {seconds}")
-    if _COMPACT_FORMATS[-1] in profile.date_formats:  # 20240105 is a date, 19000101 or 30000101 none
+    if any(f.startswith("%Y%m%d") for f in profile.date_formats):  # 20240105 is a date, 19000101 or 30000101 none
         lo, hi = COMPACT_YEARS
-        branches.append(f"WHEN regexp_full_match({x}, '\\d{{8}}( ?\\d{{6}})?') "
+        branches.append(f"WHEN regexp_full_match({x}, '{_COMPACT_SQL}') "
                         f"AND TRY_CAST(left({x}, 4) AS INTEGER) NOT BETWEEN {lo} AND {hi} THEN CAST(NULL AS TIMESTAMP)")
     formats = "[" + ", ".join("'" + f + "'" for f in profile.date_formats) + "]"
     offset = _OFFSET_SQL
@@ -555,13 +596,15 @@ def instant_sql(column_sql: str, profile: ColumnProfile) -> str:
         found += [f"regexp_full_match({x}, '\\d{{13}}')",
                   f"(regexp_full_match({x}, '\\d{{10}}') AND TRY_CAST({x} AS BIGINT) BETWEEN {lo} AND {hi})"]
     if profile.utc_offsets and profile.date_formats:
-        found.append(f"regexp_matches({x}, '{_OFFSET_SQL}')")
+        found.append(f"(regexp_matches({x}, '{_OFFSET_SQL}') AND NOT {no_date_sql(column_sql)})")
     return "(" + " OR ".join(found) + ")" if found else "FALSE"
 
 
 def offset_sql(column_sql: str, profile: ColumnProfile) -> str:
-    """SQL: the offset a cell is written with, upper case (``Z``, ``UTC``, ``+03:00``), '' when none."""
-    return f"upper(regexp_extract({_value_sql(column_sql, profile)}, '{_OFFSET_SQL}', 2))"
+    """SQL: the offset a cell is written with, upper case (``Z``, ``UTC``, ``+03:00``), '' when none (a "no
+    date" has none: :func:`no_date_sql`)."""
+    return (f"(CASE WHEN {no_date_sql(column_sql)} THEN '' "
+            f"ELSE upper(regexp_extract({_value_sql(column_sql, profile)}, '{_OFFSET_SQL}', 2)) END)")
 
 
 def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
