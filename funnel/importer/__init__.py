@@ -142,8 +142,13 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
                   detected_shape=detected)
     if shape is not None and shape not in SHAPES:
         raise FunnelError("import.unknown_shape", file=source.file_name)
-    if draft.shape == "history":
+    # a history alone (a change log of the deals' whole state, a stage report): its latest row per deal is
+    # the deal, when its rows name the deals' stages and when (stage_rows.py); else the deal list is asked for
+    history_alone = draft.shape == "history" and shape is None and history is None
+    if draft.shape == "history" and not history_alone:
         raise FunnelError("import.history_as_deals", file=source.file_name)
+    if history_alone:
+        draft.shape = "deals"
     if history is not None:
         _second_file(con, draft, history)
     elif raw.archive is not None and draft.shape == "deals":
@@ -162,6 +167,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
     if draft.shape == "deals" and draft.history_raw is None and draft.joined_with is None:
         _stage_rows(con, draft)
+    if history_alone and draft.stage_rows is None:
+        raise FunnelError("import.history_as_deals", file=source.file_name)
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft

@@ -8,7 +8,8 @@ duplicates: every deal sat at its first stage and no deal was won or lost.
 
 Such a file is recognised when the mapped deal id repeats, its rows name different stages, and a
 column whose header says "entered" (or a stage date: ``Stage date``, ``Дата перехода``, 进入时间)
-holds dates. Then the whole file is the stage history (``history.load_history``, as a second file
+holds dates; a change log of the deal's whole state (``audit_id, changed_at, deal_id, amount, stage``), whose
+rows mostly change something other than the stage, is read so too when its deals' stages change. Then the whole file is the stage history (``history.load_history``, as a second file
 would be), and each deal is its latest row by that date: the stage it is in now, with the
 columns of that row, entered at that row's date (the close time of a deal closed there). Without a
 creation date column, a deal's first entry is its creation.
@@ -26,7 +27,11 @@ from ..sql import ident, render, run
 from .columns import read_date
 
 # a header naming when a row's stage was entered
-ENTERED = re.compile(r"enter|stage.*(date|time)|(date|time).*stage|перех|вход|этап.*дат|дат.*этап|进入|阶段.*(时间|日期)")
+# (or when the row was written, in a change log of the deal's whole state: ``audit_id, changed_at, deal_id,
+# amount, stage``, each row a deal as it was after a change)
+CHANGED = re.compile(r"^chang|changed|^изменен|^дата изменения|变更时间")
+ENTERED = re.compile(r"enter|stage.*(date|time)|(date|time).*stage|перех|вход|этап.*дат|дат.*этап|进入|阶段.*(时间|日期)|"
+                     + CHANGED.pattern)
 PARSED_SHARE = 0.9  # of the column's non-empty cells that must read as dates
 DEALS_TABLE = "raw_main_deals"
 
@@ -55,8 +60,10 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
     rows, ids, pairs = run(con, render(
         "SELECT count({d}), count(DISTINCT {d}), count(DISTINCT ({d}, {s})) FROM {t} WHERE {d} IS NOT NULL",
         d=deal, s=stage, t=ident(raw.table))).fetchone()
-    # ids repeat, and most repeats name another stage (not a list with a few duplicated rows)
-    if rows == ids or (pairs - ids) * 2 < rows - ids:
+    # ids repeat, and most repeats name another stage (not a list with a few duplicated rows); in a change
+    # log most rows change something else (the amount, the close date): some deals' stages change
+    change_log = bool(CHANGED.search(normalize_header(raw.headers[e]) or ""))
+    if rows == ids or (pairs == ids if change_log else (pairs - ids) * 2 < rows - ids):
         return None
     ts, _ambiguous, profile = read_date(con, raw.table, f"c{e}")
     filled, parsed = run(con, render("SELECT count({c}), count({ts}) FROM {t}", c=entered, ts=ts,

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from funnel.cli import import_warnings
+from funnel.errors import FunnelError
 from funnel.importer import import_file
 from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome, reached
 
@@ -111,3 +114,38 @@ def test_a_table_repeating_its_stage_ids_is_no_list_of_stages(mem_store):
     info, _built, _ = import_file(mem_store, REVPULSE_DEALS.encode(), "deals.csv", history=outcomes.encode(),
                                   history_name="outcomes.csv")
     assert "stage_list.applied" not in findings(mem_store, info)
+
+
+# Romuald2014/WATERFALL-PROJECT ``deal_history.csv``: a change log of the deals' whole state, one row per
+# change (most change the amount or the close date, not the stage), dates day first; no deal list beside it
+CHANGE_LOG = ("audit_id,changed_at,deal_id,amount,stage,closing_date,created_date\n"
+              "1,01/05/2024,1,100000,In Progress,16/08/2024,01/05/2024\n"
+              "2,01/05/2024,2,500000,In Progress,24/09/2024,01/04/2024\n"
+              "3,01/05/2024,3,20000,In Progress,12/12/2024,02/02/2024\n"
+              "4,15/05/2024,1,120000,In Progress,16/08/2024,01/05/2024\n"
+              "5,20/05/2024,2,450000,In Progress,30/09/2024,01/04/2024\n"
+              "6,03/06/2024,1,120000,Closed Won,03/06/2024,01/05/2024\n"
+              "7,10/06/2024,2,450000,Closed Lost,10/06/2024,01/04/2024\n")
+
+
+def test_a_change_log_alone_is_read_as_its_deals_latest_rows(mem_store):
+    info, built, _ = import_file(mem_store, CHANGE_LOG.encode(), "deal_history.csv")
+    assert built["n_deals"] == 3
+    # deal 1 won at 120,000 (its latest amount), deal 2 lost, deal 3 open; cycle of deal 1: 1 May → 3 June = 33 days
+    assert outcome(mem_store, info) == (3, 1, 1, 1, 120000.0, 33.0)
+    assert findings(mem_store, info)["deals.stage_rows"][1] == 7  # every row read as the history
+
+
+def test_a_salesforce_stage_history_alone_still_asks_for_the_opportunities(mem_store):
+    """OpportunityHistory.csv holds the stage moves but not the deals' names, owners or sources, and the
+    user has Opportunity.csv beside it: refused, as before, asking for both (nothing stored)."""
+    history = ("Id,OpportunityId,CreatedById,CreatedDate,StageName,Amount,ExpectedRevenue,CloseDate,Probability,"
+               "ForecastCategory,SystemModstamp,IsDeleted\n"
+               "0081,0061,0051,2024-01-05T10:00:00.000+0000,Prospecting,100,10,2024-03-01,10,Pipeline,"
+               "2024-01-05T10:00:00.000+0000,false\n"
+               "0082,0061,0051,2024-01-20T10:00:00.000+0000,Closed Won,100,100,2024-03-01,100,Closed,"
+               "2024-01-20T10:00:00.000+0000,false\n")
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, history.encode(), "OpportunityHistory.csv")
+    assert err.value.code == "import.history_as_deals"
+    assert mem_store.datasets() == []
