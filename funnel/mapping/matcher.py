@@ -370,6 +370,9 @@ def _unix_twin_over_text(m: Mapping, headers: list[str], free: set[int]) -> None
             free.add(taken)
 
 
+_RELATED_PREFIX = re.compile(r"^(?:contact|company|account|person|lead)[_ ]")
+
+
 def _opportunity_sum(m: Mapping, norm: list[str], free: set[int], samples) -> None:
     """A column titled «Opportunity» that holds numbers is the deal's sum: Bitrix24's ``OPPORTUNITY``
     (crm.deal.list, a select of a few fields that no preset recognises). Elsewhere «Opportunity» names
@@ -424,6 +427,10 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     if "source" not in m.fields:
         found = _ordered_candidates(NORMALIZED_SOURCE_FALLBACK, norm, free, samples)
         found = found or [i for i in sorted(free) if ENTITY_PREFIX.sub("", norm[i]) == "utm_source"]
+        # a flattened export of several objects: the contact's (or company's) «contact_lead_source» is
+        # where the deal came from when the deal has no source of its own
+        found = found or [i for i in sorted(free) if _RELATED_PREFIX.sub("", norm[i]).replace("_", " ")
+                          in NORMALIZED_SYNONYMS["source"] and _RELATED_PREFIX.match(norm[i])]
         if found:
             m.fields["source"] = found[0]
             free.discard(found[0])

@@ -53,6 +53,8 @@ _CANCELLED = {"abandoned", "cancelled", "canceled", "отменена", "отм�
 _STATUS_LOST |= _CANCELLED | {"deal lost", "dead", "мертвая", "мёртвая"}
 _STATUS_WON |= {"deal won"}
 _STATUS_OPEN |= {"on hold", "hold", "paused", "на паузе", "暂停"}  # not closed: it may go on
+# followed up (caochun/fox-oms: won / tracking), waiting on the client: open
+_STATUS_OPEN |= {"tracking", "following up", "follow up", "follow-up", "pending", "跟踪", "跟踪中", "待定"}
 
 
 # 悟空CRM (WukongCRM) and 芋道 (yudao) CRM end a deal as 赢单, 输单 or 无效 (closed as invalid: no sale);

@@ -149,3 +149,24 @@ def test_a_salesforce_stage_history_alone_still_asks_for_the_opportunities(mem_s
         import_file(mem_store, history.encode(), "OpportunityHistory.csv")
     assert err.value.code == "import.history_as_deals"
     assert mem_store.datasets() == []
+
+
+def test_a_flattened_export_takes_the_contacts_lead_source(mem_store):
+    """luciocolombo/Hubspot-CRM-analysis ``hubspot_combined_v2.csv``: deal, contact and company columns side by
+    side; the deal has no source of its own, the contact's lead source is where it came from."""
+    data = ("deal_name,deal_stage,deal_amount_usd,contact_lead_source,contact_owner_name,company_name\n"
+            "A,Closed Won,100,Organic Search,Ann,Acme\nB,Closed Lost,200,Paid Social,Bob,Beta\n"
+            "C,Appointment Scheduled,300,Organic Search,Ann,Gamma\n")
+    info, built, _ = import_file(mem_store, data.encode(), "hubspot_combined_v2.csv")
+    assert built["meta"]["mapping"]["fields"]["source"] == "contact_lead_source"
+    with mem_store.connect() as con:
+        by_source = con.execute(f"SELECT source, count(*) FROM ds_{info.id}.deals GROUP BY 1 ORDER BY 1").fetchall()
+    assert by_source == [("Organic Search", 2), ("Paid Social", 1)]
+
+
+def test_a_status_of_won_or_tracking_keeps_the_tracked_deals_open_without_a_word(mem_store):
+    """caochun/fox-oms ``opportunity.csv``: ``status`` won / tracking (followed up)."""
+    data = ("id,title,amount,stage,status\n1,A,80,L4,won\n2,B,50,L3,tracking\n3,C,40,L3,tracking\n")
+    info, _built, _ = import_file(mem_store, data.encode(), "opportunity.csv")
+    assert outcome(mem_store, info)[:5] == (3, 1, 0, 2, 80.0)
+    assert not [code for code in findings(mem_store, info) if code.startswith("status.")]
