@@ -18,6 +18,7 @@ from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.importer import Source, finish
 from funnel.importer.preview import Preview
+from funnel.importer.stage_rows import is_change_log
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
 from funnel.readers import SheetChoice, sheet_choice
@@ -268,7 +269,8 @@ def run_flow(t) -> None:
             if code in notes:
                 st.info(t(code, **{k: v if isinstance(v, int) else md_escape(str(v)) for k, v in notes[code].items()}))
         if draft.stage_rows is not None:
-            st.info(t("ui.data.stage_rows", n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
+            st.info(t("ui.data.change_log" if is_change_log(draft.stage_rows[0]) else "ui.data.stage_rows",
+                      n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
         counted = dict(draft.raw.notes).get("counts.current_stage")
         if counted:  # a report of deals by their current stage, expanded into its deals (stage_counts.py)
             st.info(t("ui.data.stage_counts", rows=counted["rows"], n=counted["n"], counts=t("ui.shape.counts")))

@@ -59,7 +59,7 @@ from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_list import apply_stage_list, stage_list_of
-from .stage_rows import split_stage_rows
+from .stage_rows import is_change_log, split_stage_rows
 from .stage_sheet import sheet_stage_order
 
 SAMPLE_ROWS = 50
@@ -451,7 +451,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         instants = note_instants(findings, _instants(con, draft, dates, _date_columns(draft, raw, mapping)),
                                  draft.timezone)
         if draft.stage_rows is not None:
-            findings.add("deals.stage_rows", "info", column=draft.stage_rows[0], n=draft.stage_rows[1])
+            findings.add("deals.change_log" if is_change_log(draft.stage_rows[0]) else "deals.stage_rows", "info",
+                         column=draft.stage_rows[0], n=draft.stage_rows[1])
         if draft.history_raw is not None:
             name = draft.history_raw.file_name  # the file's name (an archive's: "export.zip › OpportunityHistory.csv")
             load_history(con, draft.history_raw, draft.history_mapping, findings, name, dates)

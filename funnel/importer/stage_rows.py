@@ -36,6 +36,11 @@ PARSED_SHARE = 0.9  # of the column's non-empty cells that must read as dates
 DEALS_TABLE = "raw_main_deals"
 
 
+def is_change_log(header: str) -> bool:
+    """Whether the rows' date column is when a change was written (a change log), not a stage's entry."""
+    return bool(CHANGED.search(normalize_header(header) or ""))
+
+
 def entered_column(headers: list[str], taken: set[int]) -> int | None:
     """The first column whose header says when a stage was entered, not one of ``taken``."""
     for i, header in enumerate(headers):
@@ -62,7 +67,7 @@ def split_stage_rows(con, raw: RawTable, mapping) -> tuple[RawTable, HistoryMapp
         d=deal, s=stage, t=ident(raw.table))).fetchone()
     # ids repeat, and most repeats name another stage (not a list with a few duplicated rows); in a change
     # log most rows change something else (the amount, the close date): some deals' stages change
-    change_log = bool(CHANGED.search(normalize_header(raw.headers[e]) or ""))
+    change_log = is_change_log(raw.headers[e])
     if rows == ids or (pairs == ids if change_log else (pairs - ids) * 2 < rows - ids):
         return None
     ts, _ambiguous, profile = read_date(con, raw.table, f"c{e}")
