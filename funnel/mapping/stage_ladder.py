@@ -85,6 +85,12 @@ _RUNGS = _with(_RUNGS, "contract", ("契約",))
 # Streak's sales template «Lead → Pitched → Negotiating» (a pitch is the offer made)
 _RUNGS = _with(_RUNGS, "new", ("未処理",))
 _RUNGS = _with(_RUNGS, "proposal", ("pitch",))
+# survey 14: after the sale, a customer is onboarded and activated (TangoJamaicaFoxtrot/EburyDash: Discovery,
+# Qualified, Demo, Activated, Onboarded): the last rung, so that the ladder orders such a pipeline instead of
+# giving up on it (most deals first put the customers first). Not won by these words: a product's «Activated»
+# may come before «Paid»; the order stays a guess
+_RUNGS = (*_RUNGS, ("onboard", "activat", "implement", "go-live", "go live", "kick-off", "kickoff", "внедрен",
+                    "подключен", "实施", "上线"))
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 
@@ -93,7 +99,8 @@ PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)
 
 
 def rung(name: str) -> int | None:
-    """The rung (0 = a new lead ... 7 = contract or invoice) ``name`` starts a word with, the first found."""
+    """The rung (0 = a new lead ... 7 = contract or invoice, 8 = onboarding after the sale) ``name`` starts a
+    word with, the first found."""
     text = normalize_header(name)
     for k, pattern in enumerate(_PATTERNS):
         if pattern.search(text):

@@ -171,3 +171,17 @@ def test_a_status_of_won_or_tracking_keeps_the_tracked_deals_open_without_a_word
     info, _built, _ = import_file(mem_store, data.encode(), "opportunity.csv")
     assert outcome(mem_store, info)[:5] == (3, 1, 0, 2, 80.0)
     assert not [code for code in findings(mem_store, info) if code.startswith("status.")]
+
+
+def test_stages_after_the_sale_end_the_guessed_order(mem_store):
+    """TangoJamaicaFoxtrot/EburyDash ``pipeline.csv``: Discovery, Qualified, Demo, Activated, Onboarded,
+    Closed Lost. Most deals first had put Onboarded (the customers) first; the words put it after Demo."""
+    rows = ["Discovery"] * 3 + ["Qualified"] * 2 + ["Demo"] + ["Activated"] * 2 + ["Onboarded"] * 4 + ["Closed Lost"]
+    data = "client_id,opportunity_stage,expected_value\n" + "".join(
+        f"{i},{stage},100\n" for i, stage in enumerate(rows, start=1))
+    info, _built, _ = import_file(mem_store, data.encode(), "pipeline.csv")
+    # Onboarded (4) before Activated (2) within the rung after the sale: most deals first, a guess, said
+    # Discovery 13 (the lost one counted at the first); Qualified 2 + 1 + 4 + 2 = 9; Demo 7; Onboarded 6; Activated 2
+    assert reached(mem_store, info) == [("Discovery", 13), ("Qualified", 9), ("Demo", 7), ("Onboarded", 6),
+                                        ("Activated", 2)]
+    assert "stages.order_guessed" in findings(mem_store, info)
