@@ -61,6 +61,7 @@ from .stage_dates import with_latest_stage
 from .stage_list import apply_stage_list, stage_list_of
 from .stage_rows import is_change_log, split_stage_rows
 from .stage_sheet import sheet_stage_order
+from .stage_spellings import fold_stage_spellings
 
 SAMPLE_ROWS = 50
 
@@ -328,6 +329,7 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     if draft.joined_with is not None and draft.mapping.fields.get("stage", len(raw.headers)) >= len(raw.headers):
         draft.raw, index = with_lead_stage(con, raw)
         draft.mapping.fields["stage"] = index
+    fold_stage_spellings(con, draft)
     draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
 
 

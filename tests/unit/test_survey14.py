@@ -23,6 +23,7 @@ import pytest
 from funnel.cli import import_warnings
 from funnel.errors import FunnelError
 from funnel.importer import import_file
+from funnel.quality_report import finding_text
 from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome, reached
 
 
@@ -185,3 +186,33 @@ def test_stages_after_the_sale_end_the_guessed_order(mem_store):
     assert reached(mem_store, info) == [("Discovery", 13), ("Qualified", 9), ("Demo", 7), ("Onboarded", 6),
                                         ("Activated", 2)]
     assert "stages.order_guessed" in findings(mem_store, info)
+
+
+def test_stage_spellings_that_differ_in_case_or_punctuation_are_one_stage(mem_store):
+    """Survey 15, jacobrobson15/Fleek-Task ``data/pipeline.csv``: a hand-kept lead list whose stages are typed
+    «New Lead» / «new lead», «Call Booked» / «call-booked», «Warm» / «warm»; Bitrix24's «C1:NEW» is another
+    pipeline's stage and stays apart from «NEW»."""
+    data = ("lead_id,stage\nL1,New Lead\nL2,new lead\nL3,New Lead\nL4,warm\nL5,Warm\nL6,Warm\n"
+            "L7,call-booked\nL8,Call Booked\nL9,WON\n")
+    info, _built, _ = import_file(mem_store, data.encode(), "pipeline.csv")
+    with mem_store.connect() as con:
+        stages = dict(con.execute(f"SELECT deal_id, stage FROM ds_{info.id}.deals").fetchall())
+    # New Lead 2 against new lead 1; Warm 2 against warm 1; Call Booked and call-booked 1 each: the first
+    assert {stages[d] for d in ("L1", "L2", "L3")} == {"New Lead"}
+    assert {stages[d] for d in ("L4", "L5", "L6")} == {"Warm"}
+    assert {stages[d] for d in ("L7", "L8")} == {"call-booked"}
+    with mem_store.connect() as con:
+        notes = sorted(json.loads(r[0])["stage"] for r in con.execute(
+            f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'stage.spellings_merged'").fetchall())
+    assert notes == ["New Lead", "Warm", "call-booked"]
+    # an info, not a warning (read right, nothing to do), naming the spellings read as one
+    assert "stage.spellings_merged" not in {w["code"] for w in import_warnings(mem_store, info, "en")}
+    severity, n, detail = findings(mem_store, info)["stage.spellings_merged"]
+    text = finding_text("stage.spellings_merged", json.dumps(detail), "en", n)
+    assert severity == "info" and "is also written «" in text
+
+
+def test_another_pipelines_stage_code_is_not_a_spelling(mem_store):
+    data = "ID,TITLE,STAGE_ID,CATEGORY_ID,STAGE_SEMANTIC_ID\n1,A,NEW,0,P\n2,B,C1:NEW,1,P\n3,C,WON,0,S\n"
+    info, _built, _ = import_file(mem_store, data.encode(), "crm.deal.list.csv")
+    assert "stage.spellings_merged" not in findings(mem_store, info)
