@@ -216,3 +216,11 @@ def test_another_pipelines_stage_code_is_not_a_spelling(mem_store):
     data = "ID,TITLE,STAGE_ID,CATEGORY_ID,STAGE_SEMANTIC_ID\n1,A,NEW,0,P\n2,B,C1:NEW,1,P\n3,C,WON,0,S\n"
     info, _built, _ = import_file(mem_store, data.encode(), "crm.deal.list.csv")
     assert "stage.spellings_merged" not in findings(mem_store, info)
+
+
+def test_the_bdr_a_lead_is_assigned_to_is_its_manager(mem_store):
+    """Survey 15, jacobrobson15/Fleek-Task ``data/pipeline.csv``: ``assigned_bdr`` (business development rep)."""
+    data = "lead_id,stage,assigned_bdr\nL1,contacted,Tomas\nL2,WON,Maya\nL3,Lost,Priya\nL4,contacted,Maya\n"
+    info, built, _ = import_file(mem_store, data.encode(), "pipeline.csv")
+    assert built["meta"]["mapping"]["fields"]["manager"] == "assigned_bdr"
+    assert dict(_deals(mem_store, info, "manager"))["L4"] == "Maya"
