@@ -49,8 +49,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
                 "Sales rep", "SR", "Rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Lead Owner", "Contact owner",
-                # the rep who works a lead list (survey 15, jacobrobson15/Fleek-Task: assigned_bdr)
-                "BDR", "SDR", "Assigned BDR", "Assigned SDR", "Assigned rep", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
+                # the rep who works a lead list (survey 15, jacobrobson15/Fleek-Task: assigned_bdr); not an SDR (Olist's
+                # sdr_id qualified the lead, sr_id closed it)
+                "BDR", "Assigned BDR", "Assigned rep", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
                 "负责人", "销售", "销售员", "所有者", "跟进人"),
     "source": ("Source", "Lead Source", "Origin", "Analytics Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
                "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
