@@ -328,8 +328,8 @@ def _stages_are_ids(con, findings: Findings) -> None:
     """Stages that are numbers (amoCRM's status_id 60456942, a database's stage_id 1..6) are ids whose names
     and order live in the CRM's list of stages: said, with how to give it (importer/stage_list.py). The
     order shown meanwhile is the ids' (a guess, said as such)."""
-    stages = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_deals WHERE stage IS NOT NULL "
-                                     "ORDER BY 1 LIMIT 50").fetchall()]
+    stages = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_stages WHERE kind = 'open' "
+                                     "ORDER BY 1 LIMIT 50").fetchall()]  # the funnel's steps, not its won «Won»
     if len(stages) >= 2 and all(str(s).isdigit() for s in stages):
         shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
         findings.add("stages.ids_only", "warning", value=shown, n=None,

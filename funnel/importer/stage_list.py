@@ -78,9 +78,7 @@ def stage_list_of(con, raw: RawTable) -> StageList | None:
     if not sorts:
         if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names):
             return None  # «id, name» alone is any lookup table (owners, sources), not a list of stages
-        id_column = next(i for i in ids if norm[i] in STAGE_ID_HEADERS) if any(
-            norm[i] in STAGE_ID_HEADERS for i in ids) else ids[0]
-        if not _distinct(con, raw, id_column):
+        if not _distinct(con, raw, next((i for i in ids if norm[i] in STAGE_ID_HEADERS), ids[0])):
             return None  # a stage id repeated: deals or outcomes by stage, not the list of stages
         sorts = find(PROBABILITY_HEADERS)
     semantics, pipelines, pipeline_names = find(SEMANTICS_HEADERS), find(PIPELINE_HEADERS), find(PIPELINE_NAME_HEADERS)
