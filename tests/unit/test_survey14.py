@@ -224,3 +224,10 @@ def test_the_bdr_a_lead_is_assigned_to_is_its_manager(mem_store):
     info, built, _ = import_file(mem_store, data.encode(), "pipeline.csv")
     assert built["meta"]["mapping"]["fields"]["manager"] == "assigned_bdr"
     assert dict(_deals(mem_store, info, "manager"))["L4"] == "Maya"
+
+
+def test_a_database_dumps_stage_ids_alone_ask_for_their_lookup_table(mem_store):
+    """RevPulse's deals without ``deal_stages.csv``: the status's won deals add a «Won» step, and the
+    stage ids 1, 2, 3, 5, 6 (4 holds no deal) are still said to be ids."""
+    info, _built, _ = import_file(mem_store, REVPULSE_DEALS.encode(), "deals.csv")
+    assert findings(mem_store, info)["stages.ids_only"][2] == {"stages": "1, 2, 3, 5, 6"}
