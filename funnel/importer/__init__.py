@@ -127,6 +127,8 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 # hides, imported like the others; a sheet full to its format's last row, most likely cut there
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
                  "archive.history_unread", "stage_list.kept_unknown"}
+# Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
+COUNTED_NOTES = {"stage.spellings_merged"}
 SHAPES = ("deals", "events", "counts")
 
 
@@ -422,7 +424,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     for code, params in draft.raw.notes:
         findings.add(code, "warning" if code in WARNING_NOTES else "info",
                      detail=json.dumps(params, ensure_ascii=False, default=str),
-                     n=params.get("n") if code in WARNING_NOTES else None)
+                     n=params.get("n") if code in WARNING_NOTES | COUNTED_NOTES else None)
     for table, ddl in (("imp_deals", DEALS_DDL), ("imp_events", EVENTS_DDL), ("imp_counts", COUNTS_DDL)):
         key = table[4:]
         ddl = ddl.replace("CREATE TABLE", "CREATE OR REPLACE TEMP TABLE")

@@ -210,6 +210,9 @@ def test_stage_spellings_that_differ_in_case_or_punctuation_are_one_stage(mem_st
     severity, n, detail = findings(mem_store, info)["stage.spellings_merged"]
     text = finding_text("stage.spellings_merged", json.dumps(detail), "en", n)
     assert severity == "info" and "is also written «" in text
+    with mem_store.connect() as con:  # the deals each note is about: new lead 1, warm 1, Call Booked 1
+        counts = con.execute(f"SELECT n FROM ds_{info.id}.quality WHERE code = 'stage.spellings_merged'").fetchall()
+    assert sorted(r[0] for r in counts) == [1, 1, 1]
 
 
 def test_another_pipelines_stage_code_is_not_a_spelling(mem_store):
