@@ -16,12 +16,10 @@ from datetime import date
 
 from ..readers.values import (
     CHECK_MARKS,
-    NONE_WORDS,
     ColumnProfile,
     bool_sql,
     date_sql,
     no_date_sql,
-    none_word_sql,
     number_sql,
     profile_column,
     raw_date_value_sql,
@@ -109,7 +107,7 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
         if kind == "bool":
             expr = f"({raw} IS NOT NULL)" if _is_checkbox(con, table, col) else bool_sql(raw)
         elif field in PLACEHOLDER_FIELDS:
-            expr = _placeholder_empty(raw)
+            expr = raw_value_sql(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
         out.append(TypedColumn(field, index, headers[index], kind, expr, raw))
@@ -119,12 +117,6 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
 # Attributes a breakdown groups by: a "no value" word («#N/A» of a Salesforce Data Loader file, «N/A»,
 # «-») is no source or manager of its own but an empty cell, which the breakdowns show as «not set»
 PLACEHOLDER_FIELDS = ("source", "manager", "variant", "lost_reason")
-_LONGEST_NONE_WORD = max(len(w) for w in NONE_WORDS)
-
-
-def _placeholder_empty(raw: str) -> str:
-    """SQL: the cell, NULL when it is a "no value" word (the word check only on cells short enough)."""
-    return f"(CASE WHEN length({raw}) <= {_LONGEST_NONE_WORD} AND {none_word_sql(raw)} THEN NULL ELSE {raw} END)"
 
 
 def _is_checkbox(con, table: str, col: str) -> bool:

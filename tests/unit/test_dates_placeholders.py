@@ -18,27 +18,9 @@ from datetime import datetime as D
 
 import pytest
 
-from funnel.importer import import_file
 from funnel.mapping import cell_kinds as sv
 from funnel.mapping.matcher import propose_mapping
-
-
-def _import(store, tmp_path, text: str, name: str = "deals.csv", **kw):
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    info, built, _draft = import_file(store, path, **kw)
-    return info, built
-
-
-def _fields(info) -> dict[str, str]:
-    return info.meta["mapping"]["fields"]
-
-
-def _deals(store, info) -> dict[str, tuple]:
-    with store.connect() as con:
-        rows = con.execute(f"SELECT deal_id, created_at, closed_at, cycle_days, amount FROM ds_{info.id}.deals"
-                           ).fetchall()
-    return {r[0]: r[1:] for r in rows}
+from tests.unit.test_dates_compact import _deals, _fields, _import
 
 
 def _quality(store, info) -> list[tuple]:
