@@ -48,7 +48,7 @@ from ..timezones import check_zone
 from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
-from .deals import build_deals
+from .deals import KEPT_KINDS, build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .history import load_history
@@ -545,8 +545,9 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "shape": draft.shape,
         "rows_read": draft.rows_read,
         "rows_rejected": rows_rejected,
-        # rows kept with an unreadable amount (amount.unreadable): a mapping that reads few is not remembered
-        "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] == "amount.unreadable" and r[2] is None),
+        # rows kept with an unreadable amount or date: a mapping that reads few is not remembered (a row
+        # with both counts twice: the sum only decides whether the mapping is remembered)
+        "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] in KEPT_KINDS.values() and r[2] is None),
         "n_deals": result["n_deals"],
         "n_events": result["n_events"],
         "meta": meta,

@@ -54,6 +54,12 @@ NULL_COLUMNS = {
     "expected_close": "TIMESTAMP", "stage_changed_at": "TIMESTAMP", "lost_stage": "VARCHAR",
 }
 REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool": "reject.bad_boolean"}
+# an unreadable cell of these kinds keeps its deal without the value (said row by row, as a warning): an
+# amount or a date («Dec 31», «TBD», «Q3») is one fact of the deal, and dropping the deal for it would
+# take it out of every count of the funnel too. A date column none of whose cells reads is no date
+# column (a month «2024-01» or «31/31/2024» mapped by hand): its rows are rejected as before, so an
+# import of nothing names the first one. An unreadable yes/no flag rejects the row (its outcome is unknown).
+KEPT_KINDS = {"number": "amount.unreadable", "date": "date.unreadable"}
 
 
 def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = None) -> tuple[dict, dict]:
@@ -109,14 +115,15 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
+    rejecting = [col for col in checked if col.kind not in KEPT_KINDS or
+                 col.kind == "date" and _none_read(con, col.field)]
     for col in checked:
-        kept = col.kind == "number"  # an unreadable amount: the deal is kept without it (said, row by row)
+        kept = col not in rejecting
         findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
                                       raw=ident(col.field + "__raw")),
-                          None, "amount.unreadable" if kept else REJECT_CHECKS[col.kind],
+                          None, KEPT_KINDS[col.kind] if kept else REJECT_CHECKS[col.kind],
                           "warning" if kept else "error", col.header)
-    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in checked
-                                             if col.kind != "number"])
+    bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in rejecting])
     run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
                     bad=bad))
     raw_columns = [ident(c.field + "__raw") for c in checked]
@@ -198,6 +205,13 @@ def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, find
                      detail=json.dumps({"file": raw.file_name, "column": column, "n": deals, "rows": rows},
                                        ensure_ascii=False))
     return deals, product
+
+
+def _none_read(con, field: str) -> bool:
+    """Whether the typed column ``field`` of ``imp_parsed`` read none of its filled cells (some are)."""
+    read, unread = run(con, render("SELECT count({v}), count({raw}) FROM imp_parsed", v=ident(field),
+                                   raw=ident(field + "__raw"))).fetchone()
+    return read == 0 and unread > 0
 
 
 def _header_unit(typed: list, findings: Findings) -> None:

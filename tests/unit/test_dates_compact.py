@@ -132,17 +132,18 @@ def test_eight_digits_that_are_no_day_are_no_date():
 
 
 def test_a_compact_year_outside_1990_to_2100_is_an_unreadable_date(mem_store, tmp_path):
-    # mapped by hand: 20240105 reads, 19000101 (beyond the sample check) is rejected with its value
+    # mapped by hand: 20240105 reads, 19000101 (beyond the sample check) does not: deal 2 is kept
+    # without a creation date, its cell named with its value as a warning
     text = ("ID,Stage,Created\n"
             "1,Won,20240105\n"
             "2,Won,19000101\n")
     info, built = _import(mem_store, tmp_path, text, mapping_pairs=["created_at=Created"])
-    assert built["rows_rejected"] == 1
-    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5)}
+    assert built["rows_rejected"] == 0
+    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5), "2": None}
     with mem_store.connect() as con:
-        rejected = con.execute(f"SELECT row_no, column_name, value FROM ds_{info.id}.quality "
-                               "WHERE severity = 'error' AND row_no IS NOT NULL").fetchall()
-    assert rejected == [(3, "Created", "19000101")]
+        unread = con.execute(f"SELECT code, severity, row_no, column_name, value FROM ds_{info.id}.quality "
+                             "WHERE code = 'date.unreadable' AND row_no IS NOT NULL").fetchall()
+    assert unread == [("date.unreadable", "warning", 3, "Created", "19000101")]
 
 
 def test_compact_cell_kind():

@@ -267,12 +267,12 @@ def test_basic_format_cell_kind():
 
 
 def test_a_basic_year_outside_1990_to_2100_is_an_unreadable_date(mem_store, tmp_path):
-    # mapped by hand: 20240105T093000 reads, 19000105T093000 is rejected with its value
+    # mapped by hand: 20240105T093000 reads, 19000105T093000 does not: deal 2 is kept without it, named
     text = "ID,Stage,Created\n1,Won,20240105T093000\n2,Won,19000105T093000Z\n"
     info, built = _import(mem_store, tmp_path, text, mapping_pairs=["created_at=Created"])
-    assert built["rows_rejected"] == 1
-    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5, 9, 30)}
-    assert _rows_of(mem_store, info, "reject.bad_date") == [(3, "Created", "19000105T093000Z")]
+    assert built["rows_rejected"] == 0
+    assert {k: v[0] for k, v in _deals(mem_store, info).items()} == {"1": D(2024, 1, 5, 9, 30), "2": None}
+    assert _rows_of(mem_store, info, "date.unreadable") == [(3, "Created", "19000105T093000Z")]
 
 
 # ---------------------------------------------------------------- 3. headers that name a date without «date»

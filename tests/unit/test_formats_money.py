@@ -213,11 +213,11 @@ def test_an_unreadable_amount_keeps_the_deal_and_reports_the_row(mem_store, tmp_
     assert out.win_rate == 0.75
 
 
-def test_a_bad_creation_date_still_rejects_the_row(mem_store, tmp_path):
-    # the creation date makes a deal: «soon» rejects row 2, deal 2 is left out (1 deal of 2)
+def test_a_bad_creation_date_keeps_its_deal_without_it(mem_store, tmp_path):
+    # as an amount: «soon» is no date, deal 2 is kept without one (2 deals, none rejected, 1 cell unread)
     text = "id,stage,created,amount\n1,Lead,2024-01-02,10\n2,Lead,soon,20\n"
     info, built, _ = _import(mem_store, tmp_path, "date.csv", text)
-    assert (built["n_deals"], built["rows_rejected"]) == (1, 1)
+    assert (built["n_deals"], built["rows_rejected"], built["rows_unread"]) == (2, 0, 1)
 
 
 # ---------------------------------------------------------------- 5. an amount column left out says so

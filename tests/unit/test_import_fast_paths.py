@@ -74,14 +74,14 @@ def test_iso_dates_through_the_fast_path_keep_their_values(mem_store, tmp_path):
     path.write_text("Deal ID,Stage,Created\nA,Lead,2024-02-29 23:59:58\nB,Lead,\nC,Lead,2024-13-01 00:00:00\n",
                     encoding="utf-8")
     info, built, _ = import_file(mem_store, path)
-    # 2024-13-01 has no month 13: rejected as a bad date, reported with its value; B has no date
-    assert built["rows_rejected"] == 1
+    # 2024-13-01 has no month 13: C is kept without a date, its cell reported with its value; B has no date
+    assert (built["rows_rejected"], built["rows_unread"]) == (0, 1)
     with mem_store.connect() as con:
         rows = con.execute(f"SELECT deal_id, CAST(created_at AS VARCHAR) FROM ds_{info.id}.deals ORDER BY 1"
                            ).fetchall()
-        bad = con.execute(f"SELECT row_no, value FROM ds_{info.id}.quality WHERE code = 'reject.bad_date' "
+        bad = con.execute(f"SELECT row_no, value FROM ds_{info.id}.quality WHERE code = 'date.unreadable' "
                           "AND row_no IS NOT NULL").fetchall()
-    assert rows == [("A", "2024-02-29 23:59:58"), ("B", None)]
+    assert rows == [("A", "2024-02-29 23:59:58"), ("B", None), ("C", None)]
     assert bad == [(4, "2024-13-01 00:00:00")]
 
 
