@@ -353,6 +353,12 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         LEFT JOIN imp_status_map m ON m.value = v.status
         WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
         if _has_status_inputs(mapping) else set()
+    # pipelines whose deals' outcomes a status or flag tells (open ones too): no stage of theirs is taken
+    # for the sale for want of a won deal (Pipedrive's deals, all still open, in its stages' own order)
+    told = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
+        LEFT JOIN imp_status_map m ON m.value = v.status
+        WHERE m.status IS NOT NULL OR v.won_flag IS NOT NULL""").fetchall()} \
+        if _has_status_inputs(mapping) else set()
     won_words = _won_words(con) if won_status else {}
     hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
@@ -388,7 +394,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                               or kinds.get(n) == "won")],
             lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
                                                 or kinds.get(n) == "lost")],
-            has_won_status=pipeline in won_status, probabilities=probabilities.get(pipeline) or ranks or None,
+            has_won_status=pipeline in won_status, status_told=pipeline in told, probabilities=probabilities.get(pipeline) or ranks or None,
             won_word=won_words.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
@@ -404,6 +410,14 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         quoted = ", ".join(f"«{s}»" for s in mapping.won_stages[:3])
         findings.add("stages.no_won_yet", "warning", value=", ".join(mapping.won_stages[:3]), n=None,
                      detail=json.dumps({"stages": quoted}, ensure_ascii=False))
+    elif not any(ps.won for ps in result) and told and not closed_unnamed:
+        # a status or flag tells the outcomes and no deal is won yet (an API answer of open deals): nothing
+        # to fix, and no stage to mark
+        told_by = next(f for f in ("status", "won_flag") if f in mapping.fields)
+        index = mapping.fields[told_by]
+        column = headers[index] if index < len(headers) else told_by
+        findings.add("status.none_won_yet", "info", column=column, n=None,
+                     detail=json.dumps({"column": f"«{column}»"}, ensure_ascii=False))
     elif not any(ps.won for ps in result):
         # a pipeline may have won nothing yet; no won stage anywhere means won deals went unseen
         findings.add("stages.no_won", "warning", n=None)

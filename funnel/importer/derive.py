@@ -12,6 +12,7 @@ history, never dropped.
 from __future__ import annotations
 
 import json
+import re
 
 from ..audit.facts import COLUMN as FACTS_COLUMN
 from ..mapping.cell_kinds import is_compact_date, is_date
@@ -142,6 +143,8 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
         FROM {t} GROUP BY deal_row""", t=events, last=ident(FACTS_COLUMN)))
     known, total = run(con, "SELECT (SELECT COALESCE(sum(hist_rows), 0) FROM imp_hist_pos), "
                             "(SELECT count(*) FROM imp_hist)").fetchone()
+    if total and not known:  # not one deal in common: the history of another account or period, said once
+        findings.add("history.no_common_deal", "warning", n=total)
     if known != total:  # every skipped row is counted and listed (the report's column says rows)
         findings.examples(con, """SELECT row_no, deal_id AS value FROM imp_hist h
                                   WHERE NOT EXISTS (SELECT 1 FROM imp_valid v WHERE v.deal_id = h.deal_id)""",
@@ -324,16 +327,24 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
                           "warning", typed["closed_at"].header)
 
 
+# a stage that is a record's id, not a name: a UUID (HighLevel's pipelineStageId), or one word of 16 or more
+# letters and digits mixed (a Salesforce or Firestore id, MongoDB's 24 hex digits); never a word alone
+_OPAQUE_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"
+                        r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{16,})$", re.IGNORECASE)
+
+
 def _stages_are_ids(con, findings: Findings) -> None:
-    """Stages that are numbers (amoCRM's status_id 60456942, a database's stage_id 1..6) are ids whose names
+    """Stages that are numbers (amoCRM's status_id 60456942, a database's stage_id 1..6) or UUIDs and other
+    record ids (HighLevel's pipelineStageId) are ids whose names
     and order live in the CRM's list of stages: said, with how to give it (importer/stage_list.py). The
     order shown meanwhile is the ids' (a guess, said as such)."""
     stages = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_stages WHERE kind = 'open' "
                                      "ORDER BY 1 LIMIT 50").fetchall()]  # the funnel's steps, not its won «Won»
-    if len(stages) >= 2 and all(str(s).isdigit() for s in stages):
-        shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
-        findings.add("stages.ids_only", "warning", value=shown, n=None,
-                     detail=json.dumps({"stages": shown}, ensure_ascii=False))
+    if len(stages) < 2 or not all(str(s).isdigit() or _OPAQUE_ID.match(str(s)) for s in stages):
+        return
+    shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
+    findings.add("stages.ids_only" if all(str(s).isdigit() for s in stages) else "stages.ids_codes", "warning",
+                 value=shown, n=None, detail=json.dumps({"stages": shown}, ensure_ascii=False))
 
 
 DATED_SAMPLE = 20  # distinct cells of an attribute column looked at before it is offered as a date

@@ -129,8 +129,12 @@ def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file
     # a history names the stages deals passed, so some of its names are no deal's current stage;
     # codes against names, or no name in common at all, are a mismatch
     overlap = known & ({h for h in hist if h not in unmatched} | {new for _old, new in renames})
-    codes = [h for h in unmatched if _CODE.match(h)] if not any(_CODE.match(n) for n in names) else []
-    if unmatched and (codes or not overlap):
+    coded_deals = any(_CODE.match(n) for n in names)
+    codes = [h for h in unmatched if _CODE.match(h)] if not coded_deals else []
+    # both in Bitrix24's codes (crm.deal.list beside crm.stagehistory.list): a code no deal is at now is a
+    # stage they passed, not another language
+    same_codes = coded_deals and all(_CODE.match(h) for h in unmatched)
+    if unmatched and (codes or not overlap) and not same_codes:
         findings.add("history.stage_mismatch", "warning", column=file_name,
                      value=", ".join(unmatched[:20]), n=len(unmatched))
 

@@ -79,12 +79,13 @@ def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] 
 
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
-            history_order=None, won_names=(), lost_names=(), has_won_status=False,
+            history_order=None, won_names=(), lost_names=(), has_won_status=False, status_told=False,
             probabilities=None, won_word: str | None = None) -> PipelineStages:
     """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first.
     ``probabilities``: stage -> median win probability of its open deals, when the file has them.
     ``won_word``: the file's own spelling of a won status («Успешно реализовано», 赢单), the name of the
-    won stage added when a status says who won and no stage is won (else :data:`SYNTHETIC_WON`)."""
+    won stage added when a status says who won and no stage is won (else :data:`SYNTHETIC_WON`).
+    ``status_told``: a status or flag tells this pipeline's outcomes (if only that all are open)."""
     won_names, lost_names = set(won_names), set(lost_names)
 
     def kind(name: str) -> str | None:
@@ -128,7 +129,7 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         funnel += [s for s in names_by_count if s not in funnel and kind(s) == "won"]
     won = [s for s in funnel if kind(s) == "won"]
     open_ = [s for s in funnel if s not in won]
-    if given and not won and open_ and not has_won_status:
+    if given and not won and open_ and not has_won_status and not status_told:
         # the last stage is the sale, unless a status or flag says who won: then every given stage is
         # a step (a file's «furthest stage» with its own «outcome» column)
         won = [open_.pop()]

@@ -166,7 +166,7 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.78
     code = re.sub(r" (?:id|code)$", "", tokens) if field in CODE_ID_FIELDS else tokens
     if code != tokens and without_entity(code) in token_syns:
-        return 0.7  # stage_id, pipeline_id, manager_id, Owner code: codes or ids, still that field
+        return CODE_SCORE  # stage_id, pipeline_id, manager_id, Owner code: codes or ids, still that field
     if field == "lost_reason" and (bare := _DETAIL_SUFFIX.sub("", tokens)) != tokens and bare in token_syns:
         return 0.72  # Loss reason description, Lost Reason Detail: the reason in words is still the reason
     if field == "amount" and tokens and not _NOT_THE_AMOUNT.search(tokens) and any(
@@ -181,6 +181,15 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         if close:
             return round(0.75 * difflib.SequenceMatcher(None, header, close[0]).ratio(), 3)
     return 0.0
+
+
+CODE_SCORE = 0.7  # a field's code or id column (stage_id, Owner code): the lowest score still naming the field
+
+
+def header_score(field: str, header: str) -> float:
+    """How surely the generic matcher reads the raw ``header`` as ``field`` (0: not at all); what the
+    cells hold is not looked at."""
+    return _generic_score(field, normalize_header(header), header_tokens(header))
 
 
 def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list[str] | None = None) -> None:
@@ -492,7 +501,7 @@ def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[st
         norm, tokens = normalize_header(header), header_tokens(header)
         field = max(fields, key=lambda f: _generic_score(f, norm, tokens))  # the first on a tie
         cells = sv.values(samples, i)
-        if _generic_score(field, norm, tokens) >= 0.7 and cells and all(sv.is_month_only(v) for v in cells):
+        if _generic_score(field, norm, tokens) >= CODE_SCORE and cells and all(sv.is_month_only(v) for v in cells):
             out.append((field, i, cells[0]))
             fields.remove(field)
     return out

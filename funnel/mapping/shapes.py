@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from . import cell_kinds as sv
-from .matcher import detect_preset
+from .matcher import CODE_SCORE, detect_preset, header_score
 from .normalize import normalize_header
 from .synonyms import NORMALIZED_SYNONYMS, normalized
 
@@ -269,13 +269,21 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
     norm = [normalize_header(h) for h in headers]
     entity = _entity(norm, samples)
     if entity is None or not samples or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None \
-            or _find(norm, _EVENT_WORDS[1], {entity}) is not None:
+            or _find(norm, _EVENT_WORDS[1], {entity}) is not None or _deal_record(headers, norm):
         return None
     flags = [i for i, h in enumerate(norm) if h and i != entity
              and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
     if not flags:
         return None
     return _with_attributes(headers, norm, EventMapping(entity, None, flags=flags))
+
+
+def _deal_record(headers, norm: list[str]) -> bool:
+    """Whether the rows are deals, not visitors: a column the deals' matcher reads as the stage
+    (Pipedrive's ``stage_id``, HighLevel's ``pipelineStageId``). A deal list synced by a connector
+    (Pipedrive's API v2, Airbyte) carries ``user_id`` as a plain id beside yes/no columns (``active``,
+    ``deleted``, ``org_hidden``), the outcome log's own look."""
+    return any(header_score("stage", h) >= CODE_SCORE for h, n in zip(headers, norm, strict=True) if n)
 
 
 def _with_attributes(headers, norm: list[str], m: EventMapping) -> EventMapping:
@@ -356,6 +364,8 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         steps = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
+    if smp and _moments(norm, smp, steps):
+        return None  # one row per event (a trade, a call, an order at its minute): a record list, not counts
     if smp and len(_names(norm, smp, steps)) >= 2:
         chain = _narrowing(norm, smp, steps)
         if chain is None:
@@ -425,6 +435,23 @@ def _names(norm: list[str], smp, steps: list[int]) -> list[int]:
                 and not all(sv.is_date(v) for v in vals) and len(set(vals)) >= NAME_SHARE * len(vals):
             out.append(i)
     return out
+
+
+# a time of day off the hour (15:08, 15:08:50): when something happened, not a report's day or hour
+_OFF_THE_HOUR = re.compile(r"\b\d{1,2}:(?!00(?::00)?\b)\d{2}(?::\d{2})?")
+
+
+def _moments(norm: list[str], smp, steps: list[int]) -> bool:
+    """Whether a column outside ``steps`` times nearly every sampled row to the minute, mostly at other
+    moments: rows are events (a trading terminal's «deals», a call log), where an aggregate's rows are days,
+    weeks or hours of a report."""
+    for i, h in enumerate(norm):
+        vals = sv.column(smp, i) if h and i not in steps else []
+        if len(vals) >= NAME_MIN_ROWS and all(sv.is_date(v) for v in vals) \
+                and sum(bool(_OFF_THE_HOUR.search(v)) for v in vals) >= NAME_SHARE * len(vals) \
+                and len(set(vals)) * 2 >= len(vals):  # fills of one order may share their second
+            return True
+    return False
 
 
 def _rising(steps: list[int], smp) -> bool:

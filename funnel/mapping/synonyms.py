@@ -51,10 +51,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "Sales rep", "SR", "Rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Lead Owner", "Contact owner",
                 # the rep who works a lead list (survey 15, jacobrobson15/Fleek-Task: assigned_bdr); not an SDR (Olist's
                 # sdr_id qualified the lead, sr_id closed it)
-                "BDR", "Assigned BDR", "Assigned rep", "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
+                "BDR", "Assigned BDR", "Assigned rep",
+                # a Salesforce report's owner by alias or full name (survey 16: sonalimarghade/CRTraining); Odoo's
+                # import-compatible export names the salesperson by its external id (shivam1111/vapelife)
+                "Opportunity Owner Alias", "Owner Alias", "Owner Full Name", "Opportunity Owner Full Name", "user_id/id",
+                "Ответственный", "Менеджер", "Ответственный менеджер", "Куратор",
                 "负责人", "销售", "销售员", "所有者", "跟进人"),
     "source": ("Source", "Lead Source", "Origin", "Analytics Source", "Original Source Type", "Channel", "Traffic source", "Source channel",
-               "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源"),
+               # Dynamics 365's campaign the opportunity came from (survey 16: eboocock/d365-demo-generator); Odoo's
+               # import-compatible source_id/id; amoCRM has no source field of its own, so accounts name one
+               # (survey 16: mip.institute's «Источник рекламы»)
+               "Source Campaign", "source_id/id", "Источник рекламы", "Источник трафика", "Канал привлечения",
+               "Рекламный канал", "Источник лида", "Источник обращения", "Источник заявки",
+               "Рекламный источник", "Откуда узнали", "Откуда узнал", "Откуда узнала",
+               "Источник", "Источник сделки", "Канал", "来源", "渠道", "线索来源", "客户来源"),
     "variant": ("Variant", "Landing page", "landing_page", "Landing", "Version", "AB group", "Test group",
                 "Вариант", "Страница входа", "Посадочная страница", "Лендинг", "版本", "落地页", "实验组"),
     "pipeline": ("Pipeline", "Pipeline name", "Funnel", "Воронка", "Направление", "销售漏斗", "漏斗", "管道"),

@@ -97,6 +97,10 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
                  else ("json.lines", {"file": file_name, "n": len(records)}))
+    streams = _streams(documents)
+    if len(streams) > 1:  # a connector's sync of several objects: which one was read, and what was left
+        left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != where)
+        notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
 
 
@@ -159,6 +163,9 @@ def _documents(text: str, file_name: str) -> list[Any]:
 
 def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
     """The records of every document and the path they were found at (``result``, ``_embedded.leads``)."""
+    streams = _streams(documents)
+    if streams:
+        return _one_stream(streams)
     if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
         return list(documents), None  # JSON lines: one record per line
     if len(documents) == 1 and isinstance(documents[0], list):
@@ -171,9 +178,50 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
         where = where or path
     inner = [_nested(r) for r in records]
     if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records,
-        return [{**s, "pipeline_name": r.get("name")} if "pipeline_name" not in s else s  # named by their pipeline
+        return [{**s, **{k: v for k, v in (("pipeline_name", r.get("name")), ("pipeline_id", r.get("id")))
+                         if k not in s}}  # named by their pipeline (HighLevel's stages lack its id too)
                 for r, i in zip(records, inner, strict=True) for s in i or []], f"{where}[]._embedded.{NESTED_RECORDS[0]}"
     return records, where
+
+
+def _streams(documents: list[Any]) -> dict[str, list[dict]]:
+    """A data connector's output, its records by stream; empty for anything else. Airbyte writes one
+    envelope per line, ``{"stream", "data": {record}, "emitted_at"}`` (its protocol's messages wrap that
+    as ``{"type": "RECORD", "record": {…}}`` among LOG and STATE lines; its JSON destinations keep the
+    record as ``_airbyte_data``), several streams in one file: a sync of Pipedrive gives its deals
+    beside its currencies and activity types."""
+    found: dict[str, list[dict]] = {}
+    for document in documents:
+        if not isinstance(document, dict):
+            return {}
+        if document.get("type") in ("LOG", "STATE", "TRACE", "CONTROL", "SPEC", "CATALOG", "CONNECTION_STATUS"):
+            continue  # a connector's own messages between its records
+        envelope = document.get("record") if document.get("type") == "RECORD" else document
+        if not isinstance(envelope, dict):
+            return {}
+        data = envelope.get("data", envelope.get("_airbyte_data"))
+        if isinstance(data, str):  # _airbyte_data as a JSON text
+            try:
+                data = json.loads(data)
+            except ValueError:
+                return {}
+        if not isinstance(data, dict) or not (set(envelope) & {"stream", "emitted_at", "_airbyte_emitted_at",
+                                                               "_airbyte_ab_id", "_airbyte_raw_id"}):
+            return {}
+        found.setdefault(str(envelope.get("stream") or ""), []).append(data)
+    return found
+
+
+# a connector's stream of deals, by the names CRMs give them (the first present is read)
+DEAL_STREAMS = ("deals", "deal", "opportunities", "opportunity", "leads", "lead")
+
+
+def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str]:
+    """The deals' stream (by its name, else the one with most records) and where it was found."""
+    named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
+    chosen = next((named[s] for s in DEAL_STREAMS if s in named), None) \
+        or max(streams, key=lambda name: len(streams[name]))
+    return streams[chosen], chosen or "data"
 
 
 def _nested(record: dict) -> list[dict] | None:
