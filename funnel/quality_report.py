@@ -9,6 +9,7 @@ import pandas as pd
 from babel.dates import format_date
 
 from . import exports
+from .formats import DASH, fmt_int
 from .i18n import catalog, locale, t
 from .sql import render, run
 
@@ -23,9 +24,10 @@ def report(con, info) -> pd.DataFrame:
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
     """One line per code and column: how many rows it concerns."""
-    columns = ["code", "severity", "column_name", "value", "detail", "count"]
+    columns = ["code", "severity", "column_name", "value", "detail", "count", "counted"]
     rows = df[df["row_no"].isna()].copy()
     rows["count"] = rows["n"].fillna(1).astype("int64")
+    rows["counted"] = rows["n"].notna()  # a note whose number is in its sentence (records read, tables) counts no rows
     for i in rows.index[rows["code"].isin(NAMED_VALUES) & rows["value"].isna()]:
         code, column = rows.at[i, "code"], rows.at[i, "column_name"]
         same = df[(df["code"] == code) & df["row_no"].notna() & df["value"].notna()
@@ -104,6 +106,9 @@ def to_csv(df: pd.DataFrame, lang: str) -> bytes:
 def display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The report as shown on screen: translated finding, severity and column headers, no codes."""
     out = _readable(df, lang)
+    if "counted" in out.columns:  # a note whose number is in its sentence counts no rows: «—», not «1»
+        out["count"] = [fmt_int(n, lang) if counted else DASH
+                        for n, counted in zip(out["count"], out["counted"], strict=True)]
     out["value"] = out["value"].fillna("—")
     out["column_name"] = out["column_name"].fillna("—")
     cols = [c for c in DISPLAY_COLUMNS if c in out.columns]

@@ -30,3 +30,17 @@ def test_report_summary_translation_and_csv(mem_store, tmp_path):
     assert any(f.startswith("Сумму не удалось прочитать: сделка сохранена без суммы") for f in ru["finding"])
     csv = pd.read_csv(io.BytesIO(quality_report.to_csv(report, "en")), encoding="utf-8-sig")
     assert "Negative amount" in set(csv["Finding"]) and len(csv) == len(report)
+
+
+def test_a_note_that_counts_no_rows_shows_a_dash_on_screen(mem_store, tmp_path):
+    # 1,200 rows of one id, all Lead: 1,199 duplicates (counted, «1 199» in Russian); «no creation date
+    # column» is about the file, not about rows: «—», never «1»
+    p = tmp_path / "q.csv"
+    p.write_text("ID,Stage\n" + "1,Lead\n" * 1200, encoding="utf-8")
+    info, _built, _ = import_file(mem_store, p)
+    with mem_store.connect() as con:
+        report = quality_report.report(con, info)
+    summary = quality_report.summary(report)
+    shown = quality_report.display(summary, "ru")
+    rows = dict(zip(summary["code"], shown["Строк"], strict=True))
+    assert rows["deals.duplicate_id"] == "1\u00a0199" and rows["date.no_created_column_at_all"] == "—"
