@@ -18,14 +18,14 @@ NO_LOST = ("ID,Stage,Amount,Created,Closed\n"
            "2,Won,200,2024-01-03,2024-01-10\n"
            "3,Won,300,2024-01-04,2024-01-11\n"
            "4,Won,400,2024-01-05,2024-01-12\n")
-# 5 rows, 2 refused by the import: line 3 has no id, line 6 the date 2024-13-45 (line 5's amount "12abc" is
-# unreadable: the deal is kept without it)
+# 5 rows, 2 refused by the import: lines 3 and 6 have no id (line 5's amount "12abc" is unreadable: the
+# deal is kept without it, as a date that cannot be read would be)
 REFUSED = ("ID,Stage,Amount,Created\n"
            "1,Lead,100,2024-01-02\n"
            ",Lead,200,2024-01-03\n"
            "3,Won,300,2024-01-04\n"
            "4,Won,12abc,2024-01-05\n"
-           "5,Lead,50,2024-13-45\n")
+           ",Lead,50,2024-01-06\n")
 
 
 # a HubSpot API dump: closedlost keeps no stage; 3 won, only one with a close date (Chifles: 8 days)
@@ -95,8 +95,8 @@ def test_money_carries_its_currency(ids):
 ])
 def test_rows_the_import_refused_are_said_on_the_overview(ids, lang, note, marker):
     at = open_page("pages/overview.py", lang=lang, ds=ids["three refused"])
-    # deals 1, 3 and 4 (its amount «12abc» unreadable: the deal kept without it); rows 3 (no id) and 6
-    # (2024-13-45) refused, in no figure
+    # deals 1, 3 and 4 (its amount «12abc» unreadable: the deal kept without it); rows 3 and 6 (no id)
+    # refused, in no figure
     assert at.metric[0].value == "3"
     assert any(note in c.value for c in at.caption)
     # a dataset whose every row was imported says nothing of the kind
