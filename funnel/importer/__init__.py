@@ -52,6 +52,7 @@ from .deals import KEPT_KINDS, build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .history import load_history
+from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
@@ -251,6 +252,14 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     key = join_key(con, draft.raw, staged) if draft.shape == "deals" else None
     if key is None:
         raise FunnelError("import.history_unmapped", file=second.file_name, headers=", ".join(staged.headers[:8]))
+    main_stage = propose_mapping(draft.raw.headers, _samples(con, draft.raw)).fields.get("stage")
+    hmap = history_by_values(con, draft.raw, main_stage, staged, key, _samples(con, staged))
+    if hmap is not None:  # the deals' moves under headers of a warehouse's own naming (history_beside.py)
+        draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
+        draft.raw.notes.append(("history_beside.read", {
+            "file": second.file_name, "deal": staged.headers[hmap.deal_id], "stage": staged.headers[hmap.stage],
+            "entered": staged.headers[hmap.entered_at]}))
+        return
     draft.raw = join_outcomes(con, draft.raw, staged, key)
     draft.samples = _samples(con, draft.raw)
     draft.joined_with = second

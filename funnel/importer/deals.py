@@ -410,7 +410,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         quoted = ", ".join(f"«{s}»" for s in mapping.won_stages[:3])
         findings.add("stages.no_won_yet", "warning", value=", ".join(mapping.won_stages[:3]), n=None,
                      detail=json.dumps({"stages": quoted}, ensure_ascii=False))
-    elif not any(ps.won for ps in result) and told and not closed_unnamed:
+    elif not any(ps.won for ps in result) and told and not won_status and not closed_unnamed:
         # a status or flag tells the outcomes and no deal is won yet (an API answer of open deals): nothing
         # to fix, and no stage to mark
         told_by = next(f for f in ("status", "won_flag") if f in mapping.fields)

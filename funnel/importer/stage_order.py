@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ..mapping import classify_stage_name
 from ..mapping.stage_ladder import ladder_order, new_lead_first, rung
-from ..mapping.stage_names import align_order, numbered_order
+from ..mapping.stage_names import align_order, numbered_order, stage_key
 from ..mapping.stage_probability import probability_order
 
 SYNTHETIC_WON = "Won"  # the added won stage's name when the file spells its won status by a flag only
@@ -76,6 +76,16 @@ def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] 
     if [s for s in by_words if s in known] != [s for s in aligned if s in set(by_words)]:
         return None
     return by_words + [s for s in aligned if s not in set(by_words)]
+
+
+_NEGATIONS = ("not", "non", "un", "dis", "не", "未", "不", "非")  # stage_key drops spaces and punctuation
+
+
+def negates(negative: str, positive: str) -> bool:
+    """Whether ``negative`` is ``positive`` denied: «not_qualified» / «Qualified», «Unqualified»,
+    «Disqualified», «Не квалифицирован» / «Квалифицирован», 不合格 / 合格."""
+    neg, pos = stage_key(negative), stage_key(positive)
+    return bool(pos) and any(neg == prefix + pos for prefix in _NEGATIONS)
 
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
@@ -132,6 +142,12 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
     if given and not won and open_ and not has_won_status and not status_told:
         # the last stage is the sale, unless a status or flag says who won: then every given stage is
         # a step (a file's «furthest stage» with its own «outcome» column)
+        won = [open_.pop()]
+        won_assumed = True
+    if not given and not won and len(open_) == 1 and not has_won_status and not status_told \
+            and any(negates(s, open_[0]) for s in lost):
+        # a lead list's two outcomes, «qualified» beside «not_qualified»: the one that is not lost is the
+        # sale of that list (a guess, said as the last stage taken for the sale)
         won = [open_.pop()]
         won_assumed = True
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent

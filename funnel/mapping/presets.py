@@ -62,6 +62,10 @@ HUBSPOT_LIFECYCLE_STAGES = ["Subscriber", "Lead", "Marketing Qualified Lead", "S
                             "Customer", "Evangelist", "subscriber", "lead", "marketingqualifiedlead",
                             "salesqualifiedlead", "opportunity", "customer", "evangelist"]
 # a contact's Lead Status: «Unqualified» ends it; the others leave its outcome to the lifecycle stage
+# Shopify's «Financial Status» of an order (its admin's values, folded: partially_paid -> «partially paid»):
+# paid is the sale, refunded / voided / expired undo it, pending and authorized wait
+SHOPIFY_FINANCIAL_STATUS = {"paid": "won", "partially refunded": "won", "refunded": "lost", "voided": "lost",
+                            "expired": "lost", "pending": "open", "authorized": "open", "partially paid": "open"}
 HUBSPOT_LEAD_STATUS = {
     **{k: STAGE_DECIDES for k in ("new", "open", "in progress", "in_progress", "open deal", "open_deal",
                                   "attempted to contact", "attempted_to_contact", "connected", "bad timing",
@@ -302,6 +306,22 @@ PRESETS: dict[str, dict] = {
         "stage_sort": ("stagesortorder",),
         "date_order": None, "won": ["Closed Won"], "lost": ["Closed Lost"],
         "stage_order": SALESFORCE_DEFAULT_STAGES,
+    },
+    # Shopify's order export (Orders → Export, survey 17: luistatera/forezia-mock-data, and the same 79
+    # columns in ~70 public repositories): one row per line item, the order's own cells on its first row only
+    # (its line items are folded into it: readers/continuation.py); «Name» (#1001) is the order, «Id» the
+    # API's; «Financial Status» its outcome; no stage, so outcomes only (fulfilment comes after the sale)
+    "shopify_orders": {
+        "signature": [("financial status",), ("fulfillment status",), ("lineitem name",), ("paid at",),
+                      ("lineitem quantity",)],
+        "required": [("financial status",), ("lineitem name",)],
+        "fields": {
+            "deal_id": ("name",), "status": ("financial status",), "amount": ("total",), "currency": ("currency",),
+            "created_at": ("created at",), "won_at": ("paid at",), "lost_at": ("cancelled at",),
+            "manager": ("employee",), "source": ("source",),
+        },
+        "status_values": SHOPIFY_FINANCIAL_STATUS,
+        "date_order": None, "won": [], "lost": [],
     },
     "zoho": {
         "signature": [("record id",), ("suffix:.id",), ("deal owner",), ("closing date",)],

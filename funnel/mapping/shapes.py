@@ -80,6 +80,8 @@ _GENERIC_HISTORY = (
     normalized(("stage", "stage_name", "stage name", "new stage", "to stage", "этап", "стадия", "новый этап",
                 "阶段", "新阶段")),
     normalized(("entered_at", "entered at", "date entered", "stage entered", "stage date", "changed at",
+                # a warehouse's history table (survey 17: uditsalesops-lab/acceldata-revops-portfolio changed_date)
+                "changed date", "change date", "date changed", "changed on",
                 "moved at", "timestamp", "date", "дата перехода", "дата входа", "дата", "время", "进入时间",
                 "进入日期", "变更时间", "时间", "日期")),
     normalized(("pipeline", "воронка", "漏斗", "销售漏斗")),

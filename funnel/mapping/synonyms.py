@@ -23,13 +23,18 @@ MAPPABLE_FIELDS: dict[str, str] = {**FIELD_KINDS, **HELPER_FIELDS}
 # paid), «Куратор» (its manager) and «Статус.закрытия» (its outcome)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("ID", "Deal ID", "deal_id", "Record ID", "Record Id", "ID de registro", "Opportunity ID",
-                "OpportunityId", "Opportunity Number", "Opportunity No", "Deal Number", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки",
+                "OpportunityId",
+                # a Salesforce org keyed by its external id (survey 17: benjipeng/agentic-salesforce's Data Loader
+                # files, OpportunityExtId__c in the deals and in their stage history)
+                "Opportunity Ext Id", "Opportunity External Id", "Deal External Id", "Opportunity Number", "Opportunity No", "Deal Number", "Lead ID", "Prospect ID", "hs_object_id", "Item ID", "Номер", "Код", "ID сделки", "Номер сделки",
                 "Номер заказа", "Order number", "№",  # an order list's number (RetailCRM, МойСклад, 1C lists)
                 "编号", "商机编号",
                 "商机ID", "ID编号", "序号", "单号"),
     "deal_name": ("Deal Name", "dealname", "Potential Name", "Name", "Title", "Deal title", "Lead title", "Opportunity Name", "Opportunity", "Topic",
                   "Название сделки", "Название", "Наименование", "Сделка", "商机名称", "名称", "标题"),
     "created_at": ("Created", "Created at", "created_at", "add_time", "Add time", "Create Date", "Created Date", "Created Time",
+                   # a web form's lead (survey 17: salman1451/lead-automation-n8n's Airtable «SubmittedAt»)
+                   "Submitted at", "Submitted on", "Submission date", "Date submitted",
                    "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
                    "First contact date", "Fecha de creación",
                    "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期",

@@ -70,25 +70,30 @@ def fold_continuations(con, table: str, width: int, file_name: str
         return [], []
     cells = [ident(f"c{k}") for k in range(width)]
     lead = cells[0]  # a deal's first column (its id or number) starts its first row
-    n, with_lead, first = run(con, render(
-        "SELECT count(*), count({c}), (SELECT {c} FROM {t} WHERE row_no = (SELECT min(row_no) FROM {t})) FROM {t}",
-        c=lead, t=ident(table))).fetchone()
-    if first is None or with_lead == n:  # every row has it: no row continues another
+    # a row starts a deal when its first cell is filled and not the row above's: Shopify's order export
+    # repeats the order's «Name» (#1001) on each of its line items, the order's own cells on the first only
+    start = render("({c} IS NOT NULL AND {c} IS DISTINCT FROM lag({c}) OVER (ORDER BY row_no))", c=lead)
+    n, starts, first = run(con, render(
+        "SELECT count(*), count(*) FILTER (WHERE s), (SELECT {c} FROM {t} WHERE row_no = (SELECT min(row_no) FROM {t})) "
+        "FROM (SELECT {start} AS s FROM {t}) AS r", c=lead, t=ident(table), start=start)).fetchone()
+    if first is None or starts == n:  # every row starts one: no row continues another
         return [], []
-    counts = run(con, render("SELECT {counts} FROM {t}", t=ident(table), counts=", ".join(
-        render("count({c}) FILTER (WHERE {lead} IS NOT NULL), count({c}) FILTER (WHERE {lead} IS NULL)",
-               c=c, lead=lead) for c in cells))).fetchone()
-    without = n - with_lead
-    keys = [k for k in range(width) if counts[2 * k] >= KEY_SHARE * with_lead and 2 * counts[2 * k + 1] < without]
+    counts = run(con, render("SELECT {counts} FROM (SELECT *, {start} AS _start FROM {t}) AS r", t=ident(table),
+                             start=start, counts=", ".join(
+        render("count({c}) FILTER (WHERE _start), count({c}) FILTER (WHERE NOT _start)", c=c) for c in cells))).fetchone()
+    without = n - starts
+    keys = [k for k in range(width) if counts[2 * k] >= KEY_SHARE * starts and 2 * counts[2 * k + 1] < without]
     if len(keys) < MIN_KEYS or len(keys) == width:
         return [], []
     others = [cells[k] for k in range(width) if k not in keys]
-    condition = render("({keys}) AND ({filled}) * 2 <= {width} AND ({text})",
+    condition = render("NOT {start} AND ({keys}) AND ({filled}) * 2 <= {width} AND ({text})", start=start,
                        keys=" AND ".join(render("{c} IS NULL", c=cells[k]) for k in keys),
                        filled=" + ".join(render("CASE WHEN {c} IS NULL THEN 0 ELSE 1 END", c=c) for c in others),
                        width=str(width),
-                       text=" OR ".join(render("regexp_matches({c}, $text)", c=c) for c in others))
-    return _fold(con, table, width, file_name, condition, {"text": TEXT})
+                       # a product's name, never the repeated number alone («D1» and nothing else is a sparse row)
+                       text=" OR ".join(render("regexp_matches({c}, $text)", c=c) for c in others if c != lead)
+                       or "false")
+    return _fold(con, table, width, file_name, condition, {"text": TEXT} if "$text" in condition else {})
 
 
 def _fold(con, table: str, width: int, file_name: str, condition: str, params: dict
