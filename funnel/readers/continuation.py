@@ -19,7 +19,8 @@ report's ``quality.file.skipped_continuation``) and counted in a note per file (
   deal above it when every key cell is empty, it fills at most half the columns, and one of its cells
   is text (a product's name; a row of numbers only is a total, refused as before). Two key columns at
   least, and not every column: a list whose rows without an id still have their name and stage folds
-  nothing. Cost: one aggregate of the first column when every row has it.
+  nothing. Cost: one aggregate of the first column, and a look at the first rows for a repeated one, when
+every row has it.
 
 Bitrix24's deal list with the product column (funnel/importer/deals.py ``_product_lines``) repeats
 the deal's id on every product row: no row there has its key cells empty, so it is not folded here.
@@ -33,6 +34,8 @@ from ..sql import ident, render, run
 
 KEY_SHARE = 0.95  # a key column is filled on at least this share of a deal's first rows
 MIN_KEYS = 2
+# rows looked at for a first cell repeated from the row above, before every row is (a window over the file)
+REPEAT_PROBE = 2_000
 # a cell that is not a number (a product's name): a row of numbers only under the deals is a total
 TEXT = r"[^\d\s.,%()$€£¥₽'+\-\x{00a0}\x{202f}]"
 
@@ -73,17 +76,18 @@ def fold_continuations(con, table: str, width: int, file_name: str
     # a row starts a deal when its first cell is filled and not the row above's: Shopify's order export
     # repeats the order's «Name» (#1001) on each of its line items, the order's own cells on the first only
     start = render("({c} IS NOT NULL AND {c} IS DISTINCT FROM lag({c}) OVER (ORDER BY row_no))", c=lead)
-    n, starts, first = run(con, render(
-        "SELECT count(*), count(*) FILTER (WHERE s), (SELECT {c} FROM {t} WHERE row_no = (SELECT min(row_no) FROM {t})) "
-        "FROM (SELECT {start} AS s FROM {t}) AS r", c=lead, t=ident(table), start=start)).fetchone()
-    if first is None or starts == n:  # every row starts one: no row continues another
+    n, with_lead, first = run(con, render(
+        "SELECT count(*), count({c}), (SELECT {c} FROM {t} WHERE row_no = (SELECT min(row_no) FROM {t})) FROM {t}",
+        c=lead, t=ident(table))).fetchone()
+    if first is None:
         return [], []
-    counts = run(con, render("SELECT {counts} FROM (SELECT *, {start} AS _start FROM {t}) AS r", t=ident(table),
-                             start=start, counts=", ".join(
-        render("count({c}) FILTER (WHERE _start), count({c}) FILTER (WHERE NOT _start)", c=c) for c in cells))).fetchone()
-    without = n - starts
-    keys = [k for k in range(width) if counts[2 * k] >= KEY_SHARE * starts and 2 * counts[2 * k + 1] < without]
-    if len(keys) < MIN_KEYS or len(keys) == width:
+    if with_lead == n and not _keys(con, table, cells, start, render(
+            "row_no <= (SELECT min(row_no) FROM {t}) + {k}", t=ident(table), k=str(REPEAT_PROBE))):
+        # every row has its first cell, and in the first rows no repeated one leaves the deal's cells empty (a
+        # stage history, a product list repeating the whole deal): no window over the whole file
+        return [], []
+    keys = _keys(con, table, cells, start, "true")
+    if not keys:
         return [], []
     others = [cells[k] for k in range(width) if k not in keys]
     condition = render("NOT {start} AND ({keys}) AND ({filled}) * 2 <= {width} AND ({text})", start=start,
@@ -94,6 +98,22 @@ def fold_continuations(con, table: str, width: int, file_name: str
                        text=" OR ".join(render("regexp_matches({c}, $text)", c=c) for c in others if c != lead)
                        or "false")
     return _fold(con, table, width, file_name, condition, {"text": TEXT} if "$text" in condition else {})
+
+
+def _keys(con, table: str, cells: list[str], start: str, where: str) -> list[int]:
+    """The key columns among the rows ``where`` holds: filled on nearly every row that starts a deal, empty
+    on most of the others; none when no row continues, too few, or every column is one."""
+    counts = run(con, render("SELECT count(*), count(*) FILTER (WHERE _start), {counts} FROM "
+                             "(SELECT *, {start} AS _start FROM {t} WHERE {where}) AS r", t=ident(table),
+                             start=start, where=where, counts=", ".join(
+        render("count({c}) FILTER (WHERE _start), count({c}) FILTER (WHERE NOT _start)", c=c) for c in cells))
+    ).fetchone()
+    n, starts, counts = counts[0], counts[1], counts[2:]
+    without = n - starts
+    if not without:
+        return []
+    keys = [k for k in range(len(cells)) if counts[2 * k] >= KEY_SHARE * starts and 2 * counts[2 * k + 1] < without]
+    return keys if MIN_KEYS <= len(keys) < len(cells) else []
 
 
 def _fold(con, table: str, width: int, file_name: str, condition: str, params: dict
