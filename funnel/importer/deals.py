@@ -349,16 +349,16 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     won_by_flag = {(r[0], r[1]) for r in counts if (r[4] and both_flags) or (r[6] and by_stage) or r[9]}
     lost_by_flag = {(r[0], r[1]) for r in counts
                     if ((r[5] or r[10]) and both_flags) or (r[7] and by_stage) or r[8]}
-    won_status = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
-        LEFT JOIN imp_status_map m ON m.value = v.status
-        WHERE m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL""").fetchall()} \
-        if _has_status_inputs(mapping) else set()
-    # pipelines whose deals' outcomes a status or flag tells (open ones too): no stage of theirs is taken
-    # for the sale for want of a won deal (Pipedrive's deals, all still open, in its stages' own order)
-    told = {r[0] for r in run(con, """SELECT DISTINCT COALESCE(v.pipeline, '') FROM imp_valid v
-        LEFT JOIN imp_status_map m ON m.value = v.status
-        WHERE m.status IS NOT NULL OR v.won_flag IS NOT NULL""").fetchall()} \
-        if _has_status_inputs(mapping) else set()
+    # per pipeline: whether a status or flag says some deal won, and whether it tells the deals' outcomes at
+    # all (open ones too: then no stage is taken for the sale for want of a won deal, as Pipedrive's deals
+    # all still open in its stages' own order); one pass over the deals
+    outcomes = run(con, """SELECT COALESCE(v.pipeline, ''),
+            bool_or(m.status = 'won' OR v.won_flag IS TRUE OR v.won_at IS NOT NULL),
+            bool_or(m.status IS NOT NULL OR v.won_flag IS NOT NULL)
+        FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status GROUP BY 1""").fetchall() \
+        if _has_status_inputs(mapping) else []
+    won_status = {r[0] for r in outcomes if r[1]}
+    told = {r[0] for r in outcomes if r[2]}
     won_words = _won_words(con) if won_status else {}
     hist_rank = history_order(con, mapping.stage_order) if has_history else {}
     probabilities = _stage_probabilities(con, extras or {})
