@@ -20,9 +20,10 @@ def test_quality_report_of_the_b2b_sample(data_dir):
     assert metrics["Rows read"] == "4,002" and metrics["Deals"] == "4,000" and metrics["Rows rejected"] == "0"
     summary = at.dataframe[0].value
     found = dict(zip(summary["Finding"], summary["Rows"], strict=True))
-    assert found["Backward moves in the stage history (counted, not dropped)"] == 3
-    assert found["Stages skipped in the stage history (counted, not dropped)"] == 5
-    assert found["Duplicate deal id: the first row was kept"] == 2
+    # the counts as the reader's number format writes them («—» where a note counts no rows)
+    assert found["Backward moves in the stage history (counted, not dropped)"] == "3"
+    assert found["Stages skipped in the stage history (counted, not dropped)"] == "5"
+    assert found["Duplicate deal id: the first row was kept"] == "2"
     assert "Download the report (CSV)" in [b.label for b in at.download_button]
 
 
