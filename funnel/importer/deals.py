@@ -115,8 +115,8 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     findings.examples(
         con, "SELECT row_no, NULL AS value FROM imp_parsed WHERE deal_id IS NULL", None,
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
-    rejecting = [col for col in checked if col.kind not in KEPT_KINDS or
-                 col.kind == "date" and _none_read(con, col.field)]
+    unreadable = _none_read(con, [col.field for col in checked if col.kind == "date"])
+    rejecting = [col for col in checked if col.kind not in KEPT_KINDS or col.field in unreadable]
     for col in checked:
         kept = col not in rejecting
         findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
@@ -207,11 +207,14 @@ def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, find
     return deals, product
 
 
-def _none_read(con, field: str) -> bool:
-    """Whether the typed column ``field`` of ``imp_parsed`` read none of its filled cells (some are)."""
-    read, unread = run(con, render("SELECT count({v}), count({raw}) FROM imp_parsed", v=ident(field),
-                                   raw=ident(field + "__raw"))).fetchone()
-    return read == 0 and unread > 0
+def _none_read(con, fields: list[str]) -> set[str]:
+    """The typed columns of ``imp_parsed`` among ``fields`` that read none of their filled cells (some are),
+    counted in one pass."""
+    if not fields:
+        return set()
+    counts = run(con, render("SELECT {c} FROM imp_parsed", c=", ".join(
+        render("count({v}), count({raw})", v=ident(f), raw=ident(f + "__raw")) for f in fields))).fetchone()
+    return {f for k, f in enumerate(fields) if counts[2 * k] == 0 and counts[2 * k + 1] > 0}
 
 
 def _header_unit(typed: list, findings: Findings) -> None:
@@ -394,7 +397,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                               or kinds.get(n) == "won")],
             lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
                                                 or kinds.get(n) == "lost")],
-            has_won_status=pipeline in won_status, status_told=pipeline in told, probabilities=probabilities.get(pipeline) or ranks or None,
+            has_won_status=pipeline in won_status, status_told=pipeline in told,
+            probabilities=probabilities.get(pipeline) or ranks or None,
             won_word=won_words.get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
