@@ -241,7 +241,8 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     member is named."""
     sheet = second.sheet or history_sheet(second.data, second.file_name)
     staged = stage_file(con, second.data, second.file_name, sheet=sheet, table="raw_history")
-    hmap = propose_history_mapping(staged.headers, _samples(con, staged))
+    samples = _samples(con, staged)
+    hmap = propose_history_mapping(staged.headers, samples)
     if hmap is not None:
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
         return
@@ -253,7 +254,7 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     if key is None:
         raise FunnelError("import.history_unmapped", file=second.file_name, headers=", ".join(staged.headers[:8]))
     main_stage = propose_mapping(draft.raw.headers, _samples(con, draft.raw)).fields.get("stage")
-    hmap = history_by_values(con, draft.raw, main_stage, staged, key, _samples(con, staged))
+    hmap = history_by_values(con, draft.raw, main_stage, staged, key, samples)
     if hmap is not None:  # the deals' moves under headers of a warehouse's own naming (history_beside.py)
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
         draft.raw.notes.append(("history_beside.read", {

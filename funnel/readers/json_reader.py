@@ -82,7 +82,7 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
     text, encoding = _decode(path.read_bytes())
     documents = _documents(text, file_name)
-    records, where = _records(documents)
+    records, where, left = _records(documents)
     if not records:
         raise FunnelError("json.no_records", file=file_name)
     try:
@@ -97,9 +97,7 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
                  else ("json.lines", {"file": file_name, "n": len(records)}))
-    streams = _streams(documents)
-    if len(streams) > 1:  # a connector's sync of several objects: which one was read, and what was left
-        left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != where)
+    if left:  # a connector's sync of several objects: which one was read, and what was left
         notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
 
@@ -161,13 +159,14 @@ def _documents(text: str, file_name: str) -> list[Any]:
         found.append(value)
 
 
-def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
-    """The records of every document and the path they were found at (``result``, ``_embedded.leads``)."""
+def _records(documents: list[Any]) -> tuple[list[dict], str | None, str]:
+    """The records of every document, the path they were found at (``result``, ``_embedded.leads``) and,
+    of a connector's output, the streams left out with their records (``currencies (3), …``; else "")."""
     streams = _streams(documents)
     if streams:
         return _one_stream(streams)
     if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
-        return list(documents), None  # JSON lines: one record per line
+        return list(documents), None, ""  # JSON lines: one record per line
     if len(documents) == 1 and isinstance(documents[0], list):
         documents = documents[0] if _pages(documents[0]) else documents
     records: list[dict] = []
@@ -180,8 +179,9 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None]:
     if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records,
         return [{**s, **{k: v for k, v in (("pipeline_name", r.get("name")), ("pipeline_id", r.get("id")))
                          if k not in s}}  # named by their pipeline (HighLevel's stages lack its id too)
-                for r, i in zip(records, inner, strict=True) for s in i or []], f"{where}[]._embedded.{NESTED_RECORDS[0]}"
-    return records, where
+                for r, i in zip(records, inner, strict=True) for s in i or []], \
+            f"{where}[]._embedded.{NESTED_RECORDS[0]}", ""
+    return records, where, ""
 
 
 def _streams(documents: list[Any]) -> dict[str, list[dict]]:
@@ -216,12 +216,14 @@ def _streams(documents: list[Any]) -> dict[str, list[dict]]:
 DEAL_STREAMS = ("deals", "deal", "opportunities", "opportunity", "leads", "lead")
 
 
-def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str]:
-    """The deals' stream (by its name, else the one with most records) and where it was found."""
+def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str]:
+    """The deals' stream (by its name, else the one with most records), where it was found, and the
+    streams left out with their records."""
     named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
     chosen = next((named[s] for s in DEAL_STREAMS if s in named), None) \
         or max(streams, key=lambda name: len(streams[name]))
-    return streams[chosen], chosen or "data"
+    left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != chosen)
+    return streams[chosen], chosen or "data", left
 
 
 def _nested(record: dict) -> list[dict] | None:
