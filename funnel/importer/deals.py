@@ -399,7 +399,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                                 or kinds.get(n) == "lost")],
             has_won_status=pipeline in won_status, status_told=pipeline in told,
             probabilities=probabilities.get(pipeline) or ranks or None,
-            won_word=won_words.get(pipeline))
+            won_word=won_words.get(pipeline), listed=(mapping.listed_stages or {}).get(pipeline))
         if ps.guessed and len(ps.funnel) > 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         if ps.won_assumed and not users_order:  # a sheet's stage columns: its last one taken for the sale

@@ -116,16 +116,31 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     names_of: dict[str, Any] = {"file": found.raw.file_name, "stages": rename, "pipelines": pipelines}
     _name_ids(con, draft, names_of)
     draft.stage_names = names_of
-    ordered = sorted((e for e in by_id.values()), key=lambda e: (e[3], e[1], e[0]))
+    ordered = sorted(((*e, i) for i, e in by_id.items()), key=lambda e: (e[3], e[1], e[0]))
     names = list(dict.fromkeys(name for name, *_rest in ordered))
     won = [rename.get(s, s) for s in mapping.won_stages] + [e[0] for e in ordered if e[2] == "won"]
     lost = [rename.get(s, s) for s in mapping.lost_stages] + [e[0] for e in ordered if e[2] == "lost"]
     mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
     mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
     mapping.stage_order = [s for s in names if s not in mapping.lost_stages]
+    mapping.listed_stages = _listed(ordered, deal_stages, pipelines, "pipeline" in mapping.fields)
     mapping.stage_sort = None
     raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),
                                             "renamed": best[0], "deals": len(deal_stages)}))
+
+
+def _listed(ordered: list[tuple[str, float, str | None, str, str]], deal_stages: set[str], pipelines: dict[str, str],
+            by_pipeline: bool) -> dict[str, list[str]]:
+    """The list's stages in its order, per pipeline as the deals will name it: those of the list's pipelines
+    that hold a deal (a stage no deal reached is drawn at 0; another pipeline's stages are not these deals').
+    The deals' ids are matched before renaming: ``deal_stages`` holds ids, ``ordered`` names, so each
+    entry's id is looked up through the names its rows gave."""
+    out: dict[str, list[str]] = {}
+    used = {e[3] for e in ordered if e[4] in deal_stages}
+    for name, _sort, _kind, pipeline, _id in ordered:
+        if pipeline in used:
+            out.setdefault(pipelines.get(pipeline, pipeline) if by_pipeline else "", []).append(name)
+    return {p: list(dict.fromkeys(names)) for p, names in out.items()}
 
 
 def keep_stage_names(con, draft, kept: dict[str, Any]) -> None:

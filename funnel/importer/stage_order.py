@@ -90,12 +90,14 @@ def negates(negative: str, positive: str) -> bool:
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
             history_order=None, won_names=(), lost_names=(), has_won_status=False, status_told=False,
-            probabilities=None, won_word: str | None = None) -> PipelineStages:
+            probabilities=None, won_word: str | None = None, listed=None) -> PipelineStages:
     """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first.
     ``probabilities``: stage -> median win probability of its open deals, when the file has them.
     ``won_word``: the file's own spelling of a won status («Успешно реализовано», 赢单), the name of the
     won stage added when a status says who won and no stage is won (else :data:`SYNTHETIC_WON`).
-    ``status_told``: a status or flag tells this pipeline's outcomes (if only that all are open)."""
+    ``status_told``: a status or flag tells this pipeline's outcomes (if only that all are open).
+    ``listed``: the CRM's own stage list of this pipeline (``Mapping.listed_stages``): its order, every
+    stage of it drawn, those no deal is at too (a preset's stages the file lacks are left out)."""
     won_names, lost_names = set(won_names), set(lost_names)
 
     def kind(name: str) -> str | None:
@@ -113,6 +115,8 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         order = given
     elif history_order:
         order = list(history_order)
+    elif listed and any(kind(s) is None for s in listed):
+        order = list(listed)
     elif numbered := numbered_order([s for s in present if kind(s) is None]):
         order, complete = numbered  # the company's own order, written into the names: «1-Qualify», «2-Develop»
         guessed = not complete

@@ -18,6 +18,9 @@ class Mapping:
     stage_order: list[str] | None = None            # the CRM's default stage order when known
     status_values: dict[str, str] = field(default_factory=dict)  # the CRM's status codes: value -> kind
     stage_sort: int | None = None                   # column with each stage's position (StageSortOrder)
+    # the CRM's own stage list given beside the deals (importer/stage_list.py), per pipeline as the deals
+    # name it ('' when they name none): its stages are drawn even where no deal is, unlike a preset's
+    listed_stages: dict[str, list[str]] | None = None
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -39,4 +42,5 @@ class Mapping:
             stage_order=list(data["stage_order"]) if data.get("stage_order") is not None else None,
             status_values=dict(data.get("status_values") or {}),
             stage_sort=data.get("stage_sort"),
+            listed_stages={k: list(v) for k, v in data["listed_stages"].items()} if data.get("listed_stages") else None,
         )

@@ -153,6 +153,12 @@ TOTAL_FIRST_CHARS = tuple(sorted(ord(ch) for ch in "gGsSſtTиИвВᲀоОᲂcC
 SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计总"))
 
 
+# Skipped rows another note of the report already counts (``readers.continuation_rows``,
+# ``nocode.subitems``, ``readers.group_rows``): the note of skipped rows leaves them out, so a Shopify
+# order's line items are not said twice.
+SAID_APART = frozenset({"continuation", "subitem", "group"})
+
+
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
                  continued: list[int] | None = None, first_title: str | None = None
                  ) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
@@ -202,8 +208,9 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
     n_rows = int(run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchall()[0][0])
     if n_rows == 0:
         raise FunnelError("file.no_rows", file=file_name)
-    if skipped:
-        notes.append(("readers.skipped_rows", {"n": len(skipped), "file": file_name}))
+    plain = sum(1 for s in skipped if s.reason not in SAID_APART)
+    if plain:
+        notes.append(("readers.skipped_rows", {"n": plain, "file": file_name}))
     if len(skipped) > SKIPPED_LISTED:
         skipped = skipped[:SKIPPED_LISTED]
     return headers, n_rows, skipped, notes

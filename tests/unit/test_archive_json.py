@@ -28,8 +28,11 @@ def test_leads_and_pipelines_answers_in_one_zip_import_named(mem_store, tmp_path
     assert built["n_deals"] == 3
     assert _stages(mem_store, info) == {"101": "Успешно реализовано", "102": "Закрыто и не реализовано",
                                         "103": "Первичный контакт"}
-    # open 103 at Первичный контакт, 101 won; 102 lost (no stage it was lost at: counted at the first)
-    assert reached(mem_store, info) == [("Первичный контакт", 3), ("Успешно реализовано", 1)]
+    # the list's statuses in their sort, Неразобранное and Переговоры too (no lead sits there): 102 lost (no
+    # stage it was lost at: counted at the first only) -> Неразобранное 3; Первичный контакт: open 103 and
+    # won 101 = 2; Переговоры: 101 = 1
+    assert reached(mem_store, info) == [("Неразобранное", 3), ("Первичный контакт", 2), ("Переговоры", 1),
+                                        ("Успешно реализовано", 1)]
     applied = findings(mem_store, info)["stage_list.applied"][2]
     assert applied == {"file": "amocrm.zip › amocrm/pipelines.json", "n": 5, "renamed": 3, "deals": 3}
     assert info.meta["pipelines"] == ["Воронка"]

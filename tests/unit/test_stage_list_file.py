@@ -34,9 +34,12 @@ def test_pipedrive_stage_ids_take_their_names_and_order(mem_store):
     info, built, _ = import_file(mem_store, _encode(PIPEDRIVE), "deals.json", history=_encode(PIPEDRIVE_STAGES),
                                  history_name="stages.json")
     assert built["n_deals"] == 4
-    # ids 7, 3, 5 are Qualified, Demo Scheduled, Proposal Made in order_nr 1, 2, 3 (9 holds no deal):
-    # Qualified 4, Demo Scheduled: deal 1 (won there) and deal 3 (lost at Proposal Made) = 2, Proposal Made 2
-    assert reached(mem_store, info) == [("Qualified", 4), ("Demo Scheduled", 2), ("Proposal Made", 2), ("Won", 1)]
+    # ids 7, 3, 5, 9 are Qualified, Demo Scheduled, Proposal Made, Negotiations Started in order_nr 1..4; 9
+    # holds no deal and is drawn all the same (the CRM's own list): Qualified 4, Demo Scheduled: deal 1 (won
+    # there) and deal 3 (lost at Proposal Made) = 2, Proposal Made 2, Negotiations Started: the won deal 1
+    # (a won deal reached every step before the sale) = 1, Won 1
+    assert reached(mem_store, info) == [("Qualified", 4), ("Demo Scheduled", 2), ("Proposal Made", 2),
+                                        ("Negotiations Started", 1), ("Won", 1)]
     assert info.meta["pipelines"] == ["Sales"]  # pipeline_id 1, named by the list's pipeline_name
     with mem_store.connect() as con:
         note = con.execute(f"SELECT detail FROM ds_{info.id}.quality WHERE code = 'stage_list.applied'").fetchone()[0]
@@ -67,7 +70,11 @@ def test_amocrm_pipelines_answer_names_the_statuses(mem_store):
     deals, won, lost, open_, amount, _cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (3, 1, 1, 1, 46333.0)
     assert kinds(mem_store, info) == {"Успешно реализовано": "won", "Закрыто и не реализовано": "lost"}
-    assert reached(mem_store, info) == [("Первичный контакт", 3), ("Успешно реализовано", 1)]
+    # the pipeline's own statuses in their sort, those without a lead too: Неразобранное 3 (lost 102 keeps
+    # no status it was lost at: counted at the first only), Первичный контакт: 103 and won 101 = 2,
+    # Переговоры: 101 = 1
+    assert reached(mem_store, info) == [("Неразобранное", 3), ("Первичный контакт", 2), ("Переговоры", 1),
+                                        ("Успешно реализовано", 1)]
     assert info.meta["pipelines"] == ["Воронка"]  # pipeline_id 5: the name of the pipeline holding the statuses
 
 
@@ -94,6 +101,17 @@ def test_bitrix24_status_list_with_renamed_stages_and_semantics(mem_store):
     # Заявка 5 (Отказ lost: keeps no stage it was lost at, counted at the first), Замер: #2, #5, #3 = 3,
     # Монтаж: #5, #3 = 2, Оплачено 1
     assert reached(mem_store, info) == [("Заявка", 5), ("Замер", 3), ("Монтаж", 2), ("Оплачено", 1)]
+
+
+def test_a_listed_stage_no_deal_is_at_is_drawn_between_its_neighbours(mem_store):
+    """«Замер» holds no deal today: the funnel still goes Заявка → Замер → Монтаж (it went Заявка → Монтаж,
+    the step hidden), and a stage of another pipeline (CATEGORY_ID 1) is no step of this one."""
+    deals = BITRIX_DEALS.replace("2,Двери,UC_7X2KQ1", "2,Двери,EXECUTING")
+    statuses = BITRIX_STATUSES + "6,DEAL_STAGE_1,C1:NEW,Сервис,,10,Y,1,\n"
+    info, _built, _ = import_file(mem_store, deals.encode(), "deals.csv", history=statuses.encode(),
+                                  history_name="crm.status.list.csv")
+    # Заявка 5 (lost #4 at the first), Замер: #2, #5 (Монтаж) and #3 (won) = 3, Монтаж 3, Оплачено 1
+    assert reached(mem_store, info) == [("Заявка", 5), ("Замер", 3), ("Монтаж", 3), ("Оплачено", 1)]
 
 
 def test_a_stage_list_of_another_account_is_refused_by_name(mem_store):

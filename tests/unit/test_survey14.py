@@ -102,9 +102,10 @@ def test_a_lookup_table_of_stages_without_an_order_column_names_and_orders_them(
     assert built["n_deals"] == 6
     assert kinds(mem_store, info) == {"Closed Won": "won", "Closed Lost": "lost"}
     # Lead 6 (the lost deal 2 keeps no stage it was lost at: counted at the first); Qualified: 3, 5, 1, 6 = 4;
-    # Proposal: 5, 1, 6 = 3; Closed Won 2 (Negotiation holds no deal and is not drawn, as a stage list's
-    # empty stages never are)
-    assert reached(mem_store, info) == [("Lead", 6), ("Qualified", 4), ("Proposal", 3), ("Closed Won", 2)]
+    # Proposal: 5, 1, 6 = 3; Negotiation holds no deal and is drawn all the same (the list's step): the won
+    # 1 and 6 = 2; Closed Won 2
+    assert reached(mem_store, info) == [("Lead", 6), ("Qualified", 4), ("Proposal", 3), ("Negotiation", 2),
+                                        ("Closed Won", 2)]
     assert "stages.ids_only" not in findings(mem_store, info)
     assert info.meta.get("order_guessed") is False
 

@@ -128,3 +128,12 @@ def test_a_shopify_order_export_gives_paid_orders_as_its_sales(mem_store):
     found = findings(mem_store, info)
     assert "deals.duplicate_id" not in found and "status.none_won_yet" not in found
     assert found["readers.continuation_rows"] is not None
+    # the two line items are said once, by the continuation note, not again among "rows skipped"
+    assert "readers.skipped_rows" not in found
+
+
+def test_line_items_and_a_blank_row_count_the_blank_row_alone_as_skipped(mem_store):
+    info, _built, _ = import_file(mem_store, (SHOPIFY + ",,,,,,,,,,,,,,,\n").encode(), "orders_export.csv")
+    found = findings(mem_store, info)
+    assert found["readers.continuation_rows"][2]["n"] == 2
+    assert found["readers.skipped_rows"][2] == {"n": 1, "file": "orders_export.csv"}
