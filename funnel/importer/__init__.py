@@ -59,7 +59,7 @@ from .quality_findings import Findings
 from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
-from .stage_list import apply_stage_list, stage_list_of
+from .stage_list import apply_stage_list, name_preset_ids, stage_list_of
 from .stage_rows import is_change_log, split_stage_rows
 from .stage_sheet import sheet_stage_order
 from .stage_spellings import fold_stage_spellings
@@ -330,6 +330,8 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
         refine_deals_mapping(con, raw, draft.mapping)
         sheet_stage_order(con, draft)  # a workbook's own stage list beats a CRM's default order
         known_default_order(con, raw, draft.mapping)
+    name_preset_ids(con, draft)
+    raw = draft.raw
     if draft.stage_list is not None:
         try:
             apply_stage_list(con, draft, draft.stage_list)

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
 from ..mapping.normalize import normalize_header
+from ..mapping.presets import PRESETS
 from ..readers import RawTable
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -234,3 +235,28 @@ def _entries(rows: list[tuple], found: StageList, id_column: int) -> dict[str, t
         pipeline = str(r[1 + found.pipeline] or "") if found.pipeline is not None else ""
         out[str(cell).strip()] = (str(name).strip(), sort, kind, pipeline)
     return out
+
+
+def name_preset_ids(con, draft) -> None:
+    """A preset's fixed stage ids read as the CRM's default names (``stage_id_names``: Odoo's
+    ``crm.stage_lead1`` is «New»), so the preset's default order and won stage apply; said in the quality
+    report. A company's own stages (``__export__.crm_stage_7_…``) stay as written."""
+    mapping = draft.mapping
+    names = PRESETS.get(mapping.preset or "", {}).get("stage_id_names")
+    if not names or "stage" not in mapping.fields:
+        return
+    stage = ident(f"c{mapping.fields['stage']}")
+    present = {r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL",
+                                             s=stage, t=ident(draft.raw.table))).fetchall()}
+    named = {i: n for i, n in names.items() if i in present}
+    if not named:
+        return
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_preset_stage_names (id VARCHAR, name VARCHAR)")
+    con.executemany("INSERT INTO imp_preset_stage_names VALUES (?, ?)", sorted(named.items()))
+    view = draft.raw.table + "_ids_named"
+    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE (COALESCE(m.name, r.{s}) AS {s}) "
+                    "FROM {t} r LEFT JOIN imp_preset_stage_names m ON m.id = r.{s}",
+                    v=ident(view), s=stage, t=ident(draft.raw.table)))
+    draft.raw = dataclasses.replace(draft.raw, table=view)
+    draft.raw.notes.append(("stage_list.preset_named", {"n": len(named), "stages": ", ".join(
+        f"{i} → {n}" for i, n in sorted(named.items()))}))

@@ -23,6 +23,37 @@ def _key(name: str) -> str:
     return _NOT_LETTERS.sub("", name.casefold())
 
 
+# A note in brackets after a stage, varying from deal to deal: a count («跟进中（跟进2次）», a WeCom SCRM's
+# follow-up status with its number of follow-ups: jackLones/kj-scrm ExportCustomJob) or a deleted mark
+# («已拒绝（已删除）»). Not a percent («初步接洽(10%)» orders by it: mapping/stage_names.py) nor words
+# («Closed Won (Sales Pipeline)» names a pipeline).
+_NOTE = re.compile(r"\s*[（(](?:[^（）()%]*\d[^（）()%]*|已删除|deleted|удален[оа]?)[)）]\s*$")
+
+
+def _strip_notes(rows: list[tuple[str, int, int]], notes: list) -> tuple[list[tuple[str, int, int]], dict[str, str]]:
+    """The stages without their bracketed notes, where two or more spellings share what is left (said as
+    ``stage.notes_stripped``): (the rows under their stage, spelling -> stage)."""
+    def base(name: str) -> str:
+        while (m := _NOTE.search(name)) and m.start() > 0:
+            name = name[:m.start()]
+        return name
+    by_base: dict[str, list[tuple[str, int, int]]] = {}
+    for row in rows:
+        by_base.setdefault(base(row[0]), []).append(row)
+    out: list[tuple[str, int, int]] = []
+    as_: dict[str, str] = {}
+    for stage, forms in by_base.items():
+        noted = sorted(f for f in forms if f[0] != stage)
+        if len(forms) < 2 or not noted:
+            out += forms
+            continue
+        as_.update({f[0]: stage for f in noted})
+        out.append((stage, sum(f[1] for f in forms), min(f[2] for f in forms)))
+        shown = ", ".join(f"«{f[0]}»" for f in noted[:5]) + (", …" if len(noted) > 5 else "")
+        notes.append(("stage.notes_stripped", {"stage": stage, "n": sum(f[1] for f in noted), "spellings": shown}))
+    return out, as_
+
+
 def fold_stage_spellings(con, draft) -> None:
     """Replace the staged deals by a view whose stage spellings of one stage read as one (module docstring)."""
     raw, mapping = draft.raw, draft.mapping
@@ -31,17 +62,19 @@ def fold_stage_spellings(con, draft) -> None:
     stage = ident(f"c{mapping.fields['stage']}")
     rows = run(con, render("SELECT {s}, count(*), min(row_no) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
                            s=stage, t=ident(raw.table))).fetchall()
+    rows, as_ = _strip_notes(rows, raw.notes)
     groups: dict[str, list[tuple[str, int, int]]] = {}
     for spelling, n, first in rows:
         if _key(spelling):
             groups.setdefault(_key(spelling), []).append((spelling, n, first))
-    as_: dict[str, str] = {}
     for forms in groups.values():
         if len(forms) < 2:
             continue
         canonical = min(forms, key=lambda f: (-f[1], f[2]))[0]
         others = sorted(f for f in forms if f[0] != canonical)
-        as_.update({spelling: canonical for spelling, _n, _first in others})
+        merged = {spelling for spelling, _n, _first in others}
+        as_.update({was: canonical for was, now in as_.items() if now in merged})  # «新建（跟进1次）» → «新建» → …
+        as_.update({spelling: canonical for spelling in merged})
         raw.notes.append(("stage.spellings_merged", {"stage": canonical, "n": sum(f[1] for f in others),
                                                       "spellings": ", ".join(f"«{s}»" for s, _n, _f in others)}))
     if not as_:

@@ -13,7 +13,8 @@ Evidence and confidence for every header: ../shared/reference/crm-exports.md. A 
 - optionally ``excluded`` (items any of which rules the preset out), ``amount_divisor`` and
   ``amount_shown`` (an amount kept in cents, and the column that shows it in money: Close);
 - optionally ``status_values`` (the CRM's own status codes, e.g. Bitrix24 P/S/F) and ``stage_sort``
-  (a column holding each stage's position, Salesforce ``StageSortOrder``).
+  (a column holding each stage's position, Salesforce ``StageSortOrder``);
+- optionally ``stage_id_names`` (the CRM's fixed stage ids -> their default names: Odoo's external ids).
 """
 
 from __future__ import annotations
@@ -570,3 +571,74 @@ SURVEY12_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(SURVEY12_PRESETS)
+
+# Survey 18 (evidence: tests/unit/test_survey18.py). Krayin CRM's leads export (DataGridExport: the grid's
+# labels as headers, raw cells), in English and Chinese; its installer seeds one pipeline New → Follow Up →
+# Prospect → Negotiation → Won / Lost (PipelineSeeder; the names of its en, zh_CN and ru lang files).
+KRAYIN_STAGES = ["New", "Follow Up", "Prospect", "Negotiation", "Won",
+                 "新建", "跟进", "潜在客户", "谈判", "赢单",
+                 "Новая", "Потенциальная", "Переговоры", "Выиграна"]
+# Twenty CRM's opportunity stage (a SELECT whose export writes the value, not its label)
+TWENTY_STAGES = ["NEW", "SCREENING", "MEETING", "PROPOSAL", "CUSTOMER"]
+# Odoo's default stages by external id (crm_stage_data.xml: stage_lead1 … stage_lead4, the last is_won), as an
+# import-compatible export writes a stage picked by its «External ID»
+ODOO_STAGE_XMLIDS = {"crm.stage_lead1": "New", "crm.stage_lead2": "Qualified", "crm.stage_lead3": "Proposition",
+                     "crm.stage_lead4": "Won"}
+
+SURVEY18_PRESETS: dict[str, dict] = {
+    "krayin": {
+        "signature": [("sales person", "销售人员"), ("lead value", "预估线索价值"), ("lead type", "线索类型"),
+                      ("rotten lead", "滞留线索"), ("contact person", "联系人"), ("date to", "截止日期"),
+                      ("tag name", "标签名称")],
+        "required": [("lead value", "预估线索价值")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("subject", "主题"), "amount": ("lead value", "预估线索价值"),
+            "manager": ("sales person", "销售人员"), "source": ("source", "来源"), "stage": ("stage", "阶段"),
+            "expected_close": ("date to", "截止日期"), "created_at": ("created at", "创建时间"),
+        },
+        "date_order": None, "won": ["Won", "赢单", "Выиграна"], "lost": ["Lost", "失单", "Проиграна"],
+        "stage_order": KRAYIN_STAGES,
+    },
+    "twenty": {
+        # composite fields exported as «Field / Subfield» (Amount / Amount, Created by / Name)
+        "signature": [("amount / amount",), ("amount / currency",), ("created by / source",),
+                      ("created by / name",), ("position",), ("point of contact id", "point of contact"),
+                      ("company id", "company")],
+        "required": [("amount / amount",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "amount": ("amount / amount",),
+            "currency": ("amount / currency",), "stage": ("stage",), "manager": ("owner id", "owner"),
+            "expected_close": ("close date",), "created_at": ("creation date", "created at"),
+        },
+        "date_order": None, "won": ["CUSTOMER"], "lost": [], "stage_order": TWENTY_STAGES,
+    },
+    "odoo_fields": {
+        # crm.lead exported "import-compatible": field names as headers, a relation by its external id
+        # (``stage_id/id``) or its name (``stage_id``); an archived (``active`` False) opportunity is lost at
+        # its stage, as in the labelled export (preset ``odoo``)
+        "signature": [("stage_id/id", "stage_id"), ("user_id/id", "user_id"), ("expected_revenue", "planned_revenue"),
+                      ("probability",), ("date_deadline",), ("team_id/id", "team_id"), ("partner_id/id", "partner_id"),
+                      ("active",)],
+        "required": [("stage_id/id", "stage_id"), ("expected_revenue", "planned_revenue", "date_deadline")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "amount": ("expected_revenue", "planned_revenue"),
+            "stage": ("stage_id/id", "stage_id"), "manager": ("user_id/id", "user_id"),
+            "created_at": ("create_date",), "expected_close": ("date_deadline",), "closed_at": ("date_closed",),
+            "lost_reason": ("lost_reason_id/id", "lost_reason_id", "lost_reason"), "status": ("active",),
+            "source": ("source_id/id", "source_id"),
+        },
+        "status_values": {"false": "lost", "true": STAGE_DECIDES},
+        "stage_id_names": ODOO_STAGE_XMLIDS,
+        "date_order": None, "won": ["Won", "赢得"], "lost": [], "stage_order": ODOO_DEFAULT_STAGES,
+    },
+    "wecom_scrm": {
+        # a WeCom (企业微信) SCRM's customer list (jackLones/kj-scrm ExportCustomJob): 跟进状态 the follow-up
+        # status, written with its count of follow-ups («跟进中（跟进2次）»: importer/stage_spellings.py)
+        "signature": [("客户信息",), ("姓名/手机号/区域",), ("归属成员",), ("跟进状态",), ("加入时间",), ("标签",)],
+        "required": [("跟进状态",), ("归属成员", "加入时间")],
+        "fields": {"deal_name": ("客户信息",), "stage": ("跟进状态",), "manager": ("归属成员",),
+                   "created_at": ("加入时间",), "source": ("来源",)},
+        "date_order": None, "won": ["已成交"], "lost": ["已拒绝", "无意向", "已流失"],
+    },
+}
+PRESETS.update(SURVEY18_PRESETS)

@@ -75,6 +75,10 @@ _STATUS_WON |= {"угода успішна", "успішно", "успішна",
 _STATUS_LOST |= {"угода провалена", "провалена", "програна", "програно", "відмова", "закрито і не реалізовано"}
 _STATUS_OPEN |= {"в роботі", "відкрита", "активна"}
 
+# Survey 18: Krayin's lost stage in Chinese (失单); a WeCom SCRM customer's follow-up status ends as 已成交
+# (won) or 已拒绝 (refused: lost), 无意向 (no interest) lost too
+_STATUS_LOST |= {"失单", "已失单", "已拒绝", "拒绝", "无意向"}
+
 # Insightly keeps a suspended opportunity open; noCRM.io's open leads are «To do» or «Standby»
 _STATUS_OPEN |= {"suspended", "to do", "todo", "standby", "stand by"}
 
@@ -167,6 +171,7 @@ _STATUS_LOST |= _LOCALE_LOST
 _PAID = {"оплачена", "оплачен", "оплачено"}
 _STAGE_WON |= _PAID
 _STATUS_WON |= _PAID
+_STAGE_LOST |= {"失单", "已失单", "已拒绝", "无意向"}  # survey 18: Krayin (zh_CN), a WeCom SCRM's statuses
 _STAGE_LOST |= {"bad fit"}  # Close's lead status (its defaults: Potential, Bad Fit, Qualified, Customer)
 _STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
 # -- survey 8 (zh): a «线索商机» EasyExcel DTO's status «0跟踪1成功2失败3搁置4失效»; CordysCRM's end stages

@@ -184,6 +184,20 @@ WEST_SYNONYMS: dict[str, tuple[str, ...]] = {
 for _field, _words in WEST_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
+# -- Survey 18 (tests/unit/test_survey18.py): a WeCom SCRM's customer export (jackLones/kj-scrm
+# ExportCustomJob: 归属成员 the member it belongs to, 加入时间 when the customer was added; its 跟进状态 is
+# the stage by its preset only: 芋道's 跟进状态 is a yes/no flag); Odoo's import-compatible field names
+# where its preset is not chosen
+SURVEY18_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "stage": ("stage_id/id",),
+    "manager": ("归属成员",),
+    "created_at": ("加入时间", "create_date"),
+    "closed_at": ("date_closed",),
+    "expected_close": ("date_deadline",),
+}
+for _field, _words in SURVEY18_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
+
 # -- Survey 10 (locales): the headers of CRM exports in the user's language, each as its CRM writes the
 # field (after the entity prefix a Pipedrive export puts before it: «Deal - », «Negócio - », «Trato - »,
 # «Affaire - », see normalize.LOCAL_ENTITY_WORDS). Evidence and confidence per CRM and language: the
