@@ -32,7 +32,8 @@ TOTAL_WORDS = ("total", "totals", "grand total", "all", "overall", "sum", "ит�
 
 # the finding that says why a number column of a wide table is not a step (shapes.never_count)
 LEFT_OUT = {"id": "counts.left_out_id", "time": "counts.left_out_time", "percentage": "counts.left_out_percentage",
-            "fraction": "counts.left_out_fraction", "not_step": "counts.left_out_not_step"}
+            "fraction": "counts.left_out_fraction", "not_step": "counts.left_out_not_step",
+            "average": "counts.left_out_average"}
 
 
 def _number(con, raw, index: int) -> str:

@@ -92,15 +92,20 @@ _EVENT_WORDS = (
     normalized(("user_id", "userid", "user id", "user", "visitor_id", "visitorid", "visitor", "user_pseudo_id",
                 "client_id", "clientid", "session_id", "session", "cookie", "cookie_id", "uid", "entity",
                 "entity_id", "person_id", "distinct_id", "anonymous_id", "пользователь", "id пользователя",
-                "посетитель", "用户", "用户id", "访客", "会话")),
+                "посетитель", "用户", "用户id", "访客", "会话",
+                # a mobile app's log (Yandex Practicum's logs_exp_us: DeviceIDHash, EventName, EventTimestamp)
+                "deviceidhash", "device_id_hash", "device_id", "deviceid", "device id")),
     # event_type: Amplitude's export and the "eCommerce behavior" dataset
     normalized(("step", "event", "event_name", "event name", "event_type", "event type", "action", "page",
-                "funnel_step", "step_name", "шаг", "событие", "действие", "步骤", "事件", "行为")),
+                "funnel_step", "step_name", "шаг", "событие", "действие", "步骤", "事件", "行为", "eventname",
+                "eventtype")),
     # event_timestamp: GA4's, in microseconds; its event_date (yyyymmdd) only when there is no time
     normalized(("timestamp", "time", "event_time", "event time", "event_timestamp", "event timestamp", "datetime",
                 "date", "ts", "created_at", "время", "дата", "дата и время", "时间", "时间戳", "日期",
-                "event_date", "event date")),
+                "event_date", "event date", "eventtimestamp", "eventtime")),
 )
+_OUTCOME_FLAG = re.compile(r"^(?:is[\s_]?)?(?:converted|conversion|purchased?|ordered|paid|bought|sale|won)$"
+                           r"|конверс|конвертир|покупк|купил|оплат|转化|购买|成交|下单")
 ENTITY_FILLED = 0.5  # an entity column filled in fewer sample rows than this gives way to another one
 _GROUP = normalized(("variant", "group", "version", "landing_page", "landing page", "source", "segment",
                      "channel", "device category", "device_category", "device", "platform", "campaign",
@@ -109,6 +114,8 @@ _GROUP = normalized(("variant", "group", "version", "landing_page", "landing pag
 _COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "deal stage", "этап", "шаг", "стадия",
                            "этап сделки", "阶段", "步骤", "商机阶段"))
 _COUNT = normalized(("count", "n", "number", "users", "active users", "total users", "visitors", "deals", "leads",
+                     # a web funnel's table (step, stage, sessions: GA's Merchandise Store funnel), Metrica's visits
+                     "sessions", "visits", "визиты", "сеансы", "сессии", "посетители", "会话数", "访问次数", "访客数",
                      "total", "value", "qty", "количество", "кол-во", "число", "сделок", "数量", "人数", "数",
                      # a CRM report's record count per stage (HubSpot, Salesforce summary reports)
                      "count of deals", "number of deals", "deal count", "record count", "count of records",
@@ -277,6 +284,9 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
              and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
     if not flags:
         return None
+    # the outcome («converted») is the last step, wherever its column stands: before step1 … step5 it was
+    # reached by every visitor who did step1 (a marketing A/B file: Maxmelon326/A-B-testing)
+    flags.sort(key=lambda i: (_OUTCOME_FLAG.search(norm[i]) is not None, i))
     return _with_attributes(headers, norm, EventMapping(entity, None, flags=flags))
 
 
@@ -292,7 +302,8 @@ def _with_attributes(headers, norm: list[str], m: EventMapping) -> EventMapping:
     """Time, variant, source and the extra columns around an event log's entity and step(s)."""
     taken = {m.entity, m.step, *m.flags}
     m.timestamp = _find(norm, _EVENT_WORDS[2], taken)
-    m.variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组")),
+    m.variant = _find(norm, NORMALIZED_SYNONYMS["variant"] + normalized(("group", "группа", "分组", "expid", "exp_id",
+                                                                         "experiment", "experiment_id")),
                       taken | {m.timestamp})
     m.source = _find(norm, normalized(("source", "utm_source", "channel", "traffic_source.source", "traffic source",
                                        "источник", "канал", "来源", "渠道")),  # GA4's export: traffic_source.source
@@ -320,12 +331,27 @@ def _is_epoch(v: str) -> bool:
     return v.isdigit() and span is not None and span[0] <= int(v) < span[1]
 
 
+# a column of averages, shares or views, whole numbers or not: Yandex Metrica's «Глубина просмотра» (pages per
+# visit, «3.0» in a one-month report), «Время на сайте», «Доля новых посетителей», «Просмотры» (pageviews:
+# three times the visits, no people); GA's «Pages / Session», «Avg. Session Duration»; Baidu Tongji's 浏览量(PV)
+_AVERAGE_HEADER = re.compile(
+    r"\b(?:avg|average|mean|median|depth|duration|per|ratio)\b|/\s*(?:session|visit|user)"
+    r"|глубин|доля|время на сайте|средн|平均|比例|时长|深度")
+# views after the visits or visitors of the same rows: the pages they saw, no step of theirs (Udacity's
+# «Pageviews», the first column, counts the cookies that viewed the page: a step)
+_VIEWS_HEADER = re.compile(r"\b(?:pageviews?|page views?|views|hits)\b|просмотр|浏览量|\bpv\b")
+_VISITS_HEADER = re.compile(r"\b(?:visits|sessions|visitors|users)\b|визит|посетител|сеанс|访问|访客|会话")
+
+
 def never_count(header: str, vals: list[str]) -> str | None:
     """Why a number column is no count of a funnel step ("id", "time", "percentage"), else None (a
     column of numbers with a fraction is a fifth reason, "fraction", told by the caller):
-    a record's id, a date or unix time (10, 13 or 16 digits), a percentage (``98%``, a significance)."""
+    a record's id, a date or unix time (10, 13 or 16 digits), a percentage (``98%``, a significance), an
+    average, a share or a count of views by its header ("average")."""
     if _ID_HEADER.search(header) or _ID_SUFFIX.search(header) and not header.endswith(_NOT_ID_WORDS):
         return "id"
+    if _AVERAGE_HEADER.search(header):
+        return "average"
     if any("%" in v for v in vals):
         return "percentage"
     if vals and all(_is_epoch(v) or _COMPACT_DATE.match(v) for v in vals):
@@ -355,6 +381,11 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
                 steps.append(i)
             elif numeric(i):
                 left_out.append((i, "fraction"))
+        visits = next((k for k, i in enumerate(steps) if _VISITS_HEADER.search(norm[i])), None)
+        if visits is not None:
+            views = [i for i in steps[visits + 1:] if _VIEWS_HEADER.search(norm[i])]
+            left_out += [(i, "average") for i in views]
+            steps = [i for i in steps if i not in views]
         # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
         # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
         # code beside Impressions, Clicks) is no step: left out, and said

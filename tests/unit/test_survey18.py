@@ -13,12 +13,25 @@ CRM's own export code writes, values invented, counts worked by hand):
 - A WeCom SCRM's customer export (jackLones/kj-scrm ``ExportCustomJob``: ``跟进状态`` written
   «跟进中（跟进2次）», the number of follow-ups in brackets, «（已删除）» after a deleted status). Before:
   refused; mapped by hand, every count its own stage (16 "stages" of 3).
+
+And marketers' web-analytics files (survey 18a):
+
+- Yandex Metrica's report saved as CSV (the «Итого и средние» row under the header; a public repository's
+  test of its ``yandex_report.csv_source``): «Просмотры» (pageviews, three times the visits) and «Глубина
+  просмотра» (pages per visit, «3.0» in a one-month report) were steps, a step conversion of 10.3.
+- A web funnel as a long table with a step number (zarshikovsasa2005/google-merchandise-product-analytics
+  ``data/funnel.csv``: ``step, stage, sessions, conversion_from_start_pct, …``): read as 5 CRM deals.
+- A marketing A/B file of yes/no columns with ``converted`` before ``step1 … step5``
+  (Maxmelon326/A-B-testing ``marketing_AB.csv``): every visitor "converted".
+- Yandex Practicum's mobile-app log ``logs_exp_us.csv`` (``EventName, DeviceIDHash, EventTimestamp, ExpId``;
+  thecharls36/Data-Driven-UX…): refused for want of a step column.
 """
 
 from __future__ import annotations
 
 from funnel.importer import import_file
 from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome, reached
+from tests.unit.test_event_logs_counts import _counts, _findings, _funnel
 
 
 def _krayin(header: str, stages: list[str]) -> bytes:
@@ -124,3 +137,67 @@ def test_a_note_in_brackets_only_one_deal_has_is_left_alone(mem_store):
     text = "Name,Stage\nA,Proposal (2)\nB,Negotiation\nC,Closed Won\n"
     info, _built, _ = import_file(mem_store, text.encode(), "deals.csv")
     assert "Proposal (2)" in [s for s, _n in reached(mem_store, info)]
+
+
+METRICA = ('"Интервал дат визита","Визиты","Посетители","Просмотры","Доля новых посетителей","Отказы",'
+           '"Глубина просмотра","Время на сайте"\n'
+           '"Итого и средние","95034161","20226924","259998808","0.98","0.17","2.74","00:03:45"\n'
+           '"2025-09-01 - 2025-09-30","7030485","2064080","21306597","0.8","0.14","3.0","00:04:15"\n')
+
+
+def test_a_metrica_report_keeps_pageviews_and_page_depth_out_of_the_steps(mem_store):
+    info, _built, _ = import_file(mem_store, METRICA.encode(), "metrika.csv")
+    assert info.shape == "counts"
+    # the month's row: 7,030,485 visits, 2,064,080 visitors; pageviews and the average depth are no people
+    assert _counts(mem_store, info, "2025-09-01 - 2025-09-30") == [("Визиты", 7030485), ("Посетители", 2064080)]
+    left = {col for _sev, col, _v, _n in _findings(mem_store, info)["counts.left_out_average"]}
+    assert left == {"Просмотры", "Доля новых посетителей", "Глубина просмотра"}
+
+
+GA_FUNNEL = ("step,stage,sessions,conversion_from_start_pct,conversion_from_previous_pct,dropoff_from_previous_pct\n"
+             "1,All sessions,903653,100.0,,\n2,Product view,124188,13.74,13.74,86.26\n"
+             "3,Add to cart,50139,5.55,40.37,59.63\n4,Checkout,22407,2.48,44.69,55.31\n"
+             "5,Purchase,11552,1.28,51.56,48.44\n")
+
+
+def test_a_long_web_funnel_with_a_step_number_is_counts_of_sessions(mem_store):
+    info, _built, _ = import_file(mem_store, GA_FUNNEL.encode(), "funnel.csv")
+    assert info.shape == "counts"
+    stages, steps = _funnel(mem_store, info)
+    assert stages == [("All sessions", 903653), ("Product view", 124188), ("Add to cart", 50139),
+                      ("Checkout", 22407), ("Purchase", 11552)]
+    # 124,188 / 903,653 = 0.13743; 11,552 / 22,407 = 0.51555 (the file's own 13.74 and 51.56)
+    assert round(steps[1], 4) == 0.1374 and round(steps[4], 4) == 0.5156
+
+
+AB_FLAGS = (",user id,test group,converted,step1,step2,step3\n"
+            "0,11,a,TRUE,1,1,1\n1,12,a,FALSE,1,1,0\n2,13,a,FALSE,1,0,0\n3,14,b,TRUE,1,1,1\n4,15,b,FALSE,1,1,1\n")
+
+
+def test_the_converted_column_is_the_last_step_wherever_it_stands(mem_store):
+    info, _built, _ = import_file(mem_store, AB_FLAGS.encode(), "marketing_AB.csv")
+    assert info.shape == "events"
+    # 5 visitors; step1 5, step2 4 (not #13), step3 3 (#11, #14, #15), converted 2 (#11, #14): before, with
+    # «converted» the first step, everyone who did step1 had "converted" (5)
+    stages, _steps = _funnel(mem_store, info)
+    assert stages[-4:] == [("step1", 5), ("step2", 4), ("step3", 3), ("converted", 2)]
+
+
+PRACTICUM = ("EventName\tDeviceIDHash\tEventTimestamp\tExpId\n"
+             "MainScreenAppear\t4575588528974610257\t1564029816\t246\n"
+             "OffersScreenAppear\t4575588528974610257\t1564029900\t246\n"
+             "MainScreenAppear\t7416695313311560658\t1564053102\t248\n"
+             "MainScreenAppear\t3518123091307005509\t1564054127\t248\n"
+             "OffersScreenAppear\t3518123091307005509\t1564054200\t248\n"
+             "CartScreenAppear\t3518123091307005509\t1564054300\t248\n")
+
+
+def test_a_mobile_apps_event_log_in_camel_case_is_read(mem_store):
+    info, _built, _ = import_file(mem_store, PRACTICUM.encode(), "logs_exp_us.csv",
+                                  stages=["MainScreenAppear", "OffersScreenAppear", "CartScreenAppear"])
+    fields = info.meta["mapping"]["fields"]
+    assert (fields["entity"], fields["step"], fields["timestamp"], fields["variant"]) == (
+        "DeviceIDHash", "EventName", "EventTimestamp", "ExpId")
+    # 3 devices: Main 3, Offers 2, Cart 1
+    stages, _steps = _funnel(mem_store, info)
+    assert stages == [("MainScreenAppear", 3), ("OffersScreenAppear", 2), ("CartScreenAppear", 1)]
