@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,6 +357,17 @@ def _looks_like_data(headers: list[str]) -> bool:
     return len(named) >= 3 and 2 * len(data) >= len(named) and bool(telling)
 
 
+_STAGE_LIKE = re.compile(r"stage|status|step|phase|pipeline|этап|стади|статус|воронк|阶段|状态|进度|段階|ステータス",
+                         re.IGNORECASE)
+
+
+def _stage_like_first(headers: list[str], shown: int = 10) -> str:
+    """The headers a refusal for want of a stage names: those that may hold it first (巨量引擎's «线索阶段»
+    is its 15th column, past the ten a message shows), then the rest in file order."""
+    ordered = sorted(headers, key=lambda h: not _STAGE_LIKE.search(h or ""))
+    return ", ".join(ordered[:shown])
+
+
 def _check_required(draft: Draft) -> None:
     if _looks_like_data(draft.raw.headers):
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
@@ -366,14 +378,14 @@ def _check_required(draft: Draft) -> None:
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
             if others and draft.raw.archive is not None:  # an archive: the deals may be another member
                 raise FunnelError("archive.missing_column", file=draft.raw.archive, field="stage",
-                                  headers=", ".join(draft.raw.headers[:10]), member=draft.raw.sheet or "",
+                                  headers=_stage_like_first(draft.raw.headers), member=draft.raw.sheet or "",
                                   members=", ".join(f"«{name}»" for name in others[:8]))
             if others:  # a workbook: the deals may be on another sheet
                 raise FunnelError("import.missing_column_sheets", file=draft.source.file_name, field="stage",
-                                  headers=", ".join(draft.raw.headers[:10]), sheet=draft.raw.sheet or "",
+                                  headers=_stage_like_first(draft.raw.headers), sheet=draft.raw.sheet or "",
                                   sheets=", ".join(f"«{name}»" for name in others[:8]))
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
-                              headers=", ".join(draft.raw.headers[:10]))
+                              headers=_stage_like_first(draft.raw.headers))
     elif draft.shape == "events":
         if draft.mapping.entity is None or (draft.mapping.step is None and not draft.mapping.flags):
             _refuse_unmapped(draft)

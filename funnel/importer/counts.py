@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+from ..errors import FunnelError
 from ..sql import ident, render, run
 from .columns import number_expr
 from .quality_findings import Findings
@@ -34,6 +35,9 @@ TOTAL_WORDS = ("total", "totals", "grand total", "all", "overall", "sum", "ит�
 LEFT_OUT = {"id": "counts.left_out_id", "time": "counts.left_out_time", "percentage": "counts.left_out_percentage",
             "fraction": "counts.left_out_fraction", "not_step": "counts.left_out_not_step",
             "average": "counts.left_out_average"}
+
+
+_MAX_COUNT = 10 ** 15  # more people than live on Earth by far, and below BIGINT's 9.2e18
 
 
 def _number(con, raw, index: int) -> str:
@@ -87,6 +91,9 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
     run(con, "CREATE OR REPLACE TEMP TABLE imp_counts (pipeline VARCHAR, stage VARCHAR, position INTEGER, "
              "grp VARCHAR, n BIGINT)")
     stored = [("", order[pos - 1], pos, part, n) for (part, pos), n in sorted(reached.items())]
+    if any(n >= _MAX_COUNT for *_rest, n in stored):  # summed ids or money, no people: said, never a crash
+        _pos, part, n = max(((pos, part, n) for (part, pos), n in reached.items()), key=lambda t: t[2])
+        raise FunnelError("import.counts_too_large", file=raw.file_name, stage=order[_pos - 1], n=f"{n:.3g}")
     if stored:
         con.executemany("INSERT INTO imp_counts VALUES (?, ?, ?, ?, ?)", stored)
     run(con, "DROP TABLE imp_parts")

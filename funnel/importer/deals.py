@@ -168,9 +168,12 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
 # the columns of a deal's product row (Bitrix24's deal list with the «Товар» column chosen: one row per
 # product, ``Product`` / ``Price`` / ``Quantity`` in lang/en/csv.php of crm.deal.list's template)
 PRODUCT_HEADERS = frozenset({"product", "products", "product name", "товар", "товары", "продукт", "продукция",
-                             "наименование товара", "номенклатура"})
+                             "наименование товара", "номенклатура",
+                             "选购商品", "商品名称", "商品", "全部商品名称"})  # 抖店's sub-orders, 有赞's
 PRODUCT_LINE_HEADERS = PRODUCT_HEADERS | {"price", "цена", "quantity", "qty", "количество", "кол-во", "unit price",
-                                          "цена за единицу", "сумма товара", "скидка", "discount", "налог", "tax"}
+                                          "цена за единицу", "сумма товара", "скидка", "discount", "налог", "tax",
+                                          "子订单编号", "商品规格", "商品数量", "商家编码", "商品id", "商品单价",
+                                          "售后状态"}
 
 
 def _product_lines(con, keep: str, typed: list, extras: dict, mapping, raw, findings: Findings

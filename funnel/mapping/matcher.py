@@ -201,8 +201,11 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
         for i in sorted(free):
             score = _generic_score(field, norm[i], tokens[i])
             if score and _fits(field, norm[i], sv.column(smp, i)):
-                cands.append((-score, i, _TIE_RANK[field], field))
-    for _score, i, _rank, field in sorted(cands):
+                # of two equal matches a filled column first: 巨量引擎's leads have an empty «日期» (date)
+                # before the filled «线索创建时间» (the lead's creation)
+                empty = smp is not None and not sv.column(smp, i)
+                cands.append((-score, empty, i, _TIE_RANK[field], field))
+    for _score, _empty, i, _rank, field in sorted(cands):
         if field not in m.fields and i in free:
             m.fields[field] = i
             free.discard(i)

@@ -20,7 +20,8 @@ from .normalize import normalize_header
 # a column that makes the file an order list: the status of an order, its number, the group of its
 # status, what was shipped of it (МойСклад «Отгружено»)
 ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа статусов", "группа статуса", "номер заказа", "отгружено",
-                                "order status", "status group", "order number"})
+                                "order status", "status group", "order number",
+                                "订单状态", "订单号", "主订单编号", "订单编号"})
 STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
 
 # RetailCRM's status groups, first to last (its group codes, then their Russian names)
@@ -45,11 +46,18 @@ RETAILCRM_CANCELLED = ("Недозвон", "Нет в наличии", "Купи
 # МойСклад's default customer-order statuses, first to last (its documentation only: a guess, said as such)
 MOYSKLAD_STATUSES = ("Новый", "Подтвержден", "Собран", "Отгружен", "Доставлен")
 
-_ORDER_WON = frozenset({"выполнен", "выполнено", "доставлен", "доставлено", "получен", "completed", "delivered"})
+# A Chinese shop's order statuses, first to last (抖店: 待支付 → 待发货 → 已发货 → 已完成; 有赞 and 淘宝: 待付款 …
+# 交易成功), each rank one step; closed unpaid or refunded (已关闭, 交易关闭) is lost
+CN_SHOP_STATUSES = (("待支付", "待付款"), ("待发货",), ("已发货", "待收货"), ("已完成", "交易成功"))
+CN_SHOP_LOST = ("已关闭", "交易关闭", "已取消", "已退款", "退款成功")
+
+_ORDER_WON = frozenset({"выполнен", "выполнено", "доставлен", "доставлено", "получен", "completed", "delivered"}
+                       | set(CN_SHOP_STATUSES[-1]))
 _ORDER_LOST = frozenset({"возврат", "возвращен", "отменен", "отменено", "отмена", "returned", "refunded"}
-                        | {normalize_header(s) for s in RETAILCRM_CANCELLED})
+                        | {normalize_header(s) for s in RETAILCRM_CANCELLED} | set(CN_SHOP_LOST))
 _STATUS_RANK = {**{normalize_header(s): k for k, s in enumerate(MOYSKLAD_STATUSES)},
-                **{normalize_header(s): k for k, s in enumerate(RETAILCRM_STATUSES)}}
+                **{normalize_header(s): k for k, s in enumerate(RETAILCRM_STATUSES)},
+                **{s: k for k, names in enumerate(CN_SHOP_STATUSES) for s in names}}
 
 
 def is_order_list(headers) -> bool:
@@ -78,6 +86,6 @@ def group_rank(group: str | None) -> int | None:
 
 
 def status_rank(status: str | None) -> int | None:
-    """The position of a RetailCRM (or МойСклад) default status, None for a status of the shop's own. A
-    file holds one product's statuses; «Новый» is first in both."""
+    """The position of a RetailCRM (МойСклад, a Chinese shop's) default status, None for a status of the
+    shop's own. A file holds one product's statuses; «Новый» is first in both."""
     return _STATUS_RANK.get(normalize_header(status))

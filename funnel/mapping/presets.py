@@ -642,3 +642,31 @@ SURVEY18_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(SURVEY18_PRESETS)
+
+# Survey 19 (evidence: tests/unit/test_survey19.py). GetCourse's orders («Заказы» → Экспорт, also its «Сделки»):
+# `;`, UTF-8 with a BOM, dates «01.12.2019 10:50»; the price's header names the account's currency («Стоимость,
+# RUB»). Its order statuses (the API's new, in_work, payment_waiting, part_payed, payed, cancelled, false,
+# waiting_for_return, not_confirmed, pending): «Завершен» is paid in full, the sale; «Ложный» a fake order and
+# «Ожидаем возврата» a refund asked for are no sale. The statuses are GetCourse's own (no account adds any):
+# an order not confirmed («Не подтвержден») or put off («Отложен») has gone no further than a new one, so
+# both come right after it (placed later, every order put off would count as worked on and invoiced).
+GETCOURSE_STAGES = ["Новый", "Не подтвержден", "Отложен", "В работе", "Ожидаем оплаты", "Частично оплачен", "Завершен"]
+_GETCOURSE_PRICE = tuple(f"стоимость, {c}" for c in ("rub", "usd", "eur", "byn", "kzt", "uah", "руб.", "руб"))
+SURVEY19_PRESETS: dict[str, dict] = {
+    "getcourse_ru": {
+        # a short export (a course's «Номер;Дата создания;Дата оплаты;Title;Статус;Заработано;Город;Платежная
+        # система») as the full one (51 columns)
+        "signature": [("дата оплаты",), ("заработано", "оплачено"), ("id заказа", "номер"), ("title", "состав заказа"),
+                      ("платежная система", "комиссия платежной системы"), ("id пользователя", "пользователь")],
+        "required": [("дата оплаты",), ("заработано", "оплачено")],
+        "fields": {
+            "deal_id": ("номер", "id заказа"), "deal_name": ("title", "состав заказа", "предложения"),
+            "stage": ("статус",), "amount": _GETCOURSE_PRICE, "currency": ("валюта",),
+            "created_at": ("дата создания",), "closed_at": ("дата оплаты",), "manager": ("менеджер",),
+            "source": ("utm_source", "user_utm_source"), "lost_reason": ("причина отказа",),
+        },
+        "date_order": "dmy", "won": ["Завершен"], "lost": ["Отменен", "Ложный", "Ожидаем возврата"],
+        "stage_order": GETCOURSE_STAGES,
+    },
+}
+PRESETS.update(SURVEY19_PRESETS)

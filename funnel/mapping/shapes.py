@@ -134,7 +134,7 @@ FLAG_SHARE = 0.8
 MIN_IDS_FOR_LIST = 10  # sample rows with all-different ids that make a file a list, not a history  # of a column's sample values that must be yes/no words for an outcome column
 # a record's key, never a count: "Prospect ID", "id_lead", and numbers that name a record ("Lead Number",
 # "Order No": LeadSquared's leads carry one beside their id)
-_ID_HEADER = re.compile(r"(?:^|[\s_.-])(?:id|number|no|num|nr)$|^id[\s_]|^id$")
+_ID_HEADER = re.compile(r"(?:^|[\s_.-])(?:id|number|no|num|nr)$|^id[\s_]|^id$|(?:编号|单号|编码|号码|序号)$")
 _SPEND = re.compile(r"spen[dt]|cost|расход|затрат|花费|成本")
 
 
@@ -282,12 +282,21 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
         return None
     flags = [i for i, h in enumerate(norm) if h and i != entity
              and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
-    if not flags:
+    if not flags or _order_record(norm, samples, flags):
         return None
     # the outcome («converted») is the last step, wherever its column stands: before step1 … step5 it was
     # reached by every visitor who did step1 (a marketing A/B file: Maxmelon326/A-B-testing)
     flags.sort(key=lambda i: (_OUTCOME_FLAG.search(norm[i]) is not None, i))
     return _with_attributes(headers, norm, EventMapping(entity, None, flags=flags))
+
+
+def _order_record(norm: list[str], samples, flags: list[int]) -> bool:
+    """Whether a buyer's rows with a zero column are orders, not a visitor's outcomes: a manager, a lost
+    reason or a status of words (GetCourse's «Заказы»: «Пользователь», «Статус» Завершен / Отменен,
+    «Менеджер», and «Другие комиссии» all 0, which read as a yes/no column made 12 orders 12 lost visitors)."""
+    if any(h in NORMALIZED_SYNONYMS["manager"] or h in NORMALIZED_SYNONYMS["lost_reason"] for h in norm):
+        return True
+    return any(h in NORMALIZED_SYNONYMS["status"] and i not in flags and sv.column(samples, i) for i, h in enumerate(norm))
 
 
 def _deal_record(headers, norm: list[str]) -> bool:
@@ -321,6 +330,7 @@ def _is_step_header(h: str) -> bool:
 # that end in «id» and may well be counts («Paid», «Prepaid», «Valid», «Android») are not ids
 _ID_SUFFIX = re.compile(r"id$")
 _NOT_ID_WORDS = ("paid", "valid", "android", "void")
+_ID_DIGITS = 15
 _COMPACT_DATE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")  # yyyymmdd
 # unix times in seconds, milliseconds, microseconds (2001-09-09 .. 2033-05-18)
 _EPOCH_DIGITS = {10: (1e9, 2e9), 13: (1e12, 2e12), 16: (1e15, 2e15)}
@@ -356,6 +366,8 @@ def never_count(header: str, vals: list[str]) -> str | None:
         return "percentage"
     if vals and all(_is_epoch(v) or _COMPACT_DATE.match(v) for v in vals):
         return "time"
+    if vals and all(len(v) >= _ID_DIGITS and v.isdigit() for v in vals):
+        return "id"  # 抖店's 19-digit order numbers: no step counts 10^14 people
     return None
 
 

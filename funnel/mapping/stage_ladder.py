@@ -94,6 +94,13 @@ _RUNGS = (*_RUNGS, ("onboard", "activat", "implement", "go-live", "go live", "ki
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 
+# survey 19: an ad platform's lead stages (巨量引擎: 新线索 → 待再次沟通 / 已加微信 → 有意向 → 转商机, won): to be
+# talked to again or added on WeChat is contact, an intent (意向) is a qualified lead; 待分配 (to assign) new
+_RUNGS = _with(_RUNGS, "new", ("待分配",))
+_RUNGS = _with(_RUNGS, "contact", ("沟通", "微信", "待联系"))
+_RUNGS = _with(_RUNGS, "qualif", ("意向",))
+_FIRST_IN_RUNG = re.compile("未分配|待分配|unassigned|не распределен")
+
 _PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
 PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)  # the close rate's stage
 

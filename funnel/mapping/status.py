@@ -188,6 +188,14 @@ _STAGE_LOST |= {"已结束 输给竞争对手", "结束 输给竞争对手"}  # 
 _STAGE_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
 _STATUS_WON |= {"已转换", "已转化", "转为客户", "已转为客户"}
 _STAGE_WON |= {"качественный лид", "converted", "конвертирован", "сконвертирован"}  # the usual name of a lost stage in Russian pipelines
+# -- survey 19: an ad platform's lead (巨量引擎's clue_state 转商机: handed over as an opportunity, the lead's
+# success; 无效 is already lost); Bitrix24's «Состояние» of a lead, «Провал»; YClients' visit statuses (the
+# client came: the sale; did not come: lost; waiting or confirmed: open)
+_STAGE_WON |= {"转商机", "已转商机", "клиент пришел", "клиент пришёл"}
+_STATUS_WON |= {"转商机", "已转商机", "клиент пришел", "клиент пришёл"}
+_STAGE_LOST |= {"клиент не пришел", "клиент не пришёл"}
+_STATUS_LOST |= {"провал", "клиент не пришел", "клиент не пришёл"}
+_STATUS_OPEN |= {"ожидание клиента", "клиент подтвердил"}
 
 
 def classify_stage_name(name: str | None) -> str | None:

@@ -197,6 +197,20 @@ SURVEY18_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 for _field, _words in SURVEY18_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
+# Survey 19 (tests/unit/test_survey19.py): an ad platform's leads (巨量引擎 / 抖音: 线索ID, 线索阶段, 线索创建时间,
+# 所属人, 流量来源) and a Chinese shop's orders (抖店: 主订单编号, 订单提交时间, 订单完成时间, 订单应付金额; 有赞:
+# 订单号, 订单创建时间, 订单实付金额, 交易成功时间), whose 订单状态 is the order's stage (order_status.py)
+SURVEY19_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "deal_id": ("线索ID", "主订单编号", "订单编号", "订单号", "clue_id"),  # clue_*: 巨量引擎's API answer
+    "stage": ("线索阶段", "订单状态", "clue_state_name"),
+    "created_at": ("线索创建时间", "订单提交时间", "订单创建时间", "下单时间", "create_time_detail"),
+    "closed_at": ("订单完成时间", "交易成功时间"),
+    "amount": ("订单实付金额", "实付金额", "订单应付金额", "应付金额"),
+    "manager": ("所属人", "clue_owner_name"),
+    "source": ("流量来源",),
+}
+for _field, _words in SURVEY19_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
 
 # -- Survey 10 (locales): the headers of CRM exports in the user's language, each as its CRM writes the
 # field (after the entity prefix a Pipedrive export puts before it: «Deal - », «Negócio - », «Trato - »,
