@@ -78,11 +78,10 @@ def _stage_list(rows: list[list[str | None]], keys: set[str]) -> tuple[list[str]
     if hdr is None:
         return None
     header = rows[hdr]
-    body = [r for r in rows[hdr + 1:] if sniff.effective_width(r)]
     for j, title in enumerate(header):
         if not _is_stage_header(title):
             continue
-        cells = [(text, r) for r in body if (text := _cell(r, j))]
+        cells = _column_run(rows[hdr + 1:], j)
         names = [c for c, _r in cells]
         if not 2 <= len(names) <= MAX_LIST or len({stage_key(n) for n in names}) != len(names):
             continue
@@ -94,6 +93,20 @@ def _stage_list(rows: list[list[str | None]], keys: set[str]) -> tuple[list[str]
         won, lost = _kinds(header, cells, j)
         return [c for c, _r in cells], won, lost
     return None
+
+
+def _column_run(rows: list[list[str | None]], j: int) -> list[tuple[str, list[str | None]]]:
+    """The filled cells of column ``j`` from the top of ``rows`` to the first empty one, with their rows:
+    the list ends there. A Vertex42 dashboard's stage table has a month table under it, whose «Month» and
+    twelve dates had been read as more stages of the company's order."""
+    cells: list[tuple[str, list[str | None]]] = []
+    for r in rows:
+        if not (text := _cell(r, j)):
+            if cells:
+                break
+            continue
+        cells.append((text, r))
+    return cells
 
 
 def _cell(row: list[str | None], j: int) -> str:

@@ -54,9 +54,12 @@ FUZZY_CUTOFF = 0.88
 CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
-                             r"average|avg|min|max|per|annual|declared|gewichtete[rnms]?)\b")  # AnnualRevenue, Olist's
+                             r"average|avg|min|max|per|annual|declared|gewichtete[rnms]?|"
+                             r"by|band|bucket|category|range|tier|segment|past|previous|history)\b")  # AnnualRevenue, Olist's
 # declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount; Pipedrive's
-# German «Deal - Gewichteter Wert» (weighted value) beside its «Deal - Wert»
+# German «Deal - Gewichteter Wert» (weighted value) beside its «Deal - Wert»; IBM's sales win-loss sample's
+# «Client Size By Revenue» (a band, 1 to 5) and «Revenue From Client Past Two Years» beside its «Opportunity
+# Amount USD»
 # a unit price: the amount only when nothing else is (a sheet's «Qty, Price, Amount» row, Amount =
 # Qty × Price, took «Price» for being the column further left)
 _UNIT_PRICE = {"price"}
@@ -156,12 +159,10 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.85
     if (typed := _DB_PREFIX.sub("", tokens)) != tokens and ascii_fold(typed) in FOLDED_TOKEN_SYNONYMS.get(field, ()):
         return 0.74  # a database's column: TP_STATUS, DT_CRIACAO (criação), NM_DONO
-    if field == "amount" and (bare := without_currency(header)) and (  # Бюджет ₽, importe_eur
-            bare in syns or header_tokens(bare) in token_syns):
-        return 0.8
-    if field == "amount" and (bare := without_unit(header)) and (  # Сумма, тыс.руб; Revenue (000s)
-            bare in syns or header_tokens(bare) in token_syns):
-        return 0.8
+    if field == "amount" and (bare := without_currency(header)) and _amount_words(bare, syns, token_syns):
+        return 0.8  # Бюджет ₽, importe_eur, Opportunity Amount USD
+    if field == "amount" and (bare := without_unit(header)) and _amount_words(bare, syns, token_syns):
+        return 0.8  # Сумма, тыс.руб; Revenue (000s)
     if tokens and without_entity(tokens) in token_syns:
         return 0.78
     code = re.sub(r" (?:id|code)$", "", tokens) if field in CODE_ID_FIELDS else tokens
@@ -178,11 +179,22 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.0  # Insightly's «Opportunity State» is its outcome, one letter from «Opportunity Stage»
     if len(header) >= 5:
         close = difflib.get_close_matches(header, [s for s in syns if len(s) >= 5], n=1, cutoff=FUZZY_CUTOFF)
+        if close and _PREFIXED.match(header[:len(header) - len(close[0])]) and header.endswith(close[0]):
+            return 0.0  # a letter before the field's word makes another field: UCI bank marketing's «poutcome»
+            # (the previous campaign's outcome) beside its «y» (this one's)
         if close:
             return round(0.75 * difflib.SequenceMatcher(None, header, close[0]).ratio(), 3)
     return 0.0
 
 
+def _amount_words(bare: str, syns, token_syns) -> bool:
+    """Whether a header less its currency or unit names the amount, by itself or after the entity's word
+    («Opportunity Amount» of IBM's «Opportunity Amount USD»)."""
+    tokens = header_tokens(bare)
+    return bare in syns or tokens in token_syns or without_entity(tokens) in token_syns
+
+
+_PREFIXED = re.compile(r"^[a-z]{1,2}$")
 CODE_SCORE = 0.7  # a field's code or id column (stage_id, Owner code): the lowest score still naming the field
 
 

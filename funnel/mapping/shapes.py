@@ -259,6 +259,25 @@ def _entity(norm: list[str], samples) -> int | None:
     return (filled or found or [None])[0]
 
 
+_RECORD_ID = re.compile(r"(?:^|[\s_.-])id$")
+_TEST_GROUP = normalized(("experiment", "group", "variant", "test group", "ab group", "experiment group",
+                          "группа", "вариант", "эксперимент", "分组", "实验组", "实验"))
+
+
+def _tested_record_id(norm: list[str], samples) -> int | None:
+    """An A/B file's record id that no visitor word names (AdSmart's ``auction_id`` beside ``experiment``):
+    a column named «… id» whose sample values differ in every row, when a column names the test's
+    groups. Without a group column such a file may be a deal list (``Opportunity ID, Won``)."""
+    if _find(norm, _TEST_GROUP) is None:
+        return None
+    rows = len(samples)
+    for i, h in enumerate(norm):
+        vals = sv.column(samples, i)
+        if h and _RECORD_ID.search(h) and len(vals) == rows >= 2 and len(set(vals)) == rows:
+            return i
+    return None
+
+
 def propose_event_mapping(headers, samples=None) -> EventMapping | None:
     """The columns of a raw event log (entity, step, timestamp), None when it is not one."""
     norm = [normalize_header(h) for h in headers]
@@ -277,6 +296,8 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
     """
     norm = [normalize_header(h) for h in headers]
     entity = _entity(norm, samples)
+    if entity is None and samples:
+        entity = _tested_record_id(norm, samples)
     if entity is None or not samples or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None \
             or _find(norm, _EVENT_WORDS[1], {entity}) is not None or _deal_record(headers, norm):
         return None
@@ -284,6 +305,11 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
              and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
     if not flags or _order_record(norm, samples, flags):
         return None
+    answers = {norm[i]: i for i in flags}
+    if {"yes", "no"} <= set(answers) or {"да", "нет"} <= set(answers) or {"是", "否"} <= set(answers):
+        # a survey's answer as two columns (AdSmart's brand-awareness test: yes, no; 0, 0 for no answer):
+        # «yes» is the outcome, «no» an attribute (a «no» was counted as a visitor who passed «yes»)
+        flags = [i for i in flags if norm[i] not in ("no", "нет", "否")]
     # the outcome («converted») is the last step, wherever its column stands: before step1 … step5 it was
     # reached by every visitor who did step1 (a marketing A/B file: Maxmelon326/A-B-testing)
     flags.sort(key=lambda i: (_OUTCOME_FLAG.search(norm[i]) is not None, i))
@@ -353,6 +379,12 @@ _VIEWS_HEADER = re.compile(r"\b(?:pageviews?|page views?|views|hits)\b|прос�
 _VISITS_HEADER = re.compile(r"\b(?:visits|sessions|visitors|users)\b|визит|посетител|сеанс|访问|访客|会话")
 
 
+# a period or an age, counted in whole numbers but no people: the Fast Food marketing A/B sample's
+# ``LocationID, MarketSize, AgeOfStore, Promotion, week, SalesInThousands`` was a funnel AgeOfStore → week
+_PERIOD_HEADER = re.compile(r"^(?:hour|hr|day|week|month|year|weekday|day of week|age(?: ?of ?\w+)?|"
+                            r"час|день|неделя|месяц|год|возраст|小时|周|月|月份|年|年份|年龄)s?$")
+
+
 def never_count(header: str, vals: list[str]) -> str | None:
     """Why a number column is no count of a funnel step ("id", "time", "percentage"), else None (a
     column of numbers with a fraction is a fifth reason, "fraction", told by the caller):
@@ -362,6 +394,8 @@ def never_count(header: str, vals: list[str]) -> str | None:
         return "id"
     if _AVERAGE_HEADER.search(header):
         return "average"
+    if _PERIOD_HEADER.match(header):
+        return "time"
     if any("%" in v for v in vals):
         return "percentage"
     if vals and all(_is_epoch(v) or _COMPACT_DATE.match(v) for v in vals):

@@ -42,9 +42,12 @@ def align_order(preset_order: list[str] | None, names: list[str]) -> tuple[list[
 # «1-Qualify» (Dynamics 365's pipeline phases), «01. Новый лид», «3) Proposal», «2 - Demo»: a company's own
 # order written into the names. Not «1С» or «2nd call» (no separator after the number). Letters too,
 # followed by a dot or a bracket and a space (a monday.com board's «A. Lead Generated», «B. Sales
-# Qualified Leads»): letters are ranked after every number.
-_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*(?:[-.):_–—]\s*|\s+(?=\D))")
-_LETTERED = re.compile(r"^\s*([A-Za-z])[.)]\s+(?=\w)")
+# Qualified Leads») or by a dash or a colon (a Chinese template's «A-初步接洽 … E-赢单, F-输单»): letters are
+# ranked after every number. A word may stand before the number («阶段6：输单», «第2阶段、方案», «Stage 3 -
+# Proposal», «Этап 2. Встреча»); «E-mail sent» is no lettered stage.
+_NUMBERED = re.compile(r"(?i)^\s*(?:(?:stage|step|этап|шаг|阶段|第)\s*)?(\d{1,3})\s*(?:阶段|步)?\s*"
+                       r"(?:[-.):_–—：、]\s*|\s+(?=\D))")
+_LETTERED = re.compile(r"^\s*([A-Za-z])(?:[.)]\s+|\s*[-–—:：]\s*)(?![Mm][Aa][Ii][Ll]\b)(?=\w)")
 
 
 # A stage named by a number alone, or a percent: SalesMan CRM names its stages by their probability

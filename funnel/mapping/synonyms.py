@@ -208,6 +208,7 @@ SURVEY19_SYNONYMS: dict[str, tuple[str, ...]] = {
     "amount": ("订单实付金额", "实付金额", "订单应付金额", "应付金额"),
     "manager": ("所属人", "clue_owner_name"),
     "source": ("流量来源",),
+    "won_flag": ("y",),  # a machine-learning table's target (UCI bank marketing: did the client subscribe, yes/no)
 }
 for _field, _words in SURVEY19_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words

@@ -46,9 +46,19 @@ def preferred_workbook_sheet(path: Path, file_name: str, kind: str) -> str:
 
 
 def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
-    """A visible sheet before a hidden one, a deal sheet before an Excel pivot's summary, then the one
-    with most rows."""
-    return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), _data_rows(s[1])))
+    """A visible sheet before a hidden one, a deal sheet before an Excel pivot's summary or a sheet a
+    template names as its dashboard, help or lists (:data:`_SIDE_SHEET`), then the one with most rows."""
+    return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), not _SIDE_SHEET.match(s[0]), _data_rows(s[1])))
+
+
+# The names a spreadsheet template gives the sheets beside its deals (EN, RU, ZH): a «Dashboard» of
+# COUNTIFs and a month table, a «Help» of 28 lines, a «填写说明» of 14 field notes outnumbered a young
+# pipeline's rows, and the import read 20 "deals" of months (survey 19d)
+_SIDE_SHEET = re.compile(
+    r"(?i)^\W*(dashboard|summary|overview|charts?|graphs?|instructions?|how to use.*|help|read ?me|about|"
+    r"lists?|lookups?|settings|setup|config|disclaimer|notes|terms( of use)?|"
+    r"填写说明|使用说明|说明|帮助|图表|汇总|仪表盘|设置|参数|"
+    r"инструкци[яи]|справочники?|настройки|сводка|дашборд|помощь|списки|о шаблоне)\W*$")
 
 
 def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None, table: str,
@@ -73,7 +83,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     in_data = any(bottom > hdr for (_top, _left), (bottom, _right) in ranges)
     width = max(len(r) for r in rows)
     headers = pad(header.names, width)
-    _load(con, table, rows[hdr + 1:], hdr + 2, width)
+    _load(con, table, without_placeholders(rows[hdr + 1:]), hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [],
                                                    continued=continued if in_data else None,
                                                    first_title=title_above(rows, header.top))
@@ -151,7 +161,23 @@ def _data_rows(rows: Rows, merged: list | None = None) -> int:
     except FunnelError:
         return 0
     continued = sum(min(bottom, len(rows) - 1) - top for top, bottom in merged_blocks(rows, merged or [], hdr + 1))
-    return sum(1 for r in rows[hdr + 1:] if sniff.effective_width(r)) - continued
+    return sum(1 for r in without_placeholders(rows[hdr + 1:]) if sniff.effective_width(r)) - continued
+
+
+# What a template's formula writes into a row no deal fills yet: a 0 (``=H15*G15``), a FALSE (a checkbox)
+_PLACEHOLDERS = frozenset({"0", "FALSE"})
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def without_placeholders(rows: Rows) -> Rows:
+    """``rows`` with those that hold nothing but a formula's 0 or an unticked FALSE emptied (read as
+    blank rows), where the sheet writes words in some row: a Smartsheet pipeline's ``=H*G`` filled down
+    through its empty rows had saved 16 zero rows that became 16 deals at the first stage, and made its
+    TOTAL row under them a deal too. A sheet of numbers only (a visitor per row, flags 0/1) is left whole."""
+    if not any(c is not None and _LETTER.search(c) for r in rows for c in r if c not in _PLACEHOLDERS):
+        return rows
+    return [[] if any(c is not None for c in r) and all(c is None or c in _PLACEHOLDERS for c in r) else r
+            for r in rows]
 
 
 def _unfill(rows: Rows, ranges: list, blocks: set[tuple[int, int]]) -> Rows:

@@ -11,6 +11,7 @@ trailing ``;``) are dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import FunnelError
@@ -156,7 +157,7 @@ SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计总"))
 # Skipped rows another note of the report already counts (``readers.continuation_rows``,
 # ``nocode.subitems``, ``readers.group_rows``): the note of skipped rows leaves them out, so a Shopify
 # order's line items are not said twice.
-SAID_APART = frozenset({"continuation", "subitem", "group"})
+SAID_APART = frozenset({"continuation", "subitem", "group", "example"})
 
 
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
@@ -187,6 +188,10 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
     skipped += _summary_after_blank(con, table, len(headers), [s.row_no for s in skipped if s.reason == "blank"])
     skipped += _subtotals_by_label(con, table, len(headers))
     skipped += _totals_labelled_after_sums(con, table, len(headers))
+    examples = _example_rows(con, table, len(headers))
+    skipped += examples
+    if examples:
+        notes.append(("readers.example_rows", {"n": len(examples), "file": file_name, "text": examples[0].text}))
     repeated = _repeated_headers(con, table, headers)
     skipped += repeated
     subitems = drop_subitems(con, table, headers)  # a monday.com item's tasks: rows, not deals
@@ -283,6 +288,32 @@ def _totals_labelled_after_sums(con, table: str, width: int) -> list[SkippedRow]
         label=label, col=column, t=ident(table)),
         {"total": TOTAL_PATTERN, "p": SUBTOTAL_SUFFIX, "rows": sparse}).fetchall()
     return _delete_totals(con, table, cells, [(int(r[0]), int(r[1]), r[2], bool(r[3]), r[4] or None) for r in rows])
+
+
+# A template's sample row, left above the user's deals: «EXAMPLE - Acme 50 seats (delete this row)»,
+# «Пример: ООО Ромашка», «示例：某某公司». A word and a dash, colon or bracket after it; «Sample Corp» is a deal.
+EXAMPLE_PATTERN = (r"(?i)^\s*(example|sample|пример|образец|示例|样例|例)\s*[-–—:：(（\[]"
+                   r"|\b(delete|remove) this row\b|удалите эту строку|删除(此|本)行")
+# The first rows a template's samples may fill
+EXAMPLE_ROWS = 2
+
+
+def _example_rows(con, table: str, width: int) -> list[SkippedRow]:
+    """Delete the first data rows (at most :data:`EXAMPLE_ROWS`) that a cell calls an example
+    (:data:`EXAMPLE_PATTERN`): a HubSpot template's «EXAMPLE - … (delete this row)» was a deal, its stage
+    counted at every step up to it."""
+    cells = ", ".join(ident(f"c{k}") for k in range(width))
+    first = run(con, render("SELECT row_no, concat_ws(' | ', {cells}) FROM {t} ORDER BY row_no LIMIT $n",
+                            cells=cells, t=ident(table)), {"n": EXAMPLE_ROWS}).fetchall()
+    example = re.compile(EXAMPLE_PATTERN)
+    gone = []
+    for row_no, text in first:
+        if not any(example.search(cell) for cell in (text or "").split(" | ")):
+            break
+        gone.append(SkippedRow(int(row_no), "example", (text or "")[:200]))
+    if gone:
+        run(con, render("DELETE FROM {t} WHERE row_no <= $last", t=ident(table)), {"last": gone[-1].row_no})
+    return gone
 
 
 # At most this many rows after a sheet's last blank row are read as its summary (a sum, a "Win rate")
