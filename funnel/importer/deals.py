@@ -377,6 +377,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # sheet's «Won?» says which): the sale of its won deals; its lost ones keep no stage they were lost at
     closing = {(r[0], r[1]) for r in counts if r[3] and r[11] and r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
     won_by_flag |= closing
+    # such a stage whose deals are all won (a Vertex42 tracker's «Closed» beside Status Won, its lost deals
+    # left at the stage they were lost at) is the sale, not a step before a made-up «Won»
+    won_by_flag |= {(r[0], r[1]) for r in counts
+                    if r[3] and r[11] and not r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
     run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
     if closing:
         con.executemany("INSERT INTO imp_closing VALUES (?, ?)", sorted(closing))

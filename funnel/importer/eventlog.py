@@ -209,26 +209,38 @@ def _time_order(con) -> list[str]:
 FIRST_STEP_NAMES = ("visit", "visited", "visitors")
 
 
+def _is_marker(con, table: str, i: int) -> bool:
+    """Whether flag column ``i`` marks a step by one word in the rows that reached it, no yes/no word
+    (the Kaggle e-commerce funnel's page tables joined on ``user_id``: ``search_page`` or empty)."""
+    cell = render("NULLIF(trim({c}), '')", c=ident(f"c{i}"))
+    n, word = run(con, render("SELECT count(DISTINCT {x}), min({x}) FROM {t}", x=cell, t=ident(table))).fetchone()
+    return n == 1 and run(con, f"SELECT {bool_sql('$w')} IS NULL", {"w": word}).fetchone()[0]
+
+
 def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, explicit_stages):
     """The event-log rows of a table of outcome flags (SQL with ``$s<i>`` step names in ``params``).
 
     Returns the SQL, the header to name in messages about steps, and the step order (the given one,
     else ``visit`` then the flag columns as they stand in the file)."""
     bad = []
+    reached = {}
     for i in emap.flags:
         cell = render("NULLIF(trim({c}), '')", c=ident(f"c{i}"))
+        if _is_marker(con, raw.table, i):  # the page's name where the visitor saw it, else empty
+            reached[i] = f"{cell} IS NOT NULL"
+            continue
+        reached[i] = bool_sql(ident(f"c{i}"))
         test = f"({cell} IS NOT NULL AND {bool_sql(ident(f'c{i}'))} IS NULL)"
         findings.examples(con, render("SELECT row_no, {c} AS value FROM {raw} WHERE {t}", c=cell,
                                       raw=ident(raw.table), t=test), None, "reject.bad_boolean", "error",
                           raw.headers[i])
         bad.append(test)
-    keep = f"NOT ({' OR '.join(bad)})"
+    keep = f"NOT ({' OR '.join(bad)})" if bad else "TRUE"
     flags = [raw.headers[i] for i in emap.flags]
     # every row is a visit: the first step says so (not the id column's name, e.g. "user_id")
     first = next(n for n in (*FIRST_STEP_NAMES, f"{FIRST_STEP_NAMES[0]}_{len(flags)}") if n not in flags)
     names = [first, *flags]
     params.update({f"s{k}": name for k, name in enumerate(names)})
     parts = [log_rows("$s0", keep)]
-    parts += [log_rows(f"$s{k}", f"{keep} AND {bool_sql(ident(f'c{i}'))}")
-              for k, i in enumerate(emap.flags, start=1)]
+    parts += [log_rows(f"$s{k}", f"{keep} AND {reached[i]}") for k, i in enumerate(emap.flags, start=1)]
     return " UNION ALL ".join(parts), raw.headers[emap.flags[0]], explicit_stages or names

@@ -441,6 +441,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _record_time_over_sync_time(m, headers, free)
     _unix_twin_over_text(m, headers, free)
     _opportunity_sum(m, norm, free, samples)
+    _revenue_flag(m, norm, free, samples)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})
     sort_alts = preset.get("stage_sort", ()) if preset else ()
@@ -481,6 +482,22 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)
     return m
+
+
+_OUTCOME_FIELDS = ("stage", "status", "won_flag", "won_at", "closed_flag", "lost_flag", "lost_at")
+
+
+def _revenue_flag(m: Mapping, norm: list[str], free: set[int], smp) -> None:
+    """A «Revenue» of TRUE / FALSE (UCI's online shoppers: did the session buy) is whether the record
+    was won, when nothing else tells an outcome: it was refused for want of a stage, the advice to map one."""
+    if smp is None or "amount" in m.fields or any(f in m.fields for f in _OUTCOME_FIELDS):
+        return
+    for i in sorted(free):
+        vals = sv.column(smp, i)
+        if vals and _generic_score("amount", norm[i]) >= 0.8 and all(sv.is_bool(v) for v in vals):
+            m.fields["won_flag"] = i
+            free.discard(i)
+            return
 
 
 def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, str] | None:

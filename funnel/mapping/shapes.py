@@ -259,6 +259,13 @@ def _entity(norm: list[str], samples) -> int | None:
     return (filled or found or [None])[0]
 
 
+def _marks_step(header: str, samples, i: int) -> bool:
+    """A column that writes its own name where a visitor reached it and nothing elsewhere: the Kaggle
+    e-commerce funnel's page tables merged on ``user_id`` (``search_page`` column: «search_page» or empty)."""
+    vals = sv.column(samples, i)
+    return 0 < len(vals) < len(samples) and all(normalize_header(v) == header for v in vals)
+
+
 _RECORD_ID = re.compile(r"(?:^|[\s_.-])id$")
 _TEST_GROUP = normalized(("experiment", "group", "variant", "test group", "ab group", "experiment group",
                           "группа", "вариант", "эксперимент", "分组", "实验组", "实验"))
@@ -301,8 +308,8 @@ def propose_outcome_mapping(headers, samples=None) -> EventMapping | None:
     if entity is None or not samples or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None \
             or _find(norm, _EVENT_WORDS[1], {entity}) is not None or _deal_record(headers, norm):
         return None
-    flags = [i for i, h in enumerate(norm) if h and i != entity
-             and sv.column(samples, i) and sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE]
+    flags = [i for i, h in enumerate(norm) if h and i != entity and sv.column(samples, i)
+             and (sv.share(sv.column(samples, i), sv.is_bool) >= FLAG_SHARE or _marks_step(h, samples, i))]
     if not flags or _order_record(norm, samples, flags):
         return None
     answers = {norm[i]: i for i in flags}

@@ -16,6 +16,10 @@ module, ``Deals_001.csv``, ``Accounts_001.csv``), HubSpot's e-mailed export
   later parts' header lines are not rows; row numbers count on through the parts, as if one file). Other
   headers, workbooks and numbers that do not count up from 1 (``Deals_2023.csv``, ``Deals_2024.csv``)
   stay separate tables. A UTF-16 member is never joined (its header line is not a line of bytes).
+- **One table per step.** Text members of one folder whose header lines are the same short event-log header
+  (at most three columns, one of them a step: ``user_id,page``) are one table too, read as one file: a
+  funnel exported one table per step (Kaggle's e-commerce funnel: the users who saw each page). Said in
+  the quality report (``archive.step_tables``).
 - **Which table.** :func:`preferred` takes the deals: Salesforce's ``Opportunity``, Zoho's ``Deals``,
   HubSpot's ``hubspot-crm-exports-…-deals-…``, a name saying deal / opportunity / сделки / 商机; a stage
   history (``OpportunityHistory``, ``OpportunityFieldHistory``) never when another table is there;
@@ -77,6 +81,7 @@ class Table:
 
     name: str
     parts: tuple[zipfile.ZipInfo, ...]
+    steps: bool = False  # one table per step of an event log, read as one (:func:`_step_tables`)
 
     @property
     def suffix(self) -> str:
@@ -184,7 +189,47 @@ def tables(zf: zipfile.ZipFile) -> list[Table]:
             if len(same) > 1 and numbers[0] in (0, 1) and numbers == list(range(numbers[0], numbers[0] + len(same))):
                 joined[same[0][1]] = Table(same[0][1], tuple(info for _num, _name, info in same))
                 absorbed.update(name for _num, name, _info in same[1:])
-    return [joined.get(name) or Table(name, (info,)) for name, info in members if name not in absorbed]
+    return _step_tables(zf, [joined.get(name) or Table(name, (info,)) for name, info in members if name not in absorbed])
+
+
+# the step column of a table that holds one step of an event log (the Kaggle e-commerce funnel's
+# ``home_page_table.csv`` … ``payment_confirmation_table.csv``, each ``user_id,page``)
+_STEP_COLUMNS = {"page", "event", "step", "action", "event_name", "event_type", "stage", "страница", "событие",
+                 "шаг", "页面", "事件", "步骤"}
+_HEADER_SPLIT = re.compile(r"[,;\t]")
+
+
+def _step_tables(zf: zipfile.ZipFile, found: list[Table]) -> list[Table]:
+    """``found`` with the one-part text tables of a folder that share a short event-log header (at most
+    three columns, one of them a step: ``user_id,page``) joined into one table, listed by the first's
+    name: a funnel exported one table per step (the users who saw each page). Before, one of them was
+    read alone, a funnel of one step."""
+    groups: dict[tuple[str, bytes], list[Table]] = {}
+    for t in found:
+        if len(t.parts) == 1 and t.suffix in TEXT_SUFFIXES:
+            header = first_line(zf, t.parts[0])
+            if header is not None and _is_step_header(header):
+                groups.setdefault((t.folder, header), []).append(t)
+    out: list[Table] = []
+    absorbed: set[str] = set()
+    first: dict[str, Table] = {}
+    for same in groups.values():
+        if len(same) > 1:
+            first[same[0].name] = Table(same[0].name, tuple(t.parts[0] for t in same), steps=True)
+            absorbed.update(t.name for t in same[1:])
+    for t in found:
+        if t.name not in absorbed:
+            out.append(first.get(t.name, t))
+    return out
+
+
+def _is_step_header(header: bytes) -> bool:
+    try:
+        text = header.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        return False
+    cells = [c.strip().strip('"').lower() for c in _HEADER_SPLIT.split(text)]
+    return 2 <= len(cells) <= 3 and any(c in _STEP_COLUMNS for c in cells)
 
 
 def first_line(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
@@ -446,7 +491,10 @@ def stage_archive(con, path: Path, file_name: str, sheet: str | None, table: str
                 raise FunnelError("file.binary", file=name)
             raw = stage_plain(con, member, name, kind, None, table, header_rows)
     raw.sheet, raw.sheets, raw.archive = chosen.name, [t.name for t in found], file_name
-    if len(chosen.parts) > 1:
+    if chosen.steps:
+        raw.notes.append(("archive.step_tables", {"file": file_name, "n": len(chosen.parts),
+                                                  "parts": ", ".join(member_name(i) for i in chosen.parts)}))
+    elif len(chosen.parts) > 1:
         raw.notes.append(("archive.parts", {"file": file_name, "member": chosen.name, "n": len(chosen.parts),
                                             "parts": ", ".join(member_name(i) for i in chosen.parts)}))
     if len(found) > 1:

@@ -17,6 +17,9 @@ saves for its formulas (a downloaded template's cells keep them); values invente
 - IBM Watson's sales win-loss sample: the revenue came from «Client Size By Revenue» (a band, 1 to 5), not
   from «Opportunity Amount USD».
 - UCI bank marketing (``…;poutcome;y``): «poutcome» (the previous campaign's) was the stage, «y» ignored.
+- UCI online shoppers (``…, VisitorType, Weekend, Revenue``): refused for want of a stage; «Revenue» (TRUE/FALSE) is the sale.
+- Kaggle's e-commerce funnel: one table per page in a zip (only one was read: a one-step funnel), or the tables
+  merged with each page's name where a user saw it (refused).
 - The Fast Food marketing A/B sample (``LocationID, AgeOfStore, Promotion, week, SalesInThousands``): a funnel
   AgeOfStore → Promotion → week of summed ages and weeks.
 """
@@ -36,7 +39,7 @@ from funnel.mapping.stage_names import stage_number, without_number
 from funnel.mapping.status import classify_stage_name
 from funnel.readers.excel_reader import without_placeholders
 from funnel.spec import FunnelSpec
-from tests.unit.test_crm_exports_spreadsheets import findings, outcome, reached
+from tests.unit.test_crm_exports_spreadsheets import findings, kinds, outcome, reached
 
 FORMULA = object()  # a formula cell whose saved value is 0 (the template's row nobody has filled)
 
@@ -207,3 +210,68 @@ def test_a_promotion_test_of_sales_per_store_week_is_no_funnel_of_ages_and_weeks
     with pytest.raises(FunnelError) as err:  # was a funnel AgeOfStore 42 → Promotion 12 → week 9
         import_file(mem_store, csv.encode(), "WA_Marketing-Campaign.csv")
     assert err.value.code == "import.missing_column"
+
+
+# Kaggle's «E-commerce website funnel» (lidanmin187/data_analysis_project, jerometanel/Ecommerce-Analysis): a user
+# table and one table per page, each the users who saw it (``user_id,page`` / ``450007,home_page``); ids invented
+PAGES = ["home_page", "search_page", "payment_page", "payment_confirmation_page"]
+REACHED = {1: 4, 2: 3, 3: 3, 4: 2, 5: 1, 6: 1}  # user -> how many of PAGES they saw, in order
+
+
+def test_a_funnel_of_one_table_per_page_in_a_zip_is_one_event_log(mem_store):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("user_table.csv", "user_id,date,device,sex\n" + "".join(
+            f"{u},2015-01-0{u},Desktop,Female\n" for u in REACHED))
+        for k, page in enumerate(PAGES, 1):
+            zf.writestr(f"{page}_table.csv", "user_id,page\n" + "".join(
+                f"{u},{page}\n" for u, seen in REACHED.items() if seen >= k))
+    info, _built, _ = import_file(mem_store, buf.getvalue(), "ecommerce.zip")
+    assert info.shape == "events"
+    # by hand from REACHED: all 6 saw the home page; 2 pages or more: users 1-4 = 4; 3 or more: users 1-3 = 3;
+    # all 4: user 1 (not a one-step funnel of the user table or of one page table)
+    assert reached(mem_store, info) == [("home_page", 6), ("search_page", 4), ("payment_page", 3),
+                                        ("payment_confirmation_page", 1)]
+    note = findings(mem_store, info)["archive.step_tables"][2]
+    assert note["n"] == 4 and note["parts"].startswith("home_page_table.csv")
+
+
+def test_page_columns_naming_themselves_where_a_user_reached_them_are_steps(mem_store):
+    # the same tables merged on user_id (pandas' left joins): a page's name where the user saw it, else empty
+    rows = ["user_id,date,device,sex," + ",".join(PAGES)]
+    rows += [f"{u},2015-01-0{u},Desktop,Male," + ",".join(p if k < seen else "" for k, p in enumerate(PAGES))
+             for u, seen in REACHED.items()]
+    info, _built, _ = import_file(mem_store, ("\n".join(rows) + "\n").encode(), "ecommerce_merged.csv")
+    assert info.shape == "events"
+    # every user saw home_page (no empty cell: an attribute, not a step); search 4, payment 3, confirmation 1
+    assert reached(mem_store, info) == [("visit", 6), ("search_page", 4), ("payment_page", 3),
+                                        ("payment_confirmation_page", 1)]
+
+
+def test_a_session_table_whose_revenue_is_true_or_false_reads_it_as_the_sale(mem_store):
+    # UCI's online shoppers purchasing intention (remijul/dataset: real rows' spellings): one row per session
+    head = ("Administrative,Administrative_Duration,ProductRelated,ProductRelated_Duration,BounceRates,ExitRates,"
+            "PageValues,SpecialDay,Month,OperatingSystems,Browser,Region,TrafficType,VisitorType,Weekend,Revenue\n")
+    rows = [("Returning_Visitor", "FALSE", "FALSE"), ("Returning_Visitor", "FALSE", "TRUE"),
+            ("New_Visitor", "TRUE", "TRUE"), ("New_Visitor", "FALSE", "FALSE"), ("Returning_Visitor", "TRUE", "FALSE"),
+            ("Returning_Visitor", "FALSE", "FALSE")]
+    csv = head + "".join(f"0,0.0,2,64.0,0.0,0.1,0.0,0.0,Feb,2,2,1,2,{who},{weekend},{revenue}\n"
+                         for who, weekend, revenue in rows)
+    info, _built, _ = import_file(mem_store, csv.encode(), "online_shoppers_intention.csv")
+    assert info.meta["mapping"]["fields"] == {"won_flag": "Revenue"}  # not «Weekend», not refused for a stage
+    # 6 sessions, 2 bought; the others stay open (said: deals.no_lost)
+    assert outcome(mem_store, info)[:4] == (6, 2, 0, 4)
+
+
+def test_a_closed_stage_whose_deals_are_all_won_by_the_status_is_the_sale(mem_store):
+    # a Vertex42 tracker: Stage ends at «Closed», Status (Open / Won / Lost) says how; its lost deals stay at
+    # the stage they were lost at
+    csv = ("ID,Company,Stage,Value,Status\n1001,A,Lead,5000,Open\n1002,B,Lead,7000,Open\n1003,C,Qualified,12000,Open\n"
+           "1004,D,Qualified,11000,Lost\n1005,E,Closed,16000,Won\n1006,F,Closed,24000,Won\n")
+    info, _built, _ = import_file(mem_store, csv.encode(), "Sales Pipeline Tracker.csv")
+    assert outcome(mem_store, info)[:5] == (6, 2, 1, 3, 40000)
+    # reached: 6; Qualified 6 - 2 at Lead = 4 (the lost one there included); Closed 2; no made-up «Won» after it
+    assert reached(mem_store, info) == [("Lead", 6), ("Qualified", 4), ("Closed", 2)]
+    assert kinds(mem_store, info) == {"Closed": "won"}
