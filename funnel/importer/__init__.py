@@ -35,7 +35,7 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
-from ..mapping.matcher import month_only_columns, unread_amount_column
+from ..mapping.matcher import amount_like_columns, month_only_columns, unread_amount_column
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
@@ -52,6 +52,7 @@ from .counts import build_counts
 from .deals import KEPT_KINDS, build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
+from .experiment_counts import build_experiment
 from .history import load_history
 from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
@@ -462,6 +463,10 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             findings.add("mapping.amount_unread", "warning", column=header, value=unread[1][:200],
                          detail=json.dumps({"column": header, "example": unread[1][:200]}, ensure_ascii=False),
                          n=None)
+        elif unnamed := amount_like_columns(raw.headers, mapping, draft.samples):
+            named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
+            findings.add("mapping.amount_candidates", "warning", column=raw.headers[unnamed[0]], n=None,
+                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
         for field, index, example in month_only_columns(raw.headers, mapping, draft.samples):
             header = raw.headers[index]
             findings.add("date.month_only", "warning", column=header, value=example[:200], n=None,
@@ -531,6 +536,9 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         result = build_event_log(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings,
                                  file_name=draft.source.file_name, timezone=draft.timezone)
         instants = result["meta"].pop("instants", {})
+        rows_rejected = result["rows_rejected"]
+    elif draft.mapping.base is not None:  # an experiment's results: a funnel per metric
+        result = build_experiment(con, draft.raw, draft.mapping, findings=findings)
         rows_rejected = result["rows_rejected"]
     else:
         result = build_counts(con, draft.raw, draft.mapping, explicit_stages=stages, findings=findings)
@@ -606,6 +614,8 @@ def _mapping_summary(draft: Draft) -> dict[str, Any]:
         out = {"fields": {k: headers[i] for k, i in (("stage", m.stage), ("count", m.count),
                                                      ("group", m.group)) if i is not None},
                "wide_stages": [headers[i] for i in m.wide_stages]}
+        if m.base is not None:
+            out["fields"]["users"] = headers[m.base]
     if draft.history_mapping is not None:
         hh = draft.history_raw.headers
         hm = draft.history_mapping

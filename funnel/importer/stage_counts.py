@@ -37,8 +37,8 @@ _AMOUNT_WORDS = ("amount", "sum of amount", "total amount", "value", "revenue", 
 def current_stage_counts(con, raw: RawTable, cmap) -> tuple[list[tuple[str, float]], bool] | None:
     """The stages with their summed counts in file order, and whether every count is whole, when the
     table counts deals by their current stage (module docstring); else None."""
-    if cmap is None or cmap.wide_stages or cmap.stage is None or cmap.count is None:
-        return None
+    if cmap is None or cmap.wide_stages or cmap.stage is None or cmap.count is None or cmap.base is not None:
+        return None  # no stage report: wide steps, or an experiment's results (metrics, not stages)
     rows = run(con, render("""SELECT {s} AS stage, sum({n}) AS n, bool_and({n} = floor({n})) AS whole
                               FROM {t} WHERE {s} IS NOT NULL GROUP BY 1 ORDER BY min(row_no)""",
                            s=ident(f"c{cmap.stage}"), n=number_expr(con, raw.table, f"c{cmap.count}"),

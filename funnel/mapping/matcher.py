@@ -518,6 +518,29 @@ def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, 
     return None
 
 
+# the words a money column's name holds (Keap's «Projected Revenue Low» / «… High»: neither the deal's amount
+# by itself); «total» is left out (IBM's «Total Days Identified Through Closing»)
+_MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумма|бюджет|стоимость|выручка)\b"
+                          r"|金额|销售额|价值|预算")
+
+
+def amount_like_columns(headers: list[str], m: Mapping, samples) -> list[int]:
+    """When no amount was taken: the columns left out whose name holds a money word and whose sample
+    cells are numbers, not a weight or a probability (:data:`_NOT_THE_AMOUNT`). The import names them
+    instead of leaving the revenue empty without a word: which is the deal's amount is the user's call."""
+    if "amount" in m.fields:
+        return []
+    taken = set(m.fields.values())
+    out = []
+    for i, header in enumerate(headers):
+        tokens = header_tokens(header or "")
+        cells = sv.values(samples, i)
+        if i not in taken and _MONEY_WORDS.search(tokens) and not _NOT_THE_AMOUNT.search(tokens) \
+                and cells and sv.fits_kind(cells, "number"):
+            out.append(i)
+    return out
+
+
 def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[str, int, str]]:
     """Columns left out of ``m`` whose header names a date field still unmapped (:func:`_generic_score` 0.7
     or more; the best such field) but whose sample cells are all months without a day («2024-01»,

@@ -54,6 +54,9 @@ class CountsMapping:
     # number columns of a wide table not read as steps, with why (an id, a time, a percentage, a
     # fraction): said at import, never silently dropped
     left_out: list[tuple[int, str]] = field(default_factory=list)
+    # an experiment's results (one row per variation and metric): each row's own first step, its users
+    # (:func:`_experiment_results`); ``stage`` is then the metric, ``count`` its conversions
+    base: int | None = None
 
 
 # (deal id, stage, entered, pipeline, (filter column, kept value)) per known history layout.
@@ -110,16 +113,21 @@ ENTITY_FILLED = 0.5  # an entity column filled in fewer sample rows than this gi
 _GROUP = normalized(("variant", "group", "version", "landing_page", "landing page", "source", "segment",
                      "channel", "device category", "device_category", "device", "platform", "campaign",
                      "вариант", "группа", "источник", "сегмент", "канал", "версия", "устройство", "платформа",
-                     "кампания", "版本", "分组", "来源", "渠道", "细分", "设备", "设备类别", "平台", "广告系列"))
+                     "кампания", "版本", "分组", "来源", "渠道", "细分", "设备", "设备类别", "平台", "广告系列",
+                     "breakdown_value", "breakdown"))  # PostHog's funnel export
 _COUNT_STAGE = normalized(("stage", "step", "stage name", "name", "event", "deal stage", "этап", "шаг", "стадия",
-                           "этап сделки", "阶段", "步骤", "商机阶段"))
+                           "этап сделки", "阶段", "步骤", "商机阶段",
+                           "label"))  # Matomo's reports name their rows «label» (Funnels: the step)
 _COUNT = normalized(("count", "n", "number", "users", "active users", "total users", "visitors", "deals", "leads",
                      # a web funnel's table (step, stage, sessions: GA's Merchandise Store funnel), Metrica's visits
                      "sessions", "visits", "визиты", "сеансы", "сессии", "посетители", "会话数", "访问次数", "访客数",
                      "total", "value", "qty", "количество", "кол-во", "число", "сделок", "数量", "人数", "数",
                      # a CRM report's record count per stage (HubSpot, Salesforce summary reports)
                      "count of deals", "number of deals", "deal count", "record count", "count of records",
-                     "количество сделок", "кол-во сделок", "商机数", "商机数量"))
+                     "количество сделок", "кол-во сделок", "商机数", "商机数量",
+                     # Matomo Funnels' flow: the visits at each step (step_nb_visits_actual, _entries, _exits,
+                     # _proceeded are counts of the same step, read as steps of their own before)
+                     "step_nb_visits"))
 _STEP_WORDS = {
     "pageview", "pageviews", "view", "views", "impression", "impressions", "reach", "click", "clicks",
     "visit", "visits", "session", "sessions", "lead", "leads", "signup", "signups", "registration",
@@ -597,14 +605,70 @@ def _named_and_dated(norm: list[str], samples, taken: set[int]) -> bool:
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     """Long (stage, count [, group]) or wide (numeric step columns) aggregate counts, else None."""
     norm = [normalize_header(h) for h in headers]
+    if (experiment := _experiment_results(norm, samples)) is not None:
+        return experiment
     stage = _find(norm, _COUNT_STAGE)
     count = _find(norm, _COUNT, {stage})
     if (_find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples)
             or _has_yes_no_column(norm, samples) or _named_and_dated(norm, samples, {i for i in (stage, count) if i is not None})):
         return None
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
-        return CountsMapping(stage, count, _find(norm, _GROUP, {stage, count}), [])
+        group = _find(norm, _GROUP, {stage, count})
+        if group is not None and samples and not sv.column(samples, group):
+            group = None  # PostHog's funnel without a breakdown: ``breakdown_value`` empty
+        if group is None and samples:
+            group = _breakdown(norm, samples, stage, count)
+        return CountsMapping(stage, count, group, [])
     return _wide_counts(norm, samples)
+
+
+# an A/B platform's results export, one row per variation and metric: GrowthBook's «Export CSV» (metric,
+# variation, users, totalValue, …), Optimizely's results CSV (Variation Name, Metric Event Name, Numerator
+# Value, Denominator Value, …), an Eppo export (Variation Name, Metric Name, Numerator, Denominator, Assignment
+# Count, …)
+_EXP_VARIATION = normalized(("variation", "variation name", "variant", "variant name", "arm", "вариант", "变体",
+                             "实验版本"))
+_EXP_METRIC = normalized(("metric", "metric name", "metric event name", "goal", "goal name", "метрика", "цель",
+                          "指标", "指标名称"))
+_EXP_USERS = normalized(("users", "assignment count", "denominator value", "denominator", "visitors",
+                         "participants", "sample size", "пользователи", "посетители", "用户数", "样本量"))
+_EXP_CONVERSIONS = normalized(("totalvalue", "total value", "numerator value", "numerator", "conversions",
+                               "unique conversions", "конверсии", "转化数"))
+
+
+def _experiment_results(norm: list[str], samples) -> CountsMapping | None:
+    """An experiment's results, one row per variation and metric, with its users and its conversions:
+    each metric a funnel of its own (users → metric) per variation, compared as an A/B test. Read as
+    aggregate counts, GrowthBook's all-zero «riskOfChoosing» made the first step and Optimizely's
+    true/false «Is Baseline Variation» made it a deal list: refused for want of a stage."""
+    variation = _find(norm, _EXP_VARIATION)
+    metric = _find(norm, _EXP_METRIC, {variation})
+    # Eppo's «Assignment Count» before its «Denominator» (the metric's own, the same for a conversion)
+    users = _find(norm, _EXP_USERS, {variation, metric})
+    conversions = _find(norm, _EXP_CONVERSIONS, {variation, metric, users})
+    if None in (variation, metric, users, conversions) or not samples:
+        return None
+    if not all(sv.is_number(v) for i in (users, conversions) for v in sv.column(samples, i)):
+        return None
+    return CountsMapping(metric, conversions, variation, [], [], users)
+
+
+def _breakdown(norm: list[str], samples, stage: int, count: int) -> int | None:
+    """The column a long counts table is broken down by when no group word names it: the first text
+    column (no numbers, no dates) beside which each step repeats, once per value. GA4's funnel exploration
+    broken down by «Session default channel group» (its «Total» rows then summed with the channels: 39,500
+    users at the first step instead of 19,500), PostHog's ``breakdown_value``."""
+    steps = [r[stage] if stage < len(r) else None for r in samples]
+    if len(set(steps)) == len(steps):
+        return None
+    for i, h in enumerate(norm):
+        vals = sv.column(samples, i)
+        if i in (stage, count) or not h or not vals or any(sv.is_number(v) or sv.is_date(v) for v in vals):
+            continue
+        pairs = [(r[stage] if stage < len(r) else None, r[i] if i < len(r) else None) for r in samples]
+        if len(set(pairs)) == len(pairs) and len(set(vals)) > 1:
+            return i
+    return None
 
 
 EVENT_FIELDS = ("entity", "step", "timestamp", "variant", "source")
@@ -649,6 +713,8 @@ def with_shape_pairs(mapping, headers: list[str], pairs: list[str], shape: str):
             setattr(out, name, given[name])
     if "stage" in given or "count" in given:  # a long table named by the user: no wide steps
         out.wide_stages, out.left_out = [], []
+    if out.group is not None and out.group in (out.stage, out.count) and "group" not in given:
+        out.group = None  # the wide reading's group, now the step the user named (Matomo's «label»)
     if out.wide_stages and len(out.wide_stages) >= 2 or out.stage is not None and out.count is not None:
         return out
     return None

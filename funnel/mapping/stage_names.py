@@ -44,9 +44,10 @@ def align_order(preset_order: list[str] | None, names: list[str]) -> tuple[list[
 # followed by a dot or a bracket and a space (a monday.com board's «A. Lead Generated», «B. Sales
 # Qualified Leads») or by a dash or a colon (a Chinese template's «A-初步接洽 … E-赢单, F-输单»): letters are
 # ranked after every number. A word may stand before the number («阶段6：输单», «第2阶段、方案», «Stage 3 -
-# Proposal», «Этап 2. Встреча»); «E-mail sent» is no lettered stage.
-_NUMBERED = re.compile(r"(?i)^\s*(?:(?:stage|step|этап|шаг|阶段|第)\s*)?(\d{1,3})\s*(?:阶段|步)?\s*"
-                       r"(?:[-.):_–—：、]\s*|\s+(?=\D))")
+# Proposal», «Этап 2. Встреча»), or an «S» (a Kingdee company's «S1了解项目 … S8终止跟进», a Chinese name right
+# after the number); «S4-1方案制定», «S4-2方案提交和谈判» are 4.01 and 4.02; «E-mail sent» is no lettered stage.
+_NUMBERED = re.compile(r"(?i)^\s*(?:(?:stage|step|этап|шаг|阶段|第)\s*|s(?=\d))?(\d{1,3})(?:[-.](\d{1,2})(?=\D))?\s*"
+                       r"(?:阶段|步)?\s*(?:[-.):_–—：、]\s*|\s+(?=\D)|(?=[\u4e00-\u9fff]))")
 _LETTERED = re.compile(r"^\s*([A-Za-z])(?:[.)]\s+|\s*[-–—:：]\s*)(?![Mm][Aa][Ii][Ll]\b)(?=\w)")
 
 
@@ -73,15 +74,16 @@ def bare_number(name: str) -> tuple[int, bool] | None:
     return (int(match.group(1)), bool(match.group(2))) if match else None
 
 
-def stage_number(name: str) -> int | None:
-    """The step number ``name`` starts with (a letter's rank after 1000: A = 1001), else None."""
+def stage_number(name: str) -> float | None:
+    """The step number ``name`` starts with (a sub-step's after a point: «S4-2» = 4.02; a letter's rank after
+    1000: A = 1001), else None."""
     if (bare := bare_number(name)) is not None:
         return bare[0]
     if (percent := percent_suffix(name)) is not None:
         return percent
     match = _NUMBERED.match(name or "")
     if match:
-        return int(match.group(1))
+        return int(match.group(1)) + (int(match.group(2)) / 100 if match.group(2) else 0)
     match = _LETTERED.match(name or "")
     return 1000 + ord(match.group(1).upper()) - ord("A") + 1 if match else None
 

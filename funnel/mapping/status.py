@@ -196,6 +196,12 @@ _STATUS_WON |= {"转商机", "已转商机", "клиент пришел", "кл�
 _STAGE_LOST |= {"клиент не пришел", "клиент не пришёл"}
 _STATUS_LOST |= {"провал", "клиент не пришел", "клиент не пришёл"}
 _STATUS_OPEN |= {"ожидание клиента", "клиент подтвердил"}
+# -- survey 20: Kingdee's (金蝶云星空) 商机 单据状态 执行中 (in progress: open; 赢单 / 输单 already said) and a
+# stage of following up no more (终止跟进); Bitrix24's invoices (Отклонён: refused) and quotes (Отклонено;
+# «Анализ причины отказа», the twin of the deals' «Анализ причины провала»)
+_STATUS_OPEN |= {"执行中"}
+_STAGE_LOST |= {"终止跟进", "отклонен", "отклонена", "отклонено", "анализ причины отказа"}
+_STATUS_LOST |= {"终止跟进", "отклонен", "отклонена", "отклонено"}
 
 
 def classify_stage_name(name: str | None) -> str | None:

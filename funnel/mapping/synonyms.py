@@ -210,6 +210,13 @@ SURVEY19_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("流量来源",),
     "won_flag": ("y",),  # a machine-learning table's target (UCI bank marketing: did the client subscribe, yes/no)
 }
+# -- survey 20: Kingdee's (金蝶云星空) 商机 list (单据编号, 单据状态, 预计销售额（万元）, 输赢日期: the day it was
+# won or lost); Roistat's deals sheet («The date of the order»)
+SURVEY19_SYNONYMS["deal_id"] += ("单据编号",)
+SURVEY19_SYNONYMS["status"] = ("单据状态",)
+SURVEY19_SYNONYMS["amount"] += ("预计销售额", "销售额")
+SURVEY19_SYNONYMS["closed_at"] += ("输赢日期",)
+SURVEY19_SYNONYMS["created_at"] += ("The date of the order", "Order date", "Дата заказа")
 for _field, _words in SURVEY19_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
