@@ -69,6 +69,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
     _header_unit(typed, findings)
     preset_cents(con, raw, mapping, typed, findings)  # Close: cents
+    _per_period(con, raw, mapping, findings)
     # fields the file does not have are typed NULL columns, so one query serves every export (in
     # this statement: an ALTER TABLE ... ADD COLUMN per field on a 10M-row temp table, inside the
     # import's transaction, ran out of the memory budget)
@@ -218,6 +219,33 @@ def _none_read(con, fields: list[str]) -> set[str]:
     counts = run(con, render("SELECT {c} FROM imp_parsed", c=", ".join(
         render("count({v}), count({raw})", v=ident(f), raw=ident(f + "__raw")) for f in fields))).fetchone()
     return {f for k, f in enumerate(fields) if counts[2 * k] == 0 and counts[2 * k + 1] > 0}
+
+
+# a column saying the amount is per period: Close's ``value_period`` (one_time, monthly, annual), Capsule's
+# «Duration Basis» (FIXED, MONTH, …), Insightly's «Bid Type» (Fixed Bid, Per Month, …)
+_PERIOD_HEADERS = frozenset({"value period", "duration basis", "bid type", "billing period", "periodicity",
+                             "периодичность", "период оплаты", "计费周期", "付款周期"})
+_ONE_TIME = ["one time", "one-time", "one_time", "onetime", "fixed", "fixed bid", "once", "single", "разово",
+             "единоразово", "разовый", "一次性"]
+
+
+def _per_period(con, raw, mapping, findings: Findings) -> None:
+    """Deals whose amount is a value per month or year (the side column says so): the revenue adds them as
+    they are, so a 500-a-month retainer for a year counts 500, not 6,000. Said as a warning with the
+    deals and an example, never multiplied out (the contract's length is rarely in the file)."""
+    if "amount" not in mapping.fields:
+        return
+    col = next((i for i, h in enumerate(raw.headers) if normalize_header(h).replace("_", " ") in _PERIOD_HEADERS), None)
+    if col is None:
+        return
+    n, example = run(con, render("""SELECT count(*), min(trim({c})) FROM {t}
+                                    WHERE trim({c}) <> '' AND NOT list_contains($one, lower(trim({c})))""",
+                                 c=ident(f"c{col}"), t=ident(raw.table)), {"one": _ONE_TIME}).fetchone()
+    if n:
+        amount = raw.headers[mapping.fields["amount"]]
+        findings.add("amount.per_period", "warning", column=raw.headers[col], value=example, n=n,
+                     detail=json.dumps({"column": raw.headers[col], "amount": amount, "example": example},
+                                       ensure_ascii=False))
 
 
 def _header_unit(typed: list, findings: Findings) -> None:

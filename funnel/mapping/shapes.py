@@ -612,6 +612,9 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     if (_find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples)
             or _has_yes_no_column(norm, samples) or _named_and_dated(norm, samples, {i for i in (stage, count) if i is not None})):
         return None
+    if stage is not None and count is not None and norm[stage].replace("_", " ") not in NORMALIZED_SYNONYMS["stage"] \
+            and _find(norm, NORMALIZED_SYNONYMS["stage"], {stage, count}) is not None:
+        return None  # «Name, Milestone, Value»: a deal list (its stage is the other column), not counts per name
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
         group = _find(norm, _GROUP, {stage, count})
         if group is not None and samples and not sv.column(samples, group):

@@ -187,3 +187,16 @@ def test_roistats_date_of_the_order_is_the_creation(mem_store):
             "1,Новая заявка,1001,10000,2000,2024-05-01\n2,Успешно реализовано,1002,30000,5000,2024-05-02\n")
     info, _built, _ = import_file(mem_store, text.encode(), "deals.csv")
     assert info.meta["mapping"]["fields"]["created_at"] == "The date of the order"
+
+
+def test_an_amount_per_month_is_said_not_added_up_silently(mem_store):
+    # Capsule's opportunities (its help: «5,000 per month for 3 months … worth 15,000»): Value, Duration Basis
+    text = ("Name,Milestone,Value,Currency,Duration Basis,Duration,Owner\n"
+            "Website rebuild,New,2000.00,GBP,FIXED,,Ann\nSupport retainer,Won,500.00,GBP,MONTH,12,Ann\n"
+            "Logo,Won,1500.00,GBP,FIXED,,Ben\nHosting,Proposal,80.00,GBP,MONTH,24,Ben\n")
+    info, _built, _ = import_file(mem_store, text.encode(), "opportunities.csv")
+    assert info.shape == "deals"  # not counts of «Value» per «Name» beside the «Milestone» stage
+    said = findings(mem_store, info)["amount.per_period"]
+    # 2 deals per month (the retainer, the hosting); the revenue stays 500 + 1,500 as the file writes it
+    assert said[0] == "warning" and said[1] == 2 and said[2]["example"] == "MONTH"
+    assert outcome(mem_store, info)[4] == 2000
