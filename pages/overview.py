@@ -42,6 +42,8 @@ hidden = {caps.why_not(q) for k, q in NEEDS.items() if caps.why_not(q) and caps.
 TILES = [tile for tile in TILES if not (caps.is_web_funnel and tile[0] in NEEDS)]
 # a web funnel speaks of visitors and converted, not deals and win rate
 LABEL = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"} if caps.is_web_funnel else {}
+if caps.aggregate:  # counts say how many entered the first step (visits, users, leads), not that they are deals
+    LABEL = {"deals": "pages.tile.entrants"}
 OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
 cols = st.columns(len(TILES))
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
@@ -49,7 +51,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     value = getattr(out, key)
     reason = out.reasons.get(key)
     with col:
-        tip = t(f"metrics.kpi.{key}") + (f": {fmt_num(value, lang, 2)}" if key in ("revenue", "avg_deal_size")
+        tip = t(LABEL.get(key, f"metrics.kpi.{key}")) + (f": {fmt_num(value, lang, 2)}" if key in ("revenue", "avg_deal_size")
                                          and value is not None else "") + (f" — {t(reason)}" if reason else "")
         delta = kpi_delta(key, change, lang, t("pages.pp"))
         # With a previous period, a tile without a change shows a grey dash: tiles keep one height.

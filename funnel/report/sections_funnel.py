@@ -123,7 +123,9 @@ def kpis(inp: Inputs) -> Section:
         if reason:
             value = previous = change = None
         reason = reason or out.reasons.get(key)
-        label = w(f"report.kpi.{key}") + (f", {currency}" if kind == "money" and currency else "")
+        # counts say how many entered the first step (visits, users, leads), not that they are deals
+        name = "pages.tile.entrants" if key == "deals" and caps.aggregate else f"report.kpi.{key}"
+        label = w(name) + (f", {currency}" if kind == "money" and currency else "")
         table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change),
                            w.reason(reason) if reason else ""])
     sec.tables.append(table)

@@ -114,3 +114,17 @@ def test_close_rate_and_fit_rate_for_picked_stages(data_dir):
     # close rate = won / reached the proposal stage (7th); fit rate = reached SQL (2nd) / reached MQL (1st)
     assert values["Close rate"] == f"{b2b_reached(11) / b2b_reached(7):.1%}"
     assert values["Fit rate (SQL / MQL)"] == f"{b2b_reached(2) / b2b_reached(1):.1%}"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "At the first step"), ("ru", "На первом шаге"), ("zh", "首步数量")])
+def test_counts_overview_says_the_first_steps_count_not_deals(data_dir, lang, label):
+    from funnel.store import Store
+
+    ds = next(str(r["id"]) for r in Store(data_dir / "funnel.duckdb").datasets()
+              if r["name"] == "Web funnel (counts by source)")
+    at = page("pages/overview.py", lang=lang, ds=ds)
+    # the sample's first step (its first row's), summed over its sources (sample_data/web_counts_by_source.csv)
+    counts = pd.read_csv(ROOT / "sample_data" / "web_counts_by_source.csv")
+    first = counts.loc[counts["stage"] == counts["stage"].iloc[0], "count"].sum()
+    value = tiles(at)[label]
+    assert int("".join(ch for ch in value if ch.isdigit())) == first

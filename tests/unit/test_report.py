@@ -168,6 +168,9 @@ def test_counts_data_say_what_they_cannot_show(mem_store):
     kpis = report.section("kpis").tables[0]
     notes = dict(zip(kpis.column("kpi"), kpis.column("note"), strict=True))
     assert "do not say which deals were won" in notes["Won"] and notes["Revenue"]
+    # the first row counts impressions (12,943 + 11,278 + 6,954 + 3,099 + 5,726 = 40,000), not deals
+    values = dict(zip(kpis.column("kpi"), kpis.column("value"), strict=True))
+    assert "Deals" not in values and values["At the first step"] == 40000
     assert report.section("caveats").bullets[0].startswith("The data are aggregate counts")
 
 
