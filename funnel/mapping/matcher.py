@@ -45,6 +45,7 @@ MIN_PRESET_SCORE = 0.6
 # A column holding each stage's position in the funnel (Salesforce StageSortOrder, Pipedrive stage_order_nr)
 STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order",
                       "stage index", "stage idx", "furthest_stage_idx", "furthest stage index",
+                      "stage sequence", "dealstage.sequence", "deal stage sequence",  # Agendor's API, flattened
                       "stage_order_nr", "stage order nr")  # Pipedrive's API: the stage's place in its pipeline
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
@@ -147,6 +148,9 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 
 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
+    if header.endswith(".name") and len(header) > 5 and tokens.endswith(" name"):
+        # a JSON path flattened (Agendor's ``dealStatus.name``, ``owner.name``): the object's name is the field
+        return _generic_score(field, header[:-5], tokens[:-5])
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
@@ -520,7 +524,8 @@ def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, 
 
 # the words a money column's name holds (Keap's «Projected Revenue Low» / «… High»: neither the deal's amount
 # by itself); «total» is left out (IBM's «Total Days Identified Through Closing»)
-_MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумма|бюджет|стоимость|выручка)\b"
+_MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумма|бюджет|стоимость|выручка|"
+                          r"valor|importe|monto|betrag|umsatz|wert|montant|valeur)\b"
                           r"|金额|销售额|价值|预算")
 
 

@@ -91,6 +91,12 @@ _RUNGS = _with(_RUNGS, "proposal", ("pitch",))
 # may come before «Paid»; the order stays a guess
 _RUNGS = (*_RUNGS, ("onboard", "activat", "implement", "go-live", "go live", "kick-off", "kickoff", "внедрен",
                     "подключен", "实施", "上线"))
+# survey 21: RD Station CRM's «Sem contato» (not contacted yet: a new lead, not the contact made), Ploomes' and
+# Agendor's «Diagnóstico» (the needs found) and «Fechamento» (the closing: after the proposal); Spanish, German
+# and French twins of the new lead nobody has called
+_RUNGS = _with(_RUNGS, "new", ("sem contato", "sin contacto", "sin contactar", "nicht kontaktiert", "non contacté"))
+_RUNGS = _with(_RUNGS, "qualif", ("diagnóstico", "diagnostico", "diagnóstic"))
+_RUNGS = _with(_RUNGS, "contract", ("fechamento", "cierre"))
 # Within its rung a stage named here comes first: an unassigned lead before one waiting to be handled
 _FIRST_IN_RUNG = re.compile("未分配|unassigned|не распределен")
 

@@ -217,6 +217,13 @@ SURVEY19_SYNONYMS["status"] = ("单据状态",)
 SURVEY19_SYNONYMS["amount"] += ("预计销售额", "销售额")
 SURVEY19_SYNONYMS["closed_at"] += ("输赢日期",)
 SURVEY19_SYNONYMS["created_at"] += ("The date of the order", "Order date", "Дата заказа")
+# -- survey 21: RD Station CRM's API ``win`` (true/false/empty) and ``amount_total``, its UI's «Valor Único»;
+# Axonaut's ``is_win`` and ``pipe_step_name``; weclapp's «Umsatz», «Vertriebsmitarbeiter», «Nummer»
+SURVEY19_SYNONYMS["won_flag"] += ("win", "is_win")
+SURVEY19_SYNONYMS["amount"] += ("amount_total", "Valor Único", "Valor total", "Umsatz", "Erwarteter Umsatz")
+SURVEY19_SYNONYMS["stage"] += ("pipe_step_name",)
+SURVEY19_SYNONYMS["manager"] += ("Vertriebsmitarbeiter", "Vertriebsmitarbeiter/in")
+SURVEY19_SYNONYMS["deal_id"] += ("Nummer",)
 for _field, _words in SURVEY19_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
