@@ -369,13 +369,21 @@ def _stage_like_first(headers: list[str], shown: int = 10) -> str:
     return ", ".join(ordered[:shown])
 
 
+def is_lead_list(fields: dict) -> bool:
+    """A list of leads with no stage or outcome (a form's or an ad platform's download: Meta Lead Ads, Typeform,
+    Google Forms): each row a lead that came in at a time, from a source. Read as leads, all open, said
+    (``deals.lead_list``), instead of refused for want of a stage the file cannot have."""
+    return "created_at" in fields and "source" in fields
+
+
 def _check_required(draft: Draft) -> None:
     if _looks_like_data(draft.raw.headers):
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
         if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
                 and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag",
-                                                                "lost_at", "lost_reason")):
+                                                                "lost_at", "lost_reason")) \
+                and not is_lead_list(draft.mapping.fields):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
             if others and draft.raw.archive is not None:  # an archive: the deals may be another member
                 raise FunnelError("archive.missing_column", file=draft.raw.archive, field="stage",

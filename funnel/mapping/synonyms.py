@@ -224,6 +224,12 @@ SURVEY19_SYNONYMS["amount"] += ("amount_total", "Valor Único", "Valor total", "
 SURVEY19_SYNONYMS["stage"] += ("pipe_step_name",)
 SURVEY19_SYNONYMS["manager"] += ("Vertriebsmitarbeiter", "Vertriebsmitarbeiter/in")
 SURVEY19_SYNONYMS["deal_id"] += ("Nummer",)
+# -- survey 21b: lead forms: Typeform's «Submit Date», Google Forms' «Отметка времени» (its «Timestamp»), a
+# Google Ads lead form's ``lead_submit_time`` and ``lead_stage``
+SURVEY19_SYNONYMS["created_at"] += ("Submit Date", "Submit Date (UTC)", "Отметка времени", "lead_submit_time")
+SURVEY19_SYNONYMS["stage"] += ("lead_stage",)
+SURVEY19_SYNONYMS["source"] += ("Откуда вы о нас узнали?", "Откуда вы узнали о нас?", "Как вы о нас узнали?",
+                                "How did you hear about us?", "Where did you hear about us?", "您是如何了解到我们的？")
 for _field, _words in SURVEY19_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
 
@@ -369,7 +375,10 @@ CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
 )
 
 # `source` falls back to these when the file has no source column of the CRM's own.
-SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система")
+# a lead form's campaign, where nothing names the source (Meta Lead Ads' ``campaign_name``; a form's hidden
+# ``utm_campaign``): the ad a lead came from, the marketer's split (survey 21)
+SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система", "campaign_name", "Campaign name",
+                                    "utm_campaign")
 
 # Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
 # «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.
