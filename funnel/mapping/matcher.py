@@ -446,6 +446,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _unix_twin_over_text(m, headers, free)
     _opportunity_sum(m, norm, free, samples)
     _revenue_flag(m, norm, free, samples)
+    _form_completion_stage(m, free, samples)
     if preset:
         m.status_values = dict(preset.get("status_values") or {})
     sort_alts = preset.get("stage_sort", ()) if preset else ()
@@ -486,6 +487,22 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)
     return m
+
+
+# what a form's download writes in every row's «status»: the form was filled in (Meta Lead Ads' lead_status
+# «complete», Typeform's «completed»), no stage of a funnel
+_FORM_DONE = frozenset({"complete", "completed", "submitted", "заполнена", "отправлена", "已提交", "已完成提交"})
+
+
+def _form_completion_stage(m: Mapping, free: set[int], smp) -> None:
+    """A stage column whose every sample says only that the form was completed is no stage: left as an
+    attribute, so the leads are read as a lead list (Meta's ``lead_status`` drew a one-bar funnel «complete»
+    and asked to mark it won, which would make every lead a sale)."""
+    index = m.fields.get("stage")
+    vals = sv.column(smp, index) if smp is not None and index is not None else []
+    if vals and all(v.strip().lower() in _FORM_DONE for v in vals):
+        del m.fields["stage"]
+        free.add(index)
 
 
 _OUTCOME_FIELDS = ("stage", "status", "won_flag", "won_at", "closed_flag", "lost_flag", "lost_at")

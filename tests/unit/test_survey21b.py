@@ -30,11 +30,12 @@ META = [("ABROAD REGULAR - 24/8/26", "fb"), ("ABROAD REGULAR - 24/8/26", "ig"), 
 
 def test_a_meta_lead_download_is_a_lead_list_by_campaign(mem_store):
     text = ("id\tcreated_time\tad_id\tad_name\tcampaign_id\tcampaign_name\tform_id\tform_name\tis_organic\tplatform\t"
-            "full_name\tphone_number\n") + "".join(
+            "full_name\tphone_number\tlead_status\n") + "".join(
         f"l:10540745809440{k:02d}\t2026-08-{20 + k}T11:18:23+05:30\tag:1202564843220507\t{c}\tc:12025648432207\t{c}\t"
-        f"f:2295576760978334\t{c}\tFALSE\t{p}\tName {k}\tp:+9196562988{k:02d}\n" for k, (c, p) in enumerate(META))
+        f"f:2295576760978334\t{c}\tFALSE\t{p}\tName {k}\tp:+9196562988{k:02d}\tcomplete\n" for k, (c, p) in enumerate(META))
     info, _built, _ = import_file(mem_store, b"\xff\xfe" + text.encode("utf-16-le"), "leads.tsv")
-    assert info.meta["mapping"]["fields"]["source"] == "campaign_name"
+    # «complete» in every lead_status: the form was filled in, no stage (it drew a one-bar funnel to mark won)
+    assert info.meta["mapping"]["fields"] == {"deal_id": "id", "created_at": "created_time", "source": "campaign_name"}
     # 6 leads, all open (a form's download says nothing of a sale): ABROAD REGULAR 4, INDIA WEEKEND 2
     assert outcome(mem_store, info)[:4] == (6, 0, 0, 6)
     assert sources(mem_store, info) == {"ABROAD REGULAR - 24/8/26": 4, "INDIA WEEKEND": 2}
