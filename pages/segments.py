@@ -7,6 +7,7 @@ from funnel.audit.charts import small_multiples
 from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
+from funnel.dataset_edit import order_state
 from funnel.formats import fmt_compact, fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
@@ -36,80 +37,83 @@ st.subheader(t("audit.segments.outcomes"))
 values = list(groups)
 audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values, info=info)
 
-# -- the funnel per segment: side by side and small multiples ----------------------------------
-st.subheader(t("audit.segments.funnels"))
-shown = {_name(v): o.stages for v, o in groups.items() if o.deals}
-if len(shown) <= 12:
-    st.plotly_chart(small_multiples(shown, {"reached": t("metrics.label.reached")}, lang),
-                    config={"displayModeBar": False})
-else:
-    st.caption(t("audit.segments.too_many", n=fmt_int(len(shown), lang)))
-steps, leads_to = {}, {}  # step label -> {segment: rate}; step label -> position of the stage it leads to
-small_base = False  # a rate over fewer than MIN_N deals carries its base: "100.0% (n 4)"
-for v, o in groups.items():
-    for here, nxt in zip(o.stages, o.stages[1:], strict=False):
-        label = f"{here.stage} → {nxt.stage}"
-        rate = fmt_pct(nxt.step_conversion, lang)
-        if here.reached < MIN_N:
-            rate, small_base = f"{rate} (n {fmt_int(here.reached, lang)})", True
-        steps.setdefault(label, {})[_name(v)] = rate
-        leads_to[label] = nxt.position
-step_frame = pd.DataFrame(steps).T
-segment_of = {_name(v): v for v in groups}
+# with outcomes only (no stage anywhere) there are no steps: no funnel per segment and no step drivers (the note
+# at the top of the page says what a funnel needs)
+if order_state(info) != "outcomes_only":
+    # -- the funnel per segment: side by side and small multiples ----------------------------------
+    st.subheader(t("audit.segments.funnels"))
+    shown = {_name(v): o.stages for v, o in groups.items() if o.deals}
+    if len(shown) <= 12:
+        st.plotly_chart(small_multiples(shown, {"reached": t("metrics.label.reached")}, lang),
+                        config={"displayModeBar": False})
+    else:
+        st.caption(t("audit.segments.too_many", n=fmt_int(len(shown), lang)))
+    steps, leads_to = {}, {}  # step label -> {segment: rate}; step label -> position of the stage it leads to
+    small_base = False  # a rate over fewer than MIN_N deals carries its base: "100.0% (n 4)"
+    for v, o in groups.items():
+        for here, nxt in zip(o.stages, o.stages[1:], strict=False):
+            label = f"{here.stage} → {nxt.stage}"
+            rate = fmt_pct(nxt.step_conversion, lang)
+            if here.reached < MIN_N:
+                rate, small_base = f"{rate} (n {fmt_int(here.reached, lang)})", True
+            steps.setdefault(label, {})[_name(v)] = rate
+            leads_to[label] = nxt.position
+    step_frame = pd.DataFrame(steps).T
+    segment_of = {_name(v): v for v in groups}
 
 
-def _on_steps() -> None:
-    """A rate opens the deals of that segment that reached the stage the step leads to (its numerator)."""
-    cells = ((st.session_state.get(drill.nonce("sg_steps")) or {}).get("selection") or {}).get("cells") or []
-    drill.bump("sg_steps")
-    if cells and cells[0][1] in segment_of and int(cells[0][0]) < len(step_frame.index):
-        label = step_frame.index[int(cells[0][0])]
-        drill.request(Selection("reached", position=leads_to[label], by=by, value=segment_of[cells[0][1]]),
-                      f"{md_escape(cells[0][1])} · {md_escape(label)}")
+    def _on_steps() -> None:
+        """A rate opens the deals of that segment that reached the stage the step leads to (its numerator)."""
+        cells = ((st.session_state.get(drill.nonce("sg_steps")) or {}).get("selection") or {}).get("cells") or []
+        drill.bump("sg_steps")
+        if cells and cells[0][1] in segment_of and int(cells[0][0]) < len(step_frame.index):
+            label = step_frame.index[int(cells[0][0])]
+            drill.request(Selection("reached", position=leads_to[label], by=by, value=segment_of[cells[0][1]]),
+                          f"{md_escape(cells[0][1])} · {md_escape(label)}")
 
 
-st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
-             selection_mode="single-cell")
-st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click"))
-           + (" " + t(words.key(info, "audit.segments.steps_small"), min_n=fmt_int(MIN_N, lang)) if small_base else ""))
-
-# -- drivers -----------------------------------------------------------------------------------
-st.subheader(t("audit.segments.drivers"))
-drivers = diagnosis.data.drivers.shown
-if not drivers:
-    st.success(t("audit.segments.no_drivers"))
-else:
-    rows = []
-    for c in drivers:
-        value = c.value
-        if c.column == AMOUNT_BAND:
-            low, high = diagnosis.data.drivers.band(c.value)
-            value = f"{fmt_compact(low, lang)}–{fmt_compact(high, lang)}"
-        rows.append({t("audit.segments.col.attribute"): column_label(c.column, info, lang),
-                     t("audit.segments.col.value"): value, t("audit.segments.col.step"): f"{c.stage} → {c.stage_to}",
-                     t("audit.segments.col.rate"): fmt_pct(c.rate, lang), t("audit.segments.col.rest"): fmt_pct(c.rest_rate, lang),
-                     t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
-                     t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
-                     t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
-                     t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
-    def _driver_deals(c) -> Selection:
-        """The deals decided at the driver's step with its value (an amount band by its bounds)."""
-        if c.column == AMOUNT_BAND:
-            low, high = diagnosis.data.drivers.band(c.value)
-            return Selection("decided", position=c.position, amount_from=low, amount_to=high)
-        return Selection("decided", position=c.position, by=c.column, value=c.value)
-
-    def _on_driver() -> None:
-        cells = ((st.session_state.get(drill.nonce("sg_drivers")) or {}).get("selection") or {}).get("cells") or []
-        drill.bump("sg_drivers")
-        if cells and int(cells[0][0]) < len(drivers):
-            c, row = drivers[int(cells[0][0])], rows[int(cells[0][0])]
-            drill.request(_driver_deals(c), md_escape(" · ".join(str(v) for v in list(row.values())[:3])))
-
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=drill.nonce("sg_drivers"), on_select=_on_driver,
+    st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
                  selection_mode="single-cell")
-    st.caption(t(words.key(info, "audit.managers.click_hint")))
-st.caption(t("audit.segments.drivers_caption"))
+    st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click"))
+               + (" " + t(words.key(info, "audit.segments.steps_small"), min_n=fmt_int(MIN_N, lang)) if small_base else ""))
+
+    # -- drivers -----------------------------------------------------------------------------------
+    st.subheader(t("audit.segments.drivers"))
+    drivers = diagnosis.data.drivers.shown
+    if not drivers:
+        st.success(t("audit.segments.no_drivers"))
+    else:
+        rows = []
+        for c in drivers:
+            value = c.value
+            if c.column == AMOUNT_BAND:
+                low, high = diagnosis.data.drivers.band(c.value)
+                value = f"{fmt_compact(low, lang)}–{fmt_compact(high, lang)}"
+            rows.append({t("audit.segments.col.attribute"): column_label(c.column, info, lang),
+                         t("audit.segments.col.value"): value, t("audit.segments.col.step"): f"{c.stage} → {c.stage_to}",
+                         t("audit.segments.col.rate"): fmt_pct(c.rate, lang), t("audit.segments.col.rest"): fmt_pct(c.rest_rate, lang),
+                         t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
+                         t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
+                         t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
+                         t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
+        def _driver_deals(c) -> Selection:
+            """The deals decided at the driver's step with its value (an amount band by its bounds)."""
+            if c.column == AMOUNT_BAND:
+                low, high = diagnosis.data.drivers.band(c.value)
+                return Selection("decided", position=c.position, amount_from=low, amount_to=high)
+            return Selection("decided", position=c.position, by=c.column, value=c.value)
+
+        def _on_driver() -> None:
+            cells = ((st.session_state.get(drill.nonce("sg_drivers")) or {}).get("selection") or {}).get("cells") or []
+            drill.bump("sg_drivers")
+            if cells and int(cells[0][0]) < len(drivers):
+                c, row = drivers[int(cells[0][0])], rows[int(cells[0][0])]
+                drill.request(_driver_deals(c), md_escape(" · ".join(str(v) for v in list(row.values())[:3])))
+
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key=drill.nonce("sg_drivers"), on_select=_on_driver,
+                     selection_mode="single-cell")
+        st.caption(t(words.key(info, "audit.managers.click_hint")))
+    st.caption(t("audit.segments.drivers_caption"))
 
 # -- spend -------------------------------------------------------------------------------------
 st.subheader(t("audit.segments.spend"))

@@ -499,7 +499,9 @@ def _form_completion_stage(m: Mapping, free: set[int], smp) -> None:
     attribute, so the leads are read as a lead list (Meta's ``lead_status`` drew a one-bar funnel «complete»
     and asked to mark it won, which would make every lead a sale)."""
     index = m.fields.get("stage")
-    vals = sv.column(smp, index) if smp is not None and index is not None else []
+    if smp is None or index is None:
+        return
+    vals = sv.column(smp, index)
     if vals and all(v.strip().lower() in _FORM_DONE for v in vals):
         del m.fields["stage"]
         free.add(index)
