@@ -115,8 +115,15 @@ def resolve_pipeline(con, info: DatasetInfo, spec: FunnelSpec) -> str | None:
     aggregate = info.capabilities.aggregate
     if not aggregate and len(info.pipelines) == 1:
         return info.pipelines[0]  # the import lists every pipeline its deals are in: no need to count
-    name = "metrics_counts_pipelines" if aggregate else "metrics_pipelines"
-    row = run(con, query(name, info)).fetchone()
+    if aggregate:
+        # counts' pipelines by entrants; of those tied, the first the file lists (an A/B platform's metrics
+        # share their users: its first metric, not the first by name)
+        rows = run(con, query("metrics_counts_pipelines", info)).fetchall()
+        if rows:
+            listed = {p: k for k, p in enumerate(info.pipelines)}
+            return min((r[0] for r in rows if r[1] == rows[0][1]), key=lambda p: listed.get(p, len(listed)))
+        return info.pipelines[0] if info.pipelines else None
+    row = run(con, query("metrics_pipelines", info)).fetchone()
     if row:
         return row[0]
     return info.pipelines[0] if info.pipelines else None

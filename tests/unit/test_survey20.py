@@ -200,3 +200,20 @@ def test_an_amount_per_month_is_said_not_added_up_silently(mem_store):
     # 2 deals per month (the retainer, the hosting); the revenue stays 500 + 1,500 as the file writes it
     assert said[0] == "warning" and said[1] == 2 and said[2]["example"] == "MONTH"
     assert outcome(mem_store, info)[4] == 2000
+
+
+EPPO = ("Experiment ID,Variation Name,Is Control,Metric Name,Numerator,Denominator,Assignment Count\n"
+        "95469,Control,true,Purchase Conversion,240,6000,6000\n95469,Treatment A,false,Purchase Conversion,295,5900,5900\n"
+        "95469,Control,true,Add to Cart Rate,900,6000,6000\n95469,Treatment A,false,Add to Cart Rate,944,5900,5900\n")
+
+
+def test_an_experiments_first_metric_is_the_one_shown_first(mem_store):
+    from funnel.metrics.filters import resolve_pipeline
+
+    info, _built, _ = import_file(mem_store, EPPO.encode(), "eppo_export.csv")
+    assert info.meta["pipelines"] == ["Purchase Conversion", "Add to Cart Rate"]  # the file's order
+    with mem_store.connect() as con:
+        # both metrics have 11,900 users: the file's first, not «Add to Cart Rate» first by name
+        assert resolve_pipeline(con, info, FunnelSpec()) == "Purchase Conversion"
+    purchase = counts(mem_store, info, "Purchase Conversion")
+    assert (purchase[("Assignment Count", "Control")], purchase[("Purchase Conversion", "Treatment A")]) == (6000, 295)
