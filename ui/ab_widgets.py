@@ -110,9 +110,8 @@ def column_label(info: DatasetInfo, column: str, t) -> str:
     """"Variant (landing)": the canonical name with the file's header, or an extra column's header."""
     if column in info.extra_columns:
         return info.extra_columns[column]
-    if info.capabilities.aggregate:  # a counts table's grouping column: the file's header, unless a known name
-        name = t(f"ab.column.{column}")
-        return column if name == f"ab.column.{column}" else name
+    if info.capabilities.aggregate and column not in ab_dataset.AB_FIELDS:
+        return column  # a counts table's grouping column is named by the file's header
     header = next((h for h, c in ab_dataset.column_headers(info).items() if c == column), None)
     name = t(f"ab.column.{column}")
     same = header is not None and header.strip().casefold() in (column.casefold(), name.casefold())

@@ -371,8 +371,8 @@ def _stage_like_first(headers: list[str], shown: int = 10) -> str:
 
 def is_lead_list(fields: dict) -> bool:
     """A list of leads with no stage or outcome (a form's or an ad platform's download: Meta Lead Ads, Typeform,
-    Google Forms): each row a lead that came in at a time, from a source. Read as leads, all open, said
-    (``deals.lead_list``), instead of refused for want of a stage the file cannot have."""
+    Google Forms): each row a lead that came in at a time, from a source. Read as leads, all open, outcomes
+    only (``stages.none`` says there is no funnel), instead of refused for want of a stage the file cannot have."""
     return "created_at" in fields and "source" in fields
 
 

@@ -24,7 +24,7 @@ the columns' order. A flag cell that is not a yes/no word rejects its row.
 from __future__ import annotations
 
 from ..errors import FunnelError
-from ..readers.values import ColumnProfile, bool_sql
+from ..readers.values import FALSE_WORDS, TRUE_WORDS, ColumnProfile, bool_sql
 from ..sql import ident, render, run
 from ..timezones import zone_literal
 from ..velocity.stays import BY_DEAL_ID, STAYS_VERSION, derive_stays
@@ -207,14 +207,15 @@ def _time_order(con) -> list[str]:
 
 
 FIRST_STEP_NAMES = ("visit", "visited", "visitors")
+_BOOL_WORDS = frozenset(TRUE_WORDS) | frozenset(FALSE_WORDS)  # what bool_sql reads, lower-cased and trimmed
 
 
 def _is_marker(con, table: str, i: int) -> bool:
     """Whether flag column ``i`` marks a step by one word in the rows that reached it, no yes/no word
     (the Kaggle e-commerce funnel's page tables joined on ``user_id``: ``search_page`` or empty)."""
     cell = render("NULLIF(trim({c}), '')", c=ident(f"c{i}"))
-    n, word = run(con, render("SELECT count(DISTINCT {x}), min({x}) FROM {t}", x=cell, t=ident(table))).fetchone()
-    return n == 1 and run(con, f"SELECT {bool_sql('$w')} IS NULL", {"w": word}).fetchone()[0]
+    low, high = run(con, render("SELECT min({x}), max({x}) FROM {t}", x=cell, t=ident(table))).fetchone()
+    return low is not None and low == high and low.lower() not in _BOOL_WORDS
 
 
 def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, explicit_stages):

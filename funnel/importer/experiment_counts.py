@@ -30,8 +30,9 @@ def build_experiment(con, raw, cmap, *, findings: Findings) -> dict:
                     users=number_expr(con, raw.table, f"c{cmap.base}"), conv=number_expr(con, raw.table, f"c{cmap.count}"),
                     ur=ident(f"c{cmap.base}"), cr=ident(f"c{cmap.count}"), raw=ident(raw.table)))
     for column, raw_col, num in ((cmap.base, "users_raw", "users"), (cmap.count, "conv_raw", "conv")):
-        findings.examples(con, f"SELECT row_no, {raw_col} AS value FROM imp_exp WHERE {raw_col} IS NOT NULL "
-                               f"AND {num} IS NULL", None, "reject.bad_number", "error", raw.headers[column])
+        findings.examples(con, render("SELECT row_no, {r} AS value FROM imp_exp WHERE {r} IS NOT NULL AND {n} IS NULL",
+                                      r=ident(raw_col), n=ident(num)), None, "reject.bad_number", "error",
+                          raw.headers[column])
     rejected = run(con, "SELECT count(*) FROM imp_exp WHERE metric IS NULL OR users IS NULL OR conv IS NULL "
                         "AND conv_raw IS NOT NULL").fetchone()[0]
     metrics = run(con, """SELECT metric, bool_and(conv IS NULL OR conv = round(conv) AND conv <= users) AS counted

@@ -665,8 +665,10 @@ def _breakdown(norm: list[str], samples, stage: int, count: int) -> int | None:
     if len(set(steps)) == len(steps):
         return None
     for i, h in enumerate(norm):
+        if i in (stage, count) or not h:
+            continue
         vals = sv.column(samples, i)
-        if i in (stage, count) or not h or not vals or any(sv.is_number(v) or sv.is_date(v) for v in vals):
+        if not vals or any(sv.is_number(v) or sv.is_date(v) for v in vals):
             continue
         pairs = [(r[stage] if stage < len(r) else None, r[i] if i < len(r) else None) for r in samples]
         if len(set(pairs)) == len(pairs) and len(set(vals)) > 1:

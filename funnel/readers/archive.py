@@ -210,17 +210,13 @@ def _step_tables(zf: zipfile.ZipFile, found: list[Table]) -> list[Table]:
             header = first_line(zf, t.parts[0])
             if header is not None and _is_step_header(header):
                 groups.setdefault((t.folder, header), []).append(t)
-    out: list[Table] = []
     absorbed: set[str] = set()
     first: dict[str, Table] = {}
     for same in groups.values():
         if len(same) > 1:
             first[same[0].name] = Table(same[0].name, tuple(t.parts[0] for t in same), steps=True)
             absorbed.update(t.name for t in same[1:])
-    for t in found:
-        if t.name not in absorbed:
-            out.append(first.get(t.name, t))
-    return out
+    return [first.get(t.name, t) for t in found if t.name not in absorbed]
 
 
 def _is_step_header(header: bytes) -> bool:
