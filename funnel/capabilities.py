@@ -65,6 +65,8 @@ class Capabilities:
     open_unpriced: bool = False
     close_is_expected: bool = False  # closed deals lack a close time: the file's close column is an expected date
     is_web_funnel: bool = False  # visitors and steps (event log, A/B visitor file): no deals, no cycle
+    # aggregate counts of visitors or users (an A/B platform's results, a web analytics funnel's table)
+    counts_visitors: bool = False
     group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
     groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
     group_column: str | None = None  # aggregate counts: which canonical field the groups are
@@ -75,6 +77,11 @@ class Capabilities:
     def aggregate(self) -> bool:
         """Only stage totals (input shape E): the engine reads the counts table, not deals."""
         return self.shape == "counts"
+
+    @property
+    def of_visitors(self) -> bool:
+        """Its people are visitors, not leads or deals: the wording of the A/B page and report."""
+        return self.is_web_funnel or self.counts_visitors
 
     @property
     def has_outcomes(self) -> bool:
@@ -186,7 +193,8 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         group = meta.get("group_column")
         groups = tuple(meta.get("groups") or ())
         return Capabilities(shape=shape, group_columns=(group,) if group and len(groups) >= 1 else (),
-                            groups=groups, group_column=group, order_guessed=guessed, pipelines=pipelines)
+                            groups=groups, group_column=group, order_guessed=guessed, pipelines=pipelines,
+                            counts_visitors=meta.get("counted") == "visitors")
     extras = [c for c in (meta.get("extra_columns") or {}) if c.startswith("x_")]
     columns = [*BASE_GROUP_COLUMNS, *extras]
     cols = "".join(f", count({ident(c)})" for c in columns)

@@ -217,5 +217,5 @@ def run_abtest_dataset(store, info, args: argparse.Namespace, spec) -> int:
     if getattr(args, "json", False):
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, allow_nan=False, default=str))
     else:
-        print(_dataset_report(result, lang, info.capabilities.is_web_funnel))
+        print(_dataset_report(result, lang, info.capabilities.of_visitors))
     return 0 if result.verdict.code != "invalid" else EXIT_USAGE

@@ -108,7 +108,7 @@ def _revenue(info, result: DatasetABResult) -> None:
 
 
 def _show_dataset_result(info, spec, result: DatasetABResult, by: str) -> None:
-    web = info.capabilities.is_web_funnel
+    web = info.capabilities.of_visitors
     _verdicts(result, web)
     steps, groups = steps_of(result), list(result.groups)
     position = dict(zip(result.stages, result.positions, strict=True))
@@ -152,7 +152,7 @@ def _controls(info, spec, columns: list[str]) -> dict | None:
     counts = w.counts(info.id, info.version, spec, by)
     named = [g for g in counts.groups if g != ""][:MAX_GROUPS]
     if len(named) < 2:
-        st.info(t(word_key("ab.need_two_groups", info.capabilities.is_web_funnel)))
+        st.info(t(word_key("ab.need_two_groups", info.capabilities.of_visitors)))
         return None
     control = w.param("ab_control") if w.param("ab_control") in named else default_control(named)
     w.sync("ab_control_w", control)
@@ -270,4 +270,4 @@ st.subheader(t("ab.calc.title"))
 baseline = None
 if shown and shown.groups and shown.control in steps_of(shown)[0].groups:
     baseline = steps_of(shown)[0].groups[shown.control].rate
-w.calculator(t, baseline, web=mode == "typed" or (info is not None and info.capabilities.is_web_funnel))
+w.calculator(t, baseline, web=mode == "typed" or (info is not None and info.capabilities.of_visitors))

@@ -21,6 +21,7 @@ says so (``counts.unpaired_rows``: the step and the rows left out of it).
 from __future__ import annotations
 
 import json
+import re
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
@@ -103,14 +104,25 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
     if non_monotone:
         findings.add("counts.non_monotone", "warning", n=non_monotone)
     groups = [r[0] for r in run(con, "SELECT DISTINCT grp FROM imp_counts WHERE grp <> '' ORDER BY 1").fetchall()]
+    counted = raw.headers[cmap.count] if not cmap.wide_stages and cmap.count is not None else order[:1]
     return {
         "rows_rejected": rejected,
         "n_deals": 0,
         "n_events": 0,
         "meta": {"pipelines": [""], "extra_columns": {}, "stage_order": {"": order}, "lost_stages": {"": []},
                  "group_column": raw.headers[cmap.group] if cmap.group is not None else None,
-                 "groups": groups},
+                 "groups": groups, **({"counted": "visitors"} if of_visitors(counted) else {})},
     }
+
+
+# a count of visitors or users: GA4's «Active users», Metrica's «Посетители», an experiment's «users»
+_VISITOR_COUNT = re.compile(r"\b(?:users?|visitors?|sessions?|visits?)\b|пользовател|посетител|визит|сеанс"
+                            r"|用户|访客|访问|会话", re.IGNORECASE)
+
+
+def of_visitors(headers: str | list[str]) -> bool:
+    """The counts are of visitors or users (their header or first step says so), not of leads or deals."""
+    return any(_VISITOR_COUNT.search(h) for h in ([headers] if isinstance(headers, str) else headers))
 
 
 def _total_rows(con, cmap, raw, findings: Findings) -> int:

@@ -69,7 +69,8 @@ def build_experiment(con, raw, cmap, *, findings: Findings) -> dict:
         "n_deals": 0,
         "n_events": 0,
         "meta": {"pipelines": kept, "extra_columns": {}, "stage_order": {m: [users_step, m] for m in kept},
-                 "lost_stages": {m: [] for m in kept}, "group_column": raw.headers[cmap.group], "groups": groups},
+                 "lost_stages": {m: [] for m in kept}, "group_column": raw.headers[cmap.group], "groups": groups,
+                 "counted": "visitors"},  # an experiment's users
     }
 
 

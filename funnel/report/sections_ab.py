@@ -49,7 +49,7 @@ def ab_verdicts(inp: Inputs) -> Section | None:
         column = _label(inp, pin["by"])
         title = w("report.ab.title", column=column, stage_from=result.stage_from or "—",
                   stage_to=result.stage_to or "—")
-        web = inp.info.capabilities.is_web_funnel
+        web = inp.info.capabilities.of_visitors
         verdict = verdict_sentence(result.verdict, alpha, w.lang, web)
         sec.paragraphs.append(f"{i}. {title}. {w('report.ab.control', control=result.control or '—')} "
                               f"{verdict}")

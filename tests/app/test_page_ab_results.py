@@ -32,3 +32,22 @@ def test_the_variations_of_one_metric_are_compared(ds, lang):
     assert list(table.iloc[:, 0]) == ["Control", "Variant B"]
     digits = [[int("".join(ch for ch in str(v) if ch.isdigit())) for v in table.iloc[:, k]] for k in (1, 2)]
     assert digits == [[10000, 10050], [500, 603]]
+    # an experiment's users are visitors, not leads: the column says so (EN «Visitors», RU «Посетители»)
+    assert table.columns[1] == {"en": "Visitors", "ru": "Посетители"}[lang]
+
+
+def test_counts_say_who_they_count():
+    """The people of counts are visitors when the file's count header or first step names them so
+    (GA4's «Active users», an experiment's users); a consultant's «Лиды → Встречи» counts stay leads."""
+    import duckdb
+
+    from funnel.capabilities import derive
+    from funnel.importer.counts import of_visitors
+
+    assert of_visitors("Active users") and of_visitors("Посетители") and of_visitors(["访客数", "下单"])
+    assert not of_visitors("Count") and not of_visitors(["Лиды", "Встречи"]) and not of_visitors("Deals")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE q (code VARCHAR)")
+    meta = {"pipelines": [""], "groups": ["A", "B"], "group_column": "variation"}
+    assert derive(con, {"quality": "q"}, "counts", {**meta, "counted": "visitors"}).of_visitors
+    assert not derive(con, {"quality": "q"}, "counts", meta).of_visitors
