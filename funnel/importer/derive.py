@@ -237,6 +237,7 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
+    _planned_close_of_open_deals(con, into, typed, findings)
     _what_the_outcomes_lack(con, typed, extras, findings)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
@@ -288,6 +289,25 @@ def _source_spellings(con, typed: dict, findings: Findings) -> bool:
 def _missing_optional(typed: dict) -> None:
     for field in ("deal_name", "currency", "manager", "source", "variant", "lost_reason"):
         typed.setdefault(field, None)
+
+
+def _planned_close_of_open_deals(con, into: str | None, typed: dict, findings: Findings) -> None:
+    """A close-date column filled on open deals, in a file that records both won and lost ones, is the CRM's
+    close date that stays a plan until a deal closes (Salesforce's and Zoho's «Дата закрытия» / 结束日期 in a
+    Russian or Chinese interface): an open deal has no close, said once (``date.open_close_planned``). With no
+    won or no lost deal the outcome itself may be what the file lacks: then :func:`_what_the_outcomes_lack`
+    warns instead."""
+    if typed.get("closed_at") is None:
+        return
+    won, lost, planned = run(con, """SELECT count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
+                                            count(*) FILTER (WHERE status = 'open' AND closed_at IS NOT NULL)
+                                     FROM imp_deals""").fetchone()
+    if not (won and lost and planned):
+        return
+    deals = ident(into, "deals") if into else ident("imp_deals")
+    run(con, render("UPDATE {t} SET closed_at = NULL, cycle_days = NULL WHERE status = 'open'", t=deals))
+    findings.add("date.open_close_planned", "info", column=typed["closed_at"].header, n=int(planned),
+                 detail=json.dumps({"column": typed["closed_at"].header}, ensure_ascii=False))
 
 
 def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) -> None:

@@ -79,11 +79,12 @@ ENTITY_WORDS: tuple[str, ...] = ("deal", "deals", "opportunity", "opp", "potenti
 # «Trato - Etapa» (es), «Affaire - Étape» (fr), as «Deal - Stage» in English (its German keeps «Deal - »);
 # Salesforce's Japanese reports name the opportunity 商談 («商談 ID», «商談 所有者»). Evidence: the module
 # docstring of tests/unit/test_crm_exports_locales.py
-LOCAL_ENTITY_WORDS = ("negócio", "negocio", "trato", "affaire", "商談")
+LOCAL_ENTITY_WORDS = ("negócio", "negocio", "trato", "affaire", "商談",
+                      "交易")  # Pipedrive's Chinese «交易 - 阶段» (survey 22)
 ENTITY_WORDS += LOCAL_ENTITY_WORDS
 # A Pipedrive export's localized entity prefix, read as the English one where a layout's headers are
 # compared (presets list «deal - id», «deal - status»): «negócio - id» is «deal - id»
-_LOCAL_PREFIX = re.compile(r"^(?:negócio|negocio|trato|affaire|obchod)\s*-\s*")
+_LOCAL_PREFIX = re.compile(r"^(?:negócio|negocio|trato|affaire|obchod|сделка|交易)\s*-\s*")
 
 
 def header_tokens(h: str | None) -> str:

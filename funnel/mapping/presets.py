@@ -90,7 +90,8 @@ KOMMO_DEFAULT_STAGES = ["Incoming leads", "Initial contact", "Offer made", "Disc
 # 输单 or 无效 (closed as invalid: is_end 1, 2, 3), shown in 商机阶段 (CrmBusinessTypeServiceImpl)
 WUKONG_DEFAULT_STAGES = ["验证客户", "需求分析", "方案/报价", "赢单"]
 # Odoo CRM's default stages (crm_stage_data.xml), in English and as its zh_CN translation names them
-ODOO_DEFAULT_STAGES = ["New", "Qualified", "Proposition", "新建", "验证", "建议", "Won", "赢得"]
+ODOO_DEFAULT_STAGES = ["New", "Qualified", "Proposition", "新建", "验证", "建议", "Новый", "Квалифицированный", "Предложение",
+                       "Won", "赢得", "Выиграно"]
 
 PRESETS: dict[str, dict] = {
     "amocrm_ru": {
@@ -369,28 +370,42 @@ PRESETS: dict[str, dict] = {
     },
     "odoo": {
         # crm.lead exported from the pipeline's list view, with the labels of the user's language (en,
-        # zh_CN). A lost opportunity is archived (Active False) and stays in its stage; an active one is
-        # won at the won stage, else open: «Active» True leaves the outcome to the stage
-        "signature": [("expected revenue", "预期收益"), ("salesperson", "销售员"), ("sales team", "销售团队"),
-                      ("probability", "概率"), ("stage", "阶段")],
+        # zh_CN, ru: Odoo 17's ru.po «Ожидаемый доход», «Менеджер по продажам», «Команда продаж», survey 22). A
+        # lost opportunity is archived (Active False) and stays in its stage; an active one is won at the won
+        # stage, else open: «Active» True leaves the outcome to the stage
+        "signature": [("expected revenue", "预期收益", "预期收入", "ожидаемый доход", "ожидаемая выручка"),
+                      ("salesperson", "销售员", "менеджер по продажам"), ("sales team", "销售团队", "команда продаж"),
+                      ("probability", "概率", "вероятность"), ("stage", "阶段", "этап")],
         "fields": {
-            "deal_id": ("id",), "deal_name": ("opportunity", "商机"), "amount": ("expected revenue", "预期收益"),
-            "stage": ("stage", "阶段"), "manager": ("salesperson", "销售员"), "created_at": ("created on", "创建时间"),
-            "expected_close": ("expected closing", "预期结束"), "closed_at": ("closed date", "关闭日期"),
-            "lost_reason": ("lost reason",), "status": ("active", "启用"),
+            "deal_id": ("id",), "deal_name": ("opportunity", "商机", "возможность"),
+            "amount": ("expected revenue", "预期收益", "预期收入", "ожидаемый доход", "ожидаемая выручка"),
+            "stage": ("stage", "阶段", "этап"), "manager": ("salesperson", "销售员", "менеджер по продажам"),
+            "created_at": ("created on", "创建时间", "创建于", "создано"),
+            "expected_close": ("expected closing", "预期结束", "ожидаемое закрытие"),
+            "closed_at": ("closed date", "关闭日期", "дата закрытия"),
+            "lost_reason": ("lost reason", "丢失原因", "причина потери"), "status": ("active", "启用", "активно"),
         },
         "status_values": {"false": "lost", "true": STAGE_DECIDES},
-        "date_order": None, "won": ["Won", "赢得"], "lost": [], "stage_order": ODOO_DEFAULT_STAGES,
+        "date_order": None, "won": ["Won", "赢得", "Выиграно"], "lost": [], "stage_order": ODOO_DEFAULT_STAGES,
     },
     "dynamics": {
-        "signature": [("(do not modify) opportunity",), ("(do not modify) row checksum",),
-                      ("status reason", "est. revenue", "topic")],
+        # «Export to Excel»: hidden id, checksum and modified columns «(Do Not Modify) …», in a Russian or
+        # Chinese interface «(Не изменять) …» / «(请勿修改) …» (survey 22: a Russian org's export)
+        "signature": [("(do not modify) opportunity", "(не изменять) возможная сделка", "(请勿修改) 商机"),
+                      ("(do not modify) row checksum", "(не изменять) контрольная сумма строки", "(请勿修改) 行校验和"),
+                      ("status reason", "est. revenue", "topic", "причина состояния", "предполагаемый доход", "тема",
+                       "状态原因", "预计收入", "主题")],
         "fields": {
-            "deal_id": ("(do not modify) opportunity",), "deal_name": ("topic",),
-            "expected_close": ("est. close date",), "amount": ("est. revenue", "actual revenue"),
-            "manager": ("owner",), "status": ("status",), "lost_reason": ("status reason",),
-            "stage": ("sales stage", "pipeline phase"), "closed_at": ("actual close date",),
-            "created_at": ("created on",),
+            "deal_id": ("(do not modify) opportunity", "(не изменять) возможная сделка", "(请勿修改) 商机"),
+            "deal_name": ("topic", "тема", "主题"),
+            "expected_close": ("est. close date", "предполагаемая дата закрытия", "预计结束日期"),
+            "amount": ("est. revenue", "actual revenue", "предполагаемый доход", "фактический доход", "预计收入",
+                       "实际收入"),
+            "manager": ("owner", "ответственный", "负责人"), "status": ("status", "состояние", "状态"),
+            "lost_reason": ("status reason", "причина состояния", "状态原因"),
+            "stage": ("sales stage", "pipeline phase", "этап продаж", "этап конвейера", "销售阶段", "管道阶段"),
+            "closed_at": ("actual close date", "фактическая дата закрытия", "实际结束日期"),
+            "created_at": ("created on", "дата создания", "创建时间", "创建于"),
         },
         "date_order": None, "won": [], "lost": [],
     },

@@ -106,6 +106,11 @@ _RUNGS = _with(_RUNGS, "new", ("待分配",))
 _RUNGS = _with(_RUNGS, "contact", ("沟通", "微信", "待联系"))
 _RUNGS = _with(_RUNGS, "qualif", ("意向",))
 _FIRST_IN_RUNG = re.compile("未分配|待分配|unassigned|не распределен")
+# survey 22: Pipedrive's and Salesforce's default stages in Chinese: 潜在客户 (a prospect) and 预期 (Salesforce's
+# Prospecting) new, 评价 (its Qualification) qualified, 协商/审核 (Negotiation/Review) negotiation
+_RUNGS = _with(_RUNGS, "new", ("潜在", "预期"))
+_RUNGS = _with(_RUNGS, "qualif", ("评价", "评估"))
+_RUNGS = _with(_RUNGS, "negotiat", ("协商", "审核"))
 
 _PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
 PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)  # the close rate's stage

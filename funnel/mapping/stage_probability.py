@@ -28,6 +28,7 @@ _HEADERS = {normalize_header(h) for h in (
 
 # survey 8 (zh): 销售易's API field ``winRate`` (its UI's 赢率); Zoho CN «概率 (%)», a DTO's «赢率(%)»
 _HEADERS |= {"win rate", "winrate", "win rate (%)"}
+_HEADERS.add("可能性")  # Salesforce's Probability (%) in its Chinese labels, «可能性 (%)»
 # a unit after the name: «概率 (%)», «赢率(%)», «赢率（%）», «Probability %»
 _PERCENT_SUFFIX = re.compile(r"\s*(?:[(（]\s*[%％]\s*[)）]|[%％])\s*$")
 

@@ -202,6 +202,16 @@ _STATUS_OPEN |= {"ожидание клиента", "клиент подтвер
 _STATUS_OPEN |= {"执行中"}
 _STAGE_LOST |= {"终止跟进", "отклонен", "отклонена", "отклонено", "анализ причины отказа"}
 _STATUS_LOST |= {"终止跟进", "отклонен", "отклонена", "отклонено"}
+# -- survey 22: international CRMs in a Russian or Chinese interface: Salesforce's and Zoho's «Closed Won» /
+# «Closed Lost» as «Закрыто/выиграно», «Закрыто - проиграно» (its Chinese 已结束并赢得客户 / 已结束但客户流失);
+# Odoo's won stage «Выиграно»; Dynamics' and Pipedrive's open state in Chinese (打开, 开启)
+_CLOSED_RU_WON = {"закрыто выиграно", "закрыта выиграна", "закрыт выигран", "выиграно", "выиграна"}
+_CLOSED_RU_LOST = {"закрыто проиграно", "закрыта проиграна", "закрыт проигран", "проиграно"}
+_STAGE_WON |= _CLOSED_RU_WON | {"已结束并赢得客户", "已结束 赢得客户"}
+_STAGE_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失", "已结束 客户流失"}
+_STATUS_WON |= _CLOSED_RU_WON | {"已结束并赢得客户"}
+_STATUS_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失"}
+_STATUS_OPEN |= {"打开", "开启"}
 
 
 def classify_stage_name(name: str | None) -> str | None:

@@ -232,6 +232,25 @@ SURVEY19_SYNONYMS["source"] += ("Откуда вы о нас узнали?", "О
                                 "How did you hear about us?", "Where did you hear about us?", "您是如何了解到我们的？")
 for _field, _words in SURVEY19_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
+# -- survey 22: international CRMs with a Russian or Chinese interface. Salesforce Classic's zh_CN labels
+# (业务机会所有人, 业务机会名, 已结束 = IsClosed, 已赢得 = IsWon, 潜在客户来源 = Lead Source); Odoo 17's ru.po
+# (Ожидаемый доход, Менеджер по продажам) and its Chinese 预期收入; Dynamics 365's «Предполагаемый доход» (Est.
+# Revenue) and «Этап конвейера» / 管道阶段 (Pipeline Phase); an owner in Russian («Владелец сделки», «Владелец
+# возможности»: Zoho's and Salesforce's Deal / Opportunity Owner); Zoho's «Время создания» (Created Time)
+SURVEY22_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "manager": ("业务机会所有人", "商机所有者", "Владелец", "Владелец сделки", "Владелец возможности",
+                "Менеджер по продажам"),
+    "deal_name": ("业务机会名", "业务机会名称", "Возможность", "Название возможности"),
+    "deal_id": ("业务机会 ID", "ID записи", "Код возможности"),
+    "amount": ("预期收入", "价值", "Предполагаемый доход", "Ожидаемый доход", "Ожидаемая выручка", "Ожидаемая прибыль"),
+    "created_at": ("Время создания",),
+    "closed_flag": ("已结束",),
+    "won_flag": ("已赢得",),
+    "stage": ("Этап конвейера", "Этап продаж", "管道阶段", "流程阶段"),
+    "source": ("潜在客户来源", "Источник интереса"),
+}
+for _field, _words in SURVEY22_SYNONYMS.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
 
 # -- Survey 10 (locales): the headers of CRM exports in the user's language, each as its CRM writes the
 # field (after the entity prefix a Pipedrive export puts before it: «Deal - », «Negócio - », «Trato - »,
@@ -389,7 +408,7 @@ ENTITY_PREFIX = re.compile(r"^(?:deal|obchod|opportunity|lead|сделка|商�
 # columns, per-visitor tracking ids, Dynamics checksums. Matched on the normalised header.
 SKIP_PATTERNS = re.compile(
     r"(?:phone|телефон|telefon|^(?:person|osoba|pessoa|persona|personne) - |e-?mail|email|почта|\bfax\b|факс|^web$|address|адрес|должность|"
-    r"\bnotes?\b|примечание|comment|комментари|description|описание|\.id$|\bid\)?$|do not modify|"
+    r"\bnotes?\b|примечание|comment|комментари|description|описание|\.id$|\bid\)?$|do not modify|не изменять|请勿修改|"
     r"^кем |created by|creator|criado por|creado por|créée? par|erstellt von|за контакт|modified|редактир|^дата изменения$|update time|last activity|"
     r"полное имя|^контакт|contact|pessoa de contato|persona de contacto|kontaktperson|^(?:first|last|middle) ?name$|^фамилия$|^отчество$|^имя$|^名字$|^姓$|"
     r"^(?:item|transaction|product|session|user|order|event)id$|^user_session$|^(?:_ym_uid|_ym_counter|gclid|yclid|fbclid|gclientid|roistat|cid|uid|tid)$|"
