@@ -58,7 +58,7 @@ from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
-from .reconcile import history_orders_stages, reconcile_ids, reconcile_stages
+from .reconcile import history_orders_stages, reconcile_ids, reconcile_names, reconcile_stages
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_list import apply_stage_list, name_preset_ids, stage_list_of
@@ -499,6 +499,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             load_history(con, draft.history_raw, draft.history_mapping, findings, name, dates)
             if drop_staged:
                 run(con, render("DROP TABLE IF EXISTS {t}", t=ident(draft.history_raw.table)))
+            reconcile_names(con, raw, mapping.fields["deal_id"], mapping.fields.get("deal_name"), findings)
             reconcile_ids(con, raw, mapping.fields["deal_id"], findings)
             reconcile_stages(con, raw, mapping.fields.get("stage"), findings, name)
             history_orders = history_orders_stages(con, findings, name)

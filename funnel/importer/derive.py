@@ -24,6 +24,7 @@ from ..readers.headers import clean_header
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
+from .history import enter_creation_stages
 from .quality_findings import Findings
 
 STATUS_CASE = """CASE
@@ -113,6 +114,9 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
         _create(con, into, "events", """(deal_id VARCHAR, pipeline VARCHAR, stage VARCHAR,
                     position INTEGER, entered_at TIMESTAMP, deal_row INTEGER)""")
         return 0
+    entered = enter_creation_stages(con)
+    if entered:
+        findings.add("history.creation_stage", "info", n=entered)
     # One window pass over the history: the previous row's stage collapses runs of one stage, and
     # the previous known position (IGNORE NULLS) gives backward moves and skipped stages. A row
     # dropped as a repeat has its run's stage, so the previous known position of a kept row is

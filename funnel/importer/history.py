@@ -14,8 +14,9 @@ from .deleted_rows import count_gone, gone_mark
 from .quality_findings import Findings
 
 HIST_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist (deal_id VARCHAR, stage VARCHAR, entered_at TIMESTAMP, row_no INTEGER)"
-# the moves of a history that names the stage each one left: (deal, stage left, stage entered)
-FROM_DDL = "CREATE OR REPLACE TEMP TABLE imp_hist_from (deal_id VARCHAR, stage_from VARCHAR, stage_to VARCHAR)"
+# the moves of a history that names the stage each one left: (deal, stage left, stage entered, its imp_hist row)
+FROM_DDL = ("CREATE OR REPLACE TEMP TABLE imp_hist_from (deal_id VARCHAR, stage_from VARCHAR, stage_to VARCHAR, "
+            "row_no INTEGER)")
 
 
 def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: FileDates | None = None) -> int:
@@ -47,7 +48,8 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
                         raw=ident(raw.table), where=where), params or None)
     run(con, FROM_DDL)
     if hmap.stage_before is not None:  # the stage each move left: where a deal's first stage shows (history_order)
-        run(con, render("INSERT INTO imp_hist_from SELECT {d}, {b}, {s} FROM {raw} {where}", d=ident(f"c{hmap.deal_id}"),
+        run(con, render("INSERT INTO imp_hist_from SELECT {d}, {b}, {s}, row_no FROM {raw} {where}",
+                        d=ident(f"c{hmap.deal_id}"),
                         b=ident(f"c{hmap.stage_before}"), s=ident(f"c{hmap.stage}"), raw=ident(raw.table),
                         where=where), params or None)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
@@ -57,6 +59,38 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
                           "history.bad_row", "error", file_name)
         run(con, "DELETE FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL")
     return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
+
+
+# A history of moves only (amoCRM's events, Salesforce's OpportunityFieldHistory: old value → new value) never
+# enters the stage a deal was created in: it shows only as the stage the deal's first move left. That stage is
+# entered when the deal was created (the deal list's creation time), so its stay and the open deals there are
+# counted; without a creation time, or one after the first move, nothing is made up. A deal with no move at all
+# is still in the stage it was created in.
+_CREATION_STAGE = """INSERT INTO imp_hist
+    WITH firsts AS (
+        SELECT h.deal_id, arg_min(f.stage_from, h.entered_at) AS stage_from, min(h.entered_at) AS first_at
+        FROM imp_hist h JOIN imp_hist_from f ON f.row_no = h.row_no
+        GROUP BY h.deal_id)
+    SELECT fi.deal_id, fi.stage_from, v.created_at, 0
+    FROM firsts fi JOIN imp_valid v ON v.deal_id = fi.deal_id
+    WHERE fi.stage_from IS NOT NULL AND v.created_at IS NOT NULL AND v.created_at <= fi.first_at
+      AND NOT EXISTS (SELECT 1 FROM imp_hist e WHERE e.deal_id = fi.deal_id AND e.stage = fi.stage_from
+                                                 AND e.entered_at <= fi.first_at)"""
+# a deal that never moved has no row in such a history: it is still in the stage it was created in
+_NEVER_MOVED = """INSERT INTO imp_hist
+    SELECT v.deal_id, v.stage, v.created_at, 0 FROM imp_valid v
+    WHERE v.stage IS NOT NULL AND v.created_at IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM imp_hist h WHERE h.deal_id = v.deal_id)"""
+
+
+def enter_creation_stages(con) -> int:
+    """Add each deal's creation stage to a history of moves (see :data:`_CREATION_STAGE`); the rows added."""
+    if not run(con, "SELECT count(*) FROM imp_hist_from").fetchone()[0]:
+        return 0
+    before = run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
+    run(con, _CREATION_STAGE)
+    run(con, _NEVER_MOVED)
+    return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] - before
 
 
 def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:

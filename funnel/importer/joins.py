@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..mapping.matcher import DATE_WORDS
+from ..mapping.matcher import DATE_WORDS, is_money_header
 from ..mapping.normalize import normalize_header
 from ..readers import RawTable
 from ..sql import ident, render, run
@@ -34,15 +34,16 @@ def with_row_ids(con, raw: RawTable) -> tuple[RawTable, int]:
 def join_key(con, main: RawTable, other: RawTable) -> tuple[int, int] | None:
     """(column in main, column in other) of an id both files share, or None.
 
-    Same header (normalised) in both, no date's (``created_at``; ``candidate_id`` is an id), unique in the main file, and most of
-    the other file's values found in the main one.
+    Same header (normalised) in both, no date's (``created_at``; ``candidate_id`` is an id) and no money's (a
+    stage history's «Amount» at each change, unique among a few deals, is no id: survey 22, Zoho's Stage
+    History), unique in the main file, and most of the other file's values found in the main one.
     """
     other_cols = {normalize_header(h): j for j, h in enumerate(other.headers) if h}
     best = None
     for i, h in enumerate(main.headers):
         norm = normalize_header(h)
         j = other_cols.get(norm)
-        if j is None or DATE_WORDS.search(norm) and not norm.endswith("id"):
+        if j is None or DATE_WORDS.search(norm) and not norm.endswith("id") or is_money_header(h):
             continue  # two files created at the same moments share no id (an events answer beside a lead list)
         a, b = ident(f"c{i}"), ident(f"c{j}")
         dup, = run(con, render("SELECT count({a}) - count(DISTINCT {a}) FROM {t}", a=a, t=ident(main.table))).fetchone()

@@ -2,6 +2,8 @@
 
 Run on ``imp_hist`` (the loaded history, and ``imp_hist_from``, its moves' stages) against the staged deals file, before the deals are built:
 
+- **names**: a history that names each deal by its name (a report keyed by «Opportunity Name») gets the
+  deals' ids for the names that are one deal's.
 - **ids**: Salesforce writes 15-character ids in reports and 18-character ones (the same id plus a
   3-character case-safe suffix) in Data Export and the API. When one file has 15 and the other 18,
   the history's ids are cut to 15, or the deals' ids get their suffix computed, so both match.
@@ -87,6 +89,31 @@ def reconcile_ids(con, raw, id_index: int, findings: Findings) -> None:
         run(con, """UPDATE imp_hist SET deal_id = s.long FROM imp_sfid s WHERE imp_hist.deal_id = s.short""")
         run(con, """UPDATE imp_hist_from SET deal_id = s.long FROM imp_sfid s WHERE imp_hist_from.deal_id = s.short""")
         findings.add("history.salesforce_ids", "info", detail="15→18", n=None)
+
+
+def reconcile_names(con, raw, id_index: int, name_index: int | None, findings: Findings) -> None:
+    """A history naming its deals by their names (Salesforce's Opportunity History report, Zoho's Stage History
+    by «Deal Name», survey 22) meets the deals by name: when more of its keys are names of the deals than their
+    ids, and at least half are, each key that names one deal only is rewritten to that deal's id (a name two
+    deals share says nothing: its rows are left out as unknown, said as such)."""
+    if name_index is None or name_index == id_index:
+        return
+    keys = run(con, "SELECT count(DISTINCT deal_id) FROM imp_hist").fetchone()[0]
+    if not keys:
+        return
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_names AS
+        SELECT {n} AS name, any_value({i}) AS id FROM {t} WHERE {n} IS NOT NULL GROUP BY 1 HAVING count(*) = 1""",
+                    n=ident(f"c{name_index}"), i=ident(f"c{id_index}"), t=ident(raw.table)))
+    by_id, by_name = run(con, render("""SELECT
+        (SELECT count(DISTINCT deal_id) FROM imp_hist WHERE deal_id IN (SELECT {i} FROM {t})),
+        (SELECT count(DISTINCT h.deal_id) FROM imp_hist h JOIN imp_names n ON n.name = h.deal_id)""",
+                                     i=ident(f"c{id_index}"), t=ident(raw.table))).fetchone()
+    if by_name > by_id and by_name * 2 >= keys:
+        for table in ("imp_hist", "imp_hist_from"):
+            run(con, render("UPDATE {h} SET deal_id = n.id FROM imp_names n WHERE {h}.deal_id = n.name",
+                            h=ident(table)))
+        findings.add("history.keyed_by_name", "info", column=raw.headers[name_index], n=int(by_name))
+    run(con, "DROP TABLE imp_names")
 
 
 def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file_name: str) -> None:

@@ -548,6 +548,11 @@ _MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумм�
                           r"|金额|销售额|价值|预算|收入|收益")
 
 
+def is_money_header(header: str) -> bool:
+    """The header names money (an amount, a revenue, a price, 金额, Сумма): no id to join two files on."""
+    return bool(_MONEY_WORDS.search(header_tokens(header)))
+
+
 def amount_like_columns(headers: list[str], m: Mapping, samples) -> list[int]:
     """When no amount was taken: the columns left out whose name holds a money word and whose sample
     cells are numbers, not a weight or a probability (:data:`_NOT_THE_AMOUNT`). The import names them

@@ -86,9 +86,16 @@ _GENERIC_HISTORY = (
                 # a warehouse's history table (survey 17: uditsalesops-lab/acceldata-revops-portfolio changed_date)
                 "changed date", "change date", "date changed", "changed on",
                 "moved at", "timestamp", "date", "дата перехода", "дата входа", "дата", "время", "进入时间",
-                "进入日期", "变更时间", "时间", "日期")),
+                "进入日期", "变更时间", "时间", "日期",
+                # survey 22: Zoho's Stage History («Modified Time»), Salesforce's Opportunity History report
+                # («Edit Date»)
+                "modified time", "modified date", "edit date")),
     normalized(("pipeline", "воронка", "漏斗", "销售漏斗")),
 )
+# survey 22: a history naming its deal by name only (Salesforce's Opportunity History report «Opportunity
+# Name», Zoho's Stage History «Deal Name»): its rows meet the deals by their names (reconcile.reconcile_names)
+_GENERIC_HISTORY = (_GENERIC_HISTORY[0] + normalized(("deal name", "opportunity name", "potential name")),
+                    *_GENERIC_HISTORY[1:])
 _EVENT_WORDS = (
     # user_pseudo_id: GA4's BigQuery export (its user_id is empty unless the site signs users in);
     # visitorid: RetailRocket's events.csv
