@@ -165,7 +165,12 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         if draft.mapping is None:
             _refuse_unmapped(draft)
     else:
-        propose(con, store, draft, preset)
+        try:
+            propose(con, store, draft, preset)
+        except FunnelError as error:  # a change log alone (amoCRM's events list) has no deal columns to map
+            if history_alone and error.code == "import.missing_column":
+                raise FunnelError("import.history_as_deals", file=source.file_name) from error
+            raise
         if draft.shape == "counts" and shape is None:
             _current_stage_counts(con, store, draft, preset)
     if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split

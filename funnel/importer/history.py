@@ -64,8 +64,9 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
 # A history of moves only (amoCRM's events, Salesforce's OpportunityFieldHistory: old value → new value) never
 # enters the stage a deal was created in: it shows only as the stage the deal's first move left. That stage is
 # entered when the deal was created (the deal list's creation time), so its stay and the open deals there are
-# counted; without a creation time, or one after the first move, nothing is made up. A deal with no move at all
-# is still in the stage it was created in.
+# counted; without a creation time, or one after the first move, nothing is made up. In such a history (one
+# where some creation stage was entered so) a deal with no row never moved: it is in its stage since its
+# creation. A log that writes each creation («» → «Первичный контакт») leaves a deal it lacks alone.
 _CREATION_STAGE = """INSERT INTO imp_hist
     WITH firsts AS (
         SELECT h.deal_id, arg_min(f.stage_from, h.entered_at) AS stage_from, min(h.entered_at) AS first_at
@@ -89,7 +90,8 @@ def enter_creation_stages(con) -> int:
         return 0
     before = run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
     run(con, _CREATION_STAGE)
-    run(con, _NEVER_MOVED)
+    if run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] > before:  # moves only: no row for a deal never moved
+        run(con, _NEVER_MOVED)
     return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] - before
 
 

@@ -36,6 +36,15 @@ BITRIX24_NAMES: dict[str, tuple[str, ...]] = {
     "LOSE": ("Сделка провалена", "Deal lost"),
     "APOLOGY": ("Анализ причины провала", "Analyze failure", "Analyse failure"),
 }
+# Bitrix24's lead statuses (crm.status.list ENTITY_ID STATUS): a lead history's STATUS_ID; NEW is «Не обработан»
+# for a lead, «Новая» for a deal, so a leads file's names are matched against these (survey 22)
+BITRIX24_LEAD_NAMES: dict[str, tuple[str, ...]] = {
+    "NEW": ("Не обработан", "Unprocessed", "Not processed"),
+    "IN_PROCESS": ("В работе", "In progress"),
+    "PROCESSED": ("Обработан", "Processed"),
+    "CONVERTED": ("Качественный лид", "Good lead", "Converted"),
+    "JUNK": ("Некачественный лид", "Junk lead", "Poor lead"),
+}
 # Share of a deal's multi-row histories with a single shared timestamp that makes the history useless for order.
 SAME_TIME_SHARE = 0.5
 # Above twice this many history rows the check looks at a sample of deals first (about
@@ -118,7 +127,9 @@ def reconcile_names(con, raw, id_index: int, name_index: int | None, findings: F
 
 def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file_name: str) -> None:
     """Give the history the deals file's stage names (see the module docstring)."""
-    hist = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_hist WHERE stage IS NOT NULL").fetchall()]
+    # the stages entered, and those the moves left (a deal's creation stage shows only there: history.py)
+    hist = [r[0] for r in run(con, "SELECT stage FROM imp_hist WHERE stage IS NOT NULL UNION "
+                                   "SELECT stage_from FROM imp_hist_from WHERE stage_from IS NOT NULL").fetchall()]
     if stage_index is None or not hist:
         return
     names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 2000",
@@ -129,23 +140,27 @@ def reconcile_stages(con, raw, stage_index: int | None, findings: Findings, file
         by_key.setdefault(stage_key(n), []).append(n)
     renames: list[tuple[str, str]] = []
     unmatched: list[str] = []
+    defaults = _defaults_of(names)
     for h in hist:
         if h in known:
             continue
         same = by_key.get(stage_key(h), [])
-        coded = [n for n in names if n in BITRIX24_NAMES.get(_bitrix_code(h), ())]
-        target = same if len(same) == 1 else coded
+        coded = [n for n in names if n in defaults.get(_bitrix_code(h), ())]
+        # amoCRM's events write «Воронка / Переговоры»: the pipeline, then the stage the deals file names
+        piped = [h.rsplit(" / ", 1)[1]] if " / " in h and h.rsplit(" / ", 1)[1] in known else []
+        target = same if len(same) == 1 else coded or piped
         if len(target) == 1:
             renames.append((h, target[0]))
         else:
             unmatched.append(h)
     # a code whose stage no deal is at now (PREPARATION, passed by every deal that moved on): its default
     # name in the language of the deals file's default names, when the file has some of them
-    language = _default_names_language(names)
+    language = _default_names_language(names, defaults)
     if language is not None:
-        named = [(h, _default_name(_bitrix_code(h), language)) for h in unmatched if _bitrix_code(h) in BITRIX24_NAMES]
+        named = [(h, _default_name(defaults[_bitrix_code(h)], language)) for h in unmatched
+                 if _bitrix_code(h) in defaults]
         renames += named
-        unmatched = [h for h in unmatched if _bitrix_code(h) not in BITRIX24_NAMES]
+        unmatched = [h for h in unmatched if _bitrix_code(h) not in defaults]
     if renames:
         con.executemany("UPDATE imp_hist SET stage = ? WHERE stage = ?", [(new, old) for old, new in renames])
         for column in ("stage_from", "stage_to"):  # the moves' stages (history.load_history) the same
@@ -171,19 +186,25 @@ def _bitrix_code(stage: str) -> str:
     return (stage.split(":", 1)[1] if stage[:1] in "Cc" and ":" in stage else stage).upper()
 
 
-def _default_names_language(names: list[str]) -> bool | None:
-    """Whether the deals file's stages include Bitrix24's default names in Russian (True) or English
-    (False); None when it has none of them (a company's own names: codes are not guessed)."""
-    defaults = {name for variants in BITRIX24_NAMES.values() for name in variants}
-    found = [n for n in names if n in defaults]
+def _defaults_of(names: list[str]) -> dict[str, tuple[str, ...]]:
+    """Bitrix24's default names of a leads file (one of its lead statuses is there) or of a deals file."""
+    leads = {name for variants in BITRIX24_LEAD_NAMES.values() for name in variants} - {"В работе", "In progress"}
+    return BITRIX24_LEAD_NAMES if leads & set(names) else BITRIX24_NAMES
+
+
+def _default_names_language(names: list[str], defaults: dict[str, tuple[str, ...]]) -> bool | None:
+    """Whether the file's stages include Bitrix24's default names in Russian (True) or English (False);
+    None when it has none of them (a company's own names: codes are not guessed)."""
+    known = {name for variants in defaults.values() for name in variants}
+    found = [n for n in names if n in known]
     if not found:
         return None
     return any(re.search("[а-яё]", n, re.IGNORECASE) for n in found)
 
 
-def _default_name(code: str, russian: bool) -> str:
+def _default_name(spellings: tuple[str, ...], russian: bool) -> str:
     """Bitrix24's default name of a stage code in Russian or in English (the first spelling listed)."""
-    return next(n for n in BITRIX24_NAMES[code] if bool(re.search("[а-яё]", n, re.IGNORECASE)) == russian)
+    return next(n for n in spellings if bool(re.search("[а-яё]", n, re.IGNORECASE)) == russian)
 
 
 def history_orders_stages(con, findings: Findings, file_name: str) -> bool:

@@ -68,7 +68,8 @@ HISTORY_LAYOUTS: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], t
     (("opportunityid", "opportunity id"), ("stagename", "stage name"), ("createddate", "created date"), (), None),
     (("opportunity id", "opportunity name"), ("to stage",), ("edit date", "last modified", "created date"),
      (), None),
-    (("owner_id",), ("stage_id",), ("created_time",), ("category_id",), None),
+    # Bitrix24's crm.stagehistory.list: a deal's STAGE_ID, a lead's STATUS_ID
+    (("owner_id",), ("stage_id", "status_id"), ("created_time",), ("category_id",), None),
     # amoCRM's events (/api/v4/events): flattened to a table, or its JSON answer as json_reader flattens it
     (("entity_id",), ("value_after", "value_after.lead_status.id"), ("created_at",),
      ("pipeline_id", "value_after.lead_status.pipeline_id"), (("type",), "lead_status_changed")),
@@ -222,7 +223,16 @@ _CHANGE_FIELD = normalized(("field", "field name", "changed field", "property", 
                             "измененное поле", "что изменилось", "字段", "事件", "变更字段", "变更类型"))
 _CHANGE_NEW = normalized(("new value", "new", "to", "value after", "after", "changed to", "стало", "новое значение",
                           "значение после", "после", "новое", "变更后", "新值", "修改后"))
-_STAGE_FIELD = re.compile(r"этап|стади|stage|статус|status|阶段|状态")
+_STAGE_FIELD = re.compile(r"этап|стади|stage|статус|status|阶段|状态|etapa|estado|est[aá]gio")
+# survey 22: amoCRM's «Список событий» (Дата, Автор, Объект, Название, Событие, Значение до, Значение после, and
+# in a script's export «ID объекта»; amoCRM's help page) and Kommo's in English and Spanish (Name / Nombre, Event
+# / Evento «Estado del lead cambiado», Value after / Valor nuevo) name the deal by its id or its name (matched to
+# the deals by name: reconcile.reconcile_names)
+_CHANGE_FIELD += normalized(("evento", "tipo de evento"))
+_CHANGE_NEW += normalized(("valor nuevo", "nuevo valor", "valor novo", "novo valor", "valor posterior"))
+_CHANGE_KEY = normalized(("id объекта", "object id", "id del objeto", "id do objeto", "название", "name", "nombre",
+                          "nome"))
+_CHANGE_TIME = normalized(("fecha", "data", "fecha y hora"))
 
 
 def _change_log_history(norm: list[str], smp) -> HistoryMapping | None:
@@ -230,7 +240,9 @@ def _change_log_history(norm: list[str], smp) -> HistoryMapping | None:
     the rows of the field value naming a stage that recurs most in the sample («Изменение этапа», "Stage",
     "dealstage")."""
     d = _find(norm, _GENERIC_HISTORY[0])
+    d = _find(norm, _CHANGE_KEY) if d is None else d
     e = _find(norm, _GENERIC_HISTORY[2], {d})
+    e = _find(norm, _CHANGE_TIME, {d}) if e is None else e
     f = _find(norm, _CHANGE_FIELD, {d, e})
     s = _find(norm, _CHANGE_NEW, {d, e, f})
     if None in (d, e, f, s) or not smp:
@@ -260,6 +272,7 @@ def propose_history_mapping(headers, samples=None) -> HistoryMapping | None:
 _STAGE_BEFORE = normalized(("value_before", "value_before.lead_status.id", "old value", "old_value", "oldvalue",
                             "from stage", "from_stage", "previous stage", "prev stage", "old stage", "stage from",
                             "было", "старое значение", "значение до", "предыдущий этап", "прежний этап",
+                            "valor anterior", "valor antigo",
                             "原阶段", "变更前", "旧值", "修改前"))
 
 
@@ -743,6 +756,6 @@ def detect_shape(headers, samples=None) -> str:
         return "events"
     if propose_counts_mapping(headers, samples):
         return "counts"
-    if _generic_history(norm, samples):
+    if _generic_history(norm, samples) or _change_log_history(norm, samples):
         return "history"
     return "deals"
