@@ -68,6 +68,7 @@ class FileDates:
     order: str | None = None  # None: each column keeps its separator's order
     reason: str = "default"   # 'column' | 'preset' | 'cycle' | 'semicolon' | 'decimal_comma' | 'headers' | 'default'
     settled_by: str | None = None  # the header of the column that settled it ('column')
+    settled_twelve_hour: bool = False  # that column's times are on a 12-hour clock
     profiles: dict[tuple[str, str], ColumnProfile | str] = dataclasses.field(default_factory=dict)  # str: an ISO fast path
     timezone: str | None = None  # the dataset's zone: instants read as its wall-clock time (values.date_sql)
 
@@ -77,6 +78,10 @@ class FileDates:
         if not profile.ambiguous or profile.date_order not in ("dmy", "mdy"):
             return profile, False
         if self.order is None:
+            return profile, True
+        if self.reason == "column" and profile.twelve_hour and not self.settled_twelve_hour:
+            # «4/12/2024 10:00 AM» beside day-first «13.03.2024»: another system's US dates, not the file's
+            # order (survey 22: every close read a month off, silently); its own order, said as a guess
             return profile, True
         turned = with_day_month_order(profile, self.order)
         return (replace(turned, ambiguous=False), False) if self.reason == "column" else (turned, True)
@@ -151,7 +156,7 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
     of the amount, whose decimal comma is locale evidence."""
     out = FileDates()
     ambiguous: dict[str, tuple[str, str, ColumnProfile]] = {}
-    settled: dict[str, str] = {}
+    settled: dict[str, tuple[str, bool]] = {}
     for table, col, header, name in columns:
         fmt = _probe_iso_format(con, table, col)
         if fmt is not None:
@@ -163,12 +168,12 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
             if profile.ambiguous:
                 ambiguous[name] = (table, col, profile)
             else:
-                settled.setdefault(profile.date_order, header)
+                settled.setdefault(profile.date_order, (header, profile.twelve_hour))
     if not ambiguous:
         return out
     if len(settled) == 1:  # two columns settling opposite orders: each ambiguous one keeps its own rule
-        (order, header), = settled.items()
-        return replace(out, order=order, reason="column", settled_by=header)
+        (order, (header, twelve)), = settled.items()
+        return replace(out, order=order, reason="column", settled_by=header, settled_twelve_hour=twelve)
     if preset in ("dmy", "mdy"):
         return replace(out, order=preset, reason="preset")
     if "created_at" in ambiguous and "closed_at" in ambiguous:

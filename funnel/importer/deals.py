@@ -558,7 +558,7 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
         return {}
     rows = run(con, render("""WITH probs AS (
             SELECT COALESCE(v.pipeline, '') AS pipeline, v.stage,
-                   TRY_CAST(replace(replace(trim(v.{c}), '%', ''), ',', '.') AS DOUBLE) AS p
+                   TRY_CAST(replace(regexp_replace(v.{c}, '[ \t\u00a0\u202f%％]', '', 'g'), ',', '.') AS DOUBLE) AS p
             FROM imp_valid v LEFT JOIN imp_status_map m ON m.value = v.status
             WHERE v.stage IS NOT NULL AND v.closed_flag IS NOT TRUE AND v.won_flag IS NOT TRUE AND v.lost_flag IS NOT TRUE
               AND COALESCE(m.status IN ('won', 'lost'), false) IS FALSE),
@@ -596,7 +596,7 @@ def _closing_by_probability(con, extras: dict) -> tuple[set, set]:
         return set(), set()
     rows = run(con, render("""WITH probs AS (
             SELECT COALESCE(pipeline, '') AS pipeline, stage,
-                   TRY_CAST(replace(replace(trim({c}), '%', ''), ',', '.') AS DOUBLE) AS p
+                   TRY_CAST(replace(regexp_replace({c}, '[ \t\u00a0\u202f%％]', '', 'g'), ',', '.') AS DOUBLE) AS p
             FROM imp_valid WHERE stage IS NOT NULL),
         scale AS (SELECT CASE WHEN max(p) FILTER (WHERE isfinite(p)) <= 1 THEN 1.0 ELSE 100.0 END AS top FROM probs)
         SELECT pipeline, stage, bool_and(p IS NOT NULL AND p >= top), bool_and(p IS NOT NULL AND p = 0)

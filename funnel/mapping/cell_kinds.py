@@ -18,6 +18,7 @@ from ..readers.values import (
     NONE_WORDS,
     TRUE_WORDS,
     WEEKDAY_WORDS,
+    reads_as_date,
 )
 
 _DATE = re.compile(
@@ -63,7 +64,9 @@ _WEEKDAY = re.compile("^" + WEEKDAY_WORDS + r"(?=\d)", re.IGNORECASE)
 
 
 def is_date(v: str) -> bool:
-    return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v)
+    """A date as a sample cell shows it, or one the column reader reads (readers.values.reads_as_date: a
+    spelling this quick pattern lacks, «01.03.2024 г.», «01-мар-24», «2024-03-01 下午2:30»)."""
+    return bool(_DATE.match(_WEEKDAY.sub("", v, count=1))) or is_excel_serial(v) or reads_as_date(v)
 
 
 # yyyymmdd [hhmmss] (readers.values._COMPACT), and ISO 8601's basic format with a T, yyyymmddThhmm[ss] with

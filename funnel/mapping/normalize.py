@@ -3,7 +3,9 @@
 Real exports spell the same header many ways: a UTF-8 BOM glued to the first header, trailing or
 non-breaking spaces (``Бюджет ``), a Latin "C" inside a Cyrillic word (``Cтатус``), ``ё`` vs ``е``,
 a currency suffix (``Бюджет, ₽``, ``Сумма (RUB)``), quotes around the whole header, full-width
-punctuation after an Excel round trip. :func:`normalize_header` folds all of these away.
+punctuation after an Excel round trip, Traditional Chinese characters (a Taiwan or Hong Kong export's 商機名稱,
+負責人, 贏單: read as 商机名称, 负责人, 赢单 through OpenCC's t2s table). :func:`normalize_header` folds all of these
+away; what a user sees keeps the file's own spelling.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..readers.headers import clean_header
 
@@ -54,9 +57,26 @@ def _no_symbols(text: str) -> str:
     return " ".join(kept.split()) if kept != text else text
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # opencc-python-reimplemented: OpenCC's tables, in Python
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=16384)
+def simplified(text: str) -> str:
+    """``text`` with its Traditional Chinese characters in their Simplified forms (only text with Han
+    characters is converted: OpenCC's t2s, the tables of its project)."""
+    return _t2s().convert(text) if _HAN.search(text) else text
+
+
 def normalize_header(h: str | None) -> str:
     """The comparable form of a header (see the module docstring for what is folded away)."""
-    text = _fix_homoglyphs(_no_symbols(clean_header(h)))
+    text = simplified(_fix_homoglyphs(_no_symbols(clean_header(h))))
     text = text.casefold().replace("ё", "е")
     for _ in range(2):  # quotes may wrap a currency suffix and the other way round
         if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
@@ -82,6 +102,7 @@ ENTITY_WORDS: tuple[str, ...] = ("deal", "deals", "opportunity", "opp", "potenti
 LOCAL_ENTITY_WORDS = ("negócio", "negocio", "trato", "affaire", "商談",
                       "交易")  # Pipedrive's Chinese «交易 - 阶段» (survey 22)
 ENTITY_WORDS += LOCAL_ENTITY_WORDS
+ENTITY_WORDS += tuple(simplified(w) for w in ENTITY_WORDS if simplified(w) != w)  # 商談 as header_tokens writes it
 # A Pipedrive export's localized entity prefix, read as the English one where a layout's headers are
 # compared (presets list «deal - id», «deal - status»): «negócio - id» is «deal - id»
 _LOCAL_PREFIX = re.compile(r"^(?:negócio|negocio|trato|affaire|obchod|сделка|交易)\s*-\s*")
@@ -91,7 +112,7 @@ def header_tokens(h: str | None) -> str:
     """The header as space-separated lower-case words: camelCase, snake_case and punctuation split
     (``OpportunityStage`` -> ``opportunity stage``, ``hs_is_closed_won`` -> ``hs is closed won``), less
     an API suffix (Salesforce's custom ``Lost_Reason__c``, Zoho's system ``Reason_For_Loss__s``)."""
-    text = _API_SUFFIX.sub("", _fix_homoglyphs(clean_header(h)))
+    text = _API_SUFFIX.sub("", simplified(_fix_homoglyphs(clean_header(h))))
     text = _CAMEL.sub(" ", text)
     text = _TOKEN_SPLIT.sub(" ", text.casefold().replace("ё", "е")).strip()
     return text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize_header
+from .normalize import normalize_header, simplified
 
 # One entry per rung, first to last. A stage is on a rung when one of its words starts with a stem
 # (EN, RU, ZH, ES, PT, DE, FR, JA). Chinese and Japanese have no word breaks: their stems match anywhere.
@@ -112,7 +112,9 @@ _RUNGS = _with(_RUNGS, "new", ("潜在", "预期"))
 _RUNGS = _with(_RUNGS, "qualif", ("评价", "评估"))
 _RUNGS = _with(_RUNGS, "negotiat", ("协商", "审核"))
 
-_PATTERNS = tuple(_pattern(stems) for stems in _RUNGS)
+# a stage name is compared as normalize_header writes it: Traditional Chinese and the Japanese kanji it shares
+# (見積 → 见积) in their Simplified forms, so the stems are matched in both
+_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
 PROPOSAL_RUNG = next(k for k, stems in enumerate(_RUNGS) if "proposal" in stems)  # the close rate's stage
 
 

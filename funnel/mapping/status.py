@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize_header
+from .normalize import normalize_header, simplified
 from .stage_names import bare_number, without_number
 
 _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
@@ -212,6 +212,12 @@ _STAGE_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失", "已结束 客户�
 _STATUS_WON |= _CLOSED_RU_WON | {"已结束并赢得客户"}
 _STATUS_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失"}
 _STATUS_OPEN |= {"打开", "开启"}
+
+
+# the words as _fold leaves a cell: Traditional Chinese, and the Japanese kanji it shares (成約, 商談), in their
+# Simplified forms (normalize.simplified), beside the words as written
+_STAGE_WON, _STAGE_LOST, _STATUS_WON, _STATUS_LOST, _STATUS_OPEN = (
+    words | {simplified(w) for w in words} for words in (_STAGE_WON, _STAGE_LOST, _STATUS_WON, _STATUS_LOST, _STATUS_OPEN))
 
 
 def classify_stage_name(name: str | None) -> str | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import FunnelError
 from . import archive, limits
 from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
+from .fullwidth import fold_fullwidth
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
 from .plain import file_kind_of, stage_plain
 from .staging import RawTable, SkippedRow
@@ -39,6 +40,7 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
         else:
             raw = stage_plain(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
+        fold_fullwidth(con, raw)
         return raw
 
 

@@ -417,10 +417,48 @@ def cell_text(value) -> str | None:
     return str(value)
 
 
+_SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _spreadsheet_ml(text: str, file_name: str) -> list[tuple[str, Rows, bool]]:
+    """Excel 2003 XML («XML Spreadsheet»), which exporters save with an .xls name (OpenERP's export, Java
+    grids, FastReport): ``Worksheet ss:Name`` › ``Table`` › ``Row`` › ``Cell`` (``ss:Index`` skips to a column,
+    ``ss:MergeAcross`` spans) › ``Data``. Read as text (a DateTime is ISO, which the date reader reads); no
+    entity or network access."""
+    import lxml.etree
+
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = lxml.etree.fromstring(text.encode("utf-8"), parser)
+    except lxml.etree.XMLSyntaxError as error:
+        raise FunnelError("file.excel_unreadable", file=file_name) from error
+    ns = {"ss": _SPREADSHEET_ML}
+    out = []
+    for index, sheet in enumerate(root.iterfind("ss:Worksheet", ns), start=1):
+        rows: Rows = []
+        for row in sheet.iterfind("ss:Table/ss:Row", ns):
+            cells: list[str | None] = []
+            for cell in row.iterfind("ss:Cell", ns):
+                at = cell.get(f"{{{_SPREADSHEET_ML}}}Index")
+                if at and at.isdigit() and int(at) - 1 > len(cells):
+                    cells.extend([None] * min(int(at) - 1 - len(cells), 1000))
+                data = cell.find("ss:Data", ns)
+                cells.append("".join(data.itertext()) if data is not None else None)
+                span = cell.get(f"{{{_SPREADSHEET_ML}}}MergeAcross")
+                cells.extend([None] * min(int(span) if span and span.isdigit() else 0, 1000))
+            rows.append(cells)
+        out.append((sheet.get(f"{{{_SPREADSHEET_ML}}}Name") or f"Table {index}", rows, True))
+    if not out:
+        raise FunnelError("file.excel_unreadable", file=file_name)
+    return out
+
+
 def _html_tables(path: Path, file_name: str) -> list[tuple[str, Rows, bool]]:
     import lxml.html
 
     text = _html_text(path.read_bytes())
+    if _SPREADSHEET_ML in text[:4096]:
+        return _spreadsheet_ml(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), file_name)
     try:
         doc = lxml.html.document_fromstring(text)
     except Exception as error:  # lxml raises ParserError / ValueError on junk

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..money import AMOUNT_CODES
 from ..sql import ident, render, run
@@ -81,10 +82,15 @@ NO_DATE_PATTERN = (r"0{8}(?: ?0{6})?"
 
 _TIME = r"( 9{1,2}:99(:99)?)?"
 # Month names: "15 apr, 2021 00:02:00" (Zoho), "apr 15, 2021", "15 april 2021 3:05 pm"
-_MONTH_DMY = re.compile(r"^9{1,2} [a-z]{3,9}\.?,? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
-_MONTH_MDY = re.compile(r"^[a-z]{3,9}\.? 9{1,2},? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?)?$")
-_ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?)? ?(z|utc|gmt|[+-]99:?99)?$")
-_DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]9{4}" + _TIME + "$")
+# an offset after a time («+03:00», as the "gmt" step writes «GMT+3»): read by the offset rules (_OFFSET_SQL)
+_TIME_OFFSET = r"( ?[+-]99:?99)?"
+_MONTH_DMY = re.compile(r"^9{1,2} [a-z]{3,9}\.?,? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?" + _TIME_OFFSET + ")?$")
+_MONTH_MDY = re.compile(r"^[a-z]{3,9}\.? 9{1,2},? 9{4}(,? 9{1,2}:99(:99)?( ?[ap]m)?" + _TIME_OFFSET + ")?$")
+# a 12-hour time too, as a Chinese marker before it leaves it («2024-03-01 下午2:30»: "ampm" below)
+_ISO = re.compile(r"^9{4}-9{1,2}-9{1,2}([ t]9{1,2}:99(:99(\.9+)?)?( [ap]m)?)? ?(z|utc|gmt|[+-]99:?99)?$")
+# a two-digit year too: 1C and Russian spreadsheets write «01.03.24»
+_DOT = re.compile(r"^9{1,2}[.-]9{1,2}[.-](?:9{4}|99)(?: 9{1,2}:99(?::99)?" + _TIME_OFFSET + ")?$")
+_DOT_SHORT = re.compile(r"^9{1,2}[.-]9{1,2}[.-]99(?!9)")
 # a two-digit year too: a Salesforce org with a short date format writes «02/23/26 08:55 PM»
 _SLASH = re.compile(r"^9{1,2}/9{1,2}/(?:9{4}|99)( 9{1,2}:99(:99)? ?([ap]m)?)?$")
 _SLASH_SHORT = re.compile(r"^9{1,2}/9{1,2}/99(?!9)")
@@ -125,6 +131,9 @@ _COMPACT_SQL = "(?i)\\d{8}(?: ?\\d{6}|t\\d{4}(?:\\d{2})?(?:z|[+-]\\d{2}:?\\d{2})
 #   «January 5, 2024 → February 1, 2024» (and its CSV export the same), and the start is when it began;
 # - "ordinal": an English ordinal day loses its suffix («January 5th 2024», «March 1st, 2024»: moment.js's
 #   ``Do``, which tools built on it write);
+# - "cn_time": a Chinese time in words, «14时30分[15秒]» (WPS, hand-typed sheets), is «14:30[:15]»;
+# - "gmt": an offset written «GMT+3», «GMT+03:00», «UTC+3» or JavaScript's «GMT+0300 (Москва, стандартное
+#   время)» is «+03:00», which the offset rules read;
 # - "comma_time": a comma between a numeric date and its time is a space («05.01.2024, 10:00:00»,
 #   «1/5/2024, 10:00:00 AM»: JavaScript's toLocaleString in Russian and US English, which web apps'
 #   exports write).
@@ -134,7 +143,7 @@ _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|и�
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
              "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
 AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
-_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time")
+_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time", "cn_time", "gmt")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
     "weekday": ("^" + WEEKDAY_WORDS, "^" + WEEKDAY_WORDS),
@@ -144,6 +153,8 @@ _STEP_PATTERNS = {
     "range": (r"\s*→.*$", r"\s*→.*$"),
     "ordinal": (r"(\d)(?:st|nd|rd|th)\b", r"(9)(?:st|nd|rd|th)\b"),
     "comma_time": (r"^(\d{1,4}[./-]\d{1,2}[./-]\d{2,4}),\s*(\d{1,2}:)", r"^(9{1,4}[./-]9{1,2}[./-]9{2,4}),\s*(9{1,2}:)"),
+    "cn_time": (r"\s*(\d{1,2})[时時点點](\d{1,2})分(?:(\d{1,2})秒)?$", r"\s*(9{1,2})[时時点點](9{1,2})分(?:(9{1,2})秒)?$"),
+    "gmt": (r"\s*(?:gmt|utc)([+-])(\d{1,2})(?::?(\d\d))?(?:\s*\(.*\))?$", r"\s*(?:gmt|utc)([+-])(9{1,2})(?::?(99))?(?:\s*\(.*\))?$"),
 }
 _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.items()}
 # Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
@@ -186,6 +197,8 @@ class ColumnProfile:
     # the dataset's time zone (an IANA name): instants are read as its wall-clock time; None: as written
     # (Unix time in UTC, offsets as above)
     timezone: str | None = None
+    # times on a 12-hour clock («4/12/2024 10:00 AM»): the US way, whatever another column's order (FileDates)
+    twelve_hour: bool = False
 
 
 @dataclass
@@ -290,6 +303,10 @@ def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
             shape = rx.sub(r"\1", shape)
         elif step == "comma_time":
             shape = rx.sub(r"\1 \2", shape)
+        elif step == "cn_time":
+            shape = rx.sub(lambda m: " " + m[1] + ":" + m[2] + (":" + m[3] if m[3] else ""), shape)
+        elif step == "gmt":
+            shape = rx.sub(lambda m: m[1] + m[2].rjust(2, "9") + ":" + (m[3] or "99"), shape)
         elif step == "ru_month":
             shape = rx.sub(lambda m: m[1] + RU_MONTHS[m[2]], shape)
         else:
@@ -324,6 +341,8 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     if slash:
         formats += _dmy_formats("/", order)
     short = _short_year(_dmy_formats("/", order)) if any(_SLASH_SHORT.match(s.shape) for s in slash) else []
+    if any(_DOT_SHORT.match(s.shape) for s in dot):
+        short += _short_year(_dmy_formats(".", order) + _dmy_formats("-", order))
     if ymd:
         formats += _ymd_formats()
     if compact:
@@ -344,7 +363,27 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     formats = short + _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None,
-                         date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats else ())
+                         date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats else (),
+                         twelve_hour=any(s.shape.endswith(("am", "pm")) for s in slash))
+
+
+_DIGITS = str.maketrans("0123456789", "9999999999")
+
+
+def reads_as_date(value: str) -> bool:
+    """One cell is a date the column reader reads: its spelling steps (``_DATE_STEPS``), then one of the
+    formats its shape gives (``_date_profile``). The mapper's quick look at sample cells (mapping.cell_kinds)
+    asks this too, so a column the reader reads is never left out as "no date" (survey 22: «01.03.2024 г.»,
+    «01-мар-24», «мар 1, 2024»)."""
+    shape = value.strip().lower().translate(_DIGITS)
+    return "9" in shape and len(shape) <= 64 and _shape_reads_as_date(shape)
+
+
+@lru_cache(maxsize=4096)
+def _shape_reads_as_date(shape: str) -> bool:
+    normal, _steps = _normal_shape(shape)
+    formats = _date_profile([_Shape(shape, 1, None, None, None, None)], 1, False, None).date_formats
+    return any(_format_shape(f).match(normal) for f in formats)
 
 
 def _offset_policy(con, table: str, column: str, shapes: list[_Shape]) -> str | None:
@@ -396,11 +435,9 @@ def _by_frequency(formats: list[str], shapes: list[_Shape]) -> list[str]:
 
 def _format_shape(fmt: str) -> re.Pattern[str]:
     """A regex over value shapes (digits as 9, lower case) for one strptime format."""
-    parts = {"%Y": "9{4}", "%m": "9{1,2}", "%d": "9{1,2}", "%H": "9{1,2}", "%I": "9{1,2}", "%M": "99",
+    parts = {"%Y": "9{4}", "%y": "99", "%m": "9{1,2}", "%d": "9{1,2}", "%H": "9{1,2}", "%I": "9{1,2}", "%M": "99",
              "%S": "99", "%f": "9+", "%n": "9+", "%p": "[ap]m", "%b": "[a-z]{3}", "%B": "[a-z]{3,9}"}
-    out = re.escape(fmt.lower())
-    for code, rx in parts.items():
-        out = out.replace(re.escape(code.lower()), rx)
+    out = "".join(parts.get(piece, re.escape(piece.lower())) for piece in re.split(r"(%[a-zA-Z])", fmt))
     return re.compile("^" + out + r"( ?(z|[+-]99:?99))?$")
 
 
@@ -410,7 +447,7 @@ def _iso_formats() -> list[str]:
     out = []
     for sep in ("T", " "):
         out += [f"%Y-%m-%d{sep}%H:%M:%S.%n", f"%Y-%m-%d{sep}%H:%M:%S", f"%Y-%m-%d{sep}%H:%M"]
-    return out + ["%Y-%m-%d"]
+    return out + ["%Y-%m-%d", "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p"]
 
 
 def _dmy_formats(sep: str, order: str) -> list[str]:
@@ -620,6 +657,11 @@ def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
             x = render("regexp_replace({x}, {p}, '\\1', 'g')", x=x, p=pattern)
         elif step == "comma_time":
             x = render("regexp_replace({x}, {p}, '\\1 \\2')", x=x, p=pattern)
+        elif step == "cn_time":  # «14时30分» -> « 14:30», «14时30分15秒» -> « 14:30:15»
+            x = render("regexp_replace(regexp_replace({x}, {p}, ' \\1:\\2:\\3'), ':$', '')", x=x, p=pattern)
+        elif step == "gmt":  # «gmt+3» -> «+03:00» (the hour padded to two digits, the minutes 00 when absent)
+            x = render("regexp_replace(regexp_replace(regexp_replace({x}, {p}, '\\1\\2:\\3'), "
+                       "'([+-])(\\d):', '\\10\\2:'), ':$', ':00')", x=x, p=pattern)
         else:  # a word translated by a CASE: a Russian month's stem, a Chinese or Japanese am/pm marker
             words, group, keep = (RU_MONTHS, 2, "'\\1'") if step == "ru_month" else (AMPM_WORDS, 1, "' \\2 '")
             cases = " ".join(render("WHEN {w} THEN {e}", w=_constant(w), e=_constant(e)) for w, e in words.items())
