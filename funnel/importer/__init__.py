@@ -58,7 +58,13 @@ from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
 from .quality_findings import Findings
-from .reconcile import history_orders_stages, reconcile_ids, reconcile_names, reconcile_stages
+from .reconcile import (
+    compare_last_stages,
+    history_orders_stages,
+    reconcile_ids,
+    reconcile_names,
+    reconcile_stages,
+)
 from .stage_counts import current_stage_counts, expand
 from .stage_dates import with_latest_stage
 from .stage_list import apply_stage_list, name_preset_ids, stage_list_of
@@ -507,6 +513,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             reconcile_names(con, raw, mapping.fields["deal_id"], mapping.fields.get("deal_name"), findings)
             reconcile_ids(con, raw, mapping.fields["deal_id"], findings)
             reconcile_stages(con, raw, mapping.fields.get("stage"), findings, name)
+            compare_last_stages(con, raw, mapping.fields["deal_id"], mapping.fields.get("stage"), findings, name)
             history_orders = history_orders_stages(con, findings, name)
             history_loaded = True
         explicit = stages if stages else draft.file_order

@@ -8,6 +8,8 @@ per stage in the deals file itself (input shape C: HubSpot). Consecutive rows th
 
 from __future__ import annotations
 
+import json
+
 from ..sql import ident, render, run
 from .columns import FileDates, confirm_typed, date_column, date_expr
 from .deleted_rows import count_gone, gone_mark
@@ -52,6 +54,8 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
                         d=ident(f"c{hmap.deal_id}"),
                         b=ident(f"c{hmap.stage_before}"), s=ident(f"c{hmap.stage}"), raw=ident(raw.table),
                         where=where), params or None)
+    if hmap.pipeline is not None:
+        _earlier_pipelines(con, raw, hmap.pipeline, findings)
     bad = run(con, "SELECT count(*) FROM imp_hist WHERE deal_id IS NULL OR stage IS NULL OR entered_at IS NULL").fetchone()[0]
     if bad:
         findings.examples(con, "SELECT row_no, COALESCE(stage, deal_id) AS value FROM imp_hist "
@@ -93,6 +97,29 @@ def enter_creation_stages(con) -> int:
     if run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] > before:  # moves only: no row for a deal never moved
         run(con, _NEVER_MOVED)
     return run(con, "SELECT count(*) FROM imp_hist").fetchone()[0] - before
+
+
+def _earlier_pipelines(con, raw, column: int, findings: Findings) -> None:
+    """A deal moved to another pipeline (Bitrix24's ``TYPE_ID`` 5: ``CATEGORY_ID`` 0 → 1) has its stays there
+    before the move: not stays of the pipeline it is in now, whose stages may share their names («Новая»). A
+    deal's pipeline is its latest row's; the rows of another one are left out, said (``history.other_pipeline``)."""
+    run(con, render("""CREATE OR REPLACE TEMP TABLE imp_hist_other AS
+        SELECT row_no FROM (
+            SELECT h.row_no, r.{p} AS pl,
+                   last_value(r.{p} IGNORE NULLS) OVER (PARTITION BY h.deal_id ORDER BY h.entered_at, h.row_no
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS now_pl
+            FROM imp_hist h JOIN {raw} r ON r.row_no = h.row_no
+            WHERE h.deal_id IS NOT NULL AND h.entered_at IS NOT NULL) AS t
+        WHERE pl <> now_pl""", p=ident(f"c{column}"), raw=ident(raw.table)))
+    moved = run(con, "SELECT count(*) FROM imp_hist_other").fetchone()[0]
+    if moved:
+        deals = run(con, "SELECT count(DISTINCT h.deal_id) FROM imp_hist h JOIN imp_hist_other o USING (row_no)"
+                    ).fetchone()[0]
+        findings.add("history.other_pipeline", "info", column=raw.headers[column], n=int(moved),
+                     detail=json.dumps({"column": raw.headers[column], "deals": int(deals)}, ensure_ascii=False))
+        run(con, "DELETE FROM imp_hist WHERE row_no IN (SELECT row_no FROM imp_hist_other)")
+        run(con, "DELETE FROM imp_hist_from WHERE row_no IN (SELECT row_no FROM imp_hist_other)")
+    run(con, "DROP TABLE imp_hist_other")
 
 
 def _gone_rows(con, raw, findings: Findings) -> tuple[str, dict] | None:

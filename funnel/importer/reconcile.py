@@ -19,8 +19,10 @@ Run on ``imp_hist`` (the loaded history, and ``imp_hist_from``, its moves' stage
 
 from __future__ import annotations
 
+import json
 import re
 
+from ..mapping import classify_stage_name
 from ..mapping.stage_names import stage_key
 from ..sql import ident, render, run
 from .quality_findings import Findings
@@ -121,7 +123,8 @@ def reconcile_names(con, raw, id_index: int, name_index: int | None, findings: F
         for table in ("imp_hist", "imp_hist_from"):
             run(con, render("UPDATE {h} SET deal_id = n.id FROM imp_names n WHERE {h}.deal_id = n.name",
                             h=ident(table)))
-        findings.add("history.keyed_by_name", "info", column=raw.headers[name_index], n=int(by_name))
+        findings.add("history.keyed_by_name", "info", column=raw.headers[name_index], n=int(by_name),
+                     detail=json.dumps({"column": raw.headers[name_index]}, ensure_ascii=False))
     run(con, "DROP TABLE imp_names")
 
 
@@ -205,6 +208,36 @@ def _default_names_language(names: list[str], defaults: dict[str, tuple[str, ...
 def _default_name(spellings: tuple[str, ...], russian: bool) -> str:
     """Bitrix24's default name of a stage code in Russian or in English (the first spelling listed)."""
     return next(n for n in spellings if bool(re.search("[а-яё]", n, re.IGNORECASE)) == russian)
+
+
+LAST_STAGE_SAMPLE_ROWS = 2_000_000  # history rows above which the deals compared are a sample (by a hash of the id)
+LISTED_PAIRS = 5
+
+
+def compare_last_stages(con, raw, id_index: int, stage_index: int | None, findings: Findings, file_name: str) -> None:
+    """Open deals whose stage in the deal list is not the last stage their history entered: a stage renamed
+    between the two exports (Salesforce's «Needs Analysis» become «Discovery», drawn as two stages), or a
+    history older than the list. Said with the commonest pairs (``history.current_differs``), never fixed by
+    a guess. Above :data:`LAST_STAGE_SAMPLE_ROWS` history rows a sample of deals is compared (the count is
+    then of the sample: "at least")."""
+    if stage_index is None:
+        return
+    rows = run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
+    every = max(1, rows // LAST_STAGE_SAMPLE_ROWS)
+    sample = "WHERE hash(deal_id) % CAST($every AS UBIGINT) = 0" if every > 1 else ""
+    pairs = run(con, render("""
+        WITH last AS (SELECT deal_id, arg_max(stage, (entered_at, row_no)) AS stage FROM imp_hist {sample} GROUP BY 1)
+        SELECT l.stage, r.{s}, count(*) FROM last l JOIN {t} r ON r.{d} = l.deal_id
+        WHERE r.{s} IS NOT NULL AND r.{s} <> l.stage GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 200""",
+                            sample=sample, s=ident(f"c{stage_index}"), d=ident(f"c{id_index}"), t=ident(raw.table)),
+                 {"every": every} if sample else None).fetchall()
+    # a deal closed since (won or lost by its stage's name) whose history has no closing row is no rename
+    pairs = [(was, now, n) for was, now, n in pairs if not classify_stage_name(now) and not classify_stage_name(was)]
+    if not pairs:
+        return
+    listed = ", ".join(f"«{was}» → «{now}» ({n})" for was, now, n in pairs[:LISTED_PAIRS])
+    findings.add("history.current_differs", "warning", column=file_name, n=sum(n for *_p, n in pairs),
+                 value=listed, detail=json.dumps({"value": listed, "sampled": bool(sample)}, ensure_ascii=False))
 
 
 def history_orders_stages(con, findings: Findings, file_name: str) -> bool:

@@ -10,6 +10,7 @@ Values invented; the numbers below are worked out by hand from DOMAIN.md's defin
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 
 from funnel.importer import import_file
@@ -189,3 +190,51 @@ def test_an_events_list_alone_asks_for_the_deal_list(mem_store):
     with pytest.raises(FunnelError) as caught:  # «no column for the stage» before: mapping one made every event a deal
         import_file(mem_store, _amo_events(False).encode(), "events.csv")
     assert caught.value.code == "import.history_as_deals"
+
+
+def test_a_deal_moved_to_another_pipeline_keeps_only_its_stays_there(mem_store, tmp_path):
+    """Bitrix24's stage history of a deal moved from «Общая» (CATEGORY_ID 0) to «Опт» (1): its stays in «Общая»'s
+    «Новая» were counted in «Опт»'s «Новая» (n 2, the move called a backward move)."""
+    deals = ('"ID";"Название сделки";"Стадия сделки";"Воронка";"Дата создания"\n'
+             '"1";"A";"Подготовка документов";"Опт";"01.03.2024 10:00:00"\n'
+             '"2";"B";"Подготовка документов";"Опт";"01.03.2024 10:00:00"\n'
+             '"3";"C";"Подготовка документов";"Общая";"01.03.2024 10:00:00"\n')
+    history = tmp_path / "stagehistory.csv"
+    # deal 1: «Новая» of «Общая» Mar 1, moved to «Опт»'s «Новая» Mar 4, «Подготовка документов» Mar 6; deal 2 in «Опт»
+    # from the start: «Новая» Mar 1 → «Подготовка документов» Mar 2; deal 3 in «Общая»: «Новая» Mar 1 → Mar 3
+    history.write_text("ID,TYPE_ID,OWNER_ID,CREATED_TIME,CATEGORY_ID,STAGE_SEMANTIC_ID,STAGE_ID\n"
+                       "1,1,1,2024-03-01T10:00:00+03:00,0,P,NEW\n2,1,2,2024-03-01T10:00:00+03:00,1,P,C1:NEW\n"
+                       "3,1,3,2024-03-01T10:00:00+03:00,0,P,NEW\n4,2,2,2024-03-02T10:00:00+03:00,1,P,C1:PREPARATION\n"
+                       "5,2,3,2024-03-03T10:00:00+03:00,0,P,PREPARATION\n6,5,1,2024-03-04T10:00:00+03:00,1,P,C1:NEW\n"
+                       "7,2,1,2024-03-06T10:00:00+03:00,1,P,C1:PREPARATION\n", encoding="utf-8")
+    info, _built, _ = import_file(mem_store, deals.encode("cp1251"), "DEAL_20240310.csv", history=history,
+                                  timezone="Europe/Moscow")
+    with mem_store.connect() as con:
+        rows = time_in_stage(con, info, FunnelSpec(pipeline="Опт"),
+                             datetime.combine(datetime(2024, 3, 10), time.max)).rows
+    # «Опт»'s «Новая»: deal 2 1 day (Mar 1 → 2), deal 1 2 days (Mar 4 → 6): median 1.5 of 2 stays
+    assert {r.stage: (r.n, r.median_days) for r in rows}["Новая"] == (2, 1.5)
+    assert findings(mem_store, info)["history.other_pipeline"][1] == 1  # deal 1's row in «Общая»
+
+
+def test_a_stage_renamed_between_the_history_and_the_deal_list_is_said(mem_store, tmp_path):
+    """Salesforce's «Needs Analysis» renamed «Discovery» between the history and the deal list: deal B's history
+    ends in «Needs Analysis», the list has it at «Discovery». Drawn as two stages, and before, nothing said so."""
+    deals = ('"Id","Name","StageName","IsClosed","IsWon","CreatedDate"\n'
+             '"0065g00000001AaAAA","A","Closed Won","true","true","2024-03-01T09:00:00.000Z"\n'
+             '"0065g00000002AaAAA","B","Discovery","false","false","2024-03-01T09:00:00.000Z"\n'
+             '"0065g00000003AaAAA","C","Qualification","false","false","2024-03-01T09:00:00.000Z"\n')
+    history = tmp_path / "OpportunityHistory.csv"
+    history.write_text('"OpportunityId","StageName","CreatedDate"\n'
+                       '"0065g00000001AaAAA","Qualification","2024-03-01T09:00:00.000Z"\n'
+                       '"0065g00000001AaAAA","Needs Analysis","2024-03-02T09:00:00.000Z"\n'
+                       '"0065g00000001AaAAA","Closed Won","2024-03-05T09:00:00.000Z"\n'
+                       '"0065g00000002AaAAA","Qualification","2024-03-01T09:00:00.000Z"\n'
+                       '"0065g00000002AaAAA","Needs Analysis","2024-03-03T09:00:00.000Z"\n'
+                       '"0065g00000003AaAAA","Qualification","2024-03-01T09:00:00.000Z"\n', encoding="utf-8")
+    info, _built, _ = import_file(mem_store, deals.encode(), "Opportunity.csv", history=history)
+    severity, n, detail = findings(mem_store, info)["history.current_differs"]
+    assert (severity, n) == ("warning", 1) and detail["value"] == "«Needs Analysis» → «Discovery» (1)"
+    from funnel.quality_report import finding_text
+
+    assert "«Needs Analysis» → «Discovery» (1)" in finding_text("history.current_differs", json.dumps(detail), "ru", n)
