@@ -86,7 +86,8 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     _load(con, table, without_placeholders(rows[hdr + 1:]), hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [],
                                                    continued=continued if in_data else None,
-                                                   first_title=title_above(rows, header.top))
+                                                   first_title=title_above(rows, header.top),
+                                                   banners=_banners(rows, ranges, hdr, width))
     notes = header.notes + notes
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
@@ -96,6 +97,18 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
                                                 "format": FORMAT_NAMES[kind]}))
     return RawTable(table, headers, n_rows, file_name, kind, None, None, name, names, hdr + 1, skipped, notes,
                     header_rows=header.rows)
+
+
+def _banners(rows: Rows, ranges, hdr: int, width: int) -> frozenset[int]:
+    """Row numbers (as staged: 1-based) under the header whose one value sits in a merged range across
+    most of the table («Анна Смирнова» merged over A:G above her deals): group titles (group_rows)."""
+    out = set()
+    for (top, left), (bottom, right) in ranges:
+        if top != bottom or top <= hdr or top >= len(rows) or 2 * (right - left + 1) <= width:
+            continue
+        if sum(1 for v in rows[top] if v is not None and str(v).strip()) == 1:
+            out.add(top + 1)
+    return frozenset(out)
 
 
 # The most rows a sheet of each format holds (Excel 97-2003's .xls: 65,536; .xlsx and LibreOffice: 1,048,576).

@@ -47,6 +47,8 @@ _FULL_WIDTH = str.maketrans({"：": ":", "（": "(", "）": ")", "\u3000": " "})
 _NUMBER = re.compile(r"^[\s\d.,%()$€£¥₽+\-\u00a0\u202f']*\d[\s\d.,%()$€£¥₽+\-\u00a0\u202f']*$")
 # a person as 1C writes a responsible user: «Иванов И.И.», «Petrov P. P.»
 _PERSON = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё'\-]+\s+[A-ZА-ЯЁ]\.\s?(?:[A-ZА-ЯЁ]\.)?$")
+# a person's first name and surname («Анна Смирнова», «John Smith»): a group's title that is no stage
+_FULL_NAME = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё'\-]+\s+[A-ZА-ЯЁ][a-zа-яё'\-]+$")
 
 
 @dataclass
@@ -79,10 +81,12 @@ def filled_sql(width: int) -> str:
     return " + ".join(render("CASE WHEN {c} IS NULL THEN 0 ELSE 1 END", c=ident(f"c{k}")) for k in range(width))
 
 
-def group_header_rows(con, table: str, headers: list[str], file_name: str
+def group_header_rows(con, table: str, headers: list[str], file_name: str, banners: frozenset[int] = frozenset()
                       ) -> tuple[list[str], list[tuple[int, str]], list[tuple[str, dict]]]:
     """Turn a report's group-header rows into columns of its detail rows (see the module's doc).
-    Returns the headers, the group rows deleted (row number, label) and the notes for the report."""
+    ``banners``: row numbers whose one value the workbook merges across the table: marked as groups (a
+    hand-made report's «Анна Смирнова» over her deals, survey 22). Returns the headers, the group rows
+    deleted (row number, label) and the notes for the report."""
     width = len(headers)
     if width < 2:
         return headers, [], []
@@ -103,7 +107,7 @@ def group_header_rows(con, table: str, headers: list[str], file_name: str
         return headers, [], []
     before = _count_rows(con, table, groups)
     levels = _levels(groups)
-    if levels is None or not _covered(groups, before) or not _marked_or_summed(con, table, groups):
+    if levels is None or not _covered(groups, before) or not _marked_or_summed(con, table, groups, banners):
         return headers, [], []
     names = _column_names(groups, levels, headers)
     headers = _write_columns(con, table, headers, groups, levels, names)
@@ -177,11 +181,11 @@ def _covered(groups: list[_Group], before: int) -> bool:
     return before * UNCOVERED_SHARE <= sum(g.rows for g in groups)
 
 
-def _marked_or_summed(con, table: str, groups: list[_Group]) -> bool:
+def _marked_or_summed(con, table: str, groups: list[_Group], banners: frozenset[int] = frozenset()) -> bool:
     """Every group row is marked as one, or carries subtotals: at least one of its numbers is the sum of
     that column over the rows under it (its level's extent). A deal with a name and an amount only is
     neither (its amount is not the sum of the rows after it)."""
-    bare = {g.row_no for g in groups if not parse_label(g.text)[3]}
+    bare = {g.row_no for g in groups if not parse_label(g.text)[3] and not (g.row_no in banners and not g.numbers)}
     if not bare:
         return True
     if any(not g.numbers for g in groups if g.row_no in bare):
@@ -237,7 +241,7 @@ def _column_names(groups: list[_Group], depth: int, headers: list[str]) -> list[
             name = field
         elif 2 * sum(1 for v in values if rung(v) is not None or classify_stage_name(v)) >= len(values):
             name = "Stage"
-        elif 2 * sum(1 for v in values if _PERSON.match(v)) >= len(values):
+        elif 2 * sum(1 for v in values if _PERSON.match(v) or _FULL_NAME.match(v)) >= len(values):
             name = "Manager"
         else:
             name = f"Group {level + 1}"

@@ -161,12 +161,13 @@ SAID_APART = frozenset({"continuation", "subitem", "group", "example"})
 
 
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
-                 continued: list[int] | None = None, first_title: str | None = None
-                 ) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
+                 continued: list[int] | None = None, first_title: str | None = None,
+                 banners: frozenset[int] = frozenset()) -> tuple[list[str], int, list[SkippedRow], list[tuple[str, dict]]]:
     """Drop blank/total/footer rows and empty unnamed trailing columns; count what is left.
     ``continued``: the rows a workbook's merged cells show to continue the deal above them (None:
     not known, found by their empty key cells after the report's group rows; :mod:`.continuation`).
-    ``first_title``: the one-cell row right above the header (a monday.com board's first group title)."""
+    ``first_title``: the one-cell row right above the header (a monday.com board's first group title).
+    ``banners``: rows whose one value a workbook merges across the table (a group's title: group_rows)."""
     notes: list[tuple[str, dict]] = []
     if continued:
         gone, found = drop_rows(con, table, len(headers), file_name, continued)
@@ -201,7 +202,7 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
     headers, board_notes = board_group_column(con, table, headers, [(s.row_no, s.text) for s in repeated
                                                                     if s.reason == "section"], first_title, file_name)
     notes += board_notes
-    headers, groups, group_notes = group_header_rows(con, table, headers, file_name)
+    headers, groups, group_notes = group_header_rows(con, table, headers, file_name, banners)
     skipped += [SkippedRow(row_no, "group", text[:200]) for row_no, text in groups]
     notes += group_notes
     if continued is None:

@@ -151,3 +151,30 @@ def test_a_traditional_chinese_export_in_big5(mem_store):
     assert outcome(mem_store, info) == (4, 2, 1, 1, 350000, 15.0)
     with mem_store.connect() as con:
         assert con.execute(f"SELECT stage FROM ds_{info.id}.deals WHERE deal_id = '3'").fetchone() == ("輸單",)
+
+
+def test_a_manager_s_name_merged_across_the_table_above_her_deals(mem_store):
+    """A hand-made Excel report: a title, the header, then per manager her name merged across every column and her
+    deals under it, no manager column. The names had become three open deals at the first stage (15 deals)."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Сделки по менеджерам"])
+    ws.merge_cells("A1:F1")
+    ws.append(["ID", "Название сделки", "Этап сделки", "Дата создания", "Дата закрытия", "Бюджет"])
+    for name, deals in (("Анна Смирнова", (1, 3)), ("Олег Петров", (2, 4))):
+        ws.append([name])
+        ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
+        for k in deals:
+            ws.append([k, f"Сделка {k}", STAGES[k - 1], CREATED[k - 1], CLOSED[k - 1], AMOUNTS[k - 1]])
+    out = io.BytesIO()
+    wb.save(out)
+    info, _built, _ = import_file(mem_store, out.getvalue(), "отчет.xlsx")
+    assert outcome(mem_store, info) == (4, 2, 1, 1, 350000, 15.0)
+    assert info.meta["mapping"]["fields"]["manager"] == "Manager"
+    with mem_store.connect() as con:
+        assert con.execute(f"SELECT deal_id, manager FROM ds_{info.id}.deals ORDER BY deal_id").fetchall() == [
+            ("1", "Анна Смирнова"), ("2", "Олег Петров"), ("3", "Анна Смирнова"), ("4", "Олег Петров")]
