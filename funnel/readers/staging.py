@@ -186,7 +186,9 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
         reason = "blank" if text is None else ("footer" if footer else "total")
         skipped.append(SkippedRow(int(row_no), reason, (text or "")[:200]))
     skipped += _footer_block(con, table, len(headers), [s.row_no for s in skipped if s.reason == "footer"])
-    skipped += _summary_after_blank(con, table, len(headers), [s.row_no for s in skipped if s.reason == "blank"])
+    # a summary under a blank row or under the total («Итого:», then «Количество сделок: 12»)
+    skipped += _summary_after_blank(con, table, len(headers),
+                                    [s.row_no for s in skipped if s.reason in ("blank", "total")])
     skipped += _subtotals_by_label(con, table, len(headers))
     skipped += _totals_labelled_after_sums(con, table, len(headers))
     examples = _example_rows(con, table, len(headers))

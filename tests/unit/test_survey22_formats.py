@@ -178,3 +178,16 @@ def test_a_manager_s_name_merged_across_the_table_above_her_deals(mem_store):
     with mem_store.connect() as con:
         assert con.execute(f"SELECT deal_id, manager FROM ds_{info.id}.deals ORDER BY deal_id").fetchall() == [
             ("1", "Анна Смирнова"), ("2", "Олег Петров"), ("3", "Анна Смирнова"), ("4", "Олег Петров")]
+
+
+def test_a_count_line_under_the_total_is_no_deal_s_continuation(mem_store):
+    """«Итого:» with the sum, then «Количество сделок: 4» under the name column: the count line was read as the last
+    deal's continuation row, said as "its cells are merged" (nothing was merged)."""
+    text = "ID;Название сделки;Этап сделки;Дата создания;Дата закрытия;Бюджет\n" + "".join(
+        f"{k};Сделка {k};{STAGES[k - 1]};{CREATED[k - 1]:%d.%m.%Y %H:%M};"
+        f"{'' if CLOSED[k - 1] is None else f'{CLOSED[k - 1]:%d.%m.%Y %H:%M}'};{AMOUNTS[k - 1]}\n" for k in range(1, 5))
+    text += ";Итого:;;;;470000\n;Количество сделок: 4;;;;\n"
+    info, _built, _ = import_file(mem_store, text.encode("cp1251"), "сделки.csv")
+    assert outcome(mem_store, info) == (4, 2, 1, 1, 350000, 15.0)
+    found = findings(mem_store, info)
+    assert "readers.continuation_rows" not in found and "readers.skipped_rows" in found
