@@ -35,7 +35,12 @@ from ..mapping import (
     propose_outcome_mapping,
 )
 from ..mapping.cell_kinds import is_date, is_number
-from ..mapping.matcher import amount_like_columns, month_only_columns, unread_amount_column
+from ..mapping.matcher import (
+    amount_like_columns,
+    month_only_columns,
+    unread_amount_column,
+    yearless_date_columns,
+)
 from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
@@ -486,9 +491,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
             findings.add("mapping.amount_candidates", "warning", column=raw.headers[unnamed[0]], n=None,
                          detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
-        for field, index, example in month_only_columns(raw.headers, mapping, draft.samples):
+        partial = [("date.month_only", *c) for c in month_only_columns(raw.headers, mapping, draft.samples)]
+        partial += [("date.no_year", *c) for c in yearless_date_columns(raw.headers, mapping, draft.samples)]
+        for code, field, index, example in partial:
             header = raw.headers[index]
-            findings.add("date.month_only", "warning", column=header, value=example[:200], n=None,
+            findings.add(code, "warning", column=header, value=example[:200], n=None,
                          detail=json.dumps({"column": header, "example": example[:200],
                                             "field_key": f"mapping.field.{field}"}, ensure_ascii=False))
         if "deal_id" not in mapping.fields:  # a view export: one row is one deal

@@ -323,14 +323,15 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
         findings.add("deals.no_lost", "warning", n=won)
     _stages_are_ids(con, findings)
     # a column of months without a day is said on its own (date.month_only): never offered as a date here
-    months = {clean_header(row[3]) for row in findings.rows if row[0] == "date.month_only"}
+    months = {clean_header(row[3]) for row in findings.rows if row[0] in ("date.month_only", "date.no_year")}
     extras = {name: (i, header) for name, (i, header) in extras.items() if clean_header(header) not in months}
     if typed.get("created_at") is None:
         dated = [header for name, (_i, header) in extras.items() if _holds_dates(con, name, header)]
         if dated:
             findings.add("date.no_created_column", "warning", value=", ".join(dated[:5]), n=None,
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
-        else:
+        elif not any(row[0] in ("date.month_only", "date.no_year") and '"mapping.field.created_at"' in (row[5] or "")
+                     for row in findings.rows):  # a creation column without its day or year is said on its own
             findings.add("date.no_created_column_at_all", "warning", n=None)
     if won and typed.get("created_at") is not None and not run(
             con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:

@@ -126,6 +126,17 @@ def is_month_only(v: str) -> bool:
     return bool(_MONTH_ONLY.match(v.strip()))
 
 
+# A day without its year: «3月1日», «1 марта», «Mar 1», «01.03» (a time may follow): a copied list view writes
+# the current year's dates so; the year would be made up (survey 22)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_NO_YEAR = re.compile(rf"^(?:{_MONTH}\s*月\s*{_DAY}\s*日|{_DAY}\s+{_MONTH_NAME}|{_MONTH_NAME}\s+{_DAY}"
+                      rf"|(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2]))(?:,?\s+\d{{1,2}}(?::\d{{2}}|时\d{{1,2}}分)(?::\d{{2}})?)?$", re.IGNORECASE)
+
+
+def is_without_year(v: str) -> bool:
+    return bool(_NO_YEAR.match(v.strip()))
+
+
 def is_excel_serial(v: str) -> bool:
     try:
         x = float(v)

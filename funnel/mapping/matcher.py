@@ -576,6 +576,16 @@ def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[st
     «Jan 2024», «2024年1月»): (field, index, a sample value). Such a column is not read as dates (a day
     would be made up: a cycle from «2024-01» to «2024-02» is not 31 days); the import says so instead of
     leaving the field out without a word."""
+    return _partial_date_columns(headers, m, samples, sv.is_month_only)
+
+
+def yearless_date_columns(headers: list[str], m: Mapping, samples) -> list[tuple[str, int, str]]:
+    """As :func:`month_only_columns`, for days without their year («3月1日», «1 марта», «Mar 1»: survey 22):
+    not read as dates (the year would be made up), said instead of "no creation date column"."""
+    return _partial_date_columns(headers, m, samples, sv.is_without_year)
+
+
+def _partial_date_columns(headers: list[str], m: Mapping, samples, partial) -> list[tuple[str, int, str]]:
     taken = set(m.fields.values()) | set(m.stage_entered)
     fields = [f for f, kind in MAPPABLE_FIELDS.items() if kind == "date" and f not in m.fields]
     out = []
@@ -585,7 +595,7 @@ def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[st
         norm, tokens = normalize_header(header), header_tokens(header)
         field = max(fields, key=lambda f: _generic_score(f, norm, tokens))  # the first on a tie
         cells = sv.values(samples, i)
-        if _generic_score(field, norm, tokens) >= CODE_SCORE and cells and all(sv.is_month_only(v) for v in cells):
+        if _generic_score(field, norm, tokens) >= CODE_SCORE and cells and all(partial(v) for v in cells):
             out.append((field, i, cells[0]))
             fields.remove(field)
     return out
