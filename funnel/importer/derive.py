@@ -330,8 +330,7 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) 
         if dated:
             findings.add("date.no_created_column", "warning", value=", ".join(dated[:5]), n=None,
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5])}, ensure_ascii=False))
-        elif not any(row[0] in ("date.month_only", "date.no_year") and '"mapping.field.created_at"' in (row[5] or "")
-                     for row in findings.rows):  # a creation column without its day or year is said on its own
+        else:
             findings.add("date.no_created_column_at_all", "warning", n=None)
     if won and typed.get("created_at") is not None and not run(
             con, "SELECT count(closed_at) FROM imp_deals WHERE status = 'won'").fetchone()[0]:
