@@ -102,6 +102,9 @@ def reconcile_ids(con, raw, id_index: int, findings: Findings) -> None:
         findings.add("history.salesforce_ids", "info", detail="15→18", n=None)
 
 
+NAME_PROBE = 200  # history keys looked up among the deals' ids before names are tried
+
+
 def reconcile_names(con, raw, id_index: int, name_index: int | None, findings: Findings) -> None:
     """A history naming its deals by their names (Salesforce's Opportunity History report, Zoho's Stage History
     by «Deal Name», survey 22) meets the deals by name: when more of its keys are names of the deals than their
@@ -109,9 +112,15 @@ def reconcile_names(con, raw, id_index: int, name_index: int | None, findings: F
     deals share says nothing: its rows are left out as unknown, said as such)."""
     if name_index is None or name_index == id_index:
         return
-    keys = run(con, "SELECT count(DISTINCT deal_id) FROM imp_hist").fetchone()[0]
-    if not keys:
+    # the usual case first, cheaply: most of a sample of the history's keys are the deals' ids
+    sample = [r[0] for r in run(con, "SELECT DISTINCT deal_id FROM imp_hist LIMIT $n", {"n": NAME_PROBE}).fetchall()]
+    if not sample:
         return
+    ids = run(con, render("SELECT count(DISTINCT {i}) FROM {t} WHERE {i} IN (SELECT unnest($keys))",
+                          i=ident(f"c{id_index}"), t=ident(raw.table)), {"keys": sample}).fetchall()[0][0]
+    if 2 * ids >= len(sample):
+        return
+    keys = run(con, "SELECT count(DISTINCT deal_id) FROM imp_hist").fetchone()[0]
     run(con, render("""CREATE OR REPLACE TEMP TABLE imp_names AS
         SELECT {n} AS name, any_value({i}) AS id FROM {t} WHERE {n} IS NOT NULL GROUP BY 1 HAVING count(*) = 1""",
                     n=ident(f"c{name_index}"), i=ident(f"c{id_index}"), t=ident(raw.table)))
@@ -210,7 +219,7 @@ def _default_name(spellings: tuple[str, ...], russian: bool) -> str:
     return next(n for n in spellings if bool(re.search("[а-яё]", n, re.IGNORECASE)) == russian)
 
 
-LAST_STAGE_SAMPLE_ROWS = 2_000_000  # history rows above which the deals compared are a sample (by a hash of the id)
+LAST_STAGE_SAMPLE_ROWS = 500_000  # history rows above which the deals compared are a sample (by a hash of the id)
 LISTED_PAIRS = 5
 
 
@@ -227,9 +236,11 @@ def compare_last_stages(con, raw, id_index: int, stage_index: int | None, findin
     sample = "WHERE hash(deal_id) % CAST($every AS UBIGINT) = 0" if every > 1 else ""
     pairs = run(con, render("""
         WITH last AS (SELECT deal_id, arg_max(stage, (entered_at, row_no)) AS stage FROM imp_hist {sample} GROUP BY 1)
-        SELECT l.stage, r.{s}, count(*) FROM last l JOIN {t} r ON r.{d} = l.deal_id
+        SELECT l.stage, r.{s}, count(*) FROM last l JOIN (SELECT {d}, {s} FROM {t} {deal_sample}) r ON r.{d} = l.deal_id
         WHERE r.{s} IS NOT NULL AND r.{s} <> l.stage GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 200""",
-                            sample=sample, s=ident(f"c{stage_index}"), d=ident(f"c{id_index}"), t=ident(raw.table)),
+                            sample=sample, s=ident(f"c{stage_index}"), d=ident(f"c{id_index}"), t=ident(raw.table),
+                            deal_sample=render("WHERE hash({d}) % CAST($every AS UBIGINT) = 0", d=ident(f"c{id_index}"))
+                            if sample else ""),
                  {"every": every} if sample else None).fetchall()
     # a deal closed since (won or lost by its stage's name) whose history has no closing row is no rename
     pairs = [(was, now, n) for was, now, n in pairs if not classify_stage_name(now) and not classify_stage_name(was)]

@@ -238,3 +238,19 @@ def test_a_stage_renamed_between_the_history_and_the_deal_list_is_said(mem_store
     from funnel.quality_report import finding_text
 
     assert "«Needs Analysis» → «Discovery» (1)" in finding_text("history.current_differs", json.dumps(detail), "ru", n)
+
+
+def test_a_long_history_is_compared_on_a_sample_of_deals(mem_store, tmp_path, monkeypatch):
+    """Above LAST_STAGE_SAMPLE_ROWS history rows only deals picked by a hash of their id are compared (the import's
+    cost at 10M deals): the same deals on both sides, and the finding says it is a sample."""
+    import funnel.importer.reconcile as reconcile
+
+    monkeypatch.setattr(reconcile, "LAST_STAGE_SAMPLE_ROWS", 40)  # 120 rows: every third deal by its hash
+    deals = "Deal ID,Stage,Created\n" + "".join(f"D{k},Discovery,2024-03-01\n" for k in range(1, 61))
+    history = tmp_path / "history.csv"
+    history.write_text("Deal ID,Stage,Date Entered\n" + "".join(
+        f"D{k},Qualification,2024-03-01\nD{k},Needs Analysis,2024-03-02\n" for k in range(1, 61)), encoding="utf-8")
+    info, _built, _ = import_file(mem_store, deals.encode(), "deals.csv", history=history)
+    severity, n, detail = findings(mem_store, info)["history.current_differs"]
+    # 60 deals at «Discovery» after «Needs Analysis»: about a third of them compared, each one a mismatch
+    assert detail["sampled"] is True and 0 < n < 60 and detail["value"].startswith("«Needs Analysis» → «Discovery»")
