@@ -73,7 +73,7 @@ def load_history(con, raw, hmap, findings: Findings, file_name: str, dates: File
 # creation. A log that writes each creation («» → «Первичный контакт») leaves a deal it lacks alone.
 _CREATION_STAGE = """INSERT INTO imp_hist
     WITH firsts AS (
-        SELECT h.deal_id, arg_min(f.stage_from, h.entered_at) AS stage_from, min(h.entered_at) AS first_at
+        SELECT h.deal_id, arg_min(f.stage_from, (h.entered_at, h.row_no)) AS stage_from, min(h.entered_at) AS first_at
         FROM imp_hist h JOIN imp_hist_from f ON f.row_no = h.row_no
         GROUP BY h.deal_id)
     SELECT fi.deal_id, fi.stage_from, v.created_at, 0

@@ -227,8 +227,8 @@ def compare_last_stages(con, raw, id_index: int, stage_index: int | None, findin
     """Open deals whose stage in the deal list is not the last stage their history entered: a stage renamed
     between the two exports (Salesforce's «Needs Analysis» become «Discovery», drawn as two stages), or a
     history older than the list. Said with the commonest pairs (``history.current_differs``), never fixed by
-    a guess. Above :data:`LAST_STAGE_SAMPLE_ROWS` history rows a sample of deals is compared (the count is
-    then of the sample: "at least")."""
+    a guess. Above :data:`LAST_STAGE_SAMPLE_ROWS` history rows a sample of deals is compared, said as such
+    (``history.current_differs_sample``: the count is the sample's)."""
     if stage_index is None:
         return
     rows = run(con, "SELECT count(*) FROM imp_hist").fetchone()[0]
@@ -247,8 +247,9 @@ def compare_last_stages(con, raw, id_index: int, stage_index: int | None, findin
     if not pairs:
         return
     listed = ", ".join(f"«{was}» → «{now}» ({n})" for was, now, n in pairs[:LISTED_PAIRS])
-    findings.add("history.current_differs", "warning", column=file_name, n=sum(n for *_p, n in pairs),
-                 value=listed, detail=json.dumps({"value": listed, "sampled": bool(sample)}, ensure_ascii=False))
+    code = "history.current_differs_sample" if sample else "history.current_differs"  # a sample's count says so
+    findings.add(code, "warning", column=file_name, n=sum(n for *_p, n in pairs), value=listed,
+                 detail=json.dumps({"value": listed, "every": every}, ensure_ascii=False))
 
 
 def history_orders_stages(con, findings: Findings, file_name: str) -> bool:

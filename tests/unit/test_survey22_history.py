@@ -251,6 +251,11 @@ def test_a_long_history_is_compared_on_a_sample_of_deals(mem_store, tmp_path, mo
     history.write_text("Deal ID,Stage,Date Entered\n" + "".join(
         f"D{k},Qualification,2024-03-01\nD{k},Needs Analysis,2024-03-02\n" for k in range(1, 61)), encoding="utf-8")
     info, _built, _ = import_file(mem_store, deals.encode(), "deals.csv", history=history)
-    severity, n, detail = findings(mem_store, info)["history.current_differs"]
+    found = findings(mem_store, info)
+    severity, n, detail = found["history.current_differs_sample"]
     # 60 deals at «Discovery» after «Needs Analysis»: about a third of them compared, each one a mismatch
-    assert detail["sampled"] is True and 0 < n < 60 and detail["value"].startswith("«Needs Analysis» → «Discovery»")
+    assert "history.current_differs" not in found and detail["every"] == 3
+    assert 0 < n < 60 and detail["value"].startswith("«Needs Analysis» → «Discovery»")
+    from funnel.quality_report import finding_text
+
+    assert "1 in 3" in finding_text("history.current_differs_sample", json.dumps(detail), "en", n)
