@@ -26,9 +26,8 @@ def fold_fullwidth(con, raw: RawTable) -> None:
     if folded and not run(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $t",
                           {"t": raw.table}).fetchall()[0][0]:
         return  # a view over another table (never one of the readers' own): left as it reads
-    for k in folded:
-        run(con, render("UPDATE {t} SET {c} = translate({c}, $full, $half) WHERE regexp_matches({c}, '[０-９]')",
-                        t=ident(raw.table), c=ident(cols[k])), {"full": FULL, "half": HALF})
-    if folded:
+    if folded:  # one pass over the table for every such column
+        sets = ", ".join(render("{c} = translate({c}, $full, $half)", c=ident(cols[k])) for k in folded)
+        run(con, render("UPDATE {t} SET " + sets, t=ident(raw.table)), {"full": FULL, "half": HALF})
         raw.notes.append(("readers.fullwidth", {"file": raw.file_name, "n": len(folded),
                                                 "columns": ", ".join(f"«{raw.headers[k]}»" for k in folded[:5])}))
