@@ -5,8 +5,10 @@ A team's sheet spells a stage as whoever typed it did: «New Lead» and «new le
 "stages" of about 9). Each spelling became a stage of its own, the funnel split between them. Spellings
 that differ only in case, spaces and punctuation are one stage here, spelt as most of its deals spell it
 (the first such spelling in the file on a tie), as sources are (derive.py); said in the quality report
-(``stage.spellings_merged``). Only a file without a stage history: a history names its stages as the
-CRM does, and the two are matched by name. ``C1:NEW`` and ``NEW`` stay apart (another pipeline's).
+(``stage.spellings_merged``). A stage padded with what a cell's trim leaves (a line break typed at its end in
+Excel, a no-break space or a tab copied from a web page: staging strips only spaces) is its name without it, even
+where every deal pads it alike (no note: nothing merged). Only a file without a stage history: a history names its stages as the
+CRM does, and the two are matched by name (there only the padding goes, in both files). ``C1:NEW`` and ``NEW`` stay apart (another pipeline's).
 """
 
 from __future__ import annotations
@@ -54,15 +56,34 @@ def _strip_notes(rows: list[tuple[str, int, int]], notes: list) -> tuple[list[tu
     return out, as_
 
 
+def _unpad(rows: list[tuple[str, int, int]]) -> tuple[list[tuple[str, int, int]], dict[str, str]]:
+    """The stages without whitespace around them (any: ``str.strip``), the rows of one name summed: (the rows,
+    padded spelling -> its name)."""
+    merged: dict[str, tuple[int, int]] = {}
+    padded: dict[str, str] = {}
+    for spelling, n, first in rows:
+        name = spelling.strip() or spelling
+        if name != spelling:
+            padded[spelling] = name
+        was = merged.get(name, (0, first))
+        merged[name] = (was[0] + n, min(was[1], first))
+    return [(name, n, first) for name, (n, first) in merged.items()], padded
+
+
 def fold_stage_spellings(con, draft) -> None:
     """Replace the staged deals by a view whose stage spellings of one stage read as one (module docstring)."""
     raw, mapping = draft.raw, draft.mapping
-    if "stage" not in mapping.fields or draft.history_raw is not None:
+    if draft.history_raw is not None:
+        _unpad_history_names(con, draft)
+        return
+    if "stage" not in mapping.fields:
         return
     stage = ident(f"c{mapping.fields['stage']}")
     rows = run(con, render("SELECT {s}, count(*), min(row_no) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
                            s=stage, t=ident(raw.table))).fetchall()
+    rows, padded = _unpad(rows)
     rows, as_ = _strip_notes(rows, raw.notes)
+    as_.update({was: as_.get(now, now) for was, now in padded.items()})
     groups: dict[str, list[tuple[str, int, int]]] = {}
     for spelling, n, first in rows:
         if _key(spelling):
@@ -86,3 +107,34 @@ def fold_stage_spellings(con, draft) -> None:
                     "FROM {t} r LEFT JOIN imp_stage_spellings m ON m.spelling = r.{s}",
                     v=ident(view), s=stage, t=ident(raw.table)))
     draft.raw = dataclasses.replace(raw, table=view)
+
+
+def _unpad_history_names(con, draft) -> None:
+    """With a history only the padding goes (module docstring), in the deals' stage column and in the history's
+    stage columns alike: the list's «Qualification\u00a0» (copied from a web page) is the history's «Qualification»,
+    not a stage of its own. Padded names are found among each column's distinct values; only a file with some
+    is rewritten, through a view."""
+    hmap = draft.history_mapping
+    columns = [("raw", draft.mapping.fields.get("stage"))]
+    columns += [("history_raw", c) for c in (hmap.stage, hmap.stage_before) if c is not None]
+    padded: dict[str, str] = {}
+    for attr, column in columns:
+        if column is not None:
+            rows = run(con, render("SELECT {s}, count(*), 0 FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
+                                   s=ident(f"c{column}"), t=ident(getattr(draft, attr).table))).fetchall()
+            padded.update(_unpad(rows)[1])
+    if not padded:
+        return
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_unpadded (spelling VARCHAR, name VARCHAR)")
+    con.executemany("INSERT INTO imp_stage_unpadded VALUES (?, ?)", sorted(padded.items()))
+    for attr in ("raw", "history_raw"):
+        cols = [ident(f"c{c}") for a, c in columns if a == attr and c is not None]
+        if not cols:
+            continue
+        raw = getattr(draft, attr)
+        replaced = ", ".join(render("COALESCE((SELECT u.name FROM imp_stage_unpadded u WHERE u.spelling = r.{c}), r.{c}) "
+                                    "AS {c}", c=c) for c in cols)
+        view = raw.table + "_unpadded"
+        run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE ({cols}) FROM {t} r",
+                        v=ident(view), cols=replaced, t=ident(raw.table)))
+        setattr(draft, attr, dataclasses.replace(raw, table=view))
