@@ -66,6 +66,8 @@ _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|c
 _UNIT_PRICE = {"price"}
 _STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+# a team's group tag before its own properties: HubSpot's «[IS/SDR] SDR Responsável», «[IS] Origem do lead»
+_TAG_PREFIX = re.compile(r"^\[[^\[\]]*\]\s*")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
 _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
@@ -155,7 +157,7 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
     words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
-    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words):
+    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words, _TAG_PREFIX.sub("", header)):
         if variant != header and variant in syns:
             return 0.8
     token_syns = TOKEN_SYNONYMS.get(field, frozenset())

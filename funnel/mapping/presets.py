@@ -84,6 +84,11 @@ AMOCRM_DEFAULT_STAGES = ["Неразобранное", "Первичный ко�
 # Согласование договора). A file uses one of the two; the relative order within each is kept.
 KOMMO_DEFAULT_STAGES = ["Incoming leads", "Initial contact", "Offer made", "Discussions", "Negotiation",
                         "Decision making", "Contract discussion", "Closed - won", "Closed - lost"]
+# Kommo with its interface in Portuguese (Brazil): a PT account's status table (a clinic's Kommo integration, 142
+# «Venda ganha», 143 «Venda perdida», each pipeline's first stages «Incoming leads», «Contato inicial», «Oferta
+# feita», «Negociação»; the first keeps its English name)
+KOMMO_PT_DEFAULT_STAGES = ["Incoming leads", "Etapa de leads de entrada", "Contato inicial", "Oferta feita", "Negociação",
+                           "Venda ganha", "Venda perdida"]
 
 # 悟空CRM (WukongCRM): the stages its database seeds for the default 商机状态组 (wk_crm_business_status in
 # WukongCRM 11's DB/wk_crm_single.sql, as in 72crm 9's crm9.sql: rates 20, 30, 80); a deal ends as 赢单,
@@ -170,6 +175,22 @@ PRESETS: dict[str, dict] = {
         },
         "date_order": None, "won": ["Closed - won"], "lost": ["Closed - lost"],
         "stage_order": KOMMO_DEFAULT_STAGES,
+    },
+    "kommo_pt": {
+        # Kommo → Leads → Export in Portuguese: the columns six public readers of such files name ('ID', 'Lead
+        # título', 'Contato principal', 'Etapa do lead', 'Funil de vendas', 'Venda', 'Data Criada', 'Criado por',
+        # 'Última modificação', …, 'Lead usuário responsável', 'Motivo de insucesso'); the close as «Data Fechada»,
+        # «Data de fechamento» or «Fechado em» (one reader accepts each); times day first (Brazil)
+        "signature": [("etapa do lead",), ("venda",), ("funil de vendas",), ("lead título", "lead usuário responsável")],
+        "fields": {
+            "deal_id": ("id", "id do lead"), "deal_name": ("lead título",), "amount": ("venda",),
+            "manager": ("lead usuário responsável",), "created_at": ("data criada",),
+            "closed_at": ("data fechada", "data de fechamento", "fechado em", "fechada em"), "stage": ("etapa do lead",),
+            "pipeline": ("funil de vendas",), "source": ("origem", "fonte"),
+            "lost_reason": ("motivo de insucesso", "motivo de perda", "motivo da perda"),
+        },
+        "date_order": "dmy", "won": ["Venda ganha"], "lost": ["Venda perdida"],
+        "stage_order": KOMMO_PT_DEFAULT_STAGES,
     },
     "bitrix24_ru": {
         "signature": [("стадия сделки",), ("сделка закрыта",), ("воронка", "направление"), ("сумма",)],

@@ -64,7 +64,7 @@ _STATUS_WON |= {"赢得"}
 # SalesMan CRM's closing statuses (its «Статус закрытия»): «Победа полная», «Победа, договорились с
 # конкурентами», «Проигрыш по цене», «Отменена Заказчиком», «Отказ от участия»: the first word says it
 _STATUS_WON_PREFIXES = ("победа ",)
-_STATUS_LOST_PREFIXES = ("проигрыш ", "отказ ", "отменена ", "отменен ")
+_STATUS_LOST_PREFIXES: tuple[str, ...] = ("проигрыш ", "отказ ", "отменена ", "отменен ")
 # A CRM's status code whose outcome is its stage's (Odoo's «Active» True: won at the won stage, else open)
 STAGE_DECIDES = ""
 
@@ -126,7 +126,7 @@ _STAGE_LOST |= {"cerrado perdido", "cierre perdido", "perdido", "perdida", "fech
                 "perdu", "perdue"}
 # Prefixes: 'Closed Won & Paid', 'Closed-Lost to Competition', 'Closed - won' (Kommo), ...
 _WON_PREFIXES = ("closed won ",)
-_LOST_PREFIXES = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
+_LOST_PREFIXES: tuple[str, ...] = ("closed lost ", "отказ ")  # «Отказ клиента», «Отказ: дорого»
 _STAGE_LOST |= {"отказ", "отказано", "отказались"} | _CANCELLED
 # the lost step of a team's own sheet: a rejection (German «Absage»), a disqualified or declined lead;
 # a lead list's end states (Bitrix24's «Качественный лид» is a lead turned into a deal, «Некачественный
@@ -212,6 +212,16 @@ _STAGE_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失", "已结束 客户�
 _STATUS_WON |= _CLOSED_RU_WON | {"已结束并赢得客户"}
 _STATUS_LOST |= _CLOSED_RU_LOST | {"已结束但客户流失"}
 _STATUS_OPEN |= {"打开", "开启"}
+
+# -- survey 23: a Brazilian team's closing stages: «Fechado» (closed, i.e. sold: «fechar negócio») and «Pago» (paid)
+# end its HubSpot pipeline as won (its dashboard counts both as won); a Kommo account's lost stages carry the reason
+# in brackets («Perdido (Sem resposta)», «Perdido (Preço)»: a Kommo report script reads «perdido» + reason as lost)
+# (a *status* «Fechado» beside «Aberto» only says closed: not a won word there)
+_PAID_WORDS = {"pago", "paga", "pagado", "pagada", "paid"}
+_STAGE_WON |= _PAID_WORDS | {"fechado", "fechada"}
+_STATUS_WON |= _PAID_WORDS
+_LOST_PREFIXES += ("perdido ", "perdida ", "venda perdida ")
+_STATUS_LOST_PREFIXES += ("perdido ", "perdida ", "venda perdida ")
 
 
 # the words as _fold leaves a cell: Traditional Chinese, and the Japanese kanji it shares (成約, 商談), in their

@@ -171,6 +171,17 @@ EU_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 for _field, _words in EU_SYNONYMS.items():
     SYNONYMS[_field] = SYNONYMS[_field] + _words
+# survey 23: the user a Kommo lead (or a team's HubSpot deal) is assigned to, and where it came from, in Portuguese
+# («Lead usuário responsável»: Kommo's export; «[IS/SDR] SDR Responsável», «[IS] Origem do lead»: a Brazilian team's
+# HubSpot properties) and Spanish
+EU_SYNONYMS_23 = {
+    "manager": ("Usuário responsável", "Lead usuário responsável", "SDR responsável", "Vendedor responsável",
+                "Responsável pelo lead", "Responsável pelo negócio", "Usuario responsable", "Vendedor responsable"),
+    "source": ("Origem do lead", "Origem do negócio", "Fonte do lead", "Origen del lead", "Fuente del lead",
+               "Origen del negocio"),
+}
+for _field, _words in EU_SYNONYMS_23.items():
+    SYNONYMS[_field] = SYNONYMS[_field] + _words
 
 # -- CRMs of the "west" survey (Close, Zendesk Sell, Insightly, Capsule, vtiger, EspoCRM, Agile CRM,
 # Nutshell): their own words for fields that have one above. Kept apart to ease merges.

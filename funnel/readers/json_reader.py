@@ -216,9 +216,34 @@ def _streams(documents: list[Any]) -> dict[str, list[dict]]:
 DEAL_STREAMS = ("deals", "deal", "opportunities", "opportunity", "leads", "lead")
 
 
+# streams of one object split by outcome (Freshsales' connector: open_deals, won_deals, lost_deals)
+_OUTCOME_STREAM = re.compile(r"^(open|won|lost)_(deals?|opportunit(?:y|ies)|leads?)$")
+OUTCOME_KEY = "Outcome"  # the column the stream's word goes to (a status synonym)
+
+
+def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], str] | None:
+    """The records of an object's streams split by outcome, each given its stream's word under
+    :data:`OUTCOME_KEY`, and the streams' names; None without two such streams of one object. Read alone,
+    ``open_deals`` made every deal open and the won and lost ones were left out (survey 23: Airbyte's
+    Freshsales records, 6 deals of 14)."""
+    by_object: dict[str, dict[str, str]] = {}
+    for name in streams:
+        if m := _OUTCOME_STREAM.match(name.lower().rsplit(".", 1)[-1]):
+            by_object.setdefault(m.group(2), {})[m.group(1)] = name
+    split = max(by_object.values(), key=len, default={})
+    if len(split) < 2 or any(OUTCOME_KEY in r for name in split.values() for r in streams[name]):
+        return None
+    records = [{**r, OUTCOME_KEY: outcome} for outcome, name in split.items() for r in streams[name]]
+    return records, " + ".join(split.values())
+
+
 def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str]:
-    """The deals' stream (by its name, else the one with most records), where it was found, and the
-    streams left out with their records."""
+    """The deals' stream (by its name, else the one with most records; of streams split by outcome, all of them),
+    where it was found, and the streams left out with their records."""
+    if split := _outcome_streams(streams):
+        records, where = split
+        left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name not in where.split(" + "))
+        return records, where, left
     named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
     chosen = next((named[s] for s in DEAL_STREAMS if s in named), None) \
         or max(streams, key=lambda name: len(streams[name]))

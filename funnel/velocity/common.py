@@ -118,7 +118,7 @@ def crm_of(info: DatasetInfo) -> str:
 
 
 EXPORT_HINTS = {  # how to get stage history out of each CRM (velocity.export.<key>)
-    "amocrm_ru": "amocrm", "kommo_en": "amocrm", "bitrix24_ru": "bitrix24", "bitrix24_en": "bitrix24",
+    "amocrm_ru": "amocrm", "kommo_en": "amocrm", "kommo_pt": "amocrm", "bitrix24_ru": "bitrix24", "bitrix24_en": "bitrix24",
     "hubspot": "hubspot", "pipedrive": "pipedrive", "salesforce_report": "salesforce", "zoho": "zoho",
 }
 
