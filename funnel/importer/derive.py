@@ -241,8 +241,12 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
-    _planned_close_of_open_deals(con, into, typed, findings)
-    _what_the_outcomes_lack(con, typed, extras, findings)
+    won, lost, open_closed = run(con, """SELECT count(*) FILTER (WHERE status = 'won'),
+                                                count(*) FILTER (WHERE status = 'lost'),
+                                                count(*) FILTER (WHERE status = 'open' AND closed_at IS NOT NULL)
+                                         FROM imp_deals""").fetchone()
+    _planned_close_of_open_deals(con, into, typed, findings, won=won, lost=lost, planned=open_closed)
+    _what_the_outcomes_lack(con, typed, extras, findings, won=won, lost=lost)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     _drop_deal_row(con, into)
@@ -295,18 +299,14 @@ def _missing_optional(typed: dict) -> None:
         typed.setdefault(field, None)
 
 
-def _planned_close_of_open_deals(con, into: str | None, typed: dict, findings: Findings) -> None:
+def _planned_close_of_open_deals(con, into: str | None, typed: dict, findings: Findings, *, won: int, lost: int,
+                                 planned: int) -> None:
     """A close-date column filled on open deals, in a file that records both won and lost ones, is the CRM's
     close date that stays a plan until a deal closes (Salesforce's and Zoho's «Дата закрытия» / 结束日期 in a
     Russian or Chinese interface): an open deal has no close, said once (``date.open_close_planned``). With no
     won or no lost deal the outcome itself may be what the file lacks: then :func:`_what_the_outcomes_lack`
-    warns instead."""
-    if typed.get("closed_at") is None:
-        return
-    won, lost, planned = run(con, """SELECT count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
-                                            count(*) FILTER (WHERE status = 'open' AND closed_at IS NOT NULL)
-                                     FROM imp_deals""").fetchone()
-    if not (won and lost and planned):
+    warns instead. ``won``, ``lost``: the deals so; ``planned``: open deals with a close."""
+    if typed.get("closed_at") is None or not (won and lost and planned):
         return
     deals = ident(into, "deals") if into else ident("imp_deals")
     run(con, render("UPDATE {t} SET closed_at = NULL, cycle_days = NULL WHERE status = 'open'", t=deals))
@@ -314,11 +314,9 @@ def _planned_close_of_open_deals(con, into: str | None, typed: dict, findings: F
                  detail=json.dumps({"column": typed["closed_at"].header}, ensure_ascii=False))
 
 
-def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings) -> None:
+def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, *, won: int, lost: int) -> None:
     """Said at import, not only beside a chart: won deals and no lost one (won / closed reads 100 %),
     and no creation date (no cycle, velocity, cohorts or period), with the date columns the file has."""
-    won, lost = run(con, "SELECT count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost') "
-                         "FROM imp_deals").fetchone()
     if won and not lost:
         findings.add("deals.no_lost", "warning", n=won)
     _stages_are_ids(con, findings)
