@@ -21,9 +21,9 @@ says so (``counts.unpaired_rows``: the step and the rows left out of it).
 from __future__ import annotations
 
 import json
-import re
 
 from ..errors import FunnelError
+from ..mapping.shapes import VISITS_HEADER
 from ..sql import ident, render, run
 from .columns import number_expr
 from .quality_findings import Findings
@@ -115,14 +115,9 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
     }
 
 
-# a count of visitors or users: GA4's «Active users», Metrica's «Посетители», an experiment's «users»
-_VISITOR_COUNT = re.compile(r"\b(?:users?|visitors?|sessions?|visits?)\b|пользовател|посетител|визит|сеанс"
-                            r"|用户|访客|访问|会话", re.IGNORECASE)
-
-
 def of_visitors(headers: str | list[str]) -> bool:
     """The counts are of visitors or users (their header or first step says so), not of leads or deals."""
-    return any(_VISITOR_COUNT.search(h) for h in ([headers] if isinstance(headers, str) else headers))
+    return any(VISITS_HEADER.search(h) for h in ([headers] if isinstance(headers, str) else headers))
 
 
 def _total_rows(con, cmap, raw, findings: Findings) -> int:

@@ -411,7 +411,10 @@ _AVERAGE_HEADER = re.compile(
 # views after the visits or visitors of the same rows: the pages they saw, no step of theirs (Udacity's
 # «Pageviews», the first column, counts the cookies that viewed the page: a step)
 _VIEWS_HEADER = re.compile(r"\b(?:pageviews?|page views?|views|hits)\b|просмотр|浏览量|\bpv\b")
-_VISITS_HEADER = re.compile(r"\b(?:visits|sessions|visitors|users)\b|визит|посетител|сеанс|访问|访客|会话")
+# a count of visitors, users or their visits (GA4's «Active users», Metrica's «Посетители», an experiment's «users»):
+# the steps after it that count views are averages, not steps; the A/B page speaks of visitors (importer/counts.py)
+VISITS_HEADER = re.compile(r"\b(?:users?|visitors?|sessions?|visits?)\b|пользовател|посетител|визит|сеанс"
+                           r"|用户|访客|访问|会话", re.IGNORECASE)
 
 
 # a period or an age, counted in whole numbers but no people: the Fast Food marketing A/B sample's
@@ -462,7 +465,7 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
                 steps.append(i)
             elif numeric(i):
                 left_out.append((i, "fraction"))
-        visits = next((k for k, i in enumerate(steps) if _VISITS_HEADER.search(norm[i])), None)
+        visits = next((k for k, i in enumerate(steps) if VISITS_HEADER.search(norm[i])), None)
         if visits is not None:
             views = [i for i in steps[visits + 1:] if _VIEWS_HEADER.search(norm[i])]
             left_out += [(i, "average") for i in views]
