@@ -155,3 +155,14 @@ def test_a_few_named_and_dated_deals_each_at_its_own_stage_are_deals_not_counts(
     # a table of counts per stage keeps its shape: no name beside the stage, no creation date
     assert detect_shape(["Stage", "Value"], [["Lead", "1200"], ["Won", "30"]]) == "counts"
     assert detect_shape(["Name", "Value"], [["Lead", "1200"], ["Won", "30"]]) == "counts"
+
+
+def test_views_after_a_count_of_users_are_averages_in_every_language():
+    """GA4 / Metrica reports in Russian and Chinese: page views after the users are no step of the funnel (users
+    «Пользователи» / 用户 were not read as a visits count before: only «Посетители» / 访客 were)."""
+    for users, views, leads in (("Пользователи", "Просмотры страниц", "Заявки"), ("用户", "浏览量", "线索"),
+                                ("Users", "Views", "Leads")):
+        h = ["Источник", users, views, leads]
+        rows = [["google", "1000", "3500", "40"], ["yandex", "800", "2600", "30"]]
+        m = propose_counts_mapping(h, rows)
+        assert m.wide_stages == [1, 3] and (2, "average") in m.left_out
