@@ -97,7 +97,10 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
                  else ("json.lines", {"file": file_name, "n": len(records)}))
-    if left:  # a connector's sync of several objects: which one was read, and what was left
+    if where and " + " in where:  # one object's streams split by outcome, read as one table (_outcome_streams)
+        streams = ", ".join(f"«{name}»" for name in where.split(" + "))
+        notes.insert(1, ("json.streams_split", {"file": file_name, "streams": streams, "left": left or "—"}))
+    elif left:  # a connector's sync of several objects: which one was read, and what was left
         notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
 

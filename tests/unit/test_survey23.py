@@ -118,4 +118,5 @@ def test_a_connectors_streams_split_by_outcome_are_one_table(mem_store):
     info, _built, _ = import_file(mem_store, "\n".join(lines).encode(), "freshsales.jsonl")
     # 5 deals: open 2, won 2 for 8,000, lost 1; the accounts left out (said)
     assert outcome(mem_store, info)[:5] == (5, 2, 1, 2, 8000)
-    assert "accounts (1)" in findings(mem_store, info)["json.streams"][2]["left"]
+    split = findings(mem_store, info)["json.streams_split"][2]
+    assert split["streams"] == "«open_deals», «won_deals», «lost_deals»" and split["left"] == "accounts (1)"
