@@ -241,14 +241,18 @@ def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], str] |
 
 
 def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str]:
-    """The deals' stream (by its name, else the one with most records; of streams split by outcome, all of them),
+    """The deals' stream (by its name or a word of it, else the one with most records; of streams split by
+    outcome, all of them),
     where it was found, and the streams left out with their records."""
     if split := _outcome_streams(streams):
         records, where = split
         left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name not in where.split(" + "))
         return records, where, left
     named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
+    # a connector's own naming around the object's word (Zoho's «incremental_leads_zoho_crm_stream»)
+    words = {name: set(re.split(r"[^a-z]+", key)) for key, name in named.items()}
     chosen = next((named[s] for s in DEAL_STREAMS if s in named), None) \
+        or next((name for s in DEAL_STREAMS for name, ws in words.items() if s in ws), None) \
         or max(streams, key=lambda name: len(streams[name]))
     left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != chosen)
     return streams[chosen], chosen or "data", left

@@ -136,14 +136,17 @@ _COMPACT_SQL = "(?i)\\d{8}(?: ?\\d{6}|t\\d{4}(?:\\d{2})?(?:z|[+-]\\d{2}:?\\d{2})
 #   время)» is «+03:00», which the offset rules read;
 # - "comma_time": a comma between a numeric date and its time is a space («05.01.2024, 10:00:00»,
 #   «1/5/2024, 10:00:00 AM»: JavaScript's toLocaleString in Russian and US English, which web apps'
-#   exports write).
+#   exports write);
+# - "hour_offset": an offset of hours only after a time, «2023-02-24 03:01:01.147+00», «…10:00:00+03» (PostgreSQL's
+#   and DuckDB's text of a timestamp with time zone: dlt, database dumps), is «+00:00», which the offset rules read.
 WEEKDAY_WORDS = (r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|понедельник|вторник|среда|четверг|пятница"
                   r"|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?,?\s+")
 _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?"
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
              "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
 AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
-_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time", "cn_time", "gmt")
+_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time", "cn_time", "gmt",
+               "hour_offset")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
     "weekday": ("^" + WEEKDAY_WORDS, "^" + WEEKDAY_WORDS),
@@ -155,6 +158,7 @@ _STEP_PATTERNS = {
     "comma_time": (r"^(\d{1,4}[./-]\d{1,2}[./-]\d{2,4}),\s*(\d{1,2}:)", r"^(9{1,4}[./-]9{1,2}[./-]9{2,4}),\s*(9{1,2}:)"),
     "cn_time": (r"\s*(\d{1,2})[时時点點](\d{1,2})分(?:(\d{1,2})秒)?$", r"\s*(9{1,2})[时時点點](9{1,2})分(?:(9{1,2})秒)?$"),
     "gmt": (r"\s*(?:gmt|utc)([+-])(\d{1,2})(?::?(\d\d))?(?:\s*\(.*\))?$", r"\s*(?:gmt|utc)([+-])(9{1,2})(?::?(99))?(?:\s*\(.*\))?$"),
+    "hour_offset": (r"(:\d\d(?:\.\d+)?)([+-]\d\d)$", r"(:99(?:\.9+)?)([+-]99)$"),
 }
 _SHAPE_STEPS = {step: re.compile(py) for step, (_sql, py) in _STEP_PATTERNS.items()}
 # Unix time in a date column: milliseconds (13 digits, JavaScript, HubSpot's API) or seconds (10 digits,
@@ -307,6 +311,8 @@ def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
             shape = rx.sub(lambda m: " " + m[1] + ":" + m[2] + (":" + m[3] if m[3] else ""), shape)
         elif step == "gmt":
             shape = rx.sub(lambda m: m[1] + m[2].rjust(2, "9") + ":" + (m[3] or "99"), shape)
+        elif step == "hour_offset":
+            shape = rx.sub(r"\1\2:99", shape)
         elif step == "ru_month":
             shape = rx.sub(lambda m: m[1] + RU_MONTHS[m[2]], shape)
         else:
@@ -662,6 +668,8 @@ def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
         elif step == "gmt":  # «gmt+3» -> «+03:00» (the hour padded to two digits, the minutes 00 when absent)
             x = render("regexp_replace(regexp_replace(regexp_replace({x}, {p}, '\\1\\2:\\3'), "
                        "'([+-])(\\d):', '\\10\\2:'), ':$', ':00')", x=x, p=pattern)
+        elif step == "hour_offset":  # «…:01+00» -> «…:01+00:00»
+            x = render("regexp_replace({x}, {p}, '\\1\\2:00')", x=x, p=pattern)
         else:  # a word translated by a CASE: a Russian month's stem, a Chinese or Japanese am/pm marker
             words, group, keep = (RU_MONTHS, 2, "'\\1'") if step == "ru_month" else (AMPM_WORDS, 1, "' \\2 '")
             cases = " ".join(render("WHEN {w} THEN {e}", w=_constant(w), e=_constant(e)) for w, e in words.items())
