@@ -191,15 +191,21 @@ def _streams(documents: list[Any]) -> dict[str, list[dict]]:
     """A data connector's output, its records by stream; empty for anything else. Airbyte writes one
     envelope per line, ``{"stream", "data": {record}, "emitted_at"}`` (its protocol's messages wrap that
     as ``{"type": "RECORD", "record": {…}}`` among LOG and STATE lines; its JSON destinations keep the
-    record as ``_airbyte_data``), several streams in one file: a sync of Pipedrive gives its deals
+    record as ``_airbyte_data``; a Singer tap writes ``{"type": "RECORD", "stream", "record": {record}}`` among
+    SCHEMA and STATE lines), several streams in one file: a sync of Pipedrive gives its deals
     beside its currencies and activity types."""
     found: dict[str, list[dict]] = {}
     for document in documents:
         if not isinstance(document, dict):
             return {}
-        if document.get("type") in ("LOG", "STATE", "TRACE", "CONTROL", "SPEC", "CATALOG", "CONNECTION_STATUS"):
-            continue  # a connector's own messages between its records
+        if document.get("type") in ("LOG", "STATE", "TRACE", "CONTROL", "SPEC", "CATALOG", "CONNECTION_STATUS",
+                                    "SCHEMA", "ACTIVATE_VERSION", "BATCH"):
+            continue  # a connector's own messages between its records (Airbyte's; Singer's SCHEMA, …)
         envelope = document.get("record") if document.get("type") == "RECORD" else document
+        if document.get("type") == "RECORD" and isinstance(envelope, dict) and "data" not in envelope \
+                and isinstance(document.get("stream"), str):
+            # a Singer tap's message: {"type": "RECORD", "stream": "deals", "record": {the record}, "time_extracted"}
+            envelope = {"stream": document["stream"], "data": envelope, "emitted_at": document.get("time_extracted")}
         if not isinstance(envelope, dict):
             return {}
         data = envelope.get("data", envelope.get("_airbyte_data"))

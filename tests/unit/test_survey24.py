@@ -6,6 +6,8 @@
   (1 deal of 4 kept, a row-rejected warning each).
 - **Airbyte's Zoho CRM streams** are named ``incremental_leads_zoho_crm_stream``, ``incremental_notes_zoho_crm_stream``:
   no stream was known by its name, and the longest (the notes) was read and refused.
+- **A Singer tap's output** (``{"type": "RECORD", "stream": "deals", "record": {…}}`` among SCHEMA and STATE lines,
+  the Singer spec's envelope around Airbyte's real Pipedrive deal records): refused (headers ``record.stage_id``).
 """
 
 from __future__ import annotations
@@ -54,3 +56,15 @@ def test_a_stream_named_around_its_objects_word_is_read(mem_store):
     lines = [lead(1, "Contact in Future"), lead(2, "Lost Lead"), note(1), note(2), note(3)]
     info, _built, _ = import_file(mem_store, "\n".join(json.dumps(x) for x in lines).encode(), "zoho.jsonl")
     assert outcome(mem_store, info)[:4] == (2, 0, 1, 1)  # the two leads, one lost; not the three notes
+
+
+def test_a_singer_taps_messages_are_its_records(mem_store):
+    schema = {"type": "SCHEMA", "stream": "deals", "schema": {"type": "object"}, "key_properties": ["id"]}
+    def record(n, status, value):
+        return {"type": "RECORD", "stream": "deals", "time_extracted": "2023-05-01T00:00:00Z", "record": {
+            "id": n, "title": f"Deal {n}", "value": value, "currency": "USD", "status": status, "stage_id": 1,
+            "pipeline_id": 1, "add_time": "2023-04-01 10:00:00", "owner_name": "Team Airbyte"}}
+    lines = [schema, record(1, "open", 1000), record(2, "won", 2200), {"type": "STATE", "value": {"deals": 2}},
+             record(3, "lost", 1000)]
+    info, _built, _ = import_file(mem_store, "\n".join(json.dumps(x) for x in lines).encode(), "tap-pipedrive.jsonl")
+    assert outcome(mem_store, info)[:5] == (3, 1, 1, 1, 2200)
