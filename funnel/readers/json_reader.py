@@ -82,7 +82,7 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
     text, encoding = _decode(path.read_bytes())
     documents = _documents(text, file_name)
-    records, where, left = _records(documents)
+    records, where, left, split = _records(documents)
     if not records:
         raise FunnelError("json.no_records", file=file_name)
     try:
@@ -97,8 +97,8 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
                  else ("json.lines", {"file": file_name, "n": len(records)}))
-    if where and " + " in where:  # one object's streams split by outcome, read as one table (_outcome_streams)
-        streams = ", ".join(f"«{name}»" for name in where.split(" + "))
+    if split:  # one object's streams split by outcome, read as one table (_outcome_streams)
+        streams = ", ".join(f"«{name}»" for name in split)
         notes.insert(1, ("json.streams_split", {"file": file_name, "streams": streams, "left": left or "—"}))
     elif left:  # a connector's sync of several objects: which one was read, and what was left
         notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
@@ -162,14 +162,15 @@ def _documents(text: str, file_name: str) -> list[Any]:
         found.append(value)
 
 
-def _records(documents: list[Any]) -> tuple[list[dict], str | None, str]:
+def _records(documents: list[Any]) -> tuple[list[dict], str | None, str, tuple[str, ...]]:
     """The records of every document, the path they were found at (``result``, ``_embedded.leads``) and,
-    of a connector's output, the streams left out with their records (``currencies (3), …``; else "")."""
+    of a connector's output, the streams left out with their records (``currencies (3), …``; else "") and the
+    streams read as one table when they split an object by outcome (else ())."""
     streams = _streams(documents)
     if streams:
         return _one_stream(streams)
     if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
-        return list(documents), None, ""  # JSON lines: one record per line
+        return list(documents), None, "", ()  # JSON lines: one record per line
     if len(documents) == 1 and isinstance(documents[0], list):
         documents = documents[0] if _pages(documents[0]) else documents
     records: list[dict] = []
@@ -183,8 +184,8 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None, str]:
         return [{**s, **{k: v for k, v in (("pipeline_name", r.get("name")), ("pipeline_id", r.get("id")))
                          if k not in s}}  # named by their pipeline (HighLevel's stages lack its id too)
                 for r, i in zip(records, inner, strict=True) for s in i or []], \
-            f"{where}[]._embedded.{NESTED_RECORDS[0]}", ""
-    return records, where, ""
+            f"{where}[]._embedded.{NESTED_RECORDS[0]}", "", ()
+    return records, where, "", ()
 
 
 def _streams(documents: list[Any]) -> dict[str, list[dict]]:
@@ -230,7 +231,7 @@ _OUTCOME_STREAM = re.compile(r"^(open|won|lost)_(deals?|opportunit(?:y|ies)|lead
 OUTCOME_KEY = "Outcome"  # the column the stream's word goes to (a status synonym)
 
 
-def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], str] | None:
+def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], tuple[str, ...]] | None:
     """The records of an object's streams split by outcome, each given its stream's word under
     :data:`OUTCOME_KEY`, and the streams' names; None without two such streams of one object. Read alone,
     ``open_deals`` made every deal open and the won and lost ones were left out (survey 23: Airbyte's
@@ -243,17 +244,17 @@ def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], str] |
     if len(split) < 2 or any(OUTCOME_KEY in r for name in split.values() for r in streams[name]):
         return None
     records = [{**r, OUTCOME_KEY: outcome} for outcome, name in split.items() for r in streams[name]]
-    return records, " + ".join(split.values())
+    return records, tuple(split.values())
 
 
-def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str]:
+def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str, tuple[str, ...]]:
     """The deals' stream (by its name or a word of it, else the one with most records; of streams split by
-    outcome, all of them),
-    where it was found, and the streams left out with their records."""
-    if split := _outcome_streams(streams):
-        records, where = split
-        left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name not in where.split(" + "))
-        return records, where, left
+    outcome, all of them), where it was found, the streams left out with their records, and the streams
+    read as one (else ())."""
+    if found := _outcome_streams(streams):
+        records, split = found
+        left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name not in split)
+        return records, " + ".join(split), left, split
     named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
     # a connector's own naming around the object's word (Zoho's «incremental_leads_zoho_crm_stream»)
     words = {name: set(re.split(r"[^a-z]+", key)) for key, name in named.items()}
@@ -261,7 +262,7 @@ def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str]:
         or next((name for s in DEAL_STREAMS for name, ws in words.items() if s in ws), None) \
         or max(streams, key=lambda name: len(streams[name]))
     left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != chosen)
-    return streams[chosen], chosen or "data", left
+    return streams[chosen], chosen or "data", left, ()
 
 
 def _nested(record: dict) -> list[dict] | None:
