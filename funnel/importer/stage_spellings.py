@@ -98,15 +98,22 @@ def fold_stage_spellings(con, draft) -> None:
         as_.update({spelling: canonical for spelling in merged})
         raw.notes.append(("stage.spellings_merged", {"stage": canonical, "n": sum(f[1] for f in others),
                                                       "spellings": ", ".join(f"«{s}»" for s, _n, _f in others)}))
-    if not as_:
-        return
+    if as_:
+        draft.raw = _renamed(con, raw, [mapping.fields["stage"]], as_, "_spelled")
+
+
+def _renamed(con, raw, columns: list[int], names: dict[str, str], suffix: str):
+    """``raw`` through a view whose ``columns`` read each spelling of ``names`` as its name (others as they are)."""
     run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_spellings (spelling VARCHAR, canonical VARCHAR)")
-    con.executemany("INSERT INTO imp_stage_spellings VALUES (?, ?)", sorted(as_.items()))
-    view = raw.table + "_spelled"
-    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE (COALESCE(m.canonical, r.{s}) AS {s}) "
-                    "FROM {t} r LEFT JOIN imp_stage_spellings m ON m.spelling = r.{s}",
-                    v=ident(view), s=stage, t=ident(raw.table)))
-    draft.raw = dataclasses.replace(raw, table=view)
+    con.executemany("INSERT INTO imp_stage_spellings VALUES (?, ?)", sorted(names.items()))
+    cols = [ident(f"c{c}") for c in columns]
+    replaced = ", ".join(render("COALESCE(m{k}.canonical, r.{c}) AS {c}", k=str(k), c=c) for k, c in enumerate(cols))
+    joins = " ".join(render("LEFT JOIN imp_stage_spellings m{k} ON m{k}.spelling = r.{c}", k=str(k), c=c)
+                     for k, c in enumerate(cols))
+    view = raw.table + suffix
+    run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE ({cols}) FROM {t} r {joins}",
+                    v=ident(view), cols=replaced, t=ident(raw.table), joins=joins))
+    return dataclasses.replace(raw, table=view)
 
 
 def _unpad_history_names(con, draft) -> None:
@@ -125,16 +132,7 @@ def _unpad_history_names(con, draft) -> None:
             padded.update(_unpad(rows)[1])
     if not padded:
         return
-    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_unpadded (spelling VARCHAR, name VARCHAR)")
-    con.executemany("INSERT INTO imp_stage_unpadded VALUES (?, ?)", sorted(padded.items()))
     for attr in ("raw", "history_raw"):
-        cols = [ident(f"c{c}") for a, c in columns if a == attr and c is not None]
-        if not cols:
-            continue
-        raw = getattr(draft, attr)
-        replaced = ", ".join(render("COALESCE((SELECT u.name FROM imp_stage_unpadded u WHERE u.spelling = r.{c}), r.{c}) "
-                                    "AS {c}", c=c) for c in cols)
-        view = raw.table + "_unpadded"
-        run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE ({cols}) FROM {t} r",
-                        v=ident(view), cols=replaced, t=ident(raw.table)))
-        setattr(draft, attr, dataclasses.replace(raw, table=view))
+        cols = [c for a, c in columns if a == attr and c is not None]
+        if cols:
+            setattr(draft, attr, _renamed(con, getattr(draft, attr), cols, padded, "_unpadded"))
