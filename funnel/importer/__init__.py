@@ -45,6 +45,7 @@ from ..mapping.pairs import with_pairs
 from ..mapping.presets import PRESETS
 from ..mapping.shapes import with_shape_pairs
 from ..readers import RawTable, archive_history, archive_stage_list, history_sheet, stage_file
+from ..readers.json_reader import is_stage_list_stream
 from ..readers.limits import check_stages
 from ..readers.values import ColumnProfile
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
@@ -170,6 +171,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         _second_file(con, draft, history)
     elif raw.archive is not None and draft.shape == "deals":
         _archive_history(con, draft)
+    elif raw.streams and draft.shape == "deals":
+        _stream_stage_list(con, draft)
     if mapping_pairs and draft.shape in ("events", "counts"):  # the user's answer (the CLI's --map)
         propose(con, store, draft, preset, refuse=False)
         draft.mapping = with_shape_pairs(draft.mapping, draft.raw.headers, mapping_pairs, draft.shape)
@@ -324,6 +327,24 @@ def _archive_stage_list(con, draft: Draft) -> None:
         staged = stage_file(con, source.data, source.file_name, sheet=member, table="raw_history")
     except FunnelError:
         return  # another table of the archive, unreadable: the deals do not need it
+    listed = stage_list_of(con, staged)
+    if listed is None:
+        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
+        return
+    draft.stage_list = dataclasses.replace(listed, beside=True)
+
+
+def _stream_stage_list(con, draft: Draft) -> None:
+    """The CRM's list of stages among a connector's streams beside the deals' (HubSpot's ``deal_pipelines``
+    through Airbyte), read as a second file would be: the stage ids take their names and the CRM's order."""
+    source, raw = draft.source, draft.raw
+    stream = next((name for name in raw.streams if is_stage_list_stream(name)), None)
+    if stream is None:
+        return
+    try:
+        staged = stage_file(con, source.data, source.file_name, sheet=stream, table="raw_history")
+    except FunnelError:
+        return  # the deals do not need it
     listed = stage_list_of(con, staged)
     if listed is None:
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))

@@ -423,7 +423,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     result = []
     for pipeline in pipelines:
         names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
-        unnamed = [n for n in names if n not in said and not classify_stage_name(n)]
+        # a stage of the CRM's own list is what the list says, whatever its deals' flags (stage_list.py)
+        in_list = set((mapping.listed_stages or {}).get(pipeline) or ())
+        unnamed = [n for n in names if n not in said and n not in in_list and not classify_stage_name(n)]
         kinds, ranks = orders.get(pipeline, ({}, {}))
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,

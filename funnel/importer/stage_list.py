@@ -124,6 +124,8 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
     mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
     mapping.stage_order = [s for s in names if s not in mapping.lost_stages]
+    # the deals' "date entered <stage id>" columns (HubSpot's hs_date_entered_appointmentscheduled) name the same ids
+    mapping.stage_entered = {i: (rename.get(s, s), p) for i, (s, p) in mapping.stage_entered.items()}
     mapping.listed_stages = _listed(ordered, deal_stages, pipelines, "pipeline" in mapping.fields)
     mapping.stage_sort = None
     raw.notes.append(("stage_list.applied", {"file": found.raw.file_name, "n": len(names),

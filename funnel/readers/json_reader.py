@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
@@ -75,16 +75,37 @@ NESTED_RECORDS = ("statuses", "stages")
 MAX_DEPTH = 4
 
 
-def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
-    """Stage the records of a JSON answer as TEMP table ``table`` (see the module's docstring)."""
+def stage_json(con, path: Path, file_name: str, table: str, stream: str | None = None) -> RawTable:
+    """Stage the records of a JSON answer as TEMP table ``table`` (see the module's docstring); of a data
+    connector's output, the deals' stream, or ``stream`` when named."""
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
     text, encoding = _decode(path.read_bytes())
     documents = _documents(text, file_name)
-    records, where, left, split = _records(documents)
+    found = _records(documents, stream)
+    records, where, left, split = found.records, found.where, found.left, found.split
     if not records:
         raise FunnelError("json.no_records", file=file_name)
+    names, n_rows, skipped, notes = stage_records(con, records, file_name, table)
+    notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
+                 else ("json.lines", {"file": file_name, "n": len(records)}))
+    if split:  # one object's streams split by outcome, read as one table (_outcome_streams)
+        streams = ", ".join(f"«{name}»" for name in split)
+        notes.insert(1, ("json.streams_split", {"file": file_name, "streams": streams, "left": left or "—"}))
+    elif left and stream is None:  # a connector's sync of several objects: which one was read, and what was left
+        notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
+    if found.owners:
+        notes.insert(2, ("json.owners_named", {"file": file_name, "stream": found.owners[0], "n": found.owners[1]}))
+    return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes,
+                    streams=tuple(found.streams))
+
+
+def stage_records(con, records: list[dict], file_name: str, table: str, row_numbers: list[int] | None = None,
+                  skipped: list | None = None) -> tuple[list[str], int, list, list[tuple[str, dict]]]:
+    """Records (parsed JSON objects) as TEMP table ``table``, one row each, nested values flattened as the
+    module's docstring says; the columns' names, the rows kept and the rows skipped (:func:`finish_table`).
+    ``row_numbers``: each record's row in its file (else numbered from 1)."""
     try:
         flat = [_flatten(r) for r in records]
     except RecursionError as error:
@@ -93,31 +114,24 @@ def stage_json(con, path: Path, file_name: str, table: str) -> RawTable:
     names = list(headers.values())
     if len(names) > limits.MAX_COLUMNS:
         raise FunnelError("limits.too_many_columns", file=file_name, columns=len(names), limit=limits.MAX_COLUMNS)
-    _load_columns(con, table, [[_cell(f.get(k)) for f in flat] for k in headers])
-    names, n_rows, skipped, notes = finish_table(con, table, names, file_name, [])
-    notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
-                 else ("json.lines", {"file": file_name, "n": len(records)}))
-    if split:  # one object's streams split by outcome, read as one table (_outcome_streams)
-        streams = ", ".join(f"«{name}»" for name in split)
-        notes.insert(1, ("json.streams_split", {"file": file_name, "streams": streams, "left": left or "—"}))
-    elif left:  # a connector's sync of several objects: which one was read, and what was left
-        notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
-    return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes)
+    _load_columns(con, table, [[_cell(f.get(k)) for f in flat] for k in headers], row_numbers)
+    return finish_table(con, table, names, file_name, list(skipped or []))
 
 
 def count_records(path: Path, file_name: str) -> int:
     """The records an import of the answer would read (an archive's tables are ranked by their rows)."""
     if path.stat().st_size > MAX_JSON_BYTES:
         raise FunnelError("json.too_large", file=file_name, limit=limits._mb(MAX_JSON_BYTES))
-    return len(_records(_documents(_decode(path.read_bytes())[0], file_name))[0])
+    return len(_records(_documents(_decode(path.read_bytes())[0], file_name)).records)
 
 
-def _load_columns(con, table: str, columns: list[list[str | None]]) -> None:
-    """The staged table from the cells column by column (records numbered from 1), as a sheet's rows are."""
+def _load_columns(con, table: str, columns: list[list[str | None]], row_numbers: list[int] | None = None) -> None:
+    """The staged table from the cells column by column (records numbered from 1 unless ``row_numbers``
+    says), as a sheet's rows are."""
     import pyarrow as pa  # here, not at the top: a CSV import never loads it
 
     n = len(columns[0]) if columns else 0
-    arrays = {"row_no": pa.array(range(1, n + 1), pa.int32())}
+    arrays = {"row_no": pa.array(row_numbers if row_numbers is not None else range(1, n + 1), pa.int32())}
     arrays.update({f"c{i}": pa.array(cells, pa.string()) for i, cells in enumerate(columns)})
     view = "funnel_json_rows"
     con.register(view, pa.table(arrays))
@@ -162,15 +176,25 @@ def _documents(text: str, file_name: str) -> list[Any]:
         found.append(value)
 
 
-def _records(documents: list[Any]) -> tuple[list[dict], str | None, str, tuple[str, ...]]:
-    """The records of every document, the path they were found at (``result``, ``_embedded.leads``) and,
-    of a connector's output, the streams left out with their records (``currencies (3), …``; else "") and the
-    streams read as one table when they split an object by outcome (else ())."""
+class Found(NamedTuple):
+    """The records of a JSON file and what an import says of them."""
+
+    records: list[dict]
+    where: str | None  # the path they were found at (``result``, ``_embedded.leads``), or their stream
+    left: str = ""  # of a connector's output, the streams left out with their records (``currencies (3), …``)
+    split: tuple[str, ...] = ()  # the streams read as one table when they split an object by outcome
+    streams: tuple[str, ...] = ()  # of a connector's output, every stream's name
+    owners: tuple[str, int] | None = None  # the stream that named the records' owner ids, and how many cells
+
+
+def _records(documents: list[Any], stream: str | None = None) -> Found:
+    """The records of every document (see :class:`Found`); of a connector's output, the deals' stream or
+    ``stream`` when named."""
     streams = _streams(documents)
     if streams:
-        return _one_stream(streams)
+        return _one_stream(streams, stream)
     if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
-        return list(documents), None, "", ()  # JSON lines: one record per line
+        return Found(list(documents), None)  # JSON lines: one record per line
     if len(documents) == 1 and isinstance(documents[0], list):
         documents = documents[0] if _pages(documents[0]) else documents
     records: list[dict] = []
@@ -179,13 +203,20 @@ def _records(documents: list[Any]) -> tuple[list[dict], str | None, str, tuple[s
         found, path = _longest(document, 0)
         records += found
         where = where or path
+    return Found(*_unnested(records, where))
+
+
+def _unnested(records: list[dict], where: str | None) -> tuple[list[dict], str | None]:
+    """Of pipeline records (amoCRM's ``/api/v4/leads/pipelines``, HubSpot's pipelines), their stages, each
+    named by its pipeline (``pipeline_name``, ``pipeline_id``; HighLevel's stages lack its id too); any
+    other records as they are."""
     inner = [_nested(r) for r in records]
-    if records and all(i is not None for i in inner):  # amoCRM's pipelines: their statuses are the records,
-        return [{**s, **{k: v for k, v in (("pipeline_name", r.get("name")), ("pipeline_id", r.get("id")))
-                         if k not in s}}  # named by their pipeline (HighLevel's stages lack its id too)
-                for r, i in zip(records, inner, strict=True) for s in i or []], \
-            f"{where}[]._embedded.{NESTED_RECORDS[0]}", "", ()
-    return records, where, "", ()
+    if not records or any(i is None for i in inner):
+        return records, where
+    return [{**s, **{k: v for k, v in (("pipeline_name", r.get("name", r.get("label"))),
+                                        ("pipeline_id", r.get("id", r.get("pipelineId")))) if k not in s}}
+            for r, i in zip(records, inner, strict=True) for s in i or []], \
+        f"{where}[]._embedded.{NESTED_RECORDS[0]}"
 
 
 def _streams(documents: list[Any]) -> dict[str, list[dict]]:
@@ -247,22 +278,67 @@ def _outcome_streams(streams: dict[str, list[dict]]) -> tuple[list[dict], tuple[
     return records, tuple(split.values())
 
 
-def _one_stream(streams: dict[str, list[dict]]) -> tuple[list[dict], str, str, tuple[str, ...]]:
+def _one_stream(streams: dict[str, list[dict]], stream: str | None = None) -> Found:
     """The deals' stream (by its name or a word of it, else the one with most records; of streams split by
-    outcome, all of them), where it was found, the streams left out with their records, and the streams
-    read as one (else ())."""
-    if found := _outcome_streams(streams):
+    outcome, all of them), or ``stream`` when named (a pipelines stream: its stages); the records' owner
+    ids named from an owners stream beside them (:func:`_name_owners`)."""
+    names = tuple(streams)
+    if stream is None and (found := _outcome_streams(streams)):
         records, split = found
         left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name not in split)
-        return records, " + ".join(split), left, split
+        return Found(records, " + ".join(split), left, split, names, _name_owners(streams, records))
     named = {name.lower().rsplit(".", 1)[-1]: name for name in streams}
     # a connector's own naming around the object's word (Zoho's «incremental_leads_zoho_crm_stream»)
     words = {name: set(re.split(r"[^a-z]+", key)) for key, name in named.items()}
-    chosen = next((named[s] for s in DEAL_STREAMS if s in named), None) \
-        or next((name for s in DEAL_STREAMS for name, ws in words.items() if s in ws), None) \
+    chosen = stream if stream is not None and stream in streams else \
+        next((named[s] for s in DEAL_STREAMS if s in named), "") \
+        or next((name for s in DEAL_STREAMS for name, ws in words.items() if s in ws), "") \
         or max(streams, key=lambda name: len(streams[name]))
     left = ", ".join(f"{name} ({len(rows)})" for name, rows in streams.items() if name != chosen)
-    return streams[chosen], chosen or "data", left, ()
+    records, where = _unnested(streams[chosen], chosen or "data")
+    owners = _name_owners(streams, records) if where == (chosen or "data") else None
+    return Found(records, where, left, (), names, owners)
+
+
+# a stream listing the stages (HubSpot's «deal_pipelines», Pipedrive's «stages», amoCRM's «pipelines»)
+_STAGE_LIST_STREAM = re.compile(r"(?:^|[^a-z])(pipelines|stages|statuses)$")
+
+
+def is_stage_list_stream(name: str) -> bool:
+    """Whether a connector's stream is named as the CRM's list of stages (read beside its deals)."""
+    return bool(_STAGE_LIST_STREAM.search(name.lower().rsplit(".", 1)[-1]))
+
+
+# a stream of the account's users: their ids and names (HubSpot's «owners», Pipedrive's «users»)
+_OWNER_STREAM = re.compile(r"(?:^|[^a-z])(owners|users)$")
+# a record's key holding an owner's id (HubSpot's hubspot_owner_id, amoCRM's responsible_user_id, Bitrix24's ASSIGNED_BY_ID)
+_OWNER_KEY = re.compile(r"owner_?id$|^(user_id|responsible_user_id|assigned_by_id|assigned_user_id|creator_user_id)$",
+                        re.IGNORECASE)
+
+
+def _name_owners(streams: dict[str, list[dict]], records: list[dict]) -> tuple[str, int] | None:
+    """Owner ids of ``records`` (their own keys and their properties') replaced by the names an owners stream
+    beside them gives (``{"id", "firstName", "lastName", "email"}``, ``{"id", "name"}``): the stream and the
+    cells named, None when there is no such stream or no id of it. HubSpot through Airbyte showed the
+    managers as «52550153» while the file named them (survey 24)."""
+    stream = next((name for name in streams if _OWNER_STREAM.search(name.lower())), None)
+    if stream is None:
+        return None
+    names: dict[str, str] = {}
+    for user in streams[stream]:
+        full = " ".join(str(user[k]).strip() for k in ("firstName", "lastName", "first_name", "last_name")
+                        if user.get(k) not in (None, ""))
+        name = full or user.get("name") or user.get("email")
+        if user.get("id") not in (None, "") and name:
+            names[str(user["id"])] = str(name)
+    n = 0
+    for record in records:
+        for holder in (record, *(v for k, v in record.items() if k.lower() in CONTAINERS and isinstance(v, dict))):
+            for key, value in holder.items():
+                if value is not None and type(value) in _SCALARS and _OWNER_KEY.search(key) and str(value) in names:
+                    holder[key] = names[str(value)]
+                    n += 1
+    return (stream, n) if n else None
 
 
 def _nested(record: dict) -> list[dict] | None:

@@ -16,6 +16,7 @@ from . import limits, sniff
 from .csv_reader import stage_csv
 from .excel_reader import stage_workbook
 from .header_rows import HeaderRows
+from .json_cells import expand_json_cells
 from .json_reader import stage_json
 from .staging import RawTable
 
@@ -34,10 +35,10 @@ def stage_plain(con, path: Path, file_name: str, kind: str, sheet: str | None, t
     """Stage a text file or a workbook of ``kind`` (not an archive) as TEMP table ``table``."""
     if kind == "text":
         try:
-            return stage_csv(con, path, file_name, table, header_rows)
+            return expand_json_cells(con, stage_csv(con, path, file_name, table, header_rows))
         except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
             code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
             raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
     if kind == "json":
-        return stage_json(con, path, file_name, table)
-    return stage_workbook(con, path, file_name, kind, sheet, table, header_rows)
+        return stage_json(con, path, file_name, table, stream=sheet)
+    return expand_json_cells(con, stage_workbook(con, path, file_name, kind, sheet, table, header_rows))

@@ -67,6 +67,8 @@ class RawTable:
     header_rows: int = 1
     # the zip archive the table was read from (sheet: its member, file_name: "archive › member"), else None
     archive: str | None = None
+    # a data connector's JSON output: the names of its streams (the deals' one read; json_reader.py)
+    streams: tuple[str, ...] = ()
 
 
 def cell_sql(column: str) -> str:

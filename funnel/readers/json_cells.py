@@ -1,0 +1,100 @@
+"""A table whose records sit as JSON text in its cells: the records, their fields as columns.
+
+Airbyte's CSV destinations write a stream so. The legacy Local CSV / S3 "no flattening" output has
+three columns, ``_airbyte_ab_id, _airbyte_emitted_at, _airbyte_data`` (the record as JSON text;
+Destinations v2 name them ``_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta, …``); S3 / GCS with
+"root level flattening" give each top-level key its column and leave nested objects as JSON text
+(HubSpot's ``properties``). Read as a plain CSV the file had no stage (survey 24: refused, "no column
+for «stage»"), although the same records as JSON lines import.
+
+Such a file's cells are parsed and staged as the JSON reader stages an API's records
+(:func:`.json_reader.stage_records`): ``_airbyte_data`` (or ``data``) is the record itself, a
+container's object (``properties``, ``fields``) gives its keys as columns, the connector's own
+``_airbyte_*`` columns (a sync's time, not the deal's) are left out. The rows keep their numbers in
+the file. A column is read as JSON only when its name says so and its first cells are JSON objects (every
+one opening as one, most of them whole); a cell that is not one is refused by row, column and value.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import FunnelError
+from ..sql import ident, render, run
+from . import limits
+from .json_reader import CONTAINERS, MAX_JSON_BYTES, stage_records
+from .staging import RawTable
+
+# the record itself as JSON text (Airbyte's raw column; a generic export's «data»)
+RECORD_COLUMNS = frozenset({"_airbyte_data", "data"})
+# the connector's bookkeeping beside the record: the sync's times and ids, never the deal's
+CONNECTOR_PREFIX = "_airbyte_"
+# cells looked at to tell a JSON column
+SAMPLE = 20
+
+
+def expand_json_cells(con, raw: RawTable) -> RawTable:
+    """``raw`` itself, or, when some of its columns hold records as JSON text (see the module's
+    docstring), the table of those records staged again under the same name."""
+    wanted = [i for i, h in enumerate(raw.headers) if h and h.strip().lower() in RECORD_COLUMNS | CONTAINERS]
+    if not wanted:
+        return raw
+    json_columns = [i for i in wanted if _holds_objects(con, raw.table, i)]
+    if not json_columns:
+        return raw
+    lengths = " + ".join(render("COALESCE(strlen({c}), 0)", c=ident(f"c{i}")) for i in range(len(raw.headers)))
+    size = run(con, render("SELECT COALESCE(sum({lengths}), 0) FROM {t}", lengths=lengths,
+                           t=ident(raw.table))).fetchone()[0]
+    if size > MAX_JSON_BYTES:
+        raise FunnelError("json.too_large", file=raw.file_name, limit=limits._mb(MAX_JSON_BYTES))
+    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(raw.table))).fetchall()
+    records = [_record(raw, row, json_columns) for row in rows]
+    names, n_rows, skipped, notes = stage_records(con, records, raw.file_name, raw.table,
+                                                  [int(r[0]) for r in rows], raw.skipped)
+    said = ("readers.json_cells", {"file": raw.file_name, "columns": ", ".join(
+        f"«{raw.headers[i]}»" for i in json_columns), "n": len(records)})
+    return RawTable(raw.table, names, n_rows, raw.file_name, raw.kind, raw.encoding, raw.delimiter, raw.sheet,
+                    raw.sheets, raw.header_row, skipped, raw.notes + [said] + notes, quoted=raw.quoted,
+                    header_rows=raw.header_rows, archive=raw.archive)
+
+
+def _holds_objects(con, table: str, column: int) -> bool:
+    """Whether the column's first non-empty cells all open as a JSON object does, and most of them are one
+    (a record cut off among them is refused by its row, not left as text)."""
+    cells = [c[0] for c in run(con, render("SELECT {c} FROM {t} WHERE {c} IS NOT NULL ORDER BY row_no LIMIT $n",
+                                           c=ident(f"c{column}"), t=ident(table)), {"n": SAMPLE}).fetchall()]
+    return bool(cells) and all(c.lstrip().startswith("{") for c in cells) \
+        and 2 * sum(isinstance(_parsed(c), dict) for c in cells) > len(cells)
+
+
+def _parsed(text: str) -> Any:
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _record(raw: RawTable, row: tuple, json_columns: list[int]) -> dict:
+    """One row as a record: its plain cells by their headers, its JSON cells parsed."""
+    record: dict[str, Any] = {}
+    for i, header in enumerate(raw.headers):
+        cell = row[i + 1]
+        if not header or header.strip().lower().startswith(CONNECTOR_PREFIX) and i not in json_columns:
+            continue
+        if i not in json_columns:
+            record[header] = cell
+            continue
+        if cell is None:
+            continue
+        value = _parsed(cell)
+        if not isinstance(value, dict):
+            raise FunnelError("json.cell_unreadable", file=raw.file_name, row=row[0], column=header,
+                              value=cell[:80])
+        if header.strip().lower() in RECORD_COLUMNS:
+            record.update(value)
+        else:
+            record[header] = value
+    return record
