@@ -48,6 +48,7 @@ class TypedColumn:
     unverified: bool = False  # a fast path taken on a probe: to be confirmed by :func:`confirm_typed`
     date_order: str | None = None  # the day/month order applied to an ambiguous date column
     dot_groups: str | None = None  # a number column's ``1.234``: values.ColumnProfile.dot_groups
+    year_first: bool = False  # «24/01/05» read year first (values.ColumnProfile.year_first): said
 
 
 # Headers in a language whose countries write the day first (RU, FR, DE, ES, PT, IT): Cyrillic, the
@@ -144,7 +145,7 @@ def date_column(con, table: str, field: str, index: int, header: str, date_order
         return TypedColumn(field, index, header, "date", _iso_sql(ident(col), fmt), ident(col), unverified=True)
     profile, ambiguous = _general_profile(con, table, col, date_order, dates)
     return TypedColumn(field, index, header, "date", date_sql(ident(col), profile), ident(col), ambiguous,
-                       date_order=profile.date_order if ambiguous else None)
+                       date_order=profile.date_order if ambiguous else None, year_first=profile.year_first)
 
 
 def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None, *, delimiter: str | None = None,
@@ -367,6 +368,17 @@ def select_list(typed: list[TypedColumn], extras: dict[str, tuple[int, str]], ta
         inner.append(f"{ident(f'c{index}')} AS {ident(name)}")
         outer.append(ident(name))
     return f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {ident(table)}) AS typed"
+
+
+def year_first_note(con, table: str, column: str) -> dict:
+    """``value`` and ``detail`` of the ``date.year_first`` warning: one of the column's values and the day it
+    was read as (yy/mm/dd: «24/01/05» is 2024-01-05, not 24 January 2005)."""
+    value = run(con, render("SELECT {c} FROM {t} WHERE regexp_matches({c}, '^\\d{2}/\\d{1,2}/\\d{1,2}') LIMIT 1",
+                            c=ident(column), t=ident(table))).fetchone()[0]
+    year, month, day = (int(x) for x in re.findall(r"\d+", value)[:3])
+    year += 2000 if year < 69 else 1900  # %y, as DuckDB reads a two-digit year
+    return {"value": value, "detail": json.dumps({"example": value, "read_day": date(year, month, day).isoformat()},
+                                                 ensure_ascii=False)}
 
 
 def order_warning(con, table: str, column: str, order: str | None, reason: str) -> dict | None:

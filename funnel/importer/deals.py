@@ -39,6 +39,7 @@ from .columns import (
     order_warning,
     select_list,
     typed_columns,
+    year_first_note,
 )
 from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals, lost_by_close
@@ -110,6 +111,8 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
             warning = order_warning(con, raw.table, f"c{col.index}", col.date_order, reason)
             if warning:
                 findings.add("date.ambiguous_order", "warning", column=col.header, **warning)
+        if col.year_first:
+            findings.add("date.year_first", "warning", column=col.header, **year_first_note(con, raw.table, f"c{col.index}"))
         if col.dot_groups:
             _dot_groups_finding(con, raw.table, col, findings)
     checked = [col for col in typed if col.kind in REJECT_CHECKS]

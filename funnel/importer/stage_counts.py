@@ -84,7 +84,10 @@ def expand(con, raw: RawTable, cmap, table: str = "raw_stage_counts") -> tuple[R
                     [(s, name, pipeline) for s, (name, pipeline) in split.items()])
     with_pipeline = any(p for _n, p in split.values())
     # (header, SQL) of each column of the expanded table, in order
-    columns = [("Deal ID", "concat(m.name, ' #', CAST(k.i + 1 AS VARCHAR))"), (raw.headers[cmap.stage], "m.name")]
+    # numbered within the stage across rows: a report of a stage's deals on several rows (one per owner, a
+    # group column not told) gave «Closed Won #1» on each, and all but the first were dropped as duplicates
+    columns = [("Deal ID", "concat(m.name, ' #', CAST(row_number() OVER (PARTITION BY m.name ORDER BY r.row_no, k.i) "
+                           "AS VARCHAR))"), (raw.headers[cmap.stage], "m.name")]
     if with_pipeline:
         columns.append(("Pipeline", "m.pipeline"))
     if amount is not None:

@@ -34,7 +34,7 @@ _DATE = re.compile(
     r"|\d{10}(?:\d{3})?)\s*$",                                        # epoch seconds / ms
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,']+\)?$")
+_NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,'’]+\)?$")  # 12’000.00: Swiss separators (Metabase's option)
 # currency signs and words around an amount (the ones readers.values strips): R$ before $; an ISO code
 # before or after the number (USD 1,200.00; 1,200.00 USD)
 _CURRENCY_CHARS = re.compile(r"r\$|[₽$€£¥￥元円%₸₴₹]|人民币|бел\.?\s?руб\.?|руб\.?|тенге|тг\.?|грн\.?|сўм|сум|сом|"

@@ -25,7 +25,7 @@ from ..readers.values import NONE_WORDS
 from . import cell_kinds as sv
 from .header_currency import without_currency, without_unit
 from .model import Mapping
-from .normalize import canonical_entity, header_tokens, normalize_header, without_entity
+from .normalize import DATE_PART, canonical_entity, header_tokens, normalize_header, without_entity
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
@@ -157,7 +157,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
     words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
-    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words, _TAG_PREFIX.sub("", header)):
+    for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words, _TAG_PREFIX.sub("", header),
+                    DATE_PART.sub("", header)):
         if variant != header and variant in syns:
             return 0.8
     token_syns = TOKEN_SYNONYMS.get(field, frozenset())

@@ -86,6 +86,8 @@ def normalize_header(h: str | None) -> str:
     return text
 
 
+# Tableau's name of a date shown at a day's precision: «Day of Created Date», «Exact Date of Close Date»
+DATE_PART = re.compile(r"^(?:day|exact date) of (?=.)")
 _API_SUFFIX = re.compile(r"__[csr]$", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-zа-я0-9])(?=[A-ZА-Я])|(?<=[A-ZА-Я])(?=[A-ZА-Я][a-zа-я])")
 _TOKEN_SPLIT = re.compile(r"[\s_\-./:#()\[\]{},;|?!\"'`*]+")

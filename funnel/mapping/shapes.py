@@ -622,7 +622,9 @@ def _named_and_dated(norm: list[str], samples, taken: set[int]) -> bool:
     if name is None or created is None or not samples:
         return False
     names, dates = sv.column(samples, name), sv.column(samples, created)
-    return bool(names) and len(set(names)) == len(names) and bool(dates) and all(sv.is_date(v) for v in dates)
+    # compact dates (20240105: Looker Studio's date dimension, 1C's, SAP's) are dates here as in a deal list
+    return bool(names) and len(set(names)) == len(names) and bool(dates) \
+        and (all(sv.is_date(v) for v in dates) or sv.all_compact_dates(dates))
 
 
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from ..schema import FIELD_KINDS
-from .normalize import LOCAL_ENTITY_WORDS, header_tokens, normalize_header, without_entity
+from .normalize import DATE_PART, LOCAL_ENTITY_WORDS, header_tokens, normalize_header, without_entity
 
 # Fields the mapper fills on top of schema.FIELD_KINDS (deal_name is already there; listed for clarity).
 # stage_changed_at: Bitrix24 "Дата изменения стадии" — the close time of a deal that is closed.
@@ -456,5 +456,5 @@ NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)
 def is_close_date_when_closed(header: str | None) -> bool:
     """Whether an expected-close column's header is one of :data:`CLOSE_DATE_WHEN_CLOSED`."""
     words = {ascii_fold(header_tokens(w)) for w in CLOSE_DATE_WHEN_CLOSED}
-    tokens = ascii_fold(header_tokens(header))  # Fivetran's property_closedate too
+    tokens = DATE_PART.sub("", ascii_fold(header_tokens(header)))  # Fivetran's property_closedate, Tableau's «Day of …»
     return header is not None and (tokens in words or without_entity(tokens) in words)

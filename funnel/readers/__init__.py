@@ -60,7 +60,7 @@ def sheet_choice(source: Path | bytes, file_name: str) -> SheetChoice:
     preferred table that cannot be told is None: the first is shown."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        if kind in ("text", "json"):
+        if kind in ("text", "json", "parquet"):
             return SheetChoice([], None, False)
         sheets = archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
         try:
@@ -74,7 +74,7 @@ def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
     """(sheet name, data rows) of a workbook, (member name, data rows) of an archive; [] for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        if kind in ("text", "json"):
+        if kind in ("text", "json", "parquet"):
             return []
         return archive.list_tables(path, file_name) if kind == "zip" else list_workbook_sheets(path, file_name, kind)
 
@@ -83,7 +83,7 @@ def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
     """The sheet (or archive member) an import of this file reads when none is named; None for CSV."""
     with _as_path(source, file_name) as path:
         kind = file_kind_of(path, file_name)
-        return None if kind in ("text", "json") else _preferred(path, file_name, kind)
+        return None if kind in ("text", "json", "parquet") else _preferred(path, file_name, kind)
 
 
 def _preferred(path: Path, file_name: str, kind: str) -> str:

@@ -19,6 +19,10 @@ Two rows are taken as the header (:func:`two_row_spans`) only when all of this h
   below (a data row's stage or manager does), except on rows that repeat the lower row itself;
 - the rows below hold data: one of the next few has a number or a date.
 
+pandas writes a MultiIndex header's group title over each of its columns (``,Deal,Deal,Pipeline,Pipeline,Team``):
+such repeats read as one merged title, and a title over a single column whose name differs (``Team`` over
+``Owner``) is a group of one when two groups at least span several columns.
+
 So a title above the header (a single cell, or 1C's «Параметры:» rows) and a full header followed by
 a first deal of text only are read as before. The columns are then named by the lower row, by the
 upper title where the lower cell is empty, and «group name» where one name is under two groups.
@@ -92,9 +96,14 @@ def choose_header(records: list[list[str | None]], file_name: str, *, given: Hea
     for top in (hdr - 1, hdr):
         if top < 0 or top + 1 >= len(records):
             continue
+        upper = records[top]
         spans = two_row_spans(records, top, merged or [], width)
+        if spans is None and (collapsed := _repeats_blanked(upper)) is not None:
+            # pandas' MultiIndex columns: each group title written over every column of its group
+            upper = collapsed
+            spans = two_row_spans([*records[:top], upper, *records[top + 1:]], top, merged or [], width, lone=True)
         if spans is not None:
-            names = two_row_names(records[top], records[top + 1], spans, width)
+            names = two_row_names(upper, records[top + 1], spans, width)
             note = ("readers.header_two_rows", {"first": top + 1, "second": top + 2, "file": file_name})
             return Header(top, top + 1, names, [note])
     names = [clean_header(c) for c in records[hdr]]
@@ -150,9 +159,22 @@ def _spans(upper, top: int, merged: list, width: int) -> list[tuple[int, int]]:
     return out
 
 
-def two_row_spans(records, top: int, merged: list, width: int) -> list[tuple[int, int]] | None:
+def _repeats_blanked(upper) -> list | None:
+    """The upper row with each title that repeats the cell before it left empty (pandas writes a
+    MultiIndex column's group over every one of its columns: ``,Deal,Deal,Pipeline,Pipeline,Team``), so
+    that each run reads as one merged title; None when no title repeats."""
+    out = list(upper)
+    for i in range(len(out) - 1, 0, -1):
+        if _text(out[i]) and _text(out[i]) == _text(out[i - 1]):
+            out[i] = None
+    return out if out != list(upper) else None
+
+
+def two_row_spans(records, top: int, merged: list, width: int, lone: bool = False) -> list[tuple[int, int]] | None:
     """The spans of the upper row's titles when ``records[top]`` and ``records[top + 1]`` are a
-    two-row header (see the module's doc), else None."""
+    two-row header (see the module's doc), else None. ``lone``: a title over one column whose name
+    differs is a group of one (pandas' MultiIndex), when two groups at least span several columns; so
+    too when two titles at least are merged across columns of the row."""
     upper, lower = records[top], records[top + 1]
     above, below = _filled(upper), _filled(lower)
     if len(above) < 2 or len(above) >= len(below):
@@ -162,13 +184,15 @@ def two_row_spans(records, top: int, merged: list, width: int) -> list[tuple[int
     if sniff.parameter_row([_text(upper[i]) for i in above]):
         return None
     spans = _spans(upper, top, merged, width)
-    groups = 0
+    groups = sum(1 for start, end in spans if end > start)
+    # a workbook's group titles merged across their columns (pandas' to_excel merges them): a group of one too
+    lone = lone or sum(1 for (t, left), (bottom, right) in merged if t == top == bottom and right > left) >= 2
     for start, end in spans:
         if end > start:
             if any(j >= len(lower) or not _text(lower[j]) for j in range(start, end + 1)):
                 return None
-            groups += 1
-        elif start < len(lower) and _text(lower[start]) and _text(lower[start]) != _text(upper[start]):
+        elif start < len(lower) and _text(lower[start]) and _text(lower[start]) != _text(upper[start]) \
+                and not (lone and groups >= 2):
             return None
     if groups == 0:
         return None

@@ -86,9 +86,11 @@ def stage_json(con, path: Path, file_name: str, table: str, stream: str | None =
     found = _records(documents, stream)
     records, where, left, split = found.records, found.where, found.left, found.split
     if not records:
-        raise FunnelError("json.no_records", file=file_name)
+        raise FunnelError("json.no_column_names" if found.orient == "values" else "json.no_records", file=file_name)
     names, n_rows, skipped, notes = stage_records(con, records, file_name, table)
     notes.insert(0, ("json.records", {"file": file_name, "n": len(records), "where": where}) if where
+                 else ("json.data_frame", {"file": file_name, "n": len(records), "orient": found.orient}) if found.orient
+                 else ("json.array", {"file": file_name, "n": len(records)}) if found.array
                  else ("json.lines", {"file": file_name, "n": len(records)}))
     if split:  # one object's streams split by outcome, read as one table (_outcome_streams)
         streams = ", ".join(f"«{name}»" for name in split)
@@ -185,6 +187,8 @@ class Found(NamedTuple):
     split: tuple[str, ...] = ()  # the streams read as one table when they split an object by outcome
     streams: tuple[str, ...] = ()  # of a connector's output, every stream's name
     owners: tuple[str, int] | None = None  # the stream that named the records' owner ids, and how many cells
+    orient: str | None = None  # a pandas DataFrame's JSON: its orient (split, columns, index)
+    array: bool = False  # one JSON array of records (not one record per line)
 
 
 def _records(documents: list[Any], stream: str | None = None) -> Found:
@@ -203,7 +207,43 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
         found, path = _longest(document, 0)
         records += found
         where = where or path
-    return Found(*_unnested(records, where))
+    if not records and len(documents) == 1 and (frame := _data_frame(documents[0])) is not None:
+        return Found(frame[0], None, orient=frame[1])
+    if not records and len(documents) == 1 and _rows_without_names(documents[0]):
+        return Found([], None, orient="values")  # refused by name: no column names
+    return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list))
+
+
+def _data_frame(document: Any) -> tuple[list[dict], str] | None:
+    """A table as pandas' ``DataFrame.to_json`` writes it by default or in another orient, as records and the
+    orient's name, else None: ``split`` (``{"columns": […], "index": […], "data": [[…], …]}``), ``columns``
+    (the default: ``{column: {row: value}}``), ``index`` (``{row: {column: value}}``). A notebook user's
+    hand-off; before, refused as "no list of records" with advice about CRM APIs (survey 25)."""
+    if not isinstance(document, dict) or len(document) < 2:
+        return None
+    columns, data = document.get("columns"), document.get("data")
+    if isinstance(columns, list) and isinstance(data, list) and set(document) <= {"columns", "index", "data", "schema"}:
+        if data and all(isinstance(r, list) and len(r) == len(columns) for r in data):
+            names = [str(c) for c in columns]
+            return [dict(zip(names, r, strict=True)) for r in data], "split"
+        return None
+    inner = list(document.values())
+    if not all(isinstance(v, dict) and v and all(x is None or type(x) in _SCALARS for x in v.values()) for v in inner):
+        return None
+    keys = set(inner[0])
+    if any(set(v) != keys for v in inner):
+        return None
+    outer_rows = all(str(k).lstrip("-").isdigit() for k in document)
+    inner_rows = all(str(k).lstrip("-").isdigit() for k in keys)
+    if inner_rows and not outer_rows or not outer_rows and not inner_rows and len(keys) > len(document):
+        rows = list(inner[0])  # columns: each outer key a column, its object the column's cells by row
+        return [{str(c): document[c].get(r) for c in document} for r in rows], "columns"
+    return [dict(v) for v in inner], "index"
+
+
+def _rows_without_names(document: Any) -> bool:
+    """A list of rows that are lists (pandas' ``orient="values"``, a spreadsheet API's ``values``): no column names."""
+    return isinstance(document, list) and bool(document) and all(isinstance(r, list) for r in document)
 
 
 def _unnested(records: list[dict], where: str | None) -> tuple[list[dict], str | None]:

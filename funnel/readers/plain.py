@@ -18,6 +18,8 @@ from .excel_reader import stage_workbook
 from .header_rows import HeaderRows
 from .json_cells import expand_json_cells
 from .json_reader import stage_json
+from .measure_rows import pivot_measure_rows
+from .parquet_reader import stage_parquet
 from .staging import RawTable
 
 
@@ -35,10 +37,18 @@ def stage_plain(con, path: Path, file_name: str, kind: str, sheet: str | None, t
     """Stage a text file or a workbook of ``kind`` (not an archive) as TEMP table ``table``."""
     if kind == "text":
         try:
-            return expand_json_cells(con, stage_csv(con, path, file_name, table, header_rows))
+            return _reshaped(con, stage_csv(con, path, file_name, table, header_rows))
         except duckdb.Error as error:  # DuckDB's CSV reader gave up: one line, not its traceback
             code = "limits.line_too_long" if limits.line_too_long(error) else "file.csv_unreadable"
             raise FunnelError(code, file=file_name, limit=limits._mb(limits.MAX_LINE_BYTES)) from error
     if kind == "json":
         return stage_json(con, path, file_name, table, stream=sheet)
-    return expand_json_cells(con, stage_workbook(con, path, file_name, kind, sheet, table, header_rows))
+    if kind == "parquet":
+        return _reshaped(con, stage_parquet(con, path, file_name, table))
+    return _reshaped(con, stage_workbook(con, path, file_name, kind, sheet, table, header_rows))
+
+
+def _reshaped(con, raw: RawTable) -> RawTable:
+    """A table whose rows are not yet one per record: records kept as JSON text in its cells (a data
+    connector's CSV, :mod:`.json_cells`), one row per measure of a deal (Tableau's, :mod:`.measure_rows`)."""
+    return pivot_measure_rows(con, expand_json_cells(con, raw))

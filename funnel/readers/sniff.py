@@ -40,12 +40,14 @@ _NUMBERLIKE = re.compile(r"^[\s\d.,:/\-+%()$€£¥₽'\u00a0\u202f]*$")
 
 
 def file_kind(head: bytes, path: Path | None = None) -> str:
-    """'xlsx' | 'zip' | 'xls' | 'html' | 'json' | 'text' from the first bytes of a file; a zip's kind needs
+    """'xlsx' | 'zip' | 'xls' | 'html' | 'json' | 'parquet' | 'text' from the first bytes of a file; a zip's kind needs
     its ``path`` (the central directory is at the end): without one every zip is "xlsx", as before."""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return zip_kind(path, head) if path is not None else "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if head.startswith(b"PAR1"):  # Apache Parquet (parquet_reader.py)
+        return "parquet"
     text = head
     for bom, enc in _BOMS:
         if head.startswith(bom):

@@ -67,6 +67,7 @@ NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "nul
               "нет", "не закрыта", "не закрыто", "не закрыт", "н/д", "отсутствует", "无", "暂无", "没有",
               "не закрита", "не закрито", "немає",  # Ukrainian
               "keine", "ninguno", "aucun", "aucune",
+              "nat",  # pandas' missing date (to_html, to_string); its «NaN» stays a reported amount, as before
               "\\n")  # MySQL's NULL in a dump (\N), folded to lower case
 # The "no date" a system writes in a date field that has none: read as an empty cell, as NONE_WORDS are (an
 # open deal's close date), never as a date nor a bad row. SAP/ABAP's initial DATS and TIMS («00000000»,
@@ -203,6 +204,9 @@ class ColumnProfile:
     timezone: str | None = None
     # times on a 12-hour clock («4/12/2024 10:00 AM»): the US way, whatever another column's order (FileDates)
     twelve_hour: bool = False
+    # slash dates with a two-digit year first, «24/01/05» (Redash's REDASH_DATE_FORMAT=YY/MM/DD): told by
+    # their values (_year_first), read year/month/day, and said (date.year_first)
+    year_first: bool = False
 
 
 @dataclass
@@ -213,6 +217,10 @@ class _Shape:
     p2: int | None
     lo: float | None
     hi: float | None
+    p3: int | None = None  # the largest third date part
+    lo1: int | None = None  # the smallest first date part
+    d1: int | None = None  # distinct first parts
+    d3: int | None = None  # distinct third parts
 
 
 def _shapes(con, table: str, column: str) -> tuple[int, list[_Shape]]:
@@ -238,19 +246,37 @@ def _shapes(con, table: str, column: str) -> tuple[int, list[_Shape]]:
 
 def _part_stats(con, table: str, column: str, shapes: list[_Shape]) -> None:
     """Fill the largest first/second date part and the numeric range of the given shapes."""
-    if not shapes:
-        return
-    sql = render("""
-        SELECT lower(translate({col}, '0123456789', '9999999999')) AS shape,
-               max(TRY_CAST(regexp_extract({col}, '^(\\d+)', 1) AS BIGINT)),
-               max(TRY_CAST(regexp_extract({col}, '^\\d+\\D(\\d+)', 1) AS BIGINT)),
-               min(TRY_CAST({col} AS DOUBLE)), max(TRY_CAST({col} AS DOUBLE))
-        FROM {table} WHERE lower(translate({col}, '0123456789', '9999999999')) IN (SELECT unnest($shapes))
-        GROUP BY 1""", col=ident(column), table=ident(table))
-    stats = {r[0]: r[1:] for r in run(con, sql, {"shapes": [s.shape for s in shapes]}).fetchall()}
+    stats = _by_shape(con, table, column, shapes, """
+        max(TRY_CAST(regexp_extract({col}, '^(\\d+)', 1) AS BIGINT)),
+        max(TRY_CAST(regexp_extract({col}, '^\\d+\\D(\\d+)', 1) AS BIGINT)),
+        min(TRY_CAST({col} AS DOUBLE)), max(TRY_CAST({col} AS DOUBLE))""")
     for s in shapes:
         if s.shape in stats:
             s.p1, s.p2, s.lo, s.hi = stats[s.shape]
+
+
+def _short_year_stats(con, table: str, column: str, shapes: list[_Shape]) -> None:
+    """Fill the third part's largest value and the first and third parts' spread of slash dates with a
+    two-digit year (``99/99/99``), which :func:`_year_first` weighs; no pass for any other column."""
+    short = [s for s in shapes if _SLASH.match(s.shape) and _SLASH_SHORT.match(s.shape)]
+    stats = _by_shape(con, table, column, short, """
+        max(TRY_CAST(regexp_extract({col}, '^\\d+\\D\\d+\\D(\\d+)', 1) AS BIGINT)),
+        min(TRY_CAST(regexp_extract({col}, '^(\\d+)', 1) AS BIGINT)),
+        count(DISTINCT regexp_extract({col}, '^(\\d+)', 1)),
+        count(DISTINCT regexp_extract({col}, '^\\d+\\D\\d+\\D(\\d+)', 1))""")
+    for s in short:
+        if s.shape in stats:
+            s.p3, s.lo1, s.d1, s.d3 = stats[s.shape]
+
+
+def _by_shape(con, table: str, column: str, shapes: list[_Shape], aggregates: str) -> dict[str, tuple]:
+    """``aggregates`` (SQL over ``{col}``) of the column's values of each of ``shapes``, by shape; one pass."""
+    if not shapes:
+        return {}
+    sql = render("SELECT lower(translate({col}, '0123456789', '9999999999')) AS shape, " + aggregates + """
+        FROM {table} WHERE lower(translate({col}, '0123456789', '9999999999')) IN (SELECT unnest($shapes))
+        GROUP BY 1""", col=ident(column), table=ident(table))
+    return {r[0]: r[1:] for r in run(con, sql, {"shapes": [s.shape for s in shapes]}).fetchall()}
 
 
 def profile_column(con, table: str, column: str, *, prefer: str | None = None,
@@ -268,6 +294,7 @@ def profile_column(con, table: str, column: str, *, prefer: str | None = None,
     if prefer in (None, "date"):
         _part_stats(con, table, column, [s for s in shapes if _DOT.match(s.shape) or _SLASH.match(s.shape)
                                          or (prefer == "date" and _SERIAL.match(s.shape))])
+        _short_year_stats(con, table, column, shapes)
         date = _date_profile(shapes, non_empty, prefer == "date", date_order_hint)
         candidates.append(replace(date, utc_offsets=_offset_policy(con, table, column, shapes)))
     if prefer in (None, "number"):
@@ -337,6 +364,9 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
     compact = preferred and any(_COMPACT.match(s.shape) for s in shapes)
     compact_t = preferred and any(_COMPACT_T.match(s.shape) for s in shapes)
+    year_first = _year_first(slash)
+    if year_first:
+        slash = []  # read by their own formats below, never day or month first
     order, ambiguous = _day_month_order(dot + slash, hint, "/" if sum(s.n for s in slash) >= sum(
         s.n for s in dot) else ".")
     formats: list[str] = []
@@ -351,12 +381,14 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         short += _short_year(_dmy_formats(".", order) + _dmy_formats("-", order))
     if ymd:
         formats += _ymd_formats()
+    if year_first:
+        short += [f.replace("%Y", "%y") for f in _ymd_formats() if f.startswith("%Y/")]
     if compact:
         formats += _COMPACT_FORMATS
     if compact_t:
         formats += _COMPACT_T_FORMATS
     if not dot and not slash:
-        order = "ymd" if iso or ymd or compact or compact_t else None
+        order = "ymd" if iso or ymd or compact or compact_t or year_first else None
     if any(_MONTH_DMY.match(s.shape) for s in shapes):
         formats += _month_formats(day_first=True)
     if any(_MONTH_MDY.match(s.shape) for s in shapes):
@@ -370,7 +402,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None,
                          date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats else (),
-                         twelve_hour=any(s.shape.endswith(("am", "pm")) for s in slash))
+                         twelve_hour=any(s.shape.endswith(("am", "pm")) for s in slash), year_first=year_first)
 
 
 _DIGITS = str.maketrans("0123456789", "9999999999")
@@ -425,6 +457,21 @@ def _day_month_order(shapes: list[_Shape], hint: str | None, main_sep: str) -> t
     if hint in ("dmy", "mdy"):
         return hint, bool(shapes)
     return ("mdy" if main_sep == "/" else "dmy"), bool(shapes)
+
+
+def _year_first(slash: list[_Shape]) -> bool:
+    """Whether slash dates with a two-digit year are written year first, «24/01/05» (Redash's YY/MM/DD): every
+    one of them so shaped, none with a month above 12 or a third part above 31, the first part above 12
+    somewhere (no month) but within three years and taking three values at most, while the third takes more
+    (days of the month spread; years of a pipeline cluster). Read day first, every date was wrong (survey 25:
+    a median cycle of 5,675 days)."""
+    if not slash or not all(_SLASH_SHORT.match(s.shape) and s.p1 is not None and s.p2 is not None
+                            and s.p3 is not None and s.lo1 is not None for s in slash):
+        return False
+    p1, lo1 = max(s.p1 or 0 for s in slash), min(s.lo1 or 0 for s in slash)
+    p2, p3 = max(s.p2 or 0 for s in slash), max(s.p3 or 0 for s in slash)
+    d1, d3 = max(s.d1 or 0 for s in slash), max(s.d3 or 0 for s in slash)
+    return p1 > 12 and p2 <= 12 and p3 <= 31 and p1 - lo1 <= 3 and d1 <= 3 and d3 >= 4 and d3 > d1
 
 
 def _by_frequency(formats: list[str], shapes: list[_Shape]) -> list[str]:
