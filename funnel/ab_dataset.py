@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from itertools import takewhile
 from typing import Any
 
 import numpy as np
@@ -153,11 +154,15 @@ def _counts_table(con, info: DatasetInfo, spec: FunnelSpec, column: str) -> Grou
             n[grp][int(position)] += int(count)
     chosen = dict(spec.filters).get(column)
     positions = sorted(names)
-    groups = {g: [c.get(p, 0) for p in positions] for g, c in n.items() if chosen is None or g in chosen}
+    # a group's counts end before the first stage the file leaves unknown for it («--» in Yandex Direct's
+    # conversions): an unknown is no 0, and a 0 would have been compared (survey 26)
+    groups = {g: [c[p] for p in takewhile(c.__contains__, positions)]
+              for g, c in n.items() if chosen is None or g in chosen}
     ignored = bool(spec.date_from or spec.date_to or spec.closed_only or any(c != column for c, _ in spec.filters))
+    unknown = any(len(counts) < len(positions) for counts in groups.values())
+    notes = (*(("ab.note.counts_filters_ignored",) if ignored else ()), *(("ab.note.counts_unknown",) if unknown else ()))
     return GroupCounts(by=column, pipeline=ctx.pipeline, stages=tuple(names[p] for p in positions),
-                       positions=tuple(positions), groups=_ordered(groups),
-                       notes=("ab.note.counts_filters_ignored",) if ignored else ())
+                       positions=tuple(positions), groups=_ordered(groups), notes=notes)
 
 
 def step_counts(con, info: DatasetInfo, spec: FunnelSpec, by: str) -> GroupCounts:
@@ -229,7 +234,7 @@ def _pairs(stages: list[str], step: tuple[str, str] | None) -> list[tuple[int, i
 def _step_input(counts: GroupCounts, order: list[str], i: int, j: int) -> dict[str, Any]:
     groups = counts.groups
     return {"from": counts.stages[i], "to": counts.stages[j],
-            "groups": {g: (groups[g][i], groups[g][j]) for g in order}}
+            "groups": {g: (groups[g][i], groups[g][j]) for g in order if j < len(groups[g])}}
 
 
 def analyze_dataset(con, info: DatasetInfo, spec: FunnelSpec, by: str, control: str | None = None,

@@ -24,6 +24,7 @@ import json
 
 from ..errors import FunnelError
 from ..mapping.shapes import VISITS_HEADER
+from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from .columns import number_expr
 from .quality_findings import Findings
@@ -35,7 +36,7 @@ TOTAL_WORDS = ("total", "totals", "grand total", "all", "overall", "sum", "ит�
 # the finding that says why a number column of a wide table is not a step (shapes.never_count)
 LEFT_OUT = {"id": "counts.left_out_id", "time": "counts.left_out_time", "percentage": "counts.left_out_percentage",
             "fraction": "counts.left_out_fraction", "not_step": "counts.left_out_not_step",
-            "average": "counts.left_out_average"}
+            "average": "counts.left_out_average", "people": "counts.left_out_people"}
 
 
 _MAX_COUNT = 10 ** 15  # more people than live on Earth by far, and below BIGINT's 9.2e18
@@ -51,9 +52,11 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
              "raw VARCHAR, col INTEGER)")
     if cmap.wide_stages:
         for k, index in enumerate(cmap.wide_stages):
+            # a "no value" word («--»: Yandex Direct's conversions without goal data) is an empty count
             run(con, render("""INSERT INTO imp_long SELECT row_no, $stage, {grp}, {num},
-                               NULLIF(trim({c}), ''), $k FROM {raw}""",
-                            grp=grp, num=_number(con, raw, index), c=ident(f"c{index}"), raw=ident(raw.table)),
+                               CASE WHEN {none} THEN NULL ELSE NULLIF(trim({c}), '') END, $k FROM {raw}""",
+                            grp=grp, num=_number(con, raw, index), c=ident(f"c{index}"), raw=ident(raw.table),
+                            none=none_word_sql(ident(f"c{index}"))),
                 {"stage": raw.headers[index], "k": k})
         order_default = [raw.headers[i] for i in cmap.wide_stages]
     else:
@@ -158,8 +161,10 @@ def _reached(con, order: list[str], findings: Findings) -> dict[tuple[str, int],
             prev, cur, lone = paired.get((part, pos), (None, None, 0))
             if prev:  # the paired conversion carries the chain on
                 value = value * float(cur or 0) / float(prev)
-            else:  # no row has both counts: the stage's own sum, and nothing to pair
-                value = float(sums.get((part, pos), 0))
+            elif (part, pos) in sums:  # no row has both counts: the stage's own sum, and nothing to pair
+                value = float(sums[(part, pos)])
+            else:  # not one count of this step in the part («--» in every cell): unknown, never 0
+                break
             out[(part, pos)] = round(value)
             if lone and part == "":
                 findings.add("counts.unpaired_rows", "info", n=lone,

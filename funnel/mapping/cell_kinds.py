@@ -150,7 +150,8 @@ def is_number(v: str) -> bool:
     return bool(text) and bool(_NUMBER.match(text)) and any(c.isdigit() for c in text)
 
 
-_THOUSANDS = re.compile(r"^-?\d{1,3}(?:[.,'\s\u00a0\u202f]\d{3})+$")
+# a first group of 0 is no thousands group: «0.045» is a rate (GA4's «Session key event rate»), never 45
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:[.,'\s\u00a0\u202f]\d{3})+$")
 
 
 def is_whole_number(v: str) -> bool:

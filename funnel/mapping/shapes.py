@@ -411,6 +411,8 @@ _AVERAGE_HEADER = re.compile(
 # views after the visits or visitors of the same rows: the pages they saw, no step of theirs (Udacity's
 # «Pageviews», the first column, counts the cookies that viewed the page: a step)
 _VIEWS_HEADER = re.compile(r"\b(?:pageviews?|page views?|views|hits)\b|просмотр|浏览量|\bpv\b")
+# people, not their visits: «Посетители», «Users», «Visitors» beside «Визиты», «Sessions»
+_PEOPLE_HEADER = re.compile(r"\b(?:users?|visitors?)\b|пользовател|посетител|用户|访客", re.IGNORECASE)
 # a count of visitors, users or their visits (GA4's «Active users», Metrica's «Посетители», an experiment's «users»):
 # the steps after it that count views are averages, not steps; the A/B page speaks of visitors (importer/counts.py)
 VISITS_HEADER = re.compile(r"\b(?:users?|visitors?|sessions?|visits?)\b|пользовател|посетител|визит|сеанс"
@@ -444,12 +446,14 @@ def never_count(header: str, vals: list[str]) -> str | None:
 
 
 def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
+    # a "no value" word («--» of Yandex Direct's Conversions without goal data) is an empty count, not text:
+    # such a column vanished from the steps and was named nowhere (survey 26)
     def numeric(i: int) -> bool:
-        vals = sv.column(smp, i)
+        vals = sv.values(smp, i)
         return bool(vals) and all(sv.is_number(v) for v in vals)
 
     def counted(i: int) -> bool:  # counts are whole numbers: 0.5 (a probability), 10515.315 (money) are not
-        return numeric(i) and all(sv.is_whole_number(v) for v in sv.column(smp, i))
+        return numeric(i) and all(sv.is_whole_number(v) for v in sv.values(smp, i))
 
     usable = [i for i, h in enumerate(norm) if h and not _SPEND.search(h)]
     left_out: list[tuple[int, str]] = []
@@ -470,6 +474,14 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
             views = [i for i in steps[visits + 1:] if _VIEWS_HEADER.search(norm[i])]
             left_out += [(i, "average") for i in views]
             steps = [i for i in steps if i not in views]
+            # visitors right after visits with a goal after them (Metrica's «Визиты, Посетители, Целевые визиты»):
+            # people beside sessions, no step between the visits and the goal (the step rate was target visits
+            # per visitor, 6.10 % for Metrica's 5.00 %; survey 26); alone after visits they stay, as before
+            people = steps[visits + 1] if visits + 2 < len(steps) else None
+            if people is not None and _PEOPLE_HEADER.search(norm[people]) and _PEOPLE_HEADER.search(
+                    norm[steps[visits]]) is None:
+                left_out.append((people, "people"))
+                steps = [i for i in steps if i != people]
         # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
         # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
         # code beside Impressions, Clicks) is no step: left out, and said
@@ -481,6 +493,7 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         steps = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None]
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
+    steps = _in_ad_order(norm, steps)
     if smp and _moments(norm, smp, steps):
         return None  # one row per event (a trade, a call, an order at its minute): a record list, not counts
     if smp and len(_names(norm, smp, steps)) >= 2:
@@ -569,6 +582,22 @@ def _moments(norm: list[str], smp, steps: list[int]) -> bool:
                 and len(set(vals)) * 2 >= len(vals):  # fills of one order may share their second
             return True
     return False
+
+
+# an ad platform's counts by what they count, not where the report puts them: Google Ads writes «Clicks» before
+# «Impr.» (survey 26: refused as rising columns, "no stage"); Yandex Direct, Baidu, Ocean Engine alike
+_AD_STEPS = (re.compile(r"^(?:impr\.?|impressions?|показы|展示(?:次数|量|数)?|展现(?:量|次数)?|曝光(?:量|次数)?)$"),
+             re.compile(r"^(?:clicks?|клики|点击(?:次数|量|数)?)$"),
+             re.compile(r"^(?:conversions?|conv\.?|конверсии|转化(?:次数|量|数)?)$"))
+
+
+def _in_ad_order(norm: list[str], steps: list[int]) -> list[int]:
+    """``steps`` ordered impressions → clicks → conversions when every one of them is such an ad count, else as
+    they are."""
+    ranks = [next((k for k, rx in enumerate(_AD_STEPS) if rx.match(norm[i])), None) for i in steps]
+    if any(r is None for r in ranks) or len(set(ranks)) < len(ranks):
+        return steps
+    return [i for _r, i in sorted(zip(ranks, steps, strict=True))]
 
 
 def _rising(steps: list[int], smp) -> bool:
