@@ -48,9 +48,81 @@ def current_stage_counts(con, raw: RawTable, cmap) -> tuple[list[tuple[str, floa
     names = [_without_pipeline(stage, rows)[0] for stage, _n, _w in rows]
     kinds = [classify_stage_name(name) for name in names]
     rises = any(b[1] > a[1] for a, b in zip(rows, rows[1:], strict=False))
+    share = _share_total(con, raw, cmap)
+    whole = all(w for _s, _n, w in rows)
+    total = sum(n for _s, n, _w in rows)
+    if share is not None and share[0] - 0.5 <= total <= share[1] + 0.5:
+        # a share of all deals beside each count, the counts adding up to those deals: each deal counted
+        # once, at its stage now (amoCRM's «Сводный отчёт» lists the open stages only; survey 27)
+        return [(stage, n) for stage, n, _w in rows], whole
     if "lost" in kinds or "won" in kinds and rises:
-        return [(stage, n) for stage, n, _w in rows], all(w for _s, _n, w in rows)
+        if share is not None and total > share[1] + 0.5 and "lost" in kinds:
+            _decumulate(con, raw, cmap, kinds)  # Bitrix24's «Воронка продаж», cumulative by default
+            raw.notes.append(("counts.cumulative", {"file": raw.file_name, "n": round(share[0] + 0.49)}))
+            return current_stage_counts(con, raw, cmap)
+        return [(stage, n) for stage, n, _w in rows], whole
     return None
+
+
+# a column of each stage's share of all deals (Bitrix24's and amoCRM's funnel reports: «%»)
+_SHARE_HEADERS = ("%", "% of deals", "% of total", "percent", "share", "процент", "доля", "占比", "百分比")
+
+
+def _share_column(raw: RawTable, cmap) -> int | None:
+    taken = {cmap.stage, cmap.count, cmap.group}
+    return next((i for i, h in enumerate(raw.headers) if i not in taken and header_tokens(h) in _SHARE_HEADERS), None)
+
+
+def _share_total(con, raw: RawTable, cmap) -> tuple[float, float] | None:
+    """The range of the number of deals every row's count and share agree on (count × 100 / share, within the
+    share's rounding to a whole percent), when the table has a share column and all its rows agree; else None.
+    Bitrix24's cumulative funnel (crm.deal.funnel: an open stage's count holds every later stage's deals)
+    gives that total on every row while its counts add up to more; a report of current stages adds up to it."""
+    share = _share_column(raw, cmap)
+    if share is None:
+        return None
+    rows = run(con, render("SELECT {n}, {p} FROM {t} WHERE {s} IS NOT NULL", n=number_expr(con, raw.table, f"c{cmap.count}"),
+                           p=number_expr(con, raw.table, f"c{share}"), s=ident(f"c{cmap.stage}"),
+                           t=ident(raw.table))).fetchall()
+    low, high = 0.0, float("inf")
+    for n, pct in rows:
+        if n is None or pct is None or pct < 0 or n > 0 and pct <= 0.5:
+            return None
+        if n == 0:
+            continue
+        low, high = max(low, n * 100 / (pct + 0.5)), min(high, n * 100 / (pct - 0.5) if pct > 0.5 else high)
+    if low > high or high == float("inf"):
+        return None
+    return low, high
+
+
+def _decumulate(con, raw: RawTable, cmap, kinds: list[str | None]) -> None:
+    """A cumulative funnel's open and won rows as the deals at each (a row less the next non-lost row, in file
+    order; the lost rows keep their own), its money column alike: the staged cells rewritten."""
+    stage, count = ident(f"c{cmap.stage}"), f"c{cmap.count}"
+    amount = _amount_column(raw, cmap)
+    columns = [count] + ([f"c{amount}"] if amount is not None else [])
+    rows = run(con, render("SELECT row_no, {s}, " + ", ".join(number_expr(con, raw.table, c) for c in columns)
+                           + " FROM {t} WHERE {s} IS NOT NULL ORDER BY row_no", s=stage, t=ident(raw.table))).fetchall()
+    chain = [r for r, kind in zip(rows, kinds, strict=True) if kind != "lost"]
+    for here, after in zip(chain, [*chain[1:], None], strict=True):
+        for k, column in enumerate(columns):
+            value = here[2 + k] - (after[2 + k] if after is not None else 0)
+            run(con, render("UPDATE {t} SET {c} = $v WHERE row_no = $r", t=ident(raw.table), c=ident(column)),
+                {"v": f"{value:g}", "r": here[0]})
+
+
+def _amount_column(raw: RawTable, cmap) -> int | None:
+    """A stage's money total: «Amount», «Sum of Amount», «Бюджет», also with its currency («Сумма (Российский
+    рубль)», «Бюджет, ₽»: left out before, survey 27)."""
+    def words(header: str) -> str:
+        return header_tokens(_CURRENCY_NOTE.sub("", header))
+    return next((i for i, h in enumerate(raw.headers)
+                 if i not in (cmap.stage, cmap.count, cmap.group) and words(h) in _AMOUNT_WORDS), None)
+
+
+# a currency named after a money header: «(Российский рубль)», «, ₽», «, руб.», «(USD)»
+_CURRENCY_NOTE = re.compile(r"\s*(?:\([^()]*\)|,\s*\S{1,4}\.?)\s*$")
 
 
 def _without_pipeline(stage: str, rows) -> tuple[str, str | None]:
@@ -68,8 +140,7 @@ def expand(con, raw: RawTable, cmap, table: str = "raw_stage_counts") -> tuple[R
     """``raw`` as a deals table: one row per counted deal (``Deal ID`` «<stage> #k»), its stage, its
     pipeline when the stage names carry one, its share of the row's amount, the row's group. Returns
     the new staged table and the number of deals."""
-    amount = next((i for i, h in enumerate(raw.headers)
-                   if i not in (cmap.stage, cmap.count, cmap.group) and header_tokens(h) in _AMOUNT_WORDS), None)
+    amount = _amount_column(raw, cmap)
     stages = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL",
                                             s=ident(f"c{cmap.stage}"), t=ident(raw.table))).fetchall()]
     split = {s: _without_pipeline(s, [(x,) for x in stages]) for s in stages}

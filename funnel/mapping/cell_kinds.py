@@ -186,7 +186,17 @@ def fits_kind(values: list[str], kind: str) -> bool:
         return True
     if kind == "bool" and len({v.casefold() for v in values}) == 1 and values[0].casefold() in CHECK_MARKS:
         return True  # a checkbox column: one mark («x», ✓) on its ticked rows
+    if kind == "bool" and any(_count_above_one(v) for v in values):
+        return False  # «Deals won» 3, 1 (a report's count per owner): no flag, whatever its header (survey 27)
     return share(values, check) >= 0.5
+
+
+def _count_above_one(v: str) -> bool:
+    """A number that no yes/no cell writes (0 and 1 are; 3 is a count)."""
+    try:
+        return float(v.replace(",", ".")) not in (0.0, 1.0)
+    except ValueError:
+        return False
 
 
 def is_free_text(values: list[str], max_chars: int) -> bool:

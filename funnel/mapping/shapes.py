@@ -656,6 +656,38 @@ def _named_and_dated(norm: list[str], samples, taken: set[int]) -> bool:
         and (all(sv.is_date(v) for v in dates) or sv.all_compact_dates(dates))
 
 
+# a count's header by its words when it is none of _COUNT's: a CRM report's «Deals reached», «Entered stage»,
+# «Count of Opportunities», an Excel pivot's «Count of Deal Name», amoCRM's «Сделки», «Сделок, шт», 商机数(个)
+# (survey 27: each became one row, one deal, silently: 6 deals for a funnel of 40)
+_COUNT_WORDS = re.compile(r"\b(?:count|number|qty|reached|entered|deals|opportunities|opps|leads|records)\b|#\s*of"
+                          r"|сделки|сделок|лиды|лидов|количество|кол-во|число|\bшт\b|数")
+# a number that is no count of deals: money, a rate, a time
+_NOT_COUNT_WORDS = re.compile(r"amount|budget|revenue|value|price|%|rate|conversion|percent|share|days|time|duration"
+                              r"|сумм|бюджет|выручк|стоимост|процент|доля|конверси|дн|время|金额|收入|比例|率|天|时长")
+
+
+def _count_by_words(norm: list[str], samples, stage: int) -> int | None:
+    """The one column beside the stage whose header says it counts (:data:`_COUNT_WORDS`, never money, a rate or
+    a time) and whose sample cells are all whole numbers, when the stage's sample values are distinct (a row per
+    stage, not a deal list's repeated stages); else None."""
+    stages = sv.column(samples, stage) if samples else []
+    if not stages or len(set(stages)) != len(stages):
+        return None
+    found = [i for i, h in enumerate(norm) if i != stage and h and _COUNT_WORDS.search(h)
+             and not _NOT_COUNT_WORDS.search(h) and sv.values(samples, i)
+             and all(sv.is_number(v) and sv.is_whole_number(v) for v in sv.values(samples, i))
+             and not _row_numbers(sv.values(samples, i))]
+    return found[0] if len(found) == 1 else None
+
+
+def _row_numbers(values: list[str]) -> bool:
+    """1, 2, 3, … in order (a report's «№» / «#» / «Number» of its rows): no count."""
+    try:
+        return [int(float(v.rstrip("."))) for v in values] == list(range(1, len(values) + 1))
+    except ValueError:
+        return False
+
+
 def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
     """Long (stage, count [, group]) or wide (numeric step columns) aggregate counts, else None."""
     norm = [normalize_header(h) for h in headers]
@@ -663,6 +695,8 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
         return experiment
     stage = _find(norm, _COUNT_STAGE)
     count = _find(norm, _COUNT, {stage})
+    if count is None and stage is not None:
+        count = _count_by_words(norm, samples, stage)
     if (_find(norm, NORMALIZED_SYNONYMS["deal_id"]) is not None or _has_deal_outcomes(norm, samples)
             or _has_yes_no_column(norm, samples) or _named_and_dated(norm, samples, {i for i in (stage, count) if i is not None})):
         return None

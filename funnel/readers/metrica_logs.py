@@ -21,6 +21,12 @@ CLIENT, TIME, GOALS, GOAL_TIMES = "ym:s:clientid", "ym:s:datetime", "ym:s:goalsi
 _LISTS = ("ym:s:goals", "ym:s:goalsid", "ym:s:goalsdatetime", "ym:s:goalsprice", "ym:s:goalsorder",
           "ym:s:goalsserialnumber", "ym:s:goalscurrency", "ym:s:purchaseid", "ym:s:purchasedatetime",
           "ym:s:purchaserevenue", "ym:s:productsid", "ym:s:productsname", "ym:s:watchids")
+# the visit's own id: one value per visit, no attribute of its client (the A/B page offered it as a grouping)
+VISIT = "ym:s:visitid"
+# the visit's attributes by the names the matcher and the A/B page know (the source, UTM tags, the device)
+_NAMES = {"ym:s:lasttrafficsource": "Traffic source", "ym:s:lastsigntrafficsource": "Traffic source",
+          "ym:s:lastutmsource": "utm_source", "ym:s:lastutmmedium": "utm_medium", "ym:s:lastutmcampaign": "utm_campaign",
+          "ym:s:lastadvengine": "Ad engine", "ym:s:devicecategory": "Device category", "ym:s:regioncity": "City"}
 # a list cell's items: «[111,222]», «['2024-03-01 11:21:10','2024-03-01 11:24:30']»
 _ITEMS = "list_transform(string_split(trim({c}, '[] '), ','), lambda x: NULLIF(trim(x, ' ''\"'), ''))"
 
@@ -31,9 +37,9 @@ def events_of_visits(con, raw: RawTable) -> RawTable:
     if CLIENT not in low or TIME not in low or GOALS not in low:
         return raw
     col = {h: ident(f"c{low.index(h)}") for h in (CLIENT, TIME, GOALS, GOAL_TIMES) if h in low}
-    kept = [i for i, h in enumerate(low) if h not in _LISTS and h not in (CLIENT, TIME)]
-    names = ["client_id", "event", "event_time"] + [raw.headers[i][len(PREFIX):] if low[i].startswith(PREFIX)
-                                                    else raw.headers[i] for i in kept]
+    kept = [i for i, h in enumerate(low) if h not in _LISTS and h not in (CLIENT, TIME, VISIT)]
+    names = ["client_id", "event", "event_time"] + [
+        _NAMES.get(low[i], raw.headers[i][len(PREFIX):] if low[i].startswith(PREFIX) else raw.headers[i]) for i in kept]
     visit_cells = ", ".join(ident(f"c{i}") for i in kept)
     goal_times = render(_ITEMS, c=col[GOAL_TIMES]) if GOAL_TIMES in col else "[]"
     t, out = ident(raw.table), ident(f"{raw.table}_events")

@@ -141,7 +141,7 @@ def test_metrica_logs_visits_are_an_event_log_of_clients_and_goals(mem_store):
     assert reached(mem_store, info) == [("visit", 8), ("goal 111", 6), ("goal 222", 4)]
     assert findings(mem_store, info)["readers.metrica_logs"][0] == "info"
     with mem_store.connect() as con:
-        result = analyze_dataset(con, info, FunnelSpec(), "lastTrafficSource")
+        result = analyze_dataset(con, info, FunnelSpec(), "source")  # «Traffic source», the mapped source
     whole = {g: (r.n, r.conversions) for g, r in result.groups.items()}
     assert whole == {"organic": (4, 1), "ad": (4, 3)}
 
