@@ -319,32 +319,26 @@ def _archive_stage_list(con, draft: Draft) -> None:
     """The CRM's list of stages in the deals' own archive (``pipelines.json`` beside ``leads.json``), read
     as a second file would be (stage_list.py; its note names the member). A table so named that is no
     list of stages is left alone: it is one of the archive's other tables."""
-    source, raw = draft.source, draft.raw
-    member = archive_stage_list(source.data, source.file_name, raw.sheet or "")
-    if member is None:
-        return
-    try:
-        staged = stage_file(con, source.data, source.file_name, sheet=member, table="raw_history")
-    except FunnelError:
-        return  # another table of the archive, unreadable: the deals do not need it
-    listed = stage_list_of(con, staged)
-    if listed is None:
-        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
-        return
-    draft.stage_list = dataclasses.replace(listed, beside=True)
+    member = archive_stage_list(draft.source.data, draft.source.file_name, draft.raw.sheet or "")
+    if member is not None:
+        _stage_list_beside(con, draft, member)
 
 
 def _stream_stage_list(con, draft: Draft) -> None:
     """The CRM's list of stages among a connector's streams beside the deals' (HubSpot's ``deal_pipelines``
     through Airbyte), read as a second file would be: the stage ids take their names and the CRM's order."""
-    source, raw = draft.source, draft.raw
-    stream = next((name for name in raw.streams if is_stage_list_stream(name)), None)
-    if stream is None:
-        return
+    stream = next((name for name in draft.raw.streams if is_stage_list_stream(name)), None)
+    if stream is not None:
+        _stage_list_beside(con, draft, stream)
+
+
+def _stage_list_beside(con, draft: Draft, sheet: str) -> None:
+    """Table ``sheet`` of the deals' own file (an archive's member, a connector's stream) as the CRM's list of
+    stages, when it reads as one; else left alone (the deals do not need it)."""
     try:
-        staged = stage_file(con, source.data, source.file_name, sheet=stream, table="raw_history")
+        staged = stage_file(con, draft.source.data, draft.source.file_name, sheet=sheet, table="raw_history")
     except FunnelError:
-        return  # the deals do not need it
+        return
     listed = stage_list_of(con, staged)
     if listed is None:
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))

@@ -18,6 +18,7 @@ one opening as one, most of them whole); a cell that is not one is refused by ro
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from ..errors import FunnelError
@@ -54,9 +55,7 @@ def expand_json_cells(con, raw: RawTable) -> RawTable:
                                                   [int(r[0]) for r in rows], raw.skipped)
     said = ("readers.json_cells", {"file": raw.file_name, "columns": ", ".join(
         f"«{raw.headers[i]}»" for i in json_columns), "n": len(records)})
-    return RawTable(raw.table, names, n_rows, raw.file_name, raw.kind, raw.encoding, raw.delimiter, raw.sheet,
-                    raw.sheets, raw.header_row, skipped, raw.notes + [said] + notes, quoted=raw.quoted,
-                    header_rows=raw.header_rows, archive=raw.archive)
+    return replace(raw, headers=names, n_rows=n_rows, skipped=skipped, notes=[*raw.notes, said, *notes])
 
 
 def _holds_objects(con, table: str, column: int) -> bool:

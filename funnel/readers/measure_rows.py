@@ -13,6 +13,8 @@ values; a file where it appears twice cannot be told apart into deals and is ref
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import FunnelError
 from ..mapping.normalize import normalize_header
 from ..sql import ident, render, run
@@ -64,6 +66,4 @@ def pivot_measure_rows(con, raw: RawTable) -> RawTable:
     headers = [raw.headers[i] for i in dims] + [str(m) for m in measures]
     said = ("readers.measure_rows", {"file": raw.file_name, "rows": raw.n_rows, "n": n_rows,
                                      "measures": ", ".join(f"«{m}»" for m in measures)})
-    return RawTable(raw.table, headers, n_rows, raw.file_name, raw.kind, raw.encoding, raw.delimiter, raw.sheet,
-                    raw.sheets, raw.header_row, raw.skipped, [*raw.notes, said], quoted=raw.quoted,
-                    header_rows=raw.header_rows, archive=raw.archive, streams=raw.streams)
+    return replace(raw, headers=headers, n_rows=n_rows, notes=[*raw.notes, said])

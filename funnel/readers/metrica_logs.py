@@ -12,6 +12,8 @@ numbered again (a visit's events one after another), and the reading is said (``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..sql import ident, render, run
 from .staging import RawTable
 
@@ -63,6 +65,4 @@ def events_of_visits(con, raw: RawTable) -> RawTable:
     run(con, render("DROP TABLE {out}", out=out))
     n_rows = run(con, render("SELECT count(*) FROM {t}", t=t)).fetchone()[0]
     said = ("readers.metrica_logs", {"file": raw.file_name, "visits": raw.n_rows, "n": n_rows})
-    return RawTable(raw.table, names, n_rows, raw.file_name, raw.kind, raw.encoding, raw.delimiter, raw.sheet,
-                    raw.sheets, raw.header_row, raw.skipped, [*raw.notes, said], quoted=raw.quoted,
-                    header_rows=raw.header_rows, archive=raw.archive, streams=raw.streams)
+    return replace(raw, headers=names, n_rows=n_rows, notes=[*raw.notes, said])
