@@ -18,6 +18,7 @@ from .gaps import GapCell
 
 FLAG = "◆"
 COLORBAR_TICKS = (-0.4, -0.2, 0.0, 0.2, 0.4)  # the colour scale spans zmin..zmax = -0.4..0.4
+LABEL_PX_PER_CHAR = 3.3  # height a step label at -30° takes per character
 
 
 def step_label(cell: GapCell) -> str:
@@ -59,7 +60,11 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
         x=[xs[j] for _, j in positions], y=[ys[i] for i, _ in positions], customdata=[[i, j] for i, j in positions],
         hovertext=[f"{ys[i]} · {xs[j]}<br>{hover[i][j]}" for i, j in positions], hoverinfo="text", mode="markers",
         marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"}, showlegend=False))
-    fig.update_layout(separators=separators(lang), autotypenumbers=STRICT, height=120 + 42 * len(rows),
+    # the step names sit above the grid at -30°: each character of the longest raises them ~3.3 px (12 px text,
+    # sin 30°), room taken from the rows before (ERPNext's «5. Identifying Decision Makers → Perception Analysis»
+    # left 3 managers' rows too thin to tell apart)
+    label_room = round(LABEL_PX_PER_CHAR * max((len(s) for s in steps), default=0))
+    fig.update_layout(separators=separators(lang), autotypenumbers=STRICT, height=120 + 42 * len(rows) + label_room,
                       margin={"l": 10, "r": 10, "t": 10, "b": 10}, hoverdistance=-1,
                       xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"})
     return fig

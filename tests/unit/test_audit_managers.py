@@ -119,3 +119,19 @@ def test_heatmap_cells_carry_their_row_and_step_for_a_click():
     assert heatmap_cell({"curve_number": 1, "customdata": [1, 0]}) == (1, 0)
     assert heatmap_cell({"curve_number": 0, "customdata": None}) is None  # the colour grid itself
     assert heatmap_cell({"curve_number": 1}) is None
+
+
+def test_long_step_names_take_height_of_their_own_not_the_rows():
+    """Step labels at -30° above the grid: a label of n characters of ~6 px rises n × 6 × sin 30° = 3n px; the
+    figure grows by at least that when the names grow, so the managers' rows keep their height."""
+    from funnel.audit.charts import heatmap_figure
+    from funnel.audit.gaps import GapCell
+
+    def figure(stage: str):
+        cells = [GapCell("manager", None, 0, stage, stage, 1, 10, 5, 10, 5)]
+        return heatmap_figure([(m, cells) for m in ("Anna", "Boris", "Not Assigned")], {
+            "rate": "rate", "team": "team", "n": "n", "diff": "diff"})
+
+    short, long = figure("A"), figure("Identifying Decision Makers")  # «1. A → A» vs 59 characters
+    grown = len("1. Identifying Decision Makers → Identifying Decision Makers") - len("1. A → A")
+    assert long.layout.height - short.layout.height >= 3 * grown
