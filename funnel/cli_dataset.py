@@ -26,8 +26,10 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
     import_parser.add_argument("--into", metavar="DATASET",
                                help="replace the data of this stored dataset (id or name), keeping its mapping "
                                     "and stage order")
-    import_parser.add_argument("--shape", choices=("deals", "events", "counts"),
-                               help="read the file as this input shape instead of the detected one")
+    import_parser.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"),
+                               help="read the file as this input shape instead of the detected one; a table of "
+                                    "stage counts as the deals that reached each stage (counts) or as the deals "
+                                    "at each stage now (stage_counts)")
     import_parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
                                help="map a canonical field to a column of the file (HEADER empty: unmap), "
                                     "as the Data page's column pickers do; repeatable")

@@ -227,7 +227,9 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
     meta = row["meta"]
     zone = check_zone(timezone) if timezone is not None else meta.get("timezone")
     with store.connect() as con:
-        draft = prepare(con, None, source, history=history, shape=shape or row["shape"])
+        # a report of the deals at each stage now was stored as those deals: next week's is read the same way
+        stored = "stage_counts" if meta.get("counts_read_as") == "current" else row["shape"]
+        draft = prepare(con, None, source, history=history, shape=shape or stored)
         draft.timezone = zone
         if draft.shape == row["shape"]:
             _check_same_export(row, draft)
@@ -527,6 +529,13 @@ def order_state(info) -> str | None:
     if meta.get("outcomes_only"):
         return "outcomes_only"
     return "guessed" if meta.get("order_guessed") else None
+
+
+def counts_guess(info) -> str | None:
+    """'current' or 'reached' while the dataset's table of stage counts was read that way by a guess
+    (importer.stage_counts): the pages say so, and how to read it the other way; else None."""
+    meta = info.meta or {}
+    return meta.get("counts_read_as") if meta.get("counts_guessed") else None
 
 
 def edit_view(store, info) -> dict[str, Any]:

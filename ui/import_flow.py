@@ -212,6 +212,8 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
 
 
 SHAPES = ("deals", "events", "counts")
+# what a new file may be read as: also a table of stage counts as the deals at each stage now (stage_counts.py)
+READINGS = (*SHAPES, "stage_counts")
 
 
 def _shape_label(t, shape: str) -> str:
@@ -271,15 +273,20 @@ def run_flow(t) -> None:
         if draft.stage_rows is not None:
             st.info(t("ui.data.change_log" if is_change_log(draft.stage_rows[0]) else "ui.data.stage_rows",
                       n=draft.raw.n_rows, column=md_escape(draft.stage_rows[0])))
-        counted = dict(draft.raw.notes).get("counts.current_stage")
-        if counted:  # a report of deals by their current stage, expanded into its deals (stage_counts.py)
-            st.info(t("ui.data.stage_counts", rows=counted["rows"], n=counted["n"], counts=t("ui.shape.counts")))
+        # a report of deals by their current stage, expanded into its deals (stage_counts.py); a warning when
+        # that reading is a guess, as when the counts were read as reached ones by a guess
+        for code, say in (("counts.current_stage", st.info), ("counts.current_stage_guess", st.warning)):
+            if counted := notes.get(code):
+                say(t("ui.data.stage_counts", rows=counted["rows"], n=counted["n"], counts=t("ui.shape.counts")))
+        if "counts.reached_guess" in notes:
+            st.warning(t("ui.data.reached_guess", stage_counts=t("ui.shape.stage_counts")))
         prefix = widget_prefix()
-        shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(draft.shape), key=f"{prefix}import_shape",
+        read_as = "stage_counts" if draft.counts_read_as and draft.counts_read_as[0] == "current" else draft.shape
+        shape = st.selectbox(t("crmimport.shape"), READINGS, index=READINGS.index(read_as), key=f"{prefix}import_shape",
                              format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
-                             detected=_shape_label(t, draft.detected_shape if draft.detected_shape in SHAPES
+                             detected=_shape_label(t, draft.detected_shape if draft.detected_shape in READINGS
                                                    else "deals")))
-        if shape != draft.shape:
+        if shape != read_as:
             state["shape"] = shape
             state["stages"] = None
             st.rerun()

@@ -1,11 +1,14 @@
-"""A visible note on analysis pages while a dataset's stage order is a guess, or while it has
-outcomes but no stages (so no funnel can be drawn). One call per page: ``order_note(t, info)``."""
+"""A visible note on analysis pages while a dataset's stage order is a guess, while it has
+outcomes but no stages (so no funnel can be drawn), or while its stage counts were read one way by a
+guess (deals at each stage now, or deals that reached each stage). One call per page: ``order_note(t, info)``."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from funnel.dataset_edit import order_state
+from funnel.dataset_edit import counts_guess, order_state
+
+GUESS_NOTES = {"current": "crmimport.note_counts_current_guess", "reached": "crmimport.note_counts_reached_guess"}
 
 
 def order_note(t, info) -> str | None:
@@ -16,4 +19,6 @@ def order_note(t, info) -> str | None:
         st.info(t("crmimport.note_outcomes_only"))
     elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
+    if (reading := counts_guess(info)) is not None:  # a table of stage counts that could be read either way
+        st.info(t(GUESS_NOTES[reading]))
     return state

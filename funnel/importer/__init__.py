@@ -71,9 +71,10 @@ from .reconcile import (
     reconcile_names,
     reconcile_stages,
 )
-from .stage_counts import current_stage_counts, expand
+from .stage_counts import expand, read_counts
 from .stage_dates import with_latest_stage
 from .stage_list import apply_stage_list, name_preset_ids, stage_list_of
+from .stage_matrix import melted
 from .stage_rows import is_change_log, split_stage_rows
 from .stage_sheet import sheet_stage_order
 from .stage_spellings import fold_stage_spellings
@@ -120,6 +121,9 @@ class Draft:
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
     stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
     timezone: str | None = None  # the dataset's zone (an IANA name): instants read as its clock time (instants.py)
+    # a table of stage counts: read as the deals at each stage now ("current") or that reached it ("reached"),
+    # and whether that reading is a guess (stage_counts.py); None for other tables
+    counts_read_as: tuple[str, bool] | None = None
 
     @property
     def rows_read(self) -> int:
@@ -141,10 +145,15 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 # Reader notes that change what the numbers rest on, said as warnings (the CLI prints them): rows Excel
 # hides, imported like the others; a sheet full to its format's last row, most likely cut there
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
-                 "archive.history_unread", "stage_list.kept_unknown"}
+                 "archive.history_unread", "stage_list.kept_unknown",
+                 # a table of stage counts read one way while the other could be meant (stage_counts.py)
+                 "counts.current_stage_guess", "counts.reached_guess"}
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
-COUNTED_NOTES = {"stage.spellings_merged"}
+COUNTED_NOTES = {"stage.spellings_merged", "counts.current_stage_guess"}
 SHAPES = ("deals", "events", "counts")
+# the shapes a user may choose: a table of stage counts read either way (stage_counts.py): the deals that
+# reached each stage («counts»), or the deals at each stage now, read as those deals («stage_counts»)
+READINGS = (*SHAPES, "stage_counts")
 
 
 def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
@@ -154,12 +163,20 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main",
                      header_rows=source.header_rows)
     samples = _samples(con, raw)
+    matrix = melted(con, raw, samples, told=shape == "stage_counts") if history is None and shape in (
+        None, "counts", "stage_counts") else None
+    if matrix is not None:  # a matrix of stages against owners, unfolded (stage_matrix.py)
+        raw, samples = matrix.raw, _samples(con, matrix.raw)
     detected = detect_shape(raw.headers, samples)
     digest = source.digest() + (history.digest() if history else "")
+    if shape is not None and shape not in READINGS:
+        raise FunnelError("import.unknown_shape", file=source.file_name)
+    # the user's answer: each count is the deals at that stage now; an owner × stage matrix says so itself
+    at_stage_now = shape == "stage_counts" or matrix is not None and matrix.current
+    if at_stage_now:
+        shape = "counts"
     draft = Draft(raw, shape or _shape_of_pairs(mapping_pairs) or detected, None, samples, digest, source,
                   detected_shape=detected)
-    if shape is not None and shape not in SHAPES:
-        raise FunnelError("import.unknown_shape", file=source.file_name)
     # a history alone (a change log of the deals' whole state, a stage report): its latest row per deal is
     # the deal, when its rows name the deals' stages and when (stage_rows.py); else the deal list is asked for
     history_alone = draft.shape == "history" and shape is None and history is None
@@ -185,9 +202,17 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
             if history_alone and error.code == "import.missing_column":
                 raise FunnelError("import.history_as_deals", file=source.file_name) from error
             raise
-        if draft.shape == "counts" and shape is None:
-            _current_stage_counts(con, store, draft, preset)
-    if mapping_pairs and draft.shape == "deals":  # the user's answer (the CLI's --map), before any split
+    if draft.shape == "counts" and (shape is None or at_stage_now):
+        # also after the user's --map of a stage and a count: their answer to "no stage found" was read as
+        # reached counts, «Closed won» a 400 % step (survey 27)
+        _current_stage_counts(con, store, draft, preset, told=at_stage_now)
+        if matrix is not None and matrix.stage_order and draft.shape == "deals":
+            # its columns list the CRM's stages in their order; its last is no sale unless named so (ERPNext's
+            # sales stages end at «Negotiation/Review»)
+            draft.mapping.listed_stages = {"": matrix.stage_order}
+    elif draft.shape == "counts" and shape == "counts":
+        draft.counts_read_as = ("reached", False)  # the user's answer: the deals that reached each stage
+    if mapping_pairs and draft.shape == "deals" and draft.counts_read_as is None:  # the user's answer (the CLI's --map), before any split
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
     if draft.shape == "deals" and draft.history_raw is None and draft.joined_with is None:
@@ -199,16 +224,31 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     return draft
 
 
-def _current_stage_counts(con, store, draft: Draft, preset: str | None) -> None:
-    """A report counting deals by their current stage (stage_counts.py): read as those deals."""
-    found = current_stage_counts(con, draft.raw, draft.mapping)
-    if found is None or not found[1]:  # counts that are not whole are no deals
+def _current_stage_counts(con, store, draft: Draft, preset: str | None, *, told: bool = False) -> None:
+    """A report counting deals by their current stage (stage_counts.py): read as those deals. ``told``:
+    the user said so (``--shape stage_counts``); else the table's own evidence decides, and a reading the
+    evidence does not settle is recorded as a guess (``Draft.counts_read_as``; the pages say it)."""
+    reading = read_counts(con, draft.raw, draft.mapping, told=told)
+    if reading.as_reached:
+        draft.counts_read_as = ("reached", reading.guessed)
+        if reading.guessed:
+            draft.raw.notes.append(("counts.reached_guess", {"file": draft.source.file_name}))
         return
+    if not reading.whole:  # counts that are not whole are no deals
+        raise FunnelError("import.stage_counts_not_whole", file=draft.source.file_name, stage=reading.not_whole[0],
+                          value=f"{reading.not_whole[1]:g}")
     raw, n = expand(con, draft.raw, draft.mapping)
-    raw.notes = [*raw.notes, ("counts.current_stage", {"n": n, "rows": draft.raw.n_rows, "file": draft.source.file_name})]
+    code = "counts.current_stage_guess" if reading.guessed else "counts.current_stage"
+    raw.notes = [*raw.notes, (code, {"n": n, "rows": draft.raw.n_rows, "file": draft.source.file_name})]
     draft.raw, draft.samples, draft.mapping = raw, [], None
-    draft.shape = draft.detected_shape = "deals"
-    propose(con, store, draft, preset)
+    draft.shape, draft.detected_shape = "deals", "stage_counts"
+    draft.counts_read_as = ("current", reading.guessed)
+    propose(con, store, draft, preset, refuse=False)
+    stage = raw.headers[1]  # expand's second column: the stage, under the report's header («Row Labels» too)
+    if draft.mapping is None or draft.mapping.fields.get("stage") != 1:
+        draft.mapping = with_pairs(draft.mapping or Mapping(), raw.headers, [f"stage={stage}"])
+        known_default_order(con, draft.raw, draft.mapping)  # HubSpot's own stages in an Excel pivot's «Row Labels»
+        draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
 
 
 def _shape_of_pairs(pairs: list[str] | None) -> str | None:
@@ -602,6 +642,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     meta["encoding"] = draft.raw.encoding
     meta["detected_shape"] = draft.detected_shape or draft.shape
     meta["order_guessed"] = "stages.order_guessed" in findings.codes()
+    if draft.counts_read_as is not None:  # a refresh reads next week's report the same way; the pages say a guess
+        meta["counts_read_as"], meta["counts_guessed"] = draft.counts_read_as
     meta["timezone"] = draft.timezone  # kept for a refresh and an edit (dataset_edit.py)
     meta["instants"] = instants  # header -> values: where a zone changes anything
     if draft.shape == "deals":

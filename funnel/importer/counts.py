@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 
 from ..errors import FunnelError
+from ..mapping import classify_stage_name
 from ..mapping.shapes import VISITS_HEADER
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
@@ -66,6 +67,7 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
                         c=ident(f"c{cmap.count}"), raw=ident(raw.table)))
         order_default = [r[0] for r in run(con, "SELECT stage FROM imp_long WHERE stage IS NOT NULL "
                                                 "GROUP BY stage ORDER BY min(row_no)").fetchall()]
+        order_default = _without_lost(con, order_default, findings)
     for index, reason in cmap.left_out:
         findings.add(LEFT_OUT[reason], "info", column=raw.headers[index], n=None)
     findings.examples(con, "SELECT row_no, raw AS value FROM imp_long WHERE raw IS NOT NULL AND n IS NULL",
@@ -116,6 +118,20 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
                  "group_column": raw.headers[cmap.group] if cmap.group is not None else None,
                  "groups": groups, **({"counted": "visitors"} if of_visitors(counted) else {})},
     }
+
+
+def _without_lost(con, order: list[str], findings: Findings) -> list[str]:
+    """The stages of reached counts without those named lost: «Closed lost 12» after «Closed won 6» counts the
+    deals lost on the way, no step after the won one (it was drawn as a 200 % step; survey 27). Said with
+    each one's count; kept when fewer than two stages would remain."""
+    lost = [s for s in order if classify_stage_name(s) == "lost"]
+    if not lost or len(order) - len(lost) < 2:
+        return order
+    for stage in lost:
+        n = run(con, "SELECT sum(n) FROM imp_long WHERE stage = $s", {"s": stage}).fetchone()[0]
+        findings.add("counts.left_out_lost", "info", value=stage, n=int(n) if n is not None else None,
+                     detail=json.dumps({"stage": stage, "n": f"{n:g}"}, ensure_ascii=False))
+    return [s for s in order if s not in lost]
 
 
 def of_visitors(headers: str | list[str]) -> bool:

@@ -13,12 +13,19 @@ said in the quality report).
 A consultant's funnel of reached counts ("1000 requests → 900 reached → 30 proposals → 10 won") lists
 no lost stage and never rises: it stays aggregate counts. A table is read as current-stage counts when
 it names a lost stage, or names a won stage and a count rises somewhere along the file's order.
+
+Some tables cannot tell. HubSpot's funnel of deals that went through "any" stage lists its lost deals
+beside falling counts, as a pipeline report does; a pipeline report filtered to open and won deals falls
+like a funnel. Such a reading is kept as a guess: said at import, on the Data page and on the analysis
+pages, with the way to choose the other (``--shape stage_counts`` reads every count as the deals at its
+stage now, ``--shape counts`` as the deals that reached it); a refresh reads next week's report the way
+the dataset was read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..mapping import classify_stage_name
 from ..mapping.normalize import header_tokens
@@ -34,34 +41,60 @@ _PIPELINE_SUFFIX = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
 _AMOUNT_WORDS = ("amount", "sum of amount", "total amount", "value", "revenue", "сумма", "бюджет", "金额", "商机金额")
 
 
-def current_stage_counts(con, raw: RawTable, cmap) -> tuple[list[tuple[str, float]], bool] | None:
-    """The stages with their summed counts in file order, and whether every count is whole, when the
-    table counts deals by their current stage (module docstring); else None."""
+@dataclass
+class Reading:
+    """How a table of stage counts is read: as the deals that reached each stage (aggregate counts), or
+    as the deals at each stage now (expanded into those deals); ``guessed`` when the table does not
+    settle it (the pages say so, and how to choose); ``not_whole``: a stage whose count is no number of
+    deals (a share, an average), which cannot be read as deals."""
+    as_reached: bool
+    guessed: bool = False
+    not_whole: tuple[str, float] | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.not_whole is None
+
+
+def read_counts(con, raw: RawTable, cmap, *, told: bool = False) -> Reading:
+    """Whether the table counts deals by their current stage (module docstring), or ``told`` so by the user;
+    may rewrite a cumulative report's cells as each stage's own deals (:func:`_decumulate`)."""
     if cmap is None or cmap.wide_stages or cmap.stage is None or cmap.count is None or cmap.base is not None:
-        return None  # no stage report: wide steps, or an experiment's results (metrics, not stages)
+        return Reading(True)  # no stage report: wide steps, or an experiment's results (metrics, not stages)
     rows = run(con, render("""SELECT {s} AS stage, sum({n}) AS n, bool_and({n} = floor({n})) AS whole
                               FROM {t} WHERE {s} IS NOT NULL GROUP BY 1 ORDER BY min(row_no)""",
                            s=ident(f"c{cmap.stage}"), n=number_expr(con, raw.table, f"c{cmap.count}"),
                            t=ident(raw.table))).fetchall()
     if not rows or any(n is None or n < 0 for _s, n, _w in rows):
-        return None
+        return Reading(True)
+    not_whole = next(((stage, n) for stage, n, whole in rows if not whole), None)
+    if told:
+        return Reading(False, not_whole=not_whole)
+    if not_whole is not None:
+        return Reading(True)  # shares or averages per stage are no deals to count
     names = [_without_pipeline(stage, rows)[0] for stage, _n, _w in rows]
     kinds = [classify_stage_name(name) for name in names]
     rises = any(b[1] > a[1] for a, b in zip(rows, rows[1:], strict=False))
+    # a count rising along the stages before the lost ones: no funnel of reached counts does that
+    chain = [n for (_s, n, _w), kind in zip(rows, kinds, strict=True) if kind != "lost"]
+    chain_rises = any(b > a for a, b in zip(chain, chain[1:], strict=False))
     share = _share_total(con, raw, cmap)
-    whole = all(w for _s, _n, w in rows)
     total = sum(n for _s, n, _w in rows)
     if share is not None and share[0] - 0.5 <= total <= share[1] + 0.5:
         # a share of all deals beside each count, the counts adding up to those deals: each deal counted
         # once, at its stage now (amoCRM's «Сводный отчёт» lists the open stages only; survey 27)
-        return [(stage, n) for stage, n, _w in rows], whole
+        return Reading(False)
     if "lost" in kinds or "won" in kinds and rises:
         if share is not None and total > share[1] + 0.5 and "lost" in kinds:
             _decumulate(con, raw, cmap, kinds)  # Bitrix24's «Воронка продаж», cumulative by default
             raw.notes.append(("counts.cumulative", {"file": raw.file_name, "n": round(share[0] + 0.49)}))
-            return current_stage_counts(con, raw, cmap)
-        return [(stage, n) for stage, n, _w in rows], whole
-    return None
+            return replace(read_counts(con, raw, cmap), guessed=False)
+        # lost deals listed beside falling counts: HubSpot's funnel of deals that went through "any" stage
+        # lists them too (survey 27): read as a report of current stages, said to be a guess
+        return Reading(False, guessed=not chain_rises)
+    # falling counts with a won stage or money per stage: a pipeline report of open stages (HubSpot's «Deal
+    # Stage, Count of Deals, Sum of Amount» filtered to open and won deals) reads the same: a guess, said
+    return Reading(True, guessed="won" in kinds or _amount_column(raw, cmap) is not None)
 
 
 # a column of each stage's share of all deals (Bitrix24's and amoCRM's funnel reports: «%»)
