@@ -73,6 +73,7 @@ from .reconcile import (
 )
 from .stage_counts import expand, read_counts
 from .stage_dates import with_latest_stage
+from .stage_fill import fill_down
 from .stage_list import apply_stage_list, name_preset_ids, stage_list_of
 from .stage_matrix import melted
 from .stage_rows import is_change_log, split_stage_rows
@@ -147,7 +148,8 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
                  "archive.history_unread", "stage_list.kept_unknown",
                  # a table of stage counts read one way while the other could be meant (stage_counts.py)
-                 "counts.current_stage_guess", "counts.reached_guess"}
+                 "counts.current_stage_guess", "counts.reached_guess",
+                 "stage.filled_down"}  # blank stages given the stage above them (stage_fill.py)
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
 COUNTED_NOTES = {"stage.spellings_merged", "counts.current_stage_guess"}
 SHAPES = ("deals", "events", "counts")
@@ -216,6 +218,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
     if draft.shape == "deals" and draft.history_raw is None and draft.joined_with is None:
+        fill_down(con, draft.raw, draft.mapping)  # a stage written once per group of rows (stage_fill.py)
         _stage_rows(con, draft)
     if history_alone and draft.stage_rows is None:
         raise FunnelError("import.history_as_deals", file=source.file_name)

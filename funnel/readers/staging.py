@@ -193,6 +193,7 @@ def finish_table(con, table: str, headers: list[str], file_name: str, skipped: l
                                     [s.row_no for s in skipped if s.reason in ("blank", "total")])
     skipped += _subtotals_by_label(con, table, len(headers))
     skipped += _totals_labelled_after_sums(con, table, len(headers))
+    skipped += _unlabelled_sum_row(con, table, len(headers))
     examples = _example_rows(con, table, len(headers))
     skipped += examples
     if examples:
@@ -293,6 +294,40 @@ def _totals_labelled_after_sums(con, table: str, width: int) -> list[SkippedRow]
         label=label, col=column, t=ident(table)),
         {"total": TOTAL_PATTERN, "p": SUBTOTAL_SUFFIX, "rows": sparse}).fetchall()
     return _delete_totals(con, table, cells, [(int(r[0]), int(r[1]), r[2], bool(r[3]), r[4] or None) for r in rows])
+
+
+def _unlabelled_sum_row(con, table: str, width: int) -> list[SkippedRow]:
+    """Delete the last row when it is the sums of the rows above with no label: Looker's totals row
+    (``,,,"$73,700.50",,,``, its download with "totals" on) leaves every cell empty but the summed
+    measures, and each of them is its column's sum. It was a deal with no id and no stage, reported as a
+    rejected row. Only the last row is looked at; a sum is checked to the cent, any format of it («$1,200.00»,
+    «1200»: the digits, with a comma taken for a thousands separator)."""
+    if width < 2:
+        return []
+    cells = [ident(f"c{k}") for k in range(width)]
+    last = run(con, render("SELECT row_no, {cells} FROM {t} ORDER BY row_no DESC LIMIT 1",
+                           cells=", ".join(cells), t=ident(table))).fetchone()
+    if last is None:
+        return []
+    values = {k: v for k, v in enumerate(last[1:]) if v is not None}
+
+    def number(text: str) -> float | None:
+        digits = re.sub(r"[^0-9.\-]", "", text.replace(",", ""))
+        try:
+            return float(digits) if re.fullmatch(r"\s*[-+(]?\s*[$€£¥₽]?\s*[0-9][0-9,.]*\s*\)?\s*", text) else None
+        except ValueError:
+            return None
+
+    sums = {k: number(v) for k, v in values.items()}
+    if last[1] is not None or not values or 2 * len(values) > width or any(n is None for n in sums.values()):
+        return []
+    clean = "TRY_CAST(regexp_replace(replace({c}, ',', ''), '[^0-9.\\-]', '', 'g') AS DOUBLE)"
+    above = run(con, render("SELECT " + ", ".join(render("sum(" + clean + ")", c=cells[k]) for k in sums)
+                            + " FROM {t} WHERE row_no < $last", t=ident(table)), {"last": last[0]}).fetchone()
+    if any(total is None or abs(total - n) > 0.005 for total, n in zip(above, sums.values(), strict=True)):
+        return []
+    run(con, render("DELETE FROM {t} WHERE row_no = $last", t=ident(table)), {"last": last[0]})
+    return [SkippedRow(int(last[0]), "total", " | ".join(values.values())[:200])]
 
 
 # A template's sample row, left above the user's deals: «EXAMPLE - Acme 50 seats (delete this row)»,
