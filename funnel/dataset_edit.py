@@ -27,6 +27,8 @@ from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
 from .mapping.pairs import with_pairs
+from .mapping.shapes import CountsMapping, EventMapping
+from .mapping.stage_names import align_order
 from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
@@ -101,7 +103,12 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
                   detected_shape=meta.get("detected_shape", row["shape"]))
     if row["shape"] == "deals":
         draft.mapping = Mapping.from_json(meta["mapping_json"])
+    else:
+        draft.mapping = _shape_mapping(meta.get("shape_mapping"), row["shape"])
+        if draft.mapping is None:  # kept before the columns were: proposed again from the kept rows
+            propose(con, None, draft)
     draft.timezone = meta.get("timezone")  # the kept rows are the file's text: instants as written
+    draft.date_order_found = meta.get("date_order_found")
     if saved.get("history"):
         h = saved["history"]
         run(con, render("CREATE OR REPLACE TEMP TABLE raw_history AS SELECT * FROM {t}",
@@ -116,6 +123,16 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
         if saved.get("stage_rows"):
             draft.stage_rows = (saved["stage_rows"][0], int(saved["stage_rows"][1]))
     return draft
+
+
+def _shape_mapping(saved: dict[str, Any] | None, shape: str) -> EventMapping | CountsMapping | None:
+    """An event log's or a counts table's mapping as the import kept it (JSON: its numbered keys as text,
+    its pairs as lists); None when not kept. Before, an edit of such a dataset had no mapping: a traceback."""
+    if not saved:
+        return None
+    if shape == "events":
+        return EventMapping(**{**saved, "extras": {int(k): v for k, v in (saved.get("extras") or {}).items()}})
+    return CountsMapping(**{**saved, "left_out": [tuple(p) for p in saved.get("left_out") or []]})
 
 
 def _editable(store, dataset_id: int) -> dict[str, Any]:
@@ -231,9 +248,16 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         stored = "stage_counts" if meta.get("counts_read_as") == "current" else row["shape"]
         draft = prepare(con, None, source, history=history, shape=shape or stored)
         draft.timezone = zone
+        draft.date_order_found = meta.get("date_order_found")  # what earlier exports' days above 12 settled
+        if shape is None and meta.get("counts_guessed") and draft.counts_read_as is not None:
+            _still_a_guess(draft)
         if draft.shape == row["shape"]:
             _check_same_export(row, draft)
         notes = Findings()
+        if history is None and row.get("history_file") and draft.history_raw is None and draft.joined_with is None:
+            # the second file of the last import not given: its history's furthest stages are gone (survey 28)
+            notes.add("refresh.second_file_missing", "warning", value=row["history_file"], n=None, detail=json.dumps(
+                {"file": row["history_file"], "main": source.file_name}, ensure_ascii=False))
         unmapped = list(meta.get(USER_UNMAPPED) or [])
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
             draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes)
@@ -249,6 +273,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         stored = meta.get("stage_order") or {}
         if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
             built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id))
+        elif stages is None and not user_order and draft.shape == row["shape"] == "events" and stored.get(""):
+            built = _build_keeping_steps(con, draft, stored[""], bool(meta.get("order_guessed")), notes)
         else:
             built = build(con, draft, stages=user_order)
         _add_findings(con, built, notes)
@@ -262,6 +288,19 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             with store.writing() as wcon:
                 _update_meta(wcon, dataset_id, {"raw": None})
     return info, draft
+
+
+def _still_a_guess(draft: Draft) -> None:
+    """Next week's report read as the dataset's was by a guess (``--shape`` not given): still a guess, said as
+    the first import said it (the refresh read it the stored way, as if told; survey 28)."""
+    reading = draft.counts_read_as[0] if draft.counts_read_as else None
+    draft.counts_read_as = (reading, True) if reading else None
+    notes = draft.raw.notes
+    if reading == "current":
+        draft.raw.notes = [("counts.current_stage_guess" if code == "counts.current_stage" else code, p)
+                           for code, p in notes]
+    elif reading == "reached" and "counts.reached_guess" not in dict(notes):
+        notes.append(("counts.reached_guess", {"file": draft.source.file_name}))
 
 
 USER_UNMAPPED = "user_unmapped"  # fields the user unmapped (edit --map FIELD=): a refresh does not map them again
@@ -361,7 +400,12 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
         fresh, guessed = build(con, draft)["meta"]["stage_order"], {p for p, names in new.items() if names} | placed
     else:
         fresh, guessed = first["meta"]["stage_order"], _guessed_pipelines(con)
-    merged = {p: _merge(order, fresh.get(p, []), new.get(p, []), won.get(p, set())) for p, order in stored.items()}
+    # the CRM's default order, where it knows a new stage: the data alone leaves out its stages no deal is at now,
+    # so Bitrix24's «В работе» went before «Счёт на предоплату», empty this week (survey 28)
+    known = draft.mapping.stage_order if draft.shape == "deals" else None
+    merged = {p: _merge(order, fresh.get(p, []), new.get(p, []), won.get(p, set()),
+                        align_order(known, [*order, *new.get(p, [])])[0] if known else [])
+              for p, order in stored.items()}
     for p, order in first["meta"]["stage_order"].items():
         merged.setdefault(p, order)  # a pipeline the stored order does not have: as the data gives it
     if not user_order and merged == first["meta"]["stage_order"]:
@@ -380,6 +424,24 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
     return built
 
 
+def _build_keeping_steps(con, draft: Draft, stored: list[str], guessed: bool, notes: Findings) -> dict[str, Any]:
+    """An event log's refresh keeping every step of the stored order: a day with no «purchase» left the step out
+    and made «trial» the conversion (2 of 7 for 0 of 7; survey 28). New steps go after the step before them in
+    the order the day's data gives; the steps with no events now are said; a guessed order stays a guess."""
+    first = build(con, draft)
+    fresh = first["meta"]["stage_order"].get("", [])
+    empty = [s for s in stored if s not in fresh]
+    if not empty:
+        return first
+    built = build(con, draft, stages=_merge(stored, fresh, [s for s in fresh if s not in stored], set()))
+    listed = ", ".join(f"«{s}»" for s in empty[:5])
+    notes.add("refresh.stages_empty", "info", value=listed, n=len(empty),
+              detail=json.dumps({"stages": listed, "pipeline": "—"}, ensure_ascii=False))
+    if guessed:
+        notes.add("stages.order_guessed", "warning", detail=None, n=None)
+    return built
+
+
 def _stages_with_deals(con) -> dict[str, list[str]]:
     """Per pipeline, the stages the built deals are at now (most deals first)."""
     rows = run(con, """SELECT COALESCE(pipeline, ''), stage, count(*) AS n FROM imp_deals WHERE stage IS NOT NULL
@@ -388,6 +450,13 @@ def _stages_with_deals(con) -> dict[str, list[str]]:
     for pipeline, stage, _n in rows:
         out.setdefault(pipeline, []).append(stage)
     lost = {(p, s) for p, s in run(con, "SELECT pipeline, stage FROM imp_stages WHERE kind = 'lost'").fetchall()}
+    # a status's won deals keep their last open stage (Pipedrive): the won stage made from the status has deals
+    # too («Won» was said to be empty, to remove; survey 28)
+    for pipeline, stage in run(con, """SELECT DISTINCT COALESCE(s.pipeline, ''), s.stage FROM imp_stages s
+                                       JOIN imp_deals d ON COALESCE(d.pipeline, '') = COALESCE(s.pipeline, '')
+                                       WHERE s.kind = 'won' AND d.status = 'won' ORDER BY 1, 2""").fetchall():
+        if stage not in out.setdefault(pipeline, []):
+            out[pipeline].append(stage)
     return {p: [s for s in names if (p, s) not in lost] for p, names in out.items()}
 
 
@@ -421,16 +490,19 @@ def _guessed_pipelines(con) -> set[str]:
                                     ).fetchall()}
 
 
-def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str]) -> list[str]:
-    """``stored`` with each of ``new`` put after the nearest stage before it in ``fresh`` that is
-    already placed (first when none), always before the won stages unless it is won itself."""
+def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str], known: list[str] | None = None
+           ) -> list[str]:
+    """``stored`` with each of ``new`` put after the nearest stage before it that is already placed (first when
+    none), always before the won stages unless it is won itself: before it in ``known`` (the CRM's default
+    order of the stored and new stages) when that has it, else in ``fresh`` (the order the data alone gives)."""
     out = list(stored)
     for stage in [s for s in fresh if s in new] + [s for s in new if s not in fresh]:
         if stage in won:
             out.append(stage)
             continue
-        k = fresh.index(stage) if stage in fresh else len(fresh)
-        before = next((s for s in reversed(fresh[:k]) if s in out and s not in won), None)
+        ref = known if known and stage in known else fresh
+        k = ref.index(stage) if stage in ref else len(ref)
+        before = next((s for s in reversed(ref[:k]) if s in out and s not in won), None)
         at = out.index(before) + 1 if before is not None else 0
         first_won = next((i for i, s in enumerate(out) if s in won), len(out))
         out.insert(min(at, first_won), stage)
@@ -440,7 +512,10 @@ def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str]) -
 def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: dict[str, list[str]],
                  notes: Findings, guessed: list[str]) -> None:
     for pipeline, order in stored.items():
-        if pipeline not in seen:
+        if pipeline not in seen:  # an export filtered to other pipelines: this one's deals are all gone (survey 28)
+            listed = ", ".join(f"«{s}»" for s in order[:5])
+            notes.add("refresh.pipeline_empty", "warning", value=pipeline or "—", n=len(order), detail=json.dumps(
+                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
             continue
         added = new.get(pipeline) or []
         if added:

@@ -125,6 +125,9 @@ class Draft:
     # a table of stage counts: read as the deals at each stage now ("current") or that reached it ("reached"),
     # and whether that reading is a guess (stage_counts.py); None for other tables
     counts_read_as: tuple[str, bool] | None = None
+    # the day/month order the dataset's exports settled so far (a refresh: columns.file_dates' ``known``), then
+    # the one this build settled or kept (saved as meta ``date_order_found``)
+    date_order_found: str | None = None
 
     @property
     def rows_read(self) -> int:
@@ -480,7 +483,8 @@ def _file_dates(con, draft: Draft, raw: RawTable, mapping) -> FileDates:
     columns = _date_columns(draft, raw, mapping)
     headers = list(raw.headers) + (list(draft.history_raw.headers) if draft.history_raw is not None else [])
     amount = (raw.table, f"c{mapping.fields['amount']}") if "amount" in mapping.fields else None
-    dates = file_dates(con, columns, mapping.date_order, delimiter=draft.raw.delimiter, headers=headers, amount=amount)
+    dates = file_dates(con, columns, mapping.date_order, delimiter=draft.raw.delimiter, headers=headers, amount=amount,
+                       known=draft.date_order_found)
     return dataclasses.replace(dates, timezone=draft.timezone)
 
 
@@ -565,6 +569,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             mapping = dataclasses.replace(mapping, fields={"stage_changed_at": at, **mapping.fields, "stage": index})
         history_loaded, history_orders = False, True
         dates = _file_dates(con, draft, raw, mapping)
+        draft.date_order_found = dates.found or draft.date_order_found
         instants = note_instants(findings, _instants(con, draft, dates, _date_columns(draft, raw, mapping)),
                                  draft.timezone)
         if draft.stage_rows is not None:
@@ -648,9 +653,13 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     if draft.counts_read_as is not None:  # a refresh reads next week's report the same way; the pages say a guess
         meta["counts_read_as"], meta["counts_guessed"] = draft.counts_read_as
     meta["timezone"] = draft.timezone  # kept for a refresh and an edit (dataset_edit.py)
+    if draft.date_order_found:  # the day/month order the values settled: a refresh reads next week's dates so
+        meta["date_order_found"] = draft.date_order_found
     meta["instants"] = instants  # header -> values: where a zone changes anything
     if draft.shape == "deals":
         meta["mapping_json"] = draft.mapping.to_json()  # for a refresh or an edit after import
+    else:  # an event log's or a counts table's columns, for an edit after import (dataset_edit._stored_draft)
+        meta["shape_mapping"] = dataclasses.asdict(draft.mapping)
     if draft.joined_with is not None:
         meta["joined_file"] = draft.joined_with.file_name
     if draft.stage_names is not None:

@@ -67,11 +67,14 @@ class FileDates:
     decimal-comma amounts, day-first headers) says day first; else each column's separator (``/``
     month first, ``.`` and ``-`` day first). ``reason`` names the rule that decided (for the warning)."""
     order: str | None = None  # None: each column keeps its separator's order
-    reason: str = "default"   # 'column' | 'preset' | 'cycle' | 'semicolon' | 'decimal_comma' | 'headers' | 'default'
+    reason: str = "default"   # 'column' | 'dataset' | 'preset' | 'cycle' | 'semicolon' | 'decimal_comma' | 'headers' | 'default'
     settled_by: str | None = None  # the header of the column that settled it ('column')
     settled_twelve_hour: bool = False  # that column's times are on a 12-hour clock
     profiles: dict[tuple[str, str], ColumnProfile | str] = dataclasses.field(default_factory=dict)  # str: an ISO fast path
     timezone: str | None = None  # the dataset's zone: instants read as its wall-clock time (values.date_sql)
+    # the one order this file's values settle (a day > 12), kept with the dataset: next week's export of the same
+    # CRM, whose days may all be ≤ 12, is read the same way (reason 'dataset')
+    found: str | None = None
 
     def apply(self, profile: ColumnProfile) -> tuple[ColumnProfile, bool]:
         """The profile read in the file's order and zone, and whether the order is still a guess (to warn)."""
@@ -149,12 +152,15 @@ def date_column(con, table: str, field: str, index: int, header: str, date_order
 
 
 def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None, *, delimiter: str | None = None,
-               headers: list[str] | None = None, amount: tuple[str, str] | None = None) -> FileDates:
+               headers: list[str] | None = None, amount: tuple[str, str] | None = None,
+               known: str | None = None) -> FileDates:
     """Decide the day/month order of an import's date columns (see :class:`FileDates`).
 
     ``columns``: (table, staged column, header, field) of every date column of the deals file and its
     history; each is profiled once here (the profiles are kept for typing). ``amount``: (table, column)
-    of the amount, whose decimal comma is locale evidence."""
+    of the amount, whose decimal comma is locale evidence. ``known``: the order the dataset's earlier exports
+    settled (a refresh): after this file's own columns, before the preset (a Salesforce report of a British
+    team read month first in a week whose days were all ≤ 12: its cycles 61 days for 33; survey 28)."""
     out = FileDates()
     ambiguous: dict[str, tuple[str, str, ColumnProfile]] = {}
     settled: dict[str, tuple[str, bool]] = {}
@@ -170,11 +176,15 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
                 ambiguous[name] = (table, col, profile)
             else:
                 settled.setdefault(profile.date_order, (header, profile.twelve_hour))
+    if len(settled) == 1:
+        out.found = next(iter(settled))
     if not ambiguous:
         return out
     if len(settled) == 1:  # two columns settling opposite orders: each ambiguous one keeps its own rule
         (order, (header, twelve)), = settled.items()
         return replace(out, order=order, reason="column", settled_by=header, settled_twelve_hour=twelve)
+    if known in ("dmy", "mdy") and not settled:
+        return replace(out, order=known, reason="dataset")
     if preset in ("dmy", "mdy"):
         return replace(out, order=preset, reason="preset")
     if "created_at" in ambiguous and "closed_at" in ambiguous:

@@ -195,7 +195,10 @@ def expand(con, raw: RawTable, cmap, table: str = "raw_stage_counts") -> tuple[R
     if with_pipeline:
         columns.append(("Pipeline", "m.pipeline"))
     if amount is not None:
-        columns.append(("Amount", render("CAST(round(({a}) / ({n}), 2) AS VARCHAR)",
+        # shared to the cent, the row's last deal taking what rounding left: 65,000 among 3 is 21,666.67 twice and
+        # 21,666.66 (three times 21,666.67 made 65,000.01; survey 28)
+        columns.append(("Amount", render("CAST(CASE WHEN k.i = CAST({n} AS BIGINT) - 1 THEN round(({a}) - round(({a}) / ({n}), 2)"
+                                         " * (({n}) - 1), 2) ELSE round(({a}) / ({n}), 2) END AS VARCHAR)",
                                          a=number_expr(con, raw.table, f"c{amount}"), n=n)))
     if cmap.group is not None:
         columns.append((raw.headers[cmap.group], render("r.{g}", g=ident(f"c{cmap.group}"))))
