@@ -251,8 +251,14 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         draft.date_order_found = meta.get("date_order_found")  # what earlier exports' days above 12 settled
         if shape is None and meta.get("counts_guessed") and draft.counts_read_as is not None:
             _still_a_guess(draft)
+        renamed = False  # the same CRM's export under other column titles: its moves said once
         if draft.shape == row["shape"]:
-            _check_same_export(row, draft)
+            try:
+                _check_same_export(row, draft)
+            except FunnelError:
+                if not _same_deals(con, row, draft):
+                    raise
+                renamed = True
         notes = Findings()
         if history is None and row.get("history_file") and draft.history_raw is None and draft.joined_with is None:
             # the second file of the last import not given: its history's furthest stages are gone (survey 28)
@@ -260,7 +266,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
                 {"file": row["history_file"], "main": source.file_name}, ensure_ascii=False))
         unmapped = list(meta.get(USER_UNMAPPED) or [])
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
-            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes)
+            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes, renamed=renamed)
         if draft.shape == "deals" and draft.stage_list is None and meta.get("stage_names"):
             keep_stage_names(con, draft, meta["stage_names"])
         if draft.shape == "deals" and mapping_pairs:
@@ -277,6 +283,10 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             built = _build_keeping_steps(con, draft, stored[""], bool(meta.get("order_guessed")), notes)
         else:
             built = build(con, draft, stages=user_order)
+            if stages is None and draft.shape == row["shape"] == "counts" and stored.get(""):
+                # a counts table's new and gone stages, said as a deal list's are (survey 28)
+                fresh = built["meta"]["stage_order"].get("", [])
+                _note_stages({"": stored[""]}, {"": fresh}, {"": [s for s in fresh if s not in stored[""]]}, notes, [])
         _add_findings(con, built, notes)
         built["meta"]["user_stage_order"] = user_order
         built["meta"][USER_UNMAPPED] = unmapped
@@ -313,6 +323,30 @@ def _unmapped_after(unmapped: list[str], before: set[str], after: set[str]) -> l
     return sorted((set(unmapped) | (before - after)) - after)
 
 
+# shares of the new file's deal ids and stage names the dataset already holds for it to be the same CRM's export
+# whatever its column titles say (its interface switched from Russian to English: «Стадия сделки» is «Stage»)
+SAME_DEALS = 0.5
+
+
+def _same_deals(con, row: dict[str, Any], draft: Draft) -> bool:
+    """The new deal list names, in its own proposed columns, mostly the dataset's deals at mostly its stages: the
+    same CRM's export with other column titles (Bitrix24's or amoCRM's interface language switched, amoCRM's
+    Kommo headers). Such a file was refused as "another CRM's export" (survey 28); its columns are then carried
+    by the new file's proposal, the moves said in one warning (``refresh.columns_renamed``)."""
+    fields = draft.mapping.fields if draft.shape == "deals" and draft.mapping is not None else {}
+    stored = set((row["meta"].get("mapping") or {}).get("fields") or {})
+    if "deal_id" not in fields or "stage" not in fields or len(stored & set(fields)) < MIN_SHARED_COLUMNS * len(stored):
+        return False  # another report of the same deals (their id and stage, then other columns): not this export
+    schema = f"ds_{int(row['id'])}"
+    ids, known_ids, stages, known_stages = run(con, render(
+        """SELECT count(DISTINCT i), count(DISTINCT i) FILTER (WHERE i IN (SELECT deal_id FROM {deals})),
+                  count(DISTINCT s), count(DISTINCT s) FILTER (WHERE s IN (SELECT stage FROM {stages}))
+           FROM (SELECT NULLIF(trim({i}), '') AS i, NULLIF(trim({s}), '') AS s FROM {t})""",
+        i=ident(f"c{fields['deal_id']}"), s=ident(f"c{fields['stage']}"), t=ident(draft.raw.table),
+        deals=ident(schema, "deals"), stages=ident(schema, "stages"))).fetchone()
+    return bool(ids and stages) and known_ids >= SAME_DEALS * ids and known_stages >= SAME_DEALS * stages
+
+
 def _check_same_export(row: dict[str, Any], draft: Draft) -> None:
     """Refuse another CRM's (or another report's) file: it lacks the column the stored stages were read
     from, or more than half of the stored mapping's columns. Before anything is built or stored."""
@@ -332,10 +366,12 @@ def _check_same_export(row: dict[str, Any], draft: Draft) -> None:
                           name=row["name"], n=len(missing), total=total, columns=quoted)
 
 
-def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Findings) -> Mapping:
+def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Findings, *, renamed: bool = False
+                   ) -> Mapping:
     """The stored mapping moved onto the new file's columns by header name. A field whose column is
     gone is read from the column the new file's own proposal gives it, else left empty: either way a
-    warning names it. A field the user unmapped stays unmapped."""
+    warning names it (``renamed``: the file's titles changed wholesale, its moves said in one warning).
+    A field the user unmapped stays unmapped."""
     old_headers = (meta.get("raw") or {}).get("main", {}).get("headers")
     fields_by_name = meta.get("mapping", {}).get("fields", {})
     unmapped = set(meta.get(USER_UNMAPPED) or [])
@@ -354,11 +390,14 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
             continue
         out.fields[field_name] = index
         taken.add(index)
+    moves: list[str] = []
     for field_name, header in fields_by_name.items():
         if header in position:
             continue
         now = out.fields.get(field_name)
-        if now is None:
+        if renamed and now is not None:
+            moves.append(f"«{header}» → «{new[now]}»")
+        elif now is None:
             notes.add("refresh.column_gone", "warning", column=header, value=field_name, n=None,
                       detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
                                          "column": f"«{header}»"}, ensure_ascii=False))
@@ -366,6 +405,9 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
             notes.add("refresh.column_moved", "warning", column=header, value=field_name, n=None,
                       detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
                                          "column": f"«{header}»", "now": f"«{new[now]}»"}, ensure_ascii=False))
+    if moves:
+        notes.add("refresh.columns_renamed", "warning", n=len(moves), detail=json.dumps(
+            {"columns": "; ".join(moves[:12]) + (" …" if len(moves) > 12 else "")}, ensure_ascii=False))
     for index in taken:
         out.extras.pop(index, None)
     out.won_stages, out.lost_stages = list(old.won_stages), list(old.lost_stages)

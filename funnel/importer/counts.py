@@ -54,9 +54,17 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
     if cmap.wide_stages:
         for k, index in enumerate(cmap.wide_stages):
             # a "no value" word («--»: Yandex Direct's conversions without goal data) is an empty count
+            number = _number(con, raw, index)
+            if index in cmap.rounded:  # an attribution's fractional counts: each row's rounded, said
+                exact, whole = run(con, render("SELECT sum({n}), sum(round({n})) FROM {raw}", n=number,
+                                               raw=ident(raw.table))).fetchone()
+                findings.add("counts.rounded", "info", column=raw.headers[index], n=None, detail=json.dumps(
+                    {"column": raw.headers[index], "exact": f"{exact or 0:.2f}", "whole": f"{whole or 0:.0f}"},
+                    ensure_ascii=False))
+                number = f"round({number})"
             run(con, render("""INSERT INTO imp_long SELECT row_no, $stage, {grp}, {num},
                                CASE WHEN {none} THEN NULL ELSE NULLIF(trim({c}), '') END, $k FROM {raw}""",
-                            grp=grp, num=_number(con, raw, index), c=ident(f"c{index}"), raw=ident(raw.table),
+                            grp=grp, num=number, c=ident(f"c{index}"), raw=ident(raw.table),
                             none=none_word_sql(ident(f"c{index}"))),
                 {"stage": raw.headers[index], "k": k})
         order_default = [raw.headers[i] for i in cmap.wide_stages]

@@ -57,6 +57,9 @@ class CountsMapping:
     # an experiment's results (one row per variation and metric): each row's own first step, its users
     # (:func:`_experiment_results`); ``stage`` is then the metric, ``count`` its conversions
     base: int | None = None
+    # step columns of fractional counts, rounded to whole ones (an ad platform's conversions under a
+    # data-driven attribution: 12.50, 3.33): said at import
+    rounded: list[int] = field(default_factory=list)
 
 
 # (deal id, stage, entered, pipeline, (filter column, kept value)) per known history layout.
@@ -460,13 +463,18 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     if smp:
         # every whole-number column in file order (Sessions, Add to cart, Checkout, Purchase: not only
         # those named with a step word); the other number columns are said, not silently dropped
-        steps = []
+        steps, rounded = [], []
         for i in usable:
             why = never_count(norm[i], sv.column(smp, i)) if numeric(i) or _ID_HEADER.search(norm[i]) else None
             if why is not None:
                 left_out.append((i, why))
             elif counted(i):
                 steps.append(i)
+            elif numeric(i) and _AD_STEPS[2].match(norm[i]):
+                # Google Ads' conversions under data-driven attribution (45.00, 12.50, 3.33): counts shared among
+                # clicks, rounded to whole ones and said (were left out as "a rate, money": no conversion step)
+                steps.append(i)
+                rounded.append(i)
             elif numeric(i):
                 left_out.append((i, "fraction"))
         visits = next((k for k, i in enumerate(steps) if VISITS_HEADER.search(norm[i])), None)
@@ -485,12 +493,12 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
         # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
         # code beside Impressions, Clicks) is no step: left out, and said
-        named = [i for i in steps if _is_step_header(norm[i])]
+        named = [i for i in steps if _is_step_header(norm[i]) or any(rx.match(norm[i]) for rx in _AD_STEPS)]
         if len(named) >= 2:
             left_out += [(i, "not_step") for i in steps if not named[0] <= i <= named[-1]]
             steps = [i for i in steps if named[0] <= i <= named[-1]]
     else:
-        steps = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None]
+        steps, rounded = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None], []
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
     steps = _in_ad_order(norm, steps)
@@ -511,7 +519,8 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     if group is None and smp:
         group = next((i for i in usable if i not in steps and sv.column(smp, i) and (i, "id") not in left_out
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
-    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i != group))
+    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i != group),
+                         rounded=[i for i in rounded if i in steps])
 
 
 NARROWING_ROWS = 0.9  # share of sample rows in which each kept step is at most the step before it

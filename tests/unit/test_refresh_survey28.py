@@ -175,3 +175,45 @@ def test_a_guessed_reading_stays_a_guess_after_a_refresh(mem_store):
     assert "counts.reached_guess" in findings(mem_store, info)
     info = _refresh(mem_store, info, funnel.replace("Won,40", "Won,45").encode(), "funnel.csv")
     assert "counts.reached_guess" in findings(mem_store, info) and info.meta["counts_guessed"] is True
+
+
+BX_EN_HEADER = '"ID";"Deal Name";"Pipeline";"Stage";"Responsible"\n'
+
+
+def test_the_same_crms_export_with_its_interface_in_english_is_a_refresh(mem_store):
+    """Bitrix24 switched to English: the same deals (ids 1043–1052) at the same stages, under English column titles.
+    It was refused as "another CRM's export"; now read, its 10 deals: won 2, lost 2, and the moves said once."""
+    week1 = [(1043, "Новая"), (1044, "Подготовка документов"), (1045, "Счёт на предоплату"), (1046, "Новая"),
+             (1047, "Сделка успешна"), (1048, "Сделка успешна"), (1049, "Сделка провалена")]
+    week2 = week1 + [(1050, "Сделка провалена"), (1051, "Новая"), (1052, "Счёт на предоплату")]
+    info, _built, _ = import_file(mem_store, _bitrix(week1), "bitrix.csv")
+    english = _bitrix(week2).decode("utf-8-sig").replace(BX_HEADER, BX_EN_HEADER).encode("utf-8-sig")
+    info = _refresh(mem_store, info, english, "bitrix.csv")
+    assert outcome(mem_store, info)[:4] == (10, 2, 2, 6)
+    _sev, n, detail = findings(mem_store, info)["refresh.columns_renamed"]
+    assert n == 4 and "«Стадия сделки» → «Stage»" in detail["columns"]
+    assert "refresh.column_moved" not in findings(mem_store, info)
+
+
+def test_another_crms_export_with_the_same_ids_is_still_refused(mem_store):
+    """Ids 1, 2, 3 in both files, but none of the stages are the dataset's: another CRM's export, refused."""
+    import pytest
+
+    from funnel.errors import FunnelError
+
+    info, _built, _ = import_file(mem_store, (AMO_HEADER + "1,A,Продажи,Первичный контакт,100\n2,B,Продажи,Переговоры,"
+                                               "200\n3,C,Продажи,Успешно реализовано,300\n").encode(), "amo.csv")
+    other = "Deal ID,Deal Name,Deal Stage,Amount\n1,A,Appointment Scheduled,100\n2,B,Closed Won,200\n3,C,Closed Lost,5\n"
+    with pytest.raises(FunnelError) as error:
+        refresh(mem_store, info.id, Source(other.encode(), "hubspot.csv"))
+    assert error.value.code in ("refresh.no_stage_column", "refresh.other_export")
+    assert mem_store.resolve(str(info.id)).version == 1
+
+
+def test_a_counts_tables_new_stage_is_said(mem_store):
+    """Next week's funnel adds «Contract» between «Proposal» and «Won»: said as a deal list's new stage is."""
+    week1 = "Stage,Count\nRequests,1000\nQualified,600\nProposal,120\nWon,40\n"
+    info, _built, _ = import_file(mem_store, week1.encode(), "funnel.csv")
+    info = _refresh(mem_store, info, week1.replace("Won,40", "Contract,80\nWon,50").encode(), "funnel.csv")
+    _sev, n, detail = findings(mem_store, info)["refresh.stages_new"]
+    assert n == 1 and detail["stages"] == "«Contract»"

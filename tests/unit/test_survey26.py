@@ -104,7 +104,10 @@ def test_google_ads_clicks_before_impressions_is_a_funnel_of_impressions_then_cl
     counts = _counts(mem_store, info)
     with mem_store.connect() as con:
         order = [s for (s,) in con.execute(f"SELECT stage FROM ds_{info.id}.stages ORDER BY position").fetchall()]
-    assert order == ["Impr.", "Clicks"]  # before: refused, "no column for «stage»"
+    # before: refused, "no column for «stage»"; the fractional conversions (12.50, 3.33) are the last step since
+    # session 37, each row rounded (tests/unit/test_ad_fractional_conversions.py)
+    assert order == ["Impr.", "Clicks", "Conversions"]
+    assert (counts[("Brand", "Conversions")], counts[("Generic", "Conversions")]) == (45, 13)
     # the Total rows are the overall (2,200 of 88,000), the campaigns the groups: Brand 1,500 of 50,000
     assert (counts[("", "Impr.")], counts[("", "Clicks")]) == (88000, 2200)
     assert (counts[("Brand", "Impr.")], counts[("Brand", "Clicks")]) == (50000, 1500)
