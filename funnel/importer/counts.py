@@ -49,6 +49,15 @@ def _number(con, raw, index: int) -> str:
 
 def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) -> dict:
     grp = "''" if cmap.group is None else render("COALESCE(NULLIF(trim({c}), ''), '')", c=ident(f"c{cmap.group}"))
+    if cmap.group is not None and getattr(cmap, "detail", None) is not None:
+        # «level 1 › level 2» (Metrica's «Переходы из поисковых систем › Яндекс»); a detail Metrica could not
+        # tell («Не определено») leaves the first level alone
+        d = ident(f"c{cmap.detail}")
+        findings.add("counts.group_detail", "info", column=raw.headers[cmap.detail], n=None, detail=json.dumps(
+            {"group": raw.headers[cmap.group], "column": raw.headers[cmap.detail]}, ensure_ascii=False))
+        grp = render("CASE WHEN NULLIF(trim({d}), '') IS NULL OR {none} OR lower(trim({d})) IN ('не определено', "
+                     "'(not set)', 'not set', 'undefined', '未知', '未定义') THEN {g} ELSE {g} || ' › ' || trim({d}) END",
+                     d=d, g=grp, none=none_word_sql(d))
     run(con, "CREATE OR REPLACE TEMP TABLE imp_long (row_no INTEGER, stage VARCHAR, grp VARCHAR, n DOUBLE, "
              "raw VARCHAR, col INTEGER)")
     if cmap.wide_stages:
@@ -123,7 +132,8 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
         "n_deals": 0,
         "n_events": 0,
         "meta": {"pipelines": [""], "extra_columns": {}, "stage_order": {"": order}, "lost_stages": {"": []},
-                 "group_column": raw.headers[cmap.group] if cmap.group is not None else None,
+                 "group_column": (raw.headers[cmap.group] + (f" › {raw.headers[cmap.detail]}" if getattr(
+                     cmap, "detail", None) is not None else "")) if cmap.group is not None else None,
                  "groups": groups, **({"counted": "visitors"} if of_visitors(counted) else {})},
     }
 

@@ -60,6 +60,8 @@ class CountsMapping:
     # step columns of fractional counts, rounded to whole ones (an ad platform's conversions under a
     # data-driven attribution: 12.50, 3.33): said at import
     rounded: list[int] = field(default_factory=list)
+    # a second level of the group (Metrica's «… (детально)»): each group is «level 1 › level 2»
+    detail: int | None = None
 
 
 # (deal id, stage, entered, pipeline, (filter column, kept value)) per known history layout.
@@ -519,8 +521,26 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
     if group is None and smp:
         group = next((i for i in usable if i not in steps and sv.column(smp, i) and (i, "id") not in left_out
                       and not numeric(i) and not any(sv.is_date(v) for v in sv.column(smp, i))), None)
-    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i != group),
-                         rounded=[i for i in rounded if i in steps])
+    detail = _detail_of(norm, smp, group, steps) if group is not None and smp else None
+    return CountsMapping(None, None, group, steps, sorted((i, why) for i, why in left_out if i not in (group, detail)),
+                         rounded=[i for i in rounded if i in steps], detail=detail)
+
+
+def _detail_of(norm: list[str], smp, group: int, steps: list[int]) -> int | None:
+    """A second level of the group beside it: a text column whose values tell apart the rows of one group value
+    (Metrica's «Источник трафика» and «Источник трафика (детально)»: «Переходы из поисковых систем» on two rows,
+    Яндекс and Google). Its rows were summed into the first level, the detail said nowhere (survey 26)."""
+    groups = sv.column(smp, group)
+    if len(set(groups)) == len(groups):
+        return None
+    for i, h in enumerate(norm):
+        vals = sv.column(smp, i)
+        if i == group or i in steps or not h or not vals or any(sv.is_number(v) or sv.is_date(v) for v in vals):
+            continue
+        pairs = [(r[group] if group < len(r) else None, r[i] if i < len(r) else None) for r in smp]
+        if len(set(pairs)) == len(pairs):
+            return i
+    return None
 
 
 NARROWING_ROWS = 0.9  # share of sample rows in which each kept step is at most the step before it
