@@ -303,8 +303,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
 def _still_a_guess(draft: Draft) -> None:
     """Next week's report read as the dataset's was by a guess (``--shape`` not given): still a guess, said as
     the first import said it (the refresh read it the stored way, as if told; survey 28)."""
-    reading = draft.counts_read_as[0] if draft.counts_read_as else None
-    draft.counts_read_as = (reading, True) if reading else None
+    reading = draft.counts_read_as[0]
+    draft.counts_read_as = (reading, True)
     notes = draft.raw.notes
     if reading == "current":
         draft.raw.notes = [("counts.current_stage_guess" if code == "counts.current_stage" else code, p)
@@ -476,11 +476,7 @@ def _build_keeping_steps(con, draft: Draft, stored: list[str], guessed: bool, no
     if not empty:
         return first
     built = build(con, draft, stages=_merge(stored, fresh, [s for s in fresh if s not in stored], set()))
-    listed = ", ".join(f"«{s}»" for s in empty[:5])
-    notes.add("refresh.stages_empty", "info", value=listed, n=len(empty),
-              detail=json.dumps({"stages": listed, "pipeline": "—"}, ensure_ascii=False))
-    if guessed:
-        notes.add("stages.order_guessed", "warning", detail=None, n=None)
+    _note_stages({"": stored}, {"": fresh}, {}, notes, [""] if guessed else [])
     return built
 
 

@@ -49,7 +49,7 @@ def _number(con, raw, index: int) -> str:
 
 def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) -> dict:
     grp = "''" if cmap.group is None else render("COALESCE(NULLIF(trim({c}), ''), '')", c=ident(f"c{cmap.group}"))
-    if cmap.group is not None and getattr(cmap, "detail", None) is not None:
+    if cmap.group is not None and cmap.detail is not None:
         # «level 1 › level 2» (Metrica's «Переходы из поисковых систем › Яндекс»); a detail Metrica could not
         # tell («Не определено») leaves the first level alone
         d = ident(f"c{cmap.detail}")
@@ -132,8 +132,8 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
         "n_deals": 0,
         "n_events": 0,
         "meta": {"pipelines": [""], "extra_columns": {}, "stage_order": {"": order}, "lost_stages": {"": []},
-                 "group_column": (raw.headers[cmap.group] + (f" › {raw.headers[cmap.detail]}" if getattr(
-                     cmap, "detail", None) is not None else "")) if cmap.group is not None else None,
+                 "group_column": None if cmap.group is None else raw.headers[cmap.group] + (
+                     f" › {raw.headers[cmap.detail]}" if cmap.detail is not None else ""),
                  "groups": groups, **({"counted": "visitors"} if of_visitors(counted) else {})},
     }
 

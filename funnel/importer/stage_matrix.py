@@ -75,12 +75,12 @@ def melted(con, raw: RawTable, samples, *, told: bool = False) -> Matrix | None:
     # by stages as columns: (owner, stage) = (label, header); by stages as rows: (owner, stage) = (header, label)
     owner, stage = ("lab", "head") if stages_in_columns else ("head", "lab")
     table = "raw_stage_matrix"
-    run(con, render(f"""CREATE OR REPLACE TEMP TABLE {{out}} AS
+    run(con, render("""CREATE OR REPLACE TEMP TABLE {out} AS
         SELECT CAST(row_number() OVER (ORDER BY row_no, col) AS INTEGER) AS row_no,
                {owner} AS c0, {stage} AS c1, CAST(n AS VARCHAR) AS c2
         FROM ({cells}) AS m
         WHERE lab IS NOT NULL AND NOT list_contains($totals, lower(trim(lab))) AND COALESCE(n, 0) > 0""",
-                    out=ident(table)), {**params, "totals": totals})
+                    out=ident(table), owner=owner, stage=stage, cells=cells), {**params, "totals": totals})
     n_rows = run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchone()[0]
     said = (("readers.stage_matrix_columns" if stages_in_columns else "readers.stage_matrix_rows"),
             {"file": raw.file_name, "rows": raw.n_rows, "columns": len(columns)})
@@ -129,6 +129,6 @@ def _current_by_columns(con, raw: RawTable, label: int, columns: list[int], head
         return False
     chain = [i for i, kind in zip(columns, kinds, strict=True) if kind != "lost"]
     values = ", ".join(render("COALESCE({n}, 0)", n=number_expr(con, raw.table, f"c{i}")) for i in chain)
-    rows = run(con, render(f"SELECT {values} FROM {{t}} WHERE {{lab}} IS NOT NULL", t=ident(raw.table),
+    rows = run(con, render("SELECT {values} FROM {t} WHERE {lab} IS NOT NULL", values=values, t=ident(raw.table),
                            lab=ident(f"c{label}"))).fetchall()
     return any(b > a for row in rows for a, b in zip(row, row[1:], strict=False))
