@@ -128,10 +128,15 @@ class Draft:
     # the day/month order the dataset's exports settled so far (a refresh: columns.file_dates' ``known``), then
     # the one this build settled or kept (saved as meta ``date_order_found``)
     date_order_found: str | None = None
+    # a table of counts read as the deals at each stage now: the file's own rows (``raw`` then holds one per deal)
+    counts_rows: int | None = None
 
     @property
     def rows_read(self) -> int:
-        """The file's rows: a one-row-per-stage file's are its history's (``raw`` holds one per deal)."""
+        """The file's rows: a one-row-per-stage file's are its history's, a table of counts read as its deals
+        the table's (``raw`` holds one per deal in both)."""
+        if self.counts_rows is not None:
+            return self.counts_rows
         return self.history_raw.n_rows if self.stage_rows is not None and self.history_raw else self.raw.n_rows
 
     @property
@@ -246,6 +251,7 @@ def _current_stage_counts(con, store, draft: Draft, preset: str | None, *, told:
     raw, n = expand(con, draft.raw, draft.mapping)
     code = "counts.current_stage_guess" if reading.guessed else "counts.current_stage"
     raw.notes = [*raw.notes, (code, {"n": n, "rows": draft.raw.n_rows, "file": draft.source.file_name})]
+    draft.counts_rows = draft.raw.n_rows
     draft.raw, draft.samples, draft.mapping = raw, [], None
     draft.shape, draft.detected_shape = "deals", "stage_counts"
     draft.counts_read_as = ("current", reading.guessed)

@@ -34,6 +34,8 @@ def test_the_guess_is_said_and_the_other_reading_is_one_pick_away(data_dir):
     assert not at.exception, [e.value for e in at.exception]
     assert _shape_box(at).value == "stage_counts"
     assert any("всего: 34" in i.value for i in at.info)  # ui.data.stage_counts: read as the 34 deals it counts
+    # the file's 6 rows were read (was «Прочитано 34 строки», the deals made of them, and «(список сделок)»)
+    assert any("Прочитано 6 строк из hubspot\\.csv (количества по этапам (сделки на этапе сейчас))" in s.value for s in at.success)
     next(b for b in at.button if b.key == "confirm_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
     row = _latest(data_dir)

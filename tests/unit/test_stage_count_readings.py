@@ -188,3 +188,17 @@ def test_a_refresh_reads_next_weeks_report_as_the_dataset_was_read(mem_store):
                                        "owners.csv"))
     info = mem_store.resolve(str(info.id))
     assert outcome(mem_store, info)[:5] == (28, 5, 7, 16, 19000)
+
+
+def test_the_rows_read_of_a_report_read_as_its_deals_are_the_reports_rows(mem_store):
+    """The file has 6 rows (one per stage) for 34 deals: "rows read" was 34, the deals made of the counts, on the
+    Data page, in the CLI and in the report; it stays 6 after an edit rebuilds the dataset from its kept rows."""
+    from funnel.dataset_edit import rederive
+    info, built, _ = import_file(mem_store, PIPELINE_OPEN_AND_WON.encode(), "hubspot.csv", shape="stage_counts")
+    assert (built["rows_read"], built["n_deals"]) == (6, 34)
+    row = next(r for r in mem_store.datasets() if r["id"] == info.id)
+    assert (row["rows_read"], row["n_deals"]) == (6, 34)
+    rederive(mem_store, info.id, lost=["Contract Sent"])
+    row = next(r for r in mem_store.datasets() if r["id"] == info.id)
+    assert (row["rows_read"], row["n_deals"]) == (6, 34)
+    assert outcome(mem_store, mem_store.resolve(str(info.id)))[:3] == (34, 2, 3)
