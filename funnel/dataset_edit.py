@@ -109,8 +109,7 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
             propose(con, None, draft)
     draft.timezone = meta.get("timezone")  # the kept rows are the file's text: instants as written
     draft.date_order_found = meta.get("date_order_found")
-    if meta.get("counts_read_as") == "current":  # the kept rows are the report's deals: its own rows were read
-        draft.counts_rows = row["rows_read"]
+    draft.file_rows = row["rows_read"]  # what the file held (the kept rows can be a report's deals, a matrix unfolded)
     if saved.get("history"):
         h = saved["history"]
         run(con, render("CREATE OR REPLACE TEMP TABLE raw_history AS SELECT * FROM {t}",

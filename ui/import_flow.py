@@ -262,7 +262,7 @@ def run_flow(t) -> None:
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),
                      shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
-                             else "ui.shape.stage_counts" if draft.counts_rows is not None  # read as its deals
+                             else "ui.shape.stage_counts" if draft.detected_shape == "stage_counts"  # read as its deals
                              else f"ui.shape.{draft.shape}")))
         header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
         notes = dict(draft.raw.notes)

@@ -128,15 +128,16 @@ class Draft:
     # the day/month order the dataset's exports settled so far (a refresh: columns.file_dates' ``known``), then
     # the one this build settled or kept (saved as meta ``date_order_found``)
     date_order_found: str | None = None
-    # a table of counts read as the deals at each stage now: the file's own rows (``raw`` then holds one per deal)
-    counts_rows: int | None = None
+    # the file's own rows where ``raw`` holds others: a matrix unfolded (one row per owner and stage), a table of
+    # counts read as the deals at each stage now (one row per deal), a dataset's kept rows (what its import read)
+    file_rows: int | None = None
 
     @property
     def rows_read(self) -> int:
-        """The file's rows: a one-row-per-stage file's are its history's, a table of counts read as its deals
-        the table's (``raw`` holds one per deal in both)."""
-        if self.counts_rows is not None:
-            return self.counts_rows
+        """The file's rows: a one-row-per-stage file's are its history's (``raw`` holds one per deal); see
+        ``file_rows``."""
+        if self.file_rows is not None:
+            return self.file_rows
         return self.history_raw.n_rows if self.stage_rows is not None and self.history_raw else self.raw.n_rows
 
     @property
@@ -186,7 +187,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if at_stage_now:
         shape = "counts"
     draft = Draft(raw, shape or _shape_of_pairs(mapping_pairs) or detected, None, samples, digest, source,
-                  detected_shape=detected)
+                  detected_shape=detected, file_rows=matrix.file_rows if matrix is not None else None)
     # a history alone (a change log of the deals' whole state, a stage report): its latest row per deal is
     # the deal, when its rows name the deals' stages and when (stage_rows.py); else the deal list is asked for
     history_alone = draft.shape == "history" and shape is None and history is None
@@ -251,7 +252,8 @@ def _current_stage_counts(con, store, draft: Draft, preset: str | None, *, told:
     raw, n = expand(con, draft.raw, draft.mapping)
     code = "counts.current_stage_guess" if reading.guessed else "counts.current_stage"
     raw.notes = [*raw.notes, (code, {"n": n, "rows": draft.raw.n_rows, "file": draft.source.file_name})]
-    draft.counts_rows = draft.raw.n_rows
+    if draft.file_rows is None:  # (a matrix's were set when it was unfolded)
+        draft.file_rows = draft.raw.n_rows
     draft.raw, draft.samples, draft.mapping = raw, [], None
     draft.shape, draft.detected_shape = "deals", "stage_counts"
     draft.counts_read_as = ("current", reading.guessed)

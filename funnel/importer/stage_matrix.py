@@ -48,6 +48,7 @@ class Matrix:
     raw: RawTable  # the unfolded table: owner, stage, count
     current: bool  # its counts are the deals at each stage now
     stage_order: list[str] | None  # the stages as the matrix's columns list them (the CRM's order)
+    file_rows: int  # the matrix's own rows (its «Total» too): the rows read
 
 
 def melted(con, raw: RawTable, samples, *, told: bool = False) -> Matrix | None:
@@ -87,7 +88,7 @@ def melted(con, raw: RawTable, samples, *, told: bool = False) -> Matrix | None:
     out = replace(raw, table=table, headers=[names[0], names[1], "Count"], n_rows=n_rows,
                   notes=[*raw.notes, said])
     order = [raw.headers[i] for i in columns if classify_stage_name(raw.headers[i]) != "lost"] if stages_in_columns else None
-    return Matrix(out, current, order)
+    return Matrix(out, current, order, raw.n_rows)
 
 
 def _matrix(raw: RawTable, samples) -> tuple[int, list[int], bool] | None:

@@ -202,3 +202,10 @@ def test_the_rows_read_of_a_report_read_as_its_deals_are_the_reports_rows(mem_st
     row = next(r for r in mem_store.datasets() if r["id"] == info.id)
     assert (row["rows_read"], row["n_deals"]) == (6, 34)
     assert outcome(mem_store, mem_store.resolve(str(info.id)))[:3] == (34, 2, 3)
+
+
+def test_the_rows_read_of_a_matrix_are_its_own_rows(mem_store):
+    """Anna's and Boris's rows: 2 rows read (was 10, one per owner and stage unfolded), 27 deals; the «Total» row is
+    skipped as a total, as in any file."""
+    info, built, _ = import_file(mem_store, OWNER_BY_STAGE.encode(), "pivot.csv")
+    assert (built["rows_read"], built["n_deals"]) == (2, 27)
