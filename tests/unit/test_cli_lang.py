@@ -47,3 +47,13 @@ def test_errors_and_help_follow_the_language():
     assert out.stderr.strip() == ("не удалось прочитать конверсии «A=oops»: ожидается ИМЯ=КОНВЕРСИИ/ЛИДЫ,..., "
                                   "например A=120/1000,B=150/1000")
     assert "импортировать выгрузку CRM" in cli("ru", "--help").stdout
+
+
+def test_a_refused_file_says_its_message_and_nothing_else(tmp_path):
+    """An empty file: one line in Russian, exit code 2; DuckDB's binding listed "nanobind: leaked 28 instances!"
+    and 28 more lines under it."""
+    (tmp_path / "empty.csv").write_bytes(b"")
+    out = cli("ru", "--data-dir", str(tmp_path / "store"), "import", str(tmp_path / "empty.csv"))
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == ["ошибка: Файл «empty.csv» пуст. Выгрузите список сделок из CRM ещё раз в CSV "
+                                       "или Excel и загрузите этот файл."]
