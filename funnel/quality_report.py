@@ -32,15 +32,23 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
         code, column = rows.at[i, "code"], rows.at[i, "column_name"]
         same = df[(df["code"] == code) & df["row_no"].notna() & df["value"].notna()
                   & ((df["column_name"] == column) | (df["column_name"].isna() & pd.isna(column)))]
-        names = list(dict.fromkeys(same["value"].astype(str)))
+        names = list(dict.fromkeys(_short(v) for v in same["value"].astype(str)))
         if names:  # the stages themselves, not only the rows: «Stage not in the funnel order» names them
             rows.at[i, "value"] = ", ".join(names[:NAMED_MAX]) + (", …" if len(names) > NAMED_MAX else "")
     return rows[columns].reset_index(drop=True)
 
 
-# a summary line of these names the distinct values of its example rows (up to NAMED_MAX)
-NAMED_VALUES = ("stages.unknown",)
+# a summary line of these names the distinct values of its example rows (up to NAMED_MAX): the stages not in
+# the order; the cells that did not read as a date, an amount, a yes/no (the CLI's line named the column and the
+# rows, not «32.13.2024»)
+NAMED_VALUES = ("stages.unknown", "date.unreadable", "amount.unreadable", "reject.bad_date", "reject.bad_number",
+                "reject.bad_boolean")
 NAMED_MAX = 5
+NAMED_CHARS = 40  # a longer value (a note pasted into a date cell) is cut there
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= NAMED_CHARS else value[:NAMED_CHARS - 1] + "…"
 
 
 def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -44,3 +44,18 @@ def test_a_note_that_counts_no_rows_shows_a_dash_on_screen(mem_store, tmp_path):
     shown = quality_report.display(summary, "ru")
     rows = dict(zip(summary["code"], shown["Строк"], strict=True))
     assert rows["deals.duplicate_id"] == "1\u00a0199" and rows["date.no_created_column_at_all"] == "—"
+
+
+def test_a_line_of_unreadable_cells_names_their_values(mem_store, tmp_path):
+    """Row 2's «32.13.2024» (no 13th month), row 3's «abc» and «TBD»-like notes: the summary line (the Data page's
+    table, the CLI's warning) said the column and the rows but not what stood in them. A note pasted into a date
+    cell is cut at 40 characters (39 and «…»)."""
+    note = "to be confirmed with the client after the demo next week"
+    p = tmp_path / "q.csv"
+    p.write_text("ID,Stage,Amount,Created\n1,Lead,10,32.13.2024\n2,Lead,abc,2024-01-05\n"
+                 f"3,Lead,20,{note}\n4,Closed Won,5,2024-01-07\n", encoding="utf-8")
+    info, _built, _ = import_file(mem_store, p, stages=["Lead", "Closed Won"])
+    with mem_store.connect() as con:
+        summary = quality_report.summary(quality_report.report(con, info)).set_index("code")
+    assert summary.loc["amount.unreadable", "value"] == "abc"
+    assert summary.loc["date.unreadable", "value"] == "32.13.2024, " + note[:39] + "…"
