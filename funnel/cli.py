@@ -10,11 +10,12 @@ import argparse
 import csv
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from .errors import FunnelError
-from .formats import fmt_int
+from .formats import fmt_int, fmt_pct
 from .i18n import env_language, t
 
 
@@ -349,16 +350,38 @@ def spec_from_args(args):
 
 
 def format_metrics(doc: dict, lang: str) -> str:
-    """A short human-readable table of ``metrics --json``'s document."""
+    """A short human-readable table of ``metrics --json``'s document, its numbers and titles in ``lang``
+    (was 50.0% and 1000000 under Russian words, and three untitled columns)."""
     def pct(x):
-        return "—" if x is None else f"{x:.1%}"
+        return fmt_pct(x, lang)
 
-    lines = [t("cli.metrics_header", lang, deals=doc["deals"], won=doc["won"], lost=doc["lost"],
-               open=doc["open"], win_rate=pct(doc["win_rate"]))]
+    lines = [t("cli.metrics_header", lang, deals=fmt_int(doc["deals"], lang), won=fmt_int(doc["won"], lang),
+               lost=fmt_int(doc["lost"], lang), open=fmt_int(doc["open"], lang), win_rate=pct(doc["win_rate"]))]
+    stage, reached, step, total = t("cli.metrics_columns", lang).split("|")
+    lines.append(f"      {_cut(stage, 40)} {_right(reached, 11)}  {_right(step, 8)}  {_right(total, 10)}")
     for s in doc["stages"]:
-        lines.append(f"  {s['position']:>2}. {s['stage'][:40]:<40} {s['reached']:>9}  "
-                     f"{pct(s['step_conversion']):>7}  {pct(s['cumulative_conversion']):>7}")
+        lines.append(f"  {s['position']:>2}. {_cut(s['stage'], 40)} {_right(fmt_int(s['reached'], lang), 11)}  "
+                     f"{_right(pct(s['step_conversion']), 8)}  {_right(pct(s['cumulative_conversion']), 10)}")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns and padded to them (left-aligned)."""
+    out = ""
+    for c in text:
+        if _width(out + c) > width:
+            break
+        out += c
+    return out + " " * (width - _width(out))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
 
 
 def _cmd_metrics(args) -> int:

@@ -89,3 +89,16 @@ def test_by_takes_the_files_own_header_of_an_extra_column(tmp_path):
     segments = {s["value"]: (s["deals"], s["won"], s["revenue"]) for s in json.loads(out.stdout)["segments"]}
     assert segments == {"Kit": (2, 1, 300.0), "Box": (3, 1, 500.0)}
     assert cli("--data-dir", store, "metrics", "1", "--by", "Colour").returncode != 0
+
+
+def test_the_table_speaks_the_users_language_under_titled_columns(deals_file):
+    """Reached 5, 3, 2 (the JSON test above): steps 100 %, 60 %, 66.7 %, from the start 100 %, 60 %, 40 %; won 2 of
+    3 closed. Russian numbers were written the English way (66.7%) under Russian words, the columns untitled."""
+    import os
+    out = subprocess.run([sys.executable, "-m", "funnel", "metrics", str(deals_file), "--stages", "Lead,Demo,Closed Won"],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "FUNNEL_LANG": "ru"})
+    assert out.returncode == 0, out.stderr
+    lines = [" ".join(line.replace("\u00a0", " ").replace(" %", "%").split()) for line in out.stdout.splitlines()]
+    assert lines == ["Сделок: 5 (выиграно: 2, проиграно: 1, открыто: 2); доля выигранных 66,7%",
+                     "Этап Дошли Шаг От начала",
+                     "1. Lead 5 100,0% 100,0%", "2. Demo 3 60,0% 60,0%", "3. Closed Won 2 66,7% 40,0%"]
