@@ -168,6 +168,7 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
             draft.mapping = mapping
             unmapped = _unmapped_after(list(row["meta"].get(USER_UNMAPPED) or []), before, set(mapping.fields))
         if draft.shape == "deals":
+            won, lost = (None if names is None else _stage_names(con, row["id"], draft, names) for names in (won, lost))
             _apply_won_lost(draft.mapping, won, lost)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         order = stages if stages is not None else _user_stages(row["meta"])
@@ -218,6 +219,29 @@ def _build_refreshed_order(con, draft: Draft, meta: dict[str, Any], user_order):
         draft.file_order = saved
     built["meta"]["order_source"] = "refresh"
     return built
+
+
+def _stage_names(con, dataset_id: int, draft: Draft, names: list[str]) -> list[str]:
+    """Won or lost stages the user named (the CLI's ``edit --won/--lost``) as the file writes them: each a stage
+    of the dataset, as stored or as the file wrote it, case and spaces aside. Else refused: a typo was taken
+    silently and changed nothing."""
+    if not names:
+        return []
+    rows = run(con, render("SELECT stage FROM {t} WHERE stage IS NOT NULL ORDER BY pipeline, position NULLS LAST, stage",
+                           t=ident(f"ds_{int(dataset_id)}", "stages"))).fetchall()
+    stored = list(dict.fromkeys(r[0] for r in rows))  # in the funnel's order, open stages first
+    column = draft.mapping.fields.get("stage")
+    written = [] if column is None else [r[0] for r in run(con, render(
+        "SELECT DISTINCT trim({c}) FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
+        t=ident(draft.raw.table))).fetchall()]
+    known = {" ".join(s.split()).casefold(): s for s in [*stored, *written]}
+    out = []
+    for name in names:
+        if " ".join(name.split()).casefold() not in known:
+            raise FunnelError("edit.unknown_stage", dataset=dataset_id, stage=name,
+                              stages=", ".join(f"«{s}»" for s in stored[:12]) + (", …" if len(stored) > 12 else ""))
+        out.append(known[" ".join(name.split()).casefold()])
+    return out
 
 
 def _apply_won_lost(mapping: Mapping, won, lost) -> None:

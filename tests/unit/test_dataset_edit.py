@@ -120,3 +120,19 @@ def test_refresh_rebuilds_the_stays_table_too(mem_store):
     refresh(mem_store, info.id, Source(week2.encode(), "d2.csv"), history=Source(hist2.encode(), "h2.csv"))
     with mem_store.connect() as con:  # only this week's deal 7: Lead, then Deal
         assert con.execute(stays).fetchall() == [("7", "Deal", 700.0), ("7", "Lead", 700.0)]
+
+
+def test_a_won_or_lost_stage_that_no_deal_is_at_is_refused_and_nothing_changes(mem_store):
+    """«Closed Wn» (a typo) as the won stage was taken silently: the version went up and «Closed Won» stayed won by
+    its name. Now refused, naming the dataset's stages in the funnel's order; case and spaces are no typo."""
+    info, _built, _ = import_file(mem_store, VIEW.encode(), "view.csv", stages=["Qualified", "Demo", "Proposal"])
+    with pytest.raises(FunnelError) as caught:
+        rederive(mem_store, info.id, won=["Closed Wn"])
+    assert caught.value.code == "edit.unknown_stage"
+    message = caught.value.message("en")
+    assert "“Closed Wn”" in message and "«Qualified», «Demo», «Proposal»" in message
+    assert mem_store.info(info.id).version == 1
+    rederive(mem_store, info.id, lost=["  closed   lost "])
+    assert mem_store.info(info.id).version == 2
+    assert Mapping.from_json(mem_store.row(info.id)["meta"]["mapping_json"]).lost_stages == ["Closed Lost"]
+    assert (metrics(mem_store, info.id)["won"], metrics(mem_store, info.id)["lost"]) == (1, 1)
