@@ -199,11 +199,12 @@ def _import(store, args, name=None, force=False):
     for given in filter(None, (path, history)):  # not /dev/zero, not a 10 GB file: before hashing it
         check_source(given, str(given))
     header_rows = parse_header_rows(getattr(args, "header_row", None))  # before hashing: a typo says so at once
+    from .cli_dataset import order_arg
     from .timezones import check_zone
 
     timezone = check_zone(getattr(args, "timezone", None))  # so is an unknown time zone
     return import_file(store, path, path.name, history=history, preset=args.preset,
-                       stages=parse_stages(args.stages), name=name, sheet=args.sheet, force=force,
+                       stages=order_arg(args.stages), name=name, sheet=args.sheet, force=force,
                        shape=getattr(args, "shape", None), mapping_pairs=getattr(args, "map", None),
                        header_rows=header_rows, timezone=timezone)
 

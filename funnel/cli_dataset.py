@@ -70,13 +70,23 @@ def _mapping_with(row: dict, pairs: list[str]):
     return with_pairs(mapping, (meta.get("raw") or {}).get("main", {}).get("headers", []), pairs)
 
 
-def cmd_edit(args, store) -> dict:
+def order_arg(text: str | None):
+    """``--stages`` as an order; given but empty (``--stages ""``) is refused: it rebuilt the dataset with its
+    order guessed again."""
     from .cli import parse_stages
+
+    order = parse_stages(text)
+    if text is not None and not (order and (any(order.values()) if isinstance(order, dict) else order)):
+        raise FunnelError("edit.order_empty")
+    return order
+
+
+def cmd_edit(args, store) -> dict:
     from .dataset_edit import rederive
 
     info = store.resolve(args.dataset)
     row = store.row(info.id)
-    return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=parse_stages(args.stages),
+    return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=order_arg(args.stages),
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape,
                     timezone=getattr(args, "timezone", None))
 
@@ -89,7 +99,6 @@ REFRESH_REFUSES = (("name", "--name"), ("preset", "--preset"))
 def cmd_refresh(args, store) -> dict:
     """``import PATH --into DATASET``; ``--stages`` and ``--map`` are applied as ``edit`` would (the
     order then the user's), ``--previous`` links the refreshed dataset to an earlier snapshot."""
-    from .cli import parse_stages
     from .dataset_edit import path_source, refresh
     from .importer import Source
     from .readers import parse_header_rows
@@ -111,7 +120,7 @@ def cmd_refresh(args, store) -> dict:
     if header_rows is not None:
         source.header_rows = header_rows
     row, _draft = refresh(store, info.id, source, history=history, shape=args.shape,
-                          mapping_pairs=getattr(args, "map", None) or None, stages=parse_stages(args.stages),
+                          mapping_pairs=getattr(args, "map", None) or None, stages=order_arg(args.stages),
                           timezone=getattr(args, "timezone", None))
     return row
 

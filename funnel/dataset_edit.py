@@ -22,6 +22,7 @@ from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
 from .importer import Draft, Source, build, prepare, propose
 from .importer.evidence import file_stage_order
+from .importer.order_check import checked_order, draft_stages
 from .importer.quality_findings import Findings
 from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
@@ -171,6 +172,8 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
             won, lost = (None if names is None else _stage_names(con, row["id"], draft, names) for names in (won, lost))
             _apply_won_lost(draft.mapping, won, lost)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
+        if stages is not None:  # the user's new order: a stage the data does not have is refused
+            stages = checked_order(stages, [*draft_stages(con, draft), *_stored_stages(con, row["id"])])
         order = stages if stages is not None else _user_stages(row["meta"])
         refreshed = _refresh_kept(row, draft, stages)
         if refreshed is None:
@@ -221,15 +224,20 @@ def _build_refreshed_order(con, draft: Draft, meta: dict[str, Any], user_order):
     return built
 
 
+def _stored_stages(con, dataset_id: int) -> list[str]:
+    """The stages of a stored dataset's order (empty ones a refresh kept too), in the funnel's order."""
+    rows = run(con, render("SELECT stage FROM {t} WHERE stage IS NOT NULL ORDER BY pipeline, position NULLS LAST, stage",
+                           t=ident(f"ds_{int(dataset_id)}", "stages"))).fetchall()
+    return list(dict.fromkeys(r[0] for r in rows))
+
+
 def _stage_names(con, dataset_id: int, draft: Draft, names: list[str]) -> list[str]:
     """Won or lost stages the user named (the CLI's ``edit --won/--lost``) as the file writes them: each a stage
     of the dataset, as stored or as the file wrote it, case and spaces aside. Else refused: a typo was taken
     silently and changed nothing."""
     if not names:
         return []
-    rows = run(con, render("SELECT stage FROM {t} WHERE stage IS NOT NULL ORDER BY pipeline, position NULLS LAST, stage",
-                           t=ident(f"ds_{int(dataset_id)}", "stages"))).fetchall()
-    stored = list(dict.fromkeys(r[0] for r in rows))  # in the funnel's order, open stages first
+    stored = _stored_stages(con, dataset_id)
     column = draft.mapping.fields.get("stage")
     written = [] if column is None else [r[0] for r in run(con, render(
         "SELECT DISTINCT trim({c}) FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
@@ -300,6 +308,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             unmapped = _unmapped_after(unmapped, before, set(draft.mapping.fields))
         if draft.shape == "deals":
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
+        if stages is not None:  # the user's new order: a stage neither the file nor the dataset has is refused
+            stages = checked_order(stages, [*draft_stages(con, draft), *_stored_stages(con, dataset_id)])
         user_order = stages if stages is not None else _user_stages(meta)
         stored = meta.get("stage_order") or {}
         if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
@@ -655,10 +665,28 @@ def path_source(path: Path) -> Source:
 
 
 def stage_kinds(store, info) -> list[tuple[str, str]]:
-    """(stage, kind) of every stage of a stored dataset, for the won/lost pickers."""
+    """(stage, kind) of every stage of a stored dataset, for the won/lost pickers; then the deals' stages its
+    order leaves out, as open (a stage on hold, left out of the order, could not be marked lost)."""
     with store.connect() as con:
-        return [tuple(r) for r in run(con, render("SELECT DISTINCT stage, kind FROM {t} ORDER BY kind, stage",
-                                                  t=info.tables["stages"])).fetchall()]
+        kinds = [(r[0], r[1]) for r in run(con, render("SELECT DISTINCT stage, kind FROM {t} ORDER BY kind, stage",
+                                                       t=info.tables["stages"])).fetchall()]
+        if info.shape != "deals":
+            return kinds
+        left = run(con, render("SELECT DISTINCT stage FROM {d} WHERE stage IS NOT NULL AND stage NOT IN "
+                               "(SELECT stage FROM {s} WHERE stage IS NOT NULL) ORDER BY 1", d=info.tables["deals"],
+                               s=info.tables["stages"])).fetchall()
+    return kinds + [(r[0], "open") for r in left]
+
+
+def order_names(store, dataset_id: int) -> list[str]:
+    """The stage names an order pasted for a stored dataset may use (order_check.py): its order's and its kept
+    rows' (the file's values, the stages left out of the order too)."""
+    row = store.row(dataset_id)
+    with store.connect() as con:
+        names = _stored_stages(con, dataset_id)
+        if (row.get("meta") or {}).get("raw"):
+            names += draft_stages(con, _stored_draft(con, row))
+    return list(dict.fromkeys(names))
 
 
 def order_state(info) -> str | None:

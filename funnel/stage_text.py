@@ -11,9 +11,12 @@ def _names(part: str) -> list[str]:
     return [s.strip() for s in next(csv.reader([part], skipinitialspace=True), []) if s.strip()]
 
 
-def parse_order(text: str | None, pipelines: list[str] | None = None) -> list[str] | dict[str, list[str]] | None:
+def parse_order(text: str | None, pipelines: list[str] | None = None,
+                stages: list[str] | None = None) -> list[str] | dict[str, list[str]] | None:
     """The order in ``text``: a list (every pipeline), or a dict per pipeline when lines or ``;``-parts
-    start with ``<pipeline>:`` for a pipeline in ``pipelines`` (any name when ``pipelines`` is None)."""
+    start with ``<pipeline>:`` for a pipeline in ``pipelines`` (any name when ``pipelines`` is None).
+    ``stages``: the data's stage names; a line that is one of them stays whole though it has a comma («КП, счёт
+    выставлен» pasted one stage per line was two stages)."""
     if not text or not text.strip():
         return None
     parts = [p.strip() for p in text.replace(";", "\n").splitlines() if p.strip()]
@@ -25,6 +28,11 @@ def parse_order(text: str | None, pipelines: list[str] | None = None) -> list[st
             per.setdefault(head.strip(), []).extend(_names(rest))
     if per and len(per) == len(parts):
         return per
+    whole = {_key(s) for s in stages or []}  # a stage of the data, comma and all
     if len(parts) == 1:
-        return _names(parts[0])
-    return [name for part in parts for name in (_names(part) if "," in part else [part])]
+        return [parts[0]] if _key(parts[0]) in whole else _names(parts[0])
+    return [name for part in parts for name in (_names(part) if "," in part and _key(part) not in whole else [part])]
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()

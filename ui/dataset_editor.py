@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, rederive, stage_kinds
+from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, order_names, rederive, stage_kinds
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 
@@ -68,9 +68,11 @@ def edit_panel(t, info) -> None:
             st.markdown("**" + t("ui.data.stages") + "**")
             order = view["stage_order"]
             order_caption(t, order)
-            pasted = paste_order(t, prefix + "paste", list(order))
+            pasted = paste_order(t, prefix + "paste", list(order), known=lambda: order_names(store, info.id))
             if pasted is not None:
-                state["stages"] = pasted
+                # the user's order, as the import flow's: one that adds or leaves out a stage was set back to the
+                # stored list by stage_editor, the click doing nothing (survey 29)
+                state["stages"], state["user_order"] = pasted, True
                 st.rerun()
             stages = stage_editor(t, order, state, prefix)
             won = lost = None

@@ -17,6 +17,7 @@ from funnel.access import Action
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.importer import Source, finish
+from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
@@ -328,13 +329,13 @@ def run_flow(t) -> None:
         elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
             st.warning(t("ui.data.order_guessed_web" if draft.expected.is_web_funnel else "ui.data.order_guessed"))
         order = built["meta"]["stage_order"]
-        pasted = paste_order(t, f"{prefix}import", list(order))
+        pasted = paste_order(t, f"{prefix}import", list(order), known=lambda: draft_stages(con, draft))
         if pasted is not None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
         stages = stage_editor(t, order, prefix=prefix)
         if draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
-            kinds = con.execute("SELECT DISTINCT stage, kind FROM imp_stages ORDER BY kind, stage").fetchall()
+            kinds = preview_kinds(con, draft)
             names = [k[0] for k in kinds]
             won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
             lost = [k[0] for k in kinds if k[1] == "lost"] if state.get("lost") is None else state["lost"]

@@ -6,16 +6,23 @@ user chose in a dict of their own in ``st.session_state``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from funnel.errors import FunnelError
+from funnel.importer.order_check import checked_order
 from funnel.markdown_escape import md_escape
 from funnel.stage_text import parse_order
 
 from . import context
+from .errors import error_text
 
 
-def paste_order(t, key: str, pipelines: list[str]):
-    """A box to paste the funnel order; returns the parsed order when the user applies it, else None."""
+def paste_order(t, key: str, pipelines: list[str], known: Callable[[], list[str]] | None = None):
+    """A box to paste the funnel order; returns the parsed order when the user applies it, else None.
+    ``known()``: the data's stage names (asked only once a paste is applied): the order takes their spelling,
+    and a name the data does not have is refused, said, the order unchanged (funnel/importer/order_check.py)."""
     with st.form(f"{key}_paste_form", border=False):
         text = st.text_area(t("crmimport.paste_order"), key=f"{key}_paste", height=110,
                             placeholder=t("crmimport.paste_order_placeholder"),
@@ -23,10 +30,16 @@ def paste_order(t, key: str, pipelines: list[str]):
         applied = st.form_submit_button(t("crmimport.paste_apply"))
     if not applied:
         return None
-    order = parse_order(text, pipelines)
+    names = known() if known is not None else []
+    order = parse_order(text, pipelines, names)
     if order is None:
         st.warning(t("crmimport.paste_empty"))
-    return order
+        return None
+    try:
+        return checked_order(order, names)
+    except FunnelError as exc:
+        st.error(error_text(exc, context.lang()))
+        return None
 
 
 def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[str]) -> tuple[list[str], list[str]]:

@@ -63,6 +63,7 @@ from .history import load_history
 from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
 from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
+from .order_check import checked_order, draft_stages
 from .quality_findings import Findings
 from .reconcile import (
     compare_last_stages,
@@ -781,6 +782,7 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
                 same = _same_import(store, draft.source_hash, zone) if draft.duplicate_of and not force else None
                 if same is not None:
                     raise FunnelError("import.duplicate", file=file_name, dataset=same["id"], name=same["name"])
+                stages = checked_order(stages, draft_stages(con, draft))  # a typo is refused, not an empty bar
                 info, built = finish(con, store, draft, stages=stages, name=name)
             return info, built, draft
         except FunnelError as exc:

@@ -56,3 +56,26 @@ def test_status_only_dataset_opens_with_outcomes_and_no_funnel(data_dir):
     assert any("66,7" in m.value for m in at.markdown)  # the win-rate line
     at = open_page("pages/data.py", lang="ru", ds=str(ds))
     assert "Нет столбца этапа" in at.dataframe[0].value.to_string()  # the quality report says why
+
+
+def test_a_pasted_typo_is_refused_and_an_order_leaving_out_a_stage_is_taken(data_dir):
+    """Survey 29: in the dataset editor, «Qualifed» (a typo) went through to Apply and an order that left out a stage
+    was set back to the stored list, the click doing nothing. Now the typo is said (the order unchanged), and
+    «Qualified, Demo, Closed Won» (Proposal left out) is the new order."""
+    ds = _import(data_dir, VIEW.replace("F,Demo,20", "F,Demo,25"), "guessed2.csv")  # (not the file above again)
+    at = open_page("pages/data.py", lang="en", ds=str(ds))
+    next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste").set_value("Qualifed\nDemo\nProposal\nClosed Won")
+    next(b for b in at.button if b.label == "Use this order").click()
+    at.run()
+    assert not at.exception
+    assert any("«Qualifed»" in e.value and "→ «Qualified»?" in e.value for e in at.error)
+    next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste").set_value("qualified\nDemo\nClosed Won")
+    next(b for b in at.button if b.label == "Use this order").click()
+    at.run()
+    next(b for b in at.button if b.key == f"edit{ds}_apply").click()
+    at.run()
+    assert not at.exception
+    store = Store(data_dir / "funnel.duckdb")
+    info = store.info(ds)
+    assert info.version == 2 and info.meta["stage_order"][""] == ["Qualified", "Demo", "Closed Won"]
+    store.close()
