@@ -37,10 +37,19 @@ def message(error: Exception, lang: str) -> str:
     return t("hardening.store_error")
 
 
+# errors whose advice names a CLI option («without --into»): on the page, the page's own control instead
+WEB_WORDED = {"refresh.no_stage_column": "error.refresh.no_stage_column_web",
+              "refresh.other_export": "error.refresh.other_export_web"}
+
+
 def error_text(error: FunnelError, lang: str) -> str:
     """``error.message`` for the screen: the file names, values and headers it quotes are text,
     not Markdown (a file called ``![x](http://host/p.png).csv`` must not load an image)."""
-    return Translator(lang)(f"error.{error.code}", **{k: md_escape(v) for k, v in error.params_in(lang).items()})
+    t = Translator(lang)
+    params = {k: md_escape(v) for k, v in error.params_in(lang).items()}
+    if error.code in WEB_WORDED:
+        return t(WEB_WORDED[error.code], **params, into=t("crmimport.into"), new=t("crmimport.into_new"))
+    return t(f"error.{error.code}", **params)
 
 
 @contextmanager

@@ -78,3 +78,18 @@ def test_read_only_server_on_an_empty_folder_writes_no_samples(read_only_empty):
     assert not at.exception, [e.value for e in at.exception]
     assert t("ui.data.read_only") in [i.value for i in at.info]
     assert not read_only_empty.exists()
+
+
+def test_a_refused_refresh_on_the_page_names_the_pages_control_not_a_cli_option():
+    """Survey 29: «…импортируйте файл как новый набор данных (без --into)…» on the Data page, where there is no
+    --into: the page says its own «Куда загрузить»: «Новый набор данных» instead; the CLI keeps --into."""
+    from funnel.errors import FunnelError
+    from ui.errors import error_text
+
+    for code in ("refresh.other_export", "refresh.no_stage_column"):
+        error = FunnelError(code, file="bitrix.csv", dataset=5, name="amo", column="Этап сделки", n=4, total=6,
+                            columns="Этап сделки, Бюджет")
+        for lang, words in (("ru", "(«Куда загрузить»: «Новый набор данных»)"), ("en", "(«Import into»: «A new dataset»)")):
+            text = error_text(error, lang)
+            assert words in text and "--into" not in text, text
+        assert "--into" in error.message("ru")
