@@ -290,6 +290,10 @@ def run_flow(t) -> None:
                                                    else "deals")))
         if shape != read_as:
             state["shape"] = shape
+            # what the first reading's preview decided is not the new reading's: its guess (survey 29: no warning
+            # in the preview, «a guess» on the Overview after the import), order and won/lost picks
+            for key in ("order_guessed", "user_order", "won", "lost"):
+                state.pop(key, None)
             state["stages"] = None
             st.rerun()
         zone_place = st.container()  # «Time zone of timestamps», once the build has found instants

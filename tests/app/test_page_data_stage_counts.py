@@ -56,3 +56,20 @@ def test_the_overview_says_a_guessed_reading(data_dir):
     row = _latest(data_dir)
     at = open_page("pages/overview.py", lang="zh", ds=str(row["id"]))
     assert any("已读取为当前各阶段的交易" in i.value for i in at.info)
+
+
+def test_a_new_reading_says_its_own_guess_of_the_order(data_dir):
+    """Survey 29: «Stage, Deals» 1000 / 400 / 150 / 60 / 30 read as a funnel (the order is the rows': no guess), then
+    as the deals at each stage now: 1,640 deals whose stage order is guessed (no CRM knows these names). The preview
+    kept the first reading's "no guess" and said nothing; the Overview then said the order was a guess."""
+    text = "Stage,Deals\nLeads,1000\nMQL,400\nSQL,150\nProposal,60\nWon,30\n"
+    at = open_page("pages/data.py", lang="en")
+    at.file_uploader[0].set_value(("en_counts.csv", text.encode(), "text/csv")).run()
+    assert _shape_box(at).value == "counts"
+    assert not any("is a guess" in w.value for w in at.warning)
+    _shape_box(at).set_value("stage_counts").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("is a guess" in w.value for w in at.warning)
+    next(b for b in at.button if b.key == "confirm_import").click().run()
+    row = _latest(data_dir)
+    assert (row["n_deals"], row["meta"]["order_guessed"]) == (1640, True)
