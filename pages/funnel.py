@@ -40,14 +40,18 @@ elif caps.can("outcomes"):
     c1.segmented_control(t("pages.view.deals"), ("all", "closed"), key="fn_view", required=True,
                          format_func=lambda v: t("metrics.view.closed_only" if v == "closed" else "metrics.view.all_deals"),
                          on_change=lambda: filters.set_view(closed_only=st.session_state["fn_view"] == "closed"))
-    st.session_state["fn_wr"] = filters.win_rate_mode()
-    c2.segmented_control(t("pages.view.win_rate"), ("closed", "all"), key="fn_wr", required=True,
-                         format_func=lambda v: t(f"pages.view.wr_{v}"),
-                         on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
-    wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
+    # no lost deal recorded: won / closed is 100 % by construction, so won / all, as on the Overview (the line said
+    # «Win rate 100.0%» in bold under the warning that it means nothing; survey 29)
+    wr_mode = "all" if explain.no_lost_recorded(info) else filters.win_rate_mode()
+    if wr_mode == filters.win_rate_mode():
+        st.session_state["fn_wr"] = wr_mode
+        c2.segmented_control(t("pages.view.win_rate"), ("closed", "all"), key="fn_wr", required=True,
+                             format_func=lambda v: t(f"pages.view.wr_{v}"),
+                             on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
+    wr_key = "win_rate_all" if wr_mode == "all" else "win_rate"
     explain.warn_no_lost(info, out, t, lang)
     explain.warn_no_won(info, t)
-    st.markdown(t(f"pages.funnel.win_rate_line_{filters.win_rate_mode()}", value=fmt_pct(getattr(out, wr_key), lang),
+    st.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
                   won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
 st.caption(filters.view_caption(spec, t, info))
 

@@ -27,6 +27,7 @@ import streamlit as st
 from funnel.dataset import DatasetInfo
 from funnel.markdown_escape import md_escape
 from funnel.metrics.periods import PRESETS, period_range
+from funnel.metrics.probability import no_lost_recorded
 from funnel.sample_datasets import display_name
 from funnel.schema import GROUPABLE_FIELDS
 from funnel.spec import FunnelSpec, normalize_filters
@@ -312,5 +313,7 @@ def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
     if info is not None and info.capabilities.is_web_funnel:
         return t("audit.view.web")
     view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")
-    rate = t("pages.view.wr_all") if win_rate_mode() == "all" else t("pages.view.wr_closed")
+    # no lost deal recorded: the pages show won / all (the Overview's tile said «of all» over «won / (won + lost)»)
+    all_deals = win_rate_mode() == "all" or info is not None and no_lost_recorded(info)
+    rate = t("pages.view.wr_all") if all_deals else t("pages.view.wr_closed")
     return t("pages.view.caption", view=view, win_rate=rate)

@@ -79,3 +79,18 @@ def test_a_pasted_typo_is_refused_and_an_order_leaving_out_a_stage_is_taken(data
     info = store.info(ds)
     assert info.version == 2 and info.meta["stage_order"][""] == ["Qualified", "Demo", "Closed Won"]
     store.close()
+
+
+def test_without_lost_deals_the_funnel_page_gives_the_win_rate_of_all_deals(data_dir):
+    """Survey 29: 4 deals, 1 won, none lost. The Funnel page said «Win rate **100.0%** — 1 won, 0 lost» right under the
+    warning that won / closed means nothing here; the Overview's caption said «won / (won + lost)» under its tile of
+    won / all. Both now 1 of 4 = 25.0 %, won / all deals."""
+    ds = _import(data_dir, "Deal,Stage\nA,Lead\nB,Lead\nC,Demo\nD,Closed Won\n", "no_lost.csv")
+    at = open_page("pages/funnel.py", lang="en", ds=str(ds))
+    assert not at.exception
+    lines = [m.value for m in at.markdown if "Win rate" in m.value]
+    assert lines == ["Win rate **25.0%** — 1 won of 4 deals."]
+    assert any("Win rate = won / all deals" in c.value for c in at.caption)
+    at = open_page("pages/overview.py", lang="en", ds=str(ds))
+    said = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "won / all deals" in said and "won / (won + lost)" not in said
