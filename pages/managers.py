@@ -64,6 +64,11 @@ def _on_grid() -> None:
 
 st.dataframe(grid, hide_index=True, key=drill.nonce("mg_grid"), on_select=_on_grid, selection_mode="single-cell")
 st.caption(t("audit.managers.method", min_n=MIN_N, alpha=fmt_pct(ALPHA, lang, 0), gap=fmt_pct(MIN_GAP, lang, 0)))
+# lost deals with no recorded stage: out of every step here, at the first stage on the Funnel page (funnel/audit/steps.py);
+# said, or a manager's 100 % stood beside the Funnel page's 58 % for the same step (survey 29)
+lost_unknown = sum(r.outcomes.lost_stage_unknown or 0 for r in report.managers)
+if lost_unknown:
+    st.info(t.plural("audit.managers.lost_unknown", lost_unknown))
 
 # -- real gaps ---------------------------------------------------------------------------------
 st.subheader(t("audit.managers.gaps"))
