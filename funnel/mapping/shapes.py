@@ -733,6 +733,8 @@ def propose_counts_mapping(headers, samples=None) -> CountsMapping | None:
             and _find(norm, NORMALIZED_SYNONYMS["stage"], {stage, count}) is not None:
         return None  # «Name, Milestone, Value»: a deal list (its stage is the other column), not counts per name
     if stage is not None and count is not None and all(sv.is_number(v) for v in sv.column(samples, count)):
+        if _named_rows(norm, samples, stage, count):
+            return None
         group = _find(norm, _GROUP, {stage, count})
         if group is not None and samples and not sv.column(samples, group):
             group = None  # PostHog's funnel without a breakdown: ``breakdown_value`` empty
@@ -771,6 +773,25 @@ def _experiment_results(norm: list[str], samples) -> CountsMapping | None:
     if not all(sv.is_number(v) for i in (users, conversions) for v in sv.column(samples, i)):
         return None
     return CountsMapping(metric, conversions, variation, [], [], users)
+
+
+def _named_rows(norm: list[str], samples, stage: int, count: int) -> bool:
+    """Stages repeated down the rows beside a text column whose every value is its own (a name per row): a deal
+    list's «Deal, Stage, Date added, Value», each row a deal, not a table of counts (survey 29: read as 1,000 deals
+    of five, «Value» taken for counts and the names for a breakdown). A breakdown's values repeat, once per step."""
+    if not samples or len(samples) < 3:
+        return False
+    steps = [r[stage] if stage < len(r) else None for r in samples]
+    if len(set(steps)) == len(steps):
+        return False
+    for i, h in enumerate(norm):
+        if i in (stage, count) or not h:
+            continue
+        vals = sv.column(samples, i)
+        if len(vals) == len(samples) and len(set(vals)) == len(vals) \
+                and not any(sv.is_number(v) or sv.is_date(v) for v in vals):
+            return True
+    return False
 
 
 def _breakdown(norm: list[str], samples, stage: int, count: int) -> int | None:

@@ -36,6 +36,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    # a web form's lead (survey 17: salman1451/lead-automation-n8n's Airtable «SubmittedAt»)
                    "Submitted at", "Submitted on", "Submission date", "Date submitted",
                    "Created On", "Creation date", "Date created", "Deal created", "createdate", "date_create",
+                   # a hand-kept sheet's «Date added» (survey 29), Pipedrive's «Deal - Added on»
+                   "Date added", "Added on", "Added",
                    "First contact date", "Fecha de creación",
                    "Дата создания сделки", "Дата создания", "Создана", "Создано", "Дата начала", "Дата", "创建日期", "创建时间", "日期",
                    "Время"),  # a document list's date and time (МойСклад orders), when no other date says so
