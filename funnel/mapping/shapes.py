@@ -779,19 +779,25 @@ def _named_rows(norm: list[str], samples, stage: int, count: int) -> bool:
     """Stages repeated down the rows beside a text column whose every value is its own (a name per row): a deal
     list's «Deal, Stage, Date added, Value», each row a deal, not a table of counts (survey 29: read as 1,000 deals
     of five, «Value» taken for counts and the names for a breakdown). A breakdown's values repeat, once per step."""
-    if not samples or len(samples) < 3:
+    if not samples or len(samples) < 3 or not _steps_repeat(samples, stage):
         return False
+    return any(len(vals) == len(samples) and len(set(vals)) == len(vals)
+               for _i, vals in _text_columns(norm, samples, {stage, count}))
+
+
+def _steps_repeat(samples, stage: int) -> bool:
     steps = [r[stage] if stage < len(r) else None for r in samples]
-    if len(set(steps)) == len(steps):
-        return False
+    return len(set(steps)) < len(steps)
+
+
+def _text_columns(norm: list[str], samples, skip: set[int]):
+    """(index, sample values) of each titled column outside ``skip`` whose values are text: no number, no date."""
     for i, h in enumerate(norm):
-        if i in (stage, count) or not h:
+        if i in skip or not h:
             continue
         vals = sv.column(samples, i)
-        if len(vals) == len(samples) and len(set(vals)) == len(vals) \
-                and not any(sv.is_number(v) or sv.is_date(v) for v in vals):
-            return True
-    return False
+        if vals and not any(sv.is_number(v) or sv.is_date(v) for v in vals):
+            yield i, vals
 
 
 def _breakdown(norm: list[str], samples, stage: int, count: int) -> int | None:
@@ -799,15 +805,9 @@ def _breakdown(norm: list[str], samples, stage: int, count: int) -> int | None:
     column (no numbers, no dates) beside which each step repeats, once per value. GA4's funnel exploration
     broken down by «Session default channel group» (its «Total» rows then summed with the channels: 39,500
     users at the first step instead of 19,500), PostHog's ``breakdown_value``."""
-    steps = [r[stage] if stage < len(r) else None for r in samples]
-    if len(set(steps)) == len(steps):
+    if not _steps_repeat(samples, stage):
         return None
-    for i, h in enumerate(norm):
-        if i in (stage, count) or not h:
-            continue
-        vals = sv.column(samples, i)
-        if not vals or any(sv.is_number(v) or sv.is_date(v) for v in vals):
-            continue
+    for i, vals in _text_columns(norm, samples, {stage, count}):
         pairs = [(r[stage] if stage < len(r) else None, r[i] if i < len(r) else None) for r in samples]
         if len(set(pairs)) == len(pairs) and len(set(vals)) > 1:
             return i

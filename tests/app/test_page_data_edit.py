@@ -20,18 +20,23 @@ def _import(data_dir, text, name):
     return info.id
 
 
+def _paste_and_apply(at, ds: int, text: str, *, apply: bool = True) -> None:
+    """Paste ``text`` as the order in the dataset editor, «Use this order», then (``apply``) «Apply»."""
+    next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste").set_value(text)
+    next(b for b in at.button if b.label == "Use this order").click()
+    at.run()
+    if apply:
+        next(b for b in at.button if b.key == f"edit{ds}_apply").click()
+        at.run()
+
+
 def test_guessed_order_is_said_and_a_pasted_order_rebuilds_the_dataset(data_dir):
     ds = _import(data_dir, VIEW, "guessed.csv")
     at = open_page("pages/overview.py", lang="en", ds=str(ds))
     assert any("is a guess" in w.value for w in at.warning)
     at = open_page("pages/data.py", lang="en", ds=str(ds))
     assert any("is a guess" in w.value for w in at.warning)
-    box = next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste")
-    box.set_value("Qualified\nDemo\nProposal\nClosed Won")
-    next(b for b in at.button if b.label == "Use this order").click()
-    at.run()
-    next(b for b in at.button if b.key == f"edit{ds}_apply").click()
-    at.run()
+    _paste_and_apply(at, ds, "Qualified\nDemo\nProposal\nClosed Won")
     assert not at.exception
     store = Store(data_dir / "funnel.duckdb")
     info = store.info(ds)
@@ -64,16 +69,10 @@ def test_a_pasted_typo_is_refused_and_an_order_leaving_out_a_stage_is_taken(data
     «Qualified, Demo, Closed Won» (Proposal left out) is the new order."""
     ds = _import(data_dir, VIEW.replace("F,Demo,20", "F,Demo,25"), "guessed2.csv")  # (not the file above again)
     at = open_page("pages/data.py", lang="en", ds=str(ds))
-    next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste").set_value("Qualifed\nDemo\nProposal\nClosed Won")
-    next(b for b in at.button if b.label == "Use this order").click()
-    at.run()
+    _paste_and_apply(at, ds, "Qualifed\nDemo\nProposal\nClosed Won", apply=False)
     assert not at.exception
     assert any("«Qualifed»" in e.value and "→ «Qualified»?" in e.value for e in at.error)
-    next(a for a in at.text_area if a.key == f"edit{ds}_paste_paste").set_value("qualified\nDemo\nClosed Won")
-    next(b for b in at.button if b.label == "Use this order").click()
-    at.run()
-    next(b for b in at.button if b.key == f"edit{ds}_apply").click()
-    at.run()
+    _paste_and_apply(at, ds, "qualified\nDemo\nClosed Won")
     assert not at.exception
     store = Store(data_dir / "funnel.duckdb")
     info = store.info(ds)
