@@ -23,7 +23,7 @@ present = [c for c in CODES if any(f.code == c for f in findings)]
 wanted = [c for c in (param("dg_codes") or "").split(",") if c in present]
 sync("dg_codes_w", wanted)
 chosen = st.multiselect(t("audit.ui.codes"), present, key="dg_codes_w", format_func=lambda c: t(f"audit.code.{c}"),
-                        placeholder=t("audit.ui.all_codes"),
+                        placeholder=t("audit.ui.all_codes"), select_all=False,
                         on_change=on_change, args=("dg_codes_w", "dg_codes", lambda v: ",".join(v) or None))
 shown = [f for f in findings if not chosen or f.code in chosen]
 st.markdown(t("audit.ui.count", n=fmt_int(len(shown), lang)))

@@ -252,7 +252,7 @@ def _column_widget(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None, co
     sync(f"flt_{column}", chosen)
     where.multiselect(md_escape(_column_label(info, column, t)), options, key=f"flt_{column}",
                       format_func=lambda v: t("pages.filter.no_value") if v is None else str(v),
-                      placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,))
+                      placeholder=t("pages.filter.any"), on_change=_on_column, args=(column,), select_all=False)
 
 
 def sidebar_filters(info: DatasetInfo | None, t) -> None:

@@ -175,7 +175,7 @@ def mapping_editor(t, draft, state: dict | None = None, prefix: str = "") -> Non
     default_extras = [i for i in mapping.extras if i in extra_options]
     extras = st.multiselect(t("ui.data.extras"), extra_options, default=default_extras,
                             format_func=lambda i: _column_label(headers, i), key=f"{prefix}map_extras",
-                            placeholder=t("ui.data.choose_columns"))
+                            placeholder=t("ui.data.choose_columns"), select_all=False)
     draft.mapping = dataclasses.replace(mapping, fields=fields, extras={i: headers[i] for i in extras})
 
 

@@ -43,16 +43,17 @@ def paste_order(t, key: str, pipelines: list[str], known: Callable[[], list[str]
 
 
 def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[str]) -> tuple[list[str], list[str]]:
-    """Multiselects of the won and the lost stages among ``stages`` (stage names are data: shown as is)."""
+    """Multiselects of the won and the lost stages among ``stages`` (stage names are data: shown as is).
+    Streamlit's «Select all» (English in every language, and every stage won makes no funnel) is left out."""
     options = list(dict.fromkeys([*stages, *won, *lost]))
     c1, c2 = st.columns(2)
     chosen_won = c1.multiselect(t("crmimport.won_stages"), options, default=[s for s in won if s in options],
                                 key=f"{key}_won", help=t("crmimport.won_stages_help"),
-                                placeholder=t("ui.data.choose_stages"))
+                                placeholder=t("ui.data.choose_stages"), select_all=False)
     chosen_lost = c2.multiselect(t("crmimport.lost_stages"), [s for s in options if s not in chosen_won],
                                  default=[s for s in lost if s in options and s not in chosen_won],
                                  key=f"{key}_lost", help=t("crmimport.lost_stages_help"),
-                                 placeholder=t("ui.data.choose_stages"))
+                                 placeholder=t("ui.data.choose_stages"), select_all=False)
     return chosen_won, chosen_lost
 
 

@@ -22,3 +22,13 @@ def test_every_multiselect_has_a_translated_placeholder():
     missing = [f"{path}:{node.lineno}" for path, node in found
                if not any(k.arg == "placeholder" for k in node.keywords)]
     assert missing == []
+
+
+def test_no_multiselect_offers_streamlits_english_select_all():
+    """Survey 29: the won/lost pickers offered «Select all» in the Chinese and Russian UI (Streamlit writes it in
+    English, with no way to translate it). Every multiselect of the app passes ``select_all=False``."""
+    calls = [(f"{path}:{node.lineno}", any(k.arg == "select_all" and isinstance(k.value, ast.Constant)
+                                           and k.value.value is False for k in node.keywords))
+             for path, node in _calls("multiselect")]
+    assert len(calls) >= 5
+    assert [where for where, off in calls if not off] == []
