@@ -59,4 +59,6 @@ def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[
 
 def order_caption(t, order: dict[str, list[str]]) -> None:
     for pipeline, stages in order.items():
-        st.caption(md_escape(context.pipeline_label(pipeline, t) + ": " + " → ".join(stages)))
+        # the language's colon (Chinese writes a full-width one after its full-width brackets)
+        st.caption(t("ui.data.order_caption", pipeline=md_escape(context.pipeline_label(pipeline, t)),
+                     stages=md_escape(" → ".join(stages))))

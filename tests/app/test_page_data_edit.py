@@ -111,3 +111,12 @@ def test_the_managers_page_says_the_lost_deals_its_steps_leave_out(data_dir):
     at = open_page("pages/managers.py", lang="ru", ds=str(info.id))
     assert not at.exception
     assert any(i.value.startswith("У 3 проигранных сделок не записан этап") for i in at.info)
+
+
+def test_the_editors_order_caption_uses_the_languages_colon(data_dir):
+    """«（主销售管道）: Qualified → …»: an ASCII colon after a full-width bracket; Chinese writes «：»."""
+    ds = _import(data_dir, VIEW.replace("F,Demo,20", "F,Demo,30"), "zh_caption.csv")
+    at = open_page("pages/data.py", lang="zh", ds=str(ds))
+    assert not at.exception
+    captions = [c.value for c in at.caption if "→" in c.value and "Qualified" in c.value]
+    assert captions and all("）：" in c and "）: " not in c for c in captions), captions
