@@ -11,6 +11,7 @@ import streamlit as st
 from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, order_names, rederive, stage_kinds
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
+from funnel.markdown_escape import md_escape
 
 from . import context
 from .errors import error_text
@@ -36,6 +37,11 @@ def edit_panel(t, info) -> None:
     done = st.session_state.pop("dataset_edit_done", None)
     if done:
         st.success(t("crmimport.edit_done", version=done))
+    refreshed = st.session_state.pop("dataset_refresh_done", None)
+    if refreshed:
+        lang = context.lang()
+        st.success(t("crmimport.refresh_done", file=md_escape(refreshed["file"]), version=refreshed["version"],
+                     deals=fmt_int(refreshed["deals"], lang), rejected=fmt_int(refreshed["rejected"], lang)))
     with st.expander(t("crmimport.edit_title"), expanded=view["order_guessed"]):
         if view["order_guessed"]:
             st.warning(t("crmimport.edit_order_guessed"))

@@ -241,7 +241,9 @@ def _refresh(t, store, target: int, main: Source, history: Source | None, state:
         nonce = state.get("nonce", 0) + 1
         state.clear()
         state["nonce"] = nonce
-        st.session_state["last_import"] = row["id"]
+        # said on the next run, above the dataset's quality table (the click was followed by no word; survey 29)
+        st.session_state["dataset_refresh_done"] = {"file": main.file_name, "version": row["version"],
+                                                    "deals": row["n_deals"], "rejected": row["rows_rejected"]}
         st.query_params["ds"] = str(row["id"])
         st.rerun()
 
@@ -364,7 +366,6 @@ def run_flow(t) -> None:
             auth.access().claim(auth.current_user(), info.id, main.file_name)
             if previous is not None:  # two snapshots instead of a history (funnel/velocity/snapshots.py)
                 link_previous(store, info.id, previous)
-            st.session_state["last_import"] = info.id
             nonce = state.get("nonce", 0) + 1
             state.clear()
             state["nonce"] = nonce

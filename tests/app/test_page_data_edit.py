@@ -120,3 +120,17 @@ def test_the_editors_order_caption_uses_the_languages_colon(data_dir):
     assert not at.exception
     captions = [c.value for c in at.caption if "→" in c.value and "Qualified" in c.value]
     assert captions and all("）：" in c and "）: " not in c for c in captions), captions
+
+
+def test_a_refresh_on_the_page_says_what_it_did(data_dir):
+    """Survey 29: «Replace the data» was followed by no word. Next week's export (one deal more, G at Demo): 7 deals,
+    version 2, said in Russian above the dataset's quality table."""
+    ds = _import(data_dir, VIEW.replace("F,Demo,20", "F,Demo,40"), "week1.csv")
+    at = open_page("pages/data.py", lang="ru")
+    week2 = VIEW.replace("F,Demo,20", "F,Demo,40") + "G,Demo,10\n"
+    at.file_uploader[0].set_value(("week2.csv", week2.encode(), "text/csv")).run()
+    at.selectbox(key="import_into").set_value(ds).run()
+    next(b for b in at.button if b.key == "confirm_refresh").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Данные заменены файлом «week2\\.csv»: версия 2, сделок: 7, отклонено строк: 0")
+               for s in at.success), [s.value for s in at.success]
