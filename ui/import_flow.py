@@ -16,6 +16,7 @@ import streamlit as st
 from funnel.access import Action
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
+from funnel.formats import fmt_int
 from funnel.importer import Source, finish
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
@@ -280,8 +281,9 @@ def run_flow(t) -> None:
         # a report of deals by their current stage, expanded into its deals (stage_counts.py); a warning when
         # that reading is a guess, as when the counts were read as reached ones by a guess
         for code, say in (("counts.current_stage", st.info), ("counts.current_stage_guess", st.warning)):
-            if counted := notes.get(code):
-                say(t("ui.data.stage_counts", rows=counted["rows"], n=counted["n"], counts=t("ui.shape.counts")))
+            if counted := notes.get(code):  # «the stage's amount shared equally» only where the file has amounts
+                say(t("ui.data.stage_counts" if "amount" in draft.mapping.fields else "ui.data.stage_counts_no_amount",
+                      rows=fmt_int(counted["rows"], t.lang), n=fmt_int(counted["n"], t.lang), counts=t("ui.shape.counts")))
         if "counts.reached_guess" in notes:
             st.warning(t("ui.data.reached_guess", stage_counts=t("ui.shape.stage_counts")))
         prefix = widget_prefix()

@@ -70,6 +70,8 @@ def test_a_new_reading_says_its_own_guess_of_the_order(data_dir):
     _shape_box(at).set_value("stage_counts").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("is a guess" in w.value for w in at.warning)
+    # no amount column: no «amount shared equally» (survey 29)
+    assert any("the 1,640 deals it counts" in s.value and "(the file has no amounts)" in s.value for s in at.info)
     next(b for b in at.button if b.key == "confirm_import").click().run()
     row = _latest(data_dir)
     assert (row["n_deals"], row["meta"]["order_guessed"]) == (1640, True)
