@@ -40,7 +40,9 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
     p.add_argument("--lost", help="the lost stages, comma-separated")
     p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
                    help="map a canonical field to a column (HEADER empty: unmap); repeatable")
-    p.add_argument("--shape", choices=("deals", "events", "counts"))
+    p.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"),
+                   help="read the kept rows as this shape; a table of stage counts as the deals that reached each "
+                        "stage (counts) or as the deals at each stage now (stage_counts)")
     p.add_argument("--timezone", metavar="AREA/CITY", help=_zone_help())
     p.add_argument("--json", action="store_true")
 

@@ -20,10 +20,11 @@ from typing import Any
 
 from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
-from .importer import Draft, Source, build, prepare, propose
+from .importer import Draft, Source, build, current_stage_counts, prepare, propose
 from .importer.evidence import file_stage_order
 from .importer.order_check import checked_order, draft_stages
 from .importer.quality_findings import Findings
+from .importer.stage_counts import regrouped
 from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
@@ -161,7 +162,10 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
     with store.connect() as con:
         draft = _stored_draft(con, row)
         draft.timezone = zone
-        if shape is not None and shape != draft.shape:
+        reread = _counts_reread(con, row, draft, shape)  # a report's other reading: its kept rows change too
+        if reread or shape == "stage_counts":
+            pass
+        elif shape is not None and shape != draft.shape:
             draft.shape, draft.samples = shape, []
             propose(con, None, draft)
         elif mapping is not None:
@@ -188,7 +192,28 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         if row["meta"].get("stage_names"):  # the kept rows are already named: a later refresh names its own
             built["meta"]["stage_names"] = row["meta"]["stage_names"]
         built["meta"][USER_UNMAPPED] = unmapped
-        return _replace(store, con, row, built)
+        info = _replace(store, con, row, built)
+        if reread:
+            keep_raw(store, con, dataset_id, draft)
+        return info
+
+
+def _counts_reread(con, row: dict[str, Any], draft: Draft, shape: str | None) -> bool:
+    """A table of counts per stage read the other way (README «Shape»): kept as a funnel of reached counts and
+    now read as the deals at each stage (``stage_counts``: the kept rows expanded into those deals), or kept as
+    those deals and now read as reached counts (``counts``: the deals grouped back into the report's rows). The
+    edit panel showed such a dataset as a «deal list» and refused the switch, quoting the CLI (survey 29)."""
+    current = row["meta"].get("counts_read_as") == "current"
+    if shape == "stage_counts" and not current and row["shape"] == "counts":
+        current_stage_counts(con, None, draft, None, told=True)
+        return True
+    if shape == "counts" and current:
+        draft.raw, draft.samples, draft.mapping = regrouped(con, draft.raw), [], None
+        draft.shape = draft.detected_shape = "counts"
+        propose(con, None, draft)
+        draft.counts_read_as = ("reached", False)  # the user's answer
+        return True
+    return False
 
 
 def _refresh_kept(row: dict[str, Any], draft: Draft, stages) -> Findings | None:
@@ -709,9 +734,14 @@ def edit_view(store, info) -> dict[str, Any]:
     row = store.row(info.id)
     meta = row["meta"]
     deals = row["shape"] == "deals"
-    return {"shape": row["shape"], "deals": deals, "order_guessed": bool(meta.get("order_guessed")),
+    # a report read as the deals at each stage now is shown as that reading, and may be read as reached counts
+    shape = "stage_counts" if meta.get("counts_read_as") == "current" else row["shape"]
+    shapes = {"stage_counts": ["stage_counts", "counts"], "counts": ["counts", "stage_counts", "deals", "events"]}
+    return {"shape": shape, "shapes": shapes.get(shape, ["deals", "events", "counts"]), "deals": deals, "order_guessed": bool(meta.get("order_guessed")),
             "outcomes_only": bool(meta.get("outcomes_only")), "can_rederive": can_rederive(row),
-            "mapping": Mapping.from_json(meta["mapping_json"]) if deals and meta.get("mapping_json") else None,
+            # (a report's deals are made of its rows: their «Deal ID» and «Stage» are no columns to map)
+            "mapping": Mapping.from_json(meta["mapping_json"]) if deals and meta.get("mapping_json")
+            and shape != "stage_counts" else None,
             "headers": ((meta.get("raw") or {}).get("main") or {}).get("headers", []),
             "stage_order": meta.get("stage_order") or {},
             "timezone": meta.get("timezone"), "instants": dict(meta.get("instants") or {})}

@@ -15,7 +15,7 @@ from funnel.markdown_escape import md_escape
 
 from . import context
 from .errors import error_text
-from .import_flow import SHAPES, mapping_editor, stage_editor
+from .import_flow import mapping_editor, stage_editor
 from .stage_controls import order_caption, paste_order, won_lost_pickers
 from .timezone_control import edit_zone
 
@@ -52,8 +52,9 @@ def edit_panel(t, info) -> None:
         prefix = f"edit{info.id}_"
         current = view["shape"]
         try:
-            chosen_shape = st.selectbox(t("crmimport.shape"), SHAPES, index=SHAPES.index(current)
-                                        if current in SHAPES else 0, format_func=lambda s: t(f"ui.shape.{s}"),
+            shapes = view["shapes"]  # a report read as its deals: that reading or the other (edit_view)
+            chosen_shape = st.selectbox(t("crmimport.shape"), shapes, index=shapes.index(current)
+                                        if current in shapes else 0, format_func=lambda s: t(f"ui.shape.{s}"),
                                         key=prefix + "shape")
             if chosen_shape != current:
                 if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):

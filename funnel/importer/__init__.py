@@ -217,7 +217,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if draft.shape == "counts" and (shape is None or at_stage_now):
         # also after the user's --map of a stage and a count: their answer to "no stage found" was read as
         # reached counts, «Closed won» a 400 % step (survey 27)
-        _current_stage_counts(con, store, draft, preset, told=at_stage_now)
+        current_stage_counts(con, store, draft, preset, told=at_stage_now)
         if matrix is not None and matrix.stage_order and draft.shape == "deals":
             # its columns list the CRM's stages in their order; its last is no sale unless named so (ERPNext's
             # sales stages end at «Negotiation/Review»)
@@ -237,7 +237,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     return draft
 
 
-def _current_stage_counts(con, store, draft: Draft, preset: str | None, *, told: bool = False) -> None:
+def current_stage_counts(con, store, draft: Draft, preset: str | None, *, told: bool = False) -> None:
     """A report counting deals by their current stage (stage_counts.py): read as those deals. ``told``:
     the user said so (``--shape stage_counts``); else the table's own evidence decides, and a reading the
     evidence does not settle is recorded as a guess (``Draft.counts_read_as``; the pages say it)."""

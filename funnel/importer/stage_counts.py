@@ -213,3 +213,30 @@ def expand(con, raw: RawTable, cmap, table: str = "raw_stage_counts") -> tuple[R
     headers = [h for h, _sql in columns]
     n_rows = run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchone()[0]
     return replace(raw, table=table, headers=headers, n_rows=n_rows), n_rows
+
+
+def regrouped(con, raw: RawTable, table: str = "raw_regrouped") -> RawTable:
+    """The report :func:`expand` made deals of, as its rows again: one per stage (and group), its deals counted, its
+    amounts summed, in the order the rows first came. A dataset read as the deals at each stage now keeps those
+    deals; read again as a funnel of reached counts (the Data page's «Read the file as» after the import), it needs
+    the report's own numbers. A pipeline the stage names carried goes back before the stage («Sales: Proposal»)."""
+    headers = raw.headers
+    stage = 1  # expand's columns: «Deal ID», the stage under the report's header, then Pipeline / Amount / group
+    pipeline = headers.index("Pipeline") if "Pipeline" in headers[2:] else None
+    amount = headers.index("Amount") if "Amount" in headers[2:] else None
+    group = len(headers) - 1 if len(headers) > 2 and len(headers) - 1 not in (pipeline, amount) else None
+    name = render("{s}", s=ident(f"c{stage}")) if pipeline is None else render(
+        "CASE WHEN {p} IS NULL OR {p} = '' THEN {s} ELSE concat({p}, ': ', {s}) END", p=ident(f"c{pipeline}"),
+        s=ident(f"c{stage}"))
+    keys = [(headers[stage], name)] + ([(headers[group], render("{g}", g=ident(f"c{group}")))] if group is not None else [])
+    values = [("Count", "CAST(count(*) AS VARCHAR)")]
+    if amount is not None:
+        values.append(("Amount", render("CAST(round(sum(TRY_CAST({a} AS DOUBLE)), 2) AS VARCHAR)", a=ident(f"c{amount}"))))
+    columns = keys + values
+    cells = ", ".join(render("{e} AS {c}", e=sql, c=ident(f"c{k}")) for k, (_h, sql) in enumerate(columns))
+    by = ", ".join(sql for _h, sql in keys)
+    run(con, render("""CREATE OR REPLACE TEMP TABLE {out} AS
+        SELECT CAST(row_number() OVER (ORDER BY min(row_no)) + 1 AS INTEGER) AS row_no, {cells}
+        FROM {t} GROUP BY {by} ORDER BY min(row_no)""", out=ident(table), t=ident(raw.table), cells=cells, by=by))
+    n_rows = run(con, render("SELECT count(*) FROM {t}", t=ident(table))).fetchone()[0]
+    return replace(raw, table=table, headers=[h for h, _sql in columns], n_rows=n_rows)

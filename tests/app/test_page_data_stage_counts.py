@@ -75,3 +75,25 @@ def test_a_new_reading_says_its_own_guess_of_the_order(data_dir):
     next(b for b in at.button if b.key == "confirm_import").click().run()
     row = _latest(data_dir)
     assert (row["n_deals"], row["meta"]["order_guessed"]) == (1640, True)
+
+
+def test_the_editor_reads_the_report_the_other_way(data_dir):
+    """The dataset of the 34 deals: the editor shows «stage counts (deals at each stage now)» (was «deal list»), and
+    «stage counts (deals that reached each stage)» rebuilds it as the report's funnel: 10 at the first stage."""
+    from funnel.importer import import_file
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _ = import_file(store, PIPELINE_OPEN_AND_WON.replace("10000", "10001").encode(), "hs_now.csv",
+                                  shape="stage_counts")
+    store.close()
+    at = open_page("pages/data.py", lang="en", ds=str(info.id))
+    box = at.selectbox(key=f"edit{info.id}_shape")
+    assert box.value == "stage_counts" and box.options == ["stage counts (deals at each stage now)",
+                                                           "stage counts (deals that reached each stage)"]
+    box.set_value("counts").run()
+    next(b for b in at.button if b.key == f"edit{info.id}_shape_apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    row = _latest(data_dir)
+    assert (row["id"], row["shape"], row["version"], row["rows_read"]) == (info.id, "counts", 2, 6)
+    at = open_page("pages/overview.py", lang="en", ds=str(info.id))
+    assert at.metric[0].value == "10"  # the report's first stage

@@ -209,3 +209,21 @@ def test_the_rows_read_of_a_matrix_are_its_own_rows(mem_store):
     skipped as a total, as in any file."""
     info, built, _ = import_file(mem_store, OWNER_BY_STAGE.encode(), "pivot.csv")
     assert (built["rows_read"], built["n_deals"]) == (2, 27)
+
+
+def test_a_report_read_as_its_deals_is_read_as_a_funnel_after_the_import_and_back(mem_store):
+    """Survey 29: the dataset of the 34 deals could not be read as the report's reached counts after the import (the
+    edit panel called it a «deal list»; the switch was refused, quoting the CLI). Read as counts: reached 10, 8, 6, 5,
+    3, 2 (the report's own numbers), the kept rows the report's 6; read back as its deals: 34, won 2."""
+    from funnel.dataset_edit import edit_view, rederive
+    info, _built, _ = import_file(mem_store, PIPELINE_OPEN_AND_WON.encode(), "hubspot.csv", shape="stage_counts")
+    view = edit_view(mem_store, info)
+    assert (view["shape"], view["shapes"], view["mapping"]) == ("stage_counts", ["stage_counts", "counts"], None)
+    rederive(mem_store, info.id, shape="counts")
+    info = mem_store.resolve(str(info.id))
+    assert info.shape == "counts" and [n for _s, n in _counts(mem_store, info)] == [10, 8, 6, 5, 3, 2]
+    assert mem_store.row(info.id)["meta"]["raw"]["main"]["n_rows"] == 6
+    rederive(mem_store, info.id, shape="stage_counts")
+    info = mem_store.resolve(str(info.id))
+    assert outcome(mem_store, info)[:3] == (34, 2, 0)
+    assert [n for _s, n in reached(mem_store, info)] == [34, 24, 16, 10, 5, 2]
