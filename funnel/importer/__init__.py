@@ -782,7 +782,8 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
                 same = _same_import(store, draft.source_hash, zone) if draft.duplicate_of and not force else None
                 if same is not None:
                     raise FunnelError("import.duplicate", file=file_name, dataset=same["id"], name=same["name"])
-                stages = checked_order(stages, draft_stages(con, draft))  # a typo is refused, not an empty bar
+                if stages is not None:  # a typo is refused, not an empty bar (read only when an order is given)
+                    stages = checked_order(stages, draft_stages(con, draft))
                 info, built = finish(con, store, draft, stages=stages, name=name)
             return info, built, draft
         except FunnelError as exc:
