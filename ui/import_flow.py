@@ -242,7 +242,7 @@ def _refresh(t, store, target: int, main: Source, history: Source | None, state:
         nonce = state.get("nonce", 0) + 1
         state.clear()
         state["nonce"] = nonce
-        # said on the next run, above the dataset's quality table (the click was followed by no word; survey 29)
+        # said on the next run, under the dataset's quality table (the click was followed by no word; survey 29)
         st.session_state["dataset_refresh_done"] = {"file": main.file_name, "version": row["version"],
                                                     "deals": row["n_deals"], "rejected": row["rows_rejected"]}
         st.query_params["ds"] = str(row["id"])

@@ -124,7 +124,7 @@ def test_the_editors_order_caption_uses_the_languages_colon(data_dir):
 
 def test_a_refresh_on_the_page_says_what_it_did(data_dir):
     """Survey 29: «Replace the data» was followed by no word. Next week's export (one deal more, G at Demo): 7 deals,
-    version 2, said in Russian above the dataset's quality table."""
+    version 2, said in Russian under the dataset's quality table."""
     ds = _import(data_dir, VIEW.replace("F,Demo,20", "F,Demo,40"), "week1.csv")
     at = open_page("pages/data.py", lang="ru")
     week2 = VIEW.replace("F,Demo,20", "F,Demo,40") + "G,Demo,10\n"
