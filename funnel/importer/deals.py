@@ -121,12 +121,14 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
         "reject.missing_id", "error", raw.headers[mapping.fields["deal_id"]])
     unreadable = _none_read(con, [col.field for col in checked if col.kind == "date"])
     rejecting = [col for col in checked if col.kind not in KEPT_KINDS or col.field in unreadable]
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_unread_created (row_no INTEGER)")
     for col in checked:
         kept = col not in rejecting
-        findings.examples(con, render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL",
-                                      raw=ident(col.field + "__raw")),
-                          None, KEPT_KINDS[col.kind] if kept else REJECT_CHECKS[col.kind],
-                          "warning" if kept else "error", col.header)
+        unread = render("SELECT row_no, {raw} AS value FROM imp_parsed WHERE {raw} IS NOT NULL", raw=ident(col.field + "__raw"))
+        n = findings.examples(con, unread, None, KEPT_KINDS[col.kind] if kept else REJECT_CHECKS[col.kind],
+                              "warning" if kept else "error", col.header)
+        if kept and n and col.field == "created_at":  # said as unreadable: not again as missing (derive.py)
+            run(con, render("INSERT INTO imp_unread_created SELECT row_no FROM ({q})", q=unread))
     bad = " OR ".join(["deal_id IS NULL"] + [ident(col.field + "__raw") + " IS NOT NULL" for col in rejecting])
     run(con, render("CREATE OR REPLACE TEMP TABLE imp_rejected AS SELECT row_no FROM imp_parsed WHERE {bad}",
                     bad=bad))

@@ -59,3 +59,16 @@ def test_a_line_of_unreadable_cells_names_their_values(mem_store, tmp_path):
         summary = quality_report.summary(quality_report.report(con, info)).set_index("code")
     assert summary.loc["amount.unreadable", "value"] == "abc"
     assert summary.loc["date.unreadable", "value"] == "32.13.2024, " + note[:39] + "…"
+
+
+def test_an_unreadable_creation_date_is_said_once(mem_store, tmp_path):
+    """Row 2's «32.13.2024» was said twice: «Creation date missing» and «The date cannot be read». Now once, as
+    unreadable with its value; row 3's empty cell stays «missing»."""
+    p = tmp_path / "q.csv"
+    p.write_text("ID,Stage,Created\n1,Lead,32.13.2024\n2,Lead,\n3,Closed Won,2024-01-07\n", encoding="utf-8")
+    info, _built, _ = import_file(mem_store, p, stages=["Lead", "Closed Won"])
+    with mem_store.connect() as con:
+        report = quality_report.report(con, info)
+    rows = report[report["row_no"].notna()]
+    assert sorted(rows[rows["code"] == "date.missing_created"]["row_no"].astype(int)) == [3]
+    assert sorted(rows[rows["code"] == "date.unreadable"]["row_no"].astype(int)) == [2]
