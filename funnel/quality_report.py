@@ -40,9 +40,11 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 # a summary line of these names the distinct values of its example rows (up to NAMED_MAX): the stages not in
 # the order; the cells that did not read as a date, an amount, a yes/no (the CLI's line named the column and the
-# rows, not «32.13.2024»)
+# rows, not «32.13.2024»); negative amounts; repeated deal ids
 NAMED_VALUES = ("stages.unknown", "date.unreadable", "amount.unreadable", "reject.bad_date", "reject.bad_number",
-                "reject.bad_boolean")
+                "reject.bad_boolean",
+                # the amounts below zero (−30000 in a won deal's revenue) and the repeated ids (survey 30)
+                "amount.negative", "deals.duplicate_id")
 NAMED_MAX = 5
 NAMED_CHARS = 40  # a longer value (a note pasted into a date cell) is cut there
 

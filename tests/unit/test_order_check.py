@@ -80,3 +80,14 @@ def test_a_stage_left_out_of_the_order_can_be_marked_lost(mem_store):
     assert ("搁置", "open") in stage_kinds(mem_store, mem_store.info(info.id))  # offered by the lost picker
     rederive(mem_store, info.id, lost=["输单", "搁置"])
     assert outcome(mem_store, mem_store.info(info.id))[1:3] == (2, 2)
+
+
+def test_a_one_character_typo_in_a_chinese_name_is_refused(mem_store):
+    """Survey 30: «需求确人» for «需求确认» (one character of four: difflib's ratio 0.75, under the 0.8 that catches
+    «Замеры») went through, «需求确认» out of the funnel; «赢丹» for «赢单» (one of two: 0.5) too."""
+    text = "商机编号,商机阶段\n1,初步接洽\n2,需求确认\n3,方案报价\n4,赢单\n5,需求确认\n"
+    for typo in (["初步接洽", "需求确人", "方案报价", "赢单"], ["初步接洽", "需求确认", "方案报价", "赢丹"]):
+        with pytest.raises(FunnelError) as caught:
+            import_file(mem_store, text.encode(), "shangji.csv", stages=typo)
+        assert caught.value.code == "edit.order_unknown"
+    assert mem_store.datasets() == []

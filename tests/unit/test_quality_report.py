@@ -72,3 +72,16 @@ def test_an_unreadable_creation_date_is_said_once(mem_store, tmp_path):
     rows = report[report["row_no"].notna()]
     assert sorted(rows[rows["code"] == "date.missing_created"]["row_no"].astype(int)) == [3]
     assert sorted(rows[rows["code"] == "date.unreadable"]["row_no"].astype(int)) == [2]
+
+
+def test_a_line_of_negative_amounts_or_repeated_ids_names_them(mem_store, tmp_path):
+    """Survey 30: «Negative amount (Amount · Row 4)» and «Duplicate deal ID: first row kept (ID · Row 5)» said
+    neither the amount nor the id."""
+    p = tmp_path / "q.csv"
+    p.write_text("ID,Stage,Amount\n1003,Lead,10\n1004,Lead,20\n1005,Closed Won,-30000\n1003,Closed Won,40\n",
+                 encoding="utf-8")
+    info, _built, _ = import_file(mem_store, p, stages=["Lead", "Closed Won"])
+    with mem_store.connect() as con:
+        summary = quality_report.summary(quality_report.report(con, info)).set_index("code")
+    assert summary.loc["deals.duplicate_id", "value"] == "1003"
+    assert float(summary.loc["amount.negative", "value"]) == -30000
