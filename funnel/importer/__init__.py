@@ -473,14 +473,16 @@ def _check_required(draft: Draft) -> None:
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
             if others and draft.raw.archive is not None:  # an archive: the deals may be another member
                 raise FunnelError("archive.missing_column", file=draft.raw.archive, field="stage",
+                                  name_key="mapping.field.stage",  # the field in the reader's words
                                   headers=_stage_like_first(draft.raw.headers), member=draft.raw.sheet or "",
                                   members=", ".join(f"«{name}»" for name in others[:8]))
             if others:  # a workbook: the deals may be on another sheet
                 raise FunnelError("import.missing_column_sheets", file=draft.source.file_name, field="stage",
+                                  name_key="mapping.field.stage",  # the field in the reader's words
                                   headers=_stage_like_first(draft.raw.headers), sheet=draft.raw.sheet or "",
                                   sheets=", ".join(f"«{name}»" for name in others[:8]))
             raise FunnelError("import.missing_column", file=draft.source.file_name, field="stage",
-                              headers=_stage_like_first(draft.raw.headers))
+                              name_key="mapping.field.stage", headers=_stage_like_first(draft.raw.headers))
     elif draft.shape == "events":
         if draft.mapping.entity is None or (draft.mapping.step is None and not draft.mapping.flags):
             _refuse_unmapped(draft)

@@ -199,6 +199,9 @@ def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
         import_file(mem_store, path.read_bytes(), "regions.xlsx")
     assert refused.value.code == "import.missing_column_sheets"
     assert refused.value.params["sheet"] == "Regions" and refused.value.params["sheets"] == "«Deals»"
+    # the field in the reader's words, its name kept for the command line (survey 30: «stage» in the RU and ZH text)
+    assert "обязательного поля «Этап»" in refused.value.message("ru") and "--map stage=" in refused.value.message("ru")
+    assert "必填字段「阶段」" in refused.value.message("zh")
 
 
 HUBSPOT_STAGE_REPORT = ('"Deal Stage","Count of Deals","Sum of Amount"\n'
