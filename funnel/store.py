@@ -313,7 +313,7 @@ class Store:
         for row in self.datasets():
             if row["name"] == text:
                 return self.info(row["id"])
-        raise FunnelError("store.no_dataset", dataset=text)
+        raise FunnelError("store.no_dataset", dataset=f"«{text}»")  # a name in quotes: «нет такого» reads as one
 
     def find_by_hash(self, source_hash: str) -> dict[str, Any] | None:
         for row in self.datasets():

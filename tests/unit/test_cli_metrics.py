@@ -65,7 +65,8 @@ def test_metrics_on_a_stored_dataset_and_bad_input(deals_file, tmp_path):
     assert by_name["deals"] == 5
     assert by_id["deals"] == 3  # created 3rd to 5th January: deals 3, 4, 5
     missing = cli(*store, "metrics", "no-such-dataset", "--json")
-    assert missing.returncode == 2 and "no-such-dataset" in missing.stderr
+    # a name is quoted (survey 30: «Набора данных нет такого нет» read as nonsense)
+    assert missing.returncode == 2 and "There is no dataset «no-such-dataset»." in missing.stderr
     # --json: the error is a document on stdout too (a script reading it gets no empty output)
     assert json.loads(missing.stdout)["error"]["code"] == "store.no_dataset"
 
