@@ -156,7 +156,7 @@ def _samples(con, raw: RawTable) -> list[list[str | None]]:
 # Reader notes that change what the numbers rest on, said as warnings (the CLI prints them): rows Excel
 # hides, imported like the others; a sheet full to its format's last row, most likely cut there
 WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.rows_at_limit",
-                 "archive.history_unread", "stage_list.kept_unknown",
+                 "archive.history_unread", "stage_list.kept_unknown", "archive.same_columns_left",
                  # a table of stage counts read one way while the other could be meant (stage_counts.py)
                  "counts.current_stage_guess", "counts.reached_guess",
                  "stage.filled_down"}  # blank stages given the stage above them (stage_fill.py)

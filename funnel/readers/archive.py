@@ -486,7 +486,14 @@ def stage_archive(con, path: Path, file_name: str, sheet: str | None, table: str
             if kind == "zip":  # an archive inside the archive, under a table's name
                 raise FunnelError("file.binary", file=name)
             raw = stage_plain(con, member, name, kind, None, table, header_rows)
+        # other tables with the chosen one's header, not parts by their names (deals_a.csv, deals_b.csv): their
+        # deals are left out, said as a warning (survey 30: 3 deals of 5, said only as a note of the table read)
+        head = first_line(zf, chosen.parts[0])
+        same = [t.name for t in found if t is not chosen and head is not None and first_line(zf, t.parts[0]) == head]
     raw.sheet, raw.sheets, raw.archive = chosen.name, [t.name for t in found], file_name
+    if same:
+        raw.notes.append(("archive.same_columns_left", {"file": file_name, "member": chosen.name, "n": len(same),
+                                                        "others": ", ".join(f"«{n}»" for n in same[:LISTED_MEMBERS])}))
     if chosen.steps:
         raw.notes.append(("archive.step_tables", {"file": file_name, "n": len(chosen.parts),
                                                   "parts": ", ".join(member_name(i) for i in chosen.parts)}))
