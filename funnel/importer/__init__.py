@@ -542,7 +542,10 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         check_stages(con, draft.history_raw, draft.history_mapping.stage)
     findings = Findings()
     for row in draft.raw.skipped:
-        findings.add(f"file.skipped_{row.reason}", "info", row_no=row.row_no, value=row.text[:200])
+        findings.add(f"file.skipped_{row.reason}", "warning" if row.reason == "extra_cells" else "info",
+                     row_no=row.row_no, value=row.text[:200])
+    if shifted := sum(row.reason == "extra_cells" for row in draft.raw.skipped):  # deals not imported: a warning
+        findings.add("file.skipped_extra_cells", "warning", n=shifted)
     for code, params in draft.raw.notes:
         findings.add(code, "warning" if code in WARNING_NOTES else "info",
                      detail=json.dumps(params, ensure_ascii=False, default=str),

@@ -36,7 +36,10 @@ def _one_apart(a: str, b: str) -> bool:
 def _close(name: str, candidates: list[str]) -> str | None:
     """The candidate ``name`` is a typo of: difflib's closest at ``CLOSE`` or more, else one character apart."""
     found = difflib.get_close_matches(name, candidates, n=1, cutoff=CLOSE)
-    return found[0] if found else next((c for c in candidates if _one_apart(name, c)), None)
+    if found:
+        return found[0]
+    apart = [c for c in candidates if _one_apart(name, c)]
+    return apart[0] if apart else None
 
 
 def _key(name: str) -> str:

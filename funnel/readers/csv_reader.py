@@ -84,10 +84,35 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
             notes.append(("readers.bad_bytes", {"file": file_name}))
             blanks = _load(con, data, table, delimiter, width, header_ordinal, texts)
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
+    skipped += _wide_rows(con, table, headers, delimiter)
     headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped,
                                                   first_title=title_above(records, header.top))
     return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
                     hdr + 1, skipped, notes + header.notes + more, quoted=quoted, header_rows=header.rows)
+
+
+WIDE_ROWS_MAX = 1000  # rows with cells past the header's titles, at most, to be skipped as shifted
+
+
+def _wide_rows(con, table: str, headers: list[str], delimiter: str) -> list[SkippedRow]:
+    """Rows with cells past the header's last title, when only some rows have them: a delimiter inside a value
+    that is not in quotes («1003;ООО Ромашка; поставка;30000;…») shifted the row's cells one to the right, its
+    manager read as the stage and its stage as the date (survey 30: a funnel step «Анна Смирнова», won 0 of 1, said
+    only as unreadable cells). Such a row is skipped, said as a warning with its text; nothing tells which of its
+    cells are where. Cells past the titles in most rows are a column without a title and stay."""
+    named = max((i for i, h in enumerate(headers) if h.strip()), default=-1) + 1
+    if named == 0 or named >= len(headers):
+        return []
+    past = " OR ".join(render("{c} IS NOT NULL", c=ident(f"c{i}")) for i in range(named, len(headers)))
+    cells = ", ".join(ident(f"c{i}") for i in range(len(headers)))
+    total, wide = run(con, render("SELECT count(*), count(*) FILTER (WHERE {p}) FROM {t}", p=past,
+                                  t=ident(table))).fetchone()
+    if not wide or wide * 2 > total or wide > WIDE_ROWS_MAX:
+        return []
+    rows = run(con, render("SELECT row_no, concat_ws($d, {cells}) FROM {t} WHERE {p} ORDER BY row_no", cells=cells,
+                           t=ident(table), p=past), {"d": delimiter}).fetchall()
+    run(con, render("DELETE FROM {t} WHERE {p}", t=ident(table), p=past))
+    return [SkippedRow(int(row_no), "extra_cells", (text or "")[:200]) for row_no, text in rows]
 
 
 def _has_byte(path: Path, byte: bytes) -> bool:

@@ -42,7 +42,7 @@ NUMBER_SIGN_CHARS = tuple(sorted(ord(ch) for ch in "-+(.$€£¥₽"))
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation' | 'subitem'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation' | 'subitem' | 'extra_cells'
     text: str
 
 

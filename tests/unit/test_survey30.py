@@ -29,3 +29,35 @@ def test_a_table_of_an_archive_with_the_read_ones_columns_is_said_left_out(mem_s
     said = findings(mem_store, info)
     assert said["archive.same_columns_left"][0] == "warning"
     assert "«deals_b.csv»" in said["archive.same_columns_left"][2]["others"]
+
+
+AMO = ("ID;Название сделки;Бюджет;Ответственный;Этап сделки\n1001;Сделка 1;10000;Иван;Первичный контакт\n"
+       "1002;Сделка 2;20000;Иван;Переговоры\n{row}\n1004;Сделка 4;40000;Анна;Закрыто и не реализовано\n"
+       "1005;Сделка 5;50000;Олег;Переговоры\n")
+
+
+def test_a_row_shifted_by_an_unquoted_separator_is_skipped_and_said(mem_store):
+    """Row 4's «ООО Ромашка; поставка» (a «;» not in quotes) put «Анна» in the stage column: a funnel step «Анна»
+    and the won deal lost, said only as unreadable cells. Now the row is skipped, said as a warning naming row 4 and
+    its text; the other 4 deals are read (1 lost)."""
+    from funnel import quality_report
+    text = AMO.format(row="1003;ООО Ромашка; поставка;30000;Анна;Успешно реализовано")
+    info, built, _ = import_file(mem_store, text.encode(), "amo.csv")
+    assert built["n_deals"] == 4
+    assert "Анна" not in info.meta["stage_order"][""]
+    with mem_store.connect() as con:
+        report = quality_report.report(con, info)
+    shifted = report[report["code"] == "file.skipped_extra_cells"]
+    assert set(shifted["severity"]) == {"warning"}
+    assert list(shifted["row_no"].dropna().astype(int)) == [4]
+    assert shifted["value"].dropna().iloc[0].startswith("1003;ООО Ромашка;поставка;30000;Анна")
+
+
+def test_a_column_without_a_title_in_most_rows_stays():
+    """Every row with one cell more than the titles (a trailing column the export left unnamed): no row skipped."""
+    import duckdb
+
+    from funnel.readers import stage_file
+    text = "ID;Stage\n" + "".join(f"{k};Lead;note {k}\n" for k in range(1, 6))
+    raw = stage_file(duckdb.connect(), text.encode(), "x.csv", table="t")
+    assert raw.n_rows == 5 and not [s for s in raw.skipped if s.reason == "extra_cells"]
