@@ -139,7 +139,9 @@ class Draft:
         ``file_rows``."""
         if self.file_rows is not None:
             return self.file_rows
-        return self.history_raw.n_rows if self.stage_rows is not None and self.history_raw else self.raw.n_rows
+        if self.stage_rows is not None and self.history_raw:
+            return self.history_raw.n_rows
+        return self.raw.n_rows + sum(row.reason == "extra_cells" for row in self.raw.skipped)  # (skipped as shifted)
 
     @property
     def expected(self) -> Capabilities:
@@ -687,7 +689,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "in_place": ["deals", "events", *DERIVED_TABLES] if into and draft.shape == "deals" else [],
         "shape": draft.shape,
         "rows_read": draft.rows_read,
-        "rows_rejected": rows_rejected,
+        # a CSV row skipped as shifted (csv_reader._wide_rows) is a row read and a deal not imported
+        "rows_rejected": rows_rejected + sum(row.reason == "extra_cells" for row in draft.raw.skipped),
         # rows kept with an unreadable amount or date: a mapping that reads few is not remembered (a row
         # with both counts twice: the sum only decides whether the mapping is remembered)
         "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] in KEPT_KINDS.values() and r[2] is None),

@@ -159,7 +159,8 @@ SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计总"))
 # Skipped rows another note of the report already counts (``readers.continuation_rows``,
 # ``nocode.subitems``, ``readers.group_rows``): the note of skipped rows leaves them out, so a Shopify
 # order's line items are not said twice.
-SAID_APART = frozenset({"continuation", "subitem", "group", "example"})
+SAID_APART = frozenset({"continuation", "subitem", "group", "example",
+                        "extra_cells"})  # a row skipped as shifted: said as a warning of its own (csv_reader.py)
 
 
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
