@@ -23,34 +23,29 @@ from .errors import FunnelError
 
 
 def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
-    import_parser.add_argument("--into", metavar="DATASET",
-                               help="replace the data of this stored dataset (id or name), keeping its mapping "
-                                    "and stage order")
-    import_parser.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"),
-                               help="read the file as this input shape instead of the detected one; a table of "
-                                    "stage counts as the deals that reached each stage (counts) or as the deals "
-                                    "at each stage now (stage_counts)")
-    import_parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
-                               help="map a canonical field to a column of the file (HEADER empty: unmap), "
-                                    "as the Data page's column pickers do; repeatable")
-    p = sub.add_parser("edit", help="change a stored dataset: stage order, won/lost stages, mapping, shape")
+    import_parser.add_argument("--into", metavar="DATASET", help=_help("into"))
+    import_parser.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"), help=_help("import_shape"))
+    import_parser.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER", help=_help("import_map"))
+    p = sub.add_parser("edit", help=_help("edit"))
     p.add_argument("dataset", metavar="DATASET")
-    p.add_argument("--stages", help='the funnel order: "S1,S2,..." or "Pipeline: S1,S2; Other: X,Y"')
-    p.add_argument("--won", help="the won stages, comma-separated")
-    p.add_argument("--lost", help="the lost stages, comma-separated")
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
-                   help="map a canonical field to a column (HEADER empty: unmap); repeatable")
-    p.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"),
-                   help="read the kept rows as this shape; a table of stage counts as the deals that reached each "
-                        "stage (counts) or as the deals at each stage now (stage_counts)")
+    p.add_argument("--stages", help=_help("edit_stages"))
+    p.add_argument("--won", help=_help("won"))
+    p.add_argument("--lost", help=_help("lost"))
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER", help=_help("edit_map"))
+    p.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"), help=_help("edit_shape"))
     p.add_argument("--timezone", metavar="AREA/CITY", help=_zone_help())
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_help("json"))
+
+
+def _help(key: str) -> str:
+    """The ``--help`` text in FUNNEL_LANG's language (survey 30: these were English in RU and ZH)."""
+    from .i18n import env_language, t
+
+    return t(f"cli.help.{key}", env_language()).replace("%", "%%")
 
 
 def _zone_help() -> str:
-    from .i18n import env_language, t
-
-    return t("cli.help.timezone_edit", env_language()).replace("%", "%%")
+    return _help("timezone_edit")
 
 
 def _names(text: str | None) -> list[str] | None:

@@ -57,3 +57,12 @@ def test_a_refused_file_says_its_message_and_nothing_else(tmp_path):
     assert out.returncode == 2
     assert out.stderr.splitlines() == ["ошибка: Файл «empty.csv» пуст. Выгрузите список сделок из CRM ещё раз в CSV "
                                        "или Excel и загрузите этот файл."]
+
+
+def test_edit_and_import_options_are_explained_in_the_users_language():
+    """Survey 30: `edit --help` and `import --help` described --into, --shape, --map, --stages, --won, --lost in English
+    under FUNNEL_LANG=ru and zh."""
+    edit = cli("ru", "edit", "--help").stdout
+    assert "этапы выигрыша через запятую" in edit and "the won stages" not in edit
+    imported = " ".join(cli("zh", "import", "--help").stdout.split())
+    assert "替换此已存数据集" in imported and "replace the data" not in imported
