@@ -163,9 +163,9 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         draft = _stored_draft(con, row)
         draft.timezone = zone
         reread = _counts_reread(con, row, draft, shape)  # a report's other reading: its kept rows change too
-        if reread or shape == "stage_counts":
-            pass
-        elif shape is not None and shape != draft.shape:
+        if reread or shape == "stage_counts":  # (a reading of a report only; it proposes its own columns)
+            mapping = None
+        if not reread and shape not in (None, "stage_counts", draft.shape):
             draft.shape, draft.samples = shape, []
             propose(con, None, draft)
         elif mapping is not None:
