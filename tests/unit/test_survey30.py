@@ -61,3 +61,15 @@ def test_a_column_without_a_title_in_most_rows_stays():
     text = "ID;Stage\n" + "".join(f"{k};Lead;note {k}\n" for k in range(1, 6))
     raw = stage_file(duckdb.connect(), text.encode(), "x.csv", table="t")
     assert raw.n_rows == 5 and not [s for s in raw.skipped if s.reason == "extra_cells"]
+
+
+def test_history_rows_of_deals_not_in_the_list_name_their_ids(mem_store):
+    """«Stage history rows for a deal not in the deal list (skipped) (Row 2, 3, 4): 3» named no deal: 9001, 9002."""
+    from funnel import quality_report
+    deals = "ID,Stage\n1,Lead\n2,Won\n"
+    history = "Deal ID,Stage,Date\n9001,Lead,2024-01-01\n9001,Won,2024-01-05\n9002,Lead,2024-01-02\n1,Lead,2024-01-03\n"
+    info, _built, _ = import_file(mem_store, deals.encode(), "deals.csv", history=history.encode(),
+                                  history_name="history.csv", stages=["Lead", "Won"])
+    with mem_store.connect() as con:
+        summary = quality_report.summary(quality_report.report(con, info)).set_index("code")
+    assert summary.loc["history.unknown_deal", "value"] == "9001, 9002"
