@@ -34,6 +34,7 @@ from .mapping.stage_names import align_order
 from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
+from .stage_text import stage_key
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
 from .timezones import check_zone
 from .velocity.stays import DERIVED_TABLES
@@ -263,17 +264,13 @@ def _stage_names(con, dataset_id: int, draft: Draft, names: list[str]) -> list[s
     if not names:
         return []
     stored = _stored_stages(con, dataset_id)
-    column = draft.mapping.fields.get("stage")
-    written = [] if column is None else [r[0] for r in run(con, render(
-        "SELECT DISTINCT trim({c}) FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
-        t=ident(draft.raw.table))).fetchall()]
-    known = {" ".join(s.split()).casefold(): s for s in [*stored, *written]}
+    known = {stage_key(s): s for s in [*stored, *draft_stages(con, draft)]}  # the file's spelling last: it wins
     out = []
     for name in names:
-        if " ".join(name.split()).casefold() not in known:
+        if stage_key(name) not in known:
             raise FunnelError("edit.unknown_stage", dataset=dataset_id, stage=name,
                               stages=", ".join(f"«{s}»" for s in stored[:12]) + (", …" if len(stored) > 12 else ""))
-        out.append(known[" ".join(name.split()).casefold()])
+        out.append(known[stage_key(name)])
     return out
 
 

@@ -28,11 +28,12 @@ def parse_order(text: str | None, pipelines: list[str] | None = None,
             per.setdefault(head.strip(), []).extend(_names(rest))
     if per and len(per) == len(parts):
         return per
-    whole = {_key(s) for s in stages or []}  # a stage of the data, comma and all
+    whole = {stage_key(s) for s in stages or []}  # a stage of the data, comma and all
     if len(parts) == 1:
-        return [parts[0]] if _key(parts[0]) in whole else _names(parts[0])
-    return [name for part in parts for name in (_names(part) if "," in part and _key(part) not in whole else [part])]
+        return [parts[0]] if stage_key(parts[0]) in whole else _names(parts[0])
+    return [name for part in parts for name in (_names(part) if "," in part and stage_key(part) not in whole else [part])]
 
 
-def _key(name: str) -> str:
+def stage_key(name: str) -> str:
+    """A stage name as typed and as written compare equal: case and runs of spaces aside."""
     return " ".join(name.split()).casefold()

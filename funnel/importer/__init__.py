@@ -141,7 +141,12 @@ class Draft:
             return self.file_rows
         if self.stage_rows is not None and self.history_raw:
             return self.history_raw.n_rows
-        return self.raw.n_rows + sum(row.reason == "extra_cells" for row in self.raw.skipped)  # (skipped as shifted)
+        return self.raw.n_rows + self.rows_shifted
+
+    @property
+    def rows_shifted(self) -> int:
+        """CSV rows skipped as shifted (csv_reader._wide_rows): rows read, deals not imported."""
+        return sum(row.reason == "extra_cells" for row in self.raw.skipped)
 
     @property
     def expected(self) -> Capabilities:
@@ -546,8 +551,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     for row in draft.raw.skipped:
         findings.add(f"file.skipped_{row.reason}", "warning" if row.reason == "extra_cells" else "info",
                      row_no=row.row_no, value=row.text[:200])
-    if shifted := sum(row.reason == "extra_cells" for row in draft.raw.skipped):  # deals not imported: a warning
-        findings.add("file.skipped_extra_cells", "warning", n=shifted)
+    if draft.rows_shifted:  # deals not imported: a warning
+        findings.add("file.skipped_extra_cells", "warning", n=draft.rows_shifted)
     for code, params in draft.raw.notes:
         findings.add(code, "warning" if code in WARNING_NOTES else "info",
                      detail=json.dumps(params, ensure_ascii=False, default=str),
@@ -689,8 +694,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         "in_place": ["deals", "events", *DERIVED_TABLES] if into and draft.shape == "deals" else [],
         "shape": draft.shape,
         "rows_read": draft.rows_read,
-        # a CSV row skipped as shifted (csv_reader._wide_rows) is a row read and a deal not imported
-        "rows_rejected": rows_rejected + sum(row.reason == "extra_cells" for row in draft.raw.skipped),
+        "rows_rejected": rows_rejected + draft.rows_shifted,
         # rows kept with an unreadable amount or date: a mapping that reads few is not remembered (a row
         # with both counts twice: the sum only decides whether the mapping is remembered)
         "rows_unread": sum(r[6] or 0 for r in findings.rows if r[0] in KEPT_KINDS.values() and r[2] is None),

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
+from ..stage_text import stage_key
 
 SHOWN = 12  # stages listed in the refusal
 CLOSE = 0.8  # «Замеры» / «Замер» 0.91, «Hott» / «Hot» 0.86, «Lead» / «Won» 0
@@ -41,9 +42,6 @@ def _close(name: str, candidates: list[str]) -> str | None:
     apart = [c for c in candidates if _one_apart(name, c)]
     return apart[0] if apart else None
 
-
-def _key(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
 
 
 def column_values(con, table: str, column: int | None) -> list[str]:
@@ -90,23 +88,23 @@ def checked_order(order, known: Iterable[str]):
         return order
     index: dict[str, str] = {}
     for name in known:
-        index.setdefault(_key(name), name)
+        index.setdefault(stage_key(name), name)
         _, colon, after = name.rpartition(":")  # a code with its pipeline: «C1:NEW»
         if colon and after.strip():
-            index.setdefault(_key(after), after.strip())
+            index.setdefault(stage_key(after), after.strip())
     unknown: list[str] = []
 
     def spelled(name: str) -> str:
-        found = index.get(_key(name))
+        found = index.get(stage_key(name))
         if found is None:
             unknown.append(name)
         return found or name
 
     out = {p: [spelled(n) for n in names] for p, names in order.items()} if isinstance(order, dict) \
         else [spelled(n) for n in order]
-    listed = {_key(n) for names in (out.values() if isinstance(out, dict) else [out]) for n in names}
+    listed = {stage_key(n) for names in (out.values() if isinstance(out, dict) else [out]) for n in names}
     left_out = {k: s for k, s in index.items() if k not in listed}
-    typos = {name: left_out[close] for name in dict.fromkeys(unknown) if (close := _close(_key(name), list(left_out)))}
+    typos = {name: left_out[close] for name in dict.fromkeys(unknown) if (close := _close(stage_key(name), list(left_out)))}
     if typos:
         shown = list(dict.fromkeys(known))
         raise FunnelError("edit.order_unknown", stages=", ".join(f"«{n}» (→ «{s}»?)" for n, s in typos.items()),
