@@ -14,6 +14,8 @@ Tables the funnel creates keep every column ``Nullable`` (empty groups stay NULL
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from datetime import date, datetime
 from typing import Any
@@ -243,7 +245,10 @@ class ChdbBackend(_ClickHouse):
     @classmethod
     def connect(cls, url: str | None = None, **options: Any) -> ChdbBackend:
         if not url or url == ":memory:":
-            return cls(_SESSIONS.setdefault("default", tempfile.mkdtemp(prefix="funnel-chdb-")))
+            if "default" not in _SESSIONS:
+                _SESSIONS["default"] = tempfile.mkdtemp(prefix="funnel-chdb-")
+                atexit.register(_remove_default)
+            return cls(_SESSIONS["default"])
         return cls(url)
 
     def _execute_native(self, sql: str, params: Params) -> pa.Table:
@@ -261,6 +266,14 @@ class ChdbBackend(_ClickHouse):
 
 
 _SESSIONS: dict[str, Any] = {}  # "default": the temporary folder; "open": (folder, session)
+
+
+def _remove_default() -> None:
+    """The in-memory backend's temporary folder, at the process's exit (its session closed first)."""
+    current = _SESSIONS.pop("open", None)
+    if current is not None:
+        current[1].close()
+    shutil.rmtree(_SESSIONS.pop("default"), ignore_errors=True)
 
 
 def _session(path: str) -> Any:

@@ -106,3 +106,22 @@ def test_render_leaves_comments_and_strings_alone():
                    "WHERE a = 1\nAND b = 2")
     with pytest.raises(KeyError):
         render("SELECT * FROM {nothing}")
+
+
+def test_the_in_memory_backend_keeps_one_temporary_folder_and_removes_it_at_exit(tmp_path):
+    """``connect("chdb")`` made a new folder under the temp dir on every call (``setdefault`` evaluates its default)
+    and none was removed: 26 ``funnel-chdb-*`` folders after a day of test runs. One folder per process, gone at
+    its exit."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from funnel.backends import connect\n"
+              "a = connect('chdb'); b = connect('chdb')\n"
+              "a.execute_ddl('CREATE TABLE t (x Int32) ENGINE = Memory')\n"
+              "print(a.url == b.url, a.url)\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__)))).stdout.split()
+    assert out[0] == "True" and out[1].startswith(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
