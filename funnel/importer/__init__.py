@@ -47,6 +47,7 @@ from ..mapping.shapes import with_shape_pairs
 from ..readers import RawTable, archive_history, archive_stage_list, history_sheet, stage_file
 from ..readers.json_reader import is_stage_list_stream
 from ..readers.limits import check_stages
+from ..readers.staging import CUT_ROWS
 from ..readers.values import ColumnProfile
 from ..schema import COUNTS_DDL, DEALS_DDL, EVENTS_DDL
 from ..sql import budget_bytes, ident, render, run
@@ -145,8 +146,9 @@ class Draft:
 
     @property
     def rows_shifted(self) -> int:
-        """CSV rows skipped as shifted (csv_reader._wide_rows): rows read, deals not imported."""
-        return sum(row.reason == "extra_cells" for row in self.raw.skipped)
+        """CSV rows skipped as shifted or cut short (csv_reader._wide_rows, _short_rows): rows read, deals not
+        imported."""
+        return sum(row.reason in CUT_ROWS for row in self.raw.skipped)
 
     @property
     def expected(self) -> Capabilities:
@@ -549,10 +551,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         check_stages(con, draft.history_raw, draft.history_mapping.stage)
     findings = Findings()
     for row in draft.raw.skipped:
-        findings.add(f"file.skipped_{row.reason}", "warning" if row.reason == "extra_cells" else "info",
+        findings.add(f"file.skipped_{row.reason}", "warning" if row.reason in CUT_ROWS else "info",
                      row_no=row.row_no, value=row.text[:200])
-    if draft.rows_shifted:  # deals not imported: a warning
-        findings.add("file.skipped_extra_cells", "warning", n=draft.rows_shifted)
+    for reason in CUT_ROWS:  # deals not imported: a warning
+        if n := sum(row.reason == reason for row in draft.raw.skipped):
+            findings.add(f"file.skipped_{reason}", "warning", n=n)
     for code, params in draft.raw.notes:
         findings.add(code, "warning" if code in WARNING_NOTES else "info",
                      detail=json.dumps(params, ensure_ascii=False, default=str),

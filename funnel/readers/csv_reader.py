@@ -77,21 +77,100 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
             notes.append(("readers.nul_bytes", {"file": file_name}))
         quoted = _has_byte(data, b'"')
         try:
-            blanks = _load(con, data, table, delimiter, width, header_ordinal, texts)
+            blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
         except duckdb.Error:
             # Invalid UTF-8 after the sample: read it again with bad bytes replaced.
             data = transcode(path, "utf-8", Path(tmp) / "fixed.csv")
             notes.append(("readers.bad_bytes", {"file": file_name}))
-            blanks = _load(con, data, table, delimiter, width, header_ordinal, texts)
+            try:
+                blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
+            except duckdb.Error as error:
+                cut = cut_in_quote(data, delimiter)
+                if cut is None:
+                    raise
+                row, column, value = cut
+                raise FunnelError("file.cut_in_quote", file=file_name, row=row, value=value,
+                                  column=headers[column] if column < len(headers) and headers[column]
+                                  else str(column + 1)) from error
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
     skipped += _wide_rows(con, table, headers, delimiter)
+    read_headers = headers
     headers, n_rows, skipped, more = finish_table(con, table, headers, file_name, skipped,
                                                   first_title=title_above(records, header.top))
+    if short and headers[:_titled(read_headers)] == read_headers[:_titled(read_headers)]:
+        cut_rows = _short_rows(con, table, _titled(read_headers), short)
+        skipped = sorted(skipped + cut_rows, key=lambda s: s.row_no)
+        n_rows -= len(cut_rows)
     return RawTable(table, headers, n_rows, file_name, "csv", encoding, delimiter, None, [],
                     hdr + 1, skipped, notes + header.notes + more, quoted=quoted, header_rows=header.rows)
 
 
 WIDE_ROWS_MAX = 1000  # rows with cells past the header's titles, at most, to be skipped as shifted
+NO_NULL = "\x01"  # read_csv's nullstr: no cell is it, so an empty cell reads as '' and a padded one as NULL
+SHORT_CELLS = "funnel_cells"  # a staged table's column while it is read: the cells of a row cut short
+
+
+def _titled(headers: list[str]) -> int:
+    """The columns up to the header's last title."""
+    return max((i for i, h in enumerate(headers) if h.strip()), default=-1) + 1
+
+
+def _short_cells_sql(titled: int) -> str:
+    """The number of cells of a row that ends before the header's last title (NULL for a whole row). Read with
+    ``nullstr`` no cell can hold, an empty cell is '' and only the cells past the row's end are NULL."""
+    present = " + ".join(render("CAST({c} IS NOT NULL AS INTEGER)", c=ident(f"c{i}")) for i in range(titled))
+    return render("CASE WHEN {last} IS NULL THEN {n} END AS {col}", last=ident(f"c{titled - 1}"), n=present,
+                  col=ident(SHORT_CELLS))
+
+
+def _short_candidates(con, table: str, titled: int, delimiter: str) -> list[tuple[int, int, str]]:
+    """The rows that end before the header's last title, when only some rows do (≤ half, ≤ WIDE_ROWS_MAX): their
+    record numbers, cell counts and texts. The staged table's count column is dropped."""
+    total, short = run(con, render("SELECT count(*), count({c}) FROM {t}", c=ident(SHORT_CELLS),
+                                   t=ident(table))).fetchone()
+    rows = []
+    if short and short * 2 <= total and short <= WIDE_ROWS_MAX:
+        cells = ", ".join(render("COALESCE({c}, '')", c=ident(f"c{i}")) for i in range(titled))
+        for row_no, n, *values in run(con, render("SELECT row_no, {n}, {cells} FROM {t} WHERE {n} IS NOT NULL "
+                                                  "ORDER BY row_no", n=ident(SHORT_CELLS), cells=cells,
+                                                  t=ident(table))).fetchall():
+            if not any("\n" in v for v in values):  # a quote never closed swallowed the lines after it: limits.py
+                rows.append((int(row_no), int(n), delimiter.join(values[:n])[:200]))
+    run(con, render("ALTER TABLE {t} DROP COLUMN {c}", t=ident(table), c=ident(SHORT_CELLS)))
+    return rows
+
+
+def _short_rows(con, table: str, titled: int, candidates: list[tuple[int, int, str]]) -> list[SkippedRow]:
+    """Rows cut short (survey 30: «1003;Сделка 3;30000» under a header of seven titles, a won deal read as an open
+    one at the first stage, its stage said missing): a row with two cells or more that ends before a column every
+    other row fills is skipped, said as a warning with its text, as a shifted row is. A line break inside a value
+    that is not in quotes cuts a record in two rows: the half beside such a row whose cells make one record with
+    it goes too. A row that only leaves off empty cells at its end (Excel
+    writes some rows so) misses no such column and stays; so does a one-cell row (a note, a group's title)."""
+    present = {row_no: (n, text) for row_no, n, text in candidates if n >= 2}
+    if not present:
+        return []
+    rows = run(con, render("SELECT row_no FROM {t} WHERE list_contains($rows, row_no)", t=ident(table)),
+               {"rows": list(present)}).fetchall()
+    kept = [int(r[0]) for r in rows]
+    if not kept:
+        return []
+    first = min(present[r][0] for r in kept)
+    nulls = run(con, render("SELECT count(*), {n} FROM {t} WHERE NOT list_contains($rows, row_no)",
+                            n=", ".join(render("count(*) FILTER (WHERE {c} IS NULL)", c=ident(f"c{i}"))
+                                        for i in range(first, titled)), t=ident(table)),
+                {"rows": kept}).fetchone()
+    others, empties = nulls[0], nulls[1:]
+    if others < 2:
+        return []
+    always = [first + i for i, n in enumerate(empties) if n == 0]
+    cut = {r for r in kept if any(column >= present[r][0] for column in always)}
+    for r in kept:  # the other half of a record cut in two: the halves' cells make one row (the cut value in both)
+        if any(o in cut and present[r][0] + present[o][0] - 1 == titled for o in (r - 1, r + 1) if o in present):
+            cut.add(r)
+    if cut:
+        run(con, render("DELETE FROM {t} WHERE list_contains($rows, row_no)", t=ident(table)), {"rows": sorted(cut)})
+    return [SkippedRow(r, "short_cells", present[r][1]) for r in sorted(cut)]
 
 
 def _wide_rows(con, table: str, headers: list[str], delimiter: str) -> list[SkippedRow]:
@@ -113,6 +192,38 @@ def _wide_rows(con, table: str, headers: list[str], delimiter: str) -> list[Skip
                            t=ident(table), p=past), {"d": delimiter}).fetchall()
     run(con, render("DELETE FROM {t} WHERE {p}", t=ident(table), p=past))
     return [SkippedRow(int(row_no), "extra_cells", (text or "")[:200]) for row_no, text in rows]
+
+
+def cut_in_quote(path: Path, delimiter: str) -> tuple[int, int, str] | None:
+    """Where a UTF-8 file ends inside a quoted cell: (its record number, the cell's column from 0, the cell's
+    first 40 characters), or None. A download or a copy cut off mid-file leaves the last cell's quote open
+    (survey 30: «1003;"Сделка 3 обрезана;30000;Анна» as the file's end), which DuckDB's reader refuses;
+    the refusal names the row and the cell instead of calling the file damaged. Walked by Python's csv
+    module (strict: the end of data inside quotes is its own error), on the refusal's path only."""
+    first_lines: list[str] = []
+    state = {"line": 0, "start": 1}
+
+    def lines():
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            for line in fh:
+                state["line"] += 1
+                if state["line"] == state["start"]:
+                    first_lines.append(line)
+                yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    records = 0
+    try:
+        for _ in reader:
+            records += 1
+            state["start"] = state["line"] + 1
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error) or not first_lines:
+            return None
+        cells = next(csv.reader([first_lines[-1]], delimiter=delimiter, quotechar='"', strict=False), [""])
+        value = " ".join(cells[-1].split())
+        return records + 1, len(cells) - 1, value[:40] + ("…" if len(value) > 40 else "")
+    return None
 
 
 def _has_byte(path: Path, byte: bytes) -> bool:
@@ -144,12 +255,15 @@ def transcode(src: Path, encoding: str, dst: Path) -> Path:
 
 
 def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int,
-          texts: frozenset[int] = frozenset()) -> list[int]:
-    """Stage the records after the header; returns record numbers of empty lines."""
+          texts: frozenset[int] = frozenset(), titled: int = 0) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Stage the records after the header; returns record numbers of empty lines, and the rows that end before
+    the ``titled`` columns' last one when only a few do (:func:`_short_candidates`)."""
     blanks = blank_records(path, delimiter)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     cells = staged_cells_sql(width, untrimmed_cell_sql)
-    params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal}
+    if titled:
+        cells += ", " + _short_cells_sql(titled)
+    params = {"path": str(path), "delim": delimiter, "hdr": header_ordinal, "nullstr": NO_NULL}
     if not blanks:
         # The parallel reader keeps file order but refuses padded rows with quoted line breaks
         # (DuckDB 2.0); the single-threaded one reads anything. Try the fast one first.
@@ -163,8 +277,9 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
             except duckdb.Error:
                 if parallel == "false":
                     raise
+        short = _short_candidates(con, table, titled, delimiter) if titled else []
         trim_cells(con, table, width, texts)
-        return []
+        return [], short
     source = _read_csv_sql(columns, "false")
     run(con, "CREATE OR REPLACE TEMP TABLE funnel_blank_lines (t BIGINT, j BIGINT)")
     shifts = {}
@@ -176,14 +291,15 @@ def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordina
                  "WHERE s.k > $hdr ORDER BY row_no", t=ident(table), cells=cells, src=source)
     run(con, sql, params)
     run(con, "DROP TABLE funnel_blank_lines")
+    short = _short_candidates(con, table, titled, delimiter) if titled else []
     trim_cells(con, table, width, texts)
-    return blanks
+    return blanks, short
 
 
 def _read_csv_sql(columns: str, parallel: str) -> str:
     return render(
         "SELECT row_number() OVER () AS k, * FROM read_csv($path, delim=$delim, header=false, quote='\"', "
-        "escape='\"', new_line='\\n', null_padding=true, parallel={parallel}, strict_mode=false, "
+        "escape='\"', new_line='\\n', null_padding=true, nullstr=$nullstr, parallel={parallel}, strict_mode=false, "
         "auto_detect=false, max_line_size={max_line}, buffer_size={buffer}, columns={columns})",
         max_line=str(MAX_LINE), buffer=str(BUFFER), columns=columns, parallel=parallel)
 

@@ -42,7 +42,8 @@ NUMBER_SIGN_CHARS = tuple(sorted(ord(ch) for ch in "-+(.$€£¥₽"))
 @dataclass
 class SkippedRow:
     row_no: int
-    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation' | 'subitem' | 'extra_cells'
+    reason: str  # 'blank' | 'total' | 'footer' | 'header' | 'section' | 'group' | 'continuation' | 'subitem' |
+    # 'extra_cells' | 'short_cells' (CUT_ROWS)
     text: str
 
 
@@ -159,8 +160,9 @@ SUBTOTAL_LAST_CHARS = tuple(sorted(ord(ch) for ch in "lLsSſгГоОᲂ计总"))
 # Skipped rows another note of the report already counts (``readers.continuation_rows``,
 # ``nocode.subitems``, ``readers.group_rows``): the note of skipped rows leaves them out, so a Shopify
 # order's line items are not said twice.
-SAID_APART = frozenset({"continuation", "subitem", "group", "example",
-                        "extra_cells"})  # a row skipped as shifted: said as a warning of its own (csv_reader.py)
+# Rows of a CSV skipped as shifted or cut short (csv_reader.py): rows read and rejected, each said as a warning.
+CUT_ROWS = ("extra_cells", "short_cells")
+SAID_APART = frozenset({"continuation", "subitem", "group", "example", *CUT_ROWS})
 
 
 def finish_table(con, table: str, headers: list[str], file_name: str, skipped: list[SkippedRow],
