@@ -20,7 +20,7 @@ from typing import Any
 
 from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
-from .importer import Draft, Source, build, current_stage_counts, prepare, propose
+from .importer import Draft, Source, build, current_stage_counts, guessed_pipelines, prepare, propose
 from .importer.evidence import file_stage_order
 from .importer.order_check import checked_order, draft_stages
 from .importer.quality_findings import Findings
@@ -112,6 +112,7 @@ def _stored_draft(con, row: dict[str, Any]) -> Draft:
             propose(con, None, draft)
     draft.timezone = meta.get("timezone")  # the kept rows are the file's text: instants as written
     draft.date_order_found = meta.get("date_order_found")
+    draft.currency_kept = meta.get("currency_found")
     draft.file_rows = row["rows_read"]  # what the file held (the kept rows can be a report's deals, a matrix unfolded)
     if saved.get("history"):
         h = saved["history"]
@@ -304,6 +305,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         draft = prepare(con, None, source, history=history, shape=shape or stored)
         draft.timezone = zone
         draft.date_order_found = meta.get("date_order_found")  # what earlier exports' days above 12 settled
+        draft.currency_kept = meta.get("currency_found")  # what earlier exports' amount column named (Бюджет ₽)
         if shape is None and meta.get("counts_guessed") and draft.counts_read_as is not None:
             _still_a_guess(draft)
         renamed = False  # the same CRM's export under other column titles: its moves said once
@@ -344,6 +346,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
                 # a counts table's new and gone stages, said as a deal list's are (survey 28)
                 fresh = built["meta"]["stage_order"].get("", [])
                 _note_stages({"": stored[""]}, {"": fresh}, {"": [s for s in fresh if s not in stored[""]]}, notes, [])
+        if draft.shape == row["shape"] == "deals":
+            _week_changes(con, dataset_id, notes)
         _add_findings(con, built, notes)
         built["meta"]["user_stage_order"] = user_order
         built["meta"][USER_UNMAPPED] = unmapped
@@ -355,6 +359,50 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             with store.writing() as wcon:
                 _update_meta(wcon, dataset_id, {"raw": None})
     return info, draft
+
+
+CHANGES_LISTED = 5  # deal ids named per kind of change
+
+
+def _week_changes(con, dataset_id: int, notes: Findings) -> None:
+    """What the new export changed against the stored deals, said as one finding: deals new, gone from the export
+    (their ids), won, lost, moved back to an earlier stage (ids; compared in the new order, so a stage the refresh
+    placed moves nobody) and managers new. Survey 31: «what changed is in the quality table» above a table that
+    named none of it. Nothing is said when nothing changed."""
+    old = ident(f"ds_{int(dataset_id)}", "deals")
+    row = run(con, render("""
+        WITH pos AS (SELECT COALESCE(pipeline, '') AS pipeline, stage, position FROM imp_stages),
+        pairs AS (
+            SELECT o.deal_id AS old_id, n.deal_id AS new_id, o.status AS was, n.status AS now,
+                   op.position AS old_pos, np.position AS new_pos
+            FROM {old} AS o
+            FULL JOIN imp_deals AS n ON o.deal_id = n.deal_id
+            LEFT JOIN pos AS op ON op.pipeline = COALESCE(o.pipeline, '') AND op.stage = o.stage
+            LEFT JOIN pos AS np ON np.pipeline = COALESCE(n.pipeline, '') AND np.stage = n.stage
+                                AND COALESCE(n.pipeline, '') = COALESCE(o.pipeline, ''))
+        SELECT count(*) FILTER (WHERE old_id IS NULL),
+               count(*) FILTER (WHERE new_id IS NULL),
+               count(*) FILTER (WHERE old_id IS NOT NULL AND now = 'won' AND was <> 'won'),
+               count(*) FILTER (WHERE old_id IS NOT NULL AND now = 'lost' AND was <> 'lost'),
+               count(*) FILTER (WHERE was = 'open' AND now = 'open' AND new_pos < old_pos),
+               list(old_id ORDER BY old_id) FILTER (WHERE new_id IS NULL),
+               list(new_id ORDER BY new_id) FILTER (WHERE was = 'open' AND now = 'open' AND new_pos < old_pos)
+        FROM pairs""", old=old)).fetchone()
+    new, gone, won, lost, back, gone_ids, back_ids = row
+    managers = [r[0] for r in run(con, render(
+        "SELECT DISTINCT manager FROM imp_deals WHERE manager IS NOT NULL AND manager NOT IN "
+        "(SELECT manager FROM {old} WHERE manager IS NOT NULL) ORDER BY manager", old=old)).fetchall()]
+    if not (new or gone or won or lost or back or managers):
+        return
+
+    def ids(values) -> str:
+        values = list(values or [])
+        return ", ".join(values[:CHANGES_LISTED]) + (" …" if len(values) > CHANGES_LISTED else "") or "—"
+
+    notes.add("refresh.changes", "info", n=None, detail=json.dumps(
+        {"new": new, "gone": gone, "gone_ids": ids(gone_ids), "won": won, "lost": lost, "back": back,
+         "back_ids": ids(back_ids), "managers": ", ".join(f"«{m}»" for m in managers[:CHANGES_LISTED]) or "—"},
+        ensure_ascii=False))
 
 
 def _still_a_guess(draft: Draft) -> None:
@@ -455,11 +503,11 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
         if renamed and now is not None:
             moves.append(f"«{header}» → «{new[now]}»")
         elif now is None:
-            notes.add("refresh.column_gone", "warning", column=header, value=field_name, n=None,
+            notes.add("refresh.column_gone", "warning", column=header, n=None,
                       detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
                                          "column": f"«{header}»"}, ensure_ascii=False))
         else:
-            notes.add("refresh.column_moved", "warning", column=header, value=field_name, n=None,
+            notes.add("refresh.column_moved", "warning", column=header, value=new[now], n=None,
                       detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
                                          "column": f"«{header}»", "now": f"«{new[now]}»"}, ensure_ascii=False))
     if moves:
@@ -490,8 +538,10 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
         new = {p: [s for s in names if s in _unplaced(con, p)] for p, names in seen.items() if p in stored}
     else:
         new = {p: [s for s in names if s not in stored[p]] for p, names in seen.items() if p in stored}
-    # stages an earlier refresh placed among the user's: still a guess until the user confirms the order
-    placed = {p for p in stored if user_order and any(st not in (explicit_for(p, user_order) or []) for st in stored[p])}
+    # stages an earlier refresh placed among the user's: still a guess until the user confirms the order (the won
+    # stages end the order whether the user's list names them or not: survey 31, a confirmed order called a guess)
+    placed = {p for p in stored if user_order and any(st not in (explicit_for(p, user_order) or []) and
+                                                      st not in won.get(p, set()) for st in stored[p])}
     if user_order and not any(new.values()):
         _note_stages(stored, seen, new, notes, [p for p in placed if p in seen])
         return first
@@ -508,7 +558,7 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
     for p, order in first["meta"]["stage_order"].items():
         merged.setdefault(p, order)  # a pipeline the stored order does not have: as the data gives it
     if not user_order and merged == first["meta"]["stage_order"]:
-        _note_stages(stored, seen, new, notes, [])
+        _note_stages(stored, seen, new, notes, [], first["meta"]["stage_order"])
         return first
     if user_order:
         built = build(con, draft, stages=merged)
@@ -519,7 +569,8 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
         finally:
             draft.file_order = saved
         built["meta"]["order_source"] = "refresh"
-    _note_stages(stored, seen, new, notes, [p for p in merged if p in guessed and p in seen])
+    _note_stages(stored, seen, new, notes, [p for p in merged if p in guessed and p in seen],
+                 built["meta"]["stage_order"])
     return built
 
 
@@ -605,7 +656,10 @@ def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str], k
 
 
 def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: dict[str, list[str]],
-                 notes: Findings, guessed: list[str]) -> None:
+                 notes: Findings, guessed: list[str], final: dict[str, list[str]] | None = None) -> None:
+    """The refresh's words on its stages: new ones (and, with ``final``, the order they were placed in: survey 31's
+    «Выставлен счёт» went after «Согласование договора», said only as «placed by the data»), stages of the kept order
+    with no deals now (never the first: the funnel's entry, where lost deals without a stage count), pipelines gone."""
     for pipeline, order in stored.items():
         if pipeline not in seen:  # an export filtered to other pipelines: this one's deals are all gone (survey 28)
             listed = ", ".join(f"«{s}»" for s in order[:5])
@@ -615,9 +669,13 @@ def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: 
         added = new.get(pipeline) or []
         if added:
             listed = ", ".join(f"«{s}»" for s in added[:5])
-            notes.add("refresh.stages_new", "warning", value=listed, n=len(added), detail=json.dumps(
-                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
-        empty = [s for s in order if s not in seen.get(pipeline, [])]
+            placed = (final or {}).get(pipeline) or []
+            params = {"stages": listed, "pipeline": pipeline or "—"}
+            if all(s in placed for s in added):  # the sentence that shows where they went
+                params.update(order=" → ".join(f"«{s}»" for s in placed), sentence="quality.refresh.stages_new.placed")
+            notes.add("refresh.stages_new", "warning", value=listed, n=len(added),
+                      detail=json.dumps(params, ensure_ascii=False))
+        empty = [s for s in order[1:] if s not in seen.get(pipeline, [])]
         if empty:
             listed = ", ".join(f"«{s}»" for s in empty[:5])
             notes.add("refresh.stages_empty", "info", value=listed, n=len(empty), detail=json.dumps(
@@ -637,6 +695,8 @@ def _add_findings(con, built: dict[str, Any], notes: Findings) -> None:
     built["finding_codes"] = sorted(set(built.get("finding_codes", [])) | codes)
     if "stages.order_guessed" in codes:
         built["meta"]["order_guessed"] = True
+        built["meta"]["guessed_pipelines"] = guessed_pipelines(
+            run(con, "SELECT code, severity, row_no, column_name, value, detail FROM imp_quality").fetchall())
         tables = {k: ident(v) for k, v in built["tables"].items() if k in ("deals", "events", "stages", "counts",
                                                                              "quality")}
         built["meta"]["capabilities"] = derive_capabilities(con, tables, built["shape"], built["meta"]).to_json()
@@ -711,12 +771,18 @@ def order_names(store, dataset_id: int) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def order_state(info) -> str | None:
-    """'outcomes_only' (no stages), 'guessed' (the stage order is a guess) or None: what the pages say."""
+def order_state(info, pipeline: str | None = None) -> str | None:
+    """'outcomes_only' (no stages), 'guessed' (the stage order is a guess) or None: what the pages say. With
+    ``pipeline`` (the one shown), a guess is said only where it was made, when the dataset says where."""
     meta = info.meta or {}
     if meta.get("outcomes_only"):
         return "outcomes_only"
-    return "guessed" if meta.get("order_guessed") else None
+    if not meta.get("order_guessed"):
+        return None
+    where = meta.get("guessed_pipelines")
+    if pipeline is not None and where and "" not in where and pipeline not in where:
+        return None
+    return "guessed"
 
 
 def counts_guess(info) -> str | None:

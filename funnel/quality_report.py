@@ -64,7 +64,9 @@ def translated(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
     """One finding in words: importer findings are ``quality.<code>``, reader notes their own keys;
-    ``detail`` holds the sentence's JSON parameters, ``n`` the finding's count when they name none."""
+    ``detail`` holds the sentence's JSON parameters, ``n`` the finding's count when they name none; a ``sentence``
+    among them is the key of another wording of the finding (one that shows more: a refresh's new stages with the
+    order they were placed in), used where the catalog has it."""
     key = f"quality.{code}" if f"quality.{code}" in catalog(lang) else code
     params = {}
     if isinstance(detail, str) and detail.startswith("{"):
@@ -72,6 +74,8 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             params = json.loads(detail)
         except ValueError:
             params = {}
+        if (sentence := params.pop("sentence", None)) in catalog(lang):
+            key = sentence
     elif f"{key}.bare" in catalog(lang):  # stored before its sentence had parameters
         key = f"{key}.bare"
     if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n

@@ -191,7 +191,7 @@ def dataset_mode(info) -> DatasetABResult | None:
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
     report_button.show(info, spec, t)
-    order_note(t, info)
+    order_note(t, info, spec)
     pipeline = spec.pipeline or cache.pipeline_of(info.id, info.version, spec)
     columns = w.usable_columns(info, pipeline)
     if not columns:

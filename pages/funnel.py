@@ -25,7 +25,7 @@ out = cache.outcomes(info.id, info.version, spec)
 labels = drill.chart_labels(t)
 st.caption(filters.scope_caption(info, spec, t))
 report_button.show(info, spec, t)
-no_funnel = order_note(t, info) == "outcomes_only"
+no_funnel = order_note(t, info, spec) == "outcomes_only"
 if explain.empty_selection(info, out, t):
     st.stop()
 

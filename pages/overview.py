@@ -22,7 +22,7 @@ out = ov.outcomes
 wr_key = "win_rate_all" if filters.win_rate_mode() == "all" else "win_rate"
 st.caption(filters.scope_caption(info, spec, t))
 report_button.show(info, spec, t)
-no_funnel = order_note(t, info) == "outcomes_only"
+no_funnel = order_note(t, info, spec) == "outcomes_only"
 if explain.empty_selection(info, out, t):
     st.stop()
 

@@ -271,7 +271,7 @@ def page_head(title_key: str):
     t, lang, info = context.page_start(title_key)
     spec = filters.current_spec(info)
     st.caption(filters.scope_caption(info, spec, t))
-    order_note(t, info)
+    order_note(t, info, spec)
     if not info.capabilities.can("deals"):
         st.info(t("audit.reason.counts_no_deals"))
         st.stop()

@@ -12,6 +12,7 @@ from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, order_names, reder
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.markdown_escape import md_escape
+from funnel.quality_report import finding_text
 
 from . import context
 from .errors import error_text
@@ -42,6 +43,10 @@ def edit_panel(t, info) -> None:
         lang = context.lang()
         st.success(t("crmimport.refresh_done", file=md_escape(refreshed["file"]), version=refreshed["version"],
                      deals=fmt_int(refreshed["deals"], lang), rejected=fmt_int(refreshed["rejected"], lang)))
+        said = [finding_text(code, detail, lang, n) for code, _sev, _row, _col, _val, detail, n
+                in ((info.meta or {}).get("refreshed") or {}).get("findings", [])]
+        if said:  # the refresh's own words in full (a table cell cut them: survey 31)
+            st.markdown("\n".join(f"- {md_escape(s)}" for s in said))
     with st.expander(t("crmimport.edit_title"), expanded=view["order_guessed"]):
         if view["order_guessed"]:
             st.warning(t("crmimport.edit_order_guessed"))

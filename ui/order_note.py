@@ -7,14 +7,19 @@ from __future__ import annotations
 import streamlit as st
 
 from funnel.dataset_edit import counts_guess, order_state
+from ui import cache
 
 GUESS_NOTES = {"current": "crmimport.note_counts_current_guess", "reached": "crmimport.note_counts_reached_guess"}
 
 
-def order_note(t, info) -> str | None:
+def order_note(t, info, spec=None) -> str | None:
     """Says the note; returns the state ('outcomes_only', 'guessed' or None): with outcomes only, a page
-    skips its funnel and drop-offs (the note says why) instead of saying no deal matched."""
-    state = order_state(info)
+    skips its funnel and drop-offs (the note says why) instead of saying no deal matched. ``spec``: the page's
+    selection, whose pipeline's order is the one said (a guess made for another pipeline is not this one's)."""
+    pipeline = None
+    if spec is not None and len(info.pipelines) > 1:
+        pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
+    state = order_state(info, pipeline)
     if state == "outcomes_only":
         st.info(t("crmimport.note_outcomes_only"))
     elif state == "guessed":

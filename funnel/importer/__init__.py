@@ -56,7 +56,7 @@ from ..timezones import check_zone
 from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
-from .deals import KEPT_KINDS, build_deals
+from .deals import CURRENCY_FOUND, KEPT_KINDS, build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .experiment_counts import build_experiment
@@ -130,6 +130,9 @@ class Draft:
     # the day/month order the dataset's exports settled so far (a refresh: columns.file_dates' ``known``), then
     # the one this build settled or kept (saved as meta ``date_order_found``)
     date_order_found: str | None = None
+    # the amounts' currency the dataset's exports named so far (Бюджет ₽), for a file that names none (a refresh
+    # whose column is «Бюджет» now: survey 31, RUB dropped from every deal); saved as meta ``currency_found``
+    currency_kept: str | None = None
     # the file's own rows where ``raw`` holds others: a matrix unfolded (one row per owner and stage), a table of
     # counts read as the deals at each stage now (one row per deal), a dataset's kept rows (what its import read)
     file_rows: int | None = None
@@ -614,7 +617,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         result = build_deals(con, raw, mapping, explicit_stages=explicit, users_order=bool(stages),
                              history_loaded=history_loaded,
                              findings=findings, history_orders=history_orders, into=into,
-                             drop_raw=drop_staged, dates=dates)
+                             drop_raw=drop_staged, dates=dates, currency_kept=draft.currency_kept)
         rows_rejected = run(con, "SELECT count(DISTINCT row_no) FROM imp_rejected").fetchone()[0]
         for table in ("imp_hist", "imp_hist_pos", "imp_valid", "imp_rejected"):  # consumed
             run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
@@ -674,11 +677,14 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     meta["encoding"] = draft.raw.encoding
     meta["detected_shape"] = draft.detected_shape or draft.shape
     meta["order_guessed"] = "stages.order_guessed" in findings.codes()
+    meta["guessed_pipelines"] = guessed_pipelines(findings.rows)
     if draft.counts_read_as is not None:  # a refresh reads next week's report the same way; the pages say a guess
         meta["counts_read_as"], meta["counts_guessed"] = draft.counts_read_as
     meta["timezone"] = draft.timezone  # kept for a refresh and an edit (dataset_edit.py)
     if draft.date_order_found:  # the day/month order the values settled: a refresh reads next week's dates so
         meta["date_order_found"] = draft.date_order_found
+    if found := next((r[4] for r in findings.rows if r[0] in CURRENCY_FOUND), None):
+        meta["currency_found"] = found  # a refresh whose amount column names no currency keeps it
     meta["instants"] = instants  # header -> values: where a zone changes anything
     if draft.shape == "deals":
         meta["mapping_json"] = draft.mapping.to_json()  # for a refresh or an edit after import
@@ -771,6 +777,13 @@ def _clean_enough(built: dict[str, Any]) -> bool:
     a mapping under which most rows were rejected or their amounts unreadable (a broken file, a wrong
     column) would do the same to the rows of the next, clean file."""
     return (built["rows_rejected"] + built.get("rows_unread", 0)) * 2 <= built["rows_read"]
+
+
+def guessed_pipelines(rows) -> list[str]:
+    """The pipelines whose stage order is a guess, from quality rows (code, severity, row, column, value, detail,
+    …): "" for a dataset's one order (a file without pipelines, an event log's steps). The pages say the guess on
+    those pipelines only (survey 31: the main pipeline's pages said «a guess» for a new pipeline's order)."""
+    return sorted({r[5] or "" for r in rows if r[0] == "stages.order_guessed"})
 
 
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,

@@ -63,9 +63,15 @@ REJECT_CHECKS = {"date": "reject.bad_date", "number": "reject.bad_number", "bool
 KEPT_KINDS = {"number": "amount.unreadable", "date": "date.unreadable"}
 
 
-def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = None) -> tuple[dict, dict]:
+# the findings whose value is the currency a build gave the amounts (saved as meta ``currency_found``)
+CURRENCY_FOUND = ("deals.currency_from_header", "deals.currency_from_amounts", "deals.currency_kept")
+
+
+def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = None,
+               currency_kept: str | None = None) -> tuple[dict, dict]:
     """Create ``imp_valid`` (typed, accepted, de-duplicated rows). Returns (typed by field, extras).
-    ``dates``: the import's day/month order (columns.file_dates), else each column decides its own."""
+    ``dates``: the import's day/month order (columns.file_dates), else each column decides its own.
+    ``currency_kept``: the currency the dataset's earlier exports named, for amounts this file names none of."""
     typed = typed_columns(con, raw.table, raw.headers, mapping.fields, mapping.date_order, dates)
     extras = extra_columns(raw.headers, mapping.extras, set(mapping.fields))
     _header_unit(typed, findings)
@@ -77,6 +83,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     # no currency column: the one the amount's header names (Бюджет ₽, Amount (EUR)), else the one its
     # cells are written in (£9000, 82 500 ₽); none when the two disagree
     currency = None
+    from_kept = False
     params: dict = {}
     if "currency" not in mapping.fields and "amount" in mapping.fields:
         index = mapping.fields["amount"]
@@ -89,9 +96,12 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
         else:
             named, written = header_currency(header), amount_currency(con, raw.table, index)
             currency = named if written in (None, named) else None if named else written
+            from_kept = bool(currency is None and named is None and written is None and currency_kept)
+            currency = currency_kept if from_kept else currency
         if currency:
-            findings.add("deals.currency_from_header" if named else "deals.currency_from_amounts", "info",
-                         column=header, value=currency, n=None)
+            code = "deals.currency_kept" if from_kept else "deals.currency_from_header" if named else \
+                "deals.currency_from_amounts"
+            findings.add(code, "info", column=header, value=currency, n=None)
             params = {"currency": currency}
     have = {col.field for col in typed} | set(mapping.fields)
     missing = "".join(render(", CAST($currency AS VARCHAR) AS {c}" if name == "currency" and currency
@@ -618,12 +628,12 @@ def _has_status_inputs(mapping) -> bool:
 
 def build_deals(con, raw, mapping, *, explicit_stages=None, users_order: bool = True, history_loaded: bool = False,
                 findings: Findings, history_orders: bool = True, into: str | None = None,
-                drop_raw: bool = False, dates: FileDates | None = None) -> dict:
+                drop_raw: bool = False, dates: FileDates | None = None, currency_kept: str | None = None) -> dict:
     """Fill ``imp_deals``, ``imp_events``, ``imp_stages``. Returns counts and meta for the catalog.
     ``history_orders=False``: the history's times cannot order the stages (one shared timestamp).
     ``into``: build deals, events and stays in that dataset schema instead (derive.py).
     ``drop_raw``: nothing keeps the staged file: dropped once typed, which frees its memory."""
-    typed, extras = parse_rows(con, raw, mapping, findings, dates)
+    typed, extras = parse_rows(con, raw, mapping, findings, dates, currency_kept)
     status_map(con, findings, raw.headers[mapping.fields["status"]] if "status" in mapping.fields else None,
                mapping.status_values)
     if mapping.stage_entered and history_loaded:  # a history file beats the list's own stage-date columns
