@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cli_words import install
+
+    install(_lang())
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
@@ -243,9 +246,12 @@ def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
     for w in warnings:
         said = w["message"]  # a value or count its sentence already names is not repeated after it
         rows = (t("quality.col.row_no", lang) + " " + ", ".join(map(str, w["rows"]))) if w.get("rows") else None
-        where = " · ".join(x for x in (w["column"], *(y for y in (w["value"], w["detail"]) if y and y not in said), rows)
-                           if x)
-        count = f"{w['count']:,}" if w["count"] > 1 and str(w["count"]) not in said else ""
+        quoted = w["column"] and any(q.format(w["column"]) in said for q in ("«{}»", "“{}”"))  # named in the sentence
+        where = " · ".join(x for x in (None if quoted else w["column"],
+                                       *(y for y in (w["value"], w["detail"]) if y and y not in said), rows) if x)
+        # a refresh's finding counts what its sentence lists (stages, columns), not rows
+        count = f"{w['count']:,}" if w["count"] > 1 and str(w["count"]) not in said and \
+            not w["code"].startswith("refresh.") else ""
         print(f"  ! {said}" + (f" ({where})" if where else "") + (f": {count}" if count else ""))
 
 
@@ -350,6 +356,13 @@ def spec_from_args(args):
         raise FunnelError("cli.bad_date", value=str(exc)) from exc
 
 
+def pipeline_line(pipeline: str | None, counts: dict[str, int], lang: str) -> str:
+    """A dataset of several pipelines: the one counted and the others left out, with their deals."""
+    others = [f"«{p}» — {fmt_int(n, lang)}" for p, n in counts.items() if p != (pipeline or "")]
+    return t("cli.metrics_pipeline", lang, pipeline=pipeline or "—", others="; ".join(others),
+             n=fmt_int(counts.get(pipeline or "", 0), lang), total=fmt_int(sum(counts.values()), lang))
+
+
 def format_metrics(doc: dict, lang: str) -> str:
     """A short human-readable table of ``metrics --json``'s document, its numbers and titles in ``lang``
     (was 50.0% and 1000000 under Russian words, and three untitled columns)."""
@@ -358,6 +371,10 @@ def format_metrics(doc: dict, lang: str) -> str:
 
     lines = [t("cli.metrics_header", lang, deals=fmt_int(doc["deals"], lang), won=fmt_int(doc["won"], lang),
                lost=fmt_int(doc["lost"], lang), open=fmt_int(doc["open"], lang), win_rate=pct(doc["win_rate"]))]
+    if doc.get("pipelines"):
+        lines.insert(0, pipeline_line(doc["pipeline"], doc["pipelines"], lang))
+    if doc.get("order_guessed"):
+        lines.append(t("cli.metrics_order_guessed", lang))
     stage, reached, step, total = t("cli.metrics_columns", lang).split("|")
     lines.append(f"      {_cut(stage, 40)} {_right(reached, 11)}  {_right(step, 8)}  {_right(total, 10)}")
     for s in doc["stages"]:

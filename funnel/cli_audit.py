@@ -50,9 +50,13 @@ def run(args) -> int:
     spec = spec_from_args(args)
     if args.command == "managers":
         from .audit.managers import manager_report, managers_json
+        from .metrics import pipeline_of
+        from .metrics.report import pipeline_counts
 
         with store.connect(info) as con:
             doc = managers_json(manager_report(con, info, spec))
+            if (counts := pipeline_counts(con, info, spec)) is not None:  # which pipeline, the others left out
+                doc.update(pipeline=pipeline_of(con, info, spec), pipelines=counts)
         _print_json(doc) if args.json else print(format_managers(doc, _lang()))
         return 0
     if args.command == "segments":
@@ -97,6 +101,7 @@ def audit_options(args, store=None, info=None, spec=None):
 
 
 def format_findings(doc: dict, lang: str) -> str:
+    from .formats import fmt_num
     from .i18n import t
     from .money import with_currency
 
@@ -104,7 +109,7 @@ def format_findings(doc: dict, lang: str) -> str:
     for i, f in enumerate(doc["findings"], 1):
         extra = []
         if f["impact"] is not None:
-            extra.append(t("audit.cli.impact", lang, impact=with_currency(f"{f['impact']:,.0f}", doc.get("currency"),
+            extra.append(t("audit.cli.impact", lang, impact=with_currency(fmt_num(f["impact"], lang, 0), doc.get("currency"),
                                                                           lang)))
         if f["p_value"] is not None:
             extra.append(f"p = {f['p_value']:.2g}")
@@ -114,21 +119,22 @@ def format_findings(doc: dict, lang: str) -> str:
                      + (f"  ({'; '.join(extra)})" if extra else ""))
     return "\n".join(lines) if lines else t("audit.no_findings", lang)
 
-def _pct(x) -> str:
-    return "—" if x is None else f"{x:.1%}"
-
-
 def format_managers(doc: dict, lang: str) -> str:
+    from .cli import pipeline_line
+    from .formats import fmt_int
     from .i18n import t
 
-    lines = []
+    def _pct(x) -> str:
+        return _pct_in(x, lang)
+
+    lines = [pipeline_line(doc["pipeline"], doc["pipelines"], lang)] if doc.get("pipelines") else []
     for m in doc["managers"]:
-        lines.append(t("audit.cli.manager", lang, manager=m["manager"], deals=m["deals"], won=m["won"],
-                       lost=m["lost"], win_rate=_pct(m["win_rate"])))
+        lines.append(t("audit.cli.manager", lang, manager=m["manager"], deals=fmt_int(m["deals"], lang),
+                       won=fmt_int(m["won"], lang), lost=fmt_int(m["lost"], lang), win_rate=_pct(m["win_rate"])))
         for s in m["steps"]:
             if s["flagged"]:
                 lines.append("  ! " + t("audit.cli.manager_gap", lang, stage=s["stage"], stage_to=s["stage_to"],
-                                        rate=_pct(s["rate"]), team_rate=_pct(s["team_rate"]), n=s["n"],
+                                        rate=_pct(s["rate"]), team_rate=_pct(s["team_rate"]), n=fmt_int(s["n"], lang),
                                         p=f"{s['p_value_adjusted']:.2g}"))
     if not doc["managers"]:
         lines.append(t("audit.reason.no_managers", lang))
@@ -142,6 +148,7 @@ def _segments(store, info, spec, args) -> int:
     from .audit.spend import known_sources, read_spend
     from .cli import _print_json
     from .errors import FunnelError
+    from .formats import fmt_int
     from .i18n import t
     from .metrics.context import resolve
     from .metrics.filters import check_column
@@ -162,16 +169,27 @@ def _segments(store, info, spec, args) -> int:
         return 0
     lang = _lang()
     for s in doc["segments"]:
-        print(t("audit.cli.segment", lang, value=s["value"] if s["value"] is not None else "—", deals=s["deals"],
-                won=s["won"], win_rate=_pct(s["win_rate"]), revenue=s["revenue"] if s["revenue"] is not None else "—"))
+        print(t("audit.cli.segment", lang, value=s["value"] if s["value"] is not None else "—",
+                deals=fmt_int(s["deals"], lang), won=fmt_int(s["won"], lang), win_rate=_pct_in(s["win_rate"], lang),
+                revenue=_money(s["revenue"], lang)))
     for row in (doc.get("spend") or {}).get("sources", []):
-        print("  " + t("audit.cli.spend", lang, source=row["source"], spend=row["spend"], cpl=_money(row["cpl"]),
-                       cac=_money(row["cac"]), romi=_pct(row["romi"])))
+        print("  " + t("audit.cli.spend", lang, source=row["source"], spend=_money(row["spend"], lang),
+                       cpl=_money(row["cpl"], lang), cac=_money(row["cac"], lang), romi=_pct_in(row["romi"], lang)))
     for issue in (doc.get("spend") or {}).get("issues", []):
         print("  ! " + t(f"audit.spend.{issue['code']}", lang, row=issue["row"], column=issue["column"],
                          value=issue["value"]))
     return 0
 
 
-def _money(x) -> str:
-    return "—" if x is None else f"{x:,.2f}"
+def _money(x, lang: str) -> str:
+    """An amount as the reader's language writes it (12 500,50 in Russian; was 12,500.50 everywhere)."""
+    from .formats import fmt_num
+
+    return "—" if x is None else fmt_num(x, lang, 2)
+
+
+def _pct_in(x, lang: str) -> str:
+    """A share as the reader's language writes it (25,0 % in Russian, as metrics writes it; was 25.0% everywhere)."""
+    from .formats import fmt_pct
+
+    return "—" if x is None else fmt_pct(x, lang)

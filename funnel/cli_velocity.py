@@ -97,7 +97,11 @@ def _velocity(args) -> int:
 
 
 def _d(x) -> str:
-    return "—" if x is None else f"{x:,.2f}"
+    """A number as the reader's language writes it (255 000,00 in Russian; was 255,000.00 everywhere)."""
+    from .cli import _lang
+    from .formats import fmt_num
+
+    return "—" if x is None else fmt_num(x, _lang(), 2)
 
 
 def _pipeline(args) -> int:

@@ -20,8 +20,10 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..spec import FunnelSpec
+from ..sql import run
 from .context import resolve
 from .entry_points import outcomes_in
+from .filters import query
 from .outcomes import Outcomes
 
 STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_conversion",
@@ -51,6 +53,14 @@ def metric_block(out: Outcomes) -> dict[str, Any]:
     return block
 
 
+def pipeline_counts(con, info: DatasetInfo, spec: FunnelSpec) -> dict[str, int] | None:
+    """The deals of every pipeline, when the spec names none and the dataset has several: the one counted (most
+    deals) and the others left out, for the CLI to say (survey 31: «17 deals» of 20, the pipeline unnamed)."""
+    if spec.pipeline is not None or len(info.pipelines) < 2 or info.capabilities.aggregate:
+        return None
+    return {("" if p is None else str(p)): int(n) for p, n in run(con, query("metrics_pipelines", info)).fetchall()}
+
+
 def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None) -> dict[str, Any]:
     """The metrics of one spec (and per value of ``by``) as a JSON-ready dict."""
     ctx = resolve(con, info, spec)
@@ -61,6 +71,11 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
         "closed_only": spec.closed_only,
     }
     result.update(metric_block(overall))
+    if (counts := pipeline_counts(con, info, spec)) is not None:
+        result["pipelines"] = counts
+    from ..dataset_edit import order_state  # the pages' rule: a guess made for this pipeline's order
+
+    result["order_guessed"] = order_state(info, ctx.pipeline) == "guessed"
     if by is not None:
         groups = outcomes_in(con, ctx, by)
         result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}

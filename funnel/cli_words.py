@@ -1,0 +1,35 @@
+"""argparse's own words (usage, options, its errors) in the reader's language.
+
+argparse writes them through ``gettext`` under the names it looks up at call time (``argparse._``), so a
+Russian ``--help`` read «usage: … positional arguments … options: … show this help message and exit» under
+translated option help (survey 31). :func:`install` puts our catalog's words in their place; a word not
+listed stays argparse's English.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .i18n import t
+
+WORDS = {
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positional",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "expected one argument": "cli.argparse.expected_one",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+}
+
+
+def install(lang: str) -> None:
+    """argparse's words in ``lang`` from now on (the process's one CLI run)."""
+    def words(text: str) -> str:
+        key = WORDS.get(text)
+        return t(key, lang) if key else text
+
+    argparse._ = words  # type: ignore[attr-defined]
