@@ -49,7 +49,11 @@ if info is not None:
         st.dataframe(quality_report.display(quality_report.summary(report), context.lang()), hide_index=True,
                      key="quality_summary")
         with st.expander(t("ui.data.quality_rows")):
-            st.dataframe(quality_report.display(report[report["row_no"].notna()], context.lang()), hide_index=True)
+            rows = report[report["row_no"].notna()]
+            if rows.empty:  # Streamlit's own «empty» is English in every language
+                st.caption(t("ui.data.quality_no_rows"))
+            else:
+                st.dataframe(quality_report.display(rows, context.lang()), hide_index=True)
         st.download_button(t("ui.data.quality_download"), quality_report.to_csv(report, context.lang()),
                            file_name=f"quality_{info.id}.csv", mime="text/csv", key="quality_csv")
     if auth.allowed(Action.MANAGE, info.id):  # the owner (an editor) or an admin; anyone in local mode

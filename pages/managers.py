@@ -27,6 +27,11 @@ audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_
 
 # -- heatmap -----------------------------------------------------------------------------------
 st.subheader(t("audit.managers.heatmap"))
+if report.steps_unmeasured:  # every cell 100 % by construction: said instead of drawn
+    lost_unknown = sum(r.outcomes.lost_stage_unknown or 0 for r in report.managers)
+    st.info(t.plural("audit.managers.steps_unmeasured", lost_unknown))
+    drill.show_pending(info, spec, t)
+    st.stop()
 labels = {"rate": t("audit.managers.rate"), "team": t("audit.managers.team_rate"), "n": t("audit.managers.n"),
           "diff": t("audit.managers.diff")}
 rows = [(r.manager, r.steps) for r in report.managers]

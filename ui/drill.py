@@ -16,7 +16,7 @@ import streamlit as st
 
 from funnel import exports
 from funnel.dataset import DatasetInfo
-from funnel.formats import fmt_int
+from funnel.formats import fmt_int, fmt_num
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.drill import COLUMNS, every_deal_behind
@@ -122,6 +122,17 @@ def _status(frame: pd.DataFrame, t, info: DatasetInfo) -> pd.DataFrame:
     return frame
 
 
+def _amounts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Amounts as the reader's language writes them (12 500,5 in Russian; the grid wrote 12500.5 in every
+    language: survey 31); the list is sorted by the picker above it, the download keeps the numbers."""
+    if "amount" not in frame or not pd.api.types.is_numeric_dtype(frame["amount"]):
+        return frame
+    frame = frame.copy()
+    frame["amount"] = [None if pd.isna(v) else fmt_num(v, lang, 0 if float(v).is_integer() else 2)
+                       for v in frame["amount"]]
+    return frame
+
+
 def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     c1, c2 = st.columns([3, 1])
     sort = c1.selectbox(t("pages.drill.sort"), COLUMNS, key="drill_sort",
@@ -135,10 +146,12 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     if result.truncated:
         st.caption(t(word_key(info, "metrics.label.drill_truncated"), shown=fmt_int(len(result.frame), t.lang),
                      n=result.total))
-    shown = _status(result.frame, t, info)
+    shown = _amounts(_status(result.frame, t, info), t.lang)
     frame = shown.rename(columns=_headers(t, shown.columns, info))
-    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—",
-                 column_config=_date_columns(shown, t, info))
+    columns = _date_columns(shown, t, info)
+    if "amount" in shown:  # written as text (_amounts), aligned as a number
+        columns[t(word_key(info, "metrics.column.amount"))] = st.column_config.TextColumn(alignment="right")
+    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—", column_config=columns)
     if result.truncated:
         st.caption(t(word_key(info, "hardening.export_all"), n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)

@@ -24,6 +24,7 @@ from funnel.importer.stage_rows import is_change_log
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
 from funnel.readers import SheetChoice, sheet_choice
+from funnel.sample_datasets import display_name
 from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
@@ -227,7 +228,7 @@ def _target(t) -> int | None:
     may manage)."""
     rows = [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]
     options = [None, *(r["id"] for r in rows)]
-    names = {r["id"]: r["name"] for r in rows}
+    names = {r["id"]: display_name(r["name"], t.lang) for r in rows}  # a demo dataset's name in the reader's language
     choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t("crmimport.into_help"),
                           format_func=lambda i: t("crmimport.into_new") if i is None
                           else t("crmimport.into_existing", id=i, name=names[i]))

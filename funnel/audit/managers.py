@@ -41,6 +41,14 @@ class ManagerReport:
     def cells(self) -> list[GapCell]:
         return [c for m in self.managers for c in m.steps]
 
+    @property
+    def steps_unmeasured(self) -> bool:
+        """No deal of any manager is lost at a step while some lost deals have no recorded stage: every cell
+        reads 100 % by construction (a snapshot export: open deals have not left a step, lost ones are out of
+        every step), which read as «everyone converts 100 %» (survey 31). The steps then measure nothing."""
+        lost_unknown = sum(m.outcomes.lost_stage_unknown or 0 for m in self.managers)
+        return bool(lost_unknown) and all(c.passed >= c.n for c in self.cells)
+
     def extra_deals(self, cell: GapCell) -> float | None:
         """Deals more passing the step if the manager converted like the rest (worse cells only)."""
         if cell.diff is None or cell.diff >= 0:

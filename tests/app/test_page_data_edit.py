@@ -98,7 +98,8 @@ def test_without_lost_deals_the_funnel_page_gives_the_win_rate_of_all_deals(data
 def test_the_managers_page_says_the_lost_deals_its_steps_leave_out(data_dir):
     """Survey 29's furniture workshop: 12 deals, 3 lost with no recorded stage. The Funnel page's first step is 7 of 12
     (58.3 %, the 3 counted as lost at the first stage); the Managers page's «Замер → Расчёт сметы» read 100 % for
-    both managers (decided deals only, the 3 left out of every step), and nothing said why."""
+    both managers (decided deals only, the 3 left out of every step), and nothing said why. Every step reads 100 %
+    so: survey 31 read it as «everyone converts 100 %»; the page says the steps cannot be measured, no heatmap."""
     rows = [("Иван", "Замер"), ("Мария", "Замер"), ("Иван", "Расчёт сметы"), ("Мария", "Расчёт сметы"),
             ("Мария", "Расчёт сметы"), ("Иван", "Договор подписан"), ("Мария", "Монтаж"), ("Иван", "Успешно реализовано"),
             ("Мария", "Успешно реализовано"), ("Иван", "Закрыто и не реализовано"), ("Мария", "Закрыто и не реализовано"),
@@ -110,7 +111,9 @@ def test_the_managers_page_says_the_lost_deals_its_steps_leave_out(data_dir):
     store.close()
     at = open_page("pages/managers.py", lang="ru", ds=str(info.id))
     assert not at.exception
-    assert any(i.value.startswith("У 3 проигранных сделок не записан этап") for i in at.info)
+    assert any(i.value.startswith("Шаги по менеджерам по этим данным не измерить: у 3 проигранных сделок не записан "
+                                  "этап") for i in at.info)
+    assert not at.get("plotly_chart") and not at.dataframe[1:]  # the summary table only: no heatmap, no grid
 
 
 def test_the_editors_order_caption_uses_the_languages_colon(data_dir):
