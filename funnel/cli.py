@@ -301,10 +301,11 @@ def _cmd_import(args) -> int:
     print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
     for pipeline, order in summary["stage_order"].items():
         print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
-    if draft.raw.archive is not None:  # which file of the zip was read, and its stage history beside it
-        for line in import_warnings(store, info, lang, severities=("info",)):
-            if line["code"] in ARCHIVE_NOTES:
-                print(f"  {line['message']}")
+    # which file of the zip was read, and its stage history beside it; which sheet of a workbook of several
+    # (survey 32: an 18-row summary sheet read instead of the 12 deals on the next, the sheet never named)
+    for line in import_warnings(store, info, lang, severities=("info",)):
+        if line["code"] in ARCHIVE_NOTES or line["code"] == "readers.sheet":
+            print(f"  {line['message']}" + (" " + t("cli.hint.sheet", lang) if line["code"] == "readers.sheet" else ""))
     print_warnings(summary["warnings"], lang)
     for line in import_warnings(store, info, lang, severities=("info",)):
         if line["code"].startswith("tz."):  # instants read in UTC (and how to change it), or converted

@@ -171,7 +171,8 @@ WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.r
                  "archive.history_unread", "stage_list.kept_unknown", "archive.same_columns_left",
                  # a table of stage counts read one way while the other could be meant (stage_counts.py)
                  "counts.current_stage_guess", "counts.reached_guess",
-                 "stage.filled_down"}  # blank stages given the stage above them (stage_fill.py)
+                 "stage.filled_down",  # blank stages given the stage above them (stage_fill.py)
+                 "readers.formulas_uncached"}  # formulas saved without their values: read as empty cells
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
 COUNTED_NOTES = {"stage.spellings_merged", "counts.current_stage_guess"}
 SHAPES = ("deals", "events", "counts")

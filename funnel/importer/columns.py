@@ -116,7 +116,9 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
         if kind == "bool":
             expr = f"({raw} IS NOT NULL)" if _is_checkbox(con, table, col) else bool_sql(raw)
         elif field in PLACEHOLDER_FIELDS:
-            expr = raw_value_sql(raw)
+            expr = raw_value_sql(_edges_trimmed(raw))
+        elif field == "pipeline":
+            expr = _edges_trimmed(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
         out.append(TypedColumn(field, index, headers[index], kind, expr, raw))
@@ -126,6 +128,15 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
 # Attributes a breakdown groups by: a "no value" word («#N/A» of a Salesforce Data Loader file, «N/A»,
 # «-») is no source or manager of its own but an empty cell, which the breakdowns show as «not set»
 PLACEHOLDER_FIELDS = ("source", "manager", "variant", "lost_reason")
+_BREAKS = ("chr(10)", "chr(13)", "chr(9)")
+
+
+def _edges_trimmed(raw: str) -> str:
+    """A name cell without the line breaks and tabs at its ends, which staging leaves (only spaces are stripped
+    there, for speed): «Иванов» written with Alt+Enter after it in Excel made a second manager «Иванов» beside
+    the first (survey 32). Only cells that begin or end with one are trimmed; the test reads two bytes."""
+    edges = " OR ".join(f"{side}({raw}, {ch})" for side in ("prefix", "suffix") for ch in _BREAKS)
+    return f"(CASE WHEN {edges} THEN NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13)), '') ELSE {raw} END)"
 
 
 def _is_checkbox(con, table: str, col: str) -> bool:

@@ -29,7 +29,7 @@ from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
-from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods
+from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods, uncached_formulas
 
 Rows = list[list[str | None]]
 Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)), 0-based
@@ -83,6 +83,8 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     in_data = any(bottom > hdr for (_top, _left), (bottom, _right) in ranges)
     width = max(len(r) for r in rows)
     headers = pad(header.names, width)
+    if kind == "xlsx" and _date1904(path):
+        _serials_1904(rows, headers, hdr + 1)
     _load(con, table, without_placeholders(rows[hdr + 1:]), hdr + 2, width)
     headers, n_rows, skipped, notes = finish_table(con, table, headers, file_name, [],
                                                    continued=continued if in_data else None,
@@ -92,6 +94,8 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     if len(sheets) > 1:
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
     notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
+    if kind == "xlsx" and not is_ods(path):
+        notes += _uncached_notes(path, name, headers, hdr, file_name)
     if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
         notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
                                                 "format": FORMAT_NAMES[kind]}))
@@ -234,6 +238,48 @@ def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, 
 
 
 Hidden = dict[str, tuple[list[int], bool]]  # sheet -> (hidden row numbers, set by an AutoFilter)
+
+
+def _uncached_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
+    """A warning naming the columns whose formulas were saved without their values (read as empty cells)."""
+    found = {c: v for c, v in uncached_formulas(path, sheet).items() if v[1] > hdr + 1 and c < len(headers)}
+    if not found:
+        return []
+    columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
+    first = min(v[1] for v in found.values())
+    return [("readers.formulas_uncached", {"file": file_name, "sheet": sheet, "columns": columns, "row": first,
+                                           "n": sum(n for n, _first in found.values())})]
+
+
+def _date1904(path: Path) -> bool:
+    """Whether an xlsx workbook counts its dates from 1904 (Mac Excel's «1904 date system»: ``date1904`` in
+    ``xl/workbook.xml``). Its date cells are read right (calamine knows the system); a date column left in the
+    General format holds bare serial numbers, which the importer reads in the 1900 system."""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+            head = fh.read(1 << 16)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return re.search(rb'date1904="(1|true)"', head) is not None
+
+
+SERIAL_1904 = 1462  # days from the 1900 system's day 0 (1899-12-30) to the 1904 system's (1904-01-01)
+_SERIAL_CELL = re.compile(r"\d{5}(\.\d+)?")
+
+
+def _serials_1904(rows: Rows, headers: list[str], start: int) -> None:
+    """Bare serial numbers (a whole number of five digits, a fraction for the time) in the date-titled columns of a
+    1904 workbook, as the 1900 system's serials of the same instants: survey 32's Mac workbook read every created
+    and close date 4 years and a day early («данные с 29.02.2020» for 01.03.2024), nothing said."""
+    from ..mapping.matcher import DATE_WORDS
+    from ..mapping.normalize import normalize_header
+
+    dated = [j for j, h in enumerate(headers) if h and DATE_WORDS.search(normalize_header(h))]
+    for row in rows[start:]:
+        for j in dated:
+            cell = row[j] if j < len(row) else None
+            if cell is not None and _SERIAL_CELL.fullmatch(cell):
+                row[j] = repr(float(cell) + SERIAL_1904) if "." in cell else str(int(cell) + SERIAL_1904)
 
 
 def read_book(path: Path, file_name: str, kind: str) -> tuple[list[tuple[str, Rows, bool]], Hidden, Merged]:

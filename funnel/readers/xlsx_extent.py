@@ -232,3 +232,33 @@ def check_ods(path: Path, file_name: str) -> dict[str, SheetScan]:
     for name, scan in scans.items():
         limits.check_sheet(file_name, name, scan.rows, scan.columns)
     return scans
+
+
+# a formula cell with no saved value: <c r="E2"><f>C2*D2</f><v></v></c>, <c r="E2"><f>C2*D2</f></c>
+_UNCACHED = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"[^>]*>\s*<(?:\w+:)?f\b[^>]*"
+                       rb"(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*"
+                       rb"</(?:\w+:)?c>")
+
+
+def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
+    """Column (0-based) -> (cells, first row) of the sheet's formulas saved without their value. A workbook
+    written by a library (openpyxl, a script's export) keeps the formula only; Excel computes it on opening, a
+    reader sees an empty cell: survey 32's «Бюджет = Кол-во × Цена» read as no amount, revenue gone, nothing said.
+    Read only where a chunk holds a formula at all."""
+    part = next((p for p, name in sheet_parts(path).items() if name == sheet), None)
+    out: dict[int, tuple[int, int]] = {}
+    if part is None:
+        return out
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            if b"<f" in data or b":f" in data:
+                for m in _UNCACHED.finditer(data):
+                    if m.end() <= len(tail):  # counted with the chunk before
+                        continue
+                    column, row = column_number(m.group(1)) - 1, int(m.group(2))
+                    n, first = out.get(column, (0, row))
+                    out[column] = (n + 1, min(first, row))
+            tail = data[-TAIL:]
+    return out
