@@ -182,3 +182,16 @@ def test_a_refresh_says_what_the_week_changed(mem_store):
     assert [f[0] for f in info.meta["refreshed"]["findings"]].count("refresh.changes") == 1  # the page lists it
     info = _refresh(mem_store, info, _amo(week2))  # the same export again: nothing changed, nothing said
     assert "refresh.changes" not in findings(mem_store, info)
+
+
+def test_drill_down_amounts_are_written_as_the_reader_writes_numbers():
+    """«Сумма» read 12500.5 and 80000 in the Russian drill-down: now 12 500,50 and 80 000 (12,500.50 in English)."""
+    import pandas as pd
+
+    from ui.drill import _amounts
+
+    frame = pd.DataFrame({"deal_id": ["1", "2", "3"], "amount": [12500.5, 80000.0, None]})
+    assert _amounts(frame, "ru")["amount"].tolist()[:2] == ["12\xa0500,50", "80\xa0000"]
+    assert _amounts(frame, "en")["amount"].tolist()[:2] == ["12,500.50", "80,000"]
+    assert pd.isna(_amounts(frame, "ru")["amount"].iloc[2])  # no amount stays empty («—» on screen)
+    assert frame["amount"].tolist()[:2] == [12500.5, 80000.0]  # the frame given (and the download) keeps numbers
