@@ -337,7 +337,8 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         user_order = stages if stages is not None else _user_stages(meta)
         stored = meta.get("stage_order") or {}
         if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
-            built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id))
+            built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id),
+                                         dataset_id)
         elif stages is None and not user_order and draft.shape == row["shape"] == "events" and stored.get(""):
             built = _build_keeping_steps(con, draft, stored[""], bool(meta.get("order_guessed")), notes)
         else:
@@ -368,7 +369,8 @@ def _week_changes(con, dataset_id: int, notes: Findings) -> None:
     """What the new export changed against the stored deals, said as one finding: deals new, gone from the export
     (their ids), won, lost, moved back to an earlier stage (ids; compared in the new order, so a stage the refresh
     placed moves nobody) and managers new. Survey 31: «what changed is in the quality table» above a table that
-    named none of it. Nothing is said when nothing changed."""
+    named none of it. A deal new this week and already won counts as won (survey 33: «won 0» beside a new won deal).
+    Only what changed is listed (its parts: ``quality_report.finding_text``); nothing when nothing changed."""
     old = ident(f"ds_{int(dataset_id)}", "deals")
     row = run(con, render("""
         WITH pos AS (SELECT COALESCE(pipeline, '') AS pipeline, stage, position FROM imp_stages),
@@ -382,8 +384,8 @@ def _week_changes(con, dataset_id: int, notes: Findings) -> None:
                                 AND COALESCE(n.pipeline, '') = COALESCE(o.pipeline, ''))
         SELECT count(*) FILTER (WHERE old_id IS NULL),
                count(*) FILTER (WHERE new_id IS NULL),
-               count(*) FILTER (WHERE old_id IS NOT NULL AND now = 'won' AND was <> 'won'),
-               count(*) FILTER (WHERE old_id IS NOT NULL AND now = 'lost' AND was <> 'lost'),
+               count(*) FILTER (WHERE now = 'won' AND was IS DISTINCT FROM 'won'),
+               count(*) FILTER (WHERE now = 'lost' AND was IS DISTINCT FROM 'lost'),
                count(*) FILTER (WHERE was = 'open' AND now = 'open' AND new_pos < old_pos),
                list(old_id ORDER BY old_id) FILTER (WHERE new_id IS NULL),
                list(new_id ORDER BY new_id) FILTER (WHERE was = 'open' AND now = 'open' AND new_pos < old_pos)
@@ -397,12 +399,17 @@ def _week_changes(con, dataset_id: int, notes: Findings) -> None:
 
     def ids(values) -> str:
         values = list(values or [])
-        return ", ".join(values[:CHANGES_LISTED]) + (" …" if len(values) > CHANGES_LISTED else "") or "—"
+        return ", ".join(values[:CHANGES_LISTED]) + (" …" if len(values) > CHANGES_LISTED else "")
 
-    notes.add("refresh.changes", "info", n=None, detail=json.dumps(
-        {"new": new, "gone": gone, "gone_ids": ids(gone_ids), "won": won, "lost": lost, "back": back,
-         "back_ids": ids(back_ids), "managers": ", ".join(f"«{m}»" for m in managers[:CHANGES_LISTED]) or "—"},
-        ensure_ascii=False))
+    parts = [[key, params] for key, params, n in (
+        ("quality.refresh.part.new", {"n": new}, new),
+        ("quality.refresh.part.gone", {"n": gone, "ids": ids(gone_ids)}, gone),
+        ("quality.refresh.part.won", {"n": won}, won),
+        ("quality.refresh.part.lost", {"n": lost}, lost),
+        ("quality.refresh.part.back", {"n": back, "ids": ids(back_ids)}, back),
+        ("quality.refresh.part.managers", {"n": len(managers), "names": ", ".join(
+            f"«{m}»" for m in managers[:CHANGES_LISTED])}, len(managers))) if n]
+    notes.add("refresh.changes", "info", n=None, detail=json.dumps({"parts": parts}, ensure_ascii=False))
 
 
 def _still_a_guess(draft: Draft) -> None:
@@ -522,7 +529,7 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
 
 
 def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_order, notes: Findings,
-                         stored_won: dict[str, set[str]]):
+                         stored_won: dict[str, set[str]], dataset_id: int):
     """Build the refreshed data keeping every stage of the stored order ``stored`` (per pipeline, open
     stages then the won ones), empty ones too; a stage the new data adds goes after the stage that
     precedes it in the order the data alone gives (history, the file's own order, the CRM's default,
@@ -552,8 +559,9 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
     # the CRM's default order, where it knows a new stage: the data alone leaves out its stages no deal is at now,
     # so Bitrix24's «В работе» went before «Счёт на предоплату», empty this week (survey 28)
     known = draft.mapping.stage_order if draft.shape == "deals" else None
+    came = _came_from(con, dataset_id, new)
     merged = {p: _merge(order, fresh.get(p, []), new.get(p, []), won.get(p, set()),
-                        align_order(known, [*order, *new.get(p, [])])[0] if known else [])
+                        align_order(known, [*order, *new.get(p, [])])[0] if known else [], came.get(p))
               for p, order in stored.items()}
     for p, order in first["meta"]["stage_order"].items():
         merged.setdefault(p, order)  # a pipeline the stored order does not have: as the data gives it
@@ -636,15 +644,41 @@ def _guessed_pipelines(con) -> set[str]:
                                     ).fetchall()}
 
 
-def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str], known: list[str] | None = None
-           ) -> list[str]:
+def _came_from(con, dataset_id: int, new: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Per pipeline, each new stage's evidence in the deals themselves: the stage most of the open deals now at it
+    were at in the stored data (a deal moves forward far more often than back). Survey 33: «商务审批» went second,
+    by this week's counts alone, though the deal now at it was at «谈判审核» the week before; its step counts and a
+    «moved back» were wrong."""
+    pairs = [(p, s) for p, names in new.items() for s in names]
+    if not pairs:
+        return {}
+    rows = run(con, render("""
+        SELECT COALESCE(n.pipeline, '') AS pipeline, n.stage, o.stage AS was, count(*) AS k
+        FROM imp_deals AS n JOIN {old} AS o ON o.deal_id = n.deal_id
+        WHERE n.status = 'open' AND o.status = 'open' AND o.stage IS NOT NULL AND o.stage <> n.stage
+          AND COALESCE(o.pipeline, '') = COALESCE(n.pipeline, '')
+          AND list_contains($pairs, COALESCE(n.pipeline, '') || chr(31) || n.stage)
+        GROUP BY ALL ORDER BY k DESC, was""", old=ident(f"ds_{int(dataset_id)}", "deals")),
+               {"pairs": [f"{p}\x1f{s}" for p, s in pairs]}).fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for pipeline, stage, was, _k in rows:
+        out.setdefault(pipeline, {}).setdefault(stage, was)  # the most common first
+    return out
+
+
+def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str], known: list[str] | None = None,
+           came: dict[str, str] | None = None) -> list[str]:
     """``stored`` with each of ``new`` put after the nearest stage before it that is already placed (first when
-    none), always before the won stages unless it is won itself: before it in ``known`` (the CRM's default
-    order of the stored and new stages) when that has it, else in ``fresh`` (the order the data alone gives)."""
+    none), always before the won stages unless it is won itself: before it in ``known`` (the CRM's default order
+    of the stored and new stages) when that has it, else right after the stage its deals came from (``came``:
+    :func:`_came_from`) when they say, else before it in ``fresh`` (the order the data alone gives)."""
     out = list(stored)
     for stage in [s for s in fresh if s in new] + [s for s in new if s not in fresh]:
         if stage in won:
             out.append(stage)
+            continue
+        if not (known and stage in known) and came and (was := came.get(stage)) in out and was not in won:
+            out.insert(out.index(was) + 1, stage)
             continue
         ref = known if known and stage in known else fresh
         k = ref.index(stage) if stage in ref else len(ref)
@@ -653,6 +687,12 @@ def _merge(stored: list[str], fresh: list[str], new: list[str], won: set[str], k
         first_won = next((i for i, s in enumerate(out) if s in won), len(out))
         out.insert(min(at, first_won), stage)
     return out
+
+
+def _pipeline_param(pipeline: str) -> dict[str, str]:
+    """A finding's ``pipeline`` parameter: the pipeline's name, or words for a dataset of one unnamed pipeline
+    (was «—»: «新阶段（—）», survey 33)."""
+    return {"pipeline": pipeline} if pipeline else {"pipeline_key": "quality.refresh.pipeline_all"}
 
 
 def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: dict[str, list[str]],
@@ -664,13 +704,13 @@ def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: 
         if pipeline not in seen:  # an export filtered to other pipelines: this one's deals are all gone (survey 28)
             listed = ", ".join(f"«{s}»" for s in order[:5])
             notes.add("refresh.pipeline_empty", "warning", value=pipeline or "—", n=len(order), detail=json.dumps(
-                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
+                {"stages": listed, **_pipeline_param(pipeline)}, ensure_ascii=False))
             continue
         added = new.get(pipeline) or []
         if added:
             listed = ", ".join(f"«{s}»" for s in added[:5])
             placed = (final or {}).get(pipeline) or []
-            params = {"stages": listed, "pipeline": pipeline or "—"}
+            params = {"stages": listed, **_pipeline_param(pipeline)}
             if all(s in placed for s in added):  # the sentence that shows where they went
                 params.update(order=" → ".join(f"«{s}»" for s in placed), sentence="quality.refresh.stages_new.placed")
             notes.add("refresh.stages_new", "warning", value=listed, n=len(added),
@@ -679,7 +719,7 @@ def _note_stages(stored: dict[str, list[str]], seen: dict[str, list[str]], new: 
         if empty:
             listed = ", ".join(f"«{s}»" for s in empty[:5])
             notes.add("refresh.stages_empty", "info", value=listed, n=len(empty), detail=json.dumps(
-                {"stages": listed, "pipeline": pipeline or "—"}, ensure_ascii=False))
+                {"stages": listed, **_pipeline_param(pipeline)}, ensure_ascii=False))
     for pipeline in guessed:
         notes.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
 

@@ -10,7 +10,7 @@ from babel.dates import format_date
 
 from . import exports
 from .formats import DASH, fmt_int
-from .i18n import catalog, locale, t
+from .i18n import catalog, in_quotes, locale, t
 from .sql import render, run
 
 _QUERY = """SELECT code, severity, row_no, column_name, value, detail, n FROM {quality}
@@ -76,6 +76,8 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             params = {}
         if (sentence := params.pop("sentence", None)) in catalog(lang):
             key = sentence
+        if isinstance(parts := params.get("parts"), list):  # a list of sentence parts, only those that apply
+            params["parts"] = t("quality.parts_separator", lang).join(t(k, lang, **p) for k, p in parts)
     elif f"{key}.bare" in catalog(lang):  # stored before its sentence had parameters
         key = f"{key}.bare"
     if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n
@@ -89,7 +91,7 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             continue  # not an ISO date: shown as stored
     for name in [k for k in params if k.endswith("_key")]:  # a part of the sentence that has its own key
         params[name[:-4]] = t(str(params.pop(name)), lang, **params)
-    return t(key, lang, **params)
+    return in_quotes(t(key, lang, **params), lang)
 
 
 CSV_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count", "code")

@@ -106,6 +106,18 @@ def date_text(value: date | datetime, lang: str) -> str:
     return f"{text} {value:%H:%M}" if isinstance(value, datetime) else text
 
 
+# the quotation marks a language puts around a name: «…» in Russian, “…” in English and Chinese
+QUOTES = {"zh": ("“", "”")}  # English messages quote «…» as Russian ones do (their templates too)
+
+
+def in_quotes(text: str, lang: str) -> str:
+    """``text`` with the language's quotation marks: names built into a message before its language is known
+    are quoted «…» (the stored findings' stage lists); a Chinese reader sees “…” (survey 33: «», 「」 and “” mixed
+    on one Chinese screen)."""
+    opening, closing = QUOTES.get(normalize_language(lang), ("«", "»"))
+    return text if opening == "«" else text.replace("«", opening).replace("»", closing)
+
+
 def _entry(key: str, lang: str) -> Entry:
     return catalog(normalize_language(lang)).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
 

@@ -177,8 +177,13 @@ def test_a_refresh_says_what_the_week_changed(mem_store):
     info = _refresh(mem_store, info, _amo(week2))
     severity, _n, said = findings(mem_store, info)["refresh.changes"]
     assert severity == "info"
-    assert said == {"new": 1, "gone": 1, "gone_ids": "1", "won": 1, "lost": 0, "back": 1, "back_ids": "5",
-                    "managers": "«Ольга»"}
+    assert said == {"parts": [["quality.refresh.part.new", {"n": 1}], ["quality.refresh.part.gone", {"n": 1, "ids": "1"}],
+                              ["quality.refresh.part.won", {"n": 1}], ["quality.refresh.part.back", {"n": 1, "ids": "5"}],
+                              ["quality.refresh.part.managers", {"n": 1, "names": "«Ольга»"}]]}  # no «lost 0»
+    from funnel.quality_report import finding_text
+    assert finding_text("refresh.changes", json.dumps(said, ensure_ascii=False), "ru") == (
+        "С прошлой выгрузки этого набора: 1 новая сделка; 1 исчезла из выгрузки (1); 1 выиграна; "
+        "1 вернулась на более ранний этап (5); 1 новый менеджер: «Ольга».")
     assert [f[0] for f in info.meta["refreshed"]["findings"]].count("refresh.changes") == 1  # the page lists it
     info = _refresh(mem_store, info, _amo(week2))  # the same export again: nothing changed, nothing said
     assert "refresh.changes" not in findings(mem_store, info)
