@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import FunnelError
 from .formats import fmt_int, fmt_pct
-from .i18n import env_language, t
+from .i18n import env_language, in_quotes, t
 
 
 def _lang() -> str:
@@ -360,8 +360,8 @@ def spec_from_args(args):
 def pipeline_line(pipeline: str | None, counts: dict[str, int], lang: str) -> str:
     """A dataset of several pipelines: the one counted and the others left out, with their deals."""
     others = [f"«{p}» — {fmt_int(n, lang)}" for p, n in counts.items() if p != (pipeline or "")]
-    return t("cli.metrics_pipeline", lang, pipeline=pipeline or "—", others="; ".join(others),
-             n=fmt_int(counts.get(pipeline or "", 0), lang), total=fmt_int(sum(counts.values()), lang))
+    return in_quotes(t("cli.metrics_pipeline", lang, pipeline=pipeline or "—", others="; ".join(others),
+                       n=fmt_int(counts.get(pipeline or "", 0), lang), total=fmt_int(sum(counts.values()), lang)), lang)
 
 
 def format_metrics(doc: dict, lang: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .cli_words import command_help as _command_help
+
 COMMANDS = ("diagnose", "managers", "segments")
 
 
@@ -24,7 +26,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("diagnose", help="the audit: findings ranked by money")
+    p = sub.add_parser("diagnose", help=_command_help("diagnose"))
     _common(p)
     p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
     p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"),
@@ -35,9 +37,9 @@ def add_parsers(sub) -> None:
                         "step); --benchmark target alone uses the targets saved for the dataset on the Diagnostics page")
     p.add_argument("--stuck-days", dest="stuck_days", type=float, help="stuck after this many days in a stage "
                                                                          "(default: the stage's p90)")
-    p = sub.add_parser("managers", help="per manager outcomes and the manager x step heatmap")
+    p = sub.add_parser("managers", help=_command_help("managers"))
     _common(p)
-    p = sub.add_parser("segments", help="outcomes per segment, with cost per lead, CAC and ROMI from a spend file")
+    p = sub.add_parser("segments", help=_command_help("segments"))
     _common(p)
     p.add_argument("--by", required=True, help="the segment column (source, variant or an extra column)")
     p.add_argument("--spend", help="a spend file (date, source, cost; CSV or XLSX)")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .cli_words import command_help as _command_help
 from .errors import FunnelError
 from .i18n import t
 
 
 def add_report_parser(sub, add_import_options) -> None:
-    p = sub.add_parser("report", help="the audit report of a dataset as HTML, PDF or XLSX")
+    p = sub.add_parser("report", help=_command_help("report"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
     p.add_argument("--format", dest="fmt", default="html", help="html (default), pdf or xlsx")

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import argparse
 
+from .cli_words import command_help as _command_help
 from .i18n import t
 
 COMMANDS = ("velocity", "pipeline", "forecast")
 
 
 def add_parsers(sub, add_import_options) -> None:
-    p = sub.add_parser("velocity", help="time in stage, sales cycle and sales velocity")
+    p = sub.add_parser("velocity", help=_command_help("velocity"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
     _common(p)
 
-    p = sub.add_parser("pipeline", help="open deals per stage as of a date; what moved between two dates")
+    p = sub.add_parser("pipeline", help=_command_help("pipeline"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
     p.add_argument("--from", dest="date_from", help="waterfall start: YYYY-MM-DD (end of that day) or a timestamp")
@@ -25,7 +26,7 @@ def add_parsers(sub, add_import_options) -> None:
                    help="compare with an earlier snapshot (default: the one linked at import)")
     _common(p)
 
-    p = sub.add_parser("forecast", help="stage probability, weighted pipeline, this month's plan, back-test")
+    p = sub.add_parser("forecast", help=_command_help("forecast"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
     p.add_argument("--plan", type=float, help="the plan (money) of the month: prints P(meeting it) and the range")
@@ -46,6 +47,19 @@ def run(args) -> int:
     return {"velocity": _velocity, "pipeline": _pipeline, "forecast": _forecast}[args.command](args)
 
 
+def _as_of_text(as_of, lang: str) -> str:
+    """The document's «as of» instant as the language writes a date (and its time when it is not midnight): was
+    ISO («截至 2024-04-09 00:00:00»: survey 33)."""
+    from datetime import datetime
+
+    from .i18n import date_text
+
+    if not as_of:
+        return "—"
+    moment = as_of if isinstance(as_of, datetime) else datetime.fromisoformat(str(as_of))
+    return date_text(moment.date() if moment.time() == datetime.min.time() else moment, lang)
+
+
 def _document(args, build):
     """Open the dataset, build its document with ``build(con, info, spec)``; print it as JSON (returns
     None) or print the header and reasons and return ``(doc, lang)`` for the text lines."""
@@ -63,7 +77,8 @@ def _document(args, build):
         _print_json(doc)
         return None
     lang = _lang()
-    print(t("velocity.cli.header", lang, as_of=doc["as_of"] or "—", pipeline=doc["pipeline"] or "—"))
+    print(t("velocity.cli.header", lang, as_of=_as_of_text(doc["as_of"], lang),
+            pipeline=doc["pipeline"] or t("ui.pipeline.default", lang)))
     for code in dict.fromkeys(doc["reasons"].values()):
         print("  " + t(code, lang))
         if code == "velocity.reason.no_history":

@@ -33,3 +33,23 @@ def install(lang: str) -> None:
         return t(key, lang) if key else text
 
     argparse._ = words  # type: ignore[attr-defined]
+
+
+# the commands defined beside their code (cli_audit, cli_velocity, cli_report): their one-line help in
+# ``python -m funnel --help`` (was English in RU and ZH: survey 33)
+COMMAND_HELP = {
+    "diagnose": "cli.help.command.diagnose",
+    "managers": "cli.help.command.managers",
+    "segments": "cli.help.command.segments",
+    "velocity": "cli.help.command.velocity",
+    "pipeline": "cli.help.command.pipeline",
+    "forecast": "cli.help.command.forecast",
+    "report": "cli.help.command.report",
+}
+
+
+def command_help(command: str) -> str:
+    """A command's help line in FUNNEL_LANG's words (argparse formats help with ``%``)."""
+    from .i18n import env_language
+
+    return t(COMMAND_HELP[command], env_language()).replace("%", "%%")

@@ -16,6 +16,10 @@ from ..money import ONE_CURRENCY_SIGNS
 # a header's words: runs of letters or digits, and each currency sign on its own ("Бюджет₽" has two)
 _WORDS = re.compile(r"[^\W_]+\.?|[£€₽₸₴₹$¥]", re.UNICODE)
 _SIGNS = {sign: code for code, signs in ONE_CURRENCY_SIGNS.items() for sign in signs}
+# a header's Chinese currency words and RMB (商机金额（元）, 金额(RMB), 合同金额（万元）, 金额（美元）): survey 33's
+# «商机金额（元）» gave no currency, so no ¥ anywhere; in a cell «元» alone is no sign (12,500元 is read by the amounts)
+_SIGNS |= {"元": "CNY", "万元": "CNY", "千元": "CNY", "亿元": "CNY", "rmb": "CNY", "美元": "USD", "欧元": "EUR",
+           "日元": "JPY", "英镑": "GBP", "卢布": "RUB"}
 _ISO = frozenset(list_currencies())
 # codes read in lower case too, as the last word of a snake_case header (importe_eur, amount_usd); the
 # rest only in capitals, since some are words (ALL, TOP, CUP)
