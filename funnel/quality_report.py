@@ -125,7 +125,8 @@ def display(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "counted" in out.columns:  # a note whose number is in its sentence counts no rows: «—», not «1»
         out["count"] = [fmt_int(n, lang) if counted else DASH
                         for n, counted in zip(out["count"], out["counted"], strict=True)]
-    out["value"] = out["value"].fillna("—")
+    out["value"] = [in_quotes(v, lang) if isinstance(v, str) else "—" if v is None or v != v else v
+                    for v in out["value"]]  # “商务审批” in Chinese
     out["column_name"] = out["column_name"].fillna("—")
     cols = [c for c in DISPLAY_COLUMNS if c in out.columns]
     if "row_no" in cols and out["row_no"].isna().all():
