@@ -116,8 +116,8 @@ def typed_columns(con, table: str, headers: list[str], fields: dict[str, int],
         if kind == "bool":
             expr = f"({raw} IS NOT NULL)" if _is_checkbox(con, table, col) else bool_sql(raw)
         elif field in PLACEHOLDER_FIELDS:
-            expr = raw_value_sql(_edges_trimmed(raw))
-        elif field == "pipeline":
+            expr = raw_value_sql(_edges_trimmed(raw) if _has_edge_breaks(con, table, raw) else raw)
+        elif field == "pipeline" and _has_edge_breaks(con, table, raw):
             expr = _edges_trimmed(raw)
         else:
             expr = raw  # staged cells are stripped, empty ones NULL: the cell is the value
@@ -131,12 +131,22 @@ PLACEHOLDER_FIELDS = ("source", "manager", "variant", "lost_reason")
 _BREAKS = ("chr(10)", "chr(13)", "chr(9)")
 
 
+def _edge_test(raw: str) -> str:
+    return " OR ".join(f"{side}({raw}, {ch})" for side in ("prefix", "suffix") for ch in _BREAKS)
+
+
+def _has_edge_breaks(con, table: str, raw: str) -> bool:
+    """Whether any cell of the column begins or ends with a line break or a tab (one scan that stops at the first;
+    the typed expression then trims, evaluated once or twice per cell, only where one does)."""
+    return bool(run(con, render("SELECT EXISTS (SELECT 1 FROM {t} WHERE {x})", t=ident(table), x=_edge_test(raw))
+                    ).fetchone()[0])
+
+
 def _edges_trimmed(raw: str) -> str:
     """A name cell without the line breaks and tabs at its ends, which staging leaves (only spaces are stripped
     there, for speed): «Иванов» written with Alt+Enter after it in Excel made a second manager «Иванов» beside
     the first (survey 32). Only cells that begin or end with one are trimmed; the test reads two bytes."""
-    edges = " OR ".join(f"{side}({raw}, {ch})" for side in ("prefix", "suffix") for ch in _BREAKS)
-    return f"(CASE WHEN {edges} THEN NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13)), '') ELSE {raw} END)"
+    return f"(CASE WHEN {_edge_test(raw)} THEN NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13)), '') ELSE {raw} END)"
 
 
 def _is_checkbox(con, table: str, col: str) -> bool:
