@@ -47,8 +47,38 @@ def preferred_workbook_sheet(path: Path, file_name: str, kind: str) -> str:
 
 def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
     """A visible sheet before a hidden one, a deal sheet before an Excel pivot's summary or a sheet a
-    template names as its dashboard, help or lists (:data:`_SIDE_SHEET`), then the one with most rows."""
-    return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), not _SIDE_SHEET.match(s[0]), _data_rows(s[1])))
+    template names as its dashboard, help or lists (:data:`_SIDE_SHEET`), then by what the sheet holds
+    (:func:`_shape_rank`), then the one with most rows."""
+    ranks = _shape_rank(sheets) if len(sheets) > 1 else {}
+    return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), not _SIDE_SHEET.match(s[0]), ranks.get(s[0], 0),
+                                      _data_rows(s[1])))
+
+
+def _shape_rank(sheets: list[tuple[str, Rows, bool]]) -> dict[str, int]:
+    """Per sheet: 2 for a deal list (a stage or an outcome column), then a table of counts per stage
+    («Менеджер, Этап, Сделок»: 1 beside a deal list, 2 without one), 0 for a sheet without stages (notes).
+    A hand-made «Лист1» of 18 counts before the 12 deals of «Сделки» was read for having more rows,
+    and a report's «Stage, Deals» lost to a sheet of six notes (survey 32)."""
+    shapes = {name: _shape(rows) for name, rows, _visible in sheets}
+    counts_rank = 1 if "list" in shapes.values() else 2
+    return {name: 2 if shape == "list" else counts_rank if shape == "counts" else 0 for name, shape in shapes.items()}
+
+
+def _shape(rows: Rows) -> str:
+    """'counts' for a table of counts per stage, 'list' for rows with a stage or a status, '' otherwise."""
+    from ..mapping.matcher import _OUTCOME_FIELDS, propose_mapping
+    from ..mapping.shapes import detect_shape
+
+    hdr = sniff.find_header(rows)
+    if hdr is None:
+        return ""
+    headers = [str(c).strip() if c is not None else "" for c in rows[hdr]]
+    samples = rows[hdr + 1:hdr + 51]
+    shape = detect_shape(headers, samples)
+    if shape in ("counts", "events"):
+        return "counts" if shape == "counts" else "list"
+    mapping = propose_mapping(headers, samples)
+    return "list" if set(_OUTCOME_FIELDS) & set(mapping.fields) or mapping.stage_entered else ""
 
 
 # The names a spreadsheet template gives the sheets beside its deals (EN, RU, ZH): a «Dashboard» of

@@ -186,15 +186,28 @@ def test_a_pivot_summary_sheet_first_is_passed_over_for_the_deals(mem_store, tmp
     assert draft.raw.sheet == "Deals" and outcome(mem_store, info) == (5, 2, 1, 700.0)
 
 
-def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
+def _regions_book(path, deals_header):
     wb = openpyxl.Workbook()
     wb.active.title = "Regions"
     for i in range(6):
         wb.active.append(["Region", "Manager", "Total"] if i == 0 else [f"R{i}", f"M{i}", i])
-    wb.create_sheet("Deals").append(["Deal", "Stage"])
+    wb.create_sheet("Deals").append(deals_header)
     wb["Deals"].append(["A", "Lead"])
-    path = tmp_path / "regions.xlsx"
     wb.save(path)
+
+
+def test_a_sheet_with_stages_is_read_before_a_bigger_one_without(mem_store, tmp_path):
+    """Five regions' totals and one deal on «Deals»: the sheet with a stage column is the deals (it was refused for
+    want of a stage, the bigger «Regions» read first)."""
+    path = tmp_path / "regions.xlsx"
+    _regions_book(path, ["Deal", "Stage"])
+    _info, built, _ = import_file(mem_store, path.read_bytes(), "regions.xlsx")
+    assert built["n_deals"] == 1
+
+
+def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
+    path = tmp_path / "regions.xlsx"
+    _regions_book(path, ["Deal", "Column B"])  # no sheet has a column the app reads as a stage
     with pytest.raises(FunnelError) as refused:
         import_file(mem_store, path.read_bytes(), "regions.xlsx")
     assert refused.value.code == "import.missing_column_sheets"

@@ -5,6 +5,7 @@ dates, inline and rich strings, currency formats, text amounts and dates, hidden
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 
@@ -73,7 +74,8 @@ def test_a_line_break_after_a_managers_name_is_no_second_manager(mem_store):
 
 def test_the_cli_names_the_sheet_it_read_of_several(tmp_path, monkeypatch, capsys):
     """A summary sheet «Лист1» of more rows than the deals on «Сделки» was read, and the CLI never said which sheet
-    (only an info line of the quality report). Now it prints the sheet read and how to read another."""
+    (only an info line of the quality report). Now the deal list is read (a table of counts per stage loses to a
+    deal list in the same book), and the CLI prints the sheet read and how to read another."""
     monkeypatch.setenv("FUNNEL_LANG", "ru")
     rows = [[k, f"Сделка {k}", 100, "Анна", "Переговоры", "01.03.2024"] for k in range(1, 4)]
     summary = [["Менеджер", "Этап", "Сделок"]] + [["Анна", "Переговоры", 3]] * 5
@@ -81,4 +83,16 @@ def test_the_cli_names_the_sheet_it_read_of_several(tmp_path, monkeypatch, capsy
     path.write_bytes(_book(rows, sheets_before=[("Лист1", summary)]))
     assert cli_main(["--data-dir", str(tmp_path), "import", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "В книге «book.xlsx» 2 листа; сделки прочитаны с листа «Лист1». Другой лист: --sheet НАЗВАНИЕ." in out
+    assert "В книге «book.xlsx» 2 листа; сделки прочитаны с листа «Сделки». Другой лист: --sheet НАЗВАНИЕ." in out
+    assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["deals"] == 3  # the three rows of «Сделки», not 5 × 3
+
+
+def test_a_book_of_counts_and_a_notes_sheet_still_reads_the_counts(mem_store):
+    """The counts sheet loses only to a deal list: beside a sheet of a few notes it is still the one read (a CRM's
+    funnel report: Stage, Deals; 40 reached the first stage)."""
+    counts = [["Lead", 40], ["Meeting", 12], ["Won", 5]]
+    notes = [["Note"], ["exported by hand"], ["from the CRM's funnel report"], ["ask Anna"], ["v2"], ["final"]]
+    info, _built, _ = import_file(mem_store, _book(counts, header=["Stage", "Deals"], sheets_before=[("Лист2", notes)]),
+                                  "report.xlsx")
+    assert info.shape == "counts"
