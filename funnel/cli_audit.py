@@ -6,6 +6,7 @@ import argparse
 import os
 
 from .cli_words import command_help as _command_help
+from .cli_words import option_help as _option_help
 
 COMMANDS = ("diagnose", "managers", "segments")
 
@@ -19,30 +20,27 @@ def _common(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     _add_import_options(p)
-    p.add_argument("--pipeline")
-    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--pipeline", help=_option_help("pipeline"))
+    p.add_argument("--from", dest="date_from", help=_option_help("from"))
+    p.add_argument("--to", dest="date_to", help=_option_help("to"))
+    p.add_argument("--json", action="store_true", help=_option_help("json"))
 
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("diagnose", help=_command_help("diagnose"))
     _common(p)
-    p.add_argument("--as-of", dest="as_of", help="the date the audit treats as today (default: the data's last date)")
+    p.add_argument("--as-of", dest="as_of", help=_option_help("audit_as_of"))
     p.add_argument("--benchmark", choices=("funnel", "team_median", "best_manager", "previous_period", "target"),
-                   help="what a step is compared with for leaks (default: the median of the funnel's other steps; "
-                        "'target' when --target is given)")
+                   help=_option_help("benchmark"))
     p.add_argument("--target", action="append", default=[], metavar="STAGE=RATE",
-                   help="a target pass rate for the step from STAGE: 'Proposal=40%%' or 'Proposal=0.4' (repeat per "
-                        "step); --benchmark target alone uses the targets saved for the dataset on the Diagnostics page")
-    p.add_argument("--stuck-days", dest="stuck_days", type=float, help="stuck after this many days in a stage "
-                                                                         "(default: the stage's p90)")
+                   help=_option_help("target"))
+    p.add_argument("--stuck-days", dest="stuck_days", type=float, help=_option_help("stuck_days"))
     p = sub.add_parser("managers", help=_command_help("managers"))
     _common(p)
     p = sub.add_parser("segments", help=_command_help("segments"))
     _common(p)
-    p.add_argument("--by", required=True, help="the segment column (source, variant or an extra column)")
-    p.add_argument("--spend", help="a spend file (date, source, cost; CSV or XLSX)")
+    p.add_argument("--by", required=True, help=_option_help("segment_by"))
+    p.add_argument("--spend", help=_option_help("spend"))
 
 
 def run(args) -> int:

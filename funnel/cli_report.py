@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from .cli_words import command_help as _command_help
+from .cli_words import option_help as _option_help
 from .errors import FunnelError
 from .i18n import t
 
@@ -20,15 +21,15 @@ def add_report_parser(sub, add_import_options) -> None:
     p = sub.add_parser("report", help=_command_help("report"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
-    p.add_argument("--format", dest="fmt", default="html", help="html (default), pdf or xlsx")
-    p.add_argument("--lang", dest="report_lang", default="en", help="report language: en, ru, zh")
-    p.add_argument("--out", help="output file (default: report_<dataset id>_<lang>.<format>)")
-    p.add_argument("--consultant", help="name printed on the cover")
-    p.add_argument("--logo", help="PNG or JPEG printed on the cover")
-    p.add_argument("--closed-only", action="store_true", help="closed deals only")
-    p.add_argument("--from", dest="date_from", help="created on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", help="created on or before (YYYY-MM-DD)")
-    p.add_argument("--pipeline")
+    p.add_argument("--format", dest="fmt", default="html", help=_option_help("report_format"))
+    p.add_argument("--lang", dest="report_lang", default="en", help=_option_help("report_lang"))
+    p.add_argument("--out", help=_option_help("report_out"))
+    p.add_argument("--consultant", help=_option_help("report_consultant"))
+    p.add_argument("--logo", help=_option_help("report_logo"))
+    p.add_argument("--closed-only", action="store_true", help=_option_help("closed_only"))
+    p.add_argument("--from", dest="date_from", help=_option_help("from"))
+    p.add_argument("--to", dest="date_to", help=_option_help("to"))
+    p.add_argument("--pipeline", help=_option_help("pipeline"))
 
 
 def read_logo(path: str | None) -> tuple[bytes, str] | None:

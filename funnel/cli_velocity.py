@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from .cli_words import command_help as _command_help
+from .cli_words import option_help as _option_help
 from .i18n import t
 
 COMMANDS = ("velocity", "pipeline", "forecast")
@@ -20,27 +21,26 @@ def add_parsers(sub, add_import_options) -> None:
     p = sub.add_parser("pipeline", help=_command_help("pipeline"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
-    p.add_argument("--from", dest="date_from", help="waterfall start: YYYY-MM-DD (end of that day) or a timestamp")
-    p.add_argument("--to", dest="date_to", help="waterfall end: YYYY-MM-DD (end of that day) or a timestamp")
+    p.add_argument("--from", dest="date_from", help=_option_help("waterfall_from"))
+    p.add_argument("--to", dest="date_to", help=_option_help("waterfall_to"))
     p.add_argument("--previous", metavar="DATASET",
-                   help="compare with an earlier snapshot (default: the one linked at import)")
+                   help=_option_help("snapshot_previous"))
     _common(p)
 
     p = sub.add_parser("forecast", help=_command_help("forecast"))
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
-    p.add_argument("--plan", type=float, help="the plan (money) of the month: prints P(meeting it) and the range")
-    p.add_argument("--month", help="YYYY-MM (default: the month of --as-of)")
-    p.add_argument("--runs", type=int, default=10_000, help="Monte Carlo runs (default 10000)")
-    p.add_argument("--seed", type=int, default=42, help="Monte Carlo seed (default 42)")
+    p.add_argument("--plan", type=float, help=_option_help("plan"))
+    p.add_argument("--month", help=_option_help("month"))
+    p.add_argument("--runs", type=int, default=10_000, help=_option_help("runs"))
+    p.add_argument("--seed", type=int, default=42, help=_option_help("seed"))
     _common(p)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as-of", dest="as_of", help="'now' for the numbers: YYYY-MM-DD (end of that day) or "
-                                                 "'YYYY-MM-DD HH:MM:SS' (default: the dataset's latest timestamp)")
-    p.add_argument("--pipeline")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--as-of", dest="as_of", help=_option_help("as_of"))
+    p.add_argument("--pipeline", help=_option_help("pipeline"))
+    p.add_argument("--json", action="store_true", help=_option_help("json"))
 
 
 def run(args) -> int:

@@ -53,3 +53,11 @@ def command_help(command: str) -> str:
     from .i18n import env_language
 
     return t(COMMAND_HELP[command], env_language()).replace("%", "%%")
+
+
+def option_help(key: str) -> str:
+    """An option's ``--help`` text (``cli.help.<key>``) in FUNNEL_LANG's words (survey 33: the options of
+    ``diagnose``, ``velocity``, ``report``, … were English in RU and ZH)."""
+    from .i18n import env_language
+
+    return t(f"cli.help.{key}", env_language()).replace("%", "%%")

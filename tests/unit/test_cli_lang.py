@@ -66,3 +66,28 @@ def test_edit_and_import_options_are_explained_in_the_users_language():
     assert "этапы выигрыша через запятую" in edit and "the won stages" not in edit
     imported = " ".join(cli("zh", "import", "--help").stdout.split())
     assert "替换此已存数据集" in imported and "replace the data" not in imported
+
+
+def _option_helps(monkeypatch, lang: str) -> dict[tuple[str, str], str]:
+    """Every sub-command's options with their help text, the parser built under FUNNEL_LANG=``lang``."""
+    import argparse
+
+    from funnel.cli import build_parser
+
+    monkeypatch.setenv("FUNNEL_LANG", lang)
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {(command, action.option_strings[-1]): action.help or ""
+            for command, parser in sub.choices.items() for action in parser._actions
+            if action.option_strings and not isinstance(action, argparse._HelpAction) and action.help != argparse.SUPPRESS}
+
+
+def test_every_commands_options_are_explained_in_the_users_language(monkeypatch):
+    """Survey 33: the options of `diagnose`, `velocity`, `pipeline`, `forecast`, `report`, `managers`, `segments`
+    were described in English under FUNNEL_LANG=ru and zh (and --pipeline, --json had no help at all). Every
+    option of every command has a help, and it is not the English one."""
+    english = _option_helps(monkeypatch, "en")
+    assert ("diagnose", "--stuck-days") in english and ("report", "--logo") in english
+    assert [key for key, text in english.items() if not text] == []
+    for lang in ("ru", "zh"):
+        same = [key for key, text in _option_helps(monkeypatch, lang).items() if text == english[key]]
+        assert same == [], lang
