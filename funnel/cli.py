@@ -300,7 +300,8 @@ def _cmd_import(args) -> int:
         print(f"  {t('cli.' + key, lang)}: {summary[key]}")
     print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
     for pipeline, order in summary["stage_order"].items():
-        print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+        if order:  # a pipeline of lost deals only, or a file without stages, has none to list
+            print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
     # which file of the zip was read, and its stage history beside it; which sheet of a workbook of several
     # (survey 32: an 18-row summary sheet read instead of the 12 deals on the next, the sheet never named)
     for line in import_warnings(store, info, lang, severities=("info",)):
@@ -376,6 +377,14 @@ def format_metrics(doc: dict, lang: str) -> str:
         lines.insert(0, pipeline_line(doc["pipeline"], doc["pipelines"], lang))
     if doc.get("order_guessed"):
         lines.append(t("cli.metrics_order_guessed", lang))
+    # what the web Overview says beside these numbers (survey 34: the CLI printed a 100 % win rate bare)
+    if doc.get("no_lost_recorded"):
+        lines.append("! " + t("cli.metrics_no_lost", lang))
+    if doc.get("lost_stage_unknown"):
+        lines.append("! " + t("metrics.finding.lost_stage_unknown", lang, n=doc["lost_stage_unknown"]))
+    if not doc["stages"]:
+        lines.append(t("quality.stages.none", lang))
+        return "\n".join(lines)
     stage, reached, step, total = t("cli.metrics_columns", lang).split("|")
     lines.append(f"      {_cut(stage, 40)} {_right(reached, 11)}  {_right(step, 8)}  {_right(total, 10)}")
     for s in doc["stages"]:

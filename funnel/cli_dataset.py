@@ -146,7 +146,8 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
     for k in ("rows_read", "deals", "events", "rejected_rows"):
         print(f"  {t('cli.' + k, lang)}: {doc[k]}")
     for pipeline, order in doc["stage_order"].items():
-        print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+        if order:  # a pipeline of lost deals only, or a file without stages, has none to list
+            print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
     print_warnings(warnings, lang)
     print_warnings([w for w in doc["info"] if w["code"].startswith(("refresh.", "tz."))], lang)
     if doc["order_guessed"]:

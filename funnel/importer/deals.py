@@ -452,7 +452,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
             has_won_status=pipeline in won_status, status_told=pipeline in told,
             probabilities=probabilities.get(pipeline) or ranks or None,
             won_word=won_words.get(pipeline), listed=(mapping.listed_stages or {}).get(pipeline))
-        if ps.guessed and len(ps.funnel) > 2:
+        # two open stages are a guess too (survey 34: «Zeta → Alpha» said as known); one before the won is none
+        if ps.guessed and len([s for s in ps.funnel if s not in ps.won]) >= 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
         if ps.won_assumed and not users_order:  # a sheet's stage columns: its last one taken for the sale
             findings.add("stages.last_is_won", "warning", value=ps.won[0], n=None,

@@ -241,12 +241,13 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
         run(con, render("DROP TABLE IF EXISTS {t}", t=ident(table)))
     _missing_optional(typed)
     _quality_checks(con, typed, findings)
-    won, lost, open_closed = run(con, """SELECT count(*) FILTER (WHERE status = 'won'),
+    won, lost, open_closed, still_open = run(con, """SELECT count(*) FILTER (WHERE status = 'won'),
                                                 count(*) FILTER (WHERE status = 'lost'),
-                                                count(*) FILTER (WHERE status = 'open' AND closed_at IS NOT NULL)
+                                                count(*) FILTER (WHERE status = 'open' AND closed_at IS NOT NULL),
+                                                count(*) FILTER (WHERE status = 'open')
                                          FROM imp_deals""").fetchone()
     _planned_close_of_open_deals(con, into, typed, findings, won=won, lost=lost, planned=open_closed)
-    _what_the_outcomes_lack(con, typed, extras, findings, won=won, lost=lost)
+    _what_the_outcomes_lack(con, typed, extras, findings, won=won, lost=lost, still_open=still_open)
     n_deals = run(con, "SELECT count(*) FROM imp_deals").fetchone()[0]
     derive_stays(con, into)  # per-stay facts for velocity / pipeline pages (funnel/velocity/stays.py)
     _drop_deal_row(con, into)
@@ -314,11 +315,20 @@ def _planned_close_of_open_deals(con, into: str | None, typed: dict, findings: F
                  detail=json.dumps({"column": typed["closed_at"].header}, ensure_ascii=False))
 
 
-def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, *, won: int, lost: int) -> None:
+def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, *, won: int, lost: int,
+                            still_open: int = 0) -> None:
     """Said at import, not only beside a chart: won deals and no lost one (won / closed reads 100 %),
-    and no creation date (no cycle, velocity, cohorts or period), with the date columns the file has."""
+    and no creation date (no cycle, velocity, cohorts or period), with the date columns the file has.
+    A won flag alone (Salesforce's «IsWon» without «IsClosed», a stage or a status) cannot tell a lost deal
+    from an open one: said so, not as «lost deals under a stage of its own name» (survey 34)."""
     if won and not lost:
-        findings.add("deals.no_lost", "warning", n=won)
+        told = ("stage", "status", "closed_flag", "lost_flag", "lost_at")
+        flag = typed.get("won_flag")
+        if flag is not None and still_open and not any(typed.get(f) is not None for f in told):
+            findings.add("deals.won_flag_only", "warning", n=int(still_open), column=flag.header,
+                         detail=json.dumps({"column": f"«{flag.header}»", "won": won}, ensure_ascii=False))
+        else:
+            findings.add("deals.no_lost", "warning", n=won)
     _stages_are_ids(con, findings)
     # a column of months without a day is said on its own (date.month_only): never offered as a date here
     months = {clean_header(row[3]) for row in findings.rows if row[0] in ("date.month_only", "date.no_year")}

@@ -79,10 +79,26 @@ def fold_stage_spellings(con, draft) -> None:
     if "stage" not in mapping.fields:
         return
     stage = ident(f"c{mapping.fields['stage']}")
-    rows = run(con, render("SELECT {s}, count(*), min(row_no) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
-                           s=stage, t=ident(raw.table))).fetchall()
+    # per pipeline: one pipeline's «EM ATENDIMENTO» is not another's «em atendimento» (survey 34: a Kommo export's
+    # second pipeline was shown with the first one's spelling; DOMAIN: pipelines never mix their stages)
+    column = mapping.fields.get("pipeline")
+    pipe = ident(f"c{column}") if column is not None else "NULL"
+    found = run(con, render("SELECT {p}, {s}, count(*), min(row_no) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1, 2",
+                            p=pipe, s=stage, t=ident(raw.table))).fetchall()
+    by_pipeline: dict[str | None, list[tuple[str, int, int]]] = {}
+    for pipeline, spelling, n, first in found:
+        by_pipeline.setdefault(pipeline, []).append((spelling, n, first))
+    names: dict[tuple[str | None, str], str] = {}
+    for pipeline, rows in sorted(by_pipeline.items(), key=lambda kv: min(r[2] for r in kv[1])):
+        names.update({(pipeline, was): now for was, now in _folded(rows, raw.notes).items()})
+    if names:
+        draft.raw = _renamed(con, raw, [mapping.fields["stage"]], names, "_spelled", pipeline=column)
+
+
+def _folded(rows: list[tuple[str, int, int]], notes: list) -> dict[str, str]:
+    """One pipeline's stage spellings (stage, deals, first row) -> the stage each is (only those that change)."""
     rows, padded = _unpad(rows)
-    rows, as_ = _strip_notes(rows, raw.notes)
+    rows, as_ = _strip_notes(rows, notes)
     as_.update({was: as_.get(now, now) for was, now in padded.items()})
     groups: dict[str, list[tuple[str, int, int]]] = {}
     for spelling, n, first in rows:
@@ -96,19 +112,23 @@ def fold_stage_spellings(con, draft) -> None:
         merged = {spelling for spelling, _n, _first in others}
         as_.update({was: canonical for was, now in as_.items() if now in merged})  # «新建（跟进1次）» → «新建» → …
         as_.update({spelling: canonical for spelling in merged})
-        raw.notes.append(("stage.spellings_merged", {"stage": canonical, "n": sum(f[1] for f in others),
-                                                      "spellings": ", ".join(f"«{s}»" for s, _n, _f in others)}))
-    if as_:
-        draft.raw = _renamed(con, raw, [mapping.fields["stage"]], as_, "_spelled")
+        notes.append(("stage.spellings_merged", {"stage": canonical, "n": sum(f[1] for f in others),
+                                                  "spellings": ", ".join(f"«{s}»" for s, _n, _f in others)}))
+    return as_
 
 
-def _renamed(con, raw, columns: list[int], names: dict[str, str], suffix: str):
-    """``raw`` through a view whose ``columns`` read each spelling of ``names`` as its name (others as they are)."""
-    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_spellings (spelling VARCHAR, canonical VARCHAR)")
-    con.executemany("INSERT INTO imp_stage_spellings VALUES (?, ?)", sorted(names.items()))
+def _renamed(con, raw, columns: list[int], names: dict[tuple[str | None, str], str], suffix: str,
+             pipeline: int | None = None):
+    """``raw`` through a view whose ``columns`` read each (pipeline, spelling) of ``names`` as its name (others as
+    they are); the pipeline is matched only when its ``pipeline`` column is given."""
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_stage_spellings (pipeline VARCHAR, spelling VARCHAR, canonical VARCHAR)")
+    con.executemany("INSERT INTO imp_stage_spellings VALUES (?, ?, ?)",
+                    sorted(((p, s, c) for (p, s), c in names.items()), key=lambda r: (r[0] or "", r[1])))
     cols = [ident(f"c{c}") for c in columns]
+    on = "m{k}.spelling = r.{c}" + (" AND m{k}.pipeline IS NOT DISTINCT FROM r.{p}" if pipeline is not None else "")
+    pipe = ident(f"c{pipeline}") if pipeline is not None else ""
     replaced = ", ".join(render("COALESCE(m{k}.canonical, r.{c}) AS {c}", k=str(k), c=c) for k, c in enumerate(cols))
-    joins = " ".join(render("LEFT JOIN imp_stage_spellings m{k} ON m{k}.spelling = r.{c}", k=str(k), c=c)
+    joins = " ".join(render("LEFT JOIN imp_stage_spellings m{k} ON " + on, k=str(k), c=c, p=pipe)
                      for k, c in enumerate(cols))
     view = raw.table + suffix
     run(con, render("CREATE OR REPLACE TEMP VIEW {v} AS SELECT r.* REPLACE ({cols}) FROM {t} r {joins}",
@@ -135,4 +155,5 @@ def _unpad_history_names(con, draft) -> None:
     for attr in ("raw", "history_raw"):
         cols = [c for a, c in columns if a == attr and c is not None]
         if cols:
-            setattr(draft, attr, _renamed(con, getattr(draft, attr), cols, padded, "_unpadded"))
+            setattr(draft, attr, _renamed(con, getattr(draft, attr), cols, {(None, k): v for k, v in padded.items()},
+                                          "_unpadded"))

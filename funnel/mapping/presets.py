@@ -540,6 +540,11 @@ PRESETS.update(WEST_PRESETS)
 # NetHunt's only systematic header is «Record ID»: a Zoho CRM or Bigin export (Record Id, Stage, Amount)
 # has it too, with the «Deal Owner» and «Closing Date» every Zoho deal has
 PRESETS["nethunt"]["excluded"] = [("deal owner",), ("closing date",)]
+# Odoo's opportunities have an «Expected Revenue» and no «Amount»: a Zoho, Salesforce or Dynamics list
+# has both, its «Expected Revenue» the amount weighted by the probability, and was read as Odoo's with the
+# weighted sum as every deal's amount (survey 34: a Zoho «Potentials» export's revenue 773,250, not 741,900)
+PRESETS["odoo"]["excluded"] = [("amount", "сумма", "сумма сделки", "бюджет", "金额", "商机金额", "opportunity amount",
+                                "deal amount")]
 # Bigin's real funnel is the Sub-Pipeline (each with its own stages), Pipeline its one parent
 PRESETS["zoho"]["fields"] = {**PRESETS["zoho"]["fields"], "pipeline": ("sub-pipeline", "pipeline")}
 

@@ -74,8 +74,10 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
     if (counts := pipeline_counts(con, info, spec)) is not None:
         result["pipelines"] = counts
     from ..dataset_edit import order_state  # the pages' rule: a guess made for this pipeline's order
+    from .probability import no_lost_recorded
 
     result["order_guessed"] = order_state(info, ctx.pipeline) == "guessed"
+    result["no_lost_recorded"] = no_lost_recorded(info)  # the win rate (won / closed) reads 100 % by construction
     if by is not None:
         groups = outcomes_in(con, ctx, by)
         result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}
