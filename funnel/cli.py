@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", help=_help("from"))
     p.add_argument("--to", dest="date_to", help=_help("to"))
     p.add_argument("--pipeline", help=_help("pipeline"))
+    p.add_argument("--currency", metavar="CODE", help=_help("currency"))
     p.add_argument("--json", action="store_true", help=_help("json"))
 
     p = sub.add_parser("abtest", help=_help("abtest"))
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help=_help("ab_by"))
     p.add_argument("--step", help=_help("step"))
     p.add_argument("--pipeline", help=_help("pipeline"))
+    p.add_argument("--currency", metavar="CODE", help=_help("currency"))
     from .stats_cli import add_abtest_args, add_samplesize_parser
 
     add_abtest_args(p)
@@ -352,8 +354,10 @@ def spec_from_args(args):
     from .spec import FunnelSpec
 
     try:
+        currency = getattr(args, "currency", None)  # money of one currency, as the pages' Currency filter
         return FunnelSpec(pipeline=getattr(args, "pipeline", None), date_from=getattr(args, "date_from", None),
-                          date_to=getattr(args, "date_to", None), closed_only=getattr(args, "closed_only", False))
+                          date_to=getattr(args, "date_to", None), closed_only=getattr(args, "closed_only", False),
+                          filters={"currency": [currency.strip().upper()]} if currency else None)
     except ValueError as exc:
         raise FunnelError("cli.bad_date", value=str(exc)) from exc
 

@@ -21,6 +21,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     _add_import_options(p)
     p.add_argument("--pipeline", help=_option_help("pipeline"))
+    p.add_argument("--currency", metavar="CODE", help=_option_help("currency"))
     p.add_argument("--from", dest="date_from", help=_option_help("from"))
     p.add_argument("--to", dest="date_to", help=_option_help("to"))
     p.add_argument("--json", action="store_true", help=_option_help("json"))

@@ -30,6 +30,7 @@ def add_report_parser(sub, add_import_options) -> None:
     p.add_argument("--from", dest="date_from", help=_option_help("from"))
     p.add_argument("--to", dest="date_to", help=_option_help("to"))
     p.add_argument("--pipeline", help=_option_help("pipeline"))
+    p.add_argument("--currency", metavar="CODE", help=_option_help("currency"))
 
 
 def read_logo(path: str | None) -> tuple[bytes, str] | None:

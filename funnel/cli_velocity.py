@@ -40,6 +40,7 @@ def add_parsers(sub, add_import_options) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", dest="as_of", help=_option_help("as_of"))
     p.add_argument("--pipeline", help=_option_help("pipeline"))
+    p.add_argument("--currency", metavar="CODE", help=_option_help("currency"))
     p.add_argument("--json", action="store_true", help=_option_help("json"))
 
 
@@ -69,7 +70,8 @@ def _document(args, build):
     from .velocity.common import export_hint_key
 
     store, info = _open_dataset(args)
-    spec = FunnelSpec(pipeline=args.pipeline)
+    currency = getattr(args, "currency", None)  # money of one currency, as the pages' Currency filter
+    spec = FunnelSpec(pipeline=args.pipeline, filters={"currency": [currency.strip().upper()]} if currency else None)
     with store.connect(info) as con:
         doc = build(con, info, spec)
         doc["pipeline"] = resolve(con, info, spec).pipeline
@@ -121,6 +123,7 @@ def _d(x) -> str:
 
 def _pipeline(args) -> int:
     from .errors import FunnelError
+    from .money import mixed_currencies
     from .velocity.common import parse_when
     from .velocity.pipeline import snapshot, waterfall
     from .velocity.report import comparison_doc, pipeline_doc
@@ -131,7 +134,8 @@ def _pipeline(args) -> int:
         raise FunnelError("velocity.bad_range", date_from=args.date_from or "—", date_to=args.date_to or "—")
     def build(con, info, spec):
         doc = pipeline_doc(snapshot(con, info, spec, as_of), waterfall(con, info, spec, a, b) if a is not None else None,
-                           no_created=info.capabilities.no_created, open_unpriced=info.capabilities.open_unpriced)
+                           no_created=info.capabilities.no_created, open_unpriced=info.capabilities.open_unpriced,
+                           mixed=bool(mixed_currencies(info.capabilities.currencies, spec.filter_dict)))
         prev = _previous_dataset(args, info)
         if prev is not None:
             from .cli import _lang
@@ -163,6 +167,7 @@ def _previous_dataset(args, info):
 
 
 def _forecast(args) -> int:
+    from .money import mixed_currencies
     from .velocity.backtest import backtest
     from .velocity.common import parse_when
     from .velocity.forecast import forecast, parse_month
@@ -172,7 +177,8 @@ def _forecast(args) -> int:
 
     def build(con, info, spec):
         fc = forecast(con, info, spec, as_of, plan=args.plan, month=month, runs=args.runs, seed=args.seed)
-        return forecast_doc(fc, backtest(con, info, spec, as_of), open_unpriced=info.capabilities.open_unpriced)
+        return forecast_doc(fc, backtest(con, info, spec, as_of), open_unpriced=info.capabilities.open_unpriced,
+                            mixed=bool(mixed_currencies(info.capabilities.currencies, spec.filter_dict)))
 
     out = _document(args, build)
     if out is None:

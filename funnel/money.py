@@ -56,3 +56,13 @@ def with_currency(text: str, currency: str | None, lang: str = "en") -> str:
     if symbol in _PREFIXED and lang != "ru":
         return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
     return f"{text}\u00a0{symbol}"
+
+
+def mixed_currencies(currencies: tuple[str, ...] | list[str], filters: dict[str, list] | None) -> tuple[str, ...]:
+    """The currencies a sum of amounts would add up, when more than one: the dataset's (``currencies``), or
+    those the spec's currency filter keeps. () when the amounts can be summed. The Overview leaves its
+    money out so (``metrics.reason.mixed_currencies``); velocity, pipeline and forecast added 150,000 RUB
+    and 1,500.50 USD into an «average deal 75,750.25» (survey 35)."""
+    kept = (filters or {}).get("currency")
+    found = tuple(c for c in currencies if kept is None or c in kept)
+    return found if len(found) > 1 else ()

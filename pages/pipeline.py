@@ -9,6 +9,7 @@ import streamlit as st
 from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
+from funnel.money import mixed_currencies
 from funnel.velocity.backtest import backtest_error
 from funnel.velocity.charts import (
     WATERFALL_BARS,
@@ -33,16 +34,22 @@ if not explain.unless(info, "pipeline", t):  # a web funnel: visitors, no open d
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}
+# amounts in several currencies (no Currency filter picking one): no sum of them is drawn or written (survey 35:
+# «595 тыс.» of roubles and dollars added)
+MIXED = bool(mixed_currencies(info.capabilities.currencies, spec.filter_dict))
+if MIXED:
+    st.info(t("velocity.reason.mixed_currencies"))
 money = st.segmented_control(t("velocity.ui.measure"), ("deals", "amount"), default="deals", key="pl_measure",
-                             format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True) == "amount"
+                             format_func=lambda m: t(f"velocity.ui.measure_{m}"), required=True,
+                             disabled=MIXED) == "amount" and not MIXED
 
 
-UNPRICED = info.capabilities.open_unpriced  # open deals carry no amount: their sums are unknown, not 0
+UNPRICED = info.capabilities.open_unpriced or MIXED  # open deals carry no amount: their sums are unknown, not 0
 
 
 def amount_text(value) -> str:
-    """An amount written short, with the dataset's currency."""
-    return money_text.compact(info, value, lang)
+    """An amount written short, with the dataset's currency (a dash when it would add currencies)."""
+    return "—" if MIXED else money_text.compact(info, value, lang)
 
 
 def open_amount_text(value) -> str:
@@ -56,7 +63,7 @@ snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
 c1, c2 = st.columns(2)
 c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
 c2.metric(t("velocity.kpi.open_amount"), open_amount_text(snap.amount), border=True)
-if UNPRICED:
+if UNPRICED and not MIXED:
     c2.caption(t("velocity.ui.open_unpriced"))
 for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
     vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
@@ -160,7 +167,7 @@ k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), bor
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
                 "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
 month_label = fmt_cohort(month, "month", lang)
-k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan else "—",
+k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not MIXED else "—",
           border=True, help=t("velocity.help.p_meet_plan"))
 if not plan:
     k3.caption(t("velocity.ui.enter_plan"))
@@ -174,7 +181,7 @@ month_start_at = datetime.combine(month, time.min)
 vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
                 t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
 rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
-error = backtest_error(rows_b)
+error = None if MIXED else backtest_error(rows_b)
 if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
     note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
              low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
@@ -185,17 +192,19 @@ if error is not None and error.ratio is not None:  # the forecast's past error, 
 st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
              won=amount_text(fc.won_so_far), undated=amount_text(fc.undated),
              beyond=amount_text(fc.beyond)))
-if fc.fan:
+if fc.fan and not MIXED:
     st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
     by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
                              for m, v in fc.by_month])
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 st.subheader(t("velocity.ui.backtest"))
-if rows_b:
+if rows_b and not MIXED:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
         t("velocity.drill.won_month", month=fmt_cohort(rows_b[i].month, "month", lang))))
     st.caption(t("velocity.ui.backtest_caption"))
+elif MIXED:
+    st.caption(t("velocity.reason.mixed_currencies"))
 
 drill.show_pending(info, spec, t)

@@ -37,7 +37,7 @@ _DATE = re.compile(
 _NUMBER = re.compile(r"^\(?-?[\d\s\u00a0\u202f.,'’]+\)?$")  # 12’000.00: Swiss separators (Metabase's option)
 # currency signs and words around an amount (the ones readers.values strips): R$ before $; an ISO code
 # before or after the number (USD 1,200.00; 1,200.00 USD)
-_CURRENCY_CHARS = re.compile(r"r\$|[₽$€£¥￥元円%₸₴₹]|人民币|бел\.?\s?руб\.?|руб\.?|тенге|тг\.?|грн\.?|сўм|сум|сом|"
+_CURRENCY_CHARS = re.compile(r"r\$|[₽$€£¥￥元円%₸₴₹?]|人民币|бел\.?\s?руб\.?|руб\.?|р\.|тенге|тг\.?|грн\.?|сўм|сум|сом|"
                              r"^(?:" + AMOUNT_CODE_WORDS + r")(?=[\s\d(+-])|[a-z]{3}$", re.IGNORECASE)
 # a multiplier written after the number (readers.values._SUFFIX): 12万, 1,5 млн, 45 тыс., $1.2K
 _MULTIPLIER = re.compile(r"(?<=[\d\s\u00a0])(?:тыс\.?|млн\.?|млрд\.?|mln|bn|万|亿|k|к|m|м|b)$", re.IGNORECASE)

@@ -83,11 +83,21 @@ _STATUS_LOST |= {"失单", "已失单", "已拒绝", "拒绝", "无意向"}
 _STATUS_OPEN |= {"suspended", "to do", "todo", "standby", "stand by"}
 
 
+# A status written as a mark alone (a hand-kept sheet's ✅ / ❌ / ⏳): the folding below drops emoji, so these
+# said nothing and every deal was open (survey 35). A mark beside a word («✅ Won») is read by the word.
+_MARK_KIND = {**dict.fromkeys(("✅", "✔", "✓", "☑", "√", "👍", "🏆", "💰"), "won"),
+              **dict.fromkeys(("❌", "✖", "✗", "✘", "×", "⛔", "🚫", "👎", "❎"), "lost"),
+              **dict.fromkeys(("⏳", "⌛", "🔄", "🕐", "⏸", "▶", "🟡"), "open")}
+
+
 def classify_status_value(v: str | None, codes: dict[str, str] | None = None) -> str | None:
     """'won' | 'lost' | 'open' for a status cell, None when it says nothing (empty, Deleted, ...).
 
     ``codes``: the CRM's own status codes (Bitrix24 ``STAGE_SEMANTIC_ID`` P/S/F), lower-case keys.
     """
+    mark = (v or "").replace("\ufe0f", "").strip()
+    if mark in _MARK_KIND:
+        return _MARK_KIND[mark]
     text = _fold(v)
     if not text:
         return None

@@ -130,7 +130,12 @@ ZH_SYNONYMS["amount"] += ("预期金额", "预估金额", "预计成交金额")
 ZH_SYNONYMS["closed_at"] += ("实际结束时间", "实际结束日期", "实际成交时间")
 ZH_SYNONYMS["created_at"] += ("提交时间",)
 ZH_SYNONYMS["status"] += ("业务进度", "进展状态")
-ZH_SYNONYMS["won_flag"] = ("是否赢单", "是否中标")
+ZH_SYNONYMS["won_flag"] = ("是否赢单", "是否中标",
+                           # survey 35: a hand-kept sheet's yes/no columns («赢单» TRUE/FALSE or √, «Успешно?»
+                           # ИСТИНА/ЛОЖЬ, «Оплачено» Да/Нет): the flag only when its cells are yes/no (cell kinds)
+                           "赢单", "成交", "已成交", "Успешно", "Успешна", "Оплачено", "Оплачена", "Paid")
+ZH_SYNONYMS["lost_flag"] = ("输单", "丢单")
+ZH_SYNONYMS["closed_flag"] = ("已关闭", "Закрыта?")
 ZH_SYNONYMS["stage"] += ("线索状态", "saleStageId", "saleStage")
 ZH_SYNONYMS["amount"] += ("money",)
 ZH_SYNONYMS["lost_stage"] = ("lostStageId", "lostStage")

@@ -54,13 +54,15 @@ SERIAL_RANGE = (20000, 80000)
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "on", "да", "д", "истина", "是", "对", "真", "ja", "j", "wahr",
               "sí", "si", "verdadero", "oui", "vrai", "sim", "ano", "checked",
               # a ticked box as a sheet or a no-code table writes it (APITable's checkbox parser reads ☑️)
-              "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "так")  # так: Ukrainian yes
+              "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "так",  # так: Ukrainian yes
+              "√")  # a Chinese sheet's tick (survey 35: «赢单» ticked √ was a row rejected)
 FALSE_WORDS = ("no", "n", "false", "f", "0", "off", "нет", "н", "ложь", "否", "不是", "假", "nein", "falsch",
                "falso", "non", "faux", "não", "nao", "ne", "unchecked",
-               "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f", "ні")  # ні: Ukrainian no
+               "✗", "✘", "☐", "☒", "❌", "✖", "✖\ufe0f", "ні",  # ні: Ukrainian no
+               "×")  # a Chinese sheet's cross
 # The one mark a checkbox column writes on its ticked rows, the others left empty: Airtable's «checked», a
 # tick, or a sheet's «x» / «+»; in such a column an empty cell is an unticked box (importer/columns.py)
-CHECK_MARKS = ("checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "x", "+", "*", "v")
+CHECK_MARKS = ("checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅", "x", "+", "*", "v", "√")
 # Text a CRM writes for "no value" in a date or number column: an empty cell, not a bad row
 # (amoCRM writes «не закрыта» in «Дата закрытия» of every open deal).
 NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "null", "nil", "never", "not closed",
@@ -172,7 +174,9 @@ EPOCH_SECONDS = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01
 # after their amounts (₸ / тг / тенге, ₴ / грн, сум, сом, BYN)
 # (RUR, the rouble's old code, and RMB, the yuan's common name, beside money.AMOUNT_CODES)
 AMOUNT_CODE_WORDS = "|".join(code.lower() for code in (*AMOUNT_CODES, "RUR", "RMB"))
-_CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|₹|тенге|тг\.?|грн\.?|сўм|сум|сом|"
+# «?»: a sign the file's encoding could not hold (Excel's ANSI «CSV» of «150 000,00 ₽» in cp1251, «¥150,000.00» in
+# GBK: «150 000,00 ?», «?150,000.00»; survey 35): the number is read, no currency assumed
+_CURRENCY = (r"(бел\.?\s?руб\.?|руб\.?|р\.|р$|₽|r\$|\$|€|£|¥|￥|人民币|元|円|₸|₴|₹|тенге|тг\.?|грн\.?|сўм|сум|сом|\?|"
              + AMOUNT_CODE_WORDS + ")")
 _SPACES = r"[\s\x{00a0}\x{202f}\x{0027}\x{2019}]"
 # 万 is ten thousand and 亿 a hundred million (Chinese: «12万», «1.2万元»)

@@ -51,35 +51,45 @@ def bar(b) -> dict[str, Any] | None:
 
 
 UNPRICED = "velocity.ui.open_unpriced"  # the reason an open amount is null
+MIXED = "velocity.reason.mixed_currencies"  # the reason every sum of amounts is null (funnel.money.mixed_currencies)
 
 
 def pipeline_doc(snap, wf, pipeline: str | None = None, no_created: int = 0,
-                 open_unpriced: bool = False) -> dict[str, Any]:
+                 open_unpriced: bool = False, mixed: bool = False) -> dict[str, Any]:
     """``no_created``: the dataset's deals without a creation date (open on every date until they close);
-    ``open_unpriced``: its open deals carry no amount, so their amounts are null (``reasons.amount``)."""
+    ``open_unpriced``: its open deals carry no amount, so their amounts are null (``reasons.amount``);
+    ``mixed``: the amounts are in several currencies, so no sum of them is given (``reasons.amount``)."""
+    unpriced = mixed or open_unpriced
     doc: dict[str, Any] = {
         "as_of": when(snap.as_of),
         "pipeline": pipeline,
         "snapshot": [{"stage": r.stage, "open_deals": r.open_deals,
-                      "amount": None if open_unpriced else num(r.amount, 2)} for r in snap.rows],
+                      "amount": None if unpriced else num(r.amount, 2)} for r in snap.rows],
         "stages_are_current": snap.stages_are_current,
         "without_history": snap.without_history,
         "no_created": no_created,
     }
     if wf is not None:
         doc["from"], doc["to"] = when(wf.date_from), when(wf.date_to)
-        doc["waterfall"] = {k: bar(v) for k, v in wf.bars.items()}
+        doc["waterfall"] = {k: bar(v) if v is None or not mixed else {"deals": v.deals, "amount": None}
+                            for k, v in wf.bars.items()}
     reasons = {k: r for k, r in (("snapshot", snap.reason), ("waterfall", wf.reason if wf else None),
-                                 ("amount", UNPRICED if open_unpriced else None)) if r}
+                                 ("amount", MIXED if mixed else UNPRICED if open_unpriced else None)) if r}
     if wf is not None and wf.bars and wf.bars.get("forward") is None:
         reasons["moves"] = "velocity.reason.no_history"
     doc["reasons"] = reasons
     return doc
 
 
-def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: bool = False) -> dict[str, Any]:
-    """``open_unpriced``: the open deals carry no amount: the weighted pipeline is null, said in ``reasons``."""
+def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: bool = False,
+                 mixed: bool = False) -> dict[str, Any]:
+    """``open_unpriced``: the open deals carry no amount: the weighted pipeline is null, said in ``reasons``;
+    ``mixed``: the amounts are in several currencies: every money figure is null (the stage probabilities stay)."""
     probs = fc.probabilities
+    unpriced = mixed or open_unpriced
+
+    def money(value):
+        return None if mixed else num(value, 2)
     doc: dict[str, Any] = {
         "as_of": when(fc.as_of),
         "pipeline": pipeline,
@@ -89,26 +99,27 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         "key_stage": probs.key.stage if probs and probs.key else None,
         # no lost deal recorded: p_won = won / all deals that reached the stage (open ones not won)
         "open_as_not_won": bool(probs and probs.open_as_not_won),
-        "weighted_pipeline": None if open_unpriced else num(fc.weighted_pipeline, 2),
-        "age_adjusted": None if open_unpriced else num(fc.age_adjusted, 2),
-        "by_month": [{"month": m.strftime("%Y-%m"), "expected": num(v, 2)} for m, v in fc.by_month],
-        "beyond": num(fc.beyond, 2),
-        "undated": num(fc.undated, 2),
+        "weighted_pipeline": None if unpriced else num(fc.weighted_pipeline, 2),
+        "age_adjusted": None if unpriced else num(fc.age_adjusted, 2),
+        "by_month": [{"month": m.strftime("%Y-%m"), "expected": money(v)} for m, v in fc.by_month],
+        "beyond": money(fc.beyond),
+        "undated": money(fc.undated),
         "month": fc.month.strftime("%Y-%m") if fc.month else None,
-        "won_so_far": num(fc.won_so_far, 2),
+        "won_so_far": money(fc.won_so_far),
         "runs": fc.runs,
         "seed": fc.seed,
-        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": num(b.forecast, 2), "actual": num(b.actual, 2),
-                      "actual_all": num(b.actual_all, 2)} for b in backtest_rows],
-        "reasons": {k: r for k, r in (("forecast", fc.reason), ("amount", UNPRICED if open_unpriced else None)) if r},
+        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": money(b.forecast), "actual": money(b.actual),
+                      "actual_all": money(b.actual_all)} for b in backtest_rows],
+        "reasons": {k: r for k, r in (("forecast", fc.reason),
+                                      ("amount", MIXED if mixed else UNPRICED if open_unpriced else None)) if r},
     }
-    error = backtest_error(backtest_rows)
+    error = None if mixed else backtest_error(backtest_rows)
     if error is not None:
         doc["backtest_error"] = {"months": error.months, "ratio": num(error.ratio), "low": num(error.low),
                                  "high": num(error.high), "missed": error.missed, "reliable": error.reliable}
     if fc.plan is not None:
-        doc.update(plan=num(fc.plan, 2), p_meet_plan=num(fc.p_meet_plan), p10=num(fc.p10, 2), p50=num(fc.p50, 2),
-                   p90=num(fc.p90, 2))
+        doc.update(plan=num(fc.plan, 2), p_meet_plan=None if mixed else num(fc.p_meet_plan), p10=money(fc.p10),
+                   p50=money(fc.p50), p90=money(fc.p90))
     return doc
 
 

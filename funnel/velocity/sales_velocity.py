@@ -16,6 +16,7 @@ from ..dataset import DatasetInfo
 from ..metrics.context import resolve
 from ..metrics.filters import query
 from ..metrics.periods import uncovered
+from ..money import mixed_currencies
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts
 from .common import can_answer, resolve_as_of
@@ -36,6 +37,7 @@ class Velocity:
     start: datetime | None = None
     end: datetime | None = None
     no_created: bool = False  # the file has no creation date (Мегаплан's list dates status changes only)
+    mixed: bool = False  # the won amounts are in several currencies: no average deal (funnel.money.mixed_currencies)
 
     @property
     def per_day(self) -> float | None:
@@ -59,7 +61,7 @@ class Velocity:
         if self.won == 0:
             return "velocity.ui.unknown.no_won"
         if self.avg_deal_size is None:
-            return "velocity.ui.unknown.no_amount"
+            return "velocity.reason.mixed_currencies" if self.mixed else "velocity.ui.unknown.no_amount"
         if not self.avg_cycle_days:
             return NO_CREATED if self.no_created else "velocity.ui.unknown.no_cycle"
         return "velocity.ui.velocity_unknown"
@@ -106,6 +108,8 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
     previous = _window(con, info, ctx, as_of - 2 * span, as_of - span)
     if no_created_date(info):  # closes dated (a status change), no cycle: say that, not "none in the window"
         current, previous = replace(current, no_created=True), replace(previous, no_created=True)
+    if mixed_currencies(info.capabilities.currencies, spec.filter_dict):  # 150,000 RUB + 1,500.50 USD is no mean
+        current, previous = (replace(v, avg_deal_size=None, mixed=True) for v in (current, previous))
     return SalesVelocity(current, previous, as_of, days, previous_reason="capabilities.previous_not_covered"
                          if uncovered(info, (as_of - 2 * span).date()) else None)
 
