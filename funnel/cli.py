@@ -251,10 +251,11 @@ def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
         quoted = w["column"] and any(q.format(w["column"]) in said for q in ("«{}»", "“{}”"))  # named in the sentence
         where = " · ".join(x for x in (None if quoted else w["column"],
                                        *(y for y in (w["value"], w["detail"]) if y and y not in said), rows) if x)
-        # a refresh's finding counts what its sentence lists (stages, columns), not rows
-        count = f"{w['count']:,}" if w["count"] > 1 and str(w["count"]) not in said and \
-            not w["code"].startswith("refresh.") else ""
-        print(f"  ! {said}" + (f" ({where})" if where else "") + (f": {count}" if count else ""))
+        # the rows it concerns, said as rows and only beside their row numbers (survey 34: «…: 25», «…: 18» ended
+        # lines whose count was of nothing named); a refresh's finding counts what its sentence lists, not rows
+        count = t("cli.rows_n", lang, n=w["count"]) if w["count"] > 1 and w.get("rows") and \
+            str(w["count"]) not in said and not w["code"].startswith("refresh.") else ""
+        print(f"  ! {said}" + (f" ({where})" if where else "") + (f" — {count}" if count else ""))
 
 
 # a zip archive's notes, printed after an import of one: the table read, its parts, the stage history beside it

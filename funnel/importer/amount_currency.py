@@ -37,9 +37,26 @@ def amount_currency(con, table: str, column: int) -> str | None:
 
 
 
-def cell_currency_sql(cell: str) -> tuple[str, dict]:
+# Signs several currencies share, read as the most common one only beside cells that name another currency
+# («1 500,50 $» among «… ₽»: survey 35 took the whole column for roubles, 1,500.50 USD added to them)
+SHARED_SIGNS = {"$": "USD", "¥": "CNY", "￥": "CNY"}
+
+
+def shared_signs(con, table: str, column: int) -> bool:
+    """Whether some amount cell of staged column ``column`` is written with a shared sign ($, ¥) and no
+    currency of its own (:func:`cell_currency_sql` finds none in it)."""
+    cell = ident(f"c{column}")
+    expr, params = cell_currency_sql(cell)
+    signs = " OR ".join(f"contains({cell}, $ss{k})" for k in range(len(SHARED_SIGNS)))
+    params.update({f"ss{k}": sign for k, sign in enumerate(SHARED_SIGNS)})
+    return bool(run(con, render("SELECT count(*) FROM {t} WHERE {e} IS NULL AND (" + signs + ")", e=expr,
+                                t=ident(table)), params).fetchone()[0])
+
+
+def cell_currency_sql(cell: str, shared: bool = False) -> tuple[str, dict]:
     """SQL: the currency one amount cell names (an ISO code before or after the number, or a sign of one
-    currency), else NULL; and its parameters. ``cell`` is quoted SQL."""
+    currency), else NULL; and its parameters. ``cell`` is quoted SQL. ``shared``: a cell with a sign several
+    currencies share is read as :data:`SHARED_SIGNS` says (only where other cells name their currency)."""
     params: dict = {"cc_codes": list(AMOUNT_CODES)}
     code = (f"upper(COALESCE(NULLIF(regexp_extract({cell}, '^\\s*[-+]?([A-Za-z]{{3}})(?:[\\s\\d(+-]|$)', 1), ''), "
             f"regexp_extract({cell}, '[\\d\\s)]([A-Za-z]{{3}})\\s*$', 1)))")
@@ -49,12 +66,16 @@ def cell_currency_sql(cell: str) -> tuple[str, dict]:
         for k, symbol in enumerate(symbols):
             params[f"cc_{currency}_{k}"] = symbol
             branches.append(f"WHEN contains(lower({cell}), $cc_{currency}_{k}) THEN $cc_{currency}")
+    for k, (sign, currency) in enumerate(SHARED_SIGNS.items() if shared else ()):
+        params[f"cs_{k}"], params[f"cs_{k}_code"] = sign, currency
+        branches.append(f"WHEN contains({cell}, $cs_{k}) THEN $cs_{k}_code")
     return f"(CASE {' '.join(branches)} END)", params
 
 
-def cell_currencies(con, table: str, column: int) -> list[str]:
-    """The currencies the amount cells of staged column ``column`` name (sorted)."""
-    expr, params = cell_currency_sql(ident(f"c{column}"))
+def cell_currencies(con, table: str, column: int, shared: bool = False) -> list[str]:
+    """The currencies the amount cells of staged column ``column`` name (sorted); ``shared``: as
+    :func:`cell_currency_sql`."""
+    expr, params = cell_currency_sql(ident(f"c{column}"), shared)
     rows = run(con, render("SELECT DISTINCT {e} AS cur FROM {t} WHERE {c} IS NOT NULL", e=expr, t=ident(table),
                            c=ident(f"c{column}")), params).fetchall()
     return sorted(r[0] for r in rows if r[0] is not None)

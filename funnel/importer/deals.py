@@ -30,7 +30,7 @@ from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
 from .amount_cents import preset_cents
-from .amount_currency import amount_currency, cell_currencies, cell_currency_sql
+from .amount_currency import amount_currency, cell_currencies, cell_currency_sql, shared_signs
 from .columns import (
     FileDates,
     TypedColumn,
@@ -89,8 +89,12 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
         index = mapping.fields["amount"]
         header = raw.headers[index]
         per_row = cell_currencies(con, raw.table, index)
+        # «1 500,50 $» beside «150 000 ₽»: the dollar sign names USD there (amount_currency.SHARED_SIGNS)
+        shared = bool(per_row) and shared_signs(con, raw.table, index)
+        if shared:
+            per_row = cell_currencies(con, raw.table, index, shared=True)
         if len(per_row) > 1:  # USD 1,200.00 beside RUB 50 000: each deal in its own (currency.mixed follows)
-            expr, params = cell_currency_sql(ident(f"c{index}"))
+            expr, params = cell_currency_sql(ident(f"c{index}"), shared)
             typed.append(TypedColumn("currency", index, header, "text", expr, ident(f"c{index}")))
             findings.add("deals.currency_per_row", "info", column=header, value=", ".join(per_row), n=None)
         else:

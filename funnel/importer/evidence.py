@@ -166,10 +166,13 @@ def known_default_order(con, raw, mapping) -> None:
     two of them and at least half. The stages the CRM does not know keep the order a guess
     (``stage_order.resolve``): a Salesforce Data Loader file's «Proposal/Quote» beside the picklist's
     «Qualification» and «Needs Analysis», which the most-deals-first guess had put backwards."""
-    if mapping.stage_order or "stage" not in mapping.fields:
+    if mapping.stage_order or ("stage" not in mapping.fields and not mapping.stage_entered):
         return
+    # a file of "date entered" columns alone (HubSpot's stage history as numbered pairs: readers/stage_pairs.py)
+    # names its stages in their headers
     names = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 500",
-                                           s=_col(mapping.fields["stage"]), t=ident(raw.table))).fetchall()]
+                                           s=_col(mapping.fields["stage"]), t=ident(raw.table))).fetchall()] \
+        if "stage" in mapping.fields else list(dict.fromkeys(stage for stage, _p in mapping.stage_entered.values()))
     open_names = [n for n in names if not classify_stage_name(n)]
     if len(open_names) < 2:
         return

@@ -34,6 +34,16 @@ from ..mapping.stage_names import align_order, numbered_order, stage_key
 from ..mapping.stage_probability import probability_order
 
 SYNTHETIC_WON = "Won"  # the added won stage's name when the file spells its won status by a flag only
+# ... in the language of the file's own stages (survey 35: «Новый лид → КП отправлено → Переговоры → Won»)
+_WON_IN = (("\u0400", "\u04ff", "Выиграна"), ("\u4e00", "\u9fff", "赢单"))
+
+
+def _won_name(names: list[str], taken) -> str:
+    """The added won stage's name: «Выиграна» beside Russian stages, «赢单» beside Chinese ones, else «Won»."""
+    for low, high, word in _WON_IN:
+        if word not in taken and any(low <= ch <= high for name in names for ch in name):
+            return word
+    return SYNTHETIC_WON
 
 
 @dataclass
@@ -156,5 +166,5 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         won_assumed = True
     if not won and has_won_status and open_:  # no stage at all: outcomes only, no funnel to invent
         word = won_word[:1].upper() + won_word[1:] if won_word and won_word.islower() else won_word  # API's «won»
-        won = [word if word and word not in seen_all else SYNTHETIC_WON]
+        won = [word if word and word not in seen_all else _won_name(open_, seen_all)]
     return PipelineStages(pipeline, open_ + won, won, lost, guessed, won_assumed)

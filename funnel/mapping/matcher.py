@@ -56,7 +56,7 @@ CODE_ID_FIELDS = ("stage", "pipeline", "manager")
 # amount-like headers that are not the deal's amount
 _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|cost|spend|paid|received|"
                              r"average|avg|min|max|per|annual|declared|gewichtete[rnms]?|"
-                             r"by|band|bucket|category|range|tier|segment|past|previous|history)\b")  # AnnualRevenue, Olist's
+                             r"by|band|bucket|category|range|tier|segment|past|previous|history|stage|status)\b")  # AnnualRevenue, Olist's
 # declared_monthly_revenue: the company's size (as the seller declared it), not the deal's amount; Pipedrive's
 # German «Deal - Gewichteter Wert» (weighted value) beside its «Deal - Wert»; IBM's sales win-loss sample's
 # «Client Size By Revenue» (a band, 1 to 5) and «Revenue From Client Past Two Years» beside its «Opportunity

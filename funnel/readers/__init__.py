@@ -21,6 +21,7 @@ from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
 from .fullwidth import fold_fullwidth
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
 from .plain import file_kind_of, stage_plain
+from .stage_pairs import stage_pairs
 from .staging import RawTable, SkippedRow
 
 __all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "archive_stage_list", "header_rows_text", "history_sheet",
@@ -41,7 +42,7 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
             raw = stage_plain(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
         fold_fullwidth(con, raw)
-        return raw
+        return stage_pairs(con, raw)
 
 
 @dataclass(frozen=True)

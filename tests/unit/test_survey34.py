@@ -109,3 +109,39 @@ def test_two_open_stages_in_a_guessed_order_are_said_a_guess(tmp_path, capsys):
     out = _import(tmp_path, capsys, "ID,Etapa\n1,Zeta\n2,Zeta\n3,Zeta\n4,Alpha\n5,Alpha\n", "two.csv")
     assert "The stage order was guessed from the data" in out
     assert _metrics(tmp_path, capsys)["order_guessed"] is True
+
+
+PAIRS = ("id,dealname,createdate,pipeline,"
+         "deal_stage_1_value,deal_stage_1_timestamp,deal_stage_1_source_type,"
+         "deal_stage_2_value,deal_stage_2_timestamp,deal_stage_2_source_type,"
+         "deal_stage_3_value,deal_stage_3_timestamp,deal_stage_3_source_type\n"
+         "1,A,2021-01-01T10:00:00Z,default,closedwon,2021-02-01T10:00:00Z,CRM_UI,"
+         "qualifiedtobuy,2021-01-10T10:00:00Z,CRM_UI,appointmentscheduled,2021-01-01T10:00:00Z,CRM_UI\n"
+         "2,B,2021-01-02T10:00:00Z,default,closedlost,2021-03-01T10:00:00Z,CRM_UI,"
+         "qualifiedtobuy,2021-01-12T10:00:00Z,CRM_UI,appointmentscheduled,2021-01-02T10:00:00Z,CRM_UI\n"
+         "3,C,2021-01-03T10:00:00Z,default,qualifiedtobuy,2021-01-20T10:00:00Z,CRM_UI,"
+         "appointmentscheduled,2021-01-03T10:00:00Z,MOBILE_IOS,,,\n"
+         "4,D,2021-01-04T10:00:00Z,default,appointmentscheduled,2021-01-04T10:00:00Z,CRM_UI,,,,,,\n")
+
+
+def test_a_stage_history_written_as_numbered_pairs_is_the_deals_history(tmp_path, capsys, mem_store):
+    """HubSpot's stage history flattened beside each deal (pwkasay/anzu-data-exporter ``deal.csv``: newest entry
+    first, ``deal_stage_N_value / _timestamp / _source_type``) was refused for want of a stage column. By hand: A
+    entered appointmentscheduled, qualifiedtobuy, closedwon (won); B the first two, then closedlost; C the first two;
+    D the first only. Reached 4, 3, 1; won 1, lost 1, open 2; 3 + 3 + 2 + 1 = 9 stage events. No pair column is
+    taken for the amount (a blank «deal_stage_3_value» was)."""
+    out = _import(tmp_path, capsys, PAIRS, "deal.csv")
+    assert "stage events: 9" in out and '"amount"' not in out
+    doc = _metrics(tmp_path, capsys)
+    assert [(s["stage"], s["reached"]) for s in doc["stages"]] == [
+        ("appointmentscheduled", 4), ("qualifiedtobuy", 3), ("closedwon", 1)]
+    assert (doc["won"], doc["lost"], doc["open"]) == (1, 1, 2)
+    info, _built, _ = import_file(mem_store, PAIRS.encode(), "deal.csv")
+    assert findings(mem_store, info)["readers.stage_pairs"][1] is None
+
+
+def test_a_stage_column_named_by_a_number_and_a_value_word_is_no_amount():
+    """«deal_stage_6_value» (blank in the sample) was the amount: a stage's value is the stage."""
+    from funnel.mapping.matcher import header_score
+
+    assert header_score("amount", "deal_stage_6_value") == 0 and header_score("amount", "deal_value") > 0

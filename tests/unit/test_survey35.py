@@ -106,3 +106,26 @@ def test_velocity_pipeline_and_forecast_add_no_currencies_together(tmp_path, cap
     fc = _doc(tmp_path, capsys, "forecast")
     assert fc["weighted_pipeline"] is None and fc["reasons"]["amount"] == reason
     assert all(m["expected"] is None for m in fc["by_month"]) and fc["won_so_far"] is None
+
+
+def test_the_won_stage_added_for_a_won_flag_is_named_in_the_files_language(tmp_path, capsys):
+    """«Выиграна» Да / Нет / Нет beside Russian stages: the won stage the app adds is «Выиграна» (was «Won» at the end
+    of «Новый лид → КП отправлено → Переговоры»); beside Chinese stages «赢单»."""
+    text = "Сделка;Этап;Сумма;Выиграна\r\nА;Переговоры;100;Да\r\nБ;КП отправлено;50;Нет\r\nВ;Новый лид;70;Нет\r\n"
+    _imported(tmp_path, capsys, text.encode("utf-8-sig"), "сделки.csv")
+    assert _doc(tmp_path, capsys, "metrics")["stages"][-1]["stage"] == "Выиграна"
+    zh = tmp_path / "zh"
+    zh.mkdir()
+    _imported(zh, capsys, "商机,阶段,是否赢单\n甲,商务谈判,是\n乙,方案报价,否\n".encode(), "商机.csv")
+    assert _doc(zh, capsys, "metrics")["stages"][-1]["stage"] == "赢单"
+
+
+def test_a_dollar_among_rouble_amounts_is_another_currency(tmp_path, capsys):
+    """«150 000 ₽», «1 500,50 $», «80 000 ₽» won: the dollar cell is USD, not a rouble (the column was taken for RUB
+    and 1,500.50 added to 230,000). Revenue is given per currency: RUB 230,000."""
+    text = ("Сделка;Этап;Сумма\r\nА;Выиграна;150 000 ₽\r\nБ;Выиграна;1 500,50 $\r\nВ;Выиграна;80 000 ₽\r\n"
+            "Г;Проиграна;10 000 ₽\r\n")
+    _imported(tmp_path, capsys, text.encode("utf-8-sig"), "sign.csv")
+    assert _doc(tmp_path, capsys, "metrics")["revenue"] is None  # two currencies: no one sum
+    assert _doc(tmp_path, capsys, "metrics", "--currency", "RUB")["revenue"] == 230000
+    assert _doc(tmp_path, capsys, "metrics", "--currency", "USD")["revenue"] == 1500.5
