@@ -186,12 +186,21 @@ def _forecast(args) -> int:
     doc, lang = out
     for r in doc["stage_probability"]:
         print(f"  {r['stage'][:36]:<36} P(won)={_d(r['p_won'])}  [{_d(r['ci_low'])}, {_d(r['ci_high'])}]  n={r['n']}")
+    if doc.get("open_as_not_won"):  # the pages say it beside the chart (survey 36: n changed, nothing said)
+        print("  " + t("velocity.ui.open_as_not_won", lang))
     print(t("velocity.cli.weighted", lang, value=_d(doc["weighted_pipeline"]), key=doc["key_stage"] or "—"))
+    # the months under titles, with what they add up to and what they leave out (survey 36: 755,722 weighted
+    # above six months of 0.00, untitled)
+    print(t("velocity.cli.by_month", lang, total=_d(doc["age_adjusted"]), weighted=_d(doc["weighted_pipeline"]),
+            beyond=_d(doc["beyond"]),
+            undated=_d(doc["undated"])))
     for m in doc["by_month"]:
         print(f"  {m['month']}  {_d(m['expected']):>16}")
     if "p_meet_plan" in doc:
         print(t("velocity.cli.plan", lang, month=doc["month"], plan=_d(doc["plan"]), p=_d(doc["p_meet_plan"]),
                 p10=_d(doc["p10"]), p90=_d(doc["p90"]), runs=doc["runs"], seed=doc["seed"]))
+    if doc["backtest"]:
+        print(t("velocity.ui.backtest", lang) + f"  ({t('velocity.chart.forecast', lang)} / {t('velocity.chart.actual', lang)})")
     for b in doc["backtest"]:
         print(f"  {b['month']}  {_d(b['forecast']):>16}  {_d(b['actual']):>16}")
     return 0

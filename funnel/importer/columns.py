@@ -208,6 +208,14 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
     if known in ("dmy", "mdy") and not settled:
         return replace(out, order=known, reason="dataset")
     if preset in ("dmy", "mdy"):
+        # a CRM that writes dates in its user's locale (Salesforce, Bitrix24 in English): a European file of
+        # «1-2-2018» under «;» and «100,00» is day first whatever the CRM's American default (survey 36: a Dutch
+        # Salesforce report's cycles of 135.5 days for 4.5, «because this CRM writes dates that way»)
+        if preset == "mdy" and delimiter == ";":
+            return replace(out, order="dmy", reason="semicolon")
+        if preset == "mdy" and amount is not None and \
+                profile_column(con, *amount, prefer="number", count=False).decimal == ",":
+            return replace(out, order="dmy", reason="decimal_comma")
         return replace(out, order=preset, reason="preset")
     if "created_at" in ambiguous and "closed_at" in ambiguous:
         order = _fewer_closed_before_created(con, ambiguous["created_at"], ambiguous["closed_at"])
