@@ -7,17 +7,11 @@ from __future__ import annotations
 import json
 
 from funnel.cli import main as cli_main
+from tests.unit.test_survey34 import _import
 
 DUTCH = ('"Opportunity Name";"Stage";"Amount Currency";"Amount";"Created Date";"Close Date"\n'
          '"A";"Closed Won";"EUR";"100,00";"1-2-2018";"5-2-2018"\n'
          '"B";"Closed Won";"EUR";"50,00";"1-2-2018";"6-2-2018"\n')
-
-
-def _import(tmp_path, capsys, text: str, name: str) -> str:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    assert cli_main(["--data-dir", str(tmp_path), "import", str(path)]) == 0
-    return capsys.readouterr().out
 
 
 def test_a_european_salesforce_report_reads_its_dates_day_first(tmp_path, capsys):
