@@ -73,7 +73,7 @@ _QUOTE = "\"'“”‘’„«»"
 _ENTERED = re.compile(rf"^date entered\s*[{_QUOTE}](.+?)(?:\s*\(([^()]*)\))?[{_QUOTE}]$", re.IGNORECASE)
 # the API's and warehouse syncs' property names: hs_date_entered_closedwon, hs_v2_date_entered_<id>,
 # date_entered_pre_pitch (the stage is the rest of the name, as the deals' stage column holds it)
-_ENTERED_PROPERTY = re.compile(r"^(?:hs_)?(?:v2_)?date_entered_(\w+)$", re.IGNORECASE)
+_ENTERED_PROPERTY = re.compile(r"^(?:hs_)?(?:v2_)?date_entered_([\w-]+)$", re.IGNORECASE)  # a stage id may be a uuid
 # HubSpot contacts: «Became a Marketing Qualified Lead Date» (the export's labels) and
 # hs_lifecyclestage_marketingqualifiedlead_date (the API's), the date a lifecycle stage was entered
 _BECAME = re.compile(r"^became an? (.+?) date$|^hs_lifecyclestage_(\w+?)_date$", re.IGNORECASE)

@@ -145,3 +145,25 @@ def test_a_stage_column_named_by_a_number_and_a_value_word_is_no_amount():
     from funnel.mapping.matcher import header_score
 
     assert header_score("amount", "deal_stage_6_value") == 0 and header_score("amount", "deal_value") > 0
+
+
+def test_a_stage_id_written_as_a_uuid_is_a_stage(tmp_path, capsys):
+    """The anzu file's first rows: HubSpot stage ids, one company stage written as its id (a uuid), «closedlost»,
+    no deal won yet. The uuid stage's entries were dropped (its «date_entered_fcb42f25-…» column was no stage's),
+    so deal A stood at «qualifiedtobuy». By hand: A appointmentscheduled → qualifiedtobuy → the uuid stage, B
+    appointmentscheduled → closedlost, C appointmentscheduled → qualifiedtobuy → closedlost: reached 3, 2, 1. No
+    stage says which is the sale, so the last (the uuid) is taken for it, and said."""
+    uuid = "fcb42f25-939f-4d36-bc86-55d1d935658f"
+    text = ("id,dealname,createdate,deal_stage_1_value,deal_stage_1_timestamp,deal_stage_2_value,deal_stage_2_timestamp,"
+            "deal_stage_3_value,deal_stage_3_timestamp\n"
+            f"1,A,2021-01-01T10:00:00Z,{uuid},2021-02-01T10:00:00Z,qualifiedtobuy,2021-01-10T10:00:00Z,"
+            "appointmentscheduled,2021-01-01T10:00:00Z\n"
+            "2,B,2021-01-02T10:00:00Z,closedlost,2021-01-20T10:00:00Z,appointmentscheduled,2021-01-02T10:00:00Z,,\n"
+            "3,C,2021-01-03T10:00:00Z,closedlost,2021-02-20T10:00:00Z,qualifiedtobuy,2021-01-15T10:00:00Z,"
+            "appointmentscheduled,2021-01-03T10:00:00Z\n")
+    out = _import(tmp_path, capsys, text, "deal.csv")
+    assert f"(«{uuid}») counts as the sale" in out
+    doc = _metrics(tmp_path, capsys)
+    assert [(s["stage"], s["reached"]) for s in doc["stages"]] == [
+        ("appointmentscheduled", 3), ("qualifiedtobuy", 2), (uuid, 1)]
+    assert (doc["won"], doc["lost"]) == (1, 2)
