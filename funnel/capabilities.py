@@ -42,7 +42,7 @@ BASE_GROUP_COLUMNS = ("manager", "source", "variant")
 # The rules :func:`derive` follows. A dataset stores its capabilities at import; one stored under older
 # rules (a field it lacks, a date range without its stage entries) is derived again when it is read
 # (``Store.info``), so an upgrade does not need a re-import. Bump when derive() changes.
-RULES = 2
+RULES = 4
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ class Capabilities:
     groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
     group_column: str | None = None  # aggregate counts: which canonical field the groups are
     order_guessed: bool = False  # the stage order was guessed at import
+    # nothing in the file marks a deal as won (no won stage, status or flag: the import's ``stages.no_won``):
+    # a revenue of 0 would be a claim the data cannot make
+    won_unmarked: bool = False
+    no_amounts: bool = False  # not one deal has an amount (a lead list): revenue is unknown, not 0
     pipelines: tuple[str, ...] = field(default=())
 
     @property
@@ -173,7 +177,8 @@ _DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, cre
        count(*) FILTER (WHERE status = 'won'), count(*) FILTER (WHERE status = 'lost'),
        count(amount) FILTER (WHERE status = 'won'), count(cycle_days) FILTER (WHERE status = 'won'),
        count(*) - count(created_at),
-       count(*) FILTER (WHERE status = 'open') > 0 AND count(amount) FILTER (WHERE status = 'open') = 0{cols}
+       count(*) FILTER (WHERE status = 'open') > 0 AND count(amount) FILTER (WHERE status = 'open') = 0,
+       count(amount) > 0{cols}
 FROM {deals}"""
 
 
@@ -187,8 +192,9 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
     """Compute the capabilities of a dataset from its tables (quoted identifiers by table name:
     ``dataset_tables(id)`` for a stored one, the importer's temp tables during an import)."""
     pipelines = tuple(meta.get("pipelines") or ())
-    guessed = bool(run(con, render("SELECT count(*) FROM {q} WHERE code = 'stages.order_guessed'",
-                                   q=tables["quality"])).fetchone()[0])
+    guessed, unmarked = (bool(n) for n in run(con, render(
+        "SELECT count(*) FILTER (WHERE code = 'stages.order_guessed'), count(*) FILTER (WHERE code = 'stages.no_won')"
+        " FROM {q}", q=tables["quality"])).fetchone())
     if shape == "counts":
         group = meta.get("group_column")
         groups = tuple(meta.get("groups") or ())
@@ -199,7 +205,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
     columns = [*BASE_GROUP_COLUMNS, *extras]
     cols = "".join(f", count({ident(c)})" for c in columns)
     row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
-    n, lo, hi, won, lost, money, cycle, no_created, open_unpriced, *filled = row
+    n, lo, hi, won, lost, money, cycle, no_created, open_unpriced, amounts, *filled = row
     # stage entries count too: Maven's deals have no creation date and its engage dates run five
     # months before the first close; the header said the data began in March while its weekly chart
     # began in October
@@ -221,5 +227,6 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         close_is_expected=bool(meta.get("close_is_expected")),
         open_unpriced=not web and money > 0 and bool(open_unpriced),
         group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
-        order_guessed=guessed, pipelines=pipelines,
+        order_guessed=guessed, won_unmarked=unmarked and won == 0, pipelines=pipelines,
+        no_amounts=not web and n > 0 and not amounts,
     )

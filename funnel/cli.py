@@ -385,6 +385,8 @@ def format_metrics(doc: dict, lang: str) -> str:
     # what the web Overview says beside these numbers (survey 34: the CLI printed a 100 % win rate bare)
     if doc.get("no_lost_recorded"):
         lines.append("! " + t("cli.metrics_no_lost", lang))
+    if doc.get("won_unmarked"):  # revenue and win rate are unknown, not 0
+        lines.append("! " + t("cli.metrics_won_unmarked", lang))
     if doc.get("lost_stage_unknown"):
         lines.append("! " + t("metrics.finding.lost_stage_unknown", lang, n=doc["lost_stage_unknown"]))
     if not doc["stages"]:

@@ -4,8 +4,8 @@
   [--previous DATASET]``: this week's export of the same CRM replaces the data of DATASET (id or name),
   keeping its mapping (matched by header names), every stage of its order and the won/lost stages;
   another CRM's file is refused; the dataset's version goes up. ``--name`` and ``--preset`` are refused.
-- ``python -m funnel edit DATASET [--stages LIST] [--won S1,S2] [--lost S3] [--map FIELD=HEADER ...]
-  [--shape deals|events|counts] [--timezone AREA/CITY]``: change a dataset after its import without its
+- ``python -m funnel edit DATASET [--stages LIST] [--won S1,S2] [--lost S3] [--status-values V=KIND,...]
+  [--map FIELD=HEADER ...] [--shape deals|events|counts] [--timezone AREA/CITY]``: change a dataset after its import without its
   file (datasets up to ``dataset_edit.KEEP_RAW_MAX_ROWS`` rows keep their staged rows for this);
   ``--timezone ""`` reads instants as written again (UTC).
 - both keep the dataset's time zone unless ``--timezone`` gives another.
@@ -31,6 +31,7 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
     p.add_argument("--stages", help=_help("edit_stages"))
     p.add_argument("--won", help=_help("won"))
     p.add_argument("--lost", help=_help("lost"))
+    p.add_argument("--status-values", metavar="VALUE=KIND,...", help=_help("status_values"))
     p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER", help=_help("edit_map"))
     p.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"), help=_help("edit_shape"))
     p.add_argument("--timezone", metavar="AREA/CITY", help=_zone_help())
@@ -52,6 +53,19 @@ def _names(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [s.strip() for s in next(csv.reader([text], skipinitialspace=True), []) if s.strip()]
+
+
+def status_values_arg(text: str | None) -> dict[str, str] | None:
+    """``--status-values "3=won,2=lost,1=open"`` as {value: kind}; a pair without «=» is refused."""
+    if text is None:
+        return None
+    out = {}
+    for pair in _names(text) or []:
+        value, sep, kind = pair.rpartition("=")
+        if not sep or not value.strip():
+            raise FunnelError("edit.bad_status_pair", pair=pair)
+        out[value.strip()] = kind.strip().lower()
+    return out
 
 
 def _mapping_with(row: dict, pairs: list[str]):
@@ -85,7 +99,7 @@ def cmd_edit(args, store) -> dict:
     row = store.row(info.id)
     return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=order_arg(args.stages),
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape,
-                    timezone=getattr(args, "timezone", None))
+                    timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values))
 
 
 # options of a plain import that a refresh cannot honour: the dataset keeps its name (and its mapping

@@ -22,7 +22,7 @@ from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
 from .importer import Draft, Source, build, current_stage_counts, guessed_pipelines, prepare, propose
 from .importer.evidence import file_stage_order
-from .importer.order_check import checked_order, draft_stages
+from .importer.order_check import checked_order, column_values, draft_stages
 from .importer.quality_findings import Findings
 from .importer.stage_counts import regrouped
 from .importer.stage_list import keep_stage_names
@@ -31,6 +31,7 @@ from .mapping import HistoryMapping, Mapping
 from .mapping.pairs import with_pairs
 from .mapping.shapes import CountsMapping, EventMapping
 from .mapping.stage_names import align_order
+from .mapping.status import status_key
 from .readers import RawTable
 from .schema import TABLES
 from .sql import ident, render, run
@@ -154,10 +155,13 @@ def _user_stages(meta: dict[str, Any]):
 
 
 def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=None, won=None, lost=None,
-             shape: str | None = None, timezone: str | None = None) -> dict[str, Any]:
+             shape: str | None = None, timezone: str | None = None,
+             status_values: dict[str, str] | None = None) -> dict[str, Any]:
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
-    for every pipeline or one per pipeline), won/lost stage names, shape or time zone (``timezone``: an
-    IANA name, ``""`` for the values as written, None to keep the dataset's); bump its version."""
+    for every pipeline or one per pipeline), won/lost stage names, shape, time zone (``timezone``: an
+    IANA name, ``""`` for the values as written, None to keep the dataset's) or what the status column's
+    values mean (``status_values``: value -> won / lost / open, a CRM's codes such as Flowlu's 1 / 2 / 3);
+    bump its version."""
     row = _editable(store, dataset_id)
     zone = check_zone(timezone) if timezone is not None else row["meta"].get("timezone")  # before any work
     unmapped = list(row["meta"].get(USER_UNMAPPED) or [])
@@ -177,6 +181,8 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         if draft.shape == "deals":
             won, lost = (None if names is None else _stage_names(con, row["id"], draft, names) for names in (won, lost))
             _apply_won_lost(draft.mapping, won, lost)
+            if status_values:
+                _apply_status_values(con, row["id"], draft, status_values)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         if stages is not None:  # the user's new order: a stage the data does not have is refused
             stages = checked_order(stages, [*draft_stages(con, draft), *_stored_stages(con, row["id"])])
@@ -273,6 +279,29 @@ def _stage_names(con, dataset_id: int, draft: Draft, names: list[str]) -> list[s
                               stages=", ".join(f"«{s}»" for s in stored[:12]) + (", …" if len(stored) > 12 else ""))
         out.append(known[stage_key(name)])
     return out
+
+
+STATUS_KINDS = ("won", "lost", "open")
+
+
+def _apply_status_values(con, dataset_id: int, draft: Draft, given: dict[str, str]) -> None:
+    """What the status column's values mean, as the user says (``edit --status-values "3=won,2=lost,1=open"``):
+    codes no vocabulary can know. Refused, naming what is wrong, when no status column is mapped, a kind is not
+    won / lost / open or a value is not in the column (a typo changed nothing before)."""
+    column = draft.mapping.fields.get("status")
+    if column is None:
+        raise FunnelError("edit.no_status_column", dataset=dataset_id)
+    values = column_values(con, draft.raw.table, column)
+    present = {status_key(v) for v in values}
+    codes = dict(draft.mapping.status_values)
+    for value, kind in given.items():
+        if kind not in STATUS_KINDS:
+            raise FunnelError("edit.bad_status_kind", value=value, kind=kind)
+        if status_key(value) not in present:
+            raise FunnelError("edit.unknown_status_value", dataset=dataset_id, value=value,
+                              values=", ".join(f"«{v}»" for v in values[:12]) + (", …" if len(values) > 12 else ""))
+        codes[status_key(value)] = kind
+    draft.mapping.status_values = codes
 
 
 def _apply_won_lost(mapping: Mapping, won, lost) -> None:
@@ -847,4 +876,14 @@ def edit_view(store, info) -> dict[str, Any]:
             and shape != "stage_counts" else None,
             "headers": ((meta.get("raw") or {}).get("main") or {}).get("headers", []),
             "stage_order": meta.get("stage_order") or {},
-            "timezone": meta.get("timezone"), "instants": dict(meta.get("instants") or {})}
+            "timezone": meta.get("timezone"), "instants": dict(meta.get("instants") or {}),
+            "status_unknown": _status_unknown(store, info) if deals and can_rederive(row) else []}
+
+
+def _status_unknown(store, info) -> list[str]:
+    """The status column's values the import could not read as won, lost or open (Flowlu's 1 / 2 / 3): the panel
+    asks what they mean (``rederive(status_values=...)``)."""
+    with store.connect(info) as con:
+        rows = run(con, render("SELECT value FROM {q} WHERE code = 'status.unknown_value' AND value IS NOT NULL "
+                               "ORDER BY n DESC, value LIMIT 24", q=ident(info.schema, "quality"))).fetchall()
+    return [r[0] for r in rows]

@@ -65,7 +65,10 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
         if reason and value is None:
             st.caption(t(reason))
         elif key == "median_cycle_days" and value is not None and out.cycle_deals < out.won:
-            st.caption(t("pages.tile.cycle_basis", n=fmt_int(out.cycle_deals, lang), won=fmt_int(out.won, lang)))
+            # deals closed before they were created have both dates: said apart from those that lack one
+            basis = "pages.tile.cycle_basis_reversed" if out.cycle_reversed else "pages.tile.cycle_basis"
+            st.caption(t(basis, n=fmt_int(out.cycle_deals, lang), won=fmt_int(out.won, lang),
+                         reversed=fmt_int(out.cycle_reversed, lang)))
         drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 explain.warn_no_won(info, t)

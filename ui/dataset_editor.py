@@ -93,10 +93,30 @@ def edit_panel(t, info) -> None:
                 won, lost = won_lost_pickers(t, prefix + "kinds", [k[0] for k in kinds],
                                              [k[0] for k in kinds if k[1] == "won"],
                                              [k[0] for k in kinds if k[1] == "lost"])
+            codes = _status_pickers(t, view["status_unknown"], prefix) if view["status_unknown"] else None
             if st.button(t("crmimport.edit_apply"), type="primary", key=prefix + "apply"):
-                row = rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost)
+                row = rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost,
+                               status_values=codes or None)
                 st.session_state["dataset_edit_done"] = row["version"]
                 st.session_state.pop(STATE, None)
                 st.rerun()
         except FunnelError as exc:
             st.error(error_text(exc, context.lang()))
+
+
+KINDS = {"": "crmimport.status_kind.none", "won": "crmimport.status_kind.won", "lost": "crmimport.status_kind.lost",
+         "open": "crmimport.status_kind.open"}
+
+
+def _status_pickers(t, values: list[str], prefix: str) -> dict[str, str]:
+    """What each status value the import could not read means (a CRM's codes: Flowlu's 1 / 2 / 3), one pick each."""
+    st.markdown("**" + t("crmimport.status_values") + "**")
+    st.caption(t("crmimport.status_values_hint"))
+    chosen = {}
+    cols = st.columns(min(len(values), 4))
+    for i, value in enumerate(values):
+        with cols[i % len(cols)]:
+            kind = st.selectbox(value, list(KINDS), key=f"{prefix}status_{i}", format_func=lambda k: t(KINDS[k]))
+        if kind:
+            chosen[value] = kind
+    return chosen

@@ -61,9 +61,12 @@ def no_won_recorded(info: DatasetInfo) -> bool:
 
 
 def warn_no_won(info: DatasetInfo, t) -> None:
-    """The warning beside a win rate that is 0 % because nothing marks a deal as won."""
+    """The warning beside a win rate that is 0 % because nothing marks a deal as won; or, with no lost deal
+    either, beside tiles that show no win rate and no revenue (not a revenue of 0) for the same reason."""
     if no_won_recorded(info):
         st.warning(t("audit.no_won", edit=t("crmimport.edit_title")))
+    elif info.capabilities.won_unmarked and not info.capabilities.is_web_funnel:
+        st.warning(t("audit.no_won.no_lost", edit=t("crmimport.edit_title")))
 
 
 def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:

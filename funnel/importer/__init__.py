@@ -63,7 +63,7 @@ from .experiment_counts import build_experiment
 from .history import load_history
 from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
-from .joins import join_key, join_outcomes, with_lead_stage, with_row_ids
+from .joins import history_key_column, join_key, join_outcomes, with_lead_stage, with_row_ids
 from .order_check import checked_order, draft_stages
 from .quality_findings import Findings
 from .reconcile import (
@@ -588,7 +588,18 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             findings.add(code, "warning", column=header, value=example[:200], n=None,
                          detail=json.dumps({"column": header, "example": example[:200],
                                             "field_key": f"mapping.field.{field}"}, ensure_ascii=False))
-        if "deal_id" not in mapping.fields:  # a view export: one row is one deal
+        keyed = None
+        if "deal_id" not in mapping.fields and draft.history_raw is not None:
+            # no id column, and a history keyed by a column of the list (its «Deal» names): that is the id
+            skip = {i for f, i in mapping.fields.items() if f not in ("deal_name", "stage", "manager", "source")}
+            keyed = history_key_column(con, raw, draft.history_raw, draft.history_mapping.deal_id, skip)
+        if keyed is not None:
+            mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": keyed},
+                                          extras={k: v for k, v in mapping.extras.items() if k != keyed})
+            findings.add("deals.id_from_history", "info", column=raw.headers[keyed], n=None,
+                         detail=json.dumps({"column": f"«{raw.headers[keyed]}»",
+                                            "history": f"«{draft.history_raw.file_name}»"}, ensure_ascii=False))
+        elif "deal_id" not in mapping.fields:  # a view export: one row is one deal
             raw, index = with_row_ids(con, raw)
             mapping = dataclasses.replace(mapping, fields={**mapping.fields, "deal_id": index})
             findings.add("deals.no_id_column", "info", n=None)

@@ -160,6 +160,9 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
     moves = run(con, """SELECT COALESCE(sum(back), 0), count(*) FILTER (WHERE back > 0),
                                COALESCE(sum(skipped), 0), count(*) FILTER (WHERE skipped > 0)
                         FROM imp_hist_pos""").fetchone()
+    n_events = run(con, "SELECT count(*) FROM imp_events").fetchone()[0]
+    if known > n_events:  # collapsed runs of one stage (a row written twice among them): said, not dropped unseen
+        findings.add("history.repeats_collapsed", "info", n=int(known - n_events))
     if moves[0]:
         findings.add("history.backward_moves", "info", n=moves[0], detail=str(moves[1]))
     if moves[2]:
@@ -168,7 +171,7 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
                        "(SELECT stage FROM imp_stages WHERE kind = 'lost') GROUP BY 1 ORDER BY 2 DESC").fetchall()
     for stage, n in unknown:
         findings.add("history.unknown_stage", "warning", value=stage, n=n)
-    return run(con, "SELECT count(*) FROM imp_events").fetchone()[0]
+    return n_events
 
 
 def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: bool,
@@ -500,6 +503,10 @@ def _unless_unread(con) -> str:
 
 def _quality_checks(con, typed: dict, findings: Findings) -> None:
     def header(field):
+        if field == "closed_at":  # the close may be read from any of these (deals' closed_any): name those present
+            names = [typed[f].header for f in ("closed_at", "won_at", "lost_at", "stage_changed_at", "expected_close")
+                     if typed.get(f) is not None]
+            return " / ".join(dict.fromkeys(names)) or None
         col = typed.get(field)
         return col.header if col else None
 

@@ -92,7 +92,7 @@ def _status_as_stage(con, raw, mapping) -> None:
     """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
     Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
     Качественный лид. Four values at least, and fewer than half of them won, lost or open words, or
-    two of them not such words while every outcome among them is a closing stage's name (芋道 CRM's
+    two of them not such words while every outcome among them is a closing stage's name or an open word (芋道 CRM's
     «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or, with no outcome word
     among them, names of closing stages (a list of finished leads: Качественный лид, Некачественный лид;
     Salesforce's Working - Contacted beside Closed - Converted)."""
@@ -103,7 +103,10 @@ def _status_as_stage(con, raw, mapping) -> None:
     # only end states; or, with no outcome word at all, end states among steps (Salesforce's lead statuses
     # Working - Contacted / Closed - Converted / Closed - Not Converted, fewer than four in a small file)
     stage_names = bool(values) and not known and bool(closing)
-    end_states = bool(known) and len(values) - len(known) >= 2 and all(classify_stage_name(v) for v in known)
+    # (an open word among them is a step too: ПланФикс's «Новая, В работе, КП отправлено, …, Завершенная,
+    # Отклоненная», survey 37, read as outcomes only with no funnel)
+    end_states = any(classify_stage_name(v) for v in known) and len(values) - len(known) >= 2 and all(
+        classify_stage_name(v) or classify_status_value(v, mapping.status_values or None) == "open" for v in known)
     if len(values) >= 4 and (2 * len(known) < len(values) or end_states) or stage_names:
         mapping.fields["stage"] = mapping.fields.pop("status")
 

@@ -57,6 +57,29 @@ def join_key(con, main: RawTable, other: RawTable) -> tuple[int, int] | None:
     return best[:2] if best else None
 
 
+def history_key_column(con, raw: RawTable, history: RawTable, history_deal: int, skip: set[int]) -> int | None:
+    """The deal list's column that holds the history's deal keys, for a list with no id column (a sheet's
+    «Deal, Stage, Amount, Created» beside a history keyed by the same «Deal»): unique in the list, and most of
+    the history's distinct keys found in it; ``skip`` holds the columns mapped to dates and money. None when
+    no column does (the row numbers are then the ids, and the history matches nothing, said)."""
+    best = None
+    b = ident(f"c{history_deal}")
+    for i in range(len(raw.headers)):
+        if i in skip:
+            continue
+        a = ident(f"c{i}")
+        n, distinct = run(con, render("SELECT count({a}), count(DISTINCT {a}) FROM {t}", a=a, t=ident(raw.table))).fetchone()
+        if not n or distinct < n:
+            continue
+        keys, found = run(con, render(
+            "SELECT count(*), count(m.k) FROM (SELECT DISTINCT {b} AS k FROM {h} WHERE {b} IS NOT NULL) o "
+            "LEFT JOIN (SELECT DISTINCT {a} AS k FROM {m}) m ON m.k = o.k",
+            a=a, b=b, h=ident(history.table), m=ident(raw.table))).fetchone()
+        if keys and found * 2 >= keys and (best is None or found > best[1]):
+            best = (i, found)
+    return best[0] if best else None
+
+
 def join_outcomes(con, main: RawTable, other: RawTable, key: tuple[int, int]) -> RawTable:
     """One table: every row of ``main`` with the columns of its first row in ``other`` (key dropped)."""
     i, j = key

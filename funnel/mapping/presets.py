@@ -711,3 +711,54 @@ SURVEY19_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(SURVEY19_PRESETS)
+
+# Survey 37 (evidence: tests/unit/test_survey37.py). Deals read through two APIs and saved as a table, whose outcome
+# is a number code and whose lost deals keep the stage they were at (so no stage can be named lost):
+# - Flowlu's opportunities (`/api/v1/module/crm/lead/list`; field names from activepieces' Flowlu piece and a client
+#   script): `active` 1 in progress, 2 lost, 3 won; `closing_date` the close and `deadline` the expected close;
+#   `budget` the amount; stages and pipelines by id;
+# - ActiveCampaign's deals (`/api/3/deals`, a Singer tap's DealsStream schema): `status` 0 open, 1 won, 2 lost;
+#   `value` in cents («Deal's value in cents (i.e. $456.78 => 45678)», Pipedream's action after the API reference),
+#   `currency` lower-case ISO; `cdate` the creation, `mdate` the last change (no close date: no cycle, said).
+SURVEY37_PRESETS: dict[str, dict] = {
+    "flowlu_api": {
+        "signature": [("pipeline_stage_id",), ("closing_status_id",), ("assignee_id",), ("active",), ("budget",),
+                      ("closing_date",), ("closing_comment",)],
+        "required": [("pipeline_stage_id",), ("active",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "stage": ("pipeline_stage_id",), "pipeline": ("pipeline_id",),
+            "status": ("active",), "amount": ("budget",), "manager": ("assignee_id",), "source": ("source_id",),
+            "created_at": ("created_date",), "closed_at": ("closing_date",), "expected_close": ("deadline",),
+            "lost_reason": ("closing_status_id",),
+        },
+        "status_values": {"1": "open", "2": "lost", "3": "won"},
+        "date_order": None, "won": [], "lost": [],
+    },
+    "activecampaign_api": {
+        "signature": [("cdate",), ("mdate",), ("winprobability",), ("nextdealid",), ("isdisabled",), ("hash",),
+                      ("activitycount",)],
+        "required": [("cdate",), ("status",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("title",), "stage": ("stage",), "pipeline": ("group",),
+            "status": ("status",), "amount": ("value",), "currency": ("currency",), "manager": ("owner",),
+            "created_at": ("cdate",),
+        },
+        "status_values": {"0": "open", "1": "won", "2": "lost"},
+        "amount_divisor": 100,
+        "date_order": None, "won": [], "lost": [],
+    },
+    # Tilda's leads («Заявки» → export, `;`): `tranid;formid;formname;Name;Phone;Email;…;referer;utm_source;…;sent`
+    # (a Go importer's test copy of a real export), and its CRM's export of the same leads with `Дата`, `Сумма
+    # заказа` and `Stage` («Входящие» for every lead; a Django import's header "verified against the May 2026
+    # export"). `sent` is when the form was sent: the lead's creation; `tranid` its id. No outcome: a list of leads
+    "tilda": {
+        "signature": [("tranid",), ("formid",), ("formname",), ("sent",), ("referer",), ("cookies",)],
+        "required": [("tranid",), ("formid",)],
+        "fields": {
+            "deal_id": ("tranid",), "deal_name": ("name", "название", "имя"), "created_at": ("sent", "дата"),
+            "source": ("utm_source",), "amount": ("сумма заказа", "сумма"), "stage": ("stage",),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+}
+PRESETS.update(SURVEY37_PRESETS)

@@ -20,6 +20,11 @@ _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 _PIPELINE_PREFIX = re.compile(r"^c\d+ ")  # Bitrix24 stage codes of other pipelines: C1:WON
 
 
+def status_key(v: str | None) -> str:
+    """The key a status value is looked up by in a CRM's codes (``Mapping.status_values``)."""
+    return _fold(v)
+
+
 def _fold(v: str | None) -> str:
     """Lower-case, ё->е, emoji (normalize_header), punctuation and hyphens as single spaces: 'Closed-Lost' ==
     'closed lost', «✅ Won» == 'won'."""
@@ -258,3 +263,14 @@ def classify_stage_name(name: str | None) -> str | None:
     if len(words) in (2, 3) and words[-1] in ("won", "lost") and "not" not in words:
         return words[-1]
     return None
+
+# -- survey 37: ПланФикс's task statuses used as a sales funnel (its system set: Новая, В работе, Завершенная,
+# Отложенная, Отклоненная, Выполненная; planfix.com/ru/help): completed is the sale, rejected no sale, put off is
+# still open. Written as the adjective the status list shows and as the short form a team types
+_PLANFIX_WON = {"завершенная", "завершена", "выполненная", "выполнена"}
+_PLANFIX_LOST = {"отклоненная", "отклонённая"}
+_STAGE_WON |= _PLANFIX_WON
+_STATUS_WON |= _PLANFIX_WON
+_STAGE_LOST |= _PLANFIX_LOST
+_STATUS_LOST |= _PLANFIX_LOST
+_STATUS_OPEN |= {"отложенная", "отложена", "отложено"}

@@ -128,6 +128,8 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
 # 销售易's API field names (saleStageId, money, lostStageId, opportunityName) and 小满 OKKI's createTime
 ZH_SYNONYMS["amount"] += ("预期金额", "预估金额", "预计成交金额")
 ZH_SYNONYMS["closed_at"] += ("实际结束时间", "实际结束日期", "实际成交时间")
+# survey 37: 小满 OKKI's 商机 list «关闭时间» (when the opportunity was closed; 关闭日期 was read, its time was not)
+ZH_SYNONYMS["closed_at"] += ("关闭时间",)
 ZH_SYNONYMS["created_at"] += ("提交时间",)
 ZH_SYNONYMS["status"] += ("业务进度", "进展状态")
 ZH_SYNONYMS["won_flag"] = ("是否赢单", "是否中标",

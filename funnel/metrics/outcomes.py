@@ -10,7 +10,8 @@ Definitions (../shared/DOMAIN.md, "Metrics"):
 
 A value that cannot be computed is ``None`` and ``reasons[field]`` holds a code for the page.
 Money is left out (``metrics.reason.mixed_currencies``) when won deals carry several currencies:
-their sum would mean nothing.
+their sum would mean nothing; and when nothing in the file marks a deal as won (``metrics.reason.won_unmarked``:
+no won stage, status or flag), a revenue of 0 would say the sales were nil where the file cannot tell.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Outcomes:
     median_cycle_days: float | None = None
     p90_cycle_days: float | None = None
     cycle_deals: int = 0  # won deals with a cycle (created and closed): the cycle's sample, below ``won`` when dates lack
+    cycle_reversed: int = 0  # won deals closed before they were created: both dates, and no cycle
     close_rate: float | None = None
     fit_rate: float | None = None
     lost_stage_unknown: int | None = 0
@@ -76,9 +78,19 @@ def _stage_rate(rows: list[StageRow], num_stage: str | None, den_stage: str | No
     return value, None if value is not None else "metrics.reason.zero_denominator"
 
 
-def _fill_money(out: Outcomes, money: dict[str, Any] | None) -> None:
+def _fill_money(out: Outcomes, money: dict[str, Any] | None, won_unmarked: bool = False,
+                no_amounts: bool = False) -> None:
     money = money or {}
-    if money.get("mixed_currencies"):
+    if won_unmarked and not out.won:  # nothing could mark a win: no revenue is unknown, not 0
+        for key in (*MONEY, *CYCLE):
+            out.reasons[key] = "metrics.reason.won_unmarked"
+        if out.win_rate is None:
+            out.reasons["win_rate"] = "metrics.reason.won_unmarked"
+        return
+    if no_amounts:  # not one deal of the dataset has an amount (a lead list): no money to sum, not a sum of 0
+        for key in MONEY:
+            out.reasons[key] = "metrics.reason.no_amount_column"
+    elif money.get("mixed_currencies"):
         for key in MONEY:
             out.reasons[key] = "metrics.reason.mixed_currencies"
     elif out.won and not money.get("won_with_amount"):
@@ -91,12 +103,14 @@ def _fill_money(out: Outcomes, money: dict[str, Any] | None) -> None:
         for key in MONEY:
             setattr(out, key, float(money[key]))
     out.cycle_deals = int(money.get("won_with_cycle") or 0)
+    out.cycle_reversed = int(money.get("won_reversed") or 0)
     if money.get("won_with_cycle"):
         for key in CYCLE:
             setattr(out, key, float(money[key]))
     else:
+        why = "metrics.reason.no_cycle_reversed" if out.cycle_reversed else "metrics.reason.no_cycle"
         for key in CYCLE:
-            out.reasons[key] = "metrics.reason.no_won" if not out.won else "metrics.reason.no_cycle"
+            out.reasons[key] = "metrics.reason.no_won" if not out.won else why
 
 
 def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcomes:
@@ -112,7 +126,8 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     out.win_rate_all = ratio(out.won, out.deals)
     if out.win_rate_all is None:
         out.reasons["win_rate_all"] = "metrics.reason.no_deals"
-    _fill_money(out, money)
+    caps = ctx.info.capabilities
+    _fill_money(out, money, caps.won_unmarked, caps.no_amounts)
     if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle" and ctx.info.meta.get("close_is_expected"):
         for key in CYCLE:  # the file's close column is an expected date (预计成交日期): say so, not "no date"
             out.reasons[key] = "metrics.reason.no_cycle_expected_close"

@@ -8,6 +8,7 @@ Shape (keys are a contract; add, never rename)::
      "deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
      "revenue", "avg_deal_size", "median_cycle_days",
      "cycle_deals",                                           # won deals the cycle is measured on
+     "cycle_reversed",                                        # won deals closed before they were created
      "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
 
 A group with no value is keyed ``""``.
@@ -29,7 +30,8 @@ from .outcomes import Outcomes
 STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_conversion",
               "lost_here", "open_here")
 METRIC_KEYS = ("deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
-               "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals")
+               "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals",
+               "cycle_reversed")
 
 
 def clean(value: Any) -> Any:
@@ -78,6 +80,8 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
 
     result["order_guessed"] = order_state(info, ctx.pipeline) == "guessed"
     result["no_lost_recorded"] = no_lost_recorded(info)  # the win rate (won / closed) reads 100 % by construction
+    # nothing marks a deal as won: revenue and win rate are null, not 0 (the import's ``stages.no_won``)
+    result["won_unmarked"] = info.capabilities.won_unmarked
     if by is not None:
         groups = outcomes_in(con, ctx, by)
         result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}

@@ -3,6 +3,7 @@
 -- percentile_cont interpolates between order statistics (Hyndman & Fan type 7, R's default).
 -- mixed_currencies: the won deals carry more than one currency (NULL when none carries one);
 -- min <> max says the same as count(DISTINCT currency) > 1 without building a distinct set.
+-- won_reversed: won deals closed before they were created (no cycle: deals.cycle_days is NULL for them).
 -- tables: {deals}; fragments: {group_by} (GROUP BY over grp and the other keys; see
 -- funnel/metrics/context.group_by), {group}, {where}
 SELECT {group} AS grp,
@@ -13,6 +14,7 @@ SELECT {group} AS grp,
        avg(amount) AS avg_deal_size,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) AS median_deal_size,
        count(cycle_days) AS won_with_cycle,
+       count(*) FILTER (WHERE closed_at < created_at) AS won_reversed,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_days) AS median_cycle_days,
        percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_days) AS p90_cycle_days
 FROM {deals}

@@ -16,7 +16,7 @@ from . import limits, sniff
 from .csv_reader import stage_csv
 from .excel_reader import stage_workbook
 from .header_rows import HeaderRows
-from .json_cells import expand_json_cells
+from .json_cells import expand_json_cells, names_of_people
 from .json_reader import stage_json
 from .measure_rows import pivot_measure_rows
 from .metrica_logs import events_of_visits
@@ -52,5 +52,6 @@ def stage_plain(con, path: Path, file_name: str, kind: str, sheet: str | None, t
 def _reshaped(con, raw: RawTable) -> RawTable:
     """A table whose rows are not yet one per record: records kept as JSON text in its cells (a data
     connector's CSV, :mod:`.json_cells`), one row per measure of a deal (Tableau's, :mod:`.measure_rows`), one row
-    per visit with its goals in a list (Yandex Metrica's Logs API, :mod:`.metrica_logs`)."""
-    return events_of_visits(con, pivot_measure_rows(con, expand_json_cells(con, raw)))
+    per visit with its goals in a list (Yandex Metrica's Logs API, :mod:`.metrica_logs`); and people written as JSON
+objects in a cell (Feishu's person field, :func:`.json_cells.names_of_people`)."""
+    return events_of_visits(con, pivot_measure_rows(con, names_of_people(con, expand_json_cells(con, raw))))
