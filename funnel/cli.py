@@ -380,6 +380,8 @@ def format_metrics(doc: dict, lang: str) -> str:
                lost=fmt_int(doc["lost"], lang), open=fmt_int(doc["open"], lang), win_rate=pct(doc["win_rate"]))]
     if doc.get("pipelines"):
         lines.insert(0, pipeline_line(doc["pipeline"], doc["pipelines"], lang))
+    if currency := (doc.get("filters") or {}).get("currency"):  # the counts too, as the pages' Currency filter
+        lines.append(t("cli.metrics_currency_only", lang, currency=", ".join(currency)))
     if doc.get("order_guessed"):
         lines.append(t("cli.metrics_order_guessed", lang))
     # what the web Overview says beside these numbers (survey 34: the CLI printed a 100 % win rate bare)

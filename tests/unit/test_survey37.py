@@ -164,3 +164,12 @@ def test_okki_close_time_is_the_close(tmp_path, capsys):
     out = _import(tmp_path, capsys, OKKI, "商机.csv")
     assert '"closed_at": "关闭时间"' in out
     assert _metrics(tmp_path, capsys)["median_cycle_days"] == 20.0
+
+
+def test_metrics_currency_says_the_counts_are_of_that_currency(tmp_path, capsys):
+    """Three USD deals and one EUR: `--currency USD` counts 3 deals, and says so (survey 37: 12 → 9 unsaid)."""
+    _import(tmp_path, capsys, OKKI + '4,D,报价,"9,000.00",EUR,张伟,2024-03-06 09:00,\n', "商机.csv")
+    assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--currency", "USD"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Deals: 3 (won: 2, lost: 0, open: 1)")
+    assert "Deals in USD only (--currency)" in out
