@@ -166,6 +166,13 @@ class Capabilities:
         return cls(**kw)
 
 
+def needs_deriving(meta: dict[str, Any]) -> bool:
+    """A stored dataset's capabilities are missing or were derived under older :data:`RULES` (a warehouse
+    dataset keeps what it was attached with: its tables are not in the store to derive them from)."""
+    stored = meta.get("capabilities")
+    return stored is None or (stored.get("rules") != RULES and "engine" not in meta)
+
+
 def _day(value: Any) -> date | None:
     if value is None:
         return None

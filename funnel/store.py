@@ -50,8 +50,8 @@ from typing import Any
 
 import duckdb
 
-from .capabilities import RULES as CAPABILITY_RULES
 from .capabilities import derive as derive_capabilities
+from .capabilities import needs_deriving
 from .dataset import DatasetInfo
 from .errors import FunnelError
 from .schema import CATALOG_DDL, MAPPINGS_DDL
@@ -281,8 +281,7 @@ class Store:
     def info(self, dataset_id: int) -> DatasetInfo:
         row = self.row(dataset_id)
         meta = row["meta"]
-        stale = (meta.get("capabilities") or {}).get("rules") != CAPABILITY_RULES
-        if "capabilities" not in meta or (stale and "engine" not in meta):
+        if needs_deriving(meta):
             # imported before capabilities were stored, or under older rules: derive on read (a
             # warehouse dataset's tables are not in this store: it keeps what it was attached with)
             meta["capabilities"] = self._derived_capabilities(row)

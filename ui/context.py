@@ -12,7 +12,7 @@ import re
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from funnel.capabilities import RULES as CAPABILITY_RULES
+from funnel.capabilities import needs_deriving
 from funnel.dataset import DatasetInfo
 from funnel.i18n import LANGUAGES, Translator, normalize_language
 from funnel.markdown_escape import md_escape
@@ -94,8 +94,7 @@ def catalog_row(info: DatasetInfo) -> dict | None:
 def info_of(row: dict) -> DatasetInfo:
     """A catalog row (:func:`datasets`) as the engine's :class:`DatasetInfo`; ask its
     ``capabilities`` what it can answer."""
-    caps = row["meta"].get("capabilities")
-    if caps is None or (caps.get("rules") != CAPABILITY_RULES and "engine" not in row["meta"]):
+    if needs_deriving(row["meta"]):
         # imported before capabilities were stored, or under older rules: the store derives them (was only
         # the first: a page kept an older dataset's capabilities while the engine's queries derived new ones)
         return get_store().info(row["id"])

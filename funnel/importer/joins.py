@@ -60,21 +60,22 @@ def join_key(con, main: RawTable, other: RawTable) -> tuple[int, int] | None:
 def history_key_column(con, raw: RawTable, history: RawTable, history_deal: int, skip: set[int]) -> int | None:
     """The deal list's column that holds the history's deal keys, for a list with no id column (a sheet's
     «Deal, Stage, Amount, Created» beside a history keyed by the same «Deal»): unique in the list, and most of
-    the history's distinct keys found in it; ``skip`` holds the columns mapped to dates and money. None when
-    no column does (the row numbers are then the ids, and the history matches nothing, said)."""
+    the history's distinct keys found in it; ``skip`` holds the columns mapped to other fields (dates, money).
+    None when no column does (the row numbers are then the ids, and the history matches nothing, said)."""
+    cols = [i for i in range(len(raw.headers)) if i not in skip]
+    if not cols:
+        return None
+    # one scan for every column's uniqueness; only the unique ones are joined to the history
+    counts = run(con, render("SELECT " + ", ".join(f"count({{a{i}}}), count(DISTINCT {{a{i}}})" for i in cols)
+                             + " FROM {t}", t=ident(raw.table), **{f"a{i}": ident(f"c{i}") for i in cols})).fetchone()
+    unique = [i for k, i in enumerate(cols) if counts[2 * k] and counts[2 * k + 1] == counts[2 * k]]
     best = None
     b = ident(f"c{history_deal}")
-    for i in range(len(raw.headers)):
-        if i in skip:
-            continue
-        a = ident(f"c{i}")
-        n, distinct = run(con, render("SELECT count({a}), count(DISTINCT {a}) FROM {t}", a=a, t=ident(raw.table))).fetchone()
-        if not n or distinct < n:
-            continue
+    for i in unique:
         keys, found = run(con, render(
             "SELECT count(*), count(m.k) FROM (SELECT DISTINCT {b} AS k FROM {h} WHERE {b} IS NOT NULL) o "
             "LEFT JOIN (SELECT DISTINCT {a} AS k FROM {m}) m ON m.k = o.k",
-            a=a, b=b, h=ident(history.table), m=ident(raw.table))).fetchone()
+            a=ident(f"c{i}"), b=b, h=ident(history.table), m=ident(raw.table))).fetchone()
         if keys and found * 2 >= keys and (best is None or found > best[1]):
             best = (i, found)
     return best[0] if best else None

@@ -35,6 +35,13 @@ CONNECTOR_PREFIX = "_airbyte_"
 SAMPLE = 20
 
 
+# SQL fragments over the quoted column ``{c}``: a cell holding a JSON object or a list of them (a person, a list of
+# people), any JSON cell of such a column (``[]``: nobody), and the names of its objects
+_IS_PEOPLE = "left(ltrim({c}), 2) IN ('[{', '{\"') AND json_valid({c})"
+_IS_JSON = "left(ltrim({c}), 1) IN ('[', '{') AND json_valid({c})"
+_NAMES = "json_extract_string(CASE WHEN left(ltrim({c}), 1) = '[' THEN {c} ELSE '[' || {c} || ']' END, '$[*].name')"
+
+
 def names_of_people(con, raw: RawTable) -> RawTable:
     """``raw`` with its person cells read as the people's names: a column whose every sampled cell is a JSON object,
     or a list of them, each with a ``name`` (Feishu Bitable's 人员 field by its API:
@@ -44,19 +51,16 @@ def names_of_people(con, raw: RawTable) -> RawTable:
         return raw
     cols = list(range(len(raw.headers)))
     shaped = ", ".join(render("count({c}) FILTER (WHERE {c} IS NOT NULL AND trim({c}) <> ''), "
-                              "count({c}) FILTER (WHERE CASE WHEN left(ltrim({c}), 2) IN ('[{', '{\"') AND json_valid({c}) "
-                              "THEN len(json_extract_string(CASE WHEN left(ltrim({c}), 1) = '[' THEN {c} "
-                              "ELSE '[' || {c} || ']' END, '$[*].name')) > 0 ELSE false END)", c=ident(f"c{i}"))
-                       for i in cols)
+                              "count({c}) FILTER (WHERE CASE WHEN " + _IS_PEOPLE + " THEN len(" + _NAMES + ") > 0 "
+                              "ELSE false END)", c=ident(f"c{i}")) for i in cols)
     counts = run(con, render("SELECT {shaped} FROM (SELECT * FROM {t} ORDER BY row_no LIMIT {n})", shaped=shaped,
                              t=ident(raw.table), n=str(SAMPLE * 10))).fetchone()
     people = [i for i in cols if counts[2 * i] and counts[2 * i + 1] == counts[2 * i]
               and raw.headers[i].strip().lower() not in RECORD_COLUMNS | CONTAINERS]
     if not people:
         return raw
-    sets = ", ".join(render("{c} = CASE WHEN left(ltrim({c}), 1) IN ('[', '{') AND json_valid({c}) THEN NULLIF(array_to_string(json_extract_string("
-                            "CASE WHEN left(ltrim({c}), 1) = '[' THEN {c} ELSE '[' || {c} || ']' END, '$[*].name'), "
-                            "', '), '') ELSE {c} END", c=ident(f"c{i}")) for i in people)
+    sets = ", ".join(render("{c} = CASE WHEN " + _IS_JSON + " THEN NULLIF(array_to_string(" + _NAMES + ", ', '), '') "
+                            "ELSE {c} END", c=ident(f"c{i}")) for i in people)
     run(con, render("UPDATE {t} SET {sets}", t=ident(raw.table), sets=sets))
     said = ("readers.person_names", {"file": raw.file_name,
                                      "columns": ", ".join(f"«{raw.headers[i]}»" for i in people)})
