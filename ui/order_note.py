@@ -1,12 +1,13 @@
 """A visible note on analysis pages while a dataset's stage order is a guess, while it has
 outcomes but no stages (so no funnel can be drawn), or while its stage counts were read one way by a
-guess (deals at each stage now, or deals that reached each stage). One call per page: ``order_note(t, info)``."""
+guess (deals at each stage now, or deals that reached each stage), or while its sale or loss is a stage taken from
+the deals' close dates. One call per page: ``order_note(t, info)``."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from funnel.dataset_edit import counts_guess, order_state
+from funnel.dataset_edit import OUTCOME_NOTES, counts_guess, order_state, outcome_guesses
 from ui import cache
 
 GUESS_NOTES = {"current": "crmimport.note_counts_current_guess", "reached": "crmimport.note_counts_reached_guess"}
@@ -24,6 +25,8 @@ def order_note(t, info, spec=None) -> str | None:
         st.info(t("crmimport.note_outcomes_only"))
     elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
+    for code, stage in outcome_guesses(info):  # a sale or loss taken from the close dates: the win rate rests on it
+        st.info(t(OUTCOME_NOTES[code], stage=f"«{stage}»"))
     if (reading := counts_guess(info)) is not None:  # a table of stage counts that could be read either way
         st.info(t(GUESS_NOTES[reading]))
     return state

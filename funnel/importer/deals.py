@@ -122,6 +122,8 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     for col in typed:
         if col.ambiguous_dates:
             reason = dates.reason if dates else "preset" if mapping.date_order else "default"
+            if reason == "column":  # still a guess after another column settled the order: its AM/PM times
+                reason = "twelve_hour" if col.date_order == "mdy" else "default"  # (FileDates.apply)
             warning = order_warning(con, raw.table, f"c{col.index}", col.date_order, reason)
             if warning:
                 findings.add("date.ambiguous_order", "warning", column=col.header, **warning)
@@ -382,7 +384,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                 bool_and(v.lost_flag IS TRUE) AS lost_by_lost_flag,
                                 bool_or(v.won_flag IS TRUE OR COALESCE(m.status = 'won', false)) AS any_won,
                                 bool_or(v.lost_flag IS TRUE OR COALESCE(m.status = 'lost', false)
-                                        OR v.closed_flag IS TRUE AND v.won_flag IS FALSE OR {closed_lost}) AS any_lost
+                                        OR v.closed_flag IS TRUE AND v.won_flag IS FALSE OR {closed_lost}) AS any_lost,
+                                bool_and(v.closed_at IS NOT NULL) AS dated_only, count(v.closed_at) AS dated
                          FROM (SELECT pipeline, stage, closed_flag, won_flag, lost_flag, status, won_at, lost_at, closed_at
                                FROM imp_valid{lost_at}) v
                          LEFT JOIN imp_status_map m ON m.value = v.status
@@ -390,6 +393,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                          GROUP BY 1, 2 ORDER BY 1, closed_only, n DESC, v.stage""", lost_at=lost_at,
                              closed_lost=closed_lost, closed_won=closed_won,
                              least=str(CLOSING_BY_PROBABILITY_DEALS))).fetchall()
+    closed_by_date = _closed_by_date(counts) if "closed_at" in mapping.fields and not explicit else set()
+    if closed_by_date:  # outcomes of the funnel: after every stage with an open deal, as the flags' ones
+        counts = sorted(counts, key=lambda r: (r[0], r[3] or (r[0], r[1]) in closed_by_date, -r[2], r[1]))
     # Salesforce's IsWon / IsClosed and HubSpot's is_closed_won / is_closed are set by the stage: a stage
     # whose every deal is won by the flag is a won stage, closed and not won a lost one, whatever its
     # name (a warehouse sync's hashed names; a company's «Signed»). Only with both flags, the CRM's
@@ -428,6 +434,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # left at the stage they were lost at) is the sale, not a step before a made-up «Won»
     won_by_flag |= {(r[0], r[1]) for r in counts
                     if r[3] and r[11] and not r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
+    won_by_date, lost_by_date = _outcome_by_date(closed_by_date, counts, mapping, won_by_flag, lost_by_flag,
+                                                 won_status, headers, findings)
+    won_by_flag |= won_by_date
+    lost_by_flag |= lost_by_date
     run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
     if closing:
         con.executemany("INSERT INTO imp_closing VALUES (?, ?)", sorted(closing))
@@ -464,7 +474,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                          detail=json.dumps({"stage": f"«{ps.won[0]}»"}, ensure_ascii=False))
         result.append(ps)
     lost_names = {s for ps in result for s in ps.lost}
-    closed_unnamed = any(r[3] and r[1] not in lost_names for r in counts)
+    closed_unnamed = any((r[3] or (r[0], r[1]) in closed_by_date) and r[1] not in lost_names for r in counts)
     if not any(ps.won for ps in result) and mapping.won_stages and not closed_unnamed:
         # the CRM's won stage is known (HubSpot's closedwon) and holds no deal yet: nothing to fix. Not
         # when a stage of the company's own holds closed deals (Bitrix24's «Выдано»): that may be the sale
@@ -503,6 +513,60 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     if rows:
         con.executemany("INSERT INTO imp_stages VALUES (?, ?, ?, ?)", rows)
     return result
+
+
+CLOSED_BY_DATE_DEALS = 2  # deals a stage holds, each with a close date, before its close dates say it is closed
+CLOSED_BY_DATE_SHARE = 0.05  # at most this share of the other stages' deals has a close date
+
+
+def _closed_by_date(counts) -> set[tuple[str, str]]:
+    """Stages whose every deal has a close date while (almost) no deal at the pipeline's other stages has
+    one: amoCRM writes «Дата закрытия» only when a deal closes, so a won stage the company renamed
+    («Акты подписаны, оплачено» for «Успешно реализовано») shows as the stage where every deal is
+    closed. At most two per pipeline (its sale and its loss): more is a file of closed deals kept at the
+    stage each reached, where the dates say nothing of the stage."""
+    out: set[tuple[str, str]] = set()
+    for pipeline in dict.fromkeys(r[0] for r in counts):
+        rows = [r for r in counts if r[0] == pipeline]
+        found = [r for r in rows if not r[3] and r[13] and r[2] >= CLOSED_BY_DATE_DEALS]
+        rest = [r for r in rows if not r[3] and r not in found]
+        n_rest = sum(r[2] for r in rest)
+        if found and len(found) <= 2 and n_rest and sum(r[14] for r in rest) <= CLOSED_BY_DATE_SHARE * n_rest:
+            out |= {(pipeline, r[1]) for r in found}
+    return out
+
+
+def _outcome_by_date(closed_by_date, counts, mapping, won_by_flag, lost_by_flag, won_status, headers,
+                     findings: Findings) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The pipeline's sale or its loss, when one stage closed by its dates (:func:`_closed_by_date`) is
+    all that is left of them: the loss is known (a lost stage by name, the preset or the flags) and
+    nothing says won, so that stage is the sale; or the sale is known and nothing says lost, so it is
+    the loss. Said, with how to change it (a renamed loss beside an unseen sale would be taken for it).
+    Returns (won, lost) stages."""
+    said = {*mapping.won_stages, *mapping.lost_stages}
+    listed = {p: set(s) for p, s in (mapping.listed_stages or {}).items()}
+    won: set[tuple[str, str]] = set()
+    lost: set[tuple[str, str]] = set()
+    for pipeline in dict.fromkeys(p for p, _s in closed_by_date):
+        names = [r[1] for r in counts if r[0] == pipeline]
+        candidates = [s for s in names if (pipeline, s) in closed_by_date and s not in said
+                      and s not in listed.get(pipeline, ()) and not classify_stage_name(s)
+                      and (pipeline, s) not in lost_by_flag and (pipeline, s) not in won_by_flag]
+        lost_known = any(s in mapping.lost_stages or classify_stage_name(s) == "lost" or (pipeline, s) in lost_by_flag
+                         for s in names)
+        won_known = pipeline in won_status or any(
+            s in mapping.won_stages or classify_stage_name(s) == "won" or (pipeline, s) in won_by_flag for s in names)
+        if len(candidates) != 1 or lost_known == won_known:
+            continue
+        stage = candidates[0]
+        index = mapping.fields["closed_at"]
+        column = headers[index] if index < len(headers) else "closed_at"
+        n = next(r[2] for r in counts if r[0] == pipeline and r[1] == stage)
+        (won if lost_known else lost).add((pipeline, stage))
+        findings.add("stages.won_by_close_date" if lost_known else "stages.lost_by_close_date", "warning",
+                     value=stage, column=column, n=n,
+                     detail=json.dumps({"stage": f"«{stage}»", "column": f"«{column}»"}, ensure_ascii=False))
+    return won, lost
 
 
 def _order_statuses(con, extras: dict) -> dict[str, tuple[dict[str, str], dict[str, float]]]:

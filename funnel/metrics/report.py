@@ -75,13 +75,18 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
     result.update(metric_block(overall))
     if (counts := pipeline_counts(con, info, spec)) is not None:
         result["pipelines"] = counts
-    from ..dataset_edit import order_state  # the pages' rule: a guess made for this pipeline's order
+    from ..dataset_edit import (  # the pages' rule: a guess made for this pipeline's order
+        order_state,
+        outcome_guesses,
+    )
     from .probability import no_lost_recorded
 
     result["order_guessed"] = order_state(info, ctx.pipeline) == "guessed"
     result["no_lost_recorded"] = no_lost_recorded(info)  # the win rate (won / closed) reads 100 % by construction
     # nothing marks a deal as won: revenue and win rate are null, not 0 (the import's ``stages.no_won``)
     result["won_unmarked"] = info.capabilities.won_unmarked
+    # a won or lost stage taken from the deals' close dates (the import's ``stages.won_by_close_date``)
+    result["outcome_guesses"] = [{"code": code, "stage": stage} for code, stage in outcome_guesses(info)]
     if by is not None:
         groups = outcomes_in(con, ctx, by)
         result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}

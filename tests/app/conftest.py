@@ -1,5 +1,5 @@
-"""AppTest helpers: a module's own temporary store (the first app run imports the samples), and
-opening one page through app.py with query parameters."""
+"""AppTest helpers: a module's own temporary store (the first app run imports the samples), opening one page
+through app.py with query parameters, and the Overview of a test's own store (``overview``)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,23 @@ def open_page(path: str, **params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture
+def overview(tmp_path, monkeypatch):
+    """Opens the Overview of dataset 1 of ``tmp_path``'s store in ``lang``; the caches dropped before and after."""
+    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_overview(lang: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["ds"], at.query_params["lang"] = "1", lang
+        at.switch_page("pages/overview.py")
+        at.run()
+        assert not at.exception
+        return at
+
+    yield open_overview
+    st.cache_data.clear()
+    st.cache_resource.clear()

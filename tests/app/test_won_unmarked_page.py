@@ -3,34 +3,9 @@
 
 from __future__ import annotations
 
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
 from funnel.cli import main as cli_main
-from tests.app.conftest import APP
 from tests.unit.test_survey34 import _import
 from tests.unit.test_won_unmarked import NO_WIN, REVERSED
-
-
-@pytest.fixture
-def overview(tmp_path, monkeypatch):
-    """Opens the Overview of dataset 1 of ``tmp_path``'s store in ``lang``; the caches dropped before and after."""
-    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def open_overview(lang: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.query_params["ds"], at.query_params["lang"] = "1", lang
-        at.switch_page("pages/overview.py")
-        at.run()
-        assert not at.exception
-        return at
-
-    yield open_overview
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_the_overview_says_it_beside_dashes(tmp_path, capsys, overview):
