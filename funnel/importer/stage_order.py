@@ -88,6 +88,13 @@ def _by_words_within(aligned: list[str], open_by_count: list[str]) -> list[str] 
     return by_words + [s for s in aligned if s not in set(by_words)]
 
 
+def _new_leads_before(aligned: list[str], open_by_count: list[str]) -> list[str]:
+    """``aligned`` after the file's own new-lead stages the preset does not know (EnvyCRM's «Новая заявка»
+    beside amoCRM's «Переговоры»), when the ladder's words cannot place every stage: a new lead is first
+    even so (``new_lead_first``), not appended after the preset's stages by its count."""
+    return [s for s in open_by_count if s not in aligned and rung(s) == 0] + aligned
+
+
 _NEGATIONS = ("not", "non", "un", "dis", "не", "未", "不", "非")  # stage_key drops spaces and punctuation
 
 
@@ -134,7 +141,8 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
         order = aligned
         guessed = any(kind(s) is None for s in unknown)  # the file's own stages: where they go is a guess
         if guessed:  # placed among the preset's by the words of their names, when those keep the preset's order
-            order = _by_words_within(aligned, [s for s in names_by_count if kind(s) is None]) or aligned
+            own = [s for s in names_by_count if kind(s) is None]
+            order = _by_words_within(aligned, own) or _new_leads_before(aligned, own)
     else:
         closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
         rest = [s for s in names_by_count if s not in closing]

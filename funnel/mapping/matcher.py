@@ -46,7 +46,8 @@ MIN_PRESET_SCORE = 0.6
 STAGE_SORT_HEADERS = ("stagesortorder", "stage sort order", "stage order", "stage position", "sort order",
                       "stage index", "stage idx", "furthest_stage_idx", "furthest stage index",
                       "stage sequence", "dealstage.sequence", "deal stage sequence",  # Agendor's API, flattened
-                      "stage_order_nr", "stage order nr")  # Pipedrive's API: the stage's place in its pipeline
+                      "stage_order_nr", "stage order nr",  # Pipedrive's API: the stage's place in its pipeline
+                      "stage.order", "stage.position")  # a stage object flattened (Salesflare's API, survey 38)
 # When one header fits two fields equally (``Closed``), flags beat dates; sample values veto the flag.
 _TIE_RANK = {f: (0 if kind == "bool" else 1, n) for n, (f, kind) in enumerate(MAPPABLE_FIELDS.items())}
 FUZZY_CUTOFF = 0.88

@@ -38,6 +38,9 @@ ZOHO_DEFAULT_STAGES = ["Qualification", "Needs Analysis", "Value Proposition", "
 PIPEDRIVE_DEFAULT_STAGES = ["Lead In", "Qualified", "Contact Made", "Needs Defined", "Demo Scheduled", "Proposal Made",
                             "Negotiations Started"]
 BITRIX24_REST_STAGES = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE", "WON"]
+# a smart process's default stages after its DT<type>_<category>: prefix (NEW and PREPARATION shared with deals;
+# dev.1c-bitrix.ru rest_help/crm/dynamic: «DT132_17:CLIENT», «DT132_17:PREPARATION»), SUCCESS and FAIL its ends
+BITRIX24_SMART_PROCESS_STAGES = ["CLIENT", "SUCCESS"]
 # the same default stages by name, as the web interface's deal export writes them: the names of
 # avshatalov48/bitrix24-core-corp modules/crm/lang/{ru,en}/classes/general/crm_status.php
 # (CRM_DEAL_STAGE_NEW … _WON, ordered by the SORT 10 … 60 of CCrmStatus::GetDefaultDealStages). The RU
@@ -128,18 +131,25 @@ PRESETS: dict[str, dict] = {
     },
     "bitrix24_rest": {
         # crm.deal.list through the REST API: field codes as headers, stage codes (C<n>:CODE outside
-        # the general pipeline), STAGE_SEMANTIC_ID P/S/F = open/won/lost (b24restdocs crm-deal-fields)
-        "signature": [("stage_id",), ("category_id",), ("stage_semantic_id",), ("date_create",),
-                      ("assigned_by_id",), ("opportunity",)],
-        "required": [("stage_id",)],
+        # the general pipeline), STAGE_SEMANTIC_ID P/S/F = open/won/lost (b24restdocs crm-deal-fields).
+        # The newer crm.item.list writes the same fields in camelCase («ASSIGNED_BY_ID преобразуется в
+        # assignedById», dev.1c-bitrix.ru crm/dynamic/methodscrmitem), DATE_CREATE as createdTime, for deals
+        # (entityTypeId 2) and smart processes, whose stages are DT<type>_<category>:CODE (survey 38)
+        "signature": [("stage_id", "stageid"), ("category_id", "categoryid"),
+                      ("stage_semantic_id", "stagesemanticid"), ("date_create", "createdtime"),
+                      ("assigned_by_id", "assignedbyid"), ("opportunity",)],
+        "required": [("stage_id", "stageid")],
         "fields": {
-            "deal_id": ("id",), "deal_name": ("title",), "stage": ("stage_id",), "pipeline": ("category_id",),
-            "status": ("stage_semantic_id",), "created_at": ("date_create",), "expected_close": ("closedate",),
-            "closed_flag": ("closed",), "amount": ("opportunity",), "currency": ("currency_id",),
-            "manager": ("assigned_by_id",), "source": ("source_id",), "stage_changed_at": ("moved_time",),
+            "deal_id": ("id",), "deal_name": ("title",), "stage": ("stage_id", "stageid"),
+            "pipeline": ("category_id", "categoryid"), "status": ("stage_semantic_id", "stagesemanticid"),
+            "created_at": ("date_create", "createdtime"), "expected_close": ("closedate",),
+            "closed_flag": ("closed",), "amount": ("opportunity",), "currency": ("currency_id", "currencyid"),
+            "manager": ("assigned_by_id", "assignedbyid"), "source": ("source_id", "sourceid"),
+            "stage_changed_at": ("moved_time", "movedtime"),
         },
         "status_values": {"p": "open", "s": "won", "f": "lost"}, "status_is_stage_kind": True,
-        "date_order": None, "won": ["WON"], "lost": ["LOSE", "APOLOGY"], "stage_order": BITRIX24_REST_STAGES,
+        "date_order": None, "won": ["WON", "SUCCESS"], "lost": ["LOSE", "APOLOGY", "FAIL"],
+        "stage_order": BITRIX24_REST_STAGES + BITRIX24_SMART_PROCESS_STAGES,
     },
     "bitrix24_rest_leads": {
         # crm.lead.list through the REST API: a leads funnel, STATUS_ID its stage, STATUS_SEMANTIC_ID P/S/F

@@ -111,6 +111,13 @@ _FIRST_IN_RUNG = re.compile("未分配|待分配|unassigned|не распред�
 _RUNGS = _with(_RUNGS, "new", ("潜在", "预期"))
 _RUNGS = _with(_RUNGS, "qualif", ("评价", "评估"))
 _RUNGS = _with(_RUNGS, "negotiat", ("协商", "审核"))
+# survey 38: a lead «Взято в работу» (taken on: the contact made, EnvyCRM's second stage); KeepinCRM's Ukrainian
+# «Консультація» (the consultation: a meeting), «Комерційна пропозиція», «Узгодження» (the terms agreed)
+_RUNGS = _with(_RUNGS, "contact", ("взят в работ", "взято в работ", "взята в работ", "принят в работ",
+                                   "принято в работ", "принята в работ", "взято в роботу", "прийнято в роботу"))
+_RUNGS = _with(_RUNGS, "meeting", ("консультац",))
+_RUNGS = _with(_RUNGS, "proposal", ("комерційн", "пропозиц"))
+_RUNGS = _with(_RUNGS, "negotiat", ("узгоджен", "перемовин"))
 
 # a stage name is compared as normalize_header writes it: Traditional Chinese and the Japanese kanji it shares
 # (見積 → 见积) in their Simplified forms, so the stems are matched in both

@@ -3,7 +3,7 @@
 ``Qualified To Buy`` (an export) and ``Qualified to Buy`` (a preset), HubSpot's internal
 ``qualifiedtobuy``, and Bitrix24's ``C3:PREPARATION`` (pipeline 3) against the preset's
 ``PREPARATION`` are the same stage: :func:`stage_key` folds case, punctuation, spaces and the
-``C<n>:`` pipeline prefix away; :func:`align_order` lays a preset's default order over the names a
+``C<n>:`` pipeline prefix (a smart process's ``DT<type>_<n>:``) away; :func:`align_order` lays a preset's default order over the names a
 file really holds, in the file's spelling.
 """
 
@@ -13,7 +13,7 @@ import re
 
 from .normalize import normalize_header
 
-_PIPELINE_PREFIX = re.compile(r"^c\d+:")
+_PIPELINE_PREFIX = re.compile(r"^(?:c\d+|dt\d+_\d+):")  # Bitrix24: C3:PREPARATION, DT1036_8:CLIENT
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 

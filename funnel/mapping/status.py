@@ -17,7 +17,7 @@ from .stage_names import bare_number, without_number
 _PUNCT = re.compile(r"[\s\-–—_:/.,!#()\[\]]+")
 
 
-_PIPELINE_PREFIX = re.compile(r"^c\d+ ")  # Bitrix24 stage codes of other pipelines: C1:WON
+_PIPELINE_PREFIX = re.compile(r"^(?:c\d+|dt\d+ \d+) ")  # Bitrix24 stage codes of other pipelines: C1:WON, DT1036_8:SUCCESS
 
 
 def status_key(v: str | None) -> str:
@@ -152,6 +152,17 @@ _STAGE_LOST |= {"absage", "abgesagt", "rejected", "rejection", "declined", "disq
                 "lost lead", "not qualified", "no calificado", "não qualificado", "nicht qualifiziert",
                 "non qualifié", "не квалифицирован", "неквалифицированный", "closed - not converted",
                 "closed not converted"}
+# survey 38: SalesapCRM's «Сделка заключена» / «Сделка сорвалась», «Простой бизнес»'s «Успешно завершена»,
+# KeepinCRM's «Неуспішна» (its sale «Успішна» is above), EnvyCRM's «Не успешно»
+_CONCLUDED = {"сделка заключена", "заключена", "договор заключен", "успешно завершена", "успешно завершено",
+              "завершена успешно", "завершено успешно"}
+_FELL_THROUGH = {"сделка сорвалась", "сорвалась", "неуспішна", "неуспішно", "не успешно", "не успешна",
+                 "неуспешна", "неуспешная", "завершена неуспешно", "завершено неуспешно"}
+_STAGE_WON |= _CONCLUDED | {"success"}  # a Bitrix24 smart process's DT<type>_<n>:SUCCESS and :FAIL
+_STAGE_LOST |= {"fail"}
+_STAGE_LOST |= _FELL_THROUGH
+_STATUS_WON |= _CONCLUDED
+_STATUS_LOST |= _FELL_THROUGH
 _STAGE_WON |= {"угода успішна", "успішно реалізовано", "успішно", "успішна", "виграна"}  # Ukrainian (_STATUS_WON)
 _STAGE_LOST |= {"угода провалена", "аналіз причини провалу", "програна", "відмова", "закрито і не реалізовано"}
 # Kommo's fixed closing statuses (142 won, 143 lost) as its Spanish and Portuguese interfaces name them:

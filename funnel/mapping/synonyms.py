@@ -53,7 +53,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "amount": ("Amount", "Value", "Deal value", "Close value", "Deal amount", "Won amount", "ACV", "TCV", "ARR", "Sale", "Income", "Budget", "Revenue", "Price", "Sum",
                "Amount in company currency", "Est. Revenue", "Expected Revenue", "Expected amount", "Expected value", "Estimated", "Estimated value", "Estimated amount", "Бюджет", "Сумма", "Сумма сделки", "Сумма план", "Стоимость",
                "Выручка", "金额", "商机金额", "销售额", "合同金额"),
-    "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种"),
+    "currency": ("Currency", "Amount Currency", "Currency of Value", "Валюта", "货币", "币种",
+                 "currency.iso", "currency.code"),  # a currency object flattened (Salesflare's API, survey 38)
     "manager": ("Owner", "Deal owner", "Opportunity Owner", "Owner ID", "Owner Name", "Responsible", "Responsible user", "Manager",
                 "Sales rep", "SR", "Rep", "Sales owner", "Salesperson", "Sales agent", "Sales representative", "Account executive", "Assigned to", "Lead Owner", "Contact owner",
                 # the rep who works a lead list (survey 15, jacobrobson15/Fleek-Task: assigned_bdr); not an SDR (Olist's
@@ -96,7 +97,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                        "Assumed close date", "Предполагаемая дата закрытия", "Планируемая дата закрытия",
                        "预计成交日期", "预计结束日期"),
     # Мегаплан's «Дата изменения статуса»: when a closed deal reached its outcome, so its close date
-    "stage_changed_at": ("Stage change date", "stage_change_time", "Last stage change", "Status change date",
+    "stage_changed_at": ("Stage change date", "stage_change_time", "Last stage change", "Last stage change date",
+                         "last_stage_change_date", "Status change date",  # Salesflare's API (survey 38)
                          "Status changed", "Last status change", "Дата изменения стадии", "Дата изменения статуса",
                          "Дата смены статуса", "Дата смены этапа", "Дата смены стадии", "阶段变更日期", "状态变更日期"),
 }
