@@ -14,7 +14,8 @@ Every dataset lives in its own schema ``ds_<id>`` of the one store file, with th
             - ``lost_pos``      for a lost deal, the position it was lost at (= furthest_pos);
             - ``lost_stage_known`` FALSE for a lost deal whose file keeps no record of where it died
                                 (it is then counted as lost at the first stage, and the page says so);
-            - ``cycle_days``    closed_at - created_at in days, for closed deals;
+            - ``cycle_days``    closed_at - created_at in days, for closed deals (calendar days when the
+                                close is known only to its day and the creation has its time);
             - ``row_no``        the row of the source file the deal came from.
 
 ``events``  one row per stage entry: ``deal_id, pipeline, stage, position, entered_at``.

@@ -227,8 +227,13 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
                CASE WHEN reached > 0 THEN reached ELSE 1 END AS furthest_pos,
                CASE WHEN status_final = 'lost' THEN (CASE WHEN reached > 0 THEN reached ELSE 1 END) END AS lost_pos,
                CASE WHEN status_final = 'lost' THEN reached > 0 END AS lost_stage_known,
-               -- closed before it was created (reported as date.closed_before_created): no cycle, not a negative one
-               CASE WHEN closed_final >= created_at
+               -- closed before it was created (reported as date.closed_before_created): no cycle, not a negative one;
+               -- a close known only to its day beside a creation with its time counts calendar days, as the CRM
+               -- and a reader do (created 1 March 10:15, closed 26 March: 25 days, not 24.57)
+               CASE WHEN closed_final >= created_at AND closed_final = date_trunc('day', closed_final)
+                         AND created_at <> date_trunc('day', created_at)
+                    THEN CAST(date_diff('day', CAST(created_at AS DATE), CAST(closed_final AS DATE)) AS DOUBLE)
+                    WHEN closed_final >= created_at
                     THEN date_diff('second', created_at, closed_final) / 86400.0 END AS cycle_days,
                row_no{extras}, {last}, closed_final IS DISTINCT FROM closed_any AS {rounded}
         FROM fixed v""", status=status_case(typed), extras=extra_select, last=ident(FACTS_COLUMN),

@@ -14,7 +14,7 @@ from funnel.spec import FunnelSpec
 
 pytest.importorskip("chdb")
 DEALS = "deal_id,created_at,closed_at,stage,status,amount\n" + "".join([
-    "D1,2024-01-01,2024-01-11,Won,won,100\n", "D2,2024-01-02,2024-01-05,Lead,lost,\n",
+    "D1,2024-01-01 10:00,2024-01-11,Won,won,100\n", "D2,2024-01-02,2024-01-05,Lead,lost,\n",
     "D3,2024-01-03,,Proposal,open,50\n"])
 
 
@@ -65,6 +65,8 @@ def test_attach_from_chdb_gives_the_import_numbers(exported, tmp_path, capsys):
     # by hand: 3 deals, 1 won, 1 lost, win rate of closed 1/2, revenue 100, reached 3 / 2 / 1
     assert (got.deals, got.won, got.lost, got.open, got.win_rate, got.revenue) == (3, 1, 1, 1, 0.5, 100.0)
     assert [s.reached for s in got.stages] == [3, 2, 1] == [s.reached for s in want.stages]
+    # D1 created 1 Jan 10:00, closed 11 Jan (a day): 10 calendar days on both engines (derive.py, derive_deals.sql)
+    assert got.median_cycle_days == want.median_cycle_days == 10
     from funnel.dataset_edit import rederive
 
     with pytest.raises(FunnelError) as err:

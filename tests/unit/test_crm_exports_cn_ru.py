@@ -242,10 +242,11 @@ def test_bitrix24_close_dates_shifted_by_a_time_zone_are_days(mem_store):
         rows = dict(con.execute(f"SELECT deal_id, cycle_days FROM ds_{info.id}.deals").fetchall())
         said = con.execute(f"SELECT column_name, value, n FROM ds_{info.id}.quality WHERE code = 'date.day_only'"
                            ).fetchall()
-    # closed on the day of their creation: a cycle of 0; 3808: 31 Jul 12:22:04 -> 27 Oct (a day): 87 days
-    # and 11:37:56
+    # closed on the day of their creation: a cycle of 0; 3808: 31 Jul 12:22:04 -> 27 Oct (a day, no time): calendar
+    # days, as Bitrix24 counts them: 31 Jul -> 31 Aug 31, -> 30 Sep 30, -> 27 Oct 27: 88 (was 87 days and 11:37:56,
+    # the close taken at midnight)
     assert rows["996"] == 0 and rows["1374"] == 0
-    assert rows["3808"] == pytest.approx(87 + (11 * 3600 + 37 * 60 + 56) / 86400)
+    assert rows["3808"] == 88
     assert rows["6006"] is None
     assert "date.closed_before_created" not in quality_codes(mem_store, info)
     assert said == [("CLOSEDATE", "03:00:00", 3)]

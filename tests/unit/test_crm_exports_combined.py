@@ -352,13 +352,13 @@ def test_salesforce_data_export_zip_with_history_in_a_time_zone(mem_store):
     assert str(got["0065g00000Opp02AAA"][0]) == "2024-02-01 00:30:00"
     assert str(got["0065g00000Opp05AAA"][0]) == "2024-04-01 00:30:00"
     # the CloseDate of a closed opportunity is its close, a day with no zone: 01 closed 20 January, 02 on
-    # 21 February. Cycles: 01 10 Jan 10:00 -> 20 Jan 00:00 = 9 d 14 h = 9.58333; 02 1 Feb 00:30 -> 21 Feb
-    # 00:00 = 19 d 23.5 h = 19.97917: median (9.58333 + 19.97917) / 2 = 14.78125
+    # 21 February. Cycles in calendar days (a close known to its day): 01 10 Jan -> 20 Jan = 10; 02 1 Feb (in
+    # Berlin) -> 21 Feb = 20: median 15
     assert str(got["0065g00000Opp01AAA"][1])[:10] == "2024-01-20"
     assert str(got["0065g00000Opp02AAA"][1])[:10] == "2024-02-21"
     deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (5, 2, 1, 2, 35000.0)
-    assert cycle == pytest.approx((9 + 14 / 24 + 19 + 23.5 / 24) / 2)
+    assert cycle == 15
     # the history: 04's deleted «Closed Lost» row is no visit (04 stays open at Negotiation/Review), 01's two
     # Proposal rows are one visit. Salesforce's order of the stages present: Prospecting 5; Qualification
     # 01-04 = 4; Proposal/Price Quote 01, 02 (won, passed it), 04 = 3; Negotiation/Review 01, 02, 04 = 3;
@@ -648,11 +648,11 @@ def test_salesforce_report_latin1_footer_and_history_of_18_character_ids(mem_sto
     assert draft.raw.encoding == "cp1252"  # «Renée», «Société Générale» read from ISO-8859-1 bytes
     got = deal_rows(mem_store, info, "amount, currency, manager")
     assert got["0065g00000Rp001"] == (12500.0, "USD", "Renée Fontaine")
-    # won 001 (12,500; 5 Jan 16:40 -> 25 Jan = 19 d 7 h 20 min) and 004 (7,500; 15 Jan 14:00 -> 14 Feb = 29 d
-    # 10 h): 20,000, median (19.30556 + 29.41667) / 2; lost 002; open 003
+    # won 001 (12,500; 5 Jan 16:40 -> 25 Jan: 20 calendar days) and 004 (7,500; 15 Jan 14:00 -> 14 Feb: 30):
+    # 20,000, median 25; lost 002; open 003
     deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (4, 2, 1, 1, 20000.0)
-    assert cycle == pytest.approx((19 + 7 / 24 + 20 / 1440 + 29 + 10 / 24) / 2)
+    assert cycle == 25
     # the history matches all four: Prospecting 4; Qualification 001, 003 + 004 (won, skipped it) = 3;
     # Proposal/Price Quote 001, 003, 004 = 3; Negotiation/Review 001 (won), 003, 004 = 3; Closed Won 2
     assert reached_by_pipeline(mem_store, info) == {"": [
@@ -743,12 +743,12 @@ def test_zoho_backup_zip_of_two_parts_with_zohos_closing_stages(mem_store):
     assert (built["n_deals"], built["rows_rejected"]) == (6, 0)
     f = info.meta["mapping"]["fields"]
     assert (f["deal_id"], f["manager"], f["lost_reason"]) == ("Record Id", "Deal Owner", "Reason For Loss")
-    # won …01 (1,000; 3 Feb 11:42:17 -> 28 Mar = 53 d 12 h 17 min 43 s) and …04 (2,500; 1 Mar 10:00 ->
-    # 15 Apr = 44 d 14 h): 3,500; lost …02 (Closed Lost) and …05 (Closed-Lost to Competition); open …03, …06.
-    # Cycles: 53 + (12 * 3600 + 17 * 60 + 43) / 86400 = 53.51230 and 44 + 14 / 24 = 44.58333: median 49.04782
+    # won …01 (1,000; 3 Feb 11:42:17 -> 28 Mar) and …04 (2,500; 1 Mar 10:00 -> 15 Apr): 3,500; lost …02 (Closed
+    # Lost) and …05 (Closed-Lost to Competition); open …03, …06. Cycles in calendar days (the Closing Date is a
+    # day): 3 Feb -> 29 Feb 26 (2024 is a leap year) + 28 = 54, and 1 Mar -> 31 Mar 30 + 15 = 45: median 49.5
     deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (6, 2, 2, 2, 3500.0)
-    assert cycle == pytest.approx((53 + (12 * 3600 + 17 * 60 + 43) / 86400 + 44 + 14 / 24) / 2)
+    assert cycle == 49.5
     assert kinds(mem_store, info) == {"Closed Won": "won", "Closed Lost": "lost", "Closed-Lost to Competition": "lost"}
     # Zoho's default order: Qualification 6 (the lost ones kept no stage); Negotiation/Review …06 + won 2 = 3;
     # Closed Won 2

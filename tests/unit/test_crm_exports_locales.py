@@ -439,9 +439,9 @@ def test_zoho_crm_in_spanish(mem_store):
     got = fields(info)
     assert (got["deal_name"], got["manager"], got["stage"], got["amount"], got["created_at"], got["source"]) == (
         "Nombre de Trato", "Propietario de Trato", "Fase", "Importe", "Hora de creación", "Fuente de Posible cliente")
-    # «Cerrado ganado» 503, 504: 9000 + 3000; «Cerrado perdido» 505; 2 open. Closing Date dates a closed deal:
-    # 1 Feb 12:00 -> 21 Feb 00:00 = 19.5 days, 5 Feb 12:00 -> 10 Feb = 4.5: median 12
-    assert outcome(mem_store, info) == (5, 2, 1, 2, pytest.approx(12000), pytest.approx(12.0))
+    # «Cerrado ganado» 503, 504: 9000 + 3000; «Cerrado perdido» 505; 2 open. Closing Date dates a closed deal, a
+    # day: calendar days, 1 Feb 12:00 -> 21 Feb = 20, 5 Feb 12:00 -> 10 Feb = 5: median 12.5
+    assert outcome(mem_store, info) == (5, 2, 1, 2, pytest.approx(12000), 12.5)
     # Calificación all 5; Propuesta/Presupuesto 502 + the won = 3; Cerrado ganado 2
     assert reached(mem_store, info) == [("Calificación", 5), ("Propuesta/Presupuesto", 3), ("Cerrado ganado", 2)]
 

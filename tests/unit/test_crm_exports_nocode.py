@@ -55,11 +55,11 @@ def test_airtable_grid_view_csv(mem_store):
     f = _fields(info)
     assert (f["stage"], f["amount"], f["created_at"], f["closed_at"], f["manager"]) == (
         "Stage", "Deal Value", "Created", "Close Date", "Owner")
-    # won Gamma (2,500: 10 Jan 9:00 -> 30 Jan 0:00 = 19.625 d) and Eps (1,000: 15 Jan 16:45 -> 14 Feb 0:00 =
-    # 29.302 d): 3,500, median (19.625 + 29.302) / 2 = 24.4635; lost Delta; open Acme, Beta
+    # won Gamma (2,500: 10 Jan 9:00 -> 30 Jan, a day: 20 calendar days) and Eps (1,000: 15 Jan 16:45 -> 14 Feb:
+    # 16 + 14 = 30): 3,500, median 25; lost Delta; open Acme, Beta
     deals, won, lost, open_, amount, cycle = outcome(mem_store, info)
     assert (deals, won, lost, open_, amount) == (5, 2, 1, 2, 3500.0)
-    assert abs(cycle - (19.625 + 29 + 7.25 / 24) / 2) < 1e-6
+    assert cycle == 25
     assert reached(mem_store, info) == [("Qualified", 5), ("Proposal", 3), ("Closed Won", 2)]
 
 

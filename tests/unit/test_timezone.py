@@ -154,7 +154,9 @@ def test_salesforce_z_values_in_new_york_and_the_plain_close_date_kept(mem_store
     info, _built = _import(mem_store, SALESFORCE, "Opportunity.csv", "America/New_York")
     deals = _deals(mem_store, info.id)
     assert deals["006A000001"][:2] == (datetime(2024, 1, 31, 20, 30), datetime(2024, 2, 20, 0, 0))
-    assert deals["006A000001"][2] == pytest.approx(19 + 3.5 / 24)  # UTC read gave 18 + 22.5/24
+    # the CloseDate is a day: calendar days from the creation's day in New York, 31 Jan -> 20 Feb = 20 (UTC: 1 Feb,
+    # 19)
+    assert deals["006A000001"][2] == 20
     assert deals["006A000002"][:2] == (datetime(2024, 1, 5, 18, 30), datetime(2024, 1, 20, 0, 0))
     assert deals["006A000004"][0] == datetime(2024, 2, 29, 22, 0)
     assert _months(mem_store, info.id) == {"2024-01": 2, "2024-02": 2}
@@ -166,7 +168,7 @@ def test_salesforce_without_a_zone_as_today(mem_store):
     info, _built = _import(mem_store, SALESFORCE, "Opportunity.csv")
     deals = _deals(mem_store, info.id)
     assert deals["006A000001"][0] == datetime(2024, 2, 1, 1, 30)
-    assert deals["006A000001"][2] == pytest.approx(18 + 22.5 / 24)
+    assert deals["006A000001"][2] == 19  # 1 Feb 01:30 -> 20 Feb (a day): 19 calendar days
     assert _months(mem_store, info.id) == {"2024-01": 1, "2024-02": 2, "2024-03": 1}
 
 
