@@ -66,6 +66,29 @@ def test_bitrix24_crm_item_list_deals_in_camel_case(tmp_path, capsys):
     assert sources == {"CALL": 2, "WEB": 3}
 
 
+TWO_CATEGORIES = (
+    "id,title,categoryId,stageId,stageSemanticId,closed,opportunity,currencyId,assignedById,createdTime,movedTime\n"
+    "1,A,0,WON,S,Y,100,RUB,7,2024-03-01T10:00:00+03:00,2024-03-11T10:00:00+03:00\n"
+    "2,B,0,NEW,P,N,200,RUB,7,2024-03-02T10:00:00+03:00,2024-03-02T10:00:00+03:00\n"
+    "3,C,0,LOSE,F,Y,300,RUB,7,2024-03-03T10:00:00+03:00,2024-03-05T10:00:00+03:00\n"
+    "4,D,1,C1:WON,S,Y,400,RUB,12,2024-03-01T10:00:00+03:00,2024-03-21T10:00:00+03:00\n"
+    "5,E,1,C1:PREPARATION,P,N,500,RUB,12,2024-03-02T10:00:00+03:00,2024-03-03T10:00:00+03:00\n"
+    "6,F,1,C1:NEW,P,N,600,RUB,12,2024-03-03T10:00:00+03:00,2024-03-03T10:00:00+03:00\n")
+
+
+def test_crm_item_list_of_two_deal_categories(tmp_path, capsys):
+    """categoryId 0 (the general pipeline, plain codes) and 1 (C1: codes). By hand, pipeline 0: 3 deals, won 1 (100,
+    10 days), lost 1, open 1, NEW 3 → WON 1; pipeline 1: 3 deals, won 1 (400, 20 days), open 2, C1:NEW 3 →
+    C1:PREPARATION 2 → C1:WON 1."""
+    doc = _import(tmp_path, capsys, TWO_CATEGORIES, "crm_item_list_deals.csv")
+    assert doc["stage_order"] == {"0": ["NEW", "WON"], "1": ["C1:NEW", "C1:PREPARATION", "C1:WON"]}
+    zero = _metrics(tmp_path, capsys, "--pipeline", "0")
+    one = _metrics(tmp_path, capsys, "--pipeline", "1")
+    assert (zero["deals"], zero["won"], zero["lost"], zero["revenue"], zero["median_cycle_days"]) == (3, 1, 1, 100, 10)
+    assert (one["deals"], one["won"], one["lost"], one["revenue"], one["median_cycle_days"]) == (3, 1, 0, 400, 20)
+    assert [s["reached"] for s in one["stages"]] == [3, 2, 1]
+
+
 SMART_PROCESS = (
     "id,title,categoryId,stageId,previousStageId,opportunity,currencyId,closedate,assignedById,createdTime,movedTime\n"
     "1,A,8,DT1036_8:SUCCESS,DT1036_8:CLIENT,40000,RUB,2024-03-15T00:00:00+03:00,7,2024-03-01T10:00:00+03:00,"
