@@ -353,6 +353,7 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, 
         # Dolibarr's projects: no cycle, said; with the file's date columns filled on won deals, which may
         # be the close («结束时间», an end time some CRMs give the expected end: not taken, asked)
         dated = [header for name, (_i, header) in extras.items() if _holds_dates(con, name, header)
+                 and not _EXPECTED_DATE.search(normalize_header(header))  # 预计结束时间 would make up a cycle
                  and run(con, render("SELECT count({c}) FROM imp_deals WHERE status = 'won'",
                                      c=ident(name))).fetchone()[0]]
         if dated:
@@ -386,6 +387,11 @@ def _stages_are_ids(con, findings: Findings) -> None:
     findings.add("stages.ids_only" if all(str(s).isdigit() for s in stages) else "stages.ids_codes", "warning",
                  value=shown, n=None, detail=json.dumps({"stages": shown}, ensure_ascii=False))
 
+
+# a date column whose name says it is planned, not what happened: never offered as the close (survey 39: 销帮帮's
+# «预计结束时间», expected end, gave 45 days for an unknown cycle)
+_EXPECTED_DATE = re.compile(r"预计|预期|计划|期望|expected|planned|\bplan\b|estimated|forecast|target|ожидаем|планир|"
+                            r"предполаг|прогноз")
 
 DATED_SAMPLE = 20  # distinct cells of an attribute column looked at before it is offered as a date
 

@@ -685,11 +685,15 @@ SURVEY18_PRESETS: dict[str, dict] = {
     "wecom_scrm": {
         # a WeCom (企业微信) SCRM's customer list (jackLones/kj-scrm ExportCustomJob): 跟进状态 the follow-up
         # status, written with its count of follow-ups («跟进中（跟进2次）»: importer/stage_spellings.py)
-        "signature": [("客户信息",), ("姓名/手机号/区域",), ("归属成员",), ("跟进状态",), ("加入时间",), ("标签",)],
-        "required": [("跟进状态",), ("归属成员", "加入时间")],
-        "fields": {"deal_name": ("客户信息",), "stage": ("跟进状态",), "manager": ("归属成员",),
-                   "created_at": ("加入时间",), "source": ("来源",)},
+        # WeCom's own customer export (survey 39: 客户名称, 添加人, 添加时间, 添加渠道, 企业标签, 跟进状态); the
+        # follow-up states in their order, LinkWechat-Scrm's trackState «1:待跟进;2:跟进中;3:已成交;4:无意向;5:已流失»
+        "signature": [("客户信息", "客户名称"), ("姓名/手机号/区域",), ("归属成员", "添加人"), ("跟进状态",),
+                      ("加入时间", "添加时间"), ("标签", "企业标签")],
+        "required": [("跟进状态",), ("归属成员", "加入时间", "添加人", "添加时间")],
+        "fields": {"deal_name": ("客户信息", "客户名称"), "stage": ("跟进状态",), "manager": ("归属成员", "添加人"),
+                   "created_at": ("加入时间", "添加时间"), "source": ("来源", "添加渠道")},
         "date_order": None, "won": ["已成交"], "lost": ["已拒绝", "无意向", "已流失"],
+        "stage_order": ["待跟进", "跟进中", "已成交"],
     },
 }
 PRESETS.update(SURVEY18_PRESETS)

@@ -109,14 +109,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_id": ("记录ID", "商机编码", "机会编号", "销售机会编号"),
     "deal_name": ("销售机会名称", "机会名称", "商机主题", "商机"),  # 商机: Odoo's «Opportunity» in Chinese
-    "created_at": ("录入时间", "商机创建时间", "创建于"),
+    "created_at": ("录入时间", "商机创建时间", "创建于",
+                   "gmt_create", "gmtCreate", "gmt_created"),  # Alibaba's convention: DingTalk's open API (survey 39)
     "closed_at": ("实际结单日期", "实际成交日期", "关单日期"),
     "stage": ("阶段名称", "当前阶段"),
     "status": ("阶段状态", "赢输状态", "商机结果"),
     "amount": ("成交金额", "销售金额", "预计金额", "总金额", "商机总金额", "预期收益", "预计收入"),  # Odoo: 预期收益
     "currency": ("币别", "货币类型"),
     "manager": ("商机负责人", "所有人", "拥有者", "销售负责人", "商机所有人", "归属人", "负责人名字", "负责人姓名"),
-    "source": ("商机来源", "来源渠道", "获客渠道"),
+    "source": ("商机来源", "来源渠道", "获客渠道", "机会来源", "销售机会来源", "线索来源", "客户来源"),  # 销帮帮, CloudCC
     "pipeline": ("销售流程", "商机流程", "商机状态组"),  # 悟空CRM / 芋道: a group of stages, one sales process
     "lost_reason": ("输单理由", "丢单理由"),
     "won_at": ("赢单时间",),

@@ -17,18 +17,17 @@ one opening as one, most of them whole); a cell that is not one is refused by ro
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
 from . import limits
-from .json_reader import CONTAINERS, MAX_JSON_BYTES, stage_records
+from .json_reader import CONTAINERS, MAX_JSON_BYTES, TEXT_RECORD_KEYS, parsed_object, stage_records
 from .staging import RawTable
 
 # the record itself as JSON text (Airbyte's raw column; a generic export's «data»)
-RECORD_COLUMNS = frozenset({"_airbyte_data", "data"})
+RECORD_COLUMNS = TEXT_RECORD_KEYS
 # the connector's bookkeeping beside the record: the sync's times and ids, never the deal's
 CONNECTOR_PREFIX = "_airbyte_"
 # cells looked at to tell a JSON column
@@ -96,16 +95,7 @@ def _holds_objects(con, table: str, column: int) -> bool:
     cells = [c[0] for c in run(con, render("SELECT {c} FROM {t} WHERE {c} IS NOT NULL ORDER BY row_no LIMIT $n",
                                            c=ident(f"c{column}"), t=ident(table)), {"n": SAMPLE}).fetchall()]
     return bool(cells) and all(c.lstrip().startswith("{") for c in cells) \
-        and 2 * sum(isinstance(_parsed(c), dict) for c in cells) > len(cells)
-
-
-def _parsed(text: str) -> Any:
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+        and 2 * sum(isinstance(parsed_object(c), dict) for c in cells) > len(cells)
 
 
 def _record(raw: RawTable, row: tuple, json_columns: list[int]) -> dict:
@@ -120,7 +110,7 @@ def _record(raw: RawTable, row: tuple, json_columns: list[int]) -> dict:
             continue
         if cell is None:
             continue
-        value = _parsed(cell)
+        value = parsed_object(cell)
         if not isinstance(value, dict):
             raise FunnelError("json.cell_unreadable", file=raw.file_name, row=row[0], column=header,
                               value=cell[:80])

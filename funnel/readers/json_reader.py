@@ -58,7 +58,8 @@ STAGE_PROPERTY = re.compile(r"stage|status", re.IGNORECASE)
 # the keys beside "value" that make an object one wrapped property (HubSpot's legacy API, Salesforce's)
 WRAPPER_KEYS = frozenset({"timestamp", "source", "sourceid", "sourcevid", "versions", "updatedbyuserid",
                           "requestid", "selected", "isencrypted", "sourcetype", "sourcelabel", "label",
-                          "displayvalue", "type"})
+                          "displayvalue", "type",
+                          "extendvalue"})  # DingTalk's select: {"value": "赢单", "extendValue": "{\"label\": …}"}
 # the keys an API's answer holds its records under (Bitrix24, HubSpot, Pipedrive, OData, amoCRM, …)
 PAGE_KEYS = frozenset({"result", "results", "data", "items", "records", "value", "_embedded", "elements",
                        "entries", "rows", "deals", "leads", "opportunities", "objects", "list"})
@@ -446,6 +447,9 @@ def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
                 continue
             if key in shown:  # OData: the value as the CRM shows it («Won», the owner's name), not its code
                 key, child = _lookup_name(key), shown[key]
+            if key.lower() in TEXT_RECORD_KEYS and isinstance(child, str) and isinstance(record := parsed_object(child), dict):
+                _walk(record, path, out)  # the record as JSON text (DingTalk CRM's objectdata «data»): its fields
+                continue
             if child is None or type(child) in _SCALARS:  # most cells: a record's own field
                 out[path + (key,)] = child
             elif key.startswith("_") or key.lower() in CONTAINERS:
@@ -480,6 +484,20 @@ def _walk_list(items: list, path: tuple[str, ...], out: dict) -> None:
             out[path] = ", ".join(t for t in texts if t)
     elif len(items) == 1 and isinstance(items[0], dict):
         _walk(items[0], path, out)  # one object in a list (amoCRM's event: value_after [{lead_status}])
+
+
+# a record written as JSON text under these keys is the record's own fields (json_cells.RECORD_COLUMNS for a table)
+TEXT_RECORD_KEYS = frozenset({"data", "_airbyte_data"})
+
+
+def parsed_object(text: str) -> Any:
+    """The JSON value of text that opens as an object, else None (not JSON, or cut off)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _is_metadata(value: Any) -> bool:
