@@ -111,7 +111,8 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "deal_name": ("销售机会名称", "机会名称", "商机主题", "商机"),  # 商机: Odoo's «Opportunity» in Chinese
     "created_at": ("录入时间", "商机创建时间", "创建于",
                    "gmt_create", "gmtCreate", "gmt_created"),  # Alibaba's convention: DingTalk's open API (survey 39)
-    "closed_at": ("实际结单日期", "实际成交日期", "关单日期"),
+    "closed_at": ("实际结单日期", "实际成交日期", "关单日期",
+                  "finished-at", "finished_at", "Finished at"),  # SalesapCRM's JSON:API (survey 39)
     "stage": ("阶段名称", "当前阶段"),
     "status": ("阶段状态", "赢输状态", "商机结果"),
     "amount": ("成交金额", "销售金额", "预计金额", "总金额", "商机总金额", "预期收益", "预计收入"),  # Odoo: 预期收益
@@ -122,7 +123,8 @@ ZH_SYNONYMS: dict[str, tuple[str, ...]] = {
     "lost_reason": ("输单理由", "丢单理由"),
     "won_at": ("赢单时间",),
     "lost_at": ("输单时间",),
-    "expected_close": ("结单日期", "预计结单日期", "预计签单日期", "预期结束"),
+    "expected_close": ("结单日期", "预计结单日期", "预计签单日期", "预期结束",
+                       "planned-at", "planned_at", "Planned at"),  # SalesapCRM's JSON:API (survey 39)
 }
 # survey 8 (zh): amounts of a «线索商机» / bid DTO (预期金额, 预估金额) and of 简道云 (预计成交金额（元）); CordysCRM's
 # 实际结束时间 (actualEndTime); 简道云's system field 提交时间 (when the record was submitted: its creation);

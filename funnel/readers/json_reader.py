@@ -200,6 +200,8 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
         return _one_stream(streams, stream)
     if len(documents) > 1 and all(isinstance(d, dict) for d in documents) and not _pages(documents):
         return Found(list(documents), None)  # JSON lines: one record per line
+    if len(documents) == 1 and (primary := _json_api(documents[0])) is not None:
+        return Found(primary, "data")
     if len(documents) == 1 and isinstance(documents[0], list):
         documents = documents[0] if _pages(documents[0]) else documents
     records: list[dict] = []
@@ -213,6 +215,41 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     if not records and len(documents) == 1 and _rows_without_names(documents[0]):
         return Found([], None, orient="values")  # refused by name: no column names
     return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list))
+
+
+def _json_api(document: Any) -> list[dict] | None:
+    """The primary records of a JSON:API document (jsonapi.org; SalesapCRM's ``/api/v1/deals?include=stage,…``):
+    ``data``, each ``{"type", "id", "attributes", "relationships"}``, not the longer ``included`` list beside it
+    (survey 39: the stages, users and sources it holds were taken for the deals). A relationship is named by the
+    included record it points to (its ``name`` or ``title``, a person's first and last name), else its id.
+    None for any other document."""
+    if not isinstance(document, dict):
+        return None
+    data = document.get("data")
+    if not isinstance(data, list) or not data or not all(
+            isinstance(r, dict) and "type" in r and "id" in r and isinstance(r.get("attributes"), dict) for r in data):
+        return None
+    included = {(str(r.get("type")), str(r.get("id"))): r.get("attributes") or {}
+                for r in document.get("included") or () if isinstance(r, dict)}
+
+    def named(target: Any) -> Any:
+        if not isinstance(target, dict):
+            return None
+        attributes = included.get((str(target.get("type")), str(target.get("id")))) or {}
+        person = " ".join(str(attributes[k]) for k in ("first-name", "last-name", "first_name", "last_name",
+                                                      "firstName", "lastName") if attributes.get(k))
+        return attributes.get("name") or attributes.get("title") or person or target.get("id")
+
+    records = []
+    for r in data:
+        record = {"id": r["id"], **r["attributes"]}
+        for name, link in (r.get("relationships") or {}).items():
+            target = link.get("data") if isinstance(link, dict) else None
+            names = [named(t) for t in target] if isinstance(target, list) else [named(target)]
+            if name not in record and any(n is not None for n in names):
+                record[name] = ", ".join(str(n) for n in names if n is not None)
+        records.append(record)
+    return records
 
 
 def _data_frame(document: Any) -> tuple[list[dict], str] | None:

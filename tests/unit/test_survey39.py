@@ -91,3 +91,35 @@ def test_dingtalk_crm_records_written_as_json_text(tmp_path, capsys):
     assert [(s["stage"], s["reached"]) for s in m["stages"]] == [("初步接洽", 4), ("谈判审核", 2), ("赢单", 1)]
     segments = _cli_json(tmp_path, capsys, "segments", "1", "--by", "source")["segments"]
     assert {s["value"]: s["deals"] for s in segments} == {"官网": 2, "展会": 1, "转介绍": 1}
+
+
+def _deal(n: int, stage: str, user: str, amount: float, created: str, finished: str | None) -> dict:
+    return {"type": "deals", "id": str(n), "links": {"self": f"https://app.salesap.ru/api/v1/deals/{n}"},
+            "attributes": {"name": f"Сделка {n}", "amount": amount, "planned-at": "2024-04-30", "finished-at": finished,
+                           "created-at": created, "customs": {}},
+            "relationships": {"stage": {"data": {"type": "deal-stages", "id": stage}},
+                              "responsible": {"data": {"type": "users", "id": user}}}}
+
+
+def test_salesap_json_api_reads_data_and_names_its_relationships(tmp_path, capsys):
+    """SalesapCRM's ``/api/v1/deals?include=stage,responsible`` (JSON:API: the deals in ``data``, their stages and
+    users in the longer ``included``, which was taken for the records). By hand: deal 1 won («Сделка заключена»,
+    100; 1 Mar 10:00 -> 11 Mar, a day: 10 days), deal 2 lost («Сделка сорвалась»), deal 3 open («Новая»): win rate
+    1/2, revenue 100, median cycle 10; Иван Петров deals 1 and 3 (won 1), Анна Смирнова deal 2 (lost 1)."""
+    stages = [("301", "Новая"), ("305", "Сделка заключена"), ("306", "Сделка сорвалась")]
+    answer = {"data": [_deal(1, "305", "7", 100.0, "2024-03-01T10:00:00.000+03:00", "2024-03-11"),
+                       _deal(2, "306", "8", 50.0, "2024-03-02T10:00:00.000+03:00", "2024-03-05"),
+                       _deal(3, "301", "7", 30.0, "2024-03-03T10:00:00.000+03:00", None)],
+              "included": [{"type": "deal-stages", "id": i, "attributes": {"name": name}} for i, name in stages] + [
+                  {"type": "users", "id": "7", "attributes": {"first-name": "Иван", "last-name": "Петров"}},
+                  {"type": "users", "id": "8", "attributes": {"first-name": "Анна", "last-name": "Смирнова"}}],
+              "meta": {"total": 3}}
+    doc = _import(tmp_path, capsys, json.dumps(answer, ensure_ascii=False), "deals.json")
+    assert doc["deals"] == 3
+    fields = doc["mapping"]["fields"]
+    assert (fields["closed_at"], fields["expected_close"], fields["manager"]) == ("finished-at", "planned-at", "responsible")
+    m = _metrics(tmp_path, capsys)
+    assert (m["won"], m["lost"], m["open"], m["win_rate"], m["revenue"], m["median_cycle_days"]) == (1, 1, 1, 0.5, 100, 10)
+    managers = {r["manager"]: (r["deals"], r["won"], r["lost"])
+                for r in _cli_json(tmp_path, capsys, "managers", "1")["managers"]}
+    assert managers == {"Иван Петров": (2, 1, 0), "Анна Смирнова": (1, 0, 1)}
