@@ -389,7 +389,7 @@ def format_metrics(doc: dict, lang: str) -> str:
         lines.append("! " + t("cli.metrics_no_lost", lang))
     if doc.get("won_unmarked"):  # revenue and win rate are unknown, not 0
         lines.append("! " + t("cli.metrics_won_unmarked", lang))
-    from .dataset_edit import OUTCOME_NOTES
+    from .importer.deals import OUTCOME_NOTES
 
     for guess in doc.get("outcome_guesses") or ():  # the Overview's note, where the sale was taken from close dates
         lines.append("! " + t(OUTCOME_NOTES[guess["code"]], lang, stage=f"«{guess['stage']}»"))

@@ -854,16 +854,11 @@ def order_state(info, pipeline: str | None = None) -> str | None:
     return "guessed"
 
 
-# the note the pages and ``metrics`` say for each sale or loss the import took from the close dates
-OUTCOME_NOTES = {"stages.won_by_close_date": "crmimport.note_won_by_close_date",
-                 "stages.lost_by_close_date": "crmimport.note_lost_by_close_date"}
-
-
 def outcome_guesses(info) -> list[tuple[str, str]]:
     """(finding code, stage) of each won or lost stage the import took from the deals' close dates, not from a
-    name, a status or the user (``stages.won_by_close_date``): the pages say so (``OUTCOME_NOTES``) until the
-    user names them."""
-    return [(g["code"], g["stage"]) for g in (info.meta or {}).get("outcome_guesses") or () if g["code"] in OUTCOME_NOTES]
+    name, a status or the user (``stages.won_by_close_date``): the pages say so (``importer.deals.OUTCOME_NOTES``)
+    until the user names them."""
+    return [(g["code"], g["stage"]) for g in (info.meta or {}).get("outcome_guesses") or ()]
 
 
 def counts_guess(info) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from funnel.dataset_edit import OUTCOME_NOTES, counts_guess, order_state, outcome_guesses
+from funnel.dataset_edit import counts_guess, order_state, outcome_guesses
+from funnel.importer.deals import OUTCOME_NOTES
 from ui import cache
 
 GUESS_NOTES = {"current": "crmimport.note_counts_current_guess", "reached": "crmimport.note_counts_reached_guess"}

@@ -56,7 +56,7 @@ from ..timezones import check_zone
 from ..velocity.stays import DERIVED_TABLES, derived_tables
 from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
-from .deals import CURRENCY_FOUND, KEPT_KINDS, build_deals
+from .deals import CURRENCY_FOUND, KEPT_KINDS, OUTCOME_NOTES, build_deals
 from .eventlog import build_event_log
 from .evidence import file_stage_order, known_default_order, refine_deals_mapping
 from .experiment_counts import build_experiment
@@ -691,7 +691,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
     meta["order_guessed"] = "stages.order_guessed" in findings.codes()
     meta["guessed_pipelines"] = guessed_pipelines(findings.rows)
     # a sale or a loss taken from the close dates (deals.py _outcome_by_date): the pages say it beside the numbers
-    meta["outcome_guesses"] = [{"code": r[0], "stage": r[4]} for r in findings.rows if r[0] in OUTCOME_GUESSES]
+    meta["outcome_guesses"] = [{"code": r[0], "stage": r[4]} for r in findings.rows if r[0] in OUTCOME_NOTES]
     if draft.counts_read_as is not None:  # a refresh reads next week's report the same way; the pages say a guess
         meta["counts_read_as"], meta["counts_guessed"] = draft.counts_read_as
     meta["timezone"] = draft.timezone  # kept for a refresh and an edit (dataset_edit.py)
@@ -791,9 +791,6 @@ def _clean_enough(built: dict[str, Any]) -> bool:
     a mapping under which most rows were rejected or their amounts unreadable (a broken file, a wrong
     column) would do the same to the rows of the next, clean file."""
     return (built["rows_rejected"] + built.get("rows_unread", 0)) * 2 <= built["rows_read"]
-
-
-OUTCOME_GUESSES = ("stages.won_by_close_date", "stages.lost_by_close_date")
 
 
 def guessed_pipelines(rows) -> list[str]:

@@ -515,6 +515,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     return result
 
 
+# the stages _outcome_by_date takes for the sale or the loss, by finding code, and the note the pages and
+# ``metrics`` say beside the numbers until the user names them (dataset_edit.outcome_guesses)
+OUTCOME_NOTES = {"stages.won_by_close_date": "crmimport.note_won_by_close_date",
+                 "stages.lost_by_close_date": "crmimport.note_lost_by_close_date"}
 CLOSED_BY_DATE_DEALS = 2  # deals a stage holds, each with a close date, before its close dates say it is closed
 CLOSED_BY_DATE_SHARE = 0.05  # at most this share of the other stages' deals has a close date
 

@@ -6,10 +6,9 @@ rate 0 %, no revenue, «Nothing to fix if that is so» (the bundled B2B sample's
 
 from __future__ import annotations
 
-import json
-
 from funnel.cli import main as cli_main
 from tests.unit.test_survey34 import _metrics
+from tests.unit.test_survey38 import _import
 
 HEADER = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,Этап сделки,Воронка\n"
 OPEN = ("101,Окна,20000,Анна,01.03.2024 09:00:00,не закрыта,Новая заявка,Продажи\n"
@@ -25,10 +24,7 @@ LOST = ("108,Кафе,12000,Борис,01.03.2024 11:00:00,10.03.2024 11:00:00,�
 
 
 def _import_json(tmp_path, capsys, text: str) -> dict:
-    path = tmp_path / "amocrm_export.csv"
-    path.write_text(text, encoding="utf-8")
-    assert cli_main(["--data-dir", str(tmp_path), "import", str(path), "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    return _import(tmp_path, capsys, text, "amocrm_export.csv")
 
 
 def _codes(doc: dict) -> set[str]:
