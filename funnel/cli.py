@@ -258,6 +258,39 @@ def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
         print(f"  ! {said}" + (f" ({where})" if where else "") + (f" — {count}" if count else ""))
 
 
+# the label of each column role an import reads: a deal list's fields, an event log's or a counts table's roles
+ROLE_LABELS = {**{r: f"ui.data.role.{r}" for r in ("entity", "step", "timestamp")}, **{f: f"mapping.field.{f}" for f in (
+    "deal_id", "deal_name", "created_at", "closed_at", "stage", "status", "amount", "currency", "manager", "source",
+    "variant", "pipeline", "lost_reason", "closed_flag", "won_flag", "lost_flag", "won_at", "lost_at",
+    "expected_close", "stage_changed_at", "lost_stage")},
+    **{r: f"ui.data.role.{r}" for r in ("count", "group")},
+    "users": "cli.mapping.users", "entered_at": "cli.mapping.entered_at"}
+
+
+def mapping_lines(mapping: dict[str, Any], lang: str) -> list[str]:
+    """The columns an import read, one «role ← column» per line in the reader's language (it was the mapping's
+    JSON on one line, keys like ``closed_at`` a consultant had to decode; ``--json`` keeps the JSON)."""
+    def quoted(names) -> str:
+        return ", ".join(in_quotes(f"«{n}»", lang) for n in names)
+
+    def pairs(fields: dict[str, str]) -> list[str]:
+        order = list(ROLE_LABELS)  # the canonical order (id, name, dates, stage, ...), not the JSON's sorted keys
+        ranked = sorted(fields.items(), key=lambda kc: order.index(kc[0]) if kc[0] in order else len(order))
+        return [f"    {t(ROLE_LABELS[k], lang) if k in ROLE_LABELS else k} ← {quoted([c])}" for k, c in ranked]
+
+    head = t("cli.mapping", lang) + (f" ({t('cli.mapping.preset', lang, preset=mapping['preset'])})"
+                                     if mapping.get("preset") else "")
+    lines = [f"  {head}:", *pairs(mapping.get("fields") or {})]
+    for key, label in (("wide_stages", "ui.data.role.stage_column"), ("outcomes", "ui.data.role.outcome"),
+                       ("stage_entered", "cli.mapping.stage_entered"), ("extras", "cli.mapping.extras")):
+        if mapping.get(key):
+            lines.append(f"    {t(label, lang)}: {quoted(mapping[key])}")
+    if mapping.get("history"):
+        lines.append(f"  {t('cli.mapping.history', lang)}:")
+        lines += pairs(mapping["history"])
+    return lines
+
+
 # a zip archive's notes, printed after an import of one: the table read, its parts, the stage history beside it
 ARCHIVE_NOTES = ("archive.member", "archive.parts", "archive.history_member")
 # findings that --stages resolves: the CLI says so under them
@@ -301,7 +334,8 @@ def _cmd_import(args) -> int:
     print(t("cli.imported", lang, id=info.id, name=info.name))
     for key in ("rows_read", "deals", "events", "rejected_rows"):
         print(f"  {t('cli.' + key, lang)}: {summary[key]}")
-    print(f"  {t('cli.mapping', lang)}: " + json.dumps(summary["mapping"], ensure_ascii=False))
+    for line in mapping_lines(summary["mapping"], lang):
+        print(line)
     for pipeline, order in summary["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list
             print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))

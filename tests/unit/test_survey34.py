@@ -43,7 +43,7 @@ def test_a_zoho_list_with_amount_and_expected_revenue_reads_the_amount(tmp_path,
     """Won: A 10,000 and C 5,500, so revenue 15,500 (the weighted «Expected Revenue» would give 12,000 + 5,000 =
     17,000); B open, D lost."""
     out = _import(tmp_path, capsys, ZOHO, "Potentials.csv")
-    assert '"amount": "Amount"' in out and '"preset": "odoo"' not in out
+    assert "Amount ← «Amount»" in out and "preset odoo" not in out
     doc = _metrics(tmp_path, capsys)
     assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (4, 2, 1, 1)
     assert doc["revenue"] == 15500

@@ -34,7 +34,7 @@ ACTIVECAMPAIGN = ("owner,contact,stage,group,title,cdate,mdate,value,currency,wi
 
 def test_flowlu_api_reads_its_status_codes_and_close_date(tmp_path, capsys):
     out = _import(tmp_path, capsys, FLOWLU, "flowlu.csv")
-    assert '"preset": "flowlu_api"' in out and '"closed_at": "closing_date"' in out
+    assert "mapping (preset flowlu_api):" in out and "Closed at ← «closing_date»" in out
     doc = _metrics(tmp_path, capsys)
     assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (4, 2, 1, 1)
     assert doc["revenue"] == 80000.0 and doc["median_cycle_days"] == 25.0
@@ -43,7 +43,7 @@ def test_flowlu_api_reads_its_status_codes_and_close_date(tmp_path, capsys):
 
 def test_activecampaign_value_is_in_cents_and_its_status_codes_are_outcomes(tmp_path, capsys):
     out = _import(tmp_path, capsys, ACTIVECAMPAIGN, "deals.csv")
-    assert '"preset": "activecampaign_api"' in out and '"created_at": "cdate"' in out
+    assert "mapping (preset activecampaign_api):" in out and "Created at ← «cdate»" in out
     doc = _metrics(tmp_path, capsys)
     assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (4, 2, 1, 1)
     assert doc["revenue"] == 20500.5  # was 2,050,050: the cents read as money
@@ -124,7 +124,7 @@ PLANFIX = ("Номер;Название;Статус;Постановщик;Да
 def test_planfix_statuses_are_the_funnel_with_its_won_and_lost_end(tmp_path, capsys):
     """Before: «Завершенная» no win and «Отклоненная» a step of the funnel (0 won, revenue 0). Cycles 10 and 20 days."""
     out = _import(tmp_path, capsys, PLANFIX, "Задачи.csv")
-    assert '"stage": "Статус"' in out
+    assert "Stage ← «Статус»" in out
     doc = _metrics(tmp_path, capsys)
     assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (6, 2, 1, 3)
     assert doc["revenue"] == 80000.0 and doc["median_cycle_days"] == 15.0
@@ -143,7 +143,7 @@ TILDA = ("\ufefftranid;formid;formname;Name;Phone;Email;Comment;referer;utm_sour
 
 def test_tilda_leads_import_as_leads_with_no_revenue_invented(tmp_path, capsys):
     out = _import(tmp_path, capsys, TILDA, "leads.csv")
-    assert '"preset": "tilda"' in out and '"created_at": "sent"' in out
+    assert "mapping (preset tilda):" in out and "Created at ← «sent»" in out
     doc = _metrics(tmp_path, capsys)
     assert (doc["deals"], doc["won"], doc["open"]) == (4, 0, 4)
     assert doc["revenue"] is None  # no amount anywhere: unknown, not 0
@@ -162,7 +162,7 @@ OKKI = ("商机编号,商机名称,商机阶段,商机金额,币种,负责人,�
 
 def test_okki_close_time_is_the_close(tmp_path, capsys):
     out = _import(tmp_path, capsys, OKKI, "商机.csv")
-    assert '"closed_at": "关闭时间"' in out
+    assert "Closed at ← «关闭时间»" in out
     assert _metrics(tmp_path, capsys)["median_cycle_days"] == 20.0
 
 
