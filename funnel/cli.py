@@ -334,8 +334,7 @@ def _cmd_import(args) -> int:
     print(t("cli.imported", lang, id=info.id, name=info.name))
     for key in ("rows_read", "deals", "events", "rejected_rows"):
         print(f"  {t('cli.' + key, lang)}: {summary[key]}")
-    for line in mapping_lines(summary["mapping"], lang):
-        print(line)
+    print("\n".join(mapping_lines(summary["mapping"], lang)))
     for pipeline, order in summary["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list
             print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
