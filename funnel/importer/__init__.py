@@ -73,6 +73,7 @@ from .reconcile import (
     reconcile_names,
     reconcile_stages,
 )
+from .stage_candidate import stage_candidate
 from .stage_counts import expand, read_counts
 from .stage_dates import with_latest_stage
 from .stage_fill import fill_down
@@ -656,6 +657,11 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             if empty_stage or only_outcomes:
                 findings.add("stages.empty" if empty_stage else "stages.only_outcomes", "warning",
                              column=raw.headers[mapping.fields["stage"]], n=None)
+            elif candidate := stage_candidate(con, draft.raw, mapping):
+                header, closing = candidate
+                findings.add("stages.none_candidate", "warning", column=header, n=None,
+                             detail=json.dumps({"column": f"«{header}»", "header": header,
+                                                "values": ", ".join(f"«{v}»" for v in closing)}, ensure_ascii=False))
             else:
                 findings.add("stages.none", "warning", n=None)
         result["meta"]["outcomes_only"] = outcomes_only

@@ -354,8 +354,10 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, 
         # be the close («结束时间», an end time some CRMs give the expected end: not taken, asked)
         dated = [header for name, (_i, header) in extras.items() if _holds_dates(con, name, header)
                  and not _EXPECTED_DATE.search(normalize_header(header))  # 预计结束时间 would make up a cycle
+                 and not _NOT_THE_CLOSE.search(normalize_header(header))
                  and run(con, render("SELECT count({c}) FROM imp_deals WHERE status = 'won'",
                                      c=ident(name))).fetchone()[0]]
+        dated.sort(key=lambda h: not _SAYS_DONE.search(normalize_header(h)))  # the one offered first
         if dated:
             findings.add("deals.won_no_close_columns", "warning", value=", ".join(dated[:5]), n=won,
                          detail=json.dumps({"columns": ", ".join(f"«{h}»" for h in dated[:5]),
@@ -392,6 +394,13 @@ def _stages_are_ids(con, findings: Findings) -> None:
 # «预计结束时间», expected end, gave 45 days for an unknown cycle)
 _EXPECTED_DATE = re.compile(r"预计|预期|计划|期望|expected|planned|\bplan\b|estimated|forecast|target|ожидаем|планир|"
                             r"предполаг|прогноз")
+
+# a date that is no close either (survey 40): a due date or deadline (Teambition's «截止时间» gave 21 days for 25),
+# the last change or view (Kaiten's «updated»: 27.2 days), the start of work
+_NOT_THE_CLOSE = re.compile(r"\bdue\b|deadline|дедлайн|\bсрок|截止|到期|modif|updat|\blast\b|viewed|изменен|обновлен|"
+                            r"просмотр|修改|更新|\bstart|начал|开始")
+# a date that says the work ended: offered first when several are left
+_SAYS_DONE = re.compile(r"complet|\bdone\b|resolv|finish|clos|\bwon\b|выполн|заверш|закры|完成|结束|关闭|成交|解决")
 
 DATED_SAMPLE = 20  # distinct cells of an attribute column looked at before it is offered as a date
 

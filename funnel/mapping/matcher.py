@@ -29,11 +29,13 @@ from .normalize import DATE_PART, canonical_entity, header_tokens, normalize_hea
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
+    BOARD_SCORE,
     ENTITY_PREFIX,
     EXACT_ONLY,
     FOLDED_TOKEN_SYNONYMS,
     MAPPABLE_FIELDS,
     MAX_ATTRIBUTE_CHARS,
+    NORMALIZED_BOARD_SYNONYMS,
     NORMALIZED_SOURCE_FALLBACK,
     NORMALIZED_SYNONYMS,
     SKIP_PATTERNS,
@@ -67,6 +69,8 @@ _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|c
 _UNIT_PRICE = {"price"}
 _STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+# Jira's CSV names a project's own fields «Custom field (Lead source)» (survey 40): the field is inside
+_CUSTOM_FIELD = re.compile(r"^custom field \((.+)\)$")
 # a team's group tag before its own properties: HubSpot's «[IS/SDR] SDR Responsável», «[IS] Origem do lead»
 _TAG_PREFIX = re.compile(r"^\[[^\[\]]*\]\s*")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
@@ -159,7 +163,7 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
     words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
     for variant in (ENTITY_PREFIX.sub("", header), _PAREN_SUFFIX.sub("", header), words, _TAG_PREFIX.sub("", header),
-                    DATE_PART.sub("", header)):
+                    DATE_PART.sub("", header), _CUSTOM_FIELD.sub(r"\1", header)):
         if variant != header and variant in syns:
             return 0.8
     token_syns = TOKEN_SYNONYMS.get(field, frozenset())
@@ -181,6 +185,8 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if field == "amount" and tokens and not _NOT_THE_AMOUNT.search(tokens) and any(
             " ".join(tokens.split()[-n:]) in token_syns for n in (1, 2)):
         return 0.68  # Masked Deal value, Total Amount, deal_value_usd: a word or two before the amount
+    if header in NORMALIZED_BOARD_SYNONYMS.get(field, ()):
+        return BOARD_SCORE
     if field in EXACT_ONLY:
         return 0.0
     if field == "stage" and _STATE.search(header):
@@ -235,6 +241,7 @@ def _generic_fill(m: Mapping, norm: list[str], free: set[int], smp, tokens: list
 # column of dates under a stage's name (Erstgespräch, Angebot unterschrieben) is that stage's entry date.
 DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|日期|时间|(?:^|[\s_])(?:at|on|am|le)$|"
                          r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
+                         r"resolved|viewed|completed|completion|finished|(?:^|[\s_])due(?:$|[\s_])|"  # Jira, Asana
                          r"(?:^|[\s_])dt(?:$|[\s_])|"  # DT_CRIACAO: a database's date column
                          r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日|"  # kintone's 作成日時, 見込み時期
                          # amoCRM's «Создана», «Закрыта», «Изменена» (Ukrainian «Створено», «Закрито», «Змінено»): the

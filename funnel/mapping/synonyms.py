@@ -43,7 +43,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "Время"),  # a document list's date and time (МойСклад orders), when no other date says so
     "closed_at": ("Closed", "Closed at", "closed_at", "Closed date", "Closed on", "Deal closed on", "Close time",
                   "Closed time", "Actual Close Date", "Close Date (A)", "Close Date (Actual)", "Close month", "Closed month", "Date closed", "Дата закрытия", "Дата закрытия сделки", "Дата завершения", "Закрыта", "Закрыто",
-                  "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间"),
+                  "Фактическая дата закрытия", "成交日期", "关闭日期", "结束日期", "成交时间",
+                  # a board or tracker used as a pipeline (survey 40): Jira's «Resolved», Asana's «Completed At»,
+                  # Teambition's «完成时间»: when the card left the board, won or lost
+                  "Resolved", "Resolved at", "Resolution date", "Date resolved", "Completed At", "Completed on",
+                  "Date completed", "完成时间", "完成日期"),
     "stage": ("Stage", "Deal Stage", "Stage Name", "Opportunity Stage", "Opp Stage", "Lead status", "Sales Stage", "Furthest stage", "Furthest stage reached", "Pipeline Phase", "Pipeline Stage", "Step", "Funnel stage",
               "Этап сделки", "Стадия сделки", "Этап", "Стадия", "Этап воронки",
               "Статус заказа", "Order status",  # an order list's (RetailCRM): see mapping/order_status.py
@@ -449,6 +453,17 @@ def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
+
+# survey 40: a board or task tool kept as a pipeline (Kaiten, YouGile, Asana, Teambition, Jira): the card's column or
+# section is its stage, its assignee the manager, the task's id the deal's. Read below the CRMs' own words (a file
+# with both a «Stage» and a «Column» keeps «Stage»): the funnel was lost (12 open deals, 0 won) for these headers.
+BOARD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "stage": ("Column", "Board column", "Section/Column", "Колонка", "Колонка доски", "Столбец", "任务分组", "看板列"),
+    "manager": ("Assignee", "Исполнитель", "Ответственный исполнитель", "执行者", "执行人"),
+    "deal_id": ("Issue key", "Task ID", "task_id", "Card ID", "ID задачи", "ID карточки", "任务ID"),
+}
+NORMALIZED_BOARD_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in BOARD_SYNONYMS.items()}
+BOARD_SCORE = 0.72  # under a CRM's word, its variants (0.8) and its tokens (0.78); over a code column (0.7)
 # The same synonyms as words (camelCase / snake_case / punctuation split), for token matching.
 TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(header_tokens(x) for x in w) for f, w in SYNONYMS.items()}
 

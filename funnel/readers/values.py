@@ -107,6 +107,8 @@ _SERIAL = re.compile(r"^9{5}(\.9+)?$")
 _YMD = re.compile(r"^9{4}(/9{1,2}/9{1,2}|\.9{1,2}\.9{1,2}|年9{1,2}月9{1,2}日)( ?9{1,2}:99(:99)?( [ap]m)?)?$")
 # Excel's d-mmm-yy and dd-mmm-yyyy: «2-Feb-23», «02-Feb-2023»
 _MONTH_DASH = re.compile(r"^9{1,2}-[a-z]{3,9}-(99|9{4})$")
+# Jira's dd/MMM/yy h:mm a: «01/Mar/24 10:00 AM» (its CSV export's Created, Updated, Resolved; survey 40)
+_MONTH_SLASH = re.compile(r"^9{1,2}/[a-z]{3,9}/(99|9{4})( 9{1,2}:99(:99)?( ?[ap]m)?)?$")
 # Compact year-first dates, yyyymmdd [hhmmss] («20240105», «20240105 093000», «20240105093000»: SAP's, 1C's and
 # Chinese ERPs' exports, database dumps): only in a column read as a date (a mapped date field, whose header
 # names a date: mapping.matcher), and only years COMPACT_YEARS (any other such number is no date, date_sql)
@@ -402,6 +404,13 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
         short += ["%d-%b-%y", "%d-%B-%y"]
     if dash:
         formats += ["%d-%b-%Y", "%d-%B-%Y"]
+    slashed = [s for s in shapes if _MONTH_SLASH.match(s.shape)]
+    if slashed:
+        months = [d + t for d in ("%d/%b/%Y", "%d/%B/%Y")
+                  for t in (" %I:%M %p", " %I:%M:%S %p", " %H:%M", " %H:%M:%S", "")]
+        if any(re.match(r"^9{1,2}/[a-z]+/99(?!9)", s.shape) for s in slashed):
+            short += _short_year(months)
+        formats += months
     formats = short + _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None,

@@ -1,0 +1,32 @@
+"""The column that may be the stage, when none was found: named in the no-stage finding, so that a user asked
+once maps it instead of reading «outcomes only» with every deal open.
+
+Survey 40: a board or tracker kept as a pipeline has its stage under a word of its own (a Kaiten card's
+«column», YouGile's «Колонка», Teambition's «任务分组», Asana's «Section/Column»); the import drew no funnel and
+counted 12 deals open, 0 won, saying only «No stage column». A column left as an attribute whose few values
+include a won or lost stage's name («Оплачено», «Отказ», «Closed won», «已成交») is very likely the stage.
+"""
+
+from __future__ import annotations
+
+from ..mapping.model import Mapping
+from ..mapping.status import classify_stage_name
+from ..readers.staging import RawTable
+from ..sql import ident, render, run
+
+MAX_STAGES = 30  # distinct values of a stage column at most (a status of a few values, not a name or a city)
+
+
+def stage_candidate(con, raw: RawTable, mapping: Mapping) -> tuple[str, list[str]] | None:
+    """(header, its won / lost values, at most three) of the first attribute column of 2 to ``MAX_STAGES``
+    values, some but not all of them a closing stage's name; None when no column is such."""
+    for i in sorted(mapping.extras):
+        values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT {k}",
+                                                c=ident(f"c{i}"), t=ident(raw.table),
+                                                k=str(MAX_STAGES + 1))).fetchall()]
+        if not 2 <= len(values) <= MAX_STAGES:
+            continue
+        closing = sorted(str(v) for v in values if classify_stage_name(str(v)) in ("won", "lost"))
+        if closing and len(closing) < len(values):
+            return raw.headers[i], closing[:3]
+    return None
