@@ -20,6 +20,7 @@ from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
+from ..readers.json_reader import OPTIONS_NOTE
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from .columns import date_expr
@@ -121,6 +122,16 @@ def _shares_stem(word: str, name: str) -> bool:
     return common >= _STEM_MIN and common >= min(len(word), len(key)) - 3
 
 
+def _options_order(raw, index: int) -> list[str] | None:
+    """The stage column's names in the order the JSON answer's own options list them (SalesDrive's
+    ``meta.fields.statusId.options``: readers/json_reader.py), else None."""
+    header = raw.headers[index] if index < len(raw.headers) else None
+    for code, params in raw.notes:
+        if code == OPTIONS_NOTE and header in params.get("orders", {}):
+            return list(params["orders"][header])
+    return None
+
+
 def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | None:
     """The stage order the file carries (per pipeline, or one for all), or None (module docstring)."""
     fields = mapping.fields
@@ -139,6 +150,11 @@ def file_stage_order(con, raw, mapping) -> dict[str, list[str]] | list[str] | No
         return [LEAD_STAGE, *steps] if undated else steps
     stage = _col(fields["stage"])
     pipeline = _col(fields["pipeline"]) if "pipeline" in fields else "''"
+    if (listed := _options_order(raw, fields["stage"])) is not None:
+        present = {r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL", s=stage,
+                                                 t=ident(raw.table))).fetchall()}
+        if present <= set(listed):
+            return [name for name in listed if name in present]
     if mapping.stage_sort is not None:
         rows = run(con, render(
             """SELECT COALESCE({p}, '') AS p, {s}, min(TRY_CAST(replace({o}, ',', '.') AS DOUBLE)) AS o

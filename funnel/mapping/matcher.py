@@ -158,6 +158,9 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if header.endswith(".name") and len(header) > 5 and tokens.endswith(" name"):
         # a JSON path flattened (Agendor's ``dealStatus.name``, ``owner.name``): the object's name is the field
         return _generic_score(field, header[:-5], tokens[:-5])
+    if header.endswith(".full_name") and len(header) > 10 and tokens.endswith(" full name"):
+        # KeyCRM's ``manager.full_name`` beside ``manager_id`` (survey 41: managers «5», «9», «11»)
+        return _generic_score(field, header[:-10], tokens[:-10])
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9

@@ -21,7 +21,11 @@ from .normalize import normalize_header
 # status, what was shipped of it (МойСклад «Отгружено»)
 ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа статусов", "группа статуса", "номер заказа", "отгружено",
                                 "order status", "status group", "order number",
-                                "订单状态", "订单号", "主订单编号", "订单编号"})
+                                "订单状态", "订单号", "主订单编号", "订单编号",
+                                # Ukrainian order CRMs (survey 41): KeyCRM's order list (``/order``: ``ordered_at``,
+                                # ``grand_total``, ``status_group_id``), SalesDrive's ``orderTime``
+                                "статус замовлення", "номер замовлення", "ordered_at", "grand_total",
+                                "status_group_id", "ordertime"})
 STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
 
 # RetailCRM's status groups, first to last (its group codes, then their Russian names)
@@ -51,9 +55,13 @@ MOYSKLAD_STATUSES = ("Новый", "Подтвержден", "Собран", "О
 CN_SHOP_STATUSES = (("待支付", "待付款"), ("待发货",), ("已发货", "待收货"), ("已完成", "交易成功"))
 CN_SHOP_LOST = ("已关闭", "交易关闭", "已取消", "已退款", "退款成功")
 
+# Ukrainian (survey 41): KeyCRM's «Виконано» (its success group) and «Скасовано»; SalesDrive's «Продаж» (the parcel
+# picked up and paid, after «Відправлено») and «Відмова», «Повернення»
+_UA_WON = {"виконано", "виконаний", "виконане", "доставлено", "отримано", "продаж"}
+_UA_LOST = {"скасовано", "скасований", "скасоване", "повернення", "повернуто", "відмова", "відмовлено"}
 _ORDER_WON = frozenset({"выполнен", "выполнено", "доставлен", "доставлено", "получен", "completed", "delivered"}
-                       | set(CN_SHOP_STATUSES[-1]))
-_ORDER_LOST = frozenset({"возврат", "возвращен", "отменен", "отменено", "отмена", "returned", "refunded"}
+                       | set(CN_SHOP_STATUSES[-1]) | _UA_WON)
+_ORDER_LOST = frozenset({"возврат", "возвращен", "отменен", "отменено", "отмена", "returned", "refunded"} | _UA_LOST
                         | {normalize_header(s) for s in RETAILCRM_CANCELLED} | set(CN_SHOP_LOST))
 _STATUS_RANK = {**{normalize_header(s): k for k, s in enumerate(MOYSKLAD_STATUSES)},
                 **{normalize_header(s): k for k, s in enumerate(RETAILCRM_STATUSES)},

@@ -118,6 +118,11 @@ _RUNGS = _with(_RUNGS, "contact", ("взят в работ", "взято в ра
 _RUNGS = _with(_RUNGS, "meeting", ("консультац",))
 _RUNGS = _with(_RUNGS, "proposal", ("комерційн", "пропозиц"))
 _RUNGS = _with(_RUNGS, "negotiat", ("узгоджен", "перемовин"))
+# survey 41: a Ukrainian leads pipeline (KeyCRM) «Новий лід → Кваліфікація → Зустріч → Пропозиція»: «Зустріч» (a
+# meeting) was placed before «Кваліфікація», which no rung held (Russian «квалиф» has и, Ukrainian і)
+_RUNGS = _with(_RUNGS, "qualif", ("кваліф", "потреб"))
+_RUNGS = _with(_RUNGS, "meeting", ("зустріч", "демонстрац"))
+_RUNGS = _with(_RUNGS, "contract", ("рахун", "договір"))  # an invoice («Виставлено рахунок»), a contract
 
 # a stage name is compared as normalize_header writes it: Traditional Chinese and the Japanese kanji it shares
 # (見積 → 见积) in their Simplified forms, so the stems are matched in both

@@ -426,7 +426,7 @@ CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
 # a lead form's campaign, where nothing names the source (Meta Lead Ads' ``campaign_name``; a form's hidden
 # ``utm_campaign``): the ad a lead came from, the marketer's split (survey 21)
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система", "campaign_name", "Campaign name",
-                                    "utm_campaign")
+                                    "utm_campaign", "utmSource")  # SalesDrive's order (survey 41)
 
 # Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
 # «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.
@@ -452,13 +452,25 @@ def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize_header(w) for w in words))
 
 
+# survey 41: 伙伴云's customer table (销售人员 the rep, 客户阶段 the stage, 流失状态 已流失 / 未流失 the outcome);
+# KeyCRM's ``grand_total`` (an order) and ``products_total`` (a lead card), SalesDrive's ``orderTime``, Ukrainian «Сума»
+SYNONYMS["manager"] += ("销售人员", "销售代表")
+SYNONYMS["stage"] += ("客户阶段", "销售进度")
+SYNONYMS["status"] += ("流失状态",)
+SYNONYMS["amount"] += ("Grand total", "grand_total", "Order total", "products_total", "Products total", "Сума",
+                       "Сума замовлення")
+SYNONYMS["created_at"] += ("orderTime", "ordered_at", "Ordered at")
+SYNONYMS["amount"] += ("paymentAmount", "payment_amount")  # SalesDrive: beside products.amount, a quantity
+
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 
 # survey 40: a board or task tool kept as a pipeline (Kaiten, YouGile, Asana, Teambition, Jira): the card's column or
 # section is its stage, its assignee the manager, the task's id the deal's. Read below the CRMs' own words (a file
 # with both a «Stage» and a «Column» keeps «Stage»): the funnel was lost (12 open deals, 0 won) for these headers.
 BOARD_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "stage": ("Column", "Board column", "Section/Column", "Колонка", "Колонка доски", "Столбец", "任务分组", "看板列"),
+    "stage": ("Column", "Board column", "Section/Column", "Колонка", "Колонка доски", "Столбец", "任务分组", "看板列",
+              # survey 41: Pipefy's «Current phase»; SalesDrive's order «statusId» (named by its answer's options)
+              "Current phase", "Phase", "statusId"),
     "manager": ("Assignee", "Исполнитель", "Ответственный исполнитель", "执行者", "执行人"),
     "deal_id": ("Issue key", "Task ID", "task_id", "Card ID", "ID задачи", "ID карточки", "任务ID"),
 }

@@ -100,6 +100,9 @@ def stage_json(con, path: Path, file_name: str, table: str, stream: str | None =
         notes.insert(1, ("json.streams", {"file": file_name, "stream": where, "left": left}))
     if found.owners:
         notes.insert(2, ("json.owners_named", {"file": file_name, "stream": found.owners[0], "n": found.owners[1]}))
+    if found.options:  # read by evidence.file_stage_order: a stage column's names in the CRM's own order
+        notes.append((OPTIONS_NOTE, {"file": file_name, "fields": ", ".join(f"«{f}»" for f, _ in found.options),
+                                     "orders": dict(found.options)}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes,
                     streams=tuple(found.streams))
 
@@ -179,6 +182,9 @@ def _documents(text: str, file_name: str) -> list[Any]:
         found.append(value)
 
 
+OPTIONS_NOTE = "json.options_named"
+
+
 class Found(NamedTuple):
     """The records of a JSON file and what an import says of them."""
 
@@ -190,6 +196,7 @@ class Found(NamedTuple):
     owners: tuple[str, int] | None = None  # the stream that named the records' owner ids, and how many cells
     orient: str | None = None  # a pandas DataFrame's JSON: its orient (split, columns, index)
     array: bool = False  # one JSON array of records (not one record per line)
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # fields named by the answer's options, their names in order
 
 
 def _records(documents: list[Any], stream: str | None = None) -> Found:
@@ -206,15 +213,43 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
         documents = documents[0] if _pages(documents[0]) else documents
     records: list[dict] = []
     where = None
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     for document in documents:
         found, path = _longest(document, 0)
+        if path == "data" and (lookups := _options(document)):
+            found = _named(found, lookups)
+            options = tuple((field, tuple(names.values())) for field, names in lookups.items())
         records += found
         where = where or path
     if not records and len(documents) == 1 and (frame := _data_frame(documents[0])) is not None:
         return Found(frame[0], None, orient=frame[1])
     if not records and len(documents) == 1 and _rows_without_names(documents[0]):
         return Found([], None, orient="values")  # refused by name: no column names
-    return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list))
+    return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list),
+                 options=options)
+
+
+def _options(document: Any) -> dict[str, dict[str, str]]:
+    """The names an answer gives its own codes: SalesDrive's order list writes ``meta.fields.<field>.options`` =
+    ``[{"value": 5, "text": "Продаж"}, …]`` beside ``data`` (its statuses, managers, sites: the lookup its users'
+    scripts read), in the order its screens list them. {field: {code: name}}, empty for any other document."""
+    meta = document.get("meta") if isinstance(document, dict) else None
+    fields = meta.get("fields") if isinstance(meta, dict) else None
+    out: dict[str, dict[str, str]] = {}
+    for field, spec in (fields or {}).items() if isinstance(fields, dict) else ():
+        options = spec.get("options") if isinstance(spec, dict) else None
+        pairs = {str(o["value"]): o["text"].strip() for o in options if isinstance(o, dict) and "value" in o
+                 and isinstance(o.get("text"), str) and o["text"].strip()} if isinstance(options, list) else {}
+        if pairs:
+            out[str(field)] = pairs
+    return out
+
+
+def _named(records: list[dict], lookups: dict[str, dict[str, str]]) -> list[dict]:
+    """``records`` with each code of ``lookups`` replaced by its name (survey 41: SalesDrive's statuses and managers
+    were ids «1» … «6», the sale unknown); a value the options do not hold stays as it is."""
+    return [{k: lookups[k].get(str(v), v) if k in lookups and isinstance(v, (str, int)) else v for k, v in r.items()}
+            for r in records]
 
 
 def _json_api(document: Any) -> list[dict] | None:
@@ -452,8 +487,8 @@ def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | 
     best: tuple[list[dict], str | None] = ([], None)
     if isinstance(value, dict) and depth < MAX_DEPTH:
         for key, child in value.items():
-            if key == "_links":
-                continue
+            if key == "_links" or key == "meta" and depth == 0:  # an answer's paging and lookups, not its records
+                continue  # (survey 41: SalesDrive's 7 status options outnumbered a page of 6 orders)
             found = _longest(child, depth + 1, f"{path}.{key}" if path else str(key))
             if len(found[0]) > len(best[0]):
                 best = found
