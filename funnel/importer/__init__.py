@@ -121,6 +121,7 @@ class Draft:
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     stage_list: Any = None  # the CRM's list of stages given as the second file (stage_list.py)
+    pairs: list[str] | None = None  # the user's --map, read before the stage list names the mapped stage column
     stage_names: dict | None = None  # the ids that list named: kept with the dataset for a refresh
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
     stage_rows: tuple[str, int] | None = None  # (the "entered" column, rows) of a one-row-per-stage file
@@ -210,6 +211,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         raise FunnelError("import.history_as_deals", file=source.file_name)
     if history_alone:
         draft.shape = "deals"
+    draft.pairs = mapping_pairs
     if history is not None:
         _second_file(con, draft, history)
     elif raw.archive is not None and draft.shape == "deals":
@@ -336,7 +338,7 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     if hmap is not None:
         draft.history_source, draft.history_raw, draft.history_mapping = second, staged, hmap
         return
-    listed = stage_list_of(con, staged) if draft.shape == "deals" else None
+    listed = stage_list_of(con, staged, deals=draft.raw) if draft.shape == "deals" else None
     if listed is not None:  # the CRM's stage list: names and order of the deals' stage ids (stage_list.py)
         draft.stage_list = listed
         return
@@ -435,6 +437,8 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     name_preset_ids(con, draft)
     raw = draft.raw
     if draft.stage_list is not None:
+        if draft.pairs:  # «--map stage=status_id» names the column the list's ids are in (survey 42: refused)
+            draft.mapping = with_pairs(draft.mapping, raw.headers, draft.pairs)
         try:
             apply_stage_list(con, draft, draft.stage_list)
         except FunnelError:

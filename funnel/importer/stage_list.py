@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
 from ..mapping.normalize import normalize_header
+from ..mapping.order_status import is_order_list, order_outcome
 from ..mapping.presets import PRESETS
 from ..readers import RawTable
 from ..readers.values import TRUE_WORDS
@@ -64,8 +65,9 @@ class StageList:
     beside: bool = False  # found in the deals' archive, not given: one that does not fit is left out
 
 
-def stage_list_of(con, raw: RawTable) -> StageList | None:
-    """The columns of a stage list, when ``raw`` is one by its headers and size; else None."""
+def stage_list_of(con, raw: RawTable, deals: RawTable | None = None) -> StageList | None:
+    """The columns of a stage list, when ``raw`` is one by its headers and size, or (a plain ``id, name`` list)
+    by its ids being the values of a column of ``deals``; else None."""
     if raw.n_rows > MAX_ROWS:
         return None
     norm = [normalize_header(h or "") for h in raw.headers]
@@ -77,7 +79,8 @@ def stage_list_of(con, raw: RawTable) -> StageList | None:
     if not ids or not names:
         return None
     if not sorts:
-        if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names):
+        if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names) \
+                and not (deals is not None and _names_a_deals_column(con, raw, ids[0], deals)):
             return None  # «id, name» alone is any lookup table (owners, sources), not a list of stages
         if not _distinct(con, raw, next((i for i in ids if norm[i] in STAGE_ID_HEADERS), ids[0])):
             return None  # a stage id repeated: deals or outcomes by stage, not the list of stages
@@ -88,6 +91,25 @@ def stage_list_of(con, raw: RawTable) -> StageList | None:
                      semantics[0] if semantics else None, pipelines[0] if pipelines else None,
                      pipeline_names[0] if pipeline_names else None, won[0] if won else None,
                      closed[0] if closed else None)
+
+
+def _names_a_deals_column(con, raw: RawTable, column: int, deals: RawTable) -> bool:
+    """Whether the list's ids (column ``column``) are the values of one of the deals' columns: a plain ``id, name``
+    answer (KeyCRM's ``/order/status``, SalesDrive's ``/api/statuses/``, LPTracker's funnel, Brevo's pipeline
+    stages; survey 42: all six refused as «no deal id, stage and date columns») given beside deals that name
+    their stages by those ids. Which column, and that it is the stage, :func:`apply_stage_list` checks."""
+    if not _distinct(con, raw, column):
+        return False
+    listed = render("SELECT CAST({c} AS VARCHAR) FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
+                    t=ident(raw.table))
+    for i in range(len(deals.headers)):
+        c = ident(f"c{i}")
+        n, matched = run(con, render(
+            "SELECT count(DISTINCT {c}), count(DISTINCT {c}) FILTER (WHERE CAST({c} AS VARCHAR) IN ({listed})) "
+            "FROM {t}", c=c, listed=listed, t=ident(deals.table))).fetchone()
+        if 2 <= n <= MAX_ROWS and matched >= MIN_MATCHED * n:
+            return True
+    return False
 
 
 def _distinct(con, raw: RawTable, column: int) -> bool:
@@ -121,6 +143,9 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     names = list(dict.fromkeys(name for name, *_rest in ordered))
     won = [rename.get(s, s) for s in mapping.won_stages] + [e[0] for e in ordered if e[2] == "won"]
     lost = [rename.get(s, s) for s in mapping.lost_stages] + [e[0] for e in ordered if e[2] == "lost"]
+    if is_order_list(raw.headers):  # an order list's «Виконано» / «Скасовано» end it, though the list marks neither
+        won += [e[0] for e in ordered if e[2] is None and order_outcome(e[0]) == "won"]
+        lost += [e[0] for e in ordered if e[2] is None and order_outcome(e[0]) == "lost"]
     mapping.won_stages = [s for s in dict.fromkeys(won) if s in names or classify_stage_name(s) == "won"]
     mapping.lost_stages = [s for s in dict.fromkeys(lost) if s in names or classify_stage_name(s) == "lost"]
     mapping.stage_order = [s for s in names if s not in mapping.lost_stages]

@@ -155,7 +155,8 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 
 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
-    if header.endswith(".name") and len(header) > 5 and tokens.endswith(" name"):
+    if header.endswith(".name") and len(header) > 5 and tokens.endswith(" name") \
+            and header not in NORMALIZED_SYNONYMS.get(field, ()):
         # a JSON path flattened (Agendor's ``dealStatus.name``, ``owner.name``): the object's name is the field
         return _generic_score(field, header[:-5], tokens[:-5])
     if header.endswith(".full_name") and len(header) > 10 and tokens.endswith(" full name"):

@@ -454,7 +454,8 @@ def normalized(words: tuple[str, ...]) -> tuple[str, ...]:
 
 # survey 41: 伙伴云's customer table (销售人员 the rep, 客户阶段 the stage, 流失状态 已流失 / 未流失 the outcome);
 # KeyCRM's ``grand_total`` (an order) and ``products_total`` (a lead card), SalesDrive's ``orderTime``, Ukrainian «Сума»
-SYNONYMS["manager"] += ("销售人员", "销售代表")
+SYNONYMS["manager"] += ("销售人员", "销售代表",
+                        "user_id.name")  # survey 42: Pipedrive /v1/deals' user_id {id, name, value}, the deal's owner
 SYNONYMS["stage"] += ("客户阶段", "销售进度")
 SYNONYMS["status"] += ("流失状态",)
 SYNONYMS["amount"] += ("Grand total", "grand_total", "Order total", "products_total", "Products total", "Сума",
