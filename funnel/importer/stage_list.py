@@ -112,6 +112,25 @@ def _names_a_deals_column(con, raw: RawTable, column: int, deals: RawTable) -> b
     return False
 
 
+def _column_of_ids(con, deals: RawTable, found: StageList, mapping) -> int | None:
+    """The deals' column not mapped to another field whose values the list's ids name best (at least
+    ``MIN_MATCHED`` of its two or more distinct values), else None."""
+    taken = set(mapping.fields.values())
+    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
+    ids = set().union(*(_ids(rows, c) for c in found.ids))
+    best: tuple[int, int] | None = None  # (matched, column)
+    for i in range(len(deals.headers)):
+        if i in taken:
+            continue
+        values = {r[0] for r in run(con, render("SELECT DISTINCT CAST({c} AS VARCHAR) FROM {t} WHERE {c} IS NOT NULL "
+                                                "LIMIT {k}", c=ident(f"c{i}"), t=ident(deals.table),
+                                                k=str(MAX_ROWS + 1))).fetchall()}
+        matched = len(values & ids)
+        if 2 <= len(values) <= MAX_ROWS and matched >= MIN_MATCHED * len(values) and (best is None or matched > best[0]):
+            best = (matched, i)
+    return best[1] if best else None
+
+
 def _distinct(con, raw: RawTable, column: int) -> bool:
     n, distinct = run(con, render("SELECT count({c}), count(DISTINCT {c}) FROM {t}", c=ident(f"c{column}"),
                                   t=ident(raw.table))).fetchone()
@@ -122,6 +141,11 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     """Rename the deals' stage ids to the list's names (a view over the staged deals), and set the
     mapping's stage order and won / lost stages from the list. Refused when the ids are not the deals'."""
     raw, mapping = draft.raw, draft.mapping
+    if "stage" not in mapping.fields and (column := _column_of_ids(con, raw, found, mapping)) is not None:
+        # the list says which column is the stage: its ids are that column's values (KeyCRM's status_id; survey 43:
+        # on the Data page the stage could not be picked before the list refused the import)
+        mapping.fields["stage"] = column
+        mapping.extras.pop(column, None)
     if "stage" not in mapping.fields:
         raise FunnelError("stage_list.no_stage", file=found.raw.file_name)
     stage = f"c{mapping.fields['stage']}"

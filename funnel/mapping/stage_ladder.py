@@ -123,6 +123,9 @@ _RUNGS = _with(_RUNGS, "negotiat", ("узгоджен", "перемовин"))
 _RUNGS = _with(_RUNGS, "qualif", ("кваліф", "потреб"))
 _RUNGS = _with(_RUNGS, "meeting", ("зустріч", "демонстрац"))
 _RUNGS = _with(_RUNGS, "contract", ("рахун", "договір"))  # an invoice («Виставлено рахунок»), a contract
+# survey 43: an order list's stock check («Перевірка наявності», «Проверка наличия») is worked out after the needs
+# and before the invoice, as a cost estimate is (it was on no rung: the order guessed by counts, two stages swapped)
+_RUNGS = _with(_RUNGS, "расчет", ("перевірка наявн", "проверка налич", "наявніст", "stock check", "availability"))
 
 # a stage name is compared as normalize_header writes it: Traditional Chinese and the Japanese kanji it shares
 # (見積 → 见积) in their Simplified forms, so the stems are matched in both

@@ -426,7 +426,8 @@ CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
 # a lead form's campaign, where nothing names the source (Meta Lead Ads' ``campaign_name``; a form's hidden
 # ``utm_campaign``): the ad a lead came from, the marketer's split (survey 21)
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система", "campaign_name", "Campaign name",
-                                    "utm_campaign", "utmSource")  # SalesDrive's order (survey 41)
+                                    "utm_campaign", "utmSource",  # SalesDrive's order (survey 41)
+                                    "view.source")  # LPTracker's lead: its visit's source (survey 42)
 
 # Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
 # «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.
@@ -460,7 +461,9 @@ SYNONYMS["stage"] += ("客户阶段", "销售进度")
 SYNONYMS["status"] += ("流失状态",)
 SYNONYMS["amount"] += ("Grand total", "grand_total", "Order total", "products_total", "Products total", "Сума",
                        "Сума замовлення")
-SYNONYMS["created_at"] += ("orderTime", "ordered_at", "Ordered at")
+SYNONYMS["created_at"] += ("orderTime", "ordered_at", "Ordered at",
+                           "lead_date")  # survey 42/43: LPTracker's lead (``lead_date`` «01.03.2024 10:00``)
+SYNONYMS["deal_id"] += ("数据ID",)  # 伙伴云's record id (survey 43)
 SYNONYMS["amount"] += ("paymentAmount", "payment_amount")  # SalesDrive: beside products.amount, a quantity
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}

@@ -113,6 +113,27 @@ def _fill_money(out: Outcomes, money: dict[str, Any] | None, won_unmarked: bool 
             out.reasons[key] = "metrics.reason.no_won" if not out.won else why
 
 
+# the columns a won deal's close can come from (importer/derive.py)
+CLOSE_FIELDS = ("closed_at", "won_at", "stage_changed_at", "expected_close")
+
+
+def _no_cycle_reason(meta: dict) -> str:
+    """Why won deals have no cycle, as precisely as the mapping tells: the file's close column is an expected date
+    (预计成交日期); no creation column; no column saying when a deal closed; else "a created or closed date"
+    missing (survey 43: «no created or closed date» beside a file whose creation dates were all there)."""
+    mapping = meta.get("mapping") or {}
+    fields = mapping.get("fields") or {}
+    if meta.get("close_is_expected"):
+        return "metrics.reason.no_cycle_expected_close"
+    if not fields or mapping.get("history") or mapping.get("stage_entered"):
+        return "metrics.reason.no_cycle"  # an event log, or a close the stage history may give
+    if "created_at" not in fields:
+        return "metrics.reason.no_cycle_no_created"
+    if not any(f in fields for f in CLOSE_FIELDS):
+        return "metrics.reason.no_cycle_no_close"
+    return "metrics.reason.no_cycle"
+
+
 def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcomes:
     """Outcomes of one group from its stage tally and its money row."""
     out = Outcomes(deals=tally.deals, won=tally.status("won"), lost=tally.status("lost"),
@@ -128,9 +149,9 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
         out.reasons["win_rate_all"] = "metrics.reason.no_deals"
     caps = ctx.info.capabilities
     _fill_money(out, money, caps.won_unmarked, caps.no_amounts)
-    if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle" and ctx.info.meta.get("close_is_expected"):
-        for key in CYCLE:  # the file's close column is an expected date (预计成交日期): say so, not "no date"
-            out.reasons[key] = "metrics.reason.no_cycle_expected_close"
+    if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle":
+        for key in CYCLE:
+            out.reasons[key] = _no_cycle_reason(ctx.info.meta)
     spec = ctx.spec
     out.close_rate, why = _stage_rate(out.stages, None, spec.close_rate_stage, num_value=out.won)
     if why:

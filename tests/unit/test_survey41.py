@@ -155,3 +155,34 @@ def test_pipefy_current_phase_is_the_stage(tmp_path, capsys):
     assert (fields["stage"], fields["closed_at"]) == ("Current phase", "Finished at")
     doc = _outcomes(tmp_path, capsys, [("Lead in", 6), ("Qualified", 4), ("Proposal", 3), ("Won", 2)])
     assert doc["median_cycle_days"] == 15.0
+
+
+def test_an_order_lists_stock_check_sits_between_the_needs_and_the_invoice():
+    """Survey 43: «Перевірка наявності» (a stock check) was on no rung, so KeyCRM's order was guessed by counts with
+    two stages swapped (Нове → Виставлено рахунок → Перевірка наявності → Потреби визначено)."""
+    from funnel.mapping.stage_ladder import ladder_order
+
+    by_count = ["Нове замовлення", "Виставлено рахунок", "Перевірка наявності", "Потреби визначено"]
+    assert ladder_order(by_count) == ["Нове замовлення", "Потреби визначено", "Перевірка наявності",
+                                      "Виставлено рахунок"]
+    assert ladder_order(["Новый", "Счёт выставлен", "Проверка наличия"]) == ["Новый", "Проверка наличия",
+                                                                              "Счёт выставлен"]
+
+
+def test_no_cycle_says_which_date_is_missing(mem_store):
+    """Survey 43: «Won deals lack a created or closed date» beside a file whose creation dates are all there."""
+    from funnel.importer import import_file
+    from funnel.metrics.context import resolve
+    from funnel.metrics.outcomes import outcomes_by
+    from funnel.spec import FunnelSpec
+
+    no_close = "Deal,Stage,Created\nA,Won,2024-03-01\nB,Lost,2024-03-02\nC,Proposal,2024-03-03\n"
+    no_created = "Deal,Stage,Closed\nA,Won,2024-03-11\nB,Lost,2024-03-12\nC,Proposal,\n"
+    reasons = []
+    for text in (no_close, no_created):
+        info, _built, _ = import_file(mem_store, text.encode(), "deals.csv", force=True)
+        with mem_store.connect() as con:
+            out = outcomes_by(con, resolve(con, info, FunnelSpec()))[None]
+        assert out.won == 1 and out.median_cycle_days is None
+        reasons.append(out.reasons["median_cycle_days"])
+    assert reasons == ["metrics.reason.no_cycle_no_close", "metrics.reason.no_cycle_no_created"]

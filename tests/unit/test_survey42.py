@@ -120,3 +120,37 @@ def test_pipedrive_owner_object_is_the_manager(tmp_path, capsys):
     # Alice: deals 1 (won), 3 (lost), 5 (open); Bob: 2 (won), 4, 6 (open)
     assert {r["manager"]: (r["won"], r["lost"], r["deals"]) for r in rows} == {"Alice Brown": (1, 1, 3),
                                                                                 "Bob Smith": (1, 0, 3)}
+
+
+def test_the_list_names_the_stage_column_when_none_was_picked(tmp_path, capsys):
+    """Survey 43: on the Data page the stage column could not be picked before the list refused the import («map
+    the deals' stage column first»). The list's ids are ``status_id``'s values (not ``manager_id``'s 5 and 9, nor the
+    amounts): that column is the stage."""
+    doc = _pair(tmp_path, capsys, KEYCRM_ORDERS, KEYCRM_STATUSES)
+    assert doc["mapping"]["fields"]["stage"] == "status_id"
+    _outcomes(tmp_path, capsys, [("Нове замовлення", 6), ("Потреби визначено", 4), ("Виставлено рахунок", 3),
+                                 ("Виконано", 2)])
+
+
+def test_lptracker_lead_date_and_visit_source(tmp_path, capsys):
+    """LPTracker's leads (its PHP SDK's Lead model): ``lead_date`` the creation, ``view.source`` the source; the stage
+    ids named by its funnel (``{status, result: [{id, name, in_leads, in_deals}]}``)."""
+    leads = json.dumps({"status": "success", "result": [
+        {"id": 700 + k, "name": f"Лид {k}", "stage_id": s, "owner_id": m, "lead_date": c[8:10] + "." + c[5:7] + "."
+         + c[:4] + " " + c[11:16], "payments": [{"category": "income", "sum": a}], "view": {"source": src}}
+        for k, (s, a, m, c, src) in enumerate(zip((1205, 1205, 1206, 1203, 1202, 1201), AMOUNTS, OWNERS, CREATED,
+                                                  ("Сайт", "Рекомендация", "Реклама", "Сайт", "Реклама", "Сайт"),
+                                                  strict=True))]}, ensure_ascii=False)
+    funnel = json.dumps({"status": "success", "result": [
+        {"id": i, "name": n, "notify": False, "in_leads": True, "in_deals": i >= 1203}
+        for i, n in ((1201, "Новая заявка"), (1202, "Квалификация"), (1203, "КП отправлено"), (1204, "Переговоры"),
+                     (1205, "Оплачено"), (1206, "Отказ"))]}, ensure_ascii=False)
+    doc = _pair(tmp_path, capsys, leads, funnel)
+    fields = doc["mapping"]["fields"]
+    assert (fields["created_at"], fields["source"]) == ("lead_date", "view.source")
+    _outcomes(tmp_path, capsys, [("Новая заявка", 6), ("Квалификация", 4), ("КП отправлено", 3), ("Переговоры", 2),
+                                 ("Оплачено", 2)])
+    rows = _cli_json(tmp_path, capsys, "segments", "1", "--by", "source")["segments"]
+    # Сайт: 1 (won), 4, 6; Рекомендация: 2 (won); Реклама: 3 (lost), 5
+    assert {r["value"]: (r["deals"], r["won"], r["lost"]) for r in rows} == {
+        "Сайт": (3, 1, 0), "Рекомендация": (1, 1, 0), "Реклама": (2, 0, 1)}
