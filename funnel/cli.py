@@ -244,13 +244,19 @@ def import_warnings(store, info, lang: str = "en", severities=("warning", "error
 ROW_EXAMPLES = 10  # row numbers listed per warning line
 
 
+def _named_in(value: str, said: str) -> bool:
+    """Whether the sentence already names ``value``, or each of its comma-separated parts («date_finish, date_plan»
+    beside «…«date_finish», «date_plan»…»)."""
+    return value in said or all(part.strip() and part.strip() in said for part in value.split(","))
+
+
 def print_warnings(warnings: list[dict[str, Any]], lang: str) -> None:
     for w in warnings:
         said = w["message"]  # a value or count its sentence already names is not repeated after it
         rows = (t("quality.col.row_no", lang) + " " + ", ".join(map(str, w["rows"]))) if w.get("rows") else None
         quoted = w["column"] and any(q.format(w["column"]) in said for q in ("«{}»", "“{}”"))  # named in the sentence
         where = " · ".join(x for x in (None if quoted else w["column"],
-                                       *(y for y in (w["value"], w["detail"]) if y and y not in said), rows) if x)
+                                       *(y for y in (w["value"], w["detail"]) if y and not _named_in(y, said)), rows) if x)
         # the rows it concerns, said as rows and only beside their row numbers (survey 34: «…: 25», «…: 18» ended
         # lines whose count was of nothing named); a refresh's finding counts what its sentence lists, not rows
         count = t("cli.rows_n", lang, n=w["count"]) if w["count"] > 1 and w.get("rows") and \

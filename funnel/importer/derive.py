@@ -392,7 +392,7 @@ def _stages_are_ids(con, findings: Findings) -> None:
 
 # a date column whose name says it is planned, not what happened: never offered as the close (survey 39: 销帮帮's
 # «预计结束时间», expected end, gave 45 days for an unknown cycle)
-_EXPECTED_DATE = re.compile(r"预计|预期|计划|期望|expected|planned|\bplan\b|estimated|forecast|target|ожидаем|планир|"
+_EXPECTED_DATE = re.compile(r"预计|预期|计划|期望|expected|planned|(?<![a-z])plan(?![a-z])|estimated|forecast|target|ожидаем|планир|"
                             r"предполаг|прогноз")
 
 # a date that is no close either (survey 40): a due date or deadline (Teambition's «截止时间» gave 21 days for 25),

@@ -162,6 +162,9 @@ def _generic_score(field: str, header: str, tokens: str = "") -> float:
     if header.endswith(".full_name") and len(header) > 10 and tokens.endswith(" full name"):
         # KeyCRM's ``manager.full_name`` beside ``manager_id`` (survey 41: managers «5», «9», «11»)
         return _generic_score(field, header[:-10], tokens[:-10])
+    if header.endswith(".display") and len(header) > 8 and tokens.endswith(" display"):
+        # Yandex Tracker's references {self, id, key, display}: ``assignee.display`` is the person (survey 44)
+        return _generic_score(field, header[:-8], tokens[:-8])
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
@@ -260,6 +263,8 @@ def _fits(field: str, norm: str, values: list[str]) -> bool:
     compact dates (20240105, read as numbers otherwise) when its header names a date and every sample
     cell is a real day: an «ID» or an «Amount» of such numbers stays what it is."""
     kind = MAPPABLE_FIELDS[field]
+    if field == "variant" and norm in ("version", "версия") and values and all(sv.is_number(v) for v in values):
+        return False  # an API record's edit counter (Yandex Tracker's, SalesDrive's «version»: 3, 5), no A/B arm
     return sv.fits_kind(values, kind) or kind == "date" and bool(DATE_WORDS.search(norm)) \
         and sv.all_compact_dates(values)
 

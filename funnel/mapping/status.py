@@ -201,6 +201,9 @@ _STAGE_LOST |= {"失单", "已失单", "已拒绝", "无意向"}  # survey 18: K
 # survey 40: a customer «lost» (churned away) ends a Chinese pipeline of any tool, not only WeCom's: Teambition's task
 # group «已流失» was the funnel's second step, the win rate 100 %
 _STAGE_LOST |= {"流失", "已流失", "客户流失"}
+# survey 44: Weeek's closing statuses, the deal's adjective alone in the feminine («Успешна», «Провалена»)
+_STAGE_WON |= {"успешна", "успешная"}
+_STAGE_LOST |= {"провалена", "проваленная"}
 _STAGE_LOST |= {"bad fit"}  # Close's lead status (its defaults: Potential, Bad Fit, Qualified, Customer)
 _STAGE_WON |= {"closed - converted", "closed converted"}  # Salesforce's converted lead
 # -- survey 8 (zh): a «线索商机» EasyExcel DTO's status «0跟踪1成功2失败3搁置4失效»; CordysCRM's end stages

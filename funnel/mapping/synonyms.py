@@ -464,6 +464,12 @@ SYNONYMS["amount"] += ("Grand total", "grand_total", "Order total", "products_to
 SYNONYMS["created_at"] += ("orderTime", "ordered_at", "Ordered at",
                            "lead_date")  # survey 42/43: LPTracker's lead (``lead_date`` «01.03.2024 10:00``)
 SYNONYMS["deal_id"] += ("数据ID",)  # 伙伴云's record id (survey 43)
+# survey 44: FreshOffice's OData ``deal`` (``id_deal``, ``date_start``, ``summa`` — «сумма» in Latin letters, as Russian
+# databases write it); Pyrus's form register (``current_step``); a 腾讯文档 sales sheet's «跟进阶段» (the follow-up stage)
+SYNONYMS["deal_id"] += ("id_deal",)
+SYNONYMS["amount"] += ("summa", "Summa")
+SYNONYMS["created_at"] += ("date_start",)
+SYNONYMS["stage"] += ("跟进阶段", "current_step", "Current step", "Текущий этап")
 SYNONYMS["amount"] += ("paymentAmount", "payment_amount")  # SalesDrive: beside products.amount, a quantity
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}

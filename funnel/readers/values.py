@@ -150,10 +150,13 @@ _RU_MONTH_WORD = r"(^|[\s,.-])(янв|фев|мар|апр|ма[йя]|июн|и�
 RU_MONTHS = {"янв": "jan", "фев": "feb", "мар": "mar", "апр": "apr", "май": "may", "мая": "may",
              "июн": "jun", "июл": "jul", "авг": "aug", "сен": "sep", "окт": "oct", "ноя": "nov", "дек": "dec"}
 AMPM_WORDS = {"上午": "am", "午前": "am", "下午": "pm", "午後": "pm"}
-_DATE_STEPS = ("range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time", "cn_time", "gmt",
-               "hour_offset")
+_DATE_STEPS = ("net_date", "range", "weekday", "year_mark", "ru_month", "ampm", "ordinal", "comma_time", "cn_time",
+               "gmt", "hour_offset")
 # (step, regex over a value in SQL, regex over its shape in Python)
 _STEP_PATTERNS = {
+    # .NET's JSON date (WCF, ASP.NET, OData v2: FreshOffice's ``"date_start": "/Date(1709287200000)/"``, survey 44):
+    # unix milliseconds, an offset after them only saying the writer's zone; read as the milliseconds
+    "net_date": (r"^/date\((-?\d{10,13})(?:[+-]\d{4})?\)/$", r"^/date\((-?9{10,13})(?:[+-]9{4})?\)/$"),
     "weekday": ("^" + WEEKDAY_WORDS, "^" + WEEKDAY_WORDS),
     "year_mark": (r"(\d{4})\s*г\.?", r"(9{4})\s*г\.?"),
     "ru_month": (_RU_MONTH_WORD, _RU_MONTH_WORD),
@@ -336,7 +339,7 @@ def _normal_shape(shape: str) -> tuple[str, tuple[str, ...]]:
         used.append(step)
         if step in ("weekday", "range"):
             shape = rx.sub("", shape, count=1)
-        elif step in ("year_mark", "ordinal"):
+        elif step in ("year_mark", "ordinal", "net_date"):
             shape = rx.sub(r"\1", shape)
         elif step == "comma_time":
             shape = rx.sub(r"\1 \2", shape)
@@ -367,7 +370,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     ymd = [s for s in shapes if _YMD.match(s.shape)]
     serial = preferred and any(_SERIAL.match(s.shape) and s.lo is not None and SERIAL_RANGE[0] <= s.lo
                                and s.hi <= SERIAL_RANGE[1] for s in shapes)
-    epoch = preferred and any(_EPOCH.match(s.shape) for s in shapes)
+    epoch = (preferred or "net_date" in steps) and any(_EPOCH.match(s.shape) for s in shapes)
     compact = preferred and any(_COMPACT.match(s.shape) for s in shapes)
     compact_t = preferred and any(_COMPACT_T.match(s.shape) for s in shapes)
     year_first = _year_first(slash)
@@ -414,7 +417,7 @@ def _date_profile(shapes: list[_Shape], non_empty: int, preferred: bool, hint: s
     formats = short + _by_frequency(formats, shapes)
     return ColumnProfile("date", non_empty, 0, order, ambiguous and bool(dot or slash), tuple(formats),
                          bool(serial), bool(epoch), None,
-                         date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats else (),
+                         date_steps=tuple(step for step in _DATE_STEPS if step in steps) if formats or epoch else (),
                          twelve_hour=any(s.shape.endswith(("am", "pm")) for s in slash), year_first=year_first)
 
 
@@ -432,7 +435,9 @@ def reads_as_date(value: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _shape_reads_as_date(shape: str) -> bool:
-    normal, _steps = _normal_shape(shape)
+    normal, steps = _normal_shape(shape)
+    if "net_date" in steps:  # /Date(1709287200000)/: unix time, whatever the column
+        return bool(_EPOCH.match(normal))
     formats = _date_profile([_Shape(shape, 1, None, None, None, None)], 1, False, None).date_formats
     return any(_format_shape(f).match(normal) for f in formats)
 
@@ -717,7 +722,7 @@ def _rewrite_sql(x: str, steps: tuple[str, ...]) -> str:
         pattern = _constant(_STEP_PATTERNS[step][0])
         if step in ("weekday", "range"):
             x = render("regexp_replace({x}, {p}, '')", x=x, p=pattern)
-        elif step == "year_mark":
+        elif step in ("year_mark", "net_date"):
             x = render("regexp_replace({x}, {p}, '\\1')", x=x, p=pattern)
         elif step == "ordinal":
             x = render("regexp_replace({x}, {p}, '\\1', 'g')", x=x, p=pattern)

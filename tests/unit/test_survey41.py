@@ -33,9 +33,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.unit.test_survey38 import _cli_json, _import
+from tests.unit.test_survey38 import _import
+from tests.unit.test_survey40 import _managers, _outcomes
 
 KEYCRM_ORDERS = (
     "id,source.name,status_id,status.name,status_group_id,grand_total,products_total,manager_id,manager.full_name,"
@@ -97,20 +96,6 @@ PIPEFY = ("ID,Title,Current phase,Assignees,Created at,Updated at,Finished at,Du
           "104,Umbrella,Proposal,Bob,2024-03-10 09:00,2024-03-20 10:00,,2024-04-10,40000,Web\n"
           "105,Hooli,Qualified,Ann,2024-03-12 09:00,2024-03-20 10:00,,2024-04-12,20000,Ads\n"
           "106,Vehement,Lead in,Bob,2024-03-15 09:00,2024-03-20 10:00,,2024-04-15,10000,Web\n")
-
-
-def _outcomes(tmp_path, capsys, reached) -> dict:
-    doc = _cli_json(tmp_path, capsys, "metrics", "1")
-    assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (6, 2, 1, 3)
-    assert doc["win_rate"] == pytest.approx(2 / 3)
-    assert doc["revenue"] == 130_000
-    assert [(s["stage"], s["reached"]) for s in doc["stages"]] == reached
-    return doc
-
-
-def _managers(tmp_path, capsys) -> dict:
-    rows = _cli_json(tmp_path, capsys, "managers", "1")["managers"]
-    return {r["manager"]: (r["won"], r["lost"], r["deals"] - r["won"] - r["lost"]) for r in rows}
 
 
 def test_keycrm_orders_ukrainian_outcomes_total_and_managers_by_name(tmp_path, capsys):

@@ -36,6 +36,7 @@ import pytest
 from funnel.errors import FunnelError
 from funnel.importer import import_file
 from tests.unit.test_survey38 import _cli_json
+from tests.unit.test_survey40 import _outcomes
 
 CREATED = ["2024-03-01 10:00:00", "2024-03-02 14:30:00", "2024-03-05 09:00:00", "2024-03-10 09:00:00",
            "2024-03-12 09:00:00", "2024-03-15 09:00:00"]
@@ -70,15 +71,6 @@ def _pair(tmp_path, capsys, deals: str, second: str, *args: str) -> dict:
     (tmp_path / "stages.json").write_text(second, encoding="utf-8")
     return _cli_json(tmp_path, capsys, "import", str(tmp_path / "deals.json"), "--history",
                      str(tmp_path / "stages.json"), *args)
-
-
-def _outcomes(tmp_path, capsys, reached) -> dict:
-    doc = _cli_json(tmp_path, capsys, "metrics", "1")
-    assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (6, 2, 1, 3)
-    assert doc["win_rate"] == pytest.approx(2 / 3)
-    assert doc["revenue"] == 130_000
-    assert [(s["stage"], s["reached"]) for s in doc["stages"]] == reached
-    return doc
 
 
 def test_keycrm_order_statuses_name_the_mapped_status_ids_in_the_accounts_order(tmp_path, capsys):
