@@ -100,31 +100,21 @@ def _names_a_deals_column(con, raw: RawTable, column: int, deals: RawTable) -> b
     their stages by those ids. Which column, and that it is the stage, :func:`apply_stage_list` checks."""
     if not _distinct(con, raw, column):
         return False
-    listed = render("SELECT CAST({c} AS VARCHAR) FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
-                    t=ident(raw.table))
-    for i in range(len(deals.headers)):
-        c = ident(f"c{i}")
-        n, matched = run(con, render(
-            "SELECT count(DISTINCT {c}), count(DISTINCT {c}) FILTER (WHERE CAST({c} AS VARCHAR) IN ({listed})) "
-            "FROM {t}", c=c, listed=listed, t=ident(deals.table))).fetchone()
-        if 2 <= n <= MAX_ROWS and matched >= MIN_MATCHED * n:
-            return True
-    return False
+    ids = {str(r[0]).strip() for r in run(con, render("SELECT {c} FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
+                                                       t=ident(raw.table))).fetchall()}
+    return _column_of_ids(con, deals, ids) is not None
 
 
-def _column_of_ids(con, deals: RawTable, found: StageList, mapping) -> int | None:
-    """The deals' column not mapped to another field whose values the list's ids name best (at least
-    ``MIN_MATCHED`` of its two or more distinct values), else None."""
-    taken = set(mapping.fields.values())
-    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
-    ids = set().union(*(_ids(rows, c) for c in found.ids))
+def _column_of_ids(con, deals: RawTable, ids: set[str], taken: frozenset[int] | set[int] = frozenset()) -> int | None:
+    """The deals' column (not one of ``taken``) whose values ``ids`` name best: at least ``MIN_MATCHED`` of its two
+    or more distinct values; else None."""
     best: tuple[int, int] | None = None  # (matched, column)
     for i in range(len(deals.headers)):
         if i in taken:
             continue
-        values = {r[0] for r in run(con, render("SELECT DISTINCT CAST({c} AS VARCHAR) FROM {t} WHERE {c} IS NOT NULL "
-                                                "LIMIT {k}", c=ident(f"c{i}"), t=ident(deals.table),
-                                                k=str(MAX_ROWS + 1))).fetchall()}
+        values = {str(r[0]).strip() for r in run(con, render(
+            "SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT {k}", c=ident(f"c{i}"), t=ident(deals.table),
+            k=str(MAX_ROWS + 1))).fetchall()}
         matched = len(values & ids)
         if 2 <= len(values) <= MAX_ROWS and matched >= MIN_MATCHED * len(values) and (best is None or matched > best[0]):
             best = (matched, i)
@@ -141,7 +131,10 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     """Rename the deals' stage ids to the list's names (a view over the staged deals), and set the
     mapping's stage order and won / lost stages from the list. Refused when the ids are not the deals'."""
     raw, mapping = draft.raw, draft.mapping
-    if "stage" not in mapping.fields and (column := _column_of_ids(con, raw, found, mapping)) is not None:
+    listed_rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
+    listed_ids = set().union(*(_ids(listed_rows, c) for c in found.ids))
+    if "stage" not in mapping.fields and (column := _column_of_ids(con, raw, listed_ids,
+                                                                   set(mapping.fields.values()))) is not None:
         # the list says which column is the stage: its ids are that column's values (KeyCRM's status_id; survey 43:
         # on the Data page the stage could not be picked before the list refused the import)
         mapping.fields["stage"] = column
