@@ -423,9 +423,9 @@ def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:
 
     - a date column whose every value has one time of day other than midnight holds dates, shifted
       by a time zone (Bitrix24's CLOSEDATE: «2020-03-12T03:00:00+03:00» for the 12th): read as that
-      day, a deal closed on the day it was created is not closed "before" it (see ``fixed``); a time
-      after noon is the next day's midnight east of UTC («2024-03-10T16:00:00.000Z» is 11 March in
-      China): read as the next day;
+      day, a deal closed on the day it was created is not closed "before" it (see ``fixed``); moments
+      in UTC at a time after noon are the next day's midnight east of UTC («2024-03-10T16:00:00.000Z»
+      is 11 March in China): read as the next day;
     - amounts that are all 0 (Bitrix24 writes «0.00» in a lead's «Сумма» when nobody filled it in)
       are none: revenue and deal sizes say "no amounts" instead of 0."""
     out = {field: ident(field) for field in ("closed_at", "expected_close", "amount")}
@@ -441,14 +441,17 @@ def _read_as(con, typed: dict, findings: Findings) -> dict[str, str]:
         else "NULL, NULL"
     facts = list(run(con, "SELECT " + ", ".join([*parts, created]) + " FROM imp_valid").fetchone())
     created_times = {facts.pop(-2), facts.pop(-1)}
+    utc = {row[3] for row in findings.rows if row[0] == "tz.instants_utc"}  # columns of moments read in UTC
     for field in dates:
         n, first, last = facts[:3]
         del facts[:3]
         if n >= DAY_ONLY_ROWS and first == last and (first.hour, first.minute, first.second) != (0, 0, 0) \
                 and created_times != {first}:
-            # after noon, the midnight of a zone east of UTC written in UTC (China's 16:00, Moscow's 21:00: an antd
-            # date picker's toISOString, amoCRM's unix date fields): the next day's date; noon and before, this day's
-            after_noon = (first.hour, first.minute, first.second) > (12, 0, 0)
+            # moments read in UTC (a Z, unix time) at one time after noon: the midnight of a zone east of UTC (China's
+            # 16:00, Moscow's 21:00: an antd date picker's toISOString, amoCRM's unix date fields), the next day's
+            # date. A wall-clock time stays this day's (survey 45: ПланФикс's 18:00 and OKKI's 15:00 are the CRM's
+            # own hour; read as the next day, every cycle was a day long)
+            after_noon = (first.hour, first.minute, first.second) > (12, 0, 0) and typed[field].header in utc
             out[field] = render("date_trunc('day', {c} + INTERVAL '12' HOUR)" if after_noon else
                                 "date_trunc('day', {c})", c=ident(field))
             findings.add("date.day_only_next" if after_noon else "date.day_only", "info", column=typed[field].header,

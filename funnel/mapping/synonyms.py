@@ -427,7 +427,8 @@ CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
 # ``utm_campaign``): the ad a lead came from, the marketer's split (survey 21)
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система", "campaign_name", "Campaign name",
                                     "utm_campaign", "utmSource",  # SalesDrive's order (survey 41)
-                                    "view.source")  # LPTracker's lead: its visit's source (survey 42)
+                                    "view.source",  # LPTracker's lead: its visit's source (survey 42)
+                                    "marketing.utm_source")  # KeyCRM's order with its marketing object (survey 45)
 
 # Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
 # «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.

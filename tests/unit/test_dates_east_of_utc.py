@@ -64,3 +64,17 @@ def test_the_finding_says_the_next_day_in_the_readers_language():
     assert "next day" in t("quality.date.day_only_next", "en")
     assert "следующий день" in t("quality.date.day_only_next", "ru")
     assert "次日" in t("quality.date.day_only_next", "zh")
+
+
+def test_a_wall_clock_time_after_noon_stays_the_day_written(mem_store):
+    """Survey 45: ПланФикс writes its close at 18:00 and OKKI at 15:00, the CRM's own hour with no zone: the day
+    written (read as the next day, every cycle was a day long: 26 for 25)."""
+    text = ("id,stage,amount,createTime,closeDate\n"
+            "1,赢单,50000,2024-03-01 10:00,2024-03-11 18:00\n"
+            "2,赢单,80000,2024-03-02 14:30,2024-03-22 18:00\n"
+            "3,输单,30000,2024-03-05 09:00,2024-03-25 18:00\n"
+            "4,方案报价,60000,2024-03-08 08:45,\n")
+    rows, said = _read(mem_store, text)
+    # calendar days: 1 → 11 March 10; 2 → 22 March 20
+    assert rows["1"] == ("2024-03-11", 10) and rows["2"] == ("2024-03-22", 20)
+    assert said == [("date.day_only", "closeDate", "18:00:00", 3)]

@@ -46,7 +46,8 @@ OWNERS = [5, 9, 5, 9, 5, 9]
 
 # KeyCRM: new 1, needs found 21, invoice 4, done 12, cancelled 19 (listed in the account's order, not by id)
 KEYCRM_ORDERS = json.dumps({"total": 6, "current_page": 1, "data": [
-    {"id": 100 + k, "status_id": s, "grand_total": a, "manager_id": m, "ordered_at": c, "closed_at": z}
+    {"id": 100 + k, "status_id": s, "grand_total": a, "manager_id": m, "ordered_at": c, "closed_at": z,
+     "marketing": {"utm_source": "google" if k % 2 else "facebook"}}
     for k, (s, a, m, c, z) in enumerate(zip((12, 12, 19, 4, 21, 1), AMOUNTS, OWNERS, CREATED, CLOSED, strict=True))]})
 KEYCRM_STATUSES = json.dumps({"total": 5, "current_page": 1, "per_page": 50, "data": [
     {"id": i, "name": n, "alias": a, "is_active": True, "group_id": g, "is_closing_order": g >= 5}
@@ -120,6 +121,7 @@ def test_the_list_names_the_stage_column_when_none_was_picked(tmp_path, capsys):
     amounts): that column is the stage."""
     doc = _pair(tmp_path, capsys, KEYCRM_ORDERS, KEYCRM_STATUSES)
     assert doc["mapping"]["fields"]["stage"] == "status_id"
+    assert doc["mapping"]["fields"]["source"] == "marketing.utm_source"  # survey 45: one blank group, silently
     _outcomes(tmp_path, capsys, [("Нове замовлення", 6), ("Потреби визначено", 4), ("Виставлено рахунок", 3),
                                  ("Виконано", 2)])
 
