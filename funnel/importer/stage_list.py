@@ -63,6 +63,7 @@ class StageList:
     won_flag: int | None = None
     closed_flag: int | None = None
     beside: bool = False  # found in the deals' archive, not given: one that does not fit is left out
+    deals_column: int | None = None  # a plain «id, name» list: the deals' column its ids were found in
 
 
 def stage_list_of(con, raw: RawTable, deals: RawTable | None = None) -> StageList | None:
@@ -78,10 +79,12 @@ def stage_list_of(con, raw: RawTable, deals: RawTable | None = None) -> StageLis
     ids, names, sorts = find(ID_HEADERS), find(NAME_HEADERS), find(SORT_HEADERS)
     if not ids or not names:
         return None
+    deals_column = None
     if not sorts:
-        if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names) \
-                and not (deals is not None and _names_a_deals_column(con, raw, ids[0], deals)):
-            return None  # «id, name» alone is any lookup table (owners, sources), not a list of stages
+        if not any(norm[i] in STAGE_ID_HEADERS for i in ids) and not any(norm[i] in STAGE_NAME_HEADERS for i in names):
+            deals_column = _deals_column(con, raw, ids[0], deals) if deals is not None else None
+            if deals_column is None:
+                return None  # «id, name» alone is any lookup table (owners, sources), not a list of stages
         if not _distinct(con, raw, next((i for i in ids if norm[i] in STAGE_ID_HEADERS), ids[0])):
             return None  # a stage id repeated: deals or outcomes by stage, not the list of stages
         sorts = find(PROBABILITY_HEADERS)
@@ -90,19 +93,19 @@ def stage_list_of(con, raw: RawTable, deals: RawTable | None = None) -> StageLis
     return StageList(raw, ids, names[0], sorts[0] if sorts else None,
                      semantics[0] if semantics else None, pipelines[0] if pipelines else None,
                      pipeline_names[0] if pipeline_names else None, won[0] if won else None,
-                     closed[0] if closed else None)
+                     closed[0] if closed else None, deals_column=deals_column)
 
 
-def _names_a_deals_column(con, raw: RawTable, column: int, deals: RawTable) -> bool:
-    """Whether the list's ids (column ``column``) are the values of one of the deals' columns: a plain ``id, name``
+def _deals_column(con, raw: RawTable, column: int, deals: RawTable) -> int | None:
+    """The deals' column whose values the list's ids (column ``column``) are, else None: a plain ``id, name``
     answer (KeyCRM's ``/order/status``, SalesDrive's ``/api/statuses/``, LPTracker's funnel, Brevo's pipeline
     stages; survey 42: all six refused as «no deal id, stage and date columns») given beside deals that name
     their stages by those ids. Which column, and that it is the stage, :func:`apply_stage_list` checks."""
     if not _distinct(con, raw, column):
-        return False
+        return None
     ids = {str(r[0]).strip() for r in run(con, render("SELECT {c} FROM {t} WHERE {c} IS NOT NULL", c=ident(f"c{column}"),
                                                        t=ident(raw.table))).fetchall()}
-    return _column_of_ids(con, deals, ids) is not None
+    return _column_of_ids(con, deals, ids)
 
 
 def _column_of_ids(con, deals: RawTable, ids: set[str], taken: frozenset[int] | set[int] = frozenset()) -> int | None:
@@ -131,20 +134,21 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     """Rename the deals' stage ids to the list's names (a view over the staged deals), and set the
     mapping's stage order and won / lost stages from the list. Refused when the ids are not the deals'."""
     raw, mapping = draft.raw, draft.mapping
-    listed_rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
-    listed_ids = set().union(*(_ids(listed_rows, c) for c in found.ids))
-    if "stage" not in mapping.fields and (column := _column_of_ids(con, raw, listed_ids,
-                                                                   set(mapping.fields.values()))) is not None:
+    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
+    if "stage" not in mapping.fields:
         # the list says which column is the stage: its ids are that column's values (KeyCRM's status_id; survey 43:
         # on the Data page the stage could not be picked before the list refused the import)
-        mapping.fields["stage"] = column
-        mapping.extras.pop(column, None)
+        taken = set(mapping.fields.values())
+        ids_in = found.deals_column if found.deals_column is not None and found.deals_column not in taken else \
+            _column_of_ids(con, raw, set().union(*(_ids(rows, c) for c in found.ids)), taken)
+        if ids_in is not None:
+            mapping.fields["stage"] = ids_in
+            mapping.extras.pop(ids_in, None)
     if "stage" not in mapping.fields:
         raise FunnelError("stage_list.no_stage", file=found.raw.file_name)
     stage = f"c{mapping.fields['stage']}"
     deal_stages = {r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL",
                                                  s=ident(stage), t=ident(raw.table))).fetchall()}
-    rows = run(con, render("SELECT * FROM {t} ORDER BY row_no", t=ident(found.raw.table))).fetchall()
     # (matched, id column): the id column naming most of the deals' stages (Bitrix24: STATUS_ID, not ID)
     best = max(((len(deal_stages & _ids(rows, column)), column) for column in found.ids), key=lambda m: m[0])
     if not deal_stages or best[0] < MIN_MATCHED * len(deal_stages):

@@ -69,6 +69,10 @@ _NOT_THE_AMOUNT = re.compile(r"\b(?:weighted|forecast|probability|discount|tax|c
 _UNIT_PRICE = {"price"}
 _STATE = re.compile(r"\bstat(?:e|us)\b")  # a state or status: never a fuzzy stage
 _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+# a JSON path flattened to an object's name, and its tokens: the object is the field (Agendor's ``dealStatus.name``,
+# ``owner.name``; KeyCRM's ``manager.full_name`` beside ``manager_id``, survey 41: managers «5», «9», «11»; Yandex
+# Tracker's references {self, id, key, display}, ``assignee.display``, survey 44)
+_OBJECT_NAME = ((".name", " name"), (".full_name", " full name"), (".display", " display"))
 # Jira's CSV names a project's own fields «Custom field (Lead source)» (survey 40): the field is inside
 _CUSTOM_FIELD = re.compile(r"^custom field \((.+)\)$")
 # a team's group tag before its own properties: HubSpot's «[IS/SDR] SDR Responsável», «[IS] Origem do lead»
@@ -155,17 +159,11 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 
 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
-    if header.endswith(".name") and len(header) > 5 and tokens.endswith(" name") \
-            and header not in NORMALIZED_SYNONYMS.get(field, ()):
-        # a JSON path flattened (Agendor's ``dealStatus.name``, ``owner.name``): the object's name is the field
-        return _generic_score(field, header[:-5], tokens[:-5])
-    if header.endswith(".full_name") and len(header) > 10 and tokens.endswith(" full name"):
-        # KeyCRM's ``manager.full_name`` beside ``manager_id`` (survey 41: managers «5», «9», «11»)
-        return _generic_score(field, header[:-10], tokens[:-10])
-    if header.endswith(".display") and len(header) > 8 and tokens.endswith(" display"):
-        # Yandex Tracker's references {self, id, key, display}: ``assignee.display`` is the person (survey 44)
-        return _generic_score(field, header[:-8], tokens[:-8])
     syns = NORMALIZED_SYNONYMS.get(field, ())
+    if header not in syns:  # Pipedrive's ``user_id.name`` is a synonym of its own
+        for suffix, words in _OBJECT_NAME:
+            if header.endswith(suffix) and len(header) > len(suffix) and tokens.endswith(words):
+                return _generic_score(field, header[:-len(suffix)], tokens[:-len(words)])
     if header in syns:
         return 0.86 if field == "amount" and header in _UNIT_PRICE else 0.9
     words = re.sub(r"[_.]+", " ", header).strip()  # snake_case / dotted.names -> words
