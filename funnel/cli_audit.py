@@ -123,7 +123,7 @@ def format_findings(doc: dict, lang: str) -> str:
 def format_managers(doc: dict, lang: str) -> str:
     from .cli import pipeline_line
     from .formats import fmt_int
-    from .i18n import t
+    from .i18n import t, tn
 
     def _pct(x) -> str:
         return _pct_in(x, lang)
@@ -139,6 +139,9 @@ def format_managers(doc: dict, lang: str) -> str:
                                         p=f"{s['p_value_adjusted']:.2g}"))
     if not doc["managers"]:
         lines.append(t("audit.reason.no_managers", lang))
+    if none := doc.get("no_manager"):
+        lines.append(tn("audit.managers.unassigned", none["deals"], lang, won=fmt_int(none["won"], lang),
+                        lost=fmt_int(none["lost"], lang)))
     return "\n".join(lines)
 
 

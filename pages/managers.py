@@ -5,7 +5,7 @@ import streamlit as st
 
 from funnel.audit.charts import cell_text, heatmap_cell, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
-from funnel.formats import fmt_num, fmt_pct
+from funnel.formats import fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, drill, money_text
@@ -24,6 +24,13 @@ st.subheader(t("audit.managers.summary"))
 manager_col = t("audit.column.manager")
 audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
                     [r.manager for r in report.managers], info=info)
+if (none := report.unassigned) is not None:  # in no row above, in the team's totals: said, and listed on a click
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.info(t.plural("audit.managers.unassigned", none.deals, won=fmt_int(none.won, lang),
+                       lost=fmt_int(none.lost, lang)))
+    with right:
+        drill.button(t("audit.ui.deals"), Selection("all", by="manager", value=None),
+                     t("audit.managers.unassigned_title"), key="mg_unassigned", info=info)
 
 # -- heatmap -----------------------------------------------------------------------------------
 st.subheader(t("audit.managers.heatmap"))

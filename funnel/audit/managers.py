@@ -36,6 +36,9 @@ class ManagerReport:
     managers: list[ManagerRow] = field(default_factory=list)
     value: DealValue = field(default_factory=DealValue)
     reason: str | None = None  # why there is no heatmap (aggregate counts, no manager column)
+    # the deals no manager is named on: in no row, but counted by the team's totals (survey 46: Olist's 7,158 of
+    # 8,000 deals were missing from the Managers page and ``managers --json``, silently)
+    unassigned: Outcomes | None = None
 
     @property
     def cells(self) -> list[GapCell]:
@@ -85,7 +88,9 @@ def manager_report(con, info: DatasetInfo, spec: FunnelSpec, *, min_n: int = MIN
     overall = outcomes_in(con, ctx).get(None) or Outcomes()
     value = DealValue.of(stage_probability(con, info, spec), overall.avg_deal_size)
     rows = heatmap(ctx, by_manager, min_n=min_n, alpha=alpha, min_gap=min_gap)
-    return ManagerReport(rows, value, None if rows else "audit.reason.no_managers")
+    unassigned = by_manager.get(None) or by_manager.get("")
+    return ManagerReport(rows, value, None if rows else "audit.reason.no_managers",
+                         unassigned if unassigned is not None and unassigned.deals else None)
 
 
 def _num(x: float | None, digits: int = 4) -> float | None:
@@ -110,4 +115,7 @@ def managers_json(report: ManagerReport) -> dict[str, Any]:
                        "p_value_adjusted": _p(c.p_value_adjusted), "flagged": c.flagged}
                       for c in row.steps],
         })
-    return {"managers": out}
+    none = report.unassigned
+    return {"managers": out,
+            "no_manager": None if none is None else {"deals": none.deals, "won": none.won, "lost": none.lost,
+                                                     "win_rate": _num(none.win_rate), "revenue": _num(none.revenue, 2)}}

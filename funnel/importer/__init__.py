@@ -73,7 +73,7 @@ from .reconcile import (
     reconcile_names,
     reconcile_stages,
 )
-from .stage_candidate import stage_candidate
+from .stage_candidate import header_below, stage_candidate
 from .stage_counts import expand, read_counts
 from .stage_dates import with_latest_stage
 from .stage_fill import fill_down
@@ -174,7 +174,8 @@ WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.r
                  # a table of stage counts read one way while the other could be meant (stage_counts.py)
                  "counts.current_stage_guess", "counts.reached_guess",
                  "stage.filled_down",  # blank stages given the stage above them (stage_fill.py)
-                 "readers.formulas_uncached"}  # formulas saved without their values: read as empty cells
+                 "readers.formulas_uncached",  # formulas saved without their values: read as empty cells
+                 "stages.candidate_taken"}  # a column of stage names taken as the stage (_take_stage_candidate)
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
 COUNTED_NOTES = {"stage.spellings_merged", "counts.current_stage_guess"}
 SHAPES = ("deals", "events", "counts")
@@ -243,6 +244,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if mapping_pairs and draft.shape == "deals" and draft.counts_read_as is None:  # the user's answer (the CLI's --map), before any split
         draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
         draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
+    if draft.shape == "deals" and draft.mapping is not None and _nothing_says_the_outcome(draft):
+        _take_stage_candidate(con, draft)
     if draft.shape == "deals" and draft.history_raw is None and draft.joined_with is None:
         fill_down(con, draft.raw, draft.mapping)  # a stage written once per group of rows (stage_fill.py)
         _stage_rows(con, draft)
@@ -251,6 +254,22 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
+
+
+def _take_stage_candidate(con, draft: Draft) -> None:
+    """A deals file that names no stage and no outcome would be refused; a column of its attributes whose few
+    values include a won or lost stage's name is taken as the stage instead, and the quality report says so
+    (FreshOffice's ``priznak_deal`` «Сделка успешна» / «Сделка провалена», survey 44: refused, the message
+    listing its headers). The Data page shows it picked; the user may pick another."""
+    if (candidate := stage_candidate(con, draft.raw, draft.mapping)) is None:
+        return
+    header, closing = candidate
+    if header_below(con, draft.raw, draft.raw.headers.index(header)):
+        return  # a title row read as the header: the refusal names it (and --header-row), a stage taken would not
+    draft.mapping = with_pairs(draft.mapping, draft.raw.headers, [f"stage={header}"])
+    draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
+    draft.raw.notes.append(("stages.candidate_taken", {"column": f"«{header}»", "header": header,
+                                                       "values": ", ".join(f"«{v}»" for v in closing)}))
 
 
 def current_stage_counts(con, store, draft: Draft, preset: str | None, *, told: bool = False) -> None:
@@ -480,14 +499,21 @@ def is_lead_list(fields: dict) -> bool:
     return "created_at" in fields and "source" in fields
 
 
+def _nothing_says_the_outcome(draft: Draft) -> bool:
+    """No stage, no stage history and no column of an outcome, in a file that is no lead list: the deals
+    cannot be read (refused for want of a stage, unless a column holding stage names is taken)."""
+    fields = draft.mapping.fields
+    return "stage" not in fields and not draft.mapping.stage_entered and draft.history_raw is None \
+        and not any(f in fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag", "lost_at",
+                                          "lost_reason")) \
+        and not is_lead_list(fields)
+
+
 def _check_required(draft: Draft) -> None:
     if _looks_like_data(draft.raw.headers):
         raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
     if draft.shape == "deals":
-        if "stage" not in draft.mapping.fields and not draft.mapping.stage_entered and draft.history_raw is None \
-                and not any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag",
-                                                                "lost_at", "lost_reason")) \
-                and not is_lead_list(draft.mapping.fields):
+        if _nothing_says_the_outcome(draft):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]
             if others and draft.raw.archive is not None:  # an archive: the deals may be another member
                 raise FunnelError("archive.missing_column", file=draft.raw.archive, field="stage",

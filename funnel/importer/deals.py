@@ -328,7 +328,8 @@ def status_map(con, findings: Findings, header: str | None, codes: dict | None =
     for value, status in pairs:
         if status is None:
             n = run(con, "SELECT count(*) FROM imp_valid WHERE status = $v", {"v": value}).fetchone()[0]
-            findings.add("status.unknown_value", "warning", column=header, value=value, n=n)
+            findings.add("status.unknown_value", "warning", column=header, value=value, n=n,
+                         detail=json.dumps({"value": f"«{value}»"}, ensure_ascii=False))
     known = [(v, s) for v, s in pairs if s]
     if known:
         con.executemany("INSERT INTO imp_status_map VALUES (?, ?)", known)
@@ -481,9 +482,11 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         quoted = ", ".join(f"«{s}»" for s in mapping.won_stages[:3])
         findings.add("stages.no_won_yet", "warning", value=", ".join(mapping.won_stages[:3]), n=None,
                      detail=json.dumps({"stages": quoted}, ensure_ascii=False))
-    elif not any(ps.won for ps in result) and told and not won_status and not closed_unnamed:
+    elif not any(ps.won for ps in result) and told and not won_status and not closed_unnamed \
+            and not any(r[0] == "status.unknown_value" for r in findings.rows):
         # a status or flag tells the outcomes and no deal is won yet (an API answer of open deals): nothing
-        # to fix, and no stage to mark
+        # to fix, and no stage to mark. Not while status values went unread: the sale may be one of them
+        # (survey 47: WooCommerce's «completed», U-ON's «Тур оплачен» beside «nothing to fix»)
         told_by = next(f for f in ("status", "won_flag") if f in mapping.fields)
         index = mapping.fields[told_by]
         column = headers[index] if index < len(headers) else told_by

@@ -59,9 +59,15 @@ def lost_by_close(headers: dict[str, str | None]) -> bool:
             and not is_close_date_when_closed(close))
 
 
+# what says only that a deal was won: a lone won flag or won date leaves the losses to the lost reason (Alfa CRM's
+# leads: ``is_study`` 1 a paying student, ``lead_reject_id`` an archived lead's reason; survey 44: 4 won, 0 lost)
+_WIN_ONLY = ("won_flag", "won_at")
+
+
 def lost_by_reason(fields) -> bool:
-    """Whether a filled lost reason decides a loss: the file has one and nothing else of the outcome."""
-    return "lost_reason" in fields and not any(f in fields for f in OUTCOME_FIELDS)
+    """Whether a filled lost reason decides a loss: the file has one and nothing else of the outcome but what
+    says a win (:data:`_WIN_ONLY`: checked before the reason)."""
+    return "lost_reason" in fields and not any(f in fields for f in OUTCOME_FIELDS if f not in _WIN_ONLY)
 
 
 def status_case(fields) -> str:

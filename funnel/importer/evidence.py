@@ -20,6 +20,7 @@ from ..mapping import classify_stage_name, classify_status_value
 from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
+from ..mapping.status import RESOLUTION_HEADERS, RESOLUTION_VALUES, status_key
 from ..readers.json_reader import OPTIONS_NOTE
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
@@ -38,11 +39,14 @@ def refine_deals_mapping(con, raw, mapping) -> None:
     """Apply the whole-file checks of the module docstring to ``mapping`` in place."""
     fields = mapping.fields
     if "stage" not in fields and "status" in fields and not mapping.stage_entered:
+        _one_unread_status(con, raw, mapping)
+    if "stage" not in fields and "status" in fields and not mapping.stage_entered:
         _status_as_stage(con, raw, mapping)
     if "stage" not in fields:
         return
     stage = _col(fields["stage"])
     _converted_beside_stage(con, raw, mapping)
+    _resolution_status(con, raw, mapping)
     if "expected_close" in fields and "closed_at" not in fields:
         close = _col(fields["expected_close"])
         rows = run(con, render("SELECT {s}, count({c}), count(*) FROM {t} WHERE {s} IS NOT NULL GROUP BY 1",
@@ -69,6 +73,25 @@ def refine_deals_mapping(con, raw, mapping) -> None:
             mapping.extras.pop(i, None)
 
 
+def _resolution_status(con, raw, mapping) -> None:
+    """A tracker's resolution is the status when the file has none beside its stage: Yandex Tracker closes won
+    and lost deals alike («Закрыт») and only ``resolution.display`` («Решён» / «Не будет сделано») tells them
+    (survey 44: 12 open, 0 won, «Закрыт» a step). Taken when it holds one of a resolution's words; its words
+    then read as the CRM's codes (mapping/status.py)."""
+    if "status" in mapping.fields or mapping.status_values:
+        return
+    for i in sorted(mapping.extras):
+        if header_tokens(raw.headers[i]) not in RESOLUTION_HEADERS:
+            continue
+        values = run(con, render("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT 50",
+                                 c=_col(i), t=ident(raw.table))).fetchall()
+        if any(status_key(v) in RESOLUTION_VALUES for (v,) in values):
+            mapping.fields["status"] = i
+            mapping.status_values = dict(RESOLUTION_VALUES)
+            del mapping.extras[i]
+            return
+
+
 _CONVERTED = {"converted", "is converted", "конвертирован", "是否转化"}
 
 
@@ -89,10 +112,22 @@ def _converted_beside_stage(con, raw, mapping) -> None:
         mapping.extras[flag] = raw.headers[flag]
 
 
+def _one_unread_status(con, raw, mapping) -> None:
+    """A «status» of one value in every row that is no outcome word says nothing of the outcome: left as an
+    attribute, so that a column of stage names may be the stage (Calltouch's request ``status`` «REQUEST» beside
+    its order's ``orders.status`` «Оплачена» / «Отказ»: survey 47, 12 open, revenue 0)."""
+    index = mapping.fields["status"]
+    values = run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 2",
+                             s=_col(index), t=ident(raw.table))).fetchall()
+    if len(values) == 1 and classify_status_value(values[0][0], mapping.status_values or None) is None:
+        del mapping.fields["status"]
+        mapping.extras[index] = raw.headers[index]
+
+
 def _status_as_stage(con, raw, mapping) -> None:
     """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
     Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
-    Качественный лид. Four values at least, and fewer than half of them won, lost or open words, or
+    Качественный лид. Four values at least, and at most half of them won, lost or open words, or
     two of them not such words while every outcome among them is a closing stage's name or an open word (芋道 CRM's
     «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or, with no outcome word
     among them, names of closing stages (a list of finished leads: Качественный лид, Некачественный лид;
@@ -108,7 +143,9 @@ def _status_as_stage(con, raw, mapping) -> None:
     # Отклоненная», survey 37, read as outcomes only with no funnel)
     end_states = any(classify_stage_name(v) for v in known) and len(values) - len(known) >= 2 and all(
         classify_stage_name(v) or classify_status_value(v, mapping.status_values or None) == "open" for v in known)
-    if len(values) >= 4 and (2 * len(known) < len(values) or end_states) or stage_names:
+    # (half of them outcome words is a stage too: U-ON's «Новая, В работе, Подбор тура, Бронирование, Тур оплачен,
+    # Отказ клиента», survey 47, had no funnel)
+    if len(values) >= 4 and (2 * len(known) <= len(values) or end_states) or stage_names:
         mapping.fields["stage"] = mapping.fields.pop("status")
 
 

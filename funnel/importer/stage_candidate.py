@@ -10,7 +10,9 @@ include a won or lost stage's name («Оплачено», «Отказ», «Clos
 from __future__ import annotations
 
 from ..mapping.model import Mapping
+from ..mapping.normalize import normalize_header
 from ..mapping.status import classify_stage_name
+from ..mapping.synonyms import NORMALIZED_SYNONYMS
 from ..readers.staging import RawTable
 from ..sql import ident, render, run
 
@@ -30,3 +32,13 @@ def stage_candidate(con, raw: RawTable, mapping: Mapping) -> tuple[str, list[str
         if closing and len(closing) < len(values):
             return raw.headers[i], closing[:3]
     return None
+
+
+def header_below(con, raw: RawTable, index: int) -> bool:
+    """Whether the column holds a stage column's own title among its values («Stage» under «Q1 2024»): the file's
+    header is a row further down, under a title row read as the header."""
+    names = sorted(set(NORMALIZED_SYNONYMS["stage"]))
+    values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT {k}",
+                                            c=ident(f"c{index}"), t=ident(raw.table),
+                                            k=str(MAX_STAGES + 1))).fetchall()]
+    return any(normalize_header(str(v)) in names for v in values)

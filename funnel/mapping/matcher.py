@@ -75,6 +75,8 @@ _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _OBJECT_NAME = ((".name", " name"), (".full_name", " full name"), (".display", " display"))
 # Jira's CSV names a project's own fields «Custom field (Lead source)» (survey 40): the field is inside
 _CUSTOM_FIELD = re.compile(r"^custom field \((.+)\)$")
+# Yandex Tracker's local fields, a queue's own: ``<the queue's 24-hex id>--dealSum``, ``…--leadSource`` (survey 44)
+_LOCAL_FIELD = re.compile(r"^[0-9a-f]{24}--(?=\w)")
 # a team's group tag before its own properties: HubSpot's «[IS/SDR] SDR Responsável», «[IS] Origem do lead»
 _TAG_PREFIX = re.compile(r"^\[[^\[\]]*\]\s*")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")
@@ -159,6 +161,8 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 
 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
+    if local := _LOCAL_FIELD.match(header):
+        return _generic_score(field, header[local.end():], tokens.partition(" ")[2])
     syns = NORMALIZED_SYNONYMS.get(field, ())
     if header not in syns:  # Pipedrive's ``user_id.name`` is a synonym of its own
         for suffix, words in _OBJECT_NAME:
@@ -248,6 +252,7 @@ DATE_WORDS = re.compile(r"date|datum|time|zeit|fecha|data|дата|время|�
                          r"created|modified|updated|clos(?:e|ed|ing)(?!r)|deadline|birth|erstellt|geändert|stamp|"
                          r"resolved|viewed|completed|completion|finished|(?:^|[\s_])due(?:$|[\s_])|"  # Jira, Asana
                          r"(?:^|[\s_])dt(?:$|[\s_])|"  # DT_CRIACAO: a database's date column
+                         r"(?:^|[\s_])dat(?:$|[\s_])|"  # U-ON's «dat», «dat_lead», «dat_close» (survey 47: two stages)
                          r"日時|時期|日付|予定日|(?:作成|更新|登録|受注|失注)日|"  # kintone's 作成日時, 見込み時期
                          # amoCRM's «Создана», «Закрыта», «Изменена» (Ukrainian «Створено», «Закрито», «Змінено»): the
                          # participle is the whole header (never «Кем создана», «Причина закрытия», «Сделка закрыта»);

@@ -25,7 +25,10 @@ ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа ст�
                                 # Ukrainian order CRMs (survey 41): KeyCRM's order list (``/order``: ``ordered_at``,
                                 # ``grand_total``, ``status_group_id``), SalesDrive's ``orderTime``
                                 "статус замовлення", "номер замовлення", "ordered_at", "grand_total",
-                                "status_group_id", "ordertime"})
+                                "status_group_id", "ordertime",
+                                # WooCommerce's order export (survey 47: ``order_id, order_number, order_date,
+                                # paid_date, status, …, order_total``)
+                                "order_number", "order_total"})
 STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
 
 # RetailCRM's status groups, first to last (its group codes, then their Russian names)
@@ -59,13 +62,21 @@ CN_SHOP_LOST = ("已关闭", "交易关闭", "已取消", "已退款", "退款�
 # picked up and paid, after «Відправлено») and «Відмова», «Повернення»
 _UA_WON = {"виконано", "виконаний", "виконане", "доставлено", "отримано", "продаж"}
 _UA_LOST = {"скасовано", "скасований", "скасоване", "повернення", "повернуто", "відмова", "відмовлено"}
+# WooCommerce's order statuses, first to last (its slugs, the admin's English and Russian names; an export may keep
+# the ``wc-`` prefix): pending payment → on hold → processing → completed; cancelled, refunded and failed are lost
+WOOCOMMERCE_STATUSES = (("pending", "wc-pending", "pending payment", "ожидает оплаты", "в ожидании оплаты"),
+                        ("on-hold", "wc-on-hold", "on hold", "на удержании"),
+                        ("processing", "wc-processing", "обработка", "в обработке"),
+                        ("completed", "wc-completed"))  # (its Russian «Выполнен» is RetailCRM's last: ranked there)
+_WOO_LOST = {"failed", "wc-failed", "wc-cancelled", "wc-refunded", "не удался", "отменён", "возвращён"}
 _ORDER_WON = frozenset({"выполнен", "выполнено", "доставлен", "доставлено", "получен", "completed", "delivered"}
-                       | set(CN_SHOP_STATUSES[-1]) | _UA_WON)
+                       | set(CN_SHOP_STATUSES[-1]) | _UA_WON | set(WOOCOMMERCE_STATUSES[-1]))
 _ORDER_LOST = frozenset({"возврат", "возвращен", "отменен", "отменено", "отмена", "returned", "refunded"} | _UA_LOST
-                        | {normalize_header(s) for s in RETAILCRM_CANCELLED} | set(CN_SHOP_LOST))
+                        | {normalize_header(s) for s in RETAILCRM_CANCELLED} | set(CN_SHOP_LOST) | _WOO_LOST)
 _STATUS_RANK = {**{normalize_header(s): k for k, s in enumerate(MOYSKLAD_STATUSES)},
                 **{normalize_header(s): k for k, s in enumerate(RETAILCRM_STATUSES)},
-                **{s: k for k, names in enumerate(CN_SHOP_STATUSES) for s in names}}
+                **{s: k for k, names in enumerate(CN_SHOP_STATUSES) for s in names},
+                **{s: k for k, names in enumerate(WOOCOMMERCE_STATUSES) for s in names}}
 
 
 def is_order_list(headers) -> bool:

@@ -164,3 +164,13 @@ def new_lead_first(open_by_count: list[str]) -> list[str] | None:
     if not first or len(first) == len(open_by_count):
         return None
     return first + [name for name in open_by_count if name not in first]
+
+# survey 44: a task tracker kept as a pipeline starts where an issue does: Yandex Tracker's «Открыт», Jira's «Open» /
+# «To Do», a backlog (Yandex Tracker's sales queue «Открыт → Квалификация → КП отправлено → Переговоры» came out with
+# the proposal before the qualification: «Открыт» was on no rung, so the count ordered them)
+_RUNGS = _with(_RUNGS, "new", ("открыт", "open", "to do", "todo", "backlog", "бэклог", "待办"))
+# survey 47: 腾讯广告's lead follow-up tags «待跟进 → 已联系 → 有意向 → 已到店»: a lead waiting to be followed up is new,
+# a visit to the store («到店», «到访») is the meeting (it came last by its count: every middle label wrong)
+_RUNGS = _with(_RUNGS, "new", ("待跟进",))
+_RUNGS = _with(_RUNGS, "meeting", ("到店", "到访"))
+_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)

@@ -87,6 +87,10 @@ _STATUS_LOST |= {"失单", "已失单", "已拒绝", "拒绝", "无意向"}
 # Insightly keeps a suspended opportunity open; noCRM.io's open leads are «To do» or «Standby»
 _STATUS_OPEN |= {"suspended", "to do", "todo", "standby", "stand by"}
 
+# survey 47: U-ON.Travel's request ends «Тур оплачен» (the tour paid: the sale; «Оплачен» alone is below) or
+# «Отказ клиента»
+_STATUS_WON |= {"тур оплачен"}
+
 
 # A status written as a mark alone (a hand-kept sheet's ✅ / ❌ / ⏳): the folding below drops emoji, so these
 # said nothing and every deal was open (survey 35). A mark beside a word («✅ Won») is read by the word.
@@ -195,7 +199,7 @@ _STATUS_LOST |= _LOCALE_LOST
 # paid: the end of a deal whose last step is the payment (Мегаплан's «Оплачена», an invoice's «Оплачен»);
 # «Не оплачен» is not one of these words
 _PAID = {"оплачена", "оплачен", "оплачено"}
-_STAGE_WON |= _PAID
+_STAGE_WON |= _PAID | {"тур оплачен"}  # and U-ON.Travel's «Тур оплачен» (survey 47)
 _STATUS_WON |= _PAID
 _STAGE_LOST |= {"失单", "已失单", "已拒绝", "无意向"}  # survey 18: Krayin (zh_CN), a WeCom SCRM's statuses
 # survey 40: a customer «lost» (churned away) ends a Chinese pipeline of any tool, not only WeCom's: Teambition's task
@@ -291,3 +295,20 @@ _STATUS_WON |= _PLANFIX_WON
 _STAGE_LOST |= _PLANFIX_LOST
 _STATUS_LOST |= _PLANFIX_LOST
 _STATUS_OPEN |= {"отложенная", "отложена", "отложено"}
+
+
+# A tracker's resolution says how a closed issue ended where its status does not: Yandex Tracker closes a won and a
+# lost deal alike («Закрыт») and its ``resolution`` is «Решён» (``fixed``) or «Не будет сделано» (``wontFix``);
+# Jira's «Done» / «Won't Do». These words are read only in such a column (a status «Done» elsewhere may be a
+# task's); a duplicate or an invalid issue says nothing of a sale and stays unread. Survey 44; the values are
+# those of Tracker's API reference (resolutions fixed, wontFix, duplicate, invalid, later) and Jira's defaults.
+RESOLUTION_HEADERS = frozenset({"resolution", "resolution display", "resolution key", "resolution name",
+                                "резолюция", "解决结果"})
+_RESOLUTION_WON = ("done", "fixed", "resolved", "решён", "решено", "исправлен", "выполнено", "сделано", "готово",
+                   "successful", "успешно", "已解决", "已完成", "已修复")
+_RESOLUTION_LOST = ("won't do", "won’t do", "wont do", "wontdo", "won't fix", "won’t fix", "wont fix", "wontfix", "declined",
+                    "rejected",
+                    "не будет сделано", "не будет исправлено", "отклонено", "отклонён", "отказ", "不做", "不修复",
+                    "拒绝")
+RESOLUTION_VALUES = {**{status_key(w): "won" for w in _RESOLUTION_WON},
+                     **{status_key(w): "lost" for w in _RESOLUTION_LOST}}

@@ -428,7 +428,12 @@ CLOSE_DATE_WHEN_CLOSED: tuple[str, ...] = (
 SOURCE_FALLBACK: tuple[str, ...] = ("utm_source", "UTM Source", "Рекламная система", "campaign_name", "Campaign name",
                                     "utm_campaign", "utmSource",  # SalesDrive's order (survey 41)
                                     "view.source",  # LPTracker's lead: its visit's source (survey 42)
-                                    "marketing.utm_source")  # KeyCRM's order with its marketing object (survey 45)
+                                    "marketing.utm_source",  # KeyCRM's order with its marketing object (survey 45)
+                                    # survey 47: WooCommerce's order attribution (its order export's meta columns),
+                                    # a Calltouch request's session
+                                    "meta:_wc_order_attribution_utm_source", "_wc_order_attribution_utm_source",
+                                    "session.source", "session.utmSource",
+                                    "Кампания", "Рекламная кампания")  # VK Реклама's lead form download (survey 47)
 
 # Generic entity prefixes (Pipedrive "Deal - ", Czech "Obchod - ", and those of normalize.LOCAL_ENTITY_WORDS:
 # «Negócio - », «Trato - », «Affaire - ») tried off when nothing matches.
@@ -472,6 +477,28 @@ SYNONYMS["amount"] += ("summa", "Summa")
 SYNONYMS["created_at"] += ("date_start",)
 SYNONYMS["stage"] += ("跟进阶段", "current_step", "Current step", "Текущий этап")
 SYNONYMS["amount"] += ("paymentAmount", "payment_amount")  # SalesDrive: beside products.amount, a quantity
+# session 44 (survey 44's rest): FreshOffice's ``date_finish`` (the close: ``date_plan`` is the planned one),
+# ``info_source`` and ``priznak_deal`` («признак сделки»: «Сделка успешна», «Сделка провалена», the stage); Alfa CRM's
+# leads (``/v2api/customer/index``): ``assigned_id`` the manager, ``lead_source_id`` the source, ``lead_reject_id``
+# the reason a lead was archived (lost), ``is_study`` 1 a lead who became a paying student (won), ``summa_dogovora``
+# («сумма договора», a custom field: ``custom_summa_dogovora``) the amount
+SYNONYMS["closed_at"] += ("date_finish",)
+SYNONYMS["source"] += ("info_source", "Источник информации", "lead_source_id")
+SYNONYMS["stage"] += ("priznak_deal",)
+SYNONYMS["manager"] += ("assigned_id",)
+SYNONYMS["lost_reason"] += ("lead_reject_id", "reject_id", "reject_reason")
+SYNONYMS["won_flag"] += ("is_study",)
+SYNONYMS["amount"] += ("summa_dogovora", "custom_summa_dogovora", "Сумма договора")
+# survey 47: Клиентская база's «Дата добавления»; Мегаплан API v3's ``timeCreated`` (``timeCreated.value``); Intrum's
+# ``employee_id`` (the responsible employee); 腾讯广告's leads (``leads_id``, ``leads_create_time``, ``leads_follow_tag``
+# its follow-up tag: 待跟进 … 已成交 / 无效); U-ON's ``manager_name`` / ``source_name`` beside their ids
+SYNONYMS["created_at"] += ("Дата добавления", "Добавлено", "Добавлен", "timeCreated", "timeCreated.value",
+                           "leads_create_time")
+SYNONYMS["manager"] += ("employee_id", "manager_name")
+SYNONYMS["source"] += ("source_name",)
+SYNONYMS["created_at"] += ("dat",)  # U-ON's request: ``dat`` its creation, ``dat_close`` its close
+SYNONYMS["deal_id"] += ("leads_id", "ID лида", "ID заявки")
+SYNONYMS["stage"] += ("leads_follow_tag", "state.name")
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 

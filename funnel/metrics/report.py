@@ -70,6 +70,10 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
     result: dict[str, Any] = {
         "pipeline": ctx.pipeline,
         "filters": spec.filter_dict,
+        # the period the deals were counted in (survey 46: ``--from`` / ``--to`` left no trace in the document)
+        "period": None if spec.date_from is None and spec.date_to is None else {
+            "from": spec.date_from.isoformat() if spec.date_from else None,
+            "to": spec.date_to.isoformat() if spec.date_to else None, "date": spec.date_field},
         "closed_only": spec.closed_only,
     }
     result.update(metric_block(overall))

@@ -485,6 +485,8 @@ def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | 
         objects = [v for v in value if isinstance(v, dict)]
         return (objects, path or None) if objects and len(objects) * 2 >= len(value) else ([], None)
     best: tuple[list[dict], str | None] = ([], None)
+    if isinstance(value, dict) and (keyed := _keyed_by_id(value)):
+        best = (keyed, path or None)
     if isinstance(value, dict) and depth < MAX_DEPTH:
         for key, child in value.items():
             if key == "_links" or key == "meta" and depth == 0:  # an answer's paging and lookups, not its records
@@ -493,6 +495,15 @@ def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | 
             if len(found[0]) > len(best[0]):
                 best = found
     return best
+
+
+def _keyed_by_id(value: dict) -> list[dict]:
+    """The records of an object keyed by their own ids (Bitrix24's ``task.stages.get``: ``{"result": {"101":
+    {"ID": "101", "TITLE": "Новые", "SORT": "100"}, …}}``; survey 44: refused as "no list of records"), else []."""
+    if len(value) < 2 or not all(isinstance(v, dict) for v in value.values()):
+        return []
+    ok = all(any(k.lower() == "id" and str(v) == str(key) for k, v in child.items()) for key, child in value.items())
+    return list(value.values()) if ok else []
 
 
 def _flatten(record: dict) -> dict[tuple[str, ...], Any]:

@@ -60,9 +60,14 @@ def summary(inp: Inputs) -> Section:
         sec.paragraphs.append(w("report.summary.money", revenue=w.num(out.revenue),
                                 avg=w.num(out.avg_deal_size), cycle=w.num(out.median_cycle_days, 1)))
     if ov.drop_offs:
+        # the deals that stopped at a step are lost there or still open (survey 46: «deals lost there: 7,158» where
+        # none was lost)
         d = ov.drop_offs[0]
-        sec.paragraphs.append(w("report.summary.leak", stage_from=d["stage_from"], stage_to=d["stage_to"],
-                                count=w.int(d["count"]), rate=w.pct(d["rate"])))
+        where = {"stage_from": d["stage_from"], "stage_to": d["stage_to"], "count": w.int(d["count"]),
+                 "rate": w.pct(d["rate"])}
+        sec.paragraphs.append(w("report.summary.leak_counts", **where) if inp.info.shape == "counts" else
+                              w("report.summary.leak", **where, lost_here=w.int(d["lost_here"]),
+                                open_here=w.int(d["open_here"])))
     for line in SUMMARY_LINES:
         text = line(inp)
         if text:
