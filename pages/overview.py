@@ -32,7 +32,8 @@ if caps.is_web_funnel or explain.no_lost_recorded(info):
     wr_key = "win_rate_all"
 TILES = [
     ("deals", lambda v: fmt_int(v, lang), Selection("all")),
-    (wr_key, lambda v: fmt_pct(v, lang), Selection("won")),
+    # a rate opens its denominator's deals (their status says which won): won / closed, or won / all
+    (wr_key, lambda v: fmt_pct(v, lang), Selection("closed" if wr_key == "win_rate" else "all")),
     ("revenue", lambda v: money_text.tile_value(info, v, lang), Selection("won")),
     ("avg_deal_size", lambda v: money_text.tile_value(info, v, lang), Selection("won")),
     ("median_cycle_days", lambda v: fmt_num(v, lang, 1), Selection("won")),

@@ -279,8 +279,9 @@ def page_head(title_key: str):
 
 
 OUTCOME_COLUMNS = ("deals", "won", "lost", "win_rate", "revenue", "avg_deal_size", "median_cycle_days")
-OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "won", "revenue": "won",
-                "avg_deal_size": "won", "median_cycle_days": "won", "win_rate_all": "won"}
+# a rate lists the deals of its denominator, whose status column shows its numerator (won / closed, won / all)
+OUTCOME_KIND = {"deals": "all", "won": "won", "lost": "lost", "win_rate": "closed", "revenue": "won",
+                "avg_deal_size": "won", "median_cycle_days": "won", "win_rate_all": "all"}
 WEB_OUTCOME_COLUMNS = ("deals", "won", "win_rate_all")
 
 

@@ -50,9 +50,9 @@ def test_bar_text_is_readable(ids):
 
 
 @pytest.mark.parametrize(("lang", "deals", "visitors"), [
-    ("en", ("Deals that entered the step", "of revenue", "closed deals"), "Visitors who reached the step"),
-    ("ru", ("Сделок вошло в шаг", "выручки", "закрытых сделок"), "Посетителей дошло до шага"),
-    ("zh", ("进入该步骤的交易", "收入", "已结交易"), "到达该步骤的访客")])
+    ("en", ("Deals decided at the step", "of revenue", "closed deals"), "Visitors who reached the step"),
+    ("ru", ("Сделок с итогом на шаге", "выручки", "закрытых сделок"), "Посетителей дошло до шага"),
+    ("zh", ("在此步骤有结果的交易", "收入", "已结交易"), "到达该步骤的访客")])
 def test_web_funnel_findings_speak_of_visitors(ids, lang, deals, visitors):
     at = open_page("pages/diagnostics.py", lang=lang, ds=ids[WEB])
     text = " ".join(str(m.value) for m in [*at.markdown, *at.caption, *at.info, *at.warning])

@@ -83,6 +83,17 @@ def test_a_kpi_button_opens_the_deals(data_dir, b2b):
     assert set(drill["Deal ID"].astype(str)) == set(b2b["ID"].astype(str))
 
 
+def test_the_win_rate_tile_opens_the_closed_deals(data_dir, b2b):
+    # won / closed: the deals behind it are the closed ones, won and lost (survey 46: it listed the won only)
+    at = page("pages/overview.py", lang="en", ds="1")
+    at.button(key="ov_tile_win_rate").click().run()
+    assert not at.exception
+    drill = at.dataframe[-1].value
+    closed = b2b[b2b["Этап сделки"].isin([WON, LOST])]
+    assert len(drill) == len(closed)  # the 3,800 closed deals of the sample, 272 of them won
+    assert set(drill["Deal ID"].astype(str)) == set(closed["ID"].astype(str))
+
+
 def test_period_presets():
     today = date(2026, 11, 23)
     assert period_range("this_month", today) == (date(2026, 11, 1), today)
