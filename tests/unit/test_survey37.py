@@ -58,7 +58,7 @@ def test_a_user_says_what_unknown_status_codes_mean(tmp_path, capsys):
     path.write_text(RENAMED, encoding="utf-8")
     assert cli_main(["--data-dir", str(tmp_path), "import", str(path), "--map", "status=state"]) == 0
     out = capsys.readouterr().out
-    assert "--status-values" in out and "(state · 3)" in out
+    assert "--status-values" in out and "Status value «3» not recognised" in out and "(state)" in out
     assert (_metrics(tmp_path, capsys)["won"]) == 0
     assert cli_main(["--data-dir", str(tmp_path), "edit", "1", "--status-values", "3=won,2=lost,1=open"]) == 0
     capsys.readouterr()
