@@ -203,6 +203,8 @@ def _forecast(args) -> int:
         print(t("velocity.ui.backtest", lang) + f"  ({t('velocity.chart.forecast', lang)} / {t('velocity.chart.actual', lang)})")
     for b in doc["backtest"]:
         print(f"  {b['month']}  {_d(b['forecast']):>16}  {_d(b['actual']):>16}")
+    if reason := doc["reasons"].get("backtest"):  # why the forecasts are «—»
+        print("  " + t(reason, lang))
     return 0
 
 

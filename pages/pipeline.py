@@ -181,7 +181,9 @@ month_start_at = datetime.combine(month, time.min)
 vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
                 t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
 rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
-error = None if MIXED else backtest_error(rows_b)
+# open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
+UNPRICED = info.capabilities.open_unpriced
+error = None if MIXED or UNPRICED else backtest_error(rows_b)
 if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
     note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
              low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
@@ -199,12 +201,14 @@ if fc.fan and not MIXED:
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 st.subheader(t("velocity.ui.backtest"))
-if rows_b and not MIXED:
+if rows_b and not MIXED and not UNPRICED:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
         t("velocity.drill.won_month", month=fmt_cohort(rows_b[i].month, "month", lang))))
     st.caption(t("velocity.ui.backtest_caption"))
 elif MIXED:
     st.caption(t("velocity.reason.mixed_currencies"))
+elif rows_b and UNPRICED:
+    st.info(t("velocity.reason.backtest_unpriced"))
 
 drill.show_pending(info, spec, t)

@@ -79,3 +79,32 @@ def test_a_filtered_metrics_document_names_its_period(tmp_path, capsys):
     assert (doc["deals"], doc["won"], doc["lost"]) == (4, 0, 2)  # deals 3, 4, 5, 6: 3 and 6 lost
     assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["period"] is None
+
+
+def test_no_back_test_of_money_when_open_deals_carry_no_amount(tmp_path, capsys):
+    # Maven's shape: an amount only on closed deals (the lost at 0), none on the open ones. A month's back-tested
+    # forecast weighs the deals then open by amounts written at their close: nothing anyone knew at the time.
+    rows = ["id,stage,status,amount,created,closed"]
+    for k in range(24):  # two deals a month from January to December 2023, every third one still open
+        month, day = k // 2 + 1, 1 + 10 * (k % 2)
+        created = f"2023-{month:02d}-{day:02d}"
+        closed = f"2023-{month:02d}-{day + 5:02d}"
+        if k % 3 == 2:
+            rows.append(f"{k},Proposal,open,,{created},")
+        elif k % 3 == 1:
+            rows.append(f"{k},Lost,lost,0,{created},{closed}")
+        else:
+            rows.append(f"{k},Won,won,1000,{created},{closed}")
+    (tmp_path / "deals.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli_main(["--data-dir", str(tmp_path), "import", str(tmp_path / "deals.csv"), "--stages",
+                     "New,Proposal,Won", "--json"]) == 0
+    capsys.readouterr()
+    assert cli_main(["--data-dir", str(tmp_path), "forecast", "1", "--as-of", "2023-12-31", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["backtest"] and all(b["forecast"] is None for b in doc["backtest"])
+    # won deals k = 0, 3, …, 21 close in months 1, 2, 4, 5, 7, 8, 10, 11 (1,000 each, five days after creation);
+    # a month's actual counts the deals open at its start (created on the 1st: July, October), actual_all every win
+    assert {b["month"]: (b["actual"], b["actual_all"]) for b in doc["backtest"]} == {
+        "2023-06": (0, 0), "2023-07": (1000, 1000), "2023-08": (0, 1000), "2023-09": (0, 0),
+        "2023-10": (1000, 1000), "2023-11": (0, 1000)}
+    assert "backtest_error" not in doc and doc["reasons"]["backtest"] == "velocity.reason.backtest_unpriced"
