@@ -435,6 +435,12 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     # left at the stage they were lost at) is the sale, not a step before a made-up «Won»
     won_by_flag |= {(r[0], r[1]) for r in counts
                     if r[3] and r[11] and not r[12] and stage_key(r[1]) in CLOSED_STAGE_WORDS}
+    # the CRM's own list of stages, marking no outcome, whose last stage holds only won deals (Alfa CRM's «Получена
+    # оплата», every lead at it a paying student by ``is_study``): that stage is the sale, not a step before a
+    # made-up «Выиграна» of as many deals (survey 48: 12 → 9 → 7 → 5 → 4 → 4)
+    listed_won = {(pipeline, listed[-1]) for pipeline, listed in (mapping.listed_stages or {}).items()
+                  if listed and not any(classify_stage_name(n) == "won" for n in listed)
+                  and any(r[0] == pipeline and r[1] == listed[-1] and (r[4] or r[6]) for r in counts)}
     won_by_date, lost_by_date = _outcome_by_date(closed_by_date, counts, mapping, won_by_flag, lost_by_flag,
                                                  won_status, headers, findings)
     won_by_flag |= won_by_date
@@ -460,7 +466,8 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
             history_order=hist_rank.get(pipeline),
-            won_names=[*mapping.won_stages, *(n for n in unnamed if (pipeline, n) in won_by_flag
+            won_names=[*mapping.won_stages, *(n for n in names if (pipeline, n) in listed_won),
+                       *(n for n in unnamed if (pipeline, n) in won_by_flag
                                               or kinds.get(n) == "won")],
             lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
                                                 or kinds.get(n) == "lost")],

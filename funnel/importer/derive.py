@@ -344,6 +344,7 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, 
         else:
             findings.add("deals.no_lost", "warning", n=won)
     _stages_are_ids(con, findings)
+    _people_are_ids(con, typed, findings)
     # a column of months without a day is said on its own (date.month_only): never offered as a date here
     months = {clean_header(row[3]) for row in findings.rows if row[0] in ("date.month_only", "date.no_year")}
     extras = {name: (i, header) for name, (i, header) in extras.items() if clean_header(header) not in months}
@@ -394,6 +395,22 @@ def _stages_are_ids(con, findings: Findings) -> None:
     shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
     findings.add("stages.ids_only" if all(str(s).isdigit() for s in stages) else "stages.ids_codes", "warning",
                  value=shown, n=None, detail=json.dumps({"stages": shown}, ensure_ascii=False))
+
+
+def _people_are_ids(con, typed: dict, findings: Findings) -> None:
+    """Managers or sources that are all numbers (Alfa CRM's ``assigned_id`` 3, 5, 8; Intrum's ``employee_id``) are
+    ids of the CRM's users or sources, shown as they are: said, with how to map the names where the file has them
+    (survey 48: the Managers page showed «3», «5», «8» and nothing said why)."""
+    for field in ("manager", "source"):
+        if typed.get(field) is None:
+            continue
+        values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM imp_deals WHERE {c} IS NOT NULL LIMIT 50",
+                                                c=ident(field))).fetchall()]
+        if values and all(str(v).isdigit() for v in values):
+            shown = ", ".join(f"«{v}»" for v in sorted(values, key=lambda v: (len(str(v)), str(v)))[:5])
+            findings.add("people.ids_only", "warning", column=typed[field].header, value=shown, n=None,
+                         detail=json.dumps({"column": f"«{typed[field].header}»", "values": shown, "role": field,
+                                            "field_key": f"mapping.field.{field}"}, ensure_ascii=False))
 
 
 # a date column whose name says it is planned, not what happened: never offered as the close (survey 39: 销帮帮's

@@ -114,6 +114,12 @@ def test_alfa_crm_is_study_is_the_win_and_an_archived_leads_reason_the_loss(tmp_
     fields = doc["mapping"]["fields"]
     assert (fields["won_flag"], fields["lost_reason"], fields["manager"], fields["amount"]) == (
         "is_study", "lead_reject_id", "assigned_id", "custom_summa_dogovora")
-    _outcomes(tmp_path, capsys)  # 6 → 4 → 3 → 2: the lost lead archived at the first status
+    # 6 → 4 → 3 → 2: the lost lead archived at the first status; the paid status is the sale, no «Выиграна» after it
+    # (survey 48: a made-up step of as many deals followed it)
+    _outcomes(tmp_path, capsys, [("Не разобран", 6), ("Установлен контакт", 4), ("Назначено пробное", 3),
+                                 ("Получена оплата", 2)])
     # manager 3: deals 1 (won), 3 (lost), 5 (open); manager 5: deals 2 (won), 4 and 6 (open)
     assert _managers(tmp_path, capsys) == {"3": (1, 1, 1), "5": (1, 0, 2)}
+    # ids shown as managers are said (survey 48: nothing said why the Managers page read «3» and «5»)
+    said = [w for w in doc["warnings"] if w["code"] == "people.ids_only"]
+    assert [w["column"] for w in said] == ["assigned_id"] and "«3», «5»" in said[0]["message"]
