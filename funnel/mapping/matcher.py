@@ -75,8 +75,9 @@ _PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
 _OBJECT_NAME = ((".name", " name"), (".full_name", " full name"), (".display", " display"))
 # Jira's CSV names a project's own fields «Custom field (Lead source)» (survey 40): the field is inside
 _CUSTOM_FIELD = re.compile(r"^custom field \((.+)\)$")
-# Yandex Tracker's local fields, a queue's own: ``<the queue's 24-hex id>--dealSum``, ``…--leadSource`` (survey 44)
-_LOCAL_FIELD = re.compile(r"^[0-9a-f]{24}--(?=\w)")
+# Yandex Tracker's local fields, a queue's own: ``<the queue's 24-hex id>--dealSum``, ``…--leadSource`` (survey 44);
+# Мегаплан's custom fields, ``Category<program id>CustomField<the name in Latin letters>``: «Istochnik» (survey 47)
+_LOCAL_FIELD = re.compile(r"^(?:[0-9a-f]{24}--|category\d+customfield)(?=\w)")
 # a team's group tag before its own properties: HubSpot's «[IS/SDR] SDR Responsável», «[IS] Origem do lead»
 _TAG_PREFIX = re.compile(r"^\[[^\[\]]*\]\s*")
 _DETAIL_SUFFIX = re.compile(r" (?:description|details?|comments?|notes?|text)$")

@@ -495,7 +495,7 @@ SYNONYMS["amount"] += ("summa_dogovora", "custom_summa_dogovora", "Сумма д
 SYNONYMS["created_at"] += ("Дата добавления", "Добавлено", "Добавлен", "timeCreated", "timeCreated.value",
                            "leads_create_time")
 SYNONYMS["manager"] += ("employee_id", "manager_name")
-SYNONYMS["source"] += ("source_name",)
+SYNONYMS["source"] += ("source_name", "Istochnik")  # «источник» in Latin letters (Мегаплан's custom field)
 SYNONYMS["created_at"] += ("dat",)  # U-ON's request: ``dat`` its creation, ``dat_close`` its close
 SYNONYMS["deal_id"] += ("leads_id", "ID лида", "ID заявки")
 SYNONYMS["stage"] += ("leads_follow_tag", "state.name")

@@ -133,12 +133,14 @@ def test_clientbase_added_date_and_megaplan_state_are_creation_and_stage(tmp_pat
               "state": {"contentType": "ProgramState", "name": s},
               "timeCreated": {"contentType": "DateTime", "value": CREATED[k].replace(" ", "T") + "+03:00"},
               "price": {"contentType": "Money", "value": AMOUNTS[k], "currency": "RUB"},
-              "manager": {"contentType": "Employee", "name": "Иванов Иван"}}
+              "manager": {"contentType": "Employee", "name": "Иванов Иван"},
+              "Category1000060CustomFieldIstochnik": "Сайт" if k < 3 else "Реклама"}
              for k, s in enumerate(("Оплачена", "Оплачена", "Отказ", "КП отправлено", "Квалификация", "Новая"))]
     doc = _import(tmp_path, capsys, json.dumps({"meta": {"status": 200}, "data": deals}, ensure_ascii=False),
                   "megaplan.json")
     fields = doc["mapping"]["fields"]
     assert (fields["stage"], fields["created_at"], fields["amount"]) == ("state.name", "timeCreated.value",
                                                                          "price.value")
+    assert fields["source"] == "Category1000060CustomFieldIstochnik"  # «источник», a custom field of its program
     metrics = _cli_json(tmp_path, capsys, "metrics", "2")
     assert (metrics["deals"], metrics["won"], metrics["lost"], metrics["revenue"]) == (6, 2, 1, 130_000)
