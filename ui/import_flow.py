@@ -70,6 +70,23 @@ def _reset(state: dict, key: str, nonce: int) -> None:
     state.update(key=key, nonce=nonce, overrides={}, stages=None, won=None, lost=None, shape=None)
 
 
+# said elsewhere on the page (the stage order's guess under «Stages»)
+_SAID_APART = {"stages.order_guessed"}
+
+
+def _preview_warnings(t, rows) -> None:
+    """What the import will say, before it: the preview's warnings in the reader's words (a column taken as the
+    stage, ids for names, a status value unread, no creation date), as the CLI prints them."""
+    from funnel.quality_report import finding_text  # (pandas: only once there is something to say)
+
+    rows = [r for r in rows if r[0] not in _SAID_APART]
+    if not rows:
+        return
+    with st.expander(t.plural("ui.data.preview_warnings", len(rows)), expanded=len(rows) <= 3):
+        for code, detail, n in rows:
+            st.markdown("- " + md_escape(finding_text(code, detail, t.lang, n)))
+
+
 def widget_prefix() -> str:
     """The key prefix of the pickers of the current file and sheet (see :func:`_reset`)."""
     return f"g{st.session_state.get(STATE + '_gen', 0)}_"
@@ -314,6 +331,14 @@ def run_flow(t) -> None:
         st.subheader(t("ui.data.mapping"))
         if draft.expected.crm_deals:
             mapping_editor(t, draft, prefix=prefix)
+            column = draft.mapping.fields.get("stage")
+            if state.get("won_for", column) != column:  # the won / lost picks were of another column's stages
+                # (survey 49: the stage column changed and back, both pickers stayed empty, the import not)
+                for key in ("won", "lost"):
+                    state.pop(key, None)
+                for key in (f"{prefix}import_won", f"{prefix}import_lost"):
+                    st.session_state.pop(key, None)
+            state["won_for"] = column
             if "deal_id" not in draft.mapping.fields:
                 st.info(t("quality.deals.no_id_column"))
             if draft.mapping.stage_entered:
@@ -328,9 +353,13 @@ def run_flow(t) -> None:
         # the first click on Import rebuilt the preview, changed the won stage and was lost to a rerun
         built = preview.build(draft, stages=state.get("stages") if state.get("user_order") else None)
         import_zone(t, zone_place, built, state, prefix)
+        _preview_warnings(t, preview.warnings())
         st.subheader(t("ui.data.stages"))
         if built["meta"].get("outcomes_only"):
-            st.info(t("crmimport.outcomes_only"))
+            # a lead list says no outcome either (survey 49: VK's lead form was said to tell won, lost and open)
+            told = any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag",
+                                                           "lost_at", "lost_reason"))
+            st.info(t("crmimport.outcomes_only" if told else "crmimport.leads_only"))
         st.caption(t("ui.data.stages_help"))
         # a guess stays a guess while the user edits it: the first preview decides
         if state.get("user_order"):

@@ -22,8 +22,9 @@ def order_note(t, info, spec=None) -> str | None:
     if spec is not None and len(info.pipelines) > 1:
         pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
     state = order_state(info, pipeline)
-    if state == "outcomes_only":
-        st.info(t("crmimport.note_outcomes_only"))
+    if state == "outcomes_only":  # with nothing won or lost either: a list of leads, every one open
+        caps = info.capabilities
+        st.info(t("crmimport.note_outcomes_only" if caps.has_won or caps.has_lost else "crmimport.note_leads_only"))
     elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
     for code, stage in outcome_guesses(info):  # a sale or loss taken from the close dates: the win rate rests on it

@@ -68,6 +68,16 @@ class Preview:
                 self._built_key = key
             return copy.deepcopy(self._built)
 
+    def warnings(self) -> list[tuple[str, str | None, int | None]]:
+        """The last build's warnings, one per finding (its rows' examples left out): ``(code, detail, n)``, what the
+        import will say, shown before it (survey 49: the page said only the guessed order; the rest came after)."""
+        with self._lock:
+            if self._con is None or self._built is None:
+                return []
+            return [(r[0], r[1], r[2]) for r in self._con.execute(
+                "SELECT code, detail, n FROM imp_quality WHERE severity = 'warning' AND row_no IS NULL "
+                "ORDER BY code, column_name").fetchall()]
+
     def copy_staged(self, con, draft: Draft) -> None:
         """Put the staged tables ``draft`` reads into ``con`` (the store's connection), as temp tables
         of the same names, for the importer's ``finish``."""
