@@ -167,23 +167,23 @@ k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), bor
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
                 "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
 month_label = fmt_cohort(month, "month", lang)
-k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not MIXED else "—",
+k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not UNPRICED else "—",
           border=True, help=t("velocity.help.p_meet_plan"))
 if not plan:
     k3.caption(t("velocity.ui.enter_plan"))
 else:  # the chance is drawn over the open deals (and what the month has already won)
     vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
                     t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
-k4.metric(t("velocity.kpi.median_month", month=month_label), amount_text(fc.p50), border=True,
+# the month's wins to come are the open deals' amounts: unknown where they carry none (the note above says why)
+k4.metric(t("velocity.kpi.median_month", month=month_label), open_amount_text(fc.p50), border=True,
           help=t("velocity.help.range"))
-k4.caption(t("velocity.ui.range", p10=amount_text(fc.p10), p90=amount_text(fc.p90)))
+k4.caption(t("velocity.ui.range", p10=open_amount_text(fc.p10), p90=open_amount_text(fc.p90)))
 month_start_at = datetime.combine(month, time.min)
 vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
                 t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
 rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
 # open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
-UNPRICED = info.capabilities.open_unpriced
-error = None if MIXED or UNPRICED else backtest_error(rows_b)
+error = None if UNPRICED else backtest_error(rows_b)
 if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
     note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
              low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
@@ -192,16 +192,16 @@ if error is not None and error.ratio is not None:  # the forecast's past error, 
     (st.caption if error.reliable else st.warning)(note if error.reliable
                                                    else note + " " + t("velocity.ui.backtest_unreliable"))
 st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
-             won=amount_text(fc.won_so_far), undated=amount_text(fc.undated),
-             beyond=amount_text(fc.beyond)))
-if fc.fan and not MIXED:
+             won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
+             beyond=open_amount_text(fc.beyond)))
+if fc.fan and not UNPRICED:
     st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
     by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
                              for m, v in fc.by_month])
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 st.subheader(t("velocity.ui.backtest"))
-if rows_b and not MIXED and not UNPRICED:
+if rows_b and not UNPRICED:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
         t("velocity.drill.won_month", month=fmt_cohort(rows_b[i].month, "month", lang))))

@@ -102,9 +102,11 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         "open_as_not_won": bool(probs and probs.open_as_not_won),
         "weighted_pipeline": None if unpriced else num(fc.weighted_pipeline, 2),
         "age_adjusted": None if unpriced else num(fc.age_adjusted, 2),
-        "by_month": [{"month": m.strftime("%Y-%m"), "expected": money(v)} for m, v in fc.by_month],
-        "beyond": money(fc.beyond),
-        "undated": money(fc.undated),
+        # the months' expected wins weigh the open deals' amounts: unknown where they carry none, not 0
+        "by_month": [{"month": m.strftime("%Y-%m"), "expected": None if unpriced else money(v)}
+                     for m, v in fc.by_month],
+        "beyond": None if unpriced else money(fc.beyond),
+        "undated": None if unpriced else money(fc.undated),
         "month": fc.month.strftime("%Y-%m") if fc.month else None,
         "won_so_far": money(fc.won_so_far),
         "runs": fc.runs,
@@ -123,8 +125,9 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         doc["backtest_error"] = {"months": error.months, "ratio": num(error.ratio), "low": num(error.low),
                                  "high": num(error.high), "missed": error.missed, "reliable": error.reliable}
     if fc.plan is not None:
-        doc.update(plan=num(fc.plan, 2), p_meet_plan=None if mixed else num(fc.p_meet_plan), p10=money(fc.p10),
-                   p50=money(fc.p50), p90=money(fc.p90))
+        doc.update(plan=num(fc.plan, 2), p_meet_plan=None if unpriced else num(fc.p_meet_plan),
+                   p10=None if unpriced else money(fc.p10), p50=None if unpriced else money(fc.p50),
+                   p90=None if unpriced else money(fc.p90))
     return doc
 
 

@@ -108,3 +108,10 @@ def test_no_back_test_of_money_when_open_deals_carry_no_amount(tmp_path, capsys)
         "2023-06": (0, 0), "2023-07": (1000, 1000), "2023-08": (0, 1000), "2023-09": (0, 0),
         "2023-10": (1000, 1000), "2023-11": (0, 1000)}
     assert "backtest_error" not in doc and doc["reasons"]["backtest"] == "velocity.reason.backtest_unpriced"
+    # the months' expected wins and the plan's chance weigh the open deals' amounts too: unknown, not 0
+    assert cli_main(["--data-dir", str(tmp_path), "forecast", "1", "--as-of", "2023-12-31", "--plan", "5000",
+                     "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert all(m["expected"] is None for m in doc["by_month"]) and doc["weighted_pipeline"] is None
+    assert (doc["p_meet_plan"], doc["p10"], doc["p50"], doc["p90"]) == (None, None, None, None)
+    assert doc["won_so_far"] == 0  # no deal won in December: what is known stays a number
