@@ -22,6 +22,20 @@ def report(con, info) -> pd.DataFrame:
     return run(con, render(_QUERY, quality=info.tables["quality"])).df()
 
 
+def details_of(con, info, code: str) -> list[dict]:
+    """The parameters of a dataset's findings of ``code`` (their summary lines): what a page says beside its own
+    numbers (``people.ids_only``: the Managers page's rows are ids)."""
+    rows = run(con, render("SELECT detail FROM {quality} WHERE code = $code AND row_no IS NULL ORDER BY column_name",
+                           quality=info.tables["quality"]), {"code": code}).fetchall()
+    out = []
+    for (detail,) in rows:
+        try:
+            out.append(json.loads(detail) if detail else {})
+        except ValueError:
+            continue
+    return out
+
+
 def summary(df: pd.DataFrame) -> pd.DataFrame:
     """One line per code and column: how many rows it concerns."""
     columns = ["code", "severity", "column_name", "value", "detail", "count", "counted"]

@@ -8,7 +8,7 @@ from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
 from funnel.formats import fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from ui import audit, drill, money_text
+from ui import audit, cache, drill, money_text
 from ui.routing import require_frame
 
 require_frame()
@@ -21,6 +21,10 @@ if report.reason:
 
 # -- per manager -------------------------------------------------------------------------------
 st.subheader(t("audit.managers.summary"))
+for said in cache.findings_of(info.id, info.version, "people.ids_only"):  # «3», «5», «8»: the CRM's user ids
+    if said.get("role") == "manager":
+        st.caption(t("audit.managers.ids", column=md_escape(said.get("column", "")),
+                     values=md_escape(said.get("values", ""))))
 manager_col = t("audit.column.manager")
 audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
                     [r.manager for r in report.managers], info=info)

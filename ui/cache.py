@@ -101,6 +101,18 @@ def cohorts(dataset_id: int, version: int, spec: FunnelSpec, unit: str) -> metri
 
 
 @in_process_memo
+@st.cache_data(show_spinner=False, max_entries=128)
+def findings_of(dataset_id: int, version: int, code: str) -> list[dict]:
+    """The parameters of the dataset's import findings of ``code`` (funnel/quality_report.py)."""
+    from funnel.quality_report import details_of
+
+    info = _info(dataset_id)
+    if "quality" not in info.tables:
+        return []
+    with get_store().connect(info) as con:
+        return details_of(con, info, code)
+
+
 @st.cache_data(show_spinner=False, hash_funcs=HASH, max_entries=128)
 def pipeline_of(dataset_id: int, version: int, spec: FunnelSpec) -> str | None:
     info = _info(dataset_id)

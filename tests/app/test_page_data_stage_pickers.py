@@ -75,3 +75,19 @@ def test_what_the_import_will_say_is_shown_before_it(data_dir):
     assert not at.exception, [e.value for e in at.exception]
     said = " ".join(m.value for m in at.markdown).replace("\\", "")  # markdown's escapes
     assert "every value of the field «Manager (owner)» is a number («7»)" in said  # people.ids_only
+
+
+def test_the_managers_page_says_its_managers_are_ids(data_dir, tmp_path):
+    # Alfa CRM's leads (survey 44): «assigned_id» 3 and 5; the page read «3», «5» and said nothing (survey 49)
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "leads.csv"
+    path.write_text("id,stage,status,assigned_id,created\n1,Paid,won,3,2024-03-01\n2,Paid,won,5,2024-03-02\n"
+                    "3,New,lost,3,2024-03-05\n4,Trial,open,5,2024-03-10\n", encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _ = import_file(store, path, path.name, stages=["New", "Trial", "Paid"], name="ids")
+    store.close()
+    at = open_page("pages/managers.py", lang="en", ds=str(info.id))
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "The managers are the CRM's user ids («3», «5», column «assigned_id»)" in said
