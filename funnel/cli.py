@@ -244,9 +244,14 @@ def import_warnings(store, info, lang: str = "en", severities=("warning", "error
 ROW_EXAMPLES = 10  # row numbers listed per warning line
 
 
+# the quotes a sentence is written with in each language (in_quotes: «…» becomes “…” in Chinese)
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"'})
+
+
 def _named_in(value: str, said: str) -> bool:
     """Whether the sentence already names ``value``, or each of its comma-separated parts («date_finish, date_plan»
-    beside «…«date_finish», «date_plan»…»)."""
+    beside «…«date_finish», «date_plan»…»), whichever quotes the language writes them in."""
+    value, said = value.translate(_QUOTES), said.translate(_QUOTES)
     return value in said or all(part.strip() and part.strip() in said for part in value.split(","))
 
 

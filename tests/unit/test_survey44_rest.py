@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 
+from funnel.cli import main as cli_main
 from tests.unit.test_survey38 import _cli_json, _import
 from tests.unit.test_survey40 import _managers, _outcomes
 
@@ -123,3 +124,14 @@ def test_alfa_crm_is_study_is_the_win_and_an_archived_leads_reason_the_loss(tmp_
     # ids shown as managers are said (survey 48: nothing said why the Managers page read «3» and «5»)
     said = [w for w in doc["warnings"] if w["code"] == "people.ids_only"]
     assert [w["column"] for w in said] == ["assigned_id"] and "«3», «5»" in said[0]["message"]
+
+
+def test_the_cli_does_not_repeat_the_ids_after_a_chinese_sentence(tmp_path, capsys, monkeypatch):
+    # the sentence names «3», «5» in Chinese quotes (“3”, “5”): the line ended with («3», «5») once more
+    monkeypatch.setenv("FUNNEL_LANG", "zh")
+    text = ("id,stage,status,assigned_id,created\n1,Paid,won,3,2024-03-01\n2,Paid,won,5,2024-03-02\n"
+            "3,New,lost,3,2024-03-05\n")
+    (tmp_path / "leads.csv").write_text(text, encoding="utf-8")
+    assert cli_main(["--data-dir", str(tmp_path), "import", str(tmp_path / "leads.csv"), "--stages", "New,Paid"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "assigned_id" in x and "! " in x)
+    assert "（“3”, “5”）" in line and not line.endswith(")")
