@@ -17,7 +17,7 @@ from funnel.access import Action
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
-from funnel.importer import Source, finish
+from funnel.importer import Source, finish, says_outcomes
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
@@ -357,9 +357,7 @@ def run_flow(t) -> None:
         st.subheader(t("ui.data.stages"))
         if built["meta"].get("outcomes_only"):
             # a lead list says no outcome either (survey 49: VK's lead form was said to tell won, lost and open)
-            told = any(f in draft.mapping.fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag",
-                                                           "lost_at", "lost_reason"))
-            st.info(t("crmimport.outcomes_only" if told else "crmimport.leads_only"))
+            st.info(t("crmimport.outcomes_only" if says_outcomes(draft.mapping.fields) else "crmimport.leads_only"))
         st.caption(t("ui.data.stages_help"))
         # a guess stays a guess while the user edits it: the first preview decides
         if state.get("user_order"):

@@ -499,14 +499,21 @@ def is_lead_list(fields: dict) -> bool:
     return "created_at" in fields and "source" in fields
 
 
+# the columns that say how a deal ended, beside its stage
+OUTCOME_COLUMNS = ("status", "won_flag", "won_at", "closed_flag", "lost_flag", "lost_at", "lost_reason")
+
+
+def says_outcomes(fields: dict) -> bool:
+    """Whether a deals mapping has a column that says how deals ended (:data:`OUTCOME_COLUMNS`)."""
+    return any(f in fields for f in OUTCOME_COLUMNS)
+
+
 def _nothing_says_the_outcome(draft: Draft) -> bool:
     """No stage, no stage history and no column of an outcome, in a file that is no lead list: the deals
     cannot be read (refused for want of a stage, unless a column holding stage names is taken)."""
     fields = draft.mapping.fields
     return "stage" not in fields and not draft.mapping.stage_entered and draft.history_raw is None \
-        and not any(f in fields for f in ("status", "won_flag", "won_at", "closed_flag", "lost_flag", "lost_at",
-                                          "lost_reason")) \
-        and not is_lead_list(fields)
+        and not says_outcomes(fields) and not is_lead_list(fields)
 
 
 def _check_required(draft: Draft) -> None:
