@@ -73,7 +73,7 @@ from .reconcile import (
     reconcile_names,
     reconcile_stages,
 )
-from .stage_candidate import header_below, stage_candidate
+from .stage_candidate import stage_candidate
 from .stage_counts import expand, read_counts
 from .stage_dates import with_latest_stage
 from .stage_fill import fill_down
@@ -261,11 +261,10 @@ def _take_stage_candidate(con, draft: Draft) -> None:
     values include a won or lost stage's name is taken as the stage instead, and the quality report says so
     (FreshOffice's ``priznak_deal`` «Сделка успешна» / «Сделка провалена», survey 44: refused, the message
     listing its headers). The Data page shows it picked; the user may pick another."""
-    if (candidate := stage_candidate(con, draft.raw, draft.mapping)) is None:
-        return
-    header, closing = candidate
-    if header_below(con, draft.raw, draft.raw.headers.index(header)):
-        return  # a title row read as the header: the refusal names it (and --header-row), a stage taken would not
+    candidate = stage_candidate(con, draft.raw, draft.mapping)
+    if candidate is None or candidate.titled:
+        return  # (a title row read as the header: the refusal names it, and --header-row; a stage taken would not)
+    header, closing = candidate.header, candidate.closing
     draft.mapping = with_pairs(draft.mapping, draft.raw.headers, [f"stage={header}"])
     draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
     draft.raw.notes.append(("stages.candidate_taken", {"column": f"«{header}»", "header": header,
@@ -695,7 +694,7 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
                 findings.add("stages.empty" if empty_stage else "stages.only_outcomes", "warning",
                              column=raw.headers[mapping.fields["stage"]], n=None)
             elif candidate := stage_candidate(con, draft.raw, mapping):
-                header, closing = candidate
+                header, closing = candidate.header, candidate.closing
                 findings.add("stages.none_candidate", "warning", column=header, n=None,
                              detail=json.dumps({"column": f"«{header}»", "header": header,
                                                 "values": ", ".join(f"«{v}»" for v in closing)}, ensure_ascii=False))

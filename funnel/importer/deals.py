@@ -490,7 +490,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         findings.add("stages.no_won_yet", "warning", value=", ".join(mapping.won_stages[:3]), n=None,
                      detail=json.dumps({"stages": quoted}, ensure_ascii=False))
     elif not any(ps.won for ps in result) and told and not won_status and not closed_unnamed \
-            and not any(r[0] == "status.unknown_value" for r in findings.rows):
+            and "status.unknown_value" not in findings.codes():
         # a status or flag tells the outcomes and no deal is won yet (an API answer of open deals): nothing
         # to fix, and no stage to mark. Not while status values went unread: the sale may be one of them
         # (survey 47: WooCommerce's «completed», U-ON's «Тур оплачен» beside «nothing to fix»)

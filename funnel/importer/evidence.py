@@ -39,9 +39,10 @@ def refine_deals_mapping(con, raw, mapping) -> None:
     """Apply the whole-file checks of the module docstring to ``mapping`` in place."""
     fields = mapping.fields
     if "stage" not in fields and "status" in fields and not mapping.stage_entered:
-        _one_unread_status(con, raw, mapping)
-    if "stage" not in fields and "status" in fields and not mapping.stage_entered:
-        _status_as_stage(con, raw, mapping)
+        values = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 200",
+                                                s=_col(fields["status"]), t=ident(raw.table))).fetchall()]
+        if not _one_unread_status(raw, mapping, values):
+            _status_as_stage(mapping, values)
     if "stage" not in fields:
         return
     stage = _col(fields["stage"])
@@ -112,28 +113,25 @@ def _converted_beside_stage(con, raw, mapping) -> None:
         mapping.extras[flag] = raw.headers[flag]
 
 
-def _one_unread_status(con, raw, mapping) -> None:
-    """A «status» of one value in every row that is no outcome word says nothing of the outcome: left as an
-    attribute, so that a column of stage names may be the stage (Calltouch's request ``status`` «REQUEST» beside
-    its order's ``orders.status`` «Оплачена» / «Отказ»: survey 47, 12 open, revenue 0)."""
-    index = mapping.fields["status"]
-    values = run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 2",
-                             s=_col(index), t=ident(raw.table))).fetchall()
-    if len(values) == 1 and classify_status_value(values[0][0], mapping.status_values or None) is None:
-        del mapping.fields["status"]
-        mapping.extras[index] = raw.headers[index]
+def _one_unread_status(raw, mapping, values: list) -> bool:
+    """A «status» of one value in every row (``values``: its distinct ones) that is no outcome word says nothing of
+    the outcome: left as an attribute (True), so that a column of stage names may be the stage (Calltouch's request
+    ``status`` «REQUEST» beside its order's ``orders.status`` «Оплачена» / «Отказ»: survey 47, 12 open, revenue 0)."""
+    if len(values) != 1 or classify_status_value(values[0], mapping.status_values or None) is not None:
+        return False
+    index = mapping.fields.pop("status")
+    mapping.extras[index] = raw.headers[index]
+    return True
 
 
-def _status_as_stage(con, raw, mapping) -> None:
+def _status_as_stage(mapping, values: list) -> None:
     """A lead list's «Status» is its stage when most of its values are not an outcome: Creatio's
     Contacted / First Outreach / Interview / Bad lead, a Bitrix24 web export's Не обработан / В работе /
     Качественный лид. Four values at least, and at most half of them won, lost or open words, or
     two of them not such words while every outcome among them is a closing stage's name or an open word (芋道 CRM's
     «商机状态»: 初步接洽 / 方案报价 / 商务谈判 and the end states 赢单 / 输单 / 无效); or, with no outcome word
     among them, names of closing stages (a list of finished leads: Качественный лид, Некачественный лид;
-    Salesforce's Working - Contacted beside Closed - Converted)."""
-    values = [r[0] for r in run(con, render("SELECT DISTINCT {s} FROM {t} WHERE {s} IS NOT NULL LIMIT 200",
-                                            s=_col(mapping.fields["status"]), t=ident(raw.table))).fetchall()]
+    Salesforce's Working - Contacted beside Closed - Converted). ``values``: the status's distinct values."""
     known = [v for v in values if classify_status_value(v, mapping.status_values or None) is not None]
     closing = [v for v in values if classify_stage_name(v)]
     # only end states; or, with no outcome word at all, end states among steps (Salesforce's lead statuses

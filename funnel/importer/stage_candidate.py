@@ -9,6 +9,8 @@ include a won or lost stage's name («Оплачено», «Отказ», «Clos
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..mapping.model import Mapping
 from ..mapping.normalize import normalize_header
 from ..mapping.status import classify_stage_name
@@ -19,9 +21,16 @@ from ..sql import ident, render, run
 MAX_STAGES = 30  # distinct values of a stage column at most (a status of a few values, not a name or a city)
 
 
-def stage_candidate(con, raw: RawTable, mapping: Mapping) -> tuple[str, list[str]] | None:
-    """(header, its won / lost values, at most three) of the first attribute column of 2 to ``MAX_STAGES``
-    values, some but not all of them a closing stage's name; None when no column is such."""
+class Candidate(NamedTuple):
+    header: str
+    closing: list[str]  # its won / lost values, at most three
+    titled: bool  # a stage column's own title among its values («Stage» under «Q1 2024»): a title row read as the
+    # header, the file's header a row further down
+
+
+def stage_candidate(con, raw: RawTable, mapping: Mapping) -> Candidate | None:
+    """The first attribute column of 2 to ``MAX_STAGES`` values, some but not all of them a closing stage's name;
+    None when no column is such."""
     for i in sorted(mapping.extras):
         values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT {k}",
                                                 c=ident(f"c{i}"), t=ident(raw.table),
@@ -30,15 +39,9 @@ def stage_candidate(con, raw: RawTable, mapping: Mapping) -> tuple[str, list[str
             continue
         closing = sorted(str(v) for v in values if classify_stage_name(str(v)) in ("won", "lost"))
         if closing and len(closing) < len(values):
-            return raw.headers[i], closing[:3]
+            titled = any(normalize_header(str(v)) in _STAGE_TITLES for v in values)
+            return Candidate(raw.headers[i], closing[:3], titled)
     return None
 
 
-def header_below(con, raw: RawTable, index: int) -> bool:
-    """Whether the column holds a stage column's own title among its values («Stage» under «Q1 2024»): the file's
-    header is a row further down, under a title row read as the header."""
-    names = sorted(set(NORMALIZED_SYNONYMS["stage"]))
-    values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL LIMIT {k}",
-                                            c=ident(f"c{index}"), t=ident(raw.table),
-                                            k=str(MAX_STAGES + 1))).fetchall()]
-    return any(normalize_header(str(v)) in names for v in values)
+_STAGE_TITLES = frozenset(NORMALIZED_SYNONYMS["stage"])

@@ -91,6 +91,9 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
 
     def money(value):
         return None if mixed else num(value, 2)
+
+    def open_money(value):  # an amount weighing the open deals' amounts: unknown where they carry none
+        return None if unpriced else num(value, 2)
     doc: dict[str, Any] = {
         "as_of": when(fc.as_of),
         "pipeline": pipeline,
@@ -100,20 +103,19 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         "key_stage": probs.key.stage if probs and probs.key else None,
         # no lost deal recorded: p_won = won / all deals that reached the stage (open ones not won)
         "open_as_not_won": bool(probs and probs.open_as_not_won),
-        "weighted_pipeline": None if unpriced else num(fc.weighted_pipeline, 2),
-        "age_adjusted": None if unpriced else num(fc.age_adjusted, 2),
+        "weighted_pipeline": open_money(fc.weighted_pipeline),
+        "age_adjusted": open_money(fc.age_adjusted),
         # the months' expected wins weigh the open deals' amounts: unknown where they carry none, not 0
-        "by_month": [{"month": m.strftime("%Y-%m"), "expected": None if unpriced else money(v)}
-                     for m, v in fc.by_month],
-        "beyond": None if unpriced else money(fc.beyond),
-        "undated": None if unpriced else money(fc.undated),
+        "by_month": [{"month": m.strftime("%Y-%m"), "expected": open_money(v)} for m, v in fc.by_month],
+        "beyond": open_money(fc.beyond),
+        "undated": open_money(fc.undated),
         "month": fc.month.strftime("%Y-%m") if fc.month else None,
         "won_so_far": money(fc.won_so_far),
         "runs": fc.runs,
         "seed": fc.seed,
         # open deals with no amount: a past month's forecast would weigh the deals then open by amounts written
         # at their close (the lost ones 0), known only later (survey 46: Maven's back-test read 0.24×)
-        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": None if unpriced else money(b.forecast),
+        "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": open_money(b.forecast),
                       "actual": money(b.actual), "actual_all": money(b.actual_all)} for b in backtest_rows],
         "reasons": {k: r for k, r in (("forecast", fc.reason),
                                       ("amount", MIXED if mixed else UNPRICED if open_unpriced else None),
@@ -126,8 +128,7 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
                                  "high": num(error.high), "missed": error.missed, "reliable": error.reliable}
     if fc.plan is not None:
         doc.update(plan=num(fc.plan, 2), p_meet_plan=None if unpriced else num(fc.p_meet_plan),
-                   p10=None if unpriced else money(fc.p10), p50=None if unpriced else money(fc.p50),
-                   p90=None if unpriced else money(fc.p90))
+                   p10=open_money(fc.p10), p50=open_money(fc.p50), p90=open_money(fc.p90))
     return doc
 
 

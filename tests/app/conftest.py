@@ -38,6 +38,14 @@ def open_page(path: str, **params: str) -> AppTest:
     return at
 
 
+def uploaded(name: str, data: bytes, lang: str = "en", mime: str = "text/csv") -> AppTest:
+    """The Data page after ``data`` was uploaded as ``name``; fails on any exception on screen."""
+    at = open_page("pages/data.py", lang=lang)
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def overview(tmp_path, monkeypatch):
     """Opens the Overview of dataset 1 of ``tmp_path``'s store in ``lang``; the caches dropped before and after."""

@@ -8,7 +8,7 @@ import io
 
 import openpyxl
 
-from tests.app.conftest import open_page
+from tests.app.conftest import uploaded
 from tests.unit.test_crm_exports_nocode import MONDAY_SUB
 
 
@@ -22,9 +22,7 @@ def _board() -> bytes:
 
 
 def test_a_boards_groups_and_subitems_are_said_on_upload(data_dir):
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("board.xlsx", _board(), "application/octet-stream")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("board.xlsx", _board(), mime="application/octet-stream")
     assert any(s.value.startswith("Read 3 rows from board") for s in at.success)
     infos = " ".join(i.value for i in at.info)
     assert "2 groups" in infos and "(Leads, Won)" in infos and "map the stage to “Group”" in infos

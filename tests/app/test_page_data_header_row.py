@@ -5,7 +5,7 @@ is refused for want of a stage column), then 4 deals. Expected values worked out
 
 from __future__ import annotations
 
-from tests.app.conftest import open_page
+from tests.app.conftest import uploaded
 
 TITLED = (b"Pipeline report,Q1 2024,Sales team,Moscow office\n"
           b"Deal ID,Stage,Amount,Created\n"
@@ -24,9 +24,7 @@ def _header_input(at):
 
 
 def test_header_row_rereads_the_upload_and_names_a_bad_row(data_dir):
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("pipeline.csv", TITLED, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("pipeline.csv", TITLED)
     # read from row 1 (the title): refused, the control offered under the error, at row 1
     assert any("Pipeline report" in e.value for e in at.error)
     assert _header_input(at).value == 1
@@ -46,9 +44,7 @@ def test_header_row_rereads_the_upload_and_names_a_bad_row(data_dir):
 
 
 def test_a_found_two_row_header_is_shown_as_found(data_dir):
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("deals.csv", TWO_ROWS, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("deals.csv", TWO_ROWS)
     assert not at.error
     # titles on rows 1 and 2: the input shows the lower row, "over two rows" ticked
     assert _header_input(at).value == 2

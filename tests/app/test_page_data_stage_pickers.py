@@ -7,7 +7,7 @@ Seven requests in U-ON's shape: «Тур оплачен» (won) ×2, «Отка�
 
 from __future__ import annotations
 
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, uploaded
 
 CSV = ("id,status,reason_deny_name,dat\n1,Тур оплачен,,2024-03-01 10:00:00\n2,Тур оплачен,,2024-03-02 14:30:00\n"
        "3,Отказ клиента,Дорого,2024-03-05 09:00:00\n4,Подбор тура,,2024-03-10 09:00:00\n"
@@ -25,9 +25,7 @@ def _stage(at):
 
 
 def test_the_won_and_lost_pickers_follow_the_stage_column(data_dir):
-    at = open_page("pages/data.py", lang="ru")
-    at.file_uploader[0].set_value(("requests.csv", CSV, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("requests.csv", CSV, lang="ru")
     assert (_stage(at).value, _pickers(at)) == (1, (["Тур оплачен"], ["Отказ клиента"]))  # «status», the 2nd column
     _stage(at).set_value(2).run()  # «reason_deny_name»
     assert not at.exception, [e.value for e in at.exception]
@@ -43,9 +41,7 @@ LEADS = ("ID лида;Дата;Имя;Кампания\n77001;01.03.2024 10:00:0
 
 
 def test_a_lead_list_is_said_to_have_no_outcomes_either(data_dir):
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("leads.csv", LEADS, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("leads.csv", LEADS)
     said = " ".join(i.value for i in at.info)
     assert "A list of leads" in said and "every lead counts as open" in said
     assert "The file says which deals were won" not in said  # was said of this file
@@ -70,9 +66,7 @@ def test_what_the_import_will_say_is_shown_before_it(data_dir):
     # (survey 49); the import's warnings are shown first now, in the page's words
     ids = CSV.decode().replace("id,status", "id,assigned_id,status").splitlines()
     text = "\n".join([ids[0], *(line.replace(",", ",7,", 1) for line in ids[1:])]) + "\n"
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("requests.csv", text.encode(), "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("requests.csv", text.encode())
     said = " ".join(m.value for m in at.markdown).replace("\\", "")  # markdown's escapes
     assert "every value of the field «Manager (owner)» is a number («7»)" in said  # people.ids_only
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from funnel.importer import import_file
 from funnel.sql import ident, run
 from funnel.store import Store
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, uploaded
 
 # HubSpot API export, epoch milliseconds. 1706738400 = 2024-02-01 00:00Z (1706745600) - 2 h = 01-31 22:00Z,
 # in Moscow (UTC+3) 2024-02-01 01:00; 1704056400 = 2024-01-01 00:00Z - 3 h = 2023-12-31 21:00Z, Moscow 01-01 00:00
@@ -34,9 +34,7 @@ def _created(data_dir, dataset_id: int) -> dict[str, datetime]:
 
 
 def test_the_zone_is_offered_for_instants_and_converts_them(data_dir):
-    at = open_page("pages/data.py", lang="en")
-    at.file_uploader[0].set_value(("hubspot-deals.csv", HUBSPOT, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("hubspot-deals.csv", HUBSPOT)
     box = _zone_box(at)
     assert box is not None and box.label == "Time zone of timestamps"
     assert box.value is None and box.format_func(box.value) == "UTC (as written)"
@@ -55,9 +53,7 @@ def test_the_zone_is_offered_for_instants_and_converts_them(data_dir):
 
 
 def test_no_zone_control_for_plain_dates(data_dir):
-    at = open_page("pages/data.py", lang="ru")
-    at.file_uploader[0].set_value(("plain.csv", PLAIN, "text/csv")).run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = uploaded("plain.csv", PLAIN, lang="ru")
     assert _zone_box(at) is None
 
 
