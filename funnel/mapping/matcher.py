@@ -21,11 +21,13 @@ from babel.numbers import is_currency
 
 from ..money import CURRENCY_NAMES, ONE_CURRENCY_SIGNS, SYMBOLS
 from ..readers.headers import clean_header
+from ..readers.json_reader import LINE_LISTS, LINE_TOTALS
 from ..readers.values import NONE_WORDS
 from . import cell_kinds as sv
 from .header_currency import without_currency, without_unit
 from .model import Mapping
 from .normalize import DATE_PART, canonical_entity, header_tokens, normalize_header, without_entity
+from .order_status import is_order_list
 from .presets import PRESETS
 from .status import classify_stage_name
 from .synonyms import (
@@ -162,6 +164,9 @@ def _ordered_candidates(alts: tuple[str, ...], norm: list[str], free: set[int], 
 
 
 def _generic_score(field: str, header: str, tokens: str = "") -> float:
+    if field == "amount" and (lines := _LINE_COLUMN.match(header)):
+        # the sum of a record's lines (U-ON's ``services.price``): the amount only when the record has none of its own
+        return LINE_SCORE if header[lines.end():] in LINE_TOTALS else 0.0
     if local := _LOCAL_FIELD.match(header):
         return _generic_score(field, header[local.end():], tokens.partition(" ")[2])
     syns = NORMALIZED_SYNONYMS.get(field, ())
@@ -219,6 +224,9 @@ def _amount_words(bare: str, syns, token_syns) -> bool:
 
 
 _PREFIXED = re.compile(r"^[a-z]{1,2}$")
+# a column the JSON reader made of a record's lines, ``services.price`` (readers/json_reader.py: _lines_total)
+_LINE_COLUMN = re.compile("^(?:" + "|".join(sorted(LINE_LISTS)) + r")\.(?=[^.]+$)")
+LINE_SCORE = 0.6  # below every header naming the record's own amount (0.68 and up)
 CODE_SCORE = 0.7  # a field's code or id column (stage_id, Owner code): the lowest score still naming the field
 
 
@@ -443,6 +451,25 @@ def _opportunity_sum(m: Mapping, norm: list[str], free: set[int], samples) -> No
     m.fields["amount"] = index
 
 
+def _order_total(m: Mapping, headers: list[str], norm: list[str], free: set[int], samples) -> None:
+    """An order's «total» of numbers is its amount, over the sum of its lines (``line_items.price``: without the
+    delivery, the discount): WooCommerce's REST answer. «Total» alone is no amount elsewhere (a stage report's
+    column of counts), so only in an order list."""
+    amount = m.fields.get("amount")
+    if amount is not None and not _LINE_COLUMN.match(norm[amount]) or not is_order_list(headers):
+        return
+    index = next((i for i in sorted(free) if norm[i] == "total"), None)
+    if index is None:
+        return
+    values = [v for v in sv.column(samples, index) if v]
+    if not values or not all(sv.is_number(v) for v in values):
+        return
+    if amount is not None:
+        free.add(amount)
+    free.discard(index)
+    m.fields["amount"] = index
+
+
 def propose_mapping(headers: list[str], samples: list[list[str | None]] | None = None,
                     preset_name: str | None = None) -> Mapping:
     """The proposed mapping of a deals export (see the module docstring). ``preset_name`` forces a
@@ -469,6 +496,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _record_time_over_sync_time(m, headers, free)
     _unix_twin_over_text(m, headers, free)
     _opportunity_sum(m, norm, free, samples)
+    _order_total(m, headers, norm, free, samples)
     _revenue_flag(m, norm, free, samples)
     _form_completion_stage(m, free, samples)
     if preset:

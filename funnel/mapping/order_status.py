@@ -28,7 +28,10 @@ ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа ст�
                                 "status_group_id", "ordertime",
                                 # WooCommerce's order export (survey 47: ``order_id, order_number, order_date,
                                 # paid_date, status, …, order_total``)
-                                "order_number", "order_total"})
+                                "order_number", "order_total",
+                                # WooCommerce's REST answer (``/wp-json/wc/v3/orders``: ``id, number, order_key,
+                                # status, date_created, total, line_items[]``; session 45)
+                                "order_key"})
 STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
 
 # RetailCRM's status groups, first to last (its group codes, then their Russian names)

@@ -157,7 +157,7 @@ def ladder_order(open_by_count: list[str]) -> list[str] | None:
 
 
 def new_lead_first(open_by_count: list[str]) -> list[str] | None:
-    """When a stage is on no rung (a process word: «В работе», "Blocked"), the ladder claims nothing,
+    """When a stage is on no rung (a process word: «На паузе», "Blocked"), the ladder claims nothing,
     but a new lead («Новая», "New", "Lead In") still comes first: those first, the rest as they were
     (most deals first). None when no stage is a new lead."""
     first = [name for name in open_by_count if rung(name) == 0]
@@ -173,4 +173,12 @@ _RUNGS = _with(_RUNGS, "new", ("открыт", "open", "to do", "todo", "backlog
 # a visit to the store («到店», «到访») is the meeting (it came last by its count: every middle label wrong)
 _RUNGS = _with(_RUNGS, "new", ("待跟进",))
 _RUNGS = _with(_RUNGS, "meeting", ("到店", "到访"))
+_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
+# survey 47: U-ON.Travel's request statuses «Новая → В работе → Подбор тура → Бронирование → Тур оплачен» came out
+# with the booking before the tour's selection (both on no rung: ordered by their counts). A request taken «в работу»
+# is the contact made (Bitrix24's lead status «В работе» after «Не обработан»); a selection of offers («Подбор тура»,
+# «Подбор объекта») is the proposal; a booking is the contract
+_RUNGS = _with(_RUNGS, "contact", ("в работе", "in work"))
+_RUNGS = _with(_RUNGS, "proposal", ("подбор",))
+_RUNGS = _with(_RUNGS, "contract", ("бронир", "booking", "reservation", "预订"))
 _PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)

@@ -27,7 +27,8 @@ another list). Each record becomes one row, its nested objects flattened:
   with a ``value`` (e-mails, phones) or only a ``name`` (tags) is their values joined; a stage
   property's history (HubSpot's ``propertiesWithHistory.dealstage``) is one ``date_entered_<stage>``
   column per stage, when the deal first entered it; a list holding one other object is that object
-  (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` → ``value_after.lead_status.id``);
+  (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` → ``value_after.lead_status.id``); a record's
+  lines (``services``, ``products``, ``line_items``) are their money's sum, ``services.price``;
 - ``_links``, Salesforce's ``attributes`` (``type``, ``url``) and any other list of objects are left out.
 
 Cells are the values' text as the API wrote them (numbers as written, ``true``/``false``), then go
@@ -38,6 +39,7 @@ is row 1). The whole answer is parsed in memory, so a JSON file is held to ``MAX
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -71,9 +73,16 @@ LISTED_KEYS = frozenset({"value", "name", "id", "label", "primary", "enum_id", "
 CUSTOM = "\x00"
 _SCALARS = frozenset({str, int, float, bool})
 # a pipeline's list of its stages: the records of an answer listing pipelines (amoCRM's /api/v4/leads/pipelines)
-NESTED_RECORDS = ("statuses", "stages")
+NESTED_RECORDS = ("statuses", "stages", "steps")  # SendPulse: a pipeline's «steps» (survey 50)
 # how deep the records may lie (amoCRM: _embedded → leads)
 MAX_DEPTH = 4
+# a record's list of its lines (U-ON.Travel's ``services``, a shop's ``line_items``, Bitrix24's product rows):
+# their money is one column, the lines' sum, for a record that has no amount of its own
+LINE_LISTS = frozenset({"services", "products", "items", "line_items", "lineitems", "goods", "positions",
+                        "order_items", "orderitems", "product_rows", "productrows"})
+# a line's money, its total first (already times the quantity); a price alone is times the line's quantity
+LINE_TOTALS = ("total", "sum", "cost", "price")
+LINE_QUANTITIES = ("quantity", "qty", "count")
 
 
 def stage_json(con, path: Path, file_name: str, table: str, stream: str | None = None) -> RawTable:
@@ -558,7 +567,7 @@ def _walk_list(items: list, path: tuple[str, ...], out: dict) -> None:
         texts = [_text(v) for v in items if v is not None]
         out[path] = ", ".join(t for t in texts if t != "") or None
         return
-    if _custom_fields(items, path, out) or _stage_history(items, path, out):
+    if _custom_fields(items, path, out) or _stage_history(items, path, out) or _lines_total(items, path, out):
         return
     if all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in items):
         texts = [_text(v["value"] if "value" in v else v.get("name")) for v in items
@@ -567,6 +576,43 @@ def _walk_list(items: list, path: tuple[str, ...], out: dict) -> None:
             out[path] = ", ".join(t for t in texts if t)
     elif len(items) == 1 and isinstance(items[0], dict):
         _walk(items[0], path, out)  # one object in a list (amoCRM's event: value_after [{lead_status}])
+
+
+def _lines_total(items: list, path: tuple[str, ...], out: dict) -> bool:
+    """A record's lines (``services: [{"type": "Проживание", "price": 30000}, {"price": 20000}]``) as one
+    column, ``services.price``: the lines' sum (a price times its line's quantity). U-ON.Travel's request holds
+    its money only there (survey 47: revenue «—»); the column is a candidate amount like any other, so a
+    record's own total (``order_total``) is still there to be mapped. False for any other list."""
+    if not path or path[-1].lower() not in LINE_LISTS or not all(isinstance(v, dict) for v in items):
+        return False
+    keys = {k.lower(): k for k in items[0]}
+    money = next((keys[k] for k in LINE_TOTALS if k in keys), None)
+    if money is None:
+        return False
+    quantity = next((keys[k] for k in LINE_QUANTITIES if k in keys), None) if money.lower() == "price" else None
+    total = 0.0
+    for line in items:
+        value, count = _number(line.get(money)), _number(line.get(quantity)) if quantity else 1.0
+        if value is None or count is None:
+            return False  # a line without a number: no sum to tell
+        total += value * count
+    out[path + (money,)] = round(total, 6)
+    return True
+
+
+def _number(value: Any) -> float | None:
+    """A line's number written as a number or as its text ("30000", "30000.50"), else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
 
 
 # a record written as JSON text under these keys is the record's own fields (json_cells.RECORD_COLUMNS for a table)
