@@ -776,3 +776,38 @@ SURVEY37_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(SURVEY37_PRESETS)
+
+# Survey 50: API answers of two services the README did not name.
+# SendPulse CRM's ``/crm/v1/deals/get-list`` (its OpenAPI: ``data[]`` of ``id, pipelineId, stepId, status,
+# responsibleId, name, price, currency, sourceType {id, name}, createdAt, updatedAt``; «"status" field values: 0 =
+# inactive, 1 = active, 2 = fail, 3 = success»). No close date. An inactive deal (0) says nothing of a sale: left
+# unread, and said with its value. Its pipelines' ``steps`` name the step ids (json_reader.NESTED_RECORDS).
+# YCLIENTS' ``/api/v1/records/{company_id}`` (answers in public code: ``services[] {cost, amount}`` — ``amount`` is
+# the quantity —, ``staff {name}``, ``create_date``, ``datetime`` of the visit, ``attendance`` 2 confirmed, 1 came,
+# 0 waiting, -1 did not come): a booking is a deal won when the client came, lost when they did not; no stages
+SURVEY50_PRESETS: dict[str, dict] = {
+    "sendpulse_api": {
+        "signature": [("stepid",), ("pipelineid",), ("responsibleid",), ("sourcetype.name", "sourcetype.id"),
+                      ("hasexpense",), ("createdat",), ("updatedat",)],
+        "required": [("stepid",), ("pipelineid",), ("responsibleid",)],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "stage": ("stepid",), "pipeline": ("pipelineid",),
+            "status": ("status",), "amount": ("price",), "currency": ("currency",), "manager": ("responsibleid",),
+            "source": ("sourcetype.name",), "created_at": ("createdat",),
+        },
+        "status_values": {"1": "open", "2": "lost", "3": "won"},
+        "date_order": None, "won": [], "lost": [],
+    },
+    "yclients_api": {
+        "signature": [("visit_attendance",), ("attendance",), ("seance_length",), ("visit_id",), ("staff_id",),
+                      ("create_date",), ("company_id",)],
+        "required": [("visit_attendance", "attendance"), ("seance_length", "length")],
+        "fields": {
+            "deal_id": ("id",), "status": ("attendance", "visit_attendance"), "manager": ("staff.name",),
+            "amount": ("services.cost",), "created_at": ("create_date",), "closed_at": ("datetime",),
+        },
+        "status_values": {"1": "won", "-1": "lost", "0": "open", "2": "open"},
+        "date_order": None, "won": [], "lost": [],
+    },
+}
+PRESETS.update(SURVEY50_PRESETS)

@@ -107,6 +107,8 @@ def classify_status_value(v: str | None, codes: dict[str, str] | None = None) ->
     mark = (v or "").replace("\ufe0f", "").strip()
     if mark in _MARK_KIND:
         return _MARK_KIND[mark]
+    if codes and mark.lower() in codes:  # as written first: YCLIENTS' «-1» (did not come) is not its «1» (came)
+        return codes[mark.lower()]
     text = _fold(v)
     if not text:
         return None
@@ -312,3 +314,14 @@ _RESOLUTION_LOST = ("won't do", "won’t do", "wont do", "wontdo", "won't fix", 
                     "拒绝")
 RESOLUTION_VALUES = {**{status_key(w): "won" for w in _RESOLUTION_WON},
                      **{status_key(w): "lost" for w in _RESOLUTION_LOST}}
+
+# survey 50: a bot funnel's last step «Оплатил» (Salebot: the client paid; the verb, where an invoice's status is the
+# participle «Оплачен»); YetiForce's sales process statuses as its export writes them, picklist keys
+# (PLL_SALE_COMPLETED, PLL_SALE_FAILED, PLL_SALE_CANCELLED) or their English labels
+_PAID_VERB = {"оплатил", "оплатила", "оплатили"}
+_YETIFORCE_WON = {"pll sale completed", "sale completed"}
+_YETIFORCE_LOST = {"pll sale failed", "pll sale cancelled", "sale failed", "sale cancelled"}
+_STAGE_WON |= _PAID_VERB | _YETIFORCE_WON
+_STATUS_WON |= _PAID_VERB | _YETIFORCE_WON
+_STAGE_LOST |= _YETIFORCE_LOST
+_STATUS_LOST |= _YETIFORCE_LOST

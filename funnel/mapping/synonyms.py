@@ -500,6 +500,13 @@ SYNONYMS["created_at"] += ("dat",)  # U-ON's request: ``dat`` its creation, ``da
 SYNONYMS["deal_id"] += ("leads_id", "ID лида", "ID заявки")
 SYNONYMS["stage"] += ("leads_follow_tag", "state.name")
 
+# survey 50: Salebot's «Дата изменения этапа» (when the client moved to their step: the close of a closed one);
+# YetiForce's «Actual date» (the sales process's actual close, beside «Estimated date»); YCLIENTS' ``staff.name``
+# (the master who served the booking: its manager)
+SYNONYMS["stage_changed_at"] += ("Дата изменения этапа", "Дата перехода на этап")
+SYNONYMS["closed_at"] += ("Actual date",)
+SYNONYMS["manager"] += ("Staff",)
+
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 
 # survey 40: a board or task tool kept as a pipeline (Kaiten, YouGile, Asana, Teambition, Jira): the card's column or
@@ -537,3 +544,4 @@ def is_close_date_when_closed(header: str | None) -> bool:
     words = {ascii_fold(header_tokens(w)) for w in CLOSE_DATE_WHEN_CLOSED}
     tokens = DATE_PART.sub("", ascii_fold(header_tokens(header)))  # Fivetran's property_closedate, Tableau's «Day of …»
     return header is not None and (tokens in words or without_entity(tokens) in words)
+
