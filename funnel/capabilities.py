@@ -37,12 +37,15 @@ from .sql import ident, render, run
 
 QUESTIONS = ("deals", "dates", "money", "cycle", "win_rate", "outcomes", "groups", "pipeline")
 BASE_GROUP_COLUMNS = ("manager", "source", "variant")
+# the deal list's columns a file may never fill: left out of the list where no deal has one (survey 46: a lead list's
+# drill-down showed empty «Amount», «Closed» and «Lost reason» columns of «—» only)
+LIST_COLUMNS = ("deal_name", "amount", "created_at", "closed_at", "lost_reason")
 
 
 # The rules :func:`derive` follows. A dataset stores its capabilities at import; one stored under older
 # rules (a field it lacks, a date range without its stage entries) is derived again when it is read
 # (``Store.info``), so an upgrade does not need a re-import. Bump when derive() changes.
-RULES = 4
+RULES = 5
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Capabilities:
     # aggregate counts of visitors or users (an A/B platform's results, a web analytics funnel's table)
     counts_visitors: bool = False
     group_columns: tuple[str, ...] = ()  # columns with at least one value to group/filter by
+    empty_columns: tuple[str, ...] = ()  # LIST_COLUMNS no deal has a value in
     groups: tuple[str, ...] = ()  # aggregate counts: the values of the grouping column
     group_column: str | None = None  # aggregate counts: which canonical field the groups are
     order_guessed: bool = False  # the stage order was guessed at import
@@ -161,7 +165,7 @@ class Capabilities:
         kw = {k: v for k, v in data.items() if k in known}
         for key in ("date_min", "date_max"):
             kw[key] = date.fromisoformat(kw[key]) if kw.get(key) else None
-        for key in ("currencies", "group_columns", "groups", "pipelines"):
+        for key in ("currencies", "group_columns", "groups", "pipelines", "empty_columns"):
             kw[key] = tuple(kw.get(key) or ())
         return cls(**kw)
 
@@ -209,7 +213,7 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
                             groups=groups, group_column=group, order_guessed=guessed, pipelines=pipelines,
                             counts_visitors=meta.get("counted") == "visitors")
     extras = [c for c in (meta.get("extra_columns") or {}) if c.startswith("x_")]
-    columns = [*BASE_GROUP_COLUMNS, *extras]
+    columns = [*BASE_GROUP_COLUMNS, *extras, *LIST_COLUMNS]
     cols = "".join(f", count({ident(c)})" for c in columns)
     row = run(con, render(_DEALS_FACTS.replace("{cols}", cols), deals=tables["deals"])).fetchone()
     n, lo, hi, won, lost, money, cycle, no_created, open_unpriced, amounts, *filled = row
@@ -233,7 +237,8 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         has_cycle=not web and cycle > 0, no_created=0 if web else int(no_created), is_web_funnel=web,
         close_is_expected=bool(meta.get("close_is_expected")),
         open_unpriced=not web and money > 0 and bool(open_unpriced),
-        group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k),
+        group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k and c not in LIST_COLUMNS),
+        empty_columns=tuple(c for c, k in zip(columns, filled, strict=True) if not k and c in LIST_COLUMNS),
         order_guessed=guessed, won_unmarked=unmarked and won == 0, pipelines=pipelines,
         no_amounts=not web and n > 0 and not amounts,
     )
