@@ -38,6 +38,7 @@ from ..mapping.cell_kinds import is_date, is_number
 from ..mapping.matcher import (
     amount_like_columns,
     month_only_columns,
+    numeric_user_fields,
     unread_amount_column,
     yearless_date_columns,
 )
@@ -617,6 +618,10 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         elif unnamed := amount_like_columns(raw.headers, mapping, draft.samples):
             named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
             findings.add("mapping.amount_candidates", "warning", column=raw.headers[unnamed[0]], n=None,
+                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
+        elif unnamed := numeric_user_fields(raw.headers, mapping, draft.samples):
+            named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
+            findings.add("mapping.amount_user_fields", "warning", column=raw.headers[unnamed[0]], n=None,
                          detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
         partial = [("date.month_only", *c) for c in month_only_columns(raw.headers, mapping, draft.samples)]
         partial += [("date.no_year", *c) for c in yearless_date_columns(raw.headers, mapping, draft.samples)]

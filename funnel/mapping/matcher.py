@@ -600,6 +600,27 @@ _MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумм�
                           r"|金额|销售额|价值|预算|收入|收益")
 
 
+# a CRM's user field named by a number, not by its meaning (Bitrix24's task field ``ufAuto493256871584``, a deal's
+# ``UF_CRM_1700000000``): what it holds only the user knows
+_USER_FIELD = re.compile(r"^(?:uf_?auto_?\d+|uf_crm_[0-9a-f_]*\d[0-9a-f_]*)$", re.IGNORECASE)
+
+
+def numeric_user_fields(headers: list[str], m: Mapping, samples) -> list[int]:
+    """When no amount was taken: the user fields named by a number (:data:`_USER_FIELD`) whose sample cells are
+    numbers, not only 0 and 1 (a flag). One may be the amount: the import names them (survey 49: Bitrix24's tasks
+    kept their amount in ``ufAuto…``, and the revenue read «—» with no word of it at the import)."""
+    if "amount" in m.fields:
+        return []
+    taken = set(m.fields.values())
+    out = []
+    for i, header in enumerate(headers):
+        cells = sv.values(samples, i)
+        if i not in taken and _USER_FIELD.match((header or "").strip()) and cells \
+                and sv.fits_kind(cells, "number") and not set(cells) <= {"0", "1"}:
+            out.append(i)
+    return out
+
+
 def is_money_header(header: str) -> bool:
     """The header names money (an amount, a revenue, a price, 金额, Сумма): no id to join two files on."""
     return bool(_MONEY_WORDS.search(header_tokens(header)))

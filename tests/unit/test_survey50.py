@@ -134,3 +134,20 @@ def test_yetiforce_sales_process_statuses_and_actual_date(tmp_path, capsys, won,
     # was: 0 won, 0 lost, 6 open
     assert (metrics["won"], metrics["lost"], metrics["open"], metrics["revenue"]) == (2, 1, 3, 130_000)
     assert metrics["median_cycle_days"] == 15.0  # 1 → 11 March and 2 → 22 March (dates only): 10 and 20 days
+
+
+def test_bitrix24_tasks_user_fields_of_numbers_are_named_as_possible_amounts(tmp_path, capsys):
+    # survey 49: a task's amount in ``ufAuto493256871584`` (its source in ``ufAuto741290018865``): revenue «—», said
+    # only after the import as «no deal has an amount»; a flag field of 0 / 1 is no amount
+    tasks = {"result": {"tasks": [
+        {"id": str(3001 + k), "title": f"Сделка {k + 1}", "stageId": stage, "createdDate": CREATED[k][:19] + "+03:00",
+         "closedDate": CLOSED[k][:19] + "+03:00" if CLOSED[k] else None, "responsible": {"id": "7", "name": "Иван"},
+         "ufAuto493256871584": str(AMOUNTS[k]), "ufAuto741290018865": "Сайт", "ufAuto100000000001": str(k % 2)}
+        for k, stage in enumerate(("Оплачено", "Оплачено", "Отказ", "КП отправлено", "Квалификация", "Новые"))]}}
+    doc = _import(tmp_path, capsys, json.dumps(tasks, ensure_ascii=False), "tasks.json")
+    said = [w for w in doc["warnings"] if w["code"] == "mapping.amount_user_fields"]
+    assert len(said) == 1 and "«ufAuto493256871584»" in said[0]["message"]
+    assert "ufAuto100000000001" not in said[0]["message"] and "ufAuto741290018865" not in said[0]["message"]
+    # the fix it names: 50,000 + 80,000 won
+    _cli_json(tmp_path, capsys, "edit", "1", "--map", "amount=ufAuto493256871584")
+    assert _cli_json(tmp_path, capsys, "metrics", "1")["revenue"] == 130_000
