@@ -102,7 +102,7 @@ def audit_options(args, store=None, info=None, spec=None):
 
 
 def format_findings(doc: dict, lang: str) -> str:
-    from .formats import fmt_num
+    from .formats import fmt_num, fmt_p
     from .i18n import t
     from .money import with_currency
 
@@ -113,7 +113,7 @@ def format_findings(doc: dict, lang: str) -> str:
             extra.append(t("audit.cli.impact", lang, impact=with_currency(fmt_num(f["impact"], lang, 0), doc.get("currency"),
                                                                           lang)))
         if f["p_value"] is not None:
-            extra.append(f"p = {f['p_value']:.2g}")
+            extra.append(f"p = {fmt_p(f['p_value'], lang)}")
         if f.get("order_guessed"):
             extra.append(t("audit.tag.order_guessed", lang))
         lines.append(f"{i:>2}. [{t('audit.severity.' + f['severity'], lang)}] {f['title']}"
@@ -122,7 +122,7 @@ def format_findings(doc: dict, lang: str) -> str:
 
 def format_managers(doc: dict, lang: str) -> str:
     from .cli import pipeline_line
-    from .formats import fmt_int
+    from .formats import fmt_int, fmt_p
     from .i18n import t, tn
 
     def _pct(x) -> str:
@@ -136,7 +136,7 @@ def format_managers(doc: dict, lang: str) -> str:
             if s["flagged"]:
                 lines.append("  ! " + t("audit.cli.manager_gap", lang, stage=s["stage"], stage_to=s["stage_to"],
                                         rate=_pct(s["rate"]), team_rate=_pct(s["team_rate"]), n=fmt_int(s["n"], lang),
-                                        p=f"{s['p_value_adjusted']:.2g}"))
+                                        p=fmt_p(s['p_value_adjusted'], lang)))
     if not doc["managers"]:
         lines.append(t("audit.reason.no_managers", lang))
     if none := doc.get("no_manager"):

@@ -6,6 +6,7 @@ Shared by figures, pages and the statistics wording; the language codes are thos
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -92,6 +93,21 @@ def fmt_datetime(value: datetime | None, lang: str = "en") -> str:
     if value is None:
         return DASH
     return f"{date_text(value.date(), lang)} {format_time(value, 'medium', locale=locale(lang))}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt_p(value: float | None, lang: str = "en") -> str:
+    """A p-value as the language writes numbers, to two significant digits: 0.012 / 0,012; a tiny one as
+    1.9·10⁻³² / 1,9·10⁻³² (survey 51: Python's «1.9e-32» in Russian text)."""
+    if value is None or value != value:
+        return DASH
+    if value == 0 or value >= 1e-4:
+        digits = 0 if value == 0 else max(1, 1 - math.floor(math.log10(value)))  # two significant digits
+        return fmt_num(value, lang, min(digits, 5))
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{fmt_num(float(mantissa), lang, 1)}·10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 COHORT_SKELETONS = {"month": "yMMM", "quarter": "yQQQ"}

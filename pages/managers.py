@@ -5,7 +5,7 @@ import streamlit as st
 
 from funnel.audit.charts import cell_text, heatmap_cell, heatmap_figure, step_label
 from funnel.audit.gaps import ALPHA, MIN_GAP, MIN_N
-from funnel.formats import fmt_int, fmt_num, fmt_pct
+from funnel.formats import fmt_int, fmt_num, fmt_p, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, money_text
@@ -96,9 +96,9 @@ for i, (name, c) in enumerate(flagged):
     key = "audit.managers.gap_worse" if extra is not None else "audit.managers.gap_better"
     money = report.extra_money(c)
     text = t(key, manager=md_escape(name), step=md_escape(step_label(c)), rate=fmt_pct(c.rate, lang),
-             team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 1),
+             team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 0),
              money=money_text.compact(info, money, lang) if money is not None else t("audit.managers.no_money"),
-             p=f"{c.p_value_adjusted:.2g}")
+             p=fmt_p(c.p_value_adjusted, lang))
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.markdown(text)
     with right:

@@ -8,7 +8,7 @@ from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.dataset_edit import order_state
-from funnel.formats import fmt_compact, fmt_int, fmt_pct
+from funnel.formats import fmt_compact, fmt_int, fmt_p, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
@@ -95,7 +95,7 @@ if order_state(info) != "outcomes_only":
                          t("audit.segments.col.effect"): fmt_pct(c.diff, lang),
                          t("audit.segments.col.interval"): f"{fmt_pct(c.diff_ci_low, lang)} … {fmt_pct(c.diff_ci_high, lang)}",
                          t("audit.segments.col.test"): t(f"audit.test.{c.test}"),
-                         t("audit.segments.col.p"): f"{c.p_value_adjusted:.2g}", t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
+                         t("audit.segments.col.p"): fmt_p(c.p_value_adjusted, lang), t(words.key(info, "audit.segments.col.n")): fmt_int(c.n, lang)})
         def _driver_deals(c) -> Selection:
             """The deals decided at the driver's step with its value (an amount band by its bounds)."""
             if c.column == AMOUNT_BAND:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ..dataset import DatasetInfo
-from ..formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_pct
+from ..formats import DASH, fmt_compact, fmt_int, fmt_num, fmt_p, fmt_pct
 from ..i18n import t
 from ..markdown_escape import md_escape
 from .finding import Finding
@@ -63,7 +63,7 @@ def text_params(f: Finding, info: DatasetInfo, lang: str, markdown: bool = False
     out["scope"] = f" ({out['column']}: {out['value']})" if f.segment_value is not None else ""
     if "benchmark_kind" in f.params:
         out["bench_name"] = t(f"audit.benchmark.{f.params['benchmark_kind']}", lang)
-    out["p"] = DASH if f.p_value is None else f"{f.p_value:.2g}"
+    out["p"] = fmt_p(f.p_value, lang)
     out["test"] = t(f"audit.test.{f.test}", lang)
     return out
 
@@ -111,5 +111,5 @@ def sureness(f: Finding, info: DatasetInfo, lang: str = "en") -> str:
     if f.p_value is None:
         text = t("audit.sure.rule", lang)
     else:
-        text = t("audit.sure.test", lang, test=t(f"audit.test.{f.test}", lang), p=f"{f.p_value:.2g}")
+        text = t("audit.sure.test", lang, test=t(f"audit.test.{f.test}", lang), p=fmt_p(f.p_value, lang))
     return text + " " + t("audit.sure.order_guessed", lang) if f.params.get("order_guessed") else text

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ..dataset import DatasetInfo
+from ..formats import fmt_date
 from ..spec import FunnelSpec
 from . import sections_ab as sa
 from . import sections_funnel as sf
@@ -79,7 +80,7 @@ def cover(inp: Inputs) -> list[tuple[str, str]]:
     if not spec.filters:
         lines.append((w("report.cover.filters"), w("report.cover.no_filters")))
     lines.append((w("report.cover.view"), w("report.view.closed_only" if spec.closed_only else "report.view.all_deals")))
-    lines.append((w("report.cover.date"), f"{inp.now:%Y-%m-%d}"))
+    lines.append((w("report.cover.date"), fmt_date(inp.now.date(), w.lang)))
     return lines
 
 

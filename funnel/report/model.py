@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("text", "int", "pct", "money", "num", "days", "pp", "change", "p", "date", "code")
+KINDS = ("text", "int", "pct", "money", "num", "days", "days_unit", "pp", "change", "p", "date", "code")
 
 
 @dataclass(frozen=True)

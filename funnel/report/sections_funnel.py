@@ -235,12 +235,19 @@ def _cell(value: Any) -> Any:
 
 def deals_table(inp: Inputs, selection: Selection, key: str, title: str, spec: FunnelSpec | None = None) -> Table:
     """The deals behind one number (the pages' drill-down, at most 10,000) as a workbook sheet."""
+    return deals_sheet(inp, selection, key, title, spec)[0]
+
+
+def deals_sheet(inp: Inputs, selection: Selection, key: str, title: str,
+                spec: FunnelSpec | None = None) -> tuple[Table, int]:
+    """:func:`deals_table` and how many deals are behind the number in all (the sheet lists at most 10,000)."""
     w = inp.w
-    frame = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id").frame
+    result = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id")
+    frame = result.frame
     columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
     rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
              for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]
-    return Table(key, title, columns, rows, appendix=True)
+    return Table(key, title, columns, rows, appendix=True), result.total
 
 
 def deals_behind_drop_offs(inp: Inputs) -> list[Table]:

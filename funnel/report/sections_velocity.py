@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from ..formats import fmt_cohort, fmt_date, fmt_datetime
 from ..velocity.backtest import backtest
 from ..velocity.cycle import cycle
 from ..velocity.forecast import forecast
@@ -13,6 +16,23 @@ from ..velocity.time_in_stage import time_in_stage
 from .inputs import Inputs
 from .model import Column, Section, Table
 from .words import word
+
+
+def _moment(text: str | None, lang: str) -> str:
+    """A document's ISO moment («2026-10-31 23:27:44») as the language writes it (survey 51: ISO in RU / ZH)."""
+    return fmt_datetime(datetime.fromisoformat(text), lang) if text else "—"
+
+
+def _month(text: str, lang: str) -> str:
+    """A forecast's month «2026-10» as «окт. 2026 г.» / «Oct 2026» / «2026年10月»."""
+    try:
+        return fmt_cohort(date.fromisoformat(f"{text}-01"), "month", lang)
+    except (TypeError, ValueError):
+        return text
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _reasons(inp: Inputs, sec: Section, doc: dict) -> None:
@@ -35,14 +55,17 @@ def velocity(inp: Inputs) -> Section:
     sec = _section(inp, "velocity")
     if sec.note:
         return sec
-    doc = velocity_doc(time_in_stage(con, info, spec, None), cycle(con, info, spec, None),
-                       sales_velocity(con, info, spec, None))
-    sec.paragraphs.append(w("report.velocity.as_of", as_of=doc["as_of"] or "—"))
+    vel = sales_velocity(con, info, spec, None)
+    doc = velocity_doc(time_in_stage(con, info, spec, None), cycle(con, info, spec, None), vel)
+    sec.paragraphs.append(w("report.velocity.as_of", as_of=_moment(doc["as_of"], w.lang)))
     sv = doc["sales_velocity"]
-    if sv["per_day"] is not None:
+    if sv["per_day"] is not None and vel.current is not None:
+        # its win rate and average deal are the window's, not the summary's whole period: said (survey 51)
         sec.paragraphs.append(w("report.velocity.sales", per_day=w.num(sv["per_day"]), open=w.int(sv["open_deals"]),
                                 win_rate=w.pct(sv["win_rate"]), size=w.num(sv["avg_deal_size"]),
-                                cycle=w.num(sv["avg_cycle_days"], 1)))
+                                cycle=w.num(sv["avg_cycle_days"], 1), days=vel.days,
+                                start=fmt_date(_day(vel.current.start), w.lang),
+                                end=fmt_date(_day(vel.current.end), w.lang)))
     won = doc["cycle"]["won"]
     if won["n"]:
         sec.paragraphs.append(w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
@@ -65,7 +88,7 @@ def pipeline_forecast(inp: Inputs) -> Section:
     unpriced = info.capabilities.open_unpriced
     pipe = pipeline_doc(snapshot(con, info, spec, None), None, open_unpriced=unpriced)
     fc = forecast_doc(forecast(con, info, spec, None), backtest(con, info, spec, None), open_unpriced=unpriced)
-    sec.paragraphs.append(w("report.pipeline.as_of", as_of=pipe["as_of"] or "—",
+    sec.paragraphs.append(w("report.pipeline.as_of", as_of=_moment(pipe["as_of"], w.lang),
                             deals=w.int(sum(r["open_deals"] for r in pipe["snapshot"]))))
     if fc["weighted_pipeline"] is not None:
         sec.paragraphs.append(w("report.forecast.weighted", value=w.num(fc["weighted_pipeline"]),
@@ -87,5 +110,5 @@ def pipeline_forecast(inp: Inputs) -> Section:
         sec.tables.append(Table("forecast_months", w("report.table.forecast_months"),
                                 [Column("month", w("report.col.month")),
                                  Column("expected", w("report.col.expected"), "money")],
-                                [[m["month"], m["expected"]] for m in fc["by_month"]]))
+                                [[_month(m["month"], w.lang), m["expected"]] for m in fc["by_month"]]))
     return sec

@@ -17,7 +17,7 @@ import xlsxwriter
 from .model import Report, Table, kind_of, value_of
 from .words import Words
 
-FORMATS = {"int": "#,##0", "pct": "0.0%", "money": "#,##0", "num": "#,##0.0", "days": "0.0",
+FORMATS = {"int": "#,##0", "pct": "0.0%", "money": "#,##0", "num": "#,##0.0", "days": "0.0", "days_unit": "0.0",
            "change": "+0.0%;-0.0%;0.0%", "p": "0.000"}
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -57,8 +57,9 @@ def test_managers_page_heatmap_flags_only_the_planted_manager(data_dir):
     texts = [m.value for m in at.markdown]
     gaps = [x for x in texts if "If this step converted like the rest of the team" in x]
     assert len(gaps) == 1 and WEAK in gaps[0] and "Счёт выставлен → Предоплата получена" in gaps[0]
-    # 80 deals x (rest of the team 71.9 % - his 36.2 %) = +28.5 deals (29 of 80 passed, README: .36 vs .72)
-    assert "+28.5 deals" in gaps[0]
+    # 80 deals x (rest of the team 71.9 % - his 36.2 %) = 28.5..28.6 deals (29 of 80 passed, README: .36 vs .72):
+    # +29, as the Diagnostics page and the report write it (survey 51: the page wrote +28.5)
+    assert "+29 deals" in gaps[0]
     grid = at.dataframe[1].value
     row = grid[grid["Manager"] == WEAK].iloc[0]
     assert row["7. Счёт выставлен → Предоплата получена"] == "36% ◆"

@@ -1,0 +1,52 @@
+"""Survey 51: the consultant's report and the executive's pages in Russian and Chinese. What was wrong, and the values
+worked out by hand:
+
+- A p-value was written as Python writes it («1.9e-32», «0.012» in Russian text).
+- The report's findings table wrote counts as «104,0», a lost amount as «7 653 500,0» and days with no unit.
+- Its dates were ISO («2026-10-31 23:27:44», months «2026-10»), its velocity paragraph gave the window's win rate
+  beside the summary's without naming the window, and its «SHA-256 of the source file» was 128 digits: the deals
+  file's and the history file's digests glued together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+import pytest
+
+from funnel.formats import fmt_p
+from funnel.report.cells import display
+from funnel.report.model import Cell, Column
+from funnel.report.sections_notes import _hashes
+from funnel.report.words import Words
+
+
+@pytest.mark.parametrize(("value", "ru", "en"), [
+    (0.012, "0,012", "0.012"),  # two significant digits
+    (0.35, "0,35", "0.35"),
+    (0.0004, "0,00040", "0.00040"),  # two significant digits too
+    (1.9e-32, "1,9·10⁻³²", "1.9·10⁻³²"),  # was «1.9e-32»
+    (3.94e-8, "3,9·10⁻⁸", "3.9·10⁻⁸"),
+    (None, "—", "—"),
+])
+def test_a_p_value_is_written_as_the_language_writes_numbers(value, ru, en):
+    assert (fmt_p(value, "ru"), fmt_p(value, "en")) == (ru, en)
+
+
+def test_report_cells_of_a_findings_table():
+    ru, column = Words("ru"), Column("value", "Значение", "num")
+    assert display(column, Cell(104.0, "int"), ru) == "104"  # open deals: a count (was «104,0»)
+    assert display(column, Cell(7653500.0, "money"), ru) == "7\u00a0653\u00a0500"  # a lost amount (was «7 653 500,0»)
+    assert display(column, Cell(271.94, "days_unit"), ru) == "271,9 дн."  # days with their unit
+    assert display(Column("p", "p", "p"), 0.0004, ru) == "< 0,001"
+    assert display(Column("p", "p", "p"), 0.0123, ru) == "0,012"
+    assert display(Column("d", "Дата", "date"), datetime(2024, 3, 5, 14, 7), ru) == "05.03.2024"  # was 2024-03-05
+    assert display(Column("d", "日期", "date"), date(2024, 3, 5), Words("zh")) == "2024年3月5日"
+
+
+def test_the_history_files_digest_has_a_line_of_its_own():
+    deals, history = hashlib.sha256(b"deals").hexdigest(), hashlib.sha256(b"history").hexdigest()
+    lines = _hashes(Words("en"), {"source_hash": deals + history, "history_file": "history.csv"})
+    assert lines == [("SHA-256 of the source file", deals), ("SHA-256 of the history file", history)]
+    assert _hashes(Words("en"), {"source_hash": deals, "history_file": None}) == [("SHA-256 of the source file", deals)]
