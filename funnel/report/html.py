@@ -8,6 +8,8 @@ what Chromium prints to PDF (A4, page breaks before the big sections; see :mod:`
 
 from __future__ import annotations
 
+import re
+
 import base64
 import html
 import json
@@ -35,7 +37,9 @@ CSS = """
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", Arial, sans-serif;
        color: var(--ink); font-size: 10.5pt; line-height: 1.45; margin: 0 auto; max-width: 190mm; padding: 8mm; }
-:lang(zh) body, body:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans SC", "DejaVu Sans", sans-serif; }
+/* Cyrillic in a Chinese report (a stage «Встреча назначена») in a Cyrillic font: the CJK font's own is spaced wide */
+@font-face { font-family: "Report Cyrillic"; src: local("DejaVu Sans"); unicode-range: U+0400-052F; }
+:lang(zh) body, body:lang(zh) { font-family: "Report Cyrillic", "Noto Sans CJK SC", "Noto Sans SC", "DejaVu Sans", sans-serif; }
 h1 { font-size: 24pt; margin: 0 0 4mm; color: var(--accent); }
 h2 { font-size: 15pt; margin: 8mm 0 3mm; padding-bottom: 1.5mm; border-bottom: 2px solid var(--accent); }
 h3 { font-size: 11pt; margin: 5mm 0 2mm; }
@@ -89,9 +93,14 @@ def section_id(section: Section) -> str:
     return "s-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in section.key)
 
 
+# where a line may break: a space, or beside a Chinese character or a full-width mark (Chinese writes no spaces)
+_BREAKS = re.compile(r"[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+
 def _unbreakable(text: str) -> bool:
-    """A hash or a command: long runs without spaces that would push the table off the page."""
-    return any(len(part) > 28 for part in text.split())
+    """A hash or a command: long runs without spaces that would push the table off the page (a Chinese sentence
+    breaks between its characters: survey 51's finding titles were set in the monospace of a hash)."""
+    return any(len(part) > 28 for part in _BREAKS.split(text))
 
 
 def _table(table: Table, w: Words) -> str:

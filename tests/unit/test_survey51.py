@@ -50,3 +50,11 @@ def test_the_history_files_digest_has_a_line_of_its_own():
     lines = _hashes(Words("en"), {"source_hash": deals + history, "history_file": "history.csv"})
     assert lines == [("SHA-256 of the source file", deals), ("SHA-256 of the history file", history)]
     assert _hashes(Words("en"), {"source_hash": deals, "history_file": None}) == [("SHA-256 of the source file", deals)]
+
+
+def test_a_chinese_sentence_is_no_unbreakable_run_but_a_hash_is():
+    from funnel.report.html import _unbreakable
+
+    # 35 characters without a space, but a line may break beside each Chinese character: no monospace «hash» cell
+    assert not _unbreakable("来源「Рекомендация」：Квалифицирован → Встреча назначена 转化率 97.1%，其他取值 69.2%")
+    assert _unbreakable(hashlib.sha256(b"deals").hexdigest())  # 64 hex digits: one run
