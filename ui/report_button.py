@@ -18,6 +18,7 @@ from funnel.report import FORMATS, MIME, build_from_store, render
 from funnel.report.html import logo_type
 from funnel.report.pdf import chromium_path, pdf_available
 from funnel.report.words import report_languages, word
+from funnel.sample_datasets import display_name
 from funnel.spec import FunnelSpec
 
 from .context import get_store
@@ -26,7 +27,8 @@ LOGO_TYPES = ("png", "jpg", "jpeg")
 
 
 def file_name(info: DatasetInfo, lang: str, fmt: str) -> str:
-    stem = re.sub(r"[^\w.-]+", "_", info.name, flags=re.UNICODE).strip("_")[:60] or f"dataset_{info.id}"
+    name = display_name(info.name, lang)  # a bundled sample's name in the report's language, as on its cover
+    stem = re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_")[:60] or f"dataset_{info.id}"
     return f"report_{stem}_{lang}.{fmt}"
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..formats import fmt_date
+from ..sample_datasets import display_name
 from ..spec import FunnelSpec
 from . import sections_ab as sa
 from . import sections_funnel as sf
@@ -68,7 +69,9 @@ def cover(inp: Inputs) -> list[tuple[str, str]]:
     source = str(row.get("source_file") or "—")
     if row.get("history_file"):
         source += f" + {row['history_file']}"
-    lines = [(w("report.cover.dataset"), inp.info.name), (w("report.cover.source"), source),
+    # a bundled sample's name in the report's language (survey 51: «B2B services (amoCRM)» on a Russian cover and in
+    # every footer); a user's dataset keeps the name they gave it
+    lines = [(w("report.cover.dataset"), display_name(inp.info.name, w.lang)), (w("report.cover.source"), source),
              (w("report.cover.period"), sf.period_text(inp))]
     if inp.info.shape != "counts":
         lines.append((w("report.cover.pipeline"), inp.pipeline if inp.pipeline else w("report.pipeline.default")))

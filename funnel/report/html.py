@@ -8,11 +8,10 @@ what Chromium prints to PDF (A4, page breaks before the big sections; see :mod:`
 
 from __future__ import annotations
 
-import re
-
 import base64
 import html
 import json
+import re
 from functools import cache
 
 from plotly.offline import get_plotlyjs

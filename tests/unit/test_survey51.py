@@ -58,3 +58,19 @@ def test_a_chinese_sentence_is_no_unbreakable_run_but_a_hash_is():
     # 35 characters without a space, but a line may break beside each Chinese character: no monospace «hash» cell
     assert not _unbreakable("来源「Рекомендация」：Квалифицирован → Встреча назначена 转化率 97.1%，其他取值 69.2%")
     assert _unbreakable(hashlib.sha256(b"deals").hexdigest())  # 64 hex digits: one run
+
+
+def test_a_bundled_samples_name_on_the_reports_cover_is_in_the_reports_language(tmp_path):
+    from funnel.importer import import_file
+    from funnel.report import build_report
+    from funnel.sample_datasets import SAMPLE_DIR, manifest
+    from funnel.spec import FunnelSpec
+    from funnel.store import Store
+
+    entry = manifest()[0]  # «B2B services (amoCRM)», «B2B-услуги (amoCRM)» in Russian (sample_data/manifest.json)
+    store = Store(tmp_path / "funnel.duckdb")
+    info, _built, _draft = import_file(store, SAMPLE_DIR / entry["file"], entry["file"], stages=entry["stages"],
+                                       name=entry["name"])
+    with store.connect() as con:
+        ru = build_report(con, info, store.row(info.id), FunnelSpec(), "ru", builders=[])
+    assert ru.cover[0][1] == entry["name_ru"] == "B2B-услуги (amoCRM)"  # was the stored English name
