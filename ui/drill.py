@@ -155,7 +155,9 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     columns = _date_columns(shown, t, info)
     if "amount" in shown:  # written as text (_amounts), aligned as a number
         columns[t(word_key(info, "metrics.column.amount"))] = st.column_config.TextColumn(alignment="right")
-    st.dataframe(frame, hide_index=True, key="drill_table", height=420, placeholder="—", column_config=columns)
+    # a short list as tall as its rows (a header and 35 px a row), a long one scrolls in 420 px
+    st.dataframe(frame, hide_index=True, key="drill_table", height=min(420, 38 + 35 * len(frame)), placeholder="—",
+                 column_config=columns)
     if result.truncated:
         st.caption(t(word_key(info, "hardening.export_all"), n=fmt_int(result.total, t.lang)))
     d1, d2 = st.columns(2)
