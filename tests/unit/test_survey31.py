@@ -108,11 +108,11 @@ def test_cli_metrics_and_managers_name_the_pipeline_they_count_and_the_ones_left
     capsys.readouterr()
     assert cli_main(["--data-dir", str(tmp_path), "metrics", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Воронка «Основная»: 5 из 7 сделок. Не вошли (другая: --pipeline НАЗВАНИЕ): «Повторные» — 2"
+    assert out[0] == "Воронка «Основная»: сделок 5 из 7. Не вошли (другая: --pipeline НАЗВАНИЕ): «Повторные» — 2"
     assert out[1].startswith("Сделок: 5 (выиграно: 1, проиграно: 1, открыто: 3)")
     assert cli_main(["--data-dir", str(tmp_path), "managers", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("Воронка «Основная»: 5 из 7 сделок.")
+    assert out[0].startswith("Воронка «Основная»: сделок 5 из 7.")
     assert "Игорь: сделок 3, выиграно 1, проиграно 1, доля выигранных 50,0\xa0%" in out
     assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--pipeline", "Повторные"]) == 0
     assert capsys.readouterr().out.startswith("Сделок: 2 (выиграно: 1, проиграно: 0, открыто: 1)")

@@ -74,3 +74,19 @@ def test_a_bundled_samples_name_on_the_reports_cover_is_in_the_reports_language(
     with store.connect() as con:
         ru = build_report(con, info, store.row(info.id), FunnelSpec(), "ru", builders=[])
     assert ru.cover[0][1] == entry["name_ru"] == "B2B-услуги (amoCRM)"  # was the stored English name
+
+
+def test_russian_counts_need_no_agreement_with_the_noun_after_them():
+    """«около 841 сделок», «+21 сделок», «из 21 сделок»: a count written before its noun must agree with it (841 and 21
+    take «сделки», 5 «сделок»). Each sentence now names the noun before its count («сделок: на 841»)."""
+    import json
+    import re
+    from pathlib import Path
+
+    catalog = Path(__file__).resolve().parents[2] / "funnel" / "i18n" / "catalog"
+    found = []
+    for path in sorted(catalog.glob("*.ru.json")):
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if isinstance(value, str):  # a plural entry ({"one", "few", "many"}) agrees by itself
+                found += [(key, m.group(0)) for m in re.finditer(r"\{\w+\} (?:сделок|выигранных|посетителей)", value)]
+    assert found == []
