@@ -85,6 +85,18 @@ def test_overview_tiles_are_three_a_row_and_hold_their_whole_value(data_dir, b2b
     assert tiles(at)["Выручка"] == f"{won['Бюджет'].sum() / 1e6:.1f}\u00a0млн".replace(".", ",")
 
 
+@pytest.mark.parametrize(("lang", "deals", "rates"), [
+    ("en", ["All deals", "Closed only"], ["won / closed", "won / all"]),
+    ("ru", ["Все сделки", "Только закрытые"], ["выиграно / закрытые", "выиграно / все"]),
+    ("zh", ["全部交易", "仅已关闭"], ["赢单 / 已关闭", "赢单 / 全部"])])
+def test_funnel_page_view_controls_are_short_enough_for_a_phone(data_dir, lang, deals, rates):
+    """«Все сделки, включая открытые | Только закрытые сделки» ran past a 390 px phone (survey 51): the options
+    are short, the caption under them still writes the whole rule."""
+    at = page("pages/funnel.py", lang=lang, ds="1")
+    controls = at.get("segmented_control")
+    assert [list(c.options) for c in controls[:2]] == [deals, rates]
+
+
 def test_a_kpi_button_opens_the_deals(data_dir, b2b):
     at = page("pages/overview.py", lang="en", ds="1")
     at.button(key="ov_tile_deals").click().run()
