@@ -1,9 +1,11 @@
 """Figures that read on a 390 px phone and a 1 280 px laptop (survey 51, section B): labels wrapped into
 lines, the long side of a grid down the page, heights worked out from what a figure holds. Every value
-below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py
-and funnel/audit/charts.py."""
+below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py,
+funnel/audit/charts.py and funnel/ab_charts.py."""
 
 from __future__ import annotations
+
+from dataclasses import fields, replace
 
 from funnel.chart_layout import line_count, text_width, wrap_label, wrap_lines
 
@@ -107,3 +109,40 @@ def test_small_multiples_two_a_row_with_the_stage_names_once_a_row():
     # the second panel of a row shares the first one's stage axis: its names are not written twice
     assert fig.layout.yaxis2.matches == "y" and fig.layout.yaxis2.showticklabels is False
     assert fig.layout.xaxis2.domain[0] > fig.layout.xaxis.domain[1]  # side by side, two to a row
+
+
+# -- the A/B chart per step --------------------------------------------------------------------
+def _three_steps():
+    from funnel.ab_results import DatasetABResult
+    from funnel.stats import analyze_counts
+
+    base = analyze_counts({"A": (200, 40), "B": (200, 60)})
+    steps = tuple(replace(base, stage_from=f, stage_to=t) for f, t in
+                  (("Новая заявка", "Квалифицирован"), ("Квалифицирован", "Встреча назначена"),
+                   ("Встреча назначена", "Встреча проведена")))
+    return DatasetABResult(**{f.name: getattr(base, f.name) for f in fields(base)}, steps=steps)
+
+
+def test_ab_height_grows_with_steps_and_groups():
+    """10 steps × 5 groups: 80 + 5 × 20 + 10 × (5 × 16 + 16) = 1 140 px (a fixed 380 px left a 60 px plot on
+    a phone); 3 steps × 2 groups: 80 + 40 + 3 × 48 = 264; under 3 steps the columns' 380 px."""
+    from funnel.ab_charts import ab_height
+
+    assert ab_height(10, 5) == 1140
+    assert ab_height(3, 2) == 264
+    assert ab_height(2, 5) == 380 and ab_height(1, 2) == 380
+
+
+def test_three_steps_are_rows_of_horizontal_bars_with_wrapped_names():
+    from funnel.ab_charts import ab_figure
+
+    fig = ab_figure(_three_steps(), {"rate": "Конверсия"}, "ru")
+    a, b = fig.data
+    assert a.orientation == "h" and b.x[0] == 0.3  # B: 60 / 200 on the rate axis
+    assert list(b.y) == ["Новая заявка → Квалифицирован", "Квалифицирован → Встреча назначена",
+                         "Встреча назначена → Встреча проведена"]
+    assert b.error_x.array[0] > 0 and fig.layout.yaxis.autorange == "reversed"
+    # «Новая заявка → Квалифицирован» at 22 a line: «Новая заявка →» (14) + « Квалифицирован» would be 29
+    assert fig.layout.yaxis.ticktext[0] == "Новая заявка →<br>Квалифицирован"
+    assert fig.layout.height == 264
+    assert fig.layout.xaxis.title.text == "Конверсия"
