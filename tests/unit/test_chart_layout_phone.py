@@ -1,11 +1,13 @@
 """Figures that read on a 390 px phone and a 1 280 px laptop (survey 51, section B): labels wrapped into
 lines, the long side of a grid down the page, heights worked out from what a figure holds. Every value
 below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py,
-funnel/audit/charts.py and funnel/ab_charts.py."""
+funnel/audit/charts.py, funnel/ab_charts.py and funnel/velocity/charts.py."""
 
 from __future__ import annotations
 
 from dataclasses import fields, replace
+
+import pandas as pd
 
 from funnel.chart_layout import line_count, text_width, wrap_label, wrap_lines
 
@@ -146,3 +148,18 @@ def test_three_steps_are_rows_of_horizontal_bars_with_wrapped_names():
     assert fig.layout.yaxis.ticktext[0] == "Новая заявка →<br>Квалифицирован"
     assert fig.layout.height == 264
     assert fig.layout.xaxis.title.text == "Конверсия"
+
+
+# -- the weekly pipeline -----------------------------------------------------------------------
+def test_weekly_ticks_four_months_at_most_and_the_legend_has_its_height():
+    """18 months → a tick every 5th (months 1, 6, 11, 16); 8 → every 2nd; 4 → each. Height: 300 + 20 a
+    stage; 10 stages 500 px."""
+    from funnel.velocity.charts import month_tick_step, weekly_figure, weekly_height
+
+    assert [month_tick_step(m) for m in (18, 8, 4, 1)] == [5, 2, 1, 1]
+    assert weekly_height(10) == 500
+    weeks = pd.date_range("2025-05-04", "2026-10-25", freq="W-SUN")  # 18 months of Sundays
+    frame = pd.DataFrame([{"week": w, "position": p, "stage": f"S{p}", "open_deals": 1, "amount": 1.0}
+                          for w in weeks for p in range(10)])
+    fig = weekly_figure(frame, {"open": "open"}, "ru")
+    assert len(fig.layout.xaxis.tickvals) == 4 and fig.layout.height == 500
