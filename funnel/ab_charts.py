@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .ab_results import DatasetABResult
+from .chart_layout import wrap_label
 from .charts import esc
 from .figure_locale import STRICT, percent_ticks, separators
 from .formats import DASH, fmt_int, fmt_num, fmt_pct
@@ -21,6 +22,11 @@ from .stats.results import GroupRate, MeansResult, RateComparison, StepCore, Ste
 from .stats.wording import chance
 
 BAR_TEXT_SIZE = 12  # px: a share inside a bar is written this size or not at all, never shrunk
+# the per-step chart (:func:`ab_figure`): from this many steps on, steps are rows; px of its parts (:func:`ab_height`);
+# characters a line of a step's name holds
+ROWS_FROM = 3
+AB_BASE_PX, AB_LEGEND_PX, AB_BAR_PX, AB_STEP_GAP_PX, AB_COLUMNS_PX = 80, 20, 16, 16, 380
+STEP_CHARS = 22
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16", "#ec4899")
 # the table fits the page: the deciding numbers, clickable; the intervals and tests in DETAIL_COLUMNS
 TABLE_COLUMNS = ("step", "group", "n", "conversions", "rate", "diff", "p_value_adjusted", "prob_beat_control")
@@ -47,14 +53,29 @@ def _error(entry: GroupRate) -> tuple[float, float]:
     return max(0.0, high - rate), max(0.0, rate - low)
 
 
+def ab_height(n_steps: int, n_groups: int) -> int:
+    """The per-step chart's height with its steps as rows (:data:`ROWS_FROM` steps or more):
+    ``AB_BASE_PX`` (the axis, margins) + ``AB_LEGEND_PX`` a group (the legend above wraps to one group a
+    line on a phone) + for each step ``AB_BAR_PX`` a group's bar + ``AB_STEP_GAP_PX``.
+    10 steps × 5 groups: 80 + 5 × 20 + 10 × (5 × 16 + 16) = 1 140 px; below ``ROWS_FROM`` steps,
+    ``AB_COLUMNS_PX``. A bar of ~14 px is too thin for its 12 px share, which is hidden, never shrunk
+    (``uniformtext``): the hover and the table under the chart carry it."""
+    if n_steps < ROWS_FROM:
+        return AB_COLUMNS_PX
+    return AB_BASE_PX + AB_LEGEND_PX * n_groups + n_steps * (AB_BAR_PX * n_groups + AB_STEP_GAP_PX)
+
+
 def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang: str = "en") -> go.Figure:
     """Conversion per group at every step, with the (1 - alpha) Wilson interval as error bars.
 
-    One trace per group (control first), one x position per step; trace order = group order, point
-    order = step order, so a click maps back to ``(group, step)``."""
+    One trace per group (control first), one position per step; trace order = group order, point
+    order = step order, so a click maps back to ``(group, step)``. From :data:`ROWS_FROM` steps on, the
+    steps are rows (horizontal bars, names wrapped, :func:`ab_height` from the steps and groups): ten
+    steps side by side left a 60 px plot under their rotated names on a phone."""
     labels = labels or {}
     steps = steps_of(result)
     x = [esc(step_label(s)) for s in steps]
+    rows = len(steps) >= ROWS_FROM
     traces = []
     for k, name in enumerate(result.groups):
         entries = [s.groups.get(name) or GroupRate() for s in steps]
@@ -63,10 +84,12 @@ def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang:
                  f"{fmt_pct(e.rate, lang)} ({fmt_int(e.conversions, lang)} / {fmt_int(e.n, lang)})"
                  f"<br>{esc(labels.get('ci', 'CI'))}: {fmt_pct(e.ci_low, lang)} – {fmt_pct(e.ci_high, lang)}"
                  for s, e in zip(steps, entries, strict=True)]
+        rates = [e.rate for e in entries]
+        error = {"type": "data", "symmetric": False, "array": [hi for hi, _ in errors],
+                 "arrayminus": [lo for _, lo in errors], "thickness": 1.5, "width": 4 if rows else 6}
         traces.append(go.Bar(
-            name=esc(name), x=x, y=[e.rate for e in entries],
-            error_y={"type": "data", "symmetric": False, "array": [hi for hi, _ in errors],
-                     "arrayminus": [lo for _, lo in errors], "thickness": 1.5, "width": 6},
+            name=esc(name), **({"y": x, "x": rates, "orientation": "h", "error_x": error} if rows
+                               else {"x": x, "y": rates, "error_y": error}),
             text=[fmt_pct(e.rate, lang) for e in entries], textposition="inside",
             insidetextanchor="start", textfont={"color": "white", "size": BAR_TEXT_SIZE},
             hovertext=hover, hoverinfo="text", marker={"color": PALETTE[k % len(PALETTE)]},
@@ -74,12 +97,21 @@ def ab_figure(result: StepResult, labels: Mapping[str, str] | None = None, lang:
         ))
     fig = go.Figure(traces)
     tops = [(e.rate or 0.0) + _error(e)[0] for s in steps for e in s.groups.values()]
-    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380,
+    rate_axis = {**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"}
+    fig.update_layout(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      height=ab_height(len(steps), len(result.groups)),
                       separators=separators(lang), autotypenumbers=STRICT,
-                      yaxis={**percent_ticks(tops, lang), "title": esc(labels.get("rate", "")), "rangemode": "tozero"},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
                       clickmode="event+select", dragmode=False,
                       uniformtext={"minsize": BAR_TEXT_SIZE, "mode": "hide"})  # readable or hidden (the hover has it)
+    if rows:  # the first step on top, its groups in the legend's order; names wrapped, whole in the hover
+        fig.update_layout(xaxis=rate_axis, bargap=0.15, bargroupgap=0.05,
+                          yaxis={"autorange": "reversed", "tickmode": "array", "tickvals": x, "automargin": True,
+                                 "ticktext": [wrap_label(step_label(s), STEP_CHARS, 3) for s in steps]})
+    else:
+        fig.update_layout(yaxis=rate_axis,
+                          xaxis={"tickmode": "array", "tickvals": x,
+                                 "ticktext": [wrap_label(step_label(s), STEP_CHARS, 3) for s in steps]})
     return fig
 
 

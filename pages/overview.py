@@ -46,7 +46,10 @@ LABEL = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"}
 if caps.aggregate:  # counts say how many entered the first step (visits, users, leads), not that they are deals
     LABEL = {"deals": "pages.tile.entrants"}
 OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
-cols = st.columns(len(TILES))
+TILES_A_ROW = min(3, len(TILES))
+# three tiles a row (3 + 2): five side by side on a 1 280 px laptop cut «79,8 млн» to «79,8 …» and «Доля выигранных»
+# to «Доля выигра…» (survey 51); on a phone Streamlit stacks the columns, each tile the screen's width
+cols = [col for start in range(0, len(TILES), TILES_A_ROW) for col in st.columns(TILES_A_ROW)][:len(TILES)]
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     change = ov.comparison.kpis.get(key)
     value = getattr(out, key)

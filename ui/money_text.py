@@ -14,8 +14,9 @@ def compact(info: DatasetInfo, value: float | None, lang: str) -> str:
     return with_currency(fmt_compact(value, lang), currency_of(info.capabilities.currencies), lang)
 
 
-# The most characters a money tile shows at the Overview's five-tile width before Streamlit cuts the
-# value with an ellipsis (1,400 px window: «1,6 млн ₸» fits, «775 тыс. ₸» showed «775 ты…»)
+# The most characters a money tile shows at a row of four or five tiles (the Velocity page's) before Streamlit
+# cuts the value with an ellipsis (1,400 px window: «1,6 млн ₸» fits, «775 тыс. ₸» showed «775 ты…»). The
+# Overview's tiles are three a row (survey 51: five cut «79,8 млн» at 1,280 px) and hold more; one rule serves both.
 TILE_CHARS = 9
 
 

@@ -122,11 +122,28 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
     weeks = pd.Series(sorted(frame["week"].unique()))
     if len(weeks):  # month names in the page's language on the axis (plotly's own are English)
         firsts = weeks.groupby(weeks.dt.to_period("M")).first()
-        step = max(1, len(firsts) // 8)
-        picked = firsts.iloc[::step]
+        picked = firsts.iloc[::month_tick_step(len(firsts))]
         fig.update_xaxes(tickvals=list(picked), ticktext=[fmt_cohort(w.date().replace(day=1), "month", lang)
                                                           for w in picked], tickangle=-30)
-    return _base(fig, lang=lang)
+    return _base(fig, weekly_height(frame["position"].nunique()), lang=lang)
+
+
+# the weekly chart (:func:`weekly_figure`): at most this many month ticks (a phone's ~300 px plot holds four
+# «апр. 2025 г.» at -30°, ~62 px each), the plot's own px and px a legend line (one stage a line on a phone)
+WEEKLY_TICKS, WEEKLY_PLOT_PX, WEEKLY_LEGEND_PX = 4, 300, 20
+
+
+def month_tick_step(months: int) -> int:
+    """Every how many months the weekly chart writes one: no more than :data:`WEEKLY_TICKS`
+    (18 months → every 5th: 1, 6, 11, 16, four ticks; 4 months → every one)."""
+    return max(1, -(-months // WEEKLY_TICKS))
+
+
+def weekly_height(stages: int) -> int:
+    """The plot's :data:`WEEKLY_PLOT_PX` + :data:`WEEKLY_LEGEND_PX` a stage: the legend above it takes a
+    line a stage on a phone (10 stages: 300 + 200 = 500 px), where it was a scroll box taller than the
+    plot at the fixed 340 px; on a laptop the same legend takes two lines and the plot the rest."""
+    return WEEKLY_PLOT_PX + WEEKLY_LEGEND_PX * max(1, stages)
 
 
 WATERFALL_BARS = ("start", "new", "won", "lost", "end")

@@ -74,6 +74,29 @@ def test_funnel_page_table_and_closed_view(data_dir, b2b):
     assert any("Closed deals only" in c.value for c in at.caption)
 
 
+def test_overview_tiles_are_three_a_row_and_hold_their_whole_value(data_dir, b2b):
+    """Survey 51: five tiles side by side on a 1 280 px laptop cut «79,8 млн» to «79,8 …». Three a row (the
+    second row's third column empty), each a third of the width; the value is whole: 79 806 500 → «79,8 млн»."""
+    at = page("pages/overview.py", lang="ru", ds="1")
+    rows = [[m.label for m in c.metric] for c in at.columns[:6]]
+    assert rows == [["Сделки"], ["Доля выигранных"], ["Выручка"], ["Средний чек"], ["Цикл, медиана, дн."], []]
+    assert all(abs(c.weight - 1 / 3) < 1e-9 for c in at.columns[:6])
+    won = b2b[b2b["Этап сделки"] == WON]
+    assert tiles(at)["Выручка"] == f"{won['Бюджет'].sum() / 1e6:.1f}\u00a0млн".replace(".", ",")
+
+
+@pytest.mark.parametrize(("lang", "deals", "rates"), [
+    ("en", ["All deals", "Closed only"], ["won / closed", "won / all"]),
+    ("ru", ["Все сделки", "Только закрытые"], ["выиграно / закрытые", "выиграно / все"]),
+    ("zh", ["全部交易", "仅已关闭"], ["赢单 / 已关闭", "赢单 / 全部"])])
+def test_funnel_page_view_controls_are_short_enough_for_a_phone(data_dir, lang, deals, rates):
+    """«Все сделки, включая открытые | Только закрытые сделки» ran past a 390 px phone (survey 51): the options
+    are short, the caption under them still writes the whole rule."""
+    at = page("pages/funnel.py", lang=lang, ds="1")
+    controls = at.get("segmented_control")
+    assert [list(c.options) for c in controls[:2]] == [deals, rates]
+
+
 def test_a_kpi_button_opens_the_deals(data_dir, b2b):
     at = page("pages/overview.py", lang="en", ds="1")
     at.button(key="ov_tile_deals").click().run()

@@ -43,13 +43,15 @@ def test_managers_heatmap_cell_opens_the_deals_of_that_manager_at_that_step(brow
     wait_idle(page, timeout=180_000)
     chart = page.locator(".js-plotly-plot").first
     chart.wait_for(timeout=60_000)
-    managers = chart.locator(".ytick text").all_text_contents()
-    steps = chart.locator(".xtick text").all_text_contents()
+    # 10 steps, 6 managers: the steps are the rows, the managers the columns (funnel/audit/charts.py, steps_on_rows);
+    # a wrapped label's lines are one text's tspans, read without the space between them
+    managers = chart.locator(".xtick text").all_text_contents()
+    steps = chart.locator(".ytick text").all_text_contents()
     step = next(i for i, s in enumerate(steps) if s.startswith("7."))  # Счёт выставлен -> Предоплата получена
 
     def cell() -> tuple[float, float]:
-        row = settled_box(chart.locator(".ytick text").nth(managers.index("Игорь Лебедев")))
-        column = settled_box(chart.locator(".scatterlayer path.point").nth(step))  # row 0's marker of that step
+        column = settled_box(chart.locator(".xtick text").nth(managers.index("ИгорьЛебедев")))
+        row = settled_box(chart.locator(".ytick text").nth(step))
         # off the cell's centre: a click anywhere in the cell counts
         return column["x"] + column["width"] / 2 + 12, row["y"] + row["height"] / 2 + 6
 

@@ -122,8 +122,11 @@ def test_heatmap_cells_carry_their_row_and_step_for_a_click():
 
 
 def test_long_step_names_take_height_of_their_own_not_the_rows():
-    """Step labels at -30° above the grid: a label of n characters of ~6 px rises n × 6 × sin 30° = 3n px; the
-    figure grows by at least that when the names grow, so the managers' rows keep their height."""
+    """Step names above the grid are wrapped, horizontal, at 14 characters a line, 4 lines at most
+    (survey 51: at -30° they ran into each other on a phone). «1. Identifying Decision Makers → Identifying
+    Decision Makers» is «1. Identifying» / «Decision» / «Makers →» / «Identifying…» (6 lines cut to 4), 3 lines
+    more than «1. A → A»: the figure grows by 3 × 14 px and each manager's row keeps its 48 px:
+    110 + 3 × 48 + 1 × 14 = 268 px, and 110 + 3 × 48 + 4 × 14 = 310 px."""
     from funnel.audit.charts import heatmap_figure
     from funnel.audit.gaps import GapCell
 
@@ -132,6 +135,7 @@ def test_long_step_names_take_height_of_their_own_not_the_rows():
         return heatmap_figure([(m, cells) for m in ("Anna", "Boris", "Not Assigned")], {
             "rate": "rate", "team": "team", "n": "n", "diff": "diff"})
 
-    short, long = figure("A"), figure("Identifying Decision Makers")  # «1. A → A» vs 59 characters
-    grown = len("1. Identifying Decision Makers → Identifying Decision Makers") - len("1. A → A")
-    assert long.layout.height - short.layout.height >= 3 * grown
+    short, long = figure("A"), figure("Identifying Decision Makers")
+    assert (short.layout.height, long.layout.height) == (268, 310)
+    assert list(long.layout.xaxis.ticktext) == ["1. Identifying<br>Decision<br>Makers →<br>Identifying…"]
+    assert long.data[1].hovertext[0].startswith("Anna · 1. Identifying Decision Makers → Identifying Decision Makers")

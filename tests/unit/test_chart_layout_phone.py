@@ -1,0 +1,165 @@
+"""Figures that read on a 390 px phone and a 1 280 px laptop (survey 51, section B): labels wrapped into
+lines, the long side of a grid down the page, heights worked out from what a figure holds. Every value
+below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py,
+funnel/audit/charts.py, funnel/ab_charts.py and funnel/velocity/charts.py."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import pandas as pd
+
+from funnel.chart_layout import line_count, text_width, wrap_label, wrap_lines
+
+
+# -- wrapping ----------------------------------------------------------------------------------
+def test_a_step_name_wraps_at_spaces_into_lines_of_the_width():
+    """20 characters a line: «8. Предоплата» (13) + « получена» would be 22; «получена → Передан в» is exactly
+    20; «производство» (12) starts the third line."""
+    assert wrap_lines("8. Предоплата получена → Передан в производство", 20) == [
+        "8. Предоплата", "получена → Передан в", "производство"]
+
+
+def test_a_chinese_character_takes_two_and_a_word_without_spaces_is_cut():
+    """«周期中位数（天）»: 8 characters, all wide (the brackets are full-width), 16 in all; lines of 6 hold 3."""
+    assert text_width("收入") == 4 and text_width("Won") == 3
+    assert wrap_lines("周期中位数（天）", 6) == ["周期中", "位数（", "天）"]
+
+
+def test_past_the_last_line_the_name_ends_with_an_ellipsis():
+    """«Identifying» (11) / «Decision» (8) / «Makers» at 12 a line is 3 lines; 2 kept: «Decision…» (9)."""
+    assert wrap_lines("Identifying Decision Makers", 12, 2) == ["Identifying", "Decision…"]
+    assert wrap_lines("", 12) == [""]
+
+
+def test_a_wrapped_label_is_escaped_line_by_line():
+    label = wrap_label("<b>Ann</b> Lee", 10)  # «<b>Ann</b>» is 10 characters: a line of its own
+    assert label == "&lt;b&gt;Ann&lt;/b&gt;<br>Lee" and line_count(label) == 2
+
+
+# -- the managers heatmap ----------------------------------------------------------------------
+def _cells(passed: list[int]):
+    from funnel.audit.gaps import GapCell
+
+    stages = ["New", "Qualified", "Meeting", "Won"]
+    return [GapCell("manager", None, i, stages[i], stages[i + 1], i + 1, 40, p, 100, 50) for i, p in enumerate(passed)]
+
+
+LABELS = {"rate": "rate", "team": "team", "n": "n", "diff": "diff"}
+
+
+def test_more_steps_than_managers_puts_the_steps_on_rows():
+    """2 managers, 3 steps: the steps go down the page, the managers across. Ann passed 20, 30, 10 of 40
+    (50 %, 75 %, 25 %) against the team's 50 of 100 (50 %): differences 0, +25, -25 points. Height:
+    110 + 3 rows × 48 + 1 line of names × 14 = 268 px."""
+    from funnel.audit.charts import heatmap_figure, steps_on_rows
+
+    assert steps_on_rows(6, 10) and not steps_on_rows(6, 6) and not steps_on_rows(12, 3)
+    fig = heatmap_figure([("Ann", _cells([20, 30, 10])), ("Bob", _cells([40, 40, 40]))], LABELS)
+    grid, marks = fig.data
+    assert list(grid.x) == ["Ann", "Bob"]
+    assert list(grid.y) == ["1. New → Qualified", "2. Qualified → Meeting", "3. Meeting → Won"]
+    assert [round(row[0], 2) for row in grid.z] == [0.0, 0.25, -0.25]  # Ann's column
+    assert grid.textfont.size == 11  # fixed, not shrunk with the cell
+    # a click still names [manager, step], whichever way the grid is drawn
+    assert [list(c) for c in marks.customdata][:4] == [[0, 0], [0, 1], [0, 2], [1, 0]]
+    assert list(marks.x[:4]) == ["Ann", "Ann", "Ann", "Bob"] and marks.y[1] == "2. Qualified → Meeting"
+    assert fig.layout.height == 268
+    assert list(fig.layout.xaxis.autotickangles) == [0, 90]  # upright names where they do not fit side by side
+
+
+def test_an_untested_cell_writes_its_base_on_a_second_line_in_the_figure_only():
+    from funnel.audit.charts import cell_text
+    from funnel.audit.gaps import GapCell
+
+    cell = GapCell("manager", None, 0, "A", "B", 1, 24, 24, 100, 50)  # 24 of 24: 100 %, untested
+    assert cell_text(cell, "ru") == "100\u00a0% (n 24)"
+    assert cell_text(cell, "ru", "<br>") == "100\u00a0%<br>(n 24)"
+
+
+def test_ten_steps_and_six_managers_take_their_rows_height():
+    """10 step rows under 6 names of 2 lines («Мария<br>Кузнецова», 12 a line): 110 + 10 × 48 + 2 × 14 = 618 px;
+    «8. Предоплата получена → Передан в производство» on 3 lines of 20."""
+    from funnel.audit.charts import heatmap_figure
+
+    names = ["Мария Кузнецова", "Анна Смирнова", "Игорь Лебедев", "Елена Соколова", "Дмитрий Волков", "Олег Петров"]
+    stages = ["Новая заявка", "Квалифицирован", "Встреча назначена", "Встреча проведена", "Передан в работу",
+              "Макет согласован", "Счёт выставлен", "Предоплата получена", "Передан в производство", "Заказ доставлен",
+              "Акты подписаны, оплачено"]
+    from funnel.audit.gaps import GapCell
+
+    cells = [GapCell("manager", None, i, stages[i], stages[i + 1], i + 1, 40, 20, 100, 50) for i in range(10)]
+    fig = heatmap_figure([(n, cells) for n in names], LABELS, "ru")
+    assert fig.layout.height == 618
+    assert fig.layout.xaxis.ticktext[0] == "Мария<br>Кузнецова"
+    assert fig.layout.yaxis.ticktext[7] == "8. Предоплата<br>получена → Передан в<br>производство"
+
+
+# -- the segments' small multiples -------------------------------------------------------------
+def test_small_multiples_two_a_row_with_the_stage_names_once_a_row():
+    """5 segments of 11 stages, 2 panels a row: 3 rows; 3 × (11 × 22 + 70) + 50 = 986 px."""
+    from funnel.audit.charts import small_multiples, small_multiples_height
+    from funnel.metrics.stages import StageRow
+
+    assert small_multiples_height(3, 11) == 986
+    stages = [StageRow(f"Stage {k}", k, 100 - k, None, 0.9, None, None, None) for k in range(11)]
+    names = ["Выставка", "Рекомендация", "Сайт", "Холодный звонок по рекомендации", "Яндекс Директ"]
+    fig = small_multiples({n: stages for n in names}, {"reached": "Reached"}, "ru")
+    assert fig.layout.height == 986
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[3] == "Холодный звонок по<br>рекомендации"  # 22 characters a line
+    # the second panel of a row shares the first one's stage axis: its names are not written twice
+    assert fig.layout.yaxis2.matches == "y" and fig.layout.yaxis2.showticklabels is False
+    assert fig.layout.xaxis2.domain[0] > fig.layout.xaxis.domain[1]  # side by side, two to a row
+
+
+# -- the A/B chart per step --------------------------------------------------------------------
+def _three_steps():
+    from funnel.ab_results import DatasetABResult
+    from funnel.stats import analyze_counts
+
+    base = analyze_counts({"A": (200, 40), "B": (200, 60)})
+    steps = tuple(replace(base, stage_from=f, stage_to=t) for f, t in
+                  (("Новая заявка", "Квалифицирован"), ("Квалифицирован", "Встреча назначена"),
+                   ("Встреча назначена", "Встреча проведена")))
+    return DatasetABResult(**{f.name: getattr(base, f.name) for f in fields(base)}, steps=steps)
+
+
+def test_ab_height_grows_with_steps_and_groups():
+    """10 steps × 5 groups: 80 + 5 × 20 + 10 × (5 × 16 + 16) = 1 140 px (a fixed 380 px left a 60 px plot on
+    a phone); 3 steps × 2 groups: 80 + 40 + 3 × 48 = 264; under 3 steps the columns' 380 px."""
+    from funnel.ab_charts import ab_height
+
+    assert ab_height(10, 5) == 1140
+    assert ab_height(3, 2) == 264
+    assert ab_height(2, 5) == 380 and ab_height(1, 2) == 380
+
+
+def test_three_steps_are_rows_of_horizontal_bars_with_wrapped_names():
+    from funnel.ab_charts import ab_figure
+
+    fig = ab_figure(_three_steps(), {"rate": "Конверсия"}, "ru")
+    a, b = fig.data
+    assert a.orientation == "h" and b.x[0] == 0.3  # B: 60 / 200 on the rate axis
+    assert list(b.y) == ["Новая заявка → Квалифицирован", "Квалифицирован → Встреча назначена",
+                         "Встреча назначена → Встреча проведена"]
+    assert b.error_x.array[0] > 0 and fig.layout.yaxis.autorange == "reversed"
+    # «Новая заявка → Квалифицирован» at 22 a line: «Новая заявка →» (14) + « Квалифицирован» would be 29
+    assert fig.layout.yaxis.ticktext[0] == "Новая заявка →<br>Квалифицирован"
+    assert fig.layout.height == 264
+    assert fig.layout.xaxis.title.text == "Конверсия"
+
+
+# -- the weekly pipeline -----------------------------------------------------------------------
+def test_weekly_ticks_four_months_at_most_and_the_legend_has_its_height():
+    """18 months → a tick every 5th (months 1, 6, 11, 16); 8 → every 2nd; 4 → each. Height: 300 + 20 a
+    stage; 10 stages 500 px."""
+    from funnel.velocity.charts import month_tick_step, weekly_figure, weekly_height
+
+    assert [month_tick_step(m) for m in (18, 8, 4, 1)] == [5, 2, 1, 1]
+    assert weekly_height(10) == 500
+    weeks = pd.date_range("2025-05-04", "2026-10-25", freq="W-SUN")  # 18 months of Sundays
+    frame = pd.DataFrame([{"week": w, "position": p, "stage": f"S{p}", "open_deals": 1, "amount": 1.0}
+                          for w in weeks for p in range(10)])
+    fig = weekly_figure(frame, {"open": "open"}, "ru")
+    assert len(fig.layout.xaxis.tickvals) == 4 and fig.layout.height == 500
