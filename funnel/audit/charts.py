@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from ..chart_layout import line_count, wrap_label
 from ..charts import esc
 from ..figure_locale import STRICT, separators, value_ticks
-from ..formats import DASH, fmt_int, fmt_pct
+from ..formats import DASH, fmt_int, fmt_p, fmt_pct
 from ..metrics.stages import StageRow
 from .gaps import GapCell
 
@@ -75,7 +75,7 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
         text.append([cell_text(c, lang, "<br>") for c in cells])
         hover.append([f"{labels['rate']}: {fmt_pct(c.rate, lang)}<br>{labels['team']}: {fmt_pct(c.rest_rate, lang)}"
                       f"<br>{labels['n']}: {fmt_int(c.n, lang)}<br>p (Holm): "
-                      f"{DASH if c.p_value_adjusted is None else f'{c.p_value_adjusted:.2g}'}" for c in cells])
+                      f"{fmt_p(c.p_value_adjusted, lang)}" for c in cells])
     steps_esc, names_esc = [esc(s) for s in steps], [esc(n) for n, _ in rows]
     turned = steps_on_rows(len(rows), len(steps))
     if turned:  # steps down the page, managers across
