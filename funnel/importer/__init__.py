@@ -622,7 +622,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
         elif unnamed := numeric_user_fields(raw.headers, mapping, draft.samples):
             named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
             findings.add("mapping.amount_user_fields", "warning", column=raw.headers[unnamed[0]], n=None,
-                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
+                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]], "n": len(unnamed)},
+                                           ensure_ascii=False))
         partial = [("date.month_only", *c) for c in month_only_columns(raw.headers, mapping, draft.samples)]
         partial += [("date.no_year", *c) for c in yearless_date_columns(raw.headers, mapping, draft.samples)]
         for code, field, index, example in partial:
