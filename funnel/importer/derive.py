@@ -397,20 +397,28 @@ def _stages_are_ids(con, findings: Findings) -> None:
                  value=shown, n=None, detail=json.dumps({"stages": shown}, ensure_ascii=False))
 
 
+# a person who is a record's id: one word of 15 or more letters and digits mixed (Salesforce's OwnerId «005…», 15 or
+# 18 characters; survey 52: a real Opportunity.csv's managers shown as «0055g00000AbCdE» with no word) or a UUID
+_PERSON_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"
+                        r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{15,})$", re.IGNORECASE)
+
+
 def _people_are_ids(con, typed: dict, findings: Findings) -> None:
-    """Managers or sources that are all numbers (Alfa CRM's ``assigned_id`` 3, 5, 8; Intrum's ``employee_id``) are
-    ids of the CRM's users or sources, shown as they are: said, with how to map the names where the file has them
+    """Managers or sources that are all numbers (Alfa CRM's ``assigned_id`` 3, 5, 8; Intrum's ``employee_id``) or
+    record ids (Salesforce's ``OwnerId``) are ids of the CRM's users or sources, shown as they are: said, with how to map the names where the file has them
     (survey 48: the Managers page showed «3», «5», «8» and nothing said why)."""
     for field in ("manager", "source"):
         if typed.get(field) is None:
             continue
         values = [r[0] for r in run(con, render("SELECT DISTINCT {c} FROM imp_deals WHERE {c} IS NOT NULL LIMIT 50",
                                                 c=ident(field))).fetchall()]
-        if values and all(str(v).isdigit() for v in values):
+        numbers = bool(values) and all(str(v).isdigit() for v in values)
+        if numbers or values and all(_PERSON_ID.match(str(v)) for v in values):
             shown = ", ".join(f"«{v}»" for v in sorted(values, key=lambda v: (len(str(v)), str(v)))[:5])
+            said = {} if numbers else {"sentence": "quality.people.ids_codes"}  # Salesforce's OwnerId «0055g00000…»
             findings.add("people.ids_only", "warning", column=typed[field].header, value=shown, n=None,
                          detail=json.dumps({"column": f"«{typed[field].header}»", "values": shown, "role": field,
-                                            "field_key": f"mapping.field.{field}"}, ensure_ascii=False))
+                                            "field_key": f"mapping.field.{field}", **said}, ensure_ascii=False))
 
 
 # a date column whose name says it is planned, not what happened: never offered as the close (survey 39: 销帮帮's

@@ -182,3 +182,7 @@ _RUNGS = _with(_RUNGS, "contact", ("в работе", "in work"))
 _RUNGS = _with(_RUNGS, "proposal", ("подбор",))
 _RUNGS = _with(_RUNGS, "contract", ("бронир", "booking", "reservation", "预订"))
 _PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
+# survey 52: a Bitrix24-like pipeline's codes «NEW → QUALIFICATION → CALCULATION → PROPOSAL → CONTRACT»: a calculation
+# is the cost estimate before the proposal
+_RUNGS = _with(_RUNGS, "расчет", ("calculat",))
+_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
