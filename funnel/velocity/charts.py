@@ -12,11 +12,17 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..chart_layout import DATE_TICKS, spaced, tick_step, wrap_label
 from ..charts import esc
 from ..figure_locale import STRICT, log_ticks, percent_ticks, separators, value_ticks
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
+# a stage's name on a row (the time-in-stage and stage-probability charts): characters a line, lines at most
+# (16 a line: ~100 px of 12 px text, a third of a phone's figure; the hover has the whole name)
+STAGE_CHARS, STAGE_LINES = 16, 2
+# the time-in-stage chart's log axis: ticks at most (a phone's ~220 px plot holds about seven upright)
+DAY_TICKS = 7
 
 
 def _l(labels: Mapping[str, str], key: str) -> str:
@@ -62,8 +68,9 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
     days = x(v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age))
-    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang, most=DAY_TICKS))
+    fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
+                     ticktext=[wrap_label(r.stage, STAGE_CHARS, STAGE_LINES) for r in timed])
     return _base(fig, max(300, 60 + 45 * len(timed)), lang)
 
 
@@ -85,7 +92,8 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
     fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
                       yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
                               "title": _l(labels, "won"), **value_ticks([m.won for m in trend], lang, money=False)})
-    fig.update_xaxes(tickangle=-30)
+    ticks = spaced(months, WEEKLY_TICKS)  # «май 2025 г.» every month ran together on a phone
+    fig.update_xaxes(tickangle=-30, tickmode="array", tickvals=ticks, ticktext=ticks)
     return _base(fig, lang=lang)
 
 
@@ -128,15 +136,15 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
     return _base(fig, weekly_height(frame["position"].nunique()), lang=lang)
 
 
-# the weekly chart (:func:`weekly_figure`): at most this many month ticks (a phone's ~300 px plot holds four
-# «апр. 2025 г.» at -30°, ~62 px each), the plot's own px and px a legend line (one stage a line on a phone)
-WEEKLY_TICKS, WEEKLY_PLOT_PX, WEEKLY_LEGEND_PX = 4, 300, 20
+# the weekly chart (:func:`weekly_figure`): at most this many month ticks (:data:`funnel.chart_layout.DATE_TICKS`),
+# the plot's own px and px a legend line (one stage a line on a phone)
+WEEKLY_TICKS, WEEKLY_PLOT_PX, WEEKLY_LEGEND_PX = DATE_TICKS, 300, 20
 
 
 def month_tick_step(months: int) -> int:
-    """Every how many months the weekly chart writes one: no more than :data:`WEEKLY_TICKS`
-    (18 months → every 5th: 1, 6, 11, 16, four ticks; 4 months → every one)."""
-    return max(1, -(-months // WEEKLY_TICKS))
+    """Every how many months the weekly chart (and the cycle-by-month one) writes one: no more than
+    :data:`WEEKLY_TICKS` (18 months → every 5th: 1, 6, 11, 16, four ticks; 4 months → every one)."""
+    return tick_step(months, WEEKLY_TICKS)
 
 
 def weekly_height(stages: int) -> int:

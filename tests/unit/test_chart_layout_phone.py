@@ -163,3 +163,55 @@ def test_weekly_ticks_four_months_at_most_and_the_legend_has_its_height():
                           for w in weeks for p in range(10)])
     fig = weekly_figure(frame, {"open": "open"}, "ru")
     assert len(fig.layout.xaxis.tickvals) == 4 and fig.layout.height == 500
+
+
+# -- ticks spaced on a date axis (the cycle-by-month chart, the Funnel page's cohorts) -----------
+def test_a_date_axis_writes_four_ticks_at_most():
+    """18 months, 4 at most: every 5th (ceil 18 / 4 = 5) → 1st, 6th, 11th, 16th; 16 → every 4th → 1, 5, 9, 13;
+    3 → each one; none → none."""
+    from funnel.chart_layout import spaced, tick_step
+
+    assert [tick_step(n, 4) for n in (18, 16, 4, 3, 0)] == [5, 4, 1, 1, 1]
+    assert spaced(list(range(1, 19)), 4) == [1, 6, 11, 16]
+    assert spaced(list(range(1, 17)), 4) == [1, 5, 9, 13]
+    assert spaced(["a", "b", "c"], 4) == ["a", "b", "c"] and spaced([], 4) == []
+
+
+def test_cycle_by_month_writes_four_months_at_most():
+    """May 2025 … October 2026 is 18 months: «май 2025 г.», «окт. 2025 г.», «март 2026 г.», «авг. 2026 г.»
+    (the 1st, 6th, 11th and 16th; CLDR puts a narrow no-break space before «г.»), at -30°."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import cycle_trend_figure
+
+    trend = [SimpleNamespace(month=date(2025 + (4 + k) // 12, (4 + k) % 12 + 1, 1), won=5, median_days=20.0,
+                             too_young=False) for k in range(18)]
+    axis = cycle_trend_figure(trend, {}, "ru").layout.xaxis
+    assert list(axis.tickvals) == ["май 2025\u202fг.", "окт. 2025\u202fг.", "март 2026\u202fг.", "авг. 2026\u202fг."]
+    assert axis.tickangle == -30
+
+
+# -- the time-in-stage box plot ------------------------------------------------------------------
+def test_time_in_stage_ends_past_its_largest_marker_with_seven_ticks_at_most():
+    """Stays from 0.6 d (p10) to a 272-day wait: 1-2-5 steps 0.5 … 500 are ten ticks, more than seven: 1-5
+    steps 0.5, 1, 5, 10, 50, 100, 500. The axis runs from log10 0.5 = -0.30103 to log10 500 = 2.69897
+    and 5 % of those 3 decades (0.15) past each end: [-0.45103, 2.84897], so the 272-day diamond is inside,
+    before the 500 tick (plotly's own range ended at it, past the last tick shown, 200). Names wrap at 16:
+    «Передан в производство» → «Передан в» / «производство»."""
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import time_in_stage_figure
+
+    def stage(name, p10, p90, waiting):
+        return SimpleNamespace(stage=name, p10_days=p10, p25_days=p10, median_days=p10, p75_days=p90, p90_days=p90,
+                               mean_days=p10, open_median_age=waiting, open_n=3, open_over_p90=1)
+
+    fig = time_in_stage_figure([stage("Новая заявка", 0.6, 3.0, 2.0), stage("Передан в производство", 2.0, 40.0, 272.0)],
+                               {"days": "Дни"}, "ru")
+    axis = fig.layout.xaxis
+    assert list(axis.tickvals) == [0.5, 1, 5, 10, 50, 100, 500]
+    assert list(axis.ticktext) == ["0,5", "1", "5", "10", "50", "100", "500"]
+    assert list(axis.range) == [-0.45103, 2.84897]
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Передан в<br>производство"]
+    assert list(fig.data[0].y) == ["Новая заявка", "Передан в производство"]  # whole in the hover
