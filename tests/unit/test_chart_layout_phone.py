@@ -192,6 +192,64 @@ def test_cycle_by_month_writes_four_months_at_most():
     assert axis.tickangle == -30
 
 
+# -- the stage-probability chart ----------------------------------------------------------------
+def _prob(stage, p, low, high, n=100):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(stage=stage, p_won=p, ci_low=low, ci_high=high, n=n)
+
+
+def test_stage_probability_has_its_stages_as_rows_wrapped():
+    """Stages as rows, the first on top. «Предоплата получена» (19) at 16 a line: «Предоплата» / «получена»;
+    «Акты подписаны, оплачено» (24): «Акты подписаны,» (15) / «оплачено». A stage without a probability
+    is not drawn. Height: 70 + 3 stages × (14 + 2 lines × 12) = 184 px; ten of two lines 450, four of one 174."""
+    from funnel.velocity.charts import probability_figure, probability_height
+
+    assert probability_height(10, 2) == 450 and probability_height(4, 1) == 174
+    rows = [_prob("Новая заявка", 0.07, 0.06, 0.08), _prob("Предоплата получена", 0.89, 0.85, 0.92),
+            _prob("Без данных", None, None, None), _prob("Акты подписаны, оплачено", 1.0, 0.99, 1.0)]
+    fig = probability_figure(rows, "Предоплата получена", {}, "ru")
+    (bar,) = fig.data
+    assert bar.orientation == "h" and list(bar.x) == [0.07, 0.89, 1.0]
+    # each share written right of its interval's top (0.08, 0.92, 1.0), 5 px past the whisker's cap
+    shares = fig.layout.annotations
+    assert [(a.x, a.y, a.text) for a in shares] == [(0.08, "Новая заявка", "7\u00a0%"),
+                                                   (0.92, "Предоплата получена", "89\u00a0%"),
+                                                   (1.0, "Акты подписаны, оплачено", "100\u00a0%")]
+    assert {(a.xanchor, a.xshift) for a in shares} == {("left", 5)}
+    assert list(bar.y) == ["Новая заявка", "Предоплата получена", "Акты подписаны, оплачено"]  # whole, in the hover
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Предоплата<br>получена", "Акты подписаны,<br>оплачено"]
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert bar.marker.color[1] == "#f59e0b"  # the key stage
+    assert [round(v, 2) for v in bar.error_x.array] == [0.01, 0.03, 0.0]  # up to the interval's top: 0.08 - 0.07 …
+    assert fig.layout.height == 184
+
+
+def test_a_chinese_stage_name_wraps_two_a_character():
+    """«已签署验收单并付款» is 9 wide characters, 18: 8 a line of 16, «已签署验收单并付» / «款»."""
+    from funnel.velocity.charts import probability_figure
+
+    fig = probability_figure([_prob("已签署验收单并付款", 0.5, 0.4, 0.6)], None, {}, "zh")
+    assert fig.layout.yaxis.ticktext[0] == "已签署验收单并付<br>款"
+    assert fig.layout.height == 70 + 1 * (14 + 24)
+
+
+# -- the back-test's amounts ---------------------------------------------------------------------
+def test_backtest_amounts_are_readable_or_hidden_and_in_the_hover():
+    """3.1 M forecast, 3.0 M actual in April 2026: «3,1 млн» over the grey bar at 11 px or not at all; the hover
+    writes both."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import backtest_figure
+
+    fig = backtest_figure([SimpleNamespace(month=date(2026, 4, 1), forecast=3.1e6, actual=3.0e6)],
+                          {"forecast": "Прогноз", "actual": "Факт"}, "ru")
+    assert fig.layout.uniformtext.minsize == 11 and fig.layout.uniformtext.mode == "hide"
+    assert fig.data[0].text[0] == "3,1\u00a0млн"
+    assert fig.data[1].hovertext[0] == "апр. 2026\u202fг.<br>Прогноз: 3,1\u00a0млн<br>Факт: 3\u00a0млн"
+
+
 # -- the time-in-stage box plot ------------------------------------------------------------------
 def test_time_in_stage_ends_past_its_largest_marker_with_seven_ticks_at_most():
     """Stays from 0.6 d (p10) to a 272-day wait: 1-2-5 steps 0.5 … 500 are ten ticks, more than seven: 1-5
