@@ -192,6 +192,18 @@ def test_cycle_by_month_writes_four_months_at_most():
     assert axis.tickangle == -30
 
 
+def test_cohorts_write_four_ticks_at_most():
+    """Six monthly cohorts, 4 at most: every 2nd (ceil 6 / 4 = 2): May, July, September 2026."""
+    from datetime import date
+
+    from funnel.charts import cohort_figure
+    from funnel.metrics.cohorts import Cohort, CohortTable
+
+    cohorts = [Cohort(date(2026, m, 1), 10, {1: 10, 2: 4}, 2, 8, 0, 0.25, 60, 0.0) for m in range(5, 11)]
+    axis = cohort_figure(CohortTable("month", date(2026, 10, 31), cohorts), position=2, lang="en").layout.xaxis
+    assert list(axis.ticktext) == ["May 2026", "Jul 2026", "Sep 2026"]
+
+
 # -- the stage-probability chart ----------------------------------------------------------------
 def _prob(stage, p, low, high, n=100):
     from types import SimpleNamespace
@@ -273,3 +285,16 @@ def test_time_in_stage_ends_past_its_largest_marker_with_seven_ticks_at_most():
     assert list(axis.range) == [-0.45103, 2.84897]
     assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Передан в<br>производство"]
     assert list(fig.data[0].y) == ["Новая заявка", "Передан в производство"]  # whole in the hover
+
+
+# -- the funnel's stage names --------------------------------------------------------------------
+def test_the_funnel_wraps_its_stage_names():
+    """«Акты подписаны, оплачено» at 16 a line: «Акты подписаны,» / «оплачено»; the bar keeps the whole name."""
+    from funnel.charts import funnel_figure
+    from funnel.metrics.stages import StageRow
+
+    rows = [StageRow("Новая заявка", 0, 100, None, 1.0, 1.0, None, None),
+            StageRow("Акты подписаны, оплачено", 1, 7, 0.07, 0.07, 0.07, None, None)]
+    fig = funnel_figure(rows, {}, "ru")
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Акты подписаны,<br>оплачено"]
+    assert list(fig.data[0].y) == ["Новая заявка", "Акты подписаны, оплачено"]
