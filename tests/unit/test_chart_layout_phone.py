@@ -1,7 +1,8 @@
 """Figures that read on a 390 px phone and a 1 280 px laptop (survey 51, section B): labels wrapped into
 lines, the long side of a grid down the page, heights worked out from what a figure holds. Every value
 below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py,
-funnel/audit/charts.py, funnel/ab_charts.py and funnel/velocity/charts.py."""
+funnel/audit/charts.py, funnel/ab_charts.py, funnel/velocity/charts.py, funnel/charts.py and
+funnel/figure_locale.py (``log_ticks``)."""
 
 from __future__ import annotations
 
