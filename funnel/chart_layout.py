@@ -9,10 +9,15 @@ phone has the height to give, rather than side by side, where it has no width.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from typing import TypeVar
 
-from .charts import esc
+T = TypeVar("T")
 
 ELLIPSIS = "…"
+# a date axis (months, cohorts) writes this many ticks at most: a phone's ~300 px plot holds four
+# «апр. 2025 г.» at -30°, ~62 px each
+DATE_TICKS = 4
 
 
 def text_width(text: str) -> int:
@@ -52,9 +57,22 @@ def wrap_lines(text: str, width: int, max_lines: int = 3) -> list[str]:
 
 def wrap_label(text: str, width: int, max_lines: int = 3) -> str:
     """:func:`wrap_lines` as plotly text: each line escaped (:func:`funnel.charts.esc`), joined by ``<br>``."""
+    from .charts import esc  # here, not above: funnel.charts uses this module's tick helpers
+
     return "<br>".join(esc(line) for line in wrap_lines(text, width, max_lines))
 
 
 def line_count(label: str) -> int:
     """Lines of a wrapped plotly label (:func:`wrap_label`)."""
     return label.count("<br>") + 1
+
+
+def tick_step(count: int, most: int) -> int:
+    """Every how many of ``count`` ticks (months, cohorts) an axis writes one so it writes ``most`` at
+    most: 18 months, 4 at most → every 5th (1, 6, 11, 16); 16 → every 4th; 4 → each one."""
+    return max(1, -(-count // max(1, most)))
+
+
+def spaced(items: Sequence[T], most: int) -> list[T]:
+    """Every :func:`tick_step`-th of ``items`` from the first: the ticks a category axis writes."""
+    return list(items[::tick_step(len(items), most)])

@@ -15,12 +15,15 @@ from typing import Any
 import plotly.graph_objects as go
 
 from .capabilities import Capabilities
+from .chart_layout import DATE_TICKS, spaced, wrap_label
 from .figure_locale import STRICT, percent_ticks, separators
 from .formats import fmt_cohort, fmt_int, fmt_pct
 from .metrics.cohorts import CohortTable
 from .metrics.stages import StageRow
 
 COLORS = ("#2563eb", "#f59e0b")
+# the funnel's stage names: characters a line, lines (a 60 px row holds two; the hover has the whole name)
+STAGE_CHARS, STAGE_LINES = 16, 2
 
 
 def esc(name: Any) -> str:
@@ -68,14 +71,16 @@ def _funnel_trace(rows: Sequence[StageRow], labels: Mapping[str, str] | None, la
     )
 
 
-def _layout(fig: go.Figure, n_stages: int, lang: str) -> go.Figure:
+def _layout(fig: go.Figure, rows: Sequence[StageRow], n_stages: int, lang: str) -> go.Figure:
     # The right margin leaves room for the labels Plotly puts beside bars too short for them
-    # (in a narrow column they were cut at the figure's edge).
+    # (in a narrow column they were cut at the figure's edge). The stage names are wrapped
+    # (STAGE_CHARS a line): whole on one line, «Акты подписаны, оплачено» took 2/5 of a phone's width.
     fig.update_layout(
         margin={"l": 10, "r": 80, "t": 30, "b": 10},
         height=max(280, 40 + 60 * n_stages),
         separators=separators(lang), autotypenumbers=STRICT,
-        yaxis={"automargin": True},
+        yaxis={"automargin": True, "tickmode": "array", "tickvals": [esc(r.stage) for r in rows],
+               "ticktext": [wrap_label(r.stage, STAGE_CHARS, STAGE_LINES) for r in rows]},
         clickmode="event+select",
         dragmode=False,
     )
@@ -87,7 +92,7 @@ def funnel_figure(rows: Sequence[StageRow], labels: Mapping[str, str] | None = N
     """The funnel: one bar per stage (deals that reached it), count and both conversions on each."""
     fig = go.Figure(_funnel_trace(rows, labels, lang))
     fig.update_layout(showlegend=False)
-    return _layout(fig, len(rows), lang)
+    return _layout(fig, rows, len(rows), lang)
 
 
 def overlay_figure(rows_a: Sequence[StageRow], rows_b: Sequence[StageRow], name_a: str, name_b: str,
@@ -101,7 +106,7 @@ def overlay_figure(rows_a: Sequence[StageRow], rows_b: Sequence[StageRow], name_
     fig.update_traces(connector={"visible": False})  # two traces' connectors would cross each other
     fig.update_layout(funnelmode="group", showlegend=True, bargap=0.25,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
-    return _layout(fig, round(1.7 * len(rows_a)), lang)
+    return _layout(fig, rows_a, round(1.7 * len(rows_a)), lang)
 
 
 def cohort_points(table: CohortTable, position: int) -> list[dict[str, Any]]:
@@ -124,7 +129,8 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     """Conversion to one stage by created cohort (line) with the share still open (bars, right axis).
 
     Young cohorts have many open deals, so their conversion is not final yet; the bars show how
-    far from final each point is.
+    far from final each point is. The axis writes :data:`funnel.chart_layout.DATE_TICKS` cohorts at most
+    (every other month stood upright and took half the figure's height on a phone); the hover names each.
     """
     points = cohort_points(table, position)
     keys = [fmt_cohort(p["key"], table.unit, lang) for p in points]
@@ -145,7 +151,8 @@ def cohort_figure(table: CohortTable, position: int, labels: Mapping[str, str] |
     ])
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360,
-        xaxis={"type": "category", "title": _label(labels, "cohort")},
+        xaxis={"type": "category", "title": _label(labels, "cohort"), "tickmode": "array",
+               "tickvals": spaced(keys, DATE_TICKS), "ticktext": spaced(keys, DATE_TICKS), "tickangle": -30},
         separators=separators(lang), autotypenumbers=STRICT,
         yaxis={**percent_ticks([p["conversion"] for p in points], lang), "title": conv_label, "rangemode": "tozero"},
         yaxis2={**percent_ticks([], lang, n=4, top=1.0), "title": open_label, "overlaying": "y", "side": "right",

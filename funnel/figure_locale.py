@@ -43,9 +43,16 @@ def percent_ticks(values: Iterable[float | None], lang: str, n: int = 5, top: fl
     return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_pct(v, lang, digits) for v in ticks]}
 
 
-def log_ticks(values: Iterable[float | None], lang: str) -> dict:
-    """``tickvals``/``ticktext`` for a log axis of days: 1-2-5 steps covering the values (0.5, 1, 2, 5,
-    10, ...), each written by :func:`funnel.formats.fmt_num` (a decimal comma in Russian).
+LOG_PAD = 0.05  # a log axis runs this share of its decades past its first and last ticks (a marker's half)
+
+
+def log_ticks(values: Iterable[float | None], lang: str, most: int = 12) -> dict:
+    """``tickvals``/``ticktext`` and ``range`` for a log axis of days: 1-2-5 steps covering the values
+    (0.5, 1, 2, 5, 10, ...), each written by :func:`funnel.formats.fmt_num` (a decimal comma in Russian).
+    More than ``most`` ticks: 1-5 steps only, then powers of ten only, so the labels do not crowd (a
+    phone's plot holds about 7 upright). The range runs from the first tick to the last and
+    :data:`LOG_PAD` of the span past them, so the largest value sits inside the axis, before a tick
+    (plotly's own range ended at it: a 272-day marker on the plot's edge past the last tick, 200).
 
     Plotly's own labels on a log axis show only the leading digit of minor ticks (0.5 reads "5"),
     and d3-format knows no locale."""
@@ -55,13 +62,18 @@ def log_ticks(values: Iterable[float | None], lang: str) -> dict:
     low, high = (min(finite), max(finite)) if finite else (1.0, 10.0)
     steps = [round(m * 10.0 ** e, 10) for e in range(math.floor(math.log10(low)) - 1, math.floor(math.log10(high)) + 2)
              for m in (1, 2, 5)]
-    first = max(v for v in steps if v <= low * (1 + 1e-9))  # from the tick at or below the smallest value
-    last = min(v for v in steps if v >= high * (1 - 1e-9))  # to the tick at or above the largest
-    ticks = [v for v in steps if first <= v <= last]
-    if len(ticks) > 12:  # a wide range: 1-5 steps only, so the labels do not crowd
-        ticks = [v for v in ticks if str(v).strip("0.")[0] != "2"]
+    for leading in ("125", "15", "1"):  # thinner and thinner until the ticks are few enough
+        kept = [v for v in steps if f"{v:e}"[0] in leading]
+        first = max(v for v in kept if v <= low * (1 + 1e-9))  # from the tick at or below the smallest value
+        last = min(v for v in kept if v >= high * (1 - 1e-9))  # to the tick at or above the largest
+        ticks = [v for v in kept if first <= v <= last]
+        if len(ticks) <= most:
+            break
     digits = [max(0, -math.floor(math.log10(v) + 1e-9)) for v in ticks]
-    return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_num(v, lang, d) for v, d in zip(ticks, digits, strict=True)]}
+    ends = math.log10(ticks[0]), math.log10(ticks[-1])
+    pad = LOG_PAD * max(ends[1] - ends[0], 1.0)
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [fmt_num(v, lang, d) for v, d in zip(ticks, digits, strict=True)],
+            "range": [round(ends[0] - pad, 6), round(ends[1] + pad, 6)]}
 
 
 def value_ticks(values: Iterable[float | None], lang: str, n: int = 5, *, money: bool = True) -> dict:

@@ -12,11 +12,23 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..chart_layout import DATE_TICKS, line_count, spaced, tick_step, wrap_label
 from ..charts import esc
 from ..figure_locale import STRICT, log_ticks, percent_ticks, separators, value_ticks
 from ..formats import fmt_cohort, fmt_compact, fmt_date, fmt_int, fmt_num, fmt_pct
 
 BLUE, ORANGE, GREY, RED, GREEN = "#2563eb", "#f59e0b", "#94a3b8", "#dc2626", "#16a34a"
+# a stage's name on a row (the time-in-stage and stage-probability charts): characters a line, lines at most
+# (16 a line: ~100 px of 12 px text, a third of a phone's figure; the hover has the whole name)
+STAGE_CHARS, STAGE_LINES = 16, 2
+# the time-in-stage chart's log axis: ticks at most (a phone's ~220 px plot holds about seven upright)
+DAY_TICKS = 7
+# the stage-probability chart (:func:`probability_height`): px of its axis and margins, of a bar, of a line
+# of a stage's name
+PROB_BASE_PX, PROB_BAR_PX, PROB_LINE_PX = 70, 14, 12
+PROB_TEXT_SHIFT_PX = 5  # the share this far right of its whisker's cap
+# the back-test's amounts over its bars: this size or hidden (the hover has them), never shrunk to ~5 px
+BAR_TEXT_PX = 11
 
 
 def _l(labels: Mapping[str, str], key: str) -> str:
@@ -62,8 +74,9 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
     days = x(v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age))
-    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang, most=DAY_TICKS))
+    fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
+                     ticktext=[wrap_label(r.stage, STAGE_CHARS, STAGE_LINES) for r in timed])
     return _base(fig, max(300, 60 + 45 * len(timed)), lang)
 
 
@@ -85,7 +98,8 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
     fig.update_layout(yaxis={"title": _l(labels, "days"), "rangemode": "tozero"},
                       yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero",
                               "title": _l(labels, "won"), **value_ticks([m.won for m in trend], lang, money=False)})
-    fig.update_xaxes(tickangle=-30)
+    ticks = spaced(months, WEEKLY_TICKS)  # «май 2025 г.» every month ran together on a phone
+    fig.update_xaxes(tickangle=-30, tickmode="array", tickvals=ticks, ticktext=ticks)
     return _base(fig, lang=lang)
 
 
@@ -128,15 +142,15 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
     return _base(fig, weekly_height(frame["position"].nunique()), lang=lang)
 
 
-# the weekly chart (:func:`weekly_figure`): at most this many month ticks (a phone's ~300 px plot holds four
-# «апр. 2025 г.» at -30°, ~62 px each), the plot's own px and px a legend line (one stage a line on a phone)
-WEEKLY_TICKS, WEEKLY_PLOT_PX, WEEKLY_LEGEND_PX = 4, 300, 20
+# the weekly chart (:func:`weekly_figure`): at most this many month ticks (:data:`funnel.chart_layout.DATE_TICKS`),
+# the plot's own px and px a legend line (one stage a line on a phone)
+WEEKLY_TICKS, WEEKLY_PLOT_PX, WEEKLY_LEGEND_PX = DATE_TICKS, 300, 20
 
 
 def month_tick_step(months: int) -> int:
-    """Every how many months the weekly chart writes one: no more than :data:`WEEKLY_TICKS`
-    (18 months → every 5th: 1, 6, 11, 16, four ticks; 4 months → every one)."""
-    return max(1, -(-months // WEEKLY_TICKS))
+    """Every how many months the weekly chart (and the cycle-by-month one) writes one: no more than
+    :data:`WEEKLY_TICKS` (18 months → every 5th: 1, 6, 11, 16, four ticks; 4 months → every one)."""
+    return tick_step(months, WEEKLY_TICKS)
 
 
 def weekly_height(stages: int) -> int:
@@ -175,19 +189,36 @@ def waterfall_figure(bars: Mapping, labels: Mapping[str, str], lang: str = "en",
     return _base(fig, lang=lang)
 
 
+def probability_height(n_stages: int, lines: int) -> int:
+    """The stage-probability chart with its stages as rows: :data:`PROB_BASE_PX` + for each stage
+    :data:`PROB_BAR_PX` + :data:`PROB_LINE_PX` a line of its (longest) wrapped name. Ten stages of two
+    lines: 70 + 10 × (14 + 24) = 450 px; four of one line: 70 + 4 × 26 = 174."""
+    return PROB_BASE_PX + n_stages * (PROB_BAR_PX + PROB_LINE_PX * max(1, lines))
+
+
 def probability_figure(rows: Sequence, key_stage: str | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
-    """P(won | reached stage) with its Wilson interval; the key stage in orange."""
+    """P(won | reached stage) with its Wilson interval; the key stage in orange. The stages are rows
+    (horizontal bars, the first on top) with their names wrapped (:data:`STAGE_CHARS` a line, the whole
+    name in the hover) and the height from them (:func:`probability_height`): side by side, eleven names
+    stood upright and were cut on a phone («Предоплата получ…»). One trace, one bar per shown row; an
+    annotation a row writes its share right of the interval's top."""
     shown = [r for r in rows if r.p_won is not None]
+    names = [esc(r.stage) for r in shown]
+    ticks = [wrap_label(r.stage, STAGE_CHARS, STAGE_LINES) for r in shown]
     fig = go.Figure(go.Bar(
-        x=[esc(r.stage) for r in shown], y=[r.p_won for r in shown],
+        y=names, x=[r.p_won for r in shown], orientation="h",
         marker_color=[ORANGE if r.stage == key_stage else BLUE for r in shown],
-        error_y={"type": "data", "symmetric": False, "array": [r.ci_high - r.p_won for r in shown],
+        error_x={"type": "data", "symmetric": False, "array": [r.ci_high - r.p_won for r in shown],
                  "arrayminus": [r.p_won - r.ci_low for r in shown], "color": GREY},
-        text=[fmt_pct(r.p_won, lang, 0) for r in shown], textposition="outside",
         hovertext=[f"{esc(r.stage)}: {fmt_pct(r.p_won, lang)} [{fmt_pct(r.ci_low, lang)}; {fmt_pct(r.ci_high, lang)}]"
                    f"<br>n = {fmt_int(r.n, lang)}" for r in shown], hoverinfo="text"))
-    fig.update_yaxes(range=[0, 1.1], **percent_ticks([], lang, top=1.0))
-    return _base(fig, 320, lang)
+    # the share right of the interval's whisker (over the bar's end, the whisker crossed it out)
+    for name, r in zip(names, shown, strict=True):
+        fig.add_annotation(x=r.ci_high, y=name, text=fmt_pct(r.p_won, lang, 0), showarrow=False, xanchor="left",
+                           xshift=PROB_TEXT_SHIFT_PX, font={"size": 11, "color": GREY})
+    fig.update_xaxes(range=[0, 1.2], **percent_ticks([], lang, top=1.0))
+    fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=names, ticktext=ticks)
+    return _base(fig, probability_height(len(shown), max((line_count(t) for t in ticks), default=1)), lang)
 
 
 def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
@@ -211,13 +242,19 @@ def fan_figure(fan: Sequence[Mapping], plan: float | None, labels: Mapping[str, 
 
 
 def backtest_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en") -> go.Figure:
-    """Forecast (trace 0) vs actual (trace 1) per back-tested month."""
+    """Forecast (trace 0) vs actual (trace 1) per back-tested month. The amounts over the bars are
+    :data:`BAR_TEXT_PX` or hidden where a bar is too narrow for them (``uniformtext``: a phone's bars
+    shrank «3,1 млн» to ~5 px); the hover writes each month's both amounts."""
     months = [fmt_cohort(r.month, "month", lang) for r in rows]
+    hover = [f"{m}<br>{_l(labels, 'forecast')}: {fmt_compact(r.forecast, lang)}<br>{_l(labels, 'actual')}: "
+             f"{fmt_compact(r.actual, lang)}" for m, r in zip(months, rows, strict=True)]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=months, y=[r.forecast for r in rows], name=_l(labels, "forecast"), marker_color=GREY,
-                         text=[fmt_compact(r.forecast, lang) for r in rows], textposition="outside"))
+                         text=[fmt_compact(r.forecast, lang) for r in rows], textposition="outside",
+                         hovertext=hover, hoverinfo="text"))
     fig.add_trace(go.Bar(x=months, y=[r.actual for r in rows], name=_l(labels, "actual"), marker_color=BLUE,
-                         text=[fmt_compact(r.actual, lang) for r in rows], textposition="outside"))
-    fig.update_layout(barmode="group")
+                         text=[fmt_compact(r.actual, lang) for r in rows], textposition="outside",
+                         hovertext=hover, hoverinfo="text"))
+    fig.update_layout(barmode="group", uniformtext={"minsize": BAR_TEXT_PX, "mode": "hide"})
     fig.update_yaxes(**value_ticks([v for r in rows for v in (r.forecast, r.actual)], lang))
     return _base(fig, lang=lang)

@@ -1,7 +1,8 @@
 """Figures that read on a 390 px phone and a 1 280 px laptop (survey 51, section B): labels wrapped into
 lines, the long side of a grid down the page, heights worked out from what a figure holds. Every value
 below is worked out by hand from the rules in the docstrings of funnel/chart_layout.py,
-funnel/audit/charts.py, funnel/ab_charts.py and funnel/velocity/charts.py."""
+funnel/audit/charts.py, funnel/ab_charts.py, funnel/velocity/charts.py, funnel/charts.py and
+funnel/figure_locale.py (``log_ticks``)."""
 
 from __future__ import annotations
 
@@ -163,3 +164,138 @@ def test_weekly_ticks_four_months_at_most_and_the_legend_has_its_height():
                           for w in weeks for p in range(10)])
     fig = weekly_figure(frame, {"open": "open"}, "ru")
     assert len(fig.layout.xaxis.tickvals) == 4 and fig.layout.height == 500
+
+
+# -- ticks spaced on a date axis (the cycle-by-month chart, the Funnel page's cohorts) -----------
+def test_a_date_axis_writes_four_ticks_at_most():
+    """18 months, 4 at most: every 5th (ceil 18 / 4 = 5) → 1st, 6th, 11th, 16th; 16 → every 4th → 1, 5, 9, 13;
+    3 → each one; none → none."""
+    from funnel.chart_layout import spaced, tick_step
+
+    assert [tick_step(n, 4) for n in (18, 16, 4, 3, 0)] == [5, 4, 1, 1, 1]
+    assert spaced(list(range(1, 19)), 4) == [1, 6, 11, 16]
+    assert spaced(list(range(1, 17)), 4) == [1, 5, 9, 13]
+    assert spaced(["a", "b", "c"], 4) == ["a", "b", "c"] and spaced([], 4) == []
+
+
+def test_cycle_by_month_writes_four_months_at_most():
+    """May 2025 … October 2026 is 18 months: «май 2025 г.», «окт. 2025 г.», «март 2026 г.», «авг. 2026 г.»
+    (the 1st, 6th, 11th and 16th; CLDR puts a narrow no-break space before «г.»), at -30°."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import cycle_trend_figure
+
+    trend = [SimpleNamespace(month=date(2025 + (4 + k) // 12, (4 + k) % 12 + 1, 1), won=5, median_days=20.0,
+                             too_young=False) for k in range(18)]
+    axis = cycle_trend_figure(trend, {}, "ru").layout.xaxis
+    assert list(axis.tickvals) == ["май 2025\u202fг.", "окт. 2025\u202fг.", "март 2026\u202fг.", "авг. 2026\u202fг."]
+    assert axis.tickangle == -30
+
+
+def test_cohorts_write_four_ticks_at_most():
+    """Six monthly cohorts, 4 at most: every 2nd (ceil 6 / 4 = 2): May, July, September 2026."""
+    from datetime import date
+
+    from funnel.charts import cohort_figure
+    from funnel.metrics.cohorts import Cohort, CohortTable
+
+    cohorts = [Cohort(date(2026, m, 1), 10, {1: 10, 2: 4}, 2, 8, 0, 0.25, 60, 0.0) for m in range(5, 11)]
+    axis = cohort_figure(CohortTable("month", date(2026, 10, 31), cohorts), position=2, lang="en").layout.xaxis
+    assert list(axis.ticktext) == ["May 2026", "Jul 2026", "Sep 2026"]
+
+
+# -- the stage-probability chart ----------------------------------------------------------------
+def _prob(stage, p, low, high, n=100):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(stage=stage, p_won=p, ci_low=low, ci_high=high, n=n)
+
+
+def test_stage_probability_has_its_stages_as_rows_wrapped():
+    """Stages as rows, the first on top. «Предоплата получена» (19) at 16 a line: «Предоплата» / «получена»;
+    «Акты подписаны, оплачено» (24): «Акты подписаны,» (15) / «оплачено». A stage without a probability
+    is not drawn. Height: 70 + 3 stages × (14 + 2 lines × 12) = 184 px; ten of two lines 450, four of one 174."""
+    from funnel.velocity.charts import probability_figure, probability_height
+
+    assert probability_height(10, 2) == 450 and probability_height(4, 1) == 174
+    rows = [_prob("Новая заявка", 0.07, 0.06, 0.08), _prob("Предоплата получена", 0.89, 0.85, 0.92),
+            _prob("Без данных", None, None, None), _prob("Акты подписаны, оплачено", 1.0, 0.99, 1.0)]
+    fig = probability_figure(rows, "Предоплата получена", {}, "ru")
+    (bar,) = fig.data
+    assert bar.orientation == "h" and list(bar.x) == [0.07, 0.89, 1.0]
+    # each share written right of its interval's top (0.08, 0.92, 1.0), 5 px past the whisker's cap
+    shares = fig.layout.annotations
+    assert [(a.x, a.y, a.text) for a in shares] == [(0.08, "Новая заявка", "7\u00a0%"),
+                                                   (0.92, "Предоплата получена", "89\u00a0%"),
+                                                   (1.0, "Акты подписаны, оплачено", "100\u00a0%")]
+    assert {(a.xanchor, a.xshift) for a in shares} == {("left", 5)}
+    assert list(bar.y) == ["Новая заявка", "Предоплата получена", "Акты подписаны, оплачено"]  # whole, in the hover
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Предоплата<br>получена", "Акты подписаны,<br>оплачено"]
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert bar.marker.color[1] == "#f59e0b"  # the key stage
+    assert [round(v, 2) for v in bar.error_x.array] == [0.01, 0.03, 0.0]  # up to the interval's top: 0.08 - 0.07 …
+    assert fig.layout.height == 184
+
+
+def test_a_chinese_stage_name_wraps_two_a_character():
+    """«已签署验收单并付款» is 9 wide characters, 18: 8 a line of 16, «已签署验收单并付» / «款»."""
+    from funnel.velocity.charts import probability_figure
+
+    fig = probability_figure([_prob("已签署验收单并付款", 0.5, 0.4, 0.6)], None, {}, "zh")
+    assert fig.layout.yaxis.ticktext[0] == "已签署验收单并付<br>款"
+    assert fig.layout.height == 70 + 1 * (14 + 24)
+
+
+# -- the back-test's amounts ---------------------------------------------------------------------
+def test_backtest_amounts_are_readable_or_hidden_and_in_the_hover():
+    """3.1 M forecast, 3.0 M actual in April 2026: «3,1 млн» over the grey bar at 11 px or not at all; the hover
+    writes both."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import backtest_figure
+
+    fig = backtest_figure([SimpleNamespace(month=date(2026, 4, 1), forecast=3.1e6, actual=3.0e6)],
+                          {"forecast": "Прогноз", "actual": "Факт"}, "ru")
+    assert fig.layout.uniformtext.minsize == 11 and fig.layout.uniformtext.mode == "hide"
+    assert fig.data[0].text[0] == "3,1\u00a0млн"
+    assert fig.data[1].hovertext[0] == "апр. 2026\u202fг.<br>Прогноз: 3,1\u00a0млн<br>Факт: 3\u00a0млн"
+
+
+# -- the time-in-stage box plot ------------------------------------------------------------------
+def test_time_in_stage_ends_past_its_largest_marker_with_seven_ticks_at_most():
+    """Stays from 0.6 d (p10) to a 272-day wait: 1-2-5 steps 0.5 … 500 are ten ticks, more than seven: 1-5
+    steps 0.5, 1, 5, 10, 50, 100, 500. The axis runs from log10 0.5 = -0.30103 to log10 500 = 2.69897
+    and 5 % of those 3 decades (0.15) past each end: [-0.45103, 2.84897], so the 272-day diamond is inside,
+    before the 500 tick (plotly's own range ended at it, past the last tick shown, 200). Names wrap at 16:
+    «Передан в производство» → «Передан в» / «производство»."""
+    from types import SimpleNamespace
+
+    from funnel.velocity.charts import time_in_stage_figure
+
+    def stage(name, p10, p90, waiting):
+        return SimpleNamespace(stage=name, p10_days=p10, p25_days=p10, median_days=p10, p75_days=p90, p90_days=p90,
+                               mean_days=p10, open_median_age=waiting, open_n=3, open_over_p90=1)
+
+    fig = time_in_stage_figure([stage("Новая заявка", 0.6, 3.0, 2.0), stage("Передан в производство", 2.0, 40.0, 272.0)],
+                               {"days": "Дни"}, "ru")
+    axis = fig.layout.xaxis
+    assert list(axis.tickvals) == [0.5, 1, 5, 10, 50, 100, 500]
+    assert list(axis.ticktext) == ["0,5", "1", "5", "10", "50", "100", "500"]
+    assert list(axis.range) == [-0.45103, 2.84897]
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Передан в<br>производство"]
+    assert list(fig.data[0].y) == ["Новая заявка", "Передан в производство"]  # whole in the hover
+
+
+# -- the funnel's stage names --------------------------------------------------------------------
+def test_the_funnel_wraps_its_stage_names():
+    """«Акты подписаны, оплачено» at 16 a line: «Акты подписаны,» / «оплачено»; the bar keeps the whole name."""
+    from funnel.charts import funnel_figure
+    from funnel.metrics.stages import StageRow
+
+    rows = [StageRow("Новая заявка", 0, 100, None, 1.0, 1.0, None, None),
+            StageRow("Акты подписаны, оплачено", 1, 7, 0.07, 0.07, 0.07, None, None)]
+    fig = funnel_figure(rows, {}, "ru")
+    assert list(fig.layout.yaxis.ticktext) == ["Новая заявка", "Акты подписаны,<br>оплачено"]
+    assert list(fig.data[0].y) == ["Новая заявка", "Акты подписаны, оплачено"]

@@ -22,16 +22,20 @@ def _ticks(lang):
 
 
 def test_log_axis_reads_half_a_day_as_half_not_five():
+    from funnel.figure_locale import log_ticks
+
+    # 1-2-5 steps from below the shortest stay (0.3 d) to above the longest wait (80 d): nine ticks
+    assert log_ticks([0.3, 80.0], "en")["tickvals"] == [0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+    # the figure writes seven at most (a phone): 1-5 steps, from 0.1 (the one at or below 0.3) to 100
     kind, values, text = _ticks("en")
     assert kind == "log"
-    # 1-2-5 steps from below the shortest stay (0.3 d) to above the longest wait (80 d)
-    assert values == [0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
-    assert text == ["0.2", "0.5", "1", "2", "5", "10", "20", "50", "100"]
+    assert values == [0.1, 0.5, 1, 5, 10, 50, 100]
+    assert text == ["0.1", "0.5", "1", "5", "10", "50", "100"]
 
 
 def test_log_axis_ticks_use_the_languages_decimal_sign():
-    assert _ticks("ru")[2][:3] == ["0,2", "0,5", "1"]
-    assert _ticks("zh")[2][:3] == ["0.2", "0.5", "1"]
+    assert _ticks("ru")[2][:3] == ["0,1", "0,5", "1"]
+    assert _ticks("zh")[2][:3] == ["0.1", "0.5", "1"]
 
 
 def _weekly_frame():
