@@ -108,15 +108,22 @@ def _headers(t, columns, info: DatasetInfo) -> dict[str, str]:
     return {c: t(word_key(info, f"metrics.column.{c}")) for c in columns}
 
 
+def _listed(column: str, info: DatasetInfo) -> bool:
+    """Whether a deal list has ``column``: not when the file never fills it (no variant in a CRM export, no amount in a
+    lead list); a web funnel's list is cut to its visitors' columns by its rows instead (:func:`_status`)."""
+    caps = info.capabilities
+    return column not in caps.empty_columns and (
+        caps.is_web_funnel or column not in ("manager", "source", "variant") or column in caps.group_columns)
+
+
 def _status(frame: pd.DataFrame, t, info: DatasetInfo) -> pd.DataFrame:
     """Statuses in words; a web funnel's list keeps only the columns a visitor has (no deal name,
     amount, manager or lost reason: all empty there), a deal list no column no deal of the file fills."""
     caps = info.capabilities
     if caps.is_web_funnel:
         frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
-    else:  # a column the file never fills (no variant in a CRM export, no amount in a lead list) is no column of its list
-        frame = frame[[c for c in frame.columns if (c not in ("manager", "source", "variant") or c in caps.group_columns)
-                       and c not in caps.empty_columns]]
+    else:
+        frame = frame[[c for c in frame.columns if _listed(c, info)]]
     if "status" in frame:
         frame = frame.copy()
         frame["status"] = frame["status"].map(lambda s: t(word_key(info, f"pages.status.{s}")) if isinstance(s, str) else s)
@@ -136,10 +143,8 @@ def _amounts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
     c1, c2 = st.columns([3, 1])
-    caps = info.capabilities  # a column the list leaves out (_status) is no order to sort it by
-    listed = [c for c in COLUMNS if c not in caps.empty_columns
-              and (c not in ("manager", "source", "variant") or caps.is_web_funnel or c in caps.group_columns)]
-    sort = c1.selectbox(t("pages.drill.sort"), listed, key="drill_sort",
+    # a column the list leaves out is no order to sort it by
+    sort = c1.selectbox(t("pages.drill.sort"), [c for c in COLUMNS if _listed(c, info)], key="drill_sort",
                         format_func=lambda c: t(word_key(info, f"metrics.column.{c}")))
     descending = c2.toggle(t("pages.drill.descending"), key="drill_desc")
     result = cache.drill(info.id, info.version, spec, selection, sort, descending)

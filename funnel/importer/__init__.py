@@ -615,15 +615,14 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             findings.add("mapping.amount_unread", "warning", column=header, value=unread[1][:200],
                          detail=json.dumps({"column": header, "example": unread[1][:200]}, ensure_ascii=False),
                          n=None)
-        elif unnamed := amount_like_columns(raw.headers, mapping, draft.samples):
-            named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
-            findings.add("mapping.amount_candidates", "warning", column=raw.headers[unnamed[0]], n=None,
-                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]]}, ensure_ascii=False))
-        elif unnamed := numeric_user_fields(raw.headers, mapping, draft.samples):
-            named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
-            findings.add("mapping.amount_user_fields", "warning", column=raw.headers[unnamed[0]], n=None,
-                         detail=json.dumps({"columns": named, "column": raw.headers[unnamed[0]], "n": len(unnamed)},
-                                           ensure_ascii=False))
+        else:  # columns of numbers no field took: named as possible amounts, money words first, then user fields
+            for code, find in (("mapping.amount_candidates", amount_like_columns),
+                               ("mapping.amount_user_fields", numeric_user_fields)):
+                if unnamed := find(raw.headers, mapping, draft.samples):
+                    named = ", ".join(f"«{raw.headers[i]}»" for i in unnamed[:4])
+                    findings.add(code, "warning", column=raw.headers[unnamed[0]], n=None, detail=json.dumps(
+                        {"columns": named, "column": raw.headers[unnamed[0]], "n": len(unnamed)}, ensure_ascii=False))
+                    break
         partial = [("date.month_only", *c) for c in month_only_columns(raw.headers, mapping, draft.samples)]
         partial += [("date.no_year", *c) for c in yearless_date_columns(raw.headers, mapping, draft.samples)]
         for code, field, index, example in partial:

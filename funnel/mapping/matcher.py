@@ -609,16 +609,18 @@ def numeric_user_fields(headers: list[str], m: Mapping, samples) -> list[int]:
     """When no amount was taken: the user fields named by a number (:data:`_USER_FIELD`) whose sample cells are
     numbers, not only 0 and 1 (a flag). One may be the amount: the import names them (survey 49: Bitrix24's tasks
     kept their amount in ``ufAuto…``, and the revenue read «—» with no word of it at the import)."""
+    return _numbers_left(headers, m, samples, lambda header, cells: bool(_USER_FIELD.match(header.strip()))
+                         and not set(cells) <= {"0", "1"})
+
+
+def _numbers_left(headers: list[str], m: Mapping, samples, keep) -> list[int]:
+    """The columns no field took whose sample cells are numbers and that ``keep(header, cells)``, when no
+    column is the amount (none otherwise)."""
     if "amount" in m.fields:
         return []
     taken = set(m.fields.values())
-    out = []
-    for i, header in enumerate(headers):
-        cells = sv.values(samples, i)
-        if i not in taken and _USER_FIELD.match((header or "").strip()) and cells \
-                and sv.fits_kind(cells, "number") and not set(cells) <= {"0", "1"}:
-            out.append(i)
-    return out
+    return [i for i, header in enumerate(headers) if i not in taken and (cells := sv.values(samples, i))
+            and sv.fits_kind(cells, "number") and keep(header or "", cells)]
 
 
 def is_money_header(header: str) -> bool:
@@ -630,17 +632,11 @@ def amount_like_columns(headers: list[str], m: Mapping, samples) -> list[int]:
     """When no amount was taken: the columns left out whose name holds a money word and whose sample
     cells are numbers, not a weight or a probability (:data:`_NOT_THE_AMOUNT`). The import names them
     instead of leaving the revenue empty without a word: which is the deal's amount is the user's call."""
-    if "amount" in m.fields:
-        return []
-    taken = set(m.fields.values())
-    out = []
-    for i, header in enumerate(headers):
-        tokens = header_tokens(header or "")
-        cells = sv.values(samples, i)
-        if i not in taken and _MONEY_WORDS.search(tokens) and not _NOT_THE_AMOUNT.search(tokens) \
-                and cells and sv.fits_kind(cells, "number"):
-            out.append(i)
-    return out
+    def money(header: str, _cells) -> bool:
+        tokens = header_tokens(header)
+        return bool(_MONEY_WORDS.search(tokens)) and not _NOT_THE_AMOUNT.search(tokens)
+
+    return _numbers_left(headers, m, samples, money)
 
 
 def month_only_columns(headers: list[str], m: Mapping, samples) -> list[tuple[str, int, str]]:

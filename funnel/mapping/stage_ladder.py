@@ -173,7 +173,6 @@ _RUNGS = _with(_RUNGS, "new", ("открыт", "open", "to do", "todo", "backlog
 # a visit to the store («到店», «到访») is the meeting (it came last by its count: every middle label wrong)
 _RUNGS = _with(_RUNGS, "new", ("待跟进",))
 _RUNGS = _with(_RUNGS, "meeting", ("到店", "到访"))
-_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
 # survey 47: U-ON.Travel's request statuses «Новая → В работе → Подбор тура → Бронирование → Тур оплачен» came out
 # with the booking before the tour's selection (both on no rung: ordered by their counts). A request taken «в работу»
 # is the contact made (Bitrix24's lead status «В работе» after «Не обработан»); a selection of offers («Подбор тура»,
@@ -181,7 +180,6 @@ _PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))
 _RUNGS = _with(_RUNGS, "contact", ("в работе", "in work"))
 _RUNGS = _with(_RUNGS, "proposal", ("подбор",))
 _RUNGS = _with(_RUNGS, "contract", ("бронир", "booking", "reservation", "预订"))
-_PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)
 # survey 52: a Bitrix24-like pipeline's codes «NEW → QUALIFICATION → CALCULATION → PROPOSAL → CONTRACT»: a calculation
 # is the cost estimate before the proposal
 _RUNGS = _with(_RUNGS, "расчет", ("calculat",))

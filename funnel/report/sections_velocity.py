@@ -9,7 +9,7 @@ from ..formats import fmt_cohort, fmt_date, fmt_datetime
 from ..velocity.backtest import backtest
 from ..velocity.cycle import cycle
 from ..velocity.forecast import forecast
-from ..velocity.pipeline import snapshot
+from ..velocity.pipeline import as_date, snapshot
 from ..velocity.report import forecast_doc, pipeline_doc, velocity_doc
 from ..velocity.sales_velocity import sales_velocity
 from ..velocity.time_in_stage import time_in_stage
@@ -29,10 +29,6 @@ def _month(text: str, lang: str) -> str:
         return fmt_cohort(date.fromisoformat(f"{text}-01"), "month", lang)
     except (TypeError, ValueError):
         return text
-
-
-def _day(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _reasons(inp: Inputs, sec: Section, doc: dict) -> None:
@@ -59,13 +55,14 @@ def velocity(inp: Inputs) -> Section:
     doc = velocity_doc(time_in_stage(con, info, spec, None), cycle(con, info, spec, None), vel)
     sec.paragraphs.append(w("report.velocity.as_of", as_of=_moment(doc["as_of"], w.lang)))
     sv = doc["sales_velocity"]
-    if sv["per_day"] is not None and vel.current is not None:
+    cur = vel.current
+    if sv["per_day"] is not None and cur is not None and cur.start is not None and cur.end is not None:
         # its win rate and average deal are the window's, not the summary's whole period: said (survey 51)
         sec.paragraphs.append(w("report.velocity.sales", per_day=w.num(sv["per_day"]), open=w.int(sv["open_deals"]),
                                 win_rate=w.pct(sv["win_rate"]), size=w.num(sv["avg_deal_size"]),
                                 cycle=w.num(sv["avg_cycle_days"], 1), days=vel.days,
-                                start=fmt_date(_day(vel.current.start), w.lang),
-                                end=fmt_date(_day(vel.current.end), w.lang)))
+                                start=fmt_date(as_date(cur.start), w.lang),
+                                end=fmt_date(as_date(cur.end), w.lang)))
     won = doc["cycle"]["won"]
     if won["n"]:
         sec.paragraphs.append(w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
