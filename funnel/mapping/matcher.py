@@ -596,6 +596,7 @@ def unread_amount_column(headers: list[str], m: Mapping, samples) -> tuple[int, 
 # the words a money column's name holds (Keap's «Projected Revenue Low» / «… High»: neither the deal's amount
 # by itself); «total» is left out (IBM's «Total Days Identified Through Closing»)
 _MONEY_WORDS = re.compile(r"\b(?:amount|value|revenue|price|budget|sum|сумма|бюджет|стоимость|выручка|доход|"
+                          r"оплате|оплата|оплату|"  # «Всего к оплате Клиентом» (survey 53: the total the client pays)
                           r"valor|importe|monto|betrag|umsatz|wert|montant|valeur)\b"
                           r"|金额|销售额|价值|预算|收入|收益")
 

@@ -183,4 +183,9 @@ _RUNGS = _with(_RUNGS, "contract", ("бронир", "booking", "reservation", "�
 # survey 52: a Bitrix24-like pipeline's codes «NEW → QUALIFICATION → CALCULATION → PROPOSAL → CONTRACT»: a calculation
 # is the cost estimate before the proposal
 _RUNGS = _with(_RUNGS, "расчет", ("calculat",))
+# survey 53: a HubSpot import file's stages «Pending Response → Pending Contract → Closed Won» (Dgbusiness/
+# hubspot_migration_test): a deal waiting for the client's answer has been contacted (it was on no rung: the two open
+# stages ordered by their counts, the contract first)
+_RUNGS = _with(_RUNGS, "contact", ("pending response", "awaiting response", "waiting for response", "ждем ответа",
+                                   "ждём ответа", "ожидает ответа", "等待回复"))
 _PATTERNS = tuple(_pattern(tuple(dict.fromkeys((*stems, *map(simplified, stems))))) for stems in _RUNGS)

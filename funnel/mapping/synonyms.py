@@ -507,6 +507,14 @@ SYNONYMS["stage_changed_at"] += ("Дата изменения этапа", "Да
 SYNONYMS["closed_at"] += ("Actual date",)
 SYNONYMS["manager"] += ("Staff",)
 
+# survey 53: a Bitrix24 portal's deal reports as a travel agency's parser reads them (a public mapping of «Отчет по
+# сделкам» and its older «Универсальный отчёт»): «Ответственное лицо» (the responsible person: the manager),
+# «Сумма продажи» (the sale's sum: the amount, beside «Прибыль», the profit), and the required field of the lost stage
+# «Причина стадии Сделка проиграна» (the reason asked when a deal enters «Сделка проиграна»: the lost reason)
+SYNONYMS["manager"] += ("Ответственное лицо",)
+SYNONYMS["amount"] += ("Сумма продажи", "Сумма продаж")
+SYNONYMS["lost_reason"] += ("Причина стадии Сделка проиграна", "Причина стадии Сделка провалена")
+
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 
 # survey 40: a board or task tool kept as a pipeline (Kaiten, YouGile, Asana, Teambition, Jira): the card's column or
