@@ -279,7 +279,7 @@ def run_flow(t) -> None:
     try:
         target = _target(t)
         preview = _preview()
-        con, draft = preview.draft(store, main, history, shape=state.get("shape"))
+        con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),

@@ -45,6 +45,7 @@ from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals, lost_by_close
 from .history import stage_entered_events
 from .history_order import history_order
+from .pipeline_names import name_pipelines
 from .quality_findings import Findings
 
 NULL_COLUMNS = {
@@ -184,6 +185,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
             run(con, render("ALTER TABLE imp_parsed DROP COLUMN {c}", c=column))
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
+    name_pipelines(con, raw, mapping)  # Bitrix24's CATEGORY_ID 0 read as its name (pipeline_names.py)
     return {c.field: c for c in typed}, extras
 
 
