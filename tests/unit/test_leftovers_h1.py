@@ -5,6 +5,13 @@
    (its crm lang files); 通用 in Chinese. The file below: deals 1–4 in pipeline 0 (1 NEW, 2 PREPARATION open,
    3 WON, 4 LOSE), deals 5–6 in pipeline 1 (5 C1:NEW open, 6 C1:WON). By hand: pipeline 0 holds 4 deals, pipeline
    1 holds 2; the largest, 0, is the one ``metrics`` counts: 4 deals, won 1 (deal 3), lost 1 (deal 4), open 2.
+2. **Mac Cyrillic / Mac Roman CSV** (Excel for Mac, Numbers) was read as cp1251 («Новая заявка» as «ЌоваЯ заЯвка»)
+   or cp1251 / cp1252 («José» as «JosЋ»). The Russian file: 6 deals of amoCRM's words, deal 1 at «Новая заявка»,
+   deal 3 at «Квалификация», deals 2 and 4 at «Переговоры» (open), deal 5 «Успешно реализовано» (won), deal 6
+   «Закрыто и не реализовано» (lost, its stage unknown: counted at the first). By hand, reached: Новая заявка 6
+   (all), Квалификация 4 (deals 2, 3, 4, 5), Переговоры 3 (2, 4, 5), Успешно реализовано 1 (5); open there 1, 1, 2,
+   0; won 1, lost 1, open 4 — the same as the UTF-8 twin. The Western file: 6 deals of six managers with accents
+   (José Müller … André Façade), amounts in €, deal D-5 «Closed Won» at €3,100: revenue 3,100.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import json
 import pytest
 
 from funnel.cli import main as cli_main
+from funnel.readers.sniff import detect_encoding
 
 B24_DEALS = (
     "ID,TITLE,STAGE_ID,CATEGORY_ID,STAGE_SEMANTIC_ID,DATE_CREATE,CLOSED,OPPORTUNITY,CURRENCY_ID,ASSIGNED_BY_ID\n"
@@ -75,3 +83,50 @@ def test_bitrix24_stage_list_of_pipeline_0_keys_the_named_pipeline(tmp_path, cap
     doc = _cli_json(tmp_path, capsys, "import", str(deals), "--history", str(statuses))
     assert doc["stage_order"] == {"Общая": ["Заявка", "Замер", "Монтаж", "Оплачено"], "1": ["Новый опт", "Отгружено"]}
     assert doc["lost_stages"] == {"Общая": ["Отказ"], "1": ["Сорвался"]}
+
+
+RU_DEALS = (
+    "Номер;Название;Этап сделки;Ответственный;Дата создания;Бюджет\n"
+    "1;Окна для дачи;Новая заявка;Иванов Пётр;01.03.2024;15000\n"
+    "2;Двери в офис;Переговоры;Смирнова Анна;02.03.2024;32000\n"
+    "3;Ремонт кухни;Квалификация;Иванов Пётр;03.03.2024;54000\n"
+    "4;Замена стёкол;Переговоры;Смирнова Анна;04.03.2024;8000\n"
+    "5;Балкон под ключ;Успешно реализовано;Иванов Пётр;05.03.2024;120000\n"
+    "6;Утепление фасада;Закрыто и не реализовано;Смирнова Анна;06.03.2024;76000\n")
+WEST_DEALS = (
+    "Deal,Stage,Owner,Created,Amount\n"
+    "D-1,Prospect,José Müller,2024-03-01,€1200\n"
+    "D-2,Qualified – phone,Françoise Léger,2024-03-02,€2500\n"
+    "D-3,Proposal,Jürgen Groß,2024-03-03,€800\n"
+    "D-4,Négociation,Chloé Bérard,2024-03-04,€4000\n"
+    "D-5,Closed Won,Zoë Öztürk,2024-03-05,€3100\n"
+    "D-6,Closed Lost,André Façade,2024-03-06,€950\n")
+
+
+@pytest.mark.parametrize("encoding", ["mac_cyrillic", "utf-8"])
+def test_mac_cyrillic_csv_reads_as_its_utf8_twin(tmp_path, capsys, encoding):
+    path = tmp_path / "deals.csv"
+    path.write_bytes(RU_DEALS.encode(encoding))
+    doc = _cli_json(tmp_path, capsys, "metrics", str(path))
+    assert [(s["stage"], s["reached"], s["open_here"]) for s in doc["stages"]] == [
+        ("Новая заявка", 6, 1), ("Квалификация", 4, 1), ("Переговоры", 3, 2), ("Успешно реализовано", 1, 0)]
+    assert (doc["won"], doc["lost"], doc["open"]) == (1, 1, 4)
+
+
+@pytest.mark.parametrize("encoding", ["mac_roman", "utf-8"])
+def test_mac_roman_csv_keeps_accents_and_euro(tmp_path, capsys, encoding):
+    path = tmp_path / "deals.csv"
+    path.write_bytes(WEST_DEALS.encode(encoding))
+    doc = _cli_json(tmp_path, capsys, "metrics", str(path), "--by", "manager")
+    assert sorted(doc["groups"]) == ["André Façade", "Chloé Bérard", "Françoise Léger", "José Müller", "Jürgen Groß",
+                                     "Zoë Öztürk"]
+    assert [s["stage"] for s in doc["stages"]][:4] == ["Prospect", "Qualified – phone", "Proposal", "Négociation"]
+    assert (doc["won"], doc["lost"], doc["revenue"]) == (1, 1, 3100)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(RU_DEALS, "cp1251"), (WEST_DEALS, "cp1252"),
+                                                (RU_DEALS, "mac_cyrillic"), (WEST_DEALS, "mac_roman")],
+                         ids=["cp1251", "cp1252", "mac_cyrillic", "mac_roman"])
+def test_windows_and_mac_code_pages_are_told_apart(text, encoding):
+    """The Windows twins stay Windows (their Mac readings are the odd ones); the Mac files are read as Mac."""
+    assert detect_encoding(text.encode(encoding), True) == encoding
