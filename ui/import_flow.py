@@ -38,7 +38,7 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
 # what the uploaders take: tables, and a zip of them (a CRM's backup or data export)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "zip", "json", "jsonl", "ndjson", "parquet"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "et", "zip", "json", "jsonl", "ndjson", "parquet"]
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 

@@ -75,7 +75,7 @@ def looks_like_json(text: bytes) -> bool:
 
 # Names of a table inside an archive (funnel/readers/archive.py reads these members)
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # an API's answer saved as it came (json_reader.py)
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", *JSON_SUFFIXES)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".et", *JSON_SUFFIXES)  # .et: WPS Office's workbook
 
 
 def zip_kind(path: Path, head: bytes = b"") -> str:

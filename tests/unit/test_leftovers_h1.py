@@ -12,15 +12,25 @@
    (all), Квалификация 4 (deals 2, 3, 4, 5), Переговоры 3 (2, 4, 5), Успешно реализовано 1 (5); open there 1, 1, 2,
    0; won 1, lost 1, open 4 — the same as the UTF-8 twin. The Western file: 6 deals of six managers with accents
    (José Müller … André Façade), amounts in €, deal D-5 «Closed Won» at €3,100: revenue 3,100.
+3. **WPS Office's ``.et``** is a BIFF8 (.xls) or OOXML (.xlsx) workbook under WPS's name. Read by its content, both
+   already imported on main from the CLI (kept here as the hand check: the six Russian deals of item 2, the same
+   counts); what failed: the Data page's uploader refused the name (``et`` not among its types), a zip's ``.et`` was
+   no table of the archive, and a .et that is no workbook (WPS's own format, or damaged) was «damaged or
+   password-protected, open it in Excel» / «binary data»: now it is named a WPS Office spreadsheet, with how to save
+   it as .xlsx, in the reader's language. WPS's template ``.ett`` gets the same words; its presentations
+   (``.dps``) are not claimed.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 
 from funnel.cli import main as cli_main
+from funnel.errors import FunnelError
 from funnel.readers.sniff import detect_encoding
 
 B24_DEALS = (
@@ -130,3 +140,87 @@ def test_mac_roman_csv_keeps_accents_and_euro(tmp_path, capsys, encoding):
 def test_windows_and_mac_code_pages_are_told_apart(text, encoding):
     """The Windows twins stay Windows (their Mac readings are the odd ones); the Mac files are read as Mac."""
     assert detect_encoding(text.encode(encoding), True) == encoding
+
+
+RU_ROWS = [line.split(";") for line in RU_DEALS.splitlines()]
+
+
+def _biff_workbook() -> bytes:
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Сделки")
+    for i, row in enumerate(RU_ROWS):
+        for j, value in enumerate(row):
+            sheet.write(i, j, float(value) if i and j in (0, 5) else value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ooxml_workbook() -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for i, row in enumerate(RU_ROWS):
+        sheet.append([float(v) if i and j in (0, 5) else v for j, v in enumerate(row)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ru_counts(doc: dict) -> tuple:
+    return ([(s["stage"], s["reached"]) for s in doc["stages"]], doc["won"], doc["lost"], doc["open"])
+
+
+RU_HAND = ([("Новая заявка", 6), ("Квалификация", 4), ("Переговоры", 3), ("Успешно реализовано", 1)], 1, 1, 4)
+
+
+@pytest.mark.parametrize("make", [_biff_workbook, _ooxml_workbook], ids=["biff8", "ooxml"])
+def test_wps_et_workbook_reads_as_the_workbook_it_is(tmp_path, capsys, make):
+    path = tmp_path / "Сделки.et"
+    path.write_bytes(make())
+    assert _ru_counts(_cli_json(tmp_path, capsys, "metrics", str(path))) == RU_HAND
+
+
+def test_wps_et_inside_a_zip_is_a_table_of_the_archive(tmp_path, capsys):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.md", "WPS export")
+        zf.writestr("Сделки.et", _biff_workbook())
+    assert _ru_counts(_cli_json(tmp_path, capsys, "metrics", str(path))) == RU_HAND
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", ("WPS Office", ".xlsx", "“Сделки.et”")),
+                                             ("ru", ("WPS Office", ".xlsx", "«Сделки.et»")),
+                                             ("zh", ("WPS Office", ".xlsx", "“Сделки.et”"))])
+@pytest.mark.parametrize("head", [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), b"KSO\x00ET" + bytes(range(256)) * 4],
+                         ids=["ole2_unreadable", "not_a_workbook"])
+def test_wps_et_that_cannot_be_read_is_named_wps(tmp_path, lang, words, head):
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "Сделки.et"
+    path.write_bytes(head)
+    with pytest.raises(FunnelError) as caught:
+        import_file(Store(tmp_path / "store"), path)
+    assert caught.value.code == "file.wps_unreadable"
+    text = caught.value.message(lang)
+    assert all(w in text for w in words), text
+
+
+def test_wps_presentation_is_not_claimed_a_spreadsheet(tmp_path):
+    """A .dps (WPS's presentation, an OLE2 file too) that no reader opens keeps the workbook's plain refusal."""
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "slides.dps"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(FunnelError) as caught:
+        import_file(Store(tmp_path / "store"), path)
+    assert caught.value.code == "file.excel_unreadable"
+
+
+def test_data_page_uploader_takes_et_not_ett_or_dps():
+    from ui.import_flow import UPLOAD_TYPES
+
+    assert "et" in UPLOAD_TYPES and "ett" not in UPLOAD_TYPES and "dps" not in UPLOAD_TYPES
