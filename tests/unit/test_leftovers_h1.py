@@ -19,6 +19,13 @@
    password-protected, open it in Excel» / «binary data»: now it is named a WPS Office spreadsheet, with how to save
    it as .xlsx, in the reader's language. WPS's template ``.ett`` gets the same words; its presentations
    (``.dps``) are not claimed.
+4. **ПланФикс «Отложенная»** (put off) was a step of the guessed ladder (third, by its deals: Новая → В работе →
+   Отложенная → КП отправлено), so every deal past it «reached» it and the paused deals reached «В работе». It is
+   open but no step of the sale, and where a deal was put off is not known: left out of the guessed order, its deals
+   open at the first stage, said (``stages.paused``). The file: survey 37's six tasks (1 Новая, 2 В работе, 3 КП
+   отправлено open; 4, 5 Завершенная won 50,000 + 30,000; 6 Отклоненная lost) and 7, 8, 9 Отложенная. By hand: order
+   Новая → В работе → КП отправлено → Завершенная; reached 9 (all), 4 (deals 2, 3, 4, 5), 3 (3, 4, 5), 2 (4, 5); open
+   there 4 (deal 1 and the paused 7, 8, 9), 1, 1, 0; won 2, lost 1, open 6; revenue 80,000.
 """
 
 from __future__ import annotations
@@ -224,3 +231,40 @@ def test_data_page_uploader_takes_et_not_ett_or_dps():
     from ui.import_flow import UPLOAD_TYPES
 
     assert "et" in UPLOAD_TYPES and "ett" not in UPLOAD_TYPES and "dps" not in UPLOAD_TYPES
+
+
+PLANFIX = ("Номер;Название;Статус;Постановщик;Дата создания;Дата завершения;Сумма сделки\n"
+           "1;A;Новая;Иванов;01-03-2024 10:00;;10000\n"
+           "2;B;В работе;Иванов;02-03-2024 10:00;;15000\n"
+           "3;C;КП отправлено;Петров;03-03-2024 10:00;;25000\n"
+           "4;D;Завершенная;Петров;04-03-2024 10:00;14-03-2024 10:00;50000\n"
+           "5;E;Завершенная;Иванов;05-03-2024 10:00;25-03-2024 10:00;30000\n"
+           "6;F;Отклоненная;Петров;06-03-2024 10:00;08-03-2024 10:00;20000\n"
+           "7;G;Отложенная;Иванов;07-03-2024 10:00;;40000\n"
+           "8;H;Отложенная;Петров;08-03-2024 10:00;;5000\n"
+           "9;I;Отложенная;Петров;09-03-2024 10:00;;7000\n")
+
+
+def test_planfix_paused_status_is_no_step_of_the_guessed_order(tmp_path, capsys):
+    path = tmp_path / "Задачи.csv"
+    path.write_text(PLANFIX, encoding="utf-8")
+    doc = _cli_json(tmp_path, capsys, "import", str(path))
+    assert doc["stage_order"] == {"": ["Новая", "В работе", "КП отправлено", "Завершенная"]}
+    paused = [f for f in doc["info"] if f["code"] == "stages.paused"]
+    assert [(f["value"], f["count"]) for f in paused] == [("Отложенная", 3)]
+    metrics = _cli_json(tmp_path, capsys, "metrics", "1")
+    assert [(s["stage"], s["reached"], s["open_here"]) for s in metrics["stages"]] == [
+        ("Новая", 9, 4), ("В работе", 4, 1), ("КП отправлено", 3, 1), ("Завершенная", 2, 0)]
+    assert (metrics["won"], metrics["lost"], metrics["open"], metrics["revenue"]) == (2, 1, 6, 80_000)
+
+
+def test_planfix_paused_status_stays_where_the_user_puts_it(tmp_path, capsys):
+    """An order given keeps «Отложенная» as a step: Новая → Отложенная → В работе → КП отправлено → Завершенная;
+    reached 9, 7 (deals 2, 3, 4, 5 and the paused 7, 8, 9), 4, 3, 2."""
+    path = tmp_path / "Задачи.csv"
+    path.write_text(PLANFIX, encoding="utf-8")
+    doc = _cli_json(tmp_path, capsys, "import", str(path), "--stages",
+                    "Новая,Отложенная,В работе,КП отправлено,Завершенная")
+    assert "stages.paused" not in [f["code"] for f in doc["info"]]
+    metrics = _cli_json(tmp_path, capsys, "metrics", "1")
+    assert [s["reached"] for s in metrics["stages"]] == [9, 7, 4, 3, 2]
