@@ -521,7 +521,9 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
         return old
     position = {h: i for i, h in reversed(list(enumerate(new)))}
     proposed = dict(draft.mapping.fields)
-    out = dataclasses.replace(draft.mapping, fields={}, extras=dict(draft.mapping.extras))
+    # the pipeline names given at import (Bitrix24's general pipeline in the importer's language), not today's
+    out = dataclasses.replace(draft.mapping, fields={}, extras=dict(draft.mapping.extras),
+                              pipeline_names=dict(old.pipeline_names))
     for field_name, header in fields_by_name.items():
         if header in position:
             out.fields[field_name] = position[header]

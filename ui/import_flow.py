@@ -38,7 +38,7 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
 # what the uploaders take: tables, and a zip of them (a CRM's backup or data export)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "zip", "json", "jsonl", "ndjson", "parquet"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "et", "zip", "json", "jsonl", "ndjson", "parquet"]
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
@@ -279,7 +279,7 @@ def run_flow(t) -> None:
     try:
         target = _target(t)
         preview = _preview()
-        con, draft = preview.draft(store, main, history, shape=state.get("shape"))
+        con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),

@@ -24,6 +24,7 @@ from ..capabilities import Capabilities
 from ..capabilities import derive as derive_capabilities
 from ..capabilities import expected as expected_capabilities
 from ..errors import FunnelError
+from ..i18n import env_language, normalize_language
 from ..mapping import (
     Mapping,
     detect_shape,
@@ -66,6 +67,7 @@ from .history_beside import history_by_values
 from .instants import Instants, count_instants, note_instants
 from .joins import history_key_column, join_key, join_outcomes, with_lead_stage, with_row_ids
 from .order_check import checked_order, draft_stages
+from .pipeline_names import default_pipeline_names
 from .quality_findings import Findings
 from .reconcile import (
     compare_last_stages,
@@ -186,9 +188,10 @@ READINGS = (*SHAPES, "stage_counts")
 
 
 def prepare(con, store, source: Source, *, history: Source | None = None, preset: str | None = None,
-            shape: str | None = None, mapping_pairs: list[str] | None = None) -> Draft:
+            shape: str | None = None, mapping_pairs: list[str] | None = None, lang: str | None = None) -> Draft:
     """Stage the file(s) and propose a mapping. ``shape`` overrides the detected input shape;
-    ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping."""
+    ``mapping_pairs`` (``FIELD=HEADER``) change the proposed deals mapping; ``lang``: the importing user's
+    language, for what the file leaves unnamed and the CRM names (``FUNNEL_LANG`` when not given)."""
     raw = stage_file(con, source.data, source.file_name, sheet=source.sheet, table="raw_main",
                      header_rows=source.header_rows)
     samples = _samples(con, raw)
@@ -252,6 +255,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         _stage_rows(con, draft)
     if history_alone and draft.stage_rows is None:
         raise FunnelError("import.history_as_deals", file=source.file_name)
+    default_pipeline_names(draft, normalize_language(lang) if lang else env_language())
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
@@ -850,7 +854,7 @@ def guessed_pipelines(rows) -> list[str]:
 def import_file(store, path: Path | bytes, file_name: str | None = None, *, history=None,
                 history_name: str | None = None, preset=None, stages=None, name=None, sheet=None,
                 force: bool = False, shape: str | None = None, mapping_pairs: list[str] | None = None,
-                header_rows: tuple[int, int] | None = None, timezone: str | None = None):
+                header_rows: tuple[int, int] | None = None, timezone: str | None = None, lang: str | None = None):
     """Prepare + finish with the proposed mapping, changed by ``mapping_pairs`` (``FIELD=HEADER``, the
     CLI's ``--map``); ``header_rows``: the main file's header row(s), 1-based (``--header-row``);
     ``timezone``: the dataset's zone, an IANA name (``--timezone``; refused before anything is read when
@@ -866,7 +870,7 @@ def import_file(store, path: Path | bytes, file_name: str | None = None, *, hist
         try:
             with store.connect() as con, _memory_budget(con, budget):
                 draft = prepare(con, store, Source(path, file_name, sheet, header_rows), history=hist, preset=preset,
-                                shape=shape, mapping_pairs=mapping_pairs)
+                                shape=shape, mapping_pairs=mapping_pairs, lang=lang)
                 draft.timezone = zone
                 same = _same_import(store, draft.source_hash, zone) if draft.duplicate_of and not force else None
                 if same is not None:

@@ -26,6 +26,7 @@ from ..mapping.order_status import (
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import stage_key
 from ..mapping.stage_probability import is_probability_header
+from ..mapping.status import is_paused_stage
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from . import stage_order
@@ -45,6 +46,7 @@ from .deleted_rows import count_gone, gone_mark
 from .derive import derive_deals, lost_by_close
 from .history import stage_entered_events
 from .history_order import history_order
+from .pipeline_names import name_pipelines
 from .quality_findings import Findings
 
 NULL_COLUMNS = {
@@ -184,6 +186,7 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
             run(con, render("ALTER TABLE imp_parsed DROP COLUMN {c}", c=column))
         run(con, "DROP TABLE IF EXISTS imp_valid")
         run(con, "ALTER TABLE imp_parsed RENAME TO imp_valid")
+    name_pipelines(con, raw, mapping)  # Bitrix24's CATEGORY_ID 0 read as its name (pipeline_names.py)
     return {c.field: c for c in typed}, extras
 
 
@@ -461,6 +464,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
         # a stage of the CRM's own list is what the list says, whatever its deals' flags (stage_list.py)
         in_list = set((mapping.listed_stages or {}).get(pipeline) or ())
+        names = _without_paused(pipeline, names, counts, explicit, in_list | set(mapping.stage_order or ()), findings)
         unnamed = [n for n in names if n not in said and n not in in_list and not classify_stage_name(n)]
         kinds, ranks = orders.get(pipeline, ({}, {}))
         ps = stage_order.resolve(
@@ -609,6 +613,23 @@ def _order_statuses(con, extras: dict) -> dict[str, tuple[dict[str, str], dict[s
         elif own is not None:
             ranks[stage] = own
     return out
+
+
+def _without_paused(pipeline: str, names: list[str], counts, explicit, known: set[str], findings: Findings) -> list[str]:
+    """``names`` less a paused status (ПланФикс's «Отложенная»: :func:`is_paused_stage`) when the order is to be
+    found, not given (the user's order or a CRM's list keeps it where they put it). A deal put off is open, but
+    where it was put off is not known: as a rung of the guessed ladder (third, by its deals) it made every deal
+    there reach the steps before it and none after. Its deals stay open, reached the first step (or as far as
+    their history went), said with how many (``stages.paused``)."""
+    if explicit:
+        return names
+    paused = [n for n in names if n not in known and is_paused_stage(n)]
+    if not paused:
+        return names
+    n = sum(r[2] for r in counts if r[0] == pipeline and r[1] in paused)
+    findings.add("stages.paused", "info", value=", ".join(paused), n=n,
+                 detail=json.dumps({"stages": ", ".join(f"«{p}»" for p in paused)}, ensure_ascii=False))
+    return [name for name in names if name not in paused]
 
 
 def _parked_by_dates(con, mapping, findings: Findings) -> set[tuple[str, str]]:

@@ -35,17 +35,17 @@ class Preview:
         self._lock = threading.RLock()  # one rerun of a session at a time uses the connection
 
     def draft(self, store, main: Source, history: Source | None = None, *,
-              shape: str | None = None) -> tuple[duckdb.DuckDBPyConnection, Draft]:
+              shape: str | None = None, lang: str | None = None) -> tuple[duckdb.DuckDBPyConnection, Draft]:
         """The connection holding the staged file(s) and a fresh copy of the proposal (the page's
         editors change the copy's mapping, never the kept one). Stages only for a new upload."""
         key = (main.digest(), history.digest() if history else "", main.file_name, main.sheet,
-               main.header_rows, history.file_name if history else "", shape)
+               main.header_rows, history.file_name if history else "", shape, lang)
         with self._lock:
             if key != self._key:
                 self.close()
                 con = _connect()
                 try:
-                    draft = prepare(con, store, main, history=history, shape=shape)
+                    draft = prepare(con, store, main, history=history, shape=shape, lang=lang)
                 except BaseException:
                     con.close()
                     raise

@@ -21,6 +21,9 @@ class Mapping:
     # the CRM's own stage list given beside the deals (importer/stage_list.py), per pipeline as the deals
     # name it ('' when they name none): its stages are drawn even where no deal is, unlike a preset's
     listed_stages: dict[str, list[str]] | None = None
+    # a pipeline id the file does not name, named as the CRM names it in the importing user's language
+    # (Bitrix24's CATEGORY_ID 0: «Общая» / General / 通用); kept with the dataset, so a refresh reads the same
+    pipeline_names: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -43,4 +46,5 @@ class Mapping:
             status_values=dict(data.get("status_values") or {}),
             stage_sort=data.get("stage_sort"),
             listed_stages={k: list(v) for k, v in data["listed_stages"].items()} if data.get("listed_stages") else None,
+            pipeline_names=dict(data.get("pipeline_names") or {}),
         )

@@ -141,12 +141,16 @@ PRESETS: dict[str, dict] = {
         "required": [("stage_id", "stageid")],
         "fields": {
             "deal_id": ("id",), "deal_name": ("title",), "stage": ("stage_id", "stageid"),
-            "pipeline": ("category_id", "categoryid"), "status": ("stage_semantic_id", "stagesemanticid"),
+            "pipeline": ("category_name", "categoryname", "category_id", "categoryid"),
+            "status": ("stage_semantic_id", "stagesemanticid"),
             "created_at": ("date_create", "createdtime"), "expected_close": ("closedate",),
             "closed_flag": ("closed",), "amount": ("opportunity",), "currency": ("currency_id", "currencyid"),
             "manager": ("assigned_by_id", "assignedbyid"), "source": ("source_id", "sourceid"),
             "stage_changed_at": ("moved_time", "movedtime"),
         },
+        # the general pipeline's CATEGORY_ID 0, which the answer never names: Bitrix24's own name for it
+        # (crm lang files: «Общая», General), in the importing user's language; a CATEGORY_NAME column wins
+        "pipeline_ids": ("category_id", "categoryid"), "pipeline_names": {"0": "crmimport.pipeline.bitrix24_general"},
         "status_values": {"p": "open", "s": "won", "f": "lost"}, "status_is_stage_kind": True,
         "date_order": None, "won": ["WON", "SUCCESS"], "lost": ["LOSE", "APOLOGY", "FAIL"],
         "stage_order": BITRIX24_REST_STAGES + BITRIX24_SMART_PROCESS_STAGES,

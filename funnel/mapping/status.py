@@ -296,7 +296,14 @@ _STAGE_WON |= _PLANFIX_WON
 _STATUS_WON |= _PLANFIX_WON
 _STAGE_LOST |= _PLANFIX_LOST
 _STATUS_LOST |= _PLANFIX_LOST
-_STATUS_OPEN |= {"отложенная", "отложена", "отложено"}
+_PLANFIX_PAUSED = frozenset({"отложенная", "отложена", "отложено"})
+_STATUS_OPEN |= _PLANFIX_PAUSED
+
+
+def is_paused_stage(name: str | None) -> bool:
+    """ПланФикс's «Отложенная» (put off): a deal there is open but at no step of the sale; where it was put off is
+    not known, so it is no rung of a guessed ladder (deals.resolve_stages counts its deals open at the first)."""
+    return _fold(name or "") in _PLANFIX_PAUSED
 
 
 # A tracker's resolution says how a closed issue ended where its status does not: Yandex Tracker closes a won and a

@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import limits
+from .mac_text import mac_reading
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -74,7 +75,7 @@ def looks_like_json(text: bytes) -> bool:
 
 # Names of a table inside an archive (funnel/readers/archive.py reads these members)
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")  # an API's answer saved as it came (json_reader.py)
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", *JSON_SUFFIXES)
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".et", *JSON_SUFFIXES)  # .et: WPS Office's workbook
 
 
 def zip_kind(path: Path, head: bytes = b"") -> str:
@@ -194,7 +195,9 @@ def _guess_encoding(sample: bytes) -> str | None:
     rank = {codecs.lookup(e).name: k for k, e in enumerate(CANDIDATE_ENCODINGS)}
     best = min(matches, key=lambda m: (round(m.chaos, 3), -m.coherence,
                                        rank.get(codecs.lookup(m.encoding).name, 99)))
-    return codecs.lookup(best.encoding).name
+    # a Mac code page (Excel for Mac, Numbers) is none of the candidates: taken where its letters form words
+    # and the chosen reading's do not (mac_text.py)
+    return mac_reading(sample, codecs.lookup(best.encoding).name)
 
 
 def _looks_binary(text: str) -> bool:

@@ -125,14 +125,15 @@ def test_bitrix24_rest_codes_semantics_and_pipelines(mem_store):
     assert [r[2] for r in deals(mem_store, info)] == ["open", "open", "won", "lost", "lost", "open", "open", "won",
                                                        "open"]
     order = built["meta"]["stage_order"]
-    assert order["0"] == ["NEW", "PREPARATION", "WON"]
+    # CATEGORY_ID 0, the general pipeline, is named as Bitrix24 names it (in English here: FUNNEL_LANG unset)
+    assert order["General"] == ["NEW", "PREPARATION", "WON"]
     # C1: codes follow the default order; the custom UC_ stage is not in it: placed before the won one
     assert order["1"] == ["C1:NEW", "C1:EXECUTING", "C1:UC_M3VGWL", "C1:WON"]
-    assert ("0", "LOSE", None, "lost") in stages(mem_store, info) and ("0", "APOLOGY", None, "lost") in stages(
+    assert ("General", "LOSE", None, "lost") in stages(mem_store, info) and ("General", "APOLOGY", None, "lost") in stages(
         mem_store, info)
     assert "stages.order_guessed" in codes(mem_store, info)  # where UC_M3VGWL goes is a guess, and said so
     with mem_store.connect() as con:
-        doc = metrics_json(con, info, FunnelSpec(pipeline="0"))
+        doc = metrics_json(con, info, FunnelSpec(pipeline="General"))
     assert (doc["won"], doc["lost"], doc["open"]) == (1, 2, 2)
 
 

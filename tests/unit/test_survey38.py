@@ -81,8 +81,9 @@ def test_crm_item_list_of_two_deal_categories(tmp_path, capsys):
     10 days), lost 1, open 1, NEW 3 → WON 1; pipeline 1: 3 deals, won 1 (400, 20 days), open 2, C1:NEW 3 →
     C1:PREPARATION 2 → C1:WON 1."""
     doc = _import(tmp_path, capsys, TWO_CATEGORIES, "crm_item_list_deals.csv")
-    assert doc["stage_order"] == {"0": ["NEW", "WON"], "1": ["C1:NEW", "C1:PREPARATION", "C1:WON"]}
-    zero = _metrics(tmp_path, capsys, "--pipeline", "0")
+    # categoryId 0 is named as Bitrix24 names the general pipeline (English: FUNNEL_LANG unset)
+    assert doc["stage_order"] == {"General": ["NEW", "WON"], "1": ["C1:NEW", "C1:PREPARATION", "C1:WON"]}
+    zero = _metrics(tmp_path, capsys, "--pipeline", "General")
     one = _metrics(tmp_path, capsys, "--pipeline", "1")
     assert (zero["deals"], zero["won"], zero["lost"], zero["revenue"], zero["median_cycle_days"]) == (3, 1, 1, 100, 10)
     assert (one["deals"], one["won"], one["lost"], one["revenue"], one["median_cycle_days"]) == (3, 1, 0, 400, 20)
