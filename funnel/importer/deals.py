@@ -449,6 +449,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     won_by_flag |= won_by_date
     lost_by_flag |= lost_by_date
     run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
+    run(con, "CREATE OR REPLACE TEMP TABLE imp_paused (pipeline VARCHAR, stage VARCHAR)")  # _without_paused
     if closing:
         con.executemany("INSERT INTO imp_closing VALUES (?, ?)", sorted(closing))
         for _pipeline, stage in sorted(closing):
@@ -464,7 +465,7 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
         # a stage of the CRM's own list is what the list says, whatever its deals' flags (stage_list.py)
         in_list = set((mapping.listed_stages or {}).get(pipeline) or ())
-        names = _without_paused(pipeline, names, counts, explicit, in_list | set(mapping.stage_order or ()), findings)
+        names = _without_paused(con, pipeline, names, counts, explicit, in_list | set(mapping.stage_order or ()), findings)
         unnamed = [n for n in names if n not in said and n not in in_list and not classify_stage_name(n)]
         kinds, ranks = orders.get(pipeline, ({}, {}))
         ps = stage_order.resolve(
@@ -615,19 +616,23 @@ def _order_statuses(con, extras: dict) -> dict[str, tuple[dict[str, str], dict[s
     return out
 
 
-def _without_paused(pipeline: str, names: list[str], counts, explicit, known: set[str], findings: Findings) -> list[str]:
+def _without_paused(con, pipeline: str, names: list[str], counts, explicit, known: set[str],
+                    findings: Findings) -> list[str]:
     """``names`` less a paused status (ПланФикс's «Отложенная»: :func:`is_paused_stage`) when the order is to be
     found, not given (the user's order or a CRM's list keeps it where they put it). A deal put off is open, but
     where it was put off is not known: as a rung of the guessed ladder (third, by its deals) it made every deal
     there reach the steps before it and none after. Its deals stay open, reached the first step (or as far as
-    their history went), said with how many (``stages.paused``)."""
+    their history went), said with how many (``stages.paused``, a warning: it is what the Data page lists before
+    the import, where the rows' «not in the funnel order» said nothing of why; ``imp_paused`` keeps those rows
+    out of ``stages.unknown``, derive.py)."""
     if explicit:
         return names
     paused = [n for n in names if n not in known and is_paused_stage(n)]
     if not paused:
         return names
     n = sum(r[2] for r in counts if r[0] == pipeline and r[1] in paused)
-    findings.add("stages.paused", "info", value=", ".join(paused), n=n,
+    con.executemany("INSERT INTO imp_paused VALUES (?, ?)", [(pipeline or "", p) for p in paused])
+    findings.add("stages.paused", "warning", value=", ".join(paused), n=n,
                  detail=json.dumps({"stages": ", ".join(f"«{p}»" for p in paused)}, ensure_ascii=False))
     return [name for name in names if name not in paused]
 

@@ -250,8 +250,10 @@ def test_planfix_paused_status_is_no_step_of_the_guessed_order(tmp_path, capsys)
     path.write_text(PLANFIX, encoding="utf-8")
     doc = _cli_json(tmp_path, capsys, "import", str(path))
     assert doc["stage_order"] == {"": ["Новая", "В работе", "КП отправлено", "Завершенная"]}
-    paused = [f for f in doc["info"] if f["code"] == "stages.paused"]
+    # a warning (listed on the Data page before the import), and the paused rows not again as «not in the order»
+    paused = [f for f in doc["warnings"] if f["code"] == "stages.paused"]
     assert [(f["value"], f["count"]) for f in paused] == [("Отложенная", 3)]
+    assert "stages.unknown" not in [f["code"] for f in doc["warnings"]]
     metrics = _cli_json(tmp_path, capsys, "metrics", "1")
     assert [(s["stage"], s["reached"], s["open_here"]) for s in metrics["stages"]] == [
         ("Новая", 9, 4), ("В работе", 4, 1), ("КП отправлено", 3, 1), ("Завершенная", 2, 0)]
@@ -265,6 +267,6 @@ def test_planfix_paused_status_stays_where_the_user_puts_it(tmp_path, capsys):
     path.write_text(PLANFIX, encoding="utf-8")
     doc = _cli_json(tmp_path, capsys, "import", str(path), "--stages",
                     "Новая,Отложенная,В работе,КП отправлено,Завершенная")
-    assert "stages.paused" not in [f["code"] for f in doc["info"]]
+    assert "stages.paused" not in [f["code"] for f in doc["info"] + doc["warnings"]]
     metrics = _cli_json(tmp_path, capsys, "metrics", "1")
     assert [s["reached"] for s in metrics["stages"]] == [9, 7, 4, 3, 2]
