@@ -1,0 +1,57 @@
+"""Fresh-eyes audit of the hard cases in the research note on CRM exports (shared reference
+«crm-exports.md», «Hard cases an importer must survive»): each file is shaped as the note describes, the numbers
+worked by hand from the definitions (DOMAIN.md), then run end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from funnel.cli import main as cli_main
+
+
+def _import(tmp_path, capsys, data: bytes, name: str, *args: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert cli_main(["--data-dir", str(tmp_path), "import", str(path), *args]) == 0
+    return capsys.readouterr().out
+
+
+def _metrics(tmp_path, capsys) -> dict:
+    assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _b24(rows: list[tuple[str, str, str, str, str]]) -> bytes:
+    """A Bitrix24 deal list of an English portal as its CSV template writes it: UTF-8 BOM, «;», every value
+    quoted, a «;» ending every line; dates MM/DD/YYYY hh:mi:ss am."""
+    head = ('"ID";"Deal Name";"Pipeline";"Stage";"Income";"Currency";"Responsible";"Created";"Closed";'
+            '"Probability, %";"Stage change date";\n')
+    body = "".join(f'"{i}";"Deal {i}";"General";"{st}";"{amt}";"US Dollar";"Jane";"{cr}";'
+                   f'"{"Yes" if st.startswith("Deal ") else "No"}";"20";"{mv}";\n' for i, st, amt, cr, mv in rows)
+    return b"\xef\xbb\xbf" + (head + body).encode()
+
+
+def test_bitrix24_english_dates_stay_month_first_when_no_day_is_above_12(tmp_path, capsys):
+    """Hard case 21/22 (and Bitrix24's own dialect, case 6): an English portal writes MM/DD/YYYY hh:mi:ss am
+    and always separates with «;» — the «;» is Bitrix24's template, not a day-first locale's sign. Every day
+    here is ≤ 12, so only the CRM (and the am/pm clock, which day-first locales do not write) can tell.
+
+    By hand (month first): won 1: 2 Jan → 12 Jan = 10 days; won 2: 5 Apr → 5 May = 30; won 3: 1 Mar → 10 Apr
+    = 31 + 9 = 40; median 30. Lost 4 (10 Jan → 3 Feb), lost 5; open 6, 7, 8. Deals 8, won 3, lost 2, open 3,
+    win rate 3/5 = 0.6, revenue 1000 + 2500 + 500 = 4000. Read day first (the bug): 1 Feb → 1 Dec = 304,
+    4 May → 5 May = 1, 3 Jan → 4 Oct = 275; median 275, and deal 4 «closed» (2 Mar) before created (1 Oct)."""
+    rows = [("1", "Deal won", "1000.00", "01/02/2024 10:00:00 am", "01/12/2024 10:00:00 am"),
+            ("2", "Deal won", "2500.00", "04/05/2024 10:00:00 am", "05/05/2024 10:00:00 am"),
+            ("3", "Deal won", "500.00", "03/01/2024 10:00:00 am", "04/10/2024 10:00:00 am"),
+            ("4", "Deal lost", "700.00", "01/10/2024 10:00:00 am", "02/03/2024 10:00:00 am"),
+            ("5", "Deal lost", "300.00", "02/01/2024 10:00:00 am", "02/11/2024 10:00:00 am"),
+            ("6", "In progress", "900.00", "05/06/2024 10:00:00 am", "05/08/2024 10:00:00 am"),
+            ("7", "Preparing documents", "400.00", "06/07/2024 10:00:00 am", "06/09/2024 10:00:00 am"),
+            ("8", "New", "0.00", "07/08/2024 10:00:00 am", "07/10/2024 10:00:00 am")]
+    out = _import(tmp_path, capsys, _b24(rows), "DEAL_20240712.csv")
+    assert "read day first" not in out and "Closed before it was created" not in out
+    got = _metrics(tmp_path, capsys)
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (8, 3, 2, 3)
+    assert got["win_rate"] == 0.6 and got["revenue"] == 4000.0
+    assert got["median_cycle_days"] == 30.0
+
