@@ -55,3 +55,38 @@ def test_bitrix24_english_dates_stay_month_first_when_no_day_is_above_12(tmp_pat
     assert got["win_rate"] == 0.6 and got["revenue"] == 4000.0
     assert got["median_cycle_days"] == 30.0
 
+
+ZOHO_HEAD = '"Record Id","Deal Owner","Deal Name","Amount","Closing Date","Stage","Pipeline","Created Time","Currency"\n'
+
+
+def test_ids_rounded_by_excel_are_not_taken_for_one_deal(tmp_path, capsys):
+    """Hard case 20: a Zoho export opened and saved in Excel turns every 19-digit id into «5.36827E+18». The
+    digits are lost for good, so rows sharing such an id are not one deal repeated: each row stays a deal and the
+    loss is said. Before: 7 of 8 rows dropped as «duplicate deal id», 1 deal, win rate 100 %.
+
+    By hand: won 1 (1 Jan → 11 Jan, 10 days, 1000), 2 (5 → 25 Jan, 20, 2500), 3 (1 Feb → 2 Mar 2024, 30, 500);
+    lost 4, 5 (Closed Lost, Closed-Lost to Competition); open 6, 7, 8. Deals 8, won 3, lost 2, open 3,
+    win rate 3/5 = 0.6, revenue 4000, median cycle 20."""
+    rows = [("Closed Won", "1000", "2024-01-11", "2024-01-01"), ("Closed Won", "2500", "2024-01-25", "2024-01-05"),
+            ("Closed Won", "500", "2024-03-02", "2024-02-01"), ("Closed Lost", "700", "2024-01-20", "2024-01-10"),
+            ("Closed-Lost to Competition", "300", "2024-02-01", "2024-01-15"),
+            ("Proposal/Price Quote", "900", "2024-04-30", "2024-02-10"),
+            ("Needs Analysis", "400", "2024-04-30", "2024-02-12"), ("Qualification", "0", "2024-04-30", "2024-02-15")]
+    text = ZOHO_HEAD + "".join(f'"5.36827E+18","Jane","Deal {i}","{amt}","{close}","{st}","Standard",'
+                               f'"{created} 00:00:00","USD"\n' for i, (st, amt, close, created) in enumerate(rows, 1))
+    out = _import(tmp_path, capsys, text.encode(), "Deals_001.csv")
+    assert "rounded by Excel" in out and "5.36827E+18" in out and "Duplicate deal id" not in out
+    got = _metrics(tmp_path, capsys)
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (8, 3, 2, 3)
+    assert got["win_rate"] == 0.6 and got["revenue"] == 4000.0 and got["median_cycle_days"] == 20.0
+
+
+def test_a_true_duplicate_id_is_still_kept_once(tmp_path, capsys):
+    """The rule above is for ids in Excel's scientific notation only: «zcrm_1» twice is one deal, its first row."""
+    text = ZOHO_HEAD + ('"zcrm_1","Jane","A","100","2024-01-11","Closed Won","Standard","2024-01-01 00:00:00","USD"\n'
+                        '"zcrm_1","Jane","A","100","2024-01-11","Closed Won","Standard","2024-01-01 00:00:00","USD"\n'
+                        '"zcrm_2","Jane","B","50","2024-01-20","Closed Lost","Standard","2024-01-10 00:00:00","USD"\n')
+    out = _import(tmp_path, capsys, text.encode(), "Deals_002.csv")
+    assert "Duplicate deal id" in out and "rounded by Excel" not in out
+    got = _metrics(tmp_path, capsys)
+    assert (got["deals"], got["won"], got["lost"], got["revenue"]) == (2, 1, 1, 100.0)
