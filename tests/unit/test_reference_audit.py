@@ -90,3 +90,27 @@ def test_a_true_duplicate_id_is_still_kept_once(tmp_path, capsys):
     assert "Duplicate deal id" in out and "rounded by Excel" not in out
     got = _metrics(tmp_path, capsys)
     assert (got["deals"], got["won"], got["lost"], got["revenue"]) == (2, 1, 1, 100.0)
+
+
+def test_hubspot_no_value_cells_are_empty_not_unreadable(tmp_path, capsys):
+    """HubSpot section («Formats»): empty values sometimes appear as «(No value)». Such a cell is an empty one —
+    an open deal's close, a deal without amount, a source never set — not an unreadable date or amount to be
+    fixed in the file (before: «The date cannot be read … Write the date in full» on rows 5 and 6, and «The amount
+    cannot be read» on row 6; the numbers were already right).
+
+    By hand: A won 2024-01-01 → 2024-01-11 (10 days, 1000), B won 2024-01-05 → 2024-01-25 (20 days, 2500),
+    C lost, D and E open. Deals 5, won 2, lost 1, open 2, win rate 2/3, revenue 3500, median cycle 15."""
+    text = ('"Record ID","Deal Name","Pipeline","Deal Stage","Amount","Close Date","Create Date","Original Source Type"\n'
+            '"15230047801","A","Sales Pipeline","Closed Won","1000","2024-01-11","2024-01-01","Paid Search"\n'
+            '"15230047802","B","Sales Pipeline","Closed Won","2500","2024-01-25","2024-01-05","Direct Traffic"\n'
+            '"15230047803","C","Sales Pipeline","Closed Lost","700","2024-01-20","2024-01-10","(No value)"\n'
+            '"15230047804","D","Sales Pipeline","Qualified To Buy","400","(No value)","2024-02-12","Paid Search"\n'
+            '"15230047805","E","Sales Pipeline","Appointment Scheduled","(No value)","(No value)","2024-02-15",'
+            '"Paid Search"\n')
+    out = _import(tmp_path, capsys, text.encode(), "hubspot-crm-exports-all-deals-2024-03-01.csv")
+    assert "cannot be read" not in out
+    got = _metrics(tmp_path, capsys)
+    assert (got["deals"], got["won"], got["lost"], got["open"]) == (5, 2, 1, 2)
+    assert round(got["win_rate"], 4) == 0.6667 and got["revenue"] == 3500.0 and got["median_cycle_days"] == 15.0
+    assert cli_main(["--data-dir", str(tmp_path), "metrics", "1", "--json", "--by", "source"]) == 0
+    assert "(No value)" not in json.loads(capsys.readouterr().out)["groups"]
