@@ -154,13 +154,13 @@ def parse_rows(con, raw, mapping, findings: Findings, dates: FileDates | None = 
     gone = _deleted_rows(con, extras, status, findings)
     keep = render("SELECT {columns} FROM imp_parsed WHERE NOT ({bad}){gone}", columns=columns, bad=bad,
                   gone=" AND row_no NOT IN (SELECT row_no FROM imp_gone)" if gone else "")
-    keep = _rounded_ids(con, keep, raw.headers[mapping.fields["deal_id"]], findings)
     # a duplicated id keeps its first row, its product rows' amounts summed (Bitrix24 writes one row per
     # product: _product_lines); the window that picks it runs only when there are duplicates
     # (ids counted by a GROUP BY, which spills to disk beyond the memory budget; kept rows have an id)
     duplicates = run(con, render("SELECT COALESCE(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM ({q}) AS k "
                                  "GROUP BY deal_id) AS g", q=keep)).fetchone()[0]
-    if duplicates:
+    if duplicates:  # ids Excel rounded into one are no duplicates: each row its own deal, said
+        keep = _rounded_ids(con, keep, raw.headers[mapping.fields["deal_id"]], findings)
         lines, line_columns = _product_lines(con, keep, typed, extras, mapping, raw, findings)
         findings.examples(
             con, render("""SELECT row_no, deal_id AS value FROM (
@@ -201,8 +201,9 @@ def _rounded_ids(con, keep: str, header: str, findings: Findings) -> str:
     if not findings.examples(con, render("SELECT row_no, deal_id AS value FROM ({q}) AS k WHERE deal_id IN ({s})",
                                          q=keep, s=shared), None, "deals.rounded_id", "warning", header):
         return keep
-    return render("SELECT * REPLACE (CASE WHEN deal_id IN ({s}) THEN deal_id || ' #' || CAST(row_no AS VARCHAR) "
-                  "ELSE deal_id END AS deal_id) FROM ({q}) AS rounded", s=shared, q=keep)
+    # wrapped, so that a window or QUALIFY added after partitions by the new ids, not the rounded ones
+    return render("SELECT * FROM (SELECT * REPLACE (CASE WHEN deal_id IN ({s}) THEN deal_id || ' #' || "
+                  "CAST(row_no AS VARCHAR) ELSE deal_id END AS deal_id) FROM ({q}) AS r) AS rounded", s=shared, q=keep)
 
 
 # the columns of a deal's product row (Bitrix24's deal list with the «Товар» column chosen: one row per
