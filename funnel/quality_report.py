@@ -58,7 +58,7 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 NAMED_VALUES = ("stages.unknown", "date.unreadable", "amount.unreadable", "reject.bad_date", "reject.bad_number",
                 "reject.bad_boolean",
                 # the amounts below zero (−30000 in a won deal's revenue) and the repeated ids (survey 30)
-                "amount.negative", "deals.duplicate_id", "file.skipped_extra_cells", "file.skipped_short_cells", "history.unknown_deal")
+                "amount.negative", "deals.duplicate_id", "deals.rounded_id", "file.skipped_extra_cells", "file.skipped_short_cells", "history.unknown_deal")
 NAMED_MAX = 5
 NAMED_CHARS = 40  # a longer value (a note pasted into a date cell) is cut there
 

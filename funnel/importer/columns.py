@@ -207,11 +207,15 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
         return replace(out, order=order, reason="column", settled_by=header, settled_twelve_hour=twelve)
     if known in ("dmy", "mdy") and not settled:
         return replace(out, order=known, reason="dataset")
+    # «01/02/2024 10:00:00 am»: a 12-hour clock is not a day-first locale's, so a «;» says nothing of the order
+    # (Bitrix24 separates with «;» in every language: its English portal's dates read day first gave a cycle of
+    # 275 days for 30; reference audit, hard case 21)
+    semicolon = delimiter == ";" and not any(p.twelve_hour for _t, _c, p in ambiguous.values())
     if preset in ("dmy", "mdy"):
         # a CRM that writes dates in its user's locale (Salesforce, Bitrix24 in English): a European file of
         # «1-2-2018» under «;» and «100,00» is day first whatever the CRM's American default (survey 36: a Dutch
         # Salesforce report's cycles of 135.5 days for 4.5, «because this CRM writes dates that way»)
-        if preset == "mdy" and delimiter == ";":
+        if preset == "mdy" and semicolon:
             return replace(out, order="dmy", reason="semicolon")
         if preset == "mdy" and amount is not None and \
                 profile_column(con, *amount, prefer="number", count=False).decimal == ",":
@@ -221,7 +225,7 @@ def file_dates(con, columns: list[tuple[str, str, str, str]], preset: str | None
         order = _fewer_closed_before_created(con, ambiguous["created_at"], ambiguous["closed_at"])
         if order:
             return replace(out, order=order, reason="cycle")
-    if delimiter == ";":
+    if semicolon:
         return replace(out, order="dmy", reason="semicolon")
     if amount is not None and profile_column(con, *amount, prefer="number", count=False).decimal == ",":
         return replace(out, order="dmy", reason="decimal_comma")

@@ -70,6 +70,7 @@ NONE_WORDS = ("-", "--", "—", "–", "n/a", "na", "n.a.", "#n/a", "none", "nul
               "не закрита", "не закрито", "немає",  # Ukrainian
               "keine", "ninguno", "aucun", "aucune",
               "nat",  # pandas' missing date (to_html, to_string); its «NaN» stays a reported amount, as before
+              "(no value)",  # HubSpot's empty property in an export (reference audit: was «cannot be read», fix the file)
               "\\n")  # MySQL's NULL in a dump (\N), folded to lower case
 # The "no date" a system writes in a date field that has none: read as an empty cell, as NONE_WORDS are (an
 # open deal's close date), never as a date nor a bad row. SAP/ABAP's initial DATS and TIMS («00000000»,
