@@ -333,6 +333,8 @@ def _cmd_import(args) -> int:
         return run_refresh(args, store)
     info, built, draft = _import(store, args, name=args.name, force=args.force)
     summary = import_summary(info, built, draft, import_warnings(store, info, _lang()))
+    # the name another dataset has already: the commands then ask for an id (Store.resolve), so say it now
+    summary["same_name"] = [r["id"] for r in store.datasets() if r["name"] == info.name and r["id"] != info.id]
     if args.previous:
         from .cli_velocity import compare_after_import
 
@@ -343,6 +345,9 @@ def _cmd_import(args) -> int:
         return 0
     lang = _lang()
     print(t("cli.imported", lang, id=info.id, name=info.name))
+    if summary["same_name"]:
+        print("  ! " + t("cli.name_taken", lang, name=info.name, id=info.id,
+                         ids=", ".join(map(str, summary["same_name"])), first=summary["same_name"][0]))
     for key in ("rows_read", "deals", "events", "rejected_rows"):
         print(f"  {t('cli.' + key, lang)}: {summary[key]}")
     print("\n".join(mapping_lines(summary["mapping"], lang)))

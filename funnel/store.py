@@ -100,27 +100,49 @@ def writer_marker(path: str | Path, pid: int) -> Path:
     return Path(f"{path}{WRITER_SUFFIX}.{pid}")
 
 
+PRIORITY_MARK = "priority"  # a writer_priority marker's text; the app's plea to let go (_open_file) is empty
+
+
 @contextmanager
 def writer_priority(path: str | Path) -> Iterator[None]:
     """Announce a writing process (the CLI) so that the app lets go of the store for it.
     One marker per process: two CLI imports at once never remove each other's."""
     marker = writer_marker(path, os.getpid())
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.touch()
+    marker.write_text(PRIORITY_MARK)
     try:
         yield
     finally:
         marker.unlink(missing_ok=True)
 
 
+def _priority_key(marker: Path) -> tuple[int, int] | None:
+    """(when, pid) of a writer_priority marker, None for any other (or one just removed)."""
+    try:
+        if marker.read_text() != PRIORITY_MARK:
+            return None
+        return marker.stat().st_mtime_ns, int(marker.suffix[1:])
+    except (OSError, ValueError):
+        return None
+
+
 def _writer_waiting(path: Path) -> bool:
-    """A live process other than this one announced a write (a killed one's marker is ignored)."""
+    """A live process other than this one announced a write (a killed one's marker is ignored).
+
+    Two announced writers (two CLI imports into one folder at once) go in the order they announced
+    themselves: the later one's marker does not hold up the earlier (each waited for the other's, and
+    both waited until "busy", a reference audit of session 46). The app's plea to let go holds up
+    everyone, as before."""
+    mine = _priority_key(writer_marker(path, os.getpid()))
     for marker in path.parent.glob(path.name + WRITER_SUFFIX + ".*"):
         try:
             pid = int(marker.suffix[1:])
         except ValueError:
             continue
-        if pid != os.getpid() and _alive(pid):
+        if pid == os.getpid() or not _alive(pid):
+            continue
+        theirs = _priority_key(marker) if mine is not None else None
+        if theirs is None or theirs < mine:
             return True
     return False
 
@@ -309,9 +331,14 @@ class Store:
         text = str(ref).strip()
         if text.isdigit():
             return self.info(int(text))
-        for row in self.datasets():
-            if row["name"] == text:
-                return self.info(row["id"])
+        named = [row for row in self.datasets() if row["name"] == text]
+        if len(named) > 1:
+            # the second import of a name (``import --name N`` again, not ``--into N``) made a second dataset: the
+            # first one found by the name showed last week's numbers under this week's command, silently
+            ids = "; ".join(f"{row['id']} ({row['source_file'] or '—'}, {str(row['imported_at'])[:16]})" for row in named)
+            raise FunnelError("store.ambiguous_name", dataset=f"«{text}»", ids=ids)
+        if named:
+            return self.info(named[0]["id"])
         raise FunnelError("store.no_dataset", dataset=f"«{text}»")  # a name in quotes: «нет такого» reads as one
 
     def find_by_hash(self, source_hash: str) -> dict[str, Any] | None:
