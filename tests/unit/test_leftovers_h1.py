@@ -197,6 +197,23 @@ def test_wps_et_inside_a_zip_is_a_table_of_the_archive(tmp_path, capsys):
     assert _ru_counts(_cli_json(tmp_path, capsys, "metrics", str(path))) == RU_HAND
 
 
+@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
+def test_a_zip_without_tables_names_et_and_json_among_the_tables_it_takes(tmp_path, lang):
+    """A zip of a .docx alone is refused; the kinds it would have read are listed whole (.et and .json were read
+    from a zip but not named: a WPS user was not told a workbook saved as .et would do)."""
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("notes.docx", "not a table")
+    with pytest.raises(FunnelError) as caught:
+        import_file(Store(tmp_path / "store"), path)
+    assert caught.value.code == "archive.no_tables"
+    text = caught.value.message(lang)
+    assert ".et" in text and ".json" in text and "notes.docx" in text, text
+
+
 @pytest.mark.parametrize(("lang", "words"), [("en", ("WPS Office", ".xlsx", "“Сделки.et”")),
                                              ("ru", ("WPS Office", ".xlsx", "«Сделки.et»")),
                                              ("zh", ("WPS Office", ".xlsx", "“Сделки.et”"))])
