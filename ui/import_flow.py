@@ -24,6 +24,7 @@ from funnel.importer.stage_rows import is_change_log
 from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
 from funnel.markdown_escape import md_escape
 from funnel.readers import SheetChoice, sheet_choice
+from funnel.readers.sniff import TABLE_SUFFIXES
 from funnel.sample_datasets import display_name
 from funnel.velocity.snapshots import link_previous
 
@@ -37,8 +38,9 @@ DEAL_FIELDS_UI = ("deal_id", "deal_name", "stage", "status", "pipeline", "amount
                   "closed_at", "manager", "source", "variant", "lost_reason", "won_flag", "closed_flag", "lost_flag",
                   "won_at", "lost_at", "expected_close", "stage_changed_at", "lost_stage")
 STATE = "import_flow"
-# what the uploaders take: tables, and a zip of them (a CRM's backup or data export)
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "et", "zip", "json", "jsonl", "ndjson", "parquet"]
+# what the uploaders take: the tables a zip's member may be (one list: a kind added there is taken here), a zip of
+# them (a CRM's backup or data export), and Parquet
+UPLOAD_TYPES = [*(suffix.lstrip(".") for suffix in TABLE_SUFFIXES), "zip", "parquet"]
 EDITABLE_STAGES = 60  # per pipeline; funnel/readers/limits.py caps the whole file at MAX_STAGES
 
 
