@@ -148,7 +148,9 @@ def _pipeline(args) -> int:
         return 0
     doc, lang = out
     for r in doc["snapshot"]:
-        print(f"  {(r['stage'] or t('velocity.stage_unknown', lang))[:36]:<36} {r['open_deals']:>9}  {_d(r['amount']):>16}")
+        note = f"  ({t('velocity.chart.off_order', lang)})" if r.get("off_order") else ""
+        print(f"  {(r['stage'] or t('velocity.stage_unknown', lang))[:36]:<36} {r['open_deals']:>9}  "
+              f"{_d(r['amount']):>16}{note}")
     for key, value in (doc.get("waterfall") or {}).items():
         if value is not None:
             print(f"  {t('velocity.bar.' + key, lang):<20} {value['deals']:>9}  {_d(value['amount']):>16}")

@@ -9,9 +9,8 @@ from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.periods import previous_of
 from funnel.metrics.rate_stages import default_rate_stages
-from ui import cache, context, drill, explain, filters, report_button, urlstate, words
+from ui import cache, context, drill, explain, filters, findings, report_button, urlstate, words
 from ui.figures import cohort_figure, funnel_figure, overlay_figure
-from ui.findings import finding_text
 from ui.order_note import order_note
 from ui.routing import require_frame
 
@@ -95,8 +94,7 @@ st.dataframe(table, hide_index=True, key=drill.nonce("fn_table"), on_select=_on_
              selection_mode="single-cell", height=35 * (len(table) + 1) + 3, column_config=numbers)
 if explain.unless(info, "deals", t, small=True):
     st.caption(t(words.key(info, "pages.funnel.cell_hint")))
-for finding in out.findings:
-    st.info(finding_text(finding, t, lang))
+findings.show(out.findings, t, lang, info, "fn_note")
 
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from funnel.formats import DASH, fmt_int, fmt_num, fmt_pct, kpi_delta
+from funnel.i18n import in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from ui import cache, context, drill, explain, filters, money_text, report_button, words
+from ui import cache, context, drill, explain, filters, findings, money_text, report_button, words
 from ui.audit import top_findings
 from ui.figures import funnel_figure
-from ui.findings import finding_text
 from ui.order_note import order_note
 from ui.routing import require_frame
 
@@ -104,11 +104,7 @@ if not no_funnel:  # outcomes only: the note above says what a funnel needs
         if info.capabilities.can("deals"):
             st.caption(t("audit.click_hint.web" if caps.is_web_funnel else "pages.funnel.click_hint"))
 
-for finding in out.findings:
-    st.info(finding_text(finding, t, lang))
-if out.lost_stage_unknown:
-    drill.button(t(OPEN), Selection("lost_stage_unknown"), t("metrics.kpi.lost_stage_unknown"),
-                 key="ov_lost_unknown", info=info)
+findings.show(out.findings, t, lang, info, "ov_note", OPEN)
 if "filters" in out.reasons:
     st.caption(t(out.reasons["filters"]))
 
@@ -125,6 +121,9 @@ for i, d in enumerate(ov.drop_offs):
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
     if d.get("lost_unknown"):
         text += " " + t("metrics.dropoff.unknown_part", n=d["lost_unknown"])
+    if d.get("open_off_order"):
+        text += " " + t("metrics.dropoff.off_order_part", n=d["open_off_order"],
+                        stages=", ".join(in_quotes(f"«{md_escape(s)}»", lang) for s in d["off_order_stages"]))
     row = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # one block, not three
     row.markdown(f"{i + 1}\\. {text}")
     with row:

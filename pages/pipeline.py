@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
+from funnel.i18n import in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import mixed_currencies
@@ -32,7 +33,7 @@ t, lang, info, spec, as_of = vui.page_head("ui.page.pipeline")
 if not explain.unless(info, "pipeline", t):  # a web funnel: visitors, no open deals to forecast
     st.stop()
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
-    "open", "amount", "unknown", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
+    "open", "amount", "unknown", "off_order", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}
 # amounts in several currencies (no Currency filter picking one): no sum of them is drawn or written (survey 35:
 # «595 тыс.» of roubles and dollars added)
@@ -69,9 +70,25 @@ for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are t
     vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
                     date=as_date(as_of)), key, info, col)
 rows = snap.rows
-drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", lambda _c, i: (
-    (Selection("in_stage", position=rows[i].position, until=as_of),
-     t("velocity.drill.in_stage", stage=md_escape(rows[i].stage))) if rows[i].position is not None else None))
+
+
+def _snapshot_bar(_curve: int, i: int):
+    """The deals behind bar ``i``: a step's, a stage the order leaves out (by its name), or the unknown stage's."""
+    r = rows[i]
+    if r.position is not None:
+        return Selection("in_stage", position=r.position, until=as_of), t("velocity.drill.in_stage", stage=md_escape(r.stage))
+    if r.off_order:
+        return (Selection("off_order_at", value=r.stage, until=as_of),
+                t("velocity.drill.off_order", stage=md_escape(r.stage)))
+    return Selection("unknown_at", until=as_of), t("velocity.drill.unknown", date=as_date(as_of))
+
+
+drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", _snapshot_bar)
+if any(r.off_order for r in rows):
+    st.caption(t("velocity.ui.off_order", stages=", ".join(in_quotes(f"«{md_escape(r.stage)}»", lang)
+                                                           for r in rows if r.off_order)))
+if any(r.stage is None for r in rows):
+    st.caption(t("velocity.ui.unknown"))
 if snap.stages_are_current:
     st.caption(t("velocity.ui.stages_are_current"))
 elif snap.without_history:

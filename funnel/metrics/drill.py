@@ -33,11 +33,13 @@ LIMIT = 10_000  # rows on screen; a download holds every deal (every_deal_behind
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open", "closed",
-         "lost_stage_unknown", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage")
+         "lost_stage_unknown", "open_off_order", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage")
 # "closed": the deals behind a win rate (won / closed), the won and the lost (survey 46: the tile listed the won only)
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "closed": "status IN ('won', 'lost')",
-              "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
+              "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE",
+              # open at a stage that is no step of the order (a paused status): metrics_open_off_order.sql
+              "open_off_order": "status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL"}
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,10 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     out.stages = funnel_rows(ctx.stages, tally)
     if tally.lost_unknown:
         out.findings.append({"code": "metrics.finding.lost_stage_unknown", "n": tally.lost_unknown})
+    if tally.open_off:  # open at a status the order leaves out (a paused one): among a step's «still open», said
+        off_stages = sorted({stage for _, stage in tally.open_off})
+        out.findings.append({"code": "metrics.finding.open_off_order", "n": sum(tally.open_off.values()),
+                             "stages": ", ".join(f"«{stage}»" for stage in off_stages)})
     out.win_rate = ratio(out.won, out.won + out.lost)
     if out.win_rate is None:
         out.reasons["win_rate"] = "metrics.reason.no_closed"

@@ -38,6 +38,8 @@ class Tally:
 
     n: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     lost_unknown: int = 0
+    # open deals now at a stage that is no step of the order, by (the position they count at, that stage)
+    open_off: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
 
     def status(self, status: str) -> int:
         return sum(v for (_, s), v in self.n.items() if s == status)
@@ -57,6 +59,9 @@ class StageRow:
     drop_off: int | None
     lost_here: int | None
     open_here: int | None
+    # of ``open_here``, the deals now at a stage that is no step of the order (a paused status), and those stages
+    open_off_order: int = 0
+    off_order_stages: tuple[str, ...] = ()
 
 
 def tallies(con, ctx: Context, by: str | None = None) -> dict[str | None, Tally]:
@@ -81,6 +86,9 @@ def tally_groups(con, ctx: Context, group: str, params: dict[str, Any] | None = 
     for grp, n in run(con, sql, params).fetchall():
         if n:  # without grouping the query always returns its one row
             out[grp].lost_unknown += int(n)
+    sql = query("metrics_open_off_order", ctx.info, group=group, where=ctx.where.sql, group_by=group_by(group, 2, 3))
+    for grp, pos, stage, n in run(con, sql, params).fetchall():
+        out[grp].open_off[(entered_position(pos), stage)] += int(n)
     return out
 
 
@@ -92,6 +100,9 @@ def funnel_rows(stages: tuple[dict[str, Any], ...] | list[dict[str, Any]], tally
     at: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (pos, status), n in tally.n.items():
         at[min(pos, last)][status] += n
+    off: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (pos, stage), n in tally.open_off.items():
+        off[min(pos, last)][stage] += n
     reached_from: dict[int, int] = {}
     running = 0
     for pos in sorted({s["position"] for s in stages} | set(at), reverse=True):
@@ -112,6 +123,8 @@ def funnel_rows(stages: tuple[dict[str, Any], ...] | list[dict[str, Any]], tally
             drop_off=None if nxt is None else reached - nxt,
             lost_here=at[s["position"]]["lost"],
             open_here=at[s["position"]]["open"],
+            open_off_order=sum(off[s["position"]].values()),
+            off_order_stages=tuple(sorted(off[s["position"]])),
         ))
     return rows
 
@@ -137,6 +150,8 @@ def biggest_drop_offs(rows: list[StageRow], k: int = 3, lost_unknown: int | None
                 "lost_here": here.lost_here,
                 "open_here": here.open_here,
                 "lost_unknown": (lost_unknown or 0) if i == 0 else 0,
+                "open_off_order": here.open_off_order,
+                "off_order_stages": list(here.off_order_stages),
             })
     steps.sort(key=lambda d: (-d["count"], -(d["rate"] or 0.0), d["position_from"]))
     return steps[:k]

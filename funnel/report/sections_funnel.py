@@ -6,6 +6,7 @@ from typing import Any
 
 from ..charts import funnel_figure
 from ..formats import kpi_delta
+from ..i18n import in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
@@ -167,7 +168,8 @@ def funnel(inp: Inputs) -> Section:
     sec.figures.append(fig.to_plotly_json())
     sec.tables.append(stage_table(inp, rows))
     for finding in inp.outcomes.findings:
-        params = {k: (w.int(v) if isinstance(v, int) else v) for k, v in finding.items() if k != "code"}
+        params = {k: (w.int(v) if isinstance(v, int) else in_quotes(v, w.lang) if k == "stages" else v)
+                  for k, v in finding.items() if k != "code"}
         sec.bullets.append(w.reason(finding["code"], **params))
     return sec
 
@@ -186,6 +188,9 @@ def drop_offs(inp: Inputs) -> Section:
                  stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]))
         if d.get("lost_unknown"):
             text += " " + w.reason("metrics.dropoff.unknown_part", n=d["lost_unknown"])
+        if d.get("open_off_order"):
+            text += " " + w.reason("metrics.dropoff.off_order_part", n=d["open_off_order"],
+                                   stages=", ".join(in_quotes(f"«{s}»", w.lang) for s in d["off_order_stages"]))
         sec.bullets.append(text)
     cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]

@@ -106,16 +106,21 @@ def cycle_trend_figure(trend: Sequence, labels: Mapping[str, str], lang: str = "
 def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en", priced: bool = True) -> go.Figure:
     """Open deals per stage on the date (bars, amount in the text unless the open deals carry no amount:
     ``priced`` False). One trace, one bar per row."""
-    names = [esc(r.stage) if r.stage is not None else _l(labels, "unknown") for r in rows]
+    names = [_l(labels, "unknown") if r.stage is None
+             else f"{esc(r.stage)} ({_l(labels, 'off_order')})" if getattr(r, "off_order", False)
+             else esc(r.stage) for r in rows]
     money = [f" · {fmt_compact(r.amount, lang)}" if priced else "" for r in rows]
-    fig = go.Figure(go.Bar(
-        y=names, x=[r.open_deals for r in rows], orientation="h", marker_color=BLUE,
+    fig = go.Figure(go.Bar(  # a stage the order leaves out (a paused status) and the unknown stage in grey: no steps
+        y=names, x=[r.open_deals for r in rows], orientation="h",
+        marker_color=[BLUE if r.position is not None else GREY for r in rows],
         text=[f"{fmt_int(r.open_deals, lang)}{m}" for r, m in zip(rows, money, strict=True)],
         textposition="auto", hoverinfo="text",
         hovertext=[f"{n}<br>{_l(labels, 'open')}: {fmt_int(r.open_deals, lang)}"
                    + (f"<br>{_l(labels, 'amount')}: {fmt_num(r.amount, lang)}" if priced else "")
                    for n, r in zip(names, rows, strict=True)]))
     fig.update_yaxes(autorange="reversed", automargin=True)
+    if rows and max(r.open_deals for r in rows) <= 8:  # whole deals on the axis, not 0.5
+        fig.update_xaxes(dtick=1)
     return _base(fig, max(260, 50 + 40 * len(rows)), lang)
 
 

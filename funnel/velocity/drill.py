@@ -15,8 +15,8 @@ from ..errors import FunnelError
 from .stays import stays_sql
 
 CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
-KINDS = ("open_at", "in_stage", "stayed", "created_between", "won_between", "lost_between",
-         "moved_forward", "moved_back")
+KINDS = ("open_at", "in_stage", "off_order_at", "unknown_at", "stayed", "created_between", "won_between",
+         "lost_between", "moved_forward", "moved_back")
 
 
 def _open_at(param: str) -> str:
@@ -52,6 +52,19 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
             covering = (f"({covering} OR (stage_pos = $v_pos AND NOT EXISTS "
                         f"(SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)))")
         return f"{_open_at('v_until')} AND {covering}", params
+    if sel.kind in ("off_order_at", "unknown_at"):  # the snapshot's rows apart from the steps (pipeline.py)
+        no_history = f"NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)"
+        off_order = "(status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL)"
+        if sel.kind == "off_order_at":
+            if sel.value is None:
+                raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
+            params["v_stage"] = sel.value
+            return f"{_open_at('v_until')} AND {off_order} AND stage = $v_stage AND {no_history}", params
+        at_a_step = (f"stage_pos IN (SELECT st.position FROM {info.tables['stages']} AS st "
+                     "WHERE st.kind = 'open' AND st.pipeline = s.pipeline)")
+        return (f"{_open_at('v_until')} AND ((NOT {no_history} AND row_no NOT IN "
+                f"(SELECT c.row_no FROM ({_covering(stays, 'v_until')}) AS c)) OR "
+                f"({no_history} AND NOT {off_order} AND NOT COALESCE({at_a_step}, FALSE)))"), params
     if sel.kind == "stayed":
         if sel.position is None:
             raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
