@@ -77,6 +77,13 @@ def velocity(inp: Inputs) -> Section:
     return sec
 
 
+def _snapshot_stage(w, row: dict) -> str:
+    """A snapshot row's stage as the Pipeline page names it: a status the order leaves out says so."""
+    if row.get("off_order"):
+        return f"{row['stage']} ({w.reason('velocity.chart.off_order')})"
+    return row["stage"] or w.reason("velocity.stage_unknown")
+
+
 def pipeline_forecast(inp: Inputs) -> Section:
     w, con, info, spec = inp.w, inp.con, inp.info, inp.spec
     sec = _section(inp, "pipeline_forecast")
@@ -96,8 +103,7 @@ def pipeline_forecast(inp: Inputs) -> Section:
         sec.tables.append(Table("pipeline", w("report.table.pipeline"),
                                 [Column("stage", w("report.col.stage")), Column("open", w("report.kpi.open"), "int"),
                                  Column("amount", w("report.col.amount"), "money")],
-                                [[r["stage"] or w("report.no_value"), r["open_deals"], r["amount"]]
-                                 for r in pipe["snapshot"]]))
+                                [[_snapshot_stage(w, r), r["open_deals"], r["amount"]] for r in pipe["snapshot"]]))
     if fc["stage_probability"]:
         keys = (("stage", "text"), ("p_won", "pct"), ("ci_low", "pct"), ("ci_high", "pct"), ("n", "int"))
         sec.tables.append(Table("stage_probability", w("report.table.stage_probability"),

@@ -134,3 +134,10 @@ def test_the_finding_opens_to_the_put_off_deals(planfix):
     info = store.info(1)
     with store.connect() as con:
         assert _ids(con, info, Selection("open_off_order")) == ["7", "8", "9"]
+
+
+def test_the_reports_pipeline_table_marks_the_status(planfix):
+    out = planfix / "r.html"
+    assert cli_main(["--data-dir", str(planfix / "store"), "report", "1", "--format", "html", "--lang", "en",
+                     "--out", str(out)]) == 0
+    assert "Отложенная (not a step of the funnel)" in out.read_text(encoding="utf-8")
