@@ -199,15 +199,17 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
         if f.params.get("order_guessed"):
             tags.append(t("audit.tag.order_guessed"))
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption
-            tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
+            tags.append(t("audit.ui.impact_tag", money=money_text.compact(info, f.impact, lang)))  # 影响：, not 影响:
         head.caption(" · ".join(tags))
         if f.impact is not None and money is not None:
             money.metric(money_text.tile_label(info, t("audit.ui.impact"), t, f.impact, lang),
                          money_text.tile_value(info, f.impact, lang),
                          help=t("audit.ui.impact_help"))
         if full:
-            st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")
-            st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
+            # «原因：» ends in its own full-width colon: no space after it (a Latin «Why:» takes one)
+            gap = {label: "" if t(label).endswith("：") else " " for label in ("audit.ui.why", "audit.ui.check")}
+            st.markdown(f"**{t('audit.ui.why')}**{gap['audit.ui.why']}{why(f, info, lang, markdown=True)}")
+            st.markdown(f"**{t('audit.ui.check')}**{gap['audit.ui.check']}{check(f, info, lang, markdown=True)}")
             st.caption(sureness(f, info, lang))
         if f.selection is not None and info.capabilities.can("deals"):
             label = t(words.key(info, "audit.ui.deals")) if f.code != "reactivation" else t("audit.ui.reactivation_list")

@@ -1,0 +1,38 @@
+"""A fresh-eyes audit of the executive's and the consultant's screens in Russian and Chinese (helper h2),
+on the bundled B2B sample (dataset 1, sample_data/README.md): each test is a nit seen on screen."""
+
+from __future__ import annotations
+
+from tests.app.conftest import open_page
+from ui import background
+
+
+def _texts(at) -> list[str]:
+    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+
+def _overview_with_findings(lang: str):
+    at = open_page("pages/overview.py", lang=lang, ds="1")
+    for job in list(background._JOBS.values()):  # the findings are computed in the background (ui/background.py)
+        job.result(timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_chinese_finding_cards_impact_has_a_full_width_colon(data_dir):
+    """The Overview's finding card wrote «影响: 98.5万» with a Latin colon and space inside Chinese text; Chinese
+    writes «影响：» (as «原因：» on the same card). Russian keeps «Эффект: ». The B2B sample's costliest finding is
+    the leak at «Встреча назначена → Встреча проведена» (sample_data/README.md), so a card carries an impact."""
+    zh = [c for c in _texts(_overview_with_findings("zh")) if "影响" in c]
+    assert zh and all("影响：" in c and "影响:" not in c for c in zh)
+    ru = [c for c in _texts(_overview_with_findings("ru")) if "Эффект" in c]
+    assert ru and all("Эффект: " in c for c in ru)
+
+
+def test_the_chinese_why_and_check_labels_take_no_space_after_their_colon(data_dir):
+    """«**原因：** 该阶段…» put a space after a full-width colon; «**Почему:** …» keeps its space."""
+    zh = [m for m in _texts(open_page("pages/diagnostics.py", lang="zh", ds="1")) if m.startswith(("**原因：**", "**检查什么：**"))]
+    assert zh and not [m for m in zh if m.startswith(("**原因：** ", "**检查什么：** "))]
+    ru = [m for m in _texts(open_page("pages/diagnostics.py", lang="ru", ds="1")) if m.startswith("**Почему:**")]
+    assert ru and all(m.startswith("**Почему:** ") for m in ru)
