@@ -36,3 +36,27 @@ def test_the_chinese_why_and_check_labels_take_no_space_after_their_colon(data_d
     assert zh and not [m for m in zh if m.startswith(("**原因：** ", "**检查什么：** "))]
     ru = [m for m in _texts(open_page("pages/diagnostics.py", lang="ru", ds="1")) if m.startswith("**Почему:**")]
     assert ru and all(m.startswith("**Почему:** ") for m in ru)
+
+
+def _tile_widths(at) -> dict[str, float]:
+    """Each metric's label and the width of its column (a share of the row)."""
+    return {m.label: c.weight for c in at.columns for m in c.metric}
+
+
+def test_velocity_tiles_are_at_most_three_a_row(data_dir):
+    """Five sales-velocity tiles side by side cut «Скорость продаж в месяц» to «Скорость продаж…» and «Средняя
+    выигранная сделка» to «Средняя выигра…» (1 400 px, RU); four cycle tiles cut «Выигранные: медиана цикла, дн.».
+    Now 3 + 2 and 2 + 2: no tile narrower than a third of the page, the cycle's a half."""
+    for lang in ("ru", "zh"):
+        widths = _tile_widths(open_page("pages/velocity.py", lang=lang, ds="1"))
+        assert len(widths) == 9, widths  # 4 cycle tiles + 5 velocity tiles
+        assert all(w >= 1 / 3 - 1e-9 for w in widths.values()), widths
+        assert sorted(widths.values()).count(0.5) == 4
+
+
+def test_pipeline_forecast_tiles_are_two_a_row(data_dir):
+    """Four forecast tiles a row cut «Вероятность плана окт. 2026 г.» and «2026年10月 预期赢单（中位数）»: two a row."""
+    for lang in ("ru", "zh"):
+        widths = _tile_widths(open_page("pages/pipeline.py", lang=lang, ds="1"))
+        assert len(widths) == 6, widths  # open deals, open amount; four forecast tiles
+        assert all(abs(w - 0.5) < 1e-9 for w in widths.values()), widths
