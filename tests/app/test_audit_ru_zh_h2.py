@@ -31,9 +31,11 @@ def test_a_chinese_finding_cards_impact_has_a_full_width_colon(data_dir):
 
 
 def test_the_chinese_why_and_check_labels_take_no_space_after_their_colon(data_dir):
-    """«**原因：** 该阶段…» put a space after a full-width colon; «**Почему:** …» keeps its space."""
-    zh = [m for m in _texts(open_page("pages/diagnostics.py", lang="zh", ds="1")) if m.startswith(("**原因：**", "**检查什么：**"))]
-    assert zh and not [m for m in zh if m.startswith(("**原因：** ", "**检查什么：** "))]
+    """«**原因：** 该阶段…» put a space after a full-width colon; without it Markdown would not close the bold
+    before a Chinese character («**原因：**该» shows its asterisks), so the colon follows the bold: «**原因**：该阶段».
+    «**Почему:** …» keeps its space."""
+    zh = [m for m in _texts(open_page("pages/diagnostics.py", lang="zh", ds="1")) if m.startswith(("**原因", "**检查什么"))]
+    assert zh and all(m.startswith(("**原因**：", "**检查什么**：")) and "： " not in m[:10] for m in zh)
     ru = [m for m in _texts(open_page("pages/diagnostics.py", lang="ru", ds="1")) if m.startswith("**Почему:**")]
     assert ru and all(m.startswith("**Почему:** ") for m in ru)
 
