@@ -26,6 +26,7 @@ from funnel.velocity.pipeline import as_date
 from ui import drill, explain, money_text
 from ui import velocity as vui
 from ui.routing import require_frame
+from ui.tiles import rows as tile_rows
 
 require_frame()
 
@@ -174,7 +175,7 @@ if probs and probs.rows:
         st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
     if probs.open_as_not_won:
         st.caption(t("velocity.ui.open_as_not_won"))
-k1, k2, k3, k4 = st.columns(4)
+k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
 k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
           help=t("velocity.help.weighted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",

@@ -14,6 +14,7 @@ from ui import drill, explain, money_text, words
 from ui import velocity as vui
 from ui.figures import cycle_trend_figure, time_in_stage_figure
 from ui.routing import require_frame
+from ui.tiles import rows as tile_rows
 
 require_frame()
 
@@ -122,7 +123,7 @@ def cycle_section() -> None:
     if not explain.unless(info, "cycle", t):
         return
     cyc = vui.compute("cycle", info.id, info.version, spec, as_of)
-    cols = st.columns(4)
+    cols = tile_rows(4, per_row=2)  # won's median and p90, then lost's: four a row cut «Выигранные: медиана ц…»
     for col, (outcome, stats) in zip(cols[::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
         col.metric(t(f"velocity.ui.cycle_median_{outcome}"), days(stats.median_days), border=True,
                    help=t("velocity.ui.cycle_n", n=fmt_int(stats.n, lang)))
@@ -162,7 +163,7 @@ def velocity_section() -> None:
              Selection("won_between", since=cur.start, until=cur.end)),
             ("avg_cycle_days", days, Selection("won_between", since=cur.start, until=cur.end)),
         )
-        cols = st.columns(len(tiles))
+        cols = tile_rows(len(tiles))  # 3 + 2: five a row cut «Скорость продаж…» and «Средняя выигра…»
         for col, (key, fmt, selection) in zip(cols, tiles, strict=True):
             change = vel.change(key)
             delta = None if change is None else (f"{fmt_num(change * 100, lang, 1)} {t('pages.pp')}" if key == "win_rate"

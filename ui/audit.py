@@ -188,6 +188,14 @@ def _drill_spec(f: Finding, spec: FunnelSpec) -> FunnelSpec | None:
     return spec.replace(date_field="created", date_from=f.period[0], date_to=f.period[1])
 
 
+def _lead(label: str, text: str) -> str:
+    """«**Why:** text»; a Chinese label's full-width colon goes after the bold, with no space: «**原因**：text»
+    (Markdown does not close «**原因：**» before a Chinese character, and «原因： 该» put a space after the colon)."""
+    if label.endswith("："):
+        return f"**{label[:-1]}**：{text}"
+    return f"**{label}** {text}"
+
+
 def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, full: bool = True) -> None:
     """One finding as a card: title, impact, why, what to check, how sure, and its deals."""
     lang = t.lang
@@ -199,15 +207,15 @@ def finding_card(f: Finding, info: DatasetInfo, spec: FunnelSpec, t, key: str, f
         if f.params.get("order_guessed"):
             tags.append(t("audit.tag.order_guessed"))
         if f.impact is not None and money is None:  # a narrow card: the impact in its caption
-            tags.append(f"{t('audit.ui.impact')}: {money_text.compact(info, f.impact, lang)}")
+            tags.append(t("audit.ui.impact_tag", money=money_text.compact(info, f.impact, lang)))  # 影响：, not 影响:
         head.caption(" · ".join(tags))
         if f.impact is not None and money is not None:
             money.metric(money_text.tile_label(info, t("audit.ui.impact"), t, f.impact, lang),
                          money_text.tile_value(info, f.impact, lang),
                          help=t("audit.ui.impact_help"))
         if full:
-            st.markdown(f"**{t('audit.ui.why')}** {why(f, info, lang, markdown=True)}")
-            st.markdown(f"**{t('audit.ui.check')}** {check(f, info, lang, markdown=True)}")
+            st.markdown(_lead(t("audit.ui.why"), why(f, info, lang, markdown=True)))
+            st.markdown(_lead(t("audit.ui.check"), check(f, info, lang, markdown=True)))
             st.caption(sureness(f, info, lang))
         if f.selection is not None and info.capabilities.can("deals"):
             label = t(words.key(info, "audit.ui.deals")) if f.code != "reactivation" else t("audit.ui.reactivation_list")

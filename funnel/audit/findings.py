@@ -139,7 +139,9 @@ def stuck_deals(data: AuditData) -> list[Finding]:
             "stuck_deals", "user" if data.options.stuck_days is not None else "p90", "high", stage=t.stage,
             metric="days_in_stage", value=t.open_median_age, benchmark=t.threshold_days,
             impact=data.value.money(t.stage, t.stuck_n), deal_count=t.stuck_n, position=t.position,
-            params={"open_n": t.open_n, "p50_days": t.p50_days, "amount_money": t.stuck_amount},
+            # the impact's factors, said beside it: stuck deals x P(won | stage) x average won deal (not their amount)
+            params={"open_n": t.open_n, "p50_days": t.p50_days, "amount_money": t.stuck_amount,
+                    "p_won_pct": data.value.p_won.get(t.stage), "avg_money": data.value.avg_won},
             selection=Selection("stuck", position=t.position, days=float(t.threshold_days),
                                 as_of=data.as_of)))
     return out

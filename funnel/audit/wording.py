@@ -65,6 +65,9 @@ def text_params(f: Finding, info: DatasetInfo, lang: str, markdown: bool = False
         out["bench_name"] = t(f"audit.benchmark.{f.params['benchmark_kind']}", lang)
     out["p"] = fmt_p(f.p_value, lang)
     out["test"] = t(f"audit.test.{f.test}", lang)
+    if f.code == "stuck_deals":  # what the stuck deals are worth, and how: no «amount —; worth about 2.1M» (Maven)
+        out["money"] = "" if f.impact is None else t(
+            "audit.stuck_deals.money." + ("unpriced" if f.params.get("amount_money") is None else "priced"), lang, **out)
     return out
 
 
@@ -91,7 +94,7 @@ def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
 
 
 def _text(f: Finding, part: str, info: DatasetInfo, lang: str, markdown: bool) -> str:
-    return t(text_key(f, part, info), lang, **text_params(f, info, lang, markdown))
+    return t(text_key(f, part, info), lang, **text_params(f, info, lang, markdown)).rstrip()
 
 
 def title(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:

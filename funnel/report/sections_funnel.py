@@ -78,9 +78,17 @@ def summary(inp: Inputs) -> Section:
         name, rate, closed = weakest
         sec.paragraphs.append(w("report.summary.manager", name=name, rate=w.pct(rate), closed=w.int(closed),
                                 team=w.pct(out.win_rate), min_closed=MIN_CLOSED))
-    warnings = int(inp.quality.loc[inp.quality["severity"] == "warning", "count"].sum()) if len(inp.quality) else 0
-    sec.paragraphs.append(w("report.summary.quality", n=w.int(warnings)) if warnings
-                          else w("report.summary.quality_clean"))
+    found = inp.quality
+    warned = found[found["severity"] == "warning"] if len(found) else found
+    # rows only where a warning counts rows; a note about the whole file (no creation date) is one note, not «1 row»
+    rows = int(warned.loc[warned["counted"], "count"].sum()) if len(warned) else 0
+    notes = int((~warned["counted"].astype(bool)).sum()) if len(warned) else 0
+    if rows:
+        sec.paragraphs.append(w("report.summary.quality", n=w.int(rows)))
+    if notes:
+        sec.paragraphs.append(w("report.summary.quality_notes", n=w.int(notes)))
+    if not rows and not notes:
+        sec.paragraphs.append(w("report.summary.quality_clean"))
     return sec
 
 

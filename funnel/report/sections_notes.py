@@ -27,8 +27,11 @@ def data_quality(inp: Inputs) -> Section:
     texts = quality_report.translated(found, w.lang)["finding"]
     cols = [Column("finding", w("report.col.finding")), Column("severity", w("report.col.severity")),
             Column("column", w("report.col.column")), Column("count", w("report.col.rows"), "int")]
+    # a note about the whole file (no creation date column, a table read from a zip) counts no rows: «—» (a blank
+    # cell in the XLSX), as on the Data page, not «1»
     rows = [[text, w(f"report.severity.{r.severity}"), "" if r.column_name != r.column_name or r.column_name is None
-             else str(r.column_name), int(r.count)] for text, r in zip(texts, found.itertuples(), strict=True)]
+             else str(r.column_name), int(r.count) if r.counted else None]
+            for text, r in zip(texts, found.itertuples(), strict=True)]
     sec.tables.append(Table("quality", w("report.table.quality"), cols, rows))
     return sec
 
