@@ -36,6 +36,9 @@ if not explain.unless(info, "pipeline", t):  # a web funnel: visitors, no open d
 LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "open", "amount", "unknown", "off_order", "start", "new", "won", "lost", "end", "forward", "back", "moves", "pipeline",
     "range", "median", "plan", "forecast", "actual")}
+# the waterfall's bars are movements, named as its table and drill-downs name them («Выиграны» beside «Проиграны»;
+# the chart words' «won» is the cycle chart's «Выигранные сделки»)
+BAR_LABELS = {**LABELS, **{k: t(f"velocity.bar.{k}") for k in ("start", "new", "won", "lost", "end", "forward", "back")}}
 # amounts in several currencies (no Currency filter picking one): no sum of them is drawn or written (survey 35:
 # «595 тыс.» of roubles and dollars added)
 MIXED = bool(mixed_currencies(info.capabilities.currencies, spec.filter_dict))
@@ -123,7 +126,7 @@ else:
         key = WATERFALL_BARS[i] if curve == 0 else ("forward", "back")[i]
         return kinds[key], t(f"velocity.bar.{key}")
 
-    drill.clickable_chart(waterfall_figure(wf.bars, LABELS, lang, amount=money), "pl_waterfall", _bar)
+    drill.clickable_chart(waterfall_figure(wf.bars, BAR_LABELS, lang, amount=money), "pl_waterfall", _bar)
     bars = wf.bars
     st.caption(t("velocity.ui.identity", start=fmt_int(bars["start"].deals, lang), new=fmt_int(bars["new"].deals, lang),
                  won=fmt_int(bars["won"].deals, lang), lost=fmt_int(bars["lost"].deals, lang),
@@ -145,7 +148,7 @@ compared = vui.snapshot_comparison(info, spec)
 if compared is not None:
     prev, cmp = compared
     st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
-    st.plotly_chart(waterfall_figure(cmp.bars, LABELS, lang, amount=money), key="pl_snapshots",
+    st.plotly_chart(waterfall_figure(cmp.bars, BAR_LABELS, lang, amount=money), key="pl_snapshots",
                     config={"displayModeBar": False})
     st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
                  date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),

@@ -44,3 +44,17 @@ def test_overview_and_pipeline_name_the_put_off_deals(tmp_path, monkeypatch):
     assert "«Отложенная»: open deals at a status the funnel order leaves out" in captions
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_the_waterfall_names_its_bars_as_movements(tmp_path, monkeypatch):
+    """Russian: the bars «Начало, Новые, Выиграны, Проиграны, Конец» (the won bar was «Выигранные сделки», the chart
+    words of the cycle chart's won-deal counts, beside «Проиграны»)."""
+    import json
+
+    _store(tmp_path, monkeypatch)
+    at = _page("pages/pipeline.py", "ru")
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    waterfall = next(f for f in figures if f["data"] and f["data"][0]["type"] == "waterfall")
+    assert waterfall["data"][0]["x"] == ["Начало", "Новые", "Выиграны", "Проиграны", "Конец"]
+    st.cache_data.clear()
+    st.cache_resource.clear()
