@@ -178,6 +178,8 @@ def velocity_section() -> None:
             vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
         if cur.unknown_reason:
             st.caption(t(cur.unknown_reason))
+        if vel.open_change_reason and not vel.previous_reason:  # open deals' change hidden: said why
+            st.caption(t(vel.open_change_reason, n=info.capabilities.no_created))
         if vel.previous_reason:  # no change shown: the previous window lies (partly) before the data
             st.caption(t(vel.previous_reason, **explain.reason_params(info, as_date(vel.previous.start),
                                                                       as_date(vel.previous.end))))

@@ -67,6 +67,11 @@ class Velocity:
         return "velocity.ui.velocity_unknown"
 
 
+# the factors that count the open deals at a window's end (SalesVelocity.open_change_reason)
+OPEN_FACTORS = ("open_deals", "per_day", "per_month")
+OPEN_NO_CREATED = "velocity.reason.open_change_no_created"
+
+
 @dataclass(frozen=True)
 class SalesVelocity:
     current: Velocity | None
@@ -77,11 +82,16 @@ class SalesVelocity:
     reason_params: dict = field(default_factory=dict)
     # the data starts after the previous window's first day: its deals are missing, not fewer
     previous_reason: str | None = None
+    # deals without a creation date count open on every date until they close, so the previous window's open deals
+    # hold the ones created since: no change of the open deals (nor of the velocity, their product), said
+    open_change_reason: str | None = None
 
     def change(self, factor: str) -> float | None:
         """current - previous of ``factor`` (``per_day``, ``open_deals``, ``win_rate``, ...); None when
         the previous window is not covered by the data."""
         if self.current is None or self.previous is None or self.previous_reason:
+            return None
+        if self.open_change_reason and factor in OPEN_FACTORS:
             return None
         a, b = getattr(self.current, factor), getattr(self.previous, factor)
         return None if a is None or b is None else a - b
@@ -111,7 +121,8 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
     if mixed_currencies(info.capabilities.currencies, spec.filter_dict):  # 150,000 RUB + 1,500.50 USD is no mean
         current, previous = (replace(v, avg_deal_size=None, mixed=True) for v in (current, previous))
     return SalesVelocity(current, previous, as_of, days, previous_reason="capabilities.previous_not_covered"
-                         if uncovered(info, (as_of - 2 * span).date()) else None)
+                         if uncovered(info, (as_of - 2 * span).date()) else None,
+                         open_change_reason=OPEN_NO_CREATED if info.capabilities.no_created else None)
 
 
 def what_if(v: Velocity, *, win_rate_pp: float = 0.0, deal_size_pct: float = 0.0, cycle_days: float = 0.0,
