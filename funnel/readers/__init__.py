@@ -20,6 +20,7 @@ from . import archive, limits
 from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
 from .fullwidth import fold_fullwidth
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
+from .picklist_keys import label_picklist_keys
 from .plain import file_kind_of, stage_plain
 from .stage_pairs import stage_pairs
 from .staging import RawTable, SkippedRow
@@ -43,6 +44,7 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
             raw = stage_plain(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
         fold_fullwidth(con, raw)
+        label_picklist_keys(con, raw)  # YetiForce's PLL_ keys as their labels (picklist_keys.py)
         return stage_pairs(con, raw)
 
 
