@@ -56,6 +56,7 @@ from ..sql import budget_bytes, ident, render, run
 from ..store import memory_limit
 from ..timezones import check_zone
 from ..velocity.stays import DERIVED_TABLES, derived_tables
+from .category_list import category_names_of, name_categories
 from .columns import FileDates, field_kind, file_dates
 from .counts import build_counts
 from .deals import CURRENCY_FOUND, KEPT_KINDS, OUTCOME_NOTES, build_deals
@@ -124,6 +125,8 @@ class Draft:
     detected_shape: str = ""
     joined_with: Source | None = None  # a second file of outcomes joined to the leads (joins.py)
     stage_list: Any = None  # the CRM's list of stages given as the second file (stage_list.py)
+    # Bitrix24's list of categories given as the second file: (its name, {category id: name}) (category_list.py)
+    category_list: tuple[str, dict[str, str]] | None = None
     pairs: list[str] | None = None  # the user's --map, read before the stage list names the mapped stage column
     stage_names: dict | None = None  # the ids that list named: kept with the dataset for a refresh
     file_order: Any = None  # the stage order the file carries (evidence.py), used unless one is given
@@ -256,6 +259,8 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
     if history_alone and draft.stage_rows is None:
         raise FunnelError("import.history_as_deals", file=source.file_name)
     default_pipeline_names(draft, normalize_language(lang) if lang else env_language())
+    if draft.category_list is not None and draft.shape == "deals":
+        name_categories(con, draft)  # Bitrix24's crm.category.list names the pipelines, the default one too
     if store is not None:
         draft.duplicate_of = store.find_by_hash(digest)
     return draft
@@ -356,6 +361,10 @@ def _second_file(con, draft: Draft, second: Source) -> None:
     member is named."""
     sheet = second.sheet or history_sheet(second.data, second.file_name)
     staged = stage_file(con, second.data, second.file_name, sheet=sheet, table="raw_history")
+    if draft.shape == "deals" and (names := category_names_of(con, staged)) is not None:
+        draft.category_list = (second.file_name, names)  # the pipelines' names (category_list.py)
+        run(con, render("DROP TABLE IF EXISTS {t}", t=ident(staged.table)))
+        return
     samples = _samples(con, staged)
     hmap = propose_history_mapping(staged.headers, samples)
     if hmap is not None:

@@ -295,6 +295,7 @@ LOCALE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "created_at": ("Deal erstellt",  # Pipedrive de
                    "Negócio criado em",  # Pipedrive pt
                    "Trato creado",  # Pipedrive es
+                   "Negocio creado el",  # Pipedrive es, the deal named «Negocio» (session 47)
                    "Affaire créée",  # Pipedrive fr
                    "Erstelldatum",  # Salesforce de
                    "Data di creazione",  # HubSpot it
@@ -305,7 +306,8 @@ LOCALE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "won_at": ("Datum des gewonnenen Deals",  # Pipedrive de
                "Ganho em",  # Pipedrive pt
                "Date de gain",  # Pipedrive fr
-               "Fecha en la que se ganó"),  # Pipedrive es
+               "Fecha en la que se ganó",  # Pipedrive es
+               "Fecha de ganado"),  # Pipedrive es, «Negocio - Fecha de ganado» (session 47)
     "lost_at": ("Datum des verlorenen Deals", "Data de perda", "Date de perte", "Fecha en la que se perdió"),
     "stage_changed_at": ("Letzte Phasenänderung",  # Pipedrive de («Last stage change»)
                          "Última alteração de etapa",  # Pipedrive pt

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,31 +20,15 @@ from . import archive, limits
 from .excel_reader import list_workbook_sheets, preferred_workbook_sheet
 from .fullwidth import fold_fullwidth
 from .header_rows import HeaderRows, header_rows_text, parse_header_rows
+from .picklist_keys import label_picklist_keys
 from .plain import file_kind_of, stage_plain
 from .stage_pairs import stage_pairs
 from .staging import RawTable, SkippedRow
+from .wps import wps_named
 
 __all__ = ["HeaderRows", "RawTable", "SkippedRow", "archive_history", "archive_stage_list", "header_rows_text", "history_sheet",
            "SheetChoice", "list_sheets", "parse_header_rows", "preferred_sheet", "sheet_choice",
            "stage_file"]
-
-
-# WPS Office's spreadsheet and its template: a BIFF8 (.xls) or OOXML (.xlsx) workbook read by its content like
-# any other; one WPS saved in its own format (or damaged) is named as WPS's, with how to save it as .xlsx.
-# Not WPS's presentations (.dps) or documents (.wps): what they are not is not claimed.
-WPS_SPREADSHEET_SUFFIXES = (".et", ".ett")
-_WPS_REFUSALS = ("file.excel_unreadable", "file.binary", "file.csv_unreadable")
-
-
-@contextmanager
-def _wps_named(file_name: str) -> Iterator[None]:
-    """A WPS spreadsheet that cannot be read is said to be one (``file.wps_unreadable``), not "damaged"."""
-    try:
-        yield
-    except FunnelError as error:
-        if error.code in _WPS_REFUSALS and Path(file_name).suffix.lower() in WPS_SPREADSHEET_SUFFIXES:
-            raise FunnelError("file.wps_unreadable", file=file_name) from error
-        raise
 
 
 def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None = None,
@@ -53,7 +36,7 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
     """Stage one uploaded file as TEMP table ``table`` in ``con``. ``header_rows``: the 1-based first
     and last row of the column titles, as the user gives them (else they are found). ``sheet``: a
     workbook's sheet or an archive's table (member name)."""
-    with _as_path(source, file_name) as path, _wps_named(file_name):
+    with _as_path(source, file_name) as path, wps_named(file_name):
         kind = file_kind_of(path, file_name)
         if kind == "zip":
             raw = archive.stage_archive(con, path, file_name, sheet, table, header_rows)
@@ -61,6 +44,7 @@ def stage_file(con, source: Path | bytes, file_name: str, *, sheet: str | None =
             raw = stage_plain(con, path, file_name, kind, sheet, table, header_rows)
         limits.check_staged(con, raw)
         fold_fullwidth(con, raw)
+        label_picklist_keys(con, raw)  # YetiForce's PLL_ keys as their labels (picklist_keys.py)
         return stage_pairs(con, raw)
 
 
@@ -78,7 +62,7 @@ def sheet_choice(source: Path | bytes, file_name: str) -> SheetChoice:
     """The tables of a workbook or archive and the preferred one, from one copy of an upload on disk
     (a picker that asked three times wrote the whole upload three times on every page run). A
     preferred table that cannot be told is None: the first is shown."""
-    with _as_path(source, file_name) as path, _wps_named(file_name):
+    with _as_path(source, file_name) as path, wps_named(file_name):
         kind = file_kind_of(path, file_name)
         if kind in ("text", "json", "parquet"):
             return SheetChoice([], None, False)
@@ -92,7 +76,7 @@ def sheet_choice(source: Path | bytes, file_name: str) -> SheetChoice:
 
 def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
     """(sheet name, data rows) of a workbook, (member name, data rows) of an archive; [] for CSV."""
-    with _as_path(source, file_name) as path, _wps_named(file_name):
+    with _as_path(source, file_name) as path, wps_named(file_name):
         kind = file_kind_of(path, file_name)
         if kind in ("text", "json", "parquet"):
             return []
@@ -101,7 +85,7 @@ def list_sheets(source: Path | bytes, file_name: str) -> list[tuple[str, int]]:
 
 def preferred_sheet(source: Path | bytes, file_name: str) -> str | None:
     """The sheet (or archive member) an import of this file reads when none is named; None for CSV."""
-    with _as_path(source, file_name) as path, _wps_named(file_name):
+    with _as_path(source, file_name) as path, wps_named(file_name):
         kind = file_kind_of(path, file_name)
         return None if kind in ("text", "json", "parquet") else _preferred(path, file_name, kind)
 

@@ -59,6 +59,7 @@ from . import limits, sniff
 from .header_rows import HeaderRows
 from .plain import file_kind_of, stage_plain
 from .staging import RawTable
+from .wps import wps_named
 
 CHUNK = 1 << 20
 SEPARATOR = " › "  # between an archive's name and its member's, in every message
@@ -480,7 +481,8 @@ def stage_archive(con, path: Path, file_name: str, sheet: str | None, table: str
             raise no_tables(zf, file_name)
         chosen = find(found, sheet, file_name) if sheet is not None else _preferred(zf, path, file_name, found)
         name = label(file_name, chosen.name)
-        with tempfile.TemporaryDirectory(prefix="funnel_zip_") as tmp:
+        # a WPS spreadsheet no reader opens is refused as one, naming the member (wps.py)
+        with tempfile.TemporaryDirectory(prefix="funnel_zip_") as tmp, wps_named(name):
             member = extract(zf, chosen, name, Path(tmp))
             kind = file_kind_of(member, name)
             if kind == "zip":  # an archive inside the archive, under a table's name

@@ -24,7 +24,8 @@ Pipedrive (the entity prefix in the user's language: «Deal - » in German, «Ne
 - es, medium-low: two importers of Spanish exports (code search 62488931826: ``trato - id, trato - título,
   trato - valor, trato - moneda, trato - fecha de cierre prevista, trato - estado, trato - propietario,
   trato - trato creado, trato - etapa``; 60178053960, "los que exporta Pipedrive en español": statuses
-  Ganado / Perdido / Abierto, «fecha en la que se ganó / perdió»).
+  Ganado / Perdido / Abierto, «fecha en la que se ganó / perdió»). Spanish exports that name the deal «Negocio»
+  (``Negocio - Negocio creado el``, ``Negocio - Fecha de ganado``): tests/unit/test_leftovers_s47.py.
 - fr, medium: scripts over real exports (code search 33843437102, 54092592855: ``Affaire - Titre, - Étape,
   - Statut, - Raison de la perte, - Affaire créée, - Date de gain, - Date de perte, - Personne à
   contacter``, statuses «Gagnée», «Perdue», «En cours») and an API-to-export rename table (37591473848:

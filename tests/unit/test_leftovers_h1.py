@@ -18,7 +18,7 @@
    no table of the archive, and a .et that is no workbook (WPS's own format, or damaged) was «damaged or
    password-protected, open it in Excel» / «binary data»: now it is named a WPS Office spreadsheet, with how to save
    it as .xlsx, in the reader's language. WPS's template ``.ett`` gets the same words; its presentations
-   (``.dps``) are not claimed.
+   (``.dps``) are said to be presentations (tests/unit/test_leftovers_s47.py).
 4. **ПланФикс «Отложенная»** (put off) was a step of the guessed ladder (third, by its deals: Новая → В работе →
    Отложенная → КП отправлено), so every deal past it «reached» it and the paused deals reached «В работе». It is
    open but no step of the sale, and where a deal was put off is not known: left out of the guessed order, its deals
@@ -230,18 +230,6 @@ def test_wps_et_that_cannot_be_read_is_named_wps(tmp_path, lang, words, head):
     assert caught.value.code == "file.wps_unreadable"
     text = caught.value.message(lang)
     assert all(w in text for w in words), text
-
-
-def test_wps_presentation_is_not_claimed_a_spreadsheet(tmp_path):
-    """A .dps (WPS's presentation, an OLE2 file too) that no reader opens keeps the workbook's plain refusal."""
-    from funnel.importer import import_file
-    from funnel.store import Store
-
-    path = tmp_path / "slides.dps"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
-    with pytest.raises(FunnelError) as caught:
-        import_file(Store(tmp_path / "store"), path)
-    assert caught.value.code == "file.excel_unreadable"
 
 
 def test_data_page_uploader_takes_et_not_ett_or_dps():
