@@ -444,6 +444,9 @@ def format_metrics(doc: dict, lang: str) -> str:
         lines.append("! " + t(OUTCOME_NOTES[guess["code"]], lang, stage=f"«{guess['stage']}»"))
     if doc.get("lost_stage_unknown"):
         lines.append("! " + t("metrics.finding.lost_stage_unknown", lang, n=doc["lost_stage_unknown"]))
+    if off := doc.get("open_off_order"):  # the pages' note: open deals at a status the funnel order leaves out
+        lines.append("! " + t("metrics.finding.open_off_order", lang, n=sum(r["deals"] for r in off),
+                              stages=", ".join(in_quotes(f"«{r['stage']}»", lang) for r in off)))
     if not doc["stages"]:
         lines.append(t("quality.stages.none", lang))
         return "\n".join(lines)

@@ -46,13 +46,15 @@ class Outcomes:
     close_rate: float | None = None
     fit_rate: float | None = None
     lost_stage_unknown: int | None = 0
+    # open deals now at a stage that is no step of the order (a paused status): {that stage: deals}
+    off_order: dict[str, int] = field(default_factory=dict)
     stages: list[StageRow] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
     findings: list[dict[str, Any]] = field(default_factory=list)
 
     def kpis(self) -> dict[str, Any]:
         """The scalar numbers (no stages, reasons or findings)."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("stages", "reasons", "findings")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("stages", "reasons", "findings", "off_order")}
 
 
 def money_groups(con, ctx: Context, group: str, params: dict[str, Any] | None = None) -> dict[Any, dict[str, Any]]:
@@ -141,10 +143,11 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     out.stages = funnel_rows(ctx.stages, tally)
     if tally.lost_unknown:
         out.findings.append({"code": "metrics.finding.lost_stage_unknown", "n": tally.lost_unknown})
-    if tally.open_off:  # open at a status the order leaves out (a paused one): among a step's «still open», said
-        off_stages = sorted({stage for _, stage in tally.open_off})
-        out.findings.append({"code": "metrics.finding.open_off_order", "n": sum(tally.open_off.values()),
-                             "stages": ", ".join(f"«{stage}»" for stage in off_stages)})
+    for (_, stage), n in sorted(tally.open_off.items(), key=lambda kv: kv[0][1]):
+        out.off_order[stage] = out.off_order.get(stage, 0) + n
+    if out.off_order:  # open at a status the order leaves out (a paused one): among a step's «still open», said
+        out.findings.append({"code": "metrics.finding.open_off_order", "n": sum(out.off_order.values()),
+                             "stages": ", ".join(f"«{stage}»" for stage in out.off_order)})
     out.win_rate = ratio(out.won, out.won + out.lost)
     if out.win_rate is None:
         out.reasons["win_rate"] = "metrics.reason.no_closed"

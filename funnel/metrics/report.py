@@ -9,6 +9,7 @@ Shape (keys are a contract; add, never rename)::
      "revenue", "avg_deal_size", "median_cycle_days",
      "cycle_deals",                                           # won deals the cycle is measured on
      "cycle_reversed",                                        # won deals closed before they were created
+     "open_off_order": [{"stage", "deals"}],                  # open at a status the order leaves out (paused)
      "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
 
 A group with no value is keyed ``""``.
@@ -91,6 +92,8 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
     result["won_unmarked"] = info.capabilities.won_unmarked
     # a won or lost stage taken from the deals' close dates (the import's ``stages.won_by_close_date``)
     result["outcome_guesses"] = [{"code": code, "stage": stage} for code, stage in outcome_guesses(info)]
+    # open deals at a status the order leaves out (a paused one), counted open at the step they reached
+    result["open_off_order"] = [{"stage": stage, "deals": n} for stage, n in overall.off_order.items()]
     if by is not None:
         groups = outcomes_in(con, ctx, by)
         result["groups"] = {("" if key is None else str(key)): metric_block(out) for key, out in groups.items()}

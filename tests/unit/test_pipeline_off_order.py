@@ -141,3 +141,10 @@ def test_the_reports_pipeline_table_marks_the_status(planfix):
     assert cli_main(["--data-dir", str(planfix / "store"), "report", "1", "--format", "html", "--lang", "en",
                      "--out", str(out)]) == 0
     assert "Отложенная (not a step of the funnel)" in out.read_text(encoding="utf-8")
+
+
+def test_metrics_json_and_text_say_the_put_off_deals(planfix, capsys):
+    doc = _cli_json(planfix, capsys, "metrics", "1")
+    assert doc["open_off_order"] == [{"stage": "Отложенная", "deals": 3}]
+    assert cli_main(["--data-dir", str(planfix / "store"), "metrics", "1"]) == 0
+    assert "! 3 open deals are at «Отложенная», a status outside the funnel order" in capsys.readouterr().out
