@@ -191,6 +191,8 @@ def _forecast(args) -> int:
     if doc.get("open_as_not_won"):  # the pages say it beside the chart (survey 36: n changed, nothing said)
         print("  " + t("velocity.ui.open_as_not_won", lang))
     print(t("velocity.cli.weighted", lang, value=_d(doc["weighted_pipeline"]), key=doc["key_stage"] or "—"))
+    if (left := doc.get("no_probability") or {}).get("deals"):  # weighed at 0: said, as the page says it
+        print("  " + t("velocity.ui.no_probability", lang, n=left["deals"], amount=_d(left["amount"])))
     # the months under titles, with what they add up to and what they leave out (survey 36: 755,722 weighted
     # above six months of 0.00, untitled)
     print(t("velocity.cli.by_month", lang, total=_d(doc["age_adjusted"]), weighted=_d(doc["weighted_pipeline"]),

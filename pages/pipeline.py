@@ -183,6 +183,11 @@ k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), bo
           help=t("velocity.help.weighted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
                 info, k1)
+if fc.no_probability_deals:  # weighed at 0, not said before (the forecast's ``no_probability`` went unshown)
+    k1.caption(t("velocity.ui.no_probability", n=fc.no_probability_deals, amount=open_amount_text(fc.no_probability)))
+    vui.open_button(t("pages.drill.open"), Selection("unweighted_at", until=as_of,
+                                                     values=tuple(str(p) for p in fc.no_probability_positions)),
+                    t("velocity.drill.no_probability"), "pl_unweighted", info, k1)
 k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
           help=t("velocity.help.age_adjusted"))
 vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),

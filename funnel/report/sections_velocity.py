@@ -97,6 +97,9 @@ def pipeline_forecast(inp: Inputs) -> Section:
     if fc["weighted_pipeline"] is not None:
         sec.paragraphs.append(w("report.forecast.weighted", value=w.num(fc["weighted_pipeline"]),
                                 adjusted=w.num(fc["age_adjusted"]), key=fc["key_stage"] or "—"))
+    if (left := fc.get("no_probability") or {}).get("deals"):  # weighed at 0: said, as the page says it
+        amount = "—" if left["amount"] is None else w.num(left["amount"])
+        sec.paragraphs.append(w.reason("velocity.ui.no_probability", n=left["deals"], amount=amount))
     _reasons(inp, sec, pipe)
     _reasons(inp, sec, fc)
     if pipe["snapshot"]:

@@ -15,7 +15,7 @@ from ..errors import FunnelError
 from .stays import stays_sql
 
 CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
-KINDS = ("open_at", "in_stage", "off_order_at", "unknown_at", "stayed", "created_between", "won_between",
+KINDS = ("open_at", "in_stage", "off_order_at", "unknown_at", "unweighted_at", "stayed", "created_between", "won_between",
          "lost_between", "moved_forward", "moved_back")
 
 
@@ -65,6 +65,13 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
         return (f"{_open_at('v_until')} AND ((NOT {no_history} AND row_no NOT IN "
                 f"(SELECT c.row_no FROM ({_covering(stays, 'v_until')}) AS c)) OR "
                 f"({no_history} AND NOT {off_order} AND NOT COALESCE({at_a_step}, FALSE)))"), params
+    if sel.kind == "unweighted_at":  # the forecast's deals at the positions ``values`` (0: none): open_book's rule
+        positions = [int(v) for v in sel.values or ()]
+        params.update({f"v_p{i}": p for i, p in enumerate(positions)})
+        listed = ", ".join(f"$v_p{i}" for i in range(len(positions))) or "NULL"
+        covering = f"SELECT c.row_no, c.position FROM ({_covering(stays, 'v_until')}) AS c"
+        return (f"{_open_at('v_until')} AND (row_no IN (SELECT row_no FROM ({covering}) AS k WHERE position IN ({listed})) "
+                f"OR (row_no NOT IN (SELECT row_no FROM ({covering}) AS k) AND COALESCE(stage_pos, 0) IN ({listed})))"), params
     if sel.kind == "stayed":
         if sel.position is None:
             raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)

@@ -4,7 +4,8 @@ As of ``as_of`` (default: the dataset's latest timestamp), over the filtered ope
 
 - **probability** p of an open deal = P(won | reached its current stage) among the deals closed by
   ``as_of`` (:func:`funnel.metrics.probability.stage_probability`); a stage no closed deal reached
-  gives p = 0 and its amount is reported as ``no_probability``;
+  gives p = 0, and so does a deal at no step of the order (a paused status, position 0); their amount is
+  reported as ``no_probability`` (the page and the CLI say it beside the weighted pipeline);
 - **weighted pipeline** = Σ amount × p (DOMAIN.md's definition);
 - **age-adjusted**: a deal that has sat long in its stage is less likely to win than a fresh one
   (deals that win mostly leave early; stalled ones never do). P(won | still in the stage after a
@@ -93,7 +94,7 @@ class Forecast:
     age_adjusted: float  # Σ amount × P(won | still open at its age): what the months below add up to
     beyond: float  # expected after the horizon
     undated: float  # weighted amount of deals older than any won deal of their stage
-    no_probability: float  # amount in stages no closed deal reached
+    no_probability: float  # amount of the open deals weighed at 0: at a stage no closed deal reached, or at none
     month: date | None = None
     won_so_far: float = 0.0  # already won in the plan month by as_of
     plan: float | None = None
@@ -106,6 +107,9 @@ class Forecast:
     fan: list[dict[str, Any]] = field(default_factory=list)  # {month, p10, p50, p90} cumulative
     stage_weighted: dict[int, float] = field(default_factory=dict)  # position -> weighted amount
     reason: str | None = None
+    # the open deals ``no_probability`` counts, and their positions (0: no step of the order, a paused status)
+    no_probability_deals: int = 0
+    no_probability_positions: tuple[int, ...] = ()
 
 
 STATUS_CODES = np.array(["open", "won", "lost"], object)  # forecast_open_deals' status_code
@@ -581,4 +585,5 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         p_meet_plan=None if plan is None else float(np.mean(target_sims >= plan)),
         p10=float(np.quantile(target_sims, 0.1)), p50=float(np.quantile(target_sims, 0.5)),
         p90=float(np.quantile(target_sims, 0.9)), runs=int(runs), seed=int(seed), fan=fan,
-        stage_weighted=stage_weighted)
+        stage_weighted=stage_weighted, no_probability_deals=int(unknown.sum()),
+        no_probability_positions=tuple(sorted({int(x) for x in book.position[unknown]})))

@@ -104,6 +104,8 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         # no lost deal recorded: p_won = won / all deals that reached the stage (open ones not won)
         "open_as_not_won": bool(probs and probs.open_as_not_won),
         "weighted_pipeline": open_money(fc.weighted_pipeline),
+        # open deals weighed at 0: their stage has no win probability (no closed deal reached it, or no step)
+        "no_probability": {"deals": fc.no_probability_deals, "amount": open_money(fc.no_probability)},
         "age_adjusted": open_money(fc.age_adjusted),
         # the months' expected wins weigh the open deals' amounts: unknown where they carry none, not 0
         "by_month": [{"month": m.strftime("%Y-%m"), "expected": open_money(v)} for m, v in fc.by_month],

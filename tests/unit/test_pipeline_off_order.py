@@ -148,3 +148,44 @@ def test_metrics_json_and_text_say_the_put_off_deals(planfix, capsys):
     assert doc["open_off_order"] == [{"stage": "Отложенная", "deals": 3}]
     assert cli_main(["--data-dir", str(planfix / "store"), "metrics", "1"]) == 0
     assert "! 3 open deals are at «Отложенная», a status outside the funnel order" in capsys.readouterr().out
+
+
+def test_the_forecast_says_which_open_deals_it_weighs_at_nothing(planfix, capsys):
+    """Open on Mar 25: 1 Новая 10,000, 2 В работе 15,000, 3 КП отправлено 25,000, and 7, 8, 9 at «Отложенная» (no step:
+    no win probability) 52,000. Closed deals: 4 and 5 won (reached every stage), 6 lost at the first stage (its stage
+    not recorded). P(won | reached Новая) = 2/3, В работе 2/2, КП отправлено 2/2. Weighted pipeline by hand:
+    10,000 × 2/3 + 15,000 + 25,000 = 46,666.67; the three put-off deals (52,000) weighed at 0, said."""
+    doc = _cli_json(planfix, capsys, "forecast", "1")
+    assert doc["weighted_pipeline"] == pytest.approx(46_666.67, abs=0.01)
+    assert doc["no_probability"] == {"deals": 3, "amount": 52_000}
+    assert cli_main(["--data-dir", str(planfix / "store"), "forecast", "1"]) == 0
+    assert "Not in the weighted pipeline: 3 open deals (52,000.00)" in capsys.readouterr().out
+    store = Store(str(planfix / "store" / "funnel.duckdb"))
+    info = store.info(1)
+    with store.connect() as con:
+        latest = parse_when("2024-03-25 10:00:00")
+        assert _ids(con, info, Selection("unweighted_at", until=latest, values=("0",))) == ["7", "8", "9"]
+
+
+def test_deals_at_stages_no_closed_deal_reached_are_said_too(tmp_path, capsys):
+    """L lost at Lead (the only closed deal); X sits at Proposal (its history), Y at Lead, W at Qualified. P(won | Lead)
+    = 0/1; Qualified and Proposal: no closed deal reached them (a won deal would have reached every stage), no
+    probability. Weighted: Y 200 × 0 = 0; W's 400 and X's 100 weighed at 0 for want of a probability, said (2 deals,
+    500), and their list is W and X (X covered by its Proposal stay on the date, W by its Qualified one)."""
+    deals = tmp_path / "deals.csv"
+    deals.write_text("id,stage,created,closed,amount\nX,Proposal,2024-01-01,,100\nY,Lead,2024-01-02,,200\n"
+                     "L,Lost,2024-01-01,2024-01-09,300\nW,Qualified,2024-01-03,,400\n", encoding="utf-8")
+    history = tmp_path / "history.csv"
+    history.write_text("deal_id,stage,entered_at\nX,Lead,2024-01-01\nX,Proposal,2024-01-10\nY,Lead,2024-01-02\n"
+                       "L,Lead,2024-01-01\nL,Lost,2024-01-09\n"
+                       "W,Lead,2024-01-03\nW,Qualified,2024-01-04\n", encoding="utf-8")
+    _cli_json(tmp_path, capsys, "import", str(deals), "--history", str(history), "--stages",
+              "Lead,Qualified,Proposal,Won")
+    doc = _cli_json(tmp_path, capsys, "forecast", "1", "--as-of", "2024-01-12")
+    assert doc["weighted_pipeline"] == pytest.approx(0.0)
+    assert doc["no_probability"] == {"deals": 2, "amount": 500.0}
+    store = Store(str(tmp_path / "store" / "funnel.duckdb"))
+    info = store.info(1)
+    with store.connect() as con:
+        assert _ids(con, info, Selection("unweighted_at", until=parse_when("2024-01-12"), values=("2", "3"))) == [
+            "W", "X"]
