@@ -37,9 +37,11 @@ KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", 
 # "closed": the deals behind a win rate (won / closed), the won and the lost (survey 46: the tile listed the won only)
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "closed": "status IN ('won', 'lost')",
-              "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE",
-              # open at a stage that is no step of the order (a paused status): metrics_open_off_order.sql
-              "open_off_order": "status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL"}
+              "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
+# open at a stage the pipeline's stages do not list (a paused status): metrics_open_off_order.sql's rule, over the
+# drill query's deals ``s``; {stages}: the dataset's stages table
+OFF_ORDER = ("(status = 'open' AND stage IS NOT NULL AND NOT EXISTS "
+             "(SELECT 1 FROM {stages} AS o WHERE o.pipeline = s.pipeline AND o.stage = s.stage))")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
         params["s_pos"] = int(sel.position)
     elif sel.kind in _BY_STATUS:
         parts.append(_BY_STATUS[sel.kind])
+    elif sel.kind == "open_off_order":
+        parts.append(render(OFF_ORDER, stages=info.tables["stages"]))
     elif sel.kind in AUDIT_KINDS:
         sql, more = _audit_sql(info, sel)
         parts.append(sql)

@@ -3,9 +3,11 @@
 -- at (their furthest: the first step without a history) and that stage. They are among that step's «still open»
 -- (metrics_stage_counts), which the Overview's drop-off sentence then says (funnel/metrics/stages.py).
 -- A separate query, like metrics_lost_unknown: the filter keeps a few rows early.
--- tables: {deals}; fragments: {group_by} (GROUP BY over grp and the other keys; see
+-- No step of the order: a stage the pipeline's stages do not list (not merely no position: a lost stage has none).
+-- tables: {deals}, {stages}; fragments: {group_by} (GROUP BY over grp and the other keys; see
 -- funnel/metrics/context.group_by), {group}, {where}
 SELECT {group} AS grp, furthest_pos AS pos, stage, count(*) AS n
-FROM {deals}
-WHERE {where} AND status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL
+FROM {deals} AS d
+WHERE {where} AND status = 'open' AND stage IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM {stages} AS o WHERE o.pipeline = d.pipeline AND o.stage = d.stage)
 {group_by}

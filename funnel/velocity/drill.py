@@ -12,6 +12,8 @@ from typing import Any
 
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
+from ..metrics.drill import OFF_ORDER
+from ..sql import render
 from .stays import stays_sql
 
 CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
@@ -54,7 +56,7 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
         return f"{_open_at('v_until')} AND {covering}", params
     if sel.kind in ("off_order_at", "unknown_at"):  # the snapshot's rows apart from the steps (pipeline.py)
         no_history = f"NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)"
-        off_order = "(status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL)"
+        off_order = render(OFF_ORDER, stages=info.tables["stages"])
         if sel.kind == "off_order_at":
             if sel.value is None:
                 raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
