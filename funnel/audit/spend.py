@@ -130,7 +130,8 @@ def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict
             totals[key[0]][i] += v
         totals[key[0]][5] |= currencies
     return {"months": months,
-            "sources": [_row(src, None, *vals[:4], _unknown(vals[4], vals[5])) for src, vals in sorted(totals.items())]}
+            "sources": [_row(src, None, cost, leads, won, revenue, _unknown(no_amount, currencies))
+                        for src, (cost, leads, won, revenue, no_amount, currencies) in sorted(totals.items())]}
 
 
 def _unknown(no_amount: int, currencies: set) -> str | None:
