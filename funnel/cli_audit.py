@@ -179,6 +179,10 @@ def _segments(store, info, spec, args) -> int:
     for row in (doc.get("spend") or {}).get("sources", []):
         print("  " + t("audit.cli.spend", lang, source=row["source"], spend=_money(row["spend"], lang),
                        cpl=_money(row["cpl"], lang), cac=_money(row["cac"], lang), romi=_pct_in(row["romi"], lang)))
+    sources = (doc.get("spend") or {}).get("sources", [])
+    for reason in sorted({row["reason"] for row in sources if row.get("reason")}):  # why a ROMI is «—»
+        print("  " + t(f"audit.segments.spend_unknown.{reason}", lang,
+                       sources=", ".join(f"«{row['source']}»" for row in sources if row.get("reason") == reason)))
     for issue in (doc.get("spend") or {}).get("issues", []):
         print("  ! " + t(f"audit.spend.{issue['code']}", lang, row=issue["row"], column=issue["column"],
                          value=issue["value"]))

@@ -1,5 +1,8 @@
 """Sources and segments: the funnel per traffic source / variant / attribute, drivers, and spend."""
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -8,7 +11,7 @@ from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.dataset_edit import order_state
-from funnel.formats import fmt_compact, fmt_int, fmt_p, fmt_pct
+from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_p, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
@@ -116,6 +119,31 @@ if order_state(info) != "outcomes_only":
     st.caption(t("audit.segments.drivers_caption"))
 
 # -- spend -------------------------------------------------------------------------------------
+_WON_COLUMNS = ("won", "revenue", "cac", "romi")  # numbers of the won deals; the others of the leads
+
+
+def _month(key: str) -> date:
+    """The spend report's month ``2026-01`` as its first day (shown as the language writes a month)."""
+    year, month = key.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _on_spend(key: str, rows: list[dict], months_of: dict) -> None:
+    """A cell of the spend tables opens the deals behind its row: the leads (deals created from the source in
+    the month, or in the spend file's months of the source) or, for won, revenue, CAC and ROMI, the won ones."""
+    cells = ((st.session_state.get(drill.nonce(f"sg_spend_{key}")) or {}).get("selection") or {}).get("cells") or []
+    drill.bump(f"sg_spend_{key}")
+    if not cells or int(cells[0][0]) >= len(rows):
+        return
+    row = rows[int(cells[0][0])]
+    column = next((k for k in row if t(f"audit.segments.spend_col.{k}") == cells[0][1]), "leads")
+    kind = "won" if column in _WON_COLUMNS else "all"
+    months = (_month(row["month"]),) if row.get("month") else months_of.get(row["source"], ())
+    parts = [md_escape(row["source"])] + ([fmt_cohort(months[0], "month", lang)] if row.get("month") else [])
+    title = " · ".join([*parts, t(f"audit.segments.spend_col.{'won' if kind == 'won' else 'leads'}")])
+    drill.request(Selection(kind, by="source", value=row["source"], cohort_unit="month", cohort_keys=months), title)
+
+
 st.subheader(t("audit.segments.spend"))
 upload = st.file_uploader(t("audit.segments.spend_upload"), type=["csv", "tsv", "txt", "xlsx", "xls"], key="sg_spend")
 if upload is None:
@@ -131,12 +159,22 @@ else:
             (st.warning if issue["severity"] == "warning" else st.error)(text)
         money = {"spend": fmt_compact, "revenue": fmt_compact, "cpl": fmt_compact, "cac": fmt_compact,
                  "leads": fmt_int, "won": fmt_int, "romi": fmt_pct}
+        report = result["report"]
+        months_of: dict[str, tuple[date, ...]] = {}  # a source's months of the spend file: its totals' leads
+        for row in report["months"]:
+            months_of[row["source"]] = (*months_of.get(row["source"], ()), _month(row["month"]))
         for key in ("sources", "months"):
-            frame = pd.DataFrame([{t(f"audit.segments.spend_col.{k}"): (money[k](v, lang) if k in money else v)
-                                   for k, v in row.items() if not (key == "sources" and k == "month")}
-                                  for row in result["report"][key]])
+            rows = report[key]
+            frame = pd.DataFrame([{t(f"audit.segments.spend_col.{k}"): (
+                money[k](v, lang) if k in money else fmt_cohort(_month(v), "month", lang) if k == "month" else v)
+                for k, v in row.items() if k != "reason" and not (key == "sources" and k == "month")} for row in rows])
             st.markdown(f"**{t('audit.segments.spend_by_' + key)}**")
-            st.dataframe(frame, hide_index=True)
-        st.caption(t("audit.segments.spend_caption"))
+            st.dataframe(frame, hide_index=True, key=drill.nonce(f"sg_spend_{key}"),
+                         on_select=partial(_on_spend, key, rows, months_of), selection_mode="single-cell")
+        st.caption(t("audit.segments.spend_caption") + " " + t("audit.segments.spend_click"))
+        for reason in sorted({r["reason"] for r in report["sources"] if r.get("reason")}):
+            st.caption(t(f"audit.segments.spend_unknown.{reason}",
+                         sources=", ".join(f"«{md_escape(r['source'])}»" for r in report["sources"]
+                                           if r.get("reason") == reason)))
 
 drill.show_pending(info, spec, t)

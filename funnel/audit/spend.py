@@ -7,6 +7,9 @@ sources the deals do not know and repeated (date, source) rows are warnings. Att
 spend on a source is divided by the deals *created* from that source in that month (leads), the won
 ones among them (CAC) and their revenue (ROMI = (revenue - spend) / spend). Only months the spend file
 covers count (a source's totals add those months up): a month without spend data has no cost per lead.
+A revenue the deals cannot give is ``None`` with its ``reason``, and so is the ROMI: won deals without an
+amount (``no_amount``: Olist's leads list, whose 0 revenue read as a ROMI of −100 %) or won deals in several
+currencies (``mixed_currencies``: their amounts do not add up).
 """
 
 from __future__ import annotations
@@ -112,23 +115,36 @@ def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict
     spend: dict[tuple[str, date], float] = defaultdict(float)
     for day, src, cost in rows:
         spend[(src, day.replace(day=1))] += cost
-    deals: dict[tuple[str, date], tuple[int, int, float]] = {}
+    deals: dict[tuple[str, date], tuple[int, int, float, int, set]] = {}
     sql = query("audit_spend_leads", ctx.info, where=ctx.where.sql)
-    for src, month, leads, won, revenue in run(con, sql, ctx.where.params).fetchall():
-        deals[(src, month.date())] = (int(leads), int(won), float(revenue or 0.0))
+    for src, month, leads, won, revenue, no_amount, currencies in run(con, sql, ctx.where.params).fetchall():
+        deals[(src, month.date())] = (int(leads), int(won), float(revenue or 0.0), int(no_amount), set(currencies or ()))
     months = []
-    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0, 0.0])
+    # per source: spend, leads, won, revenue, won without an amount, the won deals' currencies
+    totals: dict[str, list[Any]] = defaultdict(lambda: [0.0, 0, 0, 0.0, 0, set()])
     for key in sorted(spend):  # months without spend data have no cost per lead: left out
         cost = spend.get(key, 0.0)
-        leads, won, revenue = deals.get(key, (0, 0, 0.0))
-        months.append(_row(key[0], key[1], cost, leads, won, revenue))
-        for i, v in enumerate((cost, leads, won, revenue)):
+        leads, won, revenue, no_amount, currencies = deals.get(key, (0, 0, 0.0, 0, set()))
+        months.append(_row(key[0], key[1], cost, leads, won, revenue, _unknown(no_amount, currencies)))
+        for i, v in enumerate((cost, leads, won, revenue, no_amount)):
             totals[key[0]][i] += v
+        totals[key[0]][5] |= currencies
     return {"months": months,
-            "sources": [_row(src, None, *vals) for src, vals in sorted(totals.items())]}
+            "sources": [_row(src, None, cost, leads, won, revenue, _unknown(no_amount, currencies))
+                        for src, (cost, leads, won, revenue, no_amount, currencies) in sorted(totals.items())]}
 
 
-def _row(source: str, month: date | None, cost: float, leads: float, won: float, revenue: float) -> dict[str, Any]:
+def _unknown(no_amount: int, currencies: set) -> str | None:
+    """Why the won deals' revenue is not known: some have no amount, or their amounts are in several currencies."""
+    if no_amount:
+        return "no_amount"
+    return "mixed_currencies" if len(currencies) > 1 else None
+
+
+def _row(source: str, month: date | None, cost: float, leads: float, won: float, revenue: float,
+         reason: str | None = None) -> dict[str, Any]:
+    known = reason is None
     return {"source": source, "month": month.isoformat()[:7] if month else None, "spend": round(cost, 2),
-            "leads": int(leads), "won": int(won), "revenue": round(revenue, 2), "cpl": _ratio(cost, leads),
-            "cac": _ratio(cost, won), "romi": _ratio(revenue - cost, cost) if cost else None}
+            "leads": int(leads), "won": int(won), "revenue": round(revenue, 2) if known else None,
+            "cpl": _ratio(cost, leads), "cac": _ratio(cost, won),
+            "romi": _ratio(revenue - cost, cost) if cost and known else None, "reason": reason}

@@ -119,6 +119,18 @@ def build_counts(con, raw, cmap, *, explicit_stages=None, findings: Findings) ->
         raise FunnelError("import.counts_too_large", file=raw.file_name, stage=order[_pos - 1], n=f"{n:.3g}")
     if stored:
         con.executemany("INSERT INTO imp_counts VALUES (?, ?, ?, ?, ?)", stored)
+    if cmap.wide_stages:  # a row whose later step counts more than its earlier one: no funnel in that row
+        findings.examples(con, """
+            WITH r AS (SELECT DISTINCT p.row_no, p.position, p.n, s.stage,
+                              CASE WHEN p.n = round(p.n) THEN CAST(round(p.n) AS BIGINT)::VARCHAR ELSE p.n::VARCHAR END
+                                  AS shown FROM imp_parts p
+                       JOIN imp_stages s ON s.position = p.position),
+                 o AS (SELECT *, lag(n) OVER w AS prev_n, lag(shown) OVER w AS prev_shown, lag(stage) OVER w AS prev_stage,
+                              lag(position) OVER w AS prev_pos
+                       FROM r WINDOW w AS (PARTITION BY row_no ORDER BY position))
+            SELECT row_no, min(concat(prev_stage, ' ', prev_shown, ' → ', stage, ' ', shown)) AS value
+            FROM o WHERE prev_pos = position - 1 AND n > prev_n GROUP BY row_no""", None,
+                          "counts.row_not_nested", "warning", None)
     run(con, "DROP TABLE imp_parts")
     non_monotone = run(con, """WITH o AS (SELECT grp, position, n, lag(n) OVER (PARTITION BY grp ORDER BY position) AS prev
                                           FROM imp_counts)

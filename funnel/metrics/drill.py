@@ -54,6 +54,9 @@ class Selection:
     value: str | None = None
     cohort_unit: str | None = None
     cohort_key: date | None = None
+    # several cohorts of ``cohort_unit`` at once: the months a spend file covers (a source's leads, the
+    # Sources and segments page's spend table)
+    cohort_keys: tuple[date, ...] | None = None
     # velocity / pipeline kinds (funnel/velocity/drill.py): an instant, an optional earlier one, an age
     until: datetime | None = None
     since: datetime | None = None
@@ -118,11 +121,17 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
         sql, values = value_in(ident(check_column(info, sel.by)), (sel.value,), "s_grp")
         parts.append(sql)
         params.update(values)
-    if sel.cohort_unit is not None:
+    if sel.cohort_unit is not None and sel.cohort_keys is None:
         if sel.cohort_unit not in COHORT_SQL or sel.cohort_key is None:
             raise FunnelError("metrics.unknown_cohort_unit", unit=str(sel.cohort_unit))
         parts.append(f"{COHORT_SQL[sel.cohort_unit]} = $s_cohort")
         params["s_cohort"] = datetime.combine(sel.cohort_key, time.min)
+    if sel.cohort_keys is not None:
+        if sel.cohort_unit not in COHORT_SQL:
+            raise FunnelError("metrics.unknown_cohort_unit", unit=str(sel.cohort_unit))
+        keys = {f"s_cohorts_{i}": datetime.combine(k, time.min) for i, k in enumerate(sel.cohort_keys)}
+        parts.append(f"{COHORT_SQL[sel.cohort_unit]} IN ({', '.join('$' + k for k in keys) or 'NULL'})")
+        params.update(keys)
     return " AND ".join(parts), params
 
 

@@ -78,3 +78,47 @@ def test_segments_json_per_source(ds):
     ads = next(s for s in doc["segments"] if s["value"] == "ads")
     assert (ads["deals"], ads["won"], ads["lost"], ads["win_rate"], ads["revenue"]) == (4, 1, 3, 0.25, 1000.0)
     assert ads["steps"][0] == {"stage": "Lead", "stage_to": "Qualified", "n": 4, "passed": 1, "rate": 0.25}
+
+
+def _won(deal_id: str, source: str, created: str, amount: float | None, currency: str | None = None) -> dict:
+    return dict(deal_id=deal_id, source=source, status="won", stage="Won", furthest_pos=4, amount=amount,
+                currency=currency, created_at=created, closed_at=created)
+
+
+def test_won_deals_without_an_amount_give_no_revenue_and_no_romi():
+    """Olist's leads list has no amount: its won deals' revenue is unknown, not 0, so no ROMI of −100 %.
+
+    By hand: «leads» in January has 2 won deals and no amount on either → revenue and ROMI unknown; CPL = 100 / 3
+    leads and CAC = 100 / 2 still stand. «mixed» has one won deal of 500 and one without an amount → unknown too
+    (its revenue would read 500 of a larger sum). «zero» has no won deal → revenue 0 and ROMI (0 − 40) / 40 = −1."""
+    con = duckdb.connect()
+    deals = [_won("l1", "leads", "2024-01-05", None), _won("l2", "leads", "2024-01-06", None),
+             dict(deal_id="l3", source="leads", status="lost", stage="Lost", furthest_pos=1,
+                  created_at="2024-01-07", closed_at="2024-01-08"),
+             _won("m1", "mixed", "2024-01-05", 500.0), _won("m2", "mixed", "2024-01-09", None),
+             dict(deal_id="z1", source="zero", status="lost", stage="Lost", furthest_pos=1,
+                  created_at="2024-01-07", closed_at="2024-01-08")]
+    info = make_dataset(con, stages={"Sales": SALES}, deals=deals)
+    spend = read_spend(con, b"date,source,cost\n2024-01-01,leads,100\n2024-01-01,mixed,60\n2024-01-01,zero,40\n",
+                       "spend.csv")
+    report = spend_report(con, resolve(con, info, FunnelSpec()), spend.rows)
+    for key in ("months", "sources"):
+        rows = {r["source"]: r for r in report[key]}
+        assert (rows["leads"]["revenue"], rows["leads"]["romi"], rows["leads"]["reason"]) == (None, None, "no_amount")
+        assert rows["leads"]["cpl"] == pytest.approx(100 / 3) and rows["leads"]["cac"] == 50
+        assert (rows["mixed"]["revenue"], rows["mixed"]["romi"], rows["mixed"]["reason"]) == (None, None, "no_amount")
+        assert (rows["zero"]["revenue"], rows["zero"]["romi"], rows["zero"]["reason"]) == (0, -1.0, None)
+
+
+def test_won_deals_in_two_currencies_give_no_revenue_across_months():
+    """Amounts in RUB and USD do not add up: January's won deal is in RUB and February's in USD, so each month
+    has one currency (revenue 1000 and 20, ROMI (1000 − 100) / 100 = 9 and (20 − 10) / 10 = 1) but the source's
+    total over both months has two: its revenue and ROMI are unknown (``mixed_currencies``)."""
+    con = duckdb.connect()
+    info = make_dataset(con, stages={"Sales": SALES}, deals=[_won("r", "ads", "2024-01-05", 1000.0, "RUB"),
+                                                             _won("u", "ads", "2024-02-05", 20.0, "USD")])
+    spend = read_spend(con, b"date,source,cost\n2024-01-01,ads,100\n2024-02-01,ads,10\n", "spend.csv")
+    report = spend_report(con, resolve(con, info, FunnelSpec()), spend.rows)
+    assert [(r["month"], r["revenue"], r["romi"]) for r in report["months"]] == [("2024-01", 1000, 9), ("2024-02", 20, 1)]
+    (ads,) = report["sources"]
+    assert (ads["revenue"], ads["romi"], ads["reason"]) == (None, None, "mixed_currencies")

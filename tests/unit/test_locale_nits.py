@@ -94,3 +94,23 @@ def test_the_deal_list_workbook_sheet_is_named_in_the_readers_language():
     for lang, name in (("en", "deals"), ("ru", "сделки"), ("zh", "交易")):
         book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(pd.DataFrame({"a": [1]}), t("exports.sheet.deals", lang))))
         assert book.sheetnames == [name]
+
+
+def test_chinese_refusal_of_every_row_names_the_first_rejected_row_plainly(tmp_path):
+    """A file whose every date is garbage is refused naming the first rejected row. In Chinese «第一行：第 2 行»
+    read «the first line: line 2» (the header is the first line); it says «the first rejected row is row 2»."""
+    import pytest
+
+    from funnel.errors import FunnelError
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "deals.csv"
+    path.write_text("ID,Дата создания,Этап сделки,Бюджет,Ответственный,Источник\n"
+                    "1,xx1.02.2024,Новая заявка,1000,Анна,Сайт\n2,xx2.02.2024,Успешно реализовано,2500,Борис,Директ\n"
+                    "3,xx3.02.2024,Закрыто и не реализовано,300,Анна,Сайт\n4,xx4.02.2024,Переговоры,1200,Борис,Сайт\n",
+                    encoding="utf-8")
+    with pytest.raises(FunnelError) as err:
+        import_file(Store(":memory:"), path, path.name, mapping_pairs=["created_at=Дата создания"])
+    text = err.value.message("zh")
+    assert "第一行" not in text and "第一个被拒绝的行是第 2 行" in text and "xx1.02.2024" in text
