@@ -149,6 +149,14 @@ def _compact(value: float, lang: str) -> str:
     return text
 
 
+def fmt_unit_cost(value: float | None, lang: str = "en") -> str:
+    """A cost per lead or per sale: below 1,000 with its cents (a CPL of 4.71 is not «5»: 6 % off), else as
+    :func:`fmt_compact`."""
+    if value is None or _missing(value):
+        return DASH
+    return fmt_num(value, lang, 2) if abs(value) < 1000 else fmt_compact(value, lang)
+
+
 RATE_KPIS = ("win_rate", "win_rate_all", "close_rate", "fit_rate")
 
 

@@ -11,7 +11,8 @@ from funnel.audit.drivers import AMOUNT_BAND, attribute_columns
 from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.dataset_edit import order_state
-from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_p, fmt_pct
+from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_p, fmt_pct, fmt_unit_cost
+from funnel.i18n import in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
@@ -157,7 +158,7 @@ else:
             text = t(f"audit.spend.{issue['code']}", row=issue["row"], column=md_escape(issue["column"]),
                      value=md_escape(issue["value"]))
             (st.warning if issue["severity"] == "warning" else st.error)(text)
-        money = {"spend": fmt_compact, "revenue": fmt_compact, "cpl": fmt_compact, "cac": fmt_compact,
+        money = {"spend": fmt_compact, "revenue": fmt_compact, "cpl": fmt_unit_cost, "cac": fmt_unit_cost,
                  "leads": fmt_int, "won": fmt_int, "romi": fmt_pct}
         report = result["report"]
         months_of: dict[str, tuple[date, ...]] = {}  # a source's months of the spend file: its totals' leads
@@ -174,7 +175,7 @@ else:
         st.caption(t("audit.segments.spend_caption") + " " + t("audit.segments.spend_click"))
         for reason in sorted({r["reason"] for r in report["sources"] if r.get("reason")}):
             st.caption(t(f"audit.segments.spend_unknown.{reason}",
-                         sources=", ".join(f"«{md_escape(r['source'])}»" for r in report["sources"]
+                         sources=", ".join(in_quotes(f"«{md_escape(r['source'])}»", lang) for r in report["sources"]
                                            if r.get("reason") == reason)))
 
 drill.show_pending(info, spec, t)

@@ -77,10 +77,18 @@ def no_amount(data_dir) -> str:
 
 
 def test_romi_without_amounts_is_no_minus_100_percent(no_amount):
-    """Two won leads and no amount: their revenue is not known, so ROMI is «—» (not (0 − 300) / 300 = −100 %) and
-    the caption says why, naming the source; CAC 300 / 2 = 150 still stands."""
-    at = _with_spend("ru", no_amount, "date,source,cost\n2024-01-01,ads,300\n")
+    """Two won leads of five and no amount: their revenue is not known, so ROMI is «—» (not (0 − 33) / 33 = −100 %)
+    and the caption says why, naming the source; CAC 33 / 2 = 16.50 and CPL 33 / 5 = 6.60 still stand, with their
+    cents (they read «17» and «7»: whole units, 3 % and 6 % off)."""
+    at = _with_spend("ru", no_amount, "date,source,cost\n2024-01-01,ads,33\n")
     sources, _months = _spend_tables(at, "ru")
     row = sources.value.iloc[0]
-    assert (row["Выручка"], row["ROMI"], row["CAC"]) == ("—", "—", "150")
+    assert (row["Выручка"], row["ROMI"], row["CAC"], row["Цена лида"]) == ("—", "—", "16,50", "6,60")
     assert any("«ads»" in c.value and "нет суммы" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_chinese_caption_quotes_the_source_as_chinese_does(no_amount):
+    """A Chinese reader sees “ads” (funnel.i18n.in_quotes), not «ads» (h3's audit)."""
+    at = _with_spend("zh", no_amount, "date,source,cost\n2024-01-01,ads,33\n")
+    captions = [c.value for c in at.caption]
+    assert any("“ads”" in c for c in captions) and not any("«ads»" in c for c in captions), captions
