@@ -41,6 +41,28 @@ class GroupCounts:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SkippedStep:
+    """A step some visitors are counted at without having recorded it (they reached a later step): how many per
+    group, and the comparison of those who recorded it, from the first step (``recorded``)."""
+
+    stage: str
+    skipped: dict[str, int]
+    recorded: StepResult
+
+    def to_json(self) -> Json:
+        return {"stage": self.stage, "skipped": dict(self.skipped), "recorded": self.recorded.to_json_with_step()}
+
+    def note(self, lang: str = "en") -> str:
+        """What it means, with how many per group (the A/B page and the CLI say it before the recorded comparison)."""
+        from .formats import fmt_int
+        from .i18n import t
+
+        return t("ab.skipped.note", lang, stage=self.stage, stage_from=self.recorded.stage_from,
+                 n=fmt_int(sum(self.skipped.values()), lang),
+                 groups=", ".join(f"{g}: {fmt_int(n, lang)}" for g, n in self.skipped.items()))
+
+
 @dataclass(frozen=True, kw_only=True)
 class DatasetABResult(StepResult):
     """The A/B result of the groups of one column of a dataset.
@@ -59,6 +81,7 @@ class DatasetABResult(StepResult):
     no_value_n: int = 0
     groups_left_out: int = 0
     notes: tuple[str, ...] = ()
+    skipped: tuple[SkippedStep, ...] = ()  # steps counted for visitors who skipped them (visitor files, event logs)
 
     @property
     def whole_funnel(self) -> bool:
@@ -79,4 +102,5 @@ class DatasetABResult(StepResult):
         return {**head, "by": self.by, "stages": list(self.stages), "positions": list(self.positions),
                 "pipeline": self.pipeline,
                 "revenue_per_lead": None if self.revenue_per_lead is None else self.revenue_per_lead.to_json(),
-                "no_value_n": self.no_value_n, "groups_left_out": self.groups_left_out, "notes": list(self.notes)}
+                "no_value_n": self.no_value_n, "groups_left_out": self.groups_left_out, "notes": list(self.notes),
+                "skipped": [s.to_json() for s in self.skipped]}

@@ -187,6 +187,9 @@ def _dataset_report(result: DatasetABResult, lang: str, web: bool = False) -> st
         lines.append(t("ab.cli.step", lang, stage_from=step.stage_from, stage_to=step.stage_to))
         lines.append(_counts_table(step, lang, web))
         lines.append(verdict_sentence(step.verdict, alpha, lang, web))
+    for skipped in result.skipped:  # a step counted for visitors who skipped it: its recorded entries compared
+        lines += ["", skipped.note(lang), _counts_table(skipped.recorded, lang, web),
+                  verdict_sentence(skipped.recorded.verdict, alpha, lang, web)]
     lines += [t(word_key(code, web), lang, n=result.groups_left_out if code == "ab.note.groups_left_out"
                 else result.no_value_n) for code in result.notes]
     return "\n".join(lines)

@@ -110,6 +110,10 @@ def _revenue(info, result: DatasetABResult) -> None:
 def _show_dataset_result(info, spec, result: DatasetABResult, by: str) -> None:
     web = info.capabilities.of_visitors
     _verdicts(result, web)
+    for skipped in result.skipped:  # a step counted for visitors who skipped it: its recorded entries compared
+        st.warning(md_escape(skipped.note(lang)))
+        w.verdict_block(skipped.recorded, result.alpha, t, t("ab.skipped.title", stage=skipped.stage,
+                                                             stage_from=skipped.recorded.stage_from), web=web)
     steps, groups = steps_of(result), list(result.groups)
     position = dict(zip(result.stages, result.positions, strict=True))
     names = headers(web)
