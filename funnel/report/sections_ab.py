@@ -56,4 +56,8 @@ def ab_verdicts(inp: Inputs) -> Section | None:
         sec.bullets += caveat_sentences(result.verdict, alpha, w.lang, web)
         if result.groups:
             sec.tables.append(_table(inp, result, f"AB {i} · {column}", f"ab_{i}"))
+        for skipped in result.skipped:  # the compared step holds visitors who skipped it: said, and compared without
+            if skipped.stage == result.stage_to:
+                sec.paragraphs.append(f"{skipped.note(w.lang)} {verdict_sentence(skipped.recorded.verdict, alpha, w.lang, web)}")
+                sec.tables.append(_table(inp, skipped.recorded, f"AB {i} · {column} · {skipped.stage}", f"ab_{i}_recorded"))
     return sec

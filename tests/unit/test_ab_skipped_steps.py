@@ -60,3 +60,24 @@ def test_the_text_output_and_the_russian_words(store, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "На шаге «retention_1» учтены посетители, у которых он не записан: 90 (A: 60, B: 30)." in out
     assert "Сравнение по тем, у кого «retention_1» записан, от «visit»:" in out
+
+
+def test_a_pinned_step_in_the_report_says_it_and_compares_the_recorded_entries(store):
+    """A pin of «visit → retention_1» (the report's A/B section recomputes it): the funnel's step, A 180/300 and
+    B 180/300, then the note and the recorded comparison, A 120/300 and B 150/300."""
+    from funnel.report.assemble import build_report
+    from funnel.spec import FunnelSpec
+    from funnel.store import Store
+
+    db = Store(str(store / "funnel.duckdb"))
+    info = db.info(1)
+    pin = {"ds": 1, "by": "variant", "control": "A", "step": ["visit", "retention_1"], "alpha": 0.05,
+           "sequential": False}
+    with db.connect() as con:
+        report = build_report(con, info, db.row(1), FunnelSpec(), "en", extras={"ab_pins": [pin]})
+    section = report.section("ab")
+    step, recorded = section.tables
+    assert dict(zip(step.column("group"), step.column("conversions"), strict=True)) == {"A": 180, "B": 180}
+    assert dict(zip(recorded.column("group"), recorded.column("conversions"), strict=True)) == {"A": 120, "B": 150}
+    assert any(p.startswith("«retention_1» counts visitors who did not record it: 90 (A: 60, B: 30).")
+               for p in section.paragraphs)
