@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..ab_dataset import analyze_dataset, column_headers
 from ..ab_results import DatasetABResult
 from ..errors import FunnelError
+from ..stats.results import StepResult
 from ..stats.wording import caveat_sentences, verdict_sentence
 from .inputs import Inputs
 from .model import Cell, Column, Section, Table
@@ -19,7 +20,7 @@ def _label(inp: Inputs, column: str) -> str:
     return header or inp.w(f"report.column.{column}")
 
 
-def _table(inp: Inputs, result: DatasetABResult, title: str, key: str) -> Table:
+def _table(inp: Inputs, result: StepResult, title: str, key: str) -> Table:
     w = inp.w
     rows = []
     for name, g in result.groups.items():
