@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from ..ab_dataset import analyze_dataset, column_headers
-from ..ab_results import DatasetABResult
 from ..errors import FunnelError
 from ..stats.results import StepResult
 from ..stats.wording import caveat_sentences, verdict_sentence
