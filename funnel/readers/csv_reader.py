@@ -21,7 +21,7 @@ import duckdb
 
 from ..errors import FunnelError
 from ..sql import ident, render, run
-from . import limits, sniff
+from . import limits, mixed_text, sniff
 from .board_groups import title_above
 from .header_rows import HeaderRows, choose_header
 from .staging import (
@@ -79,9 +79,12 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
         try:
             blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
         except duckdb.Error:
-            # Invalid UTF-8 after the sample: read it again with bad bytes replaced.
-            data = transcode(path, "utf-8", Path(tmp) / "fixed.csv")
-            notes.append(("readers.bad_bytes", {"file": file_name}))
+            # Invalid UTF-8 (a few lines in another code page, or after the sample): those lines read in their
+            # own encoding and named (mixed_text.py)
+            data = Path(tmp) / "fixed.csv"
+            lines, other = mixed_text.repair(path, data)
+            if lines:
+                notes.append(mixed_text.note(file_name, lines, other))
             try:
                 blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
             except duckdb.Error as error:

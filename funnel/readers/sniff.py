@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import limits
 from .mac_text import mac_reading
+from .mixed_text import mostly_utf8
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -161,8 +162,8 @@ def detect_encoding(sample: bytes, complete: bool) -> str | None:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(text_bytes, final=complete)
         encoding: str | None = "utf-8"
-    except UnicodeDecodeError:
-        encoding = _guess_encoding(text_bytes)
+    except UnicodeDecodeError:  # UTF-8 but for a few lines (mixed_text.py), else a code page
+        encoding = "utf-8" if mostly_utf8(text_bytes, complete) else guess_encoding(text_bytes)
     if encoding is None or _looks_binary(text_bytes.decode(encoding, errors="replace")):
         return None
     return encoding
@@ -184,7 +185,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _guess_encoding(sample: bytes) -> str | None:
+def guess_encoding(sample: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(sample, cp_isolation=CANDIDATE_ENCODINGS))
