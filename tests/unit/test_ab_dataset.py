@@ -369,7 +369,8 @@ def test_json_keys_keep_the_documented_order(con, ab):
     own keys, then ``from``/``to`` after the verdict for ``--step``, before everything for the whole
     funnel, whose steps carry ``from``/``to`` first."""
     core = ["control", "alpha", "sequential", "groups", "comparisons", "omnibus", "srm", "power", "reason", "verdict"]
-    tail = ["by", "stages", "positions", "pipeline", "revenue_per_lead", "no_value_n", "groups_left_out", "notes"]
+    tail = ["by", "stages", "positions", "pipeline", "revenue_per_lead", "no_value_n", "groups_left_out", "notes",
+            "skipped"]
     one = analyze_dataset(con, ab, FunnelSpec(), "variant", step=("Visit", "Signup")).to_json()
     assert list(one) == [*core, "from", "to", "comparisons_total", *tail]
     whole = analyze_dataset(con, ab, FunnelSpec(), "variant").to_json()
