@@ -40,7 +40,7 @@ _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "statu
               "lost_stage_unknown": "status = 'lost' AND lost_stage_known = FALSE"}
 # open at a stage the pipeline's stages do not list (a paused status): metrics_open_off_order.sql's rule, over the
 # drill query's deals ``s``; {stages}: the dataset's stages table
-OFF_ORDER = ("(status = 'open' AND stage IS NOT NULL AND NOT EXISTS "
+OFF_ORDER = ("(status = 'open' AND stage_pos IS NULL AND stage IS NOT NULL AND NOT EXISTS "
              "(SELECT 1 FROM {stages} AS o WHERE o.pipeline = s.pipeline AND o.stage = s.stage))")
 
 

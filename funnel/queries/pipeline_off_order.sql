@@ -8,7 +8,7 @@
 -- tables: deals, stages; fragments: stays (the filtered deals' stays: funnel/velocity/stays.py deal_stays), where
 SELECT d.stage, CAST(count(*) AS BIGINT) AS open_deals, COALESCE(sum(d.amount), 0) AS amount
 FROM {deals} AS d
-WHERE {where} AND d.status = 'open' AND d.stage IS NOT NULL
+WHERE {where} AND d.status = 'open' AND d.stage_pos IS NULL AND d.stage IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM {stages} AS o WHERE o.pipeline = d.pipeline AND o.stage = d.stage)
   AND (d.created_at IS NULL OR d.created_at <= $as_of)
   AND NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = d.row_no)
