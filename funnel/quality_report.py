@@ -105,7 +105,16 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             continue  # not an ISO date: shown as stored
     for name in [k for k in params if k.endswith("_key")]:  # a part of the sentence that has its own key
         params[name[:-4]] = t(str(params.pop(name)), lang, **params)
+    if isinstance(params.get("encoding"), str):  # Python's codec name as people name the encoding: «Windows-1251»
+        params["encoding"] = ENCODING_NAMES.get(params["encoding"].lower().replace("-", "_"), params["encoding"])
     return in_quotes(t(key, lang, **params), lang)
+
+
+# the readers' codec names (sniff.CANDIDATE_ENCODINGS, mac_text.py) as Excel, Notepad and browsers name them
+ENCODING_NAMES = {"cp1251": "Windows-1251", "cp1252": "Windows-1252", "koi8_r": "KOI8-R", "cp866": "DOS (CP866)",
+                  "gb18030": "GB18030", "big5": "Big5", "shift_jis": "Shift_JIS", "euc_kr": "EUC-KR",
+                  "utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE", "utf_16": "UTF-16", "mac_roman": "Mac Roman",
+                  "mac_cyrillic": "Mac Cyrillic", "utf_8": "UTF-8"}
 
 
 CSV_COLUMNS = ("finding", "severity", "row_no", "column_name", "value", "count", "code")

@@ -40,7 +40,7 @@ def test_a_cp1251_line_in_a_utf8_file_is_read_in_its_own_code_page_and_named(tmp
     lines[1] = lines[1] + "x" * padding if padding else lines[1]
     doc = _import(tmp_path, capsys, ("\n".join(lines) + "\n").encode("utf-8") + ODD)
     said = [f for f in doc["warnings"] if f["code"] == "readers.mixed_lines"]
-    assert len(said) == 1 and "line 41" in said[0]["message"] and "cp1251" in said[0]["message"]
+    assert len(said) == 1 and "line 41" in said[0]["message"] and "read as Windows-1251." in said[0]["message"]
     assert doc["deals"] == 40
 
 
