@@ -585,7 +585,9 @@ def _quality_checks(con, typed: dict, findings: Findings) -> None:
         ("date.missing_created", "warning", "created_at",
          "SELECT row_no, NULL AS value FROM imp_deals WHERE created_at IS NULL" + _unless_unread(con)),
         ("amount.negative", "warning", "amount",
-         "SELECT row_no, CAST(amount AS VARCHAR) AS value FROM imp_deals WHERE amount < 0"),
+         # a whole amount as the file writes it, «-446500», not DOUBLE's «-446500.0» (h3's audit)
+         "SELECT row_no, CASE WHEN amount = trunc(amount) AND abs(amount) < 1e15 THEN CAST(CAST(amount AS BIGINT) "
+         "AS VARCHAR) ELSE CAST(amount AS VARCHAR) END AS value FROM imp_deals WHERE amount < 0"),
         # a status or flag that says won at a lost stage (or lost at a won one): the status decides, said
         ("status.against_stage", "warning", "stage",
          "SELECT d.row_no, d.stage AS value FROM imp_deals d JOIN imp_stages s ON s.pipeline = d.pipeline "
