@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import FunnelError
 from .formats import fmt_int, fmt_pct
-from .i18n import env_language, in_quotes, t
+from .i18n import env_language, in_quotes, names_in_quotes, t
 
 
 def _lang() -> str:
@@ -282,7 +282,7 @@ def mapping_lines(mapping: dict[str, Any], lang: str) -> list[str]:
     """The columns an import read, one «role ← column» per line in the reader's language (it was the mapping's
     JSON on one line, keys like ``closed_at`` a consultant had to decode; ``--json`` keeps the JSON)."""
     def quoted(names) -> str:
-        return ", ".join(in_quotes(f"«{n}»", lang) for n in names)
+        return names_in_quotes(names, lang)
 
     def pairs(fields: dict[str, str]) -> list[str]:
         order = list(ROLE_LABELS)  # the canonical order (id, name, dates, stage, ...), not the JSON's sorted keys
@@ -446,7 +446,7 @@ def format_metrics(doc: dict, lang: str) -> str:
         lines.append("! " + t("metrics.finding.lost_stage_unknown", lang, n=doc["lost_stage_unknown"]))
     if off := doc.get("open_off_order"):  # the pages' note: open deals at a status the funnel order leaves out
         lines.append("! " + t("metrics.finding.open_off_order", lang, n=sum(r["deals"] for r in off),
-                              stages=", ".join(in_quotes(f"«{r['stage']}»", lang) for r in off)))
+                              stages=names_in_quotes((r["stage"] for r in off), lang)))
     if not doc["stages"]:
         lines.append(t("quality.stages.none", lang))
         return "\n".join(lines)

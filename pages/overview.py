@@ -3,7 +3,7 @@
 import streamlit as st
 
 from funnel.formats import DASH, fmt_int, fmt_num, fmt_pct, kpi_delta
-from funnel.i18n import in_quotes
+from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import cache, context, drill, explain, filters, findings, money_text, report_button, words
@@ -123,7 +123,7 @@ for i, d in enumerate(ov.drop_offs):
         text += " " + t("metrics.dropoff.unknown_part", n=d["lost_unknown"])
     if d.get("open_off_order"):
         text += " " + t("metrics.dropoff.off_order_part", n=d["open_off_order"],
-                        stages=", ".join(in_quotes(f"«{md_escape(s)}»", lang) for s in d["off_order_stages"]))
+                        stages=names_in_quotes(map(md_escape, d["off_order_stages"]), lang))
     row = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # one block, not three
     row.markdown(f"{i + 1}\\. {text}")
     with row:

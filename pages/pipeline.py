@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
-from funnel.i18n import in_quotes
+from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import mixed_currencies
@@ -89,8 +89,8 @@ def _snapshot_bar(_curve: int, i: int):
 
 drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", _snapshot_bar)
 if any(r.off_order for r in rows):
-    st.caption(t("velocity.ui.off_order", stages=", ".join(in_quotes(f"«{md_escape(r.stage)}»", lang)
-                                                           for r in rows if r.off_order)))
+    st.caption(t("velocity.ui.off_order", stages=names_in_quotes((md_escape(r.stage) for r in rows if r.off_order),
+                                                                 lang)))
 if any(r.stage is None for r in rows):
     st.caption(t("velocity.ui.unknown"))
 if snap.stages_are_current:

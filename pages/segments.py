@@ -12,7 +12,7 @@ from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.dataset_edit import order_state
 from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_p, fmt_pct, fmt_unit_cost
-from funnel.i18n import in_quotes
+from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
@@ -175,7 +175,7 @@ else:
         st.caption(t("audit.segments.spend_caption") + " " + t("audit.segments.spend_click"))
         for reason in sorted({r["reason"] for r in report["sources"] if r.get("reason")}):
             st.caption(t(f"audit.segments.spend_unknown.{reason}",
-                         sources=", ".join(in_quotes(f"«{md_escape(r['source'])}»", lang) for r in report["sources"]
-                                           if r.get("reason") == reason)))
+                         sources=names_in_quotes((md_escape(r["source"]) for r in report["sources"]
+                                                  if r.get("reason") == reason), lang)))
 
 drill.show_pending(info, spec, t)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from numbers import Real
@@ -116,6 +117,11 @@ def in_quotes(text: str, lang: str) -> str:
     on one Chinese screen)."""
     opening, closing = QUOTES.get(normalize_language(lang), ("«", "»"))
     return text if opening == "«" else text.replace("«", opening).replace("»", closing)
+
+
+def names_in_quotes(names: Iterable[str], lang: str) -> str:
+    """Names (stages, sources, columns) each in the language's quotation marks, comma-separated: «A», «B»."""
+    return ", ".join(in_quotes(f"«{name}»", lang) for name in names)
 
 
 def _entry(key: str, lang: str) -> Entry:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..charts import funnel_figure
 from ..formats import kpi_delta
-from ..i18n import in_quotes
+from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
@@ -198,7 +198,7 @@ def drop_offs(inp: Inputs) -> Section:
             text += " " + w.reason("metrics.dropoff.unknown_part", n=d["lost_unknown"])
         if d.get("open_off_order"):
             text += " " + w.reason("metrics.dropoff.off_order_part", n=d["open_off_order"],
-                                   stages=", ".join(in_quotes(f"«{s}»", w.lang) for s in d["off_order_stages"]))
+                                   stages=names_in_quotes(d["off_order_stages"], w.lang))
         sec.bullets.append(text)
     cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]

@@ -107,7 +107,7 @@ def snapshot_figure(rows: Sequence, labels: Mapping[str, str], lang: str = "en",
     """Open deals per stage on the date (bars, amount in the text unless the open deals carry no amount:
     ``priced`` False). One trace, one bar per row."""
     names = [_l(labels, "unknown") if r.stage is None
-             else f"{esc(r.stage)} ({_l(labels, 'off_order')})" if getattr(r, "off_order", False)
+             else f"{esc(r.stage)} ({_l(labels, 'off_order')})" if r.off_order
              else esc(r.stage) for r in rows]
     money = [f" · {fmt_compact(r.amount, lang)}" if priced else "" for r in rows]
     fig = go.Figure(go.Bar(  # a stage the order leaves out (a paused status) and the unknown stage in grey: no steps

@@ -33,6 +33,11 @@ def _covering(stays: str, param: str, alias: str = "c") -> str:
             f"AND ({alias}.left_at IS NULL OR {alias}.left_at > ${param})")
 
 
+def _no_history(stays: str) -> str:
+    """The drill query's deal ``s`` has no stay: no stage history (the snapshot counts it at its current stage)."""
+    return f"NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)"
+
+
 def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
     """SQL condition over the drill query's columns (deals columns) and its parameters."""
     if sel.until is None:
@@ -51,11 +56,10 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
             old = " AND EXTRACT(EPOCH FROM CAST($v_until AS TIMESTAMP)) - EXTRACT(EPOCH FROM c.entered_at) > $v_secs"
         covering = f"row_no IN (SELECT row_no FROM ({_covering(stays, 'v_until')}) AS c WHERE position = $v_pos{old})"
         if sel.min_days is None:  # the snapshot counts a deal without history at its current stage
-            covering = (f"({covering} OR (stage_pos = $v_pos AND NOT EXISTS "
-                        f"(SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)))")
+            covering = f"({covering} OR (stage_pos = $v_pos AND {_no_history(stays)}))"
         return f"{_open_at('v_until')} AND {covering}", params
     if sel.kind in ("off_order_at", "unknown_at"):  # the snapshot's rows apart from the steps (pipeline.py)
-        no_history = f"NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)"
+        no_history = _no_history(stays)
         off_order = render(OFF_ORDER, stages=info.tables["stages"])
         if sel.kind == "off_order_at":
             if sel.value is None:

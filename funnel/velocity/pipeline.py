@@ -86,10 +86,6 @@ class Waterfall:
         return n and a <= tol * max(1.0, abs(b["start"].amount) + abs(b["new"].amount))
 
 
-def _stage_names(ctx) -> dict[int, str]:
-    return {s["position"]: s["stage"] for s in ctx.stages}
-
-
 def snapshot(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None) -> Snapshot:
     """Open deals and amount per stage as of ``as_of`` (default: the dataset's latest timestamp)."""
     cap = can_answer(con, info, "dates")
