@@ -29,6 +29,7 @@ SHAPE_UNKNOWN = 0.1  # no shape when more of the lost deals than this have no re
 LOST_MIN = 20  # lost deals with a reason a stage needs for a Pareto finding ...
 LOST_TOP_SHARE = 0.4  # ... and the share its top reason must reach
 LOST_MAX_FINDINGS = 3
+LEAK_REASON_MIN = 10  # lost deals with a reason a leaking step needs before its top reason is named
 
 PROCESS_NAMES = re.compile(
     r"думают|думает|размышля|в работе|в работу|в процессе|обрабатыва|обработк|на рассмотрении|ожидани|ждём|ждем"
@@ -76,6 +77,8 @@ def leak(data: AuditData) -> list[Finding]:
     out = []
     bench = step_benchmarks(data)
     margin = 0.0 if data.options.benchmark == "target" else LEAK_MARGIN  # a user target is meant exactly
+    proposal = proposal_stages(data)
+    reasons = pareto([r for r in data.lost if r["stage_known"]], "position")
     for s in data.steps:
         b = bench.get(s.index)
         if b is None or s.rate is None or s.n < data.options.min_n or b - s.rate <= margin:
@@ -85,9 +88,41 @@ def leak(data: AuditData) -> list[Finding]:
             "leak", "step", "high", stage=s.stage, stage_to=s.stage_to, metric="step_rate",
             value=s.rate, benchmark=b, impact=data.value.money(s.stage_to, extra), deal_count=s.n,
             position=s.position, params={"extra_n": extra, "won_n": data.value.won_deals(s.stage_to, extra),
-                                         "lost_n": s.n - s.passed, "benchmark_kind": data.options.benchmark},
+                                         "lost_n": s.n - s.passed, "benchmark_kind": data.options.benchmark,
+                                         "place": leak_place(s.index, s.stage, s.stage_to, proposal),
+                                         **_top_reason(reasons.get(s.position, {}))},
             selection=Selection("lost_here", position=s.position)))
     return out
+
+
+def leak_place(index: int, stage: str, stage_to: str, proposal: set[str]) -> str:
+    """Where a leaking step sits, which decides what to check first (seeds 001 and 002): ``first``, the
+    funnel's first step (requests lost at intake, or ads promising something else: the nail);
+    ``at_price``, the step out of a proposal / price stage (clients who saw the price and went no
+    further: the narrow neck); ``to_price``, the step into one (deals that never got a proposal);
+    ``middle`` otherwise (the managers' work on the step)."""
+    if index == 0:
+        return "first"
+    if stage in proposal:
+        return "at_price"
+    return "to_price" if stage_to in proposal else "middle"
+
+
+def _top_reason(reasons: dict[str, int]) -> dict[str, Any]:
+    """The most common lost reason among a step's lost deals that record one, when there are at least
+    LEAK_REASON_MIN such deals (fewer say little): ``reason``, ``reason_share_pct``, ``reason_total_n``."""
+    total = sum(reasons.values())
+    if total < LEAK_REASON_MIN:
+        return {}
+    reason, n = next(iter(reasons.items()))
+    return {"reason": reason, "reason_share_pct": n / total, "reason_total_n": total}
+
+
+def proposal_stages(data: AuditData) -> set[str]:
+    """The proposal / price stages: the stage the user picked for the close rate, else those named so."""
+    if data.spec.close_rate_stage:
+        return {data.spec.close_rate_stage}
+    return {s["stage"] for s in data.ctx.stages if PROPOSAL_NAMES.search(s["stage"])}
 
 
 # -- managers and segments ---------------------------------------------------------------------
@@ -193,9 +228,7 @@ def funnel_shape(data: AuditData) -> list[Finding]:
     if unknown > SHAPE_UNKNOWN * lost:  # the shape is where deals are lost, and these were lost anywhere
         return []
     steps = [s for s in data.steps if s.n >= data.options.min_n and s.rate is not None]
-    proposal = {s["stage"] for s in data.ctx.stages if PROPOSAL_NAMES.search(s["stage"])}
-    if data.spec.close_rate_stage:
-        proposal = {data.spec.close_rate_stage}
+    proposal = proposal_stages(data)
     shape, index, median = classify_shape([(s.index, s.rate, s.stage_to) for s in steps], proposal)
     if shape == "unknown":
         return []

@@ -18,6 +18,8 @@ from ..markdown_escape import md_escape
 from .finding import Finding
 
 RATE_METRICS = ("step_rate", "p_won", "lost_share")
+# the places of a leaking step with their own advice (findings.leak_place); "middle" keeps the general one
+LEAK_PLACES = ("first", "at_price", "to_price")
 
 
 def column_label(column: str | None, info: DatasetInfo, lang: str) -> str:
@@ -88,6 +90,8 @@ def text_key(f: Finding, part: str, info: DatasetInfo) -> str:
         return "audit.leak.step.why_deals"
     if short == "leak.step.why" and f.impact is None:  # wins, but no money: no amounts, or several currencies
         return "audit.leak.step.why_wins"
+    if short == "leak.step.check" and f.params.get("place") in LEAK_PLACES:  # what to check depends on the step
+        return f"{key}_{f.params['place']}"
     if short in ("manager_gap.worse.why", "segment_gap.worse.why") and f.impact is None:
         return key + "_deals"  # "+N deals at the next stage", without "about —"
     return key
@@ -106,7 +110,10 @@ def why(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False)
 
 
 def check(f: Finding, info: DatasetInfo, lang: str = "en", markdown: bool = False) -> str:
-    return _text(f, "check", info, lang, markdown)
+    text = _text(f, "check", info, lang, markdown)
+    if f.code == "leak" and f.params.get("reason") is not None:  # the step's own most common lost reason
+        text += ("" if lang == "zh" else " ") + t("audit.leak.step.reason", lang, **text_params(f, info, lang, markdown))
+    return text
 
 
 def sureness(f: Finding, info: DatasetInfo, lang: str = "en") -> str:
