@@ -348,7 +348,7 @@ def _cmd_import(args) -> int:
     if summary["same_name"]:
         print("  ! " + t("cli.name_taken", lang, name=info.name, id=info.id,
                          ids=", ".join(map(str, summary["same_name"])), first=summary["same_name"][0]))
-    for key in ("rows_read", "deals", "events", "rejected_rows"):
+    for key in count_keys(info):
         print(f"  {t('cli.' + key, lang)}: {summary[key]}")
     print("\n".join(mapping_lines(summary["mapping"], lang)))
     for pipeline, order in summary["stage_order"].items():
@@ -373,6 +373,10 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_datasets(args) -> int:
+    from .sample_datasets import (
+        display_name,  # a bundled sample's name in the reader's language, as the pages
+    )
+
     rows = _store(args).datasets()
     if args.json:
         _print_json([{**{k: r[k] for k in ("id", "name", "source_file", "shape", "rows_read", "rows_rejected",
@@ -382,9 +386,29 @@ def _cmd_datasets(args) -> int:
     if not rows:
         print(t("cli.no_datasets", _lang()))
     for r in rows:
-        print(t("cli.datasets_line", _lang(), id=f"{r['id']:>4}", name=r["name"], file=r["source_file"],
-                deals=fmt_int(r["n_deals"], _lang()), when=r["imported_at"]))
+        print(t(_datasets_line(r), _lang(), id=f"{r['id']:>4}", name=display_name(r["name"], _lang()),
+                file=r["source_file"],
+                deals=fmt_int(r["n_deals"], _lang()), rows=fmt_int(r["rows_read"], _lang()), when=r["imported_at"]))
     return 0
+
+
+def count_keys(info) -> tuple[str, ...]:
+    """The counts an import's summary prints: a table of stage counts stores no deals and no events
+    («deals: 0» beside a funnel of 1,000 visits said nothing true)."""
+    if info.capabilities.aggregate:
+        return ("rows_read", "rejected_rows")
+    return ("rows_read", "deals", "events", "rejected_rows")
+
+
+def _datasets_line(row: dict) -> str:
+    """A stored dataset's line: its deals, a web funnel's visitors, a counts table's rows (it stores no
+    deals: «deals: 0» beside a funnel of thousands said nothing true)."""
+    from .dataset import DatasetInfo
+
+    caps = DatasetInfo(row["id"], row["name"], row["version"], row["shape"], row["meta"]).capabilities
+    if caps.aggregate:
+        return "cli.datasets_line_counts"
+    return "cli.datasets_line_visitors" if caps.is_web_funnel else "cli.datasets_line"
 
 
 def _open_dataset(args):

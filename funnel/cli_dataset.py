@@ -137,7 +137,7 @@ def cmd_refresh(args, store) -> dict:
 
 
 def _print(store, row: dict, as_json: bool, key: str, previous: str | None = None) -> int:
-    from .cli import _lang, _print_json, import_warnings, print_warnings
+    from .cli import _lang, _print_json, count_keys, import_warnings, print_warnings
     from .i18n import t
 
     info = store.info(row["id"])
@@ -157,7 +157,7 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
         return 0
     lang = _lang()
     print(t(key, lang, id=row["id"], name=row["name"], version=row["version"]))
-    for k in ("rows_read", "deals", "events", "rejected_rows"):
+    for k in count_keys(info):
         print(f"  {t('cli.' + k, lang)}: {doc[k]}")
     for pipeline, order in doc["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list

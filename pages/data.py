@@ -36,11 +36,15 @@ if info is not None:
     row = store.row(info.id)
     report_button.show(info, filters.current_spec(info), t)
     st.subheader(t("ui.data.quality_title", name=md_escape(display_name(info.name, t.lang))))
-    c = st.columns(4)
+    counts = info.capabilities.aggregate  # stage counts store no deals and no events: not «Deals 0»
+    c = st.columns(2 if counts else 4)
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
-    c[2].metric(t(words.key(info, "ui.data.deals")), fmt_int(row['n_deals'], context.lang()))
-    c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
+    if counts:
+        st.caption(t("ui.data.counts_stored"))
+    else:
+        c[2].metric(t(words.key(info, "ui.data.deals")), fmt_int(row['n_deals'], context.lang()))
+        c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
     with store.connect(info) as con:
         report = quality_report.report(con, info)
     if report.empty:
@@ -62,7 +66,9 @@ if info is not None:
 st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
     with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
-        st.caption(t(words.key(context.info_of(row), "ui.data.dataset_line"), deals=fmt_int(row["n_deals"], context.lang()),
+        listed = context.info_of(row)
+        line = "ui.data.dataset_line_counts" if listed.capabilities.aggregate else words.key(listed, "ui.data.dataset_line")
+        st.caption(t(line, deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),
                      when=row["imported_at"]))

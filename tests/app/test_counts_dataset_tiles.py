@@ -1,0 +1,54 @@
+"""A table of stage counts stores no deals and no events: the Data page and ``datasets`` said «Deals 0» and
+«Stage events 0» beside a funnel of 1,000 visits (the bundled «Web funnel (counts by source)» too). They now
+say what is stored: the rows read, and that the funnel is read from the numbers. An event log's line counts
+visitors, not deals. By hand: the file below has 3 data rows; the event log 2 visitors (u1, u2)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from funnel.cli import main as cli_main
+from tests.app.conftest import APP
+
+COUNTS = "stage,count\nVisits,1000\nLeads,120\nSales,9\n"
+EVENTS = ("user_id,event,timestamp\nu1,visit,2024-01-01 10:00\nu1,signup,2024-01-01 10:05\n"
+          "u2,visit,2024-01-02 11:00\n")
+
+
+def _import(tmp_path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert cli_main(["--data-dir", str(tmp_path / "store"), "import", str(path)]) == 0
+
+
+def test_the_cli_lists_a_counts_table_by_its_rows_and_an_event_log_by_its_visitors(tmp_path, capsys, monkeypatch):
+    _import(tmp_path, "funnel_counts.csv", COUNTS)
+    said = capsys.readouterr().out
+    assert "  rows read: 3\n" in said and "  deals: " not in said and "  stage events: " not in said
+    _import(tmp_path, "events.csv", EVENTS)
+    capsys.readouterr()
+    assert cli_main(["--data-dir", str(tmp_path / "store"), "datasets"]) == 0
+    out = capsys.readouterr().out
+    assert "(funnel_counts.csv; stage counts: 3 rows;" in out and "deals: 0" not in out
+    assert "(events.csv; visitors: 2;" in out
+    monkeypatch.setenv("FUNNEL_LANG", "ru")
+    assert cli_main(["--data-dir", str(tmp_path / "store"), "datasets"]) == 0
+    out = capsys.readouterr().out
+    assert "численность по этапам: строк 3" in out and "посетителей: 2" in out
+
+
+def test_the_data_page_shows_no_deal_tiles_for_a_counts_table(tmp_path, monkeypatch):
+    _import(tmp_path, "funnel_counts.csv", COUNTS)
+    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "store"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ds"], at.query_params["lang"] = "1", "ru"
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = {m.label: m.value for m in at.metric}
+    assert labels.get("Прочитано строк") == "3"
+    assert "Сделки" not in labels and "События этапов" not in labels
+    assert any(c.value.startswith("Таблица численности по этапам: воронка строится по её числам.") for c in at.caption)
