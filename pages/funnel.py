@@ -99,10 +99,14 @@ findings.show(out.findings, t, lang, info, "fn_note")
 # -- overlay: two periods or two segments -------------------------------------------------------
 st.subheader(t("pages.overlay.title"))
 # the view lives in the URL: fn_overlay, fn_seg (column), fn_seg_a / fn_seg_b (values), fn_cohort
-urlstate.sync("fn_overlay", urlstate.choice("fn_overlay", ("period", "segment"), "period"))
+seg_columns = [c for c in filters.filter_columns(info) if c in info.capabilities.group_columns]
+# without dates there is no previous period: the overlay opens on two segments when the data has some
+# (a table of counts by source showed «no dates» under the period view, its sources one click away)
+overlay_default = "segment" if seg_columns and not info.capabilities.can("dates") else "period"
+urlstate.sync("fn_overlay", urlstate.choice("fn_overlay", ("period", "segment"), overlay_default))
 mode = st.segmented_control(t("pages.overlay.mode"), ("period", "segment"), key="fn_overlay", required=True,
                             format_func=lambda m: t(f"pages.overlay.{m}"), on_change=urlstate.on_change,
-                            args=("fn_overlay", "fn_overlay", str, "period"))
+                            args=("fn_overlay", "fn_overlay", str, overlay_default))
 if mode == "period":
     prev_from, prev_to, why = previous_of(info, spec)
     has_dates = explain.unless(info, "dates", t)  # when not, the helper has said why
@@ -119,7 +123,7 @@ if mode == "period":
                               lambda c, i: (Selection("reached", position=rows[0][i].position),
                                             f"{names[c]} — {md_escape(rows[0][i].stage)}", specs[c]))
 elif mode == "segment":
-    columns = [c for c in filters.filter_columns(info) if c in info.capabilities.group_columns]
+    columns = seg_columns
     c1, c2, c3 = st.columns(3)
     if columns:
         urlstate.sync("fn_seg", urlstate.choice("fn_seg", columns, columns[0]))

@@ -52,3 +52,27 @@ def test_the_data_page_shows_no_deal_tiles_for_a_counts_table(tmp_path, monkeypa
     assert labels.get("Прочитано строк") == "3"
     assert "Сделки" not in labels and "События этапов" not in labels
     assert any(c.value.startswith("Таблица численности по этапам: воронка строится по её числам.") for c in at.caption)
+
+
+BY_SOURCE = ("stage,count,source\nVisits,1000,ads\nLeads,120,ads\nSales,9,ads\n"
+             "Visits,500,seo\nLeads,100,seo\nSales,20,seo\n")
+
+
+def test_the_funnel_overlay_opens_on_two_segments_when_counts_have_no_dates(tmp_path, monkeypatch):
+    """Counts by source have no dates, so no previous period: the overlay opened on «this and the previous
+    period» saying «no dates: no cohorts». It opens on two segments: ads 1000 → 120 → 9 against seo
+    500 → 100 → 20 (the file's numbers)."""
+    _import(tmp_path, "by_source.csv", BY_SOURCE)
+    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "store"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ds"], at.query_params["lang"] = "1", "en"
+    at.switch_page("pages/funnel.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["fn_overlay"] == "segment"
+    picked = {s.label: s.value for s in at.selectbox}
+    assert (picked["Segment A"], picked["Segment B"]) == ("ads", "seo")
+    # the cohorts below still say why there are none, in words that fit
+    assert any("no periods, cohorts or comparison with a previous period" in i.value for i in at.info)
