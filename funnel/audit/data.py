@@ -142,7 +142,9 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
         data.quality[code] = int(n)
         if code in MOVE_CODES and detail is not None and detail.isdigit():
             data.quality_deals[code] = int(detail)
-    if caps.has_history:
+    # one pipeline seen whole: the import's counts are these deals' (no window over the history to run again)
+    whole = set(ctx.where.params) <= {"p_pipeline"} and len(info.pipelines) < 2
+    if caps.has_history and not whole:
         _moves_in_scope(con, data)
     return data
 
