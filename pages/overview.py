@@ -68,11 +68,15 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                   delta_arrow="off" if no_change else "auto", help=tip, border=True)
         if reason and value is None:
             st.caption(t(reason))
+        elif key == "avg_deal_size" and out.median_deal_size is not None:  # DOMAIN.md: the median beside the mean
+            st.caption(t("domain48.tile.median_deal", value=money_text.tile_value(info, out.median_deal_size, lang)))
         elif key == "median_cycle_days" and value is not None and out.cycle_deals < out.won:
             # deals closed before they were created have both dates: said apart from those that lack one
             basis = "pages.tile.cycle_basis_reversed" if out.cycle_reversed else "pages.tile.cycle_basis"
             st.caption(t(basis, n=fmt_int(out.cycle_deals, lang), won=fmt_int(out.won, lang),
                          reversed=fmt_int(out.cycle_reversed, lang)))
+        if key == "median_cycle_days" and value is not None and out.p90_cycle_days is not None:  # DOMAIN.md: and p90
+            st.caption(t("domain48.tile.cycle_p90", days=fmt_num(out.p90_cycle_days, lang, 1)))
         drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 explain.warn_no_won(info, t)

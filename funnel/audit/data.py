@@ -142,7 +142,24 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
         data.quality[code] = int(n)
         if code in MOVE_CODES and detail is not None and detail.isdigit():
             data.quality_deals[code] = int(detail)
+    # one pipeline seen whole: the import's counts are these deals' (no window over the history to run again)
+    whole = set(ctx.where.params) <= {"p_pipeline"} and len(info.pipelines) < 2
+    if caps.has_history and not whole:
+        _moves_in_scope(con, data)
     return data
+
+
+def _moves_in_scope(con, data: AuditData) -> None:
+    """The history's moves among the deals the audit looks at (its pipeline and filters), not the import's
+    file-wide counts: one pipeline's backward move was on every pipeline's card, whose deal list showed none."""
+    ctx = data.ctx
+    sql = query("audit_history_move_counts", data.info, where=ctx.where.sql)
+    back, back_deals, skipped, skipped_deals = run(con, sql, ctx.where.params).fetchone()
+    for code, n, deals in ((MOVE_CODES[0], back, back_deals), (MOVE_CODES[1], skipped, skipped_deals)):
+        data.quality.pop(code, None)
+        data.quality_deals.pop(code, None)
+        if n:
+            data.quality[code], data.quality_deals[code] = int(n), int(deals)
 
 
 def period_steps(data: AuditData, key: str) -> list[StepCount]:

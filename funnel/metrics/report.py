@@ -7,6 +7,7 @@ Shape (keys are a contract; add, never rename)::
                  "lost_here", "open_here"}, ...],            # funnel order
      "deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
      "revenue", "avg_deal_size", "median_cycle_days",
+     "median_deal_size", "p90_cycle_days",                   # DOMAIN.md: the median beside the mean; cycle p90
      "cycle_deals",                                           # won deals the cycle is measured on
      "cycle_reversed",                                        # won deals closed before they were created
      "open_off_order": [{"stage", "deals"}],                  # open at a status the order leaves out (paused)
@@ -32,7 +33,7 @@ STAGE_KEYS = ("stage", "position", "reached", "step_conversion", "cumulative_con
               "lost_here", "open_here")
 METRIC_KEYS = ("deals", "won", "lost", "open", "win_rate", "win_rate_all", "lost_stage_unknown",
                "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals",
-               "cycle_reversed")
+               "cycle_reversed", "median_deal_size", "p90_cycle_days")
 
 
 def clean(value: Any) -> Any:

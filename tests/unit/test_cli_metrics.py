@@ -106,3 +106,19 @@ def test_the_table_speaks_the_users_language_under_titled_columns(deals_file):
                      "на первом этапе.",
                      "Этап Дошли Шаг От начала",
                      "1. Lead 5 100,0% 100,0%", "2. Demo 3 60,0% 60,0%", "3. Closed Won 2 66,7% 40,0%"]
+
+
+def test_metrics_json_gives_the_median_deal_and_the_p90_cycle(tmp_path):
+    """DOMAIN.md: average deal size is the mean of won amounts "(median beside it)"; the sales cycle is
+    "median, p90". Three won deals of 1,000, 3,000 and 8,000 closed after 17, 20 and 38 days (a lost one of
+    9,000 after 5 days is in neither), by hand: mean 4,000, median 3,000; cycle median 20, p90 (type 7, as
+    the Velocity page) = 20 + 0.8 × (38 − 20) = 34.4. The JSON had the mean and the median cycle only."""
+    p = tmp_path / "won.csv"
+    p.write_text("ID,Stage,Amount,Created,Closed\n"
+                 "1,Closed Won,1000,2026-01-01,2026-01-18\n"
+                 "2,Closed Won,3000,2026-01-02,2026-01-22\n"
+                 "3,Closed Won,8000,2026-01-03,2026-02-10\n"
+                 "4,Closed Lost,9000,2026-01-04,2026-01-09\n", encoding="utf-8")
+    doc = json.loads(cli("metrics", str(p), "--stages", "Lead,Closed Won", "--json").stdout)
+    assert (doc["avg_deal_size"], doc["median_deal_size"]) == (4000, 3000)
+    assert doc["median_cycle_days"] == 20 and doc["p90_cycle_days"] == pytest.approx(34.4)
