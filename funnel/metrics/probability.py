@@ -33,6 +33,10 @@ from ..stats.proportions import Proportion, wilson_interval
 from .context import resolve
 from .stages import Tally, tallies
 
+# closed deals a stage needs before its rise can make it the key stage: the audit's test minimum
+# (funnel/audit/gaps.py MIN_N), so the forecast, the pipeline page and the diagnostics name the same stage
+KEY_MIN_N = 30
+
 
 @dataclass(frozen=True)
 class StageProbability:
@@ -86,8 +90,10 @@ def probabilities_from(stages, tally: Tally, everyone: Tally | None = None) -> l
     return rows
 
 
-def key_stage(rows: list[StageProbability], lost_unknown: int = 0) -> KeyStage | None:
-    """The intermediate stage with the largest rise of P(won | reached) over the stage before it.
+def key_stage(rows: list[StageProbability], lost_unknown: int = 0, min_n: int = KEY_MIN_N) -> KeyStage | None:
+    """The intermediate stage with the largest rise of P(won | reached) over the stage before it,
+    among the stages at least ``min_n`` closed deals reached (a rise measured on four deals named
+    «Proposal» the key stage in ``forecast --json`` while the audit, which asks for 30, named none).
 
     ``lost_unknown`` lost deals sit at the first stage only because their stage is not recorded:
     the rise from the first stage is measured without them (with them, a file whose lost deals all
@@ -97,7 +103,7 @@ def key_stage(rows: list[StageProbability], lost_unknown: int = 0) -> KeyStage |
         p_before = before.p_won
         if i == 0 and lost_unknown and before.n > lost_unknown:
             p_before = before.won / (before.n - lost_unknown)
-        if p_before is None or here.p_won is None:
+        if p_before is None or here.p_won is None or here.n < min_n:
             continue
         candidate = KeyStage(here.stage, before.stage, p_before, here.p_won)
         if candidate.jump > 0 and (best is None or candidate.jump > best.jump):
