@@ -133,3 +133,21 @@ def _count_roles(mapping, headers, given, steps, samples):
     if out.wide_stages and len(out.wide_stages) >= 2 or out.stage is not None and out.count is not None:
         return out
     return None
+
+
+def step_candidates(mapping, headers: list[str], samples) -> list[int]:
+    """The columns that may be steps of a visitor file (its yes/no columns) or of a wide counts table (its columns
+    of whole numbers): the proposal's steps first, in their order, then the others in file order (the Data page's
+    choice of steps)."""
+    proposed = list(getattr(mapping, "flags", None) or getattr(mapping, "wide_stages", None) or [])
+    if getattr(mapping, "flags", None):
+        def fits(i: int) -> bool:
+            vals = sv.column(samples, i)
+            return bool(vals) and sv.share(vals, sv.is_bool) >= FLAG_SHARE
+    else:
+        def fits(i: int) -> bool:
+            vals = sv.values(samples, i)
+            return bool(vals) and all(sv.is_number(v) and sv.is_whole_number(v) for v in vals)
+    entity = getattr(mapping, "entity", None)
+    return [*proposed, *(i for i, h in enumerate(headers)
+                         if i not in proposed and i != entity and str(h or "").strip() and fits(i))]
