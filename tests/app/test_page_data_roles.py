@@ -107,3 +107,13 @@ def test_a_step_as_the_group_is_said(data_dir):
     _ok(at)
     said = " ".join(w.value for w in at.warning).replace("\\", "")  # markdown's escapes
     assert "Column “Clicks” cannot be both “Group (variant, source, segment)” and “Stage (one column each)”" in said
+
+
+def test_the_stage_order_shown_follows_the_steps_reordered(data_dir):
+    # the order shown under «Stages» kept the previous steps' order while the build read the new one
+    at = uploaded("cats.csv", CATS10.encode())
+    _steps(at).set_value([4, 3]).run()  # retention_7, then retention_1
+    _ok(at)
+    assert [t.value for t in at.text][:3] == ["1. visit", "2. retention_7", "3. retention_1"]
+    _ds, stages, groups = _import(at, data_dir, "variant")
+    assert (stages, groups) == (("visit", "retention_7", "retention_1"), {"gate_30": [5, 3, 3], "gate_40": [5, 4, 2]})
