@@ -21,7 +21,8 @@ from funnel.importer import Source, finish, says_outcomes
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
-from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS, with_shape_pairs
+from funnel.mapping.roles import apply_roles, step_candidates
+from funnel.mapping.shapes import COUNT_FIELDS, EVENT_FIELDS
 from funnel.markdown_escape import md_escape
 from funnel.readers import SheetChoice, sheet_choice
 from funnel.readers.sniff import TABLE_SUFFIXES
@@ -316,8 +317,10 @@ def run_flow(t) -> None:
             state["shape"] = shape
             # what the first reading's preview decided is not the new reading's: its guess (survey 29: no warning
             # in the preview, «a guess» on the Overview after the import), order and won/lost picks
-            for key in ("order_guessed", "user_order", "won", "lost"):
+            for key in ("order_guessed", "user_order", "won", "lost", "role_overrides", "role_steps", "roles_chosen"):
                 state.pop(key, None)
+            for key in [k for k in st.session_state if str(k).startswith(f"{prefix}role_")]:
+                del st.session_state[key]  # the roles picked were the other reading's columns
             state["stages"] = None
             st.rerun()
         zone_place = st.container()  # «Time zone of timestamps», once the build has found instants
@@ -418,45 +421,74 @@ def run_flow(t) -> None:
 def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
     """Which column is the visitor, the step and the time of an event log, or the stage, the count and
     the group of a long counts table: pickers defaulting to the proposal (as ``import --map`` on the
-    command line). A counts table of one column per step, or a visitor file's yes/no columns, is shown
-    for reading."""
+    command line). A visitor file of yes/no columns gets the visitor, time, variant and source pickers and its
+    steps as a list of its yes/no columns in funnel order; a counts table of one column per step, the group and
+    its step columns (``import --map steps=A,B``). The choice is read by the CLI's own code (mapping/roles.py);
+    one it cannot read is said and the proposal kept."""
     m, headers = draft.mapping, draft.raw.headers
-    if getattr(m, "wide_stages", None) or getattr(m, "flags", None):
-        st.dataframe(_summary(draft, t), hide_index=True)
-        return
-    overrides = (_state() if state is None else state).setdefault("role_overrides", {})
-    roles = EVENT_FIELDS if draft.expected.is_web_funnel else COUNT_FIELDS
+    state = _state() if state is None else state
+    overrides = state.setdefault("role_overrides", {})
+    listed = list(getattr(m, "flags", None) or getattr(m, "wide_stages", None) or [])  # the proposed steps
+    if getattr(m, "flags", None):
+        roles: tuple[str, ...] = tuple(r for r in EVENT_FIELDS if r != "step")
+    elif listed:
+        roles = ("group",)
+    else:
+        roles = EVENT_FIELDS if draft.expected.is_web_funnel else COUNT_FIELDS
     options = [-1, *range(len(headers))]
     cols = st.columns(3)
+    picked: dict[str, int] = {}
     for k, role in enumerate(roles):
         proposed = getattr(m, role, None)
         proposed = -1 if proposed is None else proposed
         with cols[k % 3]:
-            choice = st.selectbox(t(f"ui.data.role.{role}"), options, index=options.index(overrides.get(role, proposed)),
-                                  format_func=lambda i: _column_label(headers, i), key=f"{prefix}role_{role}")
-        if choice != proposed:
-            overrides[role] = choice
+            picked[role] = st.selectbox(t(f"ui.data.role.{role}"), options,
+                                        index=options.index(overrides.get(role, proposed)),
+                                        format_func=lambda i: _column_label(headers, i), key=f"{prefix}role_{role}")
+        if picked[role] != proposed:
+            overrides[role] = picked[role]
         else:
             overrides.pop(role, None)
-    if not overrides:
+    steps = _step_picker(t, draft, listed, state, prefix) if listed else None
+    _forget_order_when_changed(state, (sorted(overrides.items()), steps))
+    if not overrides and steps == (listed if listed else None):
         return
-    pairs = [f"{role}={headers[i] if i >= 0 else ''}" for role, i in overrides.items()]
-    chosen = with_shape_pairs(copy.deepcopy(m), headers, pairs, draft.shape)
+    given = {role: (i if i >= 0 else None) for role, i in picked.items()}
+    try:
+        chosen = apply_roles(copy.deepcopy(m), headers, draft.shape, given, steps, draft.samples)
+    except FunnelError as exc:  # one column in two roles, no step left, a text column as a step: said, not read
+        st.warning(t("roles48.choice_refused", problem=error_text(exc, t.lang)))
+        return
     if chosen is None:  # a required role left empty: the proposal stays until one is picked
         st.warning(t("ui.data.roles_incomplete"))
         return
     draft.mapping = chosen
 
 
-def _summary(draft, t) -> list[dict]:
-    """The proposed roles of an event log's or a counts table's columns, for reading."""
-    m, headers = draft.mapping, draft.raw.headers
-    roles = ("entity", "step", "timestamp", "variant", "source") if draft.expected.is_web_funnel else \
-        ("stage", "count", "group")
-    rows = [{t("ui.data.role"): t(f"ui.data.role.{r}"), t("ui.data.column"): headers[getattr(m, r)]}
-            for r in roles if getattr(m, r, None) is not None]
-    for i in getattr(m, "wide_stages", []) or []:
-        rows.append({t("ui.data.role"): t("ui.data.role.stage_column"), t("ui.data.column"): headers[i]})
-    for i in getattr(m, "flags", []) or []:
-        rows.append({t("ui.data.role"): t("ui.data.role.outcome"), t("ui.data.column"): headers[i]})
-    return rows
+def _step_picker(t, draft, listed: list[int], state: dict, prefix: str) -> list[int]:
+    """The step columns of a visitor file or of a wide counts table, in the order picked (the proposal's first)."""
+    headers, flags = draft.raw.headers, bool(getattr(draft.mapping, "flags", None))
+    chosen = state.get("role_steps", listed)
+    options = step_candidates(draft.mapping, headers, draft.samples)
+    options += [i for i in chosen if i not in options]
+    label, helped = ("roles48.steps_flags", "roles48.steps_flags_help") if flags else \
+        ("roles48.steps_wide", "roles48.steps_wide_help")
+    steps = st.multiselect(t(label), options, default=chosen, format_func=lambda i: _column_label(headers, i),
+                           key=f"{prefix}role_steps", help=t(helped), placeholder=t("ui.data.choose_columns"),
+                           select_all=False)
+    if steps != listed:
+        state["role_steps"] = list(steps)
+    else:
+        state.pop("role_steps", None)
+    return list(steps)
+
+
+def _forget_order_when_changed(state: dict, chosen) -> None:
+    """Other roles or steps picked: the stage order shown (and a guess said of it) is the new reading's, not the
+    one before (the step editor kept the previous steps' order while the build read the new one)."""
+    signature = repr(chosen)
+    if state.get("roles_chosen", signature) != signature:
+        state["stages"] = None
+        for key in ("user_order", "order_guessed"):
+            state.pop(key, None)
+    state["roles_chosen"] = signature

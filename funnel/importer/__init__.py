@@ -229,7 +229,7 @@ def prepare(con, store, source: Source, *, history: Source | None = None, preset
         _stream_stage_list(con, draft)
     if mapping_pairs and draft.shape in ("events", "counts"):  # the user's answer (the CLI's --map)
         propose(con, store, draft, preset, refuse=False)
-        draft.mapping = with_shape_pairs(draft.mapping, draft.raw.headers, mapping_pairs, draft.shape)
+        draft.mapping = with_shape_pairs(draft.mapping, draft.raw.headers, mapping_pairs, draft.shape, draft.samples)
         if draft.mapping is None:
             _refuse_unmapped(draft)
     else:

@@ -818,49 +818,36 @@ EVENT_FIELDS = ("entity", "step", "timestamp", "variant", "source")
 COUNT_FIELDS = ("stage", "count", "group")
 
 
-def with_shape_pairs(mapping, headers: list[str], pairs: list[str], shape: str):
+def with_shape_pairs(mapping, headers: list[str], pairs: list[str], shape: str, samples=None):
     """An event log's or a counts table's mapping with each ``FIELD=HEADER`` of ``pairs`` applied (the
-    CLI's ``--map``; an empty HEADER unmaps the field): EVENT_FIELDS or COUNT_FIELDS. ``mapping`` may be
-    None (nothing proposed): an event log then needs entity and step among the pairs, a counts table
-    stage and count. Returns None when the pairs do not give what is needed."""
+    CLI's ``--map``; an empty HEADER unmaps the field): EVENT_FIELDS or COUNT_FIELDS, and ``steps=H1,H2,…``, the
+    step columns in order of a visitor file's yes/no columns or of a wide counts table (roles.py). ``mapping`` may
+    be None (nothing proposed): an event log then needs entity and step among the pairs, a counts table
+    stage and count. Returns None when the pairs do not give what is needed; a choice that cannot be read (one
+    column in two roles, no step) raises FunnelError."""
     from ..errors import FunnelError  # the mapping package raises through its callers' errors
+    from .roles import STEPS, apply_roles
 
     fields = EVENT_FIELDS if shape == "events" else COUNT_FIELDS
     given: dict[str, int | None] = {}
+    steps: list[int] | None = None
+
+    def column(header: str) -> int:
+        if header not in headers:
+            raise FunnelError("edit.unknown_column", column=header, headers=", ".join(headers[:12]))
+        return headers.index(header)
+
     for pair in pairs:
         name, _sep, header = pair.partition("=")
         name, header = name.strip(), header.strip()
+        if name == STEPS:  # one header, or several split at commas (a header with a comma in it is one)
+            named = [header] if header in headers else [h.strip() for h in header.split(",") if h.strip()]
+            steps = [column(h) for h in named]
+            continue
         if name not in fields:
-            raise FunnelError("edit.unknown_field", field=name, fields=", ".join(fields))
-        if header and header not in headers:
-            raise FunnelError("edit.unknown_column", column=header, headers=", ".join(headers[:12]))
-        given[name] = headers.index(header) if header else None
-    if shape == "events":
-        entity = given.get("entity", mapping.entity if mapping else None)
-        step = given.get("step", mapping.step if mapping else None)
-        if entity is None or step is None and not (mapping and mapping.flags and "step" not in given):
-            return None
-        out = mapping or EventMapping(entity, step)
-        out.entity, out.step = entity, step
-        if step is not None:
-            out.flags = []
-        for name in ("timestamp", "variant", "source"):
-            if name in given:
-                setattr(out, name, given[name])
-        taken = {out.entity, out.step, out.timestamp, out.variant, out.source, *out.flags}
-        out.extras = {i: str(h).strip() for i, h in enumerate(headers) if str(h or "").strip() and i not in taken}
-        return out
-    out = mapping or CountsMapping()
-    for name in COUNT_FIELDS:
-        if name in given:
-            setattr(out, name, given[name])
-    if "stage" in given or "count" in given:  # a long table named by the user: no wide steps
-        out.wide_stages, out.left_out = [], []
-    if out.group is not None and out.group in (out.stage, out.count) and "group" not in given:
-        out.group = None  # the wide reading's group, now the step the user named (Matomo's «label»)
-    if out.wide_stages and len(out.wide_stages) >= 2 or out.stage is not None and out.count is not None:
-        return out
-    return None
+            raise FunnelError("edit.unknown_field", field=name, fields=", ".join((*fields, STEPS)))
+        given[name] = column(header) if header else None
+    return apply_roles(mapping, headers, shape, given, steps, samples)
 
 
 def detect_shape(headers, samples=None) -> str:
