@@ -1,0 +1,65 @@
+"""Importer leftovers (session 48, helper h3): files shaped like the real exports, values worked out by hand.
+
+1. **YetiForce's ``Number``.** YetiForce's Opportunities (module SSalesProcesses) list view exports its record
+   number under the label «Number» (``languages/en-US/SSalesProcesses.json``: ``LBL_NUMBER`` «Number``; the
+   column is ``u_yf_ssalesprocesses.ssalesprocesses_no``, YetiForceCRM's install schema), a prefix and a
+   sequence such as ``S-SP12`` (vtiger, which YetiForce forks, writes ``POT123`` for a potential; the exact
+   prefix of a YetiForce account is its admin's setting). The export has no other id column, so every row was
+   taken as a deal of its own, numbered by its row («No deal id column»): a refresh could not match deals and a
+   repeated opportunity was never seen. A column named only «Number» (or «Номер») whose cells are all different
+   record numbers, letters with digits, is the id where no other column is.
+"""
+
+from __future__ import annotations
+
+import json
+
+from funnel.cli import main as cli_main
+
+
+def _cli_json(tmp_path, capsys, *args: str) -> dict:
+    assert cli_main(["--data-dir", str(tmp_path / "store"), *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _import(tmp_path, capsys, name: str, text: str, *args: str) -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return _cli_json(tmp_path, capsys, "import", str(path), *args)
+
+
+# ---------------------------------------------------------------- 1. YetiForce's «Number» as the id
+
+# The columns of YetiForce's Opportunities list (its en-US labels: Number, Subject, Assigned To, Status, Estimated
+# value, Estimated date, Actual date, Source, Created Time). Four opportunities, one of them (S-SP12) exported twice
+# (a list joined from two filters):
+#   S-SP10 PLL_SALE_COMPLETED 50,000 created 1 March, actual date 11 March
+#   S-SP11 PLL_SALE_FAILED    30,000 created 5 March, actual date 8 March
+#   S-SP12 PLL_NEGOTIATIONS   40,000 created 10 March           (twice)
+#   S-SP13 PLL_QUOTE_ENQUIRY  10,000 created 15 March
+YETIFORCE_NUMBERED = (
+    "Number,Subject,Assigned To,Status,Estimated value,Estimated date,Actual date,Source,Created Time\n"
+    "S-SP10,Opportunity 10,Anna,PLL_SALE_COMPLETED,50000.00,2024-04-30,2024-03-11,PLL_WEBSITE,2024-03-01 10:00:00\n"
+    "S-SP11,Opportunity 11,Boris,PLL_SALE_FAILED,30000.00,2024-04-30,2024-03-08,PLL_PHONE,2024-03-05 09:00:00\n"
+    "S-SP12,Opportunity 12,Anna,PLL_NEGOTIATIONS,40000.00,2024-04-30,,PLL_WEBSITE,2024-03-10 09:00:00\n"
+    "S-SP13,Opportunity 13,Boris,PLL_QUOTE_ENQUIRY,10000.00,2024-04-30,,PLL_PHONE,2024-03-15 09:00:00\n"
+    "S-SP12,Opportunity 12,Anna,PLL_NEGOTIATIONS,40000.00,2024-04-30,,PLL_WEBSITE,2024-03-10 09:00:00\n")
+
+
+def test_yetiforce_number_is_the_deal_id(tmp_path, capsys):
+    """By hand: «Number» is the id, so the five rows are four opportunities (S-SP12's second row a duplicate):
+    won 1 (S-SP10), lost 1 (S-SP11), open 2 (S-SP12, S-SP13); win rate 1 / 2. Before: five deals, three open,
+    and «No deal id column»."""
+    doc = _import(tmp_path, capsys, "SSalesProcesses.csv", YETIFORCE_NUMBERED)
+    assert doc["mapping"]["fields"]["deal_id"] == "Number"
+    assert "deals.no_id_column" not in {f["code"] for f in doc["info"] + doc["warnings"]}
+    assert doc["deals"] == 4
+    metrics = _cli_json(tmp_path, capsys, "metrics", "1")
+    assert (metrics["won"], metrics["lost"], metrics["open"]) == (1, 1, 2)
+
+
+def test_a_number_column_of_counts_is_no_id(tmp_path, capsys):
+    """A «Number» of plain figures (a quantity: 3, 1, 2) is no record number: not taken as the id."""
+    doc = _import(tmp_path, capsys, "deals.csv", "Deal name,Stage,Number,Created\n"
+                  "A,New,3,2024-03-01\nB,Won,1,2024-03-02\nC,New,2,2024-03-03\n")
+    assert "deal_id" not in doc["mapping"]["fields"]
