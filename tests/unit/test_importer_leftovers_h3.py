@@ -8,11 +8,22 @@
    taken as a deal of its own, numbered by its row («No deal id column»): a refresh could not match deals and a
    repeated opportunity was never seen. A column named only «Number» (or «Номер») whose cells are all different
    record numbers, letters with digits, is the id where no other column is.
+2. **YetiForce's picklist keys on refresh.** A dataset imported from keys (``PLL_QUOTE_ENQUIRY``, read as «Quote
+   enquiry» since session 47) and refreshed with keys or with labels keeps its stages: no new stage, none doubled.
+   Found: a refresh whose deals sat at fewer stages dropped «the order is a guess» though the order it kept was the
+   guess (and the next refresh said it again).
+3. **Sources written several ways.** Spellings of one source that differ only in case or spaces («Avito»,
+   «avito», «AVITO») were already one source, said as «(Avito, avito)» without how many rows each; now each spelling
+   is named with its rows. Spellings that differ in punctuation («Яндекс.Директ», «Яндекс Директ») are the same
+   letters but may be two things a team keeps apart (a campaign's name), so they stay apart and are said, with their
+   rows. Latin and Cyrillic spellings («AVITO», «Авито») are a transliteration, not a spelling: neither merged nor said.
 """
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from funnel.cli import main as cli_main
 
@@ -107,6 +118,52 @@ def test_yetiforce_refresh_with_keys_then_labels_keeps_the_stages(tmp_path, caps
         assert "refresh.stages_new" not in codes, kind
         assert doc["order_guessed"] is True, kind
         metrics = _cli_json(tmp_path, capsys, "metrics", "1")
-        assert [(s["stage"], s["reached"]) for s in metrics["stages"]] == list(zip(order, reached[kind])), kind
+        assert [(s["stage"], s["reached"]) for s in metrics["stages"]] == list(zip(order, reached[kind], strict=True)), kind
         assert (metrics["won"], metrics["lost"]) == (2, 1), kind
         assert metrics["order_guessed"] is True, kind
+
+
+# ---------------------------------------------------------------- 3. sources written several ways
+
+# A Russian amoCRM-like list (``ID, Этап, Источник, Создана, Бюджет``; the source as a team types it by hand, the
+# way survey 52 found «Авито» beside «AVITO» in a real export):
+#   1 Авито  2 AVITO  3 avito  4 Avito  5 Яндекс.Директ  6 Яндекс Директ  7 яндекс.директ  8 Яндекс.Директ
+SOURCES = ("ID,Этап,Источник,Создана,Бюджет\n" + "".join(
+    f"{k},Новая,{src},2024-03-0{k},100\n" for k, src in enumerate(
+        ("Авито", "AVITO", "avito", "Avito", "Яндекс.Директ", "Яндекс Директ", "яндекс.директ", "Яндекс.Директ"),
+        start=1)))
+
+
+def test_source_spellings_merged_by_case_and_said_apart_by_punctuation(tmp_path, capsys):
+    """By hand. Case only: «AVITO», «avito», «Avito» one row each; the tie goes to the file's first, «AVITO» (row 2):
+    3 deals, «avito» and «Avito» (1 row each) counted as it. «Яндекс.Директ» 2 rows and «яндекс.директ» 1: one
+    source «Яндекс.Директ» of 3. Punctuation: «Яндекс Директ» (1 row) is «Яндекс.Директ» (3 rows) but for the dot:
+    kept apart, said. «Авито» (Cyrillic, 1 row) is no spelling of «AVITO»: its own source, not said. Segments:
+    AVITO 3, Авито 1, Яндекс.Директ 3, Яндекс Директ 1."""
+    doc = _import(tmp_path, capsys, "leads.csv", SOURCES)
+    found = {f["code"]: [] for f in doc["info"] + doc["warnings"]}
+    for f in doc["info"] + doc["warnings"]:
+        found[f["code"]].append(f)
+    merged = {f["value"]: f for f in found["source.spellings_merged"]}
+    assert set(merged) == {"AVITO", "Яндекс.Директ"} and (merged["AVITO"]["count"], merged["Яндекс.Директ"]["count"]) == (2, 1)
+    assert "«Avito» (1 row); «avito» (1 row)" in merged["AVITO"]["message"], merged["AVITO"]["message"]
+    assert "«AVITO»" in merged["AVITO"]["message"]
+    apart = found["source.spellings_apart"]
+    assert len(apart) == 1 and apart[0]["count"] == 4, apart
+    assert "«Яндекс.Директ» (3 rows); «Яндекс Директ» (1 row)" in apart[0]["message"], apart[0]["message"]
+    assert "Авито" not in apart[0]["message"]
+    rows = _cli_json(tmp_path, capsys, "segments", "1", "--by", "source")["segments"]
+    assert {r["value"]: r["deals"] for r in rows} == {"AVITO": 3, "Авито": 1, "Яндекс.Директ": 3, "Яндекс Директ": 1}
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ru", "«Яндекс.Директ» (3 строки); «Яндекс Директ» (1 строка)"),
+    ("zh", "“Яндекс.Директ”（3 行）；“Яндекс Директ”（1 行）")])
+def test_source_spellings_said_in_the_users_language(tmp_path, capsys, monkeypatch, lang, said):
+    """The same finding in Russian and Chinese: each spelling in the language's quotes with its rows."""
+    monkeypatch.setenv("FUNNEL_LANG", lang)
+    doc = _import(tmp_path, capsys, "leads.csv", SOURCES)
+    apart = [f["message"] for f in doc["info"] + doc["warnings"] if f["code"] == "source.spellings_apart"]
+    assert len(apart) == 1 and said in apart[0], apart
+    merged = [f["message"] for f in doc["info"] + doc["warnings"] if f["code"] == "source.spellings_merged"]
+    assert any(("«Avito» (1 строка)" if lang == "ru" else "“Avito”（1 行）") in m for m in merged), merged
