@@ -17,6 +17,14 @@
    is named with its rows. Spellings that differ in punctuation («Яндекс.Директ», «Яндекс Директ») are the same
    letters but may be two things a team keeps apart (a campaign's name), so they stay apart and are said, with their
    rows. Latin and Cyrillic spellings («AVITO», «Авито») are a transliteration, not a spelling: neither merged nor said.
+4. **Brevo's close date** was already read: the deals list as its UI names the attributes (``Deal name, Deal stage,
+   Deal owner, Amount, Close date, Created at``) and as the API writes them (``deal_name, deal_stage, deal_owner,
+   amount, close_date, created_at``; Brevo's API reference and its help centre's deal attributes) give the cycle
+   of the closed deals from «Close date», an open deal's being its plan. Tested so it stays so.
+5. **Cycle «—» of boards and order CRMs.** Kaiten's cards carry ``last_moved_to_done_at`` and YouGile's tasks
+   «Дата выполнения» (the completion), KeyCRM's pipeline cards ``status_changed_at``: each closed card's close, which
+   no preset read (the cycle was «—» with a hint to map it). KeyCRM's orders (``closed_at``) were right; LPTracker's
+   leads carry no close date at all (its SDK's Lead model: ``lead_date`` only): «—» stays, with its reason.
 """
 
 from __future__ import annotations
@@ -167,3 +175,54 @@ def test_source_spellings_said_in_the_users_language(tmp_path, capsys, monkeypat
     assert len(apart) == 1 and said in apart[0], apart
     merged = [f["message"] for f in doc["info"] + doc["warnings"] if f["code"] == "source.spellings_merged"]
     assert any(("«Avito» (1 строка)" if lang == "ru" else "“Avito”（1 行）") in m for m in merged), merged
+
+
+# ---------------------------------------------------------------- 4. Brevo's close date
+
+# Six deals (tests/unit/test_survey40.py's): 1 won 1 → 11 March, 2 won 2 → 22 March, 3 lost 5 → 8 March, 4–6 open,
+# 4 and 5 with a planned close of 30 April, 6 with none
+BREVO_ROWS = (("Deal 1", "Won", "Anna", 50000, "2024-03-11", "2024-03-01"),
+              ("Deal 2", "Won", "Boris", 80000, "2024-03-22", "2024-03-02"),
+              ("Deal 3", "Lost", "Anna", 30000, "2024-03-08", "2024-03-05"),
+              ("Deal 4", "Negotiation", "Boris", 40000, "2024-04-30", "2024-03-10"),
+              ("Deal 5", "Qualified", "Anna", 20000, "2024-04-30", "2024-03-12"),
+              ("Deal 6", "New", "Boris", 10000, "", "2024-03-15"))
+
+
+@pytest.mark.parametrize("header", ["Deal name,Deal stage,Deal owner,Amount,Close date,Created at",
+                                    "deal_name,deal_stage,deal_owner,amount,close_date,created_at"])
+def test_brevo_close_date_gives_the_closed_deals_cycle(tmp_path, capsys, header):
+    """By hand: won 2, lost 1, open 3, revenue 130,000; cycles of the won deals 10 and 20 days, median 15; the open
+    deals' 30 April is a plan, no close (no deal open and closed)."""
+    text = header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in BREVO_ROWS)
+    _import(tmp_path, capsys, "deals.csv", text)
+    metrics = _cli_json(tmp_path, capsys, "metrics", "1")
+    assert (metrics["won"], metrics["lost"], metrics["open"], metrics["revenue"]) == (2, 1, 3, 130_000)
+    assert metrics["median_cycle_days"] == 15.0
+
+
+# ---------------------------------------------------------------- 5. boards' and order CRMs' close dates
+
+def _cycle(tmp_path, capsys, name: str, text: str) -> tuple[dict, dict]:
+    doc = _import(tmp_path, capsys, name, text)
+    return doc, _cli_json(tmp_path, capsys, "metrics", "1")
+
+
+@pytest.mark.parametrize(("which", "name", "close"), [
+    ("kaiten", "kaiten.csv", ("closed_at", "last_moved_to_done_at")),
+    ("yougile", "yougile_tasks.csv", ("closed_at", "Дата выполнения")),
+    ("keycrm_cards", "cards.json", ("stage_changed_at", "status_changed_at")),
+    ("keycrm_orders", "orders.csv", ("closed_at", "closed_at"))])
+def test_board_and_order_exports_read_their_finish_as_the_close(tmp_path, capsys, which, name, close):
+    """Survey 40's and 41's six deals (their files: ``tests/unit/test_survey40.py``, ``test_survey41.py``): the won
+    deals closed 10 and 20 days after their creation (1 March 10:00 → 11 March 10:00, 2 March 14:30 → 22 March
+    14:30), median 15. Before: «—» for Kaiten, YouGile and KeyCRM's cards (no close read; the Overview's hint named
+    the column to map); KeyCRM's orders already 15."""
+    from tests.unit.test_survey40 import KAITEN, YOUGILE
+    from tests.unit.test_survey41 import KEYCRM_CARDS, KEYCRM_ORDERS
+
+    text = {"kaiten": KAITEN, "yougile": YOUGILE, "keycrm_cards": KEYCRM_CARDS, "keycrm_orders": KEYCRM_ORDERS}[which]
+    doc, metrics = _cycle(tmp_path, capsys, name, text)
+    assert doc["mapping"]["fields"].get(close[0]) == close[1]
+    assert "deals.won_no_close_columns" not in {w["code"] for w in doc["warnings"]}
+    assert (metrics["won"], metrics["lost"], metrics["median_cycle_days"]) == (2, 1, 15.0)
