@@ -560,7 +560,7 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
 
 
 def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_order, notes: Findings,
-                         stored_won: dict[str, set[str]], dataset_id: int, was_guessed: set[str] = frozenset()):
+                         stored_won: dict[str, set[str]], dataset_id: int, was_guessed: frozenset[str] | set[str] = frozenset()):
     """Build the refreshed data keeping every stage of the stored order ``stored`` (per pipeline, open
     stages then the won ones), empty ones too; a stage the new data adds goes after the stage that
     precedes it in the order the data alone gives (history, the file's own order, the CRM's default,
