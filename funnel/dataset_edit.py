@@ -367,7 +367,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         stored = meta.get("stage_order") or {}
         if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
             built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id),
-                                         dataset_id)
+                                         dataset_id, set(meta.get("guessed_pipelines") or []))
         elif stages is None and not user_order and draft.shape == row["shape"] == "events" and stored.get(""):
             built = _build_keeping_steps(con, draft, stored[""], bool(meta.get("order_guessed")), notes)
         else:
@@ -560,13 +560,15 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
 
 
 def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_order, notes: Findings,
-                         stored_won: dict[str, set[str]], dataset_id: int):
+                         stored_won: dict[str, set[str]], dataset_id: int, was_guessed: frozenset[str] | set[str] = frozenset()):
     """Build the refreshed data keeping every stage of the stored order ``stored`` (per pipeline, open
     stages then the won ones), empty ones too; a stage the new data adds goes after the stage that
     precedes it in the order the data alone gives (history, the file's own order, the CRM's default,
     else the usual guess), and the order is then flagged as a guess to check. An order the user set
     (``user_order``) is built as theirs; any other as the file's own. New stages and stages without
-    deals now are named in ``notes``."""
+    deals now are named in ``notes``. A pipeline whose stored order was a guess (``was_guessed``) and is kept
+    stays a guess: a week whose deals sit at fewer stages gives no order of its own to check it by (YetiForce's
+    refresh with nobody left at «Quote enquiry» dropped «a guess», session 48)."""
     first = build(con, draft, stages=stored if user_order else None)
     seen = _stages_with_deals(con)
     won = _won_stages(con)
@@ -587,6 +589,7 @@ def _build_keeping_order(con, draft: Draft, stored: dict[str, list[str]], user_o
         fresh, guessed = build(con, draft)["meta"]["stage_order"], {p for p, names in new.items() if names} | placed
     else:
         fresh, guessed = first["meta"]["stage_order"], _guessed_pipelines(con)
+        guessed |= {p for p in was_guessed if p in stored}
     # the CRM's default order, where it knows a new stage: the data alone leaves out its stages no deal is at now,
     # so Bitrix24's «В работе» went before «Счёт на предоплату», empty this week (survey 28)
     known = draft.mapping.stage_order if draft.shape == "deals" else None

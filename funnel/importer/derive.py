@@ -26,6 +26,7 @@ from ..sql import ident, render, run
 from ..velocity.stays import STAYS_VERSION, derive_stays
 from .history import enter_creation_stages
 from .quality_findings import Findings
+from .source_spellings import merge_case_spellings, note_punctuation_spellings
 
 STATUS_CASE = """CASE
     WHEN m.status IS NOT NULL THEN m.status
@@ -188,7 +189,8 @@ def derive_deals(con, typed: dict, extras: dict, stages: list, history_loaded: b
     run(con, "DROP TABLE IF EXISTS imp_hist")
     run(con, "DROP TABLE IF EXISTS imp_hist_from")
     extra_select = "".join(", v." + ident(name) for name in extras)
-    one_source = _source_spellings(con, typed, findings)
+    one_source = merge_case_spellings(con, typed, findings)
+    note_punctuation_spellings(con, typed, findings, one_source)
     if typed.get("currency"):  # a number is no currency (SuiteCRM writes its default's id, «'-99»): left empty, said
         findings.examples(con, "SELECT row_no, currency AS value FROM imp_valid WHERE regexp_matches(currency, '[0-9]')",
                           None, "currency.not_a_currency", "warning", typed["currency"].header)
@@ -286,27 +288,6 @@ def _currency_codes() -> str:
     whens = " ".join(f"WHEN '{name}' THEN '{code}'" for name, code in CURRENCY_NAMES.items())
     return (f"CASE WHEN regexp_matches(currency, '[0-9]') THEN NULL "
             f"ELSE CASE lower(trim(currency)) {whens} ELSE currency END END")
-
-
-def _source_spellings(con, typed: dict, findings: Findings) -> bool:
-    """``imp_source_as(spelling, canonical)``: sources written in several cases or with stray spaces
-    (``Avito``, ``avito``, ``AVITO``) become one, spelled as most of its deals spell it (the first
-    such spelling in the file on a tie). True when there is anything to rewrite."""
-    if "source" not in typed:
-        return False
-    run(con, """CREATE OR REPLACE TEMP TABLE imp_source_as AS
-        WITH spellings AS (SELECT source AS spelling, lower(trim(source)) AS k, count(*) AS n, min(row_no) AS first
-                           FROM imp_valid WHERE source IS NOT NULL GROUP BY 1),
-             ranked AS (SELECT *, count(*) OVER (PARTITION BY k) AS forms,
-                               first_value(spelling) OVER (PARTITION BY k ORDER BY n DESC, first) AS canonical
-                        FROM spellings)
-        SELECT spelling, canonical, n FROM ranked WHERE forms > 1 AND spelling <> canonical""")
-    rows = run(con, "SELECT canonical, string_agg(spelling, ', ' ORDER BY spelling), sum(n) FROM imp_source_as "
-                    "GROUP BY 1 ORDER BY 1").fetchall()
-    for canonical, spellings, n in rows:
-        findings.add("source.spellings_merged", "info", column=typed["source"].header,
-                     value=canonical, detail=json.dumps({"spellings": spellings}, ensure_ascii=False), n=int(n))
-    return bool(rows)
 
 
 def _missing_optional(typed: dict) -> None:

@@ -388,7 +388,8 @@ _CODE = re.compile(r"(?=\S*\d)[\w./#-]{1,24}")
 def _record_column_as_id(m: Mapping, headers: list[str], free: set[int], smp) -> None:
     """A column named only for the record («Deal», «Сделка», «商机») holds its id when its sample cells
     are all different short codes with a digit and no space (D-01, 1042, SO-2024/17); otherwise its
-    name, as the synonyms say. Only when no other column is the id."""
+    name, as the synonyms say; then a column named «Number» of record numbers (:func:`_record_numbers`). Only
+    when no other column is the id."""
     if "deal_id" in m.fields:
         return
     for i in [*sorted(free), m.fields.get("deal_name")]:
@@ -396,11 +397,32 @@ def _record_column_as_id(m: Mapping, headers: list[str], free: set[int], smp) ->
             continue
         values = sv.column(smp, i)
         if len(values) >= 2 and len(set(values)) == len(values) and all(_CODE.fullmatch(v) for v in values):
-            m.fields["deal_id"] = i
-            free.discard(i)
-            if m.fields.get("deal_name") == i:
-                del m.fields["deal_name"]
+            _take_as_id(m, free, i)
             return
+    for i in sorted(free):
+        if header_tokens(headers[i]) in _NUMBER_WORDS and _record_numbers(sv.column(smp, i)):
+            _take_as_id(m, free, i)
+            return
+
+
+def _take_as_id(m: Mapping, free: set[int], i: int) -> None:
+    m.fields["deal_id"] = i
+    free.discard(i)
+    if m.fields.get("deal_name") == i:
+        del m.fields["deal_name"]
+
+
+# A header «Number» alone: YetiForce's record number (``LBL_NUMBER`` of its Opportunities, ``S-SP12``), vtiger's
+# ``POT123``. A record number is one prefix with a letter and then the sequence; a repeated one is a duplicate row
+# (which the id is there to find), so its cells need not all differ, only be more than one
+_NUMBER_WORDS = frozenset({"number", "номер"})
+_RECORD_NUMBER = re.compile(r"([^\d\s]*[^\W\d_][^\d\s]*)(\d{1,12})")
+
+
+def _record_numbers(values: list[str]) -> bool:
+    """Whether ``values`` are record numbers of one prefix (:data:`_RECORD_NUMBER`), not quantities or phones."""
+    found = [_RECORD_NUMBER.fullmatch(v.strip()) for v in values]
+    return len(set(values)) >= 2 and all(found) and len({f.group(1) for f in found if f}) == 1
 
 
 def _record_time_over_sync_time(m: Mapping, headers: list[str], free: set[int]) -> None:

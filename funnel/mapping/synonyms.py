@@ -507,6 +507,12 @@ SYNONYMS["stage"] += ("leads_follow_tag", "state.name")
 # (the master who served the booking: its manager)
 SYNONYMS["stage_changed_at"] += ("Дата изменения этапа", "Дата перехода на этап")
 SYNONYMS["closed_at"] += ("Actual date",)
+# session 48: a board card's or a task's finish is its close. Kaiten's ``last_moved_to_done_at`` (the ``KaitenCard``
+# interface: when the card last went into a done column, a lost card's «Отказ» too), YouGile's «Дата выполнения»
+# (a client's export script: the completion, beside «Дедлайн»); KeyCRM's pipeline card ``status_changed_at`` (when it
+# reached its status: a closed card's close)
+SYNONYMS["closed_at"] += ("last_moved_to_done_at", "Дата выполнения")
+SYNONYMS["stage_changed_at"] += ("status_changed_at",)
 SYNONYMS["manager"] += ("Staff",)
 
 # survey 53: a Bitrix24 portal's deal reports as a travel agency's parser reads them (a public mapping of «Отчет по

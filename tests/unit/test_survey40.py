@@ -131,9 +131,9 @@ def test_kaiten_cards_column_is_the_stage_and_the_hint_skips_the_last_change(tmp
     doc = _import(tmp_path, capsys, KAITEN, "kaiten.csv")
     assert doc["mapping"]["fields"]["stage"] == "column"
     _outcomes(tmp_path, capsys)
-    hint = next(w for w in doc["warnings"] if w["code"] == "deals.won_no_close_columns")
-    # «updated» is each card's last change (the won cards' 13 and 25 March: 12.08 and 22.9 days, a made-up cycle)
-    assert hint["value"] == "last_moved_to_done_at"
+    # «updated» is each card's last change (the won cards' 13 and 25 March: 12.08 and 22.9 days, a made-up cycle);
+    # since session 48 the close is read from ``last_moved_to_done_at`` (was: a hint naming it)
+    assert doc["mapping"]["fields"]["closed_at"] == "last_moved_to_done_at"
     assert _managers(tmp_path, capsys) == {"Анна": (1, 1, 1), "Борис": (1, 0, 2)}
 
 
@@ -142,9 +142,8 @@ def test_yougile_tasks_column_and_assignee_and_the_hint_offers_the_completion_no
     fields = doc["mapping"]["fields"]
     assert (fields["stage"], fields["manager"]) == ("Колонка", "Исполнитель")
     _outcomes(tmp_path, capsys)
-    hint = next(w for w in doc["warnings"] if w["code"] == "deals.won_no_close_columns")
-    assert hint["value"] == "Дата выполнения"  # «Дедлайн» (a due date) is no close
-    assert "Дата выполнения" in hint["message"]
+    # «Дедлайн» (a due date) is no close; the completion is, read since session 48 (was: a hint naming it)
+    assert fields["closed_at"] == "Дата выполнения"
 
 
 def test_the_no_close_hint_offers_the_completion_first_and_never_a_due_or_modified_date(tmp_path, capsys):
