@@ -119,8 +119,12 @@ PRESETS: dict[str, dict] = {
         # and pipelines as ids, times as unix seconds. 142 and 143 are amoCRM's fixed ids of every
         # pipeline's «Успешно реализовано» and «Закрыто и не реализовано»; the other statuses are the
         # account's own ids, so their order is not known from the file (a guess, flagged)
-        "signature": [("status_id",), ("pipeline_id",), ("responsible_user_id",), ("price",), ("loss_reason_id",),
-                      ("closest_task_at",), ("account_id",)],
+        # the four lead fields a script keeps, and any one of the fields only amoCRM's leads have: a table cut
+        # to «id, name, price, responsible_user_id, status_id, pipeline_id, created_at, closed_at» (session 48)
+        # scored 4 of 7 and was refused for want of a stage
+        "signature": [("status_id",), ("pipeline_id",), ("responsible_user_id",), ("price",),
+                      ("loss_reason_id", "closest_task_at", "account_id", "group_id", "created_by", "updated_by",
+                       "is_deleted", "labor_cost")],
         "required": [("status_id",), ("responsible_user_id",)],
         "fields": {
             "deal_id": ("id",), "deal_name": ("name",), "amount": ("price",), "manager": ("responsible_user_id",),

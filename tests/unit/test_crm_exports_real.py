@@ -1729,6 +1729,29 @@ def test_amocrm_api_v4_leads_with_unix_times_and_fixed_won_and_lost_ids(mem_stor
     assert got["median_cycle_days"] == pytest.approx(4 + (7 * 3600 + 4 * 60 + 18) / 86400)
 
 
+AMO_API_CUT = """id,name,price,responsible_user_id,status_id,pipeline_id,created_at,closed_at
+1001,Сделка 1,50000,501,142,3001,1704067200,1705363200
+1002,Сделка 2,30000,501,143,3001,1704153600,1704758400
+1003,Сделка 3,20000,502,142,3001,1704240000,1705536000
+1004,Сделка 4,10000,502,40001,3001,1704326400,
+1005,Сделка 5,15000,501,40002,3001,1704412800,
+"""
+
+
+def test_amocrm_api_leads_cut_to_the_fields_a_script_keeps(mem_store):
+    """The same ``/api/v4/leads`` table with only the fields a script keeps (no ``loss_reason_id``,
+    ``closest_task_at``, ``account_id``): it scored 4 of the preset's 7 signature items and was refused for
+    want of a stage; with ``--map stage=status_id`` 142 and 143 were open stages (0 won, 0 lost). By hand:
+    142 twice (50,000 + 20,000 = 70,000 won), 143 once, two open; both wins closed 1,296,000 s = 15 days after
+    creation (1705363200 - 1704067200, 1705536000 - 1704240000)."""
+    info, _built, _ = run_import(mem_store, AMO_API_CUT, "leads.csv")
+    assert info.meta["mapping"]["preset"] == "amocrm_api"
+    with mem_store.connect() as con:
+        got = metrics_json(con, info, FunnelSpec())
+    assert (got["won"], got["lost"], got["open"], got["revenue"]) == (2, 1, 2, 70000)
+    assert got["median_cycle_days"] == pytest.approx(15.0)
+
+
 def test_api_records_flattened_by_a_sync_keep_their_fields():
     """Airbyte writes HubSpot's records as ``properties.<name>``; Zoho's API as ``Deal_Name``,
     ``Owner.name``, ``Pipeline.name`` (a lookup flattened to its name)."""
