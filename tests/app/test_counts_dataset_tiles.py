@@ -22,6 +22,20 @@ def _import(tmp_path, name: str, text: str) -> None:
     assert cli_main(["--data-dir", str(tmp_path / "store"), "import", str(path)]) == 0
 
 
+def _page(tmp_path, monkeypatch, text: str, page: str, lang: str) -> AppTest:
+    """``page`` run on the one dataset imported from ``text``."""
+    _import(tmp_path, "funnel_counts.csv", text)
+    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "store"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["ds"], at.query_params["lang"] = "1", lang
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_the_cli_lists_a_counts_table_by_its_rows_and_an_event_log_by_its_visitors(tmp_path, capsys, monkeypatch):
     _import(tmp_path, "funnel_counts.csv", COUNTS)
     said = capsys.readouterr().out
@@ -39,15 +53,7 @@ def test_the_cli_lists_a_counts_table_by_its_rows_and_an_event_log_by_its_visito
 
 
 def test_the_data_page_shows_no_deal_tiles_for_a_counts_table(tmp_path, monkeypatch):
-    _import(tmp_path, "funnel_counts.csv", COUNTS)
-    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "store"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["ds"], at.query_params["lang"] = "1", "ru"
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _page(tmp_path, monkeypatch, COUNTS, "pages/data.py", "ru")
     labels = {m.label: m.value for m in at.metric}
     assert labels.get("Прочитано строк") == "3"
     assert "Сделки" not in labels and "События этапов" not in labels
@@ -62,15 +68,7 @@ def test_the_funnel_overlay_opens_on_two_segments_when_counts_have_no_dates(tmp_
     """Counts by source have no dates, so no previous period: the overlay opened on «this and the previous
     period» saying «no dates: no cohorts». It opens on two segments: ads 1000 → 120 → 9 against seo
     500 → 100 → 20 (the file's numbers)."""
-    _import(tmp_path, "by_source.csv", BY_SOURCE)
-    monkeypatch.setenv("FUNNEL_DATA_DIR", str(tmp_path / "store"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["ds"], at.query_params["lang"] = "1", "en"
-    at.switch_page("pages/funnel.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _page(tmp_path, monkeypatch, BY_SOURCE, "pages/funnel.py", "en")
     assert at.session_state["fn_overlay"] == "segment"
     picked = {s.label: s.value for s in at.selectbox}
     assert (picked["Segment A"], picked["Segment B"]) == ("ads", "seo")
