@@ -16,9 +16,9 @@ from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
-from ui.spend_note import spend_pipelines_note
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
+from ui.spend_note import spend_pipelines_note
 
 require_frame()
 
