@@ -164,7 +164,7 @@ def _segments(store, info, spec, args) -> int:
             path = Path(args.spend)
             if not path.exists():
                 raise FunnelError("file.not_found", file=str(path))
-            spend = read_spend(con, path, path.name, known_sources(con, resolve(con, info, spec)))
+            spend = read_spend(con, path, path.name, known_sources(con, resolve(con, info, spec), every_pipeline=True))
         doc = segments_json(con, info, spec, args.by, spend.rows if spend else None)
     if spend is not None:
         doc["spend"]["issues"] = [issue.__dict__ for issue in spend.issues]
@@ -172,6 +172,10 @@ def _segments(store, info, spec, args) -> int:
         _print_json(doc)
         return 0
     lang = _lang()
+    if doc.get("pipelines"):  # which pipeline, the others left out (as metrics and managers say it)
+        from .cli import pipeline_line
+
+        print(pipeline_line(doc["pipeline"], doc["pipelines"], lang))
     for s in doc["segments"]:
         print(t("audit.cli.segment", lang, value=s["value"] if s["value"] is not None else "—",
                 deals=fmt_int(s["deals"], lang), won=fmt_int(s["won"], lang), win_rate=_pct_in(s["win_rate"], lang),
@@ -180,6 +184,8 @@ def _segments(store, info, spec, args) -> int:
         print("  " + t("audit.cli.spend", lang, source=row["source"], spend=_money(row["spend"], lang),
                        cpl=_money(row["cpl"], lang), cac=_money(row["cac"], lang), romi=_pct_in(row["romi"], lang)))
     sources = (doc.get("spend") or {}).get("sources", [])
+    for line in spend_pipeline_lines(doc.get("spend") or {}, bool(doc.get("pipelines")), lang):
+        print("  " + line)
     for reason in sorted({row["reason"] for row in sources if row.get("reason")}):  # why a ROMI is «—»
         print("  " + t(f"audit.segments.spend_unknown.{reason}", lang,
                        sources=", ".join(f"«{row['source']}»" for row in sources if row.get("reason") == reason)))
@@ -187,6 +193,22 @@ def _segments(store, info, spec, args) -> int:
         print("  ! " + t(f"audit.spend.{issue['code']}", lang, row=issue["row"], column=issue["column"],
                          value=issue["value"]))
     return 0
+
+
+def spend_pipeline_lines(spend: dict, several: bool, lang: str) -> list[str]:
+    """The pipeline the spend was divided by, and per source its leads in the other pipelines (not in its cost per
+    lead; survey 48: a source feeding two pipelines had its CPL over one of them, the pipeline unnamed)."""
+    from .i18n import in_quotes, t, tn
+
+    sources = [row for row in spend.get("sources", []) if row.get("other_pipelines")]
+    if not sources and not several:
+        return []
+    lines = [in_quotes(t("pipes48.spend.cli_pipeline", lang, pipeline=spend.get("pipeline") or "—"), lang)]
+    for row in sources:
+        leads = ", ".join(tn("pipes48.spend.leads_in", n, lang, pipeline=p or "—")
+                          for p, n in row["other_pipelines"].items())
+        lines.append(in_quotes(t("pipes48.spend.cli_elsewhere", lang, source=row["source"], leads=leads), lang))
+    return lines
 
 
 def _money(x, lang: str) -> str:

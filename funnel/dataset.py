@@ -68,3 +68,10 @@ class DatasetInfo:
             known = Capabilities.from_json(data) if data else Capabilities(shape=self.shape)
             object.__setattr__(self, "_capabilities", known)
         return known
+
+
+def guessed_for(info, pipeline: str | None) -> bool:
+    """False when the dataset says which pipelines' orders were guessed and ``pipeline`` (the one shown) is not
+    among them; True otherwise (no pipeline named, a guess for the whole file, or a dataset that does not say)."""
+    where = (info.meta or {}).get("guessed_pipelines")
+    return pipeline is None or not where or "" in where or pipeline in where

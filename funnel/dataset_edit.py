@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .capabilities import derive as derive_capabilities
+from .dataset import guessed_for
 from .errors import FunnelError
 from .importer import Draft, Source, build, current_stage_counts, guessed_pipelines, prepare, propose
 from .importer.evidence import file_stage_order
@@ -853,10 +854,7 @@ def order_state(info, pipeline: str | None = None) -> str | None:
         return "outcomes_only"
     if not meta.get("order_guessed"):
         return None
-    where = meta.get("guessed_pipelines")
-    if pipeline is not None and where and "" not in where and pipeline not in where:
-        return None
-    return "guessed"
+    return "guessed" if guessed_for(info, pipeline) else None
 
 
 def outcome_guesses(info) -> list[tuple[str, str]]:

@@ -92,6 +92,8 @@ def finding_text(code: str, detail, lang: str, n: int | None = None) -> str:
             key = sentence
         if isinstance(parts := params.get("parts"), list):  # a list of sentence parts, only those that apply
             params["parts"] = t("quality.parts_separator", lang).join(t(k, lang, **p) for k, p in parts)
+    elif code == "stages.order_guessed" and isinstance(detail, str) and detail:  # the pipeline it was guessed for
+        key, params = "pipes48.quality.order_guessed_in", {"pipeline": detail}  # (a known order's report listed it)
     elif f"{key}.bare" in catalog(lang):  # stored before its sentence had parameters
         key = f"{key}.bare"
     if "count" in params and "n" not in params:  # reader notes stored before plural counts were named n

@@ -18,6 +18,7 @@ from funnel.metrics import Selection
 from ui import audit, cache, drill, words
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
+from ui.spend_note import spend_pipelines_note
 
 require_frame()
 
@@ -168,11 +169,12 @@ else:
             rows = report[key]
             frame = pd.DataFrame([{t(f"audit.segments.spend_col.{k}"): (
                 money[k](v, lang) if k in money else fmt_cohort(_month(v), "month", lang) if k == "month" else v)
-                for k, v in row.items() if k != "reason" and not (key == "sources" and k == "month")} for row in rows])
+                for k, v in row.items() if k not in ("reason", "other_pipelines") and not (key == "sources" and k == "month")} for row in rows])
             st.markdown(f"**{t('audit.segments.spend_by_' + key)}**")
             st.dataframe(frame, hide_index=True, key=drill.nonce(f"sg_spend_{key}"),
                          on_select=partial(_on_spend, key, rows, months_of), selection_mode="single-cell")
         st.caption(t("audit.segments.spend_caption") + " " + t("audit.segments.spend_click"))
+        spend_pipelines_note(report, info, t)
         for reason in sorted({r["reason"] for r in report["sources"] if r.get("reason")}):
             st.caption(t(f"audit.segments.spend_unknown.{reason}",
                          sources=names_in_quotes((md_escape(r["source"]) for r in report["sources"]

@@ -265,7 +265,7 @@ def spend_result(dataset_id: int, version: int, spec: FunnelSpec, content: bytes
     with store.connect(info) as con:
         ctx = resolve(con, info, spec)
         try:
-            spend = read_spend(con, content, file_name, known_sources(con, ctx))
+            spend = read_spend(con, content, file_name, known_sources(con, ctx, every_pipeline=True))
         except FunnelError as exc:
             return {"error": exc.message(lang())}
         return {"issues": [i.__dict__ for i in spend.issues], "report": spend_report(con, ctx, spend.rows)}

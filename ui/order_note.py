@@ -9,6 +9,7 @@ import streamlit as st
 
 from funnel.dataset_edit import counts_guess, order_state, outcome_guesses
 from funnel.importer.deals import OUTCOME_NOTES
+from funnel.markdown_escape import md_escape
 from ui import cache
 
 GUESS_NOTES = {"current": "crmimport.note_counts_current_guess", "reached": "crmimport.note_counts_reached_guess"}
@@ -25,6 +26,8 @@ def order_note(t, info, spec=None) -> str | None:
     if state == "outcomes_only":  # with nothing won or lost either: a list of leads, every one open
         caps = info.capabilities
         st.info(t("crmimport.note_outcomes_only" if caps.has_won or caps.has_lost else "crmimport.note_leads_only"))
+    elif state == "guessed" and pipeline is not None and "" not in (info.meta.get("guessed_pipelines") or [""]):
+        st.warning(t("pipes48.note_order_guessed_in", pipeline=md_escape(pipeline)))  # this pipeline's, not the file's
     elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
     for code, stage in outcome_guesses(info):  # a sale or loss taken from the close dates: the win rate rests on it

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..dataset import DatasetInfo
+from ..dataset import DatasetInfo, guessed_for
 from ..metrics.context import Context, group_sql, resolve
 from ..metrics.entry_points import outcomes_in
 from ..metrics.filters import query
@@ -142,6 +142,8 @@ def gather(con, info: DatasetInfo, spec: FunnelSpec, options: AuditOptions) -> A
         data.quality[code] = int(n)
         if code in MOVE_CODES and detail is not None and detail.isdigit():
             data.quality_deals[code] = int(detail)
+    if not guessed_for(info, ctx.pipeline):  # another pipeline's order was guessed, not this one's: as the pages'
+        data.quality.pop("stages.order_guessed", None)  # note, no «order guessed» card nor tag on this pipeline
     # one pipeline seen whole: the import's counts are these deals' (no window over the history to run again)
     whole = set(ctx.where.params) <= {"p_pipeline"} and len(info.pipelines) < 2
     if caps.has_history and not whole:

@@ -7,6 +7,7 @@ from typing import Any
 from ..dataset import DatasetInfo
 from ..metrics.context import resolve
 from ..metrics.entry_points import outcomes_in
+from ..metrics.report import pipeline_counts
 from ..spec import FunnelSpec
 from .steps import step_counts
 
@@ -26,7 +27,9 @@ def segments_json(con, info: DatasetInfo, spec: FunnelSpec, by: str, spend_rows=
                     "median_cycle_days": _num(o.median_cycle_days, 2),
                     "steps": [{"stage": s.stage, "stage_to": s.stage_to, "n": s.n, "passed": s.passed,
                                "rate": _num(s.rate)} for s in step_counts(o.stages, o.lost_stage_unknown)]})
-    doc: dict[str, Any] = {"by": by, "segments": out}
+    doc: dict[str, Any] = {"by": by, "pipeline": ctx.pipeline, "segments": out}
+    if (counts := pipeline_counts(con, info, spec)) is not None:  # the others left out, as metrics says them
+        doc["pipelines"] = counts
     if spend_rows is not None:
         from .spend import spend_report
 

@@ -10,6 +10,12 @@ covers count (a source's totals add those months up): a month without spend data
 A revenue the deals cannot give is ``None`` with its ``reason``, and so is the ROMI: won deals without an
 amount (``no_amount``: Olist's leads list, whose 0 revenue read as a ROMI of −100 %) or won deals in several
 currencies (``mixed_currencies``: their amounts do not add up).
+
+Several pipelines: the leads are those of the one pipeline shown (``pipeline``), as every number is; a source that
+also feeds another pipeline has those leads outside its cost per lead, and each row says how many per pipeline
+(``other_pipelines``, the spend file's months of the row), so a reader sees the spend was divided by part of what
+it may have bought and can pick the pipeline the money bought. Not an "all pipelines" total: the won deals of a
+renewals pipeline are not new customers, and their revenue in a ROMI would mix two funnels.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from ..errors import FunnelError
 from ..metrics.context import Context
-from ..metrics.filters import query
+from ..metrics.filters import other_pipelines_where, query
 from ..readers import stage_file
 from ..readers.values import date_sql, number_sql, profile_column
 from ..sql import ident, render, run
@@ -101,9 +107,31 @@ def read_spend(con, source: Path | bytes, file_name: str, known_sources: set[str
     return out
 
 
-def known_sources(con, ctx: Context) -> set[str]:
+def known_sources(con, ctx: Context, every_pipeline: bool = False) -> set[str]:
+    """The deals' sources in the pipeline shown, or in any pipeline (``every_pipeline``: what a spend file's source
+    is checked against; a source of another pipeline has leads, the report says where)."""
+    if every_pipeline:
+        return {r[0] for r in run(con, query("audit_spend_sources", ctx.info)).fetchall()}
     sql = query("metrics_group_values", ctx.info, group=ident("source"))
     return {r[0] for r in run(con, sql, {"pipeline": ctx.pipeline}).fetchall() if r[0] is not None}
+
+
+def _elsewhere(con, ctx: Context) -> dict[tuple[str, date], dict[str, int]]:
+    """The leads per (source, month) in every pipeline but the one shown, per pipeline (``""`` = none named)."""
+    if list(ctx.info.pipelines) == [ctx.pipeline]:  # one pipeline: nothing elsewhere
+        return {}
+    where = other_pipelines_where(ctx.info, ctx.spec, ctx.pipeline)
+    out: dict[tuple[str, date], dict[str, int]] = defaultdict(dict)
+    for src, pipeline, month, leads in run(con, query("audit_spend_elsewhere", ctx.info, where=where.sql),
+                                           where.params).fetchall():
+        out[(src, month.date())]["" if pipeline is None else str(pipeline)] = int(leads)
+    return out
+
+
+def _add(into: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    for pipeline, n in more.items():
+        into[pipeline] = into.get(pipeline, 0) + n
+    return into
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -111,7 +139,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict[str, Any]:
-    """``{"months": [...], "sources": [...]}``: spend, leads, won, revenue, cpl, cac, romi."""
+    """``{"pipeline", "months": [...], "sources": [...]}``: spend, leads, won, revenue, cpl, cac, romi, and the
+    source's leads in the other pipelines (``other_pipelines``: {pipeline: leads}, not in the cost per lead)."""
     spend: dict[tuple[str, date], float] = defaultdict(float)
     for day, src, cost in rows:
         spend[(src, day.replace(day=1))] += cost
@@ -119,6 +148,8 @@ def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict
     sql = query("audit_spend_leads", ctx.info, where=ctx.where.sql)
     for src, month, leads, won, revenue, no_amount, currencies in run(con, sql, ctx.where.params).fetchall():
         deals[(src, month.date())] = (int(leads), int(won), float(revenue or 0.0), int(no_amount), set(currencies or ()))
+    elsewhere = _elsewhere(con, ctx)
+    others: dict[str, dict[str, int]] = defaultdict(dict)
     months = []
     # per source: spend, leads, won, revenue, won without an amount, the won deals' currencies
     totals: dict[str, list[Any]] = defaultdict(lambda: [0.0, 0, 0, 0.0, 0, set()])
@@ -126,12 +157,16 @@ def spend_report(con, ctx: Context, rows: list[tuple[date, str, float]]) -> dict
         cost = spend.get(key, 0.0)
         leads, won, revenue, no_amount, currencies = deals.get(key, (0, 0, 0.0, 0, set()))
         months.append(_row(key[0], key[1], cost, leads, won, revenue, _unknown(no_amount, currencies)))
+        months[-1]["other_pipelines"] = dict(elsewhere.get(key, {}))
+        _add(others[key[0]], elsewhere.get(key, {}))
         for i, v in enumerate((cost, leads, won, revenue, no_amount)):
             totals[key[0]][i] += v
         totals[key[0]][5] |= currencies
-    return {"months": months,
-            "sources": [_row(src, None, cost, leads, won, revenue, _unknown(no_amount, currencies))
-                        for src, (cost, leads, won, revenue, no_amount, currencies) in sorted(totals.items())]}
+    sources = [_row(src, None, cost, leads, won, revenue, _unknown(no_amount, currencies))
+               for src, (cost, leads, won, revenue, no_amount, currencies) in sorted(totals.items())]
+    for row in sources:
+        row["other_pipelines"] = others[row["source"]]
+    return {"pipeline": ctx.pipeline, "months": months, "sources": sources}
 
 
 def _unknown(no_amount: int, currencies: set) -> str | None:

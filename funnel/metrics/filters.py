@@ -92,7 +92,16 @@ def _period(spec: FunnelSpec) -> tuple[str, dict[str, Any]] | None:
 
 def deal_where(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None) -> Where:
     """Deals of one pipeline that pass the spec's period, filters and closed-only view."""
-    where = Where("pipeline = $p_pipeline", {"p_pipeline": pipeline})
+    return _narrowed(Where("pipeline = $p_pipeline", {"p_pipeline": pipeline}), info, spec)
+
+
+def other_pipelines_where(info: DatasetInfo, spec: FunnelSpec, pipeline: str | None) -> Where:
+    """Deals of every pipeline but ``pipeline`` that pass the same period, filters and view: what a number of one
+    pipeline leaves out (a source's leads in the other pipelines, not in its spend's cost per lead)."""
+    return _narrowed(Where("pipeline IS DISTINCT FROM $p_pipeline", {"p_pipeline": pipeline}), info, spec)
+
+
+def _narrowed(where: Where, info: DatasetInfo, spec: FunnelSpec) -> Where:
     period = _period(spec)
     if period:
         where = where.and_(*period)

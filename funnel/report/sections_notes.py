@@ -6,6 +6,7 @@ import platform
 from importlib import metadata
 
 from .. import __version__, quality_report
+from ..dataset import guessed_for
 from ..formats import fmt_datetime
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
@@ -54,7 +55,8 @@ def caveats(inp: Inputs) -> Section:
         sec.bullets.append(w("report.caveat.counts"))
     if out.open:
         sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
-    if inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"}:
+    if ((inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"})
+            and guessed_for(inp.info, inp.pipeline)):  # the report's pipeline: another's guess is not this one's
         sec.bullets.append(w("report.caveat.order_guessed"))
     closed = (out.won or 0) + (out.lost or 0)
     if inp.info.shape != "counts" and out.deals and closed < MIN_CLOSED:

@@ -69,7 +69,7 @@ def _ab(con, info):
 
 def _spend(con, info):
     ctx = resolve(con, info, SPEC)
-    sources = sorted(s for s in known_sources(con, ctx))
+    sources = sorted(s for s in known_sources(con, ctx, every_pipeline=True))  # a source of any pipeline
     rows = [(datetime(2024, 1, 1).date(), s, 100.0 * (i + 1)) for i, s in enumerate(sources)]
     return spend_report(con, ctx, rows)
 
