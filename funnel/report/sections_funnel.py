@@ -22,6 +22,7 @@ RATES = ("win_rate", "win_rate_all")
 KPI_NEEDS = {"won": "outcomes", "lost": "win_rate", "win_rate": "win_rate", "revenue": "money",
              "avg_deal_size": "money", "median_deal_size": "money", "median_cycle_days": "cycle",
              "p90_cycle_days": "cycle"}
+WEB_LABELS = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"}
 CYCLE_KEYS = ("median_cycle_days", "p90_cycle_days")
 STATUSES = ("won", "lost", "open")
 SUMMARY_LINES: list = []  # more summary sentences from optional sections (the top diagnostic finding)
@@ -69,7 +70,9 @@ def summary(inp: Inputs) -> Section:
         d = ov.drop_offs[0]
         where = {"stage_from": d["stage_from"], "stage_to": d["stage_to"], "count": w.int(d["count"]),
                  "rate": w.pct(d["rate"])}
+        # a web funnel's visitors who stopped are neither lost deals nor open ones (the Overview: «N visitors stopped»)
         sec.paragraphs.append(w("report.summary.leak_counts", **where) if inp.info.shape == "counts" else
+                              w("report48.summary.leak_web", **where) if caps.is_web_funnel else
                               w("report.summary.leak", **where, lost_here=w.int(d["lost_here"]),
                                 open_here=w.int(d["open_here"])))
     for line in SUMMARY_LINES:
@@ -183,7 +186,9 @@ def kpis(inp: Inputs) -> Section:
             value = previous = change = None
         reason = reason or out.reasons.get(key)
         # counts say how many entered the first step (visits, users, leads), not that they are deals
-        name = "pages.tile.entrants" if key == "deals" and caps.aggregate else f"report.kpi.{key}"
+        # a web funnel speaks of visitors and converted, as the Overview's tiles do
+        name = ("pages.tile.entrants" if key == "deals" and caps.aggregate else
+                WEB_LABELS.get(key, f"report.kpi.{key}") if caps.is_web_funnel else f"report.kpi.{key}")
         label = w(name) + (f", {currency}" if kind == "money" and currency else "")
         note = w.reason(reason) if reason else cycle_basis(inp, key) or ""
         table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change), note])
@@ -234,11 +239,12 @@ def drop_offs(inp: Inputs) -> Section:
     if not found:
         sec.note = w("report.note.no_drop_offs" if inp.outcomes.stages else "report.note.no_deals")
         return sec
-    counts = inp.info.shape == "counts"
+    counts, web = inp.info.shape == "counts", inp.info.capabilities.is_web_funnel
     for d in found:
-        key = "report.dropoff.counts" if counts else "report.dropoff.step"
+        key = "report.dropoff.counts" if counts else "audit.dropoff.web" if web else "report.dropoff.step"
         text = w(key, count=w.int(d["count"]), rate=w.pct(d["rate"]), stage_from=d["stage_from"],
-                 stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]))
+                 stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]),
+                 n=d["count"])
         if d.get("lost_unknown"):
             text += " " + w.reason("metrics.dropoff.unknown_part", n=d["lost_unknown"])
         if d.get("open_off_order"):
@@ -247,7 +253,7 @@ def drop_offs(inp: Inputs) -> Section:
         sec.bullets.append(text)
     cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]
-    if not counts:
+    if not counts and not web:  # a visitor who stopped is not «lost here» beside «still open: 0»
         cols += [Column("lost_here", w("report.col.lost_here"), "int"),
                  Column("open_here", w("report.col.open_here"), "int")]
     sec.tables.append(Table("drop_offs", w("report.table.drop_offs"), cols,

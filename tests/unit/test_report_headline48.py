@@ -160,3 +160,30 @@ def test_maven_headline_numbers_equal_pandas():
     assert cells["Median deal size"][0] == won.median() == 1117
     assert cells["Sales cycle, 90th percentile (days)"][0] is None
     assert "no creation date" in cells["Sales cycle, 90th percentile (days)"][1]
+
+
+def test_web_funnel_speaks_of_visitors_as_the_overview(mem_store, tmp_path):
+    """An event log of 10 visitors: 10 saw the page, 4 clicked, 1 bought. The Overview's first tiles are «Visitors» 10
+    and «Converted» 1 / 10 = 10 %; its biggest drop-off «6 visitors stopped between “view” and “click” (60.0 %…)»,
+    not «deals stopped: 6; lost: 6, still open: 0»."""
+    rows = ["visitor,step,time"]
+    for v in range(10):
+        rows.append(f"v{v},view,2024-01-01 10:0{v}:00")
+        if v < 4:
+            rows.append(f"v{v},click,2024-01-01 10:0{v}:30")
+        if v < 1:
+            rows.append(f"v{v},buy,2024-01-01 10:0{v}:50")
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    info, _built, _draft = import_file(mem_store, path, path.name, stages=["view", "click", "buy"])
+    assert info.capabilities.is_web_funnel
+    report = report_of(mem_store, info, lang="en")
+    kpis = {row[0]: row[1].value for row in report.section("kpis").tables[0].rows}
+    assert kpis["Visitors"] == 10 and kpis["Converted"] == pytest.approx(0.1)
+    summary = " ".join(report.section("summary").paragraphs)
+    assert summary.startswith("Visitors analysed: 10")
+    assert "between “view” and “click”: visitors stopped there: 6 (60.0% of those who reached “view”)" in summary
+    drops = report.section("drop_offs")
+    assert drops.bullets[0] == "6 visitors stopped between “view” and “click” (60.0% of those who reached “view”)."
+    assert [c.key for c in drops.tables[0].columns] == ["stage_from", "stage_to", "count", "rate"]
+    assert "visitors imported: 10" in report.section("quality").paragraphs[0]
