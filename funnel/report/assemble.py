@@ -82,7 +82,9 @@ def cover(inp: Inputs) -> list[tuple[str, str]]:
         lines.append((w("report.cover.filter", column=name), shown))
     if not spec.filters:
         lines.append((w("report.cover.filters"), w("report.cover.no_filters")))
-    lines.append((w("report.cover.view"), w("report.view.closed_only" if spec.closed_only else "report.view.all_deals")))
+    if not inp.info.capabilities.aggregate:  # counts hold no deals, open or closed
+        lines.append((w("report.cover.view"),
+                      w("report.view.closed_only" if spec.closed_only else "report.view.all_deals")))
     lines.append((w("report.cover.date"), fmt_date(inp.now.date(), w.lang)))
     return lines
 

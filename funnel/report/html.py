@@ -58,6 +58,9 @@ td.long, td.code { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", mon
 td.code span { white-space: nowrap; }
 th { background: #f1f5f9; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+/* a key figure's name keeps room beside a long note (Maven, no creation dates: «Sales cycle, 90th percentile
+   (days)» was squeezed to four lines of one word each by the reason beside it) */
+table[data-table="kpis"] td:first-child { min-width: 42mm; }
 .caption { color: var(--muted); font-size: 9pt; margin: 0 0 1mm; }
 .note { background: #fff7ed; border-left: 3px solid #f59e0b; padding: 2mm 3mm; }
 .figure { width: 100%; margin: 2mm 0 4mm; }

@@ -10,7 +10,7 @@ from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
-from ..money import currency_of
+from ..money import currency_of, with_currency
 from ..spec import FunnelSpec
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
@@ -22,6 +22,8 @@ RATES = ("win_rate", "win_rate_all")
 KPI_NEEDS = {"won": "outcomes", "lost": "win_rate", "win_rate": "win_rate", "revenue": "money",
              "avg_deal_size": "money", "median_deal_size": "money", "median_cycle_days": "cycle",
              "p90_cycle_days": "cycle"}
+WEB_LABELS = {"deals": "audit.tile.visitors", "win_rate_all": "audit.tile.converted"}
+CYCLE_KEYS = ("median_cycle_days", "p90_cycle_days")
 STATUSES = ("won", "lost", "open")
 SUMMARY_LINES: list = []  # more summary sentences from optional sections (the top diagnostic finding)
 
@@ -48,8 +50,12 @@ def summary(inp: Inputs) -> Section:
     if not out.deals:
         sec.note = w("report.note.no_deals")
         return sec
-    sec.paragraphs.append(w("report.summary.deals", deals=w.int(out.deals), period=period_text(inp)))
     caps = inp.info.capabilities
+    # counts say how many entered the first step, an event log how many visited: neither is a deal (the Overview's
+    # first tile)
+    first = "report48.summary.entrants" if caps.aggregate else "report48.summary.visitors" if caps.is_web_funnel else ""
+    sec.paragraphs.append(w(first, n=w.int(out.deals), period=period_text(inp)) if first else
+                          w("report.summary.deals", deals=w.int(out.deals), period=period_text(inp)))
     if caps.can("win_rate"):
         sec.paragraphs.append(w("report.summary.outcomes", won=w.int(out.won), lost=w.int(out.lost),
                                 open=w.int(out.open)))
@@ -57,16 +63,16 @@ def summary(inp: Inputs) -> Section:
         delta = change_text(inp, "win_rate", ov.comparison.kpis.get("win_rate"))
         sec.paragraphs.append(w("report.summary.win_rate", rate=w.pct(out.win_rate))
                               + (" " + w("report.summary.change", change=delta) if delta else ""))
-    if out.revenue is not None and out.won and caps.can("money"):
-        sec.paragraphs.append(w("report.summary.money", revenue=w.num(out.revenue),
-                                avg=w.num(out.avg_deal_size), cycle=w.num(out.median_cycle_days, 1)))
+    sec.paragraphs += money_lines(inp)
     if ov.drop_offs:
         # the deals that stopped at a step are lost there or still open (survey 46: «deals lost there: 7,158» where
         # none was lost)
         d = ov.drop_offs[0]
         where = {"stage_from": d["stage_from"], "stage_to": d["stage_to"], "count": w.int(d["count"]),
                  "rate": w.pct(d["rate"])}
+        # a web funnel's visitors who stopped are neither lost deals nor open ones (the Overview: «N visitors stopped»)
         sec.paragraphs.append(w("report.summary.leak_counts", **where) if inp.info.shape == "counts" else
+                              w("report48.summary.leak_web", **where) if caps.is_web_funnel else
                               w("report.summary.leak", **where, lost_here=w.int(d["lost_here"]),
                                 open_here=w.int(d["open_here"])))
     for line in SUMMARY_LINES:
@@ -90,6 +96,48 @@ def summary(inp: Inputs) -> Section:
     if not rows and not notes:
         sec.paragraphs.append(w("report.summary.quality_clean"))
     return sec
+
+
+def money_lines(inp: Inputs) -> list[str]:
+    """The Overview's money and cycle tiles with their captions: revenue, the mean and the median won deal, the cycle's
+    median and p90 with the won deals it is measured on; where a number cannot be computed, why (the summary said
+    «median sales cycle, days: —» for a file without creation dates). Nothing where the data has no such question at all
+    (a web funnel, counts: the key figures say why) or nothing was won (the outcomes line says so)."""
+    w, out, caps = inp.w, inp.outcomes, inp.info.capabilities
+    lines: list[str] = []
+    if not out.won or caps.aggregate or caps.is_web_funnel:
+        return lines
+    currency = currency_of(caps.currencies)
+    # the reason the key figures give: what the data cannot answer at all, else why this selection has no number
+    why_money = caps.why_not("money") or out.reasons.get("revenue") or out.reasons.get("avg_deal_size")
+    if why_money:
+        lines.append(w("report48.summary.no_money", reason=w.reason(why_money)))
+    elif out.revenue is not None and out.avg_deal_size is not None and out.median_deal_size is not None:
+        lines.append(w("report48.summary.money", revenue=with_currency(w.num(out.revenue), currency, w.lang),
+                       avg=with_currency(w.num(out.avg_deal_size), currency, w.lang),
+                       median=with_currency(w.num(out.median_deal_size), currency, w.lang)))
+    why_cycle = caps.why_not("cycle") or out.reasons.get("median_cycle_days")
+    if why_cycle:
+        lines.append(w("report48.summary.no_cycle", reason=w.reason(why_cycle)))
+    elif out.median_cycle_days is not None and out.p90_cycle_days is not None:
+        numbers = {"median": w.num(out.median_cycle_days, 1), "p90": w.num(out.p90_cycle_days, 1)}
+        if out.cycle_deals < out.won:
+            key = "report48.summary.cycle_basis_reversed" if out.cycle_reversed else "report48.summary.cycle_basis"
+            lines.append(w(key, **numbers, n=w.int(out.cycle_deals), won=w.int(out.won),
+                           reversed=w.int(out.cycle_reversed)))
+        else:
+            lines.append(w("report48.summary.cycle", **numbers))
+    return lines
+
+
+def cycle_basis(inp: Inputs, key: str) -> str | None:
+    """The Overview's caption under the cycle tile, beside the cycle's median and p90 in the key figures: the won
+    deals the cycle is measured on, when some have no cycle."""
+    out, w = inp.outcomes, inp.w
+    if key not in CYCLE_KEYS or getattr(out, key) is None or not out.won or out.cycle_deals >= out.won:
+        return None
+    code = "pages.tile.cycle_basis_reversed" if out.cycle_reversed else "pages.tile.cycle_basis"
+    return w.reason(code, n=w.int(out.cycle_deals), won=w.int(out.won), reversed=w.int(out.cycle_reversed))
 
 
 def weakest_manager(inp: Inputs) -> tuple[str, float, int] | None:
@@ -138,10 +186,12 @@ def kpis(inp: Inputs) -> Section:
             value = previous = change = None
         reason = reason or out.reasons.get(key)
         # counts say how many entered the first step (visits, users, leads), not that they are deals
-        name = "pages.tile.entrants" if key == "deals" and caps.aggregate else f"report.kpi.{key}"
+        # a web funnel speaks of visitors and converted, as the Overview's tiles do
+        name = ("pages.tile.entrants" if key == "deals" and caps.aggregate else
+                WEB_LABELS.get(key, f"report.kpi.{key}") if caps.is_web_funnel else f"report.kpi.{key}")
         label = w(name) + (f", {currency}" if kind == "money" and currency else "")
-        table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change),
-                           w.reason(reason) if reason else ""])
+        note = w.reason(reason) if reason else cycle_basis(inp, key) or ""
+        table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change), note])
     sec.tables.append(table)
     return sec
 
@@ -189,11 +239,12 @@ def drop_offs(inp: Inputs) -> Section:
     if not found:
         sec.note = w("report.note.no_drop_offs" if inp.outcomes.stages else "report.note.no_deals")
         return sec
-    counts = inp.info.shape == "counts"
+    counts, web = inp.info.shape == "counts", inp.info.capabilities.is_web_funnel
     for d in found:
-        key = "report.dropoff.counts" if counts else "report.dropoff.step"
+        key = "report.dropoff.counts" if counts else "audit.dropoff.web" if web else "report.dropoff.step"
         text = w(key, count=w.int(d["count"]), rate=w.pct(d["rate"]), stage_from=d["stage_from"],
-                 stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]))
+                 stage_to=d["stage_to"], lost_here=w.int(d["lost_here"]), open_here=w.int(d["open_here"]),
+                 n=d["count"])
         if d.get("lost_unknown"):
             text += " " + w.reason("metrics.dropoff.unknown_part", n=d["lost_unknown"])
         if d.get("open_off_order"):
@@ -202,7 +253,7 @@ def drop_offs(inp: Inputs) -> Section:
         sec.bullets.append(text)
     cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]
-    if not counts:
+    if not counts and not web:  # a visitor who stopped is not «lost here» beside «still open: 0»
         cols += [Column("lost_here", w("report.col.lost_here"), "int"),
                  Column("open_here", w("report.col.open_here"), "int")]
     sec.tables.append(Table("drop_offs", w("report.table.drop_offs"), cols,
@@ -231,7 +282,22 @@ def managers(inp: Inputs) -> Section:
     rows = [[w("report.no_value") if name is None else str(name)] + [getattr(out, key) for key, _ in MANAGER_COLUMNS]
             for name, out in ordered if out.deals]
     sec.tables.append(Table("managers", w("report.table.managers"), cols, rows))
+    sec.paragraphs += empty_columns(inp, cols, rows)
     return sec
+
+
+def empty_columns(inp: Inputs, cols: list[Column], rows: list[list[Any]]) -> list[str]:
+    """Why a money or cycle column has no number for any manager (a file without creation dates: a column of «—»)."""
+    w, out, caps = inp.w, inp.outcomes, inp.info.capabilities
+    lines = []
+    for i, col in enumerate(cols):
+        if col.key not in KPI_NEEDS or col.key in ("won", "lost", "win_rate") or not rows:
+            continue
+        if all(row[i] is None for row in rows):
+            why = caps.why_not(KPI_NEEDS[col.key]) or out.reasons.get(col.key)
+            if why:
+                lines.append(w("report48.managers.empty_column", column=col.label, reason=w.reason(why)))
+    return lines
 
 
 DEAL_KINDS = {"amount": "money", "created_at": "date", "closed_at": "date"}

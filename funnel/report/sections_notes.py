@@ -8,6 +8,7 @@ from importlib import metadata
 from .. import __version__, quality_report
 from ..dataset import guessed_for
 from ..formats import fmt_datetime
+from ..sample_datasets import display_name
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
 
@@ -17,10 +18,9 @@ PACKAGES = ("duckdb", "pandas", "plotly", "streamlit", "xlsxwriter")
 
 
 def data_quality(inp: Inputs) -> Section:
-    w, row = inp.w, inp.row
+    w = inp.w
     sec = Section("quality", w("report.section.quality"))
-    sec.paragraphs.append(w("report.quality.counts", rows=w.int(row.get("rows_read")),
-                            rejected=w.int(row.get("rows_rejected")), deals=w.int(row.get("n_deals"))))
+    sec.paragraphs.append(import_counts(inp))
     found = inp.quality
     if found.empty:
         sec.paragraphs.append(w("report.quality.clean"))
@@ -35,6 +35,20 @@ def data_quality(inp: Inputs) -> Section:
             for text, r in zip(texts, found.itertuples(), strict=True)]
     sec.tables.append(Table("quality", w("report.table.quality"), cols, rows))
     return sec
+
+
+def import_counts(inp: Inputs) -> str:
+    """What the import read and kept, in the words of ``datasets``: a table of stage counts keeps rows, not deals
+    (it said «deals imported: 0» beside a funnel of 40,000), an event log keeps visitors."""
+    w, row, caps = inp.w, inp.row, inp.info.capabilities
+    read, rejected = int(row.get("rows_read") or 0), int(row.get("rows_rejected") or 0)
+    if caps.aggregate:
+        return w("report48.quality.counts_table", rows=w.int(read), rejected=w.int(rejected),
+                 kept=w.int(read - rejected))
+    if caps.is_web_funnel:
+        return w("report48.quality.visitors", rows=w.int(read), rejected=w.int(rejected),
+                 n=w.int(row.get("n_deals")))
+    return w("report.quality.counts", rows=w.int(read), rejected=w.int(rejected), deals=w.int(row.get("n_deals")))
 
 
 def definitions(inp: Inputs) -> Section:
@@ -116,7 +130,9 @@ def reproducibility(inp: Inputs) -> Section:
     sec = Section("reproducibility", w("report.section.reproducibility"))
     sec.paragraphs.append(w("report.reproduce.intro"))
     lines = [
-        (w("report.repro.dataset"), f"{inp.info.name} (id {inp.info.id}, {w('report.repro.version')} {inp.info.version})"),
+        # a bundled sample's name in the report's language, as on the cover; the command below keeps the stored name
+        (w("report.repro.dataset"), f"{display_name(inp.info.name, w.lang)} (id {inp.info.id}, "
+                                    f"{w('report.repro.version')} {inp.info.version})"),
         (w("report.repro.source_file"), str(row.get("source_file") or "—")),
         *_hashes(w, row),
         (w("report.repro.imported_at"), fmt_datetime(row["imported_at"], w.lang) if row.get("imported_at") else "—"),

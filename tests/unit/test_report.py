@@ -252,4 +252,4 @@ def test_web_funnel_shows_no_win_rate_money_or_cycle(mem_store):
     rows = {row[0]: row for row in kpis.rows}
     for label in ("Win rate (won / closed)", "Revenue", "Sales cycle, median (days)"):
         assert rows[label][1].value is None and rows[label][4], label  # no number, and why
-    assert rows["Deals"][1].value == 40_000  # the sample's visitors
+    assert rows["Visitors"][1].value == 40_000  # the sample's visitors, labelled as on the Overview
