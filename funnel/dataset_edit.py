@@ -20,7 +20,16 @@ from typing import Any
 
 from .capabilities import derive as derive_capabilities
 from .errors import FunnelError
-from .importer import SAMPLE_ROWS, Draft, Source, build, current_stage_counts, guessed_pipelines, prepare, propose
+from .importer import (
+    SAMPLE_ROWS,
+    Draft,
+    Source,
+    build,
+    current_stage_counts,
+    guessed_pipelines,
+    prepare,
+    propose,
+)
 from .importer.eventlog import flag_step_names
 from .importer.evidence import file_stage_order
 from .importer.order_check import checked_order, column_values, draft_stages
