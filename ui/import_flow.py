@@ -418,13 +418,14 @@ def run_flow(t) -> None:
                 header_control(t, header[1], expanded=refused)
 
 
-def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
+def role_editor(t, draft, state: dict | None = None, prefix: str = "", kept: str = "roles48") -> None:
     """Which column is the visitor, the step and the time of an event log, or the stage, the count and
     the group of a long counts table: pickers defaulting to the proposal (as ``import --map`` on the
     command line). A visitor file of yes/no columns gets the visitor, time, variant and source pickers and its
     steps as a list of its yes/no columns in funnel order; a counts table of one column per step, the group and
     its step columns (``import --map steps=A,B``). The choice is read by the CLI's own code (mapping/roles.py);
-    one it cannot read is said and the proposal kept."""
+    one it cannot read is said and the proposal kept. ``kept``: the catalog area of the words said then (the
+    «Change this dataset» panel's ``roles48b``: there the dataset keeps its roles, there is no proposal)."""
     m, headers = draft.mapping, draft.raw.headers
     state = _state() if state is None else state
     overrides = state.setdefault("role_overrides", {})
@@ -457,10 +458,10 @@ def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
     try:
         chosen = apply_roles(copy.deepcopy(m), headers, draft.shape, given, steps, draft.samples)
     except FunnelError as exc:  # one column in two roles, no step left, a text column as a step: said, not read
-        st.warning(t("roles48.choice_refused", problem=error_text(exc, t.lang)))
+        st.warning(t(f"{kept}.choice_refused", problem=error_text(exc, t.lang)))
         return
     if chosen is None:  # a required role left empty: the proposal stays until one is picked
-        st.warning(t("ui.data.roles_incomplete"))
+        st.warning(t("ui.data.roles_incomplete" if kept == "roles48" else f"{kept}.roles_incomplete"))
         return
     draft.mapping = chosen
 
