@@ -108,3 +108,15 @@ def test_an_order_set_before_gives_way_to_the_steps_picked(tmp_path, capsys):
     code, doc = _cli(tmp_path, capsys, "edit", "1", "--map", "steps=retention_1", "--json")
     assert code == 0 and doc["stage_order"][""] == ["visit", "retention_1"], doc
     assert _counts(tmp_path, "variant") == (3, ("visit", "retention_1"), {"gate_30": [5, 3], "gate_40": [5, 2]})
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "zh"])
+@pytest.mark.parametrize("command", ["import", "edit"])
+def test_the_help_of_map_names_the_steps(monkeypatch, capsys, lang, command):
+    """``--map steps=A,B`` (the step columns of a visitor file or a wide counts table, in funnel order) was read by
+    import and edit but named in neither's ``--help``, in any language."""
+    monkeypatch.setenv("FUNNEL_LANG", lang)
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "steps=A,B,C" in out and "variant" in out and "group" in out
