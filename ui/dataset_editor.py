@@ -26,7 +26,7 @@ from funnel.quality_report import finding_text
 
 from . import context
 from .errors import error_text
-from .import_flow import mapping_editor, role_editor, stage_editor
+from .import_flow import mapping_editor, role_editor, shape_label, stage_editor
 from .stage_controls import order_caption, paste_order, won_lost_pickers
 from .timezone_control import edit_zone
 
@@ -69,7 +69,7 @@ def edit_panel(t, info) -> None:
         try:
             shapes = view["shapes"]  # a report read as its deals: that reading or the other (edit_view)
             chosen_shape = st.selectbox(t("crmimport.shape"), shapes, index=shapes.index(current)
-                                        if current in shapes else 0, format_func=lambda s: t(f"ui.shape.{s}"),
+                                        if current in shapes else 0, format_func=lambda s: shape_label(t, s, info.capabilities.counts_visitors),
                                         key=prefix + "shape")
             if chosen_shape != current:
                 if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):

@@ -18,6 +18,7 @@ from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, finish, says_outcomes
+from funnel.importer.counts import counts_of_visitors
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
@@ -239,8 +240,10 @@ SHAPES = ("deals", "events", "counts")
 READINGS = (*SHAPES, "stage_counts")
 
 
-def _shape_label(t, shape: str) -> str:
-    return t(f"ui.shape.{shape}")
+def shape_label(t, shape: str, visitors: bool = False) -> str:
+    """A reading's name; a table counting visitors (an ad platform's impressions and clicks, a site's users) read
+    as reached counts is one of visitors, not «deals that reached each stage»."""
+    return t("roles48b.shape.counts_visitors" if visitors and shape == "counts" else f"ui.shape.{shape}")
 
 
 def _target(t) -> int | None:
@@ -285,10 +288,11 @@ def run_flow(t) -> None:
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
+        visitors = draft.shape == "counts" and counts_of_visitors(draft.mapping, draft.raw.headers)
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),
-                     shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
-                             else "ui.shape.stage_counts" if draft.detected_shape == "stage_counts"  # read as its deals
-                             else f"ui.shape.{draft.shape}")))
+                     shape=t("ui.shape.outcomes") if getattr(draft.mapping, "flags", None)
+                     else t("ui.shape.stage_counts") if draft.detected_shape == "stage_counts"  # read as its deals
+                     else shape_label(t, draft.shape, visitors)))
         header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
         notes = dict(draft.raw.notes)
         for code in ("archive.history_member", "nocode.board_groups", "nocode.subitems"):
@@ -310,9 +314,9 @@ def run_flow(t) -> None:
         prefix = widget_prefix()
         read_as = "stage_counts" if draft.counts_read_as and draft.counts_read_as[0] == "current" else draft.shape
         shape = st.selectbox(t("crmimport.shape"), READINGS, index=READINGS.index(read_as), key=f"{prefix}import_shape",
-                             format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
-                             detected=_shape_label(t, draft.detected_shape if draft.detected_shape in READINGS
-                                                   else "deals")))
+                             format_func=lambda s: shape_label(t, s, visitors), help=t("crmimport.shape_help",
+                             detected=shape_label(t, draft.detected_shape if draft.detected_shape in READINGS
+                                                   else "deals", visitors)))
         if shape != read_as:
             state["shape"] = shape
             # what the first reading's preview decided is not the new reading's: its guess (survey 29: no warning
