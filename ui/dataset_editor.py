@@ -99,7 +99,9 @@ def edit_panel(t, info) -> None:
                 # stored list by stage_editor, the click doing nothing (survey 29)
                 state["stages"], state["user_order"] = pasted, True
                 st.rerun()
-            stages = stage_editor(t, order, state, prefix)
+            shown = stage_editor(t, order, state, prefix)
+            # the steps picked are the order (an order set for the steps before is not), unless the user moved one
+            stages = None if steps_changed and not state.get("user_order") else shown
             won = lost = None
             if view["deals"] and not view["outcomes_only"]:
                 kinds = stage_kinds(store, info)
@@ -107,8 +109,6 @@ def edit_panel(t, info) -> None:
                                              [k[0] for k in kinds if k[1] == "won"],
                                              [k[0] for k in kinds if k[1] == "lost"])
             codes = _status_pickers(t, view["status_unknown"], prefix) if view["status_unknown"] else None
-            if steps_changed and not state.get("user_order"):
-                stages = None  # the steps picked are the order (an order set for the steps before is not)
             if st.button(t("crmimport.edit_apply"), type="primary", key=prefix + "apply"):
                 row = rederive(store, info.id, mapping=mapping, stages=stages, won=won, lost=lost,
                                status_values=codes or None)
