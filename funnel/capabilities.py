@@ -107,8 +107,9 @@ class Capabilities:
         if question not in QUESTIONS:
             raise ValueError(f"unknown capability question: {question}")
         counts = self.shape == "counts"
-        if question == "deals":
-            return "metrics.reason.counts_no_deals" if counts else None
+        if question == "deals":  # (a table of visitors' counts has none of them to list either: its own words)
+            return ("roles48b.reason.counts_no_visitors" if self.counts_visitors else "metrics.reason.counts_no_deals"
+                    ) if counts else None
         if question == "dates":
             if counts:
                 return "metrics.reason.counts_no_dates"

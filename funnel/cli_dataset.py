@@ -68,13 +68,19 @@ def status_values_arg(text: str | None) -> dict[str, str] | None:
     return out
 
 
-def _mapping_with(row: dict, pairs: list[str]):
+def _mapping_with(store, row: dict, pairs: list[str]):
+    """The dataset's mapping with ``--map`` applied: a deal list's fields, or the roles of an event log's, a visitor
+    file's or a counts table's columns (``steps=A,B`` their step columns in order), as ``import --map`` reads them."""
     from .mapping import Mapping
     from .mapping.pairs import with_pairs
 
     meta = row["meta"]
     if not pairs:
         return None
+    if row["shape"] in ("events", "counts"):  # a visitor file's, an event log's or a counts table's roles
+        from .dataset_edit import mapping_with_roles
+
+        return mapping_with_roles(store, row["id"], pairs)
     if not meta.get("mapping_json"):
         raise FunnelError("edit.no_mapping", dataset=row["id"])
     mapping = Mapping.from_json(meta["mapping_json"])
@@ -97,7 +103,7 @@ def cmd_edit(args, store) -> dict:
 
     info = store.resolve(args.dataset)
     row = store.row(info.id)
-    return rederive(store, info.id, mapping=_mapping_with(row, args.map), stages=order_arg(args.stages),
+    return rederive(store, info.id, mapping=_mapping_with(store, row, args.map), stages=order_arg(args.stages),
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape,
                     timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values))
 

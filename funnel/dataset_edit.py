@@ -21,7 +21,17 @@ from typing import Any
 from .capabilities import derive as derive_capabilities
 from .dataset import guessed_for
 from .errors import FunnelError
-from .importer import Draft, Source, build, current_stage_counts, guessed_pipelines, prepare, propose
+from .importer import (
+    SAMPLE_ROWS,
+    Draft,
+    Source,
+    build,
+    current_stage_counts,
+    guessed_pipelines,
+    prepare,
+    propose,
+)
+from .importer.eventlog import flag_step_names
 from .importer.evidence import file_stage_order
 from .importer.order_check import checked_order, column_values, draft_stages
 from .importer.quality_findings import Findings
@@ -30,7 +40,7 @@ from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
 from .mapping.pairs import with_pairs
-from .mapping.shapes import CountsMapping, EventMapping
+from .mapping.shapes import CountsMapping, EventMapping, with_shape_pairs
 from .mapping.stage_names import align_order
 from .mapping.status import status_key
 from .readers import RawTable
@@ -142,6 +152,60 @@ def _shape_mapping(saved: dict[str, Any] | None, shape: str) -> EventMapping | C
     return CountsMapping(**{**saved, "left_out": [tuple(p) for p in saved.get("left_out") or []]})
 
 
+def _steps_of(mapping) -> list[int]:
+    """The step columns of an event log's or counts table's mapping, in order (its step or stage column alone)."""
+    listed = list(getattr(mapping, "flags", None) or getattr(mapping, "wide_stages", None) or [])
+    return listed or [getattr(mapping, "step", None) if isinstance(mapping, EventMapping) else mapping.stage]
+
+
+def role_choice(store, dataset_id: int) -> dict[str, Any] | None:
+    """What the «Change this dataset» panel's role pickers read for an event log or a counts table that kept its
+    rows (a visitor file's variant and yes/no steps, a wide counts table's group and step columns): its shape, its
+    columns' titles, the mapping it was built with and the first kept rows (the check of a step column the proposal
+    did not read as one, as at import). None for a deal list or a dataset without its rows."""
+    row = store.row(dataset_id)
+    meta = row["meta"]
+    if row["shape"] not in ("events", "counts") or not can_rederive(row) or meta.get("counts_read_as") == "current":
+        return None
+    headers = list(meta["raw"]["main"]["headers"])
+    mapping = _shape_mapping(meta.get("shape_mapping"), row["shape"])
+    with store.connect() as con:
+        if mapping is None:  # kept before the columns were: proposed again from the kept rows, as an edit does
+            mapping = _stored_draft(con, row).mapping
+        # the first kept rows, as the import's proposal read the file's (importer._samples)
+        samples = [list(r) for r in run(con, render("SELECT * EXCLUDE (row_no) FROM {t} ORDER BY row_no LIMIT {k}",
+                                                    t=ident(f"ds_{int(dataset_id)}", "raw_main"),
+                                                    k=str(SAMPLE_ROWS))).fetchall()]
+    if mapping is None:
+        return None
+    return {"shape": row["shape"], "headers": headers, "mapping": mapping, "samples": samples}
+
+
+def steps_order(mapping, headers: list[str]) -> list[str] | None:
+    """The stage order a visitor file's yes/no steps or a wide counts table's step columns give (the order the
+    rebuilt dataset will have unless the user sets another); None for a long table (its order is its data's)."""
+    if getattr(mapping, "flags", None):
+        return flag_step_names([headers[i] for i in mapping.flags])
+    if getattr(mapping, "wide_stages", None):
+        return [headers[i] for i in mapping.wide_stages]
+    return None
+
+
+def mapping_with_roles(store, dataset_id: int, pairs: list[str]) -> EventMapping | CountsMapping:
+    """The CLI's ``edit --map ROLE=HEADER`` / ``--map steps=A,B`` on an event log or a counts table: its stored
+    mapping with the roles given, read by the import's own code (mapping/roles.py) against the kept rows. A choice
+    it cannot read is refused naming the column; a required role left empty, naming the roles to give."""
+    choice = role_choice(store, dataset_id)
+    if choice is None:
+        raise FunnelError("edit.no_mapping", dataset=dataset_id)
+    mapping = with_shape_pairs(choice["mapping"], choice["headers"], pairs, choice["shape"], choice["samples"])
+    if mapping is None:
+        row = store.row(dataset_id)
+        code = "import.events_unmapped" if choice["shape"] == "events" else "import.counts_unmapped"
+        raise FunnelError(code, file=row["source_file"] or row["name"], headers=", ".join(choice["headers"][:10]))
+    return mapping
+
+
 def _editable(store, dataset_id: int) -> dict[str, Any]:
     """The catalog row of a dataset the app may rebuild: not one attached from a warehouse (its
     tables are the warehouse's; it is re-attached, not edited)."""
@@ -166,6 +230,7 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
     row = _editable(store, dataset_id)
     zone = check_zone(timezone) if timezone is not None else row["meta"].get("timezone")  # before any work
     unmapped = list(row["meta"].get(USER_UNMAPPED) or [])
+    forget_order = False
     with store.connect() as con:
         draft = _stored_draft(con, row)
         draft.timezone = zone
@@ -175,6 +240,10 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         if not reread and shape not in (None, "stage_counts", draft.shape):
             draft.shape, draft.samples = shape, []
             propose(con, None, draft)
+        elif mapping is not None and draft.shape != "deals":  # the roles of an event log's or counts table's columns
+            if _steps_of(mapping) != _steps_of(draft.mapping):
+                forget_order = True  # the steps given are the order: a stored order of the steps before is not
+            draft.mapping = mapping
         elif mapping is not None:
             before = set(draft.mapping.fields)
             draft.mapping = mapping
@@ -187,7 +256,7 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         if stages is not None:  # the user's new order: a stage the data does not have is refused
             stages = checked_order(stages, [*draft_stages(con, draft), *_stored_stages(con, row["id"])])
-        order = stages if stages is not None else _user_stages(row["meta"])
+        order = stages if stages is not None else None if forget_order else _user_stages(row["meta"])
         refreshed = _refresh_kept(row, draft, stages)
         if refreshed is None:
             built = build(con, draft, stages=order)

@@ -4,11 +4,21 @@ dataset keeps its id, its version goes up, every cached figure of the old versio
 
 from __future__ import annotations
 
+import copy
 from types import SimpleNamespace
 
 import streamlit as st
 
-from funnel.dataset_edit import KEEP_RAW_MAX_ROWS, edit_view, order_names, rederive, stage_kinds
+from funnel.capabilities import expected as expected_capabilities
+from funnel.dataset_edit import (
+    KEEP_RAW_MAX_ROWS,
+    edit_view,
+    order_names,
+    rederive,
+    role_choice,
+    stage_kinds,
+    steps_order,
+)
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.markdown_escape import md_escape
@@ -16,7 +26,7 @@ from funnel.quality_report import finding_text
 
 from . import context
 from .errors import error_text
-from .import_flow import mapping_editor, stage_editor
+from .import_flow import mapping_editor, role_editor, shape_label, stage_editor
 from .stage_controls import order_caption, paste_order, won_lost_pickers
 from .timezone_control import edit_zone
 
@@ -59,7 +69,7 @@ def edit_panel(t, info) -> None:
         try:
             shapes = view["shapes"]  # a report read as its deals: that reading or the other (edit_view)
             chosen_shape = st.selectbox(t("crmimport.shape"), shapes, index=shapes.index(current)
-                                        if current in shapes else 0, format_func=lambda s: t(f"ui.shape.{s}"),
+                                        if current in shapes else 0, format_func=lambda s: shape_label(t, s, info.capabilities.counts_visitors),
                                         key=prefix + "shape")
             if chosen_shape != current:
                 if st.button(t("crmimport.edit_shape_apply"), key=prefix + "shape_apply"):
@@ -71,14 +81,17 @@ def edit_panel(t, info) -> None:
                 st.session_state["dataset_edit_done"] = rederive(store, info.id, timezone=zone)["version"]
                 st.session_state.pop(STATE, None)
                 st.rerun()
-            mapping = view["mapping"]
-            if mapping is not None:
+            mapping, order = view["mapping"], view["stage_order"]
+            roles, steps_changed = _role_pickers(t, store, info, state)
+            if roles is not None:
+                mapping = roles
+                order = {"": new} if (new := steps_order(roles, state["roles"]["headers"])) and steps_changed else order
+            elif mapping is not None:
                 st.markdown("**" + t("ui.data.mapping") + "**")
                 draft = SimpleNamespace(raw=SimpleNamespace(headers=view["headers"]), mapping=mapping, remembered=False)
                 mapping_editor(t, draft, state, prefix)
                 mapping = draft.mapping
             st.markdown("**" + t("ui.data.stages") + "**")
-            order = view["stage_order"]
             order_caption(t, order)
             pasted = paste_order(t, prefix + "paste", list(order), known=lambda: order_names(store, info.id))
             if pasted is not None:
@@ -86,7 +99,9 @@ def edit_panel(t, info) -> None:
                 # stored list by stage_editor, the click doing nothing (survey 29)
                 state["stages"], state["user_order"] = pasted, True
                 st.rerun()
-            stages = stage_editor(t, order, state, prefix)
+            shown = stage_editor(t, order, state, prefix)
+            # the steps picked are the order (an order set for the steps before is not), unless the user moved one
+            stages = None if steps_changed and not state.get("user_order") else shown
             won = lost = None
             if view["deals"] and not view["outcomes_only"]:
                 kinds = stage_kinds(store, info)
@@ -102,6 +117,27 @@ def edit_panel(t, info) -> None:
                 st.rerun()
         except FunnelError as exc:
             st.error(error_text(exc, context.lang()))
+
+
+def _role_pickers(t, store, info, state: dict):
+    """The roles of a visitor file's or a wide counts table's columns (variant, group, steps in order) or of an event
+    log's, as on import (import_flow.role_editor, read by mapping/roles.py as ``edit --map`` is) against the rows the
+    dataset kept. Returns the mapping picked (None when the dataset's stands) and whether its steps changed."""
+    if "roles" not in state:  # once per version of the dataset (the state starts again with the next)
+        state["roles"] = role_choice(store, info.id)
+    choice = state["roles"]
+    if choice is None:
+        return None, False
+    st.markdown("**" + t("ui.data.mapping") + "**")
+    stored = choice["mapping"]
+    draft = SimpleNamespace(raw=SimpleNamespace(headers=choice["headers"]), mapping=copy.deepcopy(stored),
+                            shape=choice["shape"], samples=choice["samples"],
+                            expected=expected_capabilities(choice["shape"]))
+    # keyed by the version too: the pickers of the rebuilt dataset start from its roles, not from the last picks
+    role_editor(t, draft, state, f"edit{info.id}v{info.version}_", kept="roles48b")
+    if draft.mapping == stored:
+        return None, False
+    return draft.mapping, steps_order(draft.mapping, choice["headers"]) != steps_order(stored, choice["headers"])
 
 
 KINDS = {"": "crmimport.status_kind.none", "won": "crmimport.status_kind.won", "lost": "crmimport.status_kind.lost",

@@ -18,6 +18,7 @@ from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, finish, says_outcomes
+from funnel.importer.counts import counts_of_visitors
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
@@ -239,8 +240,10 @@ SHAPES = ("deals", "events", "counts")
 READINGS = (*SHAPES, "stage_counts")
 
 
-def _shape_label(t, shape: str) -> str:
-    return t(f"ui.shape.{shape}")
+def shape_label(t, shape: str, visitors: bool = False) -> str:
+    """A reading's name; a table counting visitors (an ad platform's impressions and clicks, a site's users) read
+    as reached counts is one of visitors, not «deals that reached each stage»."""
+    return t("roles48b.shape.counts_visitors" if visitors and shape == "counts" else f"ui.shape.{shape}")
 
 
 def _target(t) -> int | None:
@@ -285,10 +288,11 @@ def run_flow(t) -> None:
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
+        visitors = draft.shape == "counts" and counts_of_visitors(draft.mapping, draft.raw.headers)
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),
-                     shape=t("ui.shape.outcomes" if getattr(draft.mapping, "flags", None)
-                             else "ui.shape.stage_counts" if draft.detected_shape == "stage_counts"  # read as its deals
-                             else f"ui.shape.{draft.shape}")))
+                     shape=t("ui.shape.outcomes") if getattr(draft.mapping, "flags", None)
+                     else t("ui.shape.stage_counts") if draft.detected_shape == "stage_counts"  # read as its deals
+                     else shape_label(t, draft.shape, visitors)))
         header = (st.container(), draft.raw)  # (a file read into other tables keeps its header row: dataclasses.replace)
         notes = dict(draft.raw.notes)
         for code in ("archive.history_member", "nocode.board_groups", "nocode.subitems"):
@@ -310,9 +314,9 @@ def run_flow(t) -> None:
         prefix = widget_prefix()
         read_as = "stage_counts" if draft.counts_read_as and draft.counts_read_as[0] == "current" else draft.shape
         shape = st.selectbox(t("crmimport.shape"), READINGS, index=READINGS.index(read_as), key=f"{prefix}import_shape",
-                             format_func=lambda s: _shape_label(t, s), help=t("crmimport.shape_help",
-                             detected=_shape_label(t, draft.detected_shape if draft.detected_shape in READINGS
-                                                   else "deals")))
+                             format_func=lambda s: shape_label(t, s, visitors), help=t("crmimport.shape_help",
+                             detected=shape_label(t, draft.detected_shape if draft.detected_shape in READINGS
+                                                   else "deals", visitors)))
         if shape != read_as:
             state["shape"] = shape
             # what the first reading's preview decided is not the new reading's: its guess (survey 29: no warning
@@ -418,13 +422,14 @@ def run_flow(t) -> None:
                 header_control(t, header[1], expanded=refused)
 
 
-def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
+def role_editor(t, draft, state: dict | None = None, prefix: str = "", kept: str = "roles48") -> None:
     """Which column is the visitor, the step and the time of an event log, or the stage, the count and
     the group of a long counts table: pickers defaulting to the proposal (as ``import --map`` on the
     command line). A visitor file of yes/no columns gets the visitor, time, variant and source pickers and its
     steps as a list of its yes/no columns in funnel order; a counts table of one column per step, the group and
     its step columns (``import --map steps=A,B``). The choice is read by the CLI's own code (mapping/roles.py);
-    one it cannot read is said and the proposal kept."""
+    one it cannot read is said and the proposal kept. ``kept``: the catalog area of the words said then (the
+    «Change this dataset» panel's ``roles48b``: there the dataset keeps its roles, there is no proposal)."""
     m, headers = draft.mapping, draft.raw.headers
     state = _state() if state is None else state
     overrides = state.setdefault("role_overrides", {})
@@ -457,10 +462,10 @@ def role_editor(t, draft, state: dict | None = None, prefix: str = "") -> None:
     try:
         chosen = apply_roles(copy.deepcopy(m), headers, draft.shape, given, steps, draft.samples)
     except FunnelError as exc:  # one column in two roles, no step left, a text column as a step: said, not read
-        st.warning(t("roles48.choice_refused", problem=error_text(exc, t.lang)))
+        st.warning(t(f"{kept}.choice_refused", problem=error_text(exc, t.lang)))
         return
     if chosen is None:  # a required role left empty: the proposal stays until one is picked
-        st.warning(t("ui.data.roles_incomplete"))
+        st.warning(t("ui.data.roles_incomplete" if kept == "roles48" else f"{kept}.roles_incomplete"))
         return
     draft.mapping = chosen
 

@@ -21,6 +21,7 @@ says so (``counts.unpaired_rows``: the step and the rows left out of it).
 from __future__ import annotations
 
 import json
+import re
 
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
@@ -164,9 +165,27 @@ def _without_lost(con, order: list[str], findings: Findings) -> list[str]:
     return [s for s in order if s not in lost]
 
 
+# an ad platform's traffic (Facebook's «Impressions, Clicks, Total_Conversion»): people seeing an ad and coming to the
+# site, counted as visitors are, not leads or deals (the A/B page said «needs about 28,953 more leads» of impressions)
+AD_TRAFFIC_HEADER = re.compile(r"\b(?:impressions?|clicks?|показы|показов|клики|кликов|охват)\b|展示|曝光|点击",
+                               re.IGNORECASE)
+
+
 def of_visitors(headers: str | list[str]) -> bool:
-    """The counts are of visitors or users (their header or first step says so), not of leads or deals."""
-    return any(VISITS_HEADER.search(h) for h in ([headers] if isinstance(headers, str) else headers))
+    """The counts are of visitors or users, or of an ad's impressions or clicks (their header or first step says so),
+    not of leads or deals."""
+    return any(VISITS_HEADER.search(h) or AD_TRAFFIC_HEADER.search(h)
+               for h in ([headers] if isinstance(headers, str) else headers))
+
+
+def counts_of_visitors(cmap, headers: list[str]) -> bool:
+    """Whether a counts table read with ``cmap`` counts visitors (what its import records as ``counted``, before
+    it: the count column of a long table, the first step column of a wide one): the Data page names the reading so."""
+    if cmap is None or not hasattr(cmap, "wide_stages"):
+        return False
+    if cmap.wide_stages:
+        return of_visitors(headers[cmap.wide_stages[0]])
+    return cmap.count is not None and of_visitors(headers[cmap.count])
 
 
 def _total_rows(con, cmap, raw, findings: Findings) -> int:

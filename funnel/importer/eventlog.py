@@ -238,6 +238,13 @@ def _is_marker(con, table: str, i: int) -> bool:
     return low is not None and low == high and low.lower() not in _BOOL_WORDS
 
 
+def flag_step_names(flags: list[str]) -> list[str]:
+    """The steps of a visitor file whose yes/no columns are ``flags`` (their titles, in funnel order): every row is
+    a visit, and the first step says so (not the id column's name, e.g. "user_id"), then one step a column."""
+    first = next(n for n in (*FIRST_STEP_NAMES, f"{FIRST_STEP_NAMES[0]}_{len(flags)}") if n not in flags)
+    return [first, *flags]
+
+
 def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, explicit_stages):
     """The event-log rows of a table of outcome flags (SQL with ``$s<i>`` step names in ``params``).
 
@@ -257,10 +264,7 @@ def _outcome_log(con, raw, emap, log_rows, params: dict, findings: Findings, exp
                           raw.headers[i])
         bad.append(test)
     keep = f"NOT ({' OR '.join(bad)})" if bad else "TRUE"
-    flags = [raw.headers[i] for i in emap.flags]
-    # every row is a visit: the first step says so (not the id column's name, e.g. "user_id")
-    first = next(n for n in (*FIRST_STEP_NAMES, f"{FIRST_STEP_NAMES[0]}_{len(flags)}") if n not in flags)
-    names = [first, *flags]
+    names = flag_step_names([raw.headers[i] for i in emap.flags])
     params.update({f"s{k}": name for k, name in enumerate(names)})
     parts = [log_rows("$s0", keep)]
     parts += [log_rows(f"$s{k}", f"{keep} AND {reached[i]}") for k, i in enumerate(emap.flags, start=1)]

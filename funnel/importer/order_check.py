@@ -66,6 +66,10 @@ def draft_stages(con, draft) -> list[str]:
     names = column_values(con, draft.raw.table, column)
     if draft.shape == "counts" and getattr(m, "wide_stages", None):
         names += [draft.raw.headers[i] for i in m.wide_stages]
+    if draft.shape == "events" and getattr(m, "flags", None):  # a visitor file's steps: its yes/no columns
+        from .eventlog import flag_step_names
+
+        names += flag_step_names([draft.raw.headers[i] for i in m.flags])
     hm = getattr(draft, "history_mapping", None)
     if getattr(draft, "history_raw", None) is not None and hm is not None:
         names += column_values(con, draft.history_raw.table, hm.stage)
