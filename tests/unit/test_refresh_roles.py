@@ -27,6 +27,7 @@ from __future__ import annotations
 import pytest
 
 from funnel.cli import import_warnings
+from funnel.importer import import_file
 from funnel.store import Store
 from tests.unit.test_chosen_roles import AB10, ADS8, CATS10
 from tests.unit.test_edit_roles import _cli, _counts, _imported
@@ -140,3 +141,23 @@ def test_a_role_left_empty_stays_empty_and_a_bad_map_changes_nothing(tmp_path, c
     code, err = _cli(tmp_path, capsys, "import", str(path), "--into", "1", "--map", "variant=converted")
     assert code == 2 and "No step is left" in err, err
     assert _counts(tmp_path, "group")[:2] == (3, ("visit", "converted"))
+
+
+@pytest.mark.parametrize(("text", "key", "said"), [
+    (AB10, "refresh48.refresh_done_visitors", "посетителей: 10"),
+    (ADS8, "refresh48.refresh_done_rows", "прочитано строк: 8"),
+], ids=["visitor_file", "counts_table"])
+def test_the_refresh_is_said_in_visitors_or_rows_not_deals(tmp_path, text, key, said):
+    """The Data page's words after a refresh: AB10's 10 visitors, ADS8's 8 rows (it stores no deals); «сделок: 10»
+    and «сделок: 0» before."""
+    from funnel.i18n import t
+    from ui.dataset_editor import refresh_done_key
+
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    store = Store(":memory:")
+    info, _built, _d = import_file(store, path, path.name)
+    assert refresh_done_key(info) == key
+    row = store.row(info.id)
+    words = t(key, "ru", file="f.csv", version=2, deals=row["n_deals"], rejected=0, rows=row["rows_read"])
+    assert said in words and "сделок" not in words
