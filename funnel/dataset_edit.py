@@ -44,6 +44,7 @@ from .mapping.shapes import CountsMapping, EventMapping, with_shape_pairs
 from .mapping.stage_names import align_order
 from .mapping.status import status_key
 from .readers import RawTable
+from .refresh_roles import carry_roles, mapping_steps, stored_steps
 from .schema import TABLES
 from .sql import ident, render, run
 from .stage_text import stage_key
@@ -429,12 +430,15 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             before = set(draft.mapping.fields)
             draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
             unmapped = _unmapped_after(unmapped, before, set(draft.mapping.fields))
+        steps_changed = _carry_shape_roles(row, draft, notes, mapping_pairs)
         if draft.shape == "deals":
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         if stages is not None:  # the user's new order: a stage neither the file nor the dataset has is refused
             stages = checked_order(stages, [*draft_stages(con, draft), *_stored_stages(con, dataset_id)])
-        user_order = stages if stages is not None else _user_stages(meta)
-        stored = meta.get("stage_order") or {}
+        # steps other than the stored ones (a chosen column gone, --map steps=): their order is the steps', not the
+        # stored one (a step kept empty would read as nobody reaching it, while the file no longer measures it)
+        user_order = stages if stages is not None else None if steps_changed else _user_stages(meta)
+        stored = {} if steps_changed else meta.get("stage_order") or {}
         if stages is None and draft.shape == "deals" and row["shape"] == "deals" and any(stored.values()):
             built = _build_keeping_order(con, draft, stored, user_order, notes, _stored_won(con, dataset_id),
                                          dataset_id, set(meta.get("guessed_pipelines") or []))
@@ -459,6 +463,30 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             with store.writing() as wcon:
                 _update_meta(wcon, dataset_id, {"raw": None})
     return info, draft
+
+
+def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs: list[str] | None) -> bool:
+    """An event log's, a visitor file's or a counts table's refresh: the roles the user chose carried onto the new
+    file by header name (refresh_roles.py), then ``--map`` given with ``--into`` on top. True when its steps are no
+    longer the stored ones in their order (a step column gone, other steps given)."""
+    if draft.shape not in ("events", "counts"):
+        return False
+    meta = row["meta"]
+    summary = meta.get("mapping") or {}
+    same = draft.shape == row["shape"] and draft.mapping is not None
+    if same and summary.get("fields"):
+        old_headers = ((meta.get("raw") or {}).get("main") or {}).get("headers")
+        draft.mapping = carry_roles(summary, old_headers, draft, notes)
+    if pairs:
+        mapped = with_shape_pairs(draft.mapping, draft.raw.headers, pairs, draft.shape, draft.samples)
+        if mapped is None:
+            code = "import.events_unmapped" if draft.shape == "events" else "import.counts_unmapped"
+            raise FunnelError(code, file=draft.source.file_name, headers=", ".join(draft.raw.headers[:10]))
+        draft.mapping = mapped
+    if not same:
+        return False
+    before = stored_steps(summary, draft.shape)
+    return [s for s in mapping_steps(draft.mapping, draft.raw.headers) if s in before] != before
 
 
 CHANGES_LISTED = 5  # deal ids named per kind of change

@@ -42,6 +42,16 @@ def _state(info) -> dict:
     return state
 
 
+def refresh_done_key(info) -> str:
+    """What the Data page says after a refresh: a web funnel's visitors, a counts table's rows read (it stores no
+    deals), a deal list's deals. «сделок: 14» stood beside a visitor file's 14 visitors, «deals: 0» beside an ad
+    table's rows."""
+    caps = info.capabilities
+    if caps.aggregate:
+        return "refresh48.refresh_done_rows"
+    return "refresh48.refresh_done_visitors" if caps.is_web_funnel else "crmimport.refresh_done"
+
+
 def edit_panel(t, info) -> None:
     store = context.get_store()
     view = edit_view(store, info)
@@ -51,8 +61,9 @@ def edit_panel(t, info) -> None:
     refreshed = st.session_state.pop("dataset_refresh_done", None)
     if refreshed:
         lang = context.lang()
-        st.success(t("crmimport.refresh_done", file=md_escape(refreshed["file"]), version=refreshed["version"],
-                     deals=fmt_int(refreshed["deals"], lang), rejected=fmt_int(refreshed["rejected"], lang)))
+        st.success(t(refresh_done_key(info), file=md_escape(refreshed["file"]), version=refreshed["version"],
+                     deals=fmt_int(refreshed["deals"], lang), rejected=fmt_int(refreshed["rejected"], lang),
+                     rows=fmt_int(refreshed.get("rows", 0), lang)))
         said = [finding_text(code, detail, lang, n) for code, _sev, _row, _col, _val, detail, n
                 in ((info.meta or {}).get("refreshed") or {}).get("findings", [])]
         if said:  # the refresh's own words in full (a table cell cut them: survey 31)

@@ -268,7 +268,8 @@ def _refresh(t, store, target: int, main: Source, history: Source | None, state:
         state["nonce"] = nonce
         # said on the next run, under the dataset's quality table (the click was followed by no word; survey 29)
         st.session_state["dataset_refresh_done"] = {"file": main.file_name, "version": row["version"],
-                                                    "deals": row["n_deals"], "rejected": row["rows_rejected"]}
+                                                    "deals": row["n_deals"], "rejected": row["rows_rejected"],
+                                                    "rows": row["rows_read"]}
         st.query_params["ds"] = str(row["id"])
         st.rerun()
 
