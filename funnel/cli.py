@@ -348,12 +348,12 @@ def _cmd_import(args) -> int:
     if summary["same_name"]:
         print("  ! " + t("cli.name_taken", lang, name=info.name, id=info.id,
                          ids=", ".join(map(str, summary["same_name"])), first=summary["same_name"][0]))
-    for key in count_keys(info):
-        print(f"  {t('cli.' + key, lang)}: {summary[key]}")
+    print("\n".join(count_lines(info, summary, lang)))
     print("\n".join(mapping_lines(summary["mapping"], lang)))
     for pipeline, order in summary["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list
-            print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+            print("  " + t("cli.label_value", lang, label=f"{t('cli.stage_order', lang)} [{pipeline or '-'}]",
+                           value=" → ".join(order)))
     # which file of the zip was read, and its stage history beside it; which sheet of a workbook of several
     # (survey 32: an 18-row summary sheet read instead of the 12 deals on the next, the sheet never named)
     for line in import_warnings(store, info, lang, severities=("info",)):
@@ -392,12 +392,18 @@ def _cmd_datasets(args) -> int:
     return 0
 
 
-def count_keys(info) -> tuple[str, ...]:
-    """The counts an import's summary prints: a table of stage counts stores no deals and no events
-    («deals: 0» beside a funnel of 1,000 visits said nothing true)."""
+def count_lines(info, doc: dict, lang: str) -> list[str]:
+    """The counts an import's or a refresh's summary prints: a table of stage counts stores no deals and no
+    events («deals: 0» beside a funnel of 1,000 visits said nothing true); a web funnel's deals are visitors
+    and its events the steps they reached («deals: 10» beside an A/B test's 10 visitors)."""
     if info.capabilities.aggregate:
-        return ("rows_read", "rejected_rows")
-    return ("rows_read", "deals", "events", "rejected_rows")
+        keys = (("rows_read", "rows_read"), ("rejected_rows", "rejected_rows"))
+    elif info.capabilities.is_web_funnel:
+        keys = (("rows_read", "rows_read"), ("visitors", "deals"), ("step_entries", "events"),
+                ("rejected_rows", "rejected_rows"))
+    else:
+        keys = (("rows_read", "rows_read"), ("deals", "deals"), ("events", "events"), ("rejected_rows", "rejected_rows"))
+    return ["  " + t("cli.label_value", lang, label=t("cli." + label, lang), value=doc[key]) for label, key in keys]
 
 
 def _datasets_line(row: dict) -> str:

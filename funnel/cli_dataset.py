@@ -143,7 +143,7 @@ def cmd_refresh(args, store) -> dict:
 
 
 def _print(store, row: dict, as_json: bool, key: str, previous: str | None = None) -> int:
-    from .cli import _lang, _print_json, count_keys, import_warnings, print_warnings
+    from .cli import _lang, _print_json, count_lines, import_warnings, print_warnings
     from .i18n import t
 
     info = store.info(row["id"])
@@ -163,11 +163,11 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
         return 0
     lang = _lang()
     print(t(key, lang, id=row["id"], name=row["name"], version=row["version"]))
-    for k in count_keys(info):
-        print(f"  {t('cli.' + k, lang)}: {doc[k]}")
+    print("\n".join(count_lines(info, doc, lang)))
     for pipeline, order in doc["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list
-            print(f"  {t('cli.stage_order', lang)} [{pipeline or '-'}]: " + " → ".join(order))
+            print("  " + t("cli.label_value", lang, label=f"{t('cli.stage_order', lang)} [{pipeline or '-'}]",
+                           value=" → ".join(order)))
     print_warnings(warnings, lang)
     print_warnings([w for w in doc["info"] if w["code"].startswith(("refresh.", "tz."))], lang)
     if doc["order_guessed"]:

@@ -423,6 +423,12 @@ def run_flow(t) -> None:
                 header_control(t, header[1], expanded=refused)
 
 
+# what a choice of roles that cannot be read is told (refused, incomplete): at import the proposal stays; in the
+# «Change this dataset» panel the dataset keeps its roles (the keys written whole: the catalog check reads them)
+REFUSED_WORDS = {"roles48": ("roles48.choice_refused", "ui.data.roles_incomplete"),
+                 "roles48b": ("roles48b.choice_refused", "roles48b.roles_incomplete")}
+
+
 def role_editor(t, draft, state: dict | None = None, prefix: str = "", kept: str = "roles48") -> None:
     """Which column is the visitor, the step and the time of an event log, or the stage, the count and
     the group of a long counts table: pickers defaulting to the proposal (as ``import --map`` on the
@@ -463,10 +469,10 @@ def role_editor(t, draft, state: dict | None = None, prefix: str = "", kept: str
     try:
         chosen = apply_roles(copy.deepcopy(m), headers, draft.shape, given, steps, draft.samples)
     except FunnelError as exc:  # one column in two roles, no step left, a text column as a step: said, not read
-        st.warning(t(f"{kept}.choice_refused", problem=error_text(exc, t.lang)))
+        st.warning(t(REFUSED_WORDS[kept][0], problem=error_text(exc, t.lang)))
         return
     if chosen is None:  # a required role left empty: the proposal stays until one is picked
-        st.warning(t("ui.data.roles_incomplete" if kept == "roles48" else f"{kept}.roles_incomplete"))
+        st.warning(t(REFUSED_WORDS[kept][1]))
         return
     draft.mapping = chosen
 

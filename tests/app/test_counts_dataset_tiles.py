@@ -41,7 +41,8 @@ def test_the_cli_lists_a_counts_table_by_its_rows_and_an_event_log_by_its_visito
     said = capsys.readouterr().out
     assert "  rows read: 3\n" in said and "  deals: " not in said and "  stage events: " not in said
     _import(tmp_path, "events.csv", EVENTS)
-    capsys.readouterr()
+    said = capsys.readouterr().out  # 2 visitors (u1, u2), 3 step entries (u1 visit and signup, u2 visit)
+    assert "  visitors: 2\n  step entries: 3\n" in said and "  deals: " not in said
     assert cli_main(["--data-dir", str(tmp_path / "store"), "datasets"]) == 0
     out = capsys.readouterr().out
     assert "(funnel_counts.csv; stage counts: 3 rows;" in out and "deals: 0" not in out
