@@ -396,6 +396,7 @@ def count_lines(info, doc: dict, lang: str) -> list[str]:
     """The counts an import's or a refresh's summary prints: a table of stage counts stores no deals and no
     events («deals: 0» beside a funnel of 1,000 visits said nothing true); a web funnel's deals are visitors
     and its events the steps they reached («deals: 10» beside an A/B test's 10 visitors)."""
+    keys: tuple[tuple[str, str], ...]  # (the label's key, the summary's key)
     if info.capabilities.aggregate:
         keys = (("rows_read", "rows_read"), ("rejected_rows", "rejected_rows"))
     elif info.capabilities.is_web_funnel:
