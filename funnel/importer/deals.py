@@ -469,8 +469,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     lost_by_flag |= lost_by_date
     # a stage whose every deal (two or more) the status column says won (lost), no open one: the pipeline's own
     # sale (loss) under a name of its own (a Renewals pipeline's «Renewed», «Churned»). Taken only where the
-    # order is a guess from the snapshot (stage_order.resolve): a known order keeps it where it stands, and
-    # a lone deal may sit at the stage it was won or lost at (Pipedrive)
+    # order is a guess from the snapshot, for a name off the sales ladder (stage_order.resolve): a known order
+    # keeps it where it stands, and Pipedrive keeps a deal at the step it was won or lost at (a lone one, or
+    # every deal at «Negotiation»)
     won_by_status = {(r[0], r[1]) for r in counts if r[3] and r[6] and r[2] >= STAGE_BY_STATUS_DEALS}
     lost_by_status = {(r[0], r[1]) for r in counts if r[3] and r[7] and r[2] >= STAGE_BY_STATUS_DEALS}
     run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
