@@ -467,6 +467,13 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                                  won_status, headers, findings)
     won_by_flag |= won_by_date
     lost_by_flag |= lost_by_date
+    # a stage whose every deal (two or more) the status column says won (lost), no open one: the pipeline's own
+    # sale (loss) under a name of its own (a Renewals pipeline's «Renewed», «Churned»). Taken only where the
+    # order is a guess from the snapshot, for a name off the sales ladder (stage_order.resolve): a known order
+    # keeps it where it stands, and Pipedrive keeps a deal at the step it was won or lost at (a lone one, or
+    # every deal at «Negotiation»)
+    won_by_status = {(r[0], r[1]) for r in counts if r[3] and r[6] and r[2] >= STAGE_BY_STATUS_DEALS}
+    lost_by_status = {(r[0], r[1]) for r in counts if r[3] and r[7] and r[2] >= STAGE_BY_STATUS_DEALS}
     run(con, "CREATE OR REPLACE TEMP TABLE imp_closing (pipeline VARCHAR, stage VARCHAR)")
     run(con, "CREATE OR REPLACE TEMP TABLE imp_paused (pipeline VARCHAR, stage VARCHAR)")  # _without_paused
     if closing:
@@ -497,7 +504,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
                                                 or kinds.get(n) == "lost")],
             has_won_status=pipeline in won_status, status_told=pipeline in told,
             probabilities=probabilities.get(pipeline) or ranks or None,
-            won_word=won_words.get(pipeline), listed=(mapping.listed_stages or {}).get(pipeline))
+            won_word=won_words.get(pipeline), listed=(mapping.listed_stages or {}).get(pipeline),
+            won_by_status=[n for n in unnamed if (pipeline, n) in won_by_status],
+            lost_by_status=[n for n in unnamed if (pipeline, n) in lost_by_status])
         # two open stages are a guess too (survey 34: «Zeta → Alpha» said as known); one before the won is none
         if ps.guessed and len([s for s in ps.funnel if s not in ps.won]) >= 2:
             findings.add("stages.order_guessed", "warning", detail=pipeline or None, n=None)
@@ -727,6 +736,7 @@ def _stage_probabilities(con, extras: dict) -> dict[str, dict[str, float]]:
 
 
 CLOSING_BY_PROBABILITY_DEALS = 2  # deals a stage needs before its 100 % (0) makes it won (lost)
+STAGE_BY_STATUS_DEALS = 2  # deals a stage needs before their status (all won, or all lost) makes it won (lost)
 
 
 def _closing_by_probability(con, extras: dict) -> tuple[set, set]:

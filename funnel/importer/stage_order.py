@@ -18,10 +18,12 @@ The order is data the user can edit; this module only proposes it, in this prece
    first).
 
 Kinds: a stage is ``won``/``lost`` when its name says so (``Closed Won``, ``Сделка провалена``...)
-or the user listed it as such. When an explicit order has no won stage, its last stage is the won
-one (a funnel's last step is the sale), unless a status or flag column says who won. When deals are
-won by their status column but no stage is won (Pipedrive keeps the stage a deal was won at), a final
-stage ``Won`` is added.
+or the user listed it as such; in a guessed order (5.) also when every deal of the pipeline at it (two or
+more) is won / lost by the status column and its name is no rung of the sales ladder (a Renewals pipeline's
+«Renewed», «Churned»; not Pipedrive's «Negotiation», where a deal stays when it is won). When an explicit
+order has no won stage, its last stage is the won one (a funnel's last step is the sale), unless a status
+or flag column says who won. When deals are won by their status column but no stage is won (Pipedrive
+keeps the stage a deal was won at), a final stage ``Won`` is added.
 """
 
 from __future__ import annotations
@@ -107,14 +109,17 @@ def negates(negative: str, positive: str) -> bool:
 
 def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_order=None,
             history_order=None, won_names=(), lost_names=(), has_won_status=False, status_told=False,
-            probabilities=None, won_word: str | None = None, listed=None) -> PipelineStages:
+            probabilities=None, won_word: str | None = None, listed=None, won_by_status=(),
+            lost_by_status=()) -> PipelineStages:
     """Build one pipeline's stage list. ``names_by_count``: stage names of its deals, most populated first.
     ``probabilities``: stage -> median win probability of its open deals, when the file has them.
     ``won_word``: the file's own spelling of a won status («Успешно реализовано», 赢单), the name of the
     won stage added when a status says who won and no stage is won (else :data:`SYNTHETIC_WON`).
     ``status_told``: a status or flag tells this pipeline's outcomes (if only that all are open).
     ``listed``: the CRM's own stage list of this pipeline (``Mapping.listed_stages``): its order, every
-    stage of it drawn, those no deal is at too (a preset's stages the file lacks are left out)."""
+    stage of it drawn, those no deal is at too (a preset's stages the file lacks are left out).
+    ``won_by_status`` / ``lost_by_status``: this pipeline's stages whose every deal its status says won / lost;
+    its won / lost stages when the order is guessed from the snapshot (nothing else places them), else steps."""
     won_names, lost_names = set(won_names), set(lost_names)
 
     def kind(name: str) -> str | None:
@@ -144,6 +149,12 @@ def resolve(pipeline: str, names_by_count: list[str], *, explicit=None, preset_o
             own = [s for s in names_by_count if kind(s) is None]
             order = _by_words_within(aligned, own) or _new_leads_before(aligned, own)
     else:
+        # nothing orders the stages: one that only won (lost) deals are at is the sale (the loss), not a step
+        # after every open one followed by an added «Won» (a Renewals pipeline's «Renewed», «Churned»). Not
+        # a stage named as a rung of the sales ladder: Pipedrive keeps a deal at the step it was won at
+        # («Negociação», every deal there won, is still the step before the sale)
+        won_names.update(s for s in won_by_status if kind(s) is None and rung(s) is None)
+        lost_names.update(s for s in lost_by_status if kind(s) is None and rung(s) is None)
         closing = [s for s in names_by_count if kind(s) in ("won", "lost")]
         rest = [s for s in names_by_count if s not in closing]
         by_words = probability_order(probabilities or {}, rest) or ladder_order(rest) or new_lead_first(rest)
