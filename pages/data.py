@@ -44,7 +44,7 @@ if info is not None:
         st.caption(t("ui.data.counts_stored"))
     else:
         c[2].metric(t(words.key(info, "ui.data.deals")), fmt_int(row['n_deals'], context.lang()))
-        c[3].metric(t("ui.data.events"), fmt_int(row['n_events'], context.lang()))
+        c[3].metric(t(words.key(info, "ui.data.events")), fmt_int(row['n_events'], context.lang()))
     with store.connect(info) as con:
         report = quality_report.report(con, info)
     if report.empty:

@@ -43,6 +43,7 @@ WEB = {
     "metrics.kpi.won": "polish.web.col.converted_n",
     "metrics.kpi.win_rate_all": "audit.tile.converted",
     "ui.data.deals": "audit.tile.visitors",
+    "ui.data.events": "ui.data.step_entries",
     "audit.segments.col.n": "audit.tile.visitors",
     "ui.data.dataset_line": "polish.web.dataset_line",
 }

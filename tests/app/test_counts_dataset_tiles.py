@@ -75,3 +75,13 @@ def test_the_funnel_overlay_opens_on_two_segments_when_counts_have_no_dates(tmp_
     assert (picked["Segment A"], picked["Segment B"]) == ("ads", "seo")
     # the cohorts below still say why there are none, in words that fit
     assert any("no periods, cohorts or comparison with a previous period" in i.value for i in at.info)
+
+
+def test_the_data_page_counts_a_visitor_files_visitors_and_step_entries(tmp_path, monkeypatch):
+    """An event log's tiles read «Deals 2 · Stage events 3» beside its 2 visitors: now visitors (u1, u2) and
+    step entries (u1's visit and signup, u2's visit)."""
+    at = _page(tmp_path, monkeypatch, EVENTS, "pages/data.py", "en")
+    labels = {m.label: m.value for m in at.metric}
+    assert (labels.get("Visitors"), labels.get("Step entries")) == ("2", "3")
+    assert "Deals" not in labels and "Stage events" not in labels
+
