@@ -28,15 +28,14 @@ from funnel.velocity import backtest, cycle, forecast, pipeline, sales_velocity,
 from funnel.velocity.common import can_answer, latest_timestamp
 
 SPEC = FunnelSpec()
+# a period every sample covers: a filtered audit recounts the history's moves among the deals shown
+# (audit_history_move_counts) where the import found any (the B2B sample's 3 backward moves, 5 skipped stages)
+PERIOD = FunnelSpec(date_from=date(2025, 1, 1), date_to=date(2026, 12, 31))
 
 
 def _period_quality(data):
     """The audit's quality counts and the deals behind the moves, in a stable order (the store's rows come unordered)."""
     return {"quality": sorted(data.quality.items()), "deals": sorted(data.quality_deals.items())}
-
-# a period every sample covers: a filtered audit recounts the history's moves among the deals shown
-# (audit_history_move_counts) where the import found any (the B2B sample's 3 backward moves, 5 skipped stages)
-PERIOD = FunnelSpec(date_from=date(2025, 1, 1), date_to=date(2026, 12, 31))
 
 
 def _as_of(con, info):
