@@ -194,10 +194,12 @@ _DEALS_FACTS = """SELECT count(*), min(least(created_at, coalesce(closed_at, cre
 FROM {deals}"""
 
 
-def expected(shape: str) -> Capabilities:
+def expected(shape: str, counts_visitors: bool = False) -> Capabilities:
     """What a file of this input shape will answer once imported, before its rows are read (the Data
-    page's import draft): individual rows unless aggregate counts; an event log is a web funnel."""
-    return Capabilities(shape=shape, has_deals=shape != "counts", is_web_funnel=shape == "events")
+    page's import draft): individual rows unless aggregate counts; an event log is a web funnel; a counts
+    table whose counts are visitors (impressions, clicks) says so (``counts_visitors``)."""
+    return Capabilities(shape=shape, has_deals=shape != "counts", is_web_funnel=shape == "events",
+                        counts_visitors=shape == "counts" and counts_visitors)
 
 
 def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Capabilities:

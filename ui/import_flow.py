@@ -18,7 +18,6 @@ from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.importer import Source, finish, says_outcomes
-from funnel.importer.counts import counts_of_visitors
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
@@ -289,7 +288,7 @@ def run_flow(t) -> None:
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
-        visitors = draft.shape == "counts" and counts_of_visitors(draft.mapping, draft.raw.headers)
+        visitors = draft.expected.counts_visitors
         st.success(t("ui.data.read_ok", n=draft.rows_read, file=md_escape(read_from),
                      shape=t("ui.shape.outcomes") if getattr(draft.mapping, "flags", None)
                      else t("ui.shape.stage_counts") if draft.detected_shape == "stage_counts"  # read as its deals

@@ -163,8 +163,11 @@ class Draft:
 
     @property
     def expected(self) -> Capabilities:
-        """What the file will answer once imported, from its (possibly overridden) shape."""
-        return expected_capabilities(self.shape)
+        """What the file will answer once imported, from its (possibly overridden) shape and, for counts, what
+        they count (visitors or deals)."""
+        from .counts import counts_of_visitors
+
+        return expected_capabilities(self.shape, counts_of_visitors(self.mapping, self.raw.headers))
 
 
 def _samples(con, raw: RawTable) -> list[list[str | None]]:

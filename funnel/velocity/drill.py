@@ -35,7 +35,7 @@ def _covering(stays: str, param: str, alias: str = "c") -> str:
 
 def _no_history(stays: str) -> str:
     """The drill query's deal ``s`` has no stay: no stage history (the snapshot counts it at its current stage)."""
-    return f"NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)"
+    return render("NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)", stays=stays)
 
 
 def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
