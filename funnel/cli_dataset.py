@@ -105,7 +105,8 @@ def cmd_edit(args, store) -> dict:
     row = store.row(info.id)
     return rederive(store, info.id, mapping=_mapping_with(store, row, args.map), stages=order_arg(args.stages),
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape,
-                    timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values))
+                    timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values),
+                    named=frozenset(p.split("=", 1)[0].strip() for p in args.map or []))
 
 
 # options of a plain import that a refresh cannot honour: the dataset keeps its name (and its mapping
