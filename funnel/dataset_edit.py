@@ -430,7 +430,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         # the choices an earlier refresh could not read, put back where this export has their columns again
         same_shape = draft.shape == row["shape"] and draft.mapping is not None
         summary = with_awaited(meta.get("mapping") or {}, meta.get(AWAITED), list(draft.raw.headers), draft.shape,
-                               notes) if same_shape else meta.get("mapping") or {}
+                               notes, mapping_pairs) if same_shape else meta.get("mapping") or {}
         gone: dict[str, str] = {}  # the roles whose chosen column this export lacks: role -> its column's title
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
             draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), {**meta, "mapping": summary},

@@ -32,17 +32,24 @@ def _steps_of(summary: dict[str, Any], shape: str) -> list[str]:
     return list(summary.get("outcomes" if shape == "events" else "wide_stages") or [])
 
 
+def named_roles(pairs: list[str] | None) -> set[str]:
+    """The roles (``steps`` too) that ``--map ROLE=COLUMN`` pairs name."""
+    return {p.split("=", 1)[0].strip() for p in pairs or []}
+
+
 def with_awaited(summary: dict[str, Any], awaited: dict[str, Any] | None, headers: list[str], shape: str,
-                 notes: Findings) -> dict[str, Any]:
+                 notes: Findings, pairs: list[str] | None = None) -> dict[str, Any]:
     """The stored mapping ``summary`` (``meta["mapping"]``) with the awaited choices the new file's ``headers`` have
-    put back, each said in ``notes``. A title another role took meanwhile is not put back (that choice is newer)."""
+    put back, each said in ``notes``. A title another role took meanwhile is not put back (that choice is newer), nor
+    a role ``--map`` names with this refresh (``pairs``: the user's choice of now)."""
     if not awaited:
         return summary
     out = copy.deepcopy(summary)
     fields = out.setdefault("fields", {})
     present = set(headers)
+    given = named_roles(pairs)
     for role, title in (awaited.get("fields") or {}).items():
-        if title not in present or fields.get(role) == title or title in fields.values():
+        if title not in present or fields.get(role) == title or title in fields.values() or role in given:
             continue
         was = fields.get(role)
         fields[role] = title
@@ -51,7 +58,7 @@ def with_awaited(summary: dict[str, Any], awaited: dict[str, Any] | None, header
                   value=was, n=None, detail=json.dumps({**params, **({"was": f"«{was}»"} if was else {})},
                                                        ensure_ascii=False))
     chosen = list(awaited.get("steps") or [])
-    if chosen and shape != "deals":
+    if chosen and shape != "deals" and "steps" not in given:
         now = _steps_of(out, shape)
         back = [h for h in chosen if h in present and h not in now]
         if back:
@@ -75,7 +82,7 @@ def still_awaited(awaited: dict[str, Any] | None, summary: dict[str, Any], gone:
     for role, title in (before.get("fields") or {}).items():
         if role not in fields and title not in present:
             fields[role] = title
-    given = {p.split("=", 1)[0].strip() for p in pairs or []}
+    given = named_roles(pairs)
     fields = {r: h for r, h in fields.items() if r not in given}
     chosen = list(before.get("steps") or []) or _steps_of(summary, shape)
     steps = chosen if shape != "deals" and "steps" not in given and any(h not in present for h in chosen) else []

@@ -173,3 +173,16 @@ def test_a_new_yes_no_column_left_out_says_how_to_make_it_a_step(tmp_path, capsy
     assert "edit --map steps=converted,purchase" in left[0]["message"]
     zh = [w for w in _warnings(tmp_path, "zh") if w["code"] == "refresh49.step_new_not_step"][0]["message"]
     assert "“purchase”" in zh and "未作为步骤读取" in zh
+
+
+def test_a_role_mapped_with_the_refresh_wins_over_the_remembered_column(tmp_path, capsys):
+    """``--map variant=landing_page`` with the export that has «group» back: landing_page is read (old_page 7 / 2,
+    new_page 7 / 5), «group» is not said to be back and is forgotten (the next export reads landing_page too)."""
+    _imported(tmp_path, capsys, "ab10.csv", AB10)
+    assert _cli(tmp_path, capsys, "edit", "1", "--map", "variant=group")[0] == 0
+    _refresh(tmp_path, capsys, AB_WEEK2_NO_GROUP)
+    _refresh(tmp_path, capsys, AB_WEEK2, "variant=landing_page")
+    assert _counts(tmp_path, "variant") == (4, ("visit", "converted"), {"old_page": [7, 2], "new_page": [7, 5]})
+    assert not _codes(_info(tmp_path), "refresh49.")
+    _refresh(tmp_path, capsys, AB_WEEK2)
+    assert _counts(tmp_path, "variant") == (5, ("visit", "converted"), {"old_page": [7, 2], "new_page": [7, 5]})
