@@ -100,12 +100,14 @@ def order_arg(text: str | None):
 
 def cmd_edit(args, store) -> dict:
     from .dataset_edit import rederive
+    from .refresh_awaited import named_roles
 
     info = store.resolve(args.dataset)
     row = store.row(info.id)
     return rederive(store, info.id, mapping=_mapping_with(store, row, args.map), stages=order_arg(args.stages),
                     won=_names(args.won), lost=_names(args.lost), shape=args.shape,
-                    timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values))
+                    timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values),
+                    named=frozenset(named_roles(args.map)))
 
 
 # options of a plain import that a refresh cannot honour: the dataset keeps its name (and its mapping

@@ -44,7 +44,8 @@ from .mapping.shapes import CountsMapping, EventMapping, with_shape_pairs
 from .mapping.stage_names import align_order
 from .mapping.status import status_key
 from .readers import RawTable
-from .refresh_roles import carry_roles, mapping_steps, stored_steps
+from .refresh_awaited import AWAITED, after_edit, still_awaited, with_awaited
+from .refresh_roles import carry_roles, mapping_steps, note_new_steps, stored_steps
 from .schema import TABLES
 from .sql import ident, render, run
 from .stage_text import stage_key
@@ -222,12 +223,13 @@ def _user_stages(meta: dict[str, Any]):
 
 def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=None, won=None, lost=None,
              shape: str | None = None, timezone: str | None = None,
-             status_values: dict[str, str] | None = None) -> dict[str, Any]:
+             status_values: dict[str, str] | None = None, named: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
     for every pipeline or one per pipeline), won/lost stage names, shape, time zone (``timezone``: an
     IANA name, ``""`` for the values as written, None to keep the dataset's) or what the status column's
     values mean (``status_values``: value -> won / lost / open, a CRM's codes such as Flowlu's 1 / 2 / 3);
-    bump its version."""
+    bump its version. ``named``: the fields (roles, ``steps``) the user named (``edit --map``): a choice an earlier
+    refresh could not read is forgotten for them even when they name the column read now (refresh_awaited.py)."""
     row = _editable(store, dataset_id)
     zone = check_zone(timezone) if timezone is not None else row["meta"].get("timezone")  # before any work
     unmapped = list(row["meta"].get(USER_UNMAPPED) or [])
@@ -271,6 +273,9 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
         if row["meta"].get("stage_names"):  # the kept rows are already named: a later refresh names its own
             built["meta"]["stage_names"] = row["meta"]["stage_names"]
         built["meta"][USER_UNMAPPED] = unmapped
+        built["meta"][AWAITED] = after_edit(row["meta"].get(AWAITED), row["meta"].get("mapping") or {},
+                                            built["meta"].get("mapping") or {}, draft.shape, named) \
+            if draft.shape == row["shape"] else {}
         info = _replace(store, con, row, built)
         if reread:
             keep_raw(store, con, dataset_id, draft)
@@ -422,15 +427,23 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             notes.add("refresh.second_file_missing", "warning", value=row["history_file"], n=None, detail=json.dumps(
                 {"file": row["history_file"], "main": source.file_name}, ensure_ascii=False))
         unmapped = list(meta.get(USER_UNMAPPED) or [])
+        # the choices an earlier refresh could not read, put back where this export has their columns again
+        same_shape = draft.shape == row["shape"] and draft.mapping is not None
+        summary = with_awaited(meta.get("mapping") or {}, meta.get(AWAITED), list(draft.raw.headers), draft.shape,
+                               notes, mapping_pairs) if same_shape else meta.get("mapping") or {}
+        gone: dict[str, str] = {}  # the roles whose chosen column this export lacks: role -> its column's title
         if draft.shape == "deals" and row["shape"] == "deals" and meta.get("mapping_json"):
-            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), meta, draft, notes, renamed=renamed)
+            draft.mapping = _carry_mapping(Mapping.from_json(meta["mapping_json"]), {**meta, "mapping": summary},
+                                           draft, notes, renamed=renamed, gone=gone)
         if draft.shape == "deals" and draft.stage_list is None and meta.get("stage_names"):
             keep_stage_names(con, draft, meta["stage_names"])
         if draft.shape == "deals" and mapping_pairs:
             before = set(draft.mapping.fields)
             draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
             unmapped = _unmapped_after(unmapped, before, set(draft.mapping.fields))
-        steps_changed = _carry_shape_roles(row, draft, notes, mapping_pairs)
+        steps_changed = _carry_shape_roles(row, draft, notes, mapping_pairs, summary, gone)
+        awaited = still_awaited(meta.get(AWAITED), summary, gone, list(draft.raw.headers), draft.shape,
+                                mapping_pairs, notes) if same_shape else {}
         if draft.shape == "deals":
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
         if stages is not None:  # the user's new order: a stage neither the file nor the dataset has is refused
@@ -455,6 +468,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
         _add_findings(con, built, notes)
         built["meta"]["user_stage_order"] = user_order
         built["meta"][USER_UNMAPPED] = unmapped
+        built["meta"][AWAITED] = awaited
         built["meta"]["refreshed"] = {"at": datetime.now().isoformat(timespec="seconds"),
                                       "hash": built["source_hash"], "findings": [list(r) for r in notes.rows]}
         info = _replace(store, con, row, built)
@@ -465,18 +479,20 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
     return info, draft
 
 
-def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs: list[str] | None) -> bool:
+def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs: list[str] | None,
+                       summary: dict[str, Any], gone: dict[str, str]) -> bool:
     """An event log's, a visitor file's or a counts table's refresh: the roles the user chose carried onto the new
-    file by header name (refresh_roles.py), then ``--map`` given with ``--into`` on top. True when its steps are no
-    longer the stored ones in their order (a step column gone, other steps given)."""
+    file by header name (refresh_roles.py), then ``--map`` given with ``--into`` on top. ``summary``: the stored
+    mapping with the awaited choices this file has put back (refresh_awaited.py); ``gone`` gets the roles whose
+    column the file lacks. True when its steps are no longer the stored ones in their order (a step column gone or
+    back, other steps given)."""
     if draft.shape not in ("events", "counts"):
         return False
     meta = row["meta"]
-    summary = meta.get("mapping") or {}
     same = draft.shape == row["shape"] and draft.mapping is not None
     if same and summary.get("fields"):
         old_headers = ((meta.get("raw") or {}).get("main") or {}).get("headers")
-        draft.mapping = carry_roles(summary, old_headers, draft, notes)
+        draft.mapping = carry_roles(summary, old_headers, draft, notes, gone)
     if pairs:
         mapped = with_shape_pairs(draft.mapping, draft.raw.headers, pairs, draft.shape, draft.samples)
         if mapped is None:
@@ -485,8 +501,10 @@ def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs
         draft.mapping = mapped
     if not same:
         return False
+    note_new_steps(((meta.get("raw") or {}).get("main") or {}).get("headers"), summary, draft, notes)
     before = stored_steps(summary, draft.shape)
-    return [s for s in mapping_steps(draft.mapping, draft.raw.headers) if s in before] != before
+    back = before != stored_steps(meta.get("mapping") or {}, draft.shape)  # an awaited step column is back
+    return back or [s for s in mapping_steps(draft.mapping, draft.raw.headers) if s in before] != before
 
 
 CHANGES_LISTED = 5  # deal ids named per kind of change
@@ -605,11 +623,12 @@ def _check_same_export(row: dict[str, Any], draft: Draft) -> None:
                           name=row["name"], n=len(missing), total=total, columns=quoted)
 
 
-def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Findings, *, renamed: bool = False
-                   ) -> Mapping:
+def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Findings, *, renamed: bool = False,
+                   gone: dict[str, str] | None = None) -> Mapping:
     """The stored mapping moved onto the new file's columns by header name. A field whose column is
     gone is read from the column the new file's own proposal gives it, else left empty: either way a
-    warning names it (``renamed``: the file's titles changed wholesale, its moves said in one warning).
+    warning names it (``renamed``: the file's titles changed wholesale, its moves said in one warning)
+    and ``gone`` gets it (field -> the column's title; not when renamed: the same column under a new title).
     A field the user unmapped stays unmapped."""
     old_headers = (meta.get("raw") or {}).get("main", {}).get("headers")
     fields_by_name = meta.get("mapping", {}).get("fields", {})
@@ -638,7 +657,10 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
         now = out.fields.get(field_name)
         if renamed and now is not None:
             moves.append(f"«{header}» → «{new[now]}»")
-        elif now is None:
+            continue
+        if gone is not None:
+            gone[field_name] = header
+        if now is None:
             notes.add("refresh.column_gone", "warning", column=header, n=None,
                       detail=json.dumps({"field_key": f"mapping.field.{field_name}", "name": field_name,
                                          "column": f"«{header}»"}, ensure_ascii=False))

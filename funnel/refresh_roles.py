@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from .importer.quality_findings import Findings
-from .mapping.roles import COUNT_ROLES, EVENT_ROLES, apply_roles
+from .mapping.roles import COUNT_ROLES, EVENT_ROLES, apply_roles, step_candidates
 
 MIN_COUNT_STEPS = 2  # a wide counts table's steps (roles.few_count_steps)
 
@@ -37,10 +37,12 @@ def mapping_steps(mapping, headers: list[str]) -> list[str]:
     return [headers[i] for i in (getattr(mapping, "flags", None) or getattr(mapping, "wide_stages", None) or [])]
 
 
-def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, notes: Findings):
+def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, notes: Findings,
+                gone_out: dict[str, str] | None = None):
     """``draft.mapping`` (the new file's proposal) with the roles of the stored ``summary`` carried by header name
     (see the module docstring); ``old_headers``: the stored file's column titles, None when not kept. The proposal
-    itself is not changed. Returns the proposal when the carried roles cannot be read together."""
+    itself is not changed. Returns the proposal when the carried roles cannot be read together. ``gone_out`` gets
+    the roles whose chosen column the file lacks (role -> title; refresh_awaited.py remembers them)."""
     shape, headers, proposal = draft.shape, list(draft.raw.headers), draft.mapping
     fields = summary.get("fields") or {}
     position = {h: i for i, h in reversed(list(enumerate(headers)))}
@@ -57,6 +59,8 @@ def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, n
             given[role] = position[header]
         else:
             gone.append((role, header))
+            if gone_out is not None:
+                gone_out[role] = header
     chosen = stored_steps(summary, shape)
     kept = [position[h] for h in chosen if h in position]
     lost = [h for h in chosen if h not in position]
@@ -89,3 +93,32 @@ def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, n
 
 def _proposed_steps(mapping) -> list[int]:
     return list(getattr(mapping, "flags", None) or getattr(mapping, "wide_stages", None) or [])
+
+
+def note_new_steps(old_headers: list[str] | None, summary: dict[str, Any], draft, notes: Findings) -> None:
+    """A visitor file's yes/no columns new in this export (a ``purchase`` column added to the CRM's report), said
+    in the refresh's notes: read as a step (``refresh49.step_new_added``, the steps now) or not, and how to make it
+    one (``refresh49.step_new_not_step``). Before, a new step appeared in the funnel unsaid, or was left out unsaid.
+    A column of the stored mapping ``summary`` (a chosen step back after a week without it) is not new. Unknown
+    stored titles (rows not kept): no column can be told new, nothing said."""
+    mapping, headers = draft.mapping, list(draft.raw.headers)
+    if draft.shape != "events" or old_headers is None or not getattr(mapping, "flags", None):
+        return
+    known = {*old_headers, *stored_steps(summary, draft.shape), *(summary.get("fields") or {}).values()}
+    roles = {getattr(mapping, r, None) for r in EVENT_ROLES}
+    new = [i for i in step_candidates(mapping, headers, draft.samples)
+           if headers[i] not in known and i not in roles and str(headers[i] or "").strip()]
+    if not new:
+        return
+    steps = [headers[i] for i in mapping.flags]
+    flow = " → ".join(f"«{h}»" for h in steps)
+    added = [headers[i] for i in new if i in mapping.flags]
+    left = [headers[i] for i in new if i not in mapping.flags]
+    if added:
+        listed = ", ".join(f"«{h}»" for h in added)
+        notes.add("refresh49.step_new_added", "info", value=listed, n=None, detail=json.dumps(
+            {"columns": listed, "steps": flow}, ensure_ascii=False))
+    if left:
+        listed = ", ".join(f"«{h}»" for h in left)
+        notes.add("refresh49.step_new_not_step", "warning", value=listed, n=None, detail=json.dumps(
+            {"columns": listed, "steps": flow, "cli": ",".join([*steps, *left])}, ensure_ascii=False))

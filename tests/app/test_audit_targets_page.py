@@ -37,7 +37,7 @@ def test_targets_from_the_link_judge_only_their_steps(data_dir):
     assert editor["Target, %"].isna().sum() == len(editor) - 2
     # 45.1 % below 60 %: a leak; the first step beats its 1 % target; steps without a target are not judged
     leaks = _leaks(at)
-    assert len(leaks) == 1 and "Встреча назначена → Встреча проведена converts 45.1% against 60.0%" in leaks[0]
+    assert len(leaks) == 1 and "«Встреча назначена» → «Встреча проведена» converts 45.1% against 60.0%" in leaks[0]
 
 
 def test_remembered_targets_apply_when_the_link_has_none(data_dir):
@@ -48,7 +48,7 @@ def test_remembered_targets_apply_when_the_link_has_none(data_dir):
     editor = _editor(at)
     assert editor["Цель, %"].tolist()[1] == 99 and editor["Цель, %"].isna().sum() == len(editor) - 1
     text = _texts(at)
-    assert "Квалифицирован → Встреча назначена" in text and "99,0" in text
+    assert "«Квалифицирован» → «Встреча назначена»" in text and "99,0" in text
     # the link's targets win over the remembered ones
     at = open_page("pages/diagnostics.py", lang="en", ds="1", dg_bench="target", dg_target="{}")
     assert not _leaks(at)

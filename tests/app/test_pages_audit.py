@@ -18,8 +18,8 @@ def _texts(at) -> str:
 def test_diagnostics_names_the_planted_patterns_in_english(data_dir):
     at = open_page("pages/diagnostics.py", lang="en", ds="1")
     text = _texts(at)
-    assert "Leak: Встреча назначена → Встреча проведена converts 45.1%" in text
-    assert f"{WEAK} converts Счёт выставлен → Предоплата получена at 36.2%" in text
+    assert "Leak: «Встреча назначена» → «Встреча проведена» converts 45.1%" in text
+    assert f"{WEAK} converts «Счёт выставлен» → «Предоплата получена» at 36.2%" in text
     assert "Stuck deals at «Передан в работу»" in text
     assert "Source «Рекомендация»" in text
     managers = {"Мария Кузнецова", "Анна Смирнова", "Елена Соколова", "Дмитрий Волков", "Олег Петров"}
@@ -29,7 +29,7 @@ def test_diagnostics_names_the_planted_patterns_in_english(data_dir):
 def test_diagnostics_in_russian_and_the_code_filter_in_the_url(data_dir):
     at = open_page("pages/diagnostics.py", lang="ru", ds="1", dg_codes="manager_gap")
     text = _texts(at)
-    assert f"{WEAK}: Счёт выставлен → Предоплата получена — 36,2\u00a0%" in text
+    assert f"{WEAK}: «Счёт выставлен» → «Предоплата получена» — 36,2\u00a0%" in text
     assert "Утечка" not in text  # only the chosen kind of finding is shown
     assert at.multiselect(key="dg_codes_w").value == ["manager_gap"]
 
@@ -49,7 +49,7 @@ def test_overview_shows_the_top_three_findings(data_dir):
     at.run()
     assert "Top findings" in [h.value for h in at.subheader]
     assert at.button(key="ov_finding_0") is not None
-    assert "Leak: Встреча назначена → Встреча проведена" in _texts(at)
+    assert "Leak: «Встреча назначена» → «Встреча проведена»" in _texts(at)
 
 
 def test_managers_page_heatmap_flags_only_the_planted_manager(data_dir):
