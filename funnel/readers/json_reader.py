@@ -742,9 +742,9 @@ def _board_columns(items: list, path: tuple[str, ...], out: dict) -> bool:
         return item.get("title") or (column.get("title") if isinstance(column, dict) else None) \
             if isinstance(item, dict) else None
 
-    if not items or not all(isinstance(i, dict) and "text" in i and isinstance(title(i), str) and title(i).strip()
-                            for i in items):
-        return False
+    if not items or not all(isinstance(i, dict) and "id" in i and "text" in i and ("value" in i or "type" in i)
+                            and isinstance(title(i), str) and title(i).strip() for i in items):
+        return False  # (a column's id, its shown text and its value or type: no list of notes with a title)
     for item in items:
         text = item.get("text")
         out[path + (CUSTOM + title(item).strip(),)] = text if text not in ("", None) else None
