@@ -9,8 +9,10 @@ plain array of records, or one record per line; of an answer listing pipelines w
 ``/api/v4/leads/pipelines``), the stages are the records, each with its pipeline's name. Several pages saved one after another (a list of
 answers, or one answer per line) are one table.
 
-The records are the longest list of objects reachable through objects from the top (never through
-another list, except one holding a single object: monday.com's ``data.boards[0].items_page.items``). Each record becomes one row, its nested objects flattened:
+The records are the list under a top-level ``deals`` / ``leads`` / ``opportunities`` key, whose sibling lists of
+``id`` + ``name`` objects (Freshsales' side-loaded ``deal_stages``, ``users``) name the records' ``<thing>_id``
+codes; else the longest list of objects reachable through objects from the top (never through another list,
+except one holding a single object: monday.com's ``data.boards[0].items_page.items``). Each record becomes one row, its nested objects flattened:
 
 - a property wrapped with its metadata (``{"value": …, "timestamp": …}``) is its value;
 - an object under a container key (``properties``, ``fields``, ``attributes``) or a key starting
@@ -244,8 +246,11 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     where = None
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
     for document in documents:
-        found, path = _longest(document, 0)
+        found, path = _named_list(document) or _longest(document, 0)
         if path == "data" and (lookups := _options(document)):
+            found = _named(found, lookups)
+            options = tuple((field, tuple(names.values())) for field, names in lookups.items())
+        elif path in RECORD_KEYS and (lookups := _sideloaded(document, path, found)):
             found = _named(found, lookups)
             options = tuple((field, tuple(names.values())) for field, names in lookups.items())
         records += found
@@ -271,6 +276,46 @@ def _options(document: Any) -> dict[str, dict[str, str]]:
                  and isinstance(o.get("text"), str) and o["text"].strip()} if isinstance(options, list) else {}
         if pairs:
             out[str(field)] = pairs
+    return out
+
+
+# the keys an answer names its deals by: beside them, longer lists are lookups (survey 49: Freshsales' answer with
+# ``include=deal_stage,owner`` holds ``deals`` and its ``deal_stages``; five stages outnumbered four deals and were
+# read as the deals, silently)
+RECORD_KEYS = frozenset({"deals", "leads", "opportunities", "potentials"})
+
+
+def _named_list(document: Any) -> tuple[list[dict], str] | None:
+    """The records under a top-level key naming deals (:data:`RECORD_KEYS`), whatever else is longer; else None."""
+    if not isinstance(document, dict):
+        return None
+    for key, value in document.items():
+        if str(key).lower() in RECORD_KEYS and isinstance(value, list) and value \
+                and all(isinstance(v, dict) for v in value):
+            return value, str(key)
+    return None
+
+
+def _sideloaded(document: dict, path: str, records: list[dict]) -> dict[str, dict[str, str]]:
+    """The names an answer side-loads beside its deals for their ids: Freshsales' ``deal_stages`` (``id, name,
+    position``) for ``deal_stage_id``, its ``users`` (``display_name``) for ``owner_id``; a list ``<thing>s`` names
+    the records' ``<thing>_id`` (``users`` their ``owner_id`` too), in its ``position`` order. {field: {id: name}}."""
+    fields = {str(k) for r in records[:50] for k in r}
+    out: dict[str, dict[str, str]] = {}
+    for key, value in document.items():
+        key = str(key)
+        if key == path or not key.endswith("s") or not isinstance(value, list) or not value \
+                or not all(isinstance(v, dict) and "id" in v for v in value):
+            continue
+        singular = key[:-1]
+        targets = [f for f in fields if f.lower() == f"{singular.lower()}_id"
+                   or key.lower() == "users" and f.lower() in ("owner_id", "user_id")]
+        rows = sorted(value, key=lambda v: v.get("position") if isinstance(v.get("position"), int | float) else 0)
+        names = {str(v["id"]): str(v.get("name") or v.get("display_name")).strip() for v in rows
+                 if isinstance(v.get("name") or v.get("display_name"), str)}
+        for target in targets:
+            if names:
+                out[target] = names
     return out
 
 

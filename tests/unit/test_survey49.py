@@ -23,6 +23,10 @@ Sources (the shapes only; every record below is invented):
   ``data.last_stage_change_at``, ``data.value`` and ``meta.previous``); a stage's ``category`` (incoming … won,
   lost, unqualified) says which stages close. On main: refused («no column for the required field Stage»: every
   field was ``data.…``), and a company's renamed closing stages were steps (0 won).
+- Freshsales: ``/api/deals/view/{id}`` answers ``{"deals": [...], "meta": {...}}`` (a public script reads
+  ``dealsResp.data.deals``); with ``include=deal_stage,owner`` the stages and users come beside the deals
+  (``deal_stages: [{id, name, position, forecast_type}]``, ``users: [{id, display_name}]``). On main the five
+  stages outnumbered the four deals and were read as the deals («5 deals», no stage, no amount), silently.
 - Airtable's ``/v0/{base}/{table}`` answer (``records[]: id, createdTime, fields{…}``, a collaborator field
   ``{"id", "email", "name"}``) and Copper's ``/opportunities/search`` (``status`` Open / Won / Lost / Abandoned,
   ``date_created`` unix seconds, ``close_date`` «3/11/2024», ``pipeline_stage_id``; its fields from a copy of
@@ -337,3 +341,36 @@ def test_zendesk_sell_items_read_inside_their_envelope_and_stage_categories_clos
     assert metrics["win_rate"] == pytest.approx(0.5)
     assert metrics["revenue"] == 3000 and metrics["median_cycle_days"] == pytest.approx(10)
     assert _reached(metrics) == [("Incoming", 4), ("Qualified", 2), ("Quote", 1), ("Signed", 1)]
+
+
+# --- Freshsales --------------------------------------------------------------------------------------------------
+
+def test_freshsales_deals_beside_their_side_loaded_stages_and_users(tmp_path, capsys):
+    """By hand: 4 deals (not the 5 stages beside them). deal_stage_id 14 «Won»: Gamma (3,000, 1 → 11 March: 10
+    days); 15 «Lost»: Delta; 11 «New» and 12 «Demo» open. Win rate 1 / 2, revenue 3,000, median cycle 10 days.
+    The side-loaded stages name the ids in their ``position`` order: reached New 4, Demo 2, Won 1 («Negotiation»
+    holds no deal). Owners by ``display_name``: Anna Smith 2, Boris Orlov 2. Before: the stages were the deals."""
+    def deal(n, name, amount, stage, owner, created, closed):
+        return {"id": 100 + n, "name": name, "amount": amount, "base_currency_amount": amount, "deal_stage_id": stage,
+                "owner_id": owner, "created_at": f"{created}T00:00:00+05:30", "closed_date": closed,
+                "expected_close": "2024-04-01", "deal_reason_id": 3 if stage == 15 else None, "deal_pipeline_id": 2,
+                "stage_updated_time": f"{created}T00:00:00+05:30", "probability": 50}
+    answer = {
+        "users": [{"id": 1, "display_name": "Anna Smith", "email": "anna@example.com"},
+                  {"id": 2, "display_name": "Boris Orlov", "email": "boris@example.com"}],
+        "deal_stages": [{"id": i, "name": name, "position": position, "forecast_type": forecast, "deal_pipeline_id": 2}
+                        for i, name, position, forecast in [(15, "Lost", 5, "Closed Lost"), (11, "New", 1, "Open"),
+                                                            (12, "Demo", 2, "Open"), (13, "Negotiation", 3, "Open"),
+                                                            (14, "Won", 4, "Closed Won")]],
+        "deals": [deal(1, "Acme", "1000.0", 11, 1, "2024-03-01", None), deal(2, "Beta", "2000.0", 12, 2, "2024-03-02", None),
+                  deal(3, "Gamma", "3000.0", 14, 1, "2024-03-01", "2024-03-11"),
+                  deal(4, "Delta", "4000.0", 15, 2, "2024-03-03", "2024-03-13")],
+        "meta": {"total_pages": 1, "total": 4}}
+    _import(tmp_path, capsys, _write(tmp_path, "deals_view.json", answer), "--name", "freshsales")
+    metrics = _cli(tmp_path, capsys, "metrics", "freshsales")
+    assert (metrics["deals"], metrics["won"], metrics["lost"], metrics["open"]) == (4, 1, 1, 2)
+    assert metrics["win_rate"] == pytest.approx(0.5)
+    assert metrics["revenue"] == 3000 and metrics["median_cycle_days"] == pytest.approx(10)
+    assert _reached(metrics) == [("New", 4), ("Demo", 2), ("Won", 1)]
+    assert metrics["order_guessed"] is False
+    assert _managers(tmp_path, capsys, "freshsales") == {"Anna Smith": 2, "Boris Orlov": 2}
