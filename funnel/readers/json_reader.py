@@ -117,8 +117,10 @@ def stage_json(con, path: Path, file_name: str, table: str, stream: str | None =
     if found.owners:
         notes.insert(2, ("json.owners_named", {"file": file_name, "stream": found.owners[0], "n": found.owners[1]}))
     if found.options:  # read by evidence.file_stage_order: a stage column's names in the CRM's own order
-        notes.append((OPTIONS_NOTE, {"file": file_name, "fields": ", ".join(f"«{f}»" for f, _ in found.options),
-                                     "orders": dict(found.options)}))
+        fields = ", ".join(f"«{f}»" for f, _ in found.options)
+        notes.append((SIDELOADED_NOTE, {"file": file_name, "fields": fields, "orders": dict(found.options),
+                                        "lists": ", ".join(f"«{n}»" for n in found.sideloaded)}) if found.sideloaded
+                     else (OPTIONS_NOTE, {"file": file_name, "fields": fields, "orders": dict(found.options)}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes,
                     streams=tuple(found.streams))
 
@@ -214,6 +216,7 @@ def _documents(text: str, file_name: str) -> list[Any]:
 
 
 OPTIONS_NOTE = "json.options_named"
+SIDELOADED_NOTE = "json.sideloaded_named"  # the same, named by lists side-loaded beside the deals (Freshsales)
 
 
 class Found(NamedTuple):
@@ -228,6 +231,7 @@ class Found(NamedTuple):
     orient: str | None = None  # a pandas DataFrame's JSON: its orient (split, columns, index)
     array: bool = False  # one JSON array of records (not one record per line)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # fields named by the answer's options, their names in order
+    sideloaded: tuple[str, ...] = ()  # the lists beside the records that named them (``deal_stages``, ``users``)
 
 
 def _records(documents: list[Any], stream: str | None = None) -> Found:
@@ -245,14 +249,17 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     records: list[dict] = []
     where = None
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sideloaded: tuple[str, ...] = ()
     for document in documents:
         found, path = _named_list(document) or _longest(document, 0)
         if path == "data" and (lookups := _options(document)):
             found = _named(found, lookups)
             options = tuple((field, tuple(names.values())) for field, names in lookups.items())
-        elif path in RECORD_KEYS and (lookups := _sideloaded(document, path, found)):
+        elif path in RECORD_KEYS and (side := _sideloaded(document, path, found)):
+            lookups = {field: names for field, (_list, names) in side.items()}
             found = _named(found, lookups)
             options = tuple((field, tuple(names.values())) for field, names in lookups.items())
+            sideloaded = tuple(dict.fromkeys(name for name, _names in side.values()))
         records += found
         where = where or path
     if not records and len(documents) == 1 and (frame := _data_frame(documents[0])) is not None:
@@ -260,7 +267,7 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     if not records and len(documents) == 1 and _rows_without_names(documents[0]):
         return Found([], None, orient="values")  # refused by name: no column names
     return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list),
-                 options=options)
+                 options=options, sideloaded=sideloaded)
 
 
 def _options(document: Any) -> dict[str, dict[str, str]]:
@@ -296,12 +303,13 @@ def _named_list(document: Any) -> tuple[list[dict], str] | None:
     return None
 
 
-def _sideloaded(document: dict, path: str, records: list[dict]) -> dict[str, dict[str, str]]:
+def _sideloaded(document: dict, path: str, records: list[dict]) -> dict[str, tuple[str, dict[str, str]]]:
     """The names an answer side-loads beside its deals for their ids: Freshsales' ``deal_stages`` (``id, name,
     position``) for ``deal_stage_id``, its ``users`` (``display_name``) for ``owner_id``; a list ``<thing>s`` names
-    the records' ``<thing>_id`` (``users`` their ``owner_id`` too), in its ``position`` order. {field: {id: name}}."""
+    the records' ``<thing>_id`` (``users`` their ``owner_id`` too), in its ``position`` order.
+    {field: (the list's key, {id: name})}."""
     fields = {str(k) for r in records[:50] for k in r}
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, tuple[str, dict[str, str]]] = {}
     for key, value in document.items():
         key = str(key)
         if key == path or not key.endswith("s") or not isinstance(value, list) or not value \
@@ -315,7 +323,7 @@ def _sideloaded(document: dict, path: str, records: list[dict]) -> dict[str, dic
                  if isinstance(v.get("name") or v.get("display_name"), str)}
         for target in targets:
             if names:
-                out[target] = names
+                out[target] = (key, names)
     return out
 
 

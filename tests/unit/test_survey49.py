@@ -349,7 +349,8 @@ def test_freshsales_deals_beside_their_side_loaded_stages_and_users(tmp_path, ca
     """By hand: 4 deals (not the 5 stages beside them). deal_stage_id 14 «Won»: Gamma (3,000, 1 → 11 March: 10
     days); 15 «Lost»: Delta; 11 «New» and 12 «Demo» open. Win rate 1 / 2, revenue 3,000, median cycle 10 days.
     The side-loaded stages name the ids in their ``position`` order: reached New 4, Demo 2, Won 1 («Negotiation»
-    holds no deal). Owners by ``display_name``: Anna Smith 2, Boris Orlov 2. Before: the stages were the deals."""
+    holds no deal), said with the lists that named them. Owners by ``display_name``: Anna Smith 2, Boris Orlov 2.
+    Before: the stages were the deals."""
     def deal(n, name, amount, stage, owner, created, closed):
         return {"id": 100 + n, "name": name, "amount": amount, "base_currency_amount": amount, "deal_stage_id": stage,
                 "owner_id": owner, "created_at": f"{created}T00:00:00+05:30", "closed_date": closed,
@@ -366,7 +367,9 @@ def test_freshsales_deals_beside_their_side_loaded_stages_and_users(tmp_path, ca
                   deal(3, "Gamma", "3000.0", 14, 1, "2024-03-01", "2024-03-11"),
                   deal(4, "Delta", "4000.0", 15, 2, "2024-03-03", "2024-03-13")],
         "meta": {"total_pages": 1, "total": 4}}
-    _import(tmp_path, capsys, _write(tmp_path, "deals_view.json", answer), "--name", "freshsales")
+    info = _import(tmp_path, capsys, _write(tmp_path, "deals_view.json", answer), "--name", "freshsales")
+    said = [i for i in info["info"] if i["code"] == "json.sideloaded_named"]
+    assert len(said) == 1 and "«deal_stages»" in said[0]["message"] and "«users»" in said[0]["message"]
     metrics = _cli(tmp_path, capsys, "metrics", "freshsales")
     assert (metrics["deals"], metrics["won"], metrics["lost"], metrics["open"]) == (4, 1, 1, 2)
     assert metrics["win_rate"] == pytest.approx(0.5)
