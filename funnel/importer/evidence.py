@@ -21,7 +21,7 @@ from ..mapping.normalize import header_tokens
 from ..mapping.presets import PRESETS
 from ..mapping.stage_names import align_order, stage_key
 from ..mapping.status import RESOLUTION_HEADERS, RESOLUTION_VALUES, status_key
-from ..readers.json_reader import OPTIONS_NOTE
+from ..readers.json_reader import OPTIONS_NOTE, SIDELOADED_NOTE
 from ..readers.values import TRUE_WORDS
 from ..sql import ident, render, run
 from .columns import date_expr
@@ -162,7 +162,7 @@ def _options_order(raw, index: int) -> list[str] | None:
     ``meta.fields.statusId.options``: readers/json_reader.py), else None."""
     header = raw.headers[index] if index < len(raw.headers) else None
     for code, params in raw.notes:
-        if code == OPTIONS_NOTE and header in params.get("orders", {}):
+        if code in (OPTIONS_NOTE, SIDELOADED_NOTE) and header in params.get("orders", {}):
             return list(params["orders"][header])
     return None
 

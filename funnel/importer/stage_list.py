@@ -10,8 +10,8 @@ ApiName, SortOrder, IsClosed, IsWon``: the deals' ``StageName`` holds the ``ApiN
 second file, such a list (a few hundred rows at most, an id, a name and an order column) renames the
 deals' stage ids to their names and gives the funnel its order: the CRM's own, not a guess; when it
 names the pipelines (Pipedrive's ``pipeline_name``, amoCRM's pipeline records), the deals' pipeline ids
-take those names too. ``SEMANTICS`` S / F (Bitrix24) or ``IsWon`` / ``IsClosed`` (Salesforce) mark the
-won / lost stages; the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their
+take those names too. ``SEMANTICS`` S / F (Bitrix24), ``IsWon`` / ``IsClosed`` (Salesforce) or ``category`` won / lost /
+unqualified (Zendesk Sell) mark the won / lost stages; the CRM's fixed closing ids (amoCRM's 142 / 143) keep their meaning under their
 names. Said in the quality report (``stage_list.applied``); a list whose ids are not the deals' stages
 is refused by name.
 """
@@ -41,13 +41,15 @@ SORT_HEADERS = ("sort", "order_nr", "sort_order", "sortorder", "order", "positio
 STAGE_ID_HEADERS = ("status_id", "stage_id", "statusid", "stageid")
 STAGE_NAME_HEADERS = ("stage name", "status name", "stage_name", "status_name")
 PROBABILITY_HEADERS = ("win_probability", "probability", "deal_probability", "defaultprobability", "win probability")
-SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id")
+# Zendesk Sell's ``/v2/stages`` write a stage's kind as its ``category`` (incoming, qualified, quote, custom, won,
+# lost, unqualified): survey 49, a company's renamed closing stages («Signed», «Dropped») were steps, 0 won
+SEMANTICS_HEADERS = ("semantics", "semantic", "status_semantic_id", "stage_semantic_id", "category")
 # Salesforce's OpportunityStage (SELECT MasterLabel, ApiName, SortOrder, IsClosed, IsWon): won, and closed not won
 WON_FLAG_HEADERS = ("iswon", "is_won")
 CLOSED_FLAG_HEADERS = ("isclosed", "is_closed")
 PIPELINE_HEADERS = ("pipeline_id", "category_id", "entity_id", "pipeline")
 PIPELINE_NAME_HEADERS = ("pipeline_name", "category_name")
-SEMANTIC_KINDS = {"s": "won", "f": "lost"}
+SEMANTIC_KINDS = {"s": "won", "f": "lost", "won": "won", "lost": "lost", "unqualified": "lost"}
 MIN_MATCHED = 0.8  # of the deals' distinct stages, found among the list's ids
 
 
@@ -239,7 +241,8 @@ def _name_ids(con, draft, names_of: dict[str, Any]) -> None:
 
 
 def _kind(row: tuple, found: StageList) -> str | None:
-    """"won" / "lost" / None of a list's stage: Bitrix24's SEMANTICS S / F, or Salesforce's IsWon / IsClosed."""
+    """"won" / "lost" / None of a list's stage: Bitrix24's SEMANTICS S / F, Zendesk Sell's category, or Salesforce's
+    IsWon / IsClosed."""
     if found.semantics is not None:
         semantic = row[1 + found.semantics]
         return SEMANTIC_KINDS.get(str(semantic).strip().lower()) if semantic is not None else None

@@ -561,3 +561,10 @@ def is_close_date_when_closed(header: str | None) -> bool:
     tokens = DATE_PART.sub("", ascii_fold(header_tokens(header)))  # Fivetran's property_closedate, Tableau's «Day of …»
     return header is not None and (tokens in words or without_entity(tokens) in words)
 
+
+# survey 49: Insightly's API v3.1 answers write UTC in the field's name (``DATE_CREATED_UTC``, the opportunity's
+# creation; ``DATE_UPDATED_UTC`` its last change, no date of the deal): the creation was not found (cycle «—»)
+SYNONYMS["created_at"] += ("DATE_CREATED_UTC", "Date Created UTC", "Created UTC")
+NORMALIZED_SYNONYMS["created_at"] = normalized(SYNONYMS["created_at"])
+TOKEN_SYNONYMS["created_at"] = frozenset(header_tokens(x) for x in SYNONYMS["created_at"])
+FOLDED_TOKEN_SYNONYMS["created_at"] = frozenset(ascii_fold(t) for t in TOKEN_SYNONYMS["created_at"])

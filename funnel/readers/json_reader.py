@@ -9,8 +9,10 @@ plain array of records, or one record per line; of an answer listing pipelines w
 ``/api/v4/leads/pipelines``), the stages are the records, each with its pipeline's name. Several pages saved one after another (a list of
 answers, or one answer per line) are one table.
 
-The records are the longest list of objects reachable through objects from the top (never through
-another list). Each record becomes one row, its nested objects flattened:
+The records are the list under a top-level ``deals`` / ``leads`` / ``opportunities`` key, whose sibling lists of
+``id`` + ``name`` objects (Freshsales' side-loaded ``deal_stages``, ``users``) name the records' ``<thing>_id``
+codes; else the longest list of objects reachable through objects from the top (never through another list,
+except one holding a single object: monday.com's ``data.boards[0].items_page.items``). Each record becomes one row, its nested objects flattened:
 
 - a property wrapped with its metadata (``{"value": …, "timestamp": …}``) is its value;
 - an object under a container key (``properties``, ``fields``, ``attributes``) or a key starting
@@ -28,7 +30,12 @@ another list). Each record becomes one row, its nested objects flattened:
   property's history (HubSpot's ``propertiesWithHistory.dealstage``) is one ``date_entered_<stage>``
   column per stage, when the deal first entered it; a list holding one other object is that object
   (amoCRM's event ``value_after: [{"lead_status": {"id"}}]`` → ``value_after.lead_status.id``); a record's
-  lines (``services``, ``products``, ``line_items``) are their money's sum, ``services.price``;
+  lines (``services``, ``products``, ``line_items``) are their money's sum, ``services.price``; monday.com's
+  ``column_values`` (``{"title": "Stage", "text": "Won", "value": …}``) are one column per title, holding the text;
+- a typed value (Notion's properties: ``{"id", "type": "status", "status": {"name": "Won"}}``) is its value: a
+  select's or a person's name, a date's start, rich text's plain text, names joined;
+- Odoo's reference ``[7, "Proposition"]`` is its name, and ``false`` in a column of other values (Odoo's empty
+  field) an empty cell;
 - ``_links``, Salesforce's ``attributes`` (``type``, ``url``) and any other list of objects are left out.
 
 Cells are the values' text as the API wrote them (numbers as written, ``true``/``false``), then go
@@ -110,8 +117,10 @@ def stage_json(con, path: Path, file_name: str, table: str, stream: str | None =
     if found.owners:
         notes.insert(2, ("json.owners_named", {"file": file_name, "stream": found.owners[0], "n": found.owners[1]}))
     if found.options:  # read by evidence.file_stage_order: a stage column's names in the CRM's own order
-        notes.append((OPTIONS_NOTE, {"file": file_name, "fields": ", ".join(f"«{f}»" for f, _ in found.options),
-                                     "orders": dict(found.options)}))
+        fields = ", ".join(f"«{f}»" for f, _ in found.options)
+        notes.append((SIDELOADED_NOTE, {"file": file_name, "fields": fields, "orders": dict(found.options),
+                                        "lists": ", ".join(f"«{n}»" for n in found.sideloaded)}) if found.sideloaded
+                     else (OPTIONS_NOTE, {"file": file_name, "fields": fields, "orders": dict(found.options)}))
     return RawTable(table, names, n_rows, file_name, "json", encoding, None, None, [], 0, skipped, notes,
                     streams=tuple(found.streams))
 
@@ -126,11 +135,26 @@ def stage_records(con, records: list[dict], file_name: str, table: str, row_numb
     except RecursionError as error:
         raise FunnelError("json.too_deep", file=file_name) from error
     headers = _column_names(flat)
+    _false_as_empty(flat, headers)
     names = list(headers.values())
     if len(names) > limits.MAX_COLUMNS:
         raise FunnelError("limits.too_many_columns", file=file_name, columns=len(names), limit=limits.MAX_COLUMNS)
     _load_columns(con, table, [[_cell(f.get(k)) for f in flat] for k in headers], row_numbers)
     return finish_table(con, table, names, file_name, list(skipped or []))
+
+
+def _false_as_empty(flat: list[dict[tuple[str, ...], Any]], headers: dict[tuple[str, ...], Any]) -> None:
+    """``false`` in a column whose other values are no booleans is an empty cell: Odoo's external API writes
+    ``false`` for every field left empty (an open lead's ``date_closed``, a lead with no salesperson's
+    ``user_id``). Survey 49: the dates were unreadable beside it and «false» was a salesperson. A column of
+    ``true`` and ``false`` keeps both."""
+    for key in headers:
+        values = [f.get(key) for f in flat]
+        if any(v is False for v in values) and not any(v is True for v in values) \
+                and any(v is not None and not isinstance(v, bool) for v in values):
+            for record in flat:
+                if record.get(key) is False:
+                    record[key] = None
 
 
 def count_records(path: Path, file_name: str) -> int:
@@ -192,6 +216,7 @@ def _documents(text: str, file_name: str) -> list[Any]:
 
 
 OPTIONS_NOTE = "json.options_named"
+SIDELOADED_NOTE = "json.sideloaded_named"  # the same, named by lists side-loaded beside the deals (Freshsales)
 
 
 class Found(NamedTuple):
@@ -206,6 +231,7 @@ class Found(NamedTuple):
     orient: str | None = None  # a pandas DataFrame's JSON: its orient (split, columns, index)
     array: bool = False  # one JSON array of records (not one record per line)
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()  # fields named by the answer's options, their names in order
+    sideloaded: tuple[str, ...] = ()  # the lists beside the records that named them (``deal_stages``, ``users``)
 
 
 def _records(documents: list[Any], stream: str | None = None) -> Found:
@@ -223,11 +249,17 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     records: list[dict] = []
     where = None
     options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sideloaded: tuple[str, ...] = ()
     for document in documents:
-        found, path = _longest(document, 0)
+        found, path = _named_list(document) or _longest(document, 0)
         if path == "data" and (lookups := _options(document)):
             found = _named(found, lookups)
             options = tuple((field, tuple(names.values())) for field, names in lookups.items())
+        elif path in RECORD_KEYS and (side := _sideloaded(document, path, found)):
+            lookups = {field: names for field, (_list, names) in side.items()}
+            found = _named(found, lookups)
+            options = tuple((field, tuple(names.values())) for field, names in lookups.items())
+            sideloaded = tuple(dict.fromkeys(name for name, _names in side.values()))
         records += found
         where = where or path
     if not records and len(documents) == 1 and (frame := _data_frame(documents[0])) is not None:
@@ -235,7 +267,7 @@ def _records(documents: list[Any], stream: str | None = None) -> Found:
     if not records and len(documents) == 1 and _rows_without_names(documents[0]):
         return Found([], None, orient="values")  # refused by name: no column names
     return Found(*_unnested(records, where), array=len(documents) == 1 and isinstance(documents[0], list),
-                 options=options)
+                 options=options, sideloaded=sideloaded)
 
 
 def _options(document: Any) -> dict[str, dict[str, str]]:
@@ -251,6 +283,47 @@ def _options(document: Any) -> dict[str, dict[str, str]]:
                  and isinstance(o.get("text"), str) and o["text"].strip()} if isinstance(options, list) else {}
         if pairs:
             out[str(field)] = pairs
+    return out
+
+
+# the keys an answer names its deals by: beside them, longer lists are lookups (survey 49: Freshsales' answer with
+# ``include=deal_stage,owner`` holds ``deals`` and its ``deal_stages``; five stages outnumbered four deals and were
+# read as the deals, silently)
+RECORD_KEYS = frozenset({"deals", "leads", "opportunities", "potentials"})
+
+
+def _named_list(document: Any) -> tuple[list[dict], str] | None:
+    """The records under a top-level key naming deals (:data:`RECORD_KEYS`), whatever else is longer; else None."""
+    if not isinstance(document, dict):
+        return None
+    for key, value in document.items():
+        if str(key).lower() in RECORD_KEYS and isinstance(value, list) and value \
+                and all(isinstance(v, dict) for v in value):
+            return value, str(key)
+    return None
+
+
+def _sideloaded(document: dict, path: str, records: list[dict]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The names an answer side-loads beside its deals for their ids: Freshsales' ``deal_stages`` (``id, name,
+    position``) for ``deal_stage_id``, its ``users`` (``display_name``) for ``owner_id``; a list ``<thing>s`` names
+    the records' ``<thing>_id`` (``users`` their ``owner_id`` too), in its ``position`` order.
+    {field: (the list's key, {id: name})}."""
+    fields = {str(k) for r in records[:50] for k in r}
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for key, value in document.items():
+        key = str(key)
+        if key == path or not key.endswith("s") or not isinstance(value, list) or not value \
+                or not all(isinstance(v, dict) and "id" in v for v in value):
+            continue
+        singular = key[:-1]
+        targets = [f for f in fields if f.lower() == f"{singular.lower()}_id"
+                   or key.lower() == "users" and f.lower() in ("owner_id", "user_id")]
+        rows = sorted(value, key=lambda v: v.get("position") if isinstance(v.get("position"), int | float) else 0)
+        names = {str(v["id"]): str(v.get("name") or v.get("display_name")).strip() for v in rows
+                 if isinstance(v.get("name") or v.get("display_name"), str)}
+        for target in targets:
+            if names:
+                out[target] = (key, names)
     return out
 
 
@@ -489,9 +562,12 @@ def _is_page(document: Any) -> bool:
 
 
 def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | None]:
-    """The longest list of objects under ``value`` (through objects only) and its path."""
+    """The longest list of objects under ``value`` (through objects only) and its path; through a list holding
+    one object (:func:`_one_holder`)."""
     if isinstance(value, list):
         objects = [v for v in value if isinstance(v, dict)]
+        if (inner := _one_holder(value, depth, path)) is not None:
+            return inner
         return (objects, path or None) if objects and len(objects) * 2 >= len(value) else ([], None)
     best: tuple[list[dict], str | None] = ([], None)
     if isinstance(value, dict) and (keyed := _keyed_by_id(value)):
@@ -506,6 +582,19 @@ def _longest(value: Any, depth: int, path: str = "") -> tuple[list[dict], str | 
     return best
 
 
+def _one_holder(value: list, depth: int, path: str) -> tuple[list[dict], str | None] | None:
+    """The records under the one object of a list that is no page of records, when they lie under a key APIs put
+    records under: monday.com's GraphQL answer ``data.boards[0].items_page.items`` (survey 49: the one board was
+    taken for the only record, refused as «column titles but no deals»). None otherwise: a list under a page key
+    (``results: [one deal]``) or at the top is records, and a pipeline's own ``statuses`` stay its (an answer
+    listing one pipeline is read by :func:`_unnested`)."""
+    if len(value) != 1 or not isinstance(value[0], dict) or depth >= MAX_DEPTH or not path \
+            or path.split(".")[-1].lower() in PAGE_KEYS:
+        return None
+    inner = _longest(value[0], depth, path)
+    return inner if len(inner[0]) > 1 and (inner[1] or "").split(".")[-1].lower() in PAGE_KEYS else None
+
+
 def _keyed_by_id(value: dict) -> list[dict]:
     """The records of an object keyed by their own ids (Bitrix24's ``task.stages.get``: ``{"result": {"101":
     {"ID": "101", "TITLE": "Новые", "SORT": "100"}, …}}``; survey 44: refused as "no list of records"), else []."""
@@ -518,11 +607,26 @@ def _keyed_by_id(value: dict) -> list[dict]:
 def _flatten(record: dict) -> dict[tuple[str, ...], Any]:
     """A record's cells by their key path (see the module's docstring)."""
     out: dict[tuple[str, ...], Any] = {}
+    if set(record) <= ENVELOPE and isinstance(record.get("data"), dict):
+        record = record["data"]  # Zendesk Sell's item {"data": {the deal}, "meta": {"type": "deal"}} (survey 49)
     _walk(record, (), out)
     return out
 
 
+# an API's item wrapping its record: Zendesk Sell's ``items[]: {"data": {…}, "meta": {"type": "deal", …}}`` (the
+# record's fields were ``data.stage_id``, ``data.value``: no stage found, survey 49)
+ENVELOPE = frozenset({"data", "meta"})
+
+
 def _walk(value: Any, path: tuple[str, ...], out: dict) -> None:
+    if path and isinstance(value, dict) and (typed := _typed(value)) is not None:
+        value = typed[0]  # Notion's {"id", "type": "status", "status": {"name": "Won"}}: the value of its type
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            out[path] = _typed_list(value)
+            return
+        if isinstance(value, dict) and not _typed(value):
+            out[path] = _typed_object(value)
+            return
     if isinstance(value, dict):
         if path and "value" in value and set(k.lower() for k in value) - {"value"} <= WRAPPER_KEYS:
             _walk(value["value"], path, out)
@@ -564,10 +668,14 @@ def _walk_list(items: list, path: tuple[str, ...], out: dict) -> None:
     if not items:
         return
     if all(not isinstance(v, dict | list) for v in items):
+        if _is_reference_pair(items):  # Odoo's many2one [7, "Proposition"]: the record's name (survey 49)
+            out[path] = items[1]
+            return
         texts = [_text(v) for v in items if v is not None]
         out[path] = ", ".join(t for t in texts if t != "") or None
         return
-    if _custom_fields(items, path, out) or _stage_history(items, path, out) or _lines_total(items, path, out):
+    if _custom_fields(items, path, out) or _board_columns(items, path, out) or _stage_history(items, path, out) \
+            or _lines_total(items, path, out):
         return
     if all(isinstance(v, dict) and set(v) - {"_links"} <= LISTED_KEYS for v in items):
         texts = [_text(v["value"] if "value" in v else v.get("name")) for v in items
@@ -674,6 +782,73 @@ def _custom_fields(items: list, path: tuple[str, ...], out: dict) -> bool:
         elif not isinstance(values, dict):
             out[key] = values
     return True
+
+
+def _board_columns(items: list, path: tuple[str, ...], out: dict) -> bool:
+    """monday.com's ``column_values`` (``[{"id": "deal_stage", "text": "Won", "value": "{\\"index\\":2}",
+    "title": "Stage"}]``; the API's newer answers name the column as ``column: {"title": …}``): one column per
+    board column, named by its title, holding the text the board shows (``value`` is the widget's own JSON).
+    Survey 49: the whole list was left out, so a board's answer had no stage, amount or owner. False for any
+    other list."""
+    def title(item: Any) -> Any:
+        column = item.get("column") if isinstance(item, dict) else None
+        return item.get("title") or (column.get("title") if isinstance(column, dict) else None) \
+            if isinstance(item, dict) else None
+
+    if not items or not all(isinstance(i, dict) and "id" in i and "text" in i and ("value" in i or "type" in i)
+                            and isinstance(title(i), str) and title(i).strip() for i in items):
+        return False  # (a column's id, its shown text and its value or type: no list of notes with a title)
+    for item in items:
+        text = item.get("text")
+        out[path + (CUSTOM + title(item).strip(),)] = text if text not in ("", None) else None
+    return True
+
+
+# Notion's property values: {"type": "<kind>", "<kind>": value} (with the property's "id"); a formula's and a
+# rollup's result are typed the same way
+_TYPED_EXTRA = frozenset({"id", "type"})
+
+
+def _typed(value: dict) -> tuple[Any] | None:
+    """The value of a typed property (Notion: ``{"id": "s1", "type": "status", "status": {"name": "Won"}}`` →
+    ``({"name": "Won"},)``), None for any other object. Survey 49: the property's ``id`` («s1») was taken for
+    the stage and every name was a column of its own («Stage.status.name»)."""
+    kind = value.get("type")
+    if not isinstance(kind, str) or kind not in value or set(value) - _TYPED_EXTRA - {kind}:
+        return None
+    return (value[kind],)
+
+
+def _typed_object(value: dict) -> Any:
+    """A typed property's object as one cell: a select's or a person's ``name``, a date's ``start``, a unique
+    id's ``prefix-number``, else the object's text."""
+    if isinstance(value.get("name"), str):
+        return value["name"]
+    if "start" in value:
+        return value.get("start")
+    if "number" in value and "prefix" in value:
+        return f"{value['prefix']}-{value['number']}" if value.get("prefix") else value.get("number")
+    return _text(value) if value else None
+
+
+def _typed_list(items: list[dict]) -> str | None:
+    """A typed property's list as one cell: rich text's ``plain_text`` run together, names (people, options,
+    files) or typed values (a rollup's) joined with ", "."""
+    if all("plain_text" in i for i in items):
+        return "".join(str(i.get("plain_text") or "") for i in items) or None
+    texts: list[str] = []
+    for item in items:
+        typed = _typed(item)
+        cell = (typed[0] if not isinstance(typed[0], dict) else _typed_object(typed[0])) if typed \
+            else item.get("name") or item.get("id")
+        if cell not in (None, ""):
+            texts.append(_text(cell))
+    return ", ".join(texts) or None
+
+
+def _is_reference_pair(items: list) -> bool:
+    """Odoo's reference to another record as its external API writes it, ``[id, "display name"]``."""
+    return len(items) == 2 and type(items[0]) is int and isinstance(items[1], str) and items[1].strip() != ""
 
 
 def _column_names(flat: list[dict[tuple[str, ...], Any]]) -> dict[tuple[str, ...], str]:
