@@ -545,6 +545,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         for ps in result:
             closed_only = [(r[1], r[2]) for r in counts
                            if r[0] == ps.pipeline and r[3] and r[1] not in ps.lost and r[1] not in ps.won]
+            if not ps.won and _won_unmarked_in(ps.pipeline, mapping, told, bool(closed_only)):
+                findings.add("stages.no_won_pipeline", "warning", value=ps.pipeline, n=None,
+                             detail=json.dumps({"pipeline": ps.pipeline}, ensure_ascii=False))
             if ps.won or not closed_only:
                 continue
             listed = ", ".join(f"«{stage}» ({n})" for stage, n in closed_only[:5])
@@ -663,6 +666,18 @@ def _without_paused(con, pipeline: str, names: list[str], counts, explicit, know
     findings.add("stages.paused", "warning", value=", ".join(paused), n=n,
                  detail=json.dumps({"stages": ", ".join(f"«{p}»" for p in paused)}, ensure_ascii=False))
     return [name for name in names if name not in paused]
+
+
+def _won_unmarked_in(pipeline: str, mapping, told: set[str], closed_unnamed: bool) -> bool:
+    """Whether nothing can mark a deal of ``pipeline`` won while another pipeline of the file has its won stage: no
+    won stage of its own, no status or flag telling its outcomes (``told``). Its revenue and win rate are then
+    unknown, not 0 (``stages.no_won_pipeline``; the file-wide ``stages.no_won`` said nothing while a second
+    pipeline had a won stage: a Renewals pipeline of open-looking stages read «won 0, revenue 0»). Not when the
+    CRM's won stage is known from its preset (amoCRM's «Успешно реализовано» in every pipeline) and the pipeline
+    holds no closed deal under a stage of its own: it has won nothing yet, a fact (as ``stages.no_won_yet``)."""
+    if pipeline in told:
+        return False
+    return not (mapping.preset and mapping.won_stages and not closed_unnamed)
 
 
 def _parked_by_dates(con, mapping, findings: Findings) -> set[tuple[str, str]]:
