@@ -484,10 +484,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
-    said = {*mapping.won_stages, *mapping.lost_stages}
     parked = _parked_by_dates(con, mapping, findings)
     result = []
     for pipeline in pipelines:
+        said = {*mapping.won_in(pipeline), *mapping.lost_in(pipeline)}  # this pipeline's (the user's picks for it)
         names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
         # a stage of the CRM's own list is what the list says, whatever its deals' flags (stage_list.py)
         in_list = set((mapping.listed_stages or {}).get(pipeline) or ())
@@ -497,10 +497,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
             history_order=hist_rank.get(pipeline),
-            won_names=[*mapping.won_stages, *(n for n in names if (pipeline, n) in listed_won),
+            won_names=[*mapping.won_in(pipeline), *(n for n in names if (pipeline, n) in listed_won),
                        *(n for n in unnamed if (pipeline, n) in won_by_flag
                                               or kinds.get(n) == "won")],
-            lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
+            lost_names=[*mapping.lost_in(pipeline), *(n for n in unnamed if (pipeline, n) in lost_by_flag
                                                 or kinds.get(n) == "lost")],
             has_won_status=pipeline in won_status, status_told=pipeline in told,
             probabilities=probabilities.get(pipeline) or ranks or None,
@@ -593,19 +593,19 @@ def _outcome_by_date(closed_by_date, counts, mapping, won_by_flag, lost_by_flag,
     nothing says won, so that stage is the sale; or the sale is known and nothing says lost, so it is
     the loss. Said, with how to change it (a renamed loss beside an unseen sale would be taken for it).
     Returns (won, lost) stages."""
-    said = {*mapping.won_stages, *mapping.lost_stages}
     listed = {p: set(s) for p, s in (mapping.listed_stages or {}).items()}
     won: set[tuple[str, str]] = set()
     lost: set[tuple[str, str]] = set()
     for pipeline in dict.fromkeys(p for p, _s in closed_by_date):
+        said = {*mapping.won_in(pipeline), *mapping.lost_in(pipeline)}
         names = [r[1] for r in counts if r[0] == pipeline]
         candidates = [s for s in names if (pipeline, s) in closed_by_date and s not in said
                       and s not in listed.get(pipeline, ()) and not classify_stage_name(s)
                       and (pipeline, s) not in lost_by_flag and (pipeline, s) not in won_by_flag]
-        lost_known = any(s in mapping.lost_stages or classify_stage_name(s) == "lost" or (pipeline, s) in lost_by_flag
+        lost_known = any(s in mapping.lost_in(pipeline) or classify_stage_name(s) == "lost" or (pipeline, s) in lost_by_flag
                          for s in names)
         won_known = pipeline in won_status or any(
-            s in mapping.won_stages or classify_stage_name(s) == "won" or (pipeline, s) in won_by_flag for s in names)
+            s in mapping.won_in(pipeline) or classify_stage_name(s) == "won" or (pipeline, s) in won_by_flag for s in names)
         if len(candidates) != 1 or lost_known == won_known:
             continue
         stage = candidates[0]
