@@ -45,7 +45,7 @@ LIST_COLUMNS = ("deal_name", "amount", "created_at", "closed_at", "lost_reason")
 # The rules :func:`derive` follows. A dataset stores its capabilities at import; one stored under older
 # rules (a field it lacks, a date range without its stage entries) is derived again when it is read
 # (``Store.info``), so an upgrade does not need a re-import. Bump when derive() changes.
-RULES = 5
+RULES = 6
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,9 @@ class Capabilities:
     # nothing in the file marks a deal as won (no won stage, status or flag: the import's ``stages.no_won``):
     # a revenue of 0 would be a claim the data cannot make
     won_unmarked: bool = False
+    # the same for one pipeline of several, another of which has its won stage (the import's
+    # ``stages.no_won_pipeline``): that pipeline's revenue and win rate are unknown, the other's are numbers
+    won_unmarked_pipelines: tuple[str, ...] = ()
     no_amounts: bool = False  # not one deal has an amount (a lead list): revenue is unknown, not 0
     pipelines: tuple[str, ...] = field(default=())
 
@@ -100,6 +103,10 @@ class Capabilities:
         """Individual CRM deals with stages (not a web funnel's visitors, not aggregate counts): what
         a later snapshot of the same CRM can be matched against, deal by deal."""
         return self.has_deals and not self.is_web_funnel and not self.aggregate
+
+    def won_unmarked_in(self, pipeline: str | None) -> bool:
+        """Nothing marks a deal of ``pipeline`` (the one shown) as won: the whole file's, or that pipeline's alone."""
+        return self.won_unmarked or (pipeline or "") in self.won_unmarked_pipelines
 
     def why_not(self, question: str) -> str | None:
         """``None`` when the data can answer ``question`` (one of :data:`QUESTIONS`), else the
@@ -166,7 +173,7 @@ class Capabilities:
         kw = {k: v for k, v in data.items() if k in known}
         for key in ("date_min", "date_max"):
             kw[key] = date.fromisoformat(kw[key]) if kw.get(key) else None
-        for key in ("currencies", "group_columns", "groups", "pipelines", "empty_columns"):
+        for key in ("currencies", "group_columns", "groups", "pipelines", "empty_columns", "won_unmarked_pipelines"):
             kw[key] = tuple(kw.get(key) or ())
         return cls(**kw)
 
@@ -232,6 +239,11 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         deals=tables["deals"])).fetchall())
     mapping = meta.get("mapping") or {}
     web = expected(shape).is_web_funnel
+    # pipelines nothing can mark a deal won in, another pipeline having its won stage; none of their deals won
+    unmarked_pipelines = tuple(r[0] for r in run(con, render(
+        "SELECT DISTINCT q.value FROM {q} q WHERE q.code = 'stages.no_won_pipeline' AND q.value IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM {deals} d WHERE COALESCE(d.pipeline, '') = q.value AND d.status = 'won')"
+        " ORDER BY 1", q=tables["quality"], deals=tables["deals"])).fetchall())
     return Capabilities(
         shape=shape, n_deals=int(n), has_deals=n > 0, has_dates=lo is not None,
         date_min=_day(lo), date_max=_day(hi),
@@ -243,5 +255,6 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         group_columns=tuple(c for c, k in zip(columns, filled, strict=True) if k and c not in LIST_COLUMNS),
         empty_columns=tuple(c for c, k in zip(columns, filled, strict=True) if not k and c in LIST_COLUMNS),
         order_guessed=guessed, won_unmarked=unmarked and won == 0, pipelines=pipelines,
+        won_unmarked_pipelines=unmarked_pipelines,
         no_amounts=not web and n > 0 and not amounts,
     )

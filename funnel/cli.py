@@ -467,8 +467,9 @@ def format_metrics(doc: dict, lang: str) -> str:
     # what the web Overview says beside these numbers (survey 34: the CLI printed a 100 % win rate bare)
     if doc.get("no_lost_recorded"):
         lines.append("! " + t("cli.metrics_no_lost", lang))
-    if doc.get("won_unmarked"):  # revenue and win rate are unknown, not 0
-        lines.append("! " + t("cli.metrics_won_unmarked", lang))
+    if doc.get("won_unmarked"):  # revenue and win rate are unknown, not 0 (in the whole file, or this pipeline)
+        per_pipeline = doc.get("won_unmarked_reason") == "pipes49.reason.won_unmarked_pipeline"
+        lines.append("! " + t("pipes49.cli.won_unmarked_pipeline" if per_pipeline else "cli.metrics_won_unmarked", lang))
     from .importer.deals import OUTCOME_NOTES
 
     for guess in doc.get("outcome_guesses") or ():  # the Overview's note, where the sale was taken from close dates

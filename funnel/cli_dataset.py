@@ -29,8 +29,8 @@ def add_commands(sub, import_parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("edit", help=_help("edit"))
     p.add_argument("dataset", metavar="DATASET")
     p.add_argument("--stages", help=_help("edit_stages"))
-    p.add_argument("--won", help=_help("won"))
-    p.add_argument("--lost", help=_help("lost"))
+    p.add_argument("--won", help=_help("won_pipelines"))
+    p.add_argument("--lost", help=_help("lost_pipelines"))
     p.add_argument("--status-values", metavar="VALUE=KIND,...", help=_help("status_values"))
     p.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER", help=_help("edit_map"))
     p.add_argument("--shape", choices=("deals", "events", "counts", "stage_counts"), help=_help("edit_shape"))
@@ -53,6 +53,17 @@ def _names(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [s.strip() for s in next(csv.reader([text], skipinitialspace=True), []) if s.strip()]
+
+
+def _picks(text: str | None, pipelines) -> list[str] | dict[str, list[str]] | None:
+    """``--won`` / ``--lost``: "S1,S2" for every pipeline, or "Sales: Won; Renewals: Renewed" per pipeline (a
+    dataset of several: each pipeline's own stages, as the Data page's pickers)."""
+    if text is None or len(pipelines) < 2:
+        return _names(text)
+    from .stage_text import parse_order
+
+    per = parse_order(text, list(pipelines))
+    return per if isinstance(per, dict) else _names(text)
 
 
 def status_values_arg(text: str | None) -> dict[str, str] | None:
@@ -105,7 +116,7 @@ def cmd_edit(args, store) -> dict:
     info = store.resolve(args.dataset)
     row = store.row(info.id)
     return rederive(store, info.id, mapping=_mapping_with(store, row, args.map), stages=order_arg(args.stages),
-                    won=_names(args.won), lost=_names(args.lost), shape=args.shape,
+                    won=_picks(args.won, info.pipelines), lost=_picks(args.lost, info.pipelines), shape=args.shape,
                     timezone=getattr(args, "timezone", None), status_values=status_values_arg(args.status_values),
                     named=frozenset(named_roles(args.map)))
 

@@ -225,7 +225,8 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
              shape: str | None = None, timezone: str | None = None,
              status_values: dict[str, str] | None = None, named: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Rebuild a dataset from its kept rows with a changed mapping, stage order (``stages``: one list
-    for every pipeline or one per pipeline), won/lost stage names, shape, time zone (``timezone``: an
+    for every pipeline or one per pipeline), won/lost stage names (one list for every pipeline, or
+    ``{pipeline: [stage, ...]}``: each pipeline's own, a stage of another pipeline refused), shape, time zone (``timezone``: an
     IANA name, ``""`` for the values as written, None to keep the dataset's) or what the status column's
     values mean (``status_values``: value -> won / lost / open, a CRM's codes such as Flowlu's 1 / 2 / 3);
     bump its version. ``named``: the fields (roles, ``steps``) the user named (``edit --map``): a choice an earlier
@@ -252,8 +253,11 @@ def rederive(store, dataset_id: int, *, mapping: Mapping | None = None, stages=N
             draft.mapping = mapping
             unmapped = _unmapped_after(list(row["meta"].get(USER_UNMAPPED) or []), before, set(mapping.fields))
         if draft.shape == "deals":
-            won, lost = (None if names is None else _stage_names(con, row["id"], draft, names) for names in (won, lost))
-            _apply_won_lost(draft.mapping, won, lost)
+            if isinstance(won, dict) or isinstance(lost, dict):  # one pair of picks per pipeline
+                _apply_pipeline_picks(store, row, draft.mapping, won, lost)
+            else:
+                won, lost = (None if names is None else _stage_names(con, row["id"], draft, names) for names in (won, lost))
+                _apply_won_lost(draft.mapping, won, lost)
             if status_values:
                 _apply_status_values(con, row["id"], draft, status_values)
             draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
@@ -380,11 +384,31 @@ def _apply_status_values(con, dataset_id: int, draft: Draft, given: dict[str, st
     draft.mapping.status_values = codes
 
 
+def _apply_pipeline_picks(store, row: dict[str, Any], mapping: Mapping, won, lost) -> None:
+    """Won / lost stages given per pipeline (``{pipeline: [stage, ...]}``): each pipeline's own, checked against its
+    stages (a stage of another pipeline is refused: ``pipeline_kinds.checked_picks``), a stage picked won leaves that
+    pipeline's lost ones."""
+    from .pipeline_kinds import checked_picks, stored_kinds
+
+    kinds = stored_kinds(store, store.info(row["id"]))
+    won = checked_picks(won, kinds, row["id"]) if isinstance(won, dict) else {}
+    lost = checked_picks(lost, kinds, row["id"]) if isinstance(lost, dict) else {}
+    for pipeline, names in won.items():
+        mapping.won_by_pipeline[pipeline] = list(names)
+        mapping.lost_by_pipeline[pipeline] = [s for s in lost.get(pipeline, mapping.lost_in(pipeline)) if s not in names]
+    for pipeline, names in lost.items():
+        mapping.lost_by_pipeline[pipeline] = list(names)
+        mapping.won_by_pipeline[pipeline] = [s for s in mapping.won_in(pipeline) if s not in names]
+
+
 def _apply_won_lost(mapping: Mapping, won, lost) -> None:
+    """Won / lost stage names for every pipeline: the picks made per pipeline before give way to them."""
     if won is not None:
+        mapping.won_by_pipeline.clear()
         mapping.won_stages = list(won)
         mapping.lost_stages = [s for s in mapping.lost_stages if s not in won]
     if lost is not None:
+        mapping.lost_by_pipeline.clear()
         mapping.lost_stages = list(lost)
         mapping.won_stages = [s for s in mapping.won_stages if s not in lost]
 
@@ -674,6 +698,8 @@ def _carry_mapping(old: Mapping, meta: dict[str, Any], draft: Draft, notes: Find
     for index in taken:
         out.extras.pop(index, None)
     out.won_stages, out.lost_stages = list(old.won_stages), list(old.lost_stages)
+    out.won_by_pipeline = {p: list(v) for p, v in old.won_by_pipeline.items()}
+    out.lost_by_pipeline = {p: list(v) for p, v in old.lost_by_pipeline.items()}
     if old.stage_order:
         out.stage_order = list(old.stage_order)
     return out

@@ -49,7 +49,7 @@ elif caps.can("outcomes"):
                              on_change=lambda: filters.set_view(win_rate=st.session_state["fn_wr"]))
     wr_key = "win_rate_all" if wr_mode == "all" else "win_rate"
     explain.warn_no_lost(info, out, t, lang)
-    explain.warn_no_won(info, t)
+    explain.warn_no_won(info, t, spec, out)
     st.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
                   won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
 st.caption(filters.view_caption(spec, t, info))

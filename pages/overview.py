@@ -83,7 +83,7 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
                 st.caption(t("domain48.tile.cycle_p90_few", n=out.cycle_deals))
         drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
-explain.warn_no_won(info, t)
+explain.warn_no_won(info, t, spec, out)
 for why in sorted(hidden):
     explain.cannot(why, t, small=True)
 

@@ -22,12 +22,13 @@ from funnel.dataset_edit import (
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
 from funnel.markdown_escape import md_escape
+from funnel.pipeline_kinds import stored_kinds
 from funnel.quality_report import finding_text
 
 from . import context
 from .errors import error_text
 from .import_flow import mapping_editor, role_editor, shape_label, stage_editor
-from .stage_controls import order_caption, paste_order, won_lost_pickers
+from .stage_controls import order_caption, paste_order, pipeline_won_lost_pickers, won_lost_pickers
 from .timezone_control import edit_zone
 
 STATE = "dataset_editor"
@@ -113,8 +114,13 @@ def edit_panel(t, info) -> None:
             shown = stage_editor(t, order, state, prefix)
             # the steps picked are the order (an order set for the steps before is not), unless the user moved one
             stages = None if steps_changed and not state.get("user_order") else shown
-            won = lost = None
-            if view["deals"] and not view["outcomes_only"]:
+            won: list[str] | dict[str, list[str]] | None = None
+            lost: list[str] | dict[str, list[str]] | None = None
+            by_pipeline = stored_kinds(store, info) if view["deals"] and len(info.pipelines) > 1 else {}
+            if view["deals"] and not view["outcomes_only"] and len(by_pipeline) > 1:
+                # several pipelines: one pair of pickers each, applied to that pipeline only
+                won, lost = pipeline_won_lost_pickers(t, prefix + "kinds", by_pipeline)
+            elif view["deals"] and not view["outcomes_only"]:
                 kinds = stage_kinds(store, info)
                 won, lost = won_lost_pickers(t, prefix + "kinds", [k[0] for k in kinds],
                                              [k[0] for k in kinds if k[1] == "won"],

@@ -11,6 +11,7 @@ import streamlit as st
 
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int, fmt_pct
+from funnel.markdown_escape import md_escape
 from funnel.metrics.probability import no_lost_recorded
 
 
@@ -60,13 +61,23 @@ def no_won_recorded(info: DatasetInfo) -> bool:
     return caps.can("outcomes") and caps.has_lost and not caps.has_won and not caps.is_web_funnel
 
 
-def warn_no_won(info: DatasetInfo, t) -> None:
+def warn_no_won(info: DatasetInfo, t, spec=None, out=None) -> None:
     """The warning beside a win rate that is 0 % because nothing marks a deal as won; or, with no lost deal
-    either, beside tiles that show no win rate and no revenue (not a revenue of 0) for the same reason."""
+    either, beside tiles that show no win rate and no revenue (not a revenue of 0) for the same reason. With
+    ``spec`` (the page's selection) and ``out`` (its outcomes), the same said of the pipeline shown when only that
+    pipeline of several has nothing marking a win (another has its won stage: the file-wide warning is silent)."""
+    caps = info.capabilities
     if no_won_recorded(info):
         st.warning(t("audit.no_won", edit=t("crmimport.edit_title")))
-    elif info.capabilities.won_unmarked and not info.capabilities.is_web_funnel:
+    elif caps.won_unmarked and not caps.is_web_funnel:
         st.warning(t("audit.no_won.no_lost", edit=t("crmimport.edit_title")))
+    elif spec is not None and caps.won_unmarked_pipelines and len(info.pipelines) > 1:
+        from . import cache  # (the page's pipeline when the URL names none: the one with most deals)
+
+        pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
+        if caps.won_unmarked_in(pipeline):
+            key = "pipes49.no_won_pipeline.lost" if out is not None and out.lost else "pipes49.no_won_pipeline"
+            st.warning(t(key, pipeline=md_escape(pipeline or ""), edit=t("crmimport.edit_title")))
 
 
 def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:

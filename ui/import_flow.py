@@ -13,6 +13,7 @@ import hashlib
 
 import streamlit as st
 
+from funnel import pipeline_kinds
 from funnel.access import Action
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
@@ -31,7 +32,7 @@ from funnel.velocity.snapshots import link_previous
 
 from . import auth, context
 from .errors import error_text
-from .stage_controls import paste_order, won_lost_pickers
+from .stage_controls import paste_order, pipeline_won_lost_pickers, won_lost_pickers
 from .timezone_control import import_zone
 from .velocity import previous_snapshot_picker
 
@@ -343,9 +344,10 @@ def run_flow(t) -> None:
             column = draft.mapping.fields.get("stage")
             if state.get("won_for", column) != column:  # the won / lost picks were of another column's stages
                 # (survey 49: the stage column changed and back, both pickers stayed empty, the import not)
-                for key in ("won", "lost"):
+                for key in ("won", "lost", "won_by", "lost_by"):
                     state.pop(key, None)
-                for key in (f"{prefix}import_won", f"{prefix}import_lost"):
+                for key in [k for k in st.session_state if str(k).startswith(f"{prefix}import_")
+                            and str(k).endswith(("_won", "_lost"))]:  # (one pair per pipeline too)
                     st.session_state.pop(key, None)
             state["won_for"] = column
             if "deal_id" not in draft.mapping.fields:
@@ -355,6 +357,9 @@ def run_flow(t) -> None:
                     f"«{md_escape(stage)}»" for stage, _p in draft.mapping.stage_entered.values())))
             if state.get("won") is not None:
                 draft.mapping.won_stages, draft.mapping.lost_stages = list(state["won"]), list(state["lost"])
+            if state.get("won_by") is not None:  # several pipelines: each one's own picks
+                draft.mapping.won_by_pipeline = {p: list(v) for p, v in state["won_by"].items()}
+                draft.mapping.lost_by_pipeline = {p: list(v) for p, v in state["lost_by"].items()}
         else:
             role_editor(t, draft, prefix=prefix)
         # the editor keeps the shown order in state["stages"]; only an order the user touched is theirs
@@ -379,7 +384,16 @@ def run_flow(t) -> None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
         stages = stage_editor(t, order, prefix=prefix)
-        if draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
+        by_pipeline = pipeline_kinds.preview_kinds(con, draft) \
+            if draft.expected.crm_deals and not built["meta"].get("outcomes_only") else {}
+        if len(by_pipeline) > 1:  # several pipelines: one pair of pickers each, a pipeline's own stages only
+            shown = (state.get("won_by") or {p: [s for s, k in v if k == "won"] for p, v in by_pipeline.items()},
+                     state.get("lost_by") or {p: [s for s, k in v if k == "lost"] for p, v in by_pipeline.items()})
+            chosen_by = pipeline_won_lost_pickers(t, f"{prefix}import", by_pipeline, *shown)
+            if chosen_by != shown:
+                state["won_by"], state["lost_by"] = chosen_by
+                st.rerun()
+        elif draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
             kinds = preview_kinds(con, draft)
             names = [k[0] for k in kinds]
             won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]

@@ -57,6 +57,23 @@ def won_lost_pickers(t, key: str, stages: list[str], won: list[str], lost: list[
     return chosen_won, chosen_lost
 
 
+def pipeline_won_lost_pickers(t, key: str, kinds: dict[str, list[tuple[str, str]]],
+                              won: dict[str, list[str]] | None = None, lost: dict[str, list[str]] | None = None
+                              ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """One pair of won / lost pickers per pipeline (``kinds``: pipeline -> its (stage, kind) pairs, from
+    ``funnel.pipeline_kinds``), each offering that pipeline's stages only: a stage of Renewals is no sale of Sales.
+    ``won`` / ``lost``: the picks so far per pipeline (else each pipeline's won / lost stages). Returns the picks."""
+    chosen_won: dict[str, list[str]] = {}
+    chosen_lost: dict[str, list[str]] = {}
+    for i, (pipeline, pairs) in enumerate(kinds.items()):
+        st.caption(t("pipes49.pickers.pipeline", pipeline=md_escape(context.pipeline_label(pipeline, t))))
+        was_won = (won or {}).get(pipeline, [s for s, k in pairs if k == "won"])
+        was_lost = (lost or {}).get(pipeline, [s for s, k in pairs if k == "lost"])
+        chosen_won[pipeline], chosen_lost[pipeline] = won_lost_pickers(t, f"{key}_p{i}", [s for s, _k in pairs],
+                                                                       was_won, was_lost)
+    return chosen_won, chosen_lost
+
+
 def order_caption(t, order: dict[str, list[str]]) -> None:
     for pipeline, stages in order.items():
         # the language's colon (Chinese writes a full-width one after its full-width brackets)

@@ -708,7 +708,8 @@ def build(con, draft: Draft, *, stages=None, into: str | None = None, drop_stage
             # no stage was ever recorded, so "lost at an unknown stage" says nothing either
             run(con, render("UPDATE {t} SET lost_stage_known = NULL", t=deals_table))
             findings.rows = [r for r in findings.rows
-                             if r[0] not in ("stages.no_won", "stages.no_won_yet", "deals.lost_stage_unknown")]
+                             if r[0] not in ("stages.no_won", "stages.no_won_pipeline", "stages.no_won_yet",
+                                             "deals.lost_stage_unknown")]
             if only_outcomes:  # like a status column: outcomes, and no bar of the won stage
                 run(con, "DELETE FROM imp_stages WHERE kind <> 'lost'")
                 result["meta"]["stage_order"] = {p: [] for p in result["meta"]["stage_order"]}

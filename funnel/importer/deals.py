@@ -484,10 +484,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
     pipelines = list(dict.fromkeys([r[0] for r in counts] + list(hist_rank))) or [
         # no stage anywhere (outcomes only): the deals' own pipelines, or the metrics find none of them
         r[0] for r in run(con, "SELECT DISTINCT COALESCE(pipeline, '') FROM imp_valid ORDER BY 1").fetchall()] or [""]
-    said = {*mapping.won_stages, *mapping.lost_stages}
     parked = _parked_by_dates(con, mapping, findings)
     result = []
     for pipeline in pipelines:
+        said = {*mapping.won_in(pipeline), *mapping.lost_in(pipeline)}  # this pipeline's (the user's picks for it)
         names = [r[1] for r in counts if r[0] == pipeline and (pipeline, r[1]) not in parked]
         # a stage of the CRM's own list is what the list says, whatever its deals' flags (stage_list.py)
         in_list = set((mapping.listed_stages or {}).get(pipeline) or ())
@@ -497,10 +497,10 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         ps = stage_order.resolve(
             pipeline, names, explicit=explicit, preset_order=mapping.stage_order,
             history_order=hist_rank.get(pipeline),
-            won_names=[*mapping.won_stages, *(n for n in names if (pipeline, n) in listed_won),
+            won_names=[*mapping.won_in(pipeline), *(n for n in names if (pipeline, n) in listed_won),
                        *(n for n in unnamed if (pipeline, n) in won_by_flag
                                               or kinds.get(n) == "won")],
-            lost_names=[*mapping.lost_stages, *(n for n in unnamed if (pipeline, n) in lost_by_flag
+            lost_names=[*mapping.lost_in(pipeline), *(n for n in unnamed if (pipeline, n) in lost_by_flag
                                                 or kinds.get(n) == "lost")],
             has_won_status=pipeline in won_status, status_told=pipeline in told,
             probabilities=probabilities.get(pipeline) or ranks or None,
@@ -545,6 +545,9 @@ def resolve_stages(con, mapping, explicit, has_history: bool, findings: Findings
         for ps in result:
             closed_only = [(r[1], r[2]) for r in counts
                            if r[0] == ps.pipeline and r[3] and r[1] not in ps.lost and r[1] not in ps.won]
+            if not ps.won and _won_unmarked_in(ps.pipeline, mapping, told, bool(closed_only)):
+                findings.add("stages.no_won_pipeline", "warning", value=ps.pipeline, n=None,
+                             detail=json.dumps({"pipeline": ps.pipeline}, ensure_ascii=False))
             if ps.won or not closed_only:
                 continue
             listed = ", ".join(f"«{stage}» ({n})" for stage, n in closed_only[:5])
@@ -590,19 +593,19 @@ def _outcome_by_date(closed_by_date, counts, mapping, won_by_flag, lost_by_flag,
     nothing says won, so that stage is the sale; or the sale is known and nothing says lost, so it is
     the loss. Said, with how to change it (a renamed loss beside an unseen sale would be taken for it).
     Returns (won, lost) stages."""
-    said = {*mapping.won_stages, *mapping.lost_stages}
     listed = {p: set(s) for p, s in (mapping.listed_stages or {}).items()}
     won: set[tuple[str, str]] = set()
     lost: set[tuple[str, str]] = set()
     for pipeline in dict.fromkeys(p for p, _s in closed_by_date):
+        said = {*mapping.won_in(pipeline), *mapping.lost_in(pipeline)}
         names = [r[1] for r in counts if r[0] == pipeline]
         candidates = [s for s in names if (pipeline, s) in closed_by_date and s not in said
                       and s not in listed.get(pipeline, ()) and not classify_stage_name(s)
                       and (pipeline, s) not in lost_by_flag and (pipeline, s) not in won_by_flag]
-        lost_known = any(s in mapping.lost_stages or classify_stage_name(s) == "lost" or (pipeline, s) in lost_by_flag
+        lost_known = any(s in mapping.lost_in(pipeline) or classify_stage_name(s) == "lost" or (pipeline, s) in lost_by_flag
                          for s in names)
         won_known = pipeline in won_status or any(
-            s in mapping.won_stages or classify_stage_name(s) == "won" or (pipeline, s) in won_by_flag for s in names)
+            s in mapping.won_in(pipeline) or classify_stage_name(s) == "won" or (pipeline, s) in won_by_flag for s in names)
         if len(candidates) != 1 or lost_known == won_known:
             continue
         stage = candidates[0]
@@ -663,6 +666,18 @@ def _without_paused(con, pipeline: str, names: list[str], counts, explicit, know
     findings.add("stages.paused", "warning", value=", ".join(paused), n=n,
                  detail=json.dumps({"stages": ", ".join(f"«{p}»" for p in paused)}, ensure_ascii=False))
     return [name for name in names if name not in paused]
+
+
+def _won_unmarked_in(pipeline: str, mapping, told: set[str], closed_unnamed: bool) -> bool:
+    """Whether nothing can mark a deal of ``pipeline`` won while another pipeline of the file has its won stage: no
+    won stage of its own, no status or flag telling its outcomes (``told``). Its revenue and win rate are then
+    unknown, not 0 (``stages.no_won_pipeline``; the file-wide ``stages.no_won`` said nothing while a second
+    pipeline had a won stage: a Renewals pipeline of open-looking stages read «won 0, revenue 0»). Not when the
+    CRM's won stage is known from its preset (amoCRM's «Успешно реализовано» in every pipeline) and the pipeline
+    holds no closed deal under a stage of its own: it has won nothing yet, a fact (as ``stages.no_won_yet``)."""
+    if pipeline in told:
+        return False
+    return not (mapping.preset and mapping.won_stages and not closed_unnamed)
 
 
 def _parked_by_dates(con, mapping, findings: Findings) -> set[tuple[str, str]]:

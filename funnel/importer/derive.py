@@ -174,8 +174,12 @@ def _events(con, history_loaded: bool, findings: Findings, into: str | None = No
         findings.add("history.backward_moves", "info", n=moves[0], detail=str(moves[1]))
     if moves[2]:
         findings.add("history.skipped_stages", "info", n=moves[2], detail=str(moves[3]))
-    unknown = run(con, "SELECT stage, count(*) FROM imp_events WHERE position IS NULL AND stage NOT IN "
-                       "(SELECT stage FROM imp_stages WHERE kind = 'lost') GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    # a stage of no position in the deal's pipeline, unless that pipeline's own lost stage: another pipeline's lost
+    # stage is no stage of this one (was read «lost» whichever pipeline it belonged to: a Renewals deal's history
+    # through Sales' «Dropped» went unsaid)
+    unknown = run(con, "SELECT e.stage, count(*) FROM imp_events e WHERE e.position IS NULL AND NOT EXISTS "
+                       "(SELECT 1 FROM imp_stages s WHERE s.kind = 'lost' AND s.pipeline = e.pipeline "
+                       "AND s.stage = e.stage) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     for stage, n in unknown:
         findings.add("history.unknown_stage", "warning", value=stage, n=n)
     return n_events

@@ -24,6 +24,18 @@ class Mapping:
     # a pipeline id the file does not name, named as the CRM names it in the importing user's language
     # (Bitrix24's CATEGORY_ID 0: «Общая» / General / 通用); kept with the dataset, so a refresh reads the same
     pipeline_names: dict[str, str] = field(default_factory=dict)
+    # the won / lost stages the user picked for one pipeline of several (the Data page's pickers, one pair per
+    # pipeline; ``edit --won "Sales: Won"``): that pipeline's, in place of ``won_stages`` / ``lost_stages``, so a
+    # stage of Renewals picked as won is no won stage of Sales
+    won_by_pipeline: dict[str, list[str]] = field(default_factory=dict)
+    lost_by_pipeline: dict[str, list[str]] = field(default_factory=dict)
+
+    def won_in(self, pipeline: str) -> list[str]:
+        """The won stage names of ``pipeline``: its own picks when the user made them, else the file's."""
+        return list(self.won_by_pipeline[pipeline]) if pipeline in self.won_by_pipeline else list(self.won_stages)
+
+    def lost_in(self, pipeline: str) -> list[str]:
+        return list(self.lost_by_pipeline[pipeline]) if pipeline in self.lost_by_pipeline else list(self.lost_stages)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -47,4 +59,6 @@ class Mapping:
             stage_sort=data.get("stage_sort"),
             listed_stages={k: list(v) for k, v in data["listed_stages"].items()} if data.get("listed_stages") else None,
             pipeline_names=dict(data.get("pipeline_names") or {}),
+            won_by_pipeline={k: list(v) for k, v in (data.get("won_by_pipeline") or {}).items()},
+            lost_by_pipeline={k: list(v) for k, v in (data.get("lost_by_pipeline") or {}).items()},
         )

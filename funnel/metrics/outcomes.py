@@ -11,7 +11,8 @@ Definitions (../shared/DOMAIN.md, "Metrics"):
 A value that cannot be computed is ``None`` and ``reasons[field]`` holds a code for the page.
 Money is left out (``metrics.reason.mixed_currencies``) when won deals carry several currencies:
 their sum would mean nothing; and when nothing in the file marks a deal as won (``metrics.reason.won_unmarked``:
-no won stage, status or flag), a revenue of 0 would say the sales were nil where the file cannot tell.
+no won stage, status or flag), a revenue of 0 would say the sales were nil where the file cannot tell; the same for
+one pipeline of several whose deals nothing marks won (``pipes49.reason.won_unmarked_pipeline``).
 """
 
 from __future__ import annotations
@@ -84,13 +85,14 @@ def _stage_rate(rows: list[StageRow], num_stage: str | None, den_stage: str | No
 
 
 def _fill_money(out: Outcomes, money: dict[str, Any] | None, won_unmarked: bool = False,
-                no_amounts: bool = False) -> None:
+                no_amounts: bool = False, why_unmarked: str = "metrics.reason.won_unmarked") -> None:
     money = money or {}
     if won_unmarked and not out.won:  # nothing could mark a win: no revenue is unknown, not 0
         for key in (*MONEY, *CYCLE):
-            out.reasons[key] = "metrics.reason.won_unmarked"
-        if out.win_rate is None:
-            out.reasons["win_rate"] = "metrics.reason.won_unmarked"
+            out.reasons[key] = why_unmarked
+        if out.win_rate is None:  # no lost deal either: won / all and the won count are unknown too, not 0
+            out.reasons["win_rate"] = out.reasons["win_rate_all"] = out.reasons["won"] = why_unmarked
+            out.win_rate_all = out.won = None
         return
     if no_amounts:  # not one deal of the dataset has an amount (a lead list): no money to sum, not a sum of 0
         for key in MONEY:
@@ -158,12 +160,16 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     if out.win_rate_all is None:
         out.reasons["win_rate_all"] = "metrics.reason.no_deals"
     caps = ctx.info.capabilities
-    _fill_money(out, money, caps.won_unmarked, caps.no_amounts)
+    # the whole file's, or only the pipeline shown's (another pipeline of the file has its won stage)
+    why_unmarked = "metrics.reason.won_unmarked" if caps.won_unmarked else "pipes49.reason.won_unmarked_pipeline"
+    _fill_money(out, money, caps.won_unmarked_in(ctx.pipeline), caps.no_amounts, why_unmarked)
     if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle":
         for key in CYCLE:
             out.reasons[key] = _no_cycle_reason(ctx.info.meta)
     spec = ctx.spec
     out.close_rate, why = _stage_rate(out.stages, None, spec.close_rate_stage, num_value=out.won)
+    if out.won is None and why == "metrics.reason.stage_not_chosen" and spec.close_rate_stage is not None:
+        why = why_unmarked  # won / reached the proposal stage, where nothing can tell won
     if why:
         out.reasons["close_rate"] = why
     out.fit_rate, why = _stage_rate(out.stages, spec.fit_to, spec.fit_from)

@@ -11,6 +11,7 @@ Shape (keys are a contract; add, never rename)::
      "cycle_deals",                                           # won deals the cycle is measured on
      "cycle_reversed",                                        # won deals closed before they were created
      "open_off_order": [{"stage", "deals"}],                  # open at a status the order leaves out (paused)
+     "won_unmarked": bool, "won_unmarked_reason": str|None,    # nothing marks a deal of this pipeline won: why
      "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
 
 A group with no value is keyed ``""``.
@@ -89,8 +90,12 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
 
     result["order_guessed"] = order_state(info, ctx.pipeline) == "guessed"
     result["no_lost_recorded"] = no_lost_recorded(info)  # the win rate (won / closed) reads 100 % by construction
-    # nothing marks a deal as won: revenue and win rate are null, not 0 (the import's ``stages.no_won``)
-    result["won_unmarked"] = info.capabilities.won_unmarked
+    # nothing marks a deal as won: revenue and win rate are null, not 0 (the import's ``stages.no_won``); in this
+    # pipeline only, another having its won stage (``stages.no_won_pipeline``). The reason's catalog key beside it
+    caps = info.capabilities
+    result["won_unmarked"] = caps.won_unmarked_in(ctx.pipeline)
+    result["won_unmarked_reason"] = None if not result["won_unmarked"] else (
+        "metrics.reason.won_unmarked" if caps.won_unmarked else "pipes49.reason.won_unmarked_pipeline")
     # a won or lost stage taken from the deals' close dates (the import's ``stages.won_by_close_date``)
     result["outcome_guesses"] = [{"code": code, "stage": stage} for code, stage in outcome_guesses(info)]
     # open deals at a status the order leaves out (a paused one), counted open at the step they reached

@@ -15,7 +15,7 @@ from funnel.spec import FunnelSpec
 
 TOP = {"pipeline", "filters", "period", "closed_only", "stages", "deals", "won", "lost", "open", "win_rate",
        "win_rate_all", "lost_stage_unknown", "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals",
-       "cycle_reversed", "order_guessed", "no_lost_recorded", "won_unmarked", "outcome_guesses", "pipelines",
+       "cycle_reversed", "order_guessed", "no_lost_recorded", "won_unmarked", "won_unmarked_reason", "outcome_guesses", "pipelines",
        "open_off_order", "median_deal_size", "p90_cycle_days"}  # pipelines: a dataset of several, none asked for (the story has two)
 STAGE = {"stage", "position", "reached", "step_conversion", "cumulative_conversion", "lost_here", "open_here"}
 

@@ -81,7 +81,8 @@ def test_two_closed_stages_of_the_companys_own_are_not_guessed_between(tmp_path,
     assert next(f["count"] for f in doc["warnings"] if f["code"] == "deals.closed_no_outcome") == 5
     assert set(doc["stage_order"]["Продажи"][:2]) == {"Новая заявка", "Переговоры"}
     m = _metrics(tmp_path, capsys)
-    assert (m["won"], m["lost"], m["open"], m["win_rate"]) == (0, 0, 9, None)
+    # the won count is unknown too, not 0 (session 49: nothing marks a win, so the file cannot say none was won)
+    assert (m["won"], m["lost"], m["open"], m["win_rate"]) == (None, 0, 9, None)
 
 
 def test_close_dates_on_open_stages_too_say_nothing(tmp_path, capsys):

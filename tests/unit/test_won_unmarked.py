@@ -21,8 +21,10 @@ def test_nothing_marks_a_win_so_revenue_and_win_rate_are_unknown(tmp_path, capsy
     out = _import(tmp_path, capsys, NO_WIN, "pipeline.csv")
     assert "No stage or status marks a deal as won" in out
     doc = _metrics(tmp_path, capsys)
-    assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (6, 0, 0, 6)
-    assert doc["won_unmarked"] is True
+    # the won count is unknown too, not 0 (session 49: nothing could mark one won); won / all with it
+    assert (doc["deals"], doc["won"], doc["lost"], doc["open"]) == (6, None, 0, 6)
+    assert doc["won_unmarked"] is True and doc["win_rate_all"] is None
+    assert doc["won_unmarked_reason"] == "metrics.reason.won_unmarked"
     assert doc["revenue"] is None and doc["win_rate"] is None and doc["avg_deal_size"] is None
 
 
