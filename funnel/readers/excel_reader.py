@@ -54,6 +54,24 @@ def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
                                       _data_rows(s[1])))
 
 
+def _refuse_empty_default(sheets: list[tuple[str, Rows, bool]], merged: Merged, name: str, rows: Rows,
+                          file_name: str) -> None:
+    """The sheet read by default has no rows under its titles while other sheets have some (the deals on a
+    sheet hidden in Excel behind a visible one of notes): refused naming those sheets, their rows and which are
+    hidden, instead of «the file has no deal»."""
+    if _data_rows(rows, merged.get(name, [])) > 0:
+        return
+    others = [(other, n, visible) for other, other_rows, visible in sheets
+              if other != name and (n := _data_rows(other_rows, merged.get(other, []))) > 0]
+    if not others:
+        return
+    listed = ", ".join(f"«{other}» ({n})" for other, n, _visible in others[:8])
+    hidden = ", ".join(f"«{other}»" for other, _n, visible in others[:8] if not visible)
+    if hidden:
+        raise FunnelError("harden49.sheet_empty_hidden", file=file_name, sheet=name, others=listed, hidden=hidden)
+    raise FunnelError("harden49.sheet_empty", file=file_name, sheet=name, others=listed)
+
+
 def _shape_rank(sheets: list[tuple[str, Rows, bool]]) -> dict[str, int]:
     """Per sheet: 2 for a deal list (a stage or an outcome column), then a table of counts per stage
     («Менеджер, Этап, Сделок»: 1 beside a deal list, 2 without one), 0 for a sheet without stages (notes).
@@ -102,6 +120,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         name, rows, _visible = chosen[0]
     else:
         name, rows, _visible = _preferred(sheets)
+        _refuse_empty_default(sheets, merged, name, rows, file_name)
     header = choose_header(rows, file_name, given=header_rows, merged=merged.get(name, []))
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     # a deal written over several rows, its cells merged down (CordysCRM): the rows under its first

@@ -119,3 +119,52 @@ def test_byte_order_marks_inside_a_csv_are_dropped(mem_store):
     assert stages == {"Переговоры", "Закрыто и не реализовано"}
     assert unknown == 0
     assert built["n_events"] == 5
+
+
+def _workbook(build) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    build(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _deals_hidden_behind_notes(book) -> None:
+    deals = book.active
+    deals.title = "Сделки"
+    deals.append(["ID", "Название", "Этап", "Сумма"])
+    for i, stage in enumerate(["Переговоры", "Переговоры", "Успешно реализовано"], start=1):
+        deals.append([i, f"Сделка {i}", stage, 1000 * i])
+    deals.sheet_state = "hidden"
+    notes = book.create_sheet("Пояснения", 0)
+    notes["A1"] = "Данные на скрытом листе"
+    book.active = 0
+
+
+def test_a_workbook_whose_deals_are_on_a_hidden_sheet_names_it(mem_store):
+    """The only visible sheet «Пояснения» holds one line of text; the 3 deals are on the hidden sheet «Сделки».
+    The import read the visible sheet and said «the file has column titles but no deal», naming no sheet. Now
+    refused naming the sheet read, and the sheet that has rows with its row count (3) and that it is hidden,
+    and how to choose it; nothing is stored."""
+    data = _workbook(_deals_hidden_behind_notes)
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, data, "crm.xlsx", force=True)
+    assert err.value.code == "harden49.sheet_empty_hidden"
+    assert err.value.params == {"file": "crm.xlsx", "sheet": "Пояснения", "others": "«Сделки» (3)", "hidden": "«Сделки»"}
+    assert err.value.message("ru") == (
+        "«crm.xlsx»: на листе «Пояснения», который читается по умолчанию, нет сделок, а на других листах есть "
+        "строки: «Сделки» (3); скрыты в Excel: «Сделки». Выберите лист со сделками на странице «Данные» "
+        "(в командной строке: import --sheet ИМЯ).")
+    assert err.value.message("zh").startswith("“crm.xlsx”：默认读取的工作表“Пояснения”中没有交易")
+    assert mem_store.datasets() == []
+
+
+def test_the_hidden_sheet_named_imports(mem_store):
+    """Choosing the hidden sheet (--sheet Сделки, the Data page's picker) reads its 3 deals."""
+    data = _workbook(_deals_hidden_behind_notes)
+    _info, built, _ = import_file(mem_store, data, "crm.xlsx", force=True, sheet="Сделки")
+    assert built["n_deals"] == 3
