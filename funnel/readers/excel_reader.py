@@ -54,11 +54,11 @@ def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
                                       _data_rows(s[1])))
 
 
-def _refuse_empty_default(sheets: list[tuple[str, Rows, bool]], merged: Merged, name: str, rows: Rows,
-                          file_name: str) -> None:
-    """The sheet read by default has no rows under its titles while other sheets have some (the deals on a
-    sheet hidden in Excel behind a visible one of notes): refused naming those sheets, their rows and which are
-    hidden, instead of «the file has no deal»."""
+def _refuse_empty_sheet(sheets: list[tuple[str, Rows, bool]], merged: Merged, name: str, rows: Rows,
+                        file_name: str) -> None:
+    """The sheet read (by default, or the Data page's picker, which starts on the default) has no rows under its
+    titles while other sheets have some (the deals on a sheet hidden in Excel behind a visible one of notes):
+    refused naming those sheets, their rows and which are hidden, instead of «the file has no deal»."""
     if _data_rows(rows, merged.get(name, [])) > 0:
         return
     others = [(other, n, visible) for other, other_rows, visible in sheets
@@ -120,7 +120,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         name, rows, _visible = chosen[0]
     else:
         name, rows, _visible = _preferred(sheets)
-        _refuse_empty_default(sheets, merged, name, rows, file_name)
+    _refuse_empty_sheet(sheets, merged, name, rows, file_name)
     header = choose_header(rows, file_name, given=header_rows, merged=merged.get(name, []))
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     # a deal written over several rows, its cells merged down (CordysCRM): the rows under its first

@@ -156,15 +156,18 @@ def test_a_workbook_whose_deals_are_on_a_hidden_sheet_names_it(mem_store):
     assert err.value.code == "harden49.sheet_empty_hidden"
     assert err.value.params == {"file": "crm.xlsx", "sheet": "Пояснения", "others": "«Сделки» (3)", "hidden": "«Сделки»"}
     assert err.value.message("ru") == (
-        "«crm.xlsx»: на листе «Пояснения», который читается по умолчанию, нет сделок, а на других листах есть "
-        "строки: «Сделки» (3); скрыты в Excel: «Сделки». Выберите лист со сделками на странице «Данные» "
-        "(в командной строке: import --sheet ИМЯ).")
-    assert err.value.message("zh").startswith("“crm.xlsx”：默认读取的工作表“Пояснения”中没有交易")
+        "«crm.xlsx»: на листе «Пояснения» нет сделок, а на других листах есть строки: «Сделки» (3); скрыты в "
+        "Excel: «Сделки». Выберите лист со сделками на странице «Данные» (в командной строке: import --sheet ИМЯ).")
+    assert err.value.message("zh").startswith("“crm.xlsx”：工作表“Пояснения”中没有交易")
     assert mem_store.datasets() == []
 
 
-def test_the_hidden_sheet_named_imports(mem_store):
-    """Choosing the hidden sheet (--sheet Сделки, the Data page's picker) reads its 3 deals."""
+def test_the_hidden_sheet_named_imports_and_the_empty_one_named_is_refused_alike(mem_store):
+    """Choosing the hidden sheet (--sheet Сделки, the Data page's picker) reads its 3 deals; the page's picker
+    starts on «Пояснения» and passes it by name: refused with the same message as the default."""
     data = _workbook(_deals_hidden_behind_notes)
+    with pytest.raises(FunnelError) as err:
+        import_file(mem_store, data, "crm.xlsx", force=True, sheet="Пояснения")
+    assert err.value.code == "harden49.sheet_empty_hidden"
     _info, built, _ = import_file(mem_store, data, "crm.xlsx", force=True, sheet="Сделки")
     assert built["n_deals"] == 3
