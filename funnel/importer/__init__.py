@@ -184,6 +184,7 @@ WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.r
                  "counts.current_stage_guess", "counts.reached_guess",
                  "stage.filled_down",  # blank stages given the stage above them (stage_fill.py)
                  "readers.formulas_uncached",  # formulas saved without their values: read as empty cells
+                 "harden49.error_cells",  # Excel error cells (#DIV/0!, #N/A): read as empty cells
                  "readers.mixed_lines",  # lines in another code page than the file's UTF-8, read in theirs
                  "stages.candidate_taken"}  # a column of stage names taken as the stage (_take_stage_candidate)
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)

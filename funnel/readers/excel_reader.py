@@ -29,7 +29,7 @@ from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
-from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods, uncached_formulas
+from .xlsx_extent import check_ods, check_workbook, error_cells, hidden_rows, is_ods, uncached_formulas
 
 Rows = list[list[str | None]]
 Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)), 0-based
@@ -145,6 +145,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
     if kind == "xlsx" and not is_ods(path):
         notes += _uncached_notes(path, name, headers, hdr, file_name)
+        notes += _error_notes(path, name, headers, hdr, file_name)
     if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
         notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
                                                 "format": FORMAT_NAMES[kind]}))
@@ -298,6 +299,17 @@ def _uncached_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_n
     first = min(v[1] for v in found.values())
     return [("readers.formulas_uncached", {"file": file_name, "sheet": sheet, "columns": columns, "row": first,
                                            "n": sum(n for n, _first in found.values())})]
+
+
+def _error_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
+    """A warning naming the columns holding Excel error cells (#DIV/0!, #N/A…), read as empty cells."""
+    found = {c: v for c, v in error_cells(path, sheet).items() if v[1] > hdr + 1 and c < len(headers)}
+    if not found:
+        return []
+    columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
+    return [("harden49.error_cells", {"file": file_name, "sheet": sheet, "columns": columns,
+                                      "row": min(v[1] for v in found.values()),
+                                      "n": sum(n for n, _first in found.values())})]
 
 
 def _date1904(path: Path) -> bool:

@@ -171,3 +171,27 @@ def test_the_hidden_sheet_named_imports_and_the_empty_one_named_is_refused_alike
     assert err.value.code == "harden49.sheet_empty_hidden"
     _info, built, _ = import_file(mem_store, data, "crm.xlsx", force=True, sheet="Сделки")
     assert built["n_deals"] == 3
+
+
+def _deals_with_error_cells(book) -> None:
+    sheet = book.active
+    sheet.title = "Сделки"
+    sheet.append(["ID", "Этап", "Сумма", "Дата создания"])
+    for i, stage in enumerate(["Переговоры", "Успешно реализовано", "Успешно реализовано", "Переговоры"], start=1):
+        sheet.append([i, stage, 1000 * i, "2025-01-10"])
+    for ref, value in (("C3", "#DIV/0!"), ("C4", "#DIV/0!"), ("B5", "#N/A")):
+        sheet[ref].value = value
+        sheet[ref].data_type = "e"  # an error cell as Excel saves it: <c t="e"><v>#DIV/0!</v></c>
+
+
+def test_excel_error_cells_are_said_not_read_as_blanks(mem_store):
+    """Two won deals' amounts are #DIV/0! (a broken «price × quantity» formula) and one stage is #N/A (a failed
+    VLOOKUP). The reader sees them as empty cells: the two won deals counted without revenue, with no word why.
+    By hand: a warning names the sheet «Сделки», columns «Этап» (1) and «Сумма» (2), 3 cells, the first in row
+    3 (the header is row 1, deal 2 is row 3)."""
+    from tests.unit.test_crm_exports_spreadsheets import findings
+
+    info, _built, _ = import_file(mem_store, _workbook(_deals_with_error_cells), "errors.xlsx", force=True)
+    severity, n, params = findings(mem_store, info)["harden49.error_cells"]
+    assert severity == "warning" and n == 3
+    assert (params["sheet"], params["columns"], params["row"]) == ("Сделки", "«Этап» (1), «Сумма» (2)", 3)
