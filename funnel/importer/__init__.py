@@ -184,6 +184,7 @@ WARNING_NOTES = {"sheets9.hidden_rows", "sheets9.hidden_rows_filter", "sheets9.r
                  "counts.current_stage_guess", "counts.reached_guess",
                  "stage.filled_down",  # blank stages given the stage above them (stage_fill.py)
                  "readers.formulas_uncached",  # formulas saved without their values: read as empty cells
+                 "harden49.error_cells",  # Excel error cells (#DIV/0!, #N/A): read as empty cells
                  "readers.mixed_lines",  # lines in another code page than the file's UTF-8, read in theirs
                  "stages.candidate_taken"}  # a column of stage names taken as the stage (_take_stage_candidate)
 # Reader notes whose ``n`` counts the deals they are about (the quality table's rows column shows it)
@@ -489,13 +490,29 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     draft.file_order = file_stage_order(con, draft.raw, draft.mapping)
 
 
-def _looks_like_data(headers: list[str]) -> bool:
-    r"""A first line of values, not names (a database dump: ``"100","Windrose","179500.00",\N,...``)."""
+def _looks_like_data(headers: list[str], samples: list[list[str | None]] | None = None) -> bool:
+    r"""A first line of values, not names (a database dump: ``"100","Windrose","179500.00",\N,...``).
+
+    A CRM export saved without its header row has more text than numbers in its first line (a deal's name,
+    manager, stage, pipeline, source), so besides numbers, dates and NULLs a cell counts as a value when the
+    same text is a value of its column further down (a manager, a stage: «Анна Смирнова», «Переговоры»),
+    counted in the sample rows that are not the header again (two exports pasted together)."""
     named = [h.strip() for h in headers if h and h.strip()]
     data = [h for h in named if h in ("\\N", "NULL") or is_number(h) or is_date(h)]
     # a year or a count as a column name is a name; a date, a decimal or a NULL is a value
     telling = [h for h in data if h in ("\\N", "NULL") or is_date(h) or "." in h]
-    return len(named) >= 3 and 2 * len(data) >= len(named) and bool(telling)
+    recurring = _recurring_cells(headers, samples or [])
+    values = len(data) + len([i for i in recurring if headers[i].strip() not in data])
+    return len(named) >= 3 and 2 * values >= len(named) and (bool(telling) or len(recurring) >= 2)
+
+
+def _recurring_cells(headers: list[str], samples: list[list[str | None]]) -> list[int]:
+    """The header cells whose text is also a value of their column in a sample row other than a repeated
+    header (a row sharing half its filled cells with the header is the header pasted again)."""
+    filled = [i for i, h in enumerate(headers) if h and h.strip()]
+    rows = [row for row in samples
+            if 2 * sum(i < len(row) and (row[i] or "").strip() == headers[i].strip() for i in filled) < len(filled)]
+    return [i for i in filled if any(i < len(row) and (row[i] or "").strip() == headers[i].strip() for row in rows)]
 
 
 _STAGE_LIKE = re.compile(r"stage|status|step|phase|pipeline|этап|стади|статус|воронк|阶段|状态|进度|段階|ステータス",
@@ -534,8 +551,9 @@ def _nothing_says_the_outcome(draft: Draft) -> bool:
 
 
 def _check_required(draft: Draft) -> None:
-    if _looks_like_data(draft.raw.headers):
-        raise FunnelError("import.no_header_row", file=draft.source.file_name, headers=", ".join(draft.raw.headers[:6]))
+    if _looks_like_data(draft.raw.headers, draft.samples):
+        raise FunnelError("import.no_header_row", file=draft.source.file_name,
+                          headers=", ".join([h for h in draft.raw.headers if h and h.strip()][:6]))
     if draft.shape == "deals":
         if _nothing_says_the_outcome(draft):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]

@@ -75,7 +75,12 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
         elif b"\x00" in sample:  # NUL bytes inside a cell (Salesforce rich text): dropped
             data = transcode(path, encoding, Path(tmp) / "utf8.csv")
             notes.append(("readers.nul_bytes", {"file": file_name}))
-        quoted = _has_byte(data, b'"')
+        elif _has_inner_bom(path):  # exports pasted together: the second one's BOM would stick to a deal id
+            data = transcode(path, encoding, Path(tmp) / "utf8.csv")
+        quotes = _count_byte(data, b'"')
+        quoted = quotes > 0
+        if quotes % 2:  # quotes pair up in a whole file: an odd count may be a file cut inside a quoted cell
+            _refuse_cut(data, delimiter, headers, file_name, last_line=True)
         try:
             blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
         except duckdb.Error:
@@ -87,14 +92,9 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
                 notes.append(mixed_text.note(file_name, lines, other))
             try:
                 blanks, short = _load(con, data, table, delimiter, width, header_ordinal, texts, _titled(headers))
-            except duckdb.Error as error:
-                cut = cut_in_quote(data, delimiter)
-                if cut is None:
-                    raise
-                row, column, value = cut
-                raise FunnelError("file.cut_in_quote", file=file_name, row=row, value=value,
-                                  column=headers[column] if column < len(headers) and headers[column]
-                                  else str(column + 1)) from error
+            except duckdb.Error:
+                _refuse_cut(data, delimiter, headers, file_name)
+                raise
     skipped = [SkippedRow(b, "blank", "") for b in blanks if b > hdr + 1]
     skipped += _wide_rows(con, table, headers, delimiter)
     read_headers = headers
@@ -197,7 +197,7 @@ def _wide_rows(con, table: str, headers: list[str], delimiter: str) -> list[Skip
     return [SkippedRow(int(row_no), "extra_cells", (text or "")[:200]) for row_no, text in rows]
 
 
-def cut_in_quote(path: Path, delimiter: str) -> tuple[int, int, str] | None:
+def cut_in_quote(path: Path, delimiter: str, last_line: bool = False) -> tuple[int, int, str] | None:
     """Where a UTF-8 file ends inside a quoted cell: (its record number, the cell's column from 0, the cell's
     first 40 characters), or None. A download or a copy cut off mid-file leaves the last cell's quote open
     (survey 30: «1003;"Сделка 3 обрезана;30000;Анна» as the file's end), which DuckDB's reader refuses;
@@ -223,19 +223,35 @@ def cut_in_quote(path: Path, delimiter: str) -> tuple[int, int, str] | None:
     except csv.Error as error:
         if "unexpected end of data" not in str(error) or not first_lines:
             return None
+        if last_line and state["line"] > state["start"]:
+            return None
         cells = next(csv.reader([first_lines[-1]], delimiter=delimiter, quotechar='"', strict=False), [""])
         value = " ".join(cells[-1].split())
         return records + 1, len(cells) - 1, value[:40] + ("…" if len(value) > 40 else "")
     return None
 
 
-def _has_byte(path: Path, byte: bytes) -> bool:
-    """Whether the file holds ``byte`` anywhere (read in chunks; ``in`` is a C memchr)."""
+def _refuse_cut(path: Path, delimiter: str, headers: list[str], file_name: str, last_line: bool = False) -> None:
+    """Refuse a file that ends inside a quoted cell (:func:`cut_in_quote`), naming the cut record's row,
+    column and value; return when it does not. DuckDB's reader refuses some such files and closes the quote
+    at the end of others: a cut first cell (``"310`` after one whole deal) imported as a deal «310».
+    ``last_line``: only a record begun on the file's last line (a quote that swallowed the lines below it is
+    ``limits.unclosed_quote``'s, which counts them)."""
+    cut = cut_in_quote(path, delimiter, last_line=last_line)
+    if cut is None:
+        return
+    row, column, value = cut
+    raise FunnelError("file.cut_in_quote", file=file_name, row=row, value=value,
+                      column=headers[column] if column < len(headers) and headers[column] else str(column + 1))
+
+
+def _count_byte(path: Path, byte: bytes) -> int:
+    """How many times the file holds ``byte`` (read in chunks; ``bytes.count`` runs in C)."""
+    n = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK * 16):
-            if byte in chunk:
-                return True
-    return False
+            n += chunk.count(byte)
+    return n
 
 
 def _all_blank(path: Path) -> bool:
@@ -248,13 +264,37 @@ def _all_blank(path: Path) -> bool:
 
 def transcode(src: Path, encoding: str, dst: Path) -> Path:
     """Re-encode ``src`` as UTF-8 into ``dst`` in chunks (undecodable bytes become U+FFFD, NUL
-    characters are dropped: DuckDB's reader refuses them and no CRM value needs one)."""
+    characters are dropped: DuckDB's reader refuses them and no CRM value needs one; so are byte order
+    marks, U+FEFF, past the file's start: invisible, they made «\ufeff2» a deal id no history row meets)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def clean(text: str) -> bytes:
+        return text.replace("\x00", "").replace(BOM, "").encode("utf-8")
+
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         while chunk := fin.read(CHUNK):
-            fout.write(decoder.decode(chunk).replace("\x00", "").encode("utf-8"))
-        fout.write(decoder.decode(b"", final=True).replace("\x00", "").encode("utf-8"))
+            fout.write(clean(decoder.decode(chunk)))
+        fout.write(clean(decoder.decode(b"", final=True)))
     return dst
+
+
+BOM = "\ufeff"
+_UTF8_BOM = BOM.encode("utf-8")
+
+
+def _has_inner_bom(path: Path) -> bool:
+    """Whether a UTF-8 BOM stands anywhere past the file's first bytes (chunks overlap by two bytes, so a
+    BOM split between two reads is still seen)."""
+    with open(path, "rb") as fh:
+        tail, offset = b"", 0
+        while chunk := fh.read(CHUNK * 16):
+            block = tail + chunk
+            at = block.find(_UTF8_BOM, 1 if offset == 0 else 0)
+            if at >= 0:
+                return True
+            offset += len(chunk)
+            tail = block[-2:]
+    return False
 
 
 def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int,

@@ -29,7 +29,7 @@ from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
-from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods, uncached_formulas
+from .xlsx_extent import check_ods, check_workbook, error_cells, hidden_rows, is_ods, uncached_formulas
 
 Rows = list[list[str | None]]
 Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)), 0-based
@@ -52,6 +52,24 @@ def _preferred(sheets: list[tuple[str, Rows, bool]]) -> tuple[str, Rows, bool]:
     ranks = _shape_rank(sheets) if len(sheets) > 1 else {}
     return max(sheets, key=lambda s: (s[2], not _is_pivot(s[1]), not _SIDE_SHEET.match(s[0]), ranks.get(s[0], 0),
                                       _data_rows(s[1])))
+
+
+def _refuse_empty_sheet(sheets: list[tuple[str, Rows, bool]], merged: Merged, name: str, rows: Rows,
+                        file_name: str) -> None:
+    """The sheet read (by default, or the Data page's picker, which starts on the default) has no rows under its
+    titles while other sheets have some (the deals on a sheet hidden in Excel behind a visible one of notes):
+    refused naming those sheets, their rows and which are hidden, instead of «the file has no deal»."""
+    if _data_rows(rows, merged.get(name, [])) > 0:
+        return
+    others = [(other, n, visible) for other, other_rows, visible in sheets
+              if other != name and (n := _data_rows(other_rows, merged.get(other, []))) > 0]
+    if not others:
+        return
+    listed = ", ".join(f"«{other}» ({n})" for other, n, _visible in others[:8])
+    hidden = ", ".join(f"«{other}»" for other, _n, visible in others[:8] if not visible)
+    if hidden:
+        raise FunnelError("harden49.sheet_empty_hidden", file=file_name, sheet=name, others=listed, hidden=hidden)
+    raise FunnelError("harden49.sheet_empty", file=file_name, sheet=name, others=listed)
 
 
 def _shape_rank(sheets: list[tuple[str, Rows, bool]]) -> dict[str, int]:
@@ -102,6 +120,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         name, rows, _visible = chosen[0]
     else:
         name, rows, _visible = _preferred(sheets)
+    _refuse_empty_sheet(sheets, merged, name, rows, file_name)
     header = choose_header(rows, file_name, given=header_rows, merged=merged.get(name, []))
     hdr = header.bottom  # the data starts under it (a two-row header's lower row)
     # a deal written over several rows, its cells merged down (CordysCRM): the rows under its first
@@ -126,6 +145,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
     notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
     if kind == "xlsx" and not is_ods(path):
         notes += _uncached_notes(path, name, headers, hdr, file_name)
+        notes += _error_notes(path, name, headers, hdr, file_name)
     if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
         notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
                                                 "format": FORMAT_NAMES[kind]}))
@@ -279,6 +299,17 @@ def _uncached_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_n
     first = min(v[1] for v in found.values())
     return [("readers.formulas_uncached", {"file": file_name, "sheet": sheet, "columns": columns, "row": first,
                                            "n": sum(n for n, _first in found.values())})]
+
+
+def _error_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
+    """A warning naming the columns holding Excel error cells (#DIV/0!, #N/A…), read as empty cells."""
+    found = {c: v for c, v in error_cells(path, sheet).items() if v[1] > hdr + 1 and c < len(headers)}
+    if not found:
+        return []
+    columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
+    return [("harden49.error_cells", {"file": file_name, "sheet": sheet, "columns": columns,
+                                      "row": min(v[1] for v in found.values()),
+                                      "n": sum(n for n, _first in found.values())})]
 
 
 def _date1904(path: Path) -> bool:

@@ -240,6 +240,33 @@ _UNCACHED = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"[^>
                        rb"</(?:\w+:)?c>")
 
 
+# an error cell (#DIV/0!, #N/A, #VALUE!…), computed by a formula or typed: ``t="e"`` among its attributes
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*?\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"")
+
+
+def error_cells(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
+    """Column (0-based) -> (cells, first row) of the sheet's error cells. The workbook reader gives them as
+    empty cells: two won deals whose amount was #DIV/0! counted without revenue, nothing said. Read only
+    where a chunk holds an error-typed cell at all."""
+    part = next((p for p, name in sheet_parts(path).items() if name == sheet), None)
+    out: dict[int, tuple[int, int]] = {}
+    if part is None:
+        return out
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            if b'"e"' in data:
+                for m in _ERROR_CELL.finditer(data):
+                    if m.end() <= len(tail):  # counted with the chunk before
+                        continue
+                    column, row = column_number(m.group(1)) - 1, int(m.group(2))
+                    n, first = out.get(column, (0, row))
+                    out[column] = (n + 1, min(first, row))
+            tail = data[-TAIL:]
+    return out
+
+
 def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
     """Column (0-based) -> (cells, first row) of the sheet's formulas saved without their value. A workbook
     written by a library (openpyxl, a script's export) keeps the formula only; Excel computes it on opening, a
