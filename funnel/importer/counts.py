@@ -21,10 +21,11 @@ says so (``counts.unpaired_rows``: the step and the rows left out of it).
 from __future__ import annotations
 
 import json
-import re
 
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
+from ..mapping.ad_counts import is_ad_traffic
+from ..mapping.normalize import header_tokens
 from ..mapping.shapes import VISITS_HEADER
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
@@ -165,16 +166,11 @@ def _without_lost(con, order: list[str], findings: Findings) -> list[str]:
     return [s for s in order if s not in lost]
 
 
-# an ad platform's traffic (Facebook's «Impressions, Clicks, Total_Conversion»): people seeing an ad and coming to the
-# site, counted as visitors are, not leads or deals (the A/B page said «needs about 28,953 more leads» of impressions)
-AD_TRAFFIC_HEADER = re.compile(r"\b(?:impressions?|clicks?|показы|показов|клики|кликов|охват)\b|展示|曝光|点击",
-                               re.IGNORECASE)
-
-
 def of_visitors(headers: str | list[str]) -> bool:
     """The counts are of visitors or users, or of an ad's impressions or clicks (their header or first step says so),
-    not of leads or deals."""
-    return any(VISITS_HEADER.search(h) or AD_TRAFFIC_HEADER.search(h)
+    not of leads or deals. Read by the header's words (``unique_users``, ``ad_clicks``, «Клики по объявлению»: an
+    underscore defeated the regex word boundary; funnel/mapping/ad_counts.py)."""
+    return any(VISITS_HEADER.search(h) or VISITS_HEADER.search(header_tokens(h)) or is_ad_traffic(h)
                for h in ([headers] if isinstance(headers, str) else headers))
 
 
