@@ -24,9 +24,7 @@ import json
 
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
-from ..mapping.ad_counts import is_ad_traffic
-from ..mapping.normalize import header_tokens
-from ..mapping.shapes import VISITS_HEADER
+from ..mapping.visitor_counts import of_visitors
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from .columns import number_expr
@@ -164,14 +162,6 @@ def _without_lost(con, order: list[str], findings: Findings) -> list[str]:
         findings.add("counts.left_out_lost", "info", value=stage, n=int(n) if n is not None else None,
                      detail=json.dumps({"stage": stage, "n": f"{n:g}"}, ensure_ascii=False))
     return [s for s in order if s not in lost]
-
-
-def of_visitors(headers: str | list[str]) -> bool:
-    """The counts are of visitors or users, or of an ad's impressions or clicks (their header or first step says so),
-    not of leads or deals. Read by the header's words (``unique_users``, ``ad_clicks``, «Клики по объявлению»: an
-    underscore defeated the regex word boundary; funnel/mapping/ad_counts.py)."""
-    return any(VISITS_HEADER.search(h) or VISITS_HEADER.search(header_tokens(h)) or is_ad_traffic(h)
-               for h in ([headers] if isinstance(headers, str) else headers))
 
 
 def counts_of_visitors(cmap, headers: list[str]) -> bool:
