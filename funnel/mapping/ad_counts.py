@@ -72,6 +72,7 @@ def in_ad_order(headers: list[str], steps: list[int]) -> list[int]:
     is such an ad count (Google Ads writes «Clicks» before «Impr.»); steps of the same count keep the file's order
     (Facebook's «Total_Conversion, Approved_Conversion»). Else as they are."""
     ranks = [ad_rank(headers[i]) for i in steps]
-    if any(r is None for r in ranks):
+    known = [r for r in ranks if r is not None]
+    if len(known) < len(ranks):
         return steps
-    return [i for _r, i in sorted(zip(ranks, steps, strict=True), key=lambda pair: pair[0])]
+    return [i for _r, i in sorted(zip(known, steps, strict=True), key=lambda pair: pair[0])]
