@@ -132,8 +132,8 @@ class Capabilities:
                 return "velocity.reason.no_created"
             return "capabilities.no_cycle_expected_close" if self.close_is_expected else "capabilities.no_cycle"
         if question in ("win_rate", "outcomes"):
-            if counts:
-                return "metrics.reason.counts_no_outcome"
+            if counts:  # (an ad report's visitors: no deals to be won or lost)
+                return "visitors49.reason.counts_no_outcome" if self.counts_visitors else "metrics.reason.counts_no_outcome"
             if self.is_web_funnel and question == "win_rate":
                 return "capabilities.web_no_win_rate"
             return None if self.has_outcomes else "capabilities.no_outcomes"

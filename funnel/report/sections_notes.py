@@ -94,7 +94,7 @@ def caveats(inp: Inputs) -> Section:
     w, out = inp.w, inp.outcomes
     sec = Section("caveats", w("report.section.caveats"))
     if inp.info.shape == "counts":
-        sec.bullets.append(w("report.caveat.counts"))
+        sec.bullets.append(w(_V + "caveat_counts" if inp.info.capabilities.counts_visitors else "report.caveat.counts"))
     if out.open:
         sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
     if ((inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"})

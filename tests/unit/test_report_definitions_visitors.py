@@ -64,6 +64,8 @@ def test_an_ad_report_defines_its_steps_counts(mem_store, lang):
     assert not any(w in said.lower() for w in {"en": ("deal",), "ru": ("сделк",), "zh": ("交易",)}[lang]), said
     page = page_text(report)
     assert all(term in page for term in COUNTS_TERMS[lang])
+    caveats = " ".join(report.section("caveats").bullets).lower()
+    assert visitors in caveats and not any(w in caveats for w in ("deal", "сделк", "交易")), caveats
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "zh"])

@@ -66,3 +66,26 @@ def test_stored_capabilities_of_the_current_rules_are_not_derived_again(tmp_path
     meta = store.row(info.id)["meta"]
     assert meta["capabilities"]["rules"] == RULES and meta["capabilities"]["counts_visitors"]
     assert meta["counted"] == "visitors"
+
+
+def test_an_ad_report_says_it_has_no_deals_won_or_lost_not_which_deals(tmp_path):
+    """The Overview's win rate tile and the pages' view caption said «Aggregate counts do not say which deals were
+    won, lost or still open» and «conversions are between the stage counts» under Facebook's impressions."""
+    from funnel.metrics import outcomes
+    from funnel.spec import FunnelSpec
+    from ui.filters import view_caption
+
+    store, ds = _old_store(tmp_path, FB_ADS)
+    info = Store(store.path).info(ds)
+    with store.connect() as con:
+        out = outcomes(con, info, FunnelSpec())
+    # impressions 7000 + 18000 + 700 = 25,700 at the first step; no outcome of a deal
+    assert out.deals == 25700 and out.won is None
+    assert out.reasons["won"] == out.reasons["win_rate"] == "visitors49.reason.counts_no_outcome"
+    assert view_caption(FunnelSpec(), lambda key, **_kw: key, info) == "visitors49.view_counts"
+    (tmp_path / "crm").mkdir()
+    crm_store, crm = _old_store(tmp_path / "crm", CRM_COUNTS)
+    crm_info = Store(crm_store.path).info(crm)
+    with crm_store.connect() as con:
+        assert outcomes(con, crm_info, FunnelSpec()).reasons["won"] == "metrics.reason.counts_no_outcome"
+    assert view_caption(FunnelSpec(), lambda key, **_kw: key, crm_info) == "pages.view.counts"
