@@ -217,7 +217,8 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
         edited = fresh
     state["stages"] = edited
     for pipeline, stages in edited.items():
-        st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        title = words.data_key(caps, "ui.data.stage_order") if caps is not None else "ui.data.stage_order"
+        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
         if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
             st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
             column = t(words.data_key(caps, "ui.data.stages") if caps is not None else "ui.data.stages")

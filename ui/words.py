@@ -62,6 +62,7 @@ VISITOR_DATA = {
     "ui.data.counts_stored": "visitors49.data.counts_stored",
     "ui.data.dataset_line_counts": "visitors49.data.dataset_line_counts",
     "ui.data.stages": "visitors49.data.steps",
+    "ui.data.stage_order": "visitors49.data.step_order",
     "ui.data.stages_help": "visitors49.data.steps_help",
     "ui.data.order_guessed": "visitors49.data.order_guessed_counts",
     "crmimport.edit_title": "visitors49.data.edit_title",

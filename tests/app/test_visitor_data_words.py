@@ -37,6 +37,8 @@ def test_an_uploaded_ad_report_is_ordered_as_steps(data_dir, lang):
     title, hint, example, not_said = STEPS[lang]
     at = uploaded("fb_ads.csv", FB_ADS.encode(), lang=lang)
     assert any(s.value == title for s in at.subheader), [s.value for s in at.subheader]
+    funnel = {"en": "**Funnel: ", "ru": "**Воронка: ", "zh": "**漏斗："}[lang]  # was «Pipeline:», «销售管道：»
+    assert any(m.value.startswith(funnel) for m in at.markdown), [m.value for m in at.markdown]
     captions = [c.value for c in at.caption]
     shown = next((c for c in captions if hint in c), None)
     assert shown is not None, captions
