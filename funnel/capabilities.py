@@ -45,7 +45,7 @@ LIST_COLUMNS = ("deal_name", "amount", "created_at", "closed_at", "lost_reason")
 # The rules :func:`derive` follows. A dataset stores its capabilities at import; one stored under older
 # rules (a field it lacks, a date range without its stage entries) is derived again when it is read
 # (``Store.info``), so an upgrade does not need a re-import. Bump when derive() changes.
-RULES = 6
+RULES = 7  # 6: a pipeline's own «no won stage» (h1); 7: a counts table's visitors read from its kept mapping and order
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ class Capabilities:
                 return "velocity.reason.no_created"
             return "capabilities.no_cycle_expected_close" if self.close_is_expected else "capabilities.no_cycle"
         if question in ("win_rate", "outcomes"):
-            if counts:
-                return "metrics.reason.counts_no_outcome"
+            if counts:  # (an ad report's visitors: no deals to be won or lost)
+                return "visitors49.reason.counts_no_outcome" if self.counts_visitors else "metrics.reason.counts_no_outcome"
             if self.is_web_funnel and question == "win_rate":
                 return "capabilities.web_no_win_rate"
             return None if self.has_outcomes else "capabilities.no_outcomes"
@@ -217,11 +217,13 @@ def derive(con, tables: dict[str, str], shape: str, meta: dict[str, Any]) -> Cap
         "SELECT count(*) FILTER (WHERE code = 'stages.order_guessed'), count(*) FILTER (WHERE code = 'stages.no_won')"
         " FROM {q}", q=tables["quality"])).fetchone())
     if shape == "counts":
+        from .mapping.visitor_counts import stored_of_visitors  # (the header words of the import layer)
+
         group = meta.get("group_column")
         groups = tuple(meta.get("groups") or ())
         return Capabilities(shape=shape, group_columns=(group,) if group and len(groups) >= 1 else (),
                             groups=groups, group_column=group, order_guessed=guessed, pipelines=pipelines,
-                            counts_visitors=meta.get("counted") == "visitors")
+                            counts_visitors=stored_of_visitors(meta))
     extras = [c for c in (meta.get("extra_columns") or {}) if c.startswith("x_")]
     columns = [*BASE_GROUP_COLUMNS, *extras, *LIST_COLUMNS]
     cols = "".join(f", count({ident(c)})" for c in columns)

@@ -41,7 +41,7 @@ if info is not None:
     c[0].metric(t("ui.data.rows_read"), fmt_int(row['rows_read'], context.lang()))
     c[1].metric(t("ui.data.rows_rejected"), fmt_int(row['rows_rejected'], context.lang()))
     if counts:
-        st.caption(t("ui.data.counts_stored"))
+        st.caption(t(words.data_key(info.capabilities, "ui.data.counts_stored")))
     else:
         c[2].metric(t(words.key(info, "ui.data.deals")), fmt_int(row['n_deals'], context.lang()))
         c[3].metric(t(words.key(info, "ui.data.events")), fmt_int(row['n_events'], context.lang()))
@@ -67,7 +67,8 @@ st.subheader(t("ui.data.datasets_title"))
 for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
     with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
         listed = context.info_of(row)
-        line = "ui.data.dataset_line_counts" if listed.capabilities.aggregate else words.key(listed, "ui.data.dataset_line")
+        line = words.data_key(listed.capabilities, "ui.data.dataset_line_counts") if listed.capabilities.aggregate \
+            else words.key(listed, "ui.data.dataset_line")
         st.caption(t(line, deals=fmt_int(row["n_deals"], context.lang()),
                      rows=fmt_int(row["rows_read"], context.lang()),
                      rejected=fmt_int(row["rows_rejected"], context.lang()),

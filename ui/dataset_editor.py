@@ -25,7 +25,7 @@ from funnel.markdown_escape import md_escape
 from funnel.pipeline_kinds import stored_kinds
 from funnel.quality_report import finding_text
 
-from . import context
+from . import context, words
 from .errors import error_text
 from .import_flow import mapping_editor, role_editor, shape_label, stage_editor
 from .stage_controls import order_caption, paste_order, pipeline_won_lost_pickers, won_lost_pickers
@@ -69,9 +69,10 @@ def edit_panel(t, info) -> None:
                 in ((info.meta or {}).get("refreshed") or {}).get("findings", [])]
         if said:  # the refresh's own words in full (a table cell cut them: survey 31)
             st.markdown("\n".join(f"- {md_escape(s)}" for s in said))
-    with st.expander(t("crmimport.edit_title"), expanded=view["order_guessed"]):
+    caps = info.capabilities
+    with st.expander(t(words.data_key(caps, "crmimport.edit_title")), expanded=view["order_guessed"]):
         if view["order_guessed"]:
-            st.warning(t("crmimport.edit_order_guessed"))
+            st.warning(t(words.data_key(caps, "crmimport.edit_order_guessed")))
         if not view["can_rederive"]:
             st.info(t("crmimport.edit_needs_file", rows=fmt_int(KEEP_RAW_MAX_ROWS, context.lang())))
             return
@@ -103,15 +104,15 @@ def edit_panel(t, info) -> None:
                 draft = SimpleNamespace(raw=SimpleNamespace(headers=view["headers"]), mapping=mapping, remembered=False)
                 mapping_editor(t, draft, state, prefix)
                 mapping = draft.mapping
-            st.markdown("**" + t("ui.data.stages") + "**")
+            st.markdown("**" + t(words.data_key(caps, "ui.data.stages")) + "**")
             order_caption(t, order)
-            pasted = paste_order(t, prefix + "paste", list(order), known=lambda: order_names(store, info.id))
+            pasted = paste_order(t, prefix + "paste", list(order), known=lambda: order_names(store, info.id), caps=caps)
             if pasted is not None:
                 # the user's order, as the import flow's: one that adds or leaves out a stage was set back to the
                 # stored list by stage_editor, the click doing nothing (survey 29)
                 state["stages"], state["user_order"] = pasted, True
                 st.rerun()
-            shown = stage_editor(t, order, state, prefix)
+            shown = stage_editor(t, order, state, prefix, caps=caps)
             # the steps picked are the order (an order set for the steps before is not), unless the user moved one
             stages = None if steps_changed and not state.get("user_order") else shown
             won: list[str] | dict[str, list[str]] | None = None

@@ -308,8 +308,8 @@ def scope_caption(info: DatasetInfo, spec: FunnelSpec, t) -> str:
 
 def view_caption(spec: FunnelSpec, t, info: DatasetInfo | None = None) -> str:
     """Which denominators the rates on screen use (always printed next to them)."""
-    if info is not None and info.capabilities.aggregate:
-        return t("pages.view.counts")
+    if info is not None and info.capabilities.aggregate:  # an ad report's visitors are no stages' deals
+        return t("visitors49.view_counts" if info.capabilities.counts_visitors else "pages.view.counts")
     if info is not None and info.capabilities.is_web_funnel:
         return t("audit.view.web")
     view = t("metrics.view.closed_only") if spec.closed_only else t("metrics.view.all_deals")

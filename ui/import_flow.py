@@ -15,6 +15,7 @@ import streamlit as st
 
 from funnel import pipeline_kinds
 from funnel.access import Action
+from funnel.capabilities import Capabilities
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
@@ -30,7 +31,7 @@ from funnel.readers.sniff import TABLE_SUFFIXES
 from funnel.sample_datasets import display_name
 from funnel.velocity.snapshots import link_previous
 
-from . import auth, context
+from . import auth, context, words
 from .errors import error_text
 from .stage_controls import paste_order, pipeline_won_lost_pickers, won_lost_pickers
 from .timezone_control import import_zone
@@ -202,8 +203,10 @@ def mapping_editor(t, draft, state: dict | None = None, prefix: str = "") -> Non
     draft.mapping = dataclasses.replace(mapping, fields=fields, extras={i: headers[i] for i in extras})
 
 
-def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, prefix: str = "") -> dict[str, list[str]]:
-    """Arrows move a stage up or down; the edited order is kept in ``state``."""
+def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, prefix: str = "",
+                 caps: Capabilities | None = None) -> dict[str, list[str]]:
+    """Arrows move a stage up or down; the edited order is kept in ``state``. ``caps``: the dataset's, whose
+    visitors' steps are worded as steps."""
     state = _state() if state is None else state
     fresh = {p: list(s) for p, s in order.items()}
     edited = state.get("stages") or fresh
@@ -215,10 +218,12 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
         edited = fresh
     state["stages"] = edited
     for pipeline, stages in edited.items():
-        st.markdown("**" + t("ui.data.stage_order", pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        title = words.data_key(caps, "ui.data.stage_order") if caps is not None else "ui.data.stage_order"
+        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
         if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
             st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
-            st.dataframe({"#": range(1, len(stages) + 1), t("ui.data.stages"): stages}, hide_index=True, height=240)
+            column = t(words.data_key(caps, "ui.data.stages") if caps is not None else "ui.data.stages")
+            st.dataframe({"#": range(1, len(stages) + 1), column: stages}, hide_index=True, height=240)
             continue
         for i, stage in enumerate(stages):
             c1, c2, c3 = st.columns([8, 1, 1])
@@ -368,22 +373,24 @@ def run_flow(t) -> None:
         built = preview.build(draft, stages=state.get("stages") if state.get("user_order") else None)
         import_zone(t, zone_place, built, state, prefix)
         _preview_warnings(t, preview.warnings())
-        st.subheader(t("ui.data.stages"))
+        st.subheader(t(words.data_key(draft.expected, "ui.data.stages")))
         if built["meta"].get("outcomes_only"):
             # a lead list says no outcome either (survey 49: VK's lead form was said to tell won, lost and open)
             st.info(t("crmimport.outcomes_only" if says_outcomes(draft.mapping.fields) else "crmimport.leads_only"))
-        st.caption(t("ui.data.stages_help"))
+        st.caption(t(words.data_key(draft.expected, "ui.data.stages_help")))
         # a guess stays a guess while the user edits it: the first preview decides
         if state.get("user_order"):
             st.success(t("crmimport.order_yours"))
         elif state.setdefault("order_guessed", "stages.order_guessed" in built["finding_codes"]):
-            st.warning(t("ui.data.order_guessed_web" if draft.expected.is_web_funnel else "ui.data.order_guessed"))
+            st.warning(t("ui.data.order_guessed_web" if draft.expected.is_web_funnel
+                         else words.data_key(draft.expected, "ui.data.order_guessed")))
         order = built["meta"]["stage_order"]
-        pasted = paste_order(t, f"{prefix}import", list(order), known=lambda: draft_stages(con, draft))
+        pasted = paste_order(t, f"{prefix}import", list(order), known=lambda: draft_stages(con, draft),
+                             caps=draft.expected)
         if pasted is not None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
-        stages = stage_editor(t, order, prefix=prefix)
+        stages = stage_editor(t, order, prefix=prefix, caps=draft.expected)
         by_pipeline = pipeline_kinds.preview_kinds(con, draft) \
             if draft.expected.crm_deals and not built["meta"].get("outcomes_only") else {}
         if len(by_pipeline) > 1:  # several pipelines: one pair of pickers each, a pipeline's own stages only

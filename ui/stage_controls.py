@@ -10,23 +10,29 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from funnel.capabilities import Capabilities
 from funnel.errors import FunnelError
 from funnel.importer.order_check import checked_order
 from funnel.markdown_escape import md_escape
 from funnel.stage_text import parse_order
 
-from . import context
+from . import context, words
 from .errors import error_text
 
 
-def paste_order(t, key: str, pipelines: list[str], known: Callable[[], list[str]] | None = None):
+def paste_order(t, key: str, pipelines: list[str], known: Callable[[], list[str]] | None = None,
+                caps: Capabilities | None = None):
     """A box to paste the funnel order; returns the parsed order when the user applies it, else None.
     ``known()``: the data's stage names (asked only once a paste is applied): the order takes their spelling,
-    and a name the data does not have is refused, said, the order unchanged (funnel/importer/order_check.py)."""
+    and a name the data does not have is refused, said, the order unchanged (funnel/importer/order_check.py).
+    ``caps``: the dataset's, whose visitors' steps are worded so (an ad report's example is no CRM's stages)."""
+    def word(k: str) -> str:
+        return t(words.data_key(caps, k)) if caps is not None else t(k)
+
     with st.form(f"{key}_paste_form", border=False):
         text = st.text_area(t("crmimport.paste_order"), key=f"{key}_paste", height=110,
-                            placeholder=t("crmimport.paste_order_placeholder"),
-                            help=t("crmimport.paste_order_help"))
+                            placeholder=word("crmimport.paste_order_placeholder"),
+                            help=word("crmimport.paste_order_help"))
         applied = st.form_submit_button(t("crmimport.paste_apply"))
     if not applied:
         return None

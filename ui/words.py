@@ -7,6 +7,7 @@ page writes ``t(words.key(info, "pages.funnel.cell_hint"))`` instead of testing 
 
 from __future__ import annotations
 
+from funnel.capabilities import Capabilities
 from funnel.dataset import DatasetInfo
 
 WEB = {
@@ -52,3 +53,26 @@ WEB = {
 def key(info: DatasetInfo, catalog_key: str) -> str:
     """``catalog_key``, or its visitors-and-steps twin when ``info`` is a web funnel."""
     return WEB.get(catalog_key, catalog_key) if info.capabilities.is_web_funnel else catalog_key
+
+
+# The Data page's words of the steps of a dataset whose people are visitors: a web funnel and an ad platform's or
+# web analytics' counts (``Capabilities.of_visitors``: impressions, clicks, users). Its caption, stage order, paste
+# box and edit panel spoke of deals, stages and «the last stage is the sale» for Facebook's ad report.
+VISITOR_DATA = {
+    "ui.data.counts_stored": "visitors49.data.counts_stored",
+    "ui.data.dataset_line_counts": "visitors49.data.dataset_line_counts",
+    "ui.data.stages": "visitors49.data.steps",
+    "ui.data.stage_order": "visitors49.data.step_order",
+    "ui.data.stages_help": "visitors49.data.steps_help",
+    "ui.data.order_guessed": "visitors49.data.order_guessed_counts",
+    "crmimport.edit_title": "visitors49.data.edit_title",
+    "crmimport.edit_order_guessed": "visitors49.data.edit_order_guessed",
+    "crmimport.paste_order_placeholder": "visitors49.paste.placeholder",
+    "crmimport.paste_order_help": "visitors49.paste.help",
+}
+
+
+def data_key(caps: Capabilities, catalog_key: str) -> str:
+    """``catalog_key``, or its visitors-and-steps twin when ``caps`` (a stored dataset's or an import draft's
+    expected capabilities) count visitors."""
+    return VISITOR_DATA.get(catalog_key, catalog_key) if caps.of_visitors else catalog_key

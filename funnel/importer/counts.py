@@ -21,11 +21,10 @@ says so (``counts.unpaired_rows``: the step and the rows left out of it).
 from __future__ import annotations
 
 import json
-import re
 
 from ..errors import FunnelError
 from ..mapping import classify_stage_name
-from ..mapping.shapes import VISITS_HEADER
+from ..mapping.visitor_counts import of_visitors
 from ..readers.values import none_word_sql
 from ..sql import ident, render, run
 from .columns import number_expr
@@ -163,19 +162,6 @@ def _without_lost(con, order: list[str], findings: Findings) -> list[str]:
         findings.add("counts.left_out_lost", "info", value=stage, n=int(n) if n is not None else None,
                      detail=json.dumps({"stage": stage, "n": f"{n:g}"}, ensure_ascii=False))
     return [s for s in order if s not in lost]
-
-
-# an ad platform's traffic (Facebook's «Impressions, Clicks, Total_Conversion»): people seeing an ad and coming to the
-# site, counted as visitors are, not leads or deals (the A/B page said «needs about 28,953 more leads» of impressions)
-AD_TRAFFIC_HEADER = re.compile(r"\b(?:impressions?|clicks?|показы|показов|клики|кликов|охват)\b|展示|曝光|点击",
-                               re.IGNORECASE)
-
-
-def of_visitors(headers: str | list[str]) -> bool:
-    """The counts are of visitors or users, or of an ad's impressions or clicks (their header or first step says so),
-    not of leads or deals."""
-    return any(VISITS_HEADER.search(h) or AD_TRAFFIC_HEADER.search(h)
-               for h in ([headers] if isinstance(headers, str) else headers))
 
 
 def counts_of_visitors(cmap, headers: list[str]) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from . import cell_kinds as sv
+from .ad_counts import CONVERSIONS, ad_rank, in_ad_order
 from .matcher import CODE_SCORE, detect_preset, header_score
 from .normalize import normalize_header
 from .synonyms import NORMALIZED_SYNONYMS, normalized
@@ -472,7 +473,7 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
                 left_out.append((i, why))
             elif counted(i):
                 steps.append(i)
-            elif numeric(i) and _AD_STEPS[2].match(norm[i]):
+            elif numeric(i) and ad_rank(norm[i]) == CONVERSIONS:
                 # Google Ads' conversions under data-driven attribution (45.00, 12.50, 3.33): counts shared among
                 # clicks, rounded to whole ones and said (were left out as "a rate, money": no conversion step)
                 steps.append(i)
@@ -495,7 +496,7 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         # with two step words (Sessions ... Purchase), the columns between them are steps too (Add to
         # cart, Checkout); a number before the first or after the last (Facebook's «interest» category
         # code beside Impressions, Clicks) is no step: left out, and said
-        named = [i for i in steps if _is_step_header(norm[i]) or any(rx.match(norm[i]) for rx in _AD_STEPS)]
+        named = [i for i in steps if _is_step_header(norm[i]) or ad_rank(norm[i]) is not None]
         if len(named) >= 2:
             left_out += [(i, "not_step") for i in steps if not named[0] <= i <= named[-1]]
             steps = [i for i in steps if named[0] <= i <= named[-1]]
@@ -503,7 +504,9 @@ def _wide_counts(norm: list[str], smp) -> CountsMapping | None:
         steps, rounded = [i for i in usable if _is_step_header(norm[i]) and never_count(norm[i], []) is None], []
     if len(steps) < 2 or _find(norm, NORMALIZED_SYNONYMS["stage"]) is not None:
         return None
-    steps = _in_ad_order(norm, steps)
+    # an ad platform's counts by what they count, not where the report puts them: Google Ads writes «Clicks» before
+    # «Impr.» (survey 26: refused as rising columns, "no stage"); Yandex Direct, Baidu, Ocean Engine alike
+    steps = in_ad_order(norm, steps)
     if smp and _moments(norm, smp, steps):
         return None  # one row per event (a trade, a call, an order at its minute): a record list, not counts
     if smp and len(_names(norm, smp, steps)) >= 2:
@@ -611,22 +614,6 @@ def _moments(norm: list[str], smp, steps: list[int]) -> bool:
                 and len(set(vals)) * 2 >= len(vals):  # fills of one order may share their second
             return True
     return False
-
-
-# an ad platform's counts by what they count, not where the report puts them: Google Ads writes «Clicks» before
-# «Impr.» (survey 26: refused as rising columns, "no stage"); Yandex Direct, Baidu, Ocean Engine alike
-_AD_STEPS = (re.compile(r"^(?:impr\.?|impressions?|показы|展示(?:次数|量|数)?|展现(?:量|次数)?|曝光(?:量|次数)?)$"),
-             re.compile(r"^(?:clicks?|клики|点击(?:次数|量|数)?)$"),
-             re.compile(r"^(?:conversions?|conv\.?|конверсии|转化(?:次数|量|数)?)$"))
-
-
-def _in_ad_order(norm: list[str], steps: list[int]) -> list[int]:
-    """``steps`` ordered impressions → clicks → conversions when every one of them is such an ad count, else as
-    they are."""
-    ranks = [next((k for k, rx in enumerate(_AD_STEPS) if rx.match(norm[i])), None) for i in steps]
-    if any(r is None for r in ranks) or len(set(ranks)) < len(ranks):
-        return steps
-    return [i for _r, i in sorted(zip(ranks, steps, strict=True))]
 
 
 def _rising(steps: list[int], smp) -> bool:

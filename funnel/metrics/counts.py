@@ -52,9 +52,11 @@ def _rows(stages: list[tuple[int, str]], n: dict[int, int]) -> list[StageRow]:
 
 def _outcomes(ctx: Context, rows: list[StageRow], notes: dict[str, str]) -> Outcomes:
     out = Outcomes(deals=rows[0].reached if rows else 0, stages=rows, reasons=dict(notes))
+    # (an ad report's visitors: no deals won or lost)
+    no_outcome = ctx.info.capabilities.why_not("outcomes") or "metrics.reason.counts_no_outcome"
     for key in NO_OUTCOME:
         setattr(out, key, None)
-        out.reasons[key] = "metrics.reason.counts_no_outcome"
+        out.reasons[key] = no_outcome
     for key in NO_MONEY:
         out.reasons[key] = "metrics.reason.counts_no_money"
     stages = [{"stage": r.stage, "position": r.position} for r in rows]

@@ -14,6 +14,18 @@ from .model import Cell, Column, Section, Table
 
 DEFINED = ("deals", "reached", "step_conversion", "cumulative_conversion", "drop_off", "lost_here", "open_here",
            "win_rate", "win_rate_all", "revenue", "avg_deal_size", "median_deal_size", "cycle", "previous_period")
+# a web funnel's and a counts table's terms: (term, definition) catalog keys. Their reports defined deals, «lost
+# here», «still open here», win rate, revenue and cycle, none of which such a dataset has
+_V = "visitors49.report."
+DEFINED_WEB = ((_V + "term.visitors", _V + "def.visitors"), (_V + "term.reached", _V + "def.reached_web"),
+               ("report.term.step_conversion", _V + "def.step_conversion_web"),
+               ("report.term.cumulative_conversion", _V + "def.cumulative_conversion_web"),
+               ("report.term.drop_off", _V + "def.drop_off_web"), (_V + "term.converted", _V + "def.converted"),
+               ("report.term.previous_period", "report.def.previous_period"))
+DEFINED_COUNTS = ((_V + "term.first_step", _V + "def.first_step"), (_V + "term.reached", _V + "def.reached_counts"),
+                  ("report.term.step_conversion", _V + "def.step_conversion_counts"),
+                  ("report.term.cumulative_conversion", _V + "def.cumulative_conversion_counts"),
+                  ("report.term.drop_off", _V + "def.drop_off_counts"))
 PACKAGES = ("duckdb", "pandas", "plotly", "streamlit", "xlsxwriter")
 
 
@@ -51,14 +63,30 @@ def import_counts(inp: Inputs) -> str:
     return w("report.quality.counts", rows=w.int(read), rejected=w.int(rejected), deals=w.int(row.get("n_deals")))
 
 
+def defined_terms(caps) -> tuple[tuple[str, str], ...]:
+    """The (term, definition) catalog keys of a dataset with these capabilities: a web funnel's visitors and steps,
+    a counts table's numbers (its visitors' when it counts visitors), else a CRM's deals."""
+    if caps.aggregate:
+        reached = _V + ("def.reached_counts_visitors" if caps.counts_visitors else "def.reached_counts")
+        return tuple((term, reached if term == _V + "term.reached" else d) for term, d in DEFINED_COUNTS)
+    if caps.is_web_funnel:
+        return DEFINED_WEB
+    return tuple((f"report.term.{key}", f"report.def.{key}") for key in DEFINED)
+
+
 def definitions(inp: Inputs) -> Section:
-    w = inp.w
+    w, caps = inp.w, inp.info.capabilities
     sec = Section("definitions", w("report.section.definitions"))
-    view = w("report.view.closed_only" if inp.spec.closed_only else "report.view.all_deals")
-    sec.paragraphs.append(w("report.definitions.view", view=view))
+    if caps.aggregate:
+        sec.paragraphs.append(w(_V + "view_counts"))
+    elif caps.is_web_funnel:
+        sec.paragraphs.append(w(_V + "view_web"))
+    else:
+        view = w("report.view.closed_only" if inp.spec.closed_only else "report.view.all_deals")
+        sec.paragraphs.append(w("report.definitions.view", view=view))
     sec.tables.append(Table("definitions", w("report.table.definitions"),
                             [Column("term", w("report.col.term")), Column("definition", w("report.col.definition"))],
-                            [[w(f"report.term.{key}"), w(f"report.def.{key}")] for key in DEFINED]))
+                            [[w(term), w(meaning)] for term, meaning in defined_terms(caps)]))
     return sec
 
 
@@ -66,7 +94,7 @@ def caveats(inp: Inputs) -> Section:
     w, out = inp.w, inp.outcomes
     sec = Section("caveats", w("report.section.caveats"))
     if inp.info.shape == "counts":
-        sec.bullets.append(w("report.caveat.counts"))
+        sec.bullets.append(w(_V + "caveat_counts" if inp.info.capabilities.counts_visitors else "report.caveat.counts"))
     if out.open:
         sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
     if ((inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"})
