@@ -192,3 +192,20 @@ def test_report_keeps_the_p90_on_ten(tmp_path):
     assert "median 5.5, 90th percentile 9.1" in summary and "p90 not shown" not in summary
     velocity = report.section("velocity")
     assert not any("p90" in b and "not shown" in b for b in velocity.bullets)
+
+
+def test_a_hostile_stage_name_is_text_in_the_sentence(tmp_path):
+    """A stage named ``<img src=x onerror=alert(1)>`` with 9 finished stays: the HTML report says its p90 sentence with
+    the name escaped, never as a tag."""
+    from funnel.report import render
+
+    hostile = "<img src=x onerror=alert(1)>"
+    store = Store(":memory:")
+    days = list(range(1, 10))
+    (tmp_path / "deals.csv").write_text(deals_csv(days).replace(",Lead,", f',"{hostile}",'), encoding="utf-8")
+    (tmp_path / "history.csv").write_text(history_csv(days).replace(",Lead,", f',"{hostile}",'), encoding="utf-8")
+    info, _built, _draft = import_file(store, tmp_path / "deals.csv", "deals.csv", history=tmp_path / "history.csv",
+                                       stages=[hostile, "Proposal", "Won", "Lost"])
+    page = render(report_of(store, info, lang="en"), "html").decode("utf-8")
+    assert "p90 of «&lt;img src=x onerror=alert(1)&gt;» not shown: 9 stays there have finished" in page
+    assert hostile not in page
