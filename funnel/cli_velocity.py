@@ -89,6 +89,7 @@ def _document(args, build):
 
 
 def _velocity(args) -> int:
+    from .metrics.cycle_rules import p90_reason_params
     from .metrics.probability import no_lost_recorded
     from .velocity.common import parse_when
     from .velocity.cycle import cycle
@@ -107,6 +108,16 @@ def _velocity(args) -> int:
         print(f"  {r['stage'][:36]:<36} n={r['n']:>7}  median={_d(r['median_days'])}  p90={_d(r['p90_days'])}  "
               f"open={r['open_n']:>6}  >p90={r['open_over_p90'] if r['open_over_p90'] is not None else '—':>6}  "
               f"KM={_d(r['km_median_days'])}")
+    for r in doc["time_in_stage"]:  # a p90 of «—»: too few finished stays, said as the page says it
+        if r.get("p90_reason"):
+            print("  " + t(r["p90_reason"], lang, stage=r["stage"], **p90_reason_params(r["n"])))
+    for outcome, c in doc["cycle"].items():  # the cycle: median and p90, or why no p90 (as the Velocity page)
+        if c["n"]:
+            colon = "：" if lang == "zh" else ": "
+            print(t(f"velocity.ui.cycle_median_{outcome}", lang) + f"{colon}{_d(c['median_days'])}  "
+                  + t(f"velocity.ui.cycle_p90_{outcome}", lang) + f"{colon}{_d(c['p90_days'])}")
+            if c.get("p90_reason"):
+                print("  " + t(c["p90_reason"], lang, **p90_reason_params(c["n"])))
     sv = doc["sales_velocity"]
     print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
             win_rate=_d(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))

@@ -6,7 +6,7 @@ from funnel.formats import DASH, fmt_int, fmt_num, fmt_pct, kpi_delta
 from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
-from funnel.metrics.outcomes import P90_MIN_DEALS
+from funnel.metrics.cycle_rules import p90_reason_params
 from ui import cache, context, drill, explain, filters, findings, money_text, report_button, words
 from ui.audit import top_findings
 from ui.figures import funnel_figure
@@ -76,11 +76,11 @@ for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
             basis = "pages.tile.cycle_basis_reversed" if out.cycle_reversed else "pages.tile.cycle_basis"
             st.caption(t(basis, n=fmt_int(out.cycle_deals, lang), won=fmt_int(out.won, lang),
                          reversed=fmt_int(out.cycle_reversed, lang)))
-        if key == "median_cycle_days" and value is not None and out.p90_cycle_days is not None:  # DOMAIN.md: and p90
-            if out.cycle_deals >= P90_MIN_DEALS:
+        if key == "median_cycle_days" and value is not None:  # DOMAIN.md: and p90, or why not (fewer than 10 cycles)
+            if out.p90_cycle_days is not None:
                 st.caption(t("domain48.tile.cycle_p90", days=fmt_num(out.p90_cycle_days, lang, 1)))
-            else:  # «9 of 10 won deals closed faster» beside 2 won deals said what the data cannot
-                st.caption(t("domain48.tile.cycle_p90_few", n=out.cycle_deals))
+            elif few := out.reasons.get("p90_cycle_days"):
+                st.caption(t(few, **p90_reason_params(out.cycle_deals)))
         drill.button(t(OPEN), selection, t(LABEL.get(key, f"metrics.kpi.{key}")), key=f"ov_tile_{key}", info=info)
 explain.warn_no_lost(info, out, t, lang)
 explain.warn_no_won(info, t, spec, out)

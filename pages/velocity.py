@@ -8,6 +8,7 @@ import streamlit as st
 from funnel.formats import duration_unit, fmt_cohort, fmt_int, fmt_num, fmt_pct, unit_name
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
+from funnel.metrics.cycle_rules import p90_reason_params
 from funnel.velocity.pipeline import as_date
 from funnel.velocity.sales_velocity import what_if
 from ui import drill, explain, money_text, words
@@ -113,6 +114,9 @@ if not vui.needs_history(info, t):
                  column_config={heads[c]: st.column_config.TextColumn(help=t(f"velocity.help.{c}")) for c in COLS
                                 if not web or c != "n"})
     st.caption(t(words.key(info, "velocity.ui.tis_caption")))
+    few = [t(r.p90_reason, stage=md_escape(r.stage), **p90_reason_params(r.n)) for r in tis.rows if r.p90_reason]
+    if few:  # a «—» in the p90 column: too few finished stays for a percentile
+        st.caption("  \n".join(few))
     nobody = [r.stage for r in tis.rows if r.n == 0 and r.open_n]
     if nobody:
         st.caption(t("velocity.ui.nobody_left", stages=", ".join(md_escape(s) for s in nobody)))
@@ -131,6 +135,8 @@ def cycle_section() -> None:
                         t(f"velocity.drill.{outcome}"), f"vel_cycle_{outcome}", info, col)
     for col, (outcome, stats) in zip(cols[1::2], (("won", cyc.won), ("lost", cyc.lost)), strict=True):
         col.metric(t(f"velocity.ui.cycle_p90_{outcome}"), days(stats.p90_days), border=True)
+        if stats.p90_reason:  # the Overview's sentence: fewer than 10 deals with both dates
+            col.caption(t(stats.p90_reason, **p90_reason_params(stats.n)))
         vui.open_button(t("pages.drill.open"), Selection(f"{outcome}_between", until=as_of),  # the same deals
                         t(f"velocity.drill.{outcome}"), f"vel_cycle_p90_{outcome}", info, col)
     if cyc.trend:
@@ -138,7 +144,10 @@ def cycle_section() -> None:
         drill.clickable_chart(cycle_trend_figure(trend, LABELS, lang), "vel_cycle_chart", lambda _c, i: (
             Selection("won_between", until=as_of, cohort_unit="month", cohort_key=trend[i].month),
             t("velocity.drill.won_cohort", month=fmt_cohort(trend[i].month, "month", lang))))
-        st.caption(t("velocity.ui.young_caption", p90=days(cyc.won.p90_days)))
+        if cyc.young_by_longest:  # too few won cycles for a p90: the longest one is the threshold, said
+            st.caption(t("cycle49.young_caption_longest", days=days(cyc.young_days)))
+        else:
+            st.caption(t("velocity.ui.young_caption", p90=days(cyc.won.p90_days)))
 
 
 # -- sales velocity -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import streamlit as st
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
+from funnel.metrics.cycle_rules import no_cycle_reason
 from funnel.metrics.probability import no_lost_recorded
 
 
@@ -26,7 +27,8 @@ def cannot(why: str, t, *, small: bool = False, **params) -> None:
 
 def unless(info: DatasetInfo, question: str, t, *, small: bool = False) -> bool:
     """True when ``info`` can answer ``question``; otherwise says why (via :func:`cannot`) and returns False."""
-    why = info.capabilities.why_not(question)
+    # the cycle's reason is the Overview tile's and the report's (cycle_rules: which date is missing, what to map)
+    why = no_cycle_reason(info) if question == "cycle" else info.capabilities.why_not(question)
     if why:
         cannot(why, t, small=small)
         return False

@@ -4,7 +4,8 @@ Definitions (../shared/DOMAIN.md, "Metrics"):
 
 - win rate = won / (won + lost); ``win_rate_all`` = won / all deals (open included);
 - revenue = sum of won amounts; average deal size = mean won amount (median beside it);
-- sales cycle = closed_at - created_at of won deals (``deals.cycle_days``): median and p90;
+- sales cycle = closed_at - created_at of won deals (``deals.cycle_days``): median and p90; the p90 only on at least
+  10 won deals with both dates, else None with ``reasons["p90_cycle_days"]`` (``cycle_rules``, every surface's rule);
 - close rate = won / deals that reached the proposal stage the user picked;
 - fit rate = deals reaching the SQL stage / deals reaching the MQL stage (both picked by the user).
 
@@ -22,14 +23,12 @@ from typing import Any
 
 from ..sql import run
 from .context import Context, group_by, group_sql
+from .cycle_rules import mapping_reason, no_cycle_reason, p90_few
 from .filters import query, stage_position
 from .stages import StageRow, Tally, funnel_rows, ratio, tally_groups
 
 MONEY = ("revenue", "avg_deal_size", "median_deal_size")
 CYCLE = ("median_cycle_days", "p90_cycle_days")
-# won deals with a cycle a 90th percentile is said on (the Overview's «9 of 10 won deals closed faster», the
-# report): below it the p90 of 2 deals is their larger cycle, not a percentile
-P90_MIN_DEALS = 10
 
 
 @dataclass
@@ -114,31 +113,13 @@ def _fill_money(out: Outcomes, money: dict[str, Any] | None, won_unmarked: bool 
     if money.get("won_with_cycle"):
         for key in CYCLE:
             setattr(out, key, float(money[key]))
+        if few := p90_few(out.p90_cycle_days, out.cycle_deals):  # the p90 of 2 cycles is their larger one
+            out.p90_cycle_days = None
+            out.reasons["p90_cycle_days"] = few
     else:
         why = "metrics.reason.no_cycle_reversed" if out.cycle_reversed else "metrics.reason.no_cycle"
         for key in CYCLE:
             out.reasons[key] = "metrics.reason.no_won" if not out.won else why
-
-
-# the columns a won deal's close can come from (importer/derive.py)
-CLOSE_FIELDS = ("closed_at", "won_at", "stage_changed_at", "expected_close")
-
-
-def _no_cycle_reason(meta: dict) -> str:
-    """Why won deals have no cycle, as precisely as the mapping tells: the file's close column is an expected date
-    (预计成交日期); no creation column; no column saying when a deal closed; else "a created or closed date"
-    missing (survey 43: «no created or closed date» beside a file whose creation dates were all there)."""
-    mapping = meta.get("mapping") or {}
-    fields = mapping.get("fields") or {}
-    if meta.get("close_is_expected"):
-        return "metrics.reason.no_cycle_expected_close"
-    if not fields or mapping.get("history") or mapping.get("stage_entered"):
-        return "metrics.reason.no_cycle"  # an event log, or a close the stage history may give
-    if "created_at" not in fields:
-        return "metrics.reason.no_cycle_no_created"
-    if not any(f in fields for f in CLOSE_FIELDS):
-        return "metrics.reason.no_cycle_no_close"
-    return "metrics.reason.no_cycle"
 
 
 def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcomes:
@@ -163,9 +144,10 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
     # the whole file's, or only the pipeline shown's (another pipeline of the file has its won stage)
     why_unmarked = "metrics.reason.won_unmarked" if caps.won_unmarked else "pipes49.reason.won_unmarked_pipeline"
     _fill_money(out, money, caps.won_unmarked_in(ctx.pipeline), caps.no_amounts, why_unmarked)
-    if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle":
+    if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle":  # the dataset's own reason, else the mapping's
+        why = no_cycle_reason(ctx.info) or mapping_reason(ctx.info.meta) or "metrics.reason.no_cycle"
         for key in CYCLE:
-            out.reasons[key] = _no_cycle_reason(ctx.info.meta)
+            out.reasons[key] = why
     spec = ctx.spec
     out.close_rate, why = _stage_rate(out.stages, None, spec.close_rate_stage, num_value=out.won)
     if out.won is None and why == "metrics.reason.stage_not_chosen" and spec.close_rate_stage is not None:

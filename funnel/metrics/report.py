@@ -12,6 +12,8 @@ Shape (keys are a contract; add, never rename)::
      "cycle_reversed",                                        # won deals closed before they were created
      "open_off_order": [{"stage", "deals"}],                  # open at a status the order leaves out (paused)
      "won_unmarked": bool, "won_unmarked_reason": str|None,    # nothing marks a deal of this pipeline won: why
+     "reasons": {metric key: code},                           # why a metric is null (p90_cycle_days: fewer than
+                                                              # 10 won deals with both dates, cycle_deals of them)
      "groups": {value: {"stages", "deals", ... same metric keys}}}   # only with by=COLUMN
 
 A group with no value is keyed ``""``.
@@ -55,6 +57,8 @@ def metric_block(out: Outcomes) -> dict[str, Any]:
         "stages": [{k: clean(getattr(row, k)) for k in STAGE_KEYS} for row in out.stages],
     }
     block.update({k: clean(getattr(out, k)) for k in METRIC_KEYS})
+    # a null number with its reason code (the pages' sentence beside it): a p90 of 2 cycles is null, not their larger
+    block["reasons"] = {k: out.reasons[k] for k in METRIC_KEYS if k in out.reasons and block[k] is None}
     return block
 
 

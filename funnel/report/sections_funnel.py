@@ -8,6 +8,7 @@ from ..charts import funnel_figure
 from ..formats import kpi_delta
 from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
+from ..metrics.cycle_rules import P90_FEW, beside, no_cycle_reason, p90_reason_params
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
 from ..money import currency_of, with_currency
@@ -116,18 +117,34 @@ def money_lines(inp: Inputs) -> list[str]:
         lines.append(w("report48.summary.money", revenue=with_currency(w.num(out.revenue), currency, w.lang),
                        avg=with_currency(w.num(out.avg_deal_size), currency, w.lang),
                        median=with_currency(w.num(out.median_deal_size), currency, w.lang)))
-    why_cycle = caps.why_not("cycle") or out.reasons.get("median_cycle_days")
+    why_cycle = no_cycle_reason(inp.info) or out.reasons.get("median_cycle_days")
     if why_cycle:
         lines.append(w("report48.summary.no_cycle", reason=w.reason(why_cycle)))
-    elif out.median_cycle_days is not None and out.p90_cycle_days is not None:
+    elif out.median_cycle_days is not None:
+        # a p90 fewer than 10 won deals cannot support: a dash, and the Overview's sentence why
         numbers = {"median": w.num(out.median_cycle_days, 1), "p90": w.num(out.p90_cycle_days, 1)}
         if out.cycle_deals < out.won:
             key = "report48.summary.cycle_basis_reversed" if out.cycle_reversed else "report48.summary.cycle_basis"
-            lines.append(w(key, **numbers, n=w.int(out.cycle_deals), won=w.int(out.won),
-                           reversed=w.int(out.cycle_reversed)))
+            line = w(key, **numbers, n=w.int(out.cycle_deals), won=w.int(out.won), reversed=w.int(out.cycle_reversed))
         else:
-            lines.append(w("report48.summary.cycle", **numbers))
+            line = w("report48.summary.cycle", **numbers)
+        few = reason_text(inp, "p90_cycle_days")
+        lines.append(beside(line, few, w.lang))
     return lines
+
+
+def reason_text(inp: Inputs, key: str) -> str | None:
+    """Why the outcomes' ``key`` is null, in words (a p90's sentence names how many won deals it had), else None."""
+    out, reason = inp.outcomes, inp.outcomes.reasons.get(key)
+    if reason is None or getattr(out, key) is not None:
+        return None
+    return inp.w.reason(reason, **(p90_reason_params(out.cycle_deals) if reason in P90_FEW.values() else {}))
+
+
+def why_not(inp: Inputs, question: str) -> str | None:
+    """What the data cannot answer at all: the capabilities' reason; for the cycle the Overview tile's (cycle_rules)."""
+    caps = inp.info.capabilities
+    return no_cycle_reason(inp.info) if question == "cycle" else caps.why_not(question)
 
 
 def cycle_basis(inp: Inputs, key: str) -> str | None:
@@ -181,16 +198,15 @@ def kpis(inp: Inputs) -> Section:
         change = cmp.kpis.get(key)
         value, previous = getattr(out, key), change.previous if change is not None else None
         # a number the data cannot support is not shown as if it could (a web funnel's "win rate")
-        reason = caps.why_not(KPI_NEEDS[key]) if key in KPI_NEEDS else None
+        reason = why_not(inp, KPI_NEEDS[key]) if key in KPI_NEEDS else None
         if reason:
             value = previous = change = None
-        reason = reason or out.reasons.get(key)
         # counts say how many entered the first step (visits, users, leads), not that they are deals
         # a web funnel speaks of visitors and converted, as the Overview's tiles do
         name = ("pages.tile.entrants" if key == "deals" and caps.aggregate else
                 WEB_LABELS.get(key, f"report.kpi.{key}") if caps.is_web_funnel else f"report.kpi.{key}")
         label = w(name) + (f", {currency}" if kind == "money" and currency else "")
-        note = w.reason(reason) if reason else cycle_basis(inp, key) or ""
+        note = (w.reason(reason) if reason else reason_text(inp, key)) or cycle_basis(inp, key) or ""
         table.rows.append([label, Cell(value, kind), Cell(previous, kind), _change_cell(key, change), note])
     sec.tables.append(table)
     return sec
@@ -288,13 +304,13 @@ def managers(inp: Inputs) -> Section:
 
 def empty_columns(inp: Inputs, cols: list[Column], rows: list[list[Any]]) -> list[str]:
     """Why a money or cycle column has no number for any manager (a file without creation dates: a column of «—»)."""
-    w, out, caps = inp.w, inp.outcomes, inp.info.capabilities
+    w, out = inp.w, inp.outcomes
     lines = []
     for i, col in enumerate(cols):
         if col.key not in KPI_NEEDS or col.key in ("won", "lost", "win_rate") or not rows:
             continue
         if all(row[i] is None for row in rows):
-            why = caps.why_not(KPI_NEEDS[col.key]) or out.reasons.get(col.key)
+            why = why_not(inp, KPI_NEEDS[col.key]) or out.reasons.get(col.key)
             if why:
                 lines.append(w("report48.managers.empty_column", column=col.label, reason=w.reason(why)))
     return lines

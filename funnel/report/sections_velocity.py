@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..formats import fmt_cohort, fmt_date, fmt_datetime
+from ..metrics.cycle_rules import beside, p90_reason_params
 from ..velocity.backtest import backtest
 from ..velocity.cycle import cycle
 from ..velocity.forecast import forecast
@@ -65,9 +66,14 @@ def velocity(inp: Inputs) -> Section:
                                 end=fmt_date(as_date(cur.end), w.lang)))
     won = doc["cycle"]["won"]
     if won["n"]:
-        sec.paragraphs.append(w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
-                                p90=w.num(won["p90_days"], 1)))
+        line = w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
+                 p90=w.num(won["p90_days"], 1))
+        few = won.get("p90_reason")  # «—» for a p90 of fewer than 10 won deals, and the Overview's sentence why
+        sec.paragraphs.append(beside(line, few and w.reason(few, **p90_reason_params(won["n"])), w.lang))
     _reasons(inp, sec, doc)
+    for r in doc["time_in_stage"]:  # a «—» in the table's p90 column: too few finished stays, said
+        if r.get("p90_reason"):
+            sec.bullets.append(w.reason(r["p90_reason"], stage=r["stage"], **p90_reason_params(r["n"])))
     keys = (("stage", "text"), ("n", "int"), ("median_days", "days"), ("p90_days", "days"), ("open_n", "int"),
             ("open_over_p90", "int"))
     if doc["time_in_stage"]:

@@ -60,11 +60,15 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
 
     def x(values):
         return [None if v is None else v / unit_days for v in values]
+
+    def few(r) -> bool:  # too few finished stays for a p90 (a row without the field: a p90 it had)
+        return getattr(r, "p90_reason", None) is not None
     fig = go.Figure()
     fig.add_trace(go.Box(
         y=names, q1=x(r.p25_days for r in timed), median=x(r.median_days for r in timed),
-        q3=x(r.p75_days for r in timed), lowerfence=x(r.p10_days for r in timed),
-        upperfence=x(r.p90_days for r in timed), mean=x(r.mean_days for r in timed), orientation="h",
+        # a stage with too few finished stays for a p90 (cycle_rules): no whiskers, the box alone
+        q3=x(r.p75_days for r in timed), lowerfence=x(r.p25_days if few(r) else r.p10_days for r in timed),
+        upperfence=x(r.p75_days if few(r) else r.p90_days for r in timed), mean=x(r.mean_days for r in timed), orientation="h",
         name=_l(labels, "finished"), marker_color=BLUE, boxmean=True, hoverinfo="x+y"))
     fig.add_trace(go.Scatter(
         y=names, x=x(r.open_median_age for r in timed), mode="markers", name=_l(labels, "waiting"),
@@ -73,7 +77,8 @@ def time_in_stage_figure(rows: Sequence, labels: Mapping[str, str], lang: str = 
         hovertext=[f"{esc(r.stage)}<br>{_l(labels, 'waiting')}: {fmt_int(r.open_n, lang)}"
                    f"<br>{_l(labels, 'over_p90')}: {fmt_int(r.open_over_p90, lang)}" for r in timed],
         hoverinfo="text"))
-    days = x(v for r in timed for v in (r.p10_days, r.p90_days, r.median_days, r.open_median_age))
+    days = x(v for r in timed for v in (r.p25_days if few(r) else r.p10_days, r.p90_days, r.p75_days,
+                                          r.median_days, r.open_median_age))
     fig.update_xaxes(title_text=_l(labels, "days"), type="log", **log_ticks(days, lang, most=DAY_TICKS))
     fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
                      ticktext=[wrap_label(r.stage, STAGE_CHARS, STAGE_LINES) for r in timed])

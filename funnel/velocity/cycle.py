@@ -2,7 +2,9 @@
 
 A month is **too young** when its deals could not all have closed yet in a normal cycle: the end of
 the month plus the won deals' p90 cycle is after ``as_of``. Its median is biased short (only the
-fast deals have closed), so the page marks it instead of reading it as "getting faster".
+fast deals have closed), so the page marks it instead of reading it as "getting faster". With fewer
+than 10 won cycles there is no p90 to say (``metrics.cycle_rules``): the longest won cycle is the
+threshold then (``Cycle.young_by_longest``), and the page says so.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, datetime, timedelta
 from ..dataset import DatasetInfo
 from ..metrics.cohorts import COHORT_SQL
 from ..metrics.context import resolve
+from ..metrics.cycle_rules import p90_few, p90_said
 from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts
@@ -30,6 +33,8 @@ class CycleStats:
     p25_days: float | None = None
     p75_days: float | None = None
     mean_days: float | None = None
+    max_days: float | None = None
+    p90_reason: str | None = None  # why ``p90_days`` is None though deals have a cycle (fewer than 10 of them)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,12 @@ class Cycle:
     as_of: datetime | None
     reason: str | None = None
     reason_params: dict = field(default_factory=dict)
+    young_by_longest: bool = False  # too few won cycles for a p90: a month is too young by the longest one
+
+    @property
+    def young_days(self) -> float | None:
+        """The days a month's end is given before its deals could all have closed: the won p90, else the longest."""
+        return self.won.max_days if self.young_by_longest else self.won.p90_days
 
 
 EMPTY = CycleStats(0, None, None)
@@ -82,9 +93,9 @@ def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = Non
     ctx = resolve(con, info, spec)
     params = {**ctx.where.params, "as_of": as_of}
     by = {r["status"]: r for r in fetch_dicts(con, query("velocity_cycle", info, where=ctx.where.sql), params)}
-    stats = {k: CycleStats(**{f: v for f, v in by[k].items() if f != "status"}) if k in by else EMPTY
-             for k in OUTCOMES}
-    p90 = stats["won"].p90_days
+    stats = {k: _stats(by[k], k) if k in by else EMPTY for k in OUTCOMES}
+    by_longest = stats["won"].p90_reason is not None
+    p90 = stats["won"].max_days if by_longest else stats["won"].p90_days
     trend = []
     sql = query("velocity_cycle_trend", info, where=ctx.where.sql, month=COHORT_SQL["month"])
     for r in fetch_dicts(con, sql, params):
@@ -97,6 +108,13 @@ def cycle(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = Non
     column = info.meta.get("close_is_expected")
     if column and not stats["won"].n and not stats["lost"].n:  # the close column is an expected date: said
         return Cycle(stats["won"], stats["lost"], trend, as_of, "velocity.reason.close_is_expected",
-                     {"column": column})
+                     {"column": column}, by_longest)
     reason = NO_CREATED if not stats["won"].n and not stats["lost"].n and no_created_date(info) else None
-    return Cycle(stats["won"], stats["lost"], trend, as_of, reason)
+    return Cycle(stats["won"], stats["lost"], trend, as_of, reason, young_by_longest=by_longest)
+
+
+def _stats(row: dict, outcome: str) -> CycleStats:
+    """One outcome's cycle statistics; a p90 on fewer than 10 cycles is None with its reason (cycle_rules)."""
+    values = {f: v for f, v in row.items() if f != "status"}
+    n, p90 = int(values.pop("n") or 0), values.pop("p90_days")
+    return CycleStats(n, p90_days=p90_said(p90, n), p90_reason=p90_few(p90, n, outcome), **values)

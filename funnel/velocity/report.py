@@ -31,9 +31,11 @@ def velocity_doc(tis, cyc, vel, pipeline: str | None = None, no_lost: bool = Fal
         "time_in_stage": [
             {"stage": r.stage, "n": r.n, "median_days": num(r.median_days, 3), "p75_days": num(r.p75_days, 3),
              "p90_days": num(r.p90_days, 3), "mean_days": num(r.mean_days, 3), "open_n": r.open_n,
-             "open_over_p90": r.open_over_p90, "km_median_days": num(r.km_median_days, 3)}
+             "open_over_p90": r.open_over_p90, "km_median_days": num(r.km_median_days, 3),
+             "p90_reason": r.p90_reason}  # a p90 on fewer than 10 finished stays: null, and this code (n: ``n``)
             for r in tis.rows],
-        "cycle": {k: {"n": s.n, "median_days": num(s.median_days, 3), "p90_days": num(s.p90_days, 3)}
+        "cycle": {k: {"n": s.n, "median_days": num(s.median_days, 3), "p90_days": num(s.p90_days, 3),
+                      "p90_reason": s.p90_reason}  # fewer than 10 deals with both dates: null, and this code
                   for k, s in (("won", cyc.won), ("lost", cyc.lost))},
         "sales_velocity": {
             "per_day": num(cur.per_day, 2) if cur else None,

@@ -5,7 +5,9 @@ Definitions (DOMAIN.md "time in stage"; rules for what it leaves open, in README
 - a **stay** runs from entering a stage to entering the next one (``velocity_stays.sql``): a deal
   that visits a stage twice has two stays; a backward move ends the stay; a skipped stage has none;
   the last stay of a closed deal ends when it closed (lost deals too: leaving by losing is leaving);
-- **finished stays** (ended by ``as_of``) give n, median, p75, p90 and mean, in days;
+- **finished stays** (ended by ``as_of``) give n, median, p75, p90 and mean, in days; a p90 needs at least 10
+  finished stays (``metrics.cycle_rules``: the p90 of 3 stays is near their longest): below, ``p90_days`` is None
+  with ``p90_reason``, and so ``open_over_p90`` (no p90 to compare the waiting deals with);
 - **open deals** still in the stage at ``as_of`` are *censored* stays: their age is shown apart
   (``open_n``, ``open_over_p90`` = how many already waited longer than the finished stays' p90);
 - **slowest stage**: the largest mean over finished stays and open deals' ages together;
@@ -27,6 +29,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from ..dataset import DatasetInfo
 from ..metrics.context import resolve
+from ..metrics.cycle_rules import p90_few, p90_said
 from ..metrics.filters import query
 from ..spec import FunnelSpec
 from ..sql import fetch_dicts, ident, run
@@ -52,6 +55,7 @@ class StageTime:
     p25_days: float | None = None
     open_median_age: float | None = None
     mean_with_open_days: float | None = None  # finished stays and open ages: a lower bound of the mean
+    p90_reason: str | None = None  # why ``p90_days`` is None though stays finished (fewer than 10)
 
 
 @dataclass(frozen=True)
@@ -137,12 +141,14 @@ def time_in_stage(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | No
         if s["kind"] != "open":
             continue
         r = found.get(s["position"], {})
-        p90 = r.get("p90_days")
+        n = int(r.get("n") or 0)
+        p90 = p90_said(r.get("p90_days"), n)
         rows.append(StageTime(
-            stage=s["stage"], position=s["position"], n=int(r.get("n") or 0),
+            stage=s["stage"], position=s["position"], n=n,
             median_days=r.get("median_days"), p75_days=r.get("p75_days"), p90_days=p90,
             mean_days=r.get("mean_days"), open_n=int(r.get("open_n") or 0),
             open_over_p90=int(r.get("open_over_p90") or 0) if p90 is not None else None,
             km_median_days=km.get(s["position"]), p10_days=r.get("p10_days"), p25_days=r.get("p25_days"),
-            open_median_age=r.get("open_median_age"), mean_with_open_days=r.get("mean_with_open_days")))
+            open_median_age=r.get("open_median_age"), mean_with_open_days=r.get("mean_with_open_days"),
+            p90_reason=p90_few(r.get("p90_days"), n, "stays")))
     return TimeInStage(rows, as_of)

@@ -2,7 +2,7 @@
 tile does (h2's finding on Maven's pipeline: «Цикл сделки, медиана (дней)» empty for all 30 managers, nothing said).
 
 The file has no creation date column, so no won deal has a cycle: by DOMAIN.md the cycle is closed − created. The reason
-is the Overview's for the same dataset: metrics.reason.no_cycle_no_created."""
+is the Overview's (and the report's, session 49) for the same dataset: velocity.reason.no_created."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_managers_table_says_why_the_cycle_is_empty(tmp_path, monkeypatch):
     at.switch_page("pages/managers.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    expected = f"{t('metrics.kpi.median_cycle_days', 'ru')}: {t('metrics.reason.no_cycle_no_created', 'ru')}"
+    expected = f"{t('metrics.kpi.median_cycle_days', 'ru')}: {t('velocity.reason.no_created', 'ru')}"
     assert expected in [c.value for c in at.caption]
     # the columns every manager has a value in say nothing
     assert not any(c.value.startswith(t("metrics.kpi.revenue", "ru") + ":") for c in at.caption)

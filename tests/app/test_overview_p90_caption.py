@@ -1,5 +1,5 @@
 """The Overview's cycle tile says its p90 as «9 of 10 won deals closed faster» only on at least 10 won deals with
-both dates (``P90_MIN_DEALS``): beside a pipeline's 2 won deals (session 48's Renewals) that sentence said what the
+both dates (``cycle_rules.P90_MIN``): beside a pipeline's 2 won deals (session 48's Renewals) that sentence said what the
 data cannot, and the «p90» of 2 cycles is their larger one. By hand: the small file's won deals closed 10 and 30
 days after creation (median 20); the larger file's 10 won deals 1…10 days (p90 = 9 + 0.1 × 1 = 9.1)."""
 

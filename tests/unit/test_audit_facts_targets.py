@@ -83,7 +83,10 @@ def test_time_in_stage_counts_every_finished_stay_as_velocity_does(four):
     store, info = four
     with store.connect() as con:
         rows = time_in_stage(con, info, FunnelSpec(), datetime.combine(AS_OF, time.max)).rows
-    assert {r.stage: r.p90_days for r in rows}["Qualified"] == pytest.approx(qualified.p90_days)
+    # session 49: the Velocity page says no p90 on 3 finished stays (cycle_rules: at least 10), so the two are equal
+    # only where one is said; the Diagnostics threshold still uses the p90 of 3 (left for the lead, see the report)
+    velocity_qualified = {r.stage: r for r in rows}["Qualified"]
+    assert velocity_qualified.p90_days is None and velocity_qualified.p90_reason == "cycle49.p90.few_stays"
     # deal 4 open at Qualified since Feb 4: about 31 days at the end of Mar 5 > p90 12.6 -> stuck
     assert (qualified.open_n, qualified.stuck_n, qualified.stuck_amount) == (1, 1, 400.0)
     assert qualified.open_median_age == pytest.approx(31, abs=1 / 86400 + 1e-9)

@@ -112,7 +112,9 @@ def test_metrics_json_gives_the_median_deal_and_the_p90_cycle(tmp_path):
     """DOMAIN.md: average deal size is the mean of won amounts "(median beside it)"; the sales cycle is
     "median, p90". Three won deals of 1,000, 3,000 and 8,000 closed after 17, 20 and 38 days (a lost one of
     9,000 after 5 days is in neither), by hand: mean 4,000, median 3,000; cycle median 20, p90 (type 7, as
-    the Velocity page) = 20 + 0.8 × (38 − 20) = 34.4. The JSON had the mean and the median cycle only."""
+    the Velocity page) = 20 + 0.8 × (38 − 20) = 34.4. The JSON had the mean and the median cycle only. A p90 of 3
+    cycles is not said (session 49, as the Overview): null, and ``reasons`` says why; with 7 more won deals of 40 days
+    (10 cycles 17, 20, 38, 40 × 7) position 0.9 × 9 = 8.1 gives 40."""
     p = tmp_path / "won.csv"
     p.write_text("ID,Stage,Amount,Created,Closed\n"
                  "1,Closed Won,1000,2026-01-01,2026-01-18\n"
@@ -121,4 +123,10 @@ def test_metrics_json_gives_the_median_deal_and_the_p90_cycle(tmp_path):
                  "4,Closed Lost,9000,2026-01-04,2026-01-09\n", encoding="utf-8")
     doc = json.loads(cli("metrics", str(p), "--stages", "Lead,Closed Won", "--json").stdout)
     assert (doc["avg_deal_size"], doc["median_deal_size"]) == (4000, 3000)
-    assert doc["median_cycle_days"] == 20 and doc["p90_cycle_days"] == pytest.approx(34.4)
+    assert doc["median_cycle_days"] == 20 and doc["p90_cycle_days"] is None
+    assert doc["reasons"]["p90_cycle_days"] == "cycle49.p90.few_won" and doc["cycle_deals"] == 3
+    p.write_text(p.read_text(encoding="utf-8") + "".join(f"{k},Closed Won,1000,2026-03-01,2026-04-10\n"
+                                                         for k in range(5, 12)), encoding="utf-8")
+    doc = json.loads(cli("metrics", str(p), "--stages", "Lead,Closed Won", "--json").stdout)
+    assert doc["cycle_deals"] == 10 and doc["p90_cycle_days"] == pytest.approx(40)
+    assert "p90_cycle_days" not in doc["reasons"]

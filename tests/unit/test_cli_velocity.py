@@ -35,13 +35,14 @@ def test_velocity_json(files, capsys):
     lead, qual = doc["time_in_stage"]
     # Lead: A 2 days, B 4 days, C 1 day (lost Jan 4, no Lost row: ends at close) -> median 2
     assert set(lead) == {"stage", "n", "median_days", "p75_days", "p90_days", "mean_days", "open_n",
-                         "open_over_p90", "km_median_days"}
+                         "open_over_p90", "km_median_days", "p90_reason"}
     assert (lead["stage"], lead["n"], lead["median_days"], lead["open_n"]) == ("Lead", 3, 2.0, 0)
     # Qualified on Jan 10: A (Jan 3, left Jan 11) and B (Jan 6) are both still there
     assert (qual["n"], qual["open_n"], qual["median_days"], qual["open_over_p90"]) == (0, 2, None, None)
     # by Jan 10 nothing is won yet; C was lost after 1 day
-    assert doc["cycle"] == {"won": {"n": 0, "median_days": None, "p90_days": None},
-                            "lost": {"n": 1, "median_days": 1.0, "p90_days": 1.0}}
+    # a p90 of one lost cycle is not said: null and the reason (cycle_rules: at least 10)
+    assert doc["cycle"] == {"won": {"n": 0, "median_days": None, "p90_days": None, "p90_reason": None},
+                            "lost": {"n": 1, "median_days": 1.0, "p90_days": None, "p90_reason": "cycle49.p90.few_lost"}}
     assert set(doc["sales_velocity"]) == {"per_day", "open_deals", "win_rate", "avg_deal_size", "avg_cycle_days"}
     assert doc["sales_velocity"]["open_deals"] == 2 and doc["sales_velocity"]["win_rate"] == 0.0
     # no deal won in the window: the velocity is unknown, and the JSON says which factor is missing

@@ -16,7 +16,7 @@ from funnel.spec import FunnelSpec
 TOP = {"pipeline", "filters", "period", "closed_only", "stages", "deals", "won", "lost", "open", "win_rate",
        "win_rate_all", "lost_stage_unknown", "revenue", "avg_deal_size", "median_cycle_days", "cycle_deals",
        "cycle_reversed", "order_guessed", "no_lost_recorded", "won_unmarked", "won_unmarked_reason", "outcome_guesses", "pipelines",
-       "open_off_order", "median_deal_size", "p90_cycle_days"}  # pipelines: a dataset of several, none asked for (the story has two)
+       "open_off_order", "median_deal_size", "p90_cycle_days", "reasons"}  # pipelines: a dataset of several, none asked for (the story has two)
 STAGE = {"stage", "position", "reached", "step_conversion", "cumulative_conversion", "lost_here", "open_here"}
 
 
@@ -35,7 +35,7 @@ def test_shape_and_values_of_the_story():
     con = duckdb.connect()
     info = story_dataset(con)
     data = metrics_json(con, info, FunnelSpec(filters={"source": ["ads", "seo"]}))
-    assert set(data) == TOP and set(STAGE_KEYS) == STAGE and set(METRIC_KEYS) | {"stages"} < TOP
+    assert set(data) == TOP and set(STAGE_KEYS) == STAGE and set(METRIC_KEYS) | {"stages", "reasons"} < TOP
     assert all(set(s) == STAGE for s in data["stages"])
     # ads + seo leaves out D8 (no source): 9 deals, won 3, lost 3, open 3
     assert (data["deals"], data["won"], data["lost"], data["open"]) == (9, 3, 3, 3)
@@ -65,6 +65,6 @@ def test_groups_keys_are_the_same_metric_keys():
     data = metrics_json(con, info, FunnelSpec(), by="source")
     assert set(data["groups"]) == {"ads", "seo", ""}  # "" = deals with no source (D8)
     for block in data["groups"].values():
-        assert set(block) == set(METRIC_KEYS) | {"stages"}
+        assert set(block) == set(METRIC_KEYS) | {"stages", "reasons"}
     assert data["groups"]["seo"]["won"] == 1 and data["groups"][""]["lost_stage_unknown"] == 1
     json.dumps(data, allow_nan=False)

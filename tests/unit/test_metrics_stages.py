@@ -53,13 +53,13 @@ def test_outcomes_of_the_story(story):
     assert out.avg_deal_size == pytest.approx(2000.0)  # 6000 / 3
     assert out.median_deal_size == pytest.approx(2000.0)  # middle of 1000, 2000, 3000
     assert out.median_cycle_days == pytest.approx(20.0)  # cycles 10, 30, 20 days -> median 20
-    # p90, R type 7: h = (3 - 1) * 0.9 = 1.8 -> 20 + 0.8 * (30 - 20) = 28
-    assert out.p90_cycle_days == pytest.approx(28.0)
+    # p90, R type 7: h = (3 - 1) * 0.9 = 1.8 -> 20 + 0.8 * (30 - 20) = 28, not said on 3 cycles (cycle_rules: 10)
+    assert out.p90_cycle_days is None and out.reasons["p90_cycle_days"] == "cycle49.p90.few_won"
     assert out.close_rate == pytest.approx(0.6)  # 3 won / 5 reached Proposal
     assert out.fit_rate == pytest.approx(0.7)  # 7 reached Qualified / 10 reached Lead
     assert out.lost_stage_unknown == 1  # D8
     assert out.findings == [{"code": "metrics.finding.lost_stage_unknown", "n": 1}]
-    assert out.reasons == {}
+    assert out.reasons == {"p90_cycle_days": "cycle49.p90.few_won"}  # the p90 of 3 cycles above
 
 
 def test_close_and_fit_rate_reasons(story):

@@ -58,44 +58,51 @@ def summary_cells(report) -> str:
 def test_six_deals_median_deal_and_cycle_p90_by_hand(mem_store, tmp_path):
     """Won amounts 100, 200, 300, 1000: mean 1600 / 4 = 400, median (200 + 300) / 2 = 250. Won cycles 10, 20, 30,
     40 days (Jan 1 to Jan 11, 21, 31, Feb 10): median 25; p90 interpolated between order statistics
-    (position 1 + 0.9 × 3 = 3.7: 30 + 0.7 × 10) = 37. Win rate 4 / (4 + 1) = 80 %."""
+    (position 1 + 0.9 × 3 = 3.7: 30 + 0.7 × 10) = 37, not said on 4 won deals (session 49: a p90 needs 10, as on the
+    Overview): «—» and the Overview's sentence. Win rate 4 / (4 + 1) = 80 %."""
     info = imported(mem_store, tmp_path, SIX)
     report = report_of(mem_store, info, lang="en")
     text = page_text(report)
     assert "average won deal: 400; median won deal: 250" in text
-    assert "Sales cycle of won deals, days: median 25.0, 90th percentile 37.0." in text
-    assert "Median deal size 250" in text and "Sales cycle, 90th percentile (days) 37.0" in text
+    few = "p90 not shown: 4 won deals have both dates (it needs at least 10)."
+    assert "Sales cycle of won deals, days: median 25.0, 90th percentile —. " + few in text
+    assert "Median deal size 250" in text and "Sales cycle, 90th percentile (days) — — — " + few in text
     cells = key_figures(report)
     assert cells["Average deal size"][0] == 400 and cells["Median deal size"][0] == 250
-    assert cells["Sales cycle, median (days)"][0] == 25 and cells["Sales cycle, 90th percentile (days)"][0] == 37
+    assert cells["Sales cycle, median (days)"][0] == 25 and cells["Sales cycle, 90th percentile (days)"] == (None, few)
     assert cells["Win rate (won / closed)"][0] == pytest.approx(0.8)
     assert "median won deal: 250" in summary_cells(report)
     ru = page_text(report_of(mem_store, info, lang="ru"))
-    assert "медианная выигранная сделка: 250" in ru and "медиана 25,0, 90-й перцентиль 37,0" in ru
+    assert "медианная выигранная сделка: 250" in ru and "медиана 25,0, 90-й перцентиль —. p90 не показан: обе даты " \
+        "есть у 4 выигранных сделок (нужно не меньше 10)." in ru
     zh = page_text(report_of(mem_store, info, lang="zh"))
-    assert "赢单金额中位数：250" in zh and "中位数 25.0，第 90 百分位 37.0" in zh
+    assert "赢单金额中位数：250" in zh and "中位数 25.0，第 90 百分位 —。未显示 p90：只有 4 笔赢单同时有两个日期（至少需要 10 笔）。" in zh
 
 
 def test_cycle_basis_when_a_won_deal_has_no_creation_date(mem_store, tmp_path):
     """Deal 4 loses its creation date: the cycle is measured on 3 of 4 won deals (10, 20, 30 days): median 20,
-    p90 at position 1 + 0.9 × 2 = 2.8: 20 + 0.8 × 10 = 28. The Overview says «3 of 4» under the tile; so does
-    the report, beside both numbers and in the summary."""
+    p90 at position 1 + 0.9 × 2 = 2.8: 20 + 0.8 × 10 = 28, not said on 3 cycles (session 49). The Overview says
+    «3 of 4» under the tile; so does the report, beside the median and in the summary; the p90 says why not."""
     info = imported(mem_store, tmp_path, SIX.replace("4,Closed Won,1000,2024-01-01", "4,Closed Won,1000,"))
     report = report_of(mem_store, info, lang="en")
     cells = key_figures(report)
     assert cells["Sales cycle, median (days)"] == (20, "Won deals with a creation and a close date: 3 of 4")
-    assert cells["Sales cycle, 90th percentile (days)"] == (28, "Won deals with a creation and a close date: 3 of 4")
-    assert "median 20.0, 90th percentile 28.0 (won deals with a creation and a close date: 3 of 4)" in page_text(report)
+    few = "p90 not shown: 3 won deals have both dates (it needs at least 10)."
+    assert cells["Sales cycle, 90th percentile (days)"] == (None, few)
+    assert "median 20.0, 90th percentile — (won deals with a creation and a close date: 3 of 4). " + few \
+        in page_text(report)
 
 
 def test_cycle_basis_when_a_won_deal_closed_before_it_was_created(mem_store, tmp_path):
-    """Deal 4 created Mar 1 and closed Feb 10: no cycle for it; 10, 20, 30 days give median 20 and p90 28, and the
-    note counts the reversed deal apart: 3 of 4, 1 left out."""
+    """Deal 4 created Mar 1 and closed Feb 10: no cycle for it; 10, 20, 30 days give median 20 (and a p90 of 28 not
+    said on 3 cycles, session 49), and the note counts the reversed deal apart: 3 of 4, 1 left out."""
     info = imported(mem_store, tmp_path, SIX.replace("4,Closed Won,1000,2024-01-01", "4,Closed Won,1000,2024-03-01"))
     report = report_of(mem_store, info, lang="en")
     note = "Cycle measured on 3 of 4 won deals; closed before they were created (left out): 1"
-    assert key_figures(report)["Sales cycle, 90th percentile (days)"] == (28, note)
-    assert "median 20.0, 90th percentile 28.0 (measured on 3 of 4 won deals; closed before they were created, " \
+    assert key_figures(report)["Sales cycle, median (days)"] == (20, note)
+    assert key_figures(report)["Sales cycle, 90th percentile (days)"] == (
+        None, "p90 not shown: 3 won deals have both dates (it needs at least 10).")
+    assert "median 20.0, 90th percentile — (measured on 3 of 4 won deals; closed before they were created, " \
            "left out: 1)" in " ".join(report.section("summary").paragraphs)
     ru = " ".join(report_of(mem_store, info, lang="ru").section("summary").paragraphs)
     assert "посчитан по выигранным сделкам: 3 из 4; закрыты раньше, чем созданы, не учтены: 1" in ru

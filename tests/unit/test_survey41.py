@@ -155,7 +155,8 @@ def test_an_order_lists_stock_check_sits_between_the_needs_and_the_invoice():
 
 
 def test_no_cycle_says_which_date_is_missing(mem_store):
-    """Survey 43: «Won deals lack a created or closed date» beside a file whose creation dates are all there."""
+    """Survey 43: «Won deals lack a created or closed date» beside a file whose creation dates are all there. A file
+    without creation dates gets the report's reason (session 49: one for the tile and the report)."""
     from funnel.importer import import_file
     from funnel.metrics.context import resolve
     from funnel.metrics.outcomes import outcomes_by
@@ -170,4 +171,4 @@ def test_no_cycle_says_which_date_is_missing(mem_store):
             out = outcomes_by(con, resolve(con, info, FunnelSpec()))[None]
         assert out.won == 1 and out.median_cycle_days is None
         reasons.append(out.reasons["median_cycle_days"])
-    assert reasons == ["metrics.reason.no_cycle_no_close", "metrics.reason.no_cycle_no_created"]
+    assert reasons == ["metrics.reason.no_cycle_no_close", "velocity.reason.no_created"]
