@@ -1,0 +1,46 @@
+"""Session 49, a Chinese marketer's CLI run (FUNNEL_LANG=zh) over a hand-written 销售易 export.
+
+The file: 5 deals, stages 初步接洽 → 需求确认 → 赢单 / 输单; won deals 2 (¥100,000 and 5万), lost 1, open 2.
+By hand: win rate 2 / (2 + 1) = 66.7 %."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+DEALS = ("商机名称,销售阶段,负责人,商机金额,创建时间,结单日期\n"
+         "A,赢单,张伟,\"¥100,000.00\",2026-08-03 10:15:00,2026/8/24\n"
+         "B,赢单,李娜,5万,2026-08-10 14:30:00,2026/9/9\n"
+         "C,输单,张伟,¥30000,2026-08-04 09:00:00,2026/8/11\n"
+         "D,初步接洽,李娜,4万,2026-11-25 10:00:00,\n"
+         "E,需求确认,张伟,¥90000,2026-11-03 09:30:00,\n")
+
+
+def cli(tmp_path, lang: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "FUNNEL_LANG": lang, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "funnel", "--data-dir", str(tmp_path / "store"), *args],
+                          cwd=tmp_path, capture_output=True, text=True, env=env)
+
+
+def _imported(tmp_path, lang: str = "zh") -> subprocess.CompletedProcess:
+    path = tmp_path / "商机.csv"
+    path.write_bytes(DEALS.encode("gb18030"))
+    out = cli(tmp_path, lang, "import", str(path), "--name", "xsy",
+              "--stages", "初步接洽,需求确认,赢单")
+    assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_report_is_written_in_the_cli_language_without_lang(tmp_path):
+    """FUNNEL_LANG=zh and no --lang: the report is Chinese, named report_1_zh.html (it was English, report_1_en)."""
+    _imported(tmp_path)
+    out = cli(tmp_path, "zh", "report", "1")
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "report_1_zh.html").read_text(encoding="utf-8")
+    assert "销售漏斗审计" in html and "Sales funnel audit" not in html
+    # an explicit --lang still wins
+    assert cli(tmp_path, "zh", "report", "1", "--lang", "en").returncode == 0
+    assert "Sales funnel audit" in (tmp_path / "report_1_en.html").read_text(encoding="utf-8")
