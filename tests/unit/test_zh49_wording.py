@@ -1,0 +1,47 @@
+"""Session 49, a Chinese reader's findings: lists and quotes written the Chinese way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from funnel.audit.wording import title, why
+from tests.unit.test_audit_findings import of, run_audit, walk
+
+CATALOG = Path(__file__).resolve().parents[2] / "funnel" / "i18n" / "catalog"
+
+
+def test_reactivation_reasons_are_listed_with_the_chinese_comma():
+    """200 deals enter A; 180 reach B, 162 C, 146 D, 132 are won (``walk``). The 14 lost at D (146 − 132) carry
+    the reasons 价格太高 (7) and 选择竞品 (7), 100 each: lost at or after the key / middle stage with an amount,
+    so the reactivation list names both reasons. By hand: «价格太高、选择竞品» in Chinese (was «价格太高, 选择竞品»),
+    «价格太高, 选择竞品» still in English."""
+    deals = walk("d", 200, [180, 162, 146, 132])
+    late = [x for x in deals if x["status"] == "lost" and x["furthest_pos"] == 4]
+    assert len(late) == 14
+    for k, deal in enumerate(late):
+        deal["lost_reason"] = "价格太高" if k < 7 else "选择竞品"
+    _con, info, d = run_audit(deals)
+    (found,) = of(d, "reactivation")
+    assert "价格太高、选择竞品" in why(found, info, "zh")
+    assert "价格太高, 选择竞品" in why(found, info, "en")
+
+
+def test_chinese_texts_quote_with_curly_quotes_not_corner_brackets():
+    """The rule (common.md, ``funnel.i18n.in_quotes``): a Chinese sentence quotes “…”. 89 texts used 「…」, so one
+    Overview read «请在“数据”页确认» above «在「诊断」页查看全部发现»."""
+    mixed = [key for path in CATALOG.glob("*.zh.json")
+             for key, value in json.loads(path.read_text(encoding="utf-8")).items()
+             for text in (value.values() if isinstance(value, dict) else [value]) if "「" in text or "」" in text]
+    assert mixed == []
+
+
+def test_a_finding_title_quotes_its_stage_in_curly_quotes():
+    """The reactivation title of the same file: lost from stage D on: 14 deals, 14 × 100 = 1,400."""
+    deals = walk("d", 200, [180, 162, 146, 132])
+    for deal in deals:
+        if deal["status"] == "lost" and deal["furthest_pos"] == 4:
+            deal["lost_reason"] = "价格太高"
+    _con, info, d = run_audit(deals)
+    (found,) = of(d, "reactivation")
+    assert title(found, info, "zh").startswith("值得再试——从“D”起的输单：14")
