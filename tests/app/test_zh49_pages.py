@@ -56,3 +56,11 @@ def test_managers_table_counts(store):
     frame = at.dataframe[0].value
     rows = {r.iloc[0]: (int(r.iloc[1]), int(r.iloc[2]), int(r.iloc[3]), r.iloc[4]) for _i, r in frame.iterrows()}
     assert rows == {"王芳": (14, 4, 6, "40.0%"), "张伟": (13, 4, 4, "50.0%"), "李娜": (13, 4, 4, "50.0%")}
+
+
+def test_ab_step_lines_and_verdict_read_as_chinese(store):
+    """By source, control 百度推广 (12 deals, 3 won): too few deals for any verdict. The step lines were
+    «初步接洽 → 需求确认: 数据尚不足» (a half-width colon) and the verdict «无法将各组与 百度推广 比较»."""
+    text = screen_text(open_page("pages/ab.py", lang="zh", ds="1"))
+    assert "**初步接洽 → 需求确认**：数据尚不足" in text
+    assert "无法将各组与“百度推广”比较" in text

@@ -44,3 +44,38 @@ def test_report_is_written_in_the_cli_language_without_lang(tmp_path):
     # an explicit --lang still wins
     assert cli(tmp_path, "zh", "report", "1", "--lang", "en").returncode == 0
     assert "Sales funnel audit" in (tmp_path / "report_1_en.html").read_text(encoding="utf-8")
+
+
+def _run(tmp_path, capsys, monkeypatch, *args: str) -> str:
+    from funnel.cli import main as cli_main
+
+    monkeypatch.setenv("FUNNEL_LANG", "zh")
+    capsys.readouterr()
+    assert cli_main(["--data-dir", str(tmp_path / "store"), *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_import_mapping_lines_use_the_chinese_colon(tmp_path, capsys, monkeypatch):
+    """«  列映射:» and «保留为属性（筛选、分组）: “客户名称”» had half-width colons in a Chinese output."""
+    path = tmp_path / "商机.csv"
+    path.write_bytes(DEALS.replace("商机名称,", "商机名称,客户名称,").replace("\nA,", "\nA,华南电子,")
+                     .replace("\nB,", "\nB,北辰物流,").replace("\nC,", "\nC,恒达机械,").replace("\nD,", "\nD,瑞丰贸易,")
+                     .replace("\nE,", "\nE,蓝海传媒,").encode("gb18030"))
+    out = _run(tmp_path, capsys, monkeypatch, "import", str(path), "--stages", "初步接洽,需求确认,赢单")
+    assert "  列映射：\n" in out
+    assert "    保留为属性（筛选、分组）：“客户名称”" in out
+    assert ":" not in out.replace("14:30", "").replace("10:15", "")
+
+
+def test_velocity_line_says_the_win_rate_as_a_percentage(tmp_path, capsys, monkeypatch):
+    """The window is the 90 days to the latest moment (2026-11-25 10:00): closed from 2026-08-27 on, so A (closed
+    2026-08-24) and C (2026-08-11) fall out: won B only, lost none → win rate 100.0 % (was printed «1.00»); its
+    cycle 2026-08-10 → 2026-09-09 = 30 days; 2 open deals × 100 % × 50,000 ÷ 30 = 3,333.33 a day. The default
+    pipeline is «管道（主销售管道）» (was «管道 （主销售管道）»)."""
+    path = tmp_path / "商机.csv"
+    path.write_bytes(DEALS.encode("gb18030"))
+    _run(tmp_path, capsys, monkeypatch, "import", str(path), "--stages", "初步接洽,需求确认,赢单")
+    out = _run(tmp_path, capsys, monkeypatch, "velocity", "1")
+    assert out.splitlines()[0] == "截至 2026年11月25日 10:00，管道（主销售管道）"
+    assert ("销售速度：每天 3,333.33 = 未结交易 2 × 赢单率 100.0% × 窗口内赢单的平均交易额 50,000.00 ÷ 周期 30.00 天"
+            in out)
