@@ -33,3 +33,23 @@ def test_sentences_after_a_chinese_full_stop_take_no_space():
     assert sentences("zh", "与“漏斗”页一致）。", "点击数字。", None, "") == "与“漏斗”页一致）。点击数字。"
     assert sentences("en", "Same as the Funnel page.", "Click a number.") == "Same as the Funnel page. Click a number."
     assert sentences("zh", "p 值 0.05", "(n …)") == "p 值 0.05 (n …)"  # no full stop: the space stays
+
+
+def test_nothing_expected_after_the_horizon_is_zero_not_minus_zero(mem_store):
+    """The 40-deal 销售易 file: every open deal's close falls in the next six months, so the amount expected after
+    them is 0 by definition (Σ age-adjusted − Σ by month over the same deals). Rounding left −5e-11, which the
+    Pipeline page printed «未来六个月不预期：-0»."""
+    import math
+    from datetime import datetime
+    from pathlib import Path
+
+    from funnel.importer import import_file
+    from funnel.spec import FunnelSpec
+    from funnel.velocity.forecast import forecast
+
+    data = (Path(__file__).parent / "data" / "xiaoshouyi_deals_gb18030.csv").read_bytes()
+    info, _built, _ = import_file(mem_store, data, "销售易_商机.csv")
+    with mem_store.connect() as con:
+        info = mem_store.info(info.id)
+        fc = forecast(con, info, FunnelSpec(), datetime(2026, 12, 1, 14), runs=200, seed=1)
+    assert fc.beyond == 0.0 and math.copysign(1.0, fc.beyond) == 1.0
