@@ -79,3 +79,18 @@ def test_velocity_line_says_the_win_rate_as_a_percentage(tmp_path, capsys, monke
     assert out.splitlines()[0] == "截至 2026年11月25日 10:00，管道（主销售管道）"
     assert ("销售速度：每天 3,333.33 = 未结交易 2 × 赢单率 100.0% × 窗口内赢单的平均交易额 50,000.00 ÷ 周期 30.00 天"
             in out)
+
+
+def test_help_headings_take_the_chinese_colon(capsys, monkeypatch):
+    """«位置参数:» and «选项:» under «用法：» (argparse adds its «:» itself); English keeps «options:»."""
+    import pytest
+
+    from funnel.cli import main as cli_main
+
+    for lang, want, gone in (("zh", ("\n位置参数：\n", "\n选项：\n"), "选项:"), ("en", ("\noptions:\n",), "：")):
+        monkeypatch.setenv("FUNNEL_LANG", lang)
+        capsys.readouterr()
+        with pytest.raises(SystemExit):
+            cli_main(["--help"])
+        out = capsys.readouterr().out
+        assert all(w in out for w in want) and gone not in out
