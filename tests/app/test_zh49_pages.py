@@ -64,3 +64,14 @@ def test_ab_step_lines_and_verdict_read_as_chinese(store):
     text = screen_text(open_page("pages/ab.py", lang="zh", ds="1"))
     assert "**初步接洽 → 需求确认**：数据尚不足" in text
     assert "无法将各组与“百度推广”比较" in text
+
+
+def test_lost_reason_pareto_per_manager_adds_up(store):
+    """李娜's lost deals: 联系不上, 需求不匹配, 价格太高, 选择竞品, one each: three rows of 25 % and «其他原因（1 种）»
+    25 % (the fourth reason was left out unsaid: 75 % in all). 王芳: 无预算 2, 价格太高 2, then 1 + 1 of 6."""
+    at = open_page("pages/diagnostics.py", lang="zh", ds="1")
+    frame = next(d.value for d in at.dataframe if "负责人" in d.value.columns)
+    li = frame[frame["负责人"] == "李娜"]
+    assert list(li["占比"]) == ["25%"] * 4 and li["输单原因"].iloc[-1] == "其他原因（1 种）"
+    wang = frame[frame["负责人"] == "王芳"]
+    assert list(wang["输单"]) == ["2", "2", "1", "1"] and list(wang["占比"]) == ["33%", "33%", "17%", "17%"]

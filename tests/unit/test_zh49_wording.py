@@ -45,3 +45,17 @@ def test_a_finding_title_quotes_its_stage_in_curly_quotes():
     _con, info, d = run_audit(deals)
     (found,) = of(d, "reactivation")
     assert title(found, info, "zh").startswith("值得再试——从“D”起的输单：14")
+
+
+def test_pareto_rows_end_with_the_other_reasons_so_shares_add_up():
+    """王芳 lost 10 deals with a reason: 无预算 4, 价格太高 3, 需求不匹配 2, 选择竞品 1. Top three, then «other»: 40 %,
+    30 %, 20 %, and 1 deal (10 %) of 1 other reason; 张伟's 2 reasons need no «other» row."""
+    from funnel.audit.findings import pareto_rows
+
+    lost = [{"manager": "王芳", "lost_reason": r, "n": n} for r, n in
+            (("价格太高", 3), ("无预算", 4), ("选择竞品", 1), ("需求不匹配", 2))]
+    lost += [{"manager": "张伟", "lost_reason": "无预算", "n": 1}, {"manager": "张伟", "lost_reason": "联系不上", "n": 3},
+             {"manager": "张伟", "lost_reason": None, "n": 5}]
+    got = [(r["value"], r["reason"], r["n"], round(r["share"], 4), r["others"]) for r in pareto_rows(lost, "manager")]
+    assert got == [("王芳", "无预算", 4, 0.4, 0), ("王芳", "价格太高", 3, 0.3, 0), ("王芳", "需求不匹配", 2, 0.2, 0),
+                   ("王芳", None, 1, 0.1, 1), ("张伟", "联系不上", 3, 0.75, 0), ("张伟", "无预算", 1, 0.25, 0)]
