@@ -59,3 +59,16 @@ def test_pareto_rows_end_with_the_other_reasons_so_shares_add_up():
     got = [(r["value"], r["reason"], r["n"], round(r["share"], 4), r["others"]) for r in pareto_rows(lost, "manager")]
     assert got == [("王芳", "无预算", 4, 0.4, 0), ("王芳", "价格太高", 3, 0.3, 0), ("王芳", "需求不匹配", 2, 0.2, 0),
                    ("王芳", None, 1, 0.1, 1), ("张伟", "联系不上", 3, 0.75, 0), ("张伟", "无预算", 1, 0.25, 0)]
+
+
+def test_heatmap_colorbar_title_is_beside_the_bar_not_over_it():
+    """The managers heatmap's colour bar is horizontal and pinned to the chart's bottom: a title on its «top» side was
+    drawn over the bar's middle («对比团队» across the 0 % stripe, English «vs team» too). The title goes beside
+    the bar, which leaves it a fifth of the width."""
+    from funnel.audit.charts import heatmap_figure
+    from tests.unit.test_chart_layout_phone import LABELS, _cells
+
+    bar = heatmap_figure([("张伟", _cells([20, 30, 10])), ("李娜", _cells([40, 40, 40]))],
+                         {**LABELS, "diff": "对比团队"}, "zh").data[0].colorbar
+    assert bar.orientation == "h" and bar.title.text == "对比团队"
+    assert bar.title.side != "top" and bar.len <= 0.8
