@@ -94,3 +94,18 @@ def test_help_headings_take_the_chinese_colon(capsys, monkeypatch):
             cli_main(["--help"])
         out = capsys.readouterr().out
         assert all(w in out for w in want) and gone not in out
+
+
+def test_chinese_report_lists_managers_and_names_the_dataset_the_chinese_way(tmp_path, capsys, monkeypatch):
+    """The 40-deal 销售易 file: each manager has fewer than 30 closed deals (张伟 8, 李娜 8, 王芳 10), listed
+    «张伟、李娜、王芳» (sorted as text; was «张伟, 李娜, 王芳»); the reproducibility table names dataset 1, version 1
+    as «销售易（编号 1，版本 1）» (was «销售易 (id 1, 版本 1)»)."""
+    import re
+
+    data = (ROOT / "tests" / "unit" / "data" / "xiaoshouyi_deals_gb18030.csv")
+    _run(tmp_path, capsys, monkeypatch, "import", str(data), "--name", "销售易")
+    out = tmp_path / "r.html"
+    _run(tmp_path, capsys, monkeypatch, "report", "1", "--out", str(out))
+    text = re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))
+    assert "已关闭交易少于 30 笔的负责人（其赢单率不可靠）：张伟、李娜、王芳。" in text
+    assert "销售易（编号 1，版本 1）" in text
