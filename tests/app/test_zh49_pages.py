@@ -14,6 +14,7 @@ import streamlit as st
 from funnel.cli import main as cli_main
 from tests.app.conftest import ROOT, open_page
 from tests.app.test_pages_zh import screen_text
+from ui import background
 
 FILE = ROOT / "tests" / "unit" / "data" / "xiaoshouyi_deals_gb18030.csv"
 
@@ -29,6 +30,11 @@ def store(tmp_path_factory):
         yield folder
         st.cache_resource.clear()
         st.cache_data.clear()
+        # the background jobs are keyed by dataset id and version, not by store: the next module's dataset 1 would
+        # be given this store's findings
+        for job in list(background._JOBS.values()):
+            job.result(timeout=120)
+        background._JOBS.clear()
 
 
 def test_overview_tiles_are_the_hand_values(store):
