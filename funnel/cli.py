@@ -291,13 +291,13 @@ def mapping_lines(mapping: dict[str, Any], lang: str) -> list[str]:
 
     head = t("cli.mapping", lang) + (f" ({t('cli.mapping.preset', lang, preset=mapping['preset'])})"
                                      if mapping.get("preset") else "")
-    lines = [f"  {head}:", *pairs(mapping.get("fields") or {})]
+    lines = ["  " + t("zh49.heading", lang, label=head), *pairs(mapping.get("fields") or {})]
     for key, label in (("wide_stages", "ui.data.role.stage_column"), ("outcomes", "ui.data.role.outcome"),
                        ("stage_entered", "cli.mapping.stage_entered"), ("extras", "cli.mapping.extras")):
         if mapping.get(key):
-            lines.append(f"    {t(label, lang)}: {quoted(mapping[key])}")
+            lines.append("    " + t("cli.label_value", lang, label=t(label, lang), value=quoted(mapping[key])))
     if mapping.get("history"):
-        lines.append(f"  {t('cli.mapping.history', lang)}:")
+        lines.append("  " + t("zh49.heading", lang, label=t("cli.mapping.history", lang)))
         lines += pairs(mapping["history"])
     return lines
 

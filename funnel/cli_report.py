@@ -22,7 +22,7 @@ def add_report_parser(sub, add_import_options) -> None:
     p.add_argument("dataset", metavar="PATH_OR_DATASET")
     add_import_options(p)
     p.add_argument("--format", dest="fmt", default="html", help=_option_help("report_format"))
-    p.add_argument("--lang", dest="report_lang", default="en", help=_option_help("report_lang"))
+    p.add_argument("--lang", dest="report_lang", default=None, help=_option_help("report_lang"))
     p.add_argument("--out", help=_option_help("report_out"))
     p.add_argument("--consultant", help=_option_help("report_consultant"))
     p.add_argument("--logo", help=_option_help("report_logo"))
@@ -54,6 +54,8 @@ def run_report(args: argparse.Namespace, open_dataset, spec_from_args, lang: str
 
     if args.fmt not in FORMATS:
         raise FunnelError("report.bad_format", value=args.fmt, formats=", ".join(FORMATS))
+    # no --lang: the report speaks the CLI's language (FUNNEL_LANG=zh wrote an English report, session 49)
+    args.report_lang = args.report_lang or lang
     if args.report_lang not in report_languages():
         raise FunnelError("report.bad_lang", value=args.report_lang, langs=", ".join(report_languages()))
     logo = read_logo(args.logo)

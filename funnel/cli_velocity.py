@@ -7,7 +7,7 @@ import argparse
 
 from .cli_words import command_help as _command_help
 from .cli_words import option_help as _option_help
-from .i18n import t
+from .i18n import in_quotes, t
 
 COMMANDS = ("velocity", "pipeline", "forecast")
 
@@ -79,8 +79,9 @@ def _document(args, build):
         _print_json(doc)
         return None
     lang = _lang()
+    # a named pipeline in the language's quotes: «管道“销售流程”», and «管道（主销售管道）» without a space before «（»
     print(t("velocity.cli.header", lang, as_of=_as_of_text(doc["as_of"], lang),
-            pipeline=doc["pipeline"] or t("ui.pipeline.default", lang)))
+            pipeline=in_quotes(f"«{doc['pipeline']}»", lang) if doc["pipeline"] else t("ui.pipeline.default", lang)))
     for code in dict.fromkeys(doc["reasons"].values()):
         print("  " + t(code, lang))
         if code == "velocity.reason.no_history":
@@ -120,8 +121,16 @@ def _velocity(args) -> int:
                 print("  " + t(c["p90_reason"], lang, **p90_reason_params(c["n"])))
     sv = doc["sales_velocity"]
     print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
-            win_rate=_d(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
+            win_rate=_pct(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
     return 0
+
+
+def _pct(x) -> str:
+    """A rate as a percentage (47.6%; the velocity line printed «win rate 0.48», session 49)."""
+    from .cli import _lang
+    from .formats import fmt_pct
+
+    return "—" if x is None else fmt_pct(x, _lang())
 
 
 def _d(x) -> str:

@@ -33,6 +33,27 @@ def install(lang: str) -> None:
         return t(key, lang) if key else text
 
     argparse._ = words  # type: ignore[attr-defined]
+    # argparse writes a section's heading with its own «:» (not through gettext): «位置参数:», «选项:» under a
+    # Chinese «用法：» (session 49); the language's colon in its place
+    _HEADINGS.clear()
+    _HEADINGS.update({f"\n{t(WORDS[w], lang)}:\n": f"\n{t('zh49.heading', lang, label=t(WORDS[w], lang))}\n"
+                      for w in ("positional arguments", "options")})
+    if not getattr(argparse.HelpFormatter.format_help, "_headings", False):
+        argparse.HelpFormatter.format_help = _with_headings(argparse.HelpFormatter.format_help)  # type: ignore
+
+
+_HEADINGS: dict[str, str] = {}
+
+
+def _with_headings(format_help):
+    def wrapped(self) -> str:
+        text = format_help(self)
+        for ascii_colon, own in _HEADINGS.items():
+            text = text.replace(ascii_colon, own)
+        return text
+
+    wrapped._headings = True
+    return wrapped
 
 
 # the commands defined beside their code (cli_audit, cli_velocity, cli_report): their one-line help in

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from funnel.formats import DASH, fmt_int, fmt_num, fmt_pct, kpi_delta
-from funnel.i18n import names_in_quotes
+from funnel.i18n import names_in_quotes, sentences
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.cycle_rules import p90_reason_params
@@ -128,10 +128,10 @@ for i, d in enumerate(ov.drop_offs):
              stage_from=md_escape(d["stage_from"]), stage_to=md_escape(d["stage_to"]),
              lost_here=fmt_int(d["lost_here"], lang), open_here=fmt_int(d["open_here"], lang))
     if d.get("lost_unknown"):
-        text += " " + t("metrics.dropoff.unknown_part", n=d["lost_unknown"])
+        text = sentences(lang, text, t("metrics.dropoff.unknown_part", n=d["lost_unknown"]))
     if d.get("open_off_order"):
-        text += " " + t("metrics.dropoff.off_order_part", n=d["open_off_order"],
-                        stages=names_in_quotes(map(md_escape, d["off_order_stages"]), lang))
+        text = sentences(lang, text, t("metrics.dropoff.off_order_part", n=d["open_off_order"],
+                                       stages=names_in_quotes(map(md_escape, d["off_order_stages"]), lang)))
     row = st.container(horizontal=True, vertical_alignment="center", wrap=False)  # one block, not three
     row.markdown(f"{i + 1}\\. {text}")
     with row:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel.formats import fmt_cohort, fmt_int, fmt_num, fmt_pct
-from funnel.i18n import names_in_quotes
+from funnel.i18n import names_in_quotes, sentences
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.money import mixed_currencies
@@ -214,9 +214,9 @@ if error is not None and error.ratio is not None:  # the forecast's past error, 
     note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
              low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
     if error.missed:
-        note += " " + t("velocity.ui.backtest_missed", missed=error.missed)
+        note = sentences(lang, note, t("velocity.ui.backtest_missed", missed=error.missed))
     (st.caption if error.reliable else st.warning)(note if error.reliable
-                                                   else note + " " + t("velocity.ui.backtest_unreliable"))
+                                                   else sentences(lang, note, t("velocity.ui.backtest_unreliable")))
 st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
              won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
              beyond=open_amount_text(fc.beyond)))

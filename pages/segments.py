@@ -12,7 +12,7 @@ from funnel.audit.gaps import MIN_N
 from funnel.audit.wording import column_label
 from funnel.dataset_edit import order_state
 from funnel.formats import fmt_cohort, fmt_compact, fmt_int, fmt_p, fmt_pct, fmt_unit_cost
-from funnel.i18n import names_in_quotes
+from funnel.i18n import names_in_quotes, sentences
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from ui import audit, cache, drill, words
@@ -79,8 +79,10 @@ if order_state(info) != "outcomes_only":
 
     st.dataframe(step_frame, width="stretch", key=drill.nonce("sg_steps"), on_select=_on_steps,
                  selection_mode="single-cell")
-    st.caption(t(words.key(info, "audit.segments.steps_caption")) + " " + t(words.key(info, "audit.segments.steps_click"))
-               + (" " + t(words.key(info, "audit.segments.steps_small"), min_n=fmt_int(MIN_N, lang)) if small_base else ""))
+    st.caption(sentences(lang, t(words.key(info, "audit.segments.steps_caption")),
+                         t(words.key(info, "audit.segments.steps_click")),
+                         t(words.key(info, "audit.segments.steps_small"), min_n=fmt_int(MIN_N, lang)) if small_base
+                         else None))
 
     # -- drivers -----------------------------------------------------------------------------------
     st.subheader(t("audit.segments.drivers"))
@@ -173,7 +175,7 @@ else:
             st.markdown(f"**{t('audit.segments.spend_by_' + key)}**")
             st.dataframe(frame, hide_index=True, key=drill.nonce(f"sg_spend_{key}"),
                          on_select=partial(_on_spend, key, rows, months_of), selection_mode="single-cell")
-        st.caption(t("audit.segments.spend_caption") + " " + t("audit.segments.spend_click"))
+        st.caption(sentences(lang, t("audit.segments.spend_caption"), t("audit.segments.spend_click")))
         spend_pipelines_note(report, info, t)
         for reason in sorted({r["reason"] for r in report["sources"] if r.get("reason")}):
             st.caption(t(f"audit.segments.spend_unknown.{reason}",

@@ -167,7 +167,7 @@ def verdict_lines(steps: Sequence[StepResult], t) -> None:
     """One line per step (its headline), for long lists where full verdict paragraphs would fill pages."""
     lines = []
     for step in steps:
-        lines.append(f"- **{md_escape(step_label(step))}**: {_headline(step.verdict, t)}")
+        lines.append("- " + t("cli.label_value", label=f"**{md_escape(step_label(step))}**", value=_headline(step.verdict, t)))
     st.markdown("\n".join(lines))
 
 

@@ -22,6 +22,7 @@ from funnel.audit.managers import ManagerReport, manager_report
 from funnel.audit.wording import check, sureness, title, why
 from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_compact
+from funnel.i18n import sentences
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.spec import FunnelSpec
@@ -130,8 +131,8 @@ def target_editor(t, info: DatasetInfo, spec: FunnelSpec, steps, min_n: int) -> 
                       on_change=_on_targets, args=(key, info, spec, [s.stage for s in steps], current,
                                                    cols["target"]))
     note = st.session_state.pop(TARGETS_NOTE, None)
-    st.caption(t("audit.ui.targets_caption", min_n=min_n) + " " + t("polish.targets.click_hint")
-               + (" " + t(note[0], **note[1]) if note else ""))
+    st.caption(sentences(t.lang, t("audit.ui.targets_caption", min_n=min_n), t("polish.targets.click_hint"),
+                         t(note[0], **note[1]) if note else None))
     if not current:
         st.info(t("audit.ui.targets_none"))
 

@@ -90,9 +90,11 @@ def heatmap_figure(rows: Sequence[tuple[str, Sequence[GapCell]]], labels: Mappin
     fig = go.Figure(go.Heatmap(
         z=z, x=xs, y=ys, text=text, texttemplate="%{text}", textfont={"size": HEAT_TEXT_PX}, hoverinfo="skip",
         colorscale="RdBu", zmid=0, zmin=-0.4, zmax=0.4, xgap=1, ygap=1,
-        colorbar={"title": {"text": esc(labels["diff"]), "side": "top"}, "tickmode": "array",
+        # the title right of the bar: «side: top» drew it over the bar's middle (plotly reserves no height for it
+        # with a container-anchored bar; «vs team», «对比团队» crossed the 0 % stripe, session 49)
+        colorbar={"title": {"text": esc(labels["diff"]), "side": "right"}, "tickmode": "array",
                   "tickvals": COLORBAR_TICKS, "ticktext": [fmt_pct(v, lang, 0) for v in COLORBAR_TICKS],
-                  "orientation": "h", "thickness": 12, "len": 1, "lenmode": "fraction",
+                  "orientation": "h", "thickness": 12, "len": 0.8, "lenmode": "fraction", "x": 0, "xanchor": "left",
                   "yref": "container", "y": 0, "yanchor": "bottom", "ypad": 8}))
     positions = [(i, j) for i in range(len(rows)) for j in range(len(steps))]
     fig.add_trace(go.Scatter(

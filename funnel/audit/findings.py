@@ -268,6 +268,22 @@ def pareto(rows: list[dict], key: str) -> dict:
     return {k: dict(sorted(v.items(), key=itemgetter(1), reverse=True)) for k, v in out.items()}  # stable for ties
 
 
+def pareto_rows(rows: list[dict], key: str, top: int = 3) -> list[dict]:
+    """The Pareto table of lost reasons per ``key`` value: its ``top`` reasons, then one row of the other reasons
+    (``reason`` None) with their count, so the shares of a value add up to 100 % of its lost deals with a reason
+    (session 49: a manager's three rows read 25 % + 25 % + 25 %, the fourth reason left out unsaid)."""
+    out = []
+    for value, reasons in pareto(rows, key).items():
+        total = sum(reasons.values())
+        items = list(reasons.items())
+        shown = items[:top]
+        rest = sum(n for _r, n in items[top:])
+        for reason, n in shown + ([(None, rest)] if rest else []):
+            out.append({"value": value, "reason": reason, "n": n, "share": n / total,
+                        "others": len(items) - top if reason is None else 0})
+    return out
+
+
 def lost_reasons(data: AuditData) -> list[Finding]:
     names = {s["position"]: s["stage"] for s in data.ctx.stages}
     out = []

@@ -65,6 +65,9 @@ def text_params(f: Finding, info: DatasetInfo, lang: str, markdown: bool = False
     out["scope"] = f" ({out['column']}: {out['value']})" if f.segment_value is not None else ""
     if "benchmark_kind" in f.params:
         out["bench_name"] = t(f"audit.benchmark.{f.params['benchmark_kind']}", lang)
+    if f.code == "reactivation" and f.selection is not None and f.selection.values:
+        # the lost reasons in the reader's list form: «价格太高、选择竞品», not «价格太高, 选择竞品» (session 49)
+        out["reasons"] = name(t("zh49.list_sep", lang).join(f.selection.values))
     out["p"] = fmt_p(f.p_value, lang)
     out["test"] = t(f"audit.test.{f.test}", lang)
     if f.code == "stuck_deals":  # what the stuck deals are worth, and how: no «amount —; worth about 2.1M» (Maven)

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from numbers import Real
 from pathlib import Path
+from string import Formatter
 from typing import cast
 
 from babel import Locale
@@ -119,6 +121,21 @@ def in_quotes(text: str, lang: str) -> str:
     return text if opening == "«" else text.replace("«", opening).replace("»", closing)
 
 
+# a sentence ending in Chinese punctuation is followed by the next one without a space («…一致）。点击数字…»)
+_ZH_SENTENCE_END = tuple("。！？；：）”")
+
+
+def sentences(lang: str, *parts: str | None) -> str:
+    """Sentences of one caption joined as the language writes them: a space between them, none after a Chinese
+    full stop (session 49: «与“漏斗”页一致）。 点击数字可列出…» had a space after «。»). Empty parts are left out."""
+    out = ""
+    for part in (p for p in parts if p):
+        if out:
+            out += "" if normalize_language(lang) == "zh" and out.endswith(_ZH_SENTENCE_END) else " "
+        out += part
+    return out
+
+
 def names_in_quotes(names: Iterable[str], lang: str) -> str:
     """Names (stages, sources, columns) each in the language's quotation marks, comma-separated: «A», «B»."""
     return ", ".join(in_quotes(f"«{name}»", lang) for name in names)
@@ -133,9 +150,35 @@ def _fill(text: str, lang: str, params: dict[str, object]) -> str:
         return text
     params = {k: date_text(v, lang) if isinstance(v, date) else v for k, v in params.items()}
     try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
+        return _fill_zh(text, params) if lang == "zh" else text.format(**params)
+    except (KeyError, IndexError, ValueError, AttributeError):
         return text
+
+
+# a Chinese date as Babel writes it (2026年12月1日, a month 2026年12月): it ends in a Chinese character
+_ZH_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
+_ZH_CHAR = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”]")
+
+
+def _fill_zh(text: str, params: dict[str, object]) -> str:
+    """``text.format(**params)``, less the template's space between a filled-in date and the Chinese word after
+    it: «2026年12月1日的管道», «2026年12月预期赢单» (were «2026年12月1日 的管道», «完成 2026年12月 计划的概率»:
+    a space between two Chinese characters). The space before a date's digits stays, as before any number
+    («从 2026年8月3日才开始»); a name's own spaces are never touched (only the template's are)."""
+    out: list[str] = []
+    after_date = False
+    for literal, field, spec, conversion in Formatter().parse(text):
+        if after_date and literal[:1] == " " and _ZH_CHAR.match(literal[1:2]):
+            literal = literal[1:]
+        out.append(literal)
+        after_date = False
+        if field is None:
+            continue
+        value = ("{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                 ).format(**params)
+        out.append(value)
+        after_date = _ZH_DATE.fullmatch(value) is not None
+    return "".join(out)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:

@@ -106,7 +106,8 @@ def caveats(inp: Inputs) -> Section:
     small = sorted(str(name) for name, g in (inp.managers or {}).items()
                    if name is not None and g.deals and (g.won or 0) + (g.lost or 0) < MIN_CLOSED)
     if small:
-        sec.bullets.append(w("report.caveat.small_managers", names=", ".join(small), min_closed=MIN_CLOSED))
+        sec.bullets.append(w("report.caveat.small_managers", names=w("zh49.list_sep").join(small),
+                             min_closed=MIN_CLOSED))
     if out.lost_stage_unknown:
         sec.bullets.append(w("report.caveat.lost_unknown", n=w.int(out.lost_stage_unknown)))
     if "revenue" in out.reasons and out.reasons["revenue"] == "metrics.reason.mixed_currencies":
@@ -159,8 +160,9 @@ def reproducibility(inp: Inputs) -> Section:
     sec.paragraphs.append(w("report.reproduce.intro"))
     lines = [
         # a bundled sample's name in the report's language, as on the cover; the command below keeps the stored name
-        (w("report.repro.dataset"), f"{display_name(inp.info.name, w.lang)} (id {inp.info.id}, "
-                                    f"{w('report.repro.version')} {inp.info.version})"),
+        # «销售易（编号 5，版本 1）» in Chinese (was «销售易 (id 5, 版本 1)», session 49)
+        (w("report.repro.dataset"), w("zh49.repro.dataset", name=display_name(inp.info.name, w.lang),
+                                      id=inp.info.id, version=inp.info.version)),
         (w("report.repro.source_file"), str(row.get("source_file") or "—")),
         *_hashes(w, row),
         (w("report.repro.imported_at"), fmt_datetime(row["imported_at"], w.lang) if row.get("imported_at") else "—"),

@@ -580,7 +580,8 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         as_of=as_of, probabilities=probs, weighted_pipeline=float(weighted.sum()), open_deals=len(book.amount),
         by_month=list(zip(months, map(float, expected), strict=True)),
         age_adjusted=float(adjusted.sum()),
-        beyond=float(adjusted[dated].sum() - expected.sum()), undated=float(adjusted[~dated].sum()),
+        # a difference of sums: rounding left −5e-11 where everything falls in the horizon, printed «-0» (session 49)
+        beyond=max(0.0, float(adjusted[dated].sum() - expected.sum())), undated=float(adjusted[~dated].sum()),
         no_probability=float(book.amount[unknown].sum()), month=target, won_so_far=base, plan=plan,
         p_meet_plan=None if plan is None else float(np.mean(target_sims >= plan)),
         p10=float(np.quantile(target_sims, 0.1)), p50=float(np.quantile(target_sims, 0.5)),

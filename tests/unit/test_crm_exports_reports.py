@@ -214,7 +214,7 @@ def test_a_refusal_names_the_workbooks_other_sheets(mem_store, tmp_path):
     assert refused.value.params["sheet"] == "Regions" and refused.value.params["sheets"] == "«Deals»"
     # the field in the reader's words, its name kept for the command line (survey 30: «stage» in the RU and ZH text)
     assert "обязательного поля «Этап»" in refused.value.message("ru") and "--map stage=" in refused.value.message("ru")
-    assert "必填字段「阶段」" in refused.value.message("zh")
+    assert "必填字段“阶段”" in refused.value.message("zh")
 
 
 HUBSPOT_STAGE_REPORT = ('"Deal Stage","Count of Deals","Sum of Amount"\n'

@@ -184,7 +184,7 @@ def test_a_month_only_created_column_is_said_not_read(mem_store, tmp_path):
         "(e.g. «2024-01»)")
     assert finding_text("date.month_only", detail, "ru").startswith(
         "Столбец «Created» похож на поле «Дата создания», но в его ячейках только месяц")
-    assert finding_text("date.month_only", detail, "zh").startswith("「Created」看起来是「创建时间」列")
+    assert finding_text("date.month_only", detail, "zh").startswith("“Created”看起来是“创建时间”列")
     # the creation is still said to be missing, and the month column is not offered as a date to map
     assert "date.no_created_column_at_all" in _codes(mem_store, info)
     assert not _findings(mem_store, info, "date.no_created_column")

@@ -50,7 +50,7 @@ def test_stuck_deals_without_amounts_say_the_sum_is_unknown_and_how_the_impact_i
             "× средняя выигранная сделка (2\u00a0тыс.).") in ru
     zh = why(f, info, "zh")
     assert "停滞交易金额：—" not in zh and "进行中的交易没有金额" in zh
-    assert "约值 1.4万：停滞交易（12）× P(赢单 | 「Engaging」) = 60.0% × 平均赢单金额（2,000）。" in zh
+    assert "约值 1.4万：停滞交易（12）× P(赢单 | “Engaging”) = 60.0% × 平均赢单金额（2,000）。" in zh
 
 
 def test_stuck_deals_with_amounts_give_their_sum_and_the_impact_by_the_leak_rule(mem_store, tmp_path):
