@@ -1,12 +1,10 @@
 """Diagnostics: the audit's findings as cards, most costly first, each with the deals behind it."""
 
-import pandas as pd
 import streamlit as st
 
-from funnel.audit.findings import CODES, pareto
-from funnel.audit.wording import column_label
-from funnel.formats import fmt_int, fmt_num, fmt_pct
-from ui import audit, drill
+from funnel.audit.findings import CODES
+from funnel.formats import fmt_int
+from ui import audit, audit_tables, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
 
@@ -33,27 +31,13 @@ for i, f in enumerate(shown):
     audit.finding_card(f, info, spec, t, key=f"dg_finding_{i}")
 
 data = diagnosis.data
-names = {s["position"]: s["stage"] for s in data.ctx.stages}
 if data.times:
     with st.expander(t("audit.ui.stage_times")):
-        rows = [{t("audit.ui.col.stage"): names[p], t("audit.ui.col.left"): fmt_int(x.n_left, lang),
-                 t("audit.ui.col.p50"): fmt_num(x.p50_days, lang, 1), t("audit.ui.col.p90"): fmt_num(x.p90_days, lang, 1),
-                 t("audit.ui.col.open"): fmt_int(x.open_n, lang), t("audit.ui.col.stuck"): fmt_int(x.stuck_n, lang)}
-                for p, x in sorted(data.times.items())]
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        audit_tables.stage_times(data, info, t, lang)
 elif not data.caps.has_history:
     st.caption(t("audit.data_quality.no_history.title"))
 if data.lost:
     with st.expander(t("audit.ui.pareto")):
-        for key, label in (("position", t("audit.ui.col.stage")), ("manager", column_label("manager", info, lang))):
-            rows = []
-            for value, reasons in pareto([r for r in data.lost if key != "position" or r["stage_known"]], key).items():
-                total = sum(reasons.values())
-                for reason, n in list(reasons.items())[:3]:
-                    rows.append({label: names.get(value, value) if key == "position" else value,
-                                 t("audit.column.lost_reason"): reason, t("audit.ui.col.lost"): fmt_int(n, lang),
-                                 t("audit.ui.col.share"): fmt_pct(n / total, lang, 0)})
-            if rows:
-                st.dataframe(pd.DataFrame(rows), hide_index=True)
+        audit_tables.lost_pareto(data, info, spec, t, lang)
 
 drill.show_pending(info, spec, t)
