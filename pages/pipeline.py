@@ -62,6 +62,64 @@ def open_amount_text(value) -> str:
     return "—" if UNPRICED else amount_text(value)
 
 
+# -- this month's forecast -----------------------------------------------------------
+# first on the page, the answer to «what will we close this month»: before, these tiles sat under the snapshot, the
+# weekly chart, the waterfall and the probability chart, ~3 000 px down on a 1440×900 laptop (session 49)
+st.subheader(t("exec49.pipeline.forecast"))
+c1, c2 = st.columns(2)
+with c1:
+    plan = vui.plan_input(info, t)
+with c2:
+    month = vui.plan_month(t, as_of)
+fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
+k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
+k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
+          help=t("velocity.help.weighted"))
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
+                info, k1)
+if fc.no_probability_deals:  # weighed at 0, not said before (the forecast's ``no_probability`` went unshown)
+    k1.caption(t("velocity.ui.no_probability", n=fc.no_probability_deals, amount=open_amount_text(fc.no_probability)))
+    vui.open_button(t("pages.drill.open"), Selection("unweighted_at", until=as_of,
+                                                     values=tuple(str(p) for p in fc.no_probability_positions)),
+                    t("velocity.drill.no_probability"), "pl_unweighted", info, k1)
+k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
+          help=t("velocity.help.age_adjusted"))
+vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
+                "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
+month_label = fmt_cohort(month, "month", lang)
+k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not UNPRICED else "—",
+          border=True, help=t("velocity.help.p_meet_plan"))
+if not plan:
+    k3.caption(t("velocity.ui.enter_plan"))
+else:  # the chance is drawn over the open deals (and what the month has already won)
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
+                    t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
+# the month's wins to come are the open deals' amounts: unknown where they carry none (the note above says why)
+k4.metric(t("velocity.kpi.median_month", month=month_label), open_amount_text(fc.p50), border=True,
+          help=t("velocity.help.range"))
+k4.caption(t("velocity.ui.range", p10=open_amount_text(fc.p10), p90=open_amount_text(fc.p90)))
+month_start_at = datetime.combine(month, time.min)
+vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
+                t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
+rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
+# open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
+error = None if UNPRICED else backtest_error(rows_b)
+if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
+    note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
+             low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
+    if error.missed:
+        note += " " + t("velocity.ui.backtest_missed", missed=error.missed)
+    (st.caption if error.reliable else st.warning)(note if error.reliable
+                                                   else note + " " + t("velocity.ui.backtest_unreliable"))
+st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
+             won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
+             beyond=open_amount_text(fc.beyond)))
+if fc.fan and not UNPRICED:
+    st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
+    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
+                             for m, v in fc.by_month])
+    st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
+
 # -- the pipeline on a date ---------------------------------------------------------------------
 st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
 snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
@@ -154,14 +212,8 @@ if compared is not None:
                  date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
                  changed=amount_text(cmp.bars["changed"].amount)))
 
-# -- stage probability and the forecast -----------------------------------------------------------
-st.subheader(t("velocity.ui.forecast"))
-c1, c2 = st.columns(2)
-with c1:
-    plan = vui.plan_input(info, t)
-with c2:
-    month = vui.plan_month(t, as_of)
-fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
+# -- stage probability (the forecast's weights) -------------------------------------------------
+st.subheader(t("exec49.pipeline.probability"))
 probs = fc.probabilities
 if probs and probs.rows:
     rows_p = [r for r in probs.rows if r.p_won is not None]
@@ -178,54 +230,6 @@ if probs and probs.rows:
         st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
     if probs.open_as_not_won:
         st.caption(t("velocity.ui.open_as_not_won"))
-k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
-k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
-          help=t("velocity.help.weighted"))
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
-                info, k1)
-if fc.no_probability_deals:  # weighed at 0, not said before (the forecast's ``no_probability`` went unshown)
-    k1.caption(t("velocity.ui.no_probability", n=fc.no_probability_deals, amount=open_amount_text(fc.no_probability)))
-    vui.open_button(t("pages.drill.open"), Selection("unweighted_at", until=as_of,
-                                                     values=tuple(str(p) for p in fc.no_probability_positions)),
-                    t("velocity.drill.no_probability"), "pl_unweighted", info, k1)
-k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
-          help=t("velocity.help.age_adjusted"))
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
-                "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
-month_label = fmt_cohort(month, "month", lang)
-k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not UNPRICED else "—",
-          border=True, help=t("velocity.help.p_meet_plan"))
-if not plan:
-    k3.caption(t("velocity.ui.enter_plan"))
-else:  # the chance is drawn over the open deals (and what the month has already won)
-    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
-                    t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
-# the month's wins to come are the open deals' amounts: unknown where they carry none (the note above says why)
-k4.metric(t("velocity.kpi.median_month", month=month_label), open_amount_text(fc.p50), border=True,
-          help=t("velocity.help.range"))
-k4.caption(t("velocity.ui.range", p10=open_amount_text(fc.p10), p90=open_amount_text(fc.p90)))
-month_start_at = datetime.combine(month, time.min)
-vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
-                t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
-rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
-# open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
-error = None if UNPRICED else backtest_error(rows_b)
-if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
-    note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
-             low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
-    if error.missed:
-        note += " " + t("velocity.ui.backtest_missed", missed=error.missed)
-    (st.caption if error.reliable else st.warning)(note if error.reliable
-                                                   else note + " " + t("velocity.ui.backtest_unreliable"))
-st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
-             won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
-             beyond=open_amount_text(fc.beyond)))
-if fc.fan and not UNPRICED:
-    st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
-    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
-                             for m, v in fc.by_month])
-    st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
-
 st.subheader(t("velocity.ui.backtest"))
 if rows_b and not UNPRICED:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (
