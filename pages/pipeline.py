@@ -164,9 +164,9 @@ if not vui.needs_history(info, t):
     if series.empty:
         st.caption(t("metrics.reason.no_deals"))
     else:
-        st.plotly_chart(weekly_figure(series, LABELS, lang, amount=money), key="pl_weekly",
-                        config={"displayModeBar": False})
-        st.caption(t("velocity.ui.weekly_caption"))
+        drill.clickable_chart(weekly_figure(series, LABELS, lang, amount=money), "pl_weekly",
+                              vui.weekly_point(series, t, as_of))
+        st.caption(t("velocity.ui.weekly_caption") + " " + t("exec49.pipeline.weekly_click"))
 
 # -- what moved between two dates -----------------------------------------------------------------
 st.subheader(t("velocity.ui.waterfall"))
