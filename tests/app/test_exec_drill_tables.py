@@ -183,3 +183,19 @@ def test_weekly_chart_points_open_the_deals_in_the_stage_that_week(small_store, 
     deals = at.dataframe[-1].value
     assert shown == len(deals) == len(ids)
     assert set(deals["Deal ID"]) == ids
+
+
+@pytest.mark.parametrize(("wr", "ids"), [
+    ("closed", {"L1", "L2", "L3", "L4", "L5", "L6", "W1", "W2"}),
+    ("all", {"L1", "L2", "L3", "L4", "L5", "L6", "W1", "W2", "O1", "O2", "O3", "O4"})])
+def test_funnel_win_rate_line_opens_its_deals(small_store, wr, ids):
+    """The Funnel page's «Win rate 25.0% — 2 won, 6 lost» (won / closed: the 8 closed deals) or «Win rate 16.7% —
+    2 won of 12 deals» (won / all: every deal) opens the deals it divides by; before, the line opened nothing."""
+    at = open_page("pages/funnel.py", lang="en", ds="1", wr=wr)
+    line = next(m.value for m in at.markdown if m.value.startswith("Win rate"))
+    assert line == ("Win rate **25.0%** — 2 won, 6 lost (open deals left out)." if wr == "closed"
+                    else "Win rate **16.7%** — 2 won of 12 deals.")
+    at.button(key="fn_win_rate_deals").click().run()
+    assert not at.exception
+    deals = at.dataframe[-1].value
+    assert len(deals) == len(ids) and set(deals["Deal ID"]) == ids
