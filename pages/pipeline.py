@@ -66,6 +66,8 @@ def open_amount_text(value) -> str:
 # first on the page, the answer to «what will we close this month»: before, these tiles sat under the snapshot, the
 # weekly chart, the waterfall and the probability chart, ~3 000 px down on a 1440×900 laptop (session 49)
 st.subheader(t("exec49.pipeline.forecast"))
+if UNPRICED and not MIXED:  # why the money tiles below read «—» (said under the snapshot's amount too, further down)
+    st.caption(t("velocity.ui.open_unpriced"))
 c1, c2 = st.columns(2)
 with c1:
     plan = vui.plan_input(info, t)

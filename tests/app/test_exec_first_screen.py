@@ -41,3 +41,29 @@ def test_pipeline_forecast_tiles_come_before_the_snapshot(data_dir):
     assert heads[0] == "Forecast" and heads[1].startswith("Pipeline on ")
     labels = [m.label for m in at.metric]
     assert labels[0] == "Weighted pipeline" and labels.index("Weighted pipeline") < labels.index("Open deals")
+
+
+# open deals with no amount, closed ones with: the money of the open pipeline is unknown (capabilities.open_unpriced)
+UNPRICED = ("ID,Stage,Amount,Created,Closed\n"
+            "1,Lead,,2024-01-02,\n"
+            "2,Won,200,2024-01-03,2024-01-10\n"
+            "3,Lost,100,2024-01-04,2024-01-11\n"
+            "4,Lead,,2024-01-05,\n")
+
+
+def test_forecast_dashes_say_why_where_they_stand(data_dir, tmp_path):
+    """With the forecast first, its «—» tiles stood above the only note saying why (under the snapshot's amount);
+    the note is now under the forecast's heading too."""
+    from funnel.importer import import_file
+    from funnel.store import Store
+
+    path = tmp_path / "unpriced.csv"
+    path.write_text(UNPRICED, encoding="utf-8")
+    store = Store(data_dir / "funnel.duckdb")
+    info, _built, _draft = import_file(store, path, path.name, stages=["Lead", "Won", "Lost"], name="unpriced")
+    store.close()
+    assert info.capabilities.open_unpriced
+    at = open_page("pages/pipeline.py", lang="en", ds=str(info.id))
+    notes = [c.value for c in at.caption if c.value.startswith("Open deals carry no amount in this file")]
+    assert len(notes) == 2, [c.value for c in at.caption]
+    assert at.metric[0].label == "Weighted pipeline" and at.metric[0].value == "—"
