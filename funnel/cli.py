@@ -159,6 +159,10 @@ def _dispatch(args) -> int:
         return _cmd_datasets(args)
     if args.command == "edit":
         from .cli_dataset import run_edit
+        from .store import read_only_env
+
+        if read_only_env():  # a rebuild of the dataset: refused as an import is, not a DuckDB traceback
+            raise FunnelError("exec49.read_only_command", command="edit")
 
         return run_edit(args, _store(args))
     if args.command == "metrics":

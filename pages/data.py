@@ -63,8 +63,10 @@ if info is not None:
     if auth.allowed(Action.MANAGE, info.id):  # the owner (an editor) or an admin; anyone in local mode
         edit_panel(t, info)
 
-st.subheader(t("ui.data.datasets_title"))
-for row in [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]:
+managed = [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]
+if managed:  # a viewer manages none: the heading stood alone over nothing (session 49)
+    st.subheader(t("ui.data.datasets_title"))
+for row in managed:
     with st.expander(f"{row['id']} · {md_escape(display_name(row['name'], t.lang))} — {md_escape(row['source_file'])}"):
         listed = context.info_of(row)
         line = words.data_key(listed.capabilities, "ui.data.dataset_line_counts") if listed.capabilities.aggregate \

@@ -1,16 +1,10 @@
 """Diagnostics: the audit's findings as cards, most costly first, each with the deals behind it."""
 
-from functools import partial
-
-import pandas as pd
 import streamlit as st
 
-from funnel.audit.findings import CODES, pareto_rows
-from funnel.audit.wording import column_label
-from funnel.formats import fmt_int, fmt_num, fmt_pct
-from funnel.markdown_escape import md_escape
-from funnel.metrics import Selection
-from ui import audit, drill
+from funnel.audit.findings import CODES
+from funnel.formats import fmt_int
+from ui import audit, audit_tables, drill
 from ui.ab_widgets import on_change, param, sync
 from ui.routing import require_frame
 
@@ -37,47 +31,14 @@ for i, f in enumerate(shown):
     audit.finding_card(f, info, spec, t, key=f"dg_finding_{i}")
 
 data = diagnosis.data
-names = {s["position"]: s["stage"] for s in data.ctx.stages}
 if data.times:
     with st.expander(t("audit.ui.stage_times")):
-        rows = [{t("audit.ui.col.stage"): names[p], t("audit.ui.col.left"): fmt_int(x.n_left, lang),
-                 t("audit.ui.col.p50"): fmt_num(x.p50_days, lang, 1), t("audit.ui.col.p90"): fmt_num(x.p90_days, lang, 1),
-                 t("audit.ui.col.open"): fmt_int(x.open_n, lang), t("audit.ui.col.stuck"): fmt_int(x.stuck_n, lang)}
-                for p, x in sorted(data.times.items())]
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        audit_tables.stage_times(data, info, t, lang)
 elif not data.caps.has_history:
     st.caption(t("audit.data_quality.no_history.title"))
 
-
-def _on_pareto(key: str, found: list[dict]) -> None:
-    """A reason's row opens its lost deals: lost at that stage for that reason, or that manager's lost deals for it
-    (the «other reasons» row is a sum of several: not opened)."""
-    picked = ((st.session_state.get(drill.nonce(f"dg_pareto_{key}")) or {}).get("selection") or {}).get("rows") or []
-    drill.bump(f"dg_pareto_{key}")
-    if not picked or picked[0] >= len(found) or found[picked[0]]["reason"] is None:
-        return
-    row = found[picked[0]]
-    if key == "position":
-        drill.request(Selection("lost_here", position=row["value"], by="lost_reason", value=row["reason"]),
-                      f"{md_escape(names.get(row['value'], str(row['value'])))} · {md_escape(row['reason'])}")
-    else:
-        drill.request(Selection("lost", by="lost_reason", value=row["reason"]),
-                      f"{md_escape(str(row['value']))} · {md_escape(row['reason'])}",
-                      spec.replace(filters={**spec.filter_dict, "manager": [row["value"]]}))
-
-
 if data.lost:
     with st.expander(t("audit.ui.pareto")):
-        for key, label in (("position", t("audit.ui.col.stage")), ("manager", column_label("manager", info, lang))):
-            found = pareto_rows([r for r in data.lost if key != "position" or r["stage_known"]], key)
-            rows = [{label: names.get(r["value"], r["value"]) if key == "position" else r["value"],
-                     t("audit.column.lost_reason"): r["reason"] if r["reason"] is not None
-                     else t("zh49.pareto.other", n=fmt_int(r["others"], lang)),
-                     t("audit.ui.col.lost"): fmt_int(r["n"], lang), t("audit.ui.col.share"): fmt_pct(r["share"], lang, 0)}
-                    for r in found]
-            if rows:
-                st.dataframe(pd.DataFrame(rows), hide_index=True, key=drill.nonce(f"dg_pareto_{key}"),
-                             on_select=partial(_on_pareto, key, found), selection_mode="single-row")
-        st.caption(t("zh49.pareto.caption"))
+        audit_tables.lost_pareto(data, info, spec, t, lang)
 
 drill.show_pending(info, spec, t)

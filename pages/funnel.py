@@ -50,8 +50,13 @@ elif caps.can("outcomes"):
     wr_key = "win_rate_all" if wr_mode == "all" else "win_rate"
     explain.warn_no_lost(info, out, t, lang)
     explain.warn_no_won(info, t, spec, out)
-    st.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
-                  won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
+    # the line's deals a click away, as the Overview's win-rate tile: the closed ones (won and lost) or all of them
+    line = st.container(horizontal=True, vertical_alignment="center", wrap=False)
+    line.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
+                    won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
+    with line:
+        drill.button(t("pages.drill.open"), Selection("closed" if wr_mode == "closed" else "all"),
+                     t(f"metrics.kpi.{wr_key}"), key="fn_win_rate_deals", info=info)
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------

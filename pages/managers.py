@@ -19,6 +19,29 @@ if report.reason:
     st.info(t(report.reason))
     st.stop()
 
+# -- real gaps ---------------------------------------------------------------------------------
+# first on the page, the answer to «who is the problem»: before, it sat under the table, the heatmap and its grid,
+# ~1 700 px down on a 1440×900 laptop (session 49); the table and the heatmap below are its evidence.
+# Not said when no step can be measured (the heatmap's note then says why): «no real gaps» would read as a verdict.
+flagged = [(r.manager, c) for r in report.managers for c in r.steps if c.flagged]
+if not report.steps_unmeasured:
+    st.subheader(t("audit.managers.gaps"))
+if not flagged and not report.steps_unmeasured:
+    st.success(t("audit.managers.no_gaps"))
+for i, (name, c) in enumerate(flagged):
+    extra = report.extra_deals(c)
+    key = "audit.managers.gap_worse" if extra is not None else "audit.managers.gap_better"
+    money = report.extra_money(c)
+    text = t(key, manager=md_escape(name), step=md_escape(step_label(c)), rate=fmt_pct(c.rate, lang),
+             team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 0),
+             money=money_text.compact(info, money, lang) if money is not None else t("audit.managers.no_money"),
+             p=fmt_p(c.p_value_adjusted, lang))
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.markdown(text)
+    with right:
+        drill.button(t("audit.ui.deals"), Selection("decided", position=c.position, by="manager", value=name),
+                     f"{md_escape(name)} · {md_escape(step_label(c))}", key=f"mg_gap_{i}", info=info)
+
 # -- per manager -------------------------------------------------------------------------------
 st.subheader(t("audit.managers.summary"))
 for said in cache.findings_of(info.id, info.version, "people.ids_only"):  # «3», «5», «8»: the CRM's user ids
@@ -85,24 +108,5 @@ st.caption(t("audit.managers.method", min_n=MIN_N, alpha=fmt_pct(ALPHA, lang, 0)
 lost_unknown = sum(r.outcomes.lost_stage_unknown or 0 for r in report.managers)
 if lost_unknown:
     st.info(t.plural("audit.managers.lost_unknown", lost_unknown))
-
-# -- real gaps ---------------------------------------------------------------------------------
-st.subheader(t("audit.managers.gaps"))
-flagged = [(r.manager, c) for r in report.managers for c in r.steps if c.flagged]
-if not flagged:
-    st.success(t("audit.managers.no_gaps"))
-for i, (name, c) in enumerate(flagged):
-    extra = report.extra_deals(c)
-    key = "audit.managers.gap_worse" if extra is not None else "audit.managers.gap_better"
-    money = report.extra_money(c)
-    text = t(key, manager=md_escape(name), step=md_escape(step_label(c)), rate=fmt_pct(c.rate, lang),
-             team=fmt_pct(c.rest_rate, lang), extra=fmt_num(extra, lang, 0),
-             money=money_text.compact(info, money, lang) if money is not None else t("audit.managers.no_money"),
-             p=fmt_p(c.p_value_adjusted, lang))
-    left, right = st.columns([6, 1], vertical_alignment="center")
-    left.markdown(text)
-    with right:
-        drill.button(t("audit.ui.deals"), Selection("decided", position=c.position, by="manager", value=name),
-                     f"{md_escape(name)} · {md_escape(step_label(c))}", key=f"mg_gap_{i}", info=info)
 
 drill.show_pending(info, spec, t)

@@ -102,6 +102,10 @@ row = context.catalog_row(info)
 if row and row.get("rows_rejected"):
     notes.append(t.plural("pages.overview.rows_not_imported", row["rows_rejected"], rows=fmt_int(row["rows_read"], lang)))
 st.caption("  \n".join(notes))
+# the three costliest findings (which stage or manager is the problem, and what it costs) right under the tiles:
+# at the page's end they sat ~1 900 px down, below the funnel and the drop-offs, three screens from the tiles on a
+# 1440×900 laptop (session 49); the funnel and the drop-offs below are their evidence
+top_findings(info, spec, t)
 
 if not no_funnel:  # outcomes only: the note above says what a funnel needs
     st.subheader(t("pages.overview.funnel"))
@@ -139,5 +143,4 @@ for i, d in enumerate(ov.drop_offs):
                      t(words.key(info, "pages.drill.title_drop_off"), stage=md_escape(d["stage_from"])), key=f"ov_drop_{i}",
                      info=info)
 
-top_findings(info, spec, t)
 drill.show_pending(info, spec, t)

@@ -62,122 +62,18 @@ def open_amount_text(value) -> str:
     return "—" if UNPRICED else amount_text(value)
 
 
-# -- the pipeline on a date ---------------------------------------------------------------------
-st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
-snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
-c1, c2 = st.columns(2)
-c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
-c2.metric(t("velocity.kpi.open_amount"), open_amount_text(snap.amount), border=True)
-if UNPRICED and not MIXED:
-    c2.caption(t("velocity.ui.open_unpriced"))
-for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
-    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
-                    date=as_date(as_of)), key, info, col)
-rows = snap.rows
-
-
-def _snapshot_bar(_curve: int, i: int):
-    """The deals behind bar ``i``: a step's, a stage the order leaves out (by its name), or the unknown stage's."""
-    r = rows[i]
-    if r.position is not None:
-        return Selection("in_stage", position=r.position, until=as_of), t("velocity.drill.in_stage", stage=md_escape(r.stage))
-    if r.off_order:
-        return (Selection("off_order_at", value=r.stage, until=as_of),
-                t("velocity.drill.off_order", stage=md_escape(r.stage)))
-    return Selection("unknown_at", until=as_of), t("velocity.drill.unknown", date=as_date(as_of))
-
-
-drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", _snapshot_bar)
-if any(r.off_order for r in rows):
-    st.caption(t("velocity.ui.off_order", stages=names_in_quotes((md_escape(r.stage) for r in rows if r.off_order),
-                                                                 lang)))
-if any(r.stage is None for r in rows):
-    st.caption(t("velocity.ui.unknown"))
-if snap.stages_are_current:
-    st.caption(t("velocity.ui.stages_are_current"))
-elif snap.without_history:
-    st.caption(t("velocity.ui.without_history", n=fmt_int(snap.without_history, lang)))
-if info.capabilities.no_created:  # open from before any date: the data cannot say since when
-    st.caption(t("velocity.ui.no_created", n=fmt_int(info.capabilities.no_created, lang)))
-
-st.subheader(t("velocity.ui.weekly"))
-if not vui.needs_history(info, t):
-    series = vui.compute("weekly", info.id, info.version, spec, as_of)
-    if series.empty:
-        st.caption(t("metrics.reason.no_deals"))
-    else:
-        st.plotly_chart(weekly_figure(series, LABELS, lang, amount=money), key="pl_weekly",
-                        config={"displayModeBar": False})
-        st.caption(t("velocity.ui.weekly_caption"))
-
-# -- what moved between two dates -----------------------------------------------------------------
-st.subheader(t("velocity.ui.waterfall"))
-a, b = vui.date_pair(t, as_of)
-if a >= b:
-    st.info(t("error.velocity.bad_range", date_from=as_date(a), date_to=as_date(b)))
-else:
-    wf = vui.compute("waterfall", info.id, info.version, spec, a, b)
-    kinds = {"start": Selection("open_at", until=a), "new": Selection("created_between", since=a, until=b),
-             "won": Selection("won_between", since=a, until=b), "lost": Selection("lost_between", since=a, until=b),
-             "end": Selection("open_at", until=b), "forward": Selection("moved_forward", since=a, until=b),
-             "back": Selection("moved_back", since=a, until=b)}
-
-    def _bar(curve: int, i: int):
-        key = WATERFALL_BARS[i] if curve == 0 else ("forward", "back")[i]
-        return kinds[key], t(f"velocity.bar.{key}")
-
-    drill.clickable_chart(waterfall_figure(wf.bars, BAR_LABELS, lang, amount=money), "pl_waterfall", _bar)
-    bars = wf.bars
-    st.caption(t("velocity.ui.identity", start=fmt_int(bars["start"].deals, lang), new=fmt_int(bars["new"].deals, lang),
-                 won=fmt_int(bars["won"].deals, lang), lost=fmt_int(bars["lost"].deals, lang),
-                 end=fmt_int(bars["end"].deals, lang)))
-    if bars.get("forward") is None:
-        st.caption(t("velocity.ui.moves_need_history"))
-    else:
-        names = {s.position: s.stage for s in snap.rows if s.position is not None}
-        moves = [{t("velocity.col.from"): t("velocity.bar.new") if src is None else names.get(src, t("velocity.chart.unknown")),
-                  t("velocity.col.to"): t(f"velocity.bar.{to}") if to in ("won", "lost")
-                  else names.get(int(to), t("velocity.chart.unknown")),
-                  t("velocity.col.deals"): bar.deals, t("velocity.col.amount"): bar.amount}
-                 for (src, to), bar in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
-        with st.expander(t("velocity.ui.movements")):
-            st.dataframe(pd.DataFrame(moves), hide_index=True, key="pl_moves")
-
-# -- two snapshots instead of a history -----------------------------------------------------------
-compared = vui.snapshot_comparison(info, spec)
-if compared is not None:
-    prev, cmp = compared
-    st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
-    st.plotly_chart(waterfall_figure(cmp.bars, BAR_LABELS, lang, amount=money), key="pl_snapshots",
-                    config={"displayModeBar": False})
-    st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
-                 date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
-                 changed=amount_text(cmp.bars["changed"].amount)))
-
-# -- stage probability and the forecast -----------------------------------------------------------
-st.subheader(t("velocity.ui.forecast"))
+# -- this month's forecast -----------------------------------------------------------
+# first on the page, the answer to «what will we close this month»: before, these tiles sat under the snapshot, the
+# weekly chart, the waterfall and the probability chart, ~3 000 px down on a 1440×900 laptop (session 49)
+st.subheader(t("exec49.pipeline.forecast"))
+if UNPRICED and not MIXED:  # why the money tiles below read «—» (said under the snapshot's amount too, further down)
+    st.caption(t("velocity.ui.open_unpriced"))
 c1, c2 = st.columns(2)
 with c1:
     plan = vui.plan_input(info, t)
 with c2:
     month = vui.plan_month(t, as_of)
 fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
-probs = fc.probabilities
-if probs and probs.rows:
-    rows_p = [r for r in probs.rows if r.p_won is not None]
-    closed_spec = spec.replace(closed_only=True)
-    st.markdown(t("velocity.ui.probability"))
-    drill.clickable_chart(probability_figure(probs.rows, probs.key.stage if probs.key else None, LABELS, lang),
-                          "pl_prob", lambda _c, i: (Selection("reached", position=rows_p[i].position),
-                                                    t("velocity.drill.reached_closed", stage=md_escape(rows_p[i].stage)),
-                                                    closed_spec))
-    if probs.key:
-        st.markdown(t("velocity.ui.key_stage", stage=md_escape(probs.key.stage), before=md_escape(probs.key.previous_stage),
-                      p_before=fmt_pct(probs.key.p_before, lang), p_at=fmt_pct(probs.key.p_at, lang)))
-    if probs.lost_stage_unknown:
-        st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
-    if probs.open_as_not_won:
-        st.caption(t("velocity.ui.open_as_not_won"))
 k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
 k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
           help=t("velocity.help.weighted"))
@@ -226,6 +122,116 @@ if fc.fan and not UNPRICED:
                              for m, v in fc.by_month])
     st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
+# -- the pipeline on a date ---------------------------------------------------------------------
+st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
+snap = vui.compute("snapshot", info.id, info.version, spec, as_of)
+c1, c2 = st.columns(2)
+c1.metric(t("velocity.kpi.open_deals"), fmt_int(snap.open_deals, lang), border=True)
+c2.metric(t("velocity.kpi.open_amount"), open_amount_text(snap.amount), border=True)
+if UNPRICED and not MIXED:
+    c2.caption(t("velocity.ui.open_unpriced"))
+for col, key in ((c1, "pl_open"), (c2, "pl_open_amount")):  # both numbers are the same open deals
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.drill.open_at",
+                    date=as_date(as_of)), key, info, col)
+rows = snap.rows
+
+
+def _snapshot_bar(_curve: int, i: int):
+    """The deals behind bar ``i``: a step's, a stage the order leaves out (by its name), or the unknown stage's."""
+    r = rows[i]
+    if r.position is not None:
+        return Selection("in_stage", position=r.position, until=as_of), t("velocity.drill.in_stage", stage=md_escape(r.stage))
+    if r.off_order:
+        return (Selection("off_order_at", value=r.stage, until=as_of),
+                t("velocity.drill.off_order", stage=md_escape(r.stage)))
+    return Selection("unknown_at", until=as_of), t("velocity.drill.unknown", date=as_date(as_of))
+
+
+drill.clickable_chart(snapshot_figure(rows, LABELS, lang, priced=not UNPRICED), "pl_snapshot", _snapshot_bar)
+if any(r.off_order for r in rows):
+    st.caption(t("velocity.ui.off_order", stages=names_in_quotes((md_escape(r.stage) for r in rows if r.off_order),
+                                                                 lang)))
+if any(r.stage is None for r in rows):
+    st.caption(t("velocity.ui.unknown"))
+if snap.stages_are_current:
+    st.caption(t("velocity.ui.stages_are_current"))
+elif snap.without_history:
+    st.caption(t("velocity.ui.without_history", n=fmt_int(snap.without_history, lang)))
+if info.capabilities.no_created:  # open from before any date: the data cannot say since when
+    st.caption(t("velocity.ui.no_created", n=fmt_int(info.capabilities.no_created, lang)))
+
+st.subheader(t("velocity.ui.weekly"))
+if not vui.needs_history(info, t):
+    series = vui.compute("weekly", info.id, info.version, spec, as_of)
+    if series.empty:
+        st.caption(t("metrics.reason.no_deals"))
+    else:
+        drill.clickable_chart(weekly_figure(series, LABELS, lang, amount=money), "pl_weekly",
+                              vui.weekly_point(series, t, as_of))
+        st.caption(t("velocity.ui.weekly_caption") + " " + t("exec49.pipeline.weekly_click"))
+
+# -- what moved between two dates -----------------------------------------------------------------
+st.subheader(t("velocity.ui.waterfall"))
+a, b = vui.date_pair(t, as_of)
+if a >= b:
+    st.info(t("error.velocity.bad_range", date_from=as_date(a), date_to=as_date(b)))
+else:
+    wf = vui.compute("waterfall", info.id, info.version, spec, a, b)
+    kinds = {"start": Selection("open_at", until=a), "new": Selection("created_between", since=a, until=b),
+             "won": Selection("won_between", since=a, until=b), "lost": Selection("lost_between", since=a, until=b),
+             "end": Selection("open_at", until=b), "forward": Selection("moved_forward", since=a, until=b),
+             "back": Selection("moved_back", since=a, until=b)}
+
+    def _bar(curve: int, i: int):
+        key = WATERFALL_BARS[i] if curve == 0 else ("forward", "back")[i]
+        return kinds[key], t(f"velocity.bar.{key}")
+
+    drill.clickable_chart(waterfall_figure(wf.bars, BAR_LABELS, lang, amount=money), "pl_waterfall", _bar)
+    bars = wf.bars
+    st.caption(t("velocity.ui.identity", start=fmt_int(bars["start"].deals, lang), new=fmt_int(bars["new"].deals, lang),
+                 won=fmt_int(bars["won"].deals, lang), lost=fmt_int(bars["lost"].deals, lang),
+                 end=fmt_int(bars["end"].deals, lang)))
+    if bars.get("forward") is None:
+        st.caption(t("velocity.ui.moves_need_history"))
+    else:
+        names = {s.position: s.stage for s in snap.rows if s.position is not None}
+        moves = [{t("velocity.col.from"): t("velocity.bar.new") if src is None else names.get(src, t("velocity.chart.unknown")),
+                  t("velocity.col.to"): t(f"velocity.bar.{to}") if to in ("won", "lost")
+                  else names.get(int(to), t("velocity.chart.unknown")),
+                  t("velocity.col.deals"): bar.deals, t("velocity.col.amount"): bar.amount}
+                 for (src, to), bar in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
+        with st.expander(t("velocity.ui.movements")):
+            st.dataframe(pd.DataFrame(moves), hide_index=True, key="pl_moves")
+
+# -- two snapshots instead of a history -----------------------------------------------------------
+compared = vui.snapshot_comparison(info, spec)
+if compared is not None:
+    prev, cmp = compared
+    st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
+    st.plotly_chart(waterfall_figure(cmp.bars, BAR_LABELS, lang, amount=money), key="pl_snapshots",
+                    config={"displayModeBar": False})
+    st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
+                 date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
+                 changed=amount_text(cmp.bars["changed"].amount)))
+
+# -- stage probability (the forecast's weights) -------------------------------------------------
+st.subheader(t("exec49.pipeline.probability"))
+probs = fc.probabilities
+if probs and probs.rows:
+    rows_p = [r for r in probs.rows if r.p_won is not None]
+    closed_spec = spec.replace(closed_only=True)
+    st.markdown(t("velocity.ui.probability"))
+    drill.clickable_chart(probability_figure(probs.rows, probs.key.stage if probs.key else None, LABELS, lang),
+                          "pl_prob", lambda _c, i: (Selection("reached", position=rows_p[i].position),
+                                                    t("velocity.drill.reached_closed", stage=md_escape(rows_p[i].stage)),
+                                                    closed_spec))
+    if probs.key:
+        st.markdown(t("velocity.ui.key_stage", stage=md_escape(probs.key.stage), before=md_escape(probs.key.previous_stage),
+                      p_before=fmt_pct(probs.key.p_before, lang), p_at=fmt_pct(probs.key.p_at, lang)))
+    if probs.lost_stage_unknown:
+        st.caption(t("velocity.ui.lost_unknown", n=fmt_int(probs.lost_stage_unknown, lang)))
+    if probs.open_as_not_won:
+        st.caption(t("velocity.ui.open_as_not_won"))
 st.subheader(t("velocity.ui.backtest"))
 if rows_b and not UNPRICED:
     drill.clickable_chart(backtest_figure(rows_b, LABELS, lang), "pl_backtest", lambda _c, i: (

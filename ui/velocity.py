@@ -240,3 +240,21 @@ def _comparison(dataset_id: int, version: int, spec: FunnelSpec, previous: int):
 
     store = get_store()
     return store.info(previous), compare_datasets(store, store.info(dataset_id), spec, previous)
+
+
+def weekly_point(series, t, as_of: datetime) -> Callable[[int, int], tuple[Any, ...] | None]:
+    """A click on the weekly chart (curve = a stage, by position as :func:`funnel.velocity.charts.weekly_figure` draws
+    them; index = a week) → the deals in that stage at that week's end (``in_stage_week``: the chart's own rule)."""
+    positions = sorted(int(p) for p in series["position"].unique())
+
+    def to_request(curve: int, index: int):
+        if curve >= len(positions):
+            return None
+        part = series[series["position"] == positions[curve]].sort_values("week").reset_index(drop=True)
+        if index >= len(part):
+            return None
+        week = part["week"].iloc[index].to_pydatetime()
+        return (Selection("in_stage_week", position=positions[curve], since=week, until=as_of),
+                t("exec49.pipeline.weekly_drill", stage=md_escape(part["stage"].iloc[index]), date=week.date()))
+
+    return to_request

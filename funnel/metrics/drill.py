@@ -33,7 +33,8 @@ LIMIT = 10_000  # rows on screen; a download holds every deal (every_deal_behind
 COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "source", "variant",
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open", "closed",
-         "lost_stage_unknown", "open_off_order", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage")
+         "lost_stage_unknown", "open_off_order", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage",
+         "lost_at", "open_in_stage")
 # "closed": the deals behind a win rate (won / closed), the won and the lost (survey 46: the tile listed the won only)
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "closed": "status IN ('won', 'lost')",
@@ -64,7 +65,9 @@ class Selection:
     # the audit's selections (funnel/audit): "decided" = entered step ``position`` and left it (not
     # open there); "stuck" = open at ``position`` for more than ``days`` before ``as_of``;
     # "reactivation" = lost at ``position`` or later, with an amount, for one of ``values`` (reasons);
-    # "backward_move" / "skipped_stage" = a deal whose history went back / skipped a stage (no position)
+    # "backward_move" / "skipped_stage" = a deal whose history went back / skipped a stage (no position);
+    # "lost_at" = lost at ``position`` with that stage recorded (the lost-reason Pareto's rows); "open_in_stage" =
+    # open now in stage ``position`` with a stage history (the stage-times table's «open» column)
     days: float | None = None
     as_of: datetime | None = None
     values: tuple[str, ...] | None = None
@@ -135,7 +138,7 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
     return " AND ".join(parts), params
 
 
-AUDIT_KINDS = ("decided", "stuck", "reactivation", "backward_move", "skipped_stage")
+AUDIT_KINDS = ("decided", "stuck", "reactivation", "backward_move", "skipped_stage", "lost_at", "open_in_stage")
 _MOVES = {"backward_move": "position < prev_pos", "skipped_stage": "position > prev_pos + 1"}
 
 
@@ -148,6 +151,11 @@ def _audit_sql(info: DatasetInfo, sel: Selection) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"s_pos": int(sel.position)}
     if sel.kind == "decided":
         return "pos >= $s_pos AND NOT (status = 'open' AND pos = $s_pos)", params
+    if sel.kind == "lost_at":  # audit_lost_reasons.sql's position of a lost deal whose stage is known
+        return "status = 'lost' AND lost_stage_known AND pos = $s_pos", params
+    if sel.kind == "open_in_stage":  # audit_stage_times.sql's open_now: open in the stage, with a last stage entry
+        entered = render("SELECT deal_id FROM {events}", events=info.tables["events"])
+        return f"status = 'open' AND stage_pos = $s_pos AND deal_id IN ({entered})", params
     if sel.kind == "stuck":
         params.update(s_days=float(sel.days or 0.0), s_as_of=sel.as_of)
         last_entry = render("SELECT deal_id FROM {events} GROUP BY deal_id "

@@ -137,8 +137,10 @@ def weekly_figure(frame: pd.DataFrame, labels: Mapping[str, str], lang: str = "e
     for _position, part in frame.groupby("position", sort=True):
         name = esc(part["stage"].iloc[0])
         custom = [[fmt_date(w.date(), lang), fmt(v)] for w, v in zip(part["week"], part[value], strict=True)]
-        fig.add_trace(go.Scatter(x=part["week"], y=part[value], stackgroup="one", mode="lines", name=name,
-                                 customdata=custom,
+        # invisible markers: plotly selects a clicked point of a trace only where it has markers (lines alone are
+        # never selected), and a click on a week opens that stage's deals then (pages/pipeline.py)
+        fig.add_trace(go.Scatter(x=part["week"], y=part[value], stackgroup="one", mode="lines+markers", name=name,
+                                 marker={"size": 8, "opacity": 0}, customdata=custom,
                                  hovertemplate=f"%{{customdata[0]}} · {name}: %{{customdata[1]}}<extra></extra>"))
     fig.update_yaxes(title_text=_l(labels, "amount" if amount else "open"))
     if amount and len(frame):  # the stack's height: every stage of a week together

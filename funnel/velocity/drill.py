@@ -18,7 +18,14 @@ from .stays import stays_sql
 
 CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
 KINDS = ("open_at", "in_stage", "off_order_at", "unknown_at", "unweighted_at", "stayed", "created_between", "won_between",
-         "lost_between", "moved_forward", "moved_back")
+         "lost_between", "moved_forward", "moved_back", "in_stage_week")
+# "in_stage_week": in stage ``position`` at the end of the week starting ``since`` (a Monday), as pipeline_weekly.sql
+# counts it up to the as-of ``until``: a stay counts from the week it starts until the week it ends (a stay ended
+# after ``until`` is still running; a closed deal's stay with no end is left out)
+_IN_WEEK = ("row_no IN (SELECT w.row_no FROM {stays} AS w WHERE w.kind = 'open' AND w.position = $v_pos "
+            "AND w.entered_at <= $v_until AND NOT (w.left_at IS NULL AND w.status <> 'open') "
+            "AND date_trunc('week', w.entered_at) <= $v_week "
+            "AND NOT (w.left_at IS NOT NULL AND w.left_at <= $v_until AND date_trunc('week', w.left_at) <= $v_week))")
 
 
 def _open_at(param: str) -> str:
@@ -84,6 +91,11 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
         params["v_pos"] = int(sel.position)
         return (f"row_no IN (SELECT st.row_no FROM {stays} AS st WHERE st.kind = 'open' AND st.position = $v_pos "
                 f"AND st.left_at <= $v_until)"), params
+    if sel.kind == "in_stage_week":
+        if sel.position is None or sel.since is None:
+            raise FunnelError("metrics.drill_needs_stage", kind=sel.kind)
+        params.update(v_pos=int(sel.position), v_week=sel.since)
+        return render(_IN_WEEK, stays=stays), params
     since = "" if sel.since is None else " AND {col} > $v_since"
     if sel.since is not None:
         params["v_since"] = sel.since

@@ -1,0 +1,101 @@
+"""The Diagnostics page's two tables, each count a click away from its deals.
+
+*Time in stages*: a click on a stage's «open now» lists the open deals sitting in it (``open_in_stage``,
+the rule of ``audit_stage_times.sql``), on «stuck» the ones older than the stage's threshold (``stuck``,
+as the stuck-deals finding). *Lost reasons, Pareto*: a click on a «lost» count lists the deals lost with
+that reason at that stage (``lost_at``: the stage recorded, as ``audit_lost_reasons.sql`` counts them), or
+by that manager (the page's filters with the manager added). Before, both tables were text: an executive
+saw «Зависли 12» or «Дорого 47» and could not open them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from funnel.audit.data import AuditData
+from funnel.audit.findings import pareto_rows
+from funnel.audit.wording import column_label
+from funnel.dataset import DatasetInfo
+from funnel.formats import fmt_int, fmt_num, fmt_pct
+from funnel.markdown_escape import md_escape
+from funnel.metrics import Selection
+from funnel.spec import FunnelSpec
+
+from . import drill
+
+# what a clicked cell asks for: (selection, title[, spec]) or None for a cell that is no count of deals
+CellDeals = Callable[[int, str], tuple[Any, ...] | None]
+
+
+def _selectable(frame: pd.DataFrame, key: str, deals_of: CellDeals) -> None:
+    """``frame`` as a table whose clicked cell opens the deals ``deals_of(row, column)`` names."""
+    def on_cell() -> None:
+        cells = ((st.session_state.get(drill.nonce(key)) or {}).get("selection") or {}).get("cells") or []
+        drill.bump(key)
+        if cells and int(cells[0][0]) < len(frame):
+            wanted = deals_of(int(cells[0][0]), str(cells[0][1]))
+            if wanted is not None:
+                drill.request(*wanted)
+
+    st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
+
+
+def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
+    """Per stage: deals that left it, median and p90 days, open now and stuck; «open» and «stuck» open their deals."""
+    names = {s["position"]: s["stage"] for s in data.ctx.stages}
+    times = [x for _p, x in sorted(data.times.items())]
+    col = {k: t(f"audit.ui.col.{k}") for k in ("stage", "left", "p50", "p90", "open", "stuck")}
+    frame = pd.DataFrame([{col["stage"]: names[x.position], col["left"]: fmt_int(x.n_left, lang),
+                           col["p50"]: fmt_num(x.p50_days, lang, 1), col["p90"]: fmt_num(x.p90_days, lang, 1),
+                           col["open"]: fmt_int(x.open_n, lang), col["stuck"]: fmt_int(x.stuck_n, lang)}
+                          for x in times], columns=list(col.values()))
+
+    def deals_of(row: int, column: str):
+        x = times[row]
+        title = f"{md_escape(names[x.position])} · {column}"
+        if column == col["open"]:
+            return Selection("open_in_stage", position=x.position), title
+        if column == col["stuck"] and x.threshold_days is not None and data.as_of is not None:
+            return Selection("stuck", position=x.position, days=float(x.threshold_days), as_of=data.as_of), title
+        return None
+
+    _selectable(frame, "dg_times", deals_of)
+    if info.capabilities.can("deals"):
+        st.caption(t("exec49.diagnostics.times_hint"))
+
+
+def lost_pareto(data: AuditData, info: DatasetInfo, spec: FunnelSpec, t, lang: str) -> None:
+    """Lost reasons by stage (where the stage is recorded) and by manager: the top three of each, then one row of
+    the other reasons (``pareto_rows``), so the shares add up; a «lost» count opens those lost deals (the other
+    reasons' row is a sum of several: not opened)."""
+    names = {s["position"]: s["stage"] for s in data.ctx.stages}
+    lost_col, reason_col = t("audit.ui.col.lost"), t("audit.column.lost_reason")
+    for key, label in (("position", t("audit.ui.col.stage")), ("manager", column_label("manager", info, lang))):
+        found = pareto_rows([r for r in data.lost if key != "position" or r["stage_known"]], key)
+        rows = [{label: names.get(r["value"], r["value"]) if key == "position" else r["value"],
+                 reason_col: r["reason"] if r["reason"] is not None
+                 else t("zh49.pareto.other", n=fmt_int(r["others"], lang)),
+                 lost_col: fmt_int(r["n"], lang), t("audit.ui.col.share"): fmt_pct(r["share"], lang, 0)}
+                for r in found]
+        if not rows:
+            continue
+
+        def deals_of(row: int, column: str, key: str = key, found: list = found):
+            value, reason = found[row]["value"], found[row]["reason"]
+            if column != lost_col or reason is None:
+                return None
+            if key == "position":
+                return (Selection("lost_at", position=int(value), by="lost_reason", value=reason),
+                        f"{md_escape(names.get(value, str(value)))} · {md_escape(reason)}")
+            by_manager = spec.replace(filters={**spec.filter_dict, "manager": [value]})
+            return (Selection("lost", by="lost_reason", value=reason),
+                    f"{md_escape(str(value) if value is not None else '—')} · {md_escape(reason)}", by_manager)
+
+        _selectable(pd.DataFrame(rows), f"dg_pareto_{key}", deals_of)
+    st.caption(t("zh49.pareto.caption"))
+    if info.capabilities.can("deals"):
+        st.caption(t("exec49.diagnostics.pareto_hint"))
