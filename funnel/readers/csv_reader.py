@@ -75,9 +75,14 @@ def stage_csv(con, path: Path, file_name: str, table: str, header_rows: HeaderRo
         elif b"\x00" in sample:  # NUL bytes inside a cell (Salesforce rich text): dropped
             data = transcode(path, encoding, Path(tmp) / "utf8.csv")
             notes.append(("readers.nul_bytes", {"file": file_name}))
-        elif _has_inner_bom(path):  # exports pasted together: the second one's BOM would stick to a deal id
-            data = transcode(path, encoding, Path(tmp) / "utf8.csv")
-        quotes = _count_byte(data, b'"')
+        if data is path:
+            # one read: the quotes, and a BOM past the start (exports pasted together: the second one's BOM would
+            # stick to a deal id); dropping it keeps the quotes
+            quotes, inner_bom = _scan(path)
+            if inner_bom:
+                data = transcode(path, encoding, Path(tmp) / "utf8.csv")
+        else:
+            quotes = _count_byte(data, b'"')
         quoted = quotes > 0
         if quotes % 2:  # quotes pair up in a whole file: an odd count may be a file cut inside a quoted cell
             _refuse_cut(data, delimiter, headers, file_name, last_line=True)
@@ -282,19 +287,18 @@ BOM = "\ufeff"
 _UTF8_BOM = BOM.encode("utf-8")
 
 
-def _has_inner_bom(path: Path) -> bool:
-    """Whether a UTF-8 BOM stands anywhere past the file's first bytes (chunks overlap by two bytes, so a
-    BOM split between two reads is still seen)."""
+def _scan(path: Path) -> tuple[int, bool]:
+    """How many ``"`` the file holds and whether a UTF-8 BOM stands anywhere past its first bytes, in one read
+    (chunks overlap by two bytes, so a BOM split between two reads is still seen; ``count`` / ``find`` run in C)."""
+    quotes, inner, tail, first = 0, False, b"", True
     with open(path, "rb") as fh:
-        tail, offset = b"", 0
         while chunk := fh.read(CHUNK * 16):
-            block = tail + chunk
-            at = block.find(_UTF8_BOM, 1 if offset == 0 else 0)
-            if at >= 0:
-                return True
-            offset += len(chunk)
-            tail = block[-2:]
-    return False
+            quotes += chunk.count(b'"')
+            if not inner:
+                block = tail + chunk
+                inner = block.find(_UTF8_BOM, 1 if first else 0) >= 0
+                tail, first = block[-2:], False
+    return quotes, inner
 
 
 def _load(con, path: Path, table: str, delimiter: str, width: int, header_ordinal: int,
