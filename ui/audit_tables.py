@@ -23,6 +23,7 @@ from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int, fmt_num, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
+from funnel.metrics.cycle_rules import P90_FEW, p90_reason_params
 from funnel.spec import FunnelSpec
 
 from . import drill
@@ -51,7 +52,9 @@ def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
     col = {k: t(f"audit.ui.col.{k}") for k in ("stage", "left", "p50", "p90", "open", "stuck")}
     frame = pd.DataFrame([{col["stage"]: names[x.position], col["left"]: fmt_int(x.n_left, lang),
                            col["p50"]: fmt_num(x.p50_days, lang, 1), col["p90"]: fmt_num(x.p90_days, lang, 1),
-                           col["open"]: fmt_int(x.open_n, lang), col["stuck"]: fmt_int(x.stuck_n, lang)}
+                           col["open"]: fmt_int(x.open_n, lang),
+                           # no threshold (fewer than 10 finished stays, no threshold given): stuck is unknown, not 0
+                           col["stuck"]: fmt_int(x.stuck_n, lang) if x.threshold_days is not None else "—"}
                           for x in times], columns=list(col.values()))
 
     def deals_of(row: int, column: str):
@@ -64,6 +67,10 @@ def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
         return None
 
     _selectable(frame, "dg_times", deals_of)
+    few = [t(P90_FEW["stays"], stage=md_escape(x.stage), **p90_reason_params(x.n_left))
+           for x in times if x.p90_days is None and x.n_left]
+    if few:  # Velocity's sentence: the p90 of a few stays is not said, and no deal is called stuck by it
+        st.caption("  \n".join(few))
     if info.capabilities.can("deals"):
         st.caption(t("exec49.diagnostics.times_hint"))
 

@@ -2,7 +2,8 @@
 
 *Time in stage* of a deal that left a stage = its next stage entry minus this one. *Stuck*: an open
 deal whose age in its current stage (since its last stage entry, at the audit's date) exceeds the
-stage's p90 of time in stage, or a threshold the user gives. *Pile-up* (Little's law, L = lambda W):
+stage's p90 of time in stage (when at least 10 stays there have finished: ``cycle_rules.P90_MIN``, the
+rule of every surface), or a threshold the user gives. *Pile-up* (Little's law, L = lambda W):
 with entries per day lambda over the last ``RECENT_DAYS`` and mean time in stage W of the deals that
 left it, about lambda x W deals should sit in the stage at any moment; ``open_n / (lambda W)`` says
 how many times more are there. Needs a history (``capabilities.has_history``).
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..metrics.context import Context
+from ..metrics.cycle_rules import P90_MIN, p90_said
 from ..metrics.filters import query
 from ..sql import load, render, run
 from ..velocity.stays import stays_sql
@@ -71,7 +73,7 @@ def sample_mod(con, ctx: Context) -> int:
 def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = None) -> dict[int, StageTime]:
     names = {s["position"]: s["stage"] for s in ctx.stages}
     params = {**ctx.where.params, "as_of": as_of, "recent_from": as_of - timedelta(days=RECENT_DAYS),
-              "stuck_days": stuck_days, "sample_mod": sample_mod(con, ctx)}
+              "stuck_days": stuck_days, "sample_mod": sample_mod(con, ctx), "p90_min": P90_MIN}
     only_pipeline = set(ctx.where.params) == {"p_pipeline"}
     deals = deals_with_facts(con, ctx.info)
     chosen_only = "" if only_pipeline else render(
@@ -82,6 +84,7 @@ def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = N
     for pos, n_left, p50, p90, mean, recent, open_n, open_age, stuck_n, stuck_amount in run(con, sql, params).fetchall():
         if pos not in names:
             continue
+        p90 = p90_said(p90, int(n_left or 0))  # None on fewer than P90_MIN finished stays: no stuck threshold
         out[pos] = StageTime(pos, names[pos], int(n_left or 0), p50, p90, mean, int(recent or 0), int(open_n or 0),
                              open_age, int(stuck_n or 0), stuck_amount, stuck_days if stuck_days is not None else p90)
     return out

@@ -133,12 +133,13 @@ def biggest_drop_offs(rows: list[StageRow], k: int = 3, lost_unknown: int | None
     """The ``k`` largest drop-offs as codes + numbers, for the Overview sentences.
 
     Ranked by deals lost between the stages, then by the rate; steps where nobody dropped are left
-    out. ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage. The first
+    out, and so are steps whose next count is larger (a counts table whose conversions outnumber its
+    clicks: «-1 stopped between clicks and conversions» was listed as a loss; the import says the rise). ``rate`` = drop_off / reached(from) = 1 - step conversion of the next stage. The first
     step's ``lost_unknown``: its lost deals that sit there only because their stage is not recorded.
     """
     steps: list[dict[str, Any]] = []
     for i, (here, nxt) in enumerate(zip(rows, rows[1:], strict=False)):
-        if here.drop_off:
+        if here.drop_off and here.drop_off > 0:
             steps.append({
                 "code": "metrics.dropoff.step",
                 "stage_from": here.stage,

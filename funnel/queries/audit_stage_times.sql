@@ -2,7 +2,8 @@
 -- left it for another stage entry: that entry minus this one), entries since $recent_from, and the
 -- open deals sitting there now with their age in the stage at $as_of (since their last entry: a
 -- deal's last entry is its current stage). Stuck = older than $stuck_days when given, else than
--- the stage's p90 (Hyndman & Fan type 7).
+-- the stage's p90 (Hyndman & Fan type 7) when at least $p90_min stays have finished there (a p90 of
+-- 3 stays is their largest but a bit: Velocity does not show it, funnel/metrics/cycle_rules.py).
 -- Reads the stays derived at import (funnel/velocity/stays.py) and the deals' last_entry_at
 -- (funnel/audit/facts.py): no window over the stage history and no join of it with the deals.
 -- Time in stage is Velocity's: every finished stay, the last stay of a closed deal too (it ends
@@ -16,7 +17,7 @@
 -- {chosen_only} is empty when the spec filters nothing but the pipeline (stays carry it), else it
 -- keeps the stays of the chosen deals.
 -- tables: {deals} (with last_entry_at), {stays}; fragments: {where} (the spec), {chosen_only};
--- values: $p_pipeline..., $as_of, $recent_from, $stuck_days, $sample_mod
+-- values: $p_pipeline..., $as_of, $recent_from, $stuck_days, $sample_mod, $p90_min
 WITH durations AS (
     SELECT position,
            count(*) AS n_left,
@@ -47,7 +48,9 @@ open_stats AS (
            percentile_cont(0.5) WITHIN GROUP (ORDER BY o.age_days) AS open_median_age,
            count(*) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_n,
            sum(o.amount) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_amount
-    FROM open_now AS o LEFT JOIN durations AS d ON d.position = o.position
+    FROM open_now AS o
+    LEFT JOIN (SELECT position, CASE WHEN n_left >= $p90_min THEN p90_days END AS p90_days FROM durations) AS d
+        ON d.position = o.position
     GROUP BY o.position
 )
 SELECT coalesce(d.position, s.position) AS position, d.n_left, d.p50_days, d.p90_days, d.mean_days,

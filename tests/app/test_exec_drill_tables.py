@@ -4,9 +4,10 @@ Before, «Time in stages» and «Lost reasons: Pareto» were text: their open, s
 A small file, worked by hand (as-of = the last moment in the data, 2024-03-31 10:00):
 
 - open now: Lead 1 (O4), Meeting 2 (O1, O2), Proposal 1 (O3);
-- stuck (older in the stage than the stage's p90 of finished stays): Meeting's stays are 2, 2, 3, 3, 3, 3 days
-  (L4, L5, L6, W1, W2, O3) so p90 = 3; O2 has sat there since 15 Jan (76 days): stuck 1, O1 (1 day) not.
-  Proposal's stays 2, 4, 4 days (L6 lost after 2, W1, W2): p90 = 4; O3, there since 25 Mar (6 days): stuck 1;
+- stuck: Meeting has 6 finished stays (2, 2, 3, 3, 3, 3 days), Proposal 3 (2, 4, 4): too few for a p90 (it needs
+  10, funnel/metrics/cycle_rules.py), so without a threshold «stuck» is «—» and the caption says why; with the
+  user's threshold of 5 days, O2 (at Meeting since 15 Jan, 76 days) is stuck, O1 (3.1 days) not, and O3 (at
+  Proposal since 25 Mar, 6.1 days) is;
 - lost at a recorded stage, by reason: Lead «Price» 2 (L1, L2), «No reply» 1 (L3); Meeting «Price» 1 (L4),
   «No reply» 1 (L5); Proposal «Price» 1 (L6); by manager: Ann «Price» 2 (L1, L2), «No reply» 1 (L5);
   Bob «Price» 2 (L4, L6), «No reply» 1 (L3).
@@ -97,9 +98,10 @@ def _table(at, column: str):
     return next(d for d in at.dataframe if column in d.value.columns)
 
 
-def _opened(table_column: str, key_column: str, key_value: str, column: str, reason: str | None = None):
+def _opened(table_column: str, key_column: str, key_value: str, column: str, reason: str | None = None,
+            **params: str):
     """Click ``column`` of the row whose ``key_column`` is ``key_value`` (and reason); the cell's number and the deals."""
-    at = open_page("pages/diagnostics.py", lang="en", ds="1")
+    at = open_page("pages/diagnostics.py", lang="en", ds="1", **params)
     table = _table(at, table_column)
     frame = table.value
     match = frame[key_column] == key_value
@@ -115,7 +117,7 @@ def _opened(table_column: str, key_column: str, key_value: str, column: str, rea
     ("Lead", "Open now", {"O4"}), ("Meeting", "Open now", {"O1", "O2"}), ("Proposal", "Open now", {"O3"}),
     ("Meeting", "Stuck", {"O2"}), ("Proposal", "Stuck", {"O3"})])
 def test_stage_times_open_and_stuck_open_their_deals(small_store, stage, column, ids):
-    shown, deals = _opened("Open now", "Stage", stage, column)
+    shown, deals = _opened("Open now", "Stage", stage, column, dg_stuck="5")
     assert shown == len(deals) == len(ids)
     assert set(deals["Deal ID"]) == ids
 
@@ -135,6 +137,17 @@ def test_lost_reason_counts_open_those_lost_deals(small_store, key_column, key, 
     deals = at.dataframe[-1].value
     assert shown == len(deals) == len(ids)
     assert set(deals["Deal ID"]) == ids and set(deals["Lost reason"]) == {reason}
+
+
+def test_stuck_is_unknown_without_a_p90_or_a_threshold(small_store):
+    """6 and 3 finished stays: no p90 (Velocity's rule), so no deal is called stuck by it: «—» and the reason."""
+    at = open_page("pages/diagnostics.py", lang="en", ds="1")
+    frame = _table(at, "Open now").value
+    stuck = dict(zip(frame["Stage"], frame["Stuck"], strict=True))
+    assert stuck["Meeting"] == stuck["Proposal"] == "—"
+    captions = " ".join(c.value for c in at.caption)
+    assert "p90 of «Meeting» not shown: 6 stays there have finished (it needs at least 10)." in captions
+    assert "p90 of «Proposal» not shown: 3 stays there have finished (it needs at least 10)." in captions
 
 
 def test_a_cell_that_counts_no_deals_opens_nothing(small_store):

@@ -74,8 +74,9 @@ def test_time_in_stage_counts_every_finished_stay_as_velocity_does(four):
     qualified = times["Qualified"]
     assert (qualified.n_left, qualified.p50_days) == (3, 7.0)
     assert qualified.mean_days == pytest.approx(25 / 3)
-    assert qualified.p90_days == pytest.approx(7 + 0.8 * 7)  # type 7 over [4, 7, 14]: rank 1.8
-    # the same p90 as the Velocity page's time in stage (it had been 6.7 here, 12.6 there)
+    # type 7 over [4, 7, 14] would be 12.6 (rank 1.8), but 3 finished stays are too few for a p90 (cycle_rules:
+    # at least 10): none, as on the Velocity page's time in stage (it had been 6.7 here, 12.6 there)
+    assert qualified.p90_days is None and qualified.threshold_days is None
     from datetime import datetime, time
 
     from funnel.velocity.time_in_stage import time_in_stage
@@ -83,14 +84,24 @@ def test_time_in_stage_counts_every_finished_stay_as_velocity_does(four):
     store, info = four
     with store.connect() as con:
         rows = time_in_stage(con, info, FunnelSpec(), datetime.combine(AS_OF, time.max)).rows
-    # session 49: the Velocity page says no p90 on 3 finished stays (cycle_rules: at least 10), so the two are equal
-    # only where one is said; the Diagnostics threshold still uses the p90 of 3 (left for the lead, see the report)
     velocity_qualified = {r.stage: r for r in rows}["Qualified"]
     assert velocity_qualified.p90_days is None and velocity_qualified.p90_reason == "cycle49.p90.few_stays"
-    # deal 4 open at Qualified since Feb 4: about 31 days at the end of Mar 5 > p90 12.6 -> stuck
-    assert (qualified.open_n, qualified.stuck_n, qualified.stuck_amount) == (1, 1, 400.0)
+    # deal 4 open at Qualified since Feb 4 (about 31 days at the end of Mar 5): no p90, so not called stuck by it
+    assert (qualified.open_n, qualified.stuck_n, qualified.stuck_amount) == (1, 0, None)
     assert qualified.open_median_age == pytest.approx(31, abs=1 / 86400 + 1e-9)
     assert (times["Proposal"].n_left, times["Proposal"].p50_days) == (1, 6.0)
+
+
+def test_a_threshold_given_still_finds_stuck_deals_without_a_p90(four):
+    """The user's 30 days: deal 4, open at Qualified about 31 days, is stuck (400), whatever the stays' count."""
+    from datetime import datetime, time
+
+    store, info = four
+    with store.connect() as con:
+        ctx = resolve(con, info, FunnelSpec())
+        times = {t.stage: t for t in stage_times(con, ctx, datetime.combine(AS_OF, time.max), 30.0).values()}
+    qualified = times["Qualified"]
+    assert (qualified.threshold_days, qualified.stuck_n, qualified.stuck_amount) == (30.0, 1, 400.0)
 
 
 def test_a_dataset_without_the_fact_gives_the_same_numbers(four):

@@ -166,3 +166,16 @@ def test_mixed_currencies_leave_money_out():
     assert out.revenue is None and out.reasons["revenue"] == "metrics.reason.mixed_currencies"
     usd = outcomes(con, info, FunnelSpec(filters={"currency": ["USD"]}))
     assert usd.revenue == 100.0
+
+
+def test_a_rise_between_two_steps_is_no_drop_off():
+    """Counts 1,000 impressions → 40 clicks → 41 conversions (a report's conversions counted apart from its clicks):
+    the only loss is 1,000 − 40 = 960 at the first step (rate 0.96); the second step's −1 is no loss to list."""
+    from funnel.metrics.stages import StageRow, biggest_drop_offs
+
+    rows = [StageRow("impressions", 1, 1000, None, 1.0, 960, None, None),
+            StageRow("clicks", 2, 40, 0.04, 0.04, -1, None, None),
+            StageRow("conversions", 3, 41, 1.025, 0.041, None, None, None)]
+    found = biggest_drop_offs(rows)
+    assert [(d["stage_from"], d["count"]) for d in found] == [("impressions", 960)]
+    assert found[0]["rate"] == 0.96
