@@ -49,7 +49,8 @@ def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
     """Per stage: deals that left it, median and p90 days, open now and stuck; «open» and «stuck» open their deals."""
     names = {s["position"]: s["stage"] for s in data.ctx.stages}
     times = [x for _p, x in sorted(data.times.items())]
-    col = {k: t(f"audit.ui.col.{k}") for k in ("stage", "left", "p50", "p90", "open", "stuck")}
+    col = {"stage": t("audit.ui.col.stage"), "left": t("audit.ui.col.left"), "p50": t("audit.ui.col.p50"),
+           "p90": t("audit.ui.col.p90"), "open": t("audit.ui.col.open"), "stuck": t("audit.ui.col.stuck")}
     frame = pd.DataFrame([{col["stage"]: names[x.position], col["left"]: fmt_int(x.n_left, lang),
                            col["p50"]: fmt_num(x.p50_days, lang, 1), col["p90"]: fmt_num(x.p90_days, lang, 1),
                            col["open"]: fmt_int(x.open_n, lang),

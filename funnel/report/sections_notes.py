@@ -16,16 +16,18 @@ DEFINED = ("deals", "reached", "step_conversion", "cumulative_conversion", "drop
            "win_rate", "win_rate_all", "revenue", "avg_deal_size", "median_deal_size", "cycle", "previous_period")
 # a web funnel's and a counts table's terms: (term, definition) catalog keys. Their reports defined deals, «lost
 # here», «still open here», win rate, revenue and cycle, none of which such a dataset has
-_V = "visitors49.report."
-DEFINED_WEB = ((_V + "term.visitors", _V + "def.visitors"), (_V + "term.reached", _V + "def.reached_web"),
-               ("report.term.step_conversion", _V + "def.step_conversion_web"),
-               ("report.term.cumulative_conversion", _V + "def.cumulative_conversion_web"),
-               ("report.term.drop_off", _V + "def.drop_off_web"), (_V + "term.converted", _V + "def.converted"),
+DEFINED_WEB = (("visitors49.report.term.visitors", "visitors49.report.def.visitors"),
+               ("visitors49.report.term.reached", "visitors49.report.def.reached_web"),
+               ("report.term.step_conversion", "visitors49.report.def.step_conversion_web"),
+               ("report.term.cumulative_conversion", "visitors49.report.def.cumulative_conversion_web"),
+               ("report.term.drop_off", "visitors49.report.def.drop_off_web"),
+               ("visitors49.report.term.converted", "visitors49.report.def.converted"),
                ("report.term.previous_period", "report.def.previous_period"))
-DEFINED_COUNTS = ((_V + "term.first_step", _V + "def.first_step"), (_V + "term.reached", _V + "def.reached_counts"),
-                  ("report.term.step_conversion", _V + "def.step_conversion_counts"),
-                  ("report.term.cumulative_conversion", _V + "def.cumulative_conversion_counts"),
-                  ("report.term.drop_off", _V + "def.drop_off_counts"))
+DEFINED_COUNTS = (("visitors49.report.term.first_step", "visitors49.report.def.first_step"),
+                  ("visitors49.report.term.reached", "visitors49.report.def.reached_counts"),
+                  ("report.term.step_conversion", "visitors49.report.def.step_conversion_counts"),
+                  ("report.term.cumulative_conversion", "visitors49.report.def.cumulative_conversion_counts"),
+                  ("report.term.drop_off", "visitors49.report.def.drop_off_counts"))
 PACKAGES = ("duckdb", "pandas", "plotly", "streamlit", "xlsxwriter")
 
 
@@ -67,8 +69,8 @@ def defined_terms(caps) -> tuple[tuple[str, str], ...]:
     """The (term, definition) catalog keys of a dataset with these capabilities: a web funnel's visitors and steps,
     a counts table's numbers (its visitors' when it counts visitors), else a CRM's deals."""
     if caps.aggregate:
-        reached = _V + ("def.reached_counts_visitors" if caps.counts_visitors else "def.reached_counts")
-        return tuple((term, reached if term == _V + "term.reached" else d) for term, d in DEFINED_COUNTS)
+        reached = "visitors49.report.def.reached_counts_visitors" if caps.counts_visitors else "visitors49.report.def.reached_counts"
+        return tuple((term, reached if term == "visitors49.report.term.reached" else d) for term, d in DEFINED_COUNTS)
     if caps.is_web_funnel:
         return DEFINED_WEB
     return tuple((f"report.term.{key}", f"report.def.{key}") for key in DEFINED)
@@ -78,9 +80,9 @@ def definitions(inp: Inputs) -> Section:
     w, caps = inp.w, inp.info.capabilities
     sec = Section("definitions", w("report.section.definitions"))
     if caps.aggregate:
-        sec.paragraphs.append(w(_V + "view_counts"))
+        sec.paragraphs.append(w("visitors49.report.view_counts"))
     elif caps.is_web_funnel:
-        sec.paragraphs.append(w(_V + "view_web"))
+        sec.paragraphs.append(w("visitors49.report.view_web"))
     else:
         view = w("report.view.closed_only" if inp.spec.closed_only else "report.view.all_deals")
         sec.paragraphs.append(w("report.definitions.view", view=view))
@@ -94,7 +96,7 @@ def caveats(inp: Inputs) -> Section:
     w, out = inp.w, inp.outcomes
     sec = Section("caveats", w("report.section.caveats"))
     if inp.info.shape == "counts":
-        sec.bullets.append(w(_V + "caveat_counts" if inp.info.capabilities.counts_visitors else "report.caveat.counts"))
+        sec.bullets.append(w("visitors49.report.caveat_counts" if inp.info.capabilities.counts_visitors else "report.caveat.counts"))
     if out.open:
         sec.bullets.append(w("report.caveat.open", n=w.int(out.open), share=w.pct(out.open / out.deals)))
     if ((inp.info.capabilities.order_guessed or inp.quality_codes & {"stages.order_guessed"})

@@ -59,7 +59,7 @@ def test_a_user_says_what_unknown_status_codes_mean(tmp_path, capsys):
     assert cli_main(["--data-dir", str(tmp_path), "import", str(path), "--map", "status=state"]) == 0
     out = capsys.readouterr().out
     assert "--status-values" in out and "Status value «3» not recognised" in out and "(state)" in out
-    assert (_metrics(tmp_path, capsys)["won"]) == 0
+    assert (_metrics(tmp_path, capsys)["won"]) is None  # unknown until the codes are said: nothing marks a win
     assert cli_main(["--data-dir", str(tmp_path), "edit", "1", "--status-values", "3=won,2=lost,1=open"]) == 0
     capsys.readouterr()
     doc = _metrics(tmp_path, capsys)
@@ -78,7 +78,7 @@ def test_status_values_are_checked_before_anything_changes(tmp_path, capsys, giv
     capsys.readouterr()
     assert cli_main(["--data-dir", str(tmp_path), "edit", "1", "--status-values", given]) != 0
     assert message in capsys.readouterr().err
-    assert _metrics(tmp_path, capsys)["won"] == 0  # nothing changed
+    assert _metrics(tmp_path, capsys)["won"] is None  # nothing changed: still unknown
 
 
 def test_status_values_need_a_status_column(tmp_path, capsys):
