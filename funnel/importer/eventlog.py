@@ -198,7 +198,7 @@ def _refuse_empty(con, raw, emap, entity_header: str, step_header: str, file_nam
                                  t=ident(raw.table))).fetchone()[0]
         if not filled:
             raise FunnelError("import.events_column_empty", file=file_name, column=header, field=field,
-                              headers=", ".join(raw.headers[:10]))
+                              role_key=f"ui.data.role.{field}", headers=", ".join(raw.headers[:10]))
 
 
 def _leave_out_non_steps(con, findings: Findings, step_header: str) -> None:

@@ -74,6 +74,9 @@ def test_an_event_log_whose_only_entity_column_is_empty_is_refused_with_the_flag
     assert err.value.code == "import.events_column_empty"
     assert (err.value.params["column"], err.value.params["field"]) == ("user_id", "entity")
     assert "--map entity=" in err.value.message("en")
+    # the role by its name in the reader's language, the CLI's token only in the command (was «(entity журнала событий)»)
+    assert "(«ID посетителя / лида» журнала событий)" in err.value.message("ru")
+    assert "“访客 / 线索 ID”" in err.value.message("zh")
     assert mem_store.datasets() == []  # nothing stored
 
 
