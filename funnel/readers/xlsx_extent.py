@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,23 +249,7 @@ def error_cells(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
     """Column (0-based) -> (cells, first row) of the sheet's error cells. The workbook reader gives them as
     empty cells: two won deals whose amount was #DIV/0! counted without revenue, nothing said. Read only
     where a chunk holds an error-typed cell at all."""
-    part = next((p for p, name in sheet_parts(path).items() if name == sheet), None)
-    out: dict[int, tuple[int, int]] = {}
-    if part is None:
-        return out
-    tail = b""
-    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-        while chunk := fh.read(CHUNK):
-            data = tail + chunk
-            if b'"e"' in data:
-                for m in _ERROR_CELL.finditer(data):
-                    if m.end() <= len(tail):  # counted with the chunk before
-                        continue
-                    column, row = column_number(m.group(1)) - 1, int(m.group(2))
-                    n, first = out.get(column, (0, row))
-                    out[column] = (n + 1, min(first, row))
-            tail = data[-TAIL:]
-    return out
+    return _cells_by_column(path, sheet, _ERROR_CELL, lambda data: b'"e"' in data)
 
 
 def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
@@ -272,6 +257,13 @@ def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
     written by a library (openpyxl, a script's export) keeps the formula only; Excel computes it on opening, a
     reader sees an empty cell: survey 32's «Бюджет = Кол-во × Цена» read as no amount, revenue gone, nothing said.
     Read only where a chunk holds a formula at all."""
+    return _cells_by_column(path, sheet, _UNCACHED, lambda data: b"<f" in data or b":f" in data)
+
+
+def _cells_by_column(path: Path, sheet: str, pattern: re.Pattern[bytes], worth: Callable[[bytes], bool]
+                     ) -> dict[int, tuple[int, int]]:
+    """Column (0-based) -> (cells, first row) of the cells of ``sheet`` that ``pattern`` (groups: the column's
+    letters, the row) matches in its XML, read in chunks; a chunk is searched only when ``worth(chunk)``."""
     part = next((p for p, name in sheet_parts(path).items() if name == sheet), None)
     out: dict[int, tuple[int, int]] = {}
     if part is None:
@@ -280,8 +272,8 @@ def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
     with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
         while chunk := fh.read(CHUNK):
             data = tail + chunk
-            if b"<f" in data or b":f" in data:
-                for m in _UNCACHED.finditer(data):
+            if worth(data):
+                for m in pattern.finditer(data):
                     if m.end() <= len(tail):  # counted with the chunk before
                         continue
                     column, row = column_number(m.group(1)) - 1, int(m.group(2))

@@ -3,6 +3,8 @@ through app.py with query parameters, and the Overview of a test's own store (``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,23 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+
+
+@contextmanager
+def store_at(folder: Path, **env: str) -> Iterator[Path]:
+    """The app reads the store in ``folder`` (and ``env``, e.g. FUNNEL_READ_ONLY) with Streamlit's caches dropped
+    before and after, so no other module's datasets leak in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FUNNEL_DATA_DIR", str(folder))
+        for key, value in env.items():
+            mp.setenv(key, value)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        try:
+            yield folder
+        finally:
+            st.cache_resource.clear()
+            st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")

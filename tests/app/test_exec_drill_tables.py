@@ -23,12 +23,11 @@ import json
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from funnel.importer import import_file
 from funnel.store import Store
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, store_at
 from tests.app.test_polish_drill import click_cell
 
 DEALS = """ID,Manager,Amount,Stage,Status,Created,Closed,Lost reason
@@ -75,23 +74,22 @@ O4,Lead,2024-03-31 10:00
 """
 
 
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory):
-    """A store holding only the small file (dataset 1): no samples are imported into a store that has one."""
-    folder = tmp_path_factory.mktemp("exec_drill")
+def small_folder(folder):
+    """``folder`` holding a store of only the small file (dataset 1, its history, the order given)."""
     (folder / "deals.csv").write_text(DEALS, encoding="utf-8")
     (folder / "history.csv").write_text(HISTORY, encoding="utf-8")
     store = Store(folder / "funnel.duckdb")
     import_file(store, folder / "deals.csv", "deals.csv", history=folder / "history.csv",
                 stages=["Lead", "Meeting", "Proposal", "Won"], name="small")
     store.close()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FUNNEL_DATA_DIR", str(folder))
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    """A store holding only the small file (dataset 1): no samples are imported into a store that has one."""
+    with store_at(small_folder(tmp_path_factory.mktemp("exec_drill"))) as folder:
         yield folder
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def _table(at, column: str):

@@ -12,12 +12,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import streamlit as st
 
-from funnel.importer import import_file
-from funnel.store import Store
-from tests.app.conftest import open_page
-from tests.app.test_exec_drill_tables import DEALS, HISTORY
+from tests.app.conftest import open_page, store_at
+from tests.app.test_exec_drill_tables import small_folder
 
 PAGES = ("overview", "funnel", "pipeline", "velocity", "managers", "diagnostics", "segments", "data", "ab")
 WRITE_KEYS = ("rename", "del_", "confirm_import", "import_", "share", "unshare", "edit_", "apply_", "refresh")
@@ -27,21 +24,9 @@ TRICKS = {"dg_bench": "target", "dg_target": '{"Lead": 0.9}', "into": "1", "edit
 
 @pytest.fixture(scope="module")
 def read_only_store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("exec_read_only")
-    (folder / "deals.csv").write_text(DEALS, encoding="utf-8")
-    (folder / "history.csv").write_text(HISTORY, encoding="utf-8")
-    store = Store(folder / "funnel.duckdb")
-    import_file(store, folder / "deals.csv", "deals.csv", history=folder / "history.csv",
-                stages=["Lead", "Meeting", "Proposal", "Won"], name="small")
-    store.close()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FUNNEL_DATA_DIR", str(folder))
-        mp.setenv("FUNNEL_READ_ONLY", "1")
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    folder = small_folder(tmp_path_factory.mktemp("exec_read_only"))
+    with store_at(folder, FUNNEL_READ_ONLY="1"):
         yield folder
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def _digest(folder) -> str:

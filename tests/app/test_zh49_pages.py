@@ -9,10 +9,9 @@ Worked by hand from the rows: 12 won, 14 lost (each with its 输单阶段), 14 o
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from funnel.cli import main as cli_main
-from tests.app.conftest import ROOT, open_page
+from tests.app.conftest import ROOT, open_page, store_at
 from tests.app.test_pages_zh import screen_text
 from ui import background
 
@@ -23,13 +22,8 @@ FILE = ROOT / "tests" / "unit" / "data" / "xiaoshouyi_deals_gb18030.csv"
 def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("zh49")
     assert cli_main(["--data-dir", str(folder), "import", str(FILE), "--name", "销售易"]) == 0
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FUNNEL_DATA_DIR", str(folder))
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    with store_at(folder):
         yield folder
-        st.cache_resource.clear()
-        st.cache_data.clear()
         # the background jobs are keyed by dataset id and version, not by store: the next module's dataset 1 would
         # be given this store's findings
         for job in list(background._JOBS.values()):
