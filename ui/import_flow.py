@@ -218,11 +218,11 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
         edited = fresh
     state["stages"] = edited
     for pipeline, stages in edited.items():
-        title = words.data_key(caps, "ui.data.stage_order") if caps is not None else "ui.data.stage_order"
+        title = words.data_key(caps, "ui.data.stage_order")
         st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
         if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
             st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
-            column = t(words.data_key(caps, "ui.data.stages") if caps is not None else "ui.data.stages")
+            column = t(words.data_key(caps, "ui.data.stages"))
             st.dataframe({"#": range(1, len(stages) + 1), column: stages}, hide_index=True, height=240)
             continue
         for i, stage in enumerate(stages):

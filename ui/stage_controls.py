@@ -27,7 +27,7 @@ def paste_order(t, key: str, pipelines: list[str], known: Callable[[], list[str]
     and a name the data does not have is refused, said, the order unchanged (funnel/importer/order_check.py).
     ``caps``: the dataset's, whose visitors' steps are worded so (an ad report's example is no CRM's stages)."""
     def word(k: str) -> str:
-        return t(words.data_key(caps, k)) if caps is not None else t(k)
+        return t(words.data_key(caps, k))
 
     with st.form(f"{key}_paste_form", border=False):
         text = st.text_area(t("crmimport.paste_order"), key=f"{key}_paste", height=110,

@@ -72,7 +72,7 @@ VISITOR_DATA = {
 }
 
 
-def data_key(caps: Capabilities, catalog_key: str) -> str:
+def data_key(caps: Capabilities | None, catalog_key: str) -> str:
     """``catalog_key``, or its visitors-and-steps twin when ``caps`` (a stored dataset's or an import draft's
-    expected capabilities) count visitors."""
-    return VISITOR_DATA.get(catalog_key, catalog_key) if caps.of_visitors else catalog_key
+    expected capabilities; None: not known, the deals' words) count visitors."""
+    return VISITOR_DATA.get(catalog_key, catalog_key) if caps is not None and caps.of_visitors else catalog_key

@@ -29,7 +29,7 @@ from .continuation import merged_blocks
 from .header_rows import HeaderRows, choose_header
 from .sandbox import run_isolated
 from .staging import RawTable, finish_table, pad, staged_cells_sql
-from .xlsx_extent import check_ods, check_workbook, error_cells, hidden_rows, is_ods, uncached_formulas
+from .xlsx_extent import check_ods, check_workbook, hidden_rows, is_ods, unread_cells
 
 Rows = list[list[str | None]]
 Merged = dict[str, list]  # sheet -> merged ranges ((top, left), (bottom, right)), 0-based
@@ -144,8 +144,7 @@ def stage_workbook(con, path: Path, file_name: str, kind: str, sheet: str | None
         notes.append(("readers.sheet", {"sheet": name, "n": len(sheets), "file": file_name}))
     notes += _hidden_notes(rows, hdr, hidden.get(name), skipped, file_name, name)
     if kind == "xlsx" and not is_ods(path):
-        notes += _uncached_notes(path, name, headers, hdr, file_name)
-        notes += _error_notes(path, name, headers, hdr, file_name)
+        notes += _unread_notes(path, name, headers, hdr, file_name)
     if (limit := ROW_LIMITS.get(kind)) and len(rows) >= limit:
         notes.append(("sheets9.rows_at_limit", {"file": file_name, "sheet": name, "rows": limit,
                                                 "format": FORMAT_NAMES[kind]}))
@@ -290,26 +289,23 @@ def read_sheets(path: Path, file_name: str, kind: str) -> list[tuple[str, Rows, 
 Hidden = dict[str, tuple[list[int], bool]]  # sheet -> (hidden row numbers, set by an AutoFilter)
 
 
-def _uncached_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
-    """A warning naming the columns whose formulas were saved without their values (read as empty cells)."""
-    found = {c: v for c, v in uncached_formulas(path, sheet).items() if v[1] > hdr + 1 and c < len(headers)}
-    if not found:
-        return []
-    columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
-    first = min(v[1] for v in found.values())
-    return [("readers.formulas_uncached", {"file": file_name, "sheet": sheet, "columns": columns, "row": first,
-                                           "n": sum(n for n, _first in found.values())})]
+# the warning of each kind of cell read as empty (xlsx_extent.UNREAD_CELLS)
+UNREAD_NOTES = {"formula_uncached": "readers.formulas_uncached", "error": "harden49.error_cells"}
 
 
-def _error_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
-    """A warning naming the columns holding Excel error cells (#DIV/0!, #N/A…), read as empty cells."""
-    found = {c: v for c, v in error_cells(path, sheet).items() if v[1] > hdr + 1 and c < len(headers)}
-    if not found:
-        return []
-    columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
-    return [("harden49.error_cells", {"file": file_name, "sheet": sheet, "columns": columns,
-                                      "row": min(v[1] for v in found.values()),
-                                      "n": sum(n for n, _first in found.values())})]
+def _unread_notes(path: Path, sheet: str, headers: list[str], hdr: int, file_name: str) -> list[tuple[str, dict]]:
+    """A warning per kind naming the columns whose cells were read as empty: formulas saved without their values,
+    Excel error cells (#DIV/0!, #N/A…). One read of the sheet finds both."""
+    notes = []
+    for kind, cells in unread_cells(path, sheet).items():
+        found = {c: v for c, v in cells.items() if v[1] > hdr + 1 and c < len(headers)}
+        if not found:
+            continue
+        columns = ", ".join(f"«{headers[c] or c + 1}» ({n})" for c, (n, _first) in sorted(found.items()))
+        notes.append((UNREAD_NOTES[kind], {"file": file_name, "sheet": sheet, "columns": columns,
+                                           "row": min(v[1] for v in found.values()),
+                                           "n": sum(n for n, _first in found.values())}))
+    return notes
 
 
 def _date1904(path: Path) -> bool:

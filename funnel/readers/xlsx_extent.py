@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,29 +244,37 @@ _UNCACHED = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"[^>
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b(?=[^>]*?\bt=\"e\")[^>]*?\br=\"([A-Z]{1,4})([0-9]{1,8})\"")
 
 
-def error_cells(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
-    """Column (0-based) -> (cells, first row) of the sheet's error cells. The workbook reader gives them as
-    empty cells: two won deals whose amount was #DIV/0! counted without revenue, nothing said. Read only
-    where a chunk holds an error-typed cell at all."""
-    return _cells_by_column(path, sheet, _ERROR_CELL, lambda data: b'"e"' in data)
+# the cells a workbook reader gives as empty though they held something, each with the test that a chunk may hold one
+# at all: a formula saved without its value (a workbook written by a library, openpyxl or a script's export, keeps
+# the formula only; Excel computes it on opening: survey 32's «Бюджет = Кол-во × Цена» read as no amount, revenue
+# gone, nothing said) and an error cell (#DIV/0!: two won deals counted without revenue, nothing said)
+UNREAD_CELLS = {"formula_uncached": (_UNCACHED, lambda data: b"<f" in data or b":f" in data),
+                "error": (_ERROR_CELL, lambda data: b'"e"' in data)}
 
 
-def uncached_formulas(path: Path, sheet: str) -> dict[int, tuple[int, int]]:
-    """Column (0-based) -> (cells, first row) of the sheet's formulas saved without their value. A workbook
-    written by a library (openpyxl, a script's export) keeps the formula only; Excel computes it on opening, a
-    reader sees an empty cell: survey 32's «Бюджет = Кол-во × Цена» read as no amount, revenue gone, nothing said.
-    Read only where a chunk holds a formula at all."""
-    return _cells_by_column(path, sheet, _UNCACHED, lambda data: b"<f" in data or b":f" in data)
-
-
-def _cells_by_column(path: Path, sheet: str, pattern: re.Pattern[bytes], worth: Callable[[bytes], bool]
-                     ) -> dict[int, tuple[int, int]]:
-    """Column (0-based) -> (cells, first row) of the cells of ``sheet`` that ``pattern`` (groups: the column's
-    letters, the row) matches in its XML, read in chunks; a chunk is searched only when ``worth(chunk)``."""
+def unread_cells(path: Path, sheet: str) -> dict[str, dict[int, tuple[int, int]]]:
+    """Per kind of :data:`UNREAD_CELLS`: column (0-based) -> (cells, first row) of the sheet, in one read of its
+    XML (a chunk is searched for a kind only where it may hold one)."""
     part = next((p for p, name in sheet_parts(path).items() if name == sheet), None)
-    out: dict[int, tuple[int, int]] = {}
+    out: dict[str, dict[int, tuple[int, int]]] = {kind: {} for kind in UNREAD_CELLS}
     if part is None:
         return out
+    tail = b""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            for kind, (pattern, worth) in UNREAD_CELLS.items():
+                if not worth(data):
+                    continue
+                found = out[kind]
+                for m in pattern.finditer(data):
+                    if m.end() <= len(tail):  # counted with the chunk before
+                        continue
+                    column, row = column_number(m.group(1)) - 1, int(m.group(2))
+                    n, first = found.get(column, (0, row))
+                    found[column] = (n + 1, min(first, row))
+            tail = data[-TAIL:]
+    return out
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
         while chunk := fh.read(CHUNK):
