@@ -117,11 +117,12 @@ def edit_panel(t, info) -> None:
             stages = None if steps_changed and not state.get("user_order") else shown
             won: list[str] | dict[str, list[str]] | None = None
             lost: list[str] | dict[str, list[str]] | None = None
-            by_pipeline = stored_kinds(store, info) if view["deals"] and len(info.pipelines) > 1 else {}
-            if view["deals"] and not view["outcomes_only"] and len(by_pipeline) > 1:
+            pickers = view["deals"] and not view["outcomes_only"]
+            by_pipeline = stored_kinds(store, info) if pickers and len(info.pipelines) > 1 else {}
+            if len(by_pipeline) > 1:
                 # several pipelines: one pair of pickers each, applied to that pipeline only
                 won, lost = pipeline_won_lost_pickers(t, prefix + "kinds", by_pipeline)
-            elif view["deals"] and not view["outcomes_only"]:
+            elif pickers:
                 kinds = stage_kinds(store, info)
                 won, lost = won_lost_pickers(t, prefix + "kinds", [k[0] for k in kinds],
                                              [k[0] for k in kinds if k[1] == "won"],

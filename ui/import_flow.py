@@ -391,16 +391,17 @@ def run_flow(t) -> None:
             state["stages"], state["user_order"] = pasted, True
             st.rerun()
         stages = stage_editor(t, order, prefix=prefix, caps=draft.expected)
-        by_pipeline = pipeline_kinds.preview_kinds(con, draft) \
-            if draft.expected.crm_deals and not built["meta"].get("outcomes_only") else {}
-        if len(by_pipeline) > 1:  # several pipelines: one pair of pickers each, a pipeline's own stages only
+        pickers = draft.expected.crm_deals and not built["meta"].get("outcomes_only")
+        # several pipelines (the order's keys): one pair of pickers each, a pipeline's own stages only
+        by_pipeline = pipeline_kinds.preview_kinds(con, draft) if pickers and len(order) > 1 else {}
+        if len(by_pipeline) > 1:
             shown = (state.get("won_by") or {p: [s for s, k in v if k == "won"] for p, v in by_pipeline.items()},
                      state.get("lost_by") or {p: [s for s, k in v if k == "lost"] for p, v in by_pipeline.items()})
             chosen_by = pipeline_won_lost_pickers(t, f"{prefix}import", by_pipeline, *shown)
             if chosen_by != shown:
                 state["won_by"], state["lost_by"] = chosen_by
                 st.rerun()
-        elif draft.expected.crm_deals and not built["meta"].get("outcomes_only"):
+        elif pickers:
             kinds = preview_kinds(con, draft)
             names = [k[0] for k in kinds]
             won = [k[0] for k in kinds if k[1] == "won"] if state.get("won") is None else state["won"]
