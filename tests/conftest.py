@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# a bug on a page raises in tests (ui/errors.py shows viewers a reference and logs the traceback instead)
+os.environ.setdefault("FUNNEL_RAISE_ERRORS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -30,3 +34,11 @@ def file_store(tmp_path):
     from funnel.store import Store
 
     return Store(tmp_path / "funnel.duckdb")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bug_messages_in_reports():
+    """A page test's exception message in its report: .streamlit/config.toml redacts it for viewers."""
+    from streamlit import config
+
+    config.set_option("client.showErrorDetails", "full")

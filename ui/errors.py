@@ -4,10 +4,18 @@
 process past the page's patience (``store.busy``), a dataset deleted while someone views it (its
 tables vanish mid-run), or any other coded engine error ends the run with a translated message;
 Streamlit's own rerun/stop signals pass through (they are not ``Exception``).
+
+Any other exception is a bug of ours. A viewer gets one translated line with a short reference, and
+the traceback goes to the server's log under that reference (an executive reading a shared link must
+not see our stack, nor the paths and values in it). ``FUNNEL_RAISE_ERRORS=1`` (set by the test suite)
+lets it through instead, so a page test still fails on a bug rather than on a polite message.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,6 +29,7 @@ from funnel.markdown_escape import md_escape
 from . import context
 
 GONE = ("store.no_dataset",)
+LOG = logging.getLogger("funnel.app")
 
 
 def message(error: Exception, lang: str) -> str:
@@ -58,3 +67,9 @@ def store_errors() -> Iterator[None]:
         yield
     except (FunnelError, duckdb.Error) as error:
         st.error(message(error, context.lang()), icon=":material/error:")
+    except Exception as error:  # a bug: the reference on screen, the traceback in the server log
+        if os.environ.get("FUNNEL_RAISE_ERRORS") == "1":
+            raise
+        ref = uuid.uuid4().hex[:8]
+        LOG.exception("page error %s", ref, exc_info=error)
+        st.error(Translator(context.lang())("hardening.unexpected", ref=ref), icon=":material/error:")
