@@ -9,8 +9,8 @@ Excel): a merged cell's text sits in its top-left cell, python-calamine reads th
 - A header of one row with «Сумма» merged over C1:D1 (the amount and its currency) or «Контакт» over D1:E1 (a name
   and a phone): the title names its first column, the other is «Сумма 2» / «Контакт 2» (was a column without a
   name, that neither the Data page's pickers nor ``--map`` could name). Said in the import's notes.
-  «Сумма 2» holds RUB, USD, RUB: mapped as the currency (``--map currency="Сумма 2"``), the deals' currencies are
-  those three.
+  «Сумма 2» holds RUB, USD, RUB, the column under the amount's merged title: read as the deals' currency by itself
+  (was an extra column), the deals' currencies are those three; ``--map currency="Сумма 2"`` names it too.
 A CSV saved from such a sheet says no merge: a group with an empty column under it stays refused as two rows (the
 tests of header_rows keep that).
 """
@@ -73,6 +73,7 @@ def test_a_two_row_header_with_an_unnamed_column_under_a_merged_group():
 def test_a_title_merged_across_two_columns_names_the_second_title_2(tmp_path):
     draft = _draft(ONE_ROW_AMOUNT, "deals.xlsx")
     assert draft.raw.headers == ["ID", "Этап", "Сумма", "Сумма 2", "Создана", "Менеджер"]
+    assert (draft.mapping.fields["amount"], draft.mapping.fields["currency"]) == (2, 3)
     notes = dict(draft.raw.notes)
     assert notes["import50.header_merged"] == {"file": "deals.xlsx", "title": "Сумма", "n": 2, "names": "«Сумма 2»"}
     assert finding_text("import50.header_merged", '{"file": "deals.xlsx", "title": "Сумма", "n": 2, '
