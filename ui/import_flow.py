@@ -437,8 +437,9 @@ def run_flow(t) -> None:
         refused = True
         st.error(error_text(exc, context.lang()))
         # a file read from the wrong row is refused: the row can be changed here (not an API's JSON)
-        # (no other row gives a file without titles its titles)
-        if header is None and not exc.code.startswith("json.") and exc.code != "import.no_header_row":
+        # (no other row gives a file without titles its titles; unless a row was chosen here: it can be changed back)
+        headerless = exc.code == "import.no_header_row" and state.get("header_rows") is None
+        if header is None and not exc.code.startswith("json.") and not headerless:
             header_control(t)
     finally:
         if header is not None:  # read, then refused (no stage column: titles on another row?): shown open

@@ -50,3 +50,18 @@ def test_the_refusal_in_russian_names_the_first_values(data_dir):
     assert len(at.error) == 1
     assert at.error[0].value.replace("\\", "").startswith(f"no_header.csv: в первой строке значения ({FIRST_SIX}…)")
     assert not at.success and not _import_pickers(at.selectbox)
+
+
+def test_a_header_row_chosen_on_a_data_row_can_be_chosen_again(data_dir):
+    """The titles are on row 2 (a report's title above them, tests/app/test_page_data_header_row.py); row 4 chosen
+    by mistake reads «D2, Closed Lost, 500, 2024-01-12» as titles: refused as holding values, and «Header on row»
+    stays under the refusal (the row was chosen here), so row 2 can be given back: 4 deals (rows 3–6)."""
+    from tests.app.test_page_data_header_row import TITLED, _header_input
+
+    at = uploaded("pipeline.csv", TITLED)
+    _header_input(at).set_value(4).run()
+    assert [e.value.replace("\\", "") for e in at.error][0].startswith(
+        "pipeline.csv: the first line holds values (D2, Closed Lost, 500, 2024-01-12…)")
+    _header_input(at).set_value(2).run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith("Read 4 rows from pipeline") for s in at.success)
