@@ -90,3 +90,18 @@ def test_a_tie_with_a_step_is_placed_by_the_files_column_order(tmp_path, capsys,
 def test_place_steps(new, counts, order, by):
     steps, placed = place_steps([2, 3, 4], [new], counts)
     assert steps == order and placed[0].by == by
+
+
+def test_the_command_offered_for_a_new_column_left_out_lists_it_in_its_place(tmp_path, capsys):
+    """The refresh given ``--map steps=signup,trial,paid`` leaves demo out and offers the command that makes it a
+    step: demo listed between signup (8) and trial (4), as its 6 say (was appended: steps=signup,trial,paid,demo)."""
+    _imported(tmp_path, capsys, "week1.csv", _file(["signup", "trial", "paid"]))
+    path = tmp_path / "week2.csv"
+    path.write_text(_file(["signup", "demo", "trial", "paid"]), encoding="utf-8")
+    code, doc = _cli(tmp_path, capsys, "import", str(path), "--into", "1", "--map", "steps=signup,trial,paid",
+                     "--json")
+    assert code == 0, doc
+    assert isinstance(doc, dict)
+    assert doc["stage_order"] == {"": ["visit", "signup", "trial", "paid"]}
+    left = [w["message"] for w in doc["warnings"] if w["code"] == "refresh49.step_new_not_step"]
+    assert len(left) == 1 and "edit --map steps=signup,demo,trial,paid" in left[0], left
