@@ -132,6 +132,7 @@ def cmd_refresh(args, store) -> dict:
     from .dataset_edit import path_source, refresh
     from .importer import Source
     from .readers import parse_header_rows
+    from .refresh_summary import summarize
 
     for attr, option in REFRESH_REFUSES:
         if getattr(args, attr, None):
@@ -149,10 +150,14 @@ def cmd_refresh(args, store) -> dict:
     header_rows = parse_header_rows(getattr(args, "header_row", None))
     if header_rows is not None:
         source.header_rows = header_rows
-    row, _draft = refresh(store, info.id, source, history=history, shape=args.shape,
-                          mapping_pairs=getattr(args, "map", None) or None, stages=order_arg(args.stages),
-                          timezone=getattr(args, "timezone", None))
-    return row
+    before = store.row(info.id)
+    row, draft = refresh(store, info.id, source, history=history, shape=args.shape,
+                         mapping_pairs=getattr(args, "map", None) or None, stages=order_arg(args.stages),
+                         timezone=getattr(args, "timezone", None))
+    # what the refresh did, as the Data page says it (refresh_summary.py): printed by _print, and under --json
+    read_from = draft.raw.file_name if draft.raw.archive is not None else source.file_name
+    return {**row, "refresh_summary": summarize(before, row, read_from, list(draft.raw.headers),
+                                                store.info(row["id"]).capabilities)}
 
 
 def _print(store, row: dict, as_json: bool, key: str, previous: str | None = None) -> int:
@@ -167,6 +172,8 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
            "lost_stages": row["meta"].get("lost_stages", {}), "order_guessed": bool(row["meta"].get("order_guessed")),
            "timezone": row["meta"].get("timezone"),
            "warnings": warnings, "info": import_warnings(store, info, _lang(), severities=("info",))}
+    if "refresh_summary" in row:
+        doc["refresh"] = row["refresh_summary"]
     if previous:
         from .cli_velocity import compare_after_import, print_comparison
 
@@ -176,13 +183,20 @@ def _print(store, row: dict, as_json: bool, key: str, previous: str | None = Non
         return 0
     lang = _lang()
     print(t(key, lang, id=row["id"], name=row["name"], version=row["version"]))
-    print("\n".join(count_lines(info, doc, lang)))
+    if "refresh" in doc:  # before → after, the columns kept, new and awaited (refresh_summary.py)
+        from .refresh_summary import summary_lines
+
+        print("\n".join(summary_lines(doc["refresh"], lang)))
+    else:
+        print("\n".join(count_lines(info, doc, lang)))
     for pipeline, order in doc["stage_order"].items():
         if order:  # a pipeline of lost deals only, or a file without stages, has none to list
             print("  " + t("cli.label_value", lang, label=f"{t('cli.stage_order', lang)} [{pipeline or '-'}]",
                            value=" → ".join(order)))
     print_warnings(warnings, lang)
-    print_warnings([w for w in doc["info"] if w["code"].startswith(("refresh.", "tz."))], lang)
+    # the refresh's own notes (a column back, a new step and where it went), as the Data page lists them
+    print_warnings([w for w in doc["info"] if w["code"].startswith(("refresh.", "refresh49.", "import50.", "tz."))],
+                   lang)
     if doc["order_guessed"]:
         print("  " + t("crmimport.cli_hint_edit", lang, id=row["id"]))
     if previous:

@@ -40,6 +40,7 @@ from .importer.stage_list import keep_stage_names
 from .importer.stage_order import explicit_for
 from .mapping import HistoryMapping, Mapping
 from .mapping.pairs import with_pairs
+from .mapping.roles import step_candidates
 from .mapping.shapes import CountsMapping, EventMapping, with_shape_pairs
 from .mapping.stage_names import align_order
 from .mapping.status import status_key
@@ -49,6 +50,7 @@ from .refresh_roles import carry_roles, mapping_steps, note_new_steps, stored_st
 from .schema import TABLES
 from .sql import ident, render, run
 from .stage_text import stage_key
+from .step_place import yes_counts
 from .store import _WRITE_LOCK  # the store's lock for writes: a dataset is replaced like it is saved
 from .timezones import check_zone
 from .velocity.stays import DERIVED_TABLES
@@ -465,7 +467,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
             before = set(draft.mapping.fields)
             draft.mapping = with_pairs(draft.mapping, draft.raw.headers, mapping_pairs)
             unmapped = _unmapped_after(unmapped, before, set(draft.mapping.fields))
-        steps_changed = _carry_shape_roles(row, draft, notes, mapping_pairs, summary, gone)
+        steps_changed = _carry_shape_roles(row, draft, notes, mapping_pairs, summary, gone, con)
         awaited = still_awaited(meta.get(AWAITED), summary, gone, list(draft.raw.headers), draft.shape,
                                 mapping_pairs, notes) if same_shape else {}
         if draft.shape == "deals":
@@ -504,7 +506,7 @@ def refresh(store, dataset_id: int, source: Source, *, history: Source | None = 
 
 
 def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs: list[str] | None,
-                       summary: dict[str, Any], gone: dict[str, str]) -> bool:
+                       summary: dict[str, Any], gone: dict[str, str], con=None) -> bool:
     """An event log's, a visitor file's or a counts table's refresh: the roles the user chose carried onto the new
     file by header name (refresh_roles.py), then ``--map`` given with ``--into`` on top. ``summary``: the stored
     mapping with the awaited choices this file has put back (refresh_awaited.py); ``gone`` gets the roles whose
@@ -514,9 +516,10 @@ def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs
         return False
     meta = row["meta"]
     same = draft.shape == row["shape"] and draft.mapping is not None
+    counts = _visitor_yes_counts(con, draft)
     if same and summary.get("fields"):
         old_headers = ((meta.get("raw") or {}).get("main") or {}).get("headers")
-        draft.mapping = carry_roles(summary, old_headers, draft, notes, gone)
+        draft.mapping = carry_roles(summary, old_headers, draft, notes, gone, counts)
     if pairs:
         mapped = with_shape_pairs(draft.mapping, draft.raw.headers, pairs, draft.shape, draft.samples)
         if mapped is None:
@@ -525,10 +528,17 @@ def _carry_shape_roles(row: dict[str, Any], draft: Draft, notes: Findings, pairs
         draft.mapping = mapped
     if not same:
         return False
-    note_new_steps(((meta.get("raw") or {}).get("main") or {}).get("headers"), summary, draft, notes)
+    note_new_steps(((meta.get("raw") or {}).get("main") or {}).get("headers"), summary, draft, notes, counts)
     before = stored_steps(summary, draft.shape)
     back = before != stored_steps(meta.get("mapping") or {}, draft.shape)  # an awaited step column is back
     return back or [s for s in mapping_steps(draft.mapping, draft.raw.headers) if s in before] != before
+
+
+def _visitor_yes_counts(con, draft: Draft) -> dict[int, int] | None:
+    """A visitor file's yes counts of its yes/no columns (where a new step goes: step_place.py); None otherwise."""
+    if con is None or draft.shape != "events" or not getattr(draft.mapping, "flags", None):
+        return None
+    return yes_counts(con, draft.raw.table, step_candidates(draft.mapping, list(draft.raw.headers), draft.samples))
 
 
 CHANGES_LISTED = 5  # deal ids named per kind of change

@@ -10,7 +10,8 @@ proposal's.
 - A role the stored mapping leaves empty stays empty where the proposal would read a column the stored file had
   (the user left it so); a column new in this export is read as the proposal reads it.
 - The steps (a visitor file's yes/no columns, a wide counts table's step columns) stay the chosen ones, in their
-  order; a step column new in this export and proposed as a step comes after them.
+  order; a step column new in this export and proposed as a step goes where its counts (or else the file's column
+  order) put it among them (step_place.py), said in the notes.
 - A chosen column the new file lacks is said in the refresh's notes, and the role (the steps) is read as the
   proposal reads it.
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 from .importer.quality_findings import Findings
 from .mapping.roles import COUNT_ROLES, EVENT_ROLES, apply_roles, step_candidates
+from .step_place import place_steps, placement_note
 
 MIN_COUNT_STEPS = 2  # a wide counts table's steps (roles.few_count_steps)
 
@@ -38,11 +40,12 @@ def mapping_steps(mapping, headers: list[str]) -> list[str]:
 
 
 def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, notes: Findings,
-                gone_out: dict[str, str] | None = None):
+                gone_out: dict[str, str] | None = None, counts: dict[int, int] | None = None):
     """``draft.mapping`` (the new file's proposal) with the roles of the stored ``summary`` carried by header name
     (see the module docstring); ``old_headers``: the stored file's column titles, None when not kept. The proposal
     itself is not changed. Returns the proposal when the carried roles cannot be read together. ``gone_out`` gets
-    the roles whose chosen column the file lacks (role -> title; refresh_awaited.py remembers them)."""
+    the roles whose chosen column the file lacks (role -> title; refresh_awaited.py remembers them). ``counts``: a
+    visitor file's yes counts by column, which place a new step column among the kept ones (step_place.py)."""
     shape, headers, proposal = draft.shape, list(draft.raw.headers), draft.mapping
     fields = summary.get("fields") or {}
     position = {h: i for i, h in reversed(list(enumerate(headers)))}
@@ -67,7 +70,8 @@ def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, n
     # (the stored file's titles unknown: no column can be told new, the chosen steps alone)
     added = [i for i in _proposed_steps(proposal) if old_headers is not None and headers[i] not in known
              and i not in kept and i not in given.values()]
-    steps: list[int] | None = [*kept, *added] if chosen else None
+    # a new step goes where its counts (else the file's column order) put it, not after the last (step_place.py)
+    steps, placed = place_steps(kept, added, counts) if chosen else (None, [])
     if steps is not None and len(steps) < (MIN_COUNT_STEPS if shape == "counts" else 1):
         steps = None  # too few chosen steps left: the proposal's
     if steps is None:  # the proposal's steps: its step (stage, count) columns too
@@ -75,6 +79,8 @@ def carry_roles(summary: dict[str, Any], old_headers: list[str] | None, draft, n
     out = apply_roles(copy.deepcopy(proposal), headers, shape, given, steps, draft.samples)
     if out is None:
         return proposal
+    if steps is not None:
+        placement_note(notes, placed, headers, counts)
     for role, header in gone:
         now = getattr(out, role, None)
         params = {"field_key": f"ui.data.role.{role}", "name": role, "column": f"«{header}»"}
@@ -95,7 +101,8 @@ def _proposed_steps(mapping) -> list[int]:
     return list(getattr(mapping, "flags", None) or getattr(mapping, "wide_stages", None) or [])
 
 
-def note_new_steps(old_headers: list[str] | None, summary: dict[str, Any], draft, notes: Findings) -> None:
+def note_new_steps(old_headers: list[str] | None, summary: dict[str, Any], draft, notes: Findings,
+                   counts: dict[int, int] | None = None) -> None:
     """A visitor file's yes/no columns new in this export (a ``purchase`` column added to the CRM's report), said
     in the refresh's notes: read as a step (``refresh49.step_new_added``, the steps now) or not, and how to make it
     one (``refresh49.step_new_not_step``). Before, a new step appeared in the funnel unsaid, or was left out unsaid.
@@ -120,5 +127,7 @@ def note_new_steps(old_headers: list[str] | None, summary: dict[str, Any], draft
             {"columns": listed, "steps": flow}, ensure_ascii=False))
     if left:
         listed = ", ".join(f"«{h}»" for h in left)
+        # the command that makes it a step lists it where its counts (else the file) put it, not last
+        placed, _where = place_steps(list(mapping.flags), [i for i in new if i not in mapping.flags], counts)
         notes.add("refresh49.step_new_not_step", "warning", value=listed, n=None, detail=json.dumps(
-            {"columns": listed, "steps": flow, "cli": ",".join([*steps, *left])}, ensure_ascii=False))
+            {"columns": listed, "steps": flow, "cli": ",".join(headers[i] for i in placed)}, ensure_ascii=False))

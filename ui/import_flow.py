@@ -19,7 +19,7 @@ from funnel.capabilities import Capabilities
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
-from funnel.importer import Source, finish, says_outcomes
+from funnel.importer import Source, finish, refuse_headerless, says_outcomes
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
 from funnel.importer.stage_rows import is_change_log
@@ -289,9 +289,10 @@ def run_flow(t) -> None:
     header = None  # where "Column titles" goes and what was read; drawn last, open when the file was refused
     refused = False
     try:
-        target = _target(t)
         preview = _preview()
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
+        refuse_headerless(draft)  # said alone: nothing proposed from the first deal's values taken as titles
+        target = _target(t)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         visitors = draft.expected.counts_visitors
@@ -436,7 +437,9 @@ def run_flow(t) -> None:
         refused = True
         st.error(error_text(exc, context.lang()))
         # a file read from the wrong row is refused: the row can be changed here (not an API's JSON)
-        if header is None and not exc.code.startswith("json."):
+        # (no other row gives a file without titles its titles; unless a row was chosen here: it can be changed back)
+        headerless = exc.code == "import.no_header_row" and state.get("header_rows") is None
+        if header is None and not exc.code.startswith("json.") and not headerless:
             header_control(t)
     finally:
         if header is not None:  # read, then refused (no stage column: titles on another row?): shown open

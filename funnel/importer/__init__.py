@@ -550,10 +550,17 @@ def _nothing_says_the_outcome(draft: Draft) -> bool:
         and not says_outcomes(fields) and not is_lead_list(fields)
 
 
-def _check_required(draft: Draft) -> None:
+def refuse_headerless(draft: Draft) -> None:
+    """Refuse a file whose first line holds values, not titles (an export saved without its header row), naming
+    its first six filled values. The Data page asks it before it proposes anything: the columns, the reading and
+    the pickers would all be built from the first deal's values taken as titles."""
     if _looks_like_data(draft.raw.headers, draft.samples):
         raise FunnelError("import.no_header_row", file=draft.source.file_name,
                           headers=", ".join([h for h in draft.raw.headers if h and h.strip()][:6]))
+
+
+def _check_required(draft: Draft) -> None:
+    refuse_headerless(draft)
     if draft.shape == "deals":
         if _nothing_says_the_outcome(draft):
             others = [name for name in draft.raw.sheets if name != draft.raw.sheet]

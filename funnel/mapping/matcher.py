@@ -349,6 +349,22 @@ def _currency_of_values(m: Mapping, free: set[int], smp) -> None:
         free.add(index)
 
 
+def _currency_under_amount(m: Mapping, headers: list[str], free: set[int], smp) -> None:
+    """A sheet's «Сумма» merged over the amount and its currency: the column after the amount, named «Сумма 2»
+    by the reader (readers/header_rows.merged_titles) or left without a title, is the deals' currency when every
+    sampled cell is one (RUB, USD, ₽), and no other column is."""
+    amount = m.fields.get("amount")
+    if amount is None or "currency" in m.fields or amount + 1 not in free:
+        return
+    beside = clean_header(headers[amount + 1])
+    if beside not in ("", f"{clean_header(headers[amount])} 2"):
+        return
+    values = [v.strip() for v in sv.column(smp, amount + 1) if v and v.strip()]
+    if values and all(_is_currency(v) for v in values):
+        m.fields["currency"] = amount + 1
+        free.discard(amount + 1)
+
+
 def _is_currency(value: str) -> bool:
     text = value.casefold().rstrip(".")
     return is_currency(value.upper()) or value.upper() in SYMBOLS or value in SYMBOLS.values() \
@@ -552,6 +568,7 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
     _own_currency(m, headers, norm, free)
     _company_currency_amount(m, norm, free, samples)
     _currency_of_values(m, free, samples)
+    _currency_under_amount(m, headers, free, samples)
     if "stage" not in m.fields and not entered:
         dated = [i for i in sorted(free) if _stage_date_column(norm[i], sv.column(samples, i))]
         if len(dated) >= 2:  # no stage column: one date column per stage (importer/stage_dates.py)

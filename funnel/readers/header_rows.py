@@ -25,7 +25,13 @@ such repeats read as one merged title, and a title over a single column whose na
 
 So a title above the header (a single cell, or 1C's «Параметры:» rows) and a full header followed by
 a first deal of text only are read as before. The columns are then named by the lower row, by the
-upper title where the lower cell is empty, and «group name» where one name is under two groups.
+upper title where the lower cell is empty (numbered past the group's first column: «Даты 2»), and
+«group name» where one name is under two groups. In a workbook, a group merged across its columns may
+leave a column under it without a name of its own (that column is then «Даты 2»); a CSV cannot say its
+groups, so there every column under one must be named.
+
+A one-row header with a title merged across columns (:func:`merged_titles`): the title names its first
+column, the others «title 2», «title 3».
 """
 
 from __future__ import annotations
@@ -108,7 +114,34 @@ def choose_header(records: list[list[str | None]], file_name: str, *, given: Hea
             return Header(top, top + 1, names, [note])
     names = [clean_header(c) for c in records[hdr]]
     notes = [("readers.header_row", {"row": hdr + 1, "file": file_name})] if hdr > 0 else []
+    notes += merged_titles(names, records, hdr, merged or [], file_name)
     return Header(hdr, hdr, names, notes)
+
+
+def _merged_across(merged: list, row: int) -> dict[int, int]:
+    """A workbook's ranges merged across columns on ``row`` alone: first column -> last column."""
+    return {left: right for (top, left), (bottom, right) in merged if top == row == bottom and right > left}
+
+
+def merged_titles(names: list[str], records, row: int, merged: list, file_name: str) -> list[tuple[str, dict]]:
+    """A one-row header whose title is merged across columns (Excel's «Сумма» over the amount and its currency,
+    «Контакт» over a name and a phone): the title names its first column, the others under it, empty in the sheet,
+    are named «Сумма 2», «Сумма 3» (changed in ``names``) when they hold values below; they were nameless («»), not
+    offered by name on the Data page nor mappable with ``--map``. Said in a note per title."""
+    notes = []
+    for left, right in sorted(_merged_across(merged, row).items()):
+        title = names[left] if left < len(names) else ""
+        if not title:
+            continue
+        given = []
+        for j in range(left + 1, min(right, len(names) - 1) + 1):
+            if not names[j] and any(j < len(r) and _text(r[j]) for r in records[row + 1:row + 1 + RECUR_LOOKAHEAD]):
+                names[j] = f"{title} {j - left + 1}"
+                given.append(names[j])
+        if given:
+            notes.append(("import50.header_merged", {"file": file_name, "title": title, "n": right - left + 1,
+                                                     "names": ", ".join(f"«{n}»" for n in given)}))
+    return notes
 
 
 def _given(records, file_name: str, given: HeaderRows, merged: list, complete: bool, width: int) -> Header:
@@ -122,7 +155,9 @@ def _given(records, file_name: str, given: HeaderRows, merged: list, complete: b
             raise FunnelError("file.header_row_empty", file=file_name, row=row)
     if first == last:
         names = [clean_header(c) for c in records[first - 1]]
-        return Header(first - 1, first - 1, names, [("readers.header_given", {"row": first, "file": file_name})])
+        notes = [("readers.header_given", {"row": first, "file": file_name}),
+                 *merged_titles(names, records, first - 1, merged, file_name)]
+        return Header(first - 1, first - 1, names, notes)
     top = first - 1
     spans = _spans(records[top], top, merged, width)
     names = two_row_names(records[top], records[top + 1], spans, width)
@@ -187,9 +222,13 @@ def two_row_spans(records, top: int, merged: list, width: int, lone: bool = Fals
     groups = sum(1 for start, end in spans if end > start)
     # a workbook's group titles merged across their columns (pandas' to_excel merges them): a group of one too
     lone = lone or sum(1 for (t, left), (bottom, right) in merged if t == top == bottom and right > left) >= 2
+    said = _merged_across(merged, top)
     for start, end in spans:
         if end > start:
-            if any(j >= len(lower) or not _text(lower[j]) for j in range(start, end + 1)):
+            under = [j < len(lower) and bool(_text(lower[j])) for j in range(start, end + 1)]
+            # a CSV's group needs every column under it named; a workbook's merged range says the group itself,
+            # and a column under it without a name of its own is named after it («Даты 2»: two_row_names)
+            if not all(under) and not (start in said and any(under)):
                 return None
         elif start < len(lower) and _text(lower[start]) and _text(lower[start]) != _text(upper[start]) \
                 and not (lone and groups >= 2):
@@ -219,17 +258,22 @@ def two_row_names(upper, lower, spans: list[tuple[int, int]], width: int) -> lis
     """Column names of a two-row header: the lower row's, the upper title where the lower cell is
     empty; a name found under two groups or more becomes «group name» under each."""
     group_of: dict[int, str] = {}
+    first_of: dict[int, int] = {}  # a group's column -> the group's first column
     own: dict[int, str] = {}
     for start, end in spans:
         label = clean_header(upper[start])
         if end > start:
             group_of.update({j: label for j in range(start, end + 1)})
+            first_of.update({j: start for j in range(start, end + 1)})
         else:
             own[start] = label
     names = []
     for j in range(width):
         sub = clean_header(lower[j]) if j < len(lower) else ""
-        names.append(sub or own.get(j) or group_of.get(j, ""))
+        # a group's column without a name of its own: the group's title, numbered past its first column («Даты 2»)
+        grouped = group_of.get(j, "") if j == first_of.get(j) or not group_of.get(j) \
+            else f"{group_of[j]} {j - first_of[j] + 1}"
+        names.append(sub or own.get(j) or grouped)
     counts = Counter(n for n in names if n)
     for j, name in enumerate(names):
         sub = clean_header(lower[j]) if j < len(lower) else ""
