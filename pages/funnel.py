@@ -57,6 +57,8 @@ elif caps.can("outcomes"):
     with line:
         drill.button(t("pages.drill.open"), Selection("closed" if wr_mode == "closed" else "all"),
                      t(f"metrics.kpi.{wr_key}"), key="fn_win_rate_deals", info=info)
+    if getattr(out, wr_key) is None and (why := out.reasons.get(wr_key)):  # «—» with its reason beside it
+        st.caption(t(why))
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------
@@ -208,6 +210,8 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     m1, m2 = st.columns(2)
     m1.metric(t("metrics.kpi.close_rate"), fmt_pct(rated.close_rate, lang), border=True,
               help=t("pages.rates.close_help", stage=md_escape(picks["close"])))
+    if rated.close_rate is None and (why := rated.reasons.get("close_rate")):
+        m1.caption(t(why))
     with m1:
         drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
                      t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)

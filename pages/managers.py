@@ -50,7 +50,7 @@ for said in cache.findings_of(info.id, info.version, "people.ids_only"):  # Â«3Â
                      values=md_escape(said.get("values", ""))))
 manager_col = t("audit.column.manager")
 audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
-                    [r.manager for r in report.managers], info=info)
+                    [r.manager for r in report.managers], info=info, spec=spec)
 if (none := report.unassigned) is not None:  # in no row above, in the team's totals: said, and listed on a click
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.info(t.plural("audit.managers.unassigned", none.deals, won=fmt_int(none.won, lang),

@@ -295,8 +295,9 @@ WEB_OUTCOME_COLUMNS = ("deals", "won", "win_rate_all")
 
 
 def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list,
-                  info: DatasetInfo | None = None) -> None:
-    """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals."""
+                  info: DatasetInfo | None = None, spec=None) -> None:
+    """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals. With
+    ``spec`` (the page's selection) the warning also names the pipeline shown when nothing marks its deals won."""
     import pandas as pd
 
     from funnel.formats import fmt_int, fmt_num, fmt_pct
@@ -332,4 +333,4 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
     if info is not None and explain.no_lost_recorded(info):
         st.warning(t("polish.no_lost.table"))
     if info is not None:
-        explain.warn_no_won(info, t)
+        explain.warn_no_won(info, t, spec)
