@@ -206,6 +206,8 @@ def _forecast(args) -> int:
     if out is None:
         return 0
     doc, lang = out
+    if doc["reasons"].get("forecast"):  # no forecast (said in the header): no line of zeros under it
+        return 0
     for r in doc["stage_probability"]:
         print(f"  {r['stage'][:36]:<36} P(won)={_d(r['p_won'])}  [{_d(r['ci_low'])}, {_d(r['ci_high'])}]  n={r['n']}")
     if doc.get("open_as_not_won"):  # the pages say it beside the chart (survey 36: n changed, nothing said)
