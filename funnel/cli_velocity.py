@@ -120,7 +120,7 @@ def _velocity(args) -> int:
             if c.get("p90_reason"):
                 print("  " + t(c["p90_reason"], lang, **p90_reason_params(c["n"])))
     sv = doc["sales_velocity"]
-    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
+    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open="—" if sv["open_deals"] is None else sv["open_deals"],
             win_rate=_pct(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
     return 0
 

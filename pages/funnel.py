@@ -52,7 +52,9 @@ elif caps.can("outcomes"):
     explain.warn_no_won(info, t, spec, out)
     # the line's deals a click away, as the Overview's win-rate tile: the closed ones (won and lost) or all of them
     line = st.container(horizontal=True, vertical_alignment="center", wrap=False)
-    line.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
+    unknown = out.won is None and out.reasons.get(wr_key)  # nothing could mark a win: no «— won» in the sentence
+    line.markdown(t("pipes50.funnel.win_rate_unknown", lost=fmt_int(out.lost, lang)) if unknown else
+                  t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
                     won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
     with line:
         drill.button(t("pages.drill.open"), Selection("closed" if wr_mode == "closed" else "all"),

@@ -118,3 +118,16 @@ def test_managers_of_an_unmarked_pipeline_have_unknown_win_rates(tmp_path, capsy
     monkeypatch.setenv("FUNNEL_LANG", "en")
     assert cli_main(["--data-dir", str(tmp_path), "managers", "1", "--pipeline", "Support"]) == 0
     assert "No stage, status or flag of this pipeline marks a deal as won" in capsys.readouterr().out
+
+
+def test_sales_velocity_of_an_unmarked_pipeline_is_unknown_not_none_won(tmp_path, capsys):
+    """Support: velocity null with the pipeline's reason (before: win rate 0.0 and «none was won in the window»). Sales
+    (by hand, the 90 days to 12 Feb): open S1 and S2 = 2, win rate 2 / 4, average won 400, average cycle 15 days:
+    2 × 0.5 × 400 / 15 = 26.67 a day."""
+    _import(tmp_path, capsys)
+    support = _json(tmp_path, capsys, "velocity", "1", "--pipeline", "Support")
+    assert support["sales_velocity"]["win_rate"] is None and support["sales_velocity"]["per_day"] is None
+    assert support["reasons"]["sales_velocity"] == UNMARKED
+    sales = _json(tmp_path, capsys, "velocity", "1", "--pipeline", "Sales")["sales_velocity"]
+    assert (sales["open_deals"], sales["win_rate"], sales["avg_deal_size"], sales["avg_cycle_days"]) == (2, 0.5, 400.0, 15.0)
+    assert sales["per_day"] == 26.67
