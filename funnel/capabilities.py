@@ -108,6 +108,13 @@ class Capabilities:
         """Nothing marks a deal of ``pipeline`` (the one shown) as won: the whole file's, or that pipeline's alone."""
         return self.won_unmarked or (pipeline or "") in self.won_unmarked_pipelines
 
+    def why_won_unmarked(self, pipeline: str | None) -> str | None:
+        """The catalog key of why no deal of ``pipeline`` can be told won (the whole file's reason, or that pipeline's
+        alone), ``None`` when something can mark a win."""
+        if not self.won_unmarked_in(pipeline):
+            return None
+        return "metrics.reason.won_unmarked" if self.won_unmarked else "pipes49.reason.won_unmarked_pipeline"
+
     def why_not(self, question: str) -> str | None:
         """``None`` when the data can answer ``question`` (one of :data:`QUESTIONS`), else the
         catalog key of the reason it cannot."""

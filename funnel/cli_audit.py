@@ -139,6 +139,10 @@ def format_managers(doc: dict, lang: str) -> str:
                                         p=fmt_p(s['p_value_adjusted'], lang)))
     if not doc["managers"]:
         lines.append(t("audit.reason.no_managers", lang))
+    # every win rate «—» for one reason (nothing marks a deal of the pipeline won): said once, as the page's caption
+    why = {(m.get("reasons") or {}).get("win_rate") for m in doc["managers"]}
+    if doc["managers"] and len(why) == 1 and None not in why and all(m["win_rate"] is None for m in doc["managers"]):
+        lines.append("! " + t(str(why.pop()), lang))
     if none := doc.get("no_manager"):
         lines.append(tn("audit.managers.unassigned", none["deals"], lang, won=fmt_int(none["won"], lang),
                         lost=fmt_int(none["lost"], lang)))

@@ -120,7 +120,7 @@ def _velocity(args) -> int:
             if c.get("p90_reason"):
                 print("  " + t(c["p90_reason"], lang, **p90_reason_params(c["n"])))
     sv = doc["sales_velocity"]
-    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open=sv["open_deals"],
+    print(t("velocity.cli.velocity", lang, per_day=_d(sv["per_day"]), open="—" if sv["open_deals"] is None else sv["open_deals"],
             win_rate=_pct(sv["win_rate"]), size=_d(sv["avg_deal_size"]), cycle=_d(sv["avg_cycle_days"])))
     return 0
 
@@ -206,6 +206,8 @@ def _forecast(args) -> int:
     if out is None:
         return 0
     doc, lang = out
+    if doc["reasons"].get("forecast"):  # no forecast (said in the header): no line of zeros under it
+        return 0
     for r in doc["stage_probability"]:
         print(f"  {r['stage'][:36]:<36} P(won)={_d(r['p_won'])}  [{_d(r['ci_low'])}, {_d(r['ci_high'])}]  n={r['n']}")
     if doc.get("open_as_not_won"):  # the pages say it beside the chart (survey 36: n changed, nothing said)

@@ -52,11 +52,15 @@ elif caps.can("outcomes"):
     explain.warn_no_won(info, t, spec, out)
     # the line's deals a click away, as the Overview's win-rate tile: the closed ones (won and lost) or all of them
     line = st.container(horizontal=True, vertical_alignment="center", wrap=False)
-    line.markdown(t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
+    unknown = out.won is None and out.reasons.get(wr_key)  # nothing could mark a win: no «— won» in the sentence
+    line.markdown(t("pipes50.funnel.win_rate_unknown", lost=fmt_int(out.lost, lang)) if unknown else
+                  t(f"pages.funnel.win_rate_line_{wr_mode}", value=fmt_pct(getattr(out, wr_key), lang),
                     won=fmt_int(out.won, lang), lost=fmt_int(out.lost, lang), n=out.deals))
     with line:
         drill.button(t("pages.drill.open"), Selection("closed" if wr_mode == "closed" else "all"),
                      t(f"metrics.kpi.{wr_key}"), key="fn_win_rate_deals", info=info)
+    if getattr(out, wr_key) is None and (why := out.reasons.get(wr_key)):  # «—» with its reason beside it
+        st.caption(t(why))
 st.caption(filters.view_caption(spec, t, info))
 
 # -- funnel chart + table -----------------------------------------------------------------------
@@ -208,6 +212,8 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     m1, m2 = st.columns(2)
     m1.metric(t("metrics.kpi.close_rate"), fmt_pct(rated.close_rate, lang), border=True,
               help=t("pages.rates.close_help", stage=md_escape(picks["close"])))
+    if rated.close_rate is None and (why := rated.reasons.get("close_rate")):
+        m1.caption(t(why))
     with m1:
         drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["close"])].position),
                      t("pages.drill.title_reached", stage=md_escape(picks["close"])), key="fn_rate_close_deals", info=info)

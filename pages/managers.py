@@ -50,7 +50,7 @@ for said in cache.findings_of(info.id, info.version, "people.ids_only"):  # «3�
                      values=md_escape(said.get("values", ""))))
 manager_col = t("audit.column.manager")
 audit.outcome_table([(r.manager, r.outcomes) for r in report.managers], manager_col, t, "mg_summary", "manager",
-                    [r.manager for r in report.managers], info=info)
+                    [r.manager for r in report.managers], info=info, spec=spec)
 if (none := report.unassigned) is not None:  # in no row above, in the team's totals: said, and listed on a click
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.info(t.plural("audit.managers.unassigned", none.deals, won=fmt_int(none.won, lang),
@@ -63,7 +63,9 @@ if (none := report.unassigned) is not None:  # in no row above, in the team's to
 st.subheader(t("audit.managers.heatmap"))
 if report.steps_unmeasured:  # every cell 100 % by construction: said instead of drawn
     lost_unknown = sum(r.outcomes.lost_stage_unknown or 0 for r in report.managers)
-    st.info(t.plural("audit.managers.steps_unmeasured", lost_unknown))
+    # «the win rates above are measured» only where they are (not «—» for a pipeline nothing marks won)
+    measured = any(r.outcomes.win_rate is not None for r in report.managers)
+    st.info(t.plural("audit.managers.steps_unmeasured" if measured else "pipes50.managers.steps_unmeasured", lost_unknown))
     drill.show_pending(info, spec, t)
     st.stop()
 labels = {"rate": t("audit.managers.rate"), "team": t("audit.managers.team_rate"), "n": t("audit.managers.n"),

@@ -22,8 +22,9 @@ from funnel.velocity.charts import (
     weekly_figure,
 )
 from funnel.velocity.common import month_end
+from funnel.velocity.forecast import won_unmarked_reason
 from funnel.velocity.pipeline import as_date
-from ui import drill, explain, money_text
+from ui import cache, drill, explain, money_text
 from ui import velocity as vui
 from ui.routing import require_frame
 from ui.tiles import rows as tile_rows
@@ -58,8 +59,8 @@ def amount_text(value) -> str:
 
 
 def open_amount_text(value) -> str:
-    """An amount of open deals: a dash when the file gives open deals no amount."""
-    return "—" if UNPRICED else amount_text(value)
+    """An amount of open deals: a dash when the file gives open deals no amount (or the forecast is none)."""
+    return "—" if UNPRICED or value is None else amount_text(value)
 
 
 # -- this month's forecast -----------------------------------------------------------
@@ -68,59 +69,67 @@ def open_amount_text(value) -> str:
 st.subheader(t("exec49.pipeline.forecast"))
 if UNPRICED and not MIXED:  # why the money tiles below read «—» (said under the snapshot's amount too, further down)
     st.caption(t("velocity.ui.open_unpriced"))
-c1, c2 = st.columns(2)
-with c1:
-    plan = vui.plan_input(info, t)
-with c2:
-    month = vui.plan_month(t, as_of)
-fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
-k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
-k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
-          help=t("velocity.help.weighted"))
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
-                info, k1)
-if fc.no_probability_deals:  # weighed at 0, not said before (the forecast's ``no_probability`` went unshown)
-    k1.caption(t("velocity.ui.no_probability", n=fc.no_probability_deals, amount=open_amount_text(fc.no_probability)))
-    vui.open_button(t("pages.drill.open"), Selection("unweighted_at", until=as_of,
-                                                     values=tuple(str(p) for p in fc.no_probability_positions)),
-                    t("velocity.drill.no_probability"), "pl_unweighted", info, k1)
-k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
-          help=t("velocity.help.age_adjusted"))
-vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
-                "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
-month_label = fmt_cohort(month, "month", lang)
-k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not UNPRICED else "—",
-          border=True, help=t("velocity.help.p_meet_plan"))
-if not plan:
-    k3.caption(t("velocity.ui.enter_plan"))
-else:  # the chance is drawn over the open deals (and what the month has already won)
-    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
-                    t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
-# the month's wins to come are the open deals' amounts: unknown where they carry none (the note above says why)
-k4.metric(t("velocity.kpi.median_month", month=month_label), open_amount_text(fc.p50), border=True,
-          help=t("velocity.help.range"))
-k4.caption(t("velocity.ui.range", p10=open_amount_text(fc.p10), p90=open_amount_text(fc.p90)))
-month_start_at = datetime.combine(month, time.min)
-vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
-                t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
-rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
-# open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
-error = None if UNPRICED else backtest_error(rows_b)
-if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
-    note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
-             low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
-    if error.missed:
-        note = sentences(lang, note, t("velocity.ui.backtest_missed", missed=error.missed))
-    (st.caption if error.reliable else st.warning)(note if error.reliable
-                                                   else sentences(lang, note, t("velocity.ui.backtest_unreliable")))
-st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
-             won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
-             beyond=open_amount_text(fc.beyond)))
-if fc.fan and not UNPRICED:
-    st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
-    by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
-                             for m, v in fc.by_month])
-    st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
+# nothing could mark a deal of this pipeline (or file) won: a forecast of wins is unknown, not tiles and months of 0
+NO_FORECAST = won_unmarked_reason(info, spec.pipeline if spec.pipeline is not None
+                                  else cache.pipeline_of(info.id, info.version, spec))
+fc = None
+rows_b: list = []
+if NO_FORECAST:
+    st.info(t(NO_FORECAST))
+else:
+    c1, c2 = st.columns(2)
+    with c1:
+        plan = vui.plan_input(info, t)
+    with c2:
+        month = vui.plan_month(t, as_of)
+    fc = vui.compute("forecast", info.id, info.version, spec, as_of, plan, month)
+    k1, k2, k3, k4 = tile_rows(4, per_row=2)  # two a row: four cut «Вероятность плана дек. …», «2026年10月 预期赢单（…»
+    k1.metric(t("velocity.kpi.weighted"), open_amount_text(fc.weighted_pipeline), border=True,
+              help=t("velocity.help.weighted"))
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.weighted"), "pl_weighted",
+                    info, k1)
+    if fc.no_probability_deals:  # weighed at 0, not said before (the forecast's ``no_probability`` went unshown)
+        k1.caption(t("velocity.ui.no_probability", n=fc.no_probability_deals, amount=open_amount_text(fc.no_probability)))
+        vui.open_button(t("pages.drill.open"), Selection("unweighted_at", until=as_of,
+                                                         values=tuple(str(p) for p in fc.no_probability_positions)),
+                        t("velocity.drill.no_probability"), "pl_unweighted", info, k1)
+    k2.metric(t("velocity.kpi.age_adjusted"), open_amount_text(fc.age_adjusted), border=True,
+              help=t("velocity.help.age_adjusted"))
+    vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of), t("velocity.kpi.age_adjusted"),
+                    "pl_age_adjusted", info, k2)  # the open deals it weighs, as the weighted pipeline's
+    month_label = fmt_cohort(month, "month", lang)
+    k3.metric(t("velocity.kpi.p_meet_plan", month=month_label), fmt_pct(fc.p_meet_plan, lang) if plan and not UNPRICED else "—",
+              border=True, help=t("velocity.help.p_meet_plan"))
+    if not plan:
+        k3.caption(t("velocity.ui.enter_plan"))
+    else:  # the chance is drawn over the open deals (and what the month has already won)
+        vui.open_button(t("pages.drill.open"), Selection("open_at", until=as_of),
+                        t("velocity.kpi.p_meet_plan", month=month_label), "pl_p_meet_plan", info, k3)
+    # the month's wins to come are the open deals' amounts: unknown where they carry none (the note above says why)
+    k4.metric(t("velocity.kpi.median_month", month=month_label), open_amount_text(fc.p50), border=True,
+              help=t("velocity.help.range"))
+    k4.caption(t("velocity.ui.range", p10=open_amount_text(fc.p10), p90=open_amount_text(fc.p90)))
+    month_start_at = datetime.combine(month, time.min)
+    vui.open_button(t("pages.drill.open"), Selection("won_between", since=month_start_at, until=as_of),
+                    t("velocity.drill.won_so_far", month=month_label), "pl_won_so_far", info, k4)
+    rows_b = vui.compute("backtest", info.id, info.version, spec, as_of)
+    # open deals with no amount: no past forecast of money could have been made (funnel/velocity/report.py)
+    error = None if UNPRICED else backtest_error(rows_b)
+    if error is not None and error.ratio is not None:  # the forecast's past error, beside the forecast
+        note = t("velocity.ui.backtest_error", months=error.months, ratio=fmt_num(error.ratio, lang, 2),
+                 low=fmt_num(error.low, lang, 2), high=fmt_num(error.high, lang, 2))
+        if error.missed:
+            note = sentences(lang, note, t("velocity.ui.backtest_missed", missed=error.missed))
+        (st.caption if error.reliable else st.warning)(note if error.reliable
+                                                       else sentences(lang, note, t("velocity.ui.backtest_unreliable")))
+    st.caption(t("velocity.ui.mc_caption", runs=fmt_int(fc.runs, lang), seed=fc.seed,
+                 won=amount_text(fc.won_so_far), undated=open_amount_text(fc.undated),
+                 beyond=open_amount_text(fc.beyond)))
+    if fc.fan and not UNPRICED:
+        st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
+        by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
+                                 for m, v in fc.by_month])
+        st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
 
 # -- the pipeline on a date ---------------------------------------------------------------------
 st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
@@ -216,7 +225,9 @@ if compared is not None:
 
 # -- stage probability (the forecast's weights) -------------------------------------------------
 st.subheader(t("exec49.pipeline.probability"))
-probs = fc.probabilities
+probs = fc.probabilities if fc is not None else None
+if NO_FORECAST:  # every stage's P(won) would read 0 from deals none of which could be won
+    st.caption(t("pipes50.probability.none"))
 if probs and probs.rows:
     rows_p = [r for r in probs.rows if r.p_won is not None]
     closed_spec = spec.replace(closed_only=True)
@@ -238,6 +249,8 @@ if rows_b and not UNPRICED:
         Selection("won_between", since=datetime.combine(rows_b[i].month, time.min), until=month_end(rows_b[i].month)),
         t("velocity.drill.won_month", month=fmt_cohort(rows_b[i].month, "month", lang))))
     st.caption(t("velocity.ui.backtest_caption"))
+elif NO_FORECAST:  # no past forecast of wins could be made either
+    st.caption(t("pipes50.backtest.none"))
 elif MIXED:
     st.caption(t("velocity.reason.mixed_currencies"))
 elif rows_b and UNPRICED:

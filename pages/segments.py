@@ -40,7 +40,7 @@ def _name(value) -> str:
 # -- outcomes per segment ----------------------------------------------------------------------
 st.subheader(t("audit.segments.outcomes"))
 values = list(groups)
-audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values, info=info)
+audit.outcome_table([(_name(v), o) for v, o in groups.items()], label, t, "sg_table", by, values, info=info, spec=spec)
 
 # with outcomes only (no stage anywhere) there are no steps: no funnel per segment and no step drivers (the note
 # at the top of the page says what a funnel needs)

@@ -295,8 +295,9 @@ WEB_OUTCOME_COLUMNS = ("deals", "won", "win_rate_all")
 
 
 def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by: str, values: list,
-                  info: DatasetInfo | None = None) -> None:
-    """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals."""
+                  info: DatasetInfo | None = None, spec=None) -> None:
+    """Per group: deals, won, lost, win rate, revenue, average deal, cycle; a click lists the cell's deals. With
+    ``spec`` (the page's selection) the warning also names the pipeline shown when nothing marks its deals won."""
     import pandas as pd
 
     from funnel.formats import fmt_int, fmt_num, fmt_pct
@@ -325,11 +326,16 @@ def outcome_table(groups: list[tuple[str, object]], label: str, t, key: str, by:
 
     st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
     st.caption(t(words.key(info, "audit.managers.click_hint") if info is not None else "audit.managers.click_hint"))
-    for column in columns:  # a column «—» in every row says why, as the Overview's tile does (Maven: no creation date)
+    # a column «—» in every row says why, as the Overview's tile does (Maven: no creation date); columns «—» for one
+    # reason say it once, their titles listed (nothing marks a win: five captions read the same sentence)
+    said: dict[str, list[str]] = {}
+    for column in columns:
         why = {(getattr(o, "reasons", None) or {}).get(column) for _, o in groups}
         if groups and all(getattr(o, column) is None for _, o in groups) and len(why) == 1 and None not in why:
-            st.caption(f"{headers[column]}: {t(why.pop())}")
+            said.setdefault(str(why.pop()), []).append(headers[column])
+    for code, titles in said.items():
+        st.caption(("、" if t.lang == "zh" else ", ").join(titles) + ("：" if t.lang == "zh" else ": ") + t(code))
     if info is not None and explain.no_lost_recorded(info):
         st.warning(t("polish.no_lost.table"))
     if info is not None:
-        explain.warn_no_won(info, t)
+        explain.warn_no_won(info, t, spec)

@@ -64,22 +64,21 @@ def no_won_recorded(info: DatasetInfo) -> bool:
 
 
 def warn_no_won(info: DatasetInfo, t, spec=None, out=None) -> None:
-    """The warning beside a win rate that is 0 % because nothing marks a deal as won; or, with no lost deal
-    either, beside tiles that show no win rate and no revenue (not a revenue of 0) for the same reason. With
+    """The warning beside tiles that show no win rate, no won count and no revenue (not 0) because nothing marks a
+    deal as won, lost deals or not; or beside a 0 % win rate a status or flag tells (none of them says won). With
     ``spec`` (the page's selection) and ``out`` (its outcomes), the same said of the pipeline shown when only that
     pipeline of several has nothing marking a win (another has its won stage: the file-wide warning is silent)."""
     caps = info.capabilities
-    if no_won_recorded(info):
+    if caps.won_unmarked and not caps.is_web_funnel:  # nothing could mark a win: unknown, lost deals or not
+        st.warning(t("pipes50.no_won.lost" if caps.has_lost else "audit.no_won.no_lost", edit=t("crmimport.edit_title")))
+    elif no_won_recorded(info):  # a status or flag tells the outcomes and none is won: a 0 % the file says
         st.warning(t("audit.no_won", edit=t("crmimport.edit_title")))
-    elif caps.won_unmarked and not caps.is_web_funnel:
-        st.warning(t("audit.no_won.no_lost", edit=t("crmimport.edit_title")))
     elif spec is not None and caps.won_unmarked_pipelines and len(info.pipelines) > 1:
         from . import cache  # (the page's pipeline when the URL names none: the one with most deals)
 
         pipeline = spec.pipeline if spec.pipeline is not None else cache.pipeline_of(info.id, info.version, spec)
-        if caps.won_unmarked_in(pipeline):
-            key = "pipes49.no_won_pipeline.lost" if out is not None and out.lost else "pipes49.no_won_pipeline"
-            st.warning(t(key, pipeline=md_escape(pipeline or ""), edit=t("crmimport.edit_title")))
+        if caps.won_unmarked_in(pipeline):  # its lost deals say nothing of the others' wins: unknown, not 0 %
+            st.warning(t("pipes49.no_won_pipeline", pipeline=md_escape(pipeline or ""), edit=t("crmimport.edit_title")))
 
 
 def warn_no_lost(info: DatasetInfo, out, t, lang: str) -> None:

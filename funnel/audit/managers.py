@@ -110,6 +110,8 @@ def managers_json(report: ManagerReport) -> dict[str, Any]:
         out.append({
             "manager": row.manager, "deals": o.deals, "won": o.won, "lost": o.lost,
             "win_rate": _num(o.win_rate), "revenue": _num(o.revenue, 2),
+            # why won / win_rate / revenue are null (nothing marks a deal of the pipeline won: unknown, not 0)
+            "reasons": {k: o.reasons[k] for k in ("won", "win_rate", "revenue") if getattr(o, k) is None and k in o.reasons},
             "steps": [{"stage": c.stage, "stage_to": c.stage_to, "n": c.n, "passed": c.passed,
                        "rate": _num(c.rate), "team_rate": _num(c.rest_rate), "p_value": _p(c.p_value),
                        "p_value_adjusted": _p(c.p_value_adjusted), "flagged": c.flagged}

@@ -87,11 +87,11 @@ def _fill_money(out: Outcomes, money: dict[str, Any] | None, won_unmarked: bool 
                 no_amounts: bool = False, why_unmarked: str = "metrics.reason.won_unmarked") -> None:
     money = money or {}
     if won_unmarked and not out.won:  # nothing could mark a win: no revenue is unknown, not 0
-        for key in (*MONEY, *CYCLE):
+        # and the won count with both win rates, lost deals or not: a lost stage says which deals were lost, not
+        # that the rest were not won (session 50: Support's «Closed lost» beside New → Work read «win rate 0 %»)
+        for key in (*MONEY, *CYCLE, "won", "win_rate", "win_rate_all"):
             out.reasons[key] = why_unmarked
-        if out.win_rate is None:  # no lost deal either: won / all and the won count are unknown too, not 0
-            out.reasons["win_rate"] = out.reasons["win_rate_all"] = out.reasons["won"] = why_unmarked
-            out.win_rate_all = out.won = None
+        out.won = out.win_rate = out.win_rate_all = None
         return
     if no_amounts:  # not one deal of the dataset has an amount (a lead list): no money to sum, not a sum of 0
         for key in MONEY:
@@ -142,7 +142,7 @@ def combine(ctx: Context, tally: Tally, money: dict[str, Any] | None) -> Outcome
         out.reasons["win_rate_all"] = "metrics.reason.no_deals"
     caps = ctx.info.capabilities
     # the whole file's, or only the pipeline shown's (another pipeline of the file has its won stage)
-    why_unmarked = "metrics.reason.won_unmarked" if caps.won_unmarked else "pipes49.reason.won_unmarked_pipeline"
+    why_unmarked = caps.why_won_unmarked(ctx.pipeline) or "metrics.reason.won_unmarked"
     _fill_money(out, money, caps.won_unmarked_in(ctx.pipeline), caps.no_amounts, why_unmarked)
     if out.reasons.get(CYCLE[0]) == "metrics.reason.no_cycle":  # the dataset's own reason, else the mapping's
         why = no_cycle_reason(ctx.info) or mapping_reason(ctx.info.meta) or "metrics.reason.no_cycle"

@@ -98,8 +98,7 @@ def metrics_json(con, info: DatasetInfo, spec: FunnelSpec, by: str | None = None
     # pipeline only, another having its won stage (``stages.no_won_pipeline``). The reason's catalog key beside it
     caps = info.capabilities
     result["won_unmarked"] = caps.won_unmarked_in(ctx.pipeline)
-    result["won_unmarked_reason"] = None if not result["won_unmarked"] else (
-        "metrics.reason.won_unmarked" if caps.won_unmarked else "pipes49.reason.won_unmarked_pipeline")
+    result["won_unmarked_reason"] = caps.why_won_unmarked(ctx.pipeline)
     # a won or lost stage taken from the deals' close dates (the import's ``stages.won_by_close_date``)
     result["outcome_guesses"] = [{"code": code, "stage": stage} for code, stage in outcome_guesses(info)]
     # open deals at a status the order leaves out (a paused one), counted open at the step they reached

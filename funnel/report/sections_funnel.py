@@ -60,6 +60,8 @@ def summary(inp: Inputs) -> Section:
     if caps.can("win_rate"):
         sec.paragraphs.append(w("report.summary.outcomes", won=w.int(out.won), lost=w.int(out.lost),
                                 open=w.int(out.open)))
+        if why := reason_text(inp, "won"):  # «Won: —» with why (nothing marks a win: unknown, not 0)
+            sec.paragraphs.append(why)
     if out.win_rate is not None and caps.can("win_rate"):
         delta = change_text(inp, "win_rate", ov.comparison.kpis.get("win_rate"))
         sec.paragraphs.append(w("report.summary.win_rate", rate=w.pct(out.win_rate))

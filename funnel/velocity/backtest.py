@@ -27,6 +27,7 @@ from .forecast import (
     read_references,
     unknown_ages,
     won_in,
+    won_unmarked_reason,
 )
 
 BACKTEST_MONTHS = 6
@@ -48,6 +49,8 @@ def backtest(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         return []
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
+    if won_unmarked_reason(info, ctx.pipeline):  # no past forecast of wins could be made (the forecast's reason)
+        return []
     firsts = [add_months(month_start(as_of), -k) for k in range(months, 0, -1)]
     starts = [datetime.combine(first, datetime.min.time()) for first in firsts]
     books = open_books(con, info, ctx, starts) if starts else []

@@ -537,6 +537,19 @@ def parse_month(text: str | None) -> date | None:
         raise FunnelError("velocity.bad_month", value=str(text)) from exc
 
 
+# why no forecast of wins is made where nothing can mark a deal won: the whole file, or the pipeline shown alone
+FORECAST_UNMARKED = {"metrics.reason.won_unmarked": "pipes50.forecast.won_unmarked",
+                     "pipes49.reason.won_unmarked_pipeline": "pipes50.forecast.won_unmarked_pipeline"}
+
+
+def won_unmarked_reason(info: DatasetInfo, pipeline: str | None) -> str | None:
+    """The catalog key of why ``pipeline``'s wins cannot be forecast: no stage, status or flag marks a deal of it won
+    (``Capabilities.why_won_unmarked``). Every stage's P(won) would read 0 from deals none of which could be won, the
+    weighted pipeline and the months' expected wins 0 and the back-test 0 against 0: unknown, not 0 (session 50)."""
+    why = info.capabilities.why_won_unmarked(pipeline)
+    return None if why is None else FORECAST_UNMARKED[why]
+
+
 def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = None, *,
              plan: float | None = None, month: date | None = None, runs: int = DEFAULT_RUNS,
              seed: int = DEFAULT_SEED) -> Forecast:
@@ -553,6 +566,9 @@ def forecast(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | None = 
         raise FunnelError("velocity.month_past", month=target.strftime("%Y-%m"), as_of=first.strftime("%Y-%m"))
     horizon = max(HORIZON_MONTHS, k + 1)
     ctx = resolve(con, info, spec)
+    if why := won_unmarked_reason(info, ctx.pipeline):  # no win can be recorded: a forecast of wins is unknown, not 0
+        return Forecast(as_of, None, None, 0, [], 0.0, 0.0, 0.0, 0.0, month=target, plan=plan, runs=int(runs),
+                        seed=int(seed), reason=why)
     probs = stage_probability(con, info, spec, as_of=as_of)
     book = open_book(con, info, ctx, as_of)
     p = deal_probabilities(book, probs)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from .backtest import backtest_error
+from .forecast import FORECAST_UNMARKED
 
 
 def num(value: float | None, digits: int = 4) -> float | None:
@@ -89,6 +90,9 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
     """``open_unpriced``: the open deals carry no amount: the weighted pipeline is null, said in ``reasons``;
     ``mixed``: the amounts are in several currencies: every money figure is null (the stage probabilities stay)."""
     probs = fc.probabilities
+    # no win can be recorded (``fc.reason``: pipes50.forecast.*): every figure of wins is unknown, not 0
+    unmarked = fc.reason in FORECAST_UNMARKED.values()
+    mixed = mixed or unmarked
     unpriced = mixed or open_unpriced
 
     def money(value):
@@ -122,7 +126,8 @@ def forecast_doc(fc, backtest_rows, pipeline: str | None = None, open_unpriced: 
         "backtest": [{"month": b.month.strftime("%Y-%m"), "forecast": open_money(b.forecast),
                       "actual": money(b.actual), "actual_all": money(b.actual_all)} for b in backtest_rows],
         "reasons": {k: r for k, r in (("forecast", fc.reason),
-                                      ("amount", MIXED if mixed else UNPRICED if open_unpriced else None),
+                                      ("amount", None if unmarked else MIXED if mixed else UNPRICED if open_unpriced
+                                       else None),
                                       ("backtest", BACKTEST_UNPRICED if open_unpriced and backtest_rows else None))
                     if r},
     }

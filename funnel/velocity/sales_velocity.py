@@ -113,6 +113,8 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
         return SalesVelocity(None, None, None, days, reason, cap.params or {})
     as_of = resolve_as_of(con, info, as_of)
     ctx = resolve(con, info, spec)
+    if why := info.capabilities.why_won_unmarked(ctx.pipeline):  # win rate × deal ÷ cycle of wins nothing could mark:
+        return SalesVelocity(None, None, as_of, days, why)  # unknown, not «none won in the window» (session 50)
     span = timedelta(days=days)
     current = _window(con, info, ctx, as_of - span, as_of)
     previous = _window(con, info, ctx, as_of - 2 * span, as_of - span)

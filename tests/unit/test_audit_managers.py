@@ -59,7 +59,7 @@ def test_five_deals_are_not_tested():
 def test_managers_json_has_the_documented_keys():
     doc = managers_json(_report(_deals("Ann", 40, 30) + _deals("Bob", 40, 20)))
     ann = next(m for m in doc["managers"] if m["manager"] == "Ann")
-    assert set(ann) == {"manager", "deals", "won", "lost", "win_rate", "revenue", "steps"}
+    assert set(ann) == {"manager", "deals", "won", "lost", "win_rate", "revenue", "reasons", "steps"}
     step = ann["steps"][1]
     assert set(step) == {"stage", "stage_to", "n", "passed", "rate", "team_rate", "p_value",
                          "p_value_adjusted", "flagged"}
