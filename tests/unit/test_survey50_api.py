@@ -268,3 +268,23 @@ def test_lptracker_deal_date_closes_the_cycle_and_funnel_is_the_stage(tmp_path, 
     assert [(s["stage"], s["reached"]) for s in m["stages"]] == [
         ("Новая заявка", 6), ("Квалификация", 4), ("КП отправлено", 3), ("Переговоры", 2), ("Оплачено", 2)]
     assert _managers(tmp_path, capsys) == {"501": (3, 1, 1), "502": (3, 1, 0)}
+
+
+def test_a_mapping_remembered_with_the_stage_list_does_not_draw_its_names_without_it(tmp_path, capsys):
+    """Found on the way: the items imported with the status list, then the next export of the same headers without it.
+    The remembered mapping held the list's names as the stage order: «Новая заявка» 6, «Подготовка КП» 5, «Замер» 5,
+    «Согласование» 5, then the codes «DT1036_8:NEW» 5 … (every step but the first wrong: the names are no deal's stage
+    now). By hand, as the first test: the codes, reached 6, 4, 3, 2; given the list again, its names again."""
+    _pair(tmp_path, capsys, SMART_ITEMS, "crm_item_list.json", STATUS_LIST)
+    (tmp_path / "next.json").write_text(SMART_ITEMS, encoding="utf-8")
+    doc = _cli_json(tmp_path, capsys, "import", str(tmp_path / "next.json"), "--force")
+    assert doc["remembered_mapping"] is True
+    m = _cli_json(tmp_path, capsys, "metrics", str(doc["dataset_id"]))
+    assert [(s["stage"], s["reached"]) for s in m["stages"]] == [
+        ("DT1036_8:NEW", 6), ("DT1036_8:PREPARATION", 4), ("DT1036_8:UC_ABC123", 3), ("DT1036_8:SUCCESS", 2)]
+    assert (m["won"], m["lost"]) == (2, 1)
+    again = _cli_json(tmp_path, capsys, "import", str(tmp_path / "next.json"), "--force", "--history",
+                      str(tmp_path / "stages.json"))
+    m = _cli_json(tmp_path, capsys, "metrics", str(again["dataset_id"]))
+    assert [s["stage"] for s in m["stages"]] == ["Новая заявка", "Подготовка КП", "Замер", "Согласование",
+                                                 "Договор подписан"]
