@@ -398,6 +398,8 @@ def _smart_process_codes(con, findings: Findings) -> None:
     if not found:
         return
     entities = sorted({f"DYNAMIC_{t}_STAGE_{c}" for t, c, _code in found}, key=lambda e: (len(e), e))
+    # the portal's own stages first (``UC_…``: Bitrix24's default codes say what they are, these only their names)
+    found.sort(key=lambda f: (":UC_" not in f[2], f[2]))
     shown = ", ".join(code for _t, _c, code in found[:4])
     findings.add("stages.bitrix_smart_codes", "warning", value=shown, n=len(found),
                  detail=json.dumps({"stages": shown, "entities": ", ".join(entities[:5])}, ensure_ascii=False))
