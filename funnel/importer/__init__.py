@@ -454,6 +454,23 @@ def _stage_list_beside(con, draft: Draft, sheet: str) -> None:
     draft.stage_list = dataclasses.replace(listed, beside=True)
 
 
+def _forget_remembered_list(draft: Draft) -> None:
+    """A mapping remembered from an import with the CRM's stage list (``listed_stages``) holds that list's names as its
+    stage order and outcomes. The next file of the same headers names its stages by the ids again (the list renamed
+    them only in that import): without the list, the list's names were drawn as steps no deal is at before the ids
+    themselves (survey 50: a smart process's «Новая заявка» 6 → … → «DT1036_8:NEW» 5 → …, every step but the first
+    wrong). The order and outcomes are proposed afresh, the fields kept; given again, the list names them again."""
+    mapping = draft.mapping
+    if not mapping.listed_stages:
+        return
+    listed = {name for names in mapping.listed_stages.values() for name in names}
+    fresh = propose_mapping(draft.raw.headers, draft.samples,
+                            preset_name=mapping.preset if mapping.preset in PRESETS else None)
+    mapping.stage_order, mapping.listed_stages = fresh.stage_order, None
+    mapping.won_stages = [s for s in mapping.won_stages if s not in listed] or fresh.won_stages
+    mapping.lost_stages = [s for s in mapping.lost_stages if s not in listed] or fresh.lost_stages
+
+
 def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     if preset is not None and preset not in PRESETS:
         raise FunnelError("import.unknown_preset", preset=preset, presets=", ".join(sorted(PRESETS)))
@@ -461,6 +478,7 @@ def _propose_deals(con, store, draft: Draft, preset: str | None) -> None:
     remembered = store.remembered_mapping(header_key(raw.headers)) if store and not preset else None
     if remembered:
         draft.mapping, draft.remembered = Mapping.from_json(remembered), True
+        _forget_remembered_list(draft)
     else:
         draft.mapping = propose_mapping(raw.headers, draft.samples, preset_name=preset)
         if draft.joined_with is not None:

@@ -329,6 +329,7 @@ def _what_the_outcomes_lack(con, typed: dict, extras: dict, findings: Findings, 
         else:
             findings.add("deals.no_lost", "warning", n=won)
     _stages_are_ids(con, findings)
+    _smart_process_codes(con, findings)
     _people_are_ids(con, typed, findings)
     # a column of months without a day is said on its own (date.month_only): never offered as a date here
     months = {clean_header(row[3]) for row in findings.rows if row[0] in ("date.month_only", "date.no_year")}
@@ -380,6 +381,28 @@ def _stages_are_ids(con, findings: Findings) -> None:
     shown = ", ".join(sorted(stages, key=lambda s: (len(s), s))[:5])
     findings.add("stages.ids_only" if all(str(s).isdigit() for s in stages) else "stages.ids_codes", "warning",
                  value=shown, n=None, detail=json.dumps({"stages": shown}, ensure_ascii=False))
+
+
+# a Bitrix24 smart process's stage code (``DT1036_8:NEW``: ``DT<entityTypeId>_<categoryId>:<code>``, dev.1c-bitrix.ru
+# rest_help/crm/dynamic/stage.php) and the ENTITY_ID of its funnel's list in crm.status.list (``DYNAMIC_1036_STAGE_8``)
+_SMART_PROCESS_CODE = re.compile(r"^DT(\d+)_(\d+):[A-Z0-9_]+$")
+
+
+def _smart_process_codes(con, findings: Findings) -> None:
+    """A smart process's items (``crm.item.list``) name their stages by codes, ``DT1036_8:UC_ABC123`` a portal's own:
+    read in Bitrix24's default order (NEW … SUCCESS, FAIL lost), the names are in the portal's list of stages. Said
+    with the exact ENTITY_ID to ask crm.status.list for, per funnel (survey 50: the Overview drew «DT1036_8:NEW», and
+    nothing said where the names were)."""
+    codes = [r[0] for r in run(con, "SELECT DISTINCT stage FROM imp_stages ORDER BY 1 LIMIT 200").fetchall()]
+    found = [(m.group(1), m.group(2), code) for code in codes if (m := _SMART_PROCESS_CODE.match(str(code)))]
+    if not found:
+        return
+    entities = sorted({f"DYNAMIC_{t}_STAGE_{c}" for t, c, _code in found}, key=lambda e: (len(e), e))
+    # the portal's own stages first (``UC_…``: Bitrix24's default codes say what they are, these only their names)
+    found.sort(key=lambda f: (":UC_" not in f[2], f[2]))
+    shown = ", ".join(code for _t, _c, code in found[:4])
+    findings.add("stages.bitrix_smart_codes", "warning", value=shown, n=len(found),
+                 detail=json.dumps({"stages": shown, "entities": ", ".join(entities[:5])}, ensure_ascii=False))
 
 
 # a person who is a record's id: one word of 15 or more letters and digits mixed (Salesforce's OwnerId «005…», 15 or

@@ -35,6 +35,7 @@ from .synonyms import (
     ENTITY_PREFIX,
     EXACT_ONLY,
     FOLDED_TOKEN_SYNONYMS,
+    MANAGER_FALLBACK,
     MAPPABLE_FIELDS,
     MAX_ATTRIBUTE_CHARS,
     NORMALIZED_BOARD_SYNONYMS,
@@ -554,6 +555,10 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
         if found:
             m.fields["source"] = found[0]
             free.discard(found[0])
+    if "manager" not in m.fields and (found := _ordered_candidates(MANAGER_FALLBACK, norm, free, samples)):
+        m.fields["manager"] = found[0]
+        free.discard(found[0])
+    _pipeline_not_the_stage(m, free, samples)
     title = m.fields.get("deal_name")
     if title is not None and header_tokens(headers[title]) == "title" and any(
             header_tokens(h) in ("first name", "last name", "salutation") for h in headers):
@@ -578,6 +583,20 @@ def propose_mapping(headers: list[str], samples: list[list[str | None]] | None =
                 if _keep_as_extra(norm[i], sv.column(samples, i))}
     _closing_stages(m, preset, samples)
     return m
+
+
+def _pipeline_not_the_stage(m: Mapping, free: set[int], smp) -> None:
+    """A «pipeline» column holding, row for row, the stage column's values is the stage again, not a pipeline:
+    LPTracker's lead gives its stage twice, as ``stage_id`` and as ``funnel`` (its PHP SDK reads both into the
+    lead's stage, ``funnelId``). Taken for the pipeline, every stage was a funnel of its own (survey 50: «Pipeline
+    «1201»: no won stage», five one-stage funnels)."""
+    pipeline, stage = m.fields.get("pipeline"), m.fields.get("stage")
+    if pipeline is None or stage is None or not smp:
+        return
+    pairs = [(row[pipeline], row[stage]) for row in smp if max(pipeline, stage) < len(row)]
+    if pairs and all(p not in (None, "") for p, _s in pairs) and all(p == s for p, s in pairs):
+        del m.fields["pipeline"]
+        free.add(pipeline)
 
 
 # what a form's download writes in every row's «status»: the form was filled in (Meta Lead Ads' lead_status

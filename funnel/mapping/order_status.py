@@ -32,18 +32,29 @@ ORDER_LIST_HEADERS = frozenset({"статус заказа", "группа ст�
                                 # WooCommerce's REST answer (``/wp-json/wc/v3/orders``: ``id, number, order_key,
                                 # status, date_created, total, line_items[]``; session 45)
                                 "order_key"})
-STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group"})
+STATUS_GROUP_HEADERS = frozenset({"группа статусов", "группа статуса", "status group",
+                                  # KeyCRM's orders (``/order``: ``status_group_id``; ``include=status`` adds the
+                                  # status with its ``group_id``, and a statuses list names the group)
+                                  "status_group_id", "status.group_id", "status_group", "status.group_name",
+                                  "status_group_name", "група статусів"})
 
-# RetailCRM's status groups, first to last (its group codes, then their Russian names)
+# RetailCRM's status groups, first to last (its group codes, then their Russian names); KeyCRM's order groups
+# in Ukrainian (Новий → Погодження → Виробництво → Доставка → Виконано, and Відміна: the group names of a
+# KeyCRM account's ``/order/status`` answer, VasulenkoIllia/keycrm_status_analytics ``statuses.json``)
 _GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"new", "placed", "новый", "новые", "новая"}),
-    frozenset({"approval", "согласование"}),
-    frozenset({"assembling", "комплектация"}),
+    frozenset({"new", "placed", "новый", "новые", "новая", "новий", "нові"}),
+    frozenset({"approval", "согласование", "погодження", "in work", "в работе", "в роботі"}),
+    frozenset({"assembling", "комплектация", "production", "производство", "виробництво"}),
     frozenset({"delivery", "delivering", "доставка"}),
-    frozenset({"complete", "выполнен", "выполнены", "выполнено"}),
+    frozenset({"complete", "completed", "выполнен", "выполнены", "выполнено", "виконано", "виконані"}),
 )
 _COMPLETE_GROUP = len(_GROUPS) - 1
-_CANCEL_GROUPS = frozenset({"cancel", "cancelled", "canceled", "отменен", "отменены", "отмена", "отменено"})
+_CANCEL_GROUPS = frozenset({"cancel", "cancelled", "canceled", "отменен", "отменены", "отмена", "отменено",
+                            "відміна", "скасовано", "returned", "return", "возврат", "повернення"})
+# KeyCRM's group ids (``status_group_id``, a status's ``group_id``): 1 new, 2 approval, 3 production, 4 delivery,
+# 5 completed (the sale), 6 canceled, the ids beside those group names in the same ``statuses.json``
+_KEYCRM_GROUP_IDS = {"1": "new", "2": "approval", "3": "production", "4": "delivery", "5": "completed",
+                     "6": "canceled"}
 
 # RetailCRM's default statuses, first to last (the module's list; «Новый» is RetailCRM's own new status)
 RETAILCRM_STATUSES = ("Новый", "Заказ размещен", "Наличие подтверждено", "Предложить замену", "Согласовано с клиентом",
@@ -93,9 +104,16 @@ def order_outcome(status: str | None) -> str | None:
     return "won" if text in _ORDER_WON else "lost" if text in _ORDER_LOST else None
 
 
+def _group_word(group) -> str:
+    """A group as a word: KeyCRM's group id (``5``, ``5.0`` once read as a number) as its group's code."""
+    text = normalize_header(None if group is None else str(group))
+    number = text[:-2] if text.endswith(".0") else text
+    return _KEYCRM_GROUP_IDS.get(number, text)
+
+
 def group_kind(group: str | None) -> str | None:
     """'won' for the complete group, 'lost' for the cancel group, else None."""
-    text = normalize_header(group)
+    text = _group_word(group)
     if text in _CANCEL_GROUPS:
         return "lost"
     return "won" if text in _GROUPS[_COMPLETE_GROUP] else None
@@ -103,7 +121,7 @@ def group_kind(group: str | None) -> str | None:
 
 def group_rank(group: str | None) -> int | None:
     """The position of a status group (0 = new … 4 = complete), None for a group not known."""
-    text = normalize_header(group)
+    text = _group_word(group)
     return next((k for k, names in enumerate(_GROUPS) if text in names), None)
 
 

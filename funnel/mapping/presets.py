@@ -819,3 +819,40 @@ SURVEY50_PRESETS: dict[str, dict] = {
     },
 }
 PRESETS.update(SURVEY50_PRESETS)
+
+# Survey 50 (h5): two API answers read wrong.
+# SalesDrive's ``/api/order/list/`` (``data[]`` of orders: ``id, formId, version, orderTime, updateAt, paymentDate,
+# statusId, rejectionReason, userId, paymentAmount, …, utmSource``: dannychirkov/salesdrive-api's ``Order`` type;
+# a dashboard's saved ``orders.json``, valeriia-real/dashboardSalesDriveApi, has ``id, orderTime, statusId,
+# paymentAmount``). ``userId`` is the order's manager (the same type's ``salesdrive_manager`` sets it), a user id:
+# left out before as a visitor's id (``^userid$``), so the Managers page had nothing; its own ``meta.fields.userId``
+# options name the ids where the answer has them (json_reader), else they stay ids, said (``people.ids_only``).
+# LPTracker's leads (``/lead/{project}/list``, its PHP SDK's ``Lead``: ``id, contact_id, name, funnel`` / ``stage_id``
+# (both the lead's stage), ``owner``, ``created_at`` / ``lead_date`` «d.m.Y H:i», ``deal_date``, ``payments[] {category,
+# purpose, sum}``, ``view {source, campaign, …}``; a bot reading the list sorts it by ``updated_at``). ``deal_date``,
+# the date of the deal, is the only date after the creation: read as the close (a closed lead's cycle ends there;
+# ``updated_at`` is any edit, never a close). No status-change date exists in the answer.
+SURVEY50_H5_PRESETS: dict[str, dict] = {
+    "salesdrive_api": {
+        "signature": [("statusid",), ("userid",), ("ordertime",), ("paymentamount",), ("formid",), ("utmsource",),
+                      ("primarycontact.id", "primarycontact.fname", "prefix:primarycontact.")],
+        "required": [("statusid",), ("ordertime",)],
+        "fields": {
+            "deal_id": ("id",), "stage": ("statusid",), "manager": ("userid",), "created_at": ("ordertime",),
+            "amount": ("paymentamount",), "source": ("utmsource",),
+        },
+        "date_order": None, "won": [], "lost": [],
+    },
+    "lptracker_api": {
+        "signature": [("lead_date", "created_at"), ("deal_date",), ("contact_id",), ("funnel", "stage_id"),
+                      ("payments.sum", "payments.category"), ("view.source", "view.campaign", "view.id"), ("owner",)],
+        "required": [("deal_date", "lead_date"), ("payments.sum", "payments.category", "view.source", "view.id")],
+        "fields": {
+            "deal_id": ("id",), "deal_name": ("name",), "stage": ("stage_id", "funnel"),
+            "created_at": ("created_at", "lead_date"), "closed_at": ("deal_date",), "amount": ("payments.sum",),
+            "manager": ("owner", "owner_id"), "source": ("view.source",),
+        },
+        "date_order": "dmy", "won": [], "lost": [],
+    },
+}
+PRESETS.update(SURVEY50_H5_PRESETS)

@@ -522,6 +522,10 @@ SYNONYMS["manager"] += ("Staff",)
 SYNONYMS["manager"] += ("Ответственное лицо",)
 SYNONYMS["amount"] += ("Сумма продажи", "Сумма продаж")
 SYNONYMS["lost_reason"] += ("Причина стадии Сделка проиграна", "Причина стадии Сделка провалена")
+# survey 50 (h5): 钉钉 (DingTalk) CRM's ``objectdata`` record names one person, ``creator_nick`` (its
+# ``creator_userid``'s name); the owners are ``permission.owner_userids``, user ids only (MANAGER_FALLBACK below). The
+# nickname is the deal's manager: before, no manager at all («No manager column»)
+SYNONYMS["manager"] += ("creator_nick",)
 
 NORMALIZED_SYNONYMS: dict[str, tuple[str, ...]] = {f: normalized(w) for f, w in SYNONYMS.items()}
 
@@ -553,6 +557,8 @@ FOLDED_TOKEN_SYNONYMS: dict[str, frozenset[str]] = {f: frozenset(ascii_fold(t) f
 # Fields matched only exactly (no fuzzy match): ``LEADID`` is the lead a deal came from, not the deal.
 EXACT_ONLY = {"deal_id", "lost_stage"}  # «Lost stage» is no fuzzy «Last stage»
 NORMALIZED_SOURCE_FALLBACK: tuple[str, ...] = normalized(SOURCE_FALLBACK)
+# `manager` falls back to these when nothing names a person: DingTalk's owners as user ids (``permission`` flattened)
+MANAGER_FALLBACK: tuple[str, ...] = normalized(("permission.owner_userids", "owner_userids", "permission.ownerStaffIds"))
 
 
 def is_close_date_when_closed(header: str | None) -> bool:
