@@ -128,3 +128,22 @@ def test_snapshot_bars_open_their_deals_of_this_dataset(tmp_path):
             assert len(deals) == wf.bars[bar].deals - removed, bar
         with pytest.raises(FunnelError):
             deals_behind(con, info, FunnelSpec(), Selection("snapshot_bar", value="removed", previous=first.id))
+
+
+def test_the_snapshot_waterfall_draws_removed_and_changed_so_its_bars_add_up_to_the_end():
+    """test_velocity_snapshots.py's EXPECTED bars: in deals start 5 + new 2 − won 2 − lost 1 − removed 1 = end 3;
+    in amounts 1 600 + 1 500 + changed 50 − 1 100 − 400 − 600 = 1 050. Before, «removed» (and «changed») were not
+    drawn: the end bar stood at 4 (5 + 2 − 2 − 1) labelled 3. The two-date waterfall keeps its five bars."""
+    from funnel.velocity.charts import waterfall_bars, waterfall_figure
+    from funnel.velocity.pipeline import Bar
+    from tests.unit.test_velocity_snapshots import EXPECTED
+
+    bars = {k: Bar(n, amount) for k, (n, amount) in EXPECTED.items()}
+    assert waterfall_bars(bars) == ("start", "new", "won", "lost", "removed", "end")
+    assert waterfall_bars(bars, amount=True) == ("start", "new", "changed", "won", "lost", "removed", "end")
+    deals = list(waterfall_figure(bars, {}).data[0].y)
+    assert deals == [5, 2, -2, -1, -1, 3] and sum(deals[:-1]) == deals[-1]
+    money = list(waterfall_figure(bars, {}, amount=True).data[0].y)
+    assert money == [1600.0, 1500.0, 50.0, -1100.0, -400.0, -600.0, 1050.0] and sum(money[:-1]) == money[-1]
+    two_dates = {k: v for k, v in bars.items() if k not in ("removed", "changed")}
+    assert waterfall_bars(two_dates, amount=True) == ("start", "new", "won", "lost", "end")
