@@ -18,6 +18,7 @@ from funnel.velocity.charts import (
     fan_figure,
     probability_figure,
     snapshot_figure,
+    waterfall_bars,
     waterfall_figure,
     weekly_figure,
 )
@@ -39,7 +40,8 @@ LABELS = {k: t(f"velocity.chart.{k}") for k in (
     "range", "median", "plan", "forecast", "actual")}
 # the waterfall's bars are movements, named as its table and drill-downs name them («Выиграны» beside «Проиграны»;
 # the chart words' «won» is the cycle chart's «Выигранные сделки»)
-BAR_LABELS = {**LABELS, **{k: t(f"velocity.bar.{k}") for k in ("start", "new", "won", "lost", "end", "forward", "back")}}
+BAR_LABELS = {**LABELS, **{k: t(f"velocity.bar.{k}") for k in ("start", "new", "won", "lost", "end", "forward", "back",
+                                                              "removed", "changed")}}
 # amounts in several currencies (no Currency filter picking one): no sum of them is drawn or written (survey 35:
 # «595 тыс.» of roubles and dollars added)
 MIXED = bool(mixed_currencies(info.capabilities.currencies, spec.filter_dict))
@@ -127,9 +129,25 @@ else:
                  beyond=open_amount_text(fc.beyond)))
     if fc.fan and not UNPRICED:
         st.plotly_chart(fan_figure(fc.fan, plan, LABELS, lang), key="pl_fan", config={"displayModeBar": False})
-        by_month = pd.DataFrame([{t("velocity.col.month"): fmt_cohort(m, "month", lang), t("velocity.col.expected"): amount_text(v)}
-                                 for m, v in fc.by_month])
-        st.dataframe(by_month.set_index(t("velocity.col.month")).T, key="pl_by_month")
+        month_labels = [fmt_cohort(m, "month", lang) for m, _v in fc.by_month]
+        by_month = pd.DataFrame([{t("velocity.col.month"): label, t("velocity.col.expected"): amount_text(v)}
+                                 for label, (_m, v) in zip(month_labels, fc.by_month, strict=True)])
+
+        def _month_deals(_row: int, column: str):
+            """A month's expected amount opens the open deals as of the forecast's date, all of them: the number is
+            Σ amount × P(won, age-adjusted) × P(closes in that month | won) (funnel/velocity/forecast.py), an
+            expectation each open deal adds a share of to several months, not a sum over the deals some rule puts
+            in that month. No SQL condition names a set of deals whose amounts make it, so the caption says what
+            the number is and the click lists the deals it is spread over (the weighted pipeline's, as its tile)."""
+            if column not in month_labels:
+                return None
+            amount = amount_text(fc.by_month[month_labels.index(column)][1])
+            return (Selection("open_at", until=as_of),
+                    t("drill50.by_month.title", month=column, amount=amount, date=as_date(as_of)))
+
+        drill.selectable_table(by_month.set_index(t("velocity.col.month")).T, "pl_by_month", _month_deals,
+                               hide_index=False)
+        st.caption(t("drill50.by_month.caption", date=as_date(as_of)))
 
 # -- the pipeline on a date ---------------------------------------------------------------------
 st.subheader(t("velocity.ui.snapshot", date=as_date(as_of)))
@@ -204,24 +222,56 @@ else:
         st.caption(t("velocity.ui.moves_need_history"))
     else:
         names = {s.position: s.stage for s in snap.rows if s.position is not None}
-        moves = [{t("velocity.col.from"): t("velocity.bar.new") if src is None else names.get(src, t("velocity.chart.unknown")),
-                  t("velocity.col.to"): t(f"velocity.bar.{to}") if to in ("won", "lost")
-                  else names.get(int(to), t("velocity.chart.unknown")),
-                  t("velocity.col.deals"): bar.deals, t("velocity.col.amount"): bar.amount}
-                 for (src, to), bar in sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))]
+        moved = sorted(wf.movements.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))
+        col = {k: t(f"velocity.col.{k}") for k in ("from", "to", "deals", "amount")}
+
+        def _place(position) -> str:
+            return names.get(position, t("velocity.chart.unknown"))
+
+        def _target(to: str) -> str:
+            return t(f"velocity.bar.{to}") if to in ("won", "lost") else _place(int(to))
+
+        moves = [{col["from"]: t("velocity.bar.new") if src is None else _place(src), col["to"]: _target(to),
+                  col["deals"]: bar.deals, col["amount"]: amount_text(bar.amount)} for (src, to), bar in moved]
+
+        def _move_deals(row: int, column: str):
+            """A row's deals or amount: the deals that made that move between the two dates (pipeline_flows.sql's
+            rule deal by deal, funnel/velocity/drill.py «moved»)."""
+            if column not in (col["deals"], col["amount"]):
+                return None
+            (src, to), _bar = moved[row]
+            return (Selection("moved", position=src, value=to, since=a, until=b),
+                    t("drill50.moves.title", source=md_escape(moves[row][col["from"]]),
+                      target=md_escape(moves[row][col["to"]]), date_from=as_date(a), date_to=as_date(b)))
+
         with st.expander(t("velocity.ui.movements")):
-            st.dataframe(pd.DataFrame(moves), hide_index=True, key="pl_moves")
+            drill.selectable_table(pd.DataFrame(moves), "pl_moves", _move_deals, column_config={
+                col["amount"]: st.column_config.TextColumn(alignment="right")})
+            st.caption(t("drill50.moves.hint"))
 
 # -- two snapshots instead of a history -----------------------------------------------------------
 compared = vui.snapshot_comparison(info, spec)
 if compared is not None:
     prev, cmp = compared
     st.subheader(t("velocity.ui.since_previous", name=md_escape(prev.name)))
-    st.plotly_chart(waterfall_figure(cmp.bars, BAR_LABELS, lang, amount=money), key="pl_snapshots",
-                    config={"displayModeBar": False})
+    removed = cmp.bars["removed"].deals
+
+    def _compared_bar(curve: int, i: int):
+        """A bar's deals in this dataset (funnel/velocity/drill.py «snapshot_bar»); «start» less the removed ones,
+        which this dataset no longer has: the dialog says how many, and where they are."""
+        key = waterfall_bars(cmp.bars, money)[i] if curve == 0 else ("forward", "back")[i]
+        if key in ("removed", "changed"):  # not in this dataset / a sum of differences: the caption says where
+            return None
+        note = t("drill50.snapshot.removed_note", n=removed, name=md_escape(prev.name)) \
+            if key == "start" and removed else None
+        return (Selection("snapshot_bar", value=key, previous=prev.id, since=cmp.date_from),
+                t("drill50.snapshot.title", bar=t(f"velocity.bar.{key}"), name=md_escape(prev.name)), None, note)
+
+    drill.clickable_chart(waterfall_figure(cmp.bars, BAR_LABELS, lang, amount=money), "pl_snapshots", _compared_bar)
     st.caption(t("velocity.ui.snapshot_identity", date_from=as_date(cmp.date_from),
                  date_to=as_date(cmp.date_to), removed=fmt_int(cmp.bars["removed"].deals, lang),
                  changed=amount_text(cmp.bars["changed"].amount)))
+    st.caption(t("drill50.snapshot.hint", name=md_escape(prev.name)))
 
 # -- stage probability (the forecast's weights) -------------------------------------------------
 st.subheader(t("exec49.pipeline.probability"))

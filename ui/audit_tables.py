@@ -1,6 +1,8 @@
 """The Diagnostics page's two tables, each count a click away from its deals.
 
-*Time in stages*: a click on a stage's «open now» lists the open deals sitting in it (``open_in_stage``,
+*Time in stages*: a click on a stage's «left the stage» lists the deals of its finished stays (``left_stage``,
+the stays ``audit_stage_times.sql`` counts as n_left: a deal that left the stage twice is two stays, one deal, said in
+the dialog), on «open now» the open deals sitting in it (``open_in_stage``,
 the rule of ``audit_stage_times.sql``), on «stuck» the ones older than the stage's threshold (``stuck``,
 as the stuck-deals finding). *Lost reasons, Pareto*: a click on a «lost» count lists the deals lost with
 that reason at that stage (``lost_at``: the stage recorded, as ``audit_lost_reasons.sql`` counts them), or
@@ -9,9 +11,6 @@ saw «Зависли 12» or «Дорого 47» and could not open them.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -28,25 +27,10 @@ from funnel.spec import FunnelSpec
 
 from . import drill
 
-# what a clicked cell asks for: (selection, title[, spec]) or None for a cell that is no count of deals
-CellDeals = Callable[[int, str], tuple[Any, ...] | None]
-
-
-def _selectable(frame: pd.DataFrame, key: str, deals_of: CellDeals) -> None:
-    """``frame`` as a table whose clicked cell opens the deals ``deals_of(row, column)`` names."""
-    def on_cell() -> None:
-        cells = ((st.session_state.get(drill.nonce(key)) or {}).get("selection") or {}).get("cells") or []
-        drill.bump(key)
-        if cells and int(cells[0][0]) < len(frame):
-            wanted = deals_of(int(cells[0][0]), str(cells[0][1]))
-            if wanted is not None:
-                drill.request(*wanted)
-
-    st.dataframe(frame, hide_index=True, key=drill.nonce(key), on_select=on_cell, selection_mode="single-cell")
-
 
 def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
-    """Per stage: deals that left it, median and p90 days, open now and stuck; «open» and «stuck» open their deals."""
+    """Per stage: deals that left it, median and p90 days, open now and stuck; «left», «open» and «stuck» open their
+    deals («left» the deals of the finished stays it counts: ``left_stage``)."""
     names = {s["position"]: s["stage"] for s in data.ctx.stages}
     times = [x for _p, x in sorted(data.times.items())]
     col = {"stage": t("audit.ui.col.stage"), "left": t("audit.ui.col.left"), "p50": t("audit.ui.col.p50"),
@@ -63,17 +47,20 @@ def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
         title = f"{md_escape(names[x.position])} · {column}"
         if column == col["open"]:
             return Selection("open_in_stage", position=x.position), title
+        if column == col["left"] and x.n_left:  # the count is of stays: a deal that left twice is listed once
+            return (Selection("left_stage", position=x.position), title, None,
+                    t("drill50.left.note", n=fmt_int(x.n_left, lang)))
         if column == col["stuck"] and x.threshold_days is not None and data.as_of is not None:
             return Selection("stuck", position=x.position, days=float(x.threshold_days), as_of=data.as_of), title
         return None
 
-    _selectable(frame, "dg_times", deals_of)
+    drill.selectable_table(frame, "dg_times", deals_of)
     few = [t(P90_FEW["stays"], stage=md_escape(x.stage), **p90_reason_params(x.n_left))
            for x in times if x.p90_days is None and x.n_left]
     if few:  # Velocity's sentence: the p90 of a few stays is not said, and no deal is called stuck by it
         st.caption("  \n".join(few))
     if info.capabilities.can("deals"):
-        st.caption(t("exec49.diagnostics.times_hint"))
+        st.caption(t("drill50.diagnostics.times_hint"))
 
 
 def lost_pareto(data: AuditData, info: DatasetInfo, spec: FunnelSpec, t, lang: str) -> None:
@@ -103,7 +90,7 @@ def lost_pareto(data: AuditData, info: DatasetInfo, spec: FunnelSpec, t, lang: s
             return (Selection("lost", by="lost_reason", value=reason),
                     f"{md_escape(str(value) if value is not None else '—')} · {md_escape(reason)}", by_manager)
 
-        _selectable(pd.DataFrame(rows), f"dg_pareto_{key}", deals_of)
+        drill.selectable_table(pd.DataFrame(rows), f"dg_pareto_{key}", deals_of)
     st.caption(t("zh49.pareto.caption"))
     if info.capabilities.can("deals"):
         st.caption(t("exec49.diagnostics.pareto_hint"))

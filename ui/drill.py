@@ -9,6 +9,7 @@ number, and offers CSV and XLSX downloads of every deal behind it, in the user's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -30,17 +31,18 @@ from .words import key as word_key
 PENDING = "_drill_pending"
 
 
-def request(selection: Selection, title: str, spec: FunnelSpec | None = None) -> None:
-    """Ask for the dialog on this run (safe inside widget callbacks); ``spec`` overrides the page's."""
-    st.session_state[PENDING] = (selection, title, spec)
+def request(selection: Selection, title: str, spec: FunnelSpec | None = None, note: str | None = None) -> None:
+    """Ask for the dialog on this run (safe inside widget callbacks); ``spec`` overrides the page's; ``note`` is
+    said under the total (what the number counts where that is not one deal each, which deals cannot be listed)."""
+    st.session_state[PENDING] = (selection, title, spec, note)
 
 
 def show_pending(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     """Open the dialog if a number was clicked; call once at the end of a page."""
     pending = st.session_state.pop(PENDING, None)
     if pending is not None and info.capabilities.can("deals"):
-        selection, title, override = pending
-        st.dialog(title, width="large")(_body)(info, override or spec, selection, t)
+        selection, title, override, note = (*pending, None)[:4]
+        st.dialog(title, width="large")(_body)(info, override or spec, selection, t, note)
 
 
 def chart_labels(t) -> dict[str, str]:
@@ -77,6 +79,25 @@ def clickable_chart(fig, key: str, to_request) -> None:
     ``(selection, title[, spec])`` or None."""
     st.plotly_chart(fig, key=nonce(key), on_select=lambda: _on_points(key, to_request),
                     selection_mode="points", config={"displayModeBar": False})
+
+
+# what a clicked table cell asks for: (selection, title[, spec]) or None for a cell that is no count of deals
+CellDeals = Callable[[int, str], tuple[Any, ...] | None]
+
+
+def selectable_table(frame: pd.DataFrame, key: str, deals_of: CellDeals, **kwargs) -> None:
+    """``frame`` as a table whose clicked cell opens the deals ``deals_of(row, column)`` names (a row index
+    into ``frame``, the column's header); ``kwargs`` go to ``st.dataframe`` (``hide_index`` defaults to True)."""
+    def on_cell() -> None:
+        cells = ((st.session_state.get(nonce(key)) or {}).get("selection") or {}).get("cells") or []
+        bump(key)
+        if cells and int(cells[0][0]) < len(frame):
+            wanted = deals_of(int(cells[0][0]), str(cells[0][1]))
+            if wanted is not None:
+                request(*wanted)
+
+    kwargs.setdefault("hide_index", True)
+    st.dataframe(frame, key=nonce(key), on_select=on_cell, selection_mode="single-cell", **kwargs)
 
 
 def funnel_click(info: DatasetInfo, rows, fig, key: str, t, spec: FunnelSpec | None = None) -> None:
@@ -141,7 +162,7 @@ def _amounts(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame
 
 
-def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
+def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t, note: str | None = None) -> None:
     c1, c2 = st.columns([3, 1])
     # a column the list leaves out is no order to sort it by
     sort = c1.selectbox(t("pages.drill.sort"), [c for c in COLUMNS if _listed(c, info)], key="drill_sort",
@@ -152,6 +173,8 @@ def _body(info: DatasetInfo, spec: FunnelSpec, selection: Selection, t) -> None:
         st.info(t(result.reason))
         return
     st.markdown(t(word_key(info, "pages.drill.total"), n=result.total))
+    if note:
+        st.caption(note)
     if result.truncated:
         st.caption(t(word_key(info, "metrics.label.drill_truncated"), shown=fmt_int(len(result.frame), t.lang),
                      n=result.total))

@@ -34,7 +34,7 @@ COLUMNS = ("deal_id", "deal_name", "stage", "status", "amount", "manager", "sour
            "created_at", "closed_at", "lost_reason")
 KINDS = ("all", "reached", "drop_off", "lost_here", "open_here", "won", "lost", "open", "closed",
          "lost_stage_unknown", "open_off_order", "cohort", "decided", "stuck", "reactivation", "backward_move", "skipped_stage",
-         "lost_at", "open_in_stage")
+         "lost_at", "open_in_stage", "left_stage")
 # "closed": the deals behind a win rate (won / closed), the won and the lost (survey 46: the tile listed the won only)
 _BY_STATUS = {"won": "status = 'won'", "lost": "status = 'lost'", "open": "status = 'open'",
               "closed": "status IN ('won', 'lost')",
@@ -67,12 +67,15 @@ class Selection:
     # "reactivation" = lost at ``position`` or later, with an amount, for one of ``values`` (reasons);
     # "backward_move" / "skipped_stage" = a deal whose history went back / skipped a stage (no position);
     # "lost_at" = lost at ``position`` with that stage recorded (the lost-reason Pareto's rows); "open_in_stage" =
-    # open now in stage ``position`` with a stage history (the stage-times table's «open» column)
+    # open now in stage ``position`` with a stage history (the stage-times table's «open» column); "left_stage" = a
+    # finished stay in stage ``position`` (the stage-times table's «left the stage» column: it counts the stays)
     days: float | None = None
     as_of: datetime | None = None
     values: tuple[str, ...] | None = None
     amount_from: float | None = None  # amount band [from, to) of a drivers finding
     amount_to: float | None = None
+    # "snapshot_bar" (funnel/velocity/drill.py): the dataset id of the previous snapshot a bar compares with
+    previous: int | None = None
 
 
 @dataclass
@@ -138,7 +141,8 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
     return " AND ".join(parts), params
 
 
-AUDIT_KINDS = ("decided", "stuck", "reactivation", "backward_move", "skipped_stage", "lost_at", "open_in_stage")
+AUDIT_KINDS = ("decided", "stuck", "reactivation", "backward_move", "skipped_stage", "lost_at", "open_in_stage",
+               "left_stage")
 _MOVES = {"backward_move": "position < prev_pos", "skipped_stage": "position > prev_pos + 1"}
 
 
@@ -156,6 +160,12 @@ def _audit_sql(info: DatasetInfo, sel: Selection) -> tuple[str, dict[str, Any]]:
     if sel.kind == "open_in_stage":  # audit_stage_times.sql's open_now: open in the stage, with a last stage entry
         entered = render("SELECT deal_id FROM {events}", events=info.tables["events"])
         return f"status = 'open' AND stage_pos = $s_pos AND deal_id IN ({entered})", params
+    if sel.kind == "left_stage":  # audit_stage_times.sql's n_left: the stays there with an end (left_at set)
+        from ..velocity.stays import stays_sql
+
+        left = render("SELECT f.row_no FROM {stays} AS f WHERE f.position = $s_pos AND f.left_at IS NOT NULL",
+                      stays=stays_sql(info))
+        return f"row_no IN ({left})", params
     if sel.kind == "stuck":
         params.update(s_days=float(sel.days or 0.0), s_as_of=sel.as_of)
         last_entry = render("SELECT deal_id FROM {events} GROUP BY deal_id "

@@ -173,21 +173,39 @@ def weekly_height(stages: int) -> int:
 
 
 WATERFALL_BARS = ("start", "new", "won", "lost", "end")
+# the sign of each bar of the waterfall's trace 0 (the totals are absolute)
+_SIGNS = {"new": 1, "changed": 1, "won": -1, "lost": -1, "removed": -1}
+
+
+def waterfall_bars(bars: Mapping, amount: bool = False) -> tuple[str, ...]:
+    """The keys of the waterfall's trace 0, in order: :data:`WATERFALL_BARS`, and for two snapshots
+    (funnel/velocity/snapshots.py) «removed» before the end and, in amounts, «changed» after the new ones, so the
+    bars add up to the end (start + new + changed − won − lost − removed = end). Without them the comparison's
+    end bar was drawn at start + new − won − lost and labelled with the smaller end."""
+    keys = list(WATERFALL_BARS)
+    if bars.get("changed") is not None and amount:
+        keys.insert(keys.index("new") + 1, "changed")
+    if bars.get("removed") is not None:
+        keys.insert(keys.index("end"), "removed")
+    return tuple(keys)
 
 
 def waterfall_figure(bars: Mapping, labels: Mapping[str, str], lang: str = "en", amount: bool = False) -> go.Figure:
-    """start, + new, − won, − lost = end (trace 0, in :data:`WATERFALL_BARS` order), and beside it
+    """start, + new, − won, − lost = end (trace 0, in :func:`waterfall_bars` order), and beside it
     the moves inside the pipeline (trace 1: forward, back) that change stages but not the total."""
     def v(key):
         bar = bars.get(key)
         return None if bar is None else (bar.amount if amount else bar.deals)
 
     fmt = (lambda x: fmt_compact(x, lang)) if amount else (lambda x: fmt_int(x, lang))
-    values = [v("start"), v("new"), -v("won"), -v("lost"), v("end")]
+    keys = waterfall_bars(bars, amount)
+    values = [v(k) * _SIGNS.get(k, 1) for k in keys]
+    measure = ["absolute" if k == "start" else "total" if k == "end" else "relative" for k in keys]
     fig = go.Figure()
     fig.add_trace(go.Waterfall(
-        x=[_l(labels, k) for k in WATERFALL_BARS], y=values, measure=["absolute", "relative", "relative", "relative", "total"],
-        text=[fmt(abs(x)) for x in values], textposition="outside", connector={"line": {"color": GREY}},
+        x=[_l(labels, k) for k in keys], y=values, measure=measure,
+        text=[fmt(abs(x)) if k != "changed" else fmt(x) for k, x in zip(keys, values, strict=True)],
+        textposition="outside", connector={"line": {"color": GREY}},
         increasing={"marker": {"color": GREEN}}, decreasing={"marker": {"color": RED}},
         totals={"marker": {"color": BLUE}}, name=_l(labels, "pipeline")))
     moves = [v("forward"), v("back")]
@@ -196,7 +214,8 @@ def waterfall_figure(bars: Mapping, labels: Mapping[str, str], lang: str = "en",
                              text=[fmt(x) for x in moves], textposition="outside", name=_l(labels, "moves")))
     fig.update_layout(showlegend=False)
     if amount:
-        heights = [values[0], values[0] + values[1], values[4], *(m for m in moves if m is not None)]
+        running = [sum(values[:i + 1]) for i in range(len(values) - 1)]
+        heights = [*running, values[-1], *(m for m in moves if m is not None)]
         fig.update_yaxes(**value_ticks(heights, lang))
     return _base(fig, lang=lang)
 

@@ -13,12 +13,12 @@ from typing import Any
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..metrics.drill import OFF_ORDER
-from ..sql import render
+from ..sql import ident, render
 from .stays import stays_sql
 
 CLOSED = "CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END"
 KINDS = ("open_at", "in_stage", "off_order_at", "unknown_at", "unweighted_at", "stayed", "created_between", "won_between",
-         "lost_between", "moved_forward", "moved_back", "in_stage_week")
+         "lost_between", "moved_forward", "moved_back", "in_stage_week", "moved", "snapshot_bar")
 # "in_stage_week": in stage ``position`` at the end of the week starting ``since`` (a Monday), as pipeline_weekly.sql
 # counts it up to the as-of ``until``: a stay counts from the week it starts until the week it ends (a stay ended
 # after ``until`` is still running; a closed deal's stay with no end is left out)
@@ -26,6 +26,80 @@ _IN_WEEK = ("row_no IN (SELECT w.row_no FROM {stays} AS w WHERE w.kind = 'open' 
             "AND w.entered_at <= $v_until AND NOT (w.left_at IS NULL AND w.status <> 'open') "
             "AND date_trunc('week', w.entered_at) <= $v_week "
             "AND NOT (w.left_at IS NOT NULL AND w.left_at <= $v_until AND date_trunc('week', w.left_at) <= $v_week))")
+
+
+# "moved": a row of the waterfall's stage movements, pipeline_flows.sql's rule deal by deal between ``since`` (A) and
+# ``until`` (B): a deal live in (A, B] (created by B; open, or closed after A, or created after A with a close date),
+# from ``position`` (None: created after A, «new»; 0: open at A at no known stage; k: the open stay covering A is at k)
+# to ``value`` ("won" / "lost": closed so by B; "0": open at B at no known stage; "k": the open stay covering B is at k).
+# The query's raw close time, not :data:`CLOSED`: for a deal created by B both read the same
+_LIVE = ("(created_at IS NULL OR created_at <= $v_until) AND (status = 'open' OR closed_at > $v_since "
+         "OR (closed_at IS NOT NULL AND created_at > $v_since))")
+_STARTED = "(created_at IS NULL OR created_at <= $v_since)"
+
+
+def _moved(stays: str, sel, params: dict[str, Any]) -> str:
+    """The condition of one movement (see ``_LIVE``): the deals the waterfall's table counts in that row."""
+    if sel.since is None or sel.value is None:
+        raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+    params["v_since"] = sel.since
+
+    def at(param: str, position: int, name: str) -> str:
+        covering = f"SELECT c.row_no, c.position FROM ({_covering(stays, param)}) AS c"
+        if position == 0:
+            return f"row_no NOT IN (SELECT k.row_no FROM ({covering}) AS k)"
+        params[name] = position
+        return f"row_no IN (SELECT k.row_no FROM ({covering}) AS k WHERE k.position = ${name})"
+
+    if sel.position is None:
+        source = f"NOT {_STARTED}"
+    else:
+        source = f"{_STARTED} AND {at('v_since', int(sel.position), 'v_from')}"
+    if sel.value not in ("won", "lost") and not str(sel.value).isdigit():
+        raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+    if sel.value in ("won", "lost"):
+        target = f"status = '{sel.value}' AND closed_at <= $v_until"
+    else:
+        target = f"(status = 'open' OR closed_at > $v_until) AND {at('v_until', int(sel.value), 'v_to')}"
+    return f"{_LIVE} AND {source} AND {target}"
+
+
+# "snapshot_bar": a bar of the comparison with the previous snapshot (funnel/velocity/snapshots.py, whose rules these
+# are, deal by deal over this dataset's deals): ``value`` the bar, ``previous`` the earlier dataset, ``since`` its
+# date (its latest timestamp; None: no deal of it closed before it). A deal «removed» is in no list: it is not in
+# this dataset, so «start» lists the deals open then that are still here (the page says how many are not).
+_SNAPSHOT_BARS = ("start", "new", "won", "lost", "end", "forward", "back")
+
+
+def _snapshot_bar(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
+    if sel.previous is None or sel.value not in _SNAPSHOT_BARS:
+        raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
+    prev = ident(f"ds_{int(sel.previous)}", "deals")
+    in_a = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE pa.pipeline = $p_pipeline)", prev=prev)
+    was_open = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE pa.pipeline = $p_pipeline "
+                      "AND pa.status = 'open')", prev=prev)
+    params: dict[str, Any] = {}
+    if sel.since is None:
+        closed_before = "FALSE"
+    else:
+        closed_before = "(closed_at IS NOT NULL AND closed_at <= $v_prev_at)"
+        params["v_prev_at"] = sel.since
+    counted = f"({was_open} OR status = 'open' OR (NOT {in_a} AND NOT {closed_before}))"
+    if sel.value == "start":
+        return was_open, {}
+    if sel.value == "new":
+        return f"NOT {was_open} AND (status = 'open' OR (NOT {in_a} AND NOT {closed_before}))", params
+    if sel.value == "end":
+        return "status = 'open'", {}
+    if sel.value in ("won", "lost"):
+        return f"status = '{sel.value}' AND {counted}", params
+    moved = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa "
+                   "JOIN {stages} AS sa ON sa.pipeline = $p_pipeline AND sa.kind = 'open' AND sa.stage = pa.stage "
+                   "JOIN {deals} AS pb ON pb.deal_id = pa.deal_id "
+                   "WHERE pa.pipeline = $p_pipeline AND pa.status = 'open' AND pb.stage_pos {op} sa.position)",
+                   prev=prev, stages=info.tables["stages"], deals=info.tables["deals"],
+                   op=">" if sel.value == "forward" else "<")
+    return f"status = 'open' AND {moved}", {}
 
 
 def _open_at(param: str) -> str:
@@ -47,6 +121,8 @@ def _no_history(stays: str) -> str:
 
 def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
     """SQL condition over the drill query's columns (deals columns) and its parameters."""
+    if sel.kind == "snapshot_bar":
+        return _snapshot_bar(info, sel)
     if sel.until is None:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     stays = stays_sql(info)
@@ -112,4 +188,6 @@ def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
                  f"JOIN ({_covering(stays, 'v_until', 'b')}) AS b ON b.row_no = a.row_no "
                  f"WHERE b.position {op} a.position)")
         return f"{_open_at('v_since')} AND {_open_at('v_until')} AND {moved}", params
+    if sel.kind == "moved":
+        return _moved(stays, sel, params), params
     raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))

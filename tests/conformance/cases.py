@@ -63,6 +63,25 @@ def _drill(con, info):
     return out
 
 
+def _drill50(con, info):
+    """The Pipeline and Diagnostics counts opened in session 50: «left the stage», rows of the waterfall's stage
+    movements, and the bars of a snapshot comparison (a dataset against itself, as ``_snapshot_compare``)."""
+    sels = [metrics.Selection("left_stage", position=p) for p in (1, 2, 3)]
+    wf = _waterfall(con, info)
+    if wf is not None and wf.date_from is not None:
+        for src, to in sorted(wf.movements, key=lambda k: (k[0] is None, k[0] or 0, k[1]))[:6]:
+            sels.append(metrics.Selection("moved", position=src, value=to, since=wf.date_from, until=wf.date_to))
+    if not info.capabilities.aggregate:
+        at = _as_of(con, info)
+        sels += [metrics.Selection("snapshot_bar", value=bar, previous=info.id, since=at)
+                 for bar in ("start", "new", "won", "lost", "end", "forward", "back")]
+    out = {}
+    for sel in sels:
+        res = metrics.deals_behind(con, info, SPEC, sel)
+        out[repr(sel)] = (res.frame, res.total)
+    return out
+
+
 def _ab(con, info):
     out = {}
     for by in ("variant", "source"):
@@ -149,6 +168,7 @@ CASES = {
     "drop_offs": lambda con, info: metrics.drop_offs(con, info, SPEC),
     "metrics_json": lambda con, info: metrics_json(con, info, SPEC, "source"),
     "drill": _drill,
+    "drill50": _drill50,
     "ab": _ab,
     "diagnose": lambda con, info: diagnose(con, info, SPEC, AuditOptions()).findings,
     "diagnose_period": lambda con, info: _period_quality(diagnose(con, info, PERIOD, AuditOptions()).data),
