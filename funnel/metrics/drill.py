@@ -94,8 +94,10 @@ def _position_sql(kind: str, position: int | None, last: int | None) -> str:
     return f"pos {op} $s_pos{status}"
 
 
-def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tuple[str, dict[str, Any]]:
-    """SQL condition (over the drill query's columns) and parameters for one selection."""
+def selection_where(info: DatasetInfo, sel: Selection, last: int | None,
+                    where: str = "pipeline = $p_pipeline") -> tuple[str, dict[str, Any]]:
+    """SQL condition (over the drill query's columns) and parameters for one selection; ``where``: the spec's
+    WHERE, which a velocity selection may apply to other deals too (a previous snapshot's)."""
     from ..velocity.drill import KINDS as VELOCITY_KINDS
     from ..velocity.drill import velocity_condition
 
@@ -104,7 +106,7 @@ def selection_where(info: DatasetInfo, sel: Selection, last: int | None) -> tupl
     parts: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if sel.kind in VELOCITY_KINDS:
-        cond, params = velocity_condition(info, sel)
+        cond, params = velocity_condition(info, sel, where)
         parts.append(cond)
     elif sel.kind in ("reached", "drop_off", "lost_here", "open_here"):
         parts.append(_position_sql(sel.kind, sel.position, last))
@@ -218,5 +220,5 @@ def every_deal_behind(con, info: DatasetInfo, spec: FunnelSpec, selection: Selec
 def _conditions(con, info: DatasetInfo, spec: FunnelSpec, selection: Selection) -> tuple[str, str, dict[str, Any]]:
     """(the spec's WHERE, the selection's condition, their parameters) for the drill queries."""
     ctx = resolve(con, info, spec)
-    cond, params = selection_where(info, selection, ctx.positions[-1] if ctx.positions else None)
+    cond, params = selection_where(info, selection, ctx.positions[-1] if ctx.positions else None, ctx.where.sql)
     return ctx.where.sql, cond, {**ctx.where.params, **params}

@@ -1,10 +1,12 @@
 -- snapshot_compare: two snapshots of the same CRM (the previous dataset and this one) matched by deal
 -- id, one row per deal in either: was it open in the previous one, at which stage (by name, placed in
 -- this dataset's stage order), its amount there; is it in this one, its status, stage position,
--- amount and close time. Deals of other pipelines are left out on both sides.
+-- amount and close time. The page's filters (pipeline, period, manager, source, ...) narrow both sides
+-- alike: a deal of another manager is neither «open then» nor «removed» (session 50: Ann's comparison
+-- counted the others' deals as removed). The previous dataset has the filtered columns (snapshots.py checks).
 -- tables: deals, stages (this dataset), prev (the previous dataset's deals); fragments: where
 WITH a AS (
-    SELECT deal_id, stage, status, COALESCE(amount, 0) AS amount FROM {prev} WHERE pipeline = $p_pipeline
+    SELECT deal_id, stage, status, COALESCE(amount, 0) AS amount FROM {prev} WHERE {where}
 ),
 b AS (
     SELECT deal_id, status, stage_pos, COALESCE(amount, 0) AS amount, closed_at FROM {deals} WHERE {where}

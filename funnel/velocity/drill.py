@@ -71,13 +71,15 @@ def _moved(stays: str, sel, params: dict[str, Any]) -> str:
 _SNAPSHOT_BARS = ("start", "new", "won", "lost", "end", "forward", "back")
 
 
-def _snapshot_bar(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
+def _snapshot_bar(info: DatasetInfo, sel, where: str) -> tuple[str, dict[str, Any]]:
     if sel.previous is None or sel.value not in _SNAPSHOT_BARS:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     prev = ident(f"ds_{int(sel.previous)}", "deals")
-    in_a = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE pa.pipeline = $p_pipeline)", prev=prev)
-    was_open = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE pa.pipeline = $p_pipeline "
-                      "AND pa.status = 'open')", prev=prev)
+    # ``where``'s unqualified columns name the previous snapshot's deals inside these subqueries (the innermost
+    # scope): the page's filters narrow them as snapshot_compare.sql narrows its side ``a``
+    in_a = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE {where})", prev=prev, where=where)
+    was_open = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa WHERE ({where}) AND pa.status = 'open')",
+                      prev=prev, where=where)
     params: dict[str, Any] = {}
     if sel.since is None:
         closed_before = "FALSE"
@@ -93,11 +95,11 @@ def _snapshot_bar(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
         return "status = 'open'", {}
     if sel.value in ("won", "lost"):
         return f"status = '{sel.value}' AND {counted}", params
-    moved = render("deal_id IN (SELECT pa.deal_id FROM {prev} AS pa "
+    moved = render("deal_id IN (SELECT pa.deal_id FROM (SELECT p0.deal_id, p0.stage FROM {prev} AS p0 "
+                   "WHERE ({where}) AND p0.status = 'open') AS pa "
                    "JOIN {stages} AS sa ON sa.pipeline = $p_pipeline AND sa.kind = 'open' AND sa.stage = pa.stage "
-                   "JOIN {deals} AS pb ON pb.deal_id = pa.deal_id "
-                   "WHERE pa.pipeline = $p_pipeline AND pa.status = 'open' AND pb.stage_pos {op} sa.position)",
-                   prev=prev, stages=info.tables["stages"], deals=info.tables["deals"],
+                   "JOIN {deals} AS pb ON pb.deal_id = pa.deal_id WHERE pb.stage_pos {op} sa.position)",
+                   prev=prev, stages=info.tables["stages"], deals=info.tables["deals"], where=where,
                    op=">" if sel.value == "forward" else "<")
     return f"status = 'open' AND {moved}", {}
 
@@ -119,10 +121,11 @@ def _no_history(stays: str) -> str:
     return render("NOT EXISTS (SELECT 1 FROM {stays} AS h WHERE h.row_no = s.row_no)", stays=stays)
 
 
-def velocity_condition(info: DatasetInfo, sel) -> tuple[str, dict[str, Any]]:
-    """SQL condition over the drill query's columns (deals columns) and its parameters."""
+def velocity_condition(info: DatasetInfo, sel, where: str = "pipeline = $p_pipeline") -> tuple[str, dict[str, Any]]:
+    """SQL condition over the drill query's columns (deals columns) and its parameters; ``where``: the page's
+    filters (the spec's WHERE), which a snapshot bar applies to the previous snapshot's deals as its count does."""
     if sel.kind == "snapshot_bar":
-        return _snapshot_bar(info, sel)
+        return _snapshot_bar(info, sel, where)
     if sel.until is None:
         raise FunnelError("metrics.unknown_drill_kind", kind=str(sel.kind))
     stays = stays_sql(info)

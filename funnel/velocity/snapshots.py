@@ -21,7 +21,7 @@ import numpy as np
 from ..dataset import DatasetInfo
 from ..errors import FunnelError
 from ..metrics.context import resolve
-from ..metrics.filters import query
+from ..metrics.filters import column_of, known_columns, query
 from ..spec import FunnelSpec
 from ..sql import fetch_frame, ident, render, run
 from .common import latest_timestamp
@@ -79,8 +79,20 @@ def compare(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Wate
     if a_date is not None and b_date is not None and a_date >= b_date:
         raise FunnelError("velocity.previous_not_earlier", dataset=prev.id, name=prev.name, date_from=str(a_date),
                           date_to=str(b_date), later=info.id)
+    _check_filters(prev, info, spec)
     ctx = resolve(con, info, spec)
     return _waterfall(con, prev, info, ctx, a_date, b_date, _notes(con, prev, info, ctx))
+
+
+def _check_filters(prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> None:
+    """The page's filters narrow both snapshots (snapshot_compare.sql): refuse, naming the column, a filter on a
+    column the earlier snapshot stores under another name or not at all, rather than compare a filtered snapshot
+    with a whole one (every deal of the others then «removed»)."""
+    for column, _values in spec.filters:
+        here = column_of(info, column)
+        if here not in known_columns(prev) or column_of(prev, column) != here:
+            header = info.mapped_headers.get(here) or info.extra_columns.get(here) or column
+            raise FunnelError("velocity.previous_lacks_filter", column=str(header), dataset=prev.id, name=prev.name)
 
 
 def waterfall(con, prev: DatasetInfo, info: DatasetInfo, spec: FunnelSpec) -> Waterfall:
