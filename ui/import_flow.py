@@ -251,20 +251,21 @@ def shape_label(t, shape: str, visitors: bool = False) -> str:
     return t("roles48b.shape.counts_visitors" if visitors and shape == "counts" else f"ui.shape.{shape}")
 
 
-def _target(t) -> int | None:
+def _target(t, caps: Capabilities | None = None) -> int | None:
     """None for a new dataset, else the id of the dataset whose data this file replaces (one the user
-    may manage)."""
+    may manage). ``caps``: the file's as read, whose visitors' steps are worded as steps."""
     rows = [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]
     options = [None, *(r["id"] for r in rows)]
     names = {r["id"]: display_name(r["name"], t.lang) for r in rows}  # a demo dataset's name in the reader's language
-    choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t("crmimport.into_help"),
+    choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t(words.data_key(caps, "crmimport.into_help")),
                           format_func=lambda i: t("crmimport.into_new") if i is None
                           else t("crmimport.into_existing", id=i, name=names[i]))
     return choice
 
 
-def _refresh(t, store, target: int, main: Source, history: Source | None, state: dict) -> None:
-    st.info(t("crmimport.refresh_note"))
+def _refresh(t, store, target: int, main: Source, history: Source | None, state: dict,
+             caps: Capabilities | None = None) -> None:
+    st.info(t(words.data_key(caps, "crmimport.refresh_note")))
     if st.button(t("crmimport.refresh_button"), type="primary", key="confirm_refresh"):
         row, _draft = refresh(store, target, main, history=history, shape=state.get("shape"))
         auth.access().record(auth.current_user(), "refresh", target, main.file_name)
@@ -289,9 +290,11 @@ def run_flow(t) -> None:
     header = None  # where "Column titles" goes and what was read; drawn last, open when the file was refused
     refused = False
     try:
-        target = _target(t)
+        into = st.container()  # «Import into» first on the page, worded once the file is read (an ad report's steps)
         preview = _preview()
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
+        with into:
+            target = _target(t, draft.expected)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         visitors = draft.expected.counts_visitors
@@ -336,7 +339,7 @@ def run_flow(t) -> None:
         zone_place = st.container()  # «Time zone of timestamps», once the build has found instants
         draft.timezone = state.get("timezone")
         if target is not None:
-            _refresh(t, store, target, main, history, state)
+            _refresh(t, store, target, main, history, state, draft.expected)
             return
         if draft.duplicate_of:
             # the page's words, not the CLI's --force: here importing again is the button below
