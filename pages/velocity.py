@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel.formats import duration_unit, fmt_cohort, fmt_int, fmt_num, fmt_pct, unit_name
+from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.cycle_rules import p90_reason_params
@@ -119,7 +120,7 @@ if not vui.needs_history(info, t):
         st.caption("  \n".join(few))
     nobody = [r.stage for r in tis.rows if r.n == 0 and r.open_n]
     if nobody:
-        st.caption(t("velocity.ui.nobody_left", stages=", ".join(md_escape(s) for s in nobody)))
+        st.caption(t("velocity.ui.nobody_left", stages=names_in_quotes(map(md_escape, nobody), lang)))
 
 # -- cycle ----------------------------------------------------------------------------------------
 def cycle_section() -> None:

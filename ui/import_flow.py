@@ -19,6 +19,7 @@ from funnel.capabilities import Capabilities
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
+from funnel.i18n import names_in_quotes
 from funnel.importer import Source, finish, says_outcomes
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
@@ -417,7 +418,7 @@ def run_flow(t) -> None:
             for pipeline, lost in built["meta"].get("lost_stages", {}).items():
                 if lost:
                     st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
-                               t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
+                               t("ui.data.lost_stages", stages=names_in_quotes(map(md_escape, lost), t.lang)))
         name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
         previous = previous_snapshot_picker(t) if draft.expected.crm_deals else None
         if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):
