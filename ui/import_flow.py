@@ -220,7 +220,7 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
     state["stages"] = edited
     for pipeline, stages in edited.items():
         title = words.data_key(caps, "ui.data.stage_order")
-        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t, caps))) + "**")
         if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
             st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
             column = t(words.data_key(caps, "ui.data.stages"))
