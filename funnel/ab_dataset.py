@@ -94,13 +94,13 @@ def parse_step(text: str, stages: list[str]) -> tuple[str, str]:
             return text[:i].strip(), text[i + 1:].strip()
     head, _, tail = text.partition(":")
     bad = head.strip() if head.strip() not in stages else tail.strip()
-    raise FunnelError("ab.unknown_stage", stage=bad, stages=", ".join(stages))
+    raise FunnelError("ab.unknown_stage", stage=bad, stages=", ".join(f"«{s}»" for s in stages))
 
 
 def _step_index(stages: list[str], step: tuple[str, str]) -> tuple[int, int]:
     for name in step:
         if name not in stages:
-            raise FunnelError("ab.unknown_stage", stage=str(name), stages=", ".join(stages))
+            raise FunnelError("ab.unknown_stage", stage=str(name), stages=", ".join(f"«{s}»" for s in stages))
     i, j = stages.index(step[0]), stages.index(step[1])
     if i >= j:
         raise FunnelError("ab.bad_step", stage_from=step[0], stage_to=step[1])

@@ -7,7 +7,7 @@ from funnel.i18n import names_in_quotes, sentences
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.cycle_rules import p90_reason_params
-from ui import cache, context, drill, explain, filters, findings, money_text, report_button, words
+from ui import cache, context, drill, explain, filters, findings, goal_tiles, money_text, report_button, words
 from ui.audit import top_findings
 from ui.figures import funnel_figure
 from ui.order_note import order_note
@@ -50,6 +50,9 @@ OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
 TILES_A_ROW = min(3, len(TILES))
 # three tiles a row (3 + 2): five side by side on a 1 280 px laptop cut «79,8 млн» to «79,8 …» and «Доля выигранных»
 # to «Доля выигра…» (survey 51); on a phone Streamlit stacks the columns, each tile the screen's width
+if caps.aggregate and caps.counts_visitors:  # an ad report's counts: the goal and its conversion, no win rate
+    goal_tiles.show(out, t, lang)
+    TILES = []
 cols = [col for start in range(0, len(TILES), TILES_A_ROW) for col in st.columns(TILES_A_ROW)][:len(TILES)]
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):
     change = ov.comparison.kpis.get(key)

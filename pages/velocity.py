@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from funnel.formats import duration_unit, fmt_cohort, fmt_int, fmt_num, fmt_pct, unit_name
+from funnel.i18n import names_in_quotes
 from funnel.markdown_escape import md_escape
 from funnel.metrics import Selection
 from funnel.metrics.cycle_rules import p90_reason_params
@@ -119,7 +120,7 @@ if not vui.needs_history(info, t):
         st.caption("  \n".join(few))
     nobody = [r.stage for r in tis.rows if r.n == 0 and r.open_n]
     if nobody:
-        st.caption(t("velocity.ui.nobody_left", stages=", ".join(md_escape(s) for s in nobody)))
+        st.caption(t("velocity.ui.nobody_left", stages=names_in_quotes(map(md_escape, nobody), lang)))
 
 # -- cycle ----------------------------------------------------------------------------------------
 def cycle_section() -> None:
@@ -186,7 +187,7 @@ def velocity_section() -> None:
                        help=t(f"velocity.help.{key}"))
             vui.open_button(t("pages.drill.open"), selection, t(f"velocity.kpi.{key}"), f"vel_kpi_{key}", info, col)
         if cur.unknown_reason:
-            st.caption(t(cur.unknown_reason))
+            st.caption(vui.unknown_note(t, cur))
         if vel.open_change_reason and not vel.previous_reason:  # open deals' change hidden: said why
             st.caption(t(vel.open_change_reason, n=info.capabilities.no_created))
         if vel.previous_reason:  # no change shown: the previous window lies (partly) before the data
@@ -205,7 +206,7 @@ def velocity_section() -> None:
                                       format="%g")
             better = what_if(cur, win_rate_pp=pp, deal_size_pct=size, cycle_days=-shorter)
             if cur.per_month is None or better.per_month is None:
-                st.caption(t(cur.unknown_reason or "velocity.ui.velocity_unknown"))
+                st.caption(vui.unknown_note(t, cur))
             else:
                 st.markdown(t("velocity.ui.what_if_result", value=money_text.compact(info, better.per_month, lang),
                               delta=("+" if better.per_month > cur.per_month else "")

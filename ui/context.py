@@ -119,8 +119,12 @@ def show_url_notes(info: DatasetInfo, t: Translator) -> None:
             st.warning(note, icon=":material/link_off:")
 
 
-def pipeline_label(pipeline: str, t: Translator) -> str:
-    return pipeline if pipeline else t("ui.pipeline.default")
+def pipeline_label(pipeline: str, t: Translator, caps=None) -> str:
+    """``pipeline``, or the words of the one unnamed funnel: an ad report's or a web funnel's (``caps.of_visitors``)
+    is no «sales pipeline» («（主销售管道）» over Facebook's impressions → purchases)."""
+    if pipeline:
+        return pipeline
+    return t("words50.pipeline.default" if caps is not None and caps.of_visitors else "ui.pipeline.default")
 
 
 def page_start(title_key: str):

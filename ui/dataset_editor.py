@@ -105,7 +105,7 @@ def edit_panel(t, info) -> None:
                 mapping_editor(t, draft, state, prefix)
                 mapping = draft.mapping
             st.markdown("**" + t(words.data_key(caps, "ui.data.stages")) + "**")
-            order_caption(t, order)
+            order_caption(t, order, caps)
             pasted = paste_order(t, prefix + "paste", list(order), known=lambda: order_names(store, info.id), caps=caps)
             if pasted is not None:
                 # the user's order, as the import flow's: one that adds or leaves out a stage was set back to the

@@ -19,6 +19,7 @@ from funnel.capabilities import Capabilities
 from funnel.dataset_edit import refresh
 from funnel.errors import FunnelError
 from funnel.formats import fmt_int
+from funnel.i18n import names_in_quotes
 from funnel.importer import Source, finish, refuse_headerless, says_outcomes
 from funnel.importer.order_check import draft_stages, preview_kinds
 from funnel.importer.preview import Preview
@@ -219,7 +220,7 @@ def stage_editor(t, order: dict[str, list[str]], state: dict | None = None, pref
     state["stages"] = edited
     for pipeline, stages in edited.items():
         title = words.data_key(caps, "ui.data.stage_order")
-        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t))) + "**")
+        st.markdown("**" + t(title, pipeline=md_escape(context.pipeline_label(pipeline, t, caps))) + "**")
         if len(stages) > EDITABLE_STAGES:  # three widgets a stage: a long list would stall the page
             st.caption(t("hardening.stages_not_editable", n=len(stages), limit=EDITABLE_STAGES))
             column = t(words.data_key(caps, "ui.data.stages"))
@@ -251,20 +252,21 @@ def shape_label(t, shape: str, visitors: bool = False) -> str:
     return t("roles48b.shape.counts_visitors" if visitors and shape == "counts" else f"ui.shape.{shape}")
 
 
-def _target(t) -> int | None:
+def _target(t, caps: Capabilities | None = None) -> int | None:
     """None for a new dataset, else the id of the dataset whose data this file replaces (one the user
-    may manage)."""
+    may manage). ``caps``: the file's as read, whose visitors' steps are worded as steps."""
     rows = [r for r in context.datasets() if auth.allowed(Action.MANAGE, r["id"])]
     options = [None, *(r["id"] for r in rows)]
     names = {r["id"]: display_name(r["name"], t.lang) for r in rows}  # a demo dataset's name in the reader's language
-    choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t("crmimport.into_help"),
+    choice = st.selectbox(t("crmimport.into"), options, key="import_into", help=t(words.data_key(caps, "crmimport.into_help")),
                           format_func=lambda i: t("crmimport.into_new") if i is None
                           else t("crmimport.into_existing", id=i, name=names[i]))
     return choice
 
 
-def _refresh(t, store, target: int, main: Source, history: Source | None, state: dict) -> None:
-    st.info(t("crmimport.refresh_note"))
+def _refresh(t, store, target: int, main: Source, history: Source | None, state: dict,
+             caps: Capabilities | None = None) -> None:
+    st.info(t(words.data_key(caps, "crmimport.refresh_note")))
     if st.button(t("crmimport.refresh_button"), type="primary", key="confirm_refresh"):
         row, _draft = refresh(store, target, main, history=history, shape=state.get("shape"))
         auth.access().record(auth.current_user(), "refresh", target, main.file_name)
@@ -289,10 +291,12 @@ def run_flow(t) -> None:
     header = None  # where "Column titles" goes and what was read; drawn last, open when the file was refused
     refused = False
     try:
+        into = st.container()  # «Import into» first on the page, worded once the file is read (an ad report's steps)
         preview = _preview()
         con, draft = preview.draft(store, main, history, shape=state.get("shape"), lang=t.lang)
         refuse_headerless(draft)  # said alone: nothing proposed from the first deal's values taken as titles
-        target = _target(t)
+        with into:
+            target = _target(t, draft.expected)
         # an archive's: "export.zip › Opportunity.csv", the file inside that was read
         read_from = draft.raw.file_name if draft.raw.archive is not None else main.file_name
         visitors = draft.expected.counts_visitors
@@ -337,7 +341,7 @@ def run_flow(t) -> None:
         zone_place = st.container()  # «Time zone of timestamps», once the build has found instants
         draft.timezone = state.get("timezone")
         if target is not None:
-            _refresh(t, store, target, main, history, state)
+            _refresh(t, store, target, main, history, state, draft.expected)
             return
         if draft.duplicate_of:
             # the page's words, not the CLI's --force: here importing again is the button below
@@ -415,7 +419,7 @@ def run_flow(t) -> None:
             for pipeline, lost in built["meta"].get("lost_stages", {}).items():
                 if lost:
                     st.caption(md_escape(context.pipeline_label(pipeline, t)) + " · " +
-                               t("ui.data.lost_stages", stages=", ".join(md_escape(s) for s in lost)))
+                               t("ui.data.lost_stages", stages=names_in_quotes(map(md_escape, lost), t.lang)))
         name = st.text_input(t("ui.data.name"), value=main.file_name.rsplit(".", 1)[0], key="import_name")
         previous = previous_snapshot_picker(t) if draft.expected.crm_deals else None
         if st.button(t("ui.data.confirm"), type="primary", key="confirm_import"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from funnel.dataset_edit import counts_guess, order_state, outcome_guesses
+from funnel.i18n import in_quotes
 from funnel.importer.deals import OUTCOME_NOTES
 from funnel.markdown_escape import md_escape
 from ui import cache
@@ -31,7 +32,7 @@ def order_note(t, info, spec=None) -> str | None:
     elif state == "guessed":
         st.warning(t("crmimport.note_order_guessed"))
     for code, stage in outcome_guesses(info):  # a sale or loss taken from the close dates: the win rate rests on it
-        st.info(t(OUTCOME_NOTES[code], stage=f"«{stage}»"))
+        st.info(t(OUTCOME_NOTES[code], stage=in_quotes(f"«{md_escape(stage)}»", t.lang)))
     if (reading := counts_guess(info)) is not None:  # a table of stage counts that could be read either way
         st.info(t(GUESS_NOTES[reading]))
     return state

@@ -80,8 +80,8 @@ def pipeline_won_lost_pickers(t, key: str, kinds: dict[str, list[tuple[str, str]
     return chosen_won, chosen_lost
 
 
-def order_caption(t, order: dict[str, list[str]]) -> None:
+def order_caption(t, order: dict[str, list[str]], caps: Capabilities | None = None) -> None:
     for pipeline, stages in order.items():
         # the language's colon (Chinese writes a full-width one after its full-width brackets)
-        st.caption(t("ui.data.order_caption", pipeline=md_escape(context.pipeline_label(pipeline, t)),
+        st.caption(t("ui.data.order_caption", pipeline=md_escape(context.pipeline_label(pipeline, t, caps)),
                      stages=md_escape(" → ".join(stages))))

@@ -258,3 +258,13 @@ def weekly_point(series, t, as_of: datetime) -> Callable[[int, int], tuple[Any, 
                 t("exec49.pipeline.weekly_drill", stage=md_escape(part["stage"].iloc[index]), date=week.date()))
 
     return to_request
+
+
+def unknown_note(t, v) -> str:
+    """Why the sales velocity ``v`` (a :class:`funnel.velocity.sales_velocity.Velocity`) is «—»: with no cycle in the
+    whole dataset, that velocity divides by the cycle and the cycle's own sentence (which date is missing, what to
+    map: the Overview's); else the first factor missing."""
+    reason = v.unknown_reason or "velocity.ui.velocity_unknown"
+    if v.cycle_reason is not None and reason == v.cycle_reason:
+        return t("words50.velocity.needs_cycle", reason=t(reason))
+    return t(reason)

@@ -50,9 +50,23 @@ WEB = {
 }
 
 
+# the words of any funnel of visitors (a web funnel, an ad platform's counts: ``Capabilities.of_visitors``) that the
+# deals' words got wrong: the Funnel page's table headed its steps «Stage» and the Funnel page's cohorts «by creation
+# date» for Facebook's impressions → clicks → purchases
+STEPS = {
+    "pages.table.stage": "words50.table.step",
+    "pages.table.step_conversion": "words50.table.step_conversion",  # (its «Step» would head two columns)
+    "pages.cohort.title": "polish.web.cohort_title",
+}
+
+
 def key(info: DatasetInfo, catalog_key: str) -> str:
-    """``catalog_key``, or its visitors-and-steps twin when ``info`` is a web funnel."""
-    return WEB.get(catalog_key, catalog_key) if info.capabilities.is_web_funnel else catalog_key
+    """``catalog_key``, or its visitors-and-steps twin when ``info`` is a web funnel (or, for the words of
+    :data:`STEPS`, any funnel of visitors)."""
+    caps = info.capabilities
+    if caps.is_web_funnel and catalog_key in WEB:
+        return WEB[catalog_key]
+    return STEPS.get(catalog_key, catalog_key) if caps.of_visitors else catalog_key
 
 
 # The Data page's words of the steps of a dataset whose people are visitors: a web funnel and an ad platform's or
@@ -69,6 +83,8 @@ VISITOR_DATA = {
     "crmimport.edit_order_guessed": "visitors49.data.edit_order_guessed",
     "crmimport.paste_order_placeholder": "visitors49.paste.placeholder",
     "crmimport.paste_order_help": "visitors49.paste.help",
+    "crmimport.into_help": "words50.data.into_help",  # «its mapping and stage order are kept»
+    "crmimport.refresh_note": "words50.data.refresh_note",  # «… and the won/lost stages are kept»
 }
 
 

@@ -43,7 +43,7 @@ def check_stages(targets: Mapping[str, float], stages: list[str]) -> None:
     steps = stages[:-1]
     for stage in targets:
         if stage not in steps:
-            raise FunnelError("audit.unknown_target_stage", value=stage, stages=", ".join(steps))
+            raise FunnelError("audit.unknown_target_stage", value=stage, stages=", ".join(f"«{s}»" for s in steps))
 
 
 def to_url(targets: Mapping[str, float]) -> str | None:

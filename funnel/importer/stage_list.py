@@ -155,7 +155,7 @@ def apply_stage_list(con, draft, found: StageList) -> None:
     best = max(((len(deal_stages & _ids(rows, column)), column) for column in found.ids), key=lambda m: m[0])
     if not deal_stages or best[0] < MIN_MATCHED * len(deal_stages):
         missing = sorted(deal_stages - _ids(rows, best[1]))[:5]
-        raise FunnelError("stage_list.unmatched", file=found.raw.file_name, stages=", ".join(missing))
+        raise FunnelError("stage_list.unmatched", file=found.raw.file_name, stages=", ".join(f"«{s}»" for s in missing))
     by_id = _entries(rows, found, best[1])
     pipelines = _pipeline_names(rows, found)
     rename = {i: e[0] for i, e in by_id.items()}
@@ -217,7 +217,7 @@ def keep_stage_names(con, draft, kept: dict[str, Any]) -> None:
     unknown = sorted(deal_stages - named - set(kept["stages"].values()))
     if unknown:
         notes.append(("stage_list.kept_unknown", {"file": kept.get("file") or "", "n": sum(counts[s] for s in unknown),
-                                                  "stages": ", ".join(unknown[:8])}))
+                                                  "stages": ", ".join(f"«{s}»" for s in unknown[:8])}))
 
 
 def _name_ids(con, draft, names_of: dict[str, Any]) -> None:

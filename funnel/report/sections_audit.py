@@ -8,6 +8,7 @@ from ..audit.wording import check, sureness, title, why
 from .inputs import Inputs
 from .model import Cell, Column, Section, Table
 from .sections_funnel import deals_sheet
+from .step_words import step_key
 
 FINDING_COLUMNS = (("n", "int"), ("finding", "text"), ("severity", "text"), ("value", "num"), ("benchmark", "num"),
                    ("impact", "money"), ("deals", "int"), ("sure", "text"), ("check", "text"))
@@ -46,7 +47,7 @@ def findings(inp: Inputs) -> Section:
     w, info, lang = inp.w, inp.info, inp.w.lang
     sec = Section("findings", w("report.section.findings"))
     if info.shape == "counts":
-        sec.note = w("report.note.findings_counts")
+        sec.note = w(step_key(info.capabilities, "report.note.findings_counts"))
         return sec
     found = findings_of(inp)
     if not found:

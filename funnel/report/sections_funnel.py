@@ -9,12 +9,14 @@ from ..formats import kpi_delta
 from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.cycle_rules import P90_FEW, beside, no_cycle_reason, p90_reason_params
+from ..metrics.goal import goal
 from ..metrics.periods import Change
 from ..metrics.stages import StageRow
 from ..money import currency_of, with_currency
 from ..spec import FunnelSpec
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
+from .step_words import step_key
 
 KPI_KINDS = {"deals": "int", "won": "int", "lost": "int", "open": "int", "win_rate": "pct",
              "win_rate_all": "pct", "revenue": "money", "avg_deal_size": "money", "median_deal_size": "money",
@@ -195,6 +197,9 @@ def kpis(inp: Inputs) -> Section:
         Column("previous", w("report.col.previous"), "num"), Column("change", w("report.col.change"), "num"),
         Column("note", w("report.col.note"))])
     caps = inp.info.capabilities
+    if caps.aggregate and caps.counts_visitors:  # an ad report's: the goal and its conversion, no win rate or money
+        sec.tables.append(goal_table(inp, table))
+        return sec
     currency = currency_of(caps.currencies)
     for key, kind in KPI_KINDS.items():
         change = cmp.kpis.get(key)
@@ -214,15 +219,31 @@ def kpis(inp: Inputs) -> Section:
     return sec
 
 
+def goal_table(inp: Inputs, table: Table) -> Table:
+    """The key figures of counted visitors, as the Overview's tiles: at the first step, reached the goal (the last
+    step), goal conversion; the note says which step is the goal and why there is no win rate, revenue or cycle."""
+    w, found = inp.w, goal(inp.outcomes.stages)
+    table.rows.append([w("pages.tile.entrants"), Cell(inp.outcomes.deals, "int"), Cell(None, "int"), None, ""])
+    note = w("words50.report.kpis_counts", step=found.step) if found else w("words50.reason.one_step")
+    table.rows.append([w("words50.tile.goal_reached"), Cell(found.reached if found else None, "int"),
+                       Cell(None, "int"), None, note])
+    table.rows.append([w("words50.tile.goal_conversion"), Cell(found.conversion if found else None, "pct"),
+                       Cell(None, "pct"), None, ""])
+    return table
+
+
 STAGE_COLUMNS = (("stage", "text"), ("reached", "int"), ("step_conversion", "pct"),
                  ("cumulative_conversion", "pct"), ("drop_off", "int"), ("lost_here", "int"), ("open_here", "int"))
 
 
 def stage_table(inp: Inputs, rows: list[StageRow]) -> Table:
-    w = inp.w
-    return Table("stages", w("report.table.stages"),
-                 [Column(key, w(f"report.col.{key}"), kind) for key, kind in STAGE_COLUMNS],
-                 [[getattr(r, key) for key, _ in STAGE_COLUMNS] for r in rows])
+    w, caps = inp.w, inp.info.capabilities
+    # a visitor who stopped is neither lost nor open, and counts say neither: no columns of «—» (the Funnel page's)
+    shown = [(k, kind) for k, kind in STAGE_COLUMNS if not (k in ("lost_here", "open_here")
+                                                             and (caps.aggregate or caps.is_web_funnel))]
+    return Table("stages", w(step_key(caps, "report.table.stages")),
+                 [Column(key, w(step_key(caps, f"report.col.{key}")), kind) for key, kind in shown],
+                 [[getattr(r, key) for key, _ in shown] for r in rows])
 
 
 def chart_labels(w) -> dict[str, str]:
@@ -236,7 +257,7 @@ def funnel(inp: Inputs) -> Section:
     if not rows:
         sec.note = w("report.note.no_deals")
         return sec
-    sec.paragraphs.append(w("report.funnel.intro"))
+    sec.paragraphs.append(w(step_key(inp.info.capabilities, "report.funnel.intro")))
     fig = funnel_figure(rows, chart_labels(w), w.num_lang)
     fig.update_traces(textfont={"size": 10})
     fig.update_layout(clickmode="none", width=680, height=max(260, 40 + 54 * len(rows)), plot_bgcolor="white",
@@ -252,7 +273,7 @@ def funnel(inp: Inputs) -> Section:
 
 def drop_offs(inp: Inputs) -> Section:
     w = inp.w
-    sec = Section("drop_offs", w("report.section.drop_offs"))
+    sec = Section("drop_offs", w(step_key(inp.info.capabilities, "report.section.drop_offs")))
     found = inp.overview.drop_offs
     if not found:
         sec.note = w("report.note.no_drop_offs" if inp.outcomes.stages else "report.note.no_deals")
@@ -269,7 +290,9 @@ def drop_offs(inp: Inputs) -> Section:
             text += " " + w.reason("metrics.dropoff.off_order_part", n=d["open_off_order"],
                                    stages=names_in_quotes(d["off_order_stages"], w.lang))
         sec.bullets.append(text)
-    cols = [Column("stage_from", w("report.col.stage_from")), Column("stage_to", w("report.col.stage_to")),
+    caps = inp.info.capabilities
+    cols = [Column("stage_from", w(step_key(caps, "report.col.stage_from"))),
+            Column("stage_to", w(step_key(caps, "report.col.stage_to"))),
             Column("count", w("report.col.drop_off"), "int"), Column("rate", w("report.col.drop_rate"), "pct")]
     if not counts and not web:  # a visitor who stopped is not «lost here» beside «still open: 0»
         cols += [Column("lost_here", w("report.col.lost_here"), "int"),
@@ -291,7 +314,8 @@ def managers(inp: Inputs) -> Section:
     sec = Section("managers", w("report.section.managers"))
     groups = inp.managers
     if groups is None:
-        sec.note = w("report.note.no_managers_counts" if inp.info.shape == "counts" else "report.note.no_managers")
+        sec.note = w(step_key(inp.info.capabilities, "report.note.no_managers_counts") if inp.info.shape == "counts"
+                     else "report.note.no_managers")
         return sec
     sec.paragraphs.append(w("report.managers.intro", min_closed=MIN_CLOSED))
     cols = [Column("manager", w("report.col.manager"))] + [

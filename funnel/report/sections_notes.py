@@ -11,6 +11,7 @@ from ..formats import fmt_datetime
 from ..sample_datasets import display_name
 from .inputs import MIN_CLOSED, Inputs
 from .model import Cell, Column, Section, Table
+from .step_words import step_key
 
 DEFINED = ("deals", "reached", "step_conversion", "cumulative_conversion", "drop_off", "lost_here", "open_here",
            "win_rate", "win_rate_all", "revenue", "avg_deal_size", "median_deal_size", "cycle", "previous_period")
@@ -57,7 +58,7 @@ def import_counts(inp: Inputs) -> str:
     w, row, caps = inp.w, inp.row, inp.info.capabilities
     read, rejected = int(row.get("rows_read") or 0), int(row.get("rows_rejected") or 0)
     if caps.aggregate:
-        return w("report48.quality.counts_table", rows=w.int(read), rejected=w.int(rejected),
+        return w(step_key(caps, "report48.quality.counts_table"), rows=w.int(read), rejected=w.int(rejected),
                  kept=w.int(read - rejected))
     if caps.is_web_funnel:
         return w("report48.quality.visitors", rows=w.int(read), rejected=w.int(rejected),

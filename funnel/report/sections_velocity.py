@@ -16,6 +16,7 @@ from ..velocity.sales_velocity import sales_velocity
 from ..velocity.time_in_stage import time_in_stage
 from .inputs import Inputs
 from .model import Column, Section, Table
+from .step_words import step_key
 from .words import word
 
 
@@ -43,7 +44,7 @@ def _section(inp: Inputs, key: str) -> Section:
     """The section, with the reason aggregate counts cannot fill it (no dates, no deals)."""
     sec = Section(key, inp.w(f"report.section.{key}"))
     if inp.info.shape == "counts":
-        sec.note = inp.w("report.note.velocity_counts")
+        sec.note = inp.w(step_key(inp.info.capabilities, "report.note.velocity_counts"))
     return sec
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ..dataset import DatasetInfo
 from ..metrics.context import resolve
+from ..metrics.cycle_rules import no_cycle_reason
 from ..metrics.filters import query
 from ..metrics.periods import uncovered
 from ..money import mixed_currencies
@@ -38,6 +39,10 @@ class Velocity:
     end: datetime | None = None
     no_created: bool = False  # the file has no creation date (Мегаплан's list dates status changes only)
     mixed: bool = False  # the won amounts are in several currencies: no average deal (funnel.money.mixed_currencies)
+    # why no won deal of the dataset has a cycle at all (cycle_rules.no_cycle_reason: which date is missing, what to
+    # map), the Overview's and the Cycle section's sentence; the velocity said «needs the won deals' cycle (creation
+    # and close dates): the deals won in the window have none, or only impossible ones» for Maven's file
+    cycle_reason: str | None = None
 
     @property
     def per_day(self) -> float | None:
@@ -63,7 +68,7 @@ class Velocity:
         if self.avg_deal_size is None:
             return "velocity.reason.mixed_currencies" if self.mixed else "velocity.ui.unknown.no_amount"
         if not self.avg_cycle_days:
-            return NO_CREATED if self.no_created else "velocity.ui.unknown.no_cycle"
+            return self.cycle_reason or (NO_CREATED if self.no_created else "velocity.ui.unknown.no_cycle")
         return "velocity.ui.velocity_unknown"
 
 
@@ -120,6 +125,8 @@ def sales_velocity(con, info: DatasetInfo, spec: FunnelSpec, as_of: datetime | N
     previous = _window(con, info, ctx, as_of - 2 * span, as_of - span)
     if no_created_date(info):  # closes dated (a status change), no cycle: say that, not "none in the window"
         current, previous = replace(current, no_created=True), replace(previous, no_created=True)
+    if why := no_cycle_reason(info):  # no won deal has a cycle at all: which date is missing and what to map
+        current, previous = replace(current, cycle_reason=why), replace(previous, cycle_reason=why)
     if mixed_currencies(info.capabilities.currencies, spec.filter_dict):  # 150,000 RUB + 1,500.50 USD is no mean
         current, previous = (replace(v, avg_deal_size=None, mixed=True) for v in (current, previous))
     return SalesVelocity(current, previous, as_of, days, previous_reason="capabilities.previous_not_covered"

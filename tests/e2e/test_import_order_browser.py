@@ -123,7 +123,7 @@ def test_a_file_imported_before_is_said_in_the_pages_words_and_imports_again(bro
             page.wait_for_function("document.body.innerText.includes('was already imported')", timeout=60_000)
         text = page.inner_text("[data-testid='stMain']")
         if attempt:
-            assert f"twice.csv was already imported as dataset {ids[0]} «twice»" in text
+            assert f"“twice.csv” was already imported as dataset {ids[0]} «twice»" in text
             assert "press «Import» below to import it again as a new dataset" in text and "--force" not in text
         page.wait_for_timeout(1000)
         page.locator(".st-key-confirm_import button").click()

@@ -132,7 +132,7 @@ def test_a_target_names_a_stage_a_step_leaves_from():
     for stage in ("Won", "Nope"):
         with pytest.raises(FunnelError) as err:
             targets.check_stages({stage: 0.5}, ["A", "B", "Won"])
-        assert stage in err.value.message("en") and "A, B" in err.value.message("en")
+        assert stage in err.value.message("en") and "«A», «B»" in err.value.message("en")
 
 
 def test_targets_in_a_link():

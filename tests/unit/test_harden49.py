@@ -55,8 +55,8 @@ def test_a_crm_export_without_its_header_row_is_refused(mem_store, text, name, f
         _import(mem_store, text, name)
     assert err.value.code == "import.no_header_row"
     assert err.value.params == {"file": name, "headers": first_values}
-    assert err.value.message("ru").startswith(f"{name}: в первой строке значения ({first_values}…)")
-    assert err.value.message("zh").startswith(f"{name}：")
+    assert err.value.message("ru").startswith(f"«{name}»: в первой строке значения ({first_values}…)")
+    assert err.value.message("zh").startswith(f"“{name}”：")
     assert mem_store.datasets() == []
 
 

@@ -63,9 +63,9 @@ def test_a_stage_added_in_the_crm_since_the_list_stays_an_id_and_is_said(mem_sto
     assert _stages(mem_store, info)["7"] == "UC_NEW1"
     severity, n, detail = findings(mem_store, info)["stage_list.kept_unknown"]
     assert severity == "warning" and n == 2  # deals 7 and 8 are at the one stage the list lacks
-    assert detail == {"file": "crm.status.list.csv", "n": 2, "stages": "UC_NEW1"}
+    assert detail == {"file": "crm.status.list.csv", "n": 2, "stages": "«UC_NEW1»"}
     message = next(w["message"] for w in import_warnings(mem_store, info, "ru") if w["code"] == "stage_list.kept_unknown")
-    assert message.startswith("2 сделки стоят на этапах") and "UC_NEW1" in message
+    assert message.startswith("2 сделки стоят на этапах") and "«UC_NEW1»" in message
     assert "crm.status.list.csv" in message and "вторым файлом" in message
 
 
