@@ -21,6 +21,8 @@ from .i18n import names_in_quotes, normalize_language, t
 # the parts of ``refresh.changes`` (dataset_edit._week_changes) kept as numbers: catalog key -> summary key
 _PARTS = {"quality.refresh.part.new": "new", "quality.refresh.part.gone": "gone", "quality.refresh.part.won": "won",
           "quality.refresh.part.lost": "lost", "quality.refresh.part.back": "back"}
+COUNT_KEYS = {"deals": "import50.refresh.count_deals", "visitors": "import50.refresh.count_visitors",
+              "rows": "import50.refresh.count_rows"}
 _STEP_KEYS = ("outcomes", "wide_stages")  # a visitor file's yes/no steps, a wide counts table's step columns
 
 
@@ -118,7 +120,7 @@ def summary_lines(doc: dict[str, Any], lang: str) -> list[str]:
     count, mapping = doc["count"], doc["mapping"]
     lines = [line("import50.refresh.file", file=quoted([doc["file"]])),
              line("import50.refresh.rows", rows=doc["rows_read"], rejected=doc["rejected_rows"]),
-             line(f"import50.refresh.count_{count['unit']}", before=count["before"], after=count["after"])]
+             line(COUNT_KEYS[count["unit"]], before=count["before"], after=count["after"])]
     if "new" in count:
         lines.append(line("import50.refresh.deals_changed_ids" if count["gone"] else "import50.refresh.deals_changed",
                           new=count["new"], gone=count["gone"], ids=count.get("gone_ids", "")))

@@ -73,6 +73,14 @@ def place_steps(order: list[int], new: list[int], counts: dict[int, int] | None)
     return steps, placed
 
 
+SENTENCES = {("counts", "between"): "quality.import50.step_placed_counts_between",
+             ("counts", "first"): "quality.import50.step_placed_counts_first",
+             ("counts", "last"): "quality.import50.step_placed_counts_last",
+             ("file", "between"): "quality.import50.step_placed_file_between",
+             ("file", "first"): "quality.import50.step_placed_file_first",
+             ("file", "last"): "quality.import50.step_placed_file_last"}
+
+
 def placement_note(notes: Findings, placed: list[Placement], headers: list[str], counts: dict[int, int] | None) -> None:
     """Each placement said in the refresh's notes: the counts that put the column between its neighbours, or the
     file's order when the counts do not tell (each step's count shown then)."""
@@ -85,6 +93,6 @@ def placement_note(notes: Findings, placed: list[Placement], headers: list[str],
         if p.before is not None:
             params.update(before=f"«{headers[p.before]}»", n_before=counts.get(p.before))
         end = "between" if p.after is not None and p.before is not None else "first" if p.after is None else "last"
-        sentence = f"quality.import50.step_placed_{p.by}_{end}"
+        sentence = SENTENCES[p.by, end]
         notes.add("import50.step_placed", "info", column=name, n=None,
                   detail=json.dumps({**params, "sentence": sentence}, ensure_ascii=False))

@@ -27,6 +27,12 @@ PAIRS = {"ru": ("«»",), "zh": ("“”", "«»"), "en": ("«»", "“”", "�
 
 # the caller passes the name already in quotes (a finding's JSON detail, or f"«{stage}»" at the call)
 PRE_QUOTED = {
+    # step_place.placement_note passes the step names quoted «…» (in_quotes makes them “…” for ZH)
+    "quality.import50.step_placed", "quality.import50.step_placed_counts_between",
+    "quality.import50.step_placed_counts_first", "quality.import50.step_placed_counts_last",
+    "quality.import50.step_placed_file_between", "quality.import50.step_placed_file_first",
+    "quality.import50.step_placed_file_last",
+    "import50.refresh.file",  # refresh_summary.summary_lines quotes the file name
     "quality.stages.closing_both", "quality.stages.last_is_won", "quality.status.none_won_yet",
     "quality.stages.none_candidate", "quality.deals.id_from_history", "quality.deals.won_flag_only",
     "quality.stages.won_by_close_date", "quality.stages.lost_by_close_date", "crmimport.note_won_by_close_date",
