@@ -1,0 +1,53 @@
+"""Session 50: a consultant's demo on a client's amoCRM export (cp1251, `;`, «не закрыта»), end to end to the report.
+
+The file is written by ``tests/consult50_export.py``; its docstring gives the hand-worked totals (80 deals, 20 won,
+36 lost with no recorded stage, 24 open; 8 open at the first stage, 16 past it; open budget 80 000 each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from funnel.importer import import_file
+from funnel.store import Store
+from tests.consult50_export import write_export
+from tests.unit.test_report import report_of
+
+HOSTILE = 'Кухни «Модерн» <img src=x onerror=alert(1)> "Q"'
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("consult50")
+    path = write_export(folder / "amo_leads.csv")
+    store = Store(folder / "funnel.duckdb")
+    info, _built, _draft = import_file(store, path, path.name, name=HOSTILE)
+    return store, info
+
+
+def test_export_reads_as_hand_worked(demo):
+    """80 deals: 20 won, 36 lost, 24 open (the file's docstring); revenue 8×100 000 + 4×150 000 + 6×50 000 +
+    2×200 000 = 2 100 000."""
+    store, info = demo
+    report = report_of(store, info, lang="ru")
+    kpis = report.section("kpis").tables[0]
+    values = dict(zip(kpis.column("kpi"), kpis.column("value"), strict=True))
+    assert (values["Сделки"], values["Выиграно"], values["Проиграно"], values["Открыто"]) == (80, 20, 36, 24)
+    assert values["Выручка"] == 2_100_000
+
+
+def test_report_says_why_late_stage_chances_read_100(demo):
+    """The amoCRM export keeps no stage for its 36 lost deals: they count at «Первичный контакт», so every closed
+    deal past it is one of the 20 won and P(won | Переговоры) = 20 / 20 = 100 %. The weighted pipeline is
+    8 × 80 000 × 20/56 + 16 × 80 000 × 1 = 228 571 + 1 280 000 = 1 508 571: the report must say these may be too
+    high (the Pipeline page does, under its chart), and why no key stage is named: a stage past the first needs 30
+    closed deals and has at most 20. Before: «Ключевой этап: —.» and the 100 % rows with no word."""
+    store, info = demo
+    sec = report_of(store, info, lang="ru").section("pipeline_forecast")
+    probs = sec.tables[[t.key for t in sec.tables].index("stage_probability")]
+    assert probs.column("p_won")[1:] == [1.0, 1.0, 1.0, 1.0]
+    assert probs.column("n") == [56, 20, 20, 20, 20]
+    weighted = next(p for p in sec.paragraphs if p.startswith("Взвешенный пайплайн"))
+    assert "1\xa0508\xa0571" in weighted
+    assert "нужно 30 закрытых сделок на этапе после первого, а на таких этапах их не больше 20" in weighted
+    assert any(b.startswith("Проигранные сделки без записанного этапа, учтены на первом этапе: 36.")
+               and "взвешенный пайплайн" in b for b in sec.bullets)
