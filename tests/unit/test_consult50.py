@@ -51,3 +51,28 @@ def test_report_says_why_late_stage_chances_read_100(demo):
     assert "нужно 30 закрытых сделок на этапе после первого, а на таких этапах их не больше 20" in weighted
     assert any(b.startswith("Проигранные сделки без записанного этапа, учтены на первом этапе: 36.")
                and "взвешенный пайплайн" in b for b in sec.bullets)
+
+
+def test_pipeline_caption_one_stop_after_thousands(demo):
+    """As of 16.04.2026 (the data's last moment) the month's won deals are Дмитрий Волков's two, created 06.03 and
+    07.03.2026 (rows 61 and 62) with a 40-day cycle: closed 15.04 and 16.04, 2 × 200 000 = 400 000, written «400 тыс.».
+    The Pipeline page's Monte Carlo caption read «Уже выиграно в этом месяце: 400 тыс.. Не ожидается …»: the
+    abbreviation's period and the sentence's are one."""
+    from funnel.formats import fmt_compact
+    from funnel.i18n import t
+    from funnel.spec import FunnelSpec
+    from funnel.velocity.forecast import forecast
+
+    store, info = demo
+    with store.connect() as con:
+        fc = forecast(con, info, FunnelSpec(), None)
+    won = fmt_compact(fc.won_so_far, "ru")
+    assert won == "400\xa0тыс." or won.replace("\xa0", " ") == "400 тыс."
+    text = t("velocity.ui.mc_caption", "ru", runs="10 000", seed=42, won=won, beyond="0", undated="0")
+    assert "тыс.." not in text
+    assert f"Уже выиграно в этом месяце: {won} Не ожидается" in text
+    # a sentence that ends in a plain number keeps its stop; English «400K.» too
+    assert "Уже выиграно в этом месяце: 7. Не" in t("velocity.ui.mc_caption", "ru", runs=1, seed=1, won="7",
+                                                    beyond="0", undated="0")
+    assert "Already won this month: 400K. Not" in t("velocity.ui.mc_caption", "en", runs=1, seed=1, won="400K",
+                                                   beyond="0", undated="0")
