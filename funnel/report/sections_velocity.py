@@ -13,7 +13,7 @@ from ..velocity.cycle import cycle
 from ..velocity.forecast import forecast
 from ..velocity.pipeline import as_date, snapshot
 from ..velocity.report import forecast_doc, pipeline_doc, velocity_doc
-from ..velocity.sales_velocity import sales_velocity
+from ..velocity.sales_velocity import DAYS_PER_MONTH, sales_velocity
 from ..velocity.time_in_stage import time_in_stage
 from .inputs import Inputs
 from .model import Column, Section, Table
@@ -65,6 +65,10 @@ def velocity(inp: Inputs) -> Section:
                                 cycle=w.num(sv["avg_cycle_days"], 1), days=vel.days,
                                 start=fmt_date(as_date(cur.start), w.lang),
                                 end=fmt_date(as_date(cur.end), w.lang)))
+        if cur.per_month is not None:  # the Velocity page's tile is per month: the same number, said (session 50)
+            sec.paragraphs[-1] = beside(sec.paragraphs[-1], w("consult50.report.velocity.per_month",
+                                                              per_month=w.num(cur.per_month),
+                                                              days_per_month=w.num(DAYS_PER_MONTH, 2)), w.lang)
     won = doc["cycle"]["won"]
     if won["n"]:
         line = w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),

@@ -76,3 +76,16 @@ def test_pipeline_caption_one_stop_after_thousands(demo):
                                                     beyond="0", undated="0")
     assert "Already won this month: 400K. Not" in t("velocity.ui.mc_caption", "en", runs=1, seed=1, won="400K",
                                                    beyond="0", undated="0")
+
+
+def test_report_velocity_per_month_as_the_page(demo):
+    """The 90 days to 16.04.2026 17:22: 18 won deals closed in them (Анна's rows 3–8, Олег's 4, Ирина's 6, Дмитрий's
+    2: 1 900 000 in all, cycles 6×10 + 4×20 + 6×30 + 2×40 = 400 days) and the 36 lost: win rate 18 / 54 = 1/3,
+    average won deal 1 900 000 / 18, average cycle 400 / 18; 24 open. Velocity = 24 × 1/3 × (1 900 000 / 18) /
+    (400 / 18) = 8 × 4 750 = 38 000 per day, × 365.25 / 12 = 1 156 625 per month, the Velocity page's tile
+    («1,2 млн»). The report said only «38 000 в день» beside the page's «в месяц 1,2 млн»."""
+    store, info = demo
+    sec = report_of(store, info, lang="ru").section("velocity")
+    line = next(p for p in sec.paragraphs if p.startswith("Скорость продаж за 90"))
+    assert "38\xa0000 в день" in line
+    assert "Это 1\xa0156\xa0625 в месяц (× 30,44 дн.)" in line
