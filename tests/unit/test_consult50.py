@@ -89,3 +89,17 @@ def test_report_velocity_per_month_as_the_page(demo):
     line = next(p for p in sec.paragraphs if p.startswith("Скорость продаж за 90"))
     assert "38\xa0000 в день" in line
     assert "Это 1\xa0156\xa0625 в месяц (× 30,44 дн.)" in line
+
+
+def test_report_cover_and_versions_name_the_dataset_as_text(demo):
+    """The dataset is named «Кухни «Модерн» <img src=x onerror=alert(1)> "Q"»: in the HTML it is text (no tag), and
+    the Russian reproducibility table gives its number as «№ 1» (was «id 1», an English word in a Russian report)."""
+    from funnel.report import render
+
+    store, info = demo
+    report = report_of(store, info, lang="ru")
+    page = render(report, "html").decode("utf-8")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; &quot;Q&quot;" in page
+    repro = report.section("reproducibility").tables[0]
+    assert f"{HOSTILE} (№ {info.id}, версия 1)" in repro.column(repro.columns[1].key)
+    assert dict(report.cover)["Набор данных"] == HOSTILE
