@@ -339,6 +339,9 @@ def deals_sheet(inp: Inputs, selection: Selection, key: str, title: str,
     w = inp.w
     result = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id")
     frame = result.frame
+    caps = inp.info.capabilities  # the columns the pages' list shows: no «Variant» of «—» for an amoCRM export
+    frame = frame[[c for c in frame.columns if caps.lists(c)
+                   and (not caps.is_web_funnel or frame.empty or frame[c].notna().any())]]
     columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
     rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
              for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]

@@ -103,3 +103,24 @@ def test_report_cover_and_versions_name_the_dataset_as_text(demo):
     repro = report.section("reproducibility").tables[0]
     assert f"{HOSTILE} (№ {info.id}, версия 1)" in repro.column(repro.columns[1].key)
     assert dict(report.cover)["Набор данных"] == HOSTILE
+
+
+def test_report_deal_sheets_leave_out_the_unfilled_variant(demo):
+    """An amoCRM export has no landing variant: the pages' deal list shows no «Вариант» column, and the workbook's
+    sheet of the biggest drop-off (from «Первичный контакт»: the 36 lost with no stage and the 8 open there, 44 deals)
+    listed one of empty cells. Its columns are now the page's: id, name, stage, status, amount, manager, source,
+    created, closed, lost reason."""
+    import io
+
+    import openpyxl
+
+    from funnel.report import render
+
+    store, info = demo
+    book = openpyxl.load_workbook(io.BytesIO(render(report_of(store, info, lang="ru"), "xlsx")))
+    sheet = book[next(n for n in book.sheetnames if n.startswith("Сделки 1"))]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ["ID сделки", "Сделка", "Этап", "Статус", "Сумма", "Менеджер", "Источник", "Создана",
+                             "Закрыта", "Причина отказа"]
+    assert len(rows) - 1 == 44
+    assert sum(1 for r in rows[1:] if r[3] == "проиграна") == 36
