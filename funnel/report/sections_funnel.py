@@ -9,7 +9,7 @@ from ..formats import kpi_delta
 from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.cycle_rules import P90_FEW, beside, no_cycle_reason, p90_reason_params
-from ..metrics.periods import Change
+from ..metrics.periods import Change, previous_reason_params
 from ..metrics.stages import StageRow
 from ..money import currency_of, with_currency
 from ..spec import FunnelSpec
@@ -184,8 +184,9 @@ def kpis(inp: Inputs) -> Section:
     if inp.info.shape == "counts" or cmp.reason == "metrics.reason.no_period":
         sec.paragraphs.append(w("report.kpis.no_previous_counts" if inp.info.shape == "counts"
                                 else "report.kpis.no_previous"))
-    elif cmp.reason:
-        sec.paragraphs.append(w.reason(cmp.reason))
+    elif cmp.reason:  # its dates filled in: «({date_from} – {date_to}) … {first}» stood in the report (session 50)
+        sec.paragraphs.append(w.reason(cmp.reason, **previous_reason_params(inp.info, cmp.previous_from,
+                                                                            cmp.previous_to)))
     else:
         sec.paragraphs.append(w("report.kpis.previous", date_from=cmp.previous_from, date_to=cmp.previous_to))
     table = Table("kpis", w("report.table.kpis"), [

@@ -124,3 +124,24 @@ def test_report_deal_sheets_leave_out_the_unfilled_variant(demo):
                              "Закрыта", "Причина отказа"]
     assert len(rows) - 1 == 44
     assert sum(1 for r in rows[1:] if r[3] == "проиграна") == 36
+
+
+def test_report_previous_period_reason_has_its_dates(demo):
+    """Created 15.02–31.03.2026 is 14 + 31 = 45 days; the 45 days before are 01.01–14.02.2026, and the data starts
+    05.01.2026 (the first deal), so no comparison, said with those dates. The report printed the catalog's
+    placeholders: «Сравнения с прошлым периодом ({date_from} – {date_to}) нет: данные начинаются позже, {first}.»
+    No «{…}» is left anywhere in the report's text."""
+    import re
+    from datetime import date
+
+    from funnel.report import render
+    from funnel.spec import FunnelSpec
+
+    store, info = demo
+    spec = FunnelSpec().replace(date_from=date(2026, 2, 15), date_to=date(2026, 3, 31))
+    report = report_of(store, info, spec, lang="ru")
+    assert report.section("kpis").paragraphs[0] == ("Сравнения с прошлым периодом (01.01.2026 – 14.02.2026) нет: "
+                                                    "данные начинаются позже, 05.01.2026.")
+    page = render(report, "html").decode("utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    assert re.findall(r"\{[a-z_]+\}", page) == []
