@@ -30,8 +30,10 @@ SUMMARY_LINES: list = []  # more summary sentences from optional sections (the t
 
 
 def change_text(inp: Inputs, key: str, change: Change | None) -> str | None:
-    """The change against the previous period as the Overview tile shows it (points for rates)."""
-    return kpi_delta(key, change, inp.w.num_lang, inp.w("report.pp"))
+    """The change against the previous period as the Overview tile shows it (points for rates), with the minus sign
+    the key figures' table prints («−11,1 п. п.»; the tile's «-» is what makes Streamlit colour it red)."""
+    text = kpi_delta(key, change, inp.w.num_lang, inp.w("report.pp"))
+    return "\u2212" + text[1:] if text and text.startswith("-") else text
 
 
 def _change_cell(key: str, change: Change | None) -> Any:

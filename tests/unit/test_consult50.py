@@ -145,3 +145,20 @@ def test_report_previous_period_reason_has_its_dates(demo):
     page = render(report, "html").decode("utf-8")
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     assert re.findall(r"\{[a-z_]+\}", page) == []
+
+
+def test_report_summary_change_has_the_tables_minus(demo):
+    """Created 01.03–16.04.2026 (rows 56–80, 47 days): Дмитрий Волков's 2 won and 10 lost, 2 / 12 = 16,7 %. The 47 days
+    before, 13.01–28.02.2026 (rows 9–55): 10 won (Олег's 4, Ирина's 6) and 26 lost (Анна's 8, Олег's 12, Ирина's 6),
+    10 / 36 = 27,8 %. Change −11,1 points, written with the minus sign the key figures' table prints (the summary
+    wrote a hyphen, «-11,1 п. п.», above the table's «−11,1 п. п.»)."""
+    from datetime import date
+
+    from funnel.spec import FunnelSpec
+
+    store, info = demo
+    spec = FunnelSpec().replace(date_from=date(2026, 3, 1), date_to=date(2026, 4, 16))
+    report = report_of(store, info, spec, lang="ru")
+    line = next(p for p in report.section("summary").paragraphs if p.startswith("Доля выигранных"))
+    assert line.replace("\xa0", " ") == ("Доля выигранных (выиграно / закрыто): 16,7 %. Изменение к предыдущему периоду "
+                                         "той же длины: \u221211,1 п. п.")
