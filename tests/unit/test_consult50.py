@@ -162,3 +162,18 @@ def test_report_summary_change_has_the_tables_minus(demo):
     line = next(p for p in report.section("summary").paragraphs if p.startswith("Доля выигранных"))
     assert line.replace("\xa0", " ") == ("Доля выигранных (выиграно / закрыто): 16,7 %. Изменение к предыдущему периоду "
                                          "той же длины: \u221211,1 п. п.")
+
+
+def test_download_name_says_the_period(demo):
+    """The Report button's file: the dataset's name as letters, digits and «_» («Кухни_Модерн_img_src_x_onerror_
+    alert_1_Q»), then the period chosen (created 01.03–16.04.2026 → «_2026-03-01_2026-04-16»), then the language.
+    Before, every period's report of one client had one name. All time keeps the name without dates."""
+    from datetime import date
+
+    from funnel.spec import FunnelSpec
+    from ui.report_button import file_name
+
+    _store, info = demo
+    spec = FunnelSpec().replace(date_from=date(2026, 3, 1), date_to=date(2026, 4, 16))
+    assert file_name(info, "ru", "pdf", spec) == "report_Кухни_Модерн_img_src_x_onerror_alert_1_Q_2026-03-01_2026-04-16_ru.pdf"
+    assert file_name(info, "ru", "xlsx", FunnelSpec()) == "report_Кухни_Модерн_img_src_x_onerror_alert_1_Q_ru.xlsx"
