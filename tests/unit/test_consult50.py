@@ -177,3 +177,36 @@ def test_download_name_says_the_period(demo):
     spec = FunnelSpec().replace(date_from=date(2026, 3, 1), date_to=date(2026, 4, 16))
     assert file_name(info, "ru", "pdf", spec) == "report_Кухни_Модерн_img_src_x_onerror_alert_1_Q_2026-03-01_2026-04-16_ru.pdf"
     assert file_name(info, "ru", "xlsx", FunnelSpec()) == "report_Кухни_Модерн_img_src_x_onerror_alert_1_Q_ru.xlsx"
+
+
+def test_report_lost_reasons_by_hand(demo):
+    """The export gives its 36 lost deals the reasons Дорого, Дорого, Дорого, Не отвечает, Не отвечает, Выбрали
+    конкурента in turn: 18 / 12 / 6 of 36 = 50,0 / 33,3 / 16,7 %. By manager (lost rows 1–8 Анна, 9–20 Олег, 21–26
+    Ирина, 27–36 Дмитрий): Анна 5 / 2 / 1 of 8 (62,5 %), Олег 6 / 4 / 2 of 12, Ирина 3 / 2 / 1 of 6, Дмитрий 4 / 4 / 2
+    of 10 (40 %). No lost deal has a recorded stage, so no table by stage, said. The report had no lost reasons."""
+    import io
+
+    import openpyxl
+
+    from funnel.report import render
+
+    store, info = demo
+    report = report_of(store, info, lang="ru")
+    sec = report.section("lost_reasons")
+    assert sec.title == "Причины отказа"
+    overall = sec.tables[0]
+    assert [t.key for t in sec.tables] == ["lost_reasons_all", "lost_reasons_manager"]
+    assert list(zip(overall.column("reason"), overall.column("lost"), strict=True)) == [
+        ("Дорого", 18), ("Не отвечает", 12), ("Выбрали конкурента", 6)]
+    assert [round(s, 3) for s in overall.column("share")] == [0.5, 0.333, 0.167]
+    by_manager = {}
+    for manager, reason, n in zip(*(sec.tables[1].column(k) for k in ("manager", "reason", "lost")), strict=True):
+        by_manager.setdefault(manager, {})[reason] = n
+    assert by_manager == {
+        "Анна Смирнова": {"Дорого": 5, "Не отвечает": 2, "Выбрали конкурента": 1},
+        "Олег Петров": {"Дорого": 6, "Не отвечает": 4, "Выбрали конкурента": 2},
+        "Ирина Козлова": {"Дорого": 3, "Не отвечает": 2, "Выбрали конкурента": 1},
+        "Дмитрий Волков": {"Дорого": 4, "Не отвечает": 4, "Выбрали конкурента": 2}}
+    assert sec.bullets == ["В файле не записано, на каком этапе проиграны сделки, поэтому причины по этапам не разбить."]
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert {"Причины отказа — все сделки", "Причины отказа по менеджерам"} <= set(book.sheetnames)
