@@ -54,14 +54,14 @@ def lost_reasons(inp: Inputs) -> Section | None:
     consultant's first question of a client's lost deals). ``None`` when no lost deal carries a reason."""
     found = diagnosis_of(inp)
     rows = [r for r in (found.data.lost if found is not None else []) if r["lost_reason"] is not None]
-    if not rows:
+    if found is None or not rows:
         return None
     w = inp.w
     sec = Section("lost_reasons", w("consult50.report.section.lost_reasons"))
     names = {s["position"]: s["stage"] for s in found.data.ctx.stages}
     total = sum(r["n"] for r in rows)
     sec.paragraphs.append(w("consult50.report.lost_reasons.intro", n=w.int(total)))
-    groups = [("all", None, rows)]
+    groups: list[tuple[str, str, list[dict]]] = [("all", "", rows)]
     known = [r for r in rows if r["stage_known"]]
     if known:
         groups.append(("stage", w("audit.ui.col.stage"), known))
