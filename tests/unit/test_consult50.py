@@ -210,3 +210,14 @@ def test_report_lost_reasons_by_hand(demo):
     assert sec.bullets == ["В файле не записано, на каком этапе проиграны сделки, поэтому причины по этапам не разбить."]
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
     assert {"Причины отказа — все сделки", "Причины отказа по менеджерам"} <= set(book.sheetnames)
+
+
+def test_report_funnel_chart_words_as_the_pages(demo):
+    """The funnel's bars on the Overview and Funnel pages read «шаг 45,0 %», «от первого 45,0 %» at «Переговоры»
+    (36 of 80 reached it: 36 / 80 = 45 % of the step before and of the first stage); the report's same chart read
+    «от начала 45,0 %». English: «of first», as the pages (was «from start»)."""
+    store, info = demo
+    for lang, words in (("ru", "от первого 45,0"), ("en", "of first 45.0")):
+        fig = report_of(store, info, lang=lang).section("funnel").figures[0]
+        text = " ".join(str(t) for trace in fig["data"] for t in (trace.get("text") or []))
+        assert words in text.replace("\xa0", " ").replace("\u202f", " "), (lang, text[:300])
