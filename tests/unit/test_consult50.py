@@ -221,3 +221,17 @@ def test_report_funnel_chart_words_as_the_pages(demo):
         fig = report_of(store, info, lang=lang).section("funnel").figures[0]
         text = " ".join(str(t) for trace in fig["data"] for t in (trace.get("text") or []))
         assert words in text.replace("\xa0", " ").replace("\u202f", " "), (lang, text[:300])
+
+
+def test_utf8_bom_export_reads_the_same(tmp_path):
+    """The same export saved as UTF-8 with a BOM (Excel's «CSV UTF-8»): 80 deals, 20 won, 36 lost, 24 open, revenue
+    2 100 000, as the cp1251 file (the file's docstring)."""
+    from funnel.metrics import outcomes
+    from funnel.spec import FunnelSpec
+
+    store = Store(tmp_path / "funnel.duckdb")
+    path = write_export(tmp_path / "amo_utf8.csv", encoding="utf-8-sig")
+    info, _built, _draft = import_file(store, path, path.name)
+    with store.connect() as con:
+        out = outcomes(con, info, FunnelSpec())
+    assert (out.deals, out.won, out.lost, out.open, out.revenue) == (80, 20, 36, 24, 2_100_000)
