@@ -157,6 +157,12 @@ class Capabilities:
             return "capabilities.web_no_pipeline" if self.is_web_funnel else None
         return None if self.group_columns else "capabilities.no_groups"
 
+    def lists(self, column: str) -> bool:
+        """Whether a list of deals has ``column``: not when no deal of the file fills it (no variant in a CRM export,
+        no amount in a lead list). The pages' drill-down and the report's deal sheets ask this one rule."""
+        return column not in self.empty_columns and (
+            self.is_web_funnel or column not in ("manager", "source", "variant") or column in self.group_columns)
+
     def can(self, question: str) -> bool:
         return self.why_not(question) is None
 

@@ -222,6 +222,8 @@ if info.capabilities.can("deals") and not caps.is_web_funnel and len(out.stages)
     with m2:  # the deals that reached the SQL stage (the fit rate's numerator, as the close rate's button)
         drill.button(t("pages.drill.open"), Selection("reached", position=out.stages[names.index(picks["fit_to"])].position),
                      t("pages.drill.title_reached", stage=md_escape(picks["fit_to"])), key="fn_rate_fit_deals", info=info)
+    if rated.lost_stage_unknown:  # counted at the first stage only: both rates lean on that (session 50)
+        st.caption(t("consult50.funnel.rates_lost_unknown", n=fmt_int(rated.lost_stage_unknown, lang)))
 
 for note in urlstate.notes(t):
     st.warning(note, icon=":material/link_off:")

@@ -132,9 +132,7 @@ def _headers(t, columns, info: DatasetInfo) -> dict[str, str]:
 def _listed(column: str, info: DatasetInfo) -> bool:
     """Whether a deal list has ``column``: not when the file never fills it (no variant in a CRM export, no amount in a
     lead list); a web funnel's list is cut to its visitors' columns by its rows instead (:func:`_status`)."""
-    caps = info.capabilities
-    return column not in caps.empty_columns and (
-        caps.is_web_funnel or column not in ("manager", "source", "variant") or column in caps.group_columns)
+    return info.capabilities.lists(column)
 
 
 def _status(frame: pd.DataFrame, t, info: DatasetInfo) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from funnel.dataset import DatasetInfo
 from funnel.formats import fmt_int, fmt_pct
 from funnel.markdown_escape import md_escape
 from funnel.metrics.cycle_rules import no_cycle_reason
+from funnel.metrics.periods import previous_reason_params
 from funnel.metrics.probability import no_lost_recorded
 
 
@@ -51,8 +52,7 @@ def empty_selection(info: DatasetInfo, out, t) -> bool:
 
 def reason_params(info: DatasetInfo, previous_from, previous_to) -> dict[str, object]:
     """The numbers a previous-period reason names (its dates and the data's first day)."""
-    first = info.capabilities.date_min
-    return {"date_from": previous_from or "…", "date_to": previous_to or "…", "first": first or "…"}
+    return previous_reason_params(info, previous_from, previous_to)
 
 
 def no_won_recorded(info: DatasetInfo) -> bool:

@@ -26,10 +26,15 @@ from .context import get_store
 LOGO_TYPES = ("png", "jpg", "jpeg")
 
 
-def file_name(info: DatasetInfo, lang: str, fmt: str) -> str:
+def file_name(info: DatasetInfo, lang: str, fmt: str, spec: FunnelSpec | None = None) -> str:
+    """``report_<dataset>[_<from>_<to>]_<lang>.<fmt>``: a chosen period's first and last day in the name (session
+    50: a consultant's reports of two quarters of one client were both «report_Кухни_ru.pdf», the second saved as
+    «(1)»)."""
     name = display_name(info.name, lang)  # a bundled sample's name in the report's language, as on its cover
     stem = re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("_")[:60] or f"dataset_{info.id}"
-    return f"report_{stem}_{lang}.{fmt}"
+    period = (f"_{spec.date_from.isoformat()}_{spec.date_to.isoformat()}"
+              if spec is not None and spec.date_from is not None and spec.date_to is not None else "")
+    return f"report_{stem}{period}_{lang}.{fmt}"
 
 
 KEPT = ("report_lang", "report_fmt", "report_consultant")  # choices kept while the popover is closed
@@ -92,7 +97,7 @@ def show(info: DatasetInfo, spec: FunnelSpec, t) -> None:
             report = build_from_store(store, info.id, spec, lang, consultant=consultant, logo=logo, extras=extras)
             return render(report, fmt)
 
-        st.download_button(t("report.ui.download"), data=make, file_name=file_name(info, lang, fmt),
+        st.download_button(t("report.ui.download"), data=make, file_name=file_name(info, lang, fmt, spec),
                            mime=MIME[fmt], key="report_download", on_click="ignore", type="primary",
                            icon=":material/download:")
 

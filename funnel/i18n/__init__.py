@@ -149,10 +149,20 @@ def _fill(text: str, lang: str, params: dict[str, object]) -> str:
     if not params:
         return text
     params = {k: date_text(v, lang) if isinstance(v, date) else v for k, v in params.items()}
+    text = _one_stop(text, params)
     try:
         return _fill_zh(text, params) if lang == "zh" else text.format(**params)
     except (KeyError, IndexError, ValueError, AttributeError):
         return text
+
+
+def _one_stop(text: str, params: dict[str, object]) -> str:
+    """A value ending in an abbreviation's period («400 тыс.», «апр. 2026 г.», «Иванов И.И.») at the end of the
+    template's sentence takes no second one: «Уже выиграно в этом месяце: 400 тыс.» (was «400 тыс..»)."""
+    for name, value in params.items():
+        if isinstance(value, str) and value.endswith(".") and "{" + name + "}." in text:
+            text = text.replace("{" + name + "}.", "{" + name + "}")
+    return text
 
 
 # a Chinese date as Babel writes it (2026年12月1日, a month 2026年12月): it ends in a Chinese character

@@ -114,6 +114,13 @@ def previous_of(info: DatasetInfo, spec: FunnelSpec) -> tuple[date | None, date 
     return prev_from, prev_to, ("capabilities.previous_not_covered" if uncovered(info, prev_from) else None)
 
 
+def previous_reason_params(info: DatasetInfo, previous_from: date | None, previous_to: date | None) -> dict[str, object]:
+    """The numbers a previous-period reason names (its dates and the data's first day): the Overview's note and
+    the report's key figures fill ``capabilities.previous_not_covered`` with the same ones."""
+    first = info.capabilities.date_min
+    return {"date_from": previous_from or "…", "date_to": previous_to or "…", "first": first or "…"}
+
+
 def uncovered(info: DatasetInfo, prev_from: date) -> bool:
     """The data starts after the previous period's first day: a comparison would count missing
     deals as a drop."""

@@ -49,6 +49,7 @@ SECTION_BUILDERS: list[SectionBuilder] = [
     sf.drop_offs,
     *([sd.findings] if sd else []),
     sf.managers,
+    *([sd.lost_reasons] if sd else []),
     *([sv.velocity, sv.pipeline_forecast] if sv else []),
     sa.ab_verdicts,
     sn.data_quality,

@@ -3,7 +3,8 @@ sure it is and what to check, and the deals behind each one (a workbook sheet ea
 
 from __future__ import annotations
 
-from ..audit.diagnose import diagnose
+from ..audit.diagnose import Diagnosis, diagnose
+from ..audit.findings import pareto_rows
 from ..audit.wording import check, sureness, title, why
 from .inputs import Inputs
 from .model import Cell, Column, Section, Table
@@ -30,11 +31,58 @@ def _number(metric: str | None, value: float | None):
     return Cell(value, kind or "num")
 
 
+def diagnosis_of(inp: Inputs) -> Diagnosis | None:
+    """The diagnostics (``diagnose``, as on its page), computed once per report; ``None`` for aggregate counts."""
+    if "diagnosis" not in inp.cache:
+        inp.cache["diagnosis"] = None if inp.info.shape == "counts" else diagnose(inp.con, inp.info, inp.spec)
+    return inp.cache["diagnosis"]
+
+
 def findings_of(inp: Inputs) -> list:
-    """The diagnostics' findings, most costly first, computed once per report (``diagnose``, as on its page)."""
-    if "findings" not in inp.cache:
-        inp.cache["findings"] = [] if inp.info.shape == "counts" else diagnose(inp.con, inp.info, inp.spec).findings
-    return inp.cache["findings"]
+    """The diagnostics' findings, most costly first."""
+    found = diagnosis_of(inp)
+    return found.findings if found is not None else []
+
+
+LOST_TABLES = {"all": "consult50.report.table.lost_reasons_all", "stage": "consult50.report.table.lost_reasons_stage",
+               "manager": "consult50.report.table.lost_reasons_manager"}
+
+
+def lost_reasons(inp: Inputs) -> Section | None:
+    """Why deals are lost, as the Diagnostics page's Pareto tables give it: all lost deals with a reason, then by the
+    stage they were lost at (where the file records it) and by manager, the three commonest reasons of each and one
+    row of the others, so the shares add up to 100 % (session 50: the report had no lost reasons at all, the
+    consultant's first question of a client's lost deals). ``None`` when no lost deal carries a reason."""
+    found = diagnosis_of(inp)
+    rows = [r for r in (found.data.lost if found is not None else []) if r["lost_reason"] is not None]
+    if found is None or not rows:
+        return None
+    w = inp.w
+    sec = Section("lost_reasons", w("consult50.report.section.lost_reasons"))
+    names = {s["position"]: s["stage"] for s in found.data.ctx.stages}
+    total = sum(r["n"] for r in rows)
+    sec.paragraphs.append(w("consult50.report.lost_reasons.intro", n=w.int(total)))
+    groups: list[tuple[str, str, list[dict]]] = [("all", "", rows)]
+    known = [r for r in rows if r["stage_known"]]
+    if known:
+        groups.append(("stage", w("audit.ui.col.stage"), known))
+    else:
+        sec.bullets.append(w("consult50.report.lost_reasons.no_stage"))
+    if found.data.caps.has_managers:
+        groups.append(("manager", w("report.col.manager"), rows))
+    for key, label, part in groups:
+        table_rows = []
+        for r in pareto_rows([{**x, "all": None} for x in part] if key == "all" else part,
+                             "position" if key == "stage" else key):
+            reason = r["reason"] if r["reason"] is not None else w("zh49.pareto.other", n=w.int(r["others"]))
+            head = [] if key == "all" else [names.get(r["value"], r["value"]) if key == "stage" else r["value"]]
+            table_rows.append([*head, reason, r["n"], r["share"]])
+        columns = ([] if key == "all" else [Column(key, label)]) + [
+            Column("reason", w("audit.column.lost_reason")), Column("lost", w("audit.ui.col.lost"), "int"),
+            Column("share", w("audit.ui.col.share"), "pct")]
+        sec.tables.append(Table(f"lost_reasons_{key}", w(LOST_TABLES[key]), columns, table_rows))
+    sec.paragraphs.append(w("zh49.pareto.caption"))
+    return sec
 
 
 def top_finding(inp: Inputs) -> str | None:

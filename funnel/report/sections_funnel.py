@@ -10,7 +10,7 @@ from ..i18n import in_quotes, names_in_quotes
 from ..metrics import Selection, deals_behind
 from ..metrics.cycle_rules import P90_FEW, beside, no_cycle_reason, p90_reason_params
 from ..metrics.goal import goal
-from ..metrics.periods import Change
+from ..metrics.periods import Change, previous_reason_params
 from ..metrics.stages import StageRow
 from ..money import currency_of, with_currency
 from ..spec import FunnelSpec
@@ -32,8 +32,10 @@ SUMMARY_LINES: list = []  # more summary sentences from optional sections (the t
 
 
 def change_text(inp: Inputs, key: str, change: Change | None) -> str | None:
-    """The change against the previous period as the Overview tile shows it (points for rates)."""
-    return kpi_delta(key, change, inp.w.num_lang, inp.w("report.pp"))
+    """The change against the previous period as the Overview tile shows it (points for rates), with the minus sign
+    the key figures' table prints («−11,1 п. п.»; the tile's «-» is what makes Streamlit colour it red)."""
+    text = kpi_delta(key, change, inp.w.num_lang, inp.w("report.pp"))
+    return "\u2212" + text[1:] if text and text.startswith("-") else text
 
 
 def _change_cell(key: str, change: Change | None) -> Any:
@@ -188,8 +190,9 @@ def kpis(inp: Inputs) -> Section:
     if inp.info.shape == "counts" or cmp.reason == "metrics.reason.no_period":
         sec.paragraphs.append(w("report.kpis.no_previous_counts" if inp.info.shape == "counts"
                                 else "report.kpis.no_previous"))
-    elif cmp.reason:
-        sec.paragraphs.append(w.reason(cmp.reason))
+    elif cmp.reason:  # its dates filled in: «({date_from} – {date_to}) … {first}» stood in the report (session 50)
+        sec.paragraphs.append(w.reason(cmp.reason, **previous_reason_params(inp.info, cmp.previous_from,
+                                                                            cmp.previous_to)))
     else:
         sec.paragraphs.append(w("report.kpis.previous", date_from=cmp.previous_from, date_to=cmp.previous_to))
     table = Table("kpis", w("report.table.kpis"), [
@@ -365,6 +368,9 @@ def deals_sheet(inp: Inputs, selection: Selection, key: str, title: str,
     w = inp.w
     result = deals_behind(inp.con, inp.info, spec or inp.spec, selection, sort="deal_id")
     frame = result.frame
+    caps = inp.info.capabilities  # the columns the pages' list shows: no «Variant» of «—» for an amoCRM export
+    frame = frame[[c for c in frame.columns if caps.lists(c)
+                   and (not caps.is_web_funnel or frame.empty or frame[c].notna().any())]]
     columns = [Column(c, w(f"report.deal.{c}"), DEAL_KINDS.get(c, "text")) for c in frame.columns]
     rows = [[w(f"report.status.{v}") if c.key == "status" and v in STATUSES else _cell(v)
              for c, v in zip(columns, row, strict=True)] for row in frame.itertuples(index=False)]

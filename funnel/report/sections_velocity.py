@@ -7,12 +7,13 @@ from datetime import date, datetime
 
 from ..formats import fmt_cohort, fmt_date, fmt_datetime
 from ..metrics.cycle_rules import beside, p90_reason_params
+from ..metrics.probability import KEY_MIN_N
 from ..velocity.backtest import backtest
 from ..velocity.cycle import cycle
 from ..velocity.forecast import forecast
 from ..velocity.pipeline import as_date, snapshot
 from ..velocity.report import forecast_doc, pipeline_doc, velocity_doc
-from ..velocity.sales_velocity import sales_velocity
+from ..velocity.sales_velocity import DAYS_PER_MONTH, sales_velocity
 from ..velocity.time_in_stage import time_in_stage
 from .inputs import Inputs
 from .model import Column, Section, Table
@@ -65,6 +66,10 @@ def velocity(inp: Inputs) -> Section:
                                 cycle=w.num(sv["avg_cycle_days"], 1), days=vel.days,
                                 start=fmt_date(as_date(cur.start), w.lang),
                                 end=fmt_date(as_date(cur.end), w.lang)))
+        if cur.per_month is not None:  # the Velocity page's tile is per month: the same number, said (session 50)
+            sec.paragraphs[-1] = beside(sec.paragraphs[-1], w("consult50.report.velocity.per_month",
+                                                              per_month=w.num(cur.per_month),
+                                                              days_per_month=w.num(DAYS_PER_MONTH, 2)), w.lang)
     won = doc["cycle"]["won"]
     if won["n"]:
         line = w("report.velocity.cycle", n=w.int(won["n"]), median=w.num(won["median_days"], 1),
@@ -91,6 +96,30 @@ def _snapshot_stage(w, row: dict) -> str:
     return row["stage"] or w.reason("velocity.stage_unknown")
 
 
+def _no_key_reason(w, probs) -> str | None:
+    """Why no key stage is named (the Pipeline page names one only when there is one; the report printed a bare
+    «—»): no stage past the first was reached by KEY_MIN_N closed deals, or none raises the chance of winning."""
+    if probs is None or probs.key is not None or len(probs.rows) < 3:
+        return None
+    most = max(r.n for r in probs.rows[1:-1])
+    if most < KEY_MIN_N:
+        return w("consult50.report.no_key_stage_few", min=w.int(KEY_MIN_N), most=w.int(most))
+    return w("consult50.report.no_key_stage_flat")
+
+
+def _probability_caveats(w, sec: Section, probs, weighted: bool) -> None:
+    """The Pipeline page's captions under its stage chances, in the report too (session 50: an amoCRM export's
+    lost deals carry no stage, so every stage past the first read «100 %» in the report with no word of why, and
+    the weighted pipeline weighed those deals at 100 %)."""
+    if probs is None:
+        return
+    if probs.lost_stage_unknown:
+        key = "consult50.report.lost_unknown_weighted" if weighted else "velocity.ui.lost_unknown"
+        sec.bullets.append(w(key, n=w.int(probs.lost_stage_unknown)))
+    if probs.open_as_not_won:
+        sec.bullets.append(w("velocity.ui.open_as_not_won"))
+
+
 def pipeline_forecast(inp: Inputs) -> Section:
     w, con, info, spec = inp.w, inp.con, inp.info, inp.spec
     sec = _section(inp, "pipeline_forecast")
@@ -98,17 +127,20 @@ def pipeline_forecast(inp: Inputs) -> Section:
         return sec
     unpriced = info.capabilities.open_unpriced
     pipe = pipeline_doc(snapshot(con, info, spec, None), None, open_unpriced=unpriced)
-    fc = forecast_doc(forecast(con, info, spec, None), backtest(con, info, spec, None), open_unpriced=unpriced)
+    computed = forecast(con, info, spec, None)
+    fc = forecast_doc(computed, backtest(con, info, spec, None), open_unpriced=unpriced)
     sec.paragraphs.append(w("report.pipeline.as_of", as_of=_moment(pipe["as_of"], w.lang),
                             deals=w.int(sum(r["open_deals"] for r in pipe["snapshot"]))))
     if fc["weighted_pipeline"] is not None:
-        sec.paragraphs.append(w("report.forecast.weighted", value=w.num(fc["weighted_pipeline"]),
-                                adjusted=w.num(fc["age_adjusted"]), key=fc["key_stage"] or "—"))
+        line = w("report.forecast.weighted", value=w.num(fc["weighted_pipeline"]),
+                 adjusted=w.num(fc["age_adjusted"]), key=fc["key_stage"] or "—")
+        sec.paragraphs.append(beside(line, _no_key_reason(w, computed.probabilities), w.lang))
     if (left := fc.get("no_probability") or {}).get("deals"):  # weighed at 0: said, as the page says it
         amount = "—" if left["amount"] is None else w.num(left["amount"])
         sec.paragraphs.append(w.reason("velocity.ui.no_probability", n=left["deals"], amount=amount))
     _reasons(inp, sec, pipe)
     _reasons(inp, sec, fc)
+    _probability_caveats(w, sec, computed.probabilities, fc["weighted_pipeline"] is not None)
     if pipe["snapshot"]:
         sec.tables.append(Table("pipeline", w("report.table.pipeline"),
                                 [Column("stage", w("report.col.stage")), Column("open", w("report.kpi.open"), "int"),

@@ -146,7 +146,7 @@ def test_reproducibility_names_a_sample_in_the_reports_language(mem_store, tmp_p
     info = imported(mem_store, tmp_path, SIX, name=manifest()[0]["name"])
     report = report_of(mem_store, info, lang="ru")
     lines = dict(report.section("reproducibility").tables[0].rows[i][:2] for i in range(2))
-    assert lines["Набор данных"].startswith(f"{manifest()[0]['name_ru']} (id ")
+    assert lines["Набор данных"].startswith(f"{manifest()[0]['name_ru']} (№ ")
 
 
 def test_maven_headline_numbers_equal_pandas():
