@@ -45,6 +45,9 @@ class StageTime:
     stuck_n: int
     stuck_amount: float | None
     threshold_days: float | None  # the user's threshold, else the p90
+    # the finished stays the quantiles were measured on: n_left, or a fixed 1-in-``sample_every`` sample of deals'
+    n_measured: int | None = None
+    sample_every: int = 1
 
     @property
     def expected_open(self) -> float | None:
@@ -72,8 +75,9 @@ def sample_mod(con, ctx: Context) -> int:
 
 def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = None) -> dict[int, StageTime]:
     names = {s["position"]: s["stage"] for s in ctx.stages}
+    every = sample_mod(con, ctx)
     params = {**ctx.where.params, "as_of": as_of, "recent_from": as_of - timedelta(days=RECENT_DAYS),
-              "stuck_days": stuck_days, "sample_mod": sample_mod(con, ctx), "p90_min": P90_MIN}
+              "stuck_days": stuck_days, "sample_mod": every, "p90_min": P90_MIN}
     only_pipeline = set(ctx.where.params) == {"p_pipeline"}
     deals = deals_with_facts(con, ctx.info)
     chosen_only = "" if only_pipeline else render(
@@ -81,10 +85,12 @@ def stage_times(con, ctx: Context, as_of: datetime, stuck_days: float | None = N
     sql = render(load("audit_stage_times"), deals=deals, stays=stays_sql(ctx.info), where=ctx.where.sql,
                  chosen_only=chosen_only)
     out = {}
-    for pos, n_left, p50, p90, mean, recent, open_n, open_age, stuck_n, stuck_amount in run(con, sql, params).fetchall():
+    for pos, n_left, measured, p50, p90, mean, recent, open_n, open_age, stuck_n, stuck_amount \
+            in run(con, sql, params).fetchall():
         if pos not in names:
             continue
-        p90 = p90_said(p90, int(n_left or 0))  # None on fewer than P90_MIN finished stays: no stuck threshold
+        p90 = p90_said(p90, int(measured or 0))  # None on fewer than P90_MIN measured stays: no stuck threshold
         out[pos] = StageTime(pos, names[pos], int(n_left or 0), p50, p90, mean, int(recent or 0), int(open_n or 0),
-                             open_age, int(stuck_n or 0), stuck_amount, stuck_days if stuck_days is not None else p90)
+                             open_age, int(stuck_n or 0), stuck_amount, stuck_days if stuck_days is not None else p90,
+                             int(measured or 0), every)
     return out

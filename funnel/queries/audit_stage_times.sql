@@ -12,15 +12,16 @@
 -- loss, Pipedrive's, Maven's, got another p90 here than on Velocity, or none at all.)
 -- Time in stage is measured on the deals with row_no % $sample_mod = 0: every deal when
 -- $sample_mod is 1 (up to SAMPLE_ABOVE stage entries, funnel/audit/stuck.py), a fixed 1-in-k sample
--- of deals above it (quantiles of 100,000s of stays do not need millions). Stuck and open counts
--- are always exact.
+-- of deals above it (quantiles of 100,000s of stays do not need millions): n_measured counts those.
+-- n_left (the page's «Left the stage», which opens its deals), stuck and open counts are always exact
+-- (n_left was the sample's count: a 1-in-k share of the stays shown as all of them, session 50).
 -- {chosen_only} is empty when the spec filters nothing but the pipeline (stays carry it), else it
 -- keeps the stays of the chosen deals.
 -- tables: {deals} (with last_entry_at), {stays}; fragments: {where} (the spec), {chosen_only};
 -- values: $p_pipeline..., $as_of, $recent_from, $stuck_days, $sample_mod, $p90_min
 WITH durations AS (
     SELECT position,
-           count(*) AS n_left,
+           count(*) AS n_measured,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS p50_days,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days,
            avg(days) AS mean_days
@@ -32,9 +33,11 @@ WITH durations AS (
     GROUP BY position
 ),
 recent AS (
-    SELECT s.position, count(*) AS entries_recent
+    SELECT s.position,
+           count(*) FILTER (WHERE s.entered_at >= $recent_from AND s.entered_at < $as_of) AS entries_recent,
+           count(*) FILTER (WHERE s.left_at IS NOT NULL) AS n_left
     FROM {stays} AS s
-    WHERE s.pipeline = $p_pipeline AND s.entered_at >= $recent_from AND s.entered_at < $as_of {chosen_only}
+    WHERE s.pipeline = $p_pipeline {chosen_only}
     GROUP BY s.position
 ),
 open_now AS (
@@ -49,13 +52,13 @@ open_stats AS (
            count(*) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_n,
            sum(o.amount) FILTER (WHERE o.age_days > coalesce($stuck_days, d.p90_days)) AS stuck_amount
     FROM open_now AS o
-    LEFT JOIN (SELECT position, CASE WHEN n_left >= $p90_min THEN p90_days END AS p90_days FROM durations) AS d
+    LEFT JOIN (SELECT position, CASE WHEN n_measured >= $p90_min THEN p90_days END AS p90_days FROM durations) AS d
         ON d.position = o.position
     GROUP BY o.position
 )
-SELECT coalesce(d.position, s.position) AS position, d.n_left, d.p50_days, d.p90_days, d.mean_days,
-       r.entries_recent, s.open_n, s.open_median_age, s.stuck_n, s.stuck_amount
+SELECT coalesce(d.position, s.position, r.position) AS position, r.n_left, d.n_measured, d.p50_days, d.p90_days,
+       d.mean_days, r.entries_recent, s.open_n, s.open_median_age, s.stuck_n, s.stuck_amount
 FROM durations AS d
 FULL OUTER JOIN open_stats AS s ON s.position = d.position
-LEFT JOIN recent AS r ON r.position = coalesce(d.position, s.position)
+FULL OUTER JOIN recent AS r ON r.position = coalesce(d.position, s.position)
 ORDER BY 1

@@ -147,3 +147,20 @@ def test_the_snapshot_waterfall_draws_removed_and_changed_so_its_bars_add_up_to_
     assert money == [1600.0, 1500.0, 50.0, -1100.0, -400.0, -600.0, 1050.0] and sum(money[:-1]) == money[-1]
     two_dates = {k: v for k, v in bars.items() if k not in ("removed", "changed")}
     assert waterfall_bars(two_dates, amount=True) == ("start", "new", "won", "lost", "end")
+
+
+def test_left_the_stage_counts_every_stay_when_the_days_are_sampled(story, monkeypatch):
+    """A large history's days are measured on a fixed 1-in-k sample of deals (audit/stuck.py SAMPLE_ABOVE); the
+    «Left the stage» count, which opens its deals, was that sample's count shown as all of them. Forced here: 21
+    stage entries over SAMPLE_ABOVE 10 gives k = ceil(21 / 10) = 3; the counts stay the story's by hand (Lead 6,
+    Qualified 4, Proposal 5, Won 2) and the click still lists the same deals."""
+    from funnel.audit import stuck
+
+    monkeypatch.setattr(stuck, "SAMPLE_ABOVE", 10)
+    con, info = story
+    times = _stage_times(con, info, FunnelSpec())
+    assert {p: x.n_left for p, x in times.items() if x.n_left} == {1: 6, 2: 4, 3: 5, 5: 2}
+    assert {x.sample_every for x in times.values()} == {3}
+    # the sample's own stays are fewer (what the quantiles and the p90 rule rest on)
+    assert sum(x.n_measured or 0 for x in times.values()) < 17
+    assert ids(con, info, Selection("left_stage", position=1)) == ["A", "B", "C", "D", "G", "I"]
