@@ -61,6 +61,10 @@ def fmt_pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
     """A share as a percentage in the language's pattern: 0.125 -> "12.5%" / "12,5 %"."""
     if value is None or _missing(value):
         return DASH
+    if value and abs(value) * 100 < 10 ** -digits:
+        # a share too small for ``digits`` decimals gets two significant digits: 5 of 45,700 is «0,011 %»,
+        # never «0,0 %» beside a goal that some did reach (session 50, an ad report's goal conversion)
+        digits = min(6, 1 - math.floor(math.log10(abs(value) * 100)))
     pattern = locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0" + _digits(digits), 1)
     return _number("percent", value, pattern, lang)
 
