@@ -50,8 +50,8 @@ OPEN = "audit.drill.visitors" if caps.is_web_funnel else "pages.drill.open"
 TILES_A_ROW = min(3, len(TILES))
 # three tiles a row (3 + 2): five side by side on a 1 280 px laptop cut «79,8 млн» to «79,8 …» and «Доля выигранных»
 # to «Доля выигра…» (survey 51); on a phone Streamlit stacks the columns, each tile the screen's width
-if caps.aggregate and caps.counts_visitors:  # an ad report's counts: the goal and its conversion, no win rate
-    goal_tiles.show(out, t, lang)
+if caps.aggregate:  # counts (an ad report's, a CRM report's): the goal and its conversion, not four «—» tiles
+    goal_tiles.show(out, t, lang, visitors=caps.counts_visitors)
     TILES = []
 cols = [col for start in range(0, len(TILES), TILES_A_ROW) for col in st.columns(TILES_A_ROW)][:len(TILES)]
 for col, (key, fmt, selection) in zip(cols, TILES, strict=True):

@@ -13,7 +13,9 @@ from funnel.metrics.outcomes import Outcomes
 from ui import tiles
 
 
-def show(out: Outcomes, t, lang: str) -> None:
+def show(out: Outcomes, t, lang: str, visitors: bool = True) -> None:
+    """The three tiles; ``visitors``: the counts are people (an ad report), said once under them (other counts
+    tables have the page's own caption of what counts cannot say)."""
     found = goal(out.stages)
     first, reached, rate = tiles.rows(3)
     with first:
@@ -34,4 +36,5 @@ def show(out: Outcomes, t, lang: str) -> None:
                       help=t("words50.tile.goal_conversion_help", **names))
             st.caption(t("words50.tile.goal_of", reached=fmt_int(found.reached, lang), first=fmt_int(found.first, lang),
                          first_step=names["first_step"]))
-    st.caption(t("words50.overview.no_outcomes"))
+    if visitors:
+        st.caption(t("words50.overview.no_outcomes"))

@@ -85,3 +85,14 @@ def test_the_data_page_counts_a_visitor_files_visitors_and_step_entries(tmp_path
     assert (labels.get("Visitors"), labels.get("Step entries")) == ("2", "3")
     assert "Deals" not in labels and "Stage events" not in labels
 
+
+
+def test_the_overview_of_a_counts_table_shows_its_goal_not_four_dashes(tmp_path, monkeypatch):
+    """Visits 1,000 → Leads 120 → Sales 9: at the first step 1 000, reached the goal («Sales») 9, goal conversion
+    9 / 1,000 = 0,9 %. Before: «Доля выигранных —», «Выручка —», «Средний чек —», «Цикл —» (an ad report's
+    counts had the goal tiles, a CRM report's counts not)."""
+    at = _page(tmp_path, monkeypatch, COUNTS, "pages/overview.py", "ru")
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["На первом шаге"] == "1\xa0000" and labels["Дошли до цели"] == "9"
+    assert labels["Конверсия в цель"] == "0,9\xa0%"
+    assert "Доля выигранных" not in labels and "Выручка" not in labels
