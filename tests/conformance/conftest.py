@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from edge_data import import_edge_cases  # noqa: E402
 from engines import ENGINES  # noqa: E402
+from memo import answer_repeats_from_memory  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,8 @@ def engine(request, reference):
         pytest.skip(f"{request.param}: {reason}")
     store, infos = reference
     backend = connect(spec.backend, spec.url, **(spec.options or {}))
+    if spec.once_per_query:
+        answer_repeats_from_memory(backend)
     with store.connect() as con:
         for info in infos:
             copy_dataset(con, info, backend)
