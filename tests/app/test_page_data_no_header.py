@@ -35,7 +35,7 @@ def test_a_csv_without_its_header_row_is_refused_alone(data_dir):
     at = uploaded("no_header.csv", NO_HEADER)
     # (the page escapes Markdown: «no\\_header\\.csv», «Inc \\- Enterprise»)
     assert [e.value.replace("\\", "") for e in at.error] == [
-        f"no_header.csv: the first line holds values ({FIRST_SIX}…), not column names. Save the export with its "
+        f"“no_header.csv”: the first line holds values ({FIRST_SIX}…), not column names. Save the export with its "
         "header row (the column names on the first line) and upload it again."]
     # nothing built from the garbage titles: no «Read 4 rows» line, no reading, target or column pickers
     assert not at.success
@@ -48,7 +48,7 @@ def test_a_csv_without_its_header_row_is_refused_alone(data_dir):
 def test_the_refusal_in_russian_names_the_first_values(data_dir):
     at = uploaded("no_header.csv", NO_HEADER, lang="ru")
     assert len(at.error) == 1
-    assert at.error[0].value.replace("\\", "").startswith(f"no_header.csv: в первой строке значения ({FIRST_SIX}…)")
+    assert at.error[0].value.replace("\\", "").startswith(f"«no_header.csv»: в первой строке значения ({FIRST_SIX}…)")
     assert not at.success and not _import_pickers(at.selectbox)
 
 
@@ -61,7 +61,7 @@ def test_a_header_row_chosen_on_a_data_row_can_be_chosen_again(data_dir):
     at = uploaded("pipeline.csv", TITLED)
     _header_input(at).set_value(4).run()
     assert [e.value.replace("\\", "") for e in at.error][0].startswith(
-        "pipeline.csv: the first line holds values (D2, Closed Lost, 500, 2024-01-12…)")
+        "“pipeline.csv”: the first line holds values (D2, Closed Lost, 500, 2024-01-12…)")
     _header_input(at).set_value(2).run()
     assert not at.exception and not at.error
     assert any(s.value.startswith("Read 4 rows from pipeline") for s in at.success)
