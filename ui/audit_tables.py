@@ -55,15 +55,14 @@ def stage_times(data: AuditData, info: DatasetInfo, t, lang: str) -> None:
         return None
 
     drill.selectable_table(frame, "dg_times", deals_of)
-    measured = {x.position: x.n_measured if x.n_measured is not None else x.n_left for x in times}
-    few = [t(P90_FEW["stays"], stage=md_escape(x.stage), **p90_reason_params(measured[x.position]))
-           for x in times if x.p90_days is None and measured[x.position]]
+    few = [t(P90_FEW["stays"], stage=md_escape(x.stage), **p90_reason_params(x.n_measured))
+           for x in times if x.p90_days is None and x.n_measured]
     if few:  # Velocity's sentence: the p90 of a few stays is not said, and no deal is called stuck by it
         st.caption("  \n".join(few))
     every = max((x.sample_every for x in times), default=1)
     if every > 1:  # a large history: the days are a fixed sample's, the counts every stay's (audit/stuck.py)
         st.caption(t("audit50.times.sampled", k=fmt_int(every, lang),
-                     n=fmt_int(sum(x.n_measured or 0 for x in times), lang)))
+                     n=fmt_int(sum(x.n_measured for x in times), lang)))
     if info.capabilities.can("deals"):
         st.caption(t("drill50.diagnostics.times_hint"))
 

@@ -41,7 +41,7 @@ def show_pending(info: DatasetInfo, spec: FunnelSpec, t) -> None:
     """Open the dialog if a number was clicked; call once at the end of a page."""
     pending = st.session_state.pop(PENDING, None)
     if pending is not None and info.capabilities.can("deals"):
-        selection, title, override, note = (*pending, None)[:4]
+        selection, title, override, note = pending
         st.dialog(title, width="large")(_body)(info, override or spec, selection, t, note)
 
 
@@ -81,7 +81,7 @@ def clickable_chart(fig, key: str, to_request) -> None:
                     selection_mode="points", config={"displayModeBar": False})
 
 
-# what a clicked table cell asks for: (selection, title[, spec]) or None for a cell that is no count of deals
+# what a clicked table cell asks for: (selection, title[, spec[, note]]) or None for a cell that is no count of deals
 CellDeals = Callable[[int, str], tuple[Any, ...] | None]
 
 

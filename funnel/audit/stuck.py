@@ -46,7 +46,7 @@ class StageTime:
     stuck_amount: float | None
     threshold_days: float | None  # the user's threshold, else the p90
     # the finished stays the quantiles were measured on: n_left, or a fixed 1-in-``sample_every`` sample of deals'
-    n_measured: int | None = None
+    n_measured: int = 0
     sample_every: int = 1
 
     @property
